@@ -1,0 +1,51 @@
+#include "sim/kernel/clock.hpp"
+
+namespace sim {
+namespace {
+// floor(a / b) for b > 0.
+std::int64_t floor_div(__int128 a, std::int64_t b) {
+  __int128 q = a / b;
+  if ((a % b != 0) && (a < 0)) --q;
+  return static_cast<std::int64_t>(q);
+}
+}  // namespace
+
+Clock::Clock(const ClockOptions& options)
+    : true_start_wall_(options.wall_start_ns),
+      rate_since_(Instant::zero()),
+      wall_base_(options.wall_start_ns + options.skew.ns()),
+      mono_base_(0),
+      ppm_(options.drift_ppm) {}
+
+std::int64_t Clock::scaled(Instant now) const {
+  std::int64_t elapsed = (now - rate_since_).ns();
+  return elapsed + floor_div(static_cast<__int128>(elapsed) * ppm_, 1'000'000);
+}
+
+std::int64_t Clock::wall_ms(Instant now) const { return floor_div(wall_ns(now), 1'000'000); }
+
+void Clock::set_drift(Instant now, std::int64_t ppm) {
+  wall_base_ = wall_ns(now);
+  mono_base_ = mono_ns(now);
+  rate_since_ = now;
+  ppm_ = ppm;
+}
+
+Duration Clock::wall_offset(Instant now) const {
+  return Duration::nanoseconds(wall_ns(now) - (true_start_wall_ + now.ns()));
+}
+
+Instant Clock::when_mono_reaches(Instant now, std::int64_t mono) const {
+  std::int64_t current = mono_ns(now);
+  if (mono <= current) return now;
+  // Solve elapsed + floor(elapsed * ppm / 1e6) >= target for the least elapsed.
+  std::int64_t target = mono - mono_base_;
+  std::int64_t guess = floor_div(static_cast<__int128>(target) * 1'000'000, 1'000'000 + ppm_);
+  auto reading = [&](std::int64_t e) { return e + floor_div(static_cast<__int128>(e) * ppm_, 1'000'000); };
+  while (reading(guess) < target) ++guess;
+  while (guess > 0 && reading(guess - 1) >= target) --guess;
+  Instant at = rate_since_ + Duration::nanoseconds(guess);
+  return at < now ? now : at;
+}
+
+}  // namespace sim

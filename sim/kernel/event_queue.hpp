@@ -1,0 +1,81 @@
+// The event queue: a 4-ary min-heap ordered by (time, sequence), plus a FIFO for work posted
+// at the current time, which is the common case and needs no heap operation.
+//
+// Determinism: the sequence number breaks every tie, so events at one time run in the order
+// they were posted, whatever the heap's internal layout. The FIFO is correct because anything
+// already in the heap at the current time was posted before time reached it, and so carries a
+// smaller sequence number than anything in the FIFO.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace sim {
+
+/// A 4-ary min-heap of entries with `time` and `seq` members. Shallow and cache-friendly: a
+/// node's four children share one or two cache lines.
+template <class Entry>
+class QuadHeap {
+public:
+  bool empty() const { return items_.empty(); }
+  std::size_t size() const { return items_.size(); }
+  const Entry& top() const { return items_.front(); }
+  void reserve(std::size_t n) { items_.reserve(n); }
+
+  void push(const Entry& e) {
+    std::size_t i = items_.size();
+    items_.push_back(e);
+    while (i > 0) {
+      std::size_t parent = (i - 1) / 4;
+      if (!less(e, items_[parent])) break;
+      items_[i] = items_[parent];
+      i = parent;
+    }
+    items_[i] = e;
+  }
+
+  Entry pop() {
+    Entry top_entry = items_.front();
+    Entry last = items_.back();
+    items_.pop_back();
+    std::size_t n = items_.size();
+    if (n == 0) return top_entry;
+    std::size_t i = 0;
+    for (;;) {
+      std::size_t first = 4 * i + 1;
+      if (first >= n) break;
+      std::size_t best = first;
+      std::size_t end = first + 4 < n ? first + 4 : n;
+      for (std::size_t c = first + 1; c < end; ++c)
+        if (less(items_[c], items_[best])) best = c;
+      if (!less(items_[best], last)) break;
+      items_[i] = items_[best];
+      i = best;
+    }
+    items_[i] = last;
+    return top_entry;
+  }
+
+  /// Removes every entry for which `drop` is true, handing each to `drop` once; rebuilds the
+  /// heap. O(n): for rare events such as a crash.
+  template <class Pred>
+  void remove_if(Pred drop) {
+    std::vector<Entry> kept;
+    kept.reserve(items_.size());
+    for (const Entry& e : items_)
+      if (!drop(e)) kept.push_back(e);
+    items_.clear();
+    for (const Entry& e : kept) push(e);
+  }
+
+  std::vector<Entry>& raw() { return items_; }
+
+private:
+  static bool less(const Entry& a, const Entry& b) {
+    return a.time != b.time ? a.time < b.time : a.seq < b.seq;
+  }
+  std::vector<Entry> items_;
+};
+
+}  // namespace sim

@@ -1,0 +1,97 @@
+// Faults as a scenario states them, before they are aimed at a World. The kernel's fault
+// injector (fault.hpp) applies them; the scenario loader builds them from YAML.
+//
+// Node references are names ("redis-3") or role selectors ("role:redis", "*"); they are
+// resolved against the model's nodes when a run is planned, and an unknown name is reported
+// at its line and column in the scenario.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sim/kernel/distribution.hpp"
+#include "sim/kernel/network_options.hpp"
+#include "sim/kernel/time.hpp"
+
+namespace sim {
+
+/// Where a value came from in a scenario file, for messages. line and column count from 1.
+struct SourceMark {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string to_string() const;  ///< "file:line:column"
+};
+
+/// A node reference with the place it was written.
+struct NodeRef {
+  std::string name;  ///< node name, "role:TAG" or "*"
+  SourceMark where;
+};
+
+struct PauseFault { NodeRef node; Duration duration; };           ///< stop-the-world, e.g. GC
+struct ClockStepFault { NodeRef node; Duration by; };             ///< wall clock only; by < 0 steps back
+struct ClockDriftFault { NodeRef node; std::int64_t ppm = 0; };  ///< rate of wall and monotonic clocks
+struct CrashFault {
+  NodeRef node;
+  std::optional<Duration> restart_after;  ///< none: stays down
+  bool lose_unsynced = true;              ///< a crash loses disk writes not yet synced
+};
+struct RestartFault { NodeRef node; };
+/// groups: nodes in different groups cannot talk; nodes named in no group form one more group.
+struct PartitionFault {
+  enum class Shape { groups, one_way, isolate };
+  Shape shape = Shape::groups;
+  std::vector<std::vector<NodeRef>> groups;  ///< groups
+  std::vector<NodeRef> from, to;             ///< one_way: `from` cannot reach `to`
+  NodeRef node;                              ///< isolate
+  std::optional<Duration> duration;          ///< heals itself after this
+};
+struct HealFault {};  ///< removes every partition
+/// Replaces the link options between two sets of nodes (both directions) for a while.
+struct LinkFault {
+  enum class Kind { slow_link, loss, duplicate };
+  Kind kind = Kind::slow_link;
+  NodeRef from;
+  NodeRef to;
+  DurationDist latency;  ///< slow_link
+  Ratio ratio;           ///< loss, duplicate
+  std::optional<Duration> duration;
+};
+
+using FaultAction = std::variant<PauseFault, ClockStepFault, ClockDriftFault, CrashFault,
+                                 RestartFault, PartitionFault, HealFault, LinkFault>;
+
+/// A fault at a fixed time.
+struct FaultSpec {
+  Duration at;
+  FaultAction action;
+  SourceMark where;
+};
+
+/// Faults that arrive at random: a Poisson process of `rate` between `start` and `stop`, each
+/// aimed at one node drawn uniformly from `targets`, lasting a sample of `duration` where the
+/// kind has a length (pause, partition isolate, crash's restart delay, link faults), stepping
+/// the clock by a sample of `step` (clock_step; negative allowed through `step_sign`).
+struct RandomFaultSpec {
+  enum class Kind { pause, clock_step, clock_drift, crash, isolate, slow_link, loss };
+  Kind kind = Kind::pause;
+  Rate rate;
+  std::vector<NodeRef> targets;
+  DurationDist duration;     ///< pause length, isolation length, restart delay, link fault length
+  DurationDist step;         ///< clock_step magnitude
+  int step_sign = 0;         ///< +1 forward, -1 backward, 0 either at random
+  std::int64_t drift_ppm = 0;  ///< clock_drift: rate drawn uniformly in [-ppm, +ppm]
+  DurationDist latency;      ///< slow_link
+  Ratio ratio;               ///< loss
+  Duration start = Duration::zero();
+  std::optional<Duration> stop;  ///< default: the run's end
+  SourceMark where;
+};
+
+const char* fault_name(const FaultAction& action);
+const char* to_string(RandomFaultSpec::Kind kind);
+
+}  // namespace sim

@@ -1,0 +1,108 @@
+// Simulated sleeping, on a node's monotonic clock, as an asynchronous operation that accepts
+// any completion token: a callback, sim::use_awaitable, asio::deferred, or one side of `||`.
+//
+// Fault model: the sleep's true deadline is computed from the node's monotonic clock and its
+// drift when the sleep starts; a pause of the node delays the wake-up until the pause ends; a
+// crash destroys the sleeping continuation. Cancellation (through the handler's cancellation
+// slot) completes the sleep at once with operation_aborted, by posting, never inline.
+//
+// Determinism: the wake-up is an ordinary event in the World's queue.
+#pragma once
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "sim/kernel/world.hpp"
+
+namespace sim {
+
+template <class T = void>
+using Task = asio::awaitable<T, Executor>;
+inline constexpr asio::use_awaitable_t<Executor> use_awaitable;
+
+namespace detail {
+
+/// The pending sleep, living in the queue as its own wake-up event. Cancellation takes the
+/// handler out and posts it; the event, when it comes due, then finds nothing to do.
+template <class Handler>
+class SleepEvent final : public Event {
+public:
+  SleepEvent(World& world, NodeId node, std::uint32_t incarnation, Handler&& handler)
+      : Event(node, incarnation), world_(world), handler_(std::move(handler)) {
+    auto slot = asio::get_associated_cancellation_slot(*handler_);
+    if (slot.is_connected()) {
+      slot.assign([this](asio::cancellation_type type) {
+        if (type != asio::cancellation_type::none) cancel();
+      });
+    }
+  }
+
+  void run_and_free(EventPool& pool) override {
+    std::optional<Handler> handler = take();
+    destroy(pool);
+    if (handler) std::move (*handler)(error_code{});
+  }
+  void free(EventPool& pool) override {
+    take();
+    destroy(pool);
+  }
+
+private:
+  std::optional<Handler> take() {
+    std::optional<Handler> handler;
+    if (handler_) {
+      auto slot = asio::get_associated_cancellation_slot(*handler_);
+      if (slot.is_connected()) slot.clear();
+      handler.emplace(std::move(*handler_));
+      handler_.reset();
+    }
+    return handler;
+  }
+  void cancel() {
+    std::optional<Handler> handler = take();
+    if (!handler) return;
+    world_.post(node(), incarnation(), [h = std::move(*handler)]() mutable {
+      std::move(h)(error_code(asio::error::operation_aborted));
+    });
+  }
+  void destroy(EventPool& pool) {
+    this->~SleepEvent();
+    pool.deallocate(this, sizeof(SleepEvent));
+  }
+
+  World& world_;
+  std::optional<Handler> handler_;
+};
+
+}  // namespace detail
+
+/// Sleeps for `d` on the monotonic clock of the executor's node (true time for the kernel's
+/// executor). Completion signature: void(error_code).
+template <class Token>
+auto sleep_for(Executor ex, Duration d, Token&& token) {
+  return asio::async_initiate<Token, void(error_code)>(
+      [ex, d](auto handler) {
+        using Handler = std::decay_t<decltype(handler)>;
+        World& world = ex.world();
+        Instant now = world.now();
+        Instant at = now + (d > Duration::zero() ? d : Duration::zero());
+        if (ex.node() != no_node) {
+          const Clock& clock = world.node(ex.node()).clock();
+          at = clock.when_mono_reaches(now, clock.mono_ns(now) + d.ns());
+        }
+        if (!world.is_current(ex.node(), ex.incarnation())) return;  // dropped: node crashed
+        void* p = world.pool().allocate(sizeof(detail::SleepEvent<Handler>));
+        Event* e = new (p) detail::SleepEvent<Handler>(world, ex.node(), ex.incarnation(), std::move(handler));
+        world.enqueue(at, e);
+      },
+      token);
+}
+
+/// The same, from inside a coroutine: `co_await sim::sleep(10ms);`
+Task<void> sleep(Duration d);
+
+}  // namespace sim

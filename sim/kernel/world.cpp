@@ -1,0 +1,190 @@
+#include "sim/kernel/world.hpp"
+
+#include <cassert>
+#include <fmt/format.h>
+
+#include "sim/kernel/assert.hpp"
+
+namespace sim {
+
+const char* to_string(NodeState state) {
+  switch (state) {
+    case NodeState::up: return "up";
+    case NodeState::paused: return "paused";
+    case NodeState::crashed: return "crashed";
+  }
+  return "?";
+}
+
+bool Node::has_role(std::string_view role) const {
+  for (const auto& r : roles_)
+    if (r == role) return true;
+  return false;
+}
+
+World::World(std::uint64_t seed) : seed_(seed) {}
+
+World::~World() {
+  // Destroying queued work may post more (an awaitable's frame being unwound posts its own
+  // destruction); while shutting down, such work is destroyed at once instead of queued.
+  shutting_down_ = true;
+  for (Event* e : now_fifo_) e->free(pool_);
+  now_fifo_.clear();
+  for (Entry& e : heap_.raw()) e.event->free(pool_);
+  heap_.raw().clear();
+  for (auto& node : nodes_) {
+    for (Event* e : node->deferred_) e->free(pool_);
+    node->deferred_.clear();
+    node->process_.reset();
+  }
+}
+
+NodeId World::add_node(std::string name, std::vector<std::string> roles, const ClockOptions& clock) {
+  SIM_ASSERT(!find_node(name), "two nodes named " + name);
+  auto node_id = static_cast<NodeId>(nodes_.size());
+  nodes_.push_back(std::make_unique<Node>(node_id, std::move(name), std::move(roles), clock));
+  return node_id;
+}
+
+std::optional<NodeId> World::find_node(std::string_view name) const {
+  for (const auto& node : nodes_)
+    if (node->name_ == name) return node->id_;
+  return std::nullopt;
+}
+
+void World::boot_all() {
+  for (auto& node : nodes_)
+    if (node->boot_) node->boot_();
+}
+
+void World::enqueue(Instant at, Event* event) {
+  SIM_ASSERT(at >= now_, "an event was scheduled in the past");
+  if (at == now_) {
+    now_fifo_.push_back(event);
+    ++next_seq_;
+    return;
+  }
+  heap_.push(Entry{at.ns(), next_seq_++, event});
+}
+
+bool World::step() {
+  Event* event = nullptr;
+  if (!heap_.empty() && heap_.top().time == now_.ns()) {
+    event = heap_.pop().event;
+  } else if (!now_fifo_.empty()) {
+    event = now_fifo_.front();
+    now_fifo_.pop_front();
+  } else if (!heap_.empty()) {
+    Entry e = heap_.pop();
+    now_ = Instant::from_ns(e.time);
+    event = e.event;
+  } else {
+    return false;
+  }
+  run_event(event);
+  return true;
+}
+
+void World::run_event(Event* event) {
+  NodeId node_id = event->node();
+  if (node_id != no_node) {
+    Node& n = *nodes_[node_id];
+    if (n.incarnation_ != event->incarnation() || n.state_ == NodeState::crashed) {
+      event->free(pool_);
+      return;
+    }
+    if (n.state_ == NodeState::paused) {
+      n.deferred_.push_back(event);
+      return;
+    }
+  }
+  ++events_run_;
+  event->run_and_free(pool_);
+}
+
+void World::run_until(Instant end) {
+  stopped_ = false;
+  while (!stopped_) {
+    bool due = !now_fifo_.empty() || (!heap_.empty() && heap_.top().time <= end.ns());
+    if (!due) break;
+    step();
+  }
+  if (!stopped_ && now_ < end) now_ = end;
+}
+
+void World::run() {
+  stopped_ = false;
+  while (!stopped_ && step()) {
+  }
+}
+
+void World::drop_node_events(NodeId node_id) {
+  std::vector<Event*> doomed;
+  heap_.remove_if([&](const Entry& e) {
+    if (e.event->node() != node_id) return false;
+    doomed.push_back(e.event);
+    return true;
+  });
+  std::deque<Event*> kept;
+  for (Event* e : now_fifo_) {
+    if (e->node() == node_id) doomed.push_back(e);
+    else kept.push_back(e);
+  }
+  now_fifo_.swap(kept);
+  Node& n = *nodes_[node_id];
+  doomed.insert(doomed.end(), n.deferred_.begin(), n.deferred_.end());
+  n.deferred_.clear();
+  // Freeing a continuation may post its own unwinding; the node is no longer current, so that
+  // work is destroyed on the spot rather than queued.
+  for (Event* e : doomed) e->free(pool_);
+}
+
+void World::crash(NodeId node_id, bool lose_unsynced) {
+  Node& n = *nodes_[node_id];
+  if (n.state_ == NodeState::crashed) return;
+  n.state_ = NodeState::crashed;
+  ++n.incarnation_;
+  trace_.record(now_, node_id, "node.crash", lose_unsynced ? "unsynced writes lost" : "disk kept whole");
+  drop_node_events(node_id);
+  n.process_.reset();
+  n.disk_.crash(lose_unsynced);
+}
+
+void World::restart(NodeId node_id) {
+  Node& n = *nodes_[node_id];
+  if (n.state_ != NodeState::crashed) return;
+  n.state_ = NodeState::up;
+  trace_.record(now_, node_id, "node.restart", fmt::format("incarnation {}", n.incarnation_));
+  if (n.boot_) n.boot_();
+}
+
+void World::pause(NodeId node_id) {
+  Node& n = *nodes_[node_id];
+  if (n.state_ != NodeState::up) return;
+  n.state_ = NodeState::paused;
+  trace_.record(now_, node_id, "node.pause", "");
+}
+
+void World::resume(NodeId node_id) {
+  Node& n = *nodes_[node_id];
+  if (n.state_ != NodeState::paused) return;
+  n.state_ = NodeState::up;
+  trace_.record(now_, node_id, "node.resume", fmt::format("{} deferred events", n.deferred_.size()));
+  std::vector<Event*> deferred;
+  deferred.swap(n.deferred_);
+  for (Event* e : deferred) enqueue(now_, e);
+}
+
+void World::clock_step(NodeId node_id, Duration by) {
+  Node& n = *nodes_[node_id];
+  n.clock_.step(now_, by);
+  trace_.record(now_, node_id, "clock.step", to_string(by));
+}
+
+void World::clock_drift(NodeId node_id, std::int64_t ppm) {
+  Node& n = *nodes_[node_id];
+  n.clock_.set_drift(now_, ppm);
+  trace_.record(now_, node_id, "clock.drift", fmt::format("{}ppm", ppm));
+}
+
+}  // namespace sim

@@ -1,0 +1,180 @@
+// The World: true time, the event queue, the nodes, the root seed, the trace, the history and
+// the metrics of one run. It is a Boost.Asio execution_context whose executors post into the
+// virtual-time queue, so protocol code written as asio::awaitable coroutines runs in simulated
+// time. Asio's own timers and io_context are never used: they sleep in real time.
+//
+// Fault model: the World's verbs are the kernel's faults on nodes: crash, restart, pause,
+// resume, clock_step, clock_drift. The network's verbs live in network.hpp.
+//
+// Determinism: events run in (time, sequence) order; work is always posted, never run inline;
+// time jumps straight to the next event. Nothing real (clock, randomness, thread, address)
+// reaches the queue. One World belongs to one thread.
+#pragma once
+
+#include <boost/asio/execution.hpp>
+#include <boost/asio/execution_context.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/kernel/event.hpp"
+#include "sim/kernel/event_queue.hpp"
+#include "sim/kernel/node.hpp"
+#include "sim/kernel/random.hpp"
+#include "sim/kernel/time.hpp"
+#include "sim/kernel/trace.hpp"
+
+namespace sim {
+
+namespace asio = boost::asio;
+using error_code = boost::system::error_code;
+
+class World;
+
+/// Posts into the World's virtual-time queue on behalf of one incarnation of one node (or of
+/// the kernel, for `no_node`). Work posted for an incarnation that has crashed is destroyed
+/// instead of run: that is how a crash frees a node's coroutines.
+class Executor {
+public:
+  Executor(World& world, NodeId node, std::uint32_t incarnation) noexcept
+      : world_(&world), node_(node), incarnation_(incarnation) {}
+
+  World& query(asio::execution::context_t) const noexcept { return *world_; }
+  static constexpr asio::execution::blocking_t query(asio::execution::blocking_t) noexcept {
+    return asio::execution::blocking.never;
+  }
+  template <class F>
+  void execute(F f) const;
+
+  bool operator==(const Executor& other) const noexcept {
+    return world_ == other.world_ && node_ == other.node_ && incarnation_ == other.incarnation_;
+  }
+  bool operator!=(const Executor& other) const noexcept { return !(*this == other); }
+
+  World& world() const { return *world_; }
+  NodeId node() const { return node_; }
+  std::uint32_t incarnation() const { return incarnation_; }
+
+private:
+  World* world_;
+  NodeId node_;
+  std::uint32_t incarnation_;
+};
+
+class World : public asio::execution_context {
+public:
+  explicit World(std::uint64_t seed);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  Instant now() const { return now_; }
+  std::uint64_t seed() const { return seed_; }
+  /// The random stream named `name` for this run.
+  Rng rng(std::string_view name) const { return Rng::stream(seed_, name); }
+  Trace& trace() { return trace_; }
+
+  // --- nodes -----------------------------------------------------------------------------
+  NodeId add_node(std::string name, std::vector<std::string> roles, const ClockOptions& clock = {});
+  Node& node(NodeId node_id) { return *nodes_[node_id]; }
+  const Node& node(NodeId node_id) const { return *nodes_[node_id]; }
+  std::size_t node_count() const { return nodes_.size(); }
+  std::optional<NodeId> find_node(std::string_view name) const;
+  /// Runs every node's boot code (in node order). Call once, after the model has built.
+  void boot_all();
+
+  // --- scheduling -------------------------------------------------------------------------
+  /// The kernel's executor: work that belongs to no node (fault schedule, load generators).
+  Executor executor() { return Executor(*this, no_node, 0); }
+  /// The executor of the node's current incarnation.
+  Executor executor(NodeId node) { return Executor(*this, node, nodes_[node]->incarnation_); }
+
+  template <class F>
+  void post(NodeId node, std::uint32_t incarnation, F&& f) {
+    schedule_at(now_, node, incarnation, std::forward<F>(f));
+  }
+  template <class F>
+  void post(F&& f) { schedule_at(now_, no_node, 0, std::forward<F>(f)); }
+  template <class F>
+  void schedule_at(Instant at, NodeId node, std::uint32_t incarnation, F&& f);
+  template <class F>
+  void schedule_after(Duration delay, NodeId node, std::uint32_t incarnation, F&& f) {
+    schedule_at(now_ + delay, node, incarnation, std::forward<F>(f));
+  }
+  /// Queues an already built event. `at` must not be in the past.
+  void enqueue(Instant at, Event* event);
+  EventPool& pool() { return pool_; }
+  /// Whether work for this incarnation of this node may still run.
+  bool is_current(NodeId node, std::uint32_t incarnation) const {
+    return node == no_node || (nodes_[node]->incarnation_ == incarnation && nodes_[node]->state_ != NodeState::crashed);
+  }
+
+  // --- running ----------------------------------------------------------------------------
+  /// Runs one event; false when the queue is empty.
+  bool step();
+  /// Runs every event due at or before `end`, then sets the time to `end`.
+  void run_until(Instant end);
+  /// Runs until the queue is empty or stop() is called.
+  void run();
+  void stop() { stopped_ = true; }
+  std::uint64_t events_run() const { return events_run_; }
+  std::size_t pending() const { return heap_.size() + now_fifo_.size(); }
+
+  // --- node faults ------------------------------------------------------------------------
+  /// Destroys the node's pending continuations and volatile state. `lose_unsynced`: whether
+  /// disk writes not yet synced are lost.
+  void crash(NodeId node, bool lose_unsynced = true);
+  /// Boots a crashed node's code again, as a new incarnation.
+  void restart(NodeId node);
+  /// Freezes the node until resume(). Its clocks keep running.
+  void pause(NodeId node);
+  void resume(NodeId node);
+  void clock_step(NodeId node, Duration by);
+  void clock_drift(NodeId node, std::int64_t ppm);
+
+private:
+  struct Entry {
+    std::int64_t time;
+    std::uint64_t seq;
+    Event* event;
+  };
+  void run_event(Event* event);
+  void drop_node_events(NodeId node);
+
+  std::uint64_t seed_;
+  Instant now_;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t events_run_ = 0;
+  bool stopped_ = false;
+  bool shutting_down_ = false;
+  EventPool pool_;
+  QuadHeap<Entry> heap_;
+  std::deque<Event*> now_fifo_;  // due at now_, in posting order
+  std::vector<std::unique_ptr<Node>> nodes_;
+  Trace trace_;
+};
+
+template <class F>
+void World::schedule_at(Instant at, NodeId node, std::uint32_t incarnation, F&& f) {
+  using Fn = std::decay_t<F>;
+  if (shutting_down_ || !is_current(node, incarnation)) {
+    // Work for a crashed incarnation is destroyed here, never run: this is what frees the
+    // frames of a crashed node's coroutines.
+    Fn dropped(std::forward<F>(f));
+    return;
+  }
+  enqueue(at, CallableEvent<Fn>::make(pool_, node, incarnation, Fn(std::forward<F>(f))));
+}
+
+template <class F>
+void Executor::execute(F f) const {
+  world_->post(node_, incarnation_, std::move(f));
+}
+
+}  // namespace sim
