@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include "sim/kernel/assert.hpp"
+#include "sim/kernel/network.hpp"
+#include "sim/kernel/rpc.hpp"
 
 namespace sim {
 
@@ -24,7 +26,15 @@ bool Node::has_role(std::string_view role) const {
 
 World::World(std::uint64_t seed) : seed_(seed) {}
 
+void World::start_network(const NetworkOptions& options) {
+  SIM_ASSERT(!network_, "the network was started twice");
+  network_ = std::make_unique<Network>(*this, options);
+  rpc_ = std::make_unique<Rpc>(*this, *network_);
+}
+
 World::~World() {
+  rpc_.reset();
+  network_.reset();
   // Destroying queued work may post more (an awaitable's frame being unwound posts its own
   // destruction); while shutting down, such work is destroyed at once instead of queued.
   shutting_down_ = true;
@@ -146,6 +156,7 @@ void World::crash(NodeId node_id, bool lose_unsynced) {
   ++n.incarnation_;
   trace_.record(now_, node_id, "node.crash", lose_unsynced ? "unsynced writes lost" : "disk kept whole");
   drop_node_events(node_id);
+  for (auto& listener : crash_listeners_) listener(node_id);
   n.process_.reset();
   n.disk_.crash(lose_unsynced);
 }
@@ -173,6 +184,29 @@ void World::resume(NodeId node_id) {
   std::vector<Event*> deferred;
   deferred.swap(n.deferred_);
   for (Event* e : deferred) enqueue(now_, e);
+}
+
+void World::open_fault_window(std::string_view kind) {
+  auto it = open_windows_.find(kind);
+  if (it == open_windows_.end()) it = open_windows_.emplace(std::string(kind), 0).first;
+  ++it->second;
+}
+
+void World::close_fault_window(std::string_view kind) {
+  auto it = open_windows_.find(kind);
+  if (it != open_windows_.end() && it->second > 0) --it->second;
+}
+
+std::string_view World::fault_window() const {
+  auto active = [&](std::string_view kind) {
+    auto it = open_windows_.find(kind);
+    return it != open_windows_.end() && it->second > 0;
+  };
+  if (active("pause")) return "pause";
+  if (active("partition")) return "partition";
+  for (const auto& [kind, count] : open_windows_)
+    if (count > 0) return "other_fault";
+  return "no_fault";
 }
 
 void World::clock_step(NodeId node_id, Duration by) {

@@ -17,6 +17,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +27,8 @@
 
 #include "sim/kernel/event.hpp"
 #include "sim/kernel/event_queue.hpp"
+#include "sim/kernel/history.hpp"
+#include "sim/kernel/metrics.hpp"
 #include "sim/kernel/node.hpp"
 #include "sim/kernel/random.hpp"
 #include "sim/kernel/time.hpp"
@@ -36,6 +40,9 @@ namespace asio = boost::asio;
 using error_code = boost::system::error_code;
 
 class World;
+class Network;
+class Rpc;
+struct NetworkOptions;
 
 /// Posts into the World's virtual-time queue on behalf of one incarnation of one node (or of
 /// the kernel, for `no_node`). Work posted for an incarnation that has crashed is destroyed
@@ -79,6 +86,25 @@ public:
   /// The random stream named `name` for this run.
   Rng rng(std::string_view name) const { return Rng::stream(seed_, name); }
   Trace& trace() { return trace_; }
+  History& history() { return history_; }
+  /// Creates the network and the RPC layer over the nodes added so far. Call once, after the
+  /// model has added its nodes and before boot_all().
+  void start_network(const NetworkOptions& options);
+  Network& network() { return *network_; }
+  Rpc& rpc() { return *rpc_; }
+  Metrics& metrics() { return metrics_; }
+
+  // --- fault windows ----------------------------------------------------------------------
+  /// The fault injector opens and closes windows ("pause", "partition", "clock", "crash",
+  /// "link"); latencies are split by the window they end in. Models never read this.
+  void open_fault_window(std::string_view kind);
+  void close_fault_window(std::string_view kind);
+  /// "pause" while any pause lasts, else "partition", else "other_fault", else "no_fault".
+  std::string_view fault_window() const;
+  /// Records a latency that ends now, overall and in the current fault window.
+  void record_latency(std::string_view name, Duration latency) {
+    metrics_.record_latency(name, now_, latency, fault_window());
+  }
 
   // --- nodes -----------------------------------------------------------------------------
   NodeId add_node(std::string name, std::vector<std::string> roles, const ClockOptions& clock = {});
@@ -136,6 +162,9 @@ public:
   void pause(NodeId node);
   void resume(NodeId node);
   void clock_step(NodeId node, Duration by);
+  /// Kernel services that hold a node's continuations outside the queue (the RPC layer's
+  /// pending calls) register here; they are told of a crash before the process is dropped.
+  void on_crash(std::function<void(NodeId)> listener) { crash_listeners_.push_back(std::move(listener)); }
   void clock_drift(NodeId node, std::int64_t ppm);
 
 private:
@@ -158,6 +187,13 @@ private:
   std::deque<Event*> now_fifo_;  // due at now_, in posting order
   std::vector<std::unique_ptr<Node>> nodes_;
   Trace trace_;
+  History history_;
+  Metrics metrics_;
+  std::map<std::string, int, std::less<>> open_windows_;
+  std::vector<std::function<void(NodeId)>> crash_listeners_;
+  // Declared last: destroyed first, while the pool and the nodes still exist.
+  std::unique_ptr<Network> network_;
+  std::unique_ptr<Rpc> rpc_;
 };
 
 template <class F>

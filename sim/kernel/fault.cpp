@@ -1,0 +1,260 @@
+#include "sim/kernel/fault.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "sim/kernel/assert.hpp"
+#include "sim/kernel/network.hpp"
+
+namespace sim {
+namespace {
+
+std::string join_names(World& world, const std::vector<NodeId>& nodes) {
+  std::string text;
+  for (NodeId n : nodes) text += (text.empty() ? "" : ",") + world.node(n).name();
+  return text;
+}
+
+std::string signed_text(Duration d) { return (d >= Duration::zero() ? "+" : "") + to_string(d); }
+
+}  // namespace
+
+std::vector<NodeId> FaultInjector::resolve(const NodeRef& ref) const {
+  std::vector<NodeId> nodes;
+  for (NodeId n = 0; n < world_.node_count(); ++n) {
+    const Node& node = world_.node(n);
+    bool match = ref.name == "*" ||
+                 (ref.name.rfind("role:", 0) == 0 && node.has_role(std::string_view(ref.name).substr(5))) ||
+                 node.name() == ref.name;
+    if (match) nodes.push_back(n);
+  }
+  return nodes;
+}
+
+void FaultInjector::schedule(const std::vector<FaultSpec>& faults, const std::vector<RandomFaultSpec>& random,
+                             Duration run_length) {
+  for (const FaultSpec& fault : faults) {
+    world_.schedule_at(Instant::zero() + fault.at, no_node, 0, [this, action = fault.action] { apply(action); });
+  }
+  for (std::size_t i = 0; i < random.size(); ++i) expand_random(random[i], i, run_length);
+}
+
+void FaultInjector::expand_random(const RandomFaultSpec& spec, std::size_t index, Duration run_length) {
+  Rng rng = world_.rng(fmt::format("faults/random/{}", index));
+  std::vector<NodeId> targets;
+  for (const NodeRef& ref : spec.targets)
+    for (NodeId n : resolve(ref))
+      if (std::find(targets.begin(), targets.end(), n) == targets.end()) targets.push_back(n);
+  SIM_ASSERT(!targets.empty(), "a random fault without targets");
+  Duration stop = spec.stop ? std::min(*spec.stop, run_length) : run_length;
+  double mean_ns = static_cast<double>(spec.rate.per.ns()) / static_cast<double>(spec.rate.count);
+  Duration at = spec.start;
+  for (;;) {
+    at += Duration::nanoseconds(static_cast<std::int64_t>(sample_exponential(rng, mean_ns)) + 1);
+    if (at >= stop) break;
+    NodeId target = targets[rng.below(targets.size())];
+    FaultAction action = random_action(spec, rng, target);
+    world_.schedule_at(Instant::zero() + at, no_node, 0, [this, action = std::move(action)] { apply(action); });
+  }
+}
+
+FaultAction FaultInjector::random_action(const RandomFaultSpec& spec, Rng& rng, NodeId target) {
+  NodeRef ref{world_.node(target).name(), {}};
+  switch (spec.kind) {
+    case RandomFaultSpec::Kind::pause:
+      return PauseFault{ref, spec.duration.sample(rng)};
+    case RandomFaultSpec::Kind::clock_step: {
+      int sign = spec.step_sign != 0 ? spec.step_sign : (rng.below(2) == 0 ? 1 : -1);
+      return ClockStepFault{ref, spec.step.sample(rng) * sign};
+    }
+    case RandomFaultSpec::Kind::clock_drift:
+      return ClockDriftFault{ref, rng.between(-spec.drift_ppm, spec.drift_ppm)};
+    case RandomFaultSpec::Kind::crash:
+      return CrashFault{ref, spec.duration.sample(rng), true};
+    case RandomFaultSpec::Kind::isolate: {
+      PartitionFault p;
+      p.shape = PartitionFault::Shape::isolate;
+      p.node = ref;
+      p.duration = spec.duration.sample(rng);
+      return p;
+    }
+    case RandomFaultSpec::Kind::slow_link:
+    case RandomFaultSpec::Kind::loss: {
+      LinkFault l;
+      l.kind = spec.kind == RandomFaultSpec::Kind::loss ? LinkFault::Kind::loss : LinkFault::Kind::slow_link;
+      l.from = ref;
+      l.to = NodeRef{"*", {}};
+      l.latency = spec.latency;
+      l.ratio = spec.ratio;
+      l.duration = spec.duration.sample(rng);
+      return l;
+    }
+  }
+  SIM_ASSERT(false, "unknown random fault kind");
+  return HealFault{};
+}
+
+void FaultInjector::note(NodeId node, std::string kind, std::string detail) {
+  std::string name = node == no_node ? "" : world_.node(node).name();
+  world_.trace().record(world_.now(), node, "fault." + kind, detail);
+  applied_.push_back(FaultRecord{world_.now(), std::move(name), std::move(kind), std::move(detail)});
+}
+
+void FaultInjector::apply(const FaultAction& action) {
+  std::visit(
+      [&](const auto& fault) {
+        using T = std::decay_t<decltype(fault)>;
+        if constexpr (std::is_same_v<T, PauseFault>) {
+          for (NodeId n : resolve(fault.node)) pause(n, fault.duration);
+        } else if constexpr (std::is_same_v<T, ClockStepFault>) {
+          for (NodeId n : resolve(fault.node)) {
+            note(n, "clock_step", "wall clock " + signed_text(fault.by));
+            world_.clock_step(n, fault.by);
+          }
+        } else if constexpr (std::is_same_v<T, ClockDriftFault>) {
+          for (NodeId n : resolve(fault.node)) {
+            note(n, "clock_drift", fmt::format("clocks now drift {:+}ppm", fault.ppm));
+            world_.clock_drift(n, fault.ppm);
+          }
+        } else if constexpr (std::is_same_v<T, CrashFault>) {
+          for (NodeId n : resolve(fault.node)) crash(n, fault.restart_after, fault.lose_unsynced);
+        } else if constexpr (std::is_same_v<T, RestartFault>) {
+          for (NodeId n : resolve(fault.node)) restart(n);
+        } else if constexpr (std::is_same_v<T, PartitionFault>) {
+          partition(fault);
+        } else if constexpr (std::is_same_v<T, HealFault>) {
+          heal();
+        } else if constexpr (std::is_same_v<T, LinkFault>) {
+          link_fault(fault);
+        }
+      },
+      action);
+}
+
+void FaultInjector::pause(NodeId node, Duration length) {
+  if (!world_.node(node).is_up()) return;
+  note(node, "pause", "stop-the-world pause for " + to_string(length));
+  world_.open_fault_window("pause");
+  world_.pause(node);
+  world_.schedule_after(length, no_node, 0, [this, node] {
+    world_.close_fault_window("pause");
+    world_.resume(node);
+  });
+}
+
+void FaultInjector::crash(NodeId node, std::optional<Duration> restart_after, bool lose_unsynced) {
+  if (world_.node(node).state() == NodeState::crashed) return;
+  note(node, "crash", restart_after ? "restarts after " + to_string(*restart_after) : "stays down");
+  if (world_.node(node).state() == NodeState::paused) world_.close_fault_window("pause");
+  world_.open_fault_window("crash");
+  crashed_.push_back(node);
+  world_.crash(node, lose_unsynced);
+  if (restart_after) world_.schedule_after(*restart_after, no_node, 0, [this, node] { restart(node); });
+}
+
+void FaultInjector::restart(NodeId node) {
+  if (world_.node(node).state() != NodeState::crashed) return;
+  note(node, "restart", "boots again from its disk");
+  if (auto it = std::find(crashed_.begin(), crashed_.end(), node); it != crashed_.end()) {
+    crashed_.erase(it);
+    world_.close_fault_window("crash");
+  }
+  world_.restart(node);
+}
+
+void FaultInjector::partition(const PartitionFault& fault) {
+  Network& net = world_.network();
+  std::uint64_t id = 0;
+  std::string detail;
+  switch (fault.shape) {
+    case PartitionFault::Shape::groups: {
+      std::vector<Network::Selector> groups;
+      for (const auto& group : fault.groups) {
+        Network::Selector members;
+        for (const NodeRef& ref : group)
+          for (NodeId n : resolve(ref)) members.push_back(n);
+        detail += (detail.empty() ? "" : " | ") + join_names(world_, members);
+        groups.push_back(std::move(members));
+      }
+      id = net.partition(groups);
+      detail = "groups " + detail;
+      break;
+    }
+    case PartitionFault::Shape::one_way: {
+      Network::Selector from, to;
+      for (const NodeRef& ref : fault.from)
+        for (NodeId n : resolve(ref)) from.push_back(n);
+      for (const NodeRef& ref : fault.to)
+        for (NodeId n : resolve(ref)) to.push_back(n);
+      id = net.partition_one_way(from, to);
+      detail = join_names(world_, from) + " cannot reach " + join_names(world_, to);
+      break;
+    }
+    case PartitionFault::Shape::isolate: {
+      for (NodeId n : resolve(fault.node)) {
+        id = net.isolate(n);
+        detail = world_.node(n).name() + " isolated";
+      }
+      break;
+    }
+  }
+  if (fault.duration) detail += " for " + to_string(*fault.duration);
+  note(no_node, "partition", detail);
+  world_.open_fault_window("partition");
+  open_partitions_.push_back(id);
+  if (fault.duration) {
+    world_.schedule_after(*fault.duration, no_node, 0, [this, id] {
+      auto it = std::find(open_partitions_.begin(), open_partitions_.end(), id);
+      if (it == open_partitions_.end()) return;  // healed already
+      open_partitions_.erase(it);
+      world_.network().heal_partition(id);
+      world_.close_fault_window("partition");
+      note(no_node, "heal", "partition ends");
+    });
+  }
+}
+
+void FaultInjector::heal() {
+  world_.network().heal();
+  for (std::size_t i = 0; i < open_partitions_.size(); ++i) world_.close_fault_window("partition");
+  open_partitions_.clear();
+  note(no_node, "heal", "every partition removed");
+}
+
+void FaultInjector::link_fault(const LinkFault& fault) {
+  Network& net = world_.network();
+  Network::Selector a = resolve(fault.from);
+  Network::Selector b = resolve(fault.to);
+  SIM_ASSERT(!a.empty() && !b.empty(), "a link fault between unknown nodes");
+  LinkOptions options = net.link(a.front(), b.front() != a.front() ? b.front() : b.back());
+  std::string detail = join_names(world_, a) + " <-> " + join_names(world_, b) + ": ";
+  const char* kind = "slow_link";
+  switch (fault.kind) {
+    case LinkFault::Kind::slow_link:
+      options.latency = fault.latency;
+      detail += "latency " + fault.latency.describe();
+      break;
+    case LinkFault::Kind::loss:
+      options.loss = fault.ratio;
+      kind = "loss";
+      detail += fmt::format("loss {}/{}", fault.ratio.num, fault.ratio.den);
+      break;
+    case LinkFault::Kind::duplicate:
+      options.duplicate = fault.ratio;
+      kind = "duplicate";
+      detail += fmt::format("duplicate {}/{}", fault.ratio.num, fault.ratio.den);
+      break;
+  }
+  if (fault.duration) detail += " for " + to_string(*fault.duration);
+  std::uint64_t id = net.degrade(a, b, options);
+  note(no_node, kind, detail);
+  world_.open_fault_window("link");
+  if (fault.duration) {
+    world_.schedule_after(*fault.duration, no_node, 0, [this, id] {
+      world_.network().restore(id);
+      world_.close_fault_window("link");
+    });
+  }
+}
+
+}  // namespace sim

@@ -1,0 +1,191 @@
+#include "sim/kernel/network.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "sim/kernel/assert.hpp"
+
+namespace sim {
+namespace {
+
+bool selected(const World& world, NodeId node, const std::string& selector) {
+  if (selector == "*") return true;
+  if (selector.rfind("role:", 0) == 0) return world.node(node).has_role(std::string_view(selector).substr(5));
+  return world.node(node).name() == selector;
+}
+
+bool contains(const Network::Selector& set, NodeId node) {
+  return std::find(set.begin(), set.end(), node) != set.end();
+}
+
+}  // namespace
+
+Network::Network(World& world, NetworkOptions options)
+    : world_(world), options_(std::move(options)), rng_(world.rng("net")) {
+  node_count_ = world_.node_count();
+  receivers_.resize(node_count_);
+  cut_count_.assign(node_count_ * node_count_, 0);
+  fifo_tail_.assign(node_count_ * node_count_, 0);
+  resolve_links();
+}
+
+void Network::resolve_links() {
+  links_.clear();
+  links_.push_back(options_.defaults);
+  link_of_.assign(node_count_ * node_count_, 0);
+  for (const LinkOverride& o : options_.links) {
+    auto position = static_cast<std::uint16_t>(links_.size());
+    links_.push_back(o.options);
+    for (NodeId a = 0; a < node_count_; ++a) {
+      for (NodeId b = 0; b < node_count_; ++b) {
+        if (a == b) continue;
+        if (selected(world_, a, o.from) && selected(world_, b, o.to)) link_of_[index(a, b)] = position;
+        if (selected(world_, a, o.to) && selected(world_, b, o.from)) link_of_[index(a, b)] = position;
+      }
+    }
+  }
+}
+
+void Network::set_receiver(NodeId node, Receiver receiver) { receivers_[node] = std::move(receiver); }
+
+const LinkOptions& Network::link(NodeId from, NodeId to) const {
+  for (auto it = degradations_.rbegin(); it != degradations_.rend(); ++it) {
+    if ((contains(it->a, from) && contains(it->b, to)) || (contains(it->b, from) && contains(it->a, to)))
+      return it->options;
+  }
+  return links_[link_of_[index(from, to)]];
+}
+
+bool Network::can_reach(NodeId from, NodeId to) const {
+  return from == to || cut_count_[index(from, to)] == 0;
+}
+
+std::uint64_t Network::send(NodeId from, NodeId to, MessagePtr body, std::uint64_t call_id, bool reply) {
+  SIM_ASSERT(from < node_count_ && to < node_count_, "a message to or from an unknown node");
+  if (!world_.node(from).is_up()) return 0;
+  Envelope envelope{from, to, next_message_++, call_id, reply, world_.now(), std::move(body)};
+  ++sent_;
+  const LinkOptions& options = link(from, to);
+  if (!can_reach(from, to)) {
+    drop(envelope, "partitioned");
+    return envelope.id;
+  }
+  if (rng_.chance(options.loss)) {
+    drop(envelope, "lost");
+    return envelope.id;
+  }
+  bool twice = rng_.chance(options.duplicate);
+  std::uint64_t id = envelope.id;
+  if (twice) schedule_delivery(envelope, options);
+  schedule_delivery(std::move(envelope), options);
+  return id;
+}
+
+void Network::schedule_delivery(Envelope envelope, const LinkOptions& options) {
+  Instant at = world_.now() + options.latency.sample(rng_);
+  if (envelope.from != envelope.to && options.fifo) {
+    std::int64_t& tail = fifo_tail_[index(envelope.from, envelope.to)];
+    if (at.ns() < tail) at = Instant::from_ns(tail);
+    tail = at.ns();
+  }
+  world_.trace().fold(world_.now(), envelope.from, "net.send", envelope.id,
+                      static_cast<std::int64_t>(envelope.to) << 32 | (at - world_.now()).ns());
+  NodeId to = envelope.to;
+  std::uint32_t incarnation = world_.node(to).incarnation();
+  // The delivery belongs to the kernel, not to the receiver's incarnation: a message to a
+  // node that restarted meanwhile must be seen and dropped, not silently discarded.
+  world_.schedule_at(at, no_node, 0, [this, envelope = std::move(envelope), incarnation]() mutable {
+    NodeId dest = envelope.to;
+    if (world_.node(dest).state() == NodeState::paused) {
+      // Hand it to the node's own queue so it waits out the pause in order.
+      world_.post(dest, incarnation, [this, envelope = std::move(envelope), incarnation] { deliver(envelope, incarnation); });
+      return;
+    }
+    deliver(envelope, incarnation);
+  });
+}
+
+void Network::deliver(const Envelope& envelope, std::uint32_t to_incarnation) {
+  const Node& dest = world_.node(envelope.to);
+  if (dest.state() == NodeState::crashed || dest.incarnation() != to_incarnation) {
+    drop(envelope, "receiver crashed");
+    return;
+  }
+  if (!can_reach(envelope.from, envelope.to)) {
+    drop(envelope, "partitioned in flight");
+    return;
+  }
+  world_.trace().fold(world_.now(), envelope.to, "net.deliver", envelope.id, envelope.from);
+  if (receivers_[envelope.to]) receivers_[envelope.to](envelope);
+}
+
+void Network::drop(const Envelope& envelope, const char* why) {
+  ++dropped_;
+  world_.trace().record(world_.now(), envelope.from, "net.drop",
+                        fmt::format("#{} {}->{} {}: {}", envelope.id, world_.node(envelope.from).name(),
+                                    world_.node(envelope.to).name(), why,
+                                    envelope.body ? envelope.body->describe() : std::string("-")));
+}
+
+void Network::rebuild_cuts() {
+  std::fill(cut_count_.begin(), cut_count_.end(), 0);
+  for (const Cut& cut : cuts_)
+    for (auto [a, b] : cut.pairs) ++cut_count_[index(a, b)];
+}
+
+std::uint64_t Network::partition(const std::vector<Selector>& groups) {
+  // Nodes named in no group form one more group.
+  std::vector<int> group_of(node_count_, -1);
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    for (NodeId n : groups[g]) group_of[n] = static_cast<int>(g);
+  Cut cut{next_fault_id_++, {}};
+  for (NodeId a = 0; a < node_count_; ++a)
+    for (NodeId b = 0; b < node_count_; ++b)
+      if (a != b && group_of[a] != group_of[b]) cut.pairs.emplace_back(a, b);
+  cuts_.push_back(std::move(cut));
+  rebuild_cuts();
+  return cuts_.back().id;
+}
+
+std::uint64_t Network::partition_one_way(const Selector& from, const Selector& to) {
+  Cut cut{next_fault_id_++, {}};
+  for (NodeId a : from)
+    for (NodeId b : to)
+      if (a != b) cut.pairs.emplace_back(a, b);
+  cuts_.push_back(std::move(cut));
+  rebuild_cuts();
+  return cuts_.back().id;
+}
+
+std::uint64_t Network::isolate(NodeId node) {
+  Cut cut{next_fault_id_++, {}};
+  for (NodeId other = 0; other < node_count_; ++other) {
+    if (other == node) continue;
+    cut.pairs.emplace_back(node, other);
+    cut.pairs.emplace_back(other, node);
+  }
+  cuts_.push_back(std::move(cut));
+  rebuild_cuts();
+  return cuts_.back().id;
+}
+
+void Network::heal_partition(std::uint64_t id) {
+  std::erase_if(cuts_, [&](const Cut& c) { return c.id == id; });
+  rebuild_cuts();
+}
+
+void Network::heal() {
+  cuts_.clear();
+  rebuild_cuts();
+}
+
+std::uint64_t Network::degrade(const Selector& a, const Selector& b, const LinkOptions& options) {
+  degradations_.push_back(Degradation{next_fault_id_++, a, b, options});
+  return degradations_.back().id;
+}
+
+void Network::restore(std::uint64_t id) {
+  std::erase_if(degradations_, [&](const Degradation& d) { return d.id == id; });
+}
+
+}  // namespace sim

@@ -1,0 +1,72 @@
+#include "sim/kernel/rpc.hpp"
+
+#include "sim/kernel/assert.hpp"
+
+namespace sim {
+
+void Responder::reply(MessagePtr body) {
+  SIM_ASSERT(!replied_, "a request was answered twice");
+  replied_ = true;
+  network_->send(request_.to, request_.from, std::move(body), request_.call_id, true);
+}
+
+Rpc::Rpc(World& world, Network& network) : world_(world), network_(network) {
+  handlers_.resize(world.node_count());
+  calls_.resize(world.node_count());
+  for (NodeId n = 0; n < world.node_count(); ++n)
+    network_.set_receiver(n, [this](const Envelope& e) { receive(e); });
+  world_.on_crash([this](NodeId node) {
+    drop_calls_of(node);
+    handlers_[node] = nullptr;
+  });
+}
+
+Rpc::~Rpc() {
+  for (NodeId n = 0; n < calls_.size(); ++n) drop_calls_of(n);
+}
+
+void Rpc::serve(NodeId node, Handler handler) { handlers_[node] = std::move(handler); }
+
+void Rpc::start(Executor ex, NodeId to, MessagePtr body, Duration timeout, std::unique_ptr<PendingBase> pending) {
+  NodeId caller = ex.node();
+  SIM_ASSERT(caller != no_node, "an RPC must be made from a node");
+  if (!world_.is_current(caller, ex.incarnation())) return;  // the caller crashed: drop the call
+  std::uint64_t call_id = next_call_++;
+  pending->bind_cancellation([this, caller, call_id] {
+    finish(caller, call_id, asio::error::operation_aborted, nullptr);
+  });
+  calls_[caller].emplace(call_id, Call{std::move(pending), ex.incarnation()});
+  const Clock& clock = world_.node(caller).clock();
+  Instant deadline = clock.when_mono_reaches(world_.now(), clock.mono_ns(world_.now()) + timeout.ns());
+  world_.schedule_at(deadline, caller, ex.incarnation(), [this, caller, call_id] {
+    finish(caller, call_id, asio::error::timed_out, nullptr);
+  });
+  network_.send(caller, to, std::move(body), call_id, false);
+}
+
+void Rpc::receive(const Envelope& envelope) {
+  if (envelope.reply) {
+    finish(envelope.to, envelope.call_id, error_code{}, envelope.body);
+    return;
+  }
+  if (const Handler& handler = handlers_[envelope.to]) handler(envelope, Responder(network_, envelope));
+}
+
+bool Rpc::finish(NodeId caller, std::uint64_t call_id, error_code ec, MessagePtr reply) {
+  auto& calls = calls_[caller];
+  auto it = calls.find(call_id);
+  if (it == calls.end()) return false;
+  Call call = std::move(it->second);
+  calls.erase(it);
+  call.pending->complete(world_, caller, call.incarnation, ec, std::move(reply));
+  return true;
+}
+
+void Rpc::drop_calls_of(NodeId node) {
+  // Destroying a pending handler frees the coroutine waiting on it.
+  std::map<std::uint64_t, Call> doomed;
+  doomed.swap(calls_[node]);
+  doomed.clear();
+}
+
+}  // namespace sim

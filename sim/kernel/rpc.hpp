@@ -1,0 +1,107 @@
+// Request and response over the simulated network, with request ids and timeouts, as an
+// asynchronous operation that accepts any completion token.
+//
+// Fault model: a call completes exactly once: with the reply, with timed_out when no reply
+// came within the timeout (on the caller's monotonic clock), or with operation_aborted when
+// cancelled. A lost request, a lost reply, a partition and a crashed server all look the same
+// to the caller: a timeout. A crash of the caller destroys its pending calls.
+//
+// Determinism: call ids are numbered in calling order; pending calls are kept in ordered maps.
+#pragma once
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/error.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+
+#include "sim/kernel/network.hpp"
+#include "sim/kernel/world.hpp"
+
+namespace sim {
+
+/// What a server hands its handler to answer with. Answering is optional (a server may drop
+/// a request on purpose); answering twice is an error.
+class Responder {
+public:
+  Responder(Network& network, const Envelope& request) : network_(&network), request_(request) {}
+  void reply(MessagePtr body);
+  const Envelope& request() const { return request_; }
+
+private:
+  Network* network_;
+  Envelope request_;
+  bool replied_ = false;
+};
+
+class Rpc {
+public:
+  using Handler = std::function<void(const Envelope& request, Responder responder)>;
+
+  Rpc(World& world, Network& network);
+  ~Rpc();
+  Rpc(const Rpc&) = delete;
+  Rpc& operator=(const Rpc&) = delete;
+
+  /// Serves requests arriving at `node`. Set again by the node's boot code after a restart.
+  void serve(NodeId node, Handler handler);
+
+  /// Calls `to` from the executor's node. Completion: void(error_code, MessagePtr).
+  template <class Token>
+  auto call(Executor ex, NodeId to, MessagePtr request, Duration timeout, Token&& token) {
+    return asio::async_initiate<Token, void(error_code, MessagePtr)>(
+        [this, ex, to, timeout](auto handler, MessagePtr body) {
+          start(ex, to, std::move(body), timeout,
+                std::make_unique<Pending<std::decay_t<decltype(handler)>>>(std::move(handler)));
+        },
+        token, std::move(request));
+  }
+
+  std::uint64_t calls_started() const { return next_call_ - 1; }
+
+private:
+  struct PendingBase {
+    virtual ~PendingBase() = default;
+    virtual void complete(World& world, NodeId node, std::uint32_t incarnation, error_code ec, MessagePtr reply) = 0;
+    virtual void bind_cancellation(std::function<void()> cancel) = 0;
+  };
+  template <class H>
+  struct Pending final : PendingBase {
+    explicit Pending(H&& h) : handler(std::move(h)) {}
+    void complete(World& world, NodeId node, std::uint32_t incarnation, error_code ec, MessagePtr reply) override {
+      auto slot = asio::get_associated_cancellation_slot(handler);
+      if (slot.is_connected()) slot.clear();
+      world.post(node, incarnation, [h = std::move(handler), ec, reply = std::move(reply)]() mutable {
+        std::move(h)(ec, std::move(reply));
+      });
+    }
+    void bind_cancellation(std::function<void()> cancel) override {
+      auto slot = asio::get_associated_cancellation_slot(handler);
+      if (!slot.is_connected()) return;
+      slot.assign([cancel = std::move(cancel)](asio::cancellation_type type) {
+        if (type != asio::cancellation_type::none) cancel();
+      });
+    }
+    H handler;
+  };
+
+  void start(Executor ex, NodeId to, MessagePtr body, Duration timeout, std::unique_ptr<PendingBase> pending);
+  void receive(const Envelope& envelope);
+  /// Completes the call if it is still pending; false when it already completed.
+  bool finish(NodeId caller, std::uint64_t call_id, error_code ec, MessagePtr reply);
+  void drop_calls_of(NodeId node);
+
+  struct Call {
+    std::unique_ptr<PendingBase> pending;
+    std::uint32_t incarnation;
+  };
+  World& world_;
+  Network& network_;
+  std::vector<Handler> handlers_;
+  std::vector<std::map<std::uint64_t, Call>> calls_;  // per caller node
+  std::uint64_t next_call_ = 1;
+};
+
+}  // namespace sim
