@@ -87,7 +87,7 @@ TEST_CASE("a crash destroys the node's pending coroutines and they never resume"
   REQUIRE(world.node(n).state() == NodeState::crashed);
 }
 
-TEST_CASE("a pause defers the node's events in order until it ends; clocks keep running", "[world][pause]") {
+TEST_CASE("a pause defers the node's events in order until it ends, while clocks keep running", "[world][pause]") {
   World world(1);
   NodeId n = world.add_node("a", {});
   std::vector<std::pair<int, std::int64_t>> woke;

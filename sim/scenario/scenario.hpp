@@ -20,6 +20,8 @@ struct Expect {
   std::vector<std::string> violated;
   std::vector<std::string> held;
   SourceMark where;
+  std::vector<SourceMark> violated_where;  ///< where each name of `violated` is written
+  std::vector<SourceMark> held_where;      ///< where each name of `held` is written
 };
 
 /// A threshold from the problem statement, as `acquire_latency_p99: "< 50ms"`.
@@ -36,11 +38,15 @@ struct Scenario {
   std::string name;
   std::string description;
   std::string model;
+  SourceMark model_where;   ///< for "unknown model" messages
   std::uint64_t seed = 1;
   Duration duration = Duration::seconds(10);
   YAML::Node params;        ///< read by the model itself, through ParamReader
   SourceMark params_where;
   NetworkOptions network;
+  /// Every node named in network.links (from, then to, link by link), with its place, so the
+  /// run layer can report an unknown name where it is written.
+  std::vector<NodeRef> link_nodes;
   std::vector<FaultSpec> faults;
   std::vector<RandomFaultSpec> random_faults;
   Expect expect;

@@ -1,0 +1,21 @@
+// The list of models, in the order `designsim list` shows them.
+#include "models/model.hpp"
+#include "models/snowflake/snowflake.hpp"
+
+namespace sim {
+
+const std::vector<ModelInfo>& model_registry() {
+  static const std::vector<ModelInfo> registry = {
+      {"snowflake", "Snowflake IDs: 41-bit ms timestamp, 10-bit node id, 12-bit sequence, no coordination",
+       &make_snowflake_model},
+  };
+  return registry;
+}
+
+const ModelInfo* find_model(std::string_view name) {
+  for (const ModelInfo& m : model_registry())
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+}  // namespace sim

@@ -1,0 +1,207 @@
+#include "reports/markdown_report.hpp"
+
+#include <fmt/format.h>
+
+#include "reports/format.hpp"
+#include "reports/text_table.hpp"
+
+namespace sim {
+
+using report::markdown_table;
+using report::TextRow;
+
+namespace {
+
+std::string section(std::string_view title) { return fmt::format("\n## {}\n\n", title); }
+
+std::string code_block(std::string_view text) { return fmt::format("```\n{}\n```\n", text); }
+
+std::string options_section(const std::vector<std::pair<std::string, std::string>>& options) {
+  std::string md = section("Options");
+  if (options.empty()) return md + "No options.\n";
+  std::vector<TextRow> rows;
+  for (const auto& [name, value] : options) rows.push_back({name, value});
+  return md + markdown_table({"option", "value"}, rows);
+}
+
+std::string latency_section(const std::vector<LatencySummary>& latencies, std::string_view title) {
+  std::string md = section(title);
+  if (latencies.empty()) return md + "No latencies recorded.\n";
+  std::vector<TextRow> rows;
+  for (const LatencySummary& l : latencies) {
+    rows.push_back({l.name, l.window, fmt::format("{}", l.count), report::short_duration(l.p50_ns),
+                    report::short_duration(l.p99_ns), report::short_duration(l.p999_ns),
+                    report::short_duration(l.max_ns)});
+  }
+  return md + markdown_table({"name", "window", "count", "p50", "p99", "p99.9", "max"}, rows);
+}
+
+std::string run_verdict_text(const RunResult& r) {
+  std::size_t violated = 0;
+  for (const CheckOutcome& c : r.checks) violated += c.result.held ? 0 : 1;
+  std::string checks = violated == 0 ? std::string("every check held")
+                                     : fmt::format("{} of {} checks violated", violated, r.checks.size());
+  return checks + (r.expectations_met ? ", as the scenario expects" : ", NOT as the scenario expects");
+}
+
+std::string run_header(const RunResult& r) {
+  std::string md = fmt::format("# designsim run: {}\n\n", r.scenario_name);
+  std::string_view description = r.description;
+  while (!description.empty() && (description.back() == '\n' || description.back() == ' ')) description.remove_suffix(1);
+  if (!description.empty()) md += fmt::format("{}\n\n", description);
+  md += fmt::format("- **Scenario:** `{}` (model `{}`)\n", r.scenario_file, r.model);
+  md += fmt::format("- **Seed:** {}\n", r.seed);
+  md += fmt::format("- **Trace hash:** `{}` ({} records, {} events, {} simulated)\n", report::hash_text(r.trace_hash),
+                    r.trace_records, r.events_run, to_string(r.simulated));
+  md += fmt::format("- **Duration:** {}\n", to_string(r.duration));
+  md += fmt::format("- **Verdict:** {}\n", run_verdict_text(r));
+  md += "\nReplay this run:\n\n" + code_block(report::replay_command(r.scenario_file, r.seed));
+  return md;
+}
+
+std::string violation_line(const Violation& v) {
+  std::string nodes;
+  for (const std::string& node : v.nodes) nodes += (nodes.empty() ? "" : ", ") + node;
+  if (nodes.empty()) return fmt::format("- first violated at {}: {}\n", to_string(v.at), v.what);
+  return fmt::format("- first violated at {} on {}: {}\n", to_string(v.at), nodes, v.what);
+}
+
+std::string check_details(const CheckResult& check) {
+  if (check.details.empty() && !check.first) return "";
+  std::string md = fmt::format("\n### {}\n\n", check.name);
+  if (check.first) md += violation_line(*check.first);
+  for (const auto& [fact, value] : check.details) md += fmt::format("- {}: {}\n", fact, value);
+  return md;
+}
+
+std::string checks_section(const RunResult& r) {
+  std::string md = section("Checks");
+  if (r.checks.empty()) return md + "No checks.\n";
+  std::vector<TextRow> rows;
+  for (const CheckOutcome& c : r.checks) {
+    std::string expected = report::expected_text(c) + (c.as_expected ? "" : " (mismatch)");
+    rows.push_back({c.result.name, report::verdict_text(c.result), expected, c.result.summary});
+  }
+  md += markdown_table({"check", "verdict", "expected", "how bad"}, rows);
+  if (!r.expectation_problems.empty()) {
+    md += "\nExpectations not met:\n\n";
+    for (const std::string& problem : r.expectation_problems) md += "- " + problem + "\n";
+  }
+  for (const CheckOutcome& c : r.checks) md += check_details(c.result);
+  return md;
+}
+
+std::string story_section(const std::vector<std::string>& story) {
+  if (story.empty()) return "";
+  std::string md = section("How the first violation happened");
+  for (const std::string& line : story) md += "- " + line + "\n";
+  return md;
+}
+
+std::string requirements_section(const std::vector<RequirementRow>& requirements) {
+  std::string md = section("Requirements");
+  if (requirements.empty()) return md + "No requirements stated.\n";
+  std::vector<TextRow> rows;
+  for (const RequirementRow& row : requirements) {
+    rows.push_back({row.metric, report::required_text(row), report::measured_text(row), row.met ? "yes" : "no"});
+  }
+  return md + markdown_table({"metric", "required", "measured", "met"}, rows);
+}
+
+std::string faults_section(const std::vector<AppliedFault>& faults) {
+  std::string md = section("Faults applied");
+  if (faults.empty()) return md + "No faults applied.\n";
+  std::vector<TextRow> rows;
+  for (const AppliedFault& f : faults) {
+    rows.push_back({to_string(f.at), f.node.empty() ? "-" : f.node, f.kind, f.detail});
+  }
+  return md + markdown_table({"time", "node", "fault", "detail"}, rows);
+}
+
+std::string model_tables(const std::vector<Table>& tables) {
+  std::string md;
+  for (const Table& table : tables) {
+    md += section(table.title.empty() ? std::string_view("Table") : std::string_view(table.title));
+    md += markdown_table(table.columns, table.rows);
+  }
+  return md;
+}
+
+}  // namespace
+
+std::string run_report_markdown(const RunResult& r) {
+  std::string md = run_header(r);
+  md += options_section(r.options);
+  md += checks_section(r);
+  md += story_section(r.story);
+  md += latency_section(r.latencies, "Latencies");
+  md += requirements_section(r.requirements);
+  md += faults_section(r.faults);
+  md += model_tables(r.tables);
+  return md;
+}
+
+namespace {
+
+std::string sweep_header(const SweepResult& s) {
+  std::string md = fmt::format("# designsim sweep: {}\n\n", s.scenario_name);
+  md += fmt::format("- **Scenario:** `{}` (model `{}`)\n", s.scenario_file, s.model);
+  md += fmt::format("- **Seeds:** {} ({} runs)\n", report::seed_range_text(s.first_seed, s.seed_count), s.seed_count);
+  md += fmt::format("- **Duration:** {}\n", to_string(s.duration));
+  double share = s.seed_count == 0 ? 0.0 : static_cast<double>(s.runs_violated) / static_cast<double>(s.seed_count);
+  md += fmt::format("- **Runs with a violation:** {} ({})\n", s.runs_violated, report::percent_text(share));
+  md += fmt::format("- **Runs not as expected:** {}\n", s.expectation_mismatches);
+  md += fmt::format("- **Events run:** {}\n", s.total_events);
+  return md;
+}
+
+std::string check_rates_section(const std::vector<CheckRate>& checks) {
+  std::string md = section("Checks");
+  if (checks.empty()) return md + "No checks.\n";
+  std::vector<TextRow> rows;
+  for (const CheckRate& c : checks) {
+    rows.push_back({c.name, fmt::format("{} of {}", c.runs_violated, c.runs), report::percent_text(c.rate),
+                    report::interval_text(c.interval), c.expected_violated ? "violated" : "held"});
+  }
+  return md + markdown_table({"check", "violated runs", "rate", "95% interval", "expected"}, rows);
+}
+
+std::string failing_seeds_section(const SweepResult& s) {
+  std::string md = section("Failing seeds");
+  if (s.failing_seeds.empty()) return md + "No seed violated a check.\n";
+  if (s.failing_seeds.size() < s.runs_violated) {
+    md += fmt::format("The lowest {} of {} failing seeds.\n\n", s.failing_seeds.size(), s.runs_violated);
+  }
+  std::vector<TextRow> rows;
+  for (const FailingSeed& f : s.failing_seeds) {
+    std::string checks;
+    for (const std::string& name : f.checks_violated) checks += (checks.empty() ? "" : ", ") + name;
+    rows.push_back({fmt::format("{}", f.seed), checks, fmt::format("`{}`", f.reproduce)});
+  }
+  return md + markdown_table({"seed", "checks violated", "reproduce"}, rows);
+}
+
+std::string mismatches_section(const SweepResult& s) {
+  if (s.expectation_mismatches == 0) return "";
+  std::string md = section("Runs not as expected");
+  md += fmt::format("{} runs differ from the scenario's `expect:` block", s.expectation_mismatches);
+  if (s.mismatched_seeds.empty()) return md + ".\n";
+  std::string seeds;
+  for (std::uint64_t seed : s.mismatched_seeds) seeds += (seeds.empty() ? "" : ", ") + fmt::format("{}", seed);
+  bool all_shown = s.mismatched_seeds.size() >= s.expectation_mismatches;
+  return md + fmt::format("; {} seeds: {}.\n", all_shown ? "their" : "the lowest", seeds);
+}
+
+}  // namespace
+
+std::string sweep_report_markdown(const SweepResult& s) {
+  std::string md = sweep_header(s);
+  md += options_section(s.options);
+  md += check_rates_section(s.checks);
+  md += failing_seeds_section(s);
+  md += mismatches_section(s);
+  md += latency_section(s.latencies, "Latencies over every run");
+  return md;
+}
+
+}  // namespace sim

@@ -1,0 +1,356 @@
+#include "sim/cli/commands.hpp"
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <chrono>
+#include <sstream>
+
+#include "models/model.hpp"
+#include "reports/console_report.hpp"
+#include "reports/format.hpp"
+#include "reports/json_report.hpp"
+#include "reports/markdown_report.hpp"
+#include "sim/kernel/assert.hpp"
+#include "sim/run/run.hpp"
+#include "sim/run/sweep.hpp"
+#include "sim/scenario/error.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace sim::cli {
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Bad command-line input: printed as one line, exit status 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Parsed {
+  po::variables_map vars;
+  bool help = false;
+};
+
+Parsed parse(const std::string& command, const Args& args, po::options_description& options,
+             const po::positional_options_description& positional) {
+  options.add_options()("help,h", "describe this command");
+  Parsed parsed;
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), parsed.vars);
+    po::notify(parsed.vars);
+  } catch (const po::error& e) {
+    throw UsageError(fmt::format("designsim {}: {} (see 'designsim {} --help')", command, e.what(), command));
+  }
+  parsed.help = parsed.vars.count("help") > 0;
+  return parsed;
+}
+
+void print_help(const char* synopsis, const char* what, const po::options_description& options) {
+  std::printf("usage: %s\n\n%s\n\n", synopsis, what);
+  std::ostringstream text;
+  text << options;
+  std::fputs(text.str().c_str(), stdout);
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw UsageError(fmt::format("cannot write {}: check that the folder is writable", path.string()));
+}
+
+/// Runs a command body, turning errors into one message and an exit status.
+template <class Body>
+int guarded(const std::string& command, Body body) {
+  try {
+    return body();
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return bad_input;
+  } catch (const ScenarioError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return bad_input;
+  } catch (const InternalError& e) {
+    std::fprintf(stderr, "designsim %s: internal error: %s\n", command.c_str(), e.what());
+    return internal_error;
+  }
+}
+
+fs::path default_out(const Scenario& scenario, const std::string& leaf) {
+  return fs::path("out") / fs::path(scenario.file).stem() / leaf;
+}
+
+std::string options_text(const std::vector<std::pair<std::string, std::string>>& options) {
+  std::size_t width = 0;
+  for (const auto& [key, value] : options) width = std::max(width, key.size());
+  std::string text;
+  for (const auto& [key, value] : options) text += fmt::format("  {:<{}}  {}\n", key, width, value);
+  return text;
+}
+
+/// Every .yaml file under the paths, sorted, so verify walks them in one order everywhere.
+std::vector<std::string> scenario_files(const Args& paths) {
+  std::vector<std::string> files;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (const auto& entry : fs::recursive_directory_iterator(p, ec))
+        if (entry.is_regular_file() && entry.path().extension() == ".yaml") found.push_back(entry.path().string());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(p);  // a missing file is reported by the loader, with its name
+    }
+  }
+  return files;
+}
+
+void write_trace(const fs::path& path, const RunOutput& out) {
+  std::string text;
+  for (const TraceRecord& r : out.trace) {
+    nlohmann::ordered_json line;
+    line["t_ns"] = r.time.ns();
+    line["t"] = to_string(r.time);
+    line["node"] = r.node < out.node_names.size() ? out.node_names[r.node] : "";
+    line["kind"] = r.kind;
+    line["detail"] = r.detail;
+    text += line.dump() + "\n";
+  }
+  write_file(path, text);
+}
+
+}  // namespace
+
+int run_command(const Args& args) {
+  return guarded("run", [&] {
+    po::options_description options("options");
+    options.add_options()
+        ("scenario", po::value<std::string>(), "the scenario file")
+        ("seed", po::value<std::uint64_t>(), "the seed (default: the scenario's own)")
+        ("out", po::value<std::string>(), "folder for report.json and report.md (default: out/NAME/seed-N)")
+        ("trace", po::value<std::string>(), "also write the whole trace to this file, as JSON lines")
+        ("check-determinism", "run twice and fail (status 3) unless the trace hash and report.json agree")
+        ("quiet,q", "print only the verdict lines");
+    po::positional_options_description positional;
+    positional.add("scenario", 1);
+    Parsed parsed = parse("run", args, options, positional);
+    if (parsed.help) {
+      print_help("designsim run SCENARIO [--seed N] [--out DIR] [--trace FILE]",
+                 "One run of a scenario. Prints the seed and resolved options, then the trace hash, each\n"
+                 "check (held or VIOLATED, with how bad), latency percentiles and the requirements;\n"
+                 "writes report.json and report.md. Status 0: every check held; 1: a check was violated.",
+                 options);
+      return all_held;
+    }
+    if (!parsed.vars.count("scenario")) throw UsageError("designsim run: which scenario? (designsim run SCENARIO)");
+    Scenario scenario = load_scenario(parsed.vars["scenario"].as<std::string>());
+    check_scenario(scenario);
+    std::uint64_t seed = parsed.vars.count("seed") ? parsed.vars["seed"].as<std::uint64_t>() : scenario.seed;
+    bool quiet = parsed.vars.count("quiet") > 0;
+    fs::path out_dir = parsed.vars.count("out") ? fs::path(parsed.vars["out"].as<std::string>())
+                                                : default_out(scenario, fmt::format("seed-{}", seed));
+
+    std::printf("designsim run %s\nseed %llu\n", scenario.file.c_str(), static_cast<unsigned long long>(seed));
+    std::fflush(stdout);
+    RunOptions run_options;
+    run_options.return_trace = parsed.vars.count("trace") > 0;
+    if (run_options.return_trace) run_options.trace_records_kept = 20'000'000;
+    auto started = std::chrono::steady_clock::now();  // allowed: reports how long the run took
+    RunOutput out = run_scenario(scenario, seed, run_options);
+    out.result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed
+    std::string json = run_report_json(out.result);
+    if (parsed.vars.count("check-determinism")) {
+      RunOutput again = run_scenario(scenario, seed, RunOptions{});
+      if (again.result.trace_hash != out.result.trace_hash || run_report_json(again.result) != json)
+        throw InternalError(fmt::format("two runs of seed {} differ (trace {} then {}); replay: {}", seed,
+                                        report::hash_text(out.result.trace_hash),
+                                        report::hash_text(again.result.trace_hash),
+                                        report::replay_command(scenario.file, seed)));
+    }
+    if (!quiet) std::printf("options:\n%s", options_text(out.result.options).c_str());
+    std::printf("trace %s (%llu records, %llu events, %s simulated)\n", report::hash_text(out.result.trace_hash).c_str(),
+                static_cast<unsigned long long>(out.result.trace_records),
+                static_cast<unsigned long long>(out.result.events_run), to_string(out.result.simulated).c_str());
+    std::fputs(run_summary_text(out.result).c_str(), stdout);
+    write_file(out_dir / "report.json", json);
+    write_file(out_dir / "report.md", run_report_markdown(out.result));
+    if (run_options.return_trace) write_trace(parsed.vars["trace"].as<std::string>(), out);
+    std::printf("reports: %s, %s\n", (out_dir / "report.json").string().c_str(), (out_dir / "report.md").string().c_str());
+    return exit_status(out.result);
+  });
+}
+
+int verify_command(const Args& args) {
+  return guarded("verify", [&] {
+    po::options_description options("options");
+    options.add_options()("paths", po::value<std::vector<std::string>>(), "scenario files or folders (default: scenarios)");
+    po::positional_options_description positional;
+    positional.add("paths", -1);
+    Parsed parsed = parse("verify", args, options, positional);
+    if (parsed.help) {
+      print_help("designsim verify [FILES or FOLDERS]",
+                 "Runs every scenario with its own seed and compares each check with the scenario's\n"
+                 "expect: block. Status 0: every scenario did what it says; 1: one did not; 2: one is bad.",
+                 options);
+      return all_held;
+    }
+    Args paths = parsed.vars.count("paths") ? parsed.vars["paths"].as<std::vector<std::string>>() : Args{"scenarios"};
+    std::vector<std::string> files = scenario_files(paths);
+    if (files.empty()) throw UsageError("designsim verify: no .yaml scenarios under " + fmt::format("{}", fmt::join(paths, ", ")));
+    // Every scenario is checked before any runs: a bad one stops verify with nothing run.
+    std::vector<Scenario> scenarios;
+    for (const std::string& file : files) {
+      scenarios.push_back(load_scenario(file));
+      check_scenario(scenarios.back());
+    }
+    int failures = 0;
+    for (const Scenario& scenario : scenarios) {
+      RunOptions run_options;
+      run_options.trace_records_kept = 0;
+      RunOutput out = run_scenario(scenario, scenario.seed, run_options);
+      const RunResult& r = out.result;
+      if (r.expectations_met) {
+        std::string broken;
+        for (const CheckOutcome& c : r.checks)
+          if (!c.result.held) broken += (broken.empty() ? "" : ", ") + c.result.name;
+        std::printf("ok    %s  (seed %llu, trace %s%s)\n", scenario.file.c_str(), static_cast<unsigned long long>(r.seed),
+                    report::hash_text(r.trace_hash).c_str(), broken.empty() ? "" : (", violated as expected: " + broken).c_str());
+      } else {
+        ++failures;
+        std::printf("FAIL  %s  (seed %llu)\n", scenario.file.c_str(), static_cast<unsigned long long>(r.seed));
+        for (const std::string& problem : r.expectation_problems) std::printf("        %s\n", problem.c_str());
+        std::printf("        replay: %s\n", report::replay_command(scenario.file, r.seed).c_str());
+      }
+    }
+    std::printf("%zu passed, %d failed\n", scenarios.size() - static_cast<std::size_t>(failures), failures);
+    return failures == 0 ? all_held : violated;
+  });
+}
+
+int sweep_command(const Args& args) {
+  return guarded("sweep", [&] {
+    po::options_description options("options");
+    options.add_options()
+        ("scenario", po::value<std::string>(), "the scenario file")
+        ("seeds", po::value<std::uint64_t>(), "how many seeds to run (1 to 10,000,000)")
+        ("first-seed", po::value<std::uint64_t>()->default_value(1), "the first seed; seeds are consecutive")
+        ("jobs,j", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())), "threads")
+        ("out", po::value<std::string>(), "folder for sweep.json and sweep.md (default: out/NAME/sweep-FIRST-N)")
+        ("failing-seeds", po::value<std::uint64_t>()->default_value(20), "how many failing seeds to list");
+    po::positional_options_description positional;
+    positional.add("scenario", 1);
+    Parsed parsed = parse("sweep", args, options, positional);
+    if (parsed.help) {
+      print_help("designsim sweep SCENARIO --seeds N [--jobs J] [--first-seed S] [--out DIR]",
+                 "Runs N consecutive seeds of a scenario on J threads and reports how often each check was\n"
+                 "violated, with 95% Wilson intervals, and the exact command that replays each failing seed.\n"
+                 "Status 0: no run violated a check; 1: some run did.",
+                 options);
+      return all_held;
+    }
+    if (!parsed.vars.count("scenario")) throw UsageError("designsim sweep: which scenario? (designsim sweep SCENARIO --seeds N)");
+    if (!parsed.vars.count("seeds")) throw UsageError("designsim sweep: how many seeds? (--seeds N)");
+    SweepOptions sweep_options;
+    sweep_options.seed_count = parsed.vars["seeds"].as<std::uint64_t>();
+    sweep_options.first_seed = parsed.vars["first-seed"].as<std::uint64_t>();
+    sweep_options.jobs = parsed.vars["jobs"].as<unsigned>();
+    sweep_options.failing_seed_limit = parsed.vars["failing-seeds"].as<std::uint64_t>();
+    if (sweep_options.seed_count < 1 || sweep_options.seed_count > 10'000'000)
+      throw UsageError("designsim sweep: --seeds must be between 1 and 10000000");
+    if (sweep_options.jobs < 1 || sweep_options.jobs > 256) throw UsageError("designsim sweep: --jobs must be between 1 and 256");
+    Scenario scenario = load_scenario(parsed.vars["scenario"].as<std::string>());
+    check_scenario(scenario);
+    fs::path out_dir = parsed.vars.count("out")
+                           ? fs::path(parsed.vars["out"].as<std::string>())
+                           : default_out(scenario, fmt::format("sweep-{}-{}", sweep_options.first_seed, sweep_options.seed_count));
+    std::printf("designsim sweep %s\nseeds %llu..%llu on %u threads\n", scenario.file.c_str(),
+                static_cast<unsigned long long>(sweep_options.first_seed),
+                static_cast<unsigned long long>(sweep_options.first_seed + sweep_options.seed_count - 1), sweep_options.jobs);
+    std::fflush(stdout);
+    std::mutex progress_mutex;
+    if (isatty(STDERR_FILENO)) {
+      sweep_options.progress = [&](std::uint64_t done, std::uint64_t all) {
+        std::lock_guard lock(progress_mutex);
+        int filled = static_cast<int>(40 * done / all);
+        std::fprintf(stderr, "\r[%s%s] %llu/%llu", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                     std::string(static_cast<std::size_t>(40 - filled), ' ').c_str(), static_cast<unsigned long long>(done),
+                     static_cast<unsigned long long>(all));
+        if (done == all) std::fprintf(stderr, "\n");
+      };
+    }
+    SweepResult sweep = sweep_scenario(scenario, sweep_options);
+    std::fputs(sweep_summary_text(sweep).c_str(), stdout);
+    write_file(out_dir / "sweep.json", sweep_report_json(sweep));
+    write_file(out_dir / "sweep.md", sweep_report_markdown(sweep));
+    std::printf("reports: %s, %s\n", (out_dir / "sweep.json").string().c_str(), (out_dir / "sweep.md").string().c_str());
+    return sweep.runs_violated == 0 ? all_held : violated;
+  });
+}
+
+int list_command(const Args& args) {
+  return guarded("list", [&] {
+    po::options_description options("options");
+    options.add_options()("scenarios", po::value<std::string>()->default_value("scenarios"), "folder of shipped scenarios");
+    po::positional_options_description positional;
+    Parsed parsed = parse("list", args, options, positional);
+    if (parsed.help) {
+      print_help("designsim list", "The models designsim simulates and the scenarios shipped for each.", options);
+      return all_held;
+    }
+    fs::path folder = parsed.vars["scenarios"].as<std::string>();
+    for (const ModelInfo& model : model_registry()) {
+      std::printf("%s\n  %s\n", model.name.c_str(), model.summary.c_str());
+      std::unique_ptr<Model> instance = model.make();
+      std::printf("  checks: %s\n", fmt::format("{}", fmt::join(instance->check_names(), ", ")).c_str());
+      std::error_code ec;
+      if (!fs::is_directory(folder / model.name, ec)) continue;
+      for (const std::string& file : scenario_files({(folder / model.name).string()})) {
+        try {
+          Scenario s = load_scenario(file);
+          std::printf("  %-50s %s\n", file.c_str(), s.name.c_str());
+        } catch (const ScenarioError& e) {
+          std::printf("  %-50s (bad: %s)\n", file.c_str(), e.message.c_str());
+        }
+      }
+    }
+    return all_held;
+  });
+}
+
+int check_command(const Args& args) {
+  return guarded("check", [&] {
+    po::options_description options("options");
+    options.add_options()("paths", po::value<std::vector<std::string>>(), "scenario files or folders");
+    po::positional_options_description positional;
+    positional.add("paths", -1);
+    Parsed parsed = parse("check", args, options, positional);
+    if (parsed.help) {
+      print_help("designsim check SCENARIO...",
+                 "Validates scenarios without running them: keys, types, units, ranges, node and check\n"
+                 "names. Status 0: all good; 2: the first problem, with its file, line and column.",
+                 options);
+      return all_held;
+    }
+    if (!parsed.vars.count("paths")) throw UsageError("designsim check: which scenario? (designsim check SCENARIO...)");
+    for (const std::string& file : scenario_files(parsed.vars["paths"].as<std::vector<std::string>>())) {
+      check_scenario(load_scenario(file));
+      std::printf("ok    %s\n", file.c_str());
+    }
+    return all_held;
+  });
+}
+
+}  // namespace sim::cli

@@ -1,0 +1,247 @@
+#include "sim/run/run.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "sim/kernel/fault.hpp"
+#include "sim/kernel/network.hpp"
+#include "sim/run/story.hpp"
+#include "sim/scenario/error.hpp"
+#include "sim/scenario/param_reader.hpp"
+
+namespace sim {
+namespace {
+
+std::unique_ptr<Model> configured_model(const Scenario& scenario) {
+  const ModelInfo* info = find_model(scenario.model);
+  if (!info) {
+    std::string known;
+    for (const ModelInfo& m : model_registry()) known += (known.empty() ? "" : ", ") + m.name;
+    throw ScenarioError(scenario.model_where, "unknown model '" + scenario.model + "' (models: " + known + ")");
+  }
+  std::unique_ptr<Model> model = info->make();
+  ParamReader params = ParamReader::of_params(scenario);
+  model->configure(params);
+  params.finish();
+  return model;
+}
+
+void check_expect_names(const Scenario& scenario, const Model& model) {
+  std::vector<std::string> names = model.check_names();
+  auto check_list = [&](const std::vector<std::string>& list, const std::vector<SourceMark>& marks) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (std::find(names.begin(), names.end(), list[i]) != names.end()) continue;
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+      SourceMark where = i < marks.size() ? marks[i] : scenario.expect.where;
+      throw ScenarioError(where, "unknown check '" + list[i] + "' (checks of " + scenario.model + ": " + known + ")");
+    }
+  };
+  check_list(scenario.expect.violated, scenario.expect.violated_where);
+  check_list(scenario.expect.held, scenario.expect.held_where);
+}
+
+void check_node_refs(const Scenario& scenario, const FaultInjector& injector, World& world) {
+  auto check_ref = [&](const NodeRef& ref) {
+    if (!injector.resolve(ref).empty()) return;
+    std::string known;
+    for (NodeId n = 0; n < world.node_count() && n < 12; ++n) known += (known.empty() ? "" : ", ") + world.node(n).name();
+    if (world.node_count() > 12) known += ", …";
+    std::string what = ref.name.rfind("role:", 0) == 0 ? "no node has the role '" + ref.name.substr(5) + "'"
+                                                          : "no node named '" + ref.name + "'";
+    throw ScenarioError(ref.where, what + " (nodes: " + known + ")");
+  };
+  for (const NodeRef& ref : scenario.link_nodes) check_ref(ref);
+  for (const FaultSpec& fault : scenario.faults) {
+    std::visit(
+        [&](const auto& f) {
+          using T = std::decay_t<decltype(f)>;
+          if constexpr (std::is_same_v<T, PartitionFault>) {
+            for (const auto& group : f.groups)
+              for (const NodeRef& ref : group) check_ref(ref);
+            for (const NodeRef& ref : f.from) check_ref(ref);
+            for (const NodeRef& ref : f.to) check_ref(ref);
+            if (f.shape == PartitionFault::Shape::isolate) check_ref(f.node);
+          } else if constexpr (std::is_same_v<T, LinkFault>) {
+            check_ref(f.from);
+            check_ref(f.to);
+          } else if constexpr (!std::is_same_v<T, HealFault>) {
+            check_ref(f.node);
+          }
+        },
+        fault.action);
+  }
+  for (const RandomFaultSpec& spec : scenario.random_faults)
+    for (const NodeRef& ref : spec.targets) check_ref(ref);
+}
+
+/// Measures every run has: percentiles of each latency histogram, and the counters.
+void add_standard_measures(const Metrics& metrics, std::map<std::string, double>& measures) {
+  for (const auto& [name, histogram] : metrics.histograms()) {
+    if (name.find('@') != std::string::npos || histogram.count() == 0) continue;
+    measures.emplace(name + "_p50", static_cast<double>(histogram.percentile(50)));
+    measures.emplace(name + "_p90", static_cast<double>(histogram.percentile(90)));
+    measures.emplace(name + "_p99", static_cast<double>(histogram.percentile(99)));
+    measures.emplace(name + "_p999", static_cast<double>(histogram.percentile(99.9)));
+    measures.emplace(name + "_max", static_cast<double>(histogram.max()));
+    measures.emplace(name + "_mean", histogram.mean());
+  }
+  for (const auto& [name, value] : metrics.counters()) measures.emplace(name, static_cast<double>(value));
+}
+
+}  // namespace
+
+LatencySummary summarize_latency(const std::string& key, const Histogram& h) {
+  LatencySummary s;
+  auto at = key.find('@');
+  s.name = key.substr(0, at);
+  s.window = at == std::string::npos ? "all" : key.substr(at + 1);
+  s.count = h.count();
+  s.min_ns = h.min();
+  s.p50_ns = h.percentile(50);
+  s.p90_ns = h.percentile(90);
+  s.p99_ns = h.percentile(99);
+  s.p999_ns = h.percentile(99.9);
+  s.max_ns = h.max();
+  s.mean_ns = h.mean();
+  s.buckets = h.buckets();
+  return s;
+}
+
+namespace {
+
+bool compare(double measured, const std::string& comparator, double threshold) {
+  if (comparator == "<") return measured < threshold;
+  if (comparator == "<=") return measured <= threshold;
+  if (comparator == ">") return measured > threshold;
+  if (comparator == ">=") return measured >= threshold;
+  return false;
+}
+
+std::vector<RequirementRow> judge_requirements(const Scenario& scenario, const std::map<std::string, double>& measures) {
+  std::vector<RequirementRow> rows;
+  for (const Requirement& req : scenario.requirements) {
+    auto it = measures.find(req.metric);
+    if (it == measures.end()) {
+      std::string known;
+      for (const auto& [name, value] : measures) known += (known.empty() ? "" : ", ") + name;
+      throw ScenarioError(req.where, "unknown metric '" + req.metric + "' (this run measures: " + known + ")");
+    }
+    RequirementRow row;
+    row.metric = req.metric;
+    row.comparator = req.comparator;
+    row.threshold = req.threshold;
+    row.measured = it->second;
+    row.met = compare(it->second, req.comparator, req.value);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void judge_checks(const Scenario& scenario, Findings& findings, RunResult& result) {
+  const auto& expected = scenario.expect.violated;
+  for (CheckResult& check : findings.checks) {
+    CheckOutcome outcome;
+    outcome.expected_violated = std::find(expected.begin(), expected.end(), check.name) != expected.end();
+    outcome.as_expected = outcome.expected_violated == !check.held;
+    if (!check.held) result.any_violated = true;
+    if (!outcome.as_expected) {
+      result.expectations_met = false;
+      result.expectation_problems.push_back(
+          outcome.expected_violated ? "expected " + check.name + " to be violated; it held"
+                                    : check.name + " was violated; the scenario expects it to hold");
+    }
+    outcome.result = std::move(check);
+    result.checks.push_back(std::move(outcome));
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> kernel_options(const Scenario& scenario) {
+  std::vector<std::pair<std::string, std::string>> options;
+  const LinkOptions& link = scenario.network.defaults;
+  options.emplace_back("network.latency", link.latency.describe());
+  options.emplace_back("network.loss", fmt::format("{}/{}", link.loss.num, link.loss.den));
+  options.emplace_back("network.duplicate", fmt::format("{}/{}", link.duplicate.num, link.duplicate.den));
+  options.emplace_back("network.fifo", link.fifo ? "true" : "false");
+  for (const LinkOverride& o : scenario.network.links)
+    options.emplace_back("network.link " + o.from + " <-> " + o.to, o.options.latency.describe());
+  options.emplace_back("faults.fixed", std::to_string(scenario.faults.size()));
+  options.emplace_back("faults.random", std::to_string(scenario.random_faults.size()));
+  return options;
+}
+
+}  // namespace
+
+void check_scenario(const Scenario& scenario) {
+  std::unique_ptr<Model> model = configured_model(scenario);
+  check_expect_names(scenario, *model);
+  // A run of no length: builds the world (so node names resolve) and asks the model what it
+  // measures (so requirement names resolve), without simulating anything.
+  World world(scenario.seed);
+  model->build(world, Duration::zero());
+  FaultInjector injector(world);
+  check_node_refs(scenario, injector, world);
+  world.start_network(scenario.network);
+  Findings findings = model->finish(world);
+  add_standard_measures(world.metrics(), findings.measures);
+  for (const Requirement& req : scenario.requirements) {
+    if (findings.measures.count(req.metric)) continue;
+    bool latency_like = false;
+    for (const char* suffix : {"_p50", "_p90", "_p99", "_p999", "_max", "_mean"}) {
+      const std::string s(suffix);
+      if (req.metric.size() > s.size() && req.metric.compare(req.metric.size() - s.size(), s.size(), s) == 0) latency_like = true;
+    }
+    if (latency_like) continue;  // a latency histogram exists only once something was timed
+    judge_requirements(scenario, findings.measures);  // throws, naming what is measured
+  }
+}
+
+RunOutput run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options) {
+  std::unique_ptr<Model> model = configured_model(scenario);
+  check_expect_names(scenario, *model);
+
+  World world(seed);
+  world.trace().keep_records(options.trace_records_kept);
+  model->build(world, scenario.duration);
+  FaultInjector injector(world);
+  check_node_refs(scenario, injector, world);
+  world.start_network(scenario.network);
+  injector.schedule(scenario.faults, scenario.random_faults, scenario.duration);
+  world.boot_all();
+  world.run_until(Instant::zero() + scenario.duration);
+  Findings findings = model->finish(world);
+
+  RunOutput out;
+  RunResult& result = out.result;
+  result.scenario_file = scenario.file;
+  result.scenario_name = scenario.name;
+  result.description = scenario.description;
+  result.model = scenario.model;
+  result.seed = seed;
+  result.duration = scenario.duration;
+  result.options = model->options();
+  for (auto& option : kernel_options(scenario)) result.options.push_back(std::move(option));
+  result.trace_hash = world.trace().hash();
+  result.trace_records = world.trace().count();
+  result.events_run = world.events_run();
+  result.simulated = world.now().since_start();
+
+  add_standard_measures(world.metrics(), findings.measures);
+  result.requirements = judge_requirements(scenario, findings.measures);
+  judge_checks(scenario, findings, result);
+  for (const auto& [name, histogram] : world.metrics().histograms())
+    if (histogram.count() > 0) result.latencies.push_back(summarize_latency(name, histogram));
+  for (const auto& [name, value] : world.metrics().counters()) result.counters.emplace(name, value);
+  result.measures = findings.measures;
+  for (const FaultRecord& f : injector.applied()) result.faults.push_back(AppliedFault{f.at, f.node, f.kind, f.detail});
+  result.tables = std::move(findings.tables);
+  for (NodeId n = 0; n < world.node_count(); ++n) out.node_names.push_back(world.node(n).name());
+  result.story = tell_story(result, world.trace().records(), out.node_names, findings.prevention);
+  if (options.return_trace) out.trace = world.trace().records();
+  out.metrics = std::move(world.metrics());
+  return out;
+}
+
+int exit_status(const RunResult& result) { return result.any_violated ? 1 : 0; }
+
+}  // namespace sim

@@ -1,0 +1,78 @@
+#include "sim/run/story.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace sim {
+namespace {
+
+const CheckOutcome* first_violation(const RunResult& result) {
+  const CheckOutcome* first = nullptr;
+  for (const CheckOutcome& c : result.checks) {
+    if (c.result.held) continue;
+    if (!first) {
+      first = &c;
+      continue;
+    }
+    bool earlier = c.result.first && (!first->result.first || c.result.first->at < first->result.first->at);
+    if (earlier) first = &c;
+  }
+  return first;
+}
+
+bool involves(const std::vector<std::string>& nodes, const std::string& name) {
+  return nodes.empty() || std::find(nodes.begin(), nodes.end(), name) != nodes.end();
+}
+
+std::string describe_fault(const AppliedFault& f) {
+  std::string who = f.node.empty() ? "" : f.node + ": ";
+  return fmt::format("At {}, the fault `{}` struck {}{}.", to_string(f.at), f.kind, who, f.detail);
+}
+
+}  // namespace
+
+std::vector<std::string> tell_story(const RunResult& result, const std::vector<TraceRecord>& trace,
+                                    const std::vector<std::string>& node_names, const std::string& prevention) {
+  std::vector<std::string> story;
+  const CheckOutcome* broken = first_violation(result);
+  if (!broken) return story;
+  const CheckResult& check = broken->result;
+  Instant when = check.first ? check.first->at : Instant::zero() + result.simulated;
+  std::vector<std::string> nodes = check.first ? check.first->nodes : std::vector<std::string>{};
+
+  std::vector<const AppliedFault*> before;
+  for (const AppliedFault& f : result.faults)
+    if (f.at <= when) before.push_back(&f);
+  if (before.empty()) {
+    story.push_back("No fault was injected before the violation: the design breaks on its own under this load.");
+  } else {
+    std::size_t from = before.size() > 3 ? before.size() - 3 : 0;
+    if (from > 0) story.push_back(fmt::format("{} earlier faults are listed with the run's faults.", from));
+    for (std::size_t i = from; i < before.size(); ++i) story.push_back(describe_fault(*before[i]));
+  }
+
+  // What the nodes involved did between the first fault told and the violation.
+  Instant since = before.empty() ? Instant::zero() : before[before.size() > 3 ? before.size() - 3 : 0]->at;
+  std::size_t told = 0;
+  for (const TraceRecord& r : trace) {
+    if (r.time < since || r.time > when) continue;
+    if (r.kind.rfind("fault.", 0) == 0 || r.kind.rfind("net.", 0) == 0) continue;
+    std::string name = r.node < node_names.size() ? node_names[r.node] : "";
+    if (!involves(nodes, name)) continue;
+    if (++told > 6) {
+      story.push_back("(further events are in the trace)");
+      break;
+    }
+    story.push_back(fmt::format("At {}, {}: {}{}", to_string(r.time), name.empty() ? "the world" : name, r.kind,
+                                r.detail.empty() ? "" : " (" + r.detail + ")"));
+  }
+
+  std::string where = nodes.empty() ? "" : " on " + fmt::format("{}", fmt::join(nodes, ", "));
+  story.push_back(fmt::format("At {}{}, `{}` broke: {}", to_string(when), where, check.name,
+                              check.first ? check.first->what : check.summary));
+  story.push_back("How bad: " + check.summary + ".");
+  if (!prevention.empty()) story.push_back("What would have prevented it: " + prevention);
+  return story;
+}
+
+}  // namespace sim

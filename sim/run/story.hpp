@@ -1,0 +1,17 @@
+// The story of the first violation, in plain sentences, told from the trace: which fault came
+// before it, what the nodes involved did between the fault and the violation, which check
+// broke and how, and what would have prevented it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/kernel/trace.hpp"
+#include "sim/run/result.hpp"
+
+namespace sim {
+
+std::vector<std::string> tell_story(const RunResult& result, const std::vector<TraceRecord>& trace,
+                                    const std::vector<std::string>& node_names, const std::string& prevention);
+
+}  // namespace sim

@@ -1,0 +1,84 @@
+// The result of one scenario run over many seeds: how often each check broke, how sure that
+// rate is, and the seeds that broke it, each with the command that replays it.
+// Reports read only this (and RunResult); they never reach into a run.
+//
+// Determinism: every field is a pure function of the per-seed RunResults, gathered in seed
+// order; only `wall_seconds` and `jobs` depend on the machine, and reports leave them out
+// unless asked.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/run/result.hpp"
+
+namespace sim {
+
+/// A confidence interval for a proportion, both ends within [0, 1].
+struct WilsonInterval {
+  double low = 0.0;
+  double high = 1.0;
+};
+
+/// The Wilson score interval for `successes` of `n` trials (successes <= n). The default `z`
+/// gives 95%. It stays inside [0, 1] and is honest at 0 and n, where the normal approximation
+/// collapses to a point. n = 0 gives [0, 1]: nothing is known.
+WilsonInterval wilson_interval(std::uint64_t successes, std::uint64_t n, double z = 1.959963984540054);
+
+/// How often one check was violated over the sweep.
+struct CheckRate {
+  std::string name;
+  std::uint64_t runs_violated = 0;
+  std::uint64_t runs = 0;         ///< runs that judged this check
+  double rate = 0.0;              ///< runs_violated / runs; 0 when runs is 0
+  WilsonInterval interval;        ///< 95% Wilson score interval of `rate`
+  bool expected_violated = false;  ///< named in expect.violated
+};
+
+/// Fills rate and interval from the counts.
+CheckRate make_check_rate(std::string name, std::uint64_t runs_violated, std::uint64_t runs,
+                          bool expected_violated);
+
+/// A seed on which at least one check was violated.
+struct FailingSeed {
+  std::uint64_t seed = 0;
+  std::vector<std::string> checks_violated;  ///< in the model's check order
+  std::string reproduce;                     ///< "designsim run scenarios/x.yaml --seed 17"
+};
+
+struct SweepResult {
+  std::string scenario_file;
+  std::string scenario_name;
+  std::string model;
+  Duration duration;
+  /// The resolved options, as in RunResult.
+  std::vector<std::pair<std::string, std::string>> options;
+
+  /// Seeds first_seed, first_seed + 1, …, first_seed + seed_count - 1.
+  std::uint64_t first_seed = 0;
+  std::uint64_t seed_count = 0;
+
+  std::vector<CheckRate> checks;  ///< in the model's check order
+  std::uint64_t runs_violated = 0;  ///< runs where any check was violated
+
+  /// The lowest failing seeds, at most `failing_seed_limit` of them.
+  std::vector<FailingSeed> failing_seeds;
+  std::uint64_t failing_seed_limit = 20;
+
+  /// Runs whose verdicts differ from the scenario's expect: block, and the lowest such seeds
+  /// (at most `failing_seed_limit`).
+  std::uint64_t expectation_mismatches = 0;
+  std::vector<std::uint64_t> mismatched_seeds;
+
+  /// Latency summaries of the histograms merged over every run, by name and window.
+  std::vector<LatencySummary> latencies;
+  std::uint64_t total_events = 0;
+
+  /// Run-time facts, reported only when asked.
+  double wall_seconds = 0.0;
+  unsigned jobs = 0;
+};
+
+}  // namespace sim

@@ -1,0 +1,205 @@
+// Fixed-time faults: `- at: 5s` plus exactly one fault key, each mapping onto one struct of
+// fault_spec.hpp.
+#include <string_view>
+
+#include "sim/scenario/error.hpp"
+#include "sim/scenario/section_readers.hpp"
+#include "sim/scenario/suggest.hpp"
+#include "sim/scenario/value_text.hpp"
+
+namespace sim {
+namespace {
+
+const std::vector<std::string>& fault_keys() {
+  static const std::vector<std::string> keys{"pause",     "clock_step", "clock_drift", "crash",
+                                             "restart",   "partition",  "heal",        "slow_link",
+                                             "loss",      "duplicate",  "random"};
+  return keys;
+}
+
+bool is_fault_key(const std::string& key) {
+  for (const std::string& name : fault_keys())
+    if (name == key) return true;
+  return false;
+}
+
+constexpr std::int64_t clock_drift_ppm_max = 500'000;
+/// Larger steps would push a wall clock toward the limits of 64-bit nanoseconds.
+constexpr Duration clock_step_max = Duration::seconds(10LL * 365 * 24 * 3600);
+
+PauseFault read_pause(ParamReader fault) {
+  PauseFault pause{fault.node_ref("node"), fault.duration("duration", DurationRange::positive())};
+  fault.finish();
+  return pause;
+}
+
+ClockStepFault read_clock_step(ParamReader fault) {
+  NodeRef node = fault.node_ref("node");
+  Duration by = fault.duration("by", DurationRange::any());
+  if (by == Duration::zero() || by > clock_step_max || by < -clock_step_max)
+    fault.value("by")->out_of_range("nonzero and at most 10 years (" + to_string(clock_step_max) + ") either way");
+  fault.finish();
+  return ClockStepFault{std::move(node), by};
+}
+
+ClockDriftFault read_clock_drift(ParamReader fault) {
+  ClockDriftFault drift{fault.node_ref("node"), fault.integer<std::int64_t>("ppm", -clock_drift_ppm_max, clock_drift_ppm_max)};
+  fault.finish();
+  return drift;
+}
+
+CrashFault read_crash(ParamReader fault) {
+  CrashFault crash;
+  crash.node = fault.node_ref("node");
+  crash.restart_after = fault.optional_duration("restart_after", DurationRange::positive());
+  crash.lose_unsynced = fault.boolean("lose_unsynced", true);
+  fault.finish();
+  return crash;
+}
+
+RestartFault read_restart(ParamReader fault) {
+  RestartFault restart{fault.node_ref("node")};
+  fault.finish();
+  return restart;
+}
+
+// Each node at most once across the groups; roles are resolved later, by the run.
+std::vector<std::vector<NodeRef>> read_groups(const YamlValue& value) {
+  if (!value.node.IsSequence() || value.node.size() == 0)
+    value.expected("a list of node groups such as [[redis-1, redis-2], [redis-3]]");
+  std::vector<std::vector<NodeRef>> groups;
+  std::vector<const NodeRef*> seen;
+  std::size_t index = 0;
+  for (const YAML::Node& element : value.node) groups.push_back(read_node_refs(value.item(element, index++)));
+  for (const auto& group : groups) {
+    for (const NodeRef& ref : group) {
+      for (const NodeRef* other : seen)
+        if (other->name == ref.name)
+          throw ScenarioError(ref.where, value.label + ": '" + ref.name + "' is in two groups (also at " +
+                                             std::to_string(other->where.line) + ":" +
+                                             std::to_string(other->where.column) + ")");
+      seen.push_back(&ref);
+    }
+  }
+  return groups;
+}
+
+// groups, one_way or isolate: exactly one of them.
+PartitionFault::Shape partition_shape(ParamReader& fault) {
+  static const std::vector<std::string> shapes{"groups", "one_way", "isolate"};
+  std::vector<std::string> present;
+  for (const std::string& key : fault.keys())
+    for (const std::string& shape : shapes)
+      if (key == shape) present.push_back(key);
+  for (const std::string& shape : shapes) fault.has(shape);
+  if (present.empty()) fault.fail("expected one of groups, one_way or isolate");
+  if (present.size() > 1)
+    fault.fail(present[1], "a partition is one of groups, one_way or isolate, not both '" + present[0] +
+                               "' and '" + present[1] + "'");
+  if (present[0] == "groups") return PartitionFault::Shape::groups;
+  return present[0] == "one_way" ? PartitionFault::Shape::one_way : PartitionFault::Shape::isolate;
+}
+
+PartitionFault read_partition(ParamReader fault) {
+  PartitionFault partition;
+  partition.shape = partition_shape(fault);
+  if (partition.shape == PartitionFault::Shape::groups) {
+    partition.groups = read_groups(fault.required("groups"));
+  } else if (partition.shape == PartitionFault::Shape::one_way) {
+    ParamReader one_way = fault.section("one_way");
+    partition.from = one_way.node_refs("from");
+    partition.to = one_way.node_refs("to");
+  } else {
+    partition.node = fault.node_ref("isolate");
+  }
+  partition.duration = fault.optional_duration("duration", DurationRange::positive());
+  fault.finish();
+  return partition;
+}
+
+// `heal: {}`, `heal: true` or a bare `heal:`.
+HealFault read_heal(ParamReader& item) {
+  YamlValue value = item.required("heal");
+  if (value.node.IsMap()) {
+    ParamReader(value.node, value.where, value.label).finish();
+  } else if (!value.node.IsNull() && !(value.node.IsScalar() && parse_boolean(value.node.Scalar()) == true)) {
+    value.expected("{} or true");
+  }
+  return HealFault{};
+}
+
+LinkFault read_link_fault(ParamReader fault, LinkFault::Kind kind) {
+  LinkFault link;
+  link.kind = kind;
+  link.from = fault.node_ref("from");
+  link.to = fault.node_ref("to");
+  if (kind == LinkFault::Kind::slow_link) link.latency = fault.duration_dist("latency");
+  else link.ratio = fault.ratio("ratio");
+  link.duration = fault.optional_duration("duration", DurationRange::positive());
+  fault.finish();
+  return link;
+}
+
+FaultAction read_action(ParamReader& item, const std::string& kind) {
+  if (kind == "pause") return read_pause(item.section(kind));
+  if (kind == "clock_step") return read_clock_step(item.section(kind));
+  if (kind == "clock_drift") return read_clock_drift(item.section(kind));
+  if (kind == "crash") return read_crash(item.section(kind));
+  if (kind == "restart") return read_restart(item.section(kind));
+  if (kind == "partition") return read_partition(item.section(kind));
+  if (kind == "heal") return read_heal(item);
+  if (kind == "slow_link") return read_link_fault(item.section(kind), LinkFault::Kind::slow_link);
+  if (kind == "loss") return read_link_fault(item.section(kind), LinkFault::Kind::loss);
+  return read_link_fault(item.section(kind), LinkFault::Kind::duplicate);
+}
+
+[[noreturn]] void fail_unknown_fault(ParamReader& item, const std::string& key) {
+  std::string hint = did_you_mean(key, fault_keys());
+  if (hint.empty()) hint = " (expected one of " + join_alternatives(fault_keys()) + ")";
+  throw ScenarioError(item.key_where(key), "unknown fault '" + key + "' in " + item.path() + hint);
+}
+
+// The one fault key of an item; two, or none, is an error.
+std::string fault_kind(ParamReader& item) {
+  std::vector<std::string> kinds;
+  for (const std::string& key : item.keys())
+    if (is_fault_key(key)) kinds.push_back(key);
+  if (kinds.size() > 1)
+    throw ScenarioError(item.key_where(kinds[1]), item.path() + ": one item holds two faults, '" + kinds[0] +
+                                                      "' and '" + kinds[1] + "'; write each as its own list item");
+  if (kinds.empty()) {
+    for (const std::string& key : item.keys())
+      if (key != "at") fail_unknown_fault(item, key);
+    item.fail("missing the fault: expected one of " + join_alternatives(fault_keys()));
+  }
+  return kinds[0];
+}
+
+}  // namespace
+
+FaultSpec read_fixed_fault(ParamReader& item, const std::string& kind, Duration run_length) {
+  FaultSpec spec;
+  spec.where = item.where();
+  spec.at = item.duration("at", DurationRange::any());
+  if (spec.at < Duration::zero() || spec.at > run_length)
+    item.value("at")->out_of_range("within the run, between 0s and " + to_string(run_length));
+  spec.action = read_action(item, kind);
+  return spec;
+}
+
+void read_faults(std::vector<ParamReader> items, Duration run_length, std::vector<FaultSpec>& faults,
+                 std::vector<RandomFaultSpec>& random_faults) {
+  for (ParamReader& item : items) {
+    std::string kind = fault_kind(item);
+    if (kind == "random") {
+      if (item.has("at"))
+        item.fail("at", "a random fault has no 'at'; bound it with start: and stop: inside random:");
+      random_faults.push_back(read_random_fault(item.section("random"), run_length));
+    } else {
+      faults.push_back(read_fixed_fault(item, kind, run_length));
+    }
+    item.finish();
+  }
+}
+
+}  // namespace sim

@@ -1,0 +1,19 @@
+// Loading a scenario: a YAML file -> a fully checked Scenario, or a ScenarioError naming the
+// file, line and column of the first problem. No input, however malformed, escapes as anything
+// but a ScenarioError. Node, model and check names are not resolved here: the run layer checks
+// them against the model, using the places kept in the Scenario.
+#pragma once
+
+#include <string>
+
+#include "sim/scenario/error.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace sim {
+
+/// Reads and parses the file at `path`; messages name the path as given.
+Scenario load_scenario(const std::string& path);
+/// Parses scenario text; messages name `file_label`.
+Scenario parse_scenario(const std::string& text, const std::string& file_label);
+
+}  // namespace sim

@@ -1,0 +1,115 @@
+// Random faults: `- random: {kind: pause, rate: 1/10s, targets: [role:redis], duration: 2s}`.
+// Each kind takes its own fields; a field of another kind is an error, not silently ignored.
+#include <string_view>
+
+#include "sim/scenario/section_readers.hpp"
+#include "sim/scenario/suggest.hpp"
+
+namespace sim {
+namespace {
+
+using Kind = RandomFaultSpec::Kind;
+
+constexpr std::int64_t drift_ppm_max = 500'000;
+
+struct KindFields {
+  Kind kind;
+  std::string_view name;
+  std::vector<std::string_view> fields;  // beyond kind, rate, targets, start, stop
+};
+
+const std::vector<KindFields>& kind_table() {
+  static const std::vector<KindFields> table{
+      {Kind::pause, "pause", {"duration"}},
+      {Kind::clock_step, "clock_step", {"step", "direction"}},
+      {Kind::clock_drift, "clock_drift", {"ppm"}},
+      {Kind::crash, "crash", {"duration"}},
+      {Kind::isolate, "isolate", {"duration"}},
+      {Kind::slow_link, "slow_link", {"latency", "duration"}},
+      {Kind::loss, "loss", {"ratio", "duration"}},
+  };
+  return table;
+}
+
+const KindFields& read_kind(ParamReader& section) {
+  std::vector<std::string_view> names;
+  for (const KindFields& entry : kind_table()) names.push_back(entry.name);
+  std::string name = section.choice("kind", names);
+  for (const KindFields& entry : kind_table())
+    if (entry.name == name) return entry;
+  return kind_table().front();
+}
+
+bool uses(const KindFields& kind, std::string_view field) {
+  for (std::string_view name : kind.fields)
+    if (name == field) return true;
+  return false;
+}
+
+// A field that belongs to another kind is named as such, with the kinds that take it.
+void reject_foreign_fields(ParamReader& section, const KindFields& kind) {
+  for (std::string_view field : {"duration", "step", "direction", "ppm", "latency", "ratio"}) {
+    if (uses(kind, field) || !section.has(field)) continue;
+    std::vector<std::string> owners;
+    for (const KindFields& entry : kind_table())
+      if (uses(entry, field)) owners.emplace_back(entry.name);
+    section.fail(field, "does not apply to random faults of kind " + std::string(kind.name) + " (it is for " +
+                            join_alternatives(owners) + ")");
+  }
+}
+
+int read_direction(ParamReader& section) {
+  std::string direction = section.choice("direction", {"forward", "backward", "either"}, "either");
+  if (direction == "forward") return 1;
+  return direction == "backward" ? -1 : 0;
+}
+
+void read_kind_fields(ParamReader& section, RandomFaultSpec& spec) {
+  switch (spec.kind) {
+    case Kind::clock_step:
+      spec.step = section.duration_dist("step");
+      spec.step_sign = read_direction(section);
+      return;
+    case Kind::clock_drift:
+      spec.drift_ppm = section.integer<std::int64_t>("ppm", 1, drift_ppm_max);
+      return;
+    case Kind::slow_link:
+      spec.latency = section.duration_dist("latency");
+      break;
+    case Kind::loss:
+      spec.ratio = section.ratio("ratio");
+      break;
+    case Kind::pause:
+    case Kind::crash:
+    case Kind::isolate:
+      break;
+  }
+  spec.duration = section.duration_dist("duration");
+}
+
+void read_window(ParamReader& section, RandomFaultSpec& spec, Duration run_length) {
+  DurationRange within_run{Duration::zero(), run_length};
+  spec.start = section.duration("start", Duration::zero(), within_run);
+  spec.stop = section.optional_duration("stop", within_run);
+  if (spec.stop && *spec.stop <= spec.start)
+    section.value("stop")->out_of_range("after start (" + to_string(spec.start) + ")");
+}
+
+}  // namespace
+
+RandomFaultSpec read_random_fault(ParamReader section, Duration run_length) {
+  RandomFaultSpec spec;
+  spec.where = section.where();
+  const KindFields& kind = read_kind(section);
+  spec.kind = kind.kind;
+  spec.rate = section.rate("rate");
+  if (spec.rate.count == 0) section.value("rate")->out_of_range("more than zero events");
+  spec.targets = section.node_refs("targets");
+  reject_foreign_fields(section, kind);
+  read_kind_fields(section, spec);
+  read_window(section, spec, run_length);
+  section.finish();
+  return spec;
+}
+
+}  // namespace sim

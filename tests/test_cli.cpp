@@ -1,0 +1,137 @@
+// The command line as a user meets it: exit statuses, one clear message for bad input, reports
+// written where asked, and nothing run or written for a bad scenario.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int status = -1;
+  std::string out;  // stdout and stderr, merged
+};
+
+Outcome designsim(const std::string& args) {
+  std::string command = std::string("cd ") + DESIGNSIM_SOURCE_DIR + " && " + DESIGNSIM_BINARY + " " + args + " 2>&1";
+  Outcome o;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe)) o.out += buffer.data();
+  int raw = pclose(pipe);
+  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return o;
+}
+
+fs::path scratch(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("designsim-cli-test-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("help for every command exits 0", "[cli]") {
+  for (const char* command : {"run", "verify", "sweep", "check", "list"}) {
+    Outcome o = designsim(std::string(command) + " --help");
+    INFO(o.out);
+    CHECK(o.status == 0);
+    CHECK(o.out.find("usage: designsim") != std::string::npos);
+  }
+}
+
+TEST_CASE("an unknown command or option is bad input (2) with one message", "[cli]") {
+  Outcome o = designsim("frobnicate");
+  CHECK(o.status == 2);
+  CHECK(o.out.find("unknown command 'frobnicate'") != std::string::npos);
+  o = designsim("run scenarios/snowflake/healthy.yaml --sed 3");
+  CHECK(o.status == 2);
+  CHECK(o.out.find("--sed") != std::string::npos);
+}
+
+TEST_CASE("a missing scenario file is bad input and names the file", "[cli]") {
+  Outcome o = designsim("run no/such/scenario.yaml");
+  CHECK(o.status == 2);
+  CHECK(o.out.find("no/such/scenario.yaml") != std::string::npos);
+}
+
+TEST_CASE("a bad scenario prints file:line:col, exits 2, and writes no report", "[cli]") {
+  fs::path dir = scratch("bad");
+  fs::path file = dir / "bad.yaml";
+  std::ofstream(file) << "name: bad\nmodel: snowflake\nduration: 2s\nparams:\n  nodes: 3\n  rtae: 100/s\n";
+  Outcome o = designsim("run " + file.string() + " --out " + (dir / "out").string());
+  INFO(o.out);
+  CHECK(o.status == 2);
+  CHECK(o.out.find(file.string() + ":6:3:") != std::string::npos);
+  CHECK(o.out.find("did you mean 'rate'") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "out"));
+  CHECK(o.out.find("trace") == std::string::npos);  // nothing ran
+}
+
+TEST_CASE("a fault aimed at a node that does not exist is bad input at its place", "[cli]") {
+  fs::path dir = scratch("node");
+  fs::path file = dir / "node.yaml";
+  std::ofstream(file) << "name: n\nmodel: snowflake\nduration: 2s\nparams:\n  nodes: 2\nfaults:\n"
+                         "  - at: 1s\n    pause: { node: gen-7, duration: 1s }\n";
+  Outcome o = designsim("check " + file.string());
+  INFO(o.out);
+  CHECK(o.status == 2);
+  CHECK(o.out.find("no node named 'gen-7'") != std::string::npos);
+  CHECK(o.out.find(file.string() + ":8:") != std::string::npos);
+}
+
+TEST_CASE("run prints the seed first, then the trace hash, and writes both reports", "[cli]") {
+  fs::path dir = scratch("run");
+  Outcome o = designsim("run scenarios/snowflake/healthy.yaml --seed 5 --out " + dir.string());
+  INFO(o.out);
+  CHECK(o.status == 0);
+  CHECK(o.out.find("seed 5") < o.out.find("trace "));
+  CHECK(fs::exists(dir / "report.json"));
+  CHECK(fs::exists(dir / "report.md"));
+}
+
+TEST_CASE("run exits 1 when a check is violated, and a second run writes the same report.json", "[cli][determinism]") {
+  fs::path a = scratch("violated-a");
+  fs::path b = scratch("violated-b");
+  Outcome first = designsim("run scenarios/snowflake/node-id-collision.yaml --out " + a.string());
+  Outcome second = designsim("run scenarios/snowflake/node-id-collision.yaml --out " + b.string() + " --check-determinism");
+  INFO(first.out);
+  CHECK(first.status == 1);
+  CHECK(second.status == 1);
+  std::ifstream ja(a / "report.json"), jb(b / "report.json");
+  std::string ta((std::istreambuf_iterator<char>(ja)), {}), tb((std::istreambuf_iterator<char>(jb)), {});
+  CHECK_FALSE(ta.empty());
+  CHECK(ta == tb);
+}
+
+TEST_CASE("verify runs the shipped scenarios and reports each against its expect block", "[cli]") {
+  Outcome o = designsim("verify scenarios/snowflake");
+  INFO(o.out);
+  CHECK(o.status == 0);
+  CHECK(o.out.find(" 0 failed") != std::string::npos);
+}
+
+TEST_CASE("sweep reports violation rates and the command that replays each failing seed", "[cli][sweep]") {
+  fs::path dir = scratch("sweep");
+  Outcome o = designsim("sweep scenarios/snowflake/node-id-collision.yaml --seeds 6 --jobs 2 --out " + dir.string());
+  INFO(o.out);
+  CHECK(o.status == 1);
+  CHECK(o.out.find("designsim run scenarios/snowflake/node-id-collision.yaml --seed 1") != std::string::npos);
+  CHECK(fs::exists(dir / "sweep.json"));
+  Outcome bad = designsim("sweep scenarios/snowflake/healthy.yaml --seeds 0");
+  CHECK(bad.status == 2);
+}
+
+TEST_CASE("list names the models, their checks and the shipped scenarios", "[cli]") {
+  Outcome o = designsim("list");
+  CHECK(o.status == 0);
+  CHECK(o.out.find("snowflake") != std::string::npos);
+  CHECK(o.out.find("uniqueness") != std::string::npos);
+}

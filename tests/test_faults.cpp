@@ -1,0 +1,433 @@
+// The fault injector: each fault verb does what it says at its time, is recorded with that
+// time, opens and closes its fault window; random faults are a schedule fixed by the seed; and
+// a world with random latency, loss and faults replays to the same trace hash for one seed.
+#include <catch2/catch.hpp>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/kernel/fault.hpp"
+#include "sim/kernel/network.hpp"
+#include "sim/kernel/rpc.hpp"
+#include "sim/kernel/spawn.hpp"
+#include "sim/kernel/world.hpp"
+
+using namespace sim;
+using namespace sim::literals;
+
+namespace {
+
+Instant at(Duration d) { return Instant::zero() + d; }
+NodeRef ref(std::string name) { return NodeRef{std::move(name), {}}; }
+
+FaultSpec fault_at(Duration when, FaultAction action) { return FaultSpec{when, std::move(action), {}}; }
+
+PartitionFault groups(std::vector<std::vector<NodeRef>> members, std::optional<Duration> length) {
+  PartitionFault p;
+  p.shape = PartitionFault::Shape::groups;
+  p.groups = std::move(members);
+  p.duration = length;
+  return p;
+}
+
+PartitionFault isolation(NodeRef node, std::optional<Duration> length) {
+  PartitionFault p;
+  p.shape = PartitionFault::Shape::isolate;
+  p.node = std::move(node);
+  p.duration = length;
+  return p;
+}
+
+/// Wakes every 100 ms of the node's monotonic clock and notes the true time.
+Task<void> ticker(World& world, std::vector<Instant>& ticks) {
+  for (;;) {
+    co_await sleep(100_ms);
+    ticks.push_back(world.now());
+  }
+}
+
+bool paused(World& world, NodeId n) { return world.node(n).state() == NodeState::paused; }
+
+struct Ping final : MessageBody {
+  explicit Ping(std::uint64_t n) : value(n) {}
+  std::string describe() const override { return "ping " + std::to_string(value); }
+  std::uint64_t value;
+};
+
+/// Calls a random other node every 10 ms and records how each call went.
+Task<void> pinger(World& world, NodeId self) {
+  Executor ex = co_await asio::this_coro::executor;
+  Rng rng = world.rng("pinger/" + world.node(self).name());
+  for (;;) {
+    co_await sleep(Duration::milliseconds(5 + static_cast<std::int64_t>(rng.below(10))));
+    auto to = static_cast<NodeId>(rng.below(world.node_count() - 1));
+    if (to >= self) ++to;
+    error_code ec;
+    Instant start = world.now();
+    co_await world.rpc().call(ex, to, std::make_shared<Ping>(rng.next_u64()), 50_ms,
+                              asio::redirect_error(use_awaitable, ec));
+    world.record_latency(ec ? "ping.failed" : "ping", world.now() - start);
+    world.trace().fold(world.now(), self, "test.ping", ec.value(), (world.now() - start).ns());
+  }
+}
+
+/// Boots `n`: serves pings and starts pinging.
+void boot_pinger(World& world, NodeId n) {
+  world.rpc().serve(n, [](const Envelope& request, Responder responder) { responder.reply(request.body); });
+  spawn(world.executor(n), pinger(world, n));
+}
+
+/// The trace hash of a small world with random latency, loss and faults, after 5 s.
+std::uint64_t small_world_hash(std::uint64_t seed) {
+  World world(seed);
+  for (const char* name : {"n1", "n2", "n3", "n4"}) world.add_node(name, {"server"});
+  LinkOptions link;
+  link.latency = DurationDist{DurationDist::Kind::lognormal, 1_ms, 5_ms, 0.0};
+  link.loss = Ratio{1, 20};
+  link.duplicate = Ratio{1, 50};
+  link.fifo = false;
+  world.start_network(NetworkOptions{link, {}});
+  for (NodeId n = 0; n < world.node_count(); ++n) world.node(n).set_boot([&world, n] { boot_pinger(world, n); });
+  FaultInjector faults(world);
+  RandomFaultSpec steps;
+  steps.kind = RandomFaultSpec::Kind::clock_step;
+  steps.rate = Rate{2, 1_s};
+  steps.targets = {ref("*")};
+  steps.step = DurationDist{DurationDist::Kind::uniform, 1_ms, 100_ms, 0.0};
+  RandomFaultSpec pauses;
+  pauses.kind = RandomFaultSpec::Kind::pause;
+  pauses.rate = Rate{1, 1_s};
+  pauses.targets = {ref("role:server")};
+  pauses.duration = DurationDist{DurationDist::Kind::exponential, 80_ms, Duration::zero(), 0.0};
+  faults.schedule({fault_at(1_s, groups({{ref("n1"), ref("n2")}}, 500_ms)),
+                   fault_at(2_s, CrashFault{ref("n3"), 300_ms, true}),
+                   fault_at(3_s, PauseFault{ref("n4"), 200_ms})},
+                  {steps, pauses}, 5_s);
+  world.boot_all();
+  world.run_until(at(5_s));
+  REQUIRE(world.trace().count() > 1000);
+  return world.trace().hash();
+}
+
+}  // namespace
+
+TEST_CASE("a pause fault freezes the node, resumes it after its length, and is recorded", "[faults]") {
+  World world(1);
+  NodeId n = world.add_node("n", {});
+  world.start_network(NetworkOptions{});
+  world.trace().keep_records(100);
+  std::vector<Instant> ticks;
+  spawn(world.executor(n), ticker(world, ticks));
+  FaultInjector faults(world);
+  faults.schedule({fault_at(1050_ms, PauseFault{ref("n"), 5_s})}, {}, 10_s);
+
+  world.run_until(at(3_s));
+  CHECK(paused(world, n));
+  CHECK(world.fault_window() == "pause");
+  world.run_until(at(6400_ms));
+  CHECK(world.node(n).is_up());
+  CHECK(world.fault_window() == "no_fault");
+
+  // Ticks 100 ms .. 1 s, then the one due at 1.1 s runs when the pause ends at 6.05 s, and the
+  // next sleep starts from there.
+  std::vector<Instant> expected;
+  for (int i = 1; i <= 10; ++i) expected.push_back(at(Duration::milliseconds(100 * i)));
+  expected.push_back(at(6050_ms));
+  expected.push_back(at(6150_ms));
+  expected.push_back(at(6250_ms));
+  expected.push_back(at(6350_ms));
+  CHECK(ticks == expected);
+
+  REQUIRE(faults.applied().size() == 1);
+  const FaultRecord& record = faults.applied().front();
+  CHECK(record.at == at(1050_ms));
+  CHECK(record.node == "n");
+  CHECK(record.kind == "pause");
+  CHECK(record.detail == "stop-the-world pause for 5s");
+
+  std::vector<std::string> kinds;
+  for (const TraceRecord& r : world.trace().records()) kinds.push_back(r.kind + "@" + to_string(r.time));
+  CHECK(kinds == std::vector<std::string>{"fault.pause@1.05s", "node.pause@1.05s", "node.resume@6.05s"});
+}
+
+TEST_CASE("a clock_step fault moves one node's wall clock, forward then back", "[faults]") {
+  World world(1);
+  NodeId a = world.add_node("a", {});
+  NodeId b = world.add_node("b", {});
+  world.start_network(NetworkOptions{});
+  FaultInjector faults(world);
+  faults.schedule({fault_at(2_s, ClockStepFault{ref("a"), 15_s}), fault_at(4_s, ClockStepFault{ref("a"), -(20_s)})},
+                  {}, 10_s);
+  world.run_until(at(3_s));
+  CHECK(world.node(a).clock().wall_offset(world.now()) == 15_s);
+  CHECK(world.node(a).clock().mono_ns(world.now()) == (3_s).ns());
+  CHECK(world.node(b).clock().wall_offset(world.now()) == Duration::zero());
+  CHECK(world.fault_window() == "no_fault");  // a step is instantaneous: no window stays open
+  world.run_until(at(5_s));
+  CHECK(world.node(a).clock().wall_offset(world.now()) == -(5_s));
+  CHECK(world.node(a).clock().mono_ns(world.now()) == (5_s).ns());
+
+  REQUIRE(faults.applied().size() == 2);
+  CHECK(faults.applied()[0].at == at(2_s));
+  CHECK(faults.applied()[0].kind == "clock_step");
+  CHECK(faults.applied()[0].detail == "wall clock +15s");
+  CHECK(faults.applied()[1].at == at(4_s));
+  CHECK(faults.applied()[1].detail == "wall clock -20s");
+}
+
+TEST_CASE("a crash with restart_after boots the node again as a new incarnation", "[faults][crash]") {
+  World world(1);
+  NodeId n = world.add_node("n", {"server"});
+  world.start_network(NetworkOptions{});
+  int boots = 0;
+  std::vector<Instant> ticks;
+  world.node(n).set_boot([&world, &boots, &ticks, n] {
+    ++boots;
+    spawn(world.executor(n), ticker(world, ticks));
+  });
+  FaultInjector faults(world);
+  faults.schedule({fault_at(1050_ms, CrashFault{ref("role:server"), 2_s, true})}, {}, 10_s);
+  world.boot_all();
+  CHECK(boots == 1);
+
+  world.run_until(at(2_s));
+  CHECK(world.node(n).state() == NodeState::crashed);
+  CHECK(world.node(n).incarnation() == 1);
+  CHECK(world.fault_window() == "other_fault");
+  world.run_until(at(3400_ms));
+  CHECK(boots == 2);
+  CHECK(world.node(n).is_up());
+  CHECK(world.node(n).incarnation() == 1);
+  CHECK(world.fault_window() == "no_fault");
+
+  // The old incarnation's ticker died with it; the new one started at 3.05 s.
+  std::vector<Instant> expected;
+  for (int i = 1; i <= 10; ++i) expected.push_back(at(Duration::milliseconds(100 * i)));
+  expected.push_back(at(3150_ms));
+  expected.push_back(at(3250_ms));
+  expected.push_back(at(3350_ms));
+  CHECK(ticks == expected);
+
+  REQUIRE(faults.applied().size() == 2);
+  CHECK(faults.applied()[0].at == at(1050_ms));
+  CHECK(faults.applied()[0].kind == "crash");
+  CHECK(faults.applied()[0].detail == "restarts after 2s");
+  CHECK(faults.applied()[1].at == at(3050_ms));
+  CHECK(faults.applied()[1].kind == "restart");
+}
+
+TEST_CASE("a partition with a duration heals itself", "[faults]") {
+  World world(1);
+  NodeId a = world.add_node("a", {});
+  NodeId b = world.add_node("b", {});
+  NodeId c = world.add_node("c", {});
+  world.start_network(NetworkOptions{});
+  FaultInjector faults(world);
+  faults.schedule({fault_at(1_s, groups({{ref("a")}, {ref("b")}}, 2_s))}, {}, 10_s);
+
+  world.run_until(at(2_s));
+  CHECK_FALSE(world.network().can_reach(a, b));
+  CHECK_FALSE(world.network().can_reach(b, a));
+  CHECK_FALSE(world.network().can_reach(a, c));  // c, in no group, is a group of its own
+  CHECK(world.fault_window() == "partition");
+  world.run_until(at(3500_ms));
+  CHECK(world.network().can_reach(a, b));
+  CHECK(world.network().can_reach(c, a));
+  CHECK(world.fault_window() == "no_fault");
+
+  REQUIRE(faults.applied().size() == 2);
+  CHECK(faults.applied()[0].at == at(1_s));
+  CHECK(faults.applied()[0].kind == "partition");
+  CHECK(faults.applied()[0].detail == "groups a | b for 2s");
+  CHECK(faults.applied()[1].at == at(3_s));
+  CHECK(faults.applied()[1].kind == "heal");
+}
+
+TEST_CASE("a heal fault ends every partition and its window", "[faults]") {
+  World world(1);
+  NodeId a = world.add_node("a", {});
+  NodeId b = world.add_node("b", {});
+  world.start_network(NetworkOptions{});
+  FaultInjector faults(world);
+  faults.schedule({fault_at(1_s, isolation(ref("a"), std::nullopt)), fault_at(1_s, isolation(ref("b"), 10_s)),
+                   fault_at(2_s, HealFault{})},
+                  {}, 20_s);
+  world.run_until(at(1500_ms));
+  CHECK_FALSE(world.network().can_reach(a, b));
+  CHECK(world.fault_window() == "partition");
+  world.run_until(at(2500_ms));
+  CHECK(world.network().can_reach(a, b));
+  CHECK(world.network().can_reach(b, a));
+  CHECK(world.fault_window() == "no_fault");
+  world.run();
+  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.applied().size() == 3);  // the isolation's own end finds it healed already
+}
+
+TEST_CASE("an isolation aimed at a role isolates every node of it and heals them all", "[faults][!shouldfail]") {
+  // Known kernel bug (see report): FaultInjector::partition keeps only the last isolation's id.
+  World world(1);
+  NodeId client = world.add_node("client", {});
+  NodeId r1 = world.add_node("redis-1", {"redis"});
+  NodeId r2 = world.add_node("redis-2", {"redis"});
+  world.start_network(NetworkOptions{});
+  FaultInjector faults(world);
+  faults.schedule({fault_at(1_s, isolation(ref("role:redis"), 1_s))}, {}, 10_s);
+  world.run_until(at(1500_ms));
+  CHECK_FALSE(world.network().can_reach(client, r1));
+  CHECK_FALSE(world.network().can_reach(client, r2));
+  world.run_until(at(2500_ms));
+  CHECK(world.network().can_reach(client, r2));
+  CHECK(world.network().can_reach(client, r1));
+  CHECK(world.fault_window() == "no_fault");
+}
+
+TEST_CASE("a slow_link fault changes a link's latency for its duration", "[faults]") {
+  World world(1);
+  NodeId a = world.add_node("a", {});
+  NodeId b = world.add_node("b", {});
+  world.start_network(NetworkOptions{});
+  LinkFault slow;
+  slow.kind = LinkFault::Kind::slow_link;
+  slow.from = ref("a");
+  slow.to = ref("b");
+  slow.latency = DurationDist::constant(40_ms);
+  slow.duration = 1_s;
+  FaultInjector faults(world);
+  faults.schedule({fault_at(1_s, slow)}, {}, 10_s);
+  world.run_until(at(1500_ms));
+  CHECK(world.network().link(a, b).latency == DurationDist::constant(40_ms));
+  CHECK(world.network().link(b, a).latency == DurationDist::constant(40_ms));
+  CHECK(world.fault_window() == "other_fault");
+  world.run_until(at(2500_ms));
+  CHECK(world.network().link(a, b).latency == LinkOptions{}.latency);
+  CHECK(world.fault_window() == "no_fault");
+  REQUIRE(faults.applied().size() == 1);
+  CHECK(faults.applied()[0].kind == "slow_link");
+}
+
+TEST_CASE("the fault window names the fault in force: pause over partition over none", "[faults]") {
+  World world(1);
+  world.add_node("a", {});
+  world.add_node("b", {});
+  world.start_network(NetworkOptions{});
+  FaultInjector faults(world);
+  faults.schedule({fault_at(1_s, PauseFault{ref("a"), 1_s}), fault_at(3_s, groups({{ref("a")}, {ref("b")}}, 2_s)),
+                   fault_at(4_s, PauseFault{ref("b"), 500_ms})},
+                  {}, 10_s);
+  std::vector<std::string> windows;
+  for (Duration t : {500_ms, 1500_ms, 2500_ms, 3500_ms, 4250_ms, 4750_ms, 5500_ms}) {
+    world.run_until(at(t));
+    windows.emplace_back(world.fault_window());
+  }
+  CHECK(windows == std::vector<std::string>{"no_fault", "pause", "no_fault", "partition", "pause", "partition",
+                                            "no_fault"});
+}
+
+TEST_CASE("a pause that ends on a node that crashed meanwhile leaves other pauses' windows open",
+          "[faults][!shouldfail]") {
+  // Known kernel bug (see report): the crash closes the pause window, and the pause's own end
+  // closes it a second time, ending the window of b's pause early.
+  World world(1);
+  world.add_node("a", {});
+  world.add_node("b", {});
+  world.start_network(NetworkOptions{});
+  FaultInjector faults(world);
+  faults.schedule({fault_at(0_s, PauseFault{ref("a"), 10_s}), fault_at(1_s, PauseFault{ref("b"), 10_s}),
+                   fault_at(2_s, CrashFault{ref("a"), std::nullopt, true})},
+                  {}, 20_s);
+  world.run_until(at(10500_ms));
+  REQUIRE(paused(world, *world.find_node("b")));
+  CHECK(world.fault_window() == "pause");
+}
+
+TEST_CASE("a pause of a restarted node lasts its own length, not an earlier pause's", "[faults][!shouldfail]") {
+  // Known kernel bug (see report): the end of the first pause (scheduled for 10 s) resumes the
+  // node whatever pause it is in by then.
+  World world(1);
+  NodeId a = world.add_node("a", {});
+  world.start_network(NetworkOptions{});
+  FaultInjector faults(world);
+  faults.schedule({fault_at(0_s, PauseFault{ref("a"), 10_s}), fault_at(2_s, CrashFault{ref("a"), 1_s, true}),
+                   fault_at(5_s, PauseFault{ref("a"), 20_s})},
+                  {}, 30_s);
+  world.run_until(at(15_s));
+  CHECK(paused(world, a));
+  world.run_until(at(26_s));
+  CHECK(world.node(a).is_up());
+}
+
+TEST_CASE("random faults: one schedule per seed, about rate times length of them", "[faults]") {
+  auto schedule_of = [](std::uint64_t seed) {
+    World world(seed);
+    for (const char* name : {"r1", "r2", "r3"}) world.add_node(name, {"redis"});
+    world.add_node("client", {"client"});
+    world.start_network(NetworkOptions{});
+    RandomFaultSpec steps;
+    steps.kind = RandomFaultSpec::Kind::clock_step;
+    steps.rate = Rate{10, 1_s};
+    steps.targets = {ref("role:redis")};
+    steps.step = DurationDist::constant(1_ms);
+    steps.step_sign = +1;
+    FaultInjector faults(world);
+    faults.schedule({}, {steps}, 100_s);
+    world.run();
+    std::vector<std::string> lines;
+    for (const FaultRecord& r : faults.applied()) {
+      CHECK(r.kind == "clock_step");
+      CHECK(r.detail == "wall clock +1ms");
+      CHECK(r.node != "client");
+      CHECK(r.at < at(100_s));
+      lines.push_back(to_string(r.at) + " " + r.node);
+    }
+    return lines;
+  };
+  std::vector<std::string> first = schedule_of(5);
+  std::vector<std::string> again = schedule_of(5);
+  std::vector<std::string> other = schedule_of(6);
+  CHECK(first == again);
+  CHECK(first != other);
+  // Poisson with mean 1000: standard deviation about 32.
+  CHECK(first.size() >= 850);
+  CHECK(first.size() <= 1150);
+  CHECK(other.size() >= 850);
+  CHECK(other.size() <= 1150);
+}
+
+TEST_CASE("random faults fall between their start and stop", "[faults]") {
+  World world(9);
+  NodeId n = world.add_node("n", {});
+  world.start_network(NetworkOptions{});
+  RandomFaultSpec drifts;
+  drifts.kind = RandomFaultSpec::Kind::clock_drift;
+  drifts.rate = Rate{100, 1_min};
+  drifts.targets = {ref("n")};
+  drifts.drift_ppm = 200;
+  drifts.start = 10_s;
+  drifts.stop = 70_s;
+  FaultInjector faults(world);
+  faults.schedule({}, {drifts}, 100_s);
+  world.run();
+  REQUIRE(faults.applied().size() >= 60);
+  REQUIRE(faults.applied().size() <= 140);
+  Instant previous = at(10_s);
+  for (const FaultRecord& r : faults.applied()) {
+    CHECK(r.at > previous);  // strictly after the start, and in time order
+    CHECK(r.at < at(70_s));
+    previous = r.at;
+  }
+  CHECK(world.node(n).clock().drift_ppm() >= -200);
+  CHECK(world.node(n).clock().drift_ppm() <= 200);
+}
+
+TEST_CASE("a world with random latency, loss and faults replays to one trace hash per seed", "[faults][determinism]") {
+  std::uint64_t first = small_world_hash(42);
+  std::uint64_t again = small_world_hash(42);
+  std::uint64_t other = small_world_hash(43);
+  CHECK(first == again);
+  CHECK(first != other);
+}
