@@ -18,7 +18,9 @@ struct Outcome {
 };
 
 Outcome designsim(const std::string& args) {
-  std::string command = std::string("cd ") + DESIGNSIM_SOURCE_DIR + " && " + DESIGNSIM_BINARY + " " + args + " 2>&1";
+  std::string command = "cd ";
+  command.append(DESIGNSIM_SOURCE_DIR).append(" && ").append(DESIGNSIM_BINARY);
+  command.append(" ").append(args).append(" 2>&1");
   Outcome o;
   FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);

@@ -307,7 +307,8 @@ TEST_CASE("every network option, fault shape and random kind maps onto its struc
 
 TEST_CASE("no input, however malformed, escapes as anything but a ScenarioError", "[scenario]") {
   const std::string base = every_section;
-  const std::string alphabet = "{}[]:,-#&*!|>'\"%@` \n\t\0\x7f\xc3" "abz019./";
+  static const char raw_alphabet[] = "{}[]:,-#&*!|>'\"%@` \n\t\0\x7f\xc3" "abz019./";
+  const std::string alphabet(raw_alphabet, sizeof raw_alphabet - 1);
   Rng rng(42);
   int rejected = 0;
   for (int round = 0; round < 3000; ++round) {

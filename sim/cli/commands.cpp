@@ -88,6 +88,17 @@ int guarded(const std::string& command, Body body) {
   }
 }
 
+/// Runs `body`; an assertion that fails inside it is reported with the seed and the command
+/// that replays the run.
+template <class Body>
+RunOutput replayable(const Scenario& scenario, std::uint64_t seed, Body body) {
+  try {
+    return body();
+  } catch (const InternalError& e) {
+    throw InternalError(fmt::format("{}\n  seed {}; replay: {}", e.what(), seed, report::replay_command(scenario.file, seed)));
+  }
+}
+
 fs::path default_out(const Scenario& scenario, const std::string& leaf) {
   return fs::path("out") / fs::path(scenario.file).stem() / leaf;
 }
@@ -169,11 +180,11 @@ int run_command(const Args& args) {
     run_options.return_trace = parsed.vars.count("trace") > 0;
     if (run_options.return_trace) run_options.trace_records_kept = 20'000'000;
     auto started = std::chrono::steady_clock::now();  // allowed: reports how long the run took
-    RunOutput out = run_scenario(scenario, seed, run_options);
-    out.result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed
+    RunOutput out = replayable(scenario, seed, [&] { return run_scenario(scenario, seed, run_options); });
+    out.result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: timing only
     std::string json = run_report_json(out.result);
     if (parsed.vars.count("check-determinism")) {
-      RunOutput again = run_scenario(scenario, seed, RunOptions{});
+      RunOutput again = replayable(scenario, seed, [&] { return run_scenario(scenario, seed, RunOptions{}); });
       if (again.result.trace_hash != out.result.trace_hash || run_report_json(again.result) != json)
         throw InternalError(fmt::format("two runs of seed {} differ (trace {} then {}); replay: {}", seed,
                                         report::hash_text(out.result.trace_hash),
@@ -220,7 +231,7 @@ int verify_command(const Args& args) {
     for (const Scenario& scenario : scenarios) {
       RunOptions run_options;
       run_options.trace_records_kept = 0;
-      RunOutput out = run_scenario(scenario, scenario.seed, run_options);
+      RunOutput out = replayable(scenario, scenario.seed, [&] { return run_scenario(scenario, scenario.seed, run_options); });
       const RunResult& r = out.result;
       if (r.expectations_met) {
         std::string broken;

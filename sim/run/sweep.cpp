@@ -54,7 +54,8 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
         if (i == 0) resolved_options = out.result.options;
       } catch (const InternalError& e) {
         std::lock_guard lock(merge_mutex);
-        if (!error) error = std::make_exception_ptr(InternalError(std::string(e.what()) + " [seed " + std::to_string(seed) + "]"));
+        if (!error) error = std::make_exception_ptr(InternalError(std::string(e.what()) + "\n  seed " + std::to_string(seed) +
+                                                                  "; replay: " + report::replay_command(scenario.file, seed)));
         failed = true;
         return;
       } catch (...) {
