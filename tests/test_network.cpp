@@ -329,7 +329,7 @@ TEST_CASE("a message to a node that crashed and restarted while it was in flight
 }
 
 TEST_CASE("a message to a crashed node is dropped, even if the node restarts before it arrives",
-          "[network][!shouldfail]") {
+          "[network]") {
   // Known kernel bug (see report): the delivery remembers the receiver's incarnation at
   // sending, and a crash bumps the incarnation before the send, so a restart does not change it.
   Lab lab(1, {"a", "b"}, constant_link(10_ms));
@@ -374,6 +374,22 @@ TEST_CASE("a paused receiver gets its messages when the pause ends, in order", "
   CHECK(lab.seqs() == expected);
   for (int i = 0; i < 20; ++i) CHECK(lab.log[static_cast<std::size_t>(i)].at == at(100_ms));
   CHECK(lab.log.back().at > at(100_ms));
+}
+
+TEST_CASE("a receiver that crashes while paused loses the messages waiting for it, as drops",
+          "[network]") {
+  // Known kernel bug (see report): deliveries parked in a paused node's queue are freed by the
+  // crash without going through Network::drop, so they are neither counted nor traced.
+  Lab lab(1, {"a", "b"}, constant_link(1_ms));
+  NodeId a = lab.id("a"), b = lab.id("b");
+  lab.world.pause(b);
+  for (int i = 0; i < 3; ++i) lab.net().send(a, b, note(i));
+  lab.world.run_until(at(10_ms));
+  lab.world.crash(b);
+  lab.world.restart(b);
+  lab.world.run();
+  CHECK(lab.log.empty());
+  CHECK(lab.net().dropped_count() == 3);
 }
 
 TEST_CASE("link overrides by role and by name apply to the links they select; later wins", "[network]") {

@@ -40,6 +40,8 @@ ParamReader reader_of(const std::string& text, const std::string& path = "params
   return ParamReader(node, SourceMark{test_file, 1, 1}, path);
 }
 
+// A bad scenario's first line reads "# expect: LINE:COL: MESSAGE-PREFIX", or "# expect: MESSAGE"
+// for errors that have no line (an empty file): the error must read FILE:LINE:COL: MESSAGE...
 std::string first_line_expectation(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::string line;
@@ -360,6 +362,9 @@ TEST_CASE("parameter readers return typed values and name the place of a bad one
     CHECK(error_of([&] { params.integer("half", 0, 10); }) ==
           "t.yaml:5:7: params.half: expected a whole number, got \"1.5\"");
     CHECK(params.integer("absent", 7, 0, 10) == 7);
+    ParamReader huge = reader_of("seed: 99999999999999999999\n");
+    CHECK(error_of([&] { huge.integer<std::uint64_t>("seed", 0, UINT64_MAX); }) ==
+          "t.yaml:1:7: params.seed must be between 0 and 18446744073709551615, got 99999999999999999999");
   }
   SECTION("choices list what is allowed") {
     ParamReader params = reader_of("storage: fencd\nmode: fast\n");

@@ -367,7 +367,7 @@ TEST_CASE("a restart during a backward step re-issues ids unless last_timestamp 
     REQUIRE(run->tally("gen-1").failed > 0);  // requests that came while it was down
     bool boot_read_mark = false;
     for (const sim::TraceRecord& record : run->world.trace().records())
-      if (record.kind == "snowflake.boot" && record.detail.find("incarnation 1") != std::string::npos &&
+      if (record.kind == "snowflake.boot" && record.detail.find("incarnation 2") != std::string::npos &&
           record.detail.find("high-water mark") != std::string::npos)
         boot_read_mark = true;
     REQUIRE(boot_read_mark);

@@ -134,18 +134,26 @@ void FaultInjector::apply(const FaultAction& action) {
 void FaultInjector::pause(NodeId node, Duration length) {
   if (!world_.node(node).is_up()) return;
   note(node, "pause", "stop-the-world pause for " + to_string(length));
+  std::uint64_t pause_id = next_pause_++;
+  open_pauses_[node] = pause_id;
   world_.open_fault_window("pause");
   world_.pause(node);
-  world_.schedule_after(length, no_node, 0, [this, node] {
-    world_.close_fault_window("pause");
+  world_.schedule_after(length, no_node, 0, [this, node, pause_id] {
+    auto it = open_pauses_.find(node);
+    if (it == open_pauses_.end() || it->second != pause_id) return;  // a crash ended it already
+    end_pause(node);
     world_.resume(node);
   });
+}
+
+void FaultInjector::end_pause(NodeId node) {
+  if (open_pauses_.erase(node) > 0) world_.close_fault_window("pause");
 }
 
 void FaultInjector::crash(NodeId node, std::optional<Duration> restart_after, bool lose_unsynced) {
   if (world_.node(node).state() == NodeState::crashed) return;
   note(node, "crash", restart_after ? "restarts after " + to_string(*restart_after) : "stays down");
-  if (world_.node(node).state() == NodeState::paused) world_.close_fault_window("pause");
+  end_pause(node);
   world_.open_fault_window("crash");
   crashed_.push_back(node);
   world_.crash(node, lose_unsynced);
@@ -164,7 +172,7 @@ void FaultInjector::restart(NodeId node) {
 
 void FaultInjector::partition(const PartitionFault& fault) {
   Network& net = world_.network();
-  std::uint64_t id = 0;
+  std::vector<std::uint64_t> cuts;
   std::string detail;
   switch (fault.shape) {
     case PartitionFault::Shape::groups: {
@@ -176,7 +184,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
         detail += (detail.empty() ? "" : " | ") + join_names(world_, members);
         groups.push_back(std::move(members));
       }
-      id = net.partition(groups);
+      cuts.push_back(net.partition(groups));
       detail = "groups " + detail;
       break;
     }
@@ -186,28 +194,28 @@ void FaultInjector::partition(const PartitionFault& fault) {
         for (NodeId n : resolve(ref)) from.push_back(n);
       for (const NodeRef& ref : fault.to)
         for (NodeId n : resolve(ref)) to.push_back(n);
-      id = net.partition_one_way(from, to);
+      cuts.push_back(net.partition_one_way(from, to));
       detail = join_names(world_, from) + " cannot reach " + join_names(world_, to);
       break;
     }
     case PartitionFault::Shape::isolate: {
-      for (NodeId n : resolve(fault.node)) {
-        id = net.isolate(n);
-        detail = world_.node(n).name() + " isolated";
-      }
+      std::vector<NodeId> isolated = resolve(fault.node);
+      for (NodeId n : isolated) cuts.push_back(net.isolate(n));
+      detail = join_names(world_, isolated) + " isolated";
       break;
     }
   }
   if (fault.duration) detail += " for " + to_string(*fault.duration);
   note(no_node, "partition", detail);
   world_.open_fault_window("partition");
-  open_partitions_.push_back(id);
+  std::uint64_t id = next_partition_++;
+  open_partitions_.emplace(id, std::move(cuts));
   if (fault.duration) {
     world_.schedule_after(*fault.duration, no_node, 0, [this, id] {
-      auto it = std::find(open_partitions_.begin(), open_partitions_.end(), id);
+      auto it = open_partitions_.find(id);
       if (it == open_partitions_.end()) return;  // healed already
+      for (std::uint64_t cut : it->second) world_.network().heal_partition(cut);
       open_partitions_.erase(it);
-      world_.network().heal_partition(id);
       world_.close_fault_window("partition");
       note(no_node, "heal", "partition ends");
     });

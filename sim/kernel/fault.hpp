@@ -7,6 +7,7 @@
 // apply in the order the scenario lists them.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,16 @@ private:
   void expand_random(const RandomFaultSpec& spec, std::size_t index, Duration run_length);
   FaultAction random_action(const RandomFaultSpec& spec, Rng& rng, NodeId target);
 
+  void end_pause(NodeId node);
+
   World& world_;
   std::vector<FaultRecord> applied_;
-  std::vector<std::uint64_t> open_partitions_;
+  /// Each partition fault, as the network cuts it made (one per node for a role isolated).
+  std::map<std::uint64_t, std::vector<std::uint64_t>> open_partitions_;
+  std::uint64_t next_partition_ = 1;
+  /// The pause each paused node is in: its end applies only to that pause.
+  std::map<NodeId, std::uint64_t> open_pauses_;
+  std::uint64_t next_pause_ = 1;
   std::vector<NodeId> crashed_;  // nodes whose "crash" window is open
 };
 

@@ -1,6 +1,7 @@
 #include "sim/kernel/network.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <fmt/format.h>
 
 #include "sim/kernel/assert.hpp"
@@ -19,6 +20,36 @@ bool contains(const Network::Selector& set, NodeId node) {
 }
 
 }  // namespace
+
+/// A message waiting in a paused receiver's own queue. Freed without running (the receiver
+/// crashed meanwhile), it counts as dropped, as any lost message does.
+class Network::Waiting {
+public:
+  Waiting(Network& network, Envelope envelope, std::uint32_t incarnation)
+      : world_(&network.world_), network_(&network), envelope_(std::move(envelope)), incarnation_(incarnation) {}
+  Waiting(Waiting&& other) noexcept
+      : world_(other.world_),
+        network_(other.network_),
+        envelope_(std::move(other.envelope_)),
+        incarnation_(other.incarnation_),
+        armed_(std::exchange(other.armed_, false)) {}
+  Waiting& operator=(Waiting&&) = delete;
+  ~Waiting() {
+    // While the World shuts down the network may be gone already: nothing is traced then.
+    if (armed_ && !world_->shutting_down()) network_->drop(envelope_, "receiver crashed while paused");
+  }
+  void operator()() {
+    armed_ = false;
+    network_->deliver(envelope_, incarnation_);
+  }
+
+private:
+  World* world_;
+  Network* network_;
+  Envelope envelope_;
+  std::uint32_t incarnation_;
+  bool armed_ = true;
+};
 
 Network::Network(World& world, NetworkOptions options)
     : world_(world), options_(std::move(options)), rng_(world.rng("net")) {
@@ -98,7 +129,7 @@ void Network::schedule_delivery(Envelope envelope, const LinkOptions& options) {
     NodeId dest = envelope.to;
     if (world_.node(dest).state() == NodeState::paused) {
       // Hand it to the node's own queue so it waits out the pause in order.
-      world_.post(dest, incarnation, [this, envelope = std::move(envelope), incarnation] { deliver(envelope, incarnation); });
+      world_.post(dest, incarnation, Waiting(*this, std::move(envelope), incarnation));
       return;
     }
     deliver(envelope, incarnation);

@@ -85,6 +85,7 @@ private:
     Selector a, b;
     LinkOptions options;
   };
+  class Waiting;
   void resolve_links();
   void rebuild_cuts();
   std::size_t index(NodeId from, NodeId to) const { return static_cast<std::size_t>(from) * node_count_ + to; }

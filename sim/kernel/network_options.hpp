@@ -20,7 +20,8 @@ struct LinkOptions {
   bool operator==(const LinkOptions&) const = default;
 };
 
-/// One override, from a node (or a role, written "role:NAME", or "*") to another.
+/// One override for the links between a node (or a role, written "role:NAME", or "*") and
+/// another, in both directions.
 struct LinkOverride {
   std::string from;
   std::string to;

@@ -64,8 +64,9 @@ bool scaled_decimal(std::string_view number, std::int64_t scale, std::int64_t& o
       continue;
     }
     place /= 10;
-    total += (c - '0') * place;
-    if (total < 0) return fail(error, "duration too large");
+    std::int64_t add = (c - '0') * place;
+    if (total > limit - add) return fail(error, "duration too large (the limit is about 292 years)");
+    total += add;
   }
   out = negative ? -total : total;
   return true;

@@ -33,6 +33,7 @@ void World::start_network(const NetworkOptions& options) {
 }
 
 World::~World() {
+  shutting_down_ = true;
   rpc_.reset();
   network_.reset();
   // Destroying queued work may post more (an awaitable's frame being unwound posts its own
@@ -165,6 +166,9 @@ void World::restart(NodeId node_id) {
   Node& n = *nodes_[node_id];
   if (n.state_ != NodeState::crashed) return;
   n.state_ = NodeState::up;
+  // A new incarnation: work captured while the node was down (a message sent to it) belongs
+  // to no running process and must not reach this one.
+  ++n.incarnation_;
   trace_.record(now_, node_id, "node.restart", fmt::format("incarnation {}", n.incarnation_));
   if (n.boot_) n.boot_();
 }

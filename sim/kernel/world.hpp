@@ -150,6 +150,8 @@ public:
   void run();
   void stop() { stopped_ = true; }
   std::uint64_t events_run() const { return events_run_; }
+  /// True while the World is being destroyed: work is freed, not run, and nothing is traced.
+  bool shutting_down() const { return shutting_down_; }
   std::size_t pending() const { return heap_.size() + now_fifo_.size(); }
 
   // --- node faults ------------------------------------------------------------------------

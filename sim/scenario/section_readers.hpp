@@ -28,7 +28,9 @@ RandomFaultSpec read_random_fault(ParamReader section, Duration run_length);
 
 /// `expect:`: violated and held check names; no name in both.
 Expect read_expect(ParamReader section);
-/// `requirements:`: metric -> "< 50ms", ">= 0.99", "> 4000000/s", in document order.
+/// `requirements:`: metric -> "< 50ms", ">= 0.99", "> 4000000/s", in document order. The value
+/// is in the metric's base unit: durations in ns, rates per second, "99.9%" as 0.999, plain
+/// numbers as written.
 std::vector<Requirement> read_requirements(ParamReader section);
 
 }  // namespace sim

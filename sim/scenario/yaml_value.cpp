@@ -132,8 +132,11 @@ std::int64_t read_int64(const YamlValue& value, std::int64_t min, std::int64_t m
   std::int64_t number = 0;
   NumberStatus status = parse_int64(value.scalar(what), number);
   if (status == NumberStatus::malformed) value.expected(what);
-  if (status == NumberStatus::out_of_range || number < min || number > max)
-    value.out_of_range(range_text(min != INT64_MIN, std::to_string(min), max != INT64_MAX, std::to_string(max)));
+  // A number beyond 64 bits names both limits, even where the caller set none.
+  bool overflow = status == NumberStatus::out_of_range;
+  if (overflow || number < min || number > max)
+    value.out_of_range(range_text(overflow || min != INT64_MIN, std::to_string(min), overflow || max != INT64_MAX,
+                                  std::to_string(max)));
   return number;
 }
 
@@ -142,8 +145,9 @@ std::uint64_t read_uint64(const YamlValue& value, std::uint64_t min, std::uint64
   std::uint64_t number = 0;
   NumberStatus status = parse_uint64(value.scalar(what), number);
   if (status == NumberStatus::malformed) value.expected(what);
-  if (status == NumberStatus::out_of_range || number < min || number > max)
-    value.out_of_range(range_text(true, std::to_string(min), max != UINT64_MAX, std::to_string(max)));
+  bool overflow = status == NumberStatus::out_of_range;
+  if (overflow || number < min || number > max)
+    value.out_of_range(range_text(true, std::to_string(min), overflow || max != UINT64_MAX, std::to_string(max)));
   return number;
 }
 
