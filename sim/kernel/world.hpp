@@ -204,7 +204,7 @@ void World::schedule_at(Instant at, NodeId node, std::uint32_t incarnation, F&& 
   if (shutting_down_ || !is_current(node, incarnation)) {
     // Work for a crashed incarnation is destroyed here, never run: this is what frees the
     // frames of a crashed node's coroutines.
-    Fn dropped(std::forward<F>(f));
+    [[maybe_unused]] Fn dropped(std::forward<F>(f));
     return;
   }
   enqueue(at, CallableEvent<Fn>::make(pool_, node, incarnation, Fn(std::forward<F>(f))));

@@ -1,9 +1,11 @@
 #include "sim/run/run.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 
 #include "sim/kernel/fault.hpp"
+#include "reports/format.hpp"
 #include "sim/kernel/network.hpp"
 #include "sim/run/story.hpp"
 #include "sim/scenario/error.hpp"
@@ -110,6 +112,14 @@ LatencySummary summarize_latency(const std::string& key, const Histogram& h) {
 
 namespace {
 
+/// The measured value in the threshold's own terms: a duration when the threshold is one, a
+/// rate per second when it is a rate.
+std::string measured_like_threshold(double measured, const std::string& threshold) {
+  if (parse_duration(threshold)) return report::short_duration(static_cast<std::int64_t>(std::llround(measured)));
+  if (threshold.find('/') != std::string::npos) return report::number_text(measured) + "/s";
+  return report::number_text(measured);
+}
+
 bool compare(double measured, const std::string& comparator, double threshold) {
   if (comparator == "<") return measured < threshold;
   if (comparator == "<=") return measured <= threshold;
@@ -132,6 +142,7 @@ std::vector<RequirementRow> judge_requirements(const Scenario& scenario, const s
     row.comparator = req.comparator;
     row.threshold = req.threshold;
     row.measured = it->second;
+    row.measured_text = measured_like_threshold(it->second, req.threshold);
     row.met = compare(it->second, req.comparator, req.value);
     rows.push_back(std::move(row));
   }
