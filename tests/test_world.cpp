@@ -4,6 +4,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 
+#include "sim/kernel/disk_sync.hpp"
 #include "sim/kernel/spawn.hpp"
 #include "sim/kernel/world.hpp"
 
@@ -104,4 +105,29 @@ TEST_CASE("a pause defers the node's events in order until it ends, while clocks
   REQUIRE(woke[0].first == 0);
   REQUIRE(woke[2].first == 2);
   REQUIRE(woke[0].second == (5_s).ns());
+}
+
+namespace {
+Task<void> write_and_sync(World& world, NodeId n, bool& synced) {
+  world.node(n).disk().write("term", "7");
+  co_await sync_disk(world.executor(n), use_awaitable);
+  synced = true;
+}
+}  // namespace
+
+TEST_CASE("a disk sync takes its latency, and a crash before it ends loses the write", "[world][disk]") {
+  for (bool crash_first : {false, true}) {
+    World world(1);
+    NodeId n = world.add_node("a", {});
+    world.node(n).disk().set_sync_latency(5_ms);
+    bool synced = false;
+    spawn(world.executor(n), write_and_sync(world, n, synced));
+    world.run_until(Instant::zero() + 4_ms);
+    REQUIRE_FALSE(synced);
+    if (crash_first) world.crash(n);
+    world.run();
+    CHECK(synced == !crash_first);
+    CHECK(world.node(n).disk().read("term") == (crash_first ? std::nullopt : std::optional<std::string>("7")));
+    if (!crash_first) CHECK(world.now() == Instant::zero() + 5_ms);
+  }
 }

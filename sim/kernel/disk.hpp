@@ -9,10 +9,17 @@
 #include <optional>
 #include <string>
 
+#include "sim/kernel/time.hpp"
+
 namespace sim {
 
 class Disk {
 public:
+  /// How long an fsync takes (sync_disk in disk_sync.hpp waits this long before the writes
+  /// so far become durable). >= 0.
+  void set_sync_latency(Duration latency) { sync_latency_ = latency; }
+  Duration sync_latency() const { return sync_latency_; }
+
   void write(const std::string& key, std::string value) { written_[key] = std::move(value); }
   void erase(const std::string& key) { written_[key].reset(); }
   /// Makes every write so far durable (fsync).
@@ -23,6 +30,7 @@ public:
   std::size_t unsynced_count() const { return written_.size(); }
 
 private:
+  Duration sync_latency_ = Duration::zero();
   std::map<std::string, std::string> synced_;
   std::map<std::string, std::optional<std::string>> written_;  // not yet synced; reset = erased
 };
