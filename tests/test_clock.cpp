@@ -34,7 +34,7 @@ Task<void> sleep_and_note(World& world, Duration d, std::vector<Instant>& woke) 
 
 }  // namespace
 
-TEST_CASE("skew offsets the wall clock only; the monotonic clock starts at zero", "[clock]") {
+TEST_CASE("skew offsets the wall clock only, the monotonic clock starts at zero", "[clock]") {
   Clock ahead(ClockOptions{.skew = 5_s});
   Clock behind(ClockOptions{.skew = -(250_ms)});
 

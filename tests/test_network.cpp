@@ -259,7 +259,7 @@ TEST_CASE("an isolated node reaches no one and no one reaches it", "[network]") 
   CHECK(lab.gets_through(b, a));
 }
 
-TEST_CASE("heal_partition removes one partition; heal removes all", "[network]") {
+TEST_CASE("heal_partition removes one partition, heal removes all", "[network]") {
   Lab lab(1, {"a", "b", "c"}, constant_link(1_ms));
   NodeId a = lab.id("a"), b = lab.id("b"), c = lab.id("c");
   std::uint64_t ab = lab.net().partition_one_way({a}, {b});
@@ -392,7 +392,7 @@ TEST_CASE("a receiver that crashes while paused loses the messages waiting for i
   CHECK(lab.net().dropped_count() == 3);
 }
 
-TEST_CASE("link overrides by role and by name apply to the links they select; later wins", "[network]") {
+TEST_CASE("link overrides by role and by name apply to the links they select, later wins", "[network]") {
   World world(1);
   NodeId client = world.add_node("client", {"client"});
   NodeId r1 = world.add_node("redis-1", {"redis"});

@@ -199,7 +199,7 @@ TEST_CASE("cancelling a call completes it once with operation_aborted and frees 
   CHECK(pair.requests_seen == 1);
 }
 
-TEST_CASE("a reply completes a call once; its timeout later finds nothing", "[rpc]") {
+TEST_CASE("a reply completes a call once, its timeout later finds nothing", "[rpc]") {
   Pair pair;
   int live = 0;
   std::vector<error_code> completions;
@@ -242,7 +242,7 @@ TEST_CASE("a crashed caller's call in flight is destroyed and its late reply ign
   CHECK(pair.requests_seen == 1);
 }
 
-TEST_CASE("a crashed server stops serving; its restarted incarnation serves once its boot says so", "[rpc][crash]") {
+TEST_CASE("a crashed server stops serving, its restarted incarnation serves once its boot says so", "[rpc][crash]") {
   Pair pair;
   Pair* self = &pair;
   pair.world.node(pair.server).set_boot([self] {

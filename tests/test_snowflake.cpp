@@ -416,7 +416,7 @@ TEST_CASE("service_time holds the lock: one id a millisecond at most", "[snowfla
   REQUIRE(findings.measures.at("generate_latency_p999") >= 49e6);
 }
 
-TEST_CASE("a paused node's requests wait; a crashed node's requests fail", "[snowflake]") {
+TEST_CASE("a paused node's requests wait, a crashed node's requests fail", "[snowflake]") {
   SnowflakeRun run("nodes: 2\nrate: 10/ms\narrival: constant\n");
   run.build(300_ms);
   sim::NodeId gen0 = run.node("gen-0");
@@ -444,7 +444,7 @@ TEST_CASE("skewed and drifting clocks make ids k-sorted by about the skew", "[sn
   REQUIRE(held(findings, "uniqueness"));
 }
 
-TEST_CASE("one seed gives one trace; another seed another", "[snowflake]") {
+TEST_CASE("a snowflake run: one seed gives one trace, another seed another", "[snowflake]") {
   auto hash_of = [](std::uint64_t seed) {
     SnowflakeRun run("nodes: 3\nrate: 20/ms\nskew_spread: 5ms\ndrift_spread_ppm: 50\n", seed);
     run.build(200_ms);

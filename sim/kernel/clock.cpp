@@ -8,6 +8,15 @@ std::int64_t floor_div(__int128 a, std::int64_t b) {
   if ((a % b != 0) && (a < 0)) --q;
   return static_cast<std::int64_t>(q);
 }
+// floor(a * ppm / 10^6), in 64 bits when the product fits (a division by a constant, which
+// compiles to a multiplication), else in 128 bits.
+std::int64_t scale_ppm(std::int64_t a, std::int64_t ppm) {
+  std::int64_t product;
+  if (__builtin_mul_overflow(a, ppm, &product)) return floor_div(static_cast<__int128>(a) * ppm, 1'000'000);
+  std::int64_t q = product / 1'000'000;
+  if (product % 1'000'000 != 0 && product < 0) --q;
+  return q;
+}
 }  // namespace
 
 Clock::Clock(const ClockOptions& options)
@@ -19,7 +28,8 @@ Clock::Clock(const ClockOptions& options)
 
 std::int64_t Clock::scaled(Instant now) const {
   std::int64_t elapsed = (now - rate_since_).ns();
-  return elapsed + floor_div(static_cast<__int128>(elapsed) * ppm_, 1'000'000);
+  if (ppm_ == 0) return elapsed;
+  return elapsed + scale_ppm(elapsed, ppm_);
 }
 
 std::int64_t Clock::wall_ms(Instant now) const { return floor_div(wall_ns(now), 1'000'000); }
@@ -38,10 +48,11 @@ Duration Clock::wall_offset(Instant now) const {
 Instant Clock::when_mono_reaches(Instant now, std::int64_t mono) const {
   std::int64_t current = mono_ns(now);
   if (mono <= current) return now;
+  if (ppm_ == 0) return rate_since_ + Duration::nanoseconds(mono - mono_base_);
   // Solve elapsed + floor(elapsed * ppm / 1e6) >= target for the least elapsed.
   std::int64_t target = mono - mono_base_;
   std::int64_t guess = floor_div(static_cast<__int128>(target) * 1'000'000, 1'000'000 + ppm_);
-  auto reading = [&](std::int64_t e) { return e + floor_div(static_cast<__int128>(e) * ppm_, 1'000'000); };
+  auto reading = [&](std::int64_t e) { return e + scale_ppm(e, ppm_); };
   while (reading(guess) < target) ++guess;
   while (guess > 0 && reading(guess - 1) >= target) --guess;
   Instant at = rate_since_ + Duration::nanoseconds(guess);

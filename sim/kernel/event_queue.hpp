@@ -47,8 +47,15 @@ public:
       if (first >= n) break;
       std::size_t best = first;
       std::size_t end = first + 4 < n ? first + 4 : n;
-      for (std::size_t c = first + 1; c < end; ++c)
-        if (less(items_[c], items_[best])) best = c;
+      // Which child is least is data-dependent and unpredictable: select it with arithmetic on
+      // a 128-bit key (cmp/sbb), so no compiler turns it into a mispredicted branch.
+      unsigned __int128 best_key = key(items_[first]);
+      for (std::size_t c = first + 1; c < end; ++c) {
+        unsigned __int128 k = key(items_[c]);
+        bool take = k < best_key;
+        best = take ? c : best;
+        best_key = take ? k : best_key;
+      }
       if (!less(items_[best], last)) break;
       items_[i] = items_[best];
       i = best;
@@ -72,6 +79,10 @@ public:
   std::vector<Entry>& raw() { return items_; }
 
 private:
+  static unsigned __int128 key(const Entry& e) {
+    auto biased = static_cast<std::uint64_t>(e.time) ^ (std::uint64_t{1} << 63);  // order-preserving
+    return (static_cast<unsigned __int128>(biased) << 64) | e.seq;
+  }
   static bool less(const Entry& a, const Entry& b) {
     return a.time != b.time ? a.time < b.time : a.seq < b.seq;
   }

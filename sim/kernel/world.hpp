@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/kernel/assert.hpp"
 #include "sim/kernel/event.hpp"
 #include "sim/kernel/event_queue.hpp"
 #include "sim/kernel/history.hpp"
@@ -208,6 +209,16 @@ void World::schedule_at(Instant at, NodeId node, std::uint32_t incarnation, F&& 
     return;
   }
   enqueue(at, CallableEvent<Fn>::make(pool_, node, incarnation, Fn(std::forward<F>(f))));
+}
+
+inline void World::enqueue(Instant at, Event* event) {
+  SIM_ASSERT(at >= now_, "an event was scheduled in the past");
+  if (at == now_) {
+    now_fifo_.push_back(event);
+    ++next_seq_;
+    return;
+  }
+  heap_.push(Entry{at.ns(), next_seq_++, event});
 }
 
 template <class F>
