@@ -1,5 +1,6 @@
 // The list of models, in the order `designsim list` shows them.
 #include "models/model.hpp"
+#include "models/ratelimiter/ratelimiter.hpp"
 #include "models/snowflake/snowflake.hpp"
 
 namespace sim {
@@ -8,6 +9,10 @@ const std::vector<ModelInfo>& model_registry() {
   static const std::vector<ModelInfo> registry = {
       {"snowflake", "Snowflake IDs: 41-bit ms timestamp, 10-bit node id, 12-bit sequence, no coordination",
        &make_snowflake_model},
+      {"ratelimiter",
+       "Distributed rate limiter: 100 requests per user per minute across API servers; five algorithms, state in "
+       "local memory, Redis or hybrid",
+       &make_ratelimiter_model},
   };
   return registry;
 }

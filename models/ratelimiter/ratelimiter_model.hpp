@@ -1,0 +1,49 @@
+// The rate limiter model: API servers api-0 .. api-(n-1), each running the limiter in front of
+// its API, the users' traffic spread over them by a load balancer, and (for the redis and
+// hybrid placements) a Redis deployment holding the shared state. It builds the nodes and the
+// load, samples Redis memory each second, and after the run hands its observations to the
+// checkers in checks.hpp.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/model.hpp"
+#include "models/ratelimiter/context.hpp"
+#include "models/ratelimiter/load.hpp"
+#include "models/ratelimiter/options.hpp"
+
+namespace ratelimiter {
+
+/// The checks, in report order.
+const std::vector<std::string>& check_names();
+
+class RateLimiterModel final : public sim::Model {
+public:
+  void configure(sim::ParamReader& params) override;
+  std::vector<std::pair<std::string, std::string>> options() const override { return describe(options_); }
+  std::vector<std::string> check_names() const override { return ratelimiter::check_names(); }
+  void build(sim::World& world, sim::Duration length) override;
+  sim::Findings finish(sim::World& world) override;
+
+  const RateLimiterOptions& resolved() const { return options_; }
+  /// What the run recorded so far (after build).
+  const Observations& observations() const { return context_->recorder->observations(); }
+  /// The Redis deployment (null for placement: local).
+  const redis::Deployment* deployment() const { return context_ ? context_->redis.get() : nullptr; }
+
+private:
+  std::vector<sim::NodeId> add_servers(sim::World& world) const;
+  void sample_memory();
+  void settle_end_figures(sim::World& world);
+  sim::Table redis_table() const;
+
+  RateLimiterOptions options_;
+  bool configured_ = false;
+  std::shared_ptr<Context> context_;
+  std::unique_ptr<LoadDriver> driver_;
+};
+
+}  // namespace ratelimiter

@@ -1,0 +1,26 @@
+// One decision as a Redis command: the EVAL a server sends for one key, and what the reply
+// means. The arguments follow scripts.hpp; the units follow the options.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/ratelimiter/limit.hpp"
+#include "models/ratelimiter/local_algorithm.hpp"
+#include "models/ratelimiter/options.hpp"
+#include "models/redis/reply.hpp"
+
+namespace ratelimiter {
+
+/// EVAL <script> 1 <key> <window> <limit> <now> [algorithm's extras], `wall_ns` being the
+/// server's wall clock (ignored with now: redis_time).
+std::vector<std::string> decision_command(const RateLimiterOptions& options, const std::string& key, const Limit& limit,
+                                          std::int64_t wall_ns);
+
+/// The decision a script's reply carries; nullopt when the reply is not one (an error reply,
+/// or a shape the script never returns).
+std::optional<Decision> read_decision(const RateLimiterOptions& options, const redis::Reply& reply);
+
+}  // namespace ratelimiter

@@ -1,0 +1,49 @@
+// Redis Cluster's key space: 16384 hash slots, a key's slot is CRC16 (XMODEM) of the key, or of
+// its hash tag (the text between the first '{' and the next '}', when not empty), modulo 16384.
+// A deployment of N masters splits the slots evenly into N contiguous ranges, as
+// `redis-cli --cluster create` does.
+//
+// Determinism: pure functions of their arguments.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace redis {
+
+inline constexpr int slot_count = 16384;
+
+/// CRC16-CCITT (XMODEM): polynomial 0x1021, initial value 0. "123456789" gives 0x31C3.
+std::uint16_t crc16(std::string_view data);
+/// The part of the key that is hashed: its hash tag, or the whole key.
+std::string_view hash_tag(std::string_view key);
+/// HASH_SLOT(key) as Redis Cluster computes it.
+int key_slot(std::string_view key);
+
+/// The contiguous slot range [first, last] of shard `shard` among `shards`.
+struct SlotRange {
+  int first = 0;
+  int last = slot_count - 1;
+  bool contains(int slot) const { return slot >= first && slot <= last; }
+};
+SlotRange shard_slots(int shard, int shards);
+/// Which of `shards` even ranges holds `slot`.
+int shard_of_slot(int slot, int shards);
+
+/// The key arguments of a command, by Redis's key specs for the common multi-key commands;
+/// empty for commands without keys; the first argument for every other command (the only key
+/// of most Redis commands).
+std::vector<std::string> command_keys(const std::vector<std::string>& argv);
+
+/// The cluster's redirection or error for a command at a shard owning `owned`: nullopt when
+/// the shard serves it, "CROSSSLOT …" when its keys span slots, or the slot it must move to.
+struct SlotCheck {
+  bool cross_slot = false;
+  std::optional<int> moved_slot;
+};
+SlotCheck check_slots(const std::vector<std::string>& argv, const SlotRange& owned);
+
+}  // namespace redis

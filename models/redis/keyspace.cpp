@@ -1,0 +1,183 @@
+#include "models/redis/keyspace.hpp"
+
+#include <algorithm>
+#include <type_traits>
+
+#include "sim/kernel/assert.hpp"
+
+namespace redis {
+
+SortedSet::SortedSet(std::size_t size_hint, std::size_t member_bytes_hint)
+    : compact_(size_hint <= compact_entries_max && member_bytes_hint <= compact_member_bytes_max) {}
+
+std::optional<double> SortedSet::score(const std::string& member) const {
+  auto it = scores_.find(member);
+  if (it == scores_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool SortedSet::put(const std::string& member, double score) {
+  auto it = scores_.find(member);
+  bool is_new = it == scores_.end();
+  if (is_new && (scores_.size() + 1 > compact_entries_max || member.size() > compact_member_bytes_max)) {
+    compact_ = false;
+  }
+  // A listpack writes the score as text, and "-0" comes back as 0.
+  if (compact_ && score == 0.0) score = 0.0;
+  if (is_new) {
+    scores_.emplace(member, score);
+    member_bytes_ += member.size();
+  } else {
+    ordered_.erase({it->second, member});
+    it->second = score;
+  }
+  ordered_.emplace(score, member);
+  return is_new;
+}
+
+bool SortedSet::erase(const std::string& member) {
+  auto it = scores_.find(member);
+  if (it == scores_.end()) return false;
+  ordered_.erase({it->second, member});
+  member_bytes_ -= member.size();
+  scores_.erase(it);
+  return true;
+}
+
+const std::string* Hash::get(const std::string& field) const {
+  auto it = positions_.find(field);
+  if (it == positions_.end()) return nullptr;
+  return &fields_[it->second].second;
+}
+
+bool Hash::put(const std::string& field, std::string value) {
+  auto [it, inserted] = positions_.try_emplace(field, fields_.size());
+  if (inserted) {
+    fields_.emplace_back(field, std::move(value));
+  } else {
+    fields_[it->second].second = std::move(value);
+  }
+  return inserted;
+}
+
+bool Hash::erase(const std::string& field) {
+  auto it = positions_.find(field);
+  if (it == positions_.end()) return false;
+  std::size_t gap = it->second;
+  positions_.erase(it);
+  fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(gap));
+  for (std::size_t i = gap; i < fields_.size(); ++i) positions_[fields_[i].first] = i;
+  return true;
+}
+
+const char* type_name(const Value& value) {
+  if (std::holds_alternative<SortedSet>(value)) return "zset";
+  if (std::holds_alternative<Hash>(value)) return "hash";
+  return "string";
+}
+
+Entry* Keyspace::find(const std::string& key, std::int64_t now_ms) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return nullptr;
+  if (is_expired(it->second, now_ms)) {
+    erase_expired(it);
+    return nullptr;
+  }
+  return &it->second;
+}
+
+Entry& Keyspace::put(const std::string& key, Value value, bool keep_ttl) {
+  Entry& entry = entries_[key];
+  entry.value = std::move(value);
+  if (!keep_ttl) unindex_ttl(entry);
+  return entry;
+}
+
+bool Keyspace::erase(const std::string& key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return false;
+  unindex_ttl(it->second);
+  entries_.erase(it);
+  return true;
+}
+
+void Keyspace::erase_if_empty(const std::string& key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  bool empty = std::visit(
+      [](const auto& value) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>) {
+          return false;
+        } else {
+          return value.empty();
+        }
+      },
+      it->second.value);
+  if (empty) erase(key);
+}
+
+void Keyspace::set_expiry(const std::string& key, std::int64_t expire_at_ms) {
+  auto it = entries_.find(key);
+  SIM_ASSERT(it != entries_.end(), "set_expiry on a missing key: " + key);
+  Entry& entry = it->second;
+  if (!entry.expire_at_ms_) {
+    entry.ttl_slot_ = ttl_keys_.size();
+    ttl_keys_.push_back(it);
+  }
+  entry.expire_at_ms_ = expire_at_ms;
+}
+
+bool Keyspace::clear_expiry(const std::string& key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end() || !it->second.expire_at_ms_) return false;
+  unindex_ttl(it->second);
+  return true;
+}
+
+void Keyspace::clear() {
+  entries_.clear();
+  ttl_keys_.clear();
+}
+
+void Keyspace::unindex_ttl(Entry& entry) {
+  if (!entry.expire_at_ms_) return;
+  std::size_t slot = entry.ttl_slot_;
+  Entries::iterator last = ttl_keys_.back();
+  ttl_keys_[slot] = last;
+  last->second.ttl_slot_ = slot;
+  ttl_keys_.pop_back();
+  entry.expire_at_ms_.reset();
+}
+
+void Keyspace::erase_expired(Entries::iterator it) {
+  log_effect({"DEL", it->first});
+  unindex_ttl(it->second);
+  entries_.erase(it);
+}
+
+std::size_t Keyspace::active_expire_cycle(std::int64_t now_ms, sim::Rng& rng) {
+  constexpr std::size_t picks_per_round = 20;
+  std::size_t deleted = 0;
+  while (!ttl_keys_.empty()) {
+    std::size_t picks = std::min(picks_per_round, ttl_keys_.size());
+    std::size_t expired = 0;
+    for (std::size_t i = 0; i < picks && !ttl_keys_.empty(); ++i) {
+      Entries::iterator it = ttl_keys_[rng.below(ttl_keys_.size())];
+      if (!is_expired(it->second, now_ms)) continue;
+      erase_expired(it);
+      ++expired;
+    }
+    deleted += expired;
+    // Redis goes on while more than 25% of a round had expired: the rest are likely stale too.
+    if (expired * 4 <= picks) break;
+  }
+  return deleted;
+}
+
+std::vector<Argv> Keyspace::take_effects() {
+  std::vector<Argv> taken;
+  taken.swap(effects_);
+  return taken;
+}
+
+}  // namespace redis

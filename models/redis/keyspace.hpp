@@ -1,0 +1,148 @@
+// The keyspace of one simulated Redis database: keys mapped to a value (string, sorted set or
+// hash) and an optional expiry, an absolute deadline in Unix milliseconds on the server's wall
+// clock. Also the log of effects (writes as they took effect) the engine hands to replication.
+//
+// Expiry follows Redis 7's keyIsExpired: a key whose deadline is T is live at T and expired at
+// T+1. find() expires lazily and logs the DEL a real master propagates; active_expire_cycle()
+// samples keys that carry a TTL.
+//
+// Determinism: keys live in a std::map; keys with a TTL are also listed in a vector (appended
+// when a TTL is set, swap-removed when it goes), so a seeded Rng picks the same sample every run.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "sim/kernel/random.hpp"
+
+namespace redis {
+
+using Argv = std::vector<std::string>;
+
+/// A sorted set: members ordered by score, then by member bytes (memcmp), as Redis orders them.
+///
+/// Redis keeps a small sorted set as a listpack, which stores a score as text and turns -0 into
+/// 0; from 129 members, or a member longer than 64 bytes, it is a skiplist that keeps -0. The
+/// set tracks which of the two a real server would be using, for that one visible difference.
+class SortedSet {
+public:
+  using Ordered = std::set<std::pair<double, std::string>>;
+  static constexpr std::size_t compact_entries_max = 128;   ///< zset-max-listpack-entries
+  static constexpr std::size_t compact_member_bytes_max = 64;  ///< zset-max-listpack-value
+
+  /// A new set for a command adding `size_hint` members, the longest `member_bytes_hint` long
+  /// (Redis picks the encoding at creation from these).
+  explicit SortedSet(std::size_t size_hint = 0, std::size_t member_bytes_hint = 0);
+
+  std::optional<double> score(const std::string& member) const;
+  /// Adds `member` or moves it to `score`. Returns true if the member is new.
+  bool put(const std::string& member, double score);
+  /// Returns true if the member was there.
+  bool erase(const std::string& member);
+  std::size_t size() const { return scores_.size(); }
+  bool empty() const { return scores_.empty(); }
+  /// Members in Redis order: ascending score, ties by member bytes.
+  const Ordered& ordered() const { return ordered_; }
+  /// Bytes of all member names, for the memory estimate.
+  std::uint64_t member_bytes() const { return member_bytes_; }
+
+private:
+  std::map<std::string, double> scores_;
+  Ordered ordered_;
+  std::uint64_t member_bytes_ = 0;
+  bool compact_ = true;
+};
+
+/// A hash: fields in insertion order, the order a small Redis hash (a listpack) replies in.
+/// Rewriting a field keeps its place; deleting one closes the gap.
+class Hash {
+public:
+  using Field = std::pair<std::string, std::string>;
+
+  const std::string* get(const std::string& field) const;
+  /// Sets `field` to `value`. Returns true if the field is new.
+  bool put(const std::string& field, std::string value);
+  /// Returns true if the field was there.
+  bool erase(const std::string& field);
+  std::size_t size() const { return fields_.size(); }
+  bool empty() const { return fields_.empty(); }
+  const std::vector<Field>& fields() const { return fields_; }
+
+private:
+  std::vector<Field> fields_;
+  std::map<std::string, std::size_t> positions_;
+};
+
+using Value = std::variant<std::string, SortedSet, Hash>;
+
+/// The name TYPE replies with: "string", "zset", "hash".
+const char* type_name(const Value& value);
+
+class Keyspace;
+
+/// One key's value and expiry. The expiry changes only through the Keyspace, which indexes it.
+class Entry {
+public:
+  Value value;
+  std::optional<std::int64_t> expire_at_ms() const { return expire_at_ms_; }
+
+private:
+  friend class Keyspace;
+  std::optional<std::int64_t> expire_at_ms_;
+  std::size_t ttl_slot_ = 0;  ///< position in Keyspace::ttl_keys_, while expire_at_ms_ is set
+};
+
+class Keyspace {
+public:
+  using Entries = std::map<std::string, Entry>;
+
+  Keyspace() = default;
+  Keyspace(const Keyspace&) = delete;
+  Keyspace& operator=(const Keyspace&) = delete;
+
+  /// The live entry for `key` at wall time `now_ms`, or null. A key found expired is deleted
+  /// on the way and a DEL effect logged, as a real master propagates it.
+  Entry* find(const std::string& key, std::int64_t now_ms);
+  /// Stores `value` under `key` (an existing key is overwritten). The key keeps its TTL only if
+  /// `keep_ttl`, as SET KEEPTTL; any other overwrite makes it persistent.
+  Entry& put(const std::string& key, Value value, bool keep_ttl = false);
+  /// Removes `key` whatever its state. Returns true if it was there.
+  bool erase(const std::string& key);
+  /// Removes `key` if its collection value has become empty (Redis never keeps empty ones).
+  void erase_if_empty(const std::string& key);
+  void set_expiry(const std::string& key, std::int64_t expire_at_ms);
+  /// Returns true if the key had a TTL.
+  bool clear_expiry(const std::string& key);
+  void clear();
+
+  /// Keys stored, including expired ones not yet reclaimed (as DBSIZE counts them).
+  std::size_t size() const { return entries_.size(); }
+  const Entries& entries() const { return entries_; }
+  std::size_t ttl_key_count() const { return ttl_keys_.size(); }
+
+  /// One active-expiry cycle: rounds of up to 20 random picks among keys with a TTL, deleting
+  /// the expired ones (each logs a DEL), repeated while more than a quarter of a round expired.
+  std::size_t active_expire_cycle(std::int64_t now_ms, sim::Rng& rng);
+
+  void log_effect(Argv effect) { effects_.push_back(std::move(effect)); }
+  std::vector<Argv> take_effects();
+
+private:
+  static bool is_expired(const Entry& entry, std::int64_t now_ms) {
+    return entry.expire_at_ms_ && now_ms > *entry.expire_at_ms_;
+  }
+  void unindex_ttl(Entry& entry);
+  void erase_expired(Entries::iterator it);
+
+  Entries entries_;
+  std::vector<Entries::iterator> ttl_keys_;
+  std::vector<Argv> effects_;
+};
+
+}  // namespace redis

@@ -1,0 +1,75 @@
+#include "models/redis/persistence_snapshot.hpp"
+
+#include <cctype>
+
+#include "models/redis/cluster.hpp"
+
+namespace redis {
+namespace {
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Reads as loading does: nothing expires, PTTL is the absolute deadline.
+Reply read(Engine& engine, Argv argv) { return engine.execute(argv, ExecContext{0, false, 0}); }
+
+// The commands that rebuild `key`; empty when the key is gone.
+std::vector<Argv> dump_key(Engine& engine, const std::string& key) {
+  std::string type = read(engine, {"TYPE", key}).text;
+  std::vector<Argv> out;
+  if (type == "string") {
+    out.push_back({"SET", key, read(engine, {"GET", key}).text});
+  } else if (type == "zset" || type == "hash") {
+    Reply items = type == "zset" ? read(engine, {"ZRANGE", key, "0", "-1", "WITHSCORES"}) : read(engine, {"HGETALL", key});
+    Argv command{type == "zset" ? "ZADD" : "HSET", key};
+    // ZRANGE answers member, score; ZADD takes score, member. HGETALL and HSET agree.
+    for (std::size_t i = 0; i + 1 < items.elements.size(); i += 2) {
+      const std::string& first = items.elements[i].text;
+      const std::string& second = items.elements[i + 1].text;
+      if (type == "zset") {
+        command.push_back(second);
+        command.push_back(first);
+      } else {
+        command.push_back(first);
+        command.push_back(second);
+      }
+    }
+    out.push_back(std::move(command));
+  } else {
+    return out;
+  }
+  Reply deadline = read(engine, {"PTTL", key});
+  if (deadline.type == Reply::Type::integer && deadline.integer >= 0)
+    out.push_back({"PEXPIREAT", key, std::to_string(deadline.integer)});
+  return out;
+}
+
+}  // namespace
+
+void KeyIndex::note(const Argv& write) {
+  if (write.empty()) return;
+  std::string name = upper(write[0]);
+  if (name == "FLUSHALL" || name == "FLUSHDB") {
+    keys_.clear();
+    return;
+  }
+  for (std::string& key : command_keys(write)) keys_.insert(std::move(key));
+}
+
+std::vector<Argv> KeyIndex::dump(Engine& engine) {
+  std::vector<Argv> dataset;
+  for (auto it = keys_.begin(); it != keys_.end();) {
+    std::vector<Argv> commands = dump_key(engine, *it);
+    if (commands.empty()) {
+      it = keys_.erase(it);
+      continue;
+    }
+    for (Argv& command : commands) dataset.push_back(std::move(command));
+    ++it;
+  }
+  return dataset;
+}
+
+}  // namespace redis

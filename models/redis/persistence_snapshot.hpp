@@ -1,0 +1,36 @@
+// A server's dataset written out as commands, as an RDB file or an AOF rewrite holds it: what a
+// master sends in a full resync and what replaces a grown AOF. The engine offers no way to list
+// its keys, so the server notes the keys of every write it applies and reads each one back
+// through the engine's own commands (TYPE, GET, ZRANGE WITHSCORES, HGETALL, PTTL).
+//
+// Reads run with a clock reading of zero, as loading does: no key counts as expired, nothing is
+// deleted, and PTTL answers the absolute deadline, which the snapshot keeps as PEXPIREAT.
+// Expired keys not yet reclaimed are kept with their past deadline, for the master to delete.
+//
+// Determinism: keys are kept and written in byte order.
+#pragma once
+
+#include <cstddef>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/redis/engine.hpp"
+#include "models/redis/replication.hpp"
+
+namespace redis {
+
+class KeyIndex {
+public:
+  /// Notes the keys a write applied to the engine may have created or changed.
+  void note(const Argv& write);
+  /// The dataset as commands that rebuild it on an empty engine. Forgets keys that are gone.
+  std::vector<Argv> dump(Engine& engine);
+  void clear() { keys_.clear(); }
+  std::size_t size() const { return keys_.size(); }
+
+private:
+  std::set<std::string> keys_;
+};
+
+}  // namespace redis
