@@ -1,3 +1,4 @@
+#include "sim/scenario/numbered_name.hpp"
 #include "models/ratelimiter/options.hpp"
 
 #include <fmt/format.h>
@@ -17,17 +18,7 @@ constexpr std::int64_t rate_per_second_max = 10'000'000;
 const Duration skew_max = Duration::minutes(60);
 
 std::optional<int> server_index(const std::string& name, int server_count) {
-  constexpr std::string_view prefix = "api-";
-  if (!name.starts_with(prefix) || name.size() == prefix.size()) return std::nullopt;
-  std::string digits = name.substr(prefix.size());
-  if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
-  int index = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return std::nullopt;
-    index = index * 10 + (c - '0');
-    if (index >= server_count) return std::nullopt;
-  }
-  return index;
+  return sim::numbered_name_index(name, "api-", server_count);
 }
 
 void read_servers(sim::ParamReader& params, RateLimiterOptions& options) {

@@ -1,3 +1,4 @@
+#include "sim/scenario/numbered_name.hpp"
 #include "models/snowflake/options.hpp"
 
 #include "sim/kernel/clock.hpp"
@@ -19,17 +20,7 @@ const Duration skew_max = Duration::minutes(60);
 
 // "gen-12" -> 12 when below `node_count`.
 std::optional<int> node_index(const std::string& name, int node_count) {
-  constexpr std::string_view prefix = "gen-";
-  if (!name.starts_with(prefix) || name.size() == prefix.size()) return std::nullopt;
-  std::string digits = name.substr(prefix.size());
-  if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
-  int index = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return std::nullopt;
-    index = index * 10 + (c - '0');
-    if (index >= node_count) return std::nullopt;
-  }
-  return index;
+  return sim::numbered_name_index(name, "gen-", node_count);
 }
 
 std::string node_names_hint(int node_count) {
