@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "tests/findings_support.hpp"
 #include "models/ratelimiter/checks.hpp"
 #include "models/ratelimiter/local_algorithm.hpp"
 #include "models/ratelimiter/ratelimiter_model.hpp"
@@ -65,18 +66,9 @@ private:
   Duration length_;
 };
 
-const sim::CheckResult& check(const sim::Findings& findings, const std::string& name) {
-  for (const sim::CheckResult& result : findings.checks)
-    if (result.name == name) return result;
-  FAIL("no check named " << name);
-  throw std::logic_error("unreachable");
-}
+using test_support::check;
+using test_support::held;
 
-bool held(const sim::Findings& findings, const std::string& name) {
-  const sim::CheckResult& result = check(findings, name);
-  INFO(name << ": " << result.summary);
-  return result.held;
-}
 
 double measure(const sim::Findings& findings, const std::string& name) {
   auto it = findings.measures.find(name);

@@ -12,6 +12,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "tests/findings_support.hpp"
 #include "models/snowflake/checks.hpp"
 #include "models/snowflake/generator.hpp"
 #include "models/snowflake/id_layout.hpp"
@@ -75,14 +76,9 @@ private:
   Duration length_;
 };
 
-const sim::CheckResult& check(const sim::Findings& findings, const std::string& name) {
-  for (const sim::CheckResult& result : findings.checks)
-    if (result.name == name) return result;
-  FAIL("no check named " << name);
-  throw std::logic_error("unreachable");
-}
+using test_support::check;
+using test_support::held;
 
-bool held(const sim::Findings& findings, const std::string& name) { return check(findings, name).held; }
 
 void require_all_held(const sim::Findings& findings) {
   for (const sim::CheckResult& result : findings.checks) {
