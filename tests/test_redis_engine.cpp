@@ -647,3 +647,23 @@ TEST_CASE("Memory estimate follows its documented formula", "[redis]") {
   CHECK(s.engine.key_count() == 0);
   CHECK(s.engine.memory_bytes() == 0);
 }
+
+TEST_CASE("a replica hides an expired key from clients but keeps it for the master's DEL", "[redis]") {
+  Server server;
+  REQUIRE(server.run({"SET", "k", "v", "PX", "100"}) == ok);
+  server.engine.take_effects();
+  redis::ExecContext replica;
+  replica.now_ms = start_ms + 200;
+  replica.replica = true;
+  CHECK(server.engine.execute({"GET", "k"}, replica).resp() == nil);
+  CHECK(server.engine.execute({"EXISTS", "k"}, replica).resp() == ":0\r\n");
+  CHECK(server.engine.key_count() == 1);        // still there
+  CHECK(server.engine.take_effects().empty());  // and no DEL of its own
+  // On a master the same read reclaims the key and logs the DEL it propagates.
+  server.now_ms = start_ms + 200;
+  CHECK(server.run({"GET", "k"}) == nil);
+  CHECK(server.engine.key_count() == 0);
+  std::vector<std::vector<std::string>> effects = server.engine.take_effects();
+  REQUIRE(effects.size() == 1);
+  CHECK(effects[0] == std::vector<std::string>{"DEL", "k"});
+}

@@ -13,6 +13,7 @@
 
 #include "models/redis/engine.hpp"
 #include "models/redis/lua_host.hpp"
+#include "models/redis/lua_runtime.hpp"
 #include "models/redis/rand48.hpp"
 #include "models/redis/sha1.hpp"
 #include "sim/kernel/assert.hpp"
@@ -473,4 +474,60 @@ TEST_CASE("on the engine, writes before a failing command stay and in-script ref
   Server v6(Version::v6_2);
   CHECK(v6.run({"EVAL", "return redis.pcall('wait', 0, 0)", "0"}).resp() ==
         "-@user_script: 1: This Redis command is not allowed from scripts\r\n");
+}
+
+TEST_CASE("tostring of a table or function prints a stable stand-in for its address", "[lua]") {
+  const std::string script =
+      "local t = {} local f = function() end "
+      "return {tostring(t), tostring(f), tostring(t), tostring(setmetatable({}, {__tostring = function() return 'mine' end}))}";
+  Server first(Version::v7_0);
+  Server second(Version::v7_0);
+  Reply a = first.run({"EVAL", script, "0"});
+  Reply b = second.run({"EVAL", script, "0"});
+  REQUIRE(a.type == Reply::Type::array);
+  REQUIRE(a.elements.size() == 4);
+  CHECK(a == b);  // two servers, one run: the same text
+  CHECK(a.elements[0].text == "table: 0x00000001");
+  CHECK(a.elements[1].text == "function: 0x00000002");
+  CHECK(a.elements[2].text == a.elements[0].text);  // the same object, the same number
+  CHECK(a.elements[3].text == "mine");              // __tostring still decides
+  // Numbers, strings, booleans and nil print as Lua prints them.
+  CHECK(first.run({"EVAL", "return tostring(1.5) .. tostring(true) .. tostring(nil) .. tostring('x')", "0"}).text ==
+        "1.5truenilx");
+}
+
+TEST_CASE("a number passed to redis.call becomes the text printf %.17g gives", "[lua]") {
+  std::vector<double> values{0.0, -0.0, 1.0, -1.0, 7.0, 1234567.0, -98765.0, 0.5, -2.25, 1e14, 1e15 - 1, 1e15,
+                             -1e15, 1e15 + 1, 1e16, 9007199254740992.0, 1e17, 1e18, 1.7e308, 5e-324, 0.1, 1e-7};
+  for (std::int64_t i = -1000; i <= 1000; i += 7) values.push_back(static_cast<double>(i) * 1'000'003.0);
+  for (double value : values) {
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%.17g", value);
+    INFO(expected);
+    CHECK(lua::number_argument(value) == expected);
+  }
+}
+
+TEST_CASE("on a read-only replica scripts read, hide expired keys and have their writes refused", "[lua]") {
+  Server v7(Version::v7_0);
+  v7.run({"SET", "a", "1"});
+  v7.ctx.replica = true;
+  const std::string write = "return redis.call('set', 'a', '2')";
+  CHECK(v7.run({"EVAL", write, "0"}).resp() ==
+        "-READONLY You can't write against a read only replica. script: " + sha1_hex(write) + ", on @user_script:1.\r\n");
+  CHECK(v7.run({"EVAL", "return redis.pcall('set', 'a', '2')['err']", "0"}).resp() ==
+        bulk("READONLY You can't write against a read only replica."));
+  CHECK(v7.run({"EVAL", "return redis.call('get', 'a')", "0"}).resp() == bulk("1"));
+  // A script that declares flags without no-writes does not start on a replica.
+  CHECK(v7.run({"EVAL", "#!lua\nreturn 1", "0"}).resp() ==
+        "-READONLY Can not run script with write flag on readonly replica\r\n");
+  CHECK(v7.run({"EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'a')", "0"}).resp() == bulk("1"));
+  v7.ctx.replica = false;
+  CHECK(v7.run({"GET", "a"}).resp() == bulk("1"));
+
+  Server v6(Version::v6_2);
+  v6.ctx.replica = true;
+  CHECK(v6.run({"EVAL", "return redis.pcall('set', 'a', '2')['err']", "0"}).resp() ==
+        bulk("@user_script: 1: -READONLY You can't write against a read only replica.\r\n"));
+  CHECK(v6.run({"GET", "a"}).resp() == "$-1\r\n");
 }

@@ -1,5 +1,6 @@
 #include "models/redis/command_table.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace redis {
@@ -60,12 +61,23 @@ constexpr std::array table{
     CommandSpec{"script",            c::script,            -2,   false, true,  true},
 };
 
+static_assert(std::all_of(table.begin(), table.end(), [](const CommandSpec& spec) { return spec.name.size() <= 24; }));
+
 }  // namespace
 
 const CommandSpec* find_command(std::string_view name) {
-  std::string lower = lowercase(name);
+  // Every script's redis.call comes through here, so no allocation: lowercase into a buffer
+  // the longest name fits in, then compare with the names of that length.
+  constexpr std::size_t longest = 24;
+  if (name.size() > longest) return nullptr;
+  char buffer[longest];
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    buffer[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  std::string_view lower(buffer, name.size());
   for (const CommandSpec& spec : table) {
-    if (spec.name == lower) return &spec;
+    if (spec.name.size() == lower.size() && spec.name == lower) return &spec;
   }
   return nullptr;
 }

@@ -27,8 +27,9 @@ struct Call {
 
   std::int64_t now_ms() const { return ctx.now_ms; }
   Version version() const { return engine.version(); }
-  /// The live entry for `key`, expiring it lazily (and logging its DEL) if its time has passed.
-  Entry* find(const std::string& key) { return keys.find(key, ctx.now_ms); }
+  /// The live entry for `key`, expiring it lazily (and logging its DEL) if its time has passed;
+  /// on a replica an expired key only reads as missing.
+  Entry* find(const std::string& key) { return keys.find(key, ctx.now_ms, !ctx.replica); }
   /// Logs `effect` as what this command did to the dataset, for replication and the AOF.
   void propagate(Argv effect) { keys.log_effect(std::move(effect)); }
   void propagate_verbatim() { keys.log_effect(argv); }

@@ -76,6 +76,8 @@ void Engine::clear() { impl_->keys.clear(); }
 
 std::size_t Engine::key_count() const { return impl_->keys.size(); }
 
+std::vector<std::string> Engine::keys() const { return impl_->keys.sorted_keys(); }
+
 std::map<std::string, std::uint64_t> Engine::memory_by_type() const {
   std::map<std::string, std::uint64_t> bytes{{"hash", 0}, {"string", 0}, {"zset", 0}};
   for (const auto& [key, entry] : impl_->keys.entries()) {

@@ -5,7 +5,8 @@
 //
 // Expiry follows Redis 7: deadlines are absolute Unix milliseconds on the server's WALL clock;
 // a key whose deadline is T is live at T and expired at T+1 (keyIsExpired: now > when);
-// expired keys are removed lazily on access and by active cycles.
+// expired keys are removed lazily on access and by active cycles (on a master; a replica only
+// hides them, see ExecContext::replica).
 //
 // Determinism: ordered containers only; the active-expiry sample draws from the Rng it is given.
 #pragma once
@@ -30,6 +31,9 @@ struct ExecContext {
   std::int64_t now_ms = 0;   ///< the server's wall clock (frozen for a whole script)
   bool in_script = false;    ///< called through redis.call / redis.pcall
   std::uint64_t connection = 0;  ///< the client connection, for per-connection state (WAIT)
+  /// A client's command on a read-only replica: a logically expired key reads as missing but
+  /// stays until the master's DEL arrives, and a script may not write (READONLY).
+  bool replica = false;
 };
 
 class Engine {
@@ -61,6 +65,8 @@ public:
   /// Drops every key (a restart without persistence, FLUSHALL).
   void clear();
   std::size_t key_count() const;
+  /// Every key name (expired ones not yet reclaimed included), in byte order.
+  std::vector<std::string> keys() const;
   /// Estimated bytes of memory used by the keyspace, by type, as Redis would roughly use them.
   std::map<std::string, std::uint64_t> memory_by_type() const;
   std::uint64_t memory_bytes() const;

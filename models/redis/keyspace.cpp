@@ -1,6 +1,8 @@
 #include "models/redis/keyspace.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <type_traits>
 
 #include "sim/kernel/assert.hpp"
@@ -76,14 +78,43 @@ const char* type_name(const Value& value) {
   return "string";
 }
 
-Entry* Keyspace::find(const std::string& key, std::int64_t now_ms) {
+std::size_t KeyHash::operator()(std::string_view key) const noexcept {
+  // Eight bytes at a time, each word mixed in by a multiply and a rotate; the tail zero-padded.
+  constexpr std::uint64_t k = 0x9E3779B97F4A7C15ull;
+  std::uint64_t h = key.size() * k;
+  std::size_t i = 0;
+  for (; i + 8 <= key.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, key.data() + i, 8);
+    h = (std::rotl(h, 29) ^ word) * k;
+  }
+  if (i < key.size()) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, key.data() + i, key.size() - i);
+    h = (std::rotl(h, 29) ^ word) * k;
+  }
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ull;
+  h ^= h >> 32;
+  return static_cast<std::size_t>(h);
+}
+
+Entry* Keyspace::find(const std::string& key, std::int64_t now_ms, bool reclaim) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
   if (is_expired(it->second, now_ms)) {
-    erase_expired(it);
+    if (reclaim) erase_expired(&*it);
     return nullptr;
   }
   return &it->second;
+}
+
+std::vector<std::string> Keyspace::sorted_keys() const {
+  std::vector<std::string> keys;
+  keys.reserve(entries_.size());
+  for (const auto& item : entries_) keys.push_back(item.first);
+  std::sort(keys.begin(), keys.end());
+  return keys;
 }
 
 Entry& Keyspace::put(const std::string& key, Value value, bool keep_ttl) {
@@ -122,7 +153,7 @@ void Keyspace::set_expiry(const std::string& key, std::int64_t expire_at_ms) {
   Entry& entry = it->second;
   if (!entry.expire_at_ms_) {
     entry.ttl_slot_ = ttl_keys_.size();
-    ttl_keys_.push_back(it);
+    ttl_keys_.push_back(&*it);
   }
   entry.expire_at_ms_ = expire_at_ms;
 }
@@ -142,17 +173,17 @@ void Keyspace::clear() {
 void Keyspace::unindex_ttl(Entry& entry) {
   if (!entry.expire_at_ms_) return;
   std::size_t slot = entry.ttl_slot_;
-  Entries::iterator last = ttl_keys_.back();
+  Entries::value_type* last = ttl_keys_.back();
   ttl_keys_[slot] = last;
   last->second.ttl_slot_ = slot;
   ttl_keys_.pop_back();
   entry.expire_at_ms_.reset();
 }
 
-void Keyspace::erase_expired(Entries::iterator it) {
-  log_effect({"DEL", it->first});
-  unindex_ttl(it->second);
-  entries_.erase(it);
+void Keyspace::erase_expired(Entries::value_type* item) {
+  log_effect({"DEL", item->first});
+  unindex_ttl(item->second);
+  entries_.erase(entries_.find(item->first));
 }
 
 std::size_t Keyspace::active_expire_cycle(std::int64_t now_ms, sim::Rng& rng) {
@@ -162,9 +193,9 @@ std::size_t Keyspace::active_expire_cycle(std::int64_t now_ms, sim::Rng& rng) {
     std::size_t picks = std::min(picks_per_round, ttl_keys_.size());
     std::size_t expired = 0;
     for (std::size_t i = 0; i < picks && !ttl_keys_.empty(); ++i) {
-      Entries::iterator it = ttl_keys_[rng.below(ttl_keys_.size())];
-      if (!is_expired(it->second, now_ms)) continue;
-      erase_expired(it);
+      Entries::value_type* item = ttl_keys_[rng.below(ttl_keys_.size())];
+      if (!is_expired(item->second, now_ms)) continue;
+      erase_expired(item);
       ++expired;
     }
     deleted += expired;

@@ -6,8 +6,10 @@
 // T+1. find() expires lazily and logs the DEL a real master propagates; active_expire_cycle()
 // samples keys that carry a TTL.
 //
-// Determinism: keys live in a std::map; keys with a TTL are also listed in a vector (appended
-// when a TTL is set, swap-removed when it goes), so a seeded Rng picks the same sample every run.
+// Determinism: keys live in a hash table with our own hash, for lookups only; nothing walks it
+// where order could show (listing keys sorts them). Keys with a TTL are also listed in a vector
+// (appended when a TTL is set, swap-removed when it goes), so a seeded Rng picks the same sample
+// every run.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +17,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -98,17 +102,25 @@ private:
   std::size_t ttl_slot_ = 0;  ///< position in Keyspace::ttl_keys_, while expire_at_ms_ is set
 };
 
+/// A 64-bit hash of a key's bytes, the same on every run and platform (std::hash promises
+/// neither).
+struct KeyHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view key) const noexcept;
+};
+
 class Keyspace {
 public:
-  using Entries = std::map<std::string, Entry>;
+  using Entries = std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>>;
 
   Keyspace() = default;
   Keyspace(const Keyspace&) = delete;
   Keyspace& operator=(const Keyspace&) = delete;
 
   /// The live entry for `key` at wall time `now_ms`, or null. A key found expired is deleted
-  /// on the way and a DEL effect logged, as a real master propagates it.
-  Entry* find(const std::string& key, std::int64_t now_ms);
+  /// on the way and a DEL effect logged, as a real master propagates it, if `reclaim`; a
+  /// replica leaves it for the master's DEL.
+  Entry* find(const std::string& key, std::int64_t now_ms, bool reclaim = true);
   /// Stores `value` under `key` (an existing key is overwritten). The key keeps its TTL only if
   /// `keep_ttl`, as SET KEEPTTL; any other overwrite makes it persistent.
   Entry& put(const std::string& key, Value value, bool keep_ttl = false);
@@ -123,7 +135,10 @@ public:
 
   /// Keys stored, including expired ones not yet reclaimed (as DBSIZE counts them).
   std::size_t size() const { return entries_.size(); }
+  /// Every entry, in no meaningful order: for order-free totals only.
   const Entries& entries() const { return entries_; }
+  /// Every key name (expired ones not yet reclaimed included), in byte order.
+  std::vector<std::string> sorted_keys() const;
   std::size_t ttl_key_count() const { return ttl_keys_.size(); }
 
   /// One active-expiry cycle: rounds of up to 20 random picks among keys with a TTL, deleting
@@ -138,10 +153,10 @@ private:
     return entry.expire_at_ms_ && now_ms > *entry.expire_at_ms_;
   }
   void unindex_ttl(Entry& entry);
-  void erase_expired(Entries::iterator it);
+  void erase_expired(Entries::value_type* item);
 
   Entries entries_;
-  std::vector<Entries::iterator> ttl_keys_;
+  std::vector<Entries::value_type*> ttl_keys_;  ///< elements of a node-based table never move
   std::vector<Argv> effects_;
 };
 

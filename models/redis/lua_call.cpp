@@ -12,7 +12,7 @@ namespace {
 bool is_v7(lua_State* L) { return runtime_of(L).version == Version::v7_0; }
 
 // redis.call's reasons to refuse a command before or instead of running it.
-enum class Refusal { none, unknown, arity, no_script, read_only };
+enum class Refusal { none, unknown, arity, no_script, read_only, replica };
 
 Refusal refusal_of(const Reply& reply) {
   if (!reply.is_error()) return Refusal::none;
@@ -32,6 +32,9 @@ std::string refusal_message(Refusal refusal, bool v7) {
     case Refusal::no_script:
       return v7 ? "This Redis command is not allowed from script" : "This Redis command is not allowed from scripts";
     case Refusal::read_only: return "Write commands are not allowed from read-only scripts.";
+    // shared.roslaveerr, as both versions pass it: 7.0 takes READONLY for the code, 6.2 keeps
+    // the text whole behind the caller's line.
+    case Refusal::replica: return "-READONLY You can't write against a read only replica.\r\n";
     case Refusal::none: break;
   }
   return {};
@@ -107,6 +110,12 @@ int call_command(lua_State* L, bool raise_errors) {
   if (!read_arguments(L, argv)) return finish_call(L, raise_errors);
   if (runtime.read_only && runtime.runner->is_write(argv[0])) {
     push_refusal(L, Refusal::read_only);
+    return finish_call(L, raise_errors);
+  }
+  // scriptVerifyWriteCommandAllow (7.0), luaRedisGenericCommand (6.2): a read-only replica
+  // refuses a script's writes, after the read-only script check.
+  if (runtime.runner->on_replica() && runtime.runner->is_write(argv[0])) {
+    push_refusal(L, Refusal::replica);
     return finish_call(L, raise_errors);
   }
   Reply reply = run_command(L, argv);

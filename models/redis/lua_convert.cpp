@@ -6,6 +6,7 @@
 // Lua -> reply: number -> integer (truncated), string -> bulk, true -> 1, false and nil -> null
 // bulk, {err = s} -> error, {ok = s} -> status, {double = n} -> bulk "%.17g", otherwise an array
 // of t[1], t[2], ... up to the first nil.
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -247,6 +248,13 @@ Reply pop_reply(lua_State* L, Version version) {
 }
 
 std::string number_argument(double value) {
+  // "%.17g" prints an integral value below 10^15 as its plain digits (and -0 as "-0"), which
+  // to_chars gives far cheaper; everything else goes through the printf Redis uses.
+  if (value == std::trunc(value) && std::fabs(value) < 1e15 && !(value == 0 && std::signbit(value))) {
+    char digits[24];
+    auto done = std::to_chars(digits, digits + sizeof digits, static_cast<std::int64_t>(value));
+    return std::string(digits, done.ptr);
+  }
   char text[64];
   int length = std::snprintf(text, sizeof text, "%.17g", value);
   return std::string(text, static_cast<std::size_t>(length));

@@ -19,6 +19,7 @@ public:
   EngineRunner(Engine& engine, const ExecContext& ctx) : engine_(engine), ctx_(ctx) { ctx_.in_script = true; }
   Reply run(const std::vector<std::string>& argv) override { return engine_.execute(argv, ctx_); }
   bool is_write(const std::string& command) const override { return Engine::is_write(command); }
+  bool on_replica() const override { return ctx_.replica; }
 
 private:
   Engine& engine_;
@@ -118,11 +119,24 @@ const std::vector<std::string>& script_help() {
 struct LuaHost::Impl {
   struct Script {
     bool no_writes = false;
+    bool flagged = false;      ///< 7.0: the body declares its flags in a shebang line
+    int function = LUA_NOREF;  ///< the compiled function, a reference in the Lua registry
   };
 
   lua::Runtime runtime;
   lua_State* L = nullptr;
   std::map<std::string, Script> scripts;  ///< by lowercase SHA-1 of the body
+  /// SHA-1 by script body: EVAL hashes its body on every call in Redis, and so here, but a
+  /// body's hash never changes, so it is computed once. Bounded, as bodies can be generated.
+  std::map<std::string, std::string, std::less<>> sha_by_body;
+  static constexpr std::size_t sha_memo_max = 256;
+
+  const std::string& sha_of(const std::string& body) {
+    auto known = sha_by_body.find(body);
+    if (known != sha_by_body.end()) return known->second;
+    if (sha_by_body.size() >= sha_memo_max) sha_by_body.clear();
+    return sha_by_body.emplace(body, sha1_hex(body)).first->second;
+  }
 
   Impl(Version version, LuaHostOptions options) {
     SIM_ASSERT(options.instruction_limit > 0, "the Lua instruction limit must be positive");
@@ -150,7 +164,7 @@ struct LuaHost::Impl {
   /// luaCreateFunction: compiles `body` into the cache unless it is there. Returns the SHA-1,
   /// or the error reply.
   std::variant<std::string, Reply> create_function(const std::string& body) {
-    std::string sha = sha1_hex(body);
+    const std::string& sha = sha_of(body);
     if (scripts.contains(sha)) return sha;
     lua::Shebang shebang;
     if (v7()) {
@@ -159,18 +173,20 @@ struct LuaHost::Impl {
       shebang = std::get<lua::Shebang>(read);
     }
     std::optional<Reply> failure;
+    int function = LUA_NOREF;
     auto compile = [&](lua_State* S) {
       // The shebang line is skipped but its line feed kept, so line numbers stay the user's.
       if (luaL_loadbuffer(S, body.data() + shebang.length, body.size() - shebang.length, "@user_script") != 0) {
         failure = formatted_error("Error compiling script (new function): " + error_text(S));
         return;
       }
-      lua_setfield(S, LUA_REGISTRYINDEX, function_name(sha).c_str());
+      // Redis names it f_<sha> in the registry; a reference finds it without hashing a name.
+      function = luaL_ref(S, LUA_REGISTRYINDEX);
     };
     if (run_protected(L, compile) != 0) failure = formatted_error(error_text(L));
     lua_settop(L, 0);
     if (failure) return *failure;
-    scripts[sha] = Script{shebang.no_writes};
+    scripts[sha] = Script{shebang.no_writes, shebang.length > 0, function};
     return sha;
   }
 
@@ -201,19 +217,25 @@ struct LuaHost::Impl {
   /// luaCallFunction: runs a cached script with KEYS and ARGV from args[2...].
   Reply call_function(CommandRunner& runner, const std::string& sha, const std::vector<std::string>& args,
                       std::size_t key_count) {
+    const Script& script = scripts.at(sha);
+    // scriptPrepareForRun: a script that declares flags, without no-writes, does not start on a
+    // read-only replica. One without a shebang starts, and its writes are refused one by one.
+    if (script.flagged && !script.no_writes && runner.on_replica()) {
+      return Reply::error("READONLY Can not run script with write flag on readonly replica");
+    }
     Reply reply;
     auto call = [&](lua_State* S) {
       lua::set_global_array(S, "KEYS", args, 2, 2 + key_count);
       lua::set_global_array(S, "ARGV", args, 2 + key_count, args.size());
       lua::push_error_handler(S);
-      lua_getfield(S, LUA_REGISTRYINDEX, function_name(sha).c_str());
+      lua_rawgeti(S, LUA_REGISTRYINDEX, script.function);
       int status = lua_pcall(S, 0, 1, -2);
       // Now the result (or the error) sits second on the stack, where Redis has it when it
       // converts, so a self-nesting table meets the stack limit at the same depth.
       lua_remove(S, -2);
       reply = status == 0 ? lua::pop_reply(S, runtime.version) : script_error(S, sha);
     };
-    runtime.begin_run(runner, scripts.at(sha).no_writes);
+    runtime.begin_run(runner, script.no_writes);
     lua_sethook(L, lua::instruction_hook, LUA_MASKCOUNT, lua::hook_interval);
     int status = 0;
     try {

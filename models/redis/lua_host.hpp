@@ -50,6 +50,8 @@ public:
   virtual Reply run(const std::vector<std::string>& argv) = 0;
   /// Whether the command (any case) writes; "flags=no-writes" scripts may not call it.
   virtual bool is_write(const std::string& command) const = 0;
+  /// Whether the script runs on a read-only replica.
+  virtual bool on_replica() const { return false; }
 };
 
 class LuaHost final : public ScriptHost {

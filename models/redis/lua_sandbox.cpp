@@ -7,6 +7,7 @@
 // and the functions that bypass metatables (rawset, rawget, next, pairs, setmetatable,
 // getmetatable) are redone to see through proxies. The proxy of the globals is the
 // thread's global table, so scripts, loadstring and coroutines all use it.
+#include <cstdio>
 #include <cstdlib>
 
 #include "models/redis/lua_runtime.hpp"
@@ -146,6 +147,55 @@ int guarded_getmetatable(lua_State* L) {
 
 int ignore_print(lua_State*) { return 0; }
 
+// tostring with a stable stand-in for an address. Lua prints a table, function, coroutine or
+// userdata as "table: 0x55d0c8a1b2c0", its address in this process, which would make a
+// script's reply differ from run to run. Here each such object gets a number, in the order
+// scripts first print them (upvalue 2 holds the last one given, upvalue 3 a weak table of those
+// given), so the same run prints the same text. Everything else goes to Lua's own tostring
+// (upvalue 1), __tostring included.
+int stable_tostring(lua_State* L) {
+  luaL_checkany(L, 1);
+  int type = lua_type(L, 1);
+  bool addressed = type == LUA_TTABLE || type == LUA_TFUNCTION || type == LUA_TTHREAD || type == LUA_TUSERDATA ||
+                   type == LUA_TLIGHTUSERDATA;
+  if (!addressed || luaL_getmetafield(L, 1, "__tostring")) {
+    if (addressed) lua_pop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 1);
+    return 1;
+  }
+  lua_pushvalue(L, 1);
+  lua_rawget(L, lua_upvalueindex(3));
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_Number number = lua_tonumber(L, lua_upvalueindex(2)) + 1;
+    lua_pushnumber(L, number);
+    lua_replace(L, lua_upvalueindex(2));
+    lua_pushvalue(L, 1);
+    lua_pushnumber(L, number);
+    lua_rawset(L, lua_upvalueindex(3));
+    lua_pushnumber(L, number);
+  }
+  auto id = static_cast<unsigned long>(lua_tonumber(L, -1));
+  char text[64];
+  std::snprintf(text, sizeof text, "%s: 0x%08lx", luaL_typename(L, 1), id);
+  lua_pushstring(L, text);
+  return 1;
+}
+
+void install_stable_tostring(lua_State* L) {
+  lua_getfield(L, -1, "tostring");
+  lua_pushnumber(L, 0);
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_pushstring(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_pushcclosure(L, stable_tostring, 3);
+  lua_setfield(L, -2, "tostring");
+}
+
 void set_global(lua_State* L, const char* name, lua_CFunction function) {
   lua_pushcfunction(L, function);
   lua_setfield(L, -2, name);
@@ -250,8 +300,7 @@ int build_sandbox(lua_State* L) {
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   lua_pushvalue(L, -1);
   lua_setfield(L, LUA_REGISTRYINDEX, globals_key);
-  lua_getfield(L, -1, "tostring");
-  lua_setfield(L, LUA_REGISTRYINDEX, "designsim.tostring");
+  install_stable_tostring(L);
 
   remove_unsupported(L, runtime.version);
   register_api(L, runtime.version);

@@ -1,16 +1,8 @@
 #include "models/redis/persistence_snapshot.hpp"
 
-#include <cctype>
-
-#include "models/redis/cluster.hpp"
 
 namespace redis {
 namespace {
-
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // Reads as loading does: nothing expires, PTTL is the absolute deadline.
 Reply read(Engine& engine, Argv argv) { return engine.execute(argv, ExecContext{0, false, 0}); }
@@ -48,26 +40,10 @@ std::vector<Argv> dump_key(Engine& engine, const std::string& key) {
 
 }  // namespace
 
-void KeyIndex::note(const Argv& write) {
-  if (write.empty()) return;
-  std::string name = upper(write[0]);
-  if (name == "FLUSHALL" || name == "FLUSHDB") {
-    keys_.clear();
-    return;
-  }
-  for (std::string& key : command_keys(write)) keys_.insert(std::move(key));
-}
-
-std::vector<Argv> KeyIndex::dump(Engine& engine) {
+std::vector<Argv> dump_dataset(Engine& engine) {
   std::vector<Argv> dataset;
-  for (auto it = keys_.begin(); it != keys_.end();) {
-    std::vector<Argv> commands = dump_key(engine, *it);
-    if (commands.empty()) {
-      it = keys_.erase(it);
-      continue;
-    }
-    for (Argv& command : commands) dataset.push_back(std::move(command));
-    ++it;
+  for (const std::string& key : engine.keys()) {
+    for (Argv& command : dump_key(engine, key)) dataset.push_back(std::move(command));
   }
   return dataset;
 }

@@ -1,7 +1,6 @@
 // A server's dataset written out as commands, as an RDB file or an AOF rewrite holds it: what a
-// master sends in a full resync and what replaces a grown AOF. The engine offers no way to list
-// its keys, so the server notes the keys of every write it applies and reads each one back
-// through the engine's own commands (TYPE, GET, ZRANGE WITHSCORES, HGETALL, PTTL).
+// master sends in a full resync and what replaces a grown AOF. Each key is read back through
+// the engine's own commands (TYPE, GET, ZRANGE WITHSCORES, HGETALL, PTTL).
 //
 // Reads run with a clock reading of zero, as loading does: no key counts as expired, nothing is
 // deleted, and PTTL answers the absolute deadline, which the snapshot keeps as PEXPIREAT.
@@ -20,17 +19,7 @@
 
 namespace redis {
 
-class KeyIndex {
-public:
-  /// Notes the keys a write applied to the engine may have created or changed.
-  void note(const Argv& write);
-  /// The dataset as commands that rebuild it on an empty engine. Forgets keys that are gone.
-  std::vector<Argv> dump(Engine& engine);
-  void clear() { keys_.clear(); }
-  std::size_t size() const { return keys_.size(); }
-
-private:
-  std::set<std::string> keys_;
-};
+/// The dataset as commands that rebuild it on an empty engine.
+std::vector<Argv> dump_dataset(Engine& engine);
 
 }  // namespace redis

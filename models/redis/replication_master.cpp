@@ -94,7 +94,7 @@ void Server::on_sync_request(sim::NodeId from, const std::string& replid, std::u
   auto sync = std::make_shared<FullSync>();
   sync->replid = history_.replid();
   sync->offset = history_.offset();
-  sync->dataset = keys_.dump(engine_);
+  sync->dataset = dump_dataset(engine_);
   note("redis.full_resync", fmt::format("{} asked from offset {}: full resync of {} commands at offset {}", name,
                                         offset, sync->dataset.size(), sync->offset));
   world_.network().send(node_, from, std::move(sync));

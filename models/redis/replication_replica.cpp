@@ -34,11 +34,7 @@ void Server::on_link_message(const sim::Envelope& envelope) {
 
 void Server::apply_full_sync(const FullSync& sync) {
   engine_.clear();
-  keys_.clear();
-  for (const Argv& argv : sync.dataset) {
-    engine_.execute(argv, ExecContext{stream_now_ms(), false, master_connection});
-    keys_.note(argv);
-  }
+  for (const Argv& argv : sync.dataset) engine_.execute(argv, ExecContext{stream_now_ms(), false, master_connection});
   engine_.take_effects();  // a replica streams nothing
   history_.reset(sync.replid, sync.offset);
   aof_.replace(sync.dataset);

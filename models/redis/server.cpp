@@ -74,7 +74,6 @@ void Server::load_aof() {
   std::vector<Argv> commands = aof_.load();
   for (const Argv& argv : commands) {
     engine_.execute(argv, ExecContext{stream_now_ms(), false, master_connection});
-    keys_.note(argv);
   }
   engine_.take_effects();  // replaying writes nothing new
   stats().aof_replayed = commands.size();
@@ -83,7 +82,6 @@ void Server::load_aof() {
 void Server::record_writes(const std::vector<Argv>& writes) {
   for (const Argv& argv : writes) {
     history_.append(argv);
-    keys_.note(argv);
   }
   // Redis 7.0's writes carry absolute deadlines already; 6.2's AOF resolves relative ones.
   if (options_.version == Version::v6_2 && aof_.enabled()) aof_.append(absolute_ttls(writes, wall_ms()));
@@ -92,7 +90,7 @@ void Server::record_writes(const std::vector<Argv>& writes) {
   if (aof_.policy() == Persistence::always) aof_.sync();
   if (aof_.wants_rewrite()) {
     std::uint64_t before = aof_.bytes();
-    aof_.replace(keys_.dump(engine_));
+    aof_.replace(dump_dataset(engine_));
     note("redis.aof_rewrite", fmt::format("AOF rewritten from {} to {} bytes", before, aof_.bytes()));
   }
 }
@@ -152,7 +150,7 @@ std::optional<Reply> Server::run(Pending& pending) {
   if (name == "WAIT") return wait_command(pending);
   if (std::optional<Reply> answered = intercept(name, pending)) return answered;
   if (std::optional<Reply> refused = refuse(name, pending)) return refused;
-  Reply reply = engine_.execute(argv, ExecContext{wall_ms(), false, pending.connection});
+  Reply reply = engine_.execute(argv, ExecContext{wall_ms(), false, pending.connection, !is_master()});
   std::vector<Argv> effects = engine_.take_effects();
   if (is_master() && propagate(std::move(effects))) last_write_offset_[pending.connection] = history_.offset();
   return reply;

@@ -150,7 +150,6 @@ private:
   Engine engine_;
   Aof aof_;
   History history_;
-  KeyIndex keys_;
   sim::Rng service_rng_;
   sim::Rng expire_rng_;
   sim::Rng replid_rng_;
