@@ -1,5 +1,6 @@
 // The list of models, in the order `designsim list` shows them.
 #include "models/model.hpp"
+#include "models/lock/lock.hpp"
 #include "models/ratelimiter/ratelimiter.hpp"
 #include "models/snowflake/snowflake.hpp"
 
@@ -13,6 +14,10 @@ const std::vector<ModelInfo>& model_registry() {
        "Distributed rate limiter: 100 requests per user per minute across API servers; five algorithms, state in "
        "local memory, Redis or hybrid",
        &make_ratelimiter_model},
+      {"lock",
+       "Distributed lock: a single Redis lock or Redlock guarding plain, fenced or check-and-set storage, under pauses, "
+       "delays, clock jumps, restarts and failovers",
+       &make_lock_model},
   };
   return registry;
 }

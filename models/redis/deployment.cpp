@@ -9,8 +9,8 @@
 
 namespace redis {
 
-Deployment::Deployment(RedisOptions options, std::string prefix)
-    : topology_(std::make_shared<Topology>()), prefix_(std::move(prefix)) {
+Deployment::Deployment(RedisOptions options, std::string prefix, int first_index)
+    : topology_(std::make_shared<Topology>()), prefix_(std::move(prefix)), first_index_(first_index) {
   topology_->options = std::move(options);
 }
 
@@ -19,7 +19,7 @@ void Deployment::build(sim::World& world) {
   world_ = &world;
   const RedisOptions& options = topology_->options;
   for (int shard = 0; shard < options.masters; ++shard) {
-    std::string master_name = prefix_ + "-" + std::to_string(shard);
+    std::string master_name = prefix_ + "-" + std::to_string(first_index_ + shard);
     sim::NodeId master = add_server(world, master_name, shard, std::nullopt);
     topology_->shard_master.push_back(master);
     topology_->shard_servers.push_back({master});

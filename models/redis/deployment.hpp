@@ -54,7 +54,9 @@ struct DeploymentStats {
 
 class Deployment {
 public:
-  explicit Deployment(RedisOptions options, std::string prefix = "redis");
+  /// Masters are named "<prefix>-<first_index + shard>" (independent deployments side by side,
+  /// as Redlock's nodes, take consecutive indexes).
+  explicit Deployment(RedisOptions options, std::string prefix = "redis", int first_index = 0);
 
   /// Adds the nodes and their boot code to `world`. Call once, before world.start_network().
   void build(sim::World& world);
@@ -83,6 +85,7 @@ private:
 
   std::shared_ptr<Topology> topology_;
   std::string prefix_;
+  int first_index_ = 0;
   sim::World* world_ = nullptr;
   std::vector<sim::NodeId> servers_;
   std::optional<sim::NodeId> sentinel_;

@@ -78,6 +78,13 @@ std::size_t Engine::key_count() const { return impl_->keys.size(); }
 
 std::vector<std::string> Engine::keys() const { return impl_->keys.sorted_keys(); }
 
+std::optional<std::string> Engine::peek(const std::string& key) const {
+  auto it = impl_->keys.entries().find(key);
+  if (it == impl_->keys.entries().end()) return std::nullopt;
+  if (const auto* text = std::get_if<std::string>(&it->second.value)) return *text;
+  return std::nullopt;
+}
+
 std::map<std::string, std::uint64_t> Engine::memory_by_type() const {
   std::map<std::string, std::uint64_t> bytes{{"hash", 0}, {"string", 0}, {"zset", 0}};
   for (const auto& [key, entry] : impl_->keys.entries()) {

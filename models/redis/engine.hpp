@@ -67,6 +67,9 @@ public:
   std::size_t key_count() const;
   /// Every key name (expired ones not yet reclaimed included), in byte order.
   std::vector<std::string> keys() const;
+  /// For observers outside the simulated system (checkers): the string stored under `key`, if
+  /// any, expired or not, without touching anything.
+  std::optional<std::string> peek(const std::string& key) const;
   /// Estimated bytes of memory used by the keyspace, by type, as Redis would roughly use them.
   std::map<std::string, std::uint64_t> memory_by_type() const;
   std::uint64_t memory_bytes() const;

@@ -97,6 +97,7 @@ FaultAction FaultInjector::random_action(const RandomFaultSpec& spec, Rng& rng, 
 void FaultInjector::note(NodeId node, std::string kind, std::string detail) {
   std::string name = node == no_node ? "" : world_.node(node).name();
   world_.trace().record(world_.now(), node, "fault." + kind, detail);
+  world_.note_fault_activity();
   applied_.push_back(FaultRecord{world_.now(), std::move(name), std::move(kind), std::move(detail)});
 }
 

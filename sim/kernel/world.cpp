@@ -208,11 +208,13 @@ void World::open_fault_window(std::string_view kind) {
   auto it = open_windows_.find(kind);
   if (it == open_windows_.end()) it = open_windows_.emplace(std::string(kind), 0).first;
   ++it->second;
+  note_fault_activity();
 }
 
 void World::close_fault_window(std::string_view kind) {
   auto it = open_windows_.find(kind);
   if (it != open_windows_.end() && it->second > 0) --it->second;
+  note_fault_activity();
 }
 
 std::string_view World::fault_window() const {

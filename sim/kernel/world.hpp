@@ -102,6 +102,13 @@ public:
   void close_fault_window(std::string_view kind);
   /// "pause" while any pause lasts, else "partition", else "other_fault", else "no_fault".
   std::string_view fault_window() const;
+  /// Notes that a fault began, ended or took effect now (the injector calls it).
+  void note_fault_activity() { last_fault_activity_ = now_; }
+  /// The last moment a fault began, ended or took effect (nullopt: none so far), and whether a
+  /// fault window is open now: for checkers that judge recovery after the last fault. Models
+  /// never read these.
+  std::optional<Instant> last_fault_activity() const { return last_fault_activity_; }
+  bool fault_open() const { return fault_window() != "no_fault"; }
   /// Records a latency that ends now, overall and in the current fault window.
   void record_latency(std::string_view name, Duration latency) {
     metrics_.record_latency(name, now_, latency, fault_window());
@@ -193,6 +200,7 @@ private:
   History history_;
   Metrics metrics_;
   std::map<std::string, int, std::less<>> open_windows_;
+  std::optional<Instant> last_fault_activity_;
   std::vector<std::function<void(NodeId)>> crash_listeners_;
   // Declared last: destroyed first, while the pool and the nodes still exist.
   std::unique_ptr<Network> network_;

@@ -1,0 +1,108 @@
+#include "models/lock/client.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+
+#include <algorithm>
+
+#include "sim/kernel/rpc.hpp"
+#include "sim/kernel/spawn.hpp"
+
+namespace lock {
+
+void Client::boot(const std::shared_ptr<Context>& context, int index) {
+  sim::NodeId node = context->clients.at(static_cast<std::size_t>(index));
+  auto client = std::make_shared<Client>(context, index);
+  Client* raw = client.get();
+  context->world.node(node).set_process(std::move(client));
+  sim::spawn(context->world.executor(node), raw->run());
+}
+
+Client::Client(std::shared_ptr<Context> context, int index)
+    : context_(std::move(context)),
+      io_{*context_, context_->world.executor(context_->clients.at(static_cast<std::size_t>(index))),
+          context_->clients.at(static_cast<std::size_t>(index)), index,
+          context_->world.rng("lock/" + context_->options.client_name(index))
+              .derive("incarnation/" +
+                      std::to_string(context_->world.node(context_->clients.at(static_cast<std::size_t>(index))).incarnation()))},
+      design_(make_design(*context_)) {}
+
+sim::Task<void> Client::run() {
+  const LockOptions& options = context_->options;
+  // A restarted client starts again at once; the first incarnation waits for its turn.
+  if (context_->world.node(io_.node).incarnation() == 0)
+    co_await sim::sleep(options.start + options.stagger * io_.index);
+  for (int done = 0; !options.operations || done < *options.operations; ++done) {
+    co_await round();
+    co_await sim::sleep(options.think.sample(io_.rng));
+  }
+}
+
+sim::Task<void> Client::round() {
+  const LockOptions& options = context_->options;
+  Recorder& recorder = *context_->recorder;
+  std::size_t attempt = recorder.attempt_started(io_.index);
+  std::int64_t deadline = io_.mono_ns() + options.acquire_timeout.ns();
+  std::optional<Acquired> lock;
+  for (;;) {
+    lock = co_await design_->try_acquire(io_);
+    if (lock || io_.mono_ns() >= deadline) break;
+    co_await sim::sleep(retry_pause());
+  }
+  if (!lock) {
+    recorder.attempt_gave_up(attempt);
+    co_return;
+  }
+  Grant grant;
+  grant.client = io_.index;
+  grant.token = lock->token;
+  grant.key = context_->key;
+  grant.value = lock->value;
+  grant.valid_until = io_.when_mono(lock->valid_until_mono_ns);
+  grant.holders = lock->holders;
+  std::uint64_t epoch = recorder.granted(attempt, std::move(grant));
+
+  if (options.storage == StorageKind::cas) co_await storage(StorageRequest::Op::claim, epoch, *lock);
+  co_await storage(StorageRequest::Op::read, epoch, *lock);
+  if (!co_await work(*lock, epoch)) {
+    recorder.ended(epoch, "gave up: a renewal failed, so it did not write");
+  } else if (options.check_validity && io_.mono_ns() >= lock->valid_until_mono_ns) {
+    recorder.ended(epoch, "gave up: its validity had passed by its own clock, so it did not write");
+  } else {
+    co_await storage(StorageRequest::Op::write, epoch, *lock);
+    recorder.ended(epoch, "released");
+  }
+  co_await design_->release(io_, *lock);
+}
+
+sim::Task<bool> Client::work(Acquired& lock, std::uint64_t epoch) {
+  const LockOptions& options = context_->options;
+  sim::Duration remaining = options.work.sample(io_.rng);
+  while (remaining > sim::Duration::zero()) {
+    sim::Duration step = options.extend ? std::min(remaining, options.ttl / 3) : remaining;
+    co_await sim::sleep(step);
+    remaining = remaining - step;
+    if (!options.extend || remaining <= sim::Duration::zero()) continue;
+    if (!co_await design_->extend(io_, lock)) co_return false;
+    context_->recorder->extended(epoch, io_.when_mono(lock.valid_until_mono_ns), lock.holders);
+  }
+  co_return true;
+}
+
+sim::Task<void> Client::storage(StorageRequest::Op op, std::uint64_t epoch, const Acquired& lock) {
+  auto request = std::make_shared<StorageRequest>();
+  request->op = op;
+  request->client = io_.index;
+  request->epoch = epoch;
+  request->token = lock.token;
+  request->value = lock.value;
+  sim::error_code ec;
+  co_await context_->world.rpc().call(io_.ex, context_->storage, std::move(request), context_->options.storage_timeout,
+                                      boost::asio::redirect_error(sim::use_awaitable, ec));
+}
+
+sim::Duration Client::retry_pause() {
+  auto bound = static_cast<std::uint64_t>(context_->options.retry_delay.ns());
+  return sim::Duration::nanoseconds(static_cast<std::int64_t>(io_.rng.below(bound)));
+}
+
+}  // namespace lock

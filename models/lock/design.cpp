@@ -1,0 +1,92 @@
+#include "models/lock/design.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <fmt/format.h>
+
+#include "models/lock/context.hpp"
+#include "models/redis/client.hpp"
+
+namespace lock {
+
+std::int64_t ClientIo::mono_ns() const { return context.world.node(node).clock().mono_ns(context.world.now()); }
+
+std::int64_t ClientIo::wall_ms() const { return context.world.node(node).clock().wall_ms(context.world.now()); }
+
+sim::Instant ClientIo::when_mono(std::int64_t target) const {
+  const sim::Clock& clock = context.world.node(node).clock();
+  return clock.when_mono_reaches(context.world.now(), target);
+}
+
+std::string ClientIo::new_value() {
+  std::string value;
+  for (int i = 0; i < 20; ++i) value += fmt::format("{:02x}", static_cast<unsigned>(rng.below(256)));
+  return value;
+}
+
+sim::Task<std::optional<redis::Reply>> ClientIo::redis(sim::NodeId server, std::vector<std::string> argv,
+                                                       sim::Duration timeout) {
+  sim::error_code ec;
+  redis::Reply reply = co_await redis::call(ex, server, std::move(argv), timeout,
+                                            boost::asio::redirect_error(sim::use_awaitable, ec),
+                                            static_cast<std::uint64_t>(index) + 1);
+  if (ec) co_return std::nullopt;
+  co_return reply;
+}
+
+void ClientIo::redis_detached(sim::NodeId server, std::vector<std::string> argv, sim::Duration timeout) {
+  redis::call(ex, server, std::move(argv), timeout, [](sim::error_code, const redis::Reply&) {},
+              static_cast<std::uint64_t>(index) + 1);
+}
+
+const std::string& release_script() {
+  static const std::string text =
+      "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return redis.call(\"del\",KEYS[1]) else return 0 end";
+  return text;
+}
+
+const std::string& extend_script() {
+  static const std::string text =
+      "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return redis.call(\"pexpire\",KEYS[1],ARGV[2]) else return 0 end";
+  return text;
+}
+
+Holder make_holder(ClientIo& io, int deployment, sim::NodeId node) {
+  Holder h;
+  h.deployment = deployment;
+  h.node = node;
+  h.incarnation = io.context.world.node(node).incarnation();
+  h.acked_at = io.context.world.now();
+  h.ttl_ms = io.context.options.ttl.ms();
+  h.deadline_wall_ms = io.context.recorder->wall_ms(node) + h.ttl_ms;
+  return h;
+}
+
+std::vector<std::string> release_command(const ClientIo& io, const Acquired& lock) {
+  return {"EVAL", release_script(), "1", io.context.key, lock.value};
+}
+
+std::vector<std::string> extend_command(const ClientIo& io, const Acquired& lock) {
+  return {"EVAL", extend_script(), "1", io.context.key, lock.value, std::to_string(io.context.options.ttl.ms())};
+}
+
+bool is_ok(const std::optional<redis::Reply>& reply) {
+  return reply && reply->type == redis::Reply::Type::status && reply->text == "OK";
+}
+
+bool is_one(const std::optional<redis::Reply>& reply) {
+  return reply && reply->type == redis::Reply::Type::integer && reply->integer == 1;
+}
+
+sim::Task<std::optional<std::int64_t>> fetch_token(ClientIo& io) {
+  const Context& context = io.context;
+  const redis::Deployment* source = nullptr;
+  if (context.options.token == TokenSource::incr) source = context.lock_redis.front().get();
+  if (context.options.token == TokenSource::counter) source = context.counter.get();
+  if (source == nullptr) co_return std::int64_t{0};
+  std::vector<std::string> incr{"INCR", context.fence_key};
+  std::optional<redis::Reply> reply = co_await io.redis(source->route(context.fence_key), std::move(incr), context.options.redis_timeout);
+  if (!reply || reply->type != redis::Reply::Type::integer) co_return std::nullopt;
+  co_return reply->integer;
+}
+
+}  // namespace lock

@@ -1,0 +1,78 @@
+// A lock design as its client library sees it: one try at acquiring (Redlock: up to `retries`
+// tries, as redlock-rb's lock() makes), extending, releasing. The client loop (client.hpp) calls
+// these; the designs talk to Redis through the kernel's network like any client.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/lock/record.hpp"
+#include "models/redis/reply.hpp"
+#include "sim/kernel/random.hpp"
+#include "sim/kernel/timer.hpp"
+
+namespace lock {
+
+struct Context;
+
+/// A lock the client believes it holds.
+struct Acquired {
+  std::int64_t token = 0;  ///< fencing token (0: none)
+  std::string value;       ///< the random value its SETs carry
+  std::int64_t valid_until_mono_ns = 0;  ///< the end of its validity, on the client's monotonic clock
+  std::vector<Holder> holders;           ///< the Redis nodes that acknowledged it
+  int extensions = 0;
+};
+
+/// What a design needs from the client it runs in.
+struct ClientIo {
+  Context& context;
+  sim::Executor ex;
+  sim::NodeId node;
+  int index;
+  sim::Rng rng;
+
+  std::int64_t mono_ns() const;
+  std::int64_t wall_ms() const;
+  /// True time at which the client's monotonic clock reads `mono_ns`.
+  sim::Instant when_mono(std::int64_t mono_ns) const;
+  /// A fresh lock value: 20 random bytes in hex, as the distlock page asks.
+  std::string new_value();
+  /// One command to a Redis node; nullopt when it timed out or could not be sent.
+  sim::Task<std::optional<redis::Reply>> redis(sim::NodeId server, std::vector<std::string> argv, sim::Duration timeout);
+  /// The same, fire and forget (Redlock's unlock of every node after a failed try).
+  void redis_detached(sim::NodeId server, std::vector<std::string> argv, sim::Duration timeout);
+};
+
+class LockDesign {
+public:
+  virtual ~LockDesign() = default;
+  virtual sim::Task<std::optional<Acquired>> try_acquire(ClientIo& io) = 0;
+  /// Renews the lock's TTL; false if the lock could not be kept (it is then no longer believed).
+  virtual sim::Task<bool> extend(ClientIo& io, Acquired& lock) = 0;
+  virtual sim::Task<void> release(ClientIo& io, const Acquired& lock) = 0;
+};
+
+std::unique_ptr<LockDesign> make_design(const Context& context);
+
+/// The distlock page's scripts.
+const std::string& release_script();  ///< compare-and-delete
+const std::string& extend_script();   ///< compare-and-pexpire
+/// EVAL of each for `lock`'s key and value (the extension renews for the TTL).
+std::vector<std::string> release_command(const ClientIo& io, const Acquired& lock);
+std::vector<std::string> extend_command(const ClientIo& io, const Acquired& lock);
+
+/// A fencing token from the configured source (INCR on the lock's Redis or on the counter);
+/// nullopt when it could not be had.
+sim::Task<std::optional<std::int64_t>> fetch_token(ClientIo& io);
+
+/// What the recorder keeps of a node's acknowledgement, read as it arrives.
+Holder make_holder(ClientIo& io, int deployment, sim::NodeId node);
+
+bool is_ok(const std::optional<redis::Reply>& reply);
+bool is_one(const std::optional<redis::Reply>& reply);
+
+}  // namespace lock

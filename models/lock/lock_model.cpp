@@ -1,0 +1,124 @@
+#include "models/lock/lock_model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "models/lock/checks.hpp"
+#include "models/lock/client.hpp"
+#include "models/lock/storage.hpp"
+#include "sim/kernel/assert.hpp"
+
+namespace lock {
+
+void LockModel::configure(sim::ParamReader& params) { options_ = read_options(params); }
+
+std::vector<std::string> LockModel::check_names() const { return lock::check_names(); }
+
+void LockModel::build_redis(sim::World& world) {
+  if (options_.design == Design::redlock) {
+    for (int i = 0; i < options_.redlock.nodes; ++i) {
+      auto deployment = std::make_shared<redis::Deployment>(options_.redis, "redis", i);
+      deployment->build(world);
+      context_->lock_redis.push_back(std::move(deployment));
+    }
+  } else {
+    auto deployment = std::make_shared<redis::Deployment>(options_.redis, "redis");
+    deployment->build(world);
+    context_->lock_redis.push_back(std::move(deployment));
+  }
+  if (options_.token == TokenSource::counter) {
+    redis::RedisOptions counter;
+    counter.persistence = redis::Persistence::always;
+    context_->counter = std::make_shared<redis::Deployment>(counter, "counter");
+    context_->counter->build(world);
+  }
+}
+
+void LockModel::build(sim::World& world, sim::Duration) {
+  SIM_ASSERT(!context_, "the lock model was built twice");
+  context_ = std::make_shared<Context>(Context{world, options_, {}, nullptr, sim::no_node, nullptr, {}});
+  build_redis(world);
+  context_->storage = world.add_node("storage", {"storage"});
+  auto state = std::make_shared<StorageState>();
+  world.node(context_->storage).set_boot([context = context_, state] { boot_storage(context, state); });
+
+  std::vector<std::string> names;
+  for (int i = 0; i < options_.clients; ++i) {
+    names.push_back(options_.client_name(i));
+    context_->clients.push_back(world.add_node(names.back(), {"client"}));
+  }
+  int quorum = static_cast<int>(context_->lock_redis.size()) / 2 + 1;
+  context_->recorder = std::make_shared<Recorder>(world, names, quorum, options_.liveness());
+  context_->recorder->watch(context_->lock_redis);
+  for (int i = 0; i < options_.clients; ++i)
+    world.node(context_->clients[static_cast<std::size_t>(i)]).set_boot([context = context_, i] { Client::boot(context, i); });
+  world.on_crash([context = context_](sim::NodeId node) {
+    for (std::size_t i = 0; i < context->clients.size(); ++i)
+      if (context->clients[i] == node) context->recorder->client_crashed(static_cast<int>(i));
+  });
+}
+
+sim::Table LockModel::client_table() const {
+  const Observations& o = observations();
+  sim::Table table;
+  table.title = "Clients";
+  table.columns = {"client", "attempts", "grants", "gave up acquiring", "writes accepted", "writes refused"};
+  for (std::size_t c = 0; c < o.client_names.size(); ++c) {
+    auto client = static_cast<int>(c);
+    auto attempts = std::count_if(o.attempts.begin(), o.attempts.end(), [&](const Attempt& a) { return a.client == client; });
+    auto gave_up = std::count_if(o.attempts.begin(), o.attempts.end(),
+                                 [&](const Attempt& a) { return a.client == client && !a.acquired && a.gave_up; });
+    auto grants = std::count_if(o.grants.begin(), o.grants.end(), [&](const Grant& g) { return g.client == client; });
+    auto accepted = std::count_if(o.writes.begin(), o.writes.end(), [&](const WriteRecord& w) { return w.client == client && w.accepted; });
+    auto refused = std::count_if(o.writes.begin(), o.writes.end(), [&](const WriteRecord& w) { return w.client == client && !w.accepted; });
+    table.rows.push_back({o.client_names[c], std::to_string(attempts), std::to_string(grants), std::to_string(gave_up),
+                          std::to_string(accepted), std::to_string(refused)});
+  }
+  return table;
+}
+
+std::string LockModel::prevention(const sim::Findings& findings) const {
+  auto violated = [&](std::string_view name) {
+    for (const sim::CheckResult& check : findings.checks)
+      if (check.name == name && !check.held) return true;
+    return false;
+  };
+  if (violated("stale_writes")) {
+    if (options_.storage == StorageKind::plain)
+      return "The storage took every write. A fencing token from a durable, linearizable counter, checked by the storage "
+             "(refuse a token lower than the highest seen), turns the late holder's write away; no lock alone can stop a "
+             "paused or delayed holder.";
+    if (options_.token == TokenSource::incr)
+      return "The token came from the same Redis that lost the lock, so it went backwards with it: take tokens from a "
+             "durable, linearizable counter (token: counter).";
+    return "The storage's check did not separate the two holders: fence with monotonic tokens from a linearizable "
+           "counter.";
+  }
+  if (violated("lost_acknowledged_writes"))
+    return "Redis acknowledged the lock and then lost it. Use appendfsync always, or keep a crashed node down for more "
+           "than the TTL before it rejoins; with asynchronous replication a failover can always lose it.";
+  if (violated("overlapping_holders"))
+    return "Two clients believed they held the lock; a lock service cannot prevent that under pauses, delays or clock "
+           "jumps. Safety must come from the storage checking fencing tokens.";
+  if (violated("liveness"))
+    return "Nobody could take the lock after the faults ended: shorter TTLs, or a release that reaches the lock.";
+  return "";
+}
+
+sim::Findings LockModel::finish(sim::World&) {
+  context_->recorder->settle();
+  const Observations& o = observations();
+  sim::Findings findings;
+  findings.checks.push_back(OverlapCheck{}.run(o));
+  findings.checks.push_back(StaleWriteCheck{}.run(o));
+  findings.checks.push_back(LostWriteCheck{}.run(o));
+  findings.checks.push_back(LivenessCheck{}.run(o));
+  findings.measures["grants"] = static_cast<double>(o.grants.size());
+  findings.measures["attempts"] = static_cast<double>(o.attempts.size());
+  findings.tables.push_back(client_table());
+  findings.prevention = prevention(findings);
+  return findings;
+}
+
+}  // namespace lock

@@ -1,0 +1,39 @@
+// The lock model (problem 2): clients client-1 .. client-N take turns at a lock and, holding
+// it, do read-modify-write work on a storage node. The lock is a single Redis ("redis-0",
+// optionally with a replica and Sentinel) or Redlock over N independent masters ("redis-0" ..
+// "redis-<N-1>"); fencing tokens, when asked for, come from INCR on the lock's Redis or on a
+// separate counter ("counter-0", appendfsync always). After the run the checkers in checks.hpp
+// judge what the recorder saw.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/lock/context.hpp"
+#include "models/lock/options.hpp"
+#include "models/model.hpp"
+
+namespace lock {
+
+class LockModel final : public sim::Model {
+public:
+  void configure(sim::ParamReader& params) override;
+  std::vector<std::pair<std::string, std::string>> options() const override { return describe(options_); }
+  std::vector<std::string> check_names() const override;
+  void build(sim::World& world, sim::Duration length) override;
+  sim::Findings finish(sim::World& world) override;
+
+  const Observations& observations() const { return context_->recorder->observations(); }
+
+private:
+  void build_redis(sim::World& world);
+  sim::Table client_table() const;
+  std::string prevention(const sim::Findings& findings) const;
+
+  LockOptions options_;
+  std::shared_ptr<Context> context_;
+};
+
+}  // namespace lock

@@ -1,0 +1,127 @@
+#include "models/lock/recorder.hpp"
+
+#include <fmt/format.h>
+
+#include "models/redis/server.hpp"
+#include "sim/kernel/assert.hpp"
+
+namespace lock {
+
+Recorder::Recorder(sim::World& world, std::vector<std::string> client_names, int quorum, sim::Duration liveness_bound)
+    : world_(world) {
+  observations_.client_names = std::move(client_names);
+  observations_.quorum = quorum;
+  observations_.liveness_bound = liveness_bound;
+}
+
+std::size_t Recorder::attempt_started(int client) {
+  observations_.attempts.push_back(Attempt{client, world_.now(), std::nullopt, std::nullopt});
+  return observations_.attempts.size() - 1;
+}
+
+void Recorder::attempt_gave_up(std::size_t attempt) { observations_.attempts.at(attempt).gave_up = world_.now(); }
+
+std::uint64_t Recorder::granted(std::size_t attempt, Grant grant) {
+  examine_open_grants();
+  Attempt& a = observations_.attempts.at(attempt);
+  a.acquired = world_.now();
+  grant.epoch = observations_.grants.size() + 1;
+  grant.attempt_started = a.started;
+  grant.granted = world_.now();
+  world_.record_latency("acquire_latency", world_.now() - a.started);
+  world_.trace().record(world_.now(), world_.find_node(observations_.client_names.at(static_cast<std::size_t>(grant.client))).value_or(sim::no_node), "lock.granted",
+                        fmt::format("epoch {} token {} valid until {}", grant.epoch, grant.token,
+                                    sim::to_string(grant.valid_until - sim::Instant::zero())));
+  observations_.grants.push_back(std::move(grant));
+  return observations_.grants.back().epoch;
+}
+
+void Recorder::extended(std::uint64_t epoch, sim::Instant valid_until, const std::vector<Holder>& holders) {
+  Grant& grant = observations_.grants.at(epoch - 1);
+  grant.valid_until = valid_until;
+  for (const Holder& renewed : holders) {
+    for (Holder& h : grant.holders) {
+      if (h.deployment == renewed.deployment && h.fate.empty()) {
+        h.acked_at = renewed.acked_at;
+        h.deadline_wall_ms = renewed.deadline_wall_ms;
+      }
+    }
+  }
+}
+
+void Recorder::ended(std::uint64_t epoch, std::string reason) {
+  Grant& grant = observations_.grants.at(epoch - 1);
+  if (grant.ended) return;
+  examine(grant);
+  grant.ended = world_.now();
+  grant.end_reason = std::move(reason);
+}
+
+void Recorder::client_crashed(int client) {
+  for (Grant& grant : observations_.grants)
+    if (grant.client == client && !grant.ended) ended(grant.epoch, "crashed");
+  for (Attempt& attempt : observations_.attempts)
+    if (attempt.client == client && !attempt.acquired && !attempt.gave_up) attempt.gave_up = world_.now();
+}
+
+void Recorder::storage_decided(WriteRecord write) {
+  write.at = world_.now();
+  observations_.writes.push_back(std::move(write));
+}
+
+void Recorder::settle() {
+  examine_open_grants();
+  for (Grant& grant : observations_.grants)
+    if (!grant.ended) {
+      grant.ended = world_.now();
+      grant.end_reason = "run ended";
+    }
+  observations_.run_end = world_.now();
+  observations_.last_fault = world_.last_fault_activity();
+  observations_.fault_open_at_end = world_.fault_open();
+}
+
+std::int64_t Recorder::wall_ms(sim::NodeId node) const { return world_.node(node).clock().wall_ms(world_.now()); }
+
+void Recorder::examine_open_grants() {
+  for (Grant& grant : observations_.grants)
+    if (!grant.ended) examine(grant);
+}
+
+void Recorder::examine(Grant& grant) {
+  for (Holder& h : grant.holders) {
+    if (!h.fate.empty()) continue;
+    const redis::Deployment& deployment = *deployments_.at(static_cast<std::size_t>(h.deployment));
+    sim::NodeId serving = deployment.route(grant.key);
+    const redis::Server* server = deployment.server(serving);
+    if (server == nullptr) continue;  // down: what it holds is unknown until it is back
+    const std::string& name = world_.node(serving).name();
+    std::int64_t wall = wall_ms(serving);
+    bool present = server->engine().peek(grant.key) == grant.value;
+    bool past_deadline = wall > h.deadline_wall_ms;
+    if (past_deadline) {
+      bool early = world_.now() < h.acked_at + sim::Duration::milliseconds(h.ttl_ms);
+      h.fate = "expired";
+      h.fate_at = world_.now();
+      sim::Duration ahead = h.acked_at + sim::Duration::milliseconds(h.ttl_ms) - world_.now();
+      h.fate_detail = early ? fmt::format("the key expired on {} by its wall clock at least {} before its TTL had passed "
+                                          "in true time",
+                                          name, sim::to_string(ahead))
+                            : fmt::format("the key expired on {} after its TTL", name);
+      continue;
+    }
+    if (present) continue;
+    h.fate = "lost";
+    h.fate_at = world_.now();
+    if (serving != h.node) {
+      h.fate_detail = fmt::format("failover made {} the master, and it never had the key", name);
+    } else if (world_.node(serving).incarnation() != h.incarnation) {
+      h.fate_detail = fmt::format("{} restarted and came back without the key", name);
+    } else {
+      h.fate_detail = fmt::format("the key vanished from {}", name);
+    }
+    grant.lost = true;
+  }
+}
+
+}  // namespace lock
