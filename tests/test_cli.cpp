@@ -41,7 +41,7 @@ fs::path scratch(const std::string& name) {
 }  // namespace
 
 TEST_CASE("help for every command exits 0", "[cli]") {
-  for (const char* command : {"run", "verify", "sweep", "check", "list"}) {
+  for (const char* command : {"run", "verify", "sweep", "check", "list", "conform"}) {
     Outcome o = designsim(std::string(command) + " --help");
     INFO(o.out);
     CHECK(o.status == 0);
@@ -136,4 +136,20 @@ TEST_CASE("list names the models, their checks and the shipped scenarios", "[cli
   CHECK(o.status == 0);
   CHECK(o.out.find("snowflake") != std::string::npos);
   CHECK(o.out.find("uniqueness") != std::string::npos);
+}
+
+TEST_CASE("conform exits 2 with one message for a bad --redis or a server it cannot reach", "[cli][conform]") {
+  Outcome bad = designsim("conform --redis localhost");
+  INFO(bad.out);
+  CHECK(bad.status == 2);
+  CHECK(bad.out.find("'localhost' is not HOST:PORT") != std::string::npos);
+  Outcome missing = designsim("conform");
+  CHECK(missing.status == 2);
+  CHECK(missing.out.find("--redis HOST:PORT") != std::string::npos);
+  // Port 1 on the loopback: nothing listens there, so the connection is refused at once.
+  Outcome unreachable = designsim("conform --redis 127.0.0.1:1 --commands 10");
+  INFO(unreachable.out);
+  CHECK(unreachable.status == 2);
+  CHECK(unreachable.out.find("cannot use the server: 127.0.0.1:1: cannot connect") != std::string::npos);
+  CHECK(unreachable.out.find("DISAGREE") == std::string::npos);
 }

@@ -1,6 +1,7 @@
 // The designsim commands. Each takes its arguments (without the command word) and returns the
 // process exit status: 0 every check held, 1 a check was violated (or, for verify, a scenario
-// did not do what its expect: block says), 2 bad input, 3 internal error.
+// did not do what its expect: block says; for conform, a reply disagreed), 2 bad input (for
+// conform, also a server that cannot be reached), 3 internal error.
 #pragma once
 
 #include <string>
@@ -15,6 +16,7 @@ int verify_command(const Args& args);
 int sweep_command(const Args& args);
 int list_command(const Args& args);
 int check_command(const Args& args);
+int conform_command(const Args& args);
 
 /// Exit statuses.
 inline constexpr int all_held = 0;

@@ -20,6 +20,7 @@ constexpr const char* usage =
     "  sweep SCENARIO --seeds N [--jobs J]      many seeds: violation rates and failing seeds\n"
     "  check SCENARIO...                        validates scenarios without running them\n"
     "  list                                     the models and the shipped scenarios\n"
+    "  conform --redis HOST:PORT [--seed N]     compares the simulated Redis with a real server\n"
     "\n"
     "'designsim COMMAND --help' describes each. Exit status: 0 every check held, 1 a check was\n"
     "violated, 2 bad input, 3 internal error.\n";
@@ -41,10 +42,11 @@ int main(int argc, char** argv) {
     if (command == "sweep") return sweep_command(args);
     if (command == "list") return list_command(args);
     if (command == "check") return check_command(args);
+    if (command == "conform") return conform_command(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "designsim: internal error: %s\n", e.what());
     return internal_error;
   }
-  std::fprintf(stderr, "designsim: unknown command '%s' (commands: run, verify, sweep, check, list)\n", command.c_str());
+  std::fprintf(stderr, "designsim: unknown command '%s' (commands: run, verify, sweep, check, list, conform)\n", command.c_str());
   return bad_input;
 }
