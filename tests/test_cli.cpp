@@ -41,7 +41,7 @@ fs::path scratch(const std::string& name) {
 }  // namespace
 
 TEST_CASE("help for every command exits 0", "[cli]") {
-  for (const char* command : {"run", "verify", "sweep", "check", "list", "conform"}) {
+  for (const char* command : {"run", "verify", "sweep", "study", "check", "list", "conform"}) {
     Outcome o = designsim(std::string(command) + " --help");
     INFO(o.out);
     CHECK(o.status == 0);
@@ -152,4 +152,26 @@ TEST_CASE("conform exits 2 with one message for a bad --redis or a server it can
   CHECK(unreachable.status == 2);
   CHECK(unreachable.out.find("cannot use the server: 127.0.0.1:1: cannot connect") != std::string::npos);
   CHECK(unreachable.out.find("DISAGREE") == std::string::npos);
+}
+
+TEST_CASE("study runs a study file into its reports and refuses a missing one with 2", "[cli][study]") {
+  fs::path dir = scratch("study");
+  Outcome o = designsim("study scenarios/studies/redlock-vs-fencing.yaml --seeds 2 --jobs 2 --out " + dir.string());
+  INFO(o.out);
+  CHECK(o.status == 0);
+  CHECK(o.out.find("36 cells x 2 seeds") != std::string::npos);
+  CHECK(fs::exists(dir / "study.json"));
+  CHECK(fs::exists(dir / "study.md"));
+  CHECK(fs::exists(dir / "cells" / "redlock--fenced--gc-pause.yaml"));
+  // A cell's scenario replays on its own.
+  Outcome replay = designsim("run " + (dir / "cells" / "redlock--fenced--gc-pause.yaml").string() + " --seed 1 -q --out " +
+                             (dir / "replay").string());
+  INFO(replay.out);
+  CHECK((replay.status == 0 || replay.status == 1));
+
+  Outcome missing = designsim("study /nonexistent/study.yaml");
+  CHECK(missing.status == 2);
+  CHECK(missing.out.find("cannot open") != std::string::npos);
+  Outcome none = designsim("study");
+  CHECK(none.status == 2);
 }

@@ -14,6 +14,7 @@ using Args = std::vector<std::string>;
 int run_command(const Args& args);
 int verify_command(const Args& args);
 int sweep_command(const Args& args);
+int study_command(const Args& args);
 int list_command(const Args& args);
 int check_command(const Args& args);
 int conform_command(const Args& args);

@@ -18,6 +18,7 @@ constexpr const char* usage =
     "  run SCENARIO [--seed N] [--out DIR]      one run; prints seed, trace hash, checks, latencies\n"
     "  verify [FILES or FOLDERS]                runs each scenario and compares with its expect: block\n"
     "  sweep SCENARIO --seeds N [--jobs J]      many seeds: violation rates and failing seeds\n"
+    "  study STUDY [--seeds N] [--jobs J]       designs x storages x fault classes, each over N seeds\n"
     "  check SCENARIO...                        validates scenarios without running them\n"
     "  list                                     the models and the shipped scenarios\n"
     "  conform --redis HOST:PORT [--seed N]     compares the simulated Redis with a real server\n"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     if (command == "run") return run_command(args);
     if (command == "verify") return verify_command(args);
     if (command == "sweep") return sweep_command(args);
+    if (command == "study") return study_command(args);
     if (command == "list") return list_command(args);
     if (command == "check") return check_command(args);
     if (command == "conform") return conform_command(args);
@@ -47,6 +49,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "designsim: internal error: %s\n", e.what());
     return internal_error;
   }
-  std::fprintf(stderr, "designsim: unknown command '%s' (commands: run, verify, sweep, check, list, conform)\n", command.c_str());
+  std::fprintf(stderr, "designsim: unknown command '%s' (commands: run, verify, sweep, study, check, list, conform)\n", command.c_str());
   return bad_input;
 }

@@ -19,7 +19,9 @@ constexpr std::size_t file_size_max = 16u << 20;
 
 std::string system_reason(int error) { return std::error_code(error, std::generic_category()).message(); }
 
-std::string read_file(const std::string& path) {
+}  // namespace
+
+std::string read_scenario_file(const std::string& path) {
   SourceMark file_only{path, 0, 0};
   errno = 0;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
@@ -34,6 +36,8 @@ std::string read_file(const std::string& path) {
   if (std::ferror(file.get())) throw ScenarioError(file_only, "cannot read scenario file (" + system_reason(errno) + ")");
   return text;
 }
+
+namespace {
 
 std::string read_name(ParamReader& top, std::string_view key) {
   YamlValue value = top.required(key);
@@ -73,7 +77,7 @@ Scenario read_scenario(const YAML::Node& root, const std::string& file) {
 
 }  // namespace
 
-Scenario load_scenario(const std::string& path) { return parse_scenario(read_file(path), path); }
+Scenario load_scenario(const std::string& path) { return parse_scenario(read_scenario_file(path), path); }
 
 Scenario parse_scenario(const std::string& text, const std::string& file_label) {
   YAML::Node root = parse_yaml_document(text, file_label);

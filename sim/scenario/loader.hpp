@@ -13,6 +13,9 @@ namespace sim {
 
 /// Reads and parses the file at `path`; messages name the path as given.
 Scenario load_scenario(const std::string& path);
+/// The text of a scenario (or study) file, or a ScenarioError naming the path: missing,
+/// unreadable, or larger than any such file.
+std::string read_scenario_file(const std::string& path);
 /// Parses scenario text; messages name `file_label`.
 Scenario parse_scenario(const std::string& text, const std::string& file_label);
 

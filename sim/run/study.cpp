@@ -1,0 +1,237 @@
+#include "sim/run/study.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "sim/run/run.hpp"
+#include "sim/scenario/error.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/param_reader.hpp"
+#include "sim/scenario/yaml_document.hpp"
+#include "sim/scenario/yaml_value.hpp"
+
+namespace sim {
+namespace {
+
+constexpr std::uint64_t seeds_max = 1'000'000;
+
+std::string slug_of(const std::string& label) {
+  std::string slug;
+  for (char c : label) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (c >= 'A' && c <= 'Z') {
+      slug += static_cast<char>(c - 'A' + 'a');
+    } else if (keep) {
+      slug += c;
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug.empty() ? "x" : slug;
+}
+
+YAML::Node mapping_or_empty(ParamReader& entry, std::string_view key) {
+  std::optional<YamlValue> value = entry.value(key);
+  if (!value || value->node.IsNull()) return YAML::Node(YAML::NodeType::Map);
+  if (!value->node.IsMap()) value->expected("a mapping of the model's parameters");
+  return value->node;
+}
+
+std::vector<StudyEntry> read_entries(ParamReader& top, std::string_view key) {
+  std::vector<StudyEntry> entries;
+  std::vector<ParamReader> list = top.section_list(key);
+  if (list.empty()) top.fail(key, "expected a list of at least one { label, params }");
+  for (ParamReader& entry : list) {
+    StudyEntry e;
+    e.label = entry.string("label");
+    if (e.label.empty()) entry.fail("label", "expected a label");
+    e.params = mapping_or_empty(entry, "params");
+    entry.finish();
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+std::vector<StudyFaultClass> read_fault_classes(ParamReader& top) {
+  std::vector<StudyFaultClass> classes;
+  std::vector<ParamReader> list = top.section_list("faults");
+  if (list.empty()) top.fail("faults", "expected a list of at least one { label, faults }");
+  for (ParamReader& entry : list) {
+    StudyFaultClass f;
+    f.label = entry.string("label");
+    if (f.label.empty()) entry.fail("label", "expected a label");
+    std::optional<YamlValue> faults = entry.value("faults");
+    if (faults && !faults->node.IsNull()) {
+      if (!faults->node.IsSequence()) faults->expected("a list of faults, as in a scenario's faults:");
+      f.faults = faults->node;
+    }
+    entry.finish();
+    classes.push_back(std::move(f));
+  }
+  return classes;
+}
+
+Study read_study(const YAML::Node& root, const std::string& file) {
+  ParamReader top(root, mark_of(root, file), "");
+  Study study;
+  study.file = file;
+  study.name = top.string("name");
+  if (study.name.empty()) top.fail("name", "expected a name");
+  study.description = top.string("description", "");
+  study.seeds = top.integer<std::uint64_t>("seeds", study.seeds, 1, seeds_max);
+  study.checks = top.string_list("checks");
+  if (study.checks.empty()) top.fail("checks", "expected the checks whose rates fill the table");
+  study.latency = top.string("latency", "");
+  YamlValue scenario = top.required("scenario");
+  if (!scenario.node.IsMap()) scenario.expected("a scenario's fields: model, duration, network, params");
+  study.scenario = scenario.node;
+  study.rows = read_entries(top, "rows");
+  study.columns = read_entries(top, "columns");
+  study.faults = read_fault_classes(top);
+  top.finish();
+  return study;
+}
+
+YAML::Node cell_node(const Study& study, const StudyEntry& row, const StudyEntry& column, const StudyFaultClass& fault) {
+  YAML::Node cell = YAML::Clone(study.scenario);
+  cell["name"] = fmt::format("{} / {} / {} / {}", study.name, row.label, column.label, fault.label);
+  cell.remove("expect");
+  cell.remove("requirements");
+  YAML::Node params = cell["params"] && cell["params"].IsMap() ? cell["params"] : YAML::Node(YAML::NodeType::Map);
+  for (const YAML::Node* overlay : {&row.params, &column.params})
+    for (const auto& item : *overlay) params[item.first.Scalar()] = YAML::Clone(item.second);
+  cell["params"] = params;
+  if (fault.faults) cell["faults"] = YAML::Clone(fault.faults);
+  else cell.remove("faults");
+  return cell;
+}
+
+std::string rates_text(const Study& study, const CellResult& cell) {
+  std::string text;
+  for (const std::string& check : study.checks) {
+    const CheckRate* rate = cell_rate(cell, check);
+    if (!rate) continue;
+    text += fmt::format("{}{} {}/{}", text.empty() ? "" : ", ", check, rate->runs_violated, rate->runs);
+  }
+  return "Runs violating: " + (text.empty() ? std::string("none measured") : text);
+}
+
+// The last fault applied before `at`, in words, or "".
+std::string fault_before(const RunResult& run, Instant at) {
+  const AppliedFault* last = nullptr;
+  for (const AppliedFault& fault : run.faults)
+    if (fault.at <= at) last = &fault;
+  if (!last) return "";
+  return fmt::format(" (the last fault before it: {}{} at {}, {})", last->kind, last->node.empty() ? "" : " of " + last->node,
+                     to_string(last->at - Instant::zero()), last->detail);
+}
+
+// The sentence for a cell: its rates, then what its first failing seed shows, as the checkers
+// told it, with the fault that came last before; with no failure, what the first seed's checks
+// saw.
+std::string explain(const Study& study, CellResult& cell) {
+  std::uint64_t seed = cell.sweep.failing_seeds.empty() ? cell.sweep.first_seed : cell.sweep.failing_seeds.front().seed;
+  if (!cell.sweep.failing_seeds.empty()) cell.example_seed = seed;
+  RunResult run = run_scenario(cell.cell.scenario, seed).result;
+  std::vector<std::string> told;
+  for (const std::string& check : study.checks) {
+    for (const CheckOutcome& outcome : run.checks) {
+      if (outcome.result.name != check) continue;
+      if (!outcome.result.held && outcome.result.first) {
+        const Violation& v = *outcome.result.first;
+        told.push_back(fmt::format("{} broke at {}{}: {}", check, to_string(v.at - Instant::zero()), fault_before(run, v.at),
+                                   v.what));
+      } else {
+        told.push_back(fmt::format("{} {}", check, outcome.result.held ? "held: " + outcome.result.summary : "broke"));
+      }
+    }
+  }
+  std::string evidence;
+  for (const std::string& t : told) evidence += (evidence.empty() ? "" : "; ") + t;
+  return fmt::format("{}. Seed {}: {}.", rates_text(study, cell), seed, evidence);
+}
+
+}  // namespace
+
+Study load_study(const std::string& path) {
+  std::string text = read_scenario_file(path);
+  YAML::Node root = parse_yaml_document(text, path);
+  try {
+    return read_study(root, path);
+  } catch (const YAML::Exception& error) {
+    SourceMark where = error.mark.is_null() ? SourceMark{path, 0, 0}
+                                            : SourceMark{path, error.mark.line + 1, error.mark.column + 1};
+    throw ScenarioError(where, "invalid YAML: " + error.msg);
+  }
+}
+
+std::vector<StudyCell> plan_study(const Study& study) {
+  std::vector<StudyCell> cells;
+  for (const StudyEntry& row : study.rows) {
+    for (const StudyEntry& column : study.columns) {
+      for (const StudyFaultClass& fault : study.faults) {
+        StudyCell cell;
+        cell.row = row.label;
+        cell.column = column.label;
+        cell.fault = fault.label;
+        cell.slug = slug_of(row.label) + "--" + slug_of(column.label) + "--" + slug_of(fault.label);
+        YAML::Emitter out;
+        out << cell_node(study, row, column, fault);
+        cell.scenario_text = std::string(out.c_str()) + "\n";
+        std::string label = fmt::format("{} (the scenario of cell {} / {} / {})", study.file, row.label, column.label, fault.label);
+        cell.scenario = parse_scenario(cell.scenario_text, label);
+        check_scenario(cell.scenario);
+        for (const std::string& check : study.checks) {
+          // check_scenario knows the model's checks through expect:, which a cell has not.
+          Scenario probe = cell.scenario;
+          probe.expect.held = {check};
+          check_scenario(probe);
+        }
+        cells.push_back(std::move(cell));
+      }
+    }
+  }
+  return cells;
+}
+
+StudyResult run_study(const Study& study, const StudyOptions& options) {
+  auto started = std::chrono::steady_clock::now();  // allowed: reports how long the study took
+  StudyResult result;
+  result.study = study;
+  result.seeds = options.seeds.value_or(study.seeds);
+  result.jobs = options.jobs;
+  std::vector<StudyCell> cells = plan_study(study);
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    CellResult cell;
+    cell.cell = std::move(cells[i]);
+    SweepOptions sweep;
+    sweep.first_seed = 1;
+    sweep.seed_count = result.seeds;
+    sweep.jobs = options.jobs;
+    sweep.failing_seed_limit = 1;
+    cell.sweep = sweep_scenario(cell.cell.scenario, sweep);
+    cell.sentence = explain(study, cell);
+    result.cells.push_back(std::move(cell));
+    if (options.progress) options.progress(i + 1, cells.size());
+  }
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: as above
+  return result;
+}
+
+const CheckRate* cell_rate(const CellResult& cell, const std::string& check) {
+  for (const CheckRate& rate : cell.sweep.checks)
+    if (rate.name == check) return &rate;
+  return nullptr;
+}
+
+const LatencySummary* cell_latency(const CellResult& cell, const std::string& latency) {
+  for (const LatencySummary& summary : cell.sweep.latencies)
+    if (summary.name == latency && summary.window == "all") return &summary;
+  return nullptr;
+}
+
+}  // namespace sim

@@ -1,0 +1,102 @@
+// A study: one scenario crossed with rows (designs), columns (storages, or any second axis) and
+// fault classes, each cell swept over many seeds, into one comparison table. The study file:
+//
+//   name: redlock-vs-fencing
+//   description: ...
+//   seeds: 1000                 # per cell, unless --seeds says otherwise
+//   checks: [overlapping_holders, stale_writes]   # whose violation rates fill the table
+//   latency: acquire_latency    # a latency the model records, summarised per cell
+//   scenario: { model: lock, duration: 10s, network: ..., params: {...} }
+//   rows:    [ { label: "single Redis", params: {...} }, ... ]
+//   columns: [ { label: plain, params: {...} }, ... ]
+//   faults:  [ { label: none }, { label: GC pause, faults: [ ...fault items... ] }, ... ]
+//
+// A cell's scenario is the shared one with the row's then the column's params laid over its
+// params, and the fault class's faults as its faults. Each cell gets a sentence built from its
+// evidence: the rates, and the first violation of its first failing seed, told by the checker.
+//
+// Determinism: cells run in file order, each a sweep gathered by seed; nothing depends on the
+// number of threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/run/sweep.hpp"
+
+namespace sim {
+
+struct StudyEntry {
+  std::string label;
+  YAML::Node params;  ///< a mapping laid over the scenario's params (may be empty)
+};
+
+struct StudyFaultClass {
+  std::string label;
+  YAML::Node faults;  ///< a fault list, or null for none
+};
+
+struct Study {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::uint64_t seeds = 100;
+  std::vector<std::string> checks;
+  std::string latency;
+  YAML::Node scenario;
+  std::vector<StudyEntry> rows;
+  std::vector<StudyEntry> columns;
+  std::vector<StudyFaultClass> faults;
+};
+
+/// Reads a study file; a ScenarioError names the place of the first problem.
+Study load_study(const std::string& path);
+
+struct StudyCell {
+  std::string row;
+  std::string column;
+  std::string fault;
+  std::string slug;           ///< "redlock--plain--gc-pause": a file name for its scenario
+  std::string scenario_text;  ///< the cell's scenario as YAML, to replay a seed
+  Scenario scenario;
+};
+
+/// The study's cells, in row, column, fault order, each checked against its model (a bad cell
+/// is a ScenarioError naming the cell).
+std::vector<StudyCell> plan_study(const Study& study);
+
+struct CellResult {
+  StudyCell cell;
+  SweepResult sweep;
+  std::optional<std::uint64_t> example_seed;  ///< the first failing seed, replayed for its story
+  std::string sentence;
+};
+
+struct StudyResult {
+  Study study;
+  std::uint64_t seeds = 0;
+  std::vector<CellResult> cells;
+  double wall_seconds = 0;
+  unsigned jobs = 1;
+};
+
+struct StudyOptions {
+  std::optional<std::uint64_t> seeds;  ///< overrides the file's
+  unsigned jobs = 1;
+  /// Called after each cell with (cells done, cells in all).
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+StudyResult run_study(const Study& study, const StudyOptions& options);
+
+/// The rate of `check` in a cell, or nullptr if the model does not have it.
+const CheckRate* cell_rate(const CellResult& cell, const std::string& check);
+/// The cell's summary of `latency` over all its runs, or nullptr.
+const LatencySummary* cell_latency(const CellResult& cell, const std::string& latency);
+
+}  // namespace sim
