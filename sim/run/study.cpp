@@ -159,13 +159,7 @@ std::string explain(const Study& study, CellResult& cell) {
 Study load_study(const std::string& path) {
   std::string text = read_scenario_file(path);
   YAML::Node root = parse_yaml_document(text, path);
-  try {
-    return read_study(root, path);
-  } catch (const YAML::Exception& error) {
-    SourceMark where = error.mark.is_null() ? SourceMark{path, 0, 0}
-                                            : SourceMark{path, error.mark.line + 1, error.mark.column + 1};
-    throw ScenarioError(where, "invalid YAML: " + error.msg);
-  }
+  return read_yaml_document(root, path, [&](const YAML::Node& node) { return read_study(node, path); });
 }
 
 std::vector<StudyCell> plan_study(const Study& study) {

@@ -81,14 +81,7 @@ Scenario load_scenario(const std::string& path) { return parse_scenario(read_sce
 
 Scenario parse_scenario(const std::string& text, const std::string& file_label) {
   YAML::Node root = parse_yaml_document(text, file_label);
-  try {
-    return read_scenario(root, file_label);
-  } catch (const YAML::Exception& error) {
-    // Reading a built document should not fail; if yaml-cpp disagrees, it is still bad input.
-    SourceMark where = error.mark.is_null() ? SourceMark{file_label, 0, 0}
-                                            : SourceMark{file_label, error.mark.line + 1, error.mark.column + 1};
-    throw ScenarioError(where, "invalid YAML: " + error.msg);
-  }
+  return read_yaml_document(root, file_label, [&](const YAML::Node& node) { return read_scenario(node, file_label); });
 }
 
 }  // namespace sim

@@ -91,6 +91,10 @@ void check_one_document(const std::vector<YAML::Mark>& roots, const std::string&
 
 }  // namespace
 
+ScenarioError yaml_error(const YAML::Exception& error, const std::string& file) {
+  return ScenarioError(mark_at(error.mark, file), "invalid YAML: " + error.msg);
+}
+
 YAML::Node parse_yaml_document(const std::string& text, const std::string& file) {
   YAML::Node root;
   try {
