@@ -1,0 +1,23 @@
+// What a Raft node lets the outside watch, so checkers (and the lock model's story of a run)
+// can judge it without the node judging itself.
+#pragma once
+
+#include <cstdint>
+
+#include "models/lock/raft/types.hpp"
+#include "sim/kernel/event.hpp"
+#include "sim/kernel/time.hpp"
+
+namespace lock::raft {
+
+class Observer {
+public:
+  virtual ~Observer() = default;
+  /// `node` won the election of `term` (it counts a majority of votes, its own included).
+  virtual void on_elected(sim::NodeId node, Term term, sim::Instant at) = 0;
+  /// `node` applied `entry` at `index` (no-ops included), in its incarnation `incarnation`.
+  virtual void on_applied(sim::NodeId node, std::uint32_t incarnation, Index index, const Entry& entry,
+                          sim::Instant at) = 0;
+};
+
+}  // namespace lock::raft
