@@ -63,7 +63,9 @@ sim::Task<void> Client::round() {
 
   if (options.storage == StorageKind::cas) co_await storage(StorageRequest::Op::claim, epoch, *lock);
   co_await storage(StorageRequest::Op::read, epoch, *lock);
-  if (!co_await work(*lock, epoch)) {
+  // The awaited result goes to a local first: g++ 12 miscompiles co_await inside a condition.
+  bool kept = co_await work(*lock, epoch);
+  if (!kept) {
     recorder.ended(epoch, "gave up: a renewal failed, so it did not write");
   } else if (options.check_validity && io_.mono_ns() >= lock->valid_until_mono_ns) {
     recorder.ended(epoch, "gave up: its validity had passed by its own clock, so it did not write");
@@ -82,7 +84,8 @@ sim::Task<bool> Client::work(Acquired& lock, std::uint64_t epoch) {
     co_await sim::sleep(step);
     remaining = remaining - step;
     if (!options.extend || remaining <= sim::Duration::zero()) continue;
-    if (!co_await design_->extend(io_, lock)) co_return false;
+    bool extended = co_await design_->extend(io_, lock);
+    if (!extended) co_return false;
     context_->recorder->extended(epoch, io_.when_mono(lock.valid_until_mono_ns), lock.holders);
   }
   co_return true;
