@@ -159,7 +159,7 @@ TEST_CASE("study runs a study file into its reports and refuses a missing one wi
   Outcome o = designsim("study scenarios/studies/redlock-vs-fencing.yaml --seeds 2 --jobs 2 --out " + dir.string());
   INFO(o.out);
   CHECK(o.status == 0);
-  CHECK(o.out.find("36 cells x 2 seeds") != std::string::npos);
+  CHECK(o.out.find("54 cells x 2 seeds") != std::string::npos);
   CHECK(fs::exists(dir / "study.json"));
   CHECK(fs::exists(dir / "study.md"));
   CHECK(fs::exists(dir / "cells" / "redlock--fenced--gc-pause.yaml"));

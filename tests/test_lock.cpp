@@ -122,6 +122,9 @@ TEST_CASE("lock options refuse what cannot work, at the offending key", "[lock]"
   fails_with("  redlock: { nodes: 3 }\n", "applies only with design: redlock");
   fails_with("  design: redlock\n  redis: { replicas: 1 }\n", "independent masters without replicas");
   fails_with("  design: zookeeper\n", "design");
+  fails_with("  design: consensus\n  token: counter\n", "its key's create revision");
+  fails_with("  design: consensus\n  redis: { persistence: always }\n", "uses no Redis");
+  fails_with("  consensus: { members: 5 }\n", "applies only with design: consensus");
 }
 
 TEST_CASE("the storage variants decide a late write by their own rule", "[lock]") {

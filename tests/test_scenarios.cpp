@@ -8,6 +8,7 @@
 
 #include "reports/json_report.hpp"
 #include "sim/run/run.hpp"
+#include "sim/run/study.hpp"
 #include "sim/scenario/loader.hpp"
 
 using namespace sim;
@@ -18,7 +19,8 @@ namespace {
 std::vector<std::string> shipped_scenarios() {
   std::vector<std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios"))
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml" && !is_study_path(entry.path()))
+      files.push_back(entry.path().string());
   std::sort(files.begin(), files.end());
   return files;
 }

@@ -35,14 +35,14 @@ std::string write_temp(const std::string& name, const std::string& text) {
 
 TEST_CASE("the Redlock-versus-fencing study shows fencing refusing what plain storage takes", "[study]") {
   Study study = load_study(shipped_study());
-  REQUIRE(study.rows.size() == 2);
+  REQUIRE(study.rows.size() == 3);
   REQUIRE(study.columns.size() == 3);
   REQUIRE(study.faults.size() == 6);
   StudyOptions options;
   options.seeds = 30;
   options.jobs = 2;
   StudyResult result = run_study(study, options);
-  REQUIRE(result.cells.size() == 36);
+  REQUIRE(result.cells.size() == 54);
   for (const CellResult& cell : result.cells) {
     INFO(cell.cell.row << " / " << cell.cell.column << " / " << cell.cell.fault);
     const CheckRate* stale = cell_rate(cell, "stale_writes");
@@ -55,7 +55,7 @@ TEST_CASE("the Redlock-versus-fencing study shows fencing refusing what plain st
     CHECK_FALSE(cell.sentence.empty());
   }
   // Pauses defeat both locks, and only the storage's check saves the data.
-  for (const std::string& row : {"single Redis", "Redlock"}) {
+  for (const std::string& row : {"single Redis", "Redlock", "consensus"}) {
     CHECK(cell_rate(cell_of(result, row, "plain", "GC pause"), "stale_writes")->runs_violated > 0);
     CHECK(cell_rate(cell_of(result, row, "fenced", "GC pause"), "overlapping_holders")->runs_violated > 0);
   }

@@ -28,6 +28,7 @@ const std::vector<std::string>& check_names() {
 
 std::string fate_of(const Grant& grant) {
   std::vector<std::string> seen;
+  if (!grant.fate_detail.empty()) seen.push_back(grant.fate_detail);
   for (const Holder& h : grant.holders)
     if (!h.fate.empty() && std::find(seen.begin(), seen.end(), h.fate_detail) == seen.end()) seen.push_back(h.fate_detail);
   std::string text;
@@ -121,6 +122,17 @@ sim::CheckResult LostWriteCheck::run(const Observations& observations) const {
   result.name = "lost_acknowledged_writes";
   std::size_t acknowledged = 0, lost = 0;
   for (const Grant& grant : observations.grants) {
+    if (grant.holders.empty()) {  // a lock held outside Redis: the grant itself was acknowledged
+      ++acknowledged;
+      if (grant.fate == "lost") {
+        ++lost;
+        if (!result.first || grant.fate_at < result.first->at) {
+          result.first = sim::Violation{grant.fate_at, {name_of(observations, grant.client)},
+                                        fmt::format("the lock {} held was acknowledged and then lost: {}",
+                                                    describe_grant(observations, grant), grant.fate_detail)};
+        }
+      }
+    }
     for (const Holder& h : grant.holders) {
       ++acknowledged;
       if (h.fate != "lost") continue;

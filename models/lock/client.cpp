@@ -24,7 +24,7 @@ Client::Client(std::shared_ptr<Context> context, int index)
           context_->world.rng("lock/" + context_->options.client_name(index))
               .derive("incarnation/" +
                       std::to_string(context_->world.node(context_->clients.at(static_cast<std::size_t>(index))).incarnation()))},
-      design_(make_design(*context_)) {}
+      design_(make_design(*context_, context_->clients.at(static_cast<std::size_t>(index)))) {}
 
 sim::Task<void> Client::run() {
   const LockOptions& options = context_->options;
@@ -67,7 +67,7 @@ sim::Task<void> Client::round() {
   bool kept = co_await work(*lock, epoch);
   if (!kept) {
     recorder.ended(epoch, "gave up: a renewal failed, so it did not write");
-  } else if (options.check_validity && io_.mono_ns() >= lock->valid_until_mono_ns) {
+  } else if (options.check_validity && !design_->still_valid(io_, *lock)) {
     recorder.ended(epoch, "gave up: its validity had passed by its own clock, so it did not write");
   } else {
     co_await storage(StorageRequest::Op::write, epoch, *lock);

@@ -22,6 +22,7 @@ struct Context {
   sim::NodeId storage = sim::no_node;
   std::shared_ptr<Recorder> recorder;
   std::vector<sim::NodeId> clients;
+  std::vector<sim::NodeId> members;  ///< design: consensus
   std::string key = "lock:resource";
   std::string fence_key = "lock:resource:fence";
 };

@@ -69,6 +69,11 @@ std::vector<std::string> extend_command(const ClientIo& io, const Acquired& lock
   return {"EVAL", extend_script(), "1", io.context.key, lock.value, std::to_string(io.context.options.ttl.ms())};
 }
 
+std::unique_ptr<LockDesign> make_design(const Context& context, sim::NodeId node) {
+  if (context.options.design == Design::consensus) return make_consensus_design(context, node);
+  return make_redis_design(context);
+}
+
 bool is_ok(const std::optional<redis::Reply>& reply) {
   return reply && reply->type == redis::Reply::Type::status && reply->text == "OK";
 }

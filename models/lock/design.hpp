@@ -54,9 +54,14 @@ public:
   /// Renews the lock's TTL; false if the lock could not be kept (it is then no longer believed).
   virtual sim::Task<bool> extend(ClientIo& io, Acquired& lock) = 0;
   virtual sim::Task<void> release(ClientIo& io, const Acquired& lock) = 0;
+  /// Whether the client, by its own clock, may still take its lock as valid.
+  virtual bool still_valid(const ClientIo& io, const Acquired& lock) const { return io.mono_ns() < lock.valid_until_mono_ns; }
 };
 
-std::unique_ptr<LockDesign> make_design(const Context& context);
+/// The design the options name, for the client on `node`.
+std::unique_ptr<LockDesign> make_design(const Context& context, sim::NodeId node);
+std::unique_ptr<LockDesign> make_redis_design(const Context& context);
+std::unique_ptr<LockDesign> make_consensus_design(const Context& context, sim::NodeId node);
 
 /// The distlock page's scripts.
 const std::string& release_script();  ///< compare-and-delete

@@ -6,6 +6,7 @@
 
 #include "models/lock/checks.hpp"
 #include "models/lock/client.hpp"
+#include "models/lock/etcd/member.hpp"
 #include "models/lock/storage.hpp"
 #include "sim/kernel/assert.hpp"
 
@@ -15,15 +16,38 @@ void LockModel::configure(sim::ParamReader& params) { options_ = read_options(pa
 
 std::vector<std::string> LockModel::check_names() const { return lock::check_names(); }
 
+void LockModel::build_consensus(sim::World& world) {
+  for (int i = 0; i < options_.consensus.members; ++i)
+    context_->members.push_back(world.add_node("etcd-" + std::to_string(i + 1), {"etcd", "lock-service"}));
+  etcd::install_service(world, context_->members, etcd::ServiceOptions{}, nullptr);
+}
+
+// What became of a consensus grant, read from the most up-to-date member that is up.
+std::pair<std::string, std::string> consensus_fate(const Context& context, const Grant& grant) {
+  const etcd::Member* newest = nullptr;
+  for (sim::NodeId node : context.members) {
+    const etcd::Member* member = etcd::member_of(context.world, node);
+    if (member && (!newest || member->state().revision() > newest->state().revision())) newest = member;
+  }
+  if (!newest || newest->state().has_key(grant.value)) return {};
+  std::size_t slash = grant.value.rfind('/');
+  etcd::LeaseId lease = slash == std::string::npos ? 0 : std::stoll(grant.value.substr(slash + 1));
+  if (newest->state().leases().count(lease) == 0)
+    return {"expired", "its lease expired on the service's leader (by the leader's monotonic clock) and was revoked with its key"};
+  return {"lost", "its key was deleted while its lease lived"};
+}
+
 void LockModel::build_redis(sim::World& world) {
   if (options_.design == Design::redlock) {
     for (int i = 0; i < options_.redlock.nodes; ++i) {
       auto deployment = std::make_shared<redis::Deployment>(options_.redis, "redis", i);
+      deployment->add_role("lock-service");
       deployment->build(world);
       context_->lock_redis.push_back(std::move(deployment));
     }
   } else {
     auto deployment = std::make_shared<redis::Deployment>(options_.redis, "redis");
+    deployment->add_role("lock-service");
     deployment->build(world);
     context_->lock_redis.push_back(std::move(deployment));
   }
@@ -38,7 +62,8 @@ void LockModel::build_redis(sim::World& world) {
 void LockModel::build(sim::World& world, sim::Duration) {
   SIM_ASSERT(!context_, "the lock model was built twice");
   context_ = std::make_shared<Context>(Context{world, options_, {}, nullptr, sim::no_node, nullptr, {}});
-  build_redis(world);
+  if (options_.design == Design::consensus) build_consensus(world);
+  else build_redis(world);
   context_->storage = world.add_node("storage", {"storage"});
   auto state = std::make_shared<StorageState>();
   world.node(context_->storage).set_boot([context = context_, state] { boot_storage(context, state); });
@@ -51,6 +76,9 @@ void LockModel::build(sim::World& world, sim::Duration) {
   int quorum = static_cast<int>(context_->lock_redis.size()) / 2 + 1;
   context_->recorder = std::make_shared<Recorder>(world, names, quorum, options_.liveness());
   context_->recorder->watch(context_->lock_redis);
+  if (options_.design == Design::consensus) {
+    context_->recorder->watch([context = context_.get()](const Grant& grant) { return consensus_fate(*context, grant); });
+  }
   for (int i = 0; i < options_.clients; ++i)
     world.node(context_->clients[static_cast<std::size_t>(i)]).set_boot([context = context_, i] { Client::boot(context, i); });
   world.on_crash([context = context_](sim::NodeId node) {

@@ -1,7 +1,8 @@
 // The lock model (problem 2): clients client-1 .. client-N take turns at a lock and, holding
 // it, do read-modify-write work on a storage node. The lock is a single Redis ("redis-0",
-// optionally with a replica and Sentinel) or Redlock over N independent masters ("redis-0" ..
-// "redis-<N-1>"); fencing tokens, when asked for, come from INCR on the lock's Redis or on a
+// optionally with a replica and Sentinel), Redlock over N independent masters ("redis-0" ..
+// "redis-<N-1>"), or the etcd-like service on a Raft group ("etcd-1" .. "etcd-N"); every node
+// of the lock service also has the role "lock-service", for faults aimed at it whatever it is; fencing tokens, when asked for, come from INCR on the lock's Redis or on a
 // separate counter ("counter-0", appendfsync always). After the run the checkers in checks.hpp
 // judge what the recorder saw.
 #pragma once
@@ -29,6 +30,7 @@ public:
 
 private:
   void build_redis(sim::World& world);
+  void build_consensus(sim::World& world);
   sim::Table client_table() const;
   std::string prevention(const sim::Findings& findings) const;
 

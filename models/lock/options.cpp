@@ -14,18 +14,21 @@ using sim::Duration;
 const Duration hour = Duration::minutes(60);
 
 void read_design(sim::ParamReader& params, LockOptions& options) {
-  std::string design = params.choice("design", {"redis", "redlock"}, "redis");
-  options.design = design == "redlock" ? Design::redlock : Design::redis;
+  std::string design = params.choice("design", {"redis", "redlock", "consensus"}, "redis");
+  options.design = design == "redlock" ? Design::redlock : design == "consensus" ? Design::consensus : Design::redis;
   std::string storage = params.choice("storage", {"plain", "fenced", "cas"}, "plain");
   options.storage = storage == "fenced" ? StorageKind::fenced : storage == "cas" ? StorageKind::cas : StorageKind::plain;
   std::string token = params.choice("token", {"none", "incr", "counter"}, "none");
   options.token = token == "incr" ? TokenSource::incr : token == "counter" ? TokenSource::counter : TokenSource::none;
   if (options.design == Design::redlock && options.token == TokenSource::incr)
     params.fail("token", "Redlock has no single Redis to INCR on: use token: counter (a separate linearizable counter)");
-  if (options.storage == StorageKind::fenced && options.token == TokenSource::none)
+  if (options.design == Design::consensus && options.token != TokenSource::none)
+    params.fail("token", "the consensus lock's fencing token is its key's create revision: leave token out");
+  if (options.storage == StorageKind::fenced && options.token == TokenSource::none && options.design != Design::consensus)
     params.fail("storage", "fenced storage checks fencing tokens: give token: incr or token: counter");
-  // Redlock's own default TTL is 10 s; the single lock's, the distlock page's PX 30000.
-  Duration ttl_default = options.design == Design::redlock ? Duration::seconds(10) : Duration::seconds(30);
+  // Redlock's own default TTL and the reference's lease TTL are 10 s; the single lock's, the
+  // distlock page's PX 30000.
+  Duration ttl_default = options.design == Design::redis ? Duration::seconds(30) : Duration::seconds(10);
   options.ttl = params.duration("ttl", ttl_default, {Duration::milliseconds(10), hour});
 }
 
@@ -65,8 +68,22 @@ void read_redlock(sim::ParamReader& params, LockOptions& options) {
   section.finish();
 }
 
+void read_consensus(sim::ParamReader& params, LockOptions& options) {
+  if (options.design != Design::consensus) {
+    if (params.has("consensus")) params.fail("consensus", "applies only with design: consensus");
+    return;
+  }
+  if (!params.has("consensus")) return;
+  sim::ParamReader section = params.section("consensus");
+  options.consensus.members = section.integer<int>("members", options.consensus.members, 1, 9);
+  options.consensus.request_timeout =
+      section.duration("request_timeout", options.consensus.request_timeout, {Duration::milliseconds(1), hour});
+  section.finish();
+}
+
 void read_redis(sim::ParamReader& params, LockOptions& options) {
   if (!params.has("redis")) return;
+  if (options.design == Design::consensus) params.fail("redis", "the consensus lock uses no Redis");
   sim::ParamReader section = params.section("redis");
   options.redis = redis::read_redis_options(section);
   if (options.redis.masters != 1)
@@ -87,6 +104,7 @@ LockOptions read_options(sim::ParamReader& params) {
   read_design(params, options);
   read_clients(params, options);
   read_redlock(params, options);
+  read_consensus(params, options);
   read_redis(params, options);
   params.finish();
   return options;
@@ -96,6 +114,7 @@ const char* to_string(Design design) {
   switch (design) {
     case Design::redis: return "redis";
     case Design::redlock: return "redlock";
+    case Design::consensus: return "consensus";
   }
   return "?";
 }
@@ -143,6 +162,12 @@ std::vector<std::pair<std::string, std::string>> describe(const LockOptions& opt
     rows.emplace_back("redlock.drift", fmt::format("{} (ttl x {} + {})", sim::to_string(options.drift()), r.drift_factor,
                                                    sim::to_string(r.drift_min)));
     rows.emplace_back("redlock.naive", r.naive ? "yes (no elapsed-time check)" : "no");
+  }
+  if (options.design == Design::consensus) {
+    rows.emplace_back("consensus.members", std::to_string(options.consensus.members));
+    rows.emplace_back("consensus.request_timeout", sim::to_string(options.consensus.request_timeout));
+    rows.emplace_back("consensus.raft", "elections after 1-2s, heartbeats every 100ms, check_quorum (etcd's defaults)");
+    return rows;
   }
   for (auto& [key, value] : redis::describe(options.redis)) rows.emplace_back("redis." + key, value);
   return rows;

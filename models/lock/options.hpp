@@ -21,8 +21,9 @@ namespace lock {
 
 /// `design`: the lock service.
 enum class Design {
-  redis,    ///< one Redis (optionally with a replica and Sentinel): SET NX PX, release by script
-  redlock,  ///< N independent Redis masters, majority, validity = TTL - elapsed - drift
+  redis,      ///< one Redis (optionally with a replica and Sentinel): SET NX PX, release by script
+  redlock,    ///< N independent Redis masters, majority, validity = TTL - elapsed - drift
+  consensus,  ///< an etcd-like lock service on Raft: leases, revisions as fencing tokens
 };
 
 /// `storage`: the protected resource.
@@ -47,6 +48,12 @@ struct RedlockOptions {
   sim::Duration drift_min = sim::Duration::milliseconds(2);
   /// `naive`: skip the elapsed-time check (a majority of SETs is taken as the lock, for the TTL).
   bool naive = false;
+};
+
+struct ConsensusOptions {
+  int members = 3;  ///< `members`: the Raft group, etcd-1 .. etcd-N (3 or 5 usually)
+  /// `request_timeout`: one request to a member before trying the next (etcd's client: 500 ms).
+  sim::Duration request_timeout = sim::Duration::milliseconds(500);
 };
 
 struct LockOptions {
@@ -79,6 +86,7 @@ struct LockOptions {
   std::optional<sim::Duration> liveness_bound;
   redis::RedisOptions redis;  ///< `redis:` the lock's Redis (for redlock: each node's)
   RedlockOptions redlock;     ///< `redlock:`
+  ConsensusOptions consensus;  ///< `consensus:`
 
   std::string client_name(int index) const { return "client-" + std::to_string(index + 1); }
   sim::Duration liveness() const { return liveness_bound.value_or(ttl * 2 + retry_delay * 4 + sim::Duration::seconds(1)); }

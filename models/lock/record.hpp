@@ -41,6 +41,11 @@ struct Grant {
   std::optional<sim::Instant> ended;
   std::string end_reason;    ///< "released", "gave up: ...", "crashed", "run ended"
   std::vector<Holder> holders;
+  /// For a lock that lives in no Redis (consensus): what became of it once seen ("expired" or
+  /// "lost"), in words, and when.
+  std::string fate;
+  std::string fate_detail;
+  sim::Instant fate_at;
   bool lost = false;         ///< a quorum of its acknowledged SETs was lost (not expired) while it was believed
 };
 

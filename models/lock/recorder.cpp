@@ -89,6 +89,15 @@ void Recorder::examine_open_grants() {
 }
 
 void Recorder::examine(Grant& grant) {
+  if (probe_ && grant.fate.empty()) {
+    auto [fate, detail] = probe_(grant);
+    if (!fate.empty()) {
+      grant.fate = fate;
+      grant.fate_detail = detail;
+      grant.fate_at = world_.now();
+      grant.lost = fate == "lost";
+    }
+  }
   for (Holder& h : grant.holders) {
     if (!h.fate.empty()) continue;
     const redis::Deployment& deployment = *deployments_.at(static_cast<std::size_t>(h.deployment));

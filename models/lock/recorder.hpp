@@ -4,8 +4,10 @@
 // restart or a failover). It never influences the run.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/lock/record.hpp"
@@ -20,6 +22,10 @@ public:
 
   /// The Redis deployments the lock lives on, to examine grants' keys.
   void watch(std::vector<std::shared_ptr<redis::Deployment>> deployments) { deployments_ = std::move(deployments); }
+  /// What became of a lock held outside Redis: ("expired" | "lost", words), or ("", "") while it
+  /// stands.
+  using Probe = std::function<std::pair<std::string, std::string>(const Grant&)>;
+  void watch(Probe probe) { probe_ = std::move(probe); }
 
   std::size_t attempt_started(int client);
   void attempt_gave_up(std::size_t attempt);
@@ -44,6 +50,7 @@ private:
 
   sim::World& world_;
   std::vector<std::shared_ptr<redis::Deployment>> deployments_;
+  Probe probe_;
   Observations observations_;
 };
 

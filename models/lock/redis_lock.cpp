@@ -134,7 +134,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<LockDesign> make_design(const Context& context) {
+std::unique_ptr<LockDesign> make_redis_design(const Context& context) {
   if (context.options.design == Design::redlock) return std::make_unique<Redlock>(context);
   return std::make_unique<RedisLock>(context);
 }

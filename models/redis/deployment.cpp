@@ -37,7 +37,9 @@ void Deployment::build(sim::World& world) {
 
 sim::NodeId Deployment::add_server(sim::World& world, std::string name, int shard,
                                    const std::optional<std::string>& master) {
-  sim::NodeId node = world.add_node(std::move(name), {"redis", master ? "redis-replica" : "redis-master"});
+  std::vector<std::string> roles{"redis", master ? "redis-replica" : "redis-master"};
+  roles.insert(roles.end(), extra_roles_.begin(), extra_roles_.end());
+  sim::NodeId node = world.add_node(std::move(name), roles);
   servers_.push_back(node);
   topology_->shard_of[node] = shard;
   topology_->stats[node] = ServerStats{};

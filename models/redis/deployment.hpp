@@ -58,6 +58,9 @@ public:
   /// as Redlock's nodes, take consecutive indexes).
   explicit Deployment(RedisOptions options, std::string prefix = "redis", int first_index = 0);
 
+  /// A role every server also carries (a model's name for "the lock service", say). Before build.
+  void add_role(std::string role) { extra_roles_.push_back(std::move(role)); }
+
   /// Adds the nodes and their boot code to `world`. Call once, before world.start_network().
   void build(sim::World& world);
 
@@ -86,6 +89,7 @@ private:
   std::shared_ptr<Topology> topology_;
   std::string prefix_;
   int first_index_ = 0;
+  std::vector<std::string> extra_roles_;
   sim::World* world_ = nullptr;
   std::vector<sim::NodeId> servers_;
   std::optional<sim::NodeId> sentinel_;

@@ -117,7 +117,8 @@ std::string options_text(const std::vector<std::pair<std::string, std::string>>&
   return text;
 }
 
-/// Every .yaml file under the paths, sorted, so verify walks them in one order everywhere.
+/// Every .yaml file under the paths, sorted, so verify walks them in one order everywhere. A
+/// folder's studies/ subfolders hold study files, not scenarios: they are left out.
 std::vector<std::string> scenario_files(const Args& paths) {
   std::vector<std::string> files;
   for (const std::string& p : paths) {
@@ -125,7 +126,8 @@ std::vector<std::string> scenario_files(const Args& paths) {
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
       for (const auto& entry : fs::recursive_directory_iterator(p, ec))
-        if (entry.is_regular_file() && entry.path().extension() == ".yaml") found.push_back(entry.path().string());
+        if (entry.is_regular_file() && entry.path().extension() == ".yaml" && !is_study_path(entry.path()))
+          found.push_back(entry.path().string());
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else {

@@ -156,6 +156,8 @@ std::string explain(const Study& study, CellResult& cell) {
 
 }  // namespace
 
+bool is_study_path(const std::filesystem::path& path) { return path.parent_path().filename() == "studies"; }
+
 Study load_study(const std::string& path) {
   std::string text = read_scenario_file(path);
   YAML::Node root = parse_yaml_document(text, path);

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -53,6 +54,10 @@ struct Study {
   std::vector<StudyEntry> columns;
   std::vector<StudyFaultClass> faults;
 };
+
+/// Whether a file found while walking a scenarios folder is a study (it lives in a studies/
+/// folder), which verify and the scenario tests leave out.
+bool is_study_path(const std::filesystem::path& path);
 
 /// Reads a study file; a ScenarioError names the place of the first problem.
 Study load_study(const std::string& path);

@@ -1,0 +1,56 @@
+// The consensus lock: the spec's DistributedLock (etcd/lock_client.hpp) over the etcd-like lock
+// service on Raft. Acquire grants a lease and creates the lock key under it, then waits for the
+// key before it; the client renews its lease every TTL/3 in the background and believes the lock
+// valid until a TTL after its last answered renewal was sent; the fencing token is the key's
+// create revision.
+#include "models/lock/context.hpp"
+#include "models/lock/design.hpp"
+#include "models/lock/etcd/lock_client.hpp"
+
+namespace lock {
+namespace {
+
+const std::string lock_name = "/lock/resource";
+
+etcd::LockOptions client_options(const LockOptions& options) {
+  etcd::LockOptions o;
+  o.ttl = options.ttl;
+  o.acquire_timeout = options.acquire_timeout;
+  o.request_timeout = options.consensus.request_timeout;
+  o.retry_delay = options.retry_delay;
+  return o;
+}
+
+class ConsensusLock final : public LockDesign {
+public:
+  ConsensusLock(const Context& context, sim::NodeId node)
+      : client_(context.world, node, context.members, client_options(context.options)) {}
+
+  sim::Task<std::optional<Acquired>> try_acquire(ClientIo& io) override {
+    std::optional<etcd::Grant> grant = co_await client_.acquire(lock_name);
+    if (!grant) co_return std::nullopt;
+    Acquired lock;
+    lock.token = grant->token;
+    lock.value = grant->key;
+    lock.valid_until_mono_ns = io.mono_ns() + io.context.options.ttl.ns();
+    co_return lock;
+  }
+
+  // Renewal runs in the background; the lock is kept while the client may believe its lease.
+  sim::Task<bool> extend(ClientIo&, Acquired&) override { co_return client_.believes_held(); }
+
+  sim::Task<void> release(ClientIo&, const Acquired&) override { co_await client_.release(); }
+
+  bool still_valid(const ClientIo&, const Acquired&) const override { return client_.believes_held(); }
+
+private:
+  etcd::LockClient client_;
+};
+
+}  // namespace
+
+std::unique_ptr<LockDesign> make_consensus_design(const Context& context, sim::NodeId node) {
+  return std::make_unique<ConsensusLock>(context, node);
+}
+
+}  // namespace lock
