@@ -1,17 +1,88 @@
 #include "sim/kernel/timer.hpp"
 
-#include <boost/asio/this_coro.hpp>
+#include <boost/version.hpp>
+#include <type_traits>
 
 namespace sim {
+namespace {
+
+// sim::sleep is what protocol code awaits most, so it has a path of its own for the common case
+// of a coroutine that nothing can cancel. It leans on three details of Boost 1.81's awaitables:
+// a co_await on a callable taking the frame runs it once the frame has suspended (the hook
+// async_result<use_awaitable_t> uses); the handler built from the detached thread completes the
+// top frame and resumes its caller, which destroys that frame; and the thread's cancellation
+// slot says whether anything could cancel the operation. CMakeLists.txt pins Boost 1.81; these
+// checks make another Boost fail to compile here rather than misbehave.
+static_assert(BOOST_VERSION / 100 == 1081, "sim::sleep's fast path was written against Boost 1.81's awaitables");
+using AwaitableFrame = asio::detail::awaitable_frame_base<Executor>;
+using AwaitableThread = asio::detail::awaitable_thread<Executor>;
+using AwaitableHandler = asio::async_result<asio::use_awaitable_t<Executor>, void(error_code)>::handler_type;
+static_assert(std::is_same_v<AwaitableHandler, asio::detail::awaitable_handler<Executor, error_code>>,
+              "use_awaitable's handler is no longer the one the fast path stores");
+static_assert(std::is_base_of_v<AwaitableThread, AwaitableHandler> &&
+                  std::is_constructible_v<AwaitableHandler, AwaitableThread*> &&
+                  std::is_nothrow_move_constructible_v<AwaitableHandler>,
+              "the fast path builds the handler from the detached thread and moves it");
+
+/// The wake-up of a sleep that cannot be cancelled. It lives in sim::sleep's own coroutine
+/// frame, which exists exactly as long as the sleep is pending: no pool block, no optional, no
+/// cancellation slot. Running it resumes the sleeper, whose caller then destroys the frame and
+/// this event with it; freeing it (a crash) destroys the sleeper's stack, this frame included.
+class FrameSleepEvent final : public Event {
+public:
+  FrameSleepEvent(NodeId node, std::uint32_t incarnation, AwaitableThread* thread)
+      : Event(node, incarnation), handler_(thread) {}
+
+  void run_and_free(EventPool&) override {
+    AwaitableHandler handler(std::move(handler_));  // on the C++ stack: `this` is about to go
+    handler(error_code{});
+  }
+  void free(EventPool&) override { AwaitableHandler doomed(std::move(handler_)); }
+
+private:
+  AwaitableHandler handler_;
+};
+
+/// Room in the sleep's frame for its wake-up event, built only if the fast path is taken.
+struct FrameSleepStorage {
+  alignas(FrameSleepEvent) unsigned char bytes[sizeof(FrameSleepEvent)];
+};
+
+/// What sim::sleep awaits: Asio calls it with the suspended frame.
+class StartSleep {
+public:
+  StartSleep(Duration d, FrameSleepStorage& storage) : d_(d), storage_(&storage) {}
+
+  AwaitableThread* operator()(AwaitableFrame* frame) const {
+    AwaitableThread* thread = frame->detach_thread();
+    Executor ex = thread->get_executor();
+    if (thread->get_cancellation_slot().is_connected()) {
+      // Something may cancel it (`||`, a bound slot): the general operation handles that.
+      sleep_for(ex, d_, AwaitableHandler(thread));
+      return nullptr;
+    }
+    World& world = ex.world();
+    Instant at = detail::wake_time(world, ex.node(), d_);
+    if (!world.is_current(ex.node(), ex.incarnation())) {
+      // The node crashed under the sleeper: its stack, this frame included, is destroyed here.
+      AwaitableHandler doomed(thread);
+      return nullptr;
+    }
+    world.enqueue(at, new (storage_->bytes) FrameSleepEvent(ex.node(), ex.incarnation(), thread));
+    return nullptr;
+  }
+
+private:
+  Duration d_;
+  FrameSleepStorage* storage_;
+};
+
+}  // namespace
 
 Task<void> sleep(Duration d) {
-  // Not a coroutine: one frame fewer per sleep. The coroutine's executor is the handler's.
-  return asio::async_initiate<const asio::use_awaitable_t<Executor>&, void(error_code)>(
-      [d](auto handler) {
-        Executor ex = asio::get_associated_executor(handler);
-        sleep_for(ex, d, std::move(handler));
-      },
-      use_awaitable);
+  FrameSleepStorage storage;
+  co_await StartSleep(d, storage);
+  // Never reached: the completion resumes the caller, which destroys this frame.
 }
 
 }  // namespace sim
