@@ -24,14 +24,26 @@ static_assert(std::is_base_of_v<AwaitableThread, AwaitableHandler> &&
                   std::is_nothrow_move_constructible_v<AwaitableHandler>,
               "the fast path builds the handler from the detached thread and moves it");
 
+// Which frame awaits a frame is a protected member of it (`caller_`); a pointer to that member
+// may be formed through a derived class and read from any frame. Only used as a prefetch hint.
+struct CallerOf : AwaitableFrame {
+  static constexpr AwaitableFrame* AwaitableFrame::*member = &CallerOf::caller_;
+  static const void* of(const AwaitableFrame* frame) {
+    const AwaitableFrame* caller = frame->*member;
+    return caller ? caller : frame;
+  }
+};
+
 /// The wake-up of a sleep that cannot be cancelled. It lives in sim::sleep's own coroutine
 /// frame, which exists exactly as long as the sleep is pending: no pool block, no optional, no
 /// cancellation slot. Running it resumes the sleeper, whose caller then destroys the frame and
 /// this event with it; freeing it (a crash) destroys the sleeper's stack, this frame included.
-class FrameSleepEvent final : public Event {
+/// Waking touches three frames besides this one's event: the thread's entry frame, the sleep's
+/// own promise and the sleeper's frame; the World fetches them while it pops the event.
+class FrameSleepEvent final : public PrefetchedEvent {
 public:
-  FrameSleepEvent(NodeId node, std::uint32_t incarnation, AwaitableThread* thread)
-      : Event(node, incarnation), handler_(thread) {}
+  FrameSleepEvent(NodeId node, std::uint32_t incarnation, AwaitableThread* thread, const AwaitableFrame* frame)
+      : PrefetchedEvent(node, incarnation, thread->entry_point(), frame, CallerOf::of(frame)), handler_(thread) {}
 
   void run_and_free(EventPool&) override {
     AwaitableHandler handler(std::move(handler_));  // on the C++ stack: `this` is about to go
@@ -68,7 +80,7 @@ public:
       AwaitableHandler doomed(thread);
       return nullptr;
     }
-    world.enqueue(at, new (storage_->bytes) FrameSleepEvent(ex.node(), ex.incarnation(), thread));
+    world.enqueue(at, new (storage_->bytes) FrameSleepEvent(ex.node(), ex.incarnation(), thread, frame));
     return nullptr;
   }
 
