@@ -44,6 +44,13 @@ public:
   /// The true time at which the monotonic clock reads `mono`, given the current rate. Never
   /// earlier than `now`.
   Instant when_mono_reaches(Instant now, std::int64_t mono) const;
+  /// The true time at which the monotonic clock will have advanced by `d` from `now` (`now`
+  /// itself when `d` is not positive). Inline for the common case of no drift, where monotonic
+  /// time runs at the rate of true time: every sleep asks this.
+  Instant after_mono(Instant now, Duration d) const {
+    if (ppm_ == 0) return d > Duration::zero() ? now + d : now;
+    return when_mono_reaches(now, mono_ns(now) + d.ns());
+  }
 
 private:
   std::int64_t scaled(Instant now) const;

@@ -78,6 +78,13 @@ private:
   std::optional<Handler> handler_;
 };
 
+/// The true instant at which a sleep of `d` started now on `node`'s monotonic clock ends.
+inline Instant wake_time(const World& world, NodeId node, Duration d) {
+  Instant now = world.now();
+  if (node == no_node) return now + (d > Duration::zero() ? d : Duration::zero());
+  return world.node(node).clock().after_mono(now, d);
+}
+
 }  // namespace detail
 
 /// Sleeps for `d` on the monotonic clock of the executor's node (true time for the kernel's
@@ -88,12 +95,7 @@ auto sleep_for(Executor ex, Duration d, Token&& token) {
       [ex, d](auto handler) {
         using Handler = std::decay_t<decltype(handler)>;
         World& world = ex.world();
-        Instant now = world.now();
-        Instant at = now + (d > Duration::zero() ? d : Duration::zero());
-        if (ex.node() != no_node) {
-          const Clock& clock = world.node(ex.node()).clock();
-          at = clock.when_mono_reaches(now, clock.mono_ns(now) + d.ns());
-        }
+        Instant at = detail::wake_time(world, ex.node(), d);
         if (!world.is_current(ex.node(), ex.incarnation())) return;  // dropped: node crashed
         void* p = world.pool().allocate(sizeof(detail::SleepEvent<Handler>));
         Event* e = new (p) detail::SleepEvent<Handler>(world, ex.node(), ex.incarnation(), std::move(handler));

@@ -88,17 +88,24 @@ void World::boot_all() {
     if (node->boot_) node->boot_();
 }
 
+inline Event* World::pop_earliest() {
+  const Entry& top = heap_.top();
+  Event* event = top.event;
+  if (top.seq & prefetched_bit) static_cast<const PrefetchedEvent*>(event)->prefetch();
+  heap_.pop();
+  return event;
+}
+
 bool World::step() {
   Event* event = nullptr;
-  if (!heap_.empty() && heap_.top().time == now_.ns()) {
-    event = heap_.pop().event;
+  // The heap's earliest event runs first when it is due now (it was posted before anything in
+  // the FIFO), or when the FIFO is empty (time then moves on to it).
+  if (!heap_.empty() && (heap_.top().time == now_.ns() || now_fifo_.empty())) {
+    now_ = Instant::from_ns(heap_.top().time);
+    event = pop_earliest();
   } else if (!now_fifo_.empty()) {
     event = now_fifo_.front();
     now_fifo_.pop_front();
-  } else if (!heap_.empty()) {
-    Entry e = heap_.pop();
-    now_ = Instant::from_ns(e.time);
-    event = e.event;
   } else {
     return false;
   }
