@@ -125,6 +125,7 @@ TEST_CASE("lock options refuse what cannot work, at the offending key", "[lock]"
   fails_with("  design: consensus\n  token: counter\n", "its key's create revision");
   fails_with("  design: consensus\n  redis: { persistence: always }\n", "uses no Redis");
   fails_with("  consensus: { members: 5 }\n", "applies only with design: consensus");
+  fails_with("  design: redlock\n  storage: txn\n", "it needs design: consensus");
 }
 
 TEST_CASE("the storage variants decide a late write by their own rule", "[lock]") {

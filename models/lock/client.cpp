@@ -62,7 +62,7 @@ sim::Task<void> Client::round() {
   std::uint64_t epoch = recorder.granted(attempt, std::move(grant));
 
   if (options.storage == StorageKind::cas) co_await storage(StorageRequest::Op::claim, epoch, *lock);
-  co_await storage(StorageRequest::Op::read, epoch, *lock);
+  if (options.storage != StorageKind::txn) co_await storage(StorageRequest::Op::read, epoch, *lock);
   // The awaited result goes to a local first: g++ 12 miscompiles co_await inside a condition.
   bool kept = co_await work(*lock, epoch);
   if (!kept) {
@@ -70,7 +70,8 @@ sim::Task<void> Client::round() {
   } else if (options.check_validity && !design_->still_valid(io_, *lock)) {
     recorder.ended(epoch, "gave up: its validity had passed by its own clock, so it did not write");
   } else {
-    co_await storage(StorageRequest::Op::write, epoch, *lock);
+    if (options.storage == StorageKind::txn) co_await design_->guarded_write(io_, *lock, epoch);
+    else co_await storage(StorageRequest::Op::write, epoch, *lock);
     recorder.ended(epoch, "released");
   }
   co_await design_->release(io_, *lock);

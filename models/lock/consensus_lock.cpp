@@ -3,6 +3,10 @@
 // key before it; the client renews its lease every TTL/3 in the background and believes the lock
 // valid until a TTL after its last answered renewal was sent; the fencing token is the key's
 // create revision.
+#include <fmt/format.h>
+
+#include <cstdio>
+
 #include "models/lock/context.hpp"
 #include "models/lock/design.hpp"
 #include "models/lock/etcd/lock_client.hpp"
@@ -43,11 +47,27 @@ public:
 
   bool still_valid(const ClientIo&, const Acquired&) const override { return client_.believes_held(); }
 
+  sim::Task<void> guarded_write(ClientIo& io, const Acquired& lock, std::uint64_t epoch) override {
+    etcd::Grant grant;
+    grant.key = lock.value;
+    grant.token = lock.token;
+    co_await client_.guarded_put(grant, txn_tag(io.index, epoch));
+  }
+
 private:
   etcd::LockClient client_;
 };
 
 }  // namespace
+
+std::string txn_tag(int client, std::uint64_t epoch) { return fmt::format("c{}e{}", client, epoch); }
+
+std::optional<std::pair<int, std::uint64_t>> read_txn_tag(const std::string& tag) {
+  int client = 0;
+  unsigned long long epoch = 0;
+  if (std::sscanf(tag.c_str(), "c%de%llu", &client, &epoch) != 2) return std::nullopt;
+  return std::pair<int, std::uint64_t>{client, epoch};
+}
 
 std::unique_ptr<LockDesign> make_consensus_design(const Context& context, sim::NodeId node) {
   return std::make_unique<ConsensusLock>(context, node);

@@ -5,6 +5,7 @@
 
 #include "models/lock/context.hpp"
 #include "models/redis/client.hpp"
+#include "sim/kernel/assert.hpp"
 
 namespace lock {
 
@@ -67,6 +68,11 @@ std::vector<std::string> release_command(const ClientIo& io, const Acquired& loc
 
 std::vector<std::string> extend_command(const ClientIo& io, const Acquired& lock) {
   return {"EVAL", extend_script(), "1", io.context.key, lock.value, std::to_string(io.context.options.ttl.ms())};
+}
+
+sim::Task<void> LockDesign::guarded_write(ClientIo&, const Acquired&, std::uint64_t) {
+  SIM_ASSERT(false, "this lock design has no store for guarded writes (the options allow txn only for consensus)");
+  co_return;
 }
 
 std::unique_ptr<LockDesign> make_design(const Context& context, sim::NodeId node) {

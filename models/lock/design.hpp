@@ -54,6 +54,9 @@ public:
   /// Renews the lock's TTL; false if the lock could not be kept (it is then no longer believed).
   virtual sim::Task<bool> extend(ClientIo& io, Acquired& lock) = 0;
   virtual sim::Task<void> release(ClientIo& io, const Acquired& lock) = 0;
+  /// storage: txn: the write, as a transaction in the lock service's own store. Only designs
+  /// with such a store offer it.
+  virtual sim::Task<void> guarded_write(ClientIo& io, const Acquired& lock, std::uint64_t epoch);
   /// Whether the client, by its own clock, may still take its lock as valid.
   virtual bool still_valid(const ClientIo& io, const Acquired& lock) const { return io.mono_ns() < lock.valid_until_mono_ns; }
 };
@@ -62,6 +65,9 @@ public:
 std::unique_ptr<LockDesign> make_design(const Context& context, sim::NodeId node);
 std::unique_ptr<LockDesign> make_redis_design(const Context& context);
 std::unique_ptr<LockDesign> make_consensus_design(const Context& context, sim::NodeId node);
+/// The one-word tag a guarded write carries so observers can tell whose write it was.
+std::string txn_tag(int client, std::uint64_t epoch);
+std::optional<std::pair<int, std::uint64_t>> read_txn_tag(const std::string& tag);
 
 /// The distlock page's scripts.
 const std::string& release_script();  ///< compare-and-delete

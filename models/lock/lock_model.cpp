@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <sstream>
 
 #include "models/lock/checks.hpp"
 #include "models/lock/client.hpp"
 #include "models/lock/etcd/member.hpp"
+#include "models/lock/raft/observer.hpp"
 #include "models/lock/storage.hpp"
 #include "sim/kernel/assert.hpp"
 
@@ -16,10 +19,50 @@ void LockModel::configure(sim::ParamReader& params) { options_ = read_options(pa
 
 std::vector<std::string> LockModel::check_names() const { return lock::check_names(); }
 
+namespace {
+
+// storage: txn. The store decides a guarded write when it applies it; the first member to apply
+// an index reports the decision (every member decides the same), so writes are recorded in log
+// order. The decision is read back from the member's state: the lock key with that revision.
+class GuardedWrites final : public raft::Observer {
+public:
+  explicit GuardedWrites(Context& context) : context_(context) {}
+
+  void on_elected(sim::NodeId, raft::Term, sim::Instant) override {}
+
+  void on_applied(sim::NodeId node, std::uint32_t, raft::Index index, const raft::Entry& entry, sim::Instant) override {
+    if (entry.kind != raft::EntryKind::command || entry.command.rfind("guarded_put ", 0) != 0) return;
+    if (index <= last_recorded_) return;
+    last_recorded_ = index;
+    std::istringstream in(entry.command);
+    std::string verb, key, tag;
+    etcd::Revision revision = 0;
+    in >> verb >> key >> revision >> tag;
+    std::optional<std::pair<int, std::uint64_t>> writer = read_txn_tag(tag);
+    const etcd::Member* member = etcd::member_of(context_.world, node);
+    if (!writer || !member) return;
+    bool accepted = member->state().resource_version() > last_version_;  // every member agrees after index
+    last_version_ = member->state().resource_version();
+    std::string reason = accepted ? fmt::format("the lock key {} still had revision {}", key, revision)
+                                  : fmt::format("the lock key {} with revision {} was gone", key, revision);
+    context_.recorder->storage_decided(WriteRecord{sim::Instant::zero(), writer->first, writer->second, revision, accepted, reason});
+    context_.world.trace().record(context_.world.now(), node, accepted ? "storage.accepted" : "storage.refused",
+                                  fmt::format("{} epoch {} token {}: {}", context_.options.client_name(writer->first),
+                                              writer->second, revision, reason));
+  }
+
+private:
+  Context& context_;
+  raft::Index last_recorded_ = 0;
+  std::int64_t last_version_ = 0;
+};
+
+}  // namespace
+
 void LockModel::build_consensus(sim::World& world) {
   for (int i = 0; i < options_.consensus.members; ++i)
     context_->members.push_back(world.add_node("etcd-" + std::to_string(i + 1), {"etcd", "lock-service"}));
-  etcd::install_service(world, context_->members, etcd::ServiceOptions{}, nullptr);
+  etcd::install_service(world, context_->members, etcd::ServiceOptions{}, std::make_shared<GuardedWrites>(*context_));
 }
 
 // What became of a consensus grant, read from the most up-to-date member that is up.
@@ -30,8 +73,11 @@ std::pair<std::string, std::string> consensus_fate(const Context& context, const
     if (member && (!newest || member->state().revision() > newest->state().revision())) newest = member;
   }
   if (!newest || newest->state().has_key(grant.value)) return {};
+  // Lock keys are "<name>/<lease in hex>".
   std::size_t slash = grant.value.rfind('/');
-  etcd::LeaseId lease = slash == std::string::npos ? 0 : std::stoll(grant.value.substr(slash + 1));
+  etcd::LeaseId lease = 0;
+  if (slash != std::string::npos)
+    std::from_chars(grant.value.data() + slash + 1, grant.value.data() + grant.value.size(), lease, 16);
   if (newest->state().leases().count(lease) == 0)
     return {"expired", "its lease expired on the service's leader (by the leader's monotonic clock) and was revoked with its key"};
   return {"lost", "its key was deleted while its lease lived"};

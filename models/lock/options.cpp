@@ -16,12 +16,18 @@ const Duration hour = Duration::minutes(60);
 void read_design(sim::ParamReader& params, LockOptions& options) {
   std::string design = params.choice("design", {"redis", "redlock", "consensus"}, "redis");
   options.design = design == "redlock" ? Design::redlock : design == "consensus" ? Design::consensus : Design::redis;
-  std::string storage = params.choice("storage", {"plain", "fenced", "cas"}, "plain");
-  options.storage = storage == "fenced" ? StorageKind::fenced : storage == "cas" ? StorageKind::cas : StorageKind::plain;
+  std::string storage = params.choice("storage", {"plain", "fenced", "cas", "txn"}, "plain");
+  options.storage = storage == "fenced" ? StorageKind::fenced
+                    : storage == "cas"  ? StorageKind::cas
+                    : storage == "txn"  ? StorageKind::txn
+                                        : StorageKind::plain;
   std::string token = params.choice("token", {"none", "incr", "counter"}, "none");
   options.token = token == "incr" ? TokenSource::incr : token == "counter" ? TokenSource::counter : TokenSource::none;
   if (options.design == Design::redlock && options.token == TokenSource::incr)
     params.fail("token", "Redlock has no single Redis to INCR on: use token: counter (a separate linearizable counter)");
+  if (options.storage == StorageKind::txn && options.design != Design::consensus)
+    params.fail("storage", "txn keeps the resource in the lock service's own store, with a guard on the lock key's "
+                           "revision: it needs design: consensus");
   if (options.design == Design::consensus && options.token != TokenSource::none)
     params.fail("token", "the consensus lock's fencing token is its key's create revision: leave token out");
   if (options.storage == StorageKind::fenced && options.token == TokenSource::none && options.design != Design::consensus)
@@ -124,6 +130,7 @@ const char* to_string(StorageKind storage) {
     case StorageKind::plain: return "plain";
     case StorageKind::fenced: return "fenced";
     case StorageKind::cas: return "cas";
+    case StorageKind::txn: return "txn";
   }
   return "?";
 }

@@ -31,6 +31,8 @@ enum class StorageKind {
   plain,   ///< accepts every write
   fenced,  ///< accepts a token >= the highest seen (FencedMax)
   cas,     ///< antirez's random check-and-set: claim(value) sets the owner; a write needs owner == value
+  txn,     ///< etcd's transaction guard: the resource lives in the lock service's store, and a write
+           ///< commits only while the lock key still exists with the writer's revision
 };
 
 /// `token`: where a fencing token comes from.

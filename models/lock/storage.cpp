@@ -29,6 +29,7 @@ std::pair<bool, std::string> decide(StorageKind kind, StorageState& state, const
     case StorageKind::cas:
       if (write.value != state.owner) return {false, "another holder has claimed the resource since"};
       return {true, "the writer is the last to have claimed the resource"};
+    case StorageKind::txn: break;  // decided by the lock service's store, never here
   }
   return {false, "?"};
 }

@@ -28,6 +28,12 @@ std::string release_command(const std::string& name, LeaseId lease) {
   return fmt::format("release {} {}", name, lease);
 }
 
+std::string guarded_put_command(const std::string& key, Revision revision, const std::string& tag) {
+  require_no_space(key);
+  require_no_space(tag);
+  return fmt::format("guarded_put {} {} {}", key, revision, tag);
+}
+
 std::string lock_key(const std::string& name, LeaseId lease) { return fmt::format("{}/{:016x}", name, lease); }
 
 std::string encode(const AcquireAnswer& answer) {

@@ -25,6 +25,12 @@ std::string acquire_command(const std::string& name, LeaseId lease);
 /// "release <name> <lease>": deletes the key <name>/<lease>; answers "ok" or "absent".
 std::string release_command(const std::string& name, LeaseId lease);
 
+/// "guarded_put <key> <revision> <tag>": etcd's Txn(If CreateRevision(key) == revision,
+/// Put(resource)): a write to the resource kept in the same store, committed only while the
+/// lock key still exists with that create revision. Answers "accepted" or "refused". The tag
+/// (one word) names the writer, for observers.
+std::string guarded_put_command(const std::string& key, Revision revision, const std::string& tag);
+
 /// The key a lease's lock request lives at.
 std::string lock_key(const std::string& name, LeaseId lease);
 

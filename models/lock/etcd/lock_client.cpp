@@ -131,6 +131,12 @@ sim::Task<void> LockClient::wait_for_delete(const std::string& key, sim::Duratio
   co_await sim::sleep(options_.retry_delay);
 }
 
+sim::Task<bool> LockClient::guarded_put(Grant grant, std::string tag) {
+  raft::ClientOutcome outcome =
+      co_await proposer_.propose(guarded_put_command(grant.key, grant.token, tag), options_.acquire_timeout);
+  co_return outcome.committed && outcome.result == "accepted";
+}
+
 sim::Task<bool> LockClient::release() {
   if (!lease_) co_return false;
   LeaseId lease = *lease_;

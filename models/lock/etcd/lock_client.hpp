@@ -42,6 +42,10 @@ public:
   /// Releases the lock and revokes the lease; true when the service confirmed the release.
   sim::Task<bool> release();
 
+  /// Writes the resource kept in the service's store, guarded by the lock key's revision;
+  /// true when it committed and was accepted. `tag` (one word) names the writer.
+  sim::Task<bool> guarded_put(Grant grant, std::string tag);
+
   /// Whether the client, by its own clock, may still believe its lease alive.
   bool believes_held() const;
   const std::optional<Grant>& grant() const { return grant_; }

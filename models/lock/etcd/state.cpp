@@ -15,6 +15,12 @@ std::string LockState::apply(raft::Index index, const std::string& command) {
     in >> ttl_ns;
     return grant(index, sim::Duration::nanoseconds(ttl_ns));
   }
+  if (verb == "guarded_put") {
+    std::string key;
+    Revision revision = 0;
+    in >> key >> revision;
+    return guarded_put(key, revision);
+  }
   LeaseId lease = 0;
   if (verb == "revoke") {
     in >> lease;
@@ -26,6 +32,18 @@ std::string LockState::apply(raft::Index index, const std::string& command) {
   if (verb == "release") return release(name, lease);
   SIM_ASSERT(false, "an unknown lock command: " + command);
   return {};
+}
+
+std::string LockState::guarded_put(const std::string& key, Revision revision) {
+  if (!guarded_put_allowed(key, revision)) return "refused";
+  ++revision_;  // the resource's put is a change to the store like any other
+  ++resource_version_;
+  return "accepted";
+}
+
+bool LockState::guarded_put_allowed(const std::string& key, Revision revision) const {
+  auto it = keys_.find(key);
+  return it != keys_.end() && it->second.create_revision == revision;
 }
 
 std::optional<std::string> LockState::holder(const std::string& name) const {
