@@ -107,7 +107,7 @@ void LockModel::build_redis(sim::World& world) {
 
 void LockModel::build(sim::World& world, sim::Duration) {
   SIM_ASSERT(!context_, "the lock model was built twice");
-  context_ = std::make_shared<Context>(Context{world, options_, {}, nullptr, sim::no_node, nullptr, {}});
+  context_ = std::make_shared<Context>(Context{world, options_, {}, nullptr, sim::no_node, nullptr, {}, {}});
   if (options_.design == Design::consensus) build_consensus(world);
   else build_redis(world);
   context_->storage = world.add_node("storage", {"storage"});
