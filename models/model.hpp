@@ -52,6 +52,17 @@ struct Findings {
   std::string prevention;
 };
 
+/// The violated check that broke first (a violation with a time before one without), or null
+/// when every check held: the one a model's prevention advice speaks to.
+inline const CheckResult* earliest_violation(const std::vector<CheckResult>& checks) {
+  const CheckResult* earliest = nullptr;
+  for (const CheckResult& check : checks) {
+    if (check.held) continue;
+    if (!earliest || (check.first && (!earliest->first || check.first->at < earliest->first->at))) earliest = &check;
+  }
+  return earliest;
+}
+
 class Model {
 public:
   virtual ~Model() = default;

@@ -3,15 +3,6 @@
 namespace ratelimiter {
 namespace {
 
-const sim::CheckResult* earliest_violation(const std::vector<sim::CheckResult>& checks) {
-  const sim::CheckResult* earliest = nullptr;
-  for (const sim::CheckResult& check : checks) {
-    if (check.held) continue;
-    if (!earliest || (check.first && (!earliest->first || check.first->at < earliest->first->at))) earliest = &check;
-  }
-  return earliest;
-}
-
 bool units_differ(const RateLimiterOptions& options) {
   return options.placement == Placement::redis && options.now_unit != options.window_unit;
 }
@@ -128,7 +119,7 @@ std::string sentence_for(const std::string& check, const RateLimiterOptions& opt
 }  // namespace
 
 std::string prevention(const RateLimiterOptions& options, const std::vector<sim::CheckResult>& checks) {
-  const sim::CheckResult* check = earliest_violation(checks);
+  const sim::CheckResult* check = sim::earliest_violation(checks);
   if (!check) return "";
   std::string sentence = sentence_for(check->name, options, checks);
   // Admitting past the limit matters more than whatever broke first: say how to prevent it too.

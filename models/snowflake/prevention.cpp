@@ -3,15 +3,6 @@
 namespace snowflake {
 namespace {
 
-const sim::CheckResult* earliest_violation(const std::vector<sim::CheckResult>& checks) {
-  const sim::CheckResult* earliest = nullptr;
-  for (const sim::CheckResult& check : checks) {
-    if (check.held) continue;
-    if (!earliest || (check.first && (!earliest->first || check.first->at < earliest->first->at))) earliest = &check;
-  }
-  return earliest;
-}
-
 std::string repeated_ids(const SnowflakeOptions& options) {
   if (!options.collision.empty())
     return "Give every generator its own node id (a lease from ZooKeeper or etcd, or a Kubernetes pod ordinal): nodes "
@@ -39,7 +30,7 @@ std::string refused_requests(const SnowflakeOptions& options, const sim::CheckRe
 }  // namespace
 
 std::string prevention(const SnowflakeOptions& options, const std::vector<sim::CheckResult>& checks) {
-  const sim::CheckResult* check = earliest_violation(checks);
+  const sim::CheckResult* check = sim::earliest_violation(checks);
   if (!check) return "";
   if (check->name == "uniqueness" || check->name == "monotonicity") return repeated_ids(options);
   std::string sentence;
