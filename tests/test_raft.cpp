@@ -381,8 +381,9 @@ public:
     world.schedule_at(crash_at, no_node, 0, [&world, node] { world.crash(node); });
     world.schedule_at(restart_at, no_node, 0, [&world, node] { world.restart(node); });
   }
-  void on_applied(NodeId node, std::uint32_t incarnation, Index index, const Entry& entry, Instant when) override {
-    recorder_->on_applied(node, incarnation, index, entry, when);
+  void on_applied(NodeId node, std::uint32_t incarnation, Index index, const Entry& entry, const std::string& result,
+                  Instant when) override {
+    recorder_->on_applied(node, incarnation, index, entry, result, when);
   }
 
 private:

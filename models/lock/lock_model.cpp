@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <sstream>
 
 #include "models/lock/checks.hpp"
@@ -23,14 +22,15 @@ namespace {
 
 // storage: txn. The store decides a guarded write when it applies it; the first member to apply
 // an index reports the decision (every member decides the same), so writes are recorded in log
-// order. The decision is read back from the member's state: the lock key with that revision.
+// order, with the state machine's answer.
 class GuardedWrites final : public raft::Observer {
 public:
   explicit GuardedWrites(Context& context) : context_(context) {}
 
   void on_elected(sim::NodeId, raft::Term, sim::Instant) override {}
 
-  void on_applied(sim::NodeId node, std::uint32_t, raft::Index index, const raft::Entry& entry, sim::Instant) override {
+  void on_applied(sim::NodeId node, std::uint32_t, raft::Index index, const raft::Entry& entry, const std::string& result,
+                  sim::Instant) override {
     if (entry.kind != raft::EntryKind::command || entry.command.rfind("guarded_put ", 0) != 0) return;
     if (index <= last_recorded_) return;
     last_recorded_ = index;
@@ -39,10 +39,8 @@ public:
     etcd::Revision revision = 0;
     in >> verb >> key >> revision >> tag;
     std::optional<std::pair<int, std::uint64_t>> writer = read_txn_tag(tag);
-    const etcd::Member* member = etcd::member_of(context_.world, node);
-    if (!writer || !member) return;
-    bool accepted = member->state().resource_version() > last_version_;  // every member agrees after index
-    last_version_ = member->state().resource_version();
+    if (!writer) return;
+    bool accepted = result == "accepted";  // every member's state machine answers the same
     std::string reason = accepted ? fmt::format("the lock key {} still had revision {}", key, revision)
                                   : fmt::format("the lock key {} with revision {} was gone", key, revision);
     context_.recorder->storage_decided(WriteRecord{sim::Instant::zero(), writer->first, writer->second, revision, accepted, reason});
@@ -54,7 +52,6 @@ public:
 private:
   Context& context_;
   raft::Index last_recorded_ = 0;
-  std::int64_t last_version_ = 0;
 };
 
 }  // namespace
@@ -73,12 +70,7 @@ std::pair<std::string, std::string> consensus_fate(const Context& context, const
     if (member && (!newest || member->state().revision() > newest->state().revision())) newest = member;
   }
   if (!newest || newest->state().has_key(grant.value)) return {};
-  // Lock keys are "<name>/<lease in hex>".
-  std::size_t slash = grant.value.rfind('/');
-  etcd::LeaseId lease = 0;
-  if (slash != std::string::npos)
-    std::from_chars(grant.value.data() + slash + 1, grant.value.data() + grant.value.size(), lease, 16);
-  if (newest->state().leases().count(lease) == 0)
+  if (newest->state().leases().count(etcd::lease_of_key(grant.value)) == 0)
     return {"expired", "its lease expired on the service's leader (by the leader's monotonic clock) and was revoked with its key"};
   return {"lost", "its key was deleted while its lease lived"};
 }

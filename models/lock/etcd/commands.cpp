@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <sstream>
 
 #include "sim/kernel/assert.hpp"
@@ -35,6 +36,13 @@ std::string guarded_put_command(const std::string& key, Revision revision, const
 }
 
 std::string lock_key(const std::string& name, LeaseId lease) { return fmt::format("{}/{:016x}", name, lease); }
+
+LeaseId lease_of_key(const std::string& key) {
+  std::size_t slash = key.rfind('/');
+  LeaseId lease = 0;
+  if (slash != std::string::npos) std::from_chars(key.data() + slash + 1, key.data() + key.size(), lease, 16);
+  return lease;
+}
 
 std::string encode(const AcquireAnswer& answer) {
   if (!answer.lease_found) return "no_lease";

@@ -33,6 +33,8 @@ std::string guarded_put_command(const std::string& key, Revision revision, const
 
 /// The key a lease's lock request lives at.
 std::string lock_key(const std::string& name, LeaseId lease);
+/// The lease a lock key belongs to (0 if `key` is no lock key).
+LeaseId lease_of_key(const std::string& key);
 
 /// The answer to "acquire".
 struct AcquireAnswer {

@@ -142,7 +142,7 @@ void RaftNode::apply_committed() {
     if (entry.kind == EntryKind::command) result = machine_.apply(index, entry.command);
     world_.trace().fold(world_.now(), self_, "raft.apply", static_cast<std::int64_t>(index),
                         static_cast<std::int64_t>(entry.term));
-    if (observer_) observer_->on_applied(self_, ex_.incarnation(), index, entry, world_.now());
+    if (observer_) observer_->on_applied(self_, ex_.incarnation(), index, entry, result, world_.now());
     settle_proposal(index, entry, result);
   }
 }

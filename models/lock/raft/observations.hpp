@@ -35,7 +35,7 @@ class Recorder final : public Observer {
 public:
   void on_elected(sim::NodeId node, Term term, sim::Instant at) override;
   void on_applied(sim::NodeId node, std::uint32_t incarnation, Index index, const Entry& entry,
-                  sim::Instant at) override;
+                  const std::string& result, sim::Instant at) override;
   const RaftObservations& observations() const { return observations_; }
 
 private:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "models/lock/raft/types.hpp"
 #include "sim/kernel/event.hpp"
@@ -15,9 +16,10 @@ public:
   virtual ~Observer() = default;
   /// `node` won the election of `term` (it counts a majority of votes, its own included).
   virtual void on_elected(sim::NodeId node, Term term, sim::Instant at) = 0;
-  /// `node` applied `entry` at `index` (no-ops included), in its incarnation `incarnation`.
+  /// `node` applied `entry` at `index` (no-ops included), in its incarnation `incarnation`;
+  /// `result` is the state machine's answer (empty for a no-op).
   virtual void on_applied(sim::NodeId node, std::uint32_t incarnation, Index index, const Entry& entry,
-                          sim::Instant at) = 0;
+                          const std::string& result, sim::Instant at) = 0;
 };
 
 }  // namespace lock::raft
