@@ -55,7 +55,7 @@ TEST_CASE("the Redlock-versus-fencing study shows fencing refusing what plain st
     CHECK_FALSE(cell.sentence.empty());
   }
   // Pauses defeat both locks, and only the storage's check saves the data.
-  for (const std::string& row : {"single Redis", "Redlock", "consensus"}) {
+  for (const char* row : {"single Redis", "Redlock", "consensus"}) {
     CHECK(cell_rate(cell_of(result, row, "plain", "GC pause"), "stale_writes")->runs_violated > 0);
     CHECK(cell_rate(cell_of(result, row, "fenced", "GC pause"), "overlapping_holders")->runs_violated > 0);
   }

@@ -46,7 +46,7 @@ sim::Task<void> Client::round() {
   for (;;) {
     lock = co_await design_->try_acquire(io_);
     if (lock || io_.mono_ns() >= deadline) break;
-    co_await sim::sleep(retry_pause());
+    co_await sim::sleep(retry_pause(io_));
   }
   if (!lock) {
     recorder.attempt_gave_up(attempt);
@@ -85,6 +85,9 @@ sim::Task<bool> Client::work(Acquired& lock, std::uint64_t epoch) {
     co_await sim::sleep(step);
     remaining = remaining - step;
     if (!options.extend || remaining <= sim::Duration::zero()) continue;
+    // "The number of extensions must be limited": past the limit the lock is let go.
+    if (lock.extensions >= options.max_extensions) co_return false;
+    ++lock.extensions;
     bool extended = co_await design_->extend(io_, lock);
     if (!extended) co_return false;
     context_->recorder->extended(epoch, io_.when_mono(lock.valid_until_mono_ns), lock.holders);
@@ -104,9 +107,5 @@ sim::Task<void> Client::storage(StorageRequest::Op op, std::uint64_t epoch, cons
                                       boost::asio::redirect_error(sim::use_awaitable, ec));
 }
 
-sim::Duration Client::retry_pause() {
-  auto bound = static_cast<std::uint64_t>(context_->options.retry_delay.ns());
-  return sim::Duration::nanoseconds(static_cast<std::int64_t>(io_.rng.below(bound)));
-}
 
 }  // namespace lock

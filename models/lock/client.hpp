@@ -26,7 +26,6 @@ private:
   /// Works for the sampled time, renewing when extend is on. False if a renewal failed.
   sim::Task<bool> work(Acquired& lock, std::uint64_t epoch);
   sim::Task<void> storage(StorageRequest::Op op, std::uint64_t epoch, const Acquired& lock);
-  sim::Duration retry_pause();
 
   std::shared_ptr<Context> context_;
   ClientIo io_;

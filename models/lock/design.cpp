@@ -19,8 +19,13 @@ sim::Instant ClientIo::when_mono(std::int64_t target) const {
 }
 
 std::string ClientIo::new_value() {
-  std::string value;
-  for (int i = 0; i < 20; ++i) value += fmt::format("{:02x}", static_cast<unsigned>(rng.below(256)));
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string value(40, '0');
+  for (std::size_t i = 0; i < value.size(); i += 2) {
+    auto byte = static_cast<unsigned>(rng.below(256));
+    value[i] = hex[byte >> 4];
+    value[i + 1] = hex[byte & 15];
+  }
   return value;
 }
 
@@ -49,6 +54,11 @@ const std::string& extend_script() {
   static const std::string text =
       "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return redis.call(\"pexpire\",KEYS[1],ARGV[2]) else return 0 end";
   return text;
+}
+
+sim::Duration retry_pause(ClientIo& io) {
+  auto bound = static_cast<std::uint64_t>(io.context.options.retry_delay.ns());
+  return sim::Duration::nanoseconds(static_cast<std::int64_t>(io.rng.below(bound)));
 }
 
 Holder make_holder(ClientIo& io, int deployment, sim::NodeId node) {

@@ -80,6 +80,9 @@ std::vector<std::string> extend_command(const ClientIo& io, const Acquired& lock
 /// nullopt when it could not be had.
 sim::Task<std::optional<std::int64_t>> fetch_token(ClientIo& io);
 
+/// A retry's random pause, U[0, retry_delay), from the client's own stream.
+sim::Duration retry_pause(ClientIo& io);
+
 /// What the recorder keeps of a node's acknowledgement, read as it arrives.
 Holder make_holder(ClientIo& io, int deployment, sim::NodeId node);
 

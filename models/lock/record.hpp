@@ -46,7 +46,6 @@ struct Grant {
   std::string fate;
   std::string fate_detail;
   sim::Instant fate_at;
-  bool lost = false;         ///< a quorum of its acknowledged SETs was lost (not expired) while it was believed
 };
 
 struct WriteRecord {

@@ -95,7 +95,6 @@ void Recorder::examine(Grant& grant) {
       grant.fate = fate;
       grant.fate_detail = detail;
       grant.fate_at = world_.now();
-      grant.lost = fate == "lost";
     }
   }
   for (Holder& h : grant.holders) {
@@ -129,7 +128,6 @@ void Recorder::examine(Grant& grant) {
     } else {
       h.fate_detail = fmt::format("the key vanished from {}", name);
     }
-    grant.lost = true;
   }
 }
 

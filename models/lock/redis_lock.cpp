@@ -64,7 +64,7 @@ public:
   sim::Task<std::optional<Acquired>> try_acquire(ClientIo& io) override {
     const LockOptions& options = io.context.options;
     for (int attempt = 0; attempt < options.retries; ++attempt) {
-      if (attempt > 0) co_await sim::sleep(retry_pause(io));
+      if (attempt > 0) co_await sim::sleep(lock::retry_pause(io));
       Acquired lock;
       lock.value = io.new_value();
       std::int64_t t1 = io.wall_ms();
@@ -92,8 +92,6 @@ public:
 
   sim::Task<bool> extend(ClientIo& io, Acquired& lock) override {
     const LockOptions& options = io.context.options;
-    if (lock.extensions >= options.max_extensions) co_return false;
-    ++lock.extensions;
     std::int64_t t1 = io.wall_ms();
     std::vector<Holder> renewed;
     for (std::size_t i = 0; i < context_.lock_redis.size(); ++i) {
@@ -116,11 +114,6 @@ public:
 
 private:
   int quorum() const { return static_cast<int>(context_.lock_redis.size()) / 2 + 1; }
-
-  sim::Duration retry_pause(ClientIo& io) const {
-    std::int64_t bound = io.context.options.retry_delay.ns();
-    return sim::Duration::nanoseconds(static_cast<std::int64_t>(io.rng.below(static_cast<std::uint64_t>(bound))));
-  }
 
   // "Unlock all instances, including those the client thinks it did not lock."
   void unlock_all(ClientIo& io, const Acquired& lock) const {
