@@ -263,7 +263,9 @@ Argv Generator::zrange_command() {
 }
 
 Argv Generator::hash_command() {
-  switch (rng_.below(7)) {
+  switch (rng_.below(9)) {
+    case 7: return {"HMGET", key('h'), pick(fields)};
+    case 8: return {"HMGET", key('h'), pick(fields), pick(fields), pick(fields)};
     case 0: return {"HSET", key('h'), pick(fields), value()};
     case 1: return {"HSET", key('h'), pick(fields), value(), pick(fields), value()};
     case 2: return {"HSET", key('h'), pick(fields)};  // a field without its value
@@ -377,7 +379,7 @@ Argv Generator::more_odd_command() {
     case 11: return {"WAIT", one_in(2) ? "abc" : "0", one_in(2) ? "-1" : "abc"};
     case 12: return {"HINCRBY", key('h'), pick(fields), integer(), "extra"};
     case 13: return {"GETX", std::string(200, 'y'), "second"};
-    case 14: return {"ZCOUNT", key('z'), score_bound()};
+    case 14: return one_in(2) ? Argv{"ZCOUNT", key('z'), score_bound()} : Argv{"HMGET", key('h')};
     default: return {"EXPIRE", key('x')};
   }
 }

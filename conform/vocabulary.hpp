@@ -41,6 +41,7 @@ inline constexpr std::string_view scripts[]{
     "return redis.call('zadd', KEYS[1], ARGV[1], ARGV[2])",
     "return redis.call('zrange', KEYS[1], 0, -1, 'withscores')",
     "return redis.call('hgetall', KEYS[1])",
+    "return redis.call('hmget', KEYS[1], 'n', 'f', ARGV[1])",
     "return redis.call('hincrby', KEYS[1], 'n', ARGV[1])",
     "return redis.call('set', KEYS[1], ARGV[1])",
     "return redis.call('del', KEYS[1], KEYS[2])",

@@ -400,6 +400,26 @@ TEST_CASE("a Redis crash is decided by the failure policy", "[ratelimiter]") {
   }
 }
 
+TEST_CASE("servers name the script by SHA-1 and send its body after NOSCRIPT, as on a fresh or restarted Redis",
+          "[ratelimiter]") {
+  LimiterRun run(busy_users + "placement: redis\nredis_timeout: 2ms\nredis: { persistence: always }\n");
+  run.build(3_s);
+  sim::NodeId redis = run.node("redis-0");
+  sim::World* world = &run.world;
+  run.at(1_s, [world, redis] { world->crash(redis); });
+  run.at(1500_ms, [world, redis] { world->restart(redis); });  // an empty script cache again
+  run.run();
+  const ratelimiter::Observations& seen = run.model.observations();
+  std::uint64_t errors = 0;
+  for (const ratelimiter::ServerTally& server : seen.servers) errors += server.redis_errors;
+  REQUIRE(errors == 0);  // NOSCRIPT is never taken for a failure
+  std::uint64_t by_redis_after_restart = 0;
+  for (const ratelimiter::Decided& decided : seen.decided) {
+    if (decided.arrived > sim::Instant::zero() + 1600_ms && decided.path == ratelimiter::Path::redis) ++by_redis_after_restart;
+  }
+  REQUIRE(by_redis_after_restart > 100);
+}
+
 TEST_CASE("hybrid placement keeps deciding from local counts while its syncs fail", "[ratelimiter]") {
   LimiterRun run(busy_users + "placement: hybrid\nalgorithm: sliding_window_counter\non_redis_failure: local_fallback\n"
                               "redis_timeout: 2ms\n");

@@ -560,7 +560,7 @@ TEST_CASE("ZPOPMIN, ZPOPMAX and ZREM", "[redis]") {
   CHECK(s.run({"zrem", "str", "a"}) == wrong_type);
 }
 
-TEST_CASE("HSET, HGET, HDEL, HINCRBY, HGETALL in insertion order", "[redis]") {
+TEST_CASE("HSET, HGET, HMGET, HDEL, HINCRBY, HGETALL in insertion order", "[redis]") {
   Server s;
   CHECK(s.run({"hset", "h", "a"}) == "-ERR wrong number of arguments for 'hset' command\r\n");
   CHECK(s.run({"hset", "h", "a", "1", "b", "2"}) == ":2\r\n");
@@ -583,8 +583,11 @@ TEST_CASE("HSET, HGET, HDEL, HINCRBY, HGETALL in insertion order", "[redis]") {
   CHECK(s.run({"hincrby", "h", "s", "1"}) == "-ERR hash value is not an integer\r\n");
   CHECK(s.run({"hincrby", "h", "sp", "1"}) == "-ERR hash value is not an integer\r\n");
   CHECK(s.run({"hincrby", "h", "big", "1"}) == "-ERR increment or decrement would overflow\r\n");
+  CHECK(s.run({"hmget", "h", "x", "nofield", "s"}) == "*3\r\n" + bulk("-2") + nil + bulk("hello"));
+  CHECK(s.run({"hmget", "nokey", "a", "b"}) == "*2\r\n" + nil + nil);
+  CHECK(s.run({"hmget", "h"}) == "-ERR wrong number of arguments for 'hmget' command\r\n");
   CHECK(s.run({"set", "str", "x"}) == ok);
-  for (const Argv& command : std::vector<Argv>{{"hget", "str", "a"}, {"hset", "str", "a", "1"}, {"hgetall", "str"},
+  for (const Argv& command : std::vector<Argv>{{"hget", "str", "a"}, {"hmget", "str", "a"}, {"hset", "str", "a", "1"}, {"hgetall", "str"},
                                                {"hincrby", "str", "a", "1"}, {"hdel", "str", "a"}}) {
     CHECK(s.run(command) == wrong_type);
   }

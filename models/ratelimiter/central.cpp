@@ -1,4 +1,5 @@
-// The redis placement: one EVAL per key, and the failure policy when Redis does not answer.
+// The redis placement: one EVALSHA per key (EVAL after a NOSCRIPT), and the failure policy
+// when Redis does not answer.
 #include <fmt/format.h>
 
 #include "models/ratelimiter/script_call.hpp"
@@ -7,16 +8,21 @@
 
 namespace ratelimiter {
 
-void ApiServer::ask_redis(const Pending& pending) {
+void ApiServer::ask_redis(const Pending& pending, ScriptBy by) {
   const Population& population = *context_->population;
   Key key = key_of(pending);
   std::string name = population.key_name(key);
-  std::vector<std::string> argv = decision_command(context_->options, name, population.limit(key), wall_ns());
+  std::vector<std::string> argv = decision_command(context_->options, name, population.limit(key), wall_ns(), by);
   sim::NodeId master = context_->redis->route(name);
   ++in_flight_;
   redis::call(world_.executor(node_), master, std::move(argv), context_->options.redis_timeout,
-              [this, pending](sim::error_code ec, redis::Reply reply) {
+              [this, pending, by](sim::error_code ec, redis::Reply reply) {
                 --in_flight_;
+                // The server has not seen the script: send it whole, once, as a client library does.
+                if (!ec && by == ScriptBy::sha && is_noscript(reply)) {
+                  ask_redis(pending, ScriptBy::body);
+                  return;
+                }
                 on_reply(pending, ec, reply);
               });
 }

@@ -1,9 +1,11 @@
 #include "models/ratelimiter/script_call.hpp"
 
+#include <array>
 #include <charconv>
 
 #include "models/ratelimiter/scripts.hpp"
 #include "models/ratelimiter/units.hpp"
+#include "models/redis/sha1.hpp"
 
 namespace ratelimiter {
 namespace {
@@ -22,14 +24,34 @@ sim::Duration key_ttl(const RateLimiterOptions& options, const Limit& limit) {
   return limit.window;
 }
 
+// The SHA-1 of each script, hashed once per (algorithm, source), in a fixed table.
+const std::string& decision_script_sha(Algorithm algorithm, NowSource source) {
+  static const auto table = [] {
+    std::array<std::array<std::string, 2>, 5> shas;
+    for (int a = 0; a < 5; ++a) {
+      for (int s = 0; s < 2; ++s)
+        shas[a][s] = redis::sha1_hex(decision_script(static_cast<Algorithm>(a), static_cast<NowSource>(s)));
+    }
+    return shas;
+  }();
+  return table[static_cast<int>(algorithm)][static_cast<int>(source)];
+}
+
 }  // namespace
 
+bool is_noscript(const redis::Reply& reply) { return reply.is_error() && reply.text.starts_with("NOSCRIPT "); }
+
 std::vector<std::string> decision_command(const RateLimiterOptions& options, const std::string& key, const Limit& limit,
-                                          std::int64_t wall_ns) {
+                                          std::int64_t wall_ns, ScriptBy by) {
   std::vector<std::string> argv;
   argv.reserve(10);
-  argv.emplace_back("EVAL");
-  argv.push_back(decision_script(options.algorithm, options.now_source));
+  if (by == ScriptBy::sha) {
+    argv.emplace_back("EVALSHA");
+    argv.push_back(decision_script_sha(options.algorithm, options.now_source));
+  } else {
+    argv.emplace_back("EVAL");
+    argv.push_back(decision_script(options.algorithm, options.now_source));
+  }
   argv.emplace_back("1");
   argv.push_back(key);
   argv.push_back(window_argument(limit.window, options.window_unit));

@@ -48,8 +48,9 @@ const char* const token_bucket = R"lua(local key = KEYS[1]
 local window = tonumber(ARGV[1])
 local capacity = tonumber(ARGV[4])
 local refill = tonumber(ARGV[5])
-local tokens = tonumber(redis.call('HGET', key, 'tokens'))
-local at = tonumber(redis.call('HGET', key, 'at'))
+local state = redis.call('HMGET', key, 'tokens', 'at')
+local tokens = tonumber(state[1])
+local at = tonumber(state[2])
 if tokens == nil or at == nil then
   tokens = capacity
   at = now
@@ -94,8 +95,9 @@ local window = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local current = math.floor(now / window)
 local count = 0
-if tonumber(redis.call('HGET', key, 'window')) == current then
-  count = tonumber(redis.call('HGET', key, 'count'))
+local state = redis.call('HMGET', key, 'window', 'count')
+if tonumber(state[1]) == current then
+  count = tonumber(state[2])
 end
 if count >= limit then
   return 0
@@ -111,9 +113,10 @@ local window = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local current = math.floor(now / window)
 local elapsed = now - current * window
-local at = tonumber(redis.call('HGET', key, 'window'))
-local count = tonumber(redis.call('HGET', key, 'count')) or 0
-local previous = tonumber(redis.call('HGET', key, 'previous')) or 0
+local state = redis.call('HMGET', key, 'window', 'count', 'previous')
+local at = tonumber(state[1])
+local count = tonumber(state[2]) or 0
+local previous = tonumber(state[3]) or 0
 if at ~= current then
   if at == current - 1 then
     previous = count

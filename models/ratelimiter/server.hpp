@@ -21,6 +21,7 @@
 #include "models/ratelimiter/context.hpp"
 #include "models/ratelimiter/hybrid.hpp"
 #include "models/ratelimiter/local_algorithm.hpp"
+#include "models/ratelimiter/script_call.hpp"
 #include "models/redis/reply.hpp"
 
 namespace ratelimiter {
@@ -54,7 +55,7 @@ private:
   void release_later(const Request& request, Path path, sim::Instant decided, sim::Duration after);
 
   // --- Redis (central.cpp) ----------------------------------------------------------------
-  void ask_redis(const Pending& pending);
+  void ask_redis(const Pending& pending, ScriptBy by = ScriptBy::sha);
   void on_reply(const Pending& pending, sim::error_code ec, const redis::Reply& reply);
   void redis_failed(const Pending& pending, const std::string& why);
   void redis_answered();

@@ -44,6 +44,7 @@ constexpr std::array table{
     CommandSpec{"zremrangebyscore",  c::zremrangebyscore,  4,    true,  false, false},
     CommandSpec{"hset",              c::hset,              -4,   true,  false, false},
     CommandSpec{"hget",              c::hget,              3,    false, false, false},
+    CommandSpec{"hmget",             c::hmget,             -3,   false, false, false},
     CommandSpec{"hdel",              c::hdel,              -3,   true,  false, false},
     CommandSpec{"hincrby",           c::hincrby,           4,    true,  false, false},
     CommandSpec{"hgetall",           c::hgetall,           2,    false, false, false},

@@ -89,6 +89,7 @@ Reply zremrangebyscore(Call&);
 // commands_hashes.cpp
 Reply hset(Call&);
 Reply hget(Call&);
+Reply hmget(Call&);
 Reply hdel(Call&);
 Reply hincrby(Call&);
 Reply hgetall(Call&);

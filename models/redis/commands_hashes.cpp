@@ -1,4 +1,4 @@
-// Hash commands: HSET, HGET, HDEL, HINCRBY, HGETALL. Fields reply in insertion order.
+// Hash commands: HSET, HGET, HMGET, HDEL, HINCRBY, HGETALL. Fields reply in insertion order.
 #include "models/redis/command_table.hpp"
 
 namespace redis::commands {
@@ -20,6 +20,19 @@ Reply hget(Call& call) {
   if (typed.wrong_type()) return replies::wrong_type();
   const std::string* value = typed.value ? typed.value->get(call.argv[2]) : nullptr;
   return value ? Reply::bulk(*value) : Reply::null();
+}
+
+// A missing key reads as an empty hash: one nil per field. Another type is WRONGTYPE.
+Reply hmget(Call& call) {
+  auto typed = find_as<Hash>(call, call.argv[1]);
+  if (typed.wrong_type()) return replies::wrong_type();
+  std::vector<Reply> out;
+  out.reserve(call.argv.size() - 2);
+  for (std::size_t j = 2; j < call.argv.size(); ++j) {
+    const std::string* value = typed.value ? typed.value->get(call.argv[j]) : nullptr;
+    out.push_back(value ? Reply::bulk(*value) : Reply::null());
+  }
+  return Reply::array(std::move(out));
 }
 
 Reply hdel(Call& call) {

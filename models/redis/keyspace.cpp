@@ -46,29 +46,31 @@ bool SortedSet::erase(const std::string& member) {
   return true;
 }
 
+std::vector<Hash::Field>::iterator Hash::position(const std::string& field) {
+  return std::find_if(fields_.begin(), fields_.end(), [&](const Field& f) { return f.first == field; });
+}
+
 const std::string* Hash::get(const std::string& field) const {
-  auto it = positions_.find(field);
-  if (it == positions_.end()) return nullptr;
-  return &fields_[it->second].second;
+  for (const Field& f : fields_) {
+    if (f.first == field) return &f.second;
+  }
+  return nullptr;
 }
 
 bool Hash::put(const std::string& field, std::string value) {
-  auto [it, inserted] = positions_.try_emplace(field, fields_.size());
-  if (inserted) {
-    fields_.emplace_back(field, std::move(value));
-  } else {
-    fields_[it->second].second = std::move(value);
+  auto it = position(field);
+  if (it != fields_.end()) {
+    it->second = std::move(value);
+    return false;
   }
-  return inserted;
+  fields_.emplace_back(field, std::move(value));
+  return true;
 }
 
 bool Hash::erase(const std::string& field) {
-  auto it = positions_.find(field);
-  if (it == positions_.end()) return false;
-  std::size_t gap = it->second;
-  positions_.erase(it);
-  fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(gap));
-  for (std::size_t i = gap; i < fields_.size(); ++i) positions_[fields_[i].first] = i;
+  auto it = position(field);
+  if (it == fields_.end()) return false;
+  fields_.erase(it);
   return true;
 }
 
@@ -78,7 +80,7 @@ const char* type_name(const Value& value) {
   return "string";
 }
 
-std::size_t KeyHash::operator()(std::string_view key) const noexcept {
+std::size_t KeyHash::operator()(std::string_view key) const {
   // Eight bytes at a time, each word mixed in by a multiply and a rotate; the tail zero-padded.
   constexpr std::uint64_t k = 0x9E3779B97F4A7C15ull;
   std::uint64_t h = key.size() * k;
@@ -99,14 +101,28 @@ std::size_t KeyHash::operator()(std::string_view key) const noexcept {
   return static_cast<std::size_t>(h);
 }
 
-Entry* Keyspace::find(const std::string& key, std::int64_t now_ms, bool reclaim) {
+Keyspace::Entries::value_type* Keyspace::lookup(const std::string& key) {
+  if (last_found_ != nullptr && last_found_->first == key) return last_found_;
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
-  if (is_expired(it->second, now_ms)) {
-    if (reclaim) erase_expired(&*it);
+  last_found_ = &*it;
+  return last_found_;
+}
+
+void Keyspace::erase_node(Entries::iterator it) {
+  if (&*it == last_found_) last_found_ = nullptr;
+  unindex_ttl(it->second);
+  entries_.erase(it);
+}
+
+Entry* Keyspace::find(const std::string& key, std::int64_t now_ms, bool reclaim) {
+  Entries::value_type* item = lookup(key);
+  if (item == nullptr) return nullptr;
+  if (is_expired(item->second, now_ms)) {
+    if (reclaim) erase_expired(item);
     return nullptr;
   }
-  return &it->second;
+  return &item->second;
 }
 
 std::vector<std::string> Keyspace::sorted_keys() const {
@@ -118,7 +134,9 @@ std::vector<std::string> Keyspace::sorted_keys() const {
 }
 
 Entry& Keyspace::put(const std::string& key, Value value, bool keep_ttl) {
-  Entry& entry = entries_[key];
+  Entries::value_type* item = lookup(key);
+  if (item == nullptr) item = last_found_ = &*entries_.try_emplace(key).first;
+  Entry& entry = item->second;
   entry.value = std::move(value);
   if (!keep_ttl) unindex_ttl(entry);
   return entry;
@@ -127,14 +145,13 @@ Entry& Keyspace::put(const std::string& key, Value value, bool keep_ttl) {
 bool Keyspace::erase(const std::string& key) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return false;
-  unindex_ttl(it->second);
-  entries_.erase(it);
+  erase_node(it);
   return true;
 }
 
 void Keyspace::erase_if_empty(const std::string& key) {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return;
+  Entries::value_type* item = lookup(key);
+  if (item == nullptr) return;
   bool empty = std::visit(
       [](const auto& value) {
         if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>) {
@@ -143,29 +160,30 @@ void Keyspace::erase_if_empty(const std::string& key) {
           return value.empty();
         }
       },
-      it->second.value);
+      item->second.value);
   if (empty) erase(key);
 }
 
 void Keyspace::set_expiry(const std::string& key, std::int64_t expire_at_ms) {
-  auto it = entries_.find(key);
-  SIM_ASSERT(it != entries_.end(), "set_expiry on a missing key: " + key);
-  Entry& entry = it->second;
+  Entries::value_type* item = lookup(key);
+  SIM_ASSERT(item != nullptr, "set_expiry on a missing key: " + key);
+  Entry& entry = item->second;
   if (!entry.expire_at_ms_) {
     entry.ttl_slot_ = ttl_keys_.size();
-    ttl_keys_.push_back(&*it);
+    ttl_keys_.push_back(item);
   }
   entry.expire_at_ms_ = expire_at_ms;
 }
 
 bool Keyspace::clear_expiry(const std::string& key) {
-  auto it = entries_.find(key);
-  if (it == entries_.end() || !it->second.expire_at_ms_) return false;
-  unindex_ttl(it->second);
+  Entries::value_type* item = lookup(key);
+  if (item == nullptr || !item->second.expire_at_ms_) return false;
+  unindex_ttl(item->second);
   return true;
 }
 
 void Keyspace::clear() {
+  last_found_ = nullptr;
   entries_.clear();
   ttl_keys_.clear();
 }
@@ -182,8 +200,7 @@ void Keyspace::unindex_ttl(Entry& entry) {
 
 void Keyspace::erase_expired(Entries::value_type* item) {
   log_effect({"DEL", item->first});
-  unindex_ttl(item->second);
-  entries_.erase(entries_.find(item->first));
+  erase_node(entries_.find(item->first));
 }
 
 std::size_t Keyspace::active_expire_cycle(std::int64_t now_ms, sim::Rng& rng) {

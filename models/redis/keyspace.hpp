@@ -64,7 +64,8 @@ private:
 };
 
 /// A hash: fields in insertion order, the order a small Redis hash (a listpack) replies in.
-/// Rewriting a field keeps its place; deleting one closes the gap.
+/// Rewriting a field keeps its place; deleting one closes the gap. Like a listpack, a lookup
+/// scans the fields: hashes here hold a handful of fields, where a scan beats any index.
 class Hash {
 public:
   using Field = std::pair<std::string, std::string>;
@@ -79,8 +80,8 @@ public:
   const std::vector<Field>& fields() const { return fields_; }
 
 private:
+  std::vector<Field>::iterator position(const std::string& field);
   std::vector<Field> fields_;
-  std::map<std::string, std::size_t> positions_;
 };
 
 using Value = std::variant<std::string, SortedSet, Hash>;
@@ -104,9 +105,13 @@ private:
 
 /// A 64-bit hash of a key's bytes, the same on every run and platform (std::hash promises
 /// neither).
+///
+/// Deliberately not noexcept: libstdc++ then stores each key's hash in its node, so a lookup
+/// compares stored hashes and touches key bytes only on a match, and walking a bucket never
+/// rehashes a key to learn where the bucket ends.
 struct KeyHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view key) const noexcept;
+  std::size_t operator()(std::string_view key) const;
 };
 
 class Keyspace {
@@ -154,8 +159,14 @@ private:
   }
   void unindex_ttl(Entry& entry);
   void erase_expired(Entries::value_type* item);
+  /// The node for `key`, or null: the last node found first (a script touches one key several
+  /// times running), then the table.
+  Entries::value_type* lookup(const std::string& key);
+  void erase_node(Entries::iterator it);
 
   Entries entries_;
+  /// The node the last lookup found; nodes never move, so it stays valid until it is erased.
+  Entries::value_type* last_found_ = nullptr;
   std::vector<Entries::value_type*> ttl_keys_;  ///< elements of a node-based table never move
   std::vector<Argv> effects_;
 };

@@ -60,10 +60,17 @@ void see_through(lua_State* L, int index) {
 int refuse_write(lua_State* L) { return luaL_error(L, readonly_message); }
 
 // __index of the globals: what Redis's luaProtectedTableError reports for a missing global.
+// As the metatable's __index a script can call; upvalue 1 is the real global table.
 int read_global(lua_State* L) {
   lua_pushvalue(L, 2);
   lua_rawget(L, lua_upvalueindex(1));
   if (!lua_isnil(L, -1)) return 1;
+  if (!lua_isstring(L, 2)) return luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
+  return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", lua_tostring(L, 2));
+}
+
+// __index of the real global table, reached only for a name it lacks.
+int missing_global(lua_State* L) {
   if (!lua_isstring(L, 2)) return luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
   return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", lua_tostring(L, 2));
 }
@@ -264,18 +271,25 @@ void protect_libraries(lua_State* L) {
   lua_pop(L, 2);
 }
 
-// Makes a proxy of the globals (on top) the thread's global table.
+// Makes a proxy of the globals (on top) the thread's global table. The proxy reads through
+// to the real table itself, not through a function, so a global that exists is found inside
+// the Lua VM with no C call (Redis's patched Lua reads its read-only globals as directly); only
+// a name the real table lacks reaches its own metatable's __index, which raises Redis's error.
 void protect_globals(lua_State* L) {
+  lua_newtable(L);
+  lua_pushcfunction(L, missing_global);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+
   push_proxy(L, -1);
   lua_pushvalue(L, -2);
-  lua_pushcclosure(L, read_global, 1);
   set_reader(L);
 
+  // What getmetatable(_G) shows scripts: a read-only {__index = <the error function>}.
   lua_newtable(L);
-  lua_getmetatable(L, -2);
-  lua_getfield(L, -1, "__index");
-  lua_setfield(L, -3, "__index");
-  lua_pop(L, 1);
+  lua_pushvalue(L, -3);
+  lua_pushcclosure(L, read_global, 1);
+  lua_setfield(L, -2, "__index");
   push_proxy(L, -1);
   lua_pushvalue(L, -2);
   set_reader(L);
