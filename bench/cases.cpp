@@ -57,7 +57,7 @@ void print_legend() {
       "sleep           C coroutines on one node's executor, each looping co_await sim::sleep(delay);\n"
       "                kernel ns is per resume.\n"
       "Diagnostics that split the cost of a resume (no target):\n"
-      "diag:sleep_for  co_await sim::sleep_for(ex, delay, sim::use_awaitable): no nested sim::sleep frame.\n"
+      "diag:sleep_for  co_await sim::sleep_for(ex, delay, sim::use_awaitable): a use_awaitable frame, a pool block.\n"
       "diag:kernel_ex  co_await sim::sleep(delay) on the kernel's executor: no node clock arithmetic.\n"
       "diag:callback   sim::sleep_for(ex, delay, callback) re-arming itself: a SleepEvent, no coroutine.\n"
       "base            a plain sim::QuadHeap of {{time, seq, fn, ctx}}: pop, call fn(ctx), which pushes the\n"

@@ -1,7 +1,8 @@
-// co_await sim::sleep has two paths: a sleep nothing can cancel keeps its wake-up event in its
-// own coroutine frame; a sleep whose coroutine has a connected cancellation slot (one side of
-// `||`, a bound slot) takes the general operation, which cancellation can complete early. Both
-// must keep every kernel promise: FIFO ties, pause deferral, crash and shutdown freeing frames.
+// co_await sim::sleep has two paths: a sleep nothing can cancel keeps its wake-up event inside
+// the awaited operation, in the sleeper's own frame; a sleep whose coroutine has a connected
+// cancellation slot (one side of `||`, a bound slot) takes the general operation, which
+// cancellation can complete early. Both must keep every kernel promise: FIFO ties, pause
+// deferral, crash and shutdown freeing frames.
 #include <catch2/catch.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>

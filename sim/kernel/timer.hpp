@@ -14,7 +14,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <type_traits>
 
 #include "sim/kernel/world.hpp"
 
@@ -104,7 +108,92 @@ auto sleep_for(Executor ex, Duration d, Token&& token) {
       token);
 }
 
-/// The same, from inside a coroutine: `co_await sim::sleep(10ms);`
-Task<void> sleep(Duration d);
+namespace detail {
+
+/// The completion handler Asio 1.81 passes to an asynchronous operation awaited directly by an
+/// awaitable coroutine (`co_await op`, no use_awaitable): the suspended coroutine itself.
+using AwaitedSleepHandler = asio::detail::awaitable_async_op_handler<void(error_code), Executor>;
+
+/// The wake-up of a sleep that nothing can cancel, built inside the Sleep being awaited, which
+/// lives in the sleeper's coroutine frame until the sleeper resumes: no pool block. Running it
+/// resumes the sleeper (which may end, or crash its node, destroying this object's storage);
+/// freeing it (a crash) destroys the sleeper's stack.
+class InlineSleepEvent final : public Event {
+public:
+  InlineSleepEvent(NodeId node, std::uint32_t incarnation, AwaitedSleepHandler&& handler)
+      : Event(node, incarnation), handler_(std::move(handler)) {}
+
+  void run_and_free(EventPool&) override {
+    AwaitedSleepHandler handler(std::move(handler_));  // on the C++ stack: `this` may go
+    this->~InlineSleepEvent();
+    std::move(handler)(error_code{});
+  }
+  void free(EventPool&) override {
+    AwaitedSleepHandler doomed(std::move(handler_));
+    this->~InlineSleepEvent();
+  }
+
+private:
+  AwaitedSleepHandler handler_;
+};
+
+}  // namespace detail
+
+/// What `co_await sim::sleep(d)` awaits: an asynchronous operation (completion signature
+/// void(error_code)), which Asio 1.81 awaits directly, without a coroutine frame of its own.
+/// Awaited so, it lives in the sleeper's frame for the whole sleep, and keeps its wake-up event
+/// inside itself when nothing can cancel the sleep; when something can (the coroutine is one
+/// side of `||`, or has a bound cancellation slot) it is the general sleep_for. Any other
+/// completion token gets sleep_for on the executor associated with its handler.
+class [[nodiscard]] Sleep {
+public:
+  explicit Sleep(Duration d) : d_(d) {}
+  /// A copy is a new, unstarted operation: the event storage is never copied.
+  Sleep(const Sleep& other) : d_(other.d_) {}
+  Sleep& operator=(const Sleep&) = delete;
+
+  Duration duration() const { return d_; }
+
+  template <class Token>
+    requires asio::completion_token_for<Token, void(error_code)>
+  auto operator()(Token&& token) {
+    if constexpr (std::is_same_v<std::decay_t<Token>, detail::AwaitedSleepHandler>) {
+      start_awaited(std::move(token));
+    } else {
+      return asio::async_initiate<Token, void(error_code)>(
+          [d = d_](auto handler) {
+            Executor ex = asio::get_associated_executor(handler);
+            sleep_for(ex, d, std::move(handler));
+          },
+          token);
+    }
+  }
+
+private:
+  void start_awaited(detail::AwaitedSleepHandler handler);
+
+  Duration d_;
+  alignas(detail::InlineSleepEvent) unsigned char event_[sizeof(detail::InlineSleepEvent)];
+};
+
+/// Sleeps for `d` on the monotonic clock of the coroutine's node: `co_await sim::sleep(10ms);`
+inline Sleep sleep(Duration d) { return Sleep(d); }
+
+/// A sleep as a coroutine of its own, for what takes only awaitables (`||`, co_spawn).
+Task<void> sleep_task(Duration d);
+
+/// `sleep(d) || other` and the like: each side of `||` runs as a coroutine of its own. (Named
+/// in full: these overloads hide the using-directive's from unqualified lookup in here.)
+template <class T>
+auto operator||(Sleep a, Task<T> b) {
+  return asio::experimental::awaitable_operators::operator||(sleep_task(a.duration()), std::move(b));
+}
+template <class T>
+auto operator||(Task<T> a, Sleep b) {
+  return asio::experimental::awaitable_operators::operator||(std::move(a), sleep_task(b.duration()));
+}
+inline auto operator||(Sleep a, Sleep b) {
+  return asio::experimental::awaitable_operators::operator||(sleep_task(a.duration()), sleep_task(b.duration()));
+}
 
 }  // namespace sim
