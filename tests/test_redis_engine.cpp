@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "conform/sequences.hpp"
 #include "models/redis/engine.hpp"
+#include "models/redis/lua_host.hpp"
 #include "sim/kernel/random.hpp"
 
 using Argv = std::vector<std::string>;
@@ -649,6 +651,28 @@ TEST_CASE("Memory estimate follows its documented formula", "[redis]") {
   s.engine.clear();
   CHECK(s.engine.key_count() == 0);
   CHECK(s.engine.memory_bytes() == 0);
+}
+
+TEST_CASE("the running memory estimate equals a recount after every generated command, scripts and expiry included",
+          "[redis]") {
+  Server s;
+  s.engine.set_script_host(redis::make_lua_host(redis::Version::v7_0));
+  sim::Rng rng(7);
+  std::size_t checked = 0;
+  conform::SequenceOptions options;
+  options.seed = 3;
+  options.command_count = 5'000;
+  for (const conform::Step& step : conform::build_sequence(options).steps) {
+    s.run(step.argv);
+    s.now_ms += static_cast<std::int64_t>(rng.below(400));  // keys with short TTLs expire on the way
+    if (rng.below(10) == 0) s.engine.active_expire_cycle(s.now_ms, rng);
+    REQUIRE(s.engine.memory_bytes() == s.engine.memory_bytes_recounted());
+    ++checked;
+  }
+  REQUIRE(checked > 4000);
+  REQUIRE(s.engine.memory_bytes() > 0);
+  s.engine.clear();
+  REQUIRE(s.engine.memory_bytes() == 0);
 }
 
 TEST_CASE("a replica hides an expired key from clients but keeps it for the master's DEL", "[redis]") {

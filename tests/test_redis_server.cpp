@@ -63,15 +63,19 @@ redis::RedisOptions base_options() {
   return options;
 }
 
-/// A deployment and one client node, 1 ms apart (one way), booted and running.
+/// A deployment and one client node, 1 ms apart (one way), booted and running; `before_boot`
+/// may cut the network first.
 struct Bench {
-  explicit Bench(redis::RedisOptions options, std::uint64_t seed = 1) : world(seed), redis(std::move(options)) {
+  explicit Bench(redis::RedisOptions options, std::uint64_t seed = 1,
+                 const std::function<void(sim::World&)>& before_boot = {})
+      : world(seed), redis(std::move(options)) {
     world.trace().keep_records(100'000);
     redis.build(world);
     client = world.add_node("client", {"client"});
     sim::LinkOptions link;
     link.latency = sim::DurationDist::constant(1_ms);
     world.start_network(sim::NetworkOptions{link, {}});
+    if (before_boot) before_boot(world);
     world.boot_all();
     world.run_until(Instant::zero() + 1_s);
   }
@@ -104,6 +108,21 @@ bool has_record(sim::World& world, std::string_view kind) {
   for (const sim::TraceRecord& record : world.trace().records())
     if (record.kind == kind) return true;
   return false;
+}
+
+/// When the first record of `kind` was traced.
+std::optional<Instant> first_record(sim::World& world, std::string_view kind) {
+  for (const sim::TraceRecord& record : world.trace().records())
+    if (record.kind == kind) return record.time;
+  return std::nullopt;
+}
+
+/// The field `name` of an INFO reply's text.
+std::string info_field(const Reply& info, const std::string& name) {
+  std::size_t at = info.text.find("\r\n" + name + ":");
+  if (at == std::string::npos) return "missing";
+  std::size_t start = at + 2 + name.size() + 1;
+  return info.text.substr(start, info.text.find("\r\n", start) - start);
 }
 
 }  // namespace
@@ -314,6 +333,104 @@ TEST_CASE("a replica behind by more than the backlog needs a full resync", "[red
   CHECK(bench.redis.server(replica)->key_count() == 4);
 }
 
+TEST_CASE("a master keeps no backlog until its first replica syncs, which starts a new lineage", "[redis-server]") {
+  redis::RedisOptions options = base_options();
+  options.replicas = 1;
+  std::uint64_t cut = 0;
+  Bench bench(options, 1, [&](sim::World& world) { cut = world.network().isolate(*world.find_node("redis-0-r1")); });
+  NodeId master = bench.node("redis-0");
+  NodeId replica = bench.node("redis-0-r1");
+  const redis::Server* primary = bench.redis.server(master);
+  std::string boot_replid = primary->replid();
+
+  // No replica yet: the writes apply but nothing is kept for replication and the offset stands.
+  CHECK(bench.ask(master, {"SET", "a", "1"}, 7) == Reply::ok());
+  CHECK(bench.ask(master, {"INCR", "n"}, 7) == Reply::from_integer(1));
+  CHECK_FALSE(primary->has_backlog());
+  CHECK(primary->offset() == 0);
+  CHECK(bench.ask(master, {"ROLE"}).elements.at(1) == Reply::from_integer(0));
+  CHECK(info_field(bench.ask(master, {"INFO", "replication"}), "master_repl_offset") == "0");
+  CHECK(bench.ask(master, {"WAIT", "0", "0"}, 7) == Reply::from_integer(0));
+  std::optional<Outcome> alone = bench.send(master, {"WAIT", "1", "200"}, 7, 1_s);
+  REQUIRE(alone);
+  CHECK(alone->reply == Reply::from_integer(0));
+  CHECK(alone->latency() >= 200_ms);
+
+  // The replica's PSYNC gets through: a full resync under a new replication id.
+  bench.world.network().heal_partition(cut);
+  bench.run_for(2_s);
+  REQUIRE(bench.redis.server(replica)->link_up());
+  CHECK(primary->has_backlog());
+  CHECK(primary->replid() != boot_replid);
+  CHECK(bench.redis.server(replica)->replid() == primary->replid());
+  CHECK(bench.redis.stats().servers[1].figures.full_syncs == 1);
+  CHECK(has_record(bench.world, "redis.backlog_created"));
+  CHECK(bench.ask(replica, {"GET", "a"}) == Reply::bulk("1"));
+  CHECK(primary->offset() == 0);
+  // The connection's writes came in the dataset, which the replica acknowledged.
+  std::optional<Outcome> covered = bench.send(master, {"WAIT", "1", "1000"}, 7);
+  REQUIRE(covered);
+  CHECK(covered->reply == Reply::from_integer(1));
+  CHECK(covered->latency() < 10_ms);
+
+  // From now on writes move the offset and stream to the replica, which WAIT counts.
+  CHECK(bench.ask(master, {"SET", "b", "2"}, 7) == Reply::ok());
+  CHECK(primary->offset() > 0);
+  std::optional<Outcome> waited = bench.send(master, {"WAIT", "1", "1000"}, 7);
+  REQUIRE(waited);
+  CHECK(waited->reply == Reply::from_integer(1));
+  CHECK(waited->latency() < 10_ms);
+  CHECK(bench.ask(replica, {"GET", "b"}) == Reply::bulk("2"));
+  CHECK(bench.redis.server(replica)->offset() == primary->offset());
+  CHECK(info_field(bench.ask(master, {"INFO", "replication"}), "master_repl_offset") ==
+        std::to_string(primary->offset()));
+  CHECK(bench.redis.stats().servers[1].figures.full_syncs == 1);
+}
+
+TEST_CASE("a master frees its backlog after repl-backlog-ttl without replicas, under a new id", "[redis-server]") {
+  redis::RedisOptions options = base_options();
+  options.replicas = 1;
+  Bench bench(options);
+  NodeId master = bench.node("redis-0");
+  NodeId replica = bench.node("redis-0-r1");
+  const redis::Server* primary = bench.redis.server(master);
+  CHECK(bench.ask(master, {"SET", "a", "1"}) == Reply::ok());
+  std::uint64_t offset = primary->offset();
+  std::string replid = primary->replid();
+  REQUIRE(offset > 0);
+
+  std::uint64_t cut = bench.world.network().isolate(replica);
+  bench.run_for(70_s);
+  CHECK(primary->attached_replicas() == 0);
+  bench.run_for(3500_s);
+  CHECK(primary->has_backlog());  // not yet an hour since the replica went
+  CHECK(bench.redis.server(replica)->has_backlog());
+  bench.run_for(100_s);
+  CHECK_FALSE(primary->has_backlog());
+  CHECK(primary->replid() != replid);
+  std::optional<Instant> dropped = first_record(bench.world, "redis.replica_dropped");
+  std::optional<Instant> freed = first_record(bench.world, "redis.backlog_freed");
+  REQUIRE(dropped);
+  REQUIRE(freed);
+  CHECK(*freed - *dropped > 3600_s);
+  CHECK(*freed - *dropped <= 3602_s);
+  // A replica never frees its own: it may be promoted and asked to continue.
+  CHECK(bench.redis.server(replica)->has_backlog());
+
+  // Writes no longer move the offset; the returning replica cannot continue and resyncs fully.
+  CHECK(bench.ask(master, {"SET", "b", "2"}) == Reply::ok());
+  CHECK(primary->offset() == offset);
+  std::string freed_replid = primary->replid();
+  bench.world.network().heal_partition(cut);
+  bench.run_for(3_s);
+  REQUIRE(bench.redis.server(replica)->link_up());
+  CHECK(bench.redis.stats().servers[1].figures.full_syncs == 2);
+  CHECK(primary->has_backlog());
+  CHECK(primary->replid() != freed_replid);
+  CHECK(bench.ask(replica, {"GET", "b"}) == Reply::bulk("2"));
+  CHECK(bench.redis.server(replica)->offset() == offset);
+}
+
 TEST_CASE("the AOF is rewritten once it doubles past its minimum size, and still replays", "[redis-server]") {
   redis::RedisOptions options = base_options();
   options.persistence = redis::Persistence::always;
@@ -376,6 +493,46 @@ TEST_CASE("failover promotes the most up-to-date replica and loses what only the
   CHECK(old->master() == std::optional<NodeId>(r1));
   CHECK(bench.ask(master, {"GET", "b"}) == Reply::bulk("2"));
   CHECK(bench.ask(master, {"SET", "d", "4"}).text.rfind("READONLY", 0) == 0);
+}
+
+TEST_CASE("a promoted replica keeps its backlog: the other replica continues by PSYNC", "[redis-server]") {
+  redis::RedisOptions options = base_options();
+  options.replicas = 2;
+  options.failover.enabled = true;
+  options.failover.down_after = 1_s;
+  options.failover.ping_period = 1_s;
+  Bench bench(options);
+  NodeId master = bench.node("redis-0");
+  NodeId r1 = bench.node("redis-0-r1");
+  NodeId r2 = bench.node("redis-0-r2");
+  // A replica keeps a backlog from its full sync on, with replicas of its own or not.
+  CHECK(bench.redis.server(r1)->has_backlog());
+  CHECK(bench.redis.server(r2)->has_backlog());
+  CHECK(bench.ask(master, {"SET", "a", "1"}) == Reply::ok());
+  std::uint64_t cut_r1 = bench.world.network().partition_one_way({master}, {r1});
+  CHECK(bench.ask(master, {"SET", "b", "2"}) == Reply::ok());  // reaches r2 only
+  bench.run_for(1_s);
+  std::uint64_t r2_offset = bench.redis.server(r2)->offset();
+  REQUIRE(r2_offset > bench.redis.server(r1)->offset());
+  bench.world.crash(master);
+  bench.run_for(3_s);
+
+  REQUIRE(bench.redis.masters() == std::vector<NodeId>{r2});  // the most up-to-date replica
+  const redis::Server* promoted = bench.redis.server(r2);
+  CHECK(promoted->has_backlog());
+  CHECK(promoted->offset() == r2_offset);
+  CHECK(bench.ask(r2, {"ROLE"}).elements.at(1) == Reply::from_integer(static_cast<std::int64_t>(r2_offset)));
+  // r1 asks PSYNC with the old master's id, which the promoted replica's backlog still serves.
+  bench.world.network().heal_partition(cut_r1);
+  bench.run_for(3_s);
+  CHECK(bench.redis.server(r1)->master() == std::optional<NodeId>(r2));
+  CHECK(bench.redis.server(r1)->link_up());
+  CHECK(bench.redis.stats().servers[1].figures.full_syncs == 1);
+  CHECK(has_record(bench.world, "redis.psync"));
+  CHECK(bench.ask(r1, {"GET", "b"}) == Reply::bulk("2"));
+  CHECK(bench.ask(r2, {"SET", "c", "3"}) == Reply::ok());
+  CHECK(bench.redis.server(r2)->offset() > r2_offset);
+  CHECK(bench.ask(r1, {"GET", "c"}) == Reply::bulk("3"));
 }
 
 TEST_CASE("a replica keeps logically expired keys until promoted, then expires by its own clock", "[redis-server]") {

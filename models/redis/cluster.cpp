@@ -8,32 +8,60 @@
 namespace redis {
 namespace {
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+// How a command lays out its keys.
+enum class Keys { first, numkeys, all, pairs, first_two, none, third };
 
-bool one_of(const std::string& name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
+struct KeyRule {
+  std::string_view name;  // upper case
+  Keys keys;
+};
+
+constexpr KeyRule key_rules[]{
+    {"EVAL", Keys::numkeys},     {"EVALSHA", Keys::numkeys},   {"EVAL_RO", Keys::numkeys},
+    {"EVALSHA_RO", Keys::numkeys}, {"FCALL", Keys::numkeys},   {"FCALL_RO", Keys::numkeys},
+    {"MGET", Keys::all},         {"DEL", Keys::all},           {"UNLINK", Keys::all},
+    {"EXISTS", Keys::all},       {"TOUCH", Keys::all},         {"WATCH", Keys::all},
+    {"SINTER", Keys::all},       {"SUNION", Keys::all},        {"SDIFF", Keys::all},
+    {"PFCOUNT", Keys::all},      {"MSET", Keys::pairs},        {"MSETNX", Keys::pairs},
+    {"RENAME", Keys::first_two}, {"RENAMENX", Keys::first_two}, {"RPOPLPUSH", Keys::first_two},
+    {"LMOVE", Keys::first_two},  {"SMOVE", Keys::first_two},   {"COPY", Keys::first_two},
+    {"PING", Keys::none},        {"ECHO", Keys::none},         {"INFO", Keys::none},
+    {"TIME", Keys::none},        {"SCRIPT", Keys::none},       {"FUNCTION", Keys::none},
+    {"CONFIG", Keys::none},      {"CLIENT", Keys::none},       {"DBSIZE", Keys::none},
+    {"FLUSHALL", Keys::none},    {"FLUSHDB", Keys::none},      {"KEYS", Keys::none},
+    {"SCAN", Keys::none},        {"RANDOMKEY", Keys::none},    {"MULTI", Keys::none},
+    {"EXEC", Keys::none},        {"DISCARD", Keys::none},      {"UNWATCH", Keys::none},
+    {"SELECT", Keys::none},      {"WAIT", Keys::none},         {"ROLE", Keys::none},
+    {"REPLICAOF", Keys::none},   {"SLAVEOF", Keys::none},      {"READONLY", Keys::none},
+    {"READWRITE", Keys::none},   {"COMMAND", Keys::none},      {"HELLO", Keys::none},
+    {"AUTH", Keys::none},        {"QUIT", Keys::none},         {"CLUSTER", Keys::none},
+    {"DEBUG", Keys::none},       {"LASTSAVE", Keys::none},     {"SAVE", Keys::none},
+    {"BGSAVE", Keys::none},      {"BGREWRITEAOF", Keys::none}, {"SHUTDOWN", Keys::none},
+    {"OBJECT", Keys::third},     {"MEMORY", Keys::third},  // OBJECT ENCODING key, MEMORY USAGE key
+};
+
+Keys keys_of(std::string_view name) {
+  constexpr std::size_t longest = 16;
+  if (name.size() > longest) return Keys::first;
+  char buffer[longest];
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    buffer[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[i])));
+  }
+  std::string_view upper(buffer, name.size());
+  for (const KeyRule& rule : key_rules) {
+    if (rule.name.size() == upper.size() && rule.name == upper) return rule.keys;
+  }
+  return Keys::first;
 }
 
 // EVAL script numkeys key... arg...: the keys after numkeys.
-std::vector<std::string> numkeys_keys(const std::vector<std::string>& argv) {
-  std::vector<std::string> keys;
-  if (argv.size() < 3) return keys;
+KeyPositions numkeys_positions(const std::vector<std::string>& argv) {
+  if (argv.size() < 3) return {};
   char* end = nullptr;
   long long n = std::strtoll(argv[2].c_str(), &end, 10);
-  if (end == argv[2].c_str() || *end != '\0' || n < 0) return keys;
-  for (std::size_t i = 3; i < argv.size() && static_cast<long long>(i - 3) < n; ++i) keys.push_back(argv[i]);
-  return keys;
-}
-
-// Every argument from `first` on, stepping by `step`.
-std::vector<std::string> every(const std::vector<std::string>& argv, std::size_t first, std::size_t step) {
-  std::vector<std::string> keys;
-  for (std::size_t i = first; i < argv.size(); i += step) keys.push_back(argv[i]);
-  return keys;
+  if (end == argv[2].c_str() || *end != '\0' || n < 0) return {};
+  std::size_t last = std::min(argv.size(), 3 + static_cast<std::size_t>(std::min<long long>(n, 1LL << 30)));
+  return {3, last, 1};
 }
 
 }  // namespace
@@ -80,38 +108,34 @@ int shard_of_slot(int slot, int shards) {
   return shards - 1;
 }
 
-std::vector<std::string> command_keys(const std::vector<std::string>& argv) {
+KeyPositions key_positions(const std::vector<std::string>& argv) {
   if (argv.empty()) return {};
-  std::string name = upper(argv[0]);
-  if (one_of(name, {"EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO"})) return numkeys_keys(argv);
-  if (one_of(name, {"MGET", "DEL", "UNLINK", "EXISTS", "TOUCH", "WATCH", "SINTER", "SUNION", "SDIFF", "PFCOUNT"}))
-    return every(argv, 1, 1);
-  if (one_of(name, {"MSET", "MSETNX"})) return every(argv, 1, 2);
-  if (one_of(name, {"RENAME", "RENAMENX", "RPOPLPUSH", "LMOVE", "SMOVE", "COPY"})) {
-    std::vector<std::string> keys;
-    for (std::size_t i = 1; i < argv.size() && i <= 2; ++i) keys.push_back(argv[i]);
-    return keys;
+  switch (keys_of(argv[0])) {
+    case Keys::numkeys: return numkeys_positions(argv);
+    case Keys::all: return {1, argv.size(), 1};
+    case Keys::pairs: return {1, argv.size(), 2};
+    case Keys::first_two: return {1, std::min<std::size_t>(argv.size(), 3), 1};
+    case Keys::none: return {};
+    case Keys::third: return {2, std::min<std::size_t>(argv.size(), 3), 1};
+    case Keys::first: break;
   }
-  if (one_of(name, {"PING", "ECHO", "INFO", "TIME", "SCRIPT", "FUNCTION", "CONFIG", "CLIENT", "DBSIZE", "FLUSHALL",
-                    "FLUSHDB", "KEYS", "SCAN", "RANDOMKEY", "MULTI", "EXEC", "DISCARD", "UNWATCH", "SELECT", "WAIT",
-                    "ROLE", "REPLICAOF", "SLAVEOF", "READONLY", "READWRITE", "COMMAND", "HELLO", "AUTH", "QUIT",
-                    "CLUSTER", "DEBUG", "LASTSAVE", "SAVE", "BGSAVE", "BGREWRITEAOF", "SHUTDOWN"}))
-    return {};
-  if (one_of(name, {"OBJECT", "MEMORY"})) {  // OBJECT ENCODING key, MEMORY USAGE key
-    if (argv.size() < 3) return {};
-    return {argv[2]};
-  }
-  if (argv.size() < 2) return {};
-  return {argv[1]};
+  return {1, std::min<std::size_t>(argv.size(), 2), 1};
+}
+
+std::vector<std::string> command_keys(const std::vector<std::string>& argv) {
+  KeyPositions at = key_positions(argv);
+  std::vector<std::string> keys;
+  for (std::size_t i = at.first; i < at.end; i += at.step) keys.push_back(argv[i]);
+  return keys;
 }
 
 SlotCheck check_slots(const std::vector<std::string>& argv, const SlotRange& owned) {
   SlotCheck check;
-  std::vector<std::string> keys = command_keys(argv);
-  if (keys.empty()) return check;
-  int slot = key_slot(keys.front());
-  for (const std::string& key : keys) {
-    if (key_slot(key) != slot) {
+  KeyPositions at = key_positions(argv);
+  if (at.empty()) return check;
+  int slot = key_slot(argv[at.first]);
+  for (std::size_t i = at.first + at.step; i < at.end; i += at.step) {
+    if (key_slot(argv[i]) != slot) {
       check.cross_slot = true;
       return check;
     }

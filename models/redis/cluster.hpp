@@ -33,9 +33,20 @@ SlotRange shard_slots(int shard, int shards);
 /// Which of `shards` even ranges holds `slot`.
 int shard_of_slot(int slot, int shards);
 
+/// Where a command's keys are in its words: argv[first], argv[first + step], ... before `end`.
+struct KeyPositions {
+  std::size_t first = 0;
+  std::size_t end = 0;
+  std::size_t step = 1;
+  bool empty() const { return first >= end; }
+};
+
 /// The key arguments of a command, by Redis's key specs for the common multi-key commands;
-/// empty for commands without keys; the first argument for every other command (the only key
-/// of most Redis commands).
+/// none for commands without keys; the first argument for every other command (the only key
+/// of most Redis commands). Computed without copying a word: every command routed in a
+/// cluster asks.
+KeyPositions key_positions(const std::vector<std::string>& argv);
+/// The same keys, copied.
 std::vector<std::string> command_keys(const std::vector<std::string>& argv);
 
 /// The cluster's redirection or error for a command at a shard owning `owned`: nullopt when

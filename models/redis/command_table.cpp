@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <vector>
 
 namespace redis {
 
@@ -64,6 +65,20 @@ constexpr std::array table{
 
 static_assert(std::all_of(table.begin(), table.end(), [](const CommandSpec& spec) { return spec.name.size() <= 24; }));
 
+// The table's commands by first letter, in table order: a lookup compares a handful of names.
+const std::array<std::vector<const CommandSpec*>, 26>& by_first_letter() {
+  static const auto index = [] {
+    std::array<std::vector<const CommandSpec*>, 26> buckets;
+    for (const CommandSpec& spec : table) buckets[static_cast<std::size_t>(spec.name[0] - 'a')].push_back(&spec);
+    return buckets;
+  }();
+  return index;
+}
+
+static_assert(std::all_of(table.begin(), table.end(), [](const CommandSpec& spec) {
+  return !spec.name.empty() && spec.name[0] >= 'a' && spec.name[0] <= 'z';
+}));
+
 }  // namespace
 
 const CommandSpec* find_command(std::string_view name) {
@@ -77,8 +92,9 @@ const CommandSpec* find_command(std::string_view name) {
     buffer[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
   std::string_view lower(buffer, name.size());
-  for (const CommandSpec& spec : table) {
-    if (spec.name.size() == lower.size() && spec.name == lower) return &spec;
+  if (lower.empty() || lower[0] < 'a' || lower[0] > 'z') return nullptr;
+  for (const CommandSpec* spec : by_first_letter()[static_cast<std::size_t>(lower[0] - 'a')]) {
+    if (spec->name.size() == lower.size() && spec->name == lower) return spec;
   }
   return nullptr;
 }

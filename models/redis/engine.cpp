@@ -13,30 +13,6 @@ struct Engine::Impl {
 
 namespace {
 
-// Memory estimate, in bytes, loosely after Redis's allocations (dict entry, key sds, robj):
-//   every key     key_overhead + key length, plus expiry_overhead if it has a TTL
-//   string        string_overhead + value length
-//   sorted set    zset_overhead + per member (zset_member_overhead + member length)
-//   hash          hash_overhead + per field (hash_field_overhead + field length + value length)
-constexpr std::uint64_t key_overhead = 50;
-constexpr std::uint64_t expiry_overhead = 24;
-constexpr std::uint64_t string_overhead = 16;
-constexpr std::uint64_t zset_overhead = 96;
-constexpr std::uint64_t zset_member_overhead = 64;
-constexpr std::uint64_t hash_overhead = 64;
-constexpr std::uint64_t hash_field_overhead = 40;
-
-std::uint64_t value_bytes(const Value& value) {
-  if (const auto* text = std::get_if<std::string>(&value)) return string_overhead + text->size();
-  if (const auto* zset = std::get_if<SortedSet>(&value)) {
-    return zset_overhead + zset_member_overhead * zset->size() + zset->member_bytes();
-  }
-  const auto& hash = std::get<Hash>(value);
-  std::uint64_t bytes = hash_overhead;
-  for (const auto& [field, text] : hash.fields()) bytes += hash_field_overhead + field.size() + text.size();
-  return bytes;
-}
-
 }  // namespace
 
 Engine::Engine(Version version) : impl_(std::make_unique<Impl>()), version_(version) {}
@@ -56,7 +32,11 @@ Reply Engine::execute(const std::vector<std::string>& argv, const ExecContext& c
   }
   if (ctx.in_script && spec->no_script) return Reply::error("ERR This Redis command is not allowed from script");
   Call call{impl_->keys, ctx, argv, *this};
-  return spec->handler(call);
+  Reply reply = spec->handler(call);
+  // Every write command here acts on the key in argv[1] (DEL's other keys and FLUSHALL only
+  // remove keys, which takes their bytes along).
+  if (spec->is_write && argv.size() > 1) impl_->keys.reaccount(argv[1]);
+  return reply;
 }
 
 std::size_t Engine::active_expire_cycle(std::int64_t now_ms, sim::Rng& rng) {
@@ -86,18 +66,19 @@ std::optional<std::string> Engine::peek(const std::string& key) const {
 }
 
 std::map<std::string, std::uint64_t> Engine::memory_by_type() const {
-  std::map<std::string, std::uint64_t> bytes{{"hash", 0}, {"string", 0}, {"zset", 0}};
-  for (const auto& [key, entry] : impl_->keys.entries()) {
-    std::uint64_t key_bytes = key_overhead + key.size() + (entry.expire_at_ms() ? expiry_overhead : 0);
-    bytes[type_name(entry.value)] += key_bytes + value_bytes(entry.value);
-  }
+  std::map<std::string, std::uint64_t> bytes;
+  for (std::size_t type = 0; type < 3; ++type) bytes[MemoryEstimate::type_names[type]] = impl_->keys.bytes_by_type()[type];
   return bytes;
 }
 
 std::uint64_t Engine::memory_bytes() const {
-  std::uint64_t total = 0;
-  for (const auto& [type, bytes] : memory_by_type()) total += bytes;
-  return total;
+  const auto& bytes = impl_->keys.bytes_by_type();
+  return bytes[0] + bytes[1] + bytes[2];
+}
+
+std::uint64_t Engine::memory_bytes_recounted() const {
+  auto bytes = impl_->keys.recount_bytes();
+  return bytes[0] + bytes[1] + bytes[2];
 }
 
 const char* to_string(Version version) {

@@ -71,8 +71,11 @@ public:
   /// any, expired or not, without touching anything.
   std::optional<std::string> peek(const std::string& key) const;
   /// Estimated bytes of memory used by the keyspace, by type, as Redis would roughly use them.
+  /// Kept up to date as commands run: reading it costs nothing.
   std::map<std::string, std::uint64_t> memory_by_type() const;
   std::uint64_t memory_bytes() const;
+  /// The same total computed afresh from every key, for checking the running one.
+  std::uint64_t memory_bytes_recounted() const;
 
 private:
   struct Impl;

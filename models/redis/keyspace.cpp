@@ -111,6 +111,7 @@ Keyspace::Entries::value_type* Keyspace::lookup(const std::string& key) {
 
 void Keyspace::erase_node(Entries::iterator it) {
   if (&*it == last_found_) last_found_ = nullptr;
+  bytes_by_type_[it->second.accounted_type_] -= it->second.accounted_bytes_;
   unindex_ttl(it->second);
   entries_.erase(it);
 }
@@ -184,6 +185,7 @@ bool Keyspace::clear_expiry(const std::string& key) {
 
 void Keyspace::clear() {
   last_found_ = nullptr;
+  bytes_by_type_ = {};
   entries_.clear();
   ttl_keys_.clear();
 }
@@ -220,6 +222,33 @@ std::size_t Keyspace::active_expire_cycle(std::int64_t now_ms, sim::Rng& rng) {
     if (expired * 4 <= picks) break;
   }
   return deleted;
+}
+
+std::uint64_t MemoryEstimate::of(std::string_view key, const Entry& entry) {
+  std::uint64_t bytes = key_overhead + key.size() + (entry.expire_at_ms() ? expiry_overhead : 0);
+  if (const auto* text = std::get_if<std::string>(&entry.value)) return bytes + string_overhead + text->size();
+  if (const auto* zset = std::get_if<SortedSet>(&entry.value)) {
+    return bytes + zset_overhead + zset_member_overhead * zset->size() + zset->member_bytes();
+  }
+  bytes += hash_overhead;
+  for (const auto& [field, text] : std::get<Hash>(entry.value).fields()) bytes += hash_field_overhead + field.size() + text.size();
+  return bytes;
+}
+
+void Keyspace::reaccount(const std::string& key) {
+  Entries::value_type* item = lookup(key);
+  if (item == nullptr) return;
+  Entry& entry = item->second;
+  bytes_by_type_[entry.accounted_type_] -= entry.accounted_bytes_;
+  entry.accounted_type_ = static_cast<std::uint8_t>(entry.value.index());
+  entry.accounted_bytes_ = MemoryEstimate::of(item->first, entry);
+  bytes_by_type_[entry.accounted_type_] += entry.accounted_bytes_;
+}
+
+std::array<std::uint64_t, 3> Keyspace::recount_bytes() const {
+  std::array<std::uint64_t, 3> bytes{};
+  for (const auto& [key, entry] : entries_) bytes[entry.value.index()] += MemoryEstimate::of(key, entry);
+  return bytes;
 }
 
 std::vector<Argv> Keyspace::take_effects() {

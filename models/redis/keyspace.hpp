@@ -12,6 +12,7 @@
 // every run.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -101,6 +102,27 @@ private:
   friend class Keyspace;
   std::optional<std::int64_t> expire_at_ms_;
   std::size_t ttl_slot_ = 0;  ///< position in Keyspace::ttl_keys_, while expire_at_ms_ is set
+  std::uint64_t accounted_bytes_ = 0;  ///< this key's share of Keyspace::bytes_by_type_
+  std::uint8_t accounted_type_ = 0;    ///< under which type it is counted
+};
+
+/// Estimated bytes of memory, loosely after Redis's allocations (dict entry, key sds, robj):
+///   every key     key_overhead + key length, plus expiry_overhead if it has a TTL
+///   string        string_overhead + value length
+///   sorted set    zset_overhead + per member (zset_member_overhead + member length)
+///   hash          hash_overhead + per field (hash_field_overhead + field length + value length)
+struct MemoryEstimate {
+  static constexpr std::uint64_t key_overhead = 50;
+  static constexpr std::uint64_t expiry_overhead = 24;
+  static constexpr std::uint64_t string_overhead = 16;
+  static constexpr std::uint64_t zset_overhead = 96;
+  static constexpr std::uint64_t zset_member_overhead = 64;
+  static constexpr std::uint64_t hash_overhead = 64;
+  static constexpr std::uint64_t hash_field_overhead = 40;
+
+  /// Types in a fixed order: string, zset, hash (a Value's index).
+  static constexpr const char* type_names[3] = {"string", "zset", "hash"};
+  static std::uint64_t of(std::string_view key, const Entry& entry);
 };
 
 /// A 64-bit hash of a key's bytes, the same on every run and platform (std::hash promises
@@ -146,6 +168,13 @@ public:
   std::vector<std::string> sorted_keys() const;
   std::size_t ttl_key_count() const { return ttl_keys_.size(); }
 
+  /// The memory estimate, by type in MemoryEstimate's order, kept as keys change: a command
+  /// that may have changed `key` calls reaccount, and a key that goes takes its bytes along.
+  const std::array<std::uint64_t, 3>& bytes_by_type() const { return bytes_by_type_; }
+  void reaccount(const std::string& key);
+  /// The same estimate computed afresh from every key (what the running one must equal).
+  std::array<std::uint64_t, 3> recount_bytes() const;
+
   /// One active-expiry cycle: rounds of up to 20 random picks among keys with a TTL, deleting
   /// the expired ones (each logs a DEL), repeated while more than a quarter of a round expired.
   std::size_t active_expire_cycle(std::int64_t now_ms, sim::Rng& rng);
@@ -167,6 +196,7 @@ private:
   Entries entries_;
   /// The node the last lookup found; nodes never move, so it stays valid until it is erased.
   Entries::value_type* last_found_ = nullptr;
+  std::array<std::uint64_t, 3> bytes_by_type_{};
   std::vector<Entries::value_type*> ttl_keys_;  ///< elements of a node-based table never move
   std::vector<Argv> effects_;
 };

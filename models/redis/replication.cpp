@@ -25,7 +25,20 @@ std::uint64_t stream_bytes(const Argv& argv) {
   return bytes;
 }
 
+void History::create_backlog() {
+  if (has_backlog_) return;
+  has_backlog_ = true;
+  start_offset_ = offset_;
+}
+
+void History::free_backlog() {
+  has_backlog_ = false;
+  entries_.clear();
+  start_offset_ = offset_;
+}
+
 std::uint64_t History::append(Argv argv) {
+  if (!has_backlog_) return offset_;
   offset_ += stream_bytes(argv);
   entries_.push_back(Entry{offset_, std::move(argv)});
   while (offset_ - start_offset_ > backlog_bytes_ && !entries_.empty()) {
@@ -36,7 +49,7 @@ std::uint64_t History::append(Argv argv) {
 }
 
 bool History::can_continue(const std::string& replid, std::uint64_t offset) const {
-  if (offset < start_offset_ || offset > offset_) return false;
+  if (!has_backlog_ || offset < start_offset_ || offset > offset_) return false;
   if (replid == replid_) return true;
   return !replid2_.empty() && replid == replid2_ && offset <= second_offset_;
 }

@@ -1,7 +1,10 @@
 // Asynchronous master-replica replication as Redis does it: the master appends every write
 // (as the engine's effects) to its backlog and streams it to its replicas with a replication
 // offset (bytes of the RESP stream); a replica applies the stream in order and acknowledges
-// the offset it reached (REPLCONF ACK). A replica that (re)connects asks PSYNC <replid>
+// the offset it reached (REPLCONF ACK). As in Redis, a master has a backlog only from its first
+// replica's sync on (which also starts a new lineage) until repl-backlog-ttl without replicas;
+// without one its offset stands still. A replica keeps a backlog from its first sync on, so it
+// can serve PSYNC once promoted. A replica that (re)connects asks PSYNC <replid>
 // <offset>: the master continues from there when its history holds that point in the same
 // lineage and its backlog still holds that point (PSYNC2: a promoted replica also accepts its
 // old master's id up to the promotion offset), or sends its whole dataset (full resync), which
@@ -36,9 +39,14 @@ inline constexpr std::int64_t repl_timeout_s = 60;
 /// How often a master pings its replicas and a replica acknowledges (a simplification of
 /// repl-ping-replica-period 10 s and the replica's 1 s REPLCONF ACK: both every second here).
 inline constexpr sim::Duration repl_heartbeat = sim::Duration::seconds(1);
+/// How long a master keeps its backlog with no replica attached (repl-backlog-ttl, 3600 s), on
+/// the wall clock in whole seconds as Redis's replication cron measures it (server.unixtime).
+inline constexpr std::int64_t repl_backlog_ttl_s = 3600;
 
 /// The replication backlog: the latest writes, each with the offset it ends at, in one lineage
-/// (replication id), trimmed to repl-backlog-size bytes of stream as Redis keeps it.
+/// (replication id), trimmed to repl-backlog-size bytes of stream as Redis keeps it. It may not
+/// exist (a master that never had a replica): then nothing is kept, the offset does not move and
+/// no PSYNC can continue.
 class History {
 public:
   struct Entry {
@@ -56,14 +64,21 @@ public:
   /// Where the backlog starts: a replica at an older offset needs a full resync.
   std::uint64_t start_offset() const { return start_offset_; }
   std::size_t size() const { return entries_.size(); }
+  bool has_backlog() const { return has_backlog_; }
 
-  /// Appends one write; returns the offset it ends at.
+  /// Starts keeping writes from the current offset (Redis's createReplicationBacklog); nothing
+  /// when there is a backlog already.
+  void create_backlog();
+  /// Drops the backlog (freeReplicationBacklog); the offset stays where it is.
+  void free_backlog();
+  /// Appends one write; returns the offset it ends at. Without a backlog, nothing: the offset.
   std::uint64_t append(Argv argv);
   /// Whether a replica at (replid, offset) can continue from here without a full resync.
   bool can_continue(const std::string& replid, std::uint64_t offset) const;
   /// The writes after `offset`, which can_continue accepted.
   std::vector<Argv> since(std::uint64_t offset) const;
-  /// After a full resync: the master's lineage at its offset, with an empty backlog.
+  /// A lineage with no valid past (a full resync, a backlog created or freed): this id at this
+  /// offset, no second id, an empty backlog if there is one.
   void reset(std::string replid, std::uint64_t offset);
   /// A promotion: a new lineage that still continues the old one up to here (PSYNC2).
   void start_lineage(std::string replid);
@@ -75,6 +90,7 @@ private:
   std::uint64_t second_offset_ = 0;  // up to where replid2_ is valid
   std::uint64_t start_offset_ = 0;
   std::uint64_t offset_ = 0;
+  bool has_backlog_ = false;
   std::deque<Entry> entries_;
 };
 

@@ -1,4 +1,5 @@
-// The master's side of replication: answering PSYNC, counting acknowledgements, heartbeats, and
+// The master's side of replication: answering PSYNC, counting acknowledgements, heartbeats, the
+// backlog's life (created for the first replica, freed after repl-backlog-ttl without one), and
 // WAIT, which blocks a client until enough replicas acknowledged its connection's last write.
 #include <charconv>
 #include <fmt/format.h>
@@ -91,6 +92,7 @@ void Server::on_sync_request(sim::NodeId from, const std::string& replid, std::u
     return;
   }
   replicas_.attach(from, 0, wall_ms() / 1000);
+  if (!history_.has_backlog()) create_backlog();
   auto sync = std::make_shared<FullSync>();
   sync->replid = history_.replid();
   sync->offset = history_.offset();
@@ -109,6 +111,37 @@ void Server::on_ack(sim::NodeId from, const StreamAck& ack) {
     return;
   }
   wake_waiters();
+}
+
+void Server::create_backlog() {
+  // Redis's syncCommand: a backlog made from scratch has no valid past, so it starts a new
+  // lineage (a new replication id, the second one cleared) at the offset the master is at.
+  history_.reset(fresh_replid(), history_.offset());
+  history_.create_backlog();
+  note("redis.backlog_created", fmt::format("replication backlog created at offset {}, replication id {}",
+                                            history_.offset(), history_.replid().substr(0, 8)));
+}
+
+void Server::drop_silent_replicas() {
+  std::int64_t wall_s = wall_ms() / 1000;
+  std::vector<sim::NodeId> dropped = replicas_.drop_silent(wall_s);
+  for (sim::NodeId node : dropped)
+    note("redis.replica_dropped",
+         fmt::format("{} sent no acknowledgement for {} s", world_.node(node).name(), repl_timeout_s));
+  // The backlog's time to live counts from the moment the last replica went.
+  if (!dropped.empty() && replicas_.all().empty()) no_replicas_since_s_ = wall_s;
+}
+
+void Server::free_idle_backlog() {
+  if (!history_.has_backlog() || !replicas_.all().empty()) return;
+  std::int64_t idle_s = wall_ms() / 1000 - no_replicas_since_s_;
+  if (idle_s <= repl_backlog_ttl_s) return;
+  // A new lineage too, as Redis does: from now on writes no longer move the offset, so the old
+  // id must stop naming this history (demoted later, this node could otherwise PSYNC by it with a
+  // replica promoted meanwhile and keep writes that replica never had).
+  history_.reset(fresh_replid(), history_.offset());
+  history_.free_backlog();
+  note("redis.backlog_freed", fmt::format("replication backlog freed after {} s without replicas", repl_backlog_ttl_s));
 }
 
 void Server::send_heartbeats() {

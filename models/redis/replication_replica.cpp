@@ -37,6 +37,8 @@ void Server::apply_full_sync(const FullSync& sync) {
   for (const Argv& argv : sync.dataset) engine_.execute(argv, ExecContext{stream_now_ms(), false, master_connection});
   engine_.take_effects();  // a replica streams nothing
   history_.reset(sync.replid, sync.offset);
+  // A replica keeps a backlog whether or not it has replicas, to serve PSYNC once promoted.
+  history_.create_backlog();
   aof_.replace(sync.dataset);
   link_ = LinkState::connected;
   last_master_contact_s_ = wall_ms() / 1000;
@@ -50,6 +52,7 @@ void Server::apply_stream(const StreamBatch& batch) {
   if (batch.continues) {
     if (batch.start != history_.offset()) return resync("the master continued from another offset");
     if (batch.replid != history_.replid()) history_.start_lineage(batch.replid);
+    history_.create_backlog();  // none yet, when this process only had an offset from its own past
     link_ = LinkState::connected;
   }
   if (link_ != LinkState::connected) return;  // waiting for the answer to PSYNC

@@ -51,6 +51,7 @@ void Server::become_master() {
   apply_tail_ = world_.now();
   // A new lineage that replicas of the old master can still continue up to this offset.
   history_.start_lineage(fresh_replid());
+  no_replicas_since_s_ = wall_ms() / 1000;  // the backlog's ttl starts now, not at the last replica's loss
   write_replicaof(world_.node(node_).disk(), std::nullopt);
   note("redis.promoted", fmt::format("replica of {} promoted to master at offset {} with {} keys", was,
                                      history_.offset(), engine_.key_count()));

@@ -6,6 +6,7 @@
 
 #include "models/redis/cluster.hpp"
 #include "models/redis/lua_host.hpp"
+#include "sim/kernel/assert.hpp"
 
 namespace redis {
 namespace {
@@ -43,6 +44,7 @@ Server::Server(sim::World& world, sim::NodeId node, std::shared_ptr<Topology> to
   // A new process: an empty script cache and Lua's math.random from its initial state.
   engine_.set_script_host(make_lua_host(options_.version));
   history_ = History(fresh_replid());
+  no_replicas_since_s_ = wall_ms() / 1000;
   master_name_ = read_replicaof(world_.node(node_).disk());
   if (master_name_) master_node_ = world_.find_node(*master_name_);
   load_aof();
@@ -80,9 +82,10 @@ void Server::load_aof() {
 }
 
 void Server::record_writes(const std::vector<Argv>& writes) {
-  for (const Argv& argv : writes) {
-    history_.append(argv);
-  }
+  // A master that never had a replica keeps no backlog (Redis feeds none and its offset stands
+  // still), so the writes are not copied; the AOF below still takes every one.
+  if (history_.has_backlog())
+    for (const Argv& argv : writes) history_.append(argv);
   // Redis 7.0's writes carry absolute deadlines already; 6.2's AOF resolves relative ones.
   if (options_.version == Version::v6_2 && aof_.enabled()) aof_.append(absolute_ttls(writes, wall_ms()));
   else aof_.append(writes);
@@ -177,9 +180,9 @@ std::optional<Reply> Server::refuse(const std::string& name, const Pending& pend
     int shard = topology_->shard_of.at(node_);
     SlotCheck check = check_slots(argv, topology_->slots_of(shard));
     if (check.cross_slot) return Reply::error("CROSSSLOT Keys in request don't hash to the same slot");
-    std::vector<std::string> keys = command_keys(argv);
+    KeyPositions keys = key_positions(argv);
     bool reads_here = !writes && readonly_connections_.count(pending.connection) != 0;
-    if (!check.moved_slot && !is_master() && !keys.empty() && !reads_here) check.moved_slot = key_slot(keys.front());
+    if (!check.moved_slot && !is_master() && !keys.empty() && !reads_here) check.moved_slot = key_slot(argv[keys.first]);
     if (check.moved_slot) {
       sim::NodeId owner = topology_->master_of_slot(*check.moved_slot);
       return Reply::error(fmt::format("MOVED {} {}:6379", *check.moved_slot, world_.node(owner).name()));
@@ -203,10 +206,14 @@ std::optional<Reply> Server::refuse(const std::string& name, const Pending& pend
 
 bool Server::propagate(std::vector<Argv> effects) {
   if (effects.empty()) return false;
+  std::uint64_t start = history_.offset();
+  record_writes(effects);
+  if (replicas_.all().empty()) return true;
+  // As Redis asserts in replicationFeedSlaves: attached replicas imply a backlog.
+  SIM_ASSERT(history_.has_backlog(), "a master with replicas and no replication backlog");
   auto batch = std::make_shared<StreamBatch>();
   batch->replid = history_.replid();
-  batch->start = history_.offset();
-  record_writes(effects);
+  batch->start = start;
   batch->end = history_.offset();
   batch->commands = std::move(effects);
   for (sim::NodeId replica : replicas_.nodes()) world_.network().send(node_, replica, batch);
@@ -236,9 +243,8 @@ void Server::every_second() {
   if (aof_.policy() == Persistence::everysec) aof_.sync();
   if (is_master()) {
     send_heartbeats();
-    for (sim::NodeId dropped : replicas_.drop_silent(wall_ms() / 1000))
-      note("redis.replica_dropped",
-           fmt::format("{} sent no acknowledgement for {} s", world_.node(dropped).name(), repl_timeout_s));
+    drop_silent_replicas();
+    free_idle_backlog();
   } else {
     replica_cron();
   }

@@ -66,6 +66,7 @@ public:
   bool link_up() const { return link_ == LinkState::connected; }
   std::uint64_t offset() const { return history_.offset(); }
   const std::string& replid() const { return history_.replid(); }
+  bool has_backlog() const { return history_.has_backlog(); }
   std::size_t queue_length() const { return queue_.size(); }
   std::size_t attached_replicas() const { return replicas_.all().size(); }
   const Engine& engine() const { return engine_; }
@@ -103,7 +104,7 @@ private:
 
   // --- persistence and the write path -----------------------------------------------------------
   void load_aof();
-  /// Keeps writes applied to the engine: backlog, key index, AOF (synced now under always).
+  /// Keeps writes applied to the engine: backlog (if any), key index, AOF (synced now under always).
   void record_writes(const std::vector<Argv>& writes);
   /// A master's writes: recorded, then streamed to its replicas. Returns whether there were any.
   bool propagate(std::vector<Argv> effects);
@@ -116,6 +117,11 @@ private:
   void expire_waiters();
   void unblock_all_waiters(const std::string& error);
   void send_heartbeats();
+  /// The first replica's sync on a master without a backlog.
+  void create_backlog();
+  void drop_silent_replicas();
+  /// After repl-backlog-ttl with no replica attached.
+  void free_idle_backlog();
 
   // --- replica side (replication_replica.cpp) -----------------------------------------------
   void on_link_message(const sim::Envelope& envelope);
@@ -165,6 +171,7 @@ private:
   // master side
   ReplicaSet replicas_;
   std::list<Waiter> waiters_;
+  std::int64_t no_replicas_since_s_ = 0;  // wall clock, s: when the last replica went (backlog ttl)
 
   // replica side
   std::optional<std::string> master_name_;  // set: a replica (of this name)
