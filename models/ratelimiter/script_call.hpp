@@ -1,4 +1,4 @@
-// One decision as a Redis command: the EVAL a server sends for one key, and what the reply
+// One decision as a Redis command: the EVALSHA (or EVAL) a server sends for one key, and what the reply
 // means. The arguments follow scripts.hpp; the units follow the options.
 #pragma once
 

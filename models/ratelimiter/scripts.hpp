@@ -1,5 +1,6 @@
-// The Lua scripts the central placement runs with EVAL, one per algorithm, each deciding one
-// request for one key atomically. Every script takes its arguments in the spec's order:
+// The Lua scripts the central placement runs (by EVALSHA, and EVAL after a NOSCRIPT), one per
+// algorithm, each deciding one request for one key atomically. Every script takes its arguments
+// in the spec's order:
 // KEYS[1] the key, ARGV[1] the window, ARGV[2] the limit, ARGV[3] now, then what the algorithm
 // needs besides (documented at each script). Window and now are in the units the options name,
 // so a caller that passes ms timestamps with a window in seconds gets a 60 ms window, as a real

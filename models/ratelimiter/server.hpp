@@ -2,8 +2,8 @@
 // boot code, so a crash loses its memory (local counts, queued requests, calls awaiting Redis)
 // and a restart starts it empty.
 //
-// A request is decided where the placement says: in the server's memory (local), by one EVAL
-// per key (redis: the user's key, then the IP's when the user's admits), or by local counts
+// A request is decided where the placement says: in the server's memory (local), by one EVALSHA
+// per key (EVAL after a NOSCRIPT; redis: the user's key, then the IP's when the user's admits), or by local counts
 // synced every sync_interval (hybrid). When Redis fails or does not answer in redis_timeout,
 // the failure policy decides: fail_open admits, fail_closed rejects, local_fallback decides in
 // memory with each server's share of the limit (limit / servers, rounded up), since the load
