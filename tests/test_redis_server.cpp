@@ -449,13 +449,22 @@ TEST_CASE("the AOF is rewritten once it doubles past its minimum size, and still
   CHECK(bench.redis.stats().servers[0].figures.aof_replayed < 100);
 }
 
-TEST_CASE("failover promotes the most up-to-date replica and loses what only the master had", "[redis-server]") {
+namespace {
+
+// A master, two replicas and a Sentinel that fails over one second after the master goes.
+redis::RedisOptions two_replicas_with_failover() {
   redis::RedisOptions options = base_options();
   options.replicas = 2;
   options.failover.enabled = true;
   options.failover.down_after = 1_s;
   options.failover.ping_period = 1_s;
-  Bench bench(options);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("failover promotes the most up-to-date replica and loses what only the master had", "[redis-server]") {
+  Bench bench(two_replicas_with_failover());
   NodeId master = bench.node("redis-0");
   NodeId r1 = bench.node("redis-0-r1");
   NodeId r2 = bench.node("redis-0-r2");
@@ -496,12 +505,7 @@ TEST_CASE("failover promotes the most up-to-date replica and loses what only the
 }
 
 TEST_CASE("a promoted replica keeps its backlog: the other replica continues by PSYNC", "[redis-server]") {
-  redis::RedisOptions options = base_options();
-  options.replicas = 2;
-  options.failover.enabled = true;
-  options.failover.down_after = 1_s;
-  options.failover.ping_period = 1_s;
-  Bench bench(options);
+  Bench bench(two_replicas_with_failover());
   NodeId master = bench.node("redis-0");
   NodeId r1 = bench.node("redis-0-r1");
   NodeId r2 = bench.node("redis-0-r2");
