@@ -32,9 +32,7 @@ void Rpc::start(Executor ex, NodeId to, MessagePtr body, Duration timeout, std::
   SIM_ASSERT(caller != no_node, "an RPC must be made from a node");
   if (!world_.is_current(caller, ex.incarnation())) return;  // the caller crashed: drop the call
   std::uint64_t call_id = next_call_++;
-  pending->bind_cancellation([this, caller, call_id] {
-    finish(caller, call_id, asio::error::operation_aborted, nullptr);
-  });
+  pending->bind_cancellation(Canceller{this, caller, call_id});
   calls_[caller].emplace(call_id, Call{std::move(pending), ex.incarnation()});
   const Clock& clock = world_.node(caller).clock();
   Instant deadline = clock.when_mono_reaches(world_.now(), clock.mono_ns(world_.now()) + timeout.ns());

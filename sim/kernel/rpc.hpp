@@ -62,10 +62,17 @@ public:
   std::uint64_t calls_started() const { return next_call_ - 1; }
 
 private:
+  /// Cancels one call: what a pending call's cancellation slot is bound to.
+  struct Canceller {
+    Rpc* rpc;
+    NodeId caller;
+    std::uint64_t call_id;
+    void operator()() const { rpc->finish(caller, call_id, asio::error::operation_aborted, nullptr); }
+  };
   struct PendingBase {
     virtual ~PendingBase() = default;
     virtual void complete(World& world, NodeId node, std::uint32_t incarnation, error_code ec, MessagePtr reply) = 0;
-    virtual void bind_cancellation(std::function<void()> cancel) = 0;
+    virtual void bind_cancellation(Canceller cancel) = 0;
   };
   template <class H>
   struct Pending final : PendingBase {
@@ -77,10 +84,10 @@ private:
         std::move(h)(ec, std::move(reply));
       });
     }
-    void bind_cancellation(std::function<void()> cancel) override {
+    void bind_cancellation(Canceller cancel) override {
       auto slot = asio::get_associated_cancellation_slot(handler);
       if (!slot.is_connected()) return;
-      slot.assign([cancel = std::move(cancel)](asio::cancellation_type type) {
+      slot.assign([cancel](asio::cancellation_type type) {
         if (type != asio::cancellation_type::none) cancel();
       });
     }
