@@ -8,6 +8,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include <string>
@@ -64,6 +65,32 @@ Task<void> sleep_until_cancelled(World& world, std::vector<std::string>& log) {
     log.push_back(std::string(e.code() == asio::error::operation_aborted ? "aborted" : "other") + " at " +
                   to_string(world.now() - Instant::zero()));
   }
+}
+
+// An operation written as a callable that forwards its token to sim::sleep: awaited, it hands
+// the coroutine's handler to a Sleep that is gone before the sleep ends.
+auto backoff(Duration d) {
+  return [d]<asio::completion_token_for<void(error_code)> Token>(Token&& token) {
+    return sleep(d)(std::forward<Token>(token));
+  };
+}
+
+Task<void> sleep_through_wrapper(World& world, std::vector<std::string>& log) {
+  co_await backoff(10_ms);
+  log.push_back("wrapper at " + to_string(world.now() - Instant::zero()));
+}
+
+// A deferred sequence whose last step returns a sleep: the same hand-over.
+Task<void> sleep_through_deferred(World& world, std::vector<std::string>& log) {
+  co_await (asio::deferred.values() | asio::deferred([] { return sleep(20_ms); }));
+  log.push_back("deferred at " + to_string(world.now() - Instant::zero()));
+}
+
+// Reuses the C++ stack between a sleep starting and its wake-up, so a wake-up event left in a
+// dead stack frame would be overwritten.
+__attribute__((noinline)) void scribble_on_the_stack() {
+  volatile char junk[8192];
+  for (char& c : const_cast<char(&)[8192]>(junk)) c = static_cast<char>(0xAB);
 }
 
 struct Logged {
@@ -202,4 +229,16 @@ TEST_CASE("a sleeper on a restarted node belongs to the new incarnation and wake
   CHECK(resumed == 1);
   CHECK(alive == 0);
   CHECK(world.now() == at(1500_ms));
+}
+
+TEST_CASE("a sleep reached through a token-forwarding wrapper or a deferred sequence wakes on time", "[world][sleep]") {
+  World world(1);
+  NodeId n = world.add_node("a", {});
+  std::vector<std::string> log;
+  spawn(world.executor(n), sleep_through_wrapper(world, log));
+  spawn(world.executor(n), sleep_through_deferred(world, log));
+  world.run_until(at(1_ms));
+  scribble_on_the_stack();
+  world.run();
+  REQUIRE(log == std::vector<std::string>{"wrapper at 10ms", "deferred at 20ms"});
 }

@@ -21,6 +21,8 @@ public:
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   const Entry& top() const { return items_.front(); }
+  /// The entry at `i` in heap order (0 is the top; 1 to 4 are its children).
+  const Entry& at(std::size_t i) const { return items_[i]; }
   void reserve(std::size_t n) { items_.reserve(n); }
 
   void push(const Entry& e) {

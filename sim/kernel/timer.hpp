@@ -114,26 +114,28 @@ namespace detail {
 /// awaitable coroutine (`co_await op`, no use_awaitable): the suspended coroutine itself.
 using AwaitedSleepHandler = asio::detail::awaitable_async_op_handler<void(error_code), Executor>;
 
-/// The wake-up of a sleep that nothing can cancel, built inside the Sleep being awaited, which
-/// lives in the sleeper's coroutine frame until the sleeper resumes: no pool block. Running it
-/// resumes the sleeper (which may end, or crash its node, destroying this object's storage);
-/// freeing it (a crash) destroys the sleeper's stack.
-class InlineSleepEvent final : public Event {
+/// The wake-up of a sleep that nothing can cancel: the suspended coroutine and nothing else (no
+/// optional, no cancellation slot to clear). Running it resumes the sleeper; freeing it (a
+/// crash) destroys the sleeper's stack. Either way the block goes back to the pool first.
+class AwaitedSleepEvent final : public Event {
 public:
-  InlineSleepEvent(NodeId node, std::uint32_t incarnation, AwaitedSleepHandler&& handler)
+  AwaitedSleepEvent(NodeId node, std::uint32_t incarnation, AwaitedSleepHandler&& handler)
       : Event(node, incarnation), handler_(std::move(handler)) {}
 
-  void run_and_free(EventPool&) override {
-    AwaitedSleepHandler handler(std::move(handler_));  // on the C++ stack: `this` may go
-    this->~InlineSleepEvent();
+  void run_and_free(EventPool& pool) override {
+    AwaitedSleepHandler handler(take(pool));
     std::move(handler)(error_code{});
   }
-  void free(EventPool&) override {
-    AwaitedSleepHandler doomed(std::move(handler_));
-    this->~InlineSleepEvent();
-  }
+  void free(EventPool& pool) override { AwaitedSleepHandler doomed(take(pool)); }
 
 private:
+  AwaitedSleepHandler take(EventPool& pool) {
+    AwaitedSleepHandler handler(std::move(handler_));
+    this->~AwaitedSleepEvent();
+    pool.deallocate(this, sizeof(AwaitedSleepEvent));
+    return handler;
+  }
+
   AwaitedSleepHandler handler_;
 };
 
@@ -141,16 +143,15 @@ private:
 
 /// What `co_await sim::sleep(d)` awaits: an asynchronous operation (completion signature
 /// void(error_code)), which Asio 1.81 awaits directly, without a coroutine frame of its own.
-/// Awaited so, it lives in the sleeper's frame for the whole sleep, and keeps its wake-up event
-/// inside itself when nothing can cancel the sleep; when something can (the coroutine is one
-/// side of `||`, or has a bound cancellation slot) it is the general sleep_for. Any other
-/// completion token gets sleep_for on the executor associated with its handler.
+/// Awaited so, its handler is the suspended coroutine itself, held by a lean wake-up event when
+/// nothing can cancel the sleep; when something can (the coroutine is one side of `||`, or has a
+/// bound cancellation slot) it is the general sleep_for. Any other completion token gets
+/// sleep_for on the executor associated with its handler. The event is never kept in the Sleep
+/// object: a wrapper that forwards its token, or a deferred sequence ending in a sleep, hands
+/// the coroutine's handler to a Sleep that dies before the sleep ends.
 class [[nodiscard]] Sleep {
 public:
   explicit Sleep(Duration d) : d_(d) {}
-  /// A copy is a new, unstarted operation: the event storage is never copied.
-  Sleep(const Sleep& other) : d_(other.d_) {}
-  Sleep& operator=(const Sleep&) = delete;
 
   Duration duration() const { return d_; }
 
@@ -170,10 +171,9 @@ public:
   }
 
 private:
-  void start_awaited(detail::AwaitedSleepHandler handler);
+  void start_awaited(detail::AwaitedSleepHandler handler) const;
 
   Duration d_;
-  alignas(detail::InlineSleepEvent) unsigned char event_[sizeof(detail::InlineSleepEvent)];
 };
 
 /// Sleeps for `d` on the monotonic clock of the coroutine's node: `co_await sim::sleep(10ms);`

@@ -109,8 +109,13 @@ bool World::step() {
   } else {
     return false;
   }
-  // The next event's block was written long ago and is likely cold: fetch it while this one runs.
-  if (!heap_.empty()) __builtin_prefetch(heap_.top().event);
+  // The next event's block was written long ago and is likely cold: fetch it while this one runs,
+  // and the blocks of the top's four children, among which the event after it most often is
+  // (a miss costs about one event's time, so one step of warning is not enough).
+  if (!heap_.empty()) {
+    __builtin_prefetch(heap_.top().event);
+    for (std::size_t i = 1; i < 5 && i < heap_.size(); ++i) __builtin_prefetch(heap_.at(i).event);
+  }
   run_event(event);
   return true;
 }
