@@ -10,7 +10,9 @@ namespace {
 
 namespace c = commands;
 
-// Arity and flags as Redis 7.0's command table declares them.
+// Arity and flags as Redis 7.0's command table declares them. Every write command here changes
+// only the key in argv[1] (DEL and FLUSHALL only remove keys): Engine::execute re-counts that
+// key's memory after a write, so a command that writes other keys must re-count them too.
 constexpr std::array table{
     //          name                 handler               arity write  noscript scripting
     CommandSpec{"get",               c::get,               2,    false, false, false},
