@@ -59,20 +59,13 @@ void see_through(lua_State* L, int index) {
 
 int refuse_write(lua_State* L) { return luaL_error(L, readonly_message); }
 
-// __index of the globals: what Redis's luaProtectedTableError reports for a missing global.
-// As the metatable's __index a script can call; upvalue 1 is the real global table.
-int read_global(lua_State* L) {
-  lua_pushvalue(L, 2);
-  lua_rawget(L, lua_upvalueindex(1));
-  if (!lua_isnil(L, -1)) return 1;
-  if (!lua_isstring(L, 2)) return luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
-  return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", lua_tostring(L, 2));
-}
-
-// __index of the real global table, reached only for a name it lacks.
-int missing_global(lua_State* L) {
-  if (!lua_isstring(L, 2)) return luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
-  return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", lua_tostring(L, 2));
+// luaProtectedTableError (Redis 7.0): the __index of the real global table, reached only for a
+// name it lacks, and the __index scripts see in getmetatable(_G), which raises whatever it is
+// asked for, as Redis's does.
+int protected_table_error(lua_State* L) {
+  if (lua_gettop(L) != 2) return luaL_error(L, "Wrong number of arguments to luaProtectedTableError");
+  if (!lua_isstring(L, -1)) return luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
+  return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", lua_tostring(L, -1));
 }
 
 // The base library's functions that bypass metatables, redone to respect the proxies. They are
@@ -277,7 +270,7 @@ void protect_libraries(lua_State* L) {
 // a name the real table lacks reaches its own metatable's __index, which raises Redis's error.
 void protect_globals(lua_State* L) {
   lua_newtable(L);
-  lua_pushcfunction(L, missing_global);
+  lua_pushcfunction(L, protected_table_error);
   lua_setfield(L, -2, "__index");
   lua_setmetatable(L, -2);
 
@@ -287,8 +280,7 @@ void protect_globals(lua_State* L) {
 
   // What getmetatable(_G) shows scripts: a read-only {__index = <the error function>}.
   lua_newtable(L);
-  lua_pushvalue(L, -3);
-  lua_pushcclosure(L, read_global, 1);
+  lua_pushcfunction(L, protected_table_error);
   lua_setfield(L, -2, "__index");
   push_proxy(L, -1);
   lua_pushvalue(L, -2);
