@@ -122,16 +122,8 @@ KeyPositions key_positions(const std::vector<std::string>& argv) {
   return {1, std::min<std::size_t>(argv.size(), 2), 1};
 }
 
-std::vector<std::string> command_keys(const std::vector<std::string>& argv) {
-  KeyPositions at = key_positions(argv);
-  std::vector<std::string> keys;
-  for (std::size_t i = at.first; i < at.end; i += at.step) keys.push_back(argv[i]);
-  return keys;
-}
-
-SlotCheck check_slots(const std::vector<std::string>& argv, const SlotRange& owned) {
+SlotCheck check_slots(const std::vector<std::string>& argv, const KeyPositions& at, const SlotRange& owned) {
   SlotCheck check;
-  KeyPositions at = key_positions(argv);
   if (at.empty()) return check;
   int slot = key_slot(argv[at.first]);
   for (std::size_t i = at.first + at.step; i < at.end; i += at.step) {

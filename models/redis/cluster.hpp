@@ -46,8 +46,6 @@ struct KeyPositions {
 /// of most Redis commands). Computed without copying a word: every command routed in a
 /// cluster asks.
 KeyPositions key_positions(const std::vector<std::string>& argv);
-/// The same keys, copied.
-std::vector<std::string> command_keys(const std::vector<std::string>& argv);
 
 /// The cluster's redirection or error for a command at a shard owning `owned`: nullopt when
 /// the shard serves it, "CROSSSLOT …" when its keys span slots, or the slot it must move to.
@@ -55,6 +53,6 @@ struct SlotCheck {
   bool cross_slot = false;
   std::optional<int> moved_slot;
 };
-SlotCheck check_slots(const std::vector<std::string>& argv, const SlotRange& owned);
+SlotCheck check_slots(const std::vector<std::string>& argv, const KeyPositions& keys, const SlotRange& owned);
 
 }  // namespace redis

@@ -67,7 +67,7 @@ std::optional<std::string> Engine::peek(const std::string& key) const {
 
 std::map<std::string, std::uint64_t> Engine::memory_by_type() const {
   std::map<std::string, std::uint64_t> bytes;
-  for (std::size_t type = 0; type < 3; ++type) bytes[MemoryEstimate::type_names[type]] = impl_->keys.bytes_by_type()[type];
+  for (std::size_t type = 0; type < 3; ++type) bytes[value_type_names[type]] = impl_->keys.bytes_by_type()[type];
   return bytes;
 }
 

@@ -74,11 +74,7 @@ bool Hash::erase(const std::string& field) {
   return true;
 }
 
-const char* type_name(const Value& value) {
-  if (std::holds_alternative<SortedSet>(value)) return "zset";
-  if (std::holds_alternative<Hash>(value)) return "hash";
-  return "string";
-}
+const char* type_name(const Value& value) { return value_type_names[value.index()]; }
 
 std::size_t KeyHash::operator()(std::string_view key) const {
   // Eight bytes at a time, each word mixed in by a multiply and a rotate; the tail zero-padded.

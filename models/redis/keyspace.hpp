@@ -86,6 +86,8 @@ private:
 };
 
 using Value = std::variant<std::string, SortedSet, Hash>;
+/// The names TYPE replies with, by a Value's index.
+inline constexpr const char* value_type_names[std::variant_size_v<Value>] = {"string", "zset", "hash"};
 
 /// The name TYPE replies with: "string", "zset", "hash".
 const char* type_name(const Value& value);
@@ -120,8 +122,6 @@ struct MemoryEstimate {
   static constexpr std::uint64_t hash_overhead = 64;
   static constexpr std::uint64_t hash_field_overhead = 40;
 
-  /// Types in a fixed order: string, zset, hash (a Value's index).
-  static constexpr const char* type_names[3] = {"string", "zset", "hash"};
   static std::uint64_t of(std::string_view key, const Entry& entry);
 };
 
@@ -168,7 +168,7 @@ public:
   std::vector<std::string> sorted_keys() const;
   std::size_t ttl_key_count() const { return ttl_keys_.size(); }
 
-  /// The memory estimate, by type in MemoryEstimate's order, kept as keys change: a command
+  /// The memory estimate, by type in a Value's index order, kept as keys change: a command
   /// that may have changed `key` calls reaccount, and a key that goes takes its bytes along.
   const std::array<std::uint64_t, 3>& bytes_by_type() const { return bytes_by_type_; }
   void reaccount(const std::string& key);

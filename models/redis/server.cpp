@@ -178,9 +178,9 @@ std::optional<Reply> Server::refuse(const std::string& name, const Pending& pend
   bool writes = Engine::is_write(name);
   if (options_.cluster()) {
     int shard = topology_->shard_of.at(node_);
-    SlotCheck check = check_slots(argv, topology_->slots_of(shard));
-    if (check.cross_slot) return Reply::error("CROSSSLOT Keys in request don't hash to the same slot");
     KeyPositions keys = key_positions(argv);
+    SlotCheck check = check_slots(argv, keys, topology_->slots_of(shard));
+    if (check.cross_slot) return Reply::error("CROSSSLOT Keys in request don't hash to the same slot");
     bool reads_here = !writes && readonly_connections_.count(pending.connection) != 0;
     if (!check.moved_slot && !is_master() && !keys.empty() && !reads_here) check.moved_slot = key_slot(argv[keys.first]);
     if (check.moved_slot) {

@@ -78,27 +78,6 @@ private:
   std::uint32_t incarnation_;
 };
 
-/// An event that knows what memory beyond its own block it will touch when it runs (a
-/// coroutine's frames). The World starts fetching that memory before it reorders its queue, so
-/// the run finds it in cache; the event's own block was fetched one step earlier.
-class PrefetchedEvent : public Event {
-public:
-  void prefetch() const {
-    __builtin_prefetch(touches_[0]);
-    __builtin_prefetch(touches_[1]);
-    __builtin_prefetch(touches_[2]);
-  }
-
-protected:
-  /// No address may be null: prefetching an unmapped address can cost a page walk.
-  PrefetchedEvent(NodeId node, std::uint32_t incarnation, const void* first, const void* second, const void* third)
-      : Event(node, incarnation), touches_{first, second, third} {}
-  ~PrefetchedEvent() = default;
-
-private:
-  const void* touches_[3];
-};
-
 /// An event holding any callable; the callable is moved out before it runs, so work it posts
 /// may reuse this block.
 template <class F>

@@ -88,21 +88,13 @@ void World::boot_all() {
     if (node->boot_) node->boot_();
 }
 
-inline Event* World::pop_earliest() {
-  const Entry& top = heap_.top();
-  Event* event = top.event;
-  if (top.seq & prefetched_bit) static_cast<const PrefetchedEvent*>(event)->prefetch();
-  heap_.pop();
-  return event;
-}
-
 bool World::step() {
   Event* event = nullptr;
   // The heap's earliest event runs first when it is due now (it was posted before anything in
   // the FIFO), or when the FIFO is empty (time then moves on to it).
   if (!heap_.empty() && (heap_.top().time == now_.ns() || now_fifo_.empty())) {
     now_ = Instant::from_ns(heap_.top().time);
-    event = pop_earliest();
+    event = heap_.pop().event;
   } else if (!now_fifo_.empty()) {
     event = now_fifo_.front();
     now_fifo_.pop_front();

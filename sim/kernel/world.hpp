@@ -142,8 +142,7 @@ public:
     schedule_at(now_ + delay, node, incarnation, std::forward<F>(f));
   }
   /// Queues an already built event. `at` must not be in the past.
-  void enqueue(Instant at, Event* event) { enqueue(at, event, false); }
-  void enqueue(Instant at, PrefetchedEvent* event) { enqueue(at, event, true); }
+  void enqueue(Instant at, Event* event);
   EventPool& pool() { return pool_; }
   /// Whether work for this incarnation of this node may still run.
   bool is_current(NodeId node, std::uint32_t incarnation) const {
@@ -179,16 +178,11 @@ public:
   void clock_drift(NodeId node, std::int64_t ppm);
 
 private:
-  /// `seq` is twice the posting counter, plus one when the event is a PrefetchedEvent: unique
-  /// and in posting order all the same, and it spares reading the event to know.
   struct Entry {
     std::int64_t time;
     std::uint64_t seq;
     Event* event;
   };
-  static constexpr std::uint64_t prefetched_bit = 1;
-  void enqueue(Instant at, Event* event, bool prefetched);
-  Event* pop_earliest();
   void run_event(Event* event);
   void drop_node_events(NodeId node);
 
@@ -225,14 +219,14 @@ void World::schedule_at(Instant at, NodeId node, std::uint32_t incarnation, F&& 
   enqueue(at, CallableEvent<Fn>::make(pool_, node, incarnation, Fn(std::forward<F>(f))));
 }
 
-inline void World::enqueue(Instant at, Event* event, bool prefetched) {
+inline void World::enqueue(Instant at, Event* event) {
   SIM_ASSERT(at >= now_, "an event was scheduled in the past");
   if (at == now_) {
     now_fifo_.push_back(event);
     ++next_seq_;
     return;
   }
-  heap_.push(Entry{at.ns(), (next_seq_++ << 1) | (prefetched ? prefetched_bit : 0), event});
+  heap_.push(Entry{at.ns(), next_seq_++, event});
 }
 
 template <class F>
