@@ -29,6 +29,7 @@
 
 #include "bench/delays.hpp"
 #include "bench/plain_hold.hpp"
+#include "bench/ratelimiter/floors.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
@@ -165,5 +166,21 @@ int main(int argc, char** argv) {
              target_peak_bytes / (1024 * 1024), peak_bytes < target_peak_bytes ? "met" : "NOT met");
   fmt::print("  one request costs    {:>14.1f}   plain 4-ary heap events ({:.1f} ns each, measured in this run)\n",
              request_ns / heap_ns, heap_ns);
+
+  // The parts of one decision, measured alone in this process (floors.hpp), against what the
+  // target leaves for a whole simulated request.
+  bench::DecisionFloors floors = bench::measure_decision_floors(1'000'000);
+  double budget_ns = 1e9 / target_requests_per_cpu_second;
+  double events_per_request = static_cast<double>(figures.events) / static_cast<double>(figures.requests);
+  fmt::print("where a request's time goes ({} decisions each, ns of CPU per decision)\n", floors.decisions);
+  fmt::print("  whole simulated request {:>8.0f}   the run above\n", request_ns);
+  fmt::print("  target's budget         {:>8.0f}   1 s / {:.0f}\n", budget_ns, target_requests_per_cpu_second);
+  fmt::print("  bare Lua 5.1            {:>8.0f}   the script in a bare Lua state, redis.call a C stub ({:.0f}% of the budget)\n",
+             floors.bare_lua_ns, 100 * floors.bare_lua_ns / budget_ns);
+  fmt::print("  script through the host {:>8.0f}   LuaHost's EVALSHA, redis.call answered by a stub\n", floors.script_alone_ns);
+  fmt::print("  script on an engine     {:>8.0f}   EVALSHA on one master's share of the keys ({:.0f}% admitted)\n",
+             floors.on_engine_ns, 100 * floors.admitted_share);
+  fmt::print("  kernel events           {:>8.0f}   {:.1f} events a request at the plain heap's cost\n",
+             events_per_request * heap_ns, events_per_request);
   return 0;
 }
