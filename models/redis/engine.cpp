@@ -59,9 +59,9 @@ std::size_t Engine::key_count() const { return impl_->keys.size(); }
 std::vector<std::string> Engine::keys() const { return impl_->keys.sorted_keys(); }
 
 std::optional<std::string> Engine::peek(const std::string& key) const {
-  auto it = impl_->keys.entries().find(key);
-  if (it == impl_->keys.entries().end()) return std::nullopt;
-  if (const auto* text = std::get_if<std::string>(&it->second.value)) return *text;
+  const Entry* entry = impl_->keys.peek(key);
+  if (entry == nullptr) return std::nullopt;
+  if (const auto* text = std::get_if<std::string>(&entry->value)) return *text;
   return std::nullopt;
 }
 

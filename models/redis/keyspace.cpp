@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <new>
 #include <type_traits>
 
 #include "sim/kernel/assert.hpp"
@@ -76,7 +77,7 @@ bool Hash::erase(const std::string& field) {
 
 const char* type_name(const Value& value) { return value_type_names[value.index()]; }
 
-std::size_t KeyHash::operator()(std::string_view key) const {
+std::uint64_t KeyHash::operator()(std::string_view key) const {
   // Eight bytes at a time, each word mixed in by a multiply and a rotate; the tail zero-padded.
   constexpr std::uint64_t k = 0x9E3779B97F4A7C15ull;
   std::uint64_t h = key.size() * k;
@@ -97,58 +98,135 @@ std::size_t KeyHash::operator()(std::string_view key) const {
   return static_cast<std::size_t>(h);
 }
 
-Keyspace::Entries::value_type* Keyspace::lookup(const std::string& key) {
-  if (last_found_ != nullptr && last_found_->first == key) return last_found_;
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return nullptr;
-  last_found_ = &*it;
-  return last_found_;
+namespace {
+
+constexpr std::size_t first_capacity = 16;
+
+}  // namespace
+
+Keyspace::Keyspace() : slots_(first_capacity) {}
+
+Keyspace::~Keyspace() { free_nodes(); }
+
+void Keyspace::free_nodes() {
+  for (Slot& slot : slots_) {
+    if (slot.node == nullptr) continue;
+    slot.node->~Node();
+    ::operator delete(slot.node);
+    slot.node = nullptr;
+  }
+  count_ = 0;
+  last_found_ = nullptr;
 }
 
-void Keyspace::erase_node(Entries::iterator it) {
-  if (&*it == last_found_) last_found_ = nullptr;
-  bytes_by_type_[it->second.accounted_type_] -= it->second.accounted_bytes_;
-  unindex_ttl(it->second);
-  entries_.erase(it);
+Keyspace::Node* Keyspace::probe(std::string_view key, std::uint64_t hash) const {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.node == nullptr) return nullptr;
+    if (slot.hash == hash && slot.node->key() == key) return slot.node;
+  }
+}
+
+Keyspace::Node* Keyspace::lookup(std::string_view key) {
+  if (last_found_ != nullptr && last_found_->key() == key) return last_found_;
+  Node* node = probe(key, KeyHash{}(key));
+  if (node != nullptr) last_found_ = node;
+  return node;
+}
+
+const Entry* Keyspace::peek(std::string_view key) const {
+  Node* node = probe(key, KeyHash{}(key));
+  return node != nullptr ? &node->entry : nullptr;
+}
+
+void Keyspace::grow() {
+  std::vector<Slot> old(slots_.size() * 2);
+  old.swap(slots_);
+  const std::size_t mask = slots_.size() - 1;
+  for (const Slot& slot : old) {
+    if (slot.node == nullptr) continue;
+    std::size_t i = slot.hash & mask;
+    while (slots_[i].node != nullptr) i = (i + 1) & mask;
+    slots_[i] = slot;
+  }
+}
+
+Keyspace::Node* Keyspace::insert(std::string_view key) {
+  if ((count_ + 1) * 2 > slots_.size()) grow();
+  std::uint64_t hash = KeyHash{}(key);
+  void* block = ::operator new(sizeof(Node) + key.size());
+  Node* node = new (block) Node{Entry{}, hash, key.size()};
+  std::memcpy(node + 1, key.data(), key.size());
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = hash & mask;
+  while (slots_[i].node != nullptr) i = (i + 1) & mask;
+  slots_[i] = Slot{hash, node};
+  ++count_;
+  return node;
+}
+
+void Keyspace::erase_node(Node* node) {
+  if (node == last_found_) last_found_ = nullptr;
+  bytes_by_type_[node->entry.accounted_type_] -= node->entry.accounted_bytes_;
+  unindex_ttl(node->entry);
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t hole = node->hash & mask;
+  while (slots_[hole].node != node) hole = (hole + 1) & mask;
+  // Backward shift: each later node of the run moves into the hole unless its home slot lies
+  // after the hole (cyclically), where a probe for it would stop before reaching the hole.
+  for (std::size_t next = (hole + 1) & mask; slots_[next].node != nullptr; next = (next + 1) & mask) {
+    std::size_t home = slots_[next].hash & mask;
+    if (((next - home) & mask) >= ((next - hole) & mask)) {
+      slots_[hole] = slots_[next];
+      hole = next;
+    }
+  }
+  slots_[hole] = Slot{};
+  --count_;
+  node->~Node();
+  ::operator delete(node);
 }
 
 Entry* Keyspace::find(const std::string& key, std::int64_t now_ms, bool reclaim) {
-  Entries::value_type* item = lookup(key);
-  if (item == nullptr) return nullptr;
-  if (is_expired(item->second, now_ms)) {
-    if (reclaim) erase_expired(item);
+  Node* node = lookup(key);
+  if (node == nullptr) return nullptr;
+  if (is_expired(node->entry, now_ms)) {
+    if (reclaim) erase_expired(node);
     return nullptr;
   }
-  return &item->second;
+  return &node->entry;
 }
 
 std::vector<std::string> Keyspace::sorted_keys() const {
   std::vector<std::string> keys;
-  keys.reserve(entries_.size());
-  for (const auto& item : entries_) keys.push_back(item.first);
+  keys.reserve(count_);
+  for (const Slot& slot : slots_) {
+    if (slot.node != nullptr) keys.emplace_back(slot.node->key());
+  }
   std::sort(keys.begin(), keys.end());
   return keys;
 }
 
 Entry& Keyspace::put(const std::string& key, Value value, bool keep_ttl) {
-  Entries::value_type* item = lookup(key);
-  if (item == nullptr) item = last_found_ = &*entries_.try_emplace(key).first;
-  Entry& entry = item->second;
+  Node* node = lookup(key);
+  if (node == nullptr) node = last_found_ = insert(key);
+  Entry& entry = node->entry;
   entry.value = std::move(value);
   if (!keep_ttl) unindex_ttl(entry);
   return entry;
 }
 
 bool Keyspace::erase(const std::string& key) {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return false;
-  erase_node(it);
+  Node* node = lookup(key);
+  if (node == nullptr) return false;
+  erase_node(node);
   return true;
 }
 
 void Keyspace::erase_if_empty(const std::string& key) {
-  Entries::value_type* item = lookup(key);
-  if (item == nullptr) return;
+  Node* node = lookup(key);
+  if (node == nullptr) return;
   bool empty = std::visit(
       [](const auto& value) {
         if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>) {
@@ -157,48 +235,48 @@ void Keyspace::erase_if_empty(const std::string& key) {
           return value.empty();
         }
       },
-      item->second.value);
-  if (empty) erase(key);
+      node->entry.value);
+  if (empty) erase_node(node);
 }
 
 void Keyspace::set_expiry(const std::string& key, std::int64_t expire_at_ms) {
-  Entries::value_type* item = lookup(key);
-  SIM_ASSERT(item != nullptr, "set_expiry on a missing key: " + key);
-  Entry& entry = item->second;
+  Node* node = lookup(key);
+  SIM_ASSERT(node != nullptr, "set_expiry on a missing key: " + key);
+  Entry& entry = node->entry;
   if (!entry.expire_at_ms_) {
     entry.ttl_slot_ = ttl_keys_.size();
-    ttl_keys_.push_back(item);
+    ttl_keys_.push_back(node);
   }
   entry.expire_at_ms_ = expire_at_ms;
 }
 
 bool Keyspace::clear_expiry(const std::string& key) {
-  Entries::value_type* item = lookup(key);
-  if (item == nullptr || !item->second.expire_at_ms_) return false;
-  unindex_ttl(item->second);
+  Node* node = lookup(key);
+  if (node == nullptr || !node->entry.expire_at_ms_) return false;
+  unindex_ttl(node->entry);
   return true;
 }
 
 void Keyspace::clear() {
-  last_found_ = nullptr;
+  free_nodes();
+  slots_.assign(first_capacity, Slot{});
   bytes_by_type_ = {};
-  entries_.clear();
   ttl_keys_.clear();
 }
 
 void Keyspace::unindex_ttl(Entry& entry) {
   if (!entry.expire_at_ms_) return;
   std::size_t slot = entry.ttl_slot_;
-  Entries::value_type* last = ttl_keys_.back();
+  Node* last = ttl_keys_.back();
   ttl_keys_[slot] = last;
-  last->second.ttl_slot_ = slot;
+  last->entry.ttl_slot_ = slot;
   ttl_keys_.pop_back();
   entry.expire_at_ms_.reset();
 }
 
-void Keyspace::erase_expired(Entries::value_type* item) {
-  log_effect({"DEL", item->first});
-  erase_node(entries_.find(item->first));
+void Keyspace::erase_expired(Node* node) {
+  log_effect({"DEL", std::string(node->key())});
+  erase_node(node);
 }
 
 std::size_t Keyspace::active_expire_cycle(std::int64_t now_ms, sim::Rng& rng) {
@@ -208,9 +286,9 @@ std::size_t Keyspace::active_expire_cycle(std::int64_t now_ms, sim::Rng& rng) {
     std::size_t picks = std::min(picks_per_round, ttl_keys_.size());
     std::size_t expired = 0;
     for (std::size_t i = 0; i < picks && !ttl_keys_.empty(); ++i) {
-      Entries::value_type* item = ttl_keys_[rng.below(ttl_keys_.size())];
-      if (!is_expired(item->second, now_ms)) continue;
-      erase_expired(item);
+      Node* node = ttl_keys_[rng.below(ttl_keys_.size())];
+      if (!is_expired(node->entry, now_ms)) continue;
+      erase_expired(node);
       ++expired;
     }
     deleted += expired;
@@ -232,18 +310,20 @@ std::uint64_t MemoryEstimate::of(std::string_view key, const Entry& entry) {
 }
 
 void Keyspace::reaccount(const std::string& key) {
-  Entries::value_type* item = lookup(key);
-  if (item == nullptr) return;
-  Entry& entry = item->second;
+  Node* node = lookup(key);
+  if (node == nullptr) return;
+  Entry& entry = node->entry;
   bytes_by_type_[entry.accounted_type_] -= entry.accounted_bytes_;
   entry.accounted_type_ = static_cast<std::uint8_t>(entry.value.index());
-  entry.accounted_bytes_ = MemoryEstimate::of(item->first, entry);
+  entry.accounted_bytes_ = MemoryEstimate::of(node->key(), entry);
   bytes_by_type_[entry.accounted_type_] += entry.accounted_bytes_;
 }
 
 std::array<std::uint64_t, 3> Keyspace::recount_bytes() const {
   std::array<std::uint64_t, 3> bytes{};
-  for (const auto& [key, entry] : entries_) bytes[entry.value.index()] += MemoryEstimate::of(key, entry);
+  for (const Slot& slot : slots_) {
+    if (slot.node != nullptr) bytes[slot.node->entry.value.index()] += MemoryEstimate::of(slot.node->key(), slot.node->entry);
+  }
   return bytes;
 }
 

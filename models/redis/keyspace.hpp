@@ -6,8 +6,8 @@
 // T+1. find() expires lazily and logs the DEL a real master propagates; active_expire_cycle()
 // samples keys that carry a TTL.
 //
-// Determinism: keys live in a hash table with our own hash, for lookups only; nothing walks it
-// where order could show (listing keys sorts them). Keys with a TTL are also listed in a vector
+// Determinism: keys live in an open-addressing hash table with our own hash; nothing walks it
+// where order could show (listing keys sorts them, totals are sums). Keys with a TTL are also listed in a vector
 // (appended when a TTL is set, swap-removed when it goes), so a seeded Rng picks the same sample
 // every run.
 #pragma once
@@ -19,7 +19,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -127,20 +126,14 @@ struct MemoryEstimate {
 
 /// A 64-bit hash of a key's bytes, the same on every run and platform (std::hash promises
 /// neither).
-///
-/// Deliberately not noexcept: libstdc++ then stores each key's hash in its node, so a lookup
-/// compares stored hashes and touches key bytes only on a match, and walking a bucket never
-/// rehashes a key to learn where the bucket ends.
 struct KeyHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view key) const;
+  std::uint64_t operator()(std::string_view key) const;
 };
 
 class Keyspace {
 public:
-  using Entries = std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>>;
-
-  Keyspace() = default;
+  Keyspace();
+  ~Keyspace();
   Keyspace(const Keyspace&) = delete;
   Keyspace& operator=(const Keyspace&) = delete;
 
@@ -148,6 +141,8 @@ public:
   /// on the way and a DEL effect logged, as a real master propagates it, if `reclaim`; a
   /// replica leaves it for the master's DEL.
   Entry* find(const std::string& key, std::int64_t now_ms, bool reclaim = true);
+  /// The entry stored under `key`, expired or not, touching nothing: for observers.
+  const Entry* peek(std::string_view key) const;
   /// Stores `value` under `key` (an existing key is overwritten). The key keeps its TTL only if
   /// `keep_ttl`, as SET KEEPTTL; any other overwrite makes it persistent.
   Entry& put(const std::string& key, Value value, bool keep_ttl = false);
@@ -161,9 +156,7 @@ public:
   void clear();
 
   /// Keys stored, including expired ones not yet reclaimed (as DBSIZE counts them).
-  std::size_t size() const { return entries_.size(); }
-  /// Every entry, in no meaningful order: for order-free totals only.
-  const Entries& entries() const { return entries_; }
+  std::size_t size() const { return count_; }
   /// Every key name (expired ones not yet reclaimed included), in byte order.
   std::vector<std::string> sorted_keys() const;
   std::size_t ttl_key_count() const { return ttl_keys_.size(); }
@@ -183,21 +176,42 @@ public:
   std::vector<Argv> take_effects();
 
 private:
+  /// One key: its entry, its hash, and its bytes, which follow the node in the same block.
+  /// Nodes never move, so a pointer to one stays good until the key is removed.
+  struct Node {
+    Entry entry;
+    std::uint64_t hash = 0;
+    std::size_t key_size = 0;
+    std::string_view key() const { return {reinterpret_cast<const char*>(this + 1), key_size}; }
+  };
+  /// The table: open addressing with linear probing, at most half full. A slot holds its
+  /// node's hash, so a probe reads a node only when the whole hash matches.
+  struct Slot {
+    std::uint64_t hash = 0;
+    Node* node = nullptr;
+  };
+
   static bool is_expired(const Entry& entry, std::int64_t now_ms) {
     return entry.expire_at_ms_ && now_ms > *entry.expire_at_ms_;
   }
   void unindex_ttl(Entry& entry);
-  void erase_expired(Entries::value_type* item);
+  void erase_expired(Node* node);
   /// The node for `key`, or null: the last node found first (a script touches one key several
   /// times running), then the table.
-  Entries::value_type* lookup(const std::string& key);
-  void erase_node(Entries::iterator it);
+  Node* lookup(std::string_view key);
+  Node* probe(std::string_view key, std::uint64_t hash) const;
+  Node* insert(std::string_view key);
+  /// Takes the node out of the table, its bytes and TTL along, and frees it.
+  void erase_node(Node* node);
+  void grow();
+  void free_nodes();
 
-  Entries entries_;
-  /// The node the last lookup found; nodes never move, so it stays valid until it is erased.
-  Entries::value_type* last_found_ = nullptr;
+  std::vector<Slot> slots_;  ///< a power of two long
+  std::size_t count_ = 0;
+  /// The node the last lookup found, until it is erased.
+  Node* last_found_ = nullptr;
   std::array<std::uint64_t, 3> bytes_by_type_{};
-  std::vector<Entries::value_type*> ttl_keys_;  ///< elements of a node-based table never move
+  std::vector<Node*> ttl_keys_;
   std::vector<Argv> effects_;
 };
 

@@ -58,6 +58,7 @@ bool read_arguments(lua_State* L, std::vector<std::string>& argv) {
                            : "Please specify at least one argument for redis.call()");
     return false;
   }
+  argv.reserve(static_cast<std::size_t>(argc));
   for (int j = 1; j <= argc; ++j) {
     if (lua_type(L, j) == LUA_TNUMBER) {
       argv.push_back(number_argument(lua_tonumber(L, j)));
@@ -108,13 +109,14 @@ int call_command(lua_State* L, bool raise_errors) {
   if (runtime.runner == nullptr) raise_error(L, "redis.call/pcall can only be called inside a script invocation");
   std::vector<std::string> argv;
   if (!read_arguments(L, argv)) return finish_call(L, raise_errors);
-  if (runtime.read_only && runtime.runner->is_write(argv[0])) {
+  const bool writes = runtime.runner->is_write(argv[0]);
+  if (runtime.read_only && writes) {
     push_refusal(L, Refusal::read_only);
     return finish_call(L, raise_errors);
   }
   // scriptVerifyWriteCommandAllow (7.0), luaRedisGenericCommand (6.2): a read-only replica
   // refuses a script's writes, after the read-only script check.
-  if (runtime.runner->on_replica() && runtime.runner->is_write(argv[0])) {
+  if (writes && runtime.runner->on_replica()) {
     push_refusal(L, Refusal::replica);
     return finish_call(L, raise_errors);
   }
@@ -124,7 +126,7 @@ int call_command(lua_State* L, bool raise_errors) {
     push_refusal(L, refusal);
     return finish_call(L, raise_errors);
   }
-  if (runtime.runner->is_write(argv[0])) runtime.wrote = true;
+  if (writes) runtime.wrote = true;
   push_reply(L, reply, runtime.version);
   return finish_call(L, raise_errors && reply.is_error());
 }
