@@ -1,5 +1,6 @@
 #include "models/redis/lua_host.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <utility>
@@ -60,15 +61,15 @@ Reply formatted_error(const std::string& text) {
   return Reply::error("ERR " + line);
 }
 
-// Runs `body(L)` inside lua_cpcall. A C++ exception escaping `body` is carried past Lua (which
-// would otherwise swallow it) and rethrown. Returns lua_cpcall's status.
+// Runs `body(L)` in protected mode (lua::protected_call). A C++ exception escaping `body` is
+// carried past Lua (which would otherwise swallow it) and rethrown. Returns lua_pcall's status.
 template <class Body>
 int run_protected(lua_State* L, Body& body) {
   struct Frame {
     Body* body;
     std::exception_ptr failure;
   } frame{&body, nullptr};
-  int status = lua_cpcall(
+  int status = lua::protected_call(
       L,
       [](lua_State* inner) -> int {
         auto* call = static_cast<Frame*>(lua_touserdata(inner, 1));
@@ -215,9 +216,8 @@ struct LuaHost::Impl {
   }
 
   /// luaCallFunction: runs a cached script with KEYS and ARGV from args[2...].
-  Reply call_function(CommandRunner& runner, const std::string& sha, const std::vector<std::string>& args,
-                      std::size_t key_count) {
-    const Script& script = scripts.at(sha);
+  Reply call_function(CommandRunner& runner, const std::string& sha, const Script& script,
+                      const std::vector<std::string>& args, std::size_t key_count) {
     // scriptPrepareForRun: a script that declares flags, without no-writes, does not start on a
     // read-only replica. One without a shebang starts, and its writes are refused one by one.
     if (script.flagged && !script.no_writes && runner.on_replica()) {
@@ -225,8 +225,8 @@ struct LuaHost::Impl {
     }
     Reply reply;
     auto call = [&](lua_State* S) {
-      lua::set_global_array(S, "KEYS", args, 2, 2 + key_count);
-      lua::set_global_array(S, "ARGV", args, 2 + key_count, args.size());
+      lua::set_global_array(S, runtime.refs.keys, args, 2, 2 + key_count);
+      lua::set_global_array(S, runtime.refs.argv, args, 2 + key_count, args.size());
       lua::push_error_handler(S);
       lua_rawgeti(S, LUA_REGISTRYINDEX, script.function);
       int status = lua_pcall(S, 0, 1, -2);
@@ -266,16 +266,17 @@ struct LuaHost::Impl {
       return Reply::error("ERR Number of keys can't be greater than number of args");
     }
     if (*key_count < 0) return Reply::error("ERR Number of keys can't be negative");
-    std::string sha;
     if (by_sha) {
-      sha = ascii_lowercase(args[0]);
-      if (!scripts.contains(sha)) return Reply::error("NOSCRIPT No matching script. Please use EVAL.");
-    } else {
-      auto created = create_function(args[0]);
-      if (auto* error = std::get_if<Reply>(&created)) return *error;
-      sha = std::get<std::string>(created);
+      // Client libraries send the lowercase hex SHA-1 SCRIPT LOAD answered: no copy for those.
+      bool lower = std::none_of(args[0].begin(), args[0].end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      auto found = lower ? scripts.find(args[0]) : scripts.find(ascii_lowercase(args[0]));
+      if (found == scripts.end()) return Reply::error("NOSCRIPT No matching script. Please use EVAL.");
+      return call_function(runner, found->first, found->second, args, static_cast<std::size_t>(*key_count));
     }
-    return call_function(runner, sha, args, static_cast<std::size_t>(*key_count));
+    auto created = create_function(args[0]);
+    if (auto* error = std::get_if<Reply>(&created)) return *error;
+    const std::string& sha = std::get<std::string>(created);
+    return call_function(runner, sha, scripts.at(sha), args, static_cast<std::size_t>(*key_count));
   }
 
   Reply script_load(const std::string& body) {

@@ -36,6 +36,16 @@ struct Runtime {
   /// Stands for the libc generator that 6.2's redis.replicate_commands() reseeds math.random from.
   Rand48 libc_random;
   std::size_t memory_used = 0;
+  /// Registry references taken once per state, so a run looks up no names by string: the real
+  /// global table, the names a run sets or reads in it, and the C function protected calls
+  /// enter through.
+  struct Refs {
+    int globals = LUA_NOREF;
+    int keys = LUA_NOREF;
+    int argv = LUA_NOREF;
+    int handler = LUA_NOREF;
+    int protected_entry = LUA_NOREF;
+  } refs;
 
   // The current run; runner is null between runs.
   CommandRunner* runner = nullptr;
@@ -60,13 +70,18 @@ Runtime& runtime_of(lua_State* L);
 /// redis.* library, and the global table and library tables read-only as Redis makes them.
 /// Every allocation counts against options.memory_limit_bytes.
 lua_State* open_state(Runtime& runtime);
-/// Sets global `name` (KEYS or ARGV) to a fresh array of `items`, past the read-only guard.
-void set_global_array(lua_State* L, const char* name, const std::vector<std::string>& items, std::size_t begin,
+/// Sets global `name` (the name behind a reference in Runtime::refs: keys or argv) to a fresh
+/// array of `items`, past the read-only guard.
+void set_global_array(lua_State* L, int name_ref, const std::vector<std::string>& items, std::size_t begin,
                       std::size_t end);
 /// Whether `index` holds one of the read-only tables (the globals or a library).
 bool is_protected(lua_State* L, int index);
 /// Pushes __redis__err__handler, the message handler every script runs under.
 void push_error_handler(lua_State* L);
+/// Runs `entry(L, data)` in protected mode, as lua_cpcall does but without making a closure
+/// each time: `entry` gets `data` as its only argument. Returns lua_pcall's status, the error
+/// on top of the stack when it is not 0.
+int protected_call(lua_State* L, lua_CFunction entry, void* data);
 
 // lua_call.cpp
 

@@ -9,6 +9,7 @@
 // thread's global table, so scripts, loadstring and coroutines all use it.
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "models/redis/lua_runtime.hpp"
 #include "sim/kernel/assert.hpp"
@@ -293,6 +294,21 @@ void protect_globals(lua_State* L) {
   lua_replace(L, LUA_GLOBALSINDEX);
 }
 
+// What protected_call hands the function it enters through.
+struct ProtectedEntry {
+  lua_CFunction entry;
+  void* data;
+};
+
+// The function protected_call enters through: puts the data where the entry expects it, its
+// only argument, and runs the entry in this protected frame.
+int enter_protected(lua_State* L) {
+  const auto& call = *static_cast<const ProtectedEntry*>(lua_touserdata(L, 1));
+  lua_pushlightuserdata(L, call.data);
+  lua_replace(L, 1);
+  return call.entry(L);
+}
+
 int build_sandbox(lua_State* L) {
   Runtime& runtime = runtime_of(L);
   open_library(L, "", luaopen_base);
@@ -306,6 +322,15 @@ int build_sandbox(lua_State* L) {
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   lua_pushvalue(L, -1);
   lua_setfield(L, LUA_REGISTRYINDEX, globals_key);
+  lua_pushvalue(L, -1);
+  runtime.refs.globals = luaL_ref(L, LUA_REGISTRYINDEX);
+  for (auto [ref, name] : {std::pair{&runtime.refs.keys, "KEYS"}, std::pair{&runtime.refs.argv, "ARGV"},
+                           std::pair{&runtime.refs.handler, "__redis__err__handler"}}) {
+    lua_pushstring(L, name);
+    *ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  lua_pushcfunction(L, enter_protected);
+  runtime.refs.protected_entry = luaL_ref(L, LUA_REGISTRYINDEX);
   install_stable_tostring(L);
 
   remove_unsupported(L, runtime.version);
@@ -342,10 +367,17 @@ lua_State* open_state(Runtime& runtime) {
   return L;
 }
 
-void set_global_array(lua_State* L, const char* name, const std::vector<std::string>& items, std::size_t begin,
+int protected_call(lua_State* L, lua_CFunction entry, void* data) {
+  ProtectedEntry call{entry, data};
+  lua_rawgeti(L, LUA_REGISTRYINDEX, runtime_of(L).refs.protected_entry);
+  lua_pushlightuserdata(L, &call);
+  return lua_pcall(L, 1, 0, 0);
+}
+
+void set_global_array(lua_State* L, int name_ref, const std::vector<std::string>& items, std::size_t begin,
                       std::size_t end) {
-  lua_getfield(L, LUA_REGISTRYINDEX, globals_key);
-  lua_pushstring(L, name);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, runtime_of(L).refs.globals);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, name_ref);
   lua_createtable(L, static_cast<int>(end - begin), 0);
   for (std::size_t i = begin; i < end; ++i) {
     lua_pushlstring(L, items[i].data(), items[i].size());
@@ -356,8 +388,10 @@ void set_global_array(lua_State* L, const char* name, const std::vector<std::str
 }
 
 void push_error_handler(lua_State* L) {
-  lua_getfield(L, LUA_REGISTRYINDEX, globals_key);
-  lua_getfield(L, -1, "__redis__err__handler");
+  const Runtime::Refs& refs = runtime_of(L).refs;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, refs.globals);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, refs.handler);
+  lua_rawget(L, -2);
   lua_remove(L, -2);
 }
 
