@@ -82,8 +82,11 @@ TEST_CASE("the keyspace keeps the keys an ordered map keeps through 200000 puts 
     model[key_name(n)] = "v";
   }
   check_same(keys, model, now_ms);
+  // The key found last is remembered; clearing must forget it along with the node it was in.
+  REQUIRE(keys.find(key_name(7), now_ms) != nullptr);
   keys.clear();
   model.clear();
+  REQUIRE(keys.find(key_name(7), now_ms) == nullptr);
   check_same(keys, model, now_ms);
 }
 

@@ -174,61 +174,76 @@ private:
 
 struct Draws {
   std::vector<std::uint32_t> users;
+  std::vector<std::uint64_t> at;   // each draw's place in the whole sequence: it arrives at 5 us * (at + 1)
   std::vector<std::string> names;  // every user's key name, built before the clock starts
 };
 
-// Users in the scenario's Zipf order; with `one_master`, only those whose key the first of
-// three masters holds.
-Draws draw_users(const ratelimiter::Population& population, std::uint64_t count, bool one_master) {
+// `count` users in the scenario's Zipf order.
+Draws draw_users(const ratelimiter::Population& population, std::uint64_t count) {
   Draws draws;
   draws.names.resize(population.user_count());
-  std::vector<bool> on_first(population.user_count());
-  redis::SlotRange first = redis::shard_slots(0, 3);
-  for (std::uint32_t u = 0; u < population.user_count(); ++u) {
-    draws.names[u] = population.key_name(population.user_key(u));
-    on_first[u] = first.contains(redis::key_slot(draws.names[u]));
-  }
+  for (std::uint32_t u = 0; u < population.user_count(); ++u) draws.names[u] = population.key_name(population.user_key(u));
   sim::Rng rng(20261128);
   sim::Zipf zipf(population.user_count(), 1.0);
   draws.users.reserve(count);
-  while (draws.users.size() < count) {
-    auto user = static_cast<std::uint32_t>(zipf.sample(rng) - 1);
-    if (!one_master || on_first[user]) draws.users.push_back(user);
+  for (std::uint64_t i = 0; i < count; ++i) {
+    draws.users.push_back(static_cast<std::uint32_t>(zipf.sample(rng) - 1));
+    draws.at.push_back(i);
   }
   return draws;
 }
 
-// Runs `decide` over the draws, the first `warm` of them unmeasured; returns ns per decision.
-// With `drop_command_word`, decide gets the arguments after EVALSHA, as run_evalsha takes them.
-// The commands are built in batches with the clock stopped: only `decide` is timed.
+// The draws whose key the first of three cluster masters holds, at their times in the whole
+// sequence: the requests that master serves.
+Draws first_master_share(const Draws& all) {
+  redis::SlotRange first = redis::shard_slots(0, 3);
+  Draws share;
+  share.names = all.names;
+  for (std::size_t i = 0; i < all.users.size(); ++i) {
+    if (!first.contains(redis::key_slot(all.names[all.users[i]]))) continue;
+    share.users.push_back(all.users[i]);
+    share.at.push_back(all.at[i]);
+  }
+  return share;
+}
+
+// Runs `decide` over the draws, the first sixth of them unmeasured; `decide` returns whether
+// it admitted. With `drop_command_word`, decide gets the arguments after EVALSHA, as
+// run_evalsha takes them. The commands are built in batches with the clock stopped: only
+// `decide` is timed.
 template <typename Decide>
-double time_decisions(const ratelimiter::RateLimiterOptions& options, const ratelimiter::Population& population,
-                      const Draws& draws, std::size_t warm, bool drop_command_word, Decide decide) {
+DecisionCost time_decisions(const ratelimiter::RateLimiterOptions& options, const ratelimiter::Population& population,
+                            const Draws& draws, bool drop_command_word, Decide decide) {
   constexpr std::size_t batch = 4096;
-  std::int64_t wall_ns = 1'700'000'000'000'000'000;
+  constexpr std::int64_t start_ns = 1'700'000'000'000'000'000;
+  std::size_t warm = draws.users.size() / 6;
   std::vector<std::vector<std::string>> commands;
   std::vector<std::int64_t> walls;
   double spent = 0;
+  std::uint64_t admitted = 0;
   for (std::size_t first = 0; first < draws.users.size(); first += batch) {
     commands.clear();
     walls.clear();
     for (std::size_t i = first; i < std::min(first + batch, draws.users.size()); ++i) {
-      wall_ns += 5'000;
+      auto wall_ns = start_ns + static_cast<std::int64_t>(draws.at[i] + 1) * 5'000;
       ratelimiter::Key key = population.user_key(draws.users[i]);
       commands.push_back(ratelimiter::decision_command(options, draws.names[draws.users[i]], population.limit(key), wall_ns));
       if (drop_command_word) commands.back().erase(commands.back().begin());
       walls.push_back(wall_ns);
     }
     double start = thread_cpu_seconds();
-    for (std::size_t j = 0; j < commands.size(); ++j) decide(commands[j], walls[j]);
+    for (std::size_t j = 0; j < commands.size(); ++j) admitted += decide(commands[j], walls[j]) ? 1 : 0;
     if (first >= warm) spent += thread_cpu_seconds() - start;
   }
   std::size_t measured = draws.users.size() - (warm + batch - 1) / batch * batch;
-  return spent * 1e9 / static_cast<double>(measured);
+  return DecisionCost{spent * 1e9 / static_cast<double>(measured),
+               static_cast<double>(admitted) / static_cast<double>(draws.users.size())};
 }
 
-void expect_decision(const ratelimiter::RateLimiterOptions& options, const redis::Reply& reply) {
-  if (!ratelimiter::read_decision(options, reply)) throw std::runtime_error("not a decision: " + reply.describe());
+bool decision_of(const ratelimiter::RateLimiterOptions& options, const redis::Reply& reply) {
+  std::optional<ratelimiter::Decision> decision = ratelimiter::read_decision(options, reply);
+  if (!decision) throw std::runtime_error("not a decision: " + reply.describe());
+  return decision->admitted;
 }
 
 }  // namespace
@@ -237,18 +252,17 @@ DecisionFloors measure_decision_floors(std::uint64_t decisions) {
   ratelimiter::RateLimiterOptions options = scenario_options();
   ratelimiter::Population population(options, sim::Rng(1), sim::Rng(2));
   const std::string& script = ratelimiter::decision_script(options.algorithm, options.now_source);
-  std::size_t warm = decisions / 5;
   DecisionFloors floors;
-  floors.decisions = decisions;
-
-  Draws draws = draw_users(population, warm + decisions, false);
+  Draws draws = draw_users(population, decisions + decisions / 5);
+  floors.decisions = draws.users.size();
   {
     FieldStore store(population.user_count());
     BareLua lua(script, store);
-    floors.bare_lua_ns =
-        time_decisions(options, population, draws, warm, true, [&](const std::vector<std::string>& argv, std::int64_t) {
-          if (lua.run(argv) > 1) throw std::runtime_error("not a decision");
-        });
+    floors.bare_lua = time_decisions(options, population, draws, true, [&](const std::vector<std::string>& argv, std::int64_t) {
+      lua_Integer allowed = lua.run(argv);
+      if (allowed != 0 && allowed != 1) throw std::runtime_error("not a decision");
+      return allowed == 1;
+    });
   }
   {
     redis::LuaHost host(redis::Version::v7_0);
@@ -257,27 +271,24 @@ DecisionFloors measure_decision_floors(std::uint64_t decisions) {
     std::vector<std::string> load{"LOAD", script};
     host.run_script(load);
     // run_evalsha takes the arguments without the command word.
-    floors.script_alone_ns =
-        time_decisions(options, population, draws, warm, true, [&](const std::vector<std::string>& argv, std::int64_t) {
-          expect_decision(options, host.run_evalsha(runner, argv));
-        });
+    floors.script_alone = time_decisions(options, population, draws, true, [&](const std::vector<std::string>& argv, std::int64_t) {
+      return decision_of(options, host.run_evalsha(runner, argv));
+    });
   }
   {
-    Draws on_first = draw_users(population, warm + decisions, true);
+    Draws share = first_master_share(draws);
+    floors.engine_decisions = share.users.size();
     redis::Engine engine(redis::Version::v7_0);
     engine.set_script_host(redis::make_lua_host(redis::Version::v7_0));
     redis::ExecContext ctx;
     std::vector<std::string> load{"SCRIPT", "LOAD", script};
     engine.execute(load, ctx);
-    std::uint64_t admitted = 0;
-    floors.on_engine_ns =
-        time_decisions(options, population, on_first, warm, false, [&](const std::vector<std::string>& argv, std::int64_t wall_ns) {
-          ctx.now_ms = wall_ns / 1'000'000;
-          redis::Reply reply = engine.execute(argv, ctx);
-          expect_decision(options, reply);
-          admitted += reply.integer == 1 ? 1 : 0;
-        });
-    floors.admitted_share = static_cast<double>(admitted) / static_cast<double>(warm + decisions);
+    floors.on_engine = time_decisions(options, population, share, false, [&](const std::vector<std::string>& argv, std::int64_t wall_ns) {
+      ctx.now_ms = wall_ns / 1'000'000;
+      redis::Reply reply = engine.execute(argv, ctx);
+      engine.take_effects();  // as the server does after every command
+      return decision_of(options, reply);
+    });
   }
   return floors;
 }

@@ -155,9 +155,11 @@ void Keyspace::grow() {
 Keyspace::Node* Keyspace::insert(std::string_view key) {
   if ((count_ + 1) * 2 > slots_.size()) grow();
   std::uint64_t hash = KeyHash{}(key);
+  static_assert(std::is_nothrow_default_constructible_v<Entry>, "a node is built in its block without cleanup");
+  static_assert(alignof(Node) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
   void* block = ::operator new(sizeof(Node) + key.size());
   Node* node = new (block) Node{Entry{}, hash, key.size()};
-  std::memcpy(node + 1, key.data(), key.size());
+  std::memcpy(static_cast<char*>(block) + sizeof(Node), key.data(), key.size());
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = hash & mask;
   while (slots_[i].node != nullptr) i = (i + 1) & mask;

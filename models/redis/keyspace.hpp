@@ -182,7 +182,7 @@ private:
     Entry entry;
     std::uint64_t hash = 0;
     std::size_t key_size = 0;
-    std::string_view key() const { return {reinterpret_cast<const char*>(this + 1), key_size}; }
+    std::string_view key() const { return {reinterpret_cast<const char*>(this) + sizeof(Node), key_size}; }
   };
   /// The table: open addressing with linear probing, at most half full. A slot holds its
   /// node's hash, so a probe reads a node only when the whole hash matches.
