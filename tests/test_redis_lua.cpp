@@ -305,6 +305,11 @@ TEST_CASE("script errors read as Redis 6.2 writes them", "[lua]") {
        prefix + "e278681ed961e2fb52881313e5c90fdd93749940): @user_script:1: user_script:1: Script attempted to access "
                 "nonexistent global variable 'y'\r\n"},
       {"return redis.error_reply('-bad thing')", "--bad thing\r\n"},
+      // getfenv is kept in 6.2, and every function's globals are the read-only _G.
+      {"return getfenv(__redis__err__handler) == _G", ":1\r\n"},
+      {"getfenv(__redis__err__handler).__redis__err__handler = nil",
+       prefix + "05b0d9a282fbcaeb7680e366d8bfa7dbfb75e0f8): @user_script:1: user_script:1: Attempt to modify a "
+                "readonly table\r\n"},
       {"#!lua\nreturn 1", "-ERR Error compiling script (new function): user_script:1: unexpected symbol near '#'\r\n"},
   };
   for (const auto& [script, resp] : cases) {

@@ -346,7 +346,13 @@ int build_sandbox(lua_State* L) {
 
   protect_libraries(L);
   protect_globals(L);
-  lua_pop(L, 1);
+  // The message handler was compiled while the real table was still the globals; it gets the
+  // guarded ones, or 6.2's getfenv(__redis__err__handler) would hand a script the real table,
+  // writable, where Redis's is its read-only _G.
+  lua_getfield(L, -1, "__redis__err__handler");
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  lua_setfenv(L, -2);
+  lua_pop(L, 2);
   return 0;
 }
 
