@@ -12,10 +12,34 @@
 
 using namespace redis_bench;
 
-TEST_CASE("a replica follows its master, refuses writes and leaves expiry to the master", "[redis-server]") {
+namespace {
+
+// A master with `replicas` replicas.
+redis::RedisOptions replicated(int replicas) {
   redis::RedisOptions options = base_options();
-  options.replicas = 1;
-  Bench bench(options);
+  options.replicas = replicas;
+  return options;
+}
+
+// The same, watched by a Sentinel that fails over one second after the master goes silent.
+redis::RedisOptions failing_over(int replicas) {
+  redis::RedisOptions options = replicated(replicas);
+  options.failover.enabled = true;
+  options.failover.down_after = 1_s;
+  return options;
+}
+
+// Two replicas, and a Sentinel that also pings every second.
+redis::RedisOptions two_replicas_with_failover() {
+  redis::RedisOptions options = failing_over(2);
+  options.failover.ping_period = 1_s;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("a replica follows its master, refuses writes and leaves expiry to the master", "[redis-server]") {
+  Bench bench(replicated(1));
   NodeId master = bench.node("redis-0");
   NodeId replica = bench.node("redis-0-r1");
   CHECK(bench.redis.server(replica)->link_up());
@@ -48,9 +72,7 @@ TEST_CASE("a replica follows its master, refuses writes and leaves expiry to the
 }
 
 TEST_CASE("a script's writes replicate as their effects", "[redis-server]") {
-  redis::RedisOptions options = base_options();
-  options.replicas = 1;
-  Bench bench(options);
+  Bench bench(replicated(1));
   NodeId master = bench.node("redis-0");
   NodeId replica = bench.node("redis-0-r1");
   Reply reply = bench.ask(master, {"EVAL", "return redis.call('SET', KEYS[1], ARGV[1], 'PX', 60000)", "1", "lock", "me"});
@@ -62,9 +84,7 @@ TEST_CASE("a script's writes replicate as their effects", "[redis-server]") {
 }
 
 TEST_CASE("a replica restarted without persistence reloads the master's dataset by full resync", "[redis-server]") {
-  redis::RedisOptions options = base_options();
-  options.replicas = 1;
-  Bench bench(options);
+  Bench bench(replicated(1));
   NodeId master = bench.node("redis-0");
   NodeId replica = bench.node("redis-0-r1");
   CHECK(bench.ask(master, {"SET", "a", "1"}) == Reply::ok());
@@ -87,9 +107,7 @@ TEST_CASE("a replica restarted without persistence reloads the master's dataset 
 }
 
 TEST_CASE("a replica behind by more than the backlog needs a full resync", "[redis-server]") {
-  redis::RedisOptions options = base_options();
-  options.replicas = 1;
-  Bench bench(options);
+  Bench bench(replicated(1));
   NodeId master = bench.node("redis-0");
   NodeId replica = bench.node("redis-0-r1");
   std::uint64_t cut = bench.world.network().partition_one_way({master}, {replica});
@@ -107,8 +125,7 @@ TEST_CASE("a replica behind by more than the backlog needs a full resync", "[red
 }
 
 TEST_CASE("a master keeps no backlog until its first replica syncs, which starts a new lineage", "[redis-server]") {
-  redis::RedisOptions options = base_options();
-  options.replicas = 1;
+  redis::RedisOptions options = replicated(1);
   std::uint64_t cut = 0;
   Bench bench(options, 1, [&](sim::World& world) { cut = world.network().isolate(*world.find_node("redis-0-r1")); });
   NodeId master = bench.node("redis-0");
@@ -161,9 +178,7 @@ TEST_CASE("a master keeps no backlog until its first replica syncs, which starts
 }
 
 TEST_CASE("a master frees its backlog after repl-backlog-ttl without replicas, under a new id", "[redis-server]") {
-  redis::RedisOptions options = base_options();
-  options.replicas = 1;
-  Bench bench(options);
+  Bench bench(replicated(1));
   NodeId master = bench.node("redis-0");
   NodeId replica = bench.node("redis-0-r1");
   const redis::Server* primary = bench.redis.server(master);
@@ -203,20 +218,6 @@ TEST_CASE("a master frees its backlog after repl-backlog-ttl without replicas, u
   CHECK(bench.ask(replica, {"GET", "b"}) == Reply::bulk("2"));
   CHECK(bench.redis.server(replica)->offset() == offset);
 }
-
-namespace {
-
-// A master, two replicas and a Sentinel that fails over one second after the master goes.
-redis::RedisOptions two_replicas_with_failover() {
-  redis::RedisOptions options = base_options();
-  options.replicas = 2;
-  options.failover.enabled = true;
-  options.failover.down_after = 1_s;
-  options.failover.ping_period = 1_s;
-  return options;
-}
-
-}  // namespace
 
 TEST_CASE("failover promotes the most up-to-date replica and loses what only the master had", "[redis-server]") {
   Bench bench(two_replicas_with_failover());
@@ -295,11 +296,7 @@ TEST_CASE("a promoted replica keeps its backlog: the other replica continues by 
 }
 
 TEST_CASE("a replica keeps logically expired keys until promoted, then expires by its own clock", "[redis-server]") {
-  redis::RedisOptions options = base_options();
-  options.replicas = 2;
-  options.failover.enabled = true;
-  options.failover.down_after = 1_s;
-  Bench bench(options);
+  Bench bench(failing_over(2));
   NodeId master = bench.node("redis-0");
   NodeId r1 = bench.node("redis-0-r1");
   NodeId r2 = bench.node("redis-0-r2");
@@ -318,11 +315,8 @@ TEST_CASE("a replica keeps logically expired keys until promoted, then expires b
 }
 
 TEST_CASE("a returning old master with its own unreplicated writes loses them: last failover wins", "[redis-server]") {
-  redis::RedisOptions options = base_options();
-  options.replicas = 1;
+  redis::RedisOptions options = failing_over(1);
   options.persistence = redis::Persistence::always;
-  options.failover.enabled = true;
-  options.failover.down_after = 1_s;
   options.failover.ping_period = 1_s;
   Bench bench(options);
   NodeId master = bench.node("redis-0");
@@ -346,11 +340,7 @@ TEST_CASE("a returning old master with its own unreplicated writes loses them: l
 }
 
 TEST_CASE("Sentinel in TILT after a clock jump does not fail over", "[redis-server]") {
-  redis::RedisOptions options = base_options();
-  options.replicas = 1;
-  options.failover.enabled = true;
-  options.failover.down_after = 1_s;
-  Bench bench(options);
+  Bench bench(failing_over(1));
   NodeId master = bench.node("redis-0");
   NodeId sentinel = *bench.redis.sentinel_node();
   bench.world.clock_step(sentinel, 10_s);
@@ -365,9 +355,7 @@ TEST_CASE("Sentinel in TILT after a clock jump does not fail over", "[redis-serv
 }
 
 TEST_CASE("WAIT counts acknowledgements of its own connection's writes", "[redis-server]") {
-  redis::RedisOptions options = base_options();
-  options.replicas = 2;
-  Bench bench(options);
+  Bench bench(replicated(2));
   NodeId master = bench.node("redis-0");
   NodeId r2 = bench.node("redis-0-r2");
 
@@ -398,8 +386,7 @@ TEST_CASE("WAIT counts acknowledgements of its own connection's writes", "[redis
 }
 
 TEST_CASE("min_replicas_to_write refuses writes once the replicas stop acknowledging", "[redis-server]") {
-  redis::RedisOptions options = base_options();
-  options.replicas = 1;
+  redis::RedisOptions options = replicated(1);
   options.min_replicas_to_write = 1;
   options.min_replicas_max_lag = 10_s;
   Bench bench(options);

@@ -107,5 +107,4 @@ sim::Task<void> Client::storage(StorageRequest::Op op, std::uint64_t epoch, cons
                                       boost::asio::redirect_error(sim::use_awaitable, ec));
 }
 
-
 }  // namespace lock

@@ -18,7 +18,6 @@ namespace redis::lua {
 
 namespace {
 
-constexpr const char* globals_key = "designsim.globals";      // the real global table
 constexpr const char* protected_key = "designsim.protected";  // proxy -> the table it guards
 constexpr const char* global_metatable_key = "designsim.global_metatable";
 constexpr const char* readonly_message = "Attempt to modify a readonly table";
@@ -320,8 +319,6 @@ int build_sandbox(lua_State* L) {
   lua_newtable(L);
   lua_setfield(L, LUA_REGISTRYINDEX, protected_key);
   lua_pushvalue(L, LUA_GLOBALSINDEX);
-  lua_pushvalue(L, -1);
-  lua_setfield(L, LUA_REGISTRYINDEX, globals_key);
   lua_pushvalue(L, -1);
   runtime.refs.globals = luaL_ref(L, LUA_REGISTRYINDEX);
   for (auto [ref, name] : {std::pair{&runtime.refs.keys, "KEYS"}, std::pair{&runtime.refs.argv, "ARGV"},
