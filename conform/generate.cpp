@@ -10,8 +10,8 @@
 
 #include "conform/sequences.hpp"
 #include "conform/vocabulary.hpp"
-#include "models/redis/command_table.hpp"
-#include "models/redis/sha1.hpp"
+#include "models/redis/engine/command_table.hpp"
+#include "models/redis/lua/sha1.hpp"
 #include "sim/kernel/random.hpp"
 
 namespace conform {

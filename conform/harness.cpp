@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <chrono>
 
-#include "models/redis/command_table.hpp"
-#include "models/redis/engine.hpp"
-#include "models/redis/lua_host.hpp"
+#include "models/redis/engine/command_table.hpp"
+#include "models/redis/engine/engine.hpp"
+#include "models/redis/lua/lua_host.hpp"
 
 namespace conform {
 

@@ -3,7 +3,7 @@
 #include <array>
 #include <cstdlib>
 
-#include "models/redis/command_table.hpp"
+#include "models/redis/engine/command_table.hpp"
 
 namespace conform {
 

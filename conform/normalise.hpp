@@ -18,7 +18,7 @@
 
 #include "conform/resp_client.hpp"
 #include "conform/sequences.hpp"
-#include "models/redis/reply.hpp"
+#include "models/redis/engine/reply.hpp"
 
 namespace conform {
 

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "models/redis/reply.hpp"
-#include "models/redis/sha1.hpp"
+#include "models/redis/engine/reply.hpp"
+#include "models/redis/lua/sha1.hpp"
 
 namespace conform {
 

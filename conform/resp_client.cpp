@@ -11,7 +11,7 @@
 #include <chrono>
 
 #include "conform/resp_parse.hpp"
-#include "models/redis/command_table.hpp"
+#include "models/redis/engine/command_table.hpp"
 
 namespace conform {
 

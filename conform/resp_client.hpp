@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "models/redis/reply.hpp"
+#include "models/redis/engine/reply.hpp"
 
 namespace conform {
 

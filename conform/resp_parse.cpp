@@ -4,7 +4,7 @@
 
 #include <limits>
 
-#include "models/redis/command_table.hpp"
+#include "models/redis/engine/command_table.hpp"
 
 namespace conform {
 

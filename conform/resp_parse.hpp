@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "models/redis/reply.hpp"
+#include "models/redis/engine/reply.hpp"
 
 namespace conform {
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "conform/sequences.hpp"
-#include "models/ratelimiter/scripts.hpp"
-#include "models/redis/sha1.hpp"
+#include "models/ratelimiter/algorithms/scripts.hpp"
+#include "models/redis/lua/sha1.hpp"
 
 namespace conform {
 

@@ -15,13 +15,13 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "models/redis/client.hpp"
-#include "models/redis/cluster.hpp"
-#include "models/redis/deployment.hpp"
+#include "models/redis/server/client.hpp"
+#include "models/redis/server/cluster.hpp"
+#include "models/redis/server/deployment.hpp"
 #include "models/redis/options.hpp"
-#include "models/redis/persistence.hpp"
-#include "models/redis/sentinel.hpp"
-#include "models/redis/server.hpp"
+#include "models/redis/server/persistence.hpp"
+#include "models/redis/replication/sentinel.hpp"
+#include "models/redis/server/server.hpp"
 #include "sim/kernel/network.hpp"
 #include "sim/kernel/spawn.hpp"
 #include "sim/kernel/world.hpp"

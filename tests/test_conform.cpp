@@ -24,11 +24,11 @@
 #include "conform/resp_client.hpp"
 #include "conform/resp_parse.hpp"
 #include "conform/sequences.hpp"
-#include "models/redis/command_table.hpp"
-#include "models/redis/engine.hpp"
-#include "models/ratelimiter/scripts.hpp"
-#include "models/redis/lua_host.hpp"
-#include "models/redis/sha1.hpp"
+#include "models/redis/engine/command_table.hpp"
+#include "models/redis/engine/engine.hpp"
+#include "models/ratelimiter/algorithms/scripts.hpp"
+#include "models/redis/lua/lua_host.hpp"
+#include "models/redis/lua/sha1.hpp"
 #include "tests/redis_server_process.hpp"
 
 using conform::Argv;

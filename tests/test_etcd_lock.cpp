@@ -10,17 +10,17 @@
 #include <string>
 #include <vector>
 
-#include "models/lock/etcd/lock_client.hpp"
-#include "models/lock/etcd/member.hpp"
-#include "models/lock/raft/checks.hpp"
-#include "models/lock/raft/observations.hpp"
+#include "models/etcd/lock_client.hpp"
+#include "models/etcd/member.hpp"
+#include "models/raft/checks.hpp"
+#include "models/raft/observations.hpp"
 #include "sim/kernel/network.hpp"
 #include "sim/kernel/spawn.hpp"
 
 using namespace sim;
 using namespace sim::literals;
-using namespace lock::etcd;
-namespace raft = lock::raft;
+using namespace etcd;
+
 
 namespace {
 

@@ -12,17 +12,17 @@
 #include <string>
 #include <vector>
 
-#include "models/lock/raft/checks.hpp"
-#include "models/lock/raft/client.hpp"
-#include "models/lock/raft/group.hpp"
-#include "models/lock/raft/observations.hpp"
+#include "models/raft/checks.hpp"
+#include "models/raft/client.hpp"
+#include "models/raft/group.hpp"
+#include "models/raft/observations.hpp"
 #include "sim/kernel/network.hpp"
 #include "sim/kernel/spawn.hpp"
 #include "sim/kernel/world.hpp"
 
 using namespace sim;
 using namespace sim::literals;
-using namespace lock::raft;
+using namespace raft;
 using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {

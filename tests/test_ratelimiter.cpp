@@ -12,12 +12,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include "tests/findings_support.hpp"
-#include "models/ratelimiter/checks.hpp"
-#include "models/ratelimiter/local_algorithm.hpp"
+#include "models/ratelimiter/checks/checks.hpp"
+#include "models/ratelimiter/algorithms/local_algorithm.hpp"
 #include "models/ratelimiter/ratelimiter_model.hpp"
-#include "models/ratelimiter/scripts.hpp"
-#include "models/ratelimiter/server.hpp"
-#include "models/ratelimiter/units.hpp"
+#include "models/ratelimiter/algorithms/scripts.hpp"
+#include "models/ratelimiter/placements/server.hpp"
+#include "models/ratelimiter/algorithms/units.hpp"
 #include "sim/kernel/network.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/param_reader.hpp"

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "conform/sequences.hpp"
-#include "models/redis/engine.hpp"
-#include "models/redis/lua_host.hpp"
+#include "models/redis/engine/engine.hpp"
+#include "models/redis/lua/lua_host.hpp"
 #include "sim/kernel/random.hpp"
 
 using Argv = std::vector<std::string>;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "models/redis/keyspace.hpp"
+#include "models/redis/engine/keyspace.hpp"
 #include "sim/kernel/random.hpp"
 
 namespace {

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "models/redis/engine.hpp"
-#include "models/redis/lua_host.hpp"
-#include "models/redis/lua_runtime.hpp"
-#include "models/redis/rand48.hpp"
-#include "models/redis/sha1.hpp"
+#include "models/redis/engine/engine.hpp"
+#include "models/redis/lua/lua_host.hpp"
+#include "models/redis/lua/lua_runtime.hpp"
+#include "models/redis/lua/rand48.hpp"
+#include "models/redis/lua/sha1.hpp"
 #include "sim/kernel/assert.hpp"
 
 using namespace redis;

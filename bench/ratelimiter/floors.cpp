@@ -16,11 +16,11 @@
 
 #include "models/ratelimiter/options.hpp"
 #include "models/ratelimiter/population.hpp"
-#include "models/ratelimiter/script_call.hpp"
-#include "models/ratelimiter/scripts.hpp"
-#include "models/redis/cluster.hpp"
-#include "models/redis/engine.hpp"
-#include "models/redis/lua_host.hpp"
+#include "models/ratelimiter/algorithms/script_call.hpp"
+#include "models/ratelimiter/algorithms/scripts.hpp"
+#include "models/redis/server/cluster.hpp"
+#include "models/redis/engine/engine.hpp"
+#include "models/redis/lua/lua_host.hpp"
 #include "sim/kernel/distribution.hpp"
 #include "sim/kernel/random.hpp"
 

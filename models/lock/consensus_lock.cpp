@@ -9,7 +9,7 @@
 
 #include "models/lock/context.hpp"
 #include "models/lock/design.hpp"
-#include "models/lock/etcd/lock_client.hpp"
+#include "models/etcd/lock_client.hpp"
 
 namespace lock {
 namespace {

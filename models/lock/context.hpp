@@ -9,7 +9,7 @@
 
 #include "models/lock/options.hpp"
 #include "models/lock/recorder.hpp"
-#include "models/redis/deployment.hpp"
+#include "models/redis/server/deployment.hpp"
 #include "sim/kernel/world.hpp"
 
 namespace lock {

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "models/lock/context.hpp"
-#include "models/redis/client.hpp"
+#include "models/redis/server/client.hpp"
 #include "sim/kernel/assert.hpp"
 
 namespace lock {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "models/lock/record.hpp"
-#include "models/redis/reply.hpp"
+#include "models/redis/engine/reply.hpp"
 #include "sim/kernel/random.hpp"
 #include "sim/kernel/timer.hpp"
 

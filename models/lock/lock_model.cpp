@@ -7,8 +7,8 @@
 
 #include "models/lock/checks.hpp"
 #include "models/lock/client.hpp"
-#include "models/lock/etcd/member.hpp"
-#include "models/lock/raft/observer.hpp"
+#include "models/etcd/member.hpp"
+#include "models/raft/observer.hpp"
 #include "models/lock/storage.hpp"
 #include "sim/kernel/assert.hpp"
 

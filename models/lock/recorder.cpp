@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "models/redis/server.hpp"
+#include "models/redis/server/server.hpp"
 #include "sim/kernel/assert.hpp"
 
 namespace lock {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "models/lock/record.hpp"
-#include "models/redis/deployment.hpp"
+#include "models/redis/server/deployment.hpp"
 #include "sim/kernel/world.hpp"
 
 namespace lock {

@@ -9,7 +9,7 @@
 #include "models/ratelimiter/options.hpp"
 #include "models/ratelimiter/population.hpp"
 #include "models/ratelimiter/recorder.hpp"
-#include "models/redis/deployment.hpp"
+#include "models/redis/server/deployment.hpp"
 #include "sim/kernel/world.hpp"
 
 namespace ratelimiter {

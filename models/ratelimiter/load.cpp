@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "models/ratelimiter/server.hpp"
+#include "models/ratelimiter/placements/server.hpp"
 #include "sim/kernel/assert.hpp"
 
 namespace ratelimiter {

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/ratelimiter/limit.hpp"
+#include "models/ratelimiter/algorithms/limit.hpp"
 #include "models/redis/options.hpp"
 #include "sim/kernel/random.hpp"
 #include "sim/kernel/time.hpp"

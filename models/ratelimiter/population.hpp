@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "models/ratelimiter/limit.hpp"
+#include "models/ratelimiter/algorithms/limit.hpp"
 #include "models/ratelimiter/options.hpp"
 #include "sim/kernel/random.hpp"
 

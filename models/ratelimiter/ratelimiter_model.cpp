@@ -1,10 +1,10 @@
 #include "models/ratelimiter/ratelimiter_model.hpp"
 
-#include "models/ratelimiter/findings.hpp"
-#include "models/ratelimiter/server.hpp"
+#include "models/ratelimiter/checks/findings.hpp"
+#include "models/ratelimiter/placements/server.hpp"
 #include "models/ratelimiter/text.hpp"
-#include "models/ratelimiter/units.hpp"
-#include "models/redis/server.hpp"
+#include "models/ratelimiter/algorithms/units.hpp"
+#include "models/redis/server/server.hpp"
 #include "sim/kernel/assert.hpp"
 
 namespace ratelimiter {

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/redis/engine.hpp"
+#include "models/redis/engine/engine.hpp"
 #include "sim/kernel/distribution.hpp"
 #include "sim/kernel/time.hpp"
 

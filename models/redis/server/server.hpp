@@ -1,0 +1,189 @@
+// One Redis server process on a node. The node's boot code builds it; a restart builds it again
+// with only what the node's disk had synced (its AOF and its configuration file).
+//
+// Like real Redis it has one thread: commands arriving over the network wait in one FIFO and
+// run one at a time, each taking a sample of `service_time`, and the reply leaves when the
+// command is done, so load queues. A command runs with the node's WALL clock in ms (key expiry
+// is wall-clock time in Redis), while timers (active expiry `hz` times a second, the once-a-second
+// fsync and replication heartbeats) run on its monotonic clock.
+//
+// The server answers what the engine does not: WAIT (per connection), REPLICAOF/SLAVEOF, ROLE,
+// INFO replication, and in a cluster READONLY/READWRITE, MOVED and CROSSSLOT. A replica refuses
+// writes (READONLY), does not expire keys itself but applies its master's DELs, and a master
+// with min_replicas_to_write refuses writes without enough recent replicas (NOREPLICAS).
+//
+// Fault model: a crash loses the queue, blocked WAITs, pending replication and whatever the
+// AOF had not synced; a pause holds every timer and command until it ends. The replication
+// stream runs over the kernel's network, so partitions, loss and delay all reach it.
+//
+// Simplifications: replication messages are applied outside the command FIFO (they cost no
+// service time), and so are full resyncs and AOF rewrites (instant, no fork); commands are not
+// pipelined per connection (a connection blocked in WAIT does not hold back its later commands).
+//
+// Determinism: one named random stream per purpose ("redis/<node>/service", ".../expire",
+// ".../replid", ".../lag"); ordered containers only.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/redis/server/client.hpp"
+#include "models/redis/server/cluster_topology.hpp"
+#include "models/redis/engine/engine.hpp"
+#include "models/redis/server/persistence.hpp"
+#include "models/redis/server/persistence_snapshot.hpp"
+#include "models/redis/replication/replication.hpp"
+#include "sim/kernel/rpc.hpp"
+#include "sim/kernel/world.hpp"
+
+namespace redis {
+
+class Server {
+public:
+  /// A replica's link to its master, as ROLE names the states: waiting for the master to answer
+  /// PSYNC ("connecting"), loading its answer ("sync"), streaming ("connected").
+  enum class LinkState { connecting, transfer, connected };
+
+  /// Builds the process on `node` from its disk and serves its requests. The node's boot code.
+  static void boot(sim::World& world, sim::NodeId node, std::shared_ptr<Topology> topology);
+
+  Server(sim::World& world, sim::NodeId node, std::shared_ptr<Topology> topology);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  bool is_master() const { return !master_name_; }
+  /// The node it replicates, when it is a replica of a known node.
+  std::optional<sim::NodeId> master() const { return master_node_; }
+  bool link_up() const { return link_ == LinkState::connected; }
+  std::uint64_t offset() const { return history_.offset(); }
+  const std::string& replid() const { return history_.replid(); }
+  bool has_backlog() const { return history_.has_backlog(); }
+  std::size_t queue_length() const { return queue_.size(); }
+  std::size_t attached_replicas() const { return replicas_.all().size(); }
+  const Engine& engine() const { return engine_; }
+  std::size_t key_count() const { return engine_.key_count(); }
+  std::uint64_t memory_bytes() const { return engine_.memory_bytes(); }
+
+private:
+  struct Pending {
+    std::uint64_t connection = 0;
+    std::shared_ptr<const Command> command;
+    sim::Responder responder;
+  };
+  struct Waiter {  // a client blocked in WAIT
+    std::uint64_t offset = 0;
+    int numreplicas = 0;
+    std::optional<std::int64_t> deadline_wall_ms;
+    sim::Responder responder;
+  };
+
+  // --- arrival and the single thread (server.cpp) ----------------------------------------------
+  void on_message(const sim::Envelope& envelope, sim::Responder responder);
+  std::uint64_t connection_id(sim::NodeId from, std::uint64_t connection);
+  void start_next();
+  void finish_head();
+  /// Runs one command; nullopt when the client is blocked and will be answered later.
+  std::optional<Reply> run(Pending& pending);
+  std::optional<Reply> intercept(const std::string& name, Pending& pending);
+  std::optional<Reply> refuse(const std::string& name, const Pending& pending);
+  void answer(sim::Responder& responder, Reply reply);
+
+  // --- timers -------------------------------------------------------------------------------------
+  void cron();
+  void every_second();
+  void schedule_after(sim::Duration delay, void (Server::*what)());
+
+  // --- persistence and the write path -----------------------------------------------------------
+  void load_aof();
+  /// Keeps writes applied to the engine: backlog (if any), key index, AOF (synced now under always).
+  void record_writes(const std::vector<Argv>& writes);
+  /// A master's writes: recorded, then streamed to its replicas. Returns whether there were any.
+  bool propagate(std::vector<Argv> effects);
+
+  // --- master side (replication_master.cpp) ------------------------------------------------
+  std::optional<Reply> wait_command(Pending& pending);
+  void on_sync_request(sim::NodeId from, const std::string& replid, std::uint64_t offset);
+  void on_ack(sim::NodeId from, const StreamAck& ack);
+  void wake_waiters();
+  void expire_waiters();
+  void unblock_all_waiters(const std::string& error);
+  void send_heartbeats();
+  /// The first replica's sync on a master without a backlog.
+  void create_backlog();
+  void drop_silent_replicas();
+  /// After repl-backlog-ttl with no replica attached.
+  void free_idle_backlog();
+
+  // --- replica side (replication_replica.cpp) -----------------------------------------------
+  void on_link_message(const sim::Envelope& envelope);
+  void apply_full_sync(const FullSync& sync);
+  void apply_stream(const StreamBatch& batch);
+  void send_sync_request();
+  /// A gap or a foreign lineage in the stream: the link drops and PSYNC starts again.
+  void resync(const std::string& why);
+  void send_ack();
+  void replica_cron();
+  std::int64_t stream_now_ms() const;
+
+  // --- roles (replication_role.cpp) -------------------------------------------------------------
+  Reply replicaof_command(const std::vector<std::string>& argv);
+  void become_master();
+  void become_replica(const std::string& master_name);
+  Reply role_reply() const;
+  Reply info_replication() const;
+  std::string fresh_replid();
+
+  std::int64_t wall_ms() const;
+  std::int64_t mono_ns() const;
+  sim::Rng stream(const std::string& purpose) const;
+  void note(std::string_view kind, const std::string& detail);
+  ServerStats& stats() { return topology_->stats[node_]; }
+
+  sim::World& world_;
+  sim::NodeId node_;
+  std::uint32_t incarnation_;
+  std::shared_ptr<Topology> topology_;
+  const RedisOptions& options_;
+  Engine engine_;
+  Aof aof_;
+  History history_;
+  sim::Rng service_rng_;
+  sim::Rng expire_rng_;
+  sim::Rng replid_rng_;
+  sim::Rng lag_rng_;
+
+  std::deque<Pending> queue_;
+  bool busy_ = false;
+  std::map<std::pair<sim::NodeId, std::uint64_t>, std::uint64_t> connections_;
+  std::map<std::uint64_t, std::uint64_t> last_write_offset_;  // per connection (WAIT)
+  std::set<std::uint64_t> readonly_connections_;               // cluster READONLY
+  int cron_ticks_ = 0;
+
+  // master side
+  ReplicaSet replicas_;
+  std::list<Waiter> waiters_;
+  std::int64_t no_replicas_since_s_ = 0;  // wall clock, s: when the last replica went (backlog ttl)
+
+  // replica side
+  std::optional<std::string> master_name_;  // set: a replica (of this name)
+  std::optional<sim::NodeId> master_node_;
+  LinkState link_ = LinkState::connecting;
+  std::uint64_t link_epoch_ = 0;  // bumped on every role change: stale applies are dropped
+  sim::Instant apply_tail_;       // when the last scheduled apply runs (keeps them in order)
+  std::int64_t last_master_contact_s_ = 0;            // wall clock, as repl-timeout measures
+  std::optional<std::int64_t> last_sync_request_ns_;  // monotonic: PSYNC is retried by the cron
+};
+
+/// Connection id the server uses for its master's stream (clients get ids from 1 up).
+inline constexpr std::uint64_t master_connection = 0;
+
+}  // namespace redis
