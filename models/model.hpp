@@ -4,64 +4,18 @@
 // itself.
 #pragma once
 
-#include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "sim/kernel/time.hpp"
 #include "sim/kernel/world.hpp"
+#include "sim/results/check.hpp"
 
 namespace sim {
 
 class ParamReader;
-
-/// The first moment a check was seen to break, in true time, with the nodes involved.
-struct Violation {
-  Instant at;
-  std::vector<std::string> nodes;
-  std::string what;  ///< one plain sentence
-};
-
-/// A checker's verdict.
-struct CheckResult {
-  std::string name;                 ///< "uniqueness"
-  bool held = true;
-  std::string summary;              ///< how bad, in one line: "3 duplicate ids among 120,000"
-  std::vector<std::pair<std::string, std::string>> details;  ///< ordered facts for the report
-  std::optional<Violation> first;
-};
-
-/// A table the model adds to its report (per-node figures, for instance).
-struct Table {
-  std::string title;
-  std::vector<std::string> columns;
-  std::vector<std::vector<std::string>> rows;
-};
-
-/// What a model hands back after the run.
-struct Findings {
-  std::vector<CheckResult> checks;
-  /// Measurements that requirements may name, in base units: ns for latencies, per second for
-  /// throughput, plain numbers otherwise. Ordered by name.
-  std::map<std::string, double> measures;
-  std::vector<Table> tables;
-  /// What would have prevented the first violation, when the model knows (read by the story).
-  std::string prevention;
-};
-
-/// The violated check that broke first (a violation with a time before one without), or null
-/// when every check held: the one a model's prevention advice speaks to.
-inline const CheckResult* earliest_violation(const std::vector<CheckResult>& checks) {
-  const CheckResult* earliest = nullptr;
-  for (const CheckResult& check : checks) {
-    if (check.held) continue;
-    if (!earliest || (check.first && (!earliest->first || check.first->at < earliest->first->at))) earliest = &check;
-  }
-  return earliest;
-}
 
 class Model {
 public:

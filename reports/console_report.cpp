@@ -39,9 +39,9 @@ std::string latencies_text(const std::vector<LatencySummary>& latencies, std::st
   std::vector<TextRow> rows{{"name", "count", "p50", "p90", "p99", "p99.9", "max"}};
   for (const LatencySummary& l : latencies) {
     if (l.window != overall_window) continue;
-    rows.push_back({l.name, fmt::format("{}", l.count), report::short_duration(l.p50_ns),
-                    report::short_duration(l.p90_ns), report::short_duration(l.p99_ns),
-                    report::short_duration(l.p999_ns), report::short_duration(l.max_ns)});
+    rows.push_back({l.name, fmt::format("{}", l.count), to_string(Duration::nanoseconds(l.p50_ns), 4),
+                    to_string(Duration::nanoseconds(l.p90_ns), 4), to_string(Duration::nanoseconds(l.p99_ns), 4),
+                    to_string(Duration::nanoseconds(l.p999_ns), 4), to_string(Duration::nanoseconds(l.max_ns), 4)});
   }
   if (rows.size() == 1) return "";
   return fmt::format("{}\n", title) + aligned_table(rows, indent, {1, 2, 3, 4, 5, 6});
@@ -73,7 +73,7 @@ std::string check_rates_text(const std::vector<CheckRate>& checks) {
   if (checks.empty()) return "checks: none\n";
   std::vector<TextRow> rows;
   for (const CheckRate& c : checks) {
-    rows.push_back({c.name, fmt::format("{}/{}", c.runs_violated, c.runs), report::percent_text(c.rate),
+    rows.push_back({c.name, fmt::format("{}/{}", c.runs_violated, c.runs), percent_text(c.rate),
                     "95% CI " + report::interval_text(c.interval), c.expected_violated ? "(expected)" : ""});
   }
   return "checks (runs violated, rate, 95% interval)\n" + aligned_table(rows, indent, {1, 2});

@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "sim/run/result.hpp"
-#include "sim/run/sweep_result.hpp"
+#include "sim/results/run_result.hpp"
+#include "sim/results/sweep_result.hpp"
 
 namespace sim {
 

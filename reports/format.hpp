@@ -1,36 +1,20 @@
-// How reports write values as text: one spelling per kind of value, shared by the JSON,
-// Markdown and console reports so that they agree with one another.
+// How reports write a result's verdicts, requirements, intervals and seed ranges: one
+// spelling per kind, shared by the JSON, Markdown and console reports so that they agree with
+// one another. Numbers, counts, durations, hashes and replay commands are written by
+// sim/results/text.hpp, as everywhere else.
 //
-// Determinism: every function here is a pure function of its arguments, formats through fmt
-// (which ignores the locale) and rounds doubles to a fixed number of significant digits, so
-// one RunResult gives one text on every run.
+// Determinism: every function here is a pure function of its arguments and formats through
+// fmt (which ignores the locale), so one RunResult gives one text on every run.
 #pragma once
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 
-#include "sim/run/result.hpp"
-#include "sim/run/sweep_result.hpp"
+#include "sim/results/run_result.hpp"
+#include "sim/results/sweep_result.hpp"
+#include "sim/results/text.hpp"
 
 namespace sim::report {
-
-/// The trace hash as 16 lower-case hex digits.
-std::string hash_text(std::uint64_t hash);
-
-/// "designsim run FILE --seed N", with FILE quoted for a POSIX shell when it needs to be.
-std::string replay_command(std::string_view scenario_file, std::uint64_t seed);
-
-/// `value` rounded to `digits` significant digits (1..17); NaN and infinities pass through.
-double round_significant(double value, int digits = 6);
-/// `value` with at most 6 significant digits: "0.25", "1.23457e+06", "nan".
-std::string number_text(double value);
-/// A ratio as a percentage with two decimals: 0.037 -> "3.70%".
-std::string percent_text(double ratio);
-
-/// A nanosecond count for a human: rounded to 4 significant digits, then in the largest unit
-/// that divides it ("1.235ms", "15s", "870ns").
-std::string short_duration(std::int64_t ns);
 
 /// "held" or "VIOLATED".
 std::string verdict_text(const CheckResult& check);

@@ -18,7 +18,7 @@ constexpr std::string_view sweep_format = "designsim-sweep-report/1";
 // not a number, as JSON has no NaN.
 ordered_json number_json(double value) {
   if (!std::isfinite(value)) return nullptr;
-  return report::round_significant(value);
+  return round_significant(value);
 }
 
 template <typename T, typename F>
@@ -58,7 +58,7 @@ ordered_json scenario_json(const RunResult& r) {
 
 ordered_json trace_json(const RunResult& r) {
   ordered_json trace = ordered_json::object();
-  trace["hash"] = report::hash_text(r.trace_hash);
+  trace["hash"] = hash_text(r.trace_hash);
   trace["records"] = r.trace_records;
   trace["events_run"] = r.events_run;
   put_duration(trace, "simulated", r.simulated);
@@ -166,7 +166,7 @@ ordered_json run_to_json(const RunResult& r, bool include_runtime) {
   json["format"] = run_format;
   json["scenario"] = scenario_json(r);
   json["seed"] = r.seed;
-  json["replay"] = report::replay_command(r.scenario_file, r.seed);
+  json["replay"] = replay_command(r.scenario_file, r.seed);
   put_duration(json, "duration", r.duration);
   json["options"] = pairs_json(r.options);
   json["trace"] = trace_json(r);

@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/run/result.hpp"
-#include "sim/run/sweep_result.hpp"
+#include "sim/results/run_result.hpp"
+#include "sim/results/sweep_result.hpp"
 
 namespace sim {
 

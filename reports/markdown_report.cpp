@@ -29,9 +29,9 @@ std::string latency_section(const std::vector<LatencySummary>& latencies, std::s
   if (latencies.empty()) return md + "No latencies recorded.\n";
   std::vector<TextRow> rows;
   for (const LatencySummary& l : latencies) {
-    rows.push_back({l.name, l.window, fmt::format("{}", l.count), report::short_duration(l.p50_ns),
-                    report::short_duration(l.p99_ns), report::short_duration(l.p999_ns),
-                    report::short_duration(l.max_ns)});
+    rows.push_back({l.name, l.window, fmt::format("{}", l.count), to_string(Duration::nanoseconds(l.p50_ns), 4),
+                    to_string(Duration::nanoseconds(l.p99_ns), 4), to_string(Duration::nanoseconds(l.p999_ns), 4),
+                    to_string(Duration::nanoseconds(l.max_ns), 4)});
   }
   return md + markdown_table({"name", "window", "count", "p50", "p99", "p99.9", "max"}, rows);
 }
@@ -51,11 +51,11 @@ std::string run_header(const RunResult& r) {
   if (!description.empty()) md += fmt::format("{}\n\n", description);
   md += fmt::format("- **Scenario:** `{}` (model `{}`)\n", r.scenario_file, r.model);
   md += fmt::format("- **Seed:** {}\n", r.seed);
-  md += fmt::format("- **Trace hash:** `{}` ({} records, {} events, {} simulated)\n", report::hash_text(r.trace_hash),
+  md += fmt::format("- **Trace hash:** `{}` ({} records, {} events, {} simulated)\n", hash_text(r.trace_hash),
                     r.trace_records, r.events_run, to_string(r.simulated));
   md += fmt::format("- **Duration:** {}\n", to_string(r.duration));
   md += fmt::format("- **Verdict:** {}\n", run_verdict_text(r));
-  md += "\nReplay this run:\n\n" + code_block(report::replay_command(r.scenario_file, r.seed));
+  md += "\nReplay this run:\n\n" + code_block(replay_command(r.scenario_file, r.seed));
   return md;
 }
 
@@ -149,7 +149,7 @@ std::string sweep_header(const SweepResult& s) {
   md += fmt::format("- **Seeds:** {} ({} runs)\n", report::seed_range_text(s.first_seed, s.seed_count), s.seed_count);
   md += fmt::format("- **Duration:** {}\n", to_string(s.duration));
   double share = s.seed_count == 0 ? 0.0 : static_cast<double>(s.runs_violated) / static_cast<double>(s.seed_count);
-  md += fmt::format("- **Runs with a violation:** {} ({})\n", s.runs_violated, report::percent_text(share));
+  md += fmt::format("- **Runs with a violation:** {} ({})\n", s.runs_violated, percent_text(share));
   md += fmt::format("- **Runs not as expected:** {}\n", s.expectation_mismatches);
   md += fmt::format("- **Events run:** {}\n", s.total_events);
   return md;
@@ -160,7 +160,7 @@ std::string check_rates_section(const std::vector<CheckRate>& checks) {
   if (checks.empty()) return md + "No checks.\n";
   std::vector<TextRow> rows;
   for (const CheckRate& c : checks) {
-    rows.push_back({c.name, fmt::format("{} of {}", c.runs_violated, c.runs), report::percent_text(c.rate),
+    rows.push_back({c.name, fmt::format("{} of {}", c.runs_violated, c.runs), percent_text(c.rate),
                     report::interval_text(c.interval), c.expected_violated ? "violated" : "held"});
   }
   return md + markdown_table({"check", "violated runs", "rate", "95% interval", "expected"}, rows);

@@ -13,18 +13,19 @@ using nlohmann::ordered_json;
 
 std::string rate_text(const CheckRate* rate) {
   if (!rate) return "-";
-  return fmt::format("{} [{}, {}]", report::percent_text(rate->rate), report::percent_text(rate->interval.low),
-                     report::percent_text(rate->interval.high));
+  return fmt::format("{} [{}, {}]", percent_text(rate->rate), percent_text(rate->interval.low),
+                     percent_text(rate->interval.high));
 }
 
 std::string latency_text(const LatencySummary* latency) {
   if (!latency || latency->count == 0) return "-";
-  return fmt::format("{} / {}", report::short_duration(latency->p50_ns), report::short_duration(latency->p99_ns));
+  return fmt::format("{} / {}", to_string(Duration::nanoseconds(latency->p50_ns), 4),
+                     to_string(Duration::nanoseconds(latency->p99_ns), 4));
 }
 
 std::string replay_text(const CellResult& cell) {
   if (!cell.example_seed) return "";
-  return report::replay_command("cells/" + cell.cell.slug + ".yaml", *cell.example_seed);
+  return replay_command("cells/" + cell.cell.slug + ".yaml", *cell.example_seed);
 }
 
 ordered_json rate_json(const CheckRate* rate) {
@@ -40,7 +41,7 @@ ordered_json rate_json(const CheckRate* rate) {
 }  // namespace
 
 std::string study_report_json(const StudyResult& result, bool include_runtime) {
-  const Study& study = result.study;
+  const StudyOutline& study = result.study;
   ordered_json root = ordered_json::object();
   root["study"] = study.name;
   root["file"] = study.file;
@@ -76,7 +77,7 @@ std::string study_report_json(const StudyResult& result, bool include_runtime) {
 }
 
 std::string study_report_markdown(const StudyResult& result) {
-  const Study& study = result.study;
+  const StudyOutline& study = result.study;
   std::string md = fmt::format("# designsim study: {}\n\n", study.name);
   if (!study.description.empty()) md += study.description + "\n\n";
   md += fmt::format("- **Study file:** `{}`\n- **Seeds per cell:** {} (seeds 1 to {}); intervals are 95% Wilson score "
@@ -86,13 +87,13 @@ std::string study_report_markdown(const StudyResult& result) {
   for (const std::string& check : study.checks) {
     md += fmt::format("## Runs with {} violated\n\n", check);
     report::TextRow header{"design", "storage"};
-    for (const StudyFaultClass& fault : study.faults) header.push_back(fault.label);
+    for (const std::string& fault : study.fault_labels) header.push_back(fault);
     std::vector<report::TextRow> rows;
-    for (std::size_t c = 0; c < result.cells.size(); c += study.faults.size()) {
+    for (std::size_t c = 0; c < result.cells.size(); c += study.fault_labels.size()) {
       report::TextRow row{result.cells[c].cell.row, result.cells[c].cell.column};
-      for (std::size_t f = 0; f < study.faults.size() && c + f < result.cells.size(); ++f) {
+      for (std::size_t f = 0; f < study.fault_labels.size() && c + f < result.cells.size(); ++f) {
         const CheckRate* rate = cell_rate(result.cells[c + f], check);
-        row.push_back(rate ? report::percent_text(rate->rate) : std::string("-"));
+        row.push_back(rate ? percent_text(rate->rate) : std::string("-"));
       }
       rows.push_back(std::move(row));
     }
@@ -113,7 +114,7 @@ std::string study_report_markdown(const StudyResult& result) {
 }
 
 std::string study_console_summary(const StudyResult& result) {
-  const Study& study = result.study;
+  const StudyOutline& study = result.study;
   std::string out = fmt::format("designsim study {}: {} cells x {} seeds\n", study.file, result.cells.size(), result.seeds);
   std::vector<report::TextRow> rows;
   report::TextRow header{"design", "storage", "faults"};
@@ -124,7 +125,7 @@ std::string study_console_summary(const StudyResult& result) {
     report::TextRow row{cell.cell.row, cell.cell.column, cell.cell.fault};
     for (const std::string& check : study.checks) {
       const CheckRate* rate = cell_rate(cell, check);
-      row.push_back(rate ? report::percent_text(rate->rate) : "-");
+      row.push_back(rate ? percent_text(rate->rate) : "-");
     }
     if (!study.latency.empty()) row.push_back(latency_text(cell_latency(cell, study.latency)));
     rows.push_back(std::move(row));

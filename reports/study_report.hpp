@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "sim/run/study.hpp"
+#include "sim/results/study_result.hpp"
 
 namespace sim {
 

@@ -14,7 +14,7 @@
 #include "reports/format.hpp"
 #include "reports/json_report.hpp"
 #include "reports/markdown_report.hpp"
-#include "sim/run/sweep_result.hpp"
+#include "sim/results/sweep_result.hpp"
 
 using namespace sim;
 using namespace sim::literals;
@@ -303,13 +303,19 @@ TEST_CASE("Sweep reports give rates, intervals and the commands that reproduce f
 }
 
 TEST_CASE("Report text helpers quote, round and shorten deterministically", "[reports]") {
-  CHECK(report::replay_command("scenarios/a b.yaml", 3) == "designsim run 'scenarios/a b.yaml' --seed 3");
-  CHECK(report::replay_command("it's.yaml", 3) == "designsim run 'it'\\''s.yaml' --seed 3");
-  CHECK(report::short_duration(1'234'567) == "1.235ms");
-  CHECK(report::short_duration(870) == "870ns");
-  CHECK(report::short_duration(15'000'000'000) == "15s");
-  CHECK(report::short_duration(-1'234'567) == "-1.235ms");
-  CHECK(report::round_significant(1.0 / 3.0) == 0.333333);
-  CHECK(report::percent_text(0.037) == "3.70%");
-  CHECK(report::hash_text(0xffffffffffffffffULL) == "ffffffffffffffff");
+  CHECK(replay_command("scenarios/a b.yaml", 3) == "designsim run 'scenarios/a b.yaml' --seed 3");
+  CHECK(replay_command("it's.yaml", 3) == "designsim run 'it'\\''s.yaml' --seed 3");
+  CHECK(to_string(Duration::nanoseconds(1'234'567), 4) == "1.235ms");
+  CHECK(to_string(Duration::nanoseconds(870), 4) == "870ns");
+  CHECK(to_string(Duration::nanoseconds(15'000'000'000), 4) == "15s");
+  CHECK(to_string(Duration::nanoseconds(-1'234'567), 4) == "-1.235ms");
+  CHECK(to_string(Duration::nanoseconds(1'234'567), 2) == "1.2ms");
+  CHECK(to_string(Duration::nanoseconds(999'950), 4) == "1ms");  // rounding carries into the next unit
+  CHECK(group_digits(1'234'567) == "1,234,567");
+  CHECK(group_digits(999) == "999");
+  CHECK(count_of(1, "id", "ids") == "1 id");
+  CHECK(count_of(4'600, "id", "ids") == "4,600 ids");
+  CHECK(round_significant(1.0 / 3.0) == 0.333333);
+  CHECK(percent_text(0.037) == "3.70%");
+  CHECK(hash_text(0xffffffffffffffffULL) == "ffffffffffffffff");
 }

@@ -101,7 +101,7 @@ RunOutput replayable(const Scenario& scenario, std::uint64_t seed, Body body) {
   try {
     return body();
   } catch (const InternalError& e) {
-    throw InternalError(fmt::format("{}\n  seed {}; replay: {}", e.what(), seed, report::replay_command(scenario.file, seed)));
+    throw InternalError(fmt::format("{}\n  seed {}; replay: {}", e.what(), seed, replay_command(scenario.file, seed)));
   }
 }
 
@@ -195,12 +195,12 @@ int run_command(const Args& args) {
       RunOutput again = replayable(scenario, seed, [&] { return run_scenario(scenario, seed, RunOptions{}); });
       if (again.result.trace_hash != out.result.trace_hash || run_report_json(again.result) != json)
         throw InternalError(fmt::format("two runs of seed {} differ (trace {} then {}); replay: {}", seed,
-                                        report::hash_text(out.result.trace_hash),
-                                        report::hash_text(again.result.trace_hash),
-                                        report::replay_command(scenario.file, seed)));
+                                        hash_text(out.result.trace_hash),
+                                        hash_text(again.result.trace_hash),
+                                        replay_command(scenario.file, seed)));
     }
     if (!quiet) std::printf("options:\n%s", options_text(out.result.options).c_str());
-    std::printf("trace %s (%llu records, %llu events, %s simulated)\n", report::hash_text(out.result.trace_hash).c_str(),
+    std::printf("trace %s (%llu records, %llu events, %s simulated)\n", hash_text(out.result.trace_hash).c_str(),
                 static_cast<unsigned long long>(out.result.trace_records),
                 static_cast<unsigned long long>(out.result.events_run), to_string(out.result.simulated).c_str());
     std::fputs(run_summary_text(out.result).c_str(), stdout);
@@ -246,12 +246,12 @@ int verify_command(const Args& args) {
         for (const CheckOutcome& c : r.checks)
           if (!c.result.held) broken += (broken.empty() ? "" : ", ") + c.result.name;
         std::printf("ok    %s  (seed %llu, trace %s%s)\n", scenario.file.c_str(), static_cast<unsigned long long>(r.seed),
-                    report::hash_text(r.trace_hash).c_str(), broken.empty() ? "" : (", violated as expected: " + broken).c_str());
+                    hash_text(r.trace_hash).c_str(), broken.empty() ? "" : (", violated as expected: " + broken).c_str());
       } else {
         ++failures;
         std::printf("FAIL  %s  (seed %llu)\n", scenario.file.c_str(), static_cast<unsigned long long>(r.seed));
         for (const std::string& problem : r.expectation_problems) std::printf("        %s\n", problem.c_str());
-        std::printf("        replay: %s\n", report::replay_command(scenario.file, r.seed).c_str());
+        std::printf("        replay: %s\n", replay_command(scenario.file, r.seed).c_str());
       }
     }
     std::printf("%zu passed, %d failed\n", scenarios.size() - static_cast<std::size_t>(failures), failures);
@@ -354,7 +354,7 @@ int study_command(const Args& args) {
     fs::path out_dir = parsed.vars.count("out") ? fs::path(parsed.vars["out"].as<std::string>())
                                                 : fs::path("out") / fs::path(study.file).stem() / fmt::format("study-{}", seeds);
     std::vector<StudyCell> cells = plan_study(study);  // every cell checked before anything runs
-    for (const StudyCell& cell : cells) write_file(out_dir / "cells" / (cell.slug + ".yaml"), cell.scenario_text);
+    for (const StudyCell& cell : cells) write_file(out_dir / "cells" / (cell.place.slug + ".yaml"), cell.scenario_text);
     std::printf("designsim study %s\n%zu cells x %llu seeds on %u threads\n", study.file.c_str(), cells.size(),
                 static_cast<unsigned long long>(seeds), study_options.jobs);
     std::fflush(stdout);

@@ -4,9 +4,10 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "models/model.hpp"
 #include "sim/kernel/fault.hpp"
-#include "reports/format.hpp"
 #include "sim/kernel/network.hpp"
+#include "sim/results/text.hpp"
 #include "sim/run/story.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/param_reader.hpp"
@@ -115,9 +116,9 @@ namespace {
 /// The measured value in the threshold's own terms: a duration when the threshold is one, a
 /// rate per second when it is a rate.
 std::string measured_like_threshold(double measured, const std::string& threshold) {
-  if (parse_duration(threshold)) return report::short_duration(static_cast<std::int64_t>(std::llround(measured)));
-  if (threshold.find('/') != std::string::npos) return report::number_text(measured) + "/s";
-  return report::number_text(measured);
+  if (parse_duration(threshold)) return to_string(Duration::nanoseconds(std::llround(measured)), 4);
+  if (threshold.find('/') != std::string::npos) return number_text(measured) + "/s";
+  return number_text(measured);
 }
 
 bool compare(double measured, const std::string& comparator, double threshold) {

@@ -9,7 +9,7 @@
 
 #include "sim/kernel/metrics.hpp"
 #include "sim/kernel/trace.hpp"
-#include "sim/run/result.hpp"
+#include "sim/results/run_result.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace sim {
@@ -38,5 +38,8 @@ LatencySummary summarize_latency(const std::string& key, const Histogram& histog
 
 /// Checks everything run_scenario checks before running, without running.
 void check_scenario(const Scenario& scenario);
+
+/// 0: every check held; 1: a check was violated.
+int exit_status(const RunResult& result);
 
 }  // namespace sim

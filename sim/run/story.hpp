@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sim/kernel/trace.hpp"
-#include "sim/run/result.hpp"
+#include "sim/results/run_result.hpp"
 
 namespace sim {
 

@@ -132,10 +132,10 @@ std::string fault_before(const RunResult& run, Instant at) {
 // The sentence for a cell: its rates, then what its first failing seed shows, as the checkers
 // told it, with the fault that came last before; with no failure, what the first seed's checks
 // saw.
-std::string explain(const Study& study, CellResult& cell) {
+std::string explain(const Study& study, const Scenario& scenario, CellResult& cell) {
   std::uint64_t seed = cell.sweep.failing_seeds.empty() ? cell.sweep.first_seed : cell.sweep.failing_seeds.front().seed;
   if (!cell.sweep.failing_seeds.empty()) cell.example_seed = seed;
-  RunResult run = run_scenario(cell.cell.scenario, seed).result;
+  RunResult run = run_scenario(scenario, seed).result;
   std::vector<std::string> told;
   for (const std::string& check : study.checks) {
     for (const CheckOutcome& outcome : run.checks) {
@@ -154,6 +154,12 @@ std::string explain(const Study& study, CellResult& cell) {
   return fmt::format("{}. Seed {}: {}.", rates_text(study, cell), seed, evidence);
 }
 
+StudyOutline outline_of(const Study& study) {
+  StudyOutline outline{study.file, study.name, study.description, study.checks, study.latency, {}};
+  for (const StudyFaultClass& fault : study.faults) outline.fault_labels.push_back(fault.label);
+  return outline;
+}
+
 }  // namespace
 
 bool is_study_path(const std::filesystem::path& path) { return path.parent_path().filename() == "studies"; }
@@ -170,10 +176,8 @@ std::vector<StudyCell> plan_study(const Study& study) {
     for (const StudyEntry& column : study.columns) {
       for (const StudyFaultClass& fault : study.faults) {
         StudyCell cell;
-        cell.row = row.label;
-        cell.column = column.label;
-        cell.fault = fault.label;
-        cell.slug = slug_of(row.label) + "--" + slug_of(column.label) + "--" + slug_of(fault.label);
+        cell.place = {row.label, column.label, fault.label, ""};
+        cell.place.slug = slug_of(row.label) + "--" + slug_of(column.label) + "--" + slug_of(fault.label);
         YAML::Emitter out;
         out << cell_node(study, row, column, fault);
         cell.scenario_text = std::string(out.c_str()) + "\n";
@@ -196,38 +200,26 @@ std::vector<StudyCell> plan_study(const Study& study) {
 StudyResult run_study(const Study& study, const StudyOptions& options) {
   auto started = std::chrono::steady_clock::now();  // allowed: reports how long the study took
   StudyResult result;
-  result.study = study;
+  result.study = outline_of(study);
   result.seeds = options.seeds.value_or(study.seeds);
   result.jobs = options.jobs;
   std::vector<StudyCell> cells = plan_study(study);
   for (std::size_t i = 0; i < cells.size(); ++i) {
     CellResult cell;
-    cell.cell = std::move(cells[i]);
+    cell.cell = cells[i].place;
     SweepOptions sweep;
     sweep.first_seed = 1;
     sweep.seed_count = result.seeds;
     sweep.jobs = options.jobs;
     sweep.failing_seed_limit = 1;
-    cell.sweep = sweep_scenario(cell.cell.scenario, sweep);
-    cell.sentence = explain(study, cell);
+    cell.sweep = sweep_scenario(cells[i].scenario, sweep);
+    cell.sentence = explain(study, cells[i].scenario, cell);
     result.cells.push_back(std::move(cell));
     if (options.progress) options.progress(i + 1, cells.size());
   }
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: as above
   return result;
-}
-
-const CheckRate* cell_rate(const CellResult& cell, const std::string& check) {
-  for (const CheckRate& rate : cell.sweep.checks)
-    if (rate.name == check) return &rate;
-  return nullptr;
-}
-
-const LatencySummary* cell_latency(const CellResult& cell, const std::string& latency) {
-  for (const LatencySummary& summary : cell.sweep.latencies)
-    if (summary.name == latency && summary.window == "all") return &summary;
-  return nullptr;
 }
 
 }  // namespace sim

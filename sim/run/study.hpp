@@ -28,6 +28,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "sim/results/study_result.hpp"
 #include "sim/run/sweep.hpp"
 
 namespace sim {
@@ -62,11 +63,9 @@ bool is_study_path(const std::filesystem::path& path);
 /// Reads a study file; a ScenarioError names the place of the first problem.
 Study load_study(const std::string& path);
 
+/// A cell of the study, ready to run.
 struct StudyCell {
-  std::string row;
-  std::string column;
-  std::string fault;
-  std::string slug;           ///< "redlock--plain--gc-pause": a file name for its scenario
+  CellPlace place;
   std::string scenario_text;  ///< the cell's scenario as YAML, to replay a seed
   Scenario scenario;
 };
@@ -74,21 +73,6 @@ struct StudyCell {
 /// The study's cells, in row, column, fault order, each checked against its model (a bad cell
 /// is a ScenarioError naming the cell).
 std::vector<StudyCell> plan_study(const Study& study);
-
-struct CellResult {
-  StudyCell cell;
-  SweepResult sweep;
-  std::optional<std::uint64_t> example_seed;  ///< the first failing seed, replayed for its story
-  std::string sentence;
-};
-
-struct StudyResult {
-  Study study;
-  std::uint64_t seeds = 0;
-  std::vector<CellResult> cells;
-  double wall_seconds = 0;
-  unsigned jobs = 1;
-};
 
 struct StudyOptions {
   std::optional<std::uint64_t> seeds;  ///< overrides the file's
@@ -98,10 +82,5 @@ struct StudyOptions {
 };
 
 StudyResult run_study(const Study& study, const StudyOptions& options);
-
-/// The rate of `check` in a cell, or nullptr if the model does not have it.
-const CheckRate* cell_rate(const CellResult& cell, const std::string& check);
-/// The cell's summary of `latency` over all its runs, or nullptr.
-const LatencySummary* cell_latency(const CellResult& cell, const std::string& latency);
 
 }  // namespace sim

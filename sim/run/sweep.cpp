@@ -7,8 +7,8 @@
 #include <optional>
 #include <thread>
 
-#include "reports/format.hpp"
 #include "sim/kernel/assert.hpp"
+#include "sim/results/text.hpp"
 #include "sim/run/run.hpp"
 
 namespace sim {
@@ -55,7 +55,7 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
       } catch (const InternalError& e) {
         std::lock_guard lock(merge_mutex);
         if (!error) error = std::make_exception_ptr(InternalError(std::string(e.what()) + "\n  seed " + std::to_string(seed) +
-                                                                  "; replay: " + report::replay_command(scenario.file, seed)));
+                                                                  "; replay: " + replay_command(scenario.file, seed)));
         failed = true;
         return;
       } catch (...) {
@@ -90,7 +90,7 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
   for (std::uint64_t i = 0; i < n; ++i) {
     const SeedOutcome& o = *outcomes[i];
     sweep.total_events += o.events;
-    FailingSeed failing{options.first_seed + i, {}, report::replay_command(scenario.file, options.first_seed + i)};
+    FailingSeed failing{options.first_seed + i, {}, replay_command(scenario.file, options.first_seed + i)};
     for (std::size_t c = 0; c < o.violated.size(); ++c) {
       if (c >= names.size()) {
         names.push_back(o.violated[c].first);

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "sim/run/sweep_result.hpp"
+#include "sim/results/sweep_result.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace sim {

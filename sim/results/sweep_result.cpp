@@ -1,4 +1,4 @@
-#include "sim/run/sweep_result.hpp"
+#include "sim/results/sweep_result.hpp"
 
 #include <algorithm>
 #include <cmath>

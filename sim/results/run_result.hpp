@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "models/model.hpp"
 #include "sim/kernel/histogram.hpp"
 #include "sim/kernel/time.hpp"
+#include "sim/results/check.hpp"
 
 namespace sim {
 
@@ -21,6 +21,11 @@ struct CheckOutcome {
   bool expected_violated = false;  ///< named in expect.violated
   bool as_expected = true;         ///< violated iff expected to be
 };
+
+/// The outcome whose check broke first, by the rule of the verdicts' own earliest_violation.
+inline const CheckOutcome* earliest_violation(const std::vector<CheckOutcome>& checks) {
+  return earliest_violation(checks, [](const CheckOutcome& check) -> const CheckResult& { return check.result; });
+}
 
 /// Percentiles of one latency histogram, overall or within one fault window.
 struct LatencySummary {
@@ -82,8 +87,5 @@ struct RunResult {
   /// Run-time facts, reported only when asked (they differ between runs of one seed).
   double wall_seconds = 0.0;
 };
-
-/// 0: every check held; 1: a check was violated.
-int exit_status(const RunResult& result);
 
 }  // namespace sim

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/run/result.hpp"
+#include "sim/results/run_result.hpp"
 
 namespace sim {
 
