@@ -1,21 +1,20 @@
-// Plain text for the rate limiter's summaries: counts with thousands separators, shares,
-// durations. Locale-free, so a report reads the same on every machine.
+// Plain text for the rate limiter's summaries: shares of a whole. Counts and durations are
+// written as every result writes them (sim/results/text.hpp). Locale-free, so a report reads
+// the same on every machine.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-#include "sim/kernel/time.hpp"
+#include "sim/results/text.hpp"
 
 namespace ratelimiter {
 
-/// 1234567 -> "1,234,567".
-std::string group_digits(std::uint64_t value);
-/// "1 request", "4,600 requests".
-std::string count_of(std::uint64_t count, const char* singular, const char* plural);
+// The shared writers, by the short names the model's summaries have always used.
+using sim::count_of;
+using sim::group_digits;
+
 /// part of whole as a percentage with up to three decimals: "0.125%"; "0%" when whole is 0.
 std::string percent_of(std::uint64_t part, std::uint64_t whole);
-/// A duration in the largest unit that reads well, three significant decimals: "4.21 ms".
-std::string duration_text(sim::Duration d);
 
 }  // namespace ratelimiter

@@ -57,7 +57,7 @@ sim::Table node_table(const SnowflakeOptions& options, const Observations& obser
     if (logical) row.push_back(group_digits(node.logical_ids));
     if (persisted) row.push_back(group_digits(node.mark_syncs));
     row.push_back(group_digits(node.queued_at_end));
-    row.push_back(ms_text(node.wall_offset_end));
+    row.push_back(sim::to_string(node.wall_offset_end, 4));
     table.rows.push_back(std::move(row));
   }
   return table;

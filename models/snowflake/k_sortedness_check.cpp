@@ -31,18 +31,18 @@ sim::CheckResult KSortednessCheck::judge(const Observations& observations, const
   result.name = "k_sortedness";
   result.held = !bound_ || k.gap <= *bound_;
   result.summary = k.inverted == 0 ? "ids sort in true-time order"
-                                   : "ids sort out of true-time order by up to " + ms_text(k.gap);
-  if (bound_) result.summary += " (bound " + ms_text(*bound_) + ")";
-  result.details.emplace_back("largest inversion", ms_text(k.gap));
+                                   : "ids sort out of true-time order by up to " + sim::to_string(k.gap, 4);
+  if (bound_) result.summary += " (bound " + sim::to_string(*bound_, 4) + ")";
+  result.details.emplace_back("largest inversion", sim::to_string(k.gap, 4));
   result.details.emplace_back("ids issued after a larger id", group_digits(k.inverted));
-  result.details.emplace_back("bound", bound_ ? ms_text(*bound_) : std::string("none"));
+  result.details.emplace_back("bound", bound_ ? sim::to_string(*bound_, 4) : std::string("none"));
   if (k.inverted == 0) return result;
   const IssuedId& earlier = observations.issued[k.earlier];
   const IssuedId& later = observations.issued[k.later];
   const std::string& earlier_node = observations.nodes[earlier.node].name;
   const std::string& later_node = observations.nodes[later.node].name;
   std::string what = fmt::format("{}'s id {} issued at {} sorts before {}'s id {} issued {} earlier, at {}", later_node,
-                                 later.id, sim::to_string(later.at), earlier_node, earlier.id, ms_text(k.gap),
+                                 later.id, sim::to_string(later.at), earlier_node, earlier.id, sim::to_string(k.gap, 4),
                                  sim::to_string(earlier.at));
   result.details.emplace_back("largest inversion pair", what);
   if (!result.held) result.first = sim::Violation{later.at, {earlier_node, later_node}, what};

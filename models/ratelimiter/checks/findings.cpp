@@ -88,8 +88,7 @@ sim::Table server_table(const RateLimiterOptions& options, const Observations& o
                                  group_digits(s.without_redis)};
     if (options.uses_redis()) row.insert(row.end(), {group_digits(s.redis_timeouts), group_digits(s.redis_errors)});
     if (options.placement == Placement::hybrid) row.push_back(group_digits(s.syncs));
-    row.insert(row.end(), {group_digits(s.keys_held), duration_text(s.wall_offset_end)});
-    if (s.wall_offset_end < sim::Duration::zero()) row.back() = "-" + duration_text(-s.wall_offset_end);
+    row.insert(row.end(), {group_digits(s.keys_held), sim::to_string(s.wall_offset_end, 4)});
     table.rows.push_back(std::move(row));
   }
   return table;
