@@ -6,20 +6,6 @@
 namespace sim {
 namespace {
 
-const CheckOutcome* first_violation(const RunResult& result) {
-  const CheckOutcome* first = nullptr;
-  for (const CheckOutcome& c : result.checks) {
-    if (c.result.held) continue;
-    if (!first) {
-      first = &c;
-      continue;
-    }
-    bool earlier = c.result.first && (!first->result.first || c.result.first->at < first->result.first->at);
-    if (earlier) first = &c;
-  }
-  return first;
-}
-
 bool involves(const std::vector<std::string>& nodes, const std::string& name) {
   return nodes.empty() || std::find(nodes.begin(), nodes.end(), name) != nodes.end();
 }
@@ -34,7 +20,7 @@ std::string describe_fault(const AppliedFault& f) {
 std::vector<std::string> tell_story(const RunResult& result, const std::vector<TraceRecord>& trace,
                                     const std::vector<std::string>& node_names, const std::string& prevention) {
   std::vector<std::string> story;
-  const CheckOutcome* broken = first_violation(result);
+  const CheckOutcome* broken = earliest_violation(result.checks);
   if (!broken) return story;
   const CheckResult& check = broken->result;
   Instant when = check.first ? check.first->at : Instant::zero() + result.simulated;
