@@ -77,7 +77,7 @@ Task<void> pinger(World& world, NodeId self) {
 
 /// Boots `n`: serves pings and starts pinging.
 void boot_pinger(World& world, NodeId n) {
-  world.rpc().serve(n, [](const Envelope& request, Responder responder) { responder.reply(request.body); });
+  world.rpc().serve(n, [](const RpcRequest& request, Responder responder) { responder.reply(request.body); });
   spawn(world.executor(n), pinger(world, n));
 }
 

@@ -56,7 +56,7 @@ struct Lab {
     for (auto& name : names) world.add_node(name, {});
     world.start_network(options);
     for (NodeId n = 0; n < world.node_count(); ++n) {
-      world.network().set_receiver(n, [this](const Envelope& e) {
+      world.network().set_receiver(n, [this](const Packet& e) {
         const auto* body = dynamic_cast<const Note*>(e.body.get());
         log.push_back(Arrival{world.now(), e.from, e.to, e.id, e.sent, body ? body->seq : -1});
       });
@@ -403,7 +403,7 @@ TEST_CASE("link overrides by role and by name apply to the links they select, la
   world.start_network(options);
   std::vector<std::pair<NodeId, Instant>> arrivals;
   for (NodeId n = 0; n < world.node_count(); ++n)
-    world.network().set_receiver(n, [&](const Envelope& e) { arrivals.emplace_back(e.to, world.now()); });
+    world.network().set_receiver(n, [&](const Packet& e) { arrivals.emplace_back(e.to, world.now()); });
 
   CHECK(world.network().link(client, r1).latency == DurationDist::constant(5_ms));
   CHECK(world.network().link(client, r2).latency == DurationDist::constant(7_ms));

@@ -12,11 +12,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/kernel/network.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/spawn.hpp"
+#include "sim/kernel/trace.hpp"
 #include "sim/kernel/world.hpp"
 
 using namespace sim;
@@ -64,7 +66,7 @@ struct Pair {
     LinkOptions link;
     link.latency = DurationDist::constant(3_ms);
     world.start_network(NetworkOptions{link, {}});
-    world.rpc().serve(server, [this](const Envelope& request, Responder responder) {
+    world.rpc().serve(server, [this](const RpcRequest& request, Responder responder) {
       ++requests_seen;
       responder.reply(note(value_of(request.body) + 100));
     });
@@ -146,9 +148,39 @@ TEST_CASE("a call to an isolated server times out at the timeout on the caller's
   }
 }
 
+TEST_CASE("a packet sent without RPC reaches the server's handler as a one-way request", "[rpc]") {
+  Pair pair;
+  std::vector<std::pair<std::uint64_t, int>> seen;  // (call id, value)
+  pair.world.rpc().serve(pair.server, [&](const RpcRequest& request, Responder responder) {
+    seen.emplace_back(request.call_id, value_of(request.body));
+    responder.reply(note(0));  // an answer to a one-way request completes no call
+  });
+  pair.world.network().send(pair.caller, pair.server, note(7));
+  std::optional<CallEnd> outcome;
+  spawn(pair.world.executor(pair.caller), call_once(pair.world, pair.server, 8, 1_s, outcome));
+  pair.world.run();
+  CHECK(seen == std::vector<std::pair<std::uint64_t, int>>{{0, 7}, {1, 8}});
+  REQUIRE(outcome);
+  CHECK(outcome->reply == 0);
+  CHECK(outcome->at == at(6_ms));
+}
+
+TEST_CASE("a dropped call is traced by its message, not by RPC's header around it", "[rpc]") {
+  Pair pair;
+  pair.world.trace().keep_records(100);
+  pair.world.network().isolate(pair.server);
+  std::optional<CallEnd> outcome;
+  spawn(pair.world.executor(pair.caller), call_once(pair.world, pair.server, 5, 1_s, outcome));
+  pair.world.run();
+  std::vector<std::string> drops;
+  for (const TraceRecord& record : pair.world.trace().records())
+    if (record.kind == "net.drop") drops.push_back(record.detail);
+  CHECK(drops == std::vector<std::string>{"#1 caller->server partitioned: note 5"});
+}
+
 TEST_CASE("a server that never answers makes the call time out", "[rpc]") {
   Pair pair;
-  pair.world.rpc().serve(pair.server, [&](const Envelope&, Responder) { ++pair.requests_seen; });
+  pair.world.rpc().serve(pair.server, [&](const RpcRequest&, Responder) { ++pair.requests_seen; });
   pair.world.run_until(at(2_s));
   std::optional<CallEnd> outcome;
   spawn(pair.world.executor(pair.caller), call_once(pair.world, pair.server, 5, 250_ms, outcome));
@@ -215,7 +247,7 @@ TEST_CASE("a reply completes a call once, its timeout later finds nothing", "[rp
 
 TEST_CASE("a caller's crash destroys its pending call's coroutine, which never resumes", "[rpc][crash]") {
   Pair pair;
-  pair.world.rpc().serve(pair.server, [](const Envelope&, Responder) {});  // never answers
+  pair.world.rpc().serve(pair.server, [](const RpcRequest&, Responder) {});  // never answers
   int live = 0;
   int resumed = 0;
   for (int i = 0; i < 3; ++i) spawn(pair.world.executor(pair.caller), guarded_call(pair.world, pair.server, live, resumed));
@@ -246,7 +278,7 @@ TEST_CASE("a crashed server stops serving, its restarted incarnation serves once
   Pair pair;
   Pair* self = &pair;
   pair.world.node(pair.server).set_boot([self] {
-    self->world.rpc().serve(self->server, [self](const Envelope& request, Responder responder) {
+    self->world.rpc().serve(self->server, [self](const RpcRequest& request, Responder responder) {
       ++self->requests_seen;
       responder.reply(note(value_of(request.body) + 200));
     });

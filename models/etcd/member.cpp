@@ -38,7 +38,7 @@ Member::Member(sim::World& world, sim::NodeId self, std::vector<sim::NodeId> mem
 void Member::start() {
   state_->set_listener([this](const Change& change) { on_change(change); });
   server_.raft().set_role_listener([this](raft::Role role, raft::Term) { on_role(role); });
-  server_.set_extra_handler([this](const sim::Envelope& request, sim::Responder& responder) {
+  server_.set_extra_handler([this](const sim::RpcRequest& request, sim::Responder& responder) {
     return receive(request, responder);
   });
   server_.start();
@@ -47,7 +47,7 @@ void Member::start() {
 
 std::int64_t Member::mono_now() const { return world_.node(self_).clock().mono_ns(world_.now()); }
 
-bool Member::receive(const sim::Envelope& request, sim::Responder& responder) {
+bool Member::receive(const sim::RpcRequest& request, sim::Responder& responder) {
   if (const auto* keep = dynamic_cast<const KeepAliveRequest*>(request.body.get())) {
     on_keep_alive(*keep, std::move(responder));
     return true;

@@ -49,7 +49,7 @@ public:
   const Lessor& lessor() const { return lessor_; }
 
 private:
-  bool receive(const sim::Envelope& request, sim::Responder& responder);
+  bool receive(const sim::RpcRequest& request, sim::Responder& responder);
   void on_keep_alive(const KeepAliveRequest& request, sim::Responder responder);
   void on_watch(const WatchDeleteRequest& request, sim::Responder responder);
   void on_change(const Change& change);

@@ -34,8 +34,8 @@ std::pair<bool, std::string> decide(StorageKind kind, StorageState& state, const
   return {false, "?"};
 }
 
-void serve(Context& context, StorageState& state, const sim::Envelope& envelope, sim::Responder responder) {
-  const auto* request = dynamic_cast<const StorageRequest*>(envelope.body.get());
+void serve(Context& context, StorageState& state, const sim::RpcRequest& incoming, sim::Responder responder) {
+  const auto* request = dynamic_cast<const StorageRequest*>(incoming.body.get());
   if (request == nullptr) return;
   auto response = std::make_shared<StorageResponse>();
   response->version = state.version;
@@ -73,8 +73,8 @@ std::string StorageResponse::describe() const { return accepted ? "accepted" : "
 void boot_storage(const std::shared_ptr<Context>& context, const std::shared_ptr<StorageState>& state) {
   Context* raw = context.get();
   StorageState* durable = state.get();
-  context->world.rpc().serve(context->storage, [raw, durable](const sim::Envelope& envelope, sim::Responder responder) {
-    serve(*raw, *durable, envelope, std::move(responder));
+  context->world.rpc().serve(context->storage, [raw, durable](const sim::RpcRequest& request, sim::Responder responder) {
+    serve(*raw, *durable, request, std::move(responder));
   });
 }
 

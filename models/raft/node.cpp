@@ -151,7 +151,7 @@ void RaftNode::apply_committed() {
 
 namespace raft {
 
-bool RaftNode::handle(const sim::Envelope& request, sim::Responder& responder) {
+bool RaftNode::handle(const sim::RpcRequest& request, sim::Responder& responder) {
   if (const auto* append = dynamic_cast<const AppendEntries*>(request.body.get())) {
     on_append_entries(*append, std::move(responder));
     return true;

@@ -53,7 +53,7 @@ public:
   void start();
   /// Handles a RequestVote or AppendEntries; false (and `responder` untouched) for any other
   /// message.
-  bool handle(const sim::Envelope& request, sim::Responder& responder);
+  bool handle(const sim::RpcRequest& request, sim::Responder& responder);
 
   /// Proposes `command`; must be called on this node's executor. Completion:
   /// void(ProposeOutcome). Cancellation through the token's slot completes it "cancelled".

@@ -19,13 +19,13 @@ Server::Server(sim::World& world, sim::NodeId self, std::vector<sim::NodeId> mem
       raft_(world, self, std::move(members), options, *machine_, std::move(observer)) {}
 
 void Server::start() {
-  world_.rpc().serve(self_, [this](const sim::Envelope& request, sim::Responder responder) {
+  world_.rpc().serve(self_, [this](const sim::RpcRequest& request, sim::Responder responder) {
     receive(request, std::move(responder));
   });
   raft_.start();
 }
 
-void Server::receive(const sim::Envelope& request, sim::Responder responder) {
+void Server::receive(const sim::RpcRequest& request, sim::Responder responder) {
   if (raft_.handle(request, responder)) return;
   if (const auto* propose = dynamic_cast<const ProposeRequest*>(request.body.get())) {
     sim::spawn(world_.executor(self_), serve_proposal(std::move(responder), propose->command));

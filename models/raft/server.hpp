@@ -14,7 +14,7 @@ namespace raft {
 class Server {
 public:
   /// Serves a request that is neither Raft's nor a proposal; false leaves it unanswered.
-  using ExtraHandler = std::function<bool(const sim::Envelope& request, sim::Responder& responder)>;
+  using ExtraHandler = std::function<bool(const sim::RpcRequest& request, sim::Responder& responder)>;
 
   Server(sim::World& world, sim::NodeId self, std::vector<sim::NodeId> members, const RaftOptions& options,
          std::unique_ptr<StateMachine> machine, std::shared_ptr<Observer> observer);
@@ -30,7 +30,7 @@ public:
   StateMachine& machine() { return *machine_; }
 
 private:
-  void receive(const sim::Envelope& request, sim::Responder responder);
+  void receive(const sim::RpcRequest& request, sim::Responder responder);
   sim::Task<void> serve_proposal(sim::Responder responder, std::string command);
 
   sim::World& world_;

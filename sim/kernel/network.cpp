@@ -25,28 +25,28 @@ bool contains(const Network::Selector& set, NodeId node) {
 /// crashed meanwhile), it counts as dropped, as any lost message does.
 class Network::Waiting {
 public:
-  Waiting(Network& network, Envelope envelope, std::uint32_t incarnation)
-      : world_(&network.world_), network_(&network), envelope_(std::move(envelope)), incarnation_(incarnation) {}
+  Waiting(Network& network, Packet packet, std::uint32_t incarnation)
+      : world_(&network.world_), network_(&network), packet_(std::move(packet)), incarnation_(incarnation) {}
   Waiting(Waiting&& other) noexcept
       : world_(other.world_),
         network_(other.network_),
-        envelope_(std::move(other.envelope_)),
+        packet_(std::move(other.packet_)),
         incarnation_(other.incarnation_),
         armed_(std::exchange(other.armed_, false)) {}
   Waiting& operator=(Waiting&&) = delete;
   ~Waiting() {
     // While the World shuts down the network may be gone already: nothing is traced then.
-    if (armed_ && !world_->shutting_down()) network_->drop(envelope_, "receiver crashed while paused");
+    if (armed_ && !world_->shutting_down()) network_->drop(packet_, "receiver crashed while paused");
   }
   void operator()() {
     armed_ = false;
-    network_->deliver(envelope_, incarnation_);
+    network_->deliver(packet_, incarnation_);
   }
 
 private:
   World* world_;
   Network* network_;
-  Envelope envelope_;
+  Packet packet_;
   std::uint32_t incarnation_;
   bool armed_ = true;
 };
@@ -91,71 +91,71 @@ bool Network::can_reach(NodeId from, NodeId to) const {
   return from == to || cut_count_[index(from, to)] == 0;
 }
 
-std::uint64_t Network::send(NodeId from, NodeId to, MessagePtr body, std::uint64_t call_id, bool reply) {
+std::uint64_t Network::send(NodeId from, NodeId to, MessagePtr body) {
   SIM_ASSERT(from < node_count_ && to < node_count_, "a message to or from an unknown node");
   if (!world_.node(from).is_up()) return 0;
-  Envelope envelope{from, to, next_message_++, call_id, reply, world_.now(), std::move(body)};
+  Packet packet{from, to, next_message_++, world_.now(), std::move(body)};
   ++sent_;
   const LinkOptions& options = link(from, to);
   if (!can_reach(from, to)) {
-    drop(envelope, "partitioned");
-    return envelope.id;
+    drop(packet, "partitioned");
+    return packet.id;
   }
   if (rng_.chance(options.loss)) {
-    drop(envelope, "lost");
-    return envelope.id;
+    drop(packet, "lost");
+    return packet.id;
   }
   bool twice = rng_.chance(options.duplicate);
-  std::uint64_t id = envelope.id;
-  if (twice) schedule_delivery(envelope, options);
-  schedule_delivery(std::move(envelope), options);
+  std::uint64_t id = packet.id;
+  if (twice) schedule_delivery(packet, options);
+  schedule_delivery(std::move(packet), options);
   return id;
 }
 
-void Network::schedule_delivery(Envelope envelope, const LinkOptions& options) {
+void Network::schedule_delivery(Packet packet, const LinkOptions& options) {
   Instant at = world_.now() + options.latency.sample(rng_);
-  if (envelope.from != envelope.to && options.fifo) {
-    std::int64_t& tail = fifo_tail_[index(envelope.from, envelope.to)];
+  if (packet.from != packet.to && options.fifo) {
+    std::int64_t& tail = fifo_tail_[index(packet.from, packet.to)];
     if (at.ns() < tail) at = Instant::from_ns(tail);
     tail = at.ns();
   }
-  world_.trace().fold(world_.now(), envelope.from, "net.send", envelope.id,
-                      static_cast<std::int64_t>(envelope.to) << 32 | (at - world_.now()).ns());
-  NodeId to = envelope.to;
+  world_.trace().fold(world_.now(), packet.from, "net.send", packet.id,
+                      static_cast<std::int64_t>(packet.to) << 32 | (at - world_.now()).ns());
+  NodeId to = packet.to;
   std::uint32_t incarnation = world_.node(to).incarnation();
   // The delivery belongs to the kernel, not to the receiver's incarnation: a message to a
   // node that restarted meanwhile must be seen and dropped, not silently discarded.
-  world_.schedule_at(at, no_node, 0, [this, envelope = std::move(envelope), incarnation]() mutable {
-    NodeId dest = envelope.to;
+  world_.schedule_at(at, no_node, 0, [this, packet = std::move(packet), incarnation]() mutable {
+    NodeId dest = packet.to;
     if (world_.node(dest).state() == NodeState::paused) {
       // Hand it to the node's own queue so it waits out the pause in order.
-      world_.post(dest, incarnation, Waiting(*this, std::move(envelope), incarnation));
+      world_.post(dest, incarnation, Waiting(*this, std::move(packet), incarnation));
       return;
     }
-    deliver(envelope, incarnation);
+    deliver(packet, incarnation);
   });
 }
 
-void Network::deliver(const Envelope& envelope, std::uint32_t to_incarnation) {
-  const Node& dest = world_.node(envelope.to);
+void Network::deliver(const Packet& packet, std::uint32_t to_incarnation) {
+  const Node& dest = world_.node(packet.to);
   if (dest.state() == NodeState::crashed || dest.incarnation() != to_incarnation) {
-    drop(envelope, "receiver crashed");
+    drop(packet, "receiver crashed");
     return;
   }
-  if (!can_reach(envelope.from, envelope.to)) {
-    drop(envelope, "partitioned in flight");
+  if (!can_reach(packet.from, packet.to)) {
+    drop(packet, "partitioned in flight");
     return;
   }
-  world_.trace().fold(world_.now(), envelope.to, "net.deliver", envelope.id, envelope.from);
-  if (receivers_[envelope.to]) receivers_[envelope.to](envelope);
+  world_.trace().fold(world_.now(), packet.to, "net.deliver", packet.id, packet.from);
+  if (receivers_[packet.to]) receivers_[packet.to](packet);
 }
 
-void Network::drop(const Envelope& envelope, const char* why) {
+void Network::drop(const Packet& packet, const char* why) {
   ++dropped_;
-  world_.trace().record(world_.now(), envelope.from, "net.drop",
-                        fmt::format("#{} {}->{} {}: {}", envelope.id, world_.node(envelope.from).name(),
-                                    world_.node(envelope.to).name(), why,
-                                    envelope.body ? envelope.body->describe() : std::string("-")));
+  world_.trace().record(world_.now(), packet.from, "net.drop",
+                        fmt::format("#{} {}->{} {}: {}", packet.id, world_.node(packet.from).name(),
+                                    world_.node(packet.to).name(), why,
+                                    packet.body ? packet.body->describe() : std::string("-")));
 }
 
 void Network::rebuild_cuts() {

@@ -1,5 +1,7 @@
-// The simulated network: messages between nodes with per-link latency drawn from a
-// distribution, loss, duplication, FIFO connections, partitions and temporary link faults.
+// The simulated network: packets between nodes with per-link latency drawn from a
+// distribution, loss, duplication, FIFO connections, partitions and temporary link faults. A
+// packet is an addressed body and nothing more; what a body means (a request, a reply, a
+// stream) is for the layers above, which carry their own headers in it (sim/kernel/rpc.hpp).
 //
 // Fault model: a message is lost when its link is cut at sending or at delivery (a partition
 // drops what is in flight, as a cut cable does), when the loss ratio says so, or when the
@@ -23,7 +25,7 @@
 
 namespace sim {
 
-/// What a message carries. Models derive their message types from it.
+/// What a packet carries. Models derive their message types from it.
 class MessageBody {
 public:
   virtual ~MessageBody() = default;
@@ -32,19 +34,18 @@ public:
 };
 using MessagePtr = std::shared_ptr<const MessageBody>;
 
-struct Envelope {
+/// One message in flight.
+struct Packet {
   NodeId from = no_node;
   NodeId to = no_node;
-  std::uint64_t id = 0;       ///< unique per run, in sending order
-  std::uint64_t call_id = 0;  ///< RPC: the call this request or reply belongs to (0: none)
-  bool reply = false;
+  std::uint64_t id = 0;  ///< unique per run, in sending order
   Instant sent;
   MessagePtr body;
 };
 
 class Network {
 public:
-  using Receiver = std::function<void(const Envelope&)>;
+  using Receiver = std::function<void(const Packet&)>;
   using Selector = std::vector<NodeId>;
 
   Network(World& world, NetworkOptions options);
@@ -53,8 +54,8 @@ public:
 
   /// Where messages for `node` go. Called by whatever owns the node's inbox (the RPC layer).
   void set_receiver(NodeId node, Receiver receiver);
-  /// Sends a message; returns its id. Sending from a node that is not up sends nothing.
-  std::uint64_t send(NodeId from, NodeId to, MessagePtr body, std::uint64_t call_id = 0, bool reply = false);
+  /// Sends a packet; returns its id. Sending from a node that is not up sends nothing.
+  std::uint64_t send(NodeId from, NodeId to, MessagePtr body);
 
   // --- fault verbs ------------------------------------------------------------------------
   /// Nodes in different groups cannot talk. Returns an id for heal_partition.
@@ -89,9 +90,9 @@ private:
   void resolve_links();
   void rebuild_cuts();
   std::size_t index(NodeId from, NodeId to) const { return static_cast<std::size_t>(from) * node_count_ + to; }
-  void schedule_delivery(Envelope envelope, const LinkOptions& options);
-  void deliver(const Envelope& envelope, std::uint32_t to_incarnation);
-  void drop(const Envelope& envelope, const char* why);
+  void schedule_delivery(Packet packet, const LinkOptions& options);
+  void deliver(const Packet& packet, std::uint32_t to_incarnation);
+  void drop(const Packet& packet, const char* why);
 
   World& world_;
   NetworkOptions options_;

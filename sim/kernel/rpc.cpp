@@ -3,18 +3,42 @@
 #include "sim/kernel/assert.hpp"
 
 namespace sim {
+namespace {
+
+/// RPC's header around a message. It describes itself as the message does, so that the trace
+/// of a dropped packet reads the same whatever layer sent it.
+class Frame final : public MessageBody {
+public:
+  Frame(std::uint64_t call_id, bool reply, MessagePtr message)
+      : call_id_(call_id), reply_(reply), message_(std::move(message)) {}
+  std::string describe() const override { return message_ ? message_->describe() : std::string("-"); }
+  std::uint64_t call_id() const { return call_id_; }
+  bool is_reply() const { return reply_; }
+  const MessagePtr& message() const { return message_; }
+
+private:
+  std::uint64_t call_id_;
+  bool reply_;
+  MessagePtr message_;
+};
+
+MessagePtr framed(std::uint64_t call_id, bool reply, MessagePtr message) {
+  return std::make_shared<const Frame>(call_id, reply, std::move(message));
+}
+
+}  // namespace
 
 void Responder::reply(MessagePtr body) {
   SIM_ASSERT(!replied_, "a request was answered twice");
   replied_ = true;
-  network_->send(request_.to, request_.from, std::move(body), request_.call_id, true);
+  network_->send(request_.to, request_.from, framed(request_.call_id, true, std::move(body)));
 }
 
 Rpc::Rpc(World& world, Network& network) : world_(world), network_(network) {
   handlers_.resize(world.node_count());
   calls_.resize(world.node_count());
   for (NodeId n = 0; n < world.node_count(); ++n)
-    network_.set_receiver(n, [this](const Envelope& e) { receive(e); });
+    network_.set_receiver(n, [this](const Packet& packet) { receive(packet); });
   world_.on_crash([this](NodeId node) {
     drop_calls_of(node);
     handlers_[node] = nullptr;
@@ -39,15 +63,17 @@ void Rpc::start(Executor ex, NodeId to, MessagePtr body, Duration timeout, std::
   world_.schedule_at(deadline, caller, ex.incarnation(), [this, caller, call_id] {
     finish(caller, call_id, asio::error::timed_out, nullptr);
   });
-  network_.send(caller, to, std::move(body), call_id, false);
+  network_.send(caller, to, framed(call_id, false, std::move(body)));
 }
 
-void Rpc::receive(const Envelope& envelope) {
-  if (envelope.reply) {
-    finish(envelope.to, envelope.call_id, error_code{}, envelope.body);
+void Rpc::receive(const Packet& packet) {
+  const auto* frame = dynamic_cast<const Frame*>(packet.body.get());
+  if (frame && frame->is_reply()) {
+    finish(packet.to, frame->call_id(), error_code{}, frame->message());
     return;
   }
-  if (const Handler& handler = handlers_[envelope.to]) handler(envelope, Responder(network_, envelope));
+  RpcRequest request{packet.from, packet.to, frame ? frame->call_id() : 0, frame ? frame->message() : packet.body};
+  if (const Handler& handler = handlers_[packet.to]) handler(request, Responder(network_, request));
 }
 
 bool Rpc::finish(NodeId caller, std::uint64_t call_id, error_code ec, MessagePtr reply) {

@@ -1,5 +1,8 @@
 // Request and response over the simulated network, with request ids and timeouts, as an
-// asynchronous operation that accepts any completion token.
+// asynchronous operation that accepts any completion token. RPC's header (the call id, and
+// whether a packet is a request or a reply) travels in the packet's body, ahead of the
+// message: the network below knows nothing of calls. A packet sent without that header (a
+// replication stream, say) reaches the server's handler as a one-way request.
 //
 // Fault model: a call completes exactly once: with the reply, with timed_out when no reply
 // came within the timeout (on the caller's monotonic clock), or with operation_aborted when
@@ -22,23 +25,30 @@
 
 namespace sim {
 
+/// A request as its server sees it.
+struct RpcRequest {
+  NodeId from = no_node;
+  NodeId to = no_node;
+  std::uint64_t call_id = 0;  ///< the call it belongs to; 0 for a one-way message
+  MessagePtr body;
+};
+
 /// What a server hands its handler to answer with. Answering is optional (a server may drop
 /// a request on purpose); answering twice is an error.
 class Responder {
 public:
-  Responder(Network& network, const Envelope& request) : network_(&network), request_(request) {}
+  Responder(Network& network, const RpcRequest& request) : network_(&network), request_(request) {}
   void reply(MessagePtr body);
-  const Envelope& request() const { return request_; }
 
 private:
   Network* network_;
-  Envelope request_;
+  RpcRequest request_;
   bool replied_ = false;
 };
 
 class Rpc {
 public:
-  using Handler = std::function<void(const Envelope& request, Responder responder)>;
+  using Handler = std::function<void(const RpcRequest& request, Responder responder)>;
 
   Rpc(World& world, Network& network);
   ~Rpc();
@@ -95,7 +105,7 @@ private:
   };
 
   void start(Executor ex, NodeId to, MessagePtr body, Duration timeout, std::unique_ptr<PendingBase> pending);
-  void receive(const Envelope& envelope);
+  void receive(const Packet& packet);
   /// Completes the call if it is still pending; false when it already completed.
   bool finish(NodeId caller, std::uint64_t call_id, error_code ec, MessagePtr reply);
   void drop_calls_of(NodeId node);

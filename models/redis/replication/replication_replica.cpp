@@ -14,10 +14,10 @@ std::int64_t Server::stream_now_ms() const {
   return options_.version == Version::v7_0 ? 0 : wall_ms();
 }
 
-void Server::on_link_message(const sim::Envelope& envelope) {
-  if (!master_node_ || envelope.from != *master_node_) return;  // not from our master
-  if (dynamic_cast<const FullSync*>(envelope.body.get())) link_ = LinkState::transfer;
-  if (const auto* batch = dynamic_cast<const StreamBatch*>(envelope.body.get()); batch && batch->continues)
+void Server::on_link_message(const sim::RpcRequest& request) {
+  if (!master_node_ || request.from != *master_node_) return;  // not from our master
+  if (dynamic_cast<const FullSync*>(request.body.get())) link_ = LinkState::transfer;
+  if (const auto* batch = dynamic_cast<const StreamBatch*>(request.body.get()); batch && batch->continues)
     link_ = LinkState::transfer;
   // The stream is applied in arrival order, each message after its own replication lag.
   const sim::Clock& clock = world_.node(node_).clock();
@@ -25,7 +25,7 @@ void Server::on_link_message(const sim::Envelope& envelope) {
   sim::Duration lag = options_.replication_lag.sample(lag_rng_);
   sim::Instant ready = std::max(apply_tail_, clock.when_mono_reaches(now, clock.mono_ns(now) + lag.ns()));
   apply_tail_ = ready;
-  world_.schedule_at(ready, node_, incarnation_, [this, epoch = link_epoch_, body = envelope.body] {
+  world_.schedule_at(ready, node_, incarnation_, [this, epoch = link_epoch_, body = request.body] {
     if (epoch != link_epoch_) return;  // the role changed since: this stream is stale
     if (const auto* sync = dynamic_cast<const FullSync*>(body.get())) apply_full_sync(*sync);
     else if (const auto* batch = dynamic_cast<const StreamBatch*>(body.get())) apply_stream(*batch);

@@ -24,8 +24,8 @@ void Server::boot(sim::World& world, sim::NodeId node, std::shared_ptr<Topology>
   Server* raw = server.get();
   world.node(node).set_process(std::move(server));
   // The handler dies with the process: the RPC layer drops it on a crash, before the process.
-  world.rpc().serve(node, [raw](const sim::Envelope& envelope, sim::Responder responder) {
-    raw->on_message(envelope, std::move(responder));
+  world.rpc().serve(node, [raw](const sim::RpcRequest& request, sim::Responder responder) {
+    raw->on_message(request, std::move(responder));
   });
 }
 
@@ -100,18 +100,18 @@ void Server::record_writes(const std::vector<Argv>& writes) {
 
 // --- arrival and the single thread -----------------------------------------------------------
 
-void Server::on_message(const sim::Envelope& envelope, sim::Responder responder) {
-  if (auto command = std::dynamic_pointer_cast<const Command>(envelope.body)) {
-    std::uint64_t connection = connection_id(envelope.from, command->connection);
+void Server::on_message(const sim::RpcRequest& request, sim::Responder responder) {
+  if (auto command = std::dynamic_pointer_cast<const Command>(request.body)) {
+    std::uint64_t connection = connection_id(request.from, command->connection);
     queue_.push_back(Pending{connection, std::move(command), std::move(responder)});
     stats().queue_peak = std::max(stats().queue_peak, queue_.size());
     start_next();
-  } else if (const auto* sync = dynamic_cast<const SyncRequest*>(envelope.body.get())) {
-    on_sync_request(envelope.from, sync->replid, sync->offset);
-  } else if (const auto* ack = dynamic_cast<const StreamAck*>(envelope.body.get())) {
-    on_ack(envelope.from, *ack);
+  } else if (const auto* sync = dynamic_cast<const SyncRequest*>(request.body.get())) {
+    on_sync_request(request.from, sync->replid, sync->offset);
+  } else if (const auto* ack = dynamic_cast<const StreamAck*>(request.body.get())) {
+    on_ack(request.from, *ack);
   } else {
-    on_link_message(envelope);
+    on_link_message(request);
   }
 }
 

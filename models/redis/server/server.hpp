@@ -87,7 +87,7 @@ private:
   };
 
   // --- arrival and the single thread (server.cpp) ----------------------------------------------
-  void on_message(const sim::Envelope& envelope, sim::Responder responder);
+  void on_message(const sim::RpcRequest& request, sim::Responder responder);
   std::uint64_t connection_id(sim::NodeId from, std::uint64_t connection);
   void start_next();
   void finish_head();
@@ -124,7 +124,7 @@ private:
   void free_idle_backlog();
 
   // --- replica side (replication_replica.cpp) -----------------------------------------------
-  void on_link_message(const sim::Envelope& envelope);
+  void on_link_message(const sim::RpcRequest& request);
   void apply_full_sync(const FullSync& sync);
   void apply_stream(const StreamBatch& batch);
   void send_sync_request();
