@@ -15,8 +15,8 @@ const std::vector<ModelInfo>& model_registry() {
        "local memory, Redis or hybrid",
        &make_ratelimiter_model},
       {"lock",
-       "Distributed lock: a single Redis lock or Redlock guarding plain, fenced or check-and-set storage, under pauses, "
-       "delays, clock jumps, restarts and failovers",
+       "Distributed lock: a single Redis lock, Redlock or an etcd-like lock service on Raft guarding plain, fenced, "
+       "check-and-set or transactional storage, under pauses, delays, clock jumps, restarts and failovers",
        &make_lock_model},
   };
   return registry;
