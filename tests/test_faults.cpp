@@ -269,7 +269,8 @@ TEST_CASE("a heal fault ends every partition and its window", "[faults]") {
 }
 
 TEST_CASE("an isolation aimed at a role isolates every node of it and heals them all", "[faults]") {
-  // Known kernel bug (see report): FaultInjector::partition keeps only the last isolation's id.
+  // A role selects two nodes, so one isolation fault makes two isolations: its end must heal
+  // both, not only the last one made.
   World world(1);
   NodeId client = world.add_node("client", {});
   NodeId r1 = world.add_node("redis-1", {"redis"});
@@ -330,8 +331,8 @@ TEST_CASE("the fault window names the fault in force: pause over partition over 
 
 TEST_CASE("a pause that ends on a node that crashed meanwhile leaves other pauses' windows open",
           "[faults]") {
-  // Known kernel bug (see report): the crash closes the pause window, and the pause's own end
-  // closes it a second time, ending the window of b's pause early.
+  // a's crash ends a's pause and its window; when a's pause was due to end, nothing may close a
+  // window a second time, or b's pause (still on) would be counted as no fault.
   World world(1);
   world.add_node("a", {});
   world.add_node("b", {});
@@ -346,8 +347,8 @@ TEST_CASE("a pause that ends on a node that crashed meanwhile leaves other pause
 }
 
 TEST_CASE("a pause of a restarted node lasts its own length, not an earlier pause's", "[faults]") {
-  // Known kernel bug (see report): the end of the first pause (scheduled for 10 s) resumes the
-  // node whatever pause it is in by then.
+  // The end of the first pause, due at 10 s, belongs to the incarnation that crashed: it must
+  // not resume the restarted node from its second pause, which lasts until 25 s.
   World world(1);
   NodeId a = world.add_node("a", {});
   world.start_network(NetworkOptions{});

@@ -330,8 +330,8 @@ TEST_CASE("a message to a node that crashed and restarted while it was in flight
 
 TEST_CASE("a message to a crashed node is dropped, even if the node restarts before it arrives",
           "[network]") {
-  // Known kernel bug (see report): the delivery remembers the receiver's incarnation at
-  // sending, and a crash bumps the incarnation before the send, so a restart does not change it.
+  // The message is sent while b is down; b's restart before it arrives gives b a new
+  // incarnation, whose connections never carried it: it is dropped, counted and traced.
   Lab lab(1, {"a", "b"}, constant_link(10_ms));
   NodeId a = lab.id("a"), b = lab.id("b");
   lab.world.crash(b);
@@ -378,8 +378,8 @@ TEST_CASE("a paused receiver gets its messages when the pause ends, in order", "
 
 TEST_CASE("a receiver that crashes while paused loses the messages waiting for it, as drops",
           "[network]") {
-  // Known kernel bug (see report): deliveries parked in a paused node's queue are freed by the
-  // crash without going through Network::drop, so they are neither counted nor traced.
+  // Deliveries wait in a paused node's queue; the crash frees them, and each must still go
+  // through the network's drop, so that it is counted and traced like any other lost message.
   Lab lab(1, {"a", "b"}, constant_link(1_ms));
   NodeId a = lab.id("a"), b = lab.id("b");
   lab.world.pause(b);
