@@ -111,7 +111,7 @@ public:
   bool fault_open() const { return fault_window() != "no_fault"; }
   /// Records a latency that ends now, overall and in the current fault window.
   void record_latency(std::string_view name, Duration latency) {
-    metrics_.record_latency(name, now_, latency, fault_window());
+    metrics_.record_latency(name, latency, fault_window());
   }
 
   // --- nodes -----------------------------------------------------------------------------
