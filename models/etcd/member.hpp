@@ -46,7 +46,6 @@ public:
   raft::Server& server() { return server_; }
   const raft::RaftNode& raft() const { return server_.raft(); }
   const LockState& state() const { return *state_; }
-  const Lessor& lessor() const { return lessor_; }
 
 private:
   bool receive(const sim::RpcRequest& request, sim::Responder& responder);

@@ -37,7 +37,6 @@ std::string LockState::apply(raft::Index index, const std::string& command) {
 std::string LockState::guarded_put(const std::string& key, Revision revision) {
   if (!guarded_put_allowed(key, revision)) return "refused";
   ++revision_;  // the resource's put is a change to the store like any other
-  ++resource_version_;
   return "accepted";
 }
 

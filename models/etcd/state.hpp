@@ -51,8 +51,6 @@ public:
   bool has_key(const std::string& key) const { return keys_.count(key) != 0; }
   /// Whether a guarded put on `key` at `revision` would commit now.
   bool guarded_put_allowed(const std::string& key, Revision revision) const;
-  /// Puts accepted by guarded_put so far.
-  std::int64_t resource_version() const { return resource_version_; }
   /// The key holding the lock `name` (the lowest create revision under it), if any.
   std::optional<std::string> holder(const std::string& name) const;
 
@@ -66,7 +64,6 @@ private:
   void notify(Change::Kind kind, LeaseId lease, std::string key);
 
   Revision revision_ = 0;
-  std::int64_t resource_version_ = 0;
   std::map<std::string, KeyValue> keys_;
   std::map<LeaseId, Lease> leases_;
   Listener listener_;

@@ -36,8 +36,6 @@ public:
   /// Must run on this client's node.
   sim::Task<ClientOutcome> propose(std::string command, sim::Duration patience);
 
-  std::optional<sim::NodeId> leader_guess() const { return guess_; }
-
 private:
   sim::NodeId next_target();
 

@@ -9,7 +9,6 @@ Population::Population(const RateLimiterOptions& options, sim::Rng tiers, sim::R
   for (std::size_t u = 0; u < users; ++u) {
     bool paid = tiers.chance(options.paid_share);
     tiers_[u] = static_cast<std::uint8_t>(paid ? Tier::paid : Tier::free);
-    paid_ += paid ? 1 : 0;
   }
   if (!options.ip_limit) return;
   ip_limit_ = *options.ip_limit;

@@ -24,7 +24,6 @@ public:
   Population(const RateLimiterOptions& options, sim::Rng tiers, sim::Rng ips);
 
   std::uint32_t user_count() const { return static_cast<std::uint32_t>(tiers_.size()); }
-  std::uint32_t ip_count() const { return ip_count_; }
   std::uint32_t key_count() const { return user_count() + ip_count_; }
   bool has_ip_keys() const { return ip_count_ > 0; }
 
@@ -38,13 +37,11 @@ public:
   std::string key_name(Key key) const;
   /// "user 123 (free)" or "ip 45".
   std::string key_label(Key key) const;
-  std::uint64_t paid_users() const { return paid_; }
 
 private:
   std::vector<std::uint8_t> tiers_;
   std::vector<std::uint32_t> ips_;
   std::uint32_t ip_count_ = 0;
-  std::uint64_t paid_ = 0;
   Limit free_limit_, paid_limit_, ip_limit_;
 };
 

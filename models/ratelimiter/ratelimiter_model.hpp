@@ -28,11 +28,8 @@ public:
   void build(sim::World& world, sim::Duration length) override;
   sim::Findings finish(sim::World& world) override;
 
-  const RateLimiterOptions& resolved() const { return options_; }
   /// What the run recorded so far (after build).
   const Observations& observations() const { return context_->recorder->observations(); }
-  /// The Redis deployment (null for placement: local).
-  const redis::Deployment* deployment() const { return context_ ? context_->redis.get() : nullptr; }
 
 private:
   std::vector<sim::NodeId> add_servers(sim::World& world) const;

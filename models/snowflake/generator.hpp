@@ -46,9 +46,7 @@ public:
   void resume_after(std::int64_t mark_ms);
 
   std::int64_t last_timestamp() const { return last_timestamp_; }
-  std::int64_t sequence() const { return sequence_; }
   std::int64_t node_id() const { return node_id_; }
-  std::int64_t epoch_ms() const { return epoch_ms_; }
 
 private:
   Attempt issue(std::int64_t timestamp_ms, std::int64_t sequence, bool logical);

@@ -32,7 +32,6 @@ public:
   /// A request arrives (called by the load driver, at its arrival time).
   void accept(const Request& request);
   std::size_t queued() const { return queue_.size(); }
-  const Generator& generator() const { return generator_; }
 
 private:
   void serve();

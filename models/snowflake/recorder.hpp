@@ -48,7 +48,6 @@ public:
   /// After the model has judged the run nothing more is recorded (the World's teardown drops
   /// the processes, and with them their queues).
   void close() { closed_ = true; }
-  bool closed() const { return closed_; }
 
 private:
   sim::World& world_;

@@ -26,7 +26,6 @@ public:
   void build(sim::World& world, sim::Duration length) override;
   sim::Findings finish(sim::World& world) override;
 
-  const SnowflakeOptions& resolved() const { return options_; }
   /// What the run recorded so far (after build).
   const Observations& observations() const { return recorder_->observations(); }
 

@@ -27,7 +27,6 @@ public:
   std::optional<std::string> read(const std::string& key) const;
   /// What survives a crash: synced records only, or everything when `lose_unsynced` is false.
   void crash(bool lose_unsynced);
-  std::size_t unsynced_count() const { return written_.size(); }
 
 private:
   Duration sync_latency_ = Duration::zero();

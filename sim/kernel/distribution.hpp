@@ -30,7 +30,6 @@ public:
   Zipf(std::uint64_t n, double exponent);
   std::uint64_t sample(Rng& rng) const;  // in [1, n]
   std::uint64_t size() const { return n_; }
-  double exponent() const { return s_; }
 
 private:
   double h(double x) const;

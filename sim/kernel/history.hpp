@@ -37,7 +37,6 @@ public:
   void fail(OpId op, Instant at, std::string error);
   void info(OpId op, Instant at, std::string error);
 
-  const std::vector<Operation>& operations() const { return ops_; }
   const Operation& operator[](OpId op) const { return ops_[op]; }
   std::size_t size() const { return ops_.size(); }
 

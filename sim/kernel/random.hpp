@@ -16,7 +16,6 @@ struct Ratio {
   std::uint64_t num = 0;
   std::uint64_t den = 1;
   bool operator==(const Ratio&) const = default;
-  bool is_zero() const { return num == 0; }
 };
 
 class Rng {

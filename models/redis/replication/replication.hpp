@@ -61,8 +61,6 @@ public:
 
   const std::string& replid() const { return replid_; }
   std::uint64_t offset() const { return offset_; }
-  /// Where the backlog starts: a replica at an older offset needs a full resync.
-  std::uint64_t start_offset() const { return start_offset_; }
   std::size_t size() const { return entries_.size(); }
   bool has_backlog() const { return has_backlog_; }
 

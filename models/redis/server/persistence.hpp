@@ -59,7 +59,6 @@ public:
   bool wants_rewrite() const { return bytes_ >= rewrite_min_bytes && bytes_ >= 2 * base_bytes_; }
   std::uint64_t records() const { return next_ - 1; }
   std::uint64_t bytes() const { return bytes_; }
-  std::uint64_t unsynced_records() const { return unsynced_; }
 
   static constexpr std::uint64_t rewrite_min_bytes = 4 << 20;
 

@@ -67,7 +67,6 @@ public:
   std::uint64_t offset() const { return history_.offset(); }
   const std::string& replid() const { return history_.replid(); }
   bool has_backlog() const { return history_.has_backlog(); }
-  std::size_t queue_length() const { return queue_.size(); }
   std::size_t attached_replicas() const { return replicas_.all().size(); }
   const Engine& engine() const { return engine_; }
   std::size_t key_count() const { return engine_.key_count(); }
