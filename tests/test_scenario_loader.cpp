@@ -14,6 +14,7 @@
 #include "sim/kernel/random.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/param_reader.hpp"
+#include "sim/scenario/section_readers.hpp"
 #include "sim/scenario/suggest.hpp"
 #include "sim/scenario/value_text.hpp"
 
@@ -158,6 +159,14 @@ TEST_CASE("every bad scenario file is rejected at the place its first line names
     const std::string prefix = file.string() + (names_place ? ":" : ": ") + expectation;
     CHECK(message.rfind(prefix, 0) == 0);
   }
+}
+
+TEST_CASE("a fault key with no reader is an error at its place, never read as another fault", "[scenario]") {
+  // The item reader is asked for a kind it does not know (as a new key listed without its
+  // reader would be): it names the key, where it is, and the nearest known one.
+  ParamReader item = reader_of("at: 1s\ndupliate: { from: a, to: b, ratio: 0.5 }\n", "faults[0]");
+  CHECK(error_of([&] { read_fixed_fault(item, "dupliate", 30_s); }) ==
+        "t.yaml:2:1: unknown fault 'dupliate' in faults[0] (did you mean 'duplicate'?)");
 }
 
 TEST_CASE("a missing scenario file is reported by name, without a line", "[scenario]") {
