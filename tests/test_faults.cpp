@@ -22,7 +22,7 @@ using namespace sim::literals;
 namespace {
 
 Instant at(Duration d) { return Instant::zero() + d; }
-NodeRef ref(std::string name) { return NodeRef{std::move(name), {}}; }
+NodeRef ref(std::string name) { return NodeRef{std::move(name), {}, {}}; }
 
 FaultSpec fault_at(Duration when, FaultAction action) { return FaultSpec{when, std::move(action), {}}; }
 

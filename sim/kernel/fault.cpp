@@ -31,19 +31,29 @@ std::vector<NodeId> FaultInjector::resolve(const NodeRef& ref) const {
   return nodes;
 }
 
-void FaultInjector::schedule(const std::vector<FaultSpec>& faults, const std::vector<RandomFaultSpec>& random,
-                             Duration run_length) {
-  for (const FaultSpec& fault : faults) {
-    world_.schedule_at(Instant::zero() + fault.at, no_node, 0, [this, action = fault.action] { apply(action); });
+void FaultInjector::resolve_refs(std::vector<NodeRef*> refs) const {
+  for (NodeRef* ref : refs) {
+    ref->nodes = resolve(*ref);
+    SIM_ASSERT(!ref->nodes.empty(), "the fault reference '" + ref->name + "' names no node");
+  }
+}
+
+void FaultInjector::schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length) {
+  for (FaultSpec& fault : faults) {
+    resolve_refs(node_refs(fault.action));
+    world_.schedule_at(Instant::zero() + fault.at, no_node, 0, [this, action = std::move(fault.action)] { apply(action); });
   }
   for (std::size_t i = 0; i < random.size(); ++i) expand_random(random[i], i, run_length);
 }
 
-void FaultInjector::expand_random(const RandomFaultSpec& spec, std::size_t index, Duration run_length) {
+void FaultInjector::expand_random(RandomFaultSpec& spec, std::size_t index, Duration run_length) {
   Rng rng = world_.rng(fmt::format("faults/random/{}", index));
+  std::vector<NodeRef*> refs;
+  for (NodeRef& ref : spec.targets) refs.push_back(&ref);
+  resolve_refs(refs);
   std::vector<NodeId> targets;
   for (const NodeRef& ref : spec.targets)
-    for (NodeId n : resolve(ref))
+    for (NodeId n : ref.nodes)
       if (std::find(targets.begin(), targets.end(), n) == targets.end()) targets.push_back(n);
   SIM_ASSERT(!targets.empty(), "a random fault without targets");
   Duration stop = spec.stop ? std::min(*spec.stop, run_length) : run_length;
@@ -59,7 +69,7 @@ void FaultInjector::expand_random(const RandomFaultSpec& spec, std::size_t index
 }
 
 FaultAction FaultInjector::random_action(const RandomFaultSpec& spec, Rng& rng, NodeId target) {
-  NodeRef ref{world_.node(target).name(), {}};
+  NodeRef ref{world_.node(target).name(), {}, {target}};
   switch (spec.kind) {
     case RandomFaultSpec::Kind::pause:
       return PauseFault{ref, spec.duration.sample(rng)};
@@ -83,7 +93,7 @@ FaultAction FaultInjector::random_action(const RandomFaultSpec& spec, Rng& rng, 
       LinkFault l;
       l.kind = spec.kind == RandomFaultSpec::Kind::loss ? LinkFault::Kind::loss : LinkFault::Kind::slow_link;
       l.from = ref;
-      l.to = NodeRef{"*", {}};
+      l.to = NodeRef{"*", {}, resolve(NodeRef{"*", {}, {}})};
       l.latency = spec.latency;
       l.ratio = spec.ratio;
       l.duration = spec.duration.sample(rng);
@@ -101,35 +111,41 @@ void FaultInjector::note(NodeId node, std::string kind, std::string detail) {
   applied_.push_back(FaultRecord{world_.now(), std::move(name), std::move(kind), std::move(detail)});
 }
 
-void FaultInjector::apply(const FaultAction& action) {
-  std::visit(
-      [&](const auto& fault) {
-        using T = std::decay_t<decltype(fault)>;
-        if constexpr (std::is_same_v<T, PauseFault>) {
-          for (NodeId n : resolve(fault.node)) pause(n, fault.duration);
-        } else if constexpr (std::is_same_v<T, ClockStepFault>) {
-          for (NodeId n : resolve(fault.node)) {
-            note(n, "clock_step", "wall clock " + signed_text(fault.by));
-            world_.clock_step(n, fault.by);
-          }
-        } else if constexpr (std::is_same_v<T, ClockDriftFault>) {
-          for (NodeId n : resolve(fault.node)) {
-            note(n, "clock_drift", fmt::format("clocks now drift {:+}ppm", fault.ppm));
-            world_.clock_drift(n, fault.ppm);
-          }
-        } else if constexpr (std::is_same_v<T, CrashFault>) {
-          for (NodeId n : resolve(fault.node)) crash(n, fault.restart_after, fault.lose_unsynced);
-        } else if constexpr (std::is_same_v<T, RestartFault>) {
-          for (NodeId n : resolve(fault.node)) restart(n);
-        } else if constexpr (std::is_same_v<T, PartitionFault>) {
-          partition(fault);
-        } else if constexpr (std::is_same_v<T, HealFault>) {
-          heal();
-        } else if constexpr (std::is_same_v<T, LinkFault>) {
-          link_fault(fault);
-        }
-      },
-      action);
+// One mechanism per fault kind and no generic fallback: a kind added to FaultAction without
+// its mechanism here does not compile. References were resolved when the schedule was built.
+struct FaultInjector::Mechanism {
+  FaultInjector& injector;
+
+  void operator()(const PauseFault& f) const {
+    for (NodeId n : f.node.nodes) injector.pause(n, f.duration);
+  }
+  void operator()(const ClockStepFault& f) const {
+    for (NodeId n : f.node.nodes) injector.clock_step(n, f.by);
+  }
+  void operator()(const ClockDriftFault& f) const {
+    for (NodeId n : f.node.nodes) injector.clock_drift(n, f.ppm);
+  }
+  void operator()(const CrashFault& f) const {
+    for (NodeId n : f.node.nodes) injector.crash(n, f.restart_after, f.lose_unsynced);
+  }
+  void operator()(const RestartFault& f) const {
+    for (NodeId n : f.node.nodes) injector.restart(n);
+  }
+  void operator()(const PartitionFault& f) const { injector.partition(f); }
+  void operator()(const HealFault&) const { injector.heal(); }
+  void operator()(const LinkFault& f) const { injector.link_fault(f); }
+};
+
+void FaultInjector::apply(const FaultAction& action) { std::visit(Mechanism{*this}, action); }
+
+void FaultInjector::clock_step(NodeId node, Duration by) {
+  note(node, "clock_step", "wall clock " + signed_text(by));
+  world_.clock_step(node, by);
+}
+
+void FaultInjector::clock_drift(NodeId node, std::int64_t ppm) {
+  note(node, "clock_drift", fmt::format("clocks now drift {:+}ppm", ppm));
+  world_.clock_drift(node, ppm);
 }
 
 void FaultInjector::pause(NodeId node, Duration length) {
@@ -180,8 +196,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
       std::vector<Network::Selector> groups;
       for (const auto& group : fault.groups) {
         Network::Selector members;
-        for (const NodeRef& ref : group)
-          for (NodeId n : resolve(ref)) members.push_back(n);
+        for (const NodeRef& ref : group) members.insert(members.end(), ref.nodes.begin(), ref.nodes.end());
         detail += (detail.empty() ? "" : " | ") + join_names(world_, members);
         groups.push_back(std::move(members));
       }
@@ -191,16 +206,14 @@ void FaultInjector::partition(const PartitionFault& fault) {
     }
     case PartitionFault::Shape::one_way: {
       Network::Selector from, to;
-      for (const NodeRef& ref : fault.from)
-        for (NodeId n : resolve(ref)) from.push_back(n);
-      for (const NodeRef& ref : fault.to)
-        for (NodeId n : resolve(ref)) to.push_back(n);
+      for (const NodeRef& ref : fault.from) from.insert(from.end(), ref.nodes.begin(), ref.nodes.end());
+      for (const NodeRef& ref : fault.to) to.insert(to.end(), ref.nodes.begin(), ref.nodes.end());
       cuts.push_back(net.partition_one_way(from, to));
       detail = join_names(world_, from) + " cannot reach " + join_names(world_, to);
       break;
     }
     case PartitionFault::Shape::isolate: {
-      std::vector<NodeId> isolated = resolve(fault.node);
+      const std::vector<NodeId>& isolated = fault.node.nodes;
       for (NodeId n : isolated) cuts.push_back(net.isolate(n));
       detail = join_names(world_, isolated) + " isolated";
       break;
@@ -232,8 +245,8 @@ void FaultInjector::heal() {
 
 void FaultInjector::link_fault(const LinkFault& fault) {
   Network& net = world_.network();
-  Network::Selector a = resolve(fault.from);
-  Network::Selector b = resolve(fault.to);
+  const Network::Selector& a = fault.from.nodes;
+  const Network::Selector& b = fault.to.nodes;
   SIM_ASSERT(!a.empty() && !b.empty(), "a link fault between unknown nodes");
   LinkOptions options = net.link(a.front(), b.front() != a.front() ? b.front() : b.back());
   std::string detail = join_names(world_, a) + " <-> " + join_names(world_, b) + ": ";

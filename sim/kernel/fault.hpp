@@ -1,6 +1,7 @@
-// The fault injector: applies a scenario's faults to the World and its network at their
-// times, and turns random fault specifications into a fixed schedule drawn from the "faults"
-// stream before the run starts. Every applied fault goes into the trace and into the list
+// The fault injector: resolves a scenario's node references to node ids once, when it builds
+// its schedule, then applies the faults to the World and its network at their times, and
+// turns random fault specifications into a fixed schedule drawn from the "faults" stream
+// before the run starts. Every applied fault goes into the trace and into the list
 // that reports show; each opens and closes the fault window that latencies are split by.
 //
 // Determinism: the whole schedule is known before the first event runs; faults at one time
@@ -31,20 +32,25 @@ public:
   /// Empty when it names nothing.
   std::vector<NodeId> resolve(const NodeRef& ref) const;
 
-  /// Schedules fixed faults and draws the random ones over [0, run_length).
-  void schedule(const std::vector<FaultSpec>& faults, const std::vector<RandomFaultSpec>& random, Duration run_length);
+  /// Resolves every node reference (each must name a node: the run checks them first),
+  /// schedules the fixed faults and draws the random ones over [0, run_length).
+  void schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length);
   const std::vector<FaultRecord>& applied() const { return applied_; }
 
 private:
+  struct Mechanism;
+  void resolve_refs(std::vector<NodeRef*> refs) const;
   void apply(const FaultAction& action);
   void note(NodeId node, std::string kind, std::string detail);
   void pause(NodeId node, Duration length);
+  void clock_step(NodeId node, Duration by);
+  void clock_drift(NodeId node, std::int64_t ppm);
   void crash(NodeId node, std::optional<Duration> restart_after, bool lose_unsynced);
   void restart(NodeId node);
   void partition(const PartitionFault& fault);
   void link_fault(const LinkFault& fault);
   void heal();
-  void expand_random(const RandomFaultSpec& spec, std::size_t index, Duration run_length);
+  void expand_random(RandomFaultSpec& spec, std::size_t index, Duration run_length);
   FaultAction random_action(const RandomFaultSpec& spec, Rng& rng, NodeId target);
 
   void end_pause(NodeId node);

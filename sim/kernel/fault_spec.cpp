@@ -1,5 +1,7 @@
 #include "sim/kernel/fault_spec.hpp"
 
+#include <type_traits>
+
 namespace sim {
 namespace {
 
@@ -24,7 +26,46 @@ struct FaultNamer {
   const char* operator()(const LinkFault& fault) const { return link_fault_name(fault.kind); }
 };
 
+// Lists a fault's references; `Ref` is NodeRef, or const NodeRef for a const fault. One
+// overload per kind and no fallback: a kind added without its references does not compile.
+template <class Ref>
+struct RefLister {
+  template <class T>
+  using Like = std::conditional_t<std::is_const_v<Ref>, const T, T>;
+  std::vector<Ref*>& refs;
+
+  void operator()(Like<PauseFault>& f) const { refs.push_back(&f.node); }
+  void operator()(Like<ClockStepFault>& f) const { refs.push_back(&f.node); }
+  void operator()(Like<ClockDriftFault>& f) const { refs.push_back(&f.node); }
+  void operator()(Like<CrashFault>& f) const { refs.push_back(&f.node); }
+  void operator()(Like<RestartFault>& f) const { refs.push_back(&f.node); }
+  void operator()(Like<HealFault>&) const {}
+  void operator()(Like<LinkFault>& f) const {
+    refs.push_back(&f.from);
+    refs.push_back(&f.to);
+  }
+  void operator()(Like<PartitionFault>& f) const {
+    for (auto& group : f.groups)
+      for (auto& ref : group) refs.push_back(&ref);
+    for (auto& ref : f.from) refs.push_back(&ref);
+    for (auto& ref : f.to) refs.push_back(&ref);
+    if (f.shape == PartitionFault::Shape::isolate) refs.push_back(&f.node);
+  }
+};
+
 }  // namespace
+
+std::vector<NodeRef*> node_refs(FaultAction& action) {
+  std::vector<NodeRef*> refs;
+  std::visit(RefLister<NodeRef>{refs}, action);
+  return refs;
+}
+
+std::vector<const NodeRef*> node_refs(const FaultAction& action) {
+  std::vector<const NodeRef*> refs;
+  std::visit(RefLister<const NodeRef>{refs}, action);
+  return refs;
+}
 
 std::string SourceMark::to_string() const {
   if (line <= 0) return file;

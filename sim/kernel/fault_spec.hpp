@@ -2,8 +2,8 @@
 // injector (fault.hpp) applies them; the scenario loader builds them from YAML.
 //
 // Node references are names ("redis-3") or role selectors ("role:redis", "*"); they are
-// resolved against the model's nodes when a run is planned, and an unknown name is reported
-// at its line and column in the scenario.
+// resolved against the model's nodes once, when the injector builds its schedule, and an
+// unknown name is reported at its line and column in the scenario before that.
 #pragma once
 
 #include <optional>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/kernel/distribution.hpp"
+#include "sim/kernel/event.hpp"
 #include "sim/kernel/network_options.hpp"
 #include "sim/kernel/time.hpp"
 
@@ -29,6 +30,8 @@ struct SourceMark {
 struct NodeRef {
   std::string name;  ///< node name, "role:TAG" or "*"
   SourceMark where;
+  /// The nodes it names, in node order: empty as read, filled once by the injector's schedule.
+  std::vector<NodeId> nodes;
 };
 
 struct PauseFault { NodeRef node; Duration duration; };           ///< stop-the-world, e.g. GC
@@ -92,6 +95,10 @@ struct RandomFaultSpec {
 };
 
 const char* fault_name(const FaultAction& action);
+/// Every node reference a fault holds, in the order written: the one list that both the
+/// reference checker and the schedule's resolution read.
+std::vector<NodeRef*> node_refs(FaultAction& action);
+std::vector<const NodeRef*> node_refs(const FaultAction& action);
 const char* to_string(RandomFaultSpec::Kind kind);
 
 }  // namespace sim

@@ -54,25 +54,8 @@ void check_node_refs(const Scenario& scenario, const FaultInjector& injector, Wo
     throw ScenarioError(ref.where, what + " (nodes: " + known + ")");
   };
   for (const NodeRef& ref : scenario.link_nodes) check_ref(ref);
-  for (const FaultSpec& fault : scenario.faults) {
-    std::visit(
-        [&](const auto& f) {
-          using T = std::decay_t<decltype(f)>;
-          if constexpr (std::is_same_v<T, PartitionFault>) {
-            for (const auto& group : f.groups)
-              for (const NodeRef& ref : group) check_ref(ref);
-            for (const NodeRef& ref : f.from) check_ref(ref);
-            for (const NodeRef& ref : f.to) check_ref(ref);
-            if (f.shape == PartitionFault::Shape::isolate) check_ref(f.node);
-          } else if constexpr (std::is_same_v<T, LinkFault>) {
-            check_ref(f.from);
-            check_ref(f.to);
-          } else if constexpr (!std::is_same_v<T, HealFault>) {
-            check_ref(f.node);
-          }
-        },
-        fault.action);
-  }
+  for (const FaultSpec& fault : scenario.faults)
+    for (const NodeRef* ref : node_refs(fault.action)) check_ref(*ref);
   for (const RandomFaultSpec& spec : scenario.random_faults)
     for (const NodeRef& ref : spec.targets) check_ref(ref);
 }
