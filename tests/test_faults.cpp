@@ -1,6 +1,6 @@
 // The fault injector: each fault verb does what it says at its time, is recorded with that
-// time, opens and closes its fault window; random faults are a schedule fixed by the seed; and
-// a world with random latency, loss and faults replays to the same trace hash for one seed.
+// time, opens and closes its fault window; random faults are drawn lazily, the same for one seed; and a world with random latency, loss and
+// faults replays to the same trace hash for one seed.
 #include <catch2/catch.hpp>
 
 #include <boost/asio/redirect_error.hpp>
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/kernel/distribution.hpp"
 #include "sim/kernel/fault.hpp"
 #include "sim/kernel/network.hpp"
 #include "sim/kernel/rpc.hpp"
@@ -430,4 +431,54 @@ TEST_CASE("a world with random latency, loss and faults replays to one trace has
   std::uint64_t other = small_world_hash(43);
   CHECK(first == again);
   CHECK(first != other);
+}
+
+TEST_CASE("random faults are drawn lazily: a high rate over a long run keeps one fault pending", "[faults]") {
+  // 100 faults a millisecond for 10 s: a million, were they drawn before the run.
+  World world(3);
+  NodeId n = world.add_node("n", {});
+  world.start_network(NetworkOptions{});
+  RandomFaultSpec drifts;
+  drifts.kind = RandomFaultSpec::Kind::clock_drift;
+  drifts.rate = Rate{100, 1_ms};
+  drifts.targets = {ref("n")};
+  drifts.drift_ppm = 100;
+  FaultInjector faults(world);
+  faults.schedule({}, {drifts}, 10_s);
+  CHECK(world.pending() == 1);
+  world.run_until(at(5_ms));
+  CHECK(faults.applied().size() > 300);
+  CHECK(world.pending() == 1);
+  CHECK(world.node(n).clock().drift_ppm() >= -100);
+}
+
+TEST_CASE("a random generator draws the gap, the target and the values of each fault in turn", "[faults]") {
+  // The order that makes lazy drawing give the same faults as drawing them all up front.
+  World world(11);
+  for (const char* name : {"a", "b", "c"}) world.add_node(name, {"db"});
+  world.start_network(NetworkOptions{});
+  RandomFaultSpec steps;
+  steps.kind = RandomFaultSpec::Kind::clock_step;
+  steps.rate = Rate{5, 1_s};
+  steps.targets = {ref("role:db")};
+  steps.step = DurationDist{DurationDist::Kind::uniform, 1_ms, 9_ms, 0.0};
+  FaultInjector faults(world);
+  faults.schedule({}, {steps}, 20_s);
+  world.run();
+
+  Rng rng = world.rng("faults/random/0");
+  std::vector<std::string> expected;
+  Duration when = Duration::zero();
+  for (;;) {
+    when += Duration::nanoseconds(static_cast<std::int64_t>(sample_exponential(rng, 2e8)) + 1);
+    if (when >= 20_s) break;
+    std::string node = std::string(1, static_cast<char>('a' + rng.below(3)));
+    int sign = rng.below(2) == 0 ? 1 : -1;
+    Duration by = steps.step.sample(rng) * sign;
+    expected.push_back(to_string(when) + " " + node + " wall clock " + (sign > 0 ? "+" : "") + to_string(by));
+  }
+  std::vector<std::string> got;
+  for (const FaultRecord& r : faults.applied()) got.push_back(to_string(r.at - Instant::zero()) + " " + r.node + " " + r.detail);
+  CHECK(got == expected);
+  CHECK(got.size() > 50);
 }

@@ -43,65 +43,33 @@ void FaultInjector::schedule(std::vector<FaultSpec> faults, std::vector<RandomFa
     resolve_refs(node_refs(fault.action));
     world_.schedule_at(Instant::zero() + fault.at, no_node, 0, [this, action = std::move(fault.action)] { apply(action); });
   }
-  for (std::size_t i = 0; i < random.size(); ++i) expand_random(random[i], i, run_length);
+  for (std::size_t i = 0; i < random.size(); ++i) start_random(random[i], i, run_length);
 }
 
-void FaultInjector::expand_random(RandomFaultSpec& spec, std::size_t index, Duration run_length) {
+void FaultInjector::start_random(RandomFaultSpec& spec, std::size_t index, Duration run_length) {
+  std::vector<NodeRef> targets;
+  for (NodeRef& ref : spec.targets) {
+    resolve_refs({&ref});
+    for (NodeId n : ref.nodes) {
+      bool seen = std::any_of(targets.begin(), targets.end(), [n](const NodeRef& t) { return t.nodes.front() == n; });
+      if (!seen) targets.push_back(NodeRef{world_.node(n).name(), ref.where, {n}});
+    }
+  }
+  NodeRef everyone{"*", spec.where, {}};
+  resolve_refs({&everyone});
   Rng rng = world_.rng(fmt::format("faults/random/{}", index));
-  std::vector<NodeRef*> refs;
-  for (NodeRef& ref : spec.targets) refs.push_back(&ref);
-  resolve_refs(refs);
-  std::vector<NodeId> targets;
-  for (const NodeRef& ref : spec.targets)
-    for (NodeId n : ref.nodes)
-      if (std::find(targets.begin(), targets.end(), n) == targets.end()) targets.push_back(n);
-  SIM_ASSERT(!targets.empty(), "a random fault without targets");
-  Duration stop = spec.stop ? std::min(*spec.stop, run_length) : run_length;
-  double mean_ns = static_cast<double>(spec.rate.per.ns()) / static_cast<double>(spec.rate.count);
-  Duration at = spec.start;
-  for (;;) {
-    at += Duration::nanoseconds(static_cast<std::int64_t>(sample_exponential(rng, mean_ns)) + 1);
-    if (at >= stop) break;
-    NodeId target = targets[rng.below(targets.size())];
-    FaultAction action = random_action(spec, rng, target);
-    world_.schedule_at(Instant::zero() + at, no_node, 0, [this, action = std::move(action)] { apply(action); });
-  }
+  generators_.push_back(std::make_unique<RandomFaultGenerator>(spec, rng, std::move(targets), std::move(everyone), run_length));
+  arm(*generators_.back());
 }
 
-FaultAction FaultInjector::random_action(const RandomFaultSpec& spec, Rng& rng, NodeId target) {
-  NodeRef ref{world_.node(target).name(), {}, {target}};
-  switch (spec.kind) {
-    case RandomFaultSpec::Kind::pause:
-      return PauseFault{ref, spec.duration.sample(rng)};
-    case RandomFaultSpec::Kind::clock_step: {
-      int sign = spec.step_sign != 0 ? spec.step_sign : (rng.below(2) == 0 ? 1 : -1);
-      return ClockStepFault{ref, spec.step.sample(rng) * sign};
-    }
-    case RandomFaultSpec::Kind::clock_drift:
-      return ClockDriftFault{ref, rng.between(-spec.drift_ppm, spec.drift_ppm)};
-    case RandomFaultSpec::Kind::crash:
-      return CrashFault{ref, spec.duration.sample(rng), true};
-    case RandomFaultSpec::Kind::isolate: {
-      PartitionFault p;
-      p.shape = PartitionFault::Shape::isolate;
-      p.node = ref;
-      p.duration = spec.duration.sample(rng);
-      return p;
-    }
-    case RandomFaultSpec::Kind::slow_link:
-    case RandomFaultSpec::Kind::loss: {
-      LinkFault l;
-      l.kind = spec.kind == RandomFaultSpec::Kind::loss ? LinkFault::Kind::loss : LinkFault::Kind::slow_link;
-      l.from = ref;
-      l.to = NodeRef{"*", {}, resolve(NodeRef{"*", {}, {}})};
-      l.latency = spec.latency;
-      l.ratio = spec.ratio;
-      l.duration = spec.duration.sample(rng);
-      return l;
-    }
-  }
-  SIM_ASSERT(false, "unknown random fault kind");
-  return HealFault{};
+// One fault pending per generator: when it applies, the next is drawn.
+void FaultInjector::arm(RandomFaultGenerator& generator) {
+  std::optional<Duration> at = generator.next_at();
+  if (!at) return;
+  world_.schedule_at(Instant::zero() + *at, no_node, 0, [this, &generator] {
+    apply(generator.draw());
+    arm(generator);
+  });
 }
 
 void FaultInjector::note(NodeId node, std::string kind, std::string detail) {

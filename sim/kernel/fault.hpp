@@ -1,18 +1,21 @@
 // The fault injector: resolves a scenario's node references to node ids once, when it builds
-// its schedule, then applies the faults to the World and its network at their times, and
-// turns random fault specifications into a fixed schedule drawn from the "faults" stream
-// before the run starts. Every applied fault goes into the trace and into the list
-// that reports show; each opens and closes the fault window that latencies are split by.
+// its schedule, then applies the faults to the World and its network at their times. Random
+// faults are drawn lazily, one pending per generator (random_faults.hpp). Every applied fault
+// goes into the trace and into the list that reports show; each opens and closes the fault
+// window that latencies are split by.
 //
-// Determinism: the whole schedule is known before the first event runs; faults at one time
-// apply in the order the scenario lists them.
+// Determinism: fixed faults are queued before the first event runs, in the order the scenario
+// lists them, so faults at one time apply in that order; each random generator draws from its
+// own stream ("faults/random/<index>").
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/kernel/fault_spec.hpp"
+#include "sim/kernel/random_faults.hpp"
 #include "sim/kernel/world.hpp"
 
 namespace sim {
@@ -33,7 +36,7 @@ public:
   std::vector<NodeId> resolve(const NodeRef& ref) const;
 
   /// Resolves every node reference (each must name a node: the run checks them first),
-  /// schedules the fixed faults and draws the random ones over [0, run_length).
+  /// schedules the fixed faults and starts the random ones over [0, run_length).
   void schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length);
   const std::vector<FaultRecord>& applied() const { return applied_; }
 
@@ -50,8 +53,8 @@ private:
   void partition(const PartitionFault& fault);
   void link_fault(const LinkFault& fault);
   void heal();
-  void expand_random(RandomFaultSpec& spec, std::size_t index, Duration run_length);
-  FaultAction random_action(const RandomFaultSpec& spec, Rng& rng, NodeId target);
+  void start_random(RandomFaultSpec& spec, std::size_t index, Duration run_length);
+  void arm(RandomFaultGenerator& generator);
 
   void end_pause(NodeId node);
 
@@ -64,6 +67,7 @@ private:
   std::map<NodeId, std::uint64_t> open_pauses_;
   std::uint64_t next_pause_ = 1;
   std::vector<NodeId> crashed_;  // nodes whose "crash" window is open
+  std::vector<std::unique_ptr<RandomFaultGenerator>> generators_;  // queued events point at them
 };
 
 }  // namespace sim

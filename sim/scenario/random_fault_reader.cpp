@@ -11,6 +11,9 @@ namespace {
 using Kind = RandomFaultSpec::Kind;
 
 constexpr std::int64_t drift_ppm_max = 500'000;
+/// Random faults are drawn one at a time, but each applied one is traced and listed in the
+/// report: bound how many one random fault may give over its window, as params.rate is bounded.
+constexpr std::int64_t random_fault_count_max = 100'000;
 
 struct KindFields {
   Kind kind;
@@ -95,6 +98,16 @@ void read_window(ParamReader& section, RandomFaultSpec& spec, Duration run_lengt
     section.value("stop")->out_of_range("after start (" + to_string(spec.start) + ")");
 }
 
+// The expected number of faults, rate x (stop - start), within random_fault_count_max.
+void check_fault_count(ParamReader& section, const RandomFaultSpec& spec, Duration run_length) {
+  Duration window = spec.stop.value_or(run_length) - spec.start;
+  __int128 expected = static_cast<__int128>(spec.rate.count) * window.ns() / spec.rate.per.ns();
+  if (expected <= random_fault_count_max) return;
+  section.fail("rate", to_string(spec.rate) + " over " + to_string(window) + " gives about " +
+                           std::to_string(static_cast<long long>(expected)) + " faults; at most " +
+                           std::to_string(random_fault_count_max) + " over a run (lower the rate, or narrow start and stop)");
+}
+
 }  // namespace
 
 RandomFaultSpec read_random_fault(ParamReader section, Duration run_length) {
@@ -108,6 +121,7 @@ RandomFaultSpec read_random_fault(ParamReader section, Duration run_length) {
   reject_foreign_fields(section, kind);
   read_kind_fields(section, spec);
   read_window(section, spec, run_length);
+  check_fault_count(section, spec, run_length);
   section.finish();
   return spec;
 }
