@@ -1,5 +1,6 @@
 // The fault injector: each fault verb does what it says at its time, is recorded with that
-// time, opens and closes its fault window; random faults are drawn lazily, the same for one seed; and a world with random latency, loss and
+// time, opens and closes its fault window, which the World asks when it files a latency; random
+// faults are drawn lazily, the same for one seed; and a world with random latency, loss and
 // faults replays to the same trace hash for one seed.
 #include <catch2/catch.hpp>
 
@@ -128,10 +129,10 @@ TEST_CASE("a pause fault freezes the node, resumes it after its length, and is r
 
   world.run_until(at(3_s));
   CHECK(paused(world, n));
-  CHECK(world.fault_window() == "pause");
+  CHECK(faults.fault_window() == "pause");
   world.run_until(at(6400_ms));
   CHECK(world.node(n).is_up());
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
 
   // Ticks 100 ms .. 1 s, then the one due at 1.1 s runs when the pause ends at 6.05 s, and the
   // next sleep starts from there.
@@ -167,7 +168,7 @@ TEST_CASE("a clock_step fault moves one node's wall clock, forward then back", "
   CHECK(world.node(a).clock().wall_offset(world.now()) == 15_s);
   CHECK(world.node(a).clock().mono_ns(world.now()) == (3_s).ns());
   CHECK(world.node(b).clock().wall_offset(world.now()) == Duration::zero());
-  CHECK(world.fault_window() == "no_fault");  // a step is instantaneous: no window stays open
+  CHECK(faults.fault_window() == "no_fault");  // a step is instantaneous: no window stays open
   world.run_until(at(5_s));
   CHECK(world.node(a).clock().wall_offset(world.now()) == -(5_s));
   CHECK(world.node(a).clock().mono_ns(world.now()) == (5_s).ns());
@@ -198,12 +199,12 @@ TEST_CASE("a crash with restart_after boots the node again as a new incarnation"
   world.run_until(at(2_s));
   CHECK(world.node(n).state() == NodeState::crashed);
   CHECK(world.node(n).incarnation() == 1);
-  CHECK(world.fault_window() == "other_fault");
+  CHECK(faults.fault_window() == "other_fault");
   world.run_until(at(3400_ms));
   CHECK(boots == 2);
   CHECK(world.node(n).is_up());
   CHECK(world.node(n).incarnation() == 2);
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
 
   // The old incarnation's ticker died with it; the new one started at 3.05 s.
   std::vector<Instant> expected;
@@ -234,11 +235,11 @@ TEST_CASE("a partition with a duration heals itself", "[faults]") {
   CHECK_FALSE(world.network().can_reach(a, b));
   CHECK_FALSE(world.network().can_reach(b, a));
   CHECK_FALSE(world.network().can_reach(a, c));  // c, in no group, is a group of its own
-  CHECK(world.fault_window() == "partition");
+  CHECK(faults.fault_window() == "partition");
   world.run_until(at(3500_ms));
   CHECK(world.network().can_reach(a, b));
   CHECK(world.network().can_reach(c, a));
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
 
   REQUIRE(faults.applied().size() == 2);
   CHECK(faults.applied()[0].at == at(1_s));
@@ -259,13 +260,13 @@ TEST_CASE("a heal fault ends every partition and its window", "[faults]") {
                   {}, 20_s);
   world.run_until(at(1500_ms));
   CHECK_FALSE(world.network().can_reach(a, b));
-  CHECK(world.fault_window() == "partition");
+  CHECK(faults.fault_window() == "partition");
   world.run_until(at(2500_ms));
   CHECK(world.network().can_reach(a, b));
   CHECK(world.network().can_reach(b, a));
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
   world.run();
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
   CHECK(faults.applied().size() == 3);  // the isolation's own end finds it healed already
 }
 
@@ -284,7 +285,7 @@ TEST_CASE("an isolation aimed at a role isolates every node of it and heals them
   world.run_until(at(2500_ms));
   CHECK(world.network().can_reach(client, r2));
   CHECK(world.network().can_reach(client, r1));
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
 }
 
 TEST_CASE("a slow_link fault changes a link's latency for its duration", "[faults]") {
@@ -303,10 +304,10 @@ TEST_CASE("a slow_link fault changes a link's latency for its duration", "[fault
   world.run_until(at(1500_ms));
   CHECK(world.network().link(a, b).latency == DurationDist::constant(40_ms));
   CHECK(world.network().link(b, a).latency == DurationDist::constant(40_ms));
-  CHECK(world.fault_window() == "other_fault");
+  CHECK(faults.fault_window() == "other_fault");
   world.run_until(at(2500_ms));
   CHECK(world.network().link(a, b).latency == LinkOptions{}.latency);
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
   REQUIRE(faults.applied().size() == 1);
   CHECK(faults.applied()[0].kind == "slow_link");
 }
@@ -323,10 +324,29 @@ TEST_CASE("the fault window names the fault in force: pause over partition over 
   std::vector<std::string> windows;
   for (Duration t : {500_ms, 1500_ms, 2500_ms, 3500_ms, 4250_ms, 4750_ms, 5500_ms}) {
     world.run_until(at(t));
-    windows.emplace_back(world.fault_window());
+    windows.emplace_back(faults.fault_window());
   }
   CHECK(windows == std::vector<std::string>{"no_fault", "pause", "no_fault", "partition", "pause", "partition",
                                             "no_fault"});
+}
+
+TEST_CASE("the World files each latency under the window the injector has open", "[faults]") {
+  World world(1);
+  world.add_node("a", {});
+  world.start_network(NetworkOptions{});
+  world.record_latency("op", 1_ms);  // no injector yet: no fault
+  {
+    FaultInjector faults(world);
+    faults.schedule({fault_at(1_s, PauseFault{ref("a"), 1_s})}, {}, 10_s);
+    world.run_until(at(1500_ms));
+    world.record_latency("op", 2_ms);
+    world.run_until(at(2500_ms));
+    world.record_latency("op", 3_ms);
+  }
+  world.record_latency("op", 4_ms);  // the injector is gone: no fault
+  CHECK(world.metrics().find_histogram("op")->count() == 4);
+  CHECK(world.metrics().find_histogram("op@no_fault")->count() == 3);
+  CHECK(world.metrics().find_histogram("op@pause")->count() == 1);
 }
 
 TEST_CASE("a pause that ends on a node that crashed meanwhile leaves other pauses' windows open",
@@ -343,7 +363,7 @@ TEST_CASE("a pause that ends on a node that crashed meanwhile leaves other pause
                   {}, 20_s);
   world.run_until(at(10500_ms));
   REQUIRE(paused(world, *world.find_node("b")));
-  CHECK(world.fault_window() == "pause");
+  CHECK(faults.fault_window() == "pause");
 }
 
 TEST_CASE("a pause of a restarted node lasts its own length, not an earlier pause's", "[faults]") {

@@ -19,6 +19,10 @@ std::string signed_text(Duration d) { return (d >= Duration::zero() ? "+" : "") 
 
 }  // namespace
 
+FaultInjector::FaultInjector(World& world) : world_(world) { world_.watch_fault_windows(this); }
+
+FaultInjector::~FaultInjector() { world_.watch_fault_windows(nullptr); }
+
 std::vector<NodeId> FaultInjector::resolve(const NodeRef& ref) const {
   std::vector<NodeId> nodes;
   for (NodeId n = 0; n < world_.node_count(); ++n) {
@@ -75,6 +79,7 @@ void FaultInjector::arm(RandomFaultGenerator& generator) {
 void FaultInjector::note(NodeId node, std::string kind, std::string detail) {
   std::string name = node == no_node ? "" : world_.node(node).name();
   world_.trace().record(world_.now(), node, "fault." + kind, detail);
+  windows_.touch(world_.now());
   world_.note_fault_activity();
   applied_.push_back(FaultRecord{world_.now(), std::move(name), std::move(kind), std::move(detail)});
 }
@@ -104,6 +109,16 @@ struct FaultInjector::Mechanism {
   void operator()(const LinkFault& f) const { injector.link_fault(f); }
 };
 
+void FaultInjector::open_window(std::string_view kind) {
+  windows_.open(kind, world_.now());
+  world_.note_fault_activity();
+}
+
+void FaultInjector::close_window(std::string_view kind) {
+  windows_.close(kind, world_.now());
+  world_.note_fault_activity();
+}
+
 void FaultInjector::apply(const FaultAction& action) { std::visit(Mechanism{*this}, action); }
 
 void FaultInjector::clock_step(NodeId node, Duration by) {
@@ -121,7 +136,7 @@ void FaultInjector::pause(NodeId node, Duration length) {
   note(node, "pause", "stop-the-world pause for " + to_string(length));
   std::uint64_t pause_id = next_pause_++;
   open_pauses_[node] = pause_id;
-  world_.open_fault_window("pause");
+  open_window("pause");
   world_.pause(node);
   world_.schedule_after(length, no_node, 0, [this, node, pause_id] {
     auto it = open_pauses_.find(node);
@@ -132,14 +147,14 @@ void FaultInjector::pause(NodeId node, Duration length) {
 }
 
 void FaultInjector::end_pause(NodeId node) {
-  if (open_pauses_.erase(node) > 0) world_.close_fault_window("pause");
+  if (open_pauses_.erase(node) > 0) close_window("pause");
 }
 
 void FaultInjector::crash(NodeId node, std::optional<Duration> restart_after, bool lose_unsynced) {
   if (world_.node(node).state() == NodeState::crashed) return;
   note(node, "crash", restart_after ? "restarts after " + to_string(*restart_after) : "stays down");
   end_pause(node);
-  world_.open_fault_window("crash");
+  open_window("crash");
   crashed_.push_back(node);
   world_.crash(node, lose_unsynced);
   if (restart_after) world_.schedule_after(*restart_after, no_node, 0, [this, node] { restart(node); });
@@ -150,7 +165,7 @@ void FaultInjector::restart(NodeId node) {
   note(node, "restart", "boots again from its disk");
   if (auto it = std::find(crashed_.begin(), crashed_.end(), node); it != crashed_.end()) {
     crashed_.erase(it);
-    world_.close_fault_window("crash");
+    close_window("crash");
   }
   world_.restart(node);
 }
@@ -189,7 +204,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
   }
   if (fault.duration) detail += " for " + to_string(*fault.duration);
   note(no_node, "partition", detail);
-  world_.open_fault_window("partition");
+  open_window("partition");
   std::uint64_t id = next_partition_++;
   open_partitions_.emplace(id, std::move(cuts));
   if (fault.duration) {
@@ -198,7 +213,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
       if (it == open_partitions_.end()) return;  // healed already
       for (std::uint64_t cut : it->second) world_.network().heal_partition(cut);
       open_partitions_.erase(it);
-      world_.close_fault_window("partition");
+      close_window("partition");
       note(no_node, "heal", "partition ends");
     });
   }
@@ -206,7 +221,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
 
 void FaultInjector::heal() {
   world_.network().heal();
-  for (std::size_t i = 0; i < open_partitions_.size(); ++i) world_.close_fault_window("partition");
+  for (std::size_t i = 0; i < open_partitions_.size(); ++i) close_window("partition");
   open_partitions_.clear();
   note(no_node, "heal", "every partition removed");
 }
@@ -238,11 +253,11 @@ void FaultInjector::link_fault(const LinkFault& fault) {
   if (fault.duration) detail += " for " + to_string(*fault.duration);
   std::uint64_t id = net.degrade(a, b, options);
   note(no_node, kind, detail);
-  world_.open_fault_window("link");
+  open_window("link");
   if (fault.duration) {
     world_.schedule_after(*fault.duration, no_node, 0, [this, id] {
       world_.network().restore(id);
-      world_.close_fault_window("link");
+      close_window("link");
     });
   }
 }

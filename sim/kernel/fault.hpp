@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/kernel/fault_spec.hpp"
+#include "sim/kernel/fault_windows.hpp"
 #include "sim/kernel/random_faults.hpp"
 #include "sim/kernel/world.hpp"
 
@@ -27,9 +28,14 @@ struct FaultRecord {
   std::string detail;
 };
 
-class FaultInjector {
+/// The injector keeps the fault windows: the World asks it, as a FaultWindowView, which one is
+/// open when it files a latency, for as long as the injector lives.
+class FaultInjector final : public FaultWindowView {
 public:
-  explicit FaultInjector(World& world) : world_(world) {}
+  explicit FaultInjector(World& world);
+  ~FaultInjector();
+  FaultInjector(const FaultInjector&) = delete;
+  FaultInjector& operator=(const FaultInjector&) = delete;
 
   /// Nodes a reference names: one node, every node with a role ("role:redis"), or all ("*").
   /// Empty when it names nothing.
@@ -39,6 +45,8 @@ public:
   /// schedules the fixed faults and starts the random ones over [0, run_length).
   void schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length);
   const std::vector<FaultRecord>& applied() const { return applied_; }
+  /// "pause" while any pause lasts, else "partition", else "other_fault", else "no_fault".
+  std::string_view fault_window() const override { return windows_.current(); }
 
 private:
   struct Mechanism;
@@ -58,7 +66,11 @@ private:
 
   void end_pause(NodeId node);
 
+  void open_window(std::string_view kind);
+  void close_window(std::string_view kind);
+
   World& world_;
+  FaultWindows windows_;
   std::vector<FaultRecord> applied_;
   /// Each partition fault, as the network cuts it made (one per node for a role isolated).
   std::map<std::uint64_t, std::vector<std::uint64_t>> open_partitions_;
