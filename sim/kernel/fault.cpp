@@ -80,7 +80,6 @@ void FaultInjector::note(NodeId node, std::string kind, std::string detail) {
   std::string name = node == no_node ? "" : world_.node(node).name();
   world_.trace().record(world_.now(), node, "fault." + kind, detail);
   windows_.touch(world_.now());
-  world_.note_fault_activity();
   applied_.push_back(FaultRecord{world_.now(), std::move(name), std::move(kind), std::move(detail)});
 }
 
@@ -111,12 +110,10 @@ struct FaultInjector::Mechanism {
 
 void FaultInjector::open_window(std::string_view kind) {
   windows_.open(kind, world_.now());
-  world_.note_fault_activity();
 }
 
 void FaultInjector::close_window(std::string_view kind) {
   windows_.close(kind, world_.now());
-  world_.note_fault_activity();
 }
 
 void FaultInjector::apply(const FaultAction& action) { std::visit(Mechanism{*this}, action); }

@@ -47,6 +47,9 @@ public:
   const std::vector<FaultRecord>& applied() const { return applied_; }
   /// "pause" while any pause lasts, else "partition", else "other_fault", else "no_fault".
   std::string_view fault_window() const override { return windows_.current(); }
+  /// When the faults last changed anything, and whether one is still in force: what the run
+  /// hands the checkers that judge recovery.
+  FaultActivity activity() const { return windows_.activity(); }
 
 private:
   struct Mechanism;

@@ -100,13 +100,6 @@ public:
   /// The fault injector keeps the fault windows (fault_windows.hpp); the World asks it which
   /// is open when it files a latency. Without one, every latency falls in "no_fault".
   void watch_fault_windows(const FaultWindowView* view) { fault_windows_ = view; }
-  /// Notes that a fault began, ended or took effect now (the injector calls it).
-  void note_fault_activity() { last_fault_activity_ = now_; }
-  /// The last moment a fault began, ended or took effect (nullopt: none so far), and whether a
-  /// fault window is open now: for checkers that judge recovery after the last fault. Models
-  /// never read these.
-  std::optional<Instant> last_fault_activity() const { return last_fault_activity_; }
-  bool fault_open() const { return fault_windows_ && fault_windows_->fault_window() != "no_fault"; }
   /// Records a latency that ends now, overall and in the current fault window.
   void record_latency(std::string_view name, Duration latency) {
     metrics_.record_latency(name, now_, latency, fault_windows_ ? fault_windows_->fault_window() : "no_fault");
@@ -198,7 +191,6 @@ private:
   History history_;
   Metrics metrics_;
   const FaultWindowView* fault_windows_ = nullptr;
-  std::optional<Instant> last_fault_activity_;
   std::vector<std::function<void(NodeId)>> crash_listeners_;
   // Declared last: destroyed first, while the pool and the nodes still exist.
   std::unique_ptr<Network> network_;

@@ -176,7 +176,7 @@ void check_scenario(const Scenario& scenario) {
   FaultInjector injector(world);
   check_node_refs(scenario, injector, world);
   world.start_network(scenario.network);
-  Findings findings = model->finish(world);
+  Findings findings = model->finish(world, injector.activity());
   add_standard_measures(world.metrics(), findings.measures);
   for (const Requirement& req : scenario.requirements) {
     if (findings.measures.count(req.metric)) continue;
@@ -203,7 +203,7 @@ RunOutput run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   injector.schedule(scenario.faults, scenario.random_faults, scenario.duration);
   world.boot_all();
   world.run_until(Instant::zero() + scenario.duration);
-  Findings findings = model->finish(world);
+  Findings findings = model->finish(world, injector.activity());
 
   RunOutput out;
   RunResult& result = out.result;
