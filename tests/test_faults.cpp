@@ -96,15 +96,13 @@ std::uint64_t small_world_hash(std::uint64_t seed) {
   for (NodeId n = 0; n < world.node_count(); ++n) world.node(n).set_boot([&world, n] { boot_pinger(world, n); });
   FaultInjector faults(world);
   RandomFaultSpec steps;
-  steps.kind = RandomFaultSpec::Kind::clock_step;
+  steps.kind = RandomClockStep{DurationDist{DurationDist::Kind::uniform, 1_ms, 100_ms, 0.0}, 0};
   steps.rate = Rate{2, 1_s};
   steps.targets = {ref("*")};
-  steps.step = DurationDist{DurationDist::Kind::uniform, 1_ms, 100_ms, 0.0};
   RandomFaultSpec pauses;
-  pauses.kind = RandomFaultSpec::Kind::pause;
+  pauses.kind = RandomPause{DurationDist{DurationDist::Kind::exponential, 80_ms, Duration::zero(), 0.0}};
   pauses.rate = Rate{1, 1_s};
   pauses.targets = {ref("role:server")};
-  pauses.duration = DurationDist{DurationDist::Kind::exponential, 80_ms, Duration::zero(), 0.0};
   faults.schedule({fault_at(1_s, groups({{ref("n1"), ref("n2")}}, 500_ms)),
                    fault_at(2_s, CrashFault{ref("n3"), 300_ms, true}),
                    fault_at(3_s, PauseFault{ref("n4"), 200_ms})},
@@ -389,11 +387,9 @@ TEST_CASE("random faults: one schedule per seed, about rate times length of them
     world.add_node("client", {"client"});
     world.start_network(NetworkOptions{});
     RandomFaultSpec steps;
-    steps.kind = RandomFaultSpec::Kind::clock_step;
+    steps.kind = RandomClockStep{DurationDist::constant(1_ms), +1};
     steps.rate = Rate{10, 1_s};
     steps.targets = {ref("role:redis")};
-    steps.step = DurationDist::constant(1_ms);
-    steps.step_sign = +1;
     FaultInjector faults(world);
     faults.schedule({}, {steps}, 100_s);
     world.run();
@@ -424,10 +420,9 @@ TEST_CASE("random faults fall between their start and stop", "[faults]") {
   NodeId n = world.add_node("n", {});
   world.start_network(NetworkOptions{});
   RandomFaultSpec drifts;
-  drifts.kind = RandomFaultSpec::Kind::clock_drift;
+  drifts.kind = RandomClockDrift{200};
   drifts.rate = Rate{100, 1_min};
   drifts.targets = {ref("n")};
-  drifts.drift_ppm = 200;
   drifts.start = 10_s;
   drifts.stop = 70_s;
   FaultInjector faults(world);
@@ -459,10 +454,9 @@ TEST_CASE("random faults are drawn lazily: a high rate over a long run keeps one
   NodeId n = world.add_node("n", {});
   world.start_network(NetworkOptions{});
   RandomFaultSpec drifts;
-  drifts.kind = RandomFaultSpec::Kind::clock_drift;
+  drifts.kind = RandomClockDrift{100};
   drifts.rate = Rate{100, 1_ms};
   drifts.targets = {ref("n")};
-  drifts.drift_ppm = 100;
   FaultInjector faults(world);
   faults.schedule({}, {drifts}, 10_s);
   CHECK(world.pending() == 1);
@@ -477,11 +471,11 @@ TEST_CASE("a random generator draws the gap, the target and the values of each f
   World world(11);
   for (const char* name : {"a", "b", "c"}) world.add_node(name, {"db"});
   world.start_network(NetworkOptions{});
+  const DurationDist step{DurationDist::Kind::uniform, 1_ms, 9_ms, 0.0};
   RandomFaultSpec steps;
-  steps.kind = RandomFaultSpec::Kind::clock_step;
+  steps.kind = RandomClockStep{step, 0};
   steps.rate = Rate{5, 1_s};
   steps.targets = {ref("role:db")};
-  steps.step = DurationDist{DurationDist::Kind::uniform, 1_ms, 9_ms, 0.0};
   FaultInjector faults(world);
   faults.schedule({}, {steps}, 20_s);
   world.run();
@@ -494,7 +488,7 @@ TEST_CASE("a random generator draws the gap, the target and the values of each f
     if (when >= 20_s) break;
     std::string node = std::string(1, static_cast<char>('a' + rng.below(3)));
     int sign = rng.below(2) == 0 ? 1 : -1;
-    Duration by = steps.step.sample(rng) * sign;
+    Duration by = step.sample(rng) * sign;
     expected.push_back(to_string(when) + " " + node + " wall clock " + (sign > 0 ? "+" : "") + to_string(by));
   }
   std::vector<std::string> got;

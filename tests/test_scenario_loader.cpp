@@ -285,22 +285,23 @@ TEST_CASE("every network option, fault shape and random kind maps onto its struc
 
   REQUIRE(scenario.random_faults.size() == 7);
   const auto& random = scenario.random_faults;
-  CHECK(random[0].kind == RandomFaultSpec::Kind::pause);
+  CHECK(random_fault_name(random[0].kind) == std::string("pause"));
   CHECK(random[0].rate == Rate{1, 10_s});
-  CHECK(random[0].duration.kind == DurationDist::Kind::pareto);
-  CHECK(random[0].duration.shape == 1.5);
+  CHECK(std::get<RandomPause>(random[0].kind).duration.kind == DurationDist::Kind::pareto);
+  CHECK(std::get<RandomPause>(random[0].kind).duration.shape == 1.5);
   CHECK_FALSE(random[0].stop.has_value());
   CHECK(random[1].targets[0].name == "redis-1");
-  CHECK(random[1].step_sign == -1);
-  CHECK(random[1].step.b == 1_s);
+  CHECK(std::get<RandomClockStep>(random[1].kind).sign == -1);
+  CHECK(std::get<RandomClockStep>(random[1].kind).step.b == 1_s);
   CHECK(random[1].start == 5_s);
   CHECK(random[1].stop == 25_s);
-  CHECK(random[2].drift_ppm == 100);
-  CHECK(random[2].step_sign == 0);
-  CHECK(to_string(random[3].kind) == std::string("crash"));
-  CHECK(random[4].duration == DurationDist::constant(500_ms));
-  CHECK(random[5].latency == DurationDist::constant(50_ms));
-  CHECK(random[6].ratio == Ratio{25, 100});
+  CHECK(std::get<RandomClockDrift>(random[2].kind).ppm == 100);
+  CHECK(random_fault_name(random[3].kind) == std::string("crash"));
+  CHECK(std::get<RandomCrash>(random[3].kind).duration == DurationDist::constant(1_s));
+  CHECK(std::get<RandomIsolate>(random[4].kind).duration == DurationDist::constant(500_ms));
+  CHECK(std::get<RandomSlowLink>(random[5].kind).latency == DurationDist::constant(50_ms));
+  CHECK(std::get<RandomSlowLink>(random[5].kind).duration == DurationDist::constant(2_s));
+  CHECK(std::get<RandomLoss>(random[6].kind).ratio == Ratio{25, 100});
 
   CHECK(scenario.expect.violated == std::vector<std::string>{"mutual_exclusion"});
   CHECK(scenario.expect.held == std::vector<std::string>{"fencing_order", "liveness"});

@@ -108,13 +108,9 @@ struct FaultInjector::Mechanism {
   void operator()(const LinkFault& f) const { injector.link_fault(f); }
 };
 
-void FaultInjector::open_window(std::string_view kind) {
-  windows_.open(kind, world_.now());
-}
+void FaultInjector::open_window(std::string_view kind) { windows_.open(kind, world_.now()); }
 
-void FaultInjector::close_window(std::string_view kind) {
-  windows_.close(kind, world_.now());
-}
+void FaultInjector::close_window(std::string_view kind) { windows_.close(kind, world_.now()); }
 
 void FaultInjector::apply(const FaultAction& action) { std::visit(Mechanism{*this}, action); }
 

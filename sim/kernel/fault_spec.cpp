@@ -26,6 +26,16 @@ struct FaultNamer {
   const char* operator()(const LinkFault& fault) const { return link_fault_name(fault.kind); }
 };
 
+struct RandomFaultNamer {
+  const char* operator()(const RandomPause&) const { return "pause"; }
+  const char* operator()(const RandomClockStep&) const { return "clock_step"; }
+  const char* operator()(const RandomClockDrift&) const { return "clock_drift"; }
+  const char* operator()(const RandomCrash&) const { return "crash"; }
+  const char* operator()(const RandomIsolate&) const { return "isolate"; }
+  const char* operator()(const RandomSlowLink&) const { return "slow_link"; }
+  const char* operator()(const RandomLoss&) const { return "loss"; }
+};
+
 // Lists a fault's references; `Ref` is NodeRef, or const NodeRef for a const fault. One
 // overload per kind and no fallback: a kind added without its references does not compile.
 template <class Ref>
@@ -74,17 +84,6 @@ std::string SourceMark::to_string() const {
 
 const char* fault_name(const FaultAction& action) { return std::visit(FaultNamer{}, action); }
 
-const char* to_string(RandomFaultSpec::Kind kind) {
-  switch (kind) {
-    case RandomFaultSpec::Kind::pause: return "pause";
-    case RandomFaultSpec::Kind::clock_step: return "clock_step";
-    case RandomFaultSpec::Kind::clock_drift: return "clock_drift";
-    case RandomFaultSpec::Kind::crash: return "crash";
-    case RandomFaultSpec::Kind::isolate: return "isolate";
-    case RandomFaultSpec::Kind::slow_link: return "slow_link";
-    case RandomFaultSpec::Kind::loss: return "loss";
-  }
-  return "random_fault";
-}
+const char* random_fault_name(const RandomFaultKind& kind) { return std::visit(RandomFaultNamer{}, kind); }
 
 }  // namespace sim

@@ -74,21 +74,27 @@ struct FaultSpec {
   SourceMark where;
 };
 
+/// The kinds of random fault, each with what its faults are drawn from.
+struct RandomPause { DurationDist duration; };  ///< pause length
+struct RandomClockStep {
+  DurationDist step;  ///< magnitude
+  int sign = 0;       ///< +1 forward, -1 backward, 0 either at random
+};
+struct RandomClockDrift { std::int64_t ppm = 0; };  ///< drift drawn uniformly in [-ppm, +ppm]
+struct RandomCrash { DurationDist duration; };      ///< restart delay
+struct RandomIsolate { DurationDist duration; };    ///< isolation length
+struct RandomSlowLink { DurationDist latency; DurationDist duration; };
+struct RandomLoss { Ratio ratio; DurationDist duration; };
+
+using RandomFaultKind = std::variant<RandomPause, RandomClockStep, RandomClockDrift, RandomCrash, RandomIsolate,
+                                     RandomSlowLink, RandomLoss>;
+
 /// Faults that arrive at random: a Poisson process of `rate` between `start` and `stop`, each
-/// aimed at one node drawn uniformly from `targets`, lasting a sample of `duration` where the
-/// kind has a length (pause, partition isolate, crash's restart delay, link faults), stepping
-/// the clock by a sample of `step` (clock_step; negative allowed through `step_sign`).
+/// aimed at one node drawn uniformly from `targets`, its values drawn as its kind says.
 struct RandomFaultSpec {
-  enum class Kind { pause, clock_step, clock_drift, crash, isolate, slow_link, loss };
-  Kind kind = Kind::pause;
+  RandomFaultKind kind;
   Rate rate;
   std::vector<NodeRef> targets;
-  DurationDist duration;     ///< pause length, isolation length, restart delay, link fault length
-  DurationDist step;         ///< clock_step magnitude
-  int step_sign = 0;         ///< +1 forward, -1 backward, 0 either at random
-  std::int64_t drift_ppm = 0;  ///< clock_drift: rate drawn uniformly in [-ppm, +ppm]
-  DurationDist latency;      ///< slow_link
-  Ratio ratio;               ///< loss
   Duration start = Duration::zero();
   std::optional<Duration> stop;  ///< default: the run's end
   SourceMark where;
@@ -99,6 +105,7 @@ const char* fault_name(const FaultAction& action);
 /// reference checker and the schedule's resolution read.
 std::vector<NodeRef*> node_refs(FaultAction& action);
 std::vector<const NodeRef*> node_refs(const FaultAction& action);
-const char* to_string(RandomFaultSpec::Kind kind);
+/// The name a random fault's kind is written under ("pause", "isolate", ...).
+const char* random_fault_name(const RandomFaultKind& kind);
 
 }  // namespace sim

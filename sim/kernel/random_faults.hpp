@@ -29,6 +29,8 @@ public:
   FaultAction draw();
 
 private:
+  struct Drawing;
+
   const RandomFaultSpec spec_;
   Rng rng_;
   std::vector<NodeRef> targets_;
