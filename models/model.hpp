@@ -1,7 +1,8 @@
 // What a design exposes to the run layer. A model reads its own params, builds its nodes and
 // clients in the World, and, after the run, hands its observations to its checkers, which are
 // separate classes. It never reads a fault, never knows it is simulated, and never judges
-// itself.
+// itself; the run hands what the faults did (FaultActivity) to finish(), for the checkers that
+// judge recovery after faults.
 #pragma once
 
 #include <memory>
@@ -9,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/kernel/fault_windows.hpp"
 #include "sim/kernel/time.hpp"
 #include "sim/kernel/world.hpp"
 #include "sim/results/check.hpp"
@@ -28,8 +30,8 @@ public:
   virtual std::vector<std::string> check_names() const = 0;
   /// Creates nodes and clients. `length` is the scenario's duration.
   virtual void build(World& world, Duration length) = 0;
-  /// Judges the run through the model's checkers.
-  virtual Findings finish(World& world) = 0;
+  /// Judges the run through the model's checkers; `faults` is for those that judge recovery.
+  virtual Findings finish(World& world, const FaultActivity& faults) = 0;
 };
 
 struct ModelInfo {

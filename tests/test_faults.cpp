@@ -1,6 +1,7 @@
 // The fault injector: each fault verb does what it says at its time, is recorded with that
-// time, opens and closes its fault window; random faults are a schedule fixed by the seed; and
-// a world with random latency, loss and faults replays to the same trace hash for one seed.
+// time, opens and closes its fault window, which the World asks when it files a latency; random
+// faults are drawn lazily, the same for one seed; and a world with random latency, loss and
+// faults replays to the same trace hash for one seed.
 #include <catch2/catch.hpp>
 
 #include <boost/asio/redirect_error.hpp>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/kernel/distribution.hpp"
 #include "sim/kernel/fault.hpp"
 #include "sim/kernel/network.hpp"
 #include "sim/kernel/rpc.hpp"
@@ -22,7 +24,7 @@ using namespace sim::literals;
 namespace {
 
 Instant at(Duration d) { return Instant::zero() + d; }
-NodeRef ref(std::string name) { return NodeRef{std::move(name), {}}; }
+NodeRef ref(std::string name) { return NodeRef{std::move(name), {}, {}}; }
 
 FaultSpec fault_at(Duration when, FaultAction action) { return FaultSpec{when, std::move(action), {}}; }
 
@@ -94,15 +96,13 @@ std::uint64_t small_world_hash(std::uint64_t seed) {
   for (NodeId n = 0; n < world.node_count(); ++n) world.node(n).set_boot([&world, n] { boot_pinger(world, n); });
   FaultInjector faults(world);
   RandomFaultSpec steps;
-  steps.kind = RandomFaultSpec::Kind::clock_step;
+  steps.kind = RandomClockStep{DurationDist{DurationDist::Kind::uniform, 1_ms, 100_ms, 0.0}, 0};
   steps.rate = Rate{2, 1_s};
   steps.targets = {ref("*")};
-  steps.step = DurationDist{DurationDist::Kind::uniform, 1_ms, 100_ms, 0.0};
   RandomFaultSpec pauses;
-  pauses.kind = RandomFaultSpec::Kind::pause;
+  pauses.kind = RandomPause{DurationDist{DurationDist::Kind::exponential, 80_ms, Duration::zero(), 0.0}};
   pauses.rate = Rate{1, 1_s};
   pauses.targets = {ref("role:server")};
-  pauses.duration = DurationDist{DurationDist::Kind::exponential, 80_ms, Duration::zero(), 0.0};
   faults.schedule({fault_at(1_s, groups({{ref("n1"), ref("n2")}}, 500_ms)),
                    fault_at(2_s, CrashFault{ref("n3"), 300_ms, true}),
                    fault_at(3_s, PauseFault{ref("n4"), 200_ms})},
@@ -127,10 +127,10 @@ TEST_CASE("a pause fault freezes the node, resumes it after its length, and is r
 
   world.run_until(at(3_s));
   CHECK(paused(world, n));
-  CHECK(world.fault_window() == "pause");
+  CHECK(faults.fault_window() == "pause");
   world.run_until(at(6400_ms));
   CHECK(world.node(n).is_up());
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
 
   // Ticks 100 ms .. 1 s, then the one due at 1.1 s runs when the pause ends at 6.05 s, and the
   // next sleep starts from there.
@@ -166,7 +166,7 @@ TEST_CASE("a clock_step fault moves one node's wall clock, forward then back", "
   CHECK(world.node(a).clock().wall_offset(world.now()) == 15_s);
   CHECK(world.node(a).clock().mono_ns(world.now()) == (3_s).ns());
   CHECK(world.node(b).clock().wall_offset(world.now()) == Duration::zero());
-  CHECK(world.fault_window() == "no_fault");  // a step is instantaneous: no window stays open
+  CHECK(faults.fault_window() == "no_fault");  // a step is instantaneous: no window stays open
   world.run_until(at(5_s));
   CHECK(world.node(a).clock().wall_offset(world.now()) == -(5_s));
   CHECK(world.node(a).clock().mono_ns(world.now()) == (5_s).ns());
@@ -197,12 +197,12 @@ TEST_CASE("a crash with restart_after boots the node again as a new incarnation"
   world.run_until(at(2_s));
   CHECK(world.node(n).state() == NodeState::crashed);
   CHECK(world.node(n).incarnation() == 1);
-  CHECK(world.fault_window() == "other_fault");
+  CHECK(faults.fault_window() == "other_fault");
   world.run_until(at(3400_ms));
   CHECK(boots == 2);
   CHECK(world.node(n).is_up());
   CHECK(world.node(n).incarnation() == 2);
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
 
   // The old incarnation's ticker died with it; the new one started at 3.05 s.
   std::vector<Instant> expected;
@@ -233,11 +233,11 @@ TEST_CASE("a partition with a duration heals itself", "[faults]") {
   CHECK_FALSE(world.network().can_reach(a, b));
   CHECK_FALSE(world.network().can_reach(b, a));
   CHECK_FALSE(world.network().can_reach(a, c));  // c, in no group, is a group of its own
-  CHECK(world.fault_window() == "partition");
+  CHECK(faults.fault_window() == "partition");
   world.run_until(at(3500_ms));
   CHECK(world.network().can_reach(a, b));
   CHECK(world.network().can_reach(c, a));
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
 
   REQUIRE(faults.applied().size() == 2);
   CHECK(faults.applied()[0].at == at(1_s));
@@ -258,13 +258,13 @@ TEST_CASE("a heal fault ends every partition and its window", "[faults]") {
                   {}, 20_s);
   world.run_until(at(1500_ms));
   CHECK_FALSE(world.network().can_reach(a, b));
-  CHECK(world.fault_window() == "partition");
+  CHECK(faults.fault_window() == "partition");
   world.run_until(at(2500_ms));
   CHECK(world.network().can_reach(a, b));
   CHECK(world.network().can_reach(b, a));
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
   world.run();
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
   CHECK(faults.applied().size() == 3);  // the isolation's own end finds it healed already
 }
 
@@ -284,7 +284,7 @@ TEST_CASE("an isolation aimed at a role isolates every node of it and heals them
   world.run_until(at(2500_ms));
   CHECK(world.network().can_reach(client, r2));
   CHECK(world.network().can_reach(client, r1));
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
 }
 
 TEST_CASE("a slow_link fault changes a link's latency for its duration", "[faults]") {
@@ -303,10 +303,10 @@ TEST_CASE("a slow_link fault changes a link's latency for its duration", "[fault
   world.run_until(at(1500_ms));
   CHECK(world.network().link(a, b).latency == DurationDist::constant(40_ms));
   CHECK(world.network().link(b, a).latency == DurationDist::constant(40_ms));
-  CHECK(world.fault_window() == "other_fault");
+  CHECK(faults.fault_window() == "other_fault");
   world.run_until(at(2500_ms));
   CHECK(world.network().link(a, b).latency == LinkOptions{}.latency);
-  CHECK(world.fault_window() == "no_fault");
+  CHECK(faults.fault_window() == "no_fault");
   REQUIRE(faults.applied().size() == 1);
   CHECK(faults.applied()[0].kind == "slow_link");
 }
@@ -323,10 +323,29 @@ TEST_CASE("the fault window names the fault in force: pause over partition over 
   std::vector<std::string> windows;
   for (Duration t : {500_ms, 1500_ms, 2500_ms, 3500_ms, 4250_ms, 4750_ms, 5500_ms}) {
     world.run_until(at(t));
-    windows.emplace_back(world.fault_window());
+    windows.emplace_back(faults.fault_window());
   }
   CHECK(windows == std::vector<std::string>{"no_fault", "pause", "no_fault", "partition", "pause", "partition",
                                             "no_fault"});
+}
+
+TEST_CASE("the World files each latency under the window the injector has open", "[faults]") {
+  World world(1);
+  world.add_node("a", {});
+  world.start_network(NetworkOptions{});
+  world.record_latency("op", 1_ms);  // no injector yet: no fault
+  {
+    FaultInjector faults(world);
+    faults.schedule({fault_at(1_s, PauseFault{ref("a"), 1_s})}, {}, 10_s);
+    world.run_until(at(1500_ms));
+    world.record_latency("op", 2_ms);
+    world.run_until(at(2500_ms));
+    world.record_latency("op", 3_ms);
+  }
+  world.record_latency("op", 4_ms);  // the injector is gone: no fault
+  CHECK(world.metrics().find_histogram("op")->count() == 4);
+  CHECK(world.metrics().find_histogram("op@no_fault")->count() == 3);
+  CHECK(world.metrics().find_histogram("op@pause")->count() == 1);
 }
 
 TEST_CASE("a pause that ends on a node that crashed meanwhile leaves other pauses' windows open",
@@ -343,7 +362,7 @@ TEST_CASE("a pause that ends on a node that crashed meanwhile leaves other pause
                   {}, 20_s);
   world.run_until(at(10500_ms));
   REQUIRE(paused(world, *world.find_node("b")));
-  CHECK(world.fault_window() == "pause");
+  CHECK(faults.fault_window() == "pause");
 }
 
 TEST_CASE("a pause of a restarted node lasts its own length, not an earlier pause's", "[faults]") {
@@ -369,11 +388,9 @@ TEST_CASE("random faults: one schedule per seed, about rate times length of them
     world.add_node("client", {"client"});
     world.start_network(NetworkOptions{});
     RandomFaultSpec steps;
-    steps.kind = RandomFaultSpec::Kind::clock_step;
+    steps.kind = RandomClockStep{DurationDist::constant(1_ms), +1};
     steps.rate = Rate{10, 1_s};
     steps.targets = {ref("role:redis")};
-    steps.step = DurationDist::constant(1_ms);
-    steps.step_sign = +1;
     FaultInjector faults(world);
     faults.schedule({}, {steps}, 100_s);
     world.run();
@@ -404,10 +421,9 @@ TEST_CASE("random faults fall between their start and stop", "[faults]") {
   NodeId n = world.add_node("n", {});
   world.start_network(NetworkOptions{});
   RandomFaultSpec drifts;
-  drifts.kind = RandomFaultSpec::Kind::clock_drift;
+  drifts.kind = RandomClockDrift{200};
   drifts.rate = Rate{100, 1_min};
   drifts.targets = {ref("n")};
-  drifts.drift_ppm = 200;
   drifts.start = 10_s;
   drifts.stop = 70_s;
   FaultInjector faults(world);
@@ -431,4 +447,53 @@ TEST_CASE("a world with random latency, loss and faults replays to one trace has
   std::uint64_t other = small_world_hash(43);
   CHECK(first == again);
   CHECK(first != other);
+}
+
+TEST_CASE("random faults are drawn lazily: a high rate over a long run keeps one fault pending", "[faults]") {
+  // 100 faults a millisecond for 10 s: a million, were they drawn before the run.
+  World world(3);
+  NodeId n = world.add_node("n", {});
+  world.start_network(NetworkOptions{});
+  RandomFaultSpec drifts;
+  drifts.kind = RandomClockDrift{100};
+  drifts.rate = Rate{100, 1_ms};
+  drifts.targets = {ref("n")};
+  FaultInjector faults(world);
+  faults.schedule({}, {drifts}, 10_s);
+  CHECK(world.pending() == 1);
+  world.run_until(at(5_ms));
+  CHECK(faults.applied().size() > 300);
+  CHECK(world.pending() == 1);
+  CHECK(world.node(n).clock().drift_ppm() >= -100);
+}
+
+TEST_CASE("a random generator draws the gap, the target and the values of each fault in turn", "[faults]") {
+  // The order that makes lazy drawing give the same faults as drawing them all up front.
+  World world(11);
+  for (const char* name : {"a", "b", "c"}) world.add_node(name, {"db"});
+  world.start_network(NetworkOptions{});
+  const DurationDist step{DurationDist::Kind::uniform, 1_ms, 9_ms, 0.0};
+  RandomFaultSpec steps;
+  steps.kind = RandomClockStep{step, 0};
+  steps.rate = Rate{5, 1_s};
+  steps.targets = {ref("role:db")};
+  FaultInjector faults(world);
+  faults.schedule({}, {steps}, 20_s);
+  world.run();
+
+  Rng rng = world.rng("faults/random/0");
+  std::vector<std::string> expected;
+  Duration when = Duration::zero();
+  for (;;) {
+    when += Duration::nanoseconds(static_cast<std::int64_t>(sample_exponential(rng, 2e8)) + 1);
+    if (when >= 20_s) break;
+    std::string node = std::string(1, static_cast<char>('a' + rng.below(3)));
+    int sign = rng.below(2) == 0 ? 1 : -1;
+    Duration by = step.sample(rng) * sign;
+    expected.push_back(to_string(when) + " " + node + " wall clock " + (sign > 0 ? "+" : "") + to_string(by));
+  }
+  std::vector<std::string> got;
+  for (const FaultRecord& r : faults.applied()) got.push_back(to_string(r.at - Instant::zero()) + " " + r.node + " " + r.detail);
+  CHECK(got == expected);
+  CHECK(got.size() > 50);
 }

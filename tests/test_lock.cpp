@@ -95,15 +95,15 @@ TEST_CASE("lost acknowledged writes count holders whose key was lost, not expire
 
 TEST_CASE("liveness: after the last fault a wait ends in a grant within the bound", "[lock]") {
   Observations o = two_clients();
-  o.last_fault = at_ms(5000);
+  sim::FaultActivity faults{at_ms(5000), false};
   o.attempts = {Attempt{1, at_ms(1000), at_ms(12'000), std::nullopt}};
   o.grants = {grant(1, 1, 12'000, 13'000)};
-  CHECK(LivenessCheck{}.run(o).held);  // waited from 5 s, granted at 12 s: within 10 s
+  CHECK(LivenessCheck{}.run(o, faults).held);  // waited from 5 s, granted at 12 s: within 10 s
   o.attempts[0].acquired = at_ms(16'000);
   o.grants[0].granted = at_ms(16'000);
-  CHECK_FALSE(LivenessCheck{}.run(o).held);
-  o.fault_open_at_end = true;  // never healed: not judged
-  CHECK(LivenessCheck{}.run(o).held);
+  CHECK_FALSE(LivenessCheck{}.run(o, faults).held);
+  faults.open_at_end = true;  // never healed: not judged
+  CHECK(LivenessCheck{}.run(o, faults).held);
 }
 
 TEST_CASE("lock options refuse what cannot work, at the offending key", "[lock]") {

@@ -56,7 +56,7 @@ public:
   }
   sim::Findings run() {
     world.run_until(Instant::zero() + length_);
-    return model.finish(world);
+    return model.finish(world, sim::FaultActivity{});
   }
 
   sim::World world;

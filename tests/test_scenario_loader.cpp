@@ -14,6 +14,7 @@
 #include "sim/kernel/random.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/param_reader.hpp"
+#include "sim/scenario/section_readers.hpp"
 #include "sim/scenario/suggest.hpp"
 #include "sim/scenario/value_text.hpp"
 
@@ -160,6 +161,14 @@ TEST_CASE("every bad scenario file is rejected at the place its first line names
   }
 }
 
+TEST_CASE("a fault key with no reader is an error at its place, never read as another fault", "[scenario]") {
+  // The item reader is asked for a kind it does not know (as a new key listed without its
+  // reader would be): it names the key, where it is, and the nearest known one.
+  ParamReader item = reader_of("at: 1s\ndupliate: { from: a, to: b, ratio: 0.5 }\n", "faults[0]");
+  CHECK(error_of([&] { read_fixed_fault(item, "dupliate", 30_s); }) ==
+        "t.yaml:2:1: unknown fault 'dupliate' in faults[0] (did you mean 'duplicate'?)");
+}
+
 TEST_CASE("a missing scenario file is reported by name, without a line", "[scenario]") {
   CHECK(error_of([] { load_scenario("no/such/scenario.yaml"); }) ==
         "no/such/scenario.yaml: cannot open scenario file (No such file or directory)");
@@ -276,22 +285,23 @@ TEST_CASE("every network option, fault shape and random kind maps onto its struc
 
   REQUIRE(scenario.random_faults.size() == 7);
   const auto& random = scenario.random_faults;
-  CHECK(random[0].kind == RandomFaultSpec::Kind::pause);
+  CHECK(random_fault_name(random[0].kind) == std::string("pause"));
   CHECK(random[0].rate == Rate{1, 10_s});
-  CHECK(random[0].duration.kind == DurationDist::Kind::pareto);
-  CHECK(random[0].duration.shape == 1.5);
+  CHECK(std::get<RandomPause>(random[0].kind).duration.kind == DurationDist::Kind::pareto);
+  CHECK(std::get<RandomPause>(random[0].kind).duration.shape == 1.5);
   CHECK_FALSE(random[0].stop.has_value());
   CHECK(random[1].targets[0].name == "redis-1");
-  CHECK(random[1].step_sign == -1);
-  CHECK(random[1].step.b == 1_s);
+  CHECK(std::get<RandomClockStep>(random[1].kind).sign == -1);
+  CHECK(std::get<RandomClockStep>(random[1].kind).step.b == 1_s);
   CHECK(random[1].start == 5_s);
   CHECK(random[1].stop == 25_s);
-  CHECK(random[2].drift_ppm == 100);
-  CHECK(random[2].step_sign == 0);
-  CHECK(to_string(random[3].kind) == std::string("crash"));
-  CHECK(random[4].duration == DurationDist::constant(500_ms));
-  CHECK(random[5].latency == DurationDist::constant(50_ms));
-  CHECK(random[6].ratio == Ratio{25, 100});
+  CHECK(std::get<RandomClockDrift>(random[2].kind).ppm == 100);
+  CHECK(random_fault_name(random[3].kind) == std::string("crash"));
+  CHECK(std::get<RandomCrash>(random[3].kind).duration == DurationDist::constant(1_s));
+  CHECK(std::get<RandomIsolate>(random[4].kind).duration == DurationDist::constant(500_ms));
+  CHECK(std::get<RandomSlowLink>(random[5].kind).latency == DurationDist::constant(50_ms));
+  CHECK(std::get<RandomSlowLink>(random[5].kind).duration == DurationDist::constant(2_s));
+  CHECK(std::get<RandomLoss>(random[6].kind).ratio == Ratio{25, 100});
 
   CHECK(scenario.expect.violated == std::vector<std::string>{"mutual_exclusion"});
   CHECK(scenario.expect.held == std::vector<std::string>{"fencing_order", "liveness"});

@@ -63,7 +63,7 @@ public:
   }
   sim::Findings run() {
     world.run_until(Instant::zero() + length_);
-    return model.finish(world);
+    return model.finish(world, sim::FaultActivity{});
   }
   const snowflake::NodeTally& tally(const std::string& name) const {
     return model.observations().nodes[node(name)];

@@ -156,17 +156,17 @@ sim::CheckResult LostWriteCheck::run(const Observations& observations) const {
   return result;
 }
 
-sim::CheckResult LivenessCheck::run(const Observations& observations) const {
+sim::CheckResult LivenessCheck::run(const Observations& observations, const sim::FaultActivity& faults) const {
   sim::CheckResult result;
   result.name = "liveness";
   sim::Duration bound = observations.liveness_bound;
   result.details.emplace_back("bound", sim::to_string(bound));
-  if (observations.fault_open_at_end) {
+  if (faults.open_at_end) {
     result.summary = "not judged: a fault was still in effect when the run ended";
     return result;
   }
-  sim::Instant quiet = observations.last_fault.value_or(sim::Instant::zero());
-  result.details.emplace_back("last fault", observations.last_fault ? at(quiet) : "none");
+  sim::Instant quiet = faults.last_change.value_or(sim::Instant::zero());
+  result.details.emplace_back("last fault", faults.last_change ? at(quiet) : "none");
   std::size_t judged = 0;
   for (const Attempt& attempt : observations.attempts) {
     sim::Instant waiting_from = std::max(quiet, attempt.started);

@@ -30,8 +30,9 @@ struct LostWriteCheck {
   sim::CheckResult run(const Observations& observations) const;
 };
 
+/// Judged after the last fault, from what the run says its faults did.
 struct LivenessCheck {
-  sim::CheckResult run(const Observations& observations) const;
+  sim::CheckResult run(const Observations& observations, const sim::FaultActivity& faults) const;
 };
 
 /// What became of a grant's keys, in one clause ("the key expired on redis-0 after its TTL"),

@@ -172,14 +172,14 @@ std::string LockModel::prevention(const sim::Findings& findings) const {
   return "";
 }
 
-sim::Findings LockModel::finish(sim::World&) {
+sim::Findings LockModel::finish(sim::World&, const sim::FaultActivity& faults) {
   context_->recorder->settle();
   const Observations& o = observations();
   sim::Findings findings;
   findings.checks.push_back(OverlapCheck{}.run(o));
   findings.checks.push_back(StaleWriteCheck{}.run(o));
   findings.checks.push_back(LostWriteCheck{}.run(o));
-  findings.checks.push_back(LivenessCheck{}.run(o));
+  findings.checks.push_back(LivenessCheck{}.run(o, faults));
   findings.measures["grants"] = static_cast<double>(o.grants.size());
   findings.measures["attempts"] = static_cast<double>(o.attempts.size());
   findings.tables.push_back(client_table());

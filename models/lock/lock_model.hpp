@@ -24,7 +24,7 @@ public:
   std::vector<std::pair<std::string, std::string>> options() const override { return describe(options_); }
   std::vector<std::string> check_names() const override;
   void build(sim::World& world, sim::Duration length) override;
-  sim::Findings finish(sim::World& world) override;
+  sim::Findings finish(sim::World& world, const sim::FaultActivity& faults) override;
 
   const Observations& observations() const { return context_->recorder->observations(); }
 

@@ -71,8 +71,6 @@ struct Observations {
   std::vector<Attempt> attempts;
   int quorum = 1;  ///< holders needed for a grant to stand
   sim::Instant run_end;
-  std::optional<sim::Instant> last_fault;  ///< the last moment a fault began, ended or took effect
-  bool fault_open_at_end = false;
   sim::Duration liveness_bound;
 };
 

@@ -77,8 +77,6 @@ void Recorder::settle() {
       grant.end_reason = "run ended";
     }
   observations_.run_end = world_.now();
-  observations_.last_fault = world_.last_fault_activity();
-  observations_.fault_open_at_end = world_.fault_open();
 }
 
 std::int64_t Recorder::wall_ms(sim::NodeId node) const { return world_.node(node).clock().wall_ms(world_.now()); }
@@ -105,7 +103,7 @@ void Recorder::examine(Grant& grant) {
     if (server == nullptr) continue;  // down: what it holds is unknown until it is back
     const std::string& name = world_.node(serving).name();
     std::int64_t wall = wall_ms(serving);
-    bool present = server->engine().peek(grant.key) == grant.value;
+    bool present = server->stored_value(grant.key) == grant.value;
     bool past_deadline = wall > h.deadline_wall_ms;
     if (past_deadline) {
       bool early = world_.now() < h.acked_at + sim::Duration::milliseconds(h.ttl_ms);

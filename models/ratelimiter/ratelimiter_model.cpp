@@ -106,7 +106,7 @@ sim::Table RateLimiterModel::redis_table() const {
   return table;
 }
 
-sim::Findings RateLimiterModel::finish(sim::World& world) {
+sim::Findings RateLimiterModel::finish(sim::World& world, const sim::FaultActivity&) {
   SIM_ASSERT(context_, "the rate limiter model finished before it was built");
   settle_end_figures(world);
   sim::Findings findings = judge(options_, context_->recorder->observations(), world.metrics());

@@ -26,7 +26,7 @@ public:
   std::vector<std::pair<std::string, std::string>> options() const override { return describe(options_); }
   std::vector<std::string> check_names() const override { return ratelimiter::check_names(); }
   void build(sim::World& world, sim::Duration length) override;
-  sim::Findings finish(sim::World& world) override;
+  sim::Findings finish(sim::World& world, const sim::FaultActivity& faults) override;
 
   /// What the run recorded so far (after build).
   const Observations& observations() const { return context_->recorder->observations(); }

@@ -55,7 +55,7 @@ void SnowflakeModel::settle_end_figures(sim::World& world) {
   recorder_->close();
 }
 
-sim::Findings SnowflakeModel::finish(sim::World& world) {
+sim::Findings SnowflakeModel::finish(sim::World& world, const sim::FaultActivity&) {
   SIM_ASSERT(recorder_, "the snowflake model finished before it was built");
   settle_end_figures(world);
   return judge(options_, recorder_->observations(), world.metrics());

@@ -19,6 +19,10 @@ std::string signed_text(Duration d) { return (d >= Duration::zero() ? "+" : "") 
 
 }  // namespace
 
+FaultInjector::FaultInjector(World& world) : world_(world) { world_.watch_fault_windows(this); }
+
+FaultInjector::~FaultInjector() { world_.watch_fault_windows(nullptr); }
+
 std::vector<NodeId> FaultInjector::resolve(const NodeRef& ref) const {
   std::vector<NodeId> nodes;
   for (NodeId n = 0; n < world_.node_count(); ++n) {
@@ -31,105 +35,93 @@ std::vector<NodeId> FaultInjector::resolve(const NodeRef& ref) const {
   return nodes;
 }
 
-void FaultInjector::schedule(const std::vector<FaultSpec>& faults, const std::vector<RandomFaultSpec>& random,
-                             Duration run_length) {
-  for (const FaultSpec& fault : faults) {
-    world_.schedule_at(Instant::zero() + fault.at, no_node, 0, [this, action = fault.action] { apply(action); });
+void FaultInjector::resolve_refs(std::vector<NodeRef*> refs) const {
+  for (NodeRef* ref : refs) {
+    ref->nodes = resolve(*ref);
+    SIM_ASSERT(!ref->nodes.empty(), "the fault reference '" + ref->name + "' names no node");
   }
-  for (std::size_t i = 0; i < random.size(); ++i) expand_random(random[i], i, run_length);
 }
 
-void FaultInjector::expand_random(const RandomFaultSpec& spec, std::size_t index, Duration run_length) {
+void FaultInjector::schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length) {
+  for (FaultSpec& fault : faults) {
+    resolve_refs(node_refs(fault.action));
+    world_.schedule_at(Instant::zero() + fault.at, no_node, 0, [this, action = std::move(fault.action)] { apply(action); });
+  }
+  for (std::size_t i = 0; i < random.size(); ++i) start_random(random[i], i, run_length);
+}
+
+void FaultInjector::start_random(RandomFaultSpec& spec, std::size_t index, Duration run_length) {
+  std::vector<NodeRef> targets;
+  for (NodeRef& ref : spec.targets) {
+    resolve_refs({&ref});
+    for (NodeId n : ref.nodes) {
+      bool seen = std::any_of(targets.begin(), targets.end(), [n](const NodeRef& t) { return t.nodes.front() == n; });
+      if (!seen) targets.push_back(NodeRef{world_.node(n).name(), ref.where, {n}});
+    }
+  }
+  NodeRef everyone{"*", spec.where, {}};
+  resolve_refs({&everyone});
   Rng rng = world_.rng(fmt::format("faults/random/{}", index));
-  std::vector<NodeId> targets;
-  for (const NodeRef& ref : spec.targets)
-    for (NodeId n : resolve(ref))
-      if (std::find(targets.begin(), targets.end(), n) == targets.end()) targets.push_back(n);
-  SIM_ASSERT(!targets.empty(), "a random fault without targets");
-  Duration stop = spec.stop ? std::min(*spec.stop, run_length) : run_length;
-  double mean_ns = static_cast<double>(spec.rate.per.ns()) / static_cast<double>(spec.rate.count);
-  Duration at = spec.start;
-  for (;;) {
-    at += Duration::nanoseconds(static_cast<std::int64_t>(sample_exponential(rng, mean_ns)) + 1);
-    if (at >= stop) break;
-    NodeId target = targets[rng.below(targets.size())];
-    FaultAction action = random_action(spec, rng, target);
-    world_.schedule_at(Instant::zero() + at, no_node, 0, [this, action = std::move(action)] { apply(action); });
-  }
+  generators_.push_back(std::make_unique<RandomFaultGenerator>(spec, rng, std::move(targets), std::move(everyone), run_length));
+  arm(*generators_.back());
 }
 
-FaultAction FaultInjector::random_action(const RandomFaultSpec& spec, Rng& rng, NodeId target) {
-  NodeRef ref{world_.node(target).name(), {}};
-  switch (spec.kind) {
-    case RandomFaultSpec::Kind::pause:
-      return PauseFault{ref, spec.duration.sample(rng)};
-    case RandomFaultSpec::Kind::clock_step: {
-      int sign = spec.step_sign != 0 ? spec.step_sign : (rng.below(2) == 0 ? 1 : -1);
-      return ClockStepFault{ref, spec.step.sample(rng) * sign};
-    }
-    case RandomFaultSpec::Kind::clock_drift:
-      return ClockDriftFault{ref, rng.between(-spec.drift_ppm, spec.drift_ppm)};
-    case RandomFaultSpec::Kind::crash:
-      return CrashFault{ref, spec.duration.sample(rng), true};
-    case RandomFaultSpec::Kind::isolate: {
-      PartitionFault p;
-      p.shape = PartitionFault::Shape::isolate;
-      p.node = ref;
-      p.duration = spec.duration.sample(rng);
-      return p;
-    }
-    case RandomFaultSpec::Kind::slow_link:
-    case RandomFaultSpec::Kind::loss: {
-      LinkFault l;
-      l.kind = spec.kind == RandomFaultSpec::Kind::loss ? LinkFault::Kind::loss : LinkFault::Kind::slow_link;
-      l.from = ref;
-      l.to = NodeRef{"*", {}};
-      l.latency = spec.latency;
-      l.ratio = spec.ratio;
-      l.duration = spec.duration.sample(rng);
-      return l;
-    }
-  }
-  SIM_ASSERT(false, "unknown random fault kind");
-  return HealFault{};
+// One fault pending per generator: when it applies, the next is drawn.
+void FaultInjector::arm(RandomFaultGenerator& generator) {
+  std::optional<Duration> at = generator.next_at();
+  if (!at) return;
+  world_.schedule_at(Instant::zero() + *at, no_node, 0, [this, &generator] {
+    apply(generator.draw());
+    arm(generator);
+  });
 }
 
 void FaultInjector::note(NodeId node, std::string kind, std::string detail) {
   std::string name = node == no_node ? "" : world_.node(node).name();
   world_.trace().record(world_.now(), node, "fault." + kind, detail);
-  world_.note_fault_activity();
+  windows_.touch(world_.now());
   applied_.push_back(FaultRecord{world_.now(), std::move(name), std::move(kind), std::move(detail)});
 }
 
-void FaultInjector::apply(const FaultAction& action) {
-  std::visit(
-      [&](const auto& fault) {
-        using T = std::decay_t<decltype(fault)>;
-        if constexpr (std::is_same_v<T, PauseFault>) {
-          for (NodeId n : resolve(fault.node)) pause(n, fault.duration);
-        } else if constexpr (std::is_same_v<T, ClockStepFault>) {
-          for (NodeId n : resolve(fault.node)) {
-            note(n, "clock_step", "wall clock " + signed_text(fault.by));
-            world_.clock_step(n, fault.by);
-          }
-        } else if constexpr (std::is_same_v<T, ClockDriftFault>) {
-          for (NodeId n : resolve(fault.node)) {
-            note(n, "clock_drift", fmt::format("clocks now drift {:+}ppm", fault.ppm));
-            world_.clock_drift(n, fault.ppm);
-          }
-        } else if constexpr (std::is_same_v<T, CrashFault>) {
-          for (NodeId n : resolve(fault.node)) crash(n, fault.restart_after, fault.lose_unsynced);
-        } else if constexpr (std::is_same_v<T, RestartFault>) {
-          for (NodeId n : resolve(fault.node)) restart(n);
-        } else if constexpr (std::is_same_v<T, PartitionFault>) {
-          partition(fault);
-        } else if constexpr (std::is_same_v<T, HealFault>) {
-          heal();
-        } else if constexpr (std::is_same_v<T, LinkFault>) {
-          link_fault(fault);
-        }
-      },
-      action);
+// One mechanism per fault kind and no generic fallback: a kind added to FaultAction without
+// its mechanism here does not compile. References were resolved when the schedule was built.
+struct FaultInjector::Mechanism {
+  FaultInjector& injector;
+
+  void operator()(const PauseFault& f) const {
+    for (NodeId n : f.node.nodes) injector.pause(n, f.duration);
+  }
+  void operator()(const ClockStepFault& f) const {
+    for (NodeId n : f.node.nodes) injector.clock_step(n, f.by);
+  }
+  void operator()(const ClockDriftFault& f) const {
+    for (NodeId n : f.node.nodes) injector.clock_drift(n, f.ppm);
+  }
+  void operator()(const CrashFault& f) const {
+    for (NodeId n : f.node.nodes) injector.crash(n, f.restart_after, f.lose_unsynced);
+  }
+  void operator()(const RestartFault& f) const {
+    for (NodeId n : f.node.nodes) injector.restart(n);
+  }
+  void operator()(const PartitionFault& f) const { injector.partition(f); }
+  void operator()(const HealFault&) const { injector.heal(); }
+  void operator()(const LinkFault& f) const { injector.link_fault(f); }
+};
+
+void FaultInjector::open_window(std::string_view kind) { windows_.open(kind, world_.now()); }
+
+void FaultInjector::close_window(std::string_view kind) { windows_.close(kind, world_.now()); }
+
+void FaultInjector::apply(const FaultAction& action) { std::visit(Mechanism{*this}, action); }
+
+void FaultInjector::clock_step(NodeId node, Duration by) {
+  note(node, "clock_step", "wall clock " + signed_text(by));
+  world_.clock_step(node, by);
+}
+
+void FaultInjector::clock_drift(NodeId node, std::int64_t ppm) {
+  note(node, "clock_drift", fmt::format("clocks now drift {:+}ppm", ppm));
+  world_.clock_drift(node, ppm);
 }
 
 void FaultInjector::pause(NodeId node, Duration length) {
@@ -137,7 +129,7 @@ void FaultInjector::pause(NodeId node, Duration length) {
   note(node, "pause", "stop-the-world pause for " + to_string(length));
   std::uint64_t pause_id = next_pause_++;
   open_pauses_[node] = pause_id;
-  world_.open_fault_window("pause");
+  open_window("pause");
   world_.pause(node);
   world_.schedule_after(length, no_node, 0, [this, node, pause_id] {
     auto it = open_pauses_.find(node);
@@ -148,14 +140,14 @@ void FaultInjector::pause(NodeId node, Duration length) {
 }
 
 void FaultInjector::end_pause(NodeId node) {
-  if (open_pauses_.erase(node) > 0) world_.close_fault_window("pause");
+  if (open_pauses_.erase(node) > 0) close_window("pause");
 }
 
 void FaultInjector::crash(NodeId node, std::optional<Duration> restart_after, bool lose_unsynced) {
   if (world_.node(node).state() == NodeState::crashed) return;
   note(node, "crash", restart_after ? "restarts after " + to_string(*restart_after) : "stays down");
   end_pause(node);
-  world_.open_fault_window("crash");
+  open_window("crash");
   crashed_.push_back(node);
   world_.crash(node, lose_unsynced);
   if (restart_after) world_.schedule_after(*restart_after, no_node, 0, [this, node] { restart(node); });
@@ -166,7 +158,7 @@ void FaultInjector::restart(NodeId node) {
   note(node, "restart", "boots again from its disk");
   if (auto it = std::find(crashed_.begin(), crashed_.end(), node); it != crashed_.end()) {
     crashed_.erase(it);
-    world_.close_fault_window("crash");
+    close_window("crash");
   }
   world_.restart(node);
 }
@@ -180,8 +172,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
       std::vector<Network::Selector> groups;
       for (const auto& group : fault.groups) {
         Network::Selector members;
-        for (const NodeRef& ref : group)
-          for (NodeId n : resolve(ref)) members.push_back(n);
+        for (const NodeRef& ref : group) members.insert(members.end(), ref.nodes.begin(), ref.nodes.end());
         detail += (detail.empty() ? "" : " | ") + join_names(world_, members);
         groups.push_back(std::move(members));
       }
@@ -191,16 +182,14 @@ void FaultInjector::partition(const PartitionFault& fault) {
     }
     case PartitionFault::Shape::one_way: {
       Network::Selector from, to;
-      for (const NodeRef& ref : fault.from)
-        for (NodeId n : resolve(ref)) from.push_back(n);
-      for (const NodeRef& ref : fault.to)
-        for (NodeId n : resolve(ref)) to.push_back(n);
+      for (const NodeRef& ref : fault.from) from.insert(from.end(), ref.nodes.begin(), ref.nodes.end());
+      for (const NodeRef& ref : fault.to) to.insert(to.end(), ref.nodes.begin(), ref.nodes.end());
       cuts.push_back(net.partition_one_way(from, to));
       detail = join_names(world_, from) + " cannot reach " + join_names(world_, to);
       break;
     }
     case PartitionFault::Shape::isolate: {
-      std::vector<NodeId> isolated = resolve(fault.node);
+      const std::vector<NodeId>& isolated = fault.node.nodes;
       for (NodeId n : isolated) cuts.push_back(net.isolate(n));
       detail = join_names(world_, isolated) + " isolated";
       break;
@@ -208,7 +197,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
   }
   if (fault.duration) detail += " for " + to_string(*fault.duration);
   note(no_node, "partition", detail);
-  world_.open_fault_window("partition");
+  open_window("partition");
   std::uint64_t id = next_partition_++;
   open_partitions_.emplace(id, std::move(cuts));
   if (fault.duration) {
@@ -217,7 +206,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
       if (it == open_partitions_.end()) return;  // healed already
       for (std::uint64_t cut : it->second) world_.network().heal_partition(cut);
       open_partitions_.erase(it);
-      world_.close_fault_window("partition");
+      close_window("partition");
       note(no_node, "heal", "partition ends");
     });
   }
@@ -225,15 +214,15 @@ void FaultInjector::partition(const PartitionFault& fault) {
 
 void FaultInjector::heal() {
   world_.network().heal();
-  for (std::size_t i = 0; i < open_partitions_.size(); ++i) world_.close_fault_window("partition");
+  for (std::size_t i = 0; i < open_partitions_.size(); ++i) close_window("partition");
   open_partitions_.clear();
   note(no_node, "heal", "every partition removed");
 }
 
 void FaultInjector::link_fault(const LinkFault& fault) {
   Network& net = world_.network();
-  Network::Selector a = resolve(fault.from);
-  Network::Selector b = resolve(fault.to);
+  const Network::Selector& a = fault.from.nodes;
+  const Network::Selector& b = fault.to.nodes;
   SIM_ASSERT(!a.empty() && !b.empty(), "a link fault between unknown nodes");
   LinkOptions options = net.link(a.front(), b.front() != a.front() ? b.front() : b.back());
   std::string detail = join_names(world_, a) + " <-> " + join_names(world_, b) + ": ";
@@ -257,11 +246,11 @@ void FaultInjector::link_fault(const LinkFault& fault) {
   if (fault.duration) detail += " for " + to_string(*fault.duration);
   std::uint64_t id = net.degrade(a, b, options);
   note(no_node, kind, detail);
-  world_.open_fault_window("link");
+  open_window("link");
   if (fault.duration) {
     world_.schedule_after(*fault.duration, no_node, 0, [this, id] {
       world_.network().restore(id);
-      world_.close_fault_window("link");
+      close_window("link");
     });
   }
 }

@@ -1,17 +1,22 @@
-// The fault injector: applies a scenario's faults to the World and its network at their
-// times, and turns random fault specifications into a fixed schedule drawn from the "faults"
-// stream before the run starts. Every applied fault goes into the trace and into the list
-// that reports show; each opens and closes the fault window that latencies are split by.
+// The fault injector: resolves a scenario's node references to node ids once, when it builds
+// its schedule, then applies the faults to the World and its network at their times. Random
+// faults are drawn lazily, one pending per generator (random_faults.hpp). Every applied fault
+// goes into the trace and into the list that reports show; each opens and closes the fault
+// window that latencies are split by.
 //
-// Determinism: the whole schedule is known before the first event runs; faults at one time
-// apply in the order the scenario lists them.
+// Determinism: fixed faults are queued before the first event runs, in the order the scenario
+// lists them, so faults at one time apply in that order; each random generator draws from its
+// own stream ("faults/random/<index>").
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/kernel/fault_spec.hpp"
+#include "sim/kernel/fault_windows.hpp"
+#include "sim/kernel/random_faults.hpp"
 #include "sim/kernel/world.hpp"
 
 namespace sim {
@@ -23,33 +28,52 @@ struct FaultRecord {
   std::string detail;
 };
 
-class FaultInjector {
+/// The injector keeps the fault windows: the World asks it, as a FaultWindowView, which one is
+/// open when it files a latency, for as long as the injector lives.
+class FaultInjector final : public FaultWindowView {
 public:
-  explicit FaultInjector(World& world) : world_(world) {}
+  explicit FaultInjector(World& world);
+  ~FaultInjector();
+  FaultInjector(const FaultInjector&) = delete;
+  FaultInjector& operator=(const FaultInjector&) = delete;
 
   /// Nodes a reference names: one node, every node with a role ("role:redis"), or all ("*").
   /// Empty when it names nothing.
   std::vector<NodeId> resolve(const NodeRef& ref) const;
 
-  /// Schedules fixed faults and draws the random ones over [0, run_length).
-  void schedule(const std::vector<FaultSpec>& faults, const std::vector<RandomFaultSpec>& random, Duration run_length);
+  /// Resolves every node reference (each must name a node: the run checks them first),
+  /// schedules the fixed faults and starts the random ones over [0, run_length).
+  void schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length);
   const std::vector<FaultRecord>& applied() const { return applied_; }
+  /// "pause" while any pause lasts, else "partition", else "other_fault", else "no_fault".
+  std::string_view fault_window() const override { return windows_.current(); }
+  /// When the faults last changed anything, and whether one is still in force: what the run
+  /// hands the checkers that judge recovery.
+  FaultActivity activity() const { return windows_.activity(); }
 
 private:
+  struct Mechanism;
+  void resolve_refs(std::vector<NodeRef*> refs) const;
   void apply(const FaultAction& action);
   void note(NodeId node, std::string kind, std::string detail);
   void pause(NodeId node, Duration length);
+  void clock_step(NodeId node, Duration by);
+  void clock_drift(NodeId node, std::int64_t ppm);
   void crash(NodeId node, std::optional<Duration> restart_after, bool lose_unsynced);
   void restart(NodeId node);
   void partition(const PartitionFault& fault);
   void link_fault(const LinkFault& fault);
   void heal();
-  void expand_random(const RandomFaultSpec& spec, std::size_t index, Duration run_length);
-  FaultAction random_action(const RandomFaultSpec& spec, Rng& rng, NodeId target);
+  void start_random(RandomFaultSpec& spec, std::size_t index, Duration run_length);
+  void arm(RandomFaultGenerator& generator);
 
   void end_pause(NodeId node);
 
+  void open_window(std::string_view kind);
+  void close_window(std::string_view kind);
+
   World& world_;
+  FaultWindows windows_;
   std::vector<FaultRecord> applied_;
   /// Each partition fault, as the network cuts it made (one per node for a role isolated).
   std::map<std::uint64_t, std::vector<std::uint64_t>> open_partitions_;
@@ -58,6 +82,7 @@ private:
   std::map<NodeId, std::uint64_t> open_pauses_;
   std::uint64_t next_pause_ = 1;
   std::vector<NodeId> crashed_;  // nodes whose "crash" window is open
+  std::vector<std::unique_ptr<RandomFaultGenerator>> generators_;  // queued events point at them
 };
 
 }  // namespace sim

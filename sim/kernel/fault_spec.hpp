@@ -2,8 +2,8 @@
 // injector (fault.hpp) applies them; the scenario loader builds them from YAML.
 //
 // Node references are names ("redis-3") or role selectors ("role:redis", "*"); they are
-// resolved against the model's nodes when a run is planned, and an unknown name is reported
-// at its line and column in the scenario.
+// resolved against the model's nodes once, when the injector builds its schedule, and an
+// unknown name is reported at its line and column in the scenario before that.
 #pragma once
 
 #include <optional>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/kernel/distribution.hpp"
+#include "sim/kernel/event.hpp"
 #include "sim/kernel/network_options.hpp"
 #include "sim/kernel/time.hpp"
 
@@ -29,6 +30,8 @@ struct SourceMark {
 struct NodeRef {
   std::string name;  ///< node name, "role:TAG" or "*"
   SourceMark where;
+  /// The nodes it names, in node order: empty as read, filled once by the injector's schedule.
+  std::vector<NodeId> nodes;
 };
 
 struct PauseFault { NodeRef node; Duration duration; };           ///< stop-the-world, e.g. GC
@@ -71,27 +74,38 @@ struct FaultSpec {
   SourceMark where;
 };
 
+/// The kinds of random fault, each with what its faults are drawn from.
+struct RandomPause { DurationDist duration; };  ///< pause length
+struct RandomClockStep {
+  DurationDist step;  ///< magnitude
+  int sign = 0;       ///< +1 forward, -1 backward, 0 either at random
+};
+struct RandomClockDrift { std::int64_t ppm = 0; };  ///< drift drawn uniformly in [-ppm, +ppm]
+struct RandomCrash { DurationDist duration; };      ///< restart delay
+struct RandomIsolate { DurationDist duration; };    ///< isolation length
+struct RandomSlowLink { DurationDist latency; DurationDist duration; };
+struct RandomLoss { Ratio ratio; DurationDist duration; };
+
+using RandomFaultKind = std::variant<RandomPause, RandomClockStep, RandomClockDrift, RandomCrash, RandomIsolate,
+                                     RandomSlowLink, RandomLoss>;
+
 /// Faults that arrive at random: a Poisson process of `rate` between `start` and `stop`, each
-/// aimed at one node drawn uniformly from `targets`, lasting a sample of `duration` where the
-/// kind has a length (pause, partition isolate, crash's restart delay, link faults), stepping
-/// the clock by a sample of `step` (clock_step; negative allowed through `step_sign`).
+/// aimed at one node drawn uniformly from `targets`, its values drawn as its kind says.
 struct RandomFaultSpec {
-  enum class Kind { pause, clock_step, clock_drift, crash, isolate, slow_link, loss };
-  Kind kind = Kind::pause;
+  RandomFaultKind kind;
   Rate rate;
   std::vector<NodeRef> targets;
-  DurationDist duration;     ///< pause length, isolation length, restart delay, link fault length
-  DurationDist step;         ///< clock_step magnitude
-  int step_sign = 0;         ///< +1 forward, -1 backward, 0 either at random
-  std::int64_t drift_ppm = 0;  ///< clock_drift: rate drawn uniformly in [-ppm, +ppm]
-  DurationDist latency;      ///< slow_link
-  Ratio ratio;               ///< loss
   Duration start = Duration::zero();
   std::optional<Duration> stop;  ///< default: the run's end
   SourceMark where;
 };
 
 const char* fault_name(const FaultAction& action);
-const char* to_string(RandomFaultSpec::Kind kind);
+/// Every node reference a fault holds, in the order written: the one list that both the
+/// reference checker and the schedule's resolution read.
+std::vector<NodeRef*> node_refs(FaultAction& action);
+std::vector<const NodeRef*> node_refs(const FaultAction& action);
+/// The name a random fault's kind is written under ("pause", "isolate", ...).
+const char* random_fault_name(const RandomFaultKind& kind);
 
 }  // namespace sim

@@ -57,8 +57,8 @@ World::~World() {
   rpc_.reset();
   network_.reset();
   // Destroying queued work may post more (an awaitable's frame being unwound posts its own
-  // destruction); while shutting down, such work is destroyed at once instead of queued.
-  shutting_down_ = true;
+  // destruction); while shutting down (set above), such work is destroyed at once instead of
+  // queued.
   for (Event* e : now_fifo_) e->free(pool_);
   now_fifo_.clear();
   for (Entry& e : heap_.raw()) e.event->free(pool_);
@@ -206,31 +206,6 @@ void World::resume(NodeId node_id) {
   std::vector<Event*> deferred;
   deferred.swap(n.deferred_);
   for (Event* e : deferred) enqueue(now_, e);
-}
-
-void World::open_fault_window(std::string_view kind) {
-  auto it = open_windows_.find(kind);
-  if (it == open_windows_.end()) it = open_windows_.emplace(std::string(kind), 0).first;
-  ++it->second;
-  note_fault_activity();
-}
-
-void World::close_fault_window(std::string_view kind) {
-  auto it = open_windows_.find(kind);
-  if (it != open_windows_.end() && it->second > 0) --it->second;
-  note_fault_activity();
-}
-
-std::string_view World::fault_window() const {
-  auto active = [&](std::string_view kind) {
-    auto it = open_windows_.find(kind);
-    return it != open_windows_.end() && it->second > 0;
-  };
-  if (active("pause")) return "pause";
-  if (active("partition")) return "partition";
-  for (const auto& [kind, count] : open_windows_)
-    if (count > 0) return "other_fault";
-  return "no_fault";
 }
 
 void World::clock_step(NodeId node_id, Duration by) {

@@ -28,6 +28,7 @@
 #include "sim/kernel/assert.hpp"
 #include "sim/kernel/event.hpp"
 #include "sim/kernel/event_queue.hpp"
+#include "sim/kernel/fault_windows.hpp"
 #include "sim/kernel/history.hpp"
 #include "sim/kernel/metrics.hpp"
 #include "sim/kernel/node.hpp"
@@ -96,22 +97,12 @@ public:
   Metrics& metrics() { return metrics_; }
 
   // --- fault windows ----------------------------------------------------------------------
-  /// The fault injector opens and closes windows ("pause", "partition", "clock", "crash",
-  /// "link"); latencies are split by the window they end in. Models never read this.
-  void open_fault_window(std::string_view kind);
-  void close_fault_window(std::string_view kind);
-  /// "pause" while any pause lasts, else "partition", else "other_fault", else "no_fault".
-  std::string_view fault_window() const;
-  /// Notes that a fault began, ended or took effect now (the injector calls it).
-  void note_fault_activity() { last_fault_activity_ = now_; }
-  /// The last moment a fault began, ended or took effect (nullopt: none so far), and whether a
-  /// fault window is open now: for checkers that judge recovery after the last fault. Models
-  /// never read these.
-  std::optional<Instant> last_fault_activity() const { return last_fault_activity_; }
-  bool fault_open() const { return fault_window() != "no_fault"; }
+  /// The fault injector keeps the fault windows (fault_windows.hpp); the World asks it which
+  /// is open when it files a latency. Without one, every latency falls in "no_fault".
+  void watch_fault_windows(const FaultWindowView* view) { fault_windows_ = view; }
   /// Records a latency that ends now, overall and in the current fault window.
   void record_latency(std::string_view name, Duration latency) {
-    metrics_.record_latency(name, latency, fault_window());
+    metrics_.record_latency(name, latency, fault_windows_ ? fault_windows_->fault_window() : "no_fault");
   }
 
   // --- nodes -----------------------------------------------------------------------------
@@ -199,8 +190,7 @@ private:
   Trace trace_;
   History history_;
   Metrics metrics_;
-  std::map<std::string, int, std::less<>> open_windows_;
-  std::optional<Instant> last_fault_activity_;
+  const FaultWindowView* fault_windows_ = nullptr;
   std::vector<std::function<void(NodeId)>> crash_listeners_;
   // Declared last: destroyed first, while the pool and the nodes still exist.
   std::unique_ptr<Network> network_;

@@ -55,25 +55,8 @@ void check_node_refs(const Scenario& scenario, const FaultInjector& injector, Wo
     throw ScenarioError(ref.where, what + " (nodes: " + known + ")");
   };
   for (const NodeRef& ref : scenario.link_nodes) check_ref(ref);
-  for (const FaultSpec& fault : scenario.faults) {
-    std::visit(
-        [&](const auto& f) {
-          using T = std::decay_t<decltype(f)>;
-          if constexpr (std::is_same_v<T, PartitionFault>) {
-            for (const auto& group : f.groups)
-              for (const NodeRef& ref : group) check_ref(ref);
-            for (const NodeRef& ref : f.from) check_ref(ref);
-            for (const NodeRef& ref : f.to) check_ref(ref);
-            if (f.shape == PartitionFault::Shape::isolate) check_ref(f.node);
-          } else if constexpr (std::is_same_v<T, LinkFault>) {
-            check_ref(f.from);
-            check_ref(f.to);
-          } else if constexpr (!std::is_same_v<T, HealFault>) {
-            check_ref(f.node);
-          }
-        },
-        fault.action);
-  }
+  for (const FaultSpec& fault : scenario.faults)
+    for (const NodeRef* ref : node_refs(fault.action)) check_ref(*ref);
   for (const RandomFaultSpec& spec : scenario.random_faults)
     for (const NodeRef& ref : spec.targets) check_ref(ref);
 }
@@ -184,18 +167,39 @@ std::vector<std::pair<std::string, std::string>> kernel_options(const Scenario& 
 
 }  // namespace
 
-void check_scenario(const Scenario& scenario) {
-  std::unique_ptr<Model> model = configured_model(scenario);
-  check_expect_names(scenario, *model);
-  // A run of no length: builds the world (so node names resolve) and asks the model what it
-  // measures (so requirement names resolve), without simulating anything.
-  World world(scenario.seed);
-  model->build(world, Duration::zero());
-  FaultInjector injector(world);
-  check_node_refs(scenario, injector, world);
-  world.start_network(scenario.network);
-  Findings findings = model->finish(world);
-  add_standard_measures(world.metrics(), findings.measures);
+namespace {
+
+/// A run checked and planned, not yet started: the model built once in its World, the faults'
+/// node references checked and resolved into the injector's schedule. Members are destroyed
+/// in reverse: the injector, then the World, then the model its queued work refers to.
+struct PlannedRun {
+  std::unique_ptr<Model> model;
+  std::unique_ptr<World> world;
+  std::unique_ptr<FaultInjector> injector;
+};
+
+/// The first phase of every run, and what `check` runs: whatever is wrong with the scenario
+/// (model, params, checks, node names) is found here, before anything is simulated.
+PlannedRun plan_run(const Scenario& scenario, std::uint64_t seed, const RunOptions& options) {
+  PlannedRun plan;
+  plan.model = configured_model(scenario);
+  check_expect_names(scenario, *plan.model);
+  plan.world = std::make_unique<World>(seed);
+  plan.world->trace().keep_records(options.trace_records_kept);
+  plan.model->build(*plan.world, scenario.duration);
+  plan.injector = std::make_unique<FaultInjector>(*plan.world);
+  check_node_refs(scenario, *plan.injector, *plan.world);
+  plan.world->start_network(scenario.network);
+  plan.injector->schedule(scenario.faults, scenario.random_faults, scenario.duration);
+  return plan;
+}
+
+/// Requirement names resolve against what the model measures, asked of the planned World
+/// before it runs; latency names are let through, since a histogram exists only once
+/// something was timed.
+void check_requirement_names(const Scenario& scenario, PlannedRun& plan) {
+  Findings findings = plan.model->finish(*plan.world, plan.injector->activity());
+  add_standard_measures(plan.world->metrics(), findings.measures);
   for (const Requirement& req : scenario.requirements) {
     if (findings.measures.count(req.metric)) continue;
     bool latency_like = false;
@@ -203,25 +207,26 @@ void check_scenario(const Scenario& scenario) {
       const std::string s(suffix);
       if (req.metric.size() > s.size() && req.metric.compare(req.metric.size() - s.size(), s.size(), s) == 0) latency_like = true;
     }
-    if (latency_like) continue;  // a latency histogram exists only once something was timed
+    if (latency_like) continue;
     judge_requirements(scenario, findings.measures);  // throws, naming what is measured
   }
 }
 
-RunOutput run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options) {
-  std::unique_ptr<Model> model = configured_model(scenario);
-  check_expect_names(scenario, *model);
+}  // namespace
 
-  World world(seed);
-  world.trace().keep_records(options.trace_records_kept);
-  model->build(world, scenario.duration);
-  FaultInjector injector(world);
-  check_node_refs(scenario, injector, world);
-  world.start_network(scenario.network);
-  injector.schedule(scenario.faults, scenario.random_faults, scenario.duration);
+void check_scenario(const Scenario& scenario) {
+  PlannedRun plan = plan_run(scenario, scenario.seed, RunOptions{});
+  check_requirement_names(scenario, plan);
+}
+
+RunOutput run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options) {
+  PlannedRun plan = plan_run(scenario, seed, options);
+  Model* model = plan.model.get();
+  World& world = *plan.world;
+  FaultInjector& injector = *plan.injector;
   world.boot_all();
   world.run_until(Instant::zero() + scenario.duration);
-  Findings findings = model->finish(world);
+  Findings findings = model->finish(world, injector.activity());
 
   RunOutput out;
   RunResult& result = out.result;

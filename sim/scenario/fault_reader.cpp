@@ -10,19 +10,6 @@
 namespace sim {
 namespace {
 
-const std::vector<std::string>& fault_keys() {
-  static const std::vector<std::string> keys{"pause",     "clock_step", "clock_drift", "crash",
-                                             "restart",   "partition",  "heal",        "slow_link",
-                                             "loss",      "duplicate",  "random"};
-  return keys;
-}
-
-bool is_fault_key(const std::string& key) {
-  for (const std::string& name : fault_keys())
-    if (name == key) return true;
-  return false;
-}
-
 constexpr std::int64_t clock_drift_ppm_max = 500'000;
 /// Larger steps would push a wall clock toward the limits of 64-bit nanoseconds.
 constexpr Duration clock_step_max = Duration::seconds(10LL * 365 * 24 * 3600);
@@ -140,23 +127,65 @@ LinkFault read_link_fault(ParamReader fault, LinkFault::Kind kind) {
   return link;
 }
 
-FaultAction read_action(ParamReader& item, const std::string& kind) {
-  if (kind == "pause") return read_pause(item.section(kind));
-  if (kind == "clock_step") return read_clock_step(item.section(kind));
-  if (kind == "clock_drift") return read_clock_drift(item.section(kind));
-  if (kind == "crash") return read_crash(item.section(kind));
-  if (kind == "restart") return read_restart(item.section(kind));
-  if (kind == "partition") return read_partition(item.section(kind));
-  if (kind == "heal") return read_heal(item);
-  if (kind == "slow_link") return read_link_fault(item.section(kind), LinkFault::Kind::slow_link);
-  if (kind == "loss") return read_link_fault(item.section(kind), LinkFault::Kind::loss);
-  return read_link_fault(item.section(kind), LinkFault::Kind::duplicate);
+FaultAction read_pause_item(ParamReader& item) { return read_pause(item.section("pause")); }
+FaultAction read_clock_step_item(ParamReader& item) { return read_clock_step(item.section("clock_step")); }
+FaultAction read_clock_drift_item(ParamReader& item) { return read_clock_drift(item.section("clock_drift")); }
+FaultAction read_crash_item(ParamReader& item) { return read_crash(item.section("crash")); }
+FaultAction read_restart_item(ParamReader& item) { return read_restart(item.section("restart")); }
+FaultAction read_partition_item(ParamReader& item) { return read_partition(item.section("partition")); }
+FaultAction read_heal_item(ParamReader& item) { return read_heal(item); }
+FaultAction read_slow_link_item(ParamReader& item) {
+  return read_link_fault(item.section("slow_link"), LinkFault::Kind::slow_link);
+}
+FaultAction read_loss_item(ParamReader& item) { return read_link_fault(item.section("loss"), LinkFault::Kind::loss); }
+FaultAction read_duplicate_item(ParamReader& item) {
+  return read_link_fault(item.section("duplicate"), LinkFault::Kind::duplicate);
+}
+
+struct FixedFaultReader {
+  std::string key;
+  FaultAction (*read)(ParamReader& item);
+};
+
+// The one list of fixed-time fault keys, each with its reader: a key cannot be known without
+// a reader, and a key not listed is an error wherever it is met.
+const std::vector<FixedFaultReader>& fixed_fault_readers() {
+  static const std::vector<FixedFaultReader> readers{
+      {"pause", read_pause_item},         {"clock_step", read_clock_step_item}, {"clock_drift", read_clock_drift_item},
+      {"crash", read_crash_item},         {"restart", read_restart_item},       {"partition", read_partition_item},
+      {"heal", read_heal_item},           {"slow_link", read_slow_link_item},   {"loss", read_loss_item},
+      {"duplicate", read_duplicate_item},
+  };
+  return readers;
+}
+
+/// Every key that makes a fault item: the fixed-time ones and `random`.
+const std::vector<std::string>& fault_keys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> all;
+    for (const FixedFaultReader& reader : fixed_fault_readers()) all.push_back(reader.key);
+    all.emplace_back("random");
+    return all;
+  }();
+  return keys;
+}
+
+bool is_fault_key(const std::string& key) {
+  for (const std::string& name : fault_keys())
+    if (name == key) return true;
+  return false;
 }
 
 [[noreturn]] void fail_unknown_fault(ParamReader& item, const std::string& key) {
   std::string hint = did_you_mean(key, fault_keys());
   if (hint.empty()) hint = " (expected one of " + join_alternatives(fault_keys()) + ")";
   throw ScenarioError(item.key_where(key), "unknown fault '" + key + "' in " + item.path() + hint);
+}
+
+FaultAction read_action(ParamReader& item, const std::string& kind) {
+  for (const FixedFaultReader& reader : fixed_fault_readers())
+    if (reader.key == kind) return reader.read(item);
+  fail_unknown_fault(item, kind);
 }
 
 // The one fault key of an item; two, or none, is an error.

@@ -8,25 +8,52 @@
 namespace sim {
 namespace {
 
-using Kind = RandomFaultSpec::Kind;
-
 constexpr std::int64_t drift_ppm_max = 500'000;
+/// Random faults are drawn one at a time, but each applied one is traced and listed in the
+/// report: bound how many one random fault may give over its window, as params.rate is bounded.
+constexpr std::int64_t random_fault_count_max = 100'000;
+
+int read_direction(ParamReader& section) {
+  std::string direction = section.choice("direction", {"forward", "backward", "either"}, "either");
+  if (direction == "forward") return 1;
+  return direction == "backward" ? -1 : 0;
+}
+
+RandomFaultKind read_pause(ParamReader& s) { return RandomPause{s.duration_dist("duration")}; }
+RandomFaultKind read_clock_step(ParamReader& s) {
+  DurationDist step = s.duration_dist("step");
+  return RandomClockStep{step, read_direction(s)};
+}
+RandomFaultKind read_clock_drift(ParamReader& s) {
+  return RandomClockDrift{s.integer<std::int64_t>("ppm", 1, drift_ppm_max)};
+}
+RandomFaultKind read_crash(ParamReader& s) { return RandomCrash{s.duration_dist("duration")}; }
+RandomFaultKind read_isolate(ParamReader& s) { return RandomIsolate{s.duration_dist("duration")}; }
+RandomFaultKind read_slow_link(ParamReader& s) {
+  DurationDist latency = s.duration_dist("latency");
+  return RandomSlowLink{latency, s.duration_dist("duration")};
+}
+RandomFaultKind read_loss(ParamReader& s) {
+  Ratio ratio = s.ratio("ratio");
+  return RandomLoss{ratio, s.duration_dist("duration")};
+}
 
 struct KindFields {
-  Kind kind;
   std::string_view name;
   std::vector<std::string_view> fields;  // beyond kind, rate, targets, start, stop
+  RandomFaultKind (*read)(ParamReader& section);
 };
 
+// Each kind once, with its fields and its reader.
 const std::vector<KindFields>& kind_table() {
   static const std::vector<KindFields> table{
-      {Kind::pause, "pause", {"duration"}},
-      {Kind::clock_step, "clock_step", {"step", "direction"}},
-      {Kind::clock_drift, "clock_drift", {"ppm"}},
-      {Kind::crash, "crash", {"duration"}},
-      {Kind::isolate, "isolate", {"duration"}},
-      {Kind::slow_link, "slow_link", {"latency", "duration"}},
-      {Kind::loss, "loss", {"ratio", "duration"}},
+      {"pause", {"duration"}, read_pause},
+      {"clock_step", {"step", "direction"}, read_clock_step},
+      {"clock_drift", {"ppm"}, read_clock_drift},
+      {"crash", {"duration"}, read_crash},
+      {"isolate", {"duration"}, read_isolate},
+      {"slow_link", {"latency", "duration"}, read_slow_link},
+      {"loss", {"ratio", "duration"}, read_loss},
   };
   return table;
 }
@@ -58,35 +85,6 @@ void reject_foreign_fields(ParamReader& section, const KindFields& kind) {
   }
 }
 
-int read_direction(ParamReader& section) {
-  std::string direction = section.choice("direction", {"forward", "backward", "either"}, "either");
-  if (direction == "forward") return 1;
-  return direction == "backward" ? -1 : 0;
-}
-
-void read_kind_fields(ParamReader& section, RandomFaultSpec& spec) {
-  switch (spec.kind) {
-    case Kind::clock_step:
-      spec.step = section.duration_dist("step");
-      spec.step_sign = read_direction(section);
-      return;
-    case Kind::clock_drift:
-      spec.drift_ppm = section.integer<std::int64_t>("ppm", 1, drift_ppm_max);
-      return;
-    case Kind::slow_link:
-      spec.latency = section.duration_dist("latency");
-      break;
-    case Kind::loss:
-      spec.ratio = section.ratio("ratio");
-      break;
-    case Kind::pause:
-    case Kind::crash:
-    case Kind::isolate:
-      break;
-  }
-  spec.duration = section.duration_dist("duration");
-}
-
 void read_window(ParamReader& section, RandomFaultSpec& spec, Duration run_length) {
   DurationRange within_run{Duration::zero(), run_length};
   spec.start = section.duration("start", Duration::zero(), within_run);
@@ -95,19 +93,29 @@ void read_window(ParamReader& section, RandomFaultSpec& spec, Duration run_lengt
     section.value("stop")->out_of_range("after start (" + to_string(spec.start) + ")");
 }
 
+// The expected number of faults, rate x (stop - start), within random_fault_count_max.
+void check_fault_count(ParamReader& section, const RandomFaultSpec& spec, Duration run_length) {
+  Duration window = spec.stop.value_or(run_length) - spec.start;
+  __int128 expected = static_cast<__int128>(spec.rate.count) * window.ns() / spec.rate.per.ns();
+  if (expected <= random_fault_count_max) return;
+  section.fail("rate", to_string(spec.rate) + " over " + to_string(window) + " gives about " +
+                           std::to_string(static_cast<long long>(expected)) + " faults; at most " +
+                           std::to_string(random_fault_count_max) + " over a run (lower the rate, or narrow start and stop)");
+}
+
 }  // namespace
 
 RandomFaultSpec read_random_fault(ParamReader section, Duration run_length) {
   RandomFaultSpec spec;
   spec.where = section.where();
   const KindFields& kind = read_kind(section);
-  spec.kind = kind.kind;
   spec.rate = section.rate("rate");
   if (spec.rate.count == 0) section.value("rate")->out_of_range("more than zero events");
   spec.targets = section.node_refs("targets");
   reject_foreign_fields(section, kind);
-  read_kind_fields(section, spec);
+  spec.kind = kind.read(section);
   read_window(section, spec, run_length);
+  check_fault_count(section, spec, run_length);
   section.finish();
   return spec;
 }

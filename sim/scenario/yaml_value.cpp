@@ -203,7 +203,7 @@ NodeRef read_node_ref(const YamlValue& value) {
   constexpr std::string_view what = "a node name such as redis-3, a role such as role:redis, or *";
   const std::string& text = value.scalar(what);
   if (!is_node_ref(text)) value.expected(what);
-  return NodeRef{text, value.where};
+  return NodeRef{text, value.where, {}};
 }
 
 std::vector<MarkedString> read_marked_strings(const YamlValue& value) {

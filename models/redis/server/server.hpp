@@ -68,7 +68,9 @@ public:
   const std::string& replid() const { return history_.replid(); }
   bool has_backlog() const { return history_.has_backlog(); }
   std::size_t attached_replicas() const { return replicas_.all().size(); }
-  const Engine& engine() const { return engine_; }
+  /// For observers outside the simulated system (checkers): the string stored under `key`, if
+  /// any, expired or not, as the server holds it now, without touching anything.
+  std::optional<std::string> stored_value(const std::string& key) const { return engine_.peek(key); }
   std::size_t key_count() const { return engine_.key_count(); }
   std::uint64_t memory_bytes() const { return engine_.memory_bytes(); }
 
