@@ -11,7 +11,7 @@ std::int64_t Server::stream_now_ms() const {
   // as expired while applying (expireIfNeeded answers "not expired" to the master's client and
   // during loading): a clock reading of zero gives that. Redis 6.2 replicates relative TTLs
   // verbatim, which the replica resolves against its own wall clock.
-  return options_.version == Version::v7_0 ? 0 : wall_now().unix_ms();
+  return options_.version == Version::v7_0 ? 0 : engine_now_ms();
 }
 
 void Server::on_link_message(const sim::Envelope& envelope) {

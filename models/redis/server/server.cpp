@@ -87,7 +87,7 @@ void Server::record_writes(const std::vector<Argv>& writes) {
   if (history_.has_backlog())
     for (const Argv& argv : writes) history_.append(argv);
   // Redis 7.0's writes carry absolute deadlines already; 6.2's AOF resolves relative ones.
-  if (options_.version == Version::v6_2 && aof_.enabled()) aof_.append(absolute_ttls(writes, wall_now().unix_ms()));
+  if (options_.version == Version::v6_2 && aof_.enabled()) aof_.append(absolute_ttls(writes, engine_now_ms()));
   else aof_.append(writes);
   // appendfsync always: durable before the reply leaves, which happens in this same event.
   if (aof_.policy() == Persistence::always) aof_.sync();
@@ -153,7 +153,7 @@ std::optional<Reply> Server::run(Pending& pending) {
   if (name == "WAIT") return wait_command(pending);
   if (std::optional<Reply> answered = intercept(name, pending)) return answered;
   if (std::optional<Reply> refused = refuse(name, pending)) return refused;
-  Reply reply = engine_.execute(argv, ExecContext{wall_now().unix_ms(), false, pending.connection, !is_master()});
+  Reply reply = engine_.execute(argv, ExecContext{engine_now_ms(), false, pending.connection, !is_master()});
   std::vector<Argv> effects = engine_.take_effects();
   if (is_master() && propagate(std::move(effects))) last_write_offset_[pending.connection] = history_.offset();
   return reply;
@@ -231,7 +231,7 @@ void Server::schedule_after(sim::Duration delay, void (Server::*what)()) {
 
 void Server::cron() {
   if (is_master()) {
-    engine_.active_expire_cycle(wall_now().unix_ms(), expire_rng_);
+    engine_.active_expire_cycle(engine_now_ms(), expire_rng_);
     propagate(engine_.take_effects());
   }
   expire_waiters();

@@ -143,6 +143,9 @@ private:
   std::string fresh_replid();
 
   sim::WallTime wall_now() const;
+  /// The engine's clock: the wall clock in whole Unix ms (Redis's mstime()), the unit the
+  /// keyspace keeps expiry deadlines in. Where a reading becomes the engine's number.
+  std::int64_t engine_now_ms() const { return wall_now().unix_ms(); }
   sim::MonoTime mono_now() const;
   sim::Rng stream(const std::string& purpose) const;
   void note(std::string_view kind, const std::string& detail);
