@@ -159,22 +159,23 @@ TEST_CASE("the lessor expires leases on its clock, refreshes them all on promoti
   LeaseId a = std::stoll(apply(state, index, grant_command(10_s)));
   LeaseId b = std::stoll(apply(state, index, grant_command(2_s)));
   Lessor lessor;
-  lessor.on_granted(a, 10_s, 0);
-  lessor.on_granted(b, 2_s, 0);
-  CHECK(lessor.take_expired((1_s).ns()).empty());
-  CHECK(lessor.renew(state, b, (1_s).ns()));
-  CHECK(lessor.take_expired((2500_ms).ns()).empty());
-  std::vector<LeaseId> expired = lessor.take_expired((3_s).ns());
+  auto mono = [](sim::Duration since_boot) { return sim::MonoTime::boot() + since_boot; };
+  lessor.on_granted(a, 10_s, sim::MonoTime::boot());
+  lessor.on_granted(b, 2_s, sim::MonoTime::boot());
+  CHECK(lessor.take_expired(mono(1_s)).empty());
+  CHECK(lessor.renew(state, b, mono(1_s)));
+  CHECK(lessor.take_expired(mono(2500_ms)).empty());
+  std::vector<LeaseId> expired = lessor.take_expired(mono(3_s));
   REQUIRE(expired == std::vector<LeaseId>{b});
-  CHECK(lessor.take_expired((3_s).ns()).empty());  // its revocation is under way
-  CHECK_FALSE(lessor.renew(state, b, (3_s).ns()));  // too late to renew
+  CHECK(lessor.take_expired(mono(3_s)).empty());  // its revocation is under way
+  CHECK_FALSE(lessor.renew(state, b, mono(3_s)));  // too late to renew
   lessor.revocation_done(b);
-  CHECK(lessor.take_expired((3_s).ns()) == std::vector<LeaseId>{b});
+  CHECK(lessor.take_expired(mono(3_s)) == std::vector<LeaseId>{b});
   // A new leader cannot know when the old one last renewed: every lease gets a full TTL.
-  lessor.promote(state, (9_s).ns());
-  CHECK(lessor.deadline(a) == (19_s).ns());
-  CHECK(lessor.deadline(b) == (11_s).ns());
-  CHECK_FALSE(lessor.renew(state, 12345, (9_s).ns()));
+  lessor.promote(state, mono(9_s));
+  CHECK(lessor.deadline(a) == mono(19_s));
+  CHECK(lessor.deadline(b) == mono(11_s));
+  CHECK_FALSE(lessor.renew(state, 12345, mono(9_s)));
 }
 
 TEST_CASE("a second client waits for the first to release and gets a higher fencing token", "[etcd]") {

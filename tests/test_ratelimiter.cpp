@@ -32,7 +32,7 @@ using sim::Instant;
 namespace {
 
 // A wall-clock reading on a minute boundary (2026-01-01T00:00:00Z), so windows align with it.
-constexpr std::int64_t base_ns = 1'767'225'600'000'000'000;
+constexpr sim::WallTime base = sim::WallTime::from_unix_ns(1'767'225'600'000'000'000);
 
 // One hand-built run: params as a scenario writes them, faults as World verbs at fixed times.
 class LimiterRun {
@@ -94,10 +94,10 @@ Limit limit_of(std::int64_t count, Duration window, std::int64_t capacity = 0, s
   return limit;
 }
 
-// Decides one request for key 0 at each time (ms after base_ns); "1" admitted, "0" rejected.
+// Decides one request for key 0 at each time (ms after base); "1" admitted, "0" rejected.
 std::string timeline(LocalAlgorithm& algorithm, const Limit& limit, const std::vector<std::int64_t>& ms) {
   std::string out;
-  for (std::int64_t t : ms) out += algorithm.decide(0, limit, base_ns + t * 1'000'000).admitted ? '1' : '0';
+  for (std::int64_t t : ms) out += algorithm.decide(0, limit, base + Duration::milliseconds(t)).admitted ? '1' : '0';
   return out;
 }
 
@@ -157,13 +157,13 @@ TEST_CASE("leaky bucket: requests wait for their slot, one per interval, and a f
   auto queue = ratelimiter::make_leaky_bucket(1);
   Limit limit = limit_of(2, 1_s, 2, 2);  // one every 500 ms, up to two intervals of waiting
   std::vector<Decision> d;
-  for (int i = 0; i < 4; ++i) d.push_back(queue->decide(0, limit, base_ns));
+  for (int i = 0; i < 4; ++i) d.push_back(queue->decide(0, limit, base));
   REQUIRE(d[0].admitted);
   REQUIRE(d[0].wait == 0_ms);
   REQUIRE(d[1].wait == 500_ms);
   REQUIRE(d[2].wait == 1000_ms);
   REQUIRE_FALSE(d[3].admitted);  // would wait 1.5 s, more than 2 intervals
-  Decision later = queue->decide(0, limit, base_ns + 1'200'000'000);
+  Decision later = queue->decide(0, limit, base + 1200_ms);
   REQUIRE(later.admitted);
   REQUIRE(later.wait == 300_ms);  // the slot after the one at 1 s is at 1.5 s
   REQUIRE(limit_of(100, 1_min).interval() == 600_ms);
@@ -216,9 +216,9 @@ end
 
 TEST_CASE("script arguments are the caller's clock and the window in the units the options name", "[ratelimiter]") {
   using ratelimiter::TimeUnit;
-  REQUIRE(ratelimiter::now_argument(base_ns + 1'234'567'891, TimeUnit::s) == "1767225601");
-  REQUIRE(ratelimiter::now_argument(base_ns + 1'234'567'891, TimeUnit::ms) == "1767225601234");
-  REQUIRE(ratelimiter::now_argument(base_ns + 1'234'567'891, TimeUnit::us) == "1767225601234567");
+  REQUIRE(ratelimiter::now_argument(base + Duration::nanoseconds(1'234'567'891), TimeUnit::s) == "1767225601");
+  REQUIRE(ratelimiter::now_argument(base + Duration::nanoseconds(1'234'567'891), TimeUnit::ms) == "1767225601234");
+  REQUIRE(ratelimiter::now_argument(base + Duration::nanoseconds(1'234'567'891), TimeUnit::us) == "1767225601234567");
   REQUIRE(ratelimiter::window_argument(1_min, TimeUnit::s) == "60");
   REQUIRE(ratelimiter::window_argument(1_min, TimeUnit::ms) == "60000");
   REQUIRE(ratelimiter::window_argument(1500_ms, TimeUnit::s) == "1.5");

@@ -227,7 +227,8 @@ DecisionCost time_decisions(const ratelimiter::RateLimiterOptions& options, cons
     for (std::size_t i = first; i < std::min(first + batch, draws.users.size()); ++i) {
       auto wall_ns = start_ns + static_cast<std::int64_t>(draws.at[i] + 1) * 5'000;
       ratelimiter::Key key = population.user_key(draws.users[i]);
-      commands.push_back(ratelimiter::decision_command(options, draws.names[draws.users[i]], population.limit(key), wall_ns));
+      commands.push_back(ratelimiter::decision_command(options, draws.names[draws.users[i]], population.limit(key),
+                                                       sim::WallTime::from_unix_ns(wall_ns)));
       if (drop_command_word) commands.back().erase(commands.back().begin());
       walls.push_back(wall_ns);
     }

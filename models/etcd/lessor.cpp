@@ -2,8 +2,8 @@
 
 namespace etcd {
 
-void Lessor::on_granted(LeaseId lease, sim::Duration ttl, std::int64_t now_mono) {
-  deadline_[lease] = now_mono + ttl.ns();
+void Lessor::on_granted(LeaseId lease, sim::Duration ttl, sim::MonoTime now_mono) {
+  deadline_[lease] = now_mono + ttl;
 }
 
 void Lessor::on_revoked(LeaseId lease) {
@@ -11,23 +11,23 @@ void Lessor::on_revoked(LeaseId lease) {
   revoking_.erase(lease);
 }
 
-void Lessor::promote(const LockState& state, std::int64_t now_mono) {
+void Lessor::promote(const LockState& state, sim::MonoTime now_mono) {
   deadline_.clear();
   revoking_.clear();
-  for (const auto& [lease, info] : state.leases()) deadline_[lease] = now_mono + info.ttl.ns();
+  for (const auto& [lease, info] : state.leases()) deadline_[lease] = now_mono + info.ttl;
 }
 
-bool Lessor::renew(const LockState& state, LeaseId lease, std::int64_t now_mono) {
+bool Lessor::renew(const LockState& state, LeaseId lease, sim::MonoTime now_mono) {
   auto it = state.leases().find(lease);
   if (it == state.leases().end()) return false;
   // Past its deadline a lease is as good as revoked (its revocation may be in flight): it is
   // never brought back, or a lock could outlive the expiry another client was told of.
   if (auto d = deadline_.find(lease); d != deadline_.end() && d->second <= now_mono) return false;
-  deadline_[lease] = now_mono + it->second.ttl.ns();
+  deadline_[lease] = now_mono + it->second.ttl;
   return true;
 }
 
-std::vector<LeaseId> Lessor::take_expired(std::int64_t now_mono) {
+std::vector<LeaseId> Lessor::take_expired(sim::MonoTime now_mono) {
   std::vector<LeaseId> expired;
   for (const auto& [lease, deadline] : deadline_) {
     if (deadline > now_mono || revoking_.count(lease)) continue;
@@ -37,7 +37,7 @@ std::vector<LeaseId> Lessor::take_expired(std::int64_t now_mono) {
   return expired;
 }
 
-std::optional<std::int64_t> Lessor::deadline(LeaseId lease) const {
+std::optional<sim::MonoTime> Lessor::deadline(LeaseId lease) const {
   auto it = deadline_.find(lease);
   if (it == deadline_.end()) return std::nullopt;
   return it->second;

@@ -14,27 +14,28 @@
 #include <vector>
 
 #include "models/etcd/state.hpp"
+#include "sim/kernel/clock_reading.hpp"
 
 namespace etcd {
 
 class Lessor {
 public:
   /// A lease was granted (applied): its deadline is a full TTL from `now_mono`.
-  void on_granted(LeaseId lease, sim::Duration ttl, std::int64_t now_mono);
+  void on_granted(LeaseId lease, sim::Duration ttl, sim::MonoTime now_mono);
   void on_revoked(LeaseId lease);
   /// This member just became leader: every lease gets a full TTL from now.
-  void promote(const LockState& state, std::int64_t now_mono);
+  void promote(const LockState& state, sim::MonoTime now_mono);
   /// Renews `lease` to a full TTL from now; false when the state has no such lease.
-  bool renew(const LockState& state, LeaseId lease, std::int64_t now_mono);
+  bool renew(const LockState& state, LeaseId lease, sim::MonoTime now_mono);
   /// Leases past their deadline that no revocation is under way for; marks them under way.
-  std::vector<LeaseId> take_expired(std::int64_t now_mono);
+  std::vector<LeaseId> take_expired(sim::MonoTime now_mono);
   /// The revocation of `lease` ended (committed or not); it may be tried again.
   void revocation_done(LeaseId lease) { revoking_.erase(lease); }
 
-  std::optional<std::int64_t> deadline(LeaseId lease) const;
+  std::optional<sim::MonoTime> deadline(LeaseId lease) const;
 
 private:
-  std::map<LeaseId, std::int64_t> deadline_;  // monotonic ns
+  std::map<LeaseId, sim::MonoTime> deadline_;  // on the leader's monotonic clock
   std::set<LeaseId> revoking_;
 };
 

@@ -17,7 +17,7 @@ LockClient::LockClient(sim::World& world, sim::NodeId self, std::vector<sim::Nod
   SIM_ASSERT(options_.ttl > sim::Duration::zero(), "a lease TTL must be positive");
 }
 
-std::int64_t LockClient::mono_now() const { return world_.node(self_).clock().mono_ns(world_.now()); }
+sim::MonoTime LockClient::mono_now() const { return world_.node(self_).clock().mono(world_.now()); }
 
 bool LockClient::believes_held() const { return grant_.has_value() && mono_now() < valid_until_; }
 
@@ -33,8 +33,8 @@ void LockClient::move_past(sim::NodeId failed) {
 }
 
 sim::Task<std::optional<Grant>> LockClient::acquire(std::string name) {
-  std::int64_t deadline = mono_now() + options_.acquire_timeout.ns();
-  auto remaining = [&] { return sim::Duration::nanoseconds(std::max<std::int64_t>(deadline - mono_now(), 0)); };
+  sim::MonoTime deadline = mono_now() + options_.acquire_timeout;
+  auto remaining = [&] { return std::max(deadline - mono_now(), sim::Duration::zero()); };
   name_ = name;
   std::optional<LeaseId> lease = co_await grant_lease(remaining());
   if (!lease) co_return std::nullopt;
@@ -56,12 +56,12 @@ sim::Task<std::optional<Grant>> LockClient::acquire(std::string name) {
 }
 
 sim::Task<std::optional<LeaseId>> LockClient::grant_lease(sim::Duration patience) {
-  std::int64_t sent = mono_now();
+  sim::MonoTime sent = mono_now();
   raft::ClientOutcome outcome = co_await proposer_.propose(grant_command(options_.ttl), patience);
   if (!outcome.committed) co_return std::nullopt;
   LeaseId lease = std::stoll(outcome.result);
   lease_ = lease;
-  valid_until_ = sent + options_.ttl.ns();
+  valid_until_ = sent + options_.ttl;
   sim::spawn(world_.executor(self_), keep_alive_loop(lease, ++session_));
   co_return lease;
 }
@@ -91,14 +91,14 @@ sim::Task<bool> LockClient::keep_alive_once(LeaseId lease) {
     sim::NodeId to = target();
     auto request = std::make_shared<KeepAliveRequest>();
     request->lease = lease;
-    std::int64_t sent = mono_now();
+    sim::MonoTime sent = mono_now();
     sim::error_code ec;
     sim::MessagePtr body = co_await world_.rpc().call(ex, to, std::move(request), attempt_timeout,
                                                       boost::asio::redirect_error(sim::use_awaitable, ec));
     const auto* reply = ec ? nullptr : dynamic_cast<const KeepAliveReply*>(body.get());
     if (reply && reply->status == KeepAliveReply::Status::renewed) {
       leader_guess_ = to;
-      valid_until_ = std::max(valid_until_, sent + reply->ttl.ns());
+      valid_until_ = std::max(valid_until_, sent + reply->ttl);
       ++keep_alives_answered_;
       co_return true;
     }

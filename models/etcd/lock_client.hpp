@@ -57,7 +57,7 @@ private:
   sim::Task<bool> keep_alive_once(LeaseId lease);
   sim::Task<void> wait_for_delete(const std::string& key, sim::Duration patience);
   sim::Task<void> abandon(LeaseId lease);
-  std::int64_t mono_now() const;
+  sim::MonoTime mono_now() const;
   sim::NodeId target();
   /// Forgets the leader guess and tries the member after `failed` next.
   void move_past(sim::NodeId failed);
@@ -73,7 +73,7 @@ private:
   std::optional<Grant> grant_;
   std::optional<LeaseId> lease_;
   std::uint64_t session_ = 0;       // bumped when a lease is given up: stops its keep-alive loop
-  std::int64_t valid_until_ = 0;    // monotonic ns: the lease may have expired after this
+  sim::MonoTime valid_until_;       // on this client's monotonic clock: the lease may have expired after this
   std::uint64_t keep_alives_answered_ = 0;
 };
 

@@ -45,7 +45,7 @@ void Member::start() {
   sim::spawn(world_.executor(self_), run_expiry());
 }
 
-std::int64_t Member::mono_now() const { return world_.node(self_).clock().mono_ns(world_.now()); }
+sim::MonoTime Member::mono_now() const { return world_.node(self_).clock().mono(world_.now()); }
 
 bool Member::receive(const sim::RpcRequest& request, sim::Responder& responder) {
   if (const auto* keep = dynamic_cast<const KeepAliveRequest*>(request.body.get())) {

@@ -53,7 +53,7 @@ private:
   void on_watch(const WatchDeleteRequest& request, sim::Responder responder);
   void on_change(const Change& change);
   void on_role(raft::Role role);
-  std::int64_t mono_now() const;
+  sim::MonoTime mono_now() const;
   sim::Task<void> run_expiry();
   sim::Task<void> revoke_expired(LeaseId lease);
 

@@ -41,11 +41,11 @@ sim::Task<void> Client::round() {
   const LockOptions& options = context_->options;
   Recorder& recorder = *context_->recorder;
   std::size_t attempt = recorder.attempt_started(io_.index);
-  std::int64_t deadline = io_.mono_ns() + options.acquire_timeout.ns();
+  sim::MonoTime deadline = io_.mono_now() + options.acquire_timeout;
   std::optional<Acquired> lock;
   for (;;) {
     lock = co_await design_->try_acquire(io_);
-    if (lock || io_.mono_ns() >= deadline) break;
+    if (lock || io_.mono_now() >= deadline) break;
     co_await sim::sleep(retry_pause(io_));
   }
   if (!lock) {
@@ -57,7 +57,7 @@ sim::Task<void> Client::round() {
   grant.token = lock->token;
   grant.key = context_->key;
   grant.value = lock->value;
-  grant.valid_until = io_.when_mono(lock->valid_until_mono_ns);
+  grant.valid_until = io_.when_mono(lock->valid_until);
   grant.holders = lock->holders;
   std::uint64_t epoch = recorder.granted(attempt, std::move(grant));
 
@@ -90,7 +90,7 @@ sim::Task<bool> Client::work(Acquired& lock, std::uint64_t epoch) {
     ++lock.extensions;
     bool extended = co_await design_->extend(io_, lock);
     if (!extended) co_return false;
-    context_->recorder->extended(epoch, io_.when_mono(lock.valid_until_mono_ns), lock.holders);
+    context_->recorder->extended(epoch, io_.when_mono(lock.valid_until), lock.holders);
   }
   co_return true;
 }

@@ -36,7 +36,7 @@ public:
     Acquired lock;
     lock.token = grant->token;
     lock.value = grant->key;
-    lock.valid_until_mono_ns = io.mono_ns() + io.context.options.ttl.ns();
+    lock.valid_until = io.mono_now() + io.context.options.ttl;
     co_return lock;
   }
 

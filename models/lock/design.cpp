@@ -9,11 +9,11 @@
 
 namespace lock {
 
-std::int64_t ClientIo::mono_ns() const { return context.world.node(node).clock().mono_ns(context.world.now()); }
+sim::MonoTime ClientIo::mono_now() const { return context.world.node(node).clock().mono(context.world.now()); }
 
-std::int64_t ClientIo::wall_ms() const { return context.world.node(node).clock().wall_ms(context.world.now()); }
+sim::WallTime ClientIo::wall_now() const { return context.world.node(node).clock().wall(context.world.now()); }
 
-sim::Instant ClientIo::when_mono(std::int64_t target) const {
+sim::Instant ClientIo::when_mono(sim::MonoTime target) const {
   const sim::Clock& clock = context.world.node(node).clock();
   return clock.when_mono_reaches(context.world.now(), target);
 }

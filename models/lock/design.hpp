@@ -22,7 +22,7 @@ struct Context;
 struct Acquired {
   std::int64_t token = 0;  ///< fencing token (0: none)
   std::string value;       ///< the random value its SETs carry
-  std::int64_t valid_until_mono_ns = 0;  ///< the end of its validity, on the client's monotonic clock
+  sim::MonoTime valid_until;             ///< the end of its validity, on the client's monotonic clock
   std::vector<Holder> holders;           ///< the Redis nodes that acknowledged it
   int extensions = 0;
 };
@@ -35,10 +35,10 @@ struct ClientIo {
   int index;
   sim::Rng rng;
 
-  std::int64_t mono_ns() const;
-  std::int64_t wall_ms() const;
-  /// True time at which the client's monotonic clock reads `mono_ns`.
-  sim::Instant when_mono(std::int64_t mono_ns) const;
+  sim::MonoTime mono_now() const;
+  sim::WallTime wall_now() const;
+  /// True time at which the client's monotonic clock reads `mono`.
+  sim::Instant when_mono(sim::MonoTime mono) const;
   /// A fresh lock value: 20 random bytes in hex, as the distlock page asks.
   std::string new_value();
   /// One command to a Redis node; nullopt when it timed out or could not be sent.
@@ -58,7 +58,7 @@ public:
   /// with such a store offer it.
   virtual sim::Task<void> guarded_write(ClientIo& io, const Acquired& lock, std::uint64_t epoch);
   /// Whether the client, by its own clock, may still take its lock as valid.
-  virtual bool still_valid(const ClientIo& io, const Acquired& lock) const { return io.mono_ns() < lock.valid_until_mono_ns; }
+  virtual bool still_valid(const ClientIo& io, const Acquired& lock) const { return io.mono_now() < lock.valid_until; }
 };
 
 /// The design the options name, for the client on `node`.

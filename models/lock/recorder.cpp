@@ -79,7 +79,7 @@ void Recorder::settle() {
   observations_.run_end = world_.now();
 }
 
-std::int64_t Recorder::wall_ms(sim::NodeId node) const { return world_.node(node).clock().wall_ms(world_.now()); }
+std::int64_t Recorder::wall_ms(sim::NodeId node) const { return world_.node(node).clock().wall(world_.now()).unix_ms(); }
 
 void Recorder::examine_open_grants() {
   for (Grant& grant : observations_.grants)

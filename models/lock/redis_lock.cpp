@@ -16,12 +16,12 @@ public:
     const LockOptions& options = io.context.options;
     Acquired lock;
     lock.value = io.new_value();
-    std::int64_t start = io.mono_ns();
+    sim::MonoTime start = io.mono_now();
     sim::NodeId master = deployment_.route(io.context.key);
     std::vector<std::string> set{"SET", io.context.key, lock.value, "NX", "PX", std::to_string(options.ttl.ms())};
     std::optional<redis::Reply> reply = co_await io.redis(master, std::move(set), options.redis_timeout);
     if (!is_ok(reply)) co_return std::nullopt;
-    lock.valid_until_mono_ns = start + options.ttl.ns();
+    lock.valid_until = start + options.ttl;
     lock.holders.push_back(make_holder(io, 0, master));
     std::optional<std::int64_t> token = co_await fetch_token(io);
     if (!token) {
@@ -34,11 +34,11 @@ public:
 
   sim::Task<bool> extend(ClientIo& io, Acquired& lock) override {
     const LockOptions& options = io.context.options;
-    std::int64_t start = io.mono_ns();
+    sim::MonoTime start = io.mono_now();
     sim::NodeId master = deployment_.route(io.context.key);
     std::optional<redis::Reply> reply = co_await io.redis(master, extend_command(io, lock), options.redis_timeout);
     if (!is_one(reply)) co_return false;
-    lock.valid_until_mono_ns = start + options.ttl.ns();
+    lock.valid_until = start + options.ttl;
     lock.holders = {make_holder(io, 0, master)};
     co_return true;
   }
@@ -67,18 +67,18 @@ public:
       if (attempt > 0) co_await sim::sleep(lock::retry_pause(io));
       Acquired lock;
       lock.value = io.new_value();
-      std::int64_t t1 = io.wall_ms();
+      sim::WallTime t1 = io.wall_now().whole_ms();  // redlock-rb reads whole milliseconds
       for (std::size_t i = 0; i < context_.lock_redis.size(); ++i) {
         sim::NodeId node = context_.lock_redis[i]->route(io.context.key);
         std::vector<std::string> set{"SET", io.context.key, lock.value, "NX", "PX", std::to_string(options.ttl.ms())};
         std::optional<redis::Reply> reply = co_await io.redis(node, std::move(set), options.redlock.node_timeout);
         if (is_ok(reply)) lock.holders.push_back(make_holder(io, static_cast<int>(i), node));
       }
-      std::int64_t validity_ms = options.ttl.ms() - (io.wall_ms() - t1) - options.drift().ms();
+      std::int64_t validity_ms = options.ttl.ms() - (io.wall_now().whole_ms() - t1).ms() - options.drift().ms();
       bool majority = static_cast<int>(lock.holders.size()) >= quorum();
       if (majority && (options.redlock.naive || validity_ms > 0)) {
         std::int64_t believed_ms = options.redlock.naive ? options.ttl.ms() : validity_ms;
-        lock.valid_until_mono_ns = io.mono_ns() + believed_ms * 1'000'000;
+        lock.valid_until = io.mono_now() + sim::Duration::milliseconds(believed_ms);
         std::optional<std::int64_t> token = co_await fetch_token(io);
         if (token) {
           lock.token = *token;
@@ -92,16 +92,16 @@ public:
 
   sim::Task<bool> extend(ClientIo& io, Acquired& lock) override {
     const LockOptions& options = io.context.options;
-    std::int64_t t1 = io.wall_ms();
+    sim::WallTime t1 = io.wall_now().whole_ms();
     std::vector<Holder> renewed;
     for (std::size_t i = 0; i < context_.lock_redis.size(); ++i) {
       sim::NodeId node = context_.lock_redis[i]->route(io.context.key);
       std::optional<redis::Reply> reply = co_await io.redis(node, extend_command(io, lock), options.redlock.node_timeout);
       if (is_one(reply)) renewed.push_back(make_holder(io, static_cast<int>(i), node));
     }
-    std::int64_t validity_ms = options.ttl.ms() - (io.wall_ms() - t1) - options.drift().ms();
+    std::int64_t validity_ms = options.ttl.ms() - (io.wall_now().whole_ms() - t1).ms() - options.drift().ms();
     if (static_cast<int>(renewed.size()) < quorum() || validity_ms <= 0) co_return false;
-    lock.valid_until_mono_ns = io.mono_ns() + validity_ms * 1'000'000;
+    lock.valid_until = io.mono_now() + sim::Duration::milliseconds(validity_ms);
     lock.holders = renewed;
     co_return true;
   }

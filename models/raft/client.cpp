@@ -20,9 +20,9 @@ sim::NodeId Client::next_target() {
 sim::Task<ClientOutcome> Client::propose(std::string command, sim::Duration patience) {
   sim::Executor ex = world_.executor(self_);
   const sim::Clock& clock = world_.node(self_).clock();
-  std::int64_t deadline = clock.mono_ns(world_.now()) + patience.ns();
+  sim::MonoTime deadline = clock.mono(world_.now()) + patience;
   ClientOutcome outcome;
-  while (clock.mono_ns(world_.now()) < deadline) {
+  while (clock.mono(world_.now()) < deadline) {
     ++outcome.attempts;
     sim::NodeId target = next_target();
     auto request = std::make_shared<ProposeRequest>();

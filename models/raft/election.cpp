@@ -13,7 +13,7 @@ sim::Task<void> RaftNode::run_election_clock() {
     if (role_ == Role::leader) {
       // A leader never times out; under check_quorum it steps down once a majority has
       // stopped answering (after a first full timeout to gather answers).
-      bool settled = mono_now() - leader_since_mono_ >= options_.election_timeout_min.ns();
+      bool settled = mono_now() - leader_since_mono_ >= options_.election_timeout_min;
       if (!options_.check_quorum || !settled || has_fresh_quorum()) {
         co_await sim::sleep(options_.heartbeat_interval);
         continue;
@@ -22,9 +22,9 @@ sim::Task<void> RaftNode::run_election_clock() {
       leader_.reset();
       set_role(Role::follower);
     }
-    std::int64_t now = mono_now();
+    sim::MonoTime now = mono_now();
     if (now < election_deadline_) {
-      co_await sim::sleep(sim::Duration::nanoseconds(election_deadline_ - now));
+      co_await sim::sleep(election_deadline_ - now);
       continue;
     }
     if (role_ != Role::leader) start_election();

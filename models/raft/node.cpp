@@ -40,11 +40,11 @@ void RaftNode::start() {
   sim::spawn(ex_, run_election_clock());
 }
 
-std::int64_t RaftNode::mono_now() const { return world_.node(self_).clock().mono_ns(world_.now()); }
+sim::MonoTime RaftNode::mono_now() const { return world_.node(self_).clock().mono(world_.now()); }
 
 void RaftNode::reset_election_deadline() {
   std::int64_t timeout = rng_.between(options_.election_timeout_min.ns(), options_.election_timeout_max.ns());
-  election_deadline_ = mono_now() + timeout;
+  election_deadline_ = mono_now() + sim::Duration::nanoseconds(timeout);
 }
 
 void RaftNode::set_role(Role role) {
@@ -69,9 +69,9 @@ void RaftNode::become_follower(Term term) {
   set_role(Role::follower);
 }
 
-std::int64_t RaftNode::quorum_contact_mono() const {
-  if (!leadership_) return INT64_MIN;
-  std::vector<std::int64_t> answered;
+sim::MonoTime RaftNode::quorum_contact_mono() const {
+  if (!leadership_) return sim::MonoTime::min();
+  std::vector<sim::MonoTime> answered;
   for (const auto& progress : leadership_->peers) answered.push_back(progress->answered_sent_mono);
   std::sort(answered.begin(), answered.end(), std::greater<>());
   std::size_t peers_needed = majority() - 1;  // the leader counts itself
@@ -81,14 +81,14 @@ std::int64_t RaftNode::quorum_contact_mono() const {
 
 bool RaftNode::has_fresh_quorum() const {
   if (role_ != Role::leader) return false;
-  std::int64_t contact = quorum_contact_mono();
-  return contact != INT64_MIN && mono_now() - contact < options_.election_timeout_min.ns();
+  sim::MonoTime contact = quorum_contact_mono();
+  return contact != sim::MonoTime::min() && mono_now() - contact < options_.election_timeout_min;
 }
 
 bool RaftNode::in_leader_lease() const {
   if (role_ == Role::leader) return has_fresh_quorum();
-  return leader_ && leader_contact_mono_ != INT64_MIN &&
-         mono_now() - leader_contact_mono_ < options_.election_timeout_min.ns();
+  return leader_ && leader_contact_mono_ != sim::MonoTime::min() &&
+         mono_now() - leader_contact_mono_ < options_.election_timeout_min;
 }
 
 void RaftNode::persist_term_and_vote() { storage_.save_term_and_vote(term_, voted_for_); }

@@ -91,7 +91,7 @@ private:
     sim::NodeId peer = sim::no_node;
     Index next_index = 1;
     Index match_index = 0;
-    std::int64_t answered_sent_mono = INT64_MIN;  // send time of the latest answered request
+    sim::MonoTime answered_sent_mono = sim::MonoTime::min();  // send time of the latest answered request
     boost::asio::cancellation_signal wake;  // cuts the heartbeat wait short when entries arrive
   };
   /// Everything that lives only as long as one leadership: its replication coroutines hold it.
@@ -105,11 +105,11 @@ private:
   };
 
   // node.cpp: time, roles, persistence, apply.
-  std::int64_t mono_now() const;
+  sim::MonoTime mono_now() const;
   void reset_election_deadline();
   std::size_t majority() const { return members_.size() / 2 + 1; }
   /// The latest time by which a majority had answered the leader (see has_fresh_quorum).
-  std::int64_t quorum_contact_mono() const;
+  sim::MonoTime quorum_contact_mono() const;
   /// check_quorum: whether a RequestVote must be ignored, a leader being known and alive.
   bool in_leader_lease() const;
   void become_follower(Term term);
@@ -172,11 +172,11 @@ private:
   std::optional<sim::NodeId> leader_;
   Index commit_ = 0;
   Index applied_ = 0;
-  std::int64_t election_deadline_ = 0;  // on the monotonic clock, ns
-  Index durable_ = 0;                   // the log is durable up to here
-  Index term_start_ = 0;                // leader: the index of its term's no-op
-  std::int64_t leader_since_mono_ = 0;  // leader: when it won
-  std::int64_t leader_contact_mono_ = INT64_MIN;  // follower: when the leader last reached it
+  sim::MonoTime election_deadline_;      // on this node's monotonic clock
+  Index durable_ = 0;                    // the log is durable up to here
+  Index term_start_ = 0;                 // leader: the index of its term's no-op
+  sim::MonoTime leader_since_mono_;      // leader: when it won
+  sim::MonoTime leader_contact_mono_ = sim::MonoTime::min();  // follower: when the leader last reached it
   std::uint64_t log_generation_ = 0;    // bumped by every truncation
   std::set<sim::NodeId> votes_;         // candidate: who granted this term's vote
   std::shared_ptr<Leadership> leadership_;

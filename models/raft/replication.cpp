@@ -12,7 +12,7 @@ sim::Task<void> RaftNode::replicate(std::shared_ptr<Leadership> leadership, Prog
   // an idle follower gets a heartbeat every heartbeat_interval, new entries cut that short.
   while (leads(leadership)) {
     std::shared_ptr<AppendEntries> request = make_append(progress->next_index);
-    std::int64_t sent = mono_now();
+    sim::MonoTime sent = mono_now();
     sim::error_code ec;
     sim::MessagePtr reply = co_await world_.rpc().call(ex_, progress->peer, request, options_.rpc_timeout,
                                                        boost::asio::redirect_error(sim::use_awaitable, ec));

@@ -12,7 +12,7 @@ using sim::Duration;
 
 constexpr std::int64_t day_ms = 86'400'000;
 constexpr std::int64_t year_ms = 365 * day_ms;
-constexpr std::int64_t wall_start_ms = sim::default_wall_start_ns / 1'000'000;
+constexpr std::int64_t wall_start_ms = sim::default_wall_start.unix_ms();
 // The load generator schedules one event per request: cap a node's rate where a run of seconds
 // stays a run of seconds.
 constexpr std::int64_t rate_per_second_max = 100'000'000;

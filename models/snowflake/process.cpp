@@ -26,7 +26,7 @@ GeneratorProcess::~GeneratorProcess() {
 }
 
 void GeneratorProcess::note_boot() {
-  std::int64_t wall_ms = world_.node(node_).clock().wall_ms(world_.now());
+  std::int64_t wall_ms = world_.node(node_).clock().wall(world_.now()).unix_ms();
   std::string detail = fmt::format("boot, incarnation {}, node id {}, wall clock {} ms: ", incarnation_,
                                    generator_.node_id(), wall_ms);
   if (!mark_) {
@@ -59,7 +59,7 @@ void GeneratorProcess::serve() {
       schedule_serve(busy_until_);
       return;
     }
-    if (!settle(generator_.generate(clock.wall_ms(now)))) return;
+    if (!settle(generator_.generate(clock.wall(now).unix_ms()))) return;
   }
 }
 
@@ -83,7 +83,7 @@ bool GeneratorProcess::settle(const Attempt& attempt) {
   }
   failing_ = false;
   if (attempt.logical && !stamping_logical_) {
-    std::int64_t wall_ms = world_.node(node_).clock().wall_ms(world_.now());
+    std::int64_t wall_ms = world_.node(node_).clock().wall(world_.now()).unix_ms();
     recorder_->note(index_, "snowflake.logical_time",
                     fmt::format("wall clock {} ms behind last_timestamp: stamping ids with logical time {} ms",
                                 attempt.timestamp_ms - wall_ms, attempt.timestamp_ms));
@@ -112,24 +112,23 @@ void GeneratorProcess::start_wait(const Attempt& attempt) {
                                   attempt.behind_ms, generator_.last_timestamp(), attempt.wake_wall_ms));
     }
   }
-  schedule_serve(when_wall_reads(attempt.wake_wall_ms));
+  schedule_serve(when_wall_reads(sim::WallTime::from_unix_ms(attempt.wake_wall_ms)));
 }
 
-sim::Instant GeneratorProcess::when_wall_reads(std::int64_t wall_ms) const {
+sim::Instant GeneratorProcess::when_wall_reads(sim::WallTime target) const {
   const sim::Clock& clock = world_.node(node_).clock();
   sim::Instant now = world_.now();
-  std::int64_t target_ns = wall_ms * 1'000'000;
-  std::int64_t wall_ns = clock.wall_ns(now);
-  if (target_ns <= wall_ns) return now;
+  sim::WallTime wall = clock.wall(now);
+  if (target <= wall) return now;
   // Wall and monotonic clocks run at one rate between steps: wait out the difference on the
   // monotonic clock, as a sleep would.
-  return clock.when_mono_reaches(now, clock.mono_ns(now) + (target_ns - wall_ns));
+  return clock.when_mono_reaches(now, clock.mono(now) + (target - wall));
 }
 
 sim::Instant GeneratorProcess::after_mono(sim::Duration d) const {
   const sim::Clock& clock = world_.node(node_).clock();
   sim::Instant now = world_.now();
-  return clock.when_mono_reaches(now, clock.mono_ns(now) + d.ns());
+  return clock.when_mono_reaches(now, clock.mono(now) + d);
 }
 
 }  // namespace snowflake

@@ -39,8 +39,8 @@ private:
   bool settle(const Attempt& attempt);
   void start_wait(const Attempt& attempt);
   void schedule_serve(sim::Instant at);
-  /// The true time at which this node's wall clock reads `wall_ms` (now, if it already does).
-  sim::Instant when_wall_reads(std::int64_t wall_ms) const;
+  /// The true time at which this node's wall clock reads `target` (now, if it already does).
+  sim::Instant when_wall_reads(sim::WallTime target) const;
   /// After `d` of this node's monotonic clock.
   sim::Instant after_mono(sim::Duration d) const;
   void note_boot();

@@ -20,37 +20,34 @@ std::int64_t scale_ppm(std::int64_t a, std::int64_t ppm) {
 }  // namespace
 
 Clock::Clock(const ClockOptions& options)
-    : true_start_wall_(options.wall_start_ns),
+    : true_start_wall_(options.wall_start),
       rate_since_(Instant::zero()),
-      wall_base_(options.wall_start_ns + options.skew.ns()),
-      mono_base_(0),
+      wall_base_(options.wall_start + options.skew),
+      mono_base_(MonoTime::boot()),
       ppm_(options.drift_ppm) {}
 
-std::int64_t Clock::scaled(Instant now) const {
-  std::int64_t elapsed = (now - rate_since_).ns();
+Duration Clock::scaled(Instant now) const {
+  Duration elapsed = now - rate_since_;
   if (ppm_ == 0) return elapsed;
-  return elapsed + scale_ppm(elapsed, ppm_);
+  return elapsed + Duration::nanoseconds(scale_ppm(elapsed.ns(), ppm_));
 }
 
-std::int64_t Clock::wall_ms(Instant now) const { return floor_div(wall_ns(now), 1'000'000); }
-
 void Clock::set_drift(Instant now, std::int64_t ppm) {
-  wall_base_ = wall_ns(now);
-  mono_base_ = mono_ns(now);
+  wall_base_ = wall(now);
+  mono_base_ = mono(now);
   rate_since_ = now;
   ppm_ = ppm;
 }
 
 Duration Clock::wall_offset(Instant now) const {
-  return Duration::nanoseconds(wall_ns(now) - (true_start_wall_ + now.ns()));
+  return wall(now) - (true_start_wall_ + now.since_start());
 }
 
-Instant Clock::when_mono_reaches(Instant now, std::int64_t mono) const {
-  std::int64_t current = mono_ns(now);
-  if (mono <= current) return now;
-  if (ppm_ == 0) return rate_since_ + Duration::nanoseconds(mono - mono_base_);
+Instant Clock::when_mono_reaches(Instant now, MonoTime target_reading) const {
+  if (target_reading <= mono(now)) return now;
+  if (ppm_ == 0) return rate_since_ + (target_reading - mono_base_);
   // Solve elapsed + floor(elapsed * ppm / 1e6) >= target for the least elapsed.
-  std::int64_t target = mono - mono_base_;
+  std::int64_t target = (target_reading - mono_base_).ns();
   std::int64_t guess = floor_div(static_cast<__int128>(target) * 1'000'000, 1'000'000 + ppm_);
   auto reading = [&](std::int64_t e) { return e + scale_ppm(e, ppm_); };
   while (reading(guess) < target) ++guess;

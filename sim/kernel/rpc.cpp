@@ -59,7 +59,7 @@ void Rpc::start(Executor ex, NodeId to, MessagePtr body, Duration timeout, std::
   pending->bind_cancellation(Canceller{this, caller, call_id});
   calls_[caller].emplace(call_id, Call{std::move(pending), ex.incarnation()});
   const Clock& clock = world_.node(caller).clock();
-  Instant deadline = clock.when_mono_reaches(world_.now(), clock.mono_ns(world_.now()) + timeout.ns());
+  Instant deadline = clock.when_mono_reaches(world_.now(), clock.mono(world_.now()) + timeout);
   world_.schedule_at(deadline, caller, ex.incarnation(), [this, caller, call_id] {
     finish(caller, call_id, asio::error::timed_out, nullptr);
   });

@@ -8,7 +8,8 @@ class FixedWindow final : public LocalAlgorithm {
 public:
   explicit FixedWindow(std::uint32_t key_count) : counters_(key_count) {}
 
-  Decision decide(Key key, const Limit& limit, std::int64_t now_ns) override {
+  Decision decide(Key key, const Limit& limit, sim::WallTime now) override {
+    const std::int64_t now_ns = now.unix_ns();
     Counter& counter = counters_.at(key);
     std::int64_t window = floor_div(now_ns, limit.window.ns());
     if (!counter.seen || counter.window != window) counter = Counter{window, 0, true};

@@ -12,7 +12,8 @@ class LeakyBucket final : public LocalAlgorithm {
 public:
   explicit LeakyBucket(std::uint32_t key_count) : queues_(key_count) {}
 
-  Decision decide(Key key, const Limit& limit, std::int64_t now_ns) override {
+  Decision decide(Key key, const Limit& limit, sim::WallTime now) override {
+    const std::int64_t now_ns = now.unix_ns();
     Queue& queue = queues_.at(key);
     const std::int64_t interval = limit.interval().ns();
     std::int64_t slot = queue.seen ? std::max(now_ns, queue.next_free) : now_ns;

@@ -3,8 +3,9 @@
 // they are under a lock in a real server. The local placement runs one per API server; the
 // local_fallback policy runs one per server while Redis does not answer.
 //
-// Time is the caller's wall clock in Unix nanoseconds, and the arithmetic is exact integers:
-// nothing here rounds, so a local limiter admits exactly what its algorithm says.
+// Time is the caller's wall clock, kept in the per-key state as Unix nanoseconds (as a server
+// keeps timestamps), and the arithmetic is exact integers: nothing here rounds, so a local
+// limiter admits exactly what its algorithm says.
 //
 // Determinism: state lives in flat per-key tables (slot_table.hpp); nothing is iterated.
 #pragma once
@@ -15,6 +16,7 @@
 #include "models/ratelimiter/algorithms/limit.hpp"
 #include "models/ratelimiter/options.hpp"
 #include "models/ratelimiter/population.hpp"
+#include "sim/kernel/clock_reading.hpp"
 #include "sim/kernel/time.hpp"
 
 namespace ratelimiter {
@@ -28,9 +30,9 @@ struct Decision {
 class LocalAlgorithm {
 public:
   virtual ~LocalAlgorithm() = default;
-  /// Decides one request for `key` under `limit` when the clock reads `now_ns`, recording it
+  /// Decides one request for `key` under `limit` when the wall clock reads `now`, recording it
   /// when admitted.
-  virtual Decision decide(Key key, const Limit& limit, std::int64_t now_ns) = 0;
+  virtual Decision decide(Key key, const Limit& limit, sim::WallTime now) = 0;
   /// How many keys hold state.
   virtual std::size_t keys_held() const = 0;
 };

@@ -42,7 +42,7 @@ const std::string& decision_script_sha(Algorithm algorithm, NowSource source) {
 bool is_noscript(const redis::Reply& reply) { return reply.is_error() && reply.text.starts_with("NOSCRIPT "); }
 
 std::vector<std::string> decision_command(const RateLimiterOptions& options, const std::string& key, const Limit& limit,
-                                          std::int64_t wall_ns, ScriptBy by) {
+                                          sim::WallTime now, ScriptBy by) {
   std::vector<std::string> argv;
   argv.reserve(10);
   if (by == ScriptBy::sha) {
@@ -56,7 +56,7 @@ std::vector<std::string> decision_command(const RateLimiterOptions& options, con
   argv.push_back(key);
   argv.push_back(window_argument(limit.window, options.window_unit));
   argv.push_back(std::to_string(limit.count));
-  argv.push_back(options.now_source == NowSource::caller ? now_argument(wall_ns, options.now_unit)
+  argv.push_back(options.now_source == NowSource::caller ? now_argument(now, options.now_unit)
                                                          : std::string(to_string(options.now_unit)));
   if (options.algorithm == Algorithm::sliding_window_log) return argv;
   if (options.algorithm == Algorithm::token_bucket) {

@@ -20,9 +20,9 @@ namespace ratelimiter {
 enum class ScriptBy { sha, body };
 
 /// EVALSHA <sha1> (or EVAL <script>) 1 <key> <window> <limit> <now> [algorithm's extras],
-/// `wall_ns` being the server's wall clock (ignored with now: redis_time).
+/// `now` being the server's wall clock (ignored with now: redis_time).
 std::vector<std::string> decision_command(const RateLimiterOptions& options, const std::string& key, const Limit& limit,
-                                          std::int64_t wall_ns, ScriptBy by = ScriptBy::sha);
+                                          sim::WallTime now, ScriptBy by = ScriptBy::sha);
 
 /// Whether `reply` is Redis's NOSCRIPT: the script must be sent by body.
 bool is_noscript(const redis::Reply& reply);

@@ -10,7 +10,8 @@ class SlidingWindowCounter final : public LocalAlgorithm {
 public:
   explicit SlidingWindowCounter(std::uint32_t key_count) : counters_(key_count) {}
 
-  Decision decide(Key key, const Limit& limit, std::int64_t now_ns) override {
+  Decision decide(Key key, const Limit& limit, sim::WallTime now) override {
+    const std::int64_t now_ns = now.unix_ns();
     Counters& c = counters_.at(key);
     const std::int64_t length = limit.window.ns();
     std::int64_t window = floor_div(now_ns, length);

@@ -14,7 +14,8 @@ class SlidingWindowLog final : public LocalAlgorithm {
 public:
   explicit SlidingWindowLog(std::uint32_t key_count) : logs_(key_count) {}
 
-  Decision decide(Key key, const Limit& limit, std::int64_t now_ns) override {
+  Decision decide(Key key, const Limit& limit, sim::WallTime now) override {
+    const std::int64_t now_ns = now.unix_ns();
     Log& log = logs_.at(key);
     // ZREMRANGEBYSCORE key 0 (now - window): drop entries at or before the window's start.
     std::int64_t window_start = now_ns - limit.window.ns();

@@ -12,7 +12,8 @@ class TokenBucket final : public LocalAlgorithm {
 public:
   explicit TokenBucket(std::uint32_t key_count) : buckets_(key_count) {}
 
-  Decision decide(Key key, const Limit& limit, std::int64_t now_ns) override {
+  Decision decide(Key key, const Limit& limit, sim::WallTime now) override {
+    const std::int64_t now_ns = now.unix_ns();
     Bucket& bucket = buckets_.at(key);
     const __int128 token = limit.window.ns();
     const __int128 full = token * limit.capacity;

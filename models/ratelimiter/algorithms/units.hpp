@@ -7,15 +7,16 @@
 #include <string>
 
 #include "models/ratelimiter/options.hpp"
+#include "sim/kernel/clock_reading.hpp"
 #include "sim/kernel/time.hpp"
 
 namespace ratelimiter {
 
 /// Nanoseconds in one `unit`.
 std::int64_t unit_ns(TimeUnit unit);
-/// A wall-clock reading (Unix ns) in whole `unit`s, rounded down, as the caller's clock call
-/// would give it: time() for s, Date.now() for ms.
-std::string now_argument(std::int64_t wall_ns, TimeUnit unit);
+/// A wall-clock reading in whole Unix `unit`s, rounded down, as the caller's clock call would
+/// give it: time() for s, Date.now() for ms.
+std::string now_argument(sim::WallTime now, TimeUnit unit);
 /// `window` in `unit`: "60" for 1 min in s; "1.5" for 1500 ms in s (exact decimal).
 std::string window_argument(sim::Duration window, TimeUnit unit);
 /// A number of `unit`s as a Duration, rounded to the nearest nanosecond (not below zero).

@@ -12,7 +12,7 @@ void ApiServer::ask_redis(const Pending& pending, ScriptBy by) {
   const Population& population = *context_->population;
   Key key = key_of(pending);
   std::string name = population.key_name(key);
-  std::vector<std::string> argv = decision_command(context_->options, name, population.limit(key), wall_ns(), by);
+  std::vector<std::string> argv = decision_command(context_->options, name, population.limit(key), wall_now(), by);
   sim::NodeId master = context_->redis->route(name);
   ++in_flight_;
   redis::call(world_.executor(node_), master, std::move(argv), context_->options.redis_timeout,

@@ -24,7 +24,8 @@ void HybridCounters::roll(Key key, Counts& c, std::int64_t window) {
   c = Counts{window, 0, window == c.window + 1 ? ended : 0, 0, 0, true, dirty};
 }
 
-Decision HybridCounters::decide(Key key, const Limit& limit, std::int64_t now_ns) {
+Decision HybridCounters::decide(Key key, const Limit& limit, sim::WallTime now) {
+  const std::int64_t now_ns = now.unix_ns();
   Counts& c = counts_.at(key);
   const std::int64_t length = limit.window.ns();
   std::int64_t window = floor_div(now_ns, length);

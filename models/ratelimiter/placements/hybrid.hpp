@@ -32,7 +32,7 @@ public:
   HybridCounters(Algorithm algorithm, std::uint32_t key_count);
 
   /// Decides with the local view, counting the request when admitted.
-  Decision decide(Key key, const Limit& limit, std::int64_t now_ns);
+  Decision decide(Key key, const Limit& limit, sim::WallTime now);
 
   /// The counters to push now; their counts are in flight until settle() or restore().
   std::vector<SyncEntry> take_sync();

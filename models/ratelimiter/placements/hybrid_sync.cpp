@@ -25,7 +25,7 @@ void ApiServer::decide_hybrid(const Request& request) {
     if (policy == FailurePolicy::fail_open) return finish(Pending{request}, Path::fail_open, RejectedBy::none, cost);
     if (policy == FailurePolicy::fail_closed) return finish(Pending{request}, Path::fail_closed, RejectedBy::no_redis, cost);
   }
-  std::int64_t now = wall_ns();
+  sim::WallTime now = wall_now();
   Key user = population.user_key(request.user);
   if (!hybrid_->decide(user, population.limit(user), now).admitted)
     return finish(Pending{request}, path, RejectedBy::user_key, cost);

@@ -41,12 +41,12 @@ std::size_t ApiServer::keys_held() const {
   return memory_ ? memory_->keys_held() : 0;
 }
 
-std::int64_t ApiServer::wall_ns() const { return world_.node(node_).clock().wall_ns(world_.now()); }
+sim::WallTime ApiServer::wall_now() const { return world_.node(node_).clock().wall(world_.now()); }
 
 sim::Instant ApiServer::after_mono(sim::Duration d) const {
   const sim::Clock& clock = world_.node(node_).clock();
   sim::Instant now = world_.now();
-  return clock.when_mono_reaches(now, clock.mono_ns(now) + d.ns());
+  return clock.when_mono_reaches(now, clock.mono(now) + d);
 }
 
 Key ApiServer::key_of(const Pending& pending) const {
@@ -65,7 +65,7 @@ void ApiServer::handle(const Request& request) {
 void ApiServer::decide_in_memory(const Pending& pending, LocalAlgorithm& memory, Path path, bool shared) {
   const Population& population = *context_->population;
   Pending next = pending;
-  std::int64_t now = wall_ns();
+  sim::WallTime now = wall_now();
   while (true) {
     Key key = key_of(next);
     Limit limit = population.limit(key);

@@ -68,7 +68,7 @@ private:
   void on_synced(const std::vector<SyncEntry>& entries, sim::error_code ec, const redis::Reply& reply);
 
   Key key_of(const Pending& pending) const;
-  std::int64_t wall_ns() const;
+  sim::WallTime wall_now() const;
   /// The true time after `d` of this node's monotonic clock, as a sleep would wake.
   sim::Instant after_mono(sim::Duration d) const;
 

@@ -38,8 +38,8 @@ std::optional<Reply> Server::wait_command(Pending& pending) {
   int acked = replicas_.count_acked(offset);
   if (acked >= *numreplicas) return Reply::from_integer(acked);
   // Blocking timeouts are absolute times on the wall clock (mstime() + timeout), as in Redis 7.0.
-  std::optional<std::int64_t> deadline;
-  if (*timeout > 0) deadline = wall_ms() + *timeout;
+  std::optional<sim::WallTime> deadline;
+  if (*timeout > 0) deadline = wall_now().whole_ms() + sim::Duration::milliseconds(*timeout);
   waiters_.push_back(Waiter{offset, static_cast<int>(std::min<std::int64_t>(*numreplicas, 1 << 20)), deadline,
                             std::move(pending.responder)});
   // Checked again just past the deadline and at every cron tick (which also catches clock steps).
@@ -60,9 +60,9 @@ void Server::wake_waiters() {
 }
 
 void Server::expire_waiters() {
-  std::int64_t now_ms = wall_ms();
+  sim::WallTime now = wall_now().whole_ms();
   for (auto it = waiters_.begin(); it != waiters_.end();) {
-    if (it->deadline_wall_ms && *it->deadline_wall_ms < now_ms) {
+    if (it->deadline && *it->deadline < now) {
       answer(it->responder, Reply::from_integer(replicas_.count_acked(it->offset)));
       it = waiters_.erase(it);
     } else {
@@ -80,7 +80,7 @@ void Server::on_sync_request(sim::NodeId from, const std::string& replid, std::u
   if (!is_master()) return;  // chained replication is not modelled
   const std::string& name = world_.node(from).name();
   if (history_.can_continue(replid, offset)) {
-    replicas_.attach(from, offset, wall_ms() / 1000);
+    replicas_.attach(from, offset, wall_now().unix_s());
     auto batch = std::make_shared<StreamBatch>();
     batch->replid = history_.replid();
     batch->start = offset;
@@ -91,7 +91,7 @@ void Server::on_sync_request(sim::NodeId from, const std::string& replid, std::u
     world_.network().send(node_, from, std::move(batch));
     return;
   }
-  replicas_.attach(from, 0, wall_ms() / 1000);
+  replicas_.attach(from, 0, wall_now().unix_s());
   if (!history_.has_backlog()) create_backlog();
   auto sync = std::make_shared<FullSync>();
   sync->replid = history_.replid();
@@ -104,7 +104,7 @@ void Server::on_sync_request(sim::NodeId from, const std::string& replid, std::u
 
 void Server::on_ack(sim::NodeId from, const StreamAck& ack) {
   if (!is_master()) return;
-  if (!replicas_.ack(from, ack.offset, wall_ms() / 1000)) {
+  if (!replicas_.ack(from, ack.offset, wall_now().unix_s())) {
     // A replica this process does not know (it restarted, or dropped the replica): the
     // replica's acknowledgement finds a reset connection, and it connects again.
     on_sync_request(from, ack.replid, ack.offset);
@@ -123,7 +123,7 @@ void Server::create_backlog() {
 }
 
 void Server::drop_silent_replicas() {
-  std::int64_t wall_s = wall_ms() / 1000;
+  std::int64_t wall_s = wall_now().unix_s();
   std::vector<sim::NodeId> dropped = replicas_.drop_silent(wall_s);
   for (sim::NodeId node : dropped)
     note("redis.replica_dropped",
@@ -134,7 +134,7 @@ void Server::drop_silent_replicas() {
 
 void Server::free_idle_backlog() {
   if (!history_.has_backlog() || !replicas_.all().empty()) return;
-  std::int64_t idle_s = wall_ms() / 1000 - no_replicas_since_s_;
+  std::int64_t idle_s = wall_now().unix_s() - no_replicas_since_s_;
   if (idle_s <= repl_backlog_ttl_s) return;
   // A new lineage too, as Redis does: from now on writes no longer move the offset, so the old
   // id must stop naming this history (demoted later, this node could otherwise PSYNC by it with a

@@ -11,7 +11,7 @@ std::int64_t Server::stream_now_ms() const {
   // as expired while applying (expireIfNeeded answers "not expired" to the master's client and
   // during loading): a clock reading of zero gives that. Redis 6.2 replicates relative TTLs
   // verbatim, which the replica resolves against its own wall clock.
-  return options_.version == Version::v7_0 ? 0 : wall_ms();
+  return options_.version == Version::v7_0 ? 0 : engine_now_ms();
 }
 
 void Server::on_link_message(const sim::RpcRequest& request) {
@@ -23,7 +23,7 @@ void Server::on_link_message(const sim::RpcRequest& request) {
   const sim::Clock& clock = world_.node(node_).clock();
   sim::Instant now = world_.now();
   sim::Duration lag = options_.replication_lag.sample(lag_rng_);
-  sim::Instant ready = std::max(apply_tail_, clock.when_mono_reaches(now, clock.mono_ns(now) + lag.ns()));
+  sim::Instant ready = std::max(apply_tail_, clock.when_mono_reaches(now, clock.mono(now) + lag));
   apply_tail_ = ready;
   world_.schedule_at(ready, node_, incarnation_, [this, epoch = link_epoch_, body = request.body] {
     if (epoch != link_epoch_) return;  // the role changed since: this stream is stale
@@ -41,7 +41,7 @@ void Server::apply_full_sync(const FullSync& sync) {
   history_.create_backlog();
   aof_.replace(sync.dataset);
   link_ = LinkState::connected;
-  last_master_contact_s_ = wall_ms() / 1000;
+  last_master_contact_s_ = wall_now().unix_s();
   ++stats().full_syncs;
   note("redis.replica_synced", fmt::format("full resync from {}: {} commands, offset {}, {} keys", *master_name_,
                                            sync.dataset.size(), history_.offset(), engine_.key_count()));
@@ -59,7 +59,7 @@ void Server::apply_stream(const StreamBatch& batch) {
   if (batch.replid != history_.replid()) return resync("the master's replication id changed");
   if (batch.start > history_.offset()) return resync(fmt::format("gap in the stream: at offset {}, got {}",
                                                                  history_.offset(), batch.start));
-  last_master_contact_s_ = wall_ms() / 1000;
+  last_master_contact_s_ = wall_now().unix_s();
   if (batch.end > history_.offset()) {
     if (batch.start < history_.offset()) return resync("the stream overlaps what was applied");
     for (const Argv& argv : batch.commands) engine_.execute(argv, ExecContext{stream_now_ms(), false, master_connection});
@@ -78,10 +78,10 @@ void Server::resync(const std::string& why) {
 void Server::send_sync_request() {
   if (!master_node_) return;
   // One PSYNC a second at most while no answer comes, as the replication cron reconnects.
-  if (link_ == LinkState::connecting && last_sync_request_ns_ && mono_ns() - *last_sync_request_ns_ < repl_heartbeat.ns())
+  if (link_ == LinkState::connecting && last_sync_request_ && mono_now() - *last_sync_request_ < repl_heartbeat)
     return;
   link_ = LinkState::connecting;
-  last_sync_request_ns_ = mono_ns();
+  last_sync_request_ = mono_now();
   auto request = std::make_shared<SyncRequest>();
   request->replid = history_.replid();
   request->offset = history_.offset();
@@ -98,7 +98,7 @@ void Server::send_ack() {
 
 void Server::replica_cron() {
   if (!master_node_) return;
-  if (link_ == LinkState::connected && wall_ms() / 1000 - last_master_contact_s_ > repl_timeout_s)
+  if (link_ == LinkState::connected && wall_now().unix_s() - last_master_contact_s_ > repl_timeout_s)
     resync(fmt::format("no stream from {} for {} s", *master_name_, repl_timeout_s));
   if (link_ == LinkState::connecting) send_sync_request();
   if (link_ == LinkState::connected) send_ack();

@@ -51,7 +51,7 @@ void Server::become_master() {
   apply_tail_ = world_.now();
   // A new lineage that replicas of the old master can still continue up to this offset.
   history_.start_lineage(fresh_replid());
-  no_replicas_since_s_ = wall_ms() / 1000;  // the backlog's ttl starts now, not at the last replica's loss
+  no_replicas_since_s_ = wall_now().unix_s();  // the backlog's ttl starts now, not at the last replica's loss
   write_replicaof(world_.node(node_).disk(), std::nullopt);
   note("redis.promoted", fmt::format("replica of {} promoted to master at offset {} with {} keys", was,
                                      history_.offset(), engine_.key_count()));
@@ -64,7 +64,7 @@ void Server::become_replica(const std::string& master_name) {
   ++link_epoch_;
   apply_tail_ = world_.now();
   link_ = LinkState::connecting;
-  last_sync_request_ns_.reset();
+  last_sync_request_.reset();
   replicas_.clear();
   unblock_all_waiters("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
   write_replicaof(world_.node(node_).disk(), master_name);
@@ -98,7 +98,7 @@ Reply Server::info_replication() const {
     for (const auto& [node, replica] : replicas_.all()) {
       if (!replica.online) continue;
       lines += fmt::format("slave{}:ip={},port=6379,state=online,offset={},lag={}\r\n", online, world_.node(node).name(),
-                           replica.ack_offset, wall_ms() / 1000 - replica.last_ack_wall_s);
+                           replica.ack_offset, wall_now().unix_s() - replica.last_ack_wall_s);
       ++online;
     }
     text += fmt::format("connected_slaves:{}\r\n", online) + lines;

@@ -47,7 +47,7 @@ bool Sentinel::is_down(sim::NodeId server) const {
   return false;
 }
 
-std::int64_t Sentinel::wall_ms() const { return world_.node(node_).clock().wall_ms(world_.now()); }
+sim::WallTime Sentinel::wall_now() const { return world_.node(node_).clock().wall(world_.now()); }
 
 void Sentinel::note(std::string_view event, const std::string& detail) {
   world_.trace().record(world_.now(), node_, event, detail);
@@ -60,7 +60,7 @@ void Sentinel::send(sim::NodeId to, std::uint64_t connection, std::vector<std::s
 }
 
 void Sentinel::tick() {
-  std::int64_t now_ms = wall_ms();
+  std::int64_t now_ms = wall_now().unix_ms();  // mstime(), as sentinel.c keeps its times
   check_tilt(now_ms);
   for (std::size_t i = 0; i < instances_.size(); ++i) {
     Instance& instance = instances_[i];
@@ -73,7 +73,7 @@ void Sentinel::tick() {
   // The timer runs on the monotonic clock (ae.c); TILT compares wall-clock readings.
   const sim::Clock& clock = world_.node(node_).clock();
   sim::Instant now = world_.now();
-  world_.schedule_at(clock.when_mono_reaches(now, clock.mono_ns(now) + timer_period.ns()), node_, incarnation_,
+  world_.schedule_at(clock.when_mono_reaches(now, clock.mono(now) + timer_period), node_, incarnation_,
                      [this] { tick(); });
 }
 
@@ -94,7 +94,7 @@ void Sentinel::check_tilt(std::int64_t now_ms) {
 
 void Sentinel::probe(std::size_t index) {
   Instance& instance = instances_[index];
-  std::int64_t now_ms = wall_ms();
+  std::int64_t now_ms = wall_now().unix_ms();
   instance.probing = true;
   instance.last_probe_ms = now_ms;
   if (instance.act_ping_ms == 0) instance.act_ping_ms = now_ms;
@@ -106,7 +106,7 @@ void Sentinel::on_probe(std::size_t index, const sim::error_code& ec, const Repl
   Instance& instance = instances_[index];
   instance.probing = false;
   if (ec || reply.type != Reply::Type::array || reply.elements.empty()) return;
-  std::int64_t now_ms = wall_ms();
+  std::int64_t now_ms = wall_now().unix_ms();
   instance.act_ping_ms = 0;
   instance.last_reply_ms = now_ms;
   const std::vector<Reply>& fields = reply.elements;

@@ -79,7 +79,7 @@ private:
   /// Sends a command on one of the Sentinel's two connections to `to` (probes or commands).
   void send(sim::NodeId to, std::uint64_t connection, std::vector<std::string> argv, sim::Duration timeout,
             std::function<void(const sim::error_code&, const Reply&)> done);
-  std::int64_t wall_ms() const;
+  sim::WallTime wall_now() const;
   const std::string& name_of(sim::NodeId node) const { return world_.node(node).name(); }
   void note(std::string_view event, const std::string& detail);
 

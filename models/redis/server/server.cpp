@@ -44,7 +44,7 @@ Server::Server(sim::World& world, sim::NodeId node, std::shared_ptr<Topology> to
   // A new process: an empty script cache and Lua's math.random from its initial state.
   engine_.set_script_host(make_lua_host(options_.version));
   history_ = History(fresh_replid());
-  no_replicas_since_s_ = wall_ms() / 1000;
+  no_replicas_since_s_ = wall_now().unix_s();
   master_name_ = read_replicaof(world_.node(node_).disk());
   if (master_name_) master_node_ = world_.find_node(*master_name_);
   load_aof();
@@ -64,9 +64,9 @@ sim::Rng Server::stream(const std::string& purpose) const {
   return incarnation_ == 0 ? rng : rng.derive("incarnation/" + std::to_string(incarnation_));
 }
 
-std::int64_t Server::wall_ms() const { return world_.node(node_).clock().wall_ms(world_.now()); }
+sim::WallTime Server::wall_now() const { return world_.node(node_).clock().wall(world_.now()); }
 
-std::int64_t Server::mono_ns() const { return world_.node(node_).clock().mono_ns(world_.now()); }
+sim::MonoTime Server::mono_now() const { return world_.node(node_).clock().mono(world_.now()); }
 
 void Server::note(std::string_view kind, const std::string& detail) {
   world_.trace().record(world_.now(), node_, kind, detail);
@@ -87,7 +87,7 @@ void Server::record_writes(const std::vector<Argv>& writes) {
   if (history_.has_backlog())
     for (const Argv& argv : writes) history_.append(argv);
   // Redis 7.0's writes carry absolute deadlines already; 6.2's AOF resolves relative ones.
-  if (options_.version == Version::v6_2 && aof_.enabled()) aof_.append(absolute_ttls(writes, wall_ms()));
+  if (options_.version == Version::v6_2 && aof_.enabled()) aof_.append(absolute_ttls(writes, engine_now_ms()));
   else aof_.append(writes);
   // appendfsync always: durable before the reply leaves, which happens in this same event.
   if (aof_.policy() == Persistence::always) aof_.sync();
@@ -153,7 +153,7 @@ std::optional<Reply> Server::run(Pending& pending) {
   if (name == "WAIT") return wait_command(pending);
   if (std::optional<Reply> answered = intercept(name, pending)) return answered;
   if (std::optional<Reply> refused = refuse(name, pending)) return refused;
-  Reply reply = engine_.execute(argv, ExecContext{wall_ms(), false, pending.connection, !is_master()});
+  Reply reply = engine_.execute(argv, ExecContext{engine_now_ms(), false, pending.connection, !is_master()});
   std::vector<Argv> effects = engine_.take_effects();
   if (is_master() && propagate(std::move(effects))) last_write_offset_[pending.connection] = history_.offset();
   return reply;
@@ -194,7 +194,7 @@ std::optional<Reply> Server::refuse(const std::string& name, const Pending& pend
     return Reply::error("READONLY You can't write against a read only replica.");
   }
   if (options_.min_replicas_to_write > 0) {
-    std::int64_t wall_s = wall_ms() / 1000;
+    std::int64_t wall_s = wall_now().unix_s();
     int good = replicas_.count_good(wall_s, options_.min_replicas_max_lag.ms() / 1000);
     if (good < options_.min_replicas_to_write) {
       ++stats().writes_refused;
@@ -225,13 +225,13 @@ bool Server::propagate(std::vector<Argv> effects) {
 void Server::schedule_after(sim::Duration delay, void (Server::*what)()) {
   const sim::Clock& clock = world_.node(node_).clock();
   sim::Instant now = world_.now();
-  sim::Instant at = clock.when_mono_reaches(now, clock.mono_ns(now) + delay.ns());
+  sim::Instant at = clock.when_mono_reaches(now, clock.mono(now) + delay);
   world_.schedule_at(at, node_, incarnation_, [this, what] { (this->*what)(); });
 }
 
 void Server::cron() {
   if (is_master()) {
-    engine_.active_expire_cycle(wall_ms(), expire_rng_);
+    engine_.active_expire_cycle(engine_now_ms(), expire_rng_);
     propagate(engine_.take_effects());
   }
   expire_waiters();

@@ -83,7 +83,7 @@ private:
   struct Waiter {  // a client blocked in WAIT
     std::uint64_t offset = 0;
     int numreplicas = 0;
-    std::optional<std::int64_t> deadline_wall_ms;
+    std::optional<sim::WallTime> deadline;  // on this server's wall clock, whole ms
     sim::Responder responder;
   };
 
@@ -143,8 +143,11 @@ private:
   Reply info_replication() const;
   std::string fresh_replid();
 
-  std::int64_t wall_ms() const;
-  std::int64_t mono_ns() const;
+  sim::WallTime wall_now() const;
+  /// The engine's clock: the wall clock in whole Unix ms (Redis's mstime()), the unit the
+  /// keyspace keeps expiry deadlines in. Where a reading becomes the engine's number.
+  std::int64_t engine_now_ms() const { return wall_now().unix_ms(); }
+  sim::MonoTime mono_now() const;
   sim::Rng stream(const std::string& purpose) const;
   void note(std::string_view kind, const std::string& detail);
   ServerStats& stats() { return topology_->stats[node_]; }
@@ -181,7 +184,7 @@ private:
   std::uint64_t link_epoch_ = 0;  // bumped on every role change: stale applies are dropped
   sim::Instant apply_tail_;       // when the last scheduled apply runs (keeps them in order)
   std::int64_t last_master_contact_s_ = 0;            // wall clock, as repl-timeout measures
-  std::optional<std::int64_t> last_sync_request_ns_;  // monotonic: PSYNC is retried by the cron
+  std::optional<sim::MonoTime> last_sync_request_;    // PSYNC is retried by the cron
 };
 
 /// Connection id the server uses for its master's stream (clients get ids from 1 up).
