@@ -329,3 +329,20 @@ TEST_CASE("the rate limiter with a fractional window adds its member and then fa
   CHECK(run({"ZCARD", "rl"}) == ":2\r\n");
   CHECK(run({"TTL", "rl"}) == ":-1\r\n");
 }
+
+// Found by conform --seed 11 --commands 100000: with mixed scores a member's place in the set is
+// not its place in lexicographic order, and Redis gives up on a BYLEX range whose first member
+// (in the walk's direction) lies outside the far bound, although later members would match.
+TEST_CASE("a lexicographic range on a mixed-score set is empty when its first member is outside, as on a real server", "[conform][regression]") {
+  redis::Engine engine(redis::Version::v7_0);
+  redis::ExecContext ctx;
+  ctx.now_ms = 1'700'000'000'000;
+  auto run = [&](const Argv& argv) { return engine.execute(argv, ctx).resp(); };
+  CHECK(run({"ZADD", "z", "1", "m1", "2", "m2", "3", "a", "4", "m3"}) == ":4\r\n");
+  CHECK(run({"ZRANGE", "z", "[m1", "[m1", "BYLEX", "REV", "LIMIT", "1", "5"}) == "*0\r\n");
+  CHECK(run({"ZRANGE", "z", "[m1", "[m1", "BYLEX", "REV"}) == "*0\r\n");
+  CHECK(run({"ZRANGE", "z", "[m1", "[m2", "BYLEX", "LIMIT", "1", "5"}) == "*2\r\n$2\r\nm2\r\n$1\r\na\r\n");
+  CHECK(run({"ZRANGE", "z", "[m3", "[m1", "BYLEX", "REV"}) == "*1\r\n$2\r\nm3\r\n");
+  CHECK(run({"ZRANGE", "z", "(m2", "-", "BYLEX", "REV", "LIMIT", "0", "2"}) == "*2\r\n$1\r\na\r\n$2\r\nm2\r\n");
+  CHECK(run({"ZRANGEBYLEX", "z", "-", "(m2", "LIMIT", "1", "2"}) == "*0\r\n");
+}
