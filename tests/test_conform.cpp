@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "conform/harness.hpp"
@@ -135,6 +136,74 @@ TEST_CASE("a closed port and a server that never answers end in a ConnectError, 
   ::close(fd);
   // The port is closed now: nothing listens.
   CHECK_THROWS_AS(conform::RespClient(silent, conform::ClientOptions{500, 300}), conform::ConnectError);
+}
+
+namespace {
+
+// A server on the loopback that answers each connection by sending `bytes` every millisecond
+// until the client hangs up: a reply that never ends.
+class StreamingServer {
+ public:
+  explicit StreamingServer(std::string bytes) : bytes_(std::move(bytes)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    REQUIRE(::listen(fd_, 4) == 0);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~StreamingServer() {
+    thread_.join();
+    ::close(fd_);
+  }
+  conform::Endpoint endpoint() const { return {"127.0.0.1", port_}; }
+
+ private:
+  void serve() {
+    int client = ::accept(fd_, nullptr, nullptr);
+    if (client < 0) return;
+    while (::send(client, bytes_.data(), bytes_.size(), MSG_NOSIGNAL) > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ::close(client);
+  }
+  std::string bytes_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("a server that keeps sending bytes is cut off at the reply's budget and called garbage", "[conform]") {
+  StreamingServer server("+" + std::string(100, 'a'));
+  conform::RespClient client(server.endpoint(), conform::ClientOptions{500, 300});
+  auto started = std::chrono::steady_clock::now();
+  try {
+    client.call({"PING"});
+    FAIL("a reply that never ends was taken");
+  } catch (const conform::ProtocolError& e) {
+    std::string message = e.what();
+    CHECK(message.find("within 300 ms (garbage, not RESP2): '+aaaa") != std::string::npos);
+  }
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+}
+
+TEST_CASE("a reply past the size cap is refused before the deadline", "[conform]") {
+  StreamingServer server("*3\r\n$100000\r\n" + std::string(4000, 'b'));
+  conform::ClientOptions options{500, 60'000};
+  options.reply_bytes_max = 64 * 1024;
+  conform::RespClient client(server.endpoint(), options);
+  auto started = std::chrono::steady_clock::now();
+  try {
+    client.call({"PING"});
+    FAIL("an oversized reply was taken");
+  } catch (const conform::ProtocolError& e) {
+    CHECK(std::string(e.what()).find("a reply longer than 65536 bytes") != std::string::npos);
+  }
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
 }
 
 TEST_CASE("sequences are a function of the seed, stay under their key prefix and never race the clock", "[conform]") {
