@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/kernel/random.hpp"
+#include "sim/run/run.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/param_reader.hpp"
 #include "sim/scenario/suggest.hpp"
@@ -140,6 +141,8 @@ requirements:
 
 }  // namespace
 
+// Each is rejected by the loader or, for what only the model knows (its metrics, its nodes), by
+// the check that runs before any simulation.
 TEST_CASE("every bad scenario file is rejected at the place its first line names", "[scenario]") {
   namespace fs = std::filesystem;
   const fs::path folder = fs::path(DESIGNSIM_SOURCE_DIR) / "tests" / "bad_scenarios";
@@ -152,7 +155,7 @@ TEST_CASE("every bad scenario file is rejected at the place its first line names
     const std::string expectation = first_line_expectation(file);
     INFO(file.string() << "\n  expected: " << expectation);
     REQUIRE_FALSE(expectation.empty());
-    const std::string message = error_of([&] { load_scenario(file.string()); });
+    const std::string message = error_of([&] { check_scenario(load_scenario(file.string())); });
     INFO("  got: " << message);
     bool names_place = expectation[0] >= '0' && expectation[0] <= '9';
     const std::string prefix = file.string() + (names_place ? ":" : ": ") + expectation;
