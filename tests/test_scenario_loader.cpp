@@ -15,6 +15,7 @@
 #include "sim/run/run.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/param_reader.hpp"
+#include "sim/scenario/printable.hpp"
 #include "sim/scenario/suggest.hpp"
 #include "sim/scenario/value_text.hpp"
 
@@ -501,4 +502,28 @@ TEST_CASE("suggestions and exact number texts", "[scenario][params]") {
   CHECK(parse_int64("1__0", n) == NumberStatus::malformed);
   CHECK_FALSE(parse_real("nan").has_value());
   CHECK(parse_real("+.5") == 0.5);
+}
+
+TEST_CASE("text from a scenario is shown with its control characters and invalid UTF-8 escaped", "[scenario]") {
+  CHECK(printable("latency\r") == "latency\\r");
+  CHECK(printable("a\x1b[2Jb\tc\x7f") == "a\\x1b[2Jb\\tc\\x7f");
+  CHECK(printable("caf\xc3\xa9 \xe2\x86\x92 ok") == "caf\xc3\xa9 \xe2\x86\x92 ok");  // valid UTF-8 stays
+  CHECK(printable("bad \xff\xc3(") == "bad \\xff\\xc3(");
+  CHECK(printable("\xc0\xaf") == "\\xc0\\xaf");  // an overlong '/'
+  CHECK(printable("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a surrogate
+  CHECK(printable("\xc2\x85") == "\\u0085");  // a C1 control
+  CHECK(printable("one\ntwo", true) == "one\ntwo");
+  CHECK(printable("one\ntwo") == "one\\ntwo");
+}
+
+TEST_CASE("a scenario file past the size bound is refused before it is parsed", "[scenario]") {
+  std::filesystem::path file = std::filesystem::temp_directory_path() / "designsim-too-large.yaml";
+  {
+    std::ofstream out(file);
+    out << "name: too-large\nmodel: lock\n";
+    std::string comment = "# " + std::string(1000, 'x') + "\n";
+    for (int i = 0; i < 1100; ++i) out << comment;
+  }
+  CHECK(error_of([&] { load_scenario(file.string()); }) == file.string() + ": not a scenario file: larger than 1 MiB");
+  std::filesystem::remove(file);
 }
