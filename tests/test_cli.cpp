@@ -175,3 +175,59 @@ TEST_CASE("study runs a study file into its reports and refuses a missing one wi
   Outcome none = designsim("study");
   CHECK(none.status == 2);
 }
+
+namespace {
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+}  // namespace
+
+TEST_CASE("default output folders are unique per scenario file and stay under out/", "[cli]") {
+  fs::path a = fs::path(DESIGNSIM_SOURCE_DIR) / "out" / "lock" / "redis-clock-step" / "seed-1";
+  fs::path b = fs::path(DESIGNSIM_SOURCE_DIR) / "out" / "ratelimiter" / "redis-clock-step" / "seed-1";
+  fs::remove_all(a);
+  fs::remove_all(b);
+  Outcome lock = designsim("run scenarios/lock/redis-clock-step.yaml --seed 1 -q");
+  Outcome limiter = designsim("run scenarios/ratelimiter/redis-clock-step.yaml --seed 1 -q");
+  INFO(lock.out << limiter.out);
+  CHECK(read_text(a / "report.json").find("\"model\": \"lock\"") != std::string::npos);
+  CHECK(read_text(b / "report.json").find("\"model\": \"ratelimiter\"") != std::string::npos);
+
+  // A file named "...yaml" has the stem "..": its reports must not land beside out/.
+  fs::path dir = scratch("dots");
+  fs::copy_file(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios/snowflake/healthy.yaml", dir / "...yaml");
+  Outcome dots = designsim("run " + (dir / "...yaml").string() + " -q");
+  INFO(dots.out);
+  CHECK(dots.status == 0);
+  CHECK(dots.out.find("reports: out/snowflake/_/seed-1/report.json") != std::string::npos);
+}
+
+TEST_CASE("outputs are checked before the run and never written over an input", "[cli]") {
+  fs::path dir = scratch("outputs");
+  fs::path scenario = dir / "s.yaml";
+  fs::copy_file(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios/snowflake/healthy.yaml", scenario);
+  const std::string original = read_text(scenario);
+
+  Outcome over = designsim("run " + scenario.string() + " --trace " + scenario.string() + " --out " + (dir / "o").string());
+  INFO(over.out);
+  CHECK(over.status == 2);
+  CHECK(over.out.find("it is " + scenario.string() + ", an input of this command") != std::string::npos);
+  CHECK(over.out.find("trace ") == std::string::npos);  // refused before the run
+  CHECK(read_text(scenario) == original);
+
+  fs::path file = dir / "a-file";
+  std::ofstream(file) << "x";
+  for (const std::string& out : {file.string(), std::string("/proc/designsim-out"), std::string("''")}) {
+    Outcome bad = designsim("run " + scenario.string() + " --out " + out);
+    INFO(bad.out);
+    CHECK(bad.status == 2);
+    CHECK(bad.out.find("cannot write") != std::string::npos);
+    CHECK(bad.out.find("trace ") == std::string::npos);  // refused before the run
+  }
+  Outcome folder_trace = designsim("run " + scenario.string() + " --out " + (dir / "o").string() + " --trace " + dir.string());
+  CHECK(folder_trace.status == 2);
+  CHECK(folder_trace.out.find("it is a folder") != std::string::npos);
+}

@@ -1,4 +1,5 @@
 #include "sim/cli/commands.hpp"
+#include "sim/cli/output_paths.hpp"
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -23,6 +24,7 @@
 #include "reports/format.hpp"
 #include "reports/json_report.hpp"
 #include "reports/markdown_report.hpp"
+#include "reports/output_file.hpp"
 #include "reports/study_report.hpp"
 #include "sim/kernel/assert.hpp"
 #include "sim/run/run.hpp"
@@ -68,14 +70,7 @@ void print_help(const char* synopsis, const char* what, const po::options_descri
   std::fputs(text.str().c_str(), stdout);
 }
 
-void write_file(const fs::path& path, const std::string& text) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) throw UsageError(fmt::format("cannot write {}: check that the folder is writable", path.string()));
-}
+void write_file(const fs::path& path, const std::string& text) { report::write_output_file(path, text); }
 
 /// Runs a command body, turning errors into one message and an exit status.
 template <class Body>
@@ -87,6 +82,9 @@ int guarded(const std::string& command, Body body) {
     return bad_input;
   } catch (const ScenarioError& e) {
     std::fprintf(stderr, "%s\n", e.what());
+    return bad_input;
+  } catch (const report::OutputError& e) {
+    std::fprintf(stderr, "designsim %s: %s\n", command.c_str(), e.what());
     return bad_input;
   } catch (const InternalError& e) {
     std::fprintf(stderr, "designsim %s: internal error: %s\n", command.c_str(), e.what());
@@ -105,8 +103,15 @@ RunOutput replayable(const Scenario& scenario, std::uint64_t seed, Body body) {
   }
 }
 
-fs::path default_out(const Scenario& scenario, const std::string& leaf) {
-  return fs::path("out") / fs::path(scenario.file).stem() / leaf;
+fs::path out_folder(const po::variables_map& vars, const std::string& file, const std::string& model, const std::string& leaf) {
+  return vars.count("out") ? fs::path(vars["out"].as<std::string>()) : default_out_folder(file, model, leaf);
+}
+
+/// Checks, before anything runs, that the folder takes files and that none of `outputs` is the
+/// input file.
+void check_outputs(const fs::path& folder, const std::vector<fs::path>& outputs, const std::string& input) {
+  prepare_out_folder(folder);
+  for (const fs::path& output : outputs) check_output_file(output, {input});
 }
 
 std::string options_text(const std::vector<std::pair<std::string, std::string>>& options) {
@@ -138,7 +143,7 @@ std::vector<std::string> scenario_files(const Args& paths) {
 }
 
 void write_trace(const fs::path& path, const RunOutput& out) {
-  std::string text;
+  report::OutputFile file(path);
   for (const TraceRecord& r : out.trace) {
     nlohmann::ordered_json line;
     line["t_ns"] = r.time.ns();
@@ -146,9 +151,10 @@ void write_trace(const fs::path& path, const RunOutput& out) {
     line["node"] = r.node < out.node_names.size() ? out.node_names[r.node] : "";
     line["kind"] = r.kind;
     line["detail"] = r.detail;
-    text += line.dump() + "\n";
+    file.write(line.dump());
+    file.write("\n");
   }
-  write_file(path, text);
+  file.commit();
 }
 
 }  // namespace
@@ -159,7 +165,7 @@ int run_command(const Args& args) {
     options.add_options()
         ("scenario", po::value<std::string>(), "the scenario file")
         ("seed", po::value<std::uint64_t>(), "the seed (default: the scenario's own)")
-        ("out", po::value<std::string>(), "folder for report.json and report.md (default: out/NAME/seed-N)")
+        ("out", po::value<std::string>(), "folder for report.json and report.md (default: out/PATH/seed-N, PATH the scenario's path under scenarios/ without .yaml)")
         ("trace", po::value<std::string>(), "also write the whole trace to this file, as JSON lines")
         ("check-determinism", "run twice and fail (status 3) unless the trace hash and report.json agree")
         ("quiet,q", "print only the verdict lines");
@@ -179,8 +185,15 @@ int run_command(const Args& args) {
     check_scenario(scenario);
     std::uint64_t seed = parsed.vars.count("seed") ? parsed.vars["seed"].as<std::uint64_t>() : scenario.seed;
     bool quiet = parsed.vars.count("quiet") > 0;
-    fs::path out_dir = parsed.vars.count("out") ? fs::path(parsed.vars["out"].as<std::string>())
-                                                : default_out(scenario, fmt::format("seed-{}", seed));
+    fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model, fmt::format("seed-{}", seed));
+    check_outputs(out_dir, {out_dir / "report.json", out_dir / "report.md"}, scenario.file);
+    if (parsed.vars.count("trace")) {
+      fs::path trace = parsed.vars["trace"].as<std::string>();
+      for (const char* report : {"report.json", "report.md"})
+        if (!trace.empty() && fs::absolute(trace).lexically_normal() == fs::absolute(out_dir / report).lexically_normal())
+          throw UsageError(fmt::format("designsim run: --trace {} is where {} goes; name another file", trace.string(), report));
+      check_output_file(trace, {scenario.file});
+    }
 
     std::printf("designsim run %s\nseed %llu\n", scenario.file.c_str(), static_cast<unsigned long long>(seed));
     std::fflush(stdout);
@@ -267,7 +280,7 @@ int sweep_command(const Args& args) {
         ("seeds", po::value<std::uint64_t>(), "how many seeds to run (1 to 10,000,000)")
         ("first-seed", po::value<std::uint64_t>()->default_value(1), "the first seed; seeds are consecutive")
         ("jobs,j", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())), "threads")
-        ("out", po::value<std::string>(), "folder for sweep.json and sweep.md (default: out/NAME/sweep-FIRST-N)")
+        ("out", po::value<std::string>(), "folder for sweep.json and sweep.md (default: out/PATH/sweep-FIRST-N, PATH as for run)")
         ("failing-seeds", po::value<std::uint64_t>()->default_value(20), "how many failing seeds to list");
     po::positional_options_description positional;
     positional.add("scenario", 1);
@@ -292,9 +305,9 @@ int sweep_command(const Args& args) {
     if (sweep_options.jobs < 1 || sweep_options.jobs > 256) throw UsageError("designsim sweep: --jobs must be between 1 and 256");
     Scenario scenario = load_scenario(parsed.vars["scenario"].as<std::string>());
     check_scenario(scenario);
-    fs::path out_dir = parsed.vars.count("out")
-                           ? fs::path(parsed.vars["out"].as<std::string>())
-                           : default_out(scenario, fmt::format("sweep-{}-{}", sweep_options.first_seed, sweep_options.seed_count));
+    fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model,
+                                  fmt::format("sweep-{}-{}", sweep_options.first_seed, sweep_options.seed_count));
+    check_outputs(out_dir, {out_dir / "sweep.json", out_dir / "sweep.md"}, scenario.file);
     std::printf("designsim sweep %s\nseeds %llu..%llu on %u threads\n", scenario.file.c_str(),
                 static_cast<unsigned long long>(sweep_options.first_seed),
                 static_cast<unsigned long long>(sweep_options.first_seed + sweep_options.seed_count - 1), sweep_options.jobs);
@@ -326,7 +339,7 @@ int study_command(const Args& args) {
         ("study", po::value<std::string>(), "the study file")
         ("seeds", po::value<std::uint64_t>(), "seeds per cell (default: the study's own)")
         ("jobs,j", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())), "threads")
-        ("out", po::value<std::string>(), "folder for study.json, study.md and cells/ (default: out/NAME/study-N)");
+        ("out", po::value<std::string>(), "folder for study.json, study.md and cells/ (default: out/PATH/study-N, PATH the study's path under scenarios/ without .yaml)");
     po::positional_options_description positional;
     positional.add("study", 1);
     Parsed parsed = parse("study", args, options, positional);
@@ -351,9 +364,11 @@ int study_command(const Args& args) {
     if (study_options.jobs < 1 || study_options.jobs > 256) throw UsageError("designsim study: --jobs must be between 1 and 256");
     Study study = load_study(parsed.vars["study"].as<std::string>());
     std::uint64_t seeds = study_options.seeds.value_or(study.seeds);
-    fs::path out_dir = parsed.vars.count("out") ? fs::path(parsed.vars["out"].as<std::string>())
-                                                : fs::path("out") / fs::path(study.file).stem() / fmt::format("study-{}", seeds);
+    fs::path out_dir = out_folder(parsed.vars, study.file, "studies", fmt::format("study-{}", seeds));
     std::vector<StudyCell> cells = plan_study(study);  // every cell checked before anything runs
+    std::vector<fs::path> outputs{out_dir / "study.json", out_dir / "study.md"};
+    for (const StudyCell& cell : cells) outputs.push_back(out_dir / "cells" / (cell.slug + ".yaml"));
+    check_outputs(out_dir, outputs, study.file);
     for (const StudyCell& cell : cells) write_file(out_dir / "cells" / (cell.slug + ".yaml"), cell.scenario_text);
     std::printf("designsim study %s\n%zu cells x %llu seeds on %u threads\n", study.file.c_str(), cells.size(),
                 static_cast<unsigned long long>(seeds), study_options.jobs);
