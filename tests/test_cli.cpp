@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 namespace fs = std::filesystem;
@@ -184,6 +185,53 @@ std::string read_text(const fs::path& path) {
 }
 
 }  // namespace
+
+TEST_CASE("a seed that is not a whole number in range is refused, never wrapped", "[cli]") {
+  Outcome negative = designsim("run scenarios/snowflake/healthy.yaml --seed -1");
+  INFO(negative.out);
+  CHECK(negative.status == 2);
+  CHECK(negative.out.find("--seed expects a whole number from 0 to 18446744073709551615, got '-1'") != std::string::npos);
+  CHECK(negative.out.find("trace") == std::string::npos);
+  Outcome past = designsim("sweep scenarios/snowflake/healthy.yaml --seeds 3 --first-seed 18446744073709551614");
+  INFO(past.out);
+  CHECK(past.status == 2);
+  CHECK(past.out.find("goes past the last seed, 18446744073709551615; start at 18446744073709551613 at most") !=
+        std::string::npos);
+  Outcome huge = designsim("sweep scenarios/snowflake/healthy.yaml --seeds 3 --first-seed 18446744073709551616");
+  CHECK(huge.status == 2);
+  CHECK(huge.out.find("--first-seed expects a whole number") != std::string::npos);
+}
+
+TEST_CASE("check names what is wrong with a pipe, an empty folder, a dangling link and a link loop", "[cli]") {
+  fs::path dir = scratch("check-odd-files");
+  fs::path pipe = dir / "pipe.yaml";
+  REQUIRE(::mkfifo(pipe.c_str(), 0600) == 0);
+  Outcome piped = designsim("check " + pipe.string());
+  INFO(piped.out);
+  CHECK(piped.status == 2);
+  CHECK(piped.out == pipe.string() + ": not a scenario file: a named pipe\n");
+
+  fs::create_directories(dir / "empty");
+  Outcome empty = designsim("check " + (dir / "empty").string());
+  CHECK(empty.status == 2);
+  CHECK(empty.out == "no scenarios found in " + (dir / "empty").string() + " (no .yaml files)\n");
+
+  fs::create_directories(dir / "dangling");
+  fs::create_symlink("gone.yaml", dir / "dangling" / "link.yaml");
+  Outcome dangling = designsim("check " + (dir / "dangling").string());
+  INFO(dangling.out);
+  CHECK(dangling.status == 2);
+  CHECK(dangling.out.find("link.yaml: not a scenario file: a symbolic link to 'gone.yaml', which does not exist") !=
+        std::string::npos);
+
+  fs::create_directories(dir / "loop");
+  fs::create_symlink("b.yaml", dir / "loop" / "a.yaml");
+  fs::create_symlink("a.yaml", dir / "loop" / "b.yaml");
+  Outcome loop = designsim("check " + (dir / "loop").string());
+  INFO(loop.out);
+  CHECK(loop.status == 2);
+  CHECK(loop.out.find("a.yaml: cannot open scenario file (Too many levels of symbolic links)") != std::string::npos);
+}
 
 TEST_CASE("default output folders are unique per scenario file and stay under out/", "[cli]") {
   fs::path a = fs::path(DESIGNSIM_SOURCE_DIR) / "out" / "lock" / "redis-clock-step" / "seed-1";

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -62,6 +64,24 @@ Parsed parse(const std::string& command, const Args& args, po::options_descripti
   parsed.help = parsed.vars.count("help") > 0;
   return parsed;
 }
+
+constexpr std::uint64_t any_seed = std::numeric_limits<std::uint64_t>::max();
+
+/// The option's text as a whole number in [min, max]: digits only, so "-1" is refused rather
+/// than wrapped to 2^64 - 1 as the standard conversions do.
+std::uint64_t whole_number(const Parsed& parsed, const std::string& command, const std::string& option, std::uint64_t min,
+                           std::uint64_t max) {
+  const std::string text = parsed.vars[option].as<std::string>();
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, value);
+  bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || error != std::errc() || stop != end || value < min || value > max)
+    throw UsageError(fmt::format("designsim {}: --{} expects a whole number from {} to {}, got '{}'", command, option, min, max, text));
+  return value;
+}
+
+std::string default_jobs() { return std::to_string(std::max(1u, std::thread::hardware_concurrency())); }
 
 void print_help(const char* synopsis, const char* what, const po::options_description& options) {
   std::printf("usage: %s\n\n%s\n\n", synopsis, what);
@@ -123,16 +143,24 @@ std::string options_text(const std::vector<std::pair<std::string, std::string>>&
 }
 
 /// Every .yaml file under the paths, sorted, so verify walks them in one order everywhere. A
-/// folder's studies/ subfolders hold study files, not scenarios: they are left out.
-std::vector<std::string> scenario_files(const Args& paths) {
+/// folder's studies/ subfolders hold study files, not scenarios: they are left out. Anything
+/// named .yaml that is not a folder is kept, so that the loader names what is wrong with a
+/// dangling link, a link loop or a pipe instead of it being skipped. A folder with none is bad
+/// input when `require_some`.
+std::vector<std::string> scenario_files(const Args& paths, bool require_some = true) {
   std::vector<std::string> files;
   for (const std::string& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
-      for (const auto& entry : fs::recursive_directory_iterator(p, ec))
-        if (entry.is_regular_file() && entry.path().extension() == ".yaml" && !is_study_path(entry.path()))
-          found.push_back(entry.path().string());
+      fs::recursive_directory_iterator it(p, ec), end;
+      for (; !ec && it != end; it.increment(ec)) {
+        std::error_code type_ec;
+        if (it->path().extension() == ".yaml" && !it->is_directory(type_ec) && !is_study_path(it->path()))
+          found.push_back(it->path().string());
+      }
+      if (ec) throw UsageError(fmt::format("cannot read the folder {}: {}", p, ec.message()));
+      if (found.empty() && require_some) throw UsageError(fmt::format("no scenarios found in {} (no .yaml files)", p));
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else {
@@ -164,7 +192,7 @@ int run_command(const Args& args) {
     po::options_description options("options");
     options.add_options()
         ("scenario", po::value<std::string>(), "the scenario file")
-        ("seed", po::value<std::uint64_t>(), "the seed (default: the scenario's own)")
+        ("seed", po::value<std::string>(), "the seed, 0 to 2^64-1 (default: the scenario's own)")
         ("out", po::value<std::string>(), "folder for report.json and report.md (default: out/PATH/seed-N, PATH the scenario's path under scenarios/ without .yaml)")
         ("trace", po::value<std::string>(), "also write the whole trace to this file, as JSON lines")
         ("check-determinism", "run twice and fail (status 3) unless the trace hash and report.json agree")
@@ -183,7 +211,7 @@ int run_command(const Args& args) {
     if (!parsed.vars.count("scenario")) throw UsageError("designsim run: which scenario? (designsim run SCENARIO)");
     Scenario scenario = load_scenario(parsed.vars["scenario"].as<std::string>());
     check_scenario(scenario);
-    std::uint64_t seed = parsed.vars.count("seed") ? parsed.vars["seed"].as<std::uint64_t>() : scenario.seed;
+    std::uint64_t seed = parsed.vars.count("seed") ? whole_number(parsed, "run", "seed", 0, any_seed) : scenario.seed;
     bool quiet = parsed.vars.count("quiet") > 0;
     fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model, fmt::format("seed-{}", seed));
     check_outputs(out_dir, {out_dir / "report.json", out_dir / "report.md"}, scenario.file);
@@ -277,11 +305,11 @@ int sweep_command(const Args& args) {
     po::options_description options("options");
     options.add_options()
         ("scenario", po::value<std::string>(), "the scenario file")
-        ("seeds", po::value<std::uint64_t>(), "how many seeds to run (1 to 10,000,000)")
-        ("first-seed", po::value<std::uint64_t>()->default_value(1), "the first seed; seeds are consecutive")
-        ("jobs,j", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())), "threads")
+        ("seeds", po::value<std::string>(), "how many seeds to run (1 to 10,000,000)")
+        ("first-seed", po::value<std::string>()->default_value("1"), "the first seed; seeds are consecutive")
+        ("jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")
         ("out", po::value<std::string>(), "folder for sweep.json and sweep.md (default: out/PATH/sweep-FIRST-N, PATH as for run)")
-        ("failing-seeds", po::value<std::uint64_t>()->default_value(20), "how many failing seeds to list");
+        ("failing-seeds", po::value<std::string>()->default_value("20"), "how many failing seeds to list");
     po::positional_options_description positional;
     positional.add("scenario", 1);
     Parsed parsed = parse("sweep", args, options, positional);
@@ -296,13 +324,15 @@ int sweep_command(const Args& args) {
     if (!parsed.vars.count("scenario")) throw UsageError("designsim sweep: which scenario? (designsim sweep SCENARIO --seeds N)");
     if (!parsed.vars.count("seeds")) throw UsageError("designsim sweep: how many seeds? (--seeds N)");
     SweepOptions sweep_options;
-    sweep_options.seed_count = parsed.vars["seeds"].as<std::uint64_t>();
-    sweep_options.first_seed = parsed.vars["first-seed"].as<std::uint64_t>();
-    sweep_options.jobs = parsed.vars["jobs"].as<unsigned>();
-    sweep_options.failing_seed_limit = parsed.vars["failing-seeds"].as<std::uint64_t>();
-    if (sweep_options.seed_count < 1 || sweep_options.seed_count > 10'000'000)
-      throw UsageError("designsim sweep: --seeds must be between 1 and 10000000");
-    if (sweep_options.jobs < 1 || sweep_options.jobs > 256) throw UsageError("designsim sweep: --jobs must be between 1 and 256");
+    sweep_options.seed_count = whole_number(parsed, "sweep", "seeds", 1, 10'000'000);
+    sweep_options.first_seed = whole_number(parsed, "sweep", "first-seed", 0, any_seed);
+    sweep_options.jobs = static_cast<unsigned>(whole_number(parsed, "sweep", "jobs", 1, 256));
+    sweep_options.failing_seed_limit = whole_number(parsed, "sweep", "failing-seeds", 0, 10'000'000);
+    if (sweep_options.first_seed > any_seed - (sweep_options.seed_count - 1))
+      throw UsageError(fmt::format("designsim sweep: --first-seed {} with --seeds {} goes past the last seed, {}; "
+                                   "start at {} at most",
+                                   sweep_options.first_seed, sweep_options.seed_count, any_seed,
+                                   any_seed - (sweep_options.seed_count - 1)));
     Scenario scenario = load_scenario(parsed.vars["scenario"].as<std::string>());
     check_scenario(scenario);
     fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model,
@@ -337,8 +367,8 @@ int study_command(const Args& args) {
     po::options_description options("options");
     options.add_options()
         ("study", po::value<std::string>(), "the study file")
-        ("seeds", po::value<std::uint64_t>(), "seeds per cell (default: the study's own)")
-        ("jobs,j", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())), "threads")
+        ("seeds", po::value<std::string>(), "seeds per cell, 1 to 1,000,000 (default: the study's own)")
+        ("jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")
         ("out", po::value<std::string>(), "folder for study.json, study.md and cells/ (default: out/PATH/study-N, PATH the study's path under scenarios/ without .yaml)");
     po::positional_options_description positional;
     positional.add("study", 1);
@@ -355,13 +385,8 @@ int study_command(const Args& args) {
     if (!parsed.vars.count("study"))
       throw UsageError("designsim study: which study? (designsim study scenarios/studies/redlock-vs-fencing.yaml)");
     StudyOptions study_options;
-    if (parsed.vars.count("seeds")) {
-      study_options.seeds = parsed.vars["seeds"].as<std::uint64_t>();
-      if (*study_options.seeds < 1 || *study_options.seeds > 1'000'000)
-        throw UsageError("designsim study: --seeds must be between 1 and 1000000");
-    }
-    study_options.jobs = parsed.vars["jobs"].as<unsigned>();
-    if (study_options.jobs < 1 || study_options.jobs > 256) throw UsageError("designsim study: --jobs must be between 1 and 256");
+    if (parsed.vars.count("seeds")) study_options.seeds = whole_number(parsed, "study", "seeds", 1, 1'000'000);
+    study_options.jobs = static_cast<unsigned>(whole_number(parsed, "study", "jobs", 1, 256));
     Study study = load_study(parsed.vars["study"].as<std::string>());
     std::uint64_t seeds = study_options.seeds.value_or(study.seeds);
     fs::path out_dir = out_folder(parsed.vars, study.file, "studies", fmt::format("study-{}", seeds));
@@ -406,7 +431,7 @@ int list_command(const Args& args) {
       std::printf("  checks: %s\n", fmt::format("{}", fmt::join(instance->check_names(), ", ")).c_str());
       std::error_code ec;
       if (!fs::is_directory(folder / model.name, ec)) continue;
-      for (const std::string& file : scenario_files({(folder / model.name).string()})) {
+      for (const std::string& file : scenario_files({(folder / model.name).string()}, false)) {
         try {
           Scenario s = load_scenario(file);
           std::printf("  %-50s %s\n", file.c_str(), s.name.c_str());
@@ -488,8 +513,8 @@ int conform_command(const Args& args) {
     po::options_description options("options");
     options.add_options()
         ("redis", po::value<std::string>(), "the real server, HOST:PORT (IPv6 as [ADDR]:PORT)")
-        ("seed", po::value<std::uint64_t>()->default_value(1), "the seed the commands are generated from")
-        ("commands", po::value<std::size_t>()->default_value(10'000), "commands to generate after the script cases (0 to 1000000)");
+        ("seed", po::value<std::string>()->default_value("1"), "the seed the commands are generated from")
+        ("commands", po::value<std::string>()->default_value("10000"), "commands to generate after the script cases (0 to 1000000)");
     po::positional_options_description positional;
     Parsed parsed = parse("conform", args, options, positional);
     if (parsed.help) {
@@ -506,9 +531,8 @@ int conform_command(const Args& args) {
     }
     conform::Endpoint endpoint = redis_endpoint(parsed.vars);
     conform::SequenceOptions sequence_options;
-    sequence_options.seed = parsed.vars["seed"].as<std::uint64_t>();
-    sequence_options.command_count = parsed.vars["commands"].as<std::size_t>();
-    if (sequence_options.command_count > 1'000'000) throw UsageError("designsim conform: --commands must be between 0 and 1000000");
+    sequence_options.seed = whole_number(parsed, "conform", "seed", 0, any_seed);
+    sequence_options.command_count = whole_number(parsed, "conform", "commands", 0, 1'000'000);
     std::printf("designsim conform --redis %s\nseed %llu, commands %zu\n", endpoint.text().c_str(),
                 static_cast<unsigned long long>(sequence_options.seed), sequence_options.command_count);
     std::fflush(stdout);
