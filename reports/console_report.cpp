@@ -65,7 +65,10 @@ std::string run_summary_text(const RunResult& r) {
 namespace {
 
 std::string sweep_header_text(const SweepResult& s) {
-  return fmt::format("seeds {} ({} runs): {} with a violation\n", report::seed_range_text(s.first_seed, s.seed_count),
+  std::string partial = s.partial ? fmt::format("PARTIAL: interrupted after {} of {} seeds; what follows covers only those\n",
+                                                s.seed_count, s.seeds_requested)
+                                  : "";
+  return partial + fmt::format("seeds {} ({} runs): {} with a violation\n", report::seed_range_text(s.first_seed, s.seed_count),
                      s.seed_count, s.runs_violated);
 }
 

@@ -247,6 +247,12 @@ ordered_json sweep_to_json(const SweepResult& s, bool include_runtime) {
   json["format"] = sweep_format;
   json["scenario"] = sweep_scenario_json(s);
   json["seeds"] = seeds_json(s);
+  if (s.partial) {
+    ordered_json partial = ordered_json::object();
+    partial["seeds_requested"] = s.seeds_requested;
+    partial["why"] = "interrupted: the rates cover only the seeds done";
+    json["partial"] = std::move(partial);
+  }
   put_duration(json, "duration", s.duration);
   json["options"] = pairs_json(s.options);
   json["verdict"] = sweep_verdict_json(s);

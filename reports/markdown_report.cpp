@@ -145,6 +145,10 @@ namespace {
 
 std::string sweep_header(const SweepResult& s) {
   std::string md = fmt::format("# designsim sweep: {}\n\n", s.scenario_name);
+  if (s.partial)
+    md += fmt::format("**Partial result:** the sweep was interrupted after {} of the {} seeds asked for; everything below "
+                      "covers only seeds {}.\n\n",
+                      s.seed_count, s.seeds_requested, report::seed_range_text(s.first_seed, s.seed_count));
   md += fmt::format("- **Scenario:** `{}` (model `{}`)\n", s.scenario_file, s.model);
   md += fmt::format("- **Seeds:** {} ({} runs)\n", report::seed_range_text(s.first_seed, s.seed_count), s.seed_count);
   md += fmt::format("- **Duration:** {}\n", to_string(s.duration));

@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <csignal>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 namespace fs = std::filesystem;
@@ -278,4 +280,37 @@ TEST_CASE("outputs are checked before the run and never written over an input", 
   Outcome folder_trace = designsim("run " + scenario.string() + " --out " + (dir / "o").string() + " --trace " + dir.string());
   CHECK(folder_trace.status == 2);
   CHECK(folder_trace.out.find("it is a folder") != std::string::npos);
+}
+
+TEST_CASE("a sweep stopped by SIGINT writes the seeds it finished as a partial result", "[cli][sweep][signal]") {
+  fs::path dir = scratch("interrupted");
+  // An earlier, complete sweep in the same folder: it must not be left looking current.
+  std::ofstream(dir / "sweep.json") << "{\"earlier\": true}\n";
+  fs::path terminal = dir / "terminal.txt";
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (::chdir(DESIGNSIM_SOURCE_DIR) != 0) ::_exit(127);
+    std::freopen(terminal.c_str(), "w", stdout);
+    ::dup2(::fileno(stdout), 2);
+    ::execl(DESIGNSIM_BINARY, "designsim", "sweep", "scenarios/snowflake/healthy.yaml", "--seeds", "100000", "--jobs", "2",
+            "--out", dir.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Let it start and finish some seeds (one takes a few tens of milliseconds), then interrupt it.
+  for (int i = 0; i < 600 && read_text(terminal).find("seeds 1..100000") == std::string::npos; ++i) ::usleep(10'000);
+  ::sleep(3);
+  REQUIRE(::kill(child, SIGINT) == 0);
+  int raw = 0;
+  REQUIRE(::waitpid(child, &raw, 0) == child);
+  std::string out = read_text(terminal);
+  INFO(out);
+  REQUIRE(WIFEXITED(raw));
+  CHECK(WEXITSTATUS(raw) == 128 + SIGINT);
+  CHECK(out.find("interrupted: no further seed starts") != std::string::npos);
+  CHECK(out.find("PARTIAL: interrupted after ") != std::string::npos);
+  std::string json = read_text(dir / "sweep.json");
+  CHECK(json.find("\"earlier\"") == std::string::npos);
+  CHECK(json.find("\"partial\": {\n    \"seeds_requested\": 100000") != std::string::npos);
+  CHECK(read_text(dir / "sweep.md").find("**Partial result:**") != std::string::npos);
 }

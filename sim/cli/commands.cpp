@@ -4,9 +4,11 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <csignal>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <limits>
 #include <cstdio>
@@ -133,6 +135,45 @@ void check_outputs(const fs::path& folder, const std::vector<fs::path>& outputs,
   prepare_out_folder(folder);
   for (const fs::path& output : outputs) check_output_file(output, {input});
 }
+
+// Set by SIGINT or SIGTERM during a sweep. A signal handler can reach nothing else; lock-free
+// atomics are safe to store from one.
+std::atomic<bool> stop_requested{false};
+std::atomic<int> stop_signal{0};
+
+extern "C" void on_stop_signal(int signal) {
+  stop_signal.store(signal);
+  stop_requested.store(true);
+  static const char note[] = "\ndesignsim: interrupted: no further seed starts; the runs under way finish (again to stop at once)\n";
+  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, note, sizeof note - 1);
+}
+
+/// While alive, SIGINT and SIGTERM ask the sweep to stop instead of ending the process; the
+/// handler is taken away after the first (SA_RESETHAND), so a second signal ends it at once.
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~StopOnSignal() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+/// The status of a command ended by `signal`, as a shell reports it.
+int status_of_signal(int signal) { return 128 + signal; }
 
 std::string options_text(const std::vector<std::pair<std::string, std::string>>& options) {
   std::size_t width = 0;
@@ -317,7 +358,9 @@ int sweep_command(const Args& args) {
       print_help("designsim sweep SCENARIO --seeds N [--jobs J] [--first-seed S] [--out DIR]",
                  "Runs N consecutive seeds of a scenario on J threads and reports how often each check was\n"
                  "violated, with 95% Wilson intervals, and the exact command that replays each failing seed.\n"
-                 "Status 0: no run violated a check; 1: some run did.",
+                 "Status 0: no run violated a check; 1: some run did. On SIGINT or SIGTERM no further seed\n"
+                 "starts, the runs under way finish, and the seeds done are written as a result marked\n"
+                 "partial (status 130 or 143); a second signal ends the sweep at once.",
                  options);
       return all_held;
     }
@@ -353,11 +396,26 @@ int sweep_command(const Args& args) {
         if (done == all) std::fprintf(stderr, "\n");
       };
     }
-    SweepResult sweep = sweep_scenario(scenario, sweep_options);
+    SweepResult sweep;
+    {
+      StopOnSignal stop_on_signal;
+      sweep_options.stop = &stop_requested;
+      sweep = sweep_scenario(scenario, sweep_options);
+    }
+    if (sweep.partial && sweep.seed_count == 0) {
+      std::error_code ec;
+      bool earlier = fs::exists(out_dir / "sweep.json", ec);
+      std::printf("designsim sweep: interrupted before any seed finished: nothing written%s\n",
+                  earlier ? fmt::format("; {} holds an earlier sweep, left as it was", (out_dir / "sweep.json").string()).c_str()
+                          : "");
+      return status_of_signal(stop_signal.load());
+    }
     std::fputs(sweep_summary_text(sweep).c_str(), stdout);
     write_file(out_dir / "sweep.json", sweep_report_json(sweep));
     write_file(out_dir / "sweep.md", sweep_report_markdown(sweep));
-    std::printf("reports: %s, %s\n", (out_dir / "sweep.json").string().c_str(), (out_dir / "sweep.md").string().c_str());
+    std::printf("reports: %s, %s%s\n", (out_dir / "sweep.json").string().c_str(), (out_dir / "sweep.md").string().c_str(),
+                sweep.partial ? " (partial)" : "");
+    if (sweep.partial) return status_of_signal(stop_signal.load());
     return sweep.runs_violated == 0 ? all_held : violated;
   });
 }

@@ -25,7 +25,7 @@ struct SeedOutcome {
 
 SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options) {
   auto started = std::chrono::steady_clock::now();  // allowed: reports how long the sweep took
-  const std::uint64_t n = options.seed_count;
+  std::uint64_t n = options.seed_count;
   std::vector<std::optional<SeedOutcome>> outcomes(n);
   std::atomic<std::uint64_t> next{0};
   std::atomic<std::uint64_t> done{0};
@@ -37,6 +37,9 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
 
   auto worker = [&] {
     for (;;) {
+      // Stop is read before a seed is taken, and a seed taken always runs: the seeds done are
+      // then the first ones, whatever the threads' timing.
+      if (options.stop && options.stop->load()) return;
       std::uint64_t i = next.fetch_add(1);
       if (i >= n || failed.load()) return;
       std::uint64_t seed = options.first_seed + i;
@@ -74,6 +77,8 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
   worker();
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);
+  std::uint64_t requested = n;
+  n = std::min(n, next.load());  // every seed taken ran; with no stop, that is all of them
 
   SweepResult sweep;
   sweep.scenario_file = scenario.file;
@@ -83,6 +88,8 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
   sweep.options = resolved_options;
   sweep.first_seed = options.first_seed;
   sweep.seed_count = n;
+  sweep.seeds_requested = requested;
+  sweep.partial = n < requested;
   sweep.failing_seed_limit = options.failing_seed_limit;
 
   std::vector<std::string> names;

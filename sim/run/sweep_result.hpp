@@ -59,6 +59,9 @@ struct SweepResult {
   /// Seeds first_seed, first_seed + 1, …, first_seed + seed_count - 1.
   std::uint64_t first_seed = 0;
   std::uint64_t seed_count = 0;
+  /// A sweep stopped early covers only seed_count of the seeds_requested seeds.
+  bool partial = false;
+  std::uint64_t seeds_requested = 0;
 
   std::vector<CheckRate> checks;  ///< in the model's check order
   std::uint64_t runs_violated = 0;  ///< runs where any check was violated
