@@ -2,6 +2,7 @@
 // written where asked, and nothing run or written for a bad scenario.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -280,6 +281,62 @@ TEST_CASE("outputs are checked before the run and never written over an input", 
   Outcome folder_trace = designsim("run " + scenario.string() + " --out " + (dir / "o").string() + " --trace " + dir.string());
   CHECK(folder_trace.status == 2);
   CHECK(folder_trace.out.find("it is a folder") != std::string::npos);
+}
+
+TEST_CASE("run with --trace writes every text record, and says how many events only the hash holds", "[cli]") {
+  fs::path dir = scratch("trace");
+  Outcome o = designsim("run scenarios/snowflake/restart-backstep-memory.yaml -q --out " + dir.string() + " --trace " +
+                        (dir / "trace.jsonl").string());
+  INFO(o.out);
+  std::string trace = read_text(dir / "trace.jsonl");
+  std::size_t lines = static_cast<std::size_t>(std::count(trace.begin(), trace.end(), '\n'));
+  CHECK(lines > 0);
+  CHECK(o.out.find("trace: " + std::to_string(lines) + " records written to " + (dir / "trace.jsonl").string()) !=
+        std::string::npos);
+}
+
+TEST_CASE("a requirement on a latency that timed nothing reads 'no samples' and does not stop a sweep", "[cli][sweep]") {
+  fs::path dir = scratch("no-samples");
+  fs::path file = dir / "short.yaml";
+  std::ofstream(file) << "name: short\nmodel: snowflake\nduration: 20us\nparams:\n  nodes: 1\n  rate: 1/s\n"
+                         "requirements:\n  generate_latency_p99: \"< 1ms\"\n";
+  Outcome run = designsim("run " + file.string() + " --out " + (dir / "run").string());
+  INFO(run.out);
+  CHECK(run.status == 0);
+  CHECK(run.out.find("no samples") != std::string::npos);
+  Outcome sweep = designsim("sweep " + file.string() + " --seeds 3 --jobs 1 --out " + (dir / "sweep").string());
+  INFO(sweep.out);
+  CHECK(sweep.status == 0);
+  CHECK(fs::exists(dir / "sweep" / "sweep.json"));
+}
+
+TEST_CASE("a sweep whose seeds all give one trace says so and gives no intervals", "[cli][sweep]") {
+  // 20 us with one request a second: nothing arrives, nothing draws from the seed.
+  fs::path dir = scratch("one-trace");
+  fs::path file = dir / "idle.yaml";
+  std::ofstream(file) << "name: idle\nmodel: snowflake\nduration: 20us\nparams:\n  nodes: 1\n  rate: 1/s\n";
+  Outcome idle = designsim("sweep " + file.string() + " --seeds 3 --jobs 2 --out " + (dir / "idle").string());
+  INFO(idle.out);
+  CHECK(idle.out.find("every seed gave one trace") != std::string::npos);
+  CHECK(idle.out.find("95% CI") == std::string::npos);
+  CHECK(read_text(dir / "idle" / "sweep.json").find("\"single_trace_hash\"") != std::string::npos);
+  CHECK(read_text(dir / "idle" / "sweep.json").find("interval_95") == std::string::npos);
+  CHECK(read_text(dir / "idle" / "sweep.md").find("one run repeated") != std::string::npos);
+  // Poisson arrivals draw from the seed: these are samples, with intervals.
+  Outcome healthy = designsim("sweep scenarios/snowflake/healthy.yaml --seeds 2 --jobs 2 --out " + (dir / "healthy").string());
+  CHECK(healthy.out.find("every seed gave one trace") == std::string::npos);
+  CHECK(healthy.out.find("95% CI") != std::string::npos);
+}
+
+TEST_CASE("sweep lists the first failing seeds of each violated check", "[cli][sweep]") {
+  fs::path dir = scratch("by-check");
+  Outcome o = designsim("sweep scenarios/snowflake/node-id-collision.yaml --seeds 4 --jobs 2 --failing-seeds 2 --out " +
+                        dir.string());
+  INFO(o.out);
+  CHECK(o.out.find("first failing seeds of each violated check") != std::string::npos);
+  CHECK(o.out.find("1, 2 (the lowest 2 of 4)") != std::string::npos);
+  CHECK(read_text(dir / "sweep.md").find("## Failing seeds by check") != std::string::npos);
+  CHECK(read_text(dir / "sweep.json").find("\"failing_seeds\": [\n        1,\n        2\n      ]") != std::string::npos);
 }
 
 TEST_CASE("a sweep stopped by SIGINT writes the seeds it finished as a partial result", "[cli][sweep][signal]") {

@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <limits>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +18,7 @@
 #include <thread>
 #include <chrono>
 #include <sstream>
+#include <string_view>
 
 #include "conform/harness.hpp"
 #include "conform/report.hpp"
@@ -36,6 +37,7 @@
 #include "sim/run/sweep.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/scenario/printable.hpp"
 
 namespace sim::cli {
 namespace po = boost::program_options;
@@ -94,22 +96,41 @@ void print_help(const char* synopsis, const char* what, const po::options_descri
 
 void write_file(const fs::path& path, const std::string& text) { report::write_output_file(path, text); }
 
+/// Prints an error as one line; any details it carries follow on lines of their own, indented,
+/// so that the first line alone says what went wrong.
+void print_error(const std::string& text) {
+  std::string shown;
+  std::size_t start = 0;
+  for (bool first = true; start <= text.size(); first = false) {
+    std::size_t end = std::min(text.find('\n', start), text.size());
+    std::string_view line = std::string_view(text).substr(start, end - start);
+    if (!first && line.empty()) {
+      start = end + 1;
+      continue;
+    }
+    if (!first) shown += (line.front() == ' ' ? "\n" : "\n  ");
+    shown += line;
+    start = end + 1;
+  }
+  std::fprintf(stderr, "%s\n", shown.c_str());
+}
+
 /// Runs a command body, turning errors into one message and an exit status.
 template <class Body>
 int guarded(const std::string& command, Body body) {
   try {
     return body();
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    print_error(e.what());
     return bad_input;
   } catch (const ScenarioError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    print_error(e.what());
     return bad_input;
   } catch (const report::OutputError& e) {
-    std::fprintf(stderr, "designsim %s: %s\n", command.c_str(), e.what());
+    print_error(fmt::format("designsim {}: {}", command, e.what()));
     return bad_input;
   } catch (const InternalError& e) {
-    std::fprintf(stderr, "designsim %s: internal error: %s\n", command.c_str(), e.what());
+    print_error(fmt::format("designsim {}: internal error: {}", command, e.what()));
     return internal_error;
   }
 }
@@ -179,7 +200,7 @@ std::string options_text(const std::vector<std::pair<std::string, std::string>>&
   std::size_t width = 0;
   for (const auto& [key, value] : options) width = std::max(width, key.size());
   std::string text;
-  for (const auto& [key, value] : options) text += fmt::format("  {:<{}}  {}\n", key, width, value);
+  for (const auto& [key, value] : options) text += fmt::format("  {:<{}}  {}\n", printable(key), width, printable(value));
   return text;
 }
 
@@ -235,7 +256,10 @@ int run_command(const Args& args) {
         ("scenario", po::value<std::string>(), "the scenario file")
         ("seed", po::value<std::string>(), "the seed, 0 to 2^64-1 (default: the scenario's own)")
         ("out", po::value<std::string>(), "folder for report.json and report.md (default: out/PATH/seed-N, PATH the scenario's path under scenarios/ without .yaml)")
-        ("trace", po::value<std::string>(), "also write the whole trace to this file, as JSON lines")
+        ("trace", po::value<std::string>(),
+         "also write the trace's records to this file, as JSON lines: faults, node events and what the\n"
+         "model records, up to 20,000,000 of them; the events of the hot path (each packet, each Redis\n"
+         "command) are folded into the trace hash only, and the terminal says how many")
         ("check-determinism", "run twice and fail (status 3) unless the trace hash and report.json agree")
         ("quiet,q", "print only the verdict lines");
     po::positional_options_description positional;
@@ -288,7 +312,12 @@ int run_command(const Args& args) {
     std::fputs(run_summary_text(out.result).c_str(), stdout);
     write_file(out_dir / "report.json", json);
     write_file(out_dir / "report.md", run_report_markdown(out.result));
-    if (run_options.return_trace) write_trace(parsed.vars["trace"].as<std::string>(), out);
+    if (run_options.return_trace) {
+      write_trace(parsed.vars["trace"].as<std::string>(), out);
+      std::printf("trace: %zu records written to %s; %llu more events folded into the hash only\n", out.trace.size(),
+                  parsed.vars["trace"].as<std::string>().c_str(),
+                  static_cast<unsigned long long>(out.result.trace_records - out.trace.size()));
+    }
     std::printf("reports: %s, %s\n", (out_dir / "report.json").string().c_str(), (out_dir / "report.md").string().c_str());
     return exit_status(out.result);
   });
@@ -350,7 +379,7 @@ int sweep_command(const Args& args) {
         ("first-seed", po::value<std::string>()->default_value("1"), "the first seed; seeds are consecutive")
         ("jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")
         ("out", po::value<std::string>(), "folder for sweep.json and sweep.md (default: out/PATH/sweep-FIRST-N, PATH as for run)")
-        ("failing-seeds", po::value<std::string>()->default_value("20"), "how many failing seeds to list");
+        ("failing-seeds", po::value<std::string>()->default_value("20"), "how many failing seeds to list for each check");
     po::positional_options_description positional;
     positional.add("scenario", 1);
     Parsed parsed = parse("sweep", args, options, positional);
