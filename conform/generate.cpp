@@ -92,6 +92,7 @@ private:
   Argv zadd_command();
   Argv zset_read_command();
   Argv zrange_command();
+  Argv lex_walk_command();
   Argv zrange_by_value(Argv argv, bool lex);
   void maybe_limit(Argv& argv);
   Argv hash_command();
@@ -242,10 +243,23 @@ Argv Generator::zrange_by_value(Argv argv, bool lex) {
   return argv;
 }
 
+// A BYLEX range walked from either end with a small offset: on a set of mixed scores (ZADD
+// draws them), a member's place in the set differs from its lexicographic place, which is where
+// Redis's first-member test decides the reply.
+Argv Generator::lex_walk_command() {
+  constexpr std::string_view offsets[]{"0", "1", "2"};
+  constexpr std::string_view counts[]{"1", "2", "5", "-1"};
+  Argv argv{"ZRANGE", key('z'), lex_bound(), lex_bound(), "BYLEX"};
+  if (one_in(2)) argv.push_back("REV");
+  argv.insert(argv.end(), {"LIMIT", pick(offsets), pick(counts)});
+  return argv;
+}
+
 Argv Generator::zrange_command() {
   constexpr std::string_view ranks[]{"0", "-1", "1", "-2", "2", "5", "100", "-100", "abc"};
   Argv argv;
-  switch (rng_.below(6)) {
+  switch (rng_.below(7)) {
+    case 6: return lex_walk_command();
     case 0:
       argv = {"ZRANGE", key('z'), pick(ranks), pick(ranks)};
       if (one_in(2)) argv.push_back("WITHSCORES");

@@ -55,17 +55,25 @@ struct RespClient::Impl {
   std::string endpoint_text;
   std::string received;  ///< bytes read but not yet taken as a reply
 
-  // Runs the io_context until `done` or the deadline; on the deadline, closes the socket (which
-  // cancels what is pending), lets the cancelled handlers run, and throws.
-  void wait_for(const bool& done, std::int64_t timeout_ms, const char* doing) {
-    io.restart();
-    io.run_for(std::chrono::milliseconds(timeout_ms));
-    if (done) return;
+  // Closes the socket (which cancels what is pending) and lets the cancelled handlers run.
+  void close() {
     boost::system::error_code ignored;
     socket.close(ignored);
     io.restart();
     io.run();
-    throw ConnectError(fmt::format("{}: no answer within {} ms while {}", endpoint_text, timeout_ms, doing));
+  }
+
+  // Runs the io_context until `done` or for `wait`; at the end of the wait, closes the socket
+  // and throws, naming the whole `budget_ms` the step had.
+  void wait_for(const bool& done, std::chrono::steady_clock::duration wait, std::int64_t budget_ms, const char* doing) {
+    io.restart();
+    io.run_for(wait);
+    if (done) return;
+    close();
+    throw ConnectError(fmt::format("{}: no answer within {} ms while {}", endpoint_text, budget_ms, doing));
+  }
+  void wait_for(const bool& done, std::int64_t budget_ms, const char* doing) {
+    wait_for(done, std::chrono::milliseconds(budget_ms), budget_ms, doing);
   }
 
   tcp::resolver::results_type resolve(const Endpoint& endpoint) {
@@ -108,8 +116,29 @@ struct RespClient::Impl {
     if (failure) throw ConnectError(fmt::format("{}: connection lost while sending: {}", endpoint_text, failure.message()));
   }
 
+  // Bytes that came but make no whole reply, for a message: the first few, escaped.
+  std::string received_text() const {
+    std::string shown;
+    for (char c : received.substr(0, 40)) {
+      auto byte = static_cast<unsigned char>(c);
+      shown += byte >= 0x20 && byte < 0x7f && c != '\\' ? std::string(1, c) : fmt::format("\\x{:02x}", byte);
+    }
+    return fmt::format("'{}{}'", shown, received.size() > 40 ? "..." : "");
+  }
+
+  // The reply did not come whole within its budget: silence, or bytes that make no reply.
+  [[noreturn]] void reply_overdue() {
+    close();
+    if (received.empty())
+      throw ConnectError(fmt::format("{}: no answer within {} ms while waiting for a reply", endpoint_text, options.reply_timeout_ms));
+    throw ProtocolError(fmt::format("{} bytes that make no whole reply within {} ms (garbage, not RESP2): {}", received.size(),
+                                    options.reply_timeout_ms, received_text()));
+  }
+
   // Reads more bytes onto `received`, within what is left of the reply's deadline.
   void read_some(std::chrono::steady_clock::time_point deadline) {
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) reply_overdue();
     std::array<char, 16384> chunk{};
     bool done = false;
     boost::system::error_code failure;
@@ -119,10 +148,16 @@ struct RespClient::Impl {
       failure = ec;
       count = n;
     });
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    wait_for(done, std::max<std::int64_t>(left.count(), 1), "waiting for a reply");
+    io.restart();
+    io.run_for(left);
+    if (!done) reply_overdue();
     if (failure) throw ConnectError(fmt::format("{}: connection lost while reading a reply: {}", endpoint_text, failure.message()));
     received.append(chunk.data(), count);
+    if (received.size() > options.reply_bytes_max) {
+      close();
+      throw ProtocolError(fmt::format("a reply longer than {} bytes (garbage, not a reply to these commands): {}",
+                                      options.reply_bytes_max, received_text()));
+    }
   }
 
   WireReply receive() {

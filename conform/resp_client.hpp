@@ -38,7 +38,10 @@ struct ClientOptions {
   /// How long resolving and connecting may take, in ms; positive.
   std::int64_t connect_timeout_ms = 2000;
   /// How long one reply may take to arrive whole after its command was sent, in ms; positive.
+  /// It bounds the whole reply: a server that keeps sending bytes does not extend it.
   std::int64_t reply_timeout_ms = 5000;
+  /// The most bytes one reply may take; more is not a Redis reply to these commands.
+  std::size_t reply_bytes_max = std::size_t{64} << 20;
 };
 
 /// One reply as it came off the wire.
@@ -56,8 +59,9 @@ public:
   RespClient& operator=(const RespClient&) = delete;
 
   /// Sends argv (argv[0] the command) and returns the server's reply. Throws ConnectError if
-  /// the connection fails or the reply does not arrive in time (the connection is then closed),
-  /// ProtocolError if the bytes are not RESP2.
+  /// the connection fails or nothing arrives in time, ProtocolError if the bytes are not RESP2,
+  /// run past reply_bytes_max, or do not make a whole reply in time (the connection is then
+  /// closed).
   WireReply call(const Argv& argv);
 
 private:

@@ -28,6 +28,9 @@ public:
   virtual std::vector<std::pair<std::string, std::string>> options() const = 0;
   /// The checks this model offers, by name.
   virtual std::vector<std::string> check_names() const = 0;
+  /// The latencies this model records, by name: a requirement may name NAME_p50, NAME_p99, …
+  /// before any run has timed anything.
+  virtual std::vector<std::string> latency_names() const = 0;
   /// Creates nodes and clients. `length` is the scenario's duration.
   virtual void build(World& world, Duration length) = 0;
   /// Judges the run through the model's checkers; `faults` is for those that judge recovery.

@@ -65,18 +65,37 @@ std::string run_summary_text(const RunResult& r) {
 namespace {
 
 std::string sweep_header_text(const SweepResult& s) {
-  return fmt::format("seeds {} ({} runs): {} with a violation\n", report::seed_range_text(s.first_seed, s.seed_count),
+  std::string partial = s.partial ? fmt::format("PARTIAL: interrupted after {} of {} seeds; what follows covers only those\n",
+                                                s.seed_count, s.seeds_requested)
+                                  : "";
+  return partial + fmt::format("seeds {} ({} runs): {} with a violation\n", report::seed_range_text(s.first_seed, s.seed_count),
                      s.seed_count, s.runs_violated);
 }
 
-std::string check_rates_text(const std::vector<CheckRate>& checks) {
-  if (checks.empty()) return "checks: none\n";
+std::string check_rates_text(const SweepResult& s) {
+  if (s.checks.empty()) return "checks: none\n";
   std::vector<TextRow> rows;
-  for (const CheckRate& c : checks) {
-    rows.push_back({c.name, fmt::format("{}/{}", c.runs_violated, c.runs), percent_text(c.rate),
-                    "95% CI " + report::interval_text(c.interval), c.expected_violated ? "(expected)" : ""});
+  for (const CheckRate& c : s.checks) {
+    std::string interval = s.single_trace_hash ? "one run repeated" : "95% CI " + report::interval_text(c.interval);
+    rows.push_back({c.name, fmt::format("{}/{}", c.runs_violated, c.runs), percent_text(c.rate), interval,
+                    c.expected_violated ? "(expected)" : ""});
   }
   return "checks (runs violated, rate, 95% interval)\n" + aligned_table(rows, indent, {1, 2});
+}
+
+std::string single_trace_text(const SweepResult& s) {
+  if (!s.single_trace_hash) return "";
+  return fmt::format("every seed gave one trace ({}): nothing in this scenario draws from the seed, so the {} runs are "
+                     "one run repeated, not samples\n",
+                     report::hash_text(*s.single_trace_hash), s.seed_count);
+}
+
+std::string failing_seeds_by_check_text(const std::vector<CheckRate>& checks) {
+  std::vector<TextRow> rows;
+  for (const CheckRate& c : checks)
+    if (c.runs_violated > 0) rows.push_back({c.name, report::check_failing_seeds_text(c)});
+  if (rows.empty()) return "";
+  return "first failing seeds of each violated check\n" + aligned_table(rows, indent);
 }
 
 std::string mismatches_text(const SweepResult& s) {
@@ -104,7 +123,8 @@ std::string failing_seeds_text(const SweepResult& s) {
 }  // namespace
 
 std::string sweep_summary_text(const SweepResult& s) {
-  return sweep_header_text(s) + check_rates_text(s.checks) + mismatches_text(s) + failing_seeds_text(s) +
+  return sweep_header_text(s) + single_trace_text(s) + check_rates_text(s) + failing_seeds_by_check_text(s.checks) + mismatches_text(s) +
+         failing_seeds_text(s) +
          latencies_text(s.latencies, "latency over every run") + fmt::format("events run: {}\n", s.total_events);
 }
 

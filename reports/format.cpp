@@ -19,6 +19,14 @@ std::string measured_text(const RequirementRow& row) {
   return "not measured";
 }
 
+std::string check_failing_seeds_text(const CheckRate& rate) {
+  std::string seeds;
+  for (std::uint64_t seed : rate.failing_seeds) seeds += fmt::format("{}{}", seeds.empty() ? "" : ", ", seed);
+  if (rate.failing_seeds.size() < rate.runs_violated)
+    seeds += fmt::format(" (the lowest {} of {})", rate.failing_seeds.size(), rate.runs_violated);
+  return seeds;
+}
+
 std::string interval_text(const WilsonInterval& interval) {
   return fmt::format("[{}, {}]", percent_text(interval.low), percent_text(interval.high));
 }

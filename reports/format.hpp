@@ -28,6 +28,9 @@ std::string measured_text(const RequirementRow& row);
 /// A 95% interval as percentages: "[2.69%, 5.08%]".
 std::string interval_text(const WilsonInterval& interval);
 
+/// A check's lowest failing seeds: "3, 17, 22" or "3, 17, 22 (the lowest 3 of 40)".
+std::string check_failing_seeds_text(const CheckRate& rate);
+
 /// The seeds a sweep ran, "1..1000" (or "7" for one seed, "none" for none).
 std::string seed_range_text(std::uint64_t first_seed, std::uint64_t seed_count);
 

@@ -220,6 +220,8 @@ ordered_json check_rate_json(const CheckRate& rate) {
   interval["high"] = number_json(rate.interval.high);
   json["interval_95"] = std::move(interval);
   json["expected_violated"] = rate.expected_violated;
+  json["failing_seeds"] = ordered_json::array();
+  for (std::uint64_t seed : rate.failing_seeds) json["failing_seeds"].push_back(seed);
   return json;
 }
 
@@ -247,10 +249,26 @@ ordered_json sweep_to_json(const SweepResult& s, bool include_runtime) {
   json["format"] = sweep_format;
   json["scenario"] = sweep_scenario_json(s);
   json["seeds"] = seeds_json(s);
+  if (s.partial) {
+    ordered_json partial = ordered_json::object();
+    partial["seeds_requested"] = s.seeds_requested;
+    partial["why"] = "interrupted: the rates cover only the seeds done";
+    json["partial"] = std::move(partial);
+  }
   put_duration(json, "duration", s.duration);
   json["options"] = pairs_json(s.options);
   json["verdict"] = sweep_verdict_json(s);
-  json["checks"] = array_of(s.checks, check_rate_json);
+  if (s.single_trace_hash) {
+    // One run repeated: its rates are 0 or 1 exactly, and an interval would pretend otherwise.
+    json["single_trace_hash"] = report::hash_text(*s.single_trace_hash);
+    json["checks"] = array_of(s.checks, [](const CheckRate& rate) {
+      ordered_json check = check_rate_json(rate);
+      check.erase("interval_95");
+      return check;
+    });
+  } else {
+    json["checks"] = array_of(s.checks, check_rate_json);
+  }
   json["failing_seed_limit"] = s.failing_seed_limit;
   json["failing_seeds"] = array_of(s.failing_seeds, failing_seed_json);
   json["latencies"] = array_of(s.latencies, latency_to_json);

@@ -4,6 +4,7 @@
 
 #include "reports/format.hpp"
 #include "reports/text_table.hpp"
+#include "sim/scenario/printable.hpp"
 
 namespace sim {
 
@@ -45,11 +46,11 @@ std::string run_verdict_text(const RunResult& r) {
 }
 
 std::string run_header(const RunResult& r) {
-  std::string md = fmt::format("# designsim run: {}\n\n", r.scenario_name);
+  std::string md = fmt::format("# designsim run: {}\n\n", printable(r.scenario_name));
   std::string_view description = r.description;
   while (!description.empty() && (description.back() == '\n' || description.back() == ' ')) description.remove_suffix(1);
-  if (!description.empty()) md += fmt::format("{}\n\n", description);
-  md += fmt::format("- **Scenario:** `{}` (model `{}`)\n", r.scenario_file, r.model);
+  if (!description.empty()) md += fmt::format("{}\n\n", printable(description, true));
+  md += fmt::format("- **Scenario:** `{}` (model `{}`)\n", printable(r.scenario_file), printable(r.model));
   md += fmt::format("- **Seed:** {}\n", r.seed);
   md += fmt::format("- **Trace hash:** `{}` ({} records, {} events, {} simulated)\n", hash_text(r.trace_hash),
                     r.trace_records, r.events_run, to_string(r.simulated));
@@ -144,8 +145,12 @@ std::string run_report_markdown(const RunResult& r) {
 namespace {
 
 std::string sweep_header(const SweepResult& s) {
-  std::string md = fmt::format("# designsim sweep: {}\n\n", s.scenario_name);
-  md += fmt::format("- **Scenario:** `{}` (model `{}`)\n", s.scenario_file, s.model);
+  std::string md = fmt::format("# designsim sweep: {}\n\n", printable(s.scenario_name));
+  if (s.partial)
+    md += fmt::format("**Partial result:** the sweep was interrupted after {} of the {} seeds asked for; everything below "
+                      "covers only seeds {}.\n\n",
+                      s.seed_count, s.seeds_requested, report::seed_range_text(s.first_seed, s.seed_count));
+  md += fmt::format("- **Scenario:** `{}` (model `{}`)\n", printable(s.scenario_file), printable(s.model));
   md += fmt::format("- **Seeds:** {} ({} runs)\n", report::seed_range_text(s.first_seed, s.seed_count), s.seed_count);
   md += fmt::format("- **Duration:** {}\n", to_string(s.duration));
   double share = s.seed_count == 0 ? 0.0 : static_cast<double>(s.runs_violated) / static_cast<double>(s.seed_count);
@@ -155,13 +160,18 @@ std::string sweep_header(const SweepResult& s) {
   return md;
 }
 
-std::string check_rates_section(const std::vector<CheckRate>& checks) {
+std::string check_rates_section(const SweepResult& s) {
   std::string md = section("Checks");
-  if (checks.empty()) return md + "No checks.\n";
+  if (s.checks.empty()) return md + "No checks.\n";
+  if (s.single_trace_hash)
+    md += fmt::format("Every seed gave one trace (`{}`): nothing in this scenario draws from the seed, so the {} runs "
+                      "are one run repeated, not samples, and no interval is given.\n\n",
+                      report::hash_text(*s.single_trace_hash), s.seed_count);
   std::vector<TextRow> rows;
-  for (const CheckRate& c : checks) {
+  for (const CheckRate& c : s.checks) {
     rows.push_back({c.name, fmt::format("{} of {}", c.runs_violated, c.runs), percent_text(c.rate),
-                    report::interval_text(c.interval), c.expected_violated ? "violated" : "held"});
+                    s.single_trace_hash ? "one run repeated" : report::interval_text(c.interval),
+                    c.expected_violated ? "violated" : "held"});
   }
   return md + markdown_table({"check", "violated runs", "rate", "95% interval", "expected"}, rows);
 }
@@ -181,6 +191,14 @@ std::string failing_seeds_section(const SweepResult& s) {
   return md + markdown_table({"seed", "checks violated", "reproduce"}, rows);
 }
 
+std::string failing_seeds_by_check_section(const std::vector<CheckRate>& checks) {
+  std::vector<TextRow> rows;
+  for (const CheckRate& c : checks)
+    if (c.runs_violated > 0) rows.push_back({c.name, fmt::format("{}", c.runs_violated), report::check_failing_seeds_text(c)});
+  if (rows.empty()) return "";
+  return section("Failing seeds by check") + markdown_table({"check", "violated runs", "first failing seeds"}, rows);
+}
+
 std::string mismatches_section(const SweepResult& s) {
   if (s.expectation_mismatches == 0) return "";
   std::string md = section("Runs not as expected");
@@ -197,7 +215,8 @@ std::string mismatches_section(const SweepResult& s) {
 std::string sweep_report_markdown(const SweepResult& s) {
   std::string md = sweep_header(s);
   md += options_section(s.options);
-  md += check_rates_section(s.checks);
+  md += check_rates_section(s);
+  md += failing_seeds_by_check_section(s.checks);
   md += failing_seeds_section(s);
   md += mismatches_section(s);
   md += latency_section(s.latencies, "Latencies over every run");

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/scenario/printable.hpp"
+
 namespace sim::report {
 
 std::string markdown_cell(std::string_view text) {
@@ -12,7 +14,7 @@ std::string markdown_cell(std::string_view text) {
     else if (c == '\n' || c == '\r') cell += ' ';
     else cell += c;
   }
-  return cell;
+  return printable(cell);
 }
 
 namespace {

@@ -2,10 +2,14 @@
 // written where asked, and nothing run or written for a bad scenario.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <csignal>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 namespace fs = std::filesystem;
@@ -174,4 +178,196 @@ TEST_CASE("study runs a study file into its reports and refuses a missing one wi
   CHECK(missing.out.find("cannot open") != std::string::npos);
   Outcome none = designsim("study");
   CHECK(none.status == 2);
+}
+
+namespace {
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+}  // namespace
+
+TEST_CASE("a seed that is not a whole number in range is refused, never wrapped", "[cli]") {
+  Outcome negative = designsim("run scenarios/snowflake/healthy.yaml --seed -1");
+  INFO(negative.out);
+  CHECK(negative.status == 2);
+  CHECK(negative.out.find("--seed expects a whole number from 0 to 18446744073709551615, got '-1'") != std::string::npos);
+  CHECK(negative.out.find("trace") == std::string::npos);
+  Outcome past = designsim("sweep scenarios/snowflake/healthy.yaml --seeds 3 --first-seed 18446744073709551614");
+  INFO(past.out);
+  CHECK(past.status == 2);
+  CHECK(past.out.find("goes past the last seed, 18446744073709551615; start at 18446744073709551613 at most") !=
+        std::string::npos);
+  Outcome huge = designsim("sweep scenarios/snowflake/healthy.yaml --seeds 3 --first-seed 18446744073709551616");
+  CHECK(huge.status == 2);
+  CHECK(huge.out.find("--first-seed expects a whole number") != std::string::npos);
+}
+
+TEST_CASE("check names what is wrong with a pipe, an empty folder, a dangling link and a link loop", "[cli]") {
+  fs::path dir = scratch("check-odd-files");
+  fs::path pipe = dir / "pipe.yaml";
+  REQUIRE(::mkfifo(pipe.c_str(), 0600) == 0);
+  Outcome piped = designsim("check " + pipe.string());
+  INFO(piped.out);
+  CHECK(piped.status == 2);
+  CHECK(piped.out == pipe.string() + ": not a scenario file: a named pipe\n");
+
+  fs::create_directories(dir / "empty");
+  Outcome empty = designsim("check " + (dir / "empty").string());
+  CHECK(empty.status == 2);
+  CHECK(empty.out == "no scenarios found in " + (dir / "empty").string() + " (no .yaml files)\n");
+
+  fs::create_directories(dir / "dangling");
+  fs::create_symlink("gone.yaml", dir / "dangling" / "link.yaml");
+  Outcome dangling = designsim("check " + (dir / "dangling").string());
+  INFO(dangling.out);
+  CHECK(dangling.status == 2);
+  CHECK(dangling.out.find("link.yaml: not a scenario file: a symbolic link to 'gone.yaml', which does not exist") !=
+        std::string::npos);
+
+  fs::create_directories(dir / "loop");
+  fs::create_symlink("b.yaml", dir / "loop" / "a.yaml");
+  fs::create_symlink("a.yaml", dir / "loop" / "b.yaml");
+  Outcome loop = designsim("check " + (dir / "loop").string());
+  INFO(loop.out);
+  CHECK(loop.status == 2);
+  CHECK(loop.out.find("a.yaml: cannot open scenario file (Too many levels of symbolic links)") != std::string::npos);
+}
+
+TEST_CASE("default output folders are unique per scenario file and stay under out/", "[cli]") {
+  fs::path a = fs::path(DESIGNSIM_SOURCE_DIR) / "out" / "lock" / "redis-clock-step" / "seed-1";
+  fs::path b = fs::path(DESIGNSIM_SOURCE_DIR) / "out" / "ratelimiter" / "redis-clock-step" / "seed-1";
+  fs::remove_all(a);
+  fs::remove_all(b);
+  Outcome lock = designsim("run scenarios/lock/redis-clock-step.yaml --seed 1 -q");
+  Outcome limiter = designsim("run scenarios/ratelimiter/redis-clock-step.yaml --seed 1 -q");
+  INFO(lock.out << limiter.out);
+  CHECK(read_text(a / "report.json").find("\"model\": \"lock\"") != std::string::npos);
+  CHECK(read_text(b / "report.json").find("\"model\": \"ratelimiter\"") != std::string::npos);
+
+  // A file named "...yaml" has the stem "..": its reports must not land beside out/.
+  fs::path dir = scratch("dots");
+  fs::copy_file(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios/snowflake/healthy.yaml", dir / "...yaml");
+  Outcome dots = designsim("run " + (dir / "...yaml").string() + " -q");
+  INFO(dots.out);
+  CHECK(dots.status == 0);
+  CHECK(dots.out.find("reports: out/snowflake/_/seed-1/report.json") != std::string::npos);
+}
+
+TEST_CASE("outputs are checked before the run and never written over an input", "[cli]") {
+  fs::path dir = scratch("outputs");
+  fs::path scenario = dir / "s.yaml";
+  fs::copy_file(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios/snowflake/healthy.yaml", scenario);
+  const std::string original = read_text(scenario);
+
+  Outcome over = designsim("run " + scenario.string() + " --trace " + scenario.string() + " --out " + (dir / "o").string());
+  INFO(over.out);
+  CHECK(over.status == 2);
+  CHECK(over.out.find("it is " + scenario.string() + ", an input of this command") != std::string::npos);
+  CHECK(over.out.find("trace ") == std::string::npos);  // refused before the run
+  CHECK(read_text(scenario) == original);
+
+  fs::path file = dir / "a-file";
+  std::ofstream(file) << "x";
+  for (const std::string& out : {file.string(), std::string("/proc/designsim-out"), std::string("''")}) {
+    Outcome bad = designsim("run " + scenario.string() + " --out " + out);
+    INFO(bad.out);
+    CHECK(bad.status == 2);
+    CHECK(bad.out.find("cannot write") != std::string::npos);
+    CHECK(bad.out.find("trace ") == std::string::npos);  // refused before the run
+  }
+  Outcome folder_trace = designsim("run " + scenario.string() + " --out " + (dir / "o").string() + " --trace " + dir.string());
+  CHECK(folder_trace.status == 2);
+  CHECK(folder_trace.out.find("it is a folder") != std::string::npos);
+}
+
+TEST_CASE("run with --trace writes every text record, and says how many events only the hash holds", "[cli]") {
+  fs::path dir = scratch("trace");
+  Outcome o = designsim("run scenarios/snowflake/restart-backstep-memory.yaml -q --out " + dir.string() + " --trace " +
+                        (dir / "trace.jsonl").string());
+  INFO(o.out);
+  std::string trace = read_text(dir / "trace.jsonl");
+  std::size_t lines = static_cast<std::size_t>(std::count(trace.begin(), trace.end(), '\n'));
+  CHECK(lines > 0);
+  CHECK(o.out.find("trace: " + std::to_string(lines) + " records written to " + (dir / "trace.jsonl").string()) !=
+        std::string::npos);
+}
+
+TEST_CASE("a requirement on a latency that timed nothing reads 'no samples' and does not stop a sweep", "[cli][sweep]") {
+  fs::path dir = scratch("no-samples");
+  fs::path file = dir / "short.yaml";
+  std::ofstream(file) << "name: short\nmodel: snowflake\nduration: 20us\nparams:\n  nodes: 1\n  rate: 1/s\n"
+                         "requirements:\n  generate_latency_p99: \"< 1ms\"\n";
+  Outcome run = designsim("run " + file.string() + " --out " + (dir / "run").string());
+  INFO(run.out);
+  CHECK(run.status == 0);
+  CHECK(run.out.find("no samples") != std::string::npos);
+  Outcome sweep = designsim("sweep " + file.string() + " --seeds 3 --jobs 1 --out " + (dir / "sweep").string());
+  INFO(sweep.out);
+  CHECK(sweep.status == 0);
+  CHECK(fs::exists(dir / "sweep" / "sweep.json"));
+}
+
+TEST_CASE("a sweep whose seeds all give one trace says so and gives no intervals", "[cli][sweep]") {
+  // 20 us with one request a second: nothing arrives, nothing draws from the seed.
+  fs::path dir = scratch("one-trace");
+  fs::path file = dir / "idle.yaml";
+  std::ofstream(file) << "name: idle\nmodel: snowflake\nduration: 20us\nparams:\n  nodes: 1\n  rate: 1/s\n";
+  Outcome idle = designsim("sweep " + file.string() + " --seeds 3 --jobs 2 --out " + (dir / "idle").string());
+  INFO(idle.out);
+  CHECK(idle.out.find("every seed gave one trace") != std::string::npos);
+  CHECK(idle.out.find("95% CI") == std::string::npos);
+  CHECK(read_text(dir / "idle" / "sweep.json").find("\"single_trace_hash\"") != std::string::npos);
+  CHECK(read_text(dir / "idle" / "sweep.json").find("interval_95") == std::string::npos);
+  CHECK(read_text(dir / "idle" / "sweep.md").find("one run repeated") != std::string::npos);
+  // Poisson arrivals draw from the seed: these are samples, with intervals.
+  Outcome healthy = designsim("sweep scenarios/snowflake/healthy.yaml --seeds 2 --jobs 2 --out " + (dir / "healthy").string());
+  CHECK(healthy.out.find("every seed gave one trace") == std::string::npos);
+  CHECK(healthy.out.find("95% CI") != std::string::npos);
+}
+
+TEST_CASE("sweep lists the first failing seeds of each violated check", "[cli][sweep]") {
+  fs::path dir = scratch("by-check");
+  Outcome o = designsim("sweep scenarios/snowflake/node-id-collision.yaml --seeds 4 --jobs 2 --failing-seeds 2 --out " +
+                        dir.string());
+  INFO(o.out);
+  CHECK(o.out.find("first failing seeds of each violated check") != std::string::npos);
+  CHECK(o.out.find("1, 2 (the lowest 2 of 4)") != std::string::npos);
+  CHECK(read_text(dir / "sweep.md").find("## Failing seeds by check") != std::string::npos);
+  CHECK(read_text(dir / "sweep.json").find("\"failing_seeds\": [\n        1,\n        2\n      ]") != std::string::npos);
+}
+
+TEST_CASE("a sweep stopped by SIGINT writes the seeds it finished as a partial result", "[cli][sweep][signal]") {
+  fs::path dir = scratch("interrupted");
+  // An earlier, complete sweep in the same folder: it must not be left looking current.
+  std::ofstream(dir / "sweep.json") << "{\"earlier\": true}\n";
+  fs::path terminal = dir / "terminal.txt";
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (::chdir(DESIGNSIM_SOURCE_DIR) != 0) ::_exit(127);
+    std::freopen(terminal.c_str(), "w", stdout);
+    ::dup2(::fileno(stdout), 2);
+    ::execl(DESIGNSIM_BINARY, "designsim", "sweep", "scenarios/snowflake/healthy.yaml", "--seeds", "100000", "--jobs", "2",
+            "--out", dir.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Let it start and finish some seeds (one takes a few tens of milliseconds), then interrupt it.
+  for (int i = 0; i < 600 && read_text(terminal).find("seeds 1..100000") == std::string::npos; ++i) ::usleep(10'000);
+  ::sleep(3);
+  REQUIRE(::kill(child, SIGINT) == 0);
+  int raw = 0;
+  REQUIRE(::waitpid(child, &raw, 0) == child);
+  std::string out = read_text(terminal);
+  INFO(out);
+  REQUIRE(WIFEXITED(raw));
+  CHECK(WEXITSTATUS(raw) == 128 + SIGINT);
+  CHECK(out.find("interrupted: no further seed starts") != std::string::npos);
+  CHECK(out.find("PARTIAL: interrupted after ") != std::string::npos);
+  std::string json = read_text(dir / "sweep.json");
+  CHECK(json.find("\"earlier\"") == std::string::npos);
+  CHECK(json.find("\"partial\": {\n    \"seeds_requested\": 100000") != std::string::npos);
+  CHECK(read_text(dir / "sweep.md").find("**Partial result:**") != std::string::npos);
 }

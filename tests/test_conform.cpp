@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "conform/harness.hpp"
@@ -135,6 +136,74 @@ TEST_CASE("a closed port and a server that never answers end in a ConnectError, 
   ::close(fd);
   // The port is closed now: nothing listens.
   CHECK_THROWS_AS(conform::RespClient(silent, conform::ClientOptions{500, 300}), conform::ConnectError);
+}
+
+namespace {
+
+// A server on the loopback that answers each connection by sending `bytes` every millisecond
+// until the client hangs up: a reply that never ends.
+class StreamingServer {
+ public:
+  explicit StreamingServer(std::string bytes) : bytes_(std::move(bytes)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    REQUIRE(::listen(fd_, 4) == 0);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~StreamingServer() {
+    thread_.join();
+    ::close(fd_);
+  }
+  conform::Endpoint endpoint() const { return {"127.0.0.1", port_}; }
+
+ private:
+  void serve() {
+    int client = ::accept(fd_, nullptr, nullptr);
+    if (client < 0) return;
+    while (::send(client, bytes_.data(), bytes_.size(), MSG_NOSIGNAL) > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ::close(client);
+  }
+  std::string bytes_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("a server that keeps sending bytes is cut off at the reply's budget and called garbage", "[conform]") {
+  StreamingServer server("+" + std::string(100, 'a'));
+  conform::RespClient client(server.endpoint(), conform::ClientOptions{500, 300});
+  auto started = std::chrono::steady_clock::now();
+  try {
+    client.call({"PING"});
+    FAIL("a reply that never ends was taken");
+  } catch (const conform::ProtocolError& e) {
+    std::string message = e.what();
+    CHECK(message.find("within 300 ms (garbage, not RESP2): '+aaaa") != std::string::npos);
+  }
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+}
+
+TEST_CASE("a reply past the size cap is refused before the deadline", "[conform]") {
+  StreamingServer server("*3\r\n$100000\r\n" + std::string(4000, 'b'));
+  conform::ClientOptions options{500, 60'000};
+  options.reply_bytes_max = 64 * 1024;
+  conform::RespClient client(server.endpoint(), options);
+  auto started = std::chrono::steady_clock::now();
+  try {
+    client.call({"PING"});
+    FAIL("an oversized reply was taken");
+  } catch (const conform::ProtocolError& e) {
+    CHECK(std::string(e.what()).find("a reply longer than 65536 bytes") != std::string::npos);
+  }
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
 }
 
 TEST_CASE("sequences are a function of the seed, stay under their key prefix and never race the clock", "[conform]") {
@@ -328,4 +397,21 @@ TEST_CASE("the rate limiter with a fractional window adds its member and then fa
   CHECK(run({"EVAL", script, "1", "rl", "1.5", "3", "1700000000"}) == error);
   CHECK(run({"ZCARD", "rl"}) == ":2\r\n");
   CHECK(run({"TTL", "rl"}) == ":-1\r\n");
+}
+
+// Found by conform --seed 11 --commands 100000: with mixed scores a member's place in the set is
+// not its place in lexicographic order, and Redis gives up on a BYLEX range whose first member
+// (in the walk's direction) lies outside the far bound, although later members would match.
+TEST_CASE("a lexicographic range on a mixed-score set is empty when its first member is outside, as on a real server", "[conform][regression]") {
+  redis::Engine engine(redis::Version::v7_0);
+  redis::ExecContext ctx;
+  ctx.now_ms = 1'700'000'000'000;
+  auto run = [&](const Argv& argv) { return engine.execute(argv, ctx).resp(); };
+  CHECK(run({"ZADD", "z", "1", "m1", "2", "m2", "3", "a", "4", "m3"}) == ":4\r\n");
+  CHECK(run({"ZRANGE", "z", "[m1", "[m1", "BYLEX", "REV", "LIMIT", "1", "5"}) == "*0\r\n");
+  CHECK(run({"ZRANGE", "z", "[m1", "[m1", "BYLEX", "REV"}) == "*0\r\n");
+  CHECK(run({"ZRANGE", "z", "[m1", "[m2", "BYLEX", "LIMIT", "1", "5"}) == "*2\r\n$2\r\nm2\r\n$1\r\na\r\n");
+  CHECK(run({"ZRANGE", "z", "[m3", "[m1", "BYLEX", "REV"}) == "*1\r\n$2\r\nm3\r\n");
+  CHECK(run({"ZRANGE", "z", "(m2", "-", "BYLEX", "REV", "LIMIT", "0", "2"}) == "*2\r\n$1\r\na\r\n$2\r\nm2\r\n");
+  CHECK(run({"ZRANGEBYLEX", "z", "-", "(m2", "LIMIT", "1", "2"}) == "*0\r\n");
 }

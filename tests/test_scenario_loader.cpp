@@ -12,9 +12,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/kernel/random.hpp"
+#include "sim/run/run.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/param_reader.hpp"
 #include "sim/scenario/section_readers.hpp"
+#include "sim/scenario/printable.hpp"
 #include "sim/scenario/suggest.hpp"
 #include "sim/scenario/value_text.hpp"
 
@@ -141,6 +143,8 @@ requirements:
 
 }  // namespace
 
+// Each is rejected by the loader or, for what only the model knows (its metrics, its nodes), by
+// the check that runs before any simulation.
 TEST_CASE("every bad scenario file is rejected at the place its first line names", "[scenario]") {
   namespace fs = std::filesystem;
   const fs::path folder = fs::path(DESIGNSIM_SOURCE_DIR) / "tests" / "bad_scenarios";
@@ -153,7 +157,7 @@ TEST_CASE("every bad scenario file is rejected at the place its first line names
     const std::string expectation = first_line_expectation(file);
     INFO(file.string() << "\n  expected: " << expectation);
     REQUIRE_FALSE(expectation.empty());
-    const std::string message = error_of([&] { load_scenario(file.string()); });
+    const std::string message = error_of([&] { check_scenario(load_scenario(file.string())); });
     INFO("  got: " << message);
     bool names_place = expectation[0] >= '0' && expectation[0] <= '9';
     const std::string prefix = file.string() + (names_place ? ":" : ": ") + expectation;
@@ -508,4 +512,28 @@ TEST_CASE("suggestions and exact number texts", "[scenario][params]") {
   CHECK(parse_int64("1__0", n) == NumberStatus::malformed);
   CHECK_FALSE(parse_real("nan").has_value());
   CHECK(parse_real("+.5") == 0.5);
+}
+
+TEST_CASE("text from a scenario is shown with its control characters and invalid UTF-8 escaped", "[scenario]") {
+  CHECK(printable("latency\r") == "latency\\r");
+  CHECK(printable("a\x1b[2Jb\tc\x7f") == "a\\x1b[2Jb\\tc\\x7f");
+  CHECK(printable("caf\xc3\xa9 \xe2\x86\x92 ok") == "caf\xc3\xa9 \xe2\x86\x92 ok");  // valid UTF-8 stays
+  CHECK(printable("bad \xff\xc3(") == "bad \\xff\\xc3(");
+  CHECK(printable("\xc0\xaf") == "\\xc0\\xaf");  // an overlong '/'
+  CHECK(printable("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a surrogate
+  CHECK(printable("\xc2\x85") == "\\u0085");  // a C1 control
+  CHECK(printable("one\ntwo", true) == "one\ntwo");
+  CHECK(printable("one\ntwo") == "one\\ntwo");
+}
+
+TEST_CASE("a scenario file past the size bound is refused before it is parsed", "[scenario]") {
+  std::filesystem::path file = std::filesystem::temp_directory_path() / "designsim-too-large.yaml";
+  {
+    std::ofstream out(file);
+    out << "name: too-large\nmodel: lock\n";
+    std::string comment = "# " + std::string(1000, 'x') + "\n";
+    for (int i = 0; i < 1100; ++i) out << comment;
+  }
+  CHECK(error_of([&] { load_scenario(file.string()); }) == file.string() + ": not a scenario file: larger than 1 MiB");
+  std::filesystem::remove(file);
 }

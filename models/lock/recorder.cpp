@@ -28,7 +28,7 @@ std::uint64_t Recorder::granted(std::size_t attempt, Grant grant) {
   grant.epoch = observations_.grants.size() + 1;
   grant.attempt_started = a.started;
   grant.granted = world_.now();
-  world_.record_latency("acquire_latency", world_.now() - a.started);
+  world_.record_latency(acquire_latency, world_.now() - a.started);
   world_.trace().record(world_.now(), world_.find_node(observations_.client_names.at(static_cast<std::size_t>(grant.client))).value_or(sim::no_node), "lock.granted",
                         fmt::format("epoch {} token {} valid until {}", grant.epoch, grant.token,
                                     sim::to_string(grant.valid_until - sim::Instant::zero())));

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,9 @@
 #include "sim/kernel/world.hpp"
 
 namespace lock {
+
+/// The histogram of how long an acquire took, from the first try to the grant.
+inline constexpr std::string_view acquire_latency = "acquire_latency";
 
 class Recorder {
 public:

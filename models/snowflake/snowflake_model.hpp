@@ -23,6 +23,7 @@ public:
   void configure(sim::ParamReader& params) override;
   std::vector<std::pair<std::string, std::string>> options() const override { return describe(options_); }
   std::vector<std::string> check_names() const override { return snowflake::check_names(); }
+  std::vector<std::string> latency_names() const override { return {std::string(generate_latency)}; }
   void build(sim::World& world, sim::Duration length) override;
   sim::Findings finish(sim::World& world, const sim::FaultActivity& faults) override;
 

@@ -1,11 +1,16 @@
 #include "sim/cli/commands.hpp"
+#include "sim/cli/output_paths.hpp"
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <csignal>
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +18,7 @@
 #include <thread>
 #include <chrono>
 #include <sstream>
+#include <string_view>
 
 #include "conform/harness.hpp"
 #include "conform/report.hpp"
@@ -23,6 +29,7 @@
 #include "reports/format.hpp"
 #include "reports/json_report.hpp"
 #include "reports/markdown_report.hpp"
+#include "reports/output_file.hpp"
 #include "reports/study_report.hpp"
 #include "sim/kernel/assert.hpp"
 #include "sim/run/run.hpp"
@@ -30,6 +37,7 @@
 #include "sim/run/sweep.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/scenario/printable.hpp"
 
 namespace sim::cli {
 namespace po = boost::program_options;
@@ -61,6 +69,24 @@ Parsed parse(const std::string& command, const Args& args, po::options_descripti
   return parsed;
 }
 
+constexpr std::uint64_t any_seed = std::numeric_limits<std::uint64_t>::max();
+
+/// The option's text as a whole number in [min, max]: digits only, so "-1" is refused rather
+/// than wrapped to 2^64 - 1 as the standard conversions do.
+std::uint64_t whole_number(const Parsed& parsed, const std::string& command, const std::string& option, std::uint64_t min,
+                           std::uint64_t max) {
+  const std::string text = parsed.vars[option].as<std::string>();
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, value);
+  bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || error != std::errc() || stop != end || value < min || value > max)
+    throw UsageError(fmt::format("designsim {}: --{} expects a whole number from {} to {}, got '{}'", command, option, min, max, text));
+  return value;
+}
+
+std::string default_jobs() { return std::to_string(std::max(1u, std::thread::hardware_concurrency())); }
+
 void print_help(const char* synopsis, const char* what, const po::options_description& options) {
   std::printf("usage: %s\n\n%s\n\n", synopsis, what);
   std::ostringstream text;
@@ -68,13 +94,25 @@ void print_help(const char* synopsis, const char* what, const po::options_descri
   std::fputs(text.str().c_str(), stdout);
 }
 
-void write_file(const fs::path& path, const std::string& text) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) throw UsageError(fmt::format("cannot write {}: check that the folder is writable", path.string()));
+void write_file(const fs::path& path, const std::string& text) { report::write_output_file(path, text); }
+
+/// Prints an error as one line; any details it carries follow on lines of their own, indented,
+/// so that the first line alone says what went wrong.
+void print_error(const std::string& text) {
+  std::string shown;
+  std::size_t start = 0;
+  for (bool first = true; start <= text.size(); first = false) {
+    std::size_t end = std::min(text.find('\n', start), text.size());
+    std::string_view line = std::string_view(text).substr(start, end - start);
+    if (!first && line.empty()) {
+      start = end + 1;
+      continue;
+    }
+    if (!first) shown += (line.front() == ' ' ? "\n" : "\n  ");
+    shown += line;
+    start = end + 1;
+  }
+  std::fprintf(stderr, "%s\n", shown.c_str());
 }
 
 /// Runs a command body, turning errors into one message and an exit status.
@@ -83,13 +121,16 @@ int guarded(const std::string& command, Body body) {
   try {
     return body();
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    print_error(e.what());
     return bad_input;
   } catch (const ScenarioError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    print_error(e.what());
+    return bad_input;
+  } catch (const report::OutputError& e) {
+    print_error(fmt::format("designsim {}: {}", command, e.what()));
     return bad_input;
   } catch (const InternalError& e) {
-    std::fprintf(stderr, "designsim %s: internal error: %s\n", command.c_str(), e.what());
+    print_error(fmt::format("designsim {}: internal error: {}", command, e.what()));
     return internal_error;
   }
 }
@@ -105,29 +146,83 @@ RunOutput replayable(const Scenario& scenario, std::uint64_t seed, Body body) {
   }
 }
 
-fs::path default_out(const Scenario& scenario, const std::string& leaf) {
-  return fs::path("out") / fs::path(scenario.file).stem() / leaf;
+fs::path out_folder(const po::variables_map& vars, const std::string& file, const std::string& model, const std::string& leaf) {
+  return vars.count("out") ? fs::path(vars["out"].as<std::string>()) : default_out_folder(file, model, leaf);
 }
+
+/// Checks, before anything runs, that the folder takes files and that none of `outputs` is the
+/// input file.
+void check_outputs(const fs::path& folder, const std::vector<fs::path>& outputs, const std::string& input) {
+  prepare_out_folder(folder);
+  for (const fs::path& output : outputs) check_output_file(output, {input});
+}
+
+// Set by SIGINT or SIGTERM during a sweep. A signal handler can reach nothing else; lock-free
+// atomics are safe to store from one.
+std::atomic<bool> stop_requested{false};
+std::atomic<int> stop_signal{0};
+
+extern "C" void on_stop_signal(int signal) {
+  stop_signal.store(signal);
+  stop_requested.store(true);
+  static const char note[] = "\ndesignsim: interrupted: no further seed starts; the runs under way finish (again to stop at once)\n";
+  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, note, sizeof note - 1);
+}
+
+/// While alive, SIGINT and SIGTERM ask the sweep to stop instead of ending the process; the
+/// handler is taken away after the first (SA_RESETHAND), so a second signal ends it at once.
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~StopOnSignal() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+/// The status of a command ended by `signal`, as a shell reports it.
+int status_of_signal(int signal) { return 128 + signal; }
 
 std::string options_text(const std::vector<std::pair<std::string, std::string>>& options) {
   std::size_t width = 0;
   for (const auto& [key, value] : options) width = std::max(width, key.size());
   std::string text;
-  for (const auto& [key, value] : options) text += fmt::format("  {:<{}}  {}\n", key, width, value);
+  for (const auto& [key, value] : options) text += fmt::format("  {:<{}}  {}\n", printable(key), width, printable(value));
   return text;
 }
 
 /// Every .yaml file under the paths, sorted, so verify walks them in one order everywhere. A
-/// folder's studies/ subfolders hold study files, not scenarios: they are left out.
-std::vector<std::string> scenario_files(const Args& paths) {
+/// folder's studies/ subfolders hold study files, not scenarios: they are left out. Anything
+/// named .yaml that is not a folder is kept, so that the loader names what is wrong with a
+/// dangling link, a link loop or a pipe instead of it being skipped. A folder with none is bad
+/// input when `require_some`.
+std::vector<std::string> scenario_files(const Args& paths, bool require_some = true) {
   std::vector<std::string> files;
   for (const std::string& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
-      for (const auto& entry : fs::recursive_directory_iterator(p, ec))
-        if (entry.is_regular_file() && entry.path().extension() == ".yaml" && !is_study_path(entry.path()))
-          found.push_back(entry.path().string());
+      fs::recursive_directory_iterator it(p, ec), end;
+      for (; !ec && it != end; it.increment(ec)) {
+        std::error_code type_ec;
+        if (it->path().extension() == ".yaml" && !it->is_directory(type_ec) && !is_study_path(it->path()))
+          found.push_back(it->path().string());
+      }
+      if (ec) throw UsageError(fmt::format("cannot read the folder {}: {}", p, ec.message()));
+      if (found.empty() && require_some) throw UsageError(fmt::format("no scenarios found in {} (no .yaml files)", p));
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else {
@@ -138,7 +233,7 @@ std::vector<std::string> scenario_files(const Args& paths) {
 }
 
 void write_trace(const fs::path& path, const RunOutput& out) {
-  std::string text;
+  report::OutputFile file(path);
   for (const TraceRecord& r : out.trace) {
     nlohmann::ordered_json line;
     line["t_ns"] = r.time.ns();
@@ -146,9 +241,10 @@ void write_trace(const fs::path& path, const RunOutput& out) {
     line["node"] = r.node < out.node_names.size() ? out.node_names[r.node] : "";
     line["kind"] = r.kind;
     line["detail"] = r.detail;
-    text += line.dump() + "\n";
+    file.write(line.dump());
+    file.write("\n");
   }
-  write_file(path, text);
+  file.commit();
 }
 
 }  // namespace
@@ -158,9 +254,12 @@ int run_command(const Args& args) {
     po::options_description options("options");
     options.add_options()
         ("scenario", po::value<std::string>(), "the scenario file")
-        ("seed", po::value<std::uint64_t>(), "the seed (default: the scenario's own)")
-        ("out", po::value<std::string>(), "folder for report.json and report.md (default: out/NAME/seed-N)")
-        ("trace", po::value<std::string>(), "also write the whole trace to this file, as JSON lines")
+        ("seed", po::value<std::string>(), "the seed, 0 to 2^64-1 (default: the scenario's own)")
+        ("out", po::value<std::string>(), "folder for report.json and report.md (default: out/PATH/seed-N, PATH the scenario's path under scenarios/ without .yaml)")
+        ("trace", po::value<std::string>(),
+         "also write the trace's records to this file, as JSON lines: faults, node events and what the\n"
+         "model records, up to 20,000,000 of them; the events of the hot path (each packet, each Redis\n"
+         "command) are folded into the trace hash only, and the terminal says how many")
         ("check-determinism", "run twice and fail (status 3) unless the trace hash and report.json agree")
         ("quiet,q", "print only the verdict lines");
     po::positional_options_description positional;
@@ -177,10 +276,17 @@ int run_command(const Args& args) {
     if (!parsed.vars.count("scenario")) throw UsageError("designsim run: which scenario? (designsim run SCENARIO)");
     Scenario scenario = load_scenario(parsed.vars["scenario"].as<std::string>());
     check_scenario(scenario);
-    std::uint64_t seed = parsed.vars.count("seed") ? parsed.vars["seed"].as<std::uint64_t>() : scenario.seed;
+    std::uint64_t seed = parsed.vars.count("seed") ? whole_number(parsed, "run", "seed", 0, any_seed) : scenario.seed;
     bool quiet = parsed.vars.count("quiet") > 0;
-    fs::path out_dir = parsed.vars.count("out") ? fs::path(parsed.vars["out"].as<std::string>())
-                                                : default_out(scenario, fmt::format("seed-{}", seed));
+    fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model, fmt::format("seed-{}", seed));
+    check_outputs(out_dir, {out_dir / "report.json", out_dir / "report.md"}, scenario.file);
+    if (parsed.vars.count("trace")) {
+      fs::path trace = parsed.vars["trace"].as<std::string>();
+      for (const char* report : {"report.json", "report.md"})
+        if (!trace.empty() && fs::absolute(trace).lexically_normal() == fs::absolute(out_dir / report).lexically_normal())
+          throw UsageError(fmt::format("designsim run: --trace {} is where {} goes; name another file", trace.string(), report));
+      check_output_file(trace, {scenario.file});
+    }
 
     std::printf("designsim run %s\nseed %llu\n", scenario.file.c_str(), static_cast<unsigned long long>(seed));
     std::fflush(stdout);
@@ -206,7 +312,12 @@ int run_command(const Args& args) {
     std::fputs(run_summary_text(out.result).c_str(), stdout);
     write_file(out_dir / "report.json", json);
     write_file(out_dir / "report.md", run_report_markdown(out.result));
-    if (run_options.return_trace) write_trace(parsed.vars["trace"].as<std::string>(), out);
+    if (run_options.return_trace) {
+      write_trace(parsed.vars["trace"].as<std::string>(), out);
+      std::printf("trace: %zu records written to %s; %llu more events folded into the hash only\n", out.trace.size(),
+                  parsed.vars["trace"].as<std::string>().c_str(),
+                  static_cast<unsigned long long>(out.result.trace_records - out.trace.size()));
+    }
     std::printf("reports: %s, %s\n", (out_dir / "report.json").string().c_str(), (out_dir / "report.md").string().c_str());
     return exit_status(out.result);
   });
@@ -264,11 +375,11 @@ int sweep_command(const Args& args) {
     po::options_description options("options");
     options.add_options()
         ("scenario", po::value<std::string>(), "the scenario file")
-        ("seeds", po::value<std::uint64_t>(), "how many seeds to run (1 to 10,000,000)")
-        ("first-seed", po::value<std::uint64_t>()->default_value(1), "the first seed; seeds are consecutive")
-        ("jobs,j", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())), "threads")
-        ("out", po::value<std::string>(), "folder for sweep.json and sweep.md (default: out/NAME/sweep-FIRST-N)")
-        ("failing-seeds", po::value<std::uint64_t>()->default_value(20), "how many failing seeds to list");
+        ("seeds", po::value<std::string>(), "how many seeds to run (1 to 10,000,000)")
+        ("first-seed", po::value<std::string>()->default_value("1"), "the first seed; seeds are consecutive")
+        ("jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")
+        ("out", po::value<std::string>(), "folder for sweep.json and sweep.md (default: out/PATH/sweep-FIRST-N, PATH as for run)")
+        ("failing-seeds", po::value<std::string>()->default_value("20"), "how many failing seeds to list for each check");
     po::positional_options_description positional;
     positional.add("scenario", 1);
     Parsed parsed = parse("sweep", args, options, positional);
@@ -276,25 +387,29 @@ int sweep_command(const Args& args) {
       print_help("designsim sweep SCENARIO --seeds N [--jobs J] [--first-seed S] [--out DIR]",
                  "Runs N consecutive seeds of a scenario on J threads and reports how often each check was\n"
                  "violated, with 95% Wilson intervals, and the exact command that replays each failing seed.\n"
-                 "Status 0: no run violated a check; 1: some run did.",
+                 "Status 0: no run violated a check; 1: some run did. On SIGINT or SIGTERM no further seed\n"
+                 "starts, the runs under way finish, and the seeds done are written as a result marked\n"
+                 "partial (status 130 or 143); a second signal ends the sweep at once.",
                  options);
       return all_held;
     }
     if (!parsed.vars.count("scenario")) throw UsageError("designsim sweep: which scenario? (designsim sweep SCENARIO --seeds N)");
     if (!parsed.vars.count("seeds")) throw UsageError("designsim sweep: how many seeds? (--seeds N)");
     SweepOptions sweep_options;
-    sweep_options.seed_count = parsed.vars["seeds"].as<std::uint64_t>();
-    sweep_options.first_seed = parsed.vars["first-seed"].as<std::uint64_t>();
-    sweep_options.jobs = parsed.vars["jobs"].as<unsigned>();
-    sweep_options.failing_seed_limit = parsed.vars["failing-seeds"].as<std::uint64_t>();
-    if (sweep_options.seed_count < 1 || sweep_options.seed_count > 10'000'000)
-      throw UsageError("designsim sweep: --seeds must be between 1 and 10000000");
-    if (sweep_options.jobs < 1 || sweep_options.jobs > 256) throw UsageError("designsim sweep: --jobs must be between 1 and 256");
+    sweep_options.seed_count = whole_number(parsed, "sweep", "seeds", 1, 10'000'000);
+    sweep_options.first_seed = whole_number(parsed, "sweep", "first-seed", 0, any_seed);
+    sweep_options.jobs = static_cast<unsigned>(whole_number(parsed, "sweep", "jobs", 1, 256));
+    sweep_options.failing_seed_limit = whole_number(parsed, "sweep", "failing-seeds", 0, 10'000'000);
+    if (sweep_options.first_seed > any_seed - (sweep_options.seed_count - 1))
+      throw UsageError(fmt::format("designsim sweep: --first-seed {} with --seeds {} goes past the last seed, {}; "
+                                   "start at {} at most",
+                                   sweep_options.first_seed, sweep_options.seed_count, any_seed,
+                                   any_seed - (sweep_options.seed_count - 1)));
     Scenario scenario = load_scenario(parsed.vars["scenario"].as<std::string>());
     check_scenario(scenario);
-    fs::path out_dir = parsed.vars.count("out")
-                           ? fs::path(parsed.vars["out"].as<std::string>())
-                           : default_out(scenario, fmt::format("sweep-{}-{}", sweep_options.first_seed, sweep_options.seed_count));
+    fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model,
+                                  fmt::format("sweep-{}-{}", sweep_options.first_seed, sweep_options.seed_count));
+    check_outputs(out_dir, {out_dir / "sweep.json", out_dir / "sweep.md"}, scenario.file);
     std::printf("designsim sweep %s\nseeds %llu..%llu on %u threads\n", scenario.file.c_str(),
                 static_cast<unsigned long long>(sweep_options.first_seed),
                 static_cast<unsigned long long>(sweep_options.first_seed + sweep_options.seed_count - 1), sweep_options.jobs);
@@ -310,11 +425,26 @@ int sweep_command(const Args& args) {
         if (done == all) std::fprintf(stderr, "\n");
       };
     }
-    SweepResult sweep = sweep_scenario(scenario, sweep_options);
+    SweepResult sweep;
+    {
+      StopOnSignal stop_on_signal;
+      sweep_options.stop = &stop_requested;
+      sweep = sweep_scenario(scenario, sweep_options);
+    }
+    if (sweep.partial && sweep.seed_count == 0) {
+      std::error_code ec;
+      bool earlier = fs::exists(out_dir / "sweep.json", ec);
+      std::printf("designsim sweep: interrupted before any seed finished: nothing written%s\n",
+                  earlier ? fmt::format("; {} holds an earlier sweep, left as it was", (out_dir / "sweep.json").string()).c_str()
+                          : "");
+      return status_of_signal(stop_signal.load());
+    }
     std::fputs(sweep_summary_text(sweep).c_str(), stdout);
     write_file(out_dir / "sweep.json", sweep_report_json(sweep));
     write_file(out_dir / "sweep.md", sweep_report_markdown(sweep));
-    std::printf("reports: %s, %s\n", (out_dir / "sweep.json").string().c_str(), (out_dir / "sweep.md").string().c_str());
+    std::printf("reports: %s, %s%s\n", (out_dir / "sweep.json").string().c_str(), (out_dir / "sweep.md").string().c_str(),
+                sweep.partial ? " (partial)" : "");
+    if (sweep.partial) return status_of_signal(stop_signal.load());
     return sweep.runs_violated == 0 ? all_held : violated;
   });
 }
@@ -324,9 +454,9 @@ int study_command(const Args& args) {
     po::options_description options("options");
     options.add_options()
         ("study", po::value<std::string>(), "the study file")
-        ("seeds", po::value<std::uint64_t>(), "seeds per cell (default: the study's own)")
-        ("jobs,j", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())), "threads")
-        ("out", po::value<std::string>(), "folder for study.json, study.md and cells/ (default: out/NAME/study-N)");
+        ("seeds", po::value<std::string>(), "seeds per cell, 1 to 1,000,000 (default: the study's own)")
+        ("jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")
+        ("out", po::value<std::string>(), "folder for study.json, study.md and cells/ (default: out/PATH/study-N, PATH the study's path under scenarios/ without .yaml)");
     po::positional_options_description positional;
     positional.add("study", 1);
     Parsed parsed = parse("study", args, options, positional);
@@ -342,18 +472,15 @@ int study_command(const Args& args) {
     if (!parsed.vars.count("study"))
       throw UsageError("designsim study: which study? (designsim study scenarios/studies/redlock-vs-fencing.yaml)");
     StudyOptions study_options;
-    if (parsed.vars.count("seeds")) {
-      study_options.seeds = parsed.vars["seeds"].as<std::uint64_t>();
-      if (*study_options.seeds < 1 || *study_options.seeds > 1'000'000)
-        throw UsageError("designsim study: --seeds must be between 1 and 1000000");
-    }
-    study_options.jobs = parsed.vars["jobs"].as<unsigned>();
-    if (study_options.jobs < 1 || study_options.jobs > 256) throw UsageError("designsim study: --jobs must be between 1 and 256");
+    if (parsed.vars.count("seeds")) study_options.seeds = whole_number(parsed, "study", "seeds", 1, 1'000'000);
+    study_options.jobs = static_cast<unsigned>(whole_number(parsed, "study", "jobs", 1, 256));
     Study study = load_study(parsed.vars["study"].as<std::string>());
     std::uint64_t seeds = study_options.seeds.value_or(study.seeds);
-    fs::path out_dir = parsed.vars.count("out") ? fs::path(parsed.vars["out"].as<std::string>())
-                                                : fs::path("out") / fs::path(study.file).stem() / fmt::format("study-{}", seeds);
+    fs::path out_dir = out_folder(parsed.vars, study.file, "studies", fmt::format("study-{}", seeds));
     std::vector<StudyCell> cells = plan_study(study);  // every cell checked before anything runs
+    std::vector<fs::path> outputs{out_dir / "study.json", out_dir / "study.md"};
+    for (const StudyCell& cell : cells) outputs.push_back(out_dir / "cells" / (cell.place.slug + ".yaml"));
+    check_outputs(out_dir, outputs, study.file);
     for (const StudyCell& cell : cells) write_file(out_dir / "cells" / (cell.place.slug + ".yaml"), cell.scenario_text);
     std::printf("designsim study %s\n%zu cells x %llu seeds on %u threads\n", study.file.c_str(), cells.size(),
                 static_cast<unsigned long long>(seeds), study_options.jobs);
@@ -391,7 +518,7 @@ int list_command(const Args& args) {
       std::printf("  checks: %s\n", fmt::format("{}", fmt::join(instance->check_names(), ", ")).c_str());
       std::error_code ec;
       if (!fs::is_directory(folder / model.name, ec)) continue;
-      for (const std::string& file : scenario_files({(folder / model.name).string()})) {
+      for (const std::string& file : scenario_files({(folder / model.name).string()}, false)) {
         try {
           Scenario s = load_scenario(file);
           std::printf("  %-50s %s\n", file.c_str(), s.name.c_str());
@@ -473,8 +600,8 @@ int conform_command(const Args& args) {
     po::options_description options("options");
     options.add_options()
         ("redis", po::value<std::string>(), "the real server, HOST:PORT (IPv6 as [ADDR]:PORT)")
-        ("seed", po::value<std::uint64_t>()->default_value(1), "the seed the commands are generated from")
-        ("commands", po::value<std::size_t>()->default_value(10'000), "commands to generate after the script cases (0 to 1000000)");
+        ("seed", po::value<std::string>()->default_value("1"), "the seed the commands are generated from")
+        ("commands", po::value<std::string>()->default_value("10000"), "commands to generate after the script cases (0 to 1000000)");
     po::positional_options_description positional;
     Parsed parsed = parse("conform", args, options, positional);
     if (parsed.help) {
@@ -491,9 +618,8 @@ int conform_command(const Args& args) {
     }
     conform::Endpoint endpoint = redis_endpoint(parsed.vars);
     conform::SequenceOptions sequence_options;
-    sequence_options.seed = parsed.vars["seed"].as<std::uint64_t>();
-    sequence_options.command_count = parsed.vars["commands"].as<std::size_t>();
-    if (sequence_options.command_count > 1'000'000) throw UsageError("designsim conform: --commands must be between 0 and 1000000");
+    sequence_options.seed = whole_number(parsed, "conform", "seed", 0, any_seed);
+    sequence_options.command_count = whole_number(parsed, "conform", "commands", 0, 1'000'000);
     std::printf("designsim conform --redis %s\nseed %llu, commands %zu\n", endpoint.text().c_str(),
                 static_cast<unsigned long long>(sequence_options.seed), sequence_options.command_count);
     std::fflush(stdout);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,9 @@ struct CheckRate {
   double rate = 0.0;              ///< runs_violated / runs; 0 when runs is 0
   WilsonInterval interval;        ///< 95% Wilson score interval of `rate`
   bool expected_violated = false;  ///< named in expect.violated
+  /// The lowest seeds that violated this check, at most the sweep's failing_seed_limit: a check
+  /// that breaks rarely is not hidden behind one that breaks in every run.
+  std::vector<std::uint64_t> failing_seeds;
 };
 
 /// Fills rate and interval from the counts.
@@ -59,6 +63,12 @@ struct SweepResult {
   /// Seeds first_seed, first_seed + 1, …, first_seed + seed_count - 1.
   std::uint64_t first_seed = 0;
   std::uint64_t seed_count = 0;
+  /// Set when more than one seed ran and every one gave this trace hash: nothing in the
+  /// scenario draws from the seed, so the runs are one run repeated, not independent samples.
+  std::optional<std::uint64_t> single_trace_hash;
+  /// A sweep stopped early covers only seed_count of the seeds_requested seeds.
+  bool partial = false;
+  std::uint64_t seeds_requested = 0;
 
   std::vector<CheckRate> checks;  ///< in the model's check order
   std::uint64_t runs_violated = 0;  ///< runs where any check was violated

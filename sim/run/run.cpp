@@ -11,6 +11,7 @@
 #include "sim/run/story.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/param_reader.hpp"
+#include "sim/scenario/suggest.hpp"
 
 namespace sim {
 namespace {
@@ -61,16 +62,18 @@ void check_node_refs(const Scenario& scenario, const FaultInjector& injector, Wo
     for (const NodeRef& ref : spec.targets) check_ref(ref);
 }
 
+constexpr const char* latency_suffixes[] = {"_p50", "_p90", "_p99", "_p999", "_max", "_mean"};
+
 /// Measures every run has: percentiles of each latency histogram, and the counters.
 void add_standard_measures(const Metrics& metrics, std::map<std::string, double>& measures) {
   for (const auto& [name, histogram] : metrics.histograms()) {
     if (name.find('@') != std::string::npos || histogram.count() == 0) continue;
-    measures.emplace(name + "_p50", static_cast<double>(histogram.percentile(50)));
-    measures.emplace(name + "_p90", static_cast<double>(histogram.percentile(90)));
-    measures.emplace(name + "_p99", static_cast<double>(histogram.percentile(99)));
-    measures.emplace(name + "_p999", static_cast<double>(histogram.percentile(99.9)));
-    measures.emplace(name + "_max", static_cast<double>(histogram.max()));
-    measures.emplace(name + "_mean", histogram.mean());
+    measures.emplace(name + latency_suffixes[0], static_cast<double>(histogram.percentile(50)));
+    measures.emplace(name + latency_suffixes[1], static_cast<double>(histogram.percentile(90)));
+    measures.emplace(name + latency_suffixes[2], static_cast<double>(histogram.percentile(99)));
+    measures.emplace(name + latency_suffixes[3], static_cast<double>(histogram.percentile(99.9)));
+    measures.emplace(name + latency_suffixes[4], static_cast<double>(histogram.max()));
+    measures.emplace(name + latency_suffixes[5], histogram.mean());
   }
   for (const auto& [name, value] : metrics.counters()) measures.emplace(name, static_cast<double>(value));
 }
@@ -112,19 +115,43 @@ bool compare(double measured, const std::string& comparator, double threshold) {
   return false;
 }
 
+/// Every name a requirement may use: what a run of no length measures, and each percentile of
+/// each latency the model records (which a run measures only once it timed something).
+std::vector<std::string> measurable_names(const Model& model, const std::map<std::string, double>& measures) {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : measures) names.push_back(name);
+  for (const std::string& latency : model.latency_names())
+    for (const char* suffix : latency_suffixes)
+      if (!measures.count(latency + suffix)) names.push_back(latency + suffix);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+void check_requirement_names(const Scenario& scenario, const std::vector<std::string>& names) {
+  for (const Requirement& req : scenario.requirements) {
+    if (std::binary_search(names.begin(), names.end(), req.metric)) continue;
+    std::string known;
+    for (const std::string& name : names) known += (known.empty() ? "" : ", ") + name;
+    throw ScenarioError(req.where, "unknown metric '" + req.metric + "'" + did_you_mean(req.metric, names) + " (" +
+                                       scenario.model + " measures: " + known + ")");
+  }
+}
+
+/// The requirements against what the run measured. Their names were checked before the run, so
+/// one the run did not measure is a latency that timed nothing: "no samples", not met.
 std::vector<RequirementRow> judge_requirements(const Scenario& scenario, const std::map<std::string, double>& measures) {
   std::vector<RequirementRow> rows;
   for (const Requirement& req : scenario.requirements) {
-    auto it = measures.find(req.metric);
-    if (it == measures.end()) {
-      std::string known;
-      for (const auto& [name, value] : measures) known += (known.empty() ? "" : ", ") + name;
-      throw ScenarioError(req.where, "unknown metric '" + req.metric + "' (this run measures: " + known + ")");
-    }
     RequirementRow row;
     row.metric = req.metric;
     row.comparator = req.comparator;
     row.threshold = req.threshold;
+    auto it = measures.find(req.metric);
+    if (it == measures.end()) {
+      row.measured_text = "no samples";
+      rows.push_back(std::move(row));
+      continue;
+    }
     row.measured = it->second;
     row.measured_text = measured_like_threshold(it->second, req.threshold);
     row.met = compare(it->second, req.comparator, req.value);
@@ -194,29 +221,19 @@ PlannedRun plan_run(const Scenario& scenario, std::uint64_t seed, const RunOptio
   return plan;
 }
 
-/// Requirement names resolve against what the model measures, asked of the planned World
-/// before it runs; latency names are let through, since a histogram exists only once
-/// something was timed.
-void check_requirement_names(const Scenario& scenario, PlannedRun& plan) {
+/// Requirement names resolve against what the model measures and the latencies it records,
+/// asked of the planned World before it runs.
+void check_planned_requirements(const Scenario& scenario, PlannedRun& plan) {
   Findings findings = plan.model->finish(*plan.world, plan.injector->activity());
   add_standard_measures(plan.world->metrics(), findings.measures);
-  for (const Requirement& req : scenario.requirements) {
-    if (findings.measures.count(req.metric)) continue;
-    bool latency_like = false;
-    for (const char* suffix : {"_p50", "_p90", "_p99", "_p999", "_max", "_mean"}) {
-      const std::string s(suffix);
-      if (req.metric.size() > s.size() && req.metric.compare(req.metric.size() - s.size(), s.size(), s) == 0) latency_like = true;
-    }
-    if (latency_like) continue;
-    judge_requirements(scenario, findings.measures);  // throws, naming what is measured
-  }
+  check_requirement_names(scenario, measurable_names(*plan.model, findings.measures));
 }
 
 }  // namespace
 
 void check_scenario(const Scenario& scenario) {
   PlannedRun plan = plan_run(scenario, scenario.seed, RunOptions{});
-  check_requirement_names(scenario, plan);
+  check_planned_requirements(scenario, plan);
 }
 
 RunOutput run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options) {

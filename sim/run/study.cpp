@@ -40,14 +40,29 @@ YAML::Node mapping_or_empty(ParamReader& entry, std::string_view key) {
   return value->node;
 }
 
+// Labels name the cells' files through their slugs: two labels of one axis with one slug
+// ("single Redis", "single-redis") would write two cells to one file. A slug never holds "--",
+// so distinct slugs on every axis give distinct cell names.
+void refuse_shared_slug(const ParamReader& entry, std::string_view axis, const std::string& label,
+                        const std::vector<std::string>& labels) {
+  for (const std::string& earlier : labels)
+    if (slug_of(earlier) == slug_of(label))
+      entry.fail("label", fmt::format("expected {} labels that differ in more than case, spaces and punctuation: "
+                                      "'{}' and '{}' would share the cell file name '{}'",
+                                      axis, earlier, label, slug_of(label)));
+}
+
 std::vector<StudyEntry> read_entries(ParamReader& top, std::string_view key) {
   std::vector<StudyEntry> entries;
+  std::vector<std::string> labels;
   std::vector<ParamReader> list = top.section_list(key);
   if (list.empty()) top.fail(key, "expected a list of at least one { label, params }");
   for (ParamReader& entry : list) {
     StudyEntry e;
     e.label = entry.string("label");
     if (e.label.empty()) entry.fail("label", "expected a label");
+    refuse_shared_slug(entry, key, e.label, labels);
+    labels.push_back(e.label);
     e.params = mapping_or_empty(entry, "params");
     entry.finish();
     entries.push_back(std::move(e));
@@ -57,12 +72,15 @@ std::vector<StudyEntry> read_entries(ParamReader& top, std::string_view key) {
 
 std::vector<StudyFaultClass> read_fault_classes(ParamReader& top) {
   std::vector<StudyFaultClass> classes;
+  std::vector<std::string> labels;
   std::vector<ParamReader> list = top.section_list("faults");
   if (list.empty()) top.fail("faults", "expected a list of at least one { label, faults }");
   for (ParamReader& entry : list) {
     StudyFaultClass f;
     f.label = entry.string("label");
     if (f.label.empty()) entry.fail("label", "expected a label");
+    refuse_shared_slug(entry, "faults", f.label, labels);
+    labels.push_back(f.label);
     std::optional<YamlValue> faults = entry.value("faults");
     if (faults && !faults->node.IsNull()) {
       if (!faults->node.IsSequence()) faults->expected("a list of faults, as in a scenario's faults:");

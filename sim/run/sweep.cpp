@@ -19,13 +19,14 @@ struct SeedOutcome {
   std::vector<std::pair<std::string, bool>> violated;  // (check, violated), model's order
   bool as_expected = true;
   std::uint64_t events = 0;
+  std::uint64_t trace_hash = 0;
 };
 
 }  // namespace
 
 SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options) {
   auto started = std::chrono::steady_clock::now();  // allowed: reports how long the sweep took
-  const std::uint64_t n = options.seed_count;
+  std::uint64_t n = options.seed_count;
   std::vector<std::optional<SeedOutcome>> outcomes(n);
   std::atomic<std::uint64_t> next{0};
   std::atomic<std::uint64_t> done{0};
@@ -37,6 +38,9 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
 
   auto worker = [&] {
     for (;;) {
+      // Stop is read before a seed is taken, and a seed taken always runs: the seeds done are
+      // then the first ones, whatever the threads' timing.
+      if (options.stop && options.stop->load()) return;
       std::uint64_t i = next.fetch_add(1);
       if (i >= n || failed.load()) return;
       std::uint64_t seed = options.first_seed + i;
@@ -48,6 +52,7 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
         for (const CheckOutcome& c : out.result.checks) outcome.violated.emplace_back(c.result.name, !c.result.held);
         outcome.as_expected = out.result.expectations_met;
         outcome.events = out.result.events_run;
+        outcome.trace_hash = out.result.trace_hash;
         outcomes[i] = std::move(outcome);
         std::lock_guard lock(merge_mutex);  // sums of integers: the order of merging does not matter
         merged.merge(out.metrics);
@@ -74,6 +79,8 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
   worker();
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);
+  std::uint64_t requested = n;
+  n = std::min(n, next.load());  // every seed taken ran; with no stop, that is all of them
 
   SweepResult sweep;
   sweep.scenario_file = scenario.file;
@@ -83,10 +90,13 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
   sweep.options = resolved_options;
   sweep.first_seed = options.first_seed;
   sweep.seed_count = n;
+  sweep.seeds_requested = requested;
+  sweep.partial = n < requested;
   sweep.failing_seed_limit = options.failing_seed_limit;
 
   std::vector<std::string> names;
   std::vector<std::uint64_t> violations;
+  std::vector<std::vector<std::uint64_t>> failing_by_check;
   for (std::uint64_t i = 0; i < n; ++i) {
     const SeedOutcome& o = *outcomes[i];
     sweep.total_events += o.events;
@@ -95,9 +105,11 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
       if (c >= names.size()) {
         names.push_back(o.violated[c].first);
         violations.push_back(0);
+        failing_by_check.emplace_back();
       }
       if (o.violated[c].second) {
         ++violations[c];
+        if (failing_by_check[c].size() < options.failing_seed_limit) failing_by_check[c].push_back(options.first_seed + i);
         failing.checks_violated.push_back(o.violated[c].first);
       }
     }
@@ -110,10 +122,14 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
       if (sweep.mismatched_seeds.size() < options.failing_seed_limit) sweep.mismatched_seeds.push_back(options.first_seed + i);
     }
   }
+  bool one_trace = n > 1;
+  for (std::uint64_t i = 1; i < n && one_trace; ++i) one_trace = outcomes[i]->trace_hash == outcomes[0]->trace_hash;
+  if (one_trace) sweep.single_trace_hash = outcomes[0]->trace_hash;
   const auto& expected = scenario.expect.violated;
   for (std::size_t c = 0; c < names.size(); ++c) {
     bool expect_violated = std::find(expected.begin(), expected.end(), names[c]) != expected.end();
     sweep.checks.push_back(make_check_rate(names[c], violations[c], n, expect_violated));
+    sweep.checks.back().failing_seeds = std::move(failing_by_check[c]);
   }
   for (const auto& [name, histogram] : merged.histograms()) {
     if (histogram.count() == 0) continue;

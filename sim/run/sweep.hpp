@@ -3,6 +3,7 @@
 // so a sweep's report does not depend on the number of threads or their timing.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -18,6 +19,9 @@ struct SweepOptions {
   std::uint64_t failing_seed_limit = 20;
   /// Called after each run with (runs done, runs in all), from the thread that finished it.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  /// Once this reads true (set by a signal handler, say), no further seed starts; the runs under
+  /// way finish, and the result covers the seeds done, first_seed onwards, marked partial.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// Runs the sweep. The scenario must have passed check_scenario. An InternalError in any run

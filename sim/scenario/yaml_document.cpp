@@ -18,9 +18,15 @@ SourceMark mark_at(const YAML::Mark& mark, const std::string& file) {
   return SourceMark{file, mark.line + 1, mark.column + 1};
 }
 
-// Records where each document's root starts, building nothing.
+/// Lists and mappings nested deeper than this are refused where they pass it: a scenario needs
+/// a handful of levels, and yaml-cpp's own guard (about a thousand) reports only "bad file".
+constexpr int nesting_max = 64;
+
+// Records where each document's root starts, building nothing; refuses nesting past
+// nesting_max at the place it goes past.
 class DocumentScout : public YAML::EventHandler {
 public:
+  explicit DocumentScout(const std::string& file) : file_(file) {}
   std::vector<YAML::Mark> roots;
 
   void OnDocumentStart(const YAML::Mark&) override { depth_ = 0; }
@@ -32,12 +38,12 @@ public:
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
     root(mark);
-    ++depth_;
+    nest(mark);
   }
   void OnSequenceEnd() override { --depth_; }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
     root(mark);
-    ++depth_;
+    nest(mark);
   }
   void OnMapEnd() override { --depth_; }
 
@@ -45,8 +51,16 @@ private:
   void root(const YAML::Mark& mark) {
     if (depth_ == 0) roots.push_back(mark);
   }
+  void nest(const YAML::Mark& mark);
+  const std::string& file_;
   int depth_ = 0;
 };
+
+void DocumentScout::nest(const YAML::Mark& mark) {
+  if (++depth_ <= nesting_max) return;
+  throw ScenarioError(mark_at(mark, file_), "invalid YAML: lists and mappings nested more than " + std::to_string(nesting_max) +
+                                                " deep (this one starts at level " + std::to_string(depth_) + ")");
+}
 
 std::string_view line_at(const std::string& text, int line_index) {
   std::size_t begin = 0;
@@ -69,11 +83,11 @@ std::string parser_hint(const std::string& text, const YAML::Exception& error) {
 
 // Document roots, at most three: enough to tell one document from several, and a parser stuck
 // on one token (two roots at one place) from a real second document.
-std::vector<YAML::Mark> scout_documents(const std::string& text) {
+std::vector<YAML::Mark> scout_documents(const std::string& text, const std::string& file) {
   constexpr int documents_max = 3;
   std::istringstream in(text);
   YAML::Parser parser(in);
-  DocumentScout scout;
+  DocumentScout scout(file);
   for (int i = 0; i < documents_max && parser.HandleNextDocument(scout); ++i) {}
   return scout.roots;
 }
@@ -98,7 +112,7 @@ ScenarioError yaml_error(const YAML::Exception& error, const std::string& file) 
 YAML::Node parse_yaml_document(const std::string& text, const std::string& file) {
   YAML::Node root;
   try {
-    check_one_document(scout_documents(text), text, file);
+    check_one_document(scout_documents(text, file), text, file);
     root = YAML::Load(text);
   } catch (const YAML::Exception& error) {
     throw ScenarioError(mark_at(error.mark, file), "invalid YAML: " + error.msg + parser_hint(text, error));

@@ -149,12 +149,15 @@ Reply range_by_rank(const SortedSet& zset, std::int64_t start, std::int64_t end,
   return Reply::array(std::move(out));
 }
 
-// Walks from the first member inside the range (in the request's direction), skips `offset`
-// members, then takes up to `limit` while they stay within the far bound.
+// Walks from the first member inside the near bound (in the request's direction), skips
+// `offset` members, then takes up to `limit` while they stay within the far bound. As Redis's
+// zzlFirstInLexRange and zzlLastInLexRange do, a first member outside the far bound makes the
+// range empty, although with mixed scores (a BYLEX range) members after it may lie inside.
 template <class Iterator, class Inside, class Within>
 Reply walk_range(Iterator begin, Iterator end, Inside starts_inside, Within stays_within, const RangeRequest& request) {
   Iterator it = begin;
   while (it != end && !starts_inside(*it)) ++it;
+  if (it == end || !stays_within(*it)) return Reply::array({});
   if (request.offset < 0) return Reply::array({});
   for (std::int64_t skipped = 0; it != end && skipped < request.offset; ++skipped) ++it;
   std::vector<Reply> out;
