@@ -87,7 +87,7 @@ std::string single_trace_text(const SweepResult& s) {
   if (!s.single_trace_hash) return "";
   return fmt::format("every seed gave one trace ({}): nothing in this scenario draws from the seed, so the {} runs are "
                      "one run repeated, not samples\n",
-                     report::hash_text(*s.single_trace_hash), s.seed_count);
+                     hash_text(*s.single_trace_hash), s.seed_count);
 }
 
 std::string failing_seeds_by_check_text(const std::vector<CheckRate>& checks) {

@@ -260,7 +260,7 @@ ordered_json sweep_to_json(const SweepResult& s, bool include_runtime) {
   json["verdict"] = sweep_verdict_json(s);
   if (s.single_trace_hash) {
     // One run repeated: its rates are 0 or 1 exactly, and an interval would pretend otherwise.
-    json["single_trace_hash"] = report::hash_text(*s.single_trace_hash);
+    json["single_trace_hash"] = hash_text(*s.single_trace_hash);
     json["checks"] = array_of(s.checks, [](const CheckRate& rate) {
       ordered_json check = check_rate_json(rate);
       check.erase("interval_95");

@@ -166,7 +166,7 @@ std::string check_rates_section(const SweepResult& s) {
   if (s.single_trace_hash)
     md += fmt::format("Every seed gave one trace (`{}`): nothing in this scenario draws from the seed, so the {} runs "
                       "are one run repeated, not samples, and no interval is given.\n\n",
-                      report::hash_text(*s.single_trace_hash), s.seed_count);
+                      hash_text(*s.single_trace_hash), s.seed_count);
   std::vector<TextRow> rows;
   for (const CheckRate& c : s.checks) {
     rows.push_back({c.name, fmt::format("{} of {}", c.runs_violated, c.runs), percent_text(c.rate),
