@@ -21,19 +21,27 @@ struct SeedOutcome {
   std::uint64_t events = 0;
 };
 
-}  // namespace
+/// Every seed's outcome, by seed, and what the runs share.
+struct SeedRuns {
+  std::vector<std::optional<SeedOutcome>> outcomes;
+  Metrics merged;
+  std::vector<std::pair<std::string, std::string>> resolved_options;
+  unsigned jobs = 1;
+};
 
-SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options) {
-  auto started = std::chrono::steady_clock::now();  // allowed: reports how long the sweep took
+/// Runs every seed on `options.jobs` threads; rethrows the first error, naming its seed.
+SeedRuns run_seeds(const Scenario& scenario, const SweepOptions& options) {
   const std::uint64_t n = options.seed_count;
-  std::vector<std::optional<SeedOutcome>> outcomes(n);
+  SeedRuns runs;
+  runs.outcomes.resize(n);
+  std::vector<std::optional<SeedOutcome>>& outcomes = runs.outcomes;
+  Metrics& merged = runs.merged;
+  std::vector<std::pair<std::string, std::string>>& resolved_options = runs.resolved_options;
   std::atomic<std::uint64_t> next{0};
   std::atomic<std::uint64_t> done{0};
   std::atomic<bool> failed{false};
   std::mutex merge_mutex;
-  Metrics merged;
   std::exception_ptr error;
-  std::vector<std::pair<std::string, std::string>> resolved_options;
 
   auto worker = [&] {
     for (;;) {
@@ -68,23 +76,19 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
       if (options.progress) options.progress(finished, n);
     }
   };
-  unsigned jobs = std::max(1u, options.jobs);
+  runs.jobs = std::max(1u, options.jobs);
   std::vector<std::thread> threads;
-  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  for (unsigned j = 1; j < runs.jobs; ++j) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);
+  return runs;
+}
 
-  SweepResult sweep;
-  sweep.scenario_file = scenario.file;
-  sweep.scenario_name = scenario.name;
-  sweep.model = scenario.model;
-  sweep.duration = scenario.duration;
-  sweep.options = resolved_options;
-  sweep.first_seed = options.first_seed;
-  sweep.seed_count = n;
-  sweep.failing_seed_limit = options.failing_seed_limit;
-
+/// Counts violations by check, and keeps the failing and mismatched seeds, in seed order.
+void tally(const Scenario& scenario, const SweepOptions& options,
+           const std::vector<std::optional<SeedOutcome>>& outcomes, SweepResult& sweep) {
+  const std::uint64_t n = options.seed_count;
   std::vector<std::string> names;
   std::vector<std::uint64_t> violations;
   for (std::uint64_t i = 0; i < n; ++i) {
@@ -115,13 +119,30 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
     bool expect_violated = std::find(expected.begin(), expected.end(), names[c]) != expected.end();
     sweep.checks.push_back(make_check_rate(names[c], violations[c], n, expect_violated));
   }
-  for (const auto& [name, histogram] : merged.histograms()) {
+}
+
+}  // namespace
+
+SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options) {
+  auto started = std::chrono::steady_clock::now();  // allowed: reports how long the sweep took
+  SeedRuns runs = run_seeds(scenario, options);
+  SweepResult sweep;
+  sweep.scenario_file = scenario.file;
+  sweep.scenario_name = scenario.name;
+  sweep.model = scenario.model;
+  sweep.duration = scenario.duration;
+  sweep.options = runs.resolved_options;
+  sweep.first_seed = options.first_seed;
+  sweep.seed_count = options.seed_count;
+  sweep.failing_seed_limit = options.failing_seed_limit;
+  tally(scenario, options, runs.outcomes, sweep);
+  for (const auto& [name, histogram] : runs.merged.histograms()) {
     if (histogram.count() == 0) continue;
     LatencySummary s = summarize_latency(name, histogram);
     s.buckets.clear();
     sweep.latencies.push_back(std::move(s));
   }
-  sweep.jobs = jobs;
+  sweep.jobs = runs.jobs;
   sweep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: timing only
   return sweep;
 }
