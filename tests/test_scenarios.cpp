@@ -99,6 +99,9 @@ TEST_CASE("the scenario named by --scenario meets its expect: block and replays 
   fs::path scenario_path = fs::relative(file, source_dir / "scenarios");
   INFO("scenario " << scenario_path.generic_string());
   Scenario scenario = load_scenario(file.string());
+  // Named as from the source folder, as the CLI names it, so that the report (which quotes the
+  // file and its replay command) is the same wherever the tree is checked out.
+  scenario.file = "scenarios/" + scenario_path.generic_string();
   check_scenario(scenario);
   RunResult result = run_scenario(scenario, scenario.seed).result;
   check_expectations(scenario, result);
