@@ -32,6 +32,8 @@ sim::Task<void> RaftNode::run_election_clock() {
 }
 
 void RaftNode::start_election() {
+  SIM_ASSERT(role_ != Role::leader,
+             fmt::format("{} leads term {} and started an election", world_.node(self_).name(), term_));
   term_ += 1;
   voted_for_ = self_;
   leader_.reset();
@@ -78,6 +80,11 @@ void RaftNode::on_vote_reply(sim::NodeId peer, Term term, const VoteReply& reply
 }
 
 void RaftNode::become_leader() {
+  SIM_ASSERT(role_ == Role::candidate,
+             fmt::format("{} became leader of term {} without standing", world_.node(self_).name(), term_));
+  SIM_ASSERT(votes_.size() >= majority() && votes_.count(self_) == 1,
+             fmt::format("{} became leader of term {} with {} of {} votes", world_.node(self_).name(), term_,
+                         votes_.size(), members_.size()));
   leader_ = self_;
   leader_since_mono_ = mono_now();
   auto leadership = std::make_shared<Leadership>();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "models/raft/types.hpp"
+#include "sim/kernel/assert.hpp"
 
 namespace raft {
 
@@ -17,7 +18,11 @@ public:
   const Entry& at(Index index) const;
   bool has(Index index) const { return index >= 1 && index <= last_index(); }
 
-  void append(Entry entry) { entries_.push_back(std::move(entry)); }
+  /// Terms never decrease along the log.
+  void append(Entry entry) {
+    SIM_ASSERT(entry.term >= last_term(), "an entry of an older term after a newer one");
+    entries_.push_back(std::move(entry));
+  }
   /// Drops the entries at `from` and after.
   void truncate_from(Index from);
   /// Up to `limit` entries starting at `from` (none when from > last_index()).

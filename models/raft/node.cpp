@@ -59,6 +59,7 @@ void RaftNode::set_role(Role role) {
 }
 
 void RaftNode::become_follower(Term term) {
+  SIM_ASSERT(term >= term_, fmt::format("{} would go back from term {} to {}", world_.node(self_).name(), term_, term));
   if (term > term_) {
     term_ = term;
     voted_for_.reset();
@@ -111,6 +112,9 @@ void RaftNode::reply_after_sync(sim::Responder responder, sim::MessagePtr reply,
 }
 
 void RaftNode::append_own(Entry entry) {
+  SIM_ASSERT(role_ == Role::leader && entry.term == term_,
+             fmt::format("{} appended an entry of term {} as a non-leader of term {}", world_.node(self_).name(),
+                         entry.term, term_));
   log_.append(std::move(entry));
   Index index = log_.last_index();
   storage_.save_entry(index, log_.at(index));
@@ -132,6 +136,14 @@ void RaftNode::note_durable(Index up_to, std::uint64_t generation) {
   if (generation != log_generation_) return;
   durable_ = std::max(durable_, std::min(up_to, log_.last_index()));
   advance_commit();
+}
+
+void RaftNode::commit_to(Index index) {
+  SIM_ASSERT(index > commit_ && index <= log_.last_index(),
+             fmt::format("{} would move its commit index from {} to {} (log ends at {})", world_.node(self_).name(),
+                         commit_, index, log_.last_index()));
+  commit_ = index;
+  apply_committed();
 }
 
 void RaftNode::apply_committed() {

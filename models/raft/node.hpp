@@ -122,6 +122,8 @@ private:
   void append_own(Entry entry);
   void truncate_from(Index from);
   void note_durable(Index up_to, std::uint64_t generation);
+  /// Moves the commit index forward to `index`, never back, and applies up to it.
+  void commit_to(Index index);
   void apply_committed();
 
   // election.cpp

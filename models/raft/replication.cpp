@@ -63,11 +63,7 @@ void RaftNode::advance_commit() {
     std::size_t replicas = durable_ >= n ? 1 : 0;
     for (const auto& progress : leadership_->peers)
       if (progress->match_index >= n) ++replicas;
-    if (replicas >= majority()) {
-      commit_ = n;
-      apply_committed();
-      return;
-    }
+    if (replicas >= majority()) return commit_to(n);
   }
 }
 
@@ -99,10 +95,7 @@ void RaftNode::on_append_entries(const AppendEntries& request, sim::Responder re
     // Only up to the last entry this request vouches for: beyond it the log may still hold
     // entries of a deposed leader.
     Index commit = std::min(request.leader_commit, reply->match_index);
-    if (commit > commit_) {
-      commit_ = commit;
-      apply_committed();
-    }
+    if (commit > commit_) commit_to(commit);
     // Once this reply's sync is done, so is every entry it vouches for.
     Index durable = reply->match_index;
     return reply_after_sync(std::move(responder), std::move(reply),

@@ -247,6 +247,77 @@ void write_trace(const fs::path& path, const RunOutput& out) {
   file.commit();
 }
 
+/// Refuses a --trace that names where a report goes, or an input.
+void check_trace_path(const fs::path& trace, const fs::path& out_dir, const Scenario& scenario) {
+  for (const char* report : {"report.json", "report.md"})
+    if (!trace.empty() && fs::absolute(trace).lexically_normal() == fs::absolute(out_dir / report).lexically_normal())
+      throw UsageError(fmt::format("designsim run: --trace {} is where {} goes; name another file", trace.string(), report));
+  check_output_file(trace, {scenario.file});
+}
+
+/// Prints a run's verdicts and writes its reports (and its trace, when asked).
+void report_run(const RunOutput& out, const std::string& json, const fs::path& out_dir, const std::optional<fs::path>& trace) {
+  std::printf("trace %s (%llu records, %llu events, %s simulated)\n", hash_text(out.result.trace_hash).c_str(),
+              static_cast<unsigned long long>(out.result.trace_records),
+              static_cast<unsigned long long>(out.result.events_run), to_string(out.result.simulated).c_str());
+  std::fputs(run_summary_text(out.result).c_str(), stdout);
+  write_file(out_dir / "report.json", json);
+  write_file(out_dir / "report.md", run_report_markdown(out.result));
+  if (trace) {
+    write_trace(trace->string(), out);
+    std::printf("trace: %zu records written to %s; %llu more events folded into the hash only\n", out.trace.size(),
+                trace->string().c_str(), static_cast<unsigned long long>(out.result.trace_records - out.trace.size()));
+  }
+  std::printf("reports: %s, %s\n", (out_dir / "report.json").string().c_str(), (out_dir / "report.md").string().c_str());
+}
+
+/// The seeds, threads and listing a sweep's command line asks for, each checked.
+SweepOptions sweep_options_of(const Parsed& parsed) {
+  SweepOptions sweep_options;
+  sweep_options.seed_count = whole_number(parsed, "sweep", "seeds", 1, 10'000'000);
+  sweep_options.first_seed = whole_number(parsed, "sweep", "first-seed", 0, any_seed);
+  sweep_options.jobs = static_cast<unsigned>(whole_number(parsed, "sweep", "jobs", 1, 256));
+  sweep_options.failing_seed_limit = whole_number(parsed, "sweep", "failing-seeds", 0, 10'000'000);
+  if (sweep_options.first_seed > any_seed - (sweep_options.seed_count - 1))
+    throw UsageError(fmt::format("designsim sweep: --first-seed {} with --seeds {} goes past the last seed, {}; "
+                                 "start at {} at most",
+                                 sweep_options.first_seed, sweep_options.seed_count, any_seed,
+                                 any_seed - (sweep_options.seed_count - 1)));
+  return sweep_options;
+}
+
+/// A progress bar on standard error, when it is a terminal.
+void show_progress(SweepOptions& sweep_options, std::mutex& progress_mutex) {
+  if (!isatty(STDERR_FILENO)) return;
+  sweep_options.progress = [&progress_mutex](std::uint64_t done, std::uint64_t all) {
+    std::lock_guard lock(progress_mutex);
+    int filled = static_cast<int>(40 * done / all);
+    std::fprintf(stderr, "\r[%s%s] %llu/%llu", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(40 - filled), ' ').c_str(), static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(all));
+    if (done == all) std::fprintf(stderr, "\n");
+  };
+}
+
+/// Prints and writes a sweep's result (or says why nothing was written) and gives its status.
+int finish_sweep(const SweepResult& sweep, const fs::path& out_dir) {
+  if (sweep.partial && sweep.seed_count == 0) {
+    std::error_code ec;
+    bool earlier = fs::exists(out_dir / "sweep.json", ec);
+    std::printf("designsim sweep: interrupted before any seed finished: nothing written%s\n",
+                earlier ? fmt::format("; {} holds an earlier sweep, left as it was", (out_dir / "sweep.json").string()).c_str()
+                        : "");
+    return status_of_signal(stop_signal.load());
+  }
+  std::fputs(sweep_summary_text(sweep).c_str(), stdout);
+  write_file(out_dir / "sweep.json", sweep_report_json(sweep));
+  write_file(out_dir / "sweep.md", sweep_report_markdown(sweep));
+  std::printf("reports: %s, %s%s\n", (out_dir / "sweep.json").string().c_str(), (out_dir / "sweep.md").string().c_str(),
+              sweep.partial ? " (partial)" : "");
+  if (sweep.partial) return status_of_signal(stop_signal.load());
+  return sweep.runs_violated == 0 ? all_held : violated;
+}
+
 }  // namespace
 
 int run_command(const Args& args) {
@@ -280,13 +351,7 @@ int run_command(const Args& args) {
     bool quiet = parsed.vars.count("quiet") > 0;
     fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model, fmt::format("seed-{}", seed));
     check_outputs(out_dir, {out_dir / "report.json", out_dir / "report.md"}, scenario.file);
-    if (parsed.vars.count("trace")) {
-      fs::path trace = parsed.vars["trace"].as<std::string>();
-      for (const char* report : {"report.json", "report.md"})
-        if (!trace.empty() && fs::absolute(trace).lexically_normal() == fs::absolute(out_dir / report).lexically_normal())
-          throw UsageError(fmt::format("designsim run: --trace {} is where {} goes; name another file", trace.string(), report));
-      check_output_file(trace, {scenario.file});
-    }
+    if (parsed.vars.count("trace")) check_trace_path(parsed.vars["trace"].as<std::string>(), out_dir, scenario);
 
     std::printf("designsim run %s\nseed %llu\n", scenario.file.c_str(), static_cast<unsigned long long>(seed));
     std::fflush(stdout);
@@ -306,19 +371,9 @@ int run_command(const Args& args) {
                                         replay_command(scenario.file, seed)));
     }
     if (!quiet) std::printf("options:\n%s", options_text(out.result.options).c_str());
-    std::printf("trace %s (%llu records, %llu events, %s simulated)\n", hash_text(out.result.trace_hash).c_str(),
-                static_cast<unsigned long long>(out.result.trace_records),
-                static_cast<unsigned long long>(out.result.events_run), to_string(out.result.simulated).c_str());
-    std::fputs(run_summary_text(out.result).c_str(), stdout);
-    write_file(out_dir / "report.json", json);
-    write_file(out_dir / "report.md", run_report_markdown(out.result));
-    if (run_options.return_trace) {
-      write_trace(parsed.vars["trace"].as<std::string>(), out);
-      std::printf("trace: %zu records written to %s; %llu more events folded into the hash only\n", out.trace.size(),
-                  parsed.vars["trace"].as<std::string>().c_str(),
-                  static_cast<unsigned long long>(out.result.trace_records - out.trace.size()));
-    }
-    std::printf("reports: %s, %s\n", (out_dir / "report.json").string().c_str(), (out_dir / "report.md").string().c_str());
+    std::optional<fs::path> trace;
+    if (run_options.return_trace) trace = parsed.vars["trace"].as<std::string>();
+    report_run(out, json, out_dir, trace);
     return exit_status(out.result);
   });
 }
@@ -395,16 +450,7 @@ int sweep_command(const Args& args) {
     }
     if (!parsed.vars.count("scenario")) throw UsageError("designsim sweep: which scenario? (designsim sweep SCENARIO --seeds N)");
     if (!parsed.vars.count("seeds")) throw UsageError("designsim sweep: how many seeds? (--seeds N)");
-    SweepOptions sweep_options;
-    sweep_options.seed_count = whole_number(parsed, "sweep", "seeds", 1, 10'000'000);
-    sweep_options.first_seed = whole_number(parsed, "sweep", "first-seed", 0, any_seed);
-    sweep_options.jobs = static_cast<unsigned>(whole_number(parsed, "sweep", "jobs", 1, 256));
-    sweep_options.failing_seed_limit = whole_number(parsed, "sweep", "failing-seeds", 0, 10'000'000);
-    if (sweep_options.first_seed > any_seed - (sweep_options.seed_count - 1))
-      throw UsageError(fmt::format("designsim sweep: --first-seed {} with --seeds {} goes past the last seed, {}; "
-                                   "start at {} at most",
-                                   sweep_options.first_seed, sweep_options.seed_count, any_seed,
-                                   any_seed - (sweep_options.seed_count - 1)));
+    SweepOptions sweep_options = sweep_options_of(parsed);
     Scenario scenario = load_scenario(parsed.vars["scenario"].as<std::string>());
     check_scenario(scenario);
     fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model,
@@ -415,37 +461,14 @@ int sweep_command(const Args& args) {
                 static_cast<unsigned long long>(sweep_options.first_seed + sweep_options.seed_count - 1), sweep_options.jobs);
     std::fflush(stdout);
     std::mutex progress_mutex;
-    if (isatty(STDERR_FILENO)) {
-      sweep_options.progress = [&](std::uint64_t done, std::uint64_t all) {
-        std::lock_guard lock(progress_mutex);
-        int filled = static_cast<int>(40 * done / all);
-        std::fprintf(stderr, "\r[%s%s] %llu/%llu", std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                     std::string(static_cast<std::size_t>(40 - filled), ' ').c_str(), static_cast<unsigned long long>(done),
-                     static_cast<unsigned long long>(all));
-        if (done == all) std::fprintf(stderr, "\n");
-      };
-    }
+    show_progress(sweep_options, progress_mutex);
     SweepResult sweep;
     {
       StopOnSignal stop_on_signal;
       sweep_options.stop = &stop_requested;
       sweep = sweep_scenario(scenario, sweep_options);
     }
-    if (sweep.partial && sweep.seed_count == 0) {
-      std::error_code ec;
-      bool earlier = fs::exists(out_dir / "sweep.json", ec);
-      std::printf("designsim sweep: interrupted before any seed finished: nothing written%s\n",
-                  earlier ? fmt::format("; {} holds an earlier sweep, left as it was", (out_dir / "sweep.json").string()).c_str()
-                          : "");
-      return status_of_signal(stop_signal.load());
-    }
-    std::fputs(sweep_summary_text(sweep).c_str(), stdout);
-    write_file(out_dir / "sweep.json", sweep_report_json(sweep));
-    write_file(out_dir / "sweep.md", sweep_report_markdown(sweep));
-    std::printf("reports: %s, %s%s\n", (out_dir / "sweep.json").string().c_str(), (out_dir / "sweep.md").string().c_str(),
-                sweep.partial ? " (partial)" : "");
-    if (sweep.partial) return status_of_signal(stop_signal.load());
-    return sweep.runs_violated == 0 ? all_held : violated;
+    return finish_sweep(sweep, out_dir);
   });
 }
 

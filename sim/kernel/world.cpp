@@ -93,6 +93,7 @@ bool World::step() {
   // The heap's earliest event runs first when it is due now (it was posted before anything in
   // the FIFO), or when the FIFO is empty (time then moves on to it).
   if (!heap_.empty() && (heap_.top().time == now_.ns() || now_fifo_.empty())) {
+    SIM_ASSERT(heap_.top().time >= now_.ns(), "time never moves back: the earliest event is due before now");
     now_ = Instant::from_ns(heap_.top().time);
     event = heap_.pop().event;
   } else if (!now_fifo_.empty()) {
@@ -130,6 +131,7 @@ void World::run_event(Event* event) {
 }
 
 void World::run_until(Instant end) {
+  SIM_ASSERT(end >= now_, "time never moves back: run_until a time already past");
   AsioRecycling recycling;
   stopped_ = false;
   while (!stopped_) {

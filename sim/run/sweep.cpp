@@ -22,19 +22,27 @@ struct SeedOutcome {
   std::uint64_t trace_hash = 0;
 };
 
-}  // namespace
+/// Every seed's outcome, by seed, and what the runs share. Only the first `seeds_run` seeds
+/// ran when a stop was asked for; every one of them finished.
+struct SeedRuns {
+  std::vector<std::optional<SeedOutcome>> outcomes;
+  std::uint64_t seeds_run = 0;
+  Metrics merged;
+  std::vector<std::pair<std::string, std::string>> resolved_options;
+  unsigned jobs = 1;
+};
 
-SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options) {
-  auto started = std::chrono::steady_clock::now();  // allowed: reports how long the sweep took
-  std::uint64_t n = options.seed_count;
-  std::vector<std::optional<SeedOutcome>> outcomes(n);
+/// Runs the seeds on `options.jobs` threads until all ran or a stop was asked for; rethrows the
+/// first error, naming its seed.
+SeedRuns run_seeds(const Scenario& scenario, const SweepOptions& options) {
+  const std::uint64_t n = options.seed_count;
+  SeedRuns runs;
+  runs.outcomes.resize(n);
   std::atomic<std::uint64_t> next{0};
   std::atomic<std::uint64_t> done{0};
   std::atomic<bool> failed{false};
   std::mutex merge_mutex;
-  Metrics merged;
   std::exception_ptr error;
-  std::vector<std::pair<std::string, std::string>> resolved_options;
 
   auto worker = [&] {
     for (;;) {
@@ -53,14 +61,15 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
         outcome.as_expected = out.result.expectations_met;
         outcome.events = out.result.events_run;
         outcome.trace_hash = out.result.trace_hash;
-        outcomes[i] = std::move(outcome);
+        runs.outcomes[i] = std::move(outcome);
         std::lock_guard lock(merge_mutex);  // sums of integers: the order of merging does not matter
-        merged.merge(out.metrics);
-        if (i == 0) resolved_options = out.result.options;
+        runs.merged.merge(out.metrics);
+        if (i == 0) runs.resolved_options = out.result.options;
       } catch (const InternalError& e) {
         std::lock_guard lock(merge_mutex);
-        if (!error) error = std::make_exception_ptr(InternalError(std::string(e.what()) + "\n  seed " + std::to_string(seed) +
-                                                                  "; replay: " + replay_command(scenario.file, seed)));
+        if (!error)
+          error = std::make_exception_ptr(InternalError(std::string(e.what()) + "\n  seed " + std::to_string(seed) +
+                                                        "; replay: " + replay_command(scenario.file, seed)));
         failed = true;
         return;
       } catch (...) {
@@ -73,27 +82,20 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
       if (options.progress) options.progress(finished, n);
     }
   };
-  unsigned jobs = std::max(1u, options.jobs);
+  runs.jobs = std::max(1u, options.jobs);
   std::vector<std::thread> threads;
-  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  for (unsigned j = 1; j < runs.jobs; ++j) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);
-  std::uint64_t requested = n;
-  n = std::min(n, next.load());  // every seed taken ran; with no stop, that is all of them
+  runs.seeds_run = std::min(n, next.load());  // every seed taken ran; with no stop, that is all of them
+  return runs;
+}
 
-  SweepResult sweep;
-  sweep.scenario_file = scenario.file;
-  sweep.scenario_name = scenario.name;
-  sweep.model = scenario.model;
-  sweep.duration = scenario.duration;
-  sweep.options = resolved_options;
-  sweep.first_seed = options.first_seed;
-  sweep.seed_count = n;
-  sweep.seeds_requested = requested;
-  sweep.partial = n < requested;
-  sweep.failing_seed_limit = options.failing_seed_limit;
-
+/// Counts violations by check, and keeps the failing and mismatched seeds (overall and by
+/// check), in seed order, over the first `n` seeds.
+void tally(const Scenario& scenario, const SweepOptions& options,
+           const std::vector<std::optional<SeedOutcome>>& outcomes, std::uint64_t n, SweepResult& sweep) {
   std::vector<std::string> names;
   std::vector<std::uint64_t> violations;
   std::vector<std::vector<std::uint64_t>> failing_by_check;
@@ -107,11 +109,10 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
         violations.push_back(0);
         failing_by_check.emplace_back();
       }
-      if (o.violated[c].second) {
-        ++violations[c];
-        if (failing_by_check[c].size() < options.failing_seed_limit) failing_by_check[c].push_back(options.first_seed + i);
-        failing.checks_violated.push_back(o.violated[c].first);
-      }
+      if (!o.violated[c].second) continue;
+      ++violations[c];
+      if (failing_by_check[c].size() < options.failing_seed_limit) failing_by_check[c].push_back(options.first_seed + i);
+      failing.checks_violated.push_back(o.violated[c].first);
     }
     if (!failing.checks_violated.empty()) {
       ++sweep.runs_violated;
@@ -122,22 +123,48 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
       if (sweep.mismatched_seeds.size() < options.failing_seed_limit) sweep.mismatched_seeds.push_back(options.first_seed + i);
     }
   }
-  bool one_trace = n > 1;
-  for (std::uint64_t i = 1; i < n && one_trace; ++i) one_trace = outcomes[i]->trace_hash == outcomes[0]->trace_hash;
-  if (one_trace) sweep.single_trace_hash = outcomes[0]->trace_hash;
   const auto& expected = scenario.expect.violated;
   for (std::size_t c = 0; c < names.size(); ++c) {
     bool expect_violated = std::find(expected.begin(), expected.end(), names[c]) != expected.end();
     sweep.checks.push_back(make_check_rate(names[c], violations[c], n, expect_violated));
     sweep.checks.back().failing_seeds = std::move(failing_by_check[c]);
   }
-  for (const auto& [name, histogram] : merged.histograms()) {
+}
+
+/// The one trace hash every seed gave, when there was more than one seed and they all agree:
+/// then the runs are one run repeated, not samples.
+std::optional<std::uint64_t> single_trace_hash(const std::vector<std::optional<SeedOutcome>>& outcomes, std::uint64_t n) {
+  if (n < 2) return std::nullopt;
+  for (std::uint64_t i = 1; i < n; ++i)
+    if (outcomes[i]->trace_hash != outcomes[0]->trace_hash) return std::nullopt;
+  return outcomes[0]->trace_hash;
+}
+
+}  // namespace
+
+SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options) {
+  auto started = std::chrono::steady_clock::now();  // allowed: reports how long the sweep took
+  SeedRuns runs = run_seeds(scenario, options);
+  SweepResult sweep;
+  sweep.scenario_file = scenario.file;
+  sweep.scenario_name = scenario.name;
+  sweep.model = scenario.model;
+  sweep.duration = scenario.duration;
+  sweep.options = runs.resolved_options;
+  sweep.first_seed = options.first_seed;
+  sweep.seed_count = runs.seeds_run;
+  sweep.seeds_requested = options.seed_count;
+  sweep.partial = runs.seeds_run < options.seed_count;
+  sweep.failing_seed_limit = options.failing_seed_limit;
+  tally(scenario, options, runs.outcomes, runs.seeds_run, sweep);
+  sweep.single_trace_hash = single_trace_hash(runs.outcomes, runs.seeds_run);
+  for (const auto& [name, histogram] : runs.merged.histograms()) {
     if (histogram.count() == 0) continue;
     LatencySummary s = summarize_latency(name, histogram);
     s.buckets.clear();
     sweep.latencies.push_back(std::move(s));
   }
-  sweep.jobs = jobs;
+  sweep.jobs = runs.jobs;
   sweep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: timing only
   return sweep;
 }

@@ -25,8 +25,13 @@ const char* link_state_name(Server::LinkState state) {
 }  // namespace
 
 std::string Server::fresh_replid() {
-  return fmt::format("{:016x}{:016x}{:08x}", replid_rng_.next_u64(), replid_rng_.next_u64(),
-                     static_cast<std::uint32_t>(replid_rng_.next_u64()));
+  // One draw per statement: C++ leaves the order in which a call's arguments are evaluated to
+  // the compiler (g++ and clang++ differ), so three draws as its arguments named a new lineage
+  // differently under each.
+  std::uint64_t high = replid_rng_.next_u64();
+  std::uint64_t middle = replid_rng_.next_u64();
+  auto low = static_cast<std::uint32_t>(replid_rng_.next_u64());
+  return fmt::format("{:016x}{:016x}{:08x}", high, middle, low);
 }
 
 Reply Server::replicaof_command(const std::vector<std::string>& argv) {

@@ -1,0 +1,57 @@
+# CTest tests, each with a label and a timeout.
+#
+# Catch2 test cases are discovered after each build, one CTest test per case, labelled by their
+# tags: each group below takes the cases with any of its tags that no earlier group took, so a
+# case lands in exactly one group (the tidy test checks that every case has a tag named here).
+# Then one test per shipped scenario (scenarios/**/*.yaml, studies/ aside): it runs the scenario
+# once at its seed, checks its expect: block and compares the replay with tests/golden/.
+#   ctest -L lock          the lock model's unit tests and its scenarios
+#   ctest -L scenarios     every shipped scenario (DESIGNSIM_UPDATE_GOLDEN=1 rewrites tests/golden/)
+
+# Seconds. The slowest test (the Redlock-versus-fencing study) takes 5 to 15 s in an optimised
+# build on a busy two-core machine and the slowest scenario 3 s; the sanitizer build is several
+# times slower. A test past its timeout is a hang, not a slow machine.
+set(DESIGNSIM_TEST_TIMEOUT 300)
+set(DESIGNSIM_SCENARIO_TIMEOUT 120)
+
+set(designsim_taken_tags "")
+function(designsim_test_group label)
+  set(alternatives "")
+  foreach(tag IN LISTS ARGN)
+    set(alternative "[${tag}]")
+    foreach(taken IN LISTS designsim_taken_tags)
+      string(APPEND alternative "~[${taken}]")
+    endforeach()
+    list(APPEND alternatives "${alternative}")
+  endforeach()
+  list(JOIN alternatives "," spec)
+  catch_discover_tests(designsim_tests TEST_SPEC "${spec}" WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
+                       PROPERTIES LABELS ${label} TIMEOUT ${DESIGNSIM_TEST_TIMEOUT})
+  set(designsim_taken_tags ${designsim_taken_tags} ${ARGN} PARENT_SCOPE)
+endfunction()
+
+designsim_test_group(conform conform)
+designsim_test_group(scenarios scenarios)
+designsim_test_group(cli cli)
+designsim_test_group(tidy tidy)
+designsim_test_group(lock lock raft etcd)
+designsim_test_group(ratelimiter ratelimiter)
+designsim_test_group(snowflake snowflake)
+designsim_test_group(redis redis redis-server lua)
+designsim_test_group(reports reports study output)
+designsim_test_group(loader scenario)
+designsim_test_group(kernel world sleep network rpc clock time random distribution histogram metrics faults)
+
+file(GLOB_RECURSE designsim_scenarios CONFIGURE_DEPENDS RELATIVE ${CMAKE_CURRENT_SOURCE_DIR}/scenarios
+     ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/*.yaml)
+list(SORT designsim_scenarios)
+foreach(scenario IN LISTS designsim_scenarios)
+  if(scenario MATCHES "(^|/)studies/[^/]*$")  # study files (is_study_path), not scenarios
+    continue()
+  endif()
+  string(REGEX REPLACE "\\.yaml$" "" name "${scenario}")
+  string(REGEX MATCH "^[^/]+" model "${scenario}")
+  add_test(NAME scenario:${name} COMMAND designsim_tests --scenario scenarios/${scenario} "[golden]")
+  set_tests_properties(scenario:${name} PROPERTIES LABELS "scenarios;${model}" TIMEOUT ${DESIGNSIM_SCENARIO_TIMEOUT}
+                                                   WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+endforeach()
