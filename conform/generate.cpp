@@ -22,7 +22,8 @@ using namespace vocabulary;
 
 class Generator {
 public:
-  Generator(std::uint64_t seed, std::string prefix) : rng_(sim::Rng::stream(seed, "conform/generated")), prefix_(std::move(prefix)) {}
+  Generator(std::uint64_t seed, std::string prefix)
+      : rng_(sim::Rng::stream(seed, "conform/generated")), prefix_(std::move(prefix)) {}
 
   Step next() {
     shows_random_ = false;
@@ -301,7 +302,8 @@ Argv Generator::script_command() {
     }
     default: {
       Argv argv{"SCRIPT", "EXISTS", "ffffffffffffffffffffffffffffffffffffffff"};
-      if (!cached_scripts_.empty()) argv.push_back(redis::sha1_hex(cached_scripts_[rng_.below(cached_scripts_.size())]));
+      if (!cached_scripts_.empty())
+        argv.push_back(redis::sha1_hex(cached_scripts_[rng_.below(cached_scripts_.size())]));
       return argv;
     }
   }
@@ -347,9 +349,11 @@ Argv Generator::evalsha_command() {
   std::string sha;
   if (!cached_scripts_.empty() && !one_in(4)) {
     sha = redis::sha1_hex(cached_scripts_[rng_.below(cached_scripts_.size())]);
-    if (one_in(5)) std::transform(sha.begin(), sha.end(), sha.begin(), [](char c) { return static_cast<char>(std::toupper(c)); });
+    if (one_in(5))
+      std::transform(sha.begin(), sha.end(), sha.begin(), [](char c) { return static_cast<char>(std::toupper(c)); });
   } else {
-    constexpr std::string_view unknown[]{"ffffffffffffffffffffffffffffffffffffffff", "abc", "", "e0e1f9fabfc9d4800c877a703b823ac0578ff8d"};
+    constexpr std::string_view unknown[]{"ffffffffffffffffffffffffffffffffffffffff", "abc", "",
+                                         "e0e1f9fabfc9d4800c877a703b823ac0578ff8d"};
     sha = pick(unknown);
   }
   return {"EVALSHA", sha, "1", key('x'), integer()};

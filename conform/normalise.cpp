@@ -61,12 +61,15 @@ bool within(const redis::Reply& real, const redis::Reply& simulated, std::int64_
 
 std::span<const NormalisationRule> normalisation_rules() { return rules; }
 
-Comparison compare_replies(const Step& step, const WireReply& real, const redis::Reply& simulated, bool random_stream_fresh) {
+Comparison compare_replies(const Step& step, const WireReply& real, const redis::Reply& simulated,
+                           bool random_stream_fresh) {
   if (step.shows_random && !random_stream_fresh) return {Verdict::skipped, "math.random"};
   if (real.raw == simulated.resp()) return {Verdict::identical, "exact"};
   std::string command = step.argv.empty() ? std::string() : redis::lowercase(step.argv[0]);
-  if (command == "ttl") return {within(real.reply, simulated, ttl_tolerance_s) ? Verdict::within_tolerance : Verdict::disagreed, "ttl"};
-  if (command == "pttl") return {within(real.reply, simulated, pttl_tolerance_ms) ? Verdict::within_tolerance : Verdict::disagreed, "pttl"};
+  if (command == "ttl")
+    return {within(real.reply, simulated, ttl_tolerance_s) ? Verdict::within_tolerance : Verdict::disagreed, "ttl"};
+  if (command == "pttl")
+    return {within(real.reply, simulated, pttl_tolerance_ms) ? Verdict::within_tolerance : Verdict::disagreed, "pttl"};
   if (command == "time" && step.argv.size() == 1) {
     return {time_shaped(real.reply) && time_shaped(simulated) ? Verdict::same_shape : Verdict::disagreed, "time"};
   }

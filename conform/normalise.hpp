@@ -50,7 +50,8 @@ struct Comparison {
 
 /// Compares one step's replies. `random_stream_fresh` says whether the server's math.random
 /// stream was found at its start (see the harness).
-Comparison compare_replies(const Step& step, const WireReply& real, const redis::Reply& simulated, bool random_stream_fresh);
+Comparison compare_replies(const Step& step, const WireReply& real, const redis::Reply& simulated,
+                           bool random_stream_fresh);
 
 const char* to_string(Verdict verdict);
 

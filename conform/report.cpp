@@ -64,9 +64,9 @@ std::string disagreement_text(const Sequence& sequence, const Disagreement& disa
 }
 
 std::string summary_text(const ConformResult& result) {
-  std::string text = fmt::format("{} steps: {} identical, {} within tolerance, {} same shape, {} skipped, {} disagreed\n",
-                                 result.steps, result.identical, result.within_tolerance, result.same_shape,
-                                 result.skipped, result.disagreements.size());
+  std::string text = fmt::format(
+      "{} steps: {} identical, {} within tolerance, {} same shape, {} skipped, {} disagreed\n", result.steps,
+      result.identical, result.within_tolerance, result.same_shape, result.skipped, result.disagreements.size());
   if (!result.random_stream_fresh) {
     text += fmt::format(
         "note: the server's math.random stream is not where a freshly started Redis 7.0 server's is (it has run "

@@ -88,7 +88,8 @@ struct RespClient::Impl {
                              results = std::move(found);
                            });
     wait_for(done, options.connect_timeout_ms, "resolving the host name");
-    if (failure) throw ConnectError(fmt::format("{}: cannot resolve '{}': {}", endpoint_text, endpoint.host, failure.message()));
+    if (failure)
+      throw ConnectError(fmt::format("{}: cannot resolve '{}': {}", endpoint_text, endpoint.host, failure.message()));
     return results;
   }
 
@@ -113,7 +114,8 @@ struct RespClient::Impl {
       failure = ec;
     });
     wait_for(done, options.reply_timeout_ms, "sending a command");
-    if (failure) throw ConnectError(fmt::format("{}: connection lost while sending: {}", endpoint_text, failure.message()));
+    if (failure)
+      throw ConnectError(fmt::format("{}: connection lost while sending: {}", endpoint_text, failure.message()));
   }
 
   // Bytes that came but make no whole reply, for a message: the first few, escaped.
@@ -130,9 +132,10 @@ struct RespClient::Impl {
   [[noreturn]] void reply_overdue() {
     close();
     if (received.empty())
-      throw ConnectError(fmt::format("{}: no answer within {} ms while waiting for a reply", endpoint_text, options.reply_timeout_ms));
-    throw ProtocolError(fmt::format("{} bytes that make no whole reply within {} ms (garbage, not RESP2): {}", received.size(),
-                                    options.reply_timeout_ms, received_text()));
+      throw ConnectError(
+          fmt::format("{}: no answer within {} ms while waiting for a reply", endpoint_text, options.reply_timeout_ms));
+    throw ProtocolError(fmt::format("{} bytes that make no whole reply within {} ms (garbage, not RESP2): {}",
+                                    received.size(), options.reply_timeout_ms, received_text()));
   }
 
   // Reads more bytes onto `received`, within what is left of the reply's deadline.
@@ -151,7 +154,9 @@ struct RespClient::Impl {
     io.restart();
     io.run_for(left);
     if (!done) reply_overdue();
-    if (failure) throw ConnectError(fmt::format("{}: connection lost while reading a reply: {}", endpoint_text, failure.message()));
+    if (failure)
+      throw ConnectError(
+          fmt::format("{}: connection lost while reading a reply: {}", endpoint_text, failure.message()));
     received.append(chunk.data(), count);
     if (received.size() > options.reply_bytes_max) {
       close();

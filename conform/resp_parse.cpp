@@ -76,7 +76,9 @@ std::optional<redis::Reply> parse_at(Cursor& cursor, int depth) {
     }
     case '$': return parse_bulk(cursor, length_of(*line, kind));
     case '*': return parse_array(cursor, length_of(*line, kind), depth);
-    default: throw ProtocolError(fmt::format("a reply starts with byte {:#04x}, which is not RESP2", static_cast<unsigned char>(kind)));
+    default:
+      throw ProtocolError(
+          fmt::format("a reply starts with byte {:#04x}, which is not RESP2", static_cast<unsigned char>(kind)));
   }
 }
 

@@ -11,7 +11,8 @@ Sequence build_sequence(const SequenceOptions& options) {
   Sequence sequence;
   sequence.steps = script_cases(options.key_prefix);
   std::vector<Step> generated = generated_commands(options.seed, options.command_count, options.key_prefix);
-  sequence.steps.insert(sequence.steps.end(), std::make_move_iterator(generated.begin()), std::make_move_iterator(generated.end()));
+  sequence.steps.insert(sequence.steps.end(), std::make_move_iterator(generated.begin()),
+                        std::make_move_iterator(generated.end()));
   sequence.keys = script_case_keys(options.key_prefix);
   for (std::string& key : generated_keys(options.key_prefix)) sequence.keys.push_back(std::move(key));
   std::sort(sequence.keys.begin(), sequence.keys.end());

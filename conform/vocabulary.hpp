@@ -11,27 +11,41 @@ namespace conform::vocabulary {
 // Words for each kind of argument: usual ones, and odd ones (bad, extreme or awkward) that a
 // command gets one time in five.
 inline constexpr std::string_view integers[]{"0", "1", "2", "3", "-1", "-2", "5", "7", "42", "-100"};
-inline constexpr std::string_view odd_integers[]{"9223372036854775807", "-9223372036854775808", "9223372036854775808", "abc",
-                                                 "1.5", "", " 1", "01", "+1", "0x10", "-0"};
+inline constexpr std::string_view odd_integers[]{"9223372036854775807",
+                                                 "-9223372036854775808",
+                                                 "9223372036854775808",
+                                                 "abc",
+                                                 "1.5",
+                                                 "",
+                                                 " 1",
+                                                 "01",
+                                                 "+1",
+                                                 "0x10",
+                                                 "-0"};
 inline constexpr std::string_view values[]{"0", "1", "42", "-7", "abc", "hello", "1.5", "x y", "10"};
-inline constexpr std::string_view odd_values[]{"9223372036854775807", "-9223372036854775808", "", " 1", "01", "line\r\nbreak",
-                                               std::string_view("nul\0byte", 8), "\xff\xfe", "1e3"};
+inline constexpr std::string_view odd_values[]{
+    "9223372036854775807", "-9223372036854775808",           "",         " 1", "01",
+    "line\r\nbreak",       std::string_view("nul\0byte", 8), "\xff\xfe", "1e3"};
 inline constexpr std::string_view scores[]{"1", "2", "-1", "0", "0", "0", "1.5", "-2.5", "inf", "-inf", "+inf", "1e3",
                                            "3.0000000000000001", "-0", "4.4", "0.1", "2"};
 inline constexpr std::string_view odd_scores[]{"0x10", "nan", "abc", "", "1e400", " 1", "1e-400", "-nan"};
-inline constexpr std::string_view score_bounds[]{"-inf", "+inf", "(1", "1", "2", "(2", "0", "-1.5", "(0", "4.4", "inf", "(-inf"};
+inline constexpr std::string_view score_bounds[]{"-inf", "+inf", "(1", "1",   "2",   "(2",
+                                                 "0",    "-1.5", "(0", "4.4", "inf", "(-inf"};
 inline constexpr std::string_view odd_score_bounds[]{"abc", "(", "", "(inf", "nan", " 1", "((1", "1e400"};
 inline constexpr std::string_view lex_bounds[]{"-", "+", "[a", "(a", "[m2", "(m3", "[m9", "[m1", "(m5", "[", "(", "[m"};
 inline constexpr std::string_view odd_lex_bounds[]{"a", "", "m1", "+a", "-a"};
 inline constexpr std::string_view members[]{"m1", "m2", "m3", "m4", "m5", "a"};
 inline constexpr std::string_view fields[]{"f1", "f2", "f3", "n"};
 // Past, far-future and out-of-range absolute deadlines: none of them races the clock.
-inline constexpr std::string_view unix_seconds[]{"1", "0", "-1", "4102444800", "9223372036854775", "9223372036854775807", "abc"};
-inline constexpr std::string_view unix_ms[]{"1", "0", "-5", "4102444800000", "9223372036854775807", "-9223372036854775808", "abc"};
+inline constexpr std::string_view unix_seconds[]{
+    "1", "0", "-1", "4102444800", "9223372036854775", "9223372036854775807", "abc"};
+inline constexpr std::string_view unix_ms[]{
+    "1", "0", "-5", "4102444800000", "9223372036854775807", "-9223372036854775808", "abc"};
 // Relative amounts that are not long positive TTLs: each is an error or deletes the key.
-inline constexpr std::string_view odd_seconds[]{"0", "-1", "-100", "abc", "1.5", "", "9223372036854775807", "9223372036854775",
-                                                "-9223372036854775808"};
-inline constexpr std::string_view odd_ms[]{"0", "-1", "abc", "9223372036854775807", "9223372036854775806", "-9223372036854775808"};
+inline constexpr std::string_view odd_seconds[]{
+    "0", "-1", "-100", "abc", "1.5", "", "9223372036854775807", "9223372036854775", "-9223372036854775808"};
+inline constexpr std::string_view odd_ms[]{
+    "0", "-1", "abc", "9223372036854775807", "9223372036854775806", "-9223372036854775808"};
 
 // Scripts a generated EVAL runs: replies of every type, redis.call and pcall, errors.
 inline constexpr std::string_view scripts[]{

@@ -65,11 +65,12 @@ std::string run_summary_text(const RunResult& r) {
 namespace {
 
 std::string sweep_header_text(const SweepResult& s) {
-  std::string partial = s.partial ? fmt::format("PARTIAL: interrupted after {} of {} seeds; what follows covers only those\n",
-                                                s.seed_count, s.seeds_requested)
-                                  : "";
-  return partial + fmt::format("seeds {} ({} runs): {} with a violation\n", report::seed_range_text(s.first_seed, s.seed_count),
-                     s.seed_count, s.runs_violated);
+  std::string partial = s.partial
+                            ? fmt::format("PARTIAL: interrupted after {} of {} seeds; what follows covers only those\n",
+                                          s.seed_count, s.seeds_requested)
+                            : "";
+  return partial + fmt::format("seeds {} ({} runs): {} with a violation\n",
+                               report::seed_range_text(s.first_seed, s.seed_count), s.seed_count, s.runs_violated);
 }
 
 std::string check_rates_text(const SweepResult& s) {
@@ -123,9 +124,9 @@ std::string failing_seeds_text(const SweepResult& s) {
 }  // namespace
 
 std::string sweep_summary_text(const SweepResult& s) {
-  return sweep_header_text(s) + single_trace_text(s) + check_rates_text(s) + failing_seeds_by_check_text(s.checks) + mismatches_text(s) +
-         failing_seeds_text(s) +
-         latencies_text(s.latencies, "latency over every run") + fmt::format("events run: {}\n", s.total_events);
+  return sweep_header_text(s) + single_trace_text(s) + check_rates_text(s) + failing_seeds_by_check_text(s.checks) +
+         mismatches_text(s) + failing_seeds_text(s) + latencies_text(s.latencies, "latency over every run") +
+         fmt::format("events run: {}\n", s.total_events);
 }
 
 }  // namespace sim

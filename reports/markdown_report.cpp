@@ -48,7 +48,8 @@ std::string run_verdict_text(const RunResult& r) {
 std::string run_header(const RunResult& r) {
   std::string md = fmt::format("# designsim run: {}\n\n", printable(r.scenario_name));
   std::string_view description = r.description;
-  while (!description.empty() && (description.back() == '\n' || description.back() == ' ')) description.remove_suffix(1);
+  while (!description.empty() && (description.back() == '\n' || description.back() == ' '))
+    description.remove_suffix(1);
   if (!description.empty()) md += fmt::format("{}\n\n", printable(description, true));
   md += fmt::format("- **Scenario:** `{}` (model `{}`)\n", printable(r.scenario_file), printable(r.model));
   md += fmt::format("- **Seed:** {}\n", r.seed);
@@ -147,9 +148,10 @@ namespace {
 std::string sweep_header(const SweepResult& s) {
   std::string md = fmt::format("# designsim sweep: {}\n\n", printable(s.scenario_name));
   if (s.partial)
-    md += fmt::format("**Partial result:** the sweep was interrupted after {} of the {} seeds asked for; everything below "
-                      "covers only seeds {}.\n\n",
-                      s.seed_count, s.seeds_requested, report::seed_range_text(s.first_seed, s.seed_count));
+    md += fmt::format(
+        "**Partial result:** the sweep was interrupted after {} of the {} seeds asked for; everything below "
+        "covers only seeds {}.\n\n",
+        s.seed_count, s.seeds_requested, report::seed_range_text(s.first_seed, s.seed_count));
   md += fmt::format("- **Scenario:** `{}` (model `{}`)\n", printable(s.scenario_file), printable(s.model));
   md += fmt::format("- **Seeds:** {} ({} runs)\n", report::seed_range_text(s.first_seed, s.seed_count), s.seed_count);
   md += fmt::format("- **Duration:** {}\n", to_string(s.duration));
@@ -194,7 +196,8 @@ std::string failing_seeds_section(const SweepResult& s) {
 std::string failing_seeds_by_check_section(const std::vector<CheckRate>& checks) {
   std::vector<TextRow> rows;
   for (const CheckRate& c : checks)
-    if (c.runs_violated > 0) rows.push_back({c.name, fmt::format("{}", c.runs_violated), report::check_failing_seeds_text(c)});
+    if (c.runs_violated > 0)
+      rows.push_back({c.name, fmt::format("{}", c.runs_violated), report::check_failing_seeds_text(c)});
   if (rows.empty()) return "";
   return section("Failing seeds by check") + markdown_table({"check", "violated runs", "first failing seeds"}, rows);
 }

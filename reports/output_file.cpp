@@ -36,12 +36,16 @@ OutputFile::OutputFile(fs::path path) : path_(std::move(path)) {
   std::error_code ec;
   fs::path folder = path_.parent_path();
   if (!folder.empty()) fs::create_directories(folder, ec);
-  if (ec) throw OutputError(fmt::format("cannot write {}: cannot create the folder {}: {}", path_.string(), folder.string(), ec.message()));
+  if (ec)
+    throw OutputError(
+        fmt::format("cannot write {}: cannot create the folder {}: {}", path_.string(), folder.string(), ec.message()));
   std::string pattern = (folder / ("." + path_.filename().string() + ".tmp-XXXXXX")).string();
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   fd_ = ::mkstemp(name.data());
-  if (fd_ < 0) throw OutputError(fmt::format("cannot write {}: cannot create a file in {}: {}", path_.string(), folder_of(path_), std::strerror(errno)));
+  if (fd_ < 0)
+    throw OutputError(fmt::format("cannot write {}: cannot create a file in {}: {}", path_.string(), folder_of(path_),
+                                  std::strerror(errno)));
   temporary_ = name.data();
   ::fchmod(fd_, 0644);  // mkstemp's 0600 would hide reports from the user's other tools
   buffer_.reserve(block_size);

@@ -102,7 +102,8 @@ std::string study_report_markdown(const StudyResult& result) {
   md += "## Every cell\n\n";
   for (const CellResult& cell : result.cells) {
     md += fmt::format("### {} / {} / {}\n\n", cell.cell.row, cell.cell.column, cell.cell.fault);
-    for (const std::string& check : study.checks) md += fmt::format("- {}: {}\n", check, rate_text(cell_rate(cell, check)));
+    for (const std::string& check : study.checks)
+      md += fmt::format("- {}: {}\n", check, rate_text(cell_rate(cell, check)));
     if (!study.latency.empty())
       md += fmt::format("- {} (p50 / p99): {}\n", study.latency, latency_text(cell_latency(cell, study.latency)));
     md += fmt::format("- {}\n", cell.sentence);
@@ -115,7 +116,8 @@ std::string study_report_markdown(const StudyResult& result) {
 
 std::string study_console_summary(const StudyResult& result) {
   const StudyOutline& study = result.study;
-  std::string out = fmt::format("designsim study {}: {} cells x {} seeds\n", study.file, result.cells.size(), result.seeds);
+  std::string out =
+      fmt::format("designsim study {}: {} cells x {} seeds\n", study.file, result.cells.size(), result.seeds);
   std::vector<report::TextRow> rows;
   report::TextRow header{"design", "storage", "faults"};
   for (const std::string& check : study.checks) header.push_back(check);

@@ -98,10 +98,23 @@ private:
   }
 
   void start_on(std::uint16_t port) {
-    std::vector<std::string> words{binary_,      "--port",          std::to_string(port), "--bind",     "127.0.0.1",
-                                   "--save",     "",                "--appendonly",       "no",         "--daemonize",
-                                   "no",         "--dir",           folder_.string(),     "--logfile",  log_path().string(),
-                                   "--protected-mode", "yes"};
+    std::vector<std::string> words{binary_,
+                                   "--port",
+                                   std::to_string(port),
+                                   "--bind",
+                                   "127.0.0.1",
+                                   "--save",
+                                   "",
+                                   "--appendonly",
+                                   "no",
+                                   "--daemonize",
+                                   "no",
+                                   "--dir",
+                                   folder_.string(),
+                                   "--logfile",
+                                   log_path().string(),
+                                   "--protected-mode",
+                                   "yes"};
     std::vector<char*> argv;
     for (std::string& word : words) argv.push_back(word.data());
     argv.push_back(nullptr);

@@ -107,7 +107,8 @@ TEST_CASE("run exits 1 when a check is violated, and a second run writes the sam
   fs::path a = scratch("violated-a");
   fs::path b = scratch("violated-b");
   Outcome first = designsim("run scenarios/snowflake/node-id-collision.yaml --out " + a.string());
-  Outcome second = designsim("run scenarios/snowflake/node-id-collision.yaml --out " + b.string() + " --check-determinism");
+  Outcome second =
+      designsim("run scenarios/snowflake/node-id-collision.yaml --out " + b.string() + " --check-determinism");
   INFO(first.out);
   CHECK(first.status == 1);
   CHECK(second.status == 1);
@@ -168,8 +169,8 @@ TEST_CASE("study runs a study file into its reports and refuses a missing one wi
   CHECK(fs::exists(dir / "study.md"));
   CHECK(fs::exists(dir / "cells" / "redlock--fenced--gc-pause.yaml"));
   // A cell's scenario replays on its own.
-  Outcome replay = designsim("run " + (dir / "cells" / "redlock--fenced--gc-pause.yaml").string() + " --seed 1 -q --out " +
-                             (dir / "replay").string());
+  Outcome replay = designsim("run " + (dir / "cells" / "redlock--fenced--gc-pause.yaml").string() +
+                             " --seed 1 -q --out " + (dir / "replay").string());
   INFO(replay.out);
   CHECK((replay.status == 0 || replay.status == 1));
 
@@ -193,7 +194,8 @@ TEST_CASE("a seed that is not a whole number in range is refused, never wrapped"
   Outcome negative = designsim("run scenarios/snowflake/healthy.yaml --seed -1");
   INFO(negative.out);
   CHECK(negative.status == 2);
-  CHECK(negative.out.find("--seed expects a whole number from 0 to 18446744073709551615, got '-1'") != std::string::npos);
+  CHECK(negative.out.find("--seed expects a whole number from 0 to 18446744073709551615, got '-1'") !=
+        std::string::npos);
   CHECK(negative.out.find("trace") == std::string::npos);
   Outcome past = designsim("sweep scenarios/snowflake/healthy.yaml --seeds 3 --first-seed 18446744073709551614");
   INFO(past.out);
@@ -262,7 +264,8 @@ TEST_CASE("outputs are checked before the run and never written over an input", 
   fs::copy_file(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios/snowflake/healthy.yaml", scenario);
   const std::string original = read_text(scenario);
 
-  Outcome over = designsim("run " + scenario.string() + " --trace " + scenario.string() + " --out " + (dir / "o").string());
+  Outcome over =
+      designsim("run " + scenario.string() + " --trace " + scenario.string() + " --out " + (dir / "o").string());
   INFO(over.out);
   CHECK(over.status == 2);
   CHECK(over.out.find("it is " + scenario.string() + ", an input of this command") != std::string::npos);
@@ -278,7 +281,8 @@ TEST_CASE("outputs are checked before the run and never written over an input", 
     CHECK(bad.out.find("cannot write") != std::string::npos);
     CHECK(bad.out.find("trace ") == std::string::npos);  // refused before the run
   }
-  Outcome folder_trace = designsim("run " + scenario.string() + " --out " + (dir / "o").string() + " --trace " + dir.string());
+  Outcome folder_trace =
+      designsim("run " + scenario.string() + " --out " + (dir / "o").string() + " --trace " + dir.string());
   CHECK(folder_trace.status == 2);
   CHECK(folder_trace.out.find("it is a folder") != std::string::npos);
 }
@@ -295,7 +299,8 @@ TEST_CASE("run with --trace writes every text record, and says how many events o
         std::string::npos);
 }
 
-TEST_CASE("a requirement on a latency that timed nothing reads 'no samples' and does not stop a sweep", "[cli][sweep]") {
+TEST_CASE("a requirement on a latency that timed nothing reads 'no samples' and does not stop a sweep",
+          "[cli][sweep]") {
   fs::path dir = scratch("no-samples");
   fs::path file = dir / "short.yaml";
   std::ofstream(file) << "name: short\nmodel: snowflake\nduration: 20us\nparams:\n  nodes: 1\n  rate: 1/s\n"
@@ -323,7 +328,8 @@ TEST_CASE("a sweep whose seeds all give one trace says so and gives no intervals
   CHECK(read_text(dir / "idle" / "sweep.json").find("interval_95") == std::string::npos);
   CHECK(read_text(dir / "idle" / "sweep.md").find("one run repeated") != std::string::npos);
   // Poisson arrivals draw from the seed: these are samples, with intervals.
-  Outcome healthy = designsim("sweep scenarios/snowflake/healthy.yaml --seeds 2 --jobs 2 --out " + (dir / "healthy").string());
+  Outcome healthy =
+      designsim("sweep scenarios/snowflake/healthy.yaml --seeds 2 --jobs 2 --out " + (dir / "healthy").string());
   CHECK(healthy.out.find("every seed gave one trace") == std::string::npos);
   CHECK(healthy.out.find("95% CI") != std::string::npos);
 }
@@ -336,7 +342,8 @@ TEST_CASE("sweep lists the first failing seeds of each violated check", "[cli][s
   CHECK(o.out.find("first failing seeds of each violated check") != std::string::npos);
   CHECK(o.out.find("1, 2 (the lowest 2 of 4)") != std::string::npos);
   CHECK(read_text(dir / "sweep.md").find("## Failing seeds by check") != std::string::npos);
-  CHECK(read_text(dir / "sweep.json").find("\"failing_seeds\": [\n        1,\n        2\n      ]") != std::string::npos);
+  CHECK(read_text(dir / "sweep.json").find("\"failing_seeds\": [\n        1,\n        2\n      ]") !=
+        std::string::npos);
 }
 
 TEST_CASE("a sweep stopped by SIGINT writes the seeds it finished as a partial result", "[cli][sweep][signal]") {
@@ -350,8 +357,8 @@ TEST_CASE("a sweep stopped by SIGINT writes the seeds it finished as a partial r
     if (::chdir(DESIGNSIM_SOURCE_DIR) != 0) ::_exit(127);
     std::freopen(terminal.c_str(), "w", stdout);
     ::dup2(::fileno(stdout), 2);
-    ::execl(DESIGNSIM_BINARY, "designsim", "sweep", "scenarios/snowflake/healthy.yaml", "--seeds", "100000", "--jobs", "2",
-            "--out", dir.c_str(), static_cast<char*>(nullptr));
+    ::execl(DESIGNSIM_BINARY, "designsim", "sweep", "scenarios/snowflake/healthy.yaml", "--seeds", "100000", "--jobs",
+            "2", "--out", dir.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   // Let it start and finish some seeds (one takes a few tens of milliseconds), then interrupt it.

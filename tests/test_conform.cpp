@@ -110,7 +110,8 @@ TEST_CASE("a command goes out as a RESP2 array of bulk strings, and HOST:PORT is
   REQUIRE(v6);
   CHECK(v6->host == "::1");
   CHECK(v6->text() == "[::1]:7000");
-  for (const char* bad : {"localhost", "localhost:", ":6379", "host:0", "host:65536", "host:-1", "::1:6379", "host:63x79"}) {
+  for (const char* bad :
+       {"localhost", "localhost:", ":6379", "host:0", "host:65536", "host:-1", "::1:6379", "host:63x79"}) {
     INFO(bad);
     CHECK_FALSE(conform::parse_endpoint(bad));
   }
@@ -166,7 +167,8 @@ class StreamingServer {
   void serve() {
     int client = ::accept(fd_, nullptr, nullptr);
     if (client < 0) return;
-    while (::send(client, bytes_.data(), bytes_.size(), MSG_NOSIGNAL) > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (::send(client, bytes_.data(), bytes_.size(), MSG_NOSIGNAL) > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     ::close(client);
   }
   std::string bytes_;
@@ -328,7 +330,8 @@ TEST_CASE("a server whose math.random stream has moved skips the draws instead o
   CHECK(conform::summary_text(result).find("not compared") != std::string::npos);
 }
 
-TEST_CASE("the simulated Redis agrees with a real redis-server 7.0 on 10000 generated commands and every script case", "[conform][redis-server]") {
+TEST_CASE("the simulated Redis agrees with a real redis-server 7.0 on 10000 generated commands and every script case",
+          "[conform][redis-server]") {
   test_support::RedisServerProcess server;
   conform::RespClient client(server.endpoint());
   conform::SendCommand send = [&client](const Argv& argv) { return client.call(argv); };
@@ -367,7 +370,8 @@ TEST_CASE("designsim conform exits 0 against a real server that agrees", "[confo
 
 // Sequences the real server answered that pin down behaviour found while building the harness:
 // the replies below are redis-server 7.0.15's, replayed here against the simulated engine alone.
-TEST_CASE("a script refused for its key count or its shebang is not cached, as on a real server", "[conform][regression]") {
+TEST_CASE("a script refused for its key count or its shebang is not cached, as on a real server",
+          "[conform][regression]") {
   redis::Engine engine(redis::Version::v7_0);
   engine.set_script_host(redis::make_lua_host(redis::Version::v7_0));
   redis::ExecContext ctx;
@@ -379,20 +383,22 @@ TEST_CASE("a script refused for its key count or its shebang is not cached, as o
   CHECK(run({"SCRIPT", "EXISTS", redis::sha1_hex("return 1")}) == "*1\r\n:0\r\n");
   CHECK(run({"EVAL", "#!python\nreturn 1", "0"}) == "-ERR Unexpected engine in script shebang: #!python\r\n");
   CHECK(run({"EVAL", "#!lua flags=bogus\nreturn 1", "0"}) == "-ERR Unexpected flag in script shebang: bogus\r\n");
-  CHECK(run({"SCRIPT", "EXISTS", redis::sha1_hex("#!python\nreturn 1"), redis::sha1_hex("#!lua flags=bogus\nreturn 1")}) ==
-        "*2\r\n:0\r\n:0\r\n");
+  CHECK(run({"SCRIPT", "EXISTS", redis::sha1_hex("#!python\nreturn 1"),
+             redis::sha1_hex("#!lua flags=bogus\nreturn 1")}) == "*2\r\n:0\r\n:0\r\n");
   CHECK(run({"EVAL", "return 7", "0"}) == ":7\r\n");
   CHECK(run({"SCRIPT", "EXISTS", redis::sha1_hex("return 7")}) == "*1\r\n:1\r\n");
 }
 
-TEST_CASE("the rate limiter with a fractional window adds its member and then fails on EXPIRE, leaving no TTL", "[conform][regression]") {
+TEST_CASE("the rate limiter with a fractional window adds its member and then fails on EXPIRE, leaving no TTL",
+          "[conform][regression]") {
   redis::Engine engine(redis::Version::v7_0);
   engine.set_script_host(redis::make_lua_host(redis::Version::v7_0));
   redis::ExecContext ctx;
   ctx.now_ms = 1'700'000'000'000;
   auto run = [&](const Argv& argv) { return engine.execute(argv, ctx).resp(); };
   const std::string& script = ratelimiter::spec_sliding_window_log_script();
-  std::string error = "-ERR value is not an integer or out of range script: " + redis::sha1_hex(script) + ", on @user_script:17.\r\n";
+  std::string error =
+      "-ERR value is not an integer or out of range script: " + redis::sha1_hex(script) + ", on @user_script:17.\r\n";
   CHECK(run({"EVAL", script, "1", "rl", "1.5", "3", "1700000000"}) == error);
   CHECK(run({"EVAL", script, "1", "rl", "1.5", "3", "1700000000"}) == error);
   CHECK(run({"ZCARD", "rl"}) == ":2\r\n");
@@ -402,7 +408,8 @@ TEST_CASE("the rate limiter with a fractional window adds its member and then fa
 // Found by conform --seed 11 --commands 100000: with mixed scores a member's place in the set is
 // not its place in lexicographic order, and Redis gives up on a BYLEX range whose first member
 // (in the walk's direction) lies outside the far bound, although later members would match.
-TEST_CASE("a lexicographic range on a mixed-score set is empty when its first member is outside, as on a real server", "[conform][regression]") {
+TEST_CASE("a lexicographic range on a mixed-score set is empty when its first member is outside, as on a real server",
+          "[conform][regression]") {
   redis::Engine engine(redis::Version::v7_0);
   redis::ExecContext ctx;
   ctx.now_ms = 1'700'000'000'000;

@@ -44,12 +44,14 @@ struct Service {
       members.push_back(world.add_node(fmt::format("etcd-{}", i), {"etcd"}));
       world.node(members.back()).disk().set_sync_latency(1_ms);
     }
-    for (int i = 0; i < client_count; ++i) client_nodes.push_back(world.add_node(fmt::format("client-{}", i), {"client"}));
+    for (int i = 0; i < client_count; ++i)
+      client_nodes.push_back(world.add_node(fmt::format("client-{}", i), {"client"}));
     LinkOptions link;
     link.latency = DurationDist{DurationDist::Kind::uniform, 1_ms, 3_ms, 0.0};
     world.start_network(NetworkOptions{link, {}});
     install_service(world, members, options, recorder);
-    for (NodeId node : client_nodes) clients.push_back(std::make_unique<LockClient>(world, node, members, lock_options));
+    for (NodeId node : client_nodes)
+      clients.push_back(std::make_unique<LockClient>(world, node, members, lock_options));
     world.boot_all();
   }
 
@@ -284,7 +286,8 @@ TEST_CASE("a holder that keeps renewing keeps the lock through a leader crash", 
   CHECK(leader.state().holder("res") == first->grant->key);
 }
 
-TEST_CASE("a deposed leader cut off with its client stops renewing before a new leader can expire the lease", "[etcd]") {
+TEST_CASE("a deposed leader cut off with its client stops renewing before a new leader can expire the lease",
+          "[etcd]") {
   // check_quorum: the old leader, alone with the holder, refuses renewals once its majority
   // has been silent for a minimum election timeout; the majority side elects a leader no
   // sooner than that, and gives the lease a full TTL. So the holder's belief ends before the

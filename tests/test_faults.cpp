@@ -493,7 +493,8 @@ TEST_CASE("a random generator draws the gap, the target and the values of each f
     expected.push_back(to_string(when) + " " + node + " wall clock " + (sign > 0 ? "+" : "") + to_string(by));
   }
   std::vector<std::string> got;
-  for (const FaultRecord& r : faults.applied()) got.push_back(to_string(r.at - Instant::zero()) + " " + r.node + " " + r.detail);
+  for (const FaultRecord& r : faults.applied())
+    got.push_back(to_string(r.at - Instant::zero()) + " " + r.node + " " + r.detail);
   CHECK(got == expected);
   CHECK(got.size() > 50);
 }

@@ -65,7 +65,8 @@ std::string error_with_file_size_limit(const fs::path& path, std::size_t size) {
   ::close(pipe_ends[1]);
   std::string message;
   char block[512];
-  for (ssize_t n; (n = ::read(pipe_ends[0], block, sizeof block)) > 0;) message.append(block, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::read(pipe_ends[0], block, sizeof block)) > 0;)
+    message.append(block, static_cast<std::size_t>(n));
   ::close(pipe_ends[0]);
   int status = 0;
   ::waitpid(child, &status, 0);

@@ -60,7 +60,8 @@ struct Cluster {
       members.push_back(world.add_node(fmt::format("raft-{}", i), {"raft"}, clock));
       world.node(members.back()).disk().set_sync_latency(1_ms);
     }
-    for (int i = 0; i < client_count; ++i) client_nodes.push_back(world.add_node(fmt::format("client-{}", i), {"client"}));
+    for (int i = 0; i < client_count; ++i)
+      client_nodes.push_back(world.add_node(fmt::format("client-{}", i), {"client"}));
     LinkOptions link;
     link.latency = DurationDist{DurationDist::Kind::uniform, 1_ms, 3_ms, 0.0};
     world.start_network(NetworkOptions{link, {}});
@@ -112,7 +113,8 @@ Task<void> propose_on(Server& server, std::string command, std::optional<Propose
 /// Commits `command` through client 0, running the world until the client is done.
 ClientOutcome commit(Cluster& cluster, std::string command) {
   std::optional<ClientOutcome> out;
-  spawn(cluster.world.executor(cluster.client_nodes[0]), propose_once(*cluster.clients[0], std::move(command), 5_s, out));
+  spawn(cluster.world.executor(cluster.client_nodes[0]),
+        propose_once(*cluster.clients[0], std::move(command), 5_s, out));
   Instant limit = cluster.world.now() + 6_s;
   while (!out && cluster.world.now() < limit) cluster.world.run_until(cluster.world.now() + 10_ms);
   REQUIRE(out);
@@ -491,9 +493,10 @@ ChaosRun run_chaos(std::uint64_t seed, const ChaosPlan& plan) {
   Instant heal_at = at(plan.fault_phase);
   RaftOptions raft_options;
   raft_options.check_quorum = plan.check_quorum;
-  Cluster cluster(seed, plan.servers, 4, clocks, raft_options, [heal_at](World& world, std::shared_ptr<Recorder> recorder) {
-    return std::make_shared<LeaderHunter>(world, std::move(recorder), heal_at);
-  });
+  Cluster cluster(seed, plan.servers, 4, clocks, raft_options,
+                  [heal_at](World& world, std::shared_ptr<Recorder> recorder) {
+                    return std::make_shared<LeaderHunter>(world, std::move(recorder), heal_at);
+                  });
   for (NodeId n : cluster.members) cluster.world.node(n).disk().set_sync_latency(uniform(setup, 1_ms, 20_ms));
 
   ChaosRun run;
@@ -509,7 +512,8 @@ ChaosRun run_chaos(std::uint64_t seed, const ChaosPlan& plan) {
 
   bool stop = false;
   for (std::size_t c = 0; c < cluster.clients.size(); ++c)
-    spawn(world.executor(cluster.client_nodes[c]), keep_proposing(*cluster.clients[c], static_cast<int>(c), run.acks, stop));
+    spawn(world.executor(cluster.client_nodes[c]),
+          keep_proposing(*cluster.clients[c], static_cast<int>(c), run.acks, stop));
   Client prober(world, cluster.client_nodes[0], cluster.members);
   world.schedule_at(heal_at, no_node, 0, [&world, &cluster, &prober, &run, heal_at] {
     spawn(world.executor(cluster.client_nodes[0]), probe(world, prober, heal_at, run.probe_latency));
@@ -537,7 +541,9 @@ ChaosRun run_chaos(std::uint64_t seed, const ChaosPlan& plan) {
 
 }  // namespace
 
-TEST_CASE("random crashes, pauses, partitions, loss and drift never break Raft's safety, and it recovers after the heal", "[raft]") {
+TEST_CASE(
+    "random crashes, pauses, partitions, loss and drift never break Raft's safety, and it recovers after the heal",
+    "[raft]") {
   // Five members as the lock service runs them, and three, where one lost fsync or one slow
   // follower is already the difference between a majority and none.
   // With check_quorum (as the lock service runs) and without (Figure 2 alone).

@@ -112,7 +112,8 @@ std::string without_whitespace(const std::string& text) {
 
 // --- the algorithms in memory, on hand-made timelines ------------------------------------------
 
-TEST_CASE("fixed window: the count starts over at each boundary, so a boundary burst doubles the limit", "[ratelimiter]") {
+TEST_CASE("fixed window: the count starts over at each boundary, so a boundary burst doubles the limit",
+          "[ratelimiter]") {
   auto fixed = ratelimiter::make_fixed_window(1);
   Limit limit = limit_of(3, 1_s);
   REQUIRE(timeline(*fixed, limit, {0, 100, 200, 300, 999}) == "11100");
@@ -262,8 +263,8 @@ TEST_CASE("over_admission finds the busiest window of each key and the first adm
   ratelimiter::Observations observations =
       hand_made({{0, 0}, {0, 100}, {0, 200}, {0, 900}, {1, 0}, {1, 1000}, {1, 2000}, {2, 0}, {2, 1}, {2, 2}, {2, 1000}},
                 {});
-  ratelimiter::OverAdmission over =
-      ratelimiter::measure_over_admission(observations, ratelimiter::KeyTimes(observations, ratelimiter::KeyTimes::Stamp::released));
+  ratelimiter::OverAdmission over = ratelimiter::measure_over_admission(
+      observations, ratelimiter::KeyTimes(observations, ratelimiter::KeyTimes::Stamp::released));
   REQUIRE(over.users_over == 1);
   REQUIRE(over.excess == 1);
   REQUIRE(over.admitted_beyond == 1);
@@ -375,8 +376,9 @@ TEST_CASE("each algorithm runs as a Redis script and holds the limit with every 
 
 TEST_CASE("a Redis crash is decided by the failure policy", "[ratelimiter]") {
   auto run_with = [](const std::string& policy) {
-    auto run = std::make_unique<LimiterRun>(busy_users + "placement: redis\nredis_timeout: 2ms\non_redis_failure: " + policy +
-                                            "\nredis: { persistence: always }\n");
+    auto run =
+        std::make_unique<LimiterRun>(busy_users + "placement: redis\nredis_timeout: 2ms\non_redis_failure: " + policy +
+                                     "\nredis: { persistence: always }\n");
     run->build(4_s);
     sim::NodeId redis = run->node("redis-0");
     sim::World* world = &run->world;
@@ -415,7 +417,8 @@ TEST_CASE("servers name the script by SHA-1 and send its body after NOSCRIPT, as
   REQUIRE(errors == 0);  // NOSCRIPT is never taken for a failure
   std::uint64_t by_redis_after_restart = 0;
   for (const ratelimiter::Decided& decided : seen.decided) {
-    if (decided.arrived > sim::Instant::zero() + 1600_ms && decided.path == ratelimiter::Path::redis) ++by_redis_after_restart;
+    if (decided.arrived > sim::Instant::zero() + 1600_ms && decided.path == ratelimiter::Path::redis)
+      ++by_redis_after_restart;
   }
   REQUIRE(by_redis_after_restart > 100);
 }

@@ -521,7 +521,8 @@ TEST_CASE("ZRANGEBYSCORE, ZCOUNT and ZREMRANGEBYSCORE read bounds as Redis does"
   CHECK(s.run({"zrangebyscore", "z", "(1", "(1"}) == empty_array);
   CHECK(s.run({"zrangebyscore", "z", "1", "1"}) == "*1\r\n" + bulk("a"));
   CHECK(s.run({"zrangebyscore", "z", "5", "1"}) == empty_array);
-  CHECK(s.run({"zrevrangebyscore", "z", "(5", "(1", "withscores", "limit", "1", "1"}) == "*2\r\n" + bulk("c") + bulk("3"));
+  CHECK(s.run({"zrevrangebyscore", "z", "(5", "(1", "withscores", "limit", "1", "1"}) ==
+        "*2\r\n" + bulk("c") + bulk("3"));
   // strtod's rules: an empty bound is 0, leading spaces and hex pass.
   CHECK(s.run({"zrangebyscore", "z", "", "5"}) == all);
   CHECK(s.run({"zrangebyscore", "z", "(", "5"}) == all);
@@ -589,8 +590,12 @@ TEST_CASE("HSET, HGET, HMGET, HDEL, HINCRBY, HGETALL in insertion order", "[redi
   CHECK(s.run({"hmget", "nokey", "a", "b"}) == "*2\r\n" + nil + nil);
   CHECK(s.run({"hmget", "h"}) == "-ERR wrong number of arguments for 'hmget' command\r\n");
   CHECK(s.run({"set", "str", "x"}) == ok);
-  for (const Argv& command : std::vector<Argv>{{"hget", "str", "a"}, {"hmget", "str", "a"}, {"hset", "str", "a", "1"}, {"hgetall", "str"},
-                                               {"hincrby", "str", "a", "1"}, {"hdel", "str", "a"}}) {
+  for (const Argv& command : std::vector<Argv>{{"hget", "str", "a"},
+                                               {"hmget", "str", "a"},
+                                               {"hset", "str", "a", "1"},
+                                               {"hgetall", "str"},
+                                               {"hincrby", "str", "a", "1"},
+                                               {"hdel", "str", "a"}}) {
     CHECK(s.run(command) == wrong_type);
   }
 }

@@ -484,7 +484,8 @@ TEST_CASE("on the engine, writes before a failing command stay and in-script ref
 TEST_CASE("tostring of a table or function prints a stable stand-in for its address", "[lua]") {
   const std::string script =
       "local t = {} local f = function() end "
-      "return {tostring(t), tostring(f), tostring(t), tostring(setmetatable({}, {__tostring = function() return 'mine' end}))}";
+      "return {tostring(t), tostring(f), tostring(t), tostring(setmetatable({}, {__tostring = function() return 'mine' "
+      "end}))}";
   Server first(Version::v7_0);
   Server second(Version::v7_0);
   Reply a = first.run({"EVAL", script, "0"});
@@ -518,8 +519,8 @@ TEST_CASE("on a read-only replica scripts read, hide expired keys and have their
   v7.run({"SET", "a", "1"});
   v7.ctx.replica = true;
   const std::string write = "return redis.call('set', 'a', '2')";
-  CHECK(v7.run({"EVAL", write, "0"}).resp() ==
-        "-READONLY You can't write against a read only replica. script: " + sha1_hex(write) + ", on @user_script:1.\r\n");
+  CHECK(v7.run({"EVAL", write, "0"}).resp() == "-READONLY You can't write against a read only replica. script: " +
+                                                   sha1_hex(write) + ", on @user_script:1.\r\n");
   CHECK(v7.run({"EVAL", "return redis.pcall('set', 'a', '2')['err']", "0"}).resp() ==
         bulk("READONLY You can't write against a read only replica."));
   CHECK(v7.run({"EVAL", "return redis.call('get', 'a')", "0"}).resp() == bulk("1"));

@@ -75,7 +75,8 @@ TEST_CASE("a script's writes replicate as their effects", "[redis-server]") {
   Bench bench(replicated(1));
   NodeId master = bench.node("redis-0");
   NodeId replica = bench.node("redis-0-r1");
-  Reply reply = bench.ask(master, {"EVAL", "return redis.call('SET', KEYS[1], ARGV[1], 'PX', 60000)", "1", "lock", "me"});
+  Reply reply =
+      bench.ask(master, {"EVAL", "return redis.call('SET', KEYS[1], ARGV[1], 'PX', 60000)", "1", "lock", "me"});
   CHECK(reply == Reply::ok());
   CHECK(bench.ask(replica, {"GET", "lock"}) == Reply::bulk("me"));
   Reply ttl = bench.ask(replica, {"PTTL", "lock"});

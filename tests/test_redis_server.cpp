@@ -39,7 +39,8 @@ TEST_CASE("concurrent commands queue behind the single thread, one service time 
   std::vector<std::optional<Outcome>> outcomes(clients);
   for (int i = 0; i < clients; ++i)
     sim::spawn(bench.world.executor(bench.client),
-               issue(bench.world, master, {"INCR", "counter"}, static_cast<std::uint64_t>(i + 1), outcomes[static_cast<std::size_t>(i)]));
+               issue(bench.world, master, {"INCR", "counter"}, static_cast<std::uint64_t>(i + 1),
+                     outcomes[static_cast<std::size_t>(i)]));
   bench.run_for(100_ms);
   std::vector<std::int64_t> counts;
   for (int i = 0; i < clients; ++i) {
@@ -184,7 +185,8 @@ TEST_CASE("the AOF encodes commands as RESP and reads them back", "[redis-server
   CHECK_FALSE(redis::decode_commands(text.substr(0, text.size() - 1)));
 }
 
-TEST_CASE("Redis 6.2's relative TTLs are kept absolute in the AOF, so a restart does not extend them", "[redis-server]") {
+TEST_CASE("Redis 6.2's relative TTLs are kept absolute in the AOF, so a restart does not extend them",
+          "[redis-server]") {
   std::vector<redis::Argv> writes{{"SET", "k", "v", "NX", "PX", "500"}, {"EXPIRE", "k", "2"}, {"INCR", "n"}};
   std::vector<redis::Argv> kept = redis::absolute_ttls(writes, 1'000'000);
   CHECK(kept == std::vector<redis::Argv>{{"SET", "k", "v", "NX", "PXAT", "1000500"},
@@ -247,7 +249,8 @@ TEST_CASE("redis options read from a scenario section, with errors at the key", 
   CHECK(error_of("{failover: {enabled: true}}").find("needs replicas") != std::string::npos);
   CHECK(error_of("{replicas: 1, min_replicas_to_write: 2}").find("min_replicas_to_write") != std::string::npos);
   CHECK(error_of("{replica: 1}").find("replica") != std::string::npos);
-  CHECK(error_of("{replicas: 1, failover: {down_after: 1s, ping_period: 2s}}").find("ping_period") != std::string::npos);
+  CHECK(error_of("{replicas: 1, failover: {down_after: 1s, ping_period: 2s}}").find("ping_period") !=
+        std::string::npos);
 }
 
 namespace {

@@ -103,8 +103,9 @@ SweepResult redlock_sweep() {
   s.checks = {make_check_rate("mutual_exclusion", 37, 1'000, true), make_check_rate("liveness", 0, 1'000, false)};
   s.runs_violated = 37;
   s.failing_seed_limit = 2;
-  s.failing_seeds = {FailingSeed{17, {"mutual_exclusion"}, "designsim run scenarios/lock/redlock-clock-jump.yaml --seed 17"},
-                     FailingSeed{23, {"mutual_exclusion"}, "designsim run scenarios/lock/redlock-clock-jump.yaml --seed 23"}};
+  s.failing_seeds = {
+      FailingSeed{17, {"mutual_exclusion"}, "designsim run scenarios/lock/redlock-clock-jump.yaml --seed 17"},
+      FailingSeed{23, {"mutual_exclusion"}, "designsim run scenarios/lock/redlock-clock-jump.yaml --seed 23"}};
   s.expectation_mismatches = 963;
   s.mismatched_seeds = {1, 2};
   s.latencies = {latency("all", 1'200'000, 1'250'000, 48'000'000)};

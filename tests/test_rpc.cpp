@@ -250,7 +250,8 @@ TEST_CASE("a caller's crash destroys its pending call's coroutine, which never r
   pair.world.rpc().serve(pair.server, [](const RpcRequest&, Responder) {});  // never answers
   int live = 0;
   int resumed = 0;
-  for (int i = 0; i < 3; ++i) spawn(pair.world.executor(pair.caller), guarded_call(pair.world, pair.server, live, resumed));
+  for (int i = 0; i < 3; ++i)
+    spawn(pair.world.executor(pair.caller), guarded_call(pair.world, pair.server, live, resumed));
   pair.world.run_until(at(1_s));
   REQUIRE(live == 3);
   pair.world.crash(pair.caller);

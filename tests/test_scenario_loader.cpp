@@ -415,7 +415,8 @@ TEST_CASE("parameter readers return typed values and name the place of a bad one
           "t.yaml:1:6: params.ttl: expected a duration such as 250ms or 10s, got a list");
     CHECK(error_of([&] { params.integer("clients", 0, 9); }) ==
           "t.yaml:2:10: params.clients: expected a whole number, got a mapping");
-    CHECK(error_of([&] { params.boolean("flag", true); }) == "t.yaml:3:1: params.flag: expected true or false, got nothing");
+    CHECK(error_of([&] { params.boolean("flag", true); }) ==
+          "t.yaml:3:1: params.flag: expected true or false, got nothing");
   }
   SECTION("duration distributions") {
     ParamReader params = reader_of(

@@ -125,7 +125,8 @@ TEST_CASE("a sleep of zero or less resumes after the work already posted for now
   REQUIRE(log == std::vector<std::string>{"posted", "zero at 0s", "negative at 0s"});
 }
 
-TEST_CASE("a coroutine that crashes its own node and then sleeps is destroyed, never resumed", "[world][sleep][crash]") {
+TEST_CASE("a coroutine that crashes its own node and then sleeps is destroyed, never resumed",
+          "[world][sleep][crash]") {
   World world(1);
   NodeId n = world.add_node("a", {});
   int alive = 0;
@@ -137,7 +138,8 @@ TEST_CASE("a coroutine that crashes its own node and then sleeps is destroyed, n
   CHECK(world.pending() == 0);
 }
 
-TEST_CASE("a sleeper deferred by a pause and then crashed is destroyed, never resumed", "[world][sleep][pause][crash]") {
+TEST_CASE("a sleeper deferred by a pause and then crashed is destroyed, never resumed",
+          "[world][sleep][pause][crash]") {
   World world(1);
   NodeId n = world.add_node("a", {});
   int alive = 0;

@@ -236,8 +236,8 @@ TEST_CASE("uniqueness finds the earliest re-issue and names both issuers", "[sno
 
 TEST_CASE("monotonicity catches a node whose ids stop increasing", "[snowflake]") {
   // gen-0 issues 10, 12, then 8 and 9: both sit below 12, though the order broke only once.
-  Observations observations =
-      observations_of({issued(10, 1, 0), issued(5, 2, 1), issued(12, 3, 0), issued(8, 4, 0), issued(6, 5, 1), issued(9, 6, 0)}, 2);
+  Observations observations = observations_of(
+      {issued(10, 1, 0), issued(5, 2, 1), issued(12, 3, 0), issued(8, 4, 0), issued(6, 5, 1), issued(9, 6, 0)}, 2);
   sim::CheckResult result = snowflake::MonotonicityCheck{}.run(observations);
   REQUIRE_FALSE(result.held);
   REQUIRE(result.summary == "2 ids not above an id their node issued earlier (1 place where the order broke)");
@@ -245,7 +245,8 @@ TEST_CASE("monotonicity catches a node whose ids stop increasing", "[snowflake]"
   REQUIRE(result.first->nodes == std::vector<std::string>{"gen-0"});
   REQUIRE_THAT(result.first->what, Catch::Contains("gen-0 issued id 8 at 4ms after id 12 at 3ms"));
 
-  REQUIRE(snowflake::MonotonicityCheck{}.run(observations_of({issued(3, 1, 0), issued(1, 2, 1), issued(4, 3, 0)}, 2)).held);
+  REQUIRE(
+      snowflake::MonotonicityCheck{}.run(observations_of({issued(3, 1, 0), issued(1, 2, 1), issued(4, 3, 0)}, 2)).held);
   REQUIRE_FALSE(snowflake::MonotonicityCheck{}.run(observations_of({issued(3, 1, 0), issued(3, 2, 0)}, 1)).held);
 }
 
@@ -428,7 +429,8 @@ TEST_CASE("a paused node's requests wait, a crashed node's requests fail", "[sno
 }
 
 TEST_CASE("skewed and drifting clocks make ids k-sorted by about the skew", "[snowflake]") {
-  SnowflakeRun run("nodes: 4\nrate: 5/ms\nskew: {gen-0: -30ms, gen-3: 10ms}\ndrift_spread_ppm: 100\nk_sorted_bound: 35ms\n");
+  SnowflakeRun run(
+      "nodes: 4\nrate: 5/ms\nskew: {gen-0: -30ms, gen-3: 10ms}\ndrift_spread_ppm: 100\nk_sorted_bound: 35ms\n");
   run.build(500_ms);
   sim::Findings findings = run.run();
   double k = findings.measures.at("k_sortedness_ms");
@@ -453,8 +455,9 @@ TEST_CASE("a snowflake run: one seed gives one trace, another seed another", "[s
 // --- params -----------------------------------------------------------------------------------
 
 TEST_CASE("bad params are reported at their place", "[snowflake]") {
-  REQUIRE_THAT(configure_error("nodes: 3\nskew: {gen-0: 1ms, gen-7: 2ms}\n"),
-               Catch::StartsWith("test:2:") && Catch::Contains("unknown node 'gen-7'") && Catch::Contains("gen-0 .. gen-2"));
+  REQUIRE_THAT(
+      configure_error("nodes: 3\nskew: {gen-0: 1ms, gen-7: 2ms}\n"),
+      Catch::StartsWith("test:2:") && Catch::Contains("unknown node 'gen-7'") && Catch::Contains("gen-0 .. gen-2"));
   REQUIRE_THAT(configure_error("nodes: 3\nnode_id_assignment: {collision: [gen-1]}\n"),
                Catch::Contains("at least two nodes"));
   REQUIRE_THAT(configure_error("nodes: 3\nnode_id_assignment: {collision: [gen-1, gen-9]}\n"),

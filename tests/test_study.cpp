@@ -83,16 +83,20 @@ TEST_CASE("a bad study file is one error at its place", "[study]") {
   const std::string head = "name: s\nchecks: [overlapping_holders]\nscenario: { model: lock, duration: 1s }\n";
   CHECK_THAT(message("no-rows.yaml", head + "columns: [{label: a}]\nfaults: [{label: none}]\n"),
              Catch::Contains("rows") && Catch::Contains("expected a list"));
-  CHECK_THAT(message("bad-key.yaml", head + "rows: [{label: a, parms: {}}]\ncolumns: [{label: a}]\nfaults: [{label: none}]\n"),
-             Catch::Contains("parms") && Catch::Contains(":4:"));
-  CHECK_THAT(message("bad-param.yaml",
-                     head + "rows: [{label: a, params: {design: zookeeper}}]\ncolumns: [{label: b}]\nfaults: [{label: none}]\n"),
-             Catch::Contains("cell a / b / none") && Catch::Contains("design"));
+  CHECK_THAT(
+      message("bad-key.yaml", head + "rows: [{label: a, parms: {}}]\ncolumns: [{label: a}]\nfaults: [{label: none}]\n"),
+      Catch::Contains("parms") && Catch::Contains(":4:"));
+  CHECK_THAT(
+      message(
+          "bad-param.yaml",
+          head + "rows: [{label: a, params: {design: zookeeper}}]\ncolumns: [{label: b}]\nfaults: [{label: none}]\n"),
+      Catch::Contains("cell a / b / none") && Catch::Contains("design"));
   // Two cells would share one file under cells/, and replaying the first would run the other.
-  CHECK_THAT(message("shared-slug.yaml", head + "rows: [{label: single Redis}, {label: single-redis}]\ncolumns: [{label: b}]\n"
-                                                "faults: [{label: none}]\n"),
-             Catch::Contains(":4:") && Catch::Contains("'single Redis' and 'single-redis' would share the cell file name "
-                                                      "'single-redis'"));
+  CHECK_THAT(
+      message("shared-slug.yaml", head + "rows: [{label: single Redis}, {label: single-redis}]\ncolumns: [{label: b}]\n"
+                                         "faults: [{label: none}]\n"),
+      Catch::Contains(":4:") && Catch::Contains("'single Redis' and 'single-redis' would share the cell file name "
+                                                "'single-redis'"));
   CHECK_THAT(message("shared-fault-slug.yaml", head + "rows: [{label: a}]\ncolumns: [{label: b}]\n"
                                                       "faults: [{label: GC pause}, {label: gc_pause}]\n"),
              Catch::Contains(":6:") && Catch::Contains("expected faults labels"));

@@ -159,4 +159,9 @@ std::vector<int> repeated_draws(const std::string& code) {
   return lines;
 }
 
+std::size_t columns(const std::string& line) {
+  return static_cast<std::size_t>(
+      std::count_if(line.begin(), line.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 }  // namespace tidy

@@ -33,4 +33,7 @@ std::vector<int> iterations_over(const std::string& code, const std::set<std::st
 /// draw in another order under another compiler.
 std::vector<int> repeated_draws(const std::string& code);
 
+/// Columns a line takes, counting each UTF-8 code point as one, as clang-format does.
+std::size_t columns(const std::string& line);
+
 }  // namespace tidy

@@ -49,7 +49,8 @@ std::optional<std::string> LockState::holder(const std::string& name) const {
   std::optional<std::string> best;
   Revision lowest = 0;
   std::string prefix = name + "/";
-  for (auto it = keys_.lower_bound(prefix); it != keys_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = keys_.lower_bound(prefix); it != keys_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     if (!best || it->second.create_revision < lowest) {
       best = it->first;
       lowest = it->second.create_revision;

@@ -15,7 +15,8 @@ const std::string& name_of(const Observations& observations, int client) {
 
 std::string describe_grant(const Observations& observations, const Grant& grant) {
   std::string token = grant.token != 0 ? fmt::format(", token {}", grant.token) : "";
-  return fmt::format("{} (grant {}{}, at {})", name_of(observations, grant.client), grant.epoch, token, at(grant.granted));
+  return fmt::format("{} (grant {}{}, at {})", name_of(observations, grant.client), grant.epoch, token,
+                     at(grant.granted));
 }
 
 }  // namespace
@@ -30,7 +31,8 @@ std::string fate_of(const Grant& grant) {
   std::vector<std::string> seen;
   if (!grant.fate_detail.empty()) seen.push_back(grant.fate_detail);
   for (const Holder& h : grant.holders)
-    if (!h.fate.empty() && std::find(seen.begin(), seen.end(), h.fate_detail) == seen.end()) seen.push_back(h.fate_detail);
+    if (!h.fate.empty() && std::find(seen.begin(), seen.end(), h.fate_detail) == seen.end())
+      seen.push_back(h.fate_detail);
   std::string text;
   for (const std::string& clause : seen) text += (text.empty() ? "" : "; ") + clause;
   return text;
@@ -73,8 +75,9 @@ sim::CheckResult OverlapCheck::run(const Observations& observations) const {
   sim::Violation v;
   v.at = first_new->granted;
   v.nodes = {name_of(observations, first_old->client), name_of(observations, first_new->client)};
-  v.what = fmt::format("{} was granted the lock while {} still believed it held it{}", describe_grant(observations, *first_new),
-                       describe_grant(observations, *first_old), cause.empty() ? "" : ": " + cause);
+  v.what = fmt::format("{} was granted the lock while {} still believed it held it{}",
+                       describe_grant(observations, *first_new), describe_grant(observations, *first_old),
+                       cause.empty() ? "" : ": " + cause);
   result.first = v;
   return result;
 }
@@ -110,10 +113,11 @@ sim::CheckResult StaleWriteCheck::run(const Observations& observations) const {
   result.details.emplace_back("writes refused", std::to_string(refused));
   result.details.emplace_back("stale writes accepted", std::to_string(stale));
   result.held = stale == 0;
-  result.summary = stale == 0 ? fmt::format("every accepted write came from the newest grant so far ({} accepted, {} refused)",
-                                            accepted, refused)
-                              : fmt::format("{} of {} accepted writes came from an older grant ({} refused)", stale,
-                                            accepted, refused);
+  result.summary =
+      stale == 0
+          ? fmt::format("every accepted write came from the newest grant so far ({} accepted, {} refused)", accepted,
+                        refused)
+          : fmt::format("{} of {} accepted writes came from an older grant ({} refused)", stale, accepted, refused);
   return result;
 }
 
@@ -151,8 +155,8 @@ sim::CheckResult LostWriteCheck::run(const Observations& observations) const {
   result.details.emplace_back("lost", std::to_string(lost));
   result.held = lost == 0;
   result.summary = lost == 0 ? fmt::format("no acknowledged lock write was lost ({} acknowledged)", acknowledged)
-                             : fmt::format("{} of {} acknowledged lock writes were lost by a restart or a failover", lost,
-                                           acknowledged);
+                             : fmt::format("{} of {} acknowledged lock writes were lost by a restart or a failover",
+                                           lost, acknowledged);
   return result;
 }
 

@@ -23,7 +23,8 @@ Client::Client(std::shared_ptr<Context> context, int index)
           context_->clients.at(static_cast<std::size_t>(index)), index,
           context_->world.rng("lock/" + context_->options.client_name(index))
               .derive("incarnation/" +
-                      std::to_string(context_->world.node(context_->clients.at(static_cast<std::size_t>(index))).incarnation()))},
+                      std::to_string(
+                          context_->world.node(context_->clients.at(static_cast<std::size_t>(index))).incarnation()))},
       design_(make_design(*context_, context_->clients.at(static_cast<std::size_t>(index)))) {}
 
 sim::Task<void> Client::run() {

@@ -42,7 +42,8 @@ struct ClientIo {
   /// A fresh lock value: 20 random bytes in hex, as the distlock page asks.
   std::string new_value();
   /// One command to a Redis node; nullopt when it timed out or could not be sent.
-  sim::Task<std::optional<redis::Reply>> redis(sim::NodeId server, std::vector<std::string> argv, sim::Duration timeout);
+  sim::Task<std::optional<redis::Reply>> redis(sim::NodeId server, std::vector<std::string> argv,
+                                               sim::Duration timeout);
   /// The same, fire and forget (Redlock's unlock of every node after a failed try).
   void redis_detached(sim::NodeId server, std::vector<std::string> argv, sim::Duration timeout);
 };

@@ -29,8 +29,8 @@ public:
 
   void on_elected(sim::NodeId, raft::Term, sim::Instant) override {}
 
-  void on_applied(sim::NodeId node, std::uint32_t, raft::Index index, const raft::Entry& entry, const std::string& result,
-                  sim::Instant) override {
+  void on_applied(sim::NodeId node, std::uint32_t, raft::Index index, const raft::Entry& entry,
+                  const std::string& result, sim::Instant) override {
     if (entry.kind != raft::EntryKind::command || entry.command.rfind("guarded_put ", 0) != 0) return;
     if (index <= last_recorded_) return;
     last_recorded_ = index;
@@ -43,7 +43,8 @@ public:
     bool accepted = result == "accepted";  // every member's state machine answers the same
     std::string reason = accepted ? fmt::format("the lock key {} still had revision {}", key, revision)
                                   : fmt::format("the lock key {} with revision {} was gone", key, revision);
-    context_.recorder->storage_decided(WriteRecord{sim::Instant::zero(), writer->first, writer->second, revision, accepted, reason});
+    context_.recorder->storage_decided(
+        WriteRecord{sim::Instant::zero(), writer->first, writer->second, revision, accepted, reason});
     context_.world.trace().record(context_.world.now(), node, accepted ? "storage.accepted" : "storage.refused",
                                   fmt::format("{} epoch {} token {}: {}", context_.options.client_name(writer->first),
                                               writer->second, revision, reason));
@@ -71,7 +72,8 @@ std::pair<std::string, std::string> consensus_fate(const Context& context, const
   }
   if (!newest || newest->state().has_key(grant.value)) return {};
   if (newest->state().leases().count(etcd::lease_of_key(grant.value)) == 0)
-    return {"expired", "its lease expired on the service's leader (by the leader's monotonic clock) and was revoked with its key"};
+    return {"expired",
+            "its lease expired on the service's leader (by the leader's monotonic clock) and was revoked with its key"};
   return {"lost", "its key was deleted while its lease lived"};
 }
 
@@ -115,10 +117,13 @@ void LockModel::build(sim::World& world, sim::Duration) {
   context_->recorder = std::make_shared<Recorder>(world, names, quorum, options_.liveness());
   context_->recorder->watch(context_->lock_redis);
   if (options_.design == Design::consensus) {
-    context_->recorder->watch([context = context_.get()](const Grant& grant) { return consensus_fate(*context, grant); });
+    context_->recorder->watch(
+        [context = context_.get()](const Grant& grant) { return consensus_fate(*context, grant); });
   }
   for (int i = 0; i < options_.clients; ++i)
-    world.node(context_->clients[static_cast<std::size_t>(i)]).set_boot([context = context_, i] { Client::boot(context, i); });
+    world.node(context_->clients[static_cast<std::size_t>(i)]).set_boot([context = context_, i] {
+      Client::boot(context, i);
+    });
   world.on_crash([context = context_](sim::NodeId node) {
     for (std::size_t i = 0; i < context->clients.size(); ++i)
       if (context->clients[i] == node) context->recorder->client_crashed(static_cast<int>(i));
@@ -132,12 +137,15 @@ sim::Table LockModel::client_table() const {
   table.columns = {"client", "attempts", "grants", "gave up acquiring", "writes accepted", "writes refused"};
   for (std::size_t c = 0; c < o.client_names.size(); ++c) {
     auto client = static_cast<int>(c);
-    auto attempts = std::count_if(o.attempts.begin(), o.attempts.end(), [&](const Attempt& a) { return a.client == client; });
+    auto attempts =
+        std::count_if(o.attempts.begin(), o.attempts.end(), [&](const Attempt& a) { return a.client == client; });
     auto gave_up = std::count_if(o.attempts.begin(), o.attempts.end(),
                                  [&](const Attempt& a) { return a.client == client && !a.acquired && a.gave_up; });
     auto grants = std::count_if(o.grants.begin(), o.grants.end(), [&](const Grant& g) { return g.client == client; });
-    auto accepted = std::count_if(o.writes.begin(), o.writes.end(), [&](const WriteRecord& w) { return w.client == client && w.accepted; });
-    auto refused = std::count_if(o.writes.begin(), o.writes.end(), [&](const WriteRecord& w) { return w.client == client && !w.accepted; });
+    auto accepted = std::count_if(o.writes.begin(), o.writes.end(),
+                                  [&](const WriteRecord& w) { return w.client == client && w.accepted; });
+    auto refused = std::count_if(o.writes.begin(), o.writes.end(),
+                                 [&](const WriteRecord& w) { return w.client == client && !w.accepted; });
     table.rows.push_back({o.client_names[c], std::to_string(attempts), std::to_string(grants), std::to_string(gave_up),
                           std::to_string(accepted), std::to_string(refused)});
   }
@@ -152,8 +160,10 @@ std::string LockModel::prevention(const sim::Findings& findings) const {
   };
   if (violated("stale_writes")) {
     if (options_.storage == StorageKind::plain)
-      return "The storage took every write. A fencing token from a durable, linearizable counter, checked by the storage "
-             "(refuse a token lower than the highest seen), turns the late holder's write away; no lock alone can stop a "
+      return "The storage took every write. A fencing token from a durable, linearizable counter, checked by the "
+             "storage "
+             "(refuse a token lower than the highest seen), turns the late holder's write away; no lock alone can stop "
+             "a "
              "paused or delayed holder.";
     if (options_.token == TokenSource::incr)
       return "The token came from the same Redis that lost the lock, so it went backwards with it: take tokens from a "

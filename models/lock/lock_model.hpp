@@ -2,9 +2,9 @@
 // it, do read-modify-write work on a storage node. The lock is a single Redis ("redis-0",
 // optionally with a replica and Sentinel), Redlock over N independent masters ("redis-0" ..
 // "redis-<N-1>"), or the etcd-like service on a Raft group ("etcd-1" .. "etcd-N"); every node
-// of the lock service also has the role "lock-service", for faults aimed at it whatever it is; fencing tokens, when asked for, come from INCR on the lock's Redis or on a
-// separate counter ("counter-0", appendfsync always). After the run the checkers in checks.hpp
-// judge what the recorder saw.
+// of the lock service also has the role "lock-service", for faults aimed at it whatever it is; fencing tokens, when
+// asked for, come from INCR on the lock's Redis or on a separate counter ("counter-0", appendfsync always). After the
+// run the checkers in checks.hpp judge what the recorder saw.
 #pragma once
 
 #include <memory>

@@ -24,13 +24,15 @@ void read_design(sim::ParamReader& params, LockOptions& options) {
   std::string token = params.choice("token", {"none", "incr", "counter"}, "none");
   options.token = token == "incr" ? TokenSource::incr : token == "counter" ? TokenSource::counter : TokenSource::none;
   if (options.design == Design::redlock && options.token == TokenSource::incr)
-    params.fail("token", "Redlock has no single Redis to INCR on: use token: counter (a separate linearizable counter)");
+    params.fail("token",
+                "Redlock has no single Redis to INCR on: use token: counter (a separate linearizable counter)");
   if (options.storage == StorageKind::txn && options.design != Design::consensus)
     params.fail("storage", "txn keeps the resource in the lock service's own store, with a guard on the lock key's "
                            "revision: it needs design: consensus");
   if (options.design == Design::consensus && options.token != TokenSource::none)
     params.fail("token", "the consensus lock's fencing token is its key's create revision: leave token out");
-  if (options.storage == StorageKind::fenced && options.token == TokenSource::none && options.design != Design::consensus)
+  if (options.storage == StorageKind::fenced && options.token == TokenSource::none &&
+      options.design != Design::consensus)
     params.fail("storage", "fenced storage checks fencing tokens: give token: incr or token: counter");
   // Redlock's own default TTL and the reference's lease TTL are 10 s; the single lock's, the
   // distlock page's PX 30000.
@@ -45,11 +47,13 @@ void read_clients(sim::ParamReader& params, LockOptions& options) {
   options.start = params.duration("start", options.start, {Duration::zero(), hour});
   options.stagger = params.duration("stagger", options.stagger, {Duration::zero(), hour});
   if (params.has("operations")) options.operations = params.integer<int>("operations", 1, 1'000'000);
-  options.acquire_timeout = params.duration("acquire_timeout", options.acquire_timeout, {Duration::milliseconds(1), hour});
+  options.acquire_timeout =
+      params.duration("acquire_timeout", options.acquire_timeout, {Duration::milliseconds(1), hour});
   options.retry_delay = params.duration("retry_delay", options.retry_delay, {Duration::milliseconds(1), hour});
   options.retries = params.integer<int>("retries", options.retries, 1, 1000);
   options.redis_timeout = params.duration("redis_timeout", options.redis_timeout, {Duration::microseconds(1), hour});
-  options.storage_timeout = params.duration("storage_timeout", options.storage_timeout, {Duration::microseconds(1), hour});
+  options.storage_timeout =
+      params.duration("storage_timeout", options.storage_timeout, {Duration::microseconds(1), hour});
   options.check_validity = params.boolean("check_validity", options.check_validity);
   options.extend = params.boolean("extend", options.extend);
   options.max_extensions = params.integer<int>("max_extensions", options.max_extensions, 1, 1000);
@@ -93,7 +97,8 @@ void read_redis(sim::ParamReader& params, LockOptions& options) {
   sim::ParamReader section = params.section("redis");
   options.redis = redis::read_redis_options(section);
   if (options.redis.masters != 1)
-    params.fail("redis", "a lock lives on one master: leave masters at 1 (Redlock's independent nodes are redlock.nodes)");
+    params.fail("redis",
+                "a lock lives on one master: leave masters at 1 (Redlock's independent nodes are redlock.nodes)");
   if (options.design == Design::redlock && options.redis.replicas > 0)
     params.fail("redis", "Redlock's nodes are independent masters without replicas: leave replicas at 0");
 }
@@ -153,7 +158,8 @@ std::vector<std::pair<std::string, std::string>> describe(const LockOptions& opt
   rows.emplace_back("ttl", sim::to_string(options.ttl));
   rows.emplace_back("work", options.work.describe());
   rows.emplace_back("think", options.think.describe());
-  rows.emplace_back("start", fmt::format("{} (stagger {})", sim::to_string(options.start), sim::to_string(options.stagger)));
+  rows.emplace_back("start",
+                    fmt::format("{} (stagger {})", sim::to_string(options.start), sim::to_string(options.stagger)));
   rows.emplace_back("operations", options.operations ? std::to_string(*options.operations) : "until the end");
   rows.emplace_back("acquire_timeout", sim::to_string(options.acquire_timeout));
   rows.emplace_back("retry_delay", "U[0, " + sim::to_string(options.retry_delay) + ")");
@@ -166,8 +172,8 @@ std::vector<std::pair<std::string, std::string>> describe(const LockOptions& opt
     const RedlockOptions& r = options.redlock;
     rows.emplace_back("redlock.nodes", fmt::format("{} (quorum {})", r.nodes, r.nodes / 2 + 1));
     rows.emplace_back("redlock.node_timeout", sim::to_string(r.node_timeout));
-    rows.emplace_back("redlock.drift", fmt::format("{} (ttl x {} + {})", sim::to_string(options.drift()), r.drift_factor,
-                                                   sim::to_string(r.drift_min)));
+    rows.emplace_back("redlock.drift", fmt::format("{} (ttl x {} + {})", sim::to_string(options.drift()),
+                                                   r.drift_factor, sim::to_string(r.drift_min)));
     rows.emplace_back("redlock.naive", r.naive ? "yes (no elapsed-time check)" : "no");
   }
   if (options.design == Design::consensus) {

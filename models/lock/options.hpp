@@ -91,7 +91,9 @@ struct LockOptions {
   ConsensusOptions consensus;  ///< `consensus:`
 
   std::string client_name(int index) const { return "client-" + std::to_string(index + 1); }
-  sim::Duration liveness() const { return liveness_bound.value_or(ttl * 2 + retry_delay * 4 + sim::Duration::seconds(1)); }
+  sim::Duration liveness() const {
+    return liveness_bound.value_or(ttl * 2 + retry_delay * 4 + sim::Duration::seconds(1));
+  }
   /// Redlock's drift allowance for the TTL.
   sim::Duration drift() const;
 };

@@ -29,9 +29,12 @@ std::uint64_t Recorder::granted(std::size_t attempt, Grant grant) {
   grant.attempt_started = a.started;
   grant.granted = world_.now();
   world_.record_latency(acquire_latency, world_.now() - a.started);
-  world_.trace().record(world_.now(), world_.find_node(observations_.client_names.at(static_cast<std::size_t>(grant.client))).value_or(sim::no_node), "lock.granted",
-                        fmt::format("epoch {} token {} valid until {}", grant.epoch, grant.token,
-                                    sim::to_string(grant.valid_until - sim::Instant::zero())));
+  world_.trace().record(
+      world_.now(),
+      world_.find_node(observations_.client_names.at(static_cast<std::size_t>(grant.client))).value_or(sim::no_node),
+      "lock.granted",
+      fmt::format("epoch {} token {} valid until {}", grant.epoch, grant.token,
+                  sim::to_string(grant.valid_until - sim::Instant::zero())));
   observations_.grants.push_back(std::move(grant));
   return observations_.grants.back().epoch;
 }
@@ -79,7 +82,9 @@ void Recorder::settle() {
   observations_.run_end = world_.now();
 }
 
-std::int64_t Recorder::wall_ms(sim::NodeId node) const { return world_.node(node).clock().wall(world_.now()).unix_ms(); }
+std::int64_t Recorder::wall_ms(sim::NodeId node) const {
+  return world_.node(node).clock().wall(world_.now()).unix_ms();
+}
 
 void Recorder::examine_open_grants() {
   for (Grant& grant : observations_.grants)
@@ -110,9 +115,10 @@ void Recorder::examine(Grant& grant) {
       h.fate = "expired";
       h.fate_at = world_.now();
       sim::Duration ahead = h.acked_at + sim::Duration::milliseconds(h.ttl_ms) - world_.now();
-      h.fate_detail = early ? fmt::format("the key expired on {} by its wall clock at least {} before its TTL had passed "
-                                          "in true time",
-                                          name, sim::to_string(ahead))
+      h.fate_detail = early ? fmt::format(
+                                  "the key expired on {} by its wall clock at least {} before its TTL had passed "
+                                  "in true time",
+                                  name, sim::to_string(ahead))
                             : fmt::format("the key expired on {} after its TTL", name);
       continue;
     }

@@ -96,7 +96,8 @@ public:
     std::vector<Holder> renewed;
     for (std::size_t i = 0; i < context_.lock_redis.size(); ++i) {
       sim::NodeId node = context_.lock_redis[i]->route(io.context.key);
-      std::optional<redis::Reply> reply = co_await io.redis(node, extend_command(io, lock), options.redlock.node_timeout);
+      std::optional<redis::Reply> reply =
+          co_await io.redis(node, extend_command(io, lock), options.redlock.node_timeout);
       if (is_one(reply)) renewed.push_back(make_holder(io, static_cast<int>(i), node));
     }
     std::int64_t validity_ms = options.ttl.ms() - (io.wall_now().whole_ms() - t1).ms() - options.drift().ms();
@@ -108,7 +109,8 @@ public:
 
   sim::Task<void> release(ClientIo& io, const Acquired& lock) override {
     for (const auto& deployment : context_.lock_redis) {
-      co_await io.redis(deployment->route(io.context.key), release_command(io, lock), io.context.options.redlock.node_timeout);
+      co_await io.redis(deployment->route(io.context.key), release_command(io, lock),
+                        io.context.options.redlock.node_timeout);
     }
   }
 
@@ -118,7 +120,8 @@ private:
   // "Unlock all instances, including those the client thinks it did not lock."
   void unlock_all(ClientIo& io, const Acquired& lock) const {
     for (const auto& deployment : context_.lock_redis) {
-      io.redis_detached(deployment->route(io.context.key), release_command(io, lock), io.context.options.redlock.node_timeout);
+      io.redis_detached(deployment->route(io.context.key), release_command(io, lock),
+                        io.context.options.redlock.node_timeout);
     }
   }
 

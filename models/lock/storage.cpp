@@ -53,7 +53,8 @@ void serve(Context& context, StorageState& state, const sim::RpcRequest& incomin
       response->reason = reason;
       context.recorder->storage_decided(
           WriteRecord{sim::Instant::zero(), request->client, request->epoch, request->token, accepted, reason});
-      context.world.trace().record(context.world.now(), context.storage, accepted ? "storage.accepted" : "storage.refused",
+      context.world.trace().record(context.world.now(), context.storage,
+                                   accepted ? "storage.accepted" : "storage.refused",
                                    fmt::format("{} epoch {} token {}: {}", context.options.client_name(request->client),
                                                request->epoch, request->token, reason));
       break;
@@ -73,9 +74,10 @@ std::string StorageResponse::describe() const { return accepted ? "accepted" : "
 void boot_storage(const std::shared_ptr<Context>& context, const std::shared_ptr<StorageState>& state) {
   Context* raw = context.get();
   StorageState* durable = state.get();
-  context->world.rpc().serve(context->storage, [raw, durable](const sim::RpcRequest& request, sim::Responder responder) {
-    serve(*raw, *durable, request, std::move(responder));
-  });
+  context->world.rpc().serve(context->storage,
+                             [raw, durable](const sim::RpcRequest& request, sim::Responder responder) {
+                               serve(*raw, *durable, request, std::move(responder));
+                             });
 }
 
 }  // namespace lock

@@ -94,9 +94,11 @@ void shape_limit(Limit& limit, const RateLimiterOptions& options) {
 void read_shapes(sim::ParamReader& params, RateLimiterOptions& options) {
   bool token = options.algorithm == Algorithm::token_bucket;
   bool leaky = options.algorithm == Algorithm::leaky_bucket;
-  if (!token && params.has("bucket_capacity")) params.fail("bucket_capacity", "applies only with algorithm: token_bucket");
+  if (!token && params.has("bucket_capacity"))
+    params.fail("bucket_capacity", "applies only with algorithm: token_bucket");
   if (!token && params.has("bucket_refill")) params.fail("bucket_refill", "applies only with algorithm: token_bucket");
-  if (!leaky && params.has("queue_capacity")) params.fail("queue_capacity", "applies only with algorithm: leaky_bucket");
+  if (!leaky && params.has("queue_capacity"))
+    params.fail("queue_capacity", "applies only with algorithm: leaky_bucket");
   options.bucket_capacity = params.ratio("bucket_capacity", options.bucket_capacity);
   if (params.has("bucket_refill")) options.bucket_refill = params.ratio("bucket_refill");
   options.queue_capacity = params.ratio("queue_capacity", options.queue_capacity);
@@ -132,8 +134,11 @@ void read_algorithm(sim::ParamReader& params, RateLimiterOptions& options) {
                       Algorithm::sliding_window_log, Algorithm::sliding_window_counter})
     if (algorithm == to_string(a)) options.algorithm = a;
   std::string placement = params.choice("placement", {"local", "redis", "hybrid"}, "redis");
-  options.placement = placement == "local" ? Placement::local : placement == "redis" ? Placement::redis : Placement::hybrid;
-  bool countable = options.algorithm == Algorithm::fixed_window || options.algorithm == Algorithm::sliding_window_counter;
+  options.placement = placement == "local"   ? Placement::local
+                      : placement == "redis" ? Placement::redis
+                                             : Placement::hybrid;
+  bool countable =
+      options.algorithm == Algorithm::fixed_window || options.algorithm == Algorithm::sliding_window_counter;
   if (options.placement == Placement::hybrid && !countable)
     params.fail("placement", fmt::format("hybrid syncs per-window counters to Redis, so it works with fixed_window and "
                                          "sliding_window_counter, not {}",

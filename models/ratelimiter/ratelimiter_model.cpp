@@ -38,7 +38,8 @@ std::vector<sim::NodeId> RateLimiterModel::add_servers(sim::World& world) const 
 void RateLimiterModel::build(sim::World& world, sim::Duration length) {
   SIM_ASSERT(!context_, "the rate limiter model was built twice");
   SIM_ASSERT(configured_, "the rate limiter model was built before it was configured");
-  auto population = std::make_shared<const Population>(options_, world.rng("ratelimiter/tiers"), world.rng("ratelimiter/ips"));
+  auto population =
+      std::make_shared<const Population>(options_, world.rng("ratelimiter/tiers"), world.rng("ratelimiter/ips"));
   std::vector<sim::NodeId> servers = add_servers(world);
   std::shared_ptr<redis::Deployment> deployment;
   if (options_.uses_redis()) {
@@ -46,7 +47,8 @@ void RateLimiterModel::build(sim::World& world, sim::Duration length) {
     deployment->build(world);
   }
   auto recorder = std::make_shared<Recorder>(world, population, servers, length);
-  if (options_.placement == Placement::redis) recorder->observations().granularity = sim::Duration::nanoseconds(unit_ns(options_.now_unit));
+  if (options_.placement == Placement::redis)
+    recorder->observations().granularity = sim::Duration::nanoseconds(unit_ns(options_.now_unit));
   context_ = std::make_shared<Context>(Context{world, options_, population, recorder, deployment});
   for (std::uint32_t i = 0; i < servers.size(); ++i) {
     sim::NodeId node = servers[i];
@@ -69,7 +71,8 @@ void RateLimiterModel::sample_memory() {
   std::vector<RedisMemory>& memory = context_->recorder->observations().redis;
   for (std::size_t i = 0; i < nodes.size(); ++i)
     memory[i].peak_bytes = std::max(memory[i].peak_bytes, deployment.memory_bytes(nodes[i]));
-  context_->world.schedule_at(context_->world.now() + sim::Duration::seconds(1), sim::no_node, 0, [this] { sample_memory(); });
+  context_->world.schedule_at(context_->world.now() + sim::Duration::seconds(1), sim::no_node, 0,
+                              [this] { sample_memory(); });
 }
 
 void RateLimiterModel::settle_end_figures(sim::World& world) {

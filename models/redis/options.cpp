@@ -31,8 +31,8 @@ void read_replication(sim::ParamReader& section, RedisOptions& options) {
   if (options.min_replicas_to_write > options.replicas)
     section.fail("min_replicas_to_write",
                  "is more than the " + std::to_string(options.replicas) + " replicas per master: no write could pass");
-  options.min_replicas_max_lag =
-      section.duration("min_replicas_max_lag", options.min_replicas_max_lag, {Duration::seconds(1), Duration::minutes(60)});
+  options.min_replicas_max_lag = section.duration("min_replicas_max_lag", options.min_replicas_max_lag,
+                                                  {Duration::seconds(1), Duration::minutes(60)});
 }
 
 }  // namespace

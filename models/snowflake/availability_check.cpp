@@ -11,7 +11,8 @@ std::string failure_text(const Observations& observations, const FailedRequest& 
   if (failed.kind == FailureKind::clock_backwards)
     return fmt::format("{} refused request {} at {}: clock moved backwards by {} ms", node, failed.request,
                        sim::to_string(failed.at), failed.behind_ms);
-  return fmt::format("request {} to {} failed at {}: the node was down", failed.request, node, sim::to_string(failed.at));
+  return fmt::format("request {} to {} failed at {}: the node was down", failed.request, node,
+                     sim::to_string(failed.at));
 }
 
 }  // namespace
@@ -27,10 +28,11 @@ sim::CheckResult AvailabilityCheck::run(const Observations& observations) const 
   sim::CheckResult result;
   result.name = "availability";
   result.held = observations.failed.empty();
-  result.summary = result.held ? "every request got an id or is still queued"
-                               : fmt::format("{} of {} failed ({} clock moved backwards, {} node down)",
-                                             group_digits(observations.failed.size()), count_of(requests, "request", "requests"),
-                                             group_digits(backwards), group_digits(unavailable));
+  result.summary =
+      result.held ? "every request got an id or is still queued"
+                  : fmt::format("{} of {} failed ({} clock moved backwards, {} node down)",
+                                group_digits(observations.failed.size()), count_of(requests, "request", "requests"),
+                                group_digits(backwards), group_digits(unavailable));
   result.details.emplace_back("requests", group_digits(requests));
   result.details.emplace_back("failed: clock moved backwards", group_digits(backwards));
   result.details.emplace_back("failed: node down", group_digits(unavailable));

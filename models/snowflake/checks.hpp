@@ -24,7 +24,9 @@ Duplicates find_duplicates(const std::vector<IssuedId>& issued);
 /// No id is issued twice, by any node.
 class UniquenessCheck {
 public:
-  sim::CheckResult run(const Observations& observations) const { return judge(observations, find_duplicates(observations.issued)); }
+  sim::CheckResult run(const Observations& observations) const {
+    return judge(observations, find_duplicates(observations.issued));
+  }
   sim::CheckResult judge(const Observations& observations, const Duplicates& duplicates) const;
 };
 
@@ -50,7 +52,9 @@ KSortedness measure_k_sortedness(const std::vector<IssuedId>& issued);
 class KSortednessCheck {
 public:
   explicit KSortednessCheck(std::optional<sim::Duration> bound) : bound_(bound) {}
-  sim::CheckResult run(const Observations& observations) const { return judge(observations, measure_k_sortedness(observations.issued)); }
+  sim::CheckResult run(const Observations& observations) const {
+    return judge(observations, measure_k_sortedness(observations.issued));
+  }
   sim::CheckResult judge(const Observations& observations, const KSortedness& k) const;
 
 private:

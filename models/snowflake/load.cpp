@@ -33,8 +33,8 @@ LoadDriver::LoadDriver(std::shared_ptr<Recorder> recorder, sim::Duration length)
 void LoadDriver::start() {
   for (std::uint32_t i = 0; i < sources_.size(); ++i) {
     Source& source = sources_[i];
-    sim::Instant first = recorder_->options().arrival == Arrival::constant ? source.phase
-                                                                            : next_arrival(source, sim::Instant::zero());
+    sim::Instant first =
+        recorder_->options().arrival == Arrival::constant ? source.phase : next_arrival(source, sim::Instant::zero());
     schedule(i, first);
   }
 }

@@ -30,7 +30,8 @@ std::string node_names_hint(int node_count) {
 int read_node_name(const sim::MarkedString& name, const std::string& label, int node_count) {
   auto index = node_index(name.text, node_count);
   if (!index)
-    throw sim::ScenarioError(name.where, label + ": unknown node '" + name.text + "' (" + node_names_hint(node_count) + ")");
+    throw sim::ScenarioError(name.where,
+                             label + ": unknown node '" + name.text + "' (" + node_names_hint(node_count) + ")");
   return *index;
 }
 
@@ -96,7 +97,9 @@ void read_generator(sim::ParamReader& params, SnowflakeOptions& options) {
   options.epoch_ms = params.integer<std::int64_t>("epoch", twitter_epoch_ms, wall_start_ms - (max_timestamp - year_ms),
                                                   wall_start_ms - year_ms);
   std::string mode = params.choice("on_backwards", {"raise", "wait", "logical"}, "raise");
-  options.on_backwards = mode == "raise" ? OnBackwards::raise : mode == "wait" ? OnBackwards::wait : OnBackwards::logical;
+  options.on_backwards = mode == "raise"  ? OnBackwards::raise
+                         : mode == "wait" ? OnBackwards::wait
+                                          : OnBackwards::logical;
   bool persisted = params.choice("last_timestamp", {"memory", "persisted"}, "memory") == "persisted";
   options.last_timestamp = persisted ? LastTimestampStore::persisted : LastTimestampStore::memory;
   if (!persisted && params.has("reserve")) params.fail("reserve", "applies only with last_timestamp: persisted");
@@ -129,7 +132,8 @@ std::vector<std::pair<std::string, std::string>> describe(const SnowflakeOptions
   rows.emplace_back("epoch", std::to_string(options.epoch_ms));
   rows.emplace_back("on_backwards", to_string(options.on_backwards));
   rows.emplace_back("last_timestamp", to_string(options.last_timestamp));
-  if (options.last_timestamp == LastTimestampStore::persisted) rows.emplace_back("reserve", sim::to_string(options.reserve));
+  if (options.last_timestamp == LastTimestampStore::persisted)
+    rows.emplace_back("reserve", sim::to_string(options.reserve));
   std::string assignment = "static";
   if (!options.collision.empty()) {
     assignment = "collision:";
@@ -145,7 +149,8 @@ std::vector<std::pair<std::string, std::string>> describe(const SnowflakeOptions
   rows.emplace_back("service_time", sim::to_string(options.service_time));
   rows.emplace_back("skew_spread", sim::to_string(options.skew_spread));
   rows.emplace_back("drift_spread_ppm", std::to_string(options.drift_spread_ppm));
-  for (const auto& [index, skew] : options.skews) rows.emplace_back("skew." + options.node_name(index), sim::to_string(skew));
+  for (const auto& [index, skew] : options.skews)
+    rows.emplace_back("skew." + options.node_name(index), sim::to_string(skew));
   if (options.k_sorted_bound) rows.emplace_back("k_sorted_bound", sim::to_string(*options.k_sorted_bound));
   return rows;
 }

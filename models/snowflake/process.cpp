@@ -10,7 +10,8 @@ GeneratorProcess::GeneratorProcess(std::shared_ptr<Recorder> recorder, std::uint
       index_(index),
       node_(recorder_->node_id(index)),
       incarnation_(world_.node(node_).incarnation()),
-      generator_(recorder_->options().node_ids[index], recorder_->options().epoch_ms, recorder_->options().on_backwards) {
+      generator_(recorder_->options().node_ids[index], recorder_->options().epoch_ms,
+                 recorder_->options().on_backwards) {
   const SnowflakeOptions& options = recorder_->options();
   if (options.last_timestamp == LastTimestampStore::persisted) {
     mark_.emplace(world_.node(node_).disk(), options.reserve);
@@ -21,7 +22,8 @@ GeneratorProcess::GeneratorProcess(std::shared_ptr<Recorder> recorder, std::uint
 
 GeneratorProcess::~GeneratorProcess() {
   if (queue_.empty()) return;
-  recorder_->note(index_, "snowflake.requests_lost", fmt::format("{} queued requests lost with the process", queue_.size()));
+  recorder_->note(index_, "snowflake.requests_lost",
+                  fmt::format("{} queued requests lost with the process", queue_.size()));
   for (const Request& request : queue_) recorder_->record_failure(index_, request, FailureKind::unavailable, 0);
 }
 
@@ -35,7 +37,8 @@ void GeneratorProcess::note_boot() {
     detail += "no high-water mark on disk";
   } else {
     std::int64_t mark_ms = generator_.last_timestamp();
-    detail += fmt::format("high-water mark {} ms read from disk, {} ms ahead of the wall clock", mark_ms, mark_ms - wall_ms);
+    detail +=
+        fmt::format("high-water mark {} ms read from disk, {} ms ahead of the wall clock", mark_ms, mark_ms - wall_ms);
   }
   recorder_->note(index_, "snowflake.boot", detail);
 }

@@ -64,7 +64,8 @@ void Recorder::record_failure(std::uint32_t index, const Request& request, Failu
   sim::History& history = world_.history();
   history.fail(history.invoke(request.arrived, node, "generate", static_cast<std::int64_t>(request.index)), now,
                std::move(error));
-  world_.trace().fold(now, node, kind == FailureKind::clock_backwards ? "snowflake.fail_backwards" : "snowflake.fail_unavailable",
+  world_.trace().fold(now, node,
+                      kind == FailureKind::clock_backwards ? "snowflake.fail_backwards" : "snowflake.fail_unavailable",
                       behind_ms, static_cast<std::int64_t>(request.index));
 }
 

@@ -7,7 +7,8 @@
 namespace snowflake {
 
 const std::vector<std::string>& check_names() {
-  static const std::vector<std::string> names{"uniqueness", "monotonicity", "k_sortedness", "availability", "throughput"};
+  static const std::vector<std::string> names{"uniqueness", "monotonicity", "k_sortedness", "availability",
+                                              "throughput"};
   return names;
 }
 

@@ -55,8 +55,9 @@ sim::CheckResult UniquenessCheck::judge(const Observations& observations, const 
   sim::CheckResult result;
   result.name = "uniqueness";
   result.held = duplicates.count == 0;
-  result.summary = result.held ? "no duplicate among " + group_digits(ids) + " ids"
-                               : count_of(duplicates.count, "duplicate id", "duplicate ids") + " among " + group_digits(ids);
+  result.summary = result.held
+                       ? "no duplicate among " + group_digits(ids) + " ids"
+                       : count_of(duplicates.count, "duplicate id", "duplicate ids") + " among " + group_digits(ids);
   result.details.emplace_back("ids issued", group_digits(ids));
   result.details.emplace_back("distinct ids", group_digits(ids - duplicates.count));
   result.details.emplace_back("duplicate ids", group_digits(duplicates.count));
@@ -65,8 +66,8 @@ sim::CheckResult UniquenessCheck::judge(const Observations& observations, const 
   const IssuedId& again = observations.issued[duplicates.first->second];
   IdFields fields = parse_id(again.id, 0);
   std::string what = fmt::format("id {} (epoch + {} ms, node id {}, sequence {}) issued by {}, again by {}", again.id,
-                                 fields.timestamp_ms, fields.node_id, fields.sequence, issue_text(observations, original),
-                                 issue_text(observations, again));
+                                 fields.timestamp_ms, fields.node_id, fields.sequence,
+                                 issue_text(observations, original), issue_text(observations, again));
   result.details.emplace_back("first duplicate", what);
   std::vector<std::string> nodes{observations.nodes[original.node].name};
   if (again.node != original.node) nodes.push_back(observations.nodes[again.node].name);

@@ -73,15 +73,16 @@ constexpr std::uint64_t any_seed = std::numeric_limits<std::uint64_t>::max();
 
 /// The option's text as a whole number in [min, max]: digits only, so "-1" is refused rather
 /// than wrapped to 2^64 - 1 as the standard conversions do.
-std::uint64_t whole_number(const Parsed& parsed, const std::string& command, const std::string& option, std::uint64_t min,
-                           std::uint64_t max) {
+std::uint64_t whole_number(const Parsed& parsed, const std::string& command, const std::string& option,
+                           std::uint64_t min, std::uint64_t max) {
   const std::string text = parsed.vars[option].as<std::string>();
   std::uint64_t value = 0;
   const char* end = text.data() + text.size();
   auto [stop, error] = std::from_chars(text.data(), end, value);
   bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits || error != std::errc() || stop != end || value < min || value > max)
-    throw UsageError(fmt::format("designsim {}: --{} expects a whole number from {} to {}, got '{}'", command, option, min, max, text));
+    throw UsageError(fmt::format("designsim {}: --{} expects a whole number from {} to {}, got '{}'", command, option,
+                                 min, max, text));
   return value;
 }
 
@@ -146,7 +147,8 @@ RunOutput replayable(const Scenario& scenario, std::uint64_t seed, Body body) {
   }
 }
 
-fs::path out_folder(const po::variables_map& vars, const std::string& file, const std::string& model, const std::string& leaf) {
+fs::path out_folder(const po::variables_map& vars, const std::string& file, const std::string& model,
+                    const std::string& leaf) {
   return vars.count("out") ? fs::path(vars["out"].as<std::string>()) : default_out_folder(file, model, leaf);
 }
 
@@ -165,7 +167,8 @@ std::atomic<int> stop_signal{0};
 extern "C" void on_stop_signal(int signal) {
   stop_signal.store(signal);
   stop_requested.store(true);
-  static const char note[] = "\ndesignsim: interrupted: no further seed starts; the runs under way finish (again to stop at once)\n";
+  static const char note[] =
+      "\ndesignsim: interrupted: no further seed starts; the runs under way finish (again to stop at once)\n";
   [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, note, sizeof note - 1);
 }
 
@@ -200,7 +203,8 @@ std::string options_text(const std::vector<std::pair<std::string, std::string>>&
   std::size_t width = 0;
   for (const auto& [key, value] : options) width = std::max(width, key.size());
   std::string text;
-  for (const auto& [key, value] : options) text += fmt::format("  {:<{}}  {}\n", printable(key), width, printable(value));
+  for (const auto& [key, value] : options)
+    text += fmt::format("  {:<{}}  {}\n", printable(key), width, printable(value));
   return text;
 }
 
@@ -251,12 +255,14 @@ void write_trace(const fs::path& path, const RunOutput& out) {
 void check_trace_path(const fs::path& trace, const fs::path& out_dir, const Scenario& scenario) {
   for (const char* report : {"report.json", "report.md"})
     if (!trace.empty() && fs::absolute(trace).lexically_normal() == fs::absolute(out_dir / report).lexically_normal())
-      throw UsageError(fmt::format("designsim run: --trace {} is where {} goes; name another file", trace.string(), report));
+      throw UsageError(
+          fmt::format("designsim run: --trace {} is where {} goes; name another file", trace.string(), report));
   check_output_file(trace, {scenario.file});
 }
 
 /// Prints a run's verdicts and writes its reports (and its trace, when asked).
-void report_run(const RunOutput& out, const std::string& json, const fs::path& out_dir, const std::optional<fs::path>& trace) {
+void report_run(const RunOutput& out, const std::string& json, const fs::path& out_dir,
+                const std::optional<fs::path>& trace) {
   std::printf("trace %s (%llu records, %llu events, %s simulated)\n", hash_text(out.result.trace_hash).c_str(),
               static_cast<unsigned long long>(out.result.trace_records),
               static_cast<unsigned long long>(out.result.events_run), to_string(out.result.simulated).c_str());
@@ -268,7 +274,8 @@ void report_run(const RunOutput& out, const std::string& json, const fs::path& o
     std::printf("trace: %zu records written to %s; %llu more events folded into the hash only\n", out.trace.size(),
                 trace->string().c_str(), static_cast<unsigned long long>(out.result.trace_records - out.trace.size()));
   }
-  std::printf("reports: %s, %s\n", (out_dir / "report.json").string().c_str(), (out_dir / "report.md").string().c_str());
+  std::printf("reports: %s, %s\n", (out_dir / "report.json").string().c_str(),
+              (out_dir / "report.md").string().c_str());
 }
 
 /// The seeds, threads and listing a sweep's command line asks for, each checked.
@@ -304,9 +311,10 @@ int finish_sweep(const SweepResult& sweep, const fs::path& out_dir) {
   if (sweep.partial && sweep.seed_count == 0) {
     std::error_code ec;
     bool earlier = fs::exists(out_dir / "sweep.json", ec);
-    std::printf("designsim sweep: interrupted before any seed finished: nothing written%s\n",
-                earlier ? fmt::format("; {} holds an earlier sweep, left as it was", (out_dir / "sweep.json").string()).c_str()
-                        : "");
+    std::printf(
+        "designsim sweep: interrupted before any seed finished: nothing written%s\n",
+        earlier ? fmt::format("; {} holds an earlier sweep, left as it was", (out_dir / "sweep.json").string()).c_str()
+                : "");
     return status_of_signal(stop_signal.load());
   }
   std::fputs(sweep_summary_text(sweep).c_str(), stdout);
@@ -323,16 +331,17 @@ int finish_sweep(const SweepResult& sweep, const fs::path& out_dir) {
 int run_command(const Args& args) {
   return guarded("run", [&] {
     po::options_description options("options");
-    options.add_options()
-        ("scenario", po::value<std::string>(), "the scenario file")
-        ("seed", po::value<std::string>(), "the seed, 0 to 2^64-1 (default: the scenario's own)")
-        ("out", po::value<std::string>(), "folder for report.json and report.md (default: out/PATH/seed-N, PATH the scenario's path under scenarios/ without .yaml)")
-        ("trace", po::value<std::string>(),
-         "also write the trace's records to this file, as JSON lines: faults, node events and what the\n"
-         "model records, up to 20,000,000 of them; the events of the hot path (each packet, each Redis\n"
-         "command) are folded into the trace hash only, and the terminal says how many")
-        ("check-determinism", "run twice and fail (status 3) unless the trace hash and report.json agree")
-        ("quiet,q", "print only the verdict lines");
+    options.add_options()("scenario", po::value<std::string>(), "the scenario file")(
+        "seed", po::value<std::string>(), "the seed, 0 to 2^64-1 (default: the scenario's own)")(
+        "out", po::value<std::string>(),
+        "folder for report.json and report.md (default: out/PATH/seed-N, PATH the scenario's path under scenarios/ "
+        "without .yaml)")(
+        "trace", po::value<std::string>(),
+        "also write the trace's records to this file, as JSON lines: faults, node events and what the\n"
+        "model records, up to 20,000,000 of them; the events of the hot path (each packet, each Redis\n"
+        "command) are folded into the trace hash only, and the terminal says how many")(
+        "check-determinism", "run twice and fail (status 3) unless the trace hash and report.json agree")(
+        "quiet,q", "print only the verdict lines");
     po::positional_options_description positional;
     positional.add("scenario", 1);
     Parsed parsed = parse("run", args, options, positional);
@@ -360,7 +369,8 @@ int run_command(const Args& args) {
     if (run_options.return_trace) run_options.trace_records_kept = 20'000'000;
     auto started = std::chrono::steady_clock::now();  // allowed: reports how long the run took
     RunOutput out = replayable(scenario, seed, [&] { return run_scenario(scenario, seed, run_options); });
-    out.result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: timing only
+    out.result.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: timing only
     std::string json = run_report_json(out.result);
     if (parsed.vars.count("check-determinism")) {
       RunOutput again = replayable(scenario, seed, [&] { return run_scenario(scenario, seed, RunOptions{}); });
@@ -381,7 +391,8 @@ int run_command(const Args& args) {
 int verify_command(const Args& args) {
   return guarded("verify", [&] {
     po::options_description options("options");
-    options.add_options()("paths", po::value<std::vector<std::string>>(), "scenario files or folders (default: scenarios)");
+    options.add_options()("paths", po::value<std::vector<std::string>>(),
+                          "scenario files or folders (default: scenarios)");
     po::positional_options_description positional;
     positional.add("paths", -1);
     Parsed parsed = parse("verify", args, options, positional);
@@ -394,7 +405,8 @@ int verify_command(const Args& args) {
     }
     Args paths = parsed.vars.count("paths") ? parsed.vars["paths"].as<std::vector<std::string>>() : Args{"scenarios"};
     std::vector<std::string> files = scenario_files(paths);
-    if (files.empty()) throw UsageError("designsim verify: no .yaml scenarios under " + fmt::format("{}", fmt::join(paths, ", ")));
+    if (files.empty())
+      throw UsageError("designsim verify: no .yaml scenarios under " + fmt::format("{}", fmt::join(paths, ", ")));
     // Every scenario is checked before any runs: a bad one stops verify with nothing run.
     std::vector<Scenario> scenarios;
     for (const std::string& file : files) {
@@ -405,14 +417,16 @@ int verify_command(const Args& args) {
     for (const Scenario& scenario : scenarios) {
       RunOptions run_options;
       run_options.trace_records_kept = 0;
-      RunOutput out = replayable(scenario, scenario.seed, [&] { return run_scenario(scenario, scenario.seed, run_options); });
+      RunOutput out =
+          replayable(scenario, scenario.seed, [&] { return run_scenario(scenario, scenario.seed, run_options); });
       const RunResult& r = out.result;
       if (r.expectations_met) {
         std::string broken;
         for (const CheckOutcome& c : r.checks)
           if (!c.result.held) broken += (broken.empty() ? "" : ", ") + c.result.name;
-        std::printf("ok    %s  (seed %llu, trace %s%s)\n", scenario.file.c_str(), static_cast<unsigned long long>(r.seed),
-                    hash_text(r.trace_hash).c_str(), broken.empty() ? "" : (", violated as expected: " + broken).c_str());
+        std::printf("ok    %s  (seed %llu, trace %s%s)\n", scenario.file.c_str(),
+                    static_cast<unsigned long long>(r.seed), hash_text(r.trace_hash).c_str(),
+                    broken.empty() ? "" : (", violated as expected: " + broken).c_str());
       } else {
         ++failures;
         std::printf("FAIL  %s  (seed %llu)\n", scenario.file.c_str(), static_cast<unsigned long long>(r.seed));
@@ -428,13 +442,14 @@ int verify_command(const Args& args) {
 int sweep_command(const Args& args) {
   return guarded("sweep", [&] {
     po::options_description options("options");
-    options.add_options()
-        ("scenario", po::value<std::string>(), "the scenario file")
-        ("seeds", po::value<std::string>(), "how many seeds to run (1 to 10,000,000)")
-        ("first-seed", po::value<std::string>()->default_value("1"), "the first seed; seeds are consecutive")
-        ("jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")
-        ("out", po::value<std::string>(), "folder for sweep.json and sweep.md (default: out/PATH/sweep-FIRST-N, PATH as for run)")
-        ("failing-seeds", po::value<std::string>()->default_value("20"), "how many failing seeds to list for each check");
+    options.add_options()("scenario", po::value<std::string>(), "the scenario file")(
+        "seeds", po::value<std::string>(), "how many seeds to run (1 to 10,000,000)")(
+        "first-seed", po::value<std::string>()->default_value("1"), "the first seed; seeds are consecutive")(
+        "jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")(
+        "out", po::value<std::string>(),
+        "folder for sweep.json and sweep.md (default: out/PATH/sweep-FIRST-N, PATH as for run)")(
+        "failing-seeds", po::value<std::string>()->default_value("20"),
+        "how many failing seeds to list for each check");
     po::positional_options_description positional;
     positional.add("scenario", 1);
     Parsed parsed = parse("sweep", args, options, positional);
@@ -448,7 +463,8 @@ int sweep_command(const Args& args) {
                  options);
       return all_held;
     }
-    if (!parsed.vars.count("scenario")) throw UsageError("designsim sweep: which scenario? (designsim sweep SCENARIO --seeds N)");
+    if (!parsed.vars.count("scenario"))
+      throw UsageError("designsim sweep: which scenario? (designsim sweep SCENARIO --seeds N)");
     if (!parsed.vars.count("seeds")) throw UsageError("designsim sweep: how many seeds? (--seeds N)");
     SweepOptions sweep_options = sweep_options_of(parsed);
     Scenario scenario = load_scenario(parsed.vars["scenario"].as<std::string>());
@@ -458,7 +474,8 @@ int sweep_command(const Args& args) {
     check_outputs(out_dir, {out_dir / "sweep.json", out_dir / "sweep.md"}, scenario.file);
     std::printf("designsim sweep %s\nseeds %llu..%llu on %u threads\n", scenario.file.c_str(),
                 static_cast<unsigned long long>(sweep_options.first_seed),
-                static_cast<unsigned long long>(sweep_options.first_seed + sweep_options.seed_count - 1), sweep_options.jobs);
+                static_cast<unsigned long long>(sweep_options.first_seed + sweep_options.seed_count - 1),
+                sweep_options.jobs);
     std::fflush(stdout);
     std::mutex progress_mutex;
     show_progress(sweep_options, progress_mutex);
@@ -475,11 +492,12 @@ int sweep_command(const Args& args) {
 int study_command(const Args& args) {
   return guarded("study", [&] {
     po::options_description options("options");
-    options.add_options()
-        ("study", po::value<std::string>(), "the study file")
-        ("seeds", po::value<std::string>(), "seeds per cell, 1 to 1,000,000 (default: the study's own)")
-        ("jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")
-        ("out", po::value<std::string>(), "folder for study.json, study.md and cells/ (default: out/PATH/study-N, PATH the study's path under scenarios/ without .yaml)");
+    options.add_options()("study", po::value<std::string>(), "the study file")(
+        "seeds", po::value<std::string>(), "seeds per cell, 1 to 1,000,000 (default: the study's own)")(
+        "jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")(
+        "out", po::value<std::string>(),
+        "folder for study.json, study.md and cells/ (default: out/PATH/study-N, PATH the study's path under scenarios/ "
+        "without .yaml)");
     po::positional_options_description positional;
     positional.add("study", 1);
     Parsed parsed = parse("study", args, options, positional);
@@ -527,7 +545,8 @@ int study_command(const Args& args) {
 int list_command(const Args& args) {
   return guarded("list", [&] {
     po::options_description options("options");
-    options.add_options()("scenarios", po::value<std::string>()->default_value("scenarios"), "folder of shipped scenarios");
+    options.add_options()("scenarios", po::value<std::string>()->default_value("scenarios"),
+                          "folder of shipped scenarios");
     po::positional_options_description positional;
     Parsed parsed = parse("list", args, options, positional);
     if (parsed.help) {
@@ -586,19 +605,22 @@ conform::Endpoint redis_endpoint(const po::variables_map& vars) {
   if (!vars.count("redis")) throw UsageError("designsim conform: which server? (designsim conform --redis HOST:PORT)");
   std::string text = vars["redis"].as<std::string>();
   std::optional<conform::Endpoint> endpoint = conform::parse_endpoint(text);
-  if (!endpoint) throw UsageError(fmt::format("designsim conform: --redis '{}' is not HOST:PORT with a port in 1..65535", text));
+  if (!endpoint)
+    throw UsageError(fmt::format("designsim conform: --redis '{}' is not HOST:PORT with a port in 1..65535", text));
   return *endpoint;
 }
 
 // Plays the sequence through `client`; a server that fails mid-way is reported like one that
 // cannot be reached.
-int conform_against(conform::RespClient& client, const conform::Endpoint& endpoint, const conform::SequenceOptions& sequence_options) {
+int conform_against(conform::RespClient& client, const conform::Endpoint& endpoint,
+                    const conform::SequenceOptions& sequence_options) {
   conform::SendCommand send = [&client](const conform::Argv& argv) { return client.call(argv); };
   std::printf("server %s, redis_version %s; model: simulated Redis 7.0\n", endpoint.text().c_str(),
               conform::server_version(send).c_str());
   conform::Sequence sequence = conform::build_sequence(sequence_options);
-  std::printf("%zu steps: %zu of the script cases, %zu generated\nnormalised (see the README):\n", sequence.steps.size(),
-              sequence.steps.size() - sequence_options.command_count, sequence_options.command_count);
+  std::printf("%zu steps: %zu of the script cases, %zu generated\nnormalised (see the README):\n",
+              sequence.steps.size(), sequence.steps.size() - sequence_options.command_count,
+              sequence_options.command_count);
   for (const conform::NormalisationRule& rule : conform::normalisation_rules())
     std::printf("  %s: %s\n", std::string(rule.name).c_str(), std::string(rule.applies_to).c_str());
   std::fflush(stdout);
@@ -610,8 +632,8 @@ int conform_against(conform::RespClient& client, const conform::Endpoint& endpoi
     const conform::Disagreement& first = result.disagreements.front();
     std::size_t script_steps = sequence.steps.size() - sequence_options.command_count;
     std::size_t generated_before = first.index < script_steps ? 0 : first.index - script_steps + 1;
-    std::printf("replay up to the first: designsim conform --redis %s --seed %llu --commands %zu\n", endpoint.text().c_str(),
-                static_cast<unsigned long long>(sequence_options.seed), generated_before);
+    std::printf("replay up to the first: designsim conform --redis %s --seed %llu --commands %zu\n",
+                endpoint.text().c_str(), static_cast<unsigned long long>(sequence_options.seed), generated_before);
   }
   return result.disagreements.empty() ? all_held : violated;
 }
@@ -621,10 +643,10 @@ int conform_against(conform::RespClient& client, const conform::Endpoint& endpoi
 int conform_command(const Args& args) {
   return guarded("conform", [&] {
     po::options_description options("options");
-    options.add_options()
-        ("redis", po::value<std::string>(), "the real server, HOST:PORT (IPv6 as [ADDR]:PORT)")
-        ("seed", po::value<std::string>()->default_value("1"), "the seed the commands are generated from")
-        ("commands", po::value<std::string>()->default_value("10000"), "commands to generate after the script cases (0 to 1000000)");
+    options.add_options()("redis", po::value<std::string>(), "the real server, HOST:PORT (IPv6 as [ADDR]:PORT)")(
+        "seed", po::value<std::string>()->default_value("1"), "the seed the commands are generated from")(
+        "commands", po::value<std::string>()->default_value("10000"),
+        "commands to generate after the script cases (0 to 1000000)");
     po::positional_options_description positional;
     Parsed parsed = parse("conform", args, options, positional);
     if (parsed.help) {
@@ -652,7 +674,8 @@ int conform_command(const Args& args) {
     } catch (const conform::ConnectError& e) {
       throw UsageError(fmt::format("designsim conform: cannot use the server: {}", e.what()));
     } catch (const conform::ProtocolError& e) {
-      throw UsageError(fmt::format("designsim conform: the server at {} does not answer in RESP2: {}", endpoint.text(), e.what()));
+      throw UsageError(
+          fmt::format("designsim conform: the server at {} does not answer in RESP2: {}", endpoint.text(), e.what()));
     }
   });
 }

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "designsim: internal error: %s\n", e.what());
     return internal_error;
   }
-  std::fprintf(stderr, "designsim: unknown command '%s' (commands: run, verify, sweep, study, check, list, conform)\n", command.c_str());
+  std::fprintf(stderr, "designsim: unknown command '%s' (commands: run, verify, sweep, study, check, list, conform)\n",
+               command.c_str());
   return bad_input;
 }

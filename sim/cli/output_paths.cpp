@@ -56,7 +56,8 @@ void check_output_file(const fs::path& file, const std::vector<std::string>& inp
   if (fs::is_directory(file, ec)) throw OutputError(fmt::format("cannot write {}: it is a folder", file.string()));
   for (const std::string& input : inputs) {
     if (fs::equivalent(file, input, ec))
-      throw OutputError(fmt::format("cannot write {}: it is {}, an input of this command; name another file", file.string(), input));
+      throw OutputError(
+          fmt::format("cannot write {}: it is {}, an input of this command; name another file", file.string(), input));
   }
   report::OutputFile probe(file);
 }

@@ -45,7 +45,8 @@ void FaultInjector::resolve_refs(std::vector<NodeRef*> refs) const {
 void FaultInjector::schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length) {
   for (FaultSpec& fault : faults) {
     resolve_refs(node_refs(fault.action));
-    world_.schedule_at(Instant::zero() + fault.at, no_node, 0, [this, action = std::move(fault.action)] { apply(action); });
+    world_.schedule_at(Instant::zero() + fault.at, no_node, 0,
+                       [this, action = std::move(fault.action)] { apply(action); });
   }
   for (std::size_t i = 0; i < random.size(); ++i) start_random(random[i], i, run_length);
 }
@@ -62,7 +63,8 @@ void FaultInjector::start_random(RandomFaultSpec& spec, std::size_t index, Durat
   NodeRef everyone{"*", spec.where, {}};
   resolve_refs({&everyone});
   Rng rng = world_.rng(fmt::format("faults/random/{}", index));
-  generators_.push_back(std::make_unique<RandomFaultGenerator>(spec, rng, std::move(targets), std::move(everyone), run_length));
+  generators_.push_back(
+      std::make_unique<RandomFaultGenerator>(spec, rng, std::move(targets), std::move(everyone), run_length));
   arm(*generators_.back());
 }
 

@@ -37,7 +37,9 @@ struct RandomFaultGenerator::Drawing {
     int sign = k.sign != 0 ? k.sign : (rng.below(2) == 0 ? 1 : -1);
     return ClockStepFault{target, k.step.sample(rng) * sign};
   }
-  FaultAction operator()(const RandomClockDrift& k) const { return ClockDriftFault{target, rng.between(-k.ppm, k.ppm)}; }
+  FaultAction operator()(const RandomClockDrift& k) const {
+    return ClockDriftFault{target, rng.between(-k.ppm, k.ppm)};
+  }
   FaultAction operator()(const RandomCrash& k) const { return CrashFault{target, k.duration.sample(rng), true}; }
   FaultAction operator()(const RandomIsolate& k) const {
     PartitionFault p;

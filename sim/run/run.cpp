@@ -49,7 +49,8 @@ void check_node_refs(const Scenario& scenario, const FaultInjector& injector, Wo
   auto check_ref = [&](const NodeRef& ref) {
     if (!injector.resolve(ref).empty()) return;
     std::string known;
-    for (NodeId n = 0; n < world.node_count() && n < 12; ++n) known += (known.empty() ? "" : ", ") + world.node(n).name();
+    for (NodeId n = 0; n < world.node_count() && n < 12; ++n)
+      known += (known.empty() ? "" : ", ") + world.node(n).name();
     if (world.node_count() > 12) known += ", …";
     std::string what = ref.name.rfind("role:", 0) == 0 ? "no node has the role '" + ref.name.substr(5) + "'"
                                                           : "no node named '" + ref.name + "'";
@@ -139,7 +140,8 @@ void check_requirement_names(const Scenario& scenario, const std::vector<std::st
 
 /// The requirements against what the run measured. Their names were checked before the run, so
 /// one the run did not measure is a latency that timed nothing: "no samples", not met.
-std::vector<RequirementRow> judge_requirements(const Scenario& scenario, const std::map<std::string, double>& measures) {
+std::vector<RequirementRow> judge_requirements(const Scenario& scenario,
+                                               const std::map<std::string, double>& measures) {
   std::vector<RequirementRow> rows;
   for (const Requirement& req : scenario.requirements) {
     RequirementRow row;

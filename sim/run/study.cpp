@@ -113,7 +113,8 @@ Study read_study(const YAML::Node& root, const std::string& file) {
   return study;
 }
 
-YAML::Node cell_node(const Study& study, const StudyEntry& row, const StudyEntry& column, const StudyFaultClass& fault) {
+YAML::Node cell_node(const Study& study, const StudyEntry& row, const StudyEntry& column,
+                     const StudyFaultClass& fault) {
   YAML::Node cell = YAML::Clone(study.scenario);
   cell["name"] = fmt::format("{} / {} / {} / {}", study.name, row.label, column.label, fault.label);
   cell.remove("expect");
@@ -143,8 +144,9 @@ std::string fault_before(const RunResult& run, Instant at) {
   for (const AppliedFault& fault : run.faults)
     if (fault.at <= at) last = &fault;
   if (!last) return "";
-  return fmt::format(" (the last fault before it: {}{} at {}, {})", last->kind, last->node.empty() ? "" : " of " + last->node,
-                     to_string(last->at - Instant::zero()), last->detail);
+  return fmt::format(" (the last fault before it: {}{} at {}, {})", last->kind,
+                     last->node.empty() ? "" : " of " + last->node, to_string(last->at - Instant::zero()),
+                     last->detail);
 }
 
 // The sentence for a cell: its rates, then what its first failing seed shows, as the checkers
@@ -160,8 +162,8 @@ std::string explain(const Study& study, const Scenario& scenario, CellResult& ce
       if (outcome.result.name != check) continue;
       if (!outcome.result.held && outcome.result.first) {
         const Violation& v = *outcome.result.first;
-        told.push_back(fmt::format("{} broke at {}{}: {}", check, to_string(v.at - Instant::zero()), fault_before(run, v.at),
-                                   v.what));
+        told.push_back(fmt::format("{} broke at {}{}: {}", check, to_string(v.at - Instant::zero()),
+                                   fault_before(run, v.at), v.what));
       } else {
         told.push_back(fmt::format("{} {}", check, outcome.result.held ? "held: " + outcome.result.summary : "broke"));
       }
@@ -199,7 +201,8 @@ std::vector<StudyCell> plan_study(const Study& study) {
         YAML::Emitter out;
         out << cell_node(study, row, column, fault);
         cell.scenario_text = std::string(out.c_str()) + "\n";
-        std::string label = fmt::format("{} (the scenario of cell {} / {} / {})", study.file, row.label, column.label, fault.label);
+        std::string label =
+            fmt::format("{} (the scenario of cell {} / {} / {})", study.file, row.label, column.label, fault.label);
         cell.scenario = parse_scenario(cell.scenario_text, label);
         check_scenario(cell.scenario);
         for (const std::string& check : study.checks) {

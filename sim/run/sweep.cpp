@@ -111,7 +111,8 @@ void tally(const Scenario& scenario, const SweepOptions& options,
       }
       if (!o.violated[c].second) continue;
       ++violations[c];
-      if (failing_by_check[c].size() < options.failing_seed_limit) failing_by_check[c].push_back(options.first_seed + i);
+      if (failing_by_check[c].size() < options.failing_seed_limit)
+        failing_by_check[c].push_back(options.first_seed + i);
       failing.checks_violated.push_back(o.violated[c].first);
     }
     if (!failing.checks_violated.empty()) {
@@ -120,7 +121,8 @@ void tally(const Scenario& scenario, const SweepOptions& options,
     }
     if (!o.as_expected) {
       ++sweep.expectation_mismatches;
-      if (sweep.mismatched_seeds.size() < options.failing_seed_limit) sweep.mismatched_seeds.push_back(options.first_seed + i);
+      if (sweep.mismatched_seeds.size() < options.failing_seed_limit)
+        sweep.mismatched_seeds.push_back(options.first_seed + i);
     }
   }
   const auto& expected = scenario.expect.violated;
@@ -133,7 +135,8 @@ void tally(const Scenario& scenario, const SweepOptions& options,
 
 /// The one trace hash every seed gave, when there was more than one seed and they all agree:
 /// then the runs are one run repeated, not samples.
-std::optional<std::uint64_t> single_trace_hash(const std::vector<std::optional<SeedOutcome>>& outcomes, std::uint64_t n) {
+std::optional<std::uint64_t> single_trace_hash(const std::vector<std::optional<SeedOutcome>>& outcomes,
+                                               std::uint64_t n) {
   if (n < 2) return std::nullopt;
   for (std::uint64_t i = 1; i < n; ++i)
     if (outcomes[i]->trace_hash != outcomes[0]->trace_hash) return std::nullopt;
@@ -165,7 +168,8 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
     sweep.latencies.push_back(std::move(s));
   }
   sweep.jobs = runs.jobs;
-  sweep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: timing only
+  sweep.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: timing only
   return sweep;
 }
 

@@ -13,7 +13,8 @@ std::string line_column(const SourceMark& where) {
   return std::to_string(where.line) + ":" + std::to_string(where.column);
 }
 
-const MarkedString* find_name(const std::vector<MarkedString>& names, const std::string& text, const MarkedString* before) {
+const MarkedString* find_name(const std::vector<MarkedString>& names, const std::string& text,
+                              const MarkedString* before) {
   for (const MarkedString& name : names) {
     if (&name == before) return nullptr;
     if (name.text == text) return &name;

@@ -30,7 +30,8 @@ ClockStepFault read_clock_step(ParamReader fault) {
 }
 
 ClockDriftFault read_clock_drift(ParamReader fault) {
-  ClockDriftFault drift{fault.node_ref("node"), fault.integer<std::int64_t>("ppm", -clock_drift_ppm_max, clock_drift_ppm_max)};
+  ClockDriftFault drift{fault.node_ref("node"),
+                        fault.integer<std::int64_t>("ppm", -clock_drift_ppm_max, clock_drift_ppm_max)};
   fault.finish();
   return drift;
 }

@@ -52,7 +52,8 @@ std::string system_reason(int error) { return std::error_code(error, std::generi
 
 std::string read_scenario_file(const std::string& path) {
   SourceMark file_only{path, 0, 0};
-  if (std::optional<std::string> kind = not_a_file(path)) throw ScenarioError(file_only, "not a scenario file: " + *kind);
+  if (std::optional<std::string> kind = not_a_file(path))
+    throw ScenarioError(file_only, "not a scenario file: " + *kind);
   errno = 0;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!file) throw ScenarioError(file_only, "cannot open scenario file (" + system_reason(errno) + ")");
@@ -63,7 +64,8 @@ std::string read_scenario_file(const std::string& path) {
     text.append(buffer, count);
     if (text.size() > file_size_max) throw ScenarioError(file_only, "not a scenario file: larger than 1 MiB");
   }
-  if (std::ferror(file.get())) throw ScenarioError(file_only, "cannot read scenario file (" + system_reason(errno) + ")");
+  if (std::ferror(file.get()))
+    throw ScenarioError(file_only, "cannot read scenario file (" + system_reason(errno) + ")");
   return text;
 }
 
@@ -99,8 +101,9 @@ Scenario read_scenario(const YAML::Node& root, const std::string& file) {
   read_params(top, scenario);
   scenario.network = read_network(top.section("network"), scenario.link_nodes);
   if (const YAML::Node list = root["faults"]; list && list.IsSequence() && list.size() > fault_count_max)
-    throw ScenarioError(mark_of(list, file), "faults: expected at most " + std::to_string(fault_count_max) + " faults, got " +
-                                                 std::to_string(list.size()) + " (a random: fault draws many from one entry)");
+    throw ScenarioError(mark_of(list, file), "faults: expected at most " + std::to_string(fault_count_max) +
+                                                 " faults, got " + std::to_string(list.size()) +
+                                                 " (a random: fault draws many from one entry)");
   read_faults(top.section_list("faults"), scenario.duration, scenario.faults, scenario.random_faults);
   scenario.expect = read_expect(top.section("expect"));
   scenario.requirements = read_requirements(top.section("requirements"));

@@ -100,7 +100,8 @@ void check_fault_count(ParamReader& section, const RandomFaultSpec& spec, Durati
   if (expected <= random_fault_count_max) return;
   section.fail("rate", to_string(spec.rate) + " over " + to_string(window) + " gives about " +
                            std::to_string(static_cast<long long>(expected)) + " faults; at most " +
-                           std::to_string(random_fault_count_max) + " over a run (lower the rate, or narrow start and stop)");
+                           std::to_string(random_fault_count_max) +
+                           " over a run (lower the rate, or narrow start and stop)");
 }
 
 }  // namespace

@@ -58,8 +58,9 @@ private:
 
 void DocumentScout::nest(const YAML::Mark& mark) {
   if (++depth_ <= nesting_max) return;
-  throw ScenarioError(mark_at(mark, file_), "invalid YAML: lists and mappings nested more than " + std::to_string(nesting_max) +
-                                                " deep (this one starts at level " + std::to_string(depth_) + ")");
+  throw ScenarioError(mark_at(mark, file_), "invalid YAML: lists and mappings nested more than " +
+                                                std::to_string(nesting_max) + " deep (this one starts at level " +
+                                                std::to_string(depth_) + ")");
 }
 
 std::string_view line_at(const std::string& text, int line_index) {
@@ -118,7 +119,8 @@ YAML::Node parse_yaml_document(const std::string& text, const std::string& file)
     throw ScenarioError(mark_at(error.mark, file), "invalid YAML: " + error.msg + parser_hint(text, error));
   }
   if (!root.IsDefined() || root.IsNull())
-    throw ScenarioError(SourceMark{file, 0, 0}, "the scenario is empty; expected a mapping with at least name: and model:");
+    throw ScenarioError(SourceMark{file, 0, 0},
+                        "the scenario is empty; expected a mapping with at least name: and model:");
   if (!root.IsMap())
     throw ScenarioError(mark_of(root, file),
                         "expected the scenario to be a mapping of keys such as name:, model: and faults:, got " +

@@ -186,7 +186,8 @@ const std::string& decision_script(Algorithm algorithm, NowSource source) {
       {build(Algorithm::token_bucket, NowSource::caller), build(Algorithm::token_bucket, NowSource::redis_time)},
       {build(Algorithm::leaky_bucket, NowSource::caller), build(Algorithm::leaky_bucket, NowSource::redis_time)},
       {build(Algorithm::fixed_window, NowSource::caller), build(Algorithm::fixed_window, NowSource::redis_time)},
-      {build(Algorithm::sliding_window_log, NowSource::caller), build(Algorithm::sliding_window_log, NowSource::redis_time)},
+      {build(Algorithm::sliding_window_log, NowSource::caller),
+       build(Algorithm::sliding_window_log, NowSource::redis_time)},
       {build(Algorithm::sliding_window_counter, NowSource::caller),
        build(Algorithm::sliding_window_counter, NowSource::redis_time)},
   };

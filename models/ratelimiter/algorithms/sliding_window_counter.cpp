@@ -17,7 +17,8 @@ public:
     std::int64_t window = floor_div(now_ns, length);
     roll(c, window);
     std::int64_t elapsed = now_ns - window * length;
-    __int128 weighted = static_cast<__int128>(c.previous) * (length - elapsed) + static_cast<__int128>(c.current) * length;
+    __int128 weighted =
+        static_cast<__int128>(c.previous) * (length - elapsed) + static_cast<__int128>(c.current) * length;
     if (weighted >= static_cast<__int128>(limit.count) * length) return Decision{false};
     ++c.current;
     return Decision{true};

@@ -26,8 +26,8 @@ public:
     }
     auto count = static_cast<std::int64_t>(log.times.size() - log.head);
     if (count >= limit.count) return Decision{false};
-    log.times.insert(std::upper_bound(log.times.begin() + static_cast<std::ptrdiff_t>(log.head), log.times.end(), now_ns),
-                     now_ns);
+    log.times.insert(
+        std::upper_bound(log.times.begin() + static_cast<std::ptrdiff_t>(log.head), log.times.end(), now_ns), now_ns);
     return Decision{true};
   }
   std::size_t keys_held() const override { return logs_.size(); }

@@ -15,7 +15,9 @@ std::int64_t unit_ns(TimeUnit unit) {
   return 1;
 }
 
-std::string now_argument(sim::WallTime now, TimeUnit unit) { return std::to_string(floor_div(now.unix_ns(), unit_ns(unit))); }
+std::string now_argument(sim::WallTime now, TimeUnit unit) {
+  return std::to_string(floor_div(now.unix_ns(), unit_ns(unit)));
+}
 
 std::string window_argument(sim::Duration window, TimeUnit unit) {
   std::int64_t per = unit_ns(unit);

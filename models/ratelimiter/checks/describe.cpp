@@ -18,14 +18,16 @@ void describe_limits(const RateLimiterOptions& options, std::vector<std::pair<st
     rows.emplace_back("users_per_ip", std::to_string(options.users_per_ip));
   }
   if (options.algorithm == Algorithm::token_bucket) {
-    rows.emplace_back("bucket_capacity", ratio_text(options.bucket_capacity) + fmt::format(" (free: {} tokens)", options.free_limit.capacity));
+    rows.emplace_back("bucket_capacity", ratio_text(options.bucket_capacity) +
+                                             fmt::format(" (free: {} tokens)", options.free_limit.capacity));
     rows.emplace_back("bucket_refill", fmt::format("{} tokens per {} (free tier)", options.free_limit.refill,
                                                    sim::to_string(options.free_limit.window)));
   }
   if (options.algorithm == Algorithm::leaky_bucket)
-    rows.emplace_back("queue_capacity", ratio_text(options.queue_capacity) +
-                                            fmt::format(" (free: up to {} x {} of waiting)", options.free_limit.capacity,
-                                                        sim::to_string(options.free_limit.interval())));
+    rows.emplace_back("queue_capacity",
+                      ratio_text(options.queue_capacity) + fmt::format(" (free: up to {} x {} of waiting)",
+                                                                       options.free_limit.capacity,
+                                                                       sim::to_string(options.free_limit.interval())));
 }
 
 void describe_redis_use(const RateLimiterOptions& options, std::vector<std::pair<std::string, std::string>>& rows) {
@@ -49,7 +51,8 @@ std::vector<std::pair<std::string, std::string>> describe(const RateLimiterOptio
   rows.emplace_back("placement", to_string(options.placement));
   rows.emplace_back("servers", std::to_string(options.server_count));
   rows.emplace_back("skew_spread", sim::to_string(options.skew_spread));
-  for (const auto& [index, skew] : options.skews) rows.emplace_back("skew." + options.server_name(index), sim::to_string(skew));
+  for (const auto& [index, skew] : options.skews)
+    rows.emplace_back("skew." + options.server_name(index), sim::to_string(skew));
   rows.emplace_back("local_cost", sim::to_string(options.local_cost));
   rows.emplace_back("users", std::to_string(options.user_count));
   rows.emplace_back("user_skew", fmt::format("{}", options.user_skew));
@@ -57,8 +60,9 @@ std::vector<std::pair<std::string, std::string>> describe(const RateLimiterOptio
   rows.emplace_back("arrival", to_string(options.arrival));
   for (std::size_t i = 0; i < options.bursts.size(); ++i) {
     const Burst& b = options.bursts[i];
-    rows.emplace_back(fmt::format("bursts[{}]", i), fmt::format("at {}: users 0..{} send {} each over {}", sim::to_string(b.at),
-                                                                b.users - 1, b.requests, sim::to_string(b.over)));
+    rows.emplace_back(fmt::format("bursts[{}]", i),
+                      fmt::format("at {}: users 0..{} send {} each over {}", sim::to_string(b.at), b.users - 1,
+                                  b.requests, sim::to_string(b.over)));
   }
   describe_limits(options, rows);
   describe_redis_use(options, rows);

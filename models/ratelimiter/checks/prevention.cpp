@@ -53,7 +53,8 @@ std::string over_admission(const RateLimiterOptions& options, const std::vector<
   if (options.algorithm == Algorithm::sliding_window_counter)
     return "The sliding window counter assumes the previous window's requests were spread evenly; bursty users beat "
            "it by up to the previous window's count: use the log where the limit must be exact.";
-  return "Admissions went past the limit while Redis decided: the log lives only as long as Redis keeps it. A wall-clock "
+  return "Admissions went past the limit while Redis decided: the log lives only as long as Redis keeps it. A "
+         "wall-clock "
          "step on Redis expires keys early (EXPIRE runs on its wall clock), a restart without persistence or a "
          "failover that loses unreplicated writes forgets admissions, and callers' clocks that disagree shift the "
          "window: read now from Redis TIME, persist with appendfsync always, and WAIT for a replica on failover.";

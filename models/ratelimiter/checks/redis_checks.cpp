@@ -35,7 +35,8 @@ sim::CheckResult RedisUnavailableCheck::run(const Observations& observations) co
                                group_digits(count), group_digits(observations.decided.size()),
                                count_of(timeouts, "call", "calls"), group_digits(errors));
   for (std::size_t i = 0; i < paths.size(); ++i)
-    if (by_path[i] > 0) result.details.emplace_back(std::string("decided by ") + to_string(paths[i]), group_digits(by_path[i]));
+    if (by_path[i] > 0)
+      result.details.emplace_back(std::string("decided by ") + to_string(paths[i]), group_digits(by_path[i]));
   result.details.emplace_back("Redis calls timed out", group_digits(timeouts));
   result.details.emplace_back("Redis calls answered with an error", group_digits(errors));
   if (!first) return result;
@@ -55,17 +56,20 @@ sim::CheckResult RedisMemoryCheck::run(const Observations& observations) const {
   const RedisMemory* peak = &observations.redis.front();
   for (const RedisMemory& server : observations.redis) {
     if (server.peak_bytes > peak->peak_bytes) peak = &server;
-    result.details.emplace_back(server.name, fmt::format("peak {} bytes, {} bytes in {} at the end",
-                                                         group_digits(server.peak_bytes), group_digits(server.end_bytes),
-                                                         count_of(server.end_keys, "key", "keys")));
+    result.details.emplace_back(server.name,
+                                fmt::format("peak {} bytes, {} bytes in {} at the end", group_digits(server.peak_bytes),
+                                            group_digits(server.end_bytes), count_of(server.end_keys, "key", "keys")));
   }
   result.held = !budget_ || peak->peak_bytes <= static_cast<std::uint64_t>(*budget_);
   result.summary = fmt::format("peak {} bytes on {}", group_digits(peak->peak_bytes), peak->name);
-  if (budget_) result.summary += fmt::format(" against a budget of {} bytes", group_digits(static_cast<std::uint64_t>(*budget_)));
+  if (budget_)
+    result.summary += fmt::format(" against a budget of {} bytes", group_digits(static_cast<std::uint64_t>(*budget_)));
   if (budget_) result.details.emplace_back("budget", group_digits(static_cast<std::uint64_t>(*budget_)) + " bytes");
   if (!result.held)
-    result.first = sim::Violation{sim::Instant::zero() + observations.length, {peak->name},
-                                  fmt::format("{} used {} bytes, more than the budget", peak->name, group_digits(peak->peak_bytes))};
+    result.first = sim::Violation{
+        sim::Instant::zero() + observations.length,
+        {peak->name},
+        fmt::format("{} used {} bytes, more than the budget", peak->name, group_digits(peak->peak_bytes))};
   return result;
 }
 

@@ -65,7 +65,9 @@ void ApiServer::redis_failed(const Pending& pending, const std::string& why) {
   ++decided_without_redis_;
   switch (policy) {
     case FailurePolicy::fail_open: finish(pending, Path::fail_open, RejectedBy::none, sim::Duration::zero()); break;
-    case FailurePolicy::fail_closed: finish(pending, Path::fail_closed, RejectedBy::no_redis, sim::Duration::zero()); break;
+    case FailurePolicy::fail_closed:
+      finish(pending, Path::fail_closed, RejectedBy::no_redis, sim::Duration::zero());
+      break;
     case FailurePolicy::local_fallback: decide_in_memory(pending, *memory_, Path::fallback, true); break;
   }
 }
@@ -73,8 +75,9 @@ void ApiServer::redis_failed(const Pending& pending, const std::string& why) {
 void ApiServer::redis_answered() {
   if (!redis_failing_) return;
   redis_failing_ = false;
-  context_->recorder->note(index_, "ratelimiter.redis_back",
-                           fmt::format("Redis answers again, after {} requests decided without it", decided_without_redis_));
+  context_->recorder->note(
+      index_, "ratelimiter.redis_back",
+      fmt::format("Redis answers again, after {} requests decided without it", decided_without_redis_));
   decided_without_redis_ = 0;
 }
 

@@ -34,7 +34,8 @@ Decision HybridCounters::decide(Key key, const Limit& limit, sim::WallTime now) 
   bool admit = current < limit.count;
   if (algorithm_ == Algorithm::sliding_window_counter) {
     std::int64_t elapsed = now_ns - window * length;
-    __int128 weighted = static_cast<__int128>(c.previous) * (length - elapsed) + static_cast<__int128>(current) * length;
+    __int128 weighted =
+        static_cast<__int128>(c.previous) * (length - elapsed) + static_cast<__int128>(current) * length;
     admit = weighted < static_cast<__int128>(limit.count) * length;
   }
   if (!admit) return Decision{false};

@@ -23,7 +23,8 @@ void ApiServer::decide_hybrid(const Request& request) {
     ++decided_without_redis_;
     FailurePolicy policy = context_->options.on_redis_failure;
     if (policy == FailurePolicy::fail_open) return finish(Pending{request}, Path::fail_open, RejectedBy::none, cost);
-    if (policy == FailurePolicy::fail_closed) return finish(Pending{request}, Path::fail_closed, RejectedBy::no_redis, cost);
+    if (policy == FailurePolicy::fail_closed)
+      return finish(Pending{request}, Path::fail_closed, RejectedBy::no_redis, cost);
   }
   sim::WallTime now = wall_now();
   Key user = population.user_key(request.user);
@@ -71,7 +72,8 @@ void ApiServer::sync() {
 void ApiServer::send_sync(std::vector<SyncEntry> entries, sim::NodeId master) {
   const Population& population = *context_->population;
   std::vector<std::string> argv{"EVAL", sync_script(), std::to_string(entries.size())};
-  for (const SyncEntry& entry : entries) argv.push_back(window_counter_name(population.key_name(entry.key), entry.window));
+  for (const SyncEntry& entry : entries)
+    argv.push_back(window_counter_name(population.key_name(entry.key), entry.window));
   // A counter lives two windows: its own and the next, where it is the previous one.
   sim::Duration window = sim::Duration::zero();
   for (const SyncEntry& entry : entries) window = std::max(window, population.limit(entry.key).window);
@@ -86,8 +88,9 @@ void ApiServer::send_sync(std::vector<SyncEntry> entries, sim::NodeId master) {
 void ApiServer::on_synced(const std::vector<SyncEntry>& entries, sim::error_code ec, const redis::Reply& reply) {
   --syncs_outstanding_;
   ServerTally& tally = context_->recorder->tally(index_);
-  bool answered = entries.empty() ? !ec && !reply.is_error()
-                                  : !ec && reply.type == redis::Reply::Type::array && reply.elements.size() == entries.size();
+  bool answered = entries.empty()
+                      ? !ec && !reply.is_error()
+                      : !ec && reply.type == redis::Reply::Type::array && reply.elements.size() == entries.size();
   if (answered) {
     std::vector<std::int64_t> totals;
     for (const redis::Reply& element : reply.elements) totals.push_back(element.integer);

@@ -171,10 +171,16 @@ Reply walk_range(Iterator begin, Iterator end, Inside starts_inside, Within stay
 template <class Range>
 Reply range_by_value(const SortedSet& zset, const Range& range, const RangeRequest& request) {
   auto above_min = [&](const Member& m) {
-    if constexpr (std::is_same_v<Range, ScoreRange>) return range.above_min(m.first); else return range.above_min(m.second);
+    if constexpr (std::is_same_v<Range, ScoreRange>)
+      return range.above_min(m.first);
+    else
+      return range.above_min(m.second);
   };
   auto below_max = [&](const Member& m) {
-    if constexpr (std::is_same_v<Range, ScoreRange>) return range.below_max(m.first); else return range.below_max(m.second);
+    if constexpr (std::is_same_v<Range, ScoreRange>)
+      return range.below_max(m.first);
+    else
+      return range.below_max(m.second);
   };
   const auto& ordered = zset.ordered();
   // Redis first rules out a range past the last member or before the first one; with mixed

@@ -93,7 +93,8 @@ SortedSet& create_zset(Call& call, const std::string& key, std::size_t first_pai
   return std::get<SortedSet>(entry.value);
 }
 
-Reply zadd_reply(const ZaddFlags& flags, std::int64_t added, std::int64_t updated, std::int64_t processed, double score) {
+Reply zadd_reply(const ZaddFlags& flags, std::int64_t added, std::int64_t updated, std::int64_t processed,
+                 double score) {
   if (!flags.incr) return Reply::from_integer(flags.ch ? added + updated : added);
   return processed > 0 ? Reply::bulk(format_double(score)) : Reply::null();
 }

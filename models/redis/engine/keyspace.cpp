@@ -307,7 +307,8 @@ std::uint64_t MemoryEstimate::of(std::string_view key, const Entry& entry) {
     return bytes + zset_overhead + zset_member_overhead * zset->size() + zset->member_bytes();
   }
   bytes += hash_overhead;
-  for (const auto& [field, text] : std::get<Hash>(entry.value).fields()) bytes += hash_field_overhead + field.size() + text.size();
+  for (const auto& [field, text] : std::get<Hash>(entry.value).fields())
+    bytes += hash_field_overhead + field.size() + text.size();
   return bytes;
 }
 
@@ -324,7 +325,8 @@ void Keyspace::reaccount(const std::string& key) {
 std::array<std::uint64_t, 3> Keyspace::recount_bytes() const {
   std::array<std::uint64_t, 3> bytes{};
   for (const Slot& slot : slots_) {
-    if (slot.node != nullptr) bytes[slot.node->entry.value.index()] += MemoryEstimate::of(slot.node->key(), slot.node->entry);
+    if (slot.node != nullptr)
+      bytes[slot.node->entry.value.index()] += MemoryEstimate::of(slot.node->key(), slot.node->entry);
   }
   return bytes;
 }

@@ -64,7 +64,8 @@ int refuse_write(lua_State* L) { return luaL_error(L, readonly_message); }
 // asked for, as Redis's does.
 int protected_table_error(lua_State* L) {
   if (lua_gettop(L) != 2) return luaL_error(L, "Wrong number of arguments to luaProtectedTableError");
-  if (!lua_isstring(L, -1)) return luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
+  if (!lua_isstring(L, -1))
+    return luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
   return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", lua_tostring(L, -1));
 }
 

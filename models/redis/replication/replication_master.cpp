@@ -87,7 +87,8 @@ void Server::on_sync_request(sim::NodeId from, const std::string& replid, std::u
     batch->end = history_.offset();
     batch->commands = history_.since(offset);
     batch->continues = true;
-    note("redis.psync", fmt::format("{} continues from offset {}: {} commands to send", name, offset, batch->commands.size()));
+    note("redis.psync",
+         fmt::format("{} continues from offset {}: {} commands to send", name, offset, batch->commands.size()));
     world_.network().send(node_, from, std::move(batch));
     return;
   }

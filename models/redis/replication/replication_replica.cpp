@@ -62,7 +62,8 @@ void Server::apply_stream(const StreamBatch& batch) {
   last_master_contact_s_ = wall_now().unix_s();
   if (batch.end > history_.offset()) {
     if (batch.start < history_.offset()) return resync("the stream overlaps what was applied");
-    for (const Argv& argv : batch.commands) engine_.execute(argv, ExecContext{stream_now_ms(), false, master_connection});
+    for (const Argv& argv : batch.commands)
+      engine_.execute(argv, ExecContext{stream_now_ms(), false, master_connection});
     engine_.take_effects();
     record_writes(batch.commands);
   }

@@ -35,13 +35,15 @@ std::string Server::fresh_replid() {
 }
 
 Reply Server::replicaof_command(const std::vector<std::string>& argv) {
-  if (argv.size() != 3) return Reply::error(fmt::format("ERR wrong number of arguments for '{}' command", lower(argv[0])));
+  if (argv.size() != 3)
+    return Reply::error(fmt::format("ERR wrong number of arguments for '{}' command", lower(argv[0])));
   if (lower(argv[1]) == "no" && lower(argv[2]) == "one") {
     if (!is_master()) become_master();
     return Reply::ok();
   }
   const std::string& port = argv[2];
-  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) return Reply::error("ERR Invalid master port");
+  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos)
+    return Reply::error("ERR Invalid master port");
   if (master_name_ == argv[1]) return Reply::status("OK Already connected to specified master");
   become_replica(argv[1]);
   return Reply::ok();
@@ -102,8 +104,8 @@ Reply Server::info_replication() const {
     std::string lines;
     for (const auto& [node, replica] : replicas_.all()) {
       if (!replica.online) continue;
-      lines += fmt::format("slave{}:ip={},port=6379,state=online,offset={},lag={}\r\n", online, world_.node(node).name(),
-                           replica.ack_offset, wall_now().unix_s() - replica.last_ack_wall_s);
+      lines += fmt::format("slave{}:ip={},port=6379,state=online,offset={},lag={}\r\n", online,
+                           world_.node(node).name(), replica.ack_offset, wall_now().unix_s() - replica.last_ack_wall_s);
       ++online;
     }
     text += fmt::format("connected_slaves:{}\r\n", online) + lines;

@@ -43,15 +43,16 @@ auto call(sim::Executor ex, sim::NodeId server, std::vector<std::string> argv, s
         command->argv = std::move(args);
         command->connection = connection;
         auto slot = boost::asio::get_associated_cancellation_slot(handler);
-        ex.world().rpc().call(
-            ex, server, std::move(command), timeout,
-            boost::asio::bind_cancellation_slot(slot, [h = std::move(handler)](sim::error_code ec, sim::MessagePtr body) mutable {
-              Reply reply;
-              if (!ec && body) {
-                if (const auto* response = dynamic_cast<const Response*>(body.get())) reply = response->reply;
-              }
-              std::move(h)(ec, std::move(reply));
-            }));
+        ex.world().rpc().call(ex, server, std::move(command), timeout,
+                              boost::asio::bind_cancellation_slot(
+                                  slot, [h = std::move(handler)](sim::error_code ec, sim::MessagePtr body) mutable {
+                                    Reply reply;
+                                    if (!ec && body) {
+                                      if (const auto* response = dynamic_cast<const Response*>(body.get()))
+                                        reply = response->reply;
+                                    }
+                                    std::move(h)(ec, std::move(reply));
+                                  }));
       },
       token, std::move(argv));
 }

@@ -41,7 +41,9 @@ struct Topology {
 
   int shards() const { return static_cast<int>(shard_master.size()); }
   SlotRange slots_of(int shard) const { return shard_slots(shard, shards()); }
-  sim::NodeId master_of_slot(int slot) const { return shard_master[static_cast<std::size_t>(shard_of_slot(slot, shards()))]; }
+  sim::NodeId master_of_slot(int slot) const {
+    return shard_master[static_cast<std::size_t>(shard_of_slot(slot, shards()))];
+  }
 };
 
 }  // namespace redis

@@ -77,7 +77,9 @@ Argv absolute_expire(const Argv& argv, std::int64_t now_ms) {
   std::optional<std::int64_t> amount = parse_integer(argv[2]);
   if (!amount) return argv;
   std::string name = upper(argv[0]);
-  std::int64_t deadline = name == "EXPIRE" ? now_ms + *amount * 1000 : name == "PEXPIRE" ? now_ms + *amount : *amount * 1000;
+  std::int64_t deadline = name == "EXPIRE"    ? now_ms + *amount * 1000
+                          : name == "PEXPIRE" ? now_ms + *amount
+                                              : *amount * 1000;
   Argv out{"PEXPIREAT", argv[1], std::to_string(deadline)};
   out.insert(out.end(), argv.begin() + 3, argv.end());
   return out;

@@ -14,7 +14,8 @@ std::vector<Argv> dump_key(Engine& engine, const std::string& key) {
   if (type == "string") {
     out.push_back({"SET", key, read(engine, {"GET", key}).text});
   } else if (type == "zset" || type == "hash") {
-    Reply items = type == "zset" ? read(engine, {"ZRANGE", key, "0", "-1", "WITHSCORES"}) : read(engine, {"HGETALL", key});
+    Reply items =
+        type == "zset" ? read(engine, {"ZRANGE", key, "0", "-1", "WITHSCORES"}) : read(engine, {"HGETALL", key});
     Argv command{type == "zset" ? "ZADD" : "HSET", key};
     // ZRANGE answers member, score; ZADD takes score, member. HGETALL and HSET agree.
     for (std::size_t i = 0; i + 1 < items.elements.size(); i += 2) {

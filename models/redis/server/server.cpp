@@ -182,7 +182,8 @@ std::optional<Reply> Server::refuse(const std::string& name, const Pending& pend
     SlotCheck check = check_slots(argv, keys, topology_->slots_of(shard));
     if (check.cross_slot) return Reply::error("CROSSSLOT Keys in request don't hash to the same slot");
     bool reads_here = !writes && readonly_connections_.count(pending.connection) != 0;
-    if (!check.moved_slot && !is_master() && !keys.empty() && !reads_here) check.moved_slot = key_slot(argv[keys.first]);
+    if (!check.moved_slot && !is_master() && !keys.empty() && !reads_here)
+      check.moved_slot = key_slot(argv[keys.first]);
     if (check.moved_slot) {
       sim::NodeId owner = topology_->master_of_slot(*check.moved_slot);
       return Reply::error(fmt::format("MOVED {} {}:6379", *check.moved_slot, world_.node(owner).name()));
