@@ -1,4 +1,5 @@
 #include "sim/cli/commands.hpp"
+#include "sim/cli/memory_limit.hpp"
 #include "sim/cli/output_paths.hpp"
 
 #include <boost/program_options.hpp>
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <new>
 #include <thread>
 #include <chrono>
 #include <sstream>
@@ -116,6 +118,30 @@ void print_error(const std::string& text) {
   std::fprintf(stderr, "%s\n", shown.c_str());
 }
 
+/// --memory-limit, for the commands that simulate.
+void add_memory_limit_option(po::options_description& options) {
+  options.add_options()("memory-limit", po::value<std::string>(),
+                        "a ceiling on the process's memory (its address space), such as 2GiB: a run that needs "
+                        "more stops with status 2");
+}
+
+/// Applies --memory-limit when it is given.
+void limit_memory(const Parsed& parsed, const std::string& command) {
+  if (!parsed.vars.count("memory-limit")) return;
+  const std::string text = parsed.vars["memory-limit"].as<std::string>();
+  std::optional<std::uint64_t> bytes = parse_memory_size(text);
+  if (!bytes)
+    throw UsageError(fmt::format("designsim {}: --memory-limit expects a size such as 512MiB or 2GiB (units B, KiB, "
+                                 "MiB, GiB, TiB), got '{}'",
+                                 command, printable(text)));
+  try {
+    apply_memory_limit(*bytes);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(fmt::format("designsim {}: --memory-limit {} {}", command, text, e.what()));
+  }
+  set_memory_limit_text(text);
+}
+
 /// Runs a command body, turning errors into one message and an exit status.
 template <class Body>
 int guarded(const std::string& command, Body body) {
@@ -133,6 +159,12 @@ int guarded(const std::string& command, Body body) {
   } catch (const InternalError& e) {
     print_error(fmt::format("designsim {}: internal error: {}", command, e.what()));
     return internal_error;
+  } catch (const std::bad_alloc&) {
+    if (memory_limit_text().empty()) throw;
+    print_error(fmt::format("designsim {}: the run needed more memory than --memory-limit {} allows; raise the limit, "
+                            "or shorten the run or its load",
+                            command, memory_limit_text()));
+    return bad_input;
   }
 }
 
@@ -344,7 +376,9 @@ int run_command(const Args& args) {
         "quiet,q", "print only the verdict lines");
     po::positional_options_description positional;
     positional.add("scenario", 1);
+    add_memory_limit_option(options);
     Parsed parsed = parse("run", args, options, positional);
+    limit_memory(parsed, "run");
     if (parsed.help) {
       print_help("designsim run SCENARIO [--seed N] [--out DIR] [--trace FILE]",
                  "One run of a scenario. Prints the seed and resolved options, then the trace hash, each\n"
@@ -395,7 +429,9 @@ int verify_command(const Args& args) {
                           "scenario files or folders (default: scenarios)");
     po::positional_options_description positional;
     positional.add("paths", -1);
+    add_memory_limit_option(options);
     Parsed parsed = parse("verify", args, options, positional);
+    limit_memory(parsed, "verify");
     if (parsed.help) {
       print_help("designsim verify [FILES or FOLDERS]",
                  "Runs every scenario with its own seed and compares each check with the scenario's\n"
@@ -452,7 +488,9 @@ int sweep_command(const Args& args) {
         "how many failing seeds to list for each check");
     po::positional_options_description positional;
     positional.add("scenario", 1);
+    add_memory_limit_option(options);
     Parsed parsed = parse("sweep", args, options, positional);
+    limit_memory(parsed, "sweep");
     if (parsed.help) {
       print_help("designsim sweep SCENARIO --seeds N [--jobs J] [--first-seed S] [--out DIR]",
                  "Runs N consecutive seeds of a scenario on J threads and reports how often each check was\n"
@@ -500,7 +538,9 @@ int study_command(const Args& args) {
         "without .yaml)");
     po::positional_options_description positional;
     positional.add("study", 1);
+    add_memory_limit_option(options);
     Parsed parsed = parse("study", args, options, positional);
+    limit_memory(parsed, "study");
     if (parsed.help) {
       print_help("designsim study STUDY [--seeds N] [--jobs J] [--out DIR]",
                  "Runs every cell of a study (rows x columns x fault classes of one scenario) over N seeds\n"
