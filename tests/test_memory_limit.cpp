@@ -57,7 +57,8 @@ TEST_CASE("a --memory-limit that is not a size is bad input, named with the unit
 
 #ifndef TEST_ADDRESS_SANITIZER
 
-TEST_CASE("a run that needs more memory than --memory-limit stops with status 2, says so, and writes nothing", "[cli]") {
+TEST_CASE("a run that needs more memory than --memory-limit stops with status 2, says so, and writes nothing",
+          "[cli]") {
   // A million users and 200,000 requests a second take several hundred MiB; 128MiB of address
   // space is exhausted while the population is built.
   fs::path out = scratch("exceeded");

@@ -142,6 +142,15 @@ void limit_memory(const Parsed& parsed, const std::string& command) {
   set_memory_limit_text(text);
 }
 
+/// parse, for the commands that simulate: with --memory-limit, applied at once.
+Parsed parse_simulating(const std::string& command, const Args& args, po::options_description& options,
+                        const po::positional_options_description& positional) {
+  add_memory_limit_option(options);
+  Parsed parsed = parse(command, args, options, positional);
+  limit_memory(parsed, command);
+  return parsed;
+}
+
 /// Runs a command body, turning errors into one message and an exit status.
 template <class Body>
 int guarded(const std::string& command, Body body) {
@@ -376,9 +385,7 @@ int run_command(const Args& args) {
         "quiet,q", "print only the verdict lines");
     po::positional_options_description positional;
     positional.add("scenario", 1);
-    add_memory_limit_option(options);
-    Parsed parsed = parse("run", args, options, positional);
-    limit_memory(parsed, "run");
+    Parsed parsed = parse_simulating("run", args, options, positional);
     if (parsed.help) {
       print_help("designsim run SCENARIO [--seed N] [--out DIR] [--trace FILE]",
                  "One run of a scenario. Prints the seed and resolved options, then the trace hash, each\n"
@@ -429,9 +436,7 @@ int verify_command(const Args& args) {
                           "scenario files or folders (default: scenarios)");
     po::positional_options_description positional;
     positional.add("paths", -1);
-    add_memory_limit_option(options);
-    Parsed parsed = parse("verify", args, options, positional);
-    limit_memory(parsed, "verify");
+    Parsed parsed = parse_simulating("verify", args, options, positional);
     if (parsed.help) {
       print_help("designsim verify [FILES or FOLDERS]",
                  "Runs every scenario with its own seed and compares each check with the scenario's\n"
@@ -488,9 +493,7 @@ int sweep_command(const Args& args) {
         "how many failing seeds to list for each check");
     po::positional_options_description positional;
     positional.add("scenario", 1);
-    add_memory_limit_option(options);
-    Parsed parsed = parse("sweep", args, options, positional);
-    limit_memory(parsed, "sweep");
+    Parsed parsed = parse_simulating("sweep", args, options, positional);
     if (parsed.help) {
       print_help("designsim sweep SCENARIO --seeds N [--jobs J] [--first-seed S] [--out DIR]",
                  "Runs N consecutive seeds of a scenario on J threads and reports how often each check was\n"
@@ -538,9 +541,7 @@ int study_command(const Args& args) {
         "without .yaml)");
     po::positional_options_description positional;
     positional.add("study", 1);
-    add_memory_limit_option(options);
-    Parsed parsed = parse("study", args, options, positional);
-    limit_memory(parsed, "study");
+    Parsed parsed = parse_simulating("study", args, options, positional);
     if (parsed.help) {
       print_help("designsim study STUDY [--seeds N] [--jobs J] [--out DIR]",
                  "Runs every cell of a study (rows x columns x fault classes of one scenario) over N seeds\n"
