@@ -91,10 +91,10 @@ bool Network::can_reach(NodeId from, NodeId to) const {
   return from == to || cut_count_[index(from, to)] == 0;
 }
 
-std::uint64_t Network::send(NodeId from, NodeId to, MessagePtr body) {
+std::uint64_t Network::send(NodeId from, NodeId to, MessagePtr body, std::uint64_t header) {
   SIM_ASSERT(from < node_count_ && to < node_count_, "a message to or from an unknown node");
   if (!world_.node(from).is_up()) return 0;
-  Packet packet{from, to, next_message_++, world_.now(), std::move(body)};
+  Packet packet{from, to, next_message_++, world_.now(), std::move(body), header};
   ++sent_;
   const LinkOptions& options = link(from, to);
   if (!can_reach(from, to)) {

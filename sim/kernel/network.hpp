@@ -41,6 +41,9 @@ struct Packet {
   std::uint64_t id = 0;  ///< unique per run, in sending order
   Instant sent;
   MessagePtr body;
+  /// A word of the layer above's own, carried as it is and never read by the network (RPC keeps
+  /// its call id and direction here, so that framing a message allocates nothing).
+  std::uint64_t header = 0;
 };
 
 class Network {
@@ -55,7 +58,7 @@ public:
   /// Where messages for `node` go. Called by whatever owns the node's inbox (the RPC layer).
   void set_receiver(NodeId node, Receiver receiver);
   /// Sends a packet; returns its id. Sending from a node that is not up sends nothing.
-  std::uint64_t send(NodeId from, NodeId to, MessagePtr body);
+  std::uint64_t send(NodeId from, NodeId to, MessagePtr body, std::uint64_t header = 0);
 
   // --- fault verbs ------------------------------------------------------------------------
   /// Nodes in different groups cannot talk. Returns an id for heal_partition.

@@ -5,33 +5,18 @@
 namespace sim {
 namespace {
 
-/// RPC's header around a message. It describes itself as the message does, so that the trace
-/// of a dropped packet reads the same whatever layer sent it.
-class Frame final : public MessageBody {
-public:
-  Frame(std::uint64_t call_id, bool reply, MessagePtr message)
-      : call_id_(call_id), reply_(reply), message_(std::move(message)) {}
-  std::string describe() const override { return message_ ? message_->describe() : std::string("-"); }
-  std::uint64_t call_id() const { return call_id_; }
-  bool is_reply() const { return reply_; }
-  const MessagePtr& message() const { return message_; }
-
-private:
-  std::uint64_t call_id_;
-  bool reply_;
-  MessagePtr message_;
-};
-
-MessagePtr framed(std::uint64_t call_id, bool reply, MessagePtr message) {
-  return std::make_shared<const Frame>(call_id, reply, std::move(message));
-}
+/// RPC's header in a packet's header word: the call id above a bit that says a reply. Call ids
+/// start at 1, so a packet sent without RPC (header 0) is a one-way request.
+std::uint64_t header_of(std::uint64_t call_id, bool reply) { return call_id << 1 | (reply ? 1 : 0); }
+std::uint64_t call_id_of(std::uint64_t header) { return header >> 1; }
+bool is_reply(std::uint64_t header) { return (header & 1) != 0; }
 
 }  // namespace
 
 void Responder::reply(MessagePtr body) {
   SIM_ASSERT(!replied_, "a request was answered twice");
   replied_ = true;
-  network_->send(request_.to, request_.from, framed(request_.call_id, true, std::move(body)));
+  network_->send(request_.to, request_.from, std::move(body), header_of(request_.call_id, true));
 }
 
 Rpc::Rpc(World& world, Network& network) : world_(world), network_(network) {
@@ -63,16 +48,15 @@ void Rpc::start(Executor ex, NodeId to, MessagePtr body, Duration timeout, std::
   world_.schedule_at(deadline, caller, ex.incarnation(), [this, caller, call_id] {
     finish(caller, call_id, asio::error::timed_out, nullptr);
   });
-  network_.send(caller, to, framed(call_id, false, std::move(body)));
+  network_.send(caller, to, std::move(body), header_of(call_id, false));
 }
 
 void Rpc::receive(const Packet& packet) {
-  const auto* frame = dynamic_cast<const Frame*>(packet.body.get());
-  if (frame && frame->is_reply()) {
-    finish(packet.to, frame->call_id(), error_code{}, frame->message());
+  if (is_reply(packet.header)) {
+    finish(packet.to, call_id_of(packet.header), error_code{}, packet.body);
     return;
   }
-  RpcRequest request{packet.from, packet.to, frame ? frame->call_id() : 0, frame ? frame->message() : packet.body};
+  RpcRequest request{packet.from, packet.to, call_id_of(packet.header), packet.body};
   if (const Handler& handler = handlers_[packet.to]) handler(request, Responder(network_, request));
 }
 

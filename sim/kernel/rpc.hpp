@@ -1,8 +1,9 @@
 // Request and response over the simulated network, with request ids and timeouts, as an
 // asynchronous operation that accepts any completion token. RPC's header (the call id, and
-// whether a packet is a request or a reply) travels in the packet's body, ahead of the
-// message: the network below knows nothing of calls. A packet sent without that header (a
-// replication stream, say) reaches the server's handler as a one-way request.
+// whether a packet is a request or a reply) travels in the packet's header word, which the
+// network carries without reading: the network below knows nothing of calls. A packet sent
+// without that header (a replication stream, say) reaches the server's handler as a one-way
+// request.
 //
 // Fault model: a call completes exactly once: with the reply, with timed_out when no reply
 // came within the timeout (on the caller's monotonic clock), or with operation_aborted when
