@@ -1,4 +1,5 @@
 #include "sim/cli/commands.hpp"
+#include "sim/cli/command_line.hpp"
 #include "sim/cli/memory_limit.hpp"
 #include "sim/cli/output_paths.hpp"
 
@@ -22,10 +23,6 @@
 #include <sstream>
 #include <string_view>
 
-#include "conform/harness.hpp"
-#include "conform/report.hpp"
-#include "conform/resp_client.hpp"
-#include "conform/resp_parse.hpp"
 #include "models/model.hpp"
 #include "reports/console_report.hpp"
 #include "reports/format.hpp"
@@ -42,140 +39,13 @@
 #include "sim/scenario/printable.hpp"
 
 namespace sim::cli {
-namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
 
-/// Bad command-line input: printed as one line, exit status 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-struct Parsed {
-  po::variables_map vars;
-  bool help = false;
-};
-
-Parsed parse(const std::string& command, const Args& args, po::options_description& options,
-             const po::positional_options_description& positional) {
-  options.add_options()("help,h", "describe this command");
-  Parsed parsed;
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(positional).run(), parsed.vars);
-    po::notify(parsed.vars);
-  } catch (const po::error& e) {
-    throw UsageError(fmt::format("designsim {}: {} (see 'designsim {} --help')", command, e.what(), command));
-  }
-  parsed.help = parsed.vars.count("help") > 0;
-  return parsed;
-}
-
-constexpr std::uint64_t any_seed = std::numeric_limits<std::uint64_t>::max();
-
-/// The option's text as a whole number in [min, max]: digits only, so "-1" is refused rather
-/// than wrapped to 2^64 - 1 as the standard conversions do.
-std::uint64_t whole_number(const Parsed& parsed, const std::string& command, const std::string& option,
-                           std::uint64_t min, std::uint64_t max) {
-  const std::string text = parsed.vars[option].as<std::string>();
-  std::uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  auto [stop, error] = std::from_chars(text.data(), end, value);
-  bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits || error != std::errc() || stop != end || value < min || value > max)
-    throw UsageError(fmt::format("designsim {}: --{} expects a whole number from {} to {}, got '{}'", command, option,
-                                 min, max, text));
-  return value;
-}
-
 std::string default_jobs() { return std::to_string(std::max(1u, std::thread::hardware_concurrency())); }
 
-void print_help(const char* synopsis, const char* what, const po::options_description& options) {
-  std::printf("usage: %s\n\n%s\n\n", synopsis, what);
-  std::ostringstream text;
-  text << options;
-  std::fputs(text.str().c_str(), stdout);
-}
-
 void write_file(const fs::path& path, const std::string& text) { report::write_output_file(path, text); }
-
-/// Prints an error as one line; any details it carries follow on lines of their own, indented,
-/// so that the first line alone says what went wrong.
-void print_error(const std::string& text) {
-  std::string shown;
-  std::size_t start = 0;
-  for (bool first = true; start <= text.size(); first = false) {
-    std::size_t end = std::min(text.find('\n', start), text.size());
-    std::string_view line = std::string_view(text).substr(start, end - start);
-    if (!first && line.empty()) {
-      start = end + 1;
-      continue;
-    }
-    if (!first) shown += (line.front() == ' ' ? "\n" : "\n  ");
-    shown += line;
-    start = end + 1;
-  }
-  std::fprintf(stderr, "%s\n", shown.c_str());
-}
-
-/// --memory-limit, for the commands that simulate.
-void add_memory_limit_option(po::options_description& options) {
-  options.add_options()("memory-limit", po::value<std::string>(),
-                        "a ceiling on the process's memory (its address space), such as 2GiB: a run that needs "
-                        "more stops with status 2");
-}
-
-/// Applies --memory-limit when it is given.
-void limit_memory(const Parsed& parsed, const std::string& command) {
-  if (!parsed.vars.count("memory-limit")) return;
-  const std::string text = parsed.vars["memory-limit"].as<std::string>();
-  std::optional<std::uint64_t> bytes = parse_memory_size(text);
-  if (!bytes)
-    throw UsageError(fmt::format("designsim {}: --memory-limit expects a size such as 512MiB or 2GiB (units B, KiB, "
-                                 "MiB, GiB, TiB), got '{}'",
-                                 command, printable(text)));
-  try {
-    apply_memory_limit(*bytes);
-  } catch (const std::runtime_error& e) {
-    throw UsageError(fmt::format("designsim {}: --memory-limit {} {}", command, text, e.what()));
-  }
-  set_memory_limit_text(text);
-}
-
-/// parse, for the commands that simulate: with --memory-limit, applied at once.
-Parsed parse_simulating(const std::string& command, const Args& args, po::options_description& options,
-                        const po::positional_options_description& positional) {
-  add_memory_limit_option(options);
-  Parsed parsed = parse(command, args, options, positional);
-  limit_memory(parsed, command);
-  return parsed;
-}
-
-/// Runs a command body, turning errors into one message and an exit status.
-template <class Body>
-int guarded(const std::string& command, Body body) {
-  try {
-    return body();
-  } catch (const UsageError& e) {
-    print_error(e.what());
-    return bad_input;
-  } catch (const ScenarioError& e) {
-    print_error(e.what());
-    return bad_input;
-  } catch (const report::OutputError& e) {
-    print_error(fmt::format("designsim {}: {}", command, e.what()));
-    return bad_input;
-  } catch (const InternalError& e) {
-    print_error(fmt::format("designsim {}: internal error: {}", command, e.what()));
-    return internal_error;
-  } catch (const std::bad_alloc&) {
-    if (memory_limit_text().empty()) throw;
-    print_error(fmt::format("designsim {}: the run needed more memory than --memory-limit {} allows; raise the limit, "
-                            "or shorten the run or its load",
-                            command, memory_limit_text()));
-    return bad_input;
-  }
-}
 
 /// Runs `body`; an assertion that fails inside it is reported with the seed and the command
 /// that replays the run.
@@ -634,90 +504,6 @@ int check_command(const Args& args) {
       std::printf("ok    %s\n", file.c_str());
     }
     return all_held;
-  });
-}
-
-namespace {
-
-// Earlier steps printed with each disagreement; the seed and --commands replay all of them.
-constexpr std::size_t history_shown = 30;
-
-conform::Endpoint redis_endpoint(const po::variables_map& vars) {
-  if (!vars.count("redis")) throw UsageError("designsim conform: which server? (designsim conform --redis HOST:PORT)");
-  std::string text = vars["redis"].as<std::string>();
-  std::optional<conform::Endpoint> endpoint = conform::parse_endpoint(text);
-  if (!endpoint)
-    throw UsageError(fmt::format("designsim conform: --redis '{}' is not HOST:PORT with a port in 1..65535", text));
-  return *endpoint;
-}
-
-// Plays the sequence through `client`; a server that fails mid-way is reported like one that
-// cannot be reached.
-int conform_against(conform::RespClient& client, const conform::Endpoint& endpoint,
-                    const conform::SequenceOptions& sequence_options) {
-  conform::SendCommand send = [&client](const conform::Argv& argv) { return client.call(argv); };
-  std::printf("server %s, redis_version %s; model: simulated Redis 7.0\n", endpoint.text().c_str(),
-              conform::server_version(send).c_str());
-  conform::Sequence sequence = conform::build_sequence(sequence_options);
-  std::printf("%zu steps: %zu of the script cases, %zu generated\nnormalised (see the README):\n",
-              sequence.steps.size(), sequence.steps.size() - sequence_options.command_count,
-              sequence_options.command_count);
-  for (const conform::NormalisationRule& rule : conform::normalisation_rules())
-    std::printf("  %s: %s\n", std::string(rule.name).c_str(), std::string(rule.applies_to).c_str());
-  std::fflush(stdout);
-  conform::ConformResult result = conform::run_conformance(sequence, send);
-  for (const conform::Disagreement& disagreement : result.disagreements)
-    std::fputs(conform::disagreement_text(sequence, disagreement, history_shown).c_str(), stdout);
-  std::fputs(conform::summary_text(result).c_str(), stdout);
-  if (!result.disagreements.empty()) {
-    const conform::Disagreement& first = result.disagreements.front();
-    std::size_t script_steps = sequence.steps.size() - sequence_options.command_count;
-    std::size_t generated_before = first.index < script_steps ? 0 : first.index - script_steps + 1;
-    std::printf("replay up to the first: designsim conform --redis %s --seed %llu --commands %zu\n",
-                endpoint.text().c_str(), static_cast<unsigned long long>(sequence_options.seed), generated_before);
-  }
-  return result.disagreements.empty() ? all_held : violated;
-}
-
-}  // namespace
-
-int conform_command(const Args& args) {
-  return guarded("conform", [&] {
-    po::options_description options("options");
-    options.add_options()("redis", po::value<std::string>(), "the real server, HOST:PORT (IPv6 as [ADDR]:PORT)")(
-        "seed", po::value<std::string>()->default_value("1"), "the seed the commands are generated from")(
-        "commands", po::value<std::string>()->default_value("10000"),
-        "commands to generate after the script cases (0 to 1000000)");
-    po::positional_options_description positional;
-    Parsed parsed = parse("conform", args, options, positional);
-    if (parsed.help) {
-      std::string what =
-          "Plays the same commands against a real Redis and the simulated Redis 7.0 and compares every\n"
-          "reply byte for byte, except where a rule below says why it may differ. The script cases (the\n"
-          "rate limiter, the lock scripts, math.random) come first, then commands generated from the seed.\n"
-          "Only keys under \"designsim:conform:\" are touched; they are deleted before and after. Use a\n"
-          "server no one else is using; a freshly started one compares math.random too.\n"
-          "Status 0: every reply agreed; 1: some disagreed; 2: the server cannot be reached.\n\n"
-          "Normalisations:\n" + conform::rules_text();
-      print_help("designsim conform --redis HOST:PORT [--seed N] [--commands N]", what.c_str(), options);
-      return all_held;
-    }
-    conform::Endpoint endpoint = redis_endpoint(parsed.vars);
-    conform::SequenceOptions sequence_options;
-    sequence_options.seed = whole_number(parsed, "conform", "seed", 0, any_seed);
-    sequence_options.command_count = whole_number(parsed, "conform", "commands", 0, 1'000'000);
-    std::printf("designsim conform --redis %s\nseed %llu, commands %zu\n", endpoint.text().c_str(),
-                static_cast<unsigned long long>(sequence_options.seed), sequence_options.command_count);
-    std::fflush(stdout);
-    try {
-      conform::RespClient client(endpoint);
-      return conform_against(client, endpoint, sequence_options);
-    } catch (const conform::ConnectError& e) {
-      throw UsageError(fmt::format("designsim conform: cannot use the server: {}", e.what()));
-    } catch (const conform::ProtocolError& e) {
-      throw UsageError(
-          fmt::format("designsim conform: the server at {} does not answer in RESP2: {}", endpoint.text(), e.what()));
-    }
   });
 }
 
