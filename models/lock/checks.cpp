@@ -19,6 +19,21 @@ std::string describe_grant(const Observations& observations, const Grant& grant)
                      at(grant.granted));
 }
 
+/// Where a grant stands in the lock service's order, in words.
+std::string service_place(const Observations& observations, const Grant& grant) {
+  const std::string& who = name_of(observations, grant.client);
+  if (grant.service_order == 0) return fmt::format("{} grant {}", who, grant.epoch);
+  if (grant.holders.empty()) return fmt::format("{}'s key has revision {}", who, grant.service_order);
+  return fmt::format("{}'s key was set at {}", who, sim::to_string(sim::Duration::nanoseconds(grant.service_order)));
+}
+
+/// Whether grant `a` comes before grant `b` in the lock service's order (the epoch where the
+/// service's order does not tell them apart).
+bool served_before(const Grant& a, const Grant& b) {
+  if (a.service_order != b.service_order) return a.service_order < b.service_order;
+  return a.epoch < b.epoch;
+}
+
 }  // namespace
 
 const std::vector<std::string>& check_names() {
@@ -85,7 +100,7 @@ sim::CheckResult OverlapCheck::run(const Observations& observations) const {
 sim::CheckResult StaleWriteCheck::run(const Observations& observations) const {
   sim::CheckResult result;
   result.name = "stale_writes";
-  std::uint64_t newest = 0;
+  const Grant* newest = nullptr;  // the newest grant, in the service's order, that wrote so far
   std::size_t accepted = 0, refused = 0, stale = 0;
   for (const WriteRecord& write : observations.writes) {
     if (!write.accepted) {
@@ -93,21 +108,24 @@ sim::CheckResult StaleWriteCheck::run(const Observations& observations) const {
       continue;
     }
     ++accepted;
-    if (write.epoch < newest) {
+    const Grant& grant = observations.grants.at(write.epoch - 1);
+    if (newest && served_before(grant, *newest)) {
       ++stale;
       if (!result.first) {
-        const Grant& grant = observations.grants.at(write.epoch - 1);
-        const Grant& later = observations.grants.at(newest - 1);
         sim::Violation v;
         v.at = write.at;
         v.nodes = {name_of(observations, write.client), "storage"};
-        v.what = fmt::format("the storage accepted a write from {} after one from {} ({}); {}",
-                             describe_grant(observations, grant), describe_grant(observations, later), write.reason,
+        v.what = fmt::format("the storage accepted a write from {} after one from {} ({}), though the lock service "
+                             "granted the lock to {} later ({}, {}); {}",
+                             describe_grant(observations, grant), describe_grant(observations, *newest), write.reason,
+                             name_of(observations, newest->client), service_place(observations, *newest),
+                             service_place(observations, grant),
                              fate_of(grant).empty() ? "its lock was no longer its own" : fate_of(grant));
         result.first = v;
       }
+      continue;
     }
-    newest = std::max(newest, write.epoch);
+    newest = &grant;
   }
   result.details.emplace_back("writes accepted", std::to_string(accepted));
   result.details.emplace_back("writes refused", std::to_string(refused));

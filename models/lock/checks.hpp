@@ -2,9 +2,12 @@
 //   overlapping_holders   two clients believed they held the lock at the same true time
 //                         (belief: from the grant to the release, the give-up or the crash);
 //   stale_writes          the storage accepted a write from an older grant after one from a
-//                         newer grant (INV-STORE: accepted writes are non-decreasing in epoch);
-//   lost_acknowledged_writes  a SET the lock's Redis acknowledged was lost (not expired) by a
-//                         restart or a failover while its client still believed the lock;
+//                         newer grant, in the lock service's order (INV-STORE: accepted writes
+//                         are non-decreasing in that order);
+//   lost_acknowledged_writes  a SET the lock's Redis acknowledged was lost (gone before the
+//                         deadline its server set, not expired) by a restart or a failover while
+//                         its client still believed the lock; for the consensus lock, a committed
+//                         key deleted while its lease lived;
 //   liveness              after the last fault, a waiting client acquires within the bound.
 #pragma once
 

@@ -42,6 +42,7 @@ sim::Task<void> Client::round() {
   const LockOptions& options = context_->options;
   Recorder& recorder = *context_->recorder;
   std::size_t attempt = recorder.attempt_started(io_.index);
+  io_.attempt = attempt;
   sim::MonoTime deadline = io_.mono_now() + options.acquire_timeout;
   std::optional<Acquired> lock;
   for (;;) {
@@ -53,14 +54,8 @@ sim::Task<void> Client::round() {
     recorder.attempt_gave_up(attempt);
     co_return;
   }
-  Grant grant;
-  grant.client = io_.index;
-  grant.token = lock->token;
-  grant.key = context_->key;
-  grant.value = lock->value;
-  grant.valid_until = io_.when_mono(lock->valid_until);
-  grant.holders = lock->holders;
-  std::uint64_t epoch = recorder.granted(attempt, std::move(grant));
+  recorder.attempt_acquired(attempt);
+  std::uint64_t epoch = lock->epoch;  // the design told the recorder when the client came to believe
 
   if (options.storage == StorageKind::cas) co_await storage(StorageRequest::Op::claim, epoch, *lock);
   if (options.storage != StorageKind::txn) co_await storage(StorageRequest::Op::read, epoch, *lock);

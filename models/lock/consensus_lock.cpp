@@ -37,6 +37,7 @@ public:
     lock.token = grant->token;
     lock.value = grant->key;
     lock.valid_until = io.mono_now() + io.context.options.ttl;
+    io.believe(lock, grant->token);  // the service orders grants by the key's create revision
     co_return lock;
   }
 

@@ -3,6 +3,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "models/lock/context.hpp"
 #include "models/redis/server/client.hpp"
 #include "sim/kernel/assert.hpp"
@@ -61,15 +63,42 @@ sim::Duration retry_pause(ClientIo& io) {
   return sim::Duration::nanoseconds(static_cast<std::int64_t>(io.rng.below(bound)));
 }
 
-Holder make_holder(ClientIo& io, int deployment, sim::NodeId node) {
+Holder make_holder(ClientIo& io, int deployment, sim::NodeId node, const std::string& value) {
+  std::optional<Recorder::Execution> ran = io.context.recorder->execution(node, value);
+  SIM_ASSERT(ran.has_value(), "a lock command was acknowledged that no server was seen to run");
   Holder h;
   h.deployment = deployment;
   h.node = node;
   h.incarnation = io.context.world.node(node).incarnation();
+  h.set_at = ran->at;
   h.acked_at = io.context.world.now();
   h.ttl_ms = io.context.options.ttl.ms();
-  h.deadline_wall_ms = io.context.recorder->wall_ms(node) + h.ttl_ms;
+  h.deadline_wall_ms = ran->deadline_wall_ms;
   return h;
+}
+
+std::int64_t redis_service_order(const std::vector<Holder>& holders, int quorum) {
+  std::vector<sim::Instant> set_at;
+  for (const Holder& h : holders) set_at.push_back(h.set_at);
+  std::sort(set_at.begin(), set_at.end());
+  SIM_ASSERT(quorum >= 1 && static_cast<std::size_t>(quorum) <= set_at.size(), "a grant without its quorum");
+  return (set_at[static_cast<std::size_t>(quorum) - 1] - sim::Instant::zero()).ns();
+}
+
+void ClientIo::believe(Acquired& lock, std::int64_t service_order) {
+  Grant grant;
+  grant.client = index;
+  grant.token = lock.token;
+  grant.key = context.key;
+  grant.value = lock.value;
+  grant.service_order = service_order;
+  grant.valid_until = when_mono(lock.valid_until);
+  grant.holders = lock.holders;
+  lock.epoch = context.recorder->granted(attempt, std::move(grant));
+}
+
+void ClientIo::stop_believing(const Acquired& lock, std::string reason) {
+  context.recorder->ended(lock.epoch, std::move(reason));
 }
 
 std::vector<std::string> release_command(const ClientIo& io, const Acquired& lock) {

@@ -25,6 +25,7 @@ struct Acquired {
   sim::MonoTime valid_until;             ///< the end of its validity, on the client's monotonic clock
   std::vector<Holder> holders;           ///< the Redis nodes that acknowledged it
   int extensions = 0;
+  std::uint64_t epoch = 0;               ///< the recorder's number for it (for the recorder only)
 };
 
 /// What a design needs from the client it runs in.
@@ -34,6 +35,7 @@ struct ClientIo {
   sim::NodeId node;
   int index;
   sim::Rng rng;
+  std::size_t attempt = 0;  ///< the recorder's number for the acquisition under way
 
   sim::MonoTime mono_now() const;
   sim::WallTime wall_now() const;
@@ -46,6 +48,13 @@ struct ClientIo {
                                                sim::Duration timeout);
   /// The same, fire and forget (Redlock's unlock of every node after a failed try).
   void redis_detached(sim::NodeId server, std::vector<std::string> argv, sim::Duration timeout);
+
+  /// Tells the recorder that the client now believes it holds `lock`: called the moment the
+  /// client has the answer that says so (after Redlock's validity check), before any later step.
+  /// `service_order` is the grant's place in the lock service's order (Grant::service_order).
+  void believe(Acquired& lock, std::int64_t service_order);
+  /// The belief in `lock` ended before the acquire call returned it.
+  void stop_believing(const Acquired& lock, std::string reason);
 };
 
 class LockDesign {
@@ -84,8 +93,12 @@ sim::Task<std::optional<std::int64_t>> fetch_token(ClientIo& io);
 /// A retry's random pause, U[0, retry_delay), from the client's own stream.
 sim::Duration retry_pause(ClientIo& io);
 
-/// What the recorder keeps of a node's acknowledgement, read as it arrives.
-Holder make_holder(ClientIo& io, int deployment, sim::NodeId node);
+/// What the recorder keeps of a node's acknowledgement of a command that left the key holding
+/// `value`, read as it arrives: the deadline is the one the server set when it ran the command.
+Holder make_holder(ClientIo& io, int deployment, sim::NodeId node, const std::string& value);
+/// A Redis lock's place in the service's order: when the SET that made its quorum ran (the
+/// `quorum`-th of its holders' SETs in true time).
+std::int64_t redis_service_order(const std::vector<Holder>& holders, int quorum);
 
 bool is_ok(const std::optional<redis::Reply>& reply);
 bool is_one(const std::optional<redis::Reply>& reply);

@@ -63,14 +63,18 @@ void LockModel::build_consensus(sim::World& world) {
   etcd::install_service(world, context_->members, etcd::ServiceOptions{}, std::make_shared<GuardedWrites>(*context_));
 }
 
-// What became of a consensus grant, read from the most up-to-date member that is up.
+// What became of a consensus grant, judged from what the service has committed: read from the
+// most up-to-date member that is up, once that member has applied past the key's revision. A
+// member that has not (a follower holding the entry that has not yet learned it committed, while
+// a leader change is under way) tells nothing yet: the key is not in its state machine, but the
+// next leader commits it.
 std::pair<std::string, std::string> consensus_fate(const Context& context, const Grant& grant) {
   const etcd::Member* newest = nullptr;
   for (sim::NodeId node : context.members) {
     const etcd::Member* member = etcd::member_of(context.world, node);
     if (member && (!newest || member->state().revision() > newest->state().revision())) newest = member;
   }
-  if (!newest || newest->state().has_key(grant.value)) return {};
+  if (!newest || newest->state().revision() < grant.token || newest->state().has_key(grant.value)) return {};
   if (newest->state().leases().count(etcd::lease_of_key(grant.value)) == 0)
     return {"expired",
             "its lease expired on the service's leader (by the leader's monotonic clock) and was revoked with its key"};
@@ -115,7 +119,7 @@ void LockModel::build(sim::World& world, sim::Duration) {
   }
   int quorum = static_cast<int>(context_->lock_redis.size()) / 2 + 1;
   context_->recorder = std::make_shared<Recorder>(world, names, quorum, options_.liveness());
-  context_->recorder->watch(context_->lock_redis);
+  context_->recorder->watch(context_->lock_redis, options_.ttl);
   if (options_.design == Design::consensus) {
     context_->recorder->watch(
         [context = context_.get()](const Grant& grant) { return consensus_fate(*context, grant); });
@@ -152,28 +156,47 @@ sim::Table LockModel::client_table() const {
   return table;
 }
 
-std::string LockModel::prevention(const sim::Findings& findings) const {
+namespace {
+
+std::string stale_write_advice(const LockOptions& options) {
+  switch (options.storage) {
+    case StorageKind::plain:
+      return "The storage took every write. A fencing token from a durable, linearizable counter, checked by the "
+             "storage (refuse a token lower than the highest seen), turns the late holder's write away; no lock alone "
+             "can stop a paused or delayed holder.";
+    case StorageKind::cas:
+      return "The check-and-set storage took the late holder's write: its claim is itself a write, which the "
+             "storage takes from whoever comes last, and a random value says nothing of which grant is newer. Fence "
+             "with tokens that grow with each grant (storage: fenced, tokens from a durable, linearizable counter or "
+             "the lock service's revision).";
+    case StorageKind::fenced:
+    case StorageKind::txn: break;
+  }
+  if (options.token == TokenSource::incr)
+    return "The token came from the same Redis that lost the lock, so it went backwards with it: take tokens from a "
+           "durable, linearizable counter (token: counter).";
+  return "The storage's check did not separate the two holders: fence with monotonic tokens from a linearizable "
+         "counter.";
+}
+
+}  // namespace
+
+std::string prevention(const LockOptions& options, const sim::Findings& findings) {
   auto violated = [&](std::string_view name) {
     for (const sim::CheckResult& check : findings.checks)
       if (check.name == name && !check.held) return true;
     return false;
   };
-  if (violated("stale_writes")) {
-    if (options_.storage == StorageKind::plain)
-      return "The storage took every write. A fencing token from a durable, linearizable counter, checked by the "
-             "storage "
-             "(refuse a token lower than the highest seen), turns the late holder's write away; no lock alone can stop "
-             "a "
-             "paused or delayed holder.";
-    if (options_.token == TokenSource::incr)
-      return "The token came from the same Redis that lost the lock, so it went backwards with it: take tokens from a "
-             "durable, linearizable counter (token: counter).";
-    return "The storage's check did not separate the two holders: fence with monotonic tokens from a linearizable "
-           "counter.";
-  }
-  if (violated("lost_acknowledged_writes"))
+  if (violated("stale_writes")) return stale_write_advice(options);
+  if (violated("lost_acknowledged_writes")) {
+    if (options.design == Design::consensus)
+      return "The lock service acknowledged a lock key it had committed and then lost it while its lease lived. A "
+             "Raft group keeps a committed entry only while a majority of its members keep what they acknowledged: "
+             "each must sync its log before it answers, and none may rejoin with an older disk. Fence the storage "
+             "with the key's revision either way.";
     return "Redis acknowledged the lock and then lost it. Use appendfsync always, or keep a crashed node down for more "
            "than the TTL before it rejoins; with asynchronous replication a failover can always lose it.";
+  }
   if (violated("overlapping_holders"))
     return "Two clients believed they held the lock; a lock service cannot prevent that under pauses, delays or clock "
            "jumps. Safety must come from the storage checking fencing tokens.";
@@ -193,7 +216,7 @@ sim::Findings LockModel::finish(sim::World&, const sim::FaultActivity& faults) {
   findings.measures["grants"] = static_cast<double>(o.grants.size());
   findings.measures["attempts"] = static_cast<double>(o.attempts.size());
   findings.tables.push_back(client_table());
-  findings.prevention = prevention(findings);
+  findings.prevention = prevention(options_, findings);
   return findings;
 }
 

@@ -33,10 +33,12 @@ private:
   void build_redis(sim::World& world);
   void build_consensus(sim::World& world);
   sim::Table client_table() const;
-  std::string prevention(const sim::Findings& findings) const;
 
   LockOptions options_;
   std::shared_ptr<Context> context_;
 };
+
+/// What would have prevented the first violation in `findings`, for this design and storage.
+std::string prevention(const LockOptions& options, const sim::Findings& findings);
 
 }  // namespace lock

@@ -21,22 +21,60 @@ std::size_t Recorder::attempt_started(int client) {
 
 void Recorder::attempt_gave_up(std::size_t attempt) { observations_.attempts.at(attempt).gave_up = world_.now(); }
 
-std::uint64_t Recorder::granted(std::size_t attempt, Grant grant) {
-  examine_open_grants();
+void Recorder::attempt_acquired(std::size_t attempt) {
   Attempt& a = observations_.attempts.at(attempt);
   a.acquired = world_.now();
-  grant.epoch = observations_.grants.size() + 1;
-  grant.attempt_started = a.started;
-  grant.granted = world_.now();
   world_.record_latency(acquire_latency, world_.now() - a.started);
-  world_.trace().record(
-      world_.now(),
-      world_.find_node(observations_.client_names.at(static_cast<std::size_t>(grant.client))).value_or(sim::no_node),
-      "lock.granted",
-      fmt::format("epoch {} token {} valid until {}", grant.epoch, grant.token,
-                  sim::to_string(grant.valid_until - sim::Instant::zero())));
+}
+
+std::uint64_t Recorder::granted(std::size_t attempt, Grant grant) {
+  examine_open_grants();
+  grant.epoch = observations_.grants.size() + 1;
+  grant.attempt_started = observations_.attempts.at(attempt).started;
+  grant.granted = world_.now();
+  world_.trace().record(world_.now(), client_node(grant.client), "lock.granted",
+                        fmt::format("epoch {} token {} valid until {}", grant.epoch, grant.token,
+                                    sim::to_string(grant.valid_until - sim::Instant::zero())));
   observations_.grants.push_back(std::move(grant));
   return observations_.grants.back().epoch;
+}
+
+void Recorder::token_fetched(std::uint64_t epoch, std::int64_t token) {
+  Grant& grant = observations_.grants.at(epoch - 1);
+  grant.token = token;
+  world_.trace().record(world_.now(), client_node(grant.client), "lock.token",
+                        fmt::format("epoch {} token {}", epoch, token));
+}
+
+sim::NodeId Recorder::client_node(int client) const {
+  return world_.find_node(observations_.client_names.at(static_cast<std::size_t>(client))).value_or(sim::no_node);
+}
+
+void Recorder::watch(std::vector<std::shared_ptr<redis::Deployment>> deployments, sim::Duration ttl) {
+  deployments_ = std::move(deployments);
+  ttl_ms_ = ttl.ms();
+  for (std::size_t d = 0; d < deployments_.size(); ++d)
+    deployments_[d]->watch_commands(
+        [this, d](sim::NodeId node, const std::vector<std::string>& argv) { command_run(d, node, argv); });
+}
+
+void Recorder::command_run(std::size_t deployment, sim::NodeId node, const std::vector<std::string>& argv) {
+  // The lock's commands: SET key value NX PX ttl, and EVAL script 1 key value [ttl] (release,
+  // renewal). Whichever left the key holding the value set its deadline now, on this server.
+  if (argv.size() < 3) return;
+  bool set = argv[0] == "SET";
+  if (!set && (argv[0] != "EVAL" || argv.size() < 5)) return;
+  const std::string& key = set ? argv[1] : argv[3];
+  const std::string& value = set ? argv[2] : argv[4];
+  const redis::Server* server = deployments_.at(deployment)->server(node);
+  if (server == nullptr || server->stored_value(key) != value) return;
+  executions_[{node, value}] = Execution{world_.now(), wall_ms(node) + ttl_ms_};
+}
+
+std::optional<Recorder::Execution> Recorder::execution(sim::NodeId node, const std::string& value) const {
+  auto it = executions_.find({node, value});
+  if (it == executions_.end()) return std::nullopt;
+  return it->second;
 }
 
 void Recorder::extended(std::uint64_t epoch, sim::Instant valid_until, const std::vector<Holder>& holders) {
@@ -45,6 +83,7 @@ void Recorder::extended(std::uint64_t epoch, sim::Instant valid_until, const std
   for (const Holder& renewed : holders) {
     for (Holder& h : grant.holders) {
       if (h.deployment == renewed.deployment && h.fate.empty()) {
+        h.set_at = renewed.set_at;
         h.acked_at = renewed.acked_at;
         h.deadline_wall_ms = renewed.deadline_wall_ms;
       }
@@ -100,38 +139,40 @@ void Recorder::examine(Grant& grant) {
       grant.fate_at = world_.now();
     }
   }
-  for (Holder& h : grant.holders) {
-    if (!h.fate.empty()) continue;
-    const redis::Deployment& deployment = *deployments_.at(static_cast<std::size_t>(h.deployment));
-    sim::NodeId serving = deployment.route(grant.key);
-    const redis::Server* server = deployment.server(serving);
-    if (server == nullptr) continue;  // down: what it holds is unknown until it is back
-    const std::string& name = world_.node(serving).name();
-    std::int64_t wall = wall_ms(serving);
-    bool present = server->stored_value(grant.key) == grant.value;
-    bool past_deadline = wall > h.deadline_wall_ms;
-    if (past_deadline) {
-      bool early = world_.now() < h.acked_at + sim::Duration::milliseconds(h.ttl_ms);
-      h.fate = "expired";
-      h.fate_at = world_.now();
-      sim::Duration ahead = h.acked_at + sim::Duration::milliseconds(h.ttl_ms) - world_.now();
-      h.fate_detail = early ? fmt::format(
-                                  "the key expired on {} by its wall clock at least {} before its TTL had passed "
-                                  "in true time",
-                                  name, sim::to_string(ahead))
-                            : fmt::format("the key expired on {} after its TTL", name);
-      continue;
-    }
-    if (present) continue;
-    h.fate = "lost";
+  for (Holder& h : grant.holders)
+    if (h.fate.empty()) examine(grant, h);
+}
+
+// The key's fate on the server that serves it now, by that server's wall clock against the
+// deadline the SET set: past it, expired (early if the server's clock ran ahead of true time);
+// gone before it, lost.
+void Recorder::examine(const Grant& grant, Holder& h) {
+  const redis::Deployment& deployment = *deployments_.at(static_cast<std::size_t>(h.deployment));
+  sim::NodeId serving = deployment.route(grant.key);
+  const redis::Server* server = deployment.server(serving);
+  if (server == nullptr) return;  // down: what it holds is unknown until it is back
+  const std::string& name = world_.node(serving).name();
+  bool present = server->stored_value(grant.key) == grant.value;
+  if (wall_ms(serving) > h.deadline_wall_ms) {
+    sim::Instant due = h.set_at + sim::Duration::milliseconds(h.ttl_ms);
+    h.fate = "expired";
     h.fate_at = world_.now();
-    if (serving != h.node) {
-      h.fate_detail = fmt::format("failover made {} the master, and it never had the key", name);
-    } else if (world_.node(serving).incarnation() != h.incarnation) {
-      h.fate_detail = fmt::format("{} restarted and came back without the key", name);
-    } else {
-      h.fate_detail = fmt::format("the key vanished from {}", name);
-    }
+    h.fate_detail = world_.now() < due ? fmt::format(
+                                             "the key expired on {} by its wall clock at least {} before its TTL had "
+                                             "passed in true time",
+                                             name, sim::to_string(due - world_.now()))
+                                       : fmt::format("the key expired on {} after its TTL", name);
+    return;
+  }
+  if (present) return;
+  h.fate = "lost";
+  h.fate_at = world_.now();
+  if (serving != h.node) {
+    h.fate_detail = fmt::format("failover made {} the master, and it never had the key", name);
+  } else if (world_.node(serving).incarnation() != h.incarnation) {
+    h.fate_detail = fmt::format("{} restarted and came back without the key", name);
+  } else {
+    h.fate_detail = fmt::format("the key vanished from {}", name);
   }
 }
 

@@ -1,7 +1,8 @@
 // The single-Redis lock of the distlock page: SET key value NX PX ttl on the master, release by
 // compare-and-delete, extension by compare-and-pexpire, an optional fencing token from INCR.
 // The client believes the lock valid for the TTL from the moment it sent the SET, on its own
-// monotonic clock.
+// monotonic clock; it believes it holds the lock from the moment the SET's OK reaches it, before
+// it fetches a token.
 #include "models/lock/context.hpp"
 #include "models/lock/design.hpp"
 
@@ -22,13 +23,16 @@ public:
     std::optional<redis::Reply> reply = co_await io.redis(master, std::move(set), options.redis_timeout);
     if (!is_ok(reply)) co_return std::nullopt;
     lock.valid_until = start + options.ttl;
-    lock.holders.push_back(make_holder(io, 0, master));
+    lock.holders.push_back(make_holder(io, 0, master, lock.value));
+    io.believe(lock, redis_service_order(lock.holders, 1));
     std::optional<std::int64_t> token = co_await fetch_token(io);
     if (!token) {
+      io.stop_believing(lock, "gave up: it could not fetch a fencing token");
       co_await release(io, lock);
       co_return std::nullopt;
     }
     lock.token = *token;
+    if (lock.token != 0) io.context.recorder->token_fetched(lock.epoch, lock.token);
     co_return lock;
   }
 
@@ -39,7 +43,7 @@ public:
     std::optional<redis::Reply> reply = co_await io.redis(master, extend_command(io, lock), options.redis_timeout);
     if (!is_one(reply)) co_return false;
     lock.valid_until = start + options.ttl;
-    lock.holders = {make_holder(io, 0, master)};
+    lock.holders = {make_holder(io, 0, master, lock.value)};
     co_return true;
   }
 
@@ -72,18 +76,21 @@ public:
         sim::NodeId node = context_.lock_redis[i]->route(io.context.key);
         std::vector<std::string> set{"SET", io.context.key, lock.value, "NX", "PX", std::to_string(options.ttl.ms())};
         std::optional<redis::Reply> reply = co_await io.redis(node, std::move(set), options.redlock.node_timeout);
-        if (is_ok(reply)) lock.holders.push_back(make_holder(io, static_cast<int>(i), node));
+        if (is_ok(reply)) lock.holders.push_back(make_holder(io, static_cast<int>(i), node, lock.value));
       }
       std::int64_t validity_ms = options.ttl.ms() - (io.wall_now().whole_ms() - t1).ms() - options.drift().ms();
       bool majority = static_cast<int>(lock.holders.size()) >= quorum();
       if (majority && (options.redlock.naive || validity_ms > 0)) {
         std::int64_t believed_ms = options.redlock.naive ? options.ttl.ms() : validity_ms;
         lock.valid_until = io.mono_now() + sim::Duration::milliseconds(believed_ms);
+        io.believe(lock, redis_service_order(lock.holders, quorum()));
         std::optional<std::int64_t> token = co_await fetch_token(io);
         if (token) {
           lock.token = *token;
+          if (lock.token != 0) io.context.recorder->token_fetched(lock.epoch, lock.token);
           co_return lock;
         }
+        io.stop_believing(lock, "gave up: it could not fetch a fencing token");
       }
       unlock_all(io, lock);
     }
@@ -98,7 +105,7 @@ public:
       sim::NodeId node = context_.lock_redis[i]->route(io.context.key);
       std::optional<redis::Reply> reply =
           co_await io.redis(node, extend_command(io, lock), options.redlock.node_timeout);
-      if (is_one(reply)) renewed.push_back(make_holder(io, static_cast<int>(i), node));
+      if (is_one(reply)) renewed.push_back(make_holder(io, static_cast<int>(i), node, lock.value));
     }
     std::int64_t validity_ms = options.ttl.ms() - (io.wall_now().whole_ms() - t1).ms() - options.drift().ms();
     if (static_cast<int>(renewed.size()) < quorum() || validity_ms <= 0) co_return false;

@@ -17,13 +17,16 @@ const char* op_name(StorageRequest::Op op) {
   return "?";
 }
 
-/// The storage's verdict on a write, and why.
+}  // namespace
+
 std::pair<bool, std::string> decide(StorageKind kind, StorageState& state, const StorageRequest& write) {
   switch (kind) {
     case StorageKind::plain: return {true, "plain storage accepts every write"};
     case StorageKind::fenced:
       if (write.token < state.highest_token)
         return {false, fmt::format("token {} is lower than {}, the highest seen", write.token, state.highest_token)};
+      if (write.token == state.highest_token)
+        return {true, fmt::format("token {} equals the highest seen, and a >= check accepts it", write.token)};
       state.highest_token = write.token;
       return {true, fmt::format("token {} is the highest seen", write.token)};
     case StorageKind::cas:
@@ -33,6 +36,8 @@ std::pair<bool, std::string> decide(StorageKind kind, StorageState& state, const
   }
   return {false, "?"};
 }
+
+namespace {
 
 void serve(Context& context, StorageState& state, const sim::RpcRequest& incoming, sim::Responder responder) {
   const auto* request = dynamic_cast<const StorageRequest*>(incoming.body.get());

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "models/lock/options.hpp"
 #include "sim/kernel/network.hpp"
@@ -46,6 +47,9 @@ struct StorageState {
   std::string owner;               ///< cas
   std::int64_t version = 0;        ///< accepted writes so far
 };
+
+/// The storage's verdict on a write (updating `state` when it accepts), and why, in words.
+std::pair<bool, std::string> decide(StorageKind kind, StorageState& state, const StorageRequest& write);
 
 /// The storage node's boot code: serves requests against the durable state in the context.
 void boot_storage(const std::shared_ptr<Context>& context, const std::shared_ptr<StorageState>& state);

@@ -1,6 +1,8 @@
 #include "sim/run/story.hpp"
 
 #include <algorithm>
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace sim {
@@ -29,29 +31,34 @@ std::vector<std::string> tell_story(const RunResult& result, const std::vector<T
   std::vector<const AppliedFault*> before;
   for (const AppliedFault& f : result.faults)
     if (f.at <= when) before.push_back(&f);
-  if (before.empty()) {
+  std::size_t from = before.size() > 3 ? before.size() - 3 : 0;
+  if (before.empty())
     story.push_back("No fault was injected before the violation: the design breaks on its own under this load.");
-  } else {
-    std::size_t from = before.size() > 3 ? before.size() - 3 : 0;
-    if (from > 0) story.push_back(fmt::format("{} earlier faults are listed with the run's faults.", from));
-    for (std::size_t i = from; i < before.size(); ++i) story.push_back(describe_fault(*before[i]));
-  }
+  else if (from > 0)
+    story.push_back(fmt::format("{} earlier faults are listed with the run's faults.", from));
 
-  // What the nodes involved did between the first fault told and the violation.
-  Instant since = before.empty() ? Instant::zero() : before[before.size() > 3 ? before.size() - 3 : 0]->at;
+  // The faults told and what the nodes involved did from the first of them to the violation,
+  // in time order (a fault before what happened at its own instant).
+  std::vector<std::pair<Instant, std::string>> lines;
+  for (std::size_t i = from; i < before.size(); ++i) lines.emplace_back(before[i]->at, describe_fault(*before[i]));
+  Instant since = before.empty() ? Instant::zero() : before[from]->at;
   std::size_t told = 0;
+  bool further = false;
   for (const TraceRecord& r : trace) {
     if (r.time < since || r.time > when) continue;
     if (r.kind.rfind("fault.", 0) == 0 || r.kind.rfind("net.", 0) == 0) continue;
     std::string name = r.node < node_names.size() ? node_names[r.node] : "";
     if (!involves(nodes, name)) continue;
     if (++told > 6) {
-      story.push_back("(further events are in the trace)");
+      further = true;
       break;
     }
-    story.push_back(fmt::format("At {}, {}: {}{}", to_string(r.time), name.empty() ? "the world" : name, r.kind,
-                                r.detail.empty() ? "" : " (" + r.detail + ")"));
+    lines.emplace_back(r.time, fmt::format("At {}, {}: {}{}", to_string(r.time), name.empty() ? "the world" : name,
+                                           r.kind, r.detail.empty() ? "" : " (" + r.detail + ")"));
   }
+  std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& line : lines) story.push_back(std::move(line.second));
+  if (further) story.push_back("(further events are in the trace)");
 
   std::string where = nodes.empty() ? "" : " on " + fmt::format("{}", fmt::join(nodes, ", "));
   story.push_back(fmt::format("At {}{}, `{}` broke: {}", to_string(when), where, check.name,

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -38,6 +40,9 @@ struct Topology {
   std::map<sim::NodeId, int> shard_of;
   std::map<sim::NodeId, ServerStats> stats;
   int failovers = 0;
+  /// For observers outside the simulated system (a model's checkers): called on a server at the
+  /// true time it has run a client's command, before the reply leaves. It reads, never changes.
+  std::function<void(sim::NodeId server, const std::vector<std::string>& argv)> on_command_run;
 
   int shards() const { return static_cast<int>(shard_master.size()); }
   SlotRange slots_of(int shard) const { return shard_slots(shard, shards()); }

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -82,6 +83,11 @@ public:
   /// Memory the server on `node` uses now (0 while crashed).
   std::uint64_t memory_bytes(sim::NodeId node) const;
   DeploymentStats stats() const;
+  /// For observers outside the simulated system: told of every client command a server of this
+  /// deployment has run, at the true time it ran (see Topology::on_command_run).
+  void watch_commands(std::function<void(sim::NodeId, const std::vector<std::string>&)> watcher) {
+    topology_->on_command_run = std::move(watcher);
+  }
 
 private:
   sim::NodeId add_server(sim::World& world, std::string name, int shard, const std::optional<std::string>& master);

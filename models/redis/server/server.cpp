@@ -156,6 +156,7 @@ std::optional<Reply> Server::run(Pending& pending) {
   Reply reply = engine_.execute(argv, ExecContext{engine_now_ms(), false, pending.connection, !is_master()});
   std::vector<Argv> effects = engine_.take_effects();
   if (is_master() && propagate(std::move(effects))) last_write_offset_[pending.connection] = history_.offset();
+  if (topology_->on_command_run) topology_->on_command_run(node_, argv);
   return reply;
 }
 
