@@ -94,7 +94,8 @@ void ClientIo::believe(Acquired& lock, std::int64_t service_order) {
   grant.service_order = service_order;
   grant.valid_until = when_mono(lock.valid_until);
   grant.holders = lock.holders;
-  lock.epoch = context.recorder->granted(attempt, std::move(grant));
+  bool token_follows = context.options.design != Design::consensus && context.options.token != TokenSource::none;
+  lock.epoch = context.recorder->granted(attempt, std::move(grant), token_follows);
 }
 
 void ClientIo::stop_believing(const Acquired& lock, std::string reason) {

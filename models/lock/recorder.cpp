@@ -27,13 +27,14 @@ void Recorder::attempt_acquired(std::size_t attempt) {
   world_.record_latency(acquire_latency, world_.now() - a.started);
 }
 
-std::uint64_t Recorder::granted(std::size_t attempt, Grant grant) {
+std::uint64_t Recorder::granted(std::size_t attempt, Grant grant, bool token_follows) {
   examine_open_grants();
   grant.epoch = observations_.grants.size() + 1;
   grant.attempt_started = observations_.attempts.at(attempt).started;
   grant.granted = world_.now();
   world_.trace().record(world_.now(), client_node(grant.client), "lock.granted",
-                        fmt::format("epoch {} token {} valid until {}", grant.epoch, grant.token,
+                        fmt::format("epoch {} token {} valid until {}", grant.epoch,
+                                    token_follows ? "pending" : std::to_string(grant.token),
                                     sim::to_string(grant.valid_until - sim::Instant::zero())));
   observations_.grants.push_back(std::move(grant));
   return observations_.grants.back().epoch;

@@ -41,8 +41,8 @@ public:
   /// The acquire call returned the lock (after any later step, such as fetching a token).
   void attempt_acquired(std::size_t attempt);
   /// A client now believes it holds the lock: it has just had the answer that says so. Returns
-  /// the grant's epoch.
-  std::uint64_t granted(std::size_t attempt, Grant grant);
+  /// the grant's epoch. `token_follows`: its fencing token is still to be fetched.
+  std::uint64_t granted(std::size_t attempt, Grant grant, bool token_follows = false);
   /// The fencing token a grant's client fetched after the grant.
   void token_fetched(std::uint64_t epoch, std::int64_t token);
   void extended(std::uint64_t epoch, sim::Instant valid_until, const std::vector<Holder>& holders);
