@@ -41,13 +41,13 @@ const char* to_string(OptionType type);
 struct OptionSpec {
   /// Where the key sits, as a user writes it, list indices dropped: "params.redlock.nodes",
   /// "faults[].pause.node".
-  std::string path;
+  std::string path{};
   OptionType type = OptionType::value;
   bool required = false;
-  std::optional<std::string> fallback;  ///< the default, as YAML would write it
-  std::string minimum;                  ///< inclusive bound as written ("1ms", "1"); empty: none
-  std::string maximum;
-  std::vector<std::string> choices;     ///< for `choice`
+  std::optional<std::string> fallback{};  ///< the default, as YAML would write it
+  std::string minimum{};                ///< inclusive bound as written ("1ms", "1"); empty: none
+  std::string maximum{};
+  std::vector<std::string> choices{};   ///< for `choice`
   bool positive = false;                ///< a duration that must be more than zero
   /// Only asked about (has()), never read: a key the reader refuses here, or reads elsewhere.
   bool declared_only = false;

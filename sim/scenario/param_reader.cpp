@@ -209,7 +209,8 @@ std::string ParamReader::choice(std::string_view key, const std::vector<std::str
 
 std::string ParamReader::choice(std::string_view key, const std::vector<std::string_view>& allowed,
                                 std::string_view fallback) {
-  note(key, {.type = OptionType::choice, .fallback = std::string(fallback), .choices = {allowed.begin(), allowed.end()}});
+  note(key,
+       {.type = OptionType::choice, .fallback = std::string(fallback), .choices = {allowed.begin(), allowed.end()}});
   auto found = value(key);
   return found ? read_choice(*found, allowed) : std::string(fallback);
 }
