@@ -14,6 +14,7 @@
 #include "sim/kernel/time.hpp"
 #include "sim/kernel/world.hpp"
 #include "sim/results/check.hpp"
+#include "sim/scenario/option_log.hpp"
 
 namespace sim {
 
@@ -37,10 +38,27 @@ public:
   virtual Findings finish(World& world, const FaultActivity& faults) = 0;
 };
 
+/// What a check means, and how a report measures how badly it broke.
+struct CheckDoc {
+  std::string name;
+  std::string meaning;
+  std::string severity;
+};
+
+/// What `designsim describe`, `new` and `schema` say about a model beyond what its reader records.
+struct ModelDocs {
+  std::string design_key;            ///< the choice that `designsim new --design` sets
+  /// `params:` documents (YAML) that visit keys the defaults leave unread, such as list items.
+  std::vector<std::string> samples;
+  std::vector<OptionDoc> options;    ///< paths relative to `params:`: "ttl", "redis.failover.enabled"
+  std::vector<CheckDoc> checks;
+};
+
 struct ModelInfo {
   std::string name;
   std::string summary;
   std::unique_ptr<Model> (*make)();
+  const ModelDocs& (*docs)() = nullptr;
 };
 
 /// Every model, in a fixed order.

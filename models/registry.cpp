@@ -9,15 +9,15 @@ namespace sim {
 const std::vector<ModelInfo>& model_registry() {
   static const std::vector<ModelInfo> registry = {
       {"snowflake", "Snowflake IDs: 41-bit ms timestamp, 10-bit node id, 12-bit sequence, no coordination",
-       &make_snowflake_model},
+       &make_snowflake_model, &snowflake_docs},
       {"ratelimiter",
        "Distributed rate limiter: 100 requests per user per minute across API servers; five algorithms, state in "
        "local memory, Redis or hybrid",
-       &make_ratelimiter_model},
+       &make_ratelimiter_model, &ratelimiter_docs},
       {"lock",
        "Distributed lock: a single Redis lock, Redlock or an etcd-like lock service on Raft guarding plain, fenced, "
        "check-and-set or transactional storage, under pauses, delays, clock jumps, restarts and failovers",
-       &make_lock_model},
+       &make_lock_model, &lock_docs},
   };
   return registry;
 }

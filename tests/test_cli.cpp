@@ -45,7 +45,8 @@ fs::path scratch(const std::string& name) {
 }  // namespace
 
 TEST_CASE("help for every command exits 0", "[cli]") {
-  for (const char* command : {"run", "verify", "sweep", "study", "check", "list", "conform"}) {
+  for (const char* command :
+       {"run", "verify", "sweep", "study", "check", "list", "describe", "new", "schema", "conform"}) {
     Outcome o = designsim(std::string(command) + " --help");
     INFO(o.out);
     CHECK(o.status == 0);

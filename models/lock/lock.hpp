@@ -6,3 +6,5 @@
 #include "models/model.hpp"
 
 std::unique_ptr<sim::Model> make_lock_model();
+/// What its parameters and checks mean, for describe, new and schema.
+const sim::ModelDocs& lock_docs();

@@ -46,7 +46,7 @@ void read_clients(sim::ParamReader& params, LockOptions& options) {
   options.think = params.duration_dist("think", options.think);
   options.start = params.duration("start", options.start, {Duration::zero(), hour});
   options.stagger = params.duration("stagger", options.stagger, {Duration::zero(), hour});
-  if (params.has("operations")) options.operations = params.integer<int>("operations", 1, 1'000'000);
+  options.operations = params.optional_integer<int>("operations", 1, 1'000'000);
   options.acquire_timeout =
       params.duration("acquire_timeout", options.acquire_timeout, {Duration::milliseconds(1), hour});
   options.retry_delay = params.duration("retry_delay", options.retry_delay, {Duration::milliseconds(1), hour});
@@ -58,8 +58,8 @@ void read_clients(sim::ParamReader& params, LockOptions& options) {
   options.extend = params.boolean("extend", options.extend);
   options.max_extensions = params.integer<int>("max_extensions", options.max_extensions, 1, 1000);
   if (!options.extend && params.has("max_extensions")) params.fail("max_extensions", "applies only with extend: true");
-  if (params.has("liveness_bound"))
-    options.liveness_bound = params.duration("liveness_bound", {Duration::milliseconds(1), Duration::minutes(24 * 60)});
+  options.liveness_bound =
+      params.optional_duration("liveness_bound", {Duration::milliseconds(1), Duration::minutes(24 * 60)});
 }
 
 void read_redlock(sim::ParamReader& params, LockOptions& options) {
@@ -67,7 +67,6 @@ void read_redlock(sim::ParamReader& params, LockOptions& options) {
     if (params.has("redlock")) params.fail("redlock", "applies only with design: redlock");
     return;
   }
-  if (!params.has("redlock")) return;
   sim::ParamReader section = params.section("redlock");
   RedlockOptions& r = options.redlock;
   r.nodes = section.integer<int>("nodes", r.nodes, 1, 15);
@@ -83,7 +82,6 @@ void read_consensus(sim::ParamReader& params, LockOptions& options) {
     if (params.has("consensus")) params.fail("consensus", "applies only with design: consensus");
     return;
   }
-  if (!params.has("consensus")) return;
   sim::ParamReader section = params.section("consensus");
   options.consensus.members = section.integer<int>("members", options.consensus.members, 1, 9);
   options.consensus.request_timeout =
@@ -92,8 +90,10 @@ void read_consensus(sim::ParamReader& params, LockOptions& options) {
 }
 
 void read_redis(sim::ParamReader& params, LockOptions& options) {
-  if (!params.has("redis")) return;
-  if (options.design == Design::consensus) params.fail("redis", "the consensus lock uses no Redis");
+  if (options.design == Design::consensus) {
+    if (params.has("redis")) params.fail("redis", "the consensus lock uses no Redis");
+    return;
+  }
   sim::ParamReader section = params.section("redis");
   options.redis = redis::read_redis_options(section);
   if (options.redis.masters != 1)

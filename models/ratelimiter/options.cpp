@@ -24,14 +24,13 @@ std::optional<int> server_index(const std::string& name, int server_count) {
 void read_servers(sim::ParamReader& params, RateLimiterOptions& options) {
   options.server_count = params.integer<int>("servers", options.server_count, 1, 1000);
   options.skew_spread = params.duration("skew_spread", Duration::zero(), {Duration::zero(), skew_max});
-  sim::ParamReader skews = params.section("skew");
-  for (const std::string& name : skews.keys()) {
-    auto index = server_index(name, options.server_count);
+  for (const auto& [name, skew] : params.named_durations("skew", {-skew_max, skew_max})) {
+    auto index = server_index(name.text, options.server_count);
     if (!index)
-      throw sim::ScenarioError(skews.key_where(name),
-                               skews.label(name) + ": unknown API server '" + name + "' (servers are api-0 .. api-" +
-                                   std::to_string(options.server_count - 1) + ")");
-    options.skews.emplace_back(*index, skews.duration(name, {-skew_max, skew_max}));
+      throw sim::ScenarioError(name.where, params.label("skew") + "." + name.text + ": unknown API server '" +
+                                               name.text + "' (servers are api-0 .. api-" +
+                                               std::to_string(options.server_count - 1) + ")");
+    options.skews.emplace_back(*index, skew);
   }
   options.local_cost = params.duration("local_cost", options.local_cost, {Duration::zero(), Duration::seconds(1)});
 }
@@ -100,7 +99,7 @@ void read_shapes(sim::ParamReader& params, RateLimiterOptions& options) {
   if (!leaky && params.has("queue_capacity"))
     params.fail("queue_capacity", "applies only with algorithm: leaky_bucket");
   options.bucket_capacity = params.ratio("bucket_capacity", options.bucket_capacity);
-  if (params.has("bucket_refill")) options.bucket_refill = params.ratio("bucket_refill");
+  options.bucket_refill = params.optional_ratio("bucket_refill");
   options.queue_capacity = params.ratio("queue_capacity", options.queue_capacity);
   std::vector<Limit*> limits{&options.free_limit, &options.paid_limit};
   if (options.ip_limit) limits.push_back(&*options.ip_limit);
@@ -116,7 +115,7 @@ void read_limits(sim::ParamReader& params, RateLimiterOptions& options) {
   options.free_limit = read_limit(params, "free_limit", options.free_limit);
   options.paid_limit = read_limit(params, "paid_limit", options.paid_limit);
   options.paid_share = params.ratio("paid_share", options.paid_share);
-  if (params.has("ip_limit")) options.ip_limit = read_limit(params, "ip_limit", Limit{});
+  if (params.optional_rate("ip_limit")) options.ip_limit = read_limit(params, "ip_limit", Limit{});
   if (!options.ip_limit && params.has("users_per_ip")) params.fail("users_per_ip", "applies only with ip_limit");
   options.users_per_ip = params.integer<std::int64_t>("users_per_ip", options.users_per_ip, 1, 1'000'000);
 }
@@ -175,8 +174,7 @@ void read_redis_use(sim::ParamReader& params, RateLimiterOptions& options) {
 
 void read_checks(sim::ParamReader& params, RateLimiterOptions& options) {
   options.latency_budget = params.duration("latency_budget", options.latency_budget, sim::DurationRange::positive());
-  if (params.has("memory_budget"))
-    options.memory_budget = params.integer<std::int64_t>("memory_budget", 1, INT64_MAX / 2);
+  options.memory_budget = params.optional_integer<std::int64_t>("memory_budget", 1, INT64_MAX / 2);
   options.false_rejection_tolerance = params.ratio("false_rejection_tolerance", options.false_rejection_tolerance);
 }
 

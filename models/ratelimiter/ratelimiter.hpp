@@ -8,3 +8,5 @@
 #include "models/model.hpp"
 
 std::unique_ptr<sim::Model> make_ratelimiter_model();
+/// What its parameters and checks mean, for describe, new and schema.
+const sim::ModelDocs& ratelimiter_docs();

@@ -10,10 +10,10 @@ namespace {
 using sim::Duration;
 
 void read_failover(sim::ParamReader& section, RedisOptions& options) {
-  if (!section.has("failover")) return;
+  bool written = section.has("failover");  // writing the section turns failover on
   sim::ParamReader failover = section.section("failover");
   FailoverOptions& f = options.failover;
-  f.enabled = failover.boolean("enabled", true);
+  f.enabled = failover.boolean("enabled", written);
   f.down_after = failover.duration("down_after", f.down_after, {Duration::milliseconds(1), Duration::minutes(60)});
   // Sentinel pings every second, or every down_after when that is shorter.
   f.ping_period = failover.duration("ping_period", std::min(f.ping_period, f.down_after),

@@ -71,11 +71,9 @@ void read_node_ids(sim::ParamReader& params, SnowflakeOptions& options) {
 void read_clocks(sim::ParamReader& params, SnowflakeOptions& options) {
   options.skew_spread = params.duration("skew_spread", Duration::zero(), {Duration::zero(), skew_max});
   options.drift_spread_ppm = params.integer<std::int64_t>("drift_spread_ppm", 0, 0, 100'000);
-  sim::ParamReader skews = params.section("skew");
-  for (const std::string& name : skews.keys()) {
-    sim::MarkedString marked{name, skews.key_where(name)};
-    int index = read_node_name(marked, skews.label(name), options.node_count);
-    options.skews.emplace_back(index, skews.duration(name, {-skew_max, skew_max}));
+  for (const auto& [name, skew] : params.named_durations("skew", {-skew_max, skew_max})) {
+    int index = read_node_name(name, params.label("skew") + "." + name.text, options.node_count);
+    options.skews.emplace_back(index, skew);
   }
 }
 

@@ -7,3 +7,5 @@
 #include "models/model.hpp"
 
 std::unique_ptr<sim::Model> make_snowflake_model();
+/// What its parameters and checks mean, for describe, new and schema.
+const sim::ModelDocs& snowflake_docs();

@@ -18,6 +18,9 @@ int study_command(const Args& args);
 int list_command(const Args& args);
 int check_command(const Args& args);
 int conform_command(const Args& args);
+int describe_command(const Args& args);
+int new_command(const Args& args);
+int schema_command(const Args& args);
 
 /// Exit statuses.
 inline constexpr int all_held = 0;

@@ -21,6 +21,9 @@ constexpr const char* usage =
     "  study STUDY [--seeds N] [--jobs J]       designs x storages x fault classes, each over N seeds\n"
     "  check SCENARIO...                        validates scenarios without running them\n"
     "  list                                     the models and the shipped scenarios\n"
+    "  describe MODEL | faults | checks MODEL   every parameter, fault or check, with its meaning [--json]\n"
+    "  new MODEL [--design D]                   prints a complete starting scenario\n"
+    "  schema                                   prints the JSON Schema of scenario files\n"
     "  conform --redis HOST:PORT [--seed N]     compares the simulated Redis with a real server\n"
     "\n"
     "'designsim COMMAND --help' describes each. Exit status: 0 every check held, 1 a check was\n"
@@ -45,11 +48,16 @@ int main(int argc, char** argv) {
     if (command == "list") return list_command(args);
     if (command == "check") return check_command(args);
     if (command == "conform") return conform_command(args);
+    if (command == "describe") return describe_command(args);
+    if (command == "new") return new_command(args);
+    if (command == "schema") return schema_command(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "designsim: internal error: %s\n", e.what());
     return internal_error;
   }
-  std::fprintf(stderr, "designsim: unknown command '%s' (commands: run, verify, sweep, study, check, list, conform)\n",
+  std::fprintf(stderr,
+               "designsim: unknown command '%s' (commands: run, verify, sweep, study, check, list, describe, new, "
+               "schema, conform)\n",
                command.c_str());
   return bad_input;
 }

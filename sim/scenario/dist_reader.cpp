@@ -58,11 +58,12 @@ DurationDist read_fields(Kind kind, ParamReader& fields) {
 
 }  // namespace
 
-DurationDist read_duration_dist(const YamlValue& value) {
+DurationDist read_duration_dist(const YamlValue& value, std::shared_ptr<OptionLog> log) {
   if (value.node.IsScalar()) return DurationDist::constant(read_duration(value));
   if (!value.node.IsMap())
     value.expected("a duration such as 2ms or a distribution such as {dist: uniform, min: 1ms, max: 3ms}");
   ParamReader fields(value.node, value.where, value.label);
+  if (log) fields.keep_log(std::move(log));
   std::string name = fields.choice("dist", {"constant", "uniform", "exponential", "normal", "lognormal", "pareto"});
   DurationDist dist = read_fields(kind_named(name), fields);
   fields.finish();

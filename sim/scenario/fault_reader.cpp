@@ -207,6 +207,12 @@ std::string fault_kind(ParamReader& item) {
 
 }  // namespace
 
+std::vector<std::string> fixed_fault_kinds() {
+  std::vector<std::string> kinds;
+  for (const FixedFaultReader& reader : fixed_fault_readers()) kinds.push_back(reader.key);
+  return kinds;
+}
+
 FaultSpec read_fixed_fault(ParamReader& item, const std::string& kind, Duration run_length) {
   FaultSpec spec;
   spec.where = item.where();

@@ -88,8 +88,9 @@ void read_params(ParamReader& top, Scenario& scenario) {
   scenario.params_where = params->where;
 }
 
-Scenario read_scenario(const YAML::Node& root, const std::string& file) {
+Scenario read_scenario(const YAML::Node& root, const std::string& file, std::shared_ptr<OptionLog> log) {
   ParamReader top(root, mark_of(root, file), "");
+  if (log) top.keep_log(std::move(log));
   Scenario scenario;
   scenario.file = file;
   scenario.name = read_name(top, "name");
@@ -115,9 +116,10 @@ Scenario read_scenario(const YAML::Node& root, const std::string& file) {
 
 Scenario load_scenario(const std::string& path) { return parse_scenario(read_scenario_file(path), path); }
 
-Scenario parse_scenario(const std::string& text, const std::string& file_label) {
+Scenario parse_scenario(const std::string& text, const std::string& file_label, std::shared_ptr<OptionLog> log) {
   YAML::Node root = parse_yaml_document(text, file_label);
-  return read_yaml_document(root, file_label, [&](const YAML::Node& node) { return read_scenario(node, file_label); });
+  return read_yaml_document(root, file_label,
+                            [&](const YAML::Node& node) { return read_scenario(node, file_label, log); });
 }
 
 }  // namespace sim

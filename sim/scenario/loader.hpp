@@ -4,9 +4,12 @@
 // them against the model, using the places kept in the Scenario.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "sim/scenario/error.hpp"
+#include "sim/scenario/option_log.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace sim {
@@ -16,7 +19,14 @@ Scenario load_scenario(const std::string& path);
 /// The text of a scenario (or study) file, or a ScenarioError naming the path: missing,
 /// unreadable, or larger than any such file.
 std::string read_scenario_file(const std::string& path);
-/// Parses scenario text; messages name `file_label`.
-Scenario parse_scenario(const std::string& text, const std::string& file_label);
+/// Parses scenario text; messages name `file_label`. With `log`, records every key the loader
+/// visits (option_log.hpp); the model's params are read by the model, not here.
+Scenario parse_scenario(const std::string& text, const std::string& file_label,
+                        std::shared_ptr<OptionLog> log = nullptr);
+
+/// The fixed-time fault keys ("pause", "partition", ...) and the random fault kinds, each once,
+/// as the readers know them.
+std::vector<std::string> fixed_fault_kinds();
+std::vector<std::string> random_fault_kinds();
 
 }  // namespace sim

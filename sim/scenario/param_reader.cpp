@@ -5,6 +5,7 @@
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/suggest.hpp"
+#include "sim/scenario/value_text.hpp"
 
 namespace sim {
 
@@ -21,6 +22,7 @@ struct ParamReader::State {
   std::vector<Entry> entries;                   // document order
   std::vector<std::string> known;               // first declared first
   std::vector<std::shared_ptr<State>> children;  // creation order
+  std::shared_ptr<OptionLog> log;               // when describing: what the caller visits
 
   std::string prefix() const { return path.empty() ? "" : path + ": "; }
   std::string place() const { return path.empty() ? "at the top level" : "in " + path; }
@@ -91,13 +93,43 @@ ParamReader ParamReader::of_params(const Scenario& scenario) {
 
 ParamReader ParamReader::child(const YAML::Node& node, const SourceMark& where, std::string path) {
   ParamReader reader(node, where, std::move(path));
+  reader.state_->log = state_->log;
   state_->children.push_back(reader.state_);
   return reader;
 }
 
-bool ParamReader::has(std::string_view key) { return state_->find(key) != nullptr; }
+void ParamReader::keep_log(std::shared_ptr<OptionLog> log) { state_->log = std::move(log); }
+
+void ParamReader::note(std::string_view key, OptionSpec spec) {
+  if (!state_->log) return;
+  spec.path = without_indices(label(key));
+  state_->log->add(std::move(spec));
+}
+
+void ParamReader::note_integer(std::string_view key, bool required, std::optional<std::string> fallback,
+                               std::string min, std::string max) {
+  note(key, OptionSpec{.type = OptionType::integer, .required = required, .fallback = std::move(fallback),
+                       .minimum = std::move(min), .maximum = std::move(max)});
+}
+
+void ParamReader::note_duration(std::string_view key, bool required, std::optional<Duration> fallback,
+                                const DurationRange& range) {
+  if (!state_->log) return;
+  OptionSpec spec{.type = OptionType::duration, .required = required};
+  if (fallback) spec.fallback = to_string(*fallback);
+  if (range.min != DurationRange::any().min) spec.minimum = to_string(range.min);
+  if (range.max != Duration::max()) spec.maximum = to_string(range.max);
+  spec.positive = range.min > Duration::zero();
+  note(key, std::move(spec));
+}
+
+bool ParamReader::has(std::string_view key) {
+  note(key, OptionSpec{.declared_only = true});
+  return state_->find(key) != nullptr;
+}
 
 std::optional<YamlValue> ParamReader::value(std::string_view key) {
+  note(key, OptionSpec{});
   State::Entry* entry = state_->find(key);
   if (!entry) return std::nullopt;
   entry->read = true;
@@ -105,6 +137,7 @@ std::optional<YamlValue> ParamReader::value(std::string_view key) {
 }
 
 YamlValue ParamReader::required(std::string_view key) {
+  note(key, OptionSpec{.required = true});
   auto found = value(key);
   if (found) return *found;
   // A misspelt required key is better reported as the misspelling, where it is written.
@@ -118,94 +151,165 @@ YamlValue ParamReader::required(std::string_view key) {
 }
 
 Duration ParamReader::duration(std::string_view key, const DurationRange& range) {
+  note_duration(key, true, std::nullopt, range);
   return read_duration(required(key), range);
 }
 
 Duration ParamReader::duration(std::string_view key, Duration fallback, const DurationRange& range) {
+  note_duration(key, false, fallback, range);
   auto found = value(key);
   return found ? read_duration(*found, range) : fallback;
 }
 
 std::optional<Duration> ParamReader::optional_duration(std::string_view key, const DurationRange& range) {
+  note_duration(key, false, std::nullopt, range);
   auto found = value(key);
   if (!found) return std::nullopt;
   return read_duration(*found, range);
 }
 
-double ParamReader::real(std::string_view key, double min, double max) { return read_real(required(key), min, max); }
+double ParamReader::real(std::string_view key, double min, double max) {
+  note(key, {.type = OptionType::real, .required = true, .minimum = format_real(min), .maximum = format_real(max)});
+  return read_real(required(key), min, max);
+}
 
 double ParamReader::real(std::string_view key, double fallback, double min, double max) {
+  note(key, {.type = OptionType::real, .fallback = format_real(fallback), .minimum = format_real(min),
+             .maximum = format_real(max)});
   auto found = value(key);
   return found ? read_real(*found, min, max) : fallback;
 }
 
-bool ParamReader::boolean(std::string_view key) { return read_boolean(required(key)); }
+bool ParamReader::boolean(std::string_view key) {
+  note(key, {.type = OptionType::boolean, .required = true});
+  return read_boolean(required(key));
+}
 
 bool ParamReader::boolean(std::string_view key, bool fallback) {
+  note(key, {.type = OptionType::boolean, .fallback = fallback ? "true" : "false"});
   auto found = value(key);
   return found ? read_boolean(*found) : fallback;
 }
 
-std::string ParamReader::string(std::string_view key) { return read_string(required(key)); }
+std::string ParamReader::string(std::string_view key) {
+  note(key, {.type = OptionType::string, .required = true});
+  return read_string(required(key));
+}
 
 std::string ParamReader::string(std::string_view key, std::string fallback) {
+  note(key, {.type = OptionType::string, .fallback = fallback});
   auto found = value(key);
   return found ? read_string(*found) : fallback;
 }
 
 std::string ParamReader::choice(std::string_view key, const std::vector<std::string_view>& allowed) {
+  note(key, {.type = OptionType::choice, .required = true, .choices = {allowed.begin(), allowed.end()}});
   return read_choice(required(key), allowed);
 }
 
 std::string ParamReader::choice(std::string_view key, const std::vector<std::string_view>& allowed,
                                 std::string_view fallback) {
+  note(key,
+       {.type = OptionType::choice, .fallback = std::string(fallback), .choices = {allowed.begin(), allowed.end()}});
   auto found = value(key);
   return found ? read_choice(*found, allowed) : std::string(fallback);
 }
 
-Rate ParamReader::rate(std::string_view key) { return read_rate(required(key)); }
+Rate ParamReader::rate(std::string_view key) {
+  note(key, {.type = OptionType::rate, .required = true});
+  return read_rate(required(key));
+}
+
+std::optional<Rate> ParamReader::optional_rate(std::string_view key) {
+  note(key, {.type = OptionType::rate});
+  auto found = value(key);
+  if (!found) return std::nullopt;
+  return read_rate(*found);
+}
 
 Rate ParamReader::rate(std::string_view key, Rate fallback) {
+  note(key, {.type = OptionType::rate, .fallback = to_string(fallback)});
   auto found = value(key);
   return found ? read_rate(*found) : fallback;
 }
 
-Ratio ParamReader::ratio(std::string_view key) { return read_ratio(required(key)); }
+Ratio ParamReader::ratio(std::string_view key) {
+  note(key, {.type = OptionType::ratio, .required = true});
+  return read_ratio(required(key));
+}
+
+std::optional<Ratio> ParamReader::optional_ratio(std::string_view key) {
+  note(key, {.type = OptionType::ratio});
+  auto found = value(key);
+  if (!found) return std::nullopt;
+  return read_ratio(*found);
+}
 
 Ratio ParamReader::ratio(std::string_view key, Ratio fallback) {
+  note(key, {.type = OptionType::ratio, .fallback = yaml_text(fallback)});
   auto found = value(key);
   return found ? read_ratio(*found) : fallback;
 }
 
-DurationDist ParamReader::duration_dist(std::string_view key) { return read_duration_dist(required(key)); }
+DurationDist ParamReader::duration_dist(std::string_view key) {
+  note(key, {.type = OptionType::duration_dist, .required = true});
+  return read_duration_dist(required(key));
+}
 
 DurationDist ParamReader::duration_dist(std::string_view key, const DurationDist& fallback) {
+  note(key, {.type = OptionType::duration_dist, .fallback = yaml_text(fallback)});
   auto found = value(key);
   return found ? read_duration_dist(*found) : fallback;
 }
 
 std::vector<std::string> ParamReader::string_list(std::string_view key) {
+  note(key, {.type = OptionType::string_list, .required = true});
   std::vector<std::string> texts;
   for (MarkedString& item : read_marked_strings(required(key))) texts.push_back(std::move(item.text));
   return texts;
 }
 
 std::vector<std::string> ParamReader::string_list(std::string_view key, std::vector<std::string> fallback) {
+  note(key, {.type = OptionType::string_list, .fallback = yaml_text(fallback)});
   if (!has(key)) return fallback;
   return string_list(key);
 }
 
 std::vector<MarkedString> ParamReader::marked_strings(std::string_view key) {
+  note(key, {.type = OptionType::string_list});
   auto found = value(key);
   if (!found) return {};
   return read_marked_strings(*found);
 }
 
-NodeRef ParamReader::node_ref(std::string_view key) { return read_node_ref(required(key)); }
+NodeRef ParamReader::node_ref(std::string_view key) {
+  note(key, {.type = OptionType::node_ref, .required = true});
+  return read_node_ref(required(key));
+}
 
-std::vector<NodeRef> ParamReader::node_refs(std::string_view key) { return read_node_refs(required(key)); }
+std::vector<NodeRef> ParamReader::node_refs(std::string_view key) {
+  note(key, {.type = OptionType::node_refs, .required = true});
+  return read_node_refs(required(key));
+}
+
+std::vector<std::pair<MarkedString, Duration>> ParamReader::named_durations(std::string_view key,
+                                                                            const DurationRange& range) {
+  OptionSpec spec{.type = OptionType::duration_map};
+  if (range.min != DurationRange::any().min) spec.minimum = to_string(range.min);
+  if (range.max != Duration::max()) spec.maximum = to_string(range.max);
+  note(key, std::move(spec));
+  ParamReader mapping = section(key);
+  std::vector<std::pair<MarkedString, Duration>> named;
+  for (State::Entry& entry : mapping.state_->entries) {
+    entry.read = true;
+    YamlValue found = YamlValue::of(entry.value, mapping.label(entry.key), entry.key_where);
+    named.emplace_back(MarkedString{entry.key, entry.key_where}, read_duration(found, range));
+  }
+  return named;
+}
 
 ParamReader ParamReader::section(std::string_view key) {
+  note(key, {.type = OptionType::section});
   auto found = value(key);
   if (!found) return child(YAML::Node(), key_where(key), label(key));
   if (!found->node.IsMap() && !found->node.IsNull()) found->expected("a mapping");
@@ -213,6 +317,7 @@ ParamReader ParamReader::section(std::string_view key) {
 }
 
 std::vector<ParamReader> ParamReader::section_list(std::string_view key) {
+  note(key, {.type = OptionType::section_list});
   auto found = value(key);
   if (!found || found->node.IsNull()) return {};
   if (!found->node.IsSequence()) found->expected("a list");

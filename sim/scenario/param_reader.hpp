@@ -8,6 +8,10 @@
 // key. Child readers (section, section_list) share that bookkeeping, so finish() on a parent
 // checks its children too. A duplicate key is an error. Keys are never kept in an unordered
 // container: every scan follows the document.
+//
+// Given an OptionLog (keep_log), the reader and its children also record every key their caller
+// visits, with its type, default and range (option_log.hpp): the loader's own reading is then
+// the description of what it accepts.
 #pragma once
 
 #include <concepts>
@@ -17,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -25,6 +30,7 @@
 #include "sim/kernel/fault_spec.hpp"
 #include "sim/kernel/random.hpp"
 #include "sim/kernel/time.hpp"
+#include "sim/scenario/option_log.hpp"
 #include "sim/scenario/yaml_value.hpp"
 
 namespace sim {
@@ -39,6 +45,9 @@ public:
   /// The reader of a scenario's `params:`, for its model.
   static ParamReader of_params(const Scenario& scenario);
 
+  /// Records every key this reader and its later children visit into `log`.
+  void keep_log(std::shared_ptr<OptionLog> log);
+
   /// Whether the mapping holds `key`; declares the key known without reading it.
   bool has(std::string_view key);
 
@@ -52,13 +61,24 @@ public:
   template <std::integral Int>
     requires(!std::same_as<Int, bool>)
   Int integer(std::string_view key, Int min, Int max) {
+    note_integer(key, true, std::nullopt, std::to_string(min), std::to_string(max));
     return integer_in(required(key), min, max);
   }
   template <std::integral Int>
     requires(!std::same_as<Int, bool>)
   Int integer(std::string_view key, Int fallback, Int min, Int max) {
+    note_integer(key, false, std::to_string(fallback), std::to_string(min), std::to_string(max));
     auto found = value(key);
     return found ? integer_in(*found, min, max) : fallback;
+  }
+  /// A whole number in [min, max], or nullopt when the key is absent.
+  template <std::integral Int>
+    requires(!std::same_as<Int, bool>)
+  std::optional<Int> optional_integer(std::string_view key, Int min, Int max) {
+    note_integer(key, false, std::nullopt, std::to_string(min), std::to_string(max));
+    auto found = value(key);
+    if (!found) return std::nullopt;
+    return integer_in(*found, min, max);
   }
 
   double real(std::string_view key, double min, double max);
@@ -73,9 +93,11 @@ public:
   /// "100/min", "1/10s".
   Rate rate(std::string_view key);
   Rate rate(std::string_view key, Rate fallback);
+  std::optional<Rate> optional_rate(std::string_view key);
   /// "1/1000", "0.1%", "0.001": exactly, as integers.
   Ratio ratio(std::string_view key);
   Ratio ratio(std::string_view key, Ratio fallback);
+  std::optional<Ratio> optional_ratio(std::string_view key);
   /// "2ms" (constant) or {dist: uniform, min: 1ms, max: 3ms}, as distribution.hpp lists.
   DurationDist duration_dist(std::string_view key);
   DurationDist duration_dist(std::string_view key, const DurationDist& fallback);
@@ -87,6 +109,9 @@ public:
   NodeRef node_ref(std::string_view key);
   /// A non-empty list of node references (a single one is a list of one).
   std::vector<NodeRef> node_refs(std::string_view key);
+  /// A mapping of names to durations in `range` ("skew: {api-0: 5ms}"), in document order, each
+  /// name with its place; absent is empty. The caller checks the names.
+  std::vector<std::pair<MarkedString, Duration>> named_durations(std::string_view key, const DurationRange& range);
 
   /// The nested mapping under `key` ("params.storage.*"); absent or empty is an empty one.
   ParamReader section(std::string_view key);
@@ -117,6 +142,12 @@ private:
   struct State;
   explicit ParamReader(std::shared_ptr<State> state);
   ParamReader child(const YAML::Node& node, const SourceMark& where, std::string path);
+  /// Records `key` with `spec`'s details when a log is kept.
+  void note(std::string_view key, OptionSpec spec);
+  void note_integer(std::string_view key, bool required, std::optional<std::string> fallback, std::string min,
+                    std::string max);
+  void note_duration(std::string_view key, bool required, std::optional<Duration> fallback,
+                     const DurationRange& range);
 
   template <class Int>
   static Int integer_in(const YamlValue& found, Int min, Int max) {

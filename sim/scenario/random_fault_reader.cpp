@@ -106,6 +106,12 @@ void check_fault_count(ParamReader& section, const RandomFaultSpec& spec, Durati
 
 }  // namespace
 
+std::vector<std::string> random_fault_kinds() {
+  std::vector<std::string> kinds;
+  for (const KindFields& entry : kind_table()) kinds.emplace_back(entry.name);
+  return kinds;
+}
+
 RandomFaultSpec read_random_fault(ParamReader section, Duration run_length) {
   RandomFaultSpec spec;
   spec.where = section.where();

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,8 @@
 #include "sim/kernel/time.hpp"
 
 namespace sim {
+
+class OptionLog;
 
 /// Inclusive bounds of a duration. The defaults accept any duration that is not negative.
 struct DurationRange {
@@ -74,6 +77,7 @@ std::vector<MarkedString> read_marked_strings(const YamlValue& value);
 /// A non-empty list of node references; a single one stands for a list of one.
 std::vector<NodeRef> read_node_refs(const YamlValue& value);
 /// A bare duration (constant) or a mapping {dist: KIND, ...} as distribution.hpp describes.
-DurationDist read_duration_dist(const YamlValue& value);
+/// With `log`, records the distribution's fields there (option_log.hpp).
+DurationDist read_duration_dist(const YamlValue& value, std::shared_ptr<OptionLog> log = nullptr);
 
 }  // namespace sim
