@@ -46,8 +46,9 @@ CrashFault read_crash(ParamReader fault) {
   bool machine = fault.choice("kind", {"machine", "process"}, "machine") == "machine";
   crash.lose_unsynced = fault.boolean("lose_unsynced", machine);
   if (kind_given && crash.lose_unsynced != machine)
-    fault.fail("lose_unsynced", machine ? "a machine crash loses unsynced writes: drop lose_unsynced or use kind: process"
-                                        : "a process crash keeps unsynced writes: drop lose_unsynced or use kind: machine");
+    fault.fail("lose_unsynced", machine
+                                    ? "a machine crash loses unsynced writes: drop lose_unsynced or use kind: process"
+                                    : "a process crash keeps unsynced writes: drop lose_unsynced or use kind: machine");
   fault.finish();
   return crash;
 }
