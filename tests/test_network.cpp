@@ -468,7 +468,7 @@ TEST_CASE("what a sender's kernel still holds leaves after a process crash, not 
   CHECK(lab.net().dropped_count() == 1);
 }
 
-TEST_CASE("a sender's pause does not hold back what its kernel sends; a partition at its time drops it",
+TEST_CASE("a sender's pause does not hold back what its kernel sends, and a partition at its time drops it",
           "[network]") {
   Lab lab(1, {"a", "b"}, constant_link(1_ms));
   NodeId a = lab.id("a"), b = lab.id("b");

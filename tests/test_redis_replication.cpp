@@ -428,7 +428,7 @@ Reply after_crash_and_failover(bool machine) {
 
 }  // namespace
 
-TEST_CASE("a process crash lets the kernel send what Redis wrote; a machine crash loses it", "[redis-server]") {
+TEST_CASE("a process crash lets the kernel send what Redis wrote, and a machine crash loses it", "[redis-server]") {
   // The lag (500 ms) is shorter than the failover (about 2 s): the write is in the master
   // machine's send buffer when the master dies. Before the lag lived on the master's side, the
   // replica already had the write and applied it 500 ms later, whichever way the master died.
