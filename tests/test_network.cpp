@@ -443,3 +443,45 @@ TEST_CASE("degrade replaces a link's options both ways until restored", "[networ
   CHECK(lab.gets_through(b, a));
   CHECK(lab.log.back().at == sent + 1_ms);
 }
+
+TEST_CASE("what a sender's kernel still holds leaves after a process crash, not after a machine crash",
+          "[network]") {
+  // send_at: the message waits in the sending machine's kernel until its time, then crosses the
+  // link. Its process crashing (lose_unsynced false) does not stop it; the machine dying does.
+  Lab lab(1, {"a", "b"}, constant_link(1_ms));
+  NodeId a = lab.id("a"), b = lab.id("b");
+  lab.net().send_at(at(100_ms), a, b, note(1));
+  lab.world.run_until(at(50_ms));
+  lab.world.crash(a, /*lose_unsynced=*/false);
+  lab.world.run_until(at(200_ms));
+  REQUIRE(lab.log.size() == 1);
+  CHECK(lab.log.back().seq == 1);
+  CHECK(lab.log.back().at == at(101_ms));
+
+  lab.world.restart(a);
+  lab.net().send_at(at(300_ms), a, b, note(2));
+  lab.world.run_until(at(250_ms));
+  lab.world.crash(a, /*lose_unsynced=*/true);
+  lab.world.restart(a);  // back before the message's time: the new machine never had it
+  lab.world.run_until(at(400_ms));
+  CHECK(lab.log.size() == 1);
+  CHECK(lab.net().dropped_count() == 1);
+}
+
+TEST_CASE("a sender's pause does not hold back what its kernel sends, and a partition at its time drops it",
+          "[network]") {
+  Lab lab(1, {"a", "b"}, constant_link(1_ms));
+  NodeId a = lab.id("a"), b = lab.id("b");
+  lab.net().send_at(at(100_ms), a, b, note(1));
+  lab.world.pause(a);
+  lab.world.run_until(at(200_ms));
+  REQUIRE(lab.log.size() == 1);
+  CHECK(lab.log.back().at == at(101_ms));
+  lab.world.resume(a);
+
+  lab.net().send_at(at(300_ms), a, b, note(2));
+  lab.net().isolate(a);
+  lab.world.run_until(at(400_ms));
+  CHECK(lab.log.size() == 1);
+  CHECK(lab.net().dropped_count() == 1);
+}

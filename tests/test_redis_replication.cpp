@@ -399,3 +399,147 @@ TEST_CASE("min_replicas_to_write refuses writes once the replicas stop acknowled
   CHECK(bench.ask(master, {"SET", "k", "2"}) == Reply::error("NOREPLICAS Not enough good replicas to write."));
   CHECK(bench.ask(master, {"GET", "k"}) == Reply::bulk("1"));
 }
+
+// --- where replication lag lives, and what a master's death loses --------------------------------
+
+namespace {
+
+// A master, one replica 500 ms behind on the master's side, and a Sentinel (down_after 1 s).
+redis::RedisOptions lagging(sim::Duration lag) {
+  redis::RedisOptions options = failing_over(1);
+  options.failover.ping_period = 1_s;
+  options.replication_lag = sim::DurationDist::constant(lag);
+  return options;
+}
+
+// Whether the replica, promoted after its master crashed with a write still on its way, has it.
+Reply after_crash_and_failover(bool machine) {
+  Bench bench(lagging(500_ms));
+  NodeId master = bench.node("redis-0");
+  NodeId replica = bench.node("redis-0-r1");
+  CHECK(bench.ask(master, {"SET", "k", "v"}) == Reply::ok());
+  CHECK(bench.ask(replica, {"GET", "k"}) == Reply::null());  // 200 ms on: not received yet
+  bench.world.crash(master, /*lose_unsynced=*/machine);
+  bench.run_for(4_s);
+  REQUIRE(bench.redis.failovers() == 1);
+  REQUIRE(bench.redis.masters() == std::vector<NodeId>{replica});
+  return bench.ask(replica, {"GET", "k"});
+}
+
+}  // namespace
+
+TEST_CASE("a process crash lets the kernel send what Redis wrote, and a machine crash loses it", "[redis-server]") {
+  // The lag (500 ms) is shorter than the failover (about 2 s): the write is in the master
+  // machine's send buffer when the master dies. Before the lag lived on the master's side, the
+  // replica already had the write and applied it 500 ms later, whichever way the master died.
+  CHECK(after_crash_and_failover(/*machine=*/false) == Reply::bulk("v"));
+  CHECK(after_crash_and_failover(/*machine=*/true) == Reply::null());
+}
+
+TEST_CASE("what the kernel has no room for stays in Redis's output buffer and dies with the process",
+          "[redis-server]") {
+  redis::RedisOptions options = lagging(500_ms);
+  options.send_buffer_bytes = 4096;
+  Bench bench(options);
+  NodeId master = bench.node("redis-0");
+  NodeId replica = bench.node("redis-0-r1");
+  const std::string value(100, 'x');  // each SET is 130 bytes of stream: 31 fill the kernel's 4096
+  for (int i = 0; i < 60; ++i) bench.send(master, {"SET", "k" + std::to_string(i), value}, 0, 1_ms);
+  bench.run_for(10_ms);
+  bench.world.crash(master, /*lose_unsynced=*/false);
+  bench.run_for(4_s);
+  REQUIRE(bench.redis.masters() == std::vector<NodeId>{replica});
+  CHECK(bench.ask(replica, {"GET", "k0"}) == Reply::bulk(value));
+  CHECK(bench.ask(replica, {"GET", "k30"}) == Reply::bulk(value));
+  CHECK(bench.ask(replica, {"GET", "k31"}) == Reply::null());
+  CHECK(bench.ask(replica, {"GET", "k59"}) == Reply::null());
+}
+
+TEST_CASE("a replica's offset trails its master's by replication_lag plus the network's latency", "[redis-server]") {
+  // What a user reads as master_repl_offset - slave_repl_offset, over time.
+  Bench bench(lagging(1_s));
+  NodeId master = bench.node("redis-0");
+  NodeId replica = bench.node("redis-0-r1");
+  bench.run_for(2_s);  // the first sync has arrived
+  CHECK(bench.ask(master, {"SET", "k", "v"}) == Reply::ok());
+  bench.run_for(800_ms);  // 900 ms after the write
+  const redis::Server* m = bench.redis.server(master);
+  const redis::Server* r = bench.redis.server(replica);
+  CHECK(r->offset() < m->offset());
+  bench.run_for(200_ms);  // 1.1 s after: lag plus 1 ms of latency have passed
+  CHECK(r->offset() == m->offset());
+  CHECK(bench.ask(replica, {"GET", "k"}) == Reply::bulk("v"));
+}
+
+// --- split brain: what clients know, and min-replicas-to-write ----------------------------------------
+
+TEST_CASE("a client keeps the master it knows until an error sends it to Sentinel, which it must reach",
+          "[redis-server]") {
+  Bench bench(failing_over(1));
+  NodeId master = bench.node("redis-0");
+  NodeId replica = bench.node("redis-0-r1");
+  NodeId sentinel = *bench.redis.sentinel_node();
+  sim::Network& net = bench.world.network();
+  CHECK(bench.redis.route("k", bench.client) == master);
+  std::uint64_t cut = net.partition({{master, bench.client}, {replica, sentinel}});
+  bench.run_for(4_s);
+  REQUIRE(bench.redis.masters() == std::vector<NodeId>{replica});
+  CHECK(bench.redis.route("k", bench.client) == master);  // nothing told it
+  CHECK(bench.ask(master, {"SET", "k", "split"}) == Reply::ok());  // and the old master says yes
+  bench.redis.rediscover(bench.client, "k", 100_ms);
+  bench.run_for(1_s);
+  CHECK(bench.redis.route("k", bench.client) == master);  // Sentinel is out of reach
+  net.heal_partition(cut);
+  bench.redis.rediscover(bench.client, "k", 100_ms);
+  bench.run_for(100_ms);
+  CHECK(bench.redis.route("k", bench.client) == replica);
+  CHECK(has_record(bench.world, "redis.discovered"));
+  CHECK(bench.ask(sentinel, {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", "redis-0"}) ==
+        Reply::array({Reply::bulk("redis-0-r1"), Reply::bulk("6379")}));
+  CHECK(bench.ask(sentinel, {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", "other"}) == Reply::null());
+  bench.run_for(3_s);
+  CHECK(bench.ask(replica, {"GET", "k"}) == Reply::null());  // the old master's write is gone
+
+  redis::RedisOptions instant = failing_over(1);
+  instant.discovery = redis::Discovery::instant;
+  Bench told(instant);
+  told.world.crash(told.node("redis-0"));
+  told.run_for(4_s);
+  CHECK(told.redis.route("k", told.client) == told.node("redis-0-r1"));
+}
+
+namespace {
+
+// An old master cut off with its client, which writes every 100 ms for 6 s: when (after the cut)
+// each write it acknowledged was made.
+std::vector<sim::Duration> acknowledged_after_cut(int min_replicas) {
+  redis::RedisOptions options = failing_over(1);
+  options.min_replicas_to_write = min_replicas;
+  options.min_replicas_max_lag = 1_s;
+  Bench bench(options);
+  NodeId master = bench.node("redis-0");
+  NodeId replica = bench.node("redis-0-r1");
+  bench.world.network().partition({{master, bench.client}, {replica, *bench.redis.sentinel_node()}});
+  Instant cut = bench.world.now();
+  std::vector<sim::Duration> acknowledged;
+  for (int i = 0; i < 60; ++i) {
+    Instant sent = bench.world.now();
+    Reply reply = bench.ask(master, {"SET", "k" + std::to_string(i), "v"});
+    if (reply == Reply::ok()) acknowledged.push_back(sent - cut);
+    else CHECK(reply == Reply::error("NOREPLICAS Not enough good replicas to write."));
+  }
+  return acknowledged;
+}
+
+}  // namespace
+
+TEST_CASE("min_replicas_to_write bounds what a master cut off from its replicas acknowledges", "[redis-server]") {
+  // Without it the old master acknowledges every write of the partition; with one replica and a
+  // lag of 1 s, it stops once no acknowledgement is 1 s old (whole seconds) at a refresh of its
+  // replication cron, once a second: within 3 s of the cut.
+  CHECK(acknowledged_after_cut(0).size() == 60);
+  std::vector<sim::Duration> bounded = acknowledged_after_cut(1);
+  REQUIRE_FALSE(bounded.empty());
+  CHECK(bounded.size() < 30);
+  CHECK(bounded.back() < 3_s);
+}

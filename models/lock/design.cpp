@@ -136,7 +136,7 @@ sim::Task<std::optional<std::int64_t>> fetch_token(ClientIo& io) {
   if (source == nullptr) co_return std::int64_t{0};
   std::vector<std::string> incr{"INCR", context.fence_key};
   std::optional<redis::Reply> reply =
-      co_await io.redis(source->route(context.fence_key), std::move(incr), context.options.redis_timeout);
+      co_await io.redis(source->route(context.fence_key, io.node), std::move(incr), context.options.redis_timeout);
   if (!reply || reply->type != redis::Reply::Type::integer) co_return std::nullopt;
   co_return reply->integer;
 }

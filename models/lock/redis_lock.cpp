@@ -13,14 +13,25 @@ class RedisLock final : public LockDesign {
 public:
   explicit RedisLock(const Context& context) : deployment_(*context.lock_redis.front()) {}
 
+  /// The master this client knows (it asked Sentinel when it connected), and a command to it
+  /// that, failing by a timeout or READONLY, has the client ask Sentinel again.
+  sim::Task<std::optional<redis::Reply>> command(ClientIo& io, std::vector<std::string> argv,
+                                                 sim::NodeId& master) {
+    master = deployment_.route(io.context.key, io.node);
+    std::optional<redis::Reply> reply = co_await io.redis(master, std::move(argv), io.context.options.redis_timeout);
+    if (redis::needs_rediscovery(reply ? &*reply : nullptr))
+      deployment_.rediscover(io.node, io.context.key, io.context.options.redis_timeout);
+    co_return reply;
+  }
+
   sim::Task<std::optional<Acquired>> try_acquire(ClientIo& io) override {
     const LockOptions& options = io.context.options;
     Acquired lock;
     lock.value = io.new_value();
     sim::MonoTime start = io.mono_now();
-    sim::NodeId master = deployment_.route(io.context.key);
+    sim::NodeId master = 0;
     std::vector<std::string> set{"SET", io.context.key, lock.value, "NX", "PX", std::to_string(options.ttl.ms())};
-    std::optional<redis::Reply> reply = co_await io.redis(master, std::move(set), options.redis_timeout);
+    std::optional<redis::Reply> reply = co_await command(io, std::move(set), master);
     if (!is_ok(reply)) co_return std::nullopt;
     lock.valid_until = start + options.ttl;
     lock.holders.push_back(make_holder(io, 0, master, lock.value));
@@ -39,8 +50,8 @@ public:
   sim::Task<bool> extend(ClientIo& io, Acquired& lock) override {
     const LockOptions& options = io.context.options;
     sim::MonoTime start = io.mono_now();
-    sim::NodeId master = deployment_.route(io.context.key);
-    std::optional<redis::Reply> reply = co_await io.redis(master, extend_command(io, lock), options.redis_timeout);
+    sim::NodeId master = 0;
+    std::optional<redis::Reply> reply = co_await command(io, extend_command(io, lock), master);
     if (!is_one(reply)) co_return false;
     lock.valid_until = start + options.ttl;
     lock.holders = {make_holder(io, 0, master, lock.value)};
@@ -48,12 +59,12 @@ public:
   }
 
   sim::Task<void> release(ClientIo& io, const Acquired& lock) override {
-    sim::NodeId master = deployment_.route(io.context.key);
-    co_await io.redis(master, release_command(io, lock), io.context.options.redis_timeout);
+    sim::NodeId master = 0;
+    co_await command(io, release_command(io, lock), master);
   }
 
 private:
-  const redis::Deployment& deployment_;
+  redis::Deployment& deployment_;
 };
 
 // Redlock as the distlock page specifies and redlock-rb implements it: the same SET on each of

@@ -27,6 +27,8 @@ void read_failover(sim::ParamReader& section, RedisOptions& options) {
 void read_replication(sim::ParamReader& section, RedisOptions& options) {
   options.replicas = section.integer<int>("replicas", options.replicas, 0, 4);
   options.replication_lag = section.duration_dist("replication_lag", options.replication_lag);
+  options.send_buffer_bytes =
+      section.integer<std::uint64_t>("send_buffer_bytes", options.send_buffer_bytes, 4096, std::uint64_t{64} << 20);
   options.min_replicas_to_write = section.integer<int>("min_replicas_to_write", 0, 0, 4);
   if (options.min_replicas_to_write > options.replicas)
     section.fail("min_replicas_to_write",
@@ -36,6 +38,14 @@ void read_replication(sim::ParamReader& section, RedisOptions& options) {
 }
 
 }  // namespace
+
+const char* to_string(Discovery discovery) {
+  switch (discovery) {
+    case Discovery::sentinel: return "sentinel";
+    case Discovery::instant: return "instant";
+  }
+  return "?";
+}
 
 const char* to_string(Persistence persistence) {
   switch (persistence) {
@@ -58,6 +68,9 @@ RedisOptions read_redis_options(sim::ParamReader& section) {
                                                     : Persistence::none;
   options.active_expiry_hz = section.integer<int>("active_expiry_hz", options.active_expiry_hz, 1, 500);
   read_failover(section, options);
+  options.discovery =
+      section.choice("discovery", {"sentinel", "instant"}, "sentinel") == "instant" ? Discovery::instant
+                                                                                   : Discovery::sentinel;
   section.finish();
   return options;
 }
@@ -70,6 +83,7 @@ std::vector<std::pair<std::string, std::string>> describe(const RedisOptions& op
   rows.emplace_back("service_time", options.service_time.describe());
   rows.emplace_back("persistence", to_string(options.persistence));
   rows.emplace_back("replication_lag", options.replication_lag.describe());
+  if (options.replicas > 0) rows.emplace_back("send_buffer_bytes", std::to_string(options.send_buffer_bytes));
   rows.emplace_back("active_expiry_hz", std::to_string(options.active_expiry_hz));
   rows.emplace_back("min_replicas_to_write", std::to_string(options.min_replicas_to_write));
   if (options.min_replicas_to_write > 0)
@@ -79,6 +93,7 @@ std::vector<std::pair<std::string, std::string>> describe(const RedisOptions& op
     rows.emplace_back("failover.down_after", sim::to_string(options.failover.down_after));
     rows.emplace_back("failover.ping_period", sim::to_string(options.failover.ping_period));
     rows.emplace_back("failover.failover_timeout", sim::to_string(options.failover.failover_timeout));
+    rows.emplace_back("discovery", to_string(options.discovery));
   }
   return rows;
 }

@@ -25,6 +25,10 @@ enum class Persistence {
 };
 const char* to_string(Persistence persistence);
 
+/// How clients find a shard's master after a failover.
+enum class Discovery { sentinel, instant };
+const char* to_string(Discovery discovery);
+
 /// Automatic failover by a monitor standing in for Sentinel (or, with masters > 1, for Redis
 /// Cluster's own failure detection).
 struct FailoverOptions {
@@ -50,10 +54,22 @@ struct RedisOptions {
   /// `service_time`: the single thread's time per command, so load queues. Default 20 us.
   sim::DurationDist service_time = sim::DurationDist::constant(sim::Duration::microseconds(20));
   Persistence persistence = Persistence::none;  ///< `persistence`: none | everysec | always
-  /// `replication_lag`: extra delay, on the replica's monotonic clock, between a replication
-  /// message's arrival and its application. Default 0.
+  /// `replication_lag`: how long each message to a replica waits on the master's side before
+  /// it goes on the wire (in Redis's output buffer for the replica, then in the kernel's send
+  /// buffer), in true time; with the network's latency, what `master_repl_offset -
+  /// slave_repl_offset` shows as time. A replica applies what it receives at once. Default 0.
   sim::DurationDist replication_lag = sim::DurationDist::constant(sim::Duration::zero());
+  /// `send_buffer_bytes`: what the kernel of a master's machine takes of a replica's stream
+  /// before Redis must keep the rest in its own output buffer (Linux autotunes a socket's send
+  /// buffer up to tcp_wmem's 4 MiB). A process crash loses Redis's part only; a machine crash
+  /// or a partition loses both. 4096..67108864.
+  std::uint64_t send_buffer_bytes = 4 << 20;
   FailoverOptions failover;  ///< `failover: { enabled, down_after, ping_period, failover_timeout }`
+  /// `discovery`: how clients learn a failover. `sentinel`: as Redis client libraries do, a
+  /// client asks Sentinel for the master when it connects and again after an error or a
+  /// timeout, and meanwhile keeps sending to the master it knows. `instant`: every client
+  /// routes to the current master at once, as if it asked Sentinel before every command.
+  Discovery discovery = Discovery::sentinel;
   int active_expiry_hz = 10;  ///< `active_expiry_hz`: active-expiry cycles per second (Redis hz), 1..500
   /// `min_replicas_to_write`: a master refuses writes (NOREPLICAS) unless this many replicas
   /// acknowledged within min_replicas_max_lag. 0 (Redis's default) disables the check.

@@ -40,7 +40,9 @@ struct ClockDriftFault { NodeRef node; std::int64_t ppm = 0; };  ///< rate of wa
 struct CrashFault {
   NodeRef node;
   std::optional<Duration> restart_after;  ///< none: stays down
-  bool lose_unsynced = true;              ///< a crash loses disk writes not yet synced
+  /// A machine crash (true, `kind: machine`) loses disk writes not yet synced and what the
+  /// kernel had not yet sent; a process crash (false, `kind: process`) keeps both.
+  bool lose_unsynced = true;
 };
 struct RestartFault { NodeRef node; };
 /// groups: nodes in different groups cannot talk; nodes named in no group form one more group.

@@ -94,7 +94,32 @@ bool Network::can_reach(NodeId from, NodeId to) const {
 std::uint64_t Network::send(NodeId from, NodeId to, MessagePtr body, std::uint64_t header) {
   SIM_ASSERT(from < node_count_ && to < node_count_, "a message to or from an unknown node");
   if (!world_.node(from).is_up()) return 0;
-  Packet packet{from, to, next_message_++, world_.now(), std::move(body), header};
+  return transmit(Packet{from, to, next_message_++, world_.now(), std::move(body), header});
+}
+
+void Network::send_at(Instant leaves, NodeId from, NodeId to, MessagePtr body) {
+  SIM_ASSERT(from < node_count_ && to < node_count_, "a message to or from an unknown node");
+  if (!world_.node(from).is_up()) return;
+  if (leaves <= world_.now()) {
+    send(from, to, std::move(body));
+    return;
+  }
+  // The kernel's, not the process's: it runs through a pause or a process crash of the sender.
+  std::uint32_t machine = world_.node(from).machine_crashes();
+  world_.schedule_at(leaves, no_node, 0, [this, from, to, machine, body = std::move(body)]() mutable {
+    Packet packet{from, to, next_message_++, world_.now(), std::move(body), 0};
+    if (world_.node(from).machine_crashes() != machine) {
+      ++sent_;
+      drop(packet, "the sender's machine crashed with it in its send buffer");
+      return;
+    }
+    transmit(std::move(packet));
+  });
+}
+
+std::uint64_t Network::transmit(Packet packet) {
+  NodeId from = packet.from;
+  NodeId to = packet.to;
   ++sent_;
   const LinkOptions& options = link(from, to);
   if (!can_reach(from, to)) {

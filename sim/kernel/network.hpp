@@ -5,7 +5,9 @@
 //
 // Fault model: a message is lost when its link is cut at sending or at delivery (a partition
 // drops what is in flight, as a cut cable does), when the loss ratio says so, or when the
-// receiver crashed or restarted since it was sent (its connections were reset). A paused
+// receiver crashed or restarted since it was sent (its connections were reset). A message
+// still in the sender's kernel (send_at) is lost when the sender's machine dies, not when only
+// its process does. A paused
 // receiver gets its messages when the pause ends, in order. Partitions may be symmetric
 // (groups), one-way (A cannot reach B, B can reach A) or isolate one node; heal removes them.
 //
@@ -59,6 +61,12 @@ public:
   void set_receiver(NodeId node, Receiver receiver);
   /// Sends a packet; returns its id. Sending from a node that is not up sends nothing.
   std::uint64_t send(NodeId from, NodeId to, MessagePtr body, std::uint64_t header = 0);
+  /// Hands a message to the sending machine's kernel, which puts it on the wire at `leaves`
+  /// (not before now): it waits in the socket's send buffer meanwhile. A process crash or pause
+  /// of the sender does not hold it back (the kernel still sends what the process wrote); a
+  /// machine crash of the sender before `leaves` loses it, and a partition at `leaves` drops it
+  /// as it drops any message sent then.
+  void send_at(Instant leaves, NodeId from, NodeId to, MessagePtr body);
 
   // --- fault verbs ------------------------------------------------------------------------
   /// Nodes in different groups cannot talk. Returns an id for heal_partition.
@@ -96,6 +104,7 @@ private:
   void schedule_delivery(Packet packet, const LinkOptions& options);
   void deliver(const Packet& packet, std::uint32_t to_incarnation);
   void drop(const Packet& packet, const char* why);
+  std::uint64_t transmit(Packet packet);
 
   World& world_;
   NetworkOptions options_;

@@ -36,6 +36,9 @@ public:
   NodeState state() const { return state_; }
   bool is_up() const { return state_ == NodeState::up; }
   std::uint32_t incarnation() const { return incarnation_; }
+  /// How many times the machine under the process died (a crash that lost unsynced writes):
+  /// what its kernel still had to send went with it.
+  std::uint32_t machine_crashes() const { return machine_crashes_; }
   Clock& clock() { return clock_; }
   const Clock& clock() const { return clock_; }
   Disk& disk() { return disk_; }
@@ -58,6 +61,7 @@ private:
   Disk disk_;
   NodeState state_ = NodeState::up;
   std::uint32_t incarnation_ = 0;
+  std::uint32_t machine_crashes_ = 0;
   std::function<void()> boot_;
   std::shared_ptr<void> process_;
   std::vector<Event*> deferred_;  // work that came due while paused, in order

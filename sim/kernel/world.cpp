@@ -175,6 +175,7 @@ void World::crash(NodeId node_id, bool lose_unsynced) {
   if (n.state_ == NodeState::crashed) return;
   n.state_ = NodeState::crashed;
   ++n.incarnation_;
+  if (lose_unsynced) ++n.machine_crashes_;
   trace_.record(now_, node_id, "node.crash", lose_unsynced ? "unsynced writes lost" : "disk kept whole");
   drop_node_events(node_id);
   for (auto& listener : crash_listeners_) listener(node_id);

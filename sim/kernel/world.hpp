@@ -155,7 +155,8 @@ public:
 
   // --- node faults ------------------------------------------------------------------------
   /// Destroys the node's pending continuations and volatile state. `lose_unsynced`: whether
-  /// disk writes not yet synced are lost.
+  /// the machine died too (a machine crash), so that disk writes not yet synced and messages
+  /// still in its kernel's send buffers (Network::send_at) are lost; false is a process crash.
   void crash(NodeId node, bool lose_unsynced = true);
   /// Boots a crashed node's code again, as a new incarnation.
   void restart(NodeId node);

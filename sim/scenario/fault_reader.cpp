@@ -40,7 +40,15 @@ CrashFault read_crash(ParamReader fault) {
   CrashFault crash;
   crash.node = fault.node_ref("node");
   crash.restart_after = fault.optional_duration("restart_after", DurationRange::positive());
-  crash.lose_unsynced = fault.boolean("lose_unsynced", true);
+  // `kind`: a process crash leaves the machine's kernel up (it keeps the page cache and flushes
+  // what the process wrote to its sockets); a machine crash, the default, loses both.
+  bool kind_given = fault.has("kind");
+  bool machine = fault.choice("kind", {"machine", "process"}, "machine") == "machine";
+  crash.lose_unsynced = fault.boolean("lose_unsynced", machine);
+  if (kind_given && crash.lose_unsynced != machine)
+    fault.fail("lose_unsynced", machine
+                                    ? "a machine crash loses unsynced writes: drop lose_unsynced or use kind: process"
+                                    : "a process crash keeps unsynced writes: drop lose_unsynced or use kind: machine");
   fault.finish();
   return crash;
 }

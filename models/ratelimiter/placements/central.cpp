@@ -13,11 +13,14 @@ void ApiServer::ask_redis(const Pending& pending, ScriptBy by) {
   Key key = key_of(pending);
   std::string name = population.key_name(key);
   std::vector<std::string> argv = decision_command(context_->options, name, population.limit(key), wall_now(), by);
-  sim::NodeId master = context_->redis->route(name);
+  sim::NodeId master = context_->redis->route(name, node_);
   ++in_flight_;
   redis::call(world_.executor(node_), master, std::move(argv), context_->options.redis_timeout,
-              [this, pending, by](sim::error_code ec, redis::Reply reply) {
+              [this, pending, by, name](sim::error_code ec, redis::Reply reply) {
                 --in_flight_;
+                // As a client library does: a timeout or READONLY sends it to Sentinel again.
+                if (redis::needs_rediscovery(ec ? nullptr : &reply))
+                  context_->redis->rediscover(node_, name, context_->options.redis_timeout);
                 // The server has not seen the script: send it whole, once, as a client library does.
                 if (!ec && by == ScriptBy::sha && is_noscript(reply)) {
                   ask_redis(pending, ScriptBy::body);

@@ -51,7 +51,7 @@ void ApiServer::sync() {
     if (!sync_failed_) return;
     syncs_outstanding_ = 1;
     round_failed_ = false;
-    redis::call(world_.executor(node_), context_->redis->masters().front(), {"PING"}, context_->options.redis_timeout,
+    redis::call(world_.executor(node_), context_->redis->route({}, node_), {"PING"}, context_->options.redis_timeout,
                 [this](sim::error_code ec, redis::Reply reply) { on_synced({}, ec, reply); });
     return;
   }
@@ -62,7 +62,7 @@ void ApiServer::sync() {
   for (const SyncEntry& entry : entries) {
     std::string counter = window_counter_name(population.key_name(entry.key), entry.window);
     int slot = cluster ? redis::key_slot(counter) : 0;
-    batches[{context_->redis->route(counter), slot}].push_back(entry);
+    batches[{context_->redis->route(counter, node_), slot}].push_back(entry);
   }
   round_failed_ = false;
   syncs_outstanding_ = batches.size();
@@ -99,6 +99,14 @@ void ApiServer::on_synced(const std::vector<SyncEntry>& entries, sim::error_code
     ++(ec ? tally.redis_timeouts : tally.redis_errors);
     hybrid_->restore(entries);
     round_failed_ = true;
+    // As a client library does: a timeout or READONLY sends it to Sentinel again.
+    if (redis::needs_rediscovery(ec ? nullptr : &reply)) {
+      const Population& population = *context_->population;
+      std::string counter =
+          entries.empty() ? std::string() : window_counter_name(population.key_name(entries.front().key),
+                                                                 entries.front().window);
+      context_->redis->rediscover(node_, counter, context_->options.redis_timeout);
+    }
     if (!redis_failing_) {
       redis_failing_ = true;
       std::string why = ec ? "no answer within " + sim::to_string(context_->options.redis_timeout) : reply.describe();

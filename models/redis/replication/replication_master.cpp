@@ -16,6 +16,9 @@ std::optional<std::int64_t> parse_integer(const std::string& text) {
   return value;
 }
 
+// "+CONTINUE <replid>\r\n", the answer to PSYNC ahead of the stream.
+constexpr std::uint64_t continue_reply_bytes = 52;
+
 }  // namespace
 
 std::optional<Reply> Server::wait_command(Pending& pending) {
@@ -89,10 +92,13 @@ void Server::on_sync_request(sim::NodeId from, const std::string& replid, std::u
     batch->continues = true;
     note("redis.psync",
          fmt::format("{} continues from offset {}: {} commands to send", name, offset, batch->commands.size()));
-    world_.network().send(node_, from, std::move(batch));
+    reset_output(from);
+    std::uint64_t bytes = continue_reply_bytes + (batch->end - batch->start);
+    send_to_replica(from, std::move(batch), bytes);
     return;
   }
   replicas_.attach(from, 0, wall_now().unix_s());
+  refresh_good_replicas();
   if (!history_.has_backlog()) create_backlog();
   auto sync = std::make_shared<FullSync>();
   sync->replid = history_.replid();
@@ -100,17 +106,22 @@ void Server::on_sync_request(sim::NodeId from, const std::string& replid, std::u
   sync->dataset = dump_dataset(engine_);
   note("redis.full_resync", fmt::format("{} asked from offset {}: full resync of {} commands at offset {}", name,
                                         offset, sync->dataset.size(), sync->offset));
-  world_.network().send(node_, from, std::move(sync));
+  reset_output(from);
+  std::uint64_t bytes = 0;
+  for (const Argv& argv : sync->dataset) bytes += stream_bytes(argv);
+  send_to_replica(from, std::move(sync), bytes);
 }
 
 void Server::on_ack(sim::NodeId from, const StreamAck& ack) {
   if (!is_master()) return;
+  bool was_online = replicas_.all().count(from) != 0 && replicas_.all().at(from).online;
   if (!replicas_.ack(from, ack.offset, wall_now().unix_s())) {
     // A replica this process does not know (it restarted, or dropped the replica): the
     // replica's acknowledgement finds a reset connection, and it connects again.
     on_sync_request(from, ack.replid, ack.offset);
     return;
   }
+  if (!was_online) refresh_good_replicas();  // it just came online (putSlaveOnline)
   wake_waiters();
 }
 
@@ -126,6 +137,8 @@ void Server::create_backlog() {
 void Server::drop_silent_replicas() {
   std::int64_t wall_s = wall_now().unix_s();
   std::vector<sim::NodeId> dropped = replicas_.drop_silent(wall_s);
+  for (sim::NodeId node : dropped) reset_output(node);
+  if (!dropped.empty()) refresh_good_replicas();
   for (sim::NodeId node : dropped)
     note("redis.replica_dropped",
          fmt::format("{} sent no acknowledgement for {} s", world_.node(node).name(), repl_timeout_s));
@@ -149,7 +162,11 @@ void Server::send_heartbeats() {
   auto ping = std::make_shared<StreamBatch>();
   ping->replid = history_.replid();
   ping->start = ping->end = history_.offset();
-  for (sim::NodeId replica : replicas_.nodes()) world_.network().send(node_, replica, ping);
+  for (sim::NodeId replica : replicas_.nodes()) send_to_replica(replica, ping, stream_bytes({"PING"}));
+}
+
+void Server::refresh_good_replicas() {
+  good_replicas_ = replicas_.count_good(wall_now().unix_s(), options_.min_replicas_max_lag.ms() / 1000);
 }
 
 }  // namespace redis

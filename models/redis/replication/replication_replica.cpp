@@ -1,5 +1,6 @@
-// The replica's side of replication: asking PSYNC, applying the master's stream in order after
-// the replication lag, acknowledging offsets, and starting over on a gap or a silent link.
+// The replica's side of replication: asking PSYNC, applying the master's stream as it arrives
+// (the lag is the master's output and the network's: replication_output.cpp), acknowledging
+// offsets, and starting over on a gap or a silent link.
 #include <fmt/format.h>
 
 #include "models/redis/server/server.hpp"
@@ -19,17 +20,9 @@ void Server::on_link_message(const sim::RpcRequest& request) {
   if (dynamic_cast<const FullSync*>(request.body.get())) link_ = LinkState::transfer;
   if (const auto* batch = dynamic_cast<const StreamBatch*>(request.body.get()); batch && batch->continues)
     link_ = LinkState::transfer;
-  // The stream is applied in arrival order, each message after its own replication lag.
-  const sim::Clock& clock = world_.node(node_).clock();
-  sim::Instant now = world_.now();
-  sim::Duration lag = options_.replication_lag.sample(lag_rng_);
-  sim::Instant ready = std::max(apply_tail_, clock.when_mono_reaches(now, clock.mono(now) + lag));
-  apply_tail_ = ready;
-  world_.schedule_at(ready, node_, incarnation_, [this, epoch = link_epoch_, body = request.body] {
-    if (epoch != link_epoch_) return;  // the role changed since: this stream is stale
-    if (const auto* sync = dynamic_cast<const FullSync*>(body.get())) apply_full_sync(*sync);
-    else if (const auto* batch = dynamic_cast<const StreamBatch*>(body.get())) apply_stream(*batch);
-  });
+  // Applied as it arrives, in arrival order (the link is one TCP connection).
+  if (const auto* sync = dynamic_cast<const FullSync*>(request.body.get())) apply_full_sync(*sync);
+  else if (const auto* batch = dynamic_cast<const StreamBatch*>(request.body.get())) apply_stream(*batch);
 }
 
 void Server::apply_full_sync(const FullSync& sync) {

@@ -54,8 +54,6 @@ void Server::become_master() {
   master_name_.reset();
   master_node_.reset();
   link_ = LinkState::connected;
-  ++link_epoch_;  // what the old master sent and is still waiting to apply is dropped
-  apply_tail_ = world_.now();
   // A new lineage that replicas of the old master can still continue up to this offset.
   history_.start_lineage(fresh_replid());
   no_replicas_since_s_ = wall_now().unix_s();  // the backlog's ttl starts now, not at the last replica's loss
@@ -68,11 +66,11 @@ void Server::become_replica(const std::string& master_name) {
   bool was_master = is_master();
   master_name_ = master_name;
   master_node_ = world_.find_node(master_name);
-  ++link_epoch_;
-  apply_tail_ = world_.now();
   link_ = LinkState::connecting;
   last_sync_request_.reset();
   replicas_.clear();
+  good_replicas_ = 0;
+  outputs_.clear();  // Redis frees its replicas' clients, output buffers and all
   unblock_all_waiters("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
   write_replicaof(world_.node(node_).disk(), master_name);
   note("redis.replicaof", fmt::format("{} now replicates {} (offset {}, {} keys)", was_master ? "master" : "replica",

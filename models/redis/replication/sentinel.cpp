@@ -1,5 +1,6 @@
 #include "models/redis/replication/sentinel.hpp"
 
+#include <cctype>
 #include <fmt/format.h>
 
 namespace redis {
@@ -18,7 +19,32 @@ constexpr std::int64_t candidate_reply_periods = 5;
 }  // namespace
 
 void Sentinel::boot(sim::World& world, sim::NodeId node, std::shared_ptr<Topology> topology) {
-  world.node(node).set_process(std::make_shared<Sentinel>(world, node, std::move(topology)));
+  auto sentinel = std::make_shared<Sentinel>(world, node, std::move(topology));
+  Sentinel* raw = sentinel.get();
+  world.node(node).set_process(std::move(sentinel));
+  // The handler dies with the process: the RPC layer drops it on a crash, before the process.
+  world.rpc().serve(node, [raw](const sim::RpcRequest& request, sim::Responder responder) {
+    auto command = std::dynamic_pointer_cast<const Command>(request.body);
+    if (!command) return;
+    auto response = std::make_shared<Response>();
+    response->reply = raw->answer(command->argv);
+    responder.reply(std::move(response));
+  });
+}
+
+Reply Sentinel::answer(const std::vector<std::string>& argv) const {
+  auto upper = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return text;
+  };
+  if (argv.size() != 3 || upper(argv[0]) != "SENTINEL" || upper(argv[1]) != "GET-MASTER-ADDR-BY-NAME")
+    return Reply::error("ERR unknown command or wrong number of arguments");
+  for (int shard = 0; shard < topology_->shards(); ++shard) {
+    if (name_of(topology_->shard_servers[static_cast<std::size_t>(shard)].front()) != argv[2]) continue;
+    return Reply::array({Reply::bulk(name_of(topology_->shard_master[static_cast<std::size_t>(shard)])),
+                         Reply::bulk("6379")});
+  }
+  return Reply::null();
 }
 
 Sentinel::Sentinel(sim::World& world, sim::NodeId node, std::shared_ptr<Topology> topology)

@@ -6,7 +6,7 @@
 // with one Sentinel the quorum is one, so a master down is objectively down and the Sentinel
 // fails it over at once: it picks the replica with the highest replication offset among those
 // that answered recently (ties: the lower node), sends it REPLICAOF NO ONE, switches the shard's
-// master in the topology (clients route there at once), and sends REPLICAOF to the others.
+// master in the topology (what it answers clients that ask), and sends REPLICAOF to the others.
 // A server that later answers with the wrong role (the old master, back from a crash or a
 // partition) is converted into a replica of the current master, losing what it alone had: the
 // merge rule is "last failover wins".
@@ -45,6 +45,9 @@ public:
   bool in_tilt() const { return tilt_since_ms_.has_value(); }
   /// Whether the Sentinel currently holds `server` subjectively down.
   bool is_down(sim::NodeId server) const;
+  /// A client's question: SENTINEL GET-MASTER-ADDR-BY-NAME <name> answers the current master of
+  /// the shard first built with master <name> (its host; every port is 6379), or nil.
+  Reply answer(const std::vector<std::string>& argv) const;
 
 private:
   struct Instance {

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/redis/server/cluster.hpp"
@@ -32,9 +33,14 @@ struct ServerStats {
 
 struct Topology {
   RedisOptions options;
-  /// The current master of each shard. Failover updates it; clients route by it at once (as
-  /// if every client asked Sentinel before each command).
+  /// The current master of each shard, as the failover monitor set it last.
   std::vector<sim::NodeId> shard_master;
+  /// With discovery: sentinel, the master of each shard as each client last learned it from
+  /// Sentinel, by client node (the client's connection pool: its configuration, kept when its
+  /// process restarts).
+  std::map<sim::NodeId, std::vector<sim::NodeId>> known_master;
+  /// Questions to Sentinel under way, (client, shard) -> the client's incarnation that asked.
+  std::map<std::pair<sim::NodeId, int>, std::uint32_t> asking;
   /// The servers of each shard, master first as built.
   std::vector<std::vector<sim::NodeId>> shard_servers;
   std::map<sim::NodeId, int> shard_of;

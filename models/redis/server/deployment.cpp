@@ -1,13 +1,35 @@
 #include "models/redis/server/deployment.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 
+#include "models/redis/server/client.hpp"
 #include "models/redis/server/persistence.hpp"
 #include "models/redis/replication/sentinel.hpp"
 #include "models/redis/server/server.hpp"
 #include "sim/kernel/assert.hpp"
 
 namespace redis {
+namespace {
+
+// A client takes Sentinel's answer as its master for the shard from now on.
+void learn(sim::World& world, Topology& topology, sim::NodeId client, int shard, const std::string& master_name) {
+  std::optional<sim::NodeId> master = world.find_node(master_name);
+  if (!master) return;
+  auto [known, added] = topology.known_master.try_emplace(client, topology.shard_master);
+  (void)added;
+  sim::NodeId& entry = known->second[static_cast<std::size_t>(shard)];
+  if (entry == *master) return;
+  world.trace().record(world.now(), client, "redis.discovered",
+                       fmt::format("Sentinel names {} the master, not {}", master_name, world.node(entry).name()));
+  entry = *master;
+}
+
+}  // namespace
+
+bool needs_rediscovery(const Reply* reply) {
+  return reply == nullptr || (reply->is_error() && reply->text.rfind("READONLY", 0) == 0);
+}
 
 Deployment::Deployment(RedisOptions options, std::string prefix, int first_index)
     : topology_(std::make_shared<Topology>()), prefix_(std::move(prefix)), first_index_(first_index) {
@@ -50,6 +72,38 @@ sim::NodeId Deployment::add_server(sim::World& world, std::string name, int shar
 }
 
 sim::NodeId Deployment::route(std::string_view key) const { return topology_->master_of_slot(key_slot(key)); }
+
+bool Deployment::discovers() const {
+  return world_ && sentinel_ && topology_->options.discovery == Discovery::sentinel;
+}
+
+sim::NodeId Deployment::route(std::string_view key, sim::NodeId client) const {
+  if (!discovers()) return route(key);
+  int shard = shard_of_slot(key_slot(key), topology_->shards());
+  auto [known, added] = topology_->known_master.try_emplace(client, topology_->shard_master);
+  (void)added;  // a client's first command: it connected, and Sentinel named the current masters
+  return known->second[static_cast<std::size_t>(shard)];
+}
+
+const std::string& Deployment::monitored_name(int shard) const {
+  return world_->node(topology_->shard_servers.at(static_cast<std::size_t>(shard)).front()).name();
+}
+
+void Deployment::rediscover(sim::NodeId client, std::string_view key, sim::Duration timeout) {
+  if (!discovers()) return;
+  int shard = shard_of_slot(key_slot(key), topology_->shards());
+  std::uint32_t incarnation = world_->node(client).incarnation();
+  auto [asking, added] = topology_->asking.try_emplace({client, shard}, incarnation);
+  if (!added && asking->second == incarnation) return;  // a question is under way already
+  asking->second = incarnation;
+  std::vector<std::string> argv{"SENTINEL", "GET-MASTER-ADDR-BY-NAME", monitored_name(shard)};
+  call(world_->executor(client), *sentinel_, std::move(argv), timeout,
+       [world = world_, topology = topology_, client, shard](sim::error_code ec, Reply reply) {
+         topology->asking.erase({client, shard});
+         if (ec || reply.type != Reply::Type::array || reply.elements.empty()) return;
+         learn(*world, *topology, client, shard, reply.elements.front().text);
+       });
+}
 
 const std::vector<sim::NodeId>& Deployment::shard(int index) const {
   return topology_->shard_servers.at(static_cast<std::size_t>(index));

@@ -8,10 +8,15 @@
 // "redis-replica"); then "<prefix>-sentinel" (role "redis-sentinel") when failover is enabled.
 // Role tags name the role a server was built with; failover changes the role, not the tag.
 //
-// Simplification: routing. route() answers with the shard's master as the failover monitor last
-// set it, so clients learn of a failover the moment it happens, as if every client asked
-// Sentinel (or followed a MOVED) before each command. Commands already in flight to the old
-// master still reach it.
+// Discovery: with `discovery: sentinel` (the default) a client sends to the master it last
+// learned from Sentinel, and asks again (SENTINEL GET-MASTER-ADDR-BY-NAME, a real round trip that
+// a partition or a down Sentinel stops) only after an error or a timeout, as Redis client
+// libraries do: an old master cut off with some clients keeps their writes until they fail.
+// Simplification: the question a client asks when it first connects is answered at once, with
+// the master Sentinel names then. With `discovery: instant`, route() answers with the current
+// master for every client, as if each asked before every command. In a cluster (masters > 1)
+// the monitor stands in for the cluster's failure detection and the question for a client's
+// refresh of its slot map after an error.
 //
 // Determinism: nodes are added in a fixed order; everything is kept in ordered containers.
 #pragma once
@@ -24,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/redis/engine/reply.hpp"
 #include "models/redis/server/cluster_topology.hpp"
 #include "models/redis/options.hpp"
 #include "sim/kernel/world.hpp"
@@ -53,6 +59,11 @@ struct DeploymentStats {
   int failovers = 0;
 };
 
+/// Whether a client library asks Sentinel again after this outcome: no answer (a timeout, a
+/// refused connection), or READONLY from a server that is no longer a master (redis-py's
+/// Sentinel pool does so). `reply` null: no answer.
+bool needs_rediscovery(const Reply* reply);
+
 class Deployment {
 public:
   /// Masters are named "<prefix>-<first_index + shard>" (independent deployments side by side,
@@ -67,7 +78,17 @@ public:
 
   const RedisOptions& options() const { return topology_->options; }
   /// The master that serves `key` now: CRC16 slot of the key (or its {hash tag}) to its shard.
+  /// What the deployment knows, not what any client knows: for observers and checkers.
   sim::NodeId route(std::string_view key) const;
+  /// The master `client` sends `key` to: the one it learned (discovery: sentinel), or the
+  /// current one (discovery: instant, or no Sentinel).
+  sim::NodeId route(std::string_view key, sim::NodeId client) const;
+  /// After an error or a timeout on `key`, `client` asks Sentinel for its shard's master (at
+  /// most one question per client and shard at a time, each within `timeout`), and routes by the
+  /// answer once it comes. Does nothing with instant discovery or without a Sentinel.
+  void rediscover(sim::NodeId client, std::string_view key, sim::Duration timeout);
+  /// The name Sentinel monitors a shard's master by: its first master's node name.
+  const std::string& monitored_name(int shard) const;
   /// The current master of each shard.
   std::vector<sim::NodeId> masters() const { return topology_->shard_master; }
   /// Every server, in node order.
@@ -91,6 +112,8 @@ public:
 
 private:
   sim::NodeId add_server(sim::World& world, std::string name, int shard, const std::optional<std::string>& master);
+
+  bool discovers() const;
 
   std::shared_ptr<Topology> topology_;
   std::string prefix_;

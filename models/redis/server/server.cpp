@@ -196,9 +196,8 @@ std::optional<Reply> Server::refuse(const std::string& name, const Pending& pend
     return Reply::error("READONLY You can't write against a read only replica.");
   }
   if (options_.min_replicas_to_write > 0) {
-    std::int64_t wall_s = wall_now().unix_s();
-    int good = replicas_.count_good(wall_s, options_.min_replicas_max_lag.ms() / 1000);
-    if (good < options_.min_replicas_to_write) {
+    // Against the count the replication cron keeps (refreshed every second), as Redis 7.0 does.
+    if (good_replicas_ < options_.min_replicas_to_write) {
       ++stats().writes_refused;
       return Reply::error("NOREPLICAS Not enough good replicas to write.");
     }
@@ -218,7 +217,7 @@ bool Server::propagate(std::vector<Argv> effects) {
   batch->start = start;
   batch->end = history_.offset();
   batch->commands = std::move(effects);
-  for (sim::NodeId replica : replicas_.nodes()) world_.network().send(node_, replica, batch);
+  for (sim::NodeId replica : replicas_.nodes()) send_to_replica(replica, batch, batch->end - batch->start);
   return true;
 }
 
@@ -246,6 +245,7 @@ void Server::every_second() {
   if (is_master()) {
     send_heartbeats();
     drop_silent_replicas();
+    refresh_good_replicas();
     free_idle_backlog();
   } else {
     replica_cron();

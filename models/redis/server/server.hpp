@@ -12,16 +12,23 @@
 // writes (READONLY), does not expire keys itself but applies its master's DELs, and a master
 // with min_replicas_to_write refuses writes without enough recent replicas (NOREPLICAS).
 //
-// Fault model: a crash loses the queue, blocked WAITs, pending replication and whatever the
-// AOF had not synced; a pause holds every timer and command until it ends. The replication
-// stream runs over the kernel's network, so partitions, loss and delay all reach it.
+// Fault model: a crash loses the queue, blocked WAITs, the replicas' output buffers and whatever
+// the AOF had not synced; a pause holds every timer and command until it ends. The replication
+// stream runs over the kernel's network, so partitions, loss and delay all reach it. The
+// replication lag lives on the master's side, where Redis's lag does: each message to a replica
+// waits `replication_lag` before it leaves, first in the replica's output buffer (the process's
+// memory) and, once written, in the socket's send buffer (the machine's kernel, up to
+// `send_buffer_bytes`), then crosses the network; a replica applies what it receives at once. So a
+// process crash loses the output buffer but the kernel still sends what was written, while a
+// machine crash or a partition loses both.
 //
 // Simplifications: replication messages are applied outside the command FIFO (they cost no
 // service time), and so are full resyncs and AOF rewrites (instant, no fork); commands are not
 // pipelined per connection (a connection blocked in WAIT does not hold back its later commands).
 //
 // Determinism: one named random stream per purpose ("redis/<node>/service", ".../expire",
-// ".../replid", ".../lag"); ordered containers only.
+// ".../replid", ".../lag": the master's, one draw per message to a replica); ordered containers
+// only.
 #pragma once
 
 #include <cstdint>
@@ -80,6 +87,21 @@ private:
     std::shared_ptr<const Command> command;
     sim::Responder responder;
   };
+  /// A message to one replica, waiting to leave the master.
+  struct Outgoing {
+    sim::MessagePtr body;
+    std::uint64_t bytes = 0;
+    sim::Instant leaves;  // when replication_lag lets it go
+  };
+  /// The master's side of one replica's link: Redis's output buffer for the replica (in the
+  /// process), and what it has written to the socket and the kernel has not yet sent.
+  struct OutputLink {
+    std::deque<Outgoing> buffer;
+    std::deque<std::pair<sim::Instant, std::uint64_t>> in_kernel;  // when each leaves, its bytes
+    std::uint64_t kernel_bytes = 0;
+    sim::Instant tail;          // when the last message queued leaves (keeps them in order)
+    bool writable_armed = false;  // a wake-up for when the kernel has room again is scheduled
+  };
   struct Waiter {  // a client blocked in WAIT
     std::uint64_t offset = 0;
     int numreplicas = 0;
@@ -118,9 +140,19 @@ private:
   void expire_waiters();
   void unblock_all_waiters(const std::string& error);
   void send_heartbeats();
+
+  // --- the master's output to its replicas (replication_output.cpp) ------------------------------
+  /// Queues `body` for `replica` behind everything queued before it, replication_lag later.
+  void send_to_replica(sim::NodeId replica, sim::MessagePtr body, std::uint64_t bytes);
+  /// Writes what the kernel has room for to the socket, and waits for room for the rest.
+  void write_output(sim::NodeId replica);
+  /// A new connection from `replica` (or none any more): its old output buffer is freed.
+  void reset_output(sim::NodeId replica);
   /// The first replica's sync on a master without a backlog.
   void create_backlog();
   void drop_silent_replicas();
+  /// Counts the replicas min-replicas-to-write accepts (Redis's refreshGoodSlavesCount).
+  void refresh_good_replicas();
   /// After repl-backlog-ttl with no replica attached.
   void free_idle_backlog();
 
@@ -176,13 +208,13 @@ private:
   ReplicaSet replicas_;
   std::list<Waiter> waiters_;
   std::int64_t no_replicas_since_s_ = 0;  // wall clock, s: when the last replica went (backlog ttl)
+  std::map<sim::NodeId, OutputLink> outputs_;
+  int good_replicas_ = 0;  // min-replicas: refreshed every second and as replicas come and go
 
   // replica side
   std::optional<std::string> master_name_;  // set: a replica (of this name)
   std::optional<sim::NodeId> master_node_;
   LinkState link_ = LinkState::connecting;
-  std::uint64_t link_epoch_ = 0;  // bumped on every role change: stale applies are dropped
-  sim::Instant apply_tail_;       // when the last scheduled apply runs (keeps them in order)
   std::int64_t last_master_contact_s_ = 0;            // wall clock, as repl-timeout measures
   std::optional<sim::MonoTime> last_sync_request_;    // PSYNC is retried by the cron
 };
