@@ -162,7 +162,8 @@ TEST_CASE("a fault with a trigger waits for the n-th event of its kind on its no
   world.trace().keep_records(100);
   // "test.tick" on a at 1 s, 2 s and 3 s; on b at 1.5 s, which a trigger on a must not count.
   for (int i = 1; i <= 3; ++i)
-    world.schedule_at(at(Duration::seconds(i)), no_node, 0, [&world, a] { world.trace().record(world.now(), a, "test.tick", ""); });
+    world.schedule_at(at(Duration::seconds(i)), no_node, 0,
+                      [&world, a] { world.trace().record(world.now(), a, "test.tick", ""); });
   world.schedule_at(at(1500_ms), no_node, 0, [&world, b] { world.trace().fold(world.now(), b, "test.tick", 0, 0); });
   FaultSpec second_tick = fault_at(Duration::zero(), PauseFault{ref("b"), 1_s});
   second_tick.after = FaultTrigger{"test.tick", ref("a"), 2, 250_ms};

@@ -163,8 +163,8 @@ void read_redis_use(sim::ParamReader& params, RateLimiterOptions& options) {
   if (params.has("member") && options.algorithm != Algorithm::sliding_window_log)
     params.fail("member", "only the sliding window log adds a member per request; the algorithm is " +
                               std::string(to_string(options.algorithm)));
-  options.member = params.choice("member", {"random", "request_id"}, "random") == "random" ? Member::random
-                                                                                          : Member::request_id;
+  options.member =
+      params.choice("member", {"random", "request_id"}, "random") == "random" ? Member::random : Member::request_id;
   options.now_unit = read_unit(params, "now_unit", {"s", "ms", "us"});
   options.window_unit = read_unit(params, "window_unit", {"s", "ms", "us"});
   options.sync_interval =

@@ -198,10 +198,11 @@ SweepOptions sweep_options_of(const Parsed& parsed, const std::string& command =
   sweep_options.jobs = static_cast<unsigned>(whole_number(parsed, command, "jobs", 1, 256));
   sweep_options.failing_seed_limit = whole_number(parsed, command, "failing-seeds", 0, 10'000'000);
   if (sweep_options.first_seed > any_seed - (sweep_options.seed_count - 1))
-    throw UsageError(fmt::format("designsim {}: --first-seed {} with --seeds {} goes past the last seed, {}; "
-                                 "start at {} at most",
-                                 command, sweep_options.first_seed, sweep_options.seed_count, any_seed,
-                                 any_seed - (sweep_options.seed_count - 1)));
+    throw UsageError(
+        fmt::format("designsim {}: --first-seed {} with --seeds {} goes past the last seed, {}; "
+                    "start at {} at most",
+                    command, sweep_options.first_seed, sweep_options.seed_count, any_seed,
+                    any_seed - (sweep_options.seed_count - 1)));
   return sweep_options;
 }
 
@@ -236,6 +237,16 @@ int finish_sweep(const SweepResult& sweep, const fs::path& out_dir) {
               sweep.partial ? " (partial)" : "");
   if (sweep.partial) return status_of_signal(stop_signal.load());
   return sweep.runs_violated == 0 ? all_held : violated;
+}
+
+/// Every scenario checked before any runs: a bad one stops the command with nothing run.
+std::vector<Scenario> checked_scenarios(const std::vector<std::string>& files) {
+  std::vector<Scenario> scenarios;
+  for (const std::string& file : files) {
+    scenarios.push_back(load_scenario(file));
+    check_scenario(scenarios.back());
+  }
+  return scenarios;
 }
 
 }  // namespace
@@ -305,8 +316,10 @@ int verify_command(const Args& args) {
     po::options_description options("options");
     options.add_options()("paths", po::value<std::vector<std::string>>(),
                           "scenario files or folders (default: scenarios)")(
-        "seeds", po::value<std::string>(), "verify over this many seeds instead of each scenario's own (1 to 10,000,000)")(
-        "first-seed", po::value<std::string>()->default_value("1"), "with --seeds: the first seed; seeds are consecutive")(
+        "seeds", po::value<std::string>(),
+        "verify over this many seeds instead of each scenario's own (1 to 10,000,000)")(
+        "first-seed", po::value<std::string>()->default_value("1"),
+        "with --seeds: the first seed; seeds are consecutive")(
         "jobs,j", po::value<std::string>()->default_value(default_jobs()), "with --seeds: threads (1 to 256)")(
         "failing-seeds", po::value<std::string>()->default_value("20"),
         "with --seeds: how many missed seeds to list for each scenario");
@@ -326,12 +339,7 @@ int verify_command(const Args& args) {
     std::vector<std::string> files = scenario_files(paths);
     if (files.empty())
       throw UsageError("designsim verify: no .yaml scenarios under " + fmt::format("{}", fmt::join(paths, ", ")));
-    // Every scenario is checked before any runs: a bad one stops verify with nothing run.
-    std::vector<Scenario> scenarios;
-    for (const std::string& file : files) {
-      scenarios.push_back(load_scenario(file));
-      check_scenario(scenarios.back());
-    }
+    std::vector<Scenario> scenarios = checked_scenarios(files);
     if (parsed.vars.count("seeds")) {
       int failures = verify_over_seeds(scenarios, sweep_options_of(parsed, "verify"));
       std::printf("%zu passed, %d failed\n", scenarios.size() - static_cast<std::size_t>(failures), failures);

@@ -34,8 +34,8 @@ std::string shares_met_text(const Scenario& scenario, const SweepResult& sweep) 
   std::string text;
   for (const ShareExpectation& share : scenario.expect.violated_in_at_least) {
     const CheckRate* rate = rate_of(sweep, share.check);
-    text += fmt::format("; {} violated in {} of {} (at least {} expected)", share.check,
-                        rate ? rate->runs_violated : 0, rate ? rate->runs : sweep.seed_count, share.share_text);
+    text += fmt::format("; {} violated in {} of {} (at least {} expected)", share.check, rate ? rate->runs_violated : 0,
+                        rate ? rate->runs : sweep.seed_count, share.share_text);
   }
   return text;
 }
@@ -66,9 +66,12 @@ bool verify_one(const Scenario& scenario, const SweepOptions& options) {
     std::printf("ok    %s  (%s%s)\n", scenario.file.c_str(), seeds.c_str(), shares_met_text(scenario, sweep).c_str());
     return true;
   }
-  std::printf("FAIL  %s  (%s: %llu missed the expectations of one run)\n", scenario.file.c_str(), seeds.c_str(),
-              static_cast<unsigned long long>(sweep.expectation_mismatches));
-  print_missed_seeds(scenario, sweep);
+  std::printf("FAIL  %s  (%s)\n", scenario.file.c_str(), seeds.c_str());
+  if (sweep.expectation_mismatches > 0) {
+    std::printf("        %s missed the expectations of one run:\n",
+                count_of(sweep.expectation_mismatches, "seed", "seeds").c_str());
+    print_missed_seeds(scenario, sweep);
+  }
   for (const std::string& problem : share_problems) std::printf("        %s\n", problem.c_str());
   return false;
 }

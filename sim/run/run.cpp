@@ -43,8 +43,7 @@ void check_expect_names(const Scenario& scenario, const Model& model) {
   };
   check_list(scenario.expect.violated, scenario.expect.violated_where);
   check_list(scenario.expect.held, scenario.expect.held_where);
-  for (const ShareExpectation& share : scenario.expect.violated_in_at_least)
-    check_list({share.check}, {share.where});
+  for (const ShareExpectation& share : scenario.expect.violated_in_at_least) check_list({share.check}, {share.where});
 }
 
 bool judged_over_seeds(const Scenario& scenario, const std::string& check) {

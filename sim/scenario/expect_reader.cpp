@@ -96,12 +96,13 @@ std::vector<ShareExpectation> read_shares(ParamReader shares, const std::vector<
     for (const auto* list : {&violated, &held})
       if (const MarkedString* both = find_name(*list, check, nullptr))
         throw ScenarioError(where, shares.label(check) + ": '" + check + "' is also listed under " +
-                                       (list == &violated ? "violated" : "held") + " (at " +
-                                       line_column(both->where) + "); a check is expected in one place only");
+                                       (list == &violated ? "violated" : "held") + " (at " + line_column(both->where) +
+                                       "); a check is expected in one place only");
     Ratio share = shares.ratio(check);
     if (share.num == 0)
-      shares.fail(check, "expected a share of seeds above 0, such as 5% or 1/4; a check that may hold in every "
-                         "seed is not something the scenario shows");
+      shares.fail(check,
+                  "expected a share of seeds above 0, such as 5% or 1/4; a check that may hold in every "
+                  "seed is not something the scenario shows");
     read.push_back(ShareExpectation{check, share, shares.value(check)->node.Scalar(), where});
   }
   shares.finish();

@@ -211,8 +211,10 @@ FaultTrigger read_trigger(ParamReader after, Duration run_length) {
   FaultTrigger trigger;
   trigger.event = after.string("event");
   if (!is_event_kind(trigger.event))
-    after.fail("event", "expected the kind of a trace record, lowercase words joined by dots, such as "
-                        "lock.granted or fault.pause; got '" + trigger.event + "'");
+    after.fail("event",
+               "expected the kind of a trace record, lowercase words joined by dots, such as "
+               "lock.granted or fault.pause; got '" +
+                   trigger.event + "'");
   trigger.node = after.node_ref("node");
   trigger.occurrence = after.integer<std::uint64_t>("occurrence", 1, 1, 1'000'000'000);
   trigger.delay = after.duration("delay", Duration::zero(), DurationRange::any());
@@ -226,13 +228,14 @@ FaultTrigger read_trigger(ParamReader after, Duration run_length) {
 void read_moment(ParamReader& item, FaultSpec& spec, Duration run_length) {
   bool at = item.has("at");
   if (item.has("after")) {
-    if (at)
-      item.fail("after", "a fault happens at a time or after an event, not both; keep 'at' or 'after'");
+    if (at) item.fail("after", "a fault happens at a time or after an event, not both; keep 'at' or 'after'");
     spec.after = read_trigger(item.section("after"), run_length);
     return;
   }
-  if (!at) item.fail("missing 'at' (a time such as 5s) or 'after' (an event such as {event: lock.granted, "
-                     "node: client-1})");
+  if (!at)
+    item.fail(
+        "missing 'at' (a time such as 5s) or 'after' (an event such as {event: lock.granted, "
+        "node: client-1})");
   spec.at = item.duration("at", DurationRange::any());
   if (spec.at < Duration::zero() || spec.at > run_length)
     item.value("at")->out_of_range("within the run, between 0s and " + to_string(run_length));

@@ -22,7 +22,8 @@ std::string how_clock_decides(const RateLimiterOptions& options) {
 }
 
 std::string offset_text(sim::Duration skew) {
-  return sim::to_string(skew < sim::Duration::zero() ? -skew : skew) + (skew < sim::Duration::zero() ? " behind" : " ahead");
+  return sim::to_string(skew < sim::Duration::zero() ? -skew : skew) +
+         (skew < sim::Duration::zero() ? " behind" : " ahead");
 }
 
 std::string configured_by(const RateLimiterOptions& options, std::size_t server) {
@@ -48,10 +49,10 @@ std::vector<std::string> configured_causes(const RateLimiterOptions& options, co
   for (std::size_t i = 0; i < observations.servers.size(); ++i) {
     const ServerTally& server = observations.servers[i];
     if (server.configured_skew == sim::Duration::zero() || ++skewed > named_max) continue;
-    causes.push_back(fmt::format("From the start, {}'s wall clock ran {} of true time, as the scenario configured "
-                                 "it ({}), not a fault: {}.",
-                                 server.name, offset_text(server.configured_skew), configured_by(options, i),
-                                 how_clock_decides(options)));
+    causes.push_back(fmt::format(
+        "From the start, {}'s wall clock ran {} of true time, as the scenario configured "
+        "it ({}), not a fault: {}.",
+        server.name, offset_text(server.configured_skew), configured_by(options, i), how_clock_decides(options)));
   }
   if (skewed > named_max)
     causes.push_back(fmt::format("{} more API servers' clocks were configured off true time too.", skewed - named_max));
