@@ -16,6 +16,9 @@
 # times slower. A test past its timeout is a hang, not a slow machine.
 set(DESIGNSIM_TEST_TIMEOUT 300)
 set(DESIGNSIM_SCENARIO_TIMEOUT 120)
+# The 20-seed tests took 612 s in all, one thread each, on the development machine with two
+# cores under a load of about 15 (million-users the slowest, 83 s; snowflake/hot-node 64 s):
+# five minutes of wall time at ctest -j2, well inside the CI budget.
 set(DESIGNSIM_SEEDS_TIMEOUT 600)
 set(DESIGNSIM_VERIFY_SEEDS 20)
 
