@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -124,6 +125,42 @@ TEST_CASE("verify runs the shipped scenarios and reports each against its expect
   INFO(o.out);
   CHECK(o.status == 0);
   CHECK(o.out.find(" 0 failed") != std::string::npos);
+}
+
+TEST_CASE("verify --seeds judges every seed and each share, and names each seed that missed", "[cli][sweep]") {
+  // api-clock-skew-caller-now rejects a user under the limit in seeds 7 and 11 of 7 to 11.
+  fs::path dir = scratch("verify-seeds");
+  std::ifstream shipped(std::string(DESIGNSIM_SOURCE_DIR) + "/scenarios/ratelimiter/api-clock-skew-caller-now.yaml");
+  std::string text((std::istreambuf_iterator<char>(shipped)), std::istreambuf_iterator<char>());
+  const std::string share = "  violated_in_at_least: { false_rejections: 5% }\n";
+  REQUIRE(text.find(share) != std::string::npos);
+  auto variant = [&](const std::string& name, const std::string& expectation) {
+    std::string changed = text;
+    changed.replace(changed.find(share), share.size(), expectation);
+    std::ofstream(dir / name) << changed;
+    return (dir / name).string();
+  };
+  const std::string seeds = " --seeds 5 --first-seed 7 --jobs 2";
+  Outcome shown =
+      designsim("verify " + variant("share.yaml", "  violated_in_at_least: { false_rejections: 40% }\n") + seeds);
+  INFO(shown.out);
+  CHECK(shown.status == 0);
+  CHECK(shown.out.find("false_rejections violated in 2 of 5 (at least 40% expected)") != std::string::npos);
+  Outcome too_rare =
+      designsim("verify " + variant("rare.yaml", "  violated_in_at_least: { false_rejections: 1/2 }\n") + seeds);
+  INFO(too_rare.out);
+  CHECK(too_rare.status == 1);
+  CHECK(
+      too_rare.out.find("false_rejections was violated in 2 of 5 seeds (40.00%); the scenario expects at least 1/2") !=
+      std::string::npos);
+  const std::string strict = variant("strict.yaml", "");
+  Outcome missed = designsim("verify " + strict + seeds);
+  INFO(missed.out);
+  CHECK(missed.status == 1);
+  CHECK(missed.out.find("seed 11: false_rejections was violated; the scenario expects it to hold") !=
+        std::string::npos);
+  CHECK(missed.out.find("replay: designsim run " + strict + " --seed 11") != std::string::npos);
+  CHECK(missed.out.find("seed 8:") == std::string::npos);
 }
 
 TEST_CASE("sweep reports violation rates and the command that replays each failing seed", "[cli][sweep]") {

@@ -154,6 +154,35 @@ TEST_CASE("a pause fault freezes the node, resumes it after its length, and is r
   CHECK(kinds == std::vector<std::string>{"fault.pause@1.05s", "node.pause@1.05s", "node.resume@6.05s"});
 }
 
+TEST_CASE("a fault with a trigger waits for the n-th event of its kind on its node, then its delay", "[faults]") {
+  World world(1);
+  NodeId a = world.add_node("a", {});
+  NodeId b = world.add_node("b", {});
+  world.start_network(NetworkOptions{});
+  world.trace().keep_records(100);
+  // "test.tick" on a at 1 s, 2 s and 3 s; on b at 1.5 s, which a trigger on a must not count.
+  for (int i = 1; i <= 3; ++i)
+    world.schedule_at(at(Duration::seconds(i)), no_node, 0,
+                      [&world, a] { world.trace().record(world.now(), a, "test.tick", ""); });
+  world.schedule_at(at(1500_ms), no_node, 0, [&world, b] { world.trace().fold(world.now(), b, "test.tick", 0, 0); });
+  FaultSpec second_tick = fault_at(Duration::zero(), PauseFault{ref("b"), 1_s});
+  second_tick.after = FaultTrigger{"test.tick", ref("a"), 2, 250_ms};
+  FaultSpec never = fault_at(Duration::zero(), PauseFault{ref("a"), 1_s});
+  never.after = FaultTrigger{"test.tock", ref("a"), 1, Duration::zero()};
+  FaultInjector faults(world);
+  faults.schedule({second_tick, never}, {}, 10_s);
+
+  world.run_until(at(2249_ms));
+  CHECK(world.node(b).is_up());
+  world.run_until(at(2250_ms));
+  CHECK(paused(world, b));  // 250 ms after a's second tick, not after b's own at 1.5 s
+  world.run_until(at(5_s));
+  REQUIRE(faults.applied().size() == 1);  // once only, though a ticked a third time
+  CHECK(faults.applied()[0].at == at(2250_ms));
+  CHECK(faults.applied()[0].node == "b");
+  CHECK(world.node(a).is_up());  // nothing recorded test.tock
+}
+
 TEST_CASE("a clock_step fault moves one node's wall clock, forward then back", "[faults]") {
   World world(1);
   NodeId a = world.add_node("a", {});

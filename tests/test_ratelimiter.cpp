@@ -485,6 +485,67 @@ TEST_CASE("Redis 6.2 runs the spec's script with the same math.random member for
   REQUIRE(held(on_7_0, "over_admission"));
 }
 
+TEST_CASE("a Redis 7.0 restart within the second repeats math.random members, and a request id as member does not",
+          "[ratelimiter]") {
+  auto run_with = [](const std::string& member) {
+    auto run = std::make_unique<LimiterRun>(
+        "users: 20000\nuser_skew: 1.1\nrate: 2000/s\nservers: 4\nplacement: redis\nmember: " + member +
+        "\non_redis_failure: fail_closed\nredis_timeout: 3ms\nredis: { version: '7.0', persistence: always }\n");
+    run->build(5_s);
+    sim::NodeId redis = run->node("redis-0");
+    sim::World* world = &run->world;
+    run->at(600_ms, [world, redis] { world->crash(redis); });
+    run->at(800_ms, [world, redis] { world->restart(redis); });
+    return run;
+  };
+  auto spec = run_with("random");
+  sim::Findings repeated = spec->run();
+  REQUIRE_FALSE(held(repeated, "over_admission"));
+  // The story names the repeated member and its remedy, not clocks, persistence or failover.
+  CHECK(repeated.prevention.find("math.random starts every process from the same fixed state") != std::string::npos);
+  CHECK(repeated.prevention.find("in the same second of now") != std::string::npos);
+  CHECK(repeated.prevention.find("member: request_id") != std::string::npos);
+  CHECK(repeated.prevention.find("appendfsync") == std::string::npos);
+  auto unique = run_with("request_id");
+  REQUIRE(held(unique->run(), "over_admission"));
+}
+
+TEST_CASE("an API server's configured clock skew is a cause when now comes from the caller", "[ratelimiter]") {
+  const std::string params =
+      "users: 20000\nuser_skew: 1.1\nrate: 400/s\nservers: 4\nplacement: redis\n"
+      "skew: { api-0: +90s }\n";
+  LimiterRun caller(params);
+  caller.build(5_s);
+  sim::Findings from_caller = caller.run();
+  REQUIRE_FALSE(held(from_caller, "over_admission"));
+  REQUIRE(from_caller.causes.size() == 1);
+  CHECK(from_caller.causes[0].find("api-0's wall clock ran 90s ahead of true time") != std::string::npos);
+  CHECK(from_caller.causes[0].find("(skew.api-0), not a fault") != std::string::npos);
+  CHECK(from_caller.causes[0].find("takes `now` from the caller") != std::string::npos);
+  CHECK(from_caller.prevention.find("Redis TIME") != std::string::npos);
+  LimiterRun redis_time(params + "now: redis_time\n");
+  redis_time.build(5_s);
+  sim::Findings from_redis = redis_time.run();
+  CHECK(held(from_redis, "over_admission"));
+  CHECK(from_redis.causes.empty());  // the skewed clock no longer reaches a decision
+}
+
+TEST_CASE("member: request_id makes the spec's script add ARGV[4] in place of now .. '-' .. math.random()",
+          "[ratelimiter]") {
+  using ratelimiter::Algorithm;
+  using ratelimiter::Member;
+  using ratelimiter::NowSource;
+  const std::string& spec = ratelimiter::decision_script(Algorithm::sliding_window_log, NowSource::caller);
+  const std::string& unique =
+      ratelimiter::decision_script(Algorithm::sliding_window_log, NowSource::caller, Member::request_id);
+  CHECK(spec.find("redis.call('ZADD', key, now, now .. '-' .. math.random())") != std::string::npos);
+  CHECK(unique.find("redis.call('ZADD', key, now, ARGV[4])") != std::string::npos);
+  CHECK(unique.find("math.random") == std::string::npos);
+  CHECK(configure_error("algorithm: token_bucket\nmember: request_id\n")
+            .find("params.member: only the sliding window "
+                  "log adds a member") != std::string::npos);
+}
+
 // --- determinism -----------------------------------------------------------------------------------
 
 TEST_CASE("one seed gives one trace, another seed another", "[ratelimiter][determinism]") {

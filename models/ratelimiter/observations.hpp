@@ -60,6 +60,7 @@ struct ServerTally {
   std::uint64_t syncs = 0;           ///< hybrid: syncs that succeeded
   std::uint64_t keys_held = 0;       ///< keys with state in the server's memory at the end
   sim::Duration wall_offset_end;     ///< wall clock minus true wall time, at the end
+  sim::Duration configured_skew;     ///< wall clock minus true wall time as configured (`skew`, `skew_spread`)
 };
 
 /// One Redis server's memory, as the deployment reports it.
@@ -68,6 +69,7 @@ struct RedisMemory {
   std::uint64_t peak_bytes = 0;  ///< the largest of the samples taken each second and at the end
   std::uint64_t end_bytes = 0;
   std::uint64_t end_keys = 0;
+  std::uint32_t boots = 0;  ///< times the server process started: more than one, it restarted
 };
 
 struct Observations {

@@ -152,12 +152,18 @@ TimeUnit read_unit(sim::ParamReader& params, std::string_view key, std::vector<s
 void read_redis_use(sim::ParamReader& params, RateLimiterOptions& options) {
   bool central = options.placement == Placement::redis;
   bool hybrid = options.placement == Placement::hybrid;
-  for (std::string_view key : {"now", "now_unit", "window_unit"}) require_placement(params, key, central, "redis");
+  for (std::string_view key : {"now", "now_unit", "window_unit", "member"})
+    require_placement(params, key, central, "redis");
   require_placement(params, "sync_interval", hybrid, "hybrid");
   for (std::string_view key : {"on_redis_failure", "redis_timeout", "redis"})
     require_placement(params, key, options.uses_redis(), "redis or hybrid");
   options.now_source = params.choice("now", {"caller", "redis_time"}, "caller") == "caller" ? NowSource::caller
                                                                                           : NowSource::redis_time;
+  if (params.has("member") && options.algorithm != Algorithm::sliding_window_log)
+    params.fail("member", "only the sliding window log adds a member per request; the algorithm is " +
+                              std::string(to_string(options.algorithm)));
+  options.member =
+      params.choice("member", {"random", "request_id"}, "random") == "random" ? Member::random : Member::request_id;
   options.now_unit = read_unit(params, "now_unit", {"s", "ms", "us"});
   options.window_unit = read_unit(params, "window_unit", {"s", "ms", "us"});
   options.sync_interval =

@@ -30,6 +30,9 @@ enum class Placement { local, redis, hybrid };
 /// Where `now` comes from in a Redis script: the API server's wall clock, passed as ARGV (the
 /// spec), or Redis TIME read inside the script.
 enum class NowSource { caller, redis_time };
+/// The member the sliding window log's script adds for a request: the spec's
+/// `now .. '-' .. math.random()`, or a request id the caller passes as ARGV[4], unique per request.
+enum class Member { random, request_id };
 enum class TimeUnit { s, ms, us };
 /// What a server decides when its Redis call fails or times out.
 enum class FailurePolicy { fail_open, fail_closed, local_fallback };
@@ -90,6 +93,7 @@ struct RateLimiterOptions {
   /// `sync_interval`: hybrid only: how often each server pushes its counts to Redis.
   sim::Duration sync_interval = sim::Duration::milliseconds(100);
   NowSource now_source = NowSource::caller;  ///< `now`: caller | redis_time
+  Member member = Member::random;            ///< `member`: random | request_id (sliding_window_log in Redis)
   /// `now_unit` and `window_unit`: s | ms | us, what ARGV now and ARGV window count. Both
   /// default to seconds, the unit the spec's script documents for its window (and its EXPIRE,
   /// which always counts seconds); a now in ms against a window in s makes the window 60 ms.

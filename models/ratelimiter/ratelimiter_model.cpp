@@ -49,6 +49,8 @@ void RateLimiterModel::build(sim::World& world, sim::Duration length) {
   auto recorder = std::make_shared<Recorder>(world, population, servers, length);
   if (options_.placement == Placement::redis)
     recorder->observations().granularity = sim::Duration::nanoseconds(unit_ns(options_.now_unit));
+  for (std::uint32_t i = 0; i < servers.size(); ++i)
+    recorder->tally(i).configured_skew = world.node(servers[i]).clock().wall_offset(sim::Instant::zero());
   context_ = std::make_shared<Context>(Context{world, options_, population, recorder, deployment});
   for (std::uint32_t i = 0; i < servers.size(); ++i) {
     sim::NodeId node = servers[i];
@@ -87,7 +89,9 @@ void RateLimiterModel::settle_end_figures(sim::World& world) {
   if (const redis::Deployment* deployment = context_->redis.get()) {
     std::vector<sim::NodeId> nodes = deployment->servers();
     std::vector<RedisMemory>& memory = recorder.observations().redis;
+    redis::DeploymentStats stats = deployment->stats();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
+      memory[i].boots = stats.servers[i].figures.boots;
       const redis::Server* server = deployment->server(nodes[i]);
       memory[i].end_bytes = server ? server->memory_bytes() : 0;
       memory[i].end_keys = server ? server->key_count() : 0;

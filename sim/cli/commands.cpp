@@ -2,6 +2,7 @@
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/memory_limit.hpp"
 #include "sim/cli/output_paths.hpp"
+#include "sim/cli/verify_seeds.hpp"
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -189,18 +190,19 @@ void report_run(const RunOutput& out, const std::string& json, const fs::path& o
               (out_dir / "report.md").string().c_str());
 }
 
-/// The seeds, threads and listing a sweep's command line asks for, each checked.
-SweepOptions sweep_options_of(const Parsed& parsed) {
+/// The seeds, threads and listing a sweep's (or verify's) command line asks for, each checked.
+SweepOptions sweep_options_of(const Parsed& parsed, const std::string& command = "sweep") {
   SweepOptions sweep_options;
-  sweep_options.seed_count = whole_number(parsed, "sweep", "seeds", 1, 10'000'000);
-  sweep_options.first_seed = whole_number(parsed, "sweep", "first-seed", 0, any_seed);
-  sweep_options.jobs = static_cast<unsigned>(whole_number(parsed, "sweep", "jobs", 1, 256));
-  sweep_options.failing_seed_limit = whole_number(parsed, "sweep", "failing-seeds", 0, 10'000'000);
+  sweep_options.seed_count = whole_number(parsed, command, "seeds", 1, 10'000'000);
+  sweep_options.first_seed = whole_number(parsed, command, "first-seed", 0, any_seed);
+  sweep_options.jobs = static_cast<unsigned>(whole_number(parsed, command, "jobs", 1, 256));
+  sweep_options.failing_seed_limit = whole_number(parsed, command, "failing-seeds", 0, 10'000'000);
   if (sweep_options.first_seed > any_seed - (sweep_options.seed_count - 1))
-    throw UsageError(fmt::format("designsim sweep: --first-seed {} with --seeds {} goes past the last seed, {}; "
-                                 "start at {} at most",
-                                 sweep_options.first_seed, sweep_options.seed_count, any_seed,
-                                 any_seed - (sweep_options.seed_count - 1)));
+    throw UsageError(
+        fmt::format("designsim {}: --first-seed {} with --seeds {} goes past the last seed, {}; "
+                    "start at {} at most",
+                    command, sweep_options.first_seed, sweep_options.seed_count, any_seed,
+                    any_seed - (sweep_options.seed_count - 1)));
   return sweep_options;
 }
 
@@ -235,6 +237,16 @@ int finish_sweep(const SweepResult& sweep, const fs::path& out_dir) {
               sweep.partial ? " (partial)" : "");
   if (sweep.partial) return status_of_signal(stop_signal.load());
   return sweep.runs_violated == 0 ? all_held : violated;
+}
+
+/// Every scenario checked before any runs: a bad one stops the command with nothing run.
+std::vector<Scenario> checked_scenarios(const std::vector<std::string>& files) {
+  std::vector<Scenario> scenarios;
+  for (const std::string& file : files) {
+    scenarios.push_back(load_scenario(file));
+    check_scenario(scenarios.back());
+  }
+  return scenarios;
 }
 
 }  // namespace
@@ -303,14 +315,23 @@ int verify_command(const Args& args) {
   return guarded("verify", [&] {
     po::options_description options("options");
     options.add_options()("paths", po::value<std::vector<std::string>>(),
-                          "scenario files or folders (default: scenarios)");
+                          "scenario files or folders (default: scenarios)")(
+        "seeds", po::value<std::string>(),
+        "verify over this many seeds instead of each scenario's own (1 to 10,000,000)")(
+        "first-seed", po::value<std::string>()->default_value("1"),
+        "with --seeds: the first seed; seeds are consecutive")(
+        "jobs,j", po::value<std::string>()->default_value(default_jobs()), "with --seeds: threads (1 to 256)")(
+        "failing-seeds", po::value<std::string>()->default_value("20"),
+        "with --seeds: how many missed seeds to list for each scenario");
     po::positional_options_description positional;
     positional.add("paths", -1);
     Parsed parsed = parse_simulating("verify", args, options, positional);
     if (parsed.help) {
-      print_help("designsim verify [FILES or FOLDERS]",
+      print_help("designsim verify [FILES or FOLDERS] [--seeds N [--first-seed S] [--jobs J]]",
                  "Runs every scenario with its own seed and compares each check with the scenario's\n"
-                 "expect: block. Status 0: every scenario did what it says; 1: one did not; 2: one is bad.",
+                 "expect: block. With --seeds, runs seeds S..S+N-1 of each instead: every seed must meet the\n"
+                 "block, and each check under violated_in_at_least must be violated in at least its share of\n"
+                 "them. Status 0: every scenario did what it says; 1: one did not; 2: one is bad.",
                  options);
       return all_held;
     }
@@ -318,11 +339,11 @@ int verify_command(const Args& args) {
     std::vector<std::string> files = scenario_files(paths);
     if (files.empty())
       throw UsageError("designsim verify: no .yaml scenarios under " + fmt::format("{}", fmt::join(paths, ", ")));
-    // Every scenario is checked before any runs: a bad one stops verify with nothing run.
-    std::vector<Scenario> scenarios;
-    for (const std::string& file : files) {
-      scenarios.push_back(load_scenario(file));
-      check_scenario(scenarios.back());
+    std::vector<Scenario> scenarios = checked_scenarios(files);
+    if (parsed.vars.count("seeds")) {
+      int failures = verify_over_seeds(scenarios, sweep_options_of(parsed, "verify"));
+      std::printf("%zu passed, %d failed\n", scenarios.size() - static_cast<std::size_t>(failures), failures);
+      return failures == 0 ? all_held : violated;
     }
     int failures = 0;
     for (const Scenario& scenario : scenarios) {

@@ -44,7 +44,11 @@ void FaultInjector::resolve_refs(std::vector<NodeRef*> refs) const {
 
 void FaultInjector::schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length) {
   for (FaultSpec& fault : faults) {
-    resolve_refs(node_refs(fault.action));
+    resolve_refs(node_refs(fault));
+    if (fault.after) {
+      triggers_.add(std::move(*fault.after), std::move(fault.action));
+      continue;
+    }
     world_.schedule_at(Instant::zero() + fault.at, no_node, 0,
                        [this, action = std::move(fault.action)] { apply(action); });
   }

@@ -5,7 +5,8 @@
 // window that latencies are split by.
 //
 // Determinism: fixed faults are queued before the first event runs, in the order the scenario
-// lists them, so faults at one time apply in that order; each random generator draws from its
+// lists them, so faults at one time apply in that order; a fault that waits for an event is
+// queued when the trace records it (fault_triggers.hpp); each random generator draws from its
 // own stream ("faults/random/<index>").
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "sim/kernel/fault_spec.hpp"
+#include "sim/kernel/fault_triggers.hpp"
 #include "sim/kernel/fault_windows.hpp"
 #include "sim/kernel/random_faults.hpp"
 #include "sim/kernel/world.hpp"
@@ -42,7 +44,8 @@ public:
   std::vector<NodeId> resolve(const NodeRef& ref) const;
 
   /// Resolves every node reference (each must name a node: the run checks them first),
-  /// schedules the fixed faults and starts the random ones over [0, run_length).
+  /// schedules the fixed faults, sets those with a trigger waiting for their event, and starts
+  /// the random ones over [0, run_length).
   void schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length);
   const std::vector<FaultRecord>& applied() const { return applied_; }
   /// "pause" while any pause lasts, else "partition", else "other_fault", else "no_fault".
@@ -83,6 +86,7 @@ private:
   std::uint64_t next_pause_ = 1;
   std::vector<NodeId> crashed_;  // nodes whose "crash" window is open
   std::vector<std::unique_ptr<RandomFaultGenerator>> generators_;  // queued events point at them
+  FaultTriggers triggers_{world_, [this](const FaultAction& action) { apply(action); }};
 };
 
 }  // namespace sim

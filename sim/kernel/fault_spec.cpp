@@ -77,6 +77,18 @@ std::vector<const NodeRef*> node_refs(const FaultAction& action) {
   return refs;
 }
 
+std::vector<NodeRef*> node_refs(FaultSpec& fault) {
+  std::vector<NodeRef*> refs = node_refs(fault.action);
+  if (fault.after) refs.push_back(&fault.after->node);
+  return refs;
+}
+
+std::vector<const NodeRef*> node_refs(const FaultSpec& fault) {
+  std::vector<const NodeRef*> refs = node_refs(fault.action);
+  if (fault.after) refs.push_back(&fault.after->node);
+  return refs;
+}
+
 std::string SourceMark::to_string() const {
   if (line <= 0) return file;
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);

@@ -69,11 +69,21 @@ struct LinkFault {
 using FaultAction = std::variant<PauseFault, ClockStepFault, ClockDriftFault, CrashFault,
                                  RestartFault, PartitionFault, HealFault, LinkFault>;
 
-/// A fault at a fixed time.
+/// What starts a fault that waits for an event: the `occurrence`-th record of kind `event`
+/// (any kind the trace records, as "lock.granted") on a node `node` names, then `delay`.
+struct FaultTrigger {
+  std::string event;
+  NodeRef node;
+  std::uint64_t occurrence = 1;  ///< 1: the first time
+  Duration delay = Duration::zero();
+};
+
+/// A fault at a fixed time, or, with `after`, once an event has happened (then `at` is unused).
 struct FaultSpec {
   Duration at;
   FaultAction action;
   SourceMark where;
+  std::optional<FaultTrigger> after;
 };
 
 /// The kinds of random fault, each with what its faults are drawn from.
@@ -107,6 +117,9 @@ const char* fault_name(const FaultAction& action);
 /// reference checker and the schedule's resolution read.
 std::vector<NodeRef*> node_refs(FaultAction& action);
 std::vector<const NodeRef*> node_refs(const FaultAction& action);
+/// node_refs of the action, then the trigger's node when it waits for an event.
+std::vector<NodeRef*> node_refs(FaultSpec& fault);
+std::vector<const NodeRef*> node_refs(const FaultSpec& fault);
 /// The name a random fault's kind is written under ("pause", "isolate", ...).
 const char* random_fault_name(const RandomFaultKind& kind);
 

@@ -24,6 +24,7 @@ void Trace::record(Instant time, NodeId node, std::string_view kind, std::string
   mix(kind);
   mix(detail);
   ++count_;
+  if (watcher_) watcher_->traced(time, node, kind);
   if (records_.size() < keep_limit_) {
     records_.push_back(TraceRecord{time, node, std::string(kind), std::string(detail)});
   } else if (keep_limit_ > 0) {
@@ -38,6 +39,7 @@ void Trace::fold(Instant time, NodeId node, std::string_view kind, std::int64_t 
   mix(static_cast<std::uint64_t>(a));
   mix(static_cast<std::uint64_t>(b));
   ++count_;
+  if (watcher_) watcher_->traced(time, node, kind);
 }
 
 std::string hash_hex(std::uint64_t hash) {

@@ -24,8 +24,21 @@ struct TraceRecord {
   std::string detail;  ///< human-readable, stable text
 };
 
+/// Told of every record and fold as it is made, in the trace's order: what lets a fault wait
+/// for an event. It may schedule work but must not run any inline.
+class TraceWatcher {
+public:
+  virtual void traced(Instant time, NodeId node, std::string_view kind) = 0;
+
+protected:
+  ~TraceWatcher() = default;
+};
+
 class Trace {
 public:
+  /// One watcher at most; nullptr stops watching.
+  void watch(TraceWatcher* watcher) { watcher_ = watcher; }
+
   /// Keep at most `limit` records in memory (0: keep none; the hash covers everything).
   void keep_records(std::size_t limit) { keep_limit_ = limit; }
 
@@ -51,6 +64,7 @@ private:
   std::size_t keep_limit_ = 0;
   bool count_kept_limit_hit_ = false;
   std::vector<TraceRecord> records_;
+  TraceWatcher* watcher_ = nullptr;
 };
 
 std::string hash_hex(std::uint64_t hash);

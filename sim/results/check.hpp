@@ -48,6 +48,9 @@ struct Findings {
   std::vector<Table> tables;
   /// What would have prevented the first violation, when the model knows (read by the story).
   std::string prevention;
+  /// Conditions the scenario set up that are no fault but bear on the violations (an API
+  /// server's clock configured ahead), one sentence each, told first in the story.
+  std::vector<std::string> causes;
 };
 
 /// The violated check that broke first, or null when every check held: a violation with a

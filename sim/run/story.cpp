@@ -20,7 +20,8 @@ std::string describe_fault(const AppliedFault& f) {
 }  // namespace
 
 std::vector<std::string> tell_story(const RunResult& result, const std::vector<TraceRecord>& trace,
-                                    const std::vector<std::string>& node_names, const std::string& prevention) {
+                                    const std::vector<std::string>& node_names, const std::string& prevention,
+                                    const std::vector<std::string>& causes) {
   std::vector<std::string> story;
   const CheckOutcome* broken = earliest_violation(result.checks);
   if (!broken) return story;
@@ -32,7 +33,9 @@ std::vector<std::string> tell_story(const RunResult& result, const std::vector<T
   for (const AppliedFault& f : result.faults)
     if (f.at <= when) before.push_back(&f);
   std::size_t from = before.size() > 3 ? before.size() - 3 : 0;
-  if (before.empty())
+  // Causes the scenario set up hold from the start, so they come first.
+  story.insert(story.end(), causes.begin(), causes.end());
+  if (before.empty() && causes.empty())
     story.push_back("No fault was injected before the violation: the design breaks on its own under this load.");
   else if (from > 0)
     story.push_back(fmt::format("{} earlier faults are listed with the run's faults.", from));

@@ -1,6 +1,7 @@
-// The story of the first violation, in plain sentences, told from the trace: which fault came
-// before it, what the nodes involved did between the fault and the violation, which check
-// broke and how, and what would have prevented it.
+// The story of the first violation, in plain sentences, told from the trace: the conditions the
+// model names as causes (a clock configured ahead), which fault came before it, what the nodes
+// involved did between the fault and the violation, which check broke and how, and what would
+// have prevented it.
 #pragma once
 
 #include <string>
@@ -12,6 +13,7 @@
 namespace sim {
 
 std::vector<std::string> tell_story(const RunResult& result, const std::vector<TraceRecord>& trace,
-                                    const std::vector<std::string>& node_names, const std::string& prevention);
+                                    const std::vector<std::string>& node_names, const std::string& prevention,
+                                    const std::vector<std::string>& causes = {});
 
 }  // namespace sim

@@ -87,6 +87,28 @@ Requirement read_requirement(const std::string& metric, const YamlValue& value, 
   return Requirement{metric, comparison->comparator, comparison->threshold, *threshold, metric_where};
 }
 
+// `violated_in_at_least: {false_rejections: 5%}`: each check at most once, named in neither list.
+std::vector<ShareExpectation> read_shares(ParamReader shares, const std::vector<MarkedString>& violated,
+                                          const std::vector<MarkedString>& held) {
+  std::vector<ShareExpectation> read;
+  for (const std::string& check : shares.keys()) {
+    SourceMark where = shares.key_where(check);
+    for (const auto* list : {&violated, &held})
+      if (const MarkedString* both = find_name(*list, check, nullptr))
+        throw ScenarioError(where, shares.label(check) + ": '" + check + "' is also listed under " +
+                                       (list == &violated ? "violated" : "held") + " (at " + line_column(both->where) +
+                                       "); a check is expected in one place only");
+    Ratio share = shares.ratio(check);
+    if (share.num == 0)
+      shares.fail(check,
+                  "expected a share of seeds above 0, such as 5% or 1/4; a check that may hold in every "
+                  "seed is not something the scenario shows");
+    read.push_back(ShareExpectation{check, share, shares.value(check)->node.Scalar(), where});
+  }
+  shares.finish();
+  return read;
+}
+
 }  // namespace
 
 Expect read_expect(ParamReader section) {
@@ -99,8 +121,9 @@ Expect read_expect(ParamReader section) {
       throw ScenarioError(name.where, section.label("held") + ": '" + name.text +
                                           "' is also listed under violated (at " + line_column(both->where) +
                                           "); a check is expected either to break or to hold");
-  section.finish();
   Expect expect;
+  expect.violated_in_at_least = read_shares(section.section("violated_in_at_least"), violated, held);
+  section.finish();
   expect.where = section.where();
   for (MarkedString& name : violated) {
     expect.violated.push_back(std::move(name.text));

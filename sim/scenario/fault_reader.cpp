@@ -1,7 +1,8 @@
-// Fixed-time faults: `- at: 5s` plus exactly one fault key, each mapping onto one struct of
-// fault_spec.hpp.
+// Fixed-time faults: `- at: 5s` (or `- after: {event: ..., node: ...}`, for a fault that waits
+// for an event) plus exactly one fault key, each mapping onto one struct of fault_spec.hpp.
 #include <string_view>
 
+#include "sim/kernel/fault_triggers.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/section_readers.hpp"
 #include "sim/scenario/suggest.hpp"
@@ -207,10 +208,45 @@ std::string fault_kind(ParamReader& item) {
                                                       "' and '" + kinds[1] + "'; write each as its own list item");
   if (kinds.empty()) {
     for (const std::string& key : item.keys())
-      if (key != "at") fail_unknown_fault(item, key);
+      if (key != "at" && key != "after") fail_unknown_fault(item, key);
     item.fail("missing the fault: expected one of " + join_alternatives(fault_keys()));
   }
   return kinds[0];
+}
+
+// `after: {event: lock.granted, node: client-1, occurrence: 1, delay: 10ms}`.
+FaultTrigger read_trigger(ParamReader after, Duration run_length) {
+  FaultTrigger trigger;
+  trigger.event = after.string("event");
+  if (!is_event_kind(trigger.event))
+    after.fail("event",
+               "expected the kind of a trace record, lowercase words joined by dots, such as "
+               "lock.granted or fault.pause; got '" +
+                   trigger.event + "'");
+  trigger.node = after.node_ref("node");
+  trigger.occurrence = after.integer<std::uint64_t>("occurrence", 1, 1, 1'000'000'000);
+  trigger.delay = after.duration("delay", Duration::zero(), DurationRange::any());
+  if (trigger.delay < Duration::zero() || trigger.delay > run_length)
+    after.value("delay")->out_of_range("within the run, between 0s and " + to_string(run_length));
+  after.finish();
+  return trigger;
+}
+
+// A fault has its moment from exactly one of `at` and `after`.
+void read_moment(ParamReader& item, FaultSpec& spec, Duration run_length) {
+  bool at = item.has("at");
+  if (item.has("after")) {
+    if (at) item.fail("after", "a fault happens at a time or after an event, not both; keep 'at' or 'after'");
+    spec.after = read_trigger(item.section("after"), run_length);
+    return;
+  }
+  if (!at)
+    item.fail(
+        "missing 'at' (a time such as 5s) or 'after' (an event such as {event: lock.granted, "
+        "node: client-1})");
+  spec.at = item.duration("at", DurationRange::any());
+  if (spec.at < Duration::zero() || spec.at > run_length)
+    item.value("at")->out_of_range("within the run, between 0s and " + to_string(run_length));
 }
 
 }  // namespace
@@ -224,9 +260,7 @@ std::vector<std::string> fixed_fault_kinds() {
 FaultSpec read_fixed_fault(ParamReader& item, const std::string& kind, Duration run_length) {
   FaultSpec spec;
   spec.where = item.where();
-  spec.at = item.duration("at", DurationRange::any());
-  if (spec.at < Duration::zero() || spec.at > run_length)
-    item.value("at")->out_of_range("within the run, between 0s and " + to_string(run_length));
+  read_moment(item, spec, run_length);
   spec.action = read_action(item, kind);
   return spec;
 }
@@ -238,6 +272,8 @@ void read_faults(std::vector<ParamReader> items, Duration run_length, std::vecto
     if (kind == "random") {
       if (item.has("at"))
         item.fail("at", "a random fault has no 'at'; bound it with start: and stop: inside random:");
+      if (item.has("after"))
+        item.fail("after", "a random fault has no 'after'; it arrives at random between start: and stop:");
       random_faults.push_back(read_random_fault(item.section("random"), run_length));
     } else {
       faults.push_back(read_fixed_fault(item, kind, run_length));

@@ -10,15 +10,26 @@
 
 #include "sim/kernel/fault_spec.hpp"
 #include "sim/kernel/network_options.hpp"
+#include "sim/kernel/random.hpp"
 #include "sim/kernel/time.hpp"
 
 namespace sim {
 
+/// `violated_in_at_least: {false_rejections: 5%}`: a check the scenario shows in some seeds and
+/// not in others. One run does not judge it; `verify --seeds` does, over its seeds.
+struct ShareExpectation {
+  std::string check;
+  Ratio share;             ///< of the seeds verified, in (0, 1]
+  std::string share_text;  ///< as written, for messages
+  SourceMark where;
+};
+
 /// What the scenario exists to show: checks it breaks, checks that must hold. A check named in
-/// neither list must hold too.
+/// neither list (nor in violated_in_at_least) must hold too.
 struct Expect {
   std::vector<std::string> violated;
   std::vector<std::string> held;
+  std::vector<ShareExpectation> violated_in_at_least;
   SourceMark where;
   std::vector<SourceMark> violated_where;  ///< where each name of `violated` is written
   std::vector<SourceMark> held_where;      ///< where each name of `held` is written

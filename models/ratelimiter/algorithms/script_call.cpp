@@ -24,20 +24,26 @@ sim::Duration key_ttl(const RateLimiterOptions& options, const Limit& limit) {
   return limit.window;
 }
 
-// The SHA-1 of each script, hashed once per (algorithm, source), in a fixed table.
-const std::string& decision_script_sha(Algorithm algorithm, NowSource source) {
+// The SHA-1 of each script, hashed once per (algorithm, source, member), in a fixed table.
+const std::string& decision_script_sha(Algorithm algorithm, NowSource source, Member member) {
   static const auto table = [] {
-    std::array<std::array<std::string, 2>, 5> shas;
+    std::array<std::array<std::array<std::string, 2>, 2>, 5> shas;
     for (int a = 0; a < 5; ++a) {
       for (int s = 0; s < 2; ++s)
-        shas[a][s] = redis::sha1_hex(decision_script(static_cast<Algorithm>(a), static_cast<NowSource>(s)));
+        for (int m = 0; m < 2; ++m)
+          shas[a][s][m] = redis::sha1_hex(
+              decision_script(static_cast<Algorithm>(a), static_cast<NowSource>(s), static_cast<Member>(m)));
     }
     return shas;
   }();
-  return table[static_cast<int>(algorithm)][static_cast<int>(source)];
+  return table[static_cast<int>(algorithm)][static_cast<int>(source)][static_cast<int>(member)];
 }
 
 }  // namespace
+
+bool uses_request_id(const RateLimiterOptions& options) {
+  return options.algorithm == Algorithm::sliding_window_log && options.member == Member::request_id;
+}
 
 bool is_noscript(const redis::Reply& reply) { return reply.is_error() && reply.text.starts_with("NOSCRIPT "); }
 
@@ -47,10 +53,10 @@ std::vector<std::string> decision_command(const RateLimiterOptions& options, con
   argv.reserve(10);
   if (by == ScriptBy::sha) {
     argv.emplace_back("EVALSHA");
-    argv.push_back(decision_script_sha(options.algorithm, options.now_source));
+    argv.push_back(decision_script_sha(options.algorithm, options.now_source, options.member));
   } else {
     argv.emplace_back("EVAL");
-    argv.push_back(decision_script(options.algorithm, options.now_source));
+    argv.push_back(decision_script(options.algorithm, options.now_source, options.member));
   }
   argv.emplace_back("1");
   argv.push_back(key);

@@ -24,6 +24,9 @@ enum class ScriptBy { sha, body };
 std::vector<std::string> decision_command(const RateLimiterOptions& options, const std::string& key, const Limit& limit,
                                           sim::WallTime now, ScriptBy by = ScriptBy::sha);
 
+/// Whether the command takes the request's id after its other arguments (member: request_id).
+bool uses_request_id(const RateLimiterOptions& options);
+
 /// Whether `reply` is Redis's NOSCRIPT: the script must be sent by body.
 bool is_noscript(const redis::Reply& reply);
 

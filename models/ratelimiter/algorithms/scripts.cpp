@@ -156,6 +156,16 @@ std::string spec_script_with_redis_time() {
   return text;
 }
 
+// The spec's script adding ARGV[4], the caller's request id, as its member: unique per request,
+// whatever math.random draws and whatever the unit of now.
+std::string with_request_id(std::string text) {
+  const std::string member = "now .. '-' .. math.random()";
+  auto at = text.find(member);
+  SIM_ASSERT(at != std::string::npos, "the spec's script adds now .. '-' .. math.random()");
+  text.replace(at, member.size(), "ARGV[4]");
+  return "-- ARGV[4] = a request id, unique per request\n" + text;
+}
+
 const char* body_of(Algorithm algorithm) {
   switch (algorithm) {
     case Algorithm::token_bucket: return token_bucket;
@@ -180,7 +190,12 @@ const std::string& spec_sliding_window_log_script() {
   return text;
 }
 
-const std::string& decision_script(Algorithm algorithm, NowSource source) {
+const std::string& decision_script(Algorithm algorithm, NowSource source, Member member) {
+  if (algorithm == Algorithm::sliding_window_log && member == Member::request_id) {
+    static const std::string scripts[2] = {with_request_id(build(algorithm, NowSource::caller)),
+                                           with_request_id(build(algorithm, NowSource::redis_time))};
+    return scripts[static_cast<int>(source)];
+  }
   // Built once per (algorithm, source), in a fixed table: no map, nothing to iterate.
   static const std::string scripts[5][2] = {
       {build(Algorithm::token_bucket, NowSource::caller), build(Algorithm::token_bucket, NowSource::redis_time)},

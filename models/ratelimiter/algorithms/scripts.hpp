@@ -20,8 +20,9 @@ namespace ratelimiter {
 /// Problem 1's sliding-window-log script, token for token as the spec prints it.
 const std::string& spec_sliding_window_log_script();
 
-/// The script for `algorithm` with `now` taken from `source`.
-const std::string& decision_script(Algorithm algorithm, NowSource source);
+/// The script for `algorithm` with `now` taken from `source`; the sliding window log's adds
+/// `member` (with request_id, ARGV[4] is the request's id).
+const std::string& decision_script(Algorithm algorithm, NowSource source, Member member = Member::random);
 
 /// hybrid: adds each server's counts to per-window counters and reads back the totals.
 /// KEYS: counters; ARGV[1]: expiry in ms; ARGV[i + 1]: the count to add to KEYS[i] (0: read

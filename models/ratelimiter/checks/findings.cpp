@@ -124,7 +124,8 @@ sim::Findings judge(const RateLimiterOptions& options, const Observations& obser
   add_measures(observations, metrics, over, rejections, findings);
   findings.tables.push_back(server_table(options, observations));
   if (!over.top.empty()) findings.tables.push_back(worst_keys_table(observations, over));
-  findings.prevention = prevention(options, findings.checks);
+  findings.prevention = prevention(options, observations, findings.checks);
+  findings.causes = configured_causes(options, observations);
   return findings;
 }
 

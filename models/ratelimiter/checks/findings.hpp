@@ -16,6 +16,14 @@ sim::Findings judge(const RateLimiterOptions& options, const Observations& obser
 
 /// One or two sentences on what would have prevented the earliest violation among `checks`;
 /// empty when every check held.
-std::string prevention(const RateLimiterOptions& options, const std::vector<sim::CheckResult>& checks);
+std::string prevention(const RateLimiterOptions& options, const Observations& observations,
+                       const std::vector<sim::CheckResult>& checks);
+
+/// The conditions the scenario configured that reached the decisions (an API server's clock
+/// set off true time, when the decisions take `now` from it): one sentence each, for the story.
+std::vector<std::string> configured_causes(const RateLimiterOptions& options, const Observations& observations);
+
+/// Whether some API server's clock was configured off true time and its decisions used it.
+bool skewed_clock_decides(const RateLimiterOptions& options, const Observations& observations);
 
 }  // namespace ratelimiter

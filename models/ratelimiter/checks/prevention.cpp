@@ -1,5 +1,7 @@
 #include "models/ratelimiter/checks/findings.hpp"
 
+#include <fmt/format.h>
+
 namespace ratelimiter {
 namespace {
 
@@ -32,10 +34,57 @@ std::string admitted_without_redis(const RateLimiterOptions& options) {
   return "";
 }
 
-std::string over_admission(const RateLimiterOptions& options, const std::vector<sim::CheckResult>& checks) {
+const char* unit_word(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::s: return "second";
+    case TimeUnit::ms: return "millisecond";
+    case TimeUnit::us: return "microsecond";
+  }
+  return "unit";
+}
+
+/// A Redis server that restarted with its data (so its log kept the members written before).
+bool restarted_with_data(const RateLimiterOptions& options, const Observations& observations) {
+  if (options.redis.persistence == redis::Persistence::none) return false;
+  for (const RedisMemory& server : observations.redis)
+    if (server.boots > 1) return true;
+  return false;
+}
+
+// Redis 7.0 seeds math.random once per process, with the same fixed state every time, and
+// replaying the AOF runs the scripts' effects, not the scripts: a restarted server draws the
+// numbers of the old process again, and a member written in the same unit of now repeats.
+bool member_may_repeat(const RateLimiterOptions& options, const Observations& observations) {
+  return options.placement == Placement::redis && options.algorithm == Algorithm::sliding_window_log &&
+         options.member == Member::random && options.redis.version == redis::Version::v7_0 &&
+         restarted_with_data(options, observations);
+}
+
+std::string repeated_member(const RateLimiterOptions& options) {
+  return fmt::format(
+      "Redis restarted with its log, and Redis 7.0's math.random starts every process from the same fixed state, "
+      "which replaying the AOF does not advance: after the restart the spec's script drew the same numbers as the "
+      "old process, so a member now .. '-' .. math.random() written before the crash, in the same {} of now, came "
+      "again; ZADD of an existing member adds nothing, ZCARD did not grow, and the script admitted past the limit. "
+      "Make the member unique: pass a request id as an argument and ZADD it (member: request_id).",
+      unit_word(options.now_unit));
+}
+
+std::string skewed_caller(const RateLimiterOptions& options) {
+  if (options.placement == Placement::redis)
+    return "Take now from Redis TIME inside the script (now: redis_time), so that every decision reads one clock "
+           "however the API servers' clocks are set.";
+  return "Keep the API servers' clocks in step (NTP), or keep the count where one clock decides: Redis, with now "
+         "from Redis TIME.";
+}
+
+std::string over_admission(const RateLimiterOptions& options, const Observations& observations,
+                           const std::vector<sim::CheckResult>& checks) {
   if (units_differ(options)) return units();
   if (violated(checks, "redis_unavailable") && !admitted_without_redis(options).empty())
     return admitted_without_redis(options);
+  if (member_may_repeat(options, observations)) return repeated_member(options);
+  if (skewed_clock_decides(options, observations)) return skewed_caller(options);
   if (options.placement == Placement::local)
     return "Each API server enforces the whole limit on its own, so a user spread over N servers gets up to N times "
            "it: keep the count in one shared store (Redis), or give each server limit / N.";
@@ -60,7 +109,7 @@ std::string over_admission(const RateLimiterOptions& options, const std::vector<
          "window: read now from Redis TIME, persist with appendfsync always, and WAIT for a replica on failover.";
 }
 
-std::string false_rejections(const RateLimiterOptions& options) {
+std::string false_rejections(const RateLimiterOptions& options, const Observations& observations) {
   if (units_differ(options)) return units();
   if (options.uses_redis() && options.on_redis_failure == FailurePolicy::fail_closed)
     return "Failing closed turns a Redis outage into an outage of the API for every user: fall back to local limits "
@@ -68,6 +117,7 @@ std::string false_rejections(const RateLimiterOptions& options) {
   if (options.uses_redis() && options.on_redis_failure == FailurePolicy::local_fallback)
     return "Each server's share of the limit is exact only when the load balancer splits a user evenly; a user "
            "unlucky in the split is rejected early while Redis is down.";
+  if (skewed_clock_decides(options, observations)) return skewed_caller(options);
   if (options.ip_limit && options.placement == Placement::redis)
     return "The account key is checked first and records the request even when the IP key then rejects it, so a "
            "user's log fills with requests that never went through: check both keys before recording either (one "
@@ -108,10 +158,10 @@ std::string redis_memory(const RateLimiterOptions& options) {
   return "Shard the keys over more masters (Redis Cluster), or keep shorter expiries.";
 }
 
-std::string sentence_for(const std::string& check, const RateLimiterOptions& options,
+std::string sentence_for(const std::string& check, const RateLimiterOptions& options, const Observations& observations,
                          const std::vector<sim::CheckResult>& checks) {
-  if (check == "over_admission") return over_admission(options, checks);
-  if (check == "false_rejections") return false_rejections(options);
+  if (check == "over_admission") return over_admission(options, observations, checks);
+  if (check == "false_rejections") return false_rejections(options, observations);
   if (check == "added_latency") return added_latency(options);
   if (check == "redis_unavailable") return redis_unavailable(options);
   return redis_memory(options);
@@ -119,14 +169,15 @@ std::string sentence_for(const std::string& check, const RateLimiterOptions& opt
 
 }  // namespace
 
-std::string prevention(const RateLimiterOptions& options, const std::vector<sim::CheckResult>& checks) {
+std::string prevention(const RateLimiterOptions& options, const Observations& observations,
+                       const std::vector<sim::CheckResult>& checks) {
   const sim::CheckResult* check = sim::earliest_violation(checks);
   if (!check) return "";
-  std::string sentence = sentence_for(check->name, options, checks);
+  std::string sentence = sentence_for(check->name, options, observations, checks);
   // Admitting past the limit matters more than whatever broke first: say how to prevent it too.
   for (const sim::CheckResult& other : checks)
     if (&other != check && other.name == "over_admission" && !other.held)
-      sentence += " Against the over-admission: " + over_admission(options, checks);
+      sentence += " Against the over-admission: " + over_admission(options, observations, checks);
   return sentence;
 }
 

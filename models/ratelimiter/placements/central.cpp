@@ -13,6 +13,10 @@ void ApiServer::ask_redis(const Pending& pending, ScriptBy by) {
   Key key = key_of(pending);
   std::string name = population.key_name(key);
   std::vector<std::string> argv = decision_command(context_->options, name, population.limit(key), wall_now(), by);
+  // Server, incarnation and a count: unique across the servers and across their restarts.
+  if (uses_request_id(context_->options))
+    argv.push_back(fmt::format("{}.{}.{}", context_->options.server_name(static_cast<int>(index_)), incarnation_,
+                               ++scripts_sent_));
   sim::NodeId master = context_->redis->route(name, node_);
   ++in_flight_;
   redis::call(world_.executor(node_), master, std::move(argv), context_->options.redis_timeout,

@@ -80,6 +80,7 @@ private:
   std::unique_ptr<LocalAlgorithm> memory_;    // placement local, or local_fallback's
   std::unique_ptr<HybridCounters> hybrid_;    // placement hybrid
   std::uint64_t in_flight_ = 0;               // awaiting Redis or a leaky bucket's slot
+  std::uint64_t scripts_sent_ = 0;            // numbers this incarnation's request ids (member: request_id)
   bool redis_failing_ = false;                // in a streak of failed calls or syncs
   std::uint64_t decided_without_redis_ = 0;   // in the current streak
   bool sync_failed_ = false;                  // hybrid: the last sync failed
