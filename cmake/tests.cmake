@@ -6,6 +6,7 @@
 # Then one test per shipped scenario (scenarios/**/*.yaml, studies/ aside): it runs the scenario
 # once at its seed, checks its expect: block and compares the replay with tests/golden/.
 #   ctest -L lock          the lock model's unit tests and its scenarios
+#   ctest -L postgres      the simulated PostgreSQL, Hermitage's cases among them
 #   ctest -L scenarios     every shipped scenario (DESIGNSIM_UPDATE_GOLDEN=1 rewrites tests/golden/)
 
 # Seconds. The slowest test (the Redlock-versus-fencing study) takes 5 to 15 s in an optimised
@@ -38,6 +39,7 @@ designsim_test_group(lock lock raft etcd)
 designsim_test_group(ratelimiter ratelimiter)
 designsim_test_group(snowflake snowflake)
 designsim_test_group(redis redis redis-server lua)
+designsim_test_group(postgres postgres hermitage)
 designsim_test_group(reports reports study output)
 designsim_test_group(loader scenario)
 designsim_test_group(kernel world sleep network rpc clock time random distribution histogram metrics faults)
