@@ -283,3 +283,41 @@ TEST_CASE("A sequential scan meets rows in heap order: an updated row's new vers
   CHECK(p.rows_in_order("A", select_all()) == "2=>20 1=>11");
   CHECK(p.rows_in_order("A", select_where(where::in("id", {2, 1}))) == "1=>11 2=>20");  // the index's order
 }
+
+TEST_CASE("Serializable: disjoint reads and writes by primary key both commit (HOT updates enter no index)",
+          "[postgres]") {
+  Play p;
+  p.ok("T1", Begin{Isolation::serializable});
+  p.ok("T2", Begin{Isolation::serializable});
+  CHECK(p.rows("T1", select_where(where::eq("id", 1))) == "1=>10");
+  CHECK(p.rows("T2", select_where(where::eq("id", 2))) == "2=>20");
+  p.ok("T1", set_where(11, where::eq("id", 1)));
+  p.ok("T2", set_where(21, where::eq("id", 2)));
+  p.ok("T1", Commit{});
+  p.ok("T2", Commit{});
+  CHECK(p.table() == "1=>11 2=>21");
+}
+
+TEST_CASE("Serializable: inserts into an index page another transaction read conflict (a false positive)",
+          "[postgres]") {
+  Play p;
+  p.ok("T1", Begin{Isolation::serializable});
+  p.ok("T2", Begin{Isolation::serializable});
+  CHECK(p.rows("T1", select_where(where::eq("id", 3))).empty());
+  CHECK(p.rows("T2", select_where(where::eq("id", 4))).empty());
+  p.ok("T1", insert_row(3, 30));
+  p.ok("T2", insert_row(4, 40));
+  p.ok("T1", Commit{});
+  p.fails("T2", Commit{}, "40001");
+  CHECK(p.table() == "1=>10 2=>20 3=>30");
+}
+
+TEST_CASE("Serializable: a read-only transaction that commits first makes no cycle", "[postgres]") {
+  Play p;
+  p.ok("T1", Begin{Isolation::serializable});
+  p.ok("T2", Begin{Isolation::serializable});
+  CHECK(p.rows("T1", select_all()) == "1=>10 2=>20");
+  p.ok("T2", set_where(21, where::eq("id", 2)));
+  p.ok("T1", Commit{});
+  p.ok("T2", Commit{});
+}

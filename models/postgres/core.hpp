@@ -100,6 +100,7 @@ struct Session {
   std::unique_ptr<Execution> running;  ///< the blocked statement
   Wait wait;
   std::uint64_t wait_seq = 0;
+  bool deadlock_checked = false;  ///< this wait's deadlock_timeout has fired
 };
 
 /// Advisory locks held by one session on one key.
@@ -159,6 +160,9 @@ struct Core {
 
   // scan.cpp
   bool visible(const Version& v, TxnId me, Snapshot snapshot, CommandId command) const;
+  bool committed_before(TxnId txn, Snapshot snapshot) const;
+  /// For SSI: the transaction whose change to `v` the snapshot does not show, or 0.
+  TxnId unseen_writer(const Version& v, TxnId me, Snapshot snapshot) const;
   bool matches(const Table& table, const Predicate& where, const Row& row) const;  ///< throws SqlError
   void check_predicate(const Table& table, const Predicate& where) const;           ///< throws SqlError
   std::vector<VersionId> scan(Execution& e, const Predicate& where);

@@ -219,7 +219,10 @@ void Core::pump() {
       }
       if (wait) {
         s.running = std::move(e);
-        if (wait->kind != s.wait.kind || wait->txn != s.wait.txn) s.wait_seq = next_wait_seq++;
+        if (wait->kind != s.wait.kind || wait->txn != s.wait.txn) {
+          s.wait_seq = next_wait_seq++;
+          s.deadlock_checked = false;
+        }
         s.wait = *wait;
         continue;
       }
@@ -309,6 +312,7 @@ Step Engine::execute(SessionId id, const Statement& statement) {
     s.running = std::move(e);
     s.wait = *wait;
     s.wait_seq = core.next_wait_seq++;
+    s.deadlock_checked = false;
     step.blocked = true;
     step.waits_for_session = core.blocking_session(id);
     step.waits_for_txn = core.blocking_txn(id);
@@ -361,10 +365,22 @@ std::vector<SessionId> Engine::waiting_sessions() const {
   return ids;
 }
 
+std::size_t Engine::fire_deadlock_timeouts() {
+  std::size_t victims = 0;
+  for (SessionId id : waiting_sessions()) {
+    auto it = core_->sessions.find(id);
+    if (it == core_->sessions.end() || !it->second.running || it->second.deadlock_checked) continue;
+    victims += check_deadlock(id) ? 1 : 0;
+  }
+  return victims;
+}
+
 bool Engine::check_deadlock(SessionId id) {
   Core& core = *core_;
   Session& s = core.session(id);
-  if (!s.running || !core.on_cycle(id)) return false;
+  if (!s.running) return false;
+  s.deadlock_checked = true;
+  if (!core.on_cycle(id)) return false;
   std::unique_ptr<Execution> e = std::move(s.running);
   core.completions.push_back({id, core.finish(id, *e, errors::deadlock())});
   core.pump();

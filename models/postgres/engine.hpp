@@ -71,6 +71,10 @@ public:
   /// The session's deadlock_timeout fired: if it waits on a cycle of waits, its statement fails
   /// with 40P01 and its transaction aborts (true); otherwise nothing changes (false).
   bool check_deadlock(SessionId session);
+  /// deadlock_timeout has passed for every waiter: each whose timer has not fired yet for its
+  /// present wait runs its check, in the order they began to wait (a timer fires once per wait,
+  /// as PostgreSQL arms it once in ProcSleep). Returns how many were cancelled.
+  std::size_t fire_deadlock_timeouts();
 
   /// Every committed row of a table, as a new snapshot sees it, in scan order.
   std::vector<Row> committed_rows(const std::string& table) const;

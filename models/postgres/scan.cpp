@@ -18,6 +18,20 @@ bool Core::visible(const Version& v, TxnId me, Snapshot snapshot, CommandId comm
   return !committed_in(v.xmax);
 }
 
+bool Core::committed_before(TxnId txn, Snapshot snapshot) const {
+  auto it = txns.find(txn);
+  return it != txns.end() && it->second.status == TxnStatus::committed && it->second.commit_seq <= snapshot.seq;
+}
+
+TxnId Core::unseen_writer(const Version& v, TxnId me, Snapshot snapshot) const {
+  // As HeapCheckForSerializableConflictOut: the inserter of a version the snapshot cannot see
+  // yet, or the deleter or updater, not yet visible to it, of a version it does see.
+  if (v.xmin == me) return 0;
+  if (!committed_before(v.xmin, snapshot)) return status(v.xmin) == TxnStatus::aborted ? 0 : v.xmin;
+  if (v.xmax == 0 || v.xmax == me || status(v.xmax) == TxnStatus::aborted) return 0;
+  return committed_before(v.xmax, snapshot) ? 0 : v.xmax;
+}
+
 std::size_t Core::column(const Table& table, const std::string& name) const {
   std::optional<std::size_t> position = table.column(name);
   if (!position) throw SqlError{errors::undefined_column(name)};
@@ -181,14 +195,9 @@ std::vector<VersionId> Core::scan(Execution& e, const Predicate& where) {
   for (VersionId v : order) {
     const Version& version = rel.heap[v];
     bool seen = visible(version, e.txn, e.snapshot, e.command);
-    if (serializable) {
-      TxnId writer = 0;
-      if (!seen && version.xmin != e.txn && status(version.xmin) != TxnStatus::aborted) writer = version.xmin;
-      if (seen && version.xmax != 0 && version.xmax != e.txn && status(version.xmax) != TxnStatus::aborted)
-        writer = version.xmax;
-      if (writer && ssi.tracked(writer))
+    if (serializable)
+      if (TxnId writer = unseen_writer(version, e.txn, e.snapshot); writer && ssi.tracked(writer))
         if (std::optional<Error> failure = ssi.conflict_out(e.txn, writer)) throw SqlError{*failure};
-    }
     if (!seen || !matches(rel.table, where, version.values)) continue;
     found.push_back(v);
     if (serializable && index_used && version.xmin != e.txn) {
