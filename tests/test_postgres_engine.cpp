@@ -321,3 +321,43 @@ TEST_CASE("Serializable: a read-only transaction that commits first makes no cyc
   p.ok("T1", Commit{});
   p.ok("T2", Commit{});
 }
+
+// Checked against PostgreSQL 15.18: ExecLockRows says "concurrent update" for a deleted row,
+// ExecUpdate "concurrent delete".
+TEST_CASE("Repeatable read: a row deleted under FOR UPDATE is a concurrent update, under UPDATE a concurrent delete",
+          "[postgres]") {
+  Play p;
+  p.ok("A", Begin{rr});
+  CHECK(p.rows("A", select_all()) == "1=>10 2=>20");
+  p.ok("B", delete_where(where::eq("id", 1)));
+  CHECK(p.fails("A", for_update(where::eq("id", 1)), "40001").message ==
+        "could not serialize access due to concurrent update");
+  p.ok("A", Rollback{});
+  p.ok("A", Begin{rr});
+  CHECK(p.rows("A", select_all()) == "2=>20");
+  p.ok("B", delete_where(where::eq("id", 2)));
+  CHECK(p.fails("A", set_where(1, where::eq("id", 2)), "40001").message ==
+        "could not serialize access due to concurrent delete");
+}
+
+// Checked against PostgreSQL 15.18: with the second wait 0.6 s after the first, the first waiter
+// was the victim; with more than deadlock_timeout between them, the second.
+TEST_CASE("deadlock_timeout fires once per wait, in the order waiters began: who the victim is depends on when",
+          "[postgres]") {
+  for (bool cycle_within_timeout : {true, false}) {
+    Play p;
+    p.ok("A", Begin{rc});
+    p.ok("B", Begin{rc});
+    p.ok("A", set_where(11, where::eq("id", 1)));
+    p.ok("B", set_where(22, where::eq("id", 2)));
+    p.blocks("A", set_where(12, where::eq("id", 2)));
+    if (!cycle_within_timeout) CHECK(p.db.fire_deadlock_timeouts() == 0);  // A's check runs, no cycle yet
+    p.blocks("B", set_where(21, where::eq("id", 1)));
+    CHECK(p.db.fire_deadlock_timeouts() == 1);
+    std::map<std::string, Result> done = p.resumed();
+    const std::string victim = cycle_within_timeout ? "A" : "B", survivor = cycle_within_timeout ? "B" : "A";
+    CHECK(done[victim].sqlstate() == "40P01");
+    CHECK(done[survivor].tag == "UPDATE 1");
+    CHECK(p.db.fire_deadlock_timeouts() == 0);
+  }
+}
