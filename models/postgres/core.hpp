@@ -84,6 +84,7 @@ struct Execution {
   std::vector<VersionId> candidates;  ///< rows the snapshot saw, in the order they are processed
   std::size_t next = 0;               ///< the candidate (or row to insert) being processed
   bool started = false;
+  bool waits_as_tuple_holder = false;  ///< set by lock_row when it took a row's tuple lock to wait
   bool unique_pending = false;        ///< `written` is in the heap and waits for its unique check
   VersionId written = no_version;
   Row updated_from;                   ///< the values `written` replaced (an UPDATE's)

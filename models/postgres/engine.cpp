@@ -141,7 +141,12 @@ std::optional<Wait> Core::run(Execution& e) {
     }
     SessionId session() const { return core.txns.at(e.txn).session; }
   };
-  return std::visit(Run{*this, e}, e.statement);
+  e.waits_as_tuple_holder = false;
+  std::optional<Wait> wait = std::visit(Run{*this, e}, e.statement);
+  // A session holds a tuple lock only while it waits for that row's holder: a statement that
+  // went on (ON CONFLICT re-probing, say) or finished lets it go.
+  if (!e.waits_as_tuple_holder) release_tuple_locks(txns.at(e.txn).session);
+  return wait;
 }
 
 namespace {
@@ -209,25 +214,25 @@ void Core::pump() {
         case Wait::Kind::advisory: over = advisory_grantable(id, s.wait.key, s.wait.shared); break;
       }
       if (!over) continue;
-      std::unique_ptr<Execution> e = std::move(s.running);
+      // The statement stays the session's while it runs, so that it keeps its place in queues.
       std::optional<Error> error;
       std::optional<Wait> wait;
       try {
-        wait = run(*e);
+        wait = run(*s.running);
       } catch (const SqlError& failure) {
         error = failure.error;
       }
       if (wait) {
-        s.running = std::move(e);
         if (wait->kind != s.wait.kind || wait->txn != s.wait.txn) {
           s.wait_seq = next_wait_seq++;
           s.deadlock_checked = false;
         }
         s.wait = *wait;
-        continue;
+      } else {
+        std::unique_ptr<Execution> e = std::move(s.running);
+        completions.push_back({id, finish(id, *e, error)});
       }
-      completions.push_back({id, finish(id, *e, error)});
-      progress = true;
+      progress = true;  // even a statement that waits again may have let a row go on its way
       break;
     }
   }
@@ -316,6 +321,7 @@ Step Engine::execute(SessionId id, const Statement& statement) {
     step.blocked = true;
     step.waits_for_session = core.blocking_session(id);
     step.waits_for_txn = core.blocking_txn(id);
+    core.pump();
     return step;
   }
   step.result = core.finish(id, *e, error);

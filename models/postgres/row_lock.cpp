@@ -68,6 +68,7 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
         result.wait = Wait{Wait::Kind::tuple_lock, 0, e.relation, version.row, 0, false};
       } else {
         rel.tuple_locks[version.row] = me;
+        e.waits_as_tuple_holder = true;
         result.wait = Wait{Wait::Kind::txn, holder, 0, 0, 0, false};
       }
       return result;
