@@ -1,0 +1,218 @@
+// The engine's state and the pieces of its machinery, shared by the files that implement it
+// (engine.cpp: sessions and transactions; scan.cpp: visibility, predicates and access paths;
+// row_lock.cpp: row locks; rows.cpp: SELECT ... FOR, UPDATE and DELETE; insert.cpp; unique.cpp;
+// advisory.cpp; deadlock.cpp; ssi.cpp). Not for use outside models/postgres.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/postgres/errors.hpp"
+#include "models/postgres/result.hpp"
+#include "models/postgres/ssi.hpp"
+#include "models/postgres/statement.hpp"
+#include "models/postgres/value.hpp"
+
+namespace postgres {
+
+using VersionId = std::size_t;
+constexpr VersionId no_version = static_cast<VersionId>(-1);
+using CommandId = std::uint32_t;
+using RowId = std::uint64_t;
+
+/// One tuple version in a heap. A row is the chain of its versions (same `row`); an UPDATE ends
+/// a version (xmax) and starts the next one.
+struct Version {
+  RowId row = 0;
+  Row values;
+  TxnId xmin = 0;
+  CommandId cmin = 0;
+  TxnId xmax = 0;  ///< the updater or deleter; 0 for none
+  CommandId cmax = 0;
+  LockStrength xmax_strength = LockStrength::update;  ///< no_key_update for an update that kept the keys
+  VersionId next = no_version;                        ///< the version an update made
+  std::map<TxnId, LockStrength> lockers;              ///< SELECT ... FOR lockers (ended ones too)
+};
+
+struct Relation {
+  Table table;
+  std::vector<Version> heap;  ///< in creation order: the order a sequential scan reads
+  std::map<RowId, SessionId> tuple_locks;  ///< the first waiter for a busy row holds its tuple lock
+  RowId next_row = 1;
+};
+
+enum class TxnStatus { in_progress, committed, aborted };
+
+/// Sees exactly the transactions that committed with a sequence number up to `seq`.
+struct Snapshot {
+  std::uint64_t seq = 0;
+};
+
+struct Txn {
+  SessionId session = 0;
+  Isolation isolation = Isolation::read_committed;
+  TxnStatus status = TxnStatus::in_progress;
+  std::uint64_t commit_seq = 0;
+  std::optional<Snapshot> snapshot;  ///< the transaction snapshot, from its first statement (RR, SERIALIZABLE)
+  CommandId next_command = 0;
+};
+
+/// What a blocked statement waits for.
+struct Wait {
+  enum class Kind { txn, tuple_lock, advisory };
+  Kind kind = Kind::txn;
+  TxnId txn = 0;             ///< txn: its end
+  std::size_t relation = 0;  ///< tuple_lock: the row's tuple lock
+  RowId row = 0;
+  std::int64_t key = 0;  ///< advisory: the lock, grantable
+  bool shared = false;
+};
+
+/// A statement under way: where it is, so that a blocked one resumes on the row it was on.
+struct Execution {
+  Statement statement;
+  bool implicit = false;  ///< its own transaction (no BEGIN): commits when it ends
+  TxnId txn = 0;
+  Snapshot snapshot;
+  CommandId command = 0;
+  std::size_t relation = 0;
+  std::vector<VersionId> candidates;  ///< rows the snapshot saw, in the order they are processed
+  std::size_t next = 0;               ///< the candidate (or row to insert) being processed
+  bool started = false;
+  bool waits_as_tuple_holder = false;  ///< set by lock_row when it took a row's tuple lock to wait
+  bool unique_pending = false;        ///< `written` is in the heap and waits for its unique check
+  VersionId written = no_version;
+  Row updated_from;                   ///< the values `written` replaced (an UPDATE's)
+  bool pending_update = false;        ///< `written` came from ON CONFLICT DO UPDATE, not an insert
+  std::vector<Row> rows;  ///< returned
+  std::vector<Notice> warnings;
+  std::int64_t count = 0;
+};
+
+struct Session {
+  std::optional<TxnId> txn;
+  bool in_block = false;  ///< after BEGIN
+  bool failed = false;    ///< an error in the block: only COMMIT or ROLLBACK now
+  std::unique_ptr<Execution> running;  ///< the blocked statement
+  Wait wait;
+  std::uint64_t wait_seq = 0;
+  bool deadlock_checked = false;  ///< this wait's deadlock_timeout has fired
+};
+
+/// Advisory locks held by one session on one key.
+struct AdvisoryHold {
+  int session_exclusive = 0;
+  int session_shared = 0;
+  int xact_exclusive = 0;
+  int xact_shared = 0;
+  bool any() const { return session_exclusive + session_shared + xact_exclusive + xact_shared > 0; }
+  bool exclusive() const { return session_exclusive + xact_exclusive > 0; }
+};
+
+/// The outcome of trying to lock one row for a statement.
+struct RowLockResult {
+  enum class Kind { locked, gone, skipped, blocked };
+  Kind kind = Kind::locked;
+  VersionId version = no_version;  ///< locked: the version locked (the newest of the row)
+  bool changed = false;            ///< locked: a newer version than the one the scan saw
+  Wait wait;                       ///< blocked
+};
+
+/// The outcome of a unique check of one version against the other rows.
+struct UniqueCheck {
+  enum class Kind { ok, wait, conflict };
+  Kind kind = Kind::ok;
+  TxnId txn = 0;                  ///< wait: the inserter or deleter to wait for
+  VersionId other = no_version;   ///< conflict: the row holding the key
+  std::size_t index = 0;          ///< conflict: which index
+};
+
+struct Core {
+  std::vector<Relation> relations;
+  std::map<TxnId, Txn> txns;
+  TxnId next_txn = 1;
+  std::uint64_t last_commit_seq = 0;
+  std::map<SessionId, Session> sessions;
+  SessionId next_session = 1;
+  std::uint64_t next_wait_seq = 1;
+  std::vector<Completion> completions;
+  std::map<std::int64_t, std::map<SessionId, AdvisoryHold>> advisory;
+  Ssi ssi;
+
+  // engine.cpp
+  Session& session(SessionId id);
+  Relation& relation(const std::string& name);  ///< throws SqlError 42P01
+  TxnId begin_txn(SessionId session, Isolation isolation);
+  void commit_txn(TxnId txn);  ///< throws SqlError when SSI refuses the commit (the txn is then aborted)
+  void abort_txn(TxnId txn);
+  TxnStatus status(TxnId txn) const;
+  bool running(TxnId txn) const { return status(txn) == TxnStatus::in_progress; }
+  Isolation isolation(TxnId txn) const;
+  std::optional<Wait> run(Execution& e);  ///< runs until the statement ends (nullopt) or waits
+  void pump();                            ///< resumes every blocked statement whose wait is over
+  Result finish(SessionId id, Execution& e, const std::optional<Error>& error);
+  SessionId blocking_session(SessionId id) const;
+  TxnId blocking_txn(SessionId id) const;
+
+  // scan.cpp
+  bool visible(const Version& v, TxnId me, Snapshot snapshot, CommandId command) const;
+  bool committed_before(TxnId txn, Snapshot snapshot) const;
+  /// For SSI: the transaction whose change to `v` the snapshot does not show, or 0.
+  TxnId unseen_writer(const Version& v, TxnId me, Snapshot snapshot) const;
+  bool matches(const Table& table, const Predicate& where, const Row& row) const;  ///< throws SqlError
+  void check_predicate(const Table& table, const Predicate& where) const;           ///< throws SqlError
+  std::vector<VersionId> scan(Execution& e, const Predicate& where);
+  void sort(const Relation& rel, std::vector<VersionId>& candidates, const std::vector<OrderKey>& order) const;
+  std::size_t column(const Table& table, const std::string& name) const;  ///< throws SqlError 42703
+  Value checked(const Table& table, std::size_t column, Value value) const;  ///< type and range, or SqlError
+
+  // row_lock.cpp
+  RowLockResult lock_row(Execution& e, VersionId v, LockStrength strength, WaitPolicy policy, bool lock_only);
+  void release_tuple_lock(Relation& rel, RowId row, SessionId session);
+  void release_tuple_locks(SessionId session);
+
+  // rows.cpp
+  std::optional<Wait> run_select(Execution& e);
+  std::optional<Wait> run_locking_rows(Execution& e);
+  std::optional<Wait> finish_update_row(Execution& e, bool returning);
+  VersionId write_update(Execution& e, VersionId v, const std::vector<Assignment>& set, const Row* excluded);
+  void write_delete(Execution& e, VersionId v);
+
+  // unique.cpp
+  UniqueCheck check_unique(const Relation& rel, VersionId v, TxnId me, const std::vector<std::size_t>& indexes) const;
+  /// The same for values not in the heap (ON CONFLICT's probe); `row` is excluded (0: none).
+  UniqueCheck check_unique_values(const Relation& rel, const Row& values, RowId row, TxnId me,
+                                  const std::vector<std::size_t>& indexes) const;
+  std::vector<std::size_t> all_indexes(const Relation& rel) const;
+  Error unique_error(const Relation& rel, const UniqueCheck& check) const;
+
+  // insert.cpp
+  std::optional<Wait> run_insert(Execution& e);
+  std::optional<Wait> finish_insert_row(Execution& e, bool returning);
+  /// ON CONFLICT for one proposed row: nullopt and `insert` true to insert it, nullopt and false
+  /// when it is settled (skipped or updated), or the wait.
+  std::optional<Wait> resolve_conflict(Execution& e, const Row& values, const OnConflict& oc, bool& insert);
+  std::vector<std::size_t> arbiters(const Table& table, const OnConflict& oc) const;
+
+  // advisory.cpp
+  std::optional<Wait> run_advisory(Execution& e, SessionId id);
+  void advisory_unlock(SessionId id, const AdvisoryUnlock& unlock, Execution& e);
+  void advisory_unlock_all(SessionId id);
+  bool advisory_grantable(SessionId id, std::int64_t key, bool shared) const;
+  void release_xact_advisory(SessionId id);
+  std::set<SessionId> advisory_blockers(SessionId id, std::int64_t key, bool shared) const;
+
+  // deadlock.cpp
+  std::set<SessionId> blockers(SessionId id) const;
+  bool on_cycle(SessionId id) const;
+};
+
+LockStrength update_strength(const Table& table, const std::vector<Assignment>& set);
+bool conflicts(LockStrength held, LockStrength wanted);
+
+}  // namespace postgres

@@ -1,0 +1,135 @@
+// INSERT, with ON CONFLICT as PostgreSQL runs it (ExecInsert, ExecOnConflictUpdate): the
+// arbiter indexes are probed first, waiting for an in-progress inserter or deleter of the key; a
+// conflicting row is skipped (DO NOTHING) or locked and updated (DO UPDATE), and a READ COMMITTED
+// statement that finds it changed after the wait starts over on the row's new version. Without
+// ON CONFLICT the row goes into the heap first and the unique check may wait, then fail with 23505.
+#include <algorithm>
+
+#include "models/postgres/core.hpp"
+
+namespace postgres {
+
+std::vector<std::size_t> Core::arbiters(const Table& table, const OnConflict& oc) const {
+  if (oc.target.empty()) {
+    if (oc.do_update) throw SqlError{errors::on_conflict_needs_target()};
+    std::vector<std::size_t> all;
+    for (std::size_t i = 0; i < table.indexes.size(); ++i) all.push_back(i);
+    return all;
+  }
+  std::vector<std::size_t> wanted;
+  for (const std::string& name : oc.target) wanted.push_back(column(table, name));
+  std::sort(wanted.begin(), wanted.end());
+  std::vector<std::size_t> found;
+  for (std::size_t i = 0; i < table.indexes.size(); ++i) {
+    std::vector<std::size_t> columns = table.indexes[i].columns;
+    std::sort(columns.begin(), columns.end());
+    if (columns == wanted) found.push_back(i);
+  }
+  if (found.empty()) throw SqlError{errors::no_matching_constraint()};
+  return found;
+}
+
+std::optional<Wait> Core::finish_insert_row(Execution& e, bool returning) {
+  Relation& rel = relations[e.relation];
+  UniqueCheck check = check_unique(rel, e.written, e.txn, all_indexes(rel));
+  if (check.kind == UniqueCheck::Kind::wait) return Wait{Wait::Kind::txn, check.txn, 0, 0, 0, false};
+  if (check.kind == UniqueCheck::Kind::conflict) throw SqlError{unique_error(rel, check)};
+  e.unique_pending = false;
+  ++e.count;
+  if (returning) e.rows.push_back(rel.heap[e.written].values);
+  return std::nullopt;
+}
+
+std::optional<Wait> Core::resolve_conflict(Execution& e, const Row& values, const OnConflict& oc, bool& insert) {
+  Relation& rel = relations[e.relation];
+  bool snapshot_txn = isolation(e.txn) != Isolation::read_committed;
+  std::vector<std::size_t> indexes = arbiters(rel.table, oc);
+  insert = false;
+  for (;;) {
+    UniqueCheck probe = check_unique_values(rel, values, 0, e.txn, indexes);
+    if (probe.kind == UniqueCheck::Kind::wait) return Wait{Wait::Kind::txn, probe.txn, 0, 0, 0, false};
+    if (probe.kind == UniqueCheck::Kind::ok) {
+      insert = true;
+      return std::nullopt;
+    }
+    const Version& existing = rel.heap[probe.other];
+    if (!oc.do_update) {
+      if (snapshot_txn && !visible(existing, e.txn, e.snapshot, e.command))
+        throw SqlError{errors::concurrent_update()};
+      return std::nullopt;
+    }
+    if (existing.xmin == e.txn && existing.cmin == e.command) throw SqlError{errors::affect_row_twice()};
+    RowLockResult lock = lock_row(e, probe.other, update_strength(rel.table, oc.set), WaitPolicy::wait, true);
+    if (lock.kind == RowLockResult::Kind::blocked) return lock.wait;
+    if (lock.kind != RowLockResult::Kind::locked || lock.changed) continue;  // changed meanwhile: start over
+    const Version& locked = rel.heap[lock.version];
+    if (snapshot_txn && !visible(locked, e.txn, e.snapshot, e.command)) throw SqlError{errors::concurrent_update()};
+    check_predicate(rel.table, oc.where);
+    if (!matches(rel.table, oc.where, locked.values)) return std::nullopt;
+    e.updated_from = locked.values;
+    e.written = write_update(e, lock.version, oc.set, &values);
+    e.unique_pending = true;
+    e.pending_update = true;
+    return std::nullopt;
+  }
+}
+
+namespace {
+
+Row padded(const Core& core, const Table& table, const Row& given) {
+  if (given.size() > table.columns.size()) throw SqlError{errors::too_many_values()};
+  Row values(table.columns.size(), Null{});
+  for (std::size_t c = 0; c < table.columns.size(); ++c)
+    values[c] = core.checked(table, c, c < given.size() ? given[c] : Value{Null{}});
+  return values;
+}
+
+}  // namespace
+
+std::optional<Wait> Core::run_insert(Execution& e) {
+  const auto& s = std::get<Insert>(e.statement);
+  if (!e.started) {
+    e.started = true;
+    e.relation = static_cast<std::size_t>(&relation(s.table) - relations.data());
+    if (s.on_conflict) arbiters(relations[e.relation].table, *s.on_conflict);
+  }
+  Relation& rel = relations[e.relation];
+  for (; e.next < s.rows.size(); ++e.next) {
+    if (e.unique_pending) {
+      std::optional<Wait> wait =
+          e.pending_update ? finish_update_row(e, s.returning) : finish_insert_row(e, s.returning);
+      if (wait) return wait;
+      continue;
+    }
+    Row values = padded(*this, rel.table, s.rows[e.next]);
+    if (s.on_conflict) {
+      bool insert = false;
+      if (std::optional<Wait> wait = resolve_conflict(e, values, *s.on_conflict, insert)) return wait;
+      if (!insert) {
+        if (e.unique_pending)
+          if (std::optional<Wait> wait = finish_update_row(e, s.returning)) return wait;
+        continue;
+      }
+    }
+    if (ssi.tracked(e.txn)) {
+      std::set<SireadTarget> targets{SireadTarget{SireadTarget::Kind::relation, e.relation, 0, 0}};
+      for (std::size_t i = 0; i < rel.table.indexes.size(); ++i)
+        targets.insert(SireadTarget{SireadTarget::Kind::index_page, e.relation, i, 0});
+      if (std::optional<Error> failure = ssi.conflict_in(e.txn, targets)) throw SqlError{*failure};
+      ssi.wrote(e.txn);
+    }
+    Version version;
+    version.row = rel.next_row++;
+    version.values = std::move(values);
+    version.xmin = e.txn;
+    version.cmin = e.command;
+    rel.heap.push_back(std::move(version));
+    e.written = rel.heap.size() - 1;
+    e.unique_pending = true;
+    e.pending_update = false;
+    if (std::optional<Wait> wait = finish_insert_row(e, s.returning)) return wait;
+  }
+  return std::nullopt;
+}
+
+}  // namespace postgres

@@ -1,0 +1,101 @@
+// Row locks as heapam takes them (heap_lock_tuple, heap_update, heap_delete): a row's updater
+// or deleter and its lockers hold it in a strength; a conflicting newcomer takes the row's tuple
+// lock (or queues behind the session holding it) and waits for the holder's transaction. When it
+// wakes, a READ COMMITTED statement follows an update to the row's newest version; a
+// transaction-snapshot statement fails with 40001.
+#include "models/postgres/core.hpp"
+
+namespace postgres {
+
+bool conflicts(LockStrength held, LockStrength wanted) {
+  auto rank = [](LockStrength s) { return static_cast<int>(s); };
+  // PostgreSQL's table: FOR UPDATE conflicts with every lock, FOR KEY SHARE with FOR UPDATE only;
+  // of the two in between, FOR SHARE (1) and FOR NO KEY UPDATE (2) conflict unless both share.
+  if (held == LockStrength::update || wanted == LockStrength::update) return true;
+  if (held == LockStrength::key_share || wanted == LockStrength::key_share) return false;
+  return rank(held) + rank(wanted) >= 3;
+}
+
+LockStrength update_strength(const Table& table, const std::vector<Assignment>& set) {
+  for (const Assignment& a : set) {
+    std::optional<std::size_t> c = table.column(a.column);
+    if (c && table.is_key_column(*c)) return LockStrength::update;
+  }
+  return LockStrength::no_key_update;
+}
+
+void Core::release_tuple_lock(Relation& rel, RowId row, SessionId id) {
+  auto it = rel.tuple_locks.find(row);
+  if (it != rel.tuple_locks.end() && it->second == id) rel.tuple_locks.erase(it);
+}
+
+void Core::release_tuple_locks(SessionId id) {
+  for (Relation& rel : relations)
+    for (auto it = rel.tuple_locks.begin(); it != rel.tuple_locks.end();)
+      it = it->second == id ? rel.tuple_locks.erase(it) : std::next(it);
+}
+
+namespace {
+
+/// Whom a version's holders make a newcomer wanting `strength` wait for, if anyone.
+TxnId busy_with(const Core& core, const Version& v, TxnId me, LockStrength strength) {
+  if (v.xmax != 0 && v.xmax != me && core.running(v.xmax) && conflicts(v.xmax_strength, strength)) return v.xmax;
+  for (const auto& [locker, held] : v.lockers)
+    if (locker != me && core.running(locker) && conflicts(held, strength)) return locker;
+  return 0;
+}
+
+}  // namespace
+
+RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, WaitPolicy policy, bool lock_only) {
+  Relation& rel = relations[e.relation];
+  SessionId me = txns.at(e.txn).session;
+  bool snapshot_txn = isolation(e.txn) != Isolation::read_committed;
+  RowLockResult result;
+  for (;;) {
+    Version& version = rel.heap[v];
+    if (TxnId holder = busy_with(*this, version, e.txn, strength)) {
+      if (policy == WaitPolicy::nowait) throw SqlError{errors::row_lock_not_available(rel.table.name)};
+      auto tuple_lock = rel.tuple_locks.find(version.row);
+      bool queued = tuple_lock != rel.tuple_locks.end() && tuple_lock->second != me;
+      if (policy == WaitPolicy::skip_locked) {
+        release_tuple_lock(rel, version.row, me);
+        result.kind = RowLockResult::Kind::skipped;
+        return result;
+      }
+      result.kind = RowLockResult::Kind::blocked;
+      if (queued) {
+        result.wait = Wait{Wait::Kind::tuple_lock, 0, e.relation, version.row, 0, false};
+      } else {
+        rel.tuple_locks[version.row] = me;
+        e.waits_as_tuple_holder = true;
+        result.wait = Wait{Wait::Kind::txn, holder, 0, 0, 0, false};
+      }
+      return result;
+    }
+    bool ended_by_other = version.xmax != 0 && version.xmax != e.txn && status(version.xmax) == TxnStatus::committed;
+    if (ended_by_other || version.xmax == e.txn) {
+      if (ended_by_other && snapshot_txn)
+        throw SqlError{lock_only || version.next != no_version ? errors::concurrent_update()
+                                                               : errors::concurrent_delete()};
+      if (version.next == no_version) {
+        release_tuple_lock(rel, version.row, me);
+        result.kind = RowLockResult::Kind::gone;
+        return result;
+      }
+      v = version.next;
+      result.changed = true;
+      continue;
+    }
+    if (lock_only || result.changed) {  // a row re-checked and left alone stays locked, as in PostgreSQL
+      auto [held, fresh] = version.lockers.try_emplace(e.txn, strength);
+      if (!fresh) held->second = std::max(held->second, strength);
+    }
+    release_tuple_lock(rel, version.row, me);
+    result.kind = RowLockResult::Kind::locked;
+    result.version = v;
+    return result;
+  }
+}
+
+}  // namespace postgres

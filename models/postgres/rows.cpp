@@ -1,0 +1,204 @@
+// SELECT (with and without FOR ...), UPDATE and DELETE: the rows the snapshot sees, then, for
+// the statements that lock or write, each row locked in turn (LockRows above the sort, LIMIT
+// above LockRows, as PostgreSQL plans them).
+#include "models/postgres/core.hpp"
+
+namespace postgres {
+
+std::optional<Wait> Core::run_select(Execution& e) {
+  const auto& s = std::get<Select>(e.statement);
+  e.relation = static_cast<std::size_t>(&relation(s.table) - relations.data());
+  if (s.limit && *s.limit < 0) throw SqlError{errors::negative_limit()};
+  std::vector<VersionId> rows = scan(e, s.where);
+  sort(relations[e.relation], rows, s.order_by);
+  for (VersionId v : rows) {
+    if (s.limit && e.count >= *s.limit) break;
+    e.rows.push_back(relations[e.relation].heap[v].values);
+    ++e.count;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+struct RowsStatement {
+  const Predicate* where = nullptr;
+  LockStrength strength = LockStrength::update;
+  WaitPolicy policy = WaitPolicy::wait;
+  std::optional<std::int64_t> limit;
+  bool returning = true;
+  const Update* update = nullptr;
+  const Delete* del = nullptr;
+};
+
+RowsStatement rows_statement(const Core& core, Execution& e) {
+  RowsStatement r;
+  if (const auto* s = std::get_if<Select>(&e.statement)) {
+    r.where = &s->where;
+    r.strength = s->locking->strength;
+    r.policy = s->locking->wait;
+    r.limit = s->limit;
+  } else if (const auto* u = std::get_if<Update>(&e.statement)) {
+    r.where = &u->where;
+    r.strength = update_strength(core.relations[e.relation].table, u->set);
+    r.returning = u->returning;
+    r.update = u;
+  } else {
+    r.del = &std::get<Delete>(e.statement);
+    r.where = &r.del->where;
+    r.returning = r.del->returning;
+  }
+  return r;
+}
+
+}  // namespace
+
+/// The unique check of the version an UPDATE just wrote, on the indexes whose key it changed.
+std::optional<Wait> Core::finish_update_row(Execution& e, bool returning) {
+  Relation& rel = relations[e.relation];
+  const Version& written = rel.heap[e.written];
+  std::vector<std::size_t> changed;
+  for (std::size_t i = 0; i < rel.table.indexes.size(); ++i)
+    for (std::size_t c : rel.table.indexes[i].columns)
+      if (compare(written.values[c], e.updated_from[c]) != 0) {
+        changed.push_back(i);
+        break;
+      }
+  UniqueCheck check = check_unique(rel, e.written, e.txn, changed);
+  if (check.kind == UniqueCheck::Kind::wait) return Wait{Wait::Kind::txn, check.txn, 0, 0, 0, false};
+  if (check.kind == UniqueCheck::Kind::conflict) throw SqlError{unique_error(rel, check)};
+  e.unique_pending = false;
+  ++e.count;
+  if (returning) e.rows.push_back(written.values);
+  return std::nullopt;
+}
+
+std::optional<Wait> Core::run_locking_rows(Execution& e) {
+  if (!e.started) {
+    e.started = true;
+    const std::string* table = nullptr;
+    if (const auto* s = std::get_if<Select>(&e.statement)) table = &s->table;
+    if (const auto* u = std::get_if<Update>(&e.statement)) table = &u->table;
+    if (const auto* d = std::get_if<Delete>(&e.statement)) table = &d->table;
+    e.relation = static_cast<std::size_t>(&relation(*table) - relations.data());
+    if (const auto* u = std::get_if<Update>(&e.statement))
+      for (const Assignment& a : u->set) column(relations[e.relation].table, a.column);
+    RowsStatement r = rows_statement(*this, e);
+    if (r.limit && *r.limit < 0) throw SqlError{errors::negative_limit()};
+    e.candidates = scan(e, *r.where);
+    if (const auto* s = std::get_if<Select>(&e.statement)) sort(relations[e.relation], e.candidates, s->order_by);
+  }
+  RowsStatement r = rows_statement(*this, e);
+  Relation& rel = relations[e.relation];
+  for (; e.next < e.candidates.size(); ++e.next) {
+    if (e.unique_pending) {
+      if (std::optional<Wait> wait = finish_update_row(e, r.returning)) return wait;
+      continue;
+    }
+    if (r.limit && e.count >= *r.limit) break;
+    RowLockResult lock = lock_row(e, e.candidates[e.next], r.strength, r.policy, !r.update && !r.del);
+    if (lock.kind == RowLockResult::Kind::blocked) return lock.wait;
+    if (lock.kind != RowLockResult::Kind::locked) continue;
+    if (lock.changed && !matches(rel.table, *r.where, rel.heap[lock.version].values)) continue;
+    if (r.del) {
+      write_delete(e, lock.version);
+      ++e.count;
+      if (r.returning) e.rows.push_back(rel.heap[lock.version].values);
+    } else if (r.update) {
+      e.updated_from = rel.heap[lock.version].values;
+      e.written = write_update(e, lock.version, r.update->set, nullptr);
+      e.unique_pending = true;
+      if (std::optional<Wait> wait = finish_update_row(e, r.returning)) return wait;
+    } else {
+      ++e.count;
+      e.rows.push_back(rel.heap[lock.version].values);
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::set<SireadTarget> write_targets(std::size_t relation, VersionId v) {
+  std::set<SireadTarget> targets;
+  SireadTarget target;
+  target.relation = relation;
+  targets.insert(target);  // the relation
+  target.kind = SireadTarget::Kind::heap_page;
+  targets.insert(target);
+  target.kind = SireadTarget::Kind::tuple;
+  target.tuple = v;
+  targets.insert(target);
+  return targets;
+}
+
+}  // namespace
+
+VersionId Core::write_update(Execution& e, VersionId v, const std::vector<Assignment>& set, const Row* excluded) {
+  Relation& rel = relations[e.relation];
+  Row values = rel.heap[v].values;
+  bool keys_changed = false;
+  for (const Assignment& a : set) {
+    std::size_t c = column(rel.table, a.column);
+    Value value = a.value;
+    if (a.kind == Assignment::Kind::add) {
+      const Value& old = rel.heap[v].values[c];
+      if (!is_null(old)) {
+        if (!std::holds_alternative<std::int64_t>(old))
+          throw SqlError{errors::no_operator(rel.table.columns[c].type, 0)};
+        std::int64_t sum = 0;
+        if (__builtin_add_overflow(std::get<std::int64_t>(old), a.delta, &sum))
+          throw SqlError{errors::out_of_range(rel.table.columns[c].type)};
+        value = sum;
+      } else {
+        value = Null{};
+      }
+    } else if (a.kind == Assignment::Kind::excluded) {
+      value = excluded ? (*excluded)[c] : Value{Null{}};
+    }
+    values[c] = checked(rel.table, c, value);
+    if (rel.table.is_key_column(c) && compare(values[c], rel.heap[v].values[c]) != 0) keys_changed = true;
+  }
+  if (ssi.tracked(e.txn)) {
+    std::set<SireadTarget> targets = write_targets(e.relation, v);
+    if (keys_changed)
+      for (std::size_t i = 0; i < rel.table.indexes.size(); ++i) {
+        SireadTarget page;
+        page.kind = SireadTarget::Kind::index_page;
+        page.relation = e.relation;
+        page.index = i;
+        targets.insert(page);
+      }
+    if (std::optional<Error> failure = ssi.conflict_in(e.txn, targets)) throw SqlError{*failure};
+    ssi.wrote(e.txn);
+  }
+  Version next;
+  next.row = rel.heap[v].row;
+  next.values = std::move(values);
+  next.xmin = e.txn;
+  next.cmin = e.command;
+  if (!keys_changed)  // FOR KEY SHARE lockers keep the row through an update that keeps its keys
+    for (const auto& [locker, held] : rel.heap[v].lockers)
+      if (held == LockStrength::key_share && running(locker)) next.lockers[locker] = held;
+  Version& old = rel.heap[v];
+  old.xmax = e.txn;
+  old.cmax = e.command;
+  old.xmax_strength = keys_changed ? LockStrength::update : LockStrength::no_key_update;
+  old.next = rel.heap.size();
+  rel.heap.push_back(std::move(next));
+  return rel.heap.size() - 1;
+}
+
+void Core::write_delete(Execution& e, VersionId v) {
+  Relation& rel = relations[e.relation];
+  if (ssi.tracked(e.txn)) {
+    if (std::optional<Error> failure = ssi.conflict_in(e.txn, write_targets(e.relation, v))) throw SqlError{*failure};
+    ssi.wrote(e.txn);
+  }
+  Version& old = rel.heap[v];
+  old.xmax = e.txn;
+  old.cmax = e.command;
+  old.xmax_strength = LockStrength::update;
+}
+
+}  // namespace postgres

@@ -1,0 +1,231 @@
+// Visibility, WHERE clauses and the two access paths (sequential scan, unique-index lookup).
+#include <algorithm>
+#include <limits>
+
+#include "models/postgres/core.hpp"
+
+namespace postgres {
+
+bool Core::visible(const Version& v, TxnId me, Snapshot snapshot, CommandId command) const {
+  auto committed_in = [&](TxnId txn) {
+    auto it = txns.find(txn);
+    return it != txns.end() && it->second.status == TxnStatus::committed && it->second.commit_seq <= snapshot.seq;
+  };
+  bool created = v.xmin == me ? v.cmin < command : committed_in(v.xmin);
+  if (!created) return false;
+  if (v.xmax == 0) return true;
+  if (v.xmax == me) return v.cmax >= command;
+  return !committed_in(v.xmax);
+}
+
+bool Core::committed_before(TxnId txn, Snapshot snapshot) const {
+  auto it = txns.find(txn);
+  return it != txns.end() && it->second.status == TxnStatus::committed && it->second.commit_seq <= snapshot.seq;
+}
+
+TxnId Core::unseen_writer(const Version& v, TxnId me, Snapshot snapshot) const {
+  // As HeapCheckForSerializableConflictOut: the inserter of a version the snapshot cannot see
+  // yet, or the deleter or updater, not yet visible to it, of a version it does see.
+  if (v.xmin == me) return 0;
+  if (!committed_before(v.xmin, snapshot)) return status(v.xmin) == TxnStatus::aborted ? 0 : v.xmin;
+  if (v.xmax == 0 || v.xmax == me || status(v.xmax) == TxnStatus::aborted) return 0;
+  return committed_before(v.xmax, snapshot) ? 0 : v.xmax;
+}
+
+std::size_t Core::column(const Table& table, const std::string& name) const {
+  std::optional<std::size_t> position = table.column(name);
+  if (!position) throw SqlError{errors::undefined_column(name)};
+  return *position;
+}
+
+Value Core::checked(const Table& table, std::size_t c, Value value) const {
+  const Column& col = table.columns[c];
+  if (is_null(value)) {
+    if (table.not_null(c)) throw SqlError{errors::not_null(col.name, table.name)};
+    return value;
+  }
+  bool integral = col.type == Type::integer || col.type == Type::bigint;
+  bool fits = integral ? std::holds_alternative<std::int64_t>(value)
+                       : (col.type == Type::text ? std::holds_alternative<std::string>(value)
+                                                 : std::holds_alternative<bool>(value));
+  if (!fits) throw SqlError{errors::wrong_type(col.name, col.type, value)};
+  if (col.type == Type::integer) {
+    std::int64_t i = std::get<std::int64_t>(value);
+    if (i < std::numeric_limits<std::int32_t>::min() || i > std::numeric_limits<std::int32_t>::max())
+      throw SqlError{errors::out_of_range(Type::integer)};
+  }
+  return value;
+}
+
+void Core::check_predicate(const Table& table, const Predicate& where) const {
+  switch (where.kind) {
+    case Predicate::Kind::always: return;
+    case Predicate::Kind::all_of:
+    case Predicate::Kind::any_of:
+      for (const Predicate& part : where.parts) check_predicate(table, part);
+      return;
+    case Predicate::Kind::compare:
+    case Predicate::Kind::in: {
+      const Column& col = table.columns[column(table, where.column)];
+      bool integral = col.type == Type::integer || col.type == Type::bigint;
+      std::vector<Value> values = where.kind == Predicate::Kind::in ? where.values : std::vector<Value>{where.value};
+      for (const Value& v : values) {
+        bool fits = is_null(v) || (integral ? std::holds_alternative<std::int64_t>(v)
+                                            : (col.type == Type::text ? std::holds_alternative<std::string>(v)
+                                                                      : std::holds_alternative<bool>(v)));
+        if (!fits || (where.modulo && !integral)) throw SqlError{errors::no_operator(col.type, v)};
+      }
+      return;
+    }
+  }
+}
+
+namespace {
+
+bool holds(CompareOp op, int order) {
+  switch (op) {
+    case CompareOp::eq: return order == 0;
+    case CompareOp::ne: return order != 0;
+    case CompareOp::lt: return order < 0;
+    case CompareOp::le: return order <= 0;
+    case CompareOp::gt: return order > 0;
+    case CompareOp::ge: return order >= 0;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Core::matches(const Table& table, const Predicate& where, const Row& row) const {
+  switch (where.kind) {
+    case Predicate::Kind::always: return true;
+    case Predicate::Kind::all_of:
+      for (const Predicate& part : where.parts)
+        if (!matches(table, part, row)) return false;
+      return true;
+    case Predicate::Kind::any_of:
+      for (const Predicate& part : where.parts)
+        if (matches(table, part, row)) return true;
+      return false;
+    case Predicate::Kind::in:
+      for (const Value& v : where.values)
+        if (compare(row[column(table, where.column)], v) == 0) return true;
+      return false;
+    case Predicate::Kind::compare: break;
+  }
+  Value lhs = row[column(table, where.column)];
+  if (where.modulo && !is_null(lhs)) {
+    if (*where.modulo == 0) throw SqlError{errors::division_by_zero()};
+    lhs = *where.modulo == -1 ? 0 : std::get<std::int64_t>(lhs) % *where.modulo;
+  }
+  std::optional<int> order = compare(lhs, where.value);
+  return order && holds(where.op, *order);
+}
+
+namespace {
+
+/// Values a WHERE pins a column to (by = or IN at the top level of an AND), if it does.
+std::optional<std::vector<Value>> pinned(const Predicate& where, const std::string& column) {
+  if (where.kind == Predicate::Kind::compare && where.column == column && where.op == CompareOp::eq && !where.modulo)
+    return std::vector<Value>{where.value};
+  if (where.kind == Predicate::Kind::in && where.column == column) return where.values;
+  if (where.kind != Predicate::Kind::all_of) return std::nullopt;
+  for (const Predicate& part : where.parts)
+    if (auto values = pinned(part, column)) return values;
+  return std::nullopt;
+}
+
+/// The keys of a unique index a WHERE pins every column of, sorted as the index holds them.
+std::optional<std::vector<Row>> index_keys(const Table& table, const UniqueIndex& index, const Predicate& where) {
+  std::vector<Row> keys{Row{}};
+  for (std::size_t c : index.columns) {
+    std::optional<std::vector<Value>> values = pinned(where, table.columns[c].name);
+    if (!values) return std::nullopt;
+    std::vector<Row> longer;
+    for (const Row& key : keys)
+      for (const Value& v : *values) {
+        if (is_null(v)) continue;
+        longer.push_back(key);
+        longer.back().push_back(v);
+      }
+    keys = std::move(longer);
+  }
+  auto less = [](const Row& a, const Row& b) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (int order = compare(a[i], b[i]).value_or(0)) return order < 0;
+    return false;
+  };
+  std::sort(keys.begin(), keys.end(), less);
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+Row key_of(const Row& values, const UniqueIndex& index) {
+  Row key;
+  for (std::size_t c : index.columns) key.push_back(values[c]);
+  return key;
+}
+
+}  // namespace
+
+std::vector<VersionId> Core::scan(Execution& e, const Predicate& where) {
+  Relation& rel = relations[e.relation];
+  check_predicate(rel.table, where);
+  bool serializable = ssi.tracked(e.txn);
+  std::vector<VersionId> order;  // versions examined, in access-path order
+  std::optional<std::size_t> index_used;
+  for (std::size_t i = 0; i < rel.table.indexes.size() && !index_used; ++i) {
+    std::optional<std::vector<Row>> keys = index_keys(rel.table, rel.table.indexes[i], where);
+    if (!keys) continue;
+    index_used = i;
+    for (const Row& key : *keys)
+      for (VersionId v = 0; v < rel.heap.size(); ++v)
+        if (key_of(rel.heap[v].values, rel.table.indexes[i]) == key) order.push_back(v);
+  }
+  if (!index_used)
+    for (VersionId v = 0; v < rel.heap.size(); ++v) order.push_back(v);
+  if (serializable) {
+    SireadTarget target;
+    target.relation = e.relation;
+    target.kind = index_used ? SireadTarget::Kind::index_page : SireadTarget::Kind::relation;
+    target.index = index_used.value_or(0);
+    ssi.read(e.txn, target);
+  }
+  std::vector<VersionId> found;
+  for (VersionId v : order) {
+    const Version& version = rel.heap[v];
+    bool seen = visible(version, e.txn, e.snapshot, e.command);
+    if (serializable)
+      if (TxnId writer = unseen_writer(version, e.txn, e.snapshot); writer && ssi.tracked(writer))
+        if (std::optional<Error> failure = ssi.conflict_out(e.txn, writer)) throw SqlError{*failure};
+    if (!seen || !matches(rel.table, where, version.values)) continue;
+    found.push_back(v);
+    if (serializable && index_used && version.xmin != e.txn) {
+      SireadTarget tuple;
+      tuple.kind = SireadTarget::Kind::tuple;
+      tuple.relation = e.relation;
+      tuple.tuple = v;
+      ssi.read(e.txn, tuple);
+    }
+  }
+  return found;
+}
+
+void Core::sort(const Relation& rel, std::vector<VersionId>& candidates, const std::vector<OrderKey>& order) const {
+  if (order.empty()) return;
+  std::vector<std::pair<std::size_t, bool>> keys;
+  for (const OrderKey& key : order) keys.emplace_back(column(rel.table, key.column), key.descending);
+  auto less = [&](VersionId a, VersionId b) {
+    for (const auto& [c, descending] : keys) {
+      const Value& x = rel.heap[a].values[c];
+      const Value& y = rel.heap[b].values[c];
+      if (is_null(x) != is_null(y)) return descending ? is_null(x) : is_null(y);  // NULLS LAST ascending
+      int order_xy = compare(x, y).value_or(0);
+      if (order_xy != 0) return descending ? order_xy > 0 : order_xy < 0;
+    }
+    return false;
+  };
+  std::stable_sort(candidates.begin(), candidates.end(), less);
+}
+
+}  // namespace postgres

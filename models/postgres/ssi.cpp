@@ -1,0 +1,163 @@
+#include "models/postgres/ssi.hpp"
+
+#include "models/postgres/errors.hpp"
+
+namespace postgres {
+
+void Ssi::begin(TxnId txn) { xacts_[txn] = Xact{}; }
+
+void Ssi::snapshot(TxnId txn, std::uint64_t last_commit_seq) {
+  Xact& x = xacts_.at(txn);
+  if (x.has_snapshot) return;
+  x.has_snapshot = true;
+  x.snapshot_seq = last_commit_seq;
+}
+
+void Ssi::wrote(TxnId txn) { xacts_.at(txn).wrote = true; }
+
+void Ssi::read(TxnId reader, const SireadTarget& target) {
+  Xact& x = xacts_.at(reader);
+  SireadTarget relation{SireadTarget::Kind::relation, target.relation, 0, 0};
+  if (x.locks.count(relation)) return;  // covered
+  if (target.kind == SireadTarget::Kind::tuple) {
+    SireadTarget page{SireadTarget::Kind::heap_page, target.relation, 0, 0};
+    if (x.locks.count(page)) return;
+    x.locks.insert(target);
+    promote(reader, target);
+    return;
+  }
+  x.locks.insert(target);
+}
+
+void Ssi::promote(TxnId txn, const SireadTarget& tuple) {
+  Xact& x = xacts_.at(txn);
+  int on_page = 0;
+  for (const SireadTarget& held : x.locks)
+    if (held.kind == SireadTarget::Kind::tuple && held.relation == tuple.relation) ++on_page;
+  if (on_page <= tuple_locks_per_page_max) return;
+  for (auto it = x.locks.begin(); it != x.locks.end();)
+    it = it->kind == SireadTarget::Kind::tuple && it->relation == tuple.relation ? x.locks.erase(it) : std::next(it);
+  x.locks.insert(SireadTarget{SireadTarget::Kind::heap_page, tuple.relation, 0, 0});
+}
+
+bool Ssi::concurrent(const Xact& reader, const Xact& writer) const {
+  // A reader that committed before the writer took its snapshot is not concurrent with it.
+  return !committed(reader) || !writer.has_snapshot || reader.commit_seq > writer.snapshot_seq;
+}
+
+std::optional<Error> Ssi::check_doomed(TxnId txn, const char* when) {
+  auto it = xacts_.find(txn);
+  if (it == xacts_.end() || !it->second.doomed) return std::nullopt;
+  return errors::rw_dependencies(std::string("Canceled on identification as a pivot, ") + when + ".");
+}
+
+std::optional<Error> Ssi::conflict_out(TxnId reader, TxnId writer) {
+  if (reader == writer || !tracked(writer)) return std::nullopt;
+  if (std::optional<Error> doomed = check_doomed(reader, "during conflict out checking")) return doomed;
+  return flag(reader, writer, reader);
+}
+
+std::optional<Error> Ssi::conflict_in(TxnId writer, const std::set<SireadTarget>& targets) {
+  if (std::optional<Error> doomed = check_doomed(writer, "during conflict in checking")) return doomed;
+  const Xact& me = xacts_.at(writer);
+  std::set<TxnId> readers;
+  for (const auto& [txn, x] : xacts_)
+    if (txn != writer && !x.doomed && concurrent(x, me))
+      for (const SireadTarget& target : targets)
+        if (x.locks.count(target)) readers.insert(txn);
+  for (TxnId reader : readers)
+    if (std::optional<Error> failure = flag(reader, writer, writer)) return failure;
+  return std::nullopt;
+}
+
+/// T_in --rw--> pivot (the writer) --rw--> T_out, T_out committed first: the writer is the pivot.
+bool Ssi::pivot_with_committed_out(const Xact& reader, const Xact& writer) const {
+  if (committed(writer) && writer.conflict_out_flag) return true;
+  for (TxnId out : writer.out) {
+    const Xact& t2 = xacts_.at(out);
+    if (!committed(t2)) continue;
+    if ((!committed(reader) || t2.commit_seq <= reader.commit_seq) &&
+        (!committed(writer) || t2.commit_seq <= writer.commit_seq) &&
+        (!read_only(reader) || t2.commit_seq <= reader.snapshot_seq))
+      return true;
+  }
+  return false;
+}
+
+/// T0 --rw--> pivot (the reader) --rw--> writer, the writer committed.
+bool Ssi::pivot_reader(const Xact& reader, const Xact& writer) const {
+  if (!committed(writer) || read_only(reader)) return false;
+  for (TxnId in : reader.in) {
+    const Xact& t0 = xacts_.at(in);
+    if (!t0.doomed && (!committed(t0) || t0.commit_seq >= writer.commit_seq) &&
+        (!read_only(t0) || t0.snapshot_seq >= writer.commit_seq))
+      return true;
+  }
+  return false;
+}
+
+std::optional<Error> Ssi::flag(TxnId reader_id, TxnId writer_id, TxnId me) {
+  Xact& reader = xacts_.at(reader_id);
+  Xact& writer = xacts_.at(writer_id);
+  reader.out.insert(writer_id);
+  writer.in.insert(reader_id);
+  if (!pivot_with_committed_out(reader, writer) && !pivot_reader(reader, writer)) return std::nullopt;
+  if (me == writer_id) return errors::rw_dependencies("Canceled on identification as a pivot, during write.");
+  if (committed(writer))
+    return errors::rw_dependencies("Canceled on conflict out to pivot " + std::to_string(writer_id) + ", during read.");
+  writer.doomed = true;
+  return std::nullopt;
+}
+
+std::optional<Error> Ssi::pre_commit(TxnId txn) {
+  if (std::optional<Error> doomed = check_doomed(txn, "during commit attempt")) return doomed;
+  Xact& me = xacts_.at(txn);
+  for (TxnId near_id : me.in) {
+    Xact& near = xacts_.at(near_id);
+    if (committed(near) || near.doomed) continue;
+    for (TxnId far_id : near.in) {
+      const Xact& far = xacts_.at(far_id);
+      if (far_id == txn || (!committed(far) && !read_only(far) && !far.doomed)) {
+        near.doomed = true;
+        break;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void Ssi::committed(TxnId txn, std::uint64_t commit_seq) {
+  Xact& me = xacts_.at(txn);
+  me.commit_seq = commit_seq;
+  // As ReleasePredicateLocks does at commit: conflicts out to committed transactions become the
+  // conflict-out flag, and those and the conflicts in from committed or read-only ones are let go.
+  for (auto it = me.out.begin(); it != me.out.end();) {
+    Xact& other = xacts_.at(*it);
+    if (!committed(other)) {
+      ++it;
+      continue;
+    }
+    if (!read_only(me)) me.conflict_out_flag = true;
+    other.in.erase(txn);
+    it = me.out.erase(it);
+  }
+  for (auto it = me.in.begin(); it != me.in.end();) {
+    Xact& other = xacts_.at(*it);
+    if (!committed(other) && !read_only(other)) {
+      ++it;
+      continue;
+    }
+    other.out.erase(txn);
+    it = me.in.erase(it);
+  }
+}
+
+void Ssi::aborted(TxnId txn) {
+  auto it = xacts_.find(txn);
+  if (it == xacts_.end()) return;
+  for (TxnId out : it->second.out) xacts_.at(out).in.erase(txn);
+  for (TxnId in : it->second.in) xacts_.at(in).out.erase(txn);
+  xacts_.erase(it);
+}
+
+}  // namespace postgres

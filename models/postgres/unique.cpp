@@ -1,0 +1,66 @@
+// Unique indexes as nbtree checks them (_bt_check_unique with a dirty snapshot): another row
+// holding the key blocks the writer while its inserter or deleter is in progress, and is a
+// 23505 once it is committed and not deleted. NULL keys never conflict.
+#include "models/postgres/core.hpp"
+
+namespace postgres {
+
+std::vector<std::size_t> Core::all_indexes(const Relation& rel) const {
+  std::vector<std::size_t> indexes;
+  for (std::size_t i = 0; i < rel.table.indexes.size(); ++i) indexes.push_back(i);
+  return indexes;
+}
+
+namespace {
+
+bool same_key(const Row& a, const Row& b, const UniqueIndex& index) {
+  for (std::size_t c : index.columns)
+    if (compare(a[c], b[c]) != 0) return false;
+  return true;
+}
+
+bool null_key(const Row& values, const UniqueIndex& index) {
+  for (std::size_t c : index.columns)
+    if (is_null(values[c])) return true;
+  return false;
+}
+
+}  // namespace
+
+UniqueCheck Core::check_unique(const Relation& rel, VersionId v, TxnId me,
+                               const std::vector<std::size_t>& indexes) const {
+  return check_unique_values(rel, rel.heap[v].values, rel.heap[v].row, me, indexes);
+}
+
+UniqueCheck Core::check_unique_values(const Relation& rel, const Row& values, RowId row, TxnId me,
+                                      const std::vector<std::size_t>& indexes) const {
+  UniqueCheck check;
+  for (std::size_t i : indexes) {
+    const UniqueIndex& index = rel.table.indexes[i];
+    if (null_key(values, index)) continue;
+    for (VersionId w = 0; w < rel.heap.size(); ++w) {
+      const Version& other = rel.heap[w];
+      if (other.row == row || !same_key(other.values, values, index)) continue;
+      TxnStatus inserter = other.xmin == me ? TxnStatus::committed : status(other.xmin);
+      if (inserter == TxnStatus::aborted) continue;
+      if (inserter == TxnStatus::in_progress) return UniqueCheck{UniqueCheck::Kind::wait, other.xmin, w, i};
+      if (other.xmax == me) continue;
+      TxnStatus deleter = other.xmax == 0 ? TxnStatus::aborted : status(other.xmax);
+      if (deleter == TxnStatus::in_progress) return UniqueCheck{UniqueCheck::Kind::wait, other.xmax, w, i};
+      if (deleter == TxnStatus::aborted) return UniqueCheck{UniqueCheck::Kind::conflict, 0, w, i};
+    }
+  }
+  return check;
+}
+
+Error Core::unique_error(const Relation& rel, const UniqueCheck& check) const {
+  const UniqueIndex& index = rel.table.indexes[check.index];
+  std::string columns, values;
+  for (std::size_t k = 0; k < index.columns.size(); ++k) {
+    columns += (k ? ", " : "") + rel.table.columns[index.columns[k]].name;
+    values += (k ? ", " : "") + to_text(rel.heap[check.other].values[index.columns[k]]);
+  }
+  return errors::unique_violation(index.name, columns, values);
+}
+
+}  // namespace postgres
