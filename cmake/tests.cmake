@@ -23,9 +23,6 @@ set(DESIGNSIM_SCENARIO_TIMEOUT 120)
 set(DESIGNSIM_SEEDS_TIMEOUT 600)
 set(DESIGNSIM_VERIFY_SEEDS 20)
 
-    lock/redlock-pause-cas    # seed 2: the same
-)
-
 set(designsim_taken_tags "")
 function(designsim_test_group label)
   set(alternatives "")

@@ -29,6 +29,9 @@ std::vector<sim::OptionDoc> ratelimiter_option_docs() {
       {"bucket_capacity", "token_bucket's burst, as a share of the limit"},
       {"bucket_refill", "token_bucket's tokens per window, as a share of the limit (default: 1 - bucket_capacity)"},
       {"queue_capacity", "leaky_bucket's queue, as a share of the limit"},
+      {"member",
+       "the sliding window log's ZADD member: the spec's now-math.random() or a request id unique per server "
+       "and restart"},
       {"now", "where a Redis script's now comes from: the caller's wall clock (ARGV) or Redis TIME"},
       {"now_unit", "the unit ARGV now counts (placement: redis)"},
       {"window_unit", "the unit ARGV window counts (placement: redis)"},

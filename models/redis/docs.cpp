@@ -7,7 +7,15 @@ const std::vector<sim::OptionDoc>& option_docs() {
       {"version", "the Redis version whose behaviour is simulated"},
       {"masters", "masters; more than one is a Redis Cluster with the 16384 slots split evenly"},
       {"replicas", "replicas per master"},
-      {"replication_lag", "extra delay before a replica applies what it received, on its monotonic clock"},
+      {"replication_lag",
+       "how long a write waits on the master's side (its output buffer, then the kernel's send buffer) before "
+       "it leaves for a replica: master_repl_offset - slave_repl_offset over time"},
+      {"send_buffer_bytes",
+       "the kernel's share of a replica's unsent stream (a process crash still sends it; a machine crash or a "
+       "partition loses it); the rest waits in Redis's own output buffer"},
+      {"discovery",
+       "sentinel: a client keeps the master it knows and asks Sentinel again after a timeout or READONLY; "
+       "instant: every client uses the current master at once"},
       {"min_replicas_to_write",
        "a master refuses writes (NOREPLICAS) unless this many replicas acknowledged recently; 0 disables"},
       {"min_replicas_max_lag",

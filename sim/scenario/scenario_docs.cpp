@@ -80,6 +80,9 @@ const std::vector<OptionDoc>& scenario_option_docs() {
       {"expect", "what the scenario exists to show; a check named in neither list must hold"},
       {"expect.violated", "checks this scenario must break"},
       {"expect.held", "checks that must hold"},
+      {"expect.violated_in_at_least",
+       "checks a scenario shows in some seeds only, each with the least share of seeds it breaks in "
+       "(judged by verify --seeds)"},
       {"requirements", "thresholds from the problem statement: METRIC: \"< 50ms\", \">= 0.99\", \"> 4000/s\""},
   };
   return docs;
@@ -88,6 +91,11 @@ const std::vector<OptionDoc>& scenario_option_docs() {
 const std::vector<OptionDoc>& fault_field_docs() {
   static const std::vector<OptionDoc> docs{
       {"at", "when the fault happens, from the start of the run"},
+      {"after", "instead of at: the fault happens once, after the n-th record of an event kind on a node"},
+      {"after.event", "the trace record kind that triggers it, e.g. lock.granted"},
+      {"after.node", "the node whose record counts"},
+      {"after.occurrence", "which record of that kind counts: 1 is the first"},
+      {"after.delay", "how long after that record the fault happens"},
       {"pause", "a stop-the-world pause"},
       {"pause.node", "the node to pause (a name, role:TAG or *)"},
       {"pause.duration", "how long the pause lasts"},
@@ -100,6 +108,9 @@ const std::vector<OptionDoc>& fault_field_docs() {
       {"crash", "a crash"},
       {"crash.node", "the node that crashes"},
       {"crash.restart_after", "restart after this long (absent: stays down until a restart fault)"},
+      {"crash.kind",
+       "machine: the machine dies with its kernel's send buffers and unsynced writes; process: the process "
+       "dies and the kernel still flushes what it was given"},
       {"crash.lose_unsynced", "a machine crash that loses unsynced writes (false: a process crash)"},
       {"restart", "a restart of a crashed node"},
       {"restart.node", "the node to restart"},
