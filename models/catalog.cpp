@@ -56,11 +56,23 @@ std::vector<OptionSpec> specs_under(const OptionLog& log, const std::string& pre
   return specs;
 }
 
+// The sample with its `at: TIME` written as `after: {...}` instead, so that the reader visits the
+// trigger's fields too; "" for a sample without `at` (the random kinds).
+std::string triggered(const std::string& yaml) {
+  std::string::size_type at = yaml.find("at: ");
+  if (yaml.rfind("{at: ", 0) != 0) return "";
+  std::string::size_type comma = yaml.find(',', at);
+  return "{after: {event: lock.granted, node: client-1, occurrence: 1, delay: 0s}" + yaml.substr(comma);
+}
+
 FaultCatalog catalog_fault(const FaultSample& sample) {
   auto log = std::make_shared<OptionLog>();
-  std::string text = "name: sample\nmodel: lock\nduration: 10s\nfaults:\n  - " + sample.yaml + "\n";
-  parse_scenario(text, "fault sample '" + sample.kind + "'", log);
   FaultCatalog catalog{&sample, {}};
+  for (const std::string& yaml : {sample.yaml, triggered(sample.yaml)}) {
+    if (yaml.empty()) continue;
+    std::string text = "name: sample\nmodel: lock\nduration: 10s\nfaults:\n  - " + yaml + "\n";
+    parse_scenario(text, "fault sample '" + sample.kind + "'", log);
+  }
   add_all(catalog.fields, specs_under(*log, "faults[]."), fault_field_docs());
   return catalog;
 }

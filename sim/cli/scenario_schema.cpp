@@ -77,9 +77,18 @@ Json fault_branch(const FaultCatalog& fault) {
         {"anyOf", Json::array({{{"type", "object"}, {"maxProperties", 0}}, {{"const", true}}, {{"type", "null"}}})},
         {"description", fault.sample->meaning}};
   if (random) branch["properties"]["random"]["properties"]["kind"] = {{"const", kind.substr(7)}};
-  Json required = Json::array({key});
-  if (!random) required.push_back("at");
-  branch["required"] = required;
+  branch["required"] = Json::array({key});
+  // A fixed fault happens at a time or after an event: exactly one of the two. The reader checks
+  // the event's form and the delay's sign itself, past what it records.
+  if (branch["properties"].contains("after")) {
+    Json& after = branch["properties"]["after"]["properties"];
+    after["event"]["pattern"] = "^[a-z0-9_]+(\\.[a-z0-9_]+)+$";
+    Json delay = value_schema(OptionSpec{.type = OptionType::duration, .minimum = "0s"});
+    delay["description"] = after["delay"]["description"];
+    after["delay"] = delay;
+  }
+  if (!random)
+    branch["oneOf"] = Json::array({{{"required", Json::array({"at"})}}, {{"required", Json::array({"after"})}}});
   return branch;
 }
 
@@ -139,6 +148,9 @@ Json scenario_schema() {
                                  {"items", {{"$ref", "#/$defs/fault"}}},
                                  {"description", top["properties"]["faults"]["description"]}};
   top["properties"]["requirements"] = comparison_map();
+  // Any check's name, each with the least share of seeds it breaks in.
+  Json& shares = top["properties"]["expect"]["properties"]["violated_in_at_least"];
+  shares["additionalProperties"] = value_schema(OptionSpec{.type = OptionType::ratio});
   Json models = Json::array();
   Json branches = Json::array();
   for (const ModelInfo& model : model_registry()) {

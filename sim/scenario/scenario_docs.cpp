@@ -88,8 +88,31 @@ const std::vector<OptionDoc>& scenario_option_docs() {
   return docs;
 }
 
+namespace {
+
+// The fields of `random:`, the kind of fault drawn as the run goes.
+std::vector<OptionDoc> random_field_docs() {
+  return {
+      {"random", "faults drawn at random times"},
+      {"random.kind", "which fault"},
+      {"random.rate", "how often, on average, as 1/10s"},
+      {"random.targets", "the nodes a fault may hit, one drawn each time"},
+      {"random.start", "no fault before this"},
+      {"random.stop", "no fault after this (absent: the end of the run)"},
+      {"random.duration", "how long each fault lasts"},
+      {"random.step", "how far each clock step goes"},
+      {"random.direction", "which way clocks step"},
+      {"random.ppm", "the largest drift, in parts per million"},
+      {"random.latency", "the latency of a slowed link"},
+      {"random.ratio", "share of messages dropped"},
+  };
+}
+
+}  // namespace
+
 const std::vector<OptionDoc>& fault_field_docs() {
-  static const std::vector<OptionDoc> docs{
+  static const std::vector<OptionDoc> docs = [] {
+    std::vector<OptionDoc> fields{
       {"at", "when the fault happens, from the start of the run"},
       {"after", "instead of at: the fault happens once, after the n-th record of an event kind on a node"},
       {"after.event", "the trace record kind that triggers it, e.g. lock.granted"},
@@ -137,19 +160,10 @@ const std::vector<OptionDoc>& fault_field_docs() {
       {"duplicate.to", "the link's receiving node"},
       {"duplicate.ratio", "share of messages delivered twice"},
       {"duplicate.duration", "how long the fault lasts (absent: to the end)"},
-      {"random", "faults drawn at random times"},
-      {"random.kind", "which fault"},
-      {"random.rate", "how often, on average, as 1/10s"},
-      {"random.targets", "the nodes a fault may hit, one drawn each time"},
-      {"random.start", "no fault before this"},
-      {"random.stop", "no fault after this (absent: the end of the run)"},
-      {"random.duration", "how long each fault lasts"},
-      {"random.step", "how far each clock step goes"},
-      {"random.direction", "which way clocks step"},
-      {"random.ppm", "the largest drift, in parts per million"},
-      {"random.latency", "the latency of a slowed link"},
-      {"random.ratio", "share of messages dropped"},
-  };
+    };
+    for (OptionDoc& doc : random_field_docs()) fields.push_back(std::move(doc));
+    return fields;
+  }();
   return docs;
 }
 
