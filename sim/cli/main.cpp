@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "designsim: internal error: %s\n", e.what());
     return internal_error;
   }
-  std::fprintf(stderr, "designsim: unknown command '%s' (commands: run, verify, sweep, study, merge, check, list, conform)\n",
+  std::fprintf(stderr,
+               "designsim: unknown command '%s' (commands: run, verify, sweep, study, merge, check, list, conform)\n",
                command.c_str());
   return bad_input;
 }

@@ -128,7 +128,8 @@ int merge_study(const std::vector<Partial>& partials, const fs::path& out_dir) {
   Study study = load_study(first.file);
   std::vector<StudyCell> cells = plan_study(study);
   if (cells.size() != first.cells)
-    throw UsageError(fmt::format("designsim merge: {} has {} cells, its shards {}", first.file, cells.size(), first.cells));
+    throw UsageError(
+        fmt::format("designsim merge: {} has {} cells, its shards {}", first.file, cells.size(), first.cells));
   std::vector<fs::path> outputs{out_dir / "study.json", out_dir / "study.md"};
   for (const StudyCell& cell : cells) outputs.push_back(out_dir / "cells" / (cell.place.slug + ".yaml"));
   for (const fs::path& output : outputs) check_output_file(output, {study.file});

@@ -63,7 +63,8 @@ T field(const Json& object, const char* key, const std::string& path) {
 
 SeedOutcome outcome_of(const Json& seed, const std::vector<std::string>& checks, const std::string& path) {
   if (!seed.is_array() || seed.size() != 4)
-    throw ShardError(fmt::format("{}: not a designsim partial result: a seed is not [events, trace, ok, verdicts]", path));
+    throw ShardError(
+        fmt::format("{}: not a designsim partial result: a seed is not [events, trace, ok, verdicts]", path));
   SeedOutcome o;
   std::string verdicts;
   try {
@@ -75,7 +76,8 @@ SeedOutcome outcome_of(const Json& seed, const std::vector<std::string>& checks,
     throw ShardError(fmt::format("{}: not a designsim partial result: a seed's fields have the wrong types", path));
   }
   if (verdicts.size() != checks.size() || verdicts.find_first_not_of("01") != std::string::npos)
-    throw ShardError(fmt::format("{}: not a designsim partial result: a seed's verdicts do not match its checks", path));
+    throw ShardError(
+        fmt::format("{}: not a designsim partial result: a seed's verdicts do not match its checks", path));
   for (std::size_t c = 0; c < checks.size(); ++c) o.violated.emplace_back(checks[c], verdicts[c] == '1');
   return o;
 }
@@ -238,7 +240,8 @@ std::vector<Partial> check_partials(std::vector<std::pair<std::string, Partial>>
     if (!paths.count(k))
       throw ShardError(fmt::format("shard {}/{} of {} is missing ({} of {} shards given)", k, first.shards, first.file,
                                    partials.size(), first.shards));
-  std::sort(partials.begin(), partials.end(), [](const auto& a, const auto& b) { return a.second.shard < b.second.shard; });
+  std::sort(partials.begin(), partials.end(),
+            [](const auto& a, const auto& b) { return a.second.shard < b.second.shard; });
   std::vector<Partial> ordered;
   for (auto& [path, p] : partials) ordered.push_back(std::move(p));
   return ordered;
