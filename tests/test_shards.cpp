@@ -121,7 +121,10 @@ TEST_CASE("merge refuses a missing, repeated or foreign partial with one message
   Outcome junk = designsim("merge " + (dir / "junk.json").string());
   CHECK(junk.status == 2);
   CHECK(junk.out.find("not a designsim partial result") != std::string::npos);
-  for (const Outcome& o : {missing, twice, foreign, junk}) CHECK(o.out.find("internal") == std::string::npos);
+  Outcome none = designsim("merge");
+  CHECK(none.status == 2);
+  CHECK(designsim("merge --help").status == 0);
+  for (const Outcome& o : {missing, twice, foreign, junk, none}) CHECK(o.out.find("internal") == std::string::npos);
   CHECK_FALSE(fs::exists(dir / "a" / "sweep.json"));
 }
 
