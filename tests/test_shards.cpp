@@ -132,7 +132,7 @@ TEST_CASE("--shard takes K/N with K below N, and --resume skips a shard already 
   fs::path dir = scratch("resume");
   const std::string sweep = "sweep scenarios/snowflake/node-id-collision.yaml --seeds 6 --out " + dir.string();
   for (const char* bad : {"3/3", "1", "a/2", "0/0", "-1/2"}) {
-    Outcome o = designsim(sweep + " --shard " + bad);
+    Outcome o = designsim(sweep + " --shard=" + bad);
     INFO(bad << ": " << o.out);
     CHECK(o.status == 2);
     CHECK(o.out.find("--shard expects K/N") != std::string::npos);
