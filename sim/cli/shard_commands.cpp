@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <tuple>
 #include <utility>
 
 #include "reports/console_report.hpp"

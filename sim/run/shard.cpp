@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "sim/kernel/assert.hpp"
 #include "sim/kernel/random.hpp"
