@@ -128,7 +128,7 @@ TEST_CASE("merge refuses a missing, repeated or foreign partial with one message
   CHECK_FALSE(fs::exists(dir / "a" / "sweep.json"));
 }
 
-TEST_CASE("--shard takes K/N with K below N, and --resume skips a shard already written", "[cli][shards]") {
+TEST_CASE("a shard is named K/N with K below N, and --resume skips a shard already written", "[cli][shards]") {
   fs::path dir = scratch("resume");
   const std::string sweep = "sweep scenarios/snowflake/node-id-collision.yaml --seeds 6 --out " + dir.string();
   for (const char* bad : {"3/3", "1", "a/2", "0/0", "-1/2"}) {
