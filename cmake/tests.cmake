@@ -68,3 +68,10 @@ foreach(scenario IN LISTS designsim_scenarios)
   set_tests_properties(seeds:${name} PROPERTIES LABELS "seeds;${model}" TIMEOUT ${DESIGNSIM_SEEDS_TIMEOUT}
                                                 WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
 endforeach()
+
+# A sharded sweep and study through a real single-node Slurm (tests/slurm/end_to_end.sh). It
+# fails, never skips, when Slurm is not installed (scripts/install-deps installs it).
+add_test(NAME slurm:sharded-sweep-and-study
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/slurm/end_to_end.sh $<TARGET_FILE:designsim>
+                 ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(slurm:sharded-sweep-and-study PROPERTIES LABELS slurm TIMEOUT 600 RUN_SERIAL TRUE)

@@ -2,6 +2,7 @@
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/memory_limit.hpp"
 #include "sim/cli/output_paths.hpp"
+#include "sim/cli/shard_commands.hpp"
 #include "sim/cli/verify_seeds.hpp"
 
 #include <boost/program_options.hpp>
@@ -382,6 +383,7 @@ int sweep_command(const Args& args) {
         "folder for sweep.json and sweep.md (default: out/PATH/sweep-FIRST-N, PATH as for run)")(
         "failing-seeds", po::value<std::string>()->default_value("20"),
         "how many failing seeds to list for each check");
+    add_shard_options(options);
     po::positional_options_description positional;
     positional.add("scenario", 1);
     Parsed parsed = parse_simulating("sweep", args, options, positional);
@@ -403,6 +405,7 @@ int sweep_command(const Args& args) {
     check_scenario(scenario);
     fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model,
                                   fmt::format("sweep-{}-{}", sweep_options.first_seed, sweep_options.seed_count));
+    if (sharded(parsed, "sweep")) return sweep_shard(parsed, scenario, sweep_options, out_dir);
     check_outputs(out_dir, {out_dir / "sweep.json", out_dir / "sweep.md"}, scenario.file);
     std::printf("designsim sweep %s\nseeds %llu..%llu on %u threads\n", scenario.file.c_str(),
                 static_cast<unsigned long long>(sweep_options.first_seed),
@@ -430,6 +433,7 @@ int study_command(const Args& args) {
         "out", po::value<std::string>(),
         "folder for study.json, study.md and cells/ (default: out/PATH/study-N, PATH the study's path under scenarios/ "
         "without .yaml)");
+    add_shard_options(options);
     po::positional_options_description positional;
     positional.add("study", 1);
     Parsed parsed = parse_simulating("study", args, options, positional);
@@ -451,6 +455,7 @@ int study_command(const Args& args) {
     std::uint64_t seeds = study_options.seeds.value_or(study.seeds);
     fs::path out_dir = out_folder(parsed.vars, study.file, "studies", fmt::format("study-{}", seeds));
     std::vector<StudyCell> cells = plan_study(study);  // every cell checked before anything runs
+    if (sharded(parsed, "study")) return study_shard(parsed, study, cells, seeds, study_options.jobs, out_dir);
     std::vector<fs::path> outputs{out_dir / "study.json", out_dir / "study.md"};
     for (const StudyCell& cell : cells) outputs.push_back(out_dir / "cells" / (cell.place.slug + ".yaml"));
     check_outputs(out_dir, outputs, study.file);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/shard_commands.hpp"
 
 namespace {
 
@@ -19,6 +20,7 @@ constexpr const char* usage =
     "  verify [FILES or FOLDERS]                runs each scenario and compares with its expect: block\n"
     "  sweep SCENARIO --seeds N [--jobs J]      many seeds: violation rates and failing seeds\n"
     "  study STUDY [--seeds N] [--jobs J]       designs x storages x fault classes, each over N seeds\n"
+    "  merge PARTIAL... [--out DIR]             joins the shards of a sweep or study (--shard K/N)\n"
     "  check SCENARIO...                        validates scenarios without running them\n"
     "  list                                     the models and the shipped scenarios\n"
     "  describe MODEL | faults | checks MODEL   every parameter, fault or check, with its meaning [--json]\n"
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
     if (command == "study") return study_command(args);
     if (command == "list") return list_command(args);
     if (command == "check") return check_command(args);
+    if (command == "merge") return merge_command(args);
     if (command == "conform") return conform_command(args);
     if (command == "describe") return describe_command(args);
     if (command == "new") return new_command(args);
@@ -56,8 +59,8 @@ int main(int argc, char** argv) {
     return internal_error;
   }
   std::fprintf(stderr,
-               "designsim: unknown command '%s' (commands: run, verify, sweep, study, check, list, describe, new, "
-               "schema, conform)\n",
+               "designsim: unknown command '%s' (commands: run, verify, sweep, study, merge, check, list, describe, "
+               "new, schema, conform)\n",
                command.c_str());
   return bad_input;
 }

@@ -86,4 +86,33 @@ std::vector<HistogramBucket> Histogram::buckets() const {
   return out;
 }
 
+Histogram::State Histogram::state() const {
+  State state;
+  for (std::size_t i = 0; i < bucket_count; ++i)
+    if (counts_[i] != 0) state.counts.emplace_back(static_cast<std::uint32_t>(i), counts_[i]);
+  state.count = count_;
+  state.min = min_;
+  state.max = max_;
+  state.sum_high = static_cast<std::uint64_t>(sum_ >> 64);
+  state.sum_low = static_cast<std::uint64_t>(sum_);
+  return state;
+}
+
+bool Histogram::from_state(const State& state, Histogram& out) {
+  Histogram h;
+  std::uint64_t total = 0;
+  for (const auto& [index, count] : state.counts) {
+    if (index >= bucket_count || count == 0 || total + count < total) return false;
+    h.counts_[index] += count;
+    total += count;
+  }
+  if (total != state.count || (state.count > 0 && state.min > state.max)) return false;
+  h.count_ = state.count;
+  h.min_ = state.min;
+  h.max_ = state.max;
+  h.sum_ = (static_cast<unsigned __int128>(state.sum_high) << 64) | state.sum_low;
+  out = std::move(h);
+  return true;
+}
+
 }  // namespace sim

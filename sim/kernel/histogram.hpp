@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace sim {
@@ -45,6 +46,21 @@ public:
   std::int64_t percentile(double p) const;
   /// The non-empty buckets, lowest values first, for plotting.
   std::vector<HistogramBucket> buckets() const;
+
+  /// Everything the histogram holds, exactly, so that a result written by one process (a shard
+  /// of a sweep) merges in another into the histogram one process would have had.
+  struct State {
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> counts;  ///< (bucket index, count), non-zero only
+    std::uint64_t count = 0;
+    std::int64_t min = 0;
+    std::int64_t max = 0;
+    std::uint64_t sum_high = 0;  ///< the exact sum's upper 64 bits
+    std::uint64_t sum_low = 0;
+  };
+  State state() const;
+  /// The histogram of `state`; false when the state cannot be one (a bucket out of range, or
+  /// counts that do not add up), leaving `out` as it was.
+  static bool from_state(const State& state, Histogram& out);
 
 private:
   std::vector<std::uint64_t> counts_;

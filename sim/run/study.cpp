@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "sim/kernel/assert.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
@@ -218,26 +219,42 @@ std::vector<StudyCell> plan_study(const Study& study) {
   return cells;
 }
 
-StudyResult run_study(const Study& study, const StudyOptions& options) {
-  auto started = std::chrono::steady_clock::now();  // allowed: reports how long the study took
+SweepOptions cell_sweep_options(std::uint64_t seeds, unsigned jobs) {
+  SweepOptions sweep;
+  sweep.first_seed = 1;
+  sweep.seed_count = seeds;
+  sweep.jobs = jobs;
+  sweep.failing_seed_limit = 1;
+  return sweep;
+}
+
+StudyResult study_result_of(const Study& study, const std::vector<StudyCell>& cells, std::uint64_t seeds,
+                            std::vector<SeedRuns> runs) {
+  SIM_ASSERT(runs.size() == cells.size(), "study_result_of: one set of runs per cell");
   StudyResult result;
   result.study = outline_of(study);
-  result.seeds = options.seeds.value_or(study.seeds);
-  result.jobs = options.jobs;
-  std::vector<StudyCell> cells = plan_study(study);
+  result.seeds = seeds;
   for (std::size_t i = 0; i < cells.size(); ++i) {
     CellResult cell;
     cell.cell = cells[i].place;
-    SweepOptions sweep;
-    sweep.first_seed = 1;
-    sweep.seed_count = result.seeds;
-    sweep.jobs = options.jobs;
-    sweep.failing_seed_limit = 1;
-    cell.sweep = sweep_scenario(cells[i].scenario, sweep);
+    cell.sweep = sweep_result_of(cells[i].scenario, cell_sweep_options(seeds, runs[i].jobs), runs[i]);
     cell.sentence = explain(study, cells[i].scenario, cell);
     result.cells.push_back(std::move(cell));
+  }
+  return result;
+}
+
+StudyResult run_study(const Study& study, const StudyOptions& options) {
+  auto started = std::chrono::steady_clock::now();  // allowed: reports how long the study took
+  std::uint64_t seeds = options.seeds.value_or(study.seeds);
+  std::vector<StudyCell> cells = plan_study(study);
+  std::vector<SeedRuns> runs;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    runs.push_back(run_seeds(cells[i].scenario, cell_sweep_options(seeds, options.jobs)));
     if (options.progress) options.progress(i + 1, cells.size());
   }
+  StudyResult result = study_result_of(study, cells, seeds, std::move(runs));
+  result.jobs = options.jobs;
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: as above
   return result;

@@ -83,4 +83,13 @@ struct StudyOptions {
 
 StudyResult run_study(const Study& study, const StudyOptions& options);
 
+/// The options every cell's sweep runs with: `seeds` seeds from seed 1.
+SweepOptions cell_sweep_options(std::uint64_t seeds, unsigned jobs);
+
+/// The study's result from its cells' runs (each cell's seeds, as run_seeds gave them), as
+/// run_study gives it: this replays each cell's first failing seed for its sentence.
+/// `wall_seconds` is left at 0.
+StudyResult study_result_of(const Study& study, const std::vector<StudyCell>& cells, std::uint64_t seeds,
+                            std::vector<SeedRuns> runs);
+
 }  // namespace sim

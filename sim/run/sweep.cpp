@@ -14,30 +14,12 @@
 namespace sim {
 namespace {
 
-/// What a sweep keeps of one run: its verdicts and its metrics.
-struct SeedOutcome {
-  std::vector<std::pair<std::string, bool>> violated;  // (check, violated), model's order
-  bool as_expected = true;
-  std::uint64_t events = 0;
-  std::uint64_t trace_hash = 0;
-};
-
-/// Every seed's outcome, by seed, and what the runs share. Only the first `seeds_run` seeds
-/// ran when a stop was asked for; every one of them finished.
-struct SeedRuns {
-  std::vector<std::optional<SeedOutcome>> outcomes;
-  std::uint64_t seeds_run = 0;
-  Metrics merged;
-  std::vector<std::pair<std::string, std::string>> resolved_options;
-  unsigned jobs = 1;
-};
-
 /// Runs the seeds on `options.jobs` threads until all ran or a stop was asked for; rethrows the
 /// first error, naming its seed.
-SeedRuns run_seeds(const Scenario& scenario, const SweepOptions& options) {
+std::vector<std::optional<SeedOutcome>> run_seeds_by_index(const Scenario& scenario, const SweepOptions& options,
+                                                            SeedRuns& runs) {
   const std::uint64_t n = options.seed_count;
-  SeedRuns runs;
-  runs.outcomes.resize(n);
+  std::vector<std::optional<SeedOutcome>> outcomes(n);
   std::atomic<std::uint64_t> next{0};
   std::atomic<std::uint64_t> done{0};
   std::atomic<bool> failed{false};
@@ -61,7 +43,7 @@ SeedRuns run_seeds(const Scenario& scenario, const SweepOptions& options) {
         outcome.as_expected = out.result.expectations_met;
         outcome.events = out.result.events_run;
         outcome.trace_hash = out.result.trace_hash;
-        runs.outcomes[i] = std::move(outcome);
+        outcomes[i] = std::move(outcome);
         std::lock_guard lock(merge_mutex);  // sums of integers: the order of merging does not matter
         runs.merged.merge(out.metrics);
         if (i == 0) runs.resolved_options = out.result.options;
@@ -88,19 +70,19 @@ SeedRuns run_seeds(const Scenario& scenario, const SweepOptions& options) {
   worker();
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);
-  runs.seeds_run = std::min(n, next.load());  // every seed taken ran; with no stop, that is all of them
-  return runs;
+  outcomes.resize(std::min(n, next.load()));  // every seed taken ran; with no stop, that is all of them
+  return outcomes;
 }
 
 /// Counts violations by check, and keeps the failing and mismatched seeds (overall and by
 /// check), in seed order, over the first `n` seeds.
-void tally(const Scenario& scenario, const SweepOptions& options,
-           const std::vector<std::optional<SeedOutcome>>& outcomes, std::uint64_t n, SweepResult& sweep) {
+void tally(const Scenario& scenario, const SweepOptions& options, const std::vector<SeedOutcome>& outcomes,
+           std::uint64_t n, SweepResult& sweep) {
   std::vector<std::string> names;
   std::vector<std::uint64_t> violations;
   std::vector<std::vector<std::uint64_t>> failing_by_check;
   for (std::uint64_t i = 0; i < n; ++i) {
-    const SeedOutcome& o = *outcomes[i];
+    const SeedOutcome& o = outcomes[i];
     sweep.total_events += o.events;
     FailingSeed failing{options.first_seed + i, {}, replay_command(scenario.file, options.first_seed + i)};
     for (std::size_t c = 0; c < o.violated.size(); ++c) {
@@ -135,19 +117,24 @@ void tally(const Scenario& scenario, const SweepOptions& options,
 
 /// The one trace hash every seed gave, when there was more than one seed and they all agree:
 /// then the runs are one run repeated, not samples.
-std::optional<std::uint64_t> single_trace_hash(const std::vector<std::optional<SeedOutcome>>& outcomes,
-                                               std::uint64_t n) {
+std::optional<std::uint64_t> single_trace_hash(const std::vector<SeedOutcome>& outcomes, std::uint64_t n) {
   if (n < 2) return std::nullopt;
   for (std::uint64_t i = 1; i < n; ++i)
-    if (outcomes[i]->trace_hash != outcomes[0]->trace_hash) return std::nullopt;
-  return outcomes[0]->trace_hash;
+    if (outcomes[i].trace_hash != outcomes[0].trace_hash) return std::nullopt;
+  return outcomes[0].trace_hash;
 }
 
 }  // namespace
 
-SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options) {
-  auto started = std::chrono::steady_clock::now();  // allowed: reports how long the sweep took
-  SeedRuns runs = run_seeds(scenario, options);
+SeedRuns run_seeds(const Scenario& scenario, const SweepOptions& options) {
+  SeedRuns runs;
+  for (std::optional<SeedOutcome>& outcome : run_seeds_by_index(scenario, options, runs))
+    runs.outcomes.push_back(std::move(*outcome));
+  return runs;
+}
+
+SweepResult sweep_result_of(const Scenario& scenario, const SweepOptions& options, const SeedRuns& runs) {
+  const std::uint64_t seeds_run = runs.outcomes.size();
   SweepResult sweep;
   sweep.scenario_file = scenario.file;
   sweep.scenario_name = scenario.name;
@@ -155,12 +142,12 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
   sweep.duration = scenario.duration;
   sweep.options = runs.resolved_options;
   sweep.first_seed = options.first_seed;
-  sweep.seed_count = runs.seeds_run;
+  sweep.seed_count = seeds_run;
   sweep.seeds_requested = options.seed_count;
-  sweep.partial = runs.seeds_run < options.seed_count;
+  sweep.partial = seeds_run < options.seed_count;
   sweep.failing_seed_limit = options.failing_seed_limit;
-  tally(scenario, options, runs.outcomes, runs.seeds_run, sweep);
-  sweep.single_trace_hash = single_trace_hash(runs.outcomes, runs.seeds_run);
+  tally(scenario, options, runs.outcomes, seeds_run, sweep);
+  sweep.single_trace_hash = single_trace_hash(runs.outcomes, seeds_run);
   for (const auto& [name, histogram] : runs.merged.histograms()) {
     if (histogram.count() == 0) continue;
     LatencySummary s = summarize_latency(name, histogram);
@@ -168,6 +155,12 @@ SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options
     sweep.latencies.push_back(std::move(s));
   }
   sweep.jobs = runs.jobs;
+  return sweep;
+}
+
+SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options) {
+  auto started = std::chrono::steady_clock::now();  // allowed: reports how long the sweep took
+  SweepResult sweep = sweep_result_of(scenario, options, run_seeds(scenario, options));
   sweep.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: timing only
   return sweep;

@@ -6,7 +6,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "sim/kernel/metrics.hpp"
 #include "sim/results/sweep_result.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -27,5 +31,32 @@ struct SweepOptions {
 /// Runs the sweep. The scenario must have passed check_scenario. An InternalError in any run
 /// stops the sweep and is rethrown, naming the seed.
 SweepResult sweep_scenario(const Scenario& scenario, const SweepOptions& options);
+
+/// What a sweep keeps of one run: its verdicts and its metrics.
+struct SeedOutcome {
+  std::vector<std::pair<std::string, bool>> violated;  // (check, violated), model's order
+  bool as_expected = true;
+  std::uint64_t events = 0;
+  std::uint64_t trace_hash = 0;
+};
+
+/// Every seed's outcome, by seed from options.first_seed, and what the runs share: all a sweep's
+/// result is made of. Seeds run apart (the slices of a sharded sweep) join into the runs of one
+/// sweep by concatenating their outcomes in seed order and merging their metrics.
+struct SeedRuns {
+  std::vector<SeedOutcome> outcomes;
+  Metrics merged;
+  /// The resolved options of the first seed.
+  std::vector<std::pair<std::string, std::string>> resolved_options;
+  unsigned jobs = 1;
+};
+
+/// Runs seeds options.first_seed onwards, options.seed_count of them, as sweep_scenario does; when
+/// a stop was asked for, the outcomes hold only the first seeds, every one finished.
+SeedRuns run_seeds(const Scenario& scenario, const SweepOptions& options);
+
+/// The sweep's result from its runs (options.seed_count the seeds asked for). `wall_seconds` is
+/// left at 0 for the caller.
+SweepResult sweep_result_of(const Scenario& scenario, const SweepOptions& options, const SeedRuns& runs);
 
 }  // namespace sim
