@@ -171,7 +171,7 @@ TEST_CASE("scenarios/schema.json is what designsim schema prints", "[cli]") {
 TEST_CASE("every shipped scenario and study validates against the schema", "[cli]") {
   std::vector<std::string> files = yaml_files(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios");
   REQUIRE(files.size() > 40);
-  Shell o = shell("python3 scripts/check-schema scenarios/schema.json valid" + joined(files));
+  Shell o = shell("scripts/check-schema scenarios/schema.json valid" + joined(files));
   INFO(o.out);
   CHECK(o.status == 0);
   for (const std::string& file : files) {
@@ -190,11 +190,11 @@ TEST_CASE("the schema rejects every bad scenario but those it cannot express, an
     (excepted ? accepted : rejected).push_back(file);
   }
   REQUIRE(rejected.size() > 20);
-  Shell o = shell("python3 scripts/check-schema scenarios/schema.json invalid" + joined(rejected));
+  Shell o = shell("scripts/check-schema scenarios/schema.json invalid" + joined(rejected));
   INFO(o.out);
   CHECK(o.status == 0);
   // The list stays exact: a file the schema learns to reject leaves it.
-  o = shell("python3 scripts/check-schema scenarios/schema.json valid" + joined(accepted));
+  o = shell("scripts/check-schema scenarios/schema.json valid" + joined(accepted));
   INFO(o.out);
   CHECK(o.status == 0);
 }
@@ -220,7 +220,7 @@ TEST_CASE("designsim new writes, for every model and design, a scenario check an
       files.push_back(file.string());
     }
   }
-  Shell o = shell("python3 scripts/check-schema scenarios/schema.json valid" + joined(files));
+  Shell o = shell("scripts/check-schema scenarios/schema.json valid" + joined(files));
   INFO(o.out);
   CHECK(o.status == 0);
 }
