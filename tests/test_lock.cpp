@@ -269,6 +269,25 @@ TEST_CASE("the advice after a lost lock is the design's own: no Redis for the co
   CHECK_THAT(prevention(options, findings), Catch::Contains("appendfsync always"));
 }
 
+TEST_CASE("the advice after a lock lost in a Redis failover is min-replicas-to-write, not appendfsync", "[lock]") {
+  sim::Findings findings;
+  sim::CheckResult lost;
+  lost.name = "lost_acknowledged_writes";
+  lost.held = false;
+  findings.checks = {lost};
+  LockOptions options;
+  options.design = Design::redis;
+  options.redis.replicas = 1;
+  options.redis.failover.enabled = true;
+  std::string failover = prevention(options, findings);
+  CHECK_THAT(failover, Catch::Contains("min-replicas-to-write 1") && Catch::Contains("cut off from Sentinel"));
+  CHECK_THAT(failover, !Catch::Contains("appendfsync"));
+  options.redis.min_replicas_to_write = 1;
+  CHECK_THAT(prevention(options, findings), Catch::Contains("cannot close it"));
+  options.redis.failover.enabled = false;  // a restart, not a failover
+  CHECK_THAT(prevention(options, findings), Catch::Contains("appendfsync always"));
+}
+
 TEST_CASE("a fenced storage says why it accepts a token equal to the highest seen", "[lock]") {
   StorageState state;
   StorageRequest write;

@@ -179,6 +179,21 @@ std::string stale_write_advice(const LockOptions& options) {
          "counter.";
 }
 
+// A single Redis with a replica and Sentinel: what a failover loses, and what bounds it.
+std::string lost_on_failover_advice(const redis::RedisOptions& redis) {
+  std::string advice =
+      "Redis acknowledged the lock and then lost it in a failover: replication is asynchronous, so the promoted "
+      "replica lacks what it had not received, and an old master cut off from Sentinel keeps acknowledging the "
+      "clients that still reach it until it rejoins as a replica and drops it all. ";
+  if (redis.min_replicas_to_write == 0)
+    return advice +
+           "min-replicas-to-write 1 with min-replicas-max-lag bounds that window (the cut-off master refuses writes "
+           "once its replica's acknowledgements are older than the lag), at the cost of refusing writes; fence the "
+           "storage either way.";
+  return advice + "min-replicas-to-write bounds the window to min-replicas-max-lag but cannot close it: fence the "
+                  "storage with tokens from a linearizable counter.";
+}
+
 }  // namespace
 
 std::string prevention(const LockOptions& options, const sim::Findings& findings) {
@@ -194,6 +209,8 @@ std::string prevention(const LockOptions& options, const sim::Findings& findings
              "Raft group keeps a committed entry only while a majority of its members keep what they acknowledged: "
              "each must sync its log before it answers, and none may rejoin with an older disk. Fence the storage "
              "with the key's revision either way.";
+    if (options.design == Design::redis && options.redis.failover.enabled && options.redis.replicas > 0)
+      return lost_on_failover_advice(options.redis);
     return "Redis acknowledged the lock and then lost it. Use appendfsync always, or keep a crashed node down for more "
            "than the TTL before it rejoins; with asynchronous replication a failover can always lose it.";
   }
