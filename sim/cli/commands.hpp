@@ -18,6 +18,8 @@ int study_command(const Args& args);
 int list_command(const Args& args);
 int check_command(const Args& args);
 int conform_command(const Args& args);
+/// conform --postgres (conform_command hands over when the option is given).
+int conform_postgres_command(const Args& args);
 
 /// Exit statuses.
 inline constexpr int all_held = 0;

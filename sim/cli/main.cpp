@@ -22,6 +22,7 @@ constexpr const char* usage =
     "  check SCENARIO...                        validates scenarios without running them\n"
     "  list                                     the models and the shipped scenarios\n"
     "  conform --redis HOST:PORT [--seed N]     compares the simulated Redis with a real server\n"
+    "  conform --postgres HOST:PORT [--count N] compares the simulated PostgreSQL with a real server\n"
     "\n"
     "'designsim COMMAND --help' describes each. Exit status: 0 every check held, 1 a check was\n"
     "violated, 2 bad input, 3 internal error.\n";
