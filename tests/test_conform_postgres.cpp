@@ -1,0 +1,69 @@
+// designsim conform --postgres: generated schedules against a PostgreSQL 15 the test starts
+// itself, and the SQL the typed statements are rendered to.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "conform/pg_schedules.hpp"
+#include "tests/postgres_server_process.hpp"
+
+namespace {
+
+using postgres::Isolation;
+
+// Per isolation level, as the issue asks; each level is its own test (and its own server).
+constexpr std::uint64_t schedules_per_level = 2000;
+
+void conform_level(Isolation level) {
+  test_support::PostgresServerProcess server;
+  conform::PgServerPlayer player(server.endpoint(), conform::PgLogin{}, 200);
+  auto start = std::chrono::steady_clock::now();
+  std::size_t disagreed = 0;
+  for (std::uint64_t seed = 1; seed <= schedules_per_level; ++seed) {
+    postgres::Schedule schedule = conform::conform_schedule(seed, level);
+    std::string differ = conform::compare_plays(schedule, conform::play_on_model(schedule), player.play(schedule));
+    if (differ.empty()) continue;
+    ++disagreed;
+    if (disagreed <= 3) UNSCOPED_INFO("seed " << seed << ":\n" << differ);
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("conform --postgres, %s: %llu schedules in %.1f s, %zu disagreed\n", postgres::to_string(level),
+              static_cast<unsigned long long>(schedules_per_level), seconds, disagreed);
+  CHECK(disagreed == 0);
+}
+
+}  // namespace
+
+TEST_CASE("ON CONFLICT DO UPDATE names the existing row's columns by the table, as PostgreSQL needs", "[postgres]") {
+  postgres::Insert insert{"kv", {postgres::Row{4, 3, 39}}, std::nullopt, true};
+  insert.on_conflict = postgres::OnConflict{
+      {"id"}, true, {postgres::set_add("value", 1), postgres::set_excluded("k")}, postgres::where::lt("value", 30)};
+  CHECK(postgres::to_sql(insert) == "INSERT INTO kv VALUES (4, 3, 39) ON CONFLICT (id) DO UPDATE SET value = kv.value "
+                                    "+ 1, k = EXCLUDED.k WHERE kv.value < 30 RETURNING *");
+  postgres::Update update{"kv", {postgres::set_add("value", 1)}, postgres::where::lt("value", 30), false};
+  CHECK(postgres::to_sql(update) == "UPDATE kv SET value = value + 1 WHERE value < 30");
+}
+
+TEST_CASE("conform --postgres: a closed port is a PgConnectError, not a hang", "[conform]") {
+  std::uint16_t port = 0;
+  {
+    test_support::PostgresServerProcess server;
+    port = server.endpoint().port;
+  }
+  CHECK_THROWS_AS(conform::PgConnection(conform::Endpoint{"127.0.0.1", port}, conform::PgLogin{}),
+                  conform::PgConnectError);
+}
+
+TEST_CASE("conform --postgres: generated schedules at read committed agree with PostgreSQL 15", "[conform]") {
+  conform_level(Isolation::read_committed);
+}
+
+TEST_CASE("conform --postgres: generated schedules at repeatable read agree with PostgreSQL 15", "[conform]") {
+  conform_level(Isolation::repeatable_read);
+}
+
+TEST_CASE("conform --postgres: generated schedules at serializable agree with PostgreSQL 15", "[conform]") {
+  conform_level(Isolation::serializable);
+}
