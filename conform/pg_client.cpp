@@ -42,7 +42,9 @@ PgConnection::PgConnection(const Endpoint& endpoint, const PgLogin& login) {
   conn_ = PQconnectdb(info.c_str());
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string why = PQerrorMessage(conn_);
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    for (char& c : why)
+      if (c == '\n' || c == '\t') c = ' ';  // libpq's hint goes on a line of its own: one line here
+    while (!why.empty() && why.back() == ' ') why.pop_back();
     PQfinish(conn_);
     conn_ = nullptr;
     throw PgConnectError(why);

@@ -150,7 +150,7 @@ struct PgServerPlayer::State {
   }
 
   void let_deadlock_timeout_pass(std::map<std::size_t, PgOutcome>& finished) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(deadlock_timeout_ms + deadlock_timeout_ms / 2 + 20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(deadlock_timeout_ms + deadlock_timeout_ms / 4 + 5));
     settle(finished);
   }
 

@@ -36,7 +36,7 @@ void conform_level(Isolation level) {
 
 }  // namespace
 
-TEST_CASE("ON CONFLICT DO UPDATE names the existing row's columns by the table, as PostgreSQL needs", "[postgres]") {
+TEST_CASE("ON CONFLICT DO UPDATE names the existing row's columns by the table as PostgreSQL needs", "[postgres]") {
   postgres::Insert insert{"kv", {postgres::Row{4, 3, 39}}, std::nullopt, true};
   insert.on_conflict = postgres::OnConflict{
       {"id"}, true, {postgres::set_add("value", 1), postgres::set_excluded("k")}, postgres::where::lt("value", 30)};
@@ -46,7 +46,7 @@ TEST_CASE("ON CONFLICT DO UPDATE names the existing row's columns by the table, 
   CHECK(postgres::to_sql(update) == "UPDATE kv SET value = value + 1 WHERE value < 30");
 }
 
-TEST_CASE("conform --postgres: a closed port is a PgConnectError, not a hang", "[conform]") {
+TEST_CASE("conform --postgres: a closed port is a PgConnectError and not a hang", "[conform]") {
   std::uint16_t port = 0;
   {
     test_support::PostgresServerProcess server;
