@@ -122,11 +122,13 @@ struct PgServerPlayer::State {
   std::set<std::size_t> blocked_now(const std::vector<std::size_t>& pending) {
     std::string pids;
     for (std::size_t s : pending) pids += (pids.empty() ? "" : ",") + std::to_string(session(s).backend_pid());
-    PgResult r = admin->run("SELECT p FROM unnest('{" + pids + "}'::int[]) p WHERE cardinality(pg_blocking_pids(p)) > 0");
+    PgResult r =
+        admin->run("SELECT p FROM unnest('{" + pids + "}'::int[]) p WHERE cardinality(pg_blocking_pids(p)) > 0");
     if (r.sqlstate != "00000") throw PgConnectError("pg_blocking_pids failed: " + r.message);
     std::set<std::size_t> blocked;
     for (std::size_t s : pending)
-      if (std::count(r.rows.begin(), r.rows.end(), "(" + std::to_string(session(s).backend_pid()) + ")")) blocked.insert(s);
+      if (std::count(r.rows.begin(), r.rows.end(), "(" + std::to_string(session(s).backend_pid()) + ")"))
+        blocked.insert(s);
     return blocked;
   }
 
@@ -203,7 +205,8 @@ PgServerPlayer::PgServerPlayer(const Endpoint& endpoint, const PgLogin& login, i
   for (int s = 0; s < 4; ++s) {
     state_->sessions.push_back(std::make_unique<PgConnection>(endpoint, login));
     PgResult r = state_->sessions.back()->run("SET deadlock_timeout = '" + std::to_string(deadlock_timeout_ms) + "ms'");
-    if (r.sqlstate != "00000") throw PgConnectError("cannot SET deadlock_timeout (a superuser is needed): " + r.message);
+    if (r.sqlstate != "00000")
+      throw PgConnectError("cannot SET deadlock_timeout (a superuser is needed): " + r.message);
   }
 }
 

@@ -117,7 +117,8 @@ std::string set_clause(const std::vector<Assignment>& set, const std::string& qu
     switch (a.kind) {
       case Assignment::Kind::constant: text += to_literal(a.value); break;
       case Assignment::Kind::add:
-        text += qualifier + a.column + (a.delta < 0 ? " - " + std::to_string(-a.delta) : " + " + std::to_string(a.delta));
+        text +=
+            qualifier + a.column + (a.delta < 0 ? " - " + std::to_string(-a.delta) : " + " + std::to_string(a.delta));
         break;
       case Assignment::Kind::excluded: text += "EXCLUDED." + a.column; break;
     }
