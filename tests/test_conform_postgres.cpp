@@ -67,3 +67,20 @@ TEST_CASE("conform --postgres: generated schedules at repeatable read agree with
 TEST_CASE("conform --postgres: generated schedules at serializable agree with PostgreSQL 15", "[conform]") {
   conform_level(Isolation::serializable);
 }
+
+// Found by conform --postgres (seed 36 at serializable): T2 read row 1, T3 updated it and
+// committed, and T2's insert of a duplicate key k = 1, waiting for T3, then fails. PostgreSQL 15
+// checks the index page for an SSI conflict before it reports the unique violation
+// (_bt_check_unique) and fails with 40001; the model said 23505.
+TEST_CASE("serializable: a unique violation that hides an SSI conflict fails with 40001", "[postgres]") {
+  postgres::Schedule schedule = conform::conform_schedule(36, Isolation::serializable);
+  conform::PgPlay play = conform::play_on_model(schedule);
+  std::size_t serialization_failures = 0;
+  for (const conform::PgStepOutcome& step : play.steps) {
+    auto t2 = step.resumed.find(1);
+    if (t2 == step.resumed.end()) continue;
+    CHECK(t2->second.result.sqlstate != "23505");
+    if (t2->second.result.sqlstate == "40001") ++serialization_failures;
+  }
+  CHECK(serialization_failures == 1);
+}
