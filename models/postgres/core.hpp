@@ -190,6 +190,9 @@ struct Core {
                                   const std::vector<std::size_t>& indexes) const;
   std::vector<std::size_t> all_indexes(const Relation& rel) const;
   Error unique_error(const Relation& rel, const UniqueCheck& check) const;
+  /// The error for a unique violation found by `txn`: under SERIALIZABLE PostgreSQL first checks the
+  /// index page for an SSI conflict (_bt_check_unique), and reports 40001 instead when it finds one.
+  Error unique_failure(std::size_t relation, const UniqueCheck& check, TxnId txn);
 
   // insert.cpp
   std::optional<Wait> run_insert(Execution& e);

@@ -66,7 +66,7 @@ std::optional<Wait> Core::finish_update_row(Execution& e, bool returning) {
       }
   UniqueCheck check = check_unique(rel, e.written, e.txn, changed);
   if (check.kind == UniqueCheck::Kind::wait) return Wait{Wait::Kind::txn, check.txn, 0, 0, 0, false};
-  if (check.kind == UniqueCheck::Kind::conflict) throw SqlError{unique_error(rel, check)};
+  if (check.kind == UniqueCheck::Kind::conflict) throw SqlError{unique_failure(e.relation, check, e.txn)};
   e.unique_pending = false;
   ++e.count;
   if (returning) e.rows.push_back(written.values);

@@ -95,7 +95,21 @@ std::string where_clause(const Predicate& p) {
   return p.kind == Predicate::Kind::always ? std::string() : " WHERE " + to_sql(p);
 }
 
-std::string set_clause(const std::vector<Assignment>& set) {
+// `qualifier` names the table in expressions: inside ON CONFLICT DO UPDATE an unqualified column
+// is ambiguous between the existing row and EXCLUDED (PostgreSQL's 42702), and the model's `add`
+// reads the existing row.
+// The WHERE of ON CONFLICT DO UPDATE, its columns qualified by the table (the existing row).
+Predicate qualified(Predicate p, const std::string& table) {
+  if (p.kind == Predicate::Kind::compare || p.kind == Predicate::Kind::in) p.column = table + "." + p.column;
+  for (Predicate& part : p.parts) part = qualified(std::move(part), table);
+  return p;
+}
+
+std::string qualified_where(const Predicate& p, const std::string& table) {
+  return where_clause(qualified(p, table));
+}
+
+std::string set_clause(const std::vector<Assignment>& set, const std::string& qualifier = "") {
   std::string text = " SET ";
   for (std::size_t i = 0; i < set.size(); ++i) {
     const Assignment& a = set[i];
@@ -103,7 +117,8 @@ std::string set_clause(const std::vector<Assignment>& set) {
     switch (a.kind) {
       case Assignment::Kind::constant: text += to_literal(a.value); break;
       case Assignment::Kind::add:
-        text += a.column + (a.delta < 0 ? " - " + std::to_string(-a.delta) : " + " + std::to_string(a.delta));
+        text +=
+            qualifier + a.column + (a.delta < 0 ? " - " + std::to_string(-a.delta) : " + " + std::to_string(a.delta));
         break;
       case Assignment::Kind::excluded: text += "EXCLUDED." + a.column; break;
     }
@@ -145,7 +160,8 @@ std::string insert_sql(const Insert& s) {
     sql += " ON CONFLICT";
     for (std::size_t i = 0; i < oc->target.size(); ++i) sql += (i ? ", " : " (") + oc->target[i];
     if (!oc->target.empty()) sql += ")";
-    sql += oc->do_update ? " DO UPDATE" + set_clause(oc->set) + where_clause(oc->where) : " DO NOTHING";
+    sql += oc->do_update ? " DO UPDATE" + set_clause(oc->set, s.table + ".") + qualified_where(oc->where, s.table)
+                         : " DO NOTHING";
   }
   return sql + (s.returning ? " RETURNING *" : "");
 }

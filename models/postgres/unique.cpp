@@ -63,4 +63,12 @@ Error Core::unique_error(const Relation& rel, const UniqueCheck& check) const {
   return errors::unique_violation(index.name, columns, values);
 }
 
+Error Core::unique_failure(std::size_t relation, const UniqueCheck& check, TxnId txn) {
+  if (ssi.tracked(txn)) {
+    std::set<SireadTarget> page{SireadTarget{SireadTarget::Kind::index_page, relation, check.index, 0}};
+    if (std::optional<Error> failure = ssi.conflict_in(txn, page)) return *failure;
+  }
+  return unique_error(relations[relation], check);
+}
+
 }  // namespace postgres

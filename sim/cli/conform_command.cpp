@@ -7,6 +7,7 @@
 #include "conform/resp_client.hpp"
 #include "conform/resp_parse.hpp"
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/commands.hpp"
 
 namespace sim::cli {
 
@@ -55,6 +56,8 @@ int conform_against(conform::RespClient& client, const conform::Endpoint& endpoi
 }  // namespace
 
 int conform_command(const Args& args) {
+  for (const std::string& arg : args)
+    if (arg == "--postgres" || arg.rfind("--postgres=", 0) == 0) return conform_postgres_command(args);
   return guarded("conform", [&] {
     po::options_description options("options");
     options.add_options()("redis", po::value<std::string>(), "the real server, HOST:PORT (IPv6 as [ADDR]:PORT)")(

@@ -27,6 +27,7 @@ constexpr const char* usage =
     "  new MODEL [--design D]                   prints a complete starting scenario\n"
     "  schema                                   prints the JSON Schema of scenario files\n"
     "  conform --redis HOST:PORT [--seed N]     compares the simulated Redis with a real server\n"
+    "  conform --postgres HOST:PORT [--count N] compares the simulated PostgreSQL with a real server\n"
     "\n"
     "'designsim COMMAND --help' describes each. Exit status: 0 every check held, 1 a check was\n"
     "violated, 2 bad input, 3 internal error.\n";
