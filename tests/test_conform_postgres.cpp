@@ -38,7 +38,7 @@ TEST_CASE("conform --postgres: a closed port is a PgConnectError and not a hang"
 // checks the index page for an SSI conflict before it reports the unique violation
 // (_bt_check_unique) and fails with 40001; the model said 23505.
 TEST_CASE("serializable: a unique violation that hides an SSI conflict fails with 40001", "[postgres]") {
-  postgres::Schedule schedule = conform::conform_schedule(36, Isolation::serializable);
+  postgres::Schedule schedule = conform::conform_schedule(36, postgres::Isolation::serializable);
   conform::PgPlay play = conform::play_on_model(schedule);
   std::size_t serialization_failures = 0;
   for (const conform::PgStepOutcome& step : play.steps) {
