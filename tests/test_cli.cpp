@@ -13,35 +13,16 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "tests/cli_support.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int status = -1;
-  std::string out;  // stdout and stderr, merged
-};
+using test_support::designsim;
+using test_support::Outcome;
 
-Outcome designsim(const std::string& args) {
-  std::string command = "cd ";
-  command.append(DESIGNSIM_SOURCE_DIR).append(" && ").append(DESIGNSIM_BINARY);
-  command.append(" ").append(args).append(" 2>&1");
-  Outcome o;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) o.out += buffer.data();
-  int raw = pclose(pipe);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return o;
-}
-
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("designsim-cli-test-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return test_support::scratch("cli", name); }
 
 }  // namespace
 

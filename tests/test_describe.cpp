@@ -14,30 +14,16 @@
 
 #include "models/catalog.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/cli_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace sim;
 
 namespace {
 
-struct Shell {
-  int status = -1;
-  std::string out;
-};
-
-Shell shell(const std::string& command) {
-  std::string line = "cd " + std::string(DESIGNSIM_SOURCE_DIR) + " && " + command + " 2>&1";
-  Shell o;
-  FILE* pipe = popen(line.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) o.out += buffer.data();
-  int raw = pclose(pipe);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return o;
-}
-
-Shell designsim(const std::string& args) { return shell(std::string(DESIGNSIM_BINARY) + " " + args); }
+using Shell = test_support::Outcome;
+using test_support::designsim;
+using test_support::shell;
 
 std::string file_text(const fs::path& path) {
   std::ifstream in(path);

@@ -46,6 +46,7 @@ int conform_postgres_against(conform::PgServerPlayer& server, const PgOptions& o
               server.server_version().c_str());
   std::fflush(stdout);
   std::size_t played = 0, disagreements = 0;
+  // allowed: the elapsed time of a run against a real server, printed for the user; no model reads it.
   auto start = std::chrono::steady_clock::now();
   for (Isolation level : o.levels) {
     std::size_t level_disagreements = 0;
@@ -65,6 +66,7 @@ int conform_postgres_against(conform::PgServerPlayer& server, const PgOptions& o
                 level_disagreements);
     disagreements += level_disagreements;
   }
+  // allowed: as above.
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("%zu schedules in %.1f s, %zu disagreed\n", played, seconds, disagreements);
   return disagreements == 0 ? all_held : violated;
