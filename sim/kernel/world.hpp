@@ -151,7 +151,7 @@ public:
   std::uint64_t events_run() const { return events_run_; }
   /// True while the World is being destroyed: work is freed, not run, and nothing is traced.
   bool shutting_down() const { return shutting_down_; }
-  std::size_t pending() const { return heap_.size() + now_fifo_.size(); }
+  std::size_t pending() const { return queue_.size(); }
 
   // --- node faults ------------------------------------------------------------------------
   /// Destroys the node's pending continuations and volatile state. `lose_unsynced`: whether
@@ -172,21 +172,19 @@ public:
 private:
   struct Entry {
     std::int64_t time;
-    std::uint64_t seq;
     Event* event;
   };
   void run_event(Event* event);
+  void prefetch_next();
   void drop_node_events(NodeId node);
 
   std::uint64_t seed_;
   Instant now_;
-  std::uint64_t next_seq_ = 0;
   std::uint64_t events_run_ = 0;
   bool stopped_ = false;
   bool shutting_down_ = false;
   EventPool pool_;
-  QuadHeap<Entry> heap_;
-  std::deque<Event*> now_fifo_;  // due at now_, in posting order
+  RadixQueue<Entry> queue_;  // (time, posting order): see event_queue.hpp
   std::vector<std::unique_ptr<Node>> nodes_;
   Trace trace_;
   History history_;
@@ -212,12 +210,7 @@ void World::schedule_at(Instant at, NodeId node, std::uint32_t incarnation, F&& 
 
 inline void World::enqueue(Instant at, Event* event) {
   SIM_ASSERT(at >= now_, "an event was scheduled in the past");
-  if (at == now_) {
-    now_fifo_.push_back(event);
-    ++next_seq_;
-    return;
-  }
-  heap_.push(Entry{at.ns(), next_seq_++, event});
+  queue_.push(Entry{at.ns(), event});
 }
 
 template <class F>
