@@ -106,7 +106,9 @@ std::string chart_axes(const Chart& c, const Area& a) {
   out += svg::line(a.left, a.bottom, a.right, a.bottom, "class=\"axis\"");
   out += svg::line(a.left, a.top, a.left, a.bottom, "class=\"axis\"");
   out += svg::text((a.left + a.right) / 2, a.bottom + 32, c.x_label, "text-anchor=\"middle\"");
-  out += svg::text(a.left - 50, a.top - 8, c.y_label, "class=\"small\"");
+  double mid = (a.top + a.bottom) / 2;
+  out += svg::text(14, mid, c.y_label,
+                   fmt::format("class=\"small\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\"", svg::num(mid)));
   return out;
 }
 
@@ -149,7 +151,8 @@ std::string chart_lines(const Chart& c, const Area& a) {
     if (points.size() <= 40)
       for (const auto& [x, y] : points) out += svg::circle(x, y, 2.2, fmt::format("class=\"{}\"", s.css_class));
     double legend_y = a.top + 14.0 * static_cast<double>(i);
-    out += svg::line(a.right + 10, legend_y, a.right + 26, legend_y, fmt::format("class=\"{}\" stroke-width=\"3\"", s.css_class));
+    out += svg::line(a.right + 10, legend_y, a.right + 26, legend_y,
+                     fmt::format("class=\"{}\" stroke-width=\"3\"", s.css_class));
     out += svg::text(a.right + 30, legend_y + 4, s.name, "class=\"small\"");
   }
   return out;

@@ -190,11 +190,13 @@ std::string tables_html(const ordered_json& r) {
   for (const ordered_json& f : r["faults"])
     faults.push_back({str(f["at"]), f["until"].is_null() ? "" : str(f["until"]), str(f["kind"]), str(f["node"]),
                       str(f["detail"])});
-  if (!faults.empty()) out += "<h2>Faults applied</h2>\n" + html::table({"at", "until", "kind", "node", "detail"}, faults);
+  if (!faults.empty())
+    out += "<h2>Faults applied</h2>\n" + html::table({"at", "until", "kind", "node", "detail"}, faults);
   for (const ordered_json& t : r["tables"]) {
     std::vector<std::vector<std::string>> rows;
     for (const ordered_json& row : t["rows"]) rows.push_back(row.get<std::vector<std::string>>());
-    out += "<h3>" + svg::escape(str(t["title"])) + "</h3>\n" + html::table(t["columns"].get<std::vector<std::string>>(), rows);
+    out += "<h3>" + svg::escape(str(t["title"])) + "</h3>\n" +
+           html::table(t["columns"].get<std::vector<std::string>>(), rows);
   }
   return out;
 }

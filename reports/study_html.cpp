@@ -32,7 +32,9 @@ std::string cell_id(const ordered_json& cell) {
 
 /// White for 0, deep red for 1.
 std::string heat_colour(double rate) {
-  auto channel = [&](int full, int empty) { return static_cast<int>(full + (empty - full) * std::clamp(rate, 0.0, 1.0)); };
+  auto channel = [&](int full, int empty) {
+    return static_cast<int>(full + (empty - full) * std::clamp(rate, 0.0, 1.0));
+  };
   return fmt::format("rgb({},{},{})", channel(255, 180), channel(255, 20), channel(255, 30));
 }
 
@@ -147,8 +149,9 @@ std::string curves_html(const ordered_json& curves) {
 std::string study_report_html(const ordered_json& study) {
   std::string body = fmt::format("<h1>designsim study: {}</h1>\n<p>{}</p>\n", svg::escape(text_of(study["study"])),
                                  svg::escape(text_of(study["description"])));
-  body += html::table({"study file", "seeds per cell", "cells"},
-                      {{text_of(study["file"]), study["seeds_per_cell"].dump(), std::to_string(study["cells"].size())}});
+  body +=
+      html::table({"study file", "seeds per cell", "cells"},
+                  {{text_of(study["file"]), study["seeds_per_cell"].dump(), std::to_string(study["cells"].size())}});
   body += "<p class=\"muted\">Each cell: the share of runs in which the check was violated, with its 95% Wilson "
           "interval; a cell links to the replay command of its first failing seed.</p>\n";
   for (const ordered_json& check : study["checks"]) body += heat_map(study, check.get<std::string>());

@@ -82,8 +82,9 @@ RunResult redlock_run() {
   requirement.met = true;
   r.requirements = {requirement};
 
-  r.faults = {AppliedFault{Instant::zero() + 1_s, "redis-3", "clock_step", "+15s", std::nullopt},
-              AppliedFault{Instant::zero() + 20_s, "", "partition", "{redis-1} | {redis-2 redis-3}", Instant::zero() + 25_s}};
+  r.faults = {
+      AppliedFault{Instant::zero() + 1_s, "redis-3", "clock_step", "+15s", std::nullopt},
+      AppliedFault{Instant::zero() + 20_s, "", "partition", "{redis-1} | {redis-2 redis-3}", Instant::zero() + 25_s}};
   r.tables = {Table{"Per node", {"node", "grants"}, {{"redis-1", "40"}, {"redis-3", "41"}}}};
   r.story = {"At 1s redis-3 stepped its wall clock 15s forward.",
              "At 11.5s client-2 won a majority while client-1 still held the lock."};

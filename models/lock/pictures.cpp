@@ -11,8 +11,9 @@ std::vector<sim::LaneInterval> belief_intervals(const Observations& o) {
     if (client >= o.client_names.size()) continue;
     std::string token = g.token > 0 ? fmt::format(", token {}", g.token) : "";
     std::string end = g.end_reason.empty() ? "" : "; " + g.end_reason;
-    intervals.push_back(sim::LaneInterval{o.client_names[client], g.granted, g.ended.value_or(o.run_end),
-                                          fmt::format("believes it holds the lock (grant {}{}){}", g.epoch, token, end)});
+    intervals.push_back(
+        sim::LaneInterval{o.client_names[client], g.granted, g.ended.value_or(o.run_end),
+                          fmt::format("believes it holds the lock (grant {}{}){}", g.epoch, token, end)});
   }
   return intervals;
 }

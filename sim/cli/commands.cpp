@@ -174,6 +174,19 @@ void check_trace_path(const fs::path& trace, const fs::path& out_dir, const Scen
   check_output_file(trace, {scenario.file});
 }
 
+/// --check-determinism: runs the seed again, and the trace hash and the reports must not change.
+void check_determinism(const Scenario& scenario, std::uint64_t seed, const RunResult& first, const std::string& json) {
+  RunOptions options;
+  options.pictures = true;
+  RunOutput again = replayable(scenario, seed, [&] { return run_scenario(scenario, seed, options); });
+  std::string again_json = run_report_json(again.result);
+  if (again.result.trace_hash != first.trace_hash || again_json != json ||
+      html_of_run_report(again_json) != html_of_run_report(json))
+    throw InternalError(fmt::format("two runs of seed {} differ (trace {} then {}); replay: {}", seed,
+                                    hash_text(first.trace_hash), hash_text(again.result.trace_hash),
+                                    replay_command(scenario.file, seed)));
+}
+
 /// Prints a run's verdicts and writes its reports (and its trace, when asked).
 void report_run(const RunOutput& out, const std::string& json, const fs::path& out_dir,
                 const std::optional<fs::path>& trace) {
@@ -260,7 +273,8 @@ int run_command(const Args& args) {
     options.add_options()("scenario", po::value<std::string>(), "the scenario file")(
         "seed", po::value<std::string>(), "the seed, 0 to 2^64-1 (default: the scenario's own)")(
         "out", po::value<std::string>(),
-        "folder for report.json, report.md and report.html (default: out/PATH/seed-N, PATH the scenario's path under scenarios/ "
+        "folder for report.json, report.md and report.html (default: out/PATH/seed-N, PATH the scenario's path under "
+        "scenarios/ "
         "without .yaml)")(
         "trace", po::value<std::string>(),
         "also write the trace's records to this file, as JSON lines: faults, node events and what the\n"
@@ -299,18 +313,7 @@ int run_command(const Args& args) {
     out.result.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: timing only
     std::string json = run_report_json(out.result);
-    if (parsed.vars.count("check-determinism")) {
-      RunOptions again_options;
-      again_options.pictures = true;
-      RunOutput again = replayable(scenario, seed, [&] { return run_scenario(scenario, seed, again_options); });
-      std::string again_json = run_report_json(again.result);
-      if (again.result.trace_hash != out.result.trace_hash || again_json != json ||
-          html_of_run_report(again_json) != html_of_run_report(json))
-        throw InternalError(fmt::format("two runs of seed {} differ (trace {} then {}); replay: {}", seed,
-                                        hash_text(out.result.trace_hash),
-                                        hash_text(again.result.trace_hash),
-                                        replay_command(scenario.file, seed)));
-    }
+    if (parsed.vars.count("check-determinism")) check_determinism(scenario, seed, out.result, json);
     if (!quiet) std::printf("options:\n%s", options_text(out.result.options).c_str());
     std::optional<fs::path> trace;
     if (run_options.return_trace) trace = parsed.vars["trace"].as<std::string>();
@@ -438,7 +441,8 @@ int study_command(const Args& args) {
         "seeds", po::value<std::string>(), "seeds per cell, 1 to 1,000,000 (default: the study's own)")(
         "jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")(
         "out", po::value<std::string>(),
-        "folder for study.json, study.md, study.html and cells/ (default: out/PATH/study-N, PATH the study's path under scenarios/ "
+        "folder for study.json, study.md, study.html and cells/ (default: out/PATH/study-N, PATH the study's path "
+        "under scenarios/ "
         "without .yaml)");
     add_shard_options(options);
     po::positional_options_description positional;

@@ -54,7 +54,8 @@ void Trace::fold(Instant time, NodeId node, std::string_view kind, std::int64_t 
 std::vector<FoldRecord> Trace::window_folds() const {
   std::vector<FoldRecord> folds;
   std::size_t start = window_folds_made_ > window_folds_.size() ? window_folds_made_ % window_folds_.size() : 0;
-  for (std::size_t i = 0; i < window_folds_.size(); ++i) folds.push_back(window_folds_[(start + i) % window_folds_.size()]);
+  for (std::size_t i = 0; i < window_folds_.size(); ++i)
+    folds.push_back(window_folds_[(start + i) % window_folds_.size()]);
   return folds;
 }
 

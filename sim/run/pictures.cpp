@@ -145,13 +145,15 @@ Timeline timeline_of(const Trace& trace, Instant from, Instant to, Instant focus
     if (r.kind.rfind("net.", 0) == 0 || r.kind.rfind("fault.", 0) == 0) continue;  // arrows and spans
     timeline.events.push_back(LaneEvent{r.time, name_of(r.node, node_names), r.kind, r.detail});
   }
-  timeline.events_left_out = keep_nearest(timeline.events, events_drawn, focus, [](const LaneEvent& e) { return e.at; });
+  timeline.events_left_out =
+      keep_nearest(timeline.events, events_drawn, focus, [](const LaneEvent& e) { return e.at; });
   return timeline;
 }
 
 std::vector<NodeLane> node_lanes(const World& world) {
   std::vector<NodeLane> lanes;
-  for (NodeId n = 0; n < world.node_count(); ++n) lanes.push_back(NodeLane{world.node(n).name(), world.node(n).roles()});
+  for (NodeId n = 0; n < world.node_count(); ++n)
+    lanes.push_back(NodeLane{world.node(n).name(), world.node(n).roles()});
   return lanes;
 }
 

@@ -271,7 +271,8 @@ Pictures gather_pictures(const Scenario& scenario, const PlannedRun& plan, Findi
   pictures.latency_series = plan.series->series();
   pictures.intervals = std::move(findings.intervals);
   pictures.plots = std::move(findings.plots);
-  if (violation_window(out.result)) pictures.timeline = replay_window(scenario, out.result.seed, out.result, out.node_names);
+  if (violation_window(out.result))
+    pictures.timeline = replay_window(scenario, out.result.seed, out.result, out.node_names);
   return pictures;
 }
 
@@ -313,7 +314,8 @@ RunOutput run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
     if (histogram.count() > 0) result.latencies.push_back(summarize_latency(name, histogram));
   for (const auto& [name, value] : world.metrics().counters()) result.counters.emplace(name, value);
   result.measures = findings.measures;
-  for (const FaultRecord& f : injector.applied()) result.faults.push_back(AppliedFault{f.at, f.node, f.kind, f.detail, f.until});
+  for (const FaultRecord& f : injector.applied())
+    result.faults.push_back(AppliedFault{f.at, f.node, f.kind, f.detail, f.until});
   result.tables = std::move(findings.tables);
   for (NodeId n = 0; n < world.node_count(); ++n) out.node_names.push_back(world.node(n).name());
   std::vector<std::pair<std::size_t, Instant>> moments;
