@@ -143,6 +143,9 @@ TEST_CASE("The JSON report of one result is byte-identical across calls and pars
   CHECK(parsed["checks"][1]["first_violation"].is_null());
   CHECK(parsed["replay"] == "designsim run scenarios/lock/redlock-clock-jump.yaml --seed 7");
   CHECK(parsed["faults"][1]["node"] == "");
+  CHECK(parsed["faults"][0]["until"].is_null());  // a clock step lasts an instant
+  CHECK(parsed["faults"][1]["until"] == "25s");
+  CHECK(parsed["faults"][1]["until_ns"] == 25'000'000'000LL);
   CHECK(parsed["tables"][0]["rows"][1][1] == "41");
 
   run.seed = 8;
