@@ -107,8 +107,9 @@ std::string chart_axes(const Chart& c, const Area& a) {
   out += svg::line(a.left, a.top, a.left, a.bottom, "class=\"axis\"");
   out += svg::text((a.left + a.right) / 2, a.bottom + 32, c.x_label, "text-anchor=\"middle\"");
   double mid = (a.top + a.bottom) / 2;
-  out += svg::text(14, mid, c.y_label,
-                   fmt::format("class=\"small\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\"", svg::num(mid)));
+  out +=
+      svg::text(14, mid, c.y_label,
+                fmt::format("class=\"small\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\"", svg::num(mid)));
   return out;
 }
 

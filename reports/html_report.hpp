@@ -19,6 +19,11 @@ std::string run_report_html(const nlohmann::ordered_json& report);
 /// with their 95% intervals and each cell's replay command, then the curves, if any.
 std::string study_report_html(const nlohmann::ordered_json& study);
 
+/// sweep.html from sweep.json's content: each check's violation rate with its 95% interval,
+/// the failing seeds with their replay commands, and the curves, if any.
+std::string sweep_report_html(const nlohmann::ordered_json& sweep);
+std::string html_of_sweep_report(const std::string& sweep_json);
+
 /// The same, from the JSON's text (what report.json and study.json hold).
 std::string html_of_run_report(const std::string& report_json);
 std::string html_of_study_report(const std::string& study_json);
@@ -28,6 +33,9 @@ namespace html {
 std::string space_time_diagram(const nlohmann::ordered_json& report);
 /// The whole run at a glance: fault spans, clock steps and first violations over true time.
 std::string run_summary_strip(const nlohmann::ordered_json& report);
+/// One chart per (parameter, check) of a study's or sweep's "curves": each design's violation
+/// rate against the parameter, with its 95% band.
+std::string curves_html(const nlohmann::ordered_json& curves);
 }  // namespace html
 
 }  // namespace sim

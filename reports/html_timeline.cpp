@@ -225,7 +225,9 @@ std::vector<std::string> wrapped(const std::string& sentence, std::size_t width)
   return lines;
 }
 
-std::string story_svg(const Layout& l, const ordered_json& report) {
+/// The story's sentences beside their moments, pushed down so none overlaps the one before;
+/// `bottom` is where the last one ends.
+std::string story_svg(const Layout& l, const ordered_json& report, double& bottom) {
   std::string out;
   double next_free = top;
   const ordered_json& story = report["story"];
@@ -240,6 +242,7 @@ std::string story_svg(const Layout& l, const ordered_json& report) {
       out += svg::text(l.story_x, text_y + 13.0 * static_cast<double>(i), lines[i], "class=\"note story-note\"");
     next_free = text_y + 13.0 * static_cast<double>(lines.size()) + 6;
   }
+  bottom = next_free;
   return out;
 }
 
@@ -257,7 +260,9 @@ std::string space_time_diagram(const ordered_json& report) {
   body += fault_spans_svg(l, fault_shapes(report)) + lanes_svg(l);
   body += intervals_svg(l, report["pictures"]["intervals"]);
   for (const ordered_json& m : timeline["messages"]) body += message_svg(l, m);
-  body += events_svg(l, timeline["events"], violations) + violations_svg(l, violations) + story_svg(l, report);
+  double story_bottom = 0;
+  body += events_svg(l, timeline["events"], violations) + violations_svg(l, violations) +
+          story_svg(l, report, story_bottom);
   std::string note = fmt::format(
       "<p class=\"muted\">True time runs down, from {} to {}; {} lanes of {} nodes. Arrows are messages from send to "
       "delivery (red dashes: lost); shaded: pauses (amber), crashes (grey), partitions (violet); magenta ticks: "
@@ -268,7 +273,7 @@ std::string space_time_diagram(const ordered_json& report) {
           ? fmt::format(" {} more messages of the window are left out (those farthest from the violation).",
                         timeline["messages_left_out"].get<std::uint64_t>())
           : "");
-  return note + svg::frame(l.width, l.height,
+  return note + svg::frame(l.width, std::max(l.height, story_bottom + 10),
                            fmt::format("class=\"space-time\" data-lanes=\"{}\"", lanes.size()), body);
 }
 

@@ -107,7 +107,7 @@ std::string cells_list(const ordered_json& study) {
 }
 
 /// One chart per (parameter, check): each design's violation rate against x, with its band.
-std::string curves_html(const ordered_json& curves) {
+std::string curve_charts(const ordered_json& curves) {
   std::map<std::pair<std::string, std::string>, std::vector<const ordered_json*>> charts;
   std::vector<std::pair<std::string, std::string>> order;
   for (const ordered_json& curve : curves) {
@@ -146,6 +146,8 @@ std::string curves_html(const ordered_json& curves) {
 
 }  // namespace
 
+std::string html::curves_html(const ordered_json& curves) { return curve_charts(curves); }
+
 std::string study_report_html(const ordered_json& study) {
   std::string body = fmt::format("<h1>designsim study: {}</h1>\n<p>{}</p>\n", svg::escape(text_of(study["study"])),
                                  svg::escape(text_of(study["description"])));
@@ -156,7 +158,7 @@ std::string study_report_html(const ordered_json& study) {
           "interval; a cell links to the replay command of its first failing seed.</p>\n";
   for (const ordered_json& check : study["checks"]) body += heat_map(study, check.get<std::string>());
   if (study.contains("curves") && !study["curves"].empty())
-    body += "<h2>Curves</h2>\n" + curves_html(study["curves"]);
+    body += "<h2>Curves</h2>\n" + curve_charts(study["curves"]);
   body += cells_list(study);
   return html::page("designsim study: " + text_of(study["study"]), body);
 }

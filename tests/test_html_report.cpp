@@ -34,7 +34,8 @@ RunResult paused_lock_run() {
   r.duration = 2_s;
   r.simulated = 2_s;
   CheckOutcome broken;
-  broken.result = CheckResult{"overlapping_holders", false, "2 holders", {}, Violation{at_ms(1'200), {"client-2"}, "x"}};
+  broken.result =
+      CheckResult{"overlapping_holders", false, "2 holders", {}, Violation{at_ms(1'200), {"client-2"}, "x"}};
   r.checks = {broken};
   r.any_violated = true;
   r.faults = {AppliedFault{at_ms(1'000), "client-1", "pause", "stop-the-world pause for 500ms", at_ms(1'500)}};
@@ -97,4 +98,27 @@ TEST_CASE("study.html has a heat-map cell per cell and check, linking to the row
   CHECK(page.find("designsim run cells/r--p--pause.yaml --seed 4") != std::string::npos);
   CHECK(page.find("30.0%") != std::string::npos);
   CHECK(page.find("Curves") == std::string::npos);
+}
+
+TEST_CASE("sweep.html shows each check's rate and draws the curves sweep.json has", "[reports]") {
+  nlohmann::ordered_json point = {{"value", "1s"}, {"x", 1.0}, {"runs", 10}, {"runs_violated", 2}, {"rate", 0.2},
+                                  {"interval_95", {{"low", 0.05}, {"high", 0.5}}}};
+  nlohmann::ordered_json sweep = {
+      {"scenario", {{"file", "scenarios/lock/x.yaml"}, {"name", "x"}, {"model", "lock"}}},
+      {"seeds", {{"first", 1}, {"count", 10}, {"text", "1..10"}}},
+      {"checks",
+       {{{"name", "overlapping_holders"}, {"runs_violated", 2}, {"runs", 10}, {"rate", 0.2},
+         {"interval_95", {{"low", 0.05}, {"high", 0.5}}}, {"expected_violated", true}, {"failing_seeds", {3, 7}}}}},
+      {"failing_seeds", {{{"seed", 3}, {"checks_violated", {"overlapping_holders"}}, {"reproduce", "designsim run x"}}}},
+      {"curves",
+       {{{"param", "pause.duration"}, {"check", "overlapping_holders"}, {"design", "redlock / plain"},
+         {"points", {point, point}}}}}};
+  sweep["curves"][0]["points"][1]["x"] = 2.0;
+  std::string page = sweep_report_html(sweep);
+  CHECK(page.find("20.00%") != std::string::npos);
+  CHECK(page.find("designsim run x") != std::string::npos);
+  CHECK(count_of(page, "class=\"ribbon s0\"") == 1);  // the curve's 95% band
+  CHECK(count_of(page, "<polyline") == 1);
+  sweep.erase("curves");
+  CHECK(sweep_report_html(sweep).find("<polyline") == std::string::npos);
 }

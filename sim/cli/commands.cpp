@@ -247,9 +247,12 @@ int finish_sweep(const SweepResult& sweep, const fs::path& out_dir) {
     return status_of_signal(stop_signal.load());
   }
   std::fputs(sweep_summary_text(sweep).c_str(), stdout);
-  write_file(out_dir / "sweep.json", sweep_report_json(sweep));
+  std::string json = sweep_report_json(sweep);
+  write_file(out_dir / "sweep.json", json);
   write_file(out_dir / "sweep.md", sweep_report_markdown(sweep));
-  std::printf("reports: %s, %s%s\n", (out_dir / "sweep.json").string().c_str(), (out_dir / "sweep.md").string().c_str(),
+  write_file(out_dir / "sweep.html", html_of_sweep_report(json));
+  std::printf("reports: %s, %s, %s%s\n", (out_dir / "sweep.json").string().c_str(),
+              (out_dir / "sweep.md").string().c_str(), (out_dir / "sweep.html").string().c_str(),
               sweep.partial ? " (partial)" : "");
   if (sweep.partial) return status_of_signal(stop_signal.load());
   return sweep.runs_violated == 0 ? all_held : violated;
@@ -390,7 +393,7 @@ int sweep_command(const Args& args) {
         "first-seed", po::value<std::string>()->default_value("1"), "the first seed; seeds are consecutive")(
         "jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")(
         "out", po::value<std::string>(),
-        "folder for sweep.json and sweep.md (default: out/PATH/sweep-FIRST-N, PATH as for run)")(
+        "folder for sweep.json, sweep.md and sweep.html (default: out/PATH/sweep-FIRST-N, PATH as for run)")(
         "failing-seeds", po::value<std::string>()->default_value("20"),
         "how many failing seeds to list for each check");
     add_shard_options(options);
@@ -416,7 +419,7 @@ int sweep_command(const Args& args) {
     fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model,
                                   fmt::format("sweep-{}-{}", sweep_options.first_seed, sweep_options.seed_count));
     if (sharded(parsed, "sweep")) return sweep_shard(parsed, scenario, sweep_options, out_dir);
-    check_outputs(out_dir, {out_dir / "sweep.json", out_dir / "sweep.md"}, scenario.file);
+    check_outputs(out_dir, {out_dir / "sweep.json", out_dir / "sweep.md", out_dir / "sweep.html"}, scenario.file);
     std::printf("designsim sweep %s\nseeds %llu..%llu on %u threads\n", scenario.file.c_str(),
                 static_cast<unsigned long long>(sweep_options.first_seed),
                 static_cast<unsigned long long>(sweep_options.first_seed + sweep_options.seed_count - 1),

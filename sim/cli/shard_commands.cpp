@@ -117,11 +117,15 @@ int merge_sweep(const std::vector<Partial>& partials, const fs::path& out_dir) {
   options.failing_seed_limit = first.failing_seed_limit;
   check_output_file(out_dir / "sweep.json", {scenario.file});
   check_output_file(out_dir / "sweep.md", {scenario.file});
+  check_output_file(out_dir / "sweep.html", {scenario.file});
   SweepResult sweep = sweep_result_of(scenario, options, join_partials(partials).front());
   std::fputs(sweep_summary_text(sweep).c_str(), stdout);
-  report::write_output_file(out_dir / "sweep.json", sweep_report_json(sweep));
+  std::string json = sweep_report_json(sweep);
+  report::write_output_file(out_dir / "sweep.json", json);
   report::write_output_file(out_dir / "sweep.md", sweep_report_markdown(sweep));
-  std::printf("reports: %s, %s\n", (out_dir / "sweep.json").string().c_str(), (out_dir / "sweep.md").string().c_str());
+  report::write_output_file(out_dir / "sweep.html", html_of_sweep_report(json));
+  std::printf("reports: %s, %s, %s\n", (out_dir / "sweep.json").string().c_str(),
+              (out_dir / "sweep.md").string().c_str(), (out_dir / "sweep.html").string().c_str());
   return sweep.runs_violated == 0 ? all_held : violated;
 }
 
