@@ -97,7 +97,7 @@ struct Layout {
 
 Layout layout_of(const std::vector<std::string>& lanes, const ordered_json& timeline) {
   Layout l;
-  l.lane_width = std::clamp(980.0 / static_cast<double>(std::max<std::size_t>(lanes.size(), 1)), 56.0, 120.0);
+  l.lane_width = std::clamp(760.0 / static_cast<double>(std::max<std::size_t>(lanes.size(), 1)), 56.0, 110.0);
   for (std::size_t i = 0; i < lanes.size(); ++i)
     l.lane_x[lanes[i]] = left + l.lane_width * (static_cast<double>(i) + 0.5);
   l.story_x = left + l.lane_width * static_cast<double>(lanes.size()) + 24;
@@ -237,7 +237,7 @@ std::string story_svg(const Layout& l, const ordered_json& report, double& botto
     if (at < l.from || at > l.to || line >= story.size()) continue;
     double y = l.y(static_cast<double>(at)), text_y = std::max(y, next_free);
     out += svg::line(l.story_x - 14, y, l.story_x - 2, text_y - 4, "class=\"leader\"");
-    std::vector<std::string> lines = wrapped(story[line].get<std::string>(), 72);
+    std::vector<std::string> lines = wrapped(story[line].get<std::string>(), 64);
     for (std::size_t i = 0; i < lines.size(); ++i)
       out += svg::text(l.story_x, text_y + 13.0 * static_cast<double>(i), lines[i], "class=\"note story-note\"");
     next_free = text_y + 13.0 * static_cast<double>(lines.size()) + 6;
