@@ -11,6 +11,7 @@
 #   ctest -L postgres      the simulated PostgreSQL, Hermitage's cases among them
 #   ctest -L scenarios     every shipped scenario (DESIGNSIM_UPDATE_GOLDEN=1 rewrites tests/golden/)
 #   ctest -L seeds         every shipped scenario over 20 seeds
+#   ctest -L html          the HTML reports rendered in headless Chromium (screenshots in build/html-pages/)
 
 # Seconds. The slowest test (the Redlock-versus-fencing study) takes 5 to 15 s in an optimised
 # build on a busy two-core machine and the slowest scenario 3 s; the sanitizer build is several
@@ -49,6 +50,7 @@ designsim_test_group(snowflake snowflake)
 designsim_test_group(redis redis redis-server lua)
 designsim_test_group(postgres postgres hermitage)
 designsim_test_group(reports reports study output)
+designsim_test_group(html html)
 designsim_test_group(loader scenario)
 designsim_test_group(kernel world sleep network rpc clock time random distribution histogram metrics faults)
 

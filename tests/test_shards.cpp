@@ -58,6 +58,7 @@ TEST_CASE("a sweep run as shards and merged writes the unsharded sweep's reports
   CHECK(merged.status == whole.status);
   CHECK(read_text(dir / "shards" / "sweep.json") == read_text(dir / "whole" / "sweep.json"));
   CHECK(read_text(dir / "shards" / "sweep.md") == read_text(dir / "whole" / "sweep.md"));
+  CHECK(read_text(dir / "shards" / "sweep.html") == read_text(dir / "whole" / "sweep.html"));
   // The sweep has latencies and failing seeds, so the equality above covers histograms and seed lists.
   CHECK(read_text(dir / "whole" / "sweep.json").find("\"p99") != std::string::npos);
   CHECK(read_text(dir / "whole" / "sweep.json").find("designsim run") != std::string::npos);
@@ -78,6 +79,7 @@ TEST_CASE("a study run as shards that cut cells apart merges into the unsharded 
   CHECK(merged.status == 0);
   CHECK(read_text(dir / "merged" / "study.json") == read_text(dir / "whole" / "study.json"));
   CHECK(read_text(dir / "merged" / "study.md") == read_text(dir / "whole" / "study.md"));
+  CHECK(read_text(dir / "merged" / "study.html") == read_text(dir / "whole" / "study.html"));
   CHECK(read_text(dir / "merged" / "cells" / "redlock--fenced--gc-pause.yaml") ==
         read_text(dir / "whole" / "cells" / "redlock--fenced--gc-pause.yaml"));
 }

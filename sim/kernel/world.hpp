@@ -46,6 +46,15 @@ class Network;
 class Rpc;
 struct NetworkOptions;
 
+/// Told of each latency as the World files it, with the moment it ended.
+class LatencyWatcher {
+public:
+  virtual void latency(std::string_view name, Instant end, Duration latency) = 0;
+
+protected:
+  ~LatencyWatcher() = default;
+};
+
 /// Posts into the World's virtual-time queue on behalf of one incarnation of one node (or of
 /// the kernel, for `no_node`). Work posted for an incarnation that has crashed is destroyed
 /// instead of run: that is how a crash frees a node's coroutines.
@@ -103,7 +112,11 @@ public:
   /// Records a latency that ends now, overall and in the current fault window.
   void record_latency(std::string_view name, Duration latency) {
     metrics_.record_latency(name, latency, fault_windows_ ? fault_windows_->fault_window() : "no_fault");
+    if (latency_watcher_) latency_watcher_->latency(name, now_, latency);
   }
+  /// One watcher at most (nullptr stops watching): told of every latency as it is filed, for
+  /// series over time (latency_series.hpp).
+  void watch_latencies(LatencyWatcher* watcher) { latency_watcher_ = watcher; }
 
   // --- nodes -----------------------------------------------------------------------------
   NodeId add_node(std::string name, std::vector<std::string> roles, const ClockOptions& clock = {});
@@ -190,6 +203,7 @@ private:
   History history_;
   Metrics metrics_;
   const FaultWindowView* fault_windows_ = nullptr;
+  LatencyWatcher* latency_watcher_ = nullptr;
   std::vector<std::function<void(NodeId)>> crash_listeners_;
   // Declared last: destroyed first, while the pool and the nodes still exist.
   std::unique_ptr<Network> network_;

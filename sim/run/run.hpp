@@ -19,6 +19,9 @@ struct RunOptions {
   std::size_t trace_records_kept = 200'000;
   /// Where the whole trace is returned when asked (JSON lines are written by the caller).
   bool return_trace = false;
+  /// Gather what report.html draws (RunResult::pictures): latency series while running and,
+  /// when a check broke, a replay of the seed up to a window around the first violation.
+  bool pictures = false;
 };
 
 struct RunOutput {
