@@ -49,6 +49,7 @@ PgConnection::PgConnection(const Endpoint& endpoint, const PgLogin& login) {
     conn_ = nullptr;
     throw PgConnectError(why);
   }
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // NOTICEs (DROP TABLE IF EXISTS) are not ours to print
 }
 
 PgConnection::~PgConnection() {

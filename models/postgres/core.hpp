@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -86,6 +87,7 @@ struct Execution {
   bool started = false;
   bool waits_as_tuple_holder = false;  ///< set by lock_row when it took a row's tuple lock to wait
   bool unique_pending = false;        ///< `written` is in the heap and waits for its unique check
+  std::size_t index_done = 0;         ///< the indexes (in order) `written` has entered so far
   VersionId written = no_version;
   Row updated_from;                   ///< the values `written` replaced (an UPDATE's)
   bool pending_update = false;        ///< `written` came from ON CONFLICT DO UPDATE, not an insert
@@ -143,6 +145,7 @@ struct Core {
   std::vector<Completion> completions;
   std::map<std::int64_t, std::map<SessionId, AdvisoryHold>> advisory;
   Ssi ssi;
+  std::function<std::size_t(const std::vector<SessionId>&)> resume_chooser;  ///< see Engine::set_resume_chooser
 
   // engine.cpp
   Session& session(SessionId id);
@@ -155,6 +158,8 @@ struct Core {
   Isolation isolation(TxnId txn) const;
   std::optional<Wait> run(Execution& e);  ///< runs until the statement ends (nullopt) or waits
   void pump();                            ///< resumes every blocked statement whose wait is over
+  bool wait_over(SessionId id, const Session& s) const;
+  void resume(SessionId id);              ///< runs a statement whose wait is over, until it ends or waits
   Result finish(SessionId id, Execution& e, const std::optional<Error>& error);
   SessionId blocking_session(SessionId id) const;
   TxnId blocking_txn(SessionId id) const;
@@ -195,6 +200,10 @@ struct Core {
   Error unique_failure(std::size_t relation, const UniqueCheck& check, TxnId txn);
 
   // insert.cpp
+  /// `e.written`'s entries in the indexes, one index after another from e.index_done, as
+  /// _bt_doinsert makes them: the unique check (which may wait or fail) where `checked` says so,
+  /// then under SERIALIZABLE the SSI check of a write to the index's page.
+  std::optional<Wait> enter_indexes(Execution& e, const std::vector<bool>& checked);
   std::optional<Wait> run_insert(Execution& e);
   std::optional<Wait> finish_insert_row(Execution& e, bool returning);
   /// ON CONFLICT for one proposed row: nullopt and `insert` true to insert it, nullopt and false

@@ -88,8 +88,13 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
       continue;
     }
     if (lock_only || result.changed) {  // a row re-checked and left alone stays locked, as in PostgreSQL
-      auto [held, fresh] = version.lockers.try_emplace(e.txn, strength);
-      if (!fresh) held->second = std::max(held->second, strength);
+      // A version whose updater is still at work is locked along with the versions the update
+      // made (heap_lock_tuple follows updates in progress: heap_lock_updated_tuple).
+      for (VersionId w = v; w != no_version; w = rel.heap[w].next) {
+        auto [held, fresh] = rel.heap[w].lockers.try_emplace(e.txn, strength);
+        if (!fresh) held->second = std::max(held->second, strength);
+        if (rel.heap[w].xmax == 0 || !running(rel.heap[w].xmax)) break;
+      }
     }
     release_tuple_lock(rel, version.row, me);
     result.kind = RowLockResult::Kind::locked;
