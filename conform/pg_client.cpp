@@ -49,7 +49,9 @@ PgConnection::PgConnection(const Endpoint& endpoint, const PgLogin& login) {
     conn_ = nullptr;
     throw PgConnectError(why);
   }
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // NOTICEs (DROP TABLE IF EXISTS) are not ours to print
+  // NOTICEs (DROP TABLE IF EXISTS's) are not ours to print.
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
 }
 
 PgConnection::~PgConnection() {

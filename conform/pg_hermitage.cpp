@@ -6,9 +6,7 @@ namespace {
 
 using namespace postgres;
 
-TableSchema test_table() {
-  return TableSchema{"test", {{"id", Type::integer}, {"value", Type::integer}}, {"id"}, {}};
-}
+TableSchema test_table() { return TableSchema{"test", {{"id", Type::integer}, {"value", Type::integer}}, {"id"}, {}}; }
 
 Statement select_all() { return Select{"test", where::always(), {}, std::nullopt, std::nullopt}; }
 Statement select_where(Predicate p) { return Select{"test", std::move(p), {}, std::nullopt, std::nullopt}; }

@@ -211,12 +211,15 @@ struct PgServerPlayer::State {
       std::vector<std::size_t> pending;
       for (std::size_t s = 0; s < sessions.size(); ++s) {
         if (!session(s).busy()) continue;
-        if (std::optional<PgResult> r = session(s).poll()) finished[s].result = *r;
-        else pending.push_back(s);
+        if (std::optional<PgResult> r = session(s).poll())
+          finished[s].result = *r;
+        else
+          pending.push_back(s);
       }
       if (pending.empty()) return;
       if (blocked_now(pending).size() == pending.size()) return;
-      if (Clock::now() > deadline) throw PgConnectError("a statement neither finished nor waited for a lock within 30 s");
+      if (Clock::now() > deadline)
+        throw PgConnectError("a statement neither finished nor waited for a lock within 30 s");
       session(pending.front()).wait_readable(1);
     }
   }
@@ -227,7 +230,8 @@ struct PgServerPlayer::State {
   void let_deadlock_timeout_run_out(std::map<std::size_t, PgOutcome>& finished, std::size_t expected) {
     std::this_thread::sleep_for(deadlock_timeout + grace);
     settle(finished);
-    for (auto deadline = Clock::now() + std::chrono::seconds(5); finished.size() < expected && Clock::now() < deadline;) {
+    auto deadline = Clock::now() + std::chrono::seconds(5);
+    while (finished.size() < expected && Clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
       settle(finished);
     }
@@ -281,7 +285,8 @@ struct PgServerPlayer::State {
                         postgres::create_table_sql(schedule.table) + " WITH (autovacuum_enabled = off); " +
                         postgres::to_sql(postgres::Insert{schedule.table.name, schedule.rows, std::nullopt, false});
     PgResult made = admin->run(setup);
-    if (made.sqlstate != "00000") throw PgConnectError("cannot create the table " + schedule.table.name + ": " + made.message);
+    if (made.sqlstate != "00000")
+      throw PgConnectError("cannot create the table " + schedule.table.name + ": " + made.message);
   }
 
   void play_steps(const Schedule& schedule, const std::vector<PgPlay>& expected, PgPlay& play) {
@@ -401,7 +406,6 @@ std::string compare_plays(const Schedule& schedule, const PgPlay& model, const P
   text += "      model:  " + joined(model.table) + "\n      server: " + joined(real.table) + "\n";
   return text;
 }
-
 
 PgVerdict judge(const Schedule& schedule, const std::vector<PgPlay>& models, const PgPlay& real) {
   PgVerdict verdict;

@@ -284,8 +284,10 @@ Step Engine::execute(SessionId id, const Statement& statement) {
   Step step;
   if (is_control(statement)) {
     Control control{core, id, s};
-    if (const auto* b = std::get_if<Begin>(&statement)) step.result = control.begin(*b);
-    else step.result = control.end(std::holds_alternative<Commit>(statement));
+    if (const auto* b = std::get_if<Begin>(&statement))
+      step.result = control.begin(*b);
+    else
+      step.result = control.end(std::holds_alternative<Commit>(statement));
     core.pump();
     return step;
   }

@@ -70,8 +70,7 @@ std::optional<Wait> Core::resolve_conflict(Execution& e, const Row& values, cons
     }
     const Version& existing = rel.heap[probe.other];
     if (!oc.do_update) {
-      if (snapshot_txn && !visible(existing, e.txn, e.snapshot, e.command))
-        throw SqlError{errors::concurrent_update()};
+      if (snapshot_txn && !visible(existing, e.txn, e.snapshot, e.command)) throw SqlError{errors::concurrent_update()};
       return std::nullopt;
     }
     if (existing.xmin == e.txn && existing.cmin == e.command) throw SqlError{errors::affect_row_twice()};

@@ -91,8 +91,10 @@ Schedule generate_schedule(sim::Rng& rng, Isolation isolation, std::size_t sessi
   for (auto& list : per_session) {
     list.push_back(Begin{isolation});
     for (std::size_t i = 0; i < statements; ++i) list.push_back(some_statement(rng));
-    if (rng.below(5) == 0) list.push_back(Rollback{});
-    else list.push_back(Commit{});
+    if (rng.below(5) == 0)
+      list.push_back(Rollback{});
+    else
+      list.push_back(Commit{});
   }
   std::vector<std::size_t> next(sessions, 0);
   for (std::size_t left = sessions * (statements + 2); left > 0; --left) {

@@ -54,8 +54,8 @@ void print_verdict(const PgOptions& o, std::uint64_t seed, Isolation level, cons
   }
   ++tally.disagreed;
   std::printf("disagreement, seed %llu:\n%sreplay: designsim conform --postgres %s --seed %llu --level %s\n\n",
-              static_cast<unsigned long long>(seed), v.report.c_str(),
-              o.run.endpoint.text().c_str(), static_cast<unsigned long long>(seed), level_word(level));
+              static_cast<unsigned long long>(seed), v.report.c_str(), o.run.endpoint.text().c_str(),
+              static_cast<unsigned long long>(seed), level_word(level));
 }
 
 // Plays every schedule of every level; prints each disagreement with its replay command.
@@ -75,10 +75,10 @@ int conform_postgres_against(const PgOptions& o) {
       print_verdict(o, o.seed + k, level, v, tally);
       std::fflush(stdout);
     });
-    std::printf("%s: %llu schedules, %zu disagreed, %zu agreed under another resume order, %zu agreed when played "
-                "again\n",
-                level_word(level), static_cast<unsigned long long>(o.count), tally.disagreed, tally.reordered,
-                tally.replayed);
+    std::printf(
+        "%s: %llu schedules, %zu disagreed, %zu agreed under another resume order, %zu agreed when played "
+        "again\n",
+        level_word(level), static_cast<unsigned long long>(o.count), tally.disagreed, tally.reordered, tally.replayed);
     played += schedules.size();
     failed += tally.disagreed;
   }
