@@ -155,6 +155,9 @@ void skew_cases(std::vector<NamedSchedule>& all) {
       .run(2, Commit{})
       .run(1, delete_where(where::eq("value", 20)))
       .run(1, Rollback{});
+}
+
+void anti_dependency_cases(std::vector<NamedSchedule>& all) {
   for (Isolation level : {rr, serializable})
     Case(all, std::string("G2-item (") + to_string(level) + ")", level, 2)
         .begin({1, 2})
@@ -196,6 +199,7 @@ std::vector<NamedSchedule> hermitage_schedules() {
   read_committed_cases(all);
   predicate_cases(all);
   skew_cases(all);
+  anti_dependency_cases(all);
   return all;
 }
 
