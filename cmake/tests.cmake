@@ -23,7 +23,7 @@ set(DESIGNSIM_SCENARIO_TIMEOUT 120)
 # five minutes of wall time at ctest -j2, well inside the CI budget.
 set(DESIGNSIM_SEEDS_TIMEOUT 600)
 set(DESIGNSIM_VERIFY_SEEDS 20)
-# A shrink test runs designsim shrink with a budget of 60 runs, then checks and replays the result.
+# A shrink test runs designsim shrink with a budget of 40 runs, then checks and replays the result.
 set(DESIGNSIM_SHRINK_TIMEOUT 300)
 
 set(designsim_taken_tags "")

@@ -26,7 +26,7 @@ namespace {
 
 /// Runs per shrink in the per-scenario tests: enough for every shipped scenario to lose what
 /// it can, few enough that all of them take a few minutes on two cores.
-constexpr int test_budget = 60;
+constexpr int test_budget = 40;
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

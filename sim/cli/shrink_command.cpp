@@ -31,13 +31,14 @@ std::string schema_of(const std::string& file) {
   return std::regex_match(first, match, line) ? match[1].str() : std::string();
 }
 
-/// The schema's path as seen from the shrunk file: the original's schema where it points to one,
-/// else scenarios/schema.json under the current folder.
+/// The schema's path as seen from the shrunk file: the original's schema where it points to one
+/// that exists (or to an address), else scenarios/schema.json under the current folder.
 std::string schema_path_for(const std::string& original, const fs::path& out) {
   std::string own = schema_of(original);
-  fs::path schema = own.empty() || own.find("://") != std::string::npos ? fs::path("scenarios") / "schema.json"
-                                                                        : fs::path(original).parent_path() / own;
-  if (!own.empty() && own.find("://") != std::string::npos) return own;
+  if (own.find("://") != std::string::npos) return own;
+  fs::path schema = fs::path(original).parent_path() / own;
+  std::error_code ec;
+  if (own.empty() || !fs::is_regular_file(schema, ec)) schema = fs::path("scenarios") / "schema.json";
   fs::path from = fs::absolute(out).parent_path();
   return fs::absolute(schema).lexically_normal().lexically_relative(from.lexically_normal()).generic_string();
 }

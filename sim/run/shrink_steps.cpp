@@ -177,9 +177,9 @@ constexpr ParamPath shrinkable_params[] = {
 };
 
 YAML::Node param_node(const YAML::Node& root, const ParamPath& path) {
+  // Never assign one YAML::Node to another here: that rebinds the node inside the tree.
   YAML::Node params = child(root, "params");
-  if (path.section) params = child(params, path.section);
-  return child(params, path.key);
+  return path.section ? child(child(params, path.section), path.key) : child(params, path.key);
 }
 
 void set_param(YAML::Node& root, const ParamPath& path, const std::string& value) {
