@@ -141,7 +141,7 @@ faults:
 TEST_CASE("shrink refuses a check that holds, an unknown check and bad input with status 2", "[cli][shrink-cli]") {
   fs::path dir = test_support::scratch("shrink", "refused");
   Outcome holding =
-      designsim("shrink scenarios/ratelimiter/healthy-token-bucket.yaml --out " + (dir / "a.yaml").string());
+      designsim("shrink scenarios/snowflake/healthy.yaml --out " + (dir / "a.yaml").string());
   INFO(holding.out);
   CHECK(holding.status == 2);
   CHECK(holding.out.find("every check holds at seed") != std::string::npos);
