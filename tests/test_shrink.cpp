@@ -99,10 +99,10 @@ TEST_CASE("shrink removes what the violation does not need, and shrinks one inpu
   Outcome first = designsim("shrink " + file + " --budget 80 --out " + (dir / "a.yaml").string());
   INFO(first.out);
   REQUIRE(first.status == 0);
-  Outcome second = designsim("shrink " + file + " --budget 80 --out " + (dir / "b.yaml").string());
-  REQUIRE(second.status == 0);
   std::string a = read_text(dir / "a.yaml");
-  CHECK(a == read_text(dir / "b.yaml"));
+  Outcome second = designsim("shrink " + file + " --budget 80 --out " + (dir / "a.yaml").string());
+  REQUIRE(second.status == 0);
+  CHECK(a == read_text(dir / "a.yaml"));  // the header names the file, so the same one, written again
   Scenario original = load_scenario(file);
   Scenario shrunk = load_scenario((dir / "a.yaml").string());
   CHECK(shrunk.duration < original.duration);  // the run was shortened
