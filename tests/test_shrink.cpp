@@ -20,7 +20,7 @@
 using namespace sim;
 namespace fs = std::filesystem;
 using test_support::designsim;
-using test_support::Outcome;
+
 
 namespace {
 
@@ -52,13 +52,13 @@ void check_schema_line(const fs::path& shrunk) {
 void check_shrinks(const std::string& file, const std::string& check, std::uint64_t seed, const fs::path& out,
                    int budget) {
   Scenario original = load_scenario(file);
-  Outcome o = designsim(
+  test_support::Outcome o = designsim(
       fmt::format("shrink {} --seed {} --check {} --budget {} --out {}", file, seed, check, budget, out.string()));
   INFO(o.out);
   REQUIRE(o.status == 0);
   CHECK(o.out.find("replay: designsim run " + out.generic_string()) != std::string::npos);
   check_schema_line(out);
-  Outcome checked = designsim("check " + out.string());
+  test_support::Outcome checked = designsim("check " + out.string());
   INFO(checked.out);
   CHECK(checked.status == 0);
 
@@ -72,7 +72,8 @@ void check_shrinks(const std::string& file, const std::string& check, std::uint6
   CHECK(shrunk.random_faults.size() <= original.random_faults.size());
   CHECK(shrunk.faults.size() <= original.faults.size() + before.random_fired.size());
   // It replays from the command line too, at its own seed: status 1, the check violated.
-  Outcome replay = designsim("run " + out.string() + " -q --out " + (out.parent_path() / "replay").string());
+  test_support::Outcome replay =
+      designsim("run " + out.string() + " -q --out " + (out.parent_path() / "replay").string());
   INFO(replay.out);
   CHECK(replay.status == 1);
   CHECK(replay.out.find(check) != std::string::npos);
@@ -96,11 +97,11 @@ TEST_CASE("shrink removes what the violation does not need, and shrinks one inpu
   fs::path dir = test_support::scratch("shrink", "determinism");
   // One long pause in a run that goes on well past the violation it causes.
   const std::string file = "scenarios/lock/redis-gc-pause-plain.yaml";
-  Outcome first = designsim("shrink " + file + " --budget 80 --out " + (dir / "a.yaml").string());
+  test_support::Outcome first = designsim("shrink " + file + " --budget 80 --out " + (dir / "a.yaml").string());
   INFO(first.out);
   REQUIRE(first.status == 0);
   std::string a = read_text(dir / "a.yaml");
-  Outcome second = designsim("shrink " + file + " --budget 80 --out " + (dir / "a.yaml").string());
+  test_support::Outcome second = designsim("shrink " + file + " --budget 80 --out " + (dir / "a.yaml").string());
   REQUIRE(second.status == 0);
   CHECK(a == read_text(dir / "a.yaml"));  // the header names the file, so the same one, written again
   Scenario original = load_scenario(file);
@@ -140,19 +141,19 @@ faults:
 
 TEST_CASE("shrink refuses a check that holds, an unknown check and bad input with status 2", "[cli][shrink-cli]") {
   fs::path dir = test_support::scratch("shrink", "refused");
-  Outcome holding =
+  test_support::Outcome holding =
       designsim("shrink scenarios/snowflake/healthy.yaml --out " + (dir / "a.yaml").string());
   INFO(holding.out);
   CHECK(holding.status == 2);
   CHECK(holding.out.find("every check holds at seed") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "a.yaml"));
-  Outcome named = designsim("shrink scenarios/lock/redis-gc-pause-fenced.yaml --check stale_writes --out " +
-                            (dir / "b.yaml").string());
+  test_support::Outcome named = designsim(
+      "shrink scenarios/lock/redis-gc-pause-fenced.yaml --check stale_writes --out " + (dir / "b.yaml").string());
   INFO(named.out);
   CHECK(named.status == 2);
   CHECK(named.out.find("stale_writes holds at seed") != std::string::npos);
-  Outcome unknown = designsim("shrink scenarios/lock/redis-gc-pause-plain.yaml --check no_such_check --out " +
-                              (dir / "c.yaml").string());
+  test_support::Outcome unknown = designsim(
+      "shrink scenarios/lock/redis-gc-pause-plain.yaml --check no_such_check --out " + (dir / "c.yaml").string());
   CHECK(unknown.status == 2);
   CHECK(unknown.out.find("unknown check 'no_such_check'") != std::string::npos);
   CHECK(designsim("shrink /nonexistent.yaml").status == 2);
