@@ -84,6 +84,27 @@ TEST_CASE("a study run as shards that cut cells apart merges into the unsharded 
         read_text(dir / "whole" / "cells" / "redlock--fenced--gc-pause.yaml"));
 }
 
+TEST_CASE("a study with vary: run as shards merges into the unsharded study and its curves byte for byte",
+          "[cli][shards][study]") {
+  fs::path dir = scratch("study-vary");
+  const std::string study = "study scenarios/studies/redlock-vs-fencing-pause-curve.yaml --seeds 2";
+  Outcome whole = designsim(study + " --jobs 2 --out " + (dir / "whole").string());
+  INFO(whole.out);
+  REQUIRE(whole.status == 0);
+  run_shards(study, 3, dir / "shards");  // 120 runs in 3 shards: each cut falls inside a value's cell
+  Outcome merged = designsim("merge " + partial(dir / "shards", 0, 3) + " " + partial(dir / "shards", 1, 3) + " " +
+                             partial(dir / "shards", 2, 3) + " --out " + (dir / "merged").string());
+  INFO(merged.out);
+  CHECK(merged.status == 0);
+  std::string json = read_text(dir / "whole" / "study.json");
+  CHECK(read_text(dir / "merged" / "study.json") == json);
+  CHECK(read_text(dir / "merged" / "study.md") == read_text(dir / "whole" / "study.md"));
+  CHECK(json.find("\"curves\": [") != std::string::npos);
+  CHECK(json.find("\"param\": \"pause.duration\"") != std::string::npos);
+  CHECK(read_text(dir / "merged" / "cells" / "redlock--fenced--2-5s--gc-pause.yaml") ==
+        read_text(dir / "whole" / "cells" / "redlock--fenced--2-5s--gc-pause.yaml"));
+}
+
 TEST_CASE("merge refuses a missing, repeated or foreign partial with one message and status 2", "[cli][shards]") {
   fs::path dir = scratch("refuse");
   const std::string sweep = "sweep scenarios/snowflake/node-id-collision.yaml --seeds 6";

@@ -77,7 +77,10 @@ void FaultInjector::arm(RandomFaultGenerator& generator) {
   std::optional<Duration> at = generator.next_at();
   if (!at) return;
   world_.schedule_at(Instant::zero() + *at, no_node, 0, [this, &generator] {
-    apply(generator.draw());
+    FaultAction action = generator.draw();
+    std::size_t applied_before = applied_.size();
+    apply(action);
+    if (applied_.size() > applied_before) random_fired_.push_back(FiredRandomFault{world_.now(), std::move(action)});
     arm(generator);
   });
 }

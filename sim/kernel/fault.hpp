@@ -33,6 +33,13 @@ struct FaultRecord {
   std::optional<Instant> until;
 };
 
+/// A fault a random generator drew that changed something when it applied (a pause of a node
+/// already down does not), as it was drawn: what shrink turns into a fixed fault.
+struct FiredRandomFault {
+  Instant at;
+  FaultAction action;
+};
+
 /// The injector keeps the fault windows: the World asks it, as a FaultWindowView, which one is
 /// open when it files a latency, for as long as the injector lives.
 class FaultInjector final : public FaultWindowView {
@@ -51,6 +58,7 @@ public:
   /// the random ones over [0, run_length).
   void schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length);
   const std::vector<FaultRecord>& applied() const { return applied_; }
+  const std::vector<FiredRandomFault>& random_fired() const { return random_fired_; }
   /// "pause" while any pause lasts, else "partition", else "other_fault", else "no_fault".
   std::string_view fault_window() const override { return windows_.current(); }
   /// When the faults last changed anything, and whether one is still in force: what the run
@@ -81,6 +89,7 @@ private:
   World& world_;
   FaultWindows windows_;
   std::vector<FaultRecord> applied_;
+  std::vector<FiredRandomFault> random_fired_;
   /// Each partition fault, as the network cuts it made (one per node for a role isolated).
   /// Keyed by the partition's index in applied_, which its heal completes.
   std::map<std::uint64_t, std::vector<std::uint64_t>> open_partitions_;

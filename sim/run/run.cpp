@@ -327,6 +327,7 @@ RunOutput run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   }
   if (options.return_trace) out.trace = world.trace().records();
   out.metrics = std::move(world.metrics());
+  out.random_fired = injector.random_fired();
   return out;
 }
 

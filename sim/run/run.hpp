@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/kernel/fault.hpp"
 #include "sim/kernel/metrics.hpp"
 #include "sim/kernel/trace.hpp"
 #include "sim/results/run_result.hpp"
@@ -29,6 +30,7 @@ struct RunOutput {
   std::vector<TraceRecord> trace;  ///< only with RunOptions::return_trace
   std::vector<std::string> node_names;
   Metrics metrics;  ///< the run's histograms and counters, for sweeps to merge
+  std::vector<FiredRandomFault> random_fired;  ///< the random faults that fired, for shrink
 };
 
 /// Runs the scenario with `seed`. Throws ScenarioError for anything wrong with the scenario
