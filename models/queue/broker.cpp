@@ -106,7 +106,8 @@ void Broker::become_leader(int partition, const PartitionState& state) {
     f.caught_up = now();
     f.previous_fetch = now();
   }
-  trace("queue.leader", fmt::format("p{} epoch {} from offset {}", partition, state.leader_epoch, log(partition).end()));
+  trace("queue.leader",
+        fmt::format("p{} epoch {} from offset {}", partition, state.leader_epoch, log(partition).end()));
 }
 
 void Broker::become_follower(int partition, const PartitionState& state) {

@@ -58,7 +58,8 @@ void Broker::take_partition(const FetchPartition& asked, const FetchedPartition&
   if (r.leader || r.epoch != asked.leader_epoch || l.end() != asked.offset) return;  // stale answer
   if (got.error == Error::offset_out_of_range || got.diverging_end != -1) {
     Offset to = std::min(l.end(), got.diverging_end);
-    if (got.diverging_epoch != -1 || got.error == Error::none) to = std::min(to, l.end_offset_for(got.diverging_epoch).second);
+    if (got.diverging_epoch != -1 || got.error == Error::none)
+      to = std::min(to, l.end_offset_for(got.diverging_epoch).second);
     trace("queue.truncate", fmt::format("p{} from {} to {} (leader broker-{}, epoch {})", p, l.end(), to,
                                         r.leader_broker + 1, r.epoch));
     l.truncate(to);

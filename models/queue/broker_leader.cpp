@@ -19,7 +19,9 @@ void Broker::on_produce(const ProduceRequest& request, sim::Responder responder)
     if (request.wants_reply) responder.reply(std::move(reply));
     return;
   }
-  append(p, request.batch);
+  Batch batch = request.batch;
+  batch.epoch = r.epoch;
+  append(p, batch);
   Offset base = log(p).end() - request.batch.count;
   advance_high_watermark(p);
   wake_delayed_fetches(p);

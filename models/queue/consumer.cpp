@@ -56,8 +56,9 @@ sim::Task<void> Consumer::run_partition(int partition) {
 bool Consumer::take(int partition, const FetchedPartition& got) {
   Offset& position = positions_[static_cast<std::size_t>(partition)];
   if (got.error == Error::offset_out_of_range) {
-    context_->world.trace().record(context_->world.now(), self_, "queue.offset_reset",
-                                   fmt::format("p{} from {} to the log end {}", partition, position, got.diverging_end));
+    context_->world.trace().record(
+        context_->world.now(), self_, "queue.offset_reset",
+        fmt::format("p{} from {} to the log end {}", partition, position, got.diverging_end));
     position = got.diverging_end;
     return true;
   }

@@ -23,7 +23,8 @@ std::int64_t total_length(const std::vector<Span>& merged) {
 
 std::vector<Span> uncovered(const std::vector<Span>& merged, std::int64_t lo, std::int64_t hi) {
   std::vector<Span> out;
-  auto it = std::upper_bound(merged.begin(), merged.end(), lo, [](std::int64_t v, const Span& s) { return v < s.second; });
+  auto it =
+      std::upper_bound(merged.begin(), merged.end(), lo, [](std::int64_t v, const Span& s) { return v < s.second; });
   std::int64_t at = lo;
   for (; it != merged.end() && it->first < hi; ++it) {
     if (it->first > at) out.emplace_back(at, it->first);

@@ -17,7 +17,8 @@ void MetadataClient::refresh(std::function<void()> then) {
   refreshing_ = true;
   sim::NodeId target = context_.brokers[rotation_++ % context_.brokers.size()];
   auto request = std::make_shared<MetadataRequest>();
-  context_.world.rpc().call(context_.world.executor(self_), target, request, std::min(context_.options.request_timeout, sim::Duration::seconds(1)),
+  context_.world.rpc().call(context_.world.executor(self_), target, request,
+                            std::min(context_.options.request_timeout, sim::Duration::seconds(1)),
                             [this, then = std::move(then)](sim::error_code ec, sim::MessagePtr answer) {
                               refreshing_ = false;
                               refreshed_ = context_.world.now();

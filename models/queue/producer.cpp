@@ -74,6 +74,12 @@ void Producer::send_ready() {
 bool Producer::send_one(int partition) {
   Lane& lane = lanes_[static_cast<std::size_t>(partition)];
   if (lane.queue.empty() || lane.queue.front().ready > now()) return false;
+  if (now() > context_->recorder->observations().produce_stop) {
+    // The producer is closed at the stop: what it still holds is given up, not sent.
+    for (const Queued& q : lane.queue) context_->recorder->gave_up(q.batch.count);
+    lane.queue.clear();
+    return false;
+  }
   int leader = metadata_.leader(partition);
   if (leader == no_leader) {
     metadata_.refresh();

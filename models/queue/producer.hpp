@@ -9,6 +9,9 @@
 // idempotence a retried batch is appended again, and with more than one request in flight a
 // retry can land behind later batches.
 //
+// At the stop (the run's end less `drain`) the producer closes: batches it still holds are
+// given up, so what is acknowledged has time to reach the consumer.
+//
 // Fault model: the producer keeps everything in memory; it is never crashed by the scenarios here.
 #pragma once
 
