@@ -81,9 +81,9 @@ sim::CheckResult check_availability(const Observations& o, sim::Duration bound, 
       sim::Duration gap = t[i] - t[i - 1];
       if (gap > sim::Duration::seconds(1)) down += gap;
       if (gap > longest) longest = gap;
-      if (gap > bound && !r.first)
-        r.first = sim::Violation{t[i - 1] + bound, {}, fmt::format("p{} acknowledged no write for {}", p,
-                                                                  sim::to_string(gap))};
+      if (gap > bound && (!r.first || t[i - 1] + bound < r.first->at))
+        r.first = sim::Violation{t[i - 1] + bound, {},
+                                 fmt::format("p{} acknowledged no write for {}", p, sim::to_string(gap))};
     }
     worst_unavailable_s = std::max(worst_unavailable_s, down.seconds_f());
     r.details.emplace_back(fmt::format("unavailable_s p{}", p), fmt::format("{:.3f}", down.seconds_f()));
