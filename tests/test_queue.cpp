@@ -111,7 +111,7 @@ TEST_CASE("interval sets count the points that lie in more than one group", "[qu
   REQUIRE(uncovered(merge_spans({{0, 5}, {8, 10}}), 3, 12) == std::vector<Span>{{5, 8}, {10, 12}});
 }
 
-TEST_CASE("lost_acked_write needs a later offset in the final log; without one the write is unseen", "[queue]") {
+TEST_CASE("lost_acked_write needs a later offset in the final log, and without one the write is unseen", "[queue]") {
   Observations o = one_partition();
   o.acks = {ack(0, 0, 10, 0), ack(0, 10, 10, 10)};
   o.final_logs[0] = {batch(0, 10, 0, 0)};
@@ -126,7 +126,7 @@ TEST_CASE("lost_acked_write needs a later offset in the final log; without one t
   REQUIRE(lost.summary.rfind("5 of 20", 0) == 0);
 }
 
-TEST_CASE("a message at two offsets is a duplicate; an offset read two ways is inconsistent", "[queue]") {
+TEST_CASE("a message at two offsets is a duplicate, and an offset read two ways is inconsistent", "[queue]") {
   Observations o = one_partition();
   o.final_logs[0] = {batch(0, 10, 0, 0), batch(10, 10, 0, 5)};
   REQUIRE_FALSE(check_duplicates(o).held);
