@@ -37,16 +37,20 @@ public:
     ++size_;
   }
 
-  /// The earliest entry, the first pushed of those at its time. The queue must not be empty.
-  const Entry& top() {
-    if (head_ == buckets_[0].size()) refill();
-    return buckets_[0][head_];
+  /// The earliest time queued; the queue must not be empty. It does not move the last time
+  /// forward (only pop does), so work may still be pushed at any time from the last one popped.
+  std::int64_t next_time() const {
+    if (head_ < buckets_[0].size()) return buckets_[0][head_].time;
+    const std::vector<Entry>& lowest = buckets_[static_cast<std::size_t>(std::countr_zero(nonempty_)) + 1];
+    std::int64_t least = lowest.front().time;
+    for (const Entry& e : lowest) least = e.time < least ? e.time : least;
+    return least;
   }
+  /// Takes the earliest entry, the first pushed of those at its time. The queue must not be empty.
   Entry pop() {
-    Entry e = top();
-    ++head_;
+    if (head_ == buckets_[0].size()) refill();
     --size_;
-    return e;
+    return buckets_[0][head_++];
   }
   /// Calls `f` on up to `n` entries among those popped soonest, nearest first as far as known
   /// without work (the rest of the current time's, then the lowest buckets'): for prefetching.

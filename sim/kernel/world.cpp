@@ -124,7 +124,7 @@ void World::run_until(Instant end) {
   AsioRecycling recycling;
   stopped_ = false;
   while (!stopped_) {
-    bool due = !queue_.empty() && queue_.top().time <= end.ns();
+    bool due = !queue_.empty() && queue_.next_time() <= end.ns();
     if (!due) break;
     step();
   }
