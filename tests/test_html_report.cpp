@@ -107,11 +107,19 @@ TEST_CASE("sweep.html shows each check's rate and draws the curves sweep.json ha
       {"scenario", {{"file", "scenarios/lock/x.yaml"}, {"name", "x"}, {"model", "lock"}}},
       {"seeds", {{"first", 1}, {"count", 10}, {"text", "1..10"}}},
       {"checks",
-       {{{"name", "overlapping_holders"}, {"runs_violated", 2}, {"runs", 10}, {"rate", 0.2},
-         {"interval_95", {{"low", 0.05}, {"high", 0.5}}}, {"expected_violated", true}, {"failing_seeds", {3, 7}}}}},
-      {"failing_seeds", {{{"seed", 3}, {"checks_violated", {"overlapping_holders"}}, {"reproduce", "designsim run x"}}}},
+       {{{"name", "overlapping_holders"},
+         {"runs_violated", 2},
+         {"runs", 10},
+         {"rate", 0.2},
+         {"interval_95", {{"low", 0.05}, {"high", 0.5}}},
+         {"expected_violated", true},
+         {"failing_seeds", {3, 7}}}}},
+      {"failing_seeds",
+       {{{"seed", 3}, {"checks_violated", {"overlapping_holders"}}, {"reproduce", "designsim run x"}}}},
       {"curves",
-       {{{"param", "pause.duration"}, {"check", "overlapping_holders"}, {"design", "redlock / plain"},
+       {{{"param", "pause.duration"},
+         {"check", "overlapping_holders"},
+         {"design", "redlock / plain"},
          {"points", {point, point}}}}}};
   sweep["curves"][0]["points"][1]["x"] = 2.0;
   std::string page = sweep_report_html(sweep);
