@@ -82,15 +82,21 @@ public:
     }
   }
 
-  /// Empties the queue, returning what it held (in no particular order).
-  std::vector<Entry> take_all() {
-    std::vector<Entry> all(buckets_[0].begin() + static_cast<std::ptrdiff_t>(head_), buckets_[0].end());
-    for (std::size_t b = 1; b < bucket_count; ++b) all.insert(all.end(), buckets_[b].begin(), buckets_[b].end());
-    for (auto& bucket : buckets_) bucket.clear();
+  /// Empties the queue, handing each entry it held to `f` (in no particular order). It allocates
+  /// nothing, so a destructor may call it while memory is exhausted (a run stopped by
+  /// --memory-limit unwinds through it). `f` may post to the queue: the entries are moved out
+  /// first.
+  template <class F>
+  void drain(F f) {
+    std::vector<Entry> held[bucket_count];
+    for (std::size_t b = 0; b < bucket_count; ++b) held[b].swap(buckets_[b]);
+    std::size_t head = head_;
     head_ = 0;
     size_ = 0;
     nonempty_ = 0;
-    return all;
+    for (std::size_t i = head; i < held[0].size(); ++i) f(held[0][i]);
+    for (std::size_t b = 1; b < bucket_count; ++b)
+      for (Entry& e : held[b]) f(e);
   }
 
 private:

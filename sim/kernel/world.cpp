@@ -59,7 +59,7 @@ World::~World() {
   // Destroying queued work may post more (an awaitable's frame being unwound posts its own
   // destruction); while shutting down (set above), such work is destroyed at once instead of
   // queued.
-  for (Entry& e : queue_.take_all()) e.event->free(pool_);
+  queue_.drain([this](Entry& e) { e.event->free(pool_); });
   for (auto& node : nodes_) {
     for (Event* e : node->deferred_) e->free(pool_);
     node->deferred_.clear();
