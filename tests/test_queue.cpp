@@ -264,7 +264,7 @@ TEST_CASE("the range assignor gives each member a consecutive run, the first one
   REQUIRE(GroupCoordinator::range_owners({}, 2) == std::vector<int>{-1, -1});
 }
 
-TEST_CASE("a keyed sink applies a record once however often it is processed; a plain one each time", "[queue]") {
+TEST_CASE("a keyed sink applies a record once however often it is processed, a plain one each time", "[queue]") {
   Sink keyed(SinkKind::keyed, 1);
   REQUIRE(keyed.apply(0, 10, 10) == std::vector<Span>{{10, 20}});
   REQUIRE(keyed.apply(0, 0, 30) == std::vector<Span>{{0, 10}, {20, 30}});
@@ -321,4 +321,20 @@ TEST_CASE("the group checks catch a record processed twice, one never processed,
   // Without a group, nothing is judged.
   o.group = false;
   REQUIRE(check_lost_consumption(o).held);
+}
+
+TEST_CASE("a consumer group run: one seed gives one trace, another seed another", "[queue]") {
+  const std::string text =
+      "name: t\nmodel: queue\nseed: 1\nduration: 12s\n"
+      "network:\n  latency: { dist: lognormal, median: 1ms, p99: 5ms }\n"
+      "faults:\n  - at: 5s\n    pause: { node: consumer-2, duration: 4s }\n"
+      "params:\n  rate: 200/s\n  drain: 2s\n  group_members: 2\n  session_timeout: 3s\n  heartbeat_interval: 1s\n"
+      "  processing_time: 2ms\n  enable_idempotence: true\n  keys: 10\n";
+  auto hash_of = [&](std::uint64_t seed) { return run_text(text, seed).trace_hash; };
+  REQUIRE(hash_of(7) == hash_of(7));
+  REQUIRE(hash_of(7) != hash_of(8));
+  // The pause outlasts the session: the group rebalances and consumer-1 takes p1 over.
+  sim::RunResult r = run_text(text, 7);
+  CHECK_FALSE(check_named(r, "duplicate_processing").held);
+  CHECK(check_named(r, "lost_consumption").held);
 }
