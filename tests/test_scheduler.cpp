@@ -146,7 +146,7 @@ TEST_CASE("cron expressions parse with Vixie cron's field syntax and refuse bad 
   CHECK_THAT(error, Catch::Contains("month"));
 }
 
-TEST_CASE("the legacy controller starts nothing past 100 missed ticks; v2 starts the most recent", "[scheduler]") {
+TEST_CASE("the legacy controller starts nothing past 100 missed ticks, v2 starts the most recent", "[scheduler]") {
   // Kubernetes' documented case: every minute, the controller down from 08:29 to 10:21.
   Cron every_minute = cron_of("* * * * *");
   std::int64_t last = start_s + 8 * 3600 + 29 * 60;
