@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/model.hpp"
+#include "models/ratelimiter/checks/decision_stream.hpp"
 #include "models/ratelimiter/context.hpp"
 #include "models/ratelimiter/load.hpp"
 #include "models/ratelimiter/options.hpp"
@@ -31,6 +32,10 @@ public:
 
   /// What the run recorded so far (after build).
   const Observations& observations() const { return context_->recorder->observations(); }
+  /// The checks' counts of the decisions (after build; final after finish).
+  const DecisionStream& decisions() const { return *decisions_; }
+  /// Hands each decision to `observer` as it is made, besides the checks (after build).
+  void watch(std::shared_ptr<DecisionObserver> observer) { context_->recorder->watch(std::move(observer)); }
 
 private:
   std::vector<sim::NodeId> add_servers(sim::World& world) const;
@@ -42,6 +47,7 @@ private:
   bool configured_ = false;
   std::shared_ptr<Context> context_;
   std::unique_ptr<LoadDriver> driver_;
+  std::shared_ptr<DecisionStream> decisions_;
 };
 
 }  // namespace ratelimiter

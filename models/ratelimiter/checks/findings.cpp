@@ -111,15 +111,18 @@ sim::Table worst_keys_table(const Observations& observations, const OverAdmissio
 
 }  // namespace
 
-sim::Findings judge(const RateLimiterOptions& options, const Observations& observations, const sim::Metrics& metrics) {
-  OverAdmission over = measure_over_admission(observations, KeyTimes(observations, KeyTimes::Stamp::released));
-  FalseRejections rejections =
-      measure_false_rejections(observations, AdmissionTimes(observations));
+sim::Findings judge(const RateLimiterOptions& options, const Observations& observations, DecisionStream& decisions,
+                    const sim::Metrics& metrics) {
+  decisions.finish();
+  const OverAdmission& over = decisions.over_admission();
+  const FalseRejections& rejections = decisions.false_rejections();
   sim::Findings findings;
   findings.checks.push_back(OverAdmissionCheck{}.judge(observations, over));
-  findings.checks.push_back(FalseRejectionCheck{options.false_rejection_tolerance}.judge(observations, rejections));
+  findings.checks.push_back(
+      FalseRejectionCheck{options.false_rejection_tolerance}.judge(observations, rejections, decisions.requests()));
   findings.checks.push_back(AddedLatencyCheck{options.latency_budget}.run(metrics.find_histogram(limiter_latency)));
-  findings.checks.push_back(RedisUnavailableCheck{options.placement}.run(observations));
+  findings.checks.push_back(
+      RedisUnavailableCheck{options.placement}.judge(observations, decisions.without_redis(), decisions.requests()));
   findings.checks.push_back(RedisMemoryCheck{options.memory_budget}.run(observations));
   add_measures(observations, metrics, over, rejections, findings);
   findings.tables.push_back(server_table(options, observations));
