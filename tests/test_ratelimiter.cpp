@@ -374,6 +374,27 @@ void require_same_verdicts(const ratelimiter::DecisionStream& live, const rateli
 
 }  // namespace
 
+TEST_CASE("a rejection is judged after the decision whose recording moved the horizon past it", "[ratelimiter]") {
+  // Limit 3 a second. User 1 is admitted at 0 and 100 ms; a third request arrives at 200 ms and
+  // is admitted only at 400 ms, so it was in flight when the rejection at 300 ms was decided and
+  // counts for it: the window was full. Its recording is what moves the horizon past 300 ms.
+  HandMade made = hand_made({{1, 0}, {1, 100}, {1, 200}}, {{1, 300}});
+  ratelimiter::Decided slow = made.decisions[2];
+  slow.decided = slow.released = Instant::zero() + 400_ms;
+  ratelimiter::Decided rejection = made.decisions[3];
+  auto at = [](std::int64_t ms) { return Instant::zero() + Duration::milliseconds(ms); };
+  ratelimiter::DecisionStream live(made.observations);
+  live.observe(made.decisions[0], at(0), at(0));
+  live.observe(made.decisions[1], at(100), at(100));
+  live.observe(rejection, at(300), at(200));  // the request of 200 ms is still open
+  live.observe(slow, at(400), at(400));
+  live.finish();
+  REQUIRE(live.false_rejections().rejected == 1);
+  REQUIRE(live.false_rejections().count == 0);
+  auto all = ratelimiter::replay(made.observations, {made.decisions[0], made.decisions[1], rejection, slow});
+  require_same_verdicts(live, *all);
+}
+
 TEST_CASE("the checks judge decisions as they are made exactly as a pass over all of them at the end",
           "[ratelimiter]") {
   // Runs whose decisions come out of time order (a leaky bucket's waits, IP keys), wait for a

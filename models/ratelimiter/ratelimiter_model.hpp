@@ -12,6 +12,7 @@
 
 #include "models/model.hpp"
 #include "models/ratelimiter/checks/decision_stream.hpp"
+#include "models/ratelimiter/checks/pictures.hpp"
 #include "models/ratelimiter/context.hpp"
 #include "models/ratelimiter/load.hpp"
 #include "models/ratelimiter/options.hpp"
@@ -27,6 +28,7 @@ public:
   std::vector<std::pair<std::string, std::string>> options() const override { return describe(options_); }
   std::vector<std::string> check_names() const override { return ratelimiter::check_names(); }
   std::vector<std::string> latency_names() const override { return {std::string(limiter_latency)}; }
+  void keep_for_pictures() override { keep_history_ = true; }
   void build(sim::World& world, sim::Duration length) override;
   sim::Findings finish(sim::World& world, const sim::FaultActivity& faults) override;
 
@@ -48,6 +50,8 @@ private:
   std::shared_ptr<Context> context_;
   std::unique_ptr<LoadDriver> driver_;
   std::shared_ptr<DecisionStream> decisions_;
+  bool keep_history_ = false;
+  std::shared_ptr<ReleaseHistory> history_;  ///< only when the run gathers pictures
 };
 
 }  // namespace ratelimiter

@@ -29,8 +29,6 @@ void DecisionStream::observe(const Decided& decision, sim::Instant now, sim::Ins
   SIM_ASSERT(horizon >= horizon_ && horizon <= now, "the horizon moved back or past now");
   SIM_ASSERT(decision.arrived <= decision.decided && decision.decided <= decision.released,
              "a decision out of order: arrived, decided, released");
-  horizon_ = horizon;
-  judge_rejections_before(horizon);
   ++requests_;
   if (ratelimiter::without_redis(decision.path)) {
     ++without_redis_.count;
@@ -41,10 +39,14 @@ void DecisionStream::observe(const Decided& decision, sim::Instant now, sim::Ins
   if (!decision.admitted()) {
     ++rejections_.rejected;
     pending_.push(Pending{decision, requests_});
-    return;
+  } else {
+    admit(population_.user_key(decision.user), decision, now);
+    if (population_.has_ip_keys()) admit(population_.ip_key(decision.user), decision, now);
   }
-  admit(population_.user_key(decision.user), decision, now);
-  if (population_.has_ip_keys()) admit(population_.ip_key(decision.user), decision, now);
+  // This decision arrived before `horizon` may have: it counts for the rejections judged now, so
+  // they are judged after it is kept (and admit() forgets only by the horizon they were held to).
+  judge_rejections_before(horizon);
+  horizon_ = horizon;
 }
 
 void DecisionStream::admit(Key key, const Decided& decision, sim::Instant now) {

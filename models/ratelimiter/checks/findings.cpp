@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "models/ratelimiter/checks/checks.hpp"
+#include "models/ratelimiter/checks/pictures.hpp"
 #include "models/ratelimiter/recorder.hpp"
 #include "models/ratelimiter/text.hpp"
 
@@ -112,7 +113,7 @@ sim::Table worst_keys_table(const Observations& observations, const OverAdmissio
 }  // namespace
 
 sim::Findings judge(const RateLimiterOptions& options, const Observations& observations, DecisionStream& decisions,
-                    const sim::Metrics& metrics) {
+                    const ReleaseHistory* history, const sim::Metrics& metrics) {
   decisions.finish();
   const OverAdmission& over = decisions.over_admission();
   const FalseRejections& rejections = decisions.false_rejections();
@@ -127,6 +128,7 @@ sim::Findings judge(const RateLimiterOptions& options, const Observations& obser
   add_measures(observations, metrics, over, rejections, findings);
   findings.tables.push_back(server_table(options, observations));
   if (!over.top.empty()) findings.tables.push_back(worst_keys_table(observations, over));
+  if (over.worst && history) findings.plots.push_back(worst_key_plot(observations, *history, *over.worst));
   findings.prevention = prevention(options, observations, findings.checks);
   findings.causes = configured_causes(options, observations);
   return findings;
