@@ -122,7 +122,8 @@ sim::Table RateLimiterModel::redis_table() const {
 sim::Findings RateLimiterModel::finish(sim::World& world, const sim::FaultActivity&) {
   SIM_ASSERT(context_, "the rate limiter model finished before it was built");
   settle_end_figures(world);
-  sim::Findings findings = judge(options_, context_->recorder->observations(), *decisions_, history_.get(), world.metrics());
+  sim::Findings findings =
+      judge(options_, context_->recorder->observations(), *decisions_, history_.get(), world.metrics());
   if (context_->redis) findings.tables.push_back(redis_table());
   return findings;
 }
