@@ -22,6 +22,7 @@ constexpr double time_height = 760, top = 56, left = 78;
 struct FaultShape {
   std::int64_t from = 0, to = 0;  // to == from: a mark
   std::string node, kind, css_class, label;
+  std::vector<std::string> nodes;  // a fault of the network: every node it touches
 };
 
 std::string fault_class(const std::string& kind) {
@@ -41,6 +42,7 @@ std::vector<FaultShape> fault_shapes(const ordered_json& report) {
     bool lasts = s.css_class != "step";
     s.to = !lasts ? s.from : f["until_ns"].is_null() ? end : f["until_ns"].get<std::int64_t>();
     s.node = f["node"].get<std::string>();
+    if (f.contains("nodes")) s.nodes = f["nodes"].get<std::vector<std::string>>();
     s.label = fmt::format("{} {}{}: {}", f["at"].get<std::string>(), s.kind,
                           s.node.empty() ? "" : " on " + s.node, f["detail"].get<std::string>());
     if (s.kind == "heal" || s.kind == "restart") continue;  // the end of a span drawn already
@@ -141,6 +143,12 @@ std::string fault_spans_svg(const Layout& l, const std::vector<FaultShape>& shap
       out += svg::text(x + 18, y0 + 4, s.kind + " " + s.label.substr(s.label.rfind(' ') + 1), "class=\"small\"");
     } else if (!s.node.empty() && l.has(s.node)) {
       out += svg::rect(l.lane_x.at(s.node) - 14, y0, 28, std::max(y1 - y0, 2.0), css, s.label);
+    } else if (!s.nodes.empty()) {
+      // A fault of the network shades every lane it touches, and only those.
+      for (const std::string& node : s.nodes)
+        if (l.has(node))
+          out += svg::rect(l.lane_x.at(node) - 14, y0, 28, std::max(y1 - y0, 2.0),
+                           fmt::format("class=\"{}\" data-node=\"{}\"", s.css_class, svg::escape(node)), s.label);
     } else if (s.node.empty()) {
       out += svg::rect(lanes_left, y0, lanes_right - lanes_left, std::max(y1 - y0, 2.0), css, s.label);
     }

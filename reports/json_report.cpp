@@ -122,6 +122,7 @@ ordered_json fault_json(const AppliedFault& fault) {
     json["until"] = nullptr;
     json["until_ns"] = nullptr;
   }
+  if (!fault.nodes.empty()) json["nodes"] = fault.nodes;
   return json;
 }
 

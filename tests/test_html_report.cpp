@@ -72,6 +72,28 @@ TEST_CASE("report.html is drawn from report.json: a lane per node, an arrow per 
   CHECK(page.find("default-src 'none'") != std::string::npos);
 }
 
+TEST_CASE("report.html shades a fault of the network on every lane it touches, and only those", "[reports]") {
+  RunResult r = paused_lock_run();
+  AppliedFault cut{at_ms(1'000), "", "partition", "groups client-1 | redis-1", at_ms(1'250), {"client-1", "redis-1"}};
+  AppliedFault link{at_ms(950), "", "slow_link", "client-2 <-> redis-1: latency 5ms", std::nullopt,
+                    {"client-2", "redis-1"}};
+  r.faults.push_back(cut);
+  r.faults.push_back(link);
+  std::string json = run_report_json(r);
+  CHECK(nlohmann::json::parse(json)["faults"][1]["nodes"] == nlohmann::json::array({"client-1", "redis-1"}));
+  std::string page = html_of_run_report(json);
+  CHECK(count_of(page, "class=\"partition\" data-node=\"client-1\"") == 1);
+  CHECK(count_of(page, "class=\"partition\" data-node=\"redis-1\"") == 1);
+  CHECK(count_of(page, "class=\"partition\" data-node=\"client-2\"") == 0);  // on neither side
+  CHECK(count_of(page, "class=\"link\" data-node=") == 2);                    // the link's two ends
+  CHECK(count_of(page, "class=\"link\" data-node=\"client-1\"") == 0);
+  // A partition recorded without its nodes (an older report) still shades the whole width once.
+  r.faults[1].nodes.clear();
+  std::string old = html_of_run_report(run_report_json(r));
+  CHECK(count_of(old, "class=\"partition\" data-node=") == 0);
+  CHECK(count_of(old, "class=\"partition\"") == 2);  // across the lanes, and in the run's strip
+}
+
 TEST_CASE("report.html of a run without pictures shows the verdicts and the story", "[reports]") {
   RunResult r = paused_lock_run();
   r.pictures.reset();
