@@ -129,7 +129,8 @@ std::string failing_seeds_text(const SweepResult& s) {
 }  // namespace
 
 std::string sweep_summary_text(const SweepResult& s) {
-  return sweep_header_text(s) + single_trace_text(s) + check_rates_text(s) + failing_seeds_by_check_text(s.checks) +
+  return sweep_header_text(s) + single_trace_text(s) + check_rates_text(s) +
+         (s.vary ? "" : failing_seeds_by_check_text(s.checks)) +
          mismatches_text(s) + failing_seeds_text(s) + curves_text(sweep_curves(s)) +
          latencies_text(s.latencies, "latency over every run") +
          fmt::format("events run: {}\n", s.total_events);

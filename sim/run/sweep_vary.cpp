@@ -55,7 +55,15 @@ void add_counts(SweepResult& all, const SweepResult& one) {
 }  // namespace
 
 StudyVary parse_vary_option(const std::string& text) {
-  YAML::Node mapping = parse_yaml_document(text, option_label);
+  YAML::Node mapping;
+  try {
+    mapping = parse_yaml_document(text, option_label);
+  } catch (const ScenarioError& e) {
+    if (e.message.find("expected the scenario to be a mapping") == std::string::npos) throw;
+    throw ScenarioError(e.where, fmt::format("expected one mapping, as {{param: pause.duration, values: [1s, 2s]}} "
+                                             "or {{param: params.ttl, from: 1s, to: 4s, steps: 4}}, got '{}'",
+                                             text));
+  }
   return read_yaml_document(mapping, option_label, [&](const YAML::Node& node) {
     YAML::Node root(YAML::NodeType::Map);
     root["vary"] = node;
