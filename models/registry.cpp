@@ -3,6 +3,7 @@
 #include "models/lock/lock.hpp"
 #include "models/queue/queue.hpp"
 #include "models/ratelimiter/ratelimiter.hpp"
+#include "models/scheduler/scheduler.hpp"
 #include "models/snowflake/snowflake.hpp"
 
 namespace sim {
@@ -23,6 +24,10 @@ const std::vector<ModelInfo>& model_registry() {
        "Kafka-like message queue: brokers with replicated partitions, a KRaft controller on Raft, acks, the ISR, the "
        "high watermark, leader epochs and the page cache, under crashes, partitions and power loss",
        &make_queue_model, &queue_docs},
+      {"scheduler",
+       "Distributed task scheduler: an elected leader fires cron ticks and moves delayed tasks to an SQS-like queue; "
+       "the seed's worker and a fixed one under long tasks, pauses, crashes, leader pauses and clock faults",
+       &make_scheduler_model, &scheduler_docs},
   };
   return registry;
 }
