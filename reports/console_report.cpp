@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/curve_report.hpp"
 #include "reports/format.hpp"
 #include "reports/text_table.hpp"
 
@@ -69,8 +70,11 @@ std::string sweep_header_text(const SweepResult& s) {
                             ? fmt::format("PARTIAL: interrupted after {} of {} seeds; what follows covers only those\n",
                                           s.seed_count, s.seeds_requested)
                             : "";
-  return partial + fmt::format("seeds {} ({} runs): {} with a violation\n",
-                               report::seed_range_text(s.first_seed, s.seed_count), s.seed_count, s.runs_violated);
+  std::string values =
+      s.vary ? fmt::format(" at each of {} values of {}", s.values.size(), s.vary->param) : "";
+  return partial + fmt::format("seeds {}{} ({} runs): {} with a violation\n",
+                               report::seed_range_text(s.first_seed, s.seed_count), values, sweep_runs(s),
+                               s.runs_violated);
 }
 
 std::string check_rates_text(const SweepResult& s) {
@@ -116,6 +120,7 @@ std::string failing_seeds_text(const SweepResult& s) {
   for (const FailingSeed& f : s.failing_seeds) {
     std::string checks;
     for (const std::string& name : f.checks_violated) checks += (checks.empty() ? "" : ", ") + name;
+    if (!f.value.empty()) checks += " at " + f.value;
     rows.push_back({f.reproduce, "# " + checks});
   }
   return text + aligned_table(rows, indent);
@@ -124,8 +129,10 @@ std::string failing_seeds_text(const SweepResult& s) {
 }  // namespace
 
 std::string sweep_summary_text(const SweepResult& s) {
-  return sweep_header_text(s) + single_trace_text(s) + check_rates_text(s) + failing_seeds_by_check_text(s.checks) +
-         mismatches_text(s) + failing_seeds_text(s) + latencies_text(s.latencies, "latency over every run") +
+  return sweep_header_text(s) + single_trace_text(s) + check_rates_text(s) +
+         (s.vary ? "" : failing_seeds_by_check_text(s.checks)) +
+         mismatches_text(s) + failing_seeds_text(s) + curves_text(sweep_curves(s)) +
+         latencies_text(s.latencies, "latency over every run") +
          fmt::format("events run: {}\n", s.total_events);
 }
 

@@ -1,6 +1,8 @@
 // The space-time diagram of the first violation (time running down, one lane per node) and
 // the strip that summarises the whole run above it.
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -16,12 +18,19 @@ using nlohmann::ordered_json;
 namespace {
 
 constexpr std::size_t lanes_drawn = 40;
+/// Messages drawn one by one, each with its tooltip: those sent nearest the violation. The
+/// others are drawn together, a few paths for all of them (a thousand lines with their own
+/// markers and titles cost the browser seconds of layout).
+constexpr std::size_t messages_one_by_one = 60;
+/// Events on one lane within this many pixels of each other are drawn as one dot.
+constexpr double event_pixel = 2.0;
 constexpr double time_height = 760, top = 56, left = 78;
 
 /// A fault as the pictures draw it: a span (pause, crash, partition, link) or a mark.
 struct FaultShape {
   std::int64_t from = 0, to = 0;  // to == from: a mark
   std::string node, kind, css_class, label;
+  std::vector<std::string> nodes;  // a fault of the network: every node it touches
 };
 
 std::string fault_class(const std::string& kind) {
@@ -41,6 +50,7 @@ std::vector<FaultShape> fault_shapes(const ordered_json& report) {
     bool lasts = s.css_class != "step";
     s.to = !lasts ? s.from : f["until_ns"].is_null() ? end : f["until_ns"].get<std::int64_t>();
     s.node = f["node"].get<std::string>();
+    if (f.contains("nodes")) s.nodes = f["nodes"].get<std::vector<std::string>>();
     s.label = fmt::format("{} {}{}: {}", f["at"].get<std::string>(), s.kind,
                           s.node.empty() ? "" : " on " + s.node, f["detail"].get<std::string>());
     if (s.kind == "heal" || s.kind == "restart") continue;  // the end of a span drawn already
@@ -141,6 +151,12 @@ std::string fault_spans_svg(const Layout& l, const std::vector<FaultShape>& shap
       out += svg::text(x + 18, y0 + 4, s.kind + " " + s.label.substr(s.label.rfind(' ') + 1), "class=\"small\"");
     } else if (!s.node.empty() && l.has(s.node)) {
       out += svg::rect(l.lane_x.at(s.node) - 14, y0, 28, std::max(y1 - y0, 2.0), css, s.label);
+    } else if (!s.nodes.empty()) {
+      // A fault of the network shades every lane it touches, and only those.
+      for (const std::string& node : s.nodes)
+        if (l.has(node))
+          out += svg::rect(l.lane_x.at(node) - 14, y0, 28, std::max(y1 - y0, 2.0),
+                           fmt::format("class=\"{}\" data-node=\"{}\"", s.css_class, svg::escape(node)), s.label);
     } else if (s.node.empty()) {
       out += svg::rect(lanes_left, y0, lanes_right - lanes_left, std::max(y1 - y0, 2.0), css, s.label);
     }
@@ -182,17 +198,117 @@ std::string message_svg(const Layout& l, const ordered_json& m) {
          svg::line(x0, y0, x1, y1, "class=\"msg\" marker-end=\"url(#head)\"") + "</g>\n";
 }
 
+/// The messages not drawn one by one, as one path per kind of stroke: delivered arrows with
+/// their heads, messages still in flight at the window's end, lost ones with their crosses.
+/// A segment that lands on the pixels of one drawn already is not drawn again.
+struct ArrowBundle {
+  std::set<std::array<long, 4>> drawn;
+  std::string delivered, heads, in_flight, lost, crosses;
+  std::size_t messages = 0;
+
+  bool first_time(double x0, double y0, double x1, double y1) {
+    return drawn.insert({std::lround(x0), std::lround(y0), std::lround(x1), std::lround(y1)}).second;
+  }
+  static std::string segment(double x0, double y0, double x1, double y1) {
+    return "M" + svg::num(x0) + " " + svg::num(y0) + "L" + svg::num(x1) + " " + svg::num(y1);
+  }
+  void add_head(double x0, double y0, double x1, double y1) {
+    double dx = x1 - x0, dy = y1 - y0, length = std::max(std::hypot(dx, dy), 1e-9);
+    double ux = dx / length, uy = dy / length, bx = x1 - 7 * ux, by = y1 - 7 * uy;
+    heads += "M" + svg::num(x1) + " " + svg::num(y1) + "L" + svg::num(bx - 3 * uy) + " " + svg::num(by + 3 * ux) +
+             "L" + svg::num(bx + 3 * uy) + " " + svg::num(by - 3 * ux) + "Z";
+  }
+  void add(const Layout& l, const ordered_json& m);
+  std::string svg() const;
+};
+
+void ArrowBundle::add(const Layout& l, const ordered_json& m) {
+  std::string from = m["from"].get<std::string>(), to = m["to"].get<std::string>();
+  if (!l.has(from) || !l.has(to)) return;
+  ++messages;
+  double x0 = l.lane_x.at(from), x1 = l.lane_x.at(to), y0 = clamp_y(l, m["sent_ns"].get<std::int64_t>());
+  if (!m["lost"].get<std::string>().empty()) {
+    double xe = (x0 + x1) / 2, ye = y0 + 12;
+    if (!first_time(x0, y0, xe, -ye)) return;
+    lost += segment(x0, y0, xe, ye);
+    crosses += segment(xe - 4, ye - 4, xe + 4, ye + 4) + segment(xe - 4, ye + 4, xe + 4, ye - 4);
+  } else if (m["delivered_ns"].is_null()) {
+    if (first_time(x0, y0, x1, -1)) in_flight += segment(x0, y0, x1, top + time_height);
+  } else {
+    double y1 = clamp_y(l, m["delivered_ns"].get<std::int64_t>());
+    if (!first_time(x0, y0, x1, y1)) return;
+    delivered += segment(x0, y0, x1, y1);
+    add_head(x0, y0, x1, y1);
+  }
+}
+
+std::string ArrowBundle::svg() const {
+  if (messages == 0) return "";
+  auto path = [](const std::string& d, std::string_view attrs) {
+    return d.empty() ? std::string() : fmt::format("<path {} d=\"{}\"/>\n", attrs, d);
+  };
+  return fmt::format("<g class=\"msg-bundle\" data-messages=\"{}\"><title>{} messages farther from the violation, "
+                     "drawn together</title>\n",
+                     messages, messages) +
+         path(delivered, "class=\"msg\"") + path(heads, "class=\"msg-head\"") +
+         path(in_flight, "class=\"msg\" stroke-dasharray=\"2 3\"") + path(lost, "class=\"msg lost\"") +
+         path(crosses, "class=\"lost-x\"") + "</g>\n";
+}
+
+/// Every message of the window: those sent nearest `focus` one by one, the rest in a bundle.
+std::string messages_svg(const Layout& l, const ordered_json& messages, std::int64_t focus) {
+  std::vector<std::size_t> order(messages.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto distance = [&](std::size_t i) {
+    std::int64_t sent = messages[i]["sent_ns"].get<std::int64_t>();
+    return sent > focus ? sent - focus : focus - sent;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return distance(a) < distance(b); });
+  std::vector<bool> alone(messages.size(), false);
+  for (std::size_t k = 0; k < order.size() && k < messages_one_by_one; ++k) alone[order[k]] = true;
+  ArrowBundle bundle;
+  std::string one_by_one;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (alone[i]) one_by_one += message_svg(l, messages[i]);
+    else bundle.add(l, messages[i]);
+  }
+  return bundle.svg() + one_by_one;
+}
+
+/// Events of one lane that fall within event_pixel of each other, drawn as one dot.
+struct EventDot {
+  std::string node;
+  double y = 0;
+  bool hot = false;
+  std::vector<std::string> titles;
+};
+
 std::string events_svg(const Layout& l, const ordered_json& events, const std::vector<Violation>& violations) {
-  std::string out;
+  std::vector<EventDot> dots;
+  std::map<std::string, std::size_t> last_dot;  // each lane's latest dot
   for (const ordered_json& e : events) {
     std::string node = e["node"].get<std::string>();
     if (!l.has(node)) continue;
     std::int64_t at = e["at_ns"].get<std::int64_t>();
     bool hot = !violations.empty() && at == violations.front().at;
+    double y = l.y(static_cast<double>(at));
     std::string title = fmt::format("{} {}: {} {}", duration_text(static_cast<double>(at)), node,
                                     e["kind"].get<std::string>(), e["detail"].get<std::string>());
-    out += svg::circle(l.lane_x.at(node), l.y(static_cast<double>(at)), hot ? 4.5 : 3,
-                       hot ? "class=\"hot\"" : "class=\"event\"", title);
+    auto it = last_dot.find(node);
+    if (it != last_dot.end() && std::abs(dots[it->second].y - y) < event_pixel && dots[it->second].hot == hot) {
+      dots[it->second].titles.push_back(std::move(title));
+      continue;
+    }
+    last_dot[node] = dots.size();
+    dots.push_back(EventDot{node, y, hot, {std::move(title)}});
+  }
+  std::string out;
+  for (const EventDot& dot : dots) {
+    std::string title = dot.titles.size() == 1 ? dot.titles[0] : fmt::format("{} events:", dot.titles.size());
+    for (std::size_t i = 0; dot.titles.size() > 1 && i < dot.titles.size() && i < 5; ++i) title += "\n" + dot.titles[i];
+    if (dot.titles.size() > 5) title += fmt::format("\nand {} more", dot.titles.size() - 5);
+    out += svg::circle(l.lane_x.at(dot.node), dot.y, dot.hot ? 4.5 : 3, dot.hot ? "class=\"hot\"" : "class=\"event\"",
+                       title);
   }
   return out;
 }
@@ -259,7 +375,8 @@ std::string space_time_diagram(const ordered_json& report) {
       "orient=\"auto-start-reverse\"><path d=\"M0,0 L8,4 L0,8 z\" class=\"msg-head\"/></marker></defs>\n";
   body += fault_spans_svg(l, fault_shapes(report)) + lanes_svg(l);
   body += intervals_svg(l, report["pictures"]["intervals"]);
-  for (const ordered_json& m : timeline["messages"]) body += message_svg(l, m);
+  std::int64_t focus = violations.empty() ? (l.from + l.to) / 2 : violations.front().at;
+  body += messages_svg(l, timeline["messages"], focus);
   double story_bottom = 0;
   body += events_svg(l, timeline["events"], violations) + violations_svg(l, violations) +
           story_svg(l, report, story_bottom);

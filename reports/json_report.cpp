@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "reports/curve_report.hpp"
 #include "reports/format.hpp"
 #include "reports/pictures_json.hpp"
 
@@ -121,6 +122,7 @@ ordered_json fault_json(const AppliedFault& fault) {
     json["until"] = nullptr;
     json["until_ns"] = nullptr;
   }
+  if (!fault.nodes.empty()) json["nodes"] = fault.nodes;
   return json;
 }
 
@@ -238,6 +240,7 @@ ordered_json failing_seed_json(const FailingSeed& failing) {
   json["seed"] = failing.seed;
   json["checks_violated"] = array_of(failing.checks_violated, text_json);
   json["reproduce"] = failing.reproduce;
+  if (!failing.value.empty()) json["value"] = failing.value;
   return json;
 }
 
@@ -248,6 +251,32 @@ ordered_json sweep_verdict_json(const SweepResult& s) {
   verdict["mismatched_seeds"] = ordered_json::array();
   for (std::uint64_t seed : s.mismatched_seeds) verdict["mismatched_seeds"].push_back(seed);
   return verdict;
+}
+
+const char* vary_kind_name(VaryKind kind) {
+  switch (kind) {
+    case VaryKind::duration: return "duration";
+    case VaryKind::number: return "number";
+    case VaryKind::rate: return "rate";
+  }
+  return "";
+}
+
+// A varied sweep's parameter, each value's whole sweep, and the curves drawn from them.
+void put_vary(ordered_json& json, const SweepResult& s, bool include_runtime) {
+  ordered_json vary = ordered_json::object();
+  vary["param"] = s.vary->param;
+  vary["kind"] = vary_kind_name(s.vary->kind);
+  vary["values"] = s.vary->values;
+  json["vary"] = std::move(vary);
+  json["values"] = array_of(s.values, [&](const VariedSweep& value) {
+    ordered_json v = ordered_json::object();
+    v["value"] = value.value;
+    v["x"] = number_json(value.x);
+    v["sweep"] = sweep_to_json(value.sweep, include_runtime);
+    return v;
+  });
+  json["curves"] = curves_json(sweep_curves(s));
 }
 
 }  // namespace
@@ -281,6 +310,7 @@ ordered_json sweep_to_json(const SweepResult& s, bool include_runtime) {
   json["failing_seeds"] = array_of(s.failing_seeds, failing_seed_json);
   json["latencies"] = array_of(s.latencies, latency_to_json);
   json["total_events"] = s.total_events;
+  if (s.vary) put_vary(json, s, include_runtime);
   if (include_runtime) {
     ordered_json runtime = ordered_json::object();
     runtime["wall_seconds"] = number_json(s.wall_seconds);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/curve_report.hpp"
 #include "reports/format.hpp"
 #include "reports/text_table.hpp"
 #include "sim/scenario/printable.hpp"
@@ -153,9 +154,15 @@ std::string sweep_header(const SweepResult& s) {
         "covers only seeds {}.\n\n",
         s.seed_count, s.seeds_requested, report::seed_range_text(s.first_seed, s.seed_count));
   md += fmt::format("- **Scenario:** `{}` (model `{}`)\n", printable(s.scenario_file), printable(s.model));
-  md += fmt::format("- **Seeds:** {} ({} runs)\n", report::seed_range_text(s.first_seed, s.seed_count), s.seed_count);
+  md += fmt::format("- **Seeds:** {} ({} runs)\n", report::seed_range_text(s.first_seed, s.seed_count), sweep_runs(s));
+  if (s.vary) {
+    std::string values;
+    for (const VariedSweep& v : s.values) values += (values.empty() ? "`" : ", `") + printable(v.value) + "`";
+    md += fmt::format("- **Varied:** `{}` over {}, every seed at each value\n", printable(s.vary->param), values);
+  }
   md += fmt::format("- **Duration:** {}\n", to_string(s.duration));
-  double share = s.seed_count == 0 ? 0.0 : static_cast<double>(s.runs_violated) / static_cast<double>(s.seed_count);
+  double runs = static_cast<double>(sweep_runs(s));
+  double share = runs == 0 ? 0.0 : static_cast<double>(s.runs_violated) / runs;
   md += fmt::format("- **Runs with a violation:** {} ({})\n", s.runs_violated, percent_text(share));
   md += fmt::format("- **Runs not as expected:** {}\n", s.expectation_mismatches);
   md += fmt::format("- **Events run:** {}\n", s.total_events);
@@ -188,6 +195,7 @@ std::string failing_seeds_section(const SweepResult& s) {
   for (const FailingSeed& f : s.failing_seeds) {
     std::string checks;
     for (const std::string& name : f.checks_violated) checks += (checks.empty() ? "" : ", ") + name;
+    if (!f.value.empty()) checks += " at " + printable(f.value);
     rows.push_back({fmt::format("{}", f.seed), checks, fmt::format("`{}`", f.reproduce)});
   }
   return md + markdown_table({"seed", "checks violated", "reproduce"}, rows);
@@ -219,9 +227,11 @@ std::string sweep_report_markdown(const SweepResult& s) {
   std::string md = sweep_header(s);
   md += options_section(s.options);
   md += check_rates_section(s);
-  md += failing_seeds_by_check_section(s.checks);
+  // A varied sweep's seeds mean little without their value: its failing seeds name theirs.
+  if (!s.vary) md += failing_seeds_by_check_section(s.checks);
   md += failing_seeds_section(s);
   md += mismatches_section(s);
+  if (s.vary) md += "\n" + curves_markdown(sweep_curves(s));
   md += latency_section(s.latencies, "Latencies over every run");
   return md;
 }

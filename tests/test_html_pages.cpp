@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -44,6 +45,7 @@ var lanes=all('svg.space-time g.lane'), st=document.querySelector('svg.space-tim
 var out={svgs:svgs.length, empty_svgs:empty.length, lanes:lanes.length,
  visible_lanes:lanes.filter(function(g){return g.getBoundingClientRect().height>0;}).length,
  data_lanes:st?Number(st.getAttribute('data-lanes')):-1, arrows:all('svg.space-time line.msg').length,
+ bundled:all('svg.space-time g.msg-bundle').reduce(function(n,g){return n+Number(g.getAttribute('data-messages'));},0),
  elements:all('svg *').length,
  heat_cells:all('rect.heat-cell').length, curves:all('svg.chart polyline').length,
  ribbons:all('svg.chart polygon.ribbon').length, histograms:all('svg.histogram').length,
@@ -192,4 +194,41 @@ TEST_CASE("study.html draws each curve of study.json with its 95% band, one line
   CHECK(r.probe["heat_cells"].get<std::size_t>() == study["cells"].size() * study["checks"].size());
   CHECK(r.probe["curves"].get<std::size_t>() == study["curves"].size());
   CHECK(r.probe["ribbons"].get<std::size_t>() == study["curves"].size());
+}
+
+TEST_CASE("report.html of the largest lock run draws its 1,463 messages with few SVG elements", "[html]") {
+  fs::path out = run_report("scenarios/lock/redis-network-delay-plain.yaml", "redis-network-delay-plain");
+  json report = json::parse(read_text(out / "report.json"));
+  std::set<std::string> nodes;
+  for (const json& node : report["pictures"]["nodes"]) nodes.insert(node["name"].get<std::string>());
+  std::size_t messages = 0;  // those between two lanes: a message to or from no node has no arrow
+  for (const json& m : report["pictures"]["timeline"]["messages"])
+    messages += nodes.count(m["from"].get<std::string>()) && nodes.count(m["to"].get<std::string>()) ? 1 : 0;
+  Rendered r = render(out / "report.html", "redis-network-delay-plain");
+  check_rendered(r);
+  check_lanes(r, out);
+  INFO("probe: " << r.probe.dump() << "; messages " << messages);
+  CHECK(messages > 1'000);  // the page this test is about: a dense window
+  // Every message is drawn, the 60 nearest the violation one by one and the rest in a bundle of
+  // a few paths; an element per message (a group, its title and a line with a marker, three
+  // each) is what made this page take 2.7 s to lay out.
+  CHECK(r.probe["arrows"].get<std::size_t>() <= 60);
+  CHECK(r.probe["arrows"].get<std::size_t>() + r.probe["bundled"].get<std::size_t>() == messages);
+  CHECK(r.probe["elements"].get<std::size_t>() < 1'500);
+  CHECK(fs::file_size(out / "report.html") < 200'000);
+}
+
+TEST_CASE("sweep.html of a sweep --vary renders its curve with the 95% band", "[html]") {
+  fs::path out = artefacts / "sweep-vary";
+  fs::remove_all(out);
+  test_support::Outcome run = designsim(
+      "sweep scenarios/lock/redis-gc-pause-plain.yaml --seeds 2 --vary '{param: pause.duration, values: [1s, 20s, "
+      "35s]}' --out " + out.string());
+  INFO(run.out);
+  REQUIRE(run.status == 1);
+  json sweep = json::parse(read_text(out / "sweep.json"));
+  Rendered r = render(out / "sweep.html", "sweep-vary");
+  check_rendered(r);
+  CHECK(r.probe["curves"].get<std::size_t>() == sweep["curves"].size());
+  CHECK(r.probe["ribbons"].get<std::size_t>() == sweep["curves"].size());
 }

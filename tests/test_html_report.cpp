@@ -72,6 +72,56 @@ TEST_CASE("report.html is drawn from report.json: a lane per node, an arrow per 
   CHECK(page.find("default-src 'none'") != std::string::npos);
 }
 
+TEST_CASE("report.html shades a fault of the network on every lane it touches, and only those", "[reports]") {
+  RunResult r = paused_lock_run();
+  AppliedFault cut{at_ms(1'000), "", "partition", "groups client-1 | redis-1", at_ms(1'250), {"client-1", "redis-1"}};
+  AppliedFault link{at_ms(950), "", "slow_link", "client-2 <-> redis-1: latency 5ms", std::nullopt,
+                    {"client-2", "redis-1"}};
+  r.faults.push_back(cut);
+  r.faults.push_back(link);
+  std::string json = run_report_json(r);
+  CHECK(nlohmann::json::parse(json)["faults"][1]["nodes"] == nlohmann::json::array({"client-1", "redis-1"}));
+  std::string page = html_of_run_report(json);
+  CHECK(count_of(page, "class=\"partition\" data-node=\"client-1\"") == 1);
+  CHECK(count_of(page, "class=\"partition\" data-node=\"redis-1\"") == 1);
+  CHECK(count_of(page, "class=\"partition\" data-node=\"client-2\"") == 0);  // on neither side
+  CHECK(count_of(page, "class=\"link\" data-node=") == 2);                    // the link's two ends
+  CHECK(count_of(page, "class=\"link\" data-node=\"client-1\"") == 0);
+  // A partition recorded without its nodes (an older report) still shades the whole width once.
+  r.faults[1].nodes.clear();
+  std::string old = html_of_run_report(run_report_json(r));
+  CHECK(count_of(old, "class=\"partition\" data-node=") == 0);
+  CHECK(count_of(old, "class=\"partition\"") == 2);  // across the lanes, and in the run's strip
+}
+
+TEST_CASE("a dense window is drawn with few elements: far messages in one bundle, events merged per pixel",
+          "[reports]") {
+  RunResult r = paused_lock_run();
+  Timeline& t = *r.pictures->timeline;
+  t.messages.clear();
+  t.events.clear();
+  const std::vector<std::string> lanes{"client-1", "client-2", "redis-1"};
+  for (std::uint64_t i = 0; i < 1'500; ++i) {
+    Instant sent = at_ms(900) + Duration::microseconds(static_cast<std::int64_t>(i) * 250);
+    bool lost = i % 50 == 0;
+    t.messages.push_back(MessageArrow{i, lanes[i % 3], lanes[(i + 1) % 3], sent,
+                                      lost ? std::nullopt : std::optional<Instant>(sent + 2_ms), lost ? "lost" : ""});
+  }
+  for (std::int64_t i = 0; i < 400; ++i)  // one every 100 us: 400 events on 76 pixels of one lane
+    t.events.push_back(LaneEvent{at_ms(1'000) + Duration::microseconds(i * 100), "client-2", "op", "x"});
+  std::string page = html_of_run_report(run_report_json(r));
+  CHECK(count_of(page, "class=\"msg\" marker-end") + count_of(page, "class=\"msg lost\"/>") == 60);
+  CHECK(count_of(page, "<g class=\"msg-bundle\" data-messages=\"1440\"") == 1);
+  CHECK(count_of(page, "class=\"msg-head\" d=") == 1);  // every bundled head in one path
+  std::size_t dots = count_of(page, "class=\"event\"");
+  CHECK(dots > 20);  // the lane still shows where its events fall
+  CHECK(dots < 60);
+  CHECK(page.find("events:\n") != std::string::npos);  // a merged dot lists what it holds
+  // Drawing each message and event alone took three elements a message and two an event.
+  CHECK(count_of(page, "<") < 1'200);
+  CHECK(page.size() < 200'000);
+}
+
 TEST_CASE("report.html of a run without pictures shows the verdicts and the story", "[reports]") {
   RunResult r = paused_lock_run();
   r.pictures.reset();

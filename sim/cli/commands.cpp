@@ -37,6 +37,7 @@
 #include "sim/run/run.hpp"
 #include "sim/run/study.hpp"
 #include "sim/run/sweep.hpp"
+#include "sim/run/sweep_vary.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/printable.hpp"
@@ -385,6 +386,33 @@ int verify_command(const Args& args) {
   });
 }
 
+/// Runs a whole sweep (at each value of `vary`, if given), writes its reports and gives its status.
+int run_sweep(const Scenario& scenario, const std::optional<StudyVary>& vary, SweepOptions sweep_options,
+              const fs::path& out_dir) {
+  std::vector<VariedScenario> values;
+  if (vary) values = plan_varied_sweep(scenario.file, *vary, out_dir);  // every value checked before anything runs
+  std::vector<fs::path> outputs{out_dir / "sweep.json", out_dir / "sweep.md", out_dir / "sweep.html"};
+  for (const VariedScenario& value : values) outputs.push_back(value.scenario.file);
+  check_outputs(out_dir, outputs, scenario.file);
+  for (const VariedScenario& value : values) write_file(value.scenario.file, value.text);
+  std::printf("designsim sweep %s\nseeds %llu..%llu on %u threads", scenario.file.c_str(),
+              static_cast<unsigned long long>(sweep_options.first_seed),
+              static_cast<unsigned long long>(sweep_options.first_seed + sweep_options.seed_count - 1),
+              sweep_options.jobs);
+  if (vary) std::printf(", at each of %zu values of %s", values.size(), vary->param.c_str());
+  std::printf("\n");
+  std::fflush(stdout);
+  std::mutex progress_mutex;
+  show_progress(sweep_options, progress_mutex);
+  SweepResult sweep;
+  {
+    StopOnSignal stop_on_signal;
+    sweep_options.stop = &stop_requested;
+    sweep = vary ? sweep_varied(scenario, values, *vary, sweep_options) : sweep_scenario(scenario, sweep_options);
+  }
+  return finish_sweep(sweep, out_dir);
+}
+
 int sweep_command(const Args& args) {
   return guarded("sweep", [&] {
     po::options_description options("options");
@@ -395,13 +423,16 @@ int sweep_command(const Args& args) {
         "out", po::value<std::string>(),
         "folder for sweep.json, sweep.md and sweep.html (default: out/PATH/sweep-FIRST-N, PATH as for run)")(
         "failing-seeds", po::value<std::string>()->default_value("20"),
-        "how many failing seeds to list for each check");
+        "how many failing seeds to list for each check")(
+        "vary", po::value<std::string>(),
+        "sweep at each value of one parameter, as a study's vary: ('{param: pause.duration, values: [1s, 2s]}' or "
+        "'{param: params.ttl, from: 1s, to: 4s, steps: 4}'); each value's scenario goes to values/ beside the report");
     add_shard_options(options);
     po::positional_options_description positional;
     positional.add("scenario", 1);
     Parsed parsed = parse_simulating("sweep", args, options, positional);
     if (parsed.help) {
-      print_help("designsim sweep SCENARIO --seeds N [--jobs J] [--first-seed S] [--out DIR]",
+      print_help("designsim sweep SCENARIO --seeds N [--jobs J] [--first-seed S] [--out DIR] [--vary VARY]",
                  "Runs N consecutive seeds of a scenario on J threads and reports how often each check was\n"
                  "violated, with 95% Wilson intervals, and the exact command that replays each failing seed.\n"
                  "Status 0: no run violated a check; 1: some run did. On SIGINT or SIGTERM no further seed\n"
@@ -418,22 +449,13 @@ int sweep_command(const Args& args) {
     check_scenario(scenario);
     fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model,
                                   fmt::format("sweep-{}-{}", sweep_options.first_seed, sweep_options.seed_count));
-    if (sharded(parsed, "sweep")) return sweep_shard(parsed, scenario, sweep_options, out_dir);
-    check_outputs(out_dir, {out_dir / "sweep.json", out_dir / "sweep.md", out_dir / "sweep.html"}, scenario.file);
-    std::printf("designsim sweep %s\nseeds %llu..%llu on %u threads\n", scenario.file.c_str(),
-                static_cast<unsigned long long>(sweep_options.first_seed),
-                static_cast<unsigned long long>(sweep_options.first_seed + sweep_options.seed_count - 1),
-                sweep_options.jobs);
-    std::fflush(stdout);
-    std::mutex progress_mutex;
-    show_progress(sweep_options, progress_mutex);
-    SweepResult sweep;
-    {
-      StopOnSignal stop_on_signal;
-      sweep_options.stop = &stop_requested;
-      sweep = sweep_scenario(scenario, sweep_options);
+    std::optional<StudyVary> vary;
+    if (parsed.vars.count("vary")) vary = parse_vary_option(parsed.vars["vary"].as<std::string>());
+    if (sharded(parsed, "sweep")) {
+      if (vary) throw UsageError("designsim sweep: --vary cannot be sharded (run the varied sweep whole)");
+      return sweep_shard(parsed, scenario, sweep_options, out_dir);
     }
-    return finish_sweep(sweep, out_dir);
+    return run_sweep(scenario, vary, sweep_options, out_dir);
   });
 }
 

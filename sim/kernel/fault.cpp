@@ -1,7 +1,8 @@
 #include "sim/kernel/fault.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "sim/kernel/assert.hpp"
 #include "sim/kernel/network.hpp"
@@ -13,6 +14,16 @@ std::string join_names(World& world, const std::vector<NodeId>& nodes) {
   std::string text;
   for (NodeId n : nodes) text += (text.empty() ? "" : ",") + world.node(n).name();
   return text;
+}
+
+/// The names of `nodes`, each once, in order.
+std::vector<std::string> distinct_names(World& world, const std::vector<NodeId>& nodes) {
+  std::vector<std::string> names;
+  for (NodeId n : nodes) {
+    std::string name = world.node(n).name();
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+  }
+  return names;
 }
 
 std::string signed_text(Duration d) { return (d >= Duration::zero() ? "+" : "") + to_string(d); }
@@ -182,6 +193,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
   Network& net = world_.network();
   std::vector<std::uint64_t> cuts;
   std::string detail;
+  std::vector<NodeId> touched;
   switch (fault.shape) {
     case PartitionFault::Shape::groups: {
       std::vector<Network::Selector> groups;
@@ -189,6 +201,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
         Network::Selector members;
         for (const NodeRef& ref : group) members.insert(members.end(), ref.nodes.begin(), ref.nodes.end());
         detail += (detail.empty() ? "" : " | ") + join_names(world_, members);
+        touched.insert(touched.end(), members.begin(), members.end());
         groups.push_back(std::move(members));
       }
       cuts.push_back(net.partition(groups));
@@ -201,17 +214,21 @@ void FaultInjector::partition(const PartitionFault& fault) {
       for (const NodeRef& ref : fault.to) to.insert(to.end(), ref.nodes.begin(), ref.nodes.end());
       cuts.push_back(net.partition_one_way(from, to));
       detail = join_names(world_, from) + " cannot reach " + join_names(world_, to);
+      touched = from;
+      touched.insert(touched.end(), to.begin(), to.end());
       break;
     }
     case PartitionFault::Shape::isolate: {
       const std::vector<NodeId>& isolated = fault.node.nodes;
       for (NodeId n : isolated) cuts.push_back(net.isolate(n));
       detail = join_names(world_, isolated) + " isolated";
+      touched = isolated;
       break;
     }
   }
   if (fault.duration) detail += " for " + to_string(*fault.duration);
   note(no_node, "partition", detail);
+  applied_.back().nodes = distinct_names(world_, touched);
   open_window("partition");
   std::uint64_t id = applied_.size() - 1;  // its record, which its heal completes
   open_partitions_.emplace(id, std::move(cuts));
@@ -265,6 +282,9 @@ void FaultInjector::link_fault(const LinkFault& fault) {
   if (fault.duration) detail += " for " + to_string(*fault.duration);
   std::uint64_t id = net.degrade(a, b, options);
   note(no_node, kind, detail);
+  std::vector<NodeId> ends = a;
+  ends.insert(ends.end(), b.begin(), b.end());
+  applied_.back().nodes = distinct_names(world_, ends);
   open_window("link");
   if (fault.duration) {
     world_.schedule_after(*fault.duration, no_node, 0, [this, id, record = applied_.size() - 1] {

@@ -31,6 +31,9 @@ struct FaultRecord {
   /// When a fault that lasts ended (a pause, a crash until its restart, a partition until its
   /// heal, a link fault until restored); absent for a fault of an instant or one still on.
   std::optional<Instant> until;
+  /// Every node a fault of the network touches (a partition's members, an isolated node, a
+  /// degraded link's ends), in the order the fault names them; empty for the others.
+  std::vector<std::string> nodes{};
 };
 
 /// A fault a random generator drew that changed something when it applied (a pause of a node

@@ -55,6 +55,7 @@ struct AppliedFault {
   std::string kind;  ///< "pause", "clock_step", …
   std::string detail;
   std::optional<Instant> until;  ///< when a fault that lasts ended (FaultRecord::until)
+  std::vector<std::string> nodes{};  ///< the nodes a fault of the network touches (FaultRecord::nodes)
 };
 
 struct RunResult {

@@ -15,17 +15,6 @@
 
 namespace sim {
 
-/// What a varied value is: its x on a curve is seconds for a duration, per second for a rate.
-enum class VaryKind { duration, number, rate };
-
-/// A study's varied parameter: its name and each value with its x, in file order.
-struct VaryOutline {
-  std::string param;
-  VaryKind kind = VaryKind::number;
-  std::vector<std::string> values;  ///< as written
-  std::vector<double> xs;           ///< each value in the parameter's unit
-};
-
 /// What a study's reports show of its file.
 struct StudyOutline {
   std::string file;
@@ -59,25 +48,6 @@ struct StudyResult {
   std::vector<CellResult> cells;
   double wall_seconds = 0;
   unsigned jobs = 1;
-};
-
-/// One point of a curve: a check's rate at one value of the varied parameter.
-struct CurvePoint {
-  std::string value;  ///< as written
-  double x = 0.0;     ///< in the parameter's unit: seconds for a duration, per second for a rate
-  std::uint64_t runs = 0;
-  std::uint64_t runs_violated = 0;
-  double rate = 0.0;
-  WilsonInterval interval;
-};
-
-/// A check's violation rate against the varied parameter, for one design: the cells that
-/// differ only in the value (the design is "row / column / fault class").
-struct Curve {
-  std::string param;
-  std::string check;
-  std::string design;
-  std::vector<CurvePoint> points;  ///< in the order of the values
 };
 
 /// The study's curves, check by check, each design in cell order; none without vary:.

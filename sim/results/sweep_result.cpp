@@ -36,3 +36,35 @@ CheckRate make_check_rate(std::string name, std::uint64_t runs_violated, std::ui
 }
 
 }  // namespace sim
+
+namespace sim {
+
+std::uint64_t sweep_runs(const SweepResult& sweep) {
+  if (!sweep.vary) return sweep.seed_count;
+  std::uint64_t runs = 0;
+  for (const VariedSweep& value : sweep.values) runs += value.sweep.seed_count;
+  return runs;
+}
+
+std::vector<Curve> sweep_curves(const SweepResult& sweep) {
+  std::vector<Curve> curves;
+  if (!sweep.vary) return curves;
+  for (const CheckRate& check : sweep.checks) {
+    Curve curve{sweep.vary->param, check.name, sweep.scenario_name, {}};
+    for (const VariedSweep& value : sweep.values) {
+      CurvePoint point{value.value, value.x, 0, 0, 0.0, wilson_interval(0, 0)};
+      for (const CheckRate& rate : value.sweep.checks) {
+        if (rate.name != check.name) continue;
+        point.runs = rate.runs;
+        point.runs_violated = rate.runs_violated;
+        point.rate = rate.rate;
+        point.interval = rate.interval;
+      }
+      curve.points.push_back(std::move(point));
+    }
+    curves.push_back(std::move(curve));
+  }
+  return curves;
+}
+
+}  // namespace sim

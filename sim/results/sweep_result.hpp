@@ -50,7 +50,41 @@ struct FailingSeed {
   std::uint64_t seed = 0;
   std::vector<std::string> checks_violated;  ///< in the model's check order
   std::string reproduce;                     ///< "designsim run scenarios/x.yaml --seed 17"
+  std::string value{};  ///< in a varied sweep's combined list, the value it failed at; else ""
 };
+
+/// What a varied value is: its x on a curve is seconds for a duration, per second for a rate.
+enum class VaryKind { duration, number, rate };
+
+/// A study's or sweep's varied parameter: its name and each value with its x, in file order.
+struct VaryOutline {
+  std::string param;
+  VaryKind kind = VaryKind::number;
+  std::vector<std::string> values;  ///< as written
+  std::vector<double> xs;           ///< each value in the parameter's unit
+};
+
+/// One point of a curve: a check's rate at one value of the varied parameter.
+struct CurvePoint {
+  std::string value;  ///< as written
+  double x = 0.0;     ///< in the parameter's unit: seconds for a duration, per second for a rate
+  std::uint64_t runs = 0;
+  std::uint64_t runs_violated = 0;
+  double rate = 0.0;
+  WilsonInterval interval;
+};
+
+/// A check's violation rate against the varied parameter, for one design: a study's cells that
+/// differ only in the value (the design is "row / column / fault class"), or a varied sweep's values
+/// (the design is the scenario's name).
+struct Curve {
+  std::string param;
+  std::string check;
+  std::string design;
+  std::vector<CurvePoint> points;  ///< in the order of the values
+};
+
+struct VariedSweep;
 
 struct SweepResult {
   std::string scenario_file;
@@ -89,6 +123,26 @@ struct SweepResult {
   /// Run-time facts, reported only when asked.
   double wall_seconds = 0.0;
   unsigned jobs = 0;
+
+  /// With `sweep --vary`: the varied parameter, and the sweep at each of its values, in order.
+  /// The fields above then count every run of every value (checks' failing_seeds stay empty:
+  /// a seed means nothing without its value; each value's sweep has them), and failing_seeds
+  /// name their value and replay the value's own scenario file.
+  std::optional<VaryOutline> vary;
+  std::vector<VariedSweep> values;
 };
+
+/// A varied sweep at one value of its parameter.
+struct VariedSweep {
+  std::string value;  ///< as written
+  double x = 0.0;     ///< in the parameter's unit
+  SweepResult sweep;  ///< its scenario_file is the value's own scenario, written beside the report
+};
+
+/// The runs a sweep's counts cover: its seeds, times its values when varied.
+std::uint64_t sweep_runs(const SweepResult& sweep);
+
+/// A varied sweep's curves, one per check (the design is the scenario's name); none without vary.
+std::vector<Curve> sweep_curves(const SweepResult& sweep);
 
 }  // namespace sim

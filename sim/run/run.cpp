@@ -316,7 +316,7 @@ RunOutput run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   for (const auto& [name, value] : world.metrics().counters()) result.counters.emplace(name, value);
   result.measures = findings.measures;
   for (const FaultRecord& f : injector.applied())
-    result.faults.push_back(AppliedFault{f.at, f.node, f.kind, f.detail, f.until});
+    result.faults.push_back(AppliedFault{f.at, f.node, f.kind, f.detail, f.until, f.nodes});
   result.tables = std::move(findings.tables);
   for (NodeId n = 0; n < world.node_count(); ++n) out.node_names.push_back(world.node(n).name());
   std::vector<std::pair<std::size_t, Instant>> moments;
