@@ -48,8 +48,8 @@ void commit(History& h, const TransferRecord& t) {
 }
 
 sim::CheckResult run_check(const std::string& params, const std::string& name, std::uint64_t seed = 1) {
-  sim::Scenario scenario = sim::parse_scenario(
-      "name: t\nmodel: bank\nseed: 1\nduration: 2s\nparams:\n" + params, "test.yaml");
+  sim::Scenario scenario =
+      sim::parse_scenario("name: t\nmodel: bank\nseed: 1\nduration: 2s\nparams:\n" + params, "test.yaml");
   sim::RunOutput out = sim::run_scenario(scenario, seed);
   for (const sim::CheckOutcome& c : out.result.checks)
     if (c.result.name == name) return c.result;

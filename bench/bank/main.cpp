@@ -99,10 +99,11 @@ bool measure(const std::string& file, std::int64_t seconds, Figures& figures) {
 
 void print(const char* level, const Figures& f) {
   double per_cpu_second = f.statements / f.cpu_s;
-  fmt::print("  {:<16} {:>11.0f} statements in {:>6.2f} s CPU ({:.2f} s wall): {:>9.0f} a CPU second; {:.0f} "
-             "transfers committed, {:.0f} retries; {:.1f} kernel events a statement; peak {:.0f} MiB\n",
-             level, f.statements, f.cpu_s, f.wall_s, per_cpu_second, f.committed, f.retries,
-             static_cast<double>(f.events) / f.statements, f.peak_bytes / (1024 * 1024));
+  fmt::print(
+      "  {:<16} {:>11.0f} statements in {:>6.2f} s CPU ({:.2f} s wall): {:>9.0f} a CPU second; {:.0f} "
+      "transfers committed, {:.0f} retries; {:.1f} kernel events a statement; peak {:.0f} MiB\n",
+      level, f.statements, f.cpu_s, f.wall_s, per_cpu_second, f.committed, f.retries,
+      static_cast<double>(f.events) / f.statements, f.peak_bytes / (1024 * 1024));
 }
 
 }  // namespace

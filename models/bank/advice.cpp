@@ -28,9 +28,14 @@ struct Tally {
     std::string by_state;
     for (const auto& [state, count] : errors)
       by_state += (by_state.empty() ? "" : ", ") + fmt::format("{} x{}", state, count);
-    return {std::move(kind),          sim::group_digits(runs),    sim::group_digits(committed),
-            sim::group_digits(declined), sim::group_digits(failed), sim::group_digits(unknown),
-            sim::group_digits(retries), by_state.empty() ? "-" : by_state};
+    return {std::move(kind),
+            sim::group_digits(runs),
+            sim::group_digits(committed),
+            sim::group_digits(declined),
+            sim::group_digits(failed),
+            sim::group_digits(unknown),
+            sim::group_digits(retries),
+            by_state.empty() ? "-" : by_state};
   }
 };
 

@@ -20,11 +20,11 @@ void BankModel::declare_tables(postgres::Deployment& database) const {
   std::vector<postgres::Row> accounts;
   for (int a = 1; a <= options_.accounts; ++a) accounts.push_back({std::int64_t{a}, options_.initial_balance});
   database.add_table({"accounts", {{"id", Type::integer}, {"balance", Type::bigint}}, {"id"}, {}}, accounts);
-  database.add_table({"transfers",
-                      {{"id", Type::bigint}, {"from_id", Type::integer}, {"to_id", Type::integer},
-                       {"amount", Type::bigint}},
-                      {"id"},
-                      {}});
+  database.add_table(
+      {"transfers",
+       {{"id", Type::bigint}, {"from_id", Type::integer}, {"to_id", Type::integer}, {"amount", Type::bigint}},
+       {"id"},
+       {}});
   std::vector<postgres::Row> doctors;
   for (int d = 0; d < 2 * options_.wards; ++d)
     doctors.push_back({std::int64_t{d + 1}, std::int64_t{d / 2}, std::int64_t{1}});
@@ -41,9 +41,8 @@ void BankModel::build(sim::World& world, sim::Duration) {
   context_->database = std::make_shared<postgres::Deployment>(options_.postgres);
   declare_tables(*context_->database);
   context_->database->build(world);
-  auto add = [&](const std::string& name, const char* role, void (*boot)(const std::shared_ptr<Context>&,
-                                                                          sim::NodeId, int),
-                 int index) {
+  auto add = [&](const std::string& name, const char* role,
+                 void (*boot)(const std::shared_ptr<Context>&, sim::NodeId, int), int index) {
     sim::NodeId node = world.add_node(name, {role});
     world.node(node).set_boot([context = context_, node, boot, index] { boot(context, node, index); });
   };

@@ -34,12 +34,12 @@ std::optional<sim::Violation> first_bad_write(const History& history) {
       if (w.balance != expected) {
         std::int64_t off = w.balance - expected;
         return sim::Violation{
-            t->ended, {t->client},
+            t->ended,
+            {t->client},
             fmt::format("transfer {} wrote balance {} to account {}, where the committed balance before it plus its "
                         "change was {}: {} {} ({})",
                         t->id, w.balance, w.account, expected, money_text(off > 0 ? off : -off),
-                        off > 0 ? "created" : "destroyed",
-                        "another transaction's committed change was overwritten")};
+                        off > 0 ? "created" : "destroyed", "another transaction's committed change was overwritten")};
       }
       balance[w.account] = w.balance;
     }
@@ -83,8 +83,10 @@ sim::CheckResult money_conserved(const History& history) {
     total += balance;
     std::int64_t off = balance - expected[account];
     if (off != 0) ++wrong;
-    if (off > 0) created += off;
-    else destroyed -= off;
+    if (off > 0)
+      created += off;
+    else
+      destroyed -= off;
   }
   check.held = wrong == 0;
   check.summary = fmt::format("{} created, {} destroyed ({} of {} accounts off the transfers table)",
@@ -152,7 +154,8 @@ sim::CheckResult acknowledged_commits(const History& history) {
     if (t.outcome != Outcome::committed) continue;
     ++acked;
     if (history.final->transfers.count(t.id) == 0)
-      lose(t.ended, t.client, fmt::format("transfer {} was acknowledged as committed and is not in the database", t.id));
+      lose(t.ended, t.client,
+           fmt::format("transfer {} was acknowledged as committed and is not in the database", t.id));
   }
   for (const DoctorRecord& d : history.doctors) {
     if (d.outcome != Outcome::committed || !d.left) continue;
@@ -196,10 +199,11 @@ sim::CheckResult consistent_totals(const History& history) {
     if (existed.count(r.total) != 0) continue;
     ++bad;
     if (!check.first || r.ended < check.first->at)
-      check.first = sim::Violation{
-          r.ended, {r.reader},
-          fmt::format("{} read a total of {}, which the database never held (it held {} at the start)", r.reader,
-                      money_text(r.total), money_text(history.initial_total()))};
+      check.first =
+          sim::Violation{r.ended,
+                         {r.reader},
+                         fmt::format("{} read a total of {}, which the database never held (it held {} at the start)",
+                                     r.reader, money_text(r.total), money_text(history.initial_total()))};
   }
   check.held = bad == 0;
   check.summary = fmt::format("{} of {} totals read were never the database's total", sim::group_digits(bad),

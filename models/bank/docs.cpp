@@ -11,8 +11,9 @@ std::vector<sim::OptionDoc> bank_option_docs() {
       {"clients", "transfer clients, client-1 .. client-N, each moving money between two random accounts in a loop"},
       {"amount", "a transfer moves a uniform amount in [1, amount]; it is declined when the source has less"},
       {"isolation", "every transaction's level: read_committed (PostgreSQL's default), repeatable_read, serializable"},
-      {"transfer", "read_then_write (SELECT both, UPDATE each to the value computed on the client), for_update (the "
-                   "same after SELECT ... FOR UPDATE), atomic_update (UPDATE ... SET balance = balance - x)"},
+      {"transfer",
+       "read_then_write (SELECT both, UPDATE each to the value computed on the client), for_update (the "
+       "same after SELECT ... FOR UPDATE), atomic_update (UPDATE ... SET balance = balance - x)"},
       {"work", "the client's time inside a transfer between reading the balances and writing them"},
       {"think", "a client's time between transfers (and before its first)"},
       {"transactions", "transfers per client (absent: until the run ends)"},

@@ -19,7 +19,8 @@ void read_workload(sim::ParamReader& params, BankOptions& options) {
   options.isolation = isolation == "serializable"      ? postgres::Isolation::serializable
                       : isolation == "repeatable_read" ? postgres::Isolation::repeatable_read
                                                        : postgres::Isolation::read_committed;
-  std::string transfer = params.choice("transfer", {"read_then_write", "for_update", "atomic_update"}, "read_then_write");
+  std::string transfer =
+      params.choice("transfer", {"read_then_write", "for_update", "atomic_update"}, "read_then_write");
   options.transfer = transfer == "for_update"      ? TransferStyle::for_update
                      : transfer == "atomic_update" ? TransferStyle::atomic_update
                                                    : TransferStyle::read_then_write;
@@ -111,8 +112,8 @@ std::vector<std::pair<std::string, std::string>> describe(const BankOptions& opt
   }
   rows.emplace_back("wards", std::to_string(options.wards));
   if (options.wards > 0)
-    rows.emplace_back("shift_change", sim::to_string(options.shift_change) + " + U[0, " +
-                                          sim::to_string(options.shift_jitter) + ")");
+    rows.emplace_back("shift_change",
+                      sim::to_string(options.shift_change) + " + U[0, " + sim::to_string(options.shift_jitter) + ")");
   rows.emplace_back("timeout", sim::to_string(options.timeout));
   rows.emplace_back("reconnect_delay", sim::to_string(options.reconnect_delay));
   for (auto& [key, value] : postgres::describe(options.postgres)) rows.emplace_back("postgres." + key, value);

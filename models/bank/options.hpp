@@ -39,7 +39,7 @@ struct BankOptions {
   int clients = 4;                      ///< `clients`: transfer clients, client-1 .. client-N
   std::int64_t amount = 100;            ///< `amount`: a transfer moves U[1, amount]
   postgres::Isolation isolation = postgres::Isolation::read_committed;  ///< `isolation`
-  TransferStyle transfer = TransferStyle::read_then_write;                ///< `transfer`
+  TransferStyle transfer = TransferStyle::read_then_write;              ///< `transfer`
   /// `work`: the client's time between reading the balances and writing them (inside the transaction).
   sim::DurationDist work = sim::DurationDist::constant(sim::Duration::milliseconds(1));
   /// `think`: time between a client's transactions.
@@ -47,14 +47,14 @@ struct BankOptions {
   std::optional<int> transactions;  ///< `transactions`: per client (absent: until the run ends)
   bool retry = false;               ///< `retry`: run a transaction again after 40001 or 40P01
   int max_attempts = 10;            ///< `max_attempts`: tries of one transaction, with retry
-  sim::Duration retry_delay = sim::Duration::milliseconds(5);  ///< `retry_delay`: U[0, this) before a retry
-  int readers = 0;                                             ///< `readers`: reader-1 .. reader-N
-  ReadStyle read = ReadStyle::one_statement;                   ///< `read`
-  sim::Duration read_every = sim::Duration::milliseconds(20);  ///< `read_every`: a reader's pause between reads
-  int wards = 0;                                               ///< `wards`: on-call wards, two doctors each
-  sim::Duration shift_change = sim::Duration::milliseconds(50);  ///< `shift_change`: when doctors try to leave
-  sim::Duration shift_jitter = sim::Duration::milliseconds(1);   ///< `shift_jitter`: each doctor U[0, this) later
-  sim::Duration timeout = sim::Duration::seconds(5);             ///< `timeout`: a call's wait for an answer
+  sim::Duration retry_delay = sim::Duration::milliseconds(5);        ///< `retry_delay`: U[0, this) before a retry
+  int readers = 0;                                                   ///< `readers`: reader-1 .. reader-N
+  ReadStyle read = ReadStyle::one_statement;                         ///< `read`
+  sim::Duration read_every = sim::Duration::milliseconds(20);        ///< `read_every`: a reader's pause between reads
+  int wards = 0;                                                     ///< `wards`: on-call wards, two doctors each
+  sim::Duration shift_change = sim::Duration::milliseconds(50);      ///< `shift_change`: when doctors try to leave
+  sim::Duration shift_jitter = sim::Duration::milliseconds(1);       ///< `shift_jitter`: each doctor U[0, this) later
+  sim::Duration timeout = sim::Duration::seconds(5);                 ///< `timeout`: a call's wait for an answer
   sim::Duration reconnect_delay = sim::Duration::milliseconds(100);  ///< `reconnect_delay`
   postgres::ServerOptions postgres;                                  ///< `postgres:`
 

@@ -20,8 +20,10 @@ public:
       co_await sim::sleep(o.read_every);
       TotalRead read{session_.name, context_->world.now(), {}, 0};
       std::optional<std::int64_t> total;
-      if (o.read == ReadStyle::one_statement) total = co_await whole_table();
-      else total = co_await per_account();
+      if (o.read == ReadStyle::one_statement)
+        total = co_await whole_table();
+      else
+        total = co_await per_account();
       if (!total) continue;
       read.total = *total;
       read.ended = context_->world.now();

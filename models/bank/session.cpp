@@ -13,9 +13,8 @@ Session::Session(Context& context_, sim::NodeId node_, std::string name_)
 
 sim::Task<void> Session::ensure_open() {
   while (!connection_ || !connection_->is_open()) {
-    connection_ = std::make_unique<postgres::Connection>(
-        context.world.executor(node), context.database->primary(),
-        postgres::ConnectionOptions{context.options.timeout, false});
+    connection_ = std::make_unique<postgres::Connection>(context.world.executor(node), context.database->primary(),
+                                                         postgres::ConnectionOptions{context.options.timeout, false});
     postgres::Reply hello = co_await connection_->connect();
     if (hello.ok() && connection_->is_open()) break;
     co_await sim::sleep(context.options.reconnect_delay);

@@ -60,8 +60,8 @@ TransferRecord TransferClient::draw() {
 }
 
 postgres::Update TransferClient::set_balance(int account, std::int64_t balance) {
-  return postgres::Update{"accounts", {postgres::set_value("balance", balance)}, postgres::where::eq("id", account),
-                          true};
+  return postgres::Update{
+      "accounts", {postgres::set_value("balance", balance)}, postgres::where::eq("id", account), true};
 }
 
 // The statements are built outside the coroutines: g++ 12 fails on brace-initialised lists
@@ -72,8 +72,10 @@ postgres::Statement TransferClient::log(const TransferRecord& t) {
 
 postgres::Statement TransferClient::debit(const TransferRecord& t) {
   using namespace postgres;
-  return Update{"accounts", {set_add("balance", -t.amount)},
-                where::all_of({where::eq("id", std::int64_t{t.from}), where::ge("balance", t.amount)}), true};
+  return Update{"accounts",
+                {set_add("balance", -t.amount)},
+                where::all_of({where::eq("id", std::int64_t{t.from}), where::ge("balance", t.amount)}),
+                true};
 }
 
 postgres::Statement TransferClient::credit(const TransferRecord& t) {
@@ -102,8 +104,7 @@ sim::Task<Attempt> TransferClient::read_then_write(TransferRecord& t) {
   Reply balances = co_await session_.execute(read(t));
   if (!balances.ok()) co_return failed(std::move(balances));
   std::int64_t from = 0, to = 0;
-  for (const postgres::Row& row : balances.rows())
-    (integer(row[0]) == t.from ? from : to) = integer(row[1]);
+  for (const postgres::Row& row : balances.rows()) (integer(row[0]) == t.from ? from : to) = integer(row[1]);
   co_await sim::sleep(o.work.sample(session_.rng));
   if (from < t.amount) co_return Attempt{Ended::declined, {}};
   Reply debit = co_await session_.execute(set_balance(t.from, from - t.amount));
@@ -134,8 +135,10 @@ sim::Task<Attempt> TransferClient::attempt(TransferRecord& t) {
   if (!begun.ok()) co_return failed(std::move(begun));
   // The awaited result goes to a local first: g++ 12 miscompiles co_await inside a condition.
   Attempt result;
-  if (context_->options.transfer == TransferStyle::atomic_update) result = co_await atomic_update(t);
-  else result = co_await read_then_write(t);
+  if (context_->options.transfer == TransferStyle::atomic_update)
+    result = co_await atomic_update(t);
+  else
+    result = co_await read_then_write(t);
   if (result.ended == Ended::declined || (result.ended == Ended::error && !result.reply.broken))
     co_await session_.rollback();
   co_return result;
