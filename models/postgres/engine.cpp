@@ -44,6 +44,7 @@ void Core::commit_txn(TxnId txn) {
   t.status = TxnStatus::committed;
   t.commit_seq = ++last_commit_seq;
   if (t.isolation == Isolation::serializable) ssi.committed(txn, t.commit_seq);
+  log_commit(txn);
   release_xact_advisory(t.session);
   release_tuple_locks(t.session);
 }
@@ -52,6 +53,7 @@ void Core::abort_txn(TxnId txn) {
   Txn& t = txns.at(txn);
   if (t.status != TxnStatus::in_progress) return;
   t.status = TxnStatus::aborted;
+  touched.erase(txn);
   if (t.isolation == Isolation::serializable) ssi.aborted(txn);
   release_xact_advisory(t.session);
   release_tuple_locks(t.session);
