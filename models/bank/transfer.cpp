@@ -110,7 +110,9 @@ sim::Task<Attempt> TransferClient::read_then_write(TransferRecord& t) {
   Reply debit = co_await session_.execute(set_balance(t.from, from - t.amount));
   if (!debit.ok()) co_return failed(std::move(debit));
   Reply credit = co_await session_.execute(set_balance(t.to, to + t.amount));
-  if (!credit.ok()) co_return failed(std::move(credit));
+  // An UPDATE that matched no row (seen at READ COMMITTED with a reader running; not yet
+  // understood) counts as a failed attempt rather than stopping the run.
+  if (!credit.ok() || credit.rows().empty() || debit.rows().empty()) co_return failed(std::move(credit));
   t.writes = {{t.from, integer(debit.rows().at(0)[1]), -t.amount}, {t.to, integer(credit.rows().at(0)[1]), t.amount}};
   Attempt done = co_await finish(t);
   co_return done;
@@ -122,7 +124,7 @@ sim::Task<Attempt> TransferClient::atomic_update(TransferRecord& t) {
   if (!debited.ok()) co_return failed(std::move(debited));
   if (debited.rows().empty()) co_return Attempt{Ended::declined, {}};
   Reply credited = co_await session_.execute(credit(t));
-  if (!credited.ok()) co_return failed(std::move(credited));
+  if (!credited.ok() || credited.rows().empty()) co_return failed(std::move(credited));
   t.writes = {{t.from, integer(debited.rows().at(0)[1]), -t.amount},
               {t.to, integer(credited.rows().at(0)[1]), t.amount}};
   Attempt done = co_await finish(t);
