@@ -2,6 +2,7 @@
 #include "models/model.hpp"
 #include "models/bank/bank.hpp"
 #include "models/lock/lock.hpp"
+#include "models/queue/queue.hpp"
 #include "models/ratelimiter/ratelimiter.hpp"
 #include "models/snowflake/snowflake.hpp"
 
@@ -23,6 +24,10 @@ const std::vector<ModelInfo>& model_registry() {
        "A bank on PostgreSQL: transfers, total reads and on-call doctors at each isolation level, with or without "
        "row locks, atomic updates and retries, under crashes",
        &make_bank_model, &bank_docs},
+      {"queue",
+       "Kafka-like message queue: brokers with replicated partitions, a KRaft controller on Raft, acks, the ISR, the "
+       "high watermark, leader epochs and the page cache, under crashes, partitions and power loss",
+       &make_queue_model, &queue_docs},
   };
   return registry;
 }
