@@ -179,8 +179,8 @@ TEST_CASE("bank params: bad values name the key", "[bank]") {
 
 TEST_CASE("a bank run: one seed gives one trace, another seed another", "[bank][determinism]") {
   std::string text =
-      "name: t\nmodel: bank\nseed: 1\nduration: 1s\nparams:\n  accounts: 4\n  clients: 4\n"
-      "  wards: 2\n  isolation: serializable\n  retry: true\n";
+      "name: t\nmodel: bank\nseed: 1\nduration: 1s\nparams:\n  accounts: 4\n  clients: 4\n  readers: 1\n"
+      "  read: per_account\n  read_every: 10ms\n  wards: 2\n  isolation: serializable\n  retry: true\n";
   sim::Scenario scenario = sim::parse_scenario(text, "test.yaml");
   std::uint64_t first = sim::run_scenario(scenario, 7).result.trace_hash;
   REQUIRE(first == sim::run_scenario(scenario, 7).result.trace_hash);

@@ -32,8 +32,17 @@ public:
   }
 
 private:
+  // The statements are built outside the coroutines: g++ 12 destroys a braced temporary inside a
+  // co_await expression twice (the reader's SELECTs did: heap corruption, then a crash or a hang).
+  static postgres::Statement whole_table_read() {
+    return postgres::Select{"accounts", postgres::where::always(), {}, {}, {}};
+  }
+  static postgres::Statement account_read(int account) {
+    return postgres::Select{"accounts", postgres::where::eq("id", std::int64_t{account}), {}, {}, {}};
+  }
+
   sim::Task<std::optional<std::int64_t>> whole_table() {
-    Reply rows = co_await session_.execute(postgres::Select{"accounts", postgres::where::always(), {}, {}, {}});
+    Reply rows = co_await session_.execute(whole_table_read());
     if (!rows.ok()) co_return std::nullopt;
     std::int64_t total = 0;
     for (const postgres::Row& row : rows.rows()) total += integer(row[1]);
@@ -45,8 +54,7 @@ private:
     if (!begun.ok()) co_return std::nullopt;
     std::int64_t total = 0;
     for (int account = 1; account <= context_->options.accounts; ++account) {
-      Reply row = co_await session_.execute(
-          postgres::Select{"accounts", postgres::where::eq("id", std::int64_t{account}), {}, {}, {}});
+      Reply row = co_await session_.execute(account_read(account));
       if (!row.ok()) {
         co_await session_.rollback();
         co_return std::nullopt;
