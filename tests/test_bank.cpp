@@ -187,7 +187,7 @@ TEST_CASE("a bank run: one seed gives one trace, another seed another", "[bank][
   REQUIRE(first != sim::run_scenario(scenario, 8).result.trace_hash);
 }
 
-TEST_CASE("a bank run at READ COMMITTED with read-then-write loses updates; FOR UPDATE does not", "[bank]") {
+TEST_CASE("a bank run at READ COMMITTED with read-then-write loses updates and FOR UPDATE does not", "[bank]") {
   std::string hot = "  accounts: 2\n  clients: 4\n  think: 1ms\n";
   REQUIRE_FALSE(run_check(hot, "money_conserved").held);
   REQUIRE(run_check(hot + "  transfer: for_update\n", "money_conserved").held);
