@@ -8,6 +8,7 @@
 # other verifies the expect: block over seeds 1 to 20 (designsim verify --seeds 20), so that a
 # user who sweeps a shipped scenario sees what it promises.
 #   ctest -L lock          the lock model's unit tests and its scenarios
+#   ctest -L bank          the bank model's unit tests and its scenarios
 #   ctest -L postgres      the simulated PostgreSQL, Hermitage's cases among them
 #   ctest -L scenarios     every shipped scenario (DESIGNSIM_UPDATE_GOLDEN=1 rewrites tests/golden/)
 #   ctest -L seeds         every shipped scenario over 20 seeds
@@ -48,6 +49,7 @@ designsim_test_group(scenarios scenarios)
 designsim_test_group(cli cli)
 designsim_test_group(tidy tidy)
 designsim_test_group(lock lock raft etcd)
+designsim_test_group(bank bank)
 designsim_test_group(ratelimiter ratelimiter)
 designsim_test_group(snowflake snowflake)
 designsim_test_group(queue queue)

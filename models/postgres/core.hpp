@@ -18,6 +18,7 @@
 #include "models/postgres/ssi.hpp"
 #include "models/postgres/statement.hpp"
 #include "models/postgres/value.hpp"
+#include "models/postgres/wal_record.hpp"
 
 namespace postgres {
 
@@ -145,6 +146,9 @@ struct Core {
   std::vector<Completion> completions;
   std::map<std::int64_t, std::map<SessionId, AdvisoryHold>> advisory;
   Ssi ssi;
+  /// The versions each transaction in progress created or ended, for its commit record.
+  std::map<TxnId, std::vector<std::pair<std::size_t, VersionId>>> touched;
+  std::vector<CommitRecord> commit_log;  ///< committed since Engine::take_commits last ran
   std::function<std::size_t(const std::vector<SessionId>&)> resume_chooser;  ///< see Engine::set_resume_chooser
 
   // engine.cpp
@@ -218,6 +222,10 @@ struct Core {
   bool advisory_grantable(SessionId id, std::int64_t key, bool shared) const;
   void release_xact_advisory(SessionId id);
   std::set<SessionId> advisory_blockers(SessionId id, std::int64_t key, bool shared) const;
+
+  // server_support.cpp
+  void note_write(TxnId txn, std::size_t relation, VersionId v) { touched[txn].emplace_back(relation, v); }
+  void log_commit(TxnId txn);  ///< when `txn` commits: its record, if it wrote anything
 
   // deadlock.cpp
   std::set<SessionId> blockers(SessionId id) const;

@@ -44,6 +44,7 @@ void Core::commit_txn(TxnId txn) {
   t.status = TxnStatus::committed;
   t.commit_seq = ++last_commit_seq;
   if (t.isolation == Isolation::serializable) ssi.committed(txn, t.commit_seq);
+  log_commit(txn);
   release_xact_advisory(t.session);
   release_tuple_locks(t.session);
 }
@@ -52,6 +53,7 @@ void Core::abort_txn(TxnId txn) {
   Txn& t = txns.at(txn);
   if (t.status != TxnStatus::in_progress) return;
   t.status = TxnStatus::aborted;
+  touched.erase(txn);
   if (t.isolation == Isolation::serializable) ssi.aborted(txn);
   release_xact_advisory(t.session);
   release_tuple_locks(t.session);
@@ -258,6 +260,9 @@ void Engine::load(const std::string& table, const std::vector<Row>& rows) {
   Insert insert{table, rows, std::nullopt, false};
   Step step = execute(id, insert);
   disconnect(id);
+  // Loaded rows are there before the run (a migration), not a commit for the WAL: a server
+  // loads them again at every boot, so a record of them would be replayed on top of them.
+  std::erase_if(core_->commit_log, [id](const CommitRecord& record) { return record.session == id; });
   if (step.blocked || !step.result.ok())
     throw std::invalid_argument("load into " + table + ": " + (step.blocked ? "blocked" : step.result.error->message));
 }

@@ -35,6 +35,7 @@
 #include "models/postgres/result.hpp"
 #include "models/postgres/statement.hpp"
 #include "models/postgres/value.hpp"
+#include "models/postgres/wal_record.hpp"
 
 namespace postgres {
 
@@ -76,6 +77,27 @@ public:
   /// present wait runs its check, in the order they began to wait (a timer fires once per wait,
   /// as PostgreSQL arms it once in ProcSleep). Returns how many were cancelled.
   std::size_t fire_deadlock_timeouts();
+
+  // --- for the server (server_support.cpp) -------------------------------------------------
+  /// Cancels the session's statement as a timeout or a cancel request does: a blocked
+  /// statement fails with `error` and its transaction aborts; a session not running a statement
+  /// (one that was still queued for a core) has its transaction block failed (25P02 until
+  /// ROLLBACK). Returns the statement's result: the error.
+  Result cancel(SessionId session, const Error& error);
+  /// A number naming the session's present wait, new for every wait (0: not blocked), so that
+  /// a server can arm a timer once per wait, as PostgreSQL arms its timeouts in ProcSleep.
+  std::uint64_t wait_id(SessionId session) const;
+  /// Whether the session is inside a transaction block (after BEGIN, until COMMIT or ROLLBACK).
+  bool in_transaction_block(SessionId session) const;
+  /// Whether an error failed the session's transaction block (only ROLLBACK or COMMIT now).
+  bool transaction_failed(SessionId session) const;
+  /// What the transactions that committed since the last call wrote, in commit order (only
+  /// those that wrote something).
+  std::vector<CommitRecord> take_commits();
+  /// Applies a committed transaction from the WAL (recovery, a standby's replay): its rows
+  /// become what the record says, committed at once. Throws std::invalid_argument for a record
+  /// that does not fit the tables.
+  void replay(const CommitRecord& record);
 
   /// Which statement resumes first when several can (one commit or abort ended the waits of
   /// more than one): on a real server their backends are woken together and the operating

@@ -138,6 +138,7 @@ std::optional<Wait> Core::run_insert(Execution& e) {
     version.cmin = e.command;
     rel.heap.push_back(std::move(version));
     e.written = rel.heap.size() - 1;
+    note_write(e.txn, e.relation, e.written);
     e.unique_pending = true;
     e.pending_update = false;
     if (std::optional<Wait> wait = finish_insert_row(e, s.returning)) return wait;

@@ -178,7 +178,9 @@ VersionId Core::write_update(Execution& e, VersionId v, const std::vector<Assign
   old.cmax = e.command;
   old.xmax_strength = keys_changed ? LockStrength::update : LockStrength::no_key_update;
   old.next = rel.heap.size();
+  note_write(e.txn, e.relation, v);
   rel.heap.push_back(std::move(next));
+  note_write(e.txn, e.relation, rel.heap.size() - 1);
   return rel.heap.size() - 1;
 }
 
@@ -192,6 +194,7 @@ void Core::write_delete(Execution& e, VersionId v) {
   old.xmax = e.txn;
   old.cmax = e.command;
   old.xmax_strength = LockStrength::update;
+  note_write(e.txn, e.relation, v);
 }
 
 }  // namespace postgres
