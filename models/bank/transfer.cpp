@@ -6,6 +6,7 @@
 
 #include "models/bank/clients.hpp"
 #include "models/bank/session.hpp"
+#include "sim/kernel/assert.hpp"
 #include "sim/kernel/spawn.hpp"
 
 namespace bank {
@@ -110,9 +111,10 @@ sim::Task<Attempt> TransferClient::read_then_write(TransferRecord& t) {
   Reply debit = co_await session_.execute(set_balance(t.from, from - t.amount));
   if (!debit.ok()) co_return failed(std::move(debit));
   Reply credit = co_await session_.execute(set_balance(t.to, to + t.amount));
-  // An UPDATE that matched no row (seen at READ COMMITTED with a reader running; not yet
-  // understood) counts as a failed attempt rather than stopping the run.
-  if (!credit.ok() || credit.rows().empty() || debit.rows().empty()) co_return failed(std::move(credit));
+  if (!credit.ok()) co_return failed(std::move(credit));
+  // Both UPDATEs are by primary key with no other condition: each returns its row, at every
+  // isolation level (READ COMMITTED re-reads the newest version after a wait).
+  SIM_ASSERT(!debit.rows().empty() && !credit.rows().empty(), "an UPDATE by primary key returned no row");
   t.writes = {{t.from, integer(debit.rows().at(0)[1]), -t.amount}, {t.to, integer(credit.rows().at(0)[1]), t.amount}};
   Attempt done = co_await finish(t);
   co_return done;
