@@ -2,7 +2,10 @@
 // under that design written out at its default, each under its description. A key whose default
 // the model refuses as written (one that applies only with another option) is left as a comment
 // with the reason the loader gave, so the scenario `check` accepts as it stands.
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/schema.hpp"
@@ -31,6 +34,13 @@ struct Draft {
   std::vector<int> line_entry;  // per rendered line, the entry it shows, or -1
 };
 
+bool yaml11_boolean(const std::string& text) {
+  static const std::vector<std::string> words{"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+                                              "true", "True", "TRUE", "false", "False", "FALSE", "on", "On",
+                                              "ON", "off", "Off", "OFF"};
+  return std::find(words.begin(), words.end(), text) != words.end();
+}
+
 bool within(const std::string& path, const std::string& section) {
   return path.size() > section.size() && path.compare(0, section.size() + 1, section + ".") == 0;
 }
@@ -48,8 +58,10 @@ void add_entries(Draft& draft, const ModelCatalog& catalog, const std::vector<Op
       add_entries(draft, catalog, run, read->path, depth + 1);
       continue;
     }
-    // "7.0" written bare is a number to YAML; the quotes keep it the text the choice names.
-    if (read->type == OptionType::choice && parse_real(entry.value)) entry.value = "\"" + entry.value + "\"";
+    // "7.0" written bare is a number to YAML, and "on" or "off" a boolean to a YAML 1.1 reader
+    // (PyYAML, which checks against the schema); the quotes keep the text the choice names.
+    if (read->type == OptionType::choice && (parse_real(entry.value) || yaml11_boolean(entry.value)))
+      entry.value = "\"" + entry.value + "\"";
     if (read->type == OptionType::section_list) entry.value = "[]";
     if (read->type == OptionType::duration_map) entry.value = "{}";
     if (entry.value.empty() && read->fallback) entry.value = "\"\"";
