@@ -7,6 +7,7 @@
 #include <set>
 
 #include "models/scheduler/check_support.hpp"
+#include "models/scheduler/cron.hpp"
 #include "sim/results/text.hpp"
 
 namespace scheduler {
@@ -38,8 +39,13 @@ void violate(sim::CheckResult& r, sim::Instant when, std::vector<std::string> no
   if (!r.first || when < r.first->at) r.first = sim::Violation{when, std::move(nodes), std::move(what)};
 }
 
-std::string tick_name(int schedule, std::int64_t nominal) {
-  return fmt::format("cron-{} tick {}", schedule + 1, at(Observations::instant_of(nominal)));
+std::string tick_name(const Observations& o, int schedule, std::int64_t nominal) {
+  if (o.zone.is_utc()) return fmt::format("cron-{} tick {}", schedule + 1, at(o.instant_of(nominal)));
+  std::string error;
+  bool wildcard = static_cast<std::size_t>(schedule) < o.schedules.size() &&
+                  parse_cron(o.schedules[static_cast<std::size_t>(schedule)], error).value_or(Cron{}).wildcard;
+  std::int64_t local = wildcard ? o.zone.local_of(nominal) : nominal;
+  return fmt::format("cron-{} tick {} {}", schedule + 1, civil_text(local), o.zone.name);
 }
 
 bool succeeded(const Observations& o, const std::string& task) {
@@ -54,7 +60,8 @@ using namespace checking;
 std::vector<std::string> check_names() {
   return {"lost_task",     "duplicate_execution", "concurrent_execution", "duplicate_side_effect",
           "stale_ack",     "duplicate_fire",      "missed_fire",          "early_fire",
-          "fire_lateness", "two_leaders",         "dlq_correct",          "liveness"};
+          "fire_lateness", "two_leaders",         "overlap",              "dlq_correct",
+          "liveness"};
 }
 
 sim::CheckResult lost_task(const Observations& o) {
@@ -62,6 +69,7 @@ sim::CheckResult lost_task(const Observations& o) {
   std::size_t judged = 0, lost = 0;
   for (const Submission& s : o.submissions) {
     if (s.due + o.liveness_bound > o.run_end) continue;  // not due long enough to judge
+    if (o.cancelled.count(s.task) > 0) continue;         // cancelled by the declared overlap policy
     ++judged;
     if (succeeded(o, s.task)) continue;
     bool failed_for_good = std::any_of(o.finals.begin(), o.finals.end(), [&](const FinalRecord& f) {
@@ -172,6 +180,7 @@ sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& fault
   sim::Instant quiet = faults.last_change.value_or(sim::Instant::zero());
   std::size_t judged = 0;
   for (const Submission& s : o.submissions) {
+    if (o.cancelled.count(s.task) > 0) continue;
     sim::Instant from = std::max(quiet, s.due);
     if (from + o.liveness_bound > o.run_end) continue;
     bool done_before = std::any_of(o.attempts.begin(), o.attempts.end(), [&](const AttemptRecord& a) {
@@ -203,6 +212,7 @@ std::vector<sim::CheckResult> run_checks(const Observations& o, int max_receive_
           early_fire(o),
           fire_lateness(o),
           two_leaders(o),
+          overlap(o),
           dlq_correct(o, max_receive_count),
           liveness(o, faults)};
 }

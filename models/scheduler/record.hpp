@@ -7,9 +7,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "models/scheduler/options.hpp"
+#include "models/scheduler/zone.hpp"
 #include "sim/kernel/clock.hpp"
 #include "sim/kernel/time.hpp"
 
@@ -94,15 +97,26 @@ struct Observations {
   std::vector<MoveRecord> moves;
   std::vector<std::pair<std::string, int>> dead_letters;
   bool most_recent_only = false;  ///< the declared missed policy skips all but the most recent missed tick
+  std::optional<sim::Duration> starting_deadline;  ///< declared: no tick starts later than this
+  Overlap overlap = Overlap::allow;  ///< declared overlap policy
+  std::set<std::string> cancelled;   ///< cron runs the replace policy cancelled
+  int forbidden = 0;                 ///< fires the forbid policy held back
   int too_many_missed = 0;        ///< controller checks that found more than 100 missed ticks
   sim::Instant cron_from;         ///< ticks after this are judged
   sim::Instant run_end;
   sim::Duration liveness_bound;
 
+  Zone zone;                                                              ///< the schedules' time zone
+  std::int64_t wall_start_s = sim::default_wall_start.unix_ns() / 1'000'000'000;  ///< true wall time at 0
+
   /// True time at which the true wall clock reads `unix_s`.
-  static sim::Instant instant_of(std::int64_t unix_s) {
-    return sim::Instant::zero() +
-           sim::Duration::nanoseconds(unix_s * 1'000'000'000 - sim::default_wall_start.unix_ns());
+  sim::Instant instant_of(std::int64_t unix_s) const {
+    return sim::Instant::zero() + sim::Duration::seconds(unix_s - wall_start_s);
+  }
+  /// What the true wall clock reads at `instant`, in whole seconds.
+  std::int64_t unix_s_of(sim::Instant instant) const {
+    std::int64_t ns = (instant - sim::Instant::zero()).ns();
+    return wall_start_s + ns / 1'000'000'000 - (ns % 1'000'000'000 < 0 ? 1 : 0);
   }
 };
 

@@ -30,6 +30,7 @@ public:
   const Observations& observations() const { return context_->observations; }
 
 private:
+  sim::ClockOptions clock_options() const;
   void build_services(sim::World& world);
   void watch_crashes(sim::World& world);
   sim::Table task_table() const;
