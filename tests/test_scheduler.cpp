@@ -293,6 +293,53 @@ TEST_CASE("the queue cancels a schedule's runs and tells the cancelled run's hea
   CHECK(beat.use == HandleUse::cancelled);
 }
 
+TEST_CASE("retry_budget: attempts past the budget, retries before the declared backoff", "[scheduler]") {
+  Observations o = history();
+  o.max_attempts = 2;
+  o.backoff_base = Duration::seconds(60);
+  o.attempts = {attempt(1, "task-1", 0, 1, 10, 11, "transient"), attempt(2, "task-1", 1, 2, 71, 72, "succeeded")};
+  CHECK(retry_budget(o).held);  // 60 s after the first failure
+  o.attempts[1].started = at_s(40);
+  CHECK_FALSE(retry_budget(o).held);
+  CHECK_THAT(retry_budget(o).summary, Catch::Contains("1 retry sooner"));
+  o.attempts[1].started = at_s(71);
+  o.attempts.push_back(attempt(3, "task-1", 0, 3, 300, 301, "succeeded"));
+  CHECK_FALSE(retry_budget(o).held);  // a third attempt of a budget of two
+  o.max_attempts = 0;
+  CHECK(retry_budget(o).held);
+}
+
+TEST_CASE("fire_lateness breaks only past a declared starting deadline", "[scheduler]") {
+  Observations o = history();
+  o.schedules = {"* * * * *"};
+  o.fires = {FireRecord{0, start_s + 60, at_s(400), 0, true, 0}};  // 340 s late
+  CHECK(fire_lateness(o).held);
+  o.starting_deadline = Duration::seconds(200);
+  CHECK_FALSE(fire_lateness(o).held);
+  o.fires[0].at = at_s(261);  // 201 s: within the 2 s allowance
+  CHECK(fire_lateness(o).held);
+}
+
+TEST_CASE("the ready queue counts ready, in-flight, delayed and dead-letter messages", "[scheduler]") {
+  QueueOptions options;
+  options.max_receive_count = 1;
+  SqsQueue q(options);
+  q.send("a", mono_s(0), Duration::zero());
+  q.send("b", mono_s(0), Duration::zero());
+  q.send("c", mono_s(0), Duration::seconds(100));
+  REQUIRE(q.receive(mono_s(1), Duration::seconds(30)));
+  SqsQueue::Counts n = q.counts(mono_s(2));
+  CHECK(n.ready == 1);
+  CHECK(n.in_flight == 1);
+  CHECK(n.delayed == 1);
+  CHECK(n.dead == 0);
+  REQUIRE(q.receive(mono_s(40), Duration::seconds(30))->task == "b");  // visible since 0 s, before a
+  CHECK_FALSE(q.receive(mono_s(41), Duration::seconds(30)));  // a, past its one receive, goes to the DLQ
+  n = q.counts(mono_s(41));
+  CHECK(n.dead == 1);
+  CHECK(n.in_flight == 1);
+}
+
 TEST_CASE("sinks: plain applies every write, idempotent the first, fenced a newer token over an older", "[scheduler]") {
   SinkState plain, idempotent, fenced;
   CHECK(sink_verdict(Sink::plain, plain, "t", 1) == "applied");
@@ -409,4 +456,24 @@ TEST_CASE("a scheduler run: one seed gives one trace, another seed another", "[s
   };
   REQUIRE(hash_of(7) == hash_of(7));
   REQUIRE(hash_of(7) != hash_of(8));
+}
+
+TEST_CASE("a scheduler run draws the ready queue's depth in at most 200 slices", "[scheduler]") {
+  const std::string text =
+      "name: t\nmodel: scheduler\nduration: 1000s\n"
+      "params:\n  tasks: 20\n  spacing: 10s\n  delay_queue: sqs\n  work: 15s\n  workers: 1\n";
+  sim::RunOptions options;
+  options.pictures = true;
+  sim::RunResult result = sim::run_scenario(sim::parse_scenario(text, "test.yaml"), 1, options).result;
+  REQUIRE(result.pictures);
+  REQUIRE(result.pictures->plots.size() == 1);
+  const sim::Plot& plot = result.pictures->plots[0];
+  REQUIRE(plot.lines.size() == 4);
+  CHECK(plot.lines[0].name == "ready");
+  CHECK(plot.lines[0].points.size() <= 200);
+  double most_ready = 0, most_delayed = 0;
+  for (auto [x, y] : plot.lines[0].points) most_ready = std::max(most_ready, y);
+  for (auto [x, y] : plot.lines[2].points) most_delayed = std::max(most_delayed, y);
+  CHECK(most_ready >= 1);    // one worker at 15 s a task falls behind tasks due every 10 s
+  CHECK(most_delayed >= 10);  // all 20 were sent at 1 s with their delays
 }

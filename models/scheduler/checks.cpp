@@ -60,8 +60,8 @@ using namespace checking;
 std::vector<std::string> check_names() {
   return {"lost_task",     "duplicate_execution", "concurrent_execution", "duplicate_side_effect",
           "stale_ack",     "duplicate_fire",      "missed_fire",          "early_fire",
-          "fire_lateness", "two_leaders",         "overlap",              "dlq_correct",
-          "liveness"};
+          "fire_lateness", "two_leaders",         "overlap",              "retry_budget",
+          "dlq_correct",   "liveness"};
 }
 
 sim::CheckResult lost_task(const Observations& o) {
@@ -156,6 +156,41 @@ sim::CheckResult stale_ack(const Observations& o) {
   return r;
 }
 
+sim::CheckResult retry_budget(const Observations& o) {
+  sim::CheckResult r = named("retry_budget");
+  std::map<std::string, std::vector<const AttemptRecord*>> by_task;
+  for (const AttemptRecord& a : o.attempts) by_task[a.task].push_back(&a);
+  int over = 0, early = 0;
+  for (const auto& [task, attempts] : by_task) {
+    if (o.max_attempts > 0 && static_cast<int>(attempts.size()) > o.max_attempts) {
+      ++over;
+      const AttemptRecord& extra = *attempts[static_cast<std::size_t>(o.max_attempts)];
+      violate(r, extra.started, {worker_name(o, extra.worker)},
+              fmt::format("{} started attempt {} of a budget of {}", task, o.max_attempts + 1, o.max_attempts));
+    }
+    if (!o.backoff_base) continue;
+    int failures = 0;  // transient failures so far: the next attempt waits base x 2^failures
+    for (std::size_t i = 0; i + 1 < attempts.size(); ++i) {
+      const AttemptRecord& failed = *attempts[i];
+      if (failed.outcome != "transient" || !failed.ended) continue;
+      sim::Duration wait = *o.backoff_base * (std::int64_t{1} << std::min(failures++, 30));
+      const AttemptRecord& next = *attempts[i + 1];
+      if (next.started >= *failed.ended + wait) continue;
+      ++early;
+      violate(r, next.started, {worker_name(o, next.worker)},
+              fmt::format("{} ran again {} after a transient failure; the declared backoff was {}", task,
+                          sim::to_string(next.started - *failed.ended, 4), sim::to_string(wait)));
+    }
+  }
+  r.summary = fmt::format("{} over their attempt budget{}; {} sooner than the declared backoff",
+                          sim::count_of(static_cast<std::uint64_t>(over), "task", "tasks"),
+                          o.max_attempts > 0 ? fmt::format(" of {}", o.max_attempts) : " (unlimited)",
+                          sim::count_of(static_cast<std::uint64_t>(early), "retry", "retries"));
+  r.details.emplace_back("over budget", std::to_string(over));
+  r.details.emplace_back("before the backoff", std::to_string(early));
+  return r;
+}
+
 sim::CheckResult dlq_correct(const Observations& o, int max_receive_count) {
   sim::CheckResult r = named("dlq_correct");
   for (const auto& [task, receives] : o.dead_letters) {
@@ -213,6 +248,7 @@ std::vector<sim::CheckResult> run_checks(const Observations& o, int max_receive_
           fire_lateness(o),
           two_leaders(o),
           overlap(o),
+          retry_budget(o),
           dlq_correct(o, max_receive_count),
           liveness(o, faults)};
 }

@@ -20,6 +20,9 @@
 //   overlap                runs of one schedule (attempts of different ticks) at once, against
 //                          the declared policy: forbid, none; replace, no replaced run lands an
 //                          effect after its replacement started; allow, reported;
+//   retry_budget           no task takes more attempts than its budget (the seed: max_retries + 1;
+//                          fixed: max_receive_count when a DLQ is set), and (the seed) no retry
+//                          starts sooner than the declared 60 x 2^k s after its k-th transient failure;
 //   dlq_correct            a dead-lettered task was received at least max_receive_count times
 //                          and never also succeeded;
 //   liveness               after the last fault, every due task not yet done starts within the bound.
@@ -47,6 +50,7 @@ sim::CheckResult early_fire(const Observations& o);
 sim::CheckResult fire_lateness(const Observations& o);
 sim::CheckResult two_leaders(const Observations& o);
 sim::CheckResult overlap(const Observations& o);
+sim::CheckResult retry_budget(const Observations& o);
 sim::CheckResult dlq_correct(const Observations& o, int max_receive_count);
 sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& faults);
 

@@ -93,6 +93,10 @@ const sim::ModelDocs& scheduler_docs() {
            "runs of one schedule overlap only as the declared overlap policy allows (forbid: never; replace: a "
            "replaced run lands no effect)",
            "overlapping pairs, total overlap, pairs against the policy"},
+          {"retry_budget",
+           "no task takes more attempts than its budget (seed: max_retries + 1; fixed: max_receive_count), and the "
+           "seed's retries wait its declared 60 x 2^k s",
+           "tasks over budget, retries sooner than the backoff"},
           {"dlq_correct", "a dead-lettered task reached max_receive_count and never succeeded", "wrong dead letters"},
           {"liveness", "after the last fault, every due task starts within liveness_bound", "tasks that did not"},
       },

@@ -60,9 +60,19 @@ namespace {
 
 using Reply = std::shared_ptr<Response>;
 
+// The queue's counts, at the first call in each slice of the run.
+void sample_depth(Context& c, const SqsQueue& q, sim::MonoTime now) {
+  Observations& o = c.observations;
+  std::int64_t slice = (c.world.now() - sim::Instant::zero()).ns() / o.depth_slice.ns();
+  if (!o.depth.empty() && (o.depth.back().at - sim::Instant::zero()).ns() / o.depth_slice.ns() == slice) return;
+  SqsQueue::Counts n = q.counts(now);
+  o.depth.push_back(DepthSample{c.world.now(), n.ready, n.in_flight, n.delayed, n.dead});
+}
+
 Reply queue_answer(Context& c, const Request& r) {
   SqsQueue& q = *c.ready;
   sim::MonoTime now = c.world.node(c.queue).clock().mono(c.world.now());
+  sample_depth(c, q, now);
   auto reply = std::make_shared<Response>();
   reply->ok = true;
   switch (r.op) {

@@ -83,6 +83,16 @@ struct MoveRecord {
   sim::Instant at;
 };
 
+/// The ready queue's counts at the first call to it in one slice of the run (record.hpp's
+/// Observations::depth_slice): a bounded series however long the run.
+struct DepthSample {
+  sim::Instant at;
+  std::uint32_t ready = 0;
+  std::uint32_t in_flight = 0;
+  std::uint32_t delayed = 0;
+  std::uint32_t dead = 0;
+};
+
 struct Observations {
   std::vector<std::string> scheduler_names;
   std::vector<std::string> worker_names;
@@ -95,6 +105,12 @@ struct Observations {
   std::vector<FireRecord> fires;
   std::vector<BeliefRecord> beliefs;
   std::vector<MoveRecord> moves;
+  /// retry_budget: attempts a task may take (0: unlimited) and the declared backoff after the
+  /// k-th transient failure, base x 2^k (absent: no lower bound, as full jitter has none).
+  int max_attempts = 0;
+  std::optional<sim::Duration> backoff_base;
+  std::vector<DepthSample> depth;                       ///< at most one per slice
+  sim::Duration depth_slice = sim::Duration::seconds(1);  ///< the run's length / 200, at least 1 s
   std::vector<std::pair<std::string, int>> dead_letters;
   bool most_recent_only = false;  ///< the declared missed policy skips all but the most recent missed tick
   std::optional<sim::Duration> starting_deadline;  ///< declared: no tick starts later than this

@@ -85,6 +85,10 @@ void SchedulerModel::build(sim::World& world, sim::Duration length) {
   o.cron_from = sim::Instant::zero();
   o.run_end = sim::Instant::zero() + length;
   o.liveness_bound = options_.liveness();
+  bool seed = options_.design == Design::seed;
+  o.max_attempts = seed ? options_.max_retries + 1 : options_.queue.max_receive_count;
+  if (seed) o.backoff_base = sim::Duration::seconds(60);  // the seed's 60 x 2^k s
+  o.depth_slice = std::max(sim::Duration::seconds(1), length / 200);
   for (int i = 0; i < options_.schedulers; ++i) {
     o.scheduler_names.push_back(options_.scheduler_name(i));
     context_->schedulers.push_back(world.add_node(o.scheduler_names.back(), {"scheduler"}, clock_options()));
@@ -137,6 +141,23 @@ std::string prevention(const SchedulerOptions& options, const sim::Findings& fin
   return "";
 }
 
+// The ready queue's depth over the run, one point per slice (the counts at its first call).
+sim::Plot depth_plot(const Observations& o) {
+  sim::Plot plot;
+  plot.title = "The ready queue: messages by state";
+  plot.x_label = "true time (s)";
+  plot.y_label = "messages";
+  plot.lines = {{"ready", {}}, {"in flight", {}}, {"delayed", {}}, {"dead-letter", {}}};
+  for (const DepthSample& d : o.depth) {
+    double x = static_cast<double>((d.at - sim::Instant::zero()).ns()) / 1e9;
+    plot.lines[0].points.emplace_back(x, d.ready);
+    plot.lines[1].points.emplace_back(x, d.in_flight);
+    plot.lines[2].points.emplace_back(x, d.delayed);
+    plot.lines[3].points.emplace_back(x, d.dead);
+  }
+  return plot;
+}
+
 sim::Findings SchedulerModel::finish(sim::World&, const sim::FaultActivity& faults) {
   Observations& o = context_->observations;
   o.dead_letters = context_->ready->dead_letters();
@@ -150,6 +171,7 @@ sim::Findings SchedulerModel::finish(sim::World&, const sim::FaultActivity& faul
   for (const BeliefRecord& b : o.beliefs)
     findings.intervals.push_back(sim::LaneInterval{o.scheduler_names.at(static_cast<std::size_t>(b.node)), b.from,
                                                    b.to.value_or(o.run_end), "leads"});
+  if (!o.depth.empty()) findings.plots.push_back(depth_plot(o));
   findings.prevention = prevention(options_, findings);
   return findings;
 }

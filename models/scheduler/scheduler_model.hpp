@@ -39,6 +39,9 @@ private:
   std::shared_ptr<Context> context_;
 };
 
+/// The ready queue's depth series as a chart (ready, in flight, delayed, dead-letter).
+sim::Plot depth_plot(const Observations& o);
+
 /// What would have prevented the first violation in `findings`, for this design.
 std::string prevention(const SchedulerOptions& options, const sim::Findings& findings);
 

@@ -129,6 +129,20 @@ std::vector<std::string> SqsQueue::cancel_with_prefix(const std::string& prefix)
   return tasks;
 }
 
+SqsQueue::Counts SqsQueue::counts(sim::MonoTime now) const {
+  Counts c;
+  for (const auto& [id, m] : messages_) {
+    if (m.visible_at <= now)
+      ++c.ready;
+    else if (m.receives > 0)
+      ++c.in_flight;
+    else
+      ++c.delayed;
+  }
+  c.dead = static_cast<std::uint32_t>(dead_.size());
+  return c;
+}
+
 std::size_t SqsQueue::in_flight(sim::MonoTime now) const {
   return static_cast<std::size_t>(std::count_if(messages_.begin(), messages_.end(), [&](const auto& entry) {
     return entry.second.receives > 0 && entry.second.visible_at > now;

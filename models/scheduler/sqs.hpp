@@ -77,6 +77,13 @@ public:
   const std::vector<std::pair<std::string, int>>& dead_letters() const { return dead_; }
   std::size_t depth() const { return messages_.size(); }
   std::size_t in_flight(sim::MonoTime now) const;
+  struct Counts {
+    std::uint32_t ready = 0;      ///< visible now
+    std::uint32_t in_flight = 0;  ///< received and hidden (a retry's backoff included)
+    std::uint32_t delayed = 0;    ///< sent with a delay, not yet visible, never received
+    std::uint32_t dead = 0;       ///< in the dead-letter queue
+  };
+  Counts counts(sim::MonoTime now) const;
 
 private:
   struct Message {
