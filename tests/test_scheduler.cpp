@@ -166,7 +166,8 @@ TEST_CASE("the legacy controller starts nothing past 100 missed ticks, v2 starts
   REQUIRE(deadline.fire);
   CHECK(deadline.fire->due == now);
   // A tick older than the deadline is not started.
-  CronDecision late = decide(Schedule{cron_of("0 * * * *"), Zone{}, DstPolicy::vixie}, last, now, MissedPolicy::v2, Duration::seconds(200));
+  CronDecision late = decide(Schedule{cron_of("0 * * * *"), Zone{}, DstPolicy::vixie}, last, now, MissedPolicy::v2,
+                             Duration::seconds(200));
   CHECK_FALSE(late.fire);
 }
 
@@ -230,8 +231,7 @@ TEST_CASE("cron across daylight-saving changes: Vixie cron's rules against robfi
   CHECK(hourly.next_after(mar8_s + 6 * 3600)->due == mar8_s + 7 * 3600);  // 01:00 EST, then 03:00 EDT
 }
 
-TEST_CASE("scheduler checks judge zoned ticks by their local names: a skipped 02:30, a doubled 01:30",
-          "[scheduler]") {
+TEST_CASE("scheduler checks judge zoned ticks by their local names: a skipped 02:30, a doubled 01:30", "[scheduler]") {
   Observations o = history();
   o.zone = *find_zone("America/New_York");
   o.schedules = {"30 2 * * *"};
@@ -334,7 +334,7 @@ TEST_CASE("the ready queue counts ready, in-flight, delayed and dead-letter mess
   CHECK(n.delayed == 1);
   CHECK(n.dead == 0);
   REQUIRE(q.receive(mono_s(40), Duration::seconds(30))->task == "b");  // visible since 0 s, before a
-  CHECK_FALSE(q.receive(mono_s(41), Duration::seconds(30)));  // a, past its one receive, goes to the DLQ
+  CHECK_FALSE(q.receive(mono_s(41), Duration::seconds(30)));           // a, past its one receive, goes to the DLQ
   n = q.counts(mono_s(41));
   CHECK(n.dead == 1);
   CHECK(n.in_flight == 1);
@@ -474,6 +474,6 @@ TEST_CASE("a scheduler run draws the ready queue's depth in at most 200 slices",
   double most_ready = 0, most_delayed = 0;
   for (auto [x, y] : plot.lines[0].points) most_ready = std::max(most_ready, y);
   for (auto [x, y] : plot.lines[2].points) most_delayed = std::max(most_delayed, y);
-  CHECK(most_ready >= 1);    // one worker at 15 s a task falls behind tasks due every 10 s
+  CHECK(most_ready >= 1);     // one worker at 15 s a task falls behind tasks due every 10 s
   CHECK(most_delayed >= 10);  // all 20 were sent at 1 s with their delays
 }

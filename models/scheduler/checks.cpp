@@ -58,10 +58,20 @@ bool succeeded(const Observations& o, const std::string& task) {
 using namespace checking;
 
 std::vector<std::string> check_names() {
-  return {"lost_task",     "duplicate_execution", "concurrent_execution", "duplicate_side_effect",
-          "stale_ack",     "duplicate_fire",      "missed_fire",          "early_fire",
-          "fire_lateness", "two_leaders",         "overlap",              "retry_budget",
-          "dlq_correct",   "liveness"};
+  return {"lost_task",
+          "duplicate_execution",
+          "concurrent_execution",
+          "duplicate_side_effect",
+          "stale_ack",
+          "duplicate_fire",
+          "missed_fire",
+          "early_fire",
+          "fire_lateness",
+          "two_leaders",
+          "overlap",
+          "retry_budget",
+          "dlq_correct",
+          "liveness"};
 }
 
 sim::CheckResult lost_task(const Observations& o) {

@@ -81,7 +81,8 @@ sim::CheckResult missed_fire(const Observations& o) {
     if (!cron) continue;
     std::optional<sim::Instant> last_fired;
     for (const auto& [tick, fires] : fired)
-      if (tick.first == schedule) last_fired = std::max(last_fired.value_or(sim::Instant::zero()), due_of(o, schedule, tick.second));
+      if (tick.first == schedule)
+        last_fired = std::max(last_fired.value_or(sim::Instant::zero()), due_of(o, schedule, tick.second));
     std::int64_t until = o.unix_s_of(o.run_end - o.liveness_bound);
     for (const auto& [nominal, due_s] : expected(o, *cron, o.unix_s_of(o.cron_from), until)) {
       if (fired.count({schedule, nominal})) continue;

@@ -1,7 +1,7 @@
 // Cron schedules: five-field expressions (minute hour day-of-month month day-of-week) in UTC or
-// in a time zone (zone.hpp), with Vixie cron's field syntax (`*`, `a`, `a-b`, `/step`, lists; day-of-week 0-7 with 0 and 7
-// Sunday; when both day fields are restricted a day matches either, as cron(5) says), and the
-// Kubernetes CronJob controllers' rules for ticks missed while no controller ran:
+// in a time zone (zone.hpp), with Vixie cron's field syntax (`*`, `a`, `a-b`, `/step`, lists; day-of-week 0-7 with 0
+// and 7 Sunday; when both day fields are restricted a day matches either, as cron(5) says), and the Kubernetes CronJob
+// controllers' rules for ticks missed while no controller ran:
 //   legacy (up to 1.20): count the ticks since lastScheduleTime (or since now minus
 //     startingDeadlineSeconds when that is later); more than 100 and nothing starts, ever again
 //     until the deadline window moves past them; otherwise only the most recent one starts;
@@ -74,9 +74,9 @@ struct Schedule {
 /// The controller's verdict at one check.
 struct CronDecision {
   std::optional<Tick> fire;  ///< the tick to start now
-  int unmet = 0;                     ///< ticks due since the last scheduled one (counted up to 101)
-  bool too_many = false;             ///< more than 100: legacy starts nothing, v2 warns
-  bool too_late = false;             ///< the most recent tick is past startingDeadlineSeconds
+  int unmet = 0;             ///< ticks due since the last scheduled one (counted up to 101)
+  bool too_many = false;     ///< more than 100: legacy starts nothing, v2 warns
+  bool too_late = false;     ///< the most recent tick is past startingDeadlineSeconds
 };
 
 /// What the controller does at `now` with the schedule last started at `last` (Unix seconds).

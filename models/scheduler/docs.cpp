@@ -4,6 +4,29 @@
 
 namespace {
 
+std::vector<sim::OptionDoc> cron_option_docs() {
+  return {
+      {"cron", "five-field cron expressions, in time_zone"},
+      {"time_zone",
+       "the schedules' zone (Kubernetes' .spec.timeZone): UTC, America/New_York, America/Chicago, America/Denver, "
+       "America/Los_Angeles, Europe/London, Europe/Paris or Europe/Berlin, with the US or EU rules kept in the model"},
+      {"dst",
+       "a tick in a daylight-saving gap or overlap: vixie (cron(8): fixed-time jobs once, a skipped one right after "
+       "the change) or kubernetes (robfig/cron: a skipped tick never runs, a repeated one runs twice)"},
+      {"overlap",
+       "a tick while the schedule's previous run is active: allow (Kubernetes' default), forbid (not started; tried "
+       "again at the next check) or replace (the active run is cancelled); declared, only the fixed design applies "
+       "it"},
+      {"start",
+       "the true wall time at the run's start, in UTC, quoted (\"2026-03-08T05:00:00Z\"); empty: 2026-01-01T00:00:00Z"},
+      {"missed_policy",
+       "missed ticks: all (the seed's loop), legacy (Kubernetes <= 1.20, 100-missed rule) or v2 "
+       "(most recent only)"},
+      {"starting_deadline", "Kubernetes' startingDeadlineSeconds: a tick later than this is not started"},
+      {"check_interval", "the controller's period (Kubernetes: 10s)"},
+  };
+}
+
 std::vector<sim::OptionDoc> scheduler_option_docs() {
   std::vector<sim::OptionDoc> docs{
       {"design",
@@ -42,25 +65,8 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
       {"downstream.fail_from", "start of the failure window (true time)"},
       {"downstream.fail_until", "end of the failure window"},
       {"downstream.error", "transient or permanent"},
-      {"cron", "five-field cron expressions, in time_zone"},
-      {"time_zone",
-       "the schedules' zone (Kubernetes' .spec.timeZone): UTC, America/New_York, America/Chicago, America/Denver, "
-       "America/Los_Angeles, Europe/London, Europe/Paris or Europe/Berlin, with the US or EU rules kept in the model"},
-      {"dst",
-       "a tick in a daylight-saving gap or overlap: vixie (cron(8): fixed-time jobs once, a skipped one right after "
-       "the change) or kubernetes (robfig/cron: a skipped tick never runs, a repeated one runs twice)"},
-      {"overlap",
-       "a tick while the schedule's previous run is active: allow (Kubernetes' default), forbid (not started; tried "
-       "again at the next check) or replace (the active run is cancelled); declared, only the fixed design applies "
-       "it"},
-      {"start",
-       "the true wall time at the run's start, in UTC, quoted (\"2026-03-08T05:00:00Z\"); empty: 2026-01-01T00:00:00Z"},
-      {"missed_policy",
-       "missed ticks: all (the seed's loop), legacy (Kubernetes <= 1.20, 100-missed rule) or v2 "
-       "(most recent only)"},
-      {"starting_deadline", "Kubernetes' startingDeadlineSeconds: a tick later than this is not started"},
-      {"check_interval", "the controller's period (Kubernetes: 10s)"},
   };
+  for (sim::OptionDoc& doc : cron_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : redis::option_docs_under("redis.", "the delay queue's Redis"))
     docs.push_back(std::move(doc));
   return docs;

@@ -168,8 +168,8 @@ sim::Task<void> SchedulerNode::cancel_runs(int schedule) {
   cancel.task = fmt::format("cron-{}@", schedule + 1);
   std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, cancel);
   if (answer && answer->number > 0)
-    context_->trace(node_, "scheduler.replace", fmt::format("cron-{}: {} active run(s) cancelled", schedule + 1,
-                                                            answer->number));
+    context_->trace(node_, "scheduler.replace",
+                    fmt::format("cron-{}: {} active run(s) cancelled", schedule + 1, answer->number));
 }
 
 sim::Task<bool> SchedulerNode::push(const std::string& body) {

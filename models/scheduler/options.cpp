@@ -239,10 +239,10 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
   for (std::size_t i = 0; i < o.cron.schedules.size(); ++i)
     rows.emplace_back(fmt::format("cron-{}", i + 1), fmt::format("{} ({})", o.cron.schedules[i], o.cron.zone.name));
   if (!o.cron.schedules.empty() && o.cron.overlap != Overlap::allow)
-    rows.emplace_back("overlap", fmt::format("{}{}", to_string(o.cron.overlap),
-                                             o.design == Design::seed ? " (declared; the seed's code ignores it)" : ""));
-  if (!o.cron.schedules.empty() && !o.cron.zone.is_utc())
-    rows.emplace_back("dst", to_string(o.cron.dst));
+    rows.emplace_back("overlap",
+                      fmt::format("{}{}", to_string(o.cron.overlap),
+                                  o.design == Design::seed ? " (declared; the seed's code ignores it)" : ""));
+  if (!o.cron.schedules.empty() && !o.cron.zone.is_utc()) rows.emplace_back("dst", to_string(o.cron.dst));
   if (o.start_s != sim::default_wall_start.unix_ns() / 1'000'000'000)
     rows.emplace_back("start", civil_text(o.start_s) + " UTC");
   if (!o.cron.schedules.empty())

@@ -109,20 +109,20 @@ struct Observations {
   /// k-th transient failure, base x 2^k (absent: no lower bound, as full jitter has none).
   int max_attempts = 0;
   std::optional<sim::Duration> backoff_base;
-  std::vector<DepthSample> depth;                       ///< at most one per slice
+  std::vector<DepthSample> depth;                         ///< at most one per slice
   sim::Duration depth_slice = sim::Duration::seconds(1);  ///< the run's length / 200, at least 1 s
   std::vector<std::pair<std::string, int>> dead_letters;
   bool most_recent_only = false;  ///< the declared missed policy skips all but the most recent missed tick
   std::optional<sim::Duration> starting_deadline;  ///< declared: no tick starts later than this
-  Overlap overlap = Overlap::allow;  ///< declared overlap policy
-  std::set<std::string> cancelled;   ///< cron runs the replace policy cancelled
-  int forbidden = 0;                 ///< fires the forbid policy held back
-  int too_many_missed = 0;        ///< controller checks that found more than 100 missed ticks
-  sim::Instant cron_from;         ///< ticks after this are judged
+  Overlap overlap = Overlap::allow;                ///< declared overlap policy
+  std::set<std::string> cancelled;                 ///< cron runs the replace policy cancelled
+  int forbidden = 0;                               ///< fires the forbid policy held back
+  int too_many_missed = 0;                         ///< controller checks that found more than 100 missed ticks
+  sim::Instant cron_from;                          ///< ticks after this are judged
   sim::Instant run_end;
   sim::Duration liveness_bound;
 
-  Zone zone;                                                              ///< the schedules' time zone
+  Zone zone;                                                                      ///< the schedules' time zone
   std::int64_t wall_start_s = sim::default_wall_start.unix_ns() / 1'000'000'000;  ///< true wall time at 0
 
   /// True time at which the true wall clock reads `unix_s`.

@@ -37,9 +37,9 @@ struct Received {
 
 /// What a call with a receipt handle found.
 enum class HandleUse {
-  current,  ///< the message's latest receive
-  stale,    ///< an older receive of a message still in the queue
-  gone,     ///< the message is no longer in the queue
+  current,    ///< the message's latest receive
+  stale,      ///< an older receive of a message still in the queue
+  gone,       ///< the message is no longer in the queue
   cancelled,  ///< the message was cancelled (cancel_with_prefix)
 };
 

@@ -84,8 +84,8 @@ std::string civil_text(std::int64_t seconds) {
 
 std::optional<std::int64_t> parse_utc(const std::string& text) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, used = 0;
-  if (text.size() != 20 || std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &s, &used) != 6 ||
-      used != 20)
+  if (text.size() != 20 ||
+      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &s, &used) != 6 || used != 20)
     return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59 || h < 0 || mi < 0 || s < 0) return std::nullopt;
   std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
@@ -101,8 +101,7 @@ std::optional<std::pair<std::int64_t, std::int64_t>> Zone::changes(std::int64_t 
       std::int64_t end_local = nth_sunday(year, 11, 1) * day_s + 2 * hour_s;   // 02:00 daylight
       return std::pair{start_local - standard_offset_s, end_local - standard_offset_s - hour_s};
     }
-    case Rule::eu:
-      return std::pair{last_sunday(year, 3) * day_s + hour_s, last_sunday(year, 10) * day_s + hour_s};
+    case Rule::eu: return std::pair{last_sunday(year, 3) * day_s + hour_s, last_sunday(year, 10) * day_s + hour_s};
   }
   return std::nullopt;
 }
