@@ -139,10 +139,13 @@ sim::CheckResult fire_lateness(const Observations& o) {
     auto i = static_cast<std::size_t>(q * static_cast<double>(late.size() - 1) + 0.5);
     return late[std::min(i, late.size() - 1)];
   };
-  r.summary = late.empty() ? "no fires"
-                           : fmt::format("p50 {}, p99 {}, max {} over {} (reported)", sim::to_string(rank(0.5), 4),
-                                         sim::to_string(rank(0.99), 4), sim::to_string(late.back(), 4),
-                                         sim::count_of(late.size(), "tick", "ticks"));
+  r.summary = late.empty()
+                  ? "no fires"
+                  : fmt::format("p50 {}, p99 {}, max {} over {} ({})", sim::to_string(rank(0.5), 4),
+                                sim::to_string(rank(0.99), 4), sim::to_string(late.back(), 4),
+                                sim::count_of(late.size(), "tick", "ticks"),
+                                o.starting_deadline ? "starting deadline " + sim::to_string(*o.starting_deadline)
+                                                    : std::string("reported"));
   r.details.emplace_back("p50", sim::to_string(rank(0.5)));
   r.details.emplace_back("p99", sim::to_string(rank(0.99)));
   r.details.emplace_back("max", sim::to_string(late.empty() ? sim::Duration::zero() : late.back()));
