@@ -8,6 +8,7 @@
 #include "models/scheduler/cron.hpp"
 #include "models/scheduler/nodes.hpp"
 #include "models/scheduler/sqs.hpp"
+#include "models/scheduler/zone.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
@@ -151,19 +152,192 @@ TEST_CASE("the legacy controller starts nothing past 100 missed ticks, v2 starts
   Cron every_minute = cron_of("* * * * *");
   std::int64_t last = start_s + 8 * 3600 + 29 * 60;
   std::int64_t now = start_s + 10 * 3600 + 22 * 60;
-  CronDecision legacy = decide(every_minute, last, now, MissedPolicy::legacy, std::nullopt);
+  Schedule utc{every_minute, Zone{}, DstPolicy::vixie};
+  CronDecision legacy = decide(utc, last, now, MissedPolicy::legacy, std::nullopt);
   CHECK(legacy.too_many);
   CHECK_FALSE(legacy.fire);
-  CronDecision v2 = decide(every_minute, last, now, MissedPolicy::v2, std::nullopt);
+  CronDecision v2 = decide(utc, last, now, MissedPolicy::v2, std::nullopt);
   CHECK(v2.too_many);
-  CHECK(v2.fire == now);
+  REQUIRE(v2.fire);
+  CHECK(v2.fire->due == now);
   // startingDeadlineSeconds: 200 counts only the last 200 s: the legacy controller starts at 10:22.
-  CronDecision deadline = decide(every_minute, last, now, MissedPolicy::legacy, Duration::seconds(200));
+  CronDecision deadline = decide(utc, last, now, MissedPolicy::legacy, Duration::seconds(200));
   CHECK_FALSE(deadline.too_many);
-  CHECK(deadline.fire == now);
+  REQUIRE(deadline.fire);
+  CHECK(deadline.fire->due == now);
   // A tick older than the deadline is not started.
-  CronDecision late = decide(cron_of("0 * * * *"), last, now, MissedPolicy::v2, Duration::seconds(200));
+  CronDecision late = decide(Schedule{cron_of("0 * * * *"), Zone{}, DstPolicy::vixie}, last, now, MissedPolicy::v2,
+                             Duration::seconds(200));
   CHECK_FALSE(late.fire);
+}
+
+// 2026-03-08 is the 67th day of 2026 and 2026-11-01 the 305th; both are Sundays.
+const std::int64_t mar8_s = start_s + 66 * 86'400;
+const std::int64_t nov1_s = start_s + 304 * 86'400;
+
+TEST_CASE("the model's zones: the US and EU daylight-saving rules of 2026, gaps and repeated hours", "[scheduler]") {
+  Zone ny = *find_zone("America/New_York");
+  REQUIRE(ny.changes(2026));
+  CHECK(ny.changes(2026)->first == mar8_s + 7 * 3600);   // 02:00 EST = 07:00 UTC
+  CHECK(ny.changes(2026)->second == nov1_s + 6 * 3600);  // 02:00 EDT = 06:00 UTC
+  CHECK(ny.offset_at(mar8_s + 7 * 3600 - 1) == -5 * 3600);
+  CHECK(ny.offset_at(mar8_s + 7 * 3600) == -4 * 3600);
+  // Local 02:30 on 03-08 never happens; the change is the first instant after it.
+  CHECK(ny.instants_of(mar8_s + 2 * 3600 + 1800).empty());
+  CHECK(ny.gap_end(mar8_s + 2 * 3600 + 1800) == mar8_s + 7 * 3600);
+  CHECK(ny.instants_of(mar8_s + 3600 + 1800) == std::vector<std::int64_t>{mar8_s + 6 * 3600 + 1800});
+  // Local 01:30 on 11-01 happens twice: 05:30 UTC (EDT) and 06:30 UTC (EST).
+  CHECK(ny.instants_of(nov1_s + 3600 + 1800) ==
+        std::vector<std::int64_t>{nov1_s + 5 * 3600 + 1800, nov1_s + 6 * 3600 + 1800});
+  Zone london = *find_zone("Europe/London");
+  // The last Sundays of March and October 2026 are the 29th and the 25th; both changes at 01:00 UTC.
+  CHECK(london.changes(2026)->first == mar8_s + 21 * 86'400 + 3600);
+  CHECK(london.changes(2026)->second == nov1_s - 7 * 86'400 + 3600);
+  CHECK_FALSE(find_zone("Mars/Olympus_Mons"));
+  CHECK(parse_utc("2026-03-08T05:00:00Z") == mar8_s + 5 * 3600);
+  CHECK_FALSE(parse_utc("2026-02-30T05:00:00Z"));
+  CHECK_FALSE(parse_utc("2026-03-08 05:00:00"));
+}
+
+TEST_CASE("cron across daylight-saving changes: Vixie cron's rules against robfig/cron's", "[scheduler]") {
+  Zone ny = *find_zone("America/New_York");
+  Schedule vixie{cron_of("30 2 * * *"), ny, DstPolicy::vixie};
+  Schedule kube{cron_of("30 2 * * *"), ny, DstPolicy::kubernetes};
+  // Spring: the skipped 02:30 runs at the change under Vixie's rules, and never under robfig's.
+  std::optional<Tick> v = vixie.next_after(mar8_s);
+  REQUIRE(v);
+  CHECK(v->nominal == mar8_s + 2 * 3600 + 1800);
+  CHECK(v->due == mar8_s + 7 * 3600);
+  std::optional<Tick> k = kube.next_after(mar8_s);
+  REQUIRE(k);
+  CHECK(k->due == mar8_s + 86'400 + 6 * 3600 + 1800);  // 03-09 02:30 EDT
+  // Autumn: 01:30 runs once under Vixie's rules, twice (same nominal time) under robfig's.
+  Schedule vixie_fall{cron_of("30 1 * * *"), ny, DstPolicy::vixie};
+  Schedule kube_fall{cron_of("30 1 * * *"), ny, DstPolicy::kubernetes};
+  std::optional<Tick> first = vixie_fall.next_after(nov1_s);
+  REQUIRE(first);
+  CHECK(first->due == nov1_s + 5 * 3600 + 1800);
+  CHECK(vixie_fall.next_after(first->due)->due == nov1_s + 86'400 + 6 * 3600 + 1800);
+  std::optional<Tick> again = kube_fall.next_after(kube_fall.next_after(nov1_s)->due);
+  REQUIRE(again);
+  CHECK(again->due == nov1_s + 6 * 3600 + 1800);
+  CHECK(again->nominal == nov1_s + 3600 + 1800);
+  // A job with `*` in its hour field follows real hours under both: 01:00 EDT, then 01:00 EST.
+  Schedule hourly{cron_of("0 * * * *"), ny, DstPolicy::vixie};
+  std::optional<Tick> one = hourly.next_after(nov1_s + 5 * 3600 - 1);
+  REQUIRE(one);
+  CHECK(one->due == nov1_s + 5 * 3600);
+  CHECK(hourly.next_after(one->due)->due == nov1_s + 6 * 3600);
+  CHECK(hourly.next_after(mar8_s + 6 * 3600)->due == mar8_s + 7 * 3600);  // 01:00 EST, then 03:00 EDT
+}
+
+TEST_CASE("scheduler checks judge zoned ticks by their local names: a skipped 02:30, a doubled 01:30", "[scheduler]") {
+  Observations o = history();
+  o.zone = *find_zone("America/New_York");
+  o.schedules = {"30 2 * * *"};
+  o.wall_start_s = mar8_s + 5 * 3600;
+  o.run_end = at_s(3 * 3600);
+  o.liveness_bound = Duration::seconds(30);
+  std::int64_t two_thirty = mar8_s + 2 * 3600 + 1800;
+  CHECK_FALSE(missed_fire(o).held);
+  CHECK_THAT(missed_fire(o).first->what, Catch::Contains("2026-03-08 02:30 America/New_York"));
+  o.fires = {FireRecord{0, two_thirty, at_s(2 * 3600 + 10), 0, true, 0}};  // 10 s after the change
+  CHECK(missed_fire(o).held);
+  CHECK(early_fire(o).held);
+  CHECK_THAT(fire_lateness(o).summary, Catch::Contains("max 10s"));
+  o.fires[0].at = at_s(2 * 3600 - 10);
+  CHECK_FALSE(early_fire(o).held);
+  o.schedules = {"30 1 * * *"};
+  o.wall_start_s = nov1_s + 4 * 3600;
+  o.run_end = at_s(4 * 3600);
+  std::int64_t one_thirty = nov1_s + 3600 + 1800;
+  o.fires = {FireRecord{0, one_thirty, at_s(5400), 0, true, 0}};
+  CHECK(duplicate_fire(o).held);
+  CHECK(missed_fire(o).held);
+  o.fires.push_back(FireRecord{0, one_thirty, at_s(9000), 0, true, 0});  // 01:30 EST
+  CHECK_FALSE(duplicate_fire(o).held);
+}
+
+TEST_CASE("the overlap check holds each declared policy to its promise", "[scheduler]") {
+  Observations o = history();
+  // Two runs of schedule 1 (ticks at 60 s and 120 s) overlap from 121 s to 150 s.
+  o.attempts = {attempt(1, "cron-1@1767225660", 0, 1, 61, 150, "succeeded"),
+                attempt(2, "cron-1@1767225720", 1, 1, 121, 211, "succeeded"),
+                attempt(3, "cron-2@1767225720", 0, 1, 151, 160, "succeeded")};
+  o.overlap = Overlap::allow;
+  CHECK(overlap(o).held);
+  CHECK_THAT(overlap(o).summary, Catch::Contains("1 pair of runs of one schedule overlapped, 29s in all"));
+  o.overlap = Overlap::forbid;
+  CHECK_FALSE(overlap(o).held);
+  o.overlap = Overlap::replace;
+  CHECK_FALSE(overlap(o).held);  // the replaced run landed its effect at 150 s, after 121 s
+  o.attempts[0].outcome = "cancelled";
+  CHECK(overlap(o).held);
+  o.overlap = Overlap::forbid;
+  o.attempts[1].started = at_s(150);
+  CHECK(overlap(o).held);  // back to back is no overlap
+}
+
+TEST_CASE("the queue cancels a schedule's runs and tells the cancelled run's heartbeat so", "[scheduler]") {
+  SqsQueue q(QueueOptions{});
+  q.send("cron-1@60", mono_s(0), Duration::zero());
+  q.send("cron-10@60", mono_s(0), Duration::zero());
+  std::optional<Received> run = q.receive(mono_s(1), Duration::seconds(30));
+  REQUIRE(run);
+  CHECK(q.tasks_with_prefix("cron-1@") == std::vector<std::string>{"cron-1@60"});
+  CHECK(q.cancel_with_prefix("cron-1@") == std::vector<std::string>{"cron-1@60"});
+  CHECK(q.tasks_with_prefix("cron-1@").empty());
+  CHECK(q.depth() == 1);  // cron-10's run stays
+  QueueAnswer beat = q.change_visibility(run->handle, mono_s(5), Duration::seconds(30));
+  CHECK_FALSE(beat.ok);
+  CHECK(beat.use == HandleUse::cancelled);
+}
+
+TEST_CASE("retry_budget: attempts past the budget, retries before the declared backoff", "[scheduler]") {
+  Observations o = history();
+  o.max_attempts = 2;
+  o.backoff_base = Duration::seconds(60);
+  o.attempts = {attempt(1, "task-1", 0, 1, 10, 11, "transient"), attempt(2, "task-1", 1, 2, 71, 72, "succeeded")};
+  CHECK(retry_budget(o).held);  // 60 s after the first failure
+  o.attempts[1].started = at_s(40);
+  CHECK_FALSE(retry_budget(o).held);
+  CHECK_THAT(retry_budget(o).summary, Catch::Contains("1 retry sooner"));
+  o.attempts[1].started = at_s(71);
+  o.attempts.push_back(attempt(3, "task-1", 0, 3, 300, 301, "succeeded"));
+  CHECK_FALSE(retry_budget(o).held);  // a third attempt of a budget of two
+  o.max_attempts = 0;
+  CHECK(retry_budget(o).held);
+}
+
+TEST_CASE("fire_lateness breaks only past a declared starting deadline", "[scheduler]") {
+  Observations o = history();
+  o.schedules = {"* * * * *"};
+  o.fires = {FireRecord{0, start_s + 60, at_s(400), 0, true, 0}};  // 340 s late
+  CHECK(fire_lateness(o).held);
+  o.starting_deadline = Duration::seconds(200);
+  CHECK_FALSE(fire_lateness(o).held);
+  o.fires[0].at = at_s(261);  // 201 s: within the 2 s allowance
+  CHECK(fire_lateness(o).held);
+}
+
+TEST_CASE("the ready queue counts ready, in-flight, delayed and dead-letter messages", "[scheduler]") {
+  QueueOptions options;
+  options.max_receive_count = 1;
+  SqsQueue q(options);
+  q.send("a", mono_s(0), Duration::zero());
+  q.send("b", mono_s(0), Duration::zero());
+  q.send("c", mono_s(0), Duration::seconds(100));
+  REQUIRE(q.receive(mono_s(1), Duration::seconds(30)));
+  SqsQueue::Counts n = q.counts(mono_s(2));
+  CHECK(n.ready == 1);
+  CHECK(n.in_flight == 1);
+  CHECK(n.delayed == 1);
+  CHECK(n.dead == 0);
+  REQUIRE(q.receive(mono_s(40), Duration::seconds(30))->task == "b");  // visible since 0 s, before a
+  CHECK_FALSE(q.receive(mono_s(41), Duration::seconds(30)));           // a, past its one receive, goes to the DLQ
+  n = q.counts(mono_s(41));
+  CHECK(n.dead == 1);
+  CHECK(n.in_flight == 1);
 }
 
 TEST_CASE("sinks: plain applies every write, idempotent the first, fenced a newer token over an older", "[scheduler]") {
@@ -265,6 +439,10 @@ TEST_CASE("scheduler options refuse what cannot work, at the offending key", "[s
   fails_with("  delay_queue: sqs\n  delay: 16m\n", "at most 15 minutes");
   fails_with("  heartbeat_interval: 40s\n", "shorter than heartbeat_timeout");
   fails_with("  delay_queue: sqs\n  move: script\n", "applies only with delay_queue: redis");
+  fails_with("  time_zone: America/Boston\n", "the model carries UTC, America/New_York");
+  fails_with("  cron: ['CRON_TZ=America/New_York 30 2 * * *']\n", "rejects TZ= and CRON_TZ=");
+  fails_with("  start: 2026-03-08\n", "2026-03-08T05:00:00Z");
+  fails_with("  start: 2006-03-08T05:00:00Z\n", "from 2007 to 2099");
 }
 
 TEST_CASE("a scheduler run: one seed gives one trace, another seed another", "[scheduler]") {
@@ -278,4 +456,24 @@ TEST_CASE("a scheduler run: one seed gives one trace, another seed another", "[s
   };
   REQUIRE(hash_of(7) == hash_of(7));
   REQUIRE(hash_of(7) != hash_of(8));
+}
+
+TEST_CASE("a scheduler run draws the ready queue's depth in at most 200 slices", "[scheduler]") {
+  const std::string text =
+      "name: t\nmodel: scheduler\nduration: 1000s\n"
+      "params:\n  tasks: 20\n  spacing: 10s\n  delay_queue: sqs\n  work: 15s\n  workers: 1\n";
+  sim::RunOptions options;
+  options.pictures = true;
+  sim::RunResult result = sim::run_scenario(sim::parse_scenario(text, "test.yaml"), 1, options).result;
+  REQUIRE(result.pictures);
+  REQUIRE(result.pictures->plots.size() == 1);
+  const sim::Plot& plot = result.pictures->plots[0];
+  REQUIRE(plot.lines.size() == 4);
+  CHECK(plot.lines[0].name == "ready");
+  CHECK(plot.lines[0].points.size() <= 200);
+  double most_ready = 0, most_delayed = 0;
+  for (auto [x, y] : plot.lines[0].points) most_ready = std::max(most_ready, y);
+  for (auto [x, y] : plot.lines[2].points) most_delayed = std::max(most_delayed, y);
+  CHECK(most_ready >= 1);     // one worker at 15 s a task falls behind tasks due every 10 s
+  CHECK(most_delayed >= 10);  // all 20 were sent at 1 s with their delays
 }

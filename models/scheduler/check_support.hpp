@@ -18,7 +18,9 @@ std::string worker_name(const Observations& o, int worker);
 std::string scheduler_name(const Observations& o, int node);
 /// Marks `r` violated, keeping the earliest violation as its first.
 void violate(sim::CheckResult& r, sim::Instant when, std::vector<std::string> nodes, std::string what);
-std::string tick_name(int schedule, std::int64_t nominal);
+/// "cron-1 tick 60s" in UTC (time since the run's start); "cron-1 tick 2026-03-08 02:30
+/// America/New_York" in a zone.
+std::string tick_name(const Observations& o, int schedule, std::int64_t nominal);
 /// Whether some attempt of `task` ran to an effect the sink took.
 bool succeeded(const Observations& o, const std::string& task);
 

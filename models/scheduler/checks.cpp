@@ -7,6 +7,7 @@
 #include <set>
 
 #include "models/scheduler/check_support.hpp"
+#include "models/scheduler/cron.hpp"
 #include "sim/results/text.hpp"
 
 namespace scheduler {
@@ -38,8 +39,13 @@ void violate(sim::CheckResult& r, sim::Instant when, std::vector<std::string> no
   if (!r.first || when < r.first->at) r.first = sim::Violation{when, std::move(nodes), std::move(what)};
 }
 
-std::string tick_name(int schedule, std::int64_t nominal) {
-  return fmt::format("cron-{} tick {}", schedule + 1, at(Observations::instant_of(nominal)));
+std::string tick_name(const Observations& o, int schedule, std::int64_t nominal) {
+  if (o.zone.is_utc()) return fmt::format("cron-{} tick {}", schedule + 1, at(o.instant_of(nominal)));
+  std::string error;
+  bool wildcard = static_cast<std::size_t>(schedule) < o.schedules.size() &&
+                  parse_cron(o.schedules[static_cast<std::size_t>(schedule)], error).value_or(Cron{}).wildcard;
+  std::int64_t local = wildcard ? o.zone.local_of(nominal) : nominal;
+  return fmt::format("cron-{} tick {} {}", schedule + 1, civil_text(local), o.zone.name);
 }
 
 bool succeeded(const Observations& o, const std::string& task) {
@@ -52,9 +58,20 @@ bool succeeded(const Observations& o, const std::string& task) {
 using namespace checking;
 
 std::vector<std::string> check_names() {
-  return {"lost_task",     "duplicate_execution", "concurrent_execution", "duplicate_side_effect",
-          "stale_ack",     "duplicate_fire",      "missed_fire",          "early_fire",
-          "fire_lateness", "two_leaders",         "dlq_correct",          "liveness"};
+  return {"lost_task",
+          "duplicate_execution",
+          "concurrent_execution",
+          "duplicate_side_effect",
+          "stale_ack",
+          "duplicate_fire",
+          "missed_fire",
+          "early_fire",
+          "fire_lateness",
+          "two_leaders",
+          "overlap",
+          "retry_budget",
+          "dlq_correct",
+          "liveness"};
 }
 
 sim::CheckResult lost_task(const Observations& o) {
@@ -62,6 +79,7 @@ sim::CheckResult lost_task(const Observations& o) {
   std::size_t judged = 0, lost = 0;
   for (const Submission& s : o.submissions) {
     if (s.due + o.liveness_bound > o.run_end) continue;  // not due long enough to judge
+    if (o.cancelled.count(s.task) > 0) continue;         // cancelled by the declared overlap policy
     ++judged;
     if (succeeded(o, s.task)) continue;
     bool failed_for_good = std::any_of(o.finals.begin(), o.finals.end(), [&](const FinalRecord& f) {
@@ -148,6 +166,41 @@ sim::CheckResult stale_ack(const Observations& o) {
   return r;
 }
 
+sim::CheckResult retry_budget(const Observations& o) {
+  sim::CheckResult r = named("retry_budget");
+  std::map<std::string, std::vector<const AttemptRecord*>> by_task;
+  for (const AttemptRecord& a : o.attempts) by_task[a.task].push_back(&a);
+  int over = 0, early = 0;
+  for (const auto& [task, attempts] : by_task) {
+    if (o.max_attempts > 0 && static_cast<int>(attempts.size()) > o.max_attempts) {
+      ++over;
+      const AttemptRecord& extra = *attempts[static_cast<std::size_t>(o.max_attempts)];
+      violate(r, extra.started, {worker_name(o, extra.worker)},
+              fmt::format("{} started attempt {} of a budget of {}", task, o.max_attempts + 1, o.max_attempts));
+    }
+    if (!o.backoff_base) continue;
+    int failures = 0;  // transient failures so far: the next attempt waits base x 2^failures
+    for (std::size_t i = 0; i + 1 < attempts.size(); ++i) {
+      const AttemptRecord& failed = *attempts[i];
+      if (failed.outcome != "transient" || !failed.ended) continue;
+      sim::Duration wait = *o.backoff_base * (std::int64_t{1} << std::min(failures++, 30));
+      const AttemptRecord& next = *attempts[i + 1];
+      if (next.started >= *failed.ended + wait) continue;
+      ++early;
+      violate(r, next.started, {worker_name(o, next.worker)},
+              fmt::format("{} ran again {} after a transient failure; the declared backoff was {}", task,
+                          sim::to_string(next.started - *failed.ended, 4), sim::to_string(wait)));
+    }
+  }
+  r.summary = fmt::format("{} over their attempt budget{}; {} sooner than the declared backoff",
+                          sim::count_of(static_cast<std::uint64_t>(over), "task", "tasks"),
+                          o.max_attempts > 0 ? fmt::format(" of {}", o.max_attempts) : " (unlimited)",
+                          sim::count_of(static_cast<std::uint64_t>(early), "retry", "retries"));
+  r.details.emplace_back("over budget", std::to_string(over));
+  r.details.emplace_back("before the backoff", std::to_string(early));
+  return r;
+}
+
 sim::CheckResult dlq_correct(const Observations& o, int max_receive_count) {
   sim::CheckResult r = named("dlq_correct");
   for (const auto& [task, receives] : o.dead_letters) {
@@ -172,6 +225,7 @@ sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& fault
   sim::Instant quiet = faults.last_change.value_or(sim::Instant::zero());
   std::size_t judged = 0;
   for (const Submission& s : o.submissions) {
+    if (o.cancelled.count(s.task) > 0) continue;
     sim::Instant from = std::max(quiet, s.due);
     if (from + o.liveness_bound > o.run_end) continue;
     bool done_before = std::any_of(o.attempts.begin(), o.attempts.end(), [&](const AttemptRecord& a) {
@@ -203,6 +257,8 @@ std::vector<sim::CheckResult> run_checks(const Observations& o, int max_receive_
           early_fire(o),
           fire_lateness(o),
           two_leaders(o),
+          overlap(o),
+          retry_budget(o),
           dlq_correct(o, max_receive_count),
           liveness(o, faults)};
 }

@@ -9,10 +9,20 @@
 //   duplicate_fire         cron ticks (schedule, nominal time) that reached the ready queue twice;
 //   missed_fire            ticks never fired and not skipped by the declared policy (a tick that
 //                          a later catch-up fire superseded is skipped; see cron.hpp);
+//                          in a time zone both judge what a local-time schedule's user expects,
+//                          whatever the model's dst policy: cron(8)'s reading (each fixed local
+//                          time once, a skipped one due at the change; `*` jobs by real time);
 //   early_fire             fires before their tick in true time;
-//   fire_lateness          reported: p50, p99 and max of fire time minus tick, first fires only;
+//   fire_lateness          p50, p99 and max of fire time minus tick, first fires only; violated only
+//                          by a tick started past a declared starting_deadline;
 //   two_leaders            true time in which two nodes believed they led, with the deposed one's
 //                          fires and moves that took effect in it;
+//   overlap                runs of one schedule (attempts of different ticks) at once, against
+//                          the declared policy: forbid, none; replace, no replaced run lands an
+//                          effect after its replacement started; allow, reported;
+//   retry_budget           no task takes more attempts than its budget (the seed: max_retries + 1;
+//                          fixed: max_receive_count when a DLQ is set), and (the seed) no retry
+//                          starts sooner than the declared 60 x 2^k s after its k-th transient failure;
 //   dlq_correct            a dead-lettered task was received at least max_receive_count times
 //                          and never also succeeded;
 //   liveness               after the last fault, every due task not yet done starts within the bound.
@@ -39,6 +49,8 @@ sim::CheckResult missed_fire(const Observations& o);
 sim::CheckResult early_fire(const Observations& o);
 sim::CheckResult fire_lateness(const Observations& o);
 sim::CheckResult two_leaders(const Observations& o);
+sim::CheckResult overlap(const Observations& o);
+sim::CheckResult retry_budget(const Observations& o);
 sim::CheckResult dlq_correct(const Observations& o, int max_receive_count);
 sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& faults);
 

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -16,17 +17,39 @@ using namespace checking;
 
 namespace {
 
-using Tick = std::pair<int, std::int64_t>;
+using TickKey = std::pair<int, std::int64_t>;
 
-std::map<Tick, std::vector<const FireRecord*>> accepted_fires(const Observations& o) {
-  std::map<Tick, std::vector<const FireRecord*>> fires;
+std::map<TickKey, std::vector<const FireRecord*>> accepted_fires(const Observations& o) {
+  std::map<TickKey, std::vector<const FireRecord*>> fires;
   for (const FireRecord& f : o.fires)
     if (f.accepted) fires[{f.schedule, f.nominal}].push_back(&f);
   return fires;
 }
 
-std::int64_t unix_s_of(sim::Instant instant) {
-  return (sim::default_wall_start.unix_ns() + (instant - sim::Instant::zero()).ns()) / 1'000'000'000;
+std::optional<Cron> cron_of(const Observations& o, int schedule) {
+  std::string error;
+  if (schedule < 0 || static_cast<std::size_t>(schedule) >= o.schedules.size()) return std::nullopt;
+  return parse_cron(o.schedules[static_cast<std::size_t>(schedule)], error);
+}
+
+// What a schedule's user expects, whatever the model's dst policy: cron(8)'s reading of local
+// times (cron.hpp, dst: vixie), each tick once: nominal time to due time, for ticks due in (from, until].
+std::map<std::int64_t, std::int64_t> expected(const Observations& o, const Cron& cron, std::int64_t from,
+                                              std::int64_t until) {
+  std::map<std::int64_t, std::int64_t> ticks;
+  Schedule schedule{cron, o.zone, DstPolicy::vixie};
+  for (std::optional<Tick> t = schedule.next_after(from); t && t->due <= until; t = schedule.next_after(t->due))
+    ticks.emplace(t->nominal, t->due);
+  return ticks;
+}
+
+// The true time at which a tick named `nominal` is due, as the user expects it.
+sim::Instant due_of(const Observations& o, int schedule, std::int64_t nominal) {
+  std::optional<Cron> cron = cron_of(o, schedule);
+  if (o.zone.is_utc() || !cron || cron->wildcard) return o.instant_of(nominal);
+  std::vector<std::int64_t> at = o.zone.instants_of(nominal);
+  if (!at.empty()) return o.instant_of(at.front());
+  return o.instant_of(o.zone.gap_end(nominal).value_or(nominal));
 }
 
 }  // namespace
@@ -38,7 +61,7 @@ sim::CheckResult duplicate_fire(const Observations& o) {
     if (fires.size() < 2) continue;
     duplicates += static_cast<int>(fires.size()) - 1;
     violate(r, fires[1]->at, {scheduler_name(o, fires[0]->node), scheduler_name(o, fires[1]->node)},
-            fmt::format("{} fired twice: by {} at {} and by {} at {}", tick_name(tick.first, tick.second),
+            fmt::format("{} fired twice: by {} at {} and by {} at {}", tick_name(o, tick.first, tick.second),
                         scheduler_name(o, fires[0]->node), at(fires[0]->at), scheduler_name(o, fires[1]->node),
                         at(fires[1]->at)));
   }
@@ -53,23 +76,23 @@ sim::CheckResult missed_fire(const Observations& o) {
   auto fired = accepted_fires(o);
   int missed = 0, skipped = 0;
   for (std::size_t s = 0; s < o.schedules.size(); ++s) {
-    std::string error;
-    std::optional<Cron> cron = parse_cron(o.schedules[s], error);
-    if (!cron) continue;
     auto schedule = static_cast<int>(s);
-    std::int64_t last_fired = INT64_MIN;
+    std::optional<Cron> cron = cron_of(o, schedule);
+    if (!cron) continue;
+    std::optional<sim::Instant> last_fired;
     for (const auto& [tick, fires] : fired)
-      if (tick.first == schedule) last_fired = std::max(last_fired, tick.second);
-    std::int64_t until = unix_s_of(o.run_end - o.liveness_bound);
-    for (auto t = cron->next_after(unix_s_of(o.cron_from)); t && *t <= until; t = cron->next_after(*t)) {
-      if (fired.count({schedule, *t})) continue;
-      if (o.most_recent_only && *t < last_fired) {
+      if (tick.first == schedule)
+        last_fired = std::max(last_fired.value_or(sim::Instant::zero()), due_of(o, schedule, tick.second));
+    std::int64_t until = o.unix_s_of(o.run_end - o.liveness_bound);
+    for (const auto& [nominal, due_s] : expected(o, *cron, o.unix_s_of(o.cron_from), until)) {
+      if (fired.count({schedule, nominal})) continue;
+      sim::Instant due = o.instant_of(due_s);
+      if (o.most_recent_only && last_fired && due < *last_fired) {
         ++skipped;  // the declared policy runs only the most recent missed tick
         continue;
       }
       ++missed;
-      sim::Instant due = Observations::instant_of(*t);
-      violate(r, due + o.liveness_bound, {}, fmt::format("{} never fired", tick_name(schedule, *t)));
+      violate(r, due + o.liveness_bound, {}, fmt::format("{} never fired", tick_name(o, schedule, nominal)));
     }
   }
   r.summary = fmt::format("{} missed; {} skipped by the declared policy",
@@ -84,11 +107,11 @@ sim::CheckResult early_fire(const Observations& o) {
   sim::CheckResult r = named("early_fire");
   int early = 0;
   for (const FireRecord& f : o.fires) {
-    sim::Instant due = Observations::instant_of(f.nominal);
+    sim::Instant due = due_of(o, f.schedule, f.nominal);
     if (!f.accepted || f.at >= due) continue;
     ++early;
     violate(r, f.at, {scheduler_name(o, f.node)},
-            fmt::format("{} fired {} before its time, by {}", tick_name(f.schedule, f.nominal),
+            fmt::format("{} fired {} before its time, by {}", tick_name(o, f.schedule, f.nominal),
                         sim::to_string(due - f.at, 4), scheduler_name(o, f.node)));
   }
   r.summary = fmt::format("{} before their tick", sim::count_of(static_cast<std::uint64_t>(early), "fire", "fires"));
@@ -98,21 +121,87 @@ sim::CheckResult early_fire(const Observations& o) {
 sim::CheckResult fire_lateness(const Observations& o) {
   sim::CheckResult r = named("fire_lateness");
   std::vector<sim::Duration> late;
-  for (const auto& [tick, fires] : accepted_fires(o))
-    late.push_back(fires.front()->at - Observations::instant_of(tick.second));
+  int past_deadline = 0;
+  for (const auto& [tick, fires] : accepted_fires(o)) {
+    late.push_back(fires.front()->at - due_of(o, tick.first, tick.second));
+    // A declared startingDeadlineSeconds is a promise: no tick starts later than that (with 2 s
+    // for the controller's whole-second reading of the time and its calls).
+    if (!o.starting_deadline || late.back() <= *o.starting_deadline + sim::Duration::seconds(2)) continue;
+    ++past_deadline;
+    violate(r, fires.front()->at, {scheduler_name(o, fires.front()->node)},
+            fmt::format("{} started {} after its time, past the starting deadline of {}",
+                        tick_name(o, tick.first, tick.second), sim::to_string(late.back(), 4),
+                        sim::to_string(*o.starting_deadline)));
+  }
   std::sort(late.begin(), late.end());
   auto rank = [&](double q) {
     if (late.empty()) return sim::Duration::zero();
     auto i = static_cast<std::size_t>(q * static_cast<double>(late.size() - 1) + 0.5);
     return late[std::min(i, late.size() - 1)];
   };
-  r.summary = late.empty() ? "no fires"
-                           : fmt::format("p50 {}, p99 {}, max {} over {} (reported)", sim::to_string(rank(0.5), 4),
-                                         sim::to_string(rank(0.99), 4), sim::to_string(late.back(), 4),
-                                         sim::count_of(late.size(), "tick", "ticks"));
+  r.summary = late.empty()
+                  ? "no fires"
+                  : fmt::format("p50 {}, p99 {}, max {} over {} ({})", sim::to_string(rank(0.5), 4),
+                                sim::to_string(rank(0.99), 4), sim::to_string(late.back(), 4),
+                                sim::count_of(late.size(), "tick", "ticks"),
+                                o.starting_deadline ? "starting deadline " + sim::to_string(*o.starting_deadline)
+                                                    : std::string("reported"));
   r.details.emplace_back("p50", sim::to_string(rank(0.5)));
   r.details.emplace_back("p99", sim::to_string(rank(0.99)));
   r.details.emplace_back("max", sim::to_string(late.empty() ? sim::Duration::zero() : late.back()));
+  if (past_deadline > 0) {
+    r.summary += fmt::format("; {} past the starting deadline",
+                             sim::count_of(static_cast<std::uint64_t>(past_deadline), "tick", "ticks"));
+    r.details.emplace_back("past the starting deadline", std::to_string(past_deadline));
+  }
+  return r;
+}
+
+namespace {
+
+// The schedule a cron run's task belongs to ("cron-2@1767225720" is schedule 1), or -1.
+int schedule_of(const std::string& task) {
+  if (task.rfind("cron-", 0) != 0) return -1;
+  std::size_t at = task.find('@');
+  if (at == std::string::npos) return -1;
+  return std::atoi(task.substr(5, at - 5).c_str()) - 1;
+}
+
+}  // namespace
+
+sim::CheckResult overlap(const Observations& o) {
+  sim::CheckResult r = named("overlap");
+  std::map<int, std::vector<const AttemptRecord*>> runs;
+  for (const AttemptRecord& a : o.attempts)
+    if (int s = schedule_of(a.task); s >= 0) runs[s].push_back(&a);
+  int pairs = 0, broken = 0;
+  sim::Duration total = sim::Duration::zero();
+  for (const auto& [schedule, attempts] : runs)
+    for (std::size_t i = 0; i < attempts.size(); ++i)
+      for (std::size_t j = i + 1; j < attempts.size(); ++j) {
+        const AttemptRecord& a = *attempts[i];  // started first
+        const AttemptRecord& b = *attempts[j];
+        sim::Instant end = std::min(a.ended.value_or(o.run_end), b.ended.value_or(o.run_end));
+        if (a.task == b.task || end <= b.started) continue;  // one tick's attempts: concurrent_execution
+        ++pairs;
+        total = total + (end - b.started);
+        // Forbid promises no two runs at once; replace, that a replaced run lands no effect once
+        // its replacement runs.
+        bool breaks = o.overlap == Overlap::forbid ||
+                      (o.overlap == Overlap::replace && a.outcome == "succeeded" && a.ended && *a.ended > b.started);
+        if (!breaks) continue;
+        ++broken;
+        violate(r, b.started, {worker_name(o, a.worker), worker_name(o, b.worker)},
+                fmt::format("{} started on {} while {} still ran {} (overlap: {})", b.task, worker_name(o, b.worker),
+                            worker_name(o, a.worker), a.task, to_string(o.overlap)));
+      }
+  r.summary = fmt::format("{} of one schedule overlapped, {} in all; {} against the declared {}",
+                          sim::count_of(static_cast<std::uint64_t>(pairs), "pair of runs", "pairs of runs"),
+                          sim::to_string(total, 4), broken, to_string(o.overlap));
+  r.details.emplace_back("overlapping pairs", std::to_string(pairs));
+  r.details.emplace_back("overlap", sim::to_string(total));
+  r.details.emplace_back("held back (forbid)", std::to_string(o.forbidden));
+  r.details.emplace_back("cancelled (replace)", std::to_string(o.cancelled.size()));
   return r;
 }
 

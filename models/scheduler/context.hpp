@@ -22,7 +22,7 @@ struct Context {
 
   sim::World& world;
   SchedulerOptions options;
-  std::vector<Cron> crons;
+  std::vector<Schedule> crons;
   Observations observations;
   sim::NodeId queue = sim::no_node;
   sim::NodeId sink = sim::no_node;

@@ -112,6 +112,7 @@ std::optional<Cron> parse_cron(const std::string& expression, std::string& error
   cron.weekdays = to_bits<7>(sets[4]);
   cron.any_day = fields[2] == "*";
   cron.any_weekday = fields[4] == "*";
+  cron.wildcard = fields[0][0] == '*' || fields[1][0] == '*';
   return cron;
 }
 
@@ -152,28 +153,73 @@ bool Cron::matches(std::int64_t unix_s) const {
          day_matches(d);
 }
 
-CronDecision decide(const Cron& cron, std::int64_t last, std::int64_t now, MissedPolicy policy,
+std::vector<Tick> Schedule::ticks_of(std::int64_t local_s) const {
+  std::vector<std::int64_t> at = zone.instants_of(local_s);
+  bool fixed = !cron.wildcard;
+  if (fixed && dst == DstPolicy::vixie) {
+    if (!at.empty()) return {Tick{local_s, at.front()}};  // a repeated time runs once
+    std::optional<std::int64_t> change = zone.gap_end(local_s);
+    if (change) return {Tick{local_s, *change}};  // a skipped one runs soon after the change
+    return {};
+  }
+  std::vector<Tick> ticks;
+  for (std::int64_t u : at) ticks.push_back(Tick{fixed ? local_s : u, u});
+  return ticks;
+}
+
+std::optional<Tick> Schedule::next_after(std::int64_t due_s) const {
+  if (zone.is_utc()) {
+    std::optional<std::int64_t> next = cron.next_after(due_s);
+    if (!next) return std::nullopt;
+    return Tick{*next, *next};
+  }
+  // Every tick of local time m is due at or after m minus the daylight offset, so the local
+  // minutes from two hours before `due_s`'s local time cover every candidate.
+  std::int64_t largest_offset = zone.standard_offset_s + 3600;
+  std::optional<Tick> best;
+  for (std::optional<std::int64_t> m = cron.next_after(zone.local_of(due_s) - 7200); m; m = cron.next_after(*m)) {
+    if (best && *m - largest_offset > best->due) break;
+    for (const Tick& tick : ticks_of(*m))
+      if (tick.due > due_s && (!best || tick.due < best->due)) best = tick;
+  }
+  return best;
+}
+
+namespace {
+
+// v2 past 100 missed: the most recent tick at or before `now`.
+std::optional<Tick> most_recent_before(const Schedule& schedule, std::optional<Tick> from, std::int64_t earliest,
+                                       std::int64_t now) {
+  if (schedule.zone.is_utc()) {
+    for (std::int64_t m = floor_div(now, 60) * 60; m > earliest; m -= 60)
+      if (schedule.cron.matches(m)) return Tick{m, m};
+    return from;
+  }
+  std::optional<Tick> recent = from;
+  for (std::optional<Tick> t = from; t && t->due <= now; t = schedule.next_after(t->due)) recent = t;
+  return recent;
+}
+
+}  // namespace
+
+CronDecision decide(const Schedule& schedule, std::int64_t last, std::int64_t now, MissedPolicy policy,
                     std::optional<sim::Duration> starting_deadline) {
   CronDecision decision;
   std::int64_t earliest = last;
   if (starting_deadline) earliest = std::max(earliest, now - starting_deadline->ns() / 1'000'000'000);
-  std::optional<std::int64_t> most_recent;
-  for (std::optional<std::int64_t> t = cron.next_after(earliest); t && *t <= now; t = cron.next_after(*t)) {
+  std::optional<Tick> most_recent;
+  for (std::optional<Tick> t = schedule.next_after(earliest); t && t->due <= now; t = schedule.next_after(t->due)) {
     most_recent = t;
     if (++decision.unmet > 100) {
       decision.too_many = true;
       if (policy == MissedPolicy::legacy) return decision;  // "too many missed start times": nothing starts
-      // v2 only warns, and finds the most recent tick by walking back from now.
-      for (std::int64_t m = floor_div(now, 60) * 60; m > earliest; m -= 60)
-        if (cron.matches(m)) {
-          most_recent = m;
-          break;
-        }
+      // v2 only warns, and starts the most recent tick.
+      most_recent = most_recent_before(schedule, t, earliest, now);
       break;
     }
   }
   if (!most_recent) return decision;
-  if (starting_deadline && *most_recent < now - starting_deadline->ns() / 1'000'000'000) {
+  if (starting_deadline && most_recent->due < now - starting_deadline->ns() / 1'000'000'000) {
     decision.too_late = true;
     return decision;
   }

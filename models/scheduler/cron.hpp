@@ -1,22 +1,34 @@
-// Cron schedules: five-field expressions (minute hour day-of-month month day-of-week) in UTC,
-// with Vixie cron's field syntax (`*`, `a`, `a-b`, `/step`, lists; day-of-week 0-7 with 0 and 7
-// Sunday; when both day fields are restricted a day matches either, as cron(5) says), and the
-// Kubernetes CronJob controllers' rules for ticks missed while no controller ran:
+// Cron schedules: five-field expressions (minute hour day-of-month month day-of-week) in UTC or
+// in a time zone (zone.hpp), with Vixie cron's field syntax (`*`, `a`, `a-b`, `/step`, lists; day-of-week 0-7 with 0
+// and 7 Sunday; when both day fields are restricted a day matches either, as cron(5) says), and the Kubernetes CronJob
+// controllers' rules for ticks missed while no controller ran:
 //   legacy (up to 1.20): count the ticks since lastScheduleTime (or since now minus
 //     startingDeadlineSeconds when that is later); more than 100 and nothing starts, ever again
 //     until the deadline window moves past them; otherwise only the most recent one starts;
 //   v2 (from 1.21): the most recent one starts, with a TooManyMissedTimes warning past 100.
 // In both, a tick older than startingDeadlineSeconds is not started. Times are Unix seconds.
 //
-// Not here yet: IANA time zones and their daylight-saving gaps and overlaps.
+// In a zone with daylight saving, the declared `dst` policy says what a tick in the skipped or
+// the repeated hour does:
+//   vixie       cron(8): a job at a fixed minute and hour (neither field starts with `*`) that
+//               falls in the skipped hour runs at the change ("soon after"), and one in the
+//               repeated hour runs once, at its first occurrence; a job with `*` in the minute or
+//               hour field runs by the new local time, so it follows each real hour;
+//   kubernetes  robfig/cron's Next in the zone, as the CronJob controller computes it with
+//               .spec.timeZone (and as any loop that steps local wall times does): a tick in the
+//               skipped hour never comes, one in the repeated hour comes twice.
+// A tick is named by its `nominal` time: for a fixed-time job in a zone, the local date and time
+// it names (both passes of a repeated hour share it); otherwise its Unix time.
 #pragma once
 
 #include <bitset>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/scheduler/options.hpp"
+#include "models/scheduler/zone.hpp"
 
 namespace scheduler {
 
@@ -28,6 +40,7 @@ struct Cron {
   std::bitset<7> weekdays;  ///< 0 Sunday .. 6
   bool any_day = true;      ///< day-of-month is `*`
   bool any_weekday = true;  ///< day-of-week is `*`
+  bool wildcard = false;    ///< the minute or hour field starts with `*` (Vixie cron's MIN_STAR, HR_STAR)
 
   /// The first tick strictly after `unix_s`, or nullopt when none comes within ten years.
   std::optional<std::int64_t> next_after(std::int64_t unix_s) const;
@@ -39,17 +52,36 @@ struct Cron {
 /// Parses an expression; nullopt with `error` set (which field, what was expected) when it is bad.
 std::optional<Cron> parse_cron(const std::string& expression, std::string& error);
 
+struct Tick {
+  std::int64_t nominal = 0;  ///< its name (see above)
+  std::int64_t due = 0;      ///< Unix seconds at which it falls due
+  bool operator==(const Tick& other) const { return nominal == other.nominal && due == other.due; }
+};
+
+/// A cron expression in a zone under a daylight-saving policy.
+struct Schedule {
+  Cron cron;
+  Zone zone;
+  DstPolicy dst = DstPolicy::vixie;
+
+  /// The first tick due strictly after `due_s` (two ticks due at once, as two fixed times in one
+  /// skipped hour are under vixie, come as the first of them only).
+  std::optional<Tick> next_after(std::int64_t due_s) const;
+  /// The ticks that a local time `local_s` matching the expression makes.
+  std::vector<Tick> ticks_of(std::int64_t local_s) const;
+};
+
 /// The controller's verdict at one check.
 struct CronDecision {
-  std::optional<std::int64_t> fire;  ///< the tick to start now
-  int unmet = 0;                     ///< ticks due since the last scheduled one (counted up to 101)
-  bool too_many = false;             ///< more than 100: legacy starts nothing, v2 warns
-  bool too_late = false;             ///< the most recent tick is past startingDeadlineSeconds
+  std::optional<Tick> fire;  ///< the tick to start now
+  int unmet = 0;             ///< ticks due since the last scheduled one (counted up to 101)
+  bool too_many = false;     ///< more than 100: legacy starts nothing, v2 warns
+  bool too_late = false;     ///< the most recent tick is past startingDeadlineSeconds
 };
 
 /// What the controller does at `now` with the schedule last started at `last` (Unix seconds).
 /// Policy `all` is not decided here: the seed fires every tick in (last, now].
-CronDecision decide(const Cron& cron, std::int64_t last, std::int64_t now, MissedPolicy policy,
+CronDecision decide(const Schedule& schedule, std::int64_t last, std::int64_t now, MissedPolicy policy,
                     std::optional<sim::Duration> starting_deadline);
 
 }  // namespace scheduler

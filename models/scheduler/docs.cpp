@@ -4,6 +4,29 @@
 
 namespace {
 
+std::vector<sim::OptionDoc> cron_option_docs() {
+  return {
+      {"cron", "five-field cron expressions, in time_zone"},
+      {"time_zone",
+       "the schedules' zone (Kubernetes' .spec.timeZone): UTC, America/New_York, America/Chicago, America/Denver, "
+       "America/Los_Angeles, Europe/London, Europe/Paris or Europe/Berlin, with the US or EU rules kept in the model"},
+      {"dst",
+       "a tick in a daylight-saving gap or overlap: vixie (cron(8): fixed-time jobs once, a skipped one right after "
+       "the change) or kubernetes (robfig/cron: a skipped tick never runs, a repeated one runs twice)"},
+      {"overlap",
+       "a tick while the schedule's previous run is active: allow (Kubernetes' default), forbid (not started; tried "
+       "again at the next check) or replace (the active run is cancelled); declared, only the fixed design applies "
+       "it"},
+      {"start",
+       "the true wall time at the run's start, in UTC, quoted (\"2026-03-08T05:00:00Z\"); empty: 2026-01-01T00:00:00Z"},
+      {"missed_policy",
+       "missed ticks: all (the seed's loop), legacy (Kubernetes <= 1.20, 100-missed rule) or v2 "
+       "(most recent only)"},
+      {"starting_deadline", "Kubernetes' startingDeadlineSeconds: a tick later than this is not started"},
+      {"check_interval", "the controller's period (Kubernetes: 10s)"},
+  };
+}
+
 std::vector<sim::OptionDoc> scheduler_option_docs() {
   std::vector<sim::OptionDoc> docs{
       {"design",
@@ -42,13 +65,8 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
       {"downstream.fail_from", "start of the failure window (true time)"},
       {"downstream.fail_until", "end of the failure window"},
       {"downstream.error", "transient or permanent"},
-      {"cron", "five-field cron expressions, in UTC"},
-      {"missed_policy",
-       "missed ticks: all (the seed's loop), legacy (Kubernetes <= 1.20, 100-missed rule) or v2 "
-       "(most recent only)"},
-      {"starting_deadline", "Kubernetes' startingDeadlineSeconds: a tick later than this is not started"},
-      {"check_interval", "the controller's period (Kubernetes: 10s)"},
   };
+  for (sim::OptionDoc& doc : cron_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : redis::option_docs_under("redis.", "the delay queue's Redis"))
     docs.push_back(std::move(doc));
   return docs;
@@ -73,9 +91,18 @@ const sim::ModelDocs& scheduler_docs() {
           {"duplicate_fire", "each cron tick fires once", "fires beyond the first"},
           {"missed_fire", "each cron tick fires, unless the declared policy skips it", "ticks missed"},
           {"early_fire", "no tick fires before its time", "early fires"},
-          {"fire_lateness", "reported: how late ticks fire", "p50, p99, max"},
+          {"fire_lateness", "how late ticks fire; no tick starts past a declared starting_deadline",
+           "p50, p99, max, ticks past the deadline"},
           {"two_leaders", "no two scheduler nodes believe they lead at the same time",
            "overlap of beliefs, and the deposed one's actions that took effect in it"},
+          {"overlap",
+           "runs of one schedule overlap only as the declared overlap policy allows (forbid: never; replace: a "
+           "replaced run lands no effect)",
+           "overlapping pairs, total overlap, pairs against the policy"},
+          {"retry_budget",
+           "no task takes more attempts than its budget (seed: max_retries + 1; fixed: max_receive_count), and the "
+           "seed's retries wait its declared 60 x 2^k s",
+           "tasks over budget, retries sooner than the backoff"},
           {"dlq_correct", "a dead-lettered task reached max_receive_count and never succeeded", "wrong dead letters"},
           {"liveness", "after the last fault, every due task starts within liveness_bound", "tasks that did not"},
       },

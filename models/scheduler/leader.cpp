@@ -92,16 +92,16 @@ sim::Task<void> SchedulerNode::control() {
 
 sim::Task<void> SchedulerNode::fire_schedule(int schedule, std::int64_t now_s) {
   const SchedulerOptions& o = context_->options;
-  const Cron& cron = context_->crons.at(static_cast<std::size_t>(schedule));
+  const Schedule& cron = context_->crons.at(static_cast<std::size_t>(schedule));
   Request get;
   get.op = Op::status_get;
   get.number = schedule;
   std::shared_ptr<const Response> status = co_await call(*context_, ex_, context_->store, get);
   if (!status) co_return;
   // A schedule nothing has fired yet counts from its creation, the start of the run.
-  std::int64_t last = status->number >= 0 ? status->number : sim::default_wall_start.unix_ns() / 1'000'000'000;
+  std::int64_t last = status->number >= 0 ? status->number : o.start_s;
   if (o.cron.missed_policy == MissedPolicy::all) {
-    for (std::optional<std::int64_t> t = cron.next_after(last); t && *t <= now_s; t = cron.next_after(*t))
+    for (std::optional<Tick> t = cron.next_after(last); t && t->due <= now_s; t = cron.next_after(t->due))
       co_await fire(schedule, *t);
     co_return;
   }
@@ -113,27 +113,63 @@ sim::Task<void> SchedulerNode::fire_schedule(int schedule, std::int64_t now_s) {
   if (decision.fire) co_await fire(schedule, *decision.fire);
 }
 
-sim::Task<void> SchedulerNode::fire(int schedule, std::int64_t nominal) {
+// The fire names the tick by its nominal time; lastScheduleTime and the store's "not yet due"
+// guard read its due time.
+sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
   bool fixed = context_->options.design == Design::fixed;
-  std::string task = fmt::format("cron-{}@{}", schedule + 1, nominal);
-  context_->trace(node_, "scheduler.fire", fmt::format("cron-{} tick {}", schedule + 1, nominal));
+  std::string task = fmt::format("cron-{}@{}", schedule + 1, tick.nominal);
+  context_->trace(node_, "scheduler.fire", fmt::format("cron-{} tick {}", schedule + 1, tick.nominal));
   Request record;
   record.op = fixed ? Op::fire : Op::status_set;
   record.number = schedule;
-  record.when = nominal;
+  record.when = tick.due;
+  record.nominal = tick.nominal;
   record.token = election_->token();
+  Overlap overlap = context_->options.cron.overlap;
+  if (fixed && overlap == Overlap::forbid) {
+    bool active = co_await runs_active(schedule);
+    if (active) co_return;
+  }
   if (fixed) {
     std::shared_ptr<const Response> taken = co_await call(*context_, ex_, context_->store, record);
     if (!taken || !taken->ok) {
       context_->observations.fires.push_back(
-          FireRecord{schedule, nominal, context_->world.now(), index_, false, record.token});
+          FireRecord{schedule, tick.nominal, context_->world.now(), index_, false, record.token});
       co_return;
     }
   }
+  if (fixed && overlap == Overlap::replace) co_await cancel_runs(schedule);
   bool pushed = co_await push(task);
   context_->observations.fires.push_back(
-      FireRecord{schedule, nominal, context_->world.now(), index_, pushed, record.token});
+      FireRecord{schedule, tick.nominal, context_->world.now(), index_, pushed, record.token});
   if (pushed && !fixed) co_await call(*context_, ex_, context_->store, record);  // lastScheduleTime, unguarded
+}
+
+// Forbid: whether a run of the schedule is still in the queue (Kubernetes' Status.Active). When
+// the queue does not answer, the run counts as active: the tick is tried again at the next check.
+sim::Task<bool> SchedulerNode::runs_active(int schedule) {
+  Request ask;
+  ask.op = Op::active;
+  ask.task = fmt::format("cron-{}@", schedule + 1);
+  std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, ask);
+  bool active = !answer || answer->number > 0;
+  if (active) {
+    ++context_->observations.forbidden;
+    context_->trace(node_, "scheduler.forbid", fmt::format("cron-{}: a run is still active", schedule + 1));
+  }
+  co_return active;
+}
+
+// Replace: the schedule's active runs are deleted from the queue; a worker running one finds out
+// at its next heartbeat and lands no effect.
+sim::Task<void> SchedulerNode::cancel_runs(int schedule) {
+  Request cancel;
+  cancel.op = Op::cancel_runs;
+  cancel.task = fmt::format("cron-{}@", schedule + 1);
+  std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, cancel);
+  if (answer && answer->number > 0)
+    context_->trace(node_, "scheduler.replace",
+                    fmt::format("cron-{}: {} active run(s) cancelled", schedule + 1, answer->number));
 }
 
 sim::Task<bool> SchedulerNode::push(const std::string& body) {

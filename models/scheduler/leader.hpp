@@ -33,9 +33,11 @@ private:
   sim::Instant belief_end() const;
   sim::Task<std::optional<std::int64_t>> now_unix_s();
   sim::Task<void> fire_schedule(int schedule, std::int64_t now_s);
-  sim::Task<void> fire(int schedule, std::int64_t nominal);
+  sim::Task<void> fire(int schedule, Tick tick);
   sim::Task<void> move_due(std::int64_t now_ms);
   sim::Task<bool> push(const std::string& body);
+  sim::Task<bool> runs_active(int schedule);
+  sim::Task<void> cancel_runs(int schedule);
 
   std::shared_ptr<Context> context_;
   int index_;

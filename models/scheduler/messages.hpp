@@ -25,6 +25,8 @@ enum class Op {
   status_get,         // store: a schedule's lastScheduleTime
   status_set,         // store: the seed's unguarded lastScheduleTime update
   fire,               // store: the fixed design's fire record, keyed (schedule, nominal), fenced
+  active,             // queue: how many messages of a schedule's runs are in the queue (overlap: forbid)
+  cancel_runs,        // queue: deletes every message of a schedule's runs (overlap: replace)
 };
 
 const char* op_name(Op op);
@@ -35,7 +37,8 @@ struct Request final : sim::MessageBody {
   std::string handle;         ///< receipt handle
   std::int64_t number = 0;    ///< receive count, nominal Unix seconds, expected lease version, schedule
   std::int64_t token = 0;     ///< attempt token (receive count) or fencing token
-  std::int64_t when = 0;      ///< a nominal tick or lastScheduleTime, Unix seconds
+  std::int64_t when = 0;      ///< a tick's due time or lastScheduleTime, Unix seconds
+  std::int64_t nominal = 0;   ///< fire: the tick's nominal time (cron.hpp), the record's key
   sim::Duration duration;     ///< visibility or delay
   bool has_duration = false;  ///< receive: whether `duration` overrides the default visibility
   std::uint64_t attempt = 0;  ///< the recorder's attempt number (for the recorder only)

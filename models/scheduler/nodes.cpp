@@ -25,6 +25,8 @@ const char* op_name(Op op) {
     case Op::status_get: return "status_get";
     case Op::status_set: return "status_set";
     case Op::fire: return "fire";
+    case Op::active: return "active";
+    case Op::cancel_runs: return "cancel_runs";
   }
   return "?";
 }
@@ -58,9 +60,19 @@ namespace {
 
 using Reply = std::shared_ptr<Response>;
 
+// The queue's counts, at the first call in each slice of the run.
+void sample_depth(Context& c, const SqsQueue& q, sim::MonoTime now) {
+  Observations& o = c.observations;
+  std::int64_t slice = (c.world.now() - sim::Instant::zero()).ns() / o.depth_slice.ns();
+  if (!o.depth.empty() && (o.depth.back().at - sim::Instant::zero()).ns() / o.depth_slice.ns() == slice) return;
+  SqsQueue::Counts n = q.counts(now);
+  o.depth.push_back(DepthSample{c.world.now(), n.ready, n.in_flight, n.delayed, n.dead});
+}
+
 Reply queue_answer(Context& c, const Request& r) {
   SqsQueue& q = *c.ready;
   sim::MonoTime now = c.world.node(c.queue).clock().mono(c.world.now());
+  sample_depth(c, q, now);
   auto reply = std::make_shared<Response>();
   reply->ok = true;
   switch (r.op) {
@@ -76,7 +88,12 @@ Reply queue_answer(Context& c, const Request& r) {
       }
       break;
     }
-    case Op::change_visibility: reply->ok = q.change_visibility(r.handle, now, r.duration).ok; break;
+    case Op::change_visibility: {
+      QueueAnswer a = q.change_visibility(r.handle, now, r.duration);
+      reply->ok = a.ok;
+      if (a.use == HandleUse::cancelled) reply->text = "cancelled";
+      break;
+    }
     case Op::delete_message: {
       QueueAnswer a = q.delete_message(r.handle);
       reply->ok = a.ok;
@@ -86,6 +103,13 @@ Reply queue_answer(Context& c, const Request& r) {
     case Op::set_visibility_id: reply->ok = q.set_visibility_by_task(r.task, now, r.duration); break;
     case Op::ack_id: reply->number = q.delete_by_task(r.task, r.handle, now).held_by_newer ? 1 : 0; break;
     case Op::nack_id: reply->ok = q.nack_by_task(r.task, now); break;
+    case Op::active: reply->number = static_cast<std::int64_t>(q.tasks_with_prefix(r.task).size()); break;
+    case Op::cancel_runs:
+      for (const std::string& task : q.cancel_with_prefix(r.task)) {
+        c.observations.cancelled.insert(task);
+        ++reply->number;
+      }
+      break;
     default: reply->ok = false; reply->text = "not a queue operation";
   }
   return reply;
@@ -117,11 +141,11 @@ Reply store_answer(Context& c, StoreState& s, const Request& r) {
     case Op::status_set: s.last_schedule[static_cast<int>(r.number)] = r.when; break;
     case Op::fire: {
       int schedule = static_cast<int>(r.number);
-      std::int64_t nominal = r.when;
+      std::int64_t nominal = r.nominal;
       if (r.token < s.highest_token) {
         reply->ok = false;
         reply->text = fmt::format("fencing token {} is below {}", r.token, s.highest_token);
-      } else if (nominal * 1'000'000'000 > wall_ns) {
+      } else if (r.when * 1'000'000'000 > wall_ns) {
         reply->ok = false;
         reply->text = "the tick is still ahead of the store's clock";
       } else if (!s.fired.insert({schedule, nominal}).second) {
@@ -130,7 +154,7 @@ Reply store_answer(Context& c, StoreState& s, const Request& r) {
       } else {
         s.highest_token = r.token;
         std::int64_t& last = s.last_schedule[schedule];
-        last = std::max(last, nominal);
+        last = std::max(last, r.when);
       }
       break;
     }

@@ -91,9 +91,32 @@ void read_downstream(sim::ParamReader& params, SchedulerOptions& o) {
   d.finish();
 }
 
+void read_zone(sim::ParamReader& params, SchedulerOptions& o) {
+  std::string zone = params.string("time_zone", "UTC");
+  std::optional<Zone> found = find_zone(zone);
+  if (!found) params.fail("time_zone", fmt::format("unknown zone '{}': the model carries {}", zone, zone_names()));
+  o.cron.zone = *found;
+  bool fixed = o.design == Design::fixed;
+  o.cron.dst = params.choice("dst", {"vixie", "kubernetes"}, fixed ? "vixie" : "kubernetes") == "vixie"
+                   ? DstPolicy::vixie
+                   : DstPolicy::kubernetes;
+  // Empty: the kernel's start, 2026-01-01T00:00:00Z.
+  if (std::string text = params.string("start", ""); !text.empty()) {
+    std::optional<std::int64_t> start = parse_utc(text);
+    if (!start) params.fail("start", "expected a UTC time written as 2026-03-08T05:00:00Z");
+    if (year_of(*start) < 2007 || year_of(*start) > 2099)
+      params.fail("start", "the model's daylight-saving rules hold from 2007 to 2099");
+    o.start_s = *start;
+  }
+}
+
 void read_cron(sim::ParamReader& params, SchedulerOptions& o) {
   o.cron.schedules = params.string_list("cron", {});
   for (const std::string& expression : o.cron.schedules) {
+    if (expression.rfind("TZ=", 0) == 0 || expression.rfind("CRON_TZ=", 0) == 0)
+      params.fail("cron", fmt::format("'{}': Kubernetes rejects TZ= and CRON_TZ= in a schedule (from 1.29); name the "
+                                      "zone in time_zone (.spec.timeZone)",
+                                      expression));
     std::string error;
     if (!parse_cron(expression, error)) params.fail("cron", fmt::format("'{}': {}", expression, error));
   }
@@ -104,6 +127,9 @@ void read_cron(sim::ParamReader& params, SchedulerOptions& o) {
                                             : MissedPolicy::all;
   o.cron.starting_deadline = params.optional_duration("starting_deadline", {Duration::seconds(1), day * 30});
   o.cron.check_interval = params.duration("check_interval", o.cron.check_interval, {Duration::milliseconds(100), hour});
+  std::string overlap = params.choice("overlap", {"allow", "forbid", "replace"}, "allow");
+  o.cron.overlap = overlap == "forbid" ? Overlap::forbid : overlap == "replace" ? Overlap::replace : Overlap::allow;
+  read_zone(params, o);
 }
 
 void read_redis(sim::ParamReader& params, SchedulerOptions& o) {
@@ -157,6 +183,17 @@ const char* to_string(Sink sink) {
   return "?";
 }
 
+const char* to_string(Overlap overlap) {
+  switch (overlap) {
+    case Overlap::allow: return "allow";
+    case Overlap::forbid: return "forbid";
+    case Overlap::replace: return "replace";
+  }
+  return "?";
+}
+
+const char* to_string(DstPolicy policy) { return policy == DstPolicy::vixie ? "vixie" : "kubernetes"; }
+
 const char* to_string(MissedPolicy policy) {
   switch (policy) {
     case MissedPolicy::all: return "all";
@@ -200,7 +237,14 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
                       fmt::format("{} errors from {} to {}", o.downstream.permanent ? "permanent" : "transient",
                                   sim::to_string(*o.downstream.fail_from), sim::to_string(*o.downstream.fail_until)));
   for (std::size_t i = 0; i < o.cron.schedules.size(); ++i)
-    rows.emplace_back(fmt::format("cron-{}", i + 1), o.cron.schedules[i] + " (UTC)");
+    rows.emplace_back(fmt::format("cron-{}", i + 1), fmt::format("{} ({})", o.cron.schedules[i], o.cron.zone.name));
+  if (!o.cron.schedules.empty() && o.cron.overlap != Overlap::allow)
+    rows.emplace_back("overlap",
+                      fmt::format("{}{}", to_string(o.cron.overlap),
+                                  o.design == Design::seed ? " (declared; the seed's code ignores it)" : ""));
+  if (!o.cron.schedules.empty() && !o.cron.zone.is_utc()) rows.emplace_back("dst", to_string(o.cron.dst));
+  if (o.start_s != sim::default_wall_start.unix_ns() / 1'000'000'000)
+    rows.emplace_back("start", civil_text(o.start_s) + " UTC");
   if (!o.cron.schedules.empty())
     rows.emplace_back("missed_policy",
                       fmt::format("{}, starting deadline {}, checked every {}", to_string(o.cron.missed_policy),

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "models/redis/options.hpp"
+#include "models/scheduler/zone.hpp"
+#include "sim/kernel/clock.hpp"
 #include "sim/kernel/distribution.hpp"
 #include "sim/kernel/time.hpp"
 
@@ -60,6 +62,19 @@ enum class MissedPolicy {
   v2,      ///< Kubernetes' controller from 1.21: only the most recent missed tick runs
 };
 
+/// `dst`: what a cron tick in a daylight-saving gap or overlap does (cron.hpp).
+enum class DstPolicy {
+  vixie,       ///< cron(8): fixed-time jobs run once, a skipped one right after the change
+  kubernetes,  ///< robfig/cron in .spec.timeZone: a skipped tick never runs, a repeated one twice
+};
+
+/// `overlap`: what a cron tick does while an earlier run of its schedule is still active.
+enum class Overlap {
+  allow,    ///< Kubernetes' Allow (the default), Temporal's AllowAll: runs may overlap
+  forbid,   ///< Kubernetes' Forbid: not started; the controller tries the tick again at its next check
+  replace,  ///< Kubernetes' Replace, Temporal's TerminateOther: the active run is cancelled first
+};
+
 /// `stale_handles`: the queue's answer to a delete or visibility change with an old receipt handle.
 enum class StaleHandles {
   sqs,      ///< succeeds, and the delete removes the message even while another reader holds it
@@ -80,7 +95,10 @@ struct DownstreamOptions {
 };
 
 struct CronOptions {
-  std::vector<std::string> schedules;  ///< `cron`: five-field expressions in UTC
+  std::vector<std::string> schedules;  ///< `cron`: five-field expressions in `time_zone`
+  Zone zone;                           ///< `time_zone`: an IANA name the model carries (zone.hpp)
+  DstPolicy dst = DstPolicy::vixie;    ///< `dst`
+  Overlap overlap = Overlap::allow;    ///< `overlap`: declared; only the fixed design applies it
   MissedPolicy missed_policy = MissedPolicy::v2;
   std::optional<sim::Duration> starting_deadline;             ///< `starting_deadline`: startingDeadlineSeconds
   sim::Duration check_interval = sim::Duration::seconds(10);  ///< `check_interval`: the controller's period
@@ -112,6 +130,8 @@ struct SchedulerOptions {
   sim::Duration renew_deadline = sim::Duration::seconds(10);      ///< `renew_deadline`: client_go
   sim::Duration retry_period = sim::Duration::seconds(2);         ///< `retry_period`: every election
   sim::Duration request_timeout = sim::Duration::seconds(1);      ///< `request_timeout`: every call
+  /// `start`: the true wall time (Unix seconds) at the run's start on the scheduler's nodes.
+  std::int64_t start_s = sim::default_wall_start.unix_ns() / 1'000'000'000;
   /// `liveness_bound`: after the last fault, a due task starts within this.
   std::optional<sim::Duration> liveness_bound;
   QueueOptions queue;
@@ -132,5 +152,7 @@ const char* to_string(Design design);
 const char* to_string(Election election);
 const char* to_string(Sink sink);
 const char* to_string(MissedPolicy policy);
+const char* to_string(DstPolicy policy);
+const char* to_string(Overlap overlap);
 
 }  // namespace scheduler

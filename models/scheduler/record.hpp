@@ -7,9 +7,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "models/scheduler/options.hpp"
+#include "models/scheduler/zone.hpp"
 #include "sim/kernel/clock.hpp"
 #include "sim/kernel/time.hpp"
 
@@ -80,6 +83,16 @@ struct MoveRecord {
   sim::Instant at;
 };
 
+/// The ready queue's counts at the first call to it in one slice of the run (record.hpp's
+/// Observations::depth_slice): a bounded series however long the run.
+struct DepthSample {
+  sim::Instant at;
+  std::uint32_t ready = 0;
+  std::uint32_t in_flight = 0;
+  std::uint32_t delayed = 0;
+  std::uint32_t dead = 0;
+};
+
 struct Observations {
   std::vector<std::string> scheduler_names;
   std::vector<std::string> worker_names;
@@ -92,17 +105,34 @@ struct Observations {
   std::vector<FireRecord> fires;
   std::vector<BeliefRecord> beliefs;
   std::vector<MoveRecord> moves;
+  /// retry_budget: attempts a task may take (0: unlimited) and the declared backoff after the
+  /// k-th transient failure, base x 2^k (absent: no lower bound, as full jitter has none).
+  int max_attempts = 0;
+  std::optional<sim::Duration> backoff_base;
+  std::vector<DepthSample> depth;                         ///< at most one per slice
+  sim::Duration depth_slice = sim::Duration::seconds(1);  ///< the run's length / 200, at least 1 s
   std::vector<std::pair<std::string, int>> dead_letters;
   bool most_recent_only = false;  ///< the declared missed policy skips all but the most recent missed tick
-  int too_many_missed = 0;        ///< controller checks that found more than 100 missed ticks
-  sim::Instant cron_from;         ///< ticks after this are judged
+  std::optional<sim::Duration> starting_deadline;  ///< declared: no tick starts later than this
+  Overlap overlap = Overlap::allow;                ///< declared overlap policy
+  std::set<std::string> cancelled;                 ///< cron runs the replace policy cancelled
+  int forbidden = 0;                               ///< fires the forbid policy held back
+  int too_many_missed = 0;                         ///< controller checks that found more than 100 missed ticks
+  sim::Instant cron_from;                          ///< ticks after this are judged
   sim::Instant run_end;
   sim::Duration liveness_bound;
 
+  Zone zone;                                                                      ///< the schedules' time zone
+  std::int64_t wall_start_s = sim::default_wall_start.unix_ns() / 1'000'000'000;  ///< true wall time at 0
+
   /// True time at which the true wall clock reads `unix_s`.
-  static sim::Instant instant_of(std::int64_t unix_s) {
-    return sim::Instant::zero() +
-           sim::Duration::nanoseconds(unix_s * 1'000'000'000 - sim::default_wall_start.unix_ns());
+  sim::Instant instant_of(std::int64_t unix_s) const {
+    return sim::Instant::zero() + sim::Duration::seconds(unix_s - wall_start_s);
+  }
+  /// What the true wall clock reads at `instant`, in whole seconds.
+  std::int64_t unix_s_of(sim::Instant instant) const {
+    std::int64_t ns = (instant - sim::Instant::zero()).ns();
+    return wall_start_s + ns / 1'000'000'000 - (ns % 1'000'000'000 < 0 ? 1 : 0);
   }
 };
 

@@ -18,12 +18,21 @@ void SchedulerModel::configure(sim::ParamReader& params) { options_ = read_optio
 
 std::vector<std::string> SchedulerModel::check_names() const { return scheduler::check_names(); }
 
+// Every node the model adds starts its wall clock at `start`; the Redis deployment's nodes keep
+// the kernel's default, which only their own expiry reads.
+sim::ClockOptions SchedulerModel::clock_options() const {
+  sim::ClockOptions clock;
+  clock.wall_start = sim::WallTime::from_unix_ns(options_.start_s * 1'000'000'000);
+  return clock;
+}
+
 void SchedulerModel::build_services(sim::World& world) {
   Context& c = *context_;
-  c.queue = world.add_node("queue", {"queue", "store"});
-  c.sink = world.add_node("sink", {"sink"});
-  c.store = world.add_node("store", {"store"});
-  c.client = world.add_node("client", {"client"});
+  sim::ClockOptions clock = clock_options();
+  c.queue = world.add_node("queue", {"queue", "store"}, clock);
+  c.sink = world.add_node("sink", {"sink"}, clock);
+  c.store = world.add_node("store", {"store"}, clock);
+  c.client = world.add_node("client", {"client"}, clock);
   c.ready = std::make_shared<SqsQueue>(options_.queue);
   auto sink = std::make_shared<SinkState>();
   auto store = std::make_shared<StoreState>();
@@ -36,7 +45,7 @@ void SchedulerModel::build_services(sim::World& world) {
     c.redis->build(world);
   }
   if (options_.election == Election::etcd) {
-    for (int i = 0; i < 3; ++i) c.members.push_back(world.add_node("etcd-" + std::to_string(i + 1), {"etcd"}));
+    for (int i = 0; i < 3; ++i) c.members.push_back(world.add_node("etcd-" + std::to_string(i + 1), {"etcd"}, clock));
     etcd::install_service(world, c.members, etcd::ServiceOptions{}, nullptr);
   }
 }
@@ -63,23 +72,31 @@ void SchedulerModel::build(sim::World& world, sim::Duration length) {
   context_ = std::make_shared<Context>(world, options_);
   for (const std::string& expression : options_.cron.schedules) {
     std::string error;
-    context_->crons.push_back(*parse_cron(expression, error));
+    context_->crons.push_back(Schedule{*parse_cron(expression, error), options_.cron.zone, options_.cron.dst});
   }
   build_services(world);
   Observations& o = context_->observations;
   o.schedules = options_.cron.schedules;
+  o.zone = options_.cron.zone;
+  o.starting_deadline = options_.cron.starting_deadline;
+  o.overlap = options_.cron.overlap;
+  o.wall_start_s = options_.start_s;
   o.most_recent_only = options_.cron.missed_policy != MissedPolicy::all;
   o.cron_from = sim::Instant::zero();
   o.run_end = sim::Instant::zero() + length;
   o.liveness_bound = options_.liveness();
+  bool seed = options_.design == Design::seed;
+  o.max_attempts = seed ? options_.max_retries + 1 : options_.queue.max_receive_count;
+  if (seed) o.backoff_base = sim::Duration::seconds(60);  // the seed's 60 x 2^k s
+  o.depth_slice = std::max(sim::Duration::seconds(1), length / 200);
   for (int i = 0; i < options_.schedulers; ++i) {
     o.scheduler_names.push_back(options_.scheduler_name(i));
-    context_->schedulers.push_back(world.add_node(o.scheduler_names.back(), {"scheduler"}));
+    context_->schedulers.push_back(world.add_node(o.scheduler_names.back(), {"scheduler"}, clock_options()));
     world.node(context_->schedulers.back()).set_boot([context = context_, i] { SchedulerNode::boot(context, i); });
   }
   for (int i = 0; i < options_.workers; ++i) {
     o.worker_names.push_back(options_.worker_name(i));
-    context_->workers.push_back(world.add_node(o.worker_names.back(), {"worker"}));
+    context_->workers.push_back(world.add_node(o.worker_names.back(), {"worker"}, clock_options()));
     world.node(context_->workers.back()).set_boot([context = context_, i] { Worker::boot(context, i); });
   }
   watch_crashes(world);
@@ -124,6 +141,23 @@ std::string prevention(const SchedulerOptions& options, const sim::Findings& fin
   return "";
 }
 
+// The ready queue's depth over the run, one point per slice (the counts at its first call).
+sim::Plot depth_plot(const Observations& o) {
+  sim::Plot plot;
+  plot.title = "The ready queue: messages by state";
+  plot.x_label = "true time (s)";
+  plot.y_label = "messages";
+  plot.lines = {{"ready", {}}, {"in flight", {}}, {"delayed", {}}, {"dead-letter", {}}};
+  for (const DepthSample& d : o.depth) {
+    double x = static_cast<double>((d.at - sim::Instant::zero()).ns()) / 1e9;
+    plot.lines[0].points.emplace_back(x, d.ready);
+    plot.lines[1].points.emplace_back(x, d.in_flight);
+    plot.lines[2].points.emplace_back(x, d.delayed);
+    plot.lines[3].points.emplace_back(x, d.dead);
+  }
+  return plot;
+}
+
 sim::Findings SchedulerModel::finish(sim::World&, const sim::FaultActivity& faults) {
   Observations& o = context_->observations;
   o.dead_letters = context_->ready->dead_letters();
@@ -137,6 +171,7 @@ sim::Findings SchedulerModel::finish(sim::World&, const sim::FaultActivity& faul
   for (const BeliefRecord& b : o.beliefs)
     findings.intervals.push_back(sim::LaneInterval{o.scheduler_names.at(static_cast<std::size_t>(b.node)), b.from,
                                                    b.to.value_or(o.run_end), "leads"});
+  if (!o.depth.empty()) findings.plots.push_back(depth_plot(o));
   findings.prevention = prevention(options_, findings);
   return findings;
 }

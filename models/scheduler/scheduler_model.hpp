@@ -30,6 +30,7 @@ public:
   const Observations& observations() const { return context_->observations; }
 
 private:
+  sim::ClockOptions clock_options() const;
   void build_services(sim::World& world);
   void watch_crashes(sim::World& world);
   sim::Table task_table() const;
@@ -37,6 +38,9 @@ private:
   SchedulerOptions options_;
   std::shared_ptr<Context> context_;
 };
+
+/// The ready queue's depth series as a chart (ready, in flight, delayed, dead-letter).
+sim::Plot depth_plot(const Observations& o);
 
 /// What would have prevented the first violation in `findings`, for this design.
 std::string prevention(const SchedulerOptions& options, const sim::Findings& findings);

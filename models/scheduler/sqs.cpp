@@ -54,6 +54,7 @@ std::optional<std::pair<std::uint64_t, int>> SqsQueue::parse_handle(const std::s
 
 QueueAnswer SqsQueue::change_visibility(const std::string& handle, sim::MonoTime now, sim::Duration visibility) {
   auto parsed = parse_handle(handle);
+  if (parsed && cancelled_.count(parsed->first) > 0) return {false, HandleUse::cancelled, false};
   if (!parsed || messages_.count(parsed->first) == 0) return {false, HandleUse::gone, false};
   Message& m = messages_.at(parsed->first);
   if (m.receives != parsed->second) return {false, HandleUse::stale, true};  // MessageNotInflight
@@ -104,6 +105,42 @@ QueueAnswer SqsQueue::delete_by_task(const std::string& task, const std::string&
 
 bool SqsQueue::nack_by_task(const std::string& task, sim::MonoTime now) {
   return set_visibility_by_task(task, now, sim::Duration::zero());
+}
+
+std::vector<std::string> SqsQueue::tasks_with_prefix(const std::string& prefix) const {
+  std::vector<std::string> tasks;
+  for (const auto& [id, m] : messages_)
+    if (m.task.rfind(prefix, 0) == 0) tasks.push_back(m.task.substr(0, m.task.find('|')));
+  return tasks;
+}
+
+std::vector<std::string> SqsQueue::cancel_with_prefix(const std::string& prefix) {
+  std::vector<std::string> tasks;
+  for (auto it = messages_.begin(); it != messages_.end();) {
+    if (it->second.task.rfind(prefix, 0) != 0) {
+      ++it;
+      continue;
+    }
+    tasks.push_back(it->second.task.substr(0, it->second.task.find('|')));
+    cancelled_.insert(it->first);
+    by_visibility_.erase({it->second.visible_at, it->first});
+    it = messages_.erase(it);
+  }
+  return tasks;
+}
+
+SqsQueue::Counts SqsQueue::counts(sim::MonoTime now) const {
+  Counts c;
+  for (const auto& [id, m] : messages_) {
+    if (m.visible_at <= now)
+      ++c.ready;
+    else if (m.receives > 0)
+      ++c.in_flight;
+    else
+      ++c.delayed;
+  }
+  c.dead = static_cast<std::uint32_t>(dead_.size());
+  return c;
 }
 
 std::size_t SqsQueue::in_flight(sim::MonoTime now) const {

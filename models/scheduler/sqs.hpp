@@ -37,9 +37,10 @@ struct Received {
 
 /// What a call with a receipt handle found.
 enum class HandleUse {
-  current,  ///< the message's latest receive
-  stale,    ///< an older receive of a message still in the queue
-  gone,     ///< the message is no longer in the queue
+  current,    ///< the message's latest receive
+  stale,      ///< an older receive of a message still in the queue
+  gone,       ///< the message is no longer in the queue
+  cancelled,  ///< the message was cancelled (cancel_with_prefix)
 };
 
 struct QueueAnswer {
@@ -66,10 +67,23 @@ public:
   QueueAnswer delete_by_task(const std::string& task, const std::string& own_handle, sim::MonoTime now);
   bool nack_by_task(const std::string& task, sim::MonoTime now);
 
+  /// The tasks of the messages in the queue (visible, delayed or in flight) whose task names
+  /// start with `prefix`, in message order.
+  std::vector<std::string> tasks_with_prefix(const std::string& prefix) const;
+  /// Deletes those messages, remembering them: a later call with one of their handles is told
+  /// `cancelled`. Answers the tasks.
+  std::vector<std::string> cancel_with_prefix(const std::string& prefix);
   /// Tasks moved to the dead-letter queue, with their receive counts, in order.
   const std::vector<std::pair<std::string, int>>& dead_letters() const { return dead_; }
   std::size_t depth() const { return messages_.size(); }
   std::size_t in_flight(sim::MonoTime now) const;
+  struct Counts {
+    std::uint32_t ready = 0;      ///< visible now
+    std::uint32_t in_flight = 0;  ///< received and hidden (a retry's backoff included)
+    std::uint32_t delayed = 0;    ///< sent with a delay, not yet visible, never received
+    std::uint32_t dead = 0;       ///< in the dead-letter queue
+  };
+  Counts counts(sim::MonoTime now) const;
 
 private:
   struct Message {
@@ -86,6 +100,7 @@ private:
   std::map<std::uint64_t, Message> messages_;
   std::set<std::pair<sim::MonoTime, std::uint64_t>> by_visibility_;
   std::vector<std::pair<std::string, int>> dead_;
+  std::set<std::uint64_t> cancelled_;
 };
 
 }  // namespace scheduler

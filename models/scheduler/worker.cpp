@@ -67,9 +67,22 @@ sim::Task<void> Worker::run() {
   }
 }
 
-sim::Task<Worker::Outcome> Worker::handle(const Attempt& attempt) {
+sim::Task<Worker::Outcome> Worker::handle(const Attempt& attempt, std::shared_ptr<int> lost) {
   const SchedulerOptions& o = context_->options;
   co_await sim::sleep(o.work.sample(rng_));
+  if (lost && *lost == 0 && o.cron.overlap == Overlap::replace && attempt.body.rfind("cron-", 0) == 0) {
+    // Replace: a run confirms it is still current (one more heartbeat) before its effect.
+    Request beat;
+    beat.op = Op::change_visibility;
+    beat.handle = attempt.handle;
+    beat.duration = o.heartbeat_timeout;
+    std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, beat);
+    if (answer && !answer->ok && *lost == 0) *lost = answer->text == "cancelled" ? 3 : 2;
+  }
+  if (lost && *lost == 3) {
+    context_->attempt_ended(attempt.id, "cancelled");
+    co_return Outcome::abandoned;
+  }
   const DownstreamOptions& d = o.downstream;
   sim::Instant now = context_->world.now();
   if (d.fail_from && now >= sim::Instant::zero() + *d.fail_from && now < sim::Instant::zero() + *d.fail_until) {
@@ -156,7 +169,7 @@ sim::Task<void> Worker::heartbeat(std::string handle, std::shared_ptr<int> state
     std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, beat);
     if (*state != 0) co_return;
     if (answer && !answer->ok) {
-      *state = 2;  // the queue no longer counts this attempt: give it up
+      *state = answer->text == "cancelled" ? 3 : 2;  // the queue no longer counts this attempt: give it up
       co_return;
     }
   }
@@ -164,10 +177,10 @@ sim::Task<void> Worker::heartbeat(std::string handle, std::shared_ptr<int> state
 
 sim::Task<void> Worker::process_fixed(Attempt attempt) {
   const SchedulerOptions& o = context_->options;
-  auto state = std::make_shared<int>(0);  // 0 running, 1 done, 2 lost its message
+  auto state = std::make_shared<int>(0);  // 0 running, 1 done, 2 lost its message, 3 cancelled
   sim::spawn(ex_, heartbeat(attempt.handle, state));
-  Outcome outcome = co_await handle(attempt);
-  bool lost = *state == 2;
+  Outcome outcome = co_await handle(attempt, state);
+  bool lost = *state >= 2;
   *state = 1;
   std::string task = task_of(attempt.body);
   if (lost || outcome == Outcome::abandoned) co_return;  // a newer attempt owns the task now

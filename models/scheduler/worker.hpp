@@ -45,7 +45,10 @@ private:
   sim::Task<void> process_fixed(Attempt attempt);
   sim::Task<void> seed_retry(const Attempt& attempt);
   /// Runs the handler: the work, the downstream call, and the sink write with the attempt's token.
-  sim::Task<Outcome> handle(const Attempt& attempt);
+  /// `lost` (the fixed worker's heartbeat state) at 3 after the work: the run was cancelled
+  /// (overlap: replace), so no effect is written; under replace a cron run asks the queue once
+  /// more just before its write.
+  sim::Task<Outcome> handle(const Attempt& attempt, std::shared_ptr<int> lost = nullptr);
   sim::Task<void> heartbeat(std::string handle, std::shared_ptr<int> state);
   sim::Task<void> ack(const Attempt& attempt, Op op);
 
