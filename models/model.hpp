@@ -35,6 +35,10 @@ public:
   /// Called before build() when the run gathers pictures: a model whose checks keep only what
   /// their verdicts need may then keep what its plots need too.
   virtual void keep_for_pictures() {}
+  /// Called, in a run that gathers pictures, at about 400 evenly spaced moments of true time
+  /// between events (the run stops there and goes on; nothing is scheduled): the model may
+  /// read its nodes' state for its charts. It must change nothing.
+  virtual void sample_for_pictures(World& /*world*/) {}
   /// Creates nodes and clients. `length` is the scenario's duration.
   virtual void build(World& world, Duration length) = 0;
   /// Judges the run through the model's checkers; `faults` is for those that judge recovery.

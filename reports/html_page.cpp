@@ -29,7 +29,8 @@ stroke:#d92d20;stroke-width:1}.s0{stroke:#2e90fa;fill:#2e90fa}.s1{stroke:#f79009
 fill:#d92d20}.s3{stroke:#344054;fill:#344054}.s4{stroke:#12b76a;fill:#12b76a}.s5{stroke:#7a5af8;fill:#7a5af8}
 polyline.s0,polyline.s1,polyline.s2,polyline.s3,polyline.s4,polyline.s5{fill:none;stroke-width:1.6}
 .ribbon{fill-opacity:.15;stroke:none}.limit{stroke:#d92d20;stroke-width:1.2;stroke-dasharray:5 4}
-.bar{fill:#2e90fa}.heat a text{text-decoration:underline}.cell-text{font-size:11px}
+.bar{fill:#2e90fa}.lead{fill:#2e90fa;fill-opacity:.5;stroke:#175cd3}.elect{fill:#175cd3;stroke:#175cd3}
+.heat a text{text-decoration:underline}.cell-text{font-size:11px}
 pre{background:#f1f3f7;padding:8px;overflow-x:auto}
 )";
 
@@ -124,6 +125,11 @@ std::string chart_bands(const Chart& c, const Area& a) {
     out += svg::line(a.x(x), a.top, a.x(x), a.bottom, "class=\"hotline\"");
     out += svg::text(a.x(x) + 3, a.top + 10, label, "class=\"small\"");
   }
+  for (std::size_t i = 0; i < c.notes.size(); ++i) {  // labels staggered down, so neighbours stay legible
+    double x = a.x(c.notes[i].first);
+    out += svg::line(x, a.top, x, a.bottom, "class=\"leader\"");
+    out += svg::text(x + 3, a.top + 22 + 11 * static_cast<double>(i % 6), c.notes[i].second, "class=\"small\"");
+  }
   for (const auto& [y, label] : c.limits) {
     out += svg::line(a.left, a.y(y), a.right, a.y(y), "class=\"limit\"");
     out += svg::text(a.right + 4, a.y(y) + 4, label, "class=\"small\"");
@@ -148,8 +154,11 @@ std::string chart_lines(const Chart& c, const Area& a) {
   for (std::size_t i = 0; i < c.lines.size(); ++i) {
     const Series& s = c.lines[i];
     std::vector<std::pair<double, double>> points = placed(a, s.points);
-    out += svg::polyline(points, fmt::format("class=\"{}\"", s.css_class));
-    if (points.size() <= 40)
+    if (s.dots)
+      for (const auto& [x, y] : points) out += svg::circle(x, y, 3, fmt::format("class=\"{} dot\"", s.css_class));
+    else
+      out += svg::polyline(points, fmt::format("class=\"{}\"", s.css_class));
+    if (points.size() <= 40 && !s.dots)
       for (const auto& [x, y] : points) out += svg::circle(x, y, 2.2, fmt::format("class=\"{}\"", s.css_class));
     double legend_y = a.top + 14.0 * static_cast<double>(i);
     out += svg::line(a.right + 10, legend_y, a.right + 26, legend_y,

@@ -26,6 +26,7 @@ struct Series {
   std::string name;
   std::string css_class;
   std::vector<std::pair<double, double>> points;
+  bool dots = false;  ///< points apart, not joined
 };
 
 /// A shaded span of x (a fault window) with its label.
@@ -45,6 +46,7 @@ struct Chart {
   std::vector<Band> bands;
   std::vector<std::pair<double, std::string>> limits;  ///< y value, label
   std::vector<std::pair<double, std::string>> marks;   ///< x value, label
+  std::vector<std::pair<double, std::string>> notes;   ///< lesser moments (a leader change): x, label
   /// Per line, lower and upper points of a band around it (an interval), same order as lines.
   std::vector<std::pair<std::vector<std::pair<double, double>>, std::vector<std::pair<double, double>>>> ribbons;
   double width = 760, height = 260;

@@ -151,7 +151,7 @@ std::string plot_html(const ordered_json& p) {
   c.y_label = str(p["y_label"]);
   double x_low = 1e300, x_high = -1e300, y_high = 0;
   for (std::size_t i = 0; i < p["lines"].size(); ++i) {
-    html::Series s{str(p["lines"][i]["name"]), fmt::format("s{}", i % 6), {}};
+    html::Series s{str(p["lines"][i]["name"]), fmt::format("s{}", i % 6), {}, p["lines"][i].value("dots", false)};
     for (const ordered_json& point : p["lines"][i]["points"]) {
       double px = point[0].get<double>(), py = point[1].get<double>();
       s.points.emplace_back(px, py);
@@ -164,6 +164,11 @@ std::string plot_html(const ordered_json& p) {
     y_high = std::max(y_high, p["limit"].get<double>());
   }
   if (!p["mark_x"].is_null()) c.marks.emplace_back(p["mark_x"].get<double>(), str(p["mark_label"]));
+  if (p.contains("marks"))
+    for (const ordered_json& m : p["marks"]) {
+      c.notes.emplace_back(m["x"].get<double>(), str(m["label"]));
+      x_low = std::min(x_low, m["x"].get<double>()), x_high = std::max(x_high, m["x"].get<double>());
+    }
   c.x_low = x_low > x_high ? 0 : x_low;
   c.x_high = x_low > x_high ? 1 : std::max(x_high, x_low + 1e-9);
   c.y_high = std::max(y_high * 1.05, 1.0);
@@ -211,8 +216,10 @@ std::string pictures_html(const ordered_json& r) {
     for (const ordered_json& series : p["latency_series"]) out += latency_series_html(r, series);
     out += "<h3>Latency by fault window</h3>\n" + histograms_html(p["histograms"]);
   }
-  if (!p["plots"].empty()) {
+  if (!p["plots"].empty() || p.contains("lane_charts")) {
     out += "<h2>" + svg::escape(str(r["scenario"]["model"])) + "</h2>\n";
+    if (p.contains("lane_charts"))
+      for (const ordered_json& chart : p["lane_charts"]) out += html::lane_chart(r, chart);
     for (const ordered_json& plot : p["plots"]) out += plot_html(plot);
   }
   return out;

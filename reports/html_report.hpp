@@ -33,6 +33,9 @@ namespace html {
 std::string space_time_diagram(const nlohmann::ordered_json& report);
 /// The whole run at a glance: fault spans, clock steps and first violations over true time.
 std::string run_summary_strip(const nlohmann::ordered_json& report);
+/// A model's lane chart (pictures.lane_charts): one lane per node over the whole run, each bar
+/// (a leadership) labelled, marks (elections) as triangles, the run's faults shaded behind.
+std::string lane_chart(const nlohmann::ordered_json& report, const nlohmann::ordered_json& chart);
 /// One chart per (parameter, check) of a study's or sweep's "curves": each design's violation
 /// rate against the parameter, with its 95% band.
 std::string curves_html(const nlohmann::ordered_json& curves);

@@ -394,42 +394,125 @@ std::string space_time_diagram(const ordered_json& report) {
                            fmt::format("class=\"space-time\" data-lanes=\"{}\"", lanes.size()), body);
 }
 
+namespace {
+
+/// The summary strip's lanes: every node (past lanes_drawn, those a fault or a violation
+/// touches), then "network" for a fault that names no node, then "violations".
+std::vector<std::string> strip_rows(const ordered_json& report, const std::vector<FaultShape>& shapes) {
+  std::vector<std::string> all, rows;
+  if (report.contains("pictures"))
+    for (const ordered_json& n : report["pictures"]["nodes"]) all.push_back(n["name"].get<std::string>());
+  std::set<std::string> touched;
+  for (const FaultShape& s : shapes) {
+    if (!s.node.empty()) touched.insert(s.node);
+    touched.insert(s.nodes.begin(), s.nodes.end());
+  }
+  for (const Violation& v : first_violations(report)) touched.insert(v.nodes.begin(), v.nodes.end());
+  for (const std::string& name : all)
+    if ((all.size() <= lanes_drawn || touched.count(name)) && rows.size() < lanes_drawn) rows.push_back(name);
+  for (const FaultShape& s : shapes)  // a node the pictures do not list still gets its lane
+    if (!s.node.empty() && std::find(rows.begin(), rows.end(), s.node) == rows.end()) rows.push_back(s.node);
+  bool network =
+      std::any_of(shapes.begin(), shapes.end(), [](const FaultShape& s) { return s.node.empty() && s.nodes.empty(); });
+  if (network) rows.push_back("network");
+  rows.push_back("violations");
+  return rows;
+}
+
+/// Lanes of a strip over the whole run: the rows' names and boxes, the faults shaded on the
+/// lanes they touch (a partition on every node it cuts), clock steps as ticks.
+struct RunLanes {
+  std::vector<std::string> rows;
+  double row = 14, x0 = 150, x1 = 1080, top = 20;
+  svg::Scale x;
+  double y(const std::string& name) const {
+    auto it = std::find(rows.begin(), rows.end(), name);
+    return it == rows.end() ? -1 : top + row * static_cast<double>(it - rows.begin());
+  }
+  double bottom() const { return top + row * static_cast<double>(rows.size()); }
+};
+
+std::string run_lanes_svg(const RunLanes& l, const std::vector<FaultShape>& shapes) {
+  std::string body;
+  for (const std::string& name : l.rows) {
+    double y = l.y(name);
+    body += svg::text(l.x0 - 8, y + l.row - 3, name, "text-anchor=\"end\" class=\"small\"");
+    body += svg::rect(l.x0, y + 1, l.x1 - l.x0, l.row - 2, "class=\"lanebox\"");
+  }
+  for (const FaultShape& s : shapes) {
+    std::vector<std::string> on = s.nodes;
+    if (!s.node.empty()) on.insert(on.begin(), s.node);
+    if (on.empty()) on.push_back("network");
+    double a = l.x(static_cast<double>(s.from)), b = l.x(static_cast<double>(s.to));
+    for (const std::string& node : on) {
+      double y = l.y(node);
+      if (y < 0) continue;
+      if (s.css_class == "step")
+        body += svg::rect(a - 1, y, 2.5, l.row, "class=\"step\"", s.label);
+      else
+        body += svg::rect(a, y + 1, std::max(b - a, 2.5), l.row - 2, fmt::format("class=\"{}\"", s.css_class), s.label);
+    }
+  }
+  return body;
+}
+
+}  // namespace
+
 std::string run_summary_strip(const ordered_json& report) {
   std::int64_t end = std::max<std::int64_t>(report["trace"]["simulated_ns"].get<std::int64_t>(), 1);
-  double width = 1100, row = 22, x0 = 150, x1 = width - 20;
-  svg::Scale x{0, static_cast<double>(end), x0, x1};
-  std::vector<std::string> rows{"network"};
   std::vector<FaultShape> shapes = fault_shapes(report);
-  for (const FaultShape& s : shapes)
-    if (!s.node.empty() && std::find(rows.begin(), rows.end(), s.node) == rows.end()) rows.push_back(s.node);
-  rows.push_back("violations");
-  std::string body;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    double y = 20 + row * static_cast<double>(i);
-    body += svg::text(x0 - 8, y + 15, rows[i], "text-anchor=\"end\" class=\"small\"");
-    body += svg::rect(x0, y + 2, x1 - x0, row - 4, "class=\"lanebox\"");
-  }
-  auto row_y = [&](const std::string& name) {
-    auto it = std::find(rows.begin(), rows.end(), name.empty() ? "network" : name);
-    return 20 + row * static_cast<double>(it - rows.begin());
-  };
-  for (const FaultShape& s : shapes) {
-    double y = row_y(s.node), a = x(static_cast<double>(s.from)), b = x(static_cast<double>(s.to));
-    body += svg::rect(a, y + 2, std::max(b - a, 2.5), row - 4, fmt::format("class=\"{}\"", s.css_class), s.label);
-  }
-  double vy = row_y("violations");
+  RunLanes l;
+  l.rows = strip_rows(report, shapes);
+  l.x = svg::Scale{0, static_cast<double>(end), l.x0, l.x1};
+  std::string body = run_lanes_svg(l, shapes);
+  double vy = l.y("violations");
   for (const Violation& v : first_violations(report))
-    body += svg::circle(x(static_cast<double>(v.at)), vy + row / 2, 5, "class=\"hot\"", v.check + ": " + v.what);
+    body += svg::circle(l.x(static_cast<double>(v.at)), vy + l.row / 2, 4, "class=\"hot\"", v.check + ": " + v.what);
   const ordered_json* timeline = report.contains("pictures") ? &report["pictures"]["timeline"] : nullptr;
   if (timeline && !timeline->is_null()) {
-    double a = x((*timeline)["from_ns"].get<double>()), b = x((*timeline)["to_ns"].get<double>());
-    body += svg::rect(a, 14, std::max(b - a, 3.0), row * static_cast<double>(rows.size()) + 8, "class=\"window\"",
-                      "the window drawn below");
+    double a = l.x((*timeline)["from_ns"].get<double>()), b = l.x((*timeline)["to_ns"].get<double>());
+    body += svg::rect(a, l.top - 6, std::max(b - a, 3.0), l.bottom() - l.top + 10, "class=\"window\"",
+                      fmt::format("the window drawn below: {} to {}", (*timeline)["from"].get<std::string>(),
+                                  (*timeline)["to"].get<std::string>()));
+    body += svg::text(a, l.top - 8, "window below", "class=\"small\"");
   }
-  double height = 20 + row * static_cast<double>(rows.size()) + 28;
+  double height = l.bottom() + 28;
   for (double t : svg::ticks(0, static_cast<double>(end), 10))
-    body += svg::text(x(t), height - 8, duration_text(t), "text-anchor=\"middle\" class=\"small\"");
-  return svg::frame(width, height, "class=\"summary\"", body);
+    body += svg::text(l.x(t), height - 8, duration_text(t), "text-anchor=\"middle\" class=\"small\"");
+  return svg::frame(1100, height, fmt::format("class=\"summary\" data-lanes=\"{}\"", l.rows.size()), body);
+}
+
+std::string lane_chart(const ordered_json& report, const ordered_json& chart) {
+  std::int64_t end = std::max<std::int64_t>(report["trace"]["simulated_ns"].get<std::int64_t>(), 1);
+  std::vector<FaultShape> shapes = fault_shapes(report);
+  RunLanes l;
+  l.row = 22, l.top = 30;
+  l.rows = chart["lanes"].get<std::vector<std::string>>();
+  l.x = svg::Scale{0, static_cast<double>(end), l.x0, l.x1};
+  std::string body = svg::text(l.x0, 14, chart["title"].get<std::string>(), "font-weight=\"600\"");
+  body += run_lanes_svg(l, shapes);
+  for (const ordered_json& b : chart["bars"]) {
+    double y = l.y(b["lane"].get<std::string>());
+    if (y < 0) continue;
+    double a = l.x(b["from_ns"].get<double>()), z = l.x(b["to_ns"].get<double>());
+    body += svg::rect(a, y + 4, std::max(z - a, 2.0), l.row - 8, "class=\"lead\"", b["detail"].get<std::string>());
+    if (z - a > 44) body += svg::text(a + 3, y + l.row - 7, b["label"].get<std::string>(), "class=\"small\"");
+  }
+  for (const ordered_json& m : chart["marks"]) {
+    double y = l.y(m["lane"].get<std::string>());
+    if (y < 0) continue;
+    double x = l.x(m["at_ns"].get<double>());
+    body += svg::polygon({{x - 4, y}, {x + 4, y}, {x, y + 6}}, "class=\"elect\"");
+    body += svg::circle(x, y + 2, 4, "class=\"elect\" fill-opacity=\"0\"", m["label"].get<std::string>());
+  }
+  double height = l.bottom() + 28;
+  for (double t : svg::ticks(0, static_cast<double>(end), 10))
+    body += svg::text(l.x(t), height - 8, duration_text(t), "text-anchor=\"middle\" class=\"small\"");
+  std::string note = chart["left_out"].get<std::uint64_t>() > 0
+                         ? fmt::format("<p class=\"muted\">{} later bars and marks are left out.</p>\n",
+                                       chart["left_out"].get<std::uint64_t>())
+                         : "";
+  return note + svg::frame(1100, height, fmt::format("class=\"lanechart\" data-lanes=\"{}\"", l.rows.size()), body);
 }
 
 }  // namespace sim::html

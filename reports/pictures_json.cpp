@@ -77,11 +77,31 @@ ordered_json plot_json(const Plot& plot) {
     ordered_json points = ordered_json::array();
     for (auto [x, y] : line.points) points.push_back({round_significant(x), round_significant(y)});
     json["lines"].push_back({{"name", line.name}, {"points", std::move(points)}});
+    if (line.dots) json["lines"].back()["dots"] = true;
   }
   json["limit"] = number_or_null(plot.limit);
   json["limit_label"] = plot.limit_label;
   json["mark_x"] = number_or_null(plot.mark_x);
   json["mark_label"] = plot.mark_label;
+  if (!plot.marks.empty()) {  // only when there are some, so older plots keep their bytes
+    json["marks"] = ordered_json::array();
+    for (const auto& [x, label] : plot.marks) json["marks"].push_back({{"x", round_significant(x)}, {"label", label}});
+  }
+  return json;
+}
+
+ordered_json lane_chart_json(const LaneChart& chart) {
+  ordered_json json = ordered_json::object();
+  json["title"] = chart.title;
+  json["lanes"] = strings_json(chart.lanes);
+  json["bars"] = ordered_json::array();
+  for (const LaneBar& b : chart.bars)
+    json["bars"].push_back({{"lane", b.lane}, {"from_ns", at_json(b.from)}, {"to_ns", at_json(b.to)},
+                            {"label", b.label}, {"detail", b.detail}});
+  json["marks"] = ordered_json::array();
+  for (const LaneMark& m : chart.marks)
+    json["marks"].push_back({{"lane", m.lane}, {"at_ns", at_json(m.at)}, {"label", m.label}});
+  json["left_out"] = chart.left_out;
   return json;
 }
 
@@ -135,6 +155,10 @@ ordered_json pictures_to_json(const RunResult& r) {
         {{"node", i.node}, {"from_ns", at_json(i.from)}, {"to_ns", at_json(i.to)}, {"label", i.label}});
   json["plots"] = ordered_json::array();
   for (const Plot& plot : p.plots) json["plots"].push_back(plot_json(plot));
+  if (!p.lane_charts.empty()) {  // only when a model draws some, so other reports keep their bytes
+    json["lane_charts"] = ordered_json::array();
+    for (const LaneChart& chart : p.lane_charts) json["lane_charts"].push_back(lane_chart_json(chart));
+  }
   return json;
 }
 

@@ -49,6 +49,13 @@ var out={svgs:svgs.length, empty_svgs:empty.length, lanes:lanes.length,
  elements:all('svg *').length,
  heat_cells:all('rect.heat-cell').length, curves:all('svg.chart polyline').length,
  ribbons:all('svg.chart polygon.ribbon').length, histograms:all('svg.histogram').length,
+ summary_lanes:all('svg.summary rect.lanebox').length,
+ summary_data_lanes:(function(s){return s?Number(s.getAttribute('data-lanes')):-1;})(
+ document.querySelector('svg.summary')),
+ summary_window:all('svg.summary rect.window').filter(function(r){return r.getBoundingClientRect().width>0;}).length,
+ lead_bars:all('svg.lanechart rect.lead').filter(function(r){return r.getBoundingClientRect().width>0;}).length,
+ lanechart_lanes:all('svg.lanechart rect.lanebox').length, dots:all('svg.chart circle.dot').length,
+ notes:all('svg.chart line.leader').length,
  resources:performance.getEntriesByType('resource').length, ms:performance.now()};
 var pre=document.createElement('pre');pre.id='probe-result';pre.textContent=JSON.stringify(out);
 document.body.appendChild(pre);})();</script>)";
@@ -133,6 +140,18 @@ void check_lanes(const Rendered& r, const fs::path& out) {
   CHECK(r.probe["data_lanes"].get<std::size_t>() == nodes);
 }
 
+/// The run's strip above the diagram: a thin lane per node of the run (plus violations, and
+/// network when a fault names no node), and the diagram's window marked on it.
+void check_summary(const Rendered& r, const fs::path& out) {
+  json report = json::parse(read_text(out / "report.json"));
+  std::size_t nodes = report["pictures"]["nodes"].size();
+  INFO("probe: " << r.probe.dump() << "; nodes " << nodes);
+  CHECK(r.probe["summary_lanes"].get<std::size_t>() >= nodes + 1);
+  CHECK(r.probe["summary_lanes"].get<std::size_t>() <= nodes + 2);
+  CHECK(r.probe["summary_data_lanes"] == r.probe["summary_lanes"]);
+  CHECK(r.probe["summary_window"].get<int>() == (report["pictures"]["timeline"].is_null() ? 0 : 1));
+}
+
 }  // namespace
 
 TEST_CASE("report.html of a Redlock clock jump renders: lanes for every node, messages, no load", "[html]") {
@@ -140,8 +159,34 @@ TEST_CASE("report.html of a Redlock clock jump renders: lanes for every node, me
   Rendered r = render(out / "report.html", "redlock-clock-jump");
   check_rendered(r);
   check_lanes(r, out);
+  check_summary(r, out);
   CHECK(r.probe["arrows"].get<int>() > 10);
   CHECK(r.probe["histograms"].get<int>() > 0);
+}
+
+TEST_CASE("report.html of a consensus leader crash renders who led which term, a lane per member", "[html]") {
+  fs::path out = run_report("scenarios/lock/consensus-leader-crash.yaml", "consensus-leader-crash");
+  Rendered r = render(out / "report.html", "consensus-leader-crash");
+  check_rendered(r);
+  check_summary(r, out);
+  json report = json::parse(read_text(out / "report.json"));
+  INFO("probe: " << r.probe.dump());
+  CHECK(r.probe["lanechart_lanes"].get<std::size_t>() == report["pictures"]["lane_charts"][0]["lanes"].size());
+  CHECK(r.probe["lead_bars"].get<std::size_t>() == report["pictures"]["lane_charts"][0]["bars"].size());
+  CHECK(r.probe["lead_bars"].get<int>() >= 2);
+}
+
+TEST_CASE("report.html of an acks=1 leader crash renders the partition's offsets, leader changes and lost offsets",
+          "[html]") {
+  fs::path out = run_report("scenarios/queue/m1-acks1-leader-crash.yaml", "queue-acks1-leader-crash");
+  Rendered r = render(out / "report.html", "queue-acks1-leader-crash");
+  check_rendered(r);
+  check_lanes(r, out);
+  check_summary(r, out);
+  INFO("probe: " << r.probe.dump());
+  CHECK(r.probe["dots"].get<int>() > 0);   // the lost offsets
+  CHECK(r.probe["notes"].get<int>() >= 2);  // broker-1 leads, then another
+  CHECK(r.probe["lead_bars"].get<int>() >= 1);  // the KRaft controllers' leader
 }
 
 TEST_CASE("report.html of a Snowflake restart renders with its id timeline", "[html]") {

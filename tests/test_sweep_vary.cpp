@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -122,8 +123,53 @@ TEST_CASE("sweep --vary refuses a bad vary with one message and status 2, writin
     CHECK(!fs::exists(out / "sweep.json"));
     CHECK(!fs::exists(out / "values"));
   }
-  Outcome sharded = designsim("sweep " + paused + " --seeds 2 --shard 0/2 --vary " + two_pauses + " --out " +
-                              scratch("sweep-vary", "sharded").string());
-  CHECK(sharded.status == 2);
-  CHECK_THAT(sharded.out, Catch::Contains("cannot be sharded"));
+}
+
+TEST_CASE("sweep --vary --shard K/N runs (value, seed) pairs apart and merge writes the unsharded sweep's reports, "
+          "byte for byte",
+          "[cli]") {
+  // Both in one folder: the replay commands name the values' files there.
+  fs::path out = scratch("sweep-vary", "sharded");
+  const std::string varied = "sweep " + paused + " --seeds 3 --jobs 2 --vary " + two_pauses + " --out " + out.string();
+  Outcome whole = designsim(varied);
+  INFO(whole.out);
+  REQUIRE(whole.status == 1);  // the 35 s pause lets two clients hold the lock
+  std::vector<std::string> files{"sweep.json", "sweep.md", "sweep.html", "values/1s.yaml", "values/35s.yaml"};
+  std::map<std::string, std::string> unsharded;
+  for (const std::string& file : files) {
+    REQUIRE(fs::exists(out / file));
+    unsharded[file] = read_text(out / file);
+    fs::remove(out / file);
+  }
+  // 2 values x 3 seeds over 3 shards: shard 1 holds the last seed of 1s and the first of 35s.
+  std::string partials;
+  for (int k = 0; k < 3; ++k) {
+    Outcome shard = designsim(varied + " --shard " + std::to_string(k) + "/3");
+    INFO(shard.out);
+    REQUIRE(shard.status == 0);
+    partials += " " + (out / ("shard-" + std::to_string(k) + "-of-3.json")).string();
+  }
+  CHECK(!fs::exists(out / "sweep.json"));
+  json middle = json::parse(read_text(out / "shard-1-of-3.json"));
+  CHECK(middle["cells"] == 2);
+  REQUIRE(middle["slices"].size() == 2);
+  CHECK(middle["slices"][0]["cell"] == 0);
+  CHECK(middle["slices"][1]["cell"] == 1);
+  Outcome merged = designsim("merge" + partials);
+  INFO(merged.out);
+  CHECK(merged.status == 1);  // as the sweep's
+  for (const std::string& file : files) {
+    INFO(file);
+    CHECK(read_text(out / file) == unsharded[file]);
+  }
+  CHECK(json::parse(unsharded["sweep.json"])["values"].size() == 2);
+  // A shard of another vary is not one of these.
+  fs::path other = scratch("sweep-vary", "sharded-other");
+  Outcome foreign = designsim("sweep " + paused + " --seeds 3 --vary '{param: pause.duration, values: [1s, 20s]}' "
+                              "--shard 2/3 --out " + other.string());
+  REQUIRE(foreign.status == 0);
+  std::string mixed = partials.substr(0, partials.rfind(' ')) + " " + (other / "shard-2-of-3.json").string();
+  Outcome refused = designsim("merge" + mixed + " --out " + other.string());
+  CHECK(refused.status == 2);
+  CHECK_THAT(refused.out, Catch::Contains("vary differently"));
 }

@@ -236,7 +236,37 @@ sim::Findings LockModel::finish(sim::World&, const sim::FaultActivity& faults) {
   findings.tables.push_back(client_table());
   findings.intervals = belief_intervals(o);
   findings.prevention = prevention(options_, findings);
+  add_pictures(findings);
   return findings;
+}
+
+void LockModel::sample_for_pictures(sim::World& world) {
+  if (!context_) return;
+  if (!context_->members.empty()) {
+    if (!leadership_) {
+      std::vector<std::string> names;
+      for (sim::NodeId node : context_->members) names.push_back(world.node(node).name());
+      leadership_ = std::make_shared<raft::LeadershipSampler>(std::move(names));
+    }
+    std::vector<const raft::RaftNode*> nodes;
+    for (sim::NodeId node : context_->members) {
+      const etcd::Member* member = etcd::member_of(world, node);
+      nodes.push_back(member ? &member->raft() : nullptr);
+    }
+    leadership_->sample(world.now(), nodes);
+  }
+  if (replication_.empty())
+    for (const auto& deployment : context_->lock_redis)
+      replication_.push_back(std::make_shared<redis::ReplicationSampler>(*deployment, world, "the lock's Redis"));
+  for (const auto& sampler : replication_) sampler->sample(world.now());
+}
+
+void LockModel::add_pictures(sim::Findings& findings) const {
+  if (leadership_)
+    findings.lane_charts.push_back(
+        leadership_->chart("The lock service's Raft group: who led which term", observations().run_end));
+  for (const auto& sampler : replication_)
+    for (sim::Plot& plot : sampler->plots()) findings.plots.push_back(std::move(plot));
 }
 
 }  // namespace lock

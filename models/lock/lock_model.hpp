@@ -15,6 +15,8 @@
 #include "models/lock/context.hpp"
 #include "models/lock/options.hpp"
 #include "models/model.hpp"
+#include "models/raft/pictures.hpp"
+#include "models/redis/pictures.hpp"
 
 namespace lock {
 
@@ -26,6 +28,8 @@ public:
   std::vector<std::string> latency_names() const override { return {std::string(acquire_latency)}; }
   void build(sim::World& world, sim::Duration length) override;
   sim::Findings finish(sim::World& world, const sim::FaultActivity& faults) override;
+  /// Samples who leads the consensus service, or the Redis replicas' lag, for the pictures.
+  void sample_for_pictures(sim::World& world) override;
 
   const Observations& observations() const { return context_->recorder->observations(); }
 
@@ -34,8 +38,12 @@ private:
   void build_consensus(sim::World& world);
   sim::Table client_table() const;
 
+  void add_pictures(sim::Findings& findings) const;
+
   LockOptions options_;
   std::shared_ptr<Context> context_;
+  std::shared_ptr<raft::LeadershipSampler> leadership_;        ///< consensus, when sampled
+  std::vector<std::shared_ptr<redis::ReplicationSampler>> replication_;  ///< Redis, when sampled
 };
 
 /// What would have prevented the first violation in `findings`, for this design and storage.

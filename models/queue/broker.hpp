@@ -42,6 +42,18 @@ public:
   /// Installs the boot code of every broker. Call before World::boot_all().
   static void install(const std::shared_ptr<Context>& context);
 
+  /// What it believes of `partition` now, for the pictures (models/queue/pictures.hpp).
+  struct PartitionView {
+    bool held = false;
+    bool leader = false;
+    Epoch epoch = -1;
+    std::vector<int> isr;  ///< as the leader keeps it (broker indexes)
+  };
+  PartitionView view(int partition) const {
+    const Replica& r = replicas_[static_cast<std::size_t>(partition)];
+    return PartitionView{r.held, r.held && r.leader, r.epoch, r.isr};
+  }
+
 private:
   struct FollowerState {
     Offset leo = -1;  ///< unknown until it fetches

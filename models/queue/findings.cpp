@@ -5,6 +5,8 @@
 #include "models/queue/checks.hpp"
 #include "models/queue/controller.hpp"
 #include "models/queue/queue_model.hpp"
+#include "models/raft/group.hpp"
+#include "models/raft/server.hpp"
 
 namespace queue {
 namespace {
@@ -108,7 +110,28 @@ sim::Findings QueueModel::finish(sim::World& world, const sim::FaultActivity&) {
   findings.measures["page_cache_lost"] = static_cast<double>(page_cache_lost);
   findings.tables.push_back(partition_table());
   findings.prevention = prevention(options_, findings, page_cache_lost);
+  if (partitions_sampled_) findings.plots = partitions_sampled_->plots(o);
+  if (controller_leadership_ && !context_->controllers.empty())
+    findings.lane_charts.push_back(
+        controller_leadership_->chart("The KRaft controllers: who led which term", o.run_end));
   return findings;
+}
+
+void QueueModel::sample_for_pictures(sim::World& world) {
+  if (!context_) return;
+  if (!partitions_sampled_) {
+    partitions_sampled_ = std::make_shared<PartitionSampler>(*context_);
+    std::vector<std::string> names;
+    for (sim::NodeId node : context_->controllers) names.push_back(world.node(node).name());
+    controller_leadership_ = std::make_shared<raft::LeadershipSampler>(std::move(names));
+  }
+  partitions_sampled_->sample(world.now());
+  std::vector<const raft::RaftNode*> nodes;
+  for (sim::NodeId node : context_->controllers) {
+    const raft::Server* server = raft::server_of(world, node);
+    nodes.push_back(server ? &server->raft() : nullptr);
+  }
+  controller_leadership_->sample(world.now(), nodes);
 }
 
 std::string prevention(const QueueOptions& o, const sim::Findings& findings, std::int64_t page_cache_lost) {

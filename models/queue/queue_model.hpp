@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "models/model.hpp"
+#include "models/queue/pictures.hpp"
+#include "models/raft/pictures.hpp"
 #include "models/queue/context.hpp"
 #include "models/queue/options.hpp"
 #include "models/queue/recorder.hpp"
@@ -24,6 +26,8 @@ public:
   std::vector<std::string> latency_names() const override { return {"produce", "end_to_end"}; }
   void build(sim::World& world, sim::Duration length) override;
   sim::Findings finish(sim::World& world, const sim::FaultActivity& faults) override;
+  /// Samples the partitions' logs and the controllers' leadership for the pictures.
+  void sample_for_pictures(sim::World& world) override;
 
   const Observations& observations() const { return context_->recorder->observations(); }
 
@@ -35,6 +39,8 @@ private:
 
   QueueOptions options_;
   std::shared_ptr<Context> context_;
+  std::shared_ptr<PartitionSampler> partitions_sampled_;      ///< when sampled for pictures
+  std::shared_ptr<raft::LeadershipSampler> controller_leadership_;
 };
 
 /// What would have prevented the first violation, from the options and the verdicts.

@@ -125,7 +125,16 @@ sim::Findings RateLimiterModel::finish(sim::World& world, const sim::FaultActivi
   sim::Findings findings =
       judge(options_, context_->recorder->observations(), *decisions_, history_.get(), world.metrics());
   if (context_->redis) findings.tables.push_back(redis_table());
+  if (replication_)
+    for (sim::Plot& plot : replication_->plots()) findings.plots.push_back(std::move(plot));
   return findings;
+}
+
+void RateLimiterModel::sample_for_pictures(sim::World& world) {
+  if (!context_ || !context_->redis) return;
+  if (!replication_)
+    replication_ = std::make_shared<redis::ReplicationSampler>(*context_->redis, world, "the limiter's Redis");
+  replication_->sample(world.now());
 }
 
 }  // namespace ratelimiter

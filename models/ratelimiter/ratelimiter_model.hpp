@@ -16,6 +16,7 @@
 #include "models/ratelimiter/context.hpp"
 #include "models/ratelimiter/load.hpp"
 #include "models/ratelimiter/options.hpp"
+#include "models/redis/pictures.hpp"
 
 namespace ratelimiter {
 
@@ -29,6 +30,8 @@ public:
   std::vector<std::string> check_names() const override { return ratelimiter::check_names(); }
   std::vector<std::string> latency_names() const override { return {std::string(limiter_latency)}; }
   void keep_for_pictures() override { keep_history_ = true; }
+  /// Samples the Redis replicas' lag for its picture (models/redis/pictures.hpp).
+  void sample_for_pictures(sim::World& world) override;
   void build(sim::World& world, sim::Duration length) override;
   sim::Findings finish(sim::World& world, const sim::FaultActivity& faults) override;
 
@@ -52,6 +55,7 @@ private:
   std::shared_ptr<DecisionStream> decisions_;
   bool keep_history_ = false;
   std::shared_ptr<ReleaseHistory> history_;  ///< only when the run gathers pictures
+  std::shared_ptr<redis::ReplicationSampler> replication_;  ///< only when it samples for pictures
 };
 
 }  // namespace ratelimiter

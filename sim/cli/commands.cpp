@@ -452,7 +452,9 @@ int sweep_command(const Args& args) {
     std::optional<StudyVary> vary;
     if (parsed.vars.count("vary")) vary = parse_vary_option(parsed.vars["vary"].as<std::string>());
     if (sharded(parsed, "sweep")) {
-      if (vary) throw UsageError("designsim sweep: --vary cannot be sharded (run the varied sweep whole)");
+      if (vary)
+        return varied_sweep_shard(parsed, scenario, *vary, parsed.vars["vary"].as<std::string>(), sweep_options,
+                                  out_dir);
       return sweep_shard(parsed, scenario, sweep_options, out_dir);
     }
     return run_sweep(scenario, vary, sweep_options, out_dir);

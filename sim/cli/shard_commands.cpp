@@ -19,6 +19,7 @@
 #include "sim/kernel/random.hpp"
 #include "sim/run/run.hpp"
 #include "sim/run/shard.hpp"
+#include "sim/run/sweep_vary.hpp"
 #include "sim/scenario/loader.hpp"
 
 namespace sim::cli {
@@ -106,6 +107,21 @@ void check_unchanged(const Partial& partial) {
     throw UsageError(fmt::format("designsim merge: {} changed since the shards ran; run them again", partial.file));
 }
 
+/// A varied sweep's result from its partials: each value's scenario planned again (and written
+/// to values/ beside the reports, as the unsharded sweep writes it) and swept from its runs.
+SweepResult merged_varied_sweep(const std::vector<Partial>& partials, const Scenario& scenario,
+                                const SweepOptions& options, const fs::path& out_dir) {
+  const Partial& first = partials.front();
+  StudyVary vary = parse_vary_option(first.vary);
+  std::vector<VariedScenario> values = plan_varied_sweep(scenario.file, vary, out_dir);
+  if (values.size() != first.cells)
+    throw UsageError(fmt::format("designsim merge: --vary '{}' gives {} values, the shards ran {}", first.vary,
+                                 values.size(), first.cells));
+  for (const VariedScenario& value : values) check_output_file(value.scenario.file, {scenario.file});
+  for (const VariedScenario& value : values) report::write_output_file(value.scenario.file, value.text);
+  return varied_sweep_result_of(scenario, values, vary, options, join_partials(partials));
+}
+
 int merge_sweep(const std::vector<Partial>& partials, const fs::path& out_dir) {
   const Partial& first = partials.front();
   check_unchanged(first);
@@ -118,7 +134,8 @@ int merge_sweep(const std::vector<Partial>& partials, const fs::path& out_dir) {
   check_output_file(out_dir / "sweep.json", {scenario.file});
   check_output_file(out_dir / "sweep.md", {scenario.file});
   check_output_file(out_dir / "sweep.html", {scenario.file});
-  SweepResult sweep = sweep_result_of(scenario, options, join_partials(partials).front());
+  SweepResult sweep = first.vary.empty() ? sweep_result_of(scenario, options, join_partials(partials).front())
+                                         : merged_varied_sweep(partials, scenario, options, out_dir);
   std::fputs(sweep_summary_text(sweep).c_str(), stdout);
   std::string json = sweep_report_json(sweep);
   report::write_output_file(out_dir / "sweep.json", json);
@@ -189,6 +206,33 @@ int sweep_shard(const Parsed& parsed, const Scenario& scenario, const SweepOptio
               static_cast<unsigned long long>(options.first_seed + options.seed_count - 1), options.jobs);
   std::fflush(stdout);
   run_sweep_shard(scenario, options, partial);
+  return write_partial(partial, path);
+}
+
+int varied_sweep_shard(const Parsed& parsed, const Scenario& scenario, const StudyVary& vary,
+                       const std::string& vary_text, const SweepOptions& options, const fs::path& out_dir) {
+  std::vector<VariedScenario> values = plan_varied_sweep(scenario.file, vary, out_dir);  // all checked first
+  Partial partial = identity(parsed, "sweep", scenario.file);
+  partial.first_seed = options.first_seed;
+  partial.seeds = options.seed_count;
+  partial.cells = values.size();
+  partial.vary = vary_text;
+  partial.failing_seed_limit = options.failing_seed_limit;
+  fs::path path = partial_path(out_dir, partial);
+  prepare_out_folder(out_dir);
+  check_output_file(path, {scenario.file});
+  if (already_done(parsed, partial, path)) return all_held;
+  auto [first, last] = shard_range(partial.seeds * partial.cells, partial.shard, partial.shards);
+  std::printf("designsim sweep %s --vary %s\nshard %llu/%llu: runs %llu..%llu of %zu values x %llu seeds on %u "
+              "threads\n",
+              scenario.file.c_str(), vary_text.c_str(), static_cast<unsigned long long>(partial.shard),
+              static_cast<unsigned long long>(partial.shards), static_cast<unsigned long long>(first),
+              static_cast<unsigned long long>(last), values.size(), static_cast<unsigned long long>(partial.seeds),
+              options.jobs);
+  std::fflush(stdout);
+  std::vector<const Scenario*> scenarios;
+  for (const VariedScenario& value : values) scenarios.push_back(&value.scenario);
+  run_varied_sweep_shard(scenarios, options, partial);
   return write_partial(partial, path);
 }
 

@@ -23,6 +23,11 @@ bool sharded(const Parsed& parsed, const std::string& command);
 int sweep_shard(const Parsed& parsed, const Scenario& scenario, const SweepOptions& options,
                 const std::filesystem::path& out_dir);
 
+/// Runs the shard --shard names of a varied sweep (its work: each value's seeds, value after
+/// value) and writes its partial result, which keeps the --vary text for merge.
+int varied_sweep_shard(const Parsed& parsed, const Scenario& scenario, const StudyVary& vary,
+                       const std::string& vary_text, const SweepOptions& options, const std::filesystem::path& out_dir);
+
 /// Runs the shard --shard names of a study's cells and writes its partial result into `out_dir`.
 int study_shard(const Parsed& parsed, const Study& study, const std::vector<StudyCell>& cells, std::uint64_t seeds,
                 unsigned jobs, const std::filesystem::path& out_dir);

@@ -56,6 +56,7 @@ struct Findings {
   /// charts its users expect. Optional; plain values.
   std::vector<LaneInterval> intervals;
   std::vector<Plot> plots;
+  std::vector<LaneChart> lane_charts;
 };
 
 /// The violated check that broke first, or null when every check held: a violation with a

@@ -75,6 +75,7 @@ struct LatencySeries {
 struct PlotLine {
   std::string name;
   std::vector<std::pair<double, double>> points;
+  bool dots = false;  ///< points drawn apart, not joined (the offsets a check found lost)
 };
 
 struct Plot {
@@ -86,6 +87,33 @@ struct Plot {
   std::string limit_label;
   std::optional<double> mark_x;  ///< a moment to mark (the clock step)
   std::string mark_label;
+  std::vector<std::pair<double, std::string>> marks;  ///< more moments: leader changes, failovers
+};
+
+/// A bar on a lane of a LaneChart: a span of true time a node spent in one state.
+struct LaneBar {
+  std::string lane;
+  Instant from;
+  Instant to;
+  std::string label;  ///< "term 3": drawn on the bar
+  std::string detail;  ///< its tooltip
+};
+
+/// A moment on a lane (an election won, a failover).
+struct LaneMark {
+  std::string lane;
+  Instant at;
+  std::string label;
+};
+
+/// A model's chart of lanes over the whole run: one lane per node, bars and marks on them
+/// (who led which Raft term, and when).
+struct LaneChart {
+  std::string title;
+  std::vector<std::string> lanes;
+  std::vector<LaneBar> bars;
+  std::vector<LaneMark> marks;
+  std::uint64_t left_out = 0;  ///< bars and marks past the chart's bound
 };
 
 /// Everything the pictures need beyond what a report already holds.
@@ -97,6 +125,7 @@ struct Pictures {
   std::vector<LatencySeries> latency_series;
   std::vector<LaneInterval> intervals;
   std::vector<Plot> plots;
+  std::vector<LaneChart> lane_charts;
 };
 
 }  // namespace sim

@@ -265,6 +265,22 @@ Timeline replay_window(const Scenario& scenario, std::uint64_t seed, const RunRe
   return timeline_of(plan.world->trace(), from, to, focus, node_names);
 }
 
+/// The run up to `end`; with pictures, in 400 slices with the model sampled between them. The
+/// World runs the same events in the same order either way: a slice ends between events.
+void run_sampled(World& world, Model& model, Instant end, bool sample) {
+  constexpr std::int64_t slices = 400;
+  if (!sample) {
+    world.run_until(end);
+    return;
+  }
+  Duration length = end.since_start();
+  for (std::int64_t i = 1; i <= slices; ++i) {
+    world.run_until(Instant::zero() + length * i / slices);
+    model.sample_for_pictures(world);
+  }
+  world.run_until(end);
+}
+
 Pictures gather_pictures(const Scenario& scenario, const PlannedRun& plan, Findings& findings,
                          const RunOutput& out) {
   Pictures pictures;
@@ -272,6 +288,7 @@ Pictures gather_pictures(const Scenario& scenario, const PlannedRun& plan, Findi
   pictures.latency_series = plan.series->series();
   pictures.intervals = std::move(findings.intervals);
   pictures.plots = std::move(findings.plots);
+  pictures.lane_charts = std::move(findings.lane_charts);
   if (violation_window(out.result))
     pictures.timeline = replay_window(scenario, out.result.seed, out.result, out.node_names);
   return pictures;
@@ -290,7 +307,7 @@ RunOutput run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   World& world = *plan.world;
   FaultInjector& injector = *plan.injector;
   world.boot_all();
-  world.run_until(Instant::zero() + scenario.duration);
+  run_sampled(world, *model, Instant::zero() + scenario.duration, options.pictures);
   Findings findings = model->finish(world, injector.activity());
 
   RunOutput out;

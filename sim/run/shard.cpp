@@ -142,6 +142,9 @@ std::string partial_disagreement(const Partial& a, const Partial& b) {
     return fmt::format("they cover different seeds ({} seeds from {}, and {} from {})", a.seeds, a.first_seed, b.seeds,
                        b.first_seed);
   if (a.failing_seed_limit != b.failing_seed_limit) return "they keep different numbers of failing seeds";
+  if (a.vary != b.vary)
+    return fmt::format("they vary differently ('{}' and '{}')", a.vary.empty() ? "no --vary" : a.vary,
+                       b.vary.empty() ? "no --vary" : b.vary);
   if (a.shards != b.shards) return fmt::format("one is of {} shards, the other of {}", a.shards, b.shards);
   return "";
 }
@@ -155,6 +158,17 @@ void run_sweep_shard(const Scenario& scenario, const SweepOptions& options, Part
     slice_options.first_seed = options.first_seed + index;
     slice_options.seed_count = count;
     partial.slices.push_back(SeedSlice{cell, index, run_seeds(scenario, slice_options)});
+  }
+}
+
+void run_varied_sweep_shard(const std::vector<const Scenario*>& values, const SweepOptions& options,
+                            Partial& partial) {
+  partial.slices.clear();
+  for (const auto& [cell, index, count] : planned_slices(partial)) {
+    SweepOptions slice_options = options;
+    slice_options.first_seed = options.first_seed + index;
+    slice_options.seed_count = count;
+    partial.slices.push_back(SeedSlice{cell, index, run_seeds(*values.at(cell), slice_options)});
   }
 }
 
@@ -191,6 +205,7 @@ std::string partial_json(const Partial& partial) {
             {"failing_seeds", partial.failing_seed_limit},
             {"shard", partial.shard},
             {"shards", partial.shards}};
+  if (!partial.vary.empty()) root["vary"] = partial.vary;  // only then, so other partials keep their bytes
   Json slices = Json::array();
   for (const SeedSlice& slice : partial.slices) slices.push_back(slice_json(slice));
   root["slices"] = slices;
@@ -217,6 +232,7 @@ Partial read_partial(const std::string& path) {
   p.failing_seed_limit = field<std::uint64_t>(root, "failing_seeds", path);
   p.shard = field<std::uint64_t>(root, "shard", path);
   p.shards = field<std::uint64_t>(root, "shards", path);
+  if (root.contains("vary")) p.vary = field<std::string>(root, "vary", path);
   if ((p.command != "sweep" && p.command != "study") || p.shards == 0 || p.shard >= p.shards || p.cells == 0)
     throw ShardError(fmt::format("{}: not a designsim partial result: its command or shard is impossible", path));
   for (const Json& slice : field<Json>(root, "slices", path)) p.slices.push_back(read_slice(slice, path));

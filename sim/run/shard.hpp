@@ -46,7 +46,8 @@ struct Partial {
   std::string file_hash;
   std::uint64_t first_seed = 1;
   std::uint64_t seeds = 0;  ///< a sweep's seeds; a study's seeds per cell
-  std::uint64_t cells = 1;  ///< 1 for a sweep
+  std::uint64_t cells = 1;  ///< 1 for a sweep; a varied sweep's values
+  std::string vary;         ///< a varied sweep's --vary text, as given; "" otherwise
   std::uint64_t failing_seed_limit = 20;
   std::uint64_t shard = 0;
   std::uint64_t shards = 1;
@@ -59,6 +60,10 @@ std::string file_hash_of(const std::string& text);
 /// Runs shard partial.shard of partial.shards of a sweep; the partial's identity fields must be
 /// filled in already. Outcomes are short (the sweep stopped) when options.stop was set.
 void run_sweep_shard(const Scenario& scenario, const SweepOptions& options, Partial& partial);
+/// Runs a shard of a varied sweep: each value's scenario is a cell of partial.seeds seeds
+/// (options.first_seed onwards), as a study's cells are.
+void run_varied_sweep_shard(const std::vector<const Scenario*>& values, const SweepOptions& options,
+                            Partial& partial);
 /// Runs a shard of a study's cells (partial.seeds per cell) on `jobs` threads.
 void run_study_shard(const std::vector<StudyCell>& cells, unsigned jobs, Partial& partial);
 /// Whether every seed of the partial's slice ran (false after a stop).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "sim/run/run.hpp"
 #include "sim/run/study_vary.hpp"
@@ -87,8 +88,12 @@ std::vector<VariedScenario> plan_varied_sweep(const std::string& scenario_file, 
   return values;
 }
 
-SweepResult sweep_varied(const Scenario& base, const std::vector<VariedScenario>& values, const StudyVary& vary,
-                         const SweepOptions& options) {
+namespace {
+
+/// Combines the values' sweeps, each made by `sweep_one(i, options)`, in order.
+SweepResult combine_values(const Scenario& base, const std::vector<VariedScenario>& values, const StudyVary& vary,
+                           const SweepOptions& options,
+                           const std::function<SweepResult(std::size_t, const SweepOptions&)>& sweep_one) {
   SweepResult all;
   all.scenario_file = base.file;
   all.scenario_name = base.name;
@@ -107,7 +112,7 @@ SweepResult sweep_varied(const Scenario& base, const std::vector<VariedScenario>
       one.progress = [&options, i, n = values.size()](std::uint64_t done, std::uint64_t each) {
         options.progress(i * each + done, n * each);
       };
-    SweepResult sweep = sweep_scenario(values[i].scenario, one);
+    SweepResult sweep = sweep_one(i, one);
     if (i == 0) all.options = sweep.options;
     add_counts(all, sweep);
     for (FailingSeed failing : sweep.failing_seeds) {
@@ -120,6 +125,23 @@ SweepResult sweep_varied(const Scenario& base, const std::vector<VariedScenario>
   all.seed_count = all.values.empty() ? 0 : all.values.back().sweep.seed_count;
   all.partial = all.values.size() < values.size() || (!all.values.empty() && all.values.back().sweep.partial);
   return all;
+}
+
+}  // namespace
+
+SweepResult sweep_varied(const Scenario& base, const std::vector<VariedScenario>& values, const StudyVary& vary,
+                         const SweepOptions& options) {
+  return combine_values(base, values, vary, options, [&](std::size_t i, const SweepOptions& one) {
+    return sweep_scenario(values[i].scenario, one);
+  });
+}
+
+SweepResult varied_sweep_result_of(const Scenario& base, const std::vector<VariedScenario>& values,
+                                   const StudyVary& vary, const SweepOptions& options,
+                                   const std::vector<SeedRuns>& runs) {
+  return combine_values(base, values, vary, options, [&](std::size_t i, const SweepOptions& one) {
+    return sweep_result_of(values[i].scenario, one, runs.at(i));
+  });
 }
 
 }  // namespace sim

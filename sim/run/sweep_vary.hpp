@@ -39,4 +39,11 @@ std::vector<VariedScenario> plan_varied_sweep(const std::string& scenario_file, 
 SweepResult sweep_varied(const Scenario& base, const std::vector<VariedScenario>& values, const StudyVary& vary,
                          const SweepOptions& options);
 
+/// The varied sweep's result from each value's runs (a sharded varied sweep's joined
+/// partials, runs[i] for values[i]): what sweep_varied gives for the same seeds, but for its
+/// wall time.
+SweepResult varied_sweep_result_of(const Scenario& base, const std::vector<VariedScenario>& values,
+                                   const StudyVary& vary, const SweepOptions& options,
+                                   const std::vector<SeedRuns>& runs);
+
 }  // namespace sim
