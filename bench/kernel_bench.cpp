@@ -2,8 +2,9 @@
 //
 //   hold model   P events pending in a sim::World; each schedules the next at now + delay.
 //   sleepers     C coroutines looping on co_await sim::sleep(delay); one resume per event.
-// Both are timed against a plain 4-ary heap of (time, sequence, fn, ctx) entries holding the
-// same number pending and drawing the same delays, in the same binary and run.
+// Both are timed against plain queues of (time, sequence, fn, ctx) entries holding the same
+// number pending and drawing the same delays, in the same binary and run: the branch-free 4-ary
+// heap, a branchy 4-ary heap and a radix heap (plain_queues.hpp). Targets read the best of them.
 //
 // Usage: designsim_bench [--quick] [--only CASE[@PENDING]]
 #include <fmt/format.h>
@@ -16,8 +17,10 @@
 
 #include "bench/cases.hpp"
 #include "bench/delays.hpp"
+#include "bench/kernel_floors.hpp"
 #include "bench/measure.hpp"
 #include "bench/plain_hold.hpp"
+#include "bench/queue_hold.hpp"
 #include "bench/sleepers.hpp"
 #include "bench/world_hold.hpp"
 
@@ -45,18 +48,28 @@ Plan plan_for(const Options& options) {
 }
 
 Comparison measure(const Case& c, const Plan& plan, const std::shared_ptr<const DelayTable>& table) {
-  PlainHold baseline(c.pending, table);
   std::unique_ptr<Contestant> kernel;
-  if (c.sleep) kernel = std::make_unique<Sleepers>(*c.sleep, c.pending, table);
-  else kernel = std::make_unique<WorldHold>(c.pending, table);
-  return compare(*kernel, baseline, c.pending, plan);
+  if (c.floor == Floor::pooled_block)
+    kernel = std::make_unique<PooledBlockHold>(c.pending, table);
+  else if (c.floor == Floor::bare_coroutine)
+    kernel = std::make_unique<BareCoroutines>(c.pending, table);
+  else if (c.sleep)
+    kernel = std::make_unique<Sleepers>(*c.sleep, c.pending, table);
+  else
+    kernel = std::make_unique<WorldHold>(c.pending, table);
+  PlainHold heap4(c.pending, table);
+  BranchyHold branchy(c.pending, table);
+  RadixHold radix(c.pending, table);
+  return compare({{"kernel", kernel.get()}, {heap4_name, &heap4}, {branchy_name, &branchy}, {radix_name, &radix}},
+                 c.pending, plan);
 }
 
 void print_header(const Options& options, const Plan& plan) {
-  fmt::print("designsim_bench{}: per case, {} timed batches of ~{:.2f} s CPU per contestant, alternating; "
-             "medians reported.\nDelays: exponential, mean {:.0f} us, from sim::Rng, the same sequence for "
-             "both contestants.\n",
-             options.quick ? " --quick" : "", plan.batches, plan.seconds_per_batch, delay_mean_ns / 1e3);
+  fmt::print(
+      "designsim_bench{}: per case, {} timed batches of ~{:.2f} s CPU per contestant, alternating; "
+      "medians reported.\nDelays: exponential, mean {:.0f} us, from sim::Rng, the same sequence for "
+      "every contestant.\n",
+      options.quick ? " --quick" : "", plan.batches, plan.seconds_per_batch, delay_mean_ns / 1e3);
 }
 
 int run(const Options& options) {
@@ -74,8 +87,9 @@ int run(const Options& options) {
   for (const Case& c : chosen) {
     rows.push_back(Row{c, measure(c, plan, table)});
     const Comparison& r = rows.back().result;
-    fmt::print("  {:<20} {:>9} events a batch, ratio {:.2f} (CPU time {:.2f})\n", c.id(), r.events_per_batch,
-               r.ratio(), r.cpu_ratio());
+    fmt::print("  {:<20} {:>9} events a batch, kernel / best baseline {:.2f} (CPU time {:.2f}, best {})\n", c.id(),
+               r.events_per_batch, r.ratio_to_best(ClockKind::wall), r.ratio_to_best(ClockKind::cpu),
+               r.best_baseline(ClockKind::cpu).name);
     std::fflush(stdout);
   }
   print_table(rows, ClockKind::wall);
@@ -89,7 +103,7 @@ void print_usage() {
              "usage: designsim_bench [--quick] [--only CASE[@PENDING]]\n"
              "  --quick  short batches: a smoke run of a few seconds\n"
              "  --only   one case, for profiling: hold, sleep, diag:sleep_for, diag:kernel_ex, diag:callback,\n"
-             "           optionally with @PENDING (hold@100000)\n");
+             "           floor:block, floor:coroutine, optionally with @PENDING (hold@100000)\n");
 }
 
 }  // namespace

@@ -36,32 +36,53 @@ Timing summarize(std::vector<double> ns_per_event) {
   return Timing{median, (ns_per_event.back() - ns_per_event.front()) / median};
 }
 
+std::uint64_t batch_size(const std::vector<Entrant>& entrants, const Plan& plan) {
+  double slowest_s = 0;
+  for (const Entrant& e : entrants)
+    slowest_s = std::max(slowest_s, seconds_to_run(*e.contestant, plan.calibration_events).cpu);
+  double per_event_s = slowest_s / static_cast<double>(plan.calibration_events);
+  return std::max<std::uint64_t>(10'000, static_cast<std::uint64_t>(plan.seconds_per_batch / per_event_s));
+}
+
 }  // namespace
 
-Comparison compare(Contestant& kernel, Contestant& baseline, std::uint64_t pending, const Plan& plan) {
-  std::uint64_t warmup = std::max<std::uint64_t>(plan.warmup_events, 2 * pending);
-  kernel.run(warmup);
-  baseline.run(warmup);
+const Result& Comparison::best_baseline(ClockKind clock) const {
+  SIM_ASSERT(results.size() >= 2, "a comparison needs a baseline");
+  const Result* best = &results[1];
+  for (std::size_t i = 2; i < results.size(); ++i)
+    if (results[i].on(clock).median_ns < best->on(clock).median_ns) best = &results[i];
+  return *best;
+}
 
-  double slower_s = std::max(seconds_to_run(kernel, plan.calibration_events).cpu,
-                             seconds_to_run(baseline, plan.calibration_events).cpu);
-  double per_event_s = slower_s / static_cast<double>(plan.calibration_events);
-  auto batch = std::max<std::uint64_t>(10'000, static_cast<std::uint64_t>(plan.seconds_per_batch / per_event_s));
+const Result& Comparison::named(const std::string& name) const {
+  for (const Result& r : results)
+    if (r.name == name) return r;
+  SIM_ASSERT(false, "no contestant named " + name);
+  return results.front();
+}
+
+Comparison compare(const std::vector<Entrant>& entrants, std::uint64_t pending, const Plan& plan) {
+  std::uint64_t warmup = std::max<std::uint64_t>(plan.warmup_events, 2 * pending);
+  for (const Entrant& e : entrants) e.contestant->run(warmup);
+  std::uint64_t batch = batch_size(entrants, plan);
 
   auto per_event_ns = [batch](double seconds) { return seconds * 1e9 / static_cast<double>(batch); };
-  std::vector<double> kernel_ns, baseline_ns, kernel_cpu_ns, baseline_cpu_ns;
-  for (int i = 0; i < plan.batches; ++i) {
-    Seconds k = seconds_to_run(kernel, batch);
-    Seconds b = seconds_to_run(baseline, batch);
-    kernel_ns.push_back(per_event_ns(k.wall));
-    kernel_cpu_ns.push_back(per_event_ns(k.cpu));
-    baseline_ns.push_back(per_event_ns(b.wall));
-    baseline_cpu_ns.push_back(per_event_ns(b.cpu));
+  std::vector<std::vector<double>> wall_ns(entrants.size()), cpu_ns(entrants.size());
+  for (int round = 0; round < plan.batches; ++round) {
+    for (std::size_t i = 0; i < entrants.size(); ++i) {
+      Seconds s = seconds_to_run(*entrants[i].contestant, batch);
+      wall_ns[i].push_back(per_event_ns(s.wall));
+      cpu_ns[i].push_back(per_event_ns(s.cpu));
+    }
   }
-  SIM_ASSERT(kernel.now_ns() == baseline.now_ns(),
-             "the kernel and the baseline ran different events: their simulated times differ");
-  return Comparison{summarize(kernel_ns), summarize(baseline_ns), summarize(kernel_cpu_ns),
-                    summarize(baseline_cpu_ns), batch};
+  Comparison comparison;
+  comparison.events_per_batch = batch;
+  for (std::size_t i = 0; i < entrants.size(); ++i) {
+    SIM_ASSERT(entrants[i].contestant->now_ns() == entrants[0].contestant->now_ns(),
+               "the contestants ran different events: their simulated times differ (" + entrants[i].name + ")");
+    comparison.results.push_back(Result{entrants[i].name, summarize(wall_ns[i]), summarize(cpu_ns[i])});
+  }
+  return comparison;
 }
 
 }  // namespace bench

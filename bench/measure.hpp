@@ -1,18 +1,20 @@
-// Timing two contestants against each other: warm both up, size the batch so the slower one
-// takes about the wanted time, then alternate timed batches and keep the median of each.
-// The two must do the same work: after the same number of events they must have reached the
-// same simulated time, which the harness checks.
+// Timing contestants against each other: warm each up, size the batch so the slowest takes
+// about the wanted time, then run timed batches in turn (one of each contestant per round) and
+// keep the median of each. All must do the same work: after the same number of events they
+// must have reached the same simulated time, which the harness checks.
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "bench/contestant.hpp"
 
 namespace bench {
 
 struct Plan {
-  double seconds_per_batch = 0.5;  ///< wall time wanted for one timed batch of the slower one
-  int batches = 5;                 ///< timed batches per contestant; the median is reported
+  double seconds_per_batch = 0.5;         ///< wall time wanted for one timed batch of the slowest
+  int batches = 5;                        ///< timed batches per contestant; the median is reported
   std::uint64_t warmup_events = 200'000;  ///< warm-up is the larger of this and 2 x pending
   std::uint64_t calibration_events = 50'000;
 };
@@ -22,16 +24,34 @@ struct Timing {
   double spread = 0;     ///< (max - min) / median over the batches
 };
 
-struct Comparison {
-  Timing kernel;  ///< wall time (steady_clock)
-  Timing baseline;
-  Timing kernel_cpu;  ///< the same batches, this thread's CPU time: robust when the machine is shared
-  Timing baseline_cpu;
-  std::uint64_t events_per_batch = 0;
-  double ratio() const { return kernel.median_ns / baseline.median_ns; }
-  double cpu_ratio() const { return kernel_cpu.median_ns / baseline_cpu.median_ns; }
+/// Which clock a figure reads.
+enum class ClockKind { wall, cpu };
+
+struct Entrant {
+  std::string name;
+  Contestant* contestant;
 };
 
-Comparison compare(Contestant& kernel, Contestant& baseline, std::uint64_t pending, const Plan& plan);
+struct Result {
+  std::string name;
+  Timing wall;  ///< steady_clock
+  Timing cpu;   ///< the same batches, this thread's CPU time: robust when the machine is shared
+  const Timing& on(ClockKind clock) const { return clock == ClockKind::wall ? wall : cpu; }
+};
+
+struct Comparison {
+  std::vector<Result> results;  ///< in the order of the entrants: the kernel first
+  std::uint64_t events_per_batch = 0;
+  const Result& kernel() const { return results.front(); }
+  /// The fastest of the baselines (every result but the first) on `clock`.
+  const Result& best_baseline(ClockKind clock) const;
+  const Result& named(const std::string& name) const;
+  double ratio_to_best(ClockKind clock) const {
+    return kernel().on(clock).median_ns / best_baseline(clock).on(clock).median_ns;
+  }
+};
+
+/// Times `entrants` (the kernel first, then its baselines), each holding `pending` events.
+Comparison compare(const std::vector<Entrant>& entrants, std::uint64_t pending, const Plan& plan);
 
 }  // namespace bench

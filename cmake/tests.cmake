@@ -11,6 +11,8 @@
 #   ctest -L postgres      the simulated PostgreSQL, Hermitage's cases among them
 #   ctest -L scenarios     every shipped scenario (DESIGNSIM_UPDATE_GOLDEN=1 rewrites tests/golden/)
 #   ctest -L seeds         every shipped scenario over 20 seeds
+#   ctest -L html          the HTML reports rendered in headless Chromium (screenshots in build/html-pages/)
+#   ctest -L shrink        every shipped scenario that shows a violation, shrunk (designsim shrink)
 
 # Seconds. The slowest test (the Redlock-versus-fencing study) takes 5 to 15 s in an optimised
 # build on a busy two-core machine and the slowest scenario 3 s; the sanitizer build is several
@@ -22,6 +24,8 @@ set(DESIGNSIM_SCENARIO_TIMEOUT 120)
 # five minutes of wall time at ctest -j2, well inside the CI budget.
 set(DESIGNSIM_SEEDS_TIMEOUT 600)
 set(DESIGNSIM_VERIFY_SEEDS 20)
+# A shrink test runs designsim shrink with a budget of 40 runs, then checks and replays the result.
+set(DESIGNSIM_SHRINK_TIMEOUT 300)
 
 set(designsim_taken_tags "")
 function(designsim_test_group label)
@@ -46,9 +50,11 @@ designsim_test_group(tidy tidy)
 designsim_test_group(lock lock raft etcd)
 designsim_test_group(ratelimiter ratelimiter)
 designsim_test_group(snowflake snowflake)
+designsim_test_group(queue queue)
 designsim_test_group(redis redis redis-server lua)
 designsim_test_group(postgres postgres hermitage)
 designsim_test_group(reports reports study output)
+designsim_test_group(html html)
 designsim_test_group(loader scenario)
 designsim_test_group(kernel world sleep network rpc clock time random distribution histogram metrics faults)
 
@@ -67,6 +73,14 @@ foreach(scenario IN LISTS designsim_scenarios)
   add_test(NAME seeds:${name} COMMAND designsim verify scenarios/${scenario} --seeds ${DESIGNSIM_VERIFY_SEEDS} --jobs 1)
   set_tests_properties(seeds:${name} PROPERTIES LABELS "seeds;${model}" TIMEOUT ${DESIGNSIM_SEEDS_TIMEOUT}
                                                 WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+  # A scenario whose expect: block names a violated check shrinks to one that still violates it.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/${scenario})
+  file(STRINGS ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/${scenario} violated_lines REGEX "^  violated: *\\[ *[a-z]")
+  if(violated_lines)
+    add_test(NAME shrink:${name} COMMAND designsim_tests --scenario scenarios/${scenario} "[shrink]")
+    set_tests_properties(shrink:${name} PROPERTIES LABELS "shrink;${model}" TIMEOUT ${DESIGNSIM_SHRINK_TIMEOUT}
+                                                   WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+  endif()
 endforeach()
 
 # A sharded sweep and study through a real single-node Slurm (tests/slurm/end_to_end.sh). It

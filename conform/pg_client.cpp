@@ -49,6 +49,9 @@ PgConnection::PgConnection(const Endpoint& endpoint, const PgLogin& login) {
     conn_ = nullptr;
     throw PgConnectError(why);
   }
+  // NOTICEs (DROP TABLE IF EXISTS's) are not ours to print.
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
 }
 
 PgConnection::~PgConnection() {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -39,6 +42,17 @@ PgOutcome of_kind(PgOutcome::Kind kind) {
   return outcome;
 }
 
+std::string name(std::size_t session) { return "T" + std::to_string(session + 1); }
+
+/// The choices of one play where several statements could resume: the first `prefix` ones
+/// given, the rest the first ready; what was taken and among how many, for the next plays.
+struct Choices {
+  std::vector<std::size_t> prefix;
+  std::vector<std::size_t> taken;
+  std::vector<std::size_t> arity;
+  std::string text;
+};
+
 struct ModelPlayer {
   postgres::Engine db;
   std::vector<postgres::SessionId> ids;
@@ -47,21 +61,37 @@ struct ModelPlayer {
   std::size_t index_of(postgres::SessionId id) const {
     return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
   }
+  void choose_by(Choices& choices) {
+    db.set_resume_chooser([this, &choices](const std::vector<postgres::SessionId>& ready) {
+      std::size_t at = choices.taken.size();
+      std::size_t pick = at < choices.prefix.size() ? choices.prefix[at] : 0;
+      choices.taken.push_back(pick);
+      choices.arity.push_back(ready.size());
+      if (pick != 0)
+        choices.text += std::string(choices.text.empty() ? "" : ", ") + name(index_of(ready[pick])) + " before " +
+                        name(index_of(ready[0]));
+      return pick;
+    });
+  }
   void collect(PgStepOutcome& into) {
     for (const postgres::Completion& c : db.take_completions()) into.resumed[index_of(c.session)] = done(c.result);
   }
   void step(const ScheduleStep& s) {
     PgStepOutcome out;
     if (db.blocked(ids[s.session])) {
-      db.fire_deadlock_timeouts();
-      collect(out);
-    }
-    if (db.blocked(ids[s.session])) {
       out.own = of_kind(PgOutcome::Kind::skipped);
-    } else {
-      postgres::Step result = db.execute(ids[s.session], s.statement);
-      out.own = result.blocked ? of_kind(PgOutcome::Kind::blocked) : done(result.result);
-      collect(out);
+      play.steps.push_back(out);
+      return;
+    }
+    postgres::Step result = db.execute(ids[s.session], s.statement);
+    out.own = result.blocked ? of_kind(PgOutcome::Kind::blocked) : done(result.result);
+    collect(out);
+    while (db.fire_deadlock_timeouts() > 0) {  // deadlock_timeout runs out for every wait the step began
+    }
+    collect(out);
+    if (auto own = out.resumed.find(s.session); own != out.resumed.end()) {  // a deadlock's victim
+      out.own = own->second;
+      out.resumed.erase(own);
     }
     play.steps.push_back(out);
   }
@@ -83,20 +113,46 @@ struct ModelPlayer {
   }
 };
 
-}  // namespace
-
-PgPlay play_on_model(const Schedule& schedule) {
+PgPlay play_with(const Schedule& schedule, Choices& choices) {
   ModelPlayer player;
-  player.db.create_table(postgres::schedule_table());
-  player.db.load("kv", postgres::schedule_rows());
+  player.choose_by(choices);
+  player.db.create_table(schedule.table);
+  player.db.load(schedule.table.name, schedule.rows);
   for (std::size_t s = 0; s < schedule.sessions; ++s) player.ids.push_back(player.db.connect());
   for (const ScheduleStep& step : schedule.steps) player.step(step);
   player.finish();
-  std::vector<postgres::Row> rows = player.db.committed_rows("kv");
+  std::vector<postgres::Row> rows = player.db.committed_rows(schedule.table.name);
   std::sort(rows.begin(), rows.end(),
             [](const postgres::Row& a, const postgres::Row& b) { return postgres::compare(a[0], b[0]) < 0; });
   for (const postgres::Row& row : rows) player.play.table.push_back(row_text(row));
+  player.play.resume_order = choices.text;
   return player.play;
+}
+
+}  // namespace
+
+PgPlay play_on_model(const Schedule& schedule) {
+  Choices fixed;
+  return play_with(schedule, fixed);
+}
+
+std::vector<PgPlay> plays_on_model(const Schedule& schedule, std::size_t limit) {
+  std::vector<PgPlay> plays;
+  std::vector<std::vector<std::size_t>> todo{{}};
+  while (!todo.empty() && plays.size() < limit) {
+    Choices choices;
+    choices.prefix = std::move(todo.back());
+    todo.pop_back();
+    plays.push_back(play_with(schedule, choices));
+    // Every other pick at each choice this play made beyond its given prefix: a play of its own.
+    for (std::size_t at = choices.taken.size(); at-- > choices.prefix.size();)
+      for (std::size_t pick = choices.arity[at]; pick-- > 1;) {
+        std::vector<std::size_t> next(choices.taken.begin(), choices.taken.begin() + static_cast<std::ptrdiff_t>(at));
+        next.push_back(pick);
+        todo.push_back(std::move(next));
+      }
+  }
+  return plays;
 }
 
 postgres::Schedule conform_schedule(std::uint64_t seed, postgres::Isolation level) {
@@ -109,14 +165,29 @@ postgres::Schedule conform_schedule(std::uint64_t seed, postgres::Isolation leve
 // ---------------------------------------------------------------------------------------------
 // The real server.
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string first_column(const postgres::TableSchema& table) { return table.columns.front().name; }
+
+}  // namespace
+
 struct PgServerPlayer::State {
   Endpoint endpoint;
   PgLogin login;
-  int deadlock_timeout_ms = 0;
+  std::chrono::milliseconds deadlock_timeout{0};
   std::unique_ptr<PgConnection> admin;
   std::vector<std::unique_ptr<PgConnection>> sessions;
+  std::chrono::milliseconds grace{40};
 
   PgConnection& session(std::size_t s) { return *sessions[s]; }
+
+  bool any_busy() {
+    for (auto& c : sessions)
+      if (c->busy()) return true;
+    return false;
+  }
 
   // The sessions of `pending` that wait for a lock, as the server sees it now.
   std::set<std::size_t> blocked_now(const std::vector<std::size_t>& pending) {
@@ -135,49 +206,63 @@ struct PgServerPlayer::State {
   // Waits until every busy session has either finished (its result goes to `finished`) or waits
   // for a lock, by the server's own account, with nothing else still running.
   void settle(std::map<std::size_t, PgOutcome>& finished) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto deadline = Clock::now() + std::chrono::seconds(30);
     for (;;) {
       std::vector<std::size_t> pending;
       for (std::size_t s = 0; s < sessions.size(); ++s) {
         if (!session(s).busy()) continue;
-        if (std::optional<PgResult> r = session(s).poll()) finished[s].result = *r;
-        else pending.push_back(s);
+        if (std::optional<PgResult> r = session(s).poll())
+          finished[s].result = *r;
+        else
+          pending.push_back(s);
       }
       if (pending.empty()) return;
       if (blocked_now(pending).size() == pending.size()) return;
-      if (std::chrono::steady_clock::now() > deadline)
+      if (Clock::now() > deadline)
         throw PgConnectError("a statement neither finished nor waited for a lock within 30 s");
       session(pending.front()).wait_readable(1);
     }
   }
 
-  void let_deadlock_timeout_pass(std::map<std::size_t, PgOutcome>& finished) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(deadlock_timeout_ms + deadlock_timeout_ms / 4 + 5));
+  // deadlock_timeout runs out for the waits the step began: every such waiter's check runs (the
+  // grace lets a busy machine give their backends the processor). Then waits up to 5 s more
+  // while fewer statements finished than `expected` (the model's victims and what they let go).
+  void let_deadlock_timeout_run_out(std::map<std::size_t, PgOutcome>& finished, std::size_t expected) {
+    std::this_thread::sleep_for(deadlock_timeout + grace);
     settle(finished);
+    auto deadline = Clock::now() + std::chrono::seconds(5);
+    while (finished.size() < expected && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      settle(finished);
+    }
   }
 
-  void step(const ScheduleStep& s, PgPlay& play) {
+  void step(const ScheduleStep& s, std::size_t expected, PgPlay& play) {
     PgStepOutcome out;
-    if (session(s.session).busy()) let_deadlock_timeout_pass(out.resumed);
     if (session(s.session).busy()) {
       out.own = of_kind(PgOutcome::Kind::skipped);
-    } else {
-      session(s.session).send(postgres::to_sql(s.statement));
-      std::map<std::size_t, PgOutcome> after;
-      settle(after);
-      auto own = after.find(s.session);
-      out.own = own == after.end() ? of_kind(PgOutcome::Kind::blocked) : own->second;
-      for (const auto& [session, outcome] : after)
-        if (session != s.session) out.resumed[session] = outcome;
+      play.steps.push_back(out);
+      return;
     }
+    session(s.session).send(postgres::to_sql(s.statement));
+    std::map<std::size_t, PgOutcome> after;
+    settle(after);
+    // A wait may have begun: the statement waits, or something ended a transaction (an error, a
+    // COMMIT, a ROLLBACK, another statement let finish) and a waiter it woke may wait anew.
+    auto own = after.find(s.session);
+    bool ended = own == after.end() || own->second.result.sqlstate != "00000" || after.size() > 1 ||
+                 std::holds_alternative<postgres::Commit>(s.statement) ||
+                 std::holds_alternative<postgres::Rollback>(s.statement);
+    if (ended && any_busy()) let_deadlock_timeout_run_out(after, expected);
+    own = after.find(s.session);
+    out.own = own == after.end() ? of_kind(PgOutcome::Kind::blocked) : own->second;
+    for (const auto& [session, outcome] : after)
+      if (session != s.session) out.resumed[session] = outcome;
     play.steps.push_back(out);
   }
 
   void finish() {
     std::map<std::size_t, PgOutcome> ignored;
-    bool any_busy = false;
-    for (auto& c : sessions) any_busy = any_busy || c->busy();
-    if (any_busy) let_deadlock_timeout_pass(ignored);
     for (bool progress = true; progress;) {
       progress = false;
       for (std::size_t s = 0; s < sessions.size(); ++s) {
@@ -194,13 +279,35 @@ struct PgServerPlayer::State {
     for (auto& c : sessions)
       if (c->in_transaction()) c->run("ROLLBACK");
   }
+
+  void create(const Schedule& schedule) {
+    std::string setup = "DROP TABLE IF EXISTS " + schedule.table.name + "; " +
+                        postgres::create_table_sql(schedule.table) + " WITH (autovacuum_enabled = off); " +
+                        postgres::to_sql(postgres::Insert{schedule.table.name, schedule.rows, std::nullopt, false});
+    PgResult made = admin->run(setup);
+    if (made.sqlstate != "00000")
+      throw PgConnectError("cannot create the table " + schedule.table.name + ": " + made.message);
+  }
+
+  void play_steps(const Schedule& schedule, const std::vector<PgPlay>& expected, PgPlay& play) {
+    for (std::size_t i = 0; i < schedule.steps.size(); ++i) {
+      std::size_t finishing = static_cast<std::size_t>(-1);
+      for (const PgPlay& model : expected)
+        if (i < model.steps.size()) {
+          const PgStepOutcome& step = model.steps[i];
+          finishing = std::min(finishing, step.resumed.size() + (step.own.kind == PgOutcome::Kind::done ? 1 : 0));
+        }
+      step(schedule.steps[i], finishing == static_cast<std::size_t>(-1) ? 0 : finishing, play);
+    }
+    finish();
+  }
 };
 
 PgServerPlayer::PgServerPlayer(const Endpoint& endpoint, const PgLogin& login, int deadlock_timeout_ms)
     : state_(std::make_unique<State>()) {
   state_->endpoint = endpoint;
   state_->login = login;
-  state_->deadlock_timeout_ms = deadlock_timeout_ms;
+  state_->deadlock_timeout = std::chrono::milliseconds(deadlock_timeout_ms);
   state_->admin = std::make_unique<PgConnection>(endpoint, login);
   for (int s = 0; s < 4; ++s) {
     state_->sessions.push_back(std::make_unique<PgConnection>(endpoint, login));
@@ -217,28 +324,26 @@ std::string PgServerPlayer::server_version() {
   return r.rows.empty() ? "unknown" : r.rows.front().substr(1, r.rows.front().size() - 2);
 }
 
-PgPlay PgServerPlayer::play(const Schedule& schedule) {
+PgPlay PgServerPlayer::play(const Schedule& schedule, const std::vector<PgPlay>& expected) {
   State& st = *state_;
-  std::string setup = "DROP TABLE IF EXISTS kv; " + postgres::create_table_sql(postgres::schedule_table()) +
-                      " WITH (autovacuum_enabled = off); " +
-                      postgres::to_sql(postgres::Insert{"kv", postgres::schedule_rows(), std::nullopt, false});
-  PgResult made = st.admin->run(setup);
-  if (made.sqlstate != "00000") throw PgConnectError("cannot create the table kv: " + made.message);
+  if (schedule.sessions > 4) throw PgConnectError("a schedule of more than 4 sessions");
+  st.create(schedule);
   std::vector<std::unique_ptr<PgConnection>> all = std::move(st.sessions);
   st.sessions.clear();
   for (std::size_t s = 0; s < schedule.sessions; ++s) st.sessions.push_back(std::move(all[s]));
   PgPlay play;
-  try {
-    for (const ScheduleStep& step : schedule.steps) st.step(step, play);
-    st.finish();
-  } catch (...) {
+  auto give_back = [&] {
     for (std::size_t s = 0; s < st.sessions.size(); ++s) all[s] = std::move(st.sessions[s]);
     st.sessions = std::move(all);
+  };
+  try {
+    st.play_steps(schedule, expected, play);
+  } catch (...) {
+    give_back();
     throw;
   }
-  for (std::size_t s = 0; s < st.sessions.size(); ++s) all[s] = std::move(st.sessions[s]);
-  st.sessions = std::move(all);
-  play.table = st.admin->run("SELECT * FROM kv ORDER BY id").rows;
+  give_back();
+  play.table = st.admin->run("SELECT * FROM " + schedule.table.name + " ORDER BY " + first_column(schedule.table)).rows;
   return play;
 }
 
@@ -297,9 +402,119 @@ std::string compare_plays(const Schedule& schedule, const PgPlay& model, const P
     if (i < model.steps.size()) text += "      model:  " + step_text(model.steps[i]) + "\n";
     if (!same && i < real.steps.size()) text += "      server: " + step_text(real.steps[i]) + "\n";
   }
-  text += (model.table == real.table ? "  " : "* ") + std::string("kv at the end:\n");
+  text += (model.table == real.table ? "  " : "* ") + schedule.table.name + " at the end:\n";
   text += "      model:  " + joined(model.table) + "\n      server: " + joined(real.table) + "\n";
   return text;
+}
+
+PgVerdict judge(const Schedule& schedule, const std::vector<PgPlay>& models, const PgPlay& real) {
+  PgVerdict verdict;
+  verdict.orders = models.size();
+  for (const PgPlay& model : models)
+    if (compare_plays(schedule, model, real).empty()) {
+      verdict.agreed = true;
+      verdict.resume_order = model.resume_order;
+      return verdict;
+    }
+  verdict.report = compare_plays(schedule, models.front(), real);
+  if (models.size() > 1)
+    verdict.report += "  (the model under the first-waiter-first rule; none of its " + std::to_string(models.size()) +
+                      " resume orders agrees)\n";
+  return verdict;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lanes.
+
+namespace {
+
+std::string lane_database(std::size_t lane) { return "designsim_conform_" + std::to_string(lane + 1); }
+
+void create_lane_databases(const PgRunOptions& o) {
+  PgConnection admin(o.endpoint, o.login);
+  PgResult have = admin.run("SELECT datname FROM pg_database WHERE datname LIKE 'designsim_conform_%'");
+  if (have.sqlstate != "00000") throw PgConnectError("cannot list the databases: " + have.message);
+  for (std::size_t lane = 0; lane < o.lanes; ++lane) {
+    std::string name = lane_database(lane);
+    if (std::count(have.rows.begin(), have.rows.end(), "(" + name + ")")) continue;
+    PgResult made = admin.run("CREATE DATABASE " + name + " TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'");
+    if (made.sqlstate != "00000") throw PgConnectError("cannot create the database " + name + ": " + made.message);
+  }
+}
+
+PgVerdict play_one(PgServerPlayer& server, const Schedule& schedule, std::size_t attempts) {
+  std::vector<PgPlay> models = plays_on_model(schedule);
+  PgVerdict verdict;
+  for (std::size_t attempt = 1; attempt <= attempts; ++attempt) {
+    verdict = judge(schedule, models, server.play(schedule, models));
+    verdict.attempts = attempt;
+    if (verdict.agreed) break;
+  }
+  return verdict;
+}
+
+/// What the lanes share: the next schedule to take, the verdicts in, the first failure.
+struct Lanes {
+  const PgRunOptions& options;
+  const std::vector<Schedule>& schedules;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t next = 0;
+  std::vector<std::optional<PgVerdict>> verdicts;
+  std::exception_ptr failure;
+
+  void run(std::size_t lane) {
+    try {
+      PgLogin login = options.login;
+      login.database = lane_database(lane);
+      PgServerPlayer server(options.endpoint, login, options.deadlock_timeout_ms);
+      for (;;) {
+        std::size_t k = 0;
+        {
+          std::lock_guard<std::mutex> hold(mutex);
+          if (failure || next >= schedules.size()) return;
+          k = next++;
+        }
+        PgVerdict verdict = play_one(server, schedules[k], options.attempts);
+        std::lock_guard<std::mutex> hold(mutex);
+        verdicts[k] = std::move(verdict);
+        changed.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> hold(mutex);
+      if (!failure) failure = std::current_exception();
+      changed.notify_all();
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<PgVerdict> conform_schedules(const PgRunOptions& options, const std::vector<Schedule>& schedules,
+                                         const std::function<void(std::size_t, const PgVerdict&)>& done) {
+  create_lane_databases(options);
+  Lanes lanes{options, schedules, {}, {}, 0, std::vector<std::optional<PgVerdict>>(schedules.size()), nullptr};
+  std::vector<std::thread> threads;
+  for (std::size_t lane = 0; lane < std::max<std::size_t>(1, std::min(options.lanes, schedules.size())); ++lane)
+    threads.emplace_back([&lanes, lane] { lanes.run(lane); });
+  std::vector<PgVerdict> verdicts;
+  for (std::size_t k = 0; k < schedules.size(); ++k) {
+    std::unique_lock<std::mutex> hold(lanes.mutex);
+    lanes.changed.wait(hold, [&] { return lanes.failure || lanes.verdicts[k]; });
+    if (lanes.failure) break;
+    verdicts.push_back(*lanes.verdicts[k]);
+    hold.unlock();
+    if (done) done(k, verdicts.back());
+  }
+  for (std::thread& t : threads) t.join();
+  if (lanes.failure) std::rethrow_exception(lanes.failure);
+  return verdicts;
+}
+
+std::string pg_server_version(const Endpoint& endpoint, const PgLogin& login) {
+  PgConnection admin(endpoint, login);
+  PgResult r = admin.run("SHOW server_version");
+  return r.rows.empty() ? "unknown" : r.rows.front().substr(1, r.rows.front().size() - 2);
 }
 
 }  // namespace conform

@@ -1,6 +1,7 @@
 // The list of models, in the order `designsim list` shows them.
 #include "models/model.hpp"
 #include "models/lock/lock.hpp"
+#include "models/queue/queue.hpp"
 #include "models/ratelimiter/ratelimiter.hpp"
 #include "models/snowflake/snowflake.hpp"
 
@@ -18,6 +19,10 @@ const std::vector<ModelInfo>& model_registry() {
        "Distributed lock: a single Redis lock, Redlock or an etcd-like lock service on Raft guarding plain, fenced, "
        "check-and-set or transactional storage, under pauses, delays, clock jumps, restarts and failovers",
        &make_lock_model, &lock_docs},
+      {"queue",
+       "Kafka-like message queue: brokers with replicated partitions, a KRaft controller on Raft, acks, the ISR, the "
+       "high watermark, leader epochs and the page cache, under crashes, partitions and power loss",
+       &make_queue_model, &queue_docs},
   };
   return registry;
 }

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "reports/format.hpp"
+#include "reports/pictures_json.hpp"
 
 namespace sim {
 
@@ -114,6 +115,12 @@ ordered_json fault_json(const AppliedFault& fault) {
   json["node"] = fault.node;
   json["kind"] = fault.kind;
   json["detail"] = fault.detail;
+  if (fault.until) {
+    put_duration(json, "until", fault.until->since_start());
+  } else {
+    json["until"] = nullptr;
+    json["until_ns"] = nullptr;
+  }
   return json;
 }
 
@@ -179,6 +186,7 @@ ordered_json run_to_json(const RunResult& r, bool include_runtime) {
   json["faults"] = array_of(r.faults, fault_json);
   json["tables"] = array_of(r.tables, table_json);
   json["story"] = array_of(r.story, text_json);
+  if (r.pictures) json["pictures"] = pictures_to_json(r);
   if (include_runtime) {
     ordered_json runtime = ordered_json::object();
     runtime["wall_seconds"] = number_json(r.wall_seconds);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "reports/curve_report.hpp"
 #include "reports/format.hpp"
 #include "reports/text_table.hpp"
 
@@ -55,6 +56,7 @@ std::string study_report_json(const StudyResult& result, bool include_runtime) {
     c["row"] = cell.cell.row;
     c["column"] = cell.cell.column;
     c["faults"] = cell.cell.fault;
+    if (study.vary) c["value"] = cell.cell.value;
     c["scenario"] = "cells/" + cell.cell.slug + ".yaml";
     ordered_json rates = ordered_json::object();
     for (const std::string& check : study.checks) rates[check] = rate_json(cell_rate(cell, check));
@@ -72,6 +74,7 @@ std::string study_report_json(const StudyResult& result, bool include_runtime) {
     cells.push_back(std::move(c));
   }
   root["cells"] = std::move(cells);
+  root["curves"] = curves_json(study_curves(result));
   if (include_runtime) root["runtime"] = {{"wall_seconds", result.wall_seconds}, {"jobs", result.jobs}};
   return root.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
@@ -87,10 +90,12 @@ std::string study_report_markdown(const StudyResult& result) {
   for (const std::string& check : study.checks) {
     md += fmt::format("## Runs with {} violated\n\n", check);
     report::TextRow header{"design", "storage"};
+    if (study.vary) header.push_back(study.vary->param);
     for (const std::string& fault : study.fault_labels) header.push_back(fault);
     std::vector<report::TextRow> rows;
     for (std::size_t c = 0; c < result.cells.size(); c += study.fault_labels.size()) {
       report::TextRow row{result.cells[c].cell.row, result.cells[c].cell.column};
+      if (study.vary) row.push_back(result.cells[c].cell.value);
       for (std::size_t f = 0; f < study.fault_labels.size() && c + f < result.cells.size(); ++f) {
         const CheckRate* rate = cell_rate(result.cells[c + f], check);
         row.push_back(rate ? percent_text(rate->rate) : std::string("-"));
@@ -99,9 +104,11 @@ std::string study_report_markdown(const StudyResult& result) {
     }
     md += report::markdown_table(header, rows) + "\n";
   }
+  md += curves_markdown(study_curves(result));
   md += "## Every cell\n\n";
   for (const CellResult& cell : result.cells) {
-    md += fmt::format("### {} / {} / {}\n\n", cell.cell.row, cell.cell.column, cell.cell.fault);
+    std::string value = study.vary ? fmt::format(" / {} {}", study.vary->param, cell.cell.value) : "";
+    md += fmt::format("### {} / {}{} / {}\n\n", cell.cell.row, cell.cell.column, value, cell.cell.fault);
     for (const std::string& check : study.checks)
       md += fmt::format("- {}: {}\n", check, rate_text(cell_rate(cell, check)));
     if (!study.latency.empty())
@@ -120,11 +127,13 @@ std::string study_console_summary(const StudyResult& result) {
       fmt::format("designsim study {}: {} cells x {} seeds\n", study.file, result.cells.size(), result.seeds);
   std::vector<report::TextRow> rows;
   report::TextRow header{"design", "storage", "faults"};
+  if (study.vary) header.push_back(study.vary->param);
   for (const std::string& check : study.checks) header.push_back(check);
   if (!study.latency.empty()) header.push_back(study.latency + " p50/p99");
   rows.push_back(header);
   for (const CellResult& cell : result.cells) {
     report::TextRow row{cell.cell.row, cell.cell.column, cell.cell.fault};
+    if (study.vary) row.push_back(cell.cell.value);
     for (const std::string& check : study.checks) {
       const CheckRate* rate = cell_rate(cell, check);
       row.push_back(rate ? percent_text(rate->rate) : "-");
@@ -133,8 +142,9 @@ std::string study_console_summary(const StudyResult& result) {
     rows.push_back(std::move(row));
   }
   std::vector<std::size_t> numbers;
-  for (std::size_t i = 3; i < header.size(); ++i) numbers.push_back(i);
+  for (std::size_t i = study.vary ? 4 : 3; i < header.size(); ++i) numbers.push_back(i);
   out += report::aligned_table(rows, "  ", numbers);
+  out += curves_text(study_curves(result));
   return out;
 }
 

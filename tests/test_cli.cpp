@@ -76,7 +76,7 @@ TEST_CASE("a fault aimed at a node that does not exist is bad input at its place
   CHECK(o.out.find(file.string() + ":8:") != std::string::npos);
 }
 
-TEST_CASE("run prints the seed first, then the trace hash, and writes both reports", "[cli]") {
+TEST_CASE("run prints the seed first, then the trace hash, and writes its three reports", "[cli]") {
   fs::path dir = scratch("run");
   Outcome o = designsim("run scenarios/snowflake/healthy.yaml --seed 5 --out " + dir.string());
   INFO(o.out);
@@ -84,9 +84,11 @@ TEST_CASE("run prints the seed first, then the trace hash, and writes both repor
   CHECK(o.out.find("seed 5") < o.out.find("trace "));
   CHECK(fs::exists(dir / "report.json"));
   CHECK(fs::exists(dir / "report.md"));
+  CHECK(fs::exists(dir / "report.html"));
 }
 
-TEST_CASE("run exits 1 when a check is violated, and a second run writes the same report.json", "[cli][determinism]") {
+TEST_CASE("run exits 1 when a check is violated, and a second run writes the same report.json and report.html",
+          "[cli][determinism]") {
   fs::path a = scratch("violated-a");
   fs::path b = scratch("violated-b");
   Outcome first = designsim("run scenarios/snowflake/node-id-collision.yaml --out " + a.string());
@@ -95,10 +97,13 @@ TEST_CASE("run exits 1 when a check is violated, and a second run writes the sam
   INFO(first.out);
   CHECK(first.status == 1);
   CHECK(second.status == 1);
-  std::ifstream ja(a / "report.json"), jb(b / "report.json");
-  std::string ta((std::istreambuf_iterator<char>(ja)), {}), tb((std::istreambuf_iterator<char>(jb)), {});
-  CHECK_FALSE(ta.empty());
-  CHECK(ta == tb);
+  for (const char* report : {"report.json", "report.html"}) {
+    INFO(report);
+    std::ifstream ja(a / report), jb(b / report);
+    std::string ta((std::istreambuf_iterator<char>(ja)), {}), tb((std::istreambuf_iterator<char>(jb)), {});
+    CHECK_FALSE(ta.empty());
+    CHECK(ta == tb);
+  }
 }
 
 TEST_CASE("verify runs the shipped scenarios and reports each against its expect block", "[cli]") {

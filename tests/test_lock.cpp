@@ -310,8 +310,8 @@ TEST_CASE("a lock story tells its faults and events in time order", "[lock]") {
   broken.result.summary = "1 pairs of grants overlapped";
   broken.result.first = sim::Violation{at_ms(99'600), {"client-1", "client-2"}, "client-2 was granted the lock"};
   r.checks = {broken};
-  r.faults = {sim::AppliedFault{at_ms(99'000), "client-1", "pause", "stop-the-world pause for 1s"},
-              sim::AppliedFault{at_ms(99'500), "redis-0", "crash", "restarts after 10ms"}};
+  r.faults = {sim::AppliedFault{at_ms(99'000), "client-1", "pause", "stop-the-world pause for 1s", std::nullopt},
+              sim::AppliedFault{at_ms(99'500), "redis-0", "crash", "restarts after 10ms", std::nullopt}};
   std::vector<sim::TraceRecord> trace = {sim::TraceRecord{at_ms(99'364), 1, "lock.granted", "epoch 7"}};
   std::vector<std::string> story = sim::tell_story(r, trace, {"client-1", "client-2"}, "");
   auto line_of = [&](const std::string& text) {

@@ -82,8 +82,9 @@ RunResult redlock_run() {
   requirement.met = true;
   r.requirements = {requirement};
 
-  r.faults = {AppliedFault{Instant::zero() + 1_s, "redis-3", "clock_step", "+15s"},
-              AppliedFault{Instant::zero() + 20_s, "", "partition", "{redis-1} | {redis-2 redis-3}"}};
+  r.faults = {
+      AppliedFault{Instant::zero() + 1_s, "redis-3", "clock_step", "+15s", std::nullopt},
+      AppliedFault{Instant::zero() + 20_s, "", "partition", "{redis-1} | {redis-2 redis-3}", Instant::zero() + 25_s}};
   r.tables = {Table{"Per node", {"node", "grants"}, {{"redis-1", "40"}, {"redis-3", "41"}}}};
   r.story = {"At 1s redis-3 stepped its wall clock 15s forward.",
              "At 11.5s client-2 won a majority while client-1 still held the lock."};
@@ -142,6 +143,9 @@ TEST_CASE("The JSON report of one result is byte-identical across calls and pars
   CHECK(parsed["checks"][1]["first_violation"].is_null());
   CHECK(parsed["replay"] == "designsim run scenarios/lock/redlock-clock-jump.yaml --seed 7");
   CHECK(parsed["faults"][1]["node"] == "");
+  CHECK(parsed["faults"][0]["until"].is_null());  // a clock step lasts an instant
+  CHECK(parsed["faults"][1]["until"] == "25s");
+  CHECK(parsed["faults"][1]["until_ns"] == 25'000'000'000LL);
   CHECK(parsed["tables"][0]["rows"][1][1] == "41");
 
   run.seed = 8;

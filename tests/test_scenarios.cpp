@@ -1,5 +1,5 @@
 // Every shipped scenario does what its expect: block says and replays exactly what it replayed
-// when its golden file was written: the same trace hash and the same report.json, at its own
+// when its golden file was written: the same trace hash, report.json and report.html, at its own
 // seed. CTest runs each scenario once, as its own test (scenario:<model>/<name>); a changed
 // golden file is a decision, named in the commit that rewrites it (scripts/update-golden).
 #include <catch2/catch.hpp>
@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "reports/format.hpp"
+#include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
 #include "sim/kernel/random.hpp"
 #include "sim/run/run.hpp"
@@ -46,9 +47,9 @@ std::string golden_text(const fs::path& scenario, const RunResult& result) {
   return fmt::format(
       "# The replay of scenarios/{} at its own seed. A change here is a decision: rewrite with\n"
       "# scripts/update-golden and say why in the commit.\n"
-      "seed {}\ntrace {}\ntrace_records {}\nreport.json fnv1a64 {:016x}\n",
+      "seed {}\ntrace {}\ntrace_records {}\nreport.json fnv1a64 {:016x}\nreport.html fnv1a64 {:016x}\n",
       scenario.generic_string(), result.seed, hash_text(result.trace_hash), result.trace_records,
-      fnv1a64(report));
+      fnv1a64(report), fnv1a64(html_of_run_report(report)));
 }
 
 std::string read_file(const fs::path& path) {
@@ -103,7 +104,9 @@ TEST_CASE("the scenario named by --scenario meets its expect: block and replays 
   // file and its replay command) is the same wherever the tree is checked out.
   scenario.file = "scenarios/" + scenario_path.generic_string();
   check_scenario(scenario);
-  RunResult result = run_scenario(scenario, scenario.seed).result;
+  RunOptions options;
+  options.pictures = true;  // as designsim run gathers them, so report.html is pinned too
+  RunResult result = run_scenario(scenario, scenario.seed, options).result;
   check_expectations(scenario, result);
 
   std::string replayed = golden_text(scenario_path, result);

@@ -58,6 +58,7 @@ TEST_CASE("a sweep run as shards and merged writes the unsharded sweep's reports
   CHECK(merged.status == whole.status);
   CHECK(read_text(dir / "shards" / "sweep.json") == read_text(dir / "whole" / "sweep.json"));
   CHECK(read_text(dir / "shards" / "sweep.md") == read_text(dir / "whole" / "sweep.md"));
+  CHECK(read_text(dir / "shards" / "sweep.html") == read_text(dir / "whole" / "sweep.html"));
   // The sweep has latencies and failing seeds, so the equality above covers histograms and seed lists.
   CHECK(read_text(dir / "whole" / "sweep.json").find("\"p99") != std::string::npos);
   CHECK(read_text(dir / "whole" / "sweep.json").find("designsim run") != std::string::npos);
@@ -78,8 +79,30 @@ TEST_CASE("a study run as shards that cut cells apart merges into the unsharded 
   CHECK(merged.status == 0);
   CHECK(read_text(dir / "merged" / "study.json") == read_text(dir / "whole" / "study.json"));
   CHECK(read_text(dir / "merged" / "study.md") == read_text(dir / "whole" / "study.md"));
+  CHECK(read_text(dir / "merged" / "study.html") == read_text(dir / "whole" / "study.html"));
   CHECK(read_text(dir / "merged" / "cells" / "redlock--fenced--gc-pause.yaml") ==
         read_text(dir / "whole" / "cells" / "redlock--fenced--gc-pause.yaml"));
+}
+
+TEST_CASE("a study with vary: run as shards merges into the unsharded study and its curves byte for byte",
+          "[cli][shards][study]") {
+  fs::path dir = scratch("study-vary");
+  const std::string study = "study scenarios/studies/redlock-vs-fencing-pause-curve.yaml --seeds 2";
+  Outcome whole = designsim(study + " --jobs 2 --out " + (dir / "whole").string());
+  INFO(whole.out);
+  REQUIRE(whole.status == 0);
+  run_shards(study, 3, dir / "shards");  // 120 runs in 3 shards: each cut falls inside a value's cell
+  Outcome merged = designsim("merge " + partial(dir / "shards", 0, 3) + " " + partial(dir / "shards", 1, 3) + " " +
+                             partial(dir / "shards", 2, 3) + " --out " + (dir / "merged").string());
+  INFO(merged.out);
+  CHECK(merged.status == 0);
+  std::string json = read_text(dir / "whole" / "study.json");
+  CHECK(read_text(dir / "merged" / "study.json") == json);
+  CHECK(read_text(dir / "merged" / "study.md") == read_text(dir / "whole" / "study.md"));
+  CHECK(json.find("\"curves\": [") != std::string::npos);
+  CHECK(json.find("\"param\": \"pause.duration\"") != std::string::npos);
+  CHECK(read_text(dir / "merged" / "cells" / "redlock--fenced--2-5s--gc-pause.yaml") ==
+        read_text(dir / "whole" / "cells" / "redlock--fenced--2-5s--gc-pause.yaml"));
 }
 
 TEST_CASE("merge refuses a missing, repeated or foreign partial with one message and status 2", "[cli][shards]") {

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "reports/study_report.hpp"
 #include "sim/run/study.hpp"
 #include "sim/scenario/error.hpp"
@@ -110,4 +112,128 @@ TEST_CASE("a bad study file is one error at its place", "[study]") {
   } catch (const ScenarioError& e) {
     CHECK_THAT(e.what(), Catch::Contains("/nonexistent/study.yaml") && Catch::Contains("cannot open"));
   }
+}
+
+namespace {
+
+std::string curve_study() {
+  return std::string(DESIGNSIM_SOURCE_DIR) + "/scenarios/studies/redlock-vs-fencing-pause-curve.yaml";
+}
+
+const Curve& curve_of(const std::vector<Curve>& curves, const std::string& check, const std::string& design) {
+  for (const Curve& curve : curves)
+    if (curve.check == check && curve.design == design) return curve;
+  FAIL("no curve of " << check << " for " << design);
+  throw std::logic_error("unreachable");
+}
+
+std::uint64_t violated_from(const Curve& curve, std::size_t first) {
+  std::uint64_t total = 0;
+  for (std::size_t i = first; i < curve.points.size(); ++i) total += curve.points[i].runs_violated;
+  return total;
+}
+
+}  // namespace
+
+TEST_CASE("the pause-length curve: pauses well inside the TTL break no lock, longer ones break every design",
+          "[study]") {
+  Study study = load_study(curve_study());
+  REQUIRE(study.vary);
+  CHECK(study.vary->param == "pause.duration");
+  StudyOptions options;
+  options.jobs = 2;
+  StudyResult result = run_study(study, options);  // at the file's own seeds, as a user runs it
+  REQUIRE(result.cells.size() == 3 * 2 * 10);
+  std::vector<Curve> curves = study_curves(result);
+  REQUIRE(curves.size() == 2 * 6);
+  for (const Curve& curve : curves) {
+    INFO(curve.check << " / " << curve.design);
+    CHECK(curve.param == "pause.duration");
+    REQUIRE(curve.points.size() == 10);
+    CHECK(curve.points.front().value == "200ms");
+    CHECK(curve.points.front().x == Approx(0.2));  // a tenth of the 2 s TTL
+    CHECK(curve.points.back().x == Approx(6.0));   // three times it
+    for (const CurvePoint& point : curve.points) CHECK(point.runs == study.seeds);
+    CHECK(curve.points.front().runs_violated == 0);  // a 200 ms pause leaves every lock held
+    if (curve.design.find("/ fenced /") != std::string::npos && curve.check == "stale_writes")
+      CHECK(violated_from(curve, 0) == 0);  // the fenced storage refuses every late write
+  }
+  for (const char* design : {"single Redis", "Redlock", "consensus"}) {
+    INFO(design);
+    // From the TTL on, pauses put two holders on every design, and plain storage takes the late write.
+    CHECK(violated_from(curve_of(curves, "overlapping_holders", std::string(design) + " / plain / GC pause"), 5) > 0);
+    CHECK(violated_from(curve_of(curves, "stale_writes", std::string(design) + " / plain / GC pause"), 5) > 0);
+  }
+  // The JSON holds the curves in the shape the HTML report draws from.
+  nlohmann::json json = nlohmann::json::parse(study_report_json(result));
+  REQUIRE(json["curves"].size() == 12);
+  const nlohmann::json& point = json["curves"][0]["points"][3];
+  CHECK(json["curves"][0]["param"] == "pause.duration");
+  CHECK(json["curves"][0]["check"] == "overlapping_holders");
+  CHECK(json["curves"][0]["design"] == "single Redis / plain / GC pause");
+  CHECK(point["value"] == "1.5s");
+  CHECK(point["x"] == Approx(1.5));
+  CHECK(point["runs"] == study.seeds);
+  CHECK(point["rate"] == Approx(double(point["runs_violated"]) / double(point["runs"])));
+  CHECK(point["interval_95"]["low"] <= point["rate"]);
+  CHECK(point["interval_95"]["high"] >= point["rate"]);
+  std::string md = study_report_markdown(result);
+  CHECK(md.find("## Runs with stale_writes violated, against pause.duration") != std::string::npos);
+  CHECK(study_console_summary(result).find("overlapping_holders against pause.duration") != std::string::npos);
+}
+
+TEST_CASE("a study with vary: gives the same reports on one thread and on two", "[study]") {
+  Study study = load_study(curve_study());
+  StudyOptions options;
+  options.seeds = 3;
+  options.jobs = 1;
+  StudyResult one = run_study(study, options);
+  options.jobs = 2;
+  StudyResult two = run_study(study, options);
+  CHECK(study_report_json(one) == study_report_json(two));
+  CHECK(study_report_markdown(one) == study_report_markdown(two));
+  CHECK(study_console_summary(one) == study_console_summary(two));
+}
+
+TEST_CASE("vary: takes a list or a range, and a bad param, unit or value is one error at the vary", "[study]") {
+  auto message = [](const std::string& name, const std::string& text) {
+    try {
+      plan_study(load_study(write_temp(name, text)));
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string head =
+      "name: s\nchecks: [overlapping_holders]\nscenario: { model: lock, duration: 10s, params: { ttl: 2s } }\n"
+      "rows: [{label: a}]\ncolumns: [{label: b}]\n"
+      "faults: [{label: p, faults: [{at: 1s, pause: {node: client-1, duration: 1s}}]}]\n";
+  Study ranged = load_study(write_temp("range.yaml", head + "vary: {param: params.ttl, from: 1s, to: 2s, steps: 3}\n"));
+  REQUIRE(ranged.vary);
+  CHECK(ranged.vary->values == std::vector<std::string>{"1s", "1.5s", "2s"});
+  std::vector<StudyCell> cells = plan_study(ranged);
+  REQUIRE(cells.size() == 3);
+  CHECK(cells[1].place.value == "1.5s");
+  CHECK(cells[1].place.slug == "a--b--1-5s--p");
+  CHECK(cells[1].scenario_text.find("ttl: 1.5s") != std::string::npos);
+  Study listed = load_study(write_temp("list.yaml", head + "vary: {param: pause.duration, values: [2s, 3s]}\n"));
+  std::vector<StudyCell> paused = plan_study(listed);
+  REQUIRE(paused.size() == 2);
+  CHECK(paused[1].scenario.faults.size() == 1);
+  CHECK(std::get<PauseFault>(paused[1].scenario.faults[0].action).duration == Duration::seconds(3));
+
+  CHECK_THAT(message("path.yaml", head + "vary: {param: pause_length, values: [1s]}\n"),
+             Catch::Contains(":7:") && Catch::Contains("expected duration, params.KEY"));
+  CHECK_THAT(message("kinds.yaml", head + "vary: {param: pause.duration, values: [1s, 3]}\n"),
+             Catch::Contains("expected a duration (as 2s) like the first value, got '3'"));
+  CHECK_THAT(message("unit.yaml", head + "vary: {param: pause.duration, values: [1, 2]}\n"),
+             Catch::Contains(":7:") && Catch::Contains("vary: pause.duration = 1") && Catch::Contains("unit"));
+  CHECK_THAT(message("model.yaml", head + "vary: {param: params.no_such_param, values: [1, 2]}\n"),
+             Catch::Contains(":7:") && Catch::Contains("no_such_param"));
+  CHECK_THAT(message("nothing.yaml", head + "vary: {param: crash.restart_after, values: [1s]}\n"),
+             Catch::Contains("names nothing in any cell"));
+  CHECK_THAT(message("both.yaml", head + "vary: {param: params.ttl, values: [1s], from: 1s, to: 2s, steps: 2}\n"),
+             Catch::Contains("either values"));
+  CHECK_THAT(message("repeat.yaml", head + "vary: {param: params.ttl, values: [1s, 1s]}\n"),
+             Catch::Contains("distinct values"));
 }

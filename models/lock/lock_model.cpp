@@ -7,6 +7,7 @@
 
 #include "models/lock/checks.hpp"
 #include "models/lock/client.hpp"
+#include "models/lock/pictures.hpp"
 #include "models/etcd/member.hpp"
 #include "models/raft/observer.hpp"
 #include "models/lock/storage.hpp"
@@ -233,6 +234,7 @@ sim::Findings LockModel::finish(sim::World&, const sim::FaultActivity& faults) {
   findings.measures["grants"] = static_cast<double>(o.grants.size());
   findings.measures["attempts"] = static_cast<double>(o.attempts.size());
   findings.tables.push_back(client_table());
+  findings.intervals = belief_intervals(o);
   findings.prevention = prevention(options_, findings);
   return findings;
 }

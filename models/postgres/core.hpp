@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -42,7 +43,7 @@ struct Version {
 
 struct Relation {
   Table table;
-  std::vector<Version> heap;  ///< in creation order: the order a sequential scan reads
+  std::vector<Version> heap;               ///< in creation order: the order a sequential scan reads
   std::map<RowId, SessionId> tuple_locks;  ///< the first waiter for a busy row holds its tuple lock
   RowId next_row = 1;
 };
@@ -86,19 +87,20 @@ struct Execution {
   std::size_t next = 0;               ///< the candidate (or row to insert) being processed
   bool started = false;
   bool waits_as_tuple_holder = false;  ///< set by lock_row when it took a row's tuple lock to wait
-  bool unique_pending = false;        ///< `written` is in the heap and waits for its unique check
+  bool unique_pending = false;         ///< `written` is in the heap and waits for its unique check
+  std::size_t index_done = 0;          ///< the indexes (in order) `written` has entered so far
   VersionId written = no_version;
-  Row updated_from;                   ///< the values `written` replaced (an UPDATE's)
-  bool pending_update = false;        ///< `written` came from ON CONFLICT DO UPDATE, not an insert
-  std::vector<Row> rows;  ///< returned
+  Row updated_from;             ///< the values `written` replaced (an UPDATE's)
+  bool pending_update = false;  ///< `written` came from ON CONFLICT DO UPDATE, not an insert
+  std::vector<Row> rows;        ///< returned
   std::vector<Notice> warnings;
   std::int64_t count = 0;
 };
 
 struct Session {
   std::optional<TxnId> txn;
-  bool in_block = false;  ///< after BEGIN
-  bool failed = false;    ///< an error in the block: only COMMIT or ROLLBACK now
+  bool in_block = false;               ///< after BEGIN
+  bool failed = false;                 ///< an error in the block: only COMMIT or ROLLBACK now
   std::unique_ptr<Execution> running;  ///< the blocked statement
   Wait wait;
   std::uint64_t wait_seq = 0;
@@ -128,9 +130,9 @@ struct RowLockResult {
 struct UniqueCheck {
   enum class Kind { ok, wait, conflict };
   Kind kind = Kind::ok;
-  TxnId txn = 0;                  ///< wait: the inserter or deleter to wait for
-  VersionId other = no_version;   ///< conflict: the row holding the key
-  std::size_t index = 0;          ///< conflict: which index
+  TxnId txn = 0;                 ///< wait: the inserter or deleter to wait for
+  VersionId other = no_version;  ///< conflict: the row holding the key
+  std::size_t index = 0;         ///< conflict: which index
 };
 
 struct Core {
@@ -147,6 +149,7 @@ struct Core {
   /// The versions each transaction in progress created or ended, for its commit record.
   std::map<TxnId, std::vector<std::pair<std::size_t, VersionId>>> touched;
   std::vector<CommitRecord> commit_log;  ///< committed since Engine::take_commits last ran
+  std::function<std::size_t(const std::vector<SessionId>&)> resume_chooser;  ///< see Engine::set_resume_chooser
 
   // engine.cpp
   Session& session(SessionId id);
@@ -159,6 +162,8 @@ struct Core {
   Isolation isolation(TxnId txn) const;
   std::optional<Wait> run(Execution& e);  ///< runs until the statement ends (nullopt) or waits
   void pump();                            ///< resumes every blocked statement whose wait is over
+  bool wait_over(SessionId id, const Session& s) const;
+  void resume(SessionId id);  ///< runs a statement whose wait is over, until it ends or waits
   Result finish(SessionId id, Execution& e, const std::optional<Error>& error);
   SessionId blocking_session(SessionId id) const;
   TxnId blocking_txn(SessionId id) const;
@@ -169,10 +174,10 @@ struct Core {
   /// For SSI: the transaction whose change to `v` the snapshot does not show, or 0.
   TxnId unseen_writer(const Version& v, TxnId me, Snapshot snapshot) const;
   bool matches(const Table& table, const Predicate& where, const Row& row) const;  ///< throws SqlError
-  void check_predicate(const Table& table, const Predicate& where) const;           ///< throws SqlError
+  void check_predicate(const Table& table, const Predicate& where) const;          ///< throws SqlError
   std::vector<VersionId> scan(Execution& e, const Predicate& where);
   void sort(const Relation& rel, std::vector<VersionId>& candidates, const std::vector<OrderKey>& order) const;
-  std::size_t column(const Table& table, const std::string& name) const;  ///< throws SqlError 42703
+  std::size_t column(const Table& table, const std::string& name) const;     ///< throws SqlError 42703
   Value checked(const Table& table, std::size_t column, Value value) const;  ///< type and range, or SqlError
 
   // row_lock.cpp
@@ -199,6 +204,10 @@ struct Core {
   Error unique_failure(std::size_t relation, const UniqueCheck& check, TxnId txn);
 
   // insert.cpp
+  /// `e.written`'s entries in the indexes, one index after another from e.index_done, as
+  /// _bt_doinsert makes them: the unique check (which may wait or fail) where `checked` says so,
+  /// then under SERIALIZABLE the SSI check of a write to the index's page.
+  std::optional<Wait> enter_indexes(Execution& e, const std::vector<bool>& checked);
   std::optional<Wait> run_insert(Execution& e);
   std::optional<Wait> finish_insert_row(Execution& e, bool returning);
   /// ON CONFLICT for one proposed row: nullopt and `insert` true to insert it, nullopt and false

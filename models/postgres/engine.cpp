@@ -106,11 +106,6 @@ struct Control {
   }
 };
 
-bool is_advisory(const Statement& statement) {
-  return std::holds_alternative<AdvisoryLock>(statement) || std::holds_alternative<AdvisoryUnlock>(statement) ||
-         std::holds_alternative<AdvisoryUnlockAll>(statement);
-}
-
 bool is_control(const Statement& statement) {
   return std::holds_alternative<Begin>(statement) || std::holds_alternative<Commit>(statement) ||
          std::holds_alternative<Rollback>(statement);
@@ -200,43 +195,52 @@ Result Core::finish(SessionId id, Execution& e, const std::optional<Error>& erro
   return r;
 }
 
+bool Core::wait_over(SessionId id, const Session& s) const {
+  switch (s.wait.kind) {
+    case Wait::Kind::txn: return !running(s.wait.txn);
+    case Wait::Kind::tuple_lock: return relations[s.wait.relation].tuple_locks.count(s.wait.row) == 0;
+    case Wait::Kind::advisory: return advisory_grantable(id, s.wait.key, s.wait.shared);
+  }
+  return false;
+}
+
+void Core::resume(SessionId id) {
+  Session& s = session(id);
+  // The statement stays the session's while it runs, so that it keeps its place in queues.
+  std::optional<Error> error;
+  std::optional<Wait> wait;
+  try {
+    wait = run(*s.running);
+  } catch (const SqlError& failure) {
+    error = failure.error;
+  }
+  if (wait) {
+    if (wait->kind != s.wait.kind || wait->txn != s.wait.txn) {
+      s.wait_seq = next_wait_seq++;
+      s.deadlock_checked = false;
+    }
+    s.wait = *wait;
+  } else {
+    std::unique_ptr<Execution> e = std::move(s.running);
+    completions.push_back({id, finish(id, *e, error)});
+  }
+}
+
 void Core::pump() {
-  for (bool progress = true; progress;) {
-    progress = false;
+  // One statement at a time, each run until it ends or waits again (which may let a row go on
+  // its way), until no wait is over.
+  for (;;) {
     std::vector<std::pair<std::uint64_t, SessionId>> order;
     for (const auto& [id, s] : sessions)
       if (s.running) order.emplace_back(s.wait_seq, id);
     std::sort(order.begin(), order.end());
-    for (const auto& [seq, id] : order) {
-      Session& s = session(id);
-      bool over = false;
-      switch (s.wait.kind) {
-        case Wait::Kind::txn: over = !running(s.wait.txn); break;
-        case Wait::Kind::tuple_lock: over = relations[s.wait.relation].tuple_locks.count(s.wait.row) == 0; break;
-        case Wait::Kind::advisory: over = advisory_grantable(id, s.wait.key, s.wait.shared); break;
-      }
-      if (!over) continue;
-      // The statement stays the session's while it runs, so that it keeps its place in queues.
-      std::optional<Error> error;
-      std::optional<Wait> wait;
-      try {
-        wait = run(*s.running);
-      } catch (const SqlError& failure) {
-        error = failure.error;
-      }
-      if (wait) {
-        if (wait->kind != s.wait.kind || wait->txn != s.wait.txn) {
-          s.wait_seq = next_wait_seq++;
-          s.deadlock_checked = false;
-        }
-        s.wait = *wait;
-      } else {
-        std::unique_ptr<Execution> e = std::move(s.running);
-        completions.push_back({id, finish(id, *e, error)});
-      }
-      progress = true;  // even a statement that waits again may have let a row go on its way
-      break;
-    }
+    std::vector<SessionId> ready;
+    for (const auto& [seq, id] : order)
+      if (wait_over(id, sessions.at(id))) ready.push_back(id);
+    if (ready.empty()) return;
+    std::size_t pick = ready.size() > 1 && resume_chooser ? resume_chooser(ready) : 0;
+    if (pick >= ready.size()) throw std::logic_error("postgres: the resume chooser picked no ready session");
+    resume(ready[pick]);
   }
 }
 
@@ -282,8 +286,10 @@ Step Engine::execute(SessionId id, const Statement& statement) {
   Step step;
   if (is_control(statement)) {
     Control control{core, id, s};
-    if (const auto* b = std::get_if<Begin>(&statement)) step.result = control.begin(*b);
-    else step.result = control.end(std::holds_alternative<Commit>(statement));
+    if (const auto* b = std::get_if<Begin>(&statement))
+      step.result = control.begin(*b);
+    else
+      step.result = control.end(std::holds_alternative<Commit>(statement));
     core.pump();
     return step;
   }
@@ -300,9 +306,6 @@ Step Engine::execute(SessionId id, const Statement& statement) {
   std::optional<Wait> wait;
   try {
     Txn& t = core.txns.at(e->txn);
-    if (t.isolation == Isolation::serializable && !is_advisory(statement))
-      if (std::optional<Error> doomed = core.ssi.check_doomed(e->txn, "during conflict out checking"))
-        throw SqlError{*doomed};
     if (t.isolation == Isolation::read_committed || !t.snapshot) {
       e->snapshot = Snapshot{core.last_commit_seq};
       if (t.isolation != Isolation::read_committed) t.snapshot = e->snapshot;
@@ -394,6 +397,8 @@ bool Engine::check_deadlock(SessionId id) {
   core.pump();
   return true;
 }
+
+void Engine::set_resume_chooser(ResumeChooser chooser) { core_->resume_chooser = std::move(chooser); }
 
 std::vector<Row> Engine::committed_rows(const std::string& table) const {
   std::vector<Row> rows;

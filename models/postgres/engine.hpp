@@ -26,6 +26,7 @@
 // Determinism: ordered containers only; nothing depends on addresses.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -97,6 +98,14 @@ public:
   /// become what the record says, committed at once. Throws std::invalid_argument for a record
   /// that does not fit the tables.
   void replay(const CommitRecord& record);
+  /// Which statement resumes first when several can (one commit or abort ended the waits of
+  /// more than one): on a real server their backends are woken together and the operating
+  /// system decides which runs first. The chooser is given the sessions that can resume, in the
+  /// order they began to wait, and returns the index of the one to resume next; the others may
+  /// then wait again or resume after it. Without a chooser the first to have waited resumes
+  /// first (a fixed rule). The chooser must be deterministic for a run to be.
+  using ResumeChooser = std::function<std::size_t(const std::vector<SessionId>& ready)>;
+  void set_resume_chooser(ResumeChooser chooser);
 
   /// Every committed row of a table, as a new snapshot sees it, in scan order.
   std::vector<Row> committed_rows(const std::string& table) const;

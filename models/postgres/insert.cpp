@@ -29,11 +29,27 @@ std::vector<std::size_t> Core::arbiters(const Table& table, const OnConflict& oc
   return found;
 }
 
+std::optional<Wait> Core::enter_indexes(Execution& e, const std::vector<bool>& checked) {
+  Relation& rel = relations[e.relation];
+  for (; e.index_done < checked.size(); ++e.index_done) {
+    std::size_t i = e.index_done;
+    if (checked[i]) {
+      UniqueCheck check = check_unique(rel, e.written, e.txn, {i});
+      if (check.kind == UniqueCheck::Kind::wait) return Wait{Wait::Kind::txn, check.txn, 0, 0, 0, false};
+      if (check.kind == UniqueCheck::Kind::conflict) throw SqlError{unique_failure(e.relation, check, e.txn)};
+    }
+    if (ssi.tracked(e.txn)) {
+      std::set<SireadTarget> page{SireadTarget{SireadTarget::Kind::index_page, e.relation, i, 0}};
+      if (std::optional<Error> failure = ssi.conflict_in(e.txn, page)) throw SqlError{*failure};
+    }
+  }
+  e.index_done = 0;
+  return std::nullopt;
+}
+
 std::optional<Wait> Core::finish_insert_row(Execution& e, bool returning) {
   Relation& rel = relations[e.relation];
-  UniqueCheck check = check_unique(rel, e.written, e.txn, all_indexes(rel));
-  if (check.kind == UniqueCheck::Kind::wait) return Wait{Wait::Kind::txn, check.txn, 0, 0, 0, false};
-  if (check.kind == UniqueCheck::Kind::conflict) throw SqlError{unique_failure(e.relation, check, e.txn)};
+  if (std::optional<Wait> wait = enter_indexes(e, std::vector<bool>(rel.table.indexes.size(), true))) return wait;
   e.unique_pending = false;
   ++e.count;
   if (returning) e.rows.push_back(rel.heap[e.written].values);
@@ -54,8 +70,7 @@ std::optional<Wait> Core::resolve_conflict(Execution& e, const Row& values, cons
     }
     const Version& existing = rel.heap[probe.other];
     if (!oc.do_update) {
-      if (snapshot_txn && !visible(existing, e.txn, e.snapshot, e.command))
-        throw SqlError{errors::concurrent_update()};
+      if (snapshot_txn && !visible(existing, e.txn, e.snapshot, e.command)) throw SqlError{errors::concurrent_update()};
       return std::nullopt;
     }
     if (existing.xmin == e.txn && existing.cmin == e.command) throw SqlError{errors::affect_row_twice()};
@@ -111,10 +126,8 @@ std::optional<Wait> Core::run_insert(Execution& e) {
         continue;
       }
     }
-    if (ssi.tracked(e.txn)) {
+    if (ssi.tracked(e.txn)) {  // heap_insert checks the relation; each index's page is checked as it is entered
       std::set<SireadTarget> targets{SireadTarget{SireadTarget::Kind::relation, e.relation, 0, 0}};
-      for (std::size_t i = 0; i < rel.table.indexes.size(); ++i)
-        targets.insert(SireadTarget{SireadTarget::Kind::index_page, e.relation, i, 0});
       if (std::optional<Error> failure = ssi.conflict_in(e.txn, targets)) throw SqlError{*failure};
       ssi.wrote(e.txn);
     }

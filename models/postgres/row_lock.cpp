@@ -74,7 +74,11 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
       return result;
     }
     bool ended_by_other = version.xmax != 0 && version.xmax != e.txn && status(version.xmax) == TxnStatus::committed;
-    if (ended_by_other || version.xmax == e.txn) {
+    // FOR KEY SHARE needs nothing of an update that kept the keys: the version the scan saw is
+    // locked as it is, committed update or not (heap_lock_tuple: TM_Ok when !HEAP_KEYS_UPDATED).
+    bool key_kept = ended_by_other && lock_only && strength == LockStrength::key_share && version.next != no_version &&
+                    version.xmax_strength == LockStrength::no_key_update;
+    if ((ended_by_other && !key_kept) || version.xmax == e.txn) {
       if (ended_by_other && snapshot_txn)
         throw SqlError{lock_only || version.next != no_version ? errors::concurrent_update()
                                                                : errors::concurrent_delete()};
@@ -88,8 +92,13 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
       continue;
     }
     if (lock_only || result.changed) {  // a row re-checked and left alone stays locked, as in PostgreSQL
-      auto [held, fresh] = version.lockers.try_emplace(e.txn, strength);
-      if (!fresh) held->second = std::max(held->second, strength);
+      // A version whose updater is still at work is locked along with the versions the update
+      // made (heap_lock_tuple follows updates in progress: heap_lock_updated_tuple).
+      for (VersionId w = v; w != no_version; w = rel.heap[w].next) {
+        auto [held, fresh] = rel.heap[w].lockers.try_emplace(e.txn, strength);
+        if (!fresh) held->second = std::max(held->second, strength);
+        if (rel.heap[w].xmax == 0 || !running(rel.heap[w].xmax)) break;
+      }
     }
     release_tuple_lock(rel, version.row, me);
     result.kind = RowLockResult::Kind::locked;

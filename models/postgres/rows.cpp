@@ -57,16 +57,18 @@ RowsStatement rows_statement(const Core& core, Execution& e) {
 std::optional<Wait> Core::finish_update_row(Execution& e, bool returning) {
   Relation& rel = relations[e.relation];
   const Version& written = rel.heap[e.written];
-  std::vector<std::size_t> changed;
+  std::vector<bool> changed(rel.table.indexes.size(), false);
+  bool hot = true;  // no indexed column changed: a heap-only tuple, no new index entries
   for (std::size_t i = 0; i < rel.table.indexes.size(); ++i)
     for (std::size_t c : rel.table.indexes[i].columns)
       if (compare(written.values[c], e.updated_from[c]) != 0) {
-        changed.push_back(i);
+        changed[i] = true;
+        hot = false;
         break;
       }
-  UniqueCheck check = check_unique(rel, e.written, e.txn, changed);
-  if (check.kind == UniqueCheck::Kind::wait) return Wait{Wait::Kind::txn, check.txn, 0, 0, 0, false};
-  if (check.kind == UniqueCheck::Kind::conflict) throw SqlError{unique_failure(e.relation, check, e.txn)};
+  // Otherwise every index gets an entry; only an index whose key changed can find another row's.
+  if (!hot)
+    if (std::optional<Wait> wait = enter_indexes(e, changed)) return wait;
   e.unique_pending = false;
   ++e.count;
   if (returning) e.rows.push_back(written.values);
@@ -159,17 +161,8 @@ VersionId Core::write_update(Execution& e, VersionId v, const std::vector<Assign
     values[c] = checked(rel.table, c, value);
     if (rel.table.is_key_column(c) && compare(values[c], rel.heap[v].values[c]) != 0) keys_changed = true;
   }
-  if (ssi.tracked(e.txn)) {
-    std::set<SireadTarget> targets = write_targets(e.relation, v);
-    if (keys_changed)
-      for (std::size_t i = 0; i < rel.table.indexes.size(); ++i) {
-        SireadTarget page;
-        page.kind = SireadTarget::Kind::index_page;
-        page.relation = e.relation;
-        page.index = i;
-        targets.insert(page);
-      }
-    if (std::optional<Error> failure = ssi.conflict_in(e.txn, targets)) throw SqlError{*failure};
+  if (ssi.tracked(e.txn)) {  // heap_update: the tuple, its page, the relation; the indexes after (enter_indexes)
+    if (std::optional<Error> failure = ssi.conflict_in(e.txn, write_targets(e.relation, v))) throw SqlError{*failure};
     ssi.wrote(e.txn);
   }
   Version next;

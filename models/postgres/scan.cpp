@@ -184,6 +184,11 @@ std::vector<VersionId> Core::scan(Execution& e, const Predicate& where) {
   }
   if (!index_used)
     for (VersionId v = 0; v < rel.heap.size(); ++v) order.push_back(v);
+  // A doomed transaction fails as soon as it examines a heap tuple (CheckForSerializableConflictOutNeeded,
+  // for every tuple a scan or an index lookup reaches), not before: an index lookup of a key the
+  // index has never held reaches none.
+  if (serializable && !order.empty())
+    if (std::optional<Error> doomed = ssi.check_doomed(e.txn, "during conflict out checking")) throw SqlError{*doomed};
   if (serializable) {
     SireadTarget target;
     target.relation = e.relation;

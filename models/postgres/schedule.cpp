@@ -91,8 +91,10 @@ Schedule generate_schedule(sim::Rng& rng, Isolation isolation, std::size_t sessi
   for (auto& list : per_session) {
     list.push_back(Begin{isolation});
     for (std::size_t i = 0; i < statements; ++i) list.push_back(some_statement(rng));
-    if (rng.below(5) == 0) list.push_back(Rollback{});
-    else list.push_back(Commit{});
+    if (rng.below(5) == 0)
+      list.push_back(Rollback{});
+    else
+      list.push_back(Commit{});
   }
   std::vector<std::size_t> next(sessions, 0);
   for (std::size_t left = sessions * (statements + 2); left > 0; --left) {
@@ -137,10 +139,6 @@ struct Player {
   void step(const ScheduleStep& s) {
     std::string head = name(s.session) + ": " + to_sql(s.statement) + " -> ";
     if (db.blocked(ids[s.session])) {
-      db.fire_deadlock_timeouts();
-      collect();
-    }
-    if (db.blocked(ids[s.session])) {
       lines.push_back(head + "skipped (the session is blocked)");
       return;
     }
@@ -149,6 +147,9 @@ struct Player {
       lines.push_back(head + "blocked by " + name(index_of(result.waits_for_session)));
     else
       lines.push_back(head + describe(result.result));
+    collect();
+    while (db.fire_deadlock_timeouts() > 0) {  // before the next step, for every wait this one began
+    }
     collect();
   }
 
@@ -178,15 +179,19 @@ struct Player {
 
 std::vector<std::string> play(const Schedule& schedule) {
   Player player;
-  player.db.create_table(schedule_table());
-  player.db.load("kv", schedule_rows());
+  player.db.create_table(schedule.table);
+  player.db.load(schedule.table.name, schedule.rows);
   for (std::size_t s = 0; s < schedule.sessions; ++s) player.ids.push_back(player.db.connect());
   for (const ScheduleStep& step : schedule.steps) player.step(step);
   player.finish();
-  std::vector<Row> rows = player.db.committed_rows("kv");
+  std::vector<Row> rows = player.db.committed_rows(schedule.table.name);
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return compare(a[0], b[0]) < 0; });
-  std::string table = "kv:";
-  for (const Row& row : rows) table += " (" + to_text(row[0]) + "," + to_text(row[1]) + "," + to_text(row[2]) + ")";
+  std::string table = schedule.table.name + ":";
+  for (const Row& row : rows) {
+    table += " (";
+    for (std::size_t c = 0; c < row.size(); ++c) table += (c ? "," : "") + to_text(row[c]);
+    table += ")";
+  }
   player.lines.push_back(table);
   return player.lines;
 }

@@ -4,11 +4,12 @@
 // The conformance harness plays the same schedules against a real server; the determinism test
 // plays them twice.
 //
-// The player's rule for time: steps follow each other faster than deadlock_timeout, so no
-// deadlock check runs between them; when a step's session is still blocked, the player lets
-// deadlock_timeout pass (every waiter's check runs once, in the order they began to wait) and, if
-// the session is still blocked, skips the step. At the end every session that can rolls back,
-// and then every session disconnects.
+// The player's rule for time: a step follows the one before it later than deadlock_timeout, so
+// every wait that begins in a step has its deadlock check before the next step (in the order the
+// waits began); of a cycle of waits, the wait that closed it finds it, as PostgreSQL's first
+// waiter whose deadlock_timeout runs out after the cycle closed does. A step of a session still
+// blocked is skipped. At the end every session that can rolls back, and then every session
+// disconnects.
 //
 // Determinism: a schedule is a function of the Rng's draws; the transcript of the engine alone.
 #pragma once
@@ -28,16 +29,20 @@ struct ScheduleStep {
   Statement statement;
 };
 
+/// The table generated schedules run on: kv (id integer primary key, k integer unique, value
+/// integer) holding (1, 1, 10), (2, 2, 20), (3, 3, 30).
+TableSchema schedule_table();
+std::vector<Row> schedule_rows();
+
 struct Schedule {
   Isolation isolation = Isolation::read_committed;
   std::size_t sessions = 2;
   std::vector<ScheduleStep> steps;
+  /// The one table the schedule uses (its first column is the one the end's rows are sorted by)
+  /// and its rows before the first step.
+  TableSchema table = schedule_table();
+  std::vector<Row> rows = schedule_rows();
 };
-
-/// The table every schedule runs on: kv (id integer primary key, k integer unique, value integer)
-/// holding (1, 1, 10), (2, 2, 20), (3, 3, 30).
-TableSchema schedule_table();
-std::vector<Row> schedule_rows();
 
 /// A schedule of `sessions` sessions (2..4), each BEGIN at `isolation`, `statements` statements,
 /// then COMMIT or (one in five) ROLLBACK, interleaved at random.

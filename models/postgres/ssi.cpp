@@ -52,8 +52,11 @@ std::optional<Error> Ssi::check_doomed(TxnId txn, const char* when) {
 }
 
 std::optional<Error> Ssi::conflict_out(TxnId reader, TxnId writer) {
-  if (reader == writer || !tracked(writer)) return std::nullopt;
   if (std::optional<Error> doomed = check_doomed(reader, "during conflict out checking")) return doomed;
+  if (reader == writer || !tracked(writer)) return std::nullopt;
+  // As CheckForSerializableConflictOut: a writer bound to roll back is no conflict, and a
+  // conflict already recorded is not flagged (nor checked) again.
+  if (xacts_.at(writer).doomed || xacts_.at(reader).out.count(writer)) return std::nullopt;
   return flag(reader, writer, reader);
 }
 
@@ -62,7 +65,7 @@ std::optional<Error> Ssi::conflict_in(TxnId writer, const std::set<SireadTarget>
   const Xact& me = xacts_.at(writer);
   std::set<TxnId> readers;
   for (const auto& [txn, x] : xacts_)
-    if (txn != writer && !x.doomed && concurrent(x, me))
+    if (txn != writer && !x.doomed && concurrent(x, me) && !x.out.count(writer))
       for (const SireadTarget& target : targets)
         if (x.locks.count(target)) readers.insert(txn);
   for (TxnId reader : readers)

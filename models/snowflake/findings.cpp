@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/snowflake/checks.hpp"
+#include "models/snowflake/pictures.hpp"
 #include "models/snowflake/rates.hpp"
 #include "models/snowflake/recorder.hpp"
 #include "models/snowflake/text.hpp"
@@ -76,6 +77,7 @@ sim::Findings judge(const SnowflakeOptions& options, const Observations& observa
   findings.checks.push_back(ThroughputCheck{}.run(observations));
   add_measures(observations, metrics, duplicates, k, findings);
   findings.tables.push_back(node_table(options, observations));
+  if (std::optional<sim::Plot> plot = moved_clock_plot(observations)) findings.plots.push_back(std::move(*plot));
   findings.prevention = prevention(options, findings.checks);
   return findings;
 }

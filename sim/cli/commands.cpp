@@ -29,6 +29,7 @@
 #include "reports/console_report.hpp"
 #include "reports/format.hpp"
 #include "reports/json_report.hpp"
+#include "reports/html_report.hpp"
 #include "reports/markdown_report.hpp"
 #include "reports/output_file.hpp"
 #include "reports/study_report.hpp"
@@ -166,11 +167,24 @@ void write_trace(const fs::path& path, const RunOutput& out) {
 
 /// Refuses a --trace that names where a report goes, or an input.
 void check_trace_path(const fs::path& trace, const fs::path& out_dir, const Scenario& scenario) {
-  for (const char* report : {"report.json", "report.md"})
+  for (const char* report : {"report.json", "report.md", "report.html"})
     if (!trace.empty() && fs::absolute(trace).lexically_normal() == fs::absolute(out_dir / report).lexically_normal())
       throw UsageError(
           fmt::format("designsim run: --trace {} is where {} goes; name another file", trace.string(), report));
   check_output_file(trace, {scenario.file});
+}
+
+/// --check-determinism: runs the seed again, and the trace hash and the reports must not change.
+void check_determinism(const Scenario& scenario, std::uint64_t seed, const RunResult& first, const std::string& json) {
+  RunOptions options;
+  options.pictures = true;
+  RunOutput again = replayable(scenario, seed, [&] { return run_scenario(scenario, seed, options); });
+  std::string again_json = run_report_json(again.result);
+  if (again.result.trace_hash != first.trace_hash || again_json != json ||
+      html_of_run_report(again_json) != html_of_run_report(json))
+    throw InternalError(fmt::format("two runs of seed {} differ (trace {} then {}); replay: {}", seed,
+                                    hash_text(first.trace_hash), hash_text(again.result.trace_hash),
+                                    replay_command(scenario.file, seed)));
 }
 
 /// Prints a run's verdicts and writes its reports (and its trace, when asked).
@@ -182,13 +196,14 @@ void report_run(const RunOutput& out, const std::string& json, const fs::path& o
   std::fputs(run_summary_text(out.result).c_str(), stdout);
   write_file(out_dir / "report.json", json);
   write_file(out_dir / "report.md", run_report_markdown(out.result));
+  write_file(out_dir / "report.html", html_of_run_report(json));
   if (trace) {
     write_trace(trace->string(), out);
     std::printf("trace: %zu records written to %s; %llu more events folded into the hash only\n", out.trace.size(),
                 trace->string().c_str(), static_cast<unsigned long long>(out.result.trace_records - out.trace.size()));
   }
-  std::printf("reports: %s, %s\n", (out_dir / "report.json").string().c_str(),
-              (out_dir / "report.md").string().c_str());
+  std::printf("reports: %s, %s, %s\n", (out_dir / "report.json").string().c_str(),
+              (out_dir / "report.md").string().c_str(), (out_dir / "report.html").string().c_str());
 }
 
 /// The seeds, threads and listing a sweep's (or verify's) command line asks for, each checked.
@@ -232,9 +247,12 @@ int finish_sweep(const SweepResult& sweep, const fs::path& out_dir) {
     return status_of_signal(stop_signal.load());
   }
   std::fputs(sweep_summary_text(sweep).c_str(), stdout);
-  write_file(out_dir / "sweep.json", sweep_report_json(sweep));
+  std::string json = sweep_report_json(sweep);
+  write_file(out_dir / "sweep.json", json);
   write_file(out_dir / "sweep.md", sweep_report_markdown(sweep));
-  std::printf("reports: %s, %s%s\n", (out_dir / "sweep.json").string().c_str(), (out_dir / "sweep.md").string().c_str(),
+  write_file(out_dir / "sweep.html", html_of_sweep_report(json));
+  std::printf("reports: %s, %s, %s%s\n", (out_dir / "sweep.json").string().c_str(),
+              (out_dir / "sweep.md").string().c_str(), (out_dir / "sweep.html").string().c_str(),
               sweep.partial ? " (partial)" : "");
   if (sweep.partial) return status_of_signal(stop_signal.load());
   return sweep.runs_violated == 0 ? all_held : violated;
@@ -258,7 +276,8 @@ int run_command(const Args& args) {
     options.add_options()("scenario", po::value<std::string>(), "the scenario file")(
         "seed", po::value<std::string>(), "the seed, 0 to 2^64-1 (default: the scenario's own)")(
         "out", po::value<std::string>(),
-        "folder for report.json and report.md (default: out/PATH/seed-N, PATH the scenario's path under scenarios/ "
+        "folder for report.json, report.md and report.html (default: out/PATH/seed-N, PATH the scenario's path under "
+        "scenarios/ "
         "without .yaml)")(
         "trace", po::value<std::string>(),
         "also write the trace's records to this file, as JSON lines: faults, node events and what the\n"
@@ -273,7 +292,7 @@ int run_command(const Args& args) {
       print_help("designsim run SCENARIO [--seed N] [--out DIR] [--trace FILE]",
                  "One run of a scenario. Prints the seed and resolved options, then the trace hash, each\n"
                  "check (held or VIOLATED, with how bad), latency percentiles and the requirements;\n"
-                 "writes report.json and report.md. Status 0: every check held; 1: a check was violated.",
+                 "writes report.json, report.md and report.html. Status 0: every check held; 1: a check was violated.",
                  options);
       return all_held;
     }
@@ -283,27 +302,21 @@ int run_command(const Args& args) {
     std::uint64_t seed = parsed.vars.count("seed") ? whole_number(parsed, "run", "seed", 0, any_seed) : scenario.seed;
     bool quiet = parsed.vars.count("quiet") > 0;
     fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model, fmt::format("seed-{}", seed));
-    check_outputs(out_dir, {out_dir / "report.json", out_dir / "report.md"}, scenario.file);
+    check_outputs(out_dir, {out_dir / "report.json", out_dir / "report.md", out_dir / "report.html"}, scenario.file);
     if (parsed.vars.count("trace")) check_trace_path(parsed.vars["trace"].as<std::string>(), out_dir, scenario);
 
     std::printf("designsim run %s\nseed %llu\n", scenario.file.c_str(), static_cast<unsigned long long>(seed));
     std::fflush(stdout);
     RunOptions run_options;
     run_options.return_trace = parsed.vars.count("trace") > 0;
+    run_options.pictures = true;
     if (run_options.return_trace) run_options.trace_records_kept = 20'000'000;
     auto started = std::chrono::steady_clock::now();  // allowed: reports how long the run took
     RunOutput out = replayable(scenario, seed, [&] { return run_scenario(scenario, seed, run_options); });
     out.result.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: timing only
     std::string json = run_report_json(out.result);
-    if (parsed.vars.count("check-determinism")) {
-      RunOutput again = replayable(scenario, seed, [&] { return run_scenario(scenario, seed, RunOptions{}); });
-      if (again.result.trace_hash != out.result.trace_hash || run_report_json(again.result) != json)
-        throw InternalError(fmt::format("two runs of seed {} differ (trace {} then {}); replay: {}", seed,
-                                        hash_text(out.result.trace_hash),
-                                        hash_text(again.result.trace_hash),
-                                        replay_command(scenario.file, seed)));
-    }
+    if (parsed.vars.count("check-determinism")) check_determinism(scenario, seed, out.result, json);
     if (!quiet) std::printf("options:\n%s", options_text(out.result.options).c_str());
     std::optional<fs::path> trace;
     if (run_options.return_trace) trace = parsed.vars["trace"].as<std::string>();
@@ -380,7 +393,7 @@ int sweep_command(const Args& args) {
         "first-seed", po::value<std::string>()->default_value("1"), "the first seed; seeds are consecutive")(
         "jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")(
         "out", po::value<std::string>(),
-        "folder for sweep.json and sweep.md (default: out/PATH/sweep-FIRST-N, PATH as for run)")(
+        "folder for sweep.json, sweep.md and sweep.html (default: out/PATH/sweep-FIRST-N, PATH as for run)")(
         "failing-seeds", po::value<std::string>()->default_value("20"),
         "how many failing seeds to list for each check");
     add_shard_options(options);
@@ -406,7 +419,7 @@ int sweep_command(const Args& args) {
     fs::path out_dir = out_folder(parsed.vars, scenario.file, scenario.model,
                                   fmt::format("sweep-{}-{}", sweep_options.first_seed, sweep_options.seed_count));
     if (sharded(parsed, "sweep")) return sweep_shard(parsed, scenario, sweep_options, out_dir);
-    check_outputs(out_dir, {out_dir / "sweep.json", out_dir / "sweep.md"}, scenario.file);
+    check_outputs(out_dir, {out_dir / "sweep.json", out_dir / "sweep.md", out_dir / "sweep.html"}, scenario.file);
     std::printf("designsim sweep %s\nseeds %llu..%llu on %u threads\n", scenario.file.c_str(),
                 static_cast<unsigned long long>(sweep_options.first_seed),
                 static_cast<unsigned long long>(sweep_options.first_seed + sweep_options.seed_count - 1),
@@ -431,7 +444,8 @@ int study_command(const Args& args) {
         "seeds", po::value<std::string>(), "seeds per cell, 1 to 1,000,000 (default: the study's own)")(
         "jobs,j", po::value<std::string>()->default_value(default_jobs()), "threads (1 to 256)")(
         "out", po::value<std::string>(),
-        "folder for study.json, study.md and cells/ (default: out/PATH/study-N, PATH the study's path under scenarios/ "
+        "folder for study.json, study.md, study.html and cells/ (default: out/PATH/study-N, PATH the study's path "
+        "under scenarios/ "
         "without .yaml)");
     add_shard_options(options);
     po::positional_options_description positional;
@@ -456,7 +470,7 @@ int study_command(const Args& args) {
     fs::path out_dir = out_folder(parsed.vars, study.file, "studies", fmt::format("study-{}", seeds));
     std::vector<StudyCell> cells = plan_study(study);  // every cell checked before anything runs
     if (sharded(parsed, "study")) return study_shard(parsed, study, cells, seeds, study_options.jobs, out_dir);
-    std::vector<fs::path> outputs{out_dir / "study.json", out_dir / "study.md"};
+    std::vector<fs::path> outputs{out_dir / "study.json", out_dir / "study.md", out_dir / "study.html"};
     for (const StudyCell& cell : cells) outputs.push_back(out_dir / "cells" / (cell.place.slug + ".yaml"));
     check_outputs(out_dir, outputs, study.file);
     for (const StudyCell& cell : cells) write_file(out_dir / "cells" / (cell.place.slug + ".yaml"), cell.scenario_text);
@@ -471,10 +485,13 @@ int study_command(const Args& args) {
     }
     StudyResult result = run_study(study, study_options);
     std::fputs(study_console_summary(result).c_str(), stdout);
-    write_file(out_dir / "study.json", study_report_json(result));
+    std::string study_json = study_report_json(result);
+    write_file(out_dir / "study.json", study_json);
     write_file(out_dir / "study.md", study_report_markdown(result));
-    std::printf("reports: %s, %s (cell scenarios in %s)\n", (out_dir / "study.json").string().c_str(),
-                (out_dir / "study.md").string().c_str(), (out_dir / "cells").string().c_str());
+    write_file(out_dir / "study.html", html_of_study_report(study_json));
+    std::printf("reports: %s, %s, %s (cell scenarios in %s)\n", (out_dir / "study.json").string().c_str(),
+                (out_dir / "study.md").string().c_str(), (out_dir / "study.html").string().c_str(),
+                (out_dir / "cells").string().c_str());
     return all_held;
   });
 }

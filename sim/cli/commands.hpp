@@ -21,6 +21,7 @@ int conform_command(const Args& args);
 int describe_command(const Args& args);
 int new_command(const Args& args);
 int schema_command(const Args& args);
+int shrink_command(const Args& args);
 /// conform --postgres (conform_command hands over when the option is given).
 int conform_postgres_command(const Args& args);
 

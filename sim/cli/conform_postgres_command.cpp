@@ -32,44 +32,60 @@ std::vector<Isolation> levels_of(const std::string& text) {
 }
 
 struct PgOptions {
-  conform::Endpoint endpoint;
-  conform::PgLogin login;
+  conform::PgRunOptions run;
   std::uint64_t seed = 1;
   std::uint64_t count = 1;
   std::vector<Isolation> levels;
-  int deadlock_timeout_ms = 200;
 };
 
+/// What one level's verdicts came to.
+struct Tally {
+  std::size_t disagreed = 0, reordered = 0, replayed = 0;
+};
+
+void print_verdict(const PgOptions& o, std::uint64_t seed, Isolation level, const conform::PgVerdict& v, Tally& tally) {
+  tally.replayed += v.agreed && v.attempts > 1 ? 1 : 0;
+  if (v.agreed) {
+    if (v.resume_order.empty()) return;
+    ++tally.reordered;
+    std::printf("seed %llu (%s): agreed under resume order %s\n", static_cast<unsigned long long>(seed),
+                level_word(level), v.resume_order.c_str());
+    return;
+  }
+  ++tally.disagreed;
+  std::printf("disagreement, seed %llu:\n%sreplay: designsim conform --postgres %s --seed %llu --level %s\n\n",
+              static_cast<unsigned long long>(seed), v.report.c_str(), o.run.endpoint.text().c_str(),
+              static_cast<unsigned long long>(seed), level_word(level));
+}
+
 // Plays every schedule of every level; prints each disagreement with its replay command.
-int conform_postgres_against(conform::PgServerPlayer& server, const PgOptions& o) {
-  std::printf("server %s, PostgreSQL %s; model: simulated PostgreSQL 15\n", o.endpoint.text().c_str(),
-              server.server_version().c_str());
+int conform_postgres_against(const PgOptions& o) {
+  std::printf("server %s, PostgreSQL %s; model: simulated PostgreSQL 15; %zu lanes, deadlock_timeout %d ms\n",
+              o.run.endpoint.text().c_str(), conform::pg_server_version(o.run.endpoint, o.run.login).c_str(),
+              o.run.lanes, o.run.deadlock_timeout_ms);
   std::fflush(stdout);
-  std::size_t played = 0, disagreements = 0;
+  std::size_t played = 0, failed = 0;
   // allowed: the elapsed time of a run against a real server, printed for the user; no model reads it.
   auto start = std::chrono::steady_clock::now();
   for (Isolation level : o.levels) {
-    std::size_t level_disagreements = 0;
-    for (std::uint64_t i = 0; i < o.count; ++i) {
-      std::uint64_t seed = o.seed + i;
-      postgres::Schedule schedule = conform::conform_schedule(seed, level);
-      std::string differ = conform::compare_plays(schedule, conform::play_on_model(schedule), server.play(schedule));
-      ++played;
-      if (differ.empty()) continue;
-      ++level_disagreements;
-      std::printf("disagreement, seed %llu:\n%sreplay: designsim conform --postgres %s --seed %llu --level %s\n\n",
-                  static_cast<unsigned long long>(seed), differ.c_str(), o.endpoint.text().c_str(),
-                  static_cast<unsigned long long>(seed), level_word(level));
+    std::vector<postgres::Schedule> schedules;
+    for (std::uint64_t i = 0; i < o.count; ++i) schedules.push_back(conform::conform_schedule(o.seed + i, level));
+    Tally tally;
+    conform::conform_schedules(o.run, schedules, [&](std::size_t k, const conform::PgVerdict& v) {
+      print_verdict(o, o.seed + k, level, v, tally);
       std::fflush(stdout);
-    }
-    std::printf("%s: %llu schedules, %zu disagreed\n", level_word(level), static_cast<unsigned long long>(o.count),
-                level_disagreements);
-    disagreements += level_disagreements;
+    });
+    std::printf(
+        "%s: %llu schedules, %zu disagreed, %zu agreed under another resume order, %zu agreed when played "
+        "again\n",
+        level_word(level), static_cast<unsigned long long>(o.count), tally.disagreed, tally.reordered, tally.replayed);
+    played += schedules.size();
+    failed += tally.disagreed;
   }
   // allowed: as above.
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%zu schedules in %.1f s, %zu disagreed\n", played, seconds, disagreements);
-  return disagreements == 0 ? all_held : violated;
+  std::printf("%zu schedules in %.1f s, %zu disagreed\n", played, seconds, failed);
+  return failed == 0 ? all_held : violated;
 }
 
 PgOptions read_options(const Parsed& parsed) {
@@ -78,13 +94,15 @@ PgOptions read_options(const Parsed& parsed) {
   std::optional<conform::Endpoint> endpoint = conform::parse_endpoint(text);
   if (!endpoint)
     throw UsageError(fmt::format("designsim conform: --postgres '{}' is not HOST:PORT with a port in 1..65535", text));
-  o.endpoint = *endpoint;
-  o.login.user = parsed.vars["user"].as<std::string>();
-  o.login.database = parsed.vars["database"].as<std::string>();
+  o.run.endpoint = *endpoint;
+  o.run.login.user = parsed.vars["user"].as<std::string>();
+  o.run.login.database = parsed.vars["database"].as<std::string>();
   o.seed = whole_number(parsed, "conform", "seed", 0, any_seed - 1'000'000);
   o.count = whole_number(parsed, "conform", "count", 1, 1'000'000);
   o.levels = levels_of(parsed.vars["level"].as<std::string>());
-  o.deadlock_timeout_ms = static_cast<int>(whole_number(parsed, "conform", "deadlock-timeout-ms", 10, 10'000));
+  o.run.deadlock_timeout_ms = static_cast<int>(whole_number(parsed, "conform", "deadlock-timeout-ms", 1, 10'000));
+  o.run.attempts = static_cast<std::size_t>(whole_number(parsed, "conform", "attempts", 1, 5));
+  o.run.lanes = static_cast<std::size_t>(whole_number(parsed, "conform", "lanes", 1, 16));
   return o;
 }
 
@@ -99,9 +117,14 @@ int conform_postgres_command(const Args& args) {
         "level", po::value<std::string>()->default_value("all"),
         "all, read-committed, repeatable-read or serializable")(
         "user", po::value<std::string>()->default_value("postgres"), "a superuser (it sets deadlock_timeout)")(
-        "database", po::value<std::string>()->default_value("postgres"), "the database (its table kv is replaced)")(
-        "deadlock-timeout-ms", po::value<std::string>()->default_value("200"),
-        "the sessions' deadlock_timeout; the harness sleeps past it where the model lets it pass");
+        "database", po::value<std::string>()->default_value("postgres"),
+        "the database the harness first connects to (it creates designsim_conform_1, ... beside it)")(
+        "deadlock-timeout-ms", po::value<std::string>()->default_value("10"),
+        "the sessions' deadlock_timeout; the harness sleeps past it after a step that may begin a wait")(
+        "attempts", po::value<std::string>()->default_value("1"),
+        "plays of a schedule on the server while it disagrees (1 to 5; 1: no second play)")(
+        "lanes", po::value<std::string>()->default_value("8"),
+        "schedules played at once, each in a database of its own (1 to 16)");
     po::positional_options_description positional;
     Parsed parsed = parse("conform", args, options, positional);
     if (parsed.help) {
@@ -109,8 +132,9 @@ int conform_postgres_command(const Args& args) {
                  "Plays generated concurrent schedules (2 to 4 sessions over a table kv with a primary key and a\n"
                  "unique index) against a real PostgreSQL 15 and the simulated one, and compares for each\n"
                  "statement the rows returned, whether it blocked on a lock (pg_blocking_pids on the server),\n"
-                 "its SQLSTATE, and the table at the end. The table kv is dropped and re-created for each\n"
-                 "schedule: use a server (or a database) no one else is using, created with the C collation.\n"
+                 "its SQLSTATE, and the table at the end. Schedules are played --lanes at a time, each lane in a\n"
+                 "database of its own (designsim_conform_N, created with the C collation when missing) whose\n"
+                 "table kv is dropped and re-created for each schedule: use a server no one else is using.\n"
                  "Status 0: every schedule agreed; 1: some disagreed; 2: bad options or no server.",
                  options);
       return all_held;
@@ -118,14 +142,14 @@ int conform_postgres_command(const Args& args) {
     if (!parsed.vars.count("postgres"))
       throw UsageError("designsim conform: which server? (designsim conform --postgres HOST:PORT)");
     PgOptions o = read_options(parsed);
-    std::printf("designsim conform --postgres %s\nseed %llu, %llu schedules per level\n", o.endpoint.text().c_str(),
+    std::printf("designsim conform --postgres %s\nseed %llu, %llu schedules per level\n", o.run.endpoint.text().c_str(),
                 static_cast<unsigned long long>(o.seed), static_cast<unsigned long long>(o.count));
     std::fflush(stdout);
     try {
-      conform::PgServerPlayer server(o.endpoint, o.login, o.deadlock_timeout_ms);
-      return conform_postgres_against(server, o);
+      return conform_postgres_against(o);
     } catch (const conform::PgConnectError& e) {
-      throw UsageError(fmt::format("designsim conform: cannot use the server at {}: {}", o.endpoint.text(), e.what()));
+      throw UsageError(
+          fmt::format("designsim conform: cannot use the server at {}: {}", o.run.endpoint.text(), e.what()));
     }
   });
 }

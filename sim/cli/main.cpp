@@ -20,6 +20,7 @@ constexpr const char* usage =
     "  verify [FILES or FOLDERS]                runs each scenario and compares with its expect: block\n"
     "  sweep SCENARIO --seeds N [--jobs J]      many seeds: violation rates and failing seeds\n"
     "  study STUDY [--seeds N] [--jobs J]       designs x storages x fault classes, each over N seeds\n"
+    "  shrink SCENARIO [--seed N] [--check C]   the smallest scenario that still violates the check\n"
     "  merge PARTIAL... [--out DIR]             joins the shards of a sweep or study (--shard K/N)\n"
     "  check SCENARIO...                        validates scenarios without running them\n"
     "  list                                     the models and the shipped scenarios\n"
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     if (command == "verify") return verify_command(args);
     if (command == "sweep") return sweep_command(args);
     if (command == "study") return study_command(args);
+    if (command == "shrink") return shrink_command(args);
     if (command == "list") return list_command(args);
     if (command == "check") return check_command(args);
     if (command == "merge") return merge_command(args);
@@ -59,9 +61,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "designsim: internal error: %s\n", e.what());
     return internal_error;
   }
-  std::fprintf(stderr,
-               "designsim: unknown command '%s' (commands: run, verify, sweep, study, merge, check, list, describe, "
-               "new, schema, conform)\n",
-               command.c_str());
+  std::fprintf(
+      stderr,
+      "designsim: unknown command '%s' (commands: run, verify, sweep, study, shrink, merge, check, list, describe, "
+      "new, schema, conform)\n",
+      command.c_str());
   return bad_input;
 }

@@ -103,6 +103,27 @@ Json dist_schema(const ScenarioCatalog& catalog) {
   return {{"anyOf", branches}, {"description", "a duration such as 2ms, or {dist: KIND, ...}"}};
 }
 
+// A study's vary: one parameter over a list of values or a range, both ends included.
+Json vary_schema() {
+  Json value = {{"anyOf", Json::array({{{"type", "string"}}, {{"type", "number"}}})}};
+  Json properties = {
+      {"param",
+       {{"type", "string"},
+        {"description", "duration, params.KEY, params.SECTION.KEY or KIND.FIELD of every fault of that kind "
+                        "(pause.duration)"}}},
+      {"values", {{"type", "array"}, {"minItems", 1}, {"items", value}, {"description", "the values, one kind"}}},
+      {"from", value},
+      {"to", value},
+      {"steps", {{"type", "integer"}, {"minimum", 2}, {"maximum", 1000}, {"description", "values from..to"}}},
+  };
+  return {{"type", "object"},
+          {"description", "vary one parameter: each value crosses every column; the report draws each check's "
+                          "rate against it"},
+          {"properties", properties},
+          {"required", Json::array({"param"})},
+          {"additionalProperties", false}};
+}
+
 Json study_schema(const Json& scenario) {
   Json fields = scenario["properties"];
   fields.erase("name");
@@ -126,6 +147,7 @@ Json study_schema(const Json& scenario) {
       {"rows", {{"type", "array"}, {"minItems", 1}, {"items", entry}}},
       {"columns", {{"type", "array"}, {"minItems", 1}, {"items", entry}}},
       {"faults", {{"type", "array"}, {"minItems", 1}, {"items", fault_class}}},
+      {"vary", vary_schema()},
   };
   return {{"type", "object"},
           {"properties", properties},

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "reports/console_report.hpp"
+#include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
 #include "reports/markdown_report.hpp"
 #include "reports/output_file.hpp"
@@ -116,11 +117,15 @@ int merge_sweep(const std::vector<Partial>& partials, const fs::path& out_dir) {
   options.failing_seed_limit = first.failing_seed_limit;
   check_output_file(out_dir / "sweep.json", {scenario.file});
   check_output_file(out_dir / "sweep.md", {scenario.file});
+  check_output_file(out_dir / "sweep.html", {scenario.file});
   SweepResult sweep = sweep_result_of(scenario, options, join_partials(partials).front());
   std::fputs(sweep_summary_text(sweep).c_str(), stdout);
-  report::write_output_file(out_dir / "sweep.json", sweep_report_json(sweep));
+  std::string json = sweep_report_json(sweep);
+  report::write_output_file(out_dir / "sweep.json", json);
   report::write_output_file(out_dir / "sweep.md", sweep_report_markdown(sweep));
-  std::printf("reports: %s, %s\n", (out_dir / "sweep.json").string().c_str(), (out_dir / "sweep.md").string().c_str());
+  report::write_output_file(out_dir / "sweep.html", html_of_sweep_report(json));
+  std::printf("reports: %s, %s, %s\n", (out_dir / "sweep.json").string().c_str(),
+              (out_dir / "sweep.md").string().c_str(), (out_dir / "sweep.html").string().c_str());
   return sweep.runs_violated == 0 ? all_held : violated;
 }
 
@@ -132,17 +137,20 @@ int merge_study(const std::vector<Partial>& partials, const fs::path& out_dir) {
   if (cells.size() != first.cells)
     throw UsageError(
         fmt::format("designsim merge: {} has {} cells, its shards {}", first.file, cells.size(), first.cells));
-  std::vector<fs::path> outputs{out_dir / "study.json", out_dir / "study.md"};
+  std::vector<fs::path> outputs{out_dir / "study.json", out_dir / "study.md", out_dir / "study.html"};
   for (const StudyCell& cell : cells) outputs.push_back(out_dir / "cells" / (cell.place.slug + ".yaml"));
   for (const fs::path& output : outputs) check_output_file(output, {study.file});
   for (const StudyCell& cell : cells)
     report::write_output_file(out_dir / "cells" / (cell.place.slug + ".yaml"), cell.scenario_text);
   StudyResult result = study_result_of(study, cells, first.seeds, join_partials(partials));
   std::fputs(study_console_summary(result).c_str(), stdout);
-  report::write_output_file(out_dir / "study.json", study_report_json(result));
+  std::string study_json = study_report_json(result);
+  report::write_output_file(out_dir / "study.json", study_json);
   report::write_output_file(out_dir / "study.md", study_report_markdown(result));
-  std::printf("reports: %s, %s (cell scenarios in %s)\n", (out_dir / "study.json").string().c_str(),
-              (out_dir / "study.md").string().c_str(), (out_dir / "cells").string().c_str());
+  report::write_output_file(out_dir / "study.html", html_of_study_report(study_json));
+  std::printf("reports: %s, %s, %s (cell scenarios in %s)\n", (out_dir / "study.json").string().c_str(),
+              (out_dir / "study.md").string().c_str(), (out_dir / "study.html").string().c_str(),
+              (out_dir / "cells").string().c_str());
   return all_held;
 }
 

@@ -77,7 +77,10 @@ void FaultInjector::arm(RandomFaultGenerator& generator) {
   std::optional<Duration> at = generator.next_at();
   if (!at) return;
   world_.schedule_at(Instant::zero() + *at, no_node, 0, [this, &generator] {
-    apply(generator.draw());
+    FaultAction action = generator.draw();
+    std::size_t applied_before = applied_.size();
+    apply(action);
+    if (applied_.size() > applied_before) random_fired_.push_back(FiredRandomFault{world_.now(), std::move(action)});
     arm(generator);
   });
 }
@@ -86,7 +89,7 @@ void FaultInjector::note(NodeId node, std::string kind, std::string detail) {
   std::string name = node == no_node ? "" : world_.node(node).name();
   world_.trace().record(world_.now(), node, "fault." + kind, detail);
   windows_.touch(world_.now());
-  applied_.push_back(FaultRecord{world_.now(), std::move(name), std::move(kind), std::move(detail)});
+  applied_.push_back(FaultRecord{world_.now(), std::move(name), std::move(kind), std::move(detail), std::nullopt});
 }
 
 // One mechanism per fault kind and no generic fallback: a kind added to FaultAction without
@@ -133,7 +136,7 @@ void FaultInjector::clock_drift(NodeId node, std::int64_t ppm) {
 void FaultInjector::pause(NodeId node, Duration length) {
   if (!world_.node(node).is_up()) return;
   note(node, "pause", "stop-the-world pause for " + to_string(length));
-  std::uint64_t pause_id = next_pause_++;
+  std::uint64_t pause_id = applied_.size() - 1;  // its record, which its end completes
   open_pauses_[node] = pause_id;
   open_window("pause");
   world_.pause(node);
@@ -146,7 +149,11 @@ void FaultInjector::pause(NodeId node, Duration length) {
 }
 
 void FaultInjector::end_pause(NodeId node) {
-  if (open_pauses_.erase(node) > 0) close_window("pause");
+  auto it = open_pauses_.find(node);
+  if (it == open_pauses_.end()) return;
+  applied_[it->second].until = world_.now();
+  open_pauses_.erase(it);
+  close_window("pause");
 }
 
 void FaultInjector::crash(NodeId node, std::optional<Duration> restart_after, bool lose_unsynced) {
@@ -154,7 +161,7 @@ void FaultInjector::crash(NodeId node, std::optional<Duration> restart_after, bo
   note(node, "crash", restart_after ? "restarts after " + to_string(*restart_after) : "stays down");
   end_pause(node);
   open_window("crash");
-  crashed_.push_back(node);
+  crashed_.emplace_back(node, applied_.size() - 1);
   world_.crash(node, lose_unsynced);
   if (restart_after) world_.schedule_after(*restart_after, no_node, 0, [this, node] { restart(node); });
 }
@@ -162,7 +169,9 @@ void FaultInjector::crash(NodeId node, std::optional<Duration> restart_after, bo
 void FaultInjector::restart(NodeId node) {
   if (world_.node(node).state() != NodeState::crashed) return;
   note(node, "restart", "boots again from its disk");
-  if (auto it = std::find(crashed_.begin(), crashed_.end(), node); it != crashed_.end()) {
+  auto crashed = [node](const std::pair<NodeId, std::size_t>& c) { return c.first == node; };
+  if (auto it = std::find_if(crashed_.begin(), crashed_.end(), crashed); it != crashed_.end()) {
+    applied_[it->second].until = world_.now();
     crashed_.erase(it);
     close_window("crash");
   }
@@ -204,7 +213,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
   if (fault.duration) detail += " for " + to_string(*fault.duration);
   note(no_node, "partition", detail);
   open_window("partition");
-  std::uint64_t id = next_partition_++;
+  std::uint64_t id = applied_.size() - 1;  // its record, which its heal completes
   open_partitions_.emplace(id, std::move(cuts));
   if (fault.duration) {
     world_.schedule_after(*fault.duration, no_node, 0, [this, id] {
@@ -212,6 +221,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
       if (it == open_partitions_.end()) return;  // healed already
       for (std::uint64_t cut : it->second) world_.network().heal_partition(cut);
       open_partitions_.erase(it);
+      applied_[id].until = world_.now();
       close_window("partition");
       note(no_node, "heal", "partition ends");
     });
@@ -220,7 +230,10 @@ void FaultInjector::partition(const PartitionFault& fault) {
 
 void FaultInjector::heal() {
   world_.network().heal();
-  for (std::size_t i = 0; i < open_partitions_.size(); ++i) close_window("partition");
+  for (const auto& [record, cuts] : open_partitions_) {
+    applied_[record].until = world_.now();
+    close_window("partition");
+  }
   open_partitions_.clear();
   note(no_node, "heal", "every partition removed");
 }
@@ -254,8 +267,9 @@ void FaultInjector::link_fault(const LinkFault& fault) {
   note(no_node, kind, detail);
   open_window("link");
   if (fault.duration) {
-    world_.schedule_after(*fault.duration, no_node, 0, [this, id] {
+    world_.schedule_after(*fault.duration, no_node, 0, [this, id, record = applied_.size() - 1] {
       world_.network().restore(id);
+      applied_[record].until = world_.now();
       close_window("link");
     });
   }

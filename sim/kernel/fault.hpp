@@ -28,6 +28,16 @@ struct FaultRecord {
   std::string node;  ///< "" for faults that concern no single node
   std::string kind;
   std::string detail;
+  /// When a fault that lasts ended (a pause, a crash until its restart, a partition until its
+  /// heal, a link fault until restored); absent for a fault of an instant or one still on.
+  std::optional<Instant> until;
+};
+
+/// A fault a random generator drew that changed something when it applied (a pause of a node
+/// already down does not), as it was drawn: what shrink turns into a fixed fault.
+struct FiredRandomFault {
+  Instant at;
+  FaultAction action;
 };
 
 /// The injector keeps the fault windows: the World asks it, as a FaultWindowView, which one is
@@ -48,6 +58,7 @@ public:
   /// the random ones over [0, run_length).
   void schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length);
   const std::vector<FaultRecord>& applied() const { return applied_; }
+  const std::vector<FiredRandomFault>& random_fired() const { return random_fired_; }
   /// "pause" while any pause lasts, else "partition", else "other_fault", else "no_fault".
   std::string_view fault_window() const override { return windows_.current(); }
   /// When the faults last changed anything, and whether one is still in force: what the run
@@ -78,13 +89,13 @@ private:
   World& world_;
   FaultWindows windows_;
   std::vector<FaultRecord> applied_;
+  std::vector<FiredRandomFault> random_fired_;
   /// Each partition fault, as the network cuts it made (one per node for a role isolated).
+  /// Keyed by the partition's index in applied_, which its heal completes.
   std::map<std::uint64_t, std::vector<std::uint64_t>> open_partitions_;
-  std::uint64_t next_partition_ = 1;
-  /// The pause each paused node is in: its end applies only to that pause.
+  /// The pause each paused node is in, by its index in applied_: its end applies only to it.
   std::map<NodeId, std::uint64_t> open_pauses_;
-  std::uint64_t next_pause_ = 1;
-  std::vector<NodeId> crashed_;  // nodes whose "crash" window is open
+  std::vector<std::pair<NodeId, std::size_t>> crashed_;  // nodes whose "crash" window is open, and their record
   std::vector<std::unique_ptr<RandomFaultGenerator>> generators_;  // queued events point at them
   FaultTriggers triggers_{world_, [this](const FaultAction& action) { apply(action); }};
 };

@@ -30,6 +30,8 @@ void Trace::record(Instant time, NodeId node, std::string_view kind, std::string
   } else if (keep_limit_ > 0) {
     count_kept_limit_hit_ = true;
   }
+  if (in_window(time) && window_records_.size() < window_limit_)
+    window_records_.push_back(TraceRecord{time, node, std::string(kind), std::string(detail)});
 }
 
 void Trace::fold(Instant time, NodeId node, std::string_view kind, std::int64_t a, std::int64_t b) {
@@ -40,6 +42,27 @@ void Trace::fold(Instant time, NodeId node, std::string_view kind, std::int64_t 
   mix(static_cast<std::uint64_t>(b));
   ++count_;
   if (watcher_) watcher_->traced(time, node, kind);
+  if (!in_window(time)) return;
+  FoldRecord fold{time, node, std::string(kind), a, b};
+  if (window_folds_.size() < window_limit_)
+    window_folds_.push_back(std::move(fold));
+  else
+    window_folds_[window_folds_made_ % window_limit_] = std::move(fold);
+  ++window_folds_made_;
+}
+
+std::vector<FoldRecord> Trace::window_folds() const {
+  std::vector<FoldRecord> folds;
+  std::size_t start = window_folds_made_ > window_folds_.size() ? window_folds_made_ % window_folds_.size() : 0;
+  for (std::size_t i = 0; i < window_folds_.size(); ++i)
+    folds.push_back(window_folds_[(start + i) % window_folds_.size()]);
+  return folds;
+}
+
+void Trace::keep_window(Instant from, Instant to, std::size_t limit) {
+  window_from_ = from;
+  window_to_ = to;
+  window_limit_ = limit;
 }
 
 std::string hash_hex(std::uint64_t hash) {

@@ -59,10 +59,7 @@ World::~World() {
   // Destroying queued work may post more (an awaitable's frame being unwound posts its own
   // destruction); while shutting down (set above), such work is destroyed at once instead of
   // queued.
-  for (Event* e : now_fifo_) e->free(pool_);
-  now_fifo_.clear();
-  for (Entry& e : heap_.raw()) e.event->free(pool_);
-  heap_.raw().clear();
+  queue_.drain([this](Entry& e) { e.event->free(pool_); });
   for (auto& node : nodes_) {
     for (Event* e : node->deferred_) e->free(pool_);
     node->deferred_.clear();
@@ -89,28 +86,20 @@ void World::boot_all() {
 }
 
 bool World::step() {
-  Event* event = nullptr;
-  // The heap's earliest event runs first when it is due now (it was posted before anything in
-  // the FIFO), or when the FIFO is empty (time then moves on to it).
-  if (!heap_.empty() && (heap_.top().time == now_.ns() || now_fifo_.empty())) {
-    SIM_ASSERT(heap_.top().time >= now_.ns(), "time never moves back: the earliest event is due before now");
-    now_ = Instant::from_ns(heap_.top().time);
-    event = heap_.pop().event;
-  } else if (!now_fifo_.empty()) {
-    event = now_fifo_.front();
-    now_fifo_.pop_front();
-  } else {
-    return false;
-  }
-  // The next event's block was written long ago and is likely cold: fetch it while this one runs,
-  // and the blocks of the top's four children, among which the event after it most often is
-  // (a miss costs about one event's time, so one step of warning is not enough).
-  if (!heap_.empty()) {
-    __builtin_prefetch(heap_.top().event);
-    for (std::size_t i = 1; i < 5 && i < heap_.size(); ++i) __builtin_prefetch(heap_.at(i).event);
-  }
-  run_event(event);
+  if (queue_.empty()) return false;
+  Entry next = queue_.pop();
+  SIM_ASSERT(next.time >= now_.ns(), "time never moves back: the earliest event is due before now");
+  now_ = Instant::from_ns(next.time);
+  prefetch_next();
+  run_event(next.event);
   return true;
+}
+
+void World::prefetch_next() {
+  // The next events' blocks were written long ago and are likely cold: fetch them while this one
+  // runs (a miss costs more than one event's time, so one step of warning is not enough).
+  constexpr std::size_t prefetch_depth = 6;
+  queue_.for_next(prefetch_depth, [](const Entry& e) { __builtin_prefetch(e.event); });
 }
 
 void World::run_event(Event* event) {
@@ -135,7 +124,7 @@ void World::run_until(Instant end) {
   AsioRecycling recycling;
   stopped_ = false;
   while (!stopped_) {
-    bool due = !now_fifo_.empty() || (!heap_.empty() && heap_.top().time <= end.ns());
+    bool due = !queue_.empty() && queue_.next_time() <= end.ns();
     if (!due) break;
     step();
   }
@@ -151,17 +140,11 @@ void World::run() {
 
 void World::drop_node_events(NodeId node_id) {
   std::vector<Event*> doomed;
-  heap_.remove_if([&](const Entry& e) {
+  queue_.remove_if([&](const Entry& e) {
     if (e.event->node() != node_id) return false;
     doomed.push_back(e.event);
     return true;
   });
-  std::deque<Event*> kept;
-  for (Event* e : now_fifo_) {
-    if (e->node() == node_id) doomed.push_back(e);
-    else kept.push_back(e);
-  }
-  now_fifo_.swap(kept);
   Node& n = *nodes_[node_id];
   doomed.insert(doomed.end(), n.deferred_.begin(), n.deferred_.end());
   n.deferred_.clear();

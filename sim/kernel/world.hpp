@@ -46,6 +46,15 @@ class Network;
 class Rpc;
 struct NetworkOptions;
 
+/// Told of each latency as the World files it, with the moment it ended.
+class LatencyWatcher {
+public:
+  virtual void latency(std::string_view name, Instant end, Duration latency) = 0;
+
+protected:
+  ~LatencyWatcher() = default;
+};
+
 /// Posts into the World's virtual-time queue on behalf of one incarnation of one node (or of
 /// the kernel, for `no_node`). Work posted for an incarnation that has crashed is destroyed
 /// instead of run: that is how a crash frees a node's coroutines.
@@ -103,7 +112,11 @@ public:
   /// Records a latency that ends now, overall and in the current fault window.
   void record_latency(std::string_view name, Duration latency) {
     metrics_.record_latency(name, latency, fault_windows_ ? fault_windows_->fault_window() : "no_fault");
+    if (latency_watcher_) latency_watcher_->latency(name, now_, latency);
   }
+  /// One watcher at most (nullptr stops watching): told of every latency as it is filed, for
+  /// series over time (latency_series.hpp).
+  void watch_latencies(LatencyWatcher* watcher) { latency_watcher_ = watcher; }
 
   // --- nodes -----------------------------------------------------------------------------
   NodeId add_node(std::string name, std::vector<std::string> roles, const ClockOptions& clock = {});
@@ -151,7 +164,7 @@ public:
   std::uint64_t events_run() const { return events_run_; }
   /// True while the World is being destroyed: work is freed, not run, and nothing is traced.
   bool shutting_down() const { return shutting_down_; }
-  std::size_t pending() const { return heap_.size() + now_fifo_.size(); }
+  std::size_t pending() const { return queue_.size(); }
 
   // --- node faults ------------------------------------------------------------------------
   /// Destroys the node's pending continuations and volatile state. `lose_unsynced`: whether
@@ -172,26 +185,25 @@ public:
 private:
   struct Entry {
     std::int64_t time;
-    std::uint64_t seq;
     Event* event;
   };
   void run_event(Event* event);
+  void prefetch_next();
   void drop_node_events(NodeId node);
 
   std::uint64_t seed_;
   Instant now_;
-  std::uint64_t next_seq_ = 0;
   std::uint64_t events_run_ = 0;
   bool stopped_ = false;
   bool shutting_down_ = false;
   EventPool pool_;
-  QuadHeap<Entry> heap_;
-  std::deque<Event*> now_fifo_;  // due at now_, in posting order
+  RadixQueue<Entry> queue_;  // (time, posting order): see event_queue.hpp
   std::vector<std::unique_ptr<Node>> nodes_;
   Trace trace_;
   History history_;
   Metrics metrics_;
   const FaultWindowView* fault_windows_ = nullptr;
+  LatencyWatcher* latency_watcher_ = nullptr;
   std::vector<std::function<void(NodeId)>> crash_listeners_;
   // Declared last: destroyed first, while the pool and the nodes still exist.
   std::unique_ptr<Network> network_;
@@ -212,12 +224,7 @@ void World::schedule_at(Instant at, NodeId node, std::uint32_t incarnation, F&& 
 
 inline void World::enqueue(Instant at, Event* event) {
   SIM_ASSERT(at >= now_, "an event was scheduled in the past");
-  if (at == now_) {
-    now_fifo_.push_back(event);
-    ++next_seq_;
-    return;
-  }
-  heap_.push(Entry{at.ns(), next_seq_++, event});
+  queue_.push(Entry{at.ns(), event});
 }
 
 template <class F>

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/kernel/time.hpp"
+#include "sim/results/pictures.hpp"
 
 namespace sim {
 
@@ -51,6 +52,10 @@ struct Findings {
   /// Conditions the scenario set up that are no fault but bear on the violations (an API
   /// server's clock configured ahead), one sentence each, told first in the story.
   std::vector<std::string> causes;
+  /// What the report's pictures draw for the model: spans on node lanes (lock beliefs) and
+  /// charts its users expect. Optional; plain values.
+  std::vector<LaneInterval> intervals;
+  std::vector<Plot> plots;
 };
 
 /// The violated check that broke first, or null when every check held: a violation with a

@@ -12,6 +12,7 @@
 #include "sim/kernel/histogram.hpp"
 #include "sim/kernel/time.hpp"
 #include "sim/results/check.hpp"
+#include "sim/results/pictures.hpp"
 
 namespace sim {
 
@@ -53,6 +54,7 @@ struct AppliedFault {
   std::string node;  ///< "" when it concerns no single node (a partition, a heal)
   std::string kind;  ///< "pause", "clock_step", …
   std::string detail;
+  std::optional<Instant> until;  ///< when a fault that lasts ended (FaultRecord::until)
 };
 
 struct RunResult {
@@ -83,6 +85,8 @@ struct RunResult {
   std::vector<Table> tables;
   /// The story of the first violation, in plain sentences; empty when every check held.
   std::vector<std::string> story;
+  /// What report.html draws; gathered only when asked (RunOptions::pictures).
+  std::optional<Pictures> pictures;
 
   /// Run-time facts, reported only when asked (they differ between runs of one seed).
   double wall_seconds = 0.0;

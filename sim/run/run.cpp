@@ -8,6 +8,7 @@
 #include "sim/kernel/fault.hpp"
 #include "sim/kernel/network.hpp"
 #include "sim/results/text.hpp"
+#include "sim/run/pictures.hpp"
 #include "sim/run/story.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/param_reader.hpp"
@@ -209,6 +210,7 @@ namespace {
 /// node references checked and resolved into the injector's schedule. Members are destroyed
 /// in reverse: the injector, then the World, then the model its queued work refers to.
 struct PlannedRun {
+  std::unique_ptr<LatencySeriesRecorder> series;  // the World tells it of latencies: it goes last
   std::unique_ptr<Model> model;
   std::unique_ptr<World> world;
   std::unique_ptr<FaultInjector> injector;
@@ -222,6 +224,10 @@ PlannedRun plan_run(const Scenario& scenario, std::uint64_t seed, const RunOptio
   check_expect_names(scenario, *plan.model);
   plan.world = std::make_unique<World>(seed);
   plan.world->trace().keep_records(options.trace_records_kept);
+  if (options.pictures) {
+    plan.series = std::make_unique<LatencySeriesRecorder>(series_interval(scenario.duration));
+    plan.world->watch_latencies(plan.series.get());
+  }
   plan.model->build(*plan.world, scenario.duration);
   plan.injector = std::make_unique<FaultInjector>(*plan.world);
   check_node_refs(scenario, *plan.injector, *plan.world);
@@ -236,6 +242,38 @@ void check_planned_requirements(const Scenario& scenario, PlannedRun& plan) {
   Findings findings = plan.model->finish(*plan.world, plan.injector->activity());
   add_standard_measures(plan.world->metrics(), findings.measures);
   check_requirement_names(scenario, measurable_names(*plan.model, findings.measures));
+}
+
+}  // namespace
+
+namespace {
+
+/// The run again, up to the end of the window around its first violation, keeping what the
+/// window draws: the same seed makes the same events, so this is the first run's window.
+Timeline replay_window(const Scenario& scenario, std::uint64_t seed, const RunResult& result,
+                       const std::vector<std::string>& node_names) {
+  auto [from, to] = *violation_window(result);
+  const CheckOutcome* broken = earliest_violation(result.checks);
+  Instant focus = broken->result.first ? broken->result.first->at : to;
+  RunOptions options;
+  options.trace_records_kept = 0;
+  PlannedRun plan = plan_run(scenario, seed, options);
+  plan.world->trace().keep_window(from, to, window_fold_limit);
+  plan.world->boot_all();
+  plan.world->run_until(to);
+  return timeline_of(plan.world->trace(), from, to, focus, node_names);
+}
+
+Pictures gather_pictures(const Scenario& scenario, const PlannedRun& plan, Findings& findings,
+                         const RunOutput& out) {
+  Pictures pictures;
+  pictures.nodes = node_lanes(*plan.world);
+  pictures.latency_series = plan.series->series();
+  pictures.intervals = std::move(findings.intervals);
+  pictures.plots = std::move(findings.plots);
+  if (violation_window(out.result))
+    pictures.timeline = replay_window(scenario, out.result.seed, out.result, out.node_names);
+  return pictures;
 }
 
 }  // namespace
@@ -276,12 +314,20 @@ RunOutput run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
     if (histogram.count() > 0) result.latencies.push_back(summarize_latency(name, histogram));
   for (const auto& [name, value] : world.metrics().counters()) result.counters.emplace(name, value);
   result.measures = findings.measures;
-  for (const FaultRecord& f : injector.applied()) result.faults.push_back(AppliedFault{f.at, f.node, f.kind, f.detail});
+  for (const FaultRecord& f : injector.applied())
+    result.faults.push_back(AppliedFault{f.at, f.node, f.kind, f.detail, f.until});
   result.tables = std::move(findings.tables);
   for (NodeId n = 0; n < world.node_count(); ++n) out.node_names.push_back(world.node(n).name());
-  result.story = tell_story(result, world.trace().records(), out.node_names, findings.prevention, findings.causes);
+  std::vector<std::pair<std::size_t, Instant>> moments;
+  result.story =
+      tell_story(result, world.trace().records(), out.node_names, findings.prevention, findings.causes, &moments);
+  if (options.pictures) {
+    result.pictures = gather_pictures(scenario, plan, findings, out);
+    result.pictures->story_moments = std::move(moments);
+  }
   if (options.return_trace) out.trace = world.trace().records();
   out.metrics = std::move(world.metrics());
+  out.random_fired = injector.random_fired();
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/kernel/fault.hpp"
 #include "sim/kernel/metrics.hpp"
 #include "sim/kernel/trace.hpp"
 #include "sim/results/run_result.hpp"
@@ -19,6 +20,9 @@ struct RunOptions {
   std::size_t trace_records_kept = 200'000;
   /// Where the whole trace is returned when asked (JSON lines are written by the caller).
   bool return_trace = false;
+  /// Gather what report.html draws (RunResult::pictures): latency series while running and,
+  /// when a check broke, a replay of the seed up to a window around the first violation.
+  bool pictures = false;
 };
 
 struct RunOutput {
@@ -26,6 +30,7 @@ struct RunOutput {
   std::vector<TraceRecord> trace;  ///< only with RunOptions::return_trace
   std::vector<std::string> node_names;
   Metrics metrics;  ///< the run's histograms and counters, for sweeps to merge
+  std::vector<FiredRandomFault> random_fired;  ///< the random faults that fired, for shrink
 };
 
 /// Runs the scenario with `seed`. Throws ScenarioError for anything wrong with the scenario

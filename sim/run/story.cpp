@@ -21,7 +21,8 @@ std::string describe_fault(const AppliedFault& f) {
 
 std::vector<std::string> tell_story(const RunResult& result, const std::vector<TraceRecord>& trace,
                                     const std::vector<std::string>& node_names, const std::string& prevention,
-                                    const std::vector<std::string>& causes) {
+                                    const std::vector<std::string>& causes,
+                                    std::vector<std::pair<std::size_t, Instant>>* moments) {
   std::vector<std::string> story;
   const CheckOutcome* broken = earliest_violation(result.checks);
   if (!broken) return story;
@@ -60,10 +61,14 @@ std::vector<std::string> tell_story(const RunResult& result, const std::vector<T
                                            r.kind, r.detail.empty() ? "" : " (" + r.detail + ")"));
   }
   std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& line : lines) story.push_back(std::move(line.second));
+  for (auto& line : lines) {
+    if (moments) moments->emplace_back(story.size(), line.first);
+    story.push_back(std::move(line.second));
+  }
   if (further) story.push_back("(further events are in the trace)");
 
   std::string where = nodes.empty() ? "" : " on " + fmt::format("{}", fmt::join(nodes, ", "));
+  if (moments) moments->emplace_back(story.size(), when);
   story.push_back(fmt::format("At {}{}, `{}` broke: {}", to_string(when), where, check.name,
                               check.first ? check.first->what : check.summary));
   story.push_back("How bad: " + check.summary + ".");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/kernel/trace.hpp"
@@ -12,8 +13,11 @@
 
 namespace sim {
 
+/// `moments`, when given, receives the time of each sentence that tells of one moment, by the
+/// sentence's index in the story (what the space-time diagram writes beside that moment).
 std::vector<std::string> tell_story(const RunResult& result, const std::vector<TraceRecord>& trace,
                                     const std::vector<std::string>& node_names, const std::string& prevention,
-                                    const std::vector<std::string>& causes = {});
+                                    const std::vector<std::string>& causes = {},
+                                    std::vector<std::pair<std::size_t, Instant>>* moments = nullptr);
 
 }  // namespace sim

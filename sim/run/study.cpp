@@ -7,6 +7,7 @@
 
 #include "sim/kernel/assert.hpp"
 #include "sim/run/run.hpp"
+#include "sim/run/study_vary.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/param_reader.hpp"
@@ -18,7 +19,9 @@ namespace {
 
 constexpr std::uint64_t seeds_max = 1'000'000;
 
-std::string slug_of(const std::string& label) {
+}  // namespace
+
+std::string study_slug(const std::string& label) {
   std::string slug;
   for (char c : label) {
     bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -33,6 +36,10 @@ std::string slug_of(const std::string& label) {
   while (!slug.empty() && slug.back() == '-') slug.pop_back();
   return slug.empty() ? "x" : slug;
 }
+
+namespace {
+
+std::string slug_of(const std::string& label) { return study_slug(label); }
 
 YAML::Node mapping_or_empty(ParamReader& entry, std::string_view key) {
   std::optional<YamlValue> value = entry.value(key);
@@ -110,6 +117,7 @@ Study read_study(const YAML::Node& root, const std::string& file) {
   study.rows = read_entries(top, "rows");
   study.columns = read_entries(top, "columns");
   study.faults = read_fault_classes(top);
+  study.vary = read_vary(top);
   top.finish();
   return study;
 }
@@ -176,9 +184,51 @@ std::string explain(const Study& study, const Scenario& scenario, CellResult& ce
 }
 
 StudyOutline outline_of(const Study& study) {
-  StudyOutline outline{study.file, study.name, study.description, study.checks, study.latency, {}};
+  StudyOutline outline{study.file, study.name, study.description, study.checks, study.latency, {}, {}};
   for (const StudyFaultClass& fault : study.faults) outline.fault_labels.push_back(fault.label);
+  if (study.vary) outline.vary = vary_outline(*study.vary);
   return outline;
+}
+
+void check_cell(const Study& study, StudyCell& cell, const std::string& label) {
+  cell.scenario = parse_scenario(cell.scenario_text, label);
+  check_scenario(cell.scenario);
+  for (const std::string& check : study.checks) {
+    // check_scenario knows the model's checks through expect:, which a cell has not.
+    Scenario probe = cell.scenario;
+    probe.expect.held = {check};
+    check_scenario(probe);
+  }
+}
+
+// A cell's scenario, checked against its model. Without `value`, the cell as the rows, columns
+// and fault classes make it; with one, the same cell with the vary's value written in, whose
+// problems (a bad unit, a key the model does not have) are the vary's, reported at its place.
+StudyCell make_cell(const Study& study, const StudyEntry& row, const StudyEntry& column, const StudyFaultClass& fault,
+                    const std::string* value, std::size_t& vary_written) {
+  StudyCell cell;
+  cell.place = {row.label, column.label, fault.label, "", value ? *value : ""};
+  cell.place.slug = slug_of(row.label) + "--" + slug_of(column.label) + "--" +
+                    (value ? slug_of(*value) + "--" : "") + slug_of(fault.label);
+  YAML::Node node = cell_node(study, row, column, fault);
+  if (value) {
+    vary_written += apply_vary(node, *study.vary, *value);
+    node["name"] = fmt::format("{} / {} / {} / {} {} / {}", study.name, row.label, column.label, study.vary->param,
+                               *value, fault.label);
+  }
+  YAML::Emitter out;
+  out << node;
+  cell.scenario_text = std::string(out.c_str()) + "\n";
+  std::string label = fmt::format("{} (the scenario of cell {} / {}{} / {})", study.file, row.label, column.label,
+                                  value ? " / " + *value : "", fault.label);
+  try {
+    check_cell(study, cell, label);
+  } catch (const ScenarioError& e) {
+    if (!value) throw;
+    throw ScenarioError(study.vary->where, fmt::format("vary: {} = {} in cell {} / {} / {}: {}", study.vary->param,
+                                                       *value, row.label, column.label, fault.label, e.message));
+  }
+  return cell;
 }
 
 }  // namespace
@@ -193,29 +243,27 @@ Study load_study(const std::string& path) {
 
 std::vector<StudyCell> plan_study(const Study& study) {
   std::vector<StudyCell> cells;
+  std::size_t vary_written = 0;
   for (const StudyEntry& row : study.rows) {
     for (const StudyEntry& column : study.columns) {
-      for (const StudyFaultClass& fault : study.faults) {
-        StudyCell cell;
-        cell.place = {row.label, column.label, fault.label, ""};
-        cell.place.slug = slug_of(row.label) + "--" + slug_of(column.label) + "--" + slug_of(fault.label);
-        YAML::Emitter out;
-        out << cell_node(study, row, column, fault);
-        cell.scenario_text = std::string(out.c_str()) + "\n";
-        std::string label =
-            fmt::format("{} (the scenario of cell {} / {} / {})", study.file, row.label, column.label, fault.label);
-        cell.scenario = parse_scenario(cell.scenario_text, label);
-        check_scenario(cell.scenario);
-        for (const std::string& check : study.checks) {
-          // check_scenario knows the model's checks through expect:, which a cell has not.
-          Scenario probe = cell.scenario;
-          probe.expect.held = {check};
-          check_scenario(probe);
-        }
-        cells.push_back(std::move(cell));
+      // Each cell as it is without the vary first, so that its own problems are not blamed on the vary.
+      std::vector<StudyCell> plain;
+      for (const StudyFaultClass& fault : study.faults)
+        plain.push_back(make_cell(study, row, column, fault, nullptr, vary_written));
+      if (!study.vary) {
+        for (StudyCell& cell : plain) cells.push_back(std::move(cell));
+        continue;
       }
+      for (const std::string& value : study.vary->values)
+        for (const StudyFaultClass& fault : study.faults)
+          cells.push_back(make_cell(study, row, column, fault, &value, vary_written));
     }
   }
+  if (study.vary && vary_written == 0)
+    throw ScenarioError(study.vary->where,
+                        fmt::format("vary: {} names nothing in any cell: no fault class has a fault of "
+                                    "that kind",
+                                    study.vary->param));
   return cells;
 }
 

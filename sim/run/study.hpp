@@ -10,10 +10,16 @@
 //   rows:    [ { label: "single Redis", params: {...} }, ... ]
 //   columns: [ { label: plain, params: {...} }, ... ]
 //   faults:  [ { label: none }, { label: GC pause, faults: [ ...fault items... ] }, ... ]
+//   vary:    { param: pause.duration, values: [500ms, 1s, 2s] }     # optional: a curve
+//            { param: params.ttl, from: 1s, to: 4s, steps: 4 }     # or a range, ends included
 //
 // A cell's scenario is the shared one with the row's then the column's params laid over its
-// params, and the fault class's faults as its faults. Each cell gets a sentence built from its
-// evidence: the rates, and the first violation of its first failing seed, told by the checker.
+// params, and the fault class's faults as its faults. With vary:, each column is crossed with
+// each value (row, column, value, fault order), the value written where the param says: `duration`
+// (the run's length), `params.KEY` or `params.SECTION.KEY` (a model parameter), or `KIND.FIELD`
+// (FIELD of every fault of that kind: `pause.duration` sets a fixed pause's duration and a random
+// pause's drawn duration alike). The report then draws each check's rate against the value. Each cell gets a sentence
+// built from its evidence: the rates, and the first violation of its first failing seed, told by the checker.
 //
 // Determinism: cells run in file order, each a sweep gathered by seed; nothing depends on the
 // number of threads.
@@ -43,6 +49,14 @@ struct StudyFaultClass {
   YAML::Node faults;  ///< a fault list, or null for none
 };
 
+/// The one parameter a study varies, and its values as written (a range's as computed).
+struct StudyVary {
+  std::string param;
+  std::vector<std::string> values;
+  VaryKind kind = VaryKind::number;
+  SourceMark where;
+};
+
 struct Study {
   std::string file;
   std::string name;
@@ -54,7 +68,12 @@ struct Study {
   std::vector<StudyEntry> rows;
   std::vector<StudyEntry> columns;
   std::vector<StudyFaultClass> faults;
+  std::optional<StudyVary> vary;
 };
+
+/// A label as it names a cell's file: lower case, runs of anything else than a-z and 0-9 as
+/// one '-' ("single Redis" -> "single-redis", "1.5s" -> "1-5s").
+std::string study_slug(const std::string& label);
 
 /// Whether a file found while walking a scenarios folder is a study (it lives in a studies/
 /// folder), which verify and the scenario tests leave out.

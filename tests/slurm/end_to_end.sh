@@ -37,7 +37,7 @@ for job in "$sweep_merge" "$study_merge"; do
 done
 
 status=0
-for file in sweep/sweep.json sweep/sweep.md study/study.json study/study.md \
+for file in sweep/sweep.json sweep/sweep.md sweep/sweep.html study/study.json study/study.md study/study.html \
   study/cells/redlock--fenced--gc-pause.yaml; do
   whole="$work/whole-${file%%/*}/${file#*/}"
   if cmp -s "$whole" "$work/$file"; then

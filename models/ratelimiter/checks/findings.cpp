@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "models/ratelimiter/checks/checks.hpp"
+#include "models/ratelimiter/checks/pictures.hpp"
 #include "models/ratelimiter/recorder.hpp"
 #include "models/ratelimiter/text.hpp"
 
@@ -112,7 +113,8 @@ sim::Table worst_keys_table(const Observations& observations, const OverAdmissio
 }  // namespace
 
 sim::Findings judge(const RateLimiterOptions& options, const Observations& observations, const sim::Metrics& metrics) {
-  OverAdmission over = measure_over_admission(observations, KeyTimes(observations, KeyTimes::Stamp::released));
+  KeyTimes released(observations, KeyTimes::Stamp::released);
+  OverAdmission over = measure_over_admission(observations, released);
   FalseRejections rejections =
       measure_false_rejections(observations, AdmissionTimes(observations));
   sim::Findings findings;
@@ -124,6 +126,7 @@ sim::Findings judge(const RateLimiterOptions& options, const Observations& obser
   add_measures(observations, metrics, over, rejections, findings);
   findings.tables.push_back(server_table(options, observations));
   if (!over.top.empty()) findings.tables.push_back(worst_keys_table(observations, over));
+  if (over.worst) findings.plots.push_back(worst_key_plot(observations, released, *over.worst));
   findings.prevention = prevention(options, observations, findings.checks);
   findings.causes = configured_causes(options, observations);
   return findings;

@@ -125,6 +125,10 @@ struct LuaHost::Impl {
   };
 
   lua::Runtime runtime;
+  /// Created when the first script arrives (EVAL or SCRIPT LOAD), not at start: a study starts
+  /// thousands of servers, most of which never see a script or see none after a restart, and
+  /// building the sandbox is most of what starting one costs. Nothing a client can observe
+  /// depends on when it is built: the random streams live in `runtime`, not in the state.
   lua_State* L = nullptr;
   std::map<std::string, Script> scripts;  ///< by lowercase SHA-1 of the body
   /// SHA-1 by script body: EVAL hashes its body on every call in Redis, and so here, but a
@@ -153,11 +157,16 @@ struct LuaHost::Impl {
     L = nullptr;
   }
 
-  /// A fresh Lua state and an empty script cache (SCRIPT FLUSH; a restart also resets streams).
+  /// A fresh Lua state (built on first use) and an empty script cache (SCRIPT FLUSH; a restart
+  /// also resets streams).
   void restart_lua() {
     close_lua();
     scripts.clear();
-    L = lua::open_state(runtime);
+  }
+
+  lua_State* state() {
+    if (L == nullptr) L = lua::open_state(runtime);
+    return L;
   }
 
   bool v7() const { return runtime.version == Version::v7_0; }
@@ -184,7 +193,7 @@ struct LuaHost::Impl {
       // Redis names it f_<sha> in the registry; a reference finds it without hashing a name.
       function = luaL_ref(S, LUA_REGISTRYINDEX);
     };
-    if (run_protected(L, compile) != 0) failure = formatted_error(error_text(L));
+    if (run_protected(state(), compile) != 0) failure = formatted_error(error_text(L));
     lua_settop(L, 0);
     if (failure) return *failure;
     scripts[sha] = Script{shebang.no_writes, shebang.length > 0, function};
@@ -223,6 +232,7 @@ struct LuaHost::Impl {
     if (script.flagged && !script.no_writes && runner.on_replica()) {
       return Reply::error("READONLY Can not run script with write flag on readonly replica");
     }
+    SIM_ASSERT(L != nullptr, "a cached script outlived its Lua state");
     Reply reply;
     auto call = [&](lua_State* S) {
       lua::set_global_array(S, runtime.refs.keys, args, 2, 2 + key_count);

@@ -1,0 +1,155 @@
+#include "models/queue/checks.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "models/queue/intervals.hpp"
+
+namespace queue {
+namespace {
+
+using Key = std::pair<int, std::uint32_t>;  // (partition, producer)
+
+std::string count(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
+  return n < 0 ? "-" + digits : digits;
+}
+
+// The sequence numbers each (partition, producer) has in the final logs, and in any read.
+struct Presence {
+  std::map<Key, std::vector<Span>> final_seqs;
+  std::map<Key, std::vector<Span>> seen_seqs;
+  std::vector<Offset> final_end;
+};
+
+Presence presence(const Observations& o) {
+  Presence pr;
+  std::map<Key, std::vector<Span>> final_raw, seen_raw;
+  pr.final_end.assign(static_cast<std::size_t>(o.partitions), 0);
+  for (int p = 0; p < o.partitions && p < static_cast<int>(o.final_logs.size()); ++p)
+    for (const Batch& b : o.final_logs[static_cast<std::size_t>(p)]) {
+      final_raw[{p, b.producer}].emplace_back(b.first_seq, b.first_seq + b.count);
+      seen_raw[{p, b.producer}].emplace_back(b.first_seq, b.first_seq + b.count);
+      pr.final_end[static_cast<std::size_t>(p)] = std::max(pr.final_end[static_cast<std::size_t>(p)], b.end());
+    }
+  for (const Poll& poll : o.polls)
+    seen_raw[{poll.partition, poll.piece.producer}].emplace_back(poll.piece.first_seq,
+                                                                 poll.piece.first_seq + poll.piece.count);
+  for (auto& [key, spans] : final_raw) pr.final_seqs[key] = merge_spans(std::move(spans));
+  for (auto& [key, spans] : seen_raw) pr.seen_seqs[key] = merge_spans(std::move(spans));
+  return pr;
+}
+
+const std::vector<Span>& spans_of(const std::map<Key, std::vector<Span>>& map, const Key& key) {
+  static const std::vector<Span> none;
+  auto it = map.find(key);
+  return it == map.end() ? none : it->second;
+}
+
+struct LossTally {
+  std::int64_t lost = 0, lost_but_polled = 0, unseen = 0, acked = 0;
+  std::optional<sim::Instant> first_lost, last_lost;
+  std::optional<const Ack*> first_unseen;
+  std::map<int, std::int64_t> lost_by_partition;
+};
+
+void tally_ack(const Ack& ack, const Presence& pr, LossTally& t) {
+  Key key{ack.partition, ack.producer};
+  t.acked += ack.count;
+  Offset end = pr.final_end[static_cast<std::size_t>(ack.partition)];
+  for (const Span& missing : uncovered(spans_of(pr.final_seqs, key), ack.first_seq, ack.first_seq + ack.count)) {
+    Offset at = ack.base + (missing.first - ack.first_seq);
+    std::int64_t n = missing.second - missing.first;
+    std::int64_t lost = std::clamp<std::int64_t>(end - at, 0, n);
+    if (lost > 0) {
+      t.lost += lost;
+      t.lost_by_partition[ack.partition] += lost;
+      t.lost_but_polled += covered_length(spans_of(pr.seen_seqs, key), missing.first, missing.first + lost);
+      if (!t.first_lost) t.first_lost = ack.acked;
+      t.last_lost = std::max(t.last_lost.value_or(ack.acked), ack.acked);
+    }
+    std::int64_t never = (n - lost) - covered_length(spans_of(pr.seen_seqs, key), missing.first + lost, missing.second);
+    t.unseen += never;
+    if (never > 0 && !t.first_unseen) t.first_unseen = &ack;
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& check_names() {
+  static const std::vector<std::string> names{"lost_acked_write",     "unseen",          "duplicate",
+                                              "inconsistent_offsets", "per_partition_order", "availability"};
+  return names;
+}
+
+sim::CheckResult check_lost_and_unseen(const Observations& o, sim::CheckResult& unseen) {
+  Presence pr = presence(o);
+  LossTally t;
+  for (const Ack& ack : o.acks) tally_ack(ack, pr, t);
+  sim::CheckResult lost{"lost_acked_write", t.lost == 0, "", {}, std::nullopt};
+  lost.summary = fmt::format("{} of {} acknowledged messages lost", count(t.lost), count(t.acked));
+  if (t.lost > 0) {
+    lost.summary += fmt::format(", acknowledged between {} and {}; {} of them had been polled before",
+                                sim::to_string(*t.first_lost), sim::to_string(*t.last_lost), count(t.lost_but_polled));
+    lost.first = sim::Violation{*t.last_lost, {},
+                                fmt::format("{} acknowledged messages are missing from their partitions' final logs, "
+                                            "which go on past them",
+                                            count(t.lost))};
+  }
+  for (const auto& [p, n] : t.lost_by_partition) lost.details.emplace_back(fmt::format("lost on p{}", p), count(n));
+  unseen = sim::CheckResult{"unseen", t.unseen == 0, "", {}, std::nullopt};
+  unseen.summary = fmt::format("{} acknowledged messages never polled", count(t.unseen));
+  if (t.first_unseen)
+    unseen.first = sim::Violation{(*t.first_unseen)->acked, {},
+                                  fmt::format("an acknowledged batch of p{} at offset {} was never polled",
+                                              (*t.first_unseen)->partition, (*t.first_unseen)->base)};
+  return lost;
+}
+
+sim::CheckResult check_duplicates(const Observations& o) {
+  // Group each (partition, producer)'s sightings by where they put a sequence number.
+  std::map<Key, std::map<std::int64_t, std::vector<Span>>> by_shift;
+  auto see = [&](int p, const Batch& b) {
+    by_shift[{p, b.producer}][b.base - b.first_seq].emplace_back(b.first_seq, b.first_seq + b.count);
+  };
+  for (int p = 0; p < static_cast<int>(o.final_logs.size()); ++p)
+    for (const Batch& b : o.final_logs[static_cast<std::size_t>(p)]) see(p, b);
+  for (const Poll& poll : o.polls) see(poll.partition, poll.piece);
+  std::int64_t extra = 0;
+  for (const auto& [key, shifts] : by_shift) {
+    std::vector<std::vector<Span>> groups;
+    for (const auto& [shift, spans] : shifts) groups.push_back(spans);
+    extra += extra_copies(groups);
+  }
+  sim::CheckResult r{"duplicate", extra == 0, fmt::format("{} messages found at more than one offset", count(extra)),
+                     {}, std::nullopt};
+  if (extra > 0) r.first = sim::Violation{o.run_end, {}, r.summary};
+  return r;
+}
+
+sim::CheckResult check_inconsistent_offsets(const Observations& o) {
+  // Group each partition's sightings of offsets by which messages they held there.
+  std::map<int, std::map<std::pair<std::uint32_t, std::int64_t>, std::vector<Span>>> by_content;
+  auto see = [&](int p, const Batch& b) {
+    by_content[p][{b.producer, b.base - b.first_seq}].emplace_back(b.base, b.end());
+  };
+  for (int p = 0; p < static_cast<int>(o.final_logs.size()); ++p)
+    for (const Batch& b : o.final_logs[static_cast<std::size_t>(p)]) see(p, b);
+  for (const Poll& poll : o.polls) see(poll.partition, poll.piece);
+  std::int64_t extra = 0;
+  for (const auto& [p, contents] : by_content) {
+    std::vector<std::vector<Span>> groups;
+    for (const auto& [content, spans] : contents) groups.push_back(spans);
+    extra += extra_copies(groups);
+  }
+  sim::CheckResult r{"inconsistent_offsets", extra == 0,
+                     fmt::format("{} offsets read with different messages at different times", count(extra)), {},
+                     std::nullopt};
+  if (extra > 0) r.first = sim::Violation{o.run_end, {}, r.summary};
+  return r;
+}
+
+}  // namespace queue

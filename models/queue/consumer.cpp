@@ -1,0 +1,74 @@
+#include "models/queue/consumer.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <fmt/format.h>
+
+#include "models/queue/recorder.hpp"
+#include "sim/kernel/rpc.hpp"
+#include "sim/kernel/spawn.hpp"
+
+namespace queue {
+
+Consumer::Consumer(std::shared_ptr<Context> context)
+    : context_(std::move(context)),
+      self_(context_->consumer),
+      metadata_(*context_, self_),
+      positions_(static_cast<std::size_t>(context_->options.partitions), 0) {}
+
+void Consumer::install(const std::shared_ptr<Context>& context) {
+  sim::NodeId node = context->consumer;
+  context->world.node(node).set_boot([context, node] {
+    auto consumer = std::make_shared<Consumer>(context);
+    context->world.node(node).set_process(consumer);
+    consumer->start();
+  });
+}
+
+void Consumer::start() {
+  metadata_.refresh();
+  for (int p = 0; p < context_->options.partitions; ++p)
+    sim::spawn(context_->world.executor(self_), run_partition(p));
+}
+
+sim::Task<void> Consumer::run_partition(int partition) {
+  sim::Executor ex = context_->world.executor(self_);
+  const QueueOptions& o = context_->options;
+  for (;;) {
+    int leader = metadata_.leader(partition);
+    bool ok = false;
+    if (leader != no_leader) {
+      auto request = std::make_shared<FetchRequest>();
+      request->partitions.push_back(FetchPartition{partition, positions_[static_cast<std::size_t>(partition)], -1,
+                                                   metadata_.leader_epoch(partition)});
+      sim::error_code ec;
+      sim::MessagePtr answer =
+          co_await context_->world.rpc().call(ex, context_->brokers[static_cast<std::size_t>(leader)], request,
+                                              o.request_timeout, boost::asio::redirect_error(sim::use_awaitable, ec));
+      const auto* reply = ec ? nullptr : dynamic_cast<const FetchReply*>(answer.get());
+      ok = reply && !reply->partitions.empty() && take(partition, reply->partitions.front());
+    }
+    if (ok) continue;
+    metadata_.refresh();
+    co_await sim::sleep(o.retry_backoff);
+  }
+}
+
+bool Consumer::take(int partition, const FetchedPartition& got) {
+  Offset& position = positions_[static_cast<std::size_t>(partition)];
+  if (got.error == Error::offset_out_of_range) {
+    context_->world.trace().record(
+        context_->world.now(), self_, "queue.offset_reset",
+        fmt::format("p{} from {} to the log end {}", partition, position, got.diverging_end));
+    position = got.diverging_end;
+    return true;
+  }
+  if (got.error != Error::none) return false;
+  for (const Batch& piece : got.batches) {
+    if (piece.base != position) continue;
+    context_->recorder->polled(partition, piece);
+    position = piece.end();
+  }
+  return true;
+}
+
+}  // namespace queue

@@ -1,0 +1,139 @@
+// After the run: the final logs, the verdicts, the partition table and the advice.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "models/queue/checks.hpp"
+#include "models/queue/controller.hpp"
+#include "models/queue/queue_model.hpp"
+
+namespace queue {
+namespace {
+
+ImagePtr newest_image(const Context& context) {
+  ImagePtr newest;
+  for (sim::NodeId member : context.controllers) {
+    ImagePtr image = controller_image(context, member);
+    if (image && (!newest || image->version > newest->version)) newest = image;
+  }
+  if (!newest) {
+    const QueueOptions& o = context.options;
+    newest = std::make_shared<const ClusterImage>(initial_image(o.brokers, o.partitions, o.replication_factor));
+  }
+  return newest;
+}
+
+// The replica a fresh consumer would read: the leader, or, with none, the in-sync replica with
+// the longest log (the one an election would pick when it returns).
+int final_source(const Context& context, const PartitionState& state, int partition) {
+  if (state.leader != no_leader) return state.leader;
+  int best = state.isr.empty() ? state.replicas.front() : state.isr.front();
+  for (int b : state.isr)
+    if (context.disks[static_cast<std::size_t>(b)].logs[static_cast<std::size_t>(partition)].end() >
+        context.disks[static_cast<std::size_t>(best)].logs[static_cast<std::size_t>(partition)].end())
+      best = b;
+  return best;
+}
+
+}  // namespace
+
+void QueueModel::read_final_logs() {
+  Observations& o = context_->recorder->observations();
+  ImagePtr image = newest_image(*context_);
+  o.final_logs.assign(static_cast<std::size_t>(options_.partitions), {});
+  o.final_log_source.assign(static_cast<std::size_t>(options_.partitions), "");
+  for (int p = 0; p < options_.partitions; ++p) {
+    const PartitionState& state = image->partitions[static_cast<std::size_t>(p)];
+    int source = final_source(*context_, state, p);
+    const BrokerDisk& disk = context_->disks[static_cast<std::size_t>(source)];
+    const PartitionLog& log = disk.logs[static_cast<std::size_t>(p)];
+    Offset hw = std::min(disk.high_watermarks[static_cast<std::size_t>(p)], log.end());
+    o.final_logs[static_cast<std::size_t>(p)] = log.read(log.start(), hw, INT64_MAX);
+    o.final_log_source[static_cast<std::size_t>(p)] =
+        fmt::format("{}{}", options_.broker_name(source), state.leader == no_leader ? " (no leader)" : "");
+  }
+}
+
+sim::Table QueueModel::partition_table() const {
+  const Observations& o = observations();
+  ImagePtr image = newest_image(*context_);
+  sim::Table table;
+  table.title = "Partitions at the end";
+  table.columns = {"partition", "leader", "leader epoch", "ISR", "final log read from", "final log end",
+                   "log end by replica"};
+  for (int p = 0; p < options_.partitions; ++p) {
+    const PartitionState& state = image->partitions[static_cast<std::size_t>(p)];
+    std::vector<std::string> isr, ends;
+    for (int b : state.isr) isr.push_back(options_.broker_name(b));
+    for (int b : state.replicas)
+      ends.push_back(fmt::format("{} {}", options_.broker_name(b),
+                                 context_->disks[static_cast<std::size_t>(b)].logs[static_cast<std::size_t>(p)].end()));
+    const std::vector<Batch>& final_log = o.final_logs[static_cast<std::size_t>(p)];
+    table.rows.push_back({fmt::format("p{}", p),
+                          state.leader == no_leader ? "none" : options_.broker_name(state.leader),
+                          std::to_string(state.leader_epoch), fmt::format("{}", fmt::join(isr, " ")),
+                          o.final_log_source[static_cast<std::size_t>(p)],
+                          std::to_string(final_log.empty() ? 0 : final_log.back().end()),
+                          fmt::format("{}", fmt::join(ends, ", "))});
+  }
+  return table;
+}
+
+sim::Findings QueueModel::finish(sim::World& world, const sim::FaultActivity&) {
+  read_final_logs();
+  const Observations& o = observations();
+  sim::Findings findings;
+  sim::CheckResult unseen;
+  findings.checks.push_back(check_lost_and_unseen(o, unseen));
+  findings.checks.push_back(std::move(unseen));
+  findings.checks.push_back(check_duplicates(o));
+  findings.checks.push_back(check_inconsistent_offsets(o));
+  findings.checks.push_back(check_order(o));
+  double unavailable_s = 0;
+  findings.checks.push_back(check_availability(o, options_.availability_bound, unavailable_s));
+  std::int64_t acked = 0;
+  for (const Ack& a : o.acks) acked += a.count;
+  findings.measures["acknowledged_messages"] = static_cast<double>(acked);
+  findings.measures["sent_messages"] = static_cast<double>(o.sent_messages);
+  findings.measures["failed_messages"] = static_cast<double>(o.failed_messages);
+  findings.measures["unavailable_s"] = unavailable_s;
+  std::int64_t page_cache_lost = world.metrics().counter("page_cache_lost");
+  findings.measures["page_cache_lost"] = static_cast<double>(page_cache_lost);
+  findings.tables.push_back(partition_table());
+  findings.prevention = prevention(options_, findings, page_cache_lost);
+  return findings;
+}
+
+std::string prevention(const QueueOptions& o, const sim::Findings& findings, std::int64_t page_cache_lost) {
+  auto violated = [&](std::string_view name) {
+    for (const sim::CheckResult& check : findings.checks)
+      if (check.name == name && !check.held) return true;
+    return false;
+  };
+  if (violated("lost_acked_write") || violated("unseen")) {
+    if (o.acks != Acks::all)
+      return "The leader acknowledged writes no follower had copied (acks=" + std::string(to_string(o.acks)) +
+             "), and a new leader without them took over: acks=all waits for the in-sync replicas.";
+    if (page_cache_lost > 0)
+      return "Every replica acknowledged from its page cache and a correlated machine crash lost the unflushed "
+             "tail on all of them: fsync (flush.messages) or replicas in separate failure domains.";
+    if (o.truncation == Truncation::high_watermark)
+      return "A restarted follower cut its log back to its high watermark and then became leader without a write "
+             "it had held (KIP-101): truncate by leader epoch (Kafka 0.11 and later).";
+    if (o.unclean_leader_election)
+      return "An out-of-sync replica was elected (unclean.leader.election.enable=true) and the writes only the "
+             "old leader had were dropped: keep unclean election off.";
+    if (o.min_insync_replicas < 2)
+      return "The ISR shrank to the leader alone, which kept acknowledging with acks=all: min.insync.replicas=2 "
+             "refuses writes (NotEnoughReplicas) when fewer than two replicas have them.";
+    return "Acknowledged writes were lost though acks=all and min.insync.replicas held.";
+  }
+  if (violated("duplicate") || violated("per_partition_order"))
+    return "A retried batch was appended a second time, or behind later ones: the idempotent producer (producer id "
+           "and sequence numbers) makes the leader drop the copy and keep the order.";
+  if (violated("availability"))
+    return "A partition had no reachable leader for longer than the bound: a leader's loss costs the broker "
+           "session timeout before the controller elects another.";
+  return "";
+}
+
+}  // namespace queue

@@ -1,0 +1,59 @@
+#include "models/queue/messages.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace queue {
+
+const char* to_string(Error error) {
+  switch (error) {
+    case Error::none: return "none";
+    case Error::not_leader_or_follower: return "NOT_LEADER_OR_FOLLOWER";
+    case Error::fenced_leader_epoch: return "FENCED_LEADER_EPOCH";
+    case Error::not_enough_replicas: return "NOT_ENOUGH_REPLICAS";
+    case Error::not_enough_replicas_after_append: return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
+    case Error::request_timed_out: return "REQUEST_TIMED_OUT";
+    case Error::offset_out_of_range: return "OFFSET_OUT_OF_RANGE";
+  }
+  return "?";
+}
+
+std::string ProduceRequest::describe() const {
+  return fmt::format("Produce p{} producer {} seq {}+{}", partition, batch.producer, batch.first_seq, batch.count);
+}
+
+std::string ProduceReply::describe() const { return fmt::format("ProduceReply {} base {}", to_string(error), base); }
+
+std::string FetchRequest::describe() const {
+  std::string out = replica == no_leader ? "Fetch (consumer)" : fmt::format("Fetch (replica {})", replica);
+  for (const FetchPartition& p : partitions) out += fmt::format(" p{}@{}", p.partition, p.offset);
+  return out;
+}
+
+std::string FetchReply::describe() const {
+  std::string out = "FetchReply";
+  for (const FetchedPartition& p : partitions)
+    out += fmt::format(" p{} {} hw {} batches {}", p.partition, to_string(p.error), p.high_watermark, p.batches.size());
+  return out;
+}
+
+std::string MetadataReply::describe() const {
+  return image ? fmt::format("MetadataReply v{}", image->version) : "MetadataReply none";
+}
+
+std::string BrokerHeartbeat::describe() const {
+  return fmt::format("BrokerHeartbeat broker {} v{}", broker, known_version);
+}
+
+std::string ControllerReply::describe() const {
+  return fmt::format("ControllerReply leader {} accepted {} image {}", leader, accepted,
+                     image ? std::to_string(image->version) : "-");
+}
+
+std::string AlterPartition::describe() const {
+  return fmt::format("AlterPartition p{} epoch {} isr [{}]", partition, leader_epoch, fmt::join(isr, ","));
+}
+
+std::string MetadataPush::describe() const { return fmt::format("MetadataPush v{}", image->version); }
+
+}  // namespace queue

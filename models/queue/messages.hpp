@@ -1,0 +1,109 @@
+// The queue's requests and replies, as Kafka's protocol names them: Produce, Fetch (from
+// followers and consumers alike), Metadata, BrokerHeartbeat and AlterPartition to the
+// controller, and the controller's push of a new metadata image.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/queue/cluster.hpp"
+#include "sim/kernel/network.hpp"
+
+namespace queue {
+
+enum class Error : std::uint8_t {
+  none,
+  not_leader_or_follower,
+  fenced_leader_epoch,
+  not_enough_replicas,
+  not_enough_replicas_after_append,
+  request_timed_out,
+  offset_out_of_range,
+};
+const char* to_string(Error error);
+
+struct ProduceRequest final : sim::MessageBody {
+  int partition = 0;
+  Batch batch;  ///< base and epoch are the leader's to set
+  bool wants_reply = true;  ///< false for acks=0
+  std::string describe() const override;
+};
+
+struct ProduceReply final : sim::MessageBody {
+  Error error = Error::none;
+  Offset base = -1;
+  std::string describe() const override;
+};
+
+/// One partition in a fetch: from where, and (from a follower) the epoch of its last batch, for
+/// KIP-101's divergence check, and the leader epoch it believes current.
+struct FetchPartition {
+  int partition = 0;
+  Offset offset = 0;
+  Epoch last_fetched_epoch = -1;
+  Epoch leader_epoch = 0;
+};
+
+struct FetchRequest final : sim::MessageBody {
+  int replica = no_leader;  ///< the fetching broker, or no_leader for a consumer
+  std::vector<FetchPartition> partitions;
+  std::string describe() const override;
+};
+
+struct FetchedPartition {
+  int partition = 0;
+  Error error = Error::none;
+  Offset high_watermark = 0;
+  Offset log_start = 0;
+  /// Set when the follower's log diverged: truncate to this epoch's end offset.
+  Epoch diverging_epoch = -1;
+  Offset diverging_end = -1;
+  std::vector<Batch> batches;
+};
+
+struct FetchReply final : sim::MessageBody {
+  std::vector<FetchedPartition> partitions;
+  std::string describe() const override;
+};
+
+struct MetadataRequest final : sim::MessageBody {
+  std::string describe() const override { return "Metadata"; }
+};
+
+/// A broker's or the controller's image; null when the answerer has none yet.
+struct MetadataReply final : sim::MessageBody {
+  ImagePtr image;
+  std::string describe() const override;
+};
+
+struct BrokerHeartbeat final : sim::MessageBody {
+  int broker = 0;
+  std::uint64_t known_version = 0;
+  std::string describe() const override;
+};
+
+struct ControllerReply final : sim::MessageBody {
+  bool leader = false;           ///< false: ask another controller
+  std::optional<sim::NodeId> hint;
+  bool accepted = false;         ///< AlterPartition: committed and applied
+  ImagePtr image;                ///< newer than the asker's, or null
+  std::string describe() const override;
+};
+
+struct AlterPartition final : sim::MessageBody {
+  int broker = 0;
+  int partition = 0;
+  Epoch leader_epoch = 0;
+  std::int32_t partition_epoch = 0;
+  std::vector<int> isr;
+  std::string describe() const override;
+};
+
+/// One-way, from the controller that leads to every broker after a change.
+struct MetadataPush final : sim::MessageBody {
+  ImagePtr image;
+  std::string describe() const override;
+};
+
+}  // namespace queue

@@ -1,0 +1,111 @@
+#include "models/queue/options.hpp"
+
+#include "sim/scenario/error.hpp"
+#include "sim/scenario/param_reader.hpp"
+
+namespace queue {
+namespace {
+
+using sim::Duration;
+
+const sim::DurationRange positive_minutes{Duration::milliseconds(1), Duration::minutes(60)};
+
+void read_cluster(sim::ParamReader& params, QueueOptions& o) {
+  o.brokers = params.integer<int>("brokers", o.brokers, 1, 9);
+  o.controllers = params.integer<int>("controllers", o.controllers, 1, 7);
+  o.partitions = params.integer<int>("partitions", o.partitions, 1, 64);
+  o.replication_factor = params.integer<int>("replication_factor", std::min(3, o.brokers), 1, o.brokers);
+  std::string acks = params.choice("acks", {"0", "1", "all"}, "all");
+  o.acks = acks == "0" ? Acks::none : acks == "1" ? Acks::leader : Acks::all;
+  o.min_insync_replicas = params.integer<int>("min_insync_replicas", 1, 1, o.replication_factor);
+  o.unclean_leader_election = params.boolean("unclean_leader_election", false);
+  o.truncation = params.choice("truncation", {"leader_epoch", "high_watermark"}, "leader_epoch") == "leader_epoch"
+                     ? Truncation::leader_epoch
+                     : Truncation::high_watermark;
+}
+
+void read_timings(sim::ParamReader& params, QueueOptions& o) {
+  o.replica_lag_time_max = params.duration("replica_lag_time_max", o.replica_lag_time_max, positive_minutes);
+  o.replica_fetch_wait_max = params.duration("replica_fetch_wait_max", o.replica_fetch_wait_max, positive_minutes);
+  o.replica_fetch_backoff = params.duration("replica_fetch_backoff", o.replica_fetch_backoff, positive_minutes);
+  o.broker_heartbeat_interval =
+      params.duration("broker_heartbeat_interval", o.broker_heartbeat_interval, positive_minutes);
+  o.broker_session_timeout = params.duration("broker_session_timeout", o.broker_session_timeout, positive_minutes);
+  if (o.broker_session_timeout <= o.broker_heartbeat_interval)
+    params.fail("broker_session_timeout", "must be longer than broker_heartbeat_interval");
+  o.flush_messages = params.optional_integer<std::int64_t>("flush_messages", 1, 1'000'000'000);
+  o.writeback.expire = params.duration("dirty_expire", o.writeback.expire, positive_minutes);
+  o.writeback.interval = params.duration("dirty_writeback", o.writeback.interval, positive_minutes);
+}
+
+void read_producer(sim::ParamReader& params, QueueOptions& o) {
+  o.rate = params.rate("rate", o.rate);
+  if (o.rate.count <= 0) params.fail("rate", "must be more than zero messages");
+  if (o.rate.per_second() > 5e7) params.fail("rate", "must be at most 50000000/s");
+  o.message_bytes = params.integer<std::int64_t>("message_bytes", o.message_bytes, 1, 1'000'000);
+  o.batch_bytes = params.integer<std::int64_t>("batch_size", o.batch_bytes, 1, 16'777'216);
+  o.linger = params.duration("linger", o.linger, {Duration::microseconds(100), Duration::seconds(10)});
+  o.max_in_flight = params.integer<int>("max_in_flight", o.max_in_flight, 1, 100);
+  o.request_timeout = params.duration("request_timeout", o.request_timeout, positive_minutes);
+  o.delivery_timeout = params.duration("delivery_timeout", o.delivery_timeout, positive_minutes);
+  o.retry_backoff = params.duration("retry_backoff", o.retry_backoff, positive_minutes);
+  o.metadata_max_age = params.duration("metadata_max_age", o.metadata_max_age, positive_minutes);
+  o.drain = params.duration("drain", o.drain, {Duration::zero(), Duration::minutes(60)});
+}
+
+void read_consumer_and_checks(sim::ParamReader& params, QueueOptions& o) {
+  o.fetch_max_wait = params.duration("fetch_max_wait", o.fetch_max_wait, positive_minutes);
+  o.availability_bound = params.duration("availability_bound", o.availability_bound, positive_minutes);
+}
+
+}  // namespace
+
+const char* to_string(Acks acks) {
+  switch (acks) {
+    case Acks::none: return "0";
+    case Acks::leader: return "1";
+    case Acks::all: return "all";
+  }
+  return "?";
+}
+
+const char* to_string(Truncation truncation) {
+  return truncation == Truncation::leader_epoch ? "leader_epoch" : "high_watermark";
+}
+
+QueueOptions read_options(sim::ParamReader& params) {
+  QueueOptions o;
+  read_cluster(params, o);
+  read_timings(params, o);
+  read_producer(params, o);
+  read_consumer_and_checks(params, o);
+  params.finish();
+  return o;
+}
+
+std::vector<std::pair<std::string, std::string>> describe(const QueueOptions& o) {
+  std::vector<std::pair<std::string, std::string>> rows{
+      {"brokers", std::to_string(o.brokers)},
+      {"controllers", std::to_string(o.controllers)},
+      {"partitions", std::to_string(o.partitions)},
+      {"replication_factor", std::to_string(o.replication_factor)},
+      {"acks", to_string(o.acks)},
+      {"min_insync_replicas", std::to_string(o.min_insync_replicas)},
+      {"unclean_leader_election", o.unclean_leader_election ? "true" : "false"},
+      {"truncation", to_string(o.truncation)},
+      {"replica_lag_time_max", sim::to_string(o.replica_lag_time_max)},
+      {"broker_session_timeout", sim::to_string(o.broker_session_timeout)},
+      {"flush_messages", o.flush_messages ? std::to_string(*o.flush_messages) : "never"},
+      {"dirty_expire", sim::to_string(o.writeback.expire)},
+      {"dirty_writeback", sim::to_string(o.writeback.interval)},
+      {"rate", sim::to_string(o.rate)},
+      {"batch_size", std::to_string(o.batch_bytes)},
+      {"linger", sim::to_string(o.linger)},
+      {"max_in_flight", std::to_string(o.max_in_flight)},
+      {"request_timeout", sim::to_string(o.request_timeout)},
+      {"drain", sim::to_string(o.drain)},
+  };
+  return rows;
+}
+
+}  // namespace queue

@@ -1,0 +1,74 @@
+// The queue model's options: one field per key of a scenario's `params:`, named as Kafka names
+// the setting it stands for (`acks`, `min_insync_replicas`, `replica_lag_time_max`, ...).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/queue/log.hpp"
+#include "sim/kernel/time.hpp"
+
+namespace sim {
+class ParamReader;
+}
+
+namespace queue {
+
+enum class Acks { none, leader, all };  ///< acks=0, acks=1, acks=all
+const char* to_string(Acks acks);
+
+/// How a replica that follows a new leader finds where its log diverged: by the leader epoch
+/// (KIP-101, Kafka 0.11 and later) or by truncating to its high watermark (before).
+enum class Truncation { leader_epoch, high_watermark };
+const char* to_string(Truncation truncation);
+
+struct QueueOptions {
+  int brokers = 3;             ///< `brokers`: broker-1 .. broker-N; 1..9
+  int controllers = 3;         ///< `controllers`: the KRaft quorum, controller-1 .. controller-N; 1..7
+  int partitions = 3;          ///< `partitions`: of the one topic; 1..64
+  int replication_factor = 3;  ///< `replication_factor`: 1..brokers
+  Acks acks = Acks::all;       ///< `acks`: 0, 1 or all
+  int min_insync_replicas = 1;  ///< `min_insync_replicas`: 1..replication_factor
+  bool unclean_leader_election = false;  ///< `unclean_leader_election`: false since 0.11 (KIP-106)
+  Truncation truncation = Truncation::leader_epoch;  ///< `truncation`
+  sim::Duration replica_lag_time_max = sim::Duration::seconds(30);  ///< 30 s since 2.5 (KIP-537)
+  sim::Duration replica_fetch_wait_max = sim::Duration::milliseconds(500);
+  sim::Duration replica_fetch_backoff = sim::Duration::seconds(1);
+  sim::Duration broker_heartbeat_interval = sim::Duration::seconds(2);
+  sim::Duration broker_session_timeout = sim::Duration::seconds(9);
+  /// `flush_messages`: fsync a replica's log once this many messages are unflushed (absent:
+  /// never; Kafka's default leaves flushing to the kernel).
+  std::optional<std::int64_t> flush_messages;
+  Writeback writeback;  ///< `dirty_expire`, `dirty_writeback`
+
+  sim::Rate rate{10'000, sim::Duration::seconds(1)};  ///< `rate`: messages per second, over all partitions
+  std::int64_t message_bytes = 100;                   ///< `message_bytes`: per message
+  std::int64_t batch_bytes = 16'384;                  ///< `batch_size`
+  sim::Duration linger = sim::Duration::milliseconds(5);  ///< `linger`: 5 ms since Kafka 4.0
+  int max_in_flight = 5;  ///< `max_in_flight`: requests per connection
+  sim::Duration request_timeout = sim::Duration::seconds(30);
+  sim::Duration delivery_timeout = sim::Duration::seconds(120);
+  sim::Duration retry_backoff = sim::Duration::milliseconds(100);
+  sim::Duration metadata_max_age = sim::Duration::minutes(5);
+  /// `drain`: the producer stops this long before the run ends, so consumers can catch up
+  /// before the checks read what they polled.
+  sim::Duration drain = sim::Duration::seconds(5);
+  sim::Duration fetch_max_wait = sim::Duration::milliseconds(500);  ///< consumers' fetch.max.wait.ms
+  std::int64_t fetch_max_messages = 100'000;  ///< messages per partition in one fetch response
+  sim::Duration availability_bound = sim::Duration::seconds(15);
+
+  std::string broker_name(int index) const { return "broker-" + std::to_string(index + 1); }
+  std::string controller_name(int index) const { return "controller-" + std::to_string(index + 1); }
+  std::int64_t batch_messages() const { return std::max<std::int64_t>(1, batch_bytes / message_bytes); }
+};
+
+/// Reads and validates `params:`; throws ScenarioError at the offending key.
+QueueOptions read_options(sim::ParamReader& params);
+
+/// The resolved options, in a fixed order, for the head of every run and report.
+std::vector<std::pair<std::string, std::string>> describe(const QueueOptions& options);
+
+}  // namespace queue

@@ -1,0 +1,68 @@
+#include "models/queue/queue_model.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "models/queue/broker.hpp"
+#include "models/queue/checks.hpp"
+#include "models/queue/consumer.hpp"
+#include "models/queue/controller.hpp"
+#include "models/queue/producer.hpp"
+#include "sim/kernel/assert.hpp"
+
+namespace queue {
+
+void QueueModel::configure(sim::ParamReader& params) { options_ = read_options(params); }
+
+std::vector<std::string> QueueModel::check_names() const { return queue::check_names(); }
+
+void QueueModel::add_nodes(sim::World& world) {
+  for (int i = 0; i < options_.controllers; ++i)
+    context_->controllers.push_back(world.add_node(options_.controller_name(i), {"controller"}));
+  for (int i = 0; i < options_.brokers; ++i)
+    context_->brokers.push_back(world.add_node(options_.broker_name(i), {"broker"}));
+  context_->producer = world.add_node("producer-1", {"producer", "client"});
+  context_->consumer = world.add_node("consumer-1", {"consumer", "client"});
+}
+
+void QueueModel::build(sim::World& world, sim::Duration length) {
+  SIM_ASSERT(!context_, "the queue model was built twice");
+  context_ = std::make_shared<Context>(Context{world, options_, {}, {}, sim::no_node, sim::no_node, {}, nullptr});
+  add_nodes(world);
+  BrokerDisk empty;
+  empty.logs.resize(static_cast<std::size_t>(options_.partitions));
+  empty.high_watermarks.assign(static_cast<std::size_t>(options_.partitions), 0);
+  context_->disks.assign(static_cast<std::size_t>(options_.brokers), empty);
+  context_->recorder = std::make_shared<Recorder>(world, options_.partitions);
+  Observations& o = context_->recorder->observations();
+  o.produce_start = sim::Instant::zero();
+  o.produce_stop = sim::Instant::zero() + std::max(sim::Duration::zero(), length - options_.drain);
+  o.run_end = sim::Instant::zero() + length;
+  install_controllers(context_);
+  Broker::install(context_);
+  Producer::install(context_);
+  Consumer::install(context_);
+  world.on_crash([this](sim::NodeId node) { on_crash(node); });
+}
+
+// A machine crash takes the page cache: each log keeps what was written back or fsynced.
+void QueueModel::on_crash(sim::NodeId node) {
+  int b = context_->broker_index(node);
+  if (b < 0) return;
+  sim::World& world = context_->world;
+  BrokerDisk& disk = context_->disks[static_cast<std::size_t>(b)];
+  std::uint32_t crashes = world.node(node).machine_crashes();
+  if (crashes == disk.machine_crashes_seen) return;
+  disk.machine_crashes_seen = crashes;
+  for (std::size_t p = 0; p < disk.logs.size(); ++p) {
+    PartitionLog& log = disk.logs[p];
+    Offset before = log.end();
+    std::int64_t lost = log.lose_unflushed(world.now(), options_.writeback);
+    if (lost == 0) continue;
+    world.metrics().add("page_cache_lost", lost);
+    world.trace().record(world.now(), node, "queue.page_cache_lost",
+                         fmt::format("p{}: offsets {} to {} were not on disk", p, log.end(), before));
+  }
+}
+
+}  // namespace queue

@@ -1,0 +1,12 @@
+#include "models/queue/recorder.hpp"
+
+namespace queue {
+
+void Recorder::polled(int partition, const Batch& piece) {
+  o_.polls.push_back(Poll{partition, piece, world_.now()});
+  // End to end: from the batch's closing at the producer to the poll, for each of its messages.
+  world_.metrics().histogram("end_to_end").record((world_.now() - piece.created).ns(),
+                                                  static_cast<std::uint64_t>(piece.count));
+}
+
+}  // namespace queue

@@ -1,0 +1,69 @@
+// What a queue run records for its checkers, Jepsen-style: every acknowledged send with the
+// offset the broker gave it, every poll as the offset ranges it returned, failed sends, and at
+// the end each partition's final log (what a fresh consumer reading from the start would see).
+// Messages stay ranges: a record here is a batch or a piece of one, never a message.
+//
+// Determinism: vectors in the order things happened.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/queue/log.hpp"
+#include "sim/kernel/world.hpp"
+
+namespace queue {
+
+struct Ack {
+  int partition = 0;
+  std::uint32_t producer = 0;
+  std::int64_t first_seq = 0;
+  std::int64_t count = 0;
+  Offset base = 0;
+  sim::Instant created;
+  sim::Instant acked;
+};
+
+struct Poll {
+  int partition = 0;
+  Batch piece;  ///< the offsets it returned and the messages there
+  sim::Instant polled;
+};
+
+struct Observations {
+  int partitions = 0;
+  std::vector<Ack> acks;
+  std::vector<Poll> polls;
+  std::int64_t sent_messages = 0;       ///< closed into batches by the producer
+  std::int64_t unacknowledged_sends = 0;  ///< acks=0: sent with no answer to wait for
+  std::int64_t failed_messages = 0;     ///< given up after delivery.timeout.ms
+  std::int64_t failed_batches = 0;
+  std::vector<std::vector<Batch>> final_logs;  ///< by partition
+  std::vector<std::string> final_log_source;   ///< which replica each final log was read from
+  sim::Instant produce_start;
+  sim::Instant produce_stop;
+  sim::Instant run_end;
+};
+
+class Recorder {
+public:
+  explicit Recorder(sim::World& world, int partitions) : world_(world) { o_.partitions = partitions; }
+
+  void acked(const Ack& ack) { o_.acks.push_back(ack); }
+  void polled(int partition, const Batch& piece);
+  void closed(std::int64_t messages) { o_.sent_messages += messages; }
+  void sent_without_ack(std::int64_t messages) { o_.unacknowledged_sends += messages; }
+  void gave_up(std::int64_t messages) {
+    o_.failed_messages += messages;
+    ++o_.failed_batches;
+  }
+  Observations& observations() { return o_; }
+  const Observations& observations() const { return o_; }
+
+private:
+  sim::World& world_;
+  Observations o_;
+};
+
+}  // namespace queue

@@ -1,0 +1,86 @@
+// The event queue keeps (time, posting order) exactly: the radix heap against a plain sorted
+// reference, over random mixes of pushes (many ties, many at the current time), pops and removals.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "sim/kernel/event_queue.hpp"
+#include "sim/kernel/random.hpp"
+
+namespace {
+
+struct Item {
+  std::int64_t time;
+  std::uint64_t seq;  // the posting order, which the queue must keep without being told
+};
+
+/// The reference: every pending item, popped by least (time, seq).
+class SortedReference {
+public:
+  void push(const Item& item) { items_.push_back(item); }
+  Item pop() {
+    auto least = std::min_element(items_.begin(), items_.end(), [](const Item& a, const Item& b) {
+      return a.time != b.time ? a.time < b.time : a.seq < b.seq;
+    });
+    Item item = *least;
+    items_.erase(least);
+    return item;
+  }
+  template <class Pred>
+  void remove_if(Pred drop) {
+    items_.erase(std::remove_if(items_.begin(), items_.end(), drop), items_.end());
+  }
+  std::size_t size() const { return items_.size(); }
+
+private:
+  std::vector<Item> items_;
+};
+
+/// A delay with many ties: zero (due now) a quarter of the time, else from one of a few scales.
+std::int64_t draw_delay(sim::Rng& rng) {
+  std::uint64_t pick = rng.below(8);
+  if (pick < 2) return 0;
+  if (pick < 4) return static_cast<std::int64_t>(rng.below(4));
+  if (pick < 7) return static_cast<std::int64_t>(rng.below(1'000));
+  return static_cast<std::int64_t>(rng.below(std::uint64_t{1} << 40));
+}
+
+}  // namespace
+
+TEST_CASE("the radix event queue pops in (time, posting order), as a sorted list does", "[world]") {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    sim::Rng rng = sim::Rng::stream(seed, "test/event_queue");
+    sim::RadixQueue<Item> queue;
+    SortedReference reference;
+    std::int64_t now = static_cast<std::int64_t>(seed) - 10;  // negative times order too
+    std::uint64_t seq = 0;
+    for (int step = 0; step < 4'000; ++step) {
+      std::uint64_t action = rng.below(16);
+      if (action < 8 || queue.empty()) {
+        Item item{now + draw_delay(rng), seq++};
+        queue.push(item);
+        reference.push(item);
+      } else if (action < 15) {
+        Item got = queue.pop();
+        Item expected = reference.pop();
+        REQUIRE(got.time == expected.time);
+        REQUIRE(got.seq == expected.seq);
+        now = got.time;
+      } else {
+        std::uint64_t modulus = 3 + rng.below(5);
+        auto drop = [modulus](const Item& item) { return item.seq % modulus == 0; };
+        queue.remove_if(drop);
+        reference.remove_if(drop);
+      }
+      REQUIRE(queue.size() == reference.size());
+    }
+    while (!queue.empty()) {
+      Item got = queue.pop();
+      Item expected = reference.pop();
+      REQUIRE(got.time == expected.time);
+      REQUIRE(got.seq == expected.seq);
+    }
+  }
+}
