@@ -340,6 +340,60 @@ TEST_CASE("a slow_link fault changes a link's latency for its duration", "[fault
   CHECK(faults.applied()[0].kind == "slow_link");
 }
 
+/// Calls `to` every 100 ms (timeout 50 ms) and notes, per call, when it went out and whether a
+/// reply came.
+Task<void> caller(World& world, NodeId to, std::vector<std::pair<Instant, bool>>& calls) {
+  Executor ex = co_await asio::this_coro::executor;
+  for (;;) {
+    co_await sleep(100_ms);
+    Instant start = world.now();
+    error_code ec;
+    co_await world.rpc().call(ex, to, std::make_shared<Ping>(1), 50_ms, asio::redirect_error(use_awaitable, ec));
+    calls.emplace_back(start, !ec);
+  }
+}
+
+TEST_CASE("a drop_response fault lets requests through and loses their replies for its duration", "[faults]") {
+  World world(1);
+  NodeId a = world.add_node("a", {});
+  NodeId b = world.add_node("b", {});
+  world.start_network(NetworkOptions{});
+  std::vector<Instant> served;  // b handled a request at these times
+  world.rpc().serve(b, [&](const RpcRequest& request, Responder responder) {
+    served.push_back(world.now());
+    responder.reply(request.body);
+  });
+  world.rpc().serve(a, [](const RpcRequest& request, Responder responder) { responder.reply(request.body); });
+  std::vector<std::pair<Instant, bool>> from_a, from_b;
+  spawn(world.executor(a), caller(world, b, from_a));
+  spawn(world.executor(b), caller(world, a, from_b));
+  LinkFault lost;
+  lost.kind = LinkFault::Kind::drop_response;
+  lost.from = ref("b");
+  lost.to = ref("a");
+  lost.duration = 1_s;
+  FaultInjector faults(world);
+  faults.schedule({fault_at(1050_ms, lost)}, {}, 10_s);
+  world.run_until(at(1500_ms));
+  CHECK(faults.fault_window() == "other_fault");
+  world.run_until(at(3_s));
+  CHECK(faults.fault_window() == "no_fault");
+  // Every call of a reached b; those sent inside the window got no reply, the others did.
+  std::size_t lost_calls = 0;
+  for (auto [start, answered] : from_a) {
+    bool inside = start >= at(1050_ms) && start < at(2050_ms);
+    CHECK(answered == !inside);
+    lost_calls += inside ? 1 : 0;
+  }
+  CHECK(lost_calls >= 8);
+  CHECK(served.size() >= from_a.size());
+  // b's own calls to a, and a's replies to them, are untouched.
+  for (auto [start, answered] : from_b) CHECK(answered);
+  REQUIRE(faults.applied().size() == 1);
+  CHECK(faults.applied()[0].kind == "drop_response");
+  CHECK(faults.applied()[0].until == at(2050_ms));
+}
+
 TEST_CASE("the fault window names the fault in force: pause over partition over none", "[faults]") {
   World world(1);
   world.add_node("a", {});

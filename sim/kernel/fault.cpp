@@ -238,7 +238,29 @@ void FaultInjector::heal() {
   note(no_node, "heal", "every partition removed");
 }
 
+void FaultInjector::drop_response(const LinkFault& fault) {
+  const Network::Selector& from = fault.from.nodes;
+  const Network::Selector& to = fault.to.nodes;
+  SIM_ASSERT(!from.empty() && !to.empty(), "a link fault between unknown nodes");
+  std::string detail = "replies " + join_names(world_, from) + " -> " + join_names(world_, to) + " lost";
+  if (fault.duration) detail += " for " + to_string(*fault.duration);
+  std::uint64_t id = world_.network().drop_replies(from, to);
+  note(no_node, "drop_response", detail);
+  open_window("link");
+  if (fault.duration) {
+    world_.schedule_after(*fault.duration, no_node, 0, [this, id, record = applied_.size() - 1] {
+      world_.network().restore_replies(id);
+      applied_[record].until = world_.now();
+      close_window("link");
+    });
+  }
+}
+
 void FaultInjector::link_fault(const LinkFault& fault) {
+  if (fault.kind == LinkFault::Kind::drop_response) {
+    drop_response(fault);
+    return;
+  }
   Network& net = world_.network();
   const Network::Selector& a = fault.from.nodes;
   const Network::Selector& b = fault.to.nodes;
@@ -261,6 +283,7 @@ void FaultInjector::link_fault(const LinkFault& fault) {
       kind = "duplicate";
       detail += fmt::format("duplicate {}/{}", fault.ratio.num, fault.ratio.den);
       break;
+    case LinkFault::Kind::drop_response: break;  // drop_response above
   }
   if (fault.duration) detail += " for " + to_string(*fault.duration);
   std::uint64_t id = net.degrade(a, b, options);

@@ -77,6 +77,7 @@ private:
   void restart(NodeId node);
   void partition(const PartitionFault& fault);
   void link_fault(const LinkFault& fault);
+  void drop_response(const LinkFault& fault);
   void heal();
   void start_random(RandomFaultSpec& spec, std::size_t index, Duration run_length);
   void arm(RandomFaultGenerator& generator);

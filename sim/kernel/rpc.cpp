@@ -16,7 +16,7 @@ bool is_reply(std::uint64_t header) { return (header & 1) != 0; }
 void Responder::reply(MessagePtr body) {
   SIM_ASSERT(!replied_, "a request was answered twice");
   replied_ = true;
-  network_->send(request_.to, request_.from, std::move(body), header_of(request_.call_id, true));
+  network_->send_reply(request_.to, request_.from, std::move(body), header_of(request_.call_id, true));
 }
 
 Rpc::Rpc(World& world, Network& network) : world_(world), network_(network) {
