@@ -1,6 +1,7 @@
 // The list of models, in the order `designsim list` shows them.
 #include "models/model.hpp"
 #include "models/lock/lock.hpp"
+#include "models/payment/payment.hpp"
 #include "models/queue/queue.hpp"
 #include "models/ratelimiter/ratelimiter.hpp"
 #include "models/snowflake/snowflake.hpp"
@@ -23,6 +24,10 @@ const std::vector<ModelInfo>& model_registry() {
        "Kafka-like message queue: brokers with replicated partitions, a KRaft controller on Raft, acks, the ISR, the "
        "high watermark, leader epochs and the page cache, under crashes, partitions and power loss",
        &make_queue_model, &queue_docs},
+      {"payment",
+       "Payment system: clients retrying with idempotency keys, API servers on PostgreSQL and a card network; "
+       "exactly-once charges under double submits, lost replies and crashes",
+       &make_payment_model, &payment_docs},
   };
   return registry;
 }

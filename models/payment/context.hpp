@@ -1,0 +1,143 @@
+// What the payment model's actors share: the options, the nodes, the PostgreSQL deployment, the
+// ids handed out, and the observations the checkers judge after the run. The card network's
+// records are its own ground truth (what it authorised); the clients' records are what they
+// were told.
+//
+// Determinism: ids are counters in calling order; every record goes into a vector in the
+// order it happened.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/payment/options.hpp"
+#include "models/postgres/server/deployment.hpp"
+#include "sim/kernel/network.hpp"
+#include "sim/kernel/world.hpp"
+
+namespace payment {
+
+/// A client's request to an API server: pay `amount` for `order` under idempotency key `key`.
+struct PayRequest final : sim::MessageBody {
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;
+  int attempt = 1;
+  std::string describe() const override;
+};
+
+/// The API's answer: an HTTP status and, for 200, the payment it speaks of.
+struct PayResponse final : sim::MessageBody {
+  int code = 500;               ///< 200, 400 (idempotency_error), 409 (key in use), 500
+  std::string error;            ///< "idempotency_key_in_use", "idempotency_error", "23505", ...
+  std::int64_t payment_id = 0;  ///< 200 only
+  bool approved = false;        ///< 200 only: authorised, or declined
+  std::int64_t amount = 0;      ///< 200 only: the amount of the payment answered for
+  std::string describe() const override;
+};
+
+/// A call to the card network: authorise, or ask the status of a reference.
+struct NetRequest final : sim::MessageBody {
+  enum class Op { authorize, status };
+  Op op = Op::authorize;
+  std::int64_t reference = 0;  ///< the caller's reference (0: none sent)
+  std::int64_t amount = 0;
+  // The simulation's bookkeeping, never read by the network's logic: which payment sent it.
+  std::int64_t payment_id = 0;
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::string describe() const override;
+};
+
+struct NetResponse final : sim::MessageBody {
+  bool found = true;     ///< status: whether the network knows the reference
+  bool approved = false;
+  std::int64_t auth_id = 0;
+  std::string describe() const override;
+};
+
+/// One authorisation the network approved or declined: its ground truth.
+struct Authorization {
+  sim::Instant at;
+  std::int64_t auth_id = 0;
+  std::int64_t reference = 0;
+  std::int64_t payment_id = 0;
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;
+  bool approved = false;
+};
+
+/// One answer a client got (or a timeout, code 0).
+struct Answer {
+  sim::Instant at;
+  int client = 0;
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;  ///< what the client asked for
+  int attempt = 1;
+  int code = 0;             ///< 0: no answer within client_timeout
+  std::string error;
+  std::int64_t payment_id = 0;
+  bool approved = false;
+  std::int64_t answered_amount = 0;
+};
+
+/// One order as its client lived it, first submission to the end.
+struct Order {
+  int client = 0;
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;
+  sim::Instant sent;
+  std::optional<sim::Instant> done;  ///< a final answer (200 or 400); none: gave up or still trying
+  int attempts = 0;
+  bool gave_up = false;
+};
+
+/// One payment row as the database holds it at the end of the run.
+struct PaymentRow {
+  std::int64_t id = 0;
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;
+  std::string status;
+  std::int64_t network_ref = 0;  ///< the authorisation recorded (0: none)
+};
+
+struct Observations {
+  std::vector<Authorization> authorizations;
+  std::vector<Answer> answers;
+  std::vector<Order> orders;
+  std::vector<PaymentRow> payments;  ///< filled at the end from the database
+  std::vector<std::pair<sim::Instant, std::int64_t>> created;  ///< payments inserted (time, id)
+  bool database_down_at_end = false;
+};
+
+struct Context {
+  sim::World& world;
+  PaymentOptions options;
+  postgres::Deployment pg;
+  sim::NodeId network = sim::no_node;
+  std::vector<sim::NodeId> api;
+  std::vector<sim::NodeId> clients;
+  std::int64_t next_payment = 1;
+  std::int64_t next_event = 1;
+  std::int64_t next_auth = 1;
+  Observations observations;
+};
+
+/// The card network's boot code, its state kept across restarts (card_network.cpp).
+std::function<void()> card_network_boot(const std::shared_ptr<Context>& context);
+/// Boots API server `index` (processor.cpp).
+void boot_api(const std::shared_ptr<Context>& context, int index);
+/// Boots client `index` (client.cpp).
+void boot_client(const std::shared_ptr<Context>& context, int index);
+/// The tables each design declares (schema.cpp).
+void declare_tables(postgres::Deployment& pg, Design design);
+
+}  // namespace payment
