@@ -5,6 +5,7 @@
 
 #include "sim/kernel/assert.hpp"
 #include "sim/kernel/network.hpp"
+#include "sim/kernel/reply_drops.hpp"
 
 namespace sim {
 namespace {
@@ -21,7 +22,10 @@ std::string signed_text(Duration d) { return (d >= Duration::zero() ? "+" : "") 
 
 FaultInjector::FaultInjector(World& world) : world_(world) { world_.watch_fault_windows(this); }
 
-FaultInjector::~FaultInjector() { world_.watch_fault_windows(nullptr); }
+FaultInjector::~FaultInjector() {
+  world_.watch_fault_windows(nullptr);
+  if (reply_drops_) forget_reply_drops(world_.network());
+}
 
 std::vector<NodeId> FaultInjector::resolve(const NodeRef& ref) const {
   std::vector<NodeId> nodes;
@@ -244,12 +248,13 @@ void FaultInjector::drop_response(const LinkFault& fault) {
   SIM_ASSERT(!from.empty() && !to.empty(), "a link fault between unknown nodes");
   std::string detail = "replies " + join_names(world_, from) + " -> " + join_names(world_, to) + " lost";
   if (fault.duration) detail += " for " + to_string(*fault.duration);
-  std::uint64_t id = world_.network().drop_replies(from, to);
+  std::uint64_t id = drop_replies(world_, world_.network(), from, to);
+  reply_drops_ = true;
   note(no_node, "drop_response", detail);
   open_window("link");
   if (fault.duration) {
     world_.schedule_after(*fault.duration, no_node, 0, [this, id, record = applied_.size() - 1] {
-      world_.network().restore_replies(id);
+      restore_replies(world_.network(), id);
       applied_[record].until = world_.now();
       close_window("link");
     });

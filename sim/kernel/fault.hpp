@@ -97,6 +97,7 @@ private:
   /// The pause each paused node is in, by its index in applied_: its end applies only to it.
   std::map<NodeId, std::uint64_t> open_pauses_;
   std::vector<std::pair<NodeId, std::size_t>> crashed_;  // nodes whose "crash" window is open, and their record
+  bool reply_drops_ = false;  // a drop_response applied: its drops are forgotten with the injector
   std::vector<std::unique_ptr<RandomFaultGenerator>> generators_;  // queued events point at them
   FaultTriggers triggers_{world_, [this](const FaultAction& action) { apply(action); }};
 };

@@ -97,20 +97,6 @@ std::uint64_t Network::send(NodeId from, NodeId to, MessagePtr body, std::uint64
   return transmit(Packet{from, to, next_message_++, world_.now(), std::move(body), header});
 }
 
-std::uint64_t Network::send_reply(NodeId from, NodeId to, MessagePtr body, std::uint64_t header) {
-  SIM_ASSERT(from < node_count_ && to < node_count_, "a message to or from an unknown node");
-  if (!world_.node(from).is_up()) return 0;
-  for (const ReplyDrop& cut : reply_drops_) {
-    if (std::find(cut.from.begin(), cut.from.end(), from) == cut.from.end()) continue;
-    if (std::find(cut.to.begin(), cut.to.end(), to) == cut.to.end()) continue;
-    ++sent_;
-    Packet packet{from, to, next_message_++, world_.now(), std::move(body), header};
-    drop(packet, "reply dropped");
-    return packet.id;
-  }
-  return transmit(Packet{from, to, next_message_++, world_.now(), std::move(body), header});
-}
-
 void Network::send_at(Instant leaves, NodeId from, NodeId to, MessagePtr body) {
   SIM_ASSERT(from < node_count_ && to < node_count_, "a message to or from an unknown node");
   if (!world_.node(from).is_up()) return;
@@ -256,15 +242,6 @@ std::uint64_t Network::degrade(const Selector& a, const Selector& b, const LinkO
 
 void Network::restore(std::uint64_t id) {
   std::erase_if(degradations_, [&](const Degradation& d) { return d.id == id; });
-}
-
-std::uint64_t Network::drop_replies(const Selector& from, const Selector& to) {
-  reply_drops_.push_back(ReplyDrop{next_fault_id_++, from, to});
-  return reply_drops_.back().id;
-}
-
-void Network::restore_replies(std::uint64_t id) {
-  std::erase_if(reply_drops_, [&](const ReplyDrop& d) { return d.id == id; });
 }
 
 }  // namespace sim

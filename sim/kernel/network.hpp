@@ -81,13 +81,6 @@ public:
   /// Replaces the options of the links between `a` and `b` (both directions) until removed.
   std::uint64_t degrade(const Selector& a, const Selector& b, const LinkOptions& options);
   void restore(std::uint64_t id);
-  /// Replies (sent with send_reply) from `from` to `to` are lost when sent, until restored with
-  /// restore_replies: the request was processed, its answer never arrives. Requests and other
-  /// messages on those links still pass.
-  std::uint64_t drop_replies(const Selector& from, const Selector& to);
-  void restore_replies(std::uint64_t id);
-  /// Sends a reply: as send, except that a drop_replies covering the link loses it at once.
-  std::uint64_t send_reply(NodeId from, NodeId to, MessagePtr body, std::uint64_t header);
 
   bool can_reach(NodeId from, NodeId to) const;
   const LinkOptions& link(NodeId from, NodeId to) const;
@@ -103,10 +96,6 @@ private:
     std::uint64_t id;
     Selector a, b;
     LinkOptions options;
-  };
-  struct ReplyDrop {
-    std::uint64_t id;
-    Selector from, to;
   };
   class Waiting;
   void resolve_links();
@@ -127,7 +116,6 @@ private:
   std::vector<std::int64_t> fifo_tail_;      // index -> latest delivery time scheduled
   std::vector<Cut> cuts_;
   std::vector<Degradation> degradations_;
-  std::vector<ReplyDrop> reply_drops_;
   std::vector<Receiver> receivers_;
   std::uint64_t next_message_ = 1;
   std::uint64_t next_fault_id_ = 1;

@@ -1,6 +1,7 @@
 #include "sim/kernel/rpc.hpp"
 
 #include "sim/kernel/assert.hpp"
+#include "sim/kernel/reply_drops.hpp"
 
 namespace sim {
 namespace {
@@ -16,7 +17,9 @@ bool is_reply(std::uint64_t header) { return (header & 1) != 0; }
 void Responder::reply(MessagePtr body) {
   SIM_ASSERT(!replied_, "a request was answered twice");
   replied_ = true;
-  network_->send_reply(request_.to, request_.from, std::move(body), header_of(request_.call_id, true));
+  // A drop_response fault loses the reply here, after the request was processed.
+  if (reply_dropped(*network_, request_.to, request_.from, body.get())) return;
+  network_->send(request_.to, request_.from, std::move(body), header_of(request_.call_id, true));
 }
 
 Rpc::Rpc(World& world, Network& network) : world_(world), network_(network) {
