@@ -58,14 +58,9 @@ std::shared_ptr<NetResponse> decide(Context& context, NetworkState& state, const
     return answer_of(auths[seen->second]);
   }
   if (seen != state.by_reference.end() && context.options.network_dedup) return answer_of(auths[seen->second]);
-  Authorization auth{context.world.now(),
-                     context.next_auth++,
-                     request.reference,
-                     request.payment_id,
-                     request.key,
-                     request.order,
-                     request.amount,
-                     !state.rng.chance(context.options.declines)};
+  Authorization auth{
+      context.world.now(), context.next_auth++, request.reference, request.payment_id,
+      request.key,         request.order,       request.amount,    !state.rng.chance(context.options.declines)};
   if (request.reference != 0 && seen == state.by_reference.end())
     state.by_reference.emplace(request.reference, auths.size());
   auths.push_back(auth);
@@ -87,12 +82,12 @@ std::function<void()> card_network_boot(const std::shared_ptr<Context>& context)
   // The network's state outlives a restart of its node (it is many machines, not one).
   auto state = std::make_shared<NetworkState>(NetworkState{{}, context->world.rng("payment/network")});
   return [context, state] {
-    context->world.rpc().serve(context->network, [context, state](const sim::RpcRequest& incoming,
-                                                                  sim::Responder responder) {
-      auto request = std::dynamic_pointer_cast<const NetRequest>(incoming.body);
-      if (!request) return;
-      sim::spawn(context->world.executor(context->network), handle(context, state, request, std::move(responder)));
-    });
+    context->world.rpc().serve(
+        context->network, [context, state](const sim::RpcRequest& incoming, sim::Responder responder) {
+          auto request = std::dynamic_pointer_cast<const NetRequest>(incoming.body);
+          if (!request) return;
+          sim::spawn(context->world.executor(context->network), handle(context, state, request, std::move(responder)));
+        });
   };
 }
 

@@ -33,8 +33,7 @@ Excess excess(const std::vector<const Item*>& items, GroupOf group_of, Describe 
 
 std::string money(std::int64_t amount) { return fmt::format("{}", amount); }
 
-sim::CheckResult per_key_and_order(std::string name, const Excess& by_key, const Excess& by_order,
-                                   const char* noun) {
+sim::CheckResult per_key_and_order(std::string name, const Excess& by_key, const Excess& by_order, const char* noun) {
   sim::CheckResult check;
   check.name = std::move(name);
   check.held = by_key.extra == 0 && by_order.extra == 0;
@@ -67,15 +66,18 @@ sim::CheckResult check_duplicate_authorization(const Observations& o) {
     if (auth.approved) approved.push_back(&auth);
   auto describe = [](const char* by) {
     return [by](std::int64_t group, const std::vector<const Authorization*>& members) {
-      return sim::Violation{members[1]->at, {"network"},
+      return sim::Violation{members[1]->at,
+                            {"network"},
                             fmt::format("the network approved {} holds for {} {} (payments {} and {}), "
                                         "{} more than one",
                                         members.size(), by, group, members[0]->payment_id, members[1]->payment_id,
                                         money(members[1]->amount))};
     };
   };
-  Excess by_key = excess(approved, [](const Authorization& a) { return a.key; }, describe("key"));
-  Excess by_order = excess(approved, [](const Authorization& a) { return a.order; }, describe("order"));
+  Excess by_key = excess(
+      approved, [](const Authorization& a) { return a.key; }, describe("key"));
+  Excess by_order = excess(
+      approved, [](const Authorization& a) { return a.order; }, describe("order"));
   return per_key_and_order("duplicate_authorization", by_key, by_order, "authorisations");
 }
 
@@ -86,15 +88,18 @@ sim::CheckResult check_duplicate_charge(const Observations& o) {
   auto describe = [&o](const char* by) {
     return [&o, by](std::int64_t group, const std::vector<const PaymentRow*>& members) {
       const Authorization* auth = auth_by_id(o, members[1]->network_ref);
-      return sim::Violation{auth ? auth->at : sim::Instant::zero(), {"postgres-1"},
-                            fmt::format("{} payments for {} {} are authorised (payments {} and {}): the customer is "
-                                        "charged {} twice",
-                                        members.size(), by, group, members[0]->id, members[1]->id,
-                                        money(members[1]->amount))};
+      return sim::Violation{
+          auth ? auth->at : sim::Instant::zero(),
+          {"postgres-1"},
+          fmt::format("{} payments for {} {} are authorised (payments {} and {}): the customer is "
+                      "charged {} twice",
+                      members.size(), by, group, members[0]->id, members[1]->id, money(members[1]->amount))};
     };
   };
-  Excess by_key = excess(charged, [](const PaymentRow& r) { return r.key; }, describe("key"));
-  Excess by_order = excess(charged, [](const PaymentRow& r) { return r.order; }, describe("order"));
+  Excess by_key = excess(
+      charged, [](const PaymentRow& r) { return r.key; }, describe("key"));
+  Excess by_order = excess(
+      charged, [](const PaymentRow& r) { return r.order; }, describe("order"));
   return per_key_and_order("duplicate_charge", by_key, by_order, "charges");
 }
 
@@ -108,16 +113,17 @@ sim::CheckResult check_param_mismatch(const Observations& o) {
     ++count;
     unpaid += a.amount;
     if (!check.first)
-      check.first = sim::Violation{a.at, {fmt::format("client-{}", a.client + 1)},
-                                   fmt::format("order {} asked {} under key {} and was told 200 for payment {} of {}: "
-                                               "it is marked paid and never charged",
-                                               a.order, money(a.amount), a.key, a.payment_id,
-                                               money(a.answered_amount))};
+      check.first =
+          sim::Violation{a.at,
+                         {fmt::format("client-{}", a.client + 1)},
+                         fmt::format("order {} asked {} under key {} and was told 200 for payment {} of {}: "
+                                     "it is marked paid and never charged",
+                                     a.order, money(a.amount), a.key, a.payment_id, money(a.answered_amount))};
   }
   check.held = count == 0;
-  check.summary = check.held ? "every 200 answered the amount asked"
-                             : fmt::format("{} requests answered 200 for another amount ({} never charged)", count,
-                                           money(unpaid));
+  check.summary =
+      check.held ? "every 200 answered the amount asked"
+                 : fmt::format("{} requests answered 200 for another amount ({} never charged)", count, money(unpaid));
   check.details = {{"accepted mismatches", std::to_string(count)}, {"amount never charged", money(unpaid)}};
   return check;
 }
@@ -135,7 +141,8 @@ sim::CheckResult check_response_consistency(const Observations& o) {
     if (a.payment_id == b.payment_id && a.approved == b.approved && a.answered_amount == b.answered_amount) continue;
     ++differing;
     if (!check.first)
-      check.first = sim::Violation{a.at, {fmt::format("client-{}", a.client + 1)},
+      check.first = sim::Violation{a.at,
+                                   {fmt::format("client-{}", a.client + 1)},
                                    fmt::format("key {} was answered 200 for payment {}, then 200 for payment {}", a.key,
                                                b.payment_id, a.payment_id)};
   }
@@ -160,14 +167,15 @@ sim::CheckResult check_held_funds(const Observations& o) {
     ++leaked;
     amount += auth.amount;
     if (!check.first)
-      check.first = sim::Violation{auth.at, {"network"},
+      check.first = sim::Violation{auth.at,
+                                   {"network"},
                                    fmt::format("hold {} of {} for payment {} is recorded by no authorised payment: "
                                                "never captured nor voided, it stays until it expires",
                                                auth.auth_id, money(auth.amount), auth.payment_id)};
   }
   check.held = leaked == 0;
-  check.summary = check.held ? "every approved hold is a payment's" : fmt::format("{} holds leaked ({})", leaked,
-                                                                                 money(amount));
+  check.summary =
+      check.held ? "every approved hold is a payment's" : fmt::format("{} holds leaked ({})", leaked, money(amount));
   check.details = {{"holds leaked", std::to_string(leaked)}, {"amount held", money(amount)}};
   return check;
 }
@@ -185,7 +193,8 @@ sim::CheckResult check_in_doubt(const Observations& o) {
       sim::Instant at = sim::Instant::zero();
       for (const auto& [when, id] : o.created)
         if (id == row.id) at = when;
-      check.first = sim::Violation{at, {"postgres-1"},
+      check.first = sim::Violation{at,
+                                   {"postgres-1"},
                                    fmt::format("payment {} (key {}, {}) was left PENDING: nothing resolved it", row.id,
                                                row.key, money(row.amount))};
     }

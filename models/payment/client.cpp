@@ -92,8 +92,7 @@ sim::Task<void> run_client(std::shared_ptr<Context> context, int client) {
 }  // namespace
 
 void boot_client(const std::shared_ptr<Context>& context, int index) {
-  sim::spawn(context->world.executor(context->clients[static_cast<std::size_t>(index)]),
-             run_client(context, index));
+  sim::spawn(context->world.executor(context->clients[static_cast<std::size_t>(index)]), run_client(context, index));
 }
 
 }  // namespace payment

@@ -54,7 +54,7 @@ struct NetRequest final : sim::MessageBody {
 };
 
 struct NetResponse final : sim::MessageBody {
-  bool found = true;     ///< status: whether the network knows the reference
+  bool found = true;  ///< status: whether the network knows the reference
   bool approved = false;
   std::int64_t auth_id = 0;
   std::string describe() const override;
@@ -80,7 +80,7 @@ struct Answer {
   std::int64_t order = 0;
   std::int64_t amount = 0;  ///< what the client asked for
   int attempt = 1;
-  int code = 0;             ///< 0: no answer within client_timeout
+  int code = 0;  ///< 0: no answer within client_timeout
   std::string error;
   std::int64_t payment_id = 0;
   bool approved = false;
@@ -113,7 +113,7 @@ struct Observations {
   std::vector<Authorization> authorizations;
   std::vector<Answer> answers;
   std::vector<Order> orders;
-  std::vector<PaymentRow> payments;  ///< filled at the end from the database
+  std::vector<PaymentRow> payments;                            ///< filled at the end from the database
   std::vector<std::pair<sim::Instant, std::int64_t>> created;  ///< payments inserted (time, id)
   bool database_down_at_end = false;
 };

@@ -6,8 +6,9 @@ namespace {
 
 std::vector<sim::OptionDoc> payment_option_docs() {
   std::vector<sim::OptionDoc> docs{
-      {"design", "how the API processes a payment: seed (the problem's code), unique_index, serializable, "
-                 "atomic_claim"},
+      {"design",
+       "how the API processes a payment: seed (the problem's code), unique_index, serializable, "
+       "atomic_claim"},
       {"clients", "clients, client-1 .. client-N, each placing its orders in turn"},
       {"api_servers", "API servers api-1 .. api-N; client i talks to api-((i-1) mod N + 1)"},
       {"requests", "orders per client"},
@@ -51,8 +52,7 @@ const sim::ModelDocs& payment_docs() {
            "answers that differ from their key's first 200"},
           {"held_funds_leak", "every approved hold is recorded by its payment as authorised",
            "holds no payment records, and their amount (held until expiry)"},
-          {"in_doubt", "no payment is left PENDING at the end of the run",
-           "payments left PENDING, and their amount"},
+          {"in_doubt", "no payment is left PENDING at the end of the run", "payments left PENDING, and their amount"},
       },
   };
   return docs;

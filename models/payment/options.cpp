@@ -29,8 +29,7 @@ void read_workload(sim::ParamReader& params, PaymentOptions& options) {
   options.amount = params.integer<std::int64_t>("amount", options.amount, 1, 1'000'000'000);
   options.double_submit = params.optional_duration("double_submit", {Duration::zero(), Duration::minutes(10)});
   options.reuse_key = params.boolean("reuse_key", options.reuse_key);
-  options.reused_amount =
-      params.integer<std::int64_t>("reused_amount", options.reused_amount, 1, 1'000'000'000);
+  options.reused_amount = params.integer<std::int64_t>("reused_amount", options.reused_amount, 1, 1'000'000'000);
   if (!options.reuse_key && params.has("reused_amount"))
     params.fail("reused_amount", "applies only with reuse_key: true");
   if (options.reuse_key && options.requests < 2)
@@ -40,7 +39,8 @@ void read_workload(sim::ParamReader& params, PaymentOptions& options) {
 void read_timing(sim::ParamReader& params, PaymentOptions& options) {
   options.client_timeout = params.duration("client_timeout", options.client_timeout, {Duration::milliseconds(1), day});
   options.retry_after = params.duration("retry_after", options.retry_after, {Duration::milliseconds(1), day});
-  options.retry_horizon = params.duration("retry_horizon", options.retry_horizon, {Duration::zero(), Duration::minutes(7 * 24 * 60)});
+  options.retry_horizon =
+      params.duration("retry_horizon", options.retry_horizon, {Duration::zero(), Duration::minutes(7 * 24 * 60)});
   options.network_latency = params.duration_dist("network_latency", options.network_latency);
   options.network_timeout =
       params.duration("network_timeout", options.network_timeout, {Duration::milliseconds(1), day});
@@ -80,10 +80,10 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
   rows.emplace_back("design", to_string(options.design));
   rows.emplace_back("clients", std::to_string(options.clients));
   rows.emplace_back("api_servers", std::to_string(options.api_servers));
-  rows.emplace_back("requests", fmt::format("{} per client, every {}", options.requests,
-                                            sim::to_string(options.interval)));
-  rows.emplace_back("start", fmt::format("{} (stagger {})", sim::to_string(options.start),
-                                         sim::to_string(options.stagger)));
+  rows.emplace_back("requests",
+                    fmt::format("{} per client, every {}", options.requests, sim::to_string(options.interval)));
+  rows.emplace_back("start",
+                    fmt::format("{} (stagger {})", sim::to_string(options.start), sim::to_string(options.stagger)));
   rows.emplace_back("amount", std::to_string(options.amount));
   rows.emplace_back("double_submit", options.double_submit ? sim::to_string(*options.double_submit) : "no");
   rows.emplace_back("reuse_key", options.reuse_key ? fmt::format("yes, for {}", options.reused_amount) : "no");

@@ -29,11 +29,11 @@ struct PaymentOptions {
   Design design = Design::seed;
   int clients = 1;
   int api_servers = 1;
-  int requests = 1;                                       ///< orders per client
-  sim::Duration interval = sim::Duration::seconds(1);     ///< between a client's orders
-  sim::Duration start = sim::Duration::zero();            ///< first order of client 1
+  int requests = 1;                                    ///< orders per client
+  sim::Duration interval = sim::Duration::seconds(1);  ///< between a client's orders
+  sim::Duration start = sim::Duration::zero();         ///< first order of client 1
   sim::Duration stagger = sim::Duration::milliseconds(10);
-  std::int64_t amount = 5000;                             ///< minor units, per order
+  std::int64_t amount = 5000;  ///< minor units, per order
   /// Each order is also submitted a second time this long after the first, same key (a double click).
   std::optional<sim::Duration> double_submit;
   /// A client's later orders reuse its first order's key, for `reused_amount` (a key reused by mistake).
@@ -45,7 +45,7 @@ struct PaymentOptions {
   sim::DurationDist network_latency = sim::DurationDist::constant(sim::Duration::milliseconds(300));
   sim::Duration network_timeout = sim::Duration::seconds(2);  ///< the API's wait for the card network
   sim::Ratio declines{0, 1};                                  ///< share of authorisations declined
-  bool network_dedup = true;     ///< the network returns the first authorisation for a reference it saw
+  bool network_dedup = true;  ///< the network returns the first authorisation for a reference it saw
   sim::Duration lock_lease = sim::Duration::seconds(90);  ///< atomic_claim: a claim older than this is abandoned
   sim::Duration db_timeout = sim::Duration::seconds(5);   ///< the API's wait for one statement
   postgres::ServerOptions postgres;

@@ -29,8 +29,8 @@ void read_payments(Context& context) {
     return;
   }
   for (const postgres::Row& row : server->committed_rows("payments"))
-    context.observations.payments.push_back(PaymentRow{integer(row[0]), integer(row[1]), integer(row[2]),
-                                                       integer(row[3]), text(row[4]), integer(row[5])});
+    context.observations.payments.push_back(
+        PaymentRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4]), integer(row[5])});
 }
 
 std::string prevention_of(const PaymentOptions& options, const sim::Findings& findings) {
@@ -49,14 +49,14 @@ std::string prevention_of(const PaymentOptions& options, const sim::Findings& fi
 }  // namespace
 
 std::vector<std::string> PaymentModel::check_names() const {
-  return {"duplicate_charge", "duplicate_authorization", "param_mismatch_accepted", "response_consistency",
-          "held_funds_leak", "in_doubt"};
+  return {"duplicate_charge",     "duplicate_authorization", "param_mismatch_accepted",
+          "response_consistency", "held_funds_leak",         "in_doubt"};
 }
 
 void PaymentModel::build(sim::World& world, sim::Duration) {
   SIM_ASSERT(!context_, "the payment model was built twice");
-  context_ = std::make_shared<Context>(Context{world, options_, postgres::Deployment(options_.postgres), sim::no_node,
-                                               {}, {}, 1, 1, 1, {}});
+  context_ = std::make_shared<Context>(
+      Context{world, options_, postgres::Deployment(options_.postgres), sim::no_node, {}, {}, 1, 1, 1, {}});
   declare_tables(context_->pg, options_.design);
   context_->pg.build(world);
   context_->network = world.add_node("network", {"network"});

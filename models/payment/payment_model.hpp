@@ -21,9 +21,7 @@ public:
   void configure(sim::ParamReader& params) override { options_ = read_options(params); }
   std::vector<std::pair<std::string, std::string>> options() const override { return describe(options_); }
   std::vector<std::string> check_names() const override;
-  std::vector<std::string> latency_names() const override {
-    return {"payment", "payment_retried", "payment_in_doubt"};
-  }
+  std::vector<std::string> latency_names() const override { return {"payment", "payment_retried", "payment_in_doubt"}; }
   void build(sim::World& world, sim::Duration length) override;
   sim::Findings finish(sim::World& world, const sim::FaultActivity& faults) override;
 

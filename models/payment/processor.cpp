@@ -69,7 +69,10 @@ std::vector<Statement> steps(S&&... statements) {
 class Processor {
 public:
   Processor(std::shared_ptr<Context> context, int api, const PayRequest& request, sim::Executor ex)
-      : context_(std::move(context)), api_(api), request_(request), ex_(ex),
+      : context_(std::move(context)),
+        api_(api),
+        request_(request),
+        ex_(ex),
         db_(ex, context_->pg.primary(), postgres::ConnectionOptions{context_->options.db_timeout, false}) {}
 
   sim::Task<Response> run() {
@@ -106,16 +109,15 @@ private:
   }
 
   Statement insert_payment(std::int64_t id) const {
-    return postgres::Insert{"payments",
-                            {{id, request_.key, request_.order, request_.amount, std::string("PENDING"),
-                              std::int64_t{0}}},
-                            std::nullopt,
-                            false};
+    return postgres::Insert{
+        "payments",
+        {{id, request_.key, request_.order, request_.amount, std::string("PENDING"), std::int64_t{0}}},
+        std::nullopt,
+        false};
   }
 
   Statement outbox(std::int64_t payment_id, const char* event) {
-    return postgres::Insert{
-        "outbox", {{context_->next_event++, payment_id, std::string(event)}}, std::nullopt, false};
+    return postgres::Insert{"outbox", {{context_->next_event++, payment_id, std::string(event)}}, std::nullopt, false};
   }
 
   /// The payment's update after the network answered: no status guard in the seed's code.
@@ -130,11 +132,11 @@ private:
   }
 
   Statement cache_set(std::int64_t id, bool approved) const {
-    postgres::OnConflict upsert{{"key"},
-                                true,
-                                {postgres::set_excluded("payment_id"), postgres::set_excluded("approved"),
-                                 postgres::set_excluded("amount")},
-                                where::always()};
+    postgres::OnConflict upsert{
+        {"key"},
+        true,
+        {postgres::set_excluded("payment_id"), postgres::set_excluded("approved"), postgres::set_excluded("amount")},
+        where::always()};
     return postgres::Insert{"idem_cache", {{request_.key, id, approved, request_.amount}}, upsert, false};
   }
 
@@ -155,17 +157,17 @@ private:
   }
 
   Statement release_lock() const {
-    return postgres::Update{"idempotency_keys", {postgres::set_value("locked_at", std::int64_t{0})},
-                            where::eq("key", request_.key), false};
+    return postgres::Update{
+        "idempotency_keys", {postgres::set_value("locked_at", std::int64_t{0})}, where::eq("key", request_.key), false};
   }
 
   Statement finish_key(bool approved) const {
-    return postgres::Update{"idempotency_keys",
-                            {postgres::set_value("recovery_point", std::string("finished")),
-                             postgres::set_value("approved", approved),
-                             postgres::set_value("locked_at", std::int64_t{0})},
-                            where::eq("key", request_.key),
-                            false};
+    return postgres::Update{
+        "idempotency_keys",
+        {postgres::set_value("recovery_point", std::string("finished")), postgres::set_value("approved", approved),
+         postgres::set_value("locked_at", std::int64_t{0})},
+        where::eq("key", request_.key),
+        false};
   }
 
   /// The step-4 transaction committed: the payment's outcome is in the database.
@@ -190,9 +192,9 @@ private:
     call->key = request_.key;
     call->order = request_.order;
     sim::error_code ec;
-    sim::MessagePtr reply = co_await context_->world.rpc().call(
-        ex_, context_->network, std::move(call), context_->options.network_timeout,
-        boost::asio::redirect_error(sim::use_awaitable, ec));
+    sim::MessagePtr reply =
+        co_await context_->world.rpc().call(ex_, context_->network, std::move(call), context_->options.network_timeout,
+                                            boost::asio::redirect_error(sim::use_awaitable, ec));
     const auto* answer = dynamic_cast<const NetResponse*>(reply.get());
     if (ec || answer == nullptr) co_return std::nullopt;
     co_return *answer;
@@ -230,7 +232,7 @@ sim::Task<Response> Processor::seed() {
   if (!net) co_return failure(500, "network timeout");
   // Step 4: the status, no guard.
   if (!co_await all(steps(postgres::Begin{}, update_payment(id, *net, false),
-                     outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{})))
+                          outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{})))
     co_return failure(500, failed_);
   updated(id, *net);
   // Step 5: the result into the cache, after the commit.
@@ -260,7 +262,7 @@ sim::Task<Response> Processor::serializable() {
   std::optional<NetResponse> net = co_await network(NetRequest::Op::authorize, 0, id);
   if (!net) co_return failure(500, "network timeout");
   if (!co_await all(steps(postgres::Begin{}, update_payment(id, *net, true),
-                     outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{})))
+                          outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{})))
     co_return failure(500, failed_);
   updated(id, *net);
   co_return success(id, net->approved, request_.amount);
@@ -317,7 +319,7 @@ sim::Task<Response> Processor::authorize_and_finish(std::int64_t id, bool resume
   }
   Statement finish = finish_key(net->approved);
   if (!co_await all(steps(postgres::Begin{}, update_payment(id, *net, true), std::move(finish),
-                     outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{})))
+                          outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{})))
     co_return failure(500, failed_);
   updated(id, *net);
   co_return success(id, net->approved, request_.amount);

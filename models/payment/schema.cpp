@@ -22,13 +22,11 @@ void declare_tables(postgres::Deployment& pg, Design design) {
       "outbox", {{"id", Type::bigint}, {"payment_id", Type::bigint}, {"event", Type::text}}, {"id"}, {}});
   if (design == Design::seed || design == Design::unique_index) {
     // The seed's idempotency_store: get before, set after, nothing claimed between.
-    pg.add_table(postgres::TableSchema{"idem_cache",
-                                       {{"key", Type::bigint},
-                                        {"payment_id", Type::bigint},
-                                        {"approved", Type::boolean},
-                                        {"amount", Type::bigint}},
-                                       {"key"},
-                                       {}});
+    pg.add_table(postgres::TableSchema{
+        "idem_cache",
+        {{"key", Type::bigint}, {"payment_id", Type::bigint}, {"approved", Type::boolean}, {"amount", Type::bigint}},
+        {"key"},
+        {}});
   }
   if (design == Design::atomic_claim) {
     // Brandur's idempotency_keys: the request's parameters, its recovery point, its lock and,

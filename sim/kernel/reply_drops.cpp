@@ -51,8 +51,7 @@ bool reply_dropped(const Network& network, NodeId from, NodeId to, const Message
   for (const ReplyDrop& drop : found->second.drops) {
     if (!contains(drop.from, from) || !contains(drop.to, to)) continue;
     World& world = *found->second.world;
-    world.trace().record(world.now(), from,
-                         "net.drop",
+    world.trace().record(world.now(), from, "net.drop",
                          fmt::format("{}->{} reply dropped: {}", world.node(from).name(), world.node(to).name(),
                                      body ? body->describe() : std::string("-")));
     return true;
