@@ -385,7 +385,7 @@ TEST_CASE("a drop_response fault lets requests through and loses their replies f
     CHECK(answered == !inside);
     lost_calls += inside ? 1 : 0;
   }
-  CHECK(lost_calls >= 8);
+  CHECK(lost_calls >= 6);  // one call every 150 ms in the window (a 100 ms sleep, then a 50 ms timeout)
   CHECK(served.size() >= from_a.size());
   // b's own calls to a, and a's replies to them, are untouched.
   for (auto [start, answered] : from_b) CHECK(answered);
