@@ -32,6 +32,9 @@ public:
   /// The latencies this model records, by name: a requirement may name NAME_p50, NAME_p99, …
   /// before any run has timed anything.
   virtual std::vector<std::string> latency_names() const = 0;
+  /// Called before build() when the run gathers pictures: a model whose checks keep only what
+  /// their verdicts need may then keep what its plots need too.
+  virtual void keep_for_pictures() {}
   /// Creates nodes and clients. `length` is the scenario's duration.
   virtual void build(World& world, Duration length) = 0;
   /// Judges the run through the model's checkers; `faults` is for those that judge recovery.

@@ -4,6 +4,7 @@
 #include "models/payment/payment.hpp"
 #include "models/queue/queue.hpp"
 #include "models/ratelimiter/ratelimiter.hpp"
+#include "models/scheduler/scheduler.hpp"
 #include "models/snowflake/snowflake.hpp"
 
 namespace sim {
@@ -28,6 +29,10 @@ const std::vector<ModelInfo>& model_registry() {
        "Payment system: clients retrying with idempotency keys, API servers on PostgreSQL and a card network; "
        "exactly-once charges under double submits, lost replies and crashes",
        &make_payment_model, &payment_docs},
+      {"scheduler",
+       "Distributed task scheduler: an elected leader fires cron ticks and moves delayed tasks to an SQS-like queue; "
+       "the seed's worker and a fixed one under long tasks, pauses, crashes, leader pauses and clock faults",
+       &make_scheduler_model, &scheduler_docs},
   };
   return registry;
 }

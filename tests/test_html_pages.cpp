@@ -2,8 +2,9 @@
 // scripts/install-deps installs) loads each generated page from its file with the network off,
 // takes a screenshot (kept under the build folder, html-pages/), and dumps the DOM after a small
 // probe script appended to a copy of the page has measured it: the SVG elements exist with a
-// non-zero size, the space-time diagram has one lane per node, nothing was fetched, and the page
-// was laid out in under 2 s. Any console message (a blocked load, a script error) fails the test.
+// non-zero size, the space-time diagram has one lane per node, nothing was fetched, and the largest
+// page stays within a bound on its SVG elements. Any console message (a blocked load, a script
+// error) fails the test.
 // A test that needs Chromium fails, never skips, when it is missing.
 #include <catch2/catch.hpp>
 
@@ -43,6 +44,7 @@ var lanes=all('svg.space-time g.lane'), st=document.querySelector('svg.space-tim
 var out={svgs:svgs.length, empty_svgs:empty.length, lanes:lanes.length,
  visible_lanes:lanes.filter(function(g){return g.getBoundingClientRect().height>0;}).length,
  data_lanes:st?Number(st.getAttribute('data-lanes')):-1, arrows:all('svg.space-time line.msg').length,
+ elements:all('svg *').length,
  heat_cells:all('rect.heat-cell').length, curves:all('svg.chart polyline').length,
  ribbons:all('svg.chart polygon.ribbon').length, histograms:all('svg.histogram').length,
  resources:performance.getEntriesByType('resource').length, ms:performance.now()};
@@ -155,15 +157,15 @@ TEST_CASE("report.html of a run where every check held renders without a space-t
   CHECK(r.probe["curves"].get<int>() >= 4);  // the latency percentiles over time
 }
 
-TEST_CASE("report.html of a million-user rate limiter stays under 5 MB and is laid out in under 2 s", "[html]") {
+TEST_CASE("report.html of a million-user rate limiter stays under 5 MB and 2,000 SVG elements", "[html]") {
   fs::path out = run_report("scenarios/ratelimiter/million-users.yaml", "million-users");
   CHECK(fs::file_size(out / "report.html") < 5'000'000);
   Rendered r = render(out / "report.html", "million-users");
   check_rendered(r);
-  // From navigation start to the probe, which runs after the whole page is parsed and forces
-  // its layout (getBoundingClientRect of every SVG).
+  // What a page costs to lay out grows with its elements, which a test can bound where a time
+  // could not be (the machine's load decides that); the probe's `ms` is printed, not judged.
   INFO("probe: " << r.probe.dump());
-  CHECK(r.probe["ms"].get<double>() < 2000);
+  CHECK(r.probe["elements"].get<std::size_t>() < 2'000);
 }
 
 TEST_CASE("study.html of a real study renders a heat map cell per design, storage, fault and check", "[html]") {

@@ -7,7 +7,10 @@
 #include "models/queue/cluster.hpp"
 #include "models/queue/intervals.hpp"
 #include "models/queue/log.hpp"
+#include "models/queue/coordinator.hpp"
 #include "models/queue/partitioner.hpp"
+#include "models/queue/sink.hpp"
+#include "sim/scenario/error.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/loader.hpp"
 
@@ -41,6 +44,17 @@ Observations one_partition() {
   o.run_end = at_s(10);
   o.produce_stop = at_s(10);
   return o;
+}
+
+const sim::CheckResult& check_named(const sim::RunResult& result, const std::string& name) {
+  for (const sim::CheckOutcome& c : result.checks)
+    if (c.result.name == name) return c.result;
+  FAIL("no check named " << name);
+  throw std::logic_error("unreachable");
+}
+
+sim::RunResult run_text(const std::string& text, std::uint64_t seed = 1) {
+  return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result;
 }
 
 }  // namespace
@@ -168,4 +182,159 @@ TEST_CASE("keys hash as Kafka's murmur2 hashes them (UtilsTest's values)", "[que
   // toPositive clears the sign bit: -973932308 & 0x7fffffff = 1173551340, and 1173551340 % 3 = 0.
   REQUIRE(partition_for_key("21", 3) == 1173551340 % 3);
   REQUIRE(partition_for_key("abc", 7) == 479470107 % 7);
+}
+
+TEST_CASE("keyed messages are counted to the partitions murmur2 gives their keys", "[queue]") {
+  KeyedRouting routing(40, 3);
+  std::int64_t n = 1'003;
+  std::vector<std::int64_t> brute(3, 0);
+  for (std::int64_t g = 0; g < n; ++g)
+    ++brute[static_cast<std::size_t>(partition_for_key(key_name(static_cast<int>(g % 40)), 3))];
+  for (int p = 0; p < 3; ++p) REQUIRE(routing.count_below(p, n) == brute[static_cast<std::size_t>(p)]);
+  REQUIRE(key_name(7) == "key-7");
+}
+
+TEST_CASE("per_key_order fails when a key's earlier message sits behind its later one", "[queue]") {
+  Observations o = one_partition();
+  o.keys_by_partition = {{3, 8}};  // sequences 0, 2, 4, ... carry key 3; 1, 3, 5, ... key 8
+  o.final_logs[0] = {batch(0, 4, 0, 0), batch(4, 4, 0, 4)};
+  REQUIRE(check_key_order(o).held);
+  // A retried batch (sequences 0..3) lands behind the next one: both keys go back.
+  o.final_logs[0] = {batch(0, 4, 0, 4), batch(4, 4, 0, 0)};
+  sim::CheckResult r = check_key_order(o);
+  REQUIRE_FALSE(r.held);
+  REQUIRE(r.summary.rfind("4 messages of 2 keys", 0) == 0);
+  // Without keys the check has nothing to judge.
+  o.keys_by_partition.clear();
+  REQUIRE(check_key_order(o).held);
+}
+
+TEST_CASE("a keyed producer writes each key only to its murmur2 partition, in order", "[queue]") {
+  const std::string base =
+      "name: t\nmodel: queue\nseed: 1\nduration: 4s\n"
+      "network:\n  latency: { dist: constant, value: 1ms }\n"
+      "params:\n  rate: 2000/s\n  drain: 1s\n";
+  // One key: every message goes to the partition murmur2 gives "key-0".
+  sim::RunResult one = run_text(base + "  keys: 1\n");
+  int home = partition_for_key("key-0", 3);
+  for (const sim::Table& table : one.tables)
+    if (table.title == "Partitions at the end")
+      for (int p = 0; p < 3; ++p)
+        CHECK((table.rows[static_cast<std::size_t>(p)][5] != "0") == (p == home));
+  CHECK(check_named(one, "per_key_order").held);
+  CHECK(check_named(one, "unseen").held);
+  sim::RunResult many = run_text(base + "  keys: 50\n");
+  CHECK(check_named(many, "per_key_order").held);
+  CHECK(many.measures.at("acknowledged_messages") >= 5'000);
+}
+
+TEST_CASE("the sticky partitioner fills a batch on one partition before it moves on", "[queue]") {
+  const std::string text =
+      "name: t\nmodel: queue\nseed: 1\nduration: 4s\n"
+      "network:\n  latency: { dist: constant, value: 1ms }\n"
+      "params:\n  rate: 2000/s\n  drain: 1s\n  null_key_partitioner: sticky\n  batch_size: 10000\n";
+  sim::RunResult sticky = run_text(text);
+  CHECK(check_named(sticky, "unseen").held);
+  CHECK(sticky.measures.at("acknowledged_messages") >= 5'000);
+  // Each 5 ms linger closes 10 messages: round robin cuts them into a batch per partition,
+  // sticky keeps them in one until the partition has had batch_size bytes.
+  sim::RunResult round_robin = run_text(text.substr(0, text.find("  null_key")) + "  batch_size: 10000\n");
+  CHECK(sticky.measures.at("sent_batches") * 2 < round_robin.measures.at("sent_batches"));
+}
+
+TEST_CASE("the idempotent producer needs acks=all and at most 5 requests in flight", "[queue]") {
+  const std::string base = "name: t\nmodel: queue\nduration: 5s\nparams:\n  enable_idempotence: true\n";
+  auto error_of = [](const std::string& text) -> std::string {
+    try {
+      sim::check_scenario(sim::parse_scenario(text, "t.yaml"));
+    } catch (const sim::ScenarioError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CHECK(error_of(base + "  acks: \"1\"\n").find("enable_idempotence: needs acks: all") != std::string::npos);
+  CHECK(error_of(base + "  max_in_flight: 6\n").find("needs max_in_flight of at most 5") != std::string::npos);
+  CHECK(error_of(base + "  max_in_flight: 5\n").empty());
+}
+
+TEST_CASE("the range assignor gives each member a consecutive run, the first ones one more", "[queue]") {
+  REQUIRE(GroupCoordinator::range_owners({0, 1}, 3) == std::vector<int>{0, 0, 1});
+  REQUIRE(GroupCoordinator::range_owners({0, 2, 5}, 2) == std::vector<int>{0, 2});
+  REQUIRE(GroupCoordinator::range_owners({1}, 3) == std::vector<int>{1, 1, 1});
+  REQUIRE(GroupCoordinator::range_owners({}, 2) == std::vector<int>{-1, -1});
+}
+
+TEST_CASE("a keyed sink applies a record once however often it is processed, a plain one each time", "[queue]") {
+  Sink keyed(SinkKind::keyed, 1);
+  REQUIRE(keyed.apply(0, 10, 10) == std::vector<Span>{{10, 20}});
+  REQUIRE(keyed.apply(0, 0, 30) == std::vector<Span>{{0, 10}, {20, 30}});
+  REQUIRE(keyed.apply(0, 5, 20).empty());
+  REQUIRE(keyed.apply(0, 40, 5) == std::vector<Span>{{40, 45}});
+  REQUIRE(keyed.apply(0, 25, 20) == std::vector<Span>{{30, 40}});
+  Sink plain(SinkKind::plain, 1);
+  REQUIRE(plain.apply(0, 10, 10) == std::vector<Span>{{10, 20}});
+  REQUIRE(plain.apply(0, 10, 10) == std::vector<Span>{{10, 20}});
+}
+
+namespace {
+
+Observations group_run() {
+  Observations o = one_partition();
+  o.group = true;
+  o.final_logs[0] = {batch(0, 100, 0, 0)};
+  o.final_committed = {100};
+  o.assignments = {Assignment{1, at_s(1), {0}}};
+  return o;
+}
+
+Processing processing(int member, int generation, Offset base, std::int64_t count, Instant at) {
+  return Processing{member, generation, 0, base, count, {{base, base + count}}, at};
+}
+
+}  // namespace
+
+TEST_CASE("the group checks catch a record processed twice, one never processed, and a zombie", "[queue]") {
+  Observations o = group_run();
+  o.processings = {processing(0, 1, 0, 100, at_s(2))};
+  o.commits = {Commit{0, 0, 50, at_s(2)}, Commit{0, 0, 100, at_s(3)}};
+  REQUIRE(check_duplicate_processing(o).held);
+  REQUIRE(check_lost_consumption(o).held);
+  REQUIRE(check_zombie_processing(o).held);
+  REQUIRE(check_committed_offset_regression(o).held);
+  REQUIRE(check_consumer_lag(o, 0).held);
+  // Member 0 lost p0 to member 1 in generation 2, then finished records 40..60 anyway.
+  o.assignments.push_back(Assignment{2, at_s(4), {1}});
+  o.processings = {processing(0, 1, 0, 60, at_s(2)), processing(1, 2, 40, 60, at_s(5)),
+                   processing(0, 1, 40, 20, at_s(6))};
+  REQUIRE(check_duplicate_processing(o).summary.rfind("40 records", 0) == 0);
+  sim::CheckResult zombie = check_zombie_processing(o);
+  REQUIRE_FALSE(zombie.held);
+  REQUIRE(zombie.summary.rfind("20 records", 0) == 0);
+  // Committed to 100 but nobody processed 60..100: lost.
+  o.processings = {processing(0, 1, 0, 60, at_s(2))};
+  REQUIRE(check_lost_consumption(o).summary.rfind("40 records", 0) == 0);
+  o.commits.push_back(Commit{1, 0, 80, at_s(5)});
+  REQUIRE_FALSE(check_committed_offset_regression(o).held);
+  o.final_committed = {30};
+  REQUIRE_FALSE(check_consumer_lag(o, 50).held);
+  REQUIRE(check_consumer_lag(o, 70).held);
+  // Without a group, nothing is judged.
+  o.group = false;
+  REQUIRE(check_lost_consumption(o).held);
+}
+
+TEST_CASE("a consumer group run: one seed gives one trace, another seed another", "[queue]") {
+  const std::string text =
+      "name: t\nmodel: queue\nseed: 1\nduration: 12s\n"
+      "network:\n  latency: { dist: lognormal, median: 1ms, p99: 5ms }\n"
+      "faults:\n  - at: 5s\n    pause: { node: consumer-2, duration: 4s }\n"
+      "params:\n  rate: 200/s\n  drain: 2s\n  group_members: 2\n  session_timeout: 3s\n  heartbeat_interval: 1s\n"
+      "  processing_time: 2ms\n  enable_idempotence: true\n  keys: 10\n";
+  auto hash_of = [&](std::uint64_t seed) { return run_text(text, seed).trace_hash; };
+  REQUIRE(hash_of(7) == hash_of(7));
+  REQUIRE(hash_of(7) != hash_of(8));
+  // The pause outlasts the session: the group rebalances and consumer-1 takes p1 over.
+  sim::RunResult r = run_text(text, 7);
+  CHECK_FALSE(check_named(r, "duplicate_processing").held);
+  CHECK(check_named(r, "lost_consumption").held);
 }

@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "tests/findings_support.hpp"
+#include "tests/ratelimiter_support.hpp"
 #include "models/ratelimiter/checks/checks.hpp"
 #include "models/ratelimiter/algorithms/local_algorithm.hpp"
 #include "models/ratelimiter/ratelimiter_model.hpp"
@@ -28,47 +29,17 @@ using ratelimiter::Limit;
 using ratelimiter::LocalAlgorithm;
 using sim::Duration;
 using sim::Instant;
+using ratelimiter_test::Collected;
+using ratelimiter_test::LimiterRun;
+using ratelimiter_test::limit_of;
 
 namespace {
 
 // A wall-clock reading on a minute boundary (2026-01-01T00:00:00Z), so windows align with it.
 constexpr sim::WallTime base = sim::WallTime::from_unix_ns(1'767'225'600'000'000'000);
 
-// One hand-built run: params as a scenario writes them, faults as World verbs at fixed times.
-class LimiterRun {
-public:
-  explicit LimiterRun(const std::string& params, std::uint64_t seed = 1) : world(seed) {
-    sim::ParamReader reader(YAML::Load(params), sim::SourceMark{"test", 1, 1}, "params");
-    model.configure(reader);
-  }
-
-  void build(Duration length, Duration one_way = 200_us) {
-    length_ = length;
-    model.build(world, length);
-    sim::NetworkOptions network;
-    network.defaults.latency = sim::DurationDist::constant(one_way);
-    world.start_network(network);
-    world.boot_all();
-  }
-  sim::NodeId node(const std::string& name) const { return *world.find_node(name); }
-  void at(Duration time, std::function<void()> fault) {
-    world.schedule_at(Instant::zero() + time, sim::no_node, 0, std::move(fault));
-  }
-  sim::Findings run() {
-    world.run_until(Instant::zero() + length_);
-    return model.finish(world, sim::FaultActivity{});
-  }
-
-  sim::World world;
-  ratelimiter::RateLimiterModel model;
-
-private:
-  Duration length_;
-};
-
 using test_support::check;
 using test_support::held;
-
 
 double measure(const sim::Findings& findings, const std::string& name) {
   auto it = findings.measures.find(name);
@@ -83,15 +54,6 @@ std::string configure_error(const std::string& params) {
     return error.what();
   }
   return "no error";
-}
-
-Limit limit_of(std::int64_t count, Duration window, std::int64_t capacity = 0, std::int64_t refill = 0) {
-  Limit limit;
-  limit.count = count;
-  limit.window = window;
-  limit.capacity = capacity;
-  limit.refill = refill;
-  return limit;
 }
 
 // Decides one request for key 0 at each time (ms after base); "1" admitted, "0" rejected.
@@ -228,88 +190,6 @@ TEST_CASE("script arguments are the caller's clock and the window in the units t
   REQUIRE(ratelimiter::ttl_argument(Duration::microseconds(1500)) == "2");
 }
 
-// --- the checkers on hand-made observations -------------------------------------------------------
-
-namespace {
-
-ratelimiter::Observations hand_made(std::vector<std::pair<std::uint32_t, std::int64_t>> admitted_ms,
-                                    std::vector<std::pair<std::uint32_t, std::int64_t>> rejected_ms) {
-  ratelimiter::RateLimiterOptions options;
-  options.user_count = 3;
-  options.free_limit = limit_of(3, 1_s, 3, 3);
-  ratelimiter::Observations observations;
-  observations.population = std::make_shared<const ratelimiter::Population>(options, sim::Rng(1), sim::Rng(2));
-  observations.servers.resize(1);
-  observations.servers[0].name = "api-0";
-  observations.length = 5_s;
-  std::vector<ratelimiter::Decided> all;
-  auto add = [&all](std::uint32_t user, std::int64_t ms, ratelimiter::RejectedBy by) {
-    Instant at = Instant::zero() + Duration::milliseconds(ms);
-    all.push_back(ratelimiter::Decided{user, 0, ratelimiter::Path::redis, by, at, at, at});
-  };
-  for (auto [user, ms] : admitted_ms) add(user, ms, ratelimiter::RejectedBy::none);
-  for (auto [user, ms] : rejected_ms) add(user, ms, ratelimiter::RejectedBy::user_key);
-  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.decided < b.decided; });
-  observations.decided = std::move(all);
-  return observations;
-}
-
-}  // namespace
-
-TEST_CASE("over_admission finds the busiest window of each key and the first admission past the limit",
-          "[ratelimiter]") {
-  // Limit 3 a second. User 0: four within 900 ms. User 1: one a second, never over. User 2:
-  // exactly three in every window, with the fourth one window later.
-  ratelimiter::Observations observations =
-      hand_made({{0, 0}, {0, 100}, {0, 200}, {0, 900}, {1, 0}, {1, 1000}, {1, 2000}, {2, 0}, {2, 1}, {2, 2}, {2, 1000}},
-                {});
-  ratelimiter::OverAdmission over = ratelimiter::measure_over_admission(
-      observations, ratelimiter::KeyTimes(observations, ratelimiter::KeyTimes::Stamp::released));
-  REQUIRE(over.users_over == 1);
-  REQUIRE(over.excess == 1);
-  REQUIRE(over.admitted_beyond == 1);
-  REQUIRE(over.worst);
-  REQUIRE(over.worst->key == 0);
-  REQUIRE(over.worst->most == 4);
-  REQUIRE(over.first->at == Instant::zero() + 900_ms);
-  sim::CheckResult result = ratelimiter::OverAdmissionCheck{}.run(observations);
-  REQUIRE_FALSE(result.held);
-  REQUIRE(result.first);
-  REQUIRE(result.first->at == Instant::zero() + 900_ms);
-
-  // Without user 0's fourth request every window holds at most the limit.
-  ratelimiter::Observations fine =
-      hand_made({{0, 0}, {0, 100}, {0, 200}, {1, 0}, {1, 1000}, {2, 0}, {2, 1}, {2, 2}, {2, 1000}}, {});
-  REQUIRE(ratelimiter::OverAdmissionCheck{}.run(fine).held);
-
-  // A limiter that truncates now to whole milliseconds is forgiven a millisecond, no more.
-  fine.granularity = 1_ms;
-  REQUIRE(ratelimiter::OverAdmissionCheck{}.run(fine).held);
-  observations.granularity = 1_ms;
-  REQUIRE_FALSE(ratelimiter::OverAdmissionCheck{}.run(observations).held);
-}
-
-TEST_CASE("false_rejections counts rejections while the trailing window had room, up to a tolerance",
-          "[ratelimiter]") {
-  // User 0 is rejected at 300 ms with three admitted (right), user 1 at 500 ms with one (wrong).
-  ratelimiter::Observations observations = hand_made({{0, 0}, {0, 100}, {0, 200}, {1, 0}}, {{0, 300}, {1, 500}});
-  ratelimiter::FalseRejections found =
-      ratelimiter::measure_false_rejections(observations, ratelimiter::AdmissionTimes(observations));
-  REQUIRE(found.rejected == 2);
-  REQUIRE(found.count == 1);
-  REQUIRE(found.first->user == 1);
-  REQUIRE_FALSE(ratelimiter::FalseRejectionCheck{sim::Ratio{0, 1}}.run(observations).held);
-  // An admission still in flight when the rejection was decided counts: the limiter may have
-  // granted it first. Make user 1's admission answered only after its rejection.
-  ratelimiter::Observations in_flight = hand_made({{1, 0}, {1, 100}, {1, 200}}, {{1, 500}});
-  in_flight.decided[2].decided = in_flight.decided[2].released = Instant::zero() + 900_ms;
-  REQUIRE(ratelimiter::FalseRejectionCheck{sim::Ratio{0, 1}}.run(in_flight).held);
-  in_flight.decided[2].arrived = Instant::zero() + 700_ms;  // arrived after: it cannot count
-  REQUIRE_FALSE(ratelimiter::FalseRejectionCheck{sim::Ratio{0, 1}}.run(in_flight).held);
-  REQUIRE(ratelimiter::FalseRejectionCheck{sim::Ratio{1, 5}}.run(observations).held);   // 1 of 6 <= 1/5
-  REQUIRE_FALSE(ratelimiter::FalseRejectionCheck{sim::Ratio{1, 10}}.run(observations).held);
-}
-
 // --- runs, one per placement ----------------------------------------------------------------------
 
 namespace {
@@ -410,13 +290,15 @@ TEST_CASE("servers name the script by SHA-1 and send its body after NOSCRIPT, as
   sim::World* world = &run.world;
   run.at(1_s, [world, redis] { world->crash(redis); });
   run.at(1500_ms, [world, redis] { world->restart(redis); });  // an empty script cache again
+  auto collected = std::make_shared<Collected>();
+  run.model.watch(collected);
   run.run();
   const ratelimiter::Observations& seen = run.model.observations();
   std::uint64_t errors = 0;
   for (const ratelimiter::ServerTally& server : seen.servers) errors += server.redis_errors;
   REQUIRE(errors == 0);  // NOSCRIPT is never taken for a failure
   std::uint64_t by_redis_after_restart = 0;
-  for (const ratelimiter::Decided& decided : seen.decided) {
+  for (const ratelimiter::Decided& decided : collected->decisions) {
     if (decided.arrived > sim::Instant::zero() + 1600_ms && decided.path == ratelimiter::Path::redis)
       ++by_redis_after_restart;
   }

@@ -1,5 +1,7 @@
 #include "bench/ratelimiter/floors.hpp"
 
+#include "bench/ratelimiter/real_redis.hpp"
+
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
@@ -292,6 +294,48 @@ DecisionFloors measure_decision_floors(std::uint64_t decisions) {
     });
   }
   return floors;
+}
+
+RealServerCost measure_real_server(std::uint64_t decisions) {
+  ratelimiter::RateLimiterOptions options = scenario_options();
+  ratelimiter::Population population(options, sim::Rng(1), sim::Rng(2));
+  const std::string& script = ratelimiter::decision_script(options.algorithm, options.now_source);
+  Draws draws = draw_users(population, decisions + decisions / 5);
+  RealRedis server;
+  std::vector<std::string> replies;
+  server.pipeline({{"SCRIPT", "LOAD", script}}, &replies);
+  server.pipeline({{"INFO", "server"}}, &replies);
+  RealServerCost cost;
+  std::size_t at = replies.back().find("redis_version:");
+  if (at != std::string::npos) cost.version = replies.back().substr(at + 14, replies.back().find('\r', at) - at - 14);
+  constexpr std::size_t batch_size = 512;
+  constexpr std::int64_t start_ns = 1'700'000'000'000'000'000;
+  std::size_t warm = draws.users.size() / 6;
+  std::vector<std::vector<std::string>> batch;
+  double cpu_at_warm = 0;
+  std::uint64_t admitted = 0;
+  for (std::size_t first = 0; first < draws.users.size(); first += batch_size) {
+    if (first >= warm && cpu_at_warm == 0) {
+      cpu_at_warm = server.cpu_seconds();
+      cost.decisions = draws.users.size() - first;
+    }
+    batch.clear();
+    replies.clear();
+    for (std::size_t i = first; i < std::min(first + batch_size, draws.users.size()); ++i) {
+      auto wall_ns = start_ns + static_cast<std::int64_t>(draws.at[i] + 1) * 5'000;
+      ratelimiter::Key key = population.user_key(draws.users[i]);
+      batch.push_back(ratelimiter::decision_command(options, draws.names[draws.users[i]], population.limit(key),
+                                                    sim::WallTime::from_unix_ns(wall_ns)));
+    }
+    server.pipeline(batch, &replies);
+    for (const std::string& reply : replies) {
+      if (reply != ":0\r\n" && reply != ":1\r\n") throw std::runtime_error("redis-server answered " + reply);
+      admitted += reply == ":1\r\n" ? 1 : 0;
+    }
+  }
+  cost.ns = (server.cpu_seconds() - cpu_at_warm) * 1e9 / static_cast<double>(cost.decisions);
+  cost.admitted_share = static_cast<double>(admitted) / static_cast<double>(draws.users.size());
+  return cost;
 }
 
 }  // namespace bench

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace bench {
 
@@ -38,5 +39,16 @@ struct DecisionFloors {
 
 /// About `decisions` measured decisions (and a fifth as many more to warm up).
 DecisionFloors measure_decision_floors(std::uint64_t decisions);
+
+/// The same decision stream (users, limits, arguments, the script by its SHA-1) replayed to a
+/// real redis-server in pipelined batches: the server's CPU per decision, read from
+/// /proc/<pid>/stat after a warm-up of a sixth.
+struct RealServerCost {
+  double ns = 0;
+  double admitted_share = 0;
+  std::uint64_t decisions = 0;
+  std::string version;
+};
+RealServerCost measure_real_server(std::uint64_t decisions);
 
 }  // namespace bench

@@ -48,6 +48,8 @@ public:
 
   /// Whether the client, by its own clock, may still believe its lease alive.
   bool believes_held() const;
+  /// Until when, on this client's monotonic clock, it may believe its lease alive.
+  sim::MonoTime valid_until() const { return valid_until_; }
   const std::optional<Grant>& grant() const { return grant_; }
   std::uint64_t keep_alives_answered() const { return keep_alives_answered_; }
 

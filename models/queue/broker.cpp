@@ -42,6 +42,10 @@ void Broker::start() {
   });
   sim::spawn(context_->world.executor(self_), run_heartbeats());
   sim::spawn(context_->world.executor(self_), run_isr_expiration());
+  if (index_ == Context::coordinator && options().group_members > 0) {
+    coordinator_ = std::make_unique<GroupCoordinator>(*context_, self_);
+    coordinator_->start();
+  }
 }
 
 // A machine crash since the last boot took the page cache with it (the crash listener in
@@ -60,10 +64,13 @@ void Broker::recover() {
 
 void Broker::receive(const sim::RpcRequest& request, sim::Responder responder) {
   const sim::MessageBody* body = request.body.get();
+  if (coordinator_ && coordinator_->receive(body, responder)) return;
   if (const auto* produce = dynamic_cast<const ProduceRequest*>(body)) {
     on_produce(*produce, std::move(responder));
   } else if (dynamic_cast<const FetchRequest*>(body)) {
     on_fetch(std::static_pointer_cast<const FetchRequest>(request.body), std::move(responder));
+  } else if (dynamic_cast<const InitProducerIdRequest*>(body)) {
+    on_init_producer_id(std::move(responder));
   } else if (dynamic_cast<const MetadataRequest*>(body)) {
     auto reply = std::make_shared<MetadataReply>();
     reply->image = image_;

@@ -19,9 +19,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "models/queue/context.hpp"
+#include "models/queue/coordinator.hpp"
 #include "models/queue/messages.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/timer.hpp"
@@ -104,6 +106,10 @@ private:
   void shrink_isr(int partition);
   void request_isr(int partition, std::vector<int> isr);
 
+  // broker_producers.cpp: the idempotent producer's ids and sequences
+  void on_init_producer_id(sim::Responder responder);
+  Error check_sequence(int partition, const Batch& batch, std::optional<Batch>& duplicate);
+
   // broker_follower.cpp: fetching from leaders, heartbeats to the controller
   void ensure_fetcher(int leader);
   sim::Task<void> run_fetcher(int leader);
@@ -123,6 +129,7 @@ private:
   std::uint64_t next_delayed_ = 1;
   std::vector<bool> fetching_from_;  ///< by leader broker: a fetcher runs
   std::optional<sim::NodeId> controller_;
+  std::unique_ptr<GroupCoordinator> coordinator_;  ///< on broker-1 when there is a group
   std::size_t controller_rotation_ = 0;
 };
 

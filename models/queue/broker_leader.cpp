@@ -15,23 +15,34 @@ void Broker::on_produce(const ProduceRequest& request, sim::Responder responder)
   } else if (options().acks == Acks::all && static_cast<int>(r.isr.size()) < options().min_insync_replicas) {
     reply->error = Error::not_enough_replicas;
   }
+  std::optional<Batch> duplicate;
+  if (reply->error == Error::none && request.batch.producer_id >= 0)
+    reply->error = check_sequence(p, request.batch, duplicate);
   if (reply->error != Error::none) {
     if (request.wants_reply) responder.reply(std::move(reply));
     return;
   }
-  Batch batch = request.batch;
-  batch.epoch = r.epoch;
-  append(p, batch);
-  Offset base = log(p).end() - request.batch.count;
-  advance_high_watermark(p);
-  wake_delayed_fetches(p);
+  Offset base = 0, until = 0;
+  if (duplicate) {
+    // Answered with the offset the first copy got, once it is as replicated as a new write.
+    base = duplicate->base;
+    until = duplicate->end();
+  } else {
+    Batch batch = request.batch;
+    batch.epoch = r.epoch;
+    append(p, batch);
+    base = log(p).end() - request.batch.count;
+    until = log(p).end();
+    advance_high_watermark(p);
+    wake_delayed_fetches(p);
+  }
   if (!request.wants_reply) return;
-  if (options().acks == Acks::leader || high_watermark(p) >= log(p).end()) {
+  if (options().acks == Acks::leader || high_watermark(p) >= until) {
     reply->base = base;
     responder.reply(std::move(reply));
     return;
   }
-  r.waiting.push_back(WaitingProduce{log(p).end(), base, std::move(responder), now() + options().request_timeout});
+  r.waiting.push_back(WaitingProduce{until, base, std::move(responder), now() + options().request_timeout});
 }
 
 Error Broker::check_fetch(const FetchPartition& asked, FetchedPartition& out, bool follower) {

@@ -80,8 +80,10 @@ void tally_ack(const Ack& ack, const Presence& pr, LossTally& t) {
 }  // namespace
 
 const std::vector<std::string>& check_names() {
-  static const std::vector<std::string> names{"lost_acked_write",     "unseen",          "duplicate",
-                                              "inconsistent_offsets", "per_partition_order", "availability"};
+  static const std::vector<std::string> names{
+      "lost_acked_write",     "unseen",           "duplicate",         "inconsistent_offsets",
+      "per_partition_order",  "per_key_order",    "availability",      "duplicate_processing",
+      "lost_consumption",     "zombie_processing", "committed_offset_regression", "consumer_lag"};
   return names;
 }
 

@@ -9,8 +9,19 @@
 //   per_partition_order   nonmonotonic_send (one producer's acknowledged batches in a partition
 //                     out of send order), nonmonotonic_poll and poll_skip (the consumer went
 //                     back, or jumped, without a reassignment)
+//   per_key_order     with keys: each key's messages sit in its partition's final log in send
+//                     order (what a consumer relying on per-key order needs)
 //   availability      no partition went longer than availability_bound without acknowledging
 //                     a write while the producer had writes for it (unavailable_s per partition)
+// With a consumer group (group_checks.cpp; each holds trivially without one):
+//   duplicate_processing  records that took effect at the sink more than once (at-least-once
+//                     redelivery after a rebalance, a zombie's late processing)
+//   lost_consumption  records below a partition's final committed offset that no member ever
+//                     finished processing (committed before processed)
+//   zombie_processing records a member processed after a newer generation had moved their
+//                     partition away from it
+//   committed_offset_regression  a commit that moved a partition's committed offset back
+//   consumer_lag      the committed offsets end the run within lag_bound messages of the logs
 #pragma once
 
 #include <vector>
@@ -27,6 +38,12 @@ sim::CheckResult check_lost_and_unseen(const Observations& o, sim::CheckResult& 
 sim::CheckResult check_duplicates(const Observations& o);
 sim::CheckResult check_inconsistent_offsets(const Observations& o);
 sim::CheckResult check_order(const Observations& o);
+sim::CheckResult check_key_order(const Observations& o);
+sim::CheckResult check_duplicate_processing(const Observations& o);
+sim::CheckResult check_lost_consumption(const Observations& o);
+sim::CheckResult check_zombie_processing(const Observations& o);
+sim::CheckResult check_committed_offset_regression(const Observations& o);
+sim::CheckResult check_consumer_lag(const Observations& o, std::int64_t bound);
 sim::CheckResult check_availability(const Observations& o, sim::Duration bound, double& worst_unavailable_s);
 
 }  // namespace queue

@@ -38,6 +38,7 @@ int final_source(const Context& context, const PartitionState& state, int partit
 
 void QueueModel::read_final_logs() {
   Observations& o = context_->recorder->observations();
+  o.final_committed = context_->disks[static_cast<std::size_t>(Context::coordinator)].committed;
   ImagePtr image = newest_image(*context_);
   o.final_logs.assign(static_cast<std::size_t>(options_.partitions), {});
   o.final_log_source.assign(static_cast<std::size_t>(options_.partitions), "");
@@ -88,12 +89,19 @@ sim::Findings QueueModel::finish(sim::World& world, const sim::FaultActivity&) {
   findings.checks.push_back(check_duplicates(o));
   findings.checks.push_back(check_inconsistent_offsets(o));
   findings.checks.push_back(check_order(o));
+  findings.checks.push_back(check_key_order(o));
   double unavailable_s = 0;
   findings.checks.push_back(check_availability(o, options_.availability_bound, unavailable_s));
+  findings.checks.push_back(check_duplicate_processing(o));
+  findings.checks.push_back(check_lost_consumption(o));
+  findings.checks.push_back(check_zombie_processing(o));
+  findings.checks.push_back(check_committed_offset_regression(o));
+  findings.checks.push_back(check_consumer_lag(o, options_.lag_bound));
   std::int64_t acked = 0;
   for (const Ack& a : o.acks) acked += a.count;
   findings.measures["acknowledged_messages"] = static_cast<double>(acked);
   findings.measures["sent_messages"] = static_cast<double>(o.sent_messages);
+  findings.measures["sent_batches"] = static_cast<double>(o.sent_batches);
   findings.measures["failed_messages"] = static_cast<double>(o.failed_messages);
   findings.measures["unavailable_s"] = unavailable_s;
   std::int64_t page_cache_lost = world.metrics().counter("page_cache_lost");
@@ -130,6 +138,16 @@ std::string prevention(const QueueOptions& o, const sim::Findings& findings, std
   if (violated("duplicate") || violated("per_partition_order"))
     return "A retried batch was appended a second time, or behind later ones: the idempotent producer (producer id "
            "and sequence numbers) makes the leader drop the copy and keep the order.";
+  if (violated("lost_consumption"))
+    return "Offsets were committed before the records were processed, and the member died in between: commit after "
+           "processing (at-least-once), and make the sink idempotent.";
+  if (violated("duplicate_processing"))
+    return "A member lost its partitions (a pause past session.timeout.ms, or processing past max.poll.interval.ms) "
+           "and another processed its uncommitted records again: a sink keyed by (partition, offset), or a "
+           "transactional read-process-write, gives one effect per record.";
+  if (violated("consumer_lag"))
+    return "Each poll took longer to process than max.poll.interval.ms, so the member was removed, its commit "
+           "failed and it started over: fewer records per poll (max.poll.records) or a longer interval.";
   if (violated("availability"))
     return "A partition had no reachable leader for longer than the bound: a leader's loss costs the broker "
            "session timeout before the controller elects another.";

@@ -31,6 +31,9 @@ struct Batch {
   Epoch epoch = 0;            ///< the leader epoch that appended it
   std::uint32_t producer = 0;
   std::int64_t first_seq = 0;
+  /// The idempotent producer's id and epoch (-1: not idempotent); its base sequence is first_seq.
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = 0;
   sim::Instant created;       ///< when the producer closed the batch (end-to-end latency)
   sim::Instant appended;      ///< when this replica appended it (its page-cache age)
   Offset end() const { return base + count; }

@@ -14,6 +14,10 @@ const char* to_string(Error error) {
     case Error::not_enough_replicas_after_append: return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
     case Error::request_timed_out: return "REQUEST_TIMED_OUT";
     case Error::offset_out_of_range: return "OFFSET_OUT_OF_RANGE";
+    case Error::out_of_order_sequence_number: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
+    case Error::unknown_member_id: return "UNKNOWN_MEMBER_ID";
+    case Error::illegal_generation: return "ILLEGAL_GENERATION";
+    case Error::rebalance_in_progress: return "REBALANCE_IN_PROGRESS";
   }
   return "?";
 }
@@ -21,6 +25,31 @@ const char* to_string(Error error) {
 std::string ProduceRequest::describe() const {
   return fmt::format("Produce p{} producer {} seq {}+{}", partition, batch.producer, batch.first_seq, batch.count);
 }
+
+std::string InitProducerIdReply::describe() const {
+  return fmt::format("InitProducerIdReply id {} epoch {}", producer_id, producer_epoch);
+}
+
+std::string JoinGroupRequest::describe() const { return fmt::format("JoinGroup member {}", member); }
+
+std::string JoinGroupReply::describe() const {
+  return fmt::format("JoinGroupReply {} generation {} partitions {}", to_string(error), generation,
+                     fmt::join(assigned, ","));
+}
+
+std::string GroupHeartbeat::describe() const {
+  return fmt::format("Heartbeat member {} generation {}", member, generation);
+}
+
+std::string LeaveGroupRequest::describe() const { return fmt::format("LeaveGroup member {}", member); }
+
+std::string OffsetCommitRequest::describe() const {
+  std::string out = fmt::format("OffsetCommit member {} generation {}", member, generation);
+  for (const auto& [p, offset] : offsets) out += fmt::format(" p{}@{}", p, offset);
+  return out;
+}
+
+std::string GroupReply::describe() const { return fmt::format("GroupReply {}", to_string(error)); }
 
 std::string ProduceReply::describe() const { return fmt::format("ProduceReply {} base {}", to_string(error), base); }
 

@@ -20,6 +20,10 @@ enum class Error : std::uint8_t {
   not_enough_replicas_after_append,
   request_timed_out,
   offset_out_of_range,
+  out_of_order_sequence_number,
+  unknown_member_id,
+  illegal_generation,
+  rebalance_in_progress,
 };
 const char* to_string(Error error);
 
@@ -97,6 +101,65 @@ struct AlterPartition final : sim::MessageBody {
   Epoch leader_epoch = 0;
   std::int32_t partition_epoch = 0;
   std::vector<int> isr;
+  std::string describe() const override;
+};
+
+/// The idempotent producer's first request: a producer id and epoch from any broker.
+struct InitProducerIdRequest final : sim::MessageBody {
+  std::string describe() const override { return "InitProducerId"; }
+};
+
+struct InitProducerIdReply final : sim::MessageBody {
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = 0;
+  std::string describe() const override;
+};
+
+/// The consumer group protocol (classic, eager), to the group coordinator. A member is known by
+/// its index; JoinGroup is answered when the rebalance completes, with the generation and the
+/// member's partitions (the coordinator runs the range assignor the group leader would run, so
+/// JoinGroup and SyncGroup are one round here).
+struct JoinGroupRequest final : sim::MessageBody {
+  int member = 0;
+  std::string describe() const override;
+};
+
+struct JoinGroupReply final : sim::MessageBody {
+  Error error = Error::none;
+  int generation = 0;
+  std::vector<int> assigned;
+  std::string describe() const override;
+};
+
+struct GroupHeartbeat final : sim::MessageBody {
+  int member = 0;
+  int generation = 0;
+  std::string describe() const override;
+};
+
+struct LeaveGroupRequest final : sim::MessageBody {
+  int member = 0;
+  std::string describe() const override;
+};
+
+/// OffsetCommit: the offsets are the next records to consume, by partition (-1: none).
+struct OffsetCommitRequest final : sim::MessageBody {
+  int member = 0;
+  int generation = 0;
+  std::vector<std::pair<int, Offset>> offsets;
+  std::string describe() const override;
+};
+
+/// OffsetFetch asks for the committed offsets of `partitions`.
+struct OffsetFetchRequest final : sim::MessageBody {
+  std::vector<int> partitions;
+  std::string describe() const override { return "OffsetFetch"; }
+};
+
+/// The answer to Heartbeat, LeaveGroup, OffsetCommit and OffsetFetch.
+struct GroupReply final : sim::MessageBody {
+  Error error = Error::none;
+  std::vector<std::pair<int, Offset>> offsets;  ///< OffsetFetch: -1 when none was committed
   std::string describe() const override;
 };
 

@@ -45,7 +45,15 @@ void read_producer(sim::ParamReader& params, QueueOptions& o) {
   o.message_bytes = params.integer<std::int64_t>("message_bytes", o.message_bytes, 1, 1'000'000);
   o.batch_bytes = params.integer<std::int64_t>("batch_size", o.batch_bytes, 1, 16'777'216);
   o.linger = params.duration("linger", o.linger, {Duration::microseconds(100), Duration::seconds(10)});
+  o.keys = params.integer<int>("keys", o.keys, 0, 100'000);
+  o.null_key_partitioner = params.choice("null_key_partitioner", {"round_robin", "sticky"}, "round_robin") == "sticky"
+                               ? NullKeyPartitioner::sticky
+                               : NullKeyPartitioner::round_robin;
   o.max_in_flight = params.integer<int>("max_in_flight", o.max_in_flight, 1, 100);
+  o.enable_idempotence = params.boolean("enable_idempotence", false);
+  if (o.enable_idempotence && o.max_in_flight > 5)
+    params.fail("enable_idempotence", "needs max_in_flight of at most 5 (the broker retains 5 batches a producer)");
+  if (o.enable_idempotence && o.acks != Acks::all) params.fail("enable_idempotence", "needs acks: all");
   o.request_timeout = params.duration("request_timeout", o.request_timeout, positive_minutes);
   o.delivery_timeout = params.duration("delivery_timeout", o.delivery_timeout, positive_minutes);
   o.retry_backoff = params.duration("retry_backoff", o.retry_backoff, positive_minutes);
@@ -56,6 +64,25 @@ void read_producer(sim::ParamReader& params, QueueOptions& o) {
 void read_consumer_and_checks(sim::ParamReader& params, QueueOptions& o) {
   o.fetch_max_wait = params.duration("fetch_max_wait", o.fetch_max_wait, positive_minutes);
   o.availability_bound = params.duration("availability_bound", o.availability_bound, positive_minutes);
+}
+
+void read_group(sim::ParamReader& params, QueueOptions& o) {
+  o.group_members = params.integer<int>("group_members", o.group_members, 0, 16);
+  o.session_timeout = params.duration("session_timeout", o.session_timeout, positive_minutes);
+  o.heartbeat_interval = params.duration("heartbeat_interval", o.heartbeat_interval, positive_minutes);
+  if (o.heartbeat_interval >= o.session_timeout)
+    params.fail("heartbeat_interval", "must be shorter than session_timeout");
+  o.max_poll_interval = params.duration("max_poll_interval", o.max_poll_interval, positive_minutes);
+  o.max_poll_records = params.integer<int>("max_poll_records", o.max_poll_records, 1, 1'000'000);
+  o.processing_time =
+      params.duration("processing_time", o.processing_time, {Duration::zero(), Duration::minutes(10)});
+  std::string commit = params.choice("commit", {"auto", "after_processing", "before_processing"}, "auto");
+  o.commit = commit == "auto"               ? CommitMode::automatic
+             : commit == "after_processing" ? CommitMode::after_processing
+                                            : CommitMode::before_processing;
+  o.auto_commit_interval = params.duration("auto_commit_interval", o.auto_commit_interval, positive_minutes);
+  o.sink = params.choice("sink", {"plain", "keyed"}, "plain") == "keyed" ? SinkKind::keyed : SinkKind::plain;
+  o.lag_bound = params.integer<std::int64_t>("lag_bound", o.lag_bound, 0, 1'000'000'000'000);
 }
 
 }  // namespace
@@ -69,6 +96,21 @@ const char* to_string(Acks acks) {
   return "?";
 }
 
+const char* to_string(CommitMode mode) {
+  switch (mode) {
+    case CommitMode::automatic: return "auto";
+    case CommitMode::after_processing: return "after_processing";
+    case CommitMode::before_processing: return "before_processing";
+  }
+  return "?";
+}
+
+const char* to_string(SinkKind sink) { return sink == SinkKind::keyed ? "keyed" : "plain"; }
+
+const char* to_string(NullKeyPartitioner partitioner) {
+  return partitioner == NullKeyPartitioner::sticky ? "sticky" : "round_robin";
+}
+
 const char* to_string(Truncation truncation) {
   return truncation == Truncation::leader_epoch ? "leader_epoch" : "high_watermark";
 }
@@ -79,6 +121,7 @@ QueueOptions read_options(sim::ParamReader& params) {
   read_timings(params, o);
   read_producer(params, o);
   read_consumer_and_checks(params, o);
+  read_group(params, o);
   params.finish();
   return o;
 }
@@ -101,10 +144,27 @@ std::vector<std::pair<std::string, std::string>> describe(const QueueOptions& o)
       {"rate", sim::to_string(o.rate)},
       {"batch_size", std::to_string(o.batch_bytes)},
       {"linger", sim::to_string(o.linger)},
+      {"keys", o.keys == 0 ? "none" : std::to_string(o.keys)},
+      {"null_key_partitioner", to_string(o.null_key_partitioner)},
+      {"enable_idempotence", o.enable_idempotence ? "true" : "false"},
       {"max_in_flight", std::to_string(o.max_in_flight)},
       {"request_timeout", sim::to_string(o.request_timeout)},
       {"drain", sim::to_string(o.drain)},
+      {"group_members", std::to_string(o.group_members)},
   };
+  if (o.group_members == 0) return rows;
+  std::vector<std::pair<std::string, std::string>> group{
+      {"session_timeout", sim::to_string(o.session_timeout)},
+      {"heartbeat_interval", sim::to_string(o.heartbeat_interval)},
+      {"max_poll_interval", sim::to_string(o.max_poll_interval)},
+      {"max_poll_records", std::to_string(o.max_poll_records)},
+      {"processing_time", sim::to_string(o.processing_time)},
+      {"commit", to_string(o.commit)},
+      {"auto_commit_interval", sim::to_string(o.auto_commit_interval)},
+      {"sink", to_string(o.sink)},
+      {"lag_bound", std::to_string(o.lag_bound)},
+  };
+  rows.insert(rows.end(), group.begin(), group.end());
   return rows;
 }
 

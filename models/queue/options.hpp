@@ -25,6 +25,24 @@ const char* to_string(Acks acks);
 enum class Truncation { leader_epoch, high_watermark };
 const char* to_string(Truncation truncation);
 
+/// Where the producer sends records without a key: to partition k mod n for the k-th
+/// (RoundRobinPartitioner), or to one partition until batch.size bytes have gone to it and then
+/// to another drawn at random (the uniform sticky partitioner of KIP-794, Kafka 3.3's default).
+enum class NullKeyPartitioner { round_robin, sticky };
+const char* to_string(NullKeyPartitioner partitioner);
+
+/// When a group member commits its offsets: `auto` (enable.auto.commit: every
+/// auto.commit.interval.ms, inside poll, what earlier polls returned), `after_processing` (a
+/// synchronous commit once the polled records are processed) or `before_processing` (right
+/// after the poll, as a consumer does that hands records to a pool).
+enum class CommitMode { automatic, after_processing, before_processing };
+const char* to_string(CommitMode mode);
+
+/// Where processed records take effect: `plain` (every processing has an effect) or `keyed` (an
+/// upsert keyed by (partition, offset), so a record processed twice has one effect).
+enum class SinkKind { plain, keyed };
+const char* to_string(SinkKind sink);
+
 struct QueueOptions {
   int brokers = 3;             ///< `brokers`: broker-1 .. broker-N; 1..9
   int controllers = 3;         ///< `controllers`: the KRaft quorum, controller-1 .. controller-N; 1..7
@@ -48,6 +66,13 @@ struct QueueOptions {
   std::int64_t message_bytes = 100;                   ///< `message_bytes`: per message
   std::int64_t batch_bytes = 16'384;                  ///< `batch_size`
   sim::Duration linger = sim::Duration::milliseconds(5);  ///< `linger`: 5 ms since Kafka 4.0
+  /// `keys`: message g carries key "key-<g mod keys>" and goes where murmur2 puts it; 0: no keys.
+  int keys = 0;
+  NullKeyPartitioner null_key_partitioner = NullKeyPartitioner::round_robin;  ///< `null_key_partitioner`
+  /// `enable_idempotence`: producer id and sequence numbers, so the leader drops a retried copy and
+  /// refuses a batch out of sequence. Kafka's default since 3.0; off unless a scenario sets it,
+  /// so that every scenario says which producer it runs.
+  bool enable_idempotence = false;
   int max_in_flight = 5;  ///< `max_in_flight`: requests per connection
   sim::Duration request_timeout = sim::Duration::seconds(30);
   sim::Duration delivery_timeout = sim::Duration::seconds(120);
@@ -59,6 +84,21 @@ struct QueueOptions {
   sim::Duration fetch_max_wait = sim::Duration::milliseconds(500);  ///< consumers' fetch.max.wait.ms
   std::int64_t fetch_max_messages = 100'000;  ///< messages per partition in one fetch response
   sim::Duration availability_bound = sim::Duration::seconds(15);
+
+  /// `group_members`: consumer-1 .. consumer-N in one consumer group (0: one consumer outside
+  /// any group that reads every partition and commits nothing).
+  int group_members = 0;
+  sim::Duration session_timeout = sim::Duration::seconds(45);  ///< 45 s since 3.0 (KIP-735), 10 s before
+  sim::Duration heartbeat_interval = sim::Duration::seconds(3);
+  sim::Duration max_poll_interval = sim::Duration::minutes(5);  ///< also the rebalance timeout
+  int max_poll_records = 500;
+  sim::Duration processing_time = sim::Duration::zero();  ///< `processing_time`: per record
+  CommitMode commit = CommitMode::automatic;             ///< `commit`
+  sim::Duration auto_commit_interval = sim::Duration::seconds(5);
+  SinkKind sink = SinkKind::plain;  ///< `sink`
+  /// `lag_bound`: consumer_lag fails when a partition's committed offset ends the run further
+  /// than this many messages behind its log.
+  std::int64_t lag_bound = 10'000;
 
   std::string broker_name(int index) const { return "broker-" + std::to_string(index + 1); }
   std::string controller_name(int index) const { return "controller-" + std::to_string(index + 1); }

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "models/queue/checks.hpp"
 
@@ -31,9 +33,12 @@ void tally_sends(const Observations& o, OrderTally& t) {
 }
 
 void tally_polls(const Observations& o, OrderTally& t) {
-  std::map<int, Offset> next;
+  // Jepsen's rule: a consumer's polls of a partition go on without gaps until it is reassigned
+  // (here, until a new generation of its group).
+  std::map<std::tuple<int, int, int>, Offset> next;
   for (const Poll& poll : o.polls) {
-    auto it = next.find(poll.partition);
+    std::tuple<int, int, int> who{poll.partition, poll.member, poll.generation};
+    auto it = next.find(who);
     if (it != next.end() && poll.piece.base < it->second) {
       ++t.nonmonotonic_poll;
       t.note(poll.polled);
@@ -41,11 +46,56 @@ void tally_polls(const Observations& o, OrderTally& t) {
       t.poll_skip += poll.piece.base - it->second;
       t.note(poll.polled);
     }
-    next[poll.partition] = poll.piece.end();
+    next[who] = poll.piece.end();
+  }
+}
+
+// One key's messages in one partition, walked in offset order: the largest sequence seen so far.
+// A message whose sequence is below it was sent before a message the log already holds ahead of
+// it, so a consumer reads that key's older value after its newer one.
+struct KeyTally {
+  std::int64_t messages_out_of_order = 0;
+  std::set<std::pair<int, int>> keys;  // (partition, key)
+  std::optional<sim::Instant> first;
+};
+
+void tally_partition_keys(int p, const std::vector<Batch>& log, const std::vector<int>& keys, KeyTally& t) {
+  auto c = static_cast<std::int64_t>(keys.size());
+  std::map<std::uint32_t, std::vector<std::int64_t>> highest;  // by producer: by key slot
+  for (const Batch& b : log) {
+    std::vector<std::int64_t>& high = highest[b.producer];
+    if (high.empty()) high.assign(keys.size(), -1);
+    for (std::int64_t slot = 0; slot < std::min(c, b.count); ++slot) {
+      std::int64_t s = b.first_seq + slot;  // the batch's first message of this key slot
+      auto k = static_cast<std::size_t>(s % c);
+      std::int64_t last = s + (b.first_seq + b.count - 1 - s) / c * c;
+      if (s < high[k]) {
+        t.messages_out_of_order += (std::min(last, high[k]) - s) / c + 1;
+        t.keys.emplace(p, keys[k]);
+        t.first = std::min(t.first.value_or(b.appended), b.appended);
+      }
+      high[k] = std::max(high[k], last);
+    }
   }
 }
 
 }  // namespace
+
+sim::CheckResult check_key_order(const Observations& o) {
+  KeyTally t;
+  for (std::size_t p = 0; p < o.keys_by_partition.size() && p < o.final_logs.size(); ++p)
+    if (!o.keys_by_partition[p].empty())
+      tally_partition_keys(static_cast<int>(p), o.final_logs[p], o.keys_by_partition[p], t);
+  bool held = t.messages_out_of_order == 0;
+  sim::CheckResult r{"per_key_order", held,
+                     o.keys_by_partition.empty()
+                         ? "no keys: every record went without one"
+                         : fmt::format("{} messages of {} keys behind a later message of their key in the final logs",
+                                       t.messages_out_of_order, t.keys.size()),
+                     {}, std::nullopt};
+  if (!held) r.first = sim::Violation{*t.first, {}, r.summary};
+  return r;
+}
 
 sim::CheckResult check_order(const Observations& o) {
   OrderTally t;

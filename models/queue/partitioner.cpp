@@ -1,5 +1,7 @@
 #include "models/queue/partitioner.hpp"
 
+#include <algorithm>
+
 namespace queue {
 
 std::int32_t murmur2(std::string_view bytes) {
@@ -36,6 +38,28 @@ std::int32_t murmur2(std::string_view bytes) {
 int partition_for_key(std::string_view key, int partitions) {
   auto positive = static_cast<std::uint32_t>(murmur2(key)) & 0x7fffffffU;
   return static_cast<int>(positive % static_cast<std::uint32_t>(partitions));
+}
+
+}  // namespace queue
+
+namespace queue {
+
+std::string key_name(int key) { return "key-" + std::to_string(key); }
+
+KeyedRouting::KeyedRouting(int keys, int partitions)
+    : keys_(keys), by_partition_(static_cast<std::size_t>(partitions)) {
+  for (int k = 0; k < keys; ++k)
+    by_partition_[static_cast<std::size_t>(partition_for_key(key_name(k), partitions))].push_back(k);
+}
+
+// Message g carries key g mod K: every full round of K messages brings each of the partition's
+// keys once, and the partial round the keys below n mod K.
+std::int64_t KeyedRouting::count_below(int partition, std::int64_t n) const {
+  const std::vector<int>& mine = keys_of(partition);
+  std::int64_t rounds = n / keys_;
+  auto rest = static_cast<int>(n % keys_);
+  auto partial = std::lower_bound(mine.begin(), mine.end(), rest) - mine.begin();
+  return rounds * static_cast<std::int64_t>(mine.size()) + partial;
 }
 
 }  // namespace queue

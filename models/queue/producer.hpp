@@ -1,13 +1,23 @@
-// The producer (producer-1): messages arrive at `rate`, spread evenly over the partitions (the
-// k-th message goes to partition k mod n; keyless, like round-robin rather than Kafka's sticky
-// partitioner). Every `linger` the producer closes what each partition has gathered into
-// batches of at most batch.size bytes and sends them to the partition's leader, each batch its
-// own Produce request, at most max.in.flight.requests.per.connection unanswered per broker. A
-// retriable error (not the leader, not enough replicas, a timeout) refreshes the metadata and
-// puts the batch back at the head of its partition's queue after retry.backoff.ms, as Kafka's
-// accumulator does, until delivery.timeout.ms has passed since the batch closed. Without
-// idempotence a retried batch is appended again, and with more than one request in flight a
-// retry can land behind later batches.
+// The producer (producer-1): messages arrive at `rate`. With `keys`, message g carries key
+// "key-<g mod keys>" and goes where Kafka's murmur2 partitioner puts it; without, the k-th goes to
+// partition k mod n (RoundRobinPartitioner) or, with `null_key_partitioner: sticky`, batch.size
+// bytes at a time to one partition drawn at random (KIP-794). Every `linger` the producer
+// closes what each partition has gathered into batches of at most batch.size bytes and sends
+// them to the partition's leader, each batch its own Produce request, at most
+// max.in.flight.requests.per.connection unanswered per broker. A retriable error (not the
+// leader, not enough replicas, a timeout) refreshes the metadata and puts the batch back at the
+// head of its partition's queue after retry.backoff.ms, as Kafka's accumulator does, until
+// delivery.timeout.ms has passed since the batch closed. Without idempotence a retried batch is
+// appended again, and with more than one request in flight a retry can land behind later
+// batches.
+//
+// With `enable_idempotence` the producer first takes a producer id from a broker
+// (InitProducerId) and stamps every batch with it, its epoch and the batch's first sequence; a
+// retried batch goes back in sequence order and is sent only when no earlier batch of its
+// partition is outstanding (RecordAccumulator's rule), so the broker, which drops a copy of one
+// of the last five batches and refuses a gap (OUT_OF_ORDER_SEQUENCE_NUMBER, retried here), keeps
+// each partition in send order. Not modelled: KIP-360's epoch bump after a batch expires; a
+// batch given up leaves a gap the broker refuses after it.
 //
 // At the stop (the run's end less `drain`) the producer closes: batches it still holds are
 // given up, so what is acknowledged has time to reach the consumer.
@@ -17,10 +27,13 @@
 
 #include <deque>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "models/queue/context.hpp"
 #include "models/queue/metadata_client.hpp"
+#include "models/queue/partitioner.hpp"
+#include "sim/kernel/random.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/timer.hpp"
 
@@ -36,18 +49,24 @@ private:
   struct Queued {
     Batch batch;
     sim::Instant ready;  ///< not sent before (retry backoff)
+    bool retry = false;
   };
   struct Lane {
     std::int64_t next_seq = 0;
     std::deque<Queued> queue;
+    std::set<std::int64_t> outstanding;  ///< idempotent: first sequences sent and not yet done
   };
 
   sim::Task<void> run_linger();
+  sim::Task<void> run_init_producer_id();
+  bool may_send(const Lane& lane) const;
   void close_batches();
+  std::vector<std::int64_t> arrivals(std::int64_t from, std::int64_t to);
   void send_ready();
   bool send_one(int partition);
   void on_reply(int partition, int broker, Batch batch, sim::error_code ec, const ProduceReply* reply);
   void retry(int partition, Batch batch);
+  void done(int partition, const Batch& batch);
   sim::Instant now() const { return context_->world.now(); }
 
   std::shared_ptr<Context> context_;
@@ -57,6 +76,12 @@ private:
   std::vector<Lane> lanes_;        ///< by partition
   std::vector<int> in_flight_;     ///< by broker
   std::int64_t arrived_ = 0;       ///< messages arrived so far, over all partitions
+  KeyedRouting routing_;
+  sim::Rng rng_;                   ///< the sticky partitioner's draws
+  int sticky_ = -1;                ///< the sticky partition, -1 before the first
+  std::int64_t sticky_left_ = 0;   ///< messages it takes before the next draw
+  std::int64_t producer_id_ = -1;  ///< idempotent: from InitProducerId, -1 until then
+  std::int16_t producer_epoch_ = 0;
 };
 
 }  // namespace queue

@@ -7,6 +7,9 @@
 #include "models/queue/checks.hpp"
 #include "models/queue/consumer.hpp"
 #include "models/queue/controller.hpp"
+#include "models/queue/member.hpp"
+#include "models/queue/sink.hpp"
+#include "models/queue/partitioner.hpp"
 #include "models/queue/producer.hpp"
 #include "sim/kernel/assert.hpp"
 
@@ -22,26 +25,34 @@ void QueueModel::add_nodes(sim::World& world) {
   for (int i = 0; i < options_.brokers; ++i)
     context_->brokers.push_back(world.add_node(options_.broker_name(i), {"broker"}));
   context_->producer = world.add_node("producer-1", {"producer", "client"});
-  context_->consumer = world.add_node("consumer-1", {"consumer", "client"});
+  if (options_.group_members == 0) context_->consumer = world.add_node("consumer-1", {"consumer", "client"});
+  for (int i = 0; i < options_.group_members; ++i)
+    context_->members.push_back(world.add_node(fmt::format("consumer-{}", i + 1), {"consumer", "client"}));
 }
 
 void QueueModel::build(sim::World& world, sim::Duration length) {
   SIM_ASSERT(!context_, "the queue model was built twice");
-  context_ = std::make_shared<Context>(Context{world, options_, {}, {}, sim::no_node, sim::no_node, {}, nullptr});
+  context_ = std::make_shared<Context>(
+      Context{world, options_, {}, {}, sim::no_node, sim::no_node, {}, nullptr, {}, nullptr});
+  context_->sink = std::make_shared<Sink>(options_.sink, options_.partitions);
   add_nodes(world);
   BrokerDisk empty;
   empty.logs.resize(static_cast<std::size_t>(options_.partitions));
   empty.high_watermarks.assign(static_cast<std::size_t>(options_.partitions), 0);
+  empty.committed.assign(static_cast<std::size_t>(options_.partitions), -1);
   context_->disks.assign(static_cast<std::size_t>(options_.brokers), empty);
   context_->recorder = std::make_shared<Recorder>(world, options_.partitions);
   Observations& o = context_->recorder->observations();
   o.produce_start = sim::Instant::zero();
   o.produce_stop = sim::Instant::zero() + std::max(sim::Duration::zero(), length - options_.drain);
   o.run_end = sim::Instant::zero() + length;
+  o.group = options_.group_members > 0;
+  if (options_.keys > 0) o.keys_by_partition = KeyedRouting(options_.keys, options_.partitions).by_partition();
   install_controllers(context_);
   Broker::install(context_);
   Producer::install(context_);
-  Consumer::install(context_);
+  if (options_.group_members == 0) Consumer::install(context_);
+  GroupMember::install(context_);
   world.on_crash([this](sim::NodeId node) { on_crash(node); });
 }
 

@@ -2,8 +2,8 @@
 
 namespace queue {
 
-void Recorder::polled(int partition, const Batch& piece) {
-  o_.polls.push_back(Poll{partition, piece, world_.now()});
+void Recorder::polled(int partition, const Batch& piece, int member, int generation) {
+  o_.polls.push_back(Poll{partition, piece, world_.now(), member, generation});
   // End to end: from the batch's closing at the producer to the poll, for each of its messages.
   world_.metrics().histogram("end_to_end").record((world_.now() - piece.created).ns(),
                                                   static_cast<std::uint64_t>(piece.count));

@@ -29,6 +29,35 @@ struct Poll {
   int partition = 0;
   Batch piece;  ///< the offsets it returned and the messages there
   sim::Instant polled;
+  int member = 0;      ///< the group member that polled (0 outside a group)
+  int generation = 0;  ///< the group generation it polled in
+};
+
+/// A group member finished processing records [base, base + count) of a partition; `effects`
+/// are the offsets that took effect at the sink.
+struct Processing {
+  int member = 0;
+  int generation = 0;
+  int partition = 0;
+  Offset base = 0;
+  std::int64_t count = 0;
+  std::vector<std::pair<Offset, Offset>> effects;
+  sim::Instant at;
+};
+
+/// A completed rebalance: the owner (member index, or -1) of each partition from then on.
+struct Assignment {
+  int generation = 0;
+  sim::Instant at;
+  std::vector<int> owner;
+};
+
+/// An offset commit the coordinator accepted.
+struct Commit {
+  int member = 0;
+  int partition = 0;
+  Offset offset = 0;
+  sim::Instant at;
 };
 
 struct Observations {
@@ -36,11 +65,20 @@ struct Observations {
   std::vector<Ack> acks;
   std::vector<Poll> polls;
   std::int64_t sent_messages = 0;       ///< closed into batches by the producer
+  std::int64_t sent_batches = 0;
   std::int64_t unacknowledged_sends = 0;  ///< acks=0: sent with no answer to wait for
   std::int64_t failed_messages = 0;     ///< given up after delivery.timeout.ms
   std::int64_t failed_batches = 0;
   std::vector<std::vector<Batch>> final_logs;  ///< by partition
   std::vector<std::string> final_log_source;   ///< which replica each final log was read from
+  /// With keys: the key indexes each partition receives (partitioner.hpp); a producer's message
+  /// with sequence s in partition p carries key keys_by_partition[p][s mod size]. Empty: no keys.
+  std::vector<std::vector<int>> keys_by_partition;
+  bool group = false;  ///< consumers in a group: the group checks apply
+  std::vector<Processing> processings;
+  std::vector<Assignment> assignments;
+  std::vector<Commit> commits;
+  std::vector<Offset> final_committed;  ///< by partition, -1: none
   sim::Instant produce_start;
   sim::Instant produce_stop;
   sim::Instant run_end;
@@ -51,8 +89,14 @@ public:
   explicit Recorder(sim::World& world, int partitions) : world_(world) { o_.partitions = partitions; }
 
   void acked(const Ack& ack) { o_.acks.push_back(ack); }
-  void polled(int partition, const Batch& piece);
-  void closed(std::int64_t messages) { o_.sent_messages += messages; }
+  void polled(int partition, const Batch& piece, int member = 0, int generation = 0);
+  void processed(Processing processing) { o_.processings.push_back(std::move(processing)); }
+  void assigned(Assignment assignment) { o_.assignments.push_back(std::move(assignment)); }
+  void committed(const Commit& commit) { o_.commits.push_back(commit); }
+  void closed(std::int64_t messages) {
+    o_.sent_messages += messages;
+    ++o_.sent_batches;
+  }
   void sent_without_ack(std::int64_t messages) { o_.unacknowledged_sends += messages; }
   void gave_up(std::int64_t messages) {
     o_.failed_messages += messages;

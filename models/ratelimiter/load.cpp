@@ -64,8 +64,7 @@ void LoadDriver::dispatch(std::uint32_t user) {
   sim::World& world = context_->world;
   Recorder& recorder = *context_->recorder;
   auto server = static_cast<std::uint16_t>(servers_.below(recorder.server_count()));
-  Request request{user, server, world.now()};
-  ++recorder.tally(server).requests;
+  Request request = recorder.dispatch(user, server);
   sim::NodeId node_id = recorder.server_node(server);
   sim::Node& node = world.node(node_id);
   if (node.state() == sim::NodeState::crashed) {

@@ -1,8 +1,10 @@
-// What the rate limiter model saw during a run, in compact records, for its checkers. The
-// model writes these and never reads them back; the checkers read only these (and the
-// population, to know each key's limit).
+// What the rate limiter model saw during a run, for its checkers. The model writes these and
+// never reads them back; the checkers read only these (and the population, to know each key's
+// limit). Decisions are not kept: a run makes millions, so each is handed as it is made to the
+// DecisionObservers watching the run (the checkers among them), which keep what their verdicts
+// need.
 //
-// Determinism: records are appended in event order.
+// Determinism: decisions are observed in event order.
 #pragma once
 
 #include <cstdint>
@@ -72,8 +74,18 @@ struct RedisMemory {
   std::uint32_t boots = 0;  ///< times the server process started: more than one, it restarted
 };
 
+/// Watches the decisions of a run as they are made (the checkers, through the Recorder).
+class DecisionObserver {
+public:
+  virtual ~DecisionObserver() = default;
+  /// `decision` was recorded at true time `now`. Every decision recorded from now on was
+  /// released at or after `now` and arrived at or after `horizon` (<= now), and every request
+  /// that arrived before `horizon` has been recorded already or was lost: what a check
+  /// counts up to a moment before `horizon` is final. Neither ever moves back.
+  virtual void observe(const Decided& decision, sim::Instant now, sim::Instant horizon) = 0;
+};
+
 struct Observations {
-  std::vector<Decided> decided;  ///< in the order the decisions were made
   std::vector<ServerTally> servers;
   std::vector<RedisMemory> redis;  ///< empty for placement: local
   std::shared_ptr<const Population> population;

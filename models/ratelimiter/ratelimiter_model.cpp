@@ -49,6 +49,12 @@ void RateLimiterModel::build(sim::World& world, sim::Duration length) {
   auto recorder = std::make_shared<Recorder>(world, population, servers, length);
   if (options_.placement == Placement::redis)
     recorder->observations().granularity = sim::Duration::nanoseconds(unit_ns(options_.now_unit));
+  decisions_ = std::make_shared<DecisionStream>(recorder->observations());
+  recorder->watch(decisions_);
+  if (keep_history_) {
+    history_ = std::make_shared<ReleaseHistory>(*population);
+    recorder->watch(history_);
+  }
   for (std::uint32_t i = 0; i < servers.size(); ++i)
     recorder->tally(i).configured_skew = world.node(servers[i]).clock().wall_offset(sim::Instant::zero());
   context_ = std::make_shared<Context>(Context{world, options_, population, recorder, deployment});
@@ -116,7 +122,8 @@ sim::Table RateLimiterModel::redis_table() const {
 sim::Findings RateLimiterModel::finish(sim::World& world, const sim::FaultActivity&) {
   SIM_ASSERT(context_, "the rate limiter model finished before it was built");
   settle_end_figures(world);
-  sim::Findings findings = judge(options_, context_->recorder->observations(), world.metrics());
+  sim::Findings findings =
+      judge(options_, context_->recorder->observations(), *decisions_, history_.get(), world.metrics());
   if (context_->redis) findings.tables.push_back(redis_table());
   return findings;
 }

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "models/model.hpp"
+#include "models/ratelimiter/checks/decision_stream.hpp"
+#include "models/ratelimiter/checks/pictures.hpp"
 #include "models/ratelimiter/context.hpp"
 #include "models/ratelimiter/load.hpp"
 #include "models/ratelimiter/options.hpp"
@@ -26,11 +28,16 @@ public:
   std::vector<std::pair<std::string, std::string>> options() const override { return describe(options_); }
   std::vector<std::string> check_names() const override { return ratelimiter::check_names(); }
   std::vector<std::string> latency_names() const override { return {std::string(limiter_latency)}; }
+  void keep_for_pictures() override { keep_history_ = true; }
   void build(sim::World& world, sim::Duration length) override;
   sim::Findings finish(sim::World& world, const sim::FaultActivity& faults) override;
 
   /// What the run recorded so far (after build).
   const Observations& observations() const { return context_->recorder->observations(); }
+  /// The checks' counts of the decisions (after build; final after finish).
+  const DecisionStream& decisions() const { return *decisions_; }
+  /// Hands each decision to `observer` as it is made, besides the checks (after build).
+  void watch(std::shared_ptr<DecisionObserver> observer) { context_->recorder->watch(std::move(observer)); }
 
 private:
   std::vector<sim::NodeId> add_servers(sim::World& world) const;
@@ -42,6 +49,9 @@ private:
   bool configured_ = false;
   std::shared_ptr<Context> context_;
   std::unique_ptr<LoadDriver> driver_;
+  std::shared_ptr<DecisionStream> decisions_;
+  bool keep_history_ = false;
+  std::shared_ptr<ReleaseHistory> history_;  ///< only when the run gathers pictures
 };
 
 }  // namespace ratelimiter

@@ -5,10 +5,17 @@
 // it outlives whichever of the model and the World goes first.
 //
 // History: a decision is a compact Decided record (a run makes millions) folded into the trace
-// hash; notable events (Redis failing and coming back, a boot) are trace records with text.
+// hash and handed to the observers, never kept; notable events (Redis failing and coming back,
+// a boot) are trace records with text.
+//
+// In flight: every request the load driver dispatches is numbered and counted open until it is
+// recorded (admitted, rejected, unserved) or lost with its server's process, so the observers
+// can be told up to when every request's outcome is known (the horizon). Only the requests
+// from the oldest one still open onward are kept, 16 bytes each.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +33,7 @@ struct Request {
   std::uint32_t user = 0;
   std::uint16_t server = 0;
   sim::Instant arrived;
+  std::uint64_t id = 0;  ///< numbered by the recorder in the order dispatched
 };
 
 class Recorder {
@@ -40,6 +48,11 @@ public:
   Observations& observations() { return observations_; }
   const Observations& observations() const { return observations_; }
 
+  /// A request for `user` reaches `server` now: counted, numbered and open until recorded.
+  Request dispatch(std::uint32_t user, std::uint16_t server);
+  /// Each decision is handed to `observer` as it is made.
+  void watch(std::shared_ptr<DecisionObserver> observer) { observers_.push_back(std::move(observer)); }
+
   /// The limiter answered `request` now (plus `cost`, its CPU time); an admitted request goes
   /// on after `wait` more (a leaky bucket's queue), when record_release is called.
   void record_rejection(const Request& request, Path path, RejectedBy by, sim::Duration cost);
@@ -47,6 +60,8 @@ public:
   void record_admission(const Request& request, Path path, sim::Instant decided, sim::Duration cost);
   void record_unserved(const Request& request);
   void record_lost(std::uint32_t server, std::uint64_t count);
+  /// The server's process is gone: the requests it held open will never be recorded.
+  void drop_open(std::uint32_t server);
   /// Text for the trace: notable events only.
   void note(std::uint32_t server, std::string_view kind, const std::string& detail);
 
@@ -54,9 +69,23 @@ public:
   void close() { closed_ = true; }
 
 private:
+  /// A dispatched request, from the oldest still open.
+  struct Flight {
+    sim::Instant arrived;
+    std::uint16_t server = 0;
+    bool open = true;
+  };
+  void observe(const Decided& decision);
+  void close_flight(std::uint64_t id);
+
   sim::World& world_;
   std::vector<sim::NodeId> servers_;
   Observations observations_;
+  std::vector<std::shared_ptr<DecisionObserver>> observers_;
+  std::deque<Flight> flights_;
+  std::uint64_t first_flight_ = 0;  ///< the id of flights_.front()
+  std::uint64_t next_id_ = 0;
+  sim::Instant horizon_;
   bool closed_ = false;
 };
 

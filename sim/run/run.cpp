@@ -227,6 +227,7 @@ PlannedRun plan_run(const Scenario& scenario, std::uint64_t seed, const RunOptio
   if (options.pictures) {
     plan.series = std::make_unique<LatencySeriesRecorder>(series_interval(scenario.duration));
     plan.world->watch_latencies(plan.series.get());
+    plan.model->keep_for_pictures();
   }
   plan.model->build(*plan.world, scenario.duration);
   plan.injector = std::make_unique<FaultInjector>(*plan.world);

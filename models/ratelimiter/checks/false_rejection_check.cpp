@@ -4,44 +4,9 @@
 #include "models/ratelimiter/text.hpp"
 
 namespace ratelimiter {
-namespace {
-
-bool under_limit(const Observations& observations, const AdmissionTimes& admissions, Key key, sim::Instant at) {
-  const Limit& limit = observations.population->limit(key);
-  return admissions.admitted_by(key, at, false_rejection_window(observations, limit)) < limit.count;
-}
-
-}  // namespace
-
-FalseRejections measure_false_rejections(const Observations& observations, const AdmissionTimes& admissions) {
+sim::CheckResult FalseRejectionCheck::judge(const Observations& observations, const FalseRejections& rejections,
+                                            std::uint64_t requests) const {
   const Population& population = *observations.population;
-  FalseRejections found;
-  std::vector<bool> counted_user(population.user_count(), false);
-  for (const Decided& d : observations.decided) {
-    if (d.admitted()) continue;
-    ++found.rejected;
-    if (!under_limit(observations, admissions, population.user_key(d.user), d.decided)) continue;
-    if (population.has_ip_keys() && !under_limit(observations, admissions, population.ip_key(d.user), d.decided))
-      continue;
-    ++found.count;
-    if (d.rejected_by == RejectedBy::no_redis) ++found.without_redis;
-    if (!counted_user[d.user]) {
-      counted_user[d.user] = true;
-      ++found.users;
-    }
-    if (!found.first || d.decided < found.first->decided) {
-      found.first = d;
-      Key user = population.user_key(d.user);
-      found.first_admitted =
-          admissions.admitted_by(user, d.decided, false_rejection_window(observations, population.limit(user)));
-    }
-  }
-  return found;
-}
-
-sim::CheckResult FalseRejectionCheck::judge(const Observations& observations, const FalseRejections& rejections) const {
-  const Population& population = *observations.population;
-  std::uint64_t requests = observations.decided.size();
   sim::CheckResult result;
   result.name = "false_rejections";
   // count / requests > num / den, in integers.

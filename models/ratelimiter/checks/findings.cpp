@@ -112,21 +112,23 @@ sim::Table worst_keys_table(const Observations& observations, const OverAdmissio
 
 }  // namespace
 
-sim::Findings judge(const RateLimiterOptions& options, const Observations& observations, const sim::Metrics& metrics) {
-  KeyTimes released(observations, KeyTimes::Stamp::released);
-  OverAdmission over = measure_over_admission(observations, released);
-  FalseRejections rejections =
-      measure_false_rejections(observations, AdmissionTimes(observations));
+sim::Findings judge(const RateLimiterOptions& options, const Observations& observations, DecisionStream& decisions,
+                    const ReleaseHistory* history, const sim::Metrics& metrics) {
+  decisions.finish();
+  const OverAdmission& over = decisions.over_admission();
+  const FalseRejections& rejections = decisions.false_rejections();
   sim::Findings findings;
   findings.checks.push_back(OverAdmissionCheck{}.judge(observations, over));
-  findings.checks.push_back(FalseRejectionCheck{options.false_rejection_tolerance}.judge(observations, rejections));
+  findings.checks.push_back(
+      FalseRejectionCheck{options.false_rejection_tolerance}.judge(observations, rejections, decisions.requests()));
   findings.checks.push_back(AddedLatencyCheck{options.latency_budget}.run(metrics.find_histogram(limiter_latency)));
-  findings.checks.push_back(RedisUnavailableCheck{options.placement}.run(observations));
+  findings.checks.push_back(
+      RedisUnavailableCheck{options.placement}.judge(observations, decisions.without_redis(), decisions.requests()));
   findings.checks.push_back(RedisMemoryCheck{options.memory_budget}.run(observations));
   add_measures(observations, metrics, over, rejections, findings);
   findings.tables.push_back(server_table(options, observations));
   if (!over.top.empty()) findings.tables.push_back(worst_keys_table(observations, over));
-  if (over.worst) findings.plots.push_back(worst_key_plot(observations, released, *over.worst));
+  if (over.worst && history) findings.plots.push_back(worst_key_plot(observations, *history, *over.worst));
   findings.prevention = prevention(options, observations, findings.checks);
   findings.causes = configured_causes(options, observations);
   return findings;

@@ -6,13 +6,18 @@
 #include <vector>
 
 #include "models/model.hpp"
+#include "models/ratelimiter/checks/decision_stream.hpp"
+#include "models/ratelimiter/checks/pictures.hpp"
 #include "models/ratelimiter/observations.hpp"
 #include "models/ratelimiter/options.hpp"
 #include "sim/kernel/metrics.hpp"
 
 namespace ratelimiter {
 
-sim::Findings judge(const RateLimiterOptions& options, const Observations& observations, const sim::Metrics& metrics);
+/// Finishes `decisions` (the run's decisions, counted as they were made) and judges the run;
+/// with `history` (kept only when the run gathers pictures) it adds the worst key's plot.
+sim::Findings judge(const RateLimiterOptions& options, const Observations& observations, DecisionStream& decisions,
+                    const ReleaseHistory* history, const sim::Metrics& metrics);
 
 /// One or two sentences on what would have prevented the earliest violation among `checks`;
 /// empty when every check held.

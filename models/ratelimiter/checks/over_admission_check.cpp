@@ -1,49 +1,9 @@
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "models/ratelimiter/checks/checks.hpp"
 #include "models/ratelimiter/text.hpp"
 
 namespace ratelimiter {
-namespace {
-
-bool worse(const KeyPeak& a, const KeyPeak& b) {
-  __int128 lhs = static_cast<__int128>(a.most) * b.limit;
-  __int128 rhs = static_cast<__int128>(b.most) * a.limit;
-  if (lhs != rhs) return lhs > rhs;
-  if (a.most != b.most) return a.most > b.most;
-  return a.key < b.key;
-}
-
-// The busiest window of one key, by two pointers over its sorted admissions.
-void measure_key(const Observations& observations, const KeyTimes& released, Key key, OverAdmission& over) {
-  std::span<const sim::Instant> times = released.of(key);
-  if (times.empty()) return;
-  const Limit& limit = observations.population->limit(key);
-  sim::Duration length = over_admission_window(observations, limit);
-  KeyPeak peak{key, 0, limit.count, times.front()};
-  std::size_t begin = 0;
-  for (std::size_t end = 0; end < times.size(); ++end) {
-    while (times[begin] <= times[end] - length) ++begin;
-    auto count = static_cast<std::int64_t>(end - begin + 1);
-    if (count > peak.most) peak = KeyPeak{key, count, limit.count, times[end]};
-    if (count <= limit.count) continue;
-    ++over.admitted_beyond;
-    if (!over.first || times[end] < over.first->at) over.first = KeyPeak{key, count, limit.count, times[end]};
-  }
-  if (peak.most <= limit.count) return;
-  ++(observations.population->is_ip_key(key) ? over.ips_over : over.users_over);
-  over.excess += static_cast<std::uint64_t>(peak.most - limit.count);
-  if (!over.worst || worse(peak, *over.worst)) over.worst = peak;
-  constexpr std::size_t top_max = 10;
-  auto at = std::upper_bound(over.top.begin(), over.top.end(), peak, worse);
-  if (static_cast<std::size_t>(at - over.top.begin()) >= top_max) return;
-  over.top.insert(at, peak);
-  if (over.top.size() > top_max) over.top.pop_back();
-}
-
-}  // namespace
 
 sim::Duration over_admission_window(const Observations& observations, const Limit& limit) {
   return limit.window > observations.granularity ? limit.window - observations.granularity : limit.window;
@@ -51,12 +11,6 @@ sim::Duration over_admission_window(const Observations& observations, const Limi
 
 sim::Duration false_rejection_window(const Observations& observations, const Limit& limit) {
   return limit.window + observations.granularity;
-}
-
-OverAdmission measure_over_admission(const Observations& observations, const KeyTimes& released) {
-  OverAdmission over;
-  for (Key key = 0; key < released.key_count(); ++key) measure_key(observations, released, key, over);
-  return over;
 }
 
 sim::CheckResult OverAdmissionCheck::judge(const Observations& observations, const OverAdmission& over) const {

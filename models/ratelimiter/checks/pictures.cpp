@@ -1,10 +1,36 @@
 #include "models/ratelimiter/checks/pictures.hpp"
 
+#include "models/ratelimiter/checks/checks.hpp"
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace ratelimiter {
 
-sim::Plot worst_key_plot(const Observations& observations, const KeyTimes& released, const KeyPeak& worst) {
+ReleaseHistory::ReleaseHistory(const Population& population)
+    : population_(population), released_(population.key_count()), sorted_(population.key_count(), true) {}
+
+void ReleaseHistory::observe(const Decided& decision, sim::Instant, sim::Instant) {
+  if (!decision.admitted()) return;
+  auto keep = [&](Key key) {
+    std::vector<sim::Instant>& times = released_[key];
+    if (!times.empty() && decision.released < times.back()) sorted_[key] = false;
+    times.push_back(decision.released);
+  };
+  keep(population_.user_key(decision.user));
+  if (population_.has_ip_keys()) keep(population_.ip_key(decision.user));
+}
+
+std::span<const sim::Instant> ReleaseHistory::of(Key key) const {
+  if (!sorted_[key]) {
+    std::sort(released_[key].begin(), released_[key].end());
+    sorted_[key] = true;
+  }
+  return released_[key];
+}
+
+sim::Plot worst_key_plot(const Observations& observations, const ReleaseHistory& released, const KeyPeak& worst) {
   const Population& population = *observations.population;
   std::span<const sim::Instant> times = released.of(worst.key);
   sim::Duration window = over_admission_window(observations, population.limit(worst.key));
@@ -25,8 +51,8 @@ sim::Plot worst_key_plot(const Observations& observations, const KeyTimes& relea
     }
   }
   sim::Plot plot;
-  plot.title = fmt::format("{}: requests admitted in any {} window", population.key_label(worst.key),
-                           sim::to_string(window));
+  plot.title =
+      fmt::format("{}: requests admitted in any {} window", population.key_label(worst.key), sim::to_string(window));
   plot.x_label = "true time (s)";
   plot.y_label = "admitted";
   plot.lines.push_back(std::move(line));

@@ -1,30 +1,22 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 
 #include "models/ratelimiter/checks/checks.hpp"
 #include "models/ratelimiter/text.hpp"
 
 namespace ratelimiter {
 
-sim::CheckResult RedisUnavailableCheck::run(const Observations& observations) const {
+sim::CheckResult RedisUnavailableCheck::judge(const Observations& observations, const WithoutRedis& without,
+                                              std::uint64_t requests) const {
   sim::CheckResult result;
   result.name = "redis_unavailable";
   if (placement_ == Placement::local) {
     result.summary = "placement local: Redis is not used";
     return result;
   }
-  constexpr std::array<Path, 4> paths{Path::fail_open, Path::fail_closed, Path::fallback, Path::hybrid_stale};
-  std::array<std::uint64_t, 4> by_path{};
-  std::uint64_t count = 0;
-  const Decided* first = nullptr;
-  for (const Decided& d : observations.decided) {
-    if (!without_redis(d.path)) continue;
-    ++count;
-    by_path[static_cast<std::size_t>(std::find(paths.begin(), paths.end(), d.path) - paths.begin())] += 1;
-    if (!first || d.decided < first->decided) first = &d;
-  }
+  std::uint64_t count = without.count;
+  const std::optional<Decided>& first = without.first;
   std::uint64_t timeouts = 0, errors = 0;
   for (const ServerTally& server : observations.servers) {
     timeouts += server.redis_timeouts;
@@ -32,11 +24,12 @@ sim::CheckResult RedisUnavailableCheck::run(const Observations& observations) co
   }
   result.held = count == 0;
   result.summary = fmt::format("{} of {} requests decided without Redis; {} timed out, {} answered with an error",
-                               group_digits(count), group_digits(observations.decided.size()),
+                               group_digits(count), group_digits(requests),
                                count_of(timeouts, "call", "calls"), group_digits(errors));
-  for (std::size_t i = 0; i < paths.size(); ++i)
-    if (by_path[i] > 0)
-      result.details.emplace_back(std::string("decided by ") + to_string(paths[i]), group_digits(by_path[i]));
+  for (std::size_t i = 0; i < WithoutRedis::paths.size(); ++i)
+    if (without.by_path[i] > 0)
+      result.details.emplace_back(std::string("decided by ") + to_string(WithoutRedis::paths[i]),
+                                  group_digits(without.by_path[i]));
   result.details.emplace_back("Redis calls timed out", group_digits(timeouts));
   result.details.emplace_back("Redis calls answered with an error", group_digits(errors));
   if (!first) return result;

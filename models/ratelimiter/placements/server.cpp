@@ -34,7 +34,10 @@ ApiServer::ApiServer(std::shared_ptr<Context> context, std::uint32_t index)
                              fmt::format("restart, incarnation {}: the limiter's memory starts empty", incarnation_));
 }
 
-ApiServer::~ApiServer() { context_->recorder->record_lost(index_, in_flight_); }
+ApiServer::~ApiServer() {
+  context_->recorder->record_lost(index_, in_flight_);
+  context_->recorder->drop_open(index_);
+}
 
 std::size_t ApiServer::keys_held() const {
   if (hybrid_) return hybrid_->keys_held();

@@ -1,0 +1,69 @@
+// The group coordinator (Kafka's classic GroupCoordinator, eager rebalancing): members join,
+// heartbeat, leave and commit offsets. A rebalance starts when a member joins or leaves, or
+// misses session.timeout.ms of heartbeats; it waits for every member to rejoin, up to the
+// rebalance timeout (max.poll.interval.ms), removes those that did not, and completes with a
+// new generation and the range assignor's partitions. The first rebalance of an empty group
+// waits group.initial.rebalance.delay.ms (3 s) for others to join. An offset commit is accepted
+// only from a known member of the current generation: a removed member's commit fails
+// (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION), though what it processed has taken effect.
+//
+// Fault model: it runs inside broker-1's process; a crash loses the membership (members learn
+// it from UNKNOWN_MEMBER_ID and rejoin) but not the committed offsets, which are on the
+// machine (Context::disks, as __consumer_offsets is).
+//
+// Determinism: members in an ordered map by index.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "models/queue/context.hpp"
+#include "models/queue/messages.hpp"
+#include "sim/kernel/rpc.hpp"
+#include "sim/kernel/timer.hpp"
+
+namespace queue {
+
+class GroupCoordinator {
+public:
+  GroupCoordinator(Context& context, sim::NodeId self);
+  void start();
+  /// Takes a group request; false when the body is not one.
+  bool receive(const sim::MessageBody* body, sim::Responder& responder);
+
+  /// The range assignor: partitions in order, each member (by index) a consecutive run, the
+  /// first partitions % members members one more.
+  static std::vector<int> range_owners(const std::vector<int>& members, int partitions);
+
+private:
+  struct Member {
+    sim::Instant last_heartbeat;
+    std::optional<sim::Responder> join;  ///< a JoinGroup waiting for the rebalance to complete
+  };
+
+  void on_join(const JoinGroupRequest& request, sim::Responder responder);
+  void on_heartbeat(const GroupHeartbeat& request, sim::Responder responder);
+  void on_leave(const LeaveGroupRequest& request, sim::Responder responder);
+  void on_commit(const OffsetCommitRequest& request, sim::Responder responder);
+  void on_offset_fetch(const OffsetFetchRequest& request, sim::Responder responder);
+  sim::Task<void> run_sessions();
+  void expire_sessions();
+  void prepare_rebalance(const std::string& why);
+  void maybe_complete();
+  void complete();
+  void remove(int member, const std::string& why);
+  std::vector<Offset>& committed();
+  int& generation();
+  sim::Instant now() const { return context_.world.now(); }
+
+  Context& context_;
+  sim::NodeId self_;
+  std::map<int, Member> members_;
+  bool rebalancing_ = false;
+  sim::Instant rebalance_deadline_;
+  sim::Instant not_before_;  ///< the initial rebalance delay of an empty group
+};
+
+}  // namespace queue

@@ -1,0 +1,259 @@
+#include "models/queue/member.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <fmt/format.h>
+
+#include "models/queue/recorder.hpp"
+#include "models/queue/sink.hpp"
+#include "sim/kernel/rpc.hpp"
+#include "sim/kernel/spawn.hpp"
+
+namespace queue {
+namespace {
+
+// How often an idle poll loop, or a fetcher whose buffer is still full, looks again.
+constexpr sim::Duration idle_poll = sim::Duration::milliseconds(50);
+
+}  // namespace
+
+GroupMember::GroupMember(std::shared_ptr<Context> context, int index)
+    : context_(std::move(context)),
+      index_(index),
+      self_(context_->members[static_cast<std::size_t>(index)]),
+      metadata_(*context_, self_),
+      positions_(static_cast<std::size_t>(context_->options.partitions), 0),
+      fetch_positions_(static_cast<std::size_t>(context_->options.partitions), 0),
+      buffers_(static_cast<std::size_t>(context_->options.partitions)) {}
+
+void GroupMember::install(const std::shared_ptr<Context>& context) {
+  for (int i = 0; i < static_cast<int>(context->members.size()); ++i) {
+    sim::NodeId node = context->members[static_cast<std::size_t>(i)];
+    context->world.node(node).set_boot([context, i, node] {
+      auto member = std::make_shared<GroupMember>(context, i);
+      context->world.node(node).set_process(member);
+      member->start();
+    });
+  }
+}
+
+void GroupMember::trace(std::string_view kind, const std::string& detail) {
+  context_->world.trace().record(now(), self_, kind, detail);
+}
+
+void GroupMember::start() {
+  metadata_.refresh();
+  sim::spawn(context_->world.executor(self_), run_poll_loop());
+  sim::spawn(context_->world.executor(self_), run_heartbeats());
+}
+
+sim::Task<void> GroupMember::run_heartbeats() {
+  sim::Executor ex = context_->world.executor(self_);
+  const QueueOptions& o = context_->options;
+  for (;;) {
+    co_await sim::sleep(o.heartbeat_interval);
+    if (generation_ < 0 || rejoin_) continue;
+    if (now() - last_poll_ > o.max_poll_interval) {
+      // The heartbeat thread's own check: the application stopped polling, so the member leaves.
+      trace("queue.poll_timeout", fmt::format("no poll for {}: leaving the group", sim::to_string(now() - last_poll_)));
+      auto leave = std::make_shared<LeaveGroupRequest>();
+      leave->member = index_;
+      context_->world.rpc().call(ex, coordinator(), std::move(leave), o.request_timeout,
+                                 [](sim::error_code, sim::MessagePtr) {});
+      generation_ = -1;
+      rejoin_ = true;
+      continue;
+    }
+    auto beat = std::make_shared<GroupHeartbeat>();
+    beat->member = index_;
+    beat->generation = generation_;
+    sim::error_code ec;
+    sim::MessagePtr answer = co_await context_->world.rpc().call(ex, coordinator(), std::move(beat), o.request_timeout,
+                                                                 boost::asio::redirect_error(sim::use_awaitable, ec));
+    const auto* reply = ec ? nullptr : dynamic_cast<const GroupReply*>(answer.get());
+    if (reply && reply->error != Error::none) rejoin_ = true;
+  }
+}
+
+sim::Task<void> GroupMember::run_poll_loop() {
+  const QueueOptions& o = context_->options;
+  for (;;) {
+    if (rejoin_) {
+      if (o.commit == CommitMode::automatic && generation_ >= 0) co_await commit();
+      if (!co_await join()) {
+        co_await sim::sleep(o.retry_backoff);
+        continue;
+      }
+    }
+    last_poll_ = now();
+    if (o.commit == CommitMode::automatic && now() >= next_auto_commit_) {
+      commit_async();
+      next_auto_commit_ = now() + o.auto_commit_interval;
+    }
+    std::vector<Piece> pieces = poll();
+    if (pieces.empty()) {
+      co_await sim::sleep(idle_poll);
+      continue;
+    }
+    if (o.commit == CommitMode::before_processing) co_await commit();
+    co_await process(pieces, generation_);
+    if (o.commit == CommitMode::after_processing) co_await commit();
+  }
+}
+
+// JoinGroup (held by the coordinator until the rebalance completes), then OffsetFetch for the
+// partitions it got; fetchers of the previous assignment stop.
+sim::Task<bool> GroupMember::join() {
+  sim::Executor ex = context_->world.executor(self_);
+  const QueueOptions& o = context_->options;
+  auto request = std::make_shared<JoinGroupRequest>();
+  request->member = index_;
+  sim::error_code ec;
+  sim::MessagePtr answer = co_await context_->world.rpc().call(ex, coordinator(), std::move(request),
+                                                               o.max_poll_interval + o.request_timeout,
+                                                               boost::asio::redirect_error(sim::use_awaitable, ec));
+  const auto* joined = ec ? nullptr : dynamic_cast<const JoinGroupReply*>(answer.get());
+  if (!joined || joined->error != Error::none) co_return false;
+  int generation = joined->generation;
+  std::vector<int> assigned = joined->assigned;
+  auto fetch = std::make_shared<OffsetFetchRequest>();
+  fetch->partitions = assigned;
+  answer = co_await context_->world.rpc().call(ex, coordinator(), std::move(fetch), o.request_timeout,
+                                               boost::asio::redirect_error(sim::use_awaitable, ec));
+  const auto* offsets = ec ? nullptr : dynamic_cast<const GroupReply*>(answer.get());
+  if (!offsets) co_return false;
+  ++assignment_;
+  for (std::deque<Batch>& buffer : buffers_) buffer.clear();
+  for (const auto& [p, offset] : offsets->offsets) {
+    positions_[static_cast<std::size_t>(p)] = std::max<Offset>(offset, 0);
+    fetch_positions_[static_cast<std::size_t>(p)] = positions_[static_cast<std::size_t>(p)];
+    sim::spawn(ex, run_fetcher(p, assignment_));
+  }
+  generation_ = generation;
+  assigned_ = std::move(assigned);
+  rejoin_ = false;
+  trace("queue.joined", fmt::format("generation {}, {} partitions", generation_, assigned_.size()));
+  co_return true;
+}
+
+std::shared_ptr<OffsetCommitRequest> GroupMember::commit_request() const {
+  auto request = std::make_shared<OffsetCommitRequest>();
+  request->member = index_;
+  request->generation = generation_;
+  for (int p : assigned_) request->offsets.emplace_back(p, positions_[static_cast<std::size_t>(p)]);
+  return request;
+}
+
+bool GroupMember::take_commit_reply(sim::error_code ec, const sim::MessagePtr& answer) {
+  const auto* reply = ec ? nullptr : dynamic_cast<const GroupReply*>(answer.get());
+  if (reply && reply->error == Error::none) return true;
+  // CommitFailedException: the group moved on without this member.
+  if (reply) {
+    trace("queue.commit_failed", to_string(reply->error));
+    rejoin_ = true;
+  }
+  return false;
+}
+
+sim::Task<bool> GroupMember::commit() {
+  if (generation_ < 0 || assigned_.empty()) co_return false;
+  sim::error_code ec;
+  sim::MessagePtr answer = co_await context_->world.rpc().call(context_->world.executor(self_), coordinator(),
+                                                               commit_request(), context_->options.request_timeout,
+                                                               boost::asio::redirect_error(sim::use_awaitable, ec));
+  co_return take_commit_reply(ec, answer);
+}
+
+void GroupMember::commit_async() {
+  if (generation_ < 0 || assigned_.empty()) return;
+  context_->world.rpc().call(context_->world.executor(self_), coordinator(), commit_request(),
+                             context_->options.request_timeout,
+                             [this](sim::error_code ec, sim::MessagePtr answer) { take_commit_reply(ec, answer); });
+}
+
+// One partition's fetcher: fetches from the leader while the buffer is empty, for as long as
+// the assignment it was started for lasts.
+sim::Task<void> GroupMember::run_fetcher(int partition, std::uint64_t assignment) {
+  sim::Executor ex = context_->world.executor(self_);
+  const QueueOptions& o = context_->options;
+  auto index = static_cast<std::size_t>(partition);
+  while (assignment == assignment_) {
+    if (!buffers_[index].empty()) {
+      co_await sim::sleep(idle_poll);
+      continue;
+    }
+    int leader = metadata_.leader(partition);
+    bool ok = false;
+    if (leader != no_leader) {
+      auto request = std::make_shared<FetchRequest>();
+      request->partitions.push_back(
+          FetchPartition{partition, fetch_positions_[index], -1, metadata_.leader_epoch(partition)});
+      sim::error_code ec;
+      sim::MessagePtr answer =
+          co_await context_->world.rpc().call(ex, context_->brokers[static_cast<std::size_t>(leader)], request,
+                                              o.request_timeout, boost::asio::redirect_error(sim::use_awaitable, ec));
+      const auto* reply = ec ? nullptr : dynamic_cast<const FetchReply*>(answer.get());
+      ok = assignment != assignment_ ||
+           (reply && !reply->partitions.empty() && take_fetched(partition, reply->partitions.front()));
+    }
+    if (ok) continue;
+    metadata_.refresh();
+    co_await sim::sleep(o.retry_backoff);
+  }
+}
+
+bool GroupMember::take_fetched(int partition, const FetchedPartition& got) {
+  auto index = static_cast<std::size_t>(partition);
+  Offset& position = fetch_positions_[index];
+  if (got.error == Error::offset_out_of_range) {
+    trace("queue.offset_reset", fmt::format("p{} from {} to the log end {}", partition, position, got.diverging_end));
+    position = got.diverging_end;
+    positions_[index] = position;
+    return true;
+  }
+  if (got.error != Error::none) return false;
+  for (const Batch& piece : got.batches) {
+    if (piece.base != position) continue;
+    buffers_[index].push_back(piece);
+    position = piece.end();
+  }
+  return true;
+}
+
+// Up to max.poll.records from the buffers, the partitions taken in turn.
+std::vector<GroupMember::Piece> GroupMember::poll() {
+  std::vector<Piece> out;
+  auto left = static_cast<std::int64_t>(context_->options.max_poll_records);
+  for (std::size_t k = 0; k < assigned_.size() && left > 0; ++k) {
+    int p = assigned_[(poll_rotation_ + k) % assigned_.size()];
+    std::deque<Batch>& buffer = buffers_[static_cast<std::size_t>(p)];
+    while (!buffer.empty() && left > 0) {
+      Batch piece = buffer.front();
+      buffer.pop_front();
+      if (piece.count > left) {
+        Batch rest = piece;
+        rest.base += left;
+        rest.first_seq += left;
+        rest.count -= left;
+        buffer.push_front(rest);
+        piece.count = left;
+      }
+      left -= piece.count;
+      positions_[static_cast<std::size_t>(p)] = piece.end();
+      context_->recorder->polled(p, piece, index_, generation_);
+      out.push_back(Piece{p, piece});
+    }
+  }
+  ++poll_rotation_;
+  return out;
+}
+
+sim::Task<void> GroupMember::process(const std::vector<Piece>& pieces, int generation) {
+  for (const Piece& piece : pieces) {
+    co_await sim::sleep(context_->options.processing_time * piece.batch.count);
+    std::vector<Span> effects = context_->sink->apply(piece.partition, piece.batch.base, piece.batch.count);
+    context_->recorder->processed(
+        Processing{index_, generation, piece.partition, piece.batch.base, piece.batch.count, effects, now()});
+  }
+}
+
+}  // namespace queue

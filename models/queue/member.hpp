@@ -1,0 +1,71 @@
+// A consumer in the group (consumer-1 .. consumer-N), as Kafka's KafkaConsumer with the classic
+// protocol: a heartbeat thread and a poll loop. The heartbeat thread beats every
+// heartbeat.interval.ms while the member has a generation; an error (a rebalance, a removal)
+// makes the poll loop rejoin, and when the poll loop has not polled for max.poll.interval.ms
+// the thread sends LeaveGroup itself. The poll loop joins (committing first under auto-commit,
+// as onJoinPrepare does), takes its partitions' committed offsets (offset 0 when none:
+// auto.offset.reset=earliest), polls up to max.poll.records from what per-partition fetchers
+// buffered, processes each record for processing_time (its effect lands at the sink when the
+// piece is done), and commits by `commit`. A member that was removed while it processed still
+// finishes and applies its records (a zombie); only its commit fails.
+//
+// Fault model: a pause freezes both threads (the session expires, the zombie resumes where it
+// was); a crash loses everything but what the sink and the coordinator kept.
+//
+// Determinism: partitions are indexes; fetchers are tagged with the assignment they serve.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "models/queue/context.hpp"
+#include "models/queue/metadata_client.hpp"
+#include "sim/kernel/timer.hpp"
+
+namespace queue {
+
+class GroupMember {
+public:
+  GroupMember(std::shared_ptr<Context> context, int index);
+  void start();
+  static void install(const std::shared_ptr<Context>& context);
+
+private:
+  struct Piece {
+    int partition = 0;
+    Batch batch;
+  };
+
+  sim::Task<void> run_poll_loop();
+  sim::Task<void> run_heartbeats();
+  sim::Task<void> run_fetcher(int partition, std::uint64_t assignment);
+  sim::Task<bool> join();
+  sim::Task<bool> commit();
+  void commit_async();
+  std::shared_ptr<OffsetCommitRequest> commit_request() const;
+  bool take_commit_reply(sim::error_code ec, const sim::MessagePtr& answer);
+  bool take_fetched(int partition, const FetchedPartition& got);
+  std::vector<Piece> poll();
+  sim::Task<void> process(const std::vector<Piece>& pieces, int generation);
+  sim::NodeId coordinator() const { return context_->brokers[static_cast<std::size_t>(Context::coordinator)]; }
+  sim::Instant now() const { return context_->world.now(); }
+  void trace(std::string_view kind, const std::string& detail);
+
+  std::shared_ptr<Context> context_;
+  int index_;
+  sim::NodeId self_;
+  MetadataClient metadata_;
+  int generation_ = -1;  ///< -1: not a member of any generation
+  bool rejoin_ = true;
+  std::vector<int> assigned_;
+  std::uint64_t assignment_ = 0;         ///< bumped at every assignment; older fetchers stop
+  std::vector<Offset> positions_;        ///< by partition: the next offset poll returns
+  std::vector<Offset> fetch_positions_;  ///< by partition: the next offset to fetch
+  std::vector<std::deque<Batch>> buffers_;
+  std::size_t poll_rotation_ = 0;
+  sim::Instant last_poll_;
+  sim::Instant next_auto_commit_;
+};
+
+}  // namespace queue

@@ -1,0 +1,210 @@
+#include "models/scheduler/checks.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "models/scheduler/check_support.hpp"
+#include "sim/results/text.hpp"
+
+namespace scheduler {
+
+namespace checking {
+
+sim::CheckResult named(std::string name) {
+  sim::CheckResult r;
+  r.name = std::move(name);
+  return r;
+}
+
+std::string at(sim::Instant instant) { return sim::to_string(instant - sim::Instant::zero()); }
+
+std::string worker_name(const Observations& o, int worker) {
+  return worker >= 0 && static_cast<std::size_t>(worker) < o.worker_names.size()
+             ? o.worker_names[static_cast<std::size_t>(worker)]
+             : fmt::format("worker-{}", worker + 1);
+}
+
+std::string scheduler_name(const Observations& o, int node) {
+  return node >= 0 && static_cast<std::size_t>(node) < o.scheduler_names.size()
+             ? o.scheduler_names[static_cast<std::size_t>(node)]
+             : fmt::format("sched-{}", node + 1);
+}
+
+void violate(sim::CheckResult& r, sim::Instant when, std::vector<std::string> nodes, std::string what) {
+  r.held = false;
+  if (!r.first || when < r.first->at) r.first = sim::Violation{when, std::move(nodes), std::move(what)};
+}
+
+std::string tick_name(int schedule, std::int64_t nominal) {
+  return fmt::format("cron-{} tick {}", schedule + 1, at(Observations::instant_of(nominal)));
+}
+
+bool succeeded(const Observations& o, const std::string& task) {
+  return std::any_of(o.attempts.begin(), o.attempts.end(),
+                     [&](const AttemptRecord& a) { return a.task == task && a.outcome == "succeeded"; });
+}
+
+}  // namespace checking
+
+using namespace checking;
+
+std::vector<std::string> check_names() {
+  return {"lost_task",     "duplicate_execution", "concurrent_execution", "duplicate_side_effect",
+          "stale_ack",     "duplicate_fire",      "missed_fire",          "early_fire",
+          "fire_lateness", "two_leaders",         "dlq_correct",          "liveness"};
+}
+
+sim::CheckResult lost_task(const Observations& o) {
+  sim::CheckResult r = named("lost_task");
+  std::size_t judged = 0, lost = 0;
+  for (const Submission& s : o.submissions) {
+    if (s.due + o.liveness_bound > o.run_end) continue;  // not due long enough to judge
+    ++judged;
+    if (succeeded(o, s.task)) continue;
+    bool failed_for_good = std::any_of(o.finals.begin(), o.finals.end(), [&](const FinalRecord& f) {
+      return f.task == s.task && !f.completed && f.permanent;
+    });
+    if (failed_for_good) continue;
+    ++lost;
+    auto final = std::find_if(o.finals.begin(), o.finals.end(),
+                              [&](const FinalRecord& f) { return f.task == s.task && !f.completed; });
+    sim::Instant when = final != o.finals.end() ? final->at : s.due + o.liveness_bound;
+    violate(r, when, {},
+            final != o.finals.end()
+                ? fmt::format("{} was marked FAILED at {} after transient errors only", s.task, at(when))
+                : fmt::format("{} (due at {}) never ran to an effect", s.task, at(s.due)));
+  }
+  r.summary = fmt::format("{} lost of {} acknowledged", lost, sim::count_of(judged, "task", "tasks"));
+  r.details.emplace_back("lost", std::to_string(lost));
+  return r;
+}
+
+sim::CheckResult duplicate_execution(const Observations& o) {
+  sim::CheckResult r = named("duplicate_execution");
+  std::map<std::string, int> runs;
+  for (const AttemptRecord& a : o.attempts)
+    if (a.outcome == "succeeded" || a.outcome == "refused") ++runs[a.task];
+  auto twice = std::count_if(runs.begin(), runs.end(), [](const auto& e) { return e.second > 1; });
+  r.summary = fmt::format("{} ran to completion more than once (reported, not failed: at-least-once allows it)",
+                          sim::count_of(static_cast<std::uint64_t>(twice), "task", "tasks"));
+  r.details.emplace_back("tasks", std::to_string(twice));
+  return r;
+}
+
+sim::CheckResult concurrent_execution(const Observations& o) {
+  sim::CheckResult r = named("concurrent_execution");
+  sim::Duration total = sim::Duration::zero();
+  int pairs = 0;
+  std::map<std::string, std::vector<const AttemptRecord*>> by_task;
+  for (const AttemptRecord& a : o.attempts) by_task[a.task].push_back(&a);
+  for (const auto& [task, attempts] : by_task)
+    for (std::size_t i = 0; i < attempts.size(); ++i)
+      for (std::size_t j = i + 1; j < attempts.size(); ++j) {
+        const AttemptRecord& a = *attempts[i];
+        const AttemptRecord& b = *attempts[j];
+        sim::Instant end = std::min(a.ended.value_or(o.run_end), b.ended.value_or(o.run_end));
+        if (end <= b.started) continue;
+        ++pairs;
+        total = total + (end - b.started);
+        violate(r, b.started, {worker_name(o, a.worker), worker_name(o, b.worker)},
+                fmt::format("{} started on {} (receive {}) while {} still ran it (receive {})", task,
+                            worker_name(o, b.worker), b.receives, worker_name(o, a.worker), a.receives));
+      }
+  r.summary = fmt::format("{} overlapping attempts, {} in all", pairs, sim::to_string(total, 4));
+  r.details.emplace_back("overlap", sim::to_string(total));
+  return r;
+}
+
+sim::CheckResult duplicate_side_effect(const Observations& o) {
+  sim::CheckResult r = named("duplicate_side_effect");
+  std::map<std::string, int> applied;
+  for (const EffectRecord& e : o.effects) {
+    if (e.verdict != "applied") continue;
+    if (++applied[e.task] == 2)
+      violate(r, e.at, {"sink"}, fmt::format("the sink applied {}'s effect a second time", e.task));
+  }
+  auto twice = std::count_if(applied.begin(), applied.end(), [](const auto& e) { return e.second > 1; });
+  r.summary =
+      fmt::format("{} with more than one effect", sim::count_of(static_cast<std::uint64_t>(twice), "task", "tasks"));
+  r.details.emplace_back("tasks", std::to_string(twice));
+  return r;
+}
+
+sim::CheckResult stale_ack(const Observations& o) {
+  sim::CheckResult r = named("stale_ack");
+  int stale = 0;
+  for (const AckRecord& a : o.acks) {
+    if (!a.accepted || !a.stale) continue;
+    ++stale;
+    const AttemptRecord& attempt = o.attempts.at(a.attempt - 1);
+    violate(r, a.at, {worker_name(o, attempt.worker)},
+            fmt::format("{}'s ack from receive {} deleted the message a newer receive held", a.task, attempt.receives));
+  }
+  r.summary =
+      fmt::format("{} accepted from a stale attempt", sim::count_of(static_cast<std::uint64_t>(stale), "ack", "acks"));
+  return r;
+}
+
+sim::CheckResult dlq_correct(const Observations& o, int max_receive_count) {
+  sim::CheckResult r = named("dlq_correct");
+  for (const auto& [task, receives] : o.dead_letters) {
+    bool early = receives < max_receive_count;
+    if (!early && !succeeded(o, task)) continue;
+    violate(r, o.run_end, {"queue"},
+            early
+                ? fmt::format("{} went to the DLQ after {} receives, fewer than {}", task, receives, max_receive_count)
+                : fmt::format("{} went to the DLQ although an attempt had succeeded", task));
+  }
+  r.summary = fmt::format("{} in the dead-letter queue", sim::count_of(o.dead_letters.size(), "task", "tasks"));
+  return r;
+}
+
+sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& faults) {
+  sim::CheckResult r = named("liveness");
+  r.details.emplace_back("bound", sim::to_string(o.liveness_bound));
+  if (faults.open_at_end) {
+    r.summary = "not judged: a fault was still in effect when the run ended";
+    return r;
+  }
+  sim::Instant quiet = faults.last_change.value_or(sim::Instant::zero());
+  std::size_t judged = 0;
+  for (const Submission& s : o.submissions) {
+    sim::Instant from = std::max(quiet, s.due);
+    if (from + o.liveness_bound > o.run_end) continue;
+    bool done_before = std::any_of(o.attempts.begin(), o.attempts.end(), [&](const AttemptRecord& a) {
+      return a.task == s.task && a.outcome == "succeeded" && a.ended && *a.ended <= from;
+    });
+    if (done_before) continue;
+    ++judged;
+    bool started = std::any_of(o.attempts.begin(), o.attempts.end(), [&](const AttemptRecord& a) {
+      return a.task == s.task && a.started <= from + o.liveness_bound && a.ended.value_or(o.run_end) >= from;
+    });
+    if (!started)
+      violate(r, from + o.liveness_bound, {},
+              fmt::format("{} was due from {} and no attempt started within {}", s.task, at(from),
+                          sim::to_string(o.liveness_bound)));
+  }
+  r.summary = fmt::format("{} judged after the last fault", sim::count_of(judged, "task", "tasks"));
+  return r;
+}
+
+std::vector<sim::CheckResult> run_checks(const Observations& o, int max_receive_count,
+                                         const sim::FaultActivity& faults) {
+  return {lost_task(o),
+          duplicate_execution(o),
+          concurrent_execution(o),
+          duplicate_side_effect(o),
+          stale_ack(o),
+          duplicate_fire(o),
+          missed_fire(o),
+          early_fire(o),
+          fire_lateness(o),
+          two_leaders(o),
+          dlq_correct(o, max_receive_count),
+          liveness(o, faults)};
+}
+
+}  // namespace scheduler

@@ -1,0 +1,49 @@
+// The scheduler's checkers (reference section 2.5), each a pure function of the observations
+// (record.hpp), each saying how bad:
+//   lost_task              an acknowledged task that never ran to an effect, and was not failed
+//                          for good on a permanent error (at-least-once);
+//   duplicate_execution    reported, never failed: tasks whose handler ran more than once;
+//   concurrent_execution   the true time two attempts of one task overlapped;
+//   duplicate_side_effect  tasks with more than one new effect at the sink;
+//   stale_ack              acks that deleted a message a newer receive held;
+//   duplicate_fire         cron ticks (schedule, nominal time) that reached the ready queue twice;
+//   missed_fire            ticks never fired and not skipped by the declared policy (a tick that
+//                          a later catch-up fire superseded is skipped; see cron.hpp);
+//   early_fire             fires before their tick in true time;
+//   fire_lateness          reported: p50, p99 and max of fire time minus tick, first fires only;
+//   two_leaders            true time in which two nodes believed they led, with the deposed one's
+//                          fires and moves that took effect in it;
+//   dlq_correct            a dead-lettered task was received at least max_receive_count times
+//                          and never also succeeded;
+//   liveness               after the last fault, every due task not yet done starts within the bound.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/scheduler/record.hpp"
+#include "sim/kernel/fault_windows.hpp"
+#include "sim/results/check.hpp"
+
+namespace scheduler {
+
+std::vector<std::string> check_names();
+
+sim::CheckResult lost_task(const Observations& o);
+sim::CheckResult duplicate_execution(const Observations& o);
+sim::CheckResult concurrent_execution(const Observations& o);
+sim::CheckResult duplicate_side_effect(const Observations& o);
+sim::CheckResult stale_ack(const Observations& o);
+sim::CheckResult duplicate_fire(const Observations& o);
+sim::CheckResult missed_fire(const Observations& o);
+sim::CheckResult early_fire(const Observations& o);
+sim::CheckResult fire_lateness(const Observations& o);
+sim::CheckResult two_leaders(const Observations& o);
+sim::CheckResult dlq_correct(const Observations& o, int max_receive_count);
+sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& faults);
+
+/// Every check, in check_names() order.
+std::vector<sim::CheckResult> run_checks(const Observations& o, int max_receive_count,
+                                         const sim::FaultActivity& faults);
+
+}  // namespace scheduler

@@ -1,0 +1,46 @@
+// What the scheduler model's nodes share: the World, the options, the parsed cron schedules,
+// the node ids, the Redis deployment (delay queue or redis election), the etcd members (etcd
+// election), and the observations the checkers read.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/redis/server/deployment.hpp"
+#include "models/scheduler/cron.hpp"
+#include "models/scheduler/options.hpp"
+#include "models/scheduler/record.hpp"
+#include "sim/kernel/world.hpp"
+
+namespace scheduler {
+
+class SqsQueue;
+
+struct Context {
+  Context(sim::World& w, SchedulerOptions o) : world(w), options(std::move(o)) {}
+
+  sim::World& world;
+  SchedulerOptions options;
+  std::vector<Cron> crons;
+  Observations observations;
+  sim::NodeId queue = sim::no_node;
+  sim::NodeId sink = sim::no_node;
+  sim::NodeId store = sim::no_node;
+  sim::NodeId client = sim::no_node;
+  std::vector<sim::NodeId> schedulers;
+  std::vector<sim::NodeId> workers;
+  std::vector<sim::NodeId> members;  ///< election: etcd
+  std::shared_ptr<redis::Deployment> redis;
+  std::shared_ptr<SqsQueue> ready;  ///< the queue node's durable state
+  std::string delay_key = "delayed";
+  std::string leader_key = "scheduler:leader";
+
+  std::uint64_t attempt_started(const std::string& task, int worker, int receives);
+  void attempt_ended(std::uint64_t attempt, const std::string& outcome);
+  void trace(sim::NodeId node, std::string_view kind, const std::string& detail) {
+    world.trace().record(world.now(), node, kind, detail);
+  }
+};
+
+}  // namespace scheduler

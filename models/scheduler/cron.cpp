@@ -1,0 +1,184 @@
+#include "models/scheduler/cron.hpp"
+
+#include <fmt/format.h>
+
+#include <sstream>
+#include <vector>
+
+namespace scheduler {
+namespace {
+
+constexpr std::int64_t day_s = 86'400;
+
+// Days since 1970-01-01 to a civil date and back (Howard Hinnant's algorithms).
+struct Civil {
+  std::int64_t year;
+  unsigned month;
+  unsigned day;
+};
+
+Civil civil_from_days(std::int64_t z) {
+  z += 719'468;
+  std::int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
+  auto doe = static_cast<unsigned>(z - era * 146'097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+bool parse_number(const std::string& text, int& value) {
+  if (text.empty() || text.size() > 3) return false;
+  value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  return true;
+}
+
+// One comma-separated item: `*`, `a`, `a-b`, each with an optional `/step`.
+bool parse_item(const std::string& item, int low, int high, std::vector<bool>& set) {
+  std::string range = item;
+  int step = 1;
+  if (std::size_t slash = item.find('/'); slash != std::string::npos) {
+    range = item.substr(0, slash);
+    if (!parse_number(item.substr(slash + 1), step) || step == 0) return false;
+  }
+  int from = low, to = high;
+  if (range != "*") {
+    std::size_t dash = range.find('-');
+    if (dash == std::string::npos) {
+      if (!parse_number(range, from)) return false;
+      to = item.find('/') == std::string::npos ? from : high;
+    } else if (!parse_number(range.substr(0, dash), from) || !parse_number(range.substr(dash + 1), to)) {
+      return false;
+    }
+  }
+  if (from < low || to > high || from > to) return false;
+  for (int v = from; v <= to; v += step) set[static_cast<std::size_t>(v)] = true;
+  return true;
+}
+
+bool parse_field(const std::string& field, int low, int high, std::vector<bool>& set) {
+  set.assign(static_cast<std::size_t>(high) + 1, false);
+  std::stringstream in(field);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!parse_item(item, low, high, set)) return false;
+  return !field.empty() && field.back() != ',';
+}
+
+template <std::size_t N>
+std::bitset<N> to_bits(const std::vector<bool>& set) {
+  std::bitset<N> bits;
+  for (std::size_t i = 0; i < N && i < set.size(); ++i) bits[i] = set[i];
+  return bits;
+}
+
+}  // namespace
+
+std::optional<Cron> parse_cron(const std::string& expression, std::string& error) {
+  std::stringstream in(expression);
+  std::vector<std::string> fields;
+  for (std::string field; in >> field;) fields.push_back(field);
+  if (fields.size() != 5) {
+    error = fmt::format("expected five fields (minute hour day-of-month month day-of-week), found {}", fields.size());
+    return std::nullopt;
+  }
+  struct Spec {
+    const char* name;
+    int low, high;
+  };
+  const Spec specs[5] = {
+      {"minute", 0, 59}, {"hour", 0, 23}, {"day-of-month", 1, 31}, {"month", 1, 12}, {"day-of-week", 0, 7}};
+  std::vector<bool> sets[5];
+  for (std::size_t i = 0; i < 5; ++i) {
+    if (parse_field(fields[i], specs[i].low, specs[i].high, sets[i])) continue;
+    error = fmt::format("bad {} field '{}': expected *, a number in {}-{}, a range a-b, a /step, or a list of them",
+                        specs[i].name, fields[i], specs[i].low, specs[i].high);
+    return std::nullopt;
+  }
+  Cron cron;
+  cron.minutes = to_bits<60>(sets[0]);
+  cron.hours = to_bits<24>(sets[1]);
+  cron.days = to_bits<32>(sets[2]);
+  cron.months = to_bits<13>(sets[3]);
+  if (sets[4][7]) sets[4][0] = true;  // 7 is Sunday too
+  cron.weekdays = to_bits<7>(sets[4]);
+  cron.any_day = fields[2] == "*";
+  cron.any_weekday = fields[4] == "*";
+  return cron;
+}
+
+bool Cron::day_matches(std::int64_t days_since_epoch) const {
+  Civil c = civil_from_days(days_since_epoch);
+  if (!months[c.month]) return false;
+  auto weekday = static_cast<std::size_t>((days_since_epoch + 4) % 7 + 7) % 7;  // 1970-01-01: Thursday
+  bool day_ok = days[c.day];
+  bool weekday_ok = weekdays[weekday];
+  if (any_day && any_weekday) return true;
+  if (any_day) return weekday_ok;
+  if (any_weekday) return day_ok;
+  return day_ok || weekday_ok;  // cron(5): either restricted field may match
+}
+
+std::optional<std::int64_t> Cron::next_after(std::int64_t unix_s) const {
+  std::int64_t start_minute = floor_div(unix_s, 60) + 1;
+  std::int64_t day = floor_div(start_minute * 60, day_s);
+  for (std::int64_t d = day; d < day + 3700; ++d) {
+    if (!day_matches(d)) continue;
+    std::int64_t first = d == day ? start_minute * 60 - d * day_s : 0;
+    for (std::int64_t s = first / 60 * 60; s < day_s; s += 60) {
+      if (!hours[static_cast<std::size_t>(s / 3600)]) {
+        s = (s / 3600 + 1) * 3600 - 60;
+        continue;
+      }
+      if (minutes[static_cast<std::size_t>(s % 3600 / 60)]) return d * day_s + s;
+    }
+  }
+  return std::nullopt;
+}
+
+bool Cron::matches(std::int64_t unix_s) const {
+  if (unix_s % 60 != 0) return false;
+  std::int64_t d = floor_div(unix_s, day_s);
+  std::int64_t s = unix_s - d * day_s;
+  return hours[static_cast<std::size_t>(s / 3600)] && minutes[static_cast<std::size_t>(s % 3600 / 60)] &&
+         day_matches(d);
+}
+
+CronDecision decide(const Cron& cron, std::int64_t last, std::int64_t now, MissedPolicy policy,
+                    std::optional<sim::Duration> starting_deadline) {
+  CronDecision decision;
+  std::int64_t earliest = last;
+  if (starting_deadline) earliest = std::max(earliest, now - starting_deadline->ns() / 1'000'000'000);
+  std::optional<std::int64_t> most_recent;
+  for (std::optional<std::int64_t> t = cron.next_after(earliest); t && *t <= now; t = cron.next_after(*t)) {
+    most_recent = t;
+    if (++decision.unmet > 100) {
+      decision.too_many = true;
+      if (policy == MissedPolicy::legacy) return decision;  // "too many missed start times": nothing starts
+      // v2 only warns, and finds the most recent tick by walking back from now.
+      for (std::int64_t m = floor_div(now, 60) * 60; m > earliest; m -= 60)
+        if (cron.matches(m)) {
+          most_recent = m;
+          break;
+        }
+      break;
+    }
+  }
+  if (!most_recent) return decision;
+  if (starting_deadline && *most_recent < now - starting_deadline->ns() / 1'000'000'000) {
+    decision.too_late = true;
+    return decision;
+  }
+  decision.fire = most_recent;
+  return decision;
+}
+
+}  // namespace scheduler

@@ -1,0 +1,84 @@
+// What each of the scheduler model's parameters and checks means (models/model.hpp, ModelDocs).
+#include "models/redis/docs.hpp"
+#include "models/scheduler/scheduler.hpp"
+
+namespace {
+
+std::vector<sim::OptionDoc> scheduler_option_docs() {
+  std::vector<sim::OptionDoc> docs{
+      {"design",
+       "seed: problem 4's worker and leader as written; fixed: visibility at receive, heartbeats, attempt "
+       "identity, the store's clock, jittered backoff, fenced fires"},
+      {"election",
+       "leader election: client_go (lease record, own clocks, no fencing), etcd (lease, revision as "
+       "fencing token) or redis (SET NX PX)"},
+      {"delay_queue", "where delayed tasks wait: redis (a ZSET the leader moves) or sqs (per-message delay, <= 15m)"},
+      {"move", "how due tasks leave the ZSET: range_then_remove (the seed) or script (Lua, gated on ZREM = 1)"},
+      {"sink", "where effects land: plain, idempotent (by task id) or fenced (attempt token)"},
+      {"schedulers", "scheduler nodes, sched-1 .. sched-N"},
+      {"workers", "worker nodes, worker-1 .. worker-M"},
+      {"tasks", "one-time delayed tasks the client submits"},
+      {"submit_at", "when the client submits them"},
+      {"delay", "how long after submission the first task is due"},
+      {"spacing", "task i is due i x spacing after the first"},
+      {"work", "the handler's running time"},
+      {"poll", "an idle worker's wait between receives"},
+      {"visibility", "the seed's set_visibility_timeout, called after the receive"},
+      {"max_retries", "the seed's retries at 60 x 2^k s before FAILED"},
+      {"heartbeat_timeout", "fixed: the visibility taken at receive and renewed by each heartbeat"},
+      {"heartbeat_interval", "fixed: time between heartbeats"},
+      {"backoff_base", "fixed: the first retry's backoff ceiling"},
+      {"backoff_cap", "fixed: the largest backoff ceiling (full jitter below it)"},
+      {"lease_duration", "the leader lease (client_go LeaseDuration; etcd and redis: the TTL)"},
+      {"renew_deadline", "client_go: the leader gives up after this without a renewal"},
+      {"retry_period", "time between election steps"},
+      {"request_timeout", "timeout of one call to the queue, sink, store or Redis"},
+      {"liveness_bound", "after the last fault, a due task starts within this"},
+      {"queue", "the ready queue's SQS rules"},
+      {"queue.default_visibility", "visibility of a receive that names none (SQS: 30s)"},
+      {"queue.max_receive_count", "receives before the dead-letter queue (0: none)"},
+      {"queue.stale_handles", "an old receipt handle's delete: sqs (succeeds and deletes) or refused"},
+      {"downstream", "the service every handler calls fails in a window"},
+      {"downstream.fail_from", "start of the failure window (true time)"},
+      {"downstream.fail_until", "end of the failure window"},
+      {"downstream.error", "transient or permanent"},
+      {"cron", "five-field cron expressions, in UTC"},
+      {"missed_policy",
+       "missed ticks: all (the seed's loop), legacy (Kubernetes <= 1.20, 100-missed rule) or v2 "
+       "(most recent only)"},
+      {"starting_deadline", "Kubernetes' startingDeadlineSeconds: a tick later than this is not started"},
+      {"check_interval", "the controller's period (Kubernetes: 10s)"},
+  };
+  for (sim::OptionDoc& doc : redis::option_docs_under("redis.", "the delay queue's Redis"))
+    docs.push_back(std::move(doc));
+  return docs;
+}
+
+}  // namespace
+
+const sim::ModelDocs& scheduler_docs() {
+  static const sim::ModelDocs docs{
+      "design",
+      {"cron: ['* * * * *']\nqueue: { max_receive_count: 5 }\ndownstream: { fail_from: 1s, fail_until: 2s }\n"
+       "redis: { replicas: 1 }\n"},
+      scheduler_option_docs(),
+      {
+          {"lost_task", "every acknowledged task runs to an effect, or fails for good on a permanent error",
+           "tasks lost, out of those acknowledged"},
+          {"duplicate_execution", "reported: tasks whose handler completed more than once", "tasks"},
+          {"concurrent_execution", "no two attempts of one task run at the same time",
+           "overlapping pairs, total overlap"},
+          {"duplicate_side_effect", "no task's effect lands twice at the sink", "tasks with more than one effect"},
+          {"stale_ack", "no ack from an attempt deletes a message a newer attempt holds", "stale acks accepted"},
+          {"duplicate_fire", "each cron tick fires once", "fires beyond the first"},
+          {"missed_fire", "each cron tick fires, unless the declared policy skips it", "ticks missed"},
+          {"early_fire", "no tick fires before its time", "early fires"},
+          {"fire_lateness", "reported: how late ticks fire", "p50, p99, max"},
+          {"two_leaders", "no two scheduler nodes believe they lead at the same time",
+           "overlap of beliefs, and the deposed one's actions that took effect in it"},
+          {"dlq_correct", "a dead-lettered task reached max_receive_count and never succeeded", "wrong dead letters"},
+          {"liveness", "after the last fault, every due task starts within liveness_bound", "tasks that did not"},
+      },
+  };
+  return docs;
+}

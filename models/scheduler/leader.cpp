@@ -1,0 +1,209 @@
+#include "models/scheduler/leader.hpp"
+
+#include <fmt/format.h>
+
+#include "models/scheduler/io.hpp"
+#include "sim/kernel/spawn.hpp"
+
+namespace scheduler {
+namespace {
+
+const std::string& move_script() {
+  static const std::string text = "if redis.call('zrem', KEYS[1], ARGV[1]) == 1 then return 1 else return 0 end";
+  return text;
+}
+
+}  // namespace
+
+void SchedulerNode::boot(const std::shared_ptr<Context>& context, int index) {
+  auto node = std::make_shared<SchedulerNode>(context, index);
+  SchedulerNode* raw = node.get();
+  context->world.node(raw->node_).set_process(std::move(node));
+  sim::spawn(raw->ex_, raw->elect());
+  sim::spawn(raw->ex_, raw->control());
+}
+
+SchedulerNode::SchedulerNode(std::shared_ptr<Context> context, int index)
+    : context_(std::move(context)),
+      index_(index),
+      node_(context_->schedulers.at(static_cast<std::size_t>(index))),
+      ex_(context_->world.executor(node_)),
+      election_(make_election(*context_, index)) {}
+
+bool SchedulerNode::believes() {
+  bool leads = election_->leads();
+  std::vector<BeliefRecord>& beliefs = context_->observations.beliefs;
+  if (leads && !belief_) {
+    belief_ = beliefs.size();
+    beliefs.push_back(BeliefRecord{index_, context_->world.now(), std::nullopt});
+    context_->trace(node_, "scheduler.leads", fmt::format("token {}", election_->token()));
+  } else if (!leads && belief_) {
+    beliefs[*belief_].to = std::max(beliefs[*belief_].from, belief_end());
+    belief_.reset();
+    context_->trace(node_, "scheduler.follows", "");
+  }
+  return leads;
+}
+
+// When the belief ended: for a lease judged on the node's clock, the true time that clock
+// passed the lease's end (the node may notice later, after a pause); for client-go's flag, now.
+sim::Instant SchedulerNode::belief_end() const {
+  sim::Instant now = context_->world.now();
+  std::optional<sim::MonoTime> until = election_->valid_until();
+  if (!until) return now;
+  const sim::Clock& clock = context_->world.node(node_).clock();
+  sim::Duration past = clock.mono(now) - *until;  // on the node's clock, at its current rate
+  if (past <= sim::Duration::zero()) return now;
+  __int128 scaled = static_cast<__int128>(past.ns()) * 1'000'000 / (1'000'000 + clock.drift_ppm());
+  return now - sim::Duration::nanoseconds(static_cast<std::int64_t>(scaled));
+}
+
+sim::Task<void> SchedulerNode::elect() {
+  // The nodes' processes start 3 s apart, so the first election has one winner.
+  if (context_->world.node(node_).incarnation() == 0) co_await sim::sleep(sim::Duration::seconds(3) * index_);
+  for (;;) {
+    co_await election_->step();
+    believes();
+    co_await sim::sleep(context_->options.retry_period);
+  }
+}
+
+sim::Task<std::optional<std::int64_t>> SchedulerNode::now_unix_s() {
+  if (context_->options.design == Design::seed)
+    co_return context_->world.node(node_).clock().wall(context_->world.now()).unix_ns() / 1'000'000'000;
+  Request time;
+  time.op = Op::time;
+  std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->store, time);
+  if (!answer) co_return std::nullopt;
+  co_return answer->number / 1'000'000'000;
+}
+
+sim::Task<void> SchedulerNode::control() {
+  const SchedulerOptions& o = context_->options;
+  for (;;) {
+    co_await sim::sleep(o.cron.check_interval);
+    if (!believes()) continue;
+    std::optional<std::int64_t> now = co_await now_unix_s();
+    if (!now) continue;
+    for (std::size_t s = 0; s < context_->crons.size(); ++s) co_await fire_schedule(static_cast<int>(s), *now);
+    if (o.delay_queue == DelayQueue::redis) co_await move_due(*now * 1000);
+  }
+}
+
+sim::Task<void> SchedulerNode::fire_schedule(int schedule, std::int64_t now_s) {
+  const SchedulerOptions& o = context_->options;
+  const Cron& cron = context_->crons.at(static_cast<std::size_t>(schedule));
+  Request get;
+  get.op = Op::status_get;
+  get.number = schedule;
+  std::shared_ptr<const Response> status = co_await call(*context_, ex_, context_->store, get);
+  if (!status) co_return;
+  // A schedule nothing has fired yet counts from its creation, the start of the run.
+  std::int64_t last = status->number >= 0 ? status->number : sim::default_wall_start.unix_ns() / 1'000'000'000;
+  if (o.cron.missed_policy == MissedPolicy::all) {
+    for (std::optional<std::int64_t> t = cron.next_after(last); t && *t <= now_s; t = cron.next_after(*t))
+      co_await fire(schedule, *t);
+    co_return;
+  }
+  CronDecision decision = decide(cron, last, now_s, o.cron.missed_policy, o.cron.starting_deadline);
+  if (decision.too_many) {
+    ++context_->observations.too_many_missed;
+    context_->trace(node_, "scheduler.too_many_missed", fmt::format("cron-{}: more than 100 missed", schedule + 1));
+  }
+  if (decision.fire) co_await fire(schedule, *decision.fire);
+}
+
+sim::Task<void> SchedulerNode::fire(int schedule, std::int64_t nominal) {
+  bool fixed = context_->options.design == Design::fixed;
+  std::string task = fmt::format("cron-{}@{}", schedule + 1, nominal);
+  context_->trace(node_, "scheduler.fire", fmt::format("cron-{} tick {}", schedule + 1, nominal));
+  Request record;
+  record.op = fixed ? Op::fire : Op::status_set;
+  record.number = schedule;
+  record.when = nominal;
+  record.token = election_->token();
+  if (fixed) {
+    std::shared_ptr<const Response> taken = co_await call(*context_, ex_, context_->store, record);
+    if (!taken || !taken->ok) {
+      context_->observations.fires.push_back(
+          FireRecord{schedule, nominal, context_->world.now(), index_, false, record.token});
+      co_return;
+    }
+  }
+  bool pushed = co_await push(task);
+  context_->observations.fires.push_back(
+      FireRecord{schedule, nominal, context_->world.now(), index_, pushed, record.token});
+  if (pushed && !fixed) co_await call(*context_, ex_, context_->store, record);  // lastScheduleTime, unguarded
+}
+
+sim::Task<bool> SchedulerNode::push(const std::string& body) {
+  Request send;
+  send.op = Op::send;
+  send.task = body;
+  std::shared_ptr<const Response> sent = co_await call(*context_, ex_, context_->queue, send);
+  bool ok = sent && sent->ok;
+  if (ok) {
+    std::string task = task_of(body);
+    std::vector<Submission>& subs = context_->observations.submissions;
+    bool known = std::any_of(subs.begin(), subs.end(), [&](const Submission& s) { return s.task == task; });
+    if (!known) subs.push_back(Submission{task, context_->world.now(), context_->world.now()});
+  }
+  co_return ok;
+}
+
+sim::Task<void> SchedulerNode::move_due(std::int64_t now_ms) {
+  std::vector<std::string> range{
+      "ZRANGEBYSCORE", context_->delay_key, "-inf", std::to_string(now_ms), "LIMIT", "0", "100"};
+  std::optional<redis::Reply> due = co_await redis_call(*context_, ex_, std::move(range));
+  if (!due || due->type != redis::Reply::Type::array) co_return;
+  bool script = context_->options.move == Move::script;
+  if (!due->elements.empty())
+    context_->trace(node_, "scheduler.move", fmt::format("{} due in the ZSET", due->elements.size()));
+  for (const redis::Reply& member : due->elements) {
+    std::vector<std::string> remove =
+        script ? std::vector<std::string>{"EVAL", move_script(), "1", context_->delay_key, member.text}
+               : std::vector<std::string>{"ZREM", context_->delay_key, member.text};
+    std::optional<redis::Reply> removed = co_await redis_call(*context_, ex_, std::move(remove));
+    bool mine = removed && removed->type == redis::Reply::Type::integer && removed->integer == 1;
+    if (script && !mine) continue;  // another mover took it
+    bool pushed = co_await push(member.text);
+    if (pushed) context_->observations.moves.push_back(MoveRecord{task_of(member.text), index_, context_->world.now()});
+  }
+}
+
+namespace {
+
+sim::Task<void> submit_all(std::shared_ptr<Context> context) {
+  const SchedulerOptions& o = context->options;
+  sim::Executor ex = context->world.executor(context->client);
+  co_await sim::sleep(o.submit_at);
+  for (int i = 0; i < o.tasks; ++i) {
+    std::string task = fmt::format("task-{}", i + 1);
+    sim::Duration delay = o.delay + o.spacing * i;
+    bool acked = false;
+    if (o.delay_queue == DelayQueue::redis) {
+      sim::WallTime due = context->world.node(context->client).clock().wall(context->world.now()) + delay;
+      std::vector<std::string> zadd{"ZADD", context->delay_key, std::to_string(due.unix_ms()), task};
+      std::optional<redis::Reply> reply = co_await redis_call(*context, ex, std::move(zadd));
+      acked = reply && reply->type == redis::Reply::Type::integer;
+    } else {
+      Request send;
+      send.op = Op::send;
+      send.task = task;
+      send.duration = delay;
+      std::shared_ptr<const Response> sent = co_await call(*context, ex, context->queue, send);
+      acked = sent && sent->ok;
+    }
+    sim::Instant due_at = sim::Instant::zero() + o.submit_at + delay;
+    if (acked) context->observations.submissions.push_back(Submission{task, context->world.now(), due_at});
+  }
+}
+
+}  // namespace
+
+void boot_client(const std::shared_ptr<Context>& context) {
+  if (context->world.node(context->client).incarnation() > 0) return;
+  sim::spawn(context->world.executor(context->client), submit_all(context));
+}
+
+}  // namespace scheduler

@@ -1,0 +1,50 @@
+// A scheduler node: an election loop (election.hpp) and a controller loop that, every
+// check_interval while the node believes it leads, fires due cron ticks and moves due delayed
+// tasks from the Redis ZSET to the ready queue.
+//
+// Seed: "now" is the node's own wall clock; every tick between lastScheduleTime and now fires
+// (missed_policy: all) straight into the ready queue, and lastScheduleTime is written without a
+// guard; due tasks move by ZRANGEBYSCORE, then ZREM and a push whatever ZREM answered.
+// Fixed: "now" is the store's clock; the declared missed policy picks the tick; a fire is a
+// record keyed (schedule, nominal time) on the store, guarded by the election's fencing token,
+// and only a record the store took goes to the ready queue; due tasks move by one Lua script per
+// task that answers whether its ZREM removed it, and only the mover it answered 1 pushes.
+//
+// The client node, also here, submits the workload's delayed tasks once at submit_at.
+#pragma once
+
+#include <memory>
+
+#include "models/scheduler/context.hpp"
+#include "models/scheduler/election.hpp"
+
+namespace scheduler {
+
+class SchedulerNode {
+public:
+  static void boot(const std::shared_ptr<Context>& context, int index);
+  SchedulerNode(std::shared_ptr<Context> context, int index);
+
+private:
+  sim::Task<void> elect();
+  sim::Task<void> control();
+  /// Whether the node believes it leads now; tells the recorder of a change.
+  bool believes();
+  sim::Instant belief_end() const;
+  sim::Task<std::optional<std::int64_t>> now_unix_s();
+  sim::Task<void> fire_schedule(int schedule, std::int64_t now_s);
+  sim::Task<void> fire(int schedule, std::int64_t nominal);
+  sim::Task<void> move_due(std::int64_t now_ms);
+  sim::Task<bool> push(const std::string& body);
+
+  std::shared_ptr<Context> context_;
+  int index_;
+  sim::NodeId node_;
+  sim::Executor ex_;
+  std::unique_ptr<LeaderElection> election_;
+  std::optional<std::size_t> belief_;  ///< the open BeliefRecord
+};
+
+void boot_client(const std::shared_ptr<Context>& context);
+
+}  // namespace scheduler

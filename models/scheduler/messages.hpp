@@ -1,0 +1,55 @@
+// The calls workers and scheduler nodes make to the queue, sink and store nodes: one request
+// type with an operation, so every store speaks the same small protocol, and a PostgreSQL-backed
+// store can later answer the same operations.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/kernel/network.hpp"
+
+namespace scheduler {
+
+enum class Op {
+  send,               // queue: a task, with a delay
+  receive,            // queue: the next visible message, with a visibility (absent: the default)
+  change_visibility,  // queue: by receipt handle
+  delete_message,     // queue: by receipt handle
+  set_visibility_id,  // queue: the seed's set_visibility_timeout(task.id, ...)
+  ack_id,             // queue: the seed's ack(task.id)
+  nack_id,            // queue: the seed's nack(task.id)
+  write,              // sink: the task's side effect, with the attempt's token
+  time,               // store: the store's wall clock
+  lease_get,          // store: the client-go lease record
+  lease_update,       // store: compare-and-swap of the lease record on its version
+  status_get,         // store: a schedule's lastScheduleTime
+  status_set,         // store: the seed's unguarded lastScheduleTime update
+  fire,               // store: the fixed design's fire record, keyed (schedule, nominal), fenced
+};
+
+const char* op_name(Op op);
+
+struct Request final : sim::MessageBody {
+  Op op = Op::send;
+  std::string task;           ///< task id; the holder's name for the lease
+  std::string handle;         ///< receipt handle
+  std::int64_t number = 0;    ///< receive count, nominal Unix seconds, expected lease version, schedule
+  std::int64_t token = 0;     ///< attempt token (receive count) or fencing token
+  std::int64_t when = 0;      ///< a nominal tick or lastScheduleTime, Unix seconds
+  sim::Duration duration;     ///< visibility or delay
+  bool has_duration = false;  ///< receive: whether `duration` overrides the default visibility
+  std::uint64_t attempt = 0;  ///< the recorder's attempt number (for the recorder only)
+  std::string describe() const override;
+};
+
+struct Response final : sim::MessageBody {
+  bool ok = false;
+  std::string task;
+  std::string handle;
+  std::string holder;
+  std::int64_t number = 0;  ///< receive count; lease version; lastScheduleTime; wall time in Unix ns
+  std::string text;
+  std::string describe() const override;
+};
+
+}  // namespace scheduler

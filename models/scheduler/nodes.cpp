@@ -1,0 +1,175 @@
+#include "models/scheduler/nodes.hpp"
+
+#include <fmt/format.h>
+
+#include "models/scheduler/context.hpp"
+#include "models/scheduler/messages.hpp"
+#include "models/scheduler/sqs.hpp"
+#include "sim/kernel/rpc.hpp"
+
+namespace scheduler {
+
+const char* op_name(Op op) {
+  switch (op) {
+    case Op::send: return "send";
+    case Op::receive: return "receive";
+    case Op::change_visibility: return "change_visibility";
+    case Op::delete_message: return "delete_message";
+    case Op::set_visibility_id: return "set_visibility_timeout";
+    case Op::ack_id: return "ack";
+    case Op::nack_id: return "nack";
+    case Op::write: return "write";
+    case Op::time: return "time";
+    case Op::lease_get: return "lease_get";
+    case Op::lease_update: return "lease_update";
+    case Op::status_get: return "status_get";
+    case Op::status_set: return "status_set";
+    case Op::fire: return "fire";
+  }
+  return "?";
+}
+
+std::string Request::describe() const {
+  return fmt::format("{} {}{}{}", op_name(op), task, handle.empty() ? "" : " " + handle,
+                     token != 0 ? fmt::format(" token {}", token) : "");
+}
+
+std::string Response::describe() const {
+  return fmt::format("{}{}{}", ok ? "ok" : "refused", task.empty() ? "" : " " + task, text.empty() ? "" : ": " + text);
+}
+
+std::string sink_verdict(Sink kind, SinkState& state, const std::string& task, std::int64_t token) {
+  bool first = state.seen.insert(task).second;
+  switch (kind) {
+    case Sink::plain: return "applied";
+    case Sink::idempotent: return first ? "applied" : "deduplicated";
+    case Sink::fenced: {
+      auto [it, fresh] = state.highest.try_emplace(task, token);
+      if (fresh) return "applied";
+      if (token <= it->second) return "refused";
+      it->second = token;
+      return "replaced";
+    }
+  }
+  return "refused";
+}
+
+namespace {
+
+using Reply = std::shared_ptr<Response>;
+
+Reply queue_answer(Context& c, const Request& r) {
+  SqsQueue& q = *c.ready;
+  sim::MonoTime now = c.world.node(c.queue).clock().mono(c.world.now());
+  auto reply = std::make_shared<Response>();
+  reply->ok = true;
+  switch (r.op) {
+    case Op::send: q.send(r.task, now, r.duration); break;
+    case Op::receive: {
+      std::optional<Received> got = q.receive(now, r.has_duration ? std::optional(r.duration) : std::nullopt);
+      c.observations.dead_letters = q.dead_letters();
+      reply->ok = got.has_value();
+      if (got) {
+        reply->task = got->task;
+        reply->handle = got->handle;
+        reply->number = got->receives;
+      }
+      break;
+    }
+    case Op::change_visibility: reply->ok = q.change_visibility(r.handle, now, r.duration).ok; break;
+    case Op::delete_message: {
+      QueueAnswer a = q.delete_message(r.handle);
+      reply->ok = a.ok;
+      reply->number = a.held_by_newer ? 1 : 0;
+      break;
+    }
+    case Op::set_visibility_id: reply->ok = q.set_visibility_by_task(r.task, now, r.duration); break;
+    case Op::ack_id: reply->number = q.delete_by_task(r.task, r.handle, now).held_by_newer ? 1 : 0; break;
+    case Op::nack_id: reply->ok = q.nack_by_task(r.task, now); break;
+    default: reply->ok = false; reply->text = "not a queue operation";
+  }
+  return reply;
+}
+
+Reply store_answer(Context& c, StoreState& s, const Request& r) {
+  auto reply = std::make_shared<Response>();
+  std::int64_t wall_ns = c.world.node(c.store).clock().wall(c.world.now()).unix_ns();
+  reply->ok = true;
+  switch (r.op) {
+    case Op::time: reply->number = wall_ns; break;
+    case Op::lease_get:
+      reply->holder = s.lease_holder;
+      reply->number = s.lease_version;
+      break;
+    case Op::lease_update:
+      reply->ok = r.number == s.lease_version;
+      if (reply->ok) {
+        s.lease_holder = r.task;
+        ++s.lease_version;
+      }
+      reply->number = s.lease_version;
+      break;
+    case Op::status_get: {
+      auto found = s.last_schedule.find(static_cast<int>(r.number));
+      reply->number = found == s.last_schedule.end() ? -1 : found->second;
+      break;
+    }
+    case Op::status_set: s.last_schedule[static_cast<int>(r.number)] = r.when; break;
+    case Op::fire: {
+      int schedule = static_cast<int>(r.number);
+      std::int64_t nominal = r.when;
+      if (r.token < s.highest_token) {
+        reply->ok = false;
+        reply->text = fmt::format("fencing token {} is below {}", r.token, s.highest_token);
+      } else if (nominal * 1'000'000'000 > wall_ns) {
+        reply->ok = false;
+        reply->text = "the tick is still ahead of the store's clock";
+      } else if (!s.fired.insert({schedule, nominal}).second) {
+        reply->ok = false;
+        reply->text = "this tick was already fired";
+      } else {
+        s.highest_token = r.token;
+        std::int64_t& last = s.last_schedule[schedule];
+        last = std::max(last, nominal);
+      }
+      break;
+    }
+    default: reply->ok = false; reply->text = "not a store operation";
+  }
+  return reply;
+}
+
+}  // namespace
+
+void boot_queue(const std::shared_ptr<Context>& context) {
+  Context* c = context.get();
+  c->world.rpc().serve(c->queue, [c](const sim::RpcRequest& incoming, sim::Responder responder) {
+    if (const auto* r = dynamic_cast<const Request*>(incoming.body.get())) responder.reply(queue_answer(*c, *r));
+  });
+}
+
+void boot_sink(const std::shared_ptr<Context>& context, const std::shared_ptr<SinkState>& state) {
+  Context* c = context.get();
+  SinkState* s = state.get();
+  c->world.rpc().serve(c->sink, [c, s](const sim::RpcRequest& incoming, sim::Responder responder) {
+    const auto* r = dynamic_cast<const Request*>(incoming.body.get());
+    if (!r) return;
+    std::string verdict = sink_verdict(c->options.sink, *s, r->task, r->token);
+    c->observations.effects.push_back(EffectRecord{r->task, r->attempt, c->world.now(), verdict});
+    c->trace(c->sink, "sink." + verdict, fmt::format("{} token {}", r->task, r->token));
+    auto reply = std::make_shared<Response>();
+    reply->ok = verdict != "refused";
+    reply->text = verdict;
+    responder.reply(std::move(reply));
+  });
+}
+
+void boot_store(const std::shared_ptr<Context>& context, const std::shared_ptr<StoreState>& state) {
+  Context* c = context.get();
+  StoreState* s = state.get();
+  c->world.rpc().serve(c->store, [c, s](const sim::RpcRequest& incoming, sim::Responder responder) {
+    if (const auto* r = dynamic_cast<const Request*>(incoming.body.get())) responder.reply(store_answer(*c, *s, *r));
+  });
+}
+
+}  // namespace scheduler

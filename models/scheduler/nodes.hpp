@@ -1,0 +1,45 @@
+// The scheduler model's store nodes, each a durable state machine behind the RPC server:
+//   queue  the ready queue (sqs.hpp) and its dead-letter queue;
+//   sink   where a task's side effect lands: plain (every write is a new effect), idempotent
+//          (a task's first write only) or fenced (a write whose attempt token is above every
+//          one seen for the task overwrites the earlier; a lower or equal one is refused);
+//   store  the client-go lease record, each schedule's lastScheduleTime, and the fixed design's
+//          fire records keyed by (schedule, nominal time), refused for a fencing token below the
+//          highest seen or a nominal time still ahead of the store's clock.
+// Simplification: each node's state survives a crash of its node (a durable database).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "models/scheduler/options.hpp"
+
+namespace scheduler {
+
+struct Context;
+
+struct SinkState {
+  std::map<std::string, std::int64_t> highest;  ///< per task: the highest token applied (fenced)
+  std::set<std::string> seen;                   ///< tasks with an effect
+};
+
+/// The sink's verdict on a write: "applied", "replaced", "deduplicated" or "refused".
+std::string sink_verdict(Sink kind, SinkState& state, const std::string& task, std::int64_t token);
+
+struct StoreState {
+  std::string lease_holder;
+  std::int64_t lease_version = 0;
+  std::map<int, std::int64_t> last_schedule;  ///< per schedule, Unix seconds
+  std::set<std::pair<int, std::int64_t>> fired;
+  std::int64_t highest_token = 0;
+};
+
+void boot_queue(const std::shared_ptr<Context>& context);
+void boot_sink(const std::shared_ptr<Context>& context, const std::shared_ptr<SinkState>& state);
+void boot_store(const std::shared_ptr<Context>& context, const std::shared_ptr<StoreState>& state);
+
+}  // namespace scheduler

@@ -1,0 +1,215 @@
+#include "models/scheduler/options.hpp"
+
+#include <fmt/format.h>
+
+#include "models/scheduler/cron.hpp"
+#include "sim/scenario/param_reader.hpp"
+
+namespace scheduler {
+namespace {
+
+using sim::Duration;
+
+const Duration hour = Duration::minutes(60);
+const Duration day = hour * 24;
+
+void read_design(sim::ParamReader& params, SchedulerOptions& o) {
+  o.design = params.choice("design", {"seed", "fixed"}, "seed") == "fixed" ? Design::fixed : Design::seed;
+  bool fixed = o.design == Design::fixed;
+  std::string election = params.choice("election", {"client_go", "etcd", "redis"}, fixed ? "etcd" : "client_go");
+  o.election = election == "etcd" ? Election::etcd : election == "redis" ? Election::redis : Election::client_go;
+  o.delay_queue =
+      params.choice("delay_queue", {"redis", "sqs"}, "redis") == "sqs" ? DelayQueue::sqs : DelayQueue::redis;
+  std::string move = params.choice("move", {"range_then_remove", "script"}, fixed ? "script" : "range_then_remove");
+  o.move = move == "script" ? Move::script : Move::range_then_remove;
+  if (o.delay_queue != DelayQueue::redis && params.has("move"))
+    params.fail("move", "applies only with delay_queue: redis");
+  std::string sink = params.choice("sink", {"plain", "idempotent", "fenced"}, "plain");
+  o.sink = sink == "idempotent" ? Sink::idempotent : sink == "fenced" ? Sink::fenced : Sink::plain;
+}
+
+void read_workload(sim::ParamReader& params, SchedulerOptions& o) {
+  o.schedulers = params.integer<int>("schedulers", o.schedulers, 1, 9);
+  o.workers = params.integer<int>("workers", o.workers, 1, 200);
+  o.tasks = params.integer<int>("tasks", o.tasks, 0, 1'000'000);
+  o.submit_at = params.duration("submit_at", o.submit_at, {Duration::zero(), day});
+  o.delay = params.duration("delay", o.delay, {Duration::zero(), day});
+  o.spacing = params.duration("spacing", o.spacing, {Duration::zero(), hour});
+  o.work = params.duration_dist("work", o.work);
+  o.poll = params.duration("poll", o.poll, {Duration::milliseconds(10), hour});
+  if (o.delay_queue == DelayQueue::sqs && o.delay > Duration::minutes(15))
+    params.fail("delay", "SQS delays a message by at most 15 minutes (DelaySeconds 0-900): use delay_queue: redis");
+}
+
+void read_workers(sim::ParamReader& params, SchedulerOptions& o) {
+  // SQS's visibility timeout ranges over 0 s to 12 h.
+  o.visibility = params.duration("visibility", o.visibility, {Duration::zero(), hour * 12});
+  o.max_retries = params.integer<int>("max_retries", o.max_retries, 0, 100);
+  o.heartbeat_timeout = params.duration("heartbeat_timeout", o.heartbeat_timeout, {Duration::seconds(1), hour * 12});
+  o.heartbeat_interval =
+      params.duration("heartbeat_interval", o.heartbeat_interval, {Duration::milliseconds(100), hour});
+  if (o.heartbeat_interval >= o.heartbeat_timeout)
+    params.fail("heartbeat_interval", "must be shorter than heartbeat_timeout, or a live attempt loses its message");
+  o.backoff_base = params.duration("backoff_base", o.backoff_base, {Duration::milliseconds(1), hour});
+  o.backoff_cap = params.duration("backoff_cap", o.backoff_cap, {Duration::milliseconds(1), hour * 12});
+  o.request_timeout = params.duration("request_timeout", o.request_timeout, {Duration::milliseconds(1), hour});
+  o.liveness_bound = params.optional_duration("liveness_bound", {Duration::milliseconds(1), day});
+}
+
+void read_election(sim::ParamReader& params, SchedulerOptions& o) {
+  o.lease_duration = params.duration("lease_duration", o.lease_duration, {Duration::milliseconds(100), hour});
+  o.renew_deadline = params.duration("renew_deadline", o.renew_deadline, {Duration::milliseconds(100), hour});
+  o.retry_period = params.duration("retry_period", o.retry_period, {Duration::milliseconds(10), hour});
+  // client-go refuses these (NewLeaderElector): LeaseDuration > RenewDeadline > 1.2 x RetryPeriod.
+  if (o.election == Election::client_go && o.lease_duration <= o.renew_deadline)
+    params.fail("renew_deadline", "client-go requires lease_duration > renew_deadline");
+  if (o.election == Election::client_go && o.renew_deadline * 10 <= o.retry_period * 12)
+    params.fail("retry_period", "client-go requires renew_deadline > 1.2 x retry_period");
+}
+
+void read_queue(sim::ParamReader& params, SchedulerOptions& o) {
+  o.queue.stale_handles = o.design == Design::fixed ? StaleHandles::refused : StaleHandles::sqs;
+  if (!params.has("queue")) return;
+  sim::ParamReader q = params.section("queue");
+  o.queue.default_visibility =
+      q.duration("default_visibility", o.queue.default_visibility, {Duration::zero(), hour * 12});
+  o.queue.max_receive_count = q.integer<int>("max_receive_count", o.queue.max_receive_count, 0, 1000);
+  bool refused = o.queue.stale_handles == StaleHandles::refused;
+  o.queue.stale_handles = q.choice("stale_handles", {"sqs", "refused"}, refused ? "refused" : "sqs") == "refused"
+                              ? StaleHandles::refused
+                              : StaleHandles::sqs;
+  q.finish();
+}
+
+void read_downstream(sim::ParamReader& params, SchedulerOptions& o) {
+  if (!params.has("downstream")) return;
+  sim::ParamReader d = params.section("downstream");
+  o.downstream.fail_from = d.duration("fail_from", {Duration::zero(), day * 30});
+  o.downstream.fail_until = d.duration("fail_until", {Duration::zero(), day * 30});
+  o.downstream.permanent = d.choice("error", {"transient", "permanent"}, "transient") == "permanent";
+  if (*o.downstream.fail_until <= *o.downstream.fail_from) d.fail("fail_until", "must be after fail_from");
+  d.finish();
+}
+
+void read_cron(sim::ParamReader& params, SchedulerOptions& o) {
+  o.cron.schedules = params.string_list("cron", {});
+  for (const std::string& expression : o.cron.schedules) {
+    std::string error;
+    if (!parse_cron(expression, error)) params.fail("cron", fmt::format("'{}': {}", expression, error));
+  }
+  bool fixed = o.design == Design::fixed;
+  std::string policy = params.choice("missed_policy", {"all", "v2", "legacy"}, fixed ? "v2" : "all");
+  o.cron.missed_policy = policy == "legacy" ? MissedPolicy::legacy
+                         : policy == "v2"   ? MissedPolicy::v2
+                                            : MissedPolicy::all;
+  o.cron.starting_deadline = params.optional_duration("starting_deadline", {Duration::seconds(1), day * 30});
+  o.cron.check_interval = params.duration("check_interval", o.cron.check_interval, {Duration::milliseconds(100), hour});
+}
+
+void read_redis(sim::ParamReader& params, SchedulerOptions& o) {
+  if (!o.uses_redis()) {
+    if (params.has("redis")) params.fail("redis", "no Redis is used: it holds the delay queue or the redis election");
+    return;
+  }
+  sim::ParamReader section = params.section("redis");
+  o.redis = redis::read_redis_options(section);
+  if (o.redis.masters != 1) params.fail("redis", "the delay queue's ZSET is one key on one master: leave masters at 1");
+}
+
+}  // namespace
+
+sim::Duration SchedulerOptions::liveness() const {
+  sim::Duration hold = design == Design::fixed ? heartbeat_timeout : visibility;
+  return liveness_bound.value_or(hold + queue.default_visibility + poll * 2 + lease_duration + cron.check_interval);
+}
+
+SchedulerOptions read_options(sim::ParamReader& params) {
+  SchedulerOptions o;
+  read_design(params, o);
+  read_workload(params, o);
+  read_workers(params, o);
+  read_election(params, o);
+  read_queue(params, o);
+  read_downstream(params, o);
+  read_cron(params, o);
+  read_redis(params, o);
+  params.finish();
+  return o;
+}
+
+const char* to_string(Design design) { return design == Design::fixed ? "fixed" : "seed"; }
+
+const char* to_string(Election election) {
+  switch (election) {
+    case Election::client_go: return "client_go";
+    case Election::etcd: return "etcd";
+    case Election::redis: return "redis";
+  }
+  return "?";
+}
+
+const char* to_string(Sink sink) {
+  switch (sink) {
+    case Sink::plain: return "plain";
+    case Sink::idempotent: return "idempotent";
+    case Sink::fenced: return "fenced";
+  }
+  return "?";
+}
+
+const char* to_string(MissedPolicy policy) {
+  switch (policy) {
+    case MissedPolicy::all: return "all";
+    case MissedPolicy::legacy: return "legacy";
+    case MissedPolicy::v2: return "v2";
+  }
+  return "?";
+}
+
+std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions& o) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  rows.emplace_back("design", to_string(o.design));
+  rows.emplace_back("election", to_string(o.election));
+  rows.emplace_back("delay_queue", o.delay_queue == DelayQueue::redis ? "redis" : "sqs");
+  if (o.delay_queue == DelayQueue::redis)
+    rows.emplace_back("move", o.move == Move::script ? "script" : "range_then_remove");
+  rows.emplace_back("sink", to_string(o.sink));
+  rows.emplace_back("schedulers", std::to_string(o.schedulers));
+  rows.emplace_back("workers", std::to_string(o.workers));
+  rows.emplace_back("tasks",
+                    fmt::format("{} submitted at {}, due {} later, {} apart", o.tasks, sim::to_string(o.submit_at),
+                                sim::to_string(o.delay), sim::to_string(o.spacing)));
+  rows.emplace_back("work", o.work.describe());
+  rows.emplace_back("poll", sim::to_string(o.poll));
+  if (o.design == Design::seed) {
+    rows.emplace_back("visibility", sim::to_string(o.visibility) + ", set after the receive");
+    rows.emplace_back("max_retries", fmt::format("{}, at 60 x 2^k s from the worker's wall clock", o.max_retries));
+  } else {
+    rows.emplace_back("heartbeat", fmt::format("timeout {} at receive, every {}", sim::to_string(o.heartbeat_timeout),
+                                               sim::to_string(o.heartbeat_interval)));
+    rows.emplace_back("backoff", fmt::format("full jitter, base {}, cap {}, by the queue's clock",
+                                             sim::to_string(o.backoff_base), sim::to_string(o.backoff_cap)));
+  }
+  rows.emplace_back("lease", fmt::format("duration {}, renew deadline {}, retry {}", sim::to_string(o.lease_duration),
+                                         sim::to_string(o.renew_deadline), sim::to_string(o.retry_period)));
+  rows.emplace_back("queue", fmt::format("default visibility {}, max_receive_count {}, stale handles {}",
+                                         sim::to_string(o.queue.default_visibility), o.queue.max_receive_count,
+                                         o.queue.stale_handles == StaleHandles::sqs ? "sqs" : "refused"));
+  if (o.downstream.fail_from)
+    rows.emplace_back("downstream",
+                      fmt::format("{} errors from {} to {}", o.downstream.permanent ? "permanent" : "transient",
+                                  sim::to_string(*o.downstream.fail_from), sim::to_string(*o.downstream.fail_until)));
+  for (std::size_t i = 0; i < o.cron.schedules.size(); ++i)
+    rows.emplace_back(fmt::format("cron-{}", i + 1), o.cron.schedules[i] + " (UTC)");
+  if (!o.cron.schedules.empty())
+    rows.emplace_back("missed_policy",
+                      fmt::format("{}, starting deadline {}, checked every {}", to_string(o.cron.missed_policy),
+                                  o.cron.starting_deadline ? sim::to_string(*o.cron.starting_deadline) : "none",
+                                  sim::to_string(o.cron.check_interval)));
+  rows.emplace_back("liveness_bound", sim::to_string(o.liveness()));
+  if (o.uses_redis())
+    for (auto& [key, value] : redis::describe(o.redis)) rows.emplace_back("redis." + key, value);
+  return rows;
+}
+
+}  // namespace scheduler

@@ -1,0 +1,136 @@
+// The task scheduler's options (problem 4, reference section 2): the seed's design as written or
+// the fixed one, the leader election, the delay queue, the ready queue's SQS-like rules, the
+// workers and their sink, the workload (one-time delayed tasks and cron schedules) and the
+// downstream the handlers call. Defaults are the sources': the seed's 300 s visibility and
+// 3 retries at 60 * 2^k s; SQS's 30 s default visibility; client-go's 15 s / 10 s / 2 s lease;
+// Kubernetes' 10 s controller period; Temporal's heartbeat-based liveness.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/redis/options.hpp"
+#include "sim/kernel/distribution.hpp"
+#include "sim/kernel/time.hpp"
+
+namespace sim {
+class ParamReader;
+}
+
+namespace scheduler {
+
+/// `design`: the worker and scheduler code.
+enum class Design {
+  seed,   ///< problem 4's TaskWorker and leader as written
+  fixed,  ///< visibility at receive, heartbeats, attempt identity, store clock, jittered backoff, fencing
+};
+
+/// `election`: how the scheduler nodes pick the one that fires cron ticks and moves due tasks.
+enum class Election {
+  client_go,  ///< a lease record on the store, judged on each node's own clock, no fencing
+  etcd,       ///< a lease in the etcd-like service; the lock key's revision is the fencing token
+  redis,      ///< SET NX PX on the Redis node, renewed by script, no fencing
+};
+
+/// `delay_queue`: where one-time delayed tasks wait until they are due.
+enum class DelayQueue {
+  redis,  ///< the seed's Redis ZSET, moved to the ready queue by the leader
+  sqs,    ///< the ready queue's own per-message delay (SQS DelaySeconds, at most 15 min)
+};
+
+/// `move`: how the leader moves due tasks out of the Redis ZSET.
+enum class Move {
+  range_then_remove,  ///< the seed: ZRANGEBYSCORE, then ZREM and push whatever ZREM answered
+  script,             ///< one Lua script per task, pushing only when its ZREM removed it
+};
+
+/// `sink`: where a task's side effect lands.
+enum class Sink {
+  plain,       ///< applies every write
+  idempotent,  ///< applies a task's first write only (deduplicated by task id)
+  fenced,      ///< applies a write whose attempt token is above every one seen for the task
+};
+
+/// `missed_policy`: what the leader does with cron ticks it missed.
+enum class MissedPolicy {
+  all,     ///< the seed's wall-time loop: every tick between the last one fired and now
+  legacy,  ///< Kubernetes' controller up to 1.20: more than 100 missed, nothing starts
+  v2,      ///< Kubernetes' controller from 1.21: only the most recent missed tick runs
+};
+
+/// `stale_handles`: the queue's answer to a delete or visibility change with an old receipt handle.
+enum class StaleHandles {
+  sqs,      ///< succeeds, and the delete removes the message even while another reader holds it
+  refused,  ///< refused: only the current receive may complete a message (SWF, Temporal)
+};
+
+struct QueueOptions {
+  sim::Duration default_visibility = sim::Duration::seconds(30);  ///< `default_visibility`: at receive
+  int max_receive_count = 0;  ///< `max_receive_count`: receives before the DLQ (0: no DLQ)
+  StaleHandles stale_handles = StaleHandles::sqs;
+};
+
+struct DownstreamOptions {
+  /// `fail_from`, `fail_until`: the downstream every handler calls fails in this window of true time.
+  std::optional<sim::Duration> fail_from;
+  std::optional<sim::Duration> fail_until;
+  bool permanent = false;  ///< `error: permanent | transient` (default transient)
+};
+
+struct CronOptions {
+  std::vector<std::string> schedules;  ///< `cron`: five-field expressions in UTC
+  MissedPolicy missed_policy = MissedPolicy::v2;
+  std::optional<sim::Duration> starting_deadline;             ///< `starting_deadline`: startingDeadlineSeconds
+  sim::Duration check_interval = sim::Duration::seconds(10);  ///< `check_interval`: the controller's period
+};
+
+struct SchedulerOptions {
+  Design design = Design::seed;
+  Election election = Election::client_go;
+  DelayQueue delay_queue = DelayQueue::redis;
+  Move move = Move::range_then_remove;
+  Sink sink = Sink::plain;
+  int schedulers = 2;  ///< `schedulers`: sched-1 .. sched-N
+  int workers = 2;     ///< `workers`: worker-1 .. worker-M
+  /// `tasks`: one-time delayed tasks the client submits at `submit_at`; task i is due at
+  /// submit_at + delay + i x spacing.
+  int tasks = 1;
+  sim::Duration submit_at = sim::Duration::seconds(1);
+  sim::Duration delay = sim::Duration::seconds(5);
+  sim::Duration spacing = sim::Duration::zero();
+  sim::DurationDist work = sim::DurationDist::constant(sim::Duration::seconds(1));  ///< `work`: handler time
+  sim::Duration poll = sim::Duration::seconds(1);                 ///< `poll`: an idle worker's wait between receives
+  sim::Duration visibility = sim::Duration::seconds(300);         ///< `visibility`: the seed's set_visibility_timeout
+  int max_retries = 3;                                            ///< `max_retries`: the seed's
+  sim::Duration heartbeat_timeout = sim::Duration::seconds(30);   ///< `heartbeat_timeout`: fixed, at receive
+  sim::Duration heartbeat_interval = sim::Duration::seconds(10);  ///< `heartbeat_interval`: fixed
+  sim::Duration backoff_base = sim::Duration::seconds(1);         ///< `backoff_base`: fixed
+  sim::Duration backoff_cap = sim::Duration::seconds(100);        ///< `backoff_cap`: fixed
+  sim::Duration lease_duration = sim::Duration::seconds(15);      ///< `lease_duration` (etcd, redis: the TTL)
+  sim::Duration renew_deadline = sim::Duration::seconds(10);      ///< `renew_deadline`: client_go
+  sim::Duration retry_period = sim::Duration::seconds(2);         ///< `retry_period`: every election
+  sim::Duration request_timeout = sim::Duration::seconds(1);      ///< `request_timeout`: every call
+  /// `liveness_bound`: after the last fault, a due task starts within this.
+  std::optional<sim::Duration> liveness_bound;
+  QueueOptions queue;
+  DownstreamOptions downstream;
+  CronOptions cron;
+  redis::RedisOptions redis;  ///< `redis:` the delay queue's (and the redis election's) Redis
+
+  bool uses_redis() const { return delay_queue == DelayQueue::redis || election == Election::redis; }
+  std::string scheduler_name(int i) const { return "sched-" + std::to_string(i + 1); }
+  std::string worker_name(int i) const { return "worker-" + std::to_string(i + 1); }
+  sim::Duration liveness() const;
+};
+
+SchedulerOptions read_options(sim::ParamReader& params);
+std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions& options);
+
+const char* to_string(Design design);
+const char* to_string(Election election);
+const char* to_string(Sink sink);
+const char* to_string(MissedPolicy policy);
+
+}  // namespace scheduler

@@ -1,0 +1,109 @@
+// What the scheduler model's nodes tell the checkers (checks.hpp): submissions, attempts,
+// effects at the sink, acks, final statuses, cron fires, leadership beliefs and delay-queue
+// moves, each with the true time it happened. The model fills it; the checkers only read it.
+//
+// Determinism: vectors in the order things happened.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/kernel/clock.hpp"
+#include "sim/kernel/time.hpp"
+
+namespace scheduler {
+
+/// An acknowledged submission (a delayed task the client's ZADD or send was answered for, or a
+/// cron fire the ready queue took).
+struct Submission {
+  std::string task;
+  sim::Instant acked;
+  sim::Instant due;  ///< true time at which it was meant to run
+};
+
+struct AttemptRecord {
+  std::uint64_t id = 0;  ///< the recorder's number
+  std::string task;
+  int worker = 0;
+  int receives = 0;  ///< the queue's receive count: the attempt's token
+  sim::Instant started;
+  std::optional<sim::Instant> ended;  ///< the handler returned, or the worker crashed
+  std::string outcome = "running";    ///< succeeded | transient | permanent | crashed | running
+};
+
+/// The sink's verdict on one write: applied (a new effect), replaced (a fenced sink's newer
+/// attempt overwrote the earlier one), deduplicated or refused.
+struct EffectRecord {
+  std::string task;
+  std::uint64_t attempt = 0;
+  sim::Instant at;
+  std::string verdict;
+};
+
+struct AckRecord {
+  std::string task;
+  std::uint64_t attempt = 0;
+  sim::Instant at;
+  bool accepted = false;
+  bool stale = false;  ///< the message it deleted was held by a newer receive
+};
+
+/// A status the worker wrote as final: COMPLETED or FAILED.
+struct FinalRecord {
+  std::string task;
+  sim::Instant at;
+  bool completed = false;
+  bool permanent = false;  ///< FAILED on an error the downstream meant as permanent
+};
+
+struct FireRecord {
+  int schedule = 0;
+  std::int64_t nominal = 0;  ///< Unix seconds
+  sim::Instant at;           ///< when the fire took effect (the ready queue or the fire record took it)
+  int node = 0;
+  bool accepted = false;
+  std::int64_t token = 0;
+};
+
+struct BeliefRecord {
+  int node = 0;
+  sim::Instant from;
+  std::optional<sim::Instant> to;
+};
+
+/// A due task taken out of the delay queue and pushed to the ready queue.
+struct MoveRecord {
+  std::string task;
+  int node = 0;
+  sim::Instant at;
+};
+
+struct Observations {
+  std::vector<std::string> scheduler_names;
+  std::vector<std::string> worker_names;
+  std::vector<std::string> schedules;  ///< cron expressions, schedule i is "cron-<i+1>"
+  std::vector<Submission> submissions;
+  std::vector<AttemptRecord> attempts;
+  std::vector<EffectRecord> effects;
+  std::vector<AckRecord> acks;
+  std::vector<FinalRecord> finals;
+  std::vector<FireRecord> fires;
+  std::vector<BeliefRecord> beliefs;
+  std::vector<MoveRecord> moves;
+  std::vector<std::pair<std::string, int>> dead_letters;
+  bool most_recent_only = false;  ///< the declared missed policy skips all but the most recent missed tick
+  int too_many_missed = 0;        ///< controller checks that found more than 100 missed ticks
+  sim::Instant cron_from;         ///< ticks after this are judged
+  sim::Instant run_end;
+  sim::Duration liveness_bound;
+
+  /// True time at which the true wall clock reads `unix_s`.
+  static sim::Instant instant_of(std::int64_t unix_s) {
+    return sim::Instant::zero() +
+           sim::Duration::nanoseconds(unix_s * 1'000'000'000 - sim::default_wall_start.unix_ns());
+  }
+};
+
+}  // namespace scheduler

@@ -1,0 +1,144 @@
+#include "models/scheduler/scheduler_model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "models/etcd/member.hpp"
+#include "models/scheduler/checks.hpp"
+#include "models/scheduler/leader.hpp"
+#include "models/scheduler/nodes.hpp"
+#include "models/scheduler/sqs.hpp"
+#include "models/scheduler/worker.hpp"
+#include "sim/kernel/assert.hpp"
+
+namespace scheduler {
+
+void SchedulerModel::configure(sim::ParamReader& params) { options_ = read_options(params); }
+
+std::vector<std::string> SchedulerModel::check_names() const { return scheduler::check_names(); }
+
+void SchedulerModel::build_services(sim::World& world) {
+  Context& c = *context_;
+  c.queue = world.add_node("queue", {"queue", "store"});
+  c.sink = world.add_node("sink", {"sink"});
+  c.store = world.add_node("store", {"store"});
+  c.client = world.add_node("client", {"client"});
+  c.ready = std::make_shared<SqsQueue>(options_.queue);
+  auto sink = std::make_shared<SinkState>();
+  auto store = std::make_shared<StoreState>();
+  world.node(c.queue).set_boot([context = context_] { boot_queue(context); });
+  world.node(c.sink).set_boot([context = context_, sink] { boot_sink(context, sink); });
+  world.node(c.store).set_boot([context = context_, store] { boot_store(context, store); });
+  world.node(c.client).set_boot([context = context_] { boot_client(context); });
+  if (options_.uses_redis()) {
+    c.redis = std::make_shared<redis::Deployment>(options_.redis, "redis");
+    c.redis->build(world);
+  }
+  if (options_.election == Election::etcd) {
+    for (int i = 0; i < 3; ++i) c.members.push_back(world.add_node("etcd-" + std::to_string(i + 1), {"etcd"}));
+    etcd::install_service(world, c.members, etcd::ServiceOptions{}, nullptr);
+  }
+}
+
+void SchedulerModel::watch_crashes(sim::World& world) {
+  world.on_crash([context = context_](sim::NodeId node) {
+    Observations& o = context->observations;
+    for (std::size_t w = 0; w < context->workers.size(); ++w)
+      if (context->workers[w] == node)
+        for (AttemptRecord& a : o.attempts)
+          if (a.worker == static_cast<int>(w) && !a.ended) {
+            a.ended = context->world.now();
+            a.outcome = "crashed";
+          }
+    for (std::size_t s = 0; s < context->schedulers.size(); ++s)
+      if (context->schedulers[s] == node)
+        for (BeliefRecord& b : o.beliefs)
+          if (b.node == static_cast<int>(s) && !b.to) b.to = context->world.now();
+  });
+}
+
+void SchedulerModel::build(sim::World& world, sim::Duration length) {
+  SIM_ASSERT(!context_, "the scheduler model was built twice");
+  context_ = std::make_shared<Context>(world, options_);
+  for (const std::string& expression : options_.cron.schedules) {
+    std::string error;
+    context_->crons.push_back(*parse_cron(expression, error));
+  }
+  build_services(world);
+  Observations& o = context_->observations;
+  o.schedules = options_.cron.schedules;
+  o.most_recent_only = options_.cron.missed_policy != MissedPolicy::all;
+  o.cron_from = sim::Instant::zero();
+  o.run_end = sim::Instant::zero() + length;
+  o.liveness_bound = options_.liveness();
+  for (int i = 0; i < options_.schedulers; ++i) {
+    o.scheduler_names.push_back(options_.scheduler_name(i));
+    context_->schedulers.push_back(world.add_node(o.scheduler_names.back(), {"scheduler"}));
+    world.node(context_->schedulers.back()).set_boot([context = context_, i] { SchedulerNode::boot(context, i); });
+  }
+  for (int i = 0; i < options_.workers; ++i) {
+    o.worker_names.push_back(options_.worker_name(i));
+    context_->workers.push_back(world.add_node(o.worker_names.back(), {"worker"}));
+    world.node(context_->workers.back()).set_boot([context = context_, i] { Worker::boot(context, i); });
+  }
+  watch_crashes(world);
+}
+
+sim::Table SchedulerModel::task_table() const {
+  const Observations& o = observations();
+  sim::Table table;
+  table.title = "Workers";
+  table.columns = {"worker", "attempts", "succeeded", "transient errors", "permanent errors", "crashed"};
+  for (std::size_t w = 0; w < o.worker_names.size(); ++w) {
+    auto count = [&](const char* outcome) {
+      return std::to_string(std::count_if(o.attempts.begin(), o.attempts.end(), [&](const AttemptRecord& a) {
+        return a.worker == static_cast<int>(w) && (outcome == nullptr || a.outcome == outcome);
+      }));
+    };
+    table.rows.push_back({o.worker_names[w], count(nullptr), count("succeeded"), count("transient"), count("permanent"),
+                          count("crashed")});
+  }
+  return table;
+}
+
+std::string prevention(const SchedulerOptions& options, const sim::Findings& findings) {
+  const sim::CheckResult* first = sim::earliest_violation(findings.checks);
+  if (!first) return "";
+  bool seed = options.design == Design::seed;
+  if (first->name == "concurrent_execution" || first->name == "stale_ack")
+    return seed ? "Take the visibility at receive, extend it by heartbeats while the handler runs, and delete by the "
+                  "receipt handle of the attempt, refused when a newer receive holds the message."
+                : "A paused or slow attempt outlived its heartbeats: the sink must check the attempt's token.";
+  if (first->name == "duplicate_side_effect")
+    return "The queue delivers at least once: make the sink idempotent (deduplicate by task id) or fence it with the "
+           "attempt's token.";
+  if (first->name == "duplicate_fire" || first->name == "two_leaders")
+    return "A deposed leader acted on a belief its own clock still allowed: key each fire by (schedule, nominal time) "
+           "in the store and guard it with the lease's fencing token (the etcd revision).";
+  if (first->name == "early_fire" || first->name == "missed_fire")
+    return "Judge ticks by one clock, the store's, not the leader's wall clock, and declare a catch-up policy.";
+  if (first->name == "lost_task")
+    return "Tell transient errors from permanent ones, retry transient ones with capped, jittered backoff, and keep "
+           "acknowledged submissions in a store that a failover cannot roll back.";
+  return "";
+}
+
+sim::Findings SchedulerModel::finish(sim::World&, const sim::FaultActivity& faults) {
+  Observations& o = context_->observations;
+  o.dead_letters = context_->ready->dead_letters();
+  sim::Findings findings;
+  findings.checks = run_checks(o, options_.queue.max_receive_count, faults);
+  findings.measures["submitted"] = static_cast<double>(o.submissions.size());
+  findings.measures["attempts"] = static_cast<double>(o.attempts.size());
+  findings.measures["fires"] = static_cast<double>(o.fires.size());
+  findings.measures["queue_depth_at_end"] = static_cast<double>(context_->ready->depth());
+  findings.tables.push_back(task_table());
+  for (const BeliefRecord& b : o.beliefs)
+    findings.intervals.push_back(sim::LaneInterval{o.scheduler_names.at(static_cast<std::size_t>(b.node)), b.from,
+                                                   b.to.value_or(o.run_end), "leads"});
+  findings.prevention = prevention(options_, findings);
+  return findings;
+}
+
+}  // namespace scheduler

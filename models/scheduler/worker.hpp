@@ -1,0 +1,59 @@
+// A worker node: polls the ready queue and runs what it receives, as the seed's TaskWorker does
+// or as the fixed one does.
+//
+// Seed, as written: the receive hides the message for the queue's default visibility, and only
+// then does set_visibility_timeout(task.id, 300 s) follow (S1, S2: fixed, no heartbeat); the
+// handler writes the effect, then COMPLETED, then ack(task.id), which deletes the task's message
+// whoever holds it now (S3, S4); a retryable error reschedules at the worker's own wall clock +
+// 60 x 2^retry_count s into the delay queue and also nacks, so the task runs now and again then
+// (S5, S6); past max_retries, or on any other error, FAILED for good (S7, S8).
+//
+// Fixed: the visibility is taken at receive (heartbeat_timeout) and extended by heartbeats every
+// heartbeat_interval; the sink write carries the attempt's token (the receive count) and the
+// delete its receipt handle, so a stale attempt can neither overwrite nor delete a newer one
+// where the sink and queue check them; a transient error is retried by setting the message's
+// visibility to a full-jitter backoff, U[0, min(cap, base x 2^(receives-1))), counted by the
+// queue's clock; a permanent error is final at once. Transient failures beyond the queue's
+// max_receive_count go to its dead-letter queue.
+#pragma once
+
+#include <memory>
+
+#include "models/scheduler/context.hpp"
+#include "models/scheduler/messages.hpp"
+#include "sim/kernel/random.hpp"
+#include "sim/kernel/timer.hpp"
+
+namespace scheduler {
+
+class Worker {
+public:
+  static void boot(const std::shared_ptr<Context>& context, int index);
+  Worker(std::shared_ptr<Context> context, int index);
+
+private:
+  enum class Outcome { succeeded, transient, permanent, abandoned };
+  struct Attempt {
+    std::string body;
+    std::string handle;
+    int receives = 0;
+    std::uint64_t id = 0;
+  };
+
+  sim::Task<void> run();
+  sim::Task<void> process_seed(Attempt attempt);
+  sim::Task<void> process_fixed(Attempt attempt);
+  sim::Task<void> seed_retry(const Attempt& attempt);
+  /// Runs the handler: the work, the downstream call, and the sink write with the attempt's token.
+  sim::Task<Outcome> handle(const Attempt& attempt);
+  sim::Task<void> heartbeat(std::string handle, std::shared_ptr<int> state);
+  sim::Task<void> ack(const Attempt& attempt, Op op);
+
+  std::shared_ptr<Context> context_;
+  int index_;
+  sim::NodeId node_;
+  sim::Executor ex_;
+  sim::Rng rng_;
+};
+
+}  // namespace scheduler
