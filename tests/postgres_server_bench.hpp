@@ -61,7 +61,13 @@ inline sim::Task<void> play(NodeId server, ConnectionOptions options, std::vecto
       db.close();
       continue;
     }
-    Reply reply = action.kind == Action::Kind::connect ? co_await db.connect() : co_await db.query(*action.request);
+    // Two statements, not one conditional expression with a co_await in each branch: GCC 12
+    // miscompiles that form (the awaited results and temporaries of the branches get mixed up).
+    Reply reply;
+    if (action.kind == Action::Kind::connect)
+      reply = co_await db.connect();
+    else
+      reply = co_await db.query(*action.request);
     log.push_back(Answer{sent, ex.world().now(), std::move(reply)});
   }
   // The connection stays open after the script, as a pooled one would, until the test ends.

@@ -75,7 +75,7 @@ TEST_CASE("with synchronous_commit off, a machine crash loses what the WAL write
   }
 }
 
-TEST_CASE("a crash loses every transaction in progress; their clients find the connection gone", "[postgres]") {
+TEST_CASE("a crash loses every transaction in progress and its client finds the connection gone", "[postgres]") {
   Bench bench(quiet_options());
   auto& log = bench.session(0, {connect_after(), send(begin()), send(add_to(1, 30)), send(commit(), 100_ms),
                                 send(read(1))});

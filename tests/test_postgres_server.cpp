@@ -175,7 +175,7 @@ TEST_CASE("a deadlock is found when a waiter's deadlock_timeout fires: one victi
   CHECK(bench.stats().deadlocks == 1);
 }
 
-TEST_CASE("now() is the transaction's start on the server's wall clock; clock_timestamp() moves", "[postgres]") {
+TEST_CASE("now() is the transaction's start on the server's wall clock and clock_timestamp() moves", "[postgres]") {
   Bench bench(quiet_options());
   auto& log = bench.session(0, {connect_after(), send(begin()), send(SelectNow{}, 100_ms),
                                 send(SelectClockTimestamp{}), send(SelectNow{}, 100_ms), send(commit()),

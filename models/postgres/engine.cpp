@@ -260,6 +260,9 @@ void Engine::load(const std::string& table, const std::vector<Row>& rows) {
   Insert insert{table, rows, std::nullopt, false};
   Step step = execute(id, insert);
   disconnect(id);
+  // Loaded rows are there before the run (a migration), not a commit for the WAL: a server
+  // loads them again at every boot, so a record of them would be replayed on top of them.
+  std::erase_if(core_->commit_log, [id](const CommitRecord& record) { return record.session == id; });
   if (step.blocked || !step.result.ok())
     throw std::invalid_argument("load into " + table + ": " + (step.blocked ? "blocked" : step.result.error->message));
 }

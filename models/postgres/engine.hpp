@@ -98,6 +98,7 @@ public:
   /// become what the record says, committed at once. Throws std::invalid_argument for a record
   /// that does not fit the tables.
   void replay(const CommitRecord& record);
+
   /// Which statement resumes first when several can (one commit or abort ended the waits of
   /// more than one): on a real server their backends are woken together and the operating
   /// system decides which runs first. The chooser is given the sessions that can resume, in the

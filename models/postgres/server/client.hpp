@@ -4,11 +4,17 @@
 //   postgres::Connection db(ex, server, {.timeout = 5s});
 //   postgres::Reply hello = co_await db.connect();
 //   co_await db.execute(postgres::Begin{postgres::Isolation::serializable});
-//   postgres::Reply r = co_await db.execute(postgres::Update{"accounts", {set_add("balance", -10)},
-//                                                         where::eq("id", 1)});
+//   postgres::Statement debit = postgres::Update{"accounts", {set_add("balance", -10)}, where::eq("id", 1)};
+//   postgres::Reply r = co_await db.execute(std::move(debit));
 //   if (r.sqlstate() == "40001") ...            // retry
 //   postgres::Reply c = co_await db.execute(postgres::Commit{});
 //   if (c.broken) ...                           // in doubt: it may or may not have committed
+//
+// With g++ 12, build a statement that owns memory (strings, vectors) outside the co_await
+// expression, as `debit` above, and never write `cond ? co_await a : co_await b`: g++ 12
+// destroys a braced temporary inside a co_await expression twice, and mixes up the results of
+// co_awaits in the branches of a conditional expression (heap corruption: wrong answers,
+// crashes, hangs).
 //
 // One statement at a time on a connection (the protocol has no pipelining here): a call made
 // while another is under way is a bug of the design and stops the run.
