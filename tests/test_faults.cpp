@@ -104,8 +104,7 @@ std::uint64_t small_world_hash(std::uint64_t seed) {
   pauses.rate = Rate{1, 1_s};
   pauses.targets = {ref("role:server")};
   faults.schedule({fault_at(1_s, groups({{ref("n1"), ref("n2")}}, 500_ms)),
-                   fault_at(2_s, CrashFault{ref("n3"), 300_ms, true}),
-                   fault_at(3_s, PauseFault{ref("n4"), 200_ms})},
+                   fault_at(2_s, CrashFault{ref("n3"), 300_ms, true}), fault_at(3_s, PauseFault{ref("n4"), 200_ms})},
                   {steps, pauses}, 5_s);
   world.boot_all();
   world.run_until(at(5_s));
@@ -189,8 +188,8 @@ TEST_CASE("a clock_step fault moves one node's wall clock, forward then back", "
   NodeId b = world.add_node("b", {});
   world.start_network(NetworkOptions{});
   FaultInjector faults(world);
-  faults.schedule({fault_at(2_s, ClockStepFault{ref("a"), 15_s}), fault_at(4_s, ClockStepFault{ref("a"), -(20_s)})},
-                  {}, 10_s);
+  faults.schedule({fault_at(2_s, ClockStepFault{ref("a"), 15_s}), fault_at(4_s, ClockStepFault{ref("a"), -(20_s)})}, {},
+                  10_s);
   world.run_until(at(3_s));
   CHECK(world.node(a).clock().wall_offset(world.now()) == 15_s);
   CHECK(world.node(a).clock().mono(world.now()) == MonoTime::boot() + 3_s);
@@ -394,6 +393,42 @@ TEST_CASE("a drop_response fault lets requests through and loses their replies f
   CHECK(faults.applied()[0].until == at(2050_ms));
 }
 
+TEST_CASE("a drop_response fault belongs to its run: another world on the same thread keeps its replies", "[faults]") {
+  // Two runs interleaved on one thread, as a sweep's worker could: only the first has the fault.
+  World first(1), second(1);
+  std::vector<std::pair<Instant, bool>> first_calls, second_calls;
+  for (World* world : {&first, &second}) {
+    NodeId a = world->add_node("a", {});
+    NodeId b = world->add_node("b", {});
+    world->start_network(NetworkOptions{});
+    world->rpc().serve(b, [](const RpcRequest& request, Responder responder) { responder.reply(request.body); });
+    spawn(world->executor(a), caller(*world, b, world == &first ? first_calls : second_calls));
+  }
+  LinkFault lost;
+  lost.kind = LinkFault::Kind::drop_response;
+  lost.from = ref("b");
+  lost.to = ref("a");
+  auto faults = std::make_unique<FaultInjector>(first);
+  faults->schedule({fault_at(50_ms, lost)}, {}, 10_s);
+  for (int step = 1; step <= 10; ++step) {
+    first.run_until(at(100_ms * step));
+    second.run_until(at(100_ms * step));
+  }
+  CHECK_FALSE(first.rpc().reply_drops().empty());
+  CHECK(second.rpc().reply_drops().empty());
+  REQUIRE(first_calls.size() >= 5);
+  REQUIRE(second_calls.size() >= 5);
+  for (auto [start, answered] : first_calls) CHECK_FALSE(answered);
+  for (auto [start, answered] : second_calls) CHECK(answered);
+  // The injector ends its drops when it goes; the world's later replies arrive.
+  faults.reset();
+  CHECK(first.rpc().reply_drops().empty());
+  std::size_t before = first_calls.size();
+  first.run_until(at(2_s));
+  REQUIRE(first_calls.size() > before);
+  for (std::size_t i = before; i < first_calls.size(); ++i) CHECK(first_calls[i].second);
+}
+
 TEST_CASE("the fault window names the fault in force: pause over partition over none", "[faults]") {
   World world(1);
   world.add_node("a", {});
@@ -408,8 +443,8 @@ TEST_CASE("the fault window names the fault in force: pause over partition over 
     world.run_until(at(t));
     windows.emplace_back(faults.fault_window());
   }
-  CHECK(windows == std::vector<std::string>{"no_fault", "pause", "no_fault", "partition", "pause", "partition",
-                                            "no_fault"});
+  CHECK(windows ==
+        std::vector<std::string>{"no_fault", "pause", "no_fault", "partition", "pause", "partition", "no_fault"});
 }
 
 TEST_CASE("the World files each latency under the window the injector has open", "[faults]") {
@@ -431,8 +466,7 @@ TEST_CASE("the World files each latency under the window the injector has open",
   CHECK(world.metrics().find_histogram("op@pause")->count() == 1);
 }
 
-TEST_CASE("a pause that ends on a node that crashed meanwhile leaves other pauses' windows open",
-          "[faults]") {
+TEST_CASE("a pause that ends on a node that crashed meanwhile leaves other pauses' windows open", "[faults]") {
   // a's crash ends a's pause and its window; when a's pause was due to end, nothing may close a
   // window a second time, or b's pause (still on) would be counted as no fault.
   World world(1);

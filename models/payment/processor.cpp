@@ -97,11 +97,16 @@ private:
       Reply reply = co_await db_.execute(std::move(statement));
       if (reply.ok()) continue;
       failed_ = reply.sqlstate();
-      if (!reply.broken && db_.is_open()) co_await db_.execute(postgres::Rollback{});
+      if (!reply.broken && db_.is_open()) co_await rollback();
       co_return false;
     }
     co_return true;
   }
+
+  // Rollback and commit built outside any co_await expression: g++ 12 destroys a braced
+  // temporary inside one twice.
+  sim::Task<Reply> rollback() { return db_.execute(Statement(postgres::Rollback{})); }
+  sim::Task<Reply> commit() { return db_.execute(Statement(postgres::Commit{})); }
 
   std::int64_t now_ms() const {
     sim::World& world = context_->world;
@@ -224,16 +229,18 @@ sim::Task<Response> Processor::seed() {
   }
   // Step 2: the payment and its outbox row.
   std::int64_t id = context_->next_payment++;
-  if (!co_await all(steps(postgres::Begin{}, insert_payment(id), outbox(id, "payment.created"), postgres::Commit{})))
-    co_return failure(500, failed_);
+  std::vector<Statement> create =
+      steps(postgres::Begin{}, insert_payment(id), outbox(id, "payment.created"), postgres::Commit{});
+  if (!co_await all(std::move(create))) co_return failure(500, failed_);
   created(id);
   // Step 3: the network, with no reference. On an exception nothing is stored (PENDING stays).
   std::optional<NetResponse> net = co_await network(NetRequest::Op::authorize, 0, id);
   if (!net) co_return failure(500, "network timeout");
   // Step 4: the status, no guard.
-  if (!co_await all(steps(postgres::Begin{}, update_payment(id, *net, false),
-                          outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{})))
-    co_return failure(500, failed_);
+  std::vector<Statement> update =
+      steps(postgres::Begin{}, update_payment(id, *net, false),
+            outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{});
+  if (!co_await all(std::move(update))) co_return failure(500, failed_);
   updated(id, *net);
   // Step 5: the result into the cache, after the commit.
   Reply set = co_await db_.execute(cache_set(id, net->approved));
@@ -242,48 +249,51 @@ sim::Task<Response> Processor::seed() {
 }
 
 sim::Task<Response> Processor::serializable() {
-  if (!co_await all(steps(postgres::Begin{postgres::Isolation::serializable}))) co_return failure(500, failed_);
+  std::vector<Statement> begin = steps(postgres::Begin{postgres::Isolation::serializable});
+  if (!co_await all(std::move(begin))) co_return failure(500, failed_);
   Reply found = co_await db_.execute(select("payments", where::eq("idem_key", request_.key)));
   if (!found.ok()) {
-    if (!found.broken && db_.is_open()) co_await db_.execute(postgres::Rollback{});
+    if (!found.broken && db_.is_open()) co_await rollback();
     co_return failure(found.sqlstate() == "40001" ? 409 : 500, found.sqlstate());
   }
   if (!found.rows().empty()) {
-    co_await db_.execute(postgres::Commit{});
+    co_await commit();
     const postgres::Row& row = found.rows().front();
     std::string status = text(row[4]);
     if (status == "PENDING") co_return failure(409, "idempotency_key_in_use");
     co_return success(integer(row[0]), status == "AUTHORIZED", integer(row[3]));
   }
   std::int64_t id = context_->next_payment++;
-  if (!co_await all(steps(insert_payment(id), outbox(id, "payment.created"), postgres::Commit{})))
-    co_return failure(failed_ == "40001" ? 409 : 500, failed_);
+  std::vector<Statement> create = steps(insert_payment(id), outbox(id, "payment.created"), postgres::Commit{});
+  if (!co_await all(std::move(create))) co_return failure(failed_ == "40001" ? 409 : 500, failed_);
   created(id);
   std::optional<NetResponse> net = co_await network(NetRequest::Op::authorize, 0, id);
   if (!net) co_return failure(500, "network timeout");
-  if (!co_await all(steps(postgres::Begin{}, update_payment(id, *net, true),
-                          outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{})))
-    co_return failure(500, failed_);
+  std::vector<Statement> update =
+      steps(postgres::Begin{}, update_payment(id, *net, true),
+            outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{});
+  if (!co_await all(std::move(update))) co_return failure(500, failed_);
   updated(id, *net);
   co_return success(id, net->approved, request_.amount);
 }
 
 sim::Task<Response> Processor::atomic_claim() {
   std::int64_t id = context_->next_payment++;
-  if (!co_await all(steps(postgres::Begin{}))) co_return failure(500, failed_);
+  std::vector<Statement> begin = steps(postgres::Begin{});
+  if (!co_await all(std::move(begin))) co_return failure(500, failed_);
   Reply claim = co_await db_.execute(claim_key(id));
   if (!claim.ok()) {
-    if (!claim.broken && db_.is_open()) co_await db_.execute(postgres::Rollback{});
+    if (!claim.broken && db_.is_open()) co_await rollback();
     co_return failure(500, claim.sqlstate());
   }
   if (claim.rows().empty()) {
-    co_await db_.execute(postgres::Rollback{});
+    co_await rollback();
     Response refused = co_await claim_taken(id);
     if (refused) co_return refused;
     co_return co_await authorize_and_finish(id, true);
   }
-  if (!co_await all(steps(insert_payment(id), outbox(id, "payment.created"), postgres::Commit{})))
-    co_return failure(500, failed_);
+  std::vector<Statement> create = steps(insert_payment(id), outbox(id, "payment.created"), postgres::Commit{});
+  if (!co_await all(std::move(create))) co_return failure(500, failed_);
   created(id);
   co_return co_await authorize_and_finish(id, false);
 }
@@ -318,9 +328,10 @@ sim::Task<Response> Processor::authorize_and_finish(std::int64_t id, bool resume
     co_return failure(500, "network timeout");
   }
   Statement finish = finish_key(net->approved);
-  if (!co_await all(steps(postgres::Begin{}, update_payment(id, *net, true), std::move(finish),
-                          outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{})))
-    co_return failure(500, failed_);
+  std::vector<Statement> store =
+      steps(postgres::Begin{}, update_payment(id, *net, true), std::move(finish),
+            outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{});
+  if (!co_await all(std::move(store))) co_return failure(500, failed_);
   updated(id, *net);
   co_return success(id, net->approved, request_.amount);
 }

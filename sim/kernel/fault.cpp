@@ -5,7 +5,7 @@
 
 #include "sim/kernel/assert.hpp"
 #include "sim/kernel/network.hpp"
-#include "sim/kernel/reply_drops.hpp"
+#include "sim/kernel/rpc.hpp"
 
 namespace sim {
 namespace {
@@ -24,7 +24,7 @@ FaultInjector::FaultInjector(World& world) : world_(world) { world_.watch_fault_
 
 FaultInjector::~FaultInjector() {
   world_.watch_fault_windows(nullptr);
-  if (reply_drops_) forget_reply_drops(world_.network());
+  if (reply_drops_) world_.rpc().reply_drops().clear();
 }
 
 std::vector<NodeId> FaultInjector::resolve(const NodeRef& ref) const {
@@ -248,13 +248,13 @@ void FaultInjector::drop_response(const LinkFault& fault) {
   SIM_ASSERT(!from.empty() && !to.empty(), "a link fault between unknown nodes");
   std::string detail = "replies " + join_names(world_, from) + " -> " + join_names(world_, to) + " lost";
   if (fault.duration) detail += " for " + to_string(*fault.duration);
-  std::uint64_t id = drop_replies(world_, world_.network(), from, to);
+  std::uint64_t id = world_.rpc().reply_drops().drop(from, to);
   reply_drops_ = true;
   note(no_node, "drop_response", detail);
   open_window("link");
   if (fault.duration) {
     world_.schedule_after(*fault.duration, no_node, 0, [this, id, record = applied_.size() - 1] {
-      restore_replies(world_.network(), id);
+      world_.rpc().reply_drops().restore(id);
       applied_[record].until = world_.now();
       close_window("link");
     });

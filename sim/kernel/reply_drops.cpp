@@ -1,28 +1,11 @@
 #include "sim/kernel/reply_drops.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include <fmt/format.h>
 
 namespace sim {
 namespace {
-
-struct ReplyDrop {
-  std::uint64_t id = 0;
-  std::vector<NodeId> from, to;
-};
-
-struct Drops {
-  World* world = nullptr;
-  std::uint64_t next_id = 1;
-  std::vector<ReplyDrop> drops;
-};
-
-std::map<const Network*, Drops>& table() {
-  thread_local std::map<const Network*, Drops> drops;
-  return drops;
-}
 
 bool contains(const std::vector<NodeId>& nodes, NodeId node) {
   return std::find(nodes.begin(), nodes.end(), node) != nodes.end();
@@ -30,30 +13,21 @@ bool contains(const std::vector<NodeId>& nodes, NodeId node) {
 
 }  // namespace
 
-std::uint64_t drop_replies(World& world, const Network& network, std::vector<NodeId> from, std::vector<NodeId> to) {
-  Drops& drops = table()[&network];
-  drops.world = &world;
-  drops.drops.push_back(ReplyDrop{drops.next_id++, std::move(from), std::move(to)});
-  return drops.drops.back().id;
+std::uint64_t ReplyDrops::drop(std::vector<NodeId> from, std::vector<NodeId> to) {
+  drops_.push_back(Drop{next_id_++, std::move(from), std::move(to)});
+  return drops_.back().id;
 }
 
-void restore_replies(const Network& network, std::uint64_t id) {
-  auto found = table().find(&network);
-  if (found == table().end()) return;
-  std::erase_if(found->second.drops, [id](const ReplyDrop& drop) { return drop.id == id; });
+void ReplyDrops::restore(std::uint64_t id) {
+  std::erase_if(drops_, [id](const Drop& drop) { return drop.id == id; });
 }
 
-void forget_reply_drops(const Network& network) { table().erase(&network); }
-
-bool reply_dropped(const Network& network, NodeId from, NodeId to, const MessageBody* body) {
-  auto found = table().find(&network);
-  if (found == table().end()) return false;
-  for (const ReplyDrop& drop : found->second.drops) {
+bool ReplyDrops::dropped(NodeId from, NodeId to, const MessageBody* body) const {
+  for (const Drop& drop : drops_) {
     if (!contains(drop.from, from) || !contains(drop.to, to)) continue;
-    World& world = *found->second.world;
-    world.trace().record(world.now(), from, "net.drop",
-                         fmt::format("{}->{} reply dropped: {}", world.node(from).name(), world.node(to).name(),
-                                     body ? body->describe() : std::string("-")));
+    world_.trace().record(world_.now(), from, "net.drop",
+                          fmt::format("{}->{} reply dropped: {}", world_.node(from).name(), world_.node(to).name(),
+                                      body ? body->describe() : std::string("-")));
     return true;
   }
   return false;
