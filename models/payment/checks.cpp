@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -56,7 +58,12 @@ const Authorization* auth_by_id(const Observations& o, std::int64_t id) {
   return nullptr;
 }
 
-bool holds_authorization(const PaymentRow& row) { return row.status == "AUTHORIZED" && row.network_ref != 0; }
+/// A payment that charges (or will charge) its customer: authorised, or captured.
+bool holds_authorization(const PaymentRow& row) {
+  return (row.status == "AUTHORIZED" || row.status == "CAPTURED") && row.network_ref != 0;
+}
+
+bool expired(const Observations& o, const Authorization& auth) { return o.end >= auth.at + o.auth_validity; }
 
 }  // namespace
 
@@ -159,19 +166,24 @@ sim::CheckResult check_held_funds(const Observations& o) {
   check.name = "held_funds_leak";
   std::set<std::int64_t> recorded;
   for (const PaymentRow& row : o.payments)
-    if (holds_authorization(row)) recorded.insert(row.network_ref);
+    if (row.status == "AUTHORIZED" && row.network_ref != 0) recorded.insert(row.network_ref);
   std::size_t leaked = 0;
   std::int64_t amount = 0;
   for (const Authorization& auth : o.authorizations) {
-    if (!auth.approved || recorded.count(auth.auth_id) != 0) continue;
+    if (!auth.approved || auth.captured != 0 || auth.voided) continue;
+    if (recorded.count(auth.auth_id) != 0 && !expired(o, auth)) continue;
     ++leaked;
     amount += auth.amount;
     if (!check.first)
       check.first = sim::Violation{auth.at,
                                    {"network"},
-                                   fmt::format("hold {} of {} for payment {} is recorded by no authorised payment: "
-                                               "never captured nor voided, it stays until it expires",
-                                               auth.auth_id, money(auth.amount), auth.payment_id)};
+                                   expired(o, auth)
+                                       ? fmt::format("hold {} of {} for payment {} expired uncaptured: the customer's "
+                                                     "funds were held for nothing",
+                                                     auth.auth_id, money(auth.amount), auth.payment_id)
+                                       : fmt::format("hold {} of {} for payment {} is recorded by no authorised "
+                                                     "payment: never captured nor voided, it stays until it expires",
+                                                     auth.auth_id, money(auth.amount), auth.payment_id)};
   }
   check.held = leaked == 0;
   check.summary =
@@ -204,6 +216,173 @@ sim::CheckResult check_in_doubt(const Observations& o) {
                   : check.held           ? "no payment left in doubt"
                                          : fmt::format("{} payments left PENDING ({})", pending, money(amount));
   check.details = {{"pending at the end", std::to_string(pending)}, {"amount in doubt", money(amount)}};
+  return check;
+}
+
+sim::CheckResult check_over_refund(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "over_refund";
+  std::map<std::int64_t, std::int64_t> refunded;  // auth -> accepted refunds so far
+  std::set<std::int64_t> over;
+  std::int64_t excess = 0;
+  for (const NetworkMove& move : o.moves) {
+    if (move.kind != NetworkMove::Kind::refund || !move.refusal.empty() || move.auth_id < 1 ||
+        move.auth_id > static_cast<std::int64_t>(o.authorizations.size()))
+      continue;
+    const Authorization& auth = o.authorizations[static_cast<std::size_t>(move.auth_id - 1)];
+    std::int64_t before = refunded[move.auth_id];
+    std::int64_t after = before + move.amount;
+    refunded[move.auth_id] = after;
+    if (after <= auth.captured) continue;
+    excess += after - std::max(before, auth.captured);
+    over.insert(move.auth_id);
+    if (!check.first)
+      check.first = sim::Violation{
+          move.at,
+          {"network"},
+          fmt::format("payment {} was refunded {} on a capture of {}: {} paid back twice", move.payment_id,
+                      money(after), money(auth.captured), money(after - auth.captured))};
+  }
+  check.held = over.empty();
+  check.summary = check.held
+                      ? fmt::format("{} holds refunded, none beyond its capture", refunded.size())
+                      : fmt::format("{} payments refunded beyond their capture (+{})", over.size(), money(excess));
+  check.details = {{"payments over-refunded", std::to_string(over.size())},
+                   {"amount refunded too much", money(excess)}};
+  return check;
+}
+
+sim::CheckResult check_capture_after_expiry(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "capture_after_expiry";
+  std::size_t refused = 0;
+  std::int64_t amount = 0;
+  for (const NetworkMove& move : o.moves) {
+    if (move.kind != NetworkMove::Kind::capture || move.refusal != "expired") continue;
+    ++refused;
+    amount += move.amount;
+    if (!check.first)
+      check.first = sim::Violation{move.at,
+                                   {"network"},
+                                   fmt::format("the capture of payment {} ({}) came after its hold expired: the "
+                                               "order goes out unpaid",
+                                               move.payment_id, money(move.amount))};
+  }
+  check.held = refused == 0;
+  check.summary = check.held ? "no capture came after its hold expired"
+                             : fmt::format("{} captures refused as expired ({} unpaid)", refused, money(amount));
+  check.details = {{"captures after expiry", std::to_string(refused)}, {"amount unpaid", money(amount)}};
+  return check;
+}
+
+sim::CheckResult check_saga_incomplete(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "saga_incomplete";
+  std::set<std::int64_t> refunded_rows;
+  for (const PaymentRow& row : o.payments)
+    if (row.status == "REFUNDED") refunded_rows.insert(row.id);
+  std::set<std::int64_t> unrecorded;
+  for (const NetworkMove& move : o.moves) {
+    if (move.kind != NetworkMove::Kind::refund || !move.refusal.empty()) continue;
+    if (refunded_rows.count(move.payment_id) != 0 || !unrecorded.insert(move.payment_id).second) continue;
+    if (!check.first)
+      check.first = sim::Violation{move.at,
+                                   {"network"},
+                                   fmt::format("the network refunded payment {} ({}), which its row never records",
+                                               move.payment_id, money(move.amount))};
+  }
+  std::size_t open = 0;
+  for (const RefundRow& saga : o.refunds)
+    if (saga.step == "started" || saga.step == "refunded") ++open;
+  if (open != 0 && !check.first) check.first = sim::Violation{o.end, {"postgres-1"}, "a refund saga was left open"};
+  check.held = unrecorded.empty() && open == 0;
+  check.summary =
+      check.held ? "every refund recorded, no saga left open"
+                 : fmt::format("{} refunds not recorded on their payment, {} sagas left open", unrecorded.size(), open);
+  check.details = {{"refunds not recorded", std::to_string(unrecorded.size())},
+                   {"sagas left open", std::to_string(open)}};
+  return check;
+}
+
+sim::CheckResult check_ledger_balanced(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "ledger_balanced";
+  std::size_t unbalanced = 0;
+  std::int64_t total = 0;
+  for (const LedgerTransfer& transfer : o.transfers) {
+    std::int64_t sum = 0;
+    for (const auto& [account, amount] : transfer.lines) sum += amount;
+    total += sum;
+    if (sum == 0) continue;
+    ++unbalanced;
+    if (!check.first)
+      check.first = sim::Violation{transfer.at,
+                                   {"ledger"},
+                                   fmt::format("the transfer for event {} (payment {}) is off by {}", transfer.event_id,
+                                               transfer.payment_id, money(sum))};
+  }
+  check.held = unbalanced == 0;
+  check.summary = check.held
+                      ? fmt::format("{} transfers, each summing to zero", o.transfers.size())
+                      : fmt::format("{} transfers do not sum to zero (ledger off by {})", unbalanced, money(total));
+  check.details = {{"transfers", std::to_string(o.transfers.size())},
+                   {"unbalanced", std::to_string(unbalanced)},
+                   {"sum of all lines", money(total)}};
+  return check;
+}
+
+sim::CheckResult check_ledger_double_post(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "ledger_double_post";
+  std::map<std::int64_t, std::size_t> posted;  // event -> transfers
+  std::size_t extra = 0;
+  std::int64_t extra_amount = 0;
+  for (const LedgerTransfer& transfer : o.transfers) {
+    if (++posted[transfer.event_id] < 2) continue;
+    ++extra;
+    std::int64_t amount = transfer.lines.empty() ? 0 : std::abs(transfer.lines.front().second);
+    extra_amount += amount;
+    if (!check.first)
+      check.first = sim::Violation{transfer.at,
+                                   {"ledger"},
+                                   fmt::format("event {} (payment {}) was posted again: the ledger counts {} twice",
+                                               transfer.event_id, transfer.payment_id, money(amount))};
+  }
+  check.held = extra == 0;
+  check.summary = check.held ? fmt::format("{} events delivered {} times, each posted once in effect", posted.size(),
+                                           o.applied.size())
+                             : fmt::format("{} events posted more than once (+{})", extra, money(extra_amount));
+  check.details = {{"deliveries", std::to_string(o.applied.size())},
+                   {"extra postings", std::to_string(extra)},
+                   {"amount posted too much", money(extra_amount)}};
+  return check;
+}
+
+sim::CheckResult check_event_lost(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "event_lost";
+  std::set<std::int64_t> delivered;
+  for (const auto& [at, event] : o.applied) delivered.insert(event);
+  std::size_t lost = 0, pending = 0;
+  for (const OutboxRow& row : o.outbox) {
+    if (!row.sent) {
+      ++pending;
+      continue;
+    }
+    if (delivered.count(row.id) != 0) continue;
+    ++lost;
+    if (!check.first)
+      check.first =
+          sim::Violation{o.end,
+                         {"relay"},
+                         fmt::format("event {} ({} of payment {}) is marked sent and never reached the ledger", row.id,
+                                     row.event, row.payment_id)};
+  }
+  check.held = lost == 0;
+  check.summary = !o.relay     ? "no relay in this run"
+                  : check.held ? fmt::format("every sent event reached the ledger ({} still in the outbox)", pending)
+                               : fmt::format("{} events marked sent never reached the ledger", lost);
+  check.details = {{"events lost", std::to_string(lost)}, {"unsent at the end", std::to_string(pending)}};
   return check;
 }
 

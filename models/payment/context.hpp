@@ -16,6 +16,7 @@
 
 #include "models/payment/options.hpp"
 #include "models/postgres/server/deployment.hpp"
+#include "models/postgres/statement.hpp"
 #include "sim/kernel/network.hpp"
 #include "sim/kernel/world.hpp"
 
@@ -40,12 +41,14 @@ struct PayResponse final : sim::MessageBody {
   std::string describe() const override;
 };
 
-/// A call to the card network: authorise, or ask the status of a reference.
+/// A call to the card network: authorise, ask the status of a reference, or capture, void or
+/// refund an authorisation.
 struct NetRequest final : sim::MessageBody {
-  enum class Op { authorize, status };
+  enum class Op { authorize, status, capture, void_auth, refund };
   Op op = Op::authorize;
-  std::int64_t reference = 0;  ///< the caller's reference (0: none sent)
+  std::int64_t reference = 0;  ///< the caller's reference (0: none sent); a refund's own for refunds
   std::int64_t amount = 0;
+  std::int64_t auth_id = 0;  ///< capture, void, refund: the authorisation
   // The simulation's bookkeeping, never read by the network's logic: which payment sent it.
   std::int64_t payment_id = 0;
   std::int64_t key = 0;
@@ -57,6 +60,9 @@ struct NetResponse final : sim::MessageBody {
   bool found = true;  ///< status: whether the network knows the reference
   bool approved = false;
   std::int64_t auth_id = 0;
+  /// capture, void, refund: empty when done; else why not ("expired", "already_captured",
+  /// "already_voided", "over_capture", "unknown_authorization", "declined")
+  std::string refusal;
   std::string describe() const override;
 };
 
@@ -70,6 +76,23 @@ struct Authorization {
   std::int64_t order = 0;
   std::int64_t amount = 0;
   bool approved = false;
+  // What became of the hold (the network's books, kept here as it changes).
+  std::int64_t captured = 0;  ///< amount captured (0: none)
+  bool voided = false;
+  std::int64_t refunded = 0;  ///< sum of accepted refunds
+};
+
+/// A capture, void or refund the network was asked for, accepted or refused: its ground truth.
+struct NetworkMove {
+  enum class Kind { capture, void_auth, refund };
+  sim::Instant at;
+  Kind kind = Kind::capture;
+  std::int64_t auth_id = 0;
+  std::int64_t payment_id = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;
+  std::int64_t reference = 0;
+  std::string refusal;  ///< empty: accepted
 };
 
 /// One answer a client got (or a timeout, code 0).
@@ -109,13 +132,63 @@ struct PaymentRow {
   std::int64_t network_ref = 0;  ///< the authorisation recorded (0: none)
 };
 
+/// An outbox event as the relay publishes it to a consumer.
+struct LedgerEvent final : sim::MessageBody {
+  std::int64_t event_id = 0;
+  std::int64_t payment_id = 0;
+  std::string event;
+  std::int64_t amount = 0;
+  std::string describe() const override;
+};
+
+/// The consumer's acknowledgement of an event.
+struct LedgerAck final : sim::MessageBody {
+  bool existed = false;  ///< a redelivery the consumer recognised by its event id
+  std::string describe() const override;
+};
+
+/// One ledger transfer: double-entry lines (account, signed amount: debit positive), posted
+/// at once, for the event that caused it.
+struct LedgerTransfer {
+  sim::Instant at;
+  std::int64_t event_id = 0;
+  std::int64_t payment_id = 0;
+  std::vector<std::pair<std::string, std::int64_t>> lines;
+};
+
+/// One outbox row at the end of the run.
+struct OutboxRow {
+  std::int64_t id = 0;
+  std::int64_t payment_id = 0;
+  std::string event;
+  std::int64_t amount = 0;
+  bool sent = false;
+};
+
+/// One refund saga's row (atomic_claim's refunds table) at the end of the run.
+struct RefundRow {
+  std::int64_t payment_id = 0;
+  std::int64_t refund_id = 0;
+  std::int64_t auth_id = 0;
+  std::int64_t amount = 0;
+  std::string step;  ///< started, refunded, finished, compensated
+};
+
 struct Observations {
   std::vector<Authorization> authorizations;
+  std::vector<NetworkMove> moves;
   std::vector<Answer> answers;
   std::vector<Order> orders;
   std::vector<PaymentRow> payments;                            ///< filled at the end from the database
+  std::vector<RefundRow> refunds;                              ///< filled at the end (atomic_claim's sagas)
+  std::vector<OutboxRow> outbox;                               ///< filled at the end (with a relay)
+  bool relay = false;                                          ///< a relay and a ledger ran
+  std::vector<LedgerTransfer> transfers;                       ///< the ledger's postings, in order
+  std::vector<std::pair<sim::Instant, std::int64_t>> applied;  ///< events the ledger took in (redeliveries too)
   std::vector<std::pair<sim::Instant, std::int64_t>> created;  ///< payments inserted (time, id)
   bool database_down_at_end = false;
+  sim::Instant end;                                                   ///< when the run ended
+  sim::Duration auth_validity = sim::Duration::minutes(7 * 24 * 60);  ///< holds expire this long after approval
 };
 
 struct Context {
@@ -123,11 +196,15 @@ struct Context {
   PaymentOptions options;
   postgres::Deployment pg;
   sim::NodeId network = sim::no_node;
+  sim::NodeId backoffice = sim::no_node;  ///< with capture_after only
+  sim::NodeId relay = sim::no_node;       ///< with relay_interval only
+  sim::NodeId ledger = sim::no_node;      ///< with relay_interval only
   std::vector<sim::NodeId> api;
   std::vector<sim::NodeId> clients;
   std::int64_t next_payment = 1;
   std::int64_t next_event = 1;
   std::int64_t next_auth = 1;
+  std::int64_t next_refund = 1;
   Observations observations;
 };
 
@@ -135,9 +212,16 @@ struct Context {
 std::function<void()> card_network_boot(const std::shared_ptr<Context>& context);
 /// Boots API server `index` (processor.cpp).
 void boot_api(const std::shared_ptr<Context>& context, int index);
+/// Boots the back office: captures, voids and the refund saga (backoffice.cpp).
+void boot_backoffice(const std::shared_ptr<Context>& context);
 /// Boots client `index` (client.cpp).
 void boot_client(const std::shared_ptr<Context>& context, int index);
 /// The tables each design declares (schema.cpp).
-void declare_tables(postgres::Deployment& pg, Design design);
+void declare_tables(postgres::Deployment& pg, const PaymentOptions& options);
+/// INSERT INTO outbox: the event with the next event id, not yet sent (schema.cpp).
+postgres::Statement outbox_row(Context& context, std::int64_t payment_id, const char* event, std::int64_t amount);
+/// Boots the outbox relay and the ledger consumer (relay.cpp).
+void boot_relay(const std::shared_ptr<Context>& context);
+std::function<void()> ledger_boot(const std::shared_ptr<Context>& context);
 
 }  // namespace payment

@@ -28,6 +28,24 @@ std::vector<sim::OptionDoc> payment_option_docs() {
       {"network_dedup", "the network answers a reference it saw with its first authorisation"},
       {"lock_lease", "atomic_claim: a claimed key whose lock is older than this counts as abandoned"},
       {"db_timeout", "the API's wait for one PostgreSQL statement"},
+      {"capture_after",
+       "the back office (node backoffice) captures an AUTHORIZED payment this long after it first saw it (absent: no "
+       "back office, nothing captured)"},
+      {"refund_after",
+       "the back office refunds a CAPTURED payment in full this long after it first saw it (absent: no refunds); "
+       "atomic_claim runs the refund saga with its state in the refunds table, the other designs the seed's refund"},
+      {"cancels", "share of orders cancelled: the back office voids their holds instead of capturing"},
+      {"backoffice_interval", "time between the back office's passes over the payments table"},
+      {"auth_validity", "a hold expires this long after its approval; a capture after it is refused"},
+      {"refund_declines", "share of refunds the network declines (atomic_claim's saga compensates)"},
+      {"relay_interval",
+       "the outbox relay (node relay) polls unsent outbox rows this often, publishes each to the ledger (node ledger) "
+       "and then marks it sent (absent: no relay, no ledger)"},
+      {"relay_marks_first",
+       "the relay marks a row sent before publishing it: at-most-once, a crash between loses the event"},
+      {"ledger_dedup",
+       "the ledger recognises a redelivered event by its id and does not post it again (default: yes for "
+       "atomic_claim, no otherwise)"},
   };
   for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tables"))
     docs.push_back(std::move(doc));
@@ -50,9 +68,22 @@ const sim::ModelDocs& payment_docs() {
            "such answers, and the amount never charged"},
           {"response_consistency", "every 200 for one key names the same payment, outcome and amount",
            "answers that differ from their key's first 200"},
-          {"held_funds_leak", "every approved hold is recorded by its payment as authorised",
-           "holds no payment records, and their amount (held until expiry)"},
+          {"held_funds_leak",
+           "every approved hold is captured, voided, or recorded by its payment as authorised and not yet expired",
+           "holds no payment records or that expired uncaptured, and their amount"},
           {"in_doubt", "no payment is left PENDING at the end of the run", "payments left PENDING, and their amount"},
+          {"over_refund", "for each hold, the refunds the network accepted sum to no more than its capture",
+           "payments refunded beyond their capture, and the excess"},
+          {"capture_after_expiry", "no capture is refused because its hold had expired",
+           "captures refused as expired, and their amount (orders shipped unpaid)"},
+          {"saga_incomplete",
+           "every refund the network accepted is recorded on its payment, and no refund saga is left open",
+           "refunds not recorded, sagas left between steps"},
+          {"ledger_balanced", "every ledger transfer sums to zero: debits equal credits",
+           "transfers that do not, and the sum of all lines"},
+          {"ledger_double_post", "each event is posted at most once in effect, however often it is delivered",
+           "extra postings, and their amount"},
+          {"event_lost", "every outbox event the relay marked sent reached the ledger", "events marked sent and lost"},
       },
   };
   return docs;

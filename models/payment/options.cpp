@@ -52,6 +52,29 @@ void read_timing(sim::ParamReader& params, PaymentOptions& options) {
   options.db_timeout = params.duration("db_timeout", options.db_timeout, {Duration::milliseconds(1), day});
 }
 
+void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
+  const Duration week = Duration::minutes(7 * 24 * 60);
+  options.capture_after = params.optional_duration("capture_after", {Duration::zero(), week * 4});
+  options.refund_after = params.optional_duration("refund_after", {Duration::zero(), week * 4});
+  options.cancels = params.ratio("cancels", options.cancels);
+  options.backoffice_interval =
+      params.duration("backoffice_interval", options.backoffice_interval, {Duration::milliseconds(10), day});
+  options.auth_validity = params.duration("auth_validity", options.auth_validity, {Duration::seconds(1), week * 5});
+  options.refund_declines = params.ratio("refund_declines", options.refund_declines);
+  if (options.capture_after) return;
+  for (const char* key : {"refund_after", "cancels", "backoffice_interval", "refund_declines"})
+    if (params.has(key)) params.fail(key, "applies only with capture_after (the back office captures, then refunds)");
+}
+
+void read_relay(sim::ParamReader& params, PaymentOptions& options) {
+  options.relay_interval = params.optional_duration("relay_interval", {Duration::milliseconds(10), day});
+  options.ledger_dedup = params.boolean("ledger_dedup", options.design == Design::atomic_claim);
+  options.relay_marks_first = params.boolean("relay_marks_first", options.relay_marks_first);
+  for (const char* key : {"ledger_dedup", "relay_marks_first"})
+    if (!options.relay_interval && params.has(key))
+      params.fail(key, "applies only with relay_interval (the relay and its ledger)");
+}
+
 }  // namespace
 
 const char* to_string(Design design) {
@@ -69,6 +92,8 @@ PaymentOptions read_options(sim::ParamReader& params) {
   options.design = read_design(params);
   read_workload(params, options);
   read_timing(params, options);
+  read_backoffice(params, options);
+  read_relay(params, options);
   sim::ParamReader section = params.section("postgres");
   options.postgres = postgres::read_postgres_options(section);
   params.finish();
@@ -96,6 +121,20 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
   rows.emplace_back("network_dedup", options.network_dedup ? "yes" : "no");
   if (options.design == Design::atomic_claim) rows.emplace_back("lock_lease", sim::to_string(options.lock_lease));
   rows.emplace_back("db_timeout", sim::to_string(options.db_timeout));
+  if (options.relay_interval) {
+    rows.emplace_back("relay_interval", sim::to_string(*options.relay_interval));
+    rows.emplace_back("relay_marks", options.relay_marks_first ? "before publishing" : "after publishing");
+    rows.emplace_back("ledger_dedup", options.ledger_dedup ? "yes" : "no");
+  }
+  if (options.capture_after) {
+    rows.emplace_back("auth_validity", sim::to_string(options.auth_validity));
+    rows.emplace_back("capture_after", sim::to_string(*options.capture_after));
+    rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
+    rows.emplace_back("cancels", fmt::format("{}/{}", options.cancels.num, options.cancels.den));
+    rows.emplace_back("backoffice_interval", sim::to_string(options.backoffice_interval));
+    rows.emplace_back("refund_declines",
+                      fmt::format("{}/{}", options.refund_declines.num, options.refund_declines.den));
+  }
   for (auto& [key, value] : postgres::describe(options.postgres)) rows.emplace_back("postgres." + key, value);
   return rows;
 }

@@ -48,6 +48,17 @@ struct PaymentOptions {
   bool network_dedup = true;  ///< the network returns the first authorisation for a reference it saw
   sim::Duration lock_lease = sim::Duration::seconds(90);  ///< atomic_claim: a claim older than this is abandoned
   sim::Duration db_timeout = sim::Duration::seconds(5);   ///< the API's wait for one statement
+  // The back office (a node "backoffice", present with capture_after only).
+  std::optional<sim::Duration> capture_after;  ///< an AUTHORIZED payment is captured this long after first seen
+  std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded in full this long after first seen
+  sim::Ratio cancels{0, 1};                    ///< share of orders cancelled: their holds voided, not captured
+  sim::Duration backoffice_interval = sim::Duration::seconds(1);      ///< between the back office's passes
+  sim::Duration auth_validity = sim::Duration::minutes(7 * 24 * 60);  ///< a hold expires this long after approval
+  sim::Ratio refund_declines{0, 1};                                   ///< share of refunds the network declines
+  /// The outbox relay polls this often and publishes to the ledger (absent: no relay, no ledger).
+  std::optional<sim::Duration> relay_interval;
+  bool relay_marks_first = false;  ///< the relay marks a row sent before publishing it (at-most-once)
+  bool ledger_dedup = false;       ///< the ledger recognises a redelivered event by its id (default: atomic_claim)
   postgres::ServerOptions postgres;
 
   std::string client_name(int i) const { return "client-" + std::to_string(i + 1); }

@@ -22,6 +22,11 @@ std::string text(const postgres::Value& value) {
   return s ? *s : std::string();
 }
 
+bool boolean(const postgres::Value& value) {
+  const auto* b = std::get_if<bool>(&value);
+  return b && *b;
+}
+
 void read_payments(Context& context) {
   postgres::Server* server = context.pg.server(context.pg.primary());
   if (server == nullptr) {
@@ -31,6 +36,14 @@ void read_payments(Context& context) {
   for (const postgres::Row& row : server->committed_rows("payments"))
     context.observations.payments.push_back(
         PaymentRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4]), integer(row[5])});
+  if (context.options.relay_interval)
+    for (const postgres::Row& row : server->committed_rows("outbox"))
+      context.observations.outbox.push_back(
+          OutboxRow{integer(row[0]), integer(row[1]), text(row[2]), integer(row[3]), boolean(row[4])});
+  if (context.options.design != Design::atomic_claim || !context.options.refund_after) return;
+  for (const postgres::Row& row : server->committed_rows("refunds"))
+    context.observations.refunds.push_back(
+        RefundRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4])});
 }
 
 std::string prevention_of(const PaymentOptions& options, const sim::Findings& findings) {
@@ -50,14 +63,29 @@ std::string prevention_of(const PaymentOptions& options, const sim::Findings& fi
 
 std::vector<std::string> PaymentModel::check_names() const {
   return {"duplicate_charge",     "duplicate_authorization", "param_mismatch_accepted",
-          "response_consistency", "held_funds_leak",         "in_doubt"};
+          "response_consistency", "held_funds_leak",         "in_doubt",
+          "over_refund",          "capture_after_expiry",    "saga_incomplete",
+          "ledger_balanced",      "ledger_double_post",      "event_lost"};
 }
 
 void PaymentModel::build(sim::World& world, sim::Duration) {
   SIM_ASSERT(!context_, "the payment model was built twice");
-  context_ = std::make_shared<Context>(
-      Context{world, options_, postgres::Deployment(options_.postgres), sim::no_node, {}, {}, 1, 1, 1, {}});
-  declare_tables(context_->pg, options_.design);
+  context_ = std::make_shared<Context>(Context{world,
+                                               options_,
+                                               postgres::Deployment(options_.postgres),
+                                               sim::no_node,
+                                               sim::no_node,
+                                               sim::no_node,
+                                               sim::no_node,
+                                               {},
+                                               {},
+                                               1,
+                                               1,
+                                               1,
+                                               1,
+                                               {}});
+  context_->observations.auth_validity = options_.auth_validity;
+  declare_tables(context_->pg, options_);
   context_->pg.build(world);
   context_->network = world.add_node("network", {"network"});
   world.node(context_->network).set_boot(card_network_boot(context_));
@@ -69,6 +97,17 @@ void PaymentModel::build(sim::World& world, sim::Duration) {
     context_->clients.push_back(world.add_node(options_.client_name(i), {"client"}));
     world.node(context_->clients.back()).set_boot([context = context_, i] { boot_client(context, i); });
   }
+  if (options_.relay_interval) {
+    context_->observations.relay = true;
+    context_->relay = world.add_node("relay", {"relay"});
+    world.node(context_->relay).set_boot([context = context_] { boot_relay(context); });
+    context_->ledger = world.add_node("ledger", {"ledger"});
+    world.node(context_->ledger).set_boot(ledger_boot(context_));
+  }
+  if (options_.capture_after) {
+    context_->backoffice = world.add_node("backoffice", {"backoffice"});
+    world.node(context_->backoffice).set_boot([context = context_] { boot_backoffice(context); });
+  }
 }
 
 sim::Findings judge(const Observations& o) {
@@ -79,6 +118,12 @@ sim::Findings judge(const Observations& o) {
   findings.checks.push_back(check_response_consistency(o));
   findings.checks.push_back(check_held_funds(o));
   findings.checks.push_back(check_in_doubt(o));
+  findings.checks.push_back(check_over_refund(o));
+  findings.checks.push_back(check_capture_after_expiry(o));
+  findings.checks.push_back(check_saga_incomplete(o));
+  findings.checks.push_back(check_ledger_balanced(o));
+  findings.checks.push_back(check_ledger_double_post(o));
+  findings.checks.push_back(check_event_lost(o));
   std::size_t errors = 0, conflicts = 0, timeouts = 0;
   for (const Answer& a : o.answers) {
     errors += a.code == 500 ? 1 : 0;
@@ -90,6 +135,7 @@ sim::Findings judge(const Observations& o) {
   findings.measures["spurious_errors"] = static_cast<double>(errors);
   findings.measures["conflicts"] = static_cast<double>(conflicts);
   findings.measures["client_timeouts"] = static_cast<double>(timeouts);
+  findings.measures["network_moves"] = static_cast<double>(o.moves.size());
   return findings;
 }
 
@@ -110,7 +156,8 @@ sim::Table PaymentModel::answer_table() const {
   return table;
 }
 
-sim::Findings PaymentModel::finish(sim::World&, const sim::FaultActivity&) {
+sim::Findings PaymentModel::finish(sim::World& world, const sim::FaultActivity&) {
+  context_->observations.end = world.now();
   read_payments(*context_);
   sim::Findings findings = judge(context_->observations);
   findings.tables.push_back(answer_table());

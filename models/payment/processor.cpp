@@ -122,7 +122,7 @@ private:
   }
 
   Statement outbox(std::int64_t payment_id, const char* event) {
-    return postgres::Insert{"outbox", {{context_->next_event++, payment_id, std::string(event)}}, std::nullopt, false};
+    return outbox_row(*context_, payment_id, event, request_.amount);
   }
 
   /// The payment's update after the network answered: no status guard in the seed's code.
