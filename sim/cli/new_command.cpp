@@ -2,7 +2,9 @@
 // under that design written out at its default, each under its description. A key whose default
 // the model refuses as written (one that applies only with another option) is left as a comment
 // with the reason the loader gave, so the scenario `check` accepts as it stands.
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/schema.hpp"
@@ -35,6 +37,13 @@ bool within(const std::string& path, const std::string& section) {
   return path.size() > section.size() && path.compare(0, section.size() + 1, section + ".") == 0;
 }
 
+/// Whether YAML 1.1 reads `text`, written bare, as a boolean.
+bool yaml_boolean(const std::string& text) {
+  static const char* const words[] = {"y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",  "no", "No",  "NO",  "true",
+                                      "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
+  return std::find(std::begin(words), std::end(words), text) != std::end(words);
+}
+
 void add_entries(Draft& draft, const ModelCatalog& catalog, const std::vector<OptionSpec>& run,
                  const std::string& parent, int depth) {
   for (const DescribedOption& option : catalog.params) {
@@ -48,8 +57,10 @@ void add_entries(Draft& draft, const ModelCatalog& catalog, const std::vector<Op
       add_entries(draft, catalog, run, read->path, depth + 1);
       continue;
     }
-    // "7.0" written bare is a number to YAML; the quotes keep it the text the choice names.
-    if (read->type == OptionType::choice && parse_real(entry.value)) entry.value = "\"" + entry.value + "\"";
+    // "7.0" written bare is a number to YAML, and on, off, yes, no a boolean (YAML 1.1, as the
+    // schema's validator reads it); the quotes keep it the text the choice names.
+    if (read->type == OptionType::choice && (parse_real(entry.value) || yaml_boolean(entry.value)))
+      entry.value = "\"" + entry.value + "\"";
     if (read->type == OptionType::section_list) entry.value = "[]";
     if (read->type == OptionType::duration_map) entry.value = "{}";
     if (entry.value.empty() && read->fallback) entry.value = "\"\"";
