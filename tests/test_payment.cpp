@@ -98,6 +98,21 @@ TEST_CASE("a payment run: one seed gives one trace, another seed another", "[pay
   REQUIRE(hash_of(7) != hash_of(8));
 }
 
+TEST_CASE("a payment run with the back office, the relay and the ledger: one seed gives one trace", "[payment]") {
+  const std::string text =
+      "name: t\nmodel: payment\nseed: 1\nduration: 20s\n"
+      "params:\n  design: seed\n  clients: 3\n  requests: 2\n  declines: 20%\n  capture_after: 1s\n"
+      "  refund_after: 2s\n  refund_declines: 30%\n  cancels: 1/3\n  relay_interval: 300ms\n"
+      "  network_latency: { dist: lognormal, median: 300ms, p99: 1500ms }\n"
+      "faults:\n  - at: 5s\n    crash: { node: backoffice, restart_after: 1s }\n"
+      "  - at: 6s\n    crash: { node: relay, restart_after: 1s }\n";
+  auto hash_of = [&](std::uint64_t seed) {
+    return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result.trace_hash;
+  };
+  REQUIRE(hash_of(3) == hash_of(3));
+  REQUIRE(hash_of(3) != hash_of(4));
+}
+
 TEST_CASE("payment options out of range or misspelt are refused with the nearest valid value", "[payment]") {
   auto error_of = [](const std::string& params) {
     try {
