@@ -2,6 +2,7 @@
 #include "models/model.hpp"
 #include "models/bank/bank.hpp"
 #include "models/lock/lock.hpp"
+#include "models/payment/payment.hpp"
 #include "models/queue/queue.hpp"
 #include "models/ratelimiter/ratelimiter.hpp"
 #include "models/scheduler/scheduler.hpp"
@@ -29,6 +30,10 @@ const std::vector<ModelInfo>& model_registry() {
        "Kafka-like message queue: brokers with replicated partitions, a KRaft controller on Raft, acks, the ISR, the "
        "high watermark, leader epochs and the page cache, under crashes, partitions and power loss",
        &make_queue_model, &queue_docs},
+      {"payment",
+       "Payment system: clients retrying with idempotency keys, API servers on PostgreSQL and a card network; "
+       "exactly-once charges under double submits, lost replies and crashes",
+       &make_payment_model, &payment_docs},
       {"scheduler",
        "Distributed task scheduler: an elected leader fires cron ticks and moves delayed tasks to an SQS-like queue; "
        "the seed's worker and a fixed one under long tasks, pauses, crashes, leader pauses and clock faults",

@@ -104,8 +104,7 @@ std::uint64_t small_world_hash(std::uint64_t seed) {
   pauses.rate = Rate{1, 1_s};
   pauses.targets = {ref("role:server")};
   faults.schedule({fault_at(1_s, groups({{ref("n1"), ref("n2")}}, 500_ms)),
-                   fault_at(2_s, CrashFault{ref("n3"), 300_ms, true}),
-                   fault_at(3_s, PauseFault{ref("n4"), 200_ms})},
+                   fault_at(2_s, CrashFault{ref("n3"), 300_ms, true}), fault_at(3_s, PauseFault{ref("n4"), 200_ms})},
                   {steps, pauses}, 5_s);
   world.boot_all();
   world.run_until(at(5_s));
@@ -189,8 +188,8 @@ TEST_CASE("a clock_step fault moves one node's wall clock, forward then back", "
   NodeId b = world.add_node("b", {});
   world.start_network(NetworkOptions{});
   FaultInjector faults(world);
-  faults.schedule({fault_at(2_s, ClockStepFault{ref("a"), 15_s}), fault_at(4_s, ClockStepFault{ref("a"), -(20_s)})},
-                  {}, 10_s);
+  faults.schedule({fault_at(2_s, ClockStepFault{ref("a"), 15_s}), fault_at(4_s, ClockStepFault{ref("a"), -(20_s)})}, {},
+                  10_s);
   world.run_until(at(3_s));
   CHECK(world.node(a).clock().wall_offset(world.now()) == 15_s);
   CHECK(world.node(a).clock().mono(world.now()) == MonoTime::boot() + 3_s);
@@ -340,6 +339,96 @@ TEST_CASE("a slow_link fault changes a link's latency for its duration", "[fault
   CHECK(faults.applied()[0].kind == "slow_link");
 }
 
+/// Calls `to` every 100 ms (timeout 50 ms) and notes, per call, when it went out and whether a
+/// reply came.
+Task<void> caller(World& world, NodeId to, std::vector<std::pair<Instant, bool>>& calls) {
+  Executor ex = co_await asio::this_coro::executor;
+  for (;;) {
+    co_await sleep(100_ms);
+    Instant start = world.now();
+    error_code ec;
+    co_await world.rpc().call(ex, to, std::make_shared<Ping>(1), 50_ms, asio::redirect_error(use_awaitable, ec));
+    calls.emplace_back(start, !ec);
+  }
+}
+
+TEST_CASE("a drop_response fault lets requests through and loses their replies for its duration", "[faults]") {
+  World world(1);
+  NodeId a = world.add_node("a", {});
+  NodeId b = world.add_node("b", {});
+  world.start_network(NetworkOptions{});
+  std::vector<Instant> served;  // b handled a request at these times
+  world.rpc().serve(b, [&](const RpcRequest& request, Responder responder) {
+    served.push_back(world.now());
+    responder.reply(request.body);
+  });
+  world.rpc().serve(a, [](const RpcRequest& request, Responder responder) { responder.reply(request.body); });
+  std::vector<std::pair<Instant, bool>> from_a, from_b;
+  spawn(world.executor(a), caller(world, b, from_a));
+  spawn(world.executor(b), caller(world, a, from_b));
+  LinkFault lost;
+  lost.kind = LinkFault::Kind::drop_response;
+  lost.from = ref("b");
+  lost.to = ref("a");
+  lost.duration = 1_s;
+  FaultInjector faults(world);
+  faults.schedule({fault_at(1050_ms, lost)}, {}, 10_s);
+  world.run_until(at(1500_ms));
+  CHECK(faults.fault_window() == "other_fault");
+  world.run_until(at(3_s));
+  CHECK(faults.fault_window() == "no_fault");
+  // Every call of a reached b; those sent inside the window got no reply, the others did.
+  std::size_t lost_calls = 0;
+  for (auto [start, answered] : from_a) {
+    bool inside = start >= at(1050_ms) && start < at(2050_ms);
+    CHECK(answered == !inside);
+    lost_calls += inside ? 1 : 0;
+  }
+  CHECK(lost_calls >= 6);  // one call every 150 ms in the window (a 100 ms sleep, then a 50 ms timeout)
+  CHECK(served.size() >= from_a.size());
+  // b's own calls to a, and a's replies to them, are untouched.
+  for (auto [start, answered] : from_b) CHECK(answered);
+  REQUIRE(faults.applied().size() == 1);
+  CHECK(faults.applied()[0].kind == "drop_response");
+  CHECK(faults.applied()[0].until == at(2050_ms));
+}
+
+TEST_CASE("a drop_response fault belongs to its run: another world on the same thread keeps its replies", "[faults]") {
+  // Two runs interleaved on one thread, as a sweep's worker could: only the first has the fault.
+  World first(1), second(1);
+  std::vector<std::pair<Instant, bool>> first_calls, second_calls;
+  for (World* world : {&first, &second}) {
+    NodeId a = world->add_node("a", {});
+    NodeId b = world->add_node("b", {});
+    world->start_network(NetworkOptions{});
+    world->rpc().serve(b, [](const RpcRequest& request, Responder responder) { responder.reply(request.body); });
+    spawn(world->executor(a), caller(*world, b, world == &first ? first_calls : second_calls));
+  }
+  LinkFault lost;
+  lost.kind = LinkFault::Kind::drop_response;
+  lost.from = ref("b");
+  lost.to = ref("a");
+  auto faults = std::make_unique<FaultInjector>(first);
+  faults->schedule({fault_at(50_ms, lost)}, {}, 10_s);
+  for (int step = 1; step <= 10; ++step) {
+    first.run_until(at(100_ms * step));
+    second.run_until(at(100_ms * step));
+  }
+  CHECK_FALSE(first.rpc().reply_drops().empty());
+  CHECK(second.rpc().reply_drops().empty());
+  REQUIRE(first_calls.size() >= 5);
+  REQUIRE(second_calls.size() >= 5);
+  for (auto [start, answered] : first_calls) CHECK_FALSE(answered);
+  for (auto [start, answered] : second_calls) CHECK(answered);
+  // The injector ends its drops when it goes; the world's later replies arrive.
+  faults.reset();
+  CHECK(first.rpc().reply_drops().empty());
+  std::size_t before = first_calls.size();
+  first.run_until(at(2_s));
+  REQUIRE(first_calls.size() > before);
+  for (std::size_t i = before; i < first_calls.size(); ++i) CHECK(first_calls[i].second);
+}
+
 TEST_CASE("the fault window names the fault in force: pause over partition over none", "[faults]") {
   World world(1);
   world.add_node("a", {});
@@ -354,8 +443,8 @@ TEST_CASE("the fault window names the fault in force: pause over partition over 
     world.run_until(at(t));
     windows.emplace_back(faults.fault_window());
   }
-  CHECK(windows == std::vector<std::string>{"no_fault", "pause", "no_fault", "partition", "pause", "partition",
-                                            "no_fault"});
+  CHECK(windows ==
+        std::vector<std::string>{"no_fault", "pause", "no_fault", "partition", "pause", "partition", "no_fault"});
 }
 
 TEST_CASE("the World files each latency under the window the injector has open", "[faults]") {
@@ -377,8 +466,7 @@ TEST_CASE("the World files each latency under the window the injector has open",
   CHECK(world.metrics().find_histogram("op@pause")->count() == 1);
 }
 
-TEST_CASE("a pause that ends on a node that crashed meanwhile leaves other pauses' windows open",
-          "[faults]") {
+TEST_CASE("a pause that ends on a node that crashed meanwhile leaves other pauses' windows open", "[faults]") {
   // a's crash ends a's pause and its window; when a's pause was due to end, nothing may close a
   // window a second time, or b's pause (still on) would be counted as no fault.
   World world(1);

@@ -4,8 +4,7 @@
 // with the reason the loader gave, so the scenario `check` accepts as it stands.
 #include <algorithm>
 #include <cstdio>
-#include <string>
-#include <vector>
+#include <iterator>
 
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/schema.hpp"
@@ -34,15 +33,15 @@ struct Draft {
   std::vector<int> line_entry;  // per rendered line, the entry it shows, or -1
 };
 
-bool yaml11_boolean(const std::string& text) {
-  static const std::vector<std::string> words{"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-                                              "true", "True", "TRUE", "false", "False", "FALSE", "on", "On",
-                                              "ON", "off", "Off", "OFF"};
-  return std::find(words.begin(), words.end(), text) != words.end();
-}
-
 bool within(const std::string& path, const std::string& section) {
   return path.size() > section.size() && path.compare(0, section.size() + 1, section + ".") == 0;
+}
+
+/// Whether YAML 1.1 reads `text`, written bare, as a boolean.
+bool yaml_boolean(const std::string& text) {
+  static const char* const words[] = {"y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",  "no", "No",  "NO",  "true",
+                                      "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
+  return std::find(std::begin(words), std::end(words), text) != std::end(words);
 }
 
 void add_entries(Draft& draft, const ModelCatalog& catalog, const std::vector<OptionSpec>& run,
@@ -58,9 +57,9 @@ void add_entries(Draft& draft, const ModelCatalog& catalog, const std::vector<Op
       add_entries(draft, catalog, run, read->path, depth + 1);
       continue;
     }
-    // "7.0" written bare is a number to YAML, and "on" or "off" a boolean to a YAML 1.1 reader
-    // (PyYAML, which checks against the schema); the quotes keep the text the choice names.
-    if (read->type == OptionType::choice && (parse_real(entry.value) || yaml11_boolean(entry.value)))
+    // "7.0" written bare is a number to YAML, and on, off, yes, no a boolean (YAML 1.1, as the
+    // schema's validator reads it); the quotes keep it the text the choice names.
+    if (read->type == OptionType::choice && (parse_real(entry.value) || yaml_boolean(entry.value)))
       entry.value = "\"" + entry.value + "\"";
     if (read->type == OptionType::section_list) entry.value = "[]";
     if (read->type == OptionType::duration_map) entry.value = "{}";

@@ -6,6 +6,7 @@
 
 #include "sim/kernel/assert.hpp"
 #include "sim/kernel/network.hpp"
+#include "sim/kernel/rpc.hpp"
 
 namespace sim {
 namespace {
@@ -32,7 +33,10 @@ std::string signed_text(Duration d) { return (d >= Duration::zero() ? "+" : "") 
 
 FaultInjector::FaultInjector(World& world) : world_(world) { world_.watch_fault_windows(this); }
 
-FaultInjector::~FaultInjector() { world_.watch_fault_windows(nullptr); }
+FaultInjector::~FaultInjector() {
+  world_.watch_fault_windows(nullptr);
+  if (reply_drops_) world_.rpc().reply_drops().clear();
+}
 
 std::vector<NodeId> FaultInjector::resolve(const NodeRef& ref) const {
   std::vector<NodeId> nodes;
@@ -255,7 +259,30 @@ void FaultInjector::heal() {
   note(no_node, "heal", "every partition removed");
 }
 
+void FaultInjector::drop_response(const LinkFault& fault) {
+  const Network::Selector& from = fault.from.nodes;
+  const Network::Selector& to = fault.to.nodes;
+  SIM_ASSERT(!from.empty() && !to.empty(), "a link fault between unknown nodes");
+  std::string detail = "replies " + join_names(world_, from) + " -> " + join_names(world_, to) + " lost";
+  if (fault.duration) detail += " for " + to_string(*fault.duration);
+  std::uint64_t id = world_.rpc().reply_drops().drop(from, to);
+  reply_drops_ = true;
+  note(no_node, "drop_response", detail);
+  open_window("link");
+  if (fault.duration) {
+    world_.schedule_after(*fault.duration, no_node, 0, [this, id, record = applied_.size() - 1] {
+      world_.rpc().reply_drops().restore(id);
+      applied_[record].until = world_.now();
+      close_window("link");
+    });
+  }
+}
+
 void FaultInjector::link_fault(const LinkFault& fault) {
+  if (fault.kind == LinkFault::Kind::drop_response) {
+    drop_response(fault);
+    return;
+  }
   Network& net = world_.network();
   const Network::Selector& a = fault.from.nodes;
   const Network::Selector& b = fault.to.nodes;
@@ -278,6 +305,7 @@ void FaultInjector::link_fault(const LinkFault& fault) {
       kind = "duplicate";
       detail += fmt::format("duplicate {}/{}", fault.ratio.num, fault.ratio.den);
       break;
+    case LinkFault::Kind::drop_response: break;  // drop_response above
   }
   if (fault.duration) detail += " for " + to_string(*fault.duration);
   std::uint64_t id = net.degrade(a, b, options);

@@ -80,6 +80,7 @@ private:
   void restart(NodeId node);
   void partition(const PartitionFault& fault);
   void link_fault(const LinkFault& fault);
+  void drop_response(const LinkFault& fault);
   void heal();
   void start_random(RandomFaultSpec& spec, std::size_t index, Duration run_length);
   void arm(RandomFaultGenerator& generator);
@@ -99,6 +100,7 @@ private:
   /// The pause each paused node is in, by its index in applied_: its end applies only to it.
   std::map<NodeId, std::uint64_t> open_pauses_;
   std::vector<std::pair<NodeId, std::size_t>> crashed_;  // nodes whose "crash" window is open, and their record
+  bool reply_drops_ = false;  // a drop_response applied: its drops are forgotten with the injector
   std::vector<std::unique_ptr<RandomFaultGenerator>> generators_;  // queued events point at them
   FaultTriggers triggers_{world_, [this](const FaultAction& action) { apply(action); }};
 };

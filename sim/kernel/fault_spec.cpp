@@ -10,6 +10,7 @@ const char* link_fault_name(LinkFault::Kind kind) {
     case LinkFault::Kind::slow_link: return "slow_link";
     case LinkFault::Kind::loss: return "loss";
     case LinkFault::Kind::duplicate: return "duplicate";
+    case LinkFault::Kind::drop_response: return "drop_response";
   }
   return "link_fault";
 }

@@ -55,9 +55,10 @@ struct PartitionFault {
   std::optional<Duration> duration;          ///< heals itself after this
 };
 struct HealFault {};  ///< removes every partition
-/// Replaces the link options between two sets of nodes (both directions) for a while.
+/// Replaces the link options between two sets of nodes (both directions) for a while; or, for
+/// drop_response, loses every reply `from` sends to `to` (the request was processed) for a while.
 struct LinkFault {
-  enum class Kind { slow_link, loss, duplicate };
+  enum class Kind { slow_link, loss, duplicate, drop_response };
   Kind kind = Kind::slow_link;
   NodeRef from;
   NodeRef to;

@@ -1,6 +1,7 @@
 #include "sim/kernel/rpc.hpp"
 
 #include "sim/kernel/assert.hpp"
+#include "sim/kernel/reply_drops.hpp"
 
 namespace sim {
 namespace {
@@ -16,10 +17,12 @@ bool is_reply(std::uint64_t header) { return (header & 1) != 0; }
 void Responder::reply(MessagePtr body) {
   SIM_ASSERT(!replied_, "a request was answered twice");
   replied_ = true;
+  // A drop_response fault loses the reply here, after the request was processed.
+  if (!drops_->empty() && drops_->dropped(request_.to, request_.from, body.get())) return;
   network_->send(request_.to, request_.from, std::move(body), header_of(request_.call_id, true));
 }
 
-Rpc::Rpc(World& world, Network& network) : world_(world), network_(network) {
+Rpc::Rpc(World& world, Network& network) : world_(world), network_(network), reply_drops_(world) {
   handlers_.resize(world.node_count());
   calls_.resize(world.node_count());
   for (NodeId n = 0; n < world.node_count(); ++n)
@@ -45,9 +48,8 @@ void Rpc::start(Executor ex, NodeId to, MessagePtr body, Duration timeout, std::
   calls_[caller].emplace(call_id, Call{std::move(pending), ex.incarnation()});
   const Clock& clock = world_.node(caller).clock();
   Instant deadline = clock.when_mono_reaches(world_.now(), clock.mono(world_.now()) + timeout);
-  world_.schedule_at(deadline, caller, ex.incarnation(), [this, caller, call_id] {
-    finish(caller, call_id, asio::error::timed_out, nullptr);
-  });
+  world_.schedule_at(deadline, caller, ex.incarnation(),
+                     [this, caller, call_id] { finish(caller, call_id, asio::error::timed_out, nullptr); });
   network_.send(caller, to, std::move(body), header_of(call_id, false));
 }
 
@@ -57,7 +59,7 @@ void Rpc::receive(const Packet& packet) {
     return;
   }
   RpcRequest request{packet.from, packet.to, call_id_of(packet.header), packet.body};
-  if (const Handler& handler = handlers_[packet.to]) handler(request, Responder(network_, request));
+  if (const Handler& handler = handlers_[packet.to]) handler(request, Responder(network_, reply_drops_, request));
 }
 
 bool Rpc::finish(NodeId caller, std::uint64_t call_id, error_code ec, MessagePtr reply) {

@@ -22,6 +22,7 @@
 #include <memory>
 
 #include "sim/kernel/network.hpp"
+#include "sim/kernel/reply_drops.hpp"
 #include "sim/kernel/world.hpp"
 
 namespace sim {
@@ -38,11 +39,13 @@ struct RpcRequest {
 /// a request on purpose); answering twice is an error.
 class Responder {
 public:
-  Responder(Network& network, const RpcRequest& request) : network_(&network), request_(request) {}
+  Responder(Network& network, const ReplyDrops& drops, const RpcRequest& request)
+      : network_(&network), drops_(&drops), request_(request) {}
   void reply(MessagePtr body);
 
 private:
   Network* network_;
+  const ReplyDrops* drops_;  // the run's lost replies (drop_response)
   RpcRequest request_;
   bool replied_ = false;
 };
@@ -71,6 +74,8 @@ public:
   }
 
   std::uint64_t calls_started() const { return next_call_ - 1; }
+  /// The run's drop_response faults: replies its handlers send that are lost.
+  ReplyDrops& reply_drops() { return reply_drops_; }
 
 private:
   /// Cancels one call: what a pending call's cancellation slot is bound to.
@@ -120,6 +125,7 @@ private:
   std::vector<Handler> handlers_;
   std::vector<std::map<std::uint64_t, Call>> calls_;  // per caller node
   std::uint64_t next_call_ = 1;
+  ReplyDrops reply_drops_;
 };
 
 }  // namespace sim

@@ -60,13 +60,10 @@ struct Writing {
     body["to"] = f.to.name;
     if (f.kind == LinkFault::Kind::slow_link)
       body["latency"] = duration_dist_yaml(f.latency);
-    else
+    else if (f.kind != LinkFault::Kind::drop_response)
       body["ratio"] = fmt::format("{}/{}", f.ratio.num, f.ratio.den);
     if (f.duration) body["duration"] = to_string(*f.duration);
-    const char* kind = f.kind == LinkFault::Kind::slow_link ? "slow_link"
-                       : f.kind == LinkFault::Kind::loss    ? "loss"
-                                                            : "duplicate";
-    item[kind] = body;
+    item[fault_name(FaultAction{f})] = body;
   }
 
   static YAML::Node partition(const PartitionFault& f) {

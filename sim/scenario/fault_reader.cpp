@@ -131,7 +131,7 @@ LinkFault read_link_fault(ParamReader fault, LinkFault::Kind kind) {
   link.from = fault.node_ref("from");
   link.to = fault.node_ref("to");
   if (kind == LinkFault::Kind::slow_link) link.latency = fault.duration_dist("latency");
-  else link.ratio = fault.ratio("ratio");
+  else if (kind != LinkFault::Kind::drop_response) link.ratio = fault.ratio("ratio");
   link.duration = fault.optional_duration("duration", DurationRange::positive());
   fault.finish();
   return link;
@@ -151,6 +151,9 @@ FaultAction read_loss_item(ParamReader& item) { return read_link_fault(item.sect
 FaultAction read_duplicate_item(ParamReader& item) {
   return read_link_fault(item.section("duplicate"), LinkFault::Kind::duplicate);
 }
+FaultAction read_drop_response_item(ParamReader& item) {
+  return read_link_fault(item.section("drop_response"), LinkFault::Kind::drop_response);
+}
 
 struct FixedFaultReader {
   std::string key;
@@ -164,7 +167,7 @@ const std::vector<FixedFaultReader>& fixed_fault_readers() {
       {"pause", read_pause_item},         {"clock_step", read_clock_step_item}, {"clock_drift", read_clock_drift_item},
       {"crash", read_crash_item},         {"restart", read_restart_item},       {"partition", read_partition_item},
       {"heal", read_heal_item},           {"slow_link", read_slow_link_item},   {"loss", read_loss_item},
-      {"duplicate", read_duplicate_item},
+      {"duplicate", read_duplicate_item}, {"drop_response", read_drop_response_item},
   };
   return readers;
 }

@@ -25,6 +25,8 @@ const std::vector<FaultSample>& fault_samples() {
        "drops a share of the messages on one link"},
       {"duplicate", "{at: 1s, duplicate: {from: client-1, to: redis-1, ratio: 1/10, duration: 2s}}",
        "delivers a share of the messages on one link twice"},
+      {"drop_response", "{at: 250ms, drop_response: {from: network, to: api-1, duration: 5s}}",
+       "loses the replies `from` sends to `to`: each request is processed, its answer never arrives"},
       {"random pause", "{random: {kind: pause, rate: 1/4s, targets: [role:client], duration: 1s, stop: 8s}}",
        "pauses at random times, at `rate`, each on a node drawn from `targets`"},
       {"random clock_step", "{random: {kind: clock_step, rate: 1/4s, targets: [role:redis], step: 5s}}",
@@ -160,6 +162,10 @@ const std::vector<OptionDoc>& fault_field_docs() {
       {"duplicate.to", "the link's receiving node"},
       {"duplicate.ratio", "share of messages delivered twice"},
       {"duplicate.duration", "how long the fault lasts (absent: to the end)"},
+      {"drop_response", "lost replies on one link: requests are processed, their replies are lost"},
+      {"drop_response.from", "the node whose replies are lost (the server)"},
+      {"drop_response.to", "the node that never gets them (the caller)"},
+      {"drop_response.duration", "how long the fault lasts (absent: to the end)"},
     };
     for (OptionDoc& doc : random_field_docs()) fields.push_back(std::move(doc));
     return fields;

@@ -1,0 +1,290 @@
+// The merchant's back office ("backoffice", present with capture_after): every
+// backoffice_interval it reads the payments waiting for it and
+// - captures an AUTHORIZED payment capture_after after it first saw it so (voids it instead when
+//   its order was cancelled); a capture or void refused "expired" makes the payment EXPIRED;
+// - refunds a CAPTURED payment in full refund_after after it first saw it so, by its design's
+//   refund saga.
+// When it first saw a payment in a status is kept in memory: a restart forgets it and waits again.
+//
+// The seed's refund (every design but atomic_claim) is the problem's sketch: T1 the network's
+// refund with no reference, T2 one transaction marking the payment REFUNDED with its outbox row
+// (the ledger's reversal), T3 the customer's notice. Nothing records that T1 happened, so a crash
+// between T1 and T2 leaves the payment CAPTURED and a later pass refunds it again.
+// atomic_claim's saga keeps its state in `refunds` (payment_id, refund_id, auth_id, amount,
+// step): a row `started` is inserted before T1, the refund id goes to the network as T1's
+// reference, T2 moves the row to `refunded` in the payment's transaction, T3 to `finished`, and a
+// restart resumes each saga at its step. A refund the network declines is compensated: the row
+// becomes `compensated` with a refund.failed event in the same transaction (the payment stays
+// CAPTURED, to be refunded by other means) instead of being retried for ever.
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
+
+#include <map>
+
+#include "models/payment/context.hpp"
+#include "models/postgres/server/client.hpp"
+#include "sim/kernel/rpc.hpp"
+#include "sim/kernel/spawn.hpp"
+#include "sim/kernel/timer.hpp"
+
+namespace payment {
+namespace {
+
+using postgres::Reply;
+using postgres::Statement;
+namespace where = postgres::where;
+
+std::int64_t integer(const postgres::Value& value) {
+  const auto* number = std::get_if<std::int64_t>(&value);
+  return number ? *number : 0;
+}
+
+std::string text(const postgres::Value& value) {
+  const auto* s = std::get_if<std::string>(&value);
+  return s ? *s : std::string();
+}
+
+PaymentRow payment_of(const postgres::Row& row) {
+  return PaymentRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4]), integer(row[5])};
+}
+
+RefundRow refund_of(const postgres::Row& row) {
+  return RefundRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4])};
+}
+
+/// Whether `order` (client c's j-th: (c + 1) x 1,000,000 + j) is among the cancelled share: the
+/// j-th order is when (j x num) / den steps up, so exactly that share of each client's orders.
+bool cancelled(std::int64_t order, sim::Ratio share) {
+  if (share.num == 0) return false;
+  auto j = static_cast<std::uint64_t>(order % 1'000'000);
+  return (j * share.num) / share.den > ((j - 1) * share.num) / share.den;
+}
+
+Statement select_where(std::string table, postgres::Predicate predicate) {
+  return postgres::Select{std::move(table), std::move(predicate), {{"payment_id", false}}, std::nullopt, std::nullopt};
+}
+
+Statement waiting_payments() {
+  std::vector<postgres::Value> statuses{std::string("AUTHORIZED"), std::string("CAPTURED")};
+  return postgres::Select{
+      "payments", where::in("status", std::move(statuses)), {{"id", false}}, std::nullopt, std::nullopt};
+}
+
+Statement open_sagas() {
+  std::vector<postgres::Value> steps{std::string("started"), std::string("refunded")};
+  return select_where("refunds", where::in("step", std::move(steps)));
+}
+
+/// UPDATE payments SET status = `to` WHERE id AND status = `from` (no guard when `from` is empty).
+Statement move_payment(std::int64_t id, const std::string& from, const std::string& to) {
+  postgres::Predicate predicate = where::eq("id", id);
+  if (!from.empty()) predicate = where::all_of({predicate, where::eq("status", from)});
+  return postgres::Update{"payments", {postgres::set_value("status", to)}, predicate, false};
+}
+
+Statement move_saga(std::int64_t payment_id, const std::string& from, const std::string& to) {
+  return postgres::Update{"refunds",
+                          {postgres::set_value("step", to)},
+                          where::all_of({where::eq("payment_id", payment_id), where::eq("step", from)}),
+                          false};
+}
+
+Statement start_saga(const PaymentRow& payment, std::int64_t refund_id) {
+  postgres::OnConflict nothing{{"payment_id"}, false, {}, where::always()};
+  return postgres::Insert{
+      "refunds", {{payment.id, refund_id, payment.network_ref, payment.amount, std::string("started")}}, nothing, true};
+}
+
+template <class... S>
+std::vector<Statement> steps(S&&... statements) {
+  std::vector<Statement> list;
+  (list.push_back(Statement(std::forward<S>(statements))), ...);
+  return list;
+}
+
+class BackOffice {
+public:
+  BackOffice(std::shared_ptr<Context> context, sim::Executor ex) : context_(std::move(context)), ex_(ex) {}
+
+  sim::Task<void> run() {
+    for (;;) {
+      co_await sim::sleep(context_->options.backoffice_interval);
+      bool up = co_await connected();
+      if (up) co_await pass();
+    }
+  }
+
+private:
+  const PaymentOptions& options() const { return context_->options; }
+  bool saga() const { return options().design == Design::atomic_claim; }
+  sim::NodeId node() const { return context_->backoffice; }
+
+  sim::Task<bool> connected() {
+    if (db_ && db_->is_open()) co_return true;
+    db_ = std::make_unique<postgres::Connection>(ex_, context_->pg.primary(),
+                                                 postgres::ConnectionOptions{options().db_timeout, false});
+    Reply hello = co_await db_->connect();
+    co_return hello.ok();
+  }
+
+  /// Runs the statements in order; on the first error rolls back (when the connection stands).
+  sim::Task<bool> all(std::vector<Statement> statements) {
+    for (Statement& statement : statements) {
+      Reply reply = co_await db_->execute(std::move(statement));
+      if (reply.ok()) continue;
+      if (!reply.broken && db_->is_open()) co_await rollback();
+      co_return false;
+    }
+    co_return true;
+  }
+  sim::Task<Reply> rollback() { return db_->execute(Statement(postgres::Rollback{})); }
+
+  Statement outbox(std::int64_t payment_id, std::int64_t amount, const char* event) {
+    return outbox_row(*context_, payment_id, event, amount);
+  }
+
+  void note(const char* kind, std::string detail) {
+    context_->world.trace().record(context_->world.now(), node(), kind, detail);
+  }
+
+  sim::Task<std::optional<NetResponse>> network(NetRequest::Op op, const PaymentRow& payment, std::int64_t reference) {
+    auto call = std::make_shared<NetRequest>();
+    call->op = op;
+    call->auth_id = payment.network_ref;
+    call->amount = payment.amount;
+    call->reference = reference;
+    call->payment_id = payment.id;
+    call->key = payment.key;
+    call->order = payment.order;
+    sim::error_code ec;
+    sim::MessagePtr reply =
+        co_await context_->world.rpc().call(ex_, context_->network, std::move(call), options().network_timeout,
+                                            boost::asio::redirect_error(sim::use_awaitable, ec));
+    const auto* answer = dynamic_cast<const NetResponse*>(reply.get());
+    if (ec || answer == nullptr) co_return std::nullopt;
+    co_return *answer;
+  }
+
+  sim::Task<void> pass();
+  sim::Task<void> settle(PaymentRow payment);
+  sim::Task<void> refund_seed(PaymentRow payment);
+  sim::Task<void> refund_saga(PaymentRow payment);
+  sim::Task<void> advance(RefundRow saga);
+
+  std::shared_ptr<Context> context_;
+  sim::Executor ex_;
+  std::unique_ptr<postgres::Connection> db_;
+  std::map<std::int64_t, std::pair<std::string, sim::Instant>> seen_;  ///< payment -> (status, first seen in it)
+};
+
+sim::Task<void> BackOffice::pass() {
+  if (saga() && options().refund_after) {
+    Reply open = co_await db_->execute(open_sagas());
+    if (!open.ok()) co_return;
+    std::vector<RefundRow> sagas;
+    for (const postgres::Row& row : open.rows()) sagas.push_back(refund_of(row));
+    for (RefundRow& saga : sagas) co_await advance(std::move(saga));
+  }
+  Reply found = co_await db_->execute(waiting_payments());
+  if (!found.ok()) co_return;
+  std::vector<PaymentRow> payments;
+  for (const postgres::Row& row : found.rows()) payments.push_back(payment_of(row));
+  sim::Instant now = context_->world.now();
+  for (PaymentRow& payment : payments) {
+    auto entry = seen_.try_emplace(payment.id, payment.status, now).first;
+    if (entry->second.first != payment.status) entry->second = std::make_pair(payment.status, now);
+    sim::Duration waited = now - entry->second.second;
+    if (payment.status == "AUTHORIZED" && waited >= *options().capture_after)
+      co_await settle(std::move(payment));
+    else if (payment.status == "CAPTURED" && options().refund_after && waited >= *options().refund_after) {
+      if (saga())
+        co_await refund_saga(std::move(payment));
+      else
+        co_await refund_seed(std::move(payment));
+    }
+    if (!db_->is_open()) co_return;
+  }
+}
+
+// Capture (or void, for a cancelled order) and the payment's new status with its event.
+sim::Task<void> BackOffice::settle(PaymentRow payment) {
+  bool cancel = cancelled(payment.order, options().cancels);
+  NetRequest::Op op = cancel ? NetRequest::Op::void_auth : NetRequest::Op::capture;
+  std::optional<NetResponse> net = co_await network(op, payment, 0);
+  if (!net) co_return;  // no answer: the next pass asks again
+  const char* done = cancel ? "already_voided" : "already_captured";
+  std::string status = cancel ? "VOIDED" : "CAPTURED";
+  const char* event = cancel ? "payment.voided" : "payment.captured";
+  if (net->refusal == "expired") {
+    status = "EXPIRED";
+    event = "payment.expired";
+  } else if (!net->refusal.empty() && net->refusal != done) {
+    note("payment.settle_refused", fmt::format("payment={} {}", payment.id, net->refusal));
+    co_return;
+  }
+  std::vector<Statement> update = steps(postgres::Begin{}, move_payment(payment.id, "AUTHORIZED", status),
+                                        outbox(payment.id, payment.amount, event), postgres::Commit{});
+  bool stored = co_await all(std::move(update));
+  if (stored) note("payment.status", fmt::format("payment={} {}", payment.id, status));
+}
+
+sim::Task<void> BackOffice::refund_seed(PaymentRow payment) {
+  // T1: the network's refund, with no reference.
+  std::optional<NetResponse> net = co_await network(NetRequest::Op::refund, payment, 0);
+  if (!net || !net->refusal.empty()) co_return;  // the next pass refunds again
+  // T2: the payment and the ledger's reversal event.
+  std::vector<Statement> update = steps(postgres::Begin{}, move_payment(payment.id, "", "REFUNDED"),
+                                        outbox(payment.id, payment.amount, "payment.refunded"), postgres::Commit{});
+  if (!co_await all(std::move(update))) co_return;
+  note("payment.status", fmt::format("payment={} REFUNDED", payment.id));
+  // T3: the notice.
+  note("payment.refund_notified", fmt::format("payment={}", payment.id));
+}
+
+sim::Task<void> BackOffice::refund_saga(PaymentRow payment) {
+  Reply started = co_await db_->execute(start_saga(payment, context_->next_refund++));
+  if (!started.ok() || started.rows().empty()) co_return;  // a saga exists: resumed from its row, or ended
+  co_await advance(refund_of(started.rows().front()));
+}
+
+sim::Task<void> BackOffice::advance(RefundRow saga) {
+  if (saga.step == "started") {
+    PaymentRow payment{saga.payment_id, 0, 0, saga.amount, "CAPTURED", saga.auth_id};
+    std::optional<NetResponse> net = co_await network(NetRequest::Op::refund, payment, saga.refund_id);
+    if (!net) co_return;  // resumed on the next pass with the same reference
+    if (!net->refusal.empty()) {
+      std::vector<Statement> compensate =
+          steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "compensated"),
+                outbox(saga.payment_id, saga.amount, "refund.failed"), postgres::Commit{});
+      bool compensated = co_await all(std::move(compensate));
+      if (compensated)
+        note("payment.refund_compensated", fmt::format("payment={} {}", saga.payment_id, net->refusal));
+      co_return;
+    }
+    std::vector<Statement> record = steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "refunded"),
+                                          move_payment(saga.payment_id, "CAPTURED", "REFUNDED"),
+                                          outbox(saga.payment_id, saga.amount, "payment.refunded"), postgres::Commit{});
+    if (!co_await all(std::move(record))) co_return;
+    note("payment.status", fmt::format("payment={} REFUNDED", saga.payment_id));
+    saga.step = "refunded";
+  }
+  if (saga.step != "refunded") co_return;
+  note("payment.refund_notified", fmt::format("payment={}", saga.payment_id));
+  Reply finished = co_await db_->execute(move_saga(saga.payment_id, "refunded", "finished"));
+  (void)finished;  // a lost reply: the next pass notifies again (at least once)
+}
+
+sim::Task<void> run_backoffice(std::shared_ptr<Context> context) {
+  sim::Executor ex = co_await boost::asio::this_coro::executor;
+  BackOffice office(std::move(context), ex);
+  co_await office.run();
+}
+
+}  // namespace
+
+void boot_backoffice(const std::shared_ptr<Context>& context) {
+  sim::spawn(context->world.executor(context->backoffice), run_backoffice(context));
+}
+
+}  // namespace payment

@@ -1,0 +1,389 @@
+#include "models/payment/checks.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+namespace payment {
+namespace {
+
+struct Excess {
+  std::size_t groups = 0;  ///< keys (or orders) with more than one
+  std::size_t extra = 0;
+  std::int64_t extra_amount = 0;
+  std::optional<sim::Violation> first;
+};
+
+/// Groups items by `group_of`; each group beyond its first item is an excess.
+template <class Item, class GroupOf, class Describe>
+Excess excess(const std::vector<const Item*>& items, GroupOf group_of, Describe describe) {
+  std::map<std::int64_t, std::vector<const Item*>> groups;
+  for (const Item* item : items) groups[group_of(*item)].push_back(item);
+  Excess result;
+  for (const auto& [group, members] : groups) {
+    if (members.size() < 2) continue;
+    ++result.groups;
+    result.extra += members.size() - 1;
+    for (std::size_t i = 1; i < members.size(); ++i) result.extra_amount += members[i]->amount;
+    if (!result.first) result.first = describe(group, members);
+  }
+  return result;
+}
+
+std::string money(std::int64_t amount) { return fmt::format("{}", amount); }
+
+sim::CheckResult per_key_and_order(std::string name, const Excess& by_key, const Excess& by_order, const char* noun) {
+  sim::CheckResult check;
+  check.name = std::move(name);
+  check.held = by_key.extra == 0 && by_order.extra == 0;
+  check.summary = check.held ? fmt::format("at most one {} per key and per order", noun)
+                             : fmt::format("{} extra {} per key (+{}), {} per order (+{})", by_key.extra, noun,
+                                           money(by_key.extra_amount), by_order.extra, money(by_order.extra_amount));
+  check.details = {{"keys with more than one", std::to_string(by_key.groups)},
+                   {"extra per key", std::to_string(by_key.extra)},
+                   {"extra amount per key", money(by_key.extra_amount)},
+                   {"orders with more than one", std::to_string(by_order.groups)},
+                   {"extra per order", std::to_string(by_order.extra)},
+                   {"extra amount per order", money(by_order.extra_amount)}};
+  check.first = by_key.first ? by_key.first : by_order.first;
+  return check;
+}
+
+const Authorization* auth_by_id(const Observations& o, std::int64_t id) {
+  for (const Authorization& auth : o.authorizations)
+    if (auth.auth_id == id) return &auth;
+  return nullptr;
+}
+
+/// A payment that charges (or will charge) its customer: authorised, or captured.
+bool holds_authorization(const PaymentRow& row) {
+  return (row.status == "AUTHORIZED" || row.status == "CAPTURED") && row.network_ref != 0;
+}
+
+bool expired(const Observations& o, const Authorization& auth) { return o.end >= auth.at + o.auth_validity; }
+
+}  // namespace
+
+sim::CheckResult check_duplicate_authorization(const Observations& o) {
+  std::vector<const Authorization*> approved;
+  for (const Authorization& auth : o.authorizations)
+    if (auth.approved) approved.push_back(&auth);
+  auto describe = [](const char* by) {
+    return [by](std::int64_t group, const std::vector<const Authorization*>& members) {
+      return sim::Violation{members[1]->at,
+                            {"network"},
+                            fmt::format("the network approved {} holds for {} {} (payments {} and {}), "
+                                        "{} more than one",
+                                        members.size(), by, group, members[0]->payment_id, members[1]->payment_id,
+                                        money(members[1]->amount))};
+    };
+  };
+  Excess by_key = excess(
+      approved, [](const Authorization& a) { return a.key; }, describe("key"));
+  Excess by_order = excess(
+      approved, [](const Authorization& a) { return a.order; }, describe("order"));
+  return per_key_and_order("duplicate_authorization", by_key, by_order, "authorisations");
+}
+
+sim::CheckResult check_duplicate_charge(const Observations& o) {
+  std::vector<const PaymentRow*> charged;
+  for (const PaymentRow& row : o.payments)
+    if (holds_authorization(row)) charged.push_back(&row);
+  auto describe = [&o](const char* by) {
+    return [&o, by](std::int64_t group, const std::vector<const PaymentRow*>& members) {
+      const Authorization* auth = auth_by_id(o, members[1]->network_ref);
+      return sim::Violation{
+          auth ? auth->at : sim::Instant::zero(),
+          {"postgres-1"},
+          fmt::format("{} payments for {} {} are authorised (payments {} and {}): the customer is "
+                      "charged {} twice",
+                      members.size(), by, group, members[0]->id, members[1]->id, money(members[1]->amount))};
+    };
+  };
+  Excess by_key = excess(
+      charged, [](const PaymentRow& r) { return r.key; }, describe("key"));
+  Excess by_order = excess(
+      charged, [](const PaymentRow& r) { return r.order; }, describe("order"));
+  return per_key_and_order("duplicate_charge", by_key, by_order, "charges");
+}
+
+sim::CheckResult check_param_mismatch(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "param_mismatch_accepted";
+  std::size_t count = 0;
+  std::int64_t unpaid = 0;
+  for (const Answer& a : o.answers) {
+    if (a.code != 200 || a.answered_amount == a.amount) continue;
+    ++count;
+    unpaid += a.amount;
+    if (!check.first)
+      check.first =
+          sim::Violation{a.at,
+                         {fmt::format("client-{}", a.client + 1)},
+                         fmt::format("order {} asked {} under key {} and was told 200 for payment {} of {}: "
+                                     "it is marked paid and never charged",
+                                     a.order, money(a.amount), a.key, a.payment_id, money(a.answered_amount))};
+  }
+  check.held = count == 0;
+  check.summary =
+      check.held ? "every 200 answered the amount asked"
+                 : fmt::format("{} requests answered 200 for another amount ({} never charged)", count, money(unpaid));
+  check.details = {{"accepted mismatches", std::to_string(count)}, {"amount never charged", money(unpaid)}};
+  return check;
+}
+
+sim::CheckResult check_response_consistency(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "response_consistency";
+  std::map<std::int64_t, const Answer*> first_success;
+  std::size_t differing = 0;
+  for (const Answer& a : o.answers) {
+    if (a.code != 200) continue;
+    auto [it, inserted] = first_success.emplace(a.key, &a);
+    if (inserted) continue;
+    const Answer& b = *it->second;
+    if (a.payment_id == b.payment_id && a.approved == b.approved && a.answered_amount == b.answered_amount) continue;
+    ++differing;
+    if (!check.first)
+      check.first = sim::Violation{a.at,
+                                   {fmt::format("client-{}", a.client + 1)},
+                                   fmt::format("key {} was answered 200 for payment {}, then 200 for payment {}", a.key,
+                                               b.payment_id, a.payment_id)};
+  }
+  check.held = differing == 0;
+  check.summary = check.held ? fmt::format("{} keys, each answered alike", first_success.size())
+                             : fmt::format("{} answers differ from their key's first 200", differing);
+  check.details = {{"keys answered 200", std::to_string(first_success.size())},
+                   {"differing answers", std::to_string(differing)}};
+  return check;
+}
+
+sim::CheckResult check_held_funds(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "held_funds_leak";
+  std::set<std::int64_t> recorded;
+  for (const PaymentRow& row : o.payments)
+    if (row.status == "AUTHORIZED" && row.network_ref != 0) recorded.insert(row.network_ref);
+  std::size_t leaked = 0;
+  std::int64_t amount = 0;
+  for (const Authorization& auth : o.authorizations) {
+    if (!auth.approved || auth.captured != 0 || auth.voided) continue;
+    if (recorded.count(auth.auth_id) != 0 && !expired(o, auth)) continue;
+    ++leaked;
+    amount += auth.amount;
+    if (!check.first)
+      check.first = sim::Violation{auth.at,
+                                   {"network"},
+                                   expired(o, auth)
+                                       ? fmt::format("hold {} of {} for payment {} expired uncaptured: the customer's "
+                                                     "funds were held for nothing",
+                                                     auth.auth_id, money(auth.amount), auth.payment_id)
+                                       : fmt::format("hold {} of {} for payment {} is recorded by no authorised "
+                                                     "payment: never captured nor voided, it stays until it expires",
+                                                     auth.auth_id, money(auth.amount), auth.payment_id)};
+  }
+  check.held = leaked == 0;
+  check.summary =
+      check.held ? "every approved hold is a payment's" : fmt::format("{} holds leaked ({})", leaked, money(amount));
+  check.details = {{"holds leaked", std::to_string(leaked)}, {"amount held", money(amount)}};
+  return check;
+}
+
+sim::CheckResult check_in_doubt(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "in_doubt";
+  std::size_t pending = 0;
+  std::int64_t amount = 0;
+  for (const PaymentRow& row : o.payments) {
+    if (row.status != "PENDING") continue;
+    ++pending;
+    amount += row.amount;
+    if (!check.first) {
+      sim::Instant at = sim::Instant::zero();
+      for (const auto& [when, id] : o.created)
+        if (id == row.id) at = when;
+      check.first = sim::Violation{at,
+                                   {"postgres-1"},
+                                   fmt::format("payment {} (key {}, {}) was left PENDING: nothing resolved it", row.id,
+                                               row.key, money(row.amount))};
+    }
+  }
+  check.held = pending == 0 && !o.database_down_at_end;
+  check.summary = o.database_down_at_end ? "the database was down at the end: payments unknown"
+                  : check.held           ? "no payment left in doubt"
+                                         : fmt::format("{} payments left PENDING ({})", pending, money(amount));
+  check.details = {{"pending at the end", std::to_string(pending)}, {"amount in doubt", money(amount)}};
+  return check;
+}
+
+sim::CheckResult check_over_refund(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "over_refund";
+  std::map<std::int64_t, std::int64_t> refunded;  // auth -> accepted refunds so far
+  std::set<std::int64_t> over;
+  std::int64_t excess = 0;
+  for (const NetworkMove& move : o.moves) {
+    if (move.kind != NetworkMove::Kind::refund || !move.refusal.empty() || move.auth_id < 1 ||
+        move.auth_id > static_cast<std::int64_t>(o.authorizations.size()))
+      continue;
+    const Authorization& auth = o.authorizations[static_cast<std::size_t>(move.auth_id - 1)];
+    std::int64_t before = refunded[move.auth_id];
+    std::int64_t after = before + move.amount;
+    refunded[move.auth_id] = after;
+    if (after <= auth.captured) continue;
+    excess += after - std::max(before, auth.captured);
+    over.insert(move.auth_id);
+    if (!check.first)
+      check.first = sim::Violation{
+          move.at,
+          {"network"},
+          fmt::format("payment {} was refunded {} on a capture of {}: {} paid back twice", move.payment_id,
+                      money(after), money(auth.captured), money(after - auth.captured))};
+  }
+  check.held = over.empty();
+  check.summary = check.held
+                      ? fmt::format("{} holds refunded, none beyond its capture", refunded.size())
+                      : fmt::format("{} payments refunded beyond their capture (+{})", over.size(), money(excess));
+  check.details = {{"payments over-refunded", std::to_string(over.size())},
+                   {"amount refunded too much", money(excess)}};
+  return check;
+}
+
+sim::CheckResult check_capture_after_expiry(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "capture_after_expiry";
+  std::size_t refused = 0;
+  std::int64_t amount = 0;
+  for (const NetworkMove& move : o.moves) {
+    if (move.kind != NetworkMove::Kind::capture || move.refusal != "expired") continue;
+    ++refused;
+    amount += move.amount;
+    if (!check.first)
+      check.first = sim::Violation{move.at,
+                                   {"network"},
+                                   fmt::format("the capture of payment {} ({}) came after its hold expired: the "
+                                               "order goes out unpaid",
+                                               move.payment_id, money(move.amount))};
+  }
+  check.held = refused == 0;
+  check.summary = check.held ? "no capture came after its hold expired"
+                             : fmt::format("{} captures refused as expired ({} unpaid)", refused, money(amount));
+  check.details = {{"captures after expiry", std::to_string(refused)}, {"amount unpaid", money(amount)}};
+  return check;
+}
+
+sim::CheckResult check_saga_incomplete(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "saga_incomplete";
+  std::set<std::int64_t> refunded_rows;
+  for (const PaymentRow& row : o.payments)
+    if (row.status == "REFUNDED") refunded_rows.insert(row.id);
+  std::set<std::int64_t> unrecorded;
+  for (const NetworkMove& move : o.moves) {
+    if (move.kind != NetworkMove::Kind::refund || !move.refusal.empty()) continue;
+    if (refunded_rows.count(move.payment_id) != 0 || !unrecorded.insert(move.payment_id).second) continue;
+    if (!check.first)
+      check.first = sim::Violation{move.at,
+                                   {"network"},
+                                   fmt::format("the network refunded payment {} ({}), which its row never records",
+                                               move.payment_id, money(move.amount))};
+  }
+  std::size_t open = 0;
+  for (const RefundRow& saga : o.refunds)
+    if (saga.step == "started" || saga.step == "refunded") ++open;
+  if (open != 0 && !check.first) check.first = sim::Violation{o.end, {"postgres-1"}, "a refund saga was left open"};
+  check.held = unrecorded.empty() && open == 0;
+  check.summary =
+      check.held ? "every refund recorded, no saga left open"
+                 : fmt::format("{} refunds not recorded on their payment, {} sagas left open", unrecorded.size(), open);
+  check.details = {{"refunds not recorded", std::to_string(unrecorded.size())},
+                   {"sagas left open", std::to_string(open)}};
+  return check;
+}
+
+sim::CheckResult check_ledger_balanced(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "ledger_balanced";
+  std::size_t unbalanced = 0;
+  std::int64_t total = 0;
+  for (const LedgerTransfer& transfer : o.transfers) {
+    std::int64_t sum = 0;
+    for (const auto& [account, amount] : transfer.lines) sum += amount;
+    total += sum;
+    if (sum == 0) continue;
+    ++unbalanced;
+    if (!check.first)
+      check.first = sim::Violation{transfer.at,
+                                   {"ledger"},
+                                   fmt::format("the transfer for event {} (payment {}) is off by {}", transfer.event_id,
+                                               transfer.payment_id, money(sum))};
+  }
+  check.held = unbalanced == 0;
+  check.summary = check.held
+                      ? fmt::format("{} transfers, each summing to zero", o.transfers.size())
+                      : fmt::format("{} transfers do not sum to zero (ledger off by {})", unbalanced, money(total));
+  check.details = {{"transfers", std::to_string(o.transfers.size())},
+                   {"unbalanced", std::to_string(unbalanced)},
+                   {"sum of all lines", money(total)}};
+  return check;
+}
+
+sim::CheckResult check_ledger_double_post(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "ledger_double_post";
+  std::map<std::int64_t, std::size_t> posted;  // event -> transfers
+  std::size_t extra = 0;
+  std::int64_t extra_amount = 0;
+  for (const LedgerTransfer& transfer : o.transfers) {
+    if (++posted[transfer.event_id] < 2) continue;
+    ++extra;
+    std::int64_t amount = transfer.lines.empty() ? 0 : std::abs(transfer.lines.front().second);
+    extra_amount += amount;
+    if (!check.first)
+      check.first = sim::Violation{transfer.at,
+                                   {"ledger"},
+                                   fmt::format("event {} (payment {}) was posted again: the ledger counts {} twice",
+                                               transfer.event_id, transfer.payment_id, money(amount))};
+  }
+  check.held = extra == 0;
+  check.summary = check.held ? fmt::format("{} events delivered {} times, each posted once in effect", posted.size(),
+                                           o.applied.size())
+                             : fmt::format("{} events posted more than once (+{})", extra, money(extra_amount));
+  check.details = {{"deliveries", std::to_string(o.applied.size())},
+                   {"extra postings", std::to_string(extra)},
+                   {"amount posted too much", money(extra_amount)}};
+  return check;
+}
+
+sim::CheckResult check_event_lost(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "event_lost";
+  std::set<std::int64_t> delivered;
+  for (const auto& [at, event] : o.applied) delivered.insert(event);
+  std::size_t lost = 0, pending = 0;
+  for (const OutboxRow& row : o.outbox) {
+    if (!row.sent) {
+      ++pending;
+      continue;
+    }
+    if (delivered.count(row.id) != 0) continue;
+    ++lost;
+    if (!check.first)
+      check.first =
+          sim::Violation{o.end,
+                         {"relay"},
+                         fmt::format("event {} ({} of payment {}) is marked sent and never reached the ledger", row.id,
+                                     row.event, row.payment_id)};
+  }
+  check.held = lost == 0;
+  check.summary = !o.relay     ? "no relay in this run"
+                  : check.held ? fmt::format("every sent event reached the ledger ({} still in the outbox)", pending)
+                               : fmt::format("{} events marked sent never reached the ledger", lost);
+  check.details = {{"events lost", std::to_string(lost)}, {"unsent at the end", std::to_string(pending)}};
+  return check;
+}
+
+}  // namespace payment

@@ -1,0 +1,39 @@
+// The payment model's checkers (reference §1.6), each a pure function of the observations:
+// the network's authorisations (its ground truth), the answers the clients got, and the
+// payments table as the database holds it at the end of the run. Money is in minor units.
+#pragma once
+
+#include "models/payment/context.hpp"
+#include "sim/results/check.hpp"
+
+namespace payment {
+
+/// At most one approved authorisation per idempotency key and per order.
+sim::CheckResult check_duplicate_authorization(const Observations& o);
+/// At most one payment row per key and per order that the merchant holds as authorised (and
+/// will capture).
+sim::CheckResult check_duplicate_charge(const Observations& o);
+/// No 200 for a request whose amount differs from the payment answered for.
+sim::CheckResult check_param_mismatch(const Observations& o);
+/// Every 200 for one key names the same payment, outcome and amount.
+sim::CheckResult check_response_consistency(const Observations& o);
+/// Every approved hold is captured, voided, or the one its payment row records as authorised
+/// and not yet expired: any other is never captured nor voided and stays held until it expires.
+sim::CheckResult check_held_funds(const Observations& o);
+/// No payment row is still PENDING (in doubt) at the end of the run.
+sim::CheckResult check_in_doubt(const Observations& o);
+/// For each hold, the refunds the network accepted sum to no more than what it captured.
+sim::CheckResult check_over_refund(const Observations& o);
+/// No capture is refused because its hold had expired (the goods go out unpaid).
+sim::CheckResult check_capture_after_expiry(const Observations& o);
+/// Every refund the network accepted is recorded on its payment (REFUNDED), and no refund saga
+/// is left between its steps at the end of the run.
+sim::CheckResult check_saga_incomplete(const Observations& o);
+/// Every ledger transfer sums to zero (one currency here): debits equal credits.
+sim::CheckResult check_ledger_balanced(const Observations& o);
+/// Each event is posted at most once in effect, however often it was delivered.
+sim::CheckResult check_ledger_double_post(const Observations& o);
+/// Every outbox event the relay marked sent reached the ledger.
+sim::CheckResult check_event_lost(const Observations& o);
+
+}  // namespace payment

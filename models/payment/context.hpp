@@ -1,0 +1,227 @@
+// What the payment model's actors share: the options, the nodes, the PostgreSQL deployment, the
+// ids handed out, and the observations the checkers judge after the run. The card network's
+// records are its own ground truth (what it authorised); the clients' records are what they
+// were told.
+//
+// Determinism: ids are counters in calling order; every record goes into a vector in the
+// order it happened.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/payment/options.hpp"
+#include "models/postgres/server/deployment.hpp"
+#include "models/postgres/statement.hpp"
+#include "sim/kernel/network.hpp"
+#include "sim/kernel/world.hpp"
+
+namespace payment {
+
+/// A client's request to an API server: pay `amount` for `order` under idempotency key `key`.
+struct PayRequest final : sim::MessageBody {
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;
+  int attempt = 1;
+  std::string describe() const override;
+};
+
+/// The API's answer: an HTTP status and, for 200, the payment it speaks of.
+struct PayResponse final : sim::MessageBody {
+  int code = 500;               ///< 200, 400 (idempotency_error), 409 (key in use), 500
+  std::string error;            ///< "idempotency_key_in_use", "idempotency_error", "23505", ...
+  std::int64_t payment_id = 0;  ///< 200 only
+  bool approved = false;        ///< 200 only: authorised, or declined
+  std::int64_t amount = 0;      ///< 200 only: the amount of the payment answered for
+  std::string describe() const override;
+};
+
+/// A call to the card network: authorise, ask the status of a reference, or capture, void or
+/// refund an authorisation.
+struct NetRequest final : sim::MessageBody {
+  enum class Op { authorize, status, capture, void_auth, refund };
+  Op op = Op::authorize;
+  std::int64_t reference = 0;  ///< the caller's reference (0: none sent); a refund's own for refunds
+  std::int64_t amount = 0;
+  std::int64_t auth_id = 0;  ///< capture, void, refund: the authorisation
+  // The simulation's bookkeeping, never read by the network's logic: which payment sent it.
+  std::int64_t payment_id = 0;
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::string describe() const override;
+};
+
+struct NetResponse final : sim::MessageBody {
+  bool found = true;  ///< status: whether the network knows the reference
+  bool approved = false;
+  std::int64_t auth_id = 0;
+  /// capture, void, refund: empty when done; else why not ("expired", "already_captured",
+  /// "already_voided", "over_capture", "unknown_authorization", "declined")
+  std::string refusal;
+  std::string describe() const override;
+};
+
+/// One authorisation the network approved or declined: its ground truth.
+struct Authorization {
+  sim::Instant at;
+  std::int64_t auth_id = 0;
+  std::int64_t reference = 0;
+  std::int64_t payment_id = 0;
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;
+  bool approved = false;
+  // What became of the hold (the network's books, kept here as it changes).
+  std::int64_t captured = 0;  ///< amount captured (0: none)
+  bool voided = false;
+  std::int64_t refunded = 0;  ///< sum of accepted refunds
+};
+
+/// A capture, void or refund the network was asked for, accepted or refused: its ground truth.
+struct NetworkMove {
+  enum class Kind { capture, void_auth, refund };
+  sim::Instant at;
+  Kind kind = Kind::capture;
+  std::int64_t auth_id = 0;
+  std::int64_t payment_id = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;
+  std::int64_t reference = 0;
+  std::string refusal;  ///< empty: accepted
+};
+
+/// One answer a client got (or a timeout, code 0).
+struct Answer {
+  sim::Instant at;
+  int client = 0;
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;  ///< what the client asked for
+  int attempt = 1;
+  int code = 0;  ///< 0: no answer within client_timeout
+  std::string error;
+  std::int64_t payment_id = 0;
+  bool approved = false;
+  std::int64_t answered_amount = 0;
+};
+
+/// One order as its client lived it, first submission to the end.
+struct Order {
+  int client = 0;
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;
+  sim::Instant sent;
+  std::optional<sim::Instant> done;  ///< a final answer (200 or 400); none: gave up or still trying
+  int attempts = 0;
+  bool gave_up = false;
+};
+
+/// One payment row as the database holds it at the end of the run.
+struct PaymentRow {
+  std::int64_t id = 0;
+  std::int64_t key = 0;
+  std::int64_t order = 0;
+  std::int64_t amount = 0;
+  std::string status;
+  std::int64_t network_ref = 0;  ///< the authorisation recorded (0: none)
+};
+
+/// An outbox event as the relay publishes it to a consumer.
+struct LedgerEvent final : sim::MessageBody {
+  std::int64_t event_id = 0;
+  std::int64_t payment_id = 0;
+  std::string event;
+  std::int64_t amount = 0;
+  std::string describe() const override;
+};
+
+/// The consumer's acknowledgement of an event.
+struct LedgerAck final : sim::MessageBody {
+  bool existed = false;  ///< a redelivery the consumer recognised by its event id
+  std::string describe() const override;
+};
+
+/// One ledger transfer: double-entry lines (account, signed amount: debit positive), posted
+/// at once, for the event that caused it.
+struct LedgerTransfer {
+  sim::Instant at;
+  std::int64_t event_id = 0;
+  std::int64_t payment_id = 0;
+  std::vector<std::pair<std::string, std::int64_t>> lines;
+};
+
+/// One outbox row at the end of the run.
+struct OutboxRow {
+  std::int64_t id = 0;
+  std::int64_t payment_id = 0;
+  std::string event;
+  std::int64_t amount = 0;
+  bool sent = false;
+};
+
+/// One refund saga's row (atomic_claim's refunds table) at the end of the run.
+struct RefundRow {
+  std::int64_t payment_id = 0;
+  std::int64_t refund_id = 0;
+  std::int64_t auth_id = 0;
+  std::int64_t amount = 0;
+  std::string step;  ///< started, refunded, finished, compensated
+};
+
+struct Observations {
+  std::vector<Authorization> authorizations;
+  std::vector<NetworkMove> moves;
+  std::vector<Answer> answers;
+  std::vector<Order> orders;
+  std::vector<PaymentRow> payments;                            ///< filled at the end from the database
+  std::vector<RefundRow> refunds;                              ///< filled at the end (atomic_claim's sagas)
+  std::vector<OutboxRow> outbox;                               ///< filled at the end (with a relay)
+  bool relay = false;                                          ///< a relay and a ledger ran
+  std::vector<LedgerTransfer> transfers;                       ///< the ledger's postings, in order
+  std::vector<std::pair<sim::Instant, std::int64_t>> applied;  ///< events the ledger took in (redeliveries too)
+  std::vector<std::pair<sim::Instant, std::int64_t>> created;  ///< payments inserted (time, id)
+  bool database_down_at_end = false;
+  sim::Instant end;                                                   ///< when the run ended
+  sim::Duration auth_validity = sim::Duration::minutes(7 * 24 * 60);  ///< holds expire this long after approval
+};
+
+struct Context {
+  sim::World& world;
+  PaymentOptions options;
+  postgres::Deployment pg;
+  sim::NodeId network = sim::no_node;
+  sim::NodeId backoffice = sim::no_node;  ///< with capture_after only
+  sim::NodeId relay = sim::no_node;       ///< with relay_interval only
+  sim::NodeId ledger = sim::no_node;      ///< with relay_interval only
+  std::vector<sim::NodeId> api;
+  std::vector<sim::NodeId> clients;
+  std::int64_t next_payment = 1;
+  std::int64_t next_event = 1;
+  std::int64_t next_auth = 1;
+  std::int64_t next_refund = 1;
+  Observations observations;
+};
+
+/// The card network's boot code, its state kept across restarts (card_network.cpp).
+std::function<void()> card_network_boot(const std::shared_ptr<Context>& context);
+/// Boots API server `index` (processor.cpp).
+void boot_api(const std::shared_ptr<Context>& context, int index);
+/// Boots the back office: captures, voids and the refund saga (backoffice.cpp).
+void boot_backoffice(const std::shared_ptr<Context>& context);
+/// Boots client `index` (client.cpp).
+void boot_client(const std::shared_ptr<Context>& context, int index);
+/// The tables each design declares (schema.cpp).
+void declare_tables(postgres::Deployment& pg, const PaymentOptions& options);
+/// INSERT INTO outbox: the event with the next event id, not yet sent (schema.cpp).
+postgres::Statement outbox_row(Context& context, std::int64_t payment_id, const char* event, std::int64_t amount);
+/// Boots the outbox relay and the ledger consumer (relay.cpp).
+void boot_relay(const std::shared_ptr<Context>& context);
+std::function<void()> ledger_boot(const std::shared_ptr<Context>& context);
+
+}  // namespace payment

@@ -1,0 +1,90 @@
+// What each of the payment model's parameters and checks means (models/model.hpp, ModelDocs).
+#include "models/payment/payment.hpp"
+#include "models/postgres/server/docs.hpp"
+
+namespace {
+
+std::vector<sim::OptionDoc> payment_option_docs() {
+  std::vector<sim::OptionDoc> docs{
+      {"design",
+       "how the API processes a payment: seed (the problem's code), unique_index, serializable, "
+       "atomic_claim"},
+      {"clients", "clients, client-1 .. client-N, each placing its orders in turn"},
+      {"api_servers", "API servers api-1 .. api-N; client i talks to api-((i-1) mod N + 1)"},
+      {"requests", "orders per client"},
+      {"interval", "time between a client's orders"},
+      {"start", "when client 1 places its first order"},
+      {"stagger", "client i starts at start + (i-1) x stagger"},
+      {"amount", "each order's amount, in minor units"},
+      {"double_submit", "each order is submitted a second time this long after the first, same key (absent: no)"},
+      {"reuse_key", "a client's later orders reuse its first order's key (a key reused by mistake)"},
+      {"reused_amount", "the amount of those later orders (with reuse_key)"},
+      {"client_timeout", "a client's wait for the API's answer before it retries"},
+      {"retry_after", "a client retries this long after a timeout, a 409 or a 500, with the same key"},
+      {"retry_horizon", "a client stops retrying an order this long after its first submission"},
+      {"network_latency", "the card network's time to answer a request"},
+      {"network_timeout", "the API's wait for the card network"},
+      {"declines", "share of authorisations the network declines"},
+      {"network_dedup", "the network answers a reference it saw with its first authorisation"},
+      {"lock_lease", "atomic_claim: a claimed key whose lock is older than this counts as abandoned"},
+      {"db_timeout", "the API's wait for one PostgreSQL statement"},
+      {"capture_after",
+       "the back office (node backoffice) captures an AUTHORIZED payment this long after it first saw it (absent: no "
+       "back office, nothing captured)"},
+      {"refund_after",
+       "the back office refunds a CAPTURED payment in full this long after it first saw it (absent: no refunds); "
+       "atomic_claim runs the refund saga with its state in the refunds table, the other designs the seed's refund"},
+      {"cancels", "share of orders cancelled: the back office voids their holds instead of capturing"},
+      {"backoffice_interval", "time between the back office's passes over the payments table"},
+      {"auth_validity", "a hold expires this long after its approval; a capture after it is refused"},
+      {"refund_declines", "share of refunds the network declines (atomic_claim's saga compensates)"},
+      {"relay_interval",
+       "the outbox relay (node relay) polls unsent outbox rows this often, publishes each to the ledger (node ledger) "
+       "and then marks it sent (absent: no relay, no ledger)"},
+      {"relay_marks_first",
+       "the relay marks a row sent before publishing it: at-most-once, a crash between loses the event"},
+      {"ledger_dedup",
+       "the ledger recognises a redelivered event by its id and does not post it again (default: yes for "
+       "atomic_claim, no otherwise)"},
+  };
+  for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tables"))
+    docs.push_back(std::move(doc));
+  return docs;
+}
+
+}  // namespace
+
+const sim::ModelDocs& payment_docs() {
+  static const sim::ModelDocs docs{
+      "design",
+      {},
+      payment_option_docs(),
+      {
+          {"duplicate_charge", "at most one authorised payment per idempotency key and per order",
+           "extra authorised payments per key and per order, and their amount"},
+          {"duplicate_authorization", "at most one approved network hold per idempotency key and per order",
+           "extra holds per key and per order, and their amount"},
+          {"param_mismatch_accepted", "no 200 for a request whose amount differs from the payment answered for",
+           "such answers, and the amount never charged"},
+          {"response_consistency", "every 200 for one key names the same payment, outcome and amount",
+           "answers that differ from their key's first 200"},
+          {"held_funds_leak",
+           "every approved hold is captured, voided, or recorded by its payment as authorised and not yet expired",
+           "holds no payment records or that expired uncaptured, and their amount"},
+          {"in_doubt", "no payment is left PENDING at the end of the run", "payments left PENDING, and their amount"},
+          {"over_refund", "for each hold, the refunds the network accepted sum to no more than its capture",
+           "payments refunded beyond their capture, and the excess"},
+          {"capture_after_expiry", "no capture is refused because its hold had expired",
+           "captures refused as expired, and their amount (orders shipped unpaid)"},
+          {"saga_incomplete",
+           "every refund the network accepted is recorded on its payment, and no refund saga is left open",
+           "refunds not recorded, sagas left between steps"},
+          {"ledger_balanced", "every ledger transfer sums to zero: debits equal credits",
+           "transfers that do not, and the sum of all lines"},
+          {"ledger_double_post", "each event is posted at most once in effect, however often it is delivered",
+           "extra postings, and their amount"},
+          {"event_lost", "every outbox event the relay marked sent reached the ledger", "events marked sent and lost"},
+      },
+  };
+  return docs;
+}

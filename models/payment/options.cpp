@@ -1,0 +1,142 @@
+#include "models/payment/options.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/scenario/param_reader.hpp"
+
+namespace payment {
+namespace {
+
+using sim::Duration;
+
+const Duration day = Duration::minutes(24 * 60);
+
+Design read_design(sim::ParamReader& params) {
+  std::string design = params.choice("design", {"seed", "unique_index", "serializable", "atomic_claim"}, "seed");
+  if (design == "unique_index") return Design::unique_index;
+  if (design == "serializable") return Design::serializable;
+  if (design == "atomic_claim") return Design::atomic_claim;
+  return Design::seed;
+}
+
+void read_workload(sim::ParamReader& params, PaymentOptions& options) {
+  options.clients = params.integer<int>("clients", options.clients, 1, 1000);
+  options.api_servers = params.integer<int>("api_servers", options.api_servers, 1, 64);
+  options.requests = params.integer<int>("requests", options.requests, 1, 100'000);
+  options.interval = params.duration("interval", options.interval, {Duration::milliseconds(1), day});
+  options.start = params.duration("start", options.start, {Duration::zero(), day});
+  options.stagger = params.duration("stagger", options.stagger, {Duration::zero(), day});
+  options.amount = params.integer<std::int64_t>("amount", options.amount, 1, 1'000'000'000);
+  options.double_submit = params.optional_duration("double_submit", {Duration::zero(), Duration::minutes(10)});
+  options.reuse_key = params.boolean("reuse_key", options.reuse_key);
+  options.reused_amount = params.integer<std::int64_t>("reused_amount", options.reused_amount, 1, 1'000'000'000);
+  if (!options.reuse_key && params.has("reused_amount"))
+    params.fail("reused_amount", "applies only with reuse_key: true");
+  if (options.reuse_key && options.requests < 2)
+    params.fail("reuse_key", "a reused key needs a second order: give requests: 2 or more");
+}
+
+void read_timing(sim::ParamReader& params, PaymentOptions& options) {
+  options.client_timeout = params.duration("client_timeout", options.client_timeout, {Duration::milliseconds(1), day});
+  options.retry_after = params.duration("retry_after", options.retry_after, {Duration::milliseconds(1), day});
+  options.retry_horizon =
+      params.duration("retry_horizon", options.retry_horizon, {Duration::zero(), Duration::minutes(7 * 24 * 60)});
+  options.network_latency = params.duration_dist("network_latency", options.network_latency);
+  options.network_timeout =
+      params.duration("network_timeout", options.network_timeout, {Duration::milliseconds(1), day});
+  options.declines = params.ratio("declines", options.declines);
+  options.network_dedup = params.boolean("network_dedup", options.network_dedup);
+  options.lock_lease = params.duration("lock_lease", options.lock_lease, {Duration::milliseconds(1), day});
+  if (options.design != Design::atomic_claim && params.has("lock_lease"))
+    params.fail("lock_lease", "applies only with design: atomic_claim (the claimed key's lock)");
+  options.db_timeout = params.duration("db_timeout", options.db_timeout, {Duration::milliseconds(1), day});
+}
+
+void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
+  const Duration week = Duration::minutes(7 * 24 * 60);
+  options.capture_after = params.optional_duration("capture_after", {Duration::zero(), week * 4});
+  options.refund_after = params.optional_duration("refund_after", {Duration::zero(), week * 4});
+  options.cancels = params.ratio("cancels", options.cancels);
+  options.backoffice_interval =
+      params.duration("backoffice_interval", options.backoffice_interval, {Duration::milliseconds(10), day});
+  options.auth_validity = params.duration("auth_validity", options.auth_validity, {Duration::seconds(1), week * 5});
+  options.refund_declines = params.ratio("refund_declines", options.refund_declines);
+  if (options.capture_after) return;
+  for (const char* key : {"refund_after", "cancels", "backoffice_interval", "refund_declines"})
+    if (params.has(key)) params.fail(key, "applies only with capture_after (the back office captures, then refunds)");
+}
+
+void read_relay(sim::ParamReader& params, PaymentOptions& options) {
+  options.relay_interval = params.optional_duration("relay_interval", {Duration::milliseconds(10), day});
+  options.ledger_dedup = params.boolean("ledger_dedup", options.design == Design::atomic_claim);
+  options.relay_marks_first = params.boolean("relay_marks_first", options.relay_marks_first);
+  for (const char* key : {"ledger_dedup", "relay_marks_first"})
+    if (!options.relay_interval && params.has(key))
+      params.fail(key, "applies only with relay_interval (the relay and its ledger)");
+}
+
+}  // namespace
+
+const char* to_string(Design design) {
+  switch (design) {
+    case Design::seed: return "seed";
+    case Design::unique_index: return "unique_index";
+    case Design::serializable: return "serializable";
+    case Design::atomic_claim: return "atomic_claim";
+  }
+  return "?";
+}
+
+PaymentOptions read_options(sim::ParamReader& params) {
+  PaymentOptions options;
+  options.design = read_design(params);
+  read_workload(params, options);
+  read_timing(params, options);
+  read_backoffice(params, options);
+  read_relay(params, options);
+  sim::ParamReader section = params.section("postgres");
+  options.postgres = postgres::read_postgres_options(section);
+  params.finish();
+  return options;
+}
+
+std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& options) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  rows.emplace_back("design", to_string(options.design));
+  rows.emplace_back("clients", std::to_string(options.clients));
+  rows.emplace_back("api_servers", std::to_string(options.api_servers));
+  rows.emplace_back("requests",
+                    fmt::format("{} per client, every {}", options.requests, sim::to_string(options.interval)));
+  rows.emplace_back("start",
+                    fmt::format("{} (stagger {})", sim::to_string(options.start), sim::to_string(options.stagger)));
+  rows.emplace_back("amount", std::to_string(options.amount));
+  rows.emplace_back("double_submit", options.double_submit ? sim::to_string(*options.double_submit) : "no");
+  rows.emplace_back("reuse_key", options.reuse_key ? fmt::format("yes, for {}", options.reused_amount) : "no");
+  rows.emplace_back("client_timeout", sim::to_string(options.client_timeout));
+  rows.emplace_back("retry", fmt::format("after {}, for {}", sim::to_string(options.retry_after),
+                                         sim::to_string(options.retry_horizon)));
+  rows.emplace_back("network_latency", options.network_latency.describe());
+  rows.emplace_back("network_timeout", sim::to_string(options.network_timeout));
+  rows.emplace_back("declines", fmt::format("{}/{}", options.declines.num, options.declines.den));
+  rows.emplace_back("network_dedup", options.network_dedup ? "yes" : "no");
+  if (options.design == Design::atomic_claim) rows.emplace_back("lock_lease", sim::to_string(options.lock_lease));
+  rows.emplace_back("db_timeout", sim::to_string(options.db_timeout));
+  if (options.relay_interval) {
+    rows.emplace_back("relay_interval", sim::to_string(*options.relay_interval));
+    rows.emplace_back("relay_marks", options.relay_marks_first ? "before publishing" : "after publishing");
+    rows.emplace_back("ledger_dedup", options.ledger_dedup ? "yes" : "no");
+  }
+  if (options.capture_after) {
+    rows.emplace_back("auth_validity", sim::to_string(options.auth_validity));
+    rows.emplace_back("capture_after", sim::to_string(*options.capture_after));
+    rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
+    rows.emplace_back("cancels", fmt::format("{}/{}", options.cancels.num, options.cancels.den));
+    rows.emplace_back("backoffice_interval", sim::to_string(options.backoffice_interval));
+    rows.emplace_back("refund_declines",
+                      fmt::format("{}/{}", options.refund_declines.num, options.refund_declines.den));
+  }
+  for (auto& [key, value] : postgres::describe(options.postgres)) rows.emplace_back("postgres." + key, value);
+  return rows;
+}
+
+}  // namespace payment

@@ -1,0 +1,72 @@
+// The payment model's parameters (problem 3), read and checked from `params:`.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/postgres/server/options.hpp"
+#include "sim/kernel/distribution.hpp"
+#include "sim/kernel/network_options.hpp"
+#include "sim/kernel/time.hpp"
+
+namespace sim {
+class ParamReader;
+}
+
+namespace payment {
+
+/// How the API servers process a payment (`design:`).
+enum class Design {
+  seed,          ///< the problem's code as written: cache get, insert, network call, update, cache set
+  unique_index,  ///< the seed with UNIQUE(idempotency_key) on payments (the loser gets 23505, a 500)
+  serializable,  ///< check and insert in one SERIALIZABLE transaction on payments; 40001 answered 409
+  atomic_claim,  ///< INSERT ... ON CONFLICT DO NOTHING claim, recovery points, payment id as network reference
+};
+const char* to_string(Design design);
+
+struct PaymentOptions {
+  Design design = Design::seed;
+  int clients = 1;
+  int api_servers = 1;
+  int requests = 1;                                    ///< orders per client
+  sim::Duration interval = sim::Duration::seconds(1);  ///< between a client's orders
+  sim::Duration start = sim::Duration::zero();         ///< first order of client 1
+  sim::Duration stagger = sim::Duration::milliseconds(10);
+  std::int64_t amount = 5000;  ///< minor units, per order
+  /// Each order is also submitted a second time this long after the first, same key (a double click).
+  std::optional<sim::Duration> double_submit;
+  /// A client's later orders reuse its first order's key, for `reused_amount` (a key reused by mistake).
+  bool reuse_key = false;
+  std::int64_t reused_amount = 2000;
+  sim::Duration client_timeout = sim::Duration::seconds(3);
+  sim::Duration retry_after = sim::Duration::seconds(1);
+  sim::Duration retry_horizon = sim::Duration::seconds(60);  ///< a client stops retrying an order after this
+  sim::DurationDist network_latency = sim::DurationDist::constant(sim::Duration::milliseconds(300));
+  sim::Duration network_timeout = sim::Duration::seconds(2);  ///< the API's wait for the card network
+  sim::Ratio declines{0, 1};                                  ///< share of authorisations declined
+  bool network_dedup = true;  ///< the network returns the first authorisation for a reference it saw
+  sim::Duration lock_lease = sim::Duration::seconds(90);  ///< atomic_claim: a claim older than this is abandoned
+  sim::Duration db_timeout = sim::Duration::seconds(5);   ///< the API's wait for one statement
+  // The back office (a node "backoffice", present with capture_after only).
+  std::optional<sim::Duration> capture_after;  ///< an AUTHORIZED payment is captured this long after first seen
+  std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded in full this long after first seen
+  sim::Ratio cancels{0, 1};                    ///< share of orders cancelled: their holds voided, not captured
+  sim::Duration backoffice_interval = sim::Duration::seconds(1);      ///< between the back office's passes
+  sim::Duration auth_validity = sim::Duration::minutes(7 * 24 * 60);  ///< a hold expires this long after approval
+  sim::Ratio refund_declines{0, 1};                                   ///< share of refunds the network declines
+  /// The outbox relay polls this often and publishes to the ledger (absent: no relay, no ledger).
+  std::optional<sim::Duration> relay_interval;
+  bool relay_marks_first = false;  ///< the relay marks a row sent before publishing it (at-most-once)
+  bool ledger_dedup = false;       ///< the ledger recognises a redelivered event by its id (default: atomic_claim)
+  postgres::ServerOptions postgres;
+
+  std::string client_name(int i) const { return "client-" + std::to_string(i + 1); }
+  std::string api_name(int i) const { return "api-" + std::to_string(i + 1); }
+};
+
+/// Reads `params:`; throws ScenarioError at the offending key.
+PaymentOptions read_options(sim::ParamReader& params);
+std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& options);
+
+}  // namespace payment

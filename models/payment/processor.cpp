@@ -1,0 +1,358 @@
+// The API servers: each request runs the processor of the chosen design on its own PostgreSQL
+// connection. `seed` and `unique_index` follow the problem's process_payment step by step (get
+// the key from the cache table, insert PENDING with an outbox row, call the network with no
+// reference, update with no status guard, set the cache); `serializable` checks and inserts on
+// payments in one SERIALIZABLE transaction; `atomic_claim` claims the key with INSERT ... ON
+// CONFLICT DO NOTHING RETURNING, sends the payment id as the network's reference, resumes an
+// abandoned claim with a status query, and stores the result with the payment's update.
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
+
+#include "models/payment/context.hpp"
+#include "models/postgres/server/client.hpp"
+#include "sim/kernel/rpc.hpp"
+#include "sim/kernel/spawn.hpp"
+
+namespace payment {
+namespace {
+
+using postgres::Reply;
+using postgres::Statement;
+using Response = std::shared_ptr<PayResponse>;
+namespace where = postgres::where;
+
+Response failure(int code, std::string error) {
+  auto response = std::make_shared<PayResponse>();
+  response->code = code;
+  response->error = std::move(error);
+  return response;
+}
+
+Response success(std::int64_t payment_id, bool approved, std::int64_t amount) {
+  auto response = std::make_shared<PayResponse>();
+  response->code = 200;
+  response->payment_id = payment_id;
+  response->approved = approved;
+  response->amount = amount;
+  return response;
+}
+
+std::int64_t integer(const postgres::Value& value) {
+  const auto* number = std::get_if<std::int64_t>(&value);
+  return number ? *number : 0;
+}
+
+bool boolean(const postgres::Value& value) {
+  const auto* b = std::get_if<bool>(&value);
+  return b && *b;
+}
+
+std::string text(const postgres::Value& value) {
+  const auto* s = std::get_if<std::string>(&value);
+  return s ? *s : std::string();
+}
+
+postgres::Select select(std::string table, postgres::Predicate predicate) {
+  return postgres::Select{std::move(table), std::move(predicate), {}, std::nullopt, std::nullopt};
+}
+
+/// The statements in order. (Built outside the coroutines: GCC 12 rejects some braced lists in them.)
+template <class... S>
+std::vector<Statement> steps(S&&... statements) {
+  std::vector<Statement> list;
+  (list.push_back(Statement(std::forward<S>(statements))), ...);
+  return list;
+}
+
+/// One request on one API server, from its connection to its answer.
+class Processor {
+public:
+  Processor(std::shared_ptr<Context> context, int api, const PayRequest& request, sim::Executor ex)
+      : context_(std::move(context)),
+        api_(api),
+        request_(request),
+        ex_(ex),
+        db_(ex, context_->pg.primary(), postgres::ConnectionOptions{context_->options.db_timeout, false}) {}
+
+  sim::Task<Response> run() {
+    Reply hello = co_await db_.connect();
+    if (!hello.ok()) co_return failure(500, "database " + hello.sqlstate());
+    Response response;
+    switch (context_->options.design) {
+      case Design::seed:
+      case Design::unique_index: response = co_await seed(); break;
+      case Design::serializable: response = co_await serializable(); break;
+      case Design::atomic_claim: response = co_await atomic_claim(); break;
+    }
+    db_.close();
+    co_return response;
+  }
+
+private:
+  /// Runs the statements in order; on the first error, rolls back (when the connection still
+  /// stands) and keeps the error's SQLSTATE. Returns whether all succeeded.
+  sim::Task<bool> all(std::vector<Statement> statements) {
+    for (Statement& statement : statements) {
+      Reply reply = co_await db_.execute(std::move(statement));
+      if (reply.ok()) continue;
+      failed_ = reply.sqlstate();
+      if (!reply.broken && db_.is_open()) co_await rollback();
+      co_return false;
+    }
+    co_return true;
+  }
+
+  // Rollback and commit built outside any co_await expression: g++ 12 destroys a braced
+  // temporary inside one twice.
+  sim::Task<Reply> rollback() { return db_.execute(Statement(postgres::Rollback{})); }
+  sim::Task<Reply> commit() { return db_.execute(Statement(postgres::Commit{})); }
+
+  std::int64_t now_ms() const {
+    sim::World& world = context_->world;
+    return world.node(context_->api[static_cast<std::size_t>(api_)]).clock().wall(world.now()).unix_ms();
+  }
+
+  Statement insert_payment(std::int64_t id) const {
+    return postgres::Insert{
+        "payments",
+        {{id, request_.key, request_.order, request_.amount, std::string("PENDING"), std::int64_t{0}}},
+        std::nullopt,
+        false};
+  }
+
+  Statement outbox(std::int64_t payment_id, const char* event) {
+    return outbox_row(*context_, payment_id, event, request_.amount);
+  }
+
+  /// The payment's update after the network answered: no status guard in the seed's code.
+  Statement update_payment(std::int64_t id, const NetResponse& net, bool guarded) const {
+    postgres::Predicate predicate = where::eq("id", id);
+    if (guarded) predicate = where::all_of({predicate, where::eq("status", std::string("PENDING"))});
+    return postgres::Update{"payments",
+                            {postgres::set_value("status", std::string(net.approved ? "AUTHORIZED" : "FAILED")),
+                             postgres::set_value("network_ref", net.auth_id)},
+                            predicate,
+                            false};
+  }
+
+  Statement cache_set(std::int64_t id, bool approved) const {
+    postgres::OnConflict upsert{
+        {"key"},
+        true,
+        {postgres::set_excluded("payment_id"), postgres::set_excluded("approved"), postgres::set_excluded("amount")},
+        where::always()};
+    return postgres::Insert{"idem_cache", {{request_.key, id, approved, request_.amount}}, upsert, false};
+  }
+
+  /// INSERT INTO idempotency_keys ... ON CONFLICT (key) DO NOTHING RETURNING *: the one-statement claim.
+  Statement claim_key(std::int64_t id) const {
+    postgres::OnConflict nothing{{"key"}, false, {}, where::always()};
+    return postgres::Insert{"idempotency_keys",
+                            {{request_.key, request_.amount, id, std::string("started"), now_ms(), false}},
+                            nothing,
+                            true};
+  }
+
+  Statement take_lock(std::int64_t locked_at, std::int64_t now) const {
+    return postgres::Update{"idempotency_keys",
+                            {postgres::set_value("locked_at", now)},
+                            where::all_of({where::eq("key", request_.key), where::eq("locked_at", locked_at)}),
+                            true};
+  }
+
+  Statement release_lock() const {
+    return postgres::Update{
+        "idempotency_keys", {postgres::set_value("locked_at", std::int64_t{0})}, where::eq("key", request_.key), false};
+  }
+
+  Statement finish_key(bool approved) const {
+    return postgres::Update{
+        "idempotency_keys",
+        {postgres::set_value("recovery_point", std::string("finished")), postgres::set_value("approved", approved),
+         postgres::set_value("locked_at", std::int64_t{0})},
+        where::eq("key", request_.key),
+        false};
+  }
+
+  /// The step-4 transaction committed: the payment's outcome is in the database.
+  void updated(std::int64_t id, const NetResponse& net) {
+    context_->world.trace().record(context_->world.now(), context_->api[static_cast<std::size_t>(api_)],
+                                   "payment.updated",
+                                   fmt::format("payment={} {}", id, net.approved ? "AUTHORIZED" : "FAILED"));
+  }
+
+  void created(std::int64_t id) {
+    context_->observations.created.emplace_back(context_->world.now(), id);
+    context_->world.trace().record(context_->world.now(), context_->api[static_cast<std::size_t>(api_)],
+                                   "payment.created", fmt::format("payment={} key={}", id, request_.key));
+  }
+
+  sim::Task<std::optional<NetResponse>> network(NetRequest::Op op, std::int64_t reference, std::int64_t id) {
+    auto call = std::make_shared<NetRequest>();
+    call->op = op;
+    call->reference = reference;
+    call->amount = request_.amount;
+    call->payment_id = id;
+    call->key = request_.key;
+    call->order = request_.order;
+    sim::error_code ec;
+    sim::MessagePtr reply =
+        co_await context_->world.rpc().call(ex_, context_->network, std::move(call), context_->options.network_timeout,
+                                            boost::asio::redirect_error(sim::use_awaitable, ec));
+    const auto* answer = dynamic_cast<const NetResponse*>(reply.get());
+    if (ec || answer == nullptr) co_return std::nullopt;
+    co_return *answer;
+  }
+
+  sim::Task<Response> seed();
+  sim::Task<Response> serializable();
+  sim::Task<Response> atomic_claim();
+  sim::Task<Response> claim_taken(std::int64_t& payment_id);
+  sim::Task<Response> authorize_and_finish(std::int64_t payment_id, bool resumed);
+
+  std::shared_ptr<Context> context_;
+  int api_;
+  PayRequest request_;
+  sim::Executor ex_;
+  postgres::Connection db_;
+  std::string failed_;
+};
+
+sim::Task<Response> Processor::seed() {
+  // Step 1: the idempotency store.
+  Reply cached = co_await db_.execute(select("idem_cache", where::eq("key", request_.key)));
+  if (!cached.ok()) co_return failure(500, "database " + cached.sqlstate());
+  if (!cached.rows().empty()) {
+    const postgres::Row& row = cached.rows().front();
+    co_return success(integer(row[1]), boolean(row[2]), integer(row[3]));
+  }
+  // Step 2: the payment and its outbox row.
+  std::int64_t id = context_->next_payment++;
+  std::vector<Statement> create =
+      steps(postgres::Begin{}, insert_payment(id), outbox(id, "payment.created"), postgres::Commit{});
+  if (!co_await all(std::move(create))) co_return failure(500, failed_);
+  created(id);
+  // Step 3: the network, with no reference. On an exception nothing is stored (PENDING stays).
+  std::optional<NetResponse> net = co_await network(NetRequest::Op::authorize, 0, id);
+  if (!net) co_return failure(500, "network timeout");
+  // Step 4: the status, no guard.
+  std::vector<Statement> update =
+      steps(postgres::Begin{}, update_payment(id, *net, false),
+            outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{});
+  if (!co_await all(std::move(update))) co_return failure(500, failed_);
+  updated(id, *net);
+  // Step 5: the result into the cache, after the commit.
+  Reply set = co_await db_.execute(cache_set(id, net->approved));
+  if (!set.ok()) co_return failure(500, "cache " + set.sqlstate());
+  co_return success(id, net->approved, request_.amount);
+}
+
+sim::Task<Response> Processor::serializable() {
+  std::vector<Statement> begin = steps(postgres::Begin{postgres::Isolation::serializable});
+  if (!co_await all(std::move(begin))) co_return failure(500, failed_);
+  Reply found = co_await db_.execute(select("payments", where::eq("idem_key", request_.key)));
+  if (!found.ok()) {
+    if (!found.broken && db_.is_open()) co_await rollback();
+    co_return failure(found.sqlstate() == "40001" ? 409 : 500, found.sqlstate());
+  }
+  if (!found.rows().empty()) {
+    co_await commit();
+    const postgres::Row& row = found.rows().front();
+    std::string status = text(row[4]);
+    if (status == "PENDING") co_return failure(409, "idempotency_key_in_use");
+    co_return success(integer(row[0]), status == "AUTHORIZED", integer(row[3]));
+  }
+  std::int64_t id = context_->next_payment++;
+  std::vector<Statement> create = steps(insert_payment(id), outbox(id, "payment.created"), postgres::Commit{});
+  if (!co_await all(std::move(create))) co_return failure(failed_ == "40001" ? 409 : 500, failed_);
+  created(id);
+  std::optional<NetResponse> net = co_await network(NetRequest::Op::authorize, 0, id);
+  if (!net) co_return failure(500, "network timeout");
+  std::vector<Statement> update =
+      steps(postgres::Begin{}, update_payment(id, *net, true),
+            outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{});
+  if (!co_await all(std::move(update))) co_return failure(500, failed_);
+  updated(id, *net);
+  co_return success(id, net->approved, request_.amount);
+}
+
+sim::Task<Response> Processor::atomic_claim() {
+  std::int64_t id = context_->next_payment++;
+  std::vector<Statement> begin = steps(postgres::Begin{});
+  if (!co_await all(std::move(begin))) co_return failure(500, failed_);
+  Reply claim = co_await db_.execute(claim_key(id));
+  if (!claim.ok()) {
+    if (!claim.broken && db_.is_open()) co_await rollback();
+    co_return failure(500, claim.sqlstate());
+  }
+  if (claim.rows().empty()) {
+    co_await rollback();
+    Response refused = co_await claim_taken(id);
+    if (refused) co_return refused;
+    co_return co_await authorize_and_finish(id, true);
+  }
+  std::vector<Statement> create = steps(insert_payment(id), outbox(id, "payment.created"), postgres::Commit{});
+  if (!co_await all(std::move(create))) co_return failure(500, failed_);
+  created(id);
+  co_return co_await authorize_and_finish(id, false);
+}
+
+// The key was claimed before: its stored answer, a refusal, or (an abandoned claim) the payment
+// to resume, in payment_id with a null response.
+sim::Task<Response> Processor::claim_taken(std::int64_t& payment_id) {
+  Reply found = co_await db_.execute(select("idempotency_keys", where::eq("key", request_.key)));
+  if (!found.ok() || found.rows().empty()) co_return failure(500, "database " + found.sqlstate());
+  const postgres::Row& row = found.rows().front();
+  if (integer(row[1]) != request_.amount) co_return failure(400, "idempotency_error");
+  if (text(row[3]) == "finished") co_return success(integer(row[2]), boolean(row[5]), integer(row[1]));
+  std::int64_t locked_at = integer(row[4]);
+  std::int64_t now = now_ms();
+  if (locked_at != 0 && now - locked_at < context_->options.lock_lease.ns() / 1'000'000)
+    co_return failure(409, "idempotency_key_in_use");
+  Reply lock = co_await db_.execute(take_lock(locked_at, now));
+  if (!lock.ok()) co_return failure(500, "database " + lock.sqlstate());
+  if (lock.rows().empty()) co_return failure(409, "idempotency_key_in_use");
+  payment_id = integer(row[2]);
+  co_return nullptr;
+}
+
+sim::Task<Response> Processor::authorize_and_finish(std::int64_t id, bool resumed) {
+  // A resumed claim asks first what the network did with this payment's reference.
+  std::optional<NetResponse> net;
+  if (resumed) net = co_await network(NetRequest::Op::status, id, id);
+  if (!net || !net->found) net = co_await network(NetRequest::Op::authorize, id, id);
+  if (!net) {
+    // Brandur's shape: release the key's lock so that the client's retry resumes at once.
+    co_await db_.execute(release_lock());
+    co_return failure(500, "network timeout");
+  }
+  Statement finish = finish_key(net->approved);
+  std::vector<Statement> store =
+      steps(postgres::Begin{}, update_payment(id, *net, true), std::move(finish),
+            outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{});
+  if (!co_await all(std::move(store))) co_return failure(500, failed_);
+  updated(id, *net);
+  co_return success(id, net->approved, request_.amount);
+}
+
+sim::Task<void> handle(std::shared_ptr<Context> context, int api, std::shared_ptr<const PayRequest> request,
+                       sim::Responder responder) {
+  sim::Executor ex = co_await boost::asio::this_coro::executor;
+  Processor processor(context, api, *request, ex);
+  Response response = co_await processor.run();
+  responder.reply(std::move(response));
+}
+
+}  // namespace
+
+void boot_api(const std::shared_ptr<Context>& context, int index) {
+  sim::NodeId node = context->api[static_cast<std::size_t>(index)];
+  context->world.rpc().serve(node, [context, index, node](const sim::RpcRequest& incoming, sim::Responder responder) {
+    auto request = std::dynamic_pointer_cast<const PayRequest>(incoming.body);
+    if (!request) return;
+    sim::spawn(context->world.executor(node), handle(context, index, request, std::move(responder)));
+  });
+}
+
+}  // namespace payment

@@ -1,0 +1,142 @@
+// The outbox relay ("relay") and the ledger consumer ("ledger"), present with relay_interval.
+//
+// The relay polls: every relay_interval it reads up to 100 unsent outbox rows in id order,
+// publishes each to the ledger and, once the ledger has acknowledged it, marks the row sent.
+// Publishing and marking are two steps with nothing joining them: a crash, or a lost reply,
+// between them publishes the event again on the next pass. At-least-once, as a polling relay or
+// Debezium's embedded engine after a crash ("may result in receiving duplicate events").
+// With relay_marks_first the relay marks the row before publishing it: at-most-once, and a crash
+// between the two loses the event.
+//
+// The ledger posts double-entry transfers: a capture debits card_clearing and credits sales by
+// its amount, a refund the reverse; other events post nothing. With ledger_dedup it keeps the
+// event id as the transfer's id and answers a redelivery "exists" without posting (TigerBeetle's
+// id semantics); without it, a redelivered capture is posted again. Its books are durable: they
+// survive a restart of its node.
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
+
+#include <set>
+
+#include "models/payment/context.hpp"
+#include "models/postgres/server/client.hpp"
+#include "sim/kernel/rpc.hpp"
+#include "sim/kernel/spawn.hpp"
+#include "sim/kernel/timer.hpp"
+
+namespace payment {
+
+std::string LedgerEvent::describe() const {
+  return fmt::format("event={} {} payment={} amount={}", event_id, event, payment_id, amount);
+}
+
+std::string LedgerAck::describe() const { return existed ? "exists" : "ok"; }
+
+namespace {
+
+using postgres::Reply;
+using postgres::Statement;
+namespace where = postgres::where;
+
+std::int64_t integer(const postgres::Value& value) {
+  const auto* number = std::get_if<std::int64_t>(&value);
+  return number ? *number : 0;
+}
+
+std::string text(const postgres::Value& value) {
+  const auto* s = std::get_if<std::string>(&value);
+  return s ? *s : std::string();
+}
+
+Statement unsent_events() {
+  return postgres::Select{"outbox", where::eq("sent", false), {{"id", false}}, std::int64_t{100}, std::nullopt};
+}
+
+Statement mark_sent(std::int64_t id) {
+  return postgres::Update{"outbox", {postgres::set_value("sent", true)}, where::eq("id", id), false};
+}
+
+/// The lines an event posts: debit positive, credit negative; none for most events.
+std::vector<std::pair<std::string, std::int64_t>> lines_of(const LedgerEvent& event) {
+  if (event.event == "payment.captured") return {{"card_clearing", event.amount}, {"sales", -event.amount}};
+  if (event.event == "payment.refunded") return {{"sales", event.amount}, {"card_clearing", -event.amount}};
+  return {};
+}
+
+sim::Task<void> run_relay(std::shared_ptr<Context> context) {
+  sim::Executor ex = co_await boost::asio::this_coro::executor;
+  sim::World& world = context->world;
+  const PaymentOptions& options = context->options;
+  std::unique_ptr<postgres::Connection> db;
+  for (;;) {
+    co_await sim::sleep(*options.relay_interval);
+    if (!db || !db->is_open()) {
+      db = std::make_unique<postgres::Connection>(ex, context->pg.primary(),
+                                                  postgres::ConnectionOptions{options.db_timeout, false});
+      Reply hello = co_await db->connect();
+      if (!hello.ok()) continue;
+    }
+    Reply found = co_await db->execute(unsent_events());
+    if (!found.ok()) continue;
+    std::vector<std::shared_ptr<LedgerEvent>> events;
+    for (const postgres::Row& row : found.rows()) {
+      auto event = std::make_shared<LedgerEvent>();
+      event->event_id = integer(row[0]);
+      event->payment_id = integer(row[1]);
+      event->event = text(row[2]);
+      event->amount = integer(row[3]);
+      events.push_back(std::move(event));
+    }
+    bool mark_first = options.relay_marks_first;
+    for (std::shared_ptr<LedgerEvent>& event : events) {
+      std::int64_t id = event->event_id;
+      if (mark_first) {
+        Reply marked = co_await db->execute(mark_sent(id));
+        if (!marked.ok()) break;
+      }
+      sim::error_code ec;
+      co_await world.rpc().call(ex, context->ledger, std::move(event), options.network_timeout,
+                                boost::asio::redirect_error(sim::use_awaitable, ec));
+      if (ec) break;  // publish-then-mark: the next pass publishes it again; mark-first: it is lost
+      if (mark_first) continue;
+      Reply marked = co_await db->execute(mark_sent(id));
+      if (!marked.ok()) break;
+    }
+  }
+}
+
+void apply(Context& context, std::set<std::int64_t>& seen, const LedgerEvent& event, LedgerAck& ack) {
+  sim::World& world = context.world;
+  context.observations.applied.emplace_back(world.now(), event.event_id);
+  ack.existed = !seen.insert(event.event_id).second;
+  if (ack.existed && context.options.ledger_dedup) return;
+  auto lines = lines_of(event);
+  if (lines.empty()) return;
+  context.observations.transfers.push_back(LedgerTransfer{world.now(), event.event_id, event.payment_id, lines});
+  world.trace().record(world.now(), context.ledger, "payment.ledger_posted",
+                       fmt::format("event={} {} payment={} amount={}{}", event.event_id, event.event, event.payment_id,
+                                   event.amount, ack.existed ? " (again)" : ""));
+}
+
+}  // namespace
+
+void boot_relay(const std::shared_ptr<Context>& context) {
+  sim::spawn(context->world.executor(context->relay), run_relay(context));
+}
+
+std::function<void()> ledger_boot(const std::shared_ptr<Context>& context) {
+  auto seen = std::make_shared<std::set<std::int64_t>>();  // durable: kept across restarts
+  return [context, seen] {
+    context->world.rpc().serve(context->ledger,
+                               [context, seen](const sim::RpcRequest& incoming, sim::Responder responder) {
+                                 const auto* event = dynamic_cast<const LedgerEvent*>(incoming.body.get());
+                                 if (event == nullptr) return;
+                                 auto ack = std::make_shared<LedgerAck>();
+                                 apply(*context, *seen, *event, *ack);
+                                 responder.reply(std::move(ack));
+                               });
+  };
+}
+
+}  // namespace payment

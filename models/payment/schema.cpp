@@ -1,0 +1,70 @@
+// The tables the payment designs keep in PostgreSQL. Amounts in minor units; ids and times as
+// bigint; a network reference of 0 means none.
+#include "models/payment/context.hpp"
+
+namespace payment {
+
+using postgres::Type;
+
+void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
+  Design design = options.design;
+  postgres::TableSchema payments{"payments",
+                                 {{"id", Type::bigint},
+                                  {"idem_key", Type::bigint},
+                                  {"order_id", Type::bigint},
+                                  {"amount", Type::bigint},
+                                  {"status", Type::text},
+                                  {"network_ref", Type::bigint}},
+                                 {"id"},
+                                 {}};
+  if (design == Design::unique_index) payments.unique_keys.push_back({"idem_key"});
+  pg.add_table(payments);
+  // The transactional outbox: each event with its amount, `sent` once the relay has published it.
+  pg.add_table(postgres::TableSchema{"outbox",
+                                     {{"id", Type::bigint},
+                                      {"payment_id", Type::bigint},
+                                      {"event", Type::text},
+                                      {"amount", Type::bigint},
+                                      {"sent", Type::boolean}},
+                                     {"id"},
+                                     {}});
+  if (design == Design::seed || design == Design::unique_index) {
+    // The seed's idempotency_store: get before, set after, nothing claimed between.
+    pg.add_table(postgres::TableSchema{
+        "idem_cache",
+        {{"key", Type::bigint}, {"payment_id", Type::bigint}, {"approved", Type::boolean}, {"amount", Type::bigint}},
+        {"key"},
+        {}});
+  }
+  if (design == Design::atomic_claim) {
+    // Brandur's idempotency_keys: the request's parameters, its recovery point, its lock and,
+    // once finished, its response, all in the primary database.
+    pg.add_table(postgres::TableSchema{"idempotency_keys",
+                                       {{"key", Type::bigint},
+                                        {"amount", Type::bigint},
+                                        {"payment_id", Type::bigint},
+                                        {"recovery_point", Type::text},
+                                        {"locked_at", Type::bigint},
+                                        {"approved", Type::boolean}},
+                                       {"key"},
+                                       {}});
+  }
+  if (design == Design::atomic_claim && options.refund_after) {
+    // The refund saga's state: one refund per payment here, its id the network's reference.
+    pg.add_table(postgres::TableSchema{"refunds",
+                                       {{"payment_id", Type::bigint},
+                                        {"refund_id", Type::bigint},
+                                        {"auth_id", Type::bigint},
+                                        {"amount", Type::bigint},
+                                        {"step", Type::text}},
+                                       {"payment_id"},
+                                       {}});
+  }
+}
+
+postgres::Statement outbox_row(Context& context, std::int64_t payment_id, const char* event, std::int64_t amount) {
+  return postgres::Insert{
+      "outbox", {{context.next_event++, payment_id, std::string(event), amount, false}}, std::nullopt, false};
+}
+
+}  // namespace payment

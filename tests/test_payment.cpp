@@ -1,0 +1,325 @@
+// The payment model's checkers on hand-made histories (each fails on the history it is about
+// and holds on its fixed twin), a run's determinism, and its options' validation.
+#include <catch2/catch.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <stdexcept>
+
+#include "models/payment/checks.hpp"
+#include "models/payment/payment_model.hpp"
+#include "sim/run/run.hpp"
+#include "sim/scenario/error.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/param_reader.hpp"
+
+using namespace payment;
+using sim::Instant;
+
+namespace {
+
+Instant at_ms(std::int64_t ms) { return Instant::zero() + sim::Duration::milliseconds(ms); }
+
+Authorization auth(std::int64_t id, std::int64_t payment, std::int64_t key, std::int64_t order, bool approved = true) {
+  return Authorization{at_ms(100 * id), id, 0, payment, key, order, 5000, approved};
+}
+
+PaymentRow row(std::int64_t id, std::int64_t key, std::int64_t order, std::string status, std::int64_t ref) {
+  return PaymentRow{id, key, order, 5000, std::move(status), ref};
+}
+
+Answer answer(std::int64_t key, std::int64_t asked, int code, std::int64_t payment, std::int64_t answered) {
+  return Answer{at_ms(10), 0, key, key, asked, 1, code, "", payment, true, answered};
+}
+
+}  // namespace
+
+TEST_CASE("two approved holds for one key are a duplicate authorisation, counted in money", "[payment]") {
+  Observations o;
+  o.authorizations = {auth(1, 1, 7, 7), auth(2, 2, 7, 7), auth(3, 3, 8, 8, false)};
+  sim::CheckResult check = check_duplicate_authorization(o);
+  CHECK_FALSE(check.held);
+  CHECK(check.summary == "1 extra authorisations per key (+5000), 1 per order (+5000)");
+  REQUIRE(check.first);
+  CHECK(check.first->at == at_ms(200));
+  o.authorizations.pop_back();
+  o.authorizations[1].key = 9;  // another key, the same order: the order-level check still sees it
+  check = check_duplicate_authorization(o);
+  CHECK_FALSE(check.held);
+  CHECK(check.summary == "0 extra authorisations per key (+0), 1 per order (+5000)");
+  o.authorizations[1].order = 9;
+  CHECK(check_duplicate_authorization(o).held);
+}
+
+TEST_CASE("a charge is an authorised payment row, and a PENDING twin is a leaked hold, not a charge", "[payment]") {
+  Observations o;
+  o.authorizations = {auth(1, 1, 7, 7), auth(2, 2, 7, 7)};
+  o.payments = {row(1, 7, 7, "AUTHORIZED", 1), row(2, 7, 7, "AUTHORIZED", 2)};
+  CHECK_FALSE(check_duplicate_charge(o).held);
+  CHECK(check_held_funds(o).held);
+  CHECK(check_in_doubt(o).held);
+  o.payments[0].status = "PENDING";
+  o.payments[0].network_ref = 0;
+  CHECK(check_duplicate_charge(o).held);
+  sim::CheckResult leak = check_held_funds(o);
+  CHECK_FALSE(leak.held);
+  CHECK(leak.summary == "1 holds leaked (5000)");
+  sim::CheckResult doubt = check_in_doubt(o);
+  CHECK_FALSE(doubt.held);
+  CHECK(doubt.summary == "1 payments left PENDING (5000)");
+}
+
+TEST_CASE("a 200 for another amount is an accepted parameter mismatch, and differing 200s for a key are inconsistent",
+          "[payment]") {
+  Observations o;
+  o.answers = {answer(7, 5000, 200, 1, 5000), answer(7, 2000, 200, 1, 5000)};
+  sim::CheckResult mismatch = check_param_mismatch(o);
+  CHECK_FALSE(mismatch.held);
+  CHECK(mismatch.summary == "1 requests answered 200 for another amount (2000 never charged)");
+  CHECK(check_response_consistency(o).held);  // both name payment 1 of 5000
+  o.answers[1] = answer(7, 5000, 200, 2, 5000);
+  CHECK(check_param_mismatch(o).held);
+  CHECK_FALSE(check_response_consistency(o).held);
+  o.answers[1] = answer(7, 2000, 400, 0, 0);  // refused: nothing accepted
+  CHECK(check_param_mismatch(o).held);
+  CHECK(check_response_consistency(o).held);
+}
+
+TEST_CASE("a payment run: one seed gives one trace, another seed another", "[payment]") {
+  const std::string text =
+      "name: t\nmodel: payment\nseed: 1\nduration: 20s\n"
+      "params:\n  design: atomic_claim\n  clients: 3\n  requests: 3\n  double_submit: 3ms\n"
+      "  network_latency: { dist: lognormal, median: 300ms, p99: 1500ms }\n  declines: 10%\n"
+      "faults:\n  - at: 1s\n    drop_response: { from: network, to: api-1, duration: 3s }\n";
+  auto hash_of = [&](std::uint64_t seed) {
+    return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result.trace_hash;
+  };
+  REQUIRE(hash_of(7) == hash_of(7));
+  REQUIRE(hash_of(7) != hash_of(8));
+}
+
+TEST_CASE("a payment run with the back office, the relay and the ledger: one seed gives one trace", "[payment]") {
+  const std::string text =
+      "name: t\nmodel: payment\nseed: 1\nduration: 20s\n"
+      "params:\n  design: seed\n  clients: 3\n  requests: 2\n  declines: 20%\n  capture_after: 1s\n"
+      "  refund_after: 2s\n  refund_declines: 30%\n  cancels: 1/3\n  relay_interval: 300ms\n"
+      "  network_latency: { dist: lognormal, median: 300ms, p99: 1500ms }\n"
+      "faults:\n  - at: 5s\n    crash: { node: backoffice, restart_after: 1s }\n"
+      "  - at: 6s\n    crash: { node: relay, restart_after: 1s }\n";
+  auto hash_of = [&](std::uint64_t seed) {
+    return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result.trace_hash;
+  };
+  REQUIRE(hash_of(3) == hash_of(3));
+  REQUIRE(hash_of(3) != hash_of(4));
+}
+
+TEST_CASE("payment options out of range or misspelt are refused with the nearest valid value", "[payment]") {
+  auto error_of = [](const std::string& params) {
+    try {
+      sim::run_scenario(sim::parse_scenario("name: t\nmodel: payment\nduration: 5s\nparams:\n" + params, "t.yaml"), 1);
+    } catch (const sim::ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error_of("  design: atomic_clam\n").find("did you mean 'atomic_claim'") != std::string::npos);
+  CHECK(error_of("  clients: 0\n").find("clients") != std::string::npos);
+  CHECK(error_of("  design: seed\n  lock_lease: 1s\n").find("applies only with design: atomic_claim") !=
+        std::string::npos);
+  CHECK(error_of("  reuse_key: true\n").find("requests: 2 or more") != std::string::npos);
+}
+
+namespace {
+
+NetworkMove net_move(NetworkMove::Kind kind, std::int64_t auth_id, std::int64_t payment, std::int64_t amount,
+                     std::string refusal = "") {
+  return NetworkMove{at_ms(1000), kind, auth_id, payment, payment, amount, 0, std::move(refusal)};
+}
+
+/// The end of a run of `text`'s payment scenario: its observations and its findings.
+struct Ran {
+  Observations observations;
+  sim::Findings findings;
+};
+
+const sim::CheckResult& check_named(const sim::Findings& findings, const std::string& name) {
+  for (const sim::CheckResult& check : findings.checks)
+    if (check.name == name) return check;
+  throw std::runtime_error("no check " + name);
+}
+
+std::string status_of(const Observations& o, std::int64_t payment) {
+  for (const PaymentRow& row : o.payments)
+    if (row.id == payment) return row.status;
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("refunds beyond the capture are an over-refund counted in money, and declined ones are not", "[payment]") {
+  Observations o;
+  o.authorizations = {auth(1, 1, 7, 7)};
+  o.authorizations[0].captured = 5000;
+  o.moves = {net_move(NetworkMove::Kind::refund, 1, 1, 5000)};
+  CHECK(check_over_refund(o).held);
+  o.moves.push_back(net_move(NetworkMove::Kind::refund, 1, 1, 5000, "declined"));
+  CHECK(check_over_refund(o).held);
+  o.moves.push_back(net_move(NetworkMove::Kind::refund, 1, 1, 5000));
+  sim::CheckResult over = check_over_refund(o);
+  CHECK_FALSE(over.held);
+  CHECK(over.summary == "1 payments refunded beyond their capture (+5000)");
+  o.authorizations[0].captured = 0;  // nothing captured: every accepted refund is too much
+  CHECK(check_over_refund(o).summary == "1 payments refunded beyond their capture (+10000)");
+}
+
+TEST_CASE("a capture refused as expired is a capture after expiry, and other refusals are not", "[payment]") {
+  Observations o;
+  o.moves = {net_move(NetworkMove::Kind::capture, 1, 1, 5000, "already_captured")};
+  CHECK(check_capture_after_expiry(o).held);
+  o.moves.push_back(net_move(NetworkMove::Kind::capture, 2, 2, 5000, "expired"));
+  sim::CheckResult late = check_capture_after_expiry(o);
+  CHECK_FALSE(late.held);
+  CHECK(late.summary == "1 captures refused as expired (5000 unpaid)");
+}
+
+TEST_CASE("a hold its payment records leaks once it expires uncaptured, a captured or voided one never", "[payment]") {
+  Observations o;
+  o.authorizations = {auth(1, 1, 7, 7), auth(2, 2, 8, 8), auth(3, 3, 9, 9)};
+  o.payments = {row(1, 7, 7, "AUTHORIZED", 1), row(2, 8, 8, "CAPTURED", 2), row(3, 9, 9, "VOIDED", 3)};
+  o.authorizations[1].captured = 5000;
+  o.authorizations[2].voided = true;
+  o.auth_validity = sim::Duration::seconds(10);
+  o.end = at_ms(5000);
+  CHECK(check_held_funds(o).held);
+  o.end = at_ms(10'100);  // hold 1 (approved at 100 ms) has expired uncaptured
+  sim::CheckResult leak = check_held_funds(o);
+  CHECK_FALSE(leak.held);
+  CHECK(leak.summary == "1 holds leaked (5000)");
+  REQUIRE(leak.first);
+  CHECK(leak.first->what.find("expired uncaptured") != std::string::npos);
+}
+
+TEST_CASE("a refund the network made that its payment does not record, or an open saga, is incomplete", "[payment]") {
+  Observations o;
+  o.payments = {row(1, 7, 7, "CAPTURED", 1)};
+  o.moves = {net_move(NetworkMove::Kind::refund, 1, 1, 5000, "declined")};
+  CHECK(check_saga_incomplete(o).held);
+  o.moves.push_back(net_move(NetworkMove::Kind::refund, 1, 1, 5000));
+  CHECK_FALSE(check_saga_incomplete(o).held);
+  o.payments[0].status = "REFUNDED";
+  CHECK(check_saga_incomplete(o).held);
+  o.refunds = {RefundRow{1, 1, 1, 5000, "refunded"}};
+  CHECK(check_saga_incomplete(o).summary == "0 refunds not recorded on their payment, 1 sagas left open");
+  o.refunds[0].step = "finished";
+  CHECK(check_saga_incomplete(o).held);
+}
+
+namespace {
+
+/// A hand-built run of `params` (as a scenario writes them) for 20 s, links of 1 ms.
+Ran run_payment(const std::string& params) {
+  sim::World world(1);
+  PaymentModel model;
+  sim::ParamReader reader(YAML::Load(params), sim::SourceMark{"test", 1, 1}, "params");
+  model.configure(reader);
+  model.build(world, sim::Duration::seconds(20));
+  sim::NetworkOptions network;
+  network.defaults.latency = sim::DurationDist::constant(sim::Duration::milliseconds(1));
+  world.start_network(network);
+  world.boot_all();
+  world.run_until(Instant::zero() + sim::Duration::seconds(20));
+  sim::Findings findings = model.finish(world, sim::FaultActivity{});
+  return Ran{model.observations(), std::move(findings)};
+}
+
+}  // namespace
+
+TEST_CASE("the back office captures each authorised payment and voids the cancelled orders' holds", "[payment]") {
+  Ran ran = run_payment("design: atomic_claim\nrequests: 2\ncapture_after: 1s\ncancels: 1/2\n");
+  REQUIRE(ran.observations.authorizations.size() == 2);
+  // Order 2 of each client is cancelled (one in two): its hold is voided, order 1's captured.
+  const Authorization& first = ran.observations.authorizations[0];
+  const Authorization& second = ran.observations.authorizations[1];
+  CHECK(first.captured == 5000);
+  CHECK_FALSE(first.voided);
+  CHECK(second.captured == 0);
+  CHECK(second.voided);
+  CHECK(status_of(ran.observations, first.payment_id) == "CAPTURED");
+  CHECK(status_of(ran.observations, second.payment_id) == "VOIDED");
+  CHECK(check_named(ran.findings, "held_funds_leak").held);
+}
+
+TEST_CASE("a capture after the hold's validity is refused: the payment expires and the check says so", "[payment]") {
+  Ran ran = run_payment("design: atomic_claim\ncapture_after: 3s\nauth_validity: 2s\n");
+  REQUIRE(ran.observations.moves.size() == 1);
+  CHECK(ran.observations.moves[0].refusal == "expired");
+  CHECK(status_of(ran.observations, ran.observations.moves[0].payment_id) == "EXPIRED");
+  CHECK_FALSE(check_named(ran.findings, "capture_after_expiry").held);
+  // Within its validity the same capture is made.
+  Ran early = run_payment("design: atomic_claim\ncapture_after: 1s\nauth_validity: 5s\n");
+  CHECK(check_named(early.findings, "capture_after_expiry").held);
+  CHECK(early.observations.authorizations.at(0).captured == 5000);
+}
+
+TEST_CASE("a declined refund is compensated by atomic_claim's saga and retried for ever by the seed's", "[payment]") {
+  std::string common = "capture_after: 1s\nrefund_after: 1s\nrefund_declines: 100%\n";
+  Ran saga = run_payment("design: atomic_claim\n" + common);
+  REQUIRE(saga.observations.refunds.size() == 1);
+  CHECK(saga.observations.refunds[0].step == "compensated");
+  std::size_t saga_tries = 0, seed_tries = 0;
+  for (const NetworkMove& move : saga.observations.moves) saga_tries += move.kind == NetworkMove::Kind::refund;
+  CHECK(saga_tries == 1);
+  Ran seed = run_payment("design: seed\n" + common);
+  for (const NetworkMove& move : seed.observations.moves) seed_tries += move.kind == NetworkMove::Kind::refund;
+  CHECK(seed_tries > 5);  // every pass from the first refund on, once a second
+  CHECK(status_of(seed.observations, 1) == "CAPTURED");
+}
+
+TEST_CASE("a transfer whose lines do not sum to zero unbalances the ledger", "[payment]") {
+  Observations o;
+  o.transfers = {LedgerTransfer{at_ms(1), 1, 1, {{"card_clearing", 5000}, {"sales", -5000}}}};
+  CHECK(check_ledger_balanced(o).held);
+  o.transfers.push_back(LedgerTransfer{at_ms(2), 2, 1, {{"card_clearing", 5000}}});
+  sim::CheckResult check = check_ledger_balanced(o);
+  CHECK_FALSE(check.held);
+  CHECK(check.summary == "1 transfers do not sum to zero (ledger off by 5000)");
+}
+
+TEST_CASE("an event posted twice is a double post, delivered twice and posted once is not", "[payment]") {
+  Observations o;
+  o.applied = {{at_ms(1), 3}, {at_ms(2), 3}};
+  o.transfers = {LedgerTransfer{at_ms(1), 3, 1, {{"card_clearing", 5000}, {"sales", -5000}}}};
+  CHECK(check_ledger_double_post(o).held);
+  o.transfers.push_back(o.transfers.front());
+  sim::CheckResult check = check_ledger_double_post(o);
+  CHECK_FALSE(check.held);
+  CHECK(check.summary == "1 events posted more than once (+5000)");
+}
+
+TEST_CASE("an outbox row marked sent that the ledger never took in is a lost event, an unsent one not yet",
+          "[payment]") {
+  Observations o;
+  o.relay = true;
+  o.outbox = {OutboxRow{1, 1, "payment.created", 5000, true}, OutboxRow{2, 1, "payment.captured", 5000, false}};
+  o.applied = {{at_ms(1), 1}};
+  CHECK(check_event_lost(o).held);
+  o.outbox[1].sent = true;
+  sim::CheckResult check = check_event_lost(o);
+  CHECK_FALSE(check.held);
+  CHECK(check.summary == "1 events marked sent never reached the ledger");
+}
+
+TEST_CASE("the relay publishes every event and the ledger posts each capture once", "[payment]") {
+  Ran ran = run_payment("design: atomic_claim\nclients: 2\ncapture_after: 1s\nrelay_interval: 200ms\n");
+  // Each payment: created, authorized, captured; every row sent and taken in once.
+  REQUIRE(ran.observations.outbox.size() == 6);
+  for (const OutboxRow& row : ran.observations.outbox) CHECK(row.sent);
+  CHECK(ran.observations.applied.size() == 6);
+  REQUIRE(ran.observations.transfers.size() == 2);
+  for (const LedgerTransfer& transfer : ran.observations.transfers) {
+    REQUIRE(transfer.lines.size() == 2);
+    CHECK(transfer.lines[0] == std::make_pair(std::string("card_clearing"), std::int64_t{5000}));
+  }
+  for (const char* name : {"ledger_balanced", "ledger_double_post", "event_lost"})
+    CHECK(check_named(ran.findings, name).held);
+}
