@@ -166,6 +166,19 @@ sim::CheckResult stale_ack(const Observations& o) {
   return r;
 }
 
+namespace {
+
+/// base x 2^failures, held at a wait no run reaches (about 73 years) instead of overflowing:
+/// the seed's 60 s doubles past the range of a signed 64-bit count of nanoseconds at 2^28.
+sim::Duration backoff_after(sim::Duration base, int failures) {
+  constexpr std::int64_t beyond_any_run = std::int64_t{1} << 61;
+  const int shift = std::min(failures, 61);
+  if (base.ns() > (beyond_any_run >> shift)) return sim::Duration::nanoseconds(beyond_any_run);
+  return base * (std::int64_t{1} << shift);
+}
+
+}  // namespace
+
 sim::CheckResult retry_budget(const Observations& o) {
   sim::CheckResult r = named("retry_budget");
   std::map<std::string, std::vector<const AttemptRecord*>> by_task;
@@ -183,7 +196,7 @@ sim::CheckResult retry_budget(const Observations& o) {
     for (std::size_t i = 0; i + 1 < attempts.size(); ++i) {
       const AttemptRecord& failed = *attempts[i];
       if (failed.outcome != "transient" || !failed.ended) continue;
-      sim::Duration wait = *o.backoff_base * (std::int64_t{1} << std::min(failures++, 30));
+      sim::Duration wait = backoff_after(*o.backoff_base, failures++);
       const AttemptRecord& next = *attempts[i + 1];
       if (next.started >= *failed.ended + wait) continue;
       ++early;
