@@ -5,29 +5,12 @@
 #include <sstream>
 #include <vector>
 
+#include "models/scheduler/zone.hpp"
+
 namespace scheduler {
 namespace {
 
 constexpr std::int64_t day_s = 86'400;
-
-// Days since 1970-01-01 to a civil date and back (Howard Hinnant's algorithms).
-struct Civil {
-  std::int64_t year;
-  unsigned month;
-  unsigned day;
-};
-
-Civil civil_from_days(std::int64_t z) {
-  z += 719'468;
-  std::int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
-  auto doe = static_cast<unsigned>(z - era * 146'097);
-  unsigned yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
-  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  unsigned mp = (5 * doy + 2) / 153;
-  unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
-}
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 

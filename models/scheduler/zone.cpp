@@ -13,24 +13,6 @@ constexpr std::int64_t hour_s = 3'600;
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-struct Civil {
-  std::int64_t year;
-  unsigned month;
-  unsigned day;
-};
-
-// Howard Hinnant's days-to-civil algorithm.
-Civil civil_from_days(std::int64_t z) {
-  z += 719'468;
-  std::int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
-  auto doe = static_cast<unsigned>(z - era * 146'097);
-  unsigned yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
-  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  unsigned mp = (5 * doy + 2) / 153;
-  unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
-}
 
 /// 0 Sunday .. 6 Saturday; 1970-01-01 was a Thursday.
 std::int64_t weekday(std::int64_t days) { return ((days % 7) + 7 + 4) % 7; }
@@ -63,6 +45,18 @@ constexpr std::array<Known, 8> known{{
 }};
 
 }  // namespace
+
+Civil civil_from_days(std::int64_t z) {
+  z += 719'468;
+  std::int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
+  auto doe = static_cast<unsigned>(z - era * 146'097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
+}
 
 std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
   year -= month <= 2 ? 1 : 0;

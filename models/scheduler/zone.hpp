@@ -45,6 +45,16 @@ std::optional<Zone> find_zone(const std::string& name);
 std::string zone_names();
 
 /// Civil date and time helpers (proleptic Gregorian).
+struct Civil {
+  std::int64_t year;
+  unsigned month;
+  unsigned day;
+};
+
+/// The civil date of a count of days since 1970-01-01 (proleptic Gregorian; Howard Hinnant's
+/// algorithm), the inverse of days_from_civil.
+Civil civil_from_days(std::int64_t days);
+
 std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day);
 std::int64_t year_of(std::int64_t unix_s);
 /// "2026-03-08 02:30" for a local (or UTC) time in seconds.
