@@ -23,6 +23,7 @@
 #include <map>
 
 #include "models/payment/context.hpp"
+#include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/spawn.hpp"
@@ -34,16 +35,6 @@ namespace {
 using postgres::Reply;
 using postgres::Statement;
 namespace where = postgres::where;
-
-std::int64_t integer(const postgres::Value& value) {
-  const auto* number = std::get_if<std::int64_t>(&value);
-  return number ? *number : 0;
-}
-
-std::string text(const postgres::Value& value) {
-  const auto* s = std::get_if<std::string>(&value);
-  return s ? *s : std::string();
-}
 
 PaymentRow payment_of(const postgres::Row& row) {
   return PaymentRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4]), integer(row[5])};

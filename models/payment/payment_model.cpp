@@ -4,6 +4,7 @@
 
 #include "models/payment/checks.hpp"
 #include "models/payment/payment.hpp"
+#include "models/payment/values.hpp"
 #include "models/postgres/server/server.hpp"
 #include "sim/kernel/assert.hpp"
 
@@ -11,16 +12,6 @@ std::unique_ptr<sim::Model> make_payment_model() { return std::make_unique<payme
 
 namespace payment {
 namespace {
-
-std::int64_t integer(const postgres::Value& value) {
-  const auto* number = std::get_if<std::int64_t>(&value);
-  return number ? *number : 0;
-}
-
-std::string text(const postgres::Value& value) {
-  const auto* s = std::get_if<std::string>(&value);
-  return s ? *s : std::string();
-}
 
 bool boolean(const postgres::Value& value) {
   const auto* b = std::get_if<bool>(&value);

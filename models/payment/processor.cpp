@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "models/payment/context.hpp"
+#include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/spawn.hpp"
@@ -38,19 +39,9 @@ Response success(std::int64_t payment_id, bool approved, std::int64_t amount) {
   return response;
 }
 
-std::int64_t integer(const postgres::Value& value) {
-  const auto* number = std::get_if<std::int64_t>(&value);
-  return number ? *number : 0;
-}
-
 bool boolean(const postgres::Value& value) {
   const auto* b = std::get_if<bool>(&value);
   return b && *b;
-}
-
-std::string text(const postgres::Value& value) {
-  const auto* s = std::get_if<std::string>(&value);
-  return s ? *s : std::string();
 }
 
 postgres::Select select(std::string table, postgres::Predicate predicate) {

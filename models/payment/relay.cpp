@@ -20,6 +20,7 @@
 #include <set>
 
 #include "models/payment/context.hpp"
+#include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/spawn.hpp"
@@ -38,16 +39,6 @@ namespace {
 using postgres::Reply;
 using postgres::Statement;
 namespace where = postgres::where;
-
-std::int64_t integer(const postgres::Value& value) {
-  const auto* number = std::get_if<std::int64_t>(&value);
-  return number ? *number : 0;
-}
-
-std::string text(const postgres::Value& value) {
-  const auto* s = std::get_if<std::string>(&value);
-  return s ? *s : std::string();
-}
 
 Statement unsent_events() {
   return postgres::Select{"outbox", where::eq("sent", false), {{"id", false}}, std::int64_t{100}, std::nullopt};
