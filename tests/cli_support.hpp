@@ -10,6 +10,8 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "tests/checkout.hpp"
+
 namespace test_support {
 
 struct Outcome {
@@ -19,7 +21,7 @@ struct Outcome {
 
 /// Runs `command` through the shell in the source folder.
 inline Outcome shell(const std::string& command) {
-  std::string line = "cd " + std::string(DESIGNSIM_SOURCE_DIR) + " && " + command + " 2>&1";
+  std::string line = "cd " + std::string(checkout::source_dir) + " && " + command + " 2>&1";
   Outcome o;
   FILE* pipe = popen(line.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -31,7 +33,7 @@ inline Outcome shell(const std::string& command) {
 }
 
 /// Runs the designsim binary under test with `args`.
-inline Outcome designsim(const std::string& args) { return shell(std::string(DESIGNSIM_BINARY) + " " + args); }
+inline Outcome designsim(const std::string& args) { return shell(std::string(checkout::designsim_binary) + " " + args); }
 
 /// An empty folder under the system's temporary folder, "designsim-<suite>-test-<name>".
 inline std::filesystem::path scratch(const std::string& suite, const std::string& name) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "tests/checkout.hpp"
 #include "tests/cli_support.hpp"
 
 namespace fs = std::filesystem;
@@ -116,7 +117,7 @@ TEST_CASE("verify runs the shipped scenarios and reports each against its expect
 TEST_CASE("verify --seeds judges every seed and each share, and names each seed that missed", "[cli][sweep]") {
   // api-clock-skew-caller-now rejects a user under the limit in seeds 7 and 11 of 7 to 11.
   fs::path dir = scratch("verify-seeds");
-  std::ifstream shipped(std::string(DESIGNSIM_SOURCE_DIR) + "/scenarios/ratelimiter/api-clock-skew-caller-now.yaml");
+  std::ifstream shipped(std::string(checkout::source_dir) + "/scenarios/ratelimiter/api-clock-skew-caller-now.yaml");
   std::string text((std::istreambuf_iterator<char>(shipped)), std::istreambuf_iterator<char>());
   const std::string share = "  violated_in_at_least: { false_rejections: 5% }\n";
   REQUIRE(text.find(share) != std::string::npos);
@@ -263,8 +264,8 @@ TEST_CASE("check names what is wrong with a pipe, an empty folder, a dangling li
 }
 
 TEST_CASE("default output folders are unique per scenario file and stay under out/", "[cli]") {
-  fs::path a = fs::path(DESIGNSIM_SOURCE_DIR) / "out" / "lock" / "redis-clock-step" / "seed-1";
-  fs::path b = fs::path(DESIGNSIM_SOURCE_DIR) / "out" / "ratelimiter" / "redis-clock-step" / "seed-1";
+  fs::path a = fs::path(checkout::source_dir) / "out" / "lock" / "redis-clock-step" / "seed-1";
+  fs::path b = fs::path(checkout::source_dir) / "out" / "ratelimiter" / "redis-clock-step" / "seed-1";
   fs::remove_all(a);
   fs::remove_all(b);
   Outcome lock = designsim("run scenarios/lock/redis-clock-step.yaml --seed 1 -q");
@@ -275,7 +276,7 @@ TEST_CASE("default output folders are unique per scenario file and stay under ou
 
   // A file named "...yaml" has the stem "..": its reports must not land beside out/.
   fs::path dir = scratch("dots");
-  fs::copy_file(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios/snowflake/healthy.yaml", dir / "...yaml");
+  fs::copy_file(fs::path(checkout::source_dir) / "scenarios/snowflake/healthy.yaml", dir / "...yaml");
   Outcome dots = designsim("run " + (dir / "...yaml").string() + " -q");
   INFO(dots.out);
   CHECK(dots.status == 0);
@@ -285,7 +286,7 @@ TEST_CASE("default output folders are unique per scenario file and stay under ou
 TEST_CASE("outputs are checked before the run and never written over an input", "[cli]") {
   fs::path dir = scratch("outputs");
   fs::path scenario = dir / "s.yaml";
-  fs::copy_file(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios/snowflake/healthy.yaml", scenario);
+  fs::copy_file(fs::path(checkout::source_dir) / "scenarios/snowflake/healthy.yaml", scenario);
   const std::string original = read_text(scenario);
 
   Outcome over =
@@ -378,10 +379,10 @@ TEST_CASE("a sweep stopped by SIGINT writes the seeds it finished as a partial r
   pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
-    if (::chdir(DESIGNSIM_SOURCE_DIR) != 0) ::_exit(127);
+    if (::chdir(checkout::source_dir) != 0) ::_exit(127);
     std::freopen(terminal.c_str(), "w", stdout);
     ::dup2(::fileno(stdout), 2);
-    ::execl(DESIGNSIM_BINARY, "designsim", "sweep", "scenarios/snowflake/healthy.yaml", "--seeds", "100000", "--jobs",
+    ::execl(checkout::designsim_binary, "designsim", "sweep", "scenarios/snowflake/healthy.yaml", "--seeds", "100000", "--jobs",
             "2", "--out", dir.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }

@@ -25,11 +25,12 @@
 #include "conform/resp_client.hpp"
 #include "conform/resp_parse.hpp"
 #include "conform/sequences.hpp"
+#include "models/ratelimiter/algorithms/scripts.hpp"
 #include "models/redis/engine/command_table.hpp"
 #include "models/redis/engine/engine.hpp"
-#include "models/ratelimiter/algorithms/scripts.hpp"
 #include "models/redis/lua/lua_host.hpp"
 #include "models/redis/lua/sha1.hpp"
+#include "tests/checkout.hpp"
 #include "tests/redis_server_process.hpp"
 
 using conform::Argv;
@@ -70,7 +71,7 @@ conform::Step step_of(Argv argv) { return conform::Step{std::move(argv), "test",
 conform::WireReply wire(const Reply& reply) { return conform::WireReply{reply.resp(), reply}; }
 
 std::string designsim(const std::string& args, int& status) {
-  std::string command = std::string(DESIGNSIM_BINARY) + " " + args + " 2>&1";
+  std::string command = std::string(checkout::designsim_binary) + " " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
   std::string out;

@@ -14,6 +14,7 @@
 
 #include "models/catalog.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/checkout.hpp"
 #include "tests/cli_support.hpp"
 
 namespace fs = std::filesystem;
@@ -35,7 +36,7 @@ std::string file_text(const fs::path& path) {
 std::vector<std::string> yaml_files(const fs::path& folder) {
   std::vector<std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(folder))
-    if (entry.path().extension() == ".yaml") files.push_back(fs::relative(entry.path(), DESIGNSIM_SOURCE_DIR).string());
+    if (entry.path().extension() == ".yaml") files.push_back(fs::relative(entry.path(), checkout::source_dir).string());
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -54,7 +55,7 @@ std::string where_to_describe(const std::string& model, const std::string& path)
 // Bad scenarios the schema cannot reject, with why: `name  reason` per line.
 std::vector<std::string> schema_exceptions() {
   std::vector<std::string> names;
-  std::istringstream lines(file_text(fs::path(DESIGNSIM_SOURCE_DIR) / "tests/bad_scenarios/schema_cannot_express.txt"));
+  std::istringstream lines(file_text(fs::path(checkout::source_dir) / "tests/bad_scenarios/schema_cannot_express.txt"));
   for (std::string line; std::getline(lines, line);) {
     if (line.empty() || line[0] == '#') continue;
     names.push_back(line.substr(0, line.find(' ')));
@@ -151,18 +152,18 @@ TEST_CASE("scenarios/schema.json is what designsim schema prints", "[cli]") {
   Shell o = designsim("schema");
   REQUIRE(o.status == 0);
   INFO("run: designsim schema > scenarios/schema.json");
-  CHECK(o.out == file_text(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios/schema.json"));
+  CHECK(o.out == file_text(fs::path(checkout::source_dir) / "scenarios/schema.json"));
 }
 
 TEST_CASE("every shipped scenario and study validates against the schema", "[cli]") {
-  std::vector<std::string> files = yaml_files(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios");
+  std::vector<std::string> files = yaml_files(fs::path(checkout::source_dir) / "scenarios");
   REQUIRE(files.size() > 40);
   Shell o = shell("scripts/check-schema scenarios/schema.json valid" + joined(files));
   INFO(o.out);
   CHECK(o.status == 0);
   for (const std::string& file : files) {
     INFO(file);
-    CHECK(file_text(fs::path(DESIGNSIM_SOURCE_DIR) / file).rfind("# yaml-language-server: $schema=", 0) == 0);
+    CHECK(file_text(fs::path(checkout::source_dir) / file).rfind("# yaml-language-server: $schema=", 0) == 0);
   }
 }
 
@@ -170,7 +171,7 @@ TEST_CASE("the schema rejects every bad scenario but those it cannot express, an
   std::vector<std::string> exceptions = schema_exceptions();
   std::vector<std::string> rejected;
   std::vector<std::string> accepted;
-  for (const std::string& file : yaml_files(fs::path(DESIGNSIM_SOURCE_DIR) / "tests/bad_scenarios")) {
+  for (const std::string& file : yaml_files(fs::path(checkout::source_dir) / "tests/bad_scenarios")) {
     bool excepted = std::find(exceptions.begin(), exceptions.end(), fs::path(file).filename().string()) !=
                     exceptions.end();
     (excepted ? accepted : rejected).push_back(file);
@@ -189,7 +190,7 @@ TEST_CASE("designsim new writes, for every model and design, a scenario check an
   fs::path folder = fs::temp_directory_path() / "designsim-new-test" / "scenarios" / "new";
   fs::remove_all(folder.parent_path());
   fs::create_directories(folder);
-  fs::copy_file(fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios/schema.json", folder.parent_path() / "schema.json");
+  fs::copy_file(fs::path(checkout::source_dir) / "scenarios/schema.json", folder.parent_path() / "schema.json");
   std::vector<std::string> files;
   for (const ModelInfo& model : model_registry()) {
     std::vector<std::string> designs{""};

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/html_report.hpp"
+#include "tests/checkout.hpp"
 #include "tests/cli_support.hpp"
 
 namespace fs = std::filesystem;
@@ -25,7 +26,7 @@ using test_support::shell;
 
 namespace {
 
-const fs::path artefacts = fs::path(DESIGNSIM_BUILD_DIR) / "html-pages";
+const fs::path artefacts = fs::path(checkout::build_dir) / "html-pages";
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -229,7 +230,7 @@ TEST_CASE("study.html of a real study renders a heat map cell per design, storag
 }
 
 TEST_CASE("study.html draws each curve of study.json with its 95% band, one line per design", "[html]") {
-  std::string text = read_text(fs::path(DESIGNSIM_SOURCE_DIR) / "tests/html/study_with_curves.json");
+  std::string text = read_text(fs::path(checkout::source_dir) / "tests/html/study_with_curves.json");
   json study = json::parse(text);
   fs::create_directories(artefacts);
   fs::path page = artefacts / "study-curves.html";

@@ -11,11 +11,12 @@
 #include "sim/kernel/fault_spec.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/checkout.hpp"
 
 namespace {
 
 std::string shipped(const std::string& name) {
-  std::ifstream in(std::string(DESIGNSIM_SOURCE_DIR) + "/scenarios/lock/" + name);
+  std::ifstream in(std::string(checkout::source_dir) + "/scenarios/lock/" + name);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();

@@ -15,10 +15,11 @@
 #include "sim/run/run.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/param_reader.hpp"
-#include "sim/scenario/section_readers.hpp"
 #include "sim/scenario/printable.hpp"
+#include "sim/scenario/section_readers.hpp"
 #include "sim/scenario/suggest.hpp"
 #include "sim/scenario/value_text.hpp"
+#include "tests/checkout.hpp"
 
 using namespace sim;
 using namespace sim::literals;
@@ -147,7 +148,7 @@ requirements:
 // the check that runs before any simulation.
 TEST_CASE("every bad scenario file is rejected at the place its first line names", "[scenario]") {
   namespace fs = std::filesystem;
-  const fs::path folder = fs::path(DESIGNSIM_SOURCE_DIR) / "tests" / "bad_scenarios";
+  const fs::path folder = fs::path(checkout::source_dir) / "tests" / "bad_scenarios";
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(folder))
     if (entry.path().extension() == ".yaml") files.push_back(entry.path());

@@ -19,6 +19,7 @@
 #include "sim/run/run.hpp"
 #include "sim/run/study.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/checkout.hpp"
 #include "tests/scenario_under_test.hpp"
 
 using namespace sim;
@@ -26,7 +27,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path source_dir = DESIGNSIM_SOURCE_DIR;
+const fs::path source_dir = checkout::source_dir;
 const fs::path golden_dir = source_dir / "tests" / "golden";
 
 /// Shipped scenarios relative to scenarios/ ("lock/redlock-clock-jump.yaml"), sorted.

@@ -14,6 +14,7 @@
 
 #include "sim/run/run.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/checkout.hpp"
 #include "tests/cli_support.hpp"
 #include "tests/scenario_under_test.hpp"
 
@@ -44,7 +45,7 @@ void check_schema_line(const fs::path& shrunk) {
   const std::string prefix = "# yaml-language-server: $schema=";
   REQUIRE(text.rfind(prefix, 0) == 0);
   std::string path = text.substr(prefix.size(), text.find('\n') - prefix.size());
-  CHECK(fs::equivalent(shrunk.parent_path() / path, fs::path(DESIGNSIM_SOURCE_DIR) / "scenarios" / "schema.json"));
+  CHECK(fs::equivalent(shrunk.parent_path() / path, fs::path(checkout::source_dir) / "scenarios" / "schema.json"));
 }
 
 /// Shrinks `file` for `check` at `seed` into `out` and checks everything a shrunk scenario
@@ -83,8 +84,8 @@ void check_shrinks(const std::string& file, const std::string& check, std::uint6
 
 TEST_CASE("the scenario named by --scenario shrinks to a smaller one that still violates its check", "[.][shrink]") {
   REQUIRE_FALSE(scenario_under_test().empty());
-  fs::path file = fs::relative(fs::absolute(scenario_under_test()), DESIGNSIM_SOURCE_DIR);
-  Scenario scenario = load_scenario((fs::path(DESIGNSIM_SOURCE_DIR) / file).string());
+  fs::path file = fs::relative(fs::absolute(scenario_under_test()), checkout::source_dir);
+  Scenario scenario = load_scenario((fs::path(checkout::source_dir) / file).string());
   REQUIRE_FALSE(scenario.expect.violated.empty());
   std::string name = file.generic_string();
   std::replace(name.begin(), name.end(), '/', '-');

@@ -12,12 +12,13 @@
 #include "reports/study_report.hpp"
 #include "sim/run/study.hpp"
 #include "sim/scenario/error.hpp"
+#include "tests/checkout.hpp"
 
 using namespace sim;
 
 namespace {
 
-std::string shipped_study() { return std::string(DESIGNSIM_SOURCE_DIR) + "/scenarios/studies/redlock-vs-fencing.yaml"; }
+std::string shipped_study() { return std::string(checkout::source_dir) + "/scenarios/studies/redlock-vs-fencing.yaml"; }
 
 const CellResult& cell_of(const StudyResult& result, const std::string& row, const std::string& column,
                           const std::string& fault) {
@@ -117,7 +118,7 @@ TEST_CASE("a bad study file is one error at its place", "[study]") {
 namespace {
 
 std::string curve_study() {
-  return std::string(DESIGNSIM_SOURCE_DIR) + "/scenarios/studies/redlock-vs-fencing-pause-curve.yaml";
+  return std::string(checkout::source_dir) + "/scenarios/studies/redlock-vs-fencing-pause-curve.yaml";
 }
 
 const Curve& curve_of(const std::vector<Curve>& curves, const std::string& check, const std::string& design) {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/checkout.hpp"
 #include "tests/cli_support.hpp"
 
 namespace fs = std::filesystem;
@@ -70,7 +71,7 @@ TEST_CASE("sweep --vary gives each value's rate with its interval, a curve, and 
   std::string replay = failing["reproduce"].get<std::string>();
   CHECK(replay.find("values/35s.yaml") != std::string::npos);
   CHECK(fs::exists(out / "values" / "1s.yaml"));
-  Outcome again = test_support::shell(replay.replace(0, std::string("designsim").size(), DESIGNSIM_BINARY) +
+  Outcome again = test_support::shell(replay.replace(0, std::string("designsim").size(), checkout::designsim_binary) +
                                       " --quiet --out " + (out / "replay").string());
   INFO(again.out);
   CHECK(again.status == 1);  // the value's scenario, replayed, violates again

@@ -12,13 +12,14 @@
 #include <sstream>
 #include <string>
 
+#include "tests/checkout.hpp"
 #include "tests/tidy_rules.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path source_dir = DESIGNSIM_SOURCE_DIR;
+const fs::path source_dir = checkout::source_dir;
 
 /// A function fits on a screen: 60 lines, which every function in the tree meets once the run
 /// and sweep commands hand their checks and reports to helpers of their own.

@@ -27,6 +27,7 @@
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/checkout.hpp"
 
 namespace {
 
@@ -120,7 +121,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::string dir = std::string(DESIGNSIM_SOURCE_DIR) + "/bench/bank/";
+  std::string dir = std::string(checkout::source_dir) + "/bench/bank/";
   Figures rc, ser;
   if (!measure(dir + "transfers-read-committed.yaml", seconds, rc) ||
       !measure(dir + "transfers-serializable.yaml", seconds, ser)) {

@@ -40,6 +40,7 @@
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/checkout.hpp"
 
 namespace {
 
@@ -222,7 +223,7 @@ void print_floors(const Figures& figures, double heap_ns, double request_ns, dou
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string file = std::string(DESIGNSIM_SOURCE_DIR) + "/bench/ratelimiter/million-users.yaml";
+  std::string file = std::string(checkout::source_dir) + "/bench/ratelimiter/million-users.yaml";
   std::int64_t seconds = 30;
   std::vector<std::int64_t> memory_at{30, 60, 600};
   bool anchor_only = false;

@@ -28,6 +28,7 @@
 #include "bench/plain_hold.hpp"
 #include "models/redis/lua/lua_host.hpp"
 #include "sim/run/study.hpp"
+#include "tests/checkout.hpp"
 
 namespace {
 
@@ -163,7 +164,7 @@ int main(int argc, char** argv) {
     }
   }
   if (seeds == 0 || pairs <= 0) return usage();
-  sim::Study study = sim::load_study(std::string(DESIGNSIM_SOURCE_DIR) + "/scenarios/studies/redlock-vs-fencing.yaml");
+  sim::Study study = sim::load_study(std::string(checkout::source_dir) + "/scenarios/studies/redlock-vs-fencing.yaml");
   fmt::print("designsim_study_bench: {} ({} cells), {} seeds a cell\n", study.name,
              study.rows.size() * study.columns.size() * study.faults.size(), seeds);
   per_run(study, seeds);
