@@ -33,7 +33,9 @@ inline Outcome shell(const std::string& command) {
 }
 
 /// Runs the designsim binary under test with `args`.
-inline Outcome designsim(const std::string& args) { return shell(std::string(checkout::designsim_binary) + " " + args); }
+inline Outcome designsim(const std::string& args) {
+  return shell(std::string(checkout::designsim_binary) + " " + args);
+}
 
 /// An empty folder under the system's temporary folder, "designsim-<suite>-test-<name>".
 inline std::filesystem::path scratch(const std::string& suite, const std::string& name) {

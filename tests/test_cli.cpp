@@ -382,8 +382,8 @@ TEST_CASE("a sweep stopped by SIGINT writes the seeds it finished as a partial r
     if (::chdir(checkout::source_dir) != 0) ::_exit(127);
     std::freopen(terminal.c_str(), "w", stdout);
     ::dup2(::fileno(stdout), 2);
-    ::execl(checkout::designsim_binary, "designsim", "sweep", "scenarios/snowflake/healthy.yaml", "--seeds", "100000", "--jobs",
-            "2", "--out", dir.c_str(), static_cast<char*>(nullptr));
+    ::execl(checkout::designsim_binary, "designsim", "sweep", "scenarios/snowflake/healthy.yaml", "--seeds", "100000",
+            "--jobs", "2", "--out", dir.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   // Let it start and finish some seeds (one takes a few tens of milliseconds), then interrupt it.
