@@ -46,6 +46,15 @@ struct Relation {
   std::vector<Version> heap;               ///< in creation order: the order a sequential scan reads
   std::map<RowId, SessionId> tuple_locks;  ///< the first waiter for a busy row holds its tuple lock
   RowId next_row = 1;
+  /// Each unique index of the table: every key a version has held and those versions in creation
+  /// order, dead ones too (there is no vacuum), so a lookup reaches what a scan of the whole heap
+  /// for the key would, without reading the whole heap.
+  std::vector<std::map<Row, std::vector<VersionId>, RowOrder>> index_entries;
+
+  /// Appends a version to the heap and to every index; its id.
+  VersionId add_version(Version version);
+  /// The versions that have held `key` in index `index`, in creation order.
+  const std::vector<VersionId>& versions_with_key(std::size_t index, const Row& key) const;
 };
 
 enum class TxnStatus { in_progress, committed, aborted };

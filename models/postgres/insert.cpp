@@ -136,8 +136,7 @@ std::optional<Wait> Core::run_insert(Execution& e) {
     version.values = std::move(values);
     version.xmin = e.txn;
     version.cmin = e.command;
-    rel.heap.push_back(std::move(version));
-    e.written = rel.heap.size() - 1;
+    e.written = rel.add_version(std::move(version));
     note_write(e.txn, e.relation, e.written);
     e.unique_pending = true;
     e.pending_update = false;

@@ -179,9 +179,9 @@ VersionId Core::write_update(Execution& e, VersionId v, const std::vector<Assign
   old.xmax_strength = keys_changed ? LockStrength::update : LockStrength::no_key_update;
   old.next = rel.heap.size();
   note_write(e.txn, e.relation, v);
-  rel.heap.push_back(std::move(next));
-  note_write(e.txn, e.relation, rel.heap.size() - 1);
-  return rel.heap.size() - 1;
+  VersionId added = rel.add_version(std::move(next));
+  note_write(e.txn, e.relation, added);
+  return added;
 }
 
 void Core::write_delete(Execution& e, VersionId v) {

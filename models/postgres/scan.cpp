@@ -168,6 +168,22 @@ Row key_of(const Row& values, const UniqueIndex& index) {
 
 }  // namespace
 
+VersionId Relation::add_version(Version version) {
+  VersionId id = heap.size();
+  index_entries.resize(table.indexes.size());
+  for (std::size_t i = 0; i < table.indexes.size(); ++i)
+    index_entries[i][key_of(version.values, table.indexes[i])].push_back(id);
+  heap.push_back(std::move(version));
+  return id;
+}
+
+const std::vector<VersionId>& Relation::versions_with_key(std::size_t index, const Row& key) const {
+  static const std::vector<VersionId> none;
+  if (index >= index_entries.size()) return none;
+  auto it = index_entries[index].find(key);
+  return it == index_entries[index].end() ? none : it->second;
+}
+
 std::vector<VersionId> Core::scan(Execution& e, const Predicate& where) {
   Relation& rel = relations[e.relation];
   check_predicate(rel.table, where);
@@ -179,8 +195,7 @@ std::vector<VersionId> Core::scan(Execution& e, const Predicate& where) {
     if (!keys) continue;
     index_used = i;
     for (const Row& key : *keys)
-      for (VersionId v = 0; v < rel.heap.size(); ++v)
-        if (key_of(rel.heap[v].values, rel.table.indexes[i]) == key) order.push_back(v);
+      for (VersionId v : rel.versions_with_key(i, key)) order.push_back(v);
   }
   if (!index_used)
     for (VersionId v = 0; v < rel.heap.size(); ++v) order.push_back(v);

@@ -99,7 +99,7 @@ void Engine::replay(const CommitRecord& record) {
     version.values = *change.after;
     version.xmin = txn;
     if (live != no_version) rel->heap[live].next = rel->heap.size();
-    rel->heap.push_back(std::move(version));
+    rel->add_version(std::move(version));
     rel->next_row = std::max(rel->next_row, change.row + 1);
   }
   Txn& t = core.txns.at(txn);

@@ -38,7 +38,9 @@ UniqueCheck Core::check_unique_values(const Relation& rel, const Row& values, Ro
   for (std::size_t i : indexes) {
     const UniqueIndex& index = rel.table.indexes[i];
     if (null_key(values, index)) continue;
-    for (VersionId w = 0; w < rel.heap.size(); ++w) {
+    Row key;
+    for (std::size_t c : index.columns) key.push_back(values[c]);
+    for (VersionId w : rel.versions_with_key(i, key)) {
       const Version& other = rel.heap[w];
       if (other.row == row || !same_key(other.values, values, index)) continue;
       TxnStatus inserter = other.xmin == me ? TxnStatus::committed : status(other.xmin);

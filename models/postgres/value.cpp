@@ -15,6 +15,14 @@ std::optional<int> compare(const Value& a, const Value& b) {
   return order(std::get<bool>(a), std::get<bool>(b));
 }
 
+bool RowOrder::operator()(const Row& a, const Row& b) const {
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i].index() != b[i].index()) return a[i].index() < b[i].index();
+    if (int order = compare(a[i], b[i]).value_or(0)) return order < 0;
+  }
+  return a.size() < b.size();
+}
+
 std::string to_text(const Value& value) {
   if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
   if (const auto* s = std::get_if<std::string>(&value)) return *s;

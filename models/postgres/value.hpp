@@ -27,6 +27,12 @@ using Row = std::vector<Value>;
 bool is_null(const Value& value);
 /// -1, 0 or 1; nullopt when either side is NULL or the kinds differ.
 std::optional<int> compare(const Value& a, const Value& b);
+
+/// A total order on rows for keyed containers: by each value's type, then its value; NULLs are
+/// equal to each other here (a lookup by a key without NULLs never reaches one).
+struct RowOrder {
+  bool operator()(const Row& a, const Row& b) const;
+};
 /// The value as psql prints it: digits, the text itself, t or f, and an empty string for NULL.
 std::string to_text(const Value& value);
 /// The value as an SQL literal: 42, 'it''s', true, NULL.
