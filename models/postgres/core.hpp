@@ -55,6 +55,7 @@ struct Relation {
   VersionId add_version(Version version);
   /// The versions that have held `key` in index `index`, in creation order.
   const std::vector<VersionId>& versions_with_key(std::size_t index, const Row& key) const;
+  std::vector<VersionId>* entries_with_key(std::size_t index, const Row& key);
 };
 
 enum class TxnStatus { in_progress, committed, aborted };
@@ -185,6 +186,11 @@ struct Core {
   bool matches(const Table& table, const Predicate& where, const Row& row) const;  ///< throws SqlError
   void check_predicate(const Table& table, const Predicate& where) const;          ///< throws SqlError
   std::vector<VersionId> scan(Execution& e, const Predicate& where);
+  /// The oldest snapshot in use: `e`'s, a blocked statement's, a transaction snapshot's.
+  std::uint64_t oldest_snapshot(const Execution& e) const;
+  /// Drops from an index's list the versions no snapshot can see again, as PostgreSQL marks such
+  /// index entries dead (kill_prior_tuple); the newest stays, so a lookup reaches a tuple when it did.
+  void drop_dead_entries(const Relation& rel, std::vector<VersionId>& versions, std::uint64_t oldest) const;
   void sort(const Relation& rel, std::vector<VersionId>& candidates, const std::vector<OrderKey>& order) const;
   std::size_t column(const Table& table, const std::string& name) const;     ///< throws SqlError 42703
   Value checked(const Table& table, std::size_t column, Value value) const;  ///< type and range, or SqlError

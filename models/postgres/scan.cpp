@@ -177,6 +177,34 @@ VersionId Relation::add_version(Version version) {
   return id;
 }
 
+std::vector<VersionId>* Relation::entries_with_key(std::size_t index, const Row& key) {
+  if (index >= index_entries.size()) return nullptr;
+  auto it = index_entries[index].find(key);
+  return it == index_entries[index].end() ? nullptr : &it->second;
+}
+
+std::uint64_t Core::oldest_snapshot(const Execution& e) const {
+  std::uint64_t oldest = std::min(last_commit_seq, e.snapshot.seq);
+  for (const auto& [id, s] : sessions) {
+    if (s.running) oldest = std::min(oldest, s.running->snapshot.seq);
+    if (!s.txn) continue;
+    auto it = txns.find(*s.txn);
+    if (it != txns.end() && it->second.snapshot) oldest = std::min(oldest, it->second.snapshot->seq);
+  }
+  return oldest;
+}
+
+void Core::drop_dead_entries(const Relation& rel, std::vector<VersionId>& versions, std::uint64_t oldest) const {
+  const VersionId newest = versions.back();
+  auto dead = [&](VersionId v) {
+    TxnId ender = rel.heap[v].xmax;
+    if (ender == 0 || v == newest) return false;
+    auto it = txns.find(ender);
+    return it != txns.end() && it->second.status == TxnStatus::committed && it->second.commit_seq <= oldest;
+  };
+  versions.erase(std::remove_if(versions.begin(), versions.end(), dead), versions.end());
+}
+
 const std::vector<VersionId>& Relation::versions_with_key(std::size_t index, const Row& key) const {
   static const std::vector<VersionId> none;
   if (index >= index_entries.size()) return none;
@@ -194,8 +222,16 @@ std::vector<VersionId> Core::scan(Execution& e, const Predicate& where) {
     std::optional<std::vector<Row>> keys = index_keys(rel.table, rel.table.indexes[i], where);
     if (!keys) continue;
     index_used = i;
-    for (const Row& key : *keys)
-      for (VersionId v : rel.versions_with_key(i, key)) order.push_back(v);
+    std::optional<std::uint64_t> oldest;
+    for (const Row& key : *keys) {
+      std::vector<VersionId>* versions = rel.entries_with_key(i, key);
+      if (!versions) continue;
+      if (versions->size() > 4) {
+        if (!oldest) oldest = oldest_snapshot(e);
+        drop_dead_entries(rel, *versions, *oldest);
+      }
+      order.insert(order.end(), versions->begin(), versions->end());
+    }
   }
   if (!index_used)
     for (VersionId v = 0; v < rel.heap.size(); ++v) order.push_back(v);
