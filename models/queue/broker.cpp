@@ -42,6 +42,10 @@ void Broker::start() {
   });
   sim::spawn(context_->world.executor(self_), run_heartbeats());
   sim::spawn(context_->world.executor(self_), run_isr_expiration());
+  // The time rule cannot delete anything in a run shorter than log.retention.ms: no check then.
+  const Observations& seen = context_->recorder->observations();
+  if (options().retention.bytes || sim::Instant::zero() + options().retention.time < seen.run_end)
+    sim::spawn(context_->world.executor(self_), run_retention());
   if (index_ == Context::coordinator && options().group_members > 0) {
     coordinator_ = std::make_unique<GroupCoordinator>(*context_, self_);
     coordinator_->start();
@@ -69,6 +73,8 @@ void Broker::receive(const sim::RpcRequest& request, sim::Responder responder) {
     on_produce(*produce, std::move(responder));
   } else if (dynamic_cast<const FetchRequest*>(body)) {
     on_fetch(std::static_pointer_cast<const FetchRequest>(request.body), std::move(responder));
+  } else if (const auto* list = dynamic_cast<const ListOffsetsRequest*>(body)) {
+    on_list_offsets(*list, std::move(responder));
   } else if (dynamic_cast<const InitProducerIdRequest*>(body)) {
     on_init_producer_id(std::move(responder));
   } else if (dynamic_cast<const MetadataRequest*>(body)) {
@@ -145,6 +151,19 @@ void Broker::fail_waiting(int partition, Error error) {
     w.responder.reply(std::move(reply));
   }
   r.waiting.clear();
+}
+
+// Kafka's log retention task: every log.retention.check.interval.ms, each log on this broker.
+sim::Task<void> Broker::run_retention() {
+  for (;;) {
+    co_await sim::sleep(options().retention_check_interval);
+    for (int p = 0; p < options().partitions; ++p) {
+      if (!replica(p).held) continue;
+      for (const Deleted& d : log(p).apply_retention(now(), high_watermark(p)))
+        trace("queue.retention", fmt::format("p{}: offsets {} to {} deleted by {}, log start now {}", p, d.from, d.to,
+                                             d.reason, log(p).start()));
+    }
+  }
 }
 
 void Broker::append(int partition, Batch batch) {

@@ -4,8 +4,11 @@
 // followers that fell more than replica.lag.time.max.ms behind and grows it back when they
 // catch up (AlterPartition to the controller), and advances the high watermark to the smallest
 // log end in the ISR. As a follower it fetches from the leader and truncates where its log
-// diverged: by leader epoch (KIP-101) or, before 0.11, to its high watermark. It heartbeats to
-// the controller every 2 s and takes the metadata the controller pushes or returns.
+// diverged: by leader epoch (KIP-101) or, before 0.11, to its high watermark; it takes the
+// leader's log start offset from each fetch, and one that fell below it starts over there.
+// Every log.retention.check.interval.ms it applies retention to each replica it holds
+// (log.hpp). It heartbeats to the controller every 2 s and takes the metadata the controller
+// pushes or returns.
 //
 // Fault model: the process holds only volatile state; its logs and checkpointed high
 // watermarks live on its machine (Context::disks), so a process crash keeps them and a machine
@@ -105,6 +108,7 @@ private:
   // broker_leader.cpp: produce, fetch serving, ISR, high watermark
   void on_produce(const ProduceRequest& request, sim::Responder responder);
   void on_fetch(std::shared_ptr<const FetchRequest> request, sim::Responder responder);
+  void on_list_offsets(const ListOffsetsRequest& request, sim::Responder responder);
   Error check_fetch(const FetchPartition& asked, FetchedPartition& out, bool follower);
   void note_follower_fetch(int partition, int follower, Offset offset);
   FetchedPartition serve_partition(const FetchPartition& asked, bool follower);
@@ -115,6 +119,7 @@ private:
   void complete_waiting(int partition);
   void expire_waiting();
   sim::Task<void> run_isr_expiration();
+  sim::Task<void> run_retention();
   void shrink_isr(int partition);
   void request_isr(int partition, std::vector<int> isr);
 

@@ -56,6 +56,14 @@ void Broker::take_partition(const FetchPartition& asked, const FetchedPartition&
   Replica& r = replica(p);
   PartitionLog& l = log(p);
   if (r.leader || r.epoch != asked.leader_epoch || l.end() != asked.offset) return;  // stale answer
+  if (got.error == Error::offset_out_of_range && asked.offset < got.log_start) {
+    // ReplicaFetcherThread: the leader's log starts past this log's end, so start over there.
+    trace("queue.truncate", fmt::format("p{} fully, to start at the leader's log start {} (its log ended at {})", p,
+                                        got.log_start, l.end()));
+    l.restart_at(got.log_start);
+    high_watermark(p) = std::max(high_watermark(p), l.end());
+    return;
+  }
   if (got.error == Error::offset_out_of_range || got.diverging_end != -1) {
     Offset to = std::min(l.end(), got.diverging_end);
     if (got.diverging_epoch != -1 || got.error == Error::none)
@@ -73,6 +81,7 @@ void Broker::take_partition(const FetchPartition& asked, const FetchedPartition&
   for (const Batch& batch : got.batches)
     if (batch.base == l.end()) append(p, batch);
   high_watermark(p) = std::max(high_watermark(p), std::min(got.high_watermark, l.end()));
+  if (got.log_start > l.start()) l.advance_start(std::min(got.log_start, high_watermark(p)));
 }
 
 void Broker::request_isr(int partition, std::vector<int> isr) {

@@ -45,6 +45,19 @@ void Broker::on_produce(const ProduceRequest& request, sim::Responder responder)
   r.waiting.push_back(WaitingProduce{until, base, std::move(responder), now() + options().request_timeout});
 }
 
+// Partition.fetchOffsetForTimestamp: only the leader answers, and only offsets below the high
+// watermark (the last offset a read_uncommitted consumer may fetch).
+void Broker::on_list_offsets(const ListOffsetsRequest& request, sim::Responder responder) {
+  auto reply = std::make_shared<ListOffsetsReply>();
+  if (!replica(request.partition).leader) {
+    reply->error = Error::not_leader_or_follower;
+  } else {
+    reply->high_watermark = high_watermark(request.partition);
+    reply->offset = log(request.partition).offset_for_time(request.timestamp, reply->high_watermark).value_or(-1);
+  }
+  responder.reply(std::move(reply));
+}
+
 Error Broker::check_fetch(const FetchPartition& asked, FetchedPartition& out, bool follower) {
   Replica& r = replica(asked.partition);
   if (!r.leader) return Error::not_leader_or_follower;
@@ -61,6 +74,8 @@ Error Broker::check_fetch(const FetchPartition& asked, FetchedPartition& out, bo
   }
   if (asked.offset > l.end() || asked.offset < l.start()) {
     out.diverging_end = l.end();
+    out.log_start = l.start();
+    out.high_watermark = high_watermark(asked.partition);
     return Error::offset_out_of_range;
   }
   return Error::none;

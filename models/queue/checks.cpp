@@ -23,12 +23,16 @@ struct Presence {
   std::map<Key, std::vector<Span>> final_seqs;
   std::map<Key, std::vector<Span>> seen_seqs;
   std::vector<Offset> final_end;
+  std::vector<Offset> final_start;
 };
 
 Presence presence(const Observations& o) {
   Presence pr;
   std::map<Key, std::vector<Span>> final_raw, seen_raw;
   pr.final_end.assign(static_cast<std::size_t>(o.partitions), 0);
+  pr.final_start.assign(static_cast<std::size_t>(o.partitions), 0);
+  for (std::size_t p = 0; p < o.final_log_start.size() && p < pr.final_start.size(); ++p)
+    pr.final_start[p] = o.final_log_start[p];
   for (int p = 0; p < o.partitions && p < static_cast<int>(o.final_logs.size()); ++p)
     for (const Batch& b : o.final_logs[static_cast<std::size_t>(p)]) {
       final_raw[{p, b.producer}].emplace_back(b.first_seq, b.first_seq + b.count);
@@ -60,9 +64,14 @@ void tally_ack(const Ack& ack, const Presence& pr, LossTally& t) {
   Key key{ack.partition, ack.producer};
   t.acked += ack.count;
   Offset end = pr.final_end[static_cast<std::size_t>(ack.partition)];
-  for (const Span& missing : uncovered(spans_of(pr.final_seqs, key), ack.first_seq, ack.first_seq + ack.count)) {
+  Offset start = pr.final_start[static_cast<std::size_t>(ack.partition)];
+  for (Span missing : uncovered(spans_of(pr.final_seqs, key), ack.first_seq, ack.first_seq + ack.count)) {
+    // Below the log start retention deleted them: retention_skipped judges those.
+    missing.first += std::clamp<std::int64_t>(start - (ack.base + (missing.first - ack.first_seq)), 0,
+                                              missing.second - missing.first);
     Offset at = ack.base + (missing.first - ack.first_seq);
     std::int64_t n = missing.second - missing.first;
+    if (n == 0) continue;
     std::int64_t lost = std::clamp<std::int64_t>(end - at, 0, n);
     if (lost > 0) {
       t.lost += lost;
@@ -80,10 +89,13 @@ void tally_ack(const Ack& ack, const Presence& pr, LossTally& t) {
 }  // namespace
 
 const std::vector<std::string>& check_names() {
-  static const std::vector<std::string> names{
-      "lost_acked_write",     "unseen",           "duplicate",         "inconsistent_offsets",
-      "per_partition_order",  "per_key_order",    "availability",      "duplicate_processing",
-      "lost_consumption",     "zombie_processing", "committed_offset_regression", "consumer_lag"};
+  static const std::vector<std::string> names{"lost_acked_write",     "unseen",
+                                              "retention_skipped",    "duplicate",
+                                              "inconsistent_offsets", "per_partition_order",
+                                              "per_key_order",        "availability",
+                                              "duplicate_processing", "lost_consumption",
+                                              "zombie_processing",    "committed_offset_regression",
+                                              "consumer_lag",         "consumer_stopped"};
   return names;
 }
 
@@ -109,6 +121,33 @@ sim::CheckResult check_lost_and_unseen(const Observations& o, sim::CheckResult& 
                                   fmt::format("an acknowledged batch of p{} at offset {} was never polled",
                                               (*t.first_unseen)->partition, (*t.first_unseen)->base)};
   return lost;
+}
+
+// Offsets below a partition's final log start (retention deleted them) that no poll returned.
+sim::CheckResult check_retention_skipped(const Observations& o) {
+  std::int64_t skipped = 0;
+  sim::CheckResult r{"retention_skipped", true, "", {}, std::nullopt};
+  std::map<int, std::vector<Span>> polled;
+  for (const Poll& poll : o.polls) polled[poll.partition].emplace_back(poll.piece.base, poll.piece.end());
+  for (int p = 0; p < static_cast<int>(o.final_log_start.size()); ++p) {
+    Offset start = o.final_log_start[static_cast<std::size_t>(p)];
+    std::vector<Span> gaps = uncovered(merge_spans(polled[p]), 0, start);
+    std::int64_t here = 0;
+    for (const Span& gap : gaps) here += gap.second - gap.first;
+    skipped += here;
+    if (here == 0) continue;
+    std::string where = fmt::format("{} to {}", gaps.front().first, gaps.front().second);
+    if (gaps.size() > 1) where += fmt::format(" and {} more ranges", gaps.size() - 1);
+    r.details.emplace_back(fmt::format("p{}", p), fmt::format("{} (offsets {})", count(here), where));
+  }
+  for (const Reposition& moved : o.repositions)
+    if (moved.why == "earliest" || moved.why == "latest")
+      r.details.emplace_back(fmt::format("reset p{} at {}", moved.partition, sim::to_string(moved.at)),
+                             fmt::format("from {} to {} ({})", moved.from, moved.to, moved.why));
+  r.held = skipped == 0;
+  r.summary = fmt::format("{} messages deleted by retention before any poll returned them", count(skipped));
+  if (!r.held) r.first = sim::Violation{o.run_end, {}, r.summary};
+  return r;
 }
 
 sim::CheckResult check_duplicates(const Observations& o) {

@@ -4,6 +4,9 @@
 //                     the log goes on past their offset (Jepsen's lost-write, with the final
 //                     read as the deciding poll), with the window of their acknowledgements
 //   unseen            acknowledged messages that no poll, the final read included, ever saw
+//   retention_skipped offsets below a partition's final log start (deleted by retention) that
+//                     no poll returned: a consumer that fell behind the retention, or that
+//                     auto.offset.reset moved past them (lost_acked_write and unseen leave them out)
 //   duplicate         messages found at more than one offset
 //   inconsistent_offsets  offsets that held different messages in different reads
 //   per_partition_order   nonmonotonic_send (one producer's acknowledged batches in a partition
@@ -22,6 +25,12 @@
 //                     partition away from it
 //   committed_offset_regression  a commit that moved a partition's committed offset back
 //   consumer_lag      the committed offsets end the run within lag_bound messages of the logs
+// For every consumer:
+//   consumer_stopped  no consumer stopped on OFFSET_OUT_OF_RANGE, or on no committed offset, with
+//                     auto_offset_reset none
+// A seek (a deliberate replay) starts a new run of polls for per_partition_order, and a commit
+// behind the previous one after a seek is no committed_offset_regression; duplicate counts a
+// message at two offsets, so reading an offset again is never one.
 #pragma once
 
 #include <vector>
@@ -35,6 +44,7 @@ namespace queue {
 const std::vector<std::string>& check_names();
 
 sim::CheckResult check_lost_and_unseen(const Observations& o, sim::CheckResult& unseen);
+sim::CheckResult check_retention_skipped(const Observations& o);
 sim::CheckResult check_duplicates(const Observations& o);
 sim::CheckResult check_inconsistent_offsets(const Observations& o);
 sim::CheckResult check_order(const Observations& o);
@@ -44,6 +54,7 @@ sim::CheckResult check_lost_consumption(const Observations& o);
 sim::CheckResult check_zombie_processing(const Observations& o);
 sim::CheckResult check_committed_offset_regression(const Observations& o);
 sim::CheckResult check_consumer_lag(const Observations& o, std::int64_t bound);
+sim::CheckResult check_consumer_stopped(const Observations& o);
 sim::CheckResult check_availability(const Observations& o, sim::Duration bound, double& worst_unavailable_s);
 
 }  // namespace queue

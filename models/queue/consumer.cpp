@@ -3,6 +3,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <fmt/format.h>
 
+#include "models/queue/offset_reset.hpp"
 #include "models/queue/recorder.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/spawn.hpp"
@@ -13,7 +14,8 @@ Consumer::Consumer(std::shared_ptr<Context> context)
     : context_(std::move(context)),
       self_(context_->consumer),
       metadata_(*context_, self_),
-      positions_(static_cast<std::size_t>(context_->options.partitions), 0) {}
+      positions_(static_cast<std::size_t>(context_->options.partitions), 0),
+      stopped_(static_cast<std::size_t>(context_->options.partitions), false) {}
 
 void Consumer::install(const std::shared_ptr<Context>& context) {
   sim::NodeId node = context->consumer;
@@ -33,7 +35,7 @@ void Consumer::start() {
 sim::Task<void> Consumer::run_partition(int partition) {
   sim::Executor ex = context_->world.executor(self_);
   const QueueOptions& o = context_->options;
-  for (;;) {
+  while (!stopped_[static_cast<std::size_t>(partition)]) {
     int leader = metadata_.leader(partition);
     bool ok = false;
     if (leader != no_leader) {
@@ -56,10 +58,20 @@ sim::Task<void> Consumer::run_partition(int partition) {
 bool Consumer::take(int partition, const FetchedPartition& got) {
   Offset& position = positions_[static_cast<std::size_t>(partition)];
   if (got.error == Error::offset_out_of_range) {
-    context_->world.trace().record(
-        context_->world.now(), self_, "queue.offset_reset",
-        fmt::format("p{} from {} to the log end {}", partition, position, got.diverging_end));
-    position = got.diverging_end;
+    ResetTarget target = reset_target(context_->options.auto_offset_reset, position, got);
+    sim::Instant now = context_->world.now();
+    if (!target.to) {
+      context_->world.trace().record(now, self_, "queue.consumer_error",
+                                     fmt::format("p{}: OFFSET_OUT_OF_RANGE at {} below the log start {}, and "
+                                                 "auto.offset.reset is none: the consumer stops",
+                                                 partition, position, got.log_start));
+      context_->recorder->failed(ConsumerError{0, partition, position, got.log_start, now});
+      stopped_[static_cast<std::size_t>(partition)] = true;
+      return true;
+    }
+    context_->world.trace().record(now, self_, "queue.offset_reset", describe_reset(partition, position, target));
+    context_->recorder->repositioned(Reposition{0, partition, position, *target.to, now, target.why});
+    position = *target.to;
     return true;
   }
   if (got.error != Error::none) return false;

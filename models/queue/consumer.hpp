@@ -1,7 +1,8 @@
 // The consumer (consumer-1): one member reading every partition from its leader, from offset 0,
 // up to the high watermark, each partition in its own fetch loop (fetch.max.wait.ms 500 ms).
-// On OFFSET_OUT_OF_RANGE it resets to the log's end, as auto.offset.reset=latest does, and says
-// so in the trace. Every poll is recorded as the offset ranges it returned.
+// On OFFSET_OUT_OF_RANGE it resets by auto.offset.reset (offset_reset.hpp), or, with `none`,
+// stops reading that partition, and says so in the trace. Every poll is recorded as the offset
+// ranges it returned.
 //
 // Not yet modelled: a group coordinator, several members and rebalances, committed offsets.
 #pragma once
@@ -30,6 +31,7 @@ private:
   sim::NodeId self_;
   MetadataClient metadata_;
   std::vector<Offset> positions_;
+  std::vector<bool> stopped_;  ///< by partition: auto.offset.reset none met OFFSET_OUT_OF_RANGE
 };
 
 }  // namespace queue

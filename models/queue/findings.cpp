@@ -2,7 +2,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <map>
+
 #include "models/queue/checks.hpp"
+#include "models/queue/intervals.hpp"
 #include "models/queue/controller.hpp"
 #include "models/queue/queue_model.hpp"
 #include "models/raft/group.hpp"
@@ -36,6 +39,20 @@ int final_source(const Context& context, const PartitionState& state, int partit
   return best;
 }
 
+// Messages polled again after a seek: offsets a poll after a seek returned that a poll before any
+// seek had returned.
+std::int64_t replayed_messages(const Observations& o) {
+  std::map<int, std::vector<Span>> first, again;
+  for (const Poll& poll : o.polls)
+    (poll.seeks == 0 ? first : again)[poll.partition].emplace_back(poll.piece.base, poll.piece.end());
+  std::int64_t replayed = 0;
+  for (auto& [p, spans] : again) {
+    std::vector<Span> before = merge_spans(first[p]);
+    for (const Span& s : merge_spans(std::move(spans))) replayed += covered_length(before, s.first, s.second);
+  }
+  return replayed;
+}
+
 }  // namespace
 
 void QueueModel::read_final_logs() {
@@ -44,6 +61,7 @@ void QueueModel::read_final_logs() {
   ImagePtr image = newest_image(*context_);
   o.final_logs.assign(static_cast<std::size_t>(options_.partitions), {});
   o.final_log_source.assign(static_cast<std::size_t>(options_.partitions), "");
+  o.final_log_start.assign(static_cast<std::size_t>(options_.partitions), 0);
   for (int p = 0; p < options_.partitions; ++p) {
     const PartitionState& state = image->partitions[static_cast<std::size_t>(p)];
     int source = final_source(*context_, state, p);
@@ -51,6 +69,7 @@ void QueueModel::read_final_logs() {
     const PartitionLog& log = disk.logs[static_cast<std::size_t>(p)];
     Offset hw = std::min(disk.high_watermarks[static_cast<std::size_t>(p)], log.end());
     o.final_logs[static_cast<std::size_t>(p)] = log.read(log.start(), hw, INT64_MAX);
+    o.final_log_start[static_cast<std::size_t>(p)] = log.start();
     o.final_log_source[static_cast<std::size_t>(p)] =
         fmt::format("{}{}", options_.broker_name(source), state.leader == no_leader ? " (no leader)" : "");
   }
@@ -88,6 +107,7 @@ sim::Findings QueueModel::finish(sim::World& world, const sim::FaultActivity&) {
   sim::CheckResult unseen;
   findings.checks.push_back(check_lost_and_unseen(o, unseen));
   findings.checks.push_back(std::move(unseen));
+  findings.checks.push_back(check_retention_skipped(o));
   findings.checks.push_back(check_duplicates(o));
   findings.checks.push_back(check_inconsistent_offsets(o));
   findings.checks.push_back(check_order(o));
@@ -99,12 +119,14 @@ sim::Findings QueueModel::finish(sim::World& world, const sim::FaultActivity&) {
   findings.checks.push_back(check_zombie_processing(o));
   findings.checks.push_back(check_committed_offset_regression(o));
   findings.checks.push_back(check_consumer_lag(o, options_.lag_bound));
+  findings.checks.push_back(check_consumer_stopped(o));
   std::int64_t acked = 0;
   for (const Ack& a : o.acks) acked += a.count;
   findings.measures["acknowledged_messages"] = static_cast<double>(acked);
   findings.measures["sent_messages"] = static_cast<double>(o.sent_messages);
   findings.measures["sent_batches"] = static_cast<double>(o.sent_batches);
   findings.measures["failed_messages"] = static_cast<double>(o.failed_messages);
+  if (options_.seek) findings.measures["replayed_messages"] = static_cast<double>(replayed_messages(o));
   findings.measures["unavailable_s"] = unavailable_s;
   std::int64_t page_cache_lost = world.metrics().counter("page_cache_lost");
   findings.measures["page_cache_lost"] = static_cast<double>(page_cache_lost);
@@ -158,6 +180,14 @@ std::string prevention(const QueueOptions& o, const sim::Findings& findings, std
              "refuses writes (NotEnoughReplicas) when fewer than two replicas have them.";
     return "Acknowledged writes were lost though acks=all and min.insync.replicas held.";
   }
+  if (violated("consumer_stopped"))
+    return "A consumer's offset could not be used (below the log start after retention, or nothing committed) "
+           "and auto.offset.reset none stopped it: keep more than the worst lag (log.retention.bytes, "
+           "log.retention.ms), and choose where a consumer resumes.";
+  if (violated("retention_skipped"))
+    return "Retention deleted records the consumer had not read: it fell further behind than the log keeps. "
+           "auto.offset.reset only picks where it resumes (earliest: the oldest record left; latest: the newest); "
+           "keep more than the worst lag (log.retention.bytes, log.retention.ms) or consume faster.";
   if (violated("duplicate") || violated("per_partition_order"))
     return "A retried batch was appended a second time, or behind later ones: the idempotent producer (producer id "
            "and sequence numbers) makes the leader drop the copy and keep the order.";

@@ -95,14 +95,22 @@ sim::CheckResult check_zombie_processing(const Observations& o) {
   return r;
 }
 
+// A seek since the partition's previous commit is the application moving back on purpose.
+bool sought_between(const Observations& o, int partition, sim::Instant after, sim::Instant until) {
+  for (const Reposition& r : o.repositions)
+    if (r.why == "seek" && r.partition == partition && r.at >= after && r.at <= until) return true;
+  return false;
+}
+
 sim::CheckResult check_committed_offset_regression(const Observations& o) {
   if (!o.group) return no_group("committed_offset_regression");
   std::map<int, Offset> last;
+  std::map<int, sim::Instant> last_at;
   std::int64_t regressions = 0;
   sim::CheckResult r{"committed_offset_regression", true, "", {}, std::nullopt};
   for (const Commit& c : o.commits) {
     auto it = last.find(c.partition);
-    if (it != last.end() && c.offset < it->second) {
+    if (it != last.end() && c.offset < it->second && !sought_between(o, c.partition, last_at[c.partition], c.at)) {
       ++regressions;
       if (!r.first)
         r.first = sim::Violation{
@@ -111,9 +119,25 @@ sim::CheckResult check_committed_offset_regression(const Observations& o) {
             fmt::format("consumer-{} committed p{} at {}, behind {}", c.member + 1, c.partition, c.offset, it->second)};
     }
     last[c.partition] = c.offset;
+    last_at[c.partition] = c.at;
   }
   r.held = regressions == 0;
   r.summary = fmt::format("{} commits moved a partition's committed offset back", regressions);
+  return r;
+}
+
+sim::CheckResult check_consumer_stopped(const Observations& o) {
+  sim::CheckResult r{"consumer_stopped", o.consumer_errors.empty(), "", {}, std::nullopt};
+  r.summary = fmt::format("{} consumers stopped on an offset they could not use (auto_offset_reset: none)",
+                          o.consumer_errors.size());
+  for (const ConsumerError& e : o.consumer_errors) {
+    std::string what =
+        e.offset < 0 ? "nothing committed" : fmt::format("offset {} below the log start {}", e.offset, e.log_start);
+    r.details.emplace_back(fmt::format("consumer-{} p{}", e.member + 1, e.partition),
+                           fmt::format("{} at {}", what, sim::to_string(e.at)));
+    if (!r.first)
+      r.first = sim::Violation{e.at, {}, fmt::format("consumer-{} stopped: p{}, {}", e.member + 1, e.partition, what)};
+  }
   return r;
 }
 

@@ -20,8 +20,26 @@ void PartitionLog::begin_epoch(Epoch epoch) {
 void PartitionLog::append(const Batch& batch) {
   SIM_ASSERT(batch.base == end(), "a batch was appended away from the log's end");
   SIM_ASSERT(batch.count > 0, "an empty batch was appended");
+  std::int64_t bytes = batch.count * retention_.message_bytes;
+  // LogSegment.shouldRoll: the batch would take a non-empty active segment past segment.bytes.
+  if (segments_.back().bytes > 0 && segments_.back().bytes + bytes > retention_.segment_bytes) roll();
+  Segment& active = segments_.back();
+  active.bytes += bytes;
+  active.largest_timestamp = std::max(active.largest_timestamp, batch.created);
   if (batch.epoch > last_epoch()) epochs_.emplace_back(batch.epoch, batch.base);
   batches_.push_back(batch);
+}
+
+void PartitionLog::roll() { segments_.push_back(Segment{end(), 0, sim::Instant{}}); }
+
+void PartitionLog::recount_last_segment() {
+  Segment& last = segments_.back();
+  last.bytes = 0;
+  last.largest_timestamp = sim::Instant{};
+  for (auto it = batches_.rbegin(); it != batches_.rend() && it->base >= last.base; ++it) {
+    last.bytes += it->count * retention_.message_bytes;
+    last.largest_timestamp = std::max(last.largest_timestamp, it->created);
+  }
 }
 
 void PartitionLog::truncate(Offset to) {
@@ -32,6 +50,74 @@ void PartitionLog::truncate(Offset to) {
   // As Kafka's cache truncates from the end: epochs that start at or past the new end go.
   while (!epochs_.empty() && epochs_.back().second >= to) epochs_.pop_back();
   flushed_ = std::min(flushed_, to);
+  while (segments_.size() > 1 && segments_.back().base > to) segments_.pop_back();
+  recount_last_segment();
+}
+
+// The log start moves to `start`: the segments wholly below it go, and the epoch cache drops
+// the epochs that ended before it (Kafka's truncateFromStart keeps the one it falls in, from it).
+void PartitionLog::drop_segments_below(Offset start) {
+  start_ = std::max(start_, start);
+  while (segments_.size() > 1 && segments_[1].base <= start_) segments_.pop_front();
+  while (!batches_.empty() && batches_.front().end() <= segments_.front().base) batches_.pop_front();
+  while (epochs_.size() > 1 && epochs_[1].second <= start_) epochs_.erase(epochs_.begin());
+  if (!epochs_.empty() && epochs_.front().second < start_) epochs_.front().second = start_;
+  flushed_ = std::max(flushed_, start_);
+}
+
+void PartitionLog::advance_start(Offset to) { drop_segments_below(std::min(to, end())); }
+
+void PartitionLog::restart_at(Offset start) {
+  batches_.clear();
+  epochs_.clear();
+  segments_.assign(1, Segment{start, 0, sim::Instant{}});
+  start_ = start;
+  flushed_ = start;
+}
+
+// UnifiedLog.deletableSegments: oldest first, while the segment lies below the high watermark,
+// the rule says it may go, and it is not an empty active segment; all of them only after a roll.
+std::optional<Deleted> PartitionLog::delete_oldest(const std::string& reason, Offset high_watermark,
+                                                   const std::function<bool(const Segment&)>& deletable) {
+  std::size_t n = 0;
+  for (; n < segments_.size(); ++n) {
+    bool last = n + 1 == segments_.size();
+    Offset upper = last ? end() : segments_[n + 1].base;
+    if (high_watermark < upper || !deletable(segments_[n]) || (last && segments_[n].bytes == 0)) break;
+  }
+  if (n == 0) return std::nullopt;
+  if (n == segments_.size()) roll();
+  Deleted deleted{start_, segments_[n].base, reason};
+  drop_segments_below(segments_[n].base);
+  return deleted;
+}
+
+std::vector<Deleted> PartitionLog::apply_retention(sim::Instant now, Offset high_watermark) {
+  std::vector<Deleted> out;
+  std::int64_t size = 0;
+  for (const Segment& s : segments_) size += s.bytes;
+  if (retention_.bytes && size >= *retention_.bytes) {
+    std::int64_t excess = size - *retention_.bytes;
+    auto by_size = [&excess](const Segment& s) {
+      if (excess - s.bytes < 0) return false;
+      excess -= s.bytes;
+      return true;
+    };
+    if (auto d = delete_oldest("size", high_watermark, by_size)) out.push_back(*d);
+  }
+  auto by_time = [&](const Segment& s) { return now - s.largest_timestamp > retention_.time; };
+  if (auto d = delete_oldest("time", high_watermark, by_time)) out.push_back(*d);
+  return out;
+}
+
+std::optional<Offset> PartitionLog::offset_for_time(sim::Instant at, Offset limit) const {
+  for (const Batch& b : batches_) {
+    if (b.end() <= start_ || b.created < at) continue;
+    Offset found = std::max(b.base, start_);
+    if (found < limit) return found;
+    break;
+  }
+  return std::nullopt;
 }
 
 std::pair<Epoch, Offset> PartitionLog::end_offset_for(Epoch epoch) const {

@@ -1,5 +1,18 @@
 // One replica's log of one partition: batches as offset ranges, never a record per message, with
-// the leader-epoch cache of KIP-101 and the page cache of the machine under it.
+// the leader-epoch cache of KIP-101, the page cache of the machine under it, and its segments.
+//
+// Segments and retention, as Kafka's UnifiedLog and LogSegment have them (Kafka's broker and
+// topic configuration docs and the source of UnifiedLog.deleteOldSegments): an append rolls a new
+// active segment when the current one is not empty and the batch would take it past
+// log.segment.bytes. Retention deletes whole segments, oldest first, and stops at the first
+// segment it may not delete: by size, while the log stays at or above log.retention.bytes
+// without the segment (only once the log has reached that size); by time, while the segment's
+// largest record timestamp is more than log.retention.ms old. A segment is deletable only when
+// all of it lies below the high watermark, and an empty active segment never is; the active
+// segment itself goes only when every segment goes, after a new empty one is rolled (so under
+// steady writes it is never deleted). The log start offset moves to the first segment left.
+// Sizes are `message_bytes` a message (no batch headers, no indexes). Not modelled:
+// log.roll.ms (segment.ms, 7 days) and compaction.
 //
 // Fault model: appends go to the page cache. What the kernel has written back, or what an
 // fsync (flush.messages) forced, survives a machine crash; the rest is lost. The kernel's
@@ -13,6 +26,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -34,7 +50,9 @@ struct Batch {
   /// The idempotent producer's id and epoch (-1: not idempotent); its base sequence is first_seq.
   std::int64_t producer_id = -1;
   std::int16_t producer_epoch = 0;
-  sim::Instant created;       ///< when the producer closed the batch (end-to-end latency)
+  /// When the producer closed the batch: its records' timestamp (CreateTime), for end-to-end
+  /// latency, retention by time and offsetsForTimes.
+  sim::Instant created;
   sim::Instant appended;      ///< when this replica appended it (its page-cache age)
   Offset end() const { return base + count; }
 };
@@ -47,8 +65,33 @@ struct Writeback {
   sim::Instant written_at(sim::Instant t) const;
 };
 
+/// Kafka's log.segment.bytes and log.retention.{ms,bytes}, with the size of a message.
+struct Retention {
+  std::int64_t segment_bytes = 1'073'741'824;                ///< log.segment.bytes: 1 GiB
+  sim::Duration time = sim::Duration::minutes(7 * 24 * 60);  ///< log.retention.ms: 7 days
+  std::optional<std::int64_t> bytes;                         ///< log.retention.bytes: absent is -1, no limit
+  std::int64_t message_bytes = 100;
+};
+
+/// A segment: where it starts, how big it is, and its largest record timestamp.
+struct Segment {
+  Offset base = 0;
+  std::int64_t bytes = 0;
+  sim::Instant largest_timestamp;
+};
+
+/// What one retention pass deleted: offsets [from, to), and why ("size", "time"); empty when none.
+struct Deleted {
+  Offset from = 0;
+  Offset to = 0;
+  std::string reason;
+};
+
 class PartitionLog {
 public:
+  PartitionLog() = default;
+  explicit PartitionLog(const Retention& retention) : retention_(retention) {}
+
   Offset start() const { return start_; }
   /// The log end offset (LEO): the offset the next message gets.
   Offset end() const { return batches_.empty() ? start_ : batches_.back().end(); }
@@ -67,6 +110,19 @@ public:
   std::pair<Epoch, Offset> end_offset_for(Epoch epoch) const;
   /// Whole batches (or their parts) from `from`, stopping before `limit` and after `max_messages`.
   std::vector<Batch> read(Offset from, Offset limit, std::int64_t max_messages) const;
+  /// offsetsForTimes: the first offset at or after the log start, below `limit`, whose timestamp
+  /// is at or after `at`; nullopt when there is none.
+  std::optional<Offset> offset_for_time(sim::Instant at, Offset limit) const;
+
+  const std::deque<Segment>& segments() const { return segments_; }
+  /// One retention check at `now` (the size rule, then the time rule); returns what went.
+  std::vector<Deleted> apply_retention(sim::Instant now, Offset high_watermark);
+  /// A follower takes the leader's log start offset (never past its own high watermark), and
+  /// drops the segments wholly below it.
+  void advance_start(Offset to);
+  /// A follower that fell below the leader's log start empties its log and starts there
+  /// (Kafka's truncateFullyAndStartAt).
+  void restart_at(Offset start);
 
   /// Forces everything appended so far to disk (an fsync).
   void flush() { flushed_ = end(); }
@@ -76,6 +132,14 @@ public:
   std::int64_t lose_unflushed(sim::Instant now, const Writeback& writeback);
 
 private:
+  void roll();
+  void drop_segments_below(Offset start);
+  std::optional<Deleted> delete_oldest(const std::string& reason, Offset high_watermark,
+                                       const std::function<bool(const Segment&)>& deletable);
+  void recount_last_segment();
+
+  Retention retention_;
+  std::deque<Segment> segments_{Segment{}};  // never empty: the last is the active segment
   std::deque<Batch> batches_;
   std::vector<std::pair<Epoch, Offset>> epochs_;  // (epoch, start offset), increasing
   Offset start_ = 0;

@@ -3,6 +3,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <fmt/format.h>
 
+#include "models/queue/offset_reset.hpp"
 #include "models/queue/recorder.hpp"
 #include "models/queue/sink.hpp"
 #include "sim/kernel/rpc.hpp"
@@ -49,9 +50,9 @@ void GroupMember::start() {
 sim::Task<void> GroupMember::run_heartbeats() {
   sim::Executor ex = context_->world.executor(self_);
   const QueueOptions& o = context_->options;
-  for (;;) {
+  while (!stopped_) {
     co_await sim::sleep(o.heartbeat_interval);
-    if (generation_ < 0 || rejoin_) continue;
+    if (stopped_ || generation_ < 0 || rejoin_) continue;
     if (now() - last_poll_ > o.max_poll_interval) {
       // The heartbeat thread's own check: the application stopped polling, so the member leaves.
       trace("queue.poll_timeout", fmt::format("no poll for {}: leaving the group", sim::to_string(now() - last_poll_)));
@@ -76,7 +77,7 @@ sim::Task<void> GroupMember::run_heartbeats() {
 
 sim::Task<void> GroupMember::run_poll_loop() {
   const QueueOptions& o = context_->options;
-  for (;;) {
+  while (!stopped_) {
     if (rejoin_) {
       if (o.commit == CommitMode::automatic && generation_ >= 0) co_await commit();
       if (!co_await join()) {
@@ -84,6 +85,7 @@ sim::Task<void> GroupMember::run_poll_loop() {
         continue;
       }
     }
+    if (o.seek && !seek_done_ && now() >= sim::Instant::zero() + o.seek->at) co_await seek();
     last_poll_ = now();
     if (o.commit == CommitMode::automatic && now() >= next_auto_commit_) {
       commit_async();
@@ -124,10 +126,15 @@ sim::Task<bool> GroupMember::join() {
   ++assignment_;
   for (std::deque<Batch>& buffer : buffers_) buffer.clear();
   for (const auto& [p, offset] : offsets->offsets) {
-    positions_[static_cast<std::size_t>(p)] = std::max<Offset>(offset, 0);
-    fetch_positions_[static_cast<std::size_t>(p)] = positions_[static_cast<std::size_t>(p)];
-    sim::spawn(ex, run_fetcher(p, assignment_));
+    // Nothing committed: earliest fetches from 0 (OFFSET_OUT_OF_RANGE brings it to the log start
+    // if retention moved it), latest leaves -1 for the fetcher to ask ListOffsets, none fails.
+    if (offset < 0 && o.auto_offset_reset == OffsetReset::none) stop(p, -1, 0);
+    Offset start = offset >= 0 || o.auto_offset_reset == OffsetReset::earliest ? std::max<Offset>(offset, 0) : -1;
+    positions_[static_cast<std::size_t>(p)] = start;
+    fetch_positions_[static_cast<std::size_t>(p)] = start;
   }
+  if (stopped_) co_return false;
+  for (const auto& [p, offset] : offsets->offsets) sim::spawn(ex, run_fetcher(p, assignment_));
   generation_ = generation;
   assigned_ = std::move(assigned);
   rejoin_ = false;
@@ -139,7 +146,9 @@ std::shared_ptr<OffsetCommitRequest> GroupMember::commit_request() const {
   auto request = std::make_shared<OffsetCommitRequest>();
   request->member = index_;
   request->generation = generation_;
-  for (int p : assigned_) request->offsets.emplace_back(p, positions_[static_cast<std::size_t>(p)]);
+  for (int p : assigned_)
+    if (positions_[static_cast<std::size_t>(p)] >= 0)
+      request->offsets.emplace_back(p, positions_[static_cast<std::size_t>(p)]);
   return request;
 }
 
@@ -176,14 +185,25 @@ sim::Task<void> GroupMember::run_fetcher(int partition, std::uint64_t assignment
   sim::Executor ex = context_->world.executor(self_);
   const QueueOptions& o = context_->options;
   auto index = static_cast<std::size_t>(partition);
-  while (assignment == assignment_) {
+  while (assignment == assignment_ && !stopped_) {
     if (!buffers_[index].empty()) {
       co_await sim::sleep(idle_poll);
       continue;
     }
     int leader = metadata_.leader(partition);
     bool ok = false;
-    if (leader != no_leader) {
+    if (fetch_positions_[index] < 0) {
+      // auto.offset.reset latest with nothing committed: the high watermark, from ListOffsets.
+      Offset found = -1;
+      ok = co_await list_offset(partition, sim::Instant::max(), found);
+      if (ok && assignment == assignment_) {
+        context_->recorder->repositioned(Reposition{index_, partition, -1, found, now(), "latest"});
+        trace("queue.offset_reset",
+              fmt::format("p{}: nothing committed, to the high watermark {} (latest)", partition, found));
+        fetch_positions_[index] = found;
+        positions_[index] = found;
+      }
+    } else if (leader != no_leader) {
       auto request = std::make_shared<FetchRequest>();
       request->partitions.push_back(
           FetchPartition{partition, fetch_positions_[index], -1, metadata_.leader_epoch(partition)});
@@ -205,8 +225,14 @@ bool GroupMember::take_fetched(int partition, const FetchedPartition& got) {
   auto index = static_cast<std::size_t>(partition);
   Offset& position = fetch_positions_[index];
   if (got.error == Error::offset_out_of_range) {
-    trace("queue.offset_reset", fmt::format("p{} from {} to the log end {}", partition, position, got.diverging_end));
-    position = got.diverging_end;
+    ResetTarget target = reset_target(context_->options.auto_offset_reset, position, got);
+    if (!target.to) {
+      stop(partition, position, got.log_start);
+      return true;
+    }
+    trace("queue.offset_reset", describe_reset(partition, position, target));
+    context_->recorder->repositioned(Reposition{index_, partition, position, *target.to, now(), target.why});
+    position = *target.to;
     positions_[index] = position;
     return true;
   }
@@ -239,12 +265,70 @@ std::vector<GroupMember::Piece> GroupMember::poll() {
       }
       left -= piece.count;
       positions_[static_cast<std::size_t>(p)] = piece.end();
-      context_->recorder->polled(p, piece, index_, generation_);
+      context_->recorder->polled(p, piece, index_, generation_, seeks_);
       out.push_back(Piece{p, piece});
     }
   }
   ++poll_rotation_;
   return out;
+}
+
+// NoOffsetForPartitionException or OffsetOutOfRangeException reaches the application, which
+// stops: no more polls, commits or heartbeats.
+void GroupMember::stop(int partition, Offset position, Offset log_start) {
+  trace("queue.consumer_error",
+        position < 0
+            ? fmt::format("p{}: nothing committed and auto.offset.reset is none: the consumer stops", partition)
+            : fmt::format("p{}: OFFSET_OUT_OF_RANGE at {} below the log start {}, and auto.offset.reset is "
+                          "none: the consumer stops",
+                          partition, position, log_start));
+  context_->recorder->failed(ConsumerError{index_, partition, position, log_start, now()});
+  stopped_ = true;
+}
+
+// ListOffsets to the partition's leader: the first offset at or after `at`, or the high
+// watermark when no record is that late (the consumer then seeks to the end).
+sim::Task<bool> GroupMember::list_offset(int partition, sim::Instant at, Offset& found) {
+  int leader = metadata_.leader(partition);
+  if (leader == no_leader) co_return false;
+  auto request = std::make_shared<ListOffsetsRequest>();
+  request->partition = partition;
+  request->timestamp = at;
+  sim::error_code ec;
+  sim::MessagePtr answer = co_await context_->world.rpc().call(
+      context_->world.executor(self_), context_->brokers[static_cast<std::size_t>(leader)], request,
+      context_->options.request_timeout, boost::asio::redirect_error(sim::use_awaitable, ec));
+  const auto* reply = ec ? nullptr : dynamic_cast<const ListOffsetsReply*>(answer.get());
+  if (!reply || reply->error != Error::none) co_return false;
+  found = reply->offset >= 0 ? reply->offset : reply->high_watermark;
+  co_return true;
+}
+
+// The application seeks every partition it holds, once, and replays from there.
+sim::Task<void> GroupMember::seek() {
+  if (generation_ < 0 || rejoin_) co_return;
+  const Seek& s = *context_->options.seek;
+  seek_done_ = true;
+  ++seeks_;
+  std::uint64_t mine = ++assignment_;
+  for (std::deque<Batch>& buffer : buffers_) buffer.clear();
+  std::vector<int> partitions = assigned_;
+  for (int p : partitions) {
+    auto index = static_cast<std::size_t>(p);
+    Offset to = s.to_offset.value_or(positions_[index]);
+    if (s.to_time) {
+      Offset found = -1;
+      bool ok = co_await list_offset(p, sim::Instant::zero() + *s.to_time, found);
+      if (mine != assignment_) co_return;  // a rebalance took over meanwhile
+      if (ok) to = found;
+    }
+    trace("queue.seek", fmt::format("p{} from {} to {}", p, positions_[index], to));
+    context_->recorder->repositioned(Reposition{index_, p, positions_[index], to, now(), "seek"});
+    positions_[index] = to;
+    fetch_positions_[index] = to;
+  }
+  if (mine != assignment_) co_return;
+  for (int p : partitions) sim::spawn(context_->world.executor(self_), run_fetcher(p, mine));
 }
 
 sim::Task<void> GroupMember::process(const std::vector<Piece>& pieces, int generation) {

@@ -3,11 +3,17 @@
 // heartbeat.interval.ms while the member has a generation; an error (a rebalance, a removal)
 // makes the poll loop rejoin, and when the poll loop has not polled for max.poll.interval.ms
 // the thread sends LeaveGroup itself. The poll loop joins (committing first under auto-commit,
-// as onJoinPrepare does), takes its partitions' committed offsets (offset 0 when none:
-// auto.offset.reset=earliest), polls up to max.poll.records from what per-partition fetchers
+// as onJoinPrepare does), takes its partitions' committed offsets (when none, by
+// auto.offset.reset: offset 0 for earliest, the high watermark from ListOffsets for latest, an
+// error for none), polls up to max.poll.records from what per-partition fetchers
 // buffered, processes each record for processing_time (its effect lands at the sink when the
 // piece is done), and commits by `commit`. A member that was removed while it processed still
-// finishes and applies its records (a zombie); only its commit fails.
+// finishes and applies its records (a zombie); only its commit fails. A fetch answered
+// OFFSET_OUT_OF_RANGE resets by auto.offset.reset (offset_reset.hpp); with `none` the
+// application gets the exception and stops (no more polls or heartbeats; its session runs out).
+// With `seek`, at its time the member seeks every partition it holds, by ListOffsets to a
+// timestamp (offsetsForTimes) or to an offset, and replays from there; its polls after it are a
+// new run for per_partition_order.
 //
 // Fault model: a pause freezes both threads (the session expires, the zombie resumes where it
 // was); a crash loses everything but what the sink and the coordinator kept.
@@ -46,6 +52,9 @@ private:
   std::shared_ptr<OffsetCommitRequest> commit_request() const;
   bool take_commit_reply(sim::error_code ec, const sim::MessagePtr& answer);
   bool take_fetched(int partition, const FetchedPartition& got);
+  void stop(int partition, Offset position, Offset log_start);
+  sim::Task<bool> list_offset(int partition, sim::Instant at, Offset& found);
+  sim::Task<void> seek();
   std::vector<Piece> poll();
   sim::Task<void> process(const std::vector<Piece>& pieces, int generation);
   sim::NodeId coordinator() const { return context_->brokers[static_cast<std::size_t>(Context::coordinator)]; }
@@ -66,6 +75,9 @@ private:
   std::size_t poll_rotation_ = 0;
   sim::Instant last_poll_;
   sim::Instant next_auto_commit_;
+  bool stopped_ = false;  ///< auto.offset.reset none met an offset it could not use
+  bool seek_done_ = false;
+  int seeks_ = 0;
 };
 
 }  // namespace queue

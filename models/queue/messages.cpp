@@ -66,6 +66,14 @@ std::string FetchReply::describe() const {
   return out;
 }
 
+std::string ListOffsetsRequest::describe() const {
+  return fmt::format("ListOffsets p{} at {}", partition, sim::to_string(timestamp));
+}
+
+std::string ListOffsetsReply::describe() const {
+  return fmt::format("ListOffsetsReply {} offset {}", to_string(error), offset);
+}
+
 std::string MetadataReply::describe() const {
   return image ? fmt::format("MetadataReply v{}", image->version) : "MetadataReply none";
 }

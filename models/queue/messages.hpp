@@ -71,6 +71,21 @@ struct FetchReply final : sim::MessageBody {
   std::string describe() const override;
 };
 
+/// ListOffsets for one partition, to its leader: the first offset whose timestamp is at or after
+/// `timestamp` (offsetsForTimes), below the high watermark.
+struct ListOffsetsRequest final : sim::MessageBody {
+  int partition = 0;
+  sim::Instant timestamp;
+  std::string describe() const override;
+};
+
+struct ListOffsetsReply final : sim::MessageBody {
+  Error error = Error::none;
+  Offset offset = -1;  ///< -1: no record that late (the consumer gets null)
+  Offset high_watermark = 0;
+  std::string describe() const override;
+};
+
 struct MetadataRequest final : sim::MessageBody {
   std::string describe() const override { return "Metadata"; }
 };

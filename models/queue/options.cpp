@@ -1,5 +1,7 @@
 #include "models/queue/options.hpp"
 
+#include <fmt/format.h>
+
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/param_reader.hpp"
 
@@ -38,6 +40,18 @@ void read_timings(sim::ParamReader& params, QueueOptions& o) {
   o.writeback.interval = params.duration("dirty_writeback", o.writeback.interval, positive_minutes);
 }
 
+// Kafka's log.segment.bytes is an int (at most 2147483647); log.retention.ms and
+// log.retention.bytes of -1 mean no limit, written here by leaving the key out.
+void read_retention(sim::ParamReader& params, QueueOptions& o) {
+  Retention& r = o.retention;
+  r.message_bytes = o.message_bytes;
+  r.segment_bytes = params.integer<std::int64_t>("log_segment_bytes", r.segment_bytes, o.message_bytes, 2'147'483'647);
+  r.time = params.duration("log_retention", r.time, {Duration::milliseconds(1), Duration::minutes(365 * 24 * 60)});
+  r.bytes = params.optional_integer<std::int64_t>("log_retention_bytes", 1, 1'000'000'000'000'000);
+  o.retention_check_interval =
+      params.duration("log_retention_check_interval", o.retention_check_interval, positive_minutes);
+}
+
 void read_producer(sim::ParamReader& params, QueueOptions& o) {
   o.rate = params.rate("rate", o.rate);
   if (o.rate.count <= 0) params.fail("rate", "must be more than zero messages");
@@ -66,6 +80,20 @@ void read_consumer_and_checks(sim::ParamReader& params, QueueOptions& o) {
   o.availability_bound = params.duration("availability_bound", o.availability_bound, positive_minutes);
 }
 
+void read_seek(sim::ParamReader& params, QueueOptions& o) {
+  if (!params.has("seek")) return;
+  if (o.group_members == 0) params.fail("seek", "needs group_members of at least 1 (group members seek)");
+  sim::ParamReader section = params.section("seek");
+  Seek seek;
+  seek.at = section.duration("at", {Duration::milliseconds(1), Duration::minutes(60)});
+  seek.to_time = section.optional_duration("to_time", {Duration::zero(), Duration::minutes(60)});
+  seek.to_offset = section.optional_integer<std::int64_t>("to_offset", 0, 1'000'000'000'000'000);
+  if (seek.to_time.has_value() == seek.to_offset.has_value())
+    section.fail("needs exactly one of to_time and to_offset");
+  section.finish();
+  o.seek = seek;
+}
+
 void read_group(sim::ParamReader& params, QueueOptions& o) {
   o.group_members = params.integer<int>("group_members", o.group_members, 0, 16);
   o.session_timeout = params.duration("session_timeout", o.session_timeout, positive_minutes);
@@ -83,9 +111,23 @@ void read_group(sim::ParamReader& params, QueueOptions& o) {
   o.auto_commit_interval = params.duration("auto_commit_interval", o.auto_commit_interval, positive_minutes);
   o.sink = params.choice("sink", {"plain", "keyed"}, "plain") == "keyed" ? SinkKind::keyed : SinkKind::plain;
   o.lag_bound = params.integer<std::int64_t>("lag_bound", o.lag_bound, 0, 1'000'000'000'000);
+  std::string reset = params.choice("auto_offset_reset", {"earliest", "latest", "none"}, "earliest");
+  o.auto_offset_reset = reset == "earliest" ? OffsetReset::earliest
+                        : reset == "latest" ? OffsetReset::latest
+                                            : OffsetReset::none;
+  read_seek(params, o);
 }
 
 }  // namespace
+
+const char* to_string(OffsetReset reset) {
+  switch (reset) {
+    case OffsetReset::earliest: return "earliest";
+    case OffsetReset::latest: return "latest";
+    case OffsetReset::none: return "none";
+  }
+  return "?";
+}
 
 const char* to_string(Acks acks) {
   switch (acks) {
@@ -120,6 +162,7 @@ QueueOptions read_options(sim::ParamReader& params) {
   read_cluster(params, o);
   read_timings(params, o);
   read_producer(params, o);
+  read_retention(params, o);
   read_consumer_and_checks(params, o);
   read_group(params, o);
   params.finish();
@@ -141,6 +184,10 @@ std::vector<std::pair<std::string, std::string>> describe(const QueueOptions& o)
       {"flush_messages", o.flush_messages ? std::to_string(*o.flush_messages) : "never"},
       {"dirty_expire", sim::to_string(o.writeback.expire)},
       {"dirty_writeback", sim::to_string(o.writeback.interval)},
+      {"log_segment_bytes", std::to_string(o.retention.segment_bytes)},
+      {"log_retention", sim::to_string(o.retention.time)},
+      {"log_retention_bytes", o.retention.bytes ? std::to_string(*o.retention.bytes) : "no limit"},
+      {"log_retention_check_interval", sim::to_string(o.retention_check_interval)},
       {"rate", sim::to_string(o.rate)},
       {"batch_size", std::to_string(o.batch_bytes)},
       {"linger", sim::to_string(o.linger)},
@@ -151,6 +198,7 @@ std::vector<std::pair<std::string, std::string>> describe(const QueueOptions& o)
       {"request_timeout", sim::to_string(o.request_timeout)},
       {"drain", sim::to_string(o.drain)},
       {"group_members", std::to_string(o.group_members)},
+      {"auto_offset_reset", to_string(o.auto_offset_reset)},
   };
   if (o.group_members == 0) return rows;
   std::vector<std::pair<std::string, std::string>> group{
@@ -164,6 +212,11 @@ std::vector<std::pair<std::string, std::string>> describe(const QueueOptions& o)
       {"sink", to_string(o.sink)},
       {"lag_bound", std::to_string(o.lag_bound)},
   };
+  if (o.seek)
+    group.emplace_back(
+        "seek", o.seek->to_time
+                    ? fmt::format("at {} to the time {}", sim::to_string(o.seek->at), sim::to_string(*o.seek->to_time))
+                    : fmt::format("at {} to offset {}", sim::to_string(o.seek->at), *o.seek->to_offset));
   rows.insert(rows.end(), group.begin(), group.end());
   return rows;
 }

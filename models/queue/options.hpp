@@ -43,6 +43,21 @@ const char* to_string(CommitMode mode);
 enum class SinkKind { plain, keyed };
 const char* to_string(SinkKind sink);
 
+/// auto.offset.reset: where a consumer starts when it has no committed offset, or when its
+/// offset fell below the log start: the log start (`earliest`), the high watermark (`latest`),
+/// or nowhere (`none`: the consumer gets an error and stops).
+enum class OffsetReset { earliest, latest, none };
+const char* to_string(OffsetReset reset);
+
+/// `seek`: at `at` every group member seeks each partition it holds, to the first offset whose
+/// timestamp is at or after `to_time` (offsetsForTimes; the high watermark when there is none)
+/// or to `to_offset`, and replays from there.
+struct Seek {
+  sim::Duration at;
+  std::optional<sim::Duration> to_time;  ///< since the run's start
+  std::optional<std::int64_t> to_offset;
+};
+
 struct QueueOptions {
   int brokers = 3;             ///< `brokers`: broker-1 .. broker-N; 1..9
   int controllers = 3;         ///< `controllers`: the KRaft quorum, controller-1 .. controller-N; 1..7
@@ -61,6 +76,11 @@ struct QueueOptions {
   /// never; Kafka's default leaves flushing to the kernel).
   std::optional<std::int64_t> flush_messages;
   Writeback writeback;  ///< `dirty_expire`, `dirty_writeback`
+  /// `log_segment_bytes` (message_bytes..2147483647), `log_retention` (1 ms..365 days, Kafka's
+  /// 7 days by default), `log_retention_bytes` (absent: no limit); message_bytes a message.
+  Retention retention;
+  /// `log_retention_check_interval`: how often each broker applies retention (5 min, Kafka's).
+  sim::Duration retention_check_interval = sim::Duration::minutes(5);
 
   sim::Rate rate{10'000, sim::Duration::seconds(1)};  ///< `rate`: messages per second, over all partitions
   std::int64_t message_bytes = 100;                   ///< `message_bytes`: per message
@@ -96,6 +116,10 @@ struct QueueOptions {
   CommitMode commit = CommitMode::automatic;             ///< `commit`
   sim::Duration auto_commit_interval = sim::Duration::seconds(5);
   SinkKind sink = SinkKind::plain;  ///< `sink`
+  /// `auto_offset_reset`: Kafka's default is latest; earliest here, so that a consumer that
+  /// starts after the producer reads everything, and every scenario that resets says how.
+  OffsetReset auto_offset_reset = OffsetReset::earliest;
+  std::optional<Seek> seek;  ///< `seek: {at, to_time | to_offset}`; needs a group
   /// `lag_bound`: consumer_lag fails when a partition's committed offset ends the run further
   /// than this many messages behind its log.
   std::int64_t lag_bound = 10'000;

@@ -34,10 +34,10 @@ void tally_sends(const Observations& o, OrderTally& t) {
 
 void tally_polls(const Observations& o, OrderTally& t) {
   // Jepsen's rule: a consumer's polls of a partition go on without gaps until it is reassigned
-  // (here, until a new generation of its group).
-  std::map<std::tuple<int, int, int>, Offset> next;
+  // (here, until a new generation of its group) or seeks.
+  std::map<std::tuple<int, int, int, int>, Offset> next;
   for (const Poll& poll : o.polls) {
-    std::tuple<int, int, int> who{poll.partition, poll.member, poll.generation};
+    std::tuple<int, int, int, int> who{poll.partition, poll.member, poll.generation, poll.seeks};
     auto it = next.find(who);
     if (it != next.end() && poll.piece.base < it->second) {
       ++t.nonmonotonic_poll;

@@ -37,7 +37,7 @@ void QueueModel::build(sim::World& world, sim::Duration length) {
   context_->sink = std::make_shared<Sink>(options_.sink, options_.partitions);
   add_nodes(world);
   BrokerDisk empty;
-  empty.logs.resize(static_cast<std::size_t>(options_.partitions));
+  empty.logs.assign(static_cast<std::size_t>(options_.partitions), PartitionLog(options_.retention));
   empty.high_watermarks.assign(static_cast<std::size_t>(options_.partitions), 0);
   empty.committed.assign(static_cast<std::size_t>(options_.partitions), -1);
   context_->disks.assign(static_cast<std::size_t>(options_.brokers), empty);

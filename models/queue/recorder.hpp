@@ -31,6 +31,29 @@ struct Poll {
   sim::Instant polled;
   int member = 0;      ///< the group member that polled (0 outside a group)
   int generation = 0;  ///< the group generation it polled in
+  int seeks = 0;       ///< seeks the member had made: a seek starts a new run of its polls
+};
+
+/// A consumer's position moved by other means than a poll: auto.offset.reset after
+/// OFFSET_OUT_OF_RANGE ("earliest", "latest", or "log end" when the log ends before it), or a
+/// seek ("seek").
+struct Reposition {
+  int member = 0;
+  int partition = 0;
+  Offset from = 0;
+  Offset to = 0;
+  sim::Instant at;
+  std::string why;
+};
+
+/// A consumer that got OFFSET_OUT_OF_RANGE (or had no committed offset) with auto.offset.reset
+/// none: the exception reaches the application, which stops.
+struct ConsumerError {
+  int member = 0;
+  int partition = 0;
+  Offset offset = 0;     ///< its position, -1 when nothing was committed
+  Offset log_start = 0;  ///< the leader's log start then
+  sim::Instant at;
 };
 
 /// A group member finished processing records [base, base + count) of a partition; `effects`
@@ -70,6 +93,8 @@ struct Observations {
   std::int64_t failed_messages = 0;     ///< given up after delivery.timeout.ms
   std::int64_t failed_batches = 0;
   std::vector<std::vector<Batch>> final_logs;  ///< by partition
+  /// By partition: the final log's start offset; retention deleted everything below it.
+  std::vector<Offset> final_log_start;
   std::vector<std::string> final_log_source;   ///< which replica each final log was read from
   /// With keys: the key indexes each partition receives (partitioner.hpp); a producer's message
   /// with sequence s in partition p carries key keys_by_partition[p][s mod size]. Empty: no keys.
@@ -79,6 +104,8 @@ struct Observations {
   std::vector<Assignment> assignments;
   std::vector<Commit> commits;
   std::vector<Offset> final_committed;  ///< by partition, -1: none
+  std::vector<Reposition> repositions;
+  std::vector<ConsumerError> consumer_errors;
   sim::Instant produce_start;
   sim::Instant produce_stop;
   sim::Instant run_end;
@@ -89,7 +116,9 @@ public:
   explicit Recorder(sim::World& world, int partitions) : world_(world) { o_.partitions = partitions; }
 
   void acked(const Ack& ack) { o_.acks.push_back(ack); }
-  void polled(int partition, const Batch& piece, int member = 0, int generation = 0);
+  void polled(int partition, const Batch& piece, int member = 0, int generation = 0, int seeks = 0);
+  void repositioned(Reposition r) { o_.repositions.push_back(std::move(r)); }
+  void failed(const ConsumerError& error) { o_.consumer_errors.push_back(error); }
   void processed(Processing processing) { o_.processings.push_back(std::move(processing)); }
   void assigned(Assignment assignment) { o_.assignments.push_back(std::move(assignment)); }
   void committed(const Commit& commit) { o_.commits.push_back(commit); }
