@@ -6,12 +6,13 @@
 
 #include <fstream>
 
-#include "cli_support.hpp"
+#include "tests/cli_support.hpp"
 #include "models/queue/checks.hpp"
 #include "models/queue/offset_reset.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/checkout.hpp"
 
 using namespace queue;
 using sim::Duration;
@@ -22,7 +23,7 @@ namespace {
 Instant at_s(std::int64_t s) { return Instant::zero() + Duration::seconds(s); }
 
 sim::RunResult run_file(const std::string& path, std::uint64_t seed = 1) {
-  return sim::run_scenario(sim::load_scenario(std::string(DESIGNSIM_SOURCE_DIR) + "/" + path), seed).result;
+  return sim::run_scenario(sim::load_scenario(std::string(checkout::source_dir) + "/" + path), seed).result;
 }
 
 const sim::CheckResult& check_in(const sim::RunResult& result, const std::string& name) {
