@@ -6,13 +6,13 @@
 
 #include <fstream>
 
-#include "tests/cli_support.hpp"
 #include "models/queue/checks.hpp"
 #include "models/queue/offset_reset.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/checkout.hpp"
+#include "tests/cli_support.hpp"
 
 using namespace queue;
 using sim::Duration;
