@@ -136,7 +136,8 @@ TEST_CASE("scheduler checks: do_nothing's dropped ticks are missed fires, fire_o
 
 TEST_CASE("scheduler options: unknown policy names and misplaced policy keys are refused at their key", "[scheduler]") {
   auto fails_with = [](const std::string& params, const std::string& message) {
-    std::string text = "name: t\nmodel: scheduler\nduration: 1s\nparams:\n  design: fixed\n" + params;
+    std::string design = params.find("design:") == std::string::npos ? "  design: fixed\n" : "";
+    std::string text = "name: t\nmodel: scheduler\nduration: 1s\nparams:\n" + design + params;
     INFO(text);
     try {
       sim::check_scenario(sim::parse_scenario(text, "test.yaml"));
@@ -154,6 +155,8 @@ TEST_CASE("scheduler options: unknown policy names and misplaced policy keys are
   fails_with("  overlap: buffer_all\n", "Temporal's: use missed_policy: temporal");
   fails_with("  missed_policy: temporal\n  overlap: forbid\n", "skip");
   fails_with("  missed_policy: temporal\n  overlap: cancel_other\n", "not modelled yet");
+  fails_with("  missed_policy: quartz\n  starting_deadline: 200s\n", "misfire_threshold");
+  fails_with("  design: seed\n  missed_policy: temporal\n", "use design: fixed");
 }
 
 TEST_CASE("scheduler: an unknown misfire instruction is bad input: one message, exit 2, no report", "[scheduler]") {

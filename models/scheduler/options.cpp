@@ -121,9 +121,15 @@ void read_missed(sim::ParamReader& params, SchedulerOptions& o) {
                          : policy == "temporal" ? MissedPolicy::temporal
                                                 : MissedPolicy::all;
   bool quartz = o.cron.missed_policy == MissedPolicy::quartz;
+  bool temporal = o.cron.missed_policy == MissedPolicy::temporal;
+  if ((quartz || temporal) && !fixed)
+    params.fail("missed_policy", fmt::format("the seed's leader has no {} rules: use design: fixed", policy));
+  if ((quartz || temporal) && params.has("starting_deadline"))
+    params.fail("starting_deadline",
+                "Kubernetes' startingDeadlineSeconds: Quartz has misfire_threshold, Temporal catchup_window");
   for (const char* key : {"misfire", "misfire_threshold"})
     if (!quartz && params.has(key)) params.fail(key, "applies only with missed_policy: quartz");
-  if (o.cron.missed_policy != MissedPolicy::temporal && params.has("catchup_window"))
+  if (!temporal && params.has("catchup_window"))
     params.fail("catchup_window", "applies only with missed_policy: temporal");
   std::string misfire = params.choice(
       "misfire", {"smart_policy", "fire_once_now", "do_nothing", "ignore_misfire_policy"}, "smart_policy");
