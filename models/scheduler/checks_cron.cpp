@@ -52,6 +52,15 @@ sim::Instant due_of(const Observations& o, int schedule, std::int64_t nominal) {
   return o.instant_of(o.zone.gap_end(nominal).value_or(nominal));
 }
 
+// Why a policy that does not collapse missed ticks into one run left a tick out.
+std::string dropped_by(const Observations& o) {
+  if (o.missed_policy == MissedPolicy::quartz && o.misfire == Misfire::do_nothing)
+    return " (misfire do_nothing drops a misfired tick without a run)";
+  if (o.missed_policy == MissedPolicy::temporal && o.catchup_dropped > 0)
+    return " (older than the catch-up window when the scheduler came back)";
+  return "";
+}
+
 }  // namespace
 
 sim::CheckResult duplicate_fire(const Observations& o) {
@@ -92,7 +101,8 @@ sim::CheckResult missed_fire(const Observations& o) {
         continue;
       }
       ++missed;
-      violate(r, due + o.liveness_bound, {}, fmt::format("{} never fired", tick_name(o, schedule, nominal)));
+      violate(r, due + o.liveness_bound, {},
+              fmt::format("{} never fired{}", tick_name(o, schedule, nominal), dropped_by(o)));
     }
   }
   r.summary = fmt::format("{} missed; {} skipped by the declared policy",
@@ -100,6 +110,11 @@ sim::CheckResult missed_fire(const Observations& o) {
   r.details.emplace_back("missed", std::to_string(missed));
   r.details.emplace_back("skipped by policy", std::to_string(skipped));
   r.details.emplace_back("checks with more than 100 missed", std::to_string(o.too_many_missed));
+  if (o.missed_policy == MissedPolicy::quartz) r.details.emplace_back("quartz misfires", std::to_string(o.misfires));
+  if (o.missed_policy == MissedPolicy::temporal) {
+    r.details.emplace_back("past the catch-up window", std::to_string(o.catchup_dropped));
+    r.details.emplace_back("skipped by the overlap policy", std::to_string(o.overlap_skipped));
+  }
   return r;
 }
 
@@ -185,9 +200,9 @@ sim::CheckResult overlap(const Observations& o) {
         if (a.task == b.task || end <= b.started) continue;  // one tick's attempts: concurrent_execution
         ++pairs;
         total = total + (end - b.started);
-        // Forbid promises no two runs at once; replace, that a replaced run lands no effect once
+        // Forbid, skip and buffer_* promise no two runs at once; replace, that a replaced run lands no effect once
         // its replacement runs.
-        bool breaks = o.overlap == Overlap::forbid ||
+        bool breaks = promises_no_overlap(o.overlap) ||
                       (o.overlap == Overlap::replace && a.outcome == "succeeded" && a.ended && *a.ended > b.started);
         if (!breaks) continue;
         ++broken;
@@ -202,6 +217,8 @@ sim::CheckResult overlap(const Observations& o) {
   r.details.emplace_back("overlap", sim::to_string(total));
   r.details.emplace_back("held back (forbid)", std::to_string(o.forbidden));
   r.details.emplace_back("cancelled (replace)", std::to_string(o.cancelled.size()));
+  if (o.missed_policy == MissedPolicy::temporal)
+    r.details.emplace_back("skipped by the overlap policy", std::to_string(o.overlap_skipped));
   return r;
 }
 

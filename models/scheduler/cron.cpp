@@ -210,4 +210,96 @@ CronDecision decide(const Schedule& schedule, std::int64_t last, std::int64_t no
   return decision;
 }
 
+QuartzDecision decide_quartz(const Schedule& schedule, std::int64_t last, std::int64_t now, Misfire misfire,
+                             sim::Duration threshold) {
+  QuartzDecision decision;
+  std::int64_t threshold_s = threshold.ns() / 1'000'000'000;
+  std::optional<Tick> t = schedule.next_after(last);
+  // Ticks are found oldest first, so only the first can be a misfire: the later ones are less late.
+  decision.misfired = t && t->due <= now && now - t->due > threshold_s;
+  if (!decision.misfired || misfire == Misfire::ignore_misfire_policy) {
+    for (; t && t->due <= now; t = schedule.next_after(t->due)) decision.fire.push_back(*t);
+    return decision;
+  }
+  if (misfire == Misfire::do_nothing) {
+    decision.processed = now;
+    return decision;
+  }
+  // smart_policy, fire_once_now: one fire now, standing for every tick up to now.
+  std::optional<Tick> recent = t;
+  for (; t && t->due <= now; t = schedule.next_after(t->due)) recent = t;
+  decision.fire.push_back(*recent);
+  return decision;
+}
+
+namespace {
+
+// Temporal's processBuffer, for one policy: what each buffered start does, oldest first.
+void process_buffer(TemporalStep& step, const std::vector<Tick>& buffer, bool running, Overlap overlap) {
+  std::optional<Tick> chosen;
+  for (const Tick& start : buffer) {
+    if (overlap == Overlap::allow) {
+      step.start.push_back(start);
+      continue;
+    }
+    if (!running && !chosen) {
+      chosen = start;  // nothing runs: this one starts, whatever the policy
+      continue;
+    }
+    switch (overlap) {
+      case Overlap::buffer_one:
+        if (step.buffer.empty())
+          step.buffer.push_back(start);
+        else
+          ++step.overlap_skipped;
+        break;
+      case Overlap::buffer_all: step.buffer.push_back(start); break;
+      case Overlap::replace:
+        if (running) {
+          step.terminate = true;
+          step.buffer.push_back(start);
+        } else {
+          chosen = start;  // not started yet: the later one replaces it
+        }
+        break;
+      default: ++step.overlap_skipped; break;  // skip
+    }
+  }
+  if (chosen) step.start.push_back(*chosen);
+}
+
+}  // namespace
+
+std::string ticks_text(const std::vector<Tick>& ticks) {
+  std::string text;
+  for (const Tick& t : ticks) text += fmt::format("{}{}:{}", text.empty() ? "" : ",", t.nominal, t.due);
+  return text;
+}
+
+std::vector<Tick> ticks_from_text(const std::string& text) {
+  std::vector<Tick> ticks;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    std::size_t colon = item.find(':');
+    if (colon == std::string::npos) continue;
+    ticks.push_back(Tick{std::stoll(item.substr(0, colon)), std::stoll(item.substr(colon + 1))});
+  }
+  return ticks;
+}
+
+TemporalStep temporal_step(const Schedule& schedule, std::int64_t processed, std::int64_t now, std::vector<Tick> buffer,
+                           bool running, Overlap overlap, sim::Duration catchup_window) {
+  TemporalStep step;
+  std::int64_t window_s = catchup_window.ns() / 1'000'000'000;
+  for (std::optional<Tick> t = schedule.next_after(processed); t && t->due <= now; t = schedule.next_after(t->due)) {
+    if (now - t->due > window_s) {
+      ++step.dropped_window;
+      continue;
+    }
+    buffer.push_back(*t);
+  }
+  process_buffer(step, buffer, running, overlap);
+  return step;
+}
+
 }  // namespace scheduler

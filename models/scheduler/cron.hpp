@@ -19,6 +19,33 @@
 //               skipped hour never comes, one in the repeated hour comes twice.
 // A tick is named by its `nominal` time: for a fixed-time job in a zone, the local date and time
 // it names (both passes of a repeated hour share it); otherwise its Unix time.
+//
+// Quartz's CronTrigger (missed_policy: quartz). The trigger's next fire time is the first tick
+// after the last one fired. A tick is a misfire when it is found more than the misfire threshold
+// (org.quartz.jobStore.misfireThreshold, 60,000 ms by default) after its time; a later one within
+// the threshold just fires late. A misfired trigger follows its instruction, as the CronTrigger and
+// Trigger javadoc state them:
+//   smart_policy           MISFIRE_INSTRUCTION_SMART_POLICY, the default; CronTrigger's
+//                          updateAfterMisfire takes it as FIRE_ONCE_NOW;
+//   fire_once_now          "the CronTrigger wants to be fired now": one fire, then the next tick after
+//                          now (the fire is named here by the most recent tick it stands for);
+//   do_nothing             "next-fire-time updated to the next time in the schedule after the current
+//                          time ... but it does not want to be fired now": every missed tick is dropped;
+//   ignore_misfire_policy  the trigger "will never be evaluated for a misfire situation" and fires "as
+//                          soon as it can", updated "as if it had fired at the proper time": every
+//                          missed tick fires, one after another, at once.
+// Quartz's RAMJobStore counts a tick exactly the threshold late as misfired; the model, at whole
+// seconds, counts only one later than the threshold (the two differ at that one instant).
+//
+// Temporal's schedules (missed_policy: temporal), as the API's SchedulePolicies and
+// ScheduleOverlapPolicy describe them and the server's processBuffer applies them: when the
+// scheduler comes back, an action whose time is within catchupWindow (one year by default, at
+// least 10 s) of now is taken, an older one is dropped. The actions due go through the overlap
+// policy, oldest first, with whether a run of the schedule is active: with none active, the first
+// starts; then skip drops the rest, buffer_one keeps the first of them for when the run ends (and
+// drops the others), buffer_all keeps all of them to start one after another, terminate_other
+// (`replace`) ends the active run and starts the newest (an earlier one not yet started is
+// replaced by a later one), allow_all (`allow`) starts every one at once.
 #pragma once
 
 #include <bitset>
@@ -83,5 +110,32 @@ struct CronDecision {
 /// Policy `all` is not decided here: the seed fires every tick in (last, now].
 CronDecision decide(const Schedule& schedule, std::int64_t last, std::int64_t now, MissedPolicy policy,
                     std::optional<sim::Duration> starting_deadline);
+
+/// Quartz's verdict at one check (see above).
+struct QuartzDecision {
+  std::vector<Tick> fire;                 ///< ticks to fire now, oldest first
+  bool misfired = false;                  ///< the next fire time was more than the threshold late
+  std::optional<std::int64_t> processed;  ///< do_nothing: the new lastScheduleTime, with no fire
+};
+
+QuartzDecision decide_quartz(const Schedule& schedule, std::int64_t last, std::int64_t now, Misfire misfire,
+                             sim::Duration threshold);
+
+/// One pass of Temporal's scheduler over a schedule (see above).
+struct TemporalStep {
+  std::vector<Tick> start;   ///< to start now, oldest first (allow_all: every one; otherwise at most one)
+  bool terminate = false;    ///< terminate_other: end the active run; its replacement waits in the buffer
+  std::vector<Tick> buffer;  ///< starts left waiting for the active run to end
+  int dropped_window = 0;    ///< actions older than the catch-up window
+  int overlap_skipped = 0;   ///< actions the overlap policy dropped
+};
+
+/// Buffered ticks as the store keeps them ("nominal:due,nominal:due"), and back.
+std::string ticks_text(const std::vector<Tick>& ticks);
+std::vector<Tick> ticks_from_text(const std::string& text);
+
+/// Ticks due in (processed, now] join `buffer`; the buffer goes through the overlap policy.
+TemporalStep temporal_step(const Schedule& schedule, std::int64_t processed, std::int64_t now, std::vector<Tick> buffer,
+                           bool running, Overlap overlap, sim::Duration catchup_window);
 
 }  // namespace scheduler

@@ -14,14 +14,20 @@ std::vector<sim::OptionDoc> cron_option_docs() {
        "a tick in a daylight-saving gap or overlap: vixie (cron(8): fixed-time jobs once, a skipped one right after "
        "the change) or kubernetes (robfig/cron: a skipped tick never runs, a repeated one runs twice)"},
       {"overlap",
-       "a tick while the schedule's previous run is active: allow (Kubernetes' default), forbid (not started; tried "
-       "again at the next check) or replace (the active run is cancelled); declared, only the fixed design applies "
-       "it"},
+       "a tick while the schedule's previous run is active: allow (Kubernetes' default; Temporal's allow_all), "
+       "forbid (not started; tried again at the next check), replace (the active run is cancelled; Temporal's "
+       "terminate_other), or, with missed_policy temporal, skip (its default: dropped), buffer_one (one waits for "
+       "the run to end) or buffer_all (all wait, then run one after another); only the fixed design applies it"},
       {"start",
        "the true wall time at the run's start, in UTC, quoted (\"2026-03-08T05:00:00Z\"); empty: 2026-01-01T00:00:00Z"},
       {"missed_policy",
-       "missed ticks: all (the seed's loop), legacy (Kubernetes <= 1.20, 100-missed rule) or v2 "
-       "(most recent only)"},
+       "missed ticks: all (the seed's loop), legacy (Kubernetes <= 1.20, 100-missed rule), v2 (most recent "
+       "only), quartz (misfire threshold and instruction) or temporal (catch-up window, then the overlap policy)"},
+      {"misfire",
+       "quartz: a misfired CronTrigger's instruction: smart_policy (the default: fire_once_now), fire_once_now (one "
+       "fire now), do_nothing (no fire; the next tick after now) or ignore_misfire_policy (every missed tick fires)"},
+      {"misfire_threshold", "quartz: org.quartz.jobStore.misfireThreshold, how late a tick is a misfire"},
+      {"catchup_window", "temporal: a missed action older than this when the scheduler comes back is dropped"},
       {"starting_deadline", "Kubernetes' startingDeadlineSeconds: a tick later than this is not started"},
       {"check_interval", "the controller's period (Kubernetes: 10s)"},
   };

@@ -100,6 +100,10 @@ sim::Task<void> SchedulerNode::fire_schedule(int schedule, std::int64_t now_s) {
   if (!status) co_return;
   // A schedule nothing has fired yet counts from its creation, the start of the run.
   std::int64_t last = status->number >= 0 ? status->number : o.start_s;
+  if (o.cron.missed_policy == MissedPolicy::quartz) co_await fire_quartz(schedule, last, now_s);
+  std::string buffer = status->text;
+  if (o.cron.missed_policy == MissedPolicy::temporal) co_await fire_temporal(schedule, last, buffer, now_s);
+  if (o.cron.missed_policy == MissedPolicy::quartz || o.cron.missed_policy == MissedPolicy::temporal) co_return;
   if (o.cron.missed_policy == MissedPolicy::all) {
     for (std::optional<Tick> t = cron.next_after(last); t && t->due <= now_s; t = cron.next_after(t->due))
       co_await fire(schedule, *t);
@@ -111,6 +115,54 @@ sim::Task<void> SchedulerNode::fire_schedule(int schedule, std::int64_t now_s) {
     context_->trace(node_, "scheduler.too_many_missed", fmt::format("cron-{}: more than 100 missed", schedule + 1));
   }
   if (decision.fire) co_await fire(schedule, *decision.fire);
+}
+
+// Quartz (cron.hpp): ticks within the misfire threshold fire late; a misfired trigger follows its
+// instruction. do_nothing records the ticks up to now as dealt with, so the next fire is the next tick.
+sim::Task<void> SchedulerNode::fire_quartz(int schedule, std::int64_t last, std::int64_t now_s) {
+  const CronOptions& c = context_->options.cron;
+  const Schedule& cron = context_->crons.at(static_cast<std::size_t>(schedule));
+  QuartzDecision decision = decide_quartz(cron, last, now_s, c.misfire, c.misfire_threshold);
+  if (decision.misfired) {
+    ++context_->observations.misfires;
+    context_->trace(
+        node_, "scheduler.misfire",
+        fmt::format("cron-{}: misfired ({}: {} to fire)", schedule + 1, to_string(c.misfire), decision.fire.size()));
+  }
+  for (const Tick& tick : decision.fire) co_await fire(schedule, tick);
+  std::string no_buffer;
+  if (decision.processed) co_await mark_processed(schedule, *decision.processed, no_buffer);
+}
+
+// Temporal (cron.hpp): the ticks since the last pass join the buffer the store keeps, the overlap
+// policy picks what starts, and the store records the pass (fenced) with what is left buffered.
+sim::Task<void> SchedulerNode::fire_temporal(int schedule, std::int64_t last, std::string buffer, std::int64_t now_s) {
+  const CronOptions& c = context_->options.cron;
+  const Schedule& cron = context_->crons.at(static_cast<std::size_t>(schedule));
+  bool running = false;
+  if (c.overlap != Overlap::allow) running = co_await runs_active(schedule, false);
+  TemporalStep step = temporal_step(cron, last, now_s, ticks_from_text(buffer), running, c.overlap, c.catchup_window);
+  Observations& o = context_->observations;
+  o.catchup_dropped += step.dropped_window;
+  o.overlap_skipped += step.overlap_skipped;
+  if (step.dropped_window > 0 || step.overlap_skipped > 0)
+    context_->trace(node_, "scheduler.drop",
+                    fmt::format("cron-{}: {} past the catch-up window, {} skipped by overlap {}", schedule + 1,
+                                step.dropped_window, step.overlap_skipped, to_string(c.overlap)));
+  if (step.terminate) co_await cancel_runs(schedule);
+  for (const Tick& tick : step.start) co_await fire(schedule, tick);
+  std::string left = ticks_text(step.buffer);
+  co_await mark_processed(schedule, now_s, left);
+}
+
+sim::Task<void> SchedulerNode::mark_processed(int schedule, std::int64_t until, std::string buffer) {
+  Request done;
+  done.op = Op::processed;
+  done.number = schedule;
+  done.when = until;
+  done.task = std::move(buffer);
+  done.token = election_->token();
+  co_await call(*context_, ex_, context_->store, done);
 }
 
 // The fire names the tick by its nominal time; lastScheduleTime and the store's "not yet due"
@@ -125,7 +177,9 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
   record.when = tick.due;
   record.nominal = tick.nominal;
   record.token = election_->token();
-  Overlap overlap = context_->options.cron.overlap;
+  // Temporal's policies decide before the fire (fire_temporal); Kubernetes' apply here.
+  Overlap overlap =
+      context_->options.cron.missed_policy == MissedPolicy::temporal ? Overlap::allow : context_->options.cron.overlap;
   if (fixed && overlap == Overlap::forbid) {
     bool active = co_await runs_active(schedule);
     if (active) co_return;
@@ -147,13 +201,13 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
 
 // Forbid: whether a run of the schedule is still in the queue (Kubernetes' Status.Active). When
 // the queue does not answer, the run counts as active: the tick is tried again at the next check.
-sim::Task<bool> SchedulerNode::runs_active(int schedule) {
+sim::Task<bool> SchedulerNode::runs_active(int schedule, bool forbid) {
   Request ask;
   ask.op = Op::active;
   ask.task = fmt::format("cron-{}@", schedule + 1);
   std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, ask);
   bool active = !answer || answer->number > 0;
-  if (active) {
+  if (active && forbid) {
     ++context_->observations.forbidden;
     context_->trace(node_, "scheduler.forbid", fmt::format("cron-{}: a run is still active", schedule + 1));
   }

@@ -33,10 +33,13 @@ private:
   sim::Instant belief_end() const;
   sim::Task<std::optional<std::int64_t>> now_unix_s();
   sim::Task<void> fire_schedule(int schedule, std::int64_t now_s);
+  sim::Task<void> fire_quartz(int schedule, std::int64_t last, std::int64_t now_s);
+  sim::Task<void> fire_temporal(int schedule, std::int64_t last, std::string buffer, std::int64_t now_s);
+  sim::Task<void> mark_processed(int schedule, std::int64_t until, std::string buffer);
   sim::Task<void> fire(int schedule, Tick tick);
   sim::Task<void> move_due(std::int64_t now_ms);
   sim::Task<bool> push(const std::string& body);
-  sim::Task<bool> runs_active(int schedule);
+  sim::Task<bool> runs_active(int schedule, bool forbid = true);
   sim::Task<void> cancel_runs(int schedule);
 
   std::shared_ptr<Context> context_;

@@ -27,6 +27,7 @@ enum class Op {
   fire,               // store: the fixed design's fire record, keyed (schedule, nominal), fenced
   active,             // queue: how many messages of a schedule's runs are in the queue (overlap: forbid)
   cancel_runs,        // queue: deletes every message of a schedule's runs (overlap: replace)
+  processed,          // store: a schedule dealt with up to a time, without a fire, and its buffered starts
 };
 
 const char* op_name(Op op);

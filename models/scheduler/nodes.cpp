@@ -27,6 +27,7 @@ const char* op_name(Op op) {
     case Op::fire: return "fire";
     case Op::active: return "active";
     case Op::cancel_runs: return "cancel_runs";
+    case Op::processed: return "processed";
   }
   return "?";
 }
@@ -136,8 +137,19 @@ Reply store_answer(Context& c, StoreState& s, const Request& r) {
     case Op::status_get: {
       auto found = s.last_schedule.find(static_cast<int>(r.number));
       reply->number = found == s.last_schedule.end() ? -1 : found->second;
+      if (auto buffer = s.buffers.find(static_cast<int>(r.number)); buffer != s.buffers.end())
+        reply->text = buffer->second;
       break;
     }
+    case Op::processed:  // the schedule's ticks up to `when` are dealt with, and its buffer is `task`; fenced
+      if (r.token < s.highest_token) {
+        reply->ok = false;
+        reply->text = fmt::format("fencing token {} is below {}", r.token, s.highest_token);
+        break;
+      }
+      s.last_schedule[static_cast<int>(r.number)] = std::max(s.last_schedule[static_cast<int>(r.number)], r.when);
+      s.buffers[static_cast<int>(r.number)] = r.task;
+      break;
     case Op::status_set: s.last_schedule[static_cast<int>(r.number)] = r.when; break;
     case Op::fire: {
       int schedule = static_cast<int>(r.number);

@@ -36,6 +36,7 @@ struct StoreState {
   std::map<int, std::int64_t> last_schedule;  ///< per schedule, Unix seconds
   std::set<std::pair<int, std::int64_t>> fired;
   std::int64_t highest_token = 0;
+  std::map<int, std::string> buffers;  ///< per schedule, Temporal's buffered starts (ticks_text)
 };
 
 void boot_queue(const std::shared_ptr<Context>& context);

@@ -110,6 +110,61 @@ void read_zone(sim::ParamReader& params, SchedulerOptions& o) {
   }
 }
 
+// missed_policy, with Quartz's misfire instruction and threshold and Temporal's catch-up window.
+void read_missed(sim::ParamReader& params, SchedulerOptions& o) {
+  bool fixed = o.design == Design::fixed;
+  std::string policy =
+      params.choice("missed_policy", {"all", "v2", "legacy", "quartz", "temporal"}, fixed ? "v2" : "all");
+  o.cron.missed_policy = policy == "legacy"     ? MissedPolicy::legacy
+                         : policy == "v2"       ? MissedPolicy::v2
+                         : policy == "quartz"   ? MissedPolicy::quartz
+                         : policy == "temporal" ? MissedPolicy::temporal
+                                                : MissedPolicy::all;
+  bool quartz = o.cron.missed_policy == MissedPolicy::quartz;
+  bool temporal = o.cron.missed_policy == MissedPolicy::temporal;
+  if ((quartz || temporal) && !fixed)
+    params.fail("missed_policy", fmt::format("the seed's leader has no {} rules: use design: fixed", policy));
+  if ((quartz || temporal) && params.has("starting_deadline"))
+    params.fail("starting_deadline",
+                "Kubernetes' startingDeadlineSeconds: Quartz has misfire_threshold, Temporal catchup_window");
+  for (const char* key : {"misfire", "misfire_threshold"})
+    if (!quartz && params.has(key)) params.fail(key, "applies only with missed_policy: quartz");
+  if (!temporal && params.has("catchup_window"))
+    params.fail("catchup_window", "applies only with missed_policy: temporal");
+  std::string misfire = params.choice(
+      "misfire", {"smart_policy", "fire_once_now", "do_nothing", "ignore_misfire_policy"}, "smart_policy");
+  o.cron.misfire = misfire == "fire_once_now"           ? Misfire::fire_once_now
+                   : misfire == "do_nothing"            ? Misfire::do_nothing
+                   : misfire == "ignore_misfire_policy" ? Misfire::ignore_misfire_policy
+                                                        : Misfire::smart_policy;
+  o.cron.misfire_threshold =
+      params.duration("misfire_threshold", o.cron.misfire_threshold, {Duration::milliseconds(1), day});
+  // Temporal refuses a catch-up window under 10 s.
+  o.cron.catchup_window = params.duration("catchup_window", o.cron.catchup_window, {Duration::seconds(10), day * 3660});
+}
+
+// overlap: Kubernetes' three, and Temporal's six (AllowAll is allow, TerminateOther is replace).
+void read_overlap(sim::ParamReader& params, SchedulerOptions& o) {
+  bool temporal = o.cron.missed_policy == MissedPolicy::temporal;
+  std::string overlap = params.choice("overlap",
+                                      {"allow", "forbid", "replace", "skip", "buffer_one", "buffer_all", "cancel_other",
+                                       "terminate_other", "allow_all"},
+                                      temporal ? "skip" : "allow");
+  if (overlap == "cancel_other")
+    params.fail("overlap", "cancel_other (Temporal's CANCEL_OTHER) is not modelled yet: use terminate_other");
+  bool temporal_only = overlap == "skip" || overlap == "buffer_one" || overlap == "buffer_all";
+  if (temporal_only && !temporal)
+    params.fail("overlap", fmt::format("{} is Temporal's: use missed_policy: temporal", overlap));
+  if (temporal && overlap == "forbid")
+    params.fail("overlap", "forbid is Kubernetes': Temporal's nearest is skip (which drops the tick)");
+  o.cron.overlap = overlap == "forbid"                                    ? Overlap::forbid
+                   : overlap == "replace" || overlap == "terminate_other" ? Overlap::replace
+                   : overlap == "skip"                                    ? Overlap::skip
+                   : overlap == "buffer_one"                              ? Overlap::buffer_one
+                   : overlap == "buffer_all"                              ? Overlap::buffer_all
+                                                                          : Overlap::allow;
+}
+
 void read_cron(sim::ParamReader& params, SchedulerOptions& o) {
   o.cron.schedules = params.string_list("cron", {});
   for (const std::string& expression : o.cron.schedules) {
@@ -120,15 +175,10 @@ void read_cron(sim::ParamReader& params, SchedulerOptions& o) {
     std::string error;
     if (!parse_cron(expression, error)) params.fail("cron", fmt::format("'{}': {}", expression, error));
   }
-  bool fixed = o.design == Design::fixed;
-  std::string policy = params.choice("missed_policy", {"all", "v2", "legacy"}, fixed ? "v2" : "all");
-  o.cron.missed_policy = policy == "legacy" ? MissedPolicy::legacy
-                         : policy == "v2"   ? MissedPolicy::v2
-                                            : MissedPolicy::all;
+  read_missed(params, o);
   o.cron.starting_deadline = params.optional_duration("starting_deadline", {Duration::seconds(1), day * 30});
   o.cron.check_interval = params.duration("check_interval", o.cron.check_interval, {Duration::milliseconds(100), hour});
-  std::string overlap = params.choice("overlap", {"allow", "forbid", "replace"}, "allow");
-  o.cron.overlap = overlap == "forbid" ? Overlap::forbid : overlap == "replace" ? Overlap::replace : Overlap::allow;
+  read_overlap(params, o);
   read_zone(params, o);
 }
 
@@ -140,6 +190,12 @@ void read_redis(sim::ParamReader& params, SchedulerOptions& o) {
   sim::ParamReader section = params.section("redis");
   o.redis = redis::read_redis_options(section);
   if (o.redis.masters != 1) params.fail("redis", "the delay queue's ZSET is one key on one master: leave masters at 1");
+}
+
+// A duration of whole days as days ("365 days"), any other as usual.
+std::string whole_days(sim::Duration d) {
+  if (d < day || d.ns() % day.ns() != 0) return sim::to_string(d);
+  return fmt::format("{} days", d.ns() / day.ns());
 }
 
 }  // namespace
@@ -188,8 +244,32 @@ const char* to_string(Overlap overlap) {
     case Overlap::allow: return "allow";
     case Overlap::forbid: return "forbid";
     case Overlap::replace: return "replace";
+    case Overlap::skip: return "skip";
+    case Overlap::buffer_one: return "buffer_one";
+    case Overlap::buffer_all: return "buffer_all";
   }
   return "?";
+}
+
+const char* to_string(Misfire misfire) {
+  switch (misfire) {
+    case Misfire::smart_policy: return "smart_policy";
+    case Misfire::fire_once_now: return "fire_once_now";
+    case Misfire::do_nothing: return "do_nothing";
+    case Misfire::ignore_misfire_policy: return "ignore_misfire_policy";
+  }
+  return "?";
+}
+
+bool CronOptions::collapses_missed() const {
+  switch (missed_policy) {
+    case MissedPolicy::all: return false;
+    case MissedPolicy::legacy:
+    case MissedPolicy::v2: return true;
+    case MissedPolicy::quartz: return misfire == Misfire::smart_policy || misfire == Misfire::fire_once_now;
+    case MissedPolicy::temporal: return overlap != Overlap::allow && overlap != Overlap::buffer_all;
+  }
+  return false;
 }
 
 const char* to_string(DstPolicy policy) { return policy == DstPolicy::vixie ? "vixie" : "kubernetes"; }
@@ -199,6 +279,8 @@ const char* to_string(MissedPolicy policy) {
     case MissedPolicy::all: return "all";
     case MissedPolicy::legacy: return "legacy";
     case MissedPolicy::v2: return "v2";
+    case MissedPolicy::quartz: return "quartz";
+    case MissedPolicy::temporal: return "temporal";
   }
   return "?";
 }
@@ -245,6 +327,11 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
   if (!o.cron.schedules.empty() && !o.cron.zone.is_utc()) rows.emplace_back("dst", to_string(o.cron.dst));
   if (o.start_s != sim::default_wall_start.unix_ns() / 1'000'000'000)
     rows.emplace_back("start", civil_text(o.start_s) + " UTC");
+  if (!o.cron.schedules.empty() && o.cron.missed_policy == MissedPolicy::quartz)
+    rows.emplace_back("misfire", fmt::format("{}, threshold {}", to_string(o.cron.misfire),
+                                             sim::to_string(o.cron.misfire_threshold)));
+  if (!o.cron.schedules.empty() && o.cron.missed_policy == MissedPolicy::temporal)
+    rows.emplace_back("catchup_window", whole_days(o.cron.catchup_window));
   if (!o.cron.schedules.empty())
     rows.emplace_back("missed_policy",
                       fmt::format("{}, starting deadline {}, checked every {}", to_string(o.cron.missed_policy),

@@ -57,9 +57,19 @@ enum class Sink {
 
 /// `missed_policy`: what the leader does with cron ticks it missed.
 enum class MissedPolicy {
-  all,     ///< the seed's wall-time loop: every tick between the last one fired and now
-  legacy,  ///< Kubernetes' controller up to 1.20: more than 100 missed, nothing starts
-  v2,      ///< Kubernetes' controller from 1.21: only the most recent missed tick runs
+  all,       ///< the seed's wall-time loop: every tick between the last one fired and now
+  legacy,    ///< Kubernetes' controller up to 1.20: more than 100 missed, nothing starts
+  v2,        ///< Kubernetes' controller from 1.21: only the most recent missed tick runs
+  quartz,    ///< Quartz's CronTrigger: a tick later than misfire_threshold is a misfire, handled by `misfire`
+  temporal,  ///< Temporal's schedules: missed actions within catchup_window, then the overlap policy
+};
+
+/// `misfire`: Quartz's CronTrigger misfire instruction (missed_policy: quartz).
+enum class Misfire {
+  smart_policy,           ///< MISFIRE_INSTRUCTION_SMART_POLICY, the default: for a CronTrigger, fire_once_now
+  fire_once_now,          ///< MISFIRE_INSTRUCTION_FIRE_ONCE_NOW: one fire now for every misfired tick
+  do_nothing,             ///< MISFIRE_INSTRUCTION_DO_NOTHING: no fire; the next tick after now is the next fire
+  ignore_misfire_policy,  ///< MISFIRE_INSTRUCTION_IGNORE_MISFIRE_POLICY: every missed tick fires, at once
 };
 
 /// `dst`: what a cron tick in a daylight-saving gap or overlap does (cron.hpp).
@@ -73,6 +83,10 @@ enum class Overlap {
   allow,    ///< Kubernetes' Allow (the default), Temporal's AllowAll: runs may overlap
   forbid,   ///< Kubernetes' Forbid: not started; the controller tries the tick again at its next check
   replace,  ///< Kubernetes' Replace, Temporal's TerminateOther: the active run is cancelled first
+  // Temporal's own (missed_policy: temporal); its AllowAll is `allow`, its TerminateOther `replace`.
+  skip,        ///< SKIP (Temporal's default): not started and dropped; the next tick after the run is considered
+  buffer_one,  ///< BUFFER_ONE: one start waits for the active run to end, later ones are dropped
+  buffer_all,  ///< BUFFER_ALL: every start waits, and they run one after another
 };
 
 /// `stale_handles`: the queue's answer to a delete or visibility change with an old receipt handle.
@@ -80,6 +94,12 @@ enum class StaleHandles {
   sqs,      ///< succeeds, and the delete removes the message even while another reader holds it
   refused,  ///< refused: only the current receive may complete a message (SWF, Temporal)
 };
+
+/// Whether an overlap policy promises no two runs of a schedule at once (forbid, skip, buffer_*).
+inline bool promises_no_overlap(Overlap overlap) {
+  return overlap == Overlap::forbid || overlap == Overlap::skip || overlap == Overlap::buffer_one ||
+         overlap == Overlap::buffer_all;
+}
 
 struct QueueOptions {
   sim::Duration default_visibility = sim::Duration::seconds(30);  ///< `default_visibility`: at receive
@@ -102,6 +122,17 @@ struct CronOptions {
   MissedPolicy missed_policy = MissedPolicy::v2;
   std::optional<sim::Duration> starting_deadline;             ///< `starting_deadline`: startingDeadlineSeconds
   sim::Duration check_interval = sim::Duration::seconds(10);  ///< `check_interval`: the controller's period
+  Misfire misfire = Misfire::smart_policy;                    ///< `misfire` (quartz)
+  /// `misfire_threshold` (quartz): org.quartz.jobStore.misfireThreshold, 60,000 ms by default.
+  sim::Duration misfire_threshold = sim::Duration::seconds(60);
+  /// `catchup_window` (temporal): a missed action older than this is dropped; one year by default.
+  sim::Duration catchup_window = sim::Duration::seconds(365LL * 24 * 3600);
+
+  /// Whether the declared policy lets one catch-up run stand for the ticks it missed (Kubernetes'
+  /// most recent only, Quartz's fire-once-now, Temporal's overlap policies that start one of many).
+  bool collapses_missed() const;
+  /// Whether the declared overlap policy promises no two runs of a schedule at once.
+  bool no_overlap() const { return promises_no_overlap(overlap); }
 };
 
 struct SchedulerOptions {
@@ -154,5 +185,6 @@ const char* to_string(Sink sink);
 const char* to_string(MissedPolicy policy);
 const char* to_string(DstPolicy policy);
 const char* to_string(Overlap overlap);
+const char* to_string(Misfire misfire);
 
 }  // namespace scheduler

@@ -118,6 +118,11 @@ struct Observations {
   std::set<std::string> cancelled;                 ///< cron runs the replace policy cancelled
   int forbidden = 0;                               ///< fires the forbid policy held back
   int too_many_missed = 0;                         ///< controller checks that found more than 100 missed ticks
+  MissedPolicy missed_policy = MissedPolicy::v2;   ///< declared
+  Misfire misfire = Misfire::smart_policy;         ///< declared (quartz)
+  int misfires = 0;                                ///< quartz: checks that found the trigger misfired
+  int catchup_dropped = 0;                         ///< temporal: actions older than the catch-up window
+  int overlap_skipped = 0;                         ///< temporal: actions the overlap policy dropped
   sim::Instant cron_from;                          ///< ticks after this are judged
   sim::Instant run_end;
   sim::Duration liveness_bound;

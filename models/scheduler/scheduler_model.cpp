@@ -81,7 +81,9 @@ void SchedulerModel::build(sim::World& world, sim::Duration length) {
   o.starting_deadline = options_.cron.starting_deadline;
   o.overlap = options_.cron.overlap;
   o.wall_start_s = options_.start_s;
-  o.most_recent_only = options_.cron.missed_policy != MissedPolicy::all;
+  o.most_recent_only = options_.cron.collapses_missed();
+  o.missed_policy = options_.cron.missed_policy;
+  o.misfire = options_.cron.misfire;
   o.cron_from = sim::Instant::zero();
   o.run_end = sim::Instant::zero() + length;
   o.liveness_bound = options_.liveness();

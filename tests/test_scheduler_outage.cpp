@@ -1,0 +1,67 @@
+// Goal: the shipped outage scenarios for Quartz's and Temporal's missed-schedule rules show what
+// their expect: blocks say, in the detail the checks report: do_nothing drops the day's only run,
+// a catch-up window loses actions under buffer_all, ignore_misfire_policy piles runs up at once,
+// buffer_all runs them in turn, skip drops all but the oldest.
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+#include <string>
+
+#include "sim/run/run.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace {
+
+sim::RunResult run_shipped(const std::string& name) {
+  std::string file = std::string(DESIGNSIM_SOURCE_DIR) + "/scenarios/scheduler/" + name + ".yaml";
+  sim::Scenario scenario = sim::load_scenario(file);
+  return sim::run_scenario(scenario, scenario.seed).result;
+}
+
+const sim::CheckResult& check_of(const sim::RunResult& result, const std::string& name) {
+  for (const sim::CheckOutcome& c : result.checks)
+    if (c.result.name == name) return c.result;
+  FAIL("no check " << name);
+  throw std::logic_error("unreachable");
+}
+
+std::string detail(const sim::CheckResult& check, const std::string& key) {
+  for (const auto& [k, v] : check.details)
+    if (k == key) return v;
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("scheduler fixed-quartz-do-nothing: do_nothing silently drops the day's only run", "[scheduler]") {
+  sim::RunResult result = run_shipped("fixed-quartz-do-nothing");
+  const sim::CheckResult& missed = check_of(result, "missed_fire");
+  CHECK_FALSE(missed.held);
+  CHECK(detail(missed, "missed") == "1");
+  CHECK(detail(missed, "quartz misfires") == "1");
+  REQUIRE(missed.first);
+  CHECK_THAT(missed.first->what, Catch::Contains("tick 300s") && Catch::Contains("do_nothing"));
+  CHECK_THAT(check_of(result, "fire_lateness").summary, Catch::Contains("no fires"));
+}
+
+TEST_CASE("scheduler fixed-temporal-catchup-window: actions older than the window are lost under buffer_all",
+          "[scheduler]") {
+  sim::RunResult result = run_shipped("fixed-temporal-catchup-window");
+  const sim::CheckResult& missed = check_of(result, "missed_fire");
+  CHECK_FALSE(missed.held);
+  CHECK(detail(missed, "missed") == detail(missed, "past the catch-up window"));
+  CHECK(std::stoi(detail(missed, "missed")) >= 4);
+}
+
+TEST_CASE("scheduler: after an outage ignore_misfire_policy piles runs up at once, buffer_all runs them in turn",
+          "[scheduler]") {
+  sim::RunResult ignore = run_shipped("fixed-quartz-ignore-misfires");
+  CHECK(std::stoi(detail(check_of(ignore, "overlap"), "overlapping pairs")) >= 10);
+  CHECK(check_of(ignore, "missed_fire").held);
+  sim::RunResult buffered = run_shipped("fixed-temporal-buffer-all");
+  CHECK(detail(check_of(buffered, "overlap"), "overlapping pairs") == "0");
+  CHECK(check_of(buffered, "missed_fire").held);
+  CHECK(detail(check_of(buffered, "missed_fire"), "skipped by policy") == "0");
+  sim::RunResult skip = run_shipped("fixed-temporal-skip");
+  CHECK(detail(check_of(skip, "missed_fire"), "skipped by the overlap policy") == "9");
+}
