@@ -46,6 +46,13 @@ std::vector<sim::OptionDoc> payment_option_docs() {
       {"ledger_dedup",
        "the ledger recognises a redelivered event by its id and does not post it again (default: yes for "
        "atomic_claim, no otherwise)"},
+      {"reconcile_interval",
+       "the reconciliation job (node reconciler) reads the payments in doubt this often and asks the network for "
+       "their status (absent: no job)"},
+      {"reconcile_after",
+       "the job takes up a PENDING payment this long after its created_at: the seed's fails it without the "
+       "network's answer, atomic_claim's marks it UNKNOWN and waits for the answer"},
+      {"status_timeout", "the job's wait for the network's answer to a status query"},
   };
   for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tables"))
     docs.push_back(std::move(doc));
@@ -84,6 +91,17 @@ const sim::ModelDocs& payment_docs() {
           {"ledger_double_post", "each event is posted at most once in effect, however often it is delivered",
            "extra postings, and their amount"},
           {"event_lost", "every outbox event the relay marked sent reached the ledger", "events marked sent and lost"},
+          {"invalid_transition",
+           "each payment's status path and the order of its events follow the state graph (PENDING -> AUTHORIZED, "
+           "FAILED or UNKNOWN; UNKNOWN -> AUTHORIZED or FAILED; AUTHORIZED -> CAPTURED, VOIDED or EXPIRED; ...)",
+           "payments off the graph, and the moves that left it"},
+          {"contradictory_events",
+           "no payment emits events that contradict each other (authorized and failed; captured and voided or expired)",
+           "such payments, and their amount"},
+          {"unknown_age_max",
+           "with a reconciliation job, every payment leaves doubt (PENDING, UNKNOWN) within two reconciliation "
+           "periods of the later of its reconcile_after and the faults' healing",
+           "payments in doubt past that, and the longest time any payment spent in doubt"},
       },
   };
   return docs;

@@ -1,5 +1,6 @@
 // The tables the payment designs keep in PostgreSQL. Amounts in minor units; ids and times as
-// bigint; a network reference of 0 means none.
+// bigint; a network reference of 0 means none. A payment's created_at is the inserting API's wall
+// clock in ms, as is an idempotency record's (what the key reaper ages it by); its version counts the moves made by compare-and-set (atomic_claim; 0 otherwise).
 #include "models/payment/context.hpp"
 
 namespace payment {
@@ -14,7 +15,9 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                   {"order_id", Type::bigint},
                                   {"amount", Type::bigint},
                                   {"status", Type::text},
-                                  {"network_ref", Type::bigint}},
+                                  {"network_ref", Type::bigint},
+                                  {"created_at", Type::bigint},
+                                  {"version", Type::bigint}},
                                  {"id"},
                                  {}};
   if (design == Design::unique_index) payments.unique_keys.push_back({"idem_key"});
@@ -32,7 +35,11 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
     // The seed's idempotency_store: get before, set after, nothing claimed between.
     pg.add_table(postgres::TableSchema{
         "idem_cache",
-        {{"key", Type::bigint}, {"payment_id", Type::bigint}, {"approved", Type::boolean}, {"amount", Type::bigint}},
+        {{"key", Type::bigint},
+         {"payment_id", Type::bigint},
+         {"approved", Type::boolean},
+         {"amount", Type::bigint},
+         {"created_at", Type::bigint}},
         {"key"},
         {}});
   }
@@ -45,7 +52,8 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                         {"payment_id", Type::bigint},
                                         {"recovery_point", Type::text},
                                         {"locked_at", Type::bigint},
-                                        {"approved", Type::boolean}},
+                                        {"approved", Type::boolean},
+                                        {"created_at", Type::bigint}},
                                        {"key"},
                                        {}});
   }
@@ -65,6 +73,16 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
 postgres::Statement outbox_row(Context& context, std::int64_t payment_id, const char* event, std::int64_t amount) {
   return postgres::Insert{
       "outbox", {{context.next_event++, payment_id, std::string(event), amount, false}}, std::nullopt, false};
+}
+
+}  // namespace payment
+
+namespace payment {
+
+void note_transition(Context& context, sim::NodeId node, std::int64_t payment_id, const std::string& status,
+                     const std::string& event) {
+  context.observations.transitions.push_back(
+      Transition{context.world.now(), payment_id, status, event, context.world.node(node).name()});
 }
 
 }  // namespace payment
