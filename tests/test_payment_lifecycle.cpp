@@ -95,10 +95,9 @@ TEST_CASE("P6: the seed's reconciliation fails a payment the late reply then aut
     CHECK(check_named(fixed, name).held);
 }
 
-TEST_CASE("P5: a retry after the key was pruned charges again, caught per order with cause key_pruned",
-          "[payment]") {
-  for (const char* name : {"p5a-retry-after-pruning-seed", "p5a-retry-after-pruning-atomic-claim",
-                           "p5b-reaper-clock-step-seed"}) {
+TEST_CASE("P5: a retry after the key was pruned charges again, caught per order with cause key_pruned", "[payment]") {
+  for (const char* name :
+       {"p5a-retry-after-pruning-seed", "p5a-retry-after-pruning-atomic-claim", "p5b-reaper-clock-step-seed"}) {
     INFO(name);
     sim::RunResult run = run_file(name);
     CHECK(run.expectations_met);

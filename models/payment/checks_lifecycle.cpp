@@ -29,8 +29,8 @@ bool allowed(const std::string& from, const std::string& to) {
 /// The status an event announces; "" for events that announce none (refund.failed).
 std::string status_of_event(const std::string& event) {
   static const std::map<std::string, std::string> statuses{
-      {"payment.created", "PENDING"},    {"payment.authorized", "AUTHORIZED"}, {"payment.failed", "FAILED"},
-      {"payment.captured", "CAPTURED"},  {"payment.voided", "VOIDED"},         {"payment.expired", "EXPIRED"},
+      {"payment.created", "PENDING"},   {"payment.authorized", "AUTHORIZED"}, {"payment.failed", "FAILED"},
+      {"payment.captured", "CAPTURED"}, {"payment.voided", "VOIDED"},         {"payment.expired", "EXPIRED"},
       {"payment.refunded", "REFUNDED"},
   };
   auto it = statuses.find(event);
@@ -66,9 +66,11 @@ sim::CheckResult check_invalid_transition(const Observations& o) {
     ++steps;
     invalid.insert(t.payment_id);
     if (!check.first)
-      check.first = sim::Violation{
-          t.at, {t.node}, fmt::format("payment {}'s {} went {} -> {} ({}), which the state graph does not allow",
-                                      t.payment_id, what, name_of(from), to, t.node)};
+      check.first =
+          sim::Violation{t.at,
+                         {t.node},
+                         fmt::format("payment {}'s {} went {} -> {} ({}), which the state graph does not allow",
+                                     t.payment_id, what, name_of(from), to, t.node)};
   };
   for (const Transition& t : o.transitions) {
     Path& path = paths[t.payment_id];
@@ -119,8 +121,9 @@ sim::CheckResult check_contradictory_events(const Observations& o) {
     }
   }
   check.held = contradicted.empty();
-  check.summary = check.held ? fmt::format("{} payments, no event contradicting another", emitted.size())
-                             : fmt::format("{} payments emitted contradictory events ({})", contradicted.size(), amount);
+  check.summary = check.held
+                      ? fmt::format("{} payments, no event contradicting another", emitted.size())
+                      : fmt::format("{} payments emitted contradictory events ({})", contradicted.size(), amount);
   check.details = {{"payments contradicted", std::to_string(contradicted.size())}, {"amount", std::to_string(amount)}};
   return check;
 }
@@ -145,19 +148,19 @@ sim::CheckResult check_unknown_age(const Observations& o) {
     if (left <= due || (!times.second && o.end <= due)) continue;
     ++late;
     if (!check.first)
-      check.first = sim::Violation{due,
-                                   {"reconciler"},
-                                   fmt::format("payment {} was still in doubt two reconciliation periods after {}",
-                                               id, times.first + o.reconcile_after >= o.faults_healed.value_or(
-                                                                                          sim::Instant::zero())
-                                                       ? "its reconcile_after"
-                                                       : "the faults healed")};
+      check.first =
+          sim::Violation{due,
+                         {"reconciler"},
+                         fmt::format("payment {} was still in doubt two reconciliation periods after {}", id,
+                                     times.first + o.reconcile_after >= o.faults_healed.value_or(sim::Instant::zero())
+                                         ? "its reconcile_after"
+                                         : "the faults healed")};
   }
   check.held = late == 0;
-  check.summary = !o.reconcile_interval ? fmt::format("no reconciliation job (longest in doubt {})",
-                                                      sim::to_string(longest))
-                  : o.faults_open_at_end ? fmt::format("faults open at the end: not judged (longest in doubt {})",
-                                                       sim::to_string(longest))
+  check.summary = !o.reconcile_interval
+                      ? fmt::format("no reconciliation job (longest in doubt {})", sim::to_string(longest))
+                  : o.faults_open_at_end
+                      ? fmt::format("faults open at the end: not judged (longest in doubt {})", sim::to_string(longest))
                   : check.held ? fmt::format("every payment left doubt in time (longest {})", sim::to_string(longest))
                                : fmt::format("{} payments in doubt past two reconciliation periods", late);
   check.details = {{"longest in doubt", sim::to_string(longest)}, {"late", std::to_string(late)}};

@@ -80,8 +80,7 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
   options.reconcile_interval = params.optional_duration("reconcile_interval", {Duration::milliseconds(10), day});
   options.reconcile_after =
       params.duration("reconcile_after", options.reconcile_after, {Duration::zero(), Duration::minutes(7 * 24 * 60)});
-  options.status_timeout =
-      params.duration("status_timeout", options.status_timeout, {Duration::milliseconds(1), day});
+  options.status_timeout = params.duration("status_timeout", options.status_timeout, {Duration::milliseconds(1), day});
   for (const char* key : {"reconcile_after", "status_timeout"})
     if (!options.reconcile_interval && params.has(key))
       params.fail(key, "applies only with reconcile_interval (the reconciliation job)");
@@ -164,15 +163,15 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
                       fmt::format("{}/{}", options.refund_declines.num, options.refund_declines.den));
   }
   if (options.reconcile_interval)
-    rows.emplace_back("reconciliation", fmt::format("every {}, payments in doubt for {}, status wait {}",
-                                                    sim::to_string(*options.reconcile_interval),
-                                                    sim::to_string(options.reconcile_after),
-                                                    sim::to_string(options.status_timeout)));
+    rows.emplace_back(
+        "reconciliation",
+        fmt::format("every {}, payments in doubt for {}, status wait {}", sim::to_string(*options.reconcile_interval),
+                    sim::to_string(options.reconcile_after), sim::to_string(options.status_timeout)));
   if (options.reaper_interval)
-    rows.emplace_back("reaper", fmt::format("every {}, keys older than {} on the {} clock",
-                                            sim::to_string(*options.reaper_interval),
-                                            sim::to_string(options.key_retention),
-                                            options.reaper_on_database_clock ? "database's" : "reaper's own"));
+    rows.emplace_back(
+        "reaper", fmt::format("every {}, keys older than {} on the {} clock", sim::to_string(*options.reaper_interval),
+                              sim::to_string(options.key_retention),
+                              options.reaper_on_database_clock ? "database's" : "reaper's own"));
   for (auto& [key, value] : postgres::describe(options.postgres)) rows.emplace_back("postgres." + key, value);
   return rows;
 }

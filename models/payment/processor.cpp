@@ -107,12 +107,11 @@ private:
   }
 
   Statement insert_payment(std::int64_t id) const {
-    return postgres::Insert{
-        "payments",
-        {{id, request_.key, request_.order, request_.amount, std::string("PENDING"), std::int64_t{0}, now_ms(),
-          std::int64_t{0}}},
-        std::nullopt,
-        false};
+    return postgres::Insert{"payments",
+                            {{id, request_.key, request_.order, request_.amount, std::string("PENDING"),
+                              std::int64_t{0}, now_ms(), std::int64_t{0}}},
+                            std::nullopt,
+                            false};
   }
 
   Statement outbox(std::int64_t payment_id, const char* event) {
@@ -189,8 +188,7 @@ private:
     const char* status = net.approved ? "AUTHORIZED" : "FAILED";
     context_->world.trace().record(context_->world.now(), node(), "payment.updated",
                                    fmt::format("payment={} {}{}", id, status, moved ? "" : " (not moved)"));
-    note_transition(*context_, node(), id, moved ? status : "",
-                    net.approved ? "payment.authorized" : "payment.failed");
+    note_transition(*context_, node(), id, moved ? status : "", net.approved ? "payment.authorized" : "payment.failed");
   }
 
   void created(std::int64_t id) {
@@ -380,9 +378,8 @@ sim::Task<Response> Processor::store_read(std::int64_t id, const NetResponse& ne
     retry = moved.ok();
     co_return failure(500, "database " + moved.sqlstate());
   }
-  std::vector<Statement> store = steps(finish_key(net.approved),
-                                       outbox(id, net.approved ? "payment.authorized" : "payment.failed"),
-                                       postgres::Commit{});
+  std::vector<Statement> store = steps(
+      finish_key(net.approved), outbox(id, net.approved ? "payment.authorized" : "payment.failed"), postgres::Commit{});
   if (!co_await all(std::move(store))) co_return failure(500, failed_);
   updated(id, net);
   co_return success(id, net.approved, request_.amount);

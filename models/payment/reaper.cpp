@@ -50,7 +50,8 @@ sim::Task<std::optional<std::int64_t>> now_ms(const std::shared_ptr<Context>& co
 
 void record(Context& context, const Reply& deleted) {
   sim::World& world = context.world;
-  for (const postgres::Row& row : deleted.rows()) context.observations.pruned.emplace_back(world.now(), integer(row[0]));
+  for (const postgres::Row& row : deleted.rows())
+    context.observations.pruned.emplace_back(world.now(), integer(row[0]));
   world.trace().record(world.now(), context.reaper, "payment.keys_pruned",
                        fmt::format("{} idempotency records", deleted.rows().size()));
 }

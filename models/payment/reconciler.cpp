@@ -64,10 +64,10 @@ Statement cas(const Doubt& doubt, const std::string& to, std::int64_t network_re
   std::vector<postgres::Assignment> set{postgres::set_value("status", to),
                                         postgres::set_value("version", doubt.version + 1)};
   if (network_ref != 0) set.push_back(postgres::set_value("network_ref", network_ref));
-  return postgres::Update{
-      "payments", std::move(set),
-      where::all_of({where::eq("id", doubt.id), where::eq("status", doubt.status), where::eq("version", doubt.version)}),
-      true};
+  return postgres::Update{"payments", std::move(set),
+                          where::all_of({where::eq("id", doubt.id), where::eq("status", doubt.status),
+                                         where::eq("version", doubt.version)}),
+                          true};
 }
 
 /// The idempotency key's result, as the API would have stored it.
@@ -167,8 +167,8 @@ sim::Task<void> Reconciler::pass() {
   if (!found.ok()) co_return;
   std::vector<Doubt> doubts;
   for (const postgres::Row& row : found.rows())
-    doubts.push_back(Doubt{integer(row[0]), integer(row[1]), integer(row[3]), text(row[4]), integer(row[6]),
-                           integer(row[7])});
+    doubts.push_back(
+        Doubt{integer(row[0]), integer(row[1]), integer(row[3]), text(row[4]), integer(row[6]), integer(row[7])});
   std::int64_t threshold = options().reconcile_after.ns() / 1'000'000;
   for (Doubt& doubt : doubts) {
     if (now_ms() - doubt.created_at < threshold) continue;
@@ -190,7 +190,9 @@ sim::Task<void> Reconciler::resolve_seed(Doubt doubt) {
   bool stored = co_await all(std::move(update), 1);
   if (!stored) co_return;
   moved(doubt, status, event,
-        !net ? "no answer from the network" : !net->found ? "the network cannot match it" : "the network's answer");
+        !net          ? "no answer from the network"
+        : !net->found ? "the network cannot match it"
+                      : "the network's answer");
 }
 
 sim::Task<void> Reconciler::resolve_fixed(Doubt doubt) {
@@ -207,9 +209,9 @@ sim::Task<void> Reconciler::resolve_fixed(Doubt doubt) {
   bool approved = net->found && net->approved;
   std::string status = approved ? "AUTHORIZED" : "FAILED";
   const char* event = approved ? "payment.authorized" : "payment.failed";
-  std::vector<Statement> resolve = steps(postgres::Begin{}, cas(doubt, status, net->found ? net->auth_id : 0),
-                                         finish_key(doubt, approved),
-                                         outbox_row(*context_, doubt.id, event, doubt.amount), postgres::Commit{});
+  std::vector<Statement> resolve =
+      steps(postgres::Begin{}, cas(doubt, status, net->found ? net->auth_id : 0), finish_key(doubt, approved),
+            outbox_row(*context_, doubt.id, event, doubt.amount), postgres::Commit{});
   bool stored = co_await all(std::move(resolve), 1);
   if (stored) moved(doubt, status, event, net->found ? "the network's answer" : "the network never saw it");
 }

@@ -1,6 +1,7 @@
 // The tables the payment designs keep in PostgreSQL. Amounts in minor units; ids and times as
 // bigint; a network reference of 0 means none. A payment's created_at is the inserting API's wall
-// clock in ms, as is an idempotency record's (what the key reaper ages it by); its version counts the moves made by compare-and-set (atomic_claim; 0 otherwise).
+// clock in ms, as is an idempotency record's (what the key reaper ages it by); a payment's version
+// counts the moves made by compare-and-set (atomic_claim; 0 otherwise).
 #include "models/payment/context.hpp"
 
 namespace payment {
@@ -33,15 +34,14 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                      {}});
   if (design == Design::seed || design == Design::unique_index) {
     // The seed's idempotency_store: get before, set after, nothing claimed between.
-    pg.add_table(postgres::TableSchema{
-        "idem_cache",
-        {{"key", Type::bigint},
-         {"payment_id", Type::bigint},
-         {"approved", Type::boolean},
-         {"amount", Type::bigint},
-         {"created_at", Type::bigint}},
-        {"key"},
-        {}});
+    pg.add_table(postgres::TableSchema{"idem_cache",
+                                       {{"key", Type::bigint},
+                                        {"payment_id", Type::bigint},
+                                        {"approved", Type::boolean},
+                                        {"amount", Type::bigint},
+                                        {"created_at", Type::bigint}},
+                                       {"key"},
+                                       {}});
   }
   if (design == Design::atomic_claim) {
     // Brandur's idempotency_keys: the request's parameters, its recovery point, its lock and,
