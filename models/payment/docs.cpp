@@ -53,6 +53,13 @@ std::vector<sim::OptionDoc> payment_option_docs() {
        "the job takes up a PENDING payment this long after its created_at: the seed's fails it without the "
        "network's answer, atomic_claim's marks it UNKNOWN and waits for the answer"},
       {"status_timeout", "the job's wait for the network's answer to a status query"},
+      {"reaper_interval",
+       "the key reaper (node reaper) deletes idempotency records older than key_retention this often (absent: "
+       "records are kept for ever); not with serializable, which keeps none but the payments"},
+      {"key_retention", "idempotency records older than this are deleted by the reaper (a retry after it is new)"},
+      {"reaper_clock",
+       "whose wall clock ages the records: own (the reaper's, so a step of it prunes early; the default but for "
+       "atomic_claim) or database (the server's clock_timestamp(); atomic_claim's default)"},
   };
   for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tables"))
     docs.push_back(std::move(doc));
