@@ -226,11 +226,12 @@ sim::CheckResult check_held_funds(const Observations& o) {
 sim::CheckResult check_in_doubt(const Observations& o) {
   sim::CheckResult check;
   check.name = "in_doubt";
-  std::size_t pending = 0;
+  std::size_t pending = 0, unknown = 0;
   std::int64_t amount = 0;
   for (const PaymentRow& row : o.payments) {
-    if (row.status != "PENDING") continue;
+    if (row.status != "PENDING" && row.status != "UNKNOWN") continue;
     ++pending;
+    unknown += row.status == "UNKNOWN" ? 1 : 0;
     amount += row.amount;
     if (!check.first) {
       sim::Instant at = sim::Instant::zero();
@@ -238,14 +239,15 @@ sim::CheckResult check_in_doubt(const Observations& o) {
         if (id == row.id) at = when;
       check.first = sim::Violation{at,
                                    {"postgres-1"},
-                                   fmt::format("payment {} (key {}, {}) was left PENDING: nothing resolved it", row.id,
-                                               row.key, money(row.amount))};
+                                   fmt::format("payment {} (key {}, {}) was left {}: nothing resolved it", row.id,
+                                               row.key, money(row.amount), row.status)};
     }
   }
   check.held = pending == 0 && !o.database_down_at_end;
   check.summary = o.database_down_at_end ? "the database was down at the end: payments unknown"
                   : check.held           ? "no payment left in doubt"
-                                         : fmt::format("{} payments left PENDING ({})", pending, money(amount));
+                                         : fmt::format("{} payments left {} ({})", pending,
+                                             unknown == 0 ? "PENDING" : "PENDING or UNKNOWN", money(amount));
   check.details = {{"pending at the end", std::to_string(pending)}, {"amount in doubt", money(amount)}};
   return check;
 }

@@ -20,7 +20,7 @@ sim::CheckResult check_response_consistency(const Observations& o);
 /// Every approved hold is captured, voided, or the one its payment row records as authorised
 /// and not yet expired: any other is never captured nor voided and stays held until it expires.
 sim::CheckResult check_held_funds(const Observations& o);
-/// No payment row is still PENDING (in doubt) at the end of the run.
+/// No payment row is still in doubt (PENDING, or UNKNOWN) at the end of the run.
 sim::CheckResult check_in_doubt(const Observations& o);
 /// For each hold, the refunds the network accepted sum to no more than what it captured.
 sim::CheckResult check_over_refund(const Observations& o);

@@ -8,30 +8,10 @@ namespace payment {
 
 using postgres::Type;
 
-void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
-  Design design = options.design;
-  postgres::TableSchema payments{"payments",
-                                 {{"id", Type::bigint},
-                                  {"idem_key", Type::bigint},
-                                  {"order_id", Type::bigint},
-                                  {"amount", Type::bigint},
-                                  {"status", Type::text},
-                                  {"network_ref", Type::bigint},
-                                  {"created_at", Type::bigint},
-                                  {"version", Type::bigint}},
-                                 {"id"},
-                                 {}};
-  if (design == Design::unique_index) payments.unique_keys.push_back({"idem_key"});
-  pg.add_table(payments);
-  // The transactional outbox: each event with its amount, `sent` once the relay has published it.
-  pg.add_table(postgres::TableSchema{"outbox",
-                                     {{"id", Type::bigint},
-                                      {"payment_id", Type::bigint},
-                                      {"event", Type::text},
-                                      {"amount", Type::bigint},
-                                      {"sent", Type::boolean}},
-                                     {"id"},
-                                     {}});
+namespace {
+
+/// The design's idempotency records: the seed's cache, atomic_claim's idempotency_keys.
+void declare_key_tables(postgres::Deployment& pg, Design design) {
   if (design == Design::seed || design == Design::unique_index) {
     // The seed's idempotency_store: get before, set after, nothing claimed between.
     pg.add_table(postgres::TableSchema{"idem_cache",
@@ -57,6 +37,35 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                        {"key"},
                                        {}});
   }
+}
+
+}  // namespace
+
+void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
+  Design design = options.design;
+  postgres::TableSchema payments{"payments",
+                                 {{"id", Type::bigint},
+                                  {"idem_key", Type::bigint},
+                                  {"order_id", Type::bigint},
+                                  {"amount", Type::bigint},
+                                  {"status", Type::text},
+                                  {"network_ref", Type::bigint},
+                                  {"created_at", Type::bigint},
+                                  {"version", Type::bigint}},
+                                 {"id"},
+                                 {}};
+  if (design == Design::unique_index) payments.unique_keys.push_back({"idem_key"});
+  pg.add_table(payments);
+  // The transactional outbox: each event with its amount, `sent` once the relay has published it.
+  pg.add_table(postgres::TableSchema{"outbox",
+                                     {{"id", Type::bigint},
+                                      {"payment_id", Type::bigint},
+                                      {"event", Type::text},
+                                      {"amount", Type::bigint},
+                                      {"sent", Type::boolean}},
+                                     {"id"},
+                                     {}});
+  declare_key_tables(pg, design);
   if (design == Design::atomic_claim && options.refund_after) {
     // The refund saga's state: one refund per payment here, its id the network's reference.
     pg.add_table(postgres::TableSchema{"refunds",
