@@ -71,7 +71,7 @@ Statement open_sagas() {
 Statement move_payment(std::int64_t id, const std::string& from, const std::string& to) {
   postgres::Predicate predicate = where::eq("id", id);
   if (!from.empty()) predicate = where::all_of({predicate, where::eq("status", from)});
-  return postgres::Update{"payments", {postgres::set_value("status", to)}, predicate, false};
+  return postgres::Update{"payments", {postgres::set_value("status", to)}, predicate, true};
 }
 
 Statement move_saga(std::int64_t payment_id, const std::string& from, const std::string& to) {
@@ -121,8 +121,10 @@ private:
 
   /// Runs the statements in order; on the first error rolls back (when the connection stands).
   sim::Task<bool> all(std::vector<Statement> statements) {
+    replies_.clear();
     for (Statement& statement : statements) {
       Reply reply = co_await db_->execute(std::move(statement));
+      replies_.push_back(reply);
       if (reply.ok()) continue;
       if (!reply.broken && db_->is_open()) co_await rollback();
       co_return false;
@@ -137,6 +139,13 @@ private:
 
   void note(const char* kind, std::string detail) {
     context_->world.trace().record(context_->world.now(), node(), kind, detail);
+  }
+
+  /// The last all() committed `event` for the payment, moving it to `status` when the update at
+  /// `update` (its index among the statements) returned a row.
+  void transition(std::int64_t payment_id, std::size_t update, const std::string& status, const char* event) {
+    bool moved = update < replies_.size() && !replies_[update].rows().empty();
+    note_transition(*context_, node(), payment_id, moved ? status : "", event);
   }
 
   sim::Task<std::optional<NetResponse>> network(NetRequest::Op op, const PaymentRow& payment, std::int64_t reference) {
@@ -166,6 +175,7 @@ private:
   std::shared_ptr<Context> context_;
   sim::Executor ex_;
   std::unique_ptr<postgres::Connection> db_;
+  std::vector<Reply> replies_;  ///< the last all()'s replies, in order
   std::map<std::int64_t, std::pair<std::string, sim::Instant>> seen_;  ///< payment -> (status, first seen in it)
 };
 
@@ -217,7 +227,9 @@ sim::Task<void> BackOffice::settle(PaymentRow payment) {
   std::vector<Statement> update = steps(postgres::Begin{}, move_payment(payment.id, "AUTHORIZED", status),
                                         outbox(payment.id, payment.amount, event), postgres::Commit{});
   bool stored = co_await all(std::move(update));
-  if (stored) note("payment.status", fmt::format("payment={} {}", payment.id, status));
+  if (!stored) co_return;
+  note("payment.status", fmt::format("payment={} {}", payment.id, status));
+  transition(payment.id, 1, status, event);
 }
 
 sim::Task<void> BackOffice::refund_seed(PaymentRow payment) {
@@ -229,6 +241,7 @@ sim::Task<void> BackOffice::refund_seed(PaymentRow payment) {
                                         outbox(payment.id, payment.amount, "payment.refunded"), postgres::Commit{});
   if (!co_await all(std::move(update))) co_return;
   note("payment.status", fmt::format("payment={} REFUNDED", payment.id));
+  transition(payment.id, 1, "REFUNDED", "payment.refunded");
   // T3: the notice.
   note("payment.refund_notified", fmt::format("payment={}", payment.id));
 }
@@ -249,8 +262,9 @@ sim::Task<void> BackOffice::advance(RefundRow saga) {
           steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "compensated"),
                 outbox(saga.payment_id, saga.amount, "refund.failed"), postgres::Commit{});
       bool compensated = co_await all(std::move(compensate));
-      if (compensated)
-        note("payment.refund_compensated", fmt::format("payment={} {}", saga.payment_id, net->refusal));
+      if (!compensated) co_return;
+      note("payment.refund_compensated", fmt::format("payment={} {}", saga.payment_id, net->refusal));
+      transition(saga.payment_id, replies_.size(), "", "refund.failed");
       co_return;
     }
     std::vector<Statement> record = steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "refunded"),
@@ -258,6 +272,7 @@ sim::Task<void> BackOffice::advance(RefundRow saga) {
                                           outbox(saga.payment_id, saga.amount, "payment.refunded"), postgres::Commit{});
     if (!co_await all(std::move(record))) co_return;
     note("payment.status", fmt::format("payment={} REFUNDED", saga.payment_id));
+    transition(saga.payment_id, 2, "REFUNDED", "payment.refunded");
     saga.step = "refunded";
   }
   if (saga.step != "refunded") co_return;

@@ -63,6 +63,30 @@ bool holds_authorization(const PaymentRow& row) {
   return (row.status == "AUTHORIZED" || row.status == "CAPTURED") && row.network_ref != 0;
 }
 
+/// When the payment was created (the run's start if unknown).
+sim::Instant created_at(const Observations& o, std::int64_t id) {
+  for (const auto& [when, created] : o.created)
+    if (created == id) return when;
+  return sim::Instant::zero();
+}
+
+/// Whether the payment's idempotency record had been deleted by the reaper before it was created.
+bool key_pruned_before(const Observations& o, const PaymentRow& row) {
+  sim::Instant created = created_at(o, row.id);
+  for (const auto& [when, key] : o.pruned)
+    if (key == row.key && when < created) return true;
+  return false;
+}
+
+/// Charges beyond each order's first that were made after their key was pruned.
+std::size_t pruned_extras(const Observations& o, const std::vector<const PaymentRow*>& charged) {
+  std::map<std::int64_t, std::size_t> seen;
+  std::size_t count = 0;
+  for (const PaymentRow* row : charged)
+    if (seen[row->order]++ > 0 && key_pruned_before(o, *row)) ++count;
+  return count;
+}
+
 bool expired(const Observations& o, const Authorization& auth) { return o.end >= auth.at + o.auth_validity; }
 
 }  // namespace
@@ -99,15 +123,22 @@ sim::CheckResult check_duplicate_charge(const Observations& o) {
           auth ? auth->at : sim::Instant::zero(),
           {"postgres-1"},
           fmt::format("{} payments for {} {} are authorised (payments {} and {}): the customer is "
-                      "charged {} twice",
-                      members.size(), by, group, members[0]->id, members[1]->id, money(members[1]->amount))};
+                      "charged {} twice{}",
+                      members.size(), by, group, members[0]->id, members[1]->id, money(members[1]->amount),
+                      key_pruned_before(o, *members[1]) ? " (cause key_pruned: the key's record was deleted before "
+                                                          "the retry that made the second)"
+                                                        : "")};
     };
   };
   Excess by_key = excess(
       charged, [](const PaymentRow& r) { return r.key; }, describe("key"));
   Excess by_order = excess(
       charged, [](const PaymentRow& r) { return r.order; }, describe("order"));
-  return per_key_and_order("duplicate_charge", by_key, by_order, "charges");
+  sim::CheckResult check = per_key_and_order("duplicate_charge", by_key, by_order, "charges");
+  std::size_t pruned = pruned_extras(o, charged);
+  check.details.emplace_back("extra per order, cause key_pruned", std::to_string(pruned));
+  if (pruned != 0) check.summary += fmt::format("; {} made after its key was pruned (cause key_pruned)", pruned);
+  return check;
 }
 
 sim::CheckResult check_param_mismatch(const Observations& o) {
@@ -195,11 +226,12 @@ sim::CheckResult check_held_funds(const Observations& o) {
 sim::CheckResult check_in_doubt(const Observations& o) {
   sim::CheckResult check;
   check.name = "in_doubt";
-  std::size_t pending = 0;
+  std::size_t pending = 0, unknown = 0;
   std::int64_t amount = 0;
   for (const PaymentRow& row : o.payments) {
-    if (row.status != "PENDING") continue;
+    if (row.status != "PENDING" && row.status != "UNKNOWN") continue;
     ++pending;
+    unknown += row.status == "UNKNOWN" ? 1 : 0;
     amount += row.amount;
     if (!check.first) {
       sim::Instant at = sim::Instant::zero();
@@ -207,14 +239,15 @@ sim::CheckResult check_in_doubt(const Observations& o) {
         if (id == row.id) at = when;
       check.first = sim::Violation{at,
                                    {"postgres-1"},
-                                   fmt::format("payment {} (key {}, {}) was left PENDING: nothing resolved it", row.id,
-                                               row.key, money(row.amount))};
+                                   fmt::format("payment {} (key {}, {}) was left {}: nothing resolved it", row.id,
+                                               row.key, money(row.amount), row.status)};
     }
   }
   check.held = pending == 0 && !o.database_down_at_end;
   check.summary = o.database_down_at_end ? "the database was down at the end: payments unknown"
                   : check.held           ? "no payment left in doubt"
-                                         : fmt::format("{} payments left PENDING ({})", pending, money(amount));
+                                         : fmt::format("{} payments left {} ({})", pending,
+                                             unknown == 0 ? "PENDING" : "PENDING or UNKNOWN", money(amount));
   check.details = {{"pending at the end", std::to_string(pending)}, {"amount in doubt", money(amount)}};
   return check;
 }

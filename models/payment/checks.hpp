@@ -20,7 +20,7 @@ sim::CheckResult check_response_consistency(const Observations& o);
 /// Every approved hold is captured, voided, or the one its payment row records as authorised
 /// and not yet expired: any other is never captured nor voided and stays held until it expires.
 sim::CheckResult check_held_funds(const Observations& o);
-/// No payment row is still PENDING (in doubt) at the end of the run.
+/// No payment row is still in doubt (PENDING, or UNKNOWN) at the end of the run.
 sim::CheckResult check_in_doubt(const Observations& o);
 /// For each hold, the refunds the network accepted sum to no more than what it captured.
 sim::CheckResult check_over_refund(const Observations& o);
@@ -35,5 +35,18 @@ sim::CheckResult check_ledger_balanced(const Observations& o);
 sim::CheckResult check_ledger_double_post(const Observations& o);
 /// Every outbox event the relay marked sent reached the ledger.
 sim::CheckResult check_event_lost(const Observations& o);
+
+/// Each payment's status path, and the order of its events, follow the state graph of reference
+/// §1.6 (PENDING -> {AUTHORIZED, FAILED, UNKNOWN}, UNKNOWN -> {AUTHORIZED, FAILED}, AUTHORIZED ->
+/// {CAPTURED, VOIDED, EXPIRED}, CAPTURED -> {PARTIALLY_REFUNDED, REFUNDED, DISPUTED},
+/// PARTIALLY_REFUNDED -> {PARTIALLY_REFUNDED, REFUNDED, DISPUTED}), from PENDING at creation
+/// (checks_lifecycle.cpp).
+sim::CheckResult check_invalid_transition(const Observations& o);
+/// No payment emits events that contradict each other: authorized and failed, or captured and
+/// voided or expired.
+sim::CheckResult check_contradictory_events(const Observations& o);
+/// Liveness, with a reconciliation job: every payment leaves doubt (PENDING, UNKNOWN) within two
+/// reconciliation periods of the later of its reconcile_after and the faults' healing.
+sim::CheckResult check_unknown_age(const Observations& o);
 
 }  // namespace payment

@@ -132,6 +132,17 @@ struct PaymentRow {
   std::int64_t network_ref = 0;  ///< the authorisation recorded (0: none)
 };
 
+/// A committed transaction that moved a payment's status or emitted its event, as the actor that
+/// committed it saw it answered: `status` the status it set (empty: none moved), `event` the
+/// outbox event written with it (empty: none).
+struct Transition {
+  sim::Instant at;
+  std::int64_t payment_id = 0;
+  std::string status;
+  std::string event;
+  std::string node;
+};
+
 /// An outbox event as the relay publishes it to a consumer.
 struct LedgerEvent final : sim::MessageBody {
   std::int64_t event_id = 0;
@@ -186,6 +197,12 @@ struct Observations {
   std::vector<LedgerTransfer> transfers;                       ///< the ledger's postings, in order
   std::vector<std::pair<sim::Instant, std::int64_t>> applied;  ///< events the ledger took in (redeliveries too)
   std::vector<std::pair<sim::Instant, std::int64_t>> created;  ///< payments inserted (time, id)
+  std::vector<std::pair<sim::Instant, std::int64_t>> pruned;   ///< idempotency records the reaper deleted (time, key)
+  std::vector<Transition> transitions;                         ///< in the order their commits were answered
+  std::optional<sim::Duration> reconcile_interval;             ///< the reconciliation job's period (none: no job)
+  sim::Duration reconcile_after = sim::Duration::seconds(5);   ///< its threshold for taking up a payment
+  std::optional<sim::Instant> faults_healed;                   ///< the last fault's end (none: no fault)
+  bool faults_open_at_end = false;
   bool database_down_at_end = false;
   sim::Instant end;                                                   ///< when the run ended
   sim::Duration auth_validity = sim::Duration::minutes(7 * 24 * 60);  ///< holds expire this long after approval
@@ -199,6 +216,8 @@ struct Context {
   sim::NodeId backoffice = sim::no_node;  ///< with capture_after only
   sim::NodeId relay = sim::no_node;       ///< with relay_interval only
   sim::NodeId ledger = sim::no_node;      ///< with relay_interval only
+  sim::NodeId reconciler = sim::no_node;  ///< with reconcile_interval only
+  sim::NodeId reaper = sim::no_node;      ///< with reaper_interval only
   std::vector<sim::NodeId> api;
   std::vector<sim::NodeId> clients;
   std::int64_t next_payment = 1;
@@ -214,6 +233,14 @@ std::function<void()> card_network_boot(const std::shared_ptr<Context>& context)
 void boot_api(const std::shared_ptr<Context>& context, int index);
 /// Boots the back office: captures, voids and the refund saga (backoffice.cpp).
 void boot_backoffice(const std::shared_ptr<Context>& context);
+/// Boots the reconciliation job (reconciler.cpp).
+void boot_reconciler(const std::shared_ptr<Context>& context);
+/// Boots the key reaper (reaper.cpp).
+void boot_reaper(const std::shared_ptr<Context>& context);
+/// Records a committed move of `payment_id` (status and/or event) by `node` in the observations
+/// (schema.cpp).
+void note_transition(Context& context, sim::NodeId node, std::int64_t payment_id, const std::string& status,
+                     const std::string& event);
 /// Boots client `index` (client.cpp).
 void boot_client(const std::shared_ptr<Context>& context, int index);
 /// The tables each design declares (schema.cpp).

@@ -4,6 +4,26 @@
 
 namespace {
 
+/// The reconciliation job's and the key reaper's options.
+std::vector<sim::OptionDoc> job_option_docs() {
+  return {
+      {"reconcile_interval",
+       "the reconciliation job (node reconciler) reads the payments in doubt this often and asks the network for "
+       "their status (absent: no job)"},
+      {"reconcile_after",
+       "the job takes up a PENDING payment this long after its created_at: the seed's fails it without the "
+       "network's answer, atomic_claim's marks it UNKNOWN and waits for the answer"},
+      {"status_timeout", "the job's wait for the network's answer to a status query"},
+      {"reaper_interval",
+       "the key reaper (node reaper) deletes idempotency records older than key_retention this often (absent: "
+       "records are kept for ever); not with serializable, which keeps none but the payments"},
+      {"key_retention", "idempotency records older than this are deleted by the reaper (a retry after it is new)"},
+      {"reaper_clock",
+       "whose wall clock ages the records: own (the reaper's, so a step of it prunes early; the default but for "
+       "atomic_claim) or database (the server's clock_timestamp(); atomic_claim's default)"},
+  };
+}
+
 std::vector<sim::OptionDoc> payment_option_docs() {
   std::vector<sim::OptionDoc> docs{
       {"design",
@@ -47,6 +67,7 @@ std::vector<sim::OptionDoc> payment_option_docs() {
        "the ledger recognises a redelivered event by its id and does not post it again (default: yes for "
        "atomic_claim, no otherwise)"},
   };
+  for (sim::OptionDoc& doc : job_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tables"))
     docs.push_back(std::move(doc));
   return docs;
@@ -71,7 +92,8 @@ const sim::ModelDocs& payment_docs() {
           {"held_funds_leak",
            "every approved hold is captured, voided, or recorded by its payment as authorised and not yet expired",
            "holds no payment records or that expired uncaptured, and their amount"},
-          {"in_doubt", "no payment is left PENDING at the end of the run", "payments left PENDING, and their amount"},
+          {"in_doubt", "no payment is left in doubt (PENDING, or UNKNOWN) at the end of the run",
+           "payments left in doubt, and their amount"},
           {"over_refund", "for each hold, the refunds the network accepted sum to no more than its capture",
            "payments refunded beyond their capture, and the excess"},
           {"capture_after_expiry", "no capture is refused because its hold had expired",
@@ -84,6 +106,17 @@ const sim::ModelDocs& payment_docs() {
           {"ledger_double_post", "each event is posted at most once in effect, however often it is delivered",
            "extra postings, and their amount"},
           {"event_lost", "every outbox event the relay marked sent reached the ledger", "events marked sent and lost"},
+          {"invalid_transition",
+           "each payment's status path and the order of its events follow the state graph (PENDING -> AUTHORIZED, "
+           "FAILED or UNKNOWN; UNKNOWN -> AUTHORIZED or FAILED; AUTHORIZED -> CAPTURED, VOIDED or EXPIRED; ...)",
+           "payments off the graph, and the moves that left it"},
+          {"contradictory_events",
+           "no payment emits events that contradict each other (authorized and failed; captured and voided or expired)",
+           "such payments, and their amount"},
+          {"unknown_age_max",
+           "with a reconciliation job, every payment leaves doubt (PENDING, UNKNOWN) within two reconciliation "
+           "periods of the later of its reconcile_after and the faults' healing",
+           "payments in doubt past that, and the longest time any payment spent in doubt"},
       },
   };
   return docs;

@@ -38,7 +38,8 @@ void read_workload(sim::ParamReader& params, PaymentOptions& options) {
 
 void read_timing(sim::ParamReader& params, PaymentOptions& options) {
   options.client_timeout = params.duration("client_timeout", options.client_timeout, {Duration::milliseconds(1), day});
-  options.retry_after = params.duration("retry_after", options.retry_after, {Duration::milliseconds(1), day});
+  options.retry_after =
+      params.duration("retry_after", options.retry_after, {Duration::milliseconds(1), Duration::minutes(7 * 24 * 60)});
   options.retry_horizon =
       params.duration("retry_horizon", options.retry_horizon, {Duration::zero(), Duration::minutes(7 * 24 * 60)});
   options.network_latency = params.duration_dist("network_latency", options.network_latency);
@@ -75,6 +76,30 @@ void read_relay(sim::ParamReader& params, PaymentOptions& options) {
       params.fail(key, "applies only with relay_interval (the relay and its ledger)");
 }
 
+void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
+  options.reconcile_interval = params.optional_duration("reconcile_interval", {Duration::milliseconds(10), day});
+  options.reconcile_after =
+      params.duration("reconcile_after", options.reconcile_after, {Duration::zero(), Duration::minutes(7 * 24 * 60)});
+  options.status_timeout = params.duration("status_timeout", options.status_timeout, {Duration::milliseconds(1), day});
+  for (const char* key : {"reconcile_after", "status_timeout"})
+    if (!options.reconcile_interval && params.has(key))
+      params.fail(key, "applies only with reconcile_interval (the reconciliation job)");
+}
+
+void read_reaper(sim::ParamReader& params, PaymentOptions& options) {
+  options.reaper_interval = params.optional_duration("reaper_interval", {Duration::seconds(1), day});
+  options.key_retention =
+      params.duration("key_retention", options.key_retention, {Duration::seconds(1), Duration::minutes(30 * 24 * 60)});
+  std::string clock =
+      params.choice("reaper_clock", {"own", "database"}, options.design == Design::atomic_claim ? "database" : "own");
+  options.reaper_on_database_clock = clock == "database";
+  if (options.reaper_interval && options.design == Design::serializable)
+    params.fail("reaper_interval", "serializable keeps no idempotency records but the payments: nothing to reap");
+  for (const char* key : {"key_retention", "reaper_clock"})
+    if (!options.reaper_interval && params.has(key))
+      params.fail(key, "applies only with reaper_interval (the key reaper)");
+}
+
 }  // namespace
 
 const char* to_string(Design design) {
@@ -94,6 +119,8 @@ PaymentOptions read_options(sim::ParamReader& params) {
   read_timing(params, options);
   read_backoffice(params, options);
   read_relay(params, options);
+  read_reconciliation(params, options);
+  read_reaper(params, options);
   sim::ParamReader section = params.section("postgres");
   options.postgres = postgres::read_postgres_options(section);
   params.finish();
@@ -135,6 +162,16 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
     rows.emplace_back("refund_declines",
                       fmt::format("{}/{}", options.refund_declines.num, options.refund_declines.den));
   }
+  if (options.reconcile_interval)
+    rows.emplace_back(
+        "reconciliation",
+        fmt::format("every {}, payments in doubt for {}, status wait {}", sim::to_string(*options.reconcile_interval),
+                    sim::to_string(options.reconcile_after), sim::to_string(options.status_timeout)));
+  if (options.reaper_interval)
+    rows.emplace_back(
+        "reaper", fmt::format("every {}, keys older than {} on the {} clock", sim::to_string(*options.reaper_interval),
+                              sim::to_string(options.key_retention),
+                              options.reaper_on_database_clock ? "database's" : "reaper's own"));
   for (auto& [key, value] : postgres::describe(options.postgres)) rows.emplace_back("postgres." + key, value);
   return rows;
 }

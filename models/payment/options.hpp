@@ -59,6 +59,15 @@ struct PaymentOptions {
   std::optional<sim::Duration> relay_interval;
   bool relay_marks_first = false;  ///< the relay marks a row sent before publishing it (at-most-once)
   bool ledger_dedup = false;       ///< the ledger recognises a redelivered event by its id (default: atomic_claim)
+  /// The reconciliation job (a node "reconciler") runs this often (absent: no reconciliation).
+  std::optional<sim::Duration> reconcile_interval;
+  /// It takes up a PENDING payment once this much older than its creation (its created_at, wall time).
+  sim::Duration reconcile_after = sim::Duration::seconds(5);
+  sim::Duration status_timeout = sim::Duration::seconds(2);  ///< the job's wait for the network's status answer
+  /// The key reaper (a node "reaper") deletes idempotency records this often (absent: kept for ever).
+  std::optional<sim::Duration> reaper_interval;
+  sim::Duration key_retention = sim::Duration::minutes(24 * 60);  ///< records older than this are deleted
+  bool reaper_on_database_clock = false;  ///< ages judged on the database's clock, not the reaper's own
   postgres::ServerOptions postgres;
 
   std::string client_name(int i) const { return "client-" + std::to_string(i + 1); }

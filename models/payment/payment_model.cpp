@@ -56,7 +56,8 @@ std::vector<std::string> PaymentModel::check_names() const {
   return {"duplicate_charge",     "duplicate_authorization", "param_mismatch_accepted",
           "response_consistency", "held_funds_leak",         "in_doubt",
           "over_refund",          "capture_after_expiry",    "saga_incomplete",
-          "ledger_balanced",      "ledger_double_post",      "event_lost"};
+          "ledger_balanced",      "ledger_double_post",      "event_lost",
+          "invalid_transition",   "contradictory_events",    "unknown_age_max"};
 }
 
 void PaymentModel::build(sim::World& world, sim::Duration) {
@@ -64,6 +65,8 @@ void PaymentModel::build(sim::World& world, sim::Duration) {
   context_ = std::make_shared<Context>(Context{world,
                                                options_,
                                                postgres::Deployment(options_.postgres),
+                                               sim::no_node,
+                                               sim::no_node,
                                                sim::no_node,
                                                sim::no_node,
                                                sim::no_node,
@@ -76,6 +79,8 @@ void PaymentModel::build(sim::World& world, sim::Duration) {
                                                1,
                                                {}});
   context_->observations.auth_validity = options_.auth_validity;
+  context_->observations.reconcile_interval = options_.reconcile_interval;
+  context_->observations.reconcile_after = options_.reconcile_after;
   declare_tables(context_->pg, options_);
   context_->pg.build(world);
   context_->network = world.add_node("network", {"network"});
@@ -94,6 +99,14 @@ void PaymentModel::build(sim::World& world, sim::Duration) {
     world.node(context_->relay).set_boot([context = context_] { boot_relay(context); });
     context_->ledger = world.add_node("ledger", {"ledger"});
     world.node(context_->ledger).set_boot(ledger_boot(context_));
+  }
+  if (options_.reconcile_interval) {
+    context_->reconciler = world.add_node("reconciler", {"reconciler"});
+    world.node(context_->reconciler).set_boot([context = context_] { boot_reconciler(context); });
+  }
+  if (options_.reaper_interval) {
+    context_->reaper = world.add_node("reaper", {"reaper"});
+    world.node(context_->reaper).set_boot([context = context_] { boot_reaper(context); });
   }
   if (options_.capture_after) {
     context_->backoffice = world.add_node("backoffice", {"backoffice"});
@@ -115,6 +128,9 @@ sim::Findings judge(const Observations& o) {
   findings.checks.push_back(check_ledger_balanced(o));
   findings.checks.push_back(check_ledger_double_post(o));
   findings.checks.push_back(check_event_lost(o));
+  findings.checks.push_back(check_invalid_transition(o));
+  findings.checks.push_back(check_contradictory_events(o));
+  findings.checks.push_back(check_unknown_age(o));
   std::size_t errors = 0, conflicts = 0, timeouts = 0;
   for (const Answer& a : o.answers) {
     errors += a.code == 500 ? 1 : 0;
@@ -147,8 +163,10 @@ sim::Table PaymentModel::answer_table() const {
   return table;
 }
 
-sim::Findings PaymentModel::finish(sim::World& world, const sim::FaultActivity&) {
+sim::Findings PaymentModel::finish(sim::World& world, const sim::FaultActivity& faults) {
   context_->observations.end = world.now();
+  context_->observations.faults_healed = faults.last_change;
+  context_->observations.faults_open_at_end = faults.open_at_end;
   read_payments(*context_);
   sim::Findings findings = judge(context_->observations);
   findings.tables.push_back(answer_table());

@@ -84,8 +84,10 @@ private:
   /// Runs the statements in order; on the first error, rolls back (when the connection still
   /// stands) and keeps the error's SQLSTATE. Returns whether all succeeded.
   sim::Task<bool> all(std::vector<Statement> statements) {
+    replies_.clear();
     for (Statement& statement : statements) {
       Reply reply = co_await db_.execute(std::move(statement));
+      replies_.push_back(reply);
       if (reply.ok()) continue;
       failed_ = reply.sqlstate();
       if (!reply.broken && db_.is_open()) co_await rollback();
@@ -105,18 +107,19 @@ private:
   }
 
   Statement insert_payment(std::int64_t id) const {
-    return postgres::Insert{
-        "payments",
-        {{id, request_.key, request_.order, request_.amount, std::string("PENDING"), std::int64_t{0}}},
-        std::nullopt,
-        false};
+    return postgres::Insert{"payments",
+                            {{id, request_.key, request_.order, request_.amount, std::string("PENDING"),
+                              std::int64_t{0}, now_ms(), std::int64_t{0}}},
+                            std::nullopt,
+                            false};
   }
 
   Statement outbox(std::int64_t payment_id, const char* event) {
     return outbox_row(*context_, payment_id, event, request_.amount);
   }
 
-  /// The payment's update after the network answered: no status guard in the seed's code.
+  /// The payment's update after the network answered: no status guard in the seed's code;
+  /// serializable's moves a PENDING payment only (RETURNING tells whether it did).
   Statement update_payment(std::int64_t id, const NetResponse& net, bool guarded) const {
     postgres::Predicate predicate = where::eq("id", id);
     if (guarded) predicate = where::all_of({predicate, where::eq("status", std::string("PENDING"))});
@@ -124,7 +127,18 @@ private:
                             {postgres::set_value("status", std::string(net.approved ? "AUTHORIZED" : "FAILED")),
                              postgres::set_value("network_ref", net.auth_id)},
                             predicate,
-                            false};
+                            guarded};
+  }
+
+  /// atomic_claim's compare-and-set: the network's outcome, only over the (status, version) read.
+  Statement cas_payment(std::int64_t id, const NetResponse& net, const std::string& status,
+                        std::int64_t version) const {
+    return postgres::Update{
+        "payments",
+        {postgres::set_value("status", std::string(net.approved ? "AUTHORIZED" : "FAILED")),
+         postgres::set_value("network_ref", net.auth_id), postgres::set_value("version", version + 1)},
+        where::all_of({where::eq("id", id), where::eq("status", status), where::eq("version", version)}),
+        true};
   }
 
   Statement cache_set(std::int64_t id, bool approved) const {
@@ -133,14 +147,14 @@ private:
         true,
         {postgres::set_excluded("payment_id"), postgres::set_excluded("approved"), postgres::set_excluded("amount")},
         where::always()};
-    return postgres::Insert{"idem_cache", {{request_.key, id, approved, request_.amount}}, upsert, false};
+    return postgres::Insert{"idem_cache", {{request_.key, id, approved, request_.amount, now_ms()}}, upsert, false};
   }
 
   /// INSERT INTO idempotency_keys ... ON CONFLICT (key) DO NOTHING RETURNING *: the one-statement claim.
   Statement claim_key(std::int64_t id) const {
     postgres::OnConflict nothing{{"key"}, false, {}, where::always()};
     return postgres::Insert{"idempotency_keys",
-                            {{request_.key, request_.amount, id, std::string("started"), now_ms(), false}},
+                            {{request_.key, request_.amount, id, std::string("started"), now_ms(), false, now_ms()}},
                             nothing,
                             true};
   }
@@ -166,17 +180,22 @@ private:
         false};
   }
 
-  /// The step-4 transaction committed: the payment's outcome is in the database.
-  void updated(std::int64_t id, const NetResponse& net) {
-    context_->world.trace().record(context_->world.now(), context_->api[static_cast<std::size_t>(api_)],
-                                   "payment.updated",
-                                   fmt::format("payment={} {}", id, net.approved ? "AUTHORIZED" : "FAILED"));
+  sim::NodeId node() const { return context_->api[static_cast<std::size_t>(api_)]; }
+
+  /// The step-4 transaction committed: the payment's outcome is in the database (`moved`: its
+  /// status changed; a guarded update may have found it moved by another).
+  void updated(std::int64_t id, const NetResponse& net, bool moved = true) {
+    const char* status = net.approved ? "AUTHORIZED" : "FAILED";
+    context_->world.trace().record(context_->world.now(), node(), "payment.updated",
+                                   fmt::format("payment={} {}{}", id, status, moved ? "" : " (not moved)"));
+    note_transition(*context_, node(), id, moved ? status : "", net.approved ? "payment.authorized" : "payment.failed");
   }
 
   void created(std::int64_t id) {
     context_->observations.created.emplace_back(context_->world.now(), id);
-    context_->world.trace().record(context_->world.now(), context_->api[static_cast<std::size_t>(api_)],
-                                   "payment.created", fmt::format("payment={} key={}", id, request_.key));
+    context_->world.trace().record(context_->world.now(), node(), "payment.created",
+                                   fmt::format("payment={} key={}", id, request_.key));
+    note_transition(*context_, node(), id, "PENDING", "payment.created");
   }
 
   sim::Task<std::optional<NetResponse>> network(NetRequest::Op op, std::int64_t reference, std::int64_t id) {
@@ -201,6 +220,8 @@ private:
   sim::Task<Response> atomic_claim();
   sim::Task<Response> claim_taken(std::int64_t& payment_id);
   sim::Task<Response> authorize_and_finish(std::int64_t payment_id, bool resumed);
+  sim::Task<Response> store_outcome(std::int64_t payment_id, const NetResponse& net);
+  sim::Task<Response> store_read(std::int64_t payment_id, const NetResponse& net, bool& retry);
 
   std::shared_ptr<Context> context_;
   int api_;
@@ -208,6 +229,7 @@ private:
   sim::Executor ex_;
   postgres::Connection db_;
   std::string failed_;
+  std::vector<Reply> replies_;  ///< the last all()'s replies, in order
 };
 
 sim::Task<Response> Processor::seed() {
@@ -264,7 +286,7 @@ sim::Task<Response> Processor::serializable() {
       steps(postgres::Begin{}, update_payment(id, *net, true),
             outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{});
   if (!co_await all(std::move(update))) co_return failure(500, failed_);
-  updated(id, *net);
+  updated(id, *net, !replies_[1].rows().empty());
   co_return success(id, net->approved, request_.amount);
 }
 
@@ -318,13 +340,49 @@ sim::Task<Response> Processor::authorize_and_finish(std::int64_t id, bool resume
     co_await db_.execute(release_lock());
     co_return failure(500, "network timeout");
   }
-  Statement finish = finish_key(net->approved);
-  std::vector<Statement> store =
-      steps(postgres::Begin{}, update_payment(id, *net, true), std::move(finish),
-            outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{});
+  co_return co_await store_outcome(id, *net);
+}
+
+// The network's outcome into the payment by compare-and-set on the (status, version) read in the
+// same transaction, with the key's result and the event; a payment the reconciliation job moved
+// meanwhile is answered as it now stands. A CAS lost to a concurrent move is tried again.
+sim::Task<Response> Processor::store_outcome(std::int64_t id, const NetResponse& net) {
+  for (int tries = 0; tries < 3; ++tries) {
+    bool retry = false;
+    Response response = co_await store_read(id, net, retry);
+    if (!retry) co_return response;
+  }
+  co_return failure(500, "payment moved concurrently");
+}
+
+sim::Task<Response> Processor::store_read(std::int64_t id, const NetResponse& net, bool& retry) {
+  std::vector<Statement> begin = steps(postgres::Begin{});
+  if (!co_await all(std::move(begin))) co_return failure(500, failed_);
+  Reply found = co_await db_.execute(select("payments", where::eq("id", id)));
+  if (!found.ok() || found.rows().empty()) {
+    if (!found.broken && db_.is_open()) co_await rollback();
+    co_return failure(500, "database " + found.sqlstate());
+  }
+  std::string status = text(found.rows().front()[4]);
+  std::int64_t version = integer(found.rows().front()[7]);
+  if (status != "PENDING" && status != "UNKNOWN") {
+    // Resolved by the reconciliation job, which finished the key too: its answer stands.
+    co_await commit();
+    context_->world.trace().record(context_->world.now(), node(), "payment.already_resolved",
+                                   fmt::format("payment={} {}", id, status));
+    co_return success(id, status != "FAILED", request_.amount);
+  }
+  Reply moved = co_await db_.execute(cas_payment(id, net, status, version));
+  if (!moved.ok() || moved.rows().empty()) {
+    if (!moved.broken && db_.is_open()) co_await rollback();
+    retry = moved.ok();
+    co_return failure(500, "database " + moved.sqlstate());
+  }
+  std::vector<Statement> store = steps(
+      finish_key(net.approved), outbox(id, net.approved ? "payment.authorized" : "payment.failed"), postgres::Commit{});
   if (!co_await all(std::move(store))) co_return failure(500, failed_);
-  updated(id, *net);
-  co_return success(id, net->approved, request_.amount);
+  updated(id, net);
+  co_return success(id, net.approved, request_.amount);
 }
 
 sim::Task<void> handle(std::shared_ptr<Context> context, int api, std::shared_ptr<const PayRequest> request,

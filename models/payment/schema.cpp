@@ -1,10 +1,45 @@
 // The tables the payment designs keep in PostgreSQL. Amounts in minor units; ids and times as
-// bigint; a network reference of 0 means none.
+// bigint; a network reference of 0 means none. A payment's created_at is the inserting API's wall
+// clock in ms, as is an idempotency record's (what the key reaper ages it by); a payment's version
+// counts the moves made by compare-and-set (atomic_claim; 0 otherwise).
 #include "models/payment/context.hpp"
 
 namespace payment {
 
 using postgres::Type;
+
+namespace {
+
+/// The design's idempotency records: the seed's cache, atomic_claim's idempotency_keys.
+void declare_key_tables(postgres::Deployment& pg, Design design) {
+  if (design == Design::seed || design == Design::unique_index) {
+    // The seed's idempotency_store: get before, set after, nothing claimed between.
+    pg.add_table(postgres::TableSchema{"idem_cache",
+                                       {{"key", Type::bigint},
+                                        {"payment_id", Type::bigint},
+                                        {"approved", Type::boolean},
+                                        {"amount", Type::bigint},
+                                        {"created_at", Type::bigint}},
+                                       {"key"},
+                                       {}});
+  }
+  if (design == Design::atomic_claim) {
+    // Brandur's idempotency_keys: the request's parameters, its recovery point, its lock and,
+    // once finished, its response, all in the primary database.
+    pg.add_table(postgres::TableSchema{"idempotency_keys",
+                                       {{"key", Type::bigint},
+                                        {"amount", Type::bigint},
+                                        {"payment_id", Type::bigint},
+                                        {"recovery_point", Type::text},
+                                        {"locked_at", Type::bigint},
+                                        {"approved", Type::boolean},
+                                        {"created_at", Type::bigint}},
+                                       {"key"},
+                                       {}});
+  }
+}
+
+}  // namespace
 
 void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
   Design design = options.design;
@@ -14,7 +49,9 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                   {"order_id", Type::bigint},
                                   {"amount", Type::bigint},
                                   {"status", Type::text},
-                                  {"network_ref", Type::bigint}},
+                                  {"network_ref", Type::bigint},
+                                  {"created_at", Type::bigint},
+                                  {"version", Type::bigint}},
                                  {"id"},
                                  {}};
   if (design == Design::unique_index) payments.unique_keys.push_back({"idem_key"});
@@ -28,27 +65,7 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                       {"sent", Type::boolean}},
                                      {"id"},
                                      {}});
-  if (design == Design::seed || design == Design::unique_index) {
-    // The seed's idempotency_store: get before, set after, nothing claimed between.
-    pg.add_table(postgres::TableSchema{
-        "idem_cache",
-        {{"key", Type::bigint}, {"payment_id", Type::bigint}, {"approved", Type::boolean}, {"amount", Type::bigint}},
-        {"key"},
-        {}});
-  }
-  if (design == Design::atomic_claim) {
-    // Brandur's idempotency_keys: the request's parameters, its recovery point, its lock and,
-    // once finished, its response, all in the primary database.
-    pg.add_table(postgres::TableSchema{"idempotency_keys",
-                                       {{"key", Type::bigint},
-                                        {"amount", Type::bigint},
-                                        {"payment_id", Type::bigint},
-                                        {"recovery_point", Type::text},
-                                        {"locked_at", Type::bigint},
-                                        {"approved", Type::boolean}},
-                                       {"key"},
-                                       {}});
-  }
+  declare_key_tables(pg, design);
   if (design == Design::atomic_claim && options.refund_after) {
     // The refund saga's state: one refund per payment here, its id the network's reference.
     pg.add_table(postgres::TableSchema{"refunds",
@@ -65,6 +82,16 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
 postgres::Statement outbox_row(Context& context, std::int64_t payment_id, const char* event, std::int64_t amount) {
   return postgres::Insert{
       "outbox", {{context.next_event++, payment_id, std::string(event), amount, false}}, std::nullopt, false};
+}
+
+}  // namespace payment
+
+namespace payment {
+
+void note_transition(Context& context, sim::NodeId node, std::int64_t payment_id, const std::string& status,
+                     const std::string& event) {
+  context.observations.transitions.push_back(
+      Transition{context.world.now(), payment_id, status, event, context.world.node(node).name()});
 }
 
 }  // namespace payment

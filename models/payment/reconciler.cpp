@@ -1,0 +1,231 @@
+// The reconciliation job ("reconciler", present with reconcile_interval): every
+// reconcile_interval it reads the payments in doubt (PENDING, UNKNOWN) in id order and takes up
+// each whose created_at is at least reconcile_after behind its own wall clock. It asks the card
+// network for the status of the payment's reference (its id) over its own link, so a partition
+// or a lost reply between it and the network leaves it without the network's answer.
+//
+// The seed's job (every design but atomic_claim) is the problem's "reconciliation job will
+// resolve": a payment without the network's answer, or that the network cannot match (the seed
+// never sent it a reference), is failed past the threshold: UPDATE payments SET status = 'FAILED'
+// WHERE id, with no status guard, and a payment.failed event. An API still waiting for the
+// network's reply then sets AUTHORIZED over it (B8): FAILED, then AUTHORIZED.
+//
+// atomic_claim's job never fails a payment without the network's answer. It moves the payment
+// PENDING -> UNKNOWN by compare-and-set on (status, version), asks the network, and on an answer
+// moves it UNKNOWN -> AUTHORIZED or FAILED by compare-and-set, with its event and the
+// idempotency key's result (recovery point finished) in the same transaction; with no answer the
+// payment stays UNKNOWN for the next pass. "Not found" is the network's answer that it never saw
+// the reference: FAILED. (An authorisation still travelling to the network longer than
+// reconcile_after would be approved after that; a reversal by reference would close the gap and
+// is not modelled.)
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
+
+#include "models/payment/context.hpp"
+#include "models/payment/values.hpp"
+#include "models/postgres/server/client.hpp"
+#include "sim/kernel/rpc.hpp"
+#include "sim/kernel/spawn.hpp"
+#include "sim/kernel/timer.hpp"
+
+namespace payment {
+namespace {
+
+using postgres::Reply;
+using postgres::Statement;
+namespace where = postgres::where;
+
+/// A payment in doubt as the job reads it.
+struct Doubt {
+  std::int64_t id = 0;
+  std::int64_t key = 0;
+  std::int64_t amount = 0;
+  std::string status;
+  std::int64_t created_at = 0;  ///< the inserting API's wall clock, ms
+  std::int64_t version = 0;
+};
+
+Statement payments_in_doubt() {
+  std::vector<postgres::Value> statuses{std::string("PENDING"), std::string("UNKNOWN")};
+  return postgres::Select{
+      "payments", where::in("status", std::move(statuses)), {{"id", false}}, std::nullopt, std::nullopt};
+}
+
+/// The seed's move: no status guard.
+Statement set_unguarded(std::int64_t id, const std::string& to, std::int64_t network_ref) {
+  std::vector<postgres::Assignment> set{postgres::set_value("status", to)};
+  if (network_ref != 0) set.push_back(postgres::set_value("network_ref", network_ref));
+  return postgres::Update{"payments", std::move(set), where::eq("id", id), true};
+}
+
+/// atomic_claim's move: only over the (status, version) read; RETURNING tells whether it moved.
+Statement cas(const Doubt& doubt, const std::string& to, std::int64_t network_ref) {
+  std::vector<postgres::Assignment> set{postgres::set_value("status", to),
+                                        postgres::set_value("version", doubt.version + 1)};
+  if (network_ref != 0) set.push_back(postgres::set_value("network_ref", network_ref));
+  return postgres::Update{"payments", std::move(set),
+                          where::all_of({where::eq("id", doubt.id), where::eq("status", doubt.status),
+                                         where::eq("version", doubt.version)}),
+                          true};
+}
+
+/// The idempotency key's result, as the API would have stored it.
+Statement finish_key(const Doubt& doubt, bool approved) {
+  return postgres::Update{
+      "idempotency_keys",
+      {postgres::set_value("recovery_point", std::string("finished")), postgres::set_value("approved", approved),
+       postgres::set_value("locked_at", std::int64_t{0})},
+      where::all_of({where::eq("key", doubt.key), where::eq("payment_id", doubt.id)}),
+      false};
+}
+
+template <class... S>
+std::vector<Statement> steps(S&&... statements) {
+  std::vector<Statement> list;
+  (list.push_back(Statement(std::forward<S>(statements))), ...);
+  return list;
+}
+
+class Reconciler {
+public:
+  Reconciler(std::shared_ptr<Context> context, sim::Executor ex) : context_(std::move(context)), ex_(ex) {}
+
+  sim::Task<void> run() {
+    for (;;) {
+      co_await sim::sleep(*options().reconcile_interval);
+      bool up = co_await connected();
+      if (up) co_await pass();
+    }
+  }
+
+private:
+  const PaymentOptions& options() const { return context_->options; }
+  sim::NodeId node() const { return context_->reconciler; }
+  bool fixed() const { return options().design == Design::atomic_claim; }
+
+  std::int64_t now_ms() const {
+    sim::World& world = context_->world;
+    return world.node(node()).clock().wall(world.now()).unix_ms();
+  }
+
+  sim::Task<bool> connected() {
+    if (db_ && db_->is_open()) co_return true;
+    db_ = std::make_unique<postgres::Connection>(ex_, context_->pg.primary(),
+                                                 postgres::ConnectionOptions{options().db_timeout, false});
+    Reply hello = co_await db_->connect();
+    co_return hello.ok();
+  }
+
+  /// Runs the statements in order; on the first error rolls back (when the connection stands).
+  /// Returns whether all succeeded and the statement at `moved` returned a row.
+  sim::Task<bool> all(std::vector<Statement> statements, std::size_t moved) {
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      Reply reply = co_await db_->execute(std::move(statements[i]));
+      bool ok = reply.ok() && (i != moved || !reply.rows().empty());
+      if (ok) continue;
+      if (!reply.broken && db_->is_open()) co_await rollback();
+      co_return false;
+    }
+    co_return true;
+  }
+  sim::Task<Reply> rollback() { return db_->execute(Statement(postgres::Rollback{})); }
+
+  void moved(const Doubt& doubt, const std::string& status, const char* event, const std::string& why) {
+    context_->world.trace().record(context_->world.now(), node(), "payment.reconciled",
+                                   fmt::format("payment={} {} ({})", doubt.id, status, why));
+    note_transition(*context_, node(), doubt.id, status, event);
+  }
+
+  /// The network's status for the payment's reference; none: no answer.
+  sim::Task<std::optional<NetResponse>> status_of(const Doubt& doubt) {
+    auto call = std::make_shared<NetRequest>();
+    call->op = NetRequest::Op::status;
+    call->reference = doubt.id;
+    call->payment_id = doubt.id;
+    call->key = doubt.key;
+    sim::error_code ec;
+    sim::MessagePtr reply =
+        co_await context_->world.rpc().call(ex_, context_->network, std::move(call), options().status_timeout,
+                                            boost::asio::redirect_error(sim::use_awaitable, ec));
+    const auto* answer = dynamic_cast<const NetResponse*>(reply.get());
+    if (ec || answer == nullptr) co_return std::nullopt;
+    co_return *answer;
+  }
+
+  sim::Task<void> pass();
+  sim::Task<void> resolve_seed(Doubt doubt);
+  sim::Task<void> resolve_fixed(Doubt doubt);
+
+  std::shared_ptr<Context> context_;
+  sim::Executor ex_;
+  std::unique_ptr<postgres::Connection> db_;
+};
+
+sim::Task<void> Reconciler::pass() {
+  Reply found = co_await db_->execute(payments_in_doubt());
+  if (!found.ok()) co_return;
+  std::vector<Doubt> doubts;
+  for (const postgres::Row& row : found.rows())
+    doubts.push_back(
+        Doubt{integer(row[0]), integer(row[1]), integer(row[3]), text(row[4]), integer(row[6]), integer(row[7])});
+  std::int64_t threshold = options().reconcile_after.ns() / 1'000'000;
+  for (Doubt& doubt : doubts) {
+    if (now_ms() - doubt.created_at < threshold) continue;
+    if (fixed())
+      co_await resolve_fixed(std::move(doubt));
+    else
+      co_await resolve_seed(std::move(doubt));
+    if (!db_->is_open()) co_return;
+  }
+}
+
+sim::Task<void> Reconciler::resolve_seed(Doubt doubt) {
+  std::optional<NetResponse> net = co_await status_of(doubt);
+  bool approved = net && net->found && net->approved;
+  std::string status = approved ? "AUTHORIZED" : "FAILED";
+  const char* event = approved ? "payment.authorized" : "payment.failed";
+  std::vector<Statement> update = steps(postgres::Begin{}, set_unguarded(doubt.id, status, approved ? net->auth_id : 0),
+                                        outbox_row(*context_, doubt.id, event, doubt.amount), postgres::Commit{});
+  bool stored = co_await all(std::move(update), 1);
+  if (!stored) co_return;
+  moved(doubt, status, event,
+        !net          ? "no answer from the network"
+        : !net->found ? "the network cannot match it"
+                      : "the network's answer");
+}
+
+sim::Task<void> Reconciler::resolve_fixed(Doubt doubt) {
+  if (doubt.status == "PENDING") {
+    std::vector<Statement> mark = steps(cas(doubt, "UNKNOWN", 0));
+    bool marked = co_await all(std::move(mark), 0);
+    if (!marked) co_return;  // moved meanwhile (the API stored its outcome)
+    moved(doubt, "UNKNOWN", "", "in doubt: asking the network");
+    doubt.status = "UNKNOWN";
+    ++doubt.version;
+  }
+  std::optional<NetResponse> net = co_await status_of(doubt);
+  if (!net) co_return;  // no answer: it stays UNKNOWN for the next pass
+  bool approved = net->found && net->approved;
+  std::string status = approved ? "AUTHORIZED" : "FAILED";
+  const char* event = approved ? "payment.authorized" : "payment.failed";
+  std::vector<Statement> resolve =
+      steps(postgres::Begin{}, cas(doubt, status, net->found ? net->auth_id : 0), finish_key(doubt, approved),
+            outbox_row(*context_, doubt.id, event, doubt.amount), postgres::Commit{});
+  bool stored = co_await all(std::move(resolve), 1);
+  if (stored) moved(doubt, status, event, net->found ? "the network's answer" : "the network never saw it");
+}
+
+sim::Task<void> run_reconciler(std::shared_ptr<Context> context) {
+  sim::Executor ex = co_await boost::asio::this_coro::executor;
+  Reconciler job(std::move(context), ex);
+  co_await job.run();
+}
+
+}  // namespace
+
+void boot_reconciler(const std::shared_ptr<Context>& context) {
+  sim::spawn(context->world.executor(context->reconciler), run_reconciler(context));
+}
+
+}  // namespace payment

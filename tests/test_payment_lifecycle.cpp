@@ -1,0 +1,130 @@
+// The payment lifecycle: the state graph, contradictory events and the in-doubt liveness bound on
+// hand-made transitions (each fails on the history it is about and holds on its fixed twin), the
+// reconciliation job and the key reaper in the shipped scenarios P5 and P6 (the seed's code fails
+// where the reference says, the fix holds), and a run with both jobs: one seed, one trace.
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+
+#include "models/payment/checks.hpp"
+#include "sim/run/run.hpp"
+#include "sim/scenario/loader.hpp"
+
+using namespace payment;
+using sim::Instant;
+
+namespace {
+
+Instant at_s(std::int64_t s) { return Instant::zero() + sim::Duration::seconds(s); }
+
+Transition move(std::int64_t s, std::string status, std::string event, std::string node = "api-1") {
+  return Transition{at_s(s), 1, std::move(status), std::move(event), std::move(node)};
+}
+
+const sim::CheckResult& check_named(const sim::RunResult& result, const std::string& name) {
+  for (const sim::CheckOutcome& c : result.checks)
+    if (c.result.name == name) return c.result;
+  throw std::runtime_error("no check " + name);
+}
+
+std::string detail(const sim::CheckResult& check, const std::string& key) {
+  for (const auto& [name, value] : check.details)
+    if (name == key) return value;
+  return "";
+}
+
+sim::RunResult run_file(const std::string& name) {
+  return sim::run_scenario(sim::load_scenario("scenarios/payment/" + name + ".yaml"), 1).result;
+}
+
+}  // namespace
+
+TEST_CASE("a payment failed and then authorised leaves the state graph and contradicts itself", "[payment]") {
+  Observations o;
+  o.payments = {PaymentRow{1, 7, 7, 5000, "AUTHORIZED", 1}};
+  o.transitions = {move(0, "PENDING", "payment.created"), move(10, "FAILED", "payment.failed", "reconciler"),
+                   move(40, "AUTHORIZED", "payment.authorized")};
+  sim::CheckResult invalid = check_invalid_transition(o);
+  CHECK_FALSE(invalid.held);
+  CHECK(invalid.summary == "1 payments left the state graph (2 moves)");  // its status and its events
+  REQUIRE(invalid.first);
+  CHECK(invalid.first->at == at_s(40));
+  CHECK_THAT(invalid.first->what, Catch::Contains("FAILED -> AUTHORIZED"));
+  sim::CheckResult contradicted = check_contradictory_events(o);
+  CHECK_FALSE(contradicted.held);
+  CHECK(contradicted.summary == "1 payments emitted contradictory events (5000)");
+  // The fix's path: PENDING, UNKNOWN (no event), AUTHORIZED once; the late reply moves nothing.
+  o.transitions = {move(0, "PENDING", "payment.created"), move(10, "UNKNOWN", "", "reconciler"),
+                   move(30, "AUTHORIZED", "payment.authorized", "reconciler")};
+  CHECK(check_invalid_transition(o).held);
+  CHECK(check_contradictory_events(o).held);
+  // An event emitted without its move still counts in the events' order: authorised twice.
+  o.transitions.push_back(move(40, "", "payment.authorized"));
+  CHECK_FALSE(check_invalid_transition(o).held);
+  CHECK(check_contradictory_events(o).held);
+}
+
+TEST_CASE("a payment in doubt past two reconciliation periods after the faults heal is late", "[payment]") {
+  Observations o;
+  o.reconcile_interval = sim::Duration::seconds(10);
+  o.reconcile_after = sim::Duration::seconds(5);
+  o.faults_healed = at_s(30);
+  o.end = at_s(100);
+  o.transitions = {move(0, "PENDING", "payment.created"), move(10, "UNKNOWN", "", "reconciler"),
+                   move(50, "AUTHORIZED", "payment.authorized", "reconciler")};
+  CHECK(check_unknown_age(o).held);  // due at 30 s + 2 x 10 s
+  o.transitions[2].at = at_s(51);
+  sim::CheckResult late = check_unknown_age(o);
+  CHECK_FALSE(late.held);
+  CHECK(late.summary == "1 payments in doubt past two reconciliation periods");
+  CHECK(detail(late, "longest in doubt") == "51s");
+  o.transitions.pop_back();  // never resolved: in doubt until the end
+  CHECK_FALSE(check_unknown_age(o).held);
+  o.reconcile_interval.reset();  // no job: nothing promised
+  CHECK(check_unknown_age(o).held);
+}
+
+TEST_CASE("P6: the seed's reconciliation fails a payment the late reply then authorises, the fix waits", "[payment]") {
+  sim::RunResult seed = run_file("p6-late-reply-seed");
+  CHECK(seed.expectations_met);
+  CHECK(detail(check_named(seed, "invalid_transition"), "payments off the graph") == "1");
+  CHECK(detail(check_named(seed, "contradictory_events"), "payments contradicted") == "1");
+  sim::RunResult fixed = run_file("p6-late-reply-atomic-claim");
+  CHECK(fixed.expectations_met);
+  for (const char* name : {"invalid_transition", "contradictory_events", "unknown_age_max", "in_doubt"})
+    CHECK(check_named(fixed, name).held);
+}
+
+TEST_CASE("P5: a retry after the key was pruned charges again, caught per order with cause key_pruned", "[payment]") {
+  for (const char* name :
+       {"p5a-retry-after-pruning-seed", "p5a-retry-after-pruning-atomic-claim", "p5b-reaper-clock-step-seed"}) {
+    INFO(name);
+    sim::RunResult run = run_file(name);
+    CHECK(run.expectations_met);
+    const sim::CheckResult& charge = check_named(run, "duplicate_charge");
+    CHECK_FALSE(charge.held);
+    CHECK(detail(charge, "extra per order") == "1");
+    CHECK(detail(charge, "extra per order, cause key_pruned") == "1");
+  }
+  for (const char* name : {"p5a-retry-after-pruning-long-retention", "p5b-reaper-clock-step-atomic-claim"}) {
+    INFO(name);
+    sim::RunResult run = run_file(name);
+    CHECK(run.expectations_met);
+    CHECK(check_named(run, "duplicate_charge").held);
+  }
+}
+
+TEST_CASE("a payment run with the reconciliation job and the key reaper: one seed gives one trace", "[payment]") {
+  const std::string text =
+      "name: t\nmodel: payment\nseed: 1\nduration: 60s\n"
+      "params:\n  design: atomic_claim\n  clients: 3\n  requests: 3\n  declines: 10%\n"
+      "  network_latency: { dist: lognormal, median: 300ms, p99: 1500ms }\n"
+      "  reconcile_interval: 5s\n  reconcile_after: 2s\n  reaper_interval: 2s\n  key_retention: 10s\n"
+      "faults:\n  - at: 1s\n    drop_response: { from: network, to: api-1, duration: 3s }\n"
+      "  - at: 2s\n    partition: { groups: [[reconciler], [network]], duration: 10s }\n";
+  auto hash_of = [&](std::uint64_t seed) {
+    return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result.trace_hash;
+  };
+  REQUIRE(hash_of(5) == hash_of(5));
+  REQUIRE(hash_of(5) != hash_of(6));
+}
