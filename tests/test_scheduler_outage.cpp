@@ -9,11 +9,12 @@
 
 #include "sim/run/run.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/checkout.hpp"
 
 namespace {
 
 sim::RunResult run_shipped(const std::string& name) {
-  std::string file = std::string(DESIGNSIM_SOURCE_DIR) + "/scenarios/scheduler/" + name + ".yaml";
+  std::string file = std::string(checkout::source_dir) + "/scenarios/scheduler/" + name + ".yaml";
   sim::Scenario scenario = sim::load_scenario(file);
   return sim::run_scenario(scenario, scenario.seed).result;
 }
