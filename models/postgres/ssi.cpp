@@ -1,13 +1,19 @@
 #include "models/postgres/ssi.hpp"
 
+#include <algorithm>
+
 #include "models/postgres/errors.hpp"
 
 namespace postgres {
 
-void Ssi::begin(TxnId txn) { xacts_[txn] = Xact{}; }
+void Ssi::begin(TxnId txn) {
+  xacts_[txn] = Xact{};
+  maybe_concurrent_.insert(txn);
+}
 
 void Ssi::snapshot(TxnId txn, std::uint64_t last_commit_seq) {
   Xact& x = xacts_.at(txn);
+  last_seq_ = std::max(last_seq_, last_commit_seq);
   if (x.has_snapshot) return;
   x.has_snapshot = true;
   x.snapshot_seq = last_commit_seq;
@@ -64,10 +70,17 @@ std::optional<Error> Ssi::conflict_in(TxnId writer, const std::set<SireadTarget>
   if (std::optional<Error> doomed = check_doomed(writer, "during conflict in checking")) return doomed;
   const Xact& me = xacts_.at(writer);
   std::set<TxnId> readers;
-  for (const auto& [txn, x] : xacts_)
+  auto consider = [&](TxnId txn, const Xact& x) {
     if (txn != writer && !x.doomed && concurrent(x, me) && !x.out.count(writer))
       for (const SireadTarget& target : targets)
         if (x.locks.count(target)) readers.insert(txn);
+  };
+  if (me.has_snapshot) {  // then only maybe_concurrent_ can hold a concurrent reader
+    forget_old();
+    for (TxnId txn : maybe_concurrent_) consider(txn, xacts_.at(txn));
+  } else {
+    for (const auto& [txn, x] : xacts_) consider(txn, x);
+  }
   for (TxnId reader : readers)
     if (std::optional<Error> failure = flag(reader, writer, writer)) return failure;
   return std::nullopt;
@@ -132,6 +145,7 @@ std::optional<Error> Ssi::pre_commit(TxnId txn) {
 void Ssi::committed(TxnId txn, std::uint64_t commit_seq) {
   Xact& me = xacts_.at(txn);
   me.commit_seq = commit_seq;
+  last_seq_ = std::max(last_seq_, commit_seq);
   // As ReleasePredicateLocks does at commit: conflicts out to committed transactions become the
   // conflict-out flag, and those and the conflicts in from committed or read-only ones are let go.
   for (auto it = me.out.begin(); it != me.out.end();) {
@@ -155,7 +169,20 @@ void Ssi::committed(TxnId txn, std::uint64_t commit_seq) {
   }
 }
 
+void Ssi::forget_old() {
+  std::uint64_t oldest = last_seq_;
+  for (TxnId txn : maybe_concurrent_) {
+    const Xact& x = xacts_.at(txn);
+    if (!committed(x) && x.has_snapshot) oldest = std::min(oldest, x.snapshot_seq);
+  }
+  for (auto it = maybe_concurrent_.begin(); it != maybe_concurrent_.end();) {
+    const Xact& x = xacts_.at(*it);
+    it = committed(x) && x.commit_seq <= oldest ? maybe_concurrent_.erase(it) : std::next(it);
+  }
+}
+
 void Ssi::aborted(TxnId txn) {
+  maybe_concurrent_.erase(txn);
   auto it = xacts_.find(txn);
   if (it == xacts_.end()) return;
   for (TxnId out : it->second.out) xacts_.at(out).in.erase(txn);

@@ -88,8 +88,15 @@ private:
   bool pivot_with_committed_out(const Xact& reader, const Xact& writer) const;
   bool pivot_reader(const Xact& reader, const Xact& writer) const;
   void promote(TxnId txn, const SireadTarget& tuple);
+  /// Drops from `maybe_concurrent_` the committed transactions no writer with a snapshot, now or
+  /// later, can be concurrent with: those committed at or before the oldest snapshot in use.
+  void forget_old();
 
   std::map<TxnId, Xact> xacts_;
+  /// The transactions a writer may find concurrent with it: every one in progress and those
+  /// committed since the oldest snapshot in use (a subset of xacts_, which keeps them all).
+  std::set<TxnId> maybe_concurrent_;
+  std::uint64_t last_seq_ = 0;  ///< the newest commit sequence number seen
 };
 
 }  // namespace postgres
