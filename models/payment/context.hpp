@@ -7,6 +7,8 @@
 // order it happened.
 #pragma once
 
+#include <boost/asio/redirect_error.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -18,6 +20,8 @@
 #include "models/postgres/server/deployment.hpp"
 #include "models/postgres/statement.hpp"
 #include "sim/kernel/network.hpp"
+#include "sim/kernel/rpc.hpp"
+#include "sim/kernel/timer.hpp"
 #include "sim/kernel/world.hpp"
 
 namespace payment {
@@ -226,6 +230,18 @@ struct Context {
   std::int64_t next_refund = 1;
   Observations observations;
 };
+
+/// Sends `call` to the card network and waits up to `timeout`: its answer, or none when the call
+/// or its reply was lost or timed out (the processor, the back office and the reconciler).
+inline sim::Task<std::optional<NetResponse>> ask_network(Context& context, sim::Executor ex,
+                                                         std::shared_ptr<NetRequest> call, sim::Duration timeout) {
+  sim::error_code ec;
+  sim::MessagePtr reply = co_await context.world.rpc().call(ex, context.network, std::move(call), timeout,
+                                                            boost::asio::redirect_error(sim::use_awaitable, ec));
+  const auto* answer = dynamic_cast<const NetResponse*>(reply.get());
+  if (ec || answer == nullptr) co_return std::nullopt;
+  co_return *answer;
+}
 
 /// The card network's boot code, its state kept across restarts (card_network.cpp).
 std::function<void()> card_network_boot(const std::shared_ptr<Context>& context);

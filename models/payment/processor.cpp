@@ -206,13 +206,8 @@ private:
     call->payment_id = id;
     call->key = request_.key;
     call->order = request_.order;
-    sim::error_code ec;
-    sim::MessagePtr reply =
-        co_await context_->world.rpc().call(ex_, context_->network, std::move(call), context_->options.network_timeout,
-                                            boost::asio::redirect_error(sim::use_awaitable, ec));
-    const auto* answer = dynamic_cast<const NetResponse*>(reply.get());
-    if (ec || answer == nullptr) co_return std::nullopt;
-    co_return *answer;
+    std::optional<NetResponse> answer = co_await ask_network(*context_, ex_, std::move(call), context_->options.network_timeout);
+    co_return answer;
   }
 
   sim::Task<Response> seed();
