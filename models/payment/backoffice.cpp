@@ -157,7 +157,8 @@ private:
     call->payment_id = payment.id;
     call->key = payment.key;
     call->order = payment.order;
-    std::optional<NetResponse> answer = co_await ask_network(*context_, ex_, std::move(call), options().network_timeout);
+    std::optional<NetResponse> answer =
+        co_await ask_network(*context_, ex_, std::move(call), options().network_timeout);
     co_return answer;
   }
 

@@ -206,7 +206,8 @@ private:
     call->payment_id = id;
     call->key = request_.key;
     call->order = request_.order;
-    std::optional<NetResponse> answer = co_await ask_network(*context_, ex_, std::move(call), context_->options.network_timeout);
+    std::optional<NetResponse> answer =
+        co_await ask_network(*context_, ex_, std::move(call), context_->options.network_timeout);
     co_return answer;
   }
 
