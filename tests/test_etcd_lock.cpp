@@ -321,6 +321,36 @@ TEST_CASE("a deposed leader cut off with its client stops renewing before a new 
   CHECK(service.member(old_leader)->raft().role() != raft::Role::leader);
 }
 
+TEST_CASE("a holder cut off past its lease that campaigns again holds nothing until it wins", "[etcd]") {
+  // A leader elector whose belief lapsed while it was isolated acquires again: the service grants
+  // it a new lease at once, but the lock is another's until that one lets go. Its old grant is
+  // gone with its belief, so the new lease must not make it believe it holds the old key.
+  Service service(26, 2, LockOptions{.ttl = 5_s, .acquire_timeout = 30_s});
+  Instant t0 = service.settle();
+  std::optional<Acquired> first, second, again;
+  start_acquire(service, 0, first);
+  service.world.run_until(t0 + 200_ms);
+  REQUIRE(first);
+  REQUIRE(first->grant);
+  start_acquire(service, 1, second);
+  std::uint64_t cut = service.world.network().isolate(service.client_nodes[0]);
+  service.world.run_until(t0 + 8_s);
+  REQUIRE(second);
+  REQUIRE(second->grant);
+  CHECK_FALSE(service.clients[0]->believes_held());
+  start_acquire(service, 0, again);  // campaigning while still cut off
+  service.world.run_until(t0 + 9_s);
+  service.world.network().heal_partition(cut);
+  bool believed = false;
+  while (service.world.now() < t0 + 20_s) {
+    service.world.run_until(service.world.now() + 10_ms);
+    believed = believed || service.clients[0]->believes_held();
+  }
+  CHECK_FALSE(again);  // still waiting behind the second client, which keeps renewing
+  CHECK_FALSE(believed);
+  CHECK(service.clients[1]->believes_held());
+}
+
 TEST_CASE("a lock service run replays to the same trace hash and another seed does not", "[etcd]") {
   auto run = [](std::uint64_t seed) {
     Service service(seed, 2, LockOptions{.ttl = 2_s});

@@ -36,6 +36,9 @@ sim::Task<std::optional<Grant>> LockClient::acquire(std::string name) {
   sim::MonoTime deadline = mono_now() + options_.acquire_timeout;
   auto remaining = [&] { return std::max(deadline - mono_now(), sim::Duration::zero()); };
   name_ = name;
+  // Campaigning again means the last grant has lapsed by this client's clock: it is not believed
+  // held again until this acquire wins, whatever lease the acquire is granted on the way.
+  grant_.reset();
   std::optional<LeaseId> lease = co_await grant_lease(remaining());
   if (!lease) co_return std::nullopt;
   while (remaining() > sim::Duration::zero() && lease_ == lease) {
