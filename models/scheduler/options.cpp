@@ -218,6 +218,22 @@ std::string whole_days(sim::Duration d) {
   return fmt::format("{} days", d.ns() / day.ns());
 }
 
+// The workers' lease, retries and backoff, as the design takes them.
+void describe_workers(const SchedulerOptions& o, std::vector<std::pair<std::string, std::string>>& rows) {
+  if (o.design == Design::seed) {
+    const char* how = o.uses_postgres() ? ", the claim's lease, never extended" : ", set after the receive";
+    rows.emplace_back("visibility", sim::to_string(o.visibility) + how);
+    rows.emplace_back("max_retries", fmt::format("{}, at 60 x 2^k s from the worker's wall clock", o.max_retries));
+  } else {
+    rows.emplace_back("heartbeat", fmt::format("timeout {} at {}, every {}", sim::to_string(o.heartbeat_timeout),
+                                               o.uses_postgres() ? "claim" : "receive",
+                                               sim::to_string(o.heartbeat_interval)));
+    rows.emplace_back("backoff", fmt::format("full jitter, base {}, cap {}, by the {} clock",
+                                             sim::to_string(o.backoff_base), sim::to_string(o.backoff_cap),
+                                             o.uses_postgres() ? "database's" : "queue's"));
+  }
+}
+
 }  // namespace
 
 sim::Duration SchedulerOptions::liveness() const {
@@ -332,18 +348,7 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
                                 sim::to_string(o.delay), sim::to_string(o.spacing)));
   rows.emplace_back("work", o.work.describe());
   rows.emplace_back("poll", sim::to_string(o.poll));
-  if (o.design == Design::seed) {
-    rows.emplace_back("visibility", sim::to_string(o.visibility) + (o.uses_postgres() ? ", the claim's lease, never extended"
-                                                                                       : ", set after the receive"));
-    rows.emplace_back("max_retries", fmt::format("{}, at 60 x 2^k s from the worker's wall clock", o.max_retries));
-  } else {
-    rows.emplace_back("heartbeat", fmt::format("timeout {} at {}, every {}", sim::to_string(o.heartbeat_timeout),
-                                               o.uses_postgres() ? "claim" : "receive",
-                                               sim::to_string(o.heartbeat_interval)));
-    rows.emplace_back("backoff", fmt::format("full jitter, base {}, cap {}, by the {} clock",
-                                             sim::to_string(o.backoff_base), sim::to_string(o.backoff_cap),
-                                             o.uses_postgres() ? "database's" : "queue's"));
-  }
+  describe_workers(o, rows);
   rows.emplace_back("lease", fmt::format("duration {}, renew deadline {}, retry {}", sim::to_string(o.lease_duration),
                                          sim::to_string(o.renew_deadline), sim::to_string(o.retry_period)));
   if (!o.uses_postgres())

@@ -24,15 +24,18 @@ sim::Task<void> SchedulerNode::fire_pg(int schedule, Tick tick) {
   postgres::Reply begun = co_await db_->begin();
   if (!begun.ok()) refusal = begun.sqlstate();
   if (refusal.empty()) {
-    postgres::Statement record = sql::insert_fire(schedule, tick.nominal, context_->options.scheduler_name(index_), token);
+    postgres::Statement record =
+        sql::insert_fire(schedule, tick.nominal, context_->options.scheduler_name(index_), token);
     postgres::Reply inserted = co_await db_->run(std::move(record));
     if (!inserted.ok()) refusal = inserted.sqlstate();
   }
   if (refusal.empty() && fixed) {
     postgres::Statement fence = sql::raise_fence(token);
     postgres::Reply raised = co_await db_->run(std::move(fence));
-    if (!raised.ok()) refusal = raised.sqlstate();
-    else if (raised.rows().empty()) refusal = fmt::format("fencing token {} is below the fence", token);
+    if (!raised.ok())
+      refusal = raised.sqlstate();
+    else if (raised.rows().empty())
+      refusal = fmt::format("fencing token {} is below the fence", token);
   }
   if (refusal.empty()) {
     postgres::Statement row = sql::insert_task(context_->next_task_id++, task, tick.due * 1000);
@@ -49,8 +52,8 @@ sim::Task<void> SchedulerNode::fire_pg(int schedule, Tick tick) {
   context_->observations.fires.push_back(
       FireRecord{schedule, tick.nominal, context_->world.now(), index_, accepted, token});
   if (!accepted) {
-    context_->trace(node_, "scheduler.fire_refused", fmt::format("cron-{} tick {}: {}", schedule + 1, tick.nominal,
-                                                                 refusal));
+    context_->trace(node_, "scheduler.fire_refused",
+                    fmt::format("cron-{} tick {}: {}", schedule + 1, tick.nominal, refusal));
     co_return;
   }
   note_submission(task);

@@ -12,27 +12,39 @@ using postgres::Statement;
 using postgres::Type;
 namespace where = postgres::where;
 
-void declare_pg_tables(postgres::Deployment& pg, Design design) {
-  pg.add_table(postgres::TableSchema{"tasks",
-                                     {{"id", Type::bigint},
-                                      {"name", Type::text},
-                                      {"due", Type::bigint},
-                                      {"state", Type::text},
-                                      {"attempt", Type::bigint},
-                                      {"lease_until", Type::bigint},
-                                      {"retries", Type::bigint},
-                                      {"schedule", Type::bigint},
-                                      {"nominal", Type::bigint}},
-                                     {"id"},
-                                     {}});
+std::vector<PgTable> pg_tables(Design design) {
+  std::vector<PgTable> tables;
+  tables.push_back(PgTable{postgres::TableSchema{"tasks",
+                                                 {{"id", Type::bigint},
+                                                  {"name", Type::text},
+                                                  {"due", Type::bigint},
+                                                  {"state", Type::text},
+                                                  {"attempt", Type::bigint},
+                                                  {"lease_until", Type::bigint},
+                                                  {"retries", Type::bigint},
+                                                  {"schedule", Type::bigint},
+                                                  {"nominal", Type::bigint}},
+                                                 {"id"},
+                                                 {}},
+                           {}});
   std::vector<std::string> key;
   if (design == Design::fixed) key = {"schedule", "nominal"};
-  pg.add_table(postgres::TableSchema{
-      "fires", {{"schedule", Type::bigint}, {"nominal", Type::bigint}, {"node", Type::text}, {"token", Type::bigint}},
-      key, {}});
+  tables.push_back(PgTable{
+      postgres::TableSchema{
+          "fires",
+          {{"schedule", Type::bigint}, {"nominal", Type::bigint}, {"node", Type::text}, {"token", Type::bigint}},
+          key,
+          {}},
+      {}});
   if (design == Design::fixed)
-    pg.add_table(postgres::TableSchema{"fence", {{"id", Type::bigint}, {"token", Type::bigint}}, {"id"}, {}},
-                 {{std::int64_t{1}, std::int64_t{0}}});
+    tables.push_back(
+        PgTable{postgres::TableSchema{"fence", {{"id", Type::bigint}, {"token", Type::bigint}}, {"id"}, {}},
+                {{std::int64_t{1}, std::int64_t{0}}}});
+  return tables;
+}
+
+void declare_pg_tables(postgres::Deployment& pg, Design design) {
+  for (const PgTable& table : pg_tables(design)) pg.add_table(table.schema, table.rows);
 }
 
 TaskRow task_row(const postgres::Row& row) {
@@ -94,8 +106,8 @@ namespace sql {
 Statement insert_task(std::int64_t id, const std::string& name, std::int64_t due_ms) {
   // A delayed task has no schedule: schedule and nominal are NULL.
   return postgres::Insert{"tasks",
-                          {{id, name, due_ms, std::string("pending"), std::int64_t{0}, std::int64_t{0},
-                            std::int64_t{0}, postgres::Null{}, postgres::Null{}}},
+                          {{id, name, due_ms, std::string("pending"), std::int64_t{0}, std::int64_t{0}, std::int64_t{0},
+                            postgres::Null{}, postgres::Null{}}},
                           std::nullopt,
                           false};
 }

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/postgres/server/client.hpp"
 #include "models/postgres/server/deployment.hpp"
@@ -36,6 +37,12 @@ struct Context;
 /// The columns of a `tasks` row, in order.
 enum TaskColumn : std::size_t { col_id, col_name, col_due, col_state, col_attempt, col_lease, col_retries };
 
+/// A table the design declares, with the rows it starts with.
+struct PgTable {
+  postgres::TableSchema schema;
+  std::vector<postgres::Row> rows;
+};
+std::vector<PgTable> pg_tables(Design design);
 void declare_pg_tables(postgres::Deployment& pg, Design design);
 
 /// A task row as the claim read it.

@@ -83,14 +83,15 @@ sim::Task<void> PgWorker::write(const Attempt& attempt, postgres::Statement stat
       AckRecord{attempt.row.name, attempt.id, context_->world.now(), accepted, stale});
   context_->trace(node_, "worker.write",
                   fmt::format("{} (row {}) attempt {}: {}", attempt.row.name, attempt.row.id, attempt.row.attempt,
-                              !accepted ? "no row" : stale ? "changed a newer attempt's row" : "done"));
+                              !accepted ? "no row"
+                              : stale   ? "changed a newer attempt's row"
+                                        : "done"));
 }
 
 sim::Task<void> PgWorker::process_seed(Attempt attempt) {
   const SchedulerOptions& o = context_->options;
   co_await sim::sleep(o.work.sample(rng_));
-  HandlerOutcome outcome =
-      co_await land_effect(*context_, ex_, attempt.row.name, attempt.row.attempt, attempt.id);
+  HandlerOutcome outcome = co_await land_effect(*context_, ex_, attempt.row.name, attempt.row.attempt, attempt.id);
   const TaskRow& row = attempt.row;
   if (outcome == HandlerOutcome::transient && row.retries < o.max_retries) {
     // update_task(PENDING, schedule_time = now() + 60 x 2^k, retry_count + 1): the worker's wall clock.
@@ -140,17 +141,14 @@ sim::Task<void> PgWorker::process_fixed(Attempt attempt) {
     if (!now) co_return;  // the lease brings the row back
     sim::Duration ceiling =
         std::min(o.backoff_cap, o.backoff_base * (std::int64_t{1} << std::min<std::int64_t>(row.attempt - 1, 30)));
-    std::int64_t wait_ms =
-        static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(ceiling.ns()))) / 1'000'000;
+    std::int64_t wait_ms = static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(ceiling.ns()))) / 1'000'000;
     postgres::Statement again = sql::retry(row.id, row.attempt, *now + wait_ms, std::nullopt);
     co_await write(attempt, std::move(again));
     co_return;
   }
-  context_->observations.finals.push_back(
-      FinalRecord{row.name, context_->world.now(), outcome == HandlerOutcome::succeeded,
-                  outcome == HandlerOutcome::permanent});
-  postgres::Statement done =
-      sql::finish(row.id, row.attempt, outcome == HandlerOutcome::succeeded ? "done" : "failed");
+  context_->observations.finals.push_back(FinalRecord{
+      row.name, context_->world.now(), outcome == HandlerOutcome::succeeded, outcome == HandlerOutcome::permanent});
+  postgres::Statement done = sql::finish(row.id, row.attempt, outcome == HandlerOutcome::succeeded ? "done" : "failed");
   co_await write(attempt, std::move(done));
 }
 
