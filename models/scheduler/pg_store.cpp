@@ -67,6 +67,7 @@ sim::Task<bool> PgSession::ensure_open() {
 }
 
 sim::Task<postgres::Reply> PgSession::run(Statement statement) {
+  BusyMark mark(busy_);
   bool open = co_await ensure_open();
   if (!open) {
     postgres::Reply lost;
@@ -78,6 +79,7 @@ sim::Task<postgres::Reply> PgSession::run(Statement statement) {
 }
 
 sim::Task<std::optional<std::int64_t>> PgSession::now_ms() {
+  BusyMark mark(busy_);
   bool open = co_await ensure_open();
   if (!open) co_return std::nullopt;
   postgres::Reply reply = co_await db_->now();
@@ -97,6 +99,7 @@ sim::Task<postgres::Reply> PgSession::commit() {
 
 sim::Task<void> PgSession::rollback() {
   if (!db_ || !db_->is_open()) co_return;
+  BusyMark mark(busy_);
   Statement rollback = postgres::Rollback{};
   co_await db_->execute(std::move(rollback));
 }

@@ -67,14 +67,24 @@ public:
   sim::Task<postgres::Reply> commit();
   /// ROLLBACK when the connection still stands.
   sim::Task<void> rollback();
+  /// A call is under way (a connection takes one statement at a time).
+  bool busy() const { return busy_; }
 
 private:
+  /// Marks the session busy for the life of one call's coroutine frame.
+  struct BusyMark {
+    explicit BusyMark(bool& flag) : flag_(flag) { flag_ = true; }
+    ~BusyMark() { flag_ = false; }
+    bool& flag_;
+  };
+
   sim::Task<bool> ensure_open();
 
   sim::Executor ex_;
   sim::NodeId server_;
   sim::Duration timeout_;
   std::unique_ptr<postgres::Connection> db_;
+  bool busy_ = false;
 };
 
 /// Statements of the store, built outside any co_await expression (g++ 12).

@@ -113,6 +113,7 @@ sim::Task<void> PgWorker::heartbeat(TaskRow row, std::shared_ptr<int> state) {
   for (;;) {
     co_await sim::sleep(o.heartbeat_interval);
     if (*state != 0) co_return;
+    if (beat_db_.busy()) continue;  // the last attempt's heartbeat still waits for its answer
     std::optional<std::int64_t> now = co_await beat_db_.now_ms();
     if (*state != 0) co_return;
     if (!now) continue;
