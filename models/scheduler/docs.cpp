@@ -80,9 +80,8 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
   for (sim::OptionDoc& doc : cron_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : redis::option_docs_under("redis.", "the delay queue's Redis"))
     docs.push_back(std::move(doc));
-  for (sim::OptionDoc& doc :
-       postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tasks table (delay_queue: postgres)"))
-    docs.push_back(std::move(doc));
+  const char* tasks_server = "the PostgreSQL server holding the tasks table (delay_queue: postgres)";
+  for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", tasks_server)) docs.push_back(std::move(doc));
   return docs;
 }
 
