@@ -5,7 +5,8 @@
 //   duplicate_execution    reported, never failed: tasks whose handler ran more than once;
 //   concurrent_execution   the true time two attempts of one task overlapped;
 //   duplicate_side_effect  tasks with more than one new effect at the sink;
-//   stale_ack              acks that deleted a message a newer receive held;
+//   stale_ack              acks that deleted a message a newer receive held (the postgres store:
+//                          completions or retry writes that changed a row a newer attempt claimed);
 //   duplicate_fire         cron ticks (schedule, nominal time) that reached the ready queue twice;
 //   missed_fire            ticks never fired and not skipped by the declared policy (a tick that
 //                          a later catch-up fire superseded is skipped; see cron.hpp);

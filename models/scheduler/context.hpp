@@ -1,12 +1,13 @@
 // What the scheduler model's nodes share: the World, the options, the parsed cron schedules,
-// the node ids, the Redis deployment (delay queue or redis election), the etcd members (etcd
-// election), and the observations the checkers read.
+// the node ids, the Redis deployment (delay queue or redis election), the PostgreSQL deployment
+// (delay_queue: postgres), the etcd members (etcd election), and the observations the checkers read.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "models/postgres/server/deployment.hpp"
 #include "models/redis/server/deployment.hpp"
 #include "models/scheduler/cron.hpp"
 #include "models/scheduler/options.hpp"
@@ -33,6 +34,8 @@ struct Context {
   std::vector<sim::NodeId> members;  ///< election: etcd
   std::shared_ptr<redis::Deployment> redis;
   std::shared_ptr<SqsQueue> ready;  ///< the queue node's durable state
+  std::shared_ptr<postgres::Deployment> pg;  ///< delay_queue: postgres, the tasks table's server
+  std::int64_t next_task_id = 1;             ///< the tasks table's ids, in the order rows are built
   std::string delay_key = "delayed";
   std::string leader_key = "scheduler:leader";
 

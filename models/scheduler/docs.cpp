@@ -1,4 +1,5 @@
 // What each of the scheduler model's parameters and checks means (models/model.hpp, ModelDocs).
+#include "models/postgres/server/docs.hpp"
 #include "models/redis/docs.hpp"
 #include "models/scheduler/scheduler.hpp"
 
@@ -41,7 +42,10 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
       {"election",
        "leader election: client_go (lease record, own clocks, no fencing), etcd (lease, revision as "
        "fencing token) or redis (SET NX PX)"},
-      {"delay_queue", "where delayed tasks wait: redis (a ZSET the leader moves) or sqs (per-message delay, <= 15m)"},
+      {"delay_queue",
+       "where delayed tasks wait: redis (a ZSET the leader moves), sqs (per-message delay, <= 15m) or postgres (a "
+       "tasks table that is also the ready queue: workers claim due rows with FOR UPDATE SKIP LOCKED and a lease; "
+       "fires insert a fire record keyed (schedule, nominal time) in the fixed design, unkeyed in the seed's)"},
       {"move", "how due tasks leave the ZSET: range_then_remove (the seed) or script (Lua, gated on ZREM = 1)"},
       {"sink", "where effects land: plain, idempotent (by task id) or fenced (attempt token)"},
       {"schedulers", "scheduler nodes, sched-1 .. sched-N"},
@@ -52,9 +56,10 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
       {"spacing", "task i is due i x spacing after the first"},
       {"work", "the handler's running time"},
       {"poll", "an idle worker's wait between receives"},
-      {"visibility", "the seed's set_visibility_timeout, called after the receive"},
+      {"visibility", "the seed's set_visibility_timeout, called after the receive (postgres: the claim's lease)"},
       {"max_retries", "the seed's retries at 60 x 2^k s before FAILED"},
-      {"heartbeat_timeout", "fixed: the visibility taken at receive and renewed by each heartbeat"},
+      {"heartbeat_timeout",
+       "fixed: the visibility taken at receive (postgres: the claim's lease) and renewed by each heartbeat"},
       {"heartbeat_interval", "fixed: time between heartbeats"},
       {"backoff_base", "fixed: the first retry's backoff ceiling"},
       {"backoff_cap", "fixed: the largest backoff ceiling (full jitter below it)"},
@@ -75,6 +80,8 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
   for (sim::OptionDoc& doc : cron_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : redis::option_docs_under("redis.", "the delay queue's Redis"))
     docs.push_back(std::move(doc));
+  const char* tasks_server = "the PostgreSQL server holding the tasks table (delay_queue: postgres)";
+  for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", tasks_server)) docs.push_back(std::move(doc));
   return docs;
 }
 
@@ -84,7 +91,8 @@ const sim::ModelDocs& scheduler_docs() {
   static const sim::ModelDocs docs{
       "design",
       {"cron: ['* * * * *']\nqueue: { max_receive_count: 5 }\ndownstream: { fail_from: 1s, fail_until: 2s }\n"
-       "redis: { replicas: 1 }\n"},
+       "redis: { replicas: 1 }\n",
+       "delay_queue: postgres\npostgres: { cores: 2 }\n"},
       scheduler_option_docs(),
       {
           {"lost_task", "every acknowledged task runs to an effect, or fails for good on a permanent error",
@@ -93,7 +101,10 @@ const sim::ModelDocs& scheduler_docs() {
           {"concurrent_execution", "no two attempts of one task run at the same time",
            "overlapping pairs, total overlap"},
           {"duplicate_side_effect", "no task's effect lands twice at the sink", "tasks with more than one effect"},
-          {"stale_ack", "no ack from an attempt deletes a message a newer attempt holds", "stale acks accepted"},
+          {"stale_ack",
+           "no ack from an attempt deletes a message a newer attempt holds (postgres: no completion or retry write "
+           "from an attempt changes the row a newer attempt claimed)",
+           "stale acks accepted"},
           {"duplicate_fire", "each cron tick fires once", "fires beyond the first"},
           {"missed_fire", "each cron tick fires, unless the declared policy skips it", "ticks missed"},
           {"early_fire", "no tick fires before its time", "early fires"},

@@ -28,7 +28,10 @@ SchedulerNode::SchedulerNode(std::shared_ptr<Context> context, int index)
       index_(index),
       node_(context_->schedulers.at(static_cast<std::size_t>(index))),
       ex_(context_->world.executor(node_)),
-      election_(make_election(*context_, index)) {}
+      election_(make_election(*context_, index)) {
+  if (context_->options.uses_postgres())
+    db_ = std::make_unique<PgSession>(ex_, context_->pg->primary(), context_->options.request_timeout);
+}
 
 bool SchedulerNode::believes() {
   bool leads = election_->leads();
@@ -71,6 +74,11 @@ sim::Task<void> SchedulerNode::elect() {
 sim::Task<std::optional<std::int64_t>> SchedulerNode::now_unix_s() {
   if (context_->options.design == Design::seed)
     co_return context_->world.node(node_).clock().wall(context_->world.now()).unix_ns() / 1'000'000'000;
+  if (db_) {
+    std::optional<std::int64_t> now_ms = co_await db_->now_ms();
+    if (!now_ms) co_return std::nullopt;
+    co_return *now_ms / 1000;
+  }
   Request time;
   time.op = Op::time;
   std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->store, time);
@@ -171,6 +179,10 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
   bool fixed = context_->options.design == Design::fixed;
   std::string task = fmt::format("cron-{}@{}", schedule + 1, tick.nominal);
   context_->trace(node_, "scheduler.fire", fmt::format("cron-{} tick {}", schedule + 1, tick.nominal));
+  if (db_) {
+    co_await fire_pg(schedule, tick);
+    co_return;
+  }
   Request record;
   record.op = fixed ? Op::fire : Op::status_set;
   record.number = schedule;
@@ -234,13 +246,14 @@ sim::Task<bool> SchedulerNode::push(const std::string& body) {
   send.task = body;
   std::shared_ptr<const Response> sent = co_await call(*context_, ex_, context_->queue, send);
   bool ok = sent && sent->ok;
-  if (ok) {
-    std::string task = task_of(body);
-    std::vector<Submission>& subs = context_->observations.submissions;
-    bool known = std::any_of(subs.begin(), subs.end(), [&](const Submission& s) { return s.task == task; });
-    if (!known) subs.push_back(Submission{task, context_->world.now(), context_->world.now()});
-  }
+  if (ok) note_submission(task_of(body));
   co_return ok;
+}
+
+void SchedulerNode::note_submission(const std::string& task) {
+  std::vector<Submission>& subs = context_->observations.submissions;
+  bool known = std::any_of(subs.begin(), subs.end(), [&](const Submission& s) { return s.task == task; });
+  if (!known) subs.push_back(Submission{task, context_->world.now(), context_->world.now()});
 }
 
 sim::Task<void> SchedulerNode::move_due(std::int64_t now_ms) {
@@ -295,6 +308,10 @@ sim::Task<void> submit_all(std::shared_ptr<Context> context) {
 
 void boot_client(const std::shared_ptr<Context>& context) {
   if (context->world.node(context->client).incarnation() > 0) return;
+  if (context->options.uses_postgres()) {
+    sim::spawn(context->world.executor(context->client), pg_submit_all(context));
+    return;
+  }
   sim::spawn(context->world.executor(context->client), submit_all(context));
 }
 

@@ -10,6 +10,9 @@
 // and only a record the store took goes to the ready queue; due tasks move by one Lua script per
 // task that answers whether its ZREM removed it, and only the mover it answered 1 pushes.
 //
+// With delay_queue: postgres no task moves: a fire is one transaction on the tasks table
+// (pg_store.hpp), and the fixed leader's "now" is the database's now().
+//
 // The client node, also here, submits the workload's delayed tasks once at submit_at.
 #pragma once
 
@@ -17,6 +20,7 @@
 
 #include "models/scheduler/context.hpp"
 #include "models/scheduler/election.hpp"
+#include "models/scheduler/pg_store.hpp"
 
 namespace scheduler {
 
@@ -37,6 +41,11 @@ private:
   sim::Task<void> fire_temporal(int schedule, std::int64_t last, std::string buffer, std::int64_t now_s);
   sim::Task<void> mark_processed(int schedule, std::int64_t until, std::string buffer);
   sim::Task<void> fire(int schedule, Tick tick);
+  /// delay_queue: postgres (pg_leader.cpp): the fire record and the tick's task in one transaction;
+  /// the fixed design's key on (schedule, nominal) refuses a second fire (23505), its fence a lower token.
+  sim::Task<void> fire_pg(int schedule, Tick tick);
+  /// The tick's task was acknowledged: a submission the checks judge (the first for its name).
+  void note_submission(const std::string& task);
   sim::Task<void> move_due(std::int64_t now_ms);
   sim::Task<bool> push(const std::string& body);
   sim::Task<bool> runs_active(int schedule, bool forbid = true);
@@ -48,6 +57,7 @@ private:
   sim::Executor ex_;
   std::unique_ptr<LeaderElection> election_;
   std::optional<std::size_t> belief_;  ///< the open BeliefRecord
+  std::unique_ptr<PgSession> db_;      ///< delay_queue: postgres
 };
 
 void boot_client(const std::shared_ptr<Context>& context);

@@ -18,8 +18,8 @@ void read_design(sim::ParamReader& params, SchedulerOptions& o) {
   bool fixed = o.design == Design::fixed;
   std::string election = params.choice("election", {"client_go", "etcd", "redis"}, fixed ? "etcd" : "client_go");
   o.election = election == "etcd" ? Election::etcd : election == "redis" ? Election::redis : Election::client_go;
-  o.delay_queue =
-      params.choice("delay_queue", {"redis", "sqs"}, "redis") == "sqs" ? DelayQueue::sqs : DelayQueue::redis;
+  std::string queue = params.choice("delay_queue", {"redis", "sqs", "postgres"}, "redis");
+  o.delay_queue = queue == "sqs" ? DelayQueue::sqs : queue == "postgres" ? DelayQueue::postgres : DelayQueue::redis;
   std::string move = params.choice("move", {"range_then_remove", "script"}, fixed ? "script" : "range_then_remove");
   o.move = move == "script" ? Move::script : Move::range_then_remove;
   if (o.delay_queue != DelayQueue::redis && params.has("move"))
@@ -192,17 +192,55 @@ void read_redis(sim::ParamReader& params, SchedulerOptions& o) {
   if (o.redis.masters != 1) params.fail("redis", "the delay queue's ZSET is one key on one master: leave masters at 1");
 }
 
+// The tasks table's server, and what makes no sense beside it: the SQS-like queue's options, and
+// the overlap policies, which ask that queue for a schedule's active runs.
+void read_postgres(sim::ParamReader& params, SchedulerOptions& o) {
+  if (!o.uses_postgres()) {
+    if (params.has("postgres")) params.fail("postgres", "applies only with delay_queue: postgres (the tasks table)");
+    return;
+  }
+  if (params.has("queue"))
+    params.fail("queue", "the SQS-like ready queue's options: with delay_queue: postgres the tasks table is the queue "
+                         "and a claim's lease is visibility (seed) or heartbeat_timeout (fixed)");
+  if (o.cron.missed_policy == MissedPolicy::temporal)
+    params.fail("missed_policy", "temporal's overlap policies ask the SQS-like queue for active runs: not modelled "
+                                 "with delay_queue: postgres");
+  if (o.cron.overlap != Overlap::allow)
+    params.fail("overlap", "forbid and replace ask the SQS-like queue for active runs: not modelled with "
+                           "delay_queue: postgres (leave overlap: allow)");
+  sim::ParamReader section = params.section("postgres");
+  o.postgres = postgres::read_postgres_options(section);
+}
+
 // A duration of whole days as days ("365 days"), any other as usual.
 std::string whole_days(sim::Duration d) {
   if (d < day || d.ns() % day.ns() != 0) return sim::to_string(d);
   return fmt::format("{} days", d.ns() / day.ns());
 }
 
+// The workers' lease, retries and backoff, as the design takes them.
+void describe_workers(const SchedulerOptions& o, std::vector<std::pair<std::string, std::string>>& rows) {
+  if (o.design == Design::seed) {
+    const char* how = o.uses_postgres() ? ", the claim's lease, never extended" : ", set after the receive";
+    rows.emplace_back("visibility", sim::to_string(o.visibility) + how);
+    rows.emplace_back("max_retries", fmt::format("{}, at 60 x 2^k s from the worker's wall clock", o.max_retries));
+  } else {
+    rows.emplace_back("heartbeat", fmt::format("timeout {} at {}, every {}", sim::to_string(o.heartbeat_timeout),
+                                               o.uses_postgres() ? "claim" : "receive",
+                                               sim::to_string(o.heartbeat_interval)));
+    rows.emplace_back("backoff", fmt::format("full jitter, base {}, cap {}, by the {} clock",
+                                             sim::to_string(o.backoff_base), sim::to_string(o.backoff_cap),
+                                             o.uses_postgres() ? "database's" : "queue's"));
+  }
+}
+
 }  // namespace
 
 sim::Duration SchedulerOptions::liveness() const {
   sim::Duration hold = design == Design::fixed ? heartbeat_timeout : visibility;
-  return liveness_bound.value_or(hold + queue.default_visibility + poll * 2 + lease_duration + cron.check_interval);
+  // The tasks table has no receive-time default visibility: a claim sets its lease at once.
+  sim::Duration receive = uses_postgres() ? sim::Duration::zero() : queue.default_visibility;
+  return liveness_bound.value_or(hold + receive + poll * 2 + lease_duration + cron.check_interval);
 }
 
 SchedulerOptions read_options(sim::ParamReader& params) {
@@ -215,6 +253,7 @@ SchedulerOptions read_options(sim::ParamReader& params) {
   read_downstream(params, o);
   read_cron(params, o);
   read_redis(params, o);
+  read_postgres(params, o);
   params.finish();
   return o;
 }
@@ -235,6 +274,15 @@ const char* to_string(Sink sink) {
     case Sink::plain: return "plain";
     case Sink::idempotent: return "idempotent";
     case Sink::fenced: return "fenced";
+  }
+  return "?";
+}
+
+const char* to_string(DelayQueue queue) {
+  switch (queue) {
+    case DelayQueue::redis: return "redis";
+    case DelayQueue::sqs: return "sqs";
+    case DelayQueue::postgres: return "postgres";
   }
   return "?";
 }
@@ -289,7 +337,7 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
   std::vector<std::pair<std::string, std::string>> rows;
   rows.emplace_back("design", to_string(o.design));
   rows.emplace_back("election", to_string(o.election));
-  rows.emplace_back("delay_queue", o.delay_queue == DelayQueue::redis ? "redis" : "sqs");
+  rows.emplace_back("delay_queue", to_string(o.delay_queue));
   if (o.delay_queue == DelayQueue::redis)
     rows.emplace_back("move", o.move == Move::script ? "script" : "range_then_remove");
   rows.emplace_back("sink", to_string(o.sink));
@@ -300,20 +348,13 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
                                 sim::to_string(o.delay), sim::to_string(o.spacing)));
   rows.emplace_back("work", o.work.describe());
   rows.emplace_back("poll", sim::to_string(o.poll));
-  if (o.design == Design::seed) {
-    rows.emplace_back("visibility", sim::to_string(o.visibility) + ", set after the receive");
-    rows.emplace_back("max_retries", fmt::format("{}, at 60 x 2^k s from the worker's wall clock", o.max_retries));
-  } else {
-    rows.emplace_back("heartbeat", fmt::format("timeout {} at receive, every {}", sim::to_string(o.heartbeat_timeout),
-                                               sim::to_string(o.heartbeat_interval)));
-    rows.emplace_back("backoff", fmt::format("full jitter, base {}, cap {}, by the queue's clock",
-                                             sim::to_string(o.backoff_base), sim::to_string(o.backoff_cap)));
-  }
+  describe_workers(o, rows);
   rows.emplace_back("lease", fmt::format("duration {}, renew deadline {}, retry {}", sim::to_string(o.lease_duration),
                                          sim::to_string(o.renew_deadline), sim::to_string(o.retry_period)));
-  rows.emplace_back("queue", fmt::format("default visibility {}, max_receive_count {}, stale handles {}",
-                                         sim::to_string(o.queue.default_visibility), o.queue.max_receive_count,
-                                         o.queue.stale_handles == StaleHandles::sqs ? "sqs" : "refused"));
+  if (!o.uses_postgres())
+    rows.emplace_back("queue", fmt::format("default visibility {}, max_receive_count {}, stale handles {}",
+                                           sim::to_string(o.queue.default_visibility), o.queue.max_receive_count,
+                                           o.queue.stale_handles == StaleHandles::sqs ? "sqs" : "refused"));
   if (o.downstream.fail_from)
     rows.emplace_back("downstream",
                       fmt::format("{} errors from {} to {}", o.downstream.permanent ? "permanent" : "transient",
@@ -340,6 +381,8 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
   rows.emplace_back("liveness_bound", sim::to_string(o.liveness()));
   if (o.uses_redis())
     for (auto& [key, value] : redis::describe(o.redis)) rows.emplace_back("redis." + key, value);
+  if (o.uses_postgres())
+    for (auto& [key, value] : postgres::describe(o.postgres)) rows.emplace_back("postgres." + key, value);
   return rows;
 }
 

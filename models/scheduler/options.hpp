@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/postgres/server/options.hpp"
 #include "models/redis/options.hpp"
 #include "models/scheduler/zone.hpp"
 #include "sim/kernel/clock.hpp"
@@ -40,6 +41,9 @@ enum class Election {
 enum class DelayQueue {
   redis,  ///< the seed's Redis ZSET, moved to the ready queue by the leader
   sqs,    ///< the ready queue's own per-message delay (SQS DelaySeconds, at most 15 min)
+  /// a PostgreSQL tasks table that is both the delay queue and the ready queue (pg_store.hpp):
+  /// workers claim due rows with FOR UPDATE SKIP LOCKED, no leader moves them
+  postgres,
 };
 
 /// `move`: how the leader moves due tasks out of the Redis ZSET.
@@ -169,8 +173,10 @@ struct SchedulerOptions {
   DownstreamOptions downstream;
   CronOptions cron;
   redis::RedisOptions redis;  ///< `redis:` the delay queue's (and the redis election's) Redis
+  postgres::ServerOptions postgres;  ///< `postgres:` the server holding the tasks table (delay_queue: postgres)
 
   bool uses_redis() const { return delay_queue == DelayQueue::redis || election == Election::redis; }
+  bool uses_postgres() const { return delay_queue == DelayQueue::postgres; }
   std::string scheduler_name(int i) const { return "sched-" + std::to_string(i + 1); }
   std::string worker_name(int i) const { return "worker-" + std::to_string(i + 1); }
   sim::Duration liveness() const;
@@ -182,6 +188,7 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
 const char* to_string(Design design);
 const char* to_string(Election election);
 const char* to_string(Sink sink);
+const char* to_string(DelayQueue queue);
 const char* to_string(MissedPolicy policy);
 const char* to_string(DstPolicy policy);
 const char* to_string(Overlap overlap);

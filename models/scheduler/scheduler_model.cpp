@@ -8,6 +8,7 @@
 #include "models/scheduler/checks.hpp"
 #include "models/scheduler/leader.hpp"
 #include "models/scheduler/nodes.hpp"
+#include "models/scheduler/pg_worker.hpp"
 #include "models/scheduler/sqs.hpp"
 #include "models/scheduler/worker.hpp"
 #include "sim/kernel/assert.hpp"
@@ -43,6 +44,11 @@ void SchedulerModel::build_services(sim::World& world) {
   if (options_.uses_redis()) {
     c.redis = std::make_shared<redis::Deployment>(options_.redis, "redis");
     c.redis->build(world);
+  }
+  if (options_.uses_postgres()) {
+    c.pg = std::make_shared<postgres::Deployment>(options_.postgres, "postgres");
+    declare_pg_tables(*c.pg, options_.design);
+    c.pg->build(world);
   }
   if (options_.election == Election::etcd) {
     for (int i = 0; i < 3; ++i) c.members.push_back(world.add_node("etcd-" + std::to_string(i + 1), {"etcd"}, clock));
@@ -99,7 +105,10 @@ void SchedulerModel::build(sim::World& world, sim::Duration length) {
   for (int i = 0; i < options_.workers; ++i) {
     o.worker_names.push_back(options_.worker_name(i));
     context_->workers.push_back(world.add_node(o.worker_names.back(), {"worker"}, clock_options()));
-    world.node(context_->workers.back()).set_boot([context = context_, i] { Worker::boot(context, i); });
+    if (options_.uses_postgres())
+      world.node(context_->workers.back()).set_boot([context = context_, i] { PgWorker::boot(context, i); });
+    else
+      world.node(context_->workers.back()).set_boot([context = context_, i] { Worker::boot(context, i); });
   }
   watch_crashes(world);
 }
@@ -168,7 +177,11 @@ sim::Findings SchedulerModel::finish(sim::World&, const sim::FaultActivity& faul
   findings.measures["submitted"] = static_cast<double>(o.submissions.size());
   findings.measures["attempts"] = static_cast<double>(o.attempts.size());
   findings.measures["fires"] = static_cast<double>(o.fires.size());
-  findings.measures["queue_depth_at_end"] = static_cast<double>(context_->ready->depth());
+  if (!options_.uses_postgres()) {
+    findings.measures["queue_depth_at_end"] = static_cast<double>(context_->ready->depth());
+  } else if (std::optional<std::size_t> open = pg_open_tasks(*context_)) {
+    findings.measures["tasks_open_at_end"] = static_cast<double>(*open);  // pending or running rows
+  }
   findings.tables.push_back(task_table());
   for (const BeliefRecord& b : o.beliefs)
     findings.intervals.push_back(sim::LaneInterval{o.scheduler_names.at(static_cast<std::size_t>(b.node)), b.from,

@@ -27,6 +27,28 @@ void Context::attempt_ended(std::uint64_t attempt, const std::string& outcome) {
   a.outcome = outcome;
 }
 
+sim::Task<HandlerOutcome> land_effect(Context& context, sim::Executor ex, std::string task, std::int64_t token,
+                                      std::uint64_t attempt) {
+  const DownstreamOptions& d = context.options.downstream;
+  sim::Instant now = context.world.now();
+  if (d.fail_from && now >= sim::Instant::zero() + *d.fail_from && now < sim::Instant::zero() + *d.fail_until) {
+    context.attempt_ended(attempt, d.permanent ? "permanent" : "transient");
+    co_return d.permanent ? HandlerOutcome::permanent : HandlerOutcome::transient;
+  }
+  Request write;
+  write.op = Op::write;
+  write.task = std::move(task);
+  write.token = token;
+  write.attempt = attempt;
+  std::shared_ptr<const Response> wrote = co_await call(context, ex, context.sink, write);
+  if (!wrote) {
+    context.attempt_ended(attempt, "transient");
+    co_return HandlerOutcome::transient;  // a timeout: the effect may or may not have landed
+  }
+  context.attempt_ended(attempt, wrote->ok ? "succeeded" : "refused");
+  co_return wrote->ok ? HandlerOutcome::succeeded : HandlerOutcome::abandoned;
+}
+
 void Worker::boot(const std::shared_ptr<Context>& context, int index) {
   auto worker = std::make_shared<Worker>(context, index);
   Worker* raw = worker.get();
@@ -83,24 +105,8 @@ sim::Task<Worker::Outcome> Worker::handle(const Attempt& attempt, std::shared_pt
     context_->attempt_ended(attempt.id, "cancelled");
     co_return Outcome::abandoned;
   }
-  const DownstreamOptions& d = o.downstream;
-  sim::Instant now = context_->world.now();
-  if (d.fail_from && now >= sim::Instant::zero() + *d.fail_from && now < sim::Instant::zero() + *d.fail_until) {
-    context_->attempt_ended(attempt.id, d.permanent ? "permanent" : "transient");
-    co_return d.permanent ? Outcome::permanent : Outcome::transient;
-  }
-  Request write;
-  write.op = Op::write;
-  write.task = task_of(attempt.body);
-  write.token = attempt.receives;
-  write.attempt = attempt.id;
-  std::shared_ptr<const Response> wrote = co_await call(*context_, ex_, context_->sink, write);
-  if (!wrote) {
-    context_->attempt_ended(attempt.id, "transient");
-    co_return Outcome::transient;  // a timeout: the effect may or may not have landed
-  }
-  context_->attempt_ended(attempt.id, wrote->ok ? "succeeded" : "refused");
-  co_return wrote->ok ? Outcome::succeeded : Outcome::abandoned;
+  Outcome outcome = co_await land_effect(*context_, ex_, task_of(attempt.body), attempt.receives, attempt.id);
+  co_return outcome;
 }
 
 sim::Task<void> Worker::ack(const Attempt& attempt, Op op) {

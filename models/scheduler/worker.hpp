@@ -26,13 +26,21 @@
 
 namespace scheduler {
 
+/// How a handler's run ended: abandoned is a run the sink refused or the overlap policy cancelled.
+enum class HandlerOutcome { succeeded, transient, permanent, abandoned };
+
+/// The handler after its work: the downstream call, then the sink write carrying `token`; ends
+/// the attempt's record with the outcome. Shared by both stores' workers.
+sim::Task<HandlerOutcome> land_effect(Context& context, sim::Executor ex, std::string task, std::int64_t token,
+                                      std::uint64_t attempt);
+
 class Worker {
 public:
   static void boot(const std::shared_ptr<Context>& context, int index);
   Worker(std::shared_ptr<Context> context, int index);
 
 private:
-  enum class Outcome { succeeded, transient, permanent, abandoned };
+  using Outcome = HandlerOutcome;
   struct Attempt {
     std::string body;
     std::string handle;

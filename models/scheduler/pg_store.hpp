@@ -1,0 +1,111 @@
+// The PostgreSQL task store (delay_queue: postgres): one `tasks` table that is both the delay queue
+// and the ready queue, and a `fires` table of cron fire records, on the simulated server
+// (models/postgres). Times in the tables are Unix milliseconds of the server's wall clock.
+//
+//   tasks (id bigint PRIMARY KEY, name text, due bigint, state text, attempt bigint,
+//          lease_until bigint, retries bigint, schedule bigint, nominal bigint)
+//   fires (schedule bigint, nominal bigint, node text, token bigint)
+//         fixed: PRIMARY KEY (schedule, nominal); seed: no key, as the seed's record has none
+//   fence (id bigint PRIMARY KEY, token bigint)     fixed: one row, the highest fencing token
+//
+// A delayed task is a row inserted `pending` with its due time; no leader moves it. A worker
+// claims in one transaction: SELECT now(); SELECT * FROM tasks WHERE (state = 'pending' AND due
+// <= now) OR (state = 'running' AND lease_until <= now) ORDER BY due LIMIT 1 FOR UPDATE SKIP
+// LOCKED; UPDATE it to running with attempt + 1 and a lease; COMMIT. A lease that expired is
+// claimable again (at-least-once); a row another transaction holds locked is skipped. A cron
+// fire inserts its fire record and its task in one transaction; with the fixed design's key a
+// second fire of the same (schedule, nominal time) fails with 23505 and creates nothing.
+//
+// PgSession is one actor's connection, opened again after it is lost (08006) or ended by the
+// server (25P03, a restart).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/postgres/server/client.hpp"
+#include "models/postgres/server/deployment.hpp"
+#include "models/scheduler/options.hpp"
+
+namespace scheduler {
+
+struct Context;
+
+/// The columns of a `tasks` row, in order.
+enum TaskColumn : std::size_t { col_id, col_name, col_due, col_state, col_attempt, col_lease, col_retries };
+
+/// A table the design declares, with the rows it starts with.
+struct PgTable {
+  postgres::TableSchema schema;
+  std::vector<postgres::Row> rows;
+};
+std::vector<PgTable> pg_tables(Design design);
+void declare_pg_tables(postgres::Deployment& pg, Design design);
+
+/// A task row as the claim read it.
+struct TaskRow {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t attempt = 0;  ///< the row's attempt after the claim: the attempt's token
+  std::int64_t retries = 0;  ///< the seed's retry_count
+};
+TaskRow task_row(const postgres::Row& row);
+
+class PgSession {
+public:
+  PgSession(sim::Executor ex, sim::NodeId server, sim::Duration timeout);
+
+  /// Runs one statement, connecting first when the connection is closed.
+  sim::Task<postgres::Reply> run(postgres::Statement statement);
+  /// SELECT now(): the transaction's start (or the statement's arrival) on the server, Unix ms;
+  /// nullopt when it failed.
+  sim::Task<std::optional<std::int64_t>> now_ms();
+  sim::Task<postgres::Reply> begin();
+  sim::Task<postgres::Reply> commit();
+  /// ROLLBACK when the connection still stands.
+  sim::Task<void> rollback();
+  /// A call is under way (a connection takes one statement at a time).
+  bool busy() const { return busy_; }
+
+private:
+  /// Marks the session busy for the life of one call's coroutine frame.
+  struct BusyMark {
+    explicit BusyMark(bool& flag) : flag_(flag) { flag_ = true; }
+    ~BusyMark() { flag_ = false; }
+    bool& flag_;
+  };
+
+  sim::Task<bool> ensure_open();
+
+  sim::Executor ex_;
+  sim::NodeId server_;
+  sim::Duration timeout_;
+  std::unique_ptr<postgres::Connection> db_;
+  bool busy_ = false;
+};
+
+/// Statements of the store, built outside any co_await expression (g++ 12).
+namespace sql {
+postgres::Statement insert_task(std::int64_t id, const std::string& name, std::int64_t due_ms);
+postgres::Statement insert_fire(int schedule, std::int64_t nominal, const std::string& node, std::int64_t token);
+/// UPDATE fence SET token = T WHERE id = 1 AND token <= T RETURNING *
+postgres::Statement raise_fence(std::int64_t token);
+postgres::Statement claim_select(std::int64_t now_ms);
+postgres::Statement claim_update(std::int64_t id, std::int64_t lease_until_ms);
+/// UPDATE tasks SET ... WHERE id = ? [AND attempt = ? AND state = 'running'] RETURNING *:
+/// the seed passes no attempt (its writes carry the task id only).
+postgres::Statement finish(std::int64_t id, std::optional<std::int64_t> attempt, const std::string& state);
+postgres::Statement extend(std::int64_t id, std::int64_t attempt, std::int64_t lease_until_ms);
+postgres::Statement retry(std::int64_t id, std::optional<std::int64_t> attempt, std::int64_t due_ms,
+                          std::optional<std::int64_t> retries);
+}  // namespace sql
+
+/// The client's submissions into the tasks table, due at the database's now() + delay.
+sim::Task<void> pg_submit_all(std::shared_ptr<Context> context);
+/// Rows of the tasks table still pending or running at the end (nullopt: the server is down).
+std::optional<std::size_t> pg_open_tasks(const Context& context);
+
+}  // namespace scheduler
