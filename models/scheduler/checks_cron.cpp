@@ -196,6 +196,7 @@ sim::CheckResult overlap(const Observations& o) {
       for (std::size_t j = i + 1; j < attempts.size(); ++j) {
         const AttemptRecord& a = *attempts[i];  // started first
         const AttemptRecord& b = *attempts[j];
+        if (a.ended.value_or(o.run_end) <= b.started) break;  // attempts start in order: no later b overlaps a
         sim::Instant end = std::min(a.ended.value_or(o.run_end), b.ended.value_or(o.run_end));
         if (a.task == b.task || end <= b.started) continue;  // one tick's attempts: concurrent_execution
         ++pairs;

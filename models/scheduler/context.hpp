@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ struct Context {
   std::vector<sim::NodeId> members;  ///< election: etcd
   std::shared_ptr<redis::Deployment> redis;
   std::shared_ptr<SqsQueue> ready;  ///< the queue node's durable state
+  /// The tasks in observations.submissions, so a move or fire adds each once without a scan.
+  std::set<std::string> submitted;
   std::string delay_key = "delayed";
   std::string leader_key = "scheduler:leader";
 

@@ -234,9 +234,8 @@ sim::Task<bool> SchedulerNode::push(const std::string& body) {
   bool ok = sent && sent->ok;
   if (ok) {
     std::string task = task_of(body);
-    std::vector<Submission>& subs = context_->observations.submissions;
-    bool known = std::any_of(subs.begin(), subs.end(), [&](const Submission& s) { return s.task == task; });
-    if (!known) subs.push_back(Submission{task, context_->world.now(), context_->world.now()});
+    if (context_->submitted.insert(task).second)
+      context_->observations.submissions.push_back(Submission{task, context_->world.now(), context_->world.now()});
   }
   co_return ok;
 }
@@ -271,6 +270,8 @@ sim::Task<void> submit_all(std::shared_ptr<Context> context) {
     std::string task = fmt::format("task-{}", i + 1);
     sim::Duration delay = o.delay + o.spacing * i;
     bool acked = false;
+    // The task is due `delay` after the client sent it: with many tasks the submissions take time.
+    sim::Instant due_at = context->world.now() + delay;
     if (o.delay_queue == DelayQueue::redis) {
       sim::WallTime due = context->world.node(context->client).clock().wall(context->world.now()) + delay;
       std::vector<std::string> zadd{"ZADD", context->delay_key, std::to_string(due.unix_ms()), task};
@@ -284,8 +285,9 @@ sim::Task<void> submit_all(std::shared_ptr<Context> context) {
       std::shared_ptr<const Response> sent = co_await call(*context, ex, context->queue, send);
       acked = sent && sent->ok;
     }
-    sim::Instant due_at = sim::Instant::zero() + o.submit_at + delay;
-    if (acked) context->observations.submissions.push_back(Submission{task, context->world.now(), due_at});
+    if (!acked) continue;
+    context->submitted.insert(task);
+    context->observations.submissions.push_back(Submission{task, context->world.now(), due_at});
   }
 }
 

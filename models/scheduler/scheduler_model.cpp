@@ -109,14 +109,20 @@ sim::Table SchedulerModel::task_table() const {
   sim::Table table;
   table.title = "Workers";
   table.columns = {"worker", "attempts", "succeeded", "transient errors", "permanent errors", "crashed"};
+  // One pass over the attempts: per worker, all of them and those of each outcome shown.
+  const std::vector<std::string> outcomes = {"succeeded", "transient", "permanent", "crashed"};
+  std::vector<std::vector<std::size_t>> counts(o.worker_names.size(), std::vector<std::size_t>(outcomes.size() + 1));
+  for (const AttemptRecord& a : o.attempts) {
+    if (a.worker < 0 || static_cast<std::size_t>(a.worker) >= counts.size()) continue;
+    std::vector<std::size_t>& row = counts[static_cast<std::size_t>(a.worker)];
+    ++row[0];
+    for (std::size_t k = 0; k < outcomes.size(); ++k)
+      if (a.outcome == outcomes[k]) ++row[k + 1];
+  }
   for (std::size_t w = 0; w < o.worker_names.size(); ++w) {
-    auto count = [&](const char* outcome) {
-      return std::to_string(std::count_if(o.attempts.begin(), o.attempts.end(), [&](const AttemptRecord& a) {
-        return a.worker == static_cast<int>(w) && (outcome == nullptr || a.outcome == outcome);
-      }));
-    };
-    table.rows.push_back({o.worker_names[w], count(nullptr), count("succeeded"), count("transient"), count("permanent"),
-                          count("crashed")});
+    std::vector<std::string> row{o.worker_names[w]};
+    for (std::size_t n : counts[w]) row.push_back(std::to_string(n));
+    table.rows.push_back(std::move(row));
   }
   return table;
 }
