@@ -108,10 +108,11 @@ std::vector<std::string> check_names() {
           "liveness"};
 }
 
-sim::CheckResult lost_task(const Observations& o) {
+sim::CheckResult lost_task(const Observations& o) { return lost_task(o, AttemptIndex(o.attempts)); }
+
+sim::CheckResult lost_task(const Observations& o, const AttemptIndex& attempts) {
   sim::CheckResult r = named("lost_task");
   std::size_t judged = 0, lost = 0;
-  AttemptIndex attempts(o.attempts);
   std::vector<const FinalRecord*> finals = finals_by_task(o);
   for (const Submission& s : o.submissions) {
     if (s.due + o.liveness_bound > o.run_end) continue;  // not due long enough to judge
@@ -137,11 +138,18 @@ sim::CheckResult lost_task(const Observations& o) {
 }
 
 sim::CheckResult duplicate_execution(const Observations& o) {
+  return duplicate_execution(o, AttemptIndex(o.attempts));
+}
+
+sim::CheckResult duplicate_execution(const Observations&, const AttemptIndex& attempts) {
   sim::CheckResult r = named("duplicate_execution");
-  std::map<std::string, int> runs;
-  for (const AttemptRecord& a : o.attempts)
-    if (a.outcome == "succeeded" || a.outcome == "refused") ++runs[a.task];
-  auto twice = std::count_if(runs.begin(), runs.end(), [](const auto& e) { return e.second > 1; });
+  std::size_t twice = 0;
+  attempts.each([&](const std::string&, std::span<const AttemptRecord* const> tries) {
+    auto runs = std::count_if(tries.begin(), tries.end(), [](const AttemptRecord* a) {
+      return a->outcome == "succeeded" || a->outcome == "refused";
+    });
+    if (runs > 1) ++twice;
+  });
   r.summary = fmt::format("{} ran to completion more than once (reported, not failed: at-least-once allows it)",
                           sim::count_of(static_cast<std::uint64_t>(twice), "task", "tasks"));
   r.details.emplace_back("tasks", std::to_string(twice));
@@ -149,11 +157,15 @@ sim::CheckResult duplicate_execution(const Observations& o) {
 }
 
 sim::CheckResult concurrent_execution(const Observations& o) {
+  return concurrent_execution(o, AttemptIndex(o.attempts));
+}
+
+sim::CheckResult concurrent_execution(const Observations& o, const AttemptIndex& index) {
   sim::CheckResult r = named("concurrent_execution");
   sim::Duration total = sim::Duration::zero();
   int pairs = 0;
   // Attempts are recorded as they start, so once b starts after a ended, every later one does too.
-  AttemptIndex(o.attempts).each([&](const std::string& task, std::span<const AttemptRecord* const> attempts) {
+  index.each([&](const std::string& task, std::span<const AttemptRecord* const> attempts) {
     for (std::size_t i = 0; i < attempts.size(); ++i)
       for (std::size_t j = i + 1; j < attempts.size(); ++j) {
         const AttemptRecord& a = *attempts[i];
@@ -216,10 +228,12 @@ sim::Duration backoff_after(sim::Duration base, int failures) {
 
 }  // namespace
 
-sim::CheckResult retry_budget(const Observations& o) {
+sim::CheckResult retry_budget(const Observations& o) { return retry_budget(o, AttemptIndex(o.attempts)); }
+
+sim::CheckResult retry_budget(const Observations& o, const AttemptIndex& index) {
   sim::CheckResult r = named("retry_budget");
   int over = 0, early = 0;
-  AttemptIndex(o.attempts).each([&](const std::string& task, std::span<const AttemptRecord* const> attempts) {
+  index.each([&](const std::string& task, std::span<const AttemptRecord* const> attempts) {
     if (o.max_attempts > 0 && static_cast<int>(attempts.size()) > o.max_attempts) {
       ++over;
       const AttemptRecord& extra = *attempts[static_cast<std::size_t>(o.max_attempts)];
@@ -264,6 +278,10 @@ sim::CheckResult dlq_correct(const Observations& o, int max_receive_count) {
 }
 
 sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& faults) {
+  return liveness(o, faults, AttemptIndex(o.attempts));
+}
+
+sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& faults, const AttemptIndex& index) {
   sim::CheckResult r = named("liveness");
   r.details.emplace_back("bound", sim::to_string(o.liveness_bound));
   if (faults.open_at_end) {
@@ -272,7 +290,6 @@ sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& fault
   }
   sim::Instant quiet = faults.last_change.value_or(sim::Instant::zero());
   std::size_t judged = 0;
-  AttemptIndex index(o.attempts);
   for (const Submission& s : o.submissions) {
     if (o.cancelled.count(s.task) > 0) continue;
     sim::Instant from = std::max(quiet, s.due);
@@ -297,9 +314,10 @@ sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& fault
 
 std::vector<sim::CheckResult> run_checks(const Observations& o, int max_receive_count,
                                          const sim::FaultActivity& faults) {
-  return {lost_task(o),
-          duplicate_execution(o),
-          concurrent_execution(o),
+  AttemptIndex attempts(o.attempts);
+  return {lost_task(o, attempts),
+          duplicate_execution(o, attempts),
+          concurrent_execution(o, attempts),
           duplicate_side_effect(o),
           stale_ack(o),
           duplicate_fire(o),
@@ -308,9 +326,9 @@ std::vector<sim::CheckResult> run_checks(const Observations& o, int max_receive_
           fire_lateness(o),
           two_leaders(o),
           overlap(o),
-          retry_budget(o),
+          retry_budget(o, attempts),
           dlq_correct(o, max_receive_count),
-          liveness(o, faults)};
+          liveness(o, faults, attempts)};
 }
 
 }  // namespace scheduler

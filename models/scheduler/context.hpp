@@ -34,10 +34,14 @@ struct Context {
   std::vector<sim::NodeId> members;  ///< election: etcd
   std::shared_ptr<redis::Deployment> redis;
   std::shared_ptr<SqsQueue> ready;  ///< the queue node's durable state
-  /// The tasks in observations.submissions, so a move or fire adds each once without a scan.
-  std::set<std::string> submitted;
+  /// Notes that `task` is in observations.submissions; false if it already was. The client's
+  /// tasks (task-1 .. task-N) take a bit each, other names (cron runs) a set entry.
+  bool note_submitted(const std::string& task);
   std::string delay_key = "delayed";
   std::string leader_key = "scheduler:leader";
+
+  std::vector<bool> client_tasks_submitted;  ///< note_submitted's bits, task-1 at 0
+  std::set<std::string> others_submitted;     ///< note_submitted's other names
 
   std::uint64_t attempt_started(const std::string& task, int worker, int receives);
   void attempt_ended(std::uint64_t attempt, const std::string& outcome);

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <string_view>
+
 #include "models/scheduler/io.hpp"
 #include "sim/kernel/spawn.hpp"
 
@@ -234,7 +237,7 @@ sim::Task<bool> SchedulerNode::push(const std::string& body) {
   bool ok = sent && sent->ok;
   if (ok) {
     std::string task = task_of(body);
-    if (context_->submitted.insert(task).second)
+    if (context_->note_submitted(task))
       context_->observations.submissions.push_back(Submission{task, context_->world.now(), context_->world.now()});
   }
   co_return ok;
@@ -258,6 +261,20 @@ sim::Task<void> SchedulerNode::move_due(std::int64_t now_ms) {
     bool pushed = co_await push(member.text);
     if (pushed) context_->observations.moves.push_back(MoveRecord{task_of(member.text), index_, context_->world.now()});
   }
+}
+
+bool Context::note_submitted(const std::string& task) {
+  constexpr std::string_view prefix = "task-";
+  std::size_t n = 0;
+  bool numbered = task.size() > prefix.size() && task.size() <= prefix.size() + 9 && task.starts_with(prefix) &&
+                  task[prefix.size()] != '0' &&
+                  std::all_of(task.begin() + prefix.size(), task.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (numbered) n = std::stoul(task.substr(prefix.size()));
+  if (!numbered || n > static_cast<std::size_t>(options.tasks)) return others_submitted.insert(task).second;
+  if (client_tasks_submitted.size() < n) client_tasks_submitted.resize(static_cast<std::size_t>(options.tasks));
+  if (client_tasks_submitted[n - 1]) return false;
+  client_tasks_submitted[n - 1] = true;
+  return true;
 }
 
 namespace {
@@ -286,7 +303,7 @@ sim::Task<void> submit_all(std::shared_ptr<Context> context) {
       acked = sent && sent->ok;
     }
     if (!acked) continue;
-    context->submitted.insert(task);
+    context->note_submitted(task);
     context->observations.submissions.push_back(Submission{task, context->world.now(), due_at});
   }
 }

@@ -91,6 +91,14 @@ void SchedulerModel::build(sim::World& world, sim::Duration length) {
   o.max_attempts = seed ? options_.max_retries + 1 : options_.queue.max_receive_count;
   if (seed) o.backoff_base = sim::Duration::seconds(60);  // the seed's 60 x 2^k s
   o.depth_slice = std::max(sim::Duration::seconds(1), length / 200);
+  // One record of each kind per delayed task in a run without faults: room for them up front.
+  auto tasks = static_cast<std::size_t>(options_.tasks);
+  o.submissions.reserve(tasks);
+  o.attempts.reserve(tasks);
+  o.effects.reserve(tasks);
+  o.acks.reserve(tasks);
+  o.finals.reserve(tasks);
+  o.moves.reserve(tasks);
   for (int i = 0; i < options_.schedulers; ++i) {
     o.scheduler_names.push_back(options_.scheduler_name(i));
     context_->schedulers.push_back(world.add_node(o.scheduler_names.back(), {"scheduler"}, clock_options()));
