@@ -50,7 +50,7 @@
 
 namespace {
 
-constexpr double target_cpu_s = 10.0;         ///< for the million tasks
+constexpr double target_cpu_s = 10.0;           ///< for the million tasks
 constexpr double target_bytes_per_task = 1024;  ///< peak memory per task
 constexpr double mib = 1024.0 * 1024.0;
 
@@ -193,8 +193,9 @@ auto cron_adjust(long schedules, long minutes) {
 void print_cron(const char* what, long schedules, long minutes, const Figures& f) {
   fmt::print("   {}: {} every-minute schedules for {} simulated minutes: {:.0f} fires, {:.0f} attempts\n", what,
              schedules, minutes, f.fires, f.attempts);
-  fmt::print("     CPU {:.2f} s ({:.1f} us a fire, {:.1f} kernel events a fire); peak {:.0f} MiB ({:.0f} bytes a fire)\n",
-             f.cpu_s, f.cpu_s / f.fires * 1e6, f.events / f.fires, f.peak_bytes / mib, f.peak_bytes / f.fires);
+  fmt::print(
+      "     CPU {:.2f} s ({:.1f} us a fire, {:.1f} kernel events a fire); peak {:.0f} MiB ({:.0f} bytes a fire)\n",
+      f.cpu_s, f.cpu_s / f.fires * 1e6, f.events / f.fires, f.peak_bytes / mib, f.peak_bytes / f.fires);
   fmt::print("     {}; every check held: {}\n", f.lateness, f.all_held ? "yes" : "NO");
 }
 
@@ -208,9 +209,10 @@ bool run_cron(const Settings& s) {
     print_cron("day", s.day_schedules, 24 * 60, day);
   }
   double day_fires = 100'000.0 * 24 * 60;
-  fmt::print("   the issue's day (100,000 schedules x 1,440 ticks = {:.0f} fires) at the slice's rates: {:.0f} CPU s, "
-             "{:.0f} GiB\n",
-             day_fires, slice.cpu_s / slice.fires * day_fires, slice.peak_bytes / slice.fires * day_fires / (mib * 1024));
+  fmt::print(
+      "   the issue's day (100,000 schedules x 1,440 ticks = {:.0f} fires) at the slice's rates: {:.0f} CPU s, "
+      "{:.0f} GiB\n",
+      day_fires, slice.cpu_s / slice.fires * day_fires, slice.peak_bytes / slice.fires * day_fires / (mib * 1024));
   return true;
 }
 
@@ -226,10 +228,11 @@ bench::Comparison timer_stress(std::uint64_t pending, double mean_ns, const benc
 
 void print_stress(const char* what, std::uint64_t pending, const bench::Comparison& c) {
   const auto ns = [&](const char* name) { return c.named(name).cpu.median_ns; };
-  fmt::print("   {:>9} pending, {}: kernel {:.1f} ns an event, binary heap {:.1f}, 4-ary heap {:.1f}, radix {:.1f}; "
-             "kernel / binary {:.2f}, kernel / radix {:.2f}\n",
-             pending, what, ns("kernel"), ns("binary"), ns("heap4"), ns("radix"), ns("kernel") / ns("binary"),
-             ns("kernel") / ns("radix"));
+  fmt::print(
+      "   {:>9} pending, {}: kernel {:.1f} ns an event, binary heap {:.1f}, 4-ary heap {:.1f}, radix {:.1f}; "
+      "kernel / binary {:.2f}, kernel / radix {:.2f}\n",
+      pending, what, ns("kernel"), ns("binary"), ns("heap4"), ns("radix"), ns("kernel") / ns("binary"),
+      ns("kernel") / ns("radix"));
 }
 
 bool parse(int argc, char** argv, Settings& s) {
@@ -241,13 +244,20 @@ bool parse(int argc, char** argv, Settings& s) {
       return *end == '\0' && out >= low;
     };
     bool ok = true;
-    if (std::strcmp(argv[i], "--tasks") == 0) ok = value(s.tasks, 1);
-    else if (std::strcmp(argv[i], "--cron-schedules") == 0) ok = value(s.cron_schedules, 1);
-    else if (std::strcmp(argv[i], "--cron-minutes") == 0) ok = value(s.cron_minutes, 1);
-    else if (std::strcmp(argv[i], "--day-schedules") == 0) ok = value(s.day_schedules, 0);
-    else if (std::strcmp(argv[i], "--timers") == 0) ok = value(s.timers, 1000);
-    else if (std::strcmp(argv[i], "--quick") == 0) s = Settings{2'000, 20, 2, 0, 10'000, 30, true};
-    else ok = false;
+    if (std::strcmp(argv[i], "--tasks") == 0)
+      ok = value(s.tasks, 1);
+    else if (std::strcmp(argv[i], "--cron-schedules") == 0)
+      ok = value(s.cron_schedules, 1);
+    else if (std::strcmp(argv[i], "--cron-minutes") == 0)
+      ok = value(s.cron_minutes, 1);
+    else if (std::strcmp(argv[i], "--day-schedules") == 0)
+      ok = value(s.day_schedules, 0);
+    else if (std::strcmp(argv[i], "--timers") == 0)
+      ok = value(s.timers, 1000);
+    else if (std::strcmp(argv[i], "--quick") == 0)
+      s = Settings{2'000, 20, 2, 0, 10'000, 30, true};
+    else
+      ok = false;
     if (!ok) return false;
   }
   return s.tasks <= 1'000'000 && s.cron_minutes <= 24 * 60;
@@ -258,8 +268,9 @@ bool parse(int argc, char** argv, Settings& s) {
 int main(int argc, char** argv) {
   Settings s;
   if (!parse(argc, argv, s)) {
-    std::fprintf(stderr, "usage: designsim_scheduler_bench [--tasks N<=1000000] [--cron-schedules S] "
-                         "[--cron-minutes M<=1440] [--day-schedules D] [--timers P] [--quick]\n");
+    std::fprintf(stderr,
+                 "usage: designsim_scheduler_bench [--tasks N<=1000000] [--cron-schedules S] "
+                 "[--cron-minutes M<=1440] [--day-schedules D] [--timers P] [--quick]\n");
     return 2;
   }
   fmt::print("designsim_scheduler_bench (issue 17)\n");
@@ -279,15 +290,16 @@ int main(int argc, char** argv) {
   print_stress("delays of mean 1 ms", 1'000, small);
   double n = static_cast<double>(s.tasks);
   double floor_s = tasks.events / n * small.named("kernel").cpu.median_ns * 1e-9 * n;
-  fmt::print("   the kernel's floor for the tasks: {:.1f} events a task x {:.1f} ns = {:.2f} us a task, {:.2f} CPU s "
-             "for {} tasks ({:.0f}% of the run's CPU)\n",
-             tasks.events / n, small.named("kernel").cpu.median_ns, floor_s / n * 1e6, floor_s, s.tasks,
-             100 * floor_s / tasks.cpu_s);
+  fmt::print(
+      "   the kernel's floor for the tasks: {:.1f} events a task x {:.1f} ns = {:.2f} us a task, {:.2f} CPU s "
+      "for {} tasks ({:.0f}% of the run's CPU)\n",
+      tasks.events / n, small.named("kernel").cpu.median_ns, floor_s / n * 1e6, floor_s, s.tasks,
+      100 * floor_s / tasks.cpu_s);
   double per_task = tasks.peak_bytes / n;
-  fmt::print("targets: {} tasks in {:.2f} CPU s, target < {:.2f} s: {}; {:.0f} bytes a task, target < {:.0f}: {}; "
-             "every task ran: {}\n",
-             s.tasks, tasks.cpu_s, target_cpu_s * n / 1e6, tasks.cpu_s < target_cpu_s * n / 1e6 ? "met" : "NOT met",
-             per_task, target_bytes_per_task, per_task < target_bytes_per_task ? "met" : "NOT met",
-             tasks.all_held ? "yes" : "NO");
+  fmt::print(
+      "targets: {} tasks in {:.2f} CPU s, target < {:.2f} s: {}; {:.0f} bytes a task, target < {:.0f}: {}; "
+      "every task ran: {}\n",
+      s.tasks, tasks.cpu_s, target_cpu_s * n / 1e6, tasks.cpu_s < target_cpu_s * n / 1e6 ? "met" : "NOT met", per_task,
+      target_bytes_per_task, per_task < target_bytes_per_task ? "met" : "NOT met", tasks.all_held ? "yes" : "NO");
   return tasks.all_held ? 0 : 1;
 }

@@ -137,9 +137,7 @@ sim::CheckResult lost_task(const Observations& o, const AttemptIndex& attempts) 
   return r;
 }
 
-sim::CheckResult duplicate_execution(const Observations& o) {
-  return duplicate_execution(o, AttemptIndex(o.attempts));
-}
+sim::CheckResult duplicate_execution(const Observations& o) { return duplicate_execution(o, AttemptIndex(o.attempts)); }
 
 sim::CheckResult duplicate_execution(const Observations&, const AttemptIndex& attempts) {
   sim::CheckResult r = named("duplicate_execution");

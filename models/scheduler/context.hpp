@@ -41,7 +41,7 @@ struct Context {
   std::string leader_key = "scheduler:leader";
 
   std::vector<bool> client_tasks_submitted;  ///< note_submitted's bits, task-1 at 0
-  std::set<std::string> others_submitted;     ///< note_submitted's other names
+  std::set<std::string> others_submitted;    ///< note_submitted's other names
 
   std::uint64_t attempt_started(const std::string& task, int worker, int receives);
   void attempt_ended(std::uint64_t attempt, const std::string& outcome);
