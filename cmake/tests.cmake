@@ -93,3 +93,9 @@ add_test(NAME slurm:sharded-sweep-and-study
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/slurm/end_to_end.sh $<TARGET_FILE:designsim>
                  ${CMAKE_CURRENT_SOURCE_DIR})
 set_tests_properties(slurm:sharded-sweep-and-study PROPERTIES LABELS slurm TIMEOUT 600 RUN_SERIAL TRUE)
+
+# The scheduler benchmark at a tiny size (about a second): it runs, every check holds over the
+# tasks' whole history, and it exits 0. The benchmark itself is run by hand (README, Benchmarks).
+add_dependencies(designsim_tests designsim_scheduler_bench)
+add_test(NAME bench:scheduler-quick COMMAND designsim_scheduler_bench --quick)
+set_tests_properties(bench:scheduler-quick PROPERTIES LABELS "bench;scheduler" TIMEOUT 120)

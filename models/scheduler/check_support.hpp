@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/scheduler/record.hpp"
@@ -23,5 +25,27 @@ void violate(sim::CheckResult& r, sim::Instant when, std::vector<std::string> no
 std::string tick_name(const Observations& o, int schedule, std::int64_t nominal);
 /// Whether some attempt of `task` ran to an effect the sink took.
 bool succeeded(const Observations& o, const std::string& task);
+
+/// The attempts of each task in the order they started, sorted once by task name, so a check
+/// looks a task up in O(log n) instead of scanning every attempt (a million-task run has a
+/// million tasks). Groups come in the order of task names, as a std::map keyed by them would.
+class AttemptIndex {
+public:
+  explicit AttemptIndex(const std::vector<AttemptRecord>& attempts);
+  std::span<const AttemptRecord* const> of(std::string_view task) const;
+  /// Calls f(task, attempts) for each task, in name order.
+  template <class F>
+  void each(F f) const {
+    for (std::size_t i = 0; i < sorted_.size();) {
+      std::size_t j = i + 1;
+      while (j < sorted_.size() && sorted_[j]->task == sorted_[i]->task) ++j;
+      f(sorted_[i]->task, std::span<const AttemptRecord* const>(sorted_.data() + i, j - i));
+      i = j;
+    }
+  }
+
+private:
+  std::vector<const AttemptRecord*> sorted_;  ///< by (task, start order)
+};
 
 }  // namespace scheduler::checking

@@ -53,9 +53,43 @@ bool succeeded(const Observations& o, const std::string& task) {
                      [&](const AttemptRecord& a) { return a.task == task && a.outcome == "succeeded"; });
 }
 
+AttemptIndex::AttemptIndex(const std::vector<AttemptRecord>& attempts) {
+  sorted_.reserve(attempts.size());
+  for (const AttemptRecord& a : attempts) sorted_.push_back(&a);
+  std::stable_sort(sorted_.begin(), sorted_.end(),
+                   [](const AttemptRecord* a, const AttemptRecord* b) { return a->task < b->task; });
+}
+
+std::span<const AttemptRecord* const> AttemptIndex::of(std::string_view task) const {
+  auto from = std::partition_point(sorted_.begin(), sorted_.end(),
+                                   [&](const AttemptRecord* a) { return std::string_view(a->task) < task; });
+  auto to = std::partition_point(from, sorted_.end(), [&](const AttemptRecord* a) { return a->task == task; });
+  return {sorted_.data() + (from - sorted_.begin()), static_cast<std::size_t>(to - from)};
+}
+
 }  // namespace checking
 
 using namespace checking;
+
+namespace {
+
+/// The final statuses of each task, in order, sorted once by task name (as AttemptIndex).
+std::vector<const FinalRecord*> finals_by_task(const Observations& o) {
+  std::vector<const FinalRecord*> sorted;
+  sorted.reserve(o.finals.size());
+  for (const FinalRecord& f : o.finals) sorted.push_back(&f);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const FinalRecord* a, const FinalRecord* b) { return a->task < b->task; });
+  return sorted;
+}
+
+std::span<const FinalRecord* const> finals_of(const std::vector<const FinalRecord*>& sorted, const std::string& task) {
+  auto from = std::partition_point(sorted.begin(), sorted.end(), [&](const FinalRecord* f) { return f->task < task; });
+  auto to = std::partition_point(from, sorted.end(), [&](const FinalRecord* f) { return f->task == task; });
+  return {sorted.data() + (from - sorted.begin()), static_cast<std::size_t>(to - from)};
+}
+
+}  // namespace
 
 std::vector<std::string> check_names() {
   return {"lost_task",
@@ -74,24 +108,27 @@ std::vector<std::string> check_names() {
           "liveness"};
 }
 
-sim::CheckResult lost_task(const Observations& o) {
+sim::CheckResult lost_task(const Observations& o) { return lost_task(o, AttemptIndex(o.attempts)); }
+
+sim::CheckResult lost_task(const Observations& o, const AttemptIndex& attempts) {
   sim::CheckResult r = named("lost_task");
   std::size_t judged = 0, lost = 0;
+  std::vector<const FinalRecord*> finals = finals_by_task(o);
   for (const Submission& s : o.submissions) {
     if (s.due + o.liveness_bound > o.run_end) continue;  // not due long enough to judge
     if (o.cancelled.count(s.task) > 0) continue;         // cancelled by the declared overlap policy
     ++judged;
-    if (succeeded(o, s.task)) continue;
-    bool failed_for_good = std::any_of(o.finals.begin(), o.finals.end(), [&](const FinalRecord& f) {
-      return f.task == s.task && !f.completed && f.permanent;
-    });
-    if (failed_for_good) continue;
+    std::span<const AttemptRecord* const> tries = attempts.of(s.task);
+    if (std::any_of(tries.begin(), tries.end(), [](const AttemptRecord* a) { return a->outcome == "succeeded"; }))
+      continue;
+    std::span<const FinalRecord* const> ends = finals_of(finals, s.task);
+    if (std::any_of(ends.begin(), ends.end(), [](const FinalRecord* f) { return !f->completed && f->permanent; }))
+      continue;
     ++lost;
-    auto final = std::find_if(o.finals.begin(), o.finals.end(),
-                              [&](const FinalRecord& f) { return f.task == s.task && !f.completed; });
-    sim::Instant when = final != o.finals.end() ? final->at : s.due + o.liveness_bound;
+    auto final = std::find_if(ends.begin(), ends.end(), [](const FinalRecord* f) { return !f->completed; });
+    sim::Instant when = final != ends.end() ? (*final)->at : s.due + o.liveness_bound;
     violate(r, when, {},
-            final != o.finals.end()
+            final != ends.end()
                 ? fmt::format("{} was marked FAILED at {} after transient errors only", s.task, at(when))
                 : fmt::format("{} (due at {}) never ran to an effect", s.task, at(s.due)));
   }
@@ -100,12 +137,17 @@ sim::CheckResult lost_task(const Observations& o) {
   return r;
 }
 
-sim::CheckResult duplicate_execution(const Observations& o) {
+sim::CheckResult duplicate_execution(const Observations& o) { return duplicate_execution(o, AttemptIndex(o.attempts)); }
+
+sim::CheckResult duplicate_execution(const Observations&, const AttemptIndex& attempts) {
   sim::CheckResult r = named("duplicate_execution");
-  std::map<std::string, int> runs;
-  for (const AttemptRecord& a : o.attempts)
-    if (a.outcome == "succeeded" || a.outcome == "refused") ++runs[a.task];
-  auto twice = std::count_if(runs.begin(), runs.end(), [](const auto& e) { return e.second > 1; });
+  std::size_t twice = 0;
+  attempts.each([&](const std::string&, std::span<const AttemptRecord* const> tries) {
+    auto runs = std::count_if(tries.begin(), tries.end(), [](const AttemptRecord* a) {
+      return a->outcome == "succeeded" || a->outcome == "refused";
+    });
+    if (runs > 1) ++twice;
+  });
   r.summary = fmt::format("{} ran to completion more than once (reported, not failed: at-least-once allows it)",
                           sim::count_of(static_cast<std::uint64_t>(twice), "task", "tasks"));
   r.details.emplace_back("tasks", std::to_string(twice));
@@ -113,16 +155,20 @@ sim::CheckResult duplicate_execution(const Observations& o) {
 }
 
 sim::CheckResult concurrent_execution(const Observations& o) {
+  return concurrent_execution(o, AttemptIndex(o.attempts));
+}
+
+sim::CheckResult concurrent_execution(const Observations& o, const AttemptIndex& index) {
   sim::CheckResult r = named("concurrent_execution");
   sim::Duration total = sim::Duration::zero();
   int pairs = 0;
-  std::map<std::string, std::vector<const AttemptRecord*>> by_task;
-  for (const AttemptRecord& a : o.attempts) by_task[a.task].push_back(&a);
-  for (const auto& [task, attempts] : by_task)
+  // Attempts are recorded as they start, so once b starts after a ended, every later one does too.
+  index.each([&](const std::string& task, std::span<const AttemptRecord* const> attempts) {
     for (std::size_t i = 0; i < attempts.size(); ++i)
       for (std::size_t j = i + 1; j < attempts.size(); ++j) {
         const AttemptRecord& a = *attempts[i];
         const AttemptRecord& b = *attempts[j];
+        if (a.ended.value_or(o.run_end) <= b.started) break;
         sim::Instant end = std::min(a.ended.value_or(o.run_end), b.ended.value_or(o.run_end));
         if (end <= b.started) continue;
         ++pairs;
@@ -131,6 +177,7 @@ sim::CheckResult concurrent_execution(const Observations& o) {
                 fmt::format("{} started on {} (receive {}) while {} still ran it (receive {})", task,
                             worker_name(o, b.worker), b.receives, worker_name(o, a.worker), a.receives));
       }
+  });
   r.summary = fmt::format("{} overlapping attempts, {} in all", pairs, sim::to_string(total, 4));
   r.details.emplace_back("overlap", sim::to_string(total));
   return r;
@@ -179,19 +226,19 @@ sim::Duration backoff_after(sim::Duration base, int failures) {
 
 }  // namespace
 
-sim::CheckResult retry_budget(const Observations& o) {
+sim::CheckResult retry_budget(const Observations& o) { return retry_budget(o, AttemptIndex(o.attempts)); }
+
+sim::CheckResult retry_budget(const Observations& o, const AttemptIndex& index) {
   sim::CheckResult r = named("retry_budget");
-  std::map<std::string, std::vector<const AttemptRecord*>> by_task;
-  for (const AttemptRecord& a : o.attempts) by_task[a.task].push_back(&a);
   int over = 0, early = 0;
-  for (const auto& [task, attempts] : by_task) {
+  index.each([&](const std::string& task, std::span<const AttemptRecord* const> attempts) {
     if (o.max_attempts > 0 && static_cast<int>(attempts.size()) > o.max_attempts) {
       ++over;
       const AttemptRecord& extra = *attempts[static_cast<std::size_t>(o.max_attempts)];
       violate(r, extra.started, {worker_name(o, extra.worker)},
               fmt::format("{} started attempt {} of a budget of {}", task, o.max_attempts + 1, o.max_attempts));
     }
-    if (!o.backoff_base) continue;
+    if (!o.backoff_base) return;
     int failures = 0;  // transient failures so far: the next attempt waits base x 2^failures
     for (std::size_t i = 0; i + 1 < attempts.size(); ++i) {
       const AttemptRecord& failed = *attempts[i];
@@ -204,7 +251,7 @@ sim::CheckResult retry_budget(const Observations& o) {
               fmt::format("{} ran again {} after a transient failure; the declared backoff was {}", task,
                           sim::to_string(next.started - *failed.ended, 4), sim::to_string(wait)));
     }
-  }
+  });
   r.summary = fmt::format("{} over their attempt budget{}; {} sooner than the declared backoff",
                           sim::count_of(static_cast<std::uint64_t>(over), "task", "tasks"),
                           o.max_attempts > 0 ? fmt::format(" of {}", o.max_attempts) : " (unlimited)",
@@ -229,6 +276,10 @@ sim::CheckResult dlq_correct(const Observations& o, int max_receive_count) {
 }
 
 sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& faults) {
+  return liveness(o, faults, AttemptIndex(o.attempts));
+}
+
+sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& faults, const AttemptIndex& index) {
   sim::CheckResult r = named("liveness");
   r.details.emplace_back("bound", sim::to_string(o.liveness_bound));
   if (faults.open_at_end) {
@@ -241,13 +292,14 @@ sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& fault
     if (o.cancelled.count(s.task) > 0) continue;
     sim::Instant from = std::max(quiet, s.due);
     if (from + o.liveness_bound > o.run_end) continue;
-    bool done_before = std::any_of(o.attempts.begin(), o.attempts.end(), [&](const AttemptRecord& a) {
-      return a.task == s.task && a.outcome == "succeeded" && a.ended && *a.ended <= from;
+    std::span<const AttemptRecord* const> attempts = index.of(s.task);
+    bool done_before = std::any_of(attempts.begin(), attempts.end(), [&](const AttemptRecord* a) {
+      return a->outcome == "succeeded" && a->ended && *a->ended <= from;
     });
     if (done_before) continue;
     ++judged;
-    bool started = std::any_of(o.attempts.begin(), o.attempts.end(), [&](const AttemptRecord& a) {
-      return a.task == s.task && a.started <= from + o.liveness_bound && a.ended.value_or(o.run_end) >= from;
+    bool started = std::any_of(attempts.begin(), attempts.end(), [&](const AttemptRecord* a) {
+      return a->started <= from + o.liveness_bound && a->ended.value_or(o.run_end) >= from;
     });
     if (!started)
       violate(r, from + o.liveness_bound, {},
@@ -260,9 +312,10 @@ sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& fault
 
 std::vector<sim::CheckResult> run_checks(const Observations& o, int max_receive_count,
                                          const sim::FaultActivity& faults) {
-  return {lost_task(o),
-          duplicate_execution(o),
-          concurrent_execution(o),
+  AttemptIndex attempts(o.attempts);
+  return {lost_task(o, attempts),
+          duplicate_execution(o, attempts),
+          concurrent_execution(o, attempts),
           duplicate_side_effect(o),
           stale_ack(o),
           duplicate_fire(o),
@@ -271,9 +324,9 @@ std::vector<sim::CheckResult> run_checks(const Observations& o, int max_receive_
           fire_lateness(o),
           two_leaders(o),
           overlap(o),
-          retry_budget(o),
+          retry_budget(o, attempts),
           dlq_correct(o, max_receive_count),
-          liveness(o, faults)};
+          liveness(o, faults, attempts)};
 }
 
 }  // namespace scheduler

@@ -38,6 +38,10 @@
 
 namespace scheduler {
 
+namespace checking {
+class AttemptIndex;
+}
+
 std::vector<std::string> check_names();
 
 sim::CheckResult lost_task(const Observations& o);
@@ -55,7 +59,15 @@ sim::CheckResult retry_budget(const Observations& o);
 sim::CheckResult dlq_correct(const Observations& o, int max_receive_count);
 sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& faults);
 
-/// Every check, in check_names() order.
+/// The same, reading each task's attempts from an index built once (check_support.hpp).
+sim::CheckResult lost_task(const Observations& o, const checking::AttemptIndex& attempts);
+sim::CheckResult duplicate_execution(const Observations& o, const checking::AttemptIndex& attempts);
+sim::CheckResult concurrent_execution(const Observations& o, const checking::AttemptIndex& attempts);
+sim::CheckResult retry_budget(const Observations& o, const checking::AttemptIndex& attempts);
+sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& faults,
+                          const checking::AttemptIndex& attempts);
+
+/// Every check, in check_names() order, sharing one index of the attempts.
 std::vector<sim::CheckResult> run_checks(const Observations& o, int max_receive_count,
                                          const sim::FaultActivity& faults);
 

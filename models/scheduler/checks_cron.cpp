@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -45,8 +46,9 @@ std::map<std::int64_t, std::int64_t> expected(const Observations& o, const Cron&
 
 // The true time at which a tick named `nominal` is due, as the user expects it.
 sim::Instant due_of(const Observations& o, int schedule, std::int64_t nominal) {
+  if (o.zone.is_utc()) return o.instant_of(nominal);
   std::optional<Cron> cron = cron_of(o, schedule);
-  if (o.zone.is_utc() || !cron || cron->wildcard) return o.instant_of(nominal);
+  if (!cron || cron->wildcard) return o.instant_of(nominal);
   std::vector<std::int64_t> at = o.zone.instants_of(nominal);
   if (!at.empty()) return o.instant_of(at.front());
   return o.instant_of(o.zone.gap_end(nominal).value_or(nominal));
@@ -89,9 +91,10 @@ sim::CheckResult missed_fire(const Observations& o) {
     std::optional<Cron> cron = cron_of(o, schedule);
     if (!cron) continue;
     std::optional<sim::Instant> last_fired;
-    for (const auto& [tick, fires] : fired)
-      if (tick.first == schedule)
-        last_fired = std::max(last_fired.value_or(sim::Instant::zero()), due_of(o, schedule, tick.second));
+    // The fired ticks are keyed (schedule, nominal): this schedule's are one range.
+    constexpr std::int64_t earliest = std::numeric_limits<std::int64_t>::min();
+    for (auto it = fired.lower_bound({schedule, earliest}); it != fired.lower_bound({schedule + 1, earliest}); ++it)
+      last_fired = std::max(last_fired.value_or(sim::Instant::zero()), due_of(o, schedule, it->first.second));
     std::int64_t until = o.unix_s_of(o.run_end - o.liveness_bound);
     for (const auto& [nominal, due_s] : expected(o, *cron, o.unix_s_of(o.cron_from), until)) {
       if (fired.count({schedule, nominal})) continue;
@@ -196,6 +199,7 @@ sim::CheckResult overlap(const Observations& o) {
       for (std::size_t j = i + 1; j < attempts.size(); ++j) {
         const AttemptRecord& a = *attempts[i];  // started first
         const AttemptRecord& b = *attempts[j];
+        if (a.ended.value_or(o.run_end) <= b.started) break;  // attempts start in order: no later b overlaps a
         sim::Instant end = std::min(a.ended.value_or(o.run_end), b.ended.value_or(o.run_end));
         if (a.task == b.task || end <= b.started) continue;  // one tick's attempts: concurrent_execution
         ++pairs;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,8 +37,14 @@ struct Context {
   std::shared_ptr<SqsQueue> ready;  ///< the queue node's durable state
   std::shared_ptr<postgres::Deployment> pg;  ///< delay_queue: postgres, the tasks table's server
   std::int64_t next_task_id = 1;             ///< the tasks table's ids, in the order rows are built
+  /// Notes that `task` is in observations.submissions; false if it already was. The client's
+  /// tasks (task-1 .. task-N) take a bit each, other names (cron runs) a set entry.
+  bool note_submitted(const std::string& task);
   std::string delay_key = "delayed";
   std::string leader_key = "scheduler:leader";
+
+  std::vector<bool> client_tasks_submitted;  ///< note_submitted's bits, task-1 at 0
+  std::set<std::string> others_submitted;    ///< note_submitted's other names
 
   std::uint64_t attempt_started(const std::string& task, int worker, int receives);
   void attempt_ended(std::uint64_t attempt, const std::string& outcome);

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <string_view>
+
 #include "models/scheduler/io.hpp"
 #include "sim/kernel/spawn.hpp"
 
@@ -251,9 +254,8 @@ sim::Task<bool> SchedulerNode::push(const std::string& body) {
 }
 
 void SchedulerNode::note_submission(const std::string& task) {
-  std::vector<Submission>& subs = context_->observations.submissions;
-  bool known = std::any_of(subs.begin(), subs.end(), [&](const Submission& s) { return s.task == task; });
-  if (!known) subs.push_back(Submission{task, context_->world.now(), context_->world.now()});
+  if (context_->note_submitted(task))
+    context_->observations.submissions.push_back(Submission{task, context_->world.now(), context_->world.now()});
 }
 
 sim::Task<void> SchedulerNode::move_due(std::int64_t now_ms) {
@@ -276,6 +278,20 @@ sim::Task<void> SchedulerNode::move_due(std::int64_t now_ms) {
   }
 }
 
+bool Context::note_submitted(const std::string& task) {
+  constexpr std::string_view prefix = "task-";
+  std::size_t n = 0;
+  bool numbered = task.size() > prefix.size() && task.size() <= prefix.size() + 9 && task.starts_with(prefix) &&
+                  task[prefix.size()] != '0' &&
+                  std::all_of(task.begin() + prefix.size(), task.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (numbered) n = std::stoul(task.substr(prefix.size()));
+  if (!numbered || n > static_cast<std::size_t>(options.tasks)) return others_submitted.insert(task).second;
+  if (client_tasks_submitted.size() < n) client_tasks_submitted.resize(static_cast<std::size_t>(options.tasks));
+  if (client_tasks_submitted[n - 1]) return false;
+  client_tasks_submitted[n - 1] = true;
+  return true;
+}
+
 namespace {
 
 sim::Task<void> submit_all(std::shared_ptr<Context> context) {
@@ -286,6 +302,8 @@ sim::Task<void> submit_all(std::shared_ptr<Context> context) {
     std::string task = fmt::format("task-{}", i + 1);
     sim::Duration delay = o.delay + o.spacing * i;
     bool acked = false;
+    // The task is due `delay` after the client sent it: with many tasks the submissions take time.
+    sim::Instant due_at = context->world.now() + delay;
     if (o.delay_queue == DelayQueue::redis) {
       sim::WallTime due = context->world.node(context->client).clock().wall(context->world.now()) + delay;
       std::vector<std::string> zadd{"ZADD", context->delay_key, std::to_string(due.unix_ms()), task};
@@ -299,8 +317,9 @@ sim::Task<void> submit_all(std::shared_ptr<Context> context) {
       std::shared_ptr<const Response> sent = co_await call(*context, ex, context->queue, send);
       acked = sent && sent->ok;
     }
-    sim::Instant due_at = sim::Instant::zero() + o.submit_at + delay;
-    if (acked) context->observations.submissions.push_back(Submission{task, context->world.now(), due_at});
+    if (!acked) continue;
+    context->note_submitted(task);
+    context->observations.submissions.push_back(Submission{task, context->world.now(), due_at});
   }
 }
 

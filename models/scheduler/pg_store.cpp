@@ -186,7 +186,9 @@ sim::Task<void> pg_submit_all(std::shared_ptr<Context> context) {
     Statement insert = sql::insert_task(context->next_task_id++, task, *now + delay.ns() / 1'000'000);
     postgres::Reply reply = co_await db.run(std::move(insert));
     sim::Instant due_at = sim::Instant::zero() + o.submit_at + delay;
-    if (reply.ok()) context->observations.submissions.push_back(Submission{task, context->world.now(), due_at});
+    if (!reply.ok()) continue;
+    context->note_submitted(task);
+    context->observations.submissions.push_back(Submission{task, context->world.now(), due_at});
   }
 }
 

@@ -97,6 +97,14 @@ void SchedulerModel::build(sim::World& world, sim::Duration length) {
   o.max_attempts = seed ? options_.max_retries + 1 : options_.queue.max_receive_count;
   if (seed) o.backoff_base = sim::Duration::seconds(60);  // the seed's 60 x 2^k s
   o.depth_slice = std::max(sim::Duration::seconds(1), length / 200);
+  // One record of each kind per delayed task in a run without faults: room for them up front.
+  auto tasks = static_cast<std::size_t>(options_.tasks);
+  o.submissions.reserve(tasks);
+  o.attempts.reserve(tasks);
+  o.effects.reserve(tasks);
+  o.acks.reserve(tasks);
+  o.finals.reserve(tasks);
+  o.moves.reserve(tasks);
   for (int i = 0; i < options_.schedulers; ++i) {
     o.scheduler_names.push_back(options_.scheduler_name(i));
     context_->schedulers.push_back(world.add_node(o.scheduler_names.back(), {"scheduler"}, clock_options()));
@@ -118,14 +126,20 @@ sim::Table SchedulerModel::task_table() const {
   sim::Table table;
   table.title = "Workers";
   table.columns = {"worker", "attempts", "succeeded", "transient errors", "permanent errors", "crashed"};
+  // One pass over the attempts: per worker, all of them and those of each outcome shown.
+  const std::vector<std::string> outcomes = {"succeeded", "transient", "permanent", "crashed"};
+  std::vector<std::vector<std::size_t>> counts(o.worker_names.size(), std::vector<std::size_t>(outcomes.size() + 1));
+  for (const AttemptRecord& a : o.attempts) {
+    if (a.worker < 0 || static_cast<std::size_t>(a.worker) >= counts.size()) continue;
+    std::vector<std::size_t>& row = counts[static_cast<std::size_t>(a.worker)];
+    ++row[0];
+    for (std::size_t k = 0; k < outcomes.size(); ++k)
+      if (a.outcome == outcomes[k]) ++row[k + 1];
+  }
   for (std::size_t w = 0; w < o.worker_names.size(); ++w) {
-    auto count = [&](const char* outcome) {
-      return std::to_string(std::count_if(o.attempts.begin(), o.attempts.end(), [&](const AttemptRecord& a) {
-        return a.worker == static_cast<int>(w) && (outcome == nullptr || a.outcome == outcome);
-      }));
-    };
-    table.rows.push_back({o.worker_names[w], count(nullptr), count("succeeded"), count("transient"), count("permanent"),
-                          count("crashed")});
+    std::vector<std::string> row{o.worker_names[w]};
+    for (std::size_t n : counts[w]) row.push_back(std::to_string(n));
+    table.rows.push_back(std::move(row));
   }
   return table;
 }
