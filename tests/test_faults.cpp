@@ -26,7 +26,7 @@ namespace {
 Instant at(Duration d) { return Instant::zero() + d; }
 NodeRef ref(std::string name) { return NodeRef{std::move(name), {}, {}}; }
 
-FaultSpec fault_at(Duration when, FaultAction action) { return FaultSpec{when, std::move(action), {}}; }
+FaultSpec fault_at(Duration when, FaultAction action) { return FaultSpec{when, std::move(action), {}, std::nullopt}; }
 
 PartitionFault groups(std::vector<std::vector<NodeRef>> members, std::optional<Duration> length) {
   PartitionFault p;
