@@ -67,3 +67,23 @@ TEST_CASE("a crash's kind says whether the machine died: kind: process keeps wha
   CHECK_FALSE(crash_of(", kind: process").lose_unsynced);
   CHECK_FALSE(crash_of(", lose_unsynced: false").lose_unsynced);
 }
+
+TEST_CASE("a random crash is a machine crash unless lose_unsynced: false makes it a process crash", "[scenario]") {
+  auto random_crash = [](const std::string& fields) {
+    sim::Scenario scenario = sim::parse_scenario("name: t\nmodel: lock\nduration: 10s\nfaults:\n"
+                                                 "  - random: { kind: crash, rate: 1/s, targets: [redis-0], "
+                                                 "duration: 1s" +
+                                                     fields + " }\n",
+                                                 "t.yaml");
+    return std::get<sim::RandomCrash>(scenario.random_faults.at(0).kind);
+  };
+  CHECK(random_crash("").lose_unsynced);
+  CHECK(random_crash(", lose_unsynced: true").lose_unsynced);
+  CHECK_FALSE(random_crash(", lose_unsynced: false").lose_unsynced);
+  // The field belongs to crashes: a pause that names it is refused at the field.
+  CHECK_THROWS_WITH(sim::parse_scenario("name: t\nmodel: lock\nduration: 10s\nfaults:\n"
+                                        "  - random: { kind: pause, rate: 1/s, targets: [redis-0], duration: 1s, "
+                                        "lose_unsynced: false }\n",
+                                        "t.yaml"),
+                    Catch::Contains("lose_unsynced") && Catch::Contains("crash"));
+}

@@ -34,6 +34,7 @@ void Broker::start() {
   // The topic exists when the run starts: at first boot every broker has its first image. After
   // a restart it waits for the controller's.
   if (context_->world.node(self_).incarnation() == 0) {
+    registered_ = true;
     const QueueOptions& o = options();
     adopt(std::make_shared<const ClusterImage>(initial_image(o.brokers, o.partitions, o.replication_factor)));
   }
@@ -82,7 +83,7 @@ void Broker::receive(const sim::RpcRequest& request, sim::Responder responder) {
     reply->image = image_;
     responder.reply(std::move(reply));
   } else if (const auto* push = dynamic_cast<const MetadataPush*>(body)) {
-    adopt(push->image);
+    if (registered_) adopt(push->image);
   }
 }
 

@@ -146,6 +146,8 @@ private:
   std::uint64_t next_delayed_ = 1;
   std::vector<bool> fetching_from_;  ///< by leader broker: a fetcher runs
   std::optional<sim::NodeId> controller_;
+  /// The controller accepted this incarnation (a restarted broker acts on no image before).
+  bool registered_ = false;
   std::unique_ptr<GroupCoordinator> coordinator_;  ///< on broker-1 when there is a group
   std::size_t controller_rotation_ = 0;
 };

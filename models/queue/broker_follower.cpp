@@ -115,6 +115,8 @@ void Broker::follow_controller_reply(sim::NodeId asked, const ControllerReply* r
     return;
   }
   controller_ = asked;
+  if (reply->refused) return;
+  registered_ = true;
   if (reply->image) adopt(reply->image);
 }
 
@@ -124,6 +126,8 @@ sim::Task<void> Broker::run_heartbeats() {
     auto beat = std::make_shared<BrokerHeartbeat>();
     beat->broker = index_;
     beat->known_version = image_ ? image_->version : 0;
+    beat->has_image = image_ != nullptr;
+    beat->incarnation = context_->world.node(self_).incarnation();
     sim::NodeId target = controller_guess();
     sim::error_code ec;
     sim::MessagePtr answer = co_await context_->world.rpc().call(

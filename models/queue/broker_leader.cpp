@@ -128,11 +128,16 @@ std::shared_ptr<FetchReply> Broker::build_fetch_reply(const FetchRequest& reques
   return reply;
 }
 
+// Partition.fetchRecords: a follower's fetch moves its state (its log end, the ISR, the high
+// watermark) only when the read succeeds: not when its log diverged from the leader's (the
+// offset it sent is not on this log's history) nor when the offset is out of range.
 void Broker::on_fetch(std::shared_ptr<const FetchRequest> request, sim::Responder responder) {
   if (request->replica != no_leader)
-    for (const FetchPartition& asked : request->partitions)
-      if (replica(asked.partition).leader && asked.leader_epoch == replica(asked.partition).epoch)
+    for (const FetchPartition& asked : request->partitions) {
+      FetchedPartition probe;
+      if (check_fetch(asked, probe, true) == Error::none && probe.diverging_epoch == -1 && probe.diverging_end == -1)
         note_follower_fetch(asked.partition, request->replica, asked.offset);
+    }
   bool has_data = false;
   auto reply = build_fetch_reply(*request, has_data);
   if (has_data) {

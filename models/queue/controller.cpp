@@ -38,7 +38,8 @@ class Duties : public std::enable_shared_from_this<Duties> {
 public:
   Duties(std::shared_ptr<Context> context, raft::Server& server, sim::NodeId self)
       : context_(std::move(context)), server_(server), self_(self),
-        last_heartbeat_(context_->brokers.size()), proposing_(context_->brokers.size(), false) {}
+        last_heartbeat_(context_->brokers.size()), incarnation_(context_->brokers.size()),
+        proposing_(context_->brokers.size(), false) {}
 
   MetadataMachine& machine() { return static_cast<MetadataMachine&>(server_.machine()); }
   bool leads() { return server_.raft().leader_ready(); }
@@ -58,6 +59,7 @@ private:
   raft::Server& server_;
   sim::NodeId self_;
   std::vector<sim::Instant> last_heartbeat_;
+  std::vector<std::optional<std::uint32_t>> incarnation_;  ///< by broker: the one registered, as seen here
   std::vector<bool> proposing_;
   bool was_leading_ = false;
 };
@@ -86,12 +88,21 @@ void Duties::on_heartbeat(const BrokerHeartbeat& beat, sim::Responder& responder
     return;
   }
   auto b = static_cast<std::size_t>(beat.broker);
-  last_heartbeat_[b] = now();
   const ImagePtr& image = machine().image();
-  if (image->fenced[b]) propose(beat.broker, unfence_record(beat.broker));
   auto reply = std::make_shared<ControllerReply>();
   reply->leader = true;
-  if (image->version > beat.known_version) reply->image = image;
+  // ClusterControlManager.registerBroker: a new incarnation is refused while the old one's
+  // session is valid (DuplicateBrokerRegistrationException); once fencing has ended that session
+  // (its leaderships and ISR places gone), it registers and is unfenced.
+  if (incarnation_[b] && *incarnation_[b] != beat.incarnation && !image->fenced[b]) {
+    reply->refused = true;
+    responder.reply(std::move(reply));
+    return;
+  }
+  incarnation_[b] = beat.incarnation;
+  last_heartbeat_[b] = now();
+  if (image->fenced[b]) propose(beat.broker, unfence_record(beat.broker));
+  if (!beat.has_image || image->version > beat.known_version) reply->image = image;
   responder.reply(std::move(reply));
 }
 

@@ -99,6 +99,8 @@ struct MetadataReply final : sim::MessageBody {
 struct BrokerHeartbeat final : sim::MessageBody {
   int broker = 0;
   std::uint64_t known_version = 0;
+  bool has_image = false;         ///< false: a broker that (re)started and has no image yet
+  std::uint32_t incarnation = 0;  ///< the broker's process since its last restart (its incarnation id)
   std::string describe() const override;
 };
 
@@ -106,6 +108,9 @@ struct ControllerReply final : sim::MessageBody {
   bool leader = false;           ///< false: ask another controller
   std::optional<sim::NodeId> hint;
   bool accepted = false;         ///< AlterPartition: committed and applied
+  /// A heartbeat of a new incarnation while the old one's session is valid, refused as
+  /// DuplicateBrokerRegistration: the broker takes no image and waits.
+  bool refused = false;
   ImagePtr image;                ///< newer than the asker's, or null
   std::string describe() const override;
 };

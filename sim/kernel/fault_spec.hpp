@@ -94,7 +94,12 @@ struct RandomClockStep {
   int sign = 0;       ///< +1 forward, -1 backward, 0 either at random
 };
 struct RandomClockDrift { std::int64_t ppm = 0; };  ///< drift drawn uniformly in [-ppm, +ppm]
-struct RandomCrash { DurationDist duration; };      ///< restart delay
+/// A crash-restart: `duration` is the restart delay; lose_unsynced as CrashFault's (a machine
+/// crash, the default, or a process crash that keeps what the kernel was given).
+struct RandomCrash {
+  DurationDist duration;
+  bool lose_unsynced = true;
+};
 struct RandomIsolate { DurationDist duration; };    ///< isolation length
 struct RandomSlowLink { DurationDist latency; DurationDist duration; };
 struct RandomLoss { Ratio ratio; DurationDist duration; };

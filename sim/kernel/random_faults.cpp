@@ -40,7 +40,9 @@ struct RandomFaultGenerator::Drawing {
   FaultAction operator()(const RandomClockDrift& k) const {
     return ClockDriftFault{target, rng.between(-k.ppm, k.ppm)};
   }
-  FaultAction operator()(const RandomCrash& k) const { return CrashFault{target, k.duration.sample(rng), true}; }
+  FaultAction operator()(const RandomCrash& k) const {
+    return CrashFault{target, k.duration.sample(rng), k.lose_unsynced};
+  }
   FaultAction operator()(const RandomIsolate& k) const {
     PartitionFault p;
     p.shape = PartitionFault::Shape::isolate;

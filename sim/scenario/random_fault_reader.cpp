@@ -27,7 +27,10 @@ RandomFaultKind read_clock_step(ParamReader& s) {
 RandomFaultKind read_clock_drift(ParamReader& s) {
   return RandomClockDrift{s.integer<std::int64_t>("ppm", 1, drift_ppm_max)};
 }
-RandomFaultKind read_crash(ParamReader& s) { return RandomCrash{s.duration_dist("duration")}; }
+RandomFaultKind read_crash(ParamReader& s) {
+  DurationDist duration = s.duration_dist("duration");
+  return RandomCrash{duration, s.boolean("lose_unsynced", true)};
+}
 RandomFaultKind read_isolate(ParamReader& s) { return RandomIsolate{s.duration_dist("duration")}; }
 RandomFaultKind read_slow_link(ParamReader& s) {
   DurationDist latency = s.duration_dist("latency");
@@ -50,7 +53,7 @@ const std::vector<KindFields>& kind_table() {
       {"pause", {"duration"}, read_pause},
       {"clock_step", {"step", "direction"}, read_clock_step},
       {"clock_drift", {"ppm"}, read_clock_drift},
-      {"crash", {"duration"}, read_crash},
+      {"crash", {"duration", "lose_unsynced"}, read_crash},
       {"isolate", {"duration"}, read_isolate},
       {"slow_link", {"latency", "duration"}, read_slow_link},
       {"loss", {"ratio", "duration"}, read_loss},
@@ -75,7 +78,7 @@ bool uses(const KindFields& kind, std::string_view field) {
 
 // A field that belongs to another kind is named as such, with the kinds that take it.
 void reject_foreign_fields(ParamReader& section, const KindFields& kind) {
-  for (std::string_view field : {"duration", "step", "direction", "ppm", "latency", "ratio"}) {
+  for (std::string_view field : {"duration", "lose_unsynced", "step", "direction", "ppm", "latency", "ratio"}) {
     if (uses(kind, field) || !section.has(field)) continue;
     std::vector<std::string> owners;
     for (const KindFields& entry : kind_table())

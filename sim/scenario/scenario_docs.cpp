@@ -102,6 +102,7 @@ std::vector<OptionDoc> random_field_docs() {
       {"random.start", "no fault before this"},
       {"random.stop", "no fault after this (absent: the end of the run)"},
       {"random.duration", "how long each fault lasts"},
+      {"random.lose_unsynced", "a crash loses unsynced writes, a machine crash (false: a process crash)"},
       {"random.step", "how far each clock step goes"},
       {"random.direction", "which way clocks step"},
       {"random.ppm", "the largest drift, in parts per million"},
