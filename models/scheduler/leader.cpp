@@ -202,8 +202,9 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
   if (fixed) {
     std::shared_ptr<const Response> taken = co_await call(*context_, ex_, context_->store, record);
     if (!taken || !taken->ok) {
-      context_->trace(node_, "scheduler.fire_refused",
-                      fmt::format("cron-{} tick {}: {}", schedule + 1, tick.nominal, taken ? taken->text : "no answer"));
+      context_->trace(
+          node_, "scheduler.fire_refused",
+          fmt::format("cron-{} tick {}: {}", schedule + 1, tick.nominal, taken ? taken->text : "no answer"));
       context_->observations.fires.push_back(
           FireRecord{schedule, tick.nominal, context_->world.now(), index_, false, record.token});
       co_return;
