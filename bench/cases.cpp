@@ -28,11 +28,12 @@ std::string Case::id() const { return fmt::format("{}@{}", name, pending); }
 
 std::vector<Case> all_cases() {
   std::vector<Case> list;
-  for (std::uint64_t p : {1'000u, 100'000u, 1'000'000u}) list.push_back({"hold", p, 1.2, std::nullopt});
+  for (std::uint64_t p : {1'000u, 100'000u, 1'000'000u}) list.push_back({"hold", p, 1.2, std::nullopt, std::nullopt});
   for (std::uint64_t c : {1'000u, 100'000u})
     list.push_back({"sleep", c, 2.0, SleepKind::sim_sleep, std::nullopt, true});
   for (SleepKind kind : {SleepKind::sleep_for, SleepKind::kernel_sleep, SleepKind::callback})
-    for (std::uint64_t c : {1'000u, 100'000u}) list.push_back({std::string(to_string(kind)), c, std::nullopt, kind});
+    for (std::uint64_t c : {1'000u, 100'000u})
+      list.push_back({std::string(to_string(kind)), c, std::nullopt, kind, std::nullopt});
   for (std::uint64_t p : {1'000u, 100'000u, 1'000'000u})
     list.push_back({"floor:block", p, std::nullopt, std::nullopt, Floor::pooled_block});
   for (std::uint64_t c : {1'000u, 100'000u})
