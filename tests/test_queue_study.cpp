@@ -10,8 +10,11 @@
 
 #include "sim/run/study.hpp"
 #include "tests/checkout.hpp"
+#include "tests/study_support.hpp"
 
 using namespace sim;
+using study_support::cell_of;
+using study_support::violated;
 
 namespace {
 
@@ -23,18 +26,6 @@ void keep_only(std::vector<Entry>& entries, const std::vector<std::string>& labe
     return std::find(labels.begin(), labels.end(), e.label) == labels.end();
   });
   REQUIRE(entries.size() == labels.size());
-}
-
-std::uint64_t violated(const StudyResult& result, const std::string& row, const std::string& column,
-                       const std::string& fault, const std::string& check) {
-  for (const CellResult& cell : result.cells)
-    if (cell.cell.row == row && cell.cell.column == column && cell.cell.fault == fault) {
-      const CheckRate* rate = cell_rate(cell, check);
-      REQUIRE(rate);
-      return rate->runs_violated;
-    }
-  FAIL("no cell " << row << " / " << column << " / " << fault);
-  return 0;
 }
 
 }  // namespace

@@ -13,27 +13,11 @@
 #include "reports/study_report.hpp"
 #include "sim/run/study.hpp"
 #include "tests/checkout.hpp"
+#include "tests/study_support.hpp"
 
 using namespace sim;
-
-namespace {
-
-const CellResult& cell_of(const StudyResult& result, const std::string& row, const std::string& column,
-                          const std::string& fault) {
-  for (const CellResult& cell : result.cells)
-    if (cell.cell.row == row && cell.cell.column == column && cell.cell.fault == fault) return cell;
-  FAIL("no cell " << row << " / " << column << " / " << fault);
-  throw std::logic_error("unreachable");
-}
-
-std::uint64_t violated(const StudyResult& result, const std::string& row, const std::string& column,
-                       const std::string& fault, const std::string& check) {
-  const CheckRate* rate = cell_rate(cell_of(result, row, column, fault), check);
-  REQUIRE(rate);
-  return rate->runs_violated;
-}
-
-}  // namespace
+using study_support::cell_of;
+using study_support::violated;
 
 TEST_CASE("the election study: pauses and clocks make two leaders, the fixed design's fires stay single",
           "[scheduler][study]") {

@@ -13,20 +13,14 @@
 #include "sim/run/study.hpp"
 #include "sim/scenario/error.hpp"
 #include "tests/checkout.hpp"
+#include "tests/study_support.hpp"
 
 using namespace sim;
+using study_support::cell_of;
 
 namespace {
 
 std::string shipped_study() { return std::string(checkout::source_dir) + "/scenarios/studies/redlock-vs-fencing.yaml"; }
-
-const CellResult& cell_of(const StudyResult& result, const std::string& row, const std::string& column,
-                          const std::string& fault) {
-  for (const CellResult& cell : result.cells)
-    if (cell.cell.row == row && cell.cell.column == column && cell.cell.fault == fault) return cell;
-  FAIL("no cell " << row << " / " << column << " / " << fault);
-  throw std::logic_error("unreachable");
-}
 
 std::string write_temp(const std::string& name, const std::string& text) {
   std::string path = std::string("/tmp/designsim-test-") + name;
