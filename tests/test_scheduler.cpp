@@ -12,6 +12,7 @@
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/scheduler_support.hpp"
 
 using namespace scheduler;
 using sim::Duration;
@@ -423,16 +424,7 @@ TEST_CASE("scheduler checks: duplicate, missed and early fires, and the deposed 
 }
 
 TEST_CASE("scheduler options refuse what cannot work, at the offending key", "[scheduler]") {
-  auto fails_with = [](const std::string& params, const std::string& message) {
-    std::string text = "name: t\nmodel: scheduler\nduration: 1s\nparams:\n" + params;
-    INFO(text);
-    try {
-      sim::check_scenario(sim::parse_scenario(text, "test.yaml"));
-      FAIL("accepted");
-    } catch (const sim::ScenarioError& e) {
-      CHECK_THAT(e.what(), Catch::Contains(message));
-    }
-  };
+  const auto& fails_with = scheduler_support::refused;
   fails_with("  election: etcdd\n", "etcd");
   fails_with("  renew_deadline: 20s\n", "lease_duration > renew_deadline");
   fails_with("  cron: ['61 * * * *']\n", "bad minute field");

@@ -13,6 +13,7 @@
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/cli_support.hpp"
+#include "tests/scheduler_support.hpp"
 
 using namespace scheduler;
 using sim::Duration;
@@ -137,14 +138,7 @@ TEST_CASE("scheduler checks: do_nothing's dropped ticks are missed fires, fire_o
 TEST_CASE("scheduler options: unknown policy names and misplaced policy keys are refused at their key", "[scheduler]") {
   auto fails_with = [](const std::string& params, const std::string& message) {
     std::string design = params.find("design:") == std::string::npos ? "  design: fixed\n" : "";
-    std::string text = "name: t\nmodel: scheduler\nduration: 1s\nparams:\n" + design + params;
-    INFO(text);
-    try {
-      sim::check_scenario(sim::parse_scenario(text, "test.yaml"));
-      FAIL("accepted");
-    } catch (const sim::ScenarioError& e) {
-      CHECK_THAT(e.what(), Catch::Contains(message));
-    }
+    scheduler_support::refused(design + params, message);
   };
   fails_with("  missed_policy: quartz\n  misfire: fire_now\n", "misfire");
   fails_with("  missed_policy: temporal\n  overlap: buffer_some\n", "overlap");

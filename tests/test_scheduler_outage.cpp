@@ -10,21 +10,12 @@
 #include "sim/run/run.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/checkout.hpp"
+#include "tests/scheduler_support.hpp"
 
 namespace {
 
-sim::RunResult run_shipped(const std::string& name) {
-  std::string file = std::string(checkout::source_dir) + "/scenarios/scheduler/" + name + ".yaml";
-  sim::Scenario scenario = sim::load_scenario(file);
-  return sim::run_scenario(scenario, scenario.seed).result;
-}
-
-const sim::CheckResult& check_of(const sim::RunResult& result, const std::string& name) {
-  for (const sim::CheckOutcome& c : result.checks)
-    if (c.result.name == name) return c.result;
-  FAIL("no check " << name);
-  throw std::logic_error("unreachable");
-}
+using scheduler_support::check_of;
+using scheduler_support::run_shipped;
 
 std::string detail(const sim::CheckResult& check, const std::string& key) {
   for (const auto& [k, v] : check.details)

@@ -16,6 +16,7 @@
 #include "sim/scenario/loader.hpp"
 #include "tests/checkout.hpp"
 #include "tests/postgres_support.hpp"
+#include "tests/scheduler_support.hpp"
 
 using namespace scheduler;
 
@@ -56,18 +57,8 @@ sim::RunResult run_text(const std::string& text, std::uint64_t seed) {
   return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result;
 }
 
-sim::RunResult run_shipped(const std::string& name) {
-  std::string file = std::string(checkout::source_dir) + "/scenarios/scheduler/" + name + ".yaml";
-  sim::Scenario scenario = sim::load_scenario(file);
-  return sim::run_scenario(scenario, scenario.seed).result;
-}
-
-const sim::CheckResult& check_of(const sim::RunResult& result, const std::string& name) {
-  for (const sim::CheckOutcome& c : result.checks)
-    if (c.result.name == name) return c.result;
-  FAIL("no check " << name);
-  throw std::logic_error("unreachable");
-}
+using scheduler_support::check_of;
+using scheduler_support::run_shipped;
 
 }  // namespace
 
@@ -181,16 +172,7 @@ TEST_CASE("scheduler postgres: the deposed leader's fire runs the tick twice in 
 }
 
 TEST_CASE("scheduler postgres options refuse what makes no sense beside the tasks table, at the key", "[scheduler]") {
-  auto fails_with = [](const std::string& params, const std::string& message) {
-    std::string text = "name: t\nmodel: scheduler\nduration: 1s\nparams:\n" + params;
-    INFO(text);
-    try {
-      sim::check_scenario(sim::parse_scenario(text, "test.yaml"));
-      FAIL("accepted");
-    } catch (const sim::ScenarioError& e) {
-      CHECK_THAT(e.what(), Catch::Contains(message));
-    }
-  };
+  const auto& fails_with = scheduler_support::refused;
   fails_with("  delay_queue: postgres\n  move: script\n", "applies only with delay_queue: redis");
   fails_with("  delay_queue: postgres\n  queue: { max_receive_count: 3 }\n", "the tasks table is the queue");
   fails_with("  delay_queue: postgres\n  design: fixed\n  cron: ['* * * * *']\n  overlap: forbid\n",
