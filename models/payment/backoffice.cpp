@@ -23,6 +23,7 @@
 #include <map>
 
 #include "models/payment/context.hpp"
+#include "models/payment/database.hpp"
 #include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "sim/kernel/rpc.hpp"
@@ -87,13 +88,6 @@ Statement start_saga(const PaymentRow& payment, std::int64_t refund_id) {
       "refunds", {{payment.id, refund_id, payment.network_ref, payment.amount, std::string("started")}}, nothing, true};
 }
 
-template <class... S>
-std::vector<Statement> steps(S&&... statements) {
-  std::vector<Statement> list;
-  (list.push_back(Statement(std::forward<S>(statements))), ...);
-  return list;
-}
-
 class BackOffice {
 public:
   BackOffice(std::shared_ptr<Context> context, sim::Executor ex) : context_(std::move(context)), ex_(ex) {}
@@ -111,13 +105,7 @@ private:
   bool saga() const { return options().design == Design::atomic_claim; }
   sim::NodeId node() const { return context_->backoffice; }
 
-  sim::Task<bool> connected() {
-    if (db_ && db_->is_open()) co_return true;
-    db_ = std::make_unique<postgres::Connection>(ex_, context_->pg.primary(),
-                                                 postgres::ConnectionOptions{options().db_timeout, false});
-    Reply hello = co_await db_->connect();
-    co_return hello.ok();
-  }
+  sim::Task<bool> connected() { return connect(*context_, db_, ex_); }
 
   /// Runs the statements in order; on the first error rolls back (when the connection stands).
   sim::Task<bool> all(std::vector<Statement> statements) {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "models/payment/context.hpp"
+#include "models/payment/database.hpp"
 #include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "sim/kernel/rpc.hpp"
@@ -49,13 +50,6 @@ postgres::Select select(std::string table, postgres::Predicate predicate) {
 }
 
 /// The statements in order. (Built outside the coroutines: GCC 12 rejects some braced lists in them.)
-template <class... S>
-std::vector<Statement> steps(S&&... statements) {
-  std::vector<Statement> list;
-  (list.push_back(Statement(std::forward<S>(statements))), ...);
-  return list;
-}
-
 /// One request on one API server, from its connection to its answer.
 class Processor {
 public:

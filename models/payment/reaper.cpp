@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "models/payment/context.hpp"
+#include "models/payment/database.hpp"
 #include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "sim/kernel/spawn.hpp"
@@ -27,15 +28,6 @@ namespace where = postgres::where;
 
 Statement prune(const std::string& table, std::int64_t cutoff_ms) {
   return postgres::Delete{table, where::lt("created_at", cutoff_ms), true};
-}
-
-sim::Task<bool> connect(const std::shared_ptr<Context>& context, std::unique_ptr<postgres::Connection>& db,
-                        sim::Executor ex) {
-  if (db && db->is_open()) co_return true;
-  db = std::make_unique<postgres::Connection>(ex, context->pg.primary(),
-                                              postgres::ConnectionOptions{context->options.db_timeout, false});
-  Reply hello = co_await db->connect();
-  co_return hello.ok();
 }
 
 /// "Now" in Unix ms as this design's reaper reads it; none: the database did not answer.
@@ -63,7 +55,7 @@ sim::Task<void> run_reaper(std::shared_ptr<Context> context) {
   std::unique_ptr<postgres::Connection> db;
   for (;;) {
     co_await sim::sleep(*options.reaper_interval);
-    bool up = co_await connect(context, db, ex);
+    bool up = co_await connect(*context, db, ex);
     if (!up) continue;
     std::optional<std::int64_t> now = co_await now_ms(context, *db);
     if (!now) continue;

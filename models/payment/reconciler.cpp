@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "models/payment/context.hpp"
+#include "models/payment/database.hpp"
 #include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "sim/kernel/rpc.hpp"
@@ -80,13 +81,6 @@ Statement finish_key(const Doubt& doubt, bool approved) {
       false};
 }
 
-template <class... S>
-std::vector<Statement> steps(S&&... statements) {
-  std::vector<Statement> list;
-  (list.push_back(Statement(std::forward<S>(statements))), ...);
-  return list;
-}
-
 class Reconciler {
 public:
   Reconciler(std::shared_ptr<Context> context, sim::Executor ex) : context_(std::move(context)), ex_(ex) {}
@@ -109,13 +103,7 @@ private:
     return world.node(node()).clock().wall(world.now()).unix_ms();
   }
 
-  sim::Task<bool> connected() {
-    if (db_ && db_->is_open()) co_return true;
-    db_ = std::make_unique<postgres::Connection>(ex_, context_->pg.primary(),
-                                                 postgres::ConnectionOptions{options().db_timeout, false});
-    Reply hello = co_await db_->connect();
-    co_return hello.ok();
-  }
+  sim::Task<bool> connected() { return connect(*context_, db_, ex_); }
 
   /// Runs the statements in order; on the first error rolls back (when the connection stands).
   /// Returns whether all succeeded and the statement at `moved` returned a row.

@@ -20,6 +20,7 @@
 #include <set>
 
 #include "models/payment/context.hpp"
+#include "models/payment/database.hpp"
 #include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "sim/kernel/rpc.hpp"
@@ -62,12 +63,8 @@ sim::Task<void> run_relay(std::shared_ptr<Context> context) {
   std::unique_ptr<postgres::Connection> db;
   for (;;) {
     co_await sim::sleep(*options.relay_interval);
-    if (!db || !db->is_open()) {
-      db = std::make_unique<postgres::Connection>(ex, context->pg.primary(),
-                                                  postgres::ConnectionOptions{options.db_timeout, false});
-      Reply hello = co_await db->connect();
-      if (!hello.ok()) continue;
-    }
+    bool up = co_await connect(*context, db, ex);
+    if (!up) continue;
     Reply found = co_await db->execute(unsent_events());
     if (!found.ok()) continue;
     std::vector<std::shared_ptr<LedgerEvent>> events;
