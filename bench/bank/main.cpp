@@ -14,16 +14,13 @@
 //
 // Usage: designsim_bank_bench [--seconds S]
 #include <fmt/format.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <string>
 
+#include "bench/child.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
@@ -70,32 +67,10 @@ Figures run_child(const std::string& file, std::int64_t seconds) {
 
 /// Runs one scenario in a child process; false when it did not finish.
 bool measure(const std::string& file, std::int64_t seconds, Figures& figures) {
-  int channel[2];
-  if (pipe(channel) != 0) return false;
-  std::fflush(stdout);
-  pid_t child = fork();
-  if (child < 0) return false;
-  if (child == 0) {
-    close(channel[0]);
-    int status = 0;
-    try {
-      Figures f = run_child(file, seconds);
-      status = write(channel[1], &f, sizeof f) == static_cast<ssize_t>(sizeof f) ? 0 : 1;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "the run failed: %s\n", e.what());
-      status = 1;
-    }
-    _exit(status);
-  }
-  close(channel[1]);
-  ssize_t got = read(channel[0], &figures, sizeof figures);
-  close(channel[0]);
-  int status = 0;
-  rusage usage{};
-  while (wait4(child, &status, 0, &usage) < 0 && errno == EINTR) {
-  }
-  figures.peak_bytes = static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux: kilobytes
-  return got == static_cast<ssize_t>(sizeof figures) && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  bench::ChildUsage usage;
+  bool ok = bench::run_in_child([&] { return run_child(file, seconds); }, figures, usage);
+  figures.peak_bytes = usage.peak_bytes;
+  return ok;
 }
 
 void print(const char* level, const Figures& f) {

@@ -27,17 +27,15 @@
 //                                  [--day-schedules D] [--timers P] [--quick]
 #include <fmt/format.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <memory>
 #include <string>
 
+#include "bench/child.hpp"
 #include "bench/delays.hpp"
 #include "bench/measure.hpp"
 #include "bench/plain_hold.hpp"
@@ -70,7 +68,6 @@ double clock_s(clockid_t clock) {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
-double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; }
 
 /// What a child sends back through its pipe (plain bytes).
 struct Figures {
@@ -124,35 +121,17 @@ Figures run_child(sim::Scenario scenario) {
 /// Loads `file` and applies `adjust` in this process, runs it in a child; false when it failed.
 template <class Adjust>
 bool measure(const std::string& file, Adjust adjust, Figures& figures) {
-  int channel[2];
-  if (pipe(channel) != 0) return false;
-  std::fflush(stdout);
-  pid_t child = fork();
-  if (child < 0) return false;
-  if (child == 0) {
-    close(channel[0]);
-    int status = 1;
-    try {
-      sim::Scenario scenario = sim::load_scenario(file);
-      adjust(scenario);
-      Figures f = run_child(std::move(scenario));
-      status = write(channel[1], &f, sizeof f) == static_cast<ssize_t>(sizeof f) ? 0 : 1;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "the run failed: %s\n", e.what());
-    }
-    _exit(status);
-  }
-  close(channel[1]);
-  ssize_t got = read(channel[0], &figures, sizeof figures);
-  close(channel[0]);
-  int status = 0;
-  rusage usage{};
-  while (wait4(child, &status, 0, &usage) < 0 && errno == EINTR) {
-  }
-  figures.cpu_s = seconds(usage.ru_utime) + seconds(usage.ru_stime);
-  figures.system_s = seconds(usage.ru_stime);
-  figures.peak_bytes = static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux: kilobytes
-  return got == static_cast<ssize_t>(sizeof figures) && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  auto work = [&] {
+    sim::Scenario scenario = sim::load_scenario(file);
+    adjust(scenario);
+    return run_child(std::move(scenario));
+  };
+  bench::ChildUsage usage;
+  bool ok = bench::run_in_child(work, figures, usage);
+  figures.cpu_s = usage.user_s + usage.system_s;
+  figures.system_s = usage.system_s;
+  figures.peak_bytes = usage.peak_bytes;
+  return ok;
 }
 
 std::string dir() { return std::string(checkout::source_dir) + "/bench/scheduler/"; }
