@@ -1,13 +1,16 @@
 // The payment lifecycle: the state graph, contradictory events and the in-doubt liveness bound on
 // hand-made transitions (each fails on the history it is about and holds on its fixed twin), the
 // reconciliation job and the key reaper in the shipped scenarios P5 and P6 (the seed's code fails
-// where the reference says, the fix holds), and a run with both jobs: one seed, one trace.
+// where the reference says, the fix holds), and a run with both jobs: one seed, one trace; the
+// Redis idempotency store (the seed's cache there, redis_setnx) in P1, P3 (b) and P4.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/payment/checks.hpp"
 #include "sim/run/run.hpp"
+#include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
 
 using namespace payment;
@@ -127,4 +130,98 @@ TEST_CASE("a payment run with the reconciliation job and the key reaper: one see
   };
   REQUIRE(hash_of(5) == hash_of(5));
   REQUIRE(hash_of(5) != hash_of(6));
+}
+
+namespace {
+
+/// The answers a run's clients got, as its Answers table writes them ("200 payment 1 approved 5000").
+std::vector<std::string> answers_of(const sim::RunResult& result) {
+  std::vector<std::string> answers;
+  for (const sim::Table& table : result.tables)
+    if (table.title == "Answers")
+      for (const std::vector<std::string>& row : table.rows) answers.push_back(row.back());
+  return answers;
+}
+
+bool has(const std::vector<std::string>& answers, const std::string& answer) {
+  return std::find(answers.begin(), answers.end(), answer) != answers.end();
+}
+
+std::string p3b_text(const std::string& design, bool crash) {
+  std::string text =
+      "name: t\nmodel: payment\nseed: 1\nduration: 30s\nparams:\n  design: " + design +
+      "\n  idempotency_store: redis\n"
+      "  redis: { replicas: 1, replication_lag: 2s, failover: { enabled: true, down_after: 1s, ping_period: 250ms } }\n"
+      "network:\n  latency: { dist: constant, value: 1ms }\n"
+      "faults:\n  - at: 300ms\n    drop_response: { from: redis-0, to: api-1, duration: 5s }\n";
+  if (crash) text += "  - at: 411ms\n    crash: { node: redis-0 }\n";
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("P1 and P4 on redis_setnx: SET NX refuses a concurrent twin, then a reuse with another amount",
+          "[payment]") {
+  sim::RunResult twin = run_file("p1-double-submit-redis-setnx");
+  CHECK(twin.expectations_met);
+  std::vector<std::string> answers = answers_of(twin);
+  CHECK(has(answers, "409 idempotency_key_in_use"));
+  CHECK(std::count(answers.begin(), answers.end(), "200 payment 1 approved 5000") == 2);
+  sim::RunResult reused = run_file("p4-key-reused-redis-setnx");
+  CHECK(reused.expectations_met);
+  CHECK(has(answers_of(reused), "400 idempotency_error"));
+}
+
+TEST_CASE("P3 (b): a Redis failover forgets the seed's cached result and redis_setnx's claim", "[payment]") {
+  for (const char* design : {"seed", "redis_setnx"}) {
+    INFO(design);
+    // The SET's reply is lost either way (500 after the API's wait); only with the master's crash
+    // and its replica's promotion does the retry find no key and charge again.
+    sim::RunResult lost =
+        sim::run_scenario(sim::parse_scenario(p3b_text(design, true), "t.yaml"), 1).result;
+    CHECK(has(answers_of(lost), "500 cache timeout"));
+    CHECK_FALSE(check_named(lost, "duplicate_charge").held);
+    CHECK(detail(check_named(lost, "duplicate_charge"), "extra per order") == "1");
+    sim::RunResult kept =
+        sim::run_scenario(sim::parse_scenario(p3b_text(design, false), "t.yaml"), 1).result;
+    CHECK(has(answers_of(kept), "500 cache timeout"));
+    CHECK(check_named(kept, "duplicate_charge").held);
+  }
+  CHECK(run_file("p3b-cache-failover-seed").expectations_met);
+  CHECK(run_file("p3b-cache-failover-redis-setnx").expectations_met);
+}
+
+TEST_CASE("a redis_setnx run with a failover: one seed gives one trace, another seed another", "[payment]") {
+  const std::string text =
+      "name: t\nmodel: payment\nseed: 1\nduration: 30s\n"
+      "params:\n  design: redis_setnx\n  clients: 3\n  requests: 3\n  double_submit: 3ms\n  declines: 10%\n"
+      "  network_latency: { dist: lognormal, median: 300ms, p99: 1500ms }\n"
+      "  redis: { replicas: 1, replication_lag: { dist: uniform, min: 0ms, max: 2s },"
+      " failover: { enabled: true, down_after: 1s } }\n"
+      "faults:\n  - at: 1s\n    crash: { node: redis-0, restart_after: 5s }\n";
+  auto hash_of = [&](std::uint64_t seed) {
+    return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result.trace_hash;
+  };
+  REQUIRE(hash_of(9) == hash_of(9));
+  REQUIRE(hash_of(9) != hash_of(10));
+}
+
+TEST_CASE("a Redis idempotency store is refused where the design keeps its keys elsewhere", "[payment]") {
+  auto error_of = [](const std::string& params) {
+    try {
+      sim::run_scenario(sim::parse_scenario("name: t\nmodel: payment\nduration: 5s\nparams:\n" + params, "t.yaml"), 1);
+    } catch (const sim::ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error_of("  design: redis_setnx\n  idempotency_store: table\n").find("leave idempotency_store at redis") !=
+        std::string::npos);
+  CHECK(error_of("  design: atomic_claim\n  idempotency_store: redis\n").find("only the seed's cache") !=
+        std::string::npos);
+  CHECK(error_of("  design: seed\n  redis: { replicas: 1 }\n").find("applies only with idempotency_store: redis") !=
+        std::string::npos);
+  CHECK(error_of("  design: redis_setnx\n  reaper_interval: 1s\n").find("by their TTL") != std::string::npos);
+  CHECK(error_of("  design: redis_setnx\n  idempotency_store: redus\n").find("did you mean 'redis'") !=
+        std::string::npos);
 }

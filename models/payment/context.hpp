@@ -19,6 +19,7 @@
 #include "models/payment/options.hpp"
 #include "models/postgres/server/deployment.hpp"
 #include "models/postgres/statement.hpp"
+#include "models/redis/server/deployment.hpp"
 #include "sim/kernel/network.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/timer.hpp"
@@ -229,6 +230,7 @@ struct Context {
   std::int64_t next_auth = 1;
   std::int64_t next_refund = 1;
   Observations observations;
+  std::shared_ptr<redis::Deployment> redis;  ///< the idempotency store, with redis_store only
 };
 
 /// Sends `call` to the card network and waits up to `timeout`: its answer, or none when the call

@@ -1,6 +1,7 @@
 // What each of the payment model's parameters and checks means (models/model.hpp, ModelDocs).
 #include "models/payment/payment.hpp"
 #include "models/postgres/server/docs.hpp"
+#include "models/redis/docs.hpp"
 
 namespace {
 
@@ -17,7 +18,9 @@ std::vector<sim::OptionDoc> job_option_docs() {
       {"reaper_interval",
        "the key reaper (node reaper) deletes idempotency records older than key_retention this often (absent: "
        "records are kept for ever); not with serializable, which keeps none but the payments"},
-      {"key_retention", "idempotency records older than this are deleted by the reaper (a retry after it is new)"},
+      {"key_retention",
+       "idempotency records older than this are deleted by the reaper (a retry after it is new); in Redis, the "
+       "keys' TTL (the seed's 24 h)"},
       {"reaper_clock",
        "whose wall clock ages the records: own (the reaper's, so a step of it prunes early; the default but for "
        "atomic_claim) or database (the server's clock_timestamp(); atomic_claim's default)"},
@@ -28,7 +31,12 @@ std::vector<sim::OptionDoc> payment_option_docs() {
   std::vector<sim::OptionDoc> docs{
       {"design",
        "how the API processes a payment: seed (the problem's code), unique_index, serializable, "
-       "atomic_claim"},
+       "atomic_claim, redis_setnx (the key claimed in Redis with SET NX PX, the result set there after the "
+       "commit)"},
+      {"idempotency_store",
+       "where the seed keeps its idempotency cache: table (in PostgreSQL) or redis (GET before, SET with a TTL "
+       "after); redis_setnx's is redis"},
+      {"redis_timeout", "the API's wait for one Redis command (with a Redis store)"},
       {"clients", "clients, client-1 .. client-N, each placing its orders in turn"},
       {"api_servers", "API servers api-1 .. api-N; client i talks to api-((i-1) mod N + 1)"},
       {"requests", "orders per client"},
@@ -46,7 +54,9 @@ std::vector<sim::OptionDoc> payment_option_docs() {
       {"network_timeout", "the API's wait for the card network"},
       {"declines", "share of authorisations the network declines"},
       {"network_dedup", "the network answers a reference it saw with its first authorisation"},
-      {"lock_lease", "atomic_claim: a claimed key whose lock is older than this counts as abandoned"},
+      {"lock_lease",
+       "atomic_claim: a claimed key whose lock is older than this counts as abandoned; redis_setnx: the claim's "
+       "PX"},
       {"db_timeout", "the API's wait for one PostgreSQL statement"},
       {"capture_after",
        "the back office (node backoffice) captures an AUTHORIZED payment this long after it first saw it (absent: no "
@@ -69,6 +79,8 @@ std::vector<sim::OptionDoc> payment_option_docs() {
   };
   for (sim::OptionDoc& doc : job_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tables"))
+    docs.push_back(std::move(doc));
+  for (sim::OptionDoc& doc : redis::option_docs_under("redis.", "the Redis holding the idempotency keys"))
     docs.push_back(std::move(doc));
   return docs;
 }

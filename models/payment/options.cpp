@@ -12,8 +12,10 @@ using sim::Duration;
 const Duration day = Duration::minutes(24 * 60);
 
 Design read_design(sim::ParamReader& params) {
-  std::string design = params.choice("design", {"seed", "unique_index", "serializable", "atomic_claim"}, "seed");
+  std::string design =
+      params.choice("design", {"seed", "unique_index", "serializable", "atomic_claim", "redis_setnx"}, "seed");
   if (design == "unique_index") return Design::unique_index;
+  if (design == "redis_setnx") return Design::redis_setnx;
   if (design == "serializable") return Design::serializable;
   if (design == "atomic_claim") return Design::atomic_claim;
   return Design::seed;
@@ -48,8 +50,9 @@ void read_timing(sim::ParamReader& params, PaymentOptions& options) {
   options.declines = params.ratio("declines", options.declines);
   options.network_dedup = params.boolean("network_dedup", options.network_dedup);
   options.lock_lease = params.duration("lock_lease", options.lock_lease, {Duration::milliseconds(1), day});
-  if (options.design != Design::atomic_claim && params.has("lock_lease"))
-    params.fail("lock_lease", "applies only with design: atomic_claim (the claimed key's lock)");
+  if (options.design != Design::atomic_claim && options.design != Design::redis_setnx && params.has("lock_lease"))
+    params.fail("lock_lease",
+                "applies only with design: atomic_claim (the claimed key's lock) or redis_setnx (the claim's PX)");
   options.db_timeout = params.duration("db_timeout", options.db_timeout, {Duration::milliseconds(1), day});
 }
 
@@ -88,6 +91,8 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
 
 void read_reaper(sim::ParamReader& params, PaymentOptions& options) {
   options.reaper_interval = params.optional_duration("reaper_interval", {Duration::seconds(1), day});
+  if (options.reaper_interval && options.redis_store)
+    params.fail("reaper_interval", "Redis expires the idempotency keys by their TTL (key_retention): no reaper");
   options.key_retention =
       params.duration("key_retention", options.key_retention, {Duration::seconds(1), Duration::minutes(30 * 24 * 60)});
   std::string clock =
@@ -95,9 +100,36 @@ void read_reaper(sim::ParamReader& params, PaymentOptions& options) {
   options.reaper_on_database_clock = clock == "database";
   if (options.reaper_interval && options.design == Design::serializable)
     params.fail("reaper_interval", "serializable keeps no idempotency records but the payments: nothing to reap");
-  for (const char* key : {"key_retention", "reaper_clock"})
+  if (!options.reaper_interval && params.has("key_retention") && !options.redis_store)
+    params.fail("key_retention", "applies only with reaper_interval (the key reaper) or a Redis store (the keys' TTL)");
+  for (const char* key : {"reaper_clock"})
     if (!options.reaper_interval && params.has(key))
       params.fail(key, "applies only with reaper_interval (the key reaper)");
+}
+
+// Where the idempotency records live: the seed's cache may be a table or Redis; redis_setnx's is
+// Redis; the other designs keep theirs in PostgreSQL.
+void read_store(sim::ParamReader& params, PaymentOptions& options) {
+  bool redis_default = options.design == Design::redis_setnx;
+  std::string store = params.choice("idempotency_store", {"table", "redis"}, redis_default ? "redis" : "table");
+  options.redis_store = store == "redis";
+  if (options.design == Design::redis_setnx && !options.redis_store)
+    params.fail("idempotency_store", "redis_setnx claims its keys in Redis: leave idempotency_store at redis");
+  if (options.redis_store && options.design != Design::seed && options.design != Design::redis_setnx)
+    params.fail("idempotency_store",
+                "only the seed's cache (design: seed) or redis_setnx keeps its keys in Redis; the other designs keep "
+                "them in PostgreSQL");
+  if (options.design != Design::seed && options.design != Design::redis_setnx) {
+    for (const char* key : {"redis", "redis_timeout"})
+      if (params.has(key)) params.fail(key, "applies only with design: seed (idempotency_store: redis) or redis_setnx");
+    return;
+  }
+  if (!options.redis_store)
+    for (const char* key : {"redis", "redis_timeout"})
+      if (params.has(key)) params.fail(key, "applies only with idempotency_store: redis (or design: redis_setnx)");
+  options.redis_timeout = params.duration("redis_timeout", options.redis_timeout, {Duration::milliseconds(1), day});
+  sim::ParamReader section = params.section("redis");
+  options.redis = redis::read_redis_options(section);
 }
 
 }  // namespace
@@ -108,6 +140,7 @@ const char* to_string(Design design) {
     case Design::unique_index: return "unique_index";
     case Design::serializable: return "serializable";
     case Design::atomic_claim: return "atomic_claim";
+    case Design::redis_setnx: return "redis_setnx";
   }
   return "?";
 }
@@ -120,6 +153,7 @@ PaymentOptions read_options(sim::ParamReader& params) {
   read_backoffice(params, options);
   read_relay(params, options);
   read_reconciliation(params, options);
+  read_store(params, options);
   read_reaper(params, options);
   sim::ParamReader section = params.section("postgres");
   options.postgres = postgres::read_postgres_options(section);
@@ -146,7 +180,8 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
   rows.emplace_back("network_timeout", sim::to_string(options.network_timeout));
   rows.emplace_back("declines", fmt::format("{}/{}", options.declines.num, options.declines.den));
   rows.emplace_back("network_dedup", options.network_dedup ? "yes" : "no");
-  if (options.design == Design::atomic_claim) rows.emplace_back("lock_lease", sim::to_string(options.lock_lease));
+  if (options.design == Design::atomic_claim || options.design == Design::redis_setnx)
+    rows.emplace_back("lock_lease", sim::to_string(options.lock_lease));
   rows.emplace_back("db_timeout", sim::to_string(options.db_timeout));
   if (options.relay_interval) {
     rows.emplace_back("relay_interval", sim::to_string(*options.relay_interval));
@@ -173,6 +208,11 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
                               sim::to_string(options.key_retention),
                               options.reaper_on_database_clock ? "database's" : "reaper's own"));
   for (auto& [key, value] : postgres::describe(options.postgres)) rows.emplace_back("postgres." + key, value);
+  if (!options.redis_store) return rows;
+  rows.emplace_back("idempotency_store", fmt::format("redis, keys kept {} (their TTL), commands wait {}",
+                                                     sim::to_string(options.key_retention),
+                                                     sim::to_string(options.redis_timeout)));
+  for (auto& [key, value] : redis::describe(options.redis)) rows.emplace_back("redis." + key, value);
   return rows;
 }
 

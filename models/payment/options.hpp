@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/postgres/server/options.hpp"
+#include "models/redis/options.hpp"
 #include "sim/kernel/distribution.hpp"
 #include "sim/kernel/network_options.hpp"
 #include "sim/kernel/time.hpp"
@@ -22,6 +23,7 @@ enum class Design {
   unique_index,  ///< the seed with UNIQUE(idempotency_key) on payments (the loser gets 23505, a 500)
   serializable,  ///< check and insert in one SERIALIZABLE transaction on payments; 40001 answered 409
   atomic_claim,  ///< INSERT ... ON CONFLICT DO NOTHING claim, recovery points, payment id as network reference
+  redis_setnx,   ///< the key claimed in Redis with SET NX PX, the result set there after the commit
 };
 const char* to_string(Design design);
 
@@ -68,7 +70,11 @@ struct PaymentOptions {
   std::optional<sim::Duration> reaper_interval;
   sim::Duration key_retention = sim::Duration::minutes(24 * 60);  ///< records older than this are deleted
   bool reaper_on_database_clock = false;  ///< ages judged on the database's clock, not the reaper's own
+  /// The seed's idempotency store: a table in PostgreSQL, or Redis (redis_setnx's is always Redis).
+  bool redis_store = false;
+  sim::Duration redis_timeout = sim::Duration::seconds(1);  ///< the API's wait for one Redis command
   postgres::ServerOptions postgres;
+  redis::RedisOptions redis;  ///< with redis_store only
 
   std::string client_name(int i) const { return "client-" + std::to_string(i + 1); }
   std::string api_name(int i) const { return "api-" + std::to_string(i + 1); }

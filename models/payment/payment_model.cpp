@@ -43,6 +43,10 @@ std::string prevention_of(const PaymentOptions& options, const sim::Findings& fi
   if (first->name == "param_mismatch_accepted")
     return "store the request's parameters with the key and answer a reuse with other ones with idempotency_error "
            "(design: atomic_claim)";
+  if (options.design == Design::redis_setnx || options.redis_store)
+    return "keep the idempotency record in the database that holds the payment, claimed in one statement and "
+           "finished in the payment's own transaction (design: atomic_claim): Redis acknowledges a write before its "
+           "replica has it, so a failover forgets claims and results";
   if (options.design == Design::atomic_claim)
     return "the key was claimed once and the payment id went to the network as its reference; what is left needs "
            "the network's deduplication or a reversal of the extra hold";
@@ -77,12 +81,17 @@ void PaymentModel::build(sim::World& world, sim::Duration) {
                                                1,
                                                1,
                                                1,
-                                               {}});
+                                               {},
+                                               nullptr});
   context_->observations.auth_validity = options_.auth_validity;
   context_->observations.reconcile_interval = options_.reconcile_interval;
   context_->observations.reconcile_after = options_.reconcile_after;
   declare_tables(context_->pg, options_);
   context_->pg.build(world);
+  if (options_.redis_store) {
+    context_->redis = std::make_shared<redis::Deployment>(options_.redis, "redis");
+    context_->redis->build(world);
+  }
   context_->network = world.add_node("network", {"network"});
   world.node(context_->network).set_boot(card_network_boot(context_));
   for (int i = 0; i < options_.api_servers; ++i) {

@@ -4,15 +4,21 @@
 // reference, update with no status guard, set the cache); `serializable` checks and inserts on
 // payments in one SERIALIZABLE transaction; `atomic_claim` claims the key with INSERT ... ON
 // CONFLICT DO NOTHING RETURNING, sends the payment id as the network's reference, resumes an
-// abandoned claim with a status query, and stores the result with the payment's update.
+// abandoned claim with a status query, and stores the result with the payment's update;
+// `redis_setnx` claims the key in Redis with SET NX PX and sets the result there after the commit
+// (the seed's cache may be Redis too: GET before, SET with a TTL after).
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <sstream>
 
 #include "models/payment/context.hpp"
 #include "models/payment/database.hpp"
 #include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
+#include "models/redis/server/client.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/spawn.hpp"
 
@@ -49,7 +55,32 @@ postgres::Select select(std::string table, postgres::Predicate predicate) {
   return postgres::Select{std::move(table), std::move(predicate), {}, std::nullopt, std::nullopt};
 }
 
-/// The statements in order. (Built outside the coroutines: GCC 12 rejects some braced lists in them.)
+/// An idempotency record in Redis, one string: "<status> <amount> <payment id> <approved 0|1>",
+/// status `started` (claimed, redis_setnx) or `completed` (the problem's {status, result}).
+struct CachedRecord {
+  std::string status;
+  std::int64_t amount = 0;
+  std::int64_t payment_id = 0;
+  bool approved = false;
+};
+
+std::string encode(const CachedRecord& record) {
+  return fmt::format("{} {} {} {}", record.status, record.amount, record.payment_id, record.approved ? 1 : 0);
+}
+
+std::optional<CachedRecord> decode(const std::string& text) {
+  CachedRecord record;
+  std::istringstream in(text);
+  int approved = 0;
+  if (!(in >> record.status >> record.amount >> record.payment_id >> approved)) return std::nullopt;
+  record.approved = approved != 0;
+  return record;
+}
+
+std::string redis_key(std::int64_t key) { return fmt::format("idem:{}", key); }
+
+std::string milliseconds(sim::Duration d) { return std::to_string(std::max<std::int64_t>(1, d.ns() / 1'000'000)); }
+
 /// One request on one API server, from its connection to its answer.
 class Processor {
 public:
@@ -69,6 +100,7 @@ public:
       case Design::unique_index: response = co_await seed(); break;
       case Design::serializable: response = co_await serializable(); break;
       case Design::atomic_claim: response = co_await atomic_claim(); break;
+      case Design::redis_setnx: response = co_await redis_setnx(); break;
     }
     db_.close();
     co_return response;
@@ -205,7 +237,44 @@ private:
     co_return answer;
   }
 
+  /// One command to the Redis holding the keys, through the master this server last learned of:
+  /// none on a timeout or a lost connection, after which the server asks Sentinel again.
+  sim::Task<std::optional<redis::Reply>> ask_redis(std::vector<std::string> argv) {
+    std::string key = argv.at(1);
+    sim::Duration timeout = context_->options.redis_timeout;
+    sim::NodeId master = context_->redis->route(key, node());
+    sim::error_code ec;
+    redis::Reply reply = co_await redis::call(ex_, master, std::move(argv), timeout,
+                                              boost::asio::redirect_error(sim::use_awaitable, ec),
+                                              static_cast<std::uint64_t>(node()) + 1);
+    if (redis::needs_rediscovery(ec ? nullptr : &reply)) context_->redis->rediscover(node(), key, timeout);
+    if (ec || reply.is_error()) co_return std::nullopt;
+    co_return reply;
+  }
+
+  // The Redis commands, built outside the coroutines (GCC 12 rejects braced lists in them).
+  std::vector<std::string> get_key() const { return {"GET", redis_key(request_.key)}; }
+  std::vector<std::string> del_key() const { return {"DEL", redis_key(request_.key)}; }
+  /// SET NX PX: the claim, with the request's amount, for lock_lease.
+  std::vector<std::string> claim_in_redis() const {
+    return {"SET", redis_key(request_.key), encode(CachedRecord{"started", request_.amount, 0, false}), "NX", "PX",
+            milliseconds(context_->options.lock_lease)};
+  }
+  /// Step 5 in Redis: the result with the keys' TTL.
+  std::vector<std::string> set_result(std::int64_t id, bool approved) const {
+    return {"SET", redis_key(request_.key), encode(CachedRecord{"completed", request_.amount, id, approved}), "PX",
+            milliseconds(context_->options.key_retention)};
+  }
+
+  sim::Task<bool> cache_result(std::int64_t id, bool approved) {
+    std::optional<redis::Reply> set = co_await ask_redis(set_result(id, approved));
+    co_return set.has_value();
+  }
+
   sim::Task<Response> seed();
+  sim::Task<Response> seed_lookup(bool& found);
+  sim::Task<Response> redis_setnx();
+  sim::Task<Response> claim_refused();
   sim::Task<Response> serializable();
   sim::Task<Response> atomic_claim();
   sim::Task<Response> claim_taken(std::int64_t& payment_id);
@@ -222,14 +291,32 @@ private:
   std::vector<Reply> replies_;  ///< the last all()'s replies, in order
 };
 
-sim::Task<Response> Processor::seed() {
-  // Step 1: the idempotency store.
+// Step 1: the idempotency store, a table or Redis; a completed record is the answer.
+sim::Task<Response> Processor::seed_lookup(bool& found) {
+  found = true;
+  if (context_->options.redis_store) {
+    std::optional<redis::Reply> got = co_await ask_redis(get_key());
+    if (!got) co_return failure(500, "cache unavailable");
+    std::optional<CachedRecord> record = decode(got->text);
+    if (got->type == redis::Reply::Type::bulk && record && record->status == "completed")
+      co_return success(record->payment_id, record->approved, record->amount);
+    found = false;
+    co_return nullptr;
+  }
   Reply cached = co_await db_.execute(select("idem_cache", where::eq("key", request_.key)));
   if (!cached.ok()) co_return failure(500, "database " + cached.sqlstate());
   if (!cached.rows().empty()) {
     const postgres::Row& row = cached.rows().front();
     co_return success(integer(row[1]), boolean(row[2]), integer(row[3]));
   }
+  found = false;
+  co_return nullptr;
+}
+
+sim::Task<Response> Processor::seed() {
+  bool found = false;
+  Response cached = co_await seed_lookup(found);
+  if (found) co_return cached;
   // Step 2: the payment and its outbox row.
   std::int64_t id = context_->next_payment++;
   std::vector<Statement> create =
@@ -246,9 +333,54 @@ sim::Task<Response> Processor::seed() {
   if (!co_await all(std::move(update))) co_return failure(500, failed_);
   updated(id, *net);
   // Step 5: the result into the cache, after the commit.
+  if (context_->options.redis_store) {
+    if (!co_await cache_result(id, net->approved)) co_return failure(500, "cache timeout");
+    co_return success(id, net->approved, request_.amount);
+  }
   Reply set = co_await db_.execute(cache_set(id, net->approved));
   if (!set.ok()) co_return failure(500, "cache " + set.sqlstate());
   co_return success(id, net->approved, request_.amount);
+}
+
+// The key claimed in Redis with SET NX PX (the claim expires after lock_lease), the request's
+// amount kept in the claim; then the seed's steps 2 to 4, the claim released (DEL) when they fail
+// so that a retry may go again, and the result set over the claim with the keys' TTL.
+sim::Task<Response> Processor::redis_setnx() {
+  std::optional<redis::Reply> won = co_await ask_redis(claim_in_redis());
+  if (!won) co_return failure(500, "cache unavailable");
+  if (won->type != redis::Reply::Type::status) co_return co_await claim_refused();
+  std::int64_t id = context_->next_payment++;
+  std::vector<Statement> create =
+      steps(postgres::Begin{}, insert_payment(id), outbox(id, "payment.created"), postgres::Commit{});
+  if (!co_await all(std::move(create))) {
+    co_await ask_redis(del_key());
+    co_return failure(500, failed_);
+  }
+  created(id);
+  std::optional<NetResponse> net = co_await network(NetRequest::Op::authorize, 0, id);
+  if (!net) {
+    co_await ask_redis(del_key());
+    co_return failure(500, "network timeout");
+  }
+  std::vector<Statement> update =
+      steps(postgres::Begin{}, update_payment(id, *net, false),
+            outbox(id, net->approved ? "payment.authorized" : "payment.failed"), postgres::Commit{});
+  if (!co_await all(std::move(update))) co_return failure(500, failed_);
+  updated(id, *net);
+  if (!co_await cache_result(id, net->approved)) co_return failure(500, "cache timeout");
+  co_return success(id, net->approved, request_.amount);
+}
+
+// SET NX found the key: its record decides (another amount: 400; still claimed: 409; completed:
+// the stored answer). Gone since (its claim expired or was released): 409, and the retry claims it.
+sim::Task<Response> Processor::claim_refused() {
+  std::optional<redis::Reply> got = co_await ask_redis(get_key());
+  if (!got) co_return failure(500, "cache unavailable");
+  std::optional<CachedRecord> record = decode(got->text);
+  if (got->type != redis::Reply::Type::bulk || !record) co_return failure(409, "idempotency_key_in_use");
+  if (record->amount != request_.amount) co_return failure(400, "idempotency_error");
+  if (record->status != "completed") co_return failure(409, "idempotency_key_in_use");
+  co_return success(record->payment_id, record->approved, record->amount);
 }
 
 sim::Task<Response> Processor::serializable() {

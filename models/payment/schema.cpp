@@ -11,8 +11,8 @@ using postgres::Type;
 namespace {
 
 /// The design's idempotency records: the seed's cache, atomic_claim's idempotency_keys.
-void declare_key_tables(postgres::Deployment& pg, Design design) {
-  if (design == Design::seed || design == Design::unique_index) {
+void declare_key_tables(postgres::Deployment& pg, Design design, bool redis_store) {
+  if ((design == Design::seed || design == Design::unique_index) && !redis_store) {
     // The seed's idempotency_store: get before, set after, nothing claimed between.
     pg.add_table(postgres::TableSchema{"idem_cache",
                                        {{"key", Type::bigint},
@@ -65,7 +65,7 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                       {"sent", Type::boolean}},
                                      {"id"},
                                      {}});
-  declare_key_tables(pg, design);
+  declare_key_tables(pg, design, options.redis_store);
   if (design == Design::atomic_claim && options.refund_after) {
     // The refund saga's state: one refund per payment here, its id the network's reference.
     pg.add_table(postgres::TableSchema{"refunds",
