@@ -2,16 +2,20 @@
 // hand-made transitions (each fails on the history it is about and holds on its fixed twin), the
 // reconciliation job and the key reaper in the shipped scenarios P5 and P6 (the seed's code fails
 // where the reference says, the fix holds), and a run with both jobs: one seed, one trace; the
-// Redis idempotency store (the seed's cache there, redis_setnx) in P1, P3 (b) and P4.
+// Redis idempotency store (the seed's cache there, redis_setnx) in P1, P3 (b) and P4; P8's capture
+// after expiry and the capture deadline that avoids it.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "models/payment/checks.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/checkout.hpp"
 
 using namespace payment;
 using sim::Instant;
@@ -224,4 +228,38 @@ TEST_CASE("a Redis idempotency store is refused where the design keeps its keys 
   CHECK(error_of("  design: redis_setnx\n  reaper_interval: 1s\n").find("by their TTL") != std::string::npos);
   CHECK(error_of("  design: redis_setnx\n  idempotency_store: redus\n").find("did you mean 'redis'") !=
         std::string::npos);
+}
+
+TEST_CASE("P8: a capture after the hold's 7 days is refused, a capture deadline lands it before the cut", "[payment]") {
+  sim::RunResult late = run_file("p8-capture-after-expiry-seed");
+  CHECK(late.expectations_met);
+  CHECK(detail(check_named(late, "capture_after_expiry"), "captures after expiry") == "1");
+  sim::RunResult deadline = run_file("p8-capture-deadline-atomic-claim");
+  CHECK(deadline.expectations_met);
+  // The same run without the margin: the capture waits for the shipment and meets the cut.
+  std::ifstream in(std::string(checkout::source_dir) + "/scenarios/payment/p8-capture-deadline-atomic-claim.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string without = text.str();
+  std::size_t line = without.find("  capture_margin: 1d\n");
+  REQUIRE(line != std::string::npos);
+  without.erase(line, std::string("  capture_margin: 1d\n").size());
+  sim::RunResult no_margin = sim::run_scenario(sim::parse_scenario(without, "t.yaml"), 1).result;
+  CHECK_FALSE(check_named(no_margin, "capture_after_expiry").held);
+  CHECK_FALSE(no_margin.expectations_met);
+}
+
+TEST_CASE("a capture margin is refused without a back office or when it is not shorter than the hold", "[payment]") {
+  auto error_of = [](const std::string& params) {
+    try {
+      sim::run_scenario(sim::parse_scenario("name: t\nmodel: payment\nduration: 5s\nparams:\n" + params, "t.yaml"), 1);
+    } catch (const sim::ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error_of("  capture_margin: 1d\n").find("applies only with capture_after") != std::string::npos);
+  CHECK(
+      error_of("  capture_after: 1h\n  auth_validity: 2d\n  capture_margin: 2d\n").find("shorter than auth_validity") !=
+      std::string::npos);
 }

@@ -358,7 +358,7 @@ TEST_CASE("parameter readers return typed values and name the place of a bad one
     CHECK_FALSE(params.optional_duration("absent").has_value());
     CHECK(error_of([&] { params.duration("lease"); }) ==
           "t.yaml:2:8: params.lease: expected a duration such as 250ms or 10s, got \"10 parsecs\" "
-          "(unknown unit 'parsecs'; expected ns, us, ms, s, m or h)");
+          "(unknown unit 'parsecs'; expected ns, us, ms, s, m, h or d)");
     CHECK(error_of([&] { params.duration("grace"); }) == "t.yaml:3:8: params.grace must be at least 0s, got -5s");
     CHECK(params.duration("grace", DurationRange::any()) == -5_s);
     CHECK(error_of([&] { params.duration("ttl", {1_ms, 1_s}); }) ==

@@ -52,6 +52,8 @@ TEST_CASE("scenario durations parse to exact nanoseconds", "[time]") {
   CHECK(parsed("100us") == 100_us);
   CHECK(parsed("7ns") == 7_ns);
   CHECK(parsed("1h") == 60_min);
+  CHECK(parsed("7d") == 60_min * 24 * 7);
+  CHECK(parsed("1.5d") == 60_min * 36);
   CHECK(parsed("0") == Duration::zero());
   CHECK(parsed("0.000000001s") == 1_ns);
   CHECK(parsed("1.25m") == 75_s);

@@ -1,7 +1,9 @@
 // The merchant's back office ("backoffice", present with capture_after): every
 // backoffice_interval it reads the payments waiting for it and
 // - captures an AUTHORIZED payment capture_after after it first saw it so (voids it instead when
-//   its order was cancelled); a capture or void refused "expired" makes the payment EXPIRED;
+//   its order was cancelled), or earlier once its hold is within capture_margin of expiring (the
+//   capture deadline, judged from the payment's created_at on this node's wall clock); a capture
+//   or void refused "expired" makes the payment EXPIRED;
 // - refunds a CAPTURED payment in full refund_after after it first saw it so, by its design's
 //   refund saga.
 // When it first saw a payment in a status is kept in memory: a restart forgets it and waits again.
@@ -150,6 +152,15 @@ private:
     co_return answer;
   }
 
+  /// With capture_margin: whether a hold made at `created_at` (wall ms) is within the margin of
+  /// expiring, on this node's wall clock.
+  bool past_deadline(std::int64_t created_at) const {
+    if (!options().capture_margin) return false;
+    sim::World& world = context_->world;
+    std::int64_t wall_ms = world.node(node()).clock().wall(world.now()).unix_ms();
+    return wall_ms >= created_at + (options().auth_validity - *options().capture_margin).ns() / 1'000'000;
+  }
+
   sim::Task<void> pass();
   sim::Task<void> settle(PaymentRow payment);
   sim::Task<void> refund_seed(PaymentRow payment);
@@ -174,13 +185,18 @@ sim::Task<void> BackOffice::pass() {
   Reply found = co_await db_->execute(waiting_payments());
   if (!found.ok()) co_return;
   std::vector<PaymentRow> payments;
-  for (const postgres::Row& row : found.rows()) payments.push_back(payment_of(row));
+  std::vector<std::int64_t> created_at;  // each payment's, wall ms
+  for (const postgres::Row& row : found.rows()) {
+    payments.push_back(payment_of(row));
+    created_at.push_back(integer(row[6]));
+  }
   sim::Instant now = context_->world.now();
-  for (PaymentRow& payment : payments) {
+  for (std::size_t i = 0; i < payments.size(); ++i) {
+    PaymentRow& payment = payments[i];
     auto entry = seen_.try_emplace(payment.id, payment.status, now).first;
     if (entry->second.first != payment.status) entry->second = std::make_pair(payment.status, now);
     sim::Duration waited = now - entry->second.second;
-    if (payment.status == "AUTHORIZED" && waited >= *options().capture_after)
+    if (payment.status == "AUTHORIZED" && (waited >= *options().capture_after || past_deadline(created_at[i])))
       co_await settle(std::move(payment));
     else if (payment.status == "CAPTURED" && options().refund_after && waited >= *options().refund_after) {
       if (saga())

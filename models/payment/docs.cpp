@@ -64,6 +64,9 @@ std::vector<sim::OptionDoc> payment_option_docs() {
       {"refund_after",
        "the back office refunds a CAPTURED payment in full this long after it first saw it (absent: no refunds); "
        "atomic_claim runs the refund saga with its state in the refunds table, the other designs the seed's refund"},
+      {"capture_margin",
+       "the capture deadline: the back office captures an AUTHORIZED payment once its hold is within this of "
+       "expiring (created_at + auth_validity - margin), even before capture_after (absent: no deadline)"},
       {"cancels", "share of orders cancelled: the back office voids their holds instead of capturing"},
       {"backoffice_interval", "time between the back office's passes over the payments table"},
       {"auth_validity", "a hold expires this long after its approval; a capture after it is refused"},

@@ -65,8 +65,12 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
       params.duration("backoffice_interval", options.backoffice_interval, {Duration::milliseconds(10), day});
   options.auth_validity = params.duration("auth_validity", options.auth_validity, {Duration::seconds(1), week * 5});
   options.refund_declines = params.ratio("refund_declines", options.refund_declines);
+  options.capture_margin = params.optional_duration("capture_margin", {Duration::zero(), week * 5});
+  if (options.capture_margin && *options.capture_margin >= options.auth_validity)
+    params.value("capture_margin")
+        ->out_of_range("shorter than auth_validity (" + sim::to_string(options.auth_validity) + ")");
   if (options.capture_after) return;
-  for (const char* key : {"refund_after", "cancels", "backoffice_interval", "refund_declines"})
+  for (const char* key : {"refund_after", "cancels", "backoffice_interval", "refund_declines", "capture_margin"})
     if (params.has(key)) params.fail(key, "applies only with capture_after (the back office captures, then refunds)");
 }
 
@@ -191,6 +195,8 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
   if (options.capture_after) {
     rows.emplace_back("auth_validity", sim::to_string(options.auth_validity));
     rows.emplace_back("capture_after", sim::to_string(*options.capture_after));
+    if (options.capture_margin)
+      rows.emplace_back("capture_deadline", "auth_validity - " + sim::to_string(*options.capture_margin));
     rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
     rows.emplace_back("cancels", fmt::format("{}/{}", options.cancels.num, options.cancels.den));
     rows.emplace_back("backoffice_interval", sim::to_string(options.backoffice_interval));

@@ -53,6 +53,10 @@ struct PaymentOptions {
   // The back office (a node "backoffice", present with capture_after only).
   std::optional<sim::Duration> capture_after;  ///< an AUTHORIZED payment is captured this long after first seen
   std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded in full this long after first seen
+  /// The capture deadline's margin: an AUTHORIZED payment is captured once its hold is within this of expiring
+  /// (created_at + auth_validity - margin on the back office's wall clock), even before capture_after (none: no
+  /// deadline, the seed's).
+  std::optional<sim::Duration> capture_margin;
   sim::Ratio cancels{0, 1};                    ///< share of orders cancelled: their holds voided, not captured
   sim::Duration backoffice_interval = sim::Duration::seconds(1);      ///< between the back office's passes
   sim::Duration auth_validity = sim::Duration::minutes(7 * 24 * 60);  ///< a hold expires this long after approval

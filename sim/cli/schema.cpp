@@ -8,7 +8,7 @@
 namespace sim::cli {
 namespace {
 
-constexpr const char* unit_alternatives = "(ns|us|ms|s|m|min|h)";
+constexpr const char* unit_alternatives = "(ns|us|ms|s|m|min|h|d)";
 constexpr const char* number_text = "([0-9]+(\\.[0-9]*)?|\\.[0-9]+)";
 
 std::string duration_pattern(bool signed_) {

@@ -12,7 +12,7 @@ struct Unit {
   std::int64_t ns;
 };
 
-constexpr std::array<Unit, 7> units{{
+constexpr std::array<Unit, 8> units{{
     {"ns", 1},
     {"us", 1'000},
     {"ms", 1'000'000},
@@ -20,6 +20,7 @@ constexpr std::array<Unit, 7> units{{
     {"m", 60'000'000'000},
     {"min", 60'000'000'000},
     {"h", 3'600'000'000'000},
+    {"d", 86'400'000'000'000},
 }};
 
 std::optional<std::int64_t> unit_ns(std::string_view name) {
@@ -82,12 +83,12 @@ std::optional<Duration> parse_duration(std::string_view text, std::string* error
   while (!number.empty() && number.back() == ' ') number.remove_suffix(1);
   if (unit.empty()) {
     if (number == "0") return Duration::zero();
-    fail(error, "a duration needs a unit (ns, us, ms, s, m, h), as in 250ms or 1.5s");
+    fail(error, "a duration needs a unit (ns, us, ms, s, m, h, d), as in 250ms or 1.5s");
     return std::nullopt;
   }
   auto scale = unit_ns(unit);
   if (!scale) {
-    fail(error, "unknown unit '" + std::string(unit) + "' (expected ns, us, ms, s, m or h)");
+    fail(error, "unknown unit '" + std::string(unit) + "' (expected ns, us, ms, s, m, h or d)");
     return std::nullopt;
   }
   std::int64_t ns = 0;

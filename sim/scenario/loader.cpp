@@ -16,7 +16,7 @@ namespace sim {
 namespace {
 namespace fs = std::filesystem;
 
-constexpr Duration run_length_max = Duration::seconds(24 * 3600);
+constexpr Duration run_length_max = Duration::seconds(30 * 24 * 3600);  // 30 days
 /// A scenario is a page of YAML; anything this large is the wrong file (or /dev/zero), and
 /// would cost seconds and a gigabyte to parse before being refused.
 constexpr std::size_t file_size_max = 1u << 20;

@@ -64,7 +64,7 @@ const std::vector<OptionDoc>& scenario_option_docs() {
       {"description", "what the scenario shows, in plain words"},
       {"model", "the design under test (designsim list shows them)"},
       {"seed", "the run's one seed: same seed, same run"},
-      {"duration", "simulated time the run lasts (at most 24h)"},
+      {"duration", "simulated time the run lasts (at most 30d)"},
       {"params", "the model's own parameters (designsim describe MODEL)"},
       {"network", "default link options for every pair of nodes, and per-link overrides"},
       {"network.latency", "one-way delay of a message"},
