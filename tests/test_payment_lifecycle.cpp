@@ -263,3 +263,101 @@ TEST_CASE("a capture margin is refused without a back office or when it is not s
       error_of("  capture_after: 1h\n  auth_validity: 2d\n  capture_margin: 2d\n").find("shorter than auth_validity") !=
       std::string::npos);
 }
+
+namespace {
+
+SettlementLine line(std::int64_t id, std::int64_t file, SettlementLine::Kind kind, std::int64_t amount) {
+  return SettlementLine{id, file, kind, id, amount, id, at_s(10)};
+}
+
+/// Observations with hourly files and a 5-minute job, ending at `end_s`.
+Observations settled(std::int64_t end_s) {
+  Observations o;
+  o.settlement_interval = sim::Duration::seconds(3600);
+  o.reconcile_interval = sim::Duration::seconds(300);
+  o.end = at_s(end_s);
+  return o;
+}
+
+std::string p10_with(const std::string& design, const std::string& more_faults) {
+  std::ifstream in(std::string(checkout::source_dir) + "/scenarios/payment/p10-settlement-seed.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string s = text.str();
+  s.replace(s.find("design: seed"), std::string("design: seed").size(), "design: " + design);
+  s.replace(s.find("expect:"), std::string::npos, "");
+  return s + more_faults;
+}
+
+}  // namespace
+
+TEST_CASE("a settlement line no record matches is unmatched, judged once its file has had two job periods",
+          "[payment]") {
+  Observations o = settled(3600 + 600);
+  o.settlement = {line(1, 0, SettlementLine::Kind::settled, 5000), line(2, 0, SettlementLine::Kind::fee, 100)};
+  o.recorded_lines = {RecordedLine{1, 5000, true}, RecordedLine{2, 100, false}};
+  sim::CheckResult unmatched = check_ledger_matches_network(o);
+  CHECK_FALSE(unmatched.held);
+  CHECK(detail(unmatched, "unmatched lines") == "1");
+  CHECK(detail(unmatched, "unmatched amount") == "100");
+  o.recorded_lines[1].matched = true;
+  CHECK(check_ledger_matches_network(o).held);
+  // A line the job never recorded, in a file closed less than two periods before the end: not judged yet.
+  Observations fresh = settled(3600 + 599);
+  fresh.settlement = {line(1, 0, SettlementLine::Kind::chargeback, 5000)};
+  CHECK(check_ledger_matches_network(fresh).held);
+  CHECK(detail(check_ledger_matches_network(fresh), "lines judged") == "0");
+  fresh.end = at_s(3600 + 600);
+  CHECK_FALSE(check_ledger_matches_network(fresh).held);
+}
+
+TEST_CASE("P10: the seed's Chargeback and Fee lines have nowhere to go, atomic_claim matches every line once",
+          "[payment]") {
+  sim::RunResult seed = run_file("p10-settlement-seed");
+  CHECK(seed.expectations_met);
+  const sim::CheckResult& seed_check = check_named(seed, "ledger_matches_network");
+  CHECK(seed_check.summary.find("Chargeback") != std::string::npos);
+  CHECK(seed_check.summary.find("Fee") != std::string::npos);
+  CHECK(seed_check.summary.find("Settled") == std::string::npos);
+  sim::RunResult fixed = run_file("p10-settlement-atomic-claim");
+  CHECK(fixed.expectations_met);
+  const sim::CheckResult& fixed_check = check_named(fixed, "ledger_matches_network");
+  CHECK(detail(fixed_check, "lines judged") == detail(seed_check, "lines judged"));
+  CHECK(detail(fixed_check, "lines judged") != "0");
+  // The job crashes while it matches the first file and starts again from file 0 after its
+  // restart: each line is recorded with its effects in one transaction, so nothing is booked twice.
+  std::string crash = "  - at: 3606s\n    crash: { node: reconciler, restart_after: 1m }\n";
+  sim::RunResult restarted =
+      sim::run_scenario(sim::parse_scenario(p10_with("atomic_claim", crash), "t.yaml"), 1).result;
+  CHECK(check_named(restarted, "ledger_matches_network").held);
+  CHECK(check_named(restarted, "ledger_double_post").held);
+  CHECK(check_named(restarted, "ledger_balanced").held);
+  // As many transfers as without the crash: no fee or chargeback was booked a second time.
+  CHECK(detail(check_named(restarted, "ledger_balanced"), "transfers") ==
+        detail(check_named(fixed, "ledger_balanced"), "transfers"));
+}
+
+TEST_CASE("a payment run with settlement files and chargebacks: one seed gives one trace", "[payment]") {
+  std::string text = p10_with("atomic_claim", "");
+  auto hash_of = [&](std::uint64_t seed) {
+    return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result.trace_hash;
+  };
+  REQUIRE(hash_of(2) == hash_of(2));
+  REQUIRE(hash_of(2) != hash_of(3));
+}
+
+TEST_CASE("settlement options are refused without the job or the files they need", "[payment]") {
+  auto error_of = [](const std::string& params) {
+    try {
+      sim::run_scenario(sim::parse_scenario("name: t\nmodel: payment\nduration: 5s\nparams:\n" + params, "t.yaml"), 1);
+    } catch (const sim::ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error_of("  settlement_interval: 1h\n").find("applies only with reconcile_interval") != std::string::npos);
+  CHECK(error_of("  reconcile_interval: 5m\n  chargebacks: 1%\n").find("applies only with settlement_interval") !=
+        std::string::npos);
+  CHECK(error_of("  reconcile_interval: 5m\n  settlement_interval: 1h\n  fee: 120%\n").find("fee") !=
+        std::string::npos);
+}

@@ -11,7 +11,8 @@
 // most its amount ("over_capture" beyond; "already_captured" for a second); a void of a captured
 // hold is refused. A refund is a credit to the card that the network does not tie to what was
 // captured: it accepts it (declining `refund_declines` of them), and deduplicates it only by the
-// refund's own reference when one is sent and `network_dedup` is on.
+// refund's own reference when one is sent and `network_dedup` is on. With settlement_interval it
+// serves its settlement files (settlement.cpp) and its issuers charge back a share of captures.
 #include <fmt/format.h>
 
 #include <map>
@@ -39,11 +40,13 @@ std::string NetRequest::describe() const {
     case Op::capture: return fmt::format("capture auth={} amount={}", auth_id, amount);
     case Op::void_auth: return fmt::format("void auth={}", auth_id);
     case Op::refund: return fmt::format("refund auth={} amount={} reference={}", auth_id, amount, reference);
+    case Op::settlement: return fmt::format("settlement file={}", reference);
   }
   return "?";
 }
 
 std::string NetResponse::describe() const {
+  if (!lines.empty()) return fmt::format("{} settlement lines", lines.size());
   if (!found) return "unknown reference";
   if (!refusal.empty()) return "refused " + refusal;
   return fmt::format("auth={} {}", auth_id, approved ? "approved" : "declined");
@@ -55,6 +58,7 @@ struct NetworkState {
   std::map<std::int64_t, std::size_t> by_reference;  ///< reference -> index in authorizations
   std::map<std::int64_t, std::size_t> refunds;       ///< refund reference -> index in moves
   sim::Rng rng;
+  sim::Rng issuers;  ///< which captures their issuers charge back
 };
 
 /// The trace event of a move the network made.
@@ -104,6 +108,10 @@ std::shared_ptr<NetResponse> move(Context& context, NetworkState& state, const N
     record.refusal = refusal_of(context, *auth, request);
   if (record.refusal.empty()) {
     if (kind == NetworkMove::Kind::capture) auth->captured = request.amount;
+    if (kind == NetworkMove::Kind::capture && context.options.settlement_interval &&
+        state.issuers.chance(context.options.chargebacks))
+      context.observations.chargebacks.emplace_back(auth->auth_id,
+                                                    context.world.now() + *context.options.settlement_interval);
     if (kind == NetworkMove::Kind::void_auth) auth->voided = true;
     if (kind == NetworkMove::Kind::refund) auth->refunded += request.amount;
   }
@@ -125,7 +133,18 @@ std::shared_ptr<NetResponse> answer_of(const Authorization& auth) {
   return response;
 }
 
+/// Settlement file `request.reference`, once its period has closed.
+std::shared_ptr<NetResponse> settlement(const Context& context, const NetRequest& request) {
+  auto response = std::make_shared<NetResponse>();
+  const std::optional<sim::Duration>& interval = context.options.settlement_interval;
+  response->found = interval && request.reference >= 0 &&
+                    context.world.now() >= sim::Instant::zero() + *interval * (request.reference + 1);
+  if (response->found) response->lines = settlement_file(context, request.reference);
+  return response;
+}
+
 std::shared_ptr<NetResponse> decide(Context& context, NetworkState& state, const NetRequest& request) {
+  if (request.op == NetRequest::Op::settlement) return settlement(context, request);
   if (request.op != NetRequest::Op::authorize && request.op != NetRequest::Op::status)
     return move(context, state, request);
   std::vector<Authorization>& auths = context.observations.authorizations;
@@ -161,7 +180,8 @@ sim::Task<void> handle(std::shared_ptr<Context> context, std::shared_ptr<Network
 
 std::function<void()> card_network_boot(const std::shared_ptr<Context>& context) {
   // The network's state outlives a restart of its node (it is many machines, not one).
-  auto state = std::make_shared<NetworkState>(NetworkState{{}, {}, context->world.rng("payment/network")});
+  auto state = std::make_shared<NetworkState>(
+      NetworkState{{}, {}, context->world.rng("payment/network"), context->world.rng("payment/issuers")});
   return [context, state] {
     context->world.rpc().serve(
         context->network, [context, state](const sim::RpcRequest& incoming, sim::Responder responder) {

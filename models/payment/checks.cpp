@@ -419,4 +419,44 @@ sim::CheckResult check_event_lost(const Observations& o) {
   return check;
 }
 
+sim::CheckResult check_ledger_matches_network(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "ledger_matches_network";
+  std::map<std::int64_t, const RecordedLine*> recorded;
+  for (const RecordedLine& line : o.recorded_lines) recorded.emplace(line.line_id, &line);
+  std::size_t judged = 0, unmatched = 0;
+  std::int64_t amount = 0;
+  std::map<std::string, std::size_t> by_kind;
+  for (const SettlementLine& line : o.settlement) {
+    // The job has had two of its periods since the file closed.
+    sim::Instant closed = sim::Instant::zero() + *o.settlement_interval * (line.file + 1);
+    if (!o.reconcile_interval || closed + *o.reconcile_interval * 2 > o.end) continue;
+    ++judged;
+    auto found = recorded.find(line.line_id);
+    if (found != recorded.end() && found->second->matched) continue;
+    ++unmatched;
+    amount += line.amount;
+    ++by_kind[to_string(line.kind)];
+    if (!check.first)
+      check.first = sim::Violation{
+          closed + *o.reconcile_interval * 2,
+          {"reconciler"},
+          fmt::format("settlement line {} ({} of {} for authorisation {}) matches no internal record{}", line.line_id,
+                      to_string(line.kind), line.amount, line.auth_id,
+                      found == recorded.end() ? ", and the job never recorded it" : "")};
+  }
+  check.held = unmatched == 0;
+  std::string kinds;
+  for (const auto& [kind, count] : by_kind) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, kind);
+  check.summary = !o.settlement_interval ? "no settlement files in this run"
+                  : check.held
+                      ? fmt::format("{} settlement lines, each matched with its record", judged)
+                      : fmt::format("{} of {} settlement lines unmatched ({}), {} in all", unmatched, judged, kinds,
+                                    amount);
+  check.details = {{"lines judged", std::to_string(judged)},
+                   {"unmatched lines", std::to_string(unmatched)},
+                   {"unmatched amount", std::to_string(amount)}};
+  return check;
+}
+
 }  // namespace payment

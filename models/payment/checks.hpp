@@ -35,6 +35,9 @@ sim::CheckResult check_ledger_balanced(const Observations& o);
 sim::CheckResult check_ledger_double_post(const Observations& o);
 /// Every outbox event the relay marked sent reached the ledger.
 sim::CheckResult check_event_lost(const Observations& o);
+/// ledger_matches_network: every line of a settlement file closed two reconciliation periods
+/// before the end is matched once with an internal record of the same amount (checks.cpp).
+sim::CheckResult check_ledger_matches_network(const Observations& o);
 
 /// Each payment's status path, and the order of its events, follow the state graph of reference
 /// §1.6 (PENDING -> {AUTHORIZED, FAILED, UNKNOWN}, UNKNOWN -> {AUTHORIZED, FAILED}, AUTHORIZED ->

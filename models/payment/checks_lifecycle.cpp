@@ -31,7 +31,7 @@ std::string status_of_event(const std::string& event) {
   static const std::map<std::string, std::string> statuses{
       {"payment.created", "PENDING"},   {"payment.authorized", "AUTHORIZED"}, {"payment.failed", "FAILED"},
       {"payment.captured", "CAPTURED"}, {"payment.voided", "VOIDED"},         {"payment.expired", "EXPIRED"},
-      {"payment.refunded", "REFUNDED"},
+      {"payment.refunded", "REFUNDED"}, {"payment.disputed", "DISPUTED"},
   };
   auto it = statuses.find(event);
   return it == statuses.end() ? "" : it->second;

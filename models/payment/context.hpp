@@ -25,6 +25,10 @@
 #include "sim/kernel/timer.hpp"
 #include "sim/kernel/world.hpp"
 
+namespace postgres {
+class Connection;
+}
+
 namespace payment {
 
 /// A client's request to an API server: pay `amount` for `order` under idempotency key `key`.
@@ -49,9 +53,10 @@ struct PayResponse final : sim::MessageBody {
 /// A call to the card network: authorise, ask the status of a reference, or capture, void or
 /// refund an authorisation.
 struct NetRequest final : sim::MessageBody {
-  enum class Op { authorize, status, capture, void_auth, refund };
+  enum class Op { authorize, status, capture, void_auth, refund, settlement };
   Op op = Op::authorize;
-  std::int64_t reference = 0;  ///< the caller's reference (0: none sent); a refund's own for refunds
+  /// the caller's reference (0: none sent); a refund's own for refunds; settlement: the file's index
+  std::int64_t reference = 0;
   std::int64_t amount = 0;
   std::int64_t auth_id = 0;  ///< capture, void, refund: the authorisation
   // The simulation's bookkeeping, never read by the network's logic: which payment sent it.
@@ -61,13 +66,30 @@ struct NetRequest final : sim::MessageBody {
   std::string describe() const override;
 };
 
+/// One line of the network's settlement file (Adyen's settlement details report: Settled,
+/// Refunded, Chargeback, Fee): money that moved between the network and the merchant.
+struct SettlementLine {
+  enum class Kind { settled, refunded, chargeback, fee };
+  std::int64_t line_id = 0;  ///< unique: file x 1,000,000 + its place in the file, from 1
+  std::int64_t file = 0;     ///< the file it is in, from 0: the moves of [file, file + 1) x settlement_interval
+  Kind kind = Kind::settled;
+  std::int64_t auth_id = 0;  ///< the authorisation it concerns
+  std::int64_t amount = 0;
+  // The simulation's bookkeeping, never read by the merchant's logic.
+  std::int64_t payment_id = 0;
+  sim::Instant at;  ///< when the money moved
+};
+const char* to_string(SettlementLine::Kind kind);
+
 struct NetResponse final : sim::MessageBody {
-  bool found = true;  ///< status: whether the network knows the reference
+  /// status: whether the network knows the reference; settlement: whether the file is closed
+  bool found = true;
   bool approved = false;
   std::int64_t auth_id = 0;
   /// capture, void, refund: empty when done; else why not ("expired", "already_captured",
   /// "already_voided", "over_capture", "unknown_authorization", "declined")
   std::string refusal;
+  std::vector<SettlementLine> lines;  ///< settlement: the file's lines
   std::string describe() const override;
 };
 
@@ -181,6 +203,13 @@ struct OutboxRow {
   bool sent = false;
 };
 
+/// A settlement line as the reconciliation job recorded it (the settlement_lines table) at the end.
+struct RecordedLine {
+  std::int64_t line_id = 0;
+  std::int64_t amount = 0;
+  bool matched = false;  ///< matched with an internal record of the same amount
+};
+
 /// One refund saga's row (atomic_claim's refunds table) at the end of the run.
 struct RefundRow {
   std::int64_t payment_id = 0;
@@ -198,6 +227,13 @@ struct Observations {
   std::vector<PaymentRow> payments;                            ///< filled at the end from the database
   std::vector<RefundRow> refunds;                              ///< filled at the end (atomic_claim's sagas)
   std::vector<OutboxRow> outbox;                               ///< filled at the end (with a relay)
+  /// With settlement files: the lines of every file closed before the end (the network's books)
+  /// and what the reconciliation job recorded of them, both filled at the end.
+  std::vector<SettlementLine> settlement;
+  std::vector<RecordedLine> recorded_lines;
+  std::optional<sim::Duration> settlement_interval;
+  /// Chargebacks the issuers raised: (the capture's authorisation, when the chargeback came).
+  std::vector<std::pair<std::int64_t, sim::Instant>> chargebacks;
   bool relay = false;                                          ///< a relay and a ledger ran
   std::vector<LedgerTransfer> transfers;                       ///< the ledger's postings, in order
   std::vector<std::pair<sim::Instant, std::int64_t>> applied;  ///< events the ledger took in (redeliveries too)
@@ -253,6 +289,13 @@ void boot_api(const std::shared_ptr<Context>& context, int index);
 void boot_backoffice(const std::shared_ptr<Context>& context);
 /// Boots the reconciliation job (reconciler.cpp).
 void boot_reconciler(const std::shared_ptr<Context>& context);
+/// The lines of settlement file `file` (settlement.cpp): the network's accepted captures and refunds
+/// of its period, the chargebacks raised in it and a fee per settled capture.
+std::vector<SettlementLine> settlement_file(const Context& context, std::int64_t file);
+/// The reconciliation job's settlement pass (settlement.cpp): fetches each closed file from
+/// `next_file` on and matches its lines, recording each once in settlement_lines.
+sim::Task<void> reconcile_settlement(Context& context, postgres::Connection& db, sim::Executor ex,
+                                     std::int64_t& next_file);
 /// Boots the key reaper (reaper.cpp).
 void boot_reaper(const std::shared_ptr<Context>& context);
 /// Records a committed move of `payment_id` (status and/or event) by `node` in the observations

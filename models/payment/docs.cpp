@@ -15,6 +15,11 @@ std::vector<sim::OptionDoc> job_option_docs() {
        "the job takes up a PENDING payment this long after its created_at: the seed's fails it without the "
        "network's answer, atomic_claim's marks it UNKNOWN and waits for the answer"},
       {"status_timeout", "the job's wait for the network's answer to a status query"},
+      {"settlement_interval",
+       "the network closes a settlement file this often (Settled, Refunded, Chargeback and Fee lines for the "
+       "period's moves) and the job matches each line with the payments once the file is closed (absent: none)"},
+      {"chargebacks", "share of captures the issuers charge back, a settlement interval after the capture"},
+      {"fee", "the network's fee on each settled capture, as a share of its amount (a Fee line each)"},
       {"reaper_interval",
        "the key reaper (node reaper) deletes idempotency records older than key_retention this often (absent: "
        "records are kept for ever); not with serializable, which keeps none but the payments"},
@@ -128,6 +133,10 @@ const sim::ModelDocs& payment_docs() {
           {"contradictory_events",
            "no payment emits events that contradict each other (authorized and failed; captured and voided or expired)",
            "such payments, and their amount"},
+          {"ledger_matches_network",
+           "every line of the network's settlement files (Settled, Refunded, Chargeback, Fee), once its file has been "
+           "closed two reconciliation periods, is matched with an internal record of the same amount",
+           "unmatched lines, by kind, and their amount"},
           {"unknown_age_max",
            "with a reconciliation job, every payment leaves doubt (PENDING, UNKNOWN) within two reconciliation "
            "periods of the later of its reconcile_after and the faults' healing",

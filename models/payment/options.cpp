@@ -88,9 +88,16 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
   options.reconcile_after =
       params.duration("reconcile_after", options.reconcile_after, {Duration::zero(), Duration::minutes(7 * 24 * 60)});
   options.status_timeout = params.duration("status_timeout", options.status_timeout, {Duration::milliseconds(1), day});
-  for (const char* key : {"reconcile_after", "status_timeout"})
+  options.settlement_interval =
+      params.optional_duration("settlement_interval", {Duration::seconds(1), Duration::minutes(7 * 24 * 60)});
+  options.chargebacks = params.ratio("chargebacks", options.chargebacks);
+  options.fee = params.ratio("fee", options.fee);
+  for (const char* key : {"reconcile_after", "status_timeout", "settlement_interval"})
     if (!options.reconcile_interval && params.has(key))
       params.fail(key, "applies only with reconcile_interval (the reconciliation job)");
+  for (const char* key : {"chargebacks", "fee"})
+    if (!options.settlement_interval && params.has(key))
+      params.fail(key, "applies only with settlement_interval (the network's settlement files)");
 }
 
 void read_reaper(sim::ParamReader& params, PaymentOptions& options) {
@@ -208,6 +215,10 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
         "reconciliation",
         fmt::format("every {}, payments in doubt for {}, status wait {}", sim::to_string(*options.reconcile_interval),
                     sim::to_string(options.reconcile_after), sim::to_string(options.status_timeout)));
+  if (options.settlement_interval)
+    rows.emplace_back("settlement", fmt::format("a file every {}, chargebacks {}/{}, fee {}/{}",
+                                                sim::to_string(*options.settlement_interval), options.chargebacks.num,
+                                                options.chargebacks.den, options.fee.num, options.fee.den));
   if (options.reaper_interval)
     rows.emplace_back(
         "reaper", fmt::format("every {}, keys older than {} on the {} clock", sim::to_string(*options.reaper_interval),

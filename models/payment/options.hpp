@@ -70,6 +70,10 @@ struct PaymentOptions {
   /// It takes up a PENDING payment once this much older than its creation (its created_at, wall time).
   sim::Duration reconcile_after = sim::Duration::seconds(5);
   sim::Duration status_timeout = sim::Duration::seconds(2);  ///< the job's wait for the network's status answer
+  /// The network closes a settlement file this often (absent: none); the job matches its lines.
+  std::optional<sim::Duration> settlement_interval;
+  sim::Ratio chargebacks{0, 1};  ///< share of captures the issuers charge back, one interval later
+  sim::Ratio fee{0, 1};          ///< the network's fee on each settled capture, a share of its amount
   /// The key reaper (a node "reaper") deletes idempotency records this often (absent: kept for ever).
   std::optional<sim::Duration> reaper_interval;
   sim::Duration key_retention = sim::Duration::minutes(24 * 60);  ///< records older than this are deleted

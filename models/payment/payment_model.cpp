@@ -31,6 +31,14 @@ void read_payments(Context& context) {
     for (const postgres::Row& row : server->committed_rows("outbox"))
       context.observations.outbox.push_back(
           OutboxRow{integer(row[0]), integer(row[1]), text(row[2]), integer(row[3]), boolean(row[4])});
+  if (context.options.settlement_interval) {
+    for (const postgres::Row& row : server->committed_rows("settlement_lines"))
+      context.observations.recorded_lines.push_back(RecordedLine{integer(row[0]), integer(row[5]), boolean(row[6])});
+    const sim::Duration interval = *context.options.settlement_interval;
+    for (std::int64_t file = 0; sim::Instant::zero() + interval * (file + 1) <= context.observations.end; ++file)
+      for (SettlementLine& line : settlement_file(context, file))
+        context.observations.settlement.push_back(std::move(line));
+  }
   if (context.options.design != Design::atomic_claim || !context.options.refund_after) return;
   for (const postgres::Row& row : server->committed_rows("refunds"))
     context.observations.refunds.push_back(
@@ -61,7 +69,8 @@ std::vector<std::string> PaymentModel::check_names() const {
           "response_consistency", "held_funds_leak",         "in_doubt",
           "over_refund",          "capture_after_expiry",    "saga_incomplete",
           "ledger_balanced",      "ledger_double_post",      "event_lost",
-          "invalid_transition",   "contradictory_events",    "unknown_age_max"};
+          "invalid_transition",   "contradictory_events",    "unknown_age_max",
+          "ledger_matches_network"};
 }
 
 void PaymentModel::build(sim::World& world, sim::Duration) {
@@ -86,6 +95,7 @@ void PaymentModel::build(sim::World& world, sim::Duration) {
   context_->observations.auth_validity = options_.auth_validity;
   context_->observations.reconcile_interval = options_.reconcile_interval;
   context_->observations.reconcile_after = options_.reconcile_after;
+  context_->observations.settlement_interval = options_.settlement_interval;
   declare_tables(context_->pg, options_);
   context_->pg.build(world);
   if (options_.redis_store) {
@@ -140,6 +150,7 @@ sim::Findings judge(const Observations& o) {
   findings.checks.push_back(check_invalid_transition(o));
   findings.checks.push_back(check_contradictory_events(o));
   findings.checks.push_back(check_unknown_age(o));
+  findings.checks.push_back(check_ledger_matches_network(o));
   std::size_t errors = 0, conflicts = 0, timeouts = 0;
   for (const Answer& a : o.answers) {
     errors += a.code == 500 ? 1 : 0;

@@ -17,7 +17,8 @@
 // payment stays UNKNOWN for the next pass. "Not found" is the network's answer that it never saw
 // the reference: FAILED. (An authorisation still travelling to the network longer than
 // reconcile_after would be approved after that; a reversal by reference would close the gap and
-// is not modelled.)
+// is not modelled.) With settlement_interval it then matches the network's settlement files
+// (settlement.cpp).
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
@@ -90,6 +91,8 @@ public:
       co_await sim::sleep(*options().reconcile_interval);
       bool up = co_await connected();
       if (up) co_await pass();
+      if (up && db_->is_open() && options().settlement_interval)
+        co_await reconcile_settlement(*context_, *db_, ex_, next_file_);
     }
   }
 
@@ -143,6 +146,7 @@ private:
   std::shared_ptr<Context> context_;
   sim::Executor ex_;
   std::unique_ptr<postgres::Connection> db_;
+  std::int64_t next_file_ = 0;  ///< the first settlement file not yet matched (a restart starts again at 0)
 };
 
 sim::Task<void> Reconciler::pass() {

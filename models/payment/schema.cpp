@@ -66,6 +66,19 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                      {"id"},
                                      {}});
   declare_key_tables(pg, design, options.redis_store);
+  if (options.settlement_interval) {
+    // The reconciliation job's record of each settlement line, matched or not.
+    pg.add_table(postgres::TableSchema{"settlement_lines",
+                                       {{"line_id", Type::bigint},
+                                        {"file", Type::bigint},
+                                        {"kind", Type::text},
+                                        {"auth_id", Type::bigint},
+                                        {"payment_id", Type::bigint},
+                                        {"amount", Type::bigint},
+                                        {"matched", Type::boolean}},
+                                       {"line_id"},
+                                       {}});
+  }
   if (design == Design::atomic_claim && options.refund_after) {
     // The refund saga's state: one refund per payment here, its id the network's reference.
     pg.add_table(postgres::TableSchema{"refunds",

@@ -1,0 +1,214 @@
+// Settlement: the card network's daily file and the reconciliation job's matching of it.
+//
+// The network closes a file every settlement_interval (true time; file k holds the money moved in
+// [k, k + 1) x interval) and serves it once closed, as Adyen's settlement details report: a
+// Settled line per accepted capture, a Refunded line per accepted refund, a Chargeback line per
+// chargeback an issuer raised in the period (settlement_interval after the capture it reverses),
+// and, with `fee`, a Fee line per Settled line. Voids move no money and settle nothing; a hold
+// never captured appears in no file.
+//
+// The job fetches the files in order and matches each line with the payment whose network_ref is
+// the line's authorisation, recording the line once in settlement_lines (keyed by line id, so a
+// restart that fetches a file again records nothing twice) in the same transaction as what the
+// match changes. Every design matches a Settled line with a CAPTURED (or later REFUNDED or
+// DISPUTED) payment of the same amount and a Refunded line with a REFUNDED one. The seed's
+// payments have no DISPUTED state and its books no fees: its Chargeback and Fee lines stay
+// unmatched, which is what reference P10 finds ("chargebacks have nowhere to go").
+// atomic_claim's job moves the payment CAPTURED -> DISPUTED by compare-and-set with a
+// payment.disputed event (the ledger reverses the sale) and books each fee with a fee.charged
+// event (the ledger debits fees).
+#include <boost/asio/redirect_error.hpp>
+#include <fmt/format.h>
+
+#include "models/payment/context.hpp"
+#include "models/payment/database.hpp"
+#include "models/payment/values.hpp"
+#include "models/postgres/server/client.hpp"
+
+namespace payment {
+
+const char* to_string(SettlementLine::Kind kind) {
+  switch (kind) {
+    case SettlementLine::Kind::settled: return "Settled";
+    case SettlementLine::Kind::refunded: return "Refunded";
+    case SettlementLine::Kind::chargeback: return "Chargeback";
+    case SettlementLine::Kind::fee: return "Fee";
+  }
+  return "?";
+}
+
+std::vector<SettlementLine> settlement_file(const Context& context, std::int64_t file) {
+  const Observations& o = context.observations;
+  const sim::Duration interval = *context.options.settlement_interval;
+  const sim::Instant from = sim::Instant::zero() + interval * file;
+  const sim::Instant to = from + interval;
+  std::vector<SettlementLine> lines;
+  auto add = [&](SettlementLine::Kind kind, std::int64_t auth, std::int64_t amount, std::int64_t payment,
+                 sim::Instant at) {
+    auto place = static_cast<std::int64_t>(lines.size()) + 1;
+    lines.push_back(SettlementLine{file * 1'000'000 + place, file, kind, auth, amount, payment, at});
+  };
+  for (const NetworkMove& move : o.moves) {
+    if (!move.refusal.empty() || move.at < from || move.at >= to) continue;
+    if (move.kind == NetworkMove::Kind::capture)
+      add(SettlementLine::Kind::settled, move.auth_id, move.amount, move.payment_id, move.at);
+    else if (move.kind == NetworkMove::Kind::refund)
+      add(SettlementLine::Kind::refunded, move.auth_id, move.amount, move.payment_id, move.at);
+  }
+  for (const auto& [auth_id, at] : o.chargebacks) {
+    if (at < from || at >= to) continue;
+    const Authorization& auth = o.authorizations[static_cast<std::size_t>(auth_id - 1)];
+    add(SettlementLine::Kind::chargeback, auth_id, auth.captured, auth.payment_id, at);
+  }
+  const sim::Ratio fee = context.options.fee;
+  std::size_t settled = lines.size();
+  for (std::size_t i = 0; i < settled; ++i) {
+    const SettlementLine line = lines[i];
+    auto amount = static_cast<std::int64_t>(static_cast<std::uint64_t>(line.amount) * fee.num / fee.den);
+    if (line.kind == SettlementLine::Kind::settled && amount > 0)
+      add(SettlementLine::Kind::fee, line.auth_id, amount, line.payment_id, line.at);
+  }
+  return lines;
+}
+
+namespace {
+
+using postgres::Reply;
+using postgres::Statement;
+namespace where = postgres::where;
+
+Statement recorded(std::int64_t line_id) {
+  return postgres::Select{"settlement_lines", where::eq("line_id", line_id), {}, std::nullopt, std::nullopt};
+}
+
+Statement payment_of_auth(std::int64_t auth_id) {
+  return postgres::Select{"payments", where::eq("network_ref", auth_id), {{"id", false}}, std::nullopt, std::nullopt};
+}
+
+Statement record_line(const SettlementLine& line, std::int64_t payment_id, bool matched) {
+  postgres::OnConflict nothing{{"line_id"}, false, {}, where::always()};
+  return postgres::Insert{"settlement_lines",
+                          {{line.line_id, line.file, std::string(to_string(line.kind)), line.auth_id, payment_id,
+                            line.amount, matched}},
+                          nothing,
+                          false};
+}
+
+Statement dispute(std::int64_t payment_id) {
+  return postgres::Update{"payments",
+                          {postgres::set_value("status", std::string("DISPUTED"))},
+                          where::all_of({where::eq("id", payment_id), where::eq("status", std::string("CAPTURED"))}),
+                          true};
+}
+
+/// The payment a line speaks of, as the job reads it: none when no payment holds the authorisation.
+struct Held {
+  std::int64_t id = 0;
+  std::int64_t amount = 0;
+  std::string status;
+};
+
+/// One line's match: the statements between BEGIN and the line's record, and whether it matches.
+struct Match {
+  std::vector<Statement> moves;
+  bool matched = false;
+  bool disputes = false;  ///< moves the payment to DISPUTED (its UPDATE is moves[0])
+  const char* why = "";
+};
+
+Match match_of(Context& context, const SettlementLine& line, const std::optional<Held>& held) {
+  Match m;
+  bool fixed = context.options.design == Design::atomic_claim;
+  if (!held) {
+    m.why = "no payment holds the authorisation";
+    return m;
+  }
+  bool same = held->amount == line.amount;
+  switch (line.kind) {
+    case SettlementLine::Kind::settled:
+      m.matched = same && (held->status == "CAPTURED" || held->status == "REFUNDED" || held->status == "DISPUTED");
+      m.why = m.matched ? "its captured payment" : "the payment is not captured for that amount";
+      break;
+    case SettlementLine::Kind::refunded:
+      m.matched = same && held->status == "REFUNDED";
+      m.why = m.matched ? "its refunded payment" : "the payment is not refunded for that amount";
+      break;
+    case SettlementLine::Kind::chargeback:
+      if (!fixed) {
+        m.why = "the payments have no DISPUTED state";
+        break;
+      }
+      m.matched = same && (held->status == "CAPTURED" || held->status == "DISPUTED");
+      m.disputes = m.matched && held->status == "CAPTURED";
+      if (m.disputes) {
+        m.moves.push_back(dispute(held->id));
+        m.moves.push_back(outbox_row(context, held->id, "payment.disputed", line.amount));
+      }
+      m.why = m.matched ? "its payment, now DISPUTED" : "the payment cannot be disputed";
+      break;
+    case SettlementLine::Kind::fee:
+      if (!fixed) {
+        m.why = "the books have no fees account";
+        break;
+      }
+      m.matched = true;
+      m.moves.push_back(outbox_row(context, held->id, "fee.charged", line.amount));
+      m.why = "booked to fees";
+      break;
+  }
+  return m;
+}
+
+/// Matches one line and records it, in one transaction; false when the database failed.
+sim::Task<bool> match_line(Context& context, postgres::Connection& db, const SettlementLine& line) {
+  Reply seen = co_await db.execute(recorded(line.line_id));
+  if (!seen.ok()) co_return false;
+  if (!seen.rows().empty()) co_return true;  // recorded before a restart
+  Reply found = co_await db.execute(payment_of_auth(line.auth_id));
+  if (!found.ok()) co_return false;
+  std::optional<Held> held;
+  if (!found.rows().empty()) {
+    const postgres::Row& row = found.rows().front();
+    held = Held{integer(row[0]), integer(row[3]), text(row[4])};
+  }
+  Match m = match_of(context, line, held);
+  std::vector<Statement> statements = steps(postgres::Begin{});
+  for (Statement& move : m.moves) statements.push_back(std::move(move));
+  statements.push_back(record_line(line, held ? held->id : 0, m.matched));
+  statements.push_back(Statement(postgres::Commit{}));
+  bool disputed = false;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    Reply reply = co_await db.execute(std::move(statements[i]));
+    if (!reply.ok()) {
+      if (!reply.broken && db.is_open()) co_await db.execute(Statement(postgres::Rollback{}));
+      co_return false;
+    }
+    if (i == 1 && m.disputes) disputed = !reply.rows().empty();
+  }
+  sim::World& world = context.world;
+  world.trace().record(world.now(), context.reconciler,
+                       m.matched ? "payment.settlement_matched" : "payment.settlement_unmatched",
+                       fmt::format("line={} {} auth={} amount={}: {}", line.line_id, to_string(line.kind), line.auth_id,
+                                   line.amount, m.why));
+  if (disputed) note_transition(context, context.reconciler, held->id, "DISPUTED", "payment.disputed");
+  co_return true;
+}
+
+}  // namespace
+
+sim::Task<void> reconcile_settlement(Context& context, postgres::Connection& db, sim::Executor ex,
+                                     std::int64_t& next_file) {
+  for (;;) {
+    auto call = std::make_shared<NetRequest>();
+    call->op = NetRequest::Op::settlement;
+    call->reference = next_file;
+    std::optional<NetResponse> file =
+        co_await ask_network(context, ex, std::move(call), context.options.status_timeout);
+    if (!file || !file->found) co_return;  // not closed yet, or no answer: the next pass asks again
+    for (const SettlementLine& line : file->lines)
+      if (!co_await match_line(context, db, line)) co_return;  // the next pass starts this file again
+    ++next_file;
+  }
+}
+
+}  // namespace payment
