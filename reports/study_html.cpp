@@ -39,7 +39,7 @@ std::string heat_colour(double rate) {
 }
 
 struct Grid {
-  std::vector<std::string> rows;    // "design / storage"
+  std::vector<std::string> rows;    // "<row> / <column>"
   std::vector<std::string> faults;  // fault classes, in file order
 };
 
@@ -94,8 +94,10 @@ std::string heat_map(const ordered_json& study, const std::string& check) {
 }
 
 std::string cells_list(const ordered_json& study) {
-  std::string out = "<h2>Every cell</h2>\n<table>\n<tr><th>design / storage / faults</th><th>replay of its first "
-                    "failing seed</th><th>what happened</th></tr>\n";
+  std::string rows = study.contains("rows_title") ? text_of(study["rows_title"]) : "design";
+  std::string columns = study.contains("columns_title") ? text_of(study["columns_title"]) : "storage";
+  std::string out = "<h2>Every cell</h2>\n<table>\n<tr><th>" + svg::escape(rows) + " / " + svg::escape(columns) +
+                    " / faults</th><th>replay of its first failing seed</th><th>what happened</th></tr>\n";
   for (const ordered_json& c : study["cells"]) {
     std::string replay = c.contains("reproduce") ? "<code>" + svg::escape(text_of(c["reproduce"])) + "</code>"
                                                  : "<span class=\"muted\">no seed failed</span>";

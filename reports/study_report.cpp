@@ -50,6 +50,8 @@ std::string study_report_json(const StudyResult& result, bool include_runtime) {
   root["seeds_per_cell"] = result.seeds;
   root["checks"] = study.checks;
   root["latency"] = study.latency;
+  root["rows_title"] = study.rows_title;
+  root["columns_title"] = study.columns_title;
   ordered_json cells = ordered_json::array();
   for (const CellResult& cell : result.cells) {
     ordered_json c = ordered_json::object();
@@ -89,7 +91,7 @@ std::string study_report_markdown(const StudyResult& result) {
   // One matrix per check: rows and columns against fault classes.
   for (const std::string& check : study.checks) {
     md += fmt::format("## Runs with {} violated\n\n", check);
-    report::TextRow header{"design", "storage"};
+    report::TextRow header{study.rows_title, study.columns_title};
     if (study.vary) header.push_back(study.vary->param);
     for (const std::string& fault : study.fault_labels) header.push_back(fault);
     std::vector<report::TextRow> rows;
@@ -126,7 +128,7 @@ std::string study_console_summary(const StudyResult& result) {
   std::string out =
       fmt::format("designsim study {}: {} cells x {} seeds\n", study.file, result.cells.size(), result.seeds);
   std::vector<report::TextRow> rows;
-  report::TextRow header{"design", "storage", "faults"};
+  report::TextRow header{study.rows_title, study.columns_title, "faults"};
   if (study.vary) header.push_back(study.vary->param);
   for (const std::string& check : study.checks) header.push_back(check);
   if (!study.latency.empty()) header.push_back(study.latency + " p50/p99");

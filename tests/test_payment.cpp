@@ -4,14 +4,18 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/payment/checks.hpp"
 #include "models/payment/payment_model.hpp"
 #include "sim/run/run.hpp"
+#include "sim/run/study.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/param_reader.hpp"
+#include "tests/checkout.hpp"
+#include "tests/study_support.hpp"
 
 using namespace payment;
 using sim::Instant;
@@ -322,4 +326,43 @@ TEST_CASE("the relay publishes every event and the ledger posts each capture onc
   }
   for (const char* name : {"ledger_balanced", "ledger_double_post", "event_lost"})
     CHECK(check_named(ran.findings, name).held);
+}
+
+TEST_CASE("the idempotency study: the seed charges a double submit twice, the claims do not, atomic_claim holds",
+          "[payment]") {
+  using study_support::violated;
+  sim::Study study =
+      sim::load_study(std::string(checkout::source_dir) + "/scenarios/studies/payment-idempotency.yaml");
+  REQUIRE(study.rows.size() == 6);
+  REQUIRE(study.columns.size() == 2);
+  REQUIRE(study.faults.size() == 4);
+  // The rows, column and fault classes the claims are about, to keep the test short.
+  auto keep = [](auto& entries, std::vector<std::string> labels) {
+    std::erase_if(entries, [&](const auto& e) {
+      return std::find(labels.begin(), labels.end(), e.label) == labels.end();
+    });
+    REQUIRE(entries.size() == labels.size());
+  };
+  keep(study.rows, {"seed", "unique index", "atomic claim", "Redis SET NX"});
+  keep(study.columns, {"network dedup"});
+  keep(study.faults, {"none", "requests twice", "lost messages"});
+  sim::StudyOptions options;
+  options.seeds = 10;
+  options.jobs = 2;
+  sim::StudyResult result = sim::run_study(study, options);
+  const std::string dedup = "network dedup";
+  // Both copies of each request miss the seed's cache: every run charges twice.
+  CHECK(violated(result, "seed", dedup, "requests twice", "duplicate_charge") == options.seeds);
+  for (const char* row : {"unique index", "atomic claim", "Redis SET NX"}) {
+    INFO(row);
+    CHECK(violated(result, row, dedup, "requests twice", "duplicate_charge") == 0);
+  }
+  for (const char* fault : {"none", "requests twice", "lost messages"}) {
+    INFO(fault);
+    CHECK(violated(result, "atomic claim", dedup, fault, "duplicate_charge") == 0);
+    CHECK(violated(result, "atomic claim", dedup, fault, "duplicate_authorization") == 0);
+  }
+  // A claim in Redis released after a lost reply lets the retry authorise again under a new payment id.
+  CHECK(violated(result, "Redis SET NX", dedup, "lost messages", "duplicate_authorization") > 0);
+  CHECK(violated(result, "seed", dedup, "lost messages", "duplicate_authorization") > 0);
 }

@@ -71,6 +71,18 @@ TEST_CASE("a payment failed and then authorised leaves the state graph and contr
   CHECK(check_contradictory_events(o).held);
 }
 
+TEST_CASE("a payment whose creation no actor saw answered starts PENDING if the table holds it", "[payment]") {
+  // The API crashed as its INSERT's COMMIT was answered; the reconciliation job then moved the row.
+  Observations o;
+  o.transitions = {move(10, "UNKNOWN", "", "reconciler"), move(20, "AUTHORIZED", "payment.authorized", "reconciler")};
+  CHECK_FALSE(check_invalid_transition(o).held);  // no such payment in the table: (none) -> UNKNOWN
+  o.payments = {PaymentRow{1, 7, 7, 5000, "AUTHORIZED", 1}};
+  CHECK(check_invalid_transition(o).held);
+  // Its path still has to follow the graph from PENDING.
+  o.transitions.push_back(move(30, "FAILED", "payment.failed", "reconciler"));
+  CHECK_FALSE(check_invalid_transition(o).held);
+}
+
 TEST_CASE("a payment in doubt past two reconciliation periods after the faults heal is late", "[payment]") {
   Observations o;
   o.reconcile_interval = sim::Duration::seconds(10);
@@ -360,4 +372,26 @@ TEST_CASE("settlement options are refused without the job or the files they need
         std::string::npos);
   CHECK(error_of("  reconcile_interval: 5m\n  settlement_interval: 1h\n  fee: 120%\n").find("fee") !=
         std::string::npos);
+}
+
+TEST_CASE("P7 (b): an event published after the commit is lost to a crash between, the outbox keeps it",
+          "[payment]") {
+  sim::RunResult direct = run_file("p7b-publish-after-commit-seed");
+  CHECK(direct.expectations_met);
+  CHECK(detail(check_named(direct, "event_lost"), "events lost") == "1");
+  CHECK(detail(check_named(direct, "ledger_balanced"), "transfers") == "0");
+  sim::RunResult outbox = run_file("p7b-publish-after-commit-outbox");
+  CHECK(outbox.expectations_met);
+  CHECK(detail(check_named(outbox, "ledger_balanced"), "transfers") == "1");
+  auto error_of = [](const std::string& params) {
+    try {
+      sim::run_scenario(sim::parse_scenario("name: t\nmodel: payment\nduration: 5s\nparams:\n" + params, "t.yaml"), 1);
+    } catch (const sim::ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error_of("  capture_after: 1s\n  relay_interval: 1s\n  publish_after_commit: true\n").find("not both") !=
+        std::string::npos);
+  CHECK(error_of("  publish_after_commit: true\n").find("applies only with capture_after") != std::string::npos);
 }

@@ -161,6 +161,20 @@ private:
     return wall_ms >= created_at + (options().auth_validity - *options().capture_margin).ns() / 1'000'000;
   }
 
+  /// With publish_after_commit: the committed event straight to the ledger, once, its answer not awaited
+  /// beyond network_timeout (nothing retries it: at most once).
+  sim::Task<void> publish(std::int64_t event_id, std::int64_t payment_id, const char* event, std::int64_t amount) {
+    if (!options().publish_after_commit) co_return;
+    auto message = std::make_shared<LedgerEvent>();
+    message->event_id = event_id;
+    message->payment_id = payment_id;
+    message->event = event;
+    message->amount = amount;
+    sim::error_code ec;
+    co_await context_->world.rpc().call(ex_, context_->ledger, std::move(message), options().network_timeout,
+                                        boost::asio::redirect_error(sim::use_awaitable, ec));
+  }
+
   sim::Task<void> pass();
   sim::Task<void> settle(PaymentRow payment);
   sim::Task<void> refund_seed(PaymentRow payment);
@@ -226,10 +240,12 @@ sim::Task<void> BackOffice::settle(PaymentRow payment) {
   }
   std::vector<Statement> update = steps(postgres::Begin{}, move_payment(payment.id, "AUTHORIZED", status),
                                         outbox(payment.id, payment.amount, event), postgres::Commit{});
+  std::int64_t event_id = context_->next_event - 1;
   bool stored = co_await all(std::move(update));
   if (!stored) co_return;
   note("payment.status", fmt::format("payment={} {}", payment.id, status));
   transition(payment.id, 1, status, event);
+  co_await publish(event_id, payment.id, event, payment.amount);
 }
 
 sim::Task<void> BackOffice::refund_seed(PaymentRow payment) {
@@ -239,9 +255,11 @@ sim::Task<void> BackOffice::refund_seed(PaymentRow payment) {
   // T2: the payment and the ledger's reversal event.
   std::vector<Statement> update = steps(postgres::Begin{}, move_payment(payment.id, "", "REFUNDED"),
                                         outbox(payment.id, payment.amount, "payment.refunded"), postgres::Commit{});
+  std::int64_t event_id = context_->next_event - 1;
   if (!co_await all(std::move(update))) co_return;
   note("payment.status", fmt::format("payment={} REFUNDED", payment.id));
   transition(payment.id, 1, "REFUNDED", "payment.refunded");
+  co_await publish(event_id, payment.id, "payment.refunded", payment.amount);
   // T3: the notice.
   note("payment.refund_notified", fmt::format("payment={}", payment.id));
 }
@@ -270,9 +288,11 @@ sim::Task<void> BackOffice::advance(RefundRow saga) {
     std::vector<Statement> record = steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "refunded"),
                                           move_payment(saga.payment_id, "CAPTURED", "REFUNDED"),
                                           outbox(saga.payment_id, saga.amount, "payment.refunded"), postgres::Commit{});
+    std::int64_t event_id = context_->next_event - 1;
     if (!co_await all(std::move(record))) co_return;
     note("payment.status", fmt::format("payment={} REFUNDED", saga.payment_id));
     transition(saga.payment_id, 2, "REFUNDED", "payment.refunded");
+    co_await publish(event_id, saga.payment_id, "payment.refunded", saga.amount);
     saga.step = "refunded";
   }
   if (saga.step != "refunded") co_return;

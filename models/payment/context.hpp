@@ -235,6 +235,7 @@ struct Observations {
   /// Chargebacks the issuers raised: (the capture's authorisation, when the chargeback came).
   std::vector<std::pair<std::int64_t, sim::Instant>> chargebacks;
   bool relay = false;                                          ///< a relay and a ledger ran
+  bool publish_after_commit = false;  ///< no relay: the back office published its events after each commit
   std::vector<LedgerTransfer> transfers;                       ///< the ledger's postings, in order
   std::vector<std::pair<sim::Instant, std::int64_t>> applied;  ///< events the ledger took in (redeliveries too)
   std::vector<std::pair<sim::Instant, std::int64_t>> created;  ///< payments inserted (time, id)

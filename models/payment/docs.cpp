@@ -32,6 +32,36 @@ std::vector<sim::OptionDoc> job_option_docs() {
   };
 }
 
+/// The back office's, the relay's and the ledger's options.
+std::vector<sim::OptionDoc> backoffice_option_docs() {
+  return {
+      {"capture_after",
+       "the back office (node backoffice) captures an AUTHORIZED payment this long after it first saw it (absent: no "
+       "back office, nothing captured)"},
+      {"refund_after",
+       "the back office refunds a CAPTURED payment in full this long after it first saw it (absent: no refunds); "
+       "atomic_claim runs the refund saga with its state in the refunds table, the other designs the seed's refund"},
+      {"capture_margin",
+       "the capture deadline: the back office captures an AUTHORIZED payment once its hold is within this of "
+       "expiring (created_at + auth_validity - margin), even before capture_after (absent: no deadline)"},
+      {"cancels", "share of orders cancelled: the back office voids their holds instead of capturing"},
+      {"backoffice_interval", "time between the back office's passes over the payments table"},
+      {"auth_validity", "a hold expires this long after its approval; a capture after it is refused"},
+      {"refund_declines", "share of refunds the network declines (atomic_claim's saga compensates)"},
+      {"relay_interval",
+       "the outbox relay (node relay) polls unsent outbox rows this often, publishes each to the ledger (node ledger) "
+       "and then marks it sent (absent: no relay, no ledger)"},
+      {"publish_after_commit",
+       "no relay: the back office publishes each capture and refund event to the ledger (node ledger) itself, "
+       "right after the transaction that records it commits; a crash between loses it (P7 b)"},
+      {"relay_marks_first",
+       "the relay marks a row sent before publishing it: at-most-once, a crash between loses the event"},
+      {"ledger_dedup",
+       "the ledger recognises a redelivered event by its id and does not post it again (default: yes for "
+       "atomic_claim, no otherwise)"},
+  };
+}
+
 std::vector<sim::OptionDoc> payment_option_docs() {
   std::vector<sim::OptionDoc> docs{
       {"design",
@@ -63,28 +93,8 @@ std::vector<sim::OptionDoc> payment_option_docs() {
        "atomic_claim: a claimed key whose lock is older than this counts as abandoned; redis_setnx: the claim's "
        "PX"},
       {"db_timeout", "the API's wait for one PostgreSQL statement"},
-      {"capture_after",
-       "the back office (node backoffice) captures an AUTHORIZED payment this long after it first saw it (absent: no "
-       "back office, nothing captured)"},
-      {"refund_after",
-       "the back office refunds a CAPTURED payment in full this long after it first saw it (absent: no refunds); "
-       "atomic_claim runs the refund saga with its state in the refunds table, the other designs the seed's refund"},
-      {"capture_margin",
-       "the capture deadline: the back office captures an AUTHORIZED payment once its hold is within this of "
-       "expiring (created_at + auth_validity - margin), even before capture_after (absent: no deadline)"},
-      {"cancels", "share of orders cancelled: the back office voids their holds instead of capturing"},
-      {"backoffice_interval", "time between the back office's passes over the payments table"},
-      {"auth_validity", "a hold expires this long after its approval; a capture after it is refused"},
-      {"refund_declines", "share of refunds the network declines (atomic_claim's saga compensates)"},
-      {"relay_interval",
-       "the outbox relay (node relay) polls unsent outbox rows this often, publishes each to the ledger (node ledger) "
-       "and then marks it sent (absent: no relay, no ledger)"},
-      {"relay_marks_first",
-       "the relay marks a row sent before publishing it: at-most-once, a crash between loses the event"},
-      {"ledger_dedup",
-       "the ledger recognises a redelivered event by its id and does not post it again (default: yes for "
-       "atomic_claim, no otherwise)"},
   };
+  for (sim::OptionDoc& doc : backoffice_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : job_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tables"))
     docs.push_back(std::move(doc));

@@ -70,7 +70,8 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
     params.value("capture_margin")
         ->out_of_range("shorter than auth_validity (" + sim::to_string(options.auth_validity) + ")");
   if (options.capture_after) return;
-  for (const char* key : {"refund_after", "cancels", "backoffice_interval", "refund_declines", "capture_margin"})
+  for (const char* key :
+       {"refund_after", "cancels", "backoffice_interval", "refund_declines", "capture_margin", "publish_after_commit"})
     if (params.has(key)) params.fail(key, "applies only with capture_after (the back office captures, then refunds)");
 }
 
@@ -78,8 +79,12 @@ void read_relay(sim::ParamReader& params, PaymentOptions& options) {
   options.relay_interval = params.optional_duration("relay_interval", {Duration::milliseconds(10), day});
   options.ledger_dedup = params.boolean("ledger_dedup", options.design == Design::atomic_claim);
   options.relay_marks_first = params.boolean("relay_marks_first", options.relay_marks_first);
+  options.publish_after_commit = params.boolean("publish_after_commit", options.publish_after_commit);
+  if (options.publish_after_commit && options.relay_interval)
+    params.fail("publish_after_commit", "the events go either through the outbox relay (relay_interval) or "
+                                        "straight after the commit, not both");
   for (const char* key : {"ledger_dedup", "relay_marks_first"})
-    if (!options.relay_interval && params.has(key))
+    if (!options.relay_interval && !options.publish_after_commit && params.has(key))
       params.fail(key, "applies only with relay_interval (the relay and its ledger)");
 }
 

@@ -64,6 +64,9 @@ struct PaymentOptions {
   /// The outbox relay polls this often and publishes to the ledger (absent: no relay, no ledger).
   std::optional<sim::Duration> relay_interval;
   bool relay_marks_first = false;  ///< the relay marks a row sent before publishing it (at-most-once)
+  /// No relay: the back office publishes its capture and refund events to the ledger itself, right after
+  /// the transaction that records them commits (P7 b: a crash between loses the event).
+  bool publish_after_commit = false;
   bool ledger_dedup = false;       ///< the ledger recognises a redelivered event by its id (default: atomic_claim)
   /// The reconciliation job (a node "reconciler") runs this often (absent: no reconciliation).
   std::optional<sim::Duration> reconcile_interval;

@@ -27,7 +27,7 @@ void read_payments(Context& context) {
   for (const postgres::Row& row : server->committed_rows("payments"))
     context.observations.payments.push_back(
         PaymentRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4]), integer(row[5])});
-  if (context.options.relay_interval)
+  if (context.options.relay_interval || context.options.publish_after_commit)
     for (const postgres::Row& row : server->committed_rows("outbox"))
       context.observations.outbox.push_back(
           OutboxRow{integer(row[0]), integer(row[1]), text(row[2]), integer(row[3]), boolean(row[4])});
@@ -60,6 +60,34 @@ std::string prevention_of(const PaymentOptions& options, const sim::Findings& fi
            "the network's deduplication or a reversal of the extra hold";
   return "claim the key in the database in one statement (INSERT ... ON CONFLICT DO NOTHING), send the payment id "
          "to the network as its reference and store the result in the payment's transaction (design: atomic_claim)";
+}
+
+/// The jobs beside the API: the relay and its ledger (or the ledger alone, published to after each
+/// commit), the reconciliation job, the key reaper and the back office, each when asked for.
+void add_jobs(sim::World& world, const std::shared_ptr<Context>& context) {
+  const PaymentOptions& options = context->options;
+  if (options.relay_interval) {
+    context->observations.relay = true;
+    context->relay = world.add_node("relay", {"relay"});
+    world.node(context->relay).set_boot([context] { boot_relay(context); });
+  }
+  if (options.relay_interval || options.publish_after_commit) {
+    context->observations.publish_after_commit = options.publish_after_commit;
+    context->ledger = world.add_node("ledger", {"ledger"});
+    world.node(context->ledger).set_boot(ledger_boot(context));
+  }
+  if (options.reconcile_interval) {
+    context->reconciler = world.add_node("reconciler", {"reconciler"});
+    world.node(context->reconciler).set_boot([context] { boot_reconciler(context); });
+  }
+  if (options.reaper_interval) {
+    context->reaper = world.add_node("reaper", {"reaper"});
+    world.node(context->reaper).set_boot([context] { boot_reaper(context); });
+  }
+  if (options.capture_after) {
+    context->backoffice = world.add_node("backoffice", {"backoffice"});
+    world.node(context->backoffice).set_boot([context] { boot_backoffice(context); });
+  }
 }
 
 }  // namespace
@@ -112,25 +140,7 @@ void PaymentModel::build(sim::World& world, sim::Duration) {
     context_->clients.push_back(world.add_node(options_.client_name(i), {"client"}));
     world.node(context_->clients.back()).set_boot([context = context_, i] { boot_client(context, i); });
   }
-  if (options_.relay_interval) {
-    context_->observations.relay = true;
-    context_->relay = world.add_node("relay", {"relay"});
-    world.node(context_->relay).set_boot([context = context_] { boot_relay(context); });
-    context_->ledger = world.add_node("ledger", {"ledger"});
-    world.node(context_->ledger).set_boot(ledger_boot(context_));
-  }
-  if (options_.reconcile_interval) {
-    context_->reconciler = world.add_node("reconciler", {"reconciler"});
-    world.node(context_->reconciler).set_boot([context = context_] { boot_reconciler(context); });
-  }
-  if (options_.reaper_interval) {
-    context_->reaper = world.add_node("reaper", {"reaper"});
-    world.node(context_->reaper).set_boot([context = context_] { boot_reaper(context); });
-  }
-  if (options_.capture_after) {
-    context_->backoffice = world.add_node("backoffice", {"backoffice"});
-    world.node(context_->backoffice).set_boot([context = context_] { boot_backoffice(context); });
-  }
+  add_jobs(world, context_);
 }
 
 sim::Findings judge(const Observations& o) {

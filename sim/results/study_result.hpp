@@ -24,6 +24,8 @@ struct StudyOutline {
   std::string latency;                   ///< a latency summarised per cell ("" for none)
   std::vector<std::string> fault_labels;  ///< the fault classes, in file order
   std::optional<VaryOutline> vary;        ///< with vary: only
+  std::string rows_title = "design";      ///< what the rows are
+  std::string columns_title = "storage";  ///< what the columns are
 };
 
 /// Where a cell sits in the study, and the file name of its scenario.

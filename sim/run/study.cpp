@@ -116,6 +116,8 @@ Study read_study(const YAML::Node& root, const std::string& file) {
   study.scenario = scenario.node;
   study.rows = read_entries(top, "rows");
   study.columns = read_entries(top, "columns");
+  study.rows_title = top.string("rows_title", study.rows_title);
+  study.columns_title = top.string("columns_title", study.columns_title);
   study.faults = read_fault_classes(top);
   study.vary = read_vary(top);
   top.finish();
@@ -184,7 +186,8 @@ std::string explain(const Study& study, const Scenario& scenario, CellResult& ce
 }
 
 StudyOutline outline_of(const Study& study) {
-  StudyOutline outline{study.file, study.name, study.description, study.checks, study.latency, {}, {}};
+  StudyOutline outline{study.file, study.name, study.description, study.checks, study.latency, {}, {},
+                       study.rows_title, study.columns_title};
   for (const StudyFaultClass& fault : study.faults) outline.fault_labels.push_back(fault.label);
   if (study.vary) outline.vary = vary_outline(*study.vary);
   return outline;

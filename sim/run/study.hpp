@@ -67,6 +67,8 @@ struct Study {
   YAML::Node scenario;
   std::vector<StudyEntry> rows;
   std::vector<StudyEntry> columns;
+  std::string rows_title = "design";     ///< what the rows are, as the tables head them
+  std::string columns_title = "storage";  ///< what the columns are
   std::vector<StudyFaultClass> faults;
   std::optional<StudyVary> vary;
 };
