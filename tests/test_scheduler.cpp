@@ -1,7 +1,8 @@
 // Goal: the task scheduler's pieces do what reference section 2 says, on their own: the SQS-like
 // queue's visibility, receipt handles, stale deletes and dead letters; cron parsing and the two
 // Kubernetes controllers' missed-tick rules; the sinks' verdicts; every checker on hand-made
-// histories (each able to fail); option errors; and one seed giving one trace.
+// histories (each able to fail); option errors; one seed giving one trace; and the fixed move
+// taking each due task once.
 #include <catch2/catch.hpp>
 
 #include "models/scheduler/checks.hpp"
@@ -468,4 +469,27 @@ TEST_CASE("a scheduler run draws the ready queue's depth in at most 200 slices",
   for (auto [x, y] : plot.lines[2].points) most_delayed = std::max(most_delayed, y);
   CHECK(most_ready >= 1);     // one worker at 15 s a task falls behind tasks due every 10 s
   CHECK(most_delayed >= 10);  // all 20 were sent at 1 s with their delays
+}
+
+TEST_CASE("the one-script move takes a check's due tasks once, in batches, and closes the seed's race", "[scheduler]") {
+  using scheduler_support::check_of;
+  // 250 tasks due at once: checks of at most 100 due members, sent to the queue ten to a request.
+  const std::string many =
+      "name: t\nmodel: scheduler\nduration: 120s\n"
+      "params:\n  design: fixed\n  tasks: 250\n  work: 100ms\n  workers: 20\n";
+  sim::RunResult all = sim::run_scenario(sim::parse_scenario(many, "test.yaml"), 1).result;
+  CHECK(check_of(all, "lost_task").held);
+  CHECK_THAT(check_of(all, "lost_task").summary, Catch::Contains("0 lost of 250 tasks"));
+  CHECK(check_of(all, "duplicate_side_effect").held);
+  CHECK(check_of(all, "liveness").held);
+  // The seed's double move (a pause right after the mover's "scheduler.move"): with the seed's
+  // range-then-remove both leaders push the tasks; with the script the second finds none.
+  std::string file = std::string(checkout::source_dir) + "/scenarios/scheduler/seed-double-move.yaml";
+  auto run_with = [&](const char* move) {
+    sim::Scenario scenario = sim::load_scenario(file);
+    scenario.params["move"] = move;
+    return sim::run_scenario(scenario, scenario.seed).result;
+  };
+  CHECK_FALSE(check_of(run_with("range_then_remove"), "duplicate_side_effect").held);
+  CHECK(check_of(run_with("script"), "duplicate_side_effect").held);
 }

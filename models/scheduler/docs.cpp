@@ -46,7 +46,8 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
        "where delayed tasks wait: redis (a ZSET the leader moves), sqs (per-message delay, <= 15m) or postgres (a "
        "tasks table that is also the ready queue: workers claim due rows with FOR UPDATE SKIP LOCKED and a lease; "
        "fires insert a fire record keyed (schedule, nominal time) in the fixed design, unkeyed in the seed's)"},
-      {"move", "how due tasks leave the ZSET: range_then_remove (the seed) or script (Lua, gated on ZREM = 1)"},
+      {"move",
+       "how due tasks leave the ZSET: range_then_remove (the seed) or script (one Lua script a check: range and ZREM)"},
       {"sink", "where effects land: plain, idempotent (by task id) or fenced (attempt token)"},
       {"schedulers", "scheduler nodes, sched-1 .. sched-N"},
       {"workers", "worker nodes, worker-1 .. worker-M"},

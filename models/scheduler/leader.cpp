@@ -11,8 +11,18 @@
 namespace scheduler {
 namespace {
 
+/// Due members a check moves at most (the LIMIT of the range it reads).
+constexpr int move_batch_max = 100;
+/// Messages one send to the ready queue carries at most (SQS's SendMessageBatch takes ten).
+constexpr std::size_t send_batch_max = 10;
+
+// The fixed design's move: one script reads a check's due members and removes them, so no other
+// mover can take them in between; whoever runs it first owns (and pushes) what it answered.
 const std::string& move_script() {
-  static const std::string text = "if redis.call('zrem', KEYS[1], ARGV[1]) == 1 then return 1 else return 0 end";
+  static const std::string text =
+      "local due = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2]) "
+      "if #due > 0 then redis.call('zrem', KEYS[1], unpack(due)) end "
+      "return due";
   return text;
 }
 
@@ -259,24 +269,56 @@ void SchedulerNode::note_submission(const std::string& task) {
     context_->observations.submissions.push_back(Submission{task, context_->world.now(), context_->world.now()});
 }
 
+// The seed's move: ZRANGEBYSCORE, then a ZREM and a push for each member whatever the ZREM
+// answered, so two movers that read the same range both push it.
 sim::Task<void> SchedulerNode::move_due(std::int64_t now_ms) {
-  std::vector<std::string> range{
-      "ZRANGEBYSCORE", context_->delay_key, "-inf", std::to_string(now_ms), "LIMIT", "0", "100"};
+  if (context_->options.move == Move::script) {
+    co_await move_due_script(now_ms);
+    co_return;
+  }
+  std::vector<std::string> range{"ZRANGEBYSCORE", context_->delay_key, "-inf", std::to_string(now_ms),
+                                 "LIMIT",         "0",                 std::to_string(move_batch_max)};
   std::optional<redis::Reply> due = co_await redis_call(*context_, ex_, std::move(range));
   if (!due || due->type != redis::Reply::Type::array) co_return;
-  bool script = context_->options.move == Move::script;
   if (!due->elements.empty())
     context_->trace(node_, "scheduler.move", fmt::format("{} due in the ZSET", due->elements.size()));
   for (const redis::Reply& member : due->elements) {
-    std::vector<std::string> remove =
-        script ? std::vector<std::string>{"EVAL", move_script(), "1", context_->delay_key, member.text}
-               : std::vector<std::string>{"ZREM", context_->delay_key, member.text};
-    std::optional<redis::Reply> removed = co_await redis_call(*context_, ex_, std::move(remove));
-    bool mine = removed && removed->type == redis::Reply::Type::integer && removed->integer == 1;
-    if (script && !mine) continue;  // another mover took it
+    std::vector<std::string> remove{"ZREM", context_->delay_key, member.text};
+    co_await redis_call(*context_, ex_, std::move(remove));
     bool pushed = co_await push(member.text);
     if (pushed) context_->observations.moves.push_back(MoveRecord{task_of(member.text), index_, context_->world.now()});
   }
+}
+
+// The fixed design's move: one script per check takes the due members out of the ZSET (a member
+// leaves it once, whichever leader runs the script), then they go to the ready queue in batches.
+sim::Task<void> SchedulerNode::move_due_script(std::int64_t now_ms) {
+  std::vector<std::string> take{"EVAL", move_script(), "1", context_->delay_key, std::to_string(now_ms),
+                                std::to_string(move_batch_max)};
+  std::optional<redis::Reply> taken = co_await redis_call(*context_, ex_, std::move(take));
+  if (!taken || taken->type != redis::Reply::Type::array || taken->elements.empty()) co_return;
+  context_->trace(node_, "scheduler.move", fmt::format("{} taken from the ZSET", taken->elements.size()));
+  std::vector<std::string> batch;
+  for (std::size_t i = 0; i < taken->elements.size(); ++i) {
+    batch.push_back(std::move(taken->elements[i].text));
+    if (batch.size() < send_batch_max && i + 1 < taken->elements.size()) continue;
+    bool pushed = co_await push_batch(batch);
+    if (pushed)
+      for (const std::string& body : batch)
+        context_->observations.moves.push_back(MoveRecord{task_of(body), index_, context_->world.now()});
+    batch.clear();
+  }
+}
+
+sim::Task<bool> SchedulerNode::push_batch(const std::vector<std::string>& bodies) {
+  Request send;
+  send.op = Op::send_batch;
+  send.tasks = bodies;
+  std::shared_ptr<const Response> sent = co_await call(*context_, ex_, context_->queue, send);
+  bool ok = sent && sent->ok;
+  if (ok)
+    for (const std::string& body : bodies) note_submission(task_of(body));
+  co_return ok;
 }
 
 bool Context::note_submitted(const std::string& task) {

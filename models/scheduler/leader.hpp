@@ -8,7 +8,8 @@
 // Fixed: "now" is the store's clock; the declared missed policy picks the tick; a fire is a
 // record keyed (schedule, nominal time) on the store, guarded by the election's fencing token,
 // and only a record the store took goes to the ready queue; due tasks move by one Lua script per
-// task that answers whether its ZREM removed it, and only the mover it answered 1 pushes.
+// check that reads the due members and removes them in one step, and the mover it answered them
+// to pushes them, ten to a send.
 //
 // With delay_queue: postgres no task moves: a fire is one transaction on the tasks table
 // (pg_store.hpp), and the fixed leader's "now" is the database's now().
@@ -17,6 +18,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "models/scheduler/context.hpp"
 #include "models/scheduler/election.hpp"
@@ -47,7 +50,10 @@ private:
   /// The tick's task was acknowledged: a submission the checks judge (the first for its name).
   void note_submission(const std::string& task);
   sim::Task<void> move_due(std::int64_t now_ms);
+  sim::Task<void> move_due_script(std::int64_t now_ms);
   sim::Task<bool> push(const std::string& body);
+  /// Sends `bodies` to the ready queue in one request (SendMessageBatch); true if it took them.
+  sim::Task<bool> push_batch(const std::vector<std::string>& bodies);
   sim::Task<bool> runs_active(int schedule, bool forbid = true);
   sim::Task<void> cancel_runs(int schedule);
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/kernel/network.hpp"
 
@@ -12,6 +13,7 @@ namespace scheduler {
 
 enum class Op {
   send,               // queue: a task, with a delay
+  send_batch,         // queue: several tasks, with one delay (SendMessageBatch)
   receive,            // queue: the next visible message, with a visibility (absent: the default)
   change_visibility,  // queue: by receipt handle
   delete_message,     // queue: by receipt handle
@@ -35,6 +37,7 @@ const char* op_name(Op op);
 struct Request final : sim::MessageBody {
   Op op = Op::send;
   std::string task;           ///< task id; the holder's name for the lease
+  std::vector<std::string> tasks;  ///< send_batch: the tasks, in order
   std::string handle;         ///< receipt handle
   std::int64_t number = 0;    ///< receive count, nominal Unix seconds, expected lease version, schedule
   std::int64_t token = 0;     ///< attempt token (receive count) or fencing token

@@ -1,6 +1,7 @@
 #include "models/scheduler/nodes.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "models/scheduler/context.hpp"
 #include "models/scheduler/messages.hpp"
@@ -12,6 +13,7 @@ namespace scheduler {
 const char* op_name(Op op) {
   switch (op) {
     case Op::send: return "send";
+    case Op::send_batch: return "send_batch";
     case Op::receive: return "receive";
     case Op::change_visibility: return "change_visibility";
     case Op::delete_message: return "delete_message";
@@ -33,6 +35,7 @@ const char* op_name(Op op) {
 }
 
 std::string Request::describe() const {
+  if (op == Op::send_batch) return fmt::format("{} {}", op_name(op), fmt::join(tasks, " "));
   return fmt::format("{} {}{}{}", op_name(op), task, handle.empty() ? "" : " " + handle,
                      token != 0 ? fmt::format(" token {}", token) : "");
 }
@@ -42,10 +45,9 @@ std::string Response::describe() const {
 }
 
 std::string sink_verdict(Sink kind, SinkState& state, const std::string& task, std::int64_t token) {
-  bool first = state.seen.insert(task).second;
   switch (kind) {
     case Sink::plain: return "applied";
-    case Sink::idempotent: return first ? "applied" : "deduplicated";
+    case Sink::idempotent: return state.seen.insert(task).second ? "applied" : "deduplicated";
     case Sink::fenced: {
       auto [it, fresh] = state.highest.try_emplace(task, token);
       if (fresh) return "applied";
@@ -78,6 +80,9 @@ Reply queue_answer(Context& c, const Request& r) {
   reply->ok = true;
   switch (r.op) {
     case Op::send: q.send(r.task, now, r.duration); break;
+    case Op::send_batch:
+      for (const std::string& task : r.tasks) q.send(task, now, r.duration);
+      break;
     case Op::receive: {
       std::optional<Received> got = q.receive(now, r.has_duration ? std::optional(r.duration) : std::nullopt);
       c.observations.dead_letters = q.dead_letters();

@@ -49,7 +49,7 @@ enum class DelayQueue {
 /// `move`: how the leader moves due tasks out of the Redis ZSET.
 enum class Move {
   range_then_remove,  ///< the seed: ZRANGEBYSCORE, then ZREM and push whatever ZREM answered
-  script,             ///< one Lua script per task, pushing only when its ZREM removed it
+  script,             ///< one Lua script a check that reads the due members and removes them; its caller pushes them
 };
 
 /// `sink`: where a task's side effect lands.
