@@ -41,6 +41,7 @@ struct Context {
   /// tasks (task-1 .. task-N) take a bit each, other names (cron runs) a set entry.
   bool note_submitted(const std::string& task);
   std::string delay_key = "delayed";
+  std::string moving_key = "delayed:moving";  ///< the fixed design's members taken, not yet in the ready queue
   std::string leader_key = "scheduler:leader";
 
   std::vector<bool> client_tasks_submitted;  ///< note_submitted's bits, task-1 at 0

@@ -15,14 +15,26 @@ namespace {
 constexpr int move_batch_max = 100;
 /// Messages one send to the ready queue carries at most (SQS's SendMessageBatch takes ten).
 constexpr std::size_t send_batch_max = 10;
+/// How long a member taken by a move stays in the moving set before another move takes it again:
+/// the time its mover has to push it to the ready queue and remove it from the set.
+constexpr std::int64_t move_lease_ms = 60'000;
 
-// The fixed design's move: one script reads a check's due members and removes them, so no other
-// mover can take them in between; whoever runs it first owns (and pushes) what it answered.
+// The fixed design's move, as the reliable-queue pattern: one script takes a check's due members
+// out of the delay ZSET (KEYS[1]) into the moving ZSET (KEYS[2]), scored by the lease's end, so no
+// other mover can take them in between; members whose lease has ended (their mover crashed, or
+// its push to the ready queue failed) are taken again first. The mover removes them from the
+// moving set once the ready queue has them.
 const std::string& move_script() {
   static const std::string text =
-      "local due = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2]) "
-      "if #due > 0 then redis.call('zrem', KEYS[1], unpack(due)) end "
-      "return due";
+      "local taken = redis.call('zrangebyscore', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2]) "
+      "local room = tonumber(ARGV[2]) - #taken "
+      "if room > 0 then "
+      "  local due = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, room) "
+      "  if #due > 0 then redis.call('zrem', KEYS[1], unpack(due)) end "
+      "  for i = 1, #due do taken[#taken + 1] = due[i] end "
+      "end "
+      "for i = 1, #taken do redis.call('zadd', KEYS[2], ARGV[3], taken[i]) end "
+      "return taken";
   return text;
 }
 
@@ -290,11 +302,19 @@ sim::Task<void> SchedulerNode::move_due(std::int64_t now_ms) {
   }
 }
 
-// The fixed design's move: one script per check takes the due members out of the ZSET (a member
-// leaves it once, whichever leader runs the script), then they go to the ready queue in batches.
+// The fixed design's move: one script per check takes the due members out of the ZSET into the
+// moving set (a member leaves the ZSET once, whichever leader runs the script), then they go to
+// the ready queue in batches, and each batch the queue took leaves the moving set. A batch whose
+// send failed stays there until its lease ends and a later check takes it again.
 sim::Task<void> SchedulerNode::move_due_script(std::int64_t now_ms) {
-  std::vector<std::string> take{"EVAL", move_script(), "1", context_->delay_key, std::to_string(now_ms),
-                                std::to_string(move_batch_max)};
+  std::vector<std::string> take{"EVAL",
+                                move_script(),
+                                "2",
+                                context_->delay_key,
+                                context_->moving_key,
+                                std::to_string(now_ms),
+                                std::to_string(move_batch_max),
+                                std::to_string(now_ms + move_lease_ms)};
   std::optional<redis::Reply> taken = co_await redis_call(*context_, ex_, std::move(take));
   if (!taken || taken->type != redis::Reply::Type::array || taken->elements.empty()) co_return;
   context_->trace(node_, "scheduler.move", fmt::format("{} taken from the ZSET", taken->elements.size()));
@@ -303,9 +323,14 @@ sim::Task<void> SchedulerNode::move_due_script(std::int64_t now_ms) {
     batch.push_back(std::move(taken->elements[i].text));
     if (batch.size() < send_batch_max && i + 1 < taken->elements.size()) continue;
     bool pushed = co_await push_batch(batch);
-    if (pushed)
+    if (pushed) {
       for (const std::string& body : batch)
         context_->observations.moves.push_back(MoveRecord{task_of(body), index_, context_->world.now()});
+      // Not answered: the lease ends and a later move pushes them again (at least once).
+      std::vector<std::string> done{"ZREM", context_->moving_key};
+      done.insert(done.end(), batch.begin(), batch.end());
+      co_await redis_call(*context_, ex_, std::move(done));
+    }
     batch.clear();
   }
 }
