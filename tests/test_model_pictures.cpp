@@ -174,3 +174,24 @@ TEST_CASE("a model without such pictures keeps its report.json as before: no lan
   CHECK(!r["pictures"].contains("lane_charts"));
   for (const json& plot : r["pictures"]["plots"]) CHECK(!plot.contains("marks"));
 }
+
+TEST_CASE("the scheduler's PostgreSQL store charts its tasks table: open rows by state over the run", "[reports]") {
+  json r = report_of("scenarios/scheduler/fixed-postgres-worker-crash.yaml");
+  const json& plots = r["pictures"]["plots"];
+  REQUIRE(!plots.empty());
+  const json& table = plots[0];
+  CHECK(table["title"] == "The tasks table: open rows by state");
+  INFO(lines_named(table));
+  CHECK(line_named(table, "dead-letter") == nullptr);  // the table has no dead-letter queue
+  const json* in_flight = line_named(table, "in flight");
+  const json* ready = line_named(table, "ready");
+  REQUIRE(in_flight);
+  REQUIRE(ready);
+  // Two tasks: each is in flight while a worker runs it, and none is open once both have run.
+  double most = 0;
+  for (const json& p : (*in_flight)["points"]) most = std::max(most, p[1].get<double>());
+  CHECK(most >= 1);
+  CHECK(most <= 2);
+  CHECK((*in_flight)["points"].back()[1].get<double>() == 0);
+  CHECK((*ready)["points"].back()[1].get<double>() == 0);
+}

@@ -192,6 +192,28 @@ sim::Task<void> pg_submit_all(std::shared_ptr<Context> context) {
   }
 }
 
+void pg_sample_depth(Context& context) {
+  Observations& o = context.observations;
+  sim::World& world = context.world;
+  std::int64_t slice = (world.now() - sim::Instant::zero()).ns() / o.depth_slice.ns();
+  if (!o.depth.empty() && (o.depth.back().at - sim::Instant::zero()).ns() / o.depth_slice.ns() == slice) return;
+  sim::NodeId primary = context.pg->primary();
+  const postgres::Server* server = context.pg->server(primary);
+  if (!server) return;
+  std::int64_t now = world.node(primary).clock().wall(world.now()).unix_ms();
+  DepthSample sample{world.now(), 0, 0, 0, 0};
+  for (const postgres::Row& row : server->committed_rows("tasks")) {
+    const std::string& state = std::get<std::string>(row.at(col_state));
+    const auto* due_at = std::get_if<std::int64_t>(&row.at(col_due));
+    const auto* lease_until = std::get_if<std::int64_t>(&row.at(col_lease));
+    bool due = due_at && *due_at <= now;
+    bool leased = lease_until && *lease_until > now;
+    if (state == "pending") ++(due ? sample.ready : sample.delayed);
+    if (state == "running") ++(leased ? sample.in_flight : sample.ready);
+  }
+  o.depth.push_back(sample);
+}
+
 std::optional<std::size_t> pg_open_tasks(const Context& context) {
   const postgres::Server* server = context.pg->server(context.pg->primary());
   if (!server) return std::nullopt;

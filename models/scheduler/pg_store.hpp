@@ -107,5 +107,10 @@ postgres::Statement retry(std::int64_t id, std::optional<std::int64_t> attempt, 
 sim::Task<void> pg_submit_all(std::shared_ptr<Context> context);
 /// Rows of the tasks table still pending or running at the end (nullopt: the server is down).
 std::optional<std::size_t> pg_open_tasks(const Context& context);
+/// The tasks table's counts for the report's depth chart, read from the committed rows by the
+/// simulation (not by a query) at most once a depth slice: pending rows due by the server's
+/// clock and running rows whose lease ended are ready, running rows within their lease in
+/// flight, pending rows not yet due delayed.
+void pg_sample_depth(Context& context);
 
 }  // namespace scheduler

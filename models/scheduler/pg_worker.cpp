@@ -30,6 +30,7 @@ sim::Task<void> PgWorker::run() {
   bool fixed = context_->options.design == Design::fixed;
   for (;;) {
     std::optional<TaskRow> row = co_await claim();
+    pg_sample_depth(*context_);
     if (!row) {
       co_await sim::sleep(context_->options.poll);
       continue;

@@ -166,19 +166,21 @@ std::string prevention(const SchedulerOptions& options, const sim::Findings& fin
   return "";
 }
 
-// The ready queue's depth over the run, one point per slice (the counts at its first call).
-sim::Plot depth_plot(const Observations& o) {
+// The ready queue's depth over the run, one point per slice (the counts at its first call); with
+// the PostgreSQL store, the tasks table's open rows by state (it has no dead-letter queue).
+sim::Plot depth_plot(const Observations& o, bool table) {
   sim::Plot plot;
-  plot.title = "The ready queue: messages by state";
+  plot.title = table ? "The tasks table: open rows by state" : "The ready queue: messages by state";
   plot.x_label = "true time (s)";
-  plot.y_label = "messages";
-  plot.lines = {{"ready", {}}, {"in flight", {}}, {"delayed", {}}, {"dead-letter", {}}};
+  plot.y_label = table ? "rows" : "messages";
+  plot.lines = {{"ready", {}}, {"in flight", {}}, {"delayed", {}}};
+  if (!table) plot.lines.push_back({"dead-letter", {}});
   for (const DepthSample& d : o.depth) {
     double x = static_cast<double>((d.at - sim::Instant::zero()).ns()) / 1e9;
     plot.lines[0].points.emplace_back(x, d.ready);
     plot.lines[1].points.emplace_back(x, d.in_flight);
     plot.lines[2].points.emplace_back(x, d.delayed);
-    plot.lines[3].points.emplace_back(x, d.dead);
+    if (!table) plot.lines[3].points.emplace_back(x, d.dead);
   }
   return plot;
 }
@@ -200,7 +202,7 @@ sim::Findings SchedulerModel::finish(sim::World&, const sim::FaultActivity& faul
   for (const BeliefRecord& b : o.beliefs)
     findings.intervals.push_back(sim::LaneInterval{o.scheduler_names.at(static_cast<std::size_t>(b.node)), b.from,
                                                    b.to.value_or(o.run_end), "leads"});
-  if (!o.depth.empty()) findings.plots.push_back(depth_plot(o));
+  if (!o.depth.empty()) findings.plots.push_back(depth_plot(o, options_.uses_postgres()));
   findings.prevention = prevention(options_, findings);
   return findings;
 }
