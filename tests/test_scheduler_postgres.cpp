@@ -175,8 +175,6 @@ TEST_CASE("scheduler postgres options refuse what makes no sense beside the task
   const auto& fails_with = scheduler_support::refused;
   fails_with("  delay_queue: postgres\n  move: script\n", "applies only with delay_queue: redis");
   fails_with("  delay_queue: postgres\n  queue: { max_receive_count: 3 }\n", "the tasks table is the queue");
-  fails_with("  delay_queue: postgres\n  design: fixed\n  cron: ['* * * * *']\n  overlap: forbid\n",
-             "not modelled with delay_queue: postgres");
   fails_with("  delay_queue: postgres\n  design: fixed\n  cron: ['* * * * *']\n  missed_policy: temporal\n",
              "not modelled with delay_queue: postgres");
   fails_with("  postgres: { cores: 2 }\n", "applies only with delay_queue: postgres");
@@ -196,4 +194,23 @@ TEST_CASE("a scheduler run on the postgres store: one seed gives one trace and o
   REQUIRE(a.trace_hash == b.trace_hash);
   REQUIRE(sim::run_report_json(a) == sim::run_report_json(b));
   REQUIRE(a.trace_hash != run_text(text, 8).trace_hash);
+}
+
+TEST_CASE("scheduler postgres: forbid starts no tick while a run is open, replace cancels the open run first",
+          "[scheduler]") {
+  using scheduler_support::check_of;
+  auto detail = [](const sim::CheckResult& check, const std::string& key) {
+    for (const auto& [name, value] : check.details)
+      if (name == key) return value;
+    return std::string();
+  };
+  sim::RunResult forbid = scheduler_support::run_shipped("fixed-postgres-overlap-forbid");
+  CHECK(forbid.expectations_met);
+  CHECK(detail(check_of(forbid, "overlap"), "overlapping pairs") == "0");
+  CHECK(detail(check_of(forbid, "overlap"), "held back (forbid)") != "0");
+  sim::RunResult replace = scheduler_support::run_shipped("fixed-postgres-overlap-replace");
+  CHECK(replace.expectations_met);
+  CHECK(detail(check_of(replace, "overlap"), "cancelled (replace)") != "0");
+  CHECK(check_of(replace, "duplicate_side_effect").held);
+  CHECK(check_of(replace, "lost_task").held);
 }

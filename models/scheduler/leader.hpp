@@ -47,6 +47,8 @@ private:
   /// delay_queue: postgres (pg_leader.cpp): the fire record and the tick's task in one transaction;
   /// the fixed design's key on (schedule, nominal) refuses a second fire (23505), its fence a lower token.
   sim::Task<void> fire_pg(int schedule, Tick tick);
+  sim::Task<std::string> fire_pg_statements(int schedule, Tick tick, std::int64_t token, bool& active,
+                                            std::vector<std::string>& cancelled);
   /// The tick's task was acknowledged: a submission the checks judge (the first for its name).
   void note_submission(const std::string& task);
   sim::Task<void> move_due(std::int64_t now_ms);

@@ -193,7 +193,8 @@ void read_redis(sim::ParamReader& params, SchedulerOptions& o) {
 }
 
 // The tasks table's server, and what makes no sense beside it: the SQS-like queue's options, and
-// the overlap policies, which ask that queue for a schedule's active runs.
+// Temporal's policies, which ask that queue for a schedule's active runs (Kubernetes' forbid and
+// replace query the tasks table).
 void read_postgres(sim::ParamReader& params, SchedulerOptions& o) {
   if (!o.uses_postgres()) {
     if (params.has("postgres")) params.fail("postgres", "applies only with delay_queue: postgres (the tasks table)");
@@ -205,9 +206,6 @@ void read_postgres(sim::ParamReader& params, SchedulerOptions& o) {
   if (o.cron.missed_policy == MissedPolicy::temporal)
     params.fail("missed_policy", "temporal's overlap policies ask the SQS-like queue for active runs: not modelled "
                                  "with delay_queue: postgres");
-  if (o.cron.overlap != Overlap::allow)
-    params.fail("overlap", "forbid and replace ask the SQS-like queue for active runs: not modelled with "
-                           "delay_queue: postgres (leave overlap: allow)");
   sim::ParamReader section = params.section("postgres");
   o.postgres = postgres::read_postgres_options(section);
 }

@@ -115,6 +115,37 @@ Statement insert_task(std::int64_t id, const std::string& name, std::int64_t due
                           false};
 }
 
+Statement insert_cron_task(std::int64_t id, const std::string& name, std::int64_t due_ms, int schedule,
+                           std::int64_t nominal) {
+  return postgres::Insert{"tasks",
+                          {{id, name, due_ms, std::string("pending"), std::int64_t{0}, std::int64_t{0}, std::int64_t{0},
+                            std::int64_t{schedule}, nominal}},
+                          std::nullopt,
+                          false};
+}
+
+namespace {
+
+postgres::Predicate open_runs_of(int schedule) {
+  std::vector<postgres::Value> open{std::string("pending"), std::string("running")};
+  return where::all_of({where::eq("schedule", std::int64_t{schedule}), where::in("state", std::move(open))});
+}
+
+}  // namespace
+
+Statement task_by_id(std::int64_t id) {
+  return postgres::Select{"tasks", where::eq("id", id), {}, std::nullopt, std::nullopt};
+}
+
+Statement active_runs(int schedule) {
+  return postgres::Select{"tasks", open_runs_of(schedule), {{"id", false}}, std::nullopt, std::nullopt};
+}
+
+Statement cancel_runs(int schedule) {
+  return postgres::Update{"tasks", {postgres::set_value("state", std::string("cancelled"))}, open_runs_of(schedule),
+                          true};
+}
+
 Statement insert_fire(int schedule, std::int64_t nominal, const std::string& node, std::int64_t token) {
   return postgres::Insert{"fires", {{std::int64_t{schedule}, nominal, node, token}}, std::nullopt, false};
 }

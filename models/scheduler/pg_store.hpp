@@ -90,6 +90,15 @@ private:
 /// Statements of the store, built outside any co_await expression (g++ 12).
 namespace sql {
 postgres::Statement insert_task(std::int64_t id, const std::string& name, std::int64_t due_ms);
+/// A cron tick's task: its schedule and nominal time in their columns.
+postgres::Statement insert_cron_task(std::int64_t id, const std::string& name, std::int64_t due_ms, int schedule,
+                                     std::int64_t nominal);
+/// SELECT * FROM tasks WHERE id = ?
+postgres::Statement task_by_id(std::int64_t id);
+/// SELECT * FROM tasks WHERE schedule = ? AND state IN ('pending', 'running'): the schedule's active runs.
+postgres::Statement active_runs(int schedule);
+/// UPDATE tasks SET state = 'cancelled' WHERE schedule = ? AND state IN ('pending', 'running') RETURNING *.
+postgres::Statement cancel_runs(int schedule);
 postgres::Statement insert_fire(int schedule, std::int64_t nominal, const std::string& node, std::int64_t token);
 /// UPDATE fence SET token = T WHERE id = 1 AND token <= T RETURNING *
 postgres::Statement raise_fence(std::int64_t token);

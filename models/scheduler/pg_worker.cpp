@@ -128,12 +128,25 @@ sim::Task<void> PgWorker::heartbeat(TaskRow row, std::shared_ptr<int> state) {
   }
 }
 
+// Replace: whether the run's row was cancelled by a newer tick, read before the effect (as the
+// SQS-like worker's last heartbeat asks). No answer: not known to be cancelled.
+sim::Task<bool> PgWorker::cancelled(const TaskRow& row) {
+  postgres::Reply found = co_await db_.run(sql::task_by_id(row.id));
+  co_return found.ok() && !found.rows().empty() &&
+      std::get<std::string>(found.rows().front().at(col_state)) == "cancelled";
+}
+
 sim::Task<void> PgWorker::process_fixed(Attempt attempt) {
   const SchedulerOptions& o = context_->options;
   const TaskRow& row = attempt.row;
   auto state = std::make_shared<int>(0);  // 0 running, 1 done, 2 lost the row
   sim::spawn(ex_, heartbeat(row, state));
   co_await sim::sleep(o.work.sample(rng_));
+  if (o.cron.overlap == Overlap::replace && row.name.rfind("cron-", 0) == 0 && co_await cancelled(row)) {
+    *state = 1;  // Replace: a newer tick cancelled this run; it lands no effect
+    context_->attempt_ended(attempt.id, "cancelled");
+    co_return;
+  }
   HandlerOutcome outcome = co_await land_effect(*context_, ex_, row.name, row.attempt, attempt.id);
   bool lost = *state == 2;
   *state = 1;

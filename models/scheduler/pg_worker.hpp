@@ -41,6 +41,7 @@ private:
   sim::Task<std::optional<TaskRow>> claim();
   sim::Task<void> process_seed(Attempt attempt);
   sim::Task<void> process_fixed(Attempt attempt);
+  sim::Task<bool> cancelled(const TaskRow& row);
   sim::Task<void> heartbeat(TaskRow row, std::shared_ptr<int> state);
   /// Runs a write of the attempt's and records it as an ack: accepted when it changed the row,
   /// stale when the row it changed belonged to a newer attempt.
