@@ -31,7 +31,8 @@ sim::Task<std::string> SchedulerNode::fire_pg_statements(int schedule, Tick tick
     active = !runs.ok() || !runs.rows().empty();  // no answer: counted as active, tried at the next check
     if (active) co_return "a run is still active";
   }
-  postgres::Statement record = sql::insert_fire(schedule, tick.nominal, context_->options.scheduler_name(index_), token);
+  postgres::Statement record =
+      sql::insert_fire(schedule, tick.nominal, context_->options.scheduler_name(index_), token);
   postgres::Reply inserted = co_await db_->run(std::move(record));
   if (!inserted.ok()) co_return inserted.sqlstate();
   if (fixed) {
@@ -45,7 +46,8 @@ sim::Task<std::string> SchedulerNode::fire_pg_statements(int schedule, Tick tick
     for (const postgres::Row& row : runs.rows()) cancelled.push_back(task_row(row).name);
   }
   std::string task = fmt::format("cron-{}@{}", schedule + 1, tick.nominal);
-  postgres::Statement row = sql::insert_cron_task(context_->next_task_id++, task, tick.due * 1000, schedule, tick.nominal);
+  postgres::Statement row =
+      sql::insert_cron_task(context_->next_task_id++, task, tick.due * 1000, schedule, tick.nominal);
   postgres::Reply added = co_await db_->run(std::move(row));
   if (!added.ok()) co_return added.sqlstate();
   co_return "";
