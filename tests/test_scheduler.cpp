@@ -3,6 +3,9 @@
 // Kubernetes controllers' missed-tick rules; the sinks' verdicts; every checker on hand-made
 // histories (each able to fail); option errors; and one seed giving one trace.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <set>
 
 #include "models/scheduler/checks.hpp"
 #include "models/scheduler/cron.hpp"
@@ -421,6 +424,86 @@ TEST_CASE("scheduler checks: duplicate, missed and early fires, and the deposed 
   CHECK_THAT(two_leaders(o).summary, Catch::Contains("0 actions"));
   o.beliefs[0].to = at_s(150);
   CHECK(two_leaders(o).held);
+}
+
+namespace {
+
+// Twenty clean ticks (two every-minute schedules for ten minutes: fired, run once, acked), and
+// schedule 2's tick at 4 minutes run twice.
+Observations clean_ticks() {
+  Observations o = history();
+  o.schedules = {"* * * * *", "* * * * *"};
+  o.run_end = at_s(900);
+  o.retention = Duration::seconds(60);
+  o.beliefs = {BeliefRecord{0, at_s(0), std::nullopt}};
+  std::uint64_t id = 0;
+  for (int minute = 1; minute <= 10; ++minute)
+    for (int s = 0; s < 2; ++s) {
+      std::int64_t t = minute * 60 + s;
+      std::string task = fmt::format("cron-{}@{}", s + 1, start_s + minute * 60);
+      o.fires.push_back(FireRecord{s, start_s + minute * 60, at_s(t + 1), 0, true, 1});
+      o.submissions.push_back(Submission{task, at_s(t + 1), at_s(t + 1)});
+      o.attempts.push_back(attempt(++id, task, s, 1, t + 2, t + 3, "succeeded"));
+      o.effects.push_back(EffectRecord{task, id, at_s(t + 3), "applied"});
+      o.acks.push_back(AckRecord{task, id, at_s(t + 3), true, false});
+      o.finals.push_back(FinalRecord{task, at_s(t + 3), true, false});
+    }
+  std::string twice = fmt::format("cron-2@{}", start_s + 240);
+  o.attempts.push_back(attempt(++id, twice, 0, 2, 250, 251, "succeeded"));
+  o.effects.push_back(EffectRecord{twice, id, at_s(251), "applied"});
+  o.attempts_recorded = id;
+  return o;
+}
+
+void same_verdicts(const Observations& whole, const Observations& judged, const sim::FaultActivity& faults) {
+  std::vector<sim::CheckResult> expected = run_checks(whole, 5, faults);
+  std::vector<sim::CheckResult> got = run_checks(judged, 5, faults);
+  REQUIRE(got.size() == expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO(expected[i].name);
+    CHECK(got[i].held == expected[i].held);
+    CHECK(got[i].summary == expected[i].summary);
+    CHECK(got[i].details == expected[i].details);
+    CHECK(got[i].first.has_value() == expected[i].first.has_value());
+    if (got[i].first && expected[i].first) CHECK(got[i].first->what == expected[i].first->what);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("scheduler checks judge clean cron ticks as the run goes, with the verdicts of one pass at the end",
+          "[scheduler]") {
+  const Observations whole = clean_ticks();
+  Observations o = whole;
+  std::set<std::string> submitted;
+  judge_closed(o, at_s(500), at_s(200), submitted);  // a fault changed at 200 s
+  // Ticks whose records ended by 440 s (minutes 1 to 7 of both) but the one run twice.
+  CHECK(o.retired.ticks == 13);
+  CHECK(o.fires.size() == 7);
+  CHECK(o.attempts.size() == 8);
+  CHECK_FALSE(duplicate_side_effect(o).held);  // the twice-run tick kept its records
+  same_verdicts(whole, o, sim::FaultActivity{at_s(200), false});
+  same_verdicts(whole, o, sim::FaultActivity{at_s(700), false});  // a later change: the judged ones were done
+  Observations calm = whole;  // no fault at all
+  judge_closed(calm, at_s(500), std::nullopt, submitted);
+  CHECK(calm.retired.ticks == 13);
+  same_verdicts(whole, calm, sim::FaultActivity{});
+  // A deposed leader fires a judged tick again; its run lands a second effect.
+  Observations late = o, late_whole = whole;
+  for (Observations* x : {&late, &late_whole}) {
+    std::string task = fmt::format("cron-1@{}", start_s + 60);
+    x->fires.push_back(FireRecord{0, start_s + 60, at_s(600), 1, true, 1});
+    x->submissions.push_back(Submission{task, at_s(600), at_s(600)});
+    x->attempts.push_back(attempt(++x->attempts_recorded, task, 1, 1, 601, 602, "succeeded"));
+    x->effects.push_back(EffectRecord{task, x->attempts_recorded, at_s(602), "applied"});
+  }
+  CHECK_FALSE(duplicate_fire(late).held);
+  CHECK(duplicate_fire(late).summary == duplicate_fire(late_whole).summary);
+  CHECK(duplicate_side_effect(late).summary == duplicate_side_effect(late_whole).summary);
+  CHECK(duplicate_execution(late).summary == duplicate_execution(late_whole).summary);
+  CHECK(lost_task(late).summary == lost_task(late_whole).summary);
+  CHECK(missed_fire(late).summary == missed_fire(late_whole).summary);
+  CHECK(fire_lateness(late).summary == fire_lateness(late_whole).summary);
 }
 
 TEST_CASE("scheduler options refuse what cannot work, at the offending key", "[scheduler]") {

@@ -207,6 +207,7 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
           fmt::format("cron-{} tick {}: {}", schedule + 1, tick.nominal, taken ? taken->text : "no answer"));
       context_->observations.fires.push_back(
           FireRecord{schedule, tick.nominal, context_->world.now(), index_, false, record.token});
+      context_->judge_closed();
       co_return;
     }
   }
@@ -214,6 +215,7 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
   bool pushed = co_await push(task);
   context_->observations.fires.push_back(
       FireRecord{schedule, tick.nominal, context_->world.now(), index_, pushed, record.token});
+  context_->judge_closed();
   if (pushed && !fixed) co_await call(*context_, ex_, context_->store, record);  // lastScheduleTime, unguarded
 }
 
@@ -286,7 +288,8 @@ bool Context::note_submitted(const std::string& task) {
                   task[prefix.size()] != '0' &&
                   std::all_of(task.begin() + prefix.size(), task.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (numbered) n = std::stoul(task.substr(prefix.size()));
-  if (!numbered || n > static_cast<std::size_t>(options.tasks)) return others_submitted.insert(task).second;
+  if (!numbered || n > static_cast<std::size_t>(options.tasks))
+    return !judged_task(observations, task) && others_submitted.insert(task).second;  // a judged tick was submitted
   if (client_tasks_submitted.size() < n) client_tasks_submitted.resize(static_cast<std::size_t>(options.tasks));
   if (client_tasks_submitted[n - 1]) return false;
   client_tasks_submitted[n - 1] = true;

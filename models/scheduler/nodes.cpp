@@ -42,10 +42,9 @@ std::string Response::describe() const {
 }
 
 std::string sink_verdict(Sink kind, SinkState& state, const std::string& task, std::int64_t token) {
-  bool first = state.seen.insert(task).second;
   switch (kind) {
-    case Sink::plain: return "applied";
-    case Sink::idempotent: return first ? "applied" : "deduplicated";
+    case Sink::plain: return "applied";  // keeps nothing: a plain sink applies every write
+    case Sink::idempotent: return state.seen.insert(task).second ? "applied" : "deduplicated";
     case Sink::fenced: {
       auto [it, fresh] = state.highest.try_emplace(task, token);
       if (fresh) return "applied";

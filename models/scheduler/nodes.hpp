@@ -24,7 +24,7 @@ struct Context;
 
 struct SinkState {
   std::map<std::string, std::int64_t> highest;  ///< per task: the highest token applied (fenced)
-  std::set<std::string> seen;                   ///< tasks with an effect
+  std::set<std::string> seen;                   ///< tasks with an effect (idempotent)
 };
 
 /// The sink's verdict on a write: "applied", "replaced", "deduplicated" or "refused".
