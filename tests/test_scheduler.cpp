@@ -506,11 +506,31 @@ TEST_CASE("scheduler checks judge clean cron ticks as the run goes, with the ver
   CHECK(fire_lateness(late).summary == fire_lateness(late_whole).summary);
 }
 
+TEST_CASE("the leader's status cache keeps the fixed design's verdicts under a leader pause and a clock step",
+          "[scheduler]") {
+  for (const char* name : {"fixed-leader-pause-tick", "fixed-leader-clock-step"}) {
+    INFO(name);
+    sim::Scenario scenario =
+        sim::load_scenario(std::string(checkout::source_dir) + "/scenarios/scheduler/" + name + ".yaml");
+    sim::RunResult read = sim::run_scenario(scenario, scenario.seed).result;
+    scenario.params["status_cache"] = true;
+    sim::RunResult cached = sim::run_scenario(scenario, scenario.seed).result;
+    CHECK(cached.expectations_met);
+    CHECK(cached.measures.at("fires") <= read.measures.at("fires"));  // no fire the store refused more
+    REQUIRE(cached.checks.size() == read.checks.size());
+    for (std::size_t i = 0; i < read.checks.size(); ++i) {
+      INFO(read.checks[i].result.name);
+      CHECK(cached.checks[i].result.held == read.checks[i].result.held);
+    }
+  }
+}
+
 TEST_CASE("scheduler options refuse what cannot work, at the offending key", "[scheduler]") {
   const auto& fails_with = scheduler_support::refused;
   fails_with("  election: etcdd\n", "etcd");
   fails_with("  renew_deadline: 20s\n", "lease_duration > renew_deadline");
   fails_with("  cron: ['61 * * * *']\n", "bad minute field");
+  fails_with("  design: fixed\n  missed_policy: quartz\n  status_cache: true\n", "Kubernetes' policies");
   fails_with("  delay_queue: sqs\n  delay: 16m\n", "at most 15 minutes");
   fails_with("  heartbeat_interval: 40s\n", "shorter than heartbeat_timeout");
   fails_with("  delay_queue: sqs\n  move: script\n", "applies only with delay_queue: redis");
