@@ -525,6 +525,22 @@ TEST_CASE("the leader's status cache keeps the fixed design's verdicts under a l
   }
 }
 
+TEST_CASE("the store's fire records refuse a tick once, whatever order the ticks come in", "[scheduler]") {
+  FiredTicks fired;
+  for (std::int64_t minute : {3, 1, 2, 5, 4, 9})
+    CHECK(fired.insert(0, minute * 60));  // 1 to 5 become one run, 9 its own
+  for (std::int64_t minute : {1, 2, 3, 4, 5, 9}) CHECK_FALSE(fired.insert(0, minute * 60));
+  CHECK(fired.insert(1, 60));      // another schedule
+  CHECK(fired.insert(0, 90));      // inside the run's span, off its minutes
+  CHECK_FALSE(fired.insert(0, 90));
+  CHECK(fired.insert(0, 8 * 60));  // joins 9 from below
+  CHECK_FALSE(fired.insert(0, 8 * 60));
+  CHECK(fired.insert(0, 6 * 60));
+  CHECK(fired.insert(0, 7 * 60));  // joins both sides: one run from 1 to 9
+  for (std::int64_t minute = 1; minute <= 9; ++minute) CHECK_FALSE(fired.insert(0, minute * 60));
+  CHECK(fired.insert(0, 10 * 60));
+}
+
 TEST_CASE("scheduler options refuse what cannot work, at the offending key", "[scheduler]") {
   const auto& fails_with = scheduler_support::refused;
   fails_with("  election: etcdd\n", "etcd");

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 #include "models/scheduler/context.hpp"
 #include "models/scheduler/messages.hpp"
 #include "models/scheduler/sqs.hpp"
@@ -54,6 +56,32 @@ std::string sink_verdict(Sink kind, SinkState& state, const std::string& task, s
     }
   }
   return "refused";
+}
+
+bool FiredTicks::insert(int schedule, std::int64_t nominal) {
+  constexpr std::int64_t minute = 60;
+  std::map<std::int64_t, std::int64_t>& runs = runs_[schedule];
+  auto after = runs.upper_bound(nominal);
+  if (after != runs.begin()) {
+    auto before = std::prev(after);
+    if (nominal <= before->second) {  // within its span: on its minutes, or kept on its own
+      if ((nominal - before->first) % minute == 0) return false;
+      return others_.insert({schedule, nominal}).second;
+    }
+    if (before->second + minute == nominal) {
+      before->second = after != runs.end() && after->first == nominal + minute ? after->second : nominal;
+      if (before->second != nominal) runs.erase(after);
+      return true;
+    }
+  }
+  if (after != runs.end() && after->first == nominal + minute) {
+    std::int64_t last = after->second;
+    runs.erase(after);
+    runs.emplace(nominal, last);
+    return true;
+  }
+  runs.emplace(nominal, nominal);
+  return true;
 }
 
 namespace {
@@ -159,7 +187,7 @@ Reply store_answer(Context& c, StoreState& s, const Request& r) {
       } else if (r.when * 1'000'000'000 > wall_ns) {
         reply->ok = false;
         reply->text = "the tick is still ahead of the store's clock";
-      } else if (!s.fired.insert({schedule, nominal}).second) {
+      } else if (!s.fired.insert(schedule, nominal)) {
         reply->ok = false;
         reply->text = "this tick was already fired";
       } else {
