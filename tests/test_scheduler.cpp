@@ -4,6 +4,9 @@
 // histories (each able to fail); option errors; one seed giving one trace; and the fixed move
 // taking each due task once.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <set>
 
 #include "models/scheduler/checks.hpp"
 #include "models/scheduler/cron.hpp"
@@ -424,11 +427,127 @@ TEST_CASE("scheduler checks: duplicate, missed and early fires, and the deposed 
   CHECK(two_leaders(o).held);
 }
 
+namespace {
+
+// Twenty clean ticks (two every-minute schedules for ten minutes: fired, run once, acked), and
+// schedule 2's tick at 4 minutes run twice.
+Observations clean_ticks() {
+  Observations o = history();
+  o.schedules = {"* * * * *", "* * * * *"};
+  o.run_end = at_s(900);
+  o.retention = Duration::seconds(60);
+  o.beliefs = {BeliefRecord{0, at_s(0), std::nullopt}};
+  std::uint64_t id = 0;
+  for (int minute = 1; minute <= 10; ++minute)
+    for (int s = 0; s < 2; ++s) {
+      std::int64_t t = minute * 60 + s;
+      std::string task = fmt::format("cron-{}@{}", s + 1, start_s + minute * 60);
+      o.fires.push_back(FireRecord{s, start_s + minute * 60, at_s(t + 1), 0, true, 1});
+      o.submissions.push_back(Submission{task, at_s(t + 1), at_s(t + 1)});
+      o.attempts.push_back(attempt(++id, task, s, 1, t + 2, t + 3, "succeeded"));
+      o.effects.push_back(EffectRecord{task, id, at_s(t + 3), "applied"});
+      o.acks.push_back(AckRecord{task, id, at_s(t + 3), true, false});
+      o.finals.push_back(FinalRecord{task, at_s(t + 3), true, false});
+    }
+  std::string twice = fmt::format("cron-2@{}", start_s + 240);
+  o.attempts.push_back(attempt(++id, twice, 0, 2, 250, 251, "succeeded"));
+  o.effects.push_back(EffectRecord{twice, id, at_s(251), "applied"});
+  o.attempts_recorded = id;
+  return o;
+}
+
+void same_verdicts(const Observations& whole, const Observations& judged, const sim::FaultActivity& faults) {
+  std::vector<sim::CheckResult> expected = run_checks(whole, 5, faults);
+  std::vector<sim::CheckResult> got = run_checks(judged, 5, faults);
+  REQUIRE(got.size() == expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO(expected[i].name);
+    CHECK(got[i].held == expected[i].held);
+    CHECK(got[i].summary == expected[i].summary);
+    CHECK(got[i].details == expected[i].details);
+    CHECK(got[i].first.has_value() == expected[i].first.has_value());
+    if (got[i].first && expected[i].first) CHECK(got[i].first->what == expected[i].first->what);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("scheduler checks judge clean cron ticks as the run goes, with the verdicts of one pass at the end",
+          "[scheduler]") {
+  const Observations whole = clean_ticks();
+  Observations o = whole;
+  std::set<std::string> submitted;
+  judge_closed(o, at_s(500), at_s(200), submitted);  // a fault changed at 200 s
+  // Ticks whose records ended by 440 s (minutes 1 to 7 of both) but the one run twice.
+  CHECK(o.retired.ticks == 13);
+  CHECK(o.fires.size() == 7);
+  CHECK(o.attempts.size() == 8);
+  CHECK_FALSE(duplicate_side_effect(o).held);  // the twice-run tick kept its records
+  same_verdicts(whole, o, sim::FaultActivity{at_s(200), false});
+  same_verdicts(whole, o, sim::FaultActivity{at_s(700), false});  // a later change: the judged ones were done
+  Observations calm = whole;  // no fault at all
+  judge_closed(calm, at_s(500), std::nullopt, submitted);
+  CHECK(calm.retired.ticks == 13);
+  same_verdicts(whole, calm, sim::FaultActivity{});
+  // A deposed leader fires a judged tick again; its run lands a second effect.
+  Observations late = o, late_whole = whole;
+  for (Observations* x : {&late, &late_whole}) {
+    std::string task = fmt::format("cron-1@{}", start_s + 60);
+    x->fires.push_back(FireRecord{0, start_s + 60, at_s(600), 1, true, 1});
+    x->submissions.push_back(Submission{task, at_s(600), at_s(600)});
+    x->attempts.push_back(attempt(++x->attempts_recorded, task, 1, 1, 601, 602, "succeeded"));
+    x->effects.push_back(EffectRecord{task, x->attempts_recorded, at_s(602), "applied"});
+  }
+  CHECK_FALSE(duplicate_fire(late).held);
+  CHECK(duplicate_fire(late).summary == duplicate_fire(late_whole).summary);
+  CHECK(duplicate_side_effect(late).summary == duplicate_side_effect(late_whole).summary);
+  CHECK(duplicate_execution(late).summary == duplicate_execution(late_whole).summary);
+  CHECK(lost_task(late).summary == lost_task(late_whole).summary);
+  CHECK(missed_fire(late).summary == missed_fire(late_whole).summary);
+  CHECK(fire_lateness(late).summary == fire_lateness(late_whole).summary);
+}
+
+TEST_CASE("the leader's status cache keeps the fixed design's verdicts under a leader pause and a clock step",
+          "[scheduler]") {
+  for (const char* name : {"fixed-leader-pause-tick", "fixed-leader-clock-step"}) {
+    INFO(name);
+    sim::Scenario scenario =
+        sim::load_scenario(std::string(checkout::source_dir) + "/scenarios/scheduler/" + name + ".yaml");
+    sim::RunResult read = sim::run_scenario(scenario, scenario.seed).result;
+    scenario.params["status_cache"] = true;
+    sim::RunResult cached = sim::run_scenario(scenario, scenario.seed).result;
+    CHECK(cached.expectations_met);
+    CHECK(cached.measures.at("fires") <= read.measures.at("fires"));  // no fire the store refused more
+    REQUIRE(cached.checks.size() == read.checks.size());
+    for (std::size_t i = 0; i < read.checks.size(); ++i) {
+      INFO(read.checks[i].result.name);
+      CHECK(cached.checks[i].result.held == read.checks[i].result.held);
+    }
+  }
+}
+
+TEST_CASE("the store's fire records refuse a tick once, whatever order the ticks come in", "[scheduler]") {
+  FiredTicks fired;
+  for (std::int64_t minute : {3, 1, 2, 5, 4, 9})
+    CHECK(fired.insert(0, minute * 60));  // 1 to 5 become one run, 9 its own
+  for (std::int64_t minute : {1, 2, 3, 4, 5, 9}) CHECK_FALSE(fired.insert(0, minute * 60));
+  CHECK(fired.insert(1, 60));      // another schedule
+  CHECK(fired.insert(0, 90));      // inside the run's span, off its minutes
+  CHECK_FALSE(fired.insert(0, 90));
+  CHECK(fired.insert(0, 8 * 60));  // joins 9 from below
+  CHECK_FALSE(fired.insert(0, 8 * 60));
+  CHECK(fired.insert(0, 6 * 60));
+  CHECK(fired.insert(0, 7 * 60));  // joins both sides: one run from 1 to 9
+  for (std::int64_t minute = 1; minute <= 9; ++minute) CHECK_FALSE(fired.insert(0, minute * 60));
+  CHECK(fired.insert(0, 10 * 60));
+}
+
 TEST_CASE("scheduler options refuse what cannot work, at the offending key", "[scheduler]") {
   const auto& fails_with = scheduler_support::refused;
   fails_with("  election: etcdd\n", "etcd");
   fails_with("  renew_deadline: 20s\n", "lease_duration > renew_deadline");
   fails_with("  cron: ['61 * * * *']\n", "bad minute field");
+  fails_with("  design: fixed\n  missed_policy: quartz\n  status_cache: true\n", "Kubernetes' policies");
   fails_with("  delay_queue: sqs\n  delay: 16m\n", "at most 15 minutes");
   fails_with("  heartbeat_interval: 40s\n", "shorter than heartbeat_timeout");
   fails_with("  delay_queue: sqs\n  move: script\n", "applies only with delay_queue: redis");

@@ -192,10 +192,11 @@ bool run_cron(const Settings& s) {
     print_cron("day", s.day_schedules, 24 * 60, day);
   }
   double day_fires = 100'000.0 * 24 * 60;
+  // Memory is not a rate: the checks judge ticks as the run goes, so compare peaks across --cron-minutes.
   fmt::print(
-      "   the issue's day (100,000 schedules x 1,440 ticks = {:.0f} fires) at the slice's rates: {:.0f} CPU s, "
-      "{:.0f} GiB\n",
-      day_fires, slice.cpu_s / slice.fires * day_fires, slice.peak_bytes / slice.fires * day_fires / (mib * 1024));
+      "   the issue's day (100,000 schedules x 1,440 ticks = {:.0f} fires) at the slice's CPU rate: {:.0f} CPU s; "
+      "peak memory does not grow with fires (compare --cron-minutes)\n",
+      day_fires, slice.cpu_s / slice.fires * day_fires);
   return true;
 }
 

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "models/scheduler/cron.hpp"
 #include "models/scheduler/record.hpp"
 #include "sim/results/check.hpp"
 
@@ -23,7 +25,10 @@ void violate(sim::CheckResult& r, sim::Instant when, std::vector<std::string> no
 /// "cron-1 tick 60s" in UTC (time since the run's start); "cron-1 tick 2026-03-08 02:30
 /// America/New_York" in a zone.
 std::string tick_name(const Observations& o, int schedule, std::int64_t nominal);
-/// Whether some attempt of `task` ran to an effect the sink took.
+std::optional<Cron> cron_of(const Observations& o, int schedule);
+/// The true time at which a tick named `nominal` is due, as the user expects it.
+sim::Instant due_of(const Observations& o, int schedule, std::int64_t nominal);
+/// Whether some attempt of `task` ran to an effect the sink took (a judged tick's run did).
 bool succeeded(const Observations& o, const std::string& task);
 
 /// The attempts of each task in the order they started, sorted once by task name, so a check

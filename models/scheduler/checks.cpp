@@ -48,9 +48,27 @@ std::string tick_name(const Observations& o, int schedule, std::int64_t nominal)
   return fmt::format("cron-{} tick {} {}", schedule + 1, civil_text(local), o.zone.name);
 }
 
+std::optional<Cron> cron_of(const Observations& o, int schedule) {
+  if (schedule >= 0 && static_cast<std::size_t>(schedule) < o.retired.crons.size())
+    return o.retired.crons[static_cast<std::size_t>(schedule)];
+  std::string error;
+  if (schedule < 0 || static_cast<std::size_t>(schedule) >= o.schedules.size()) return std::nullopt;
+  return parse_cron(o.schedules[static_cast<std::size_t>(schedule)], error);
+}
+
+sim::Instant due_of(const Observations& o, int schedule, std::int64_t nominal) {
+  if (o.zone.is_utc()) return o.instant_of(nominal);
+  std::optional<Cron> cron = cron_of(o, schedule);
+  if (!cron || cron->wildcard) return o.instant_of(nominal);
+  std::vector<std::int64_t> at = o.zone.instants_of(nominal);
+  if (!at.empty()) return o.instant_of(at.front());
+  return o.instant_of(o.zone.gap_end(nominal).value_or(nominal));
+}
+
 bool succeeded(const Observations& o, const std::string& task) {
-  return std::any_of(o.attempts.begin(), o.attempts.end(),
-                     [&](const AttemptRecord& a) { return a.task == task && a.outcome == "succeeded"; });
+  return judged_task(o, task) || std::any_of(o.attempts.begin(), o.attempts.end(), [&](const AttemptRecord& a) {
+           return a.task == task && a.outcome == "succeeded";
+         });
 }
 
 AttemptIndex::AttemptIndex(const std::vector<AttemptRecord>& attempts) {
@@ -112,12 +130,13 @@ sim::CheckResult lost_task(const Observations& o) { return lost_task(o, AttemptI
 
 sim::CheckResult lost_task(const Observations& o, const AttemptIndex& attempts) {
   sim::CheckResult r = named("lost_task");
-  std::size_t judged = 0, lost = 0;
+  std::size_t judged = o.retired.lost_judged, lost = 0;
   std::vector<const FinalRecord*> finals = finals_by_task(o);
   for (const Submission& s : o.submissions) {
     if (s.due + o.liveness_bound > o.run_end) continue;  // not due long enough to judge
     if (o.cancelled.count(s.task) > 0) continue;         // cancelled by the declared overlap policy
     ++judged;
+    if (judged_task(o, s.task)) continue;  // a judged tick's run succeeded
     std::span<const AttemptRecord* const> tries = attempts.of(s.task);
     if (std::any_of(tries.begin(), tries.end(), [](const AttemptRecord* a) { return a->outcome == "succeeded"; }))
       continue;
@@ -139,13 +158,14 @@ sim::CheckResult lost_task(const Observations& o, const AttemptIndex& attempts) 
 
 sim::CheckResult duplicate_execution(const Observations& o) { return duplicate_execution(o, AttemptIndex(o.attempts)); }
 
-sim::CheckResult duplicate_execution(const Observations&, const AttemptIndex& attempts) {
+sim::CheckResult duplicate_execution(const Observations& o, const AttemptIndex& attempts) {
   sim::CheckResult r = named("duplicate_execution");
   std::size_t twice = 0;
-  attempts.each([&](const std::string&, std::span<const AttemptRecord* const> tries) {
+  attempts.each([&](const std::string& task, std::span<const AttemptRecord* const> tries) {
     auto runs = std::count_if(tries.begin(), tries.end(), [](const AttemptRecord* a) {
       return a->outcome == "succeeded" || a->outcome == "refused";
     });
+    if (judged_task(o, task)) ++runs;  // the judged tick's one run
     if (runs > 1) ++twice;
   });
   r.summary = fmt::format("{} ran to completion more than once (reported, not failed: at-least-once allows it)",
@@ -188,7 +208,9 @@ sim::CheckResult duplicate_side_effect(const Observations& o) {
   std::map<std::string, int> applied;
   for (const EffectRecord& e : o.effects) {
     if (e.verdict != "applied") continue;
-    if (++applied[e.task] == 2)
+    auto [count, fresh] = applied.try_emplace(e.task, 0);
+    if (fresh && judged_task(o, e.task)) count->second = 1;  // the judged tick's one effect
+    if (++count->second == 2)
       violate(r, e.at, {"sink"}, fmt::format("the sink applied {}'s effect a second time", e.task));
   }
   auto twice = std::count_if(applied.begin(), applied.end(), [](const auto& e) { return e.second > 1; });
@@ -204,9 +226,14 @@ sim::CheckResult stale_ack(const Observations& o) {
   for (const AckRecord& a : o.acks) {
     if (!a.accepted || !a.stale) continue;
     ++stale;
-    const AttemptRecord& attempt = o.attempts.at(a.attempt - 1);
-    violate(r, a.at, {worker_name(o, attempt.worker)},
-            fmt::format("{}'s ack from receive {} deleted the message a newer receive held", a.task, attempt.receives));
+    const AttemptRecord* attempt = o.attempt(a.attempt);
+    if (!attempt) {  // the attempt of a judged tick, acked again later
+      violate(r, a.at, {}, fmt::format("{}'s late ack deleted the message a newer receive held", a.task));
+      continue;
+    }
+    violate(
+        r, a.at, {worker_name(o, attempt->worker)},
+        fmt::format("{}'s ack from receive {} deleted the message a newer receive held", a.task, attempt->receives));
   }
   r.summary =
       fmt::format("{} accepted from a stale attempt", sim::count_of(static_cast<std::uint64_t>(stale), "ack", "acks"));
@@ -232,9 +259,10 @@ sim::CheckResult retry_budget(const Observations& o, const AttemptIndex& index) 
   sim::CheckResult r = named("retry_budget");
   int over = 0, early = 0;
   index.each([&](const std::string& task, std::span<const AttemptRecord* const> attempts) {
-    if (o.max_attempts > 0 && static_cast<int>(attempts.size()) > o.max_attempts) {
+    int before = judged_task(o, task) ? 1 : 0;  // a judged tick's run had one attempt, which succeeded
+    if (o.max_attempts > 0 && static_cast<int>(attempts.size()) + before > o.max_attempts) {
       ++over;
-      const AttemptRecord& extra = *attempts[static_cast<std::size_t>(o.max_attempts)];
+      const AttemptRecord& extra = *attempts[static_cast<std::size_t>(o.max_attempts - before)];
       violate(r, extra.started, {worker_name(o, extra.worker)},
               fmt::format("{} started attempt {} of a budget of {}", task, o.max_attempts + 1, o.max_attempts));
     }
@@ -287,11 +315,13 @@ sim::CheckResult liveness(const Observations& o, const sim::FaultActivity& fault
     return r;
   }
   sim::Instant quiet = faults.last_change.value_or(sim::Instant::zero());
-  std::size_t judged = 0;
+  // Judged ticks count if no fault changed after they were judged (retired.hpp).
+  std::size_t judged = o.retired.liveness_quiet == faults.last_change ? o.retired.liveness_pending : 0;
   for (const Submission& s : o.submissions) {
     if (o.cancelled.count(s.task) > 0) continue;
     sim::Instant from = std::max(quiet, s.due);
     if (from + o.liveness_bound > o.run_end) continue;
+    if (judged_task(o, s.task)) continue;  // done before: a judged tick's run ended before later records
     std::span<const AttemptRecord* const> attempts = index.of(s.task);
     bool done_before = std::any_of(attempts.begin(), attempts.end(), [&](const AttemptRecord* a) {
       return a->outcome == "succeeded" && a->ended && *a->ended <= from;

@@ -27,12 +27,6 @@ std::map<TickKey, std::vector<const FireRecord*>> accepted_fires(const Observati
   return fires;
 }
 
-std::optional<Cron> cron_of(const Observations& o, int schedule) {
-  std::string error;
-  if (schedule < 0 || static_cast<std::size_t>(schedule) >= o.schedules.size()) return std::nullopt;
-  return parse_cron(o.schedules[static_cast<std::size_t>(schedule)], error);
-}
-
 // What a schedule's user expects, whatever the model's dst policy: cron(8)'s reading of local
 // times (cron.hpp, dst: vixie), each tick once: nominal time to due time, for ticks due in (from, until].
 std::map<std::int64_t, std::int64_t> expected(const Observations& o, const Cron& cron, std::int64_t from,
@@ -42,16 +36,6 @@ std::map<std::int64_t, std::int64_t> expected(const Observations& o, const Cron&
   for (std::optional<Tick> t = schedule.next_after(from); t && t->due <= until; t = schedule.next_after(t->due))
     ticks.emplace(t->nominal, t->due);
   return ticks;
-}
-
-// The true time at which a tick named `nominal` is due, as the user expects it.
-sim::Instant due_of(const Observations& o, int schedule, std::int64_t nominal) {
-  if (o.zone.is_utc()) return o.instant_of(nominal);
-  std::optional<Cron> cron = cron_of(o, schedule);
-  if (!cron || cron->wildcard) return o.instant_of(nominal);
-  std::vector<std::int64_t> at = o.zone.instants_of(nominal);
-  if (!at.empty()) return o.instant_of(at.front());
-  return o.instant_of(o.zone.gap_end(nominal).value_or(nominal));
 }
 
 // Why a policy that does not collapse missed ticks into one run left a tick out.
@@ -69,6 +53,13 @@ sim::CheckResult duplicate_fire(const Observations& o) {
   sim::CheckResult r = named("duplicate_fire");
   int duplicates = 0;
   for (const auto& [tick, fires] : accepted_fires(o)) {
+    if (judged(o, tick.first, tick.second)) {  // fired again after its first run was judged
+      duplicates += static_cast<int>(fires.size());
+      violate(r, fires[0]->at, {scheduler_name(o, fires[0]->node)},
+              fmt::format("{} fired again by {} at {}, after its first fire's run was judged",
+                          tick_name(o, tick.first, tick.second), scheduler_name(o, fires[0]->node), at(fires[0]->at)));
+      continue;
+    }
     if (fires.size() < 2) continue;
     duplicates += static_cast<int>(fires.size()) - 1;
     violate(r, fires[1]->at, {scheduler_name(o, fires[0]->node), scheduler_name(o, fires[1]->node)},
@@ -91,13 +82,14 @@ sim::CheckResult missed_fire(const Observations& o) {
     std::optional<Cron> cron = cron_of(o, schedule);
     if (!cron) continue;
     std::optional<sim::Instant> last_fired;
+    if (s < o.retired.last_due.size()) last_fired = o.retired.last_due[s];
     // The fired ticks are keyed (schedule, nominal): this schedule's are one range.
     constexpr std::int64_t earliest = std::numeric_limits<std::int64_t>::min();
     for (auto it = fired.lower_bound({schedule, earliest}); it != fired.lower_bound({schedule + 1, earliest}); ++it)
       last_fired = std::max(last_fired.value_or(sim::Instant::zero()), due_of(o, schedule, it->first.second));
     std::int64_t until = o.unix_s_of(o.run_end - o.liveness_bound);
     for (const auto& [nominal, due_s] : expected(o, *cron, o.unix_s_of(o.cron_from), until)) {
-      if (fired.count({schedule, nominal})) continue;
+      if (fired.count({schedule, nominal}) || judged(o, schedule, nominal)) continue;
       sim::Instant due = o.instant_of(due_s);
       if (o.most_recent_only && last_fired && due < *last_fired) {
         ++skipped;  // the declared policy runs only the most recent missed tick
@@ -136,37 +128,63 @@ sim::CheckResult early_fire(const Observations& o) {
   return r;
 }
 
+namespace {
+
+// Fire lateness over the ticks on record and the judged ones' histogram (retired.hpp): value to
+// count, with the rank of a quantile as over one sorted list.
+struct Lateness {
+  std::map<std::int64_t, std::uint64_t> counts;
+  std::uint64_t total = 0;
+
+  sim::Duration rank(double q) const {
+    if (total == 0) return sim::Duration::zero();
+    auto i = static_cast<std::uint64_t>(q * static_cast<double>(total - 1) + 0.5);
+    i = std::min(i, total - 1);
+    std::uint64_t seen = 0;
+    for (const auto& [ns, n] : counts) {
+      seen += n;
+      if (seen > i) return sim::Duration::nanoseconds(ns);
+    }
+    return sim::Duration::nanoseconds(counts.rbegin()->first);
+  }
+  sim::Duration max() const {
+    return total == 0 ? sim::Duration::zero() : sim::Duration::nanoseconds(counts.rbegin()->first);
+  }
+};
+
+}  // namespace
+
 sim::CheckResult fire_lateness(const Observations& o) {
   sim::CheckResult r = named("fire_lateness");
-  std::vector<sim::Duration> late;
+  Lateness late{o.retired.lateness.counts(), o.retired.lateness.total()};
   int past_deadline = 0;
   for (const auto& [tick, fires] : accepted_fires(o)) {
-    late.push_back(fires.front()->at - due_of(o, tick.first, tick.second));
+    if (judged(o, tick.first, tick.second)) continue;  // not a first fire
+    sim::Duration lateness = fires.front()->at - due_of(o, tick.first, tick.second);
+    ++late.counts[lateness.ns()];
+    ++late.total;
     // A declared startingDeadlineSeconds is a promise: no tick starts later than that (with 2 s
     // for the controller's whole-second reading of the time and its calls).
-    if (!o.starting_deadline || late.back() <= *o.starting_deadline + sim::Duration::seconds(2)) continue;
+    if (!o.starting_deadline || lateness <= *o.starting_deadline + sim::Duration::seconds(2)) continue;
     ++past_deadline;
     violate(r, fires.front()->at, {scheduler_name(o, fires.front()->node)},
             fmt::format("{} started {} after its time, past the starting deadline of {}",
-                        tick_name(o, tick.first, tick.second), sim::to_string(late.back(), 4),
+                        tick_name(o, tick.first, tick.second), sim::to_string(lateness, 4),
                         sim::to_string(*o.starting_deadline)));
   }
-  std::sort(late.begin(), late.end());
-  auto rank = [&](double q) {
-    if (late.empty()) return sim::Duration::zero();
-    auto i = static_cast<std::size_t>(q * static_cast<double>(late.size() - 1) + 0.5);
-    return late[std::min(i, late.size() - 1)];
-  };
-  r.summary = late.empty()
+  r.summary = late.total == 0
                   ? "no fires"
-                  : fmt::format("p50 {}, p99 {}, max {} over {} ({})", sim::to_string(rank(0.5), 4),
-                                sim::to_string(rank(0.99), 4), sim::to_string(late.back(), 4),
-                                sim::count_of(late.size(), "tick", "ticks"),
+                  : fmt::format("p50 {}, p99 {}, max {} over {} ({})", sim::to_string(late.rank(0.5), 4),
+                                sim::to_string(late.rank(0.99), 4), sim::to_string(late.max(), 4),
+                                sim::count_of(late.total, "tick", "ticks"),
                                 o.starting_deadline ? "starting deadline " + sim::to_string(*o.starting_deadline)
                                                     : std::string("reported"));
-  r.details.emplace_back("p50", sim::to_string(rank(0.5)));
-  r.details.emplace_back("p99", sim::to_string(rank(0.99)));
-  r.details.emplace_back("max", sim::to_string(late.empty() ? sim::Duration::zero() : late.back()));
+  r.details.emplace_back("p50", sim::to_string(late.rank(0.5)));
+  r.details.emplace_back("p99", sim::to_string(late.rank(0.99)));
+  r.details.emplace_back("max", sim::to_string(late.max()));
+  if (o.retired.lateness.resolution_ns() > 1)
+    r.details.emplace_back("resolution of judged ticks",
+                           sim::to_string(sim::Duration::nanoseconds(o.retired.lateness.resolution_ns())));
   if (past_deadline > 0) {
     r.summary += fmt::format("; {} past the starting deadline",
                              sim::count_of(static_cast<std::uint64_t>(past_deadline), "tick", "ticks"));

@@ -47,6 +47,9 @@ struct Context {
   std::vector<bool> client_tasks_submitted;  ///< note_submitted's bits, task-1 at 0
   std::set<std::string> others_submitted;    ///< note_submitted's other names
 
+  /// Lets the checks judge the cron ticks that ended clean and drop their records (record.hpp's
+  /// judge_closed); called as fires are recorded, so it adds no event to the run.
+  void judge_closed();
   std::uint64_t attempt_started(const std::string& task, int worker, int receives);
   void attempt_ended(std::uint64_t attempt, const std::string& outcome);
   void trace(sim::NodeId node, std::string_view kind, const std::string& detail) {

@@ -31,6 +31,9 @@ std::vector<sim::OptionDoc> cron_option_docs() {
       {"catchup_window", "temporal: a missed action older than this when the scheduler comes back is dropped"},
       {"starting_deadline", "Kubernetes' startingDeadlineSeconds: a tick later than this is not started"},
       {"check_interval", "the controller's period (Kubernetes: 10s)"},
+      {"status_cache",
+       "the leader keeps each schedule's last fire time as it read or wrote it (Kubernetes' informer cache) instead "
+       "of a store read per schedule per check; emptied when it begins to lead. Off by default"},
   };
 }
 

@@ -62,6 +62,7 @@ bool SchedulerNode::believes() {
   bool leads = election_->leads();
   std::vector<BeliefRecord>& beliefs = context_->observations.beliefs;
   if (leads && !belief_) {
+    status_cache_.assign(context_->options.cron.status_cache ? context_->crons.size() : 0, std::nullopt);
     belief_ = beliefs.size();
     beliefs.push_back(BeliefRecord{index_, context_->world.now(), std::nullopt});
     context_->trace(node_, "scheduler.leads", fmt::format("token {}", election_->token()));
@@ -126,15 +127,12 @@ sim::Task<void> SchedulerNode::control() {
 sim::Task<void> SchedulerNode::fire_schedule(int schedule, std::int64_t now_s) {
   const SchedulerOptions& o = context_->options;
   const Schedule& cron = context_->crons.at(static_cast<std::size_t>(schedule));
-  Request get;
-  get.op = Op::status_get;
-  get.number = schedule;
-  std::shared_ptr<const Response> status = co_await call(*context_, ex_, context_->store, get);
+  std::optional<std::pair<std::int64_t, std::string>> status = co_await status_of(schedule);
   if (!status) co_return;
   // A schedule nothing has fired yet counts from its creation, the start of the run.
-  std::int64_t last = status->number >= 0 ? status->number : o.start_s;
+  std::int64_t last = status->first >= 0 ? status->first : o.start_s;
   if (o.cron.missed_policy == MissedPolicy::quartz) co_await fire_quartz(schedule, last, now_s);
-  std::string buffer = status->text;
+  std::string buffer = std::move(status->second);
   if (o.cron.missed_policy == MissedPolicy::temporal) co_await fire_temporal(schedule, last, buffer, now_s);
   if (o.cron.missed_policy == MissedPolicy::quartz || o.cron.missed_policy == MissedPolicy::temporal) co_return;
   if (o.cron.missed_policy == MissedPolicy::all) {
@@ -148,6 +146,23 @@ sim::Task<void> SchedulerNode::fire_schedule(int schedule, std::int64_t now_s) {
     context_->trace(node_, "scheduler.too_many_missed", fmt::format("cron-{}: more than 100 missed", schedule + 1));
   }
   if (decision.fire) co_await fire(schedule, *decision.fire);
+}
+
+sim::Task<std::optional<std::pair<std::int64_t, std::string>>> SchedulerNode::status_of(int schedule) {
+  auto s = static_cast<std::size_t>(schedule);
+  if (s < status_cache_.size() && status_cache_[s]) co_return std::pair{*status_cache_[s], std::string()};
+  Request get;
+  get.op = Op::status_get;
+  get.number = schedule;
+  std::shared_ptr<const Response> status = co_await call(*context_, ex_, context_->store, get);
+  if (!status) co_return std::nullopt;
+  remember_status(schedule, status->number);
+  co_return std::pair{status->number, status->text};
+}
+
+void SchedulerNode::remember_status(int schedule, std::optional<std::int64_t> last) {
+  auto s = static_cast<std::size_t>(schedule);
+  if (s < status_cache_.size()) status_cache_[s] = last;
 }
 
 // Quartz (cron.hpp): ticks within the misfire threshold fire late; a misfired trigger follows its
@@ -223,12 +238,19 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
   }
   if (fixed) {
     std::shared_ptr<const Response> taken = co_await call(*context_, ex_, context_->store, record);
+    // The store keeps the later of its last fire time and this tick's; a refusal or no answer
+    // leaves it unknown here.
+    std::optional<std::int64_t> cached =
+        static_cast<std::size_t>(schedule) < status_cache_.size() ? status_cache_[static_cast<std::size_t>(schedule)]
+                                                                   : std::nullopt;
+    remember_status(schedule, taken && taken->ok && cached ? std::optional(std::max(*cached, tick.due)) : std::nullopt);
     if (!taken || !taken->ok) {
       context_->trace(
           node_, "scheduler.fire_refused",
           fmt::format("cron-{} tick {}: {}", schedule + 1, tick.nominal, taken ? taken->text : "no answer"));
       context_->observations.fires.push_back(
           FireRecord{schedule, tick.nominal, context_->world.now(), index_, false, record.token});
+      context_->judge_closed();
       co_return;
     }
   }
@@ -236,7 +258,11 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
   bool pushed = co_await push(task);
   context_->observations.fires.push_back(
       FireRecord{schedule, tick.nominal, context_->world.now(), index_, pushed, record.token});
-  if (pushed && !fixed) co_await call(*context_, ex_, context_->store, record);  // lastScheduleTime, unguarded
+  context_->judge_closed();
+  if (pushed && !fixed) {  // lastScheduleTime, unguarded
+    std::shared_ptr<const Response> set = co_await call(*context_, ex_, context_->store, record);
+    remember_status(schedule, set && set->ok ? std::optional(tick.due) : std::nullopt);
+  }
 }
 
 // Forbid: whether a run of the schedule is still in the queue (Kubernetes' Status.Active). When
@@ -353,7 +379,8 @@ bool Context::note_submitted(const std::string& task) {
                   task[prefix.size()] != '0' &&
                   std::all_of(task.begin() + prefix.size(), task.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (numbered) n = std::stoul(task.substr(prefix.size()));
-  if (!numbered || n > static_cast<std::size_t>(options.tasks)) return others_submitted.insert(task).second;
+  if (!numbered || n > static_cast<std::size_t>(options.tasks))
+    return !judged_task(observations, task) && others_submitted.insert(task).second;  // a judged tick was submitted
   if (client_tasks_submitted.size() < n) client_tasks_submitted.resize(static_cast<std::size_t>(options.tasks));
   if (client_tasks_submitted[n - 1]) return false;
   client_tasks_submitted[n - 1] = true;

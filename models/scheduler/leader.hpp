@@ -40,6 +40,11 @@ private:
   sim::Instant belief_end() const;
   sim::Task<std::optional<std::int64_t>> now_unix_s();
   sim::Task<void> fire_schedule(int schedule, std::int64_t now_s);
+  /// The schedule's status (last fire time, Unix seconds, -1 for none, and Temporal's buffer):
+  /// from the cache with status_cache, else (and on a miss) from the store; nullopt without an answer.
+  sim::Task<std::optional<std::pair<std::int64_t, std::string>>> status_of(int schedule);
+  /// status_cache: what the store now holds as the schedule's last fire time, or nullopt if unknown.
+  void remember_status(int schedule, std::optional<std::int64_t> last);
   sim::Task<void> fire_quartz(int schedule, std::int64_t last, std::int64_t now_s);
   sim::Task<void> fire_temporal(int schedule, std::int64_t last, std::string buffer, std::int64_t now_s);
   sim::Task<void> mark_processed(int schedule, std::int64_t until, std::string buffer);
@@ -66,6 +71,9 @@ private:
   std::unique_ptr<LeaderElection> election_;
   std::optional<std::size_t> belief_;  ///< the open BeliefRecord
   std::unique_ptr<PgSession> db_;      ///< delay_queue: postgres
+  /// status_cache: per schedule, the last fire time the store holds as this node last read or
+  /// wrote it (-1: none); emptied when the node begins to lead.
+  std::vector<std::optional<std::int64_t>> status_cache_;
 };
 
 void boot_client(const std::shared_ptr<Context>& context);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <iterator>
+
 #include "models/scheduler/context.hpp"
 #include "models/scheduler/messages.hpp"
 #include "models/scheduler/sqs.hpp"
@@ -46,7 +48,7 @@ std::string Response::describe() const {
 
 std::string sink_verdict(Sink kind, SinkState& state, const std::string& task, std::int64_t token) {
   switch (kind) {
-    case Sink::plain: return "applied";
+    case Sink::plain: return "applied";  // keeps nothing: a plain sink applies every write
     case Sink::idempotent: return state.seen.insert(task).second ? "applied" : "deduplicated";
     case Sink::fenced: {
       auto [it, fresh] = state.highest.try_emplace(task, token);
@@ -57,6 +59,32 @@ std::string sink_verdict(Sink kind, SinkState& state, const std::string& task, s
     }
   }
   return "refused";
+}
+
+bool FiredTicks::insert(int schedule, std::int64_t nominal) {
+  constexpr std::int64_t minute = 60;
+  std::map<std::int64_t, std::int64_t>& runs = runs_[schedule];
+  auto after = runs.upper_bound(nominal);
+  if (after != runs.begin()) {
+    auto before = std::prev(after);
+    if (nominal <= before->second) {  // within its span: on its minutes, or kept on its own
+      if ((nominal - before->first) % minute == 0) return false;
+      return others_.insert({schedule, nominal}).second;
+    }
+    if (before->second + minute == nominal) {
+      before->second = after != runs.end() && after->first == nominal + minute ? after->second : nominal;
+      if (before->second != nominal) runs.erase(after);
+      return true;
+    }
+  }
+  if (after != runs.end() && after->first == nominal + minute) {
+    std::int64_t last = after->second;
+    runs.erase(after);
+    runs.emplace(nominal, last);
+    return true;
+  }
+  runs.emplace(nominal, nominal);
+  return true;
 }
 
 namespace {
@@ -165,7 +193,7 @@ Reply store_answer(Context& c, StoreState& s, const Request& r) {
       } else if (r.when * 1'000'000'000 > wall_ns) {
         reply->ok = false;
         reply->text = "the tick is still ahead of the store's clock";
-      } else if (!s.fired.insert({schedule, nominal}).second) {
+      } else if (!s.fired.insert(schedule, nominal)) {
         reply->ok = false;
         reply->text = "this tick was already fired";
       } else {

@@ -30,11 +30,24 @@ struct SinkState {
 /// The sink's verdict on a write: "applied", "replaced", "deduplicated" or "refused".
 std::string sink_verdict(Sink kind, SinkState& state, const std::string& task, std::int64_t token);
 
+/// The store's fire records, keyed (schedule, nominal time): per schedule, runs of nominal times
+/// a minute apart, [first, last], so that a schedule firing every minute keeps one run however
+/// long the run; a time inside a run's span that is not on its minutes is kept on its own.
+class FiredTicks {
+public:
+  /// Records the tick; false if it was recorded already.
+  bool insert(int schedule, std::int64_t nominal);
+
+private:
+  std::map<int, std::map<std::int64_t, std::int64_t>> runs_;  ///< per schedule: first -> last
+  std::set<std::pair<int, std::int64_t>> others_;
+};
+
 struct StoreState {
   std::string lease_holder;
   std::int64_t lease_version = 0;
   std::map<int, std::int64_t> last_schedule;  ///< per schedule, Unix seconds
-  std::set<std::pair<int, std::int64_t>> fired;
+  FiredTicks fired;
   std::int64_t highest_token = 0;
   std::map<int, std::string> buffers;  ///< per schedule, Temporal's buffered starts (ticks_text)
 };

@@ -178,6 +178,10 @@ void read_cron(sim::ParamReader& params, SchedulerOptions& o) {
   read_missed(params, o);
   o.cron.starting_deadline = params.optional_duration("starting_deadline", {Duration::seconds(1), day * 30});
   o.cron.check_interval = params.duration("check_interval", o.cron.check_interval, {Duration::milliseconds(100), hour});
+  o.cron.status_cache = params.boolean("status_cache", o.cron.status_cache);
+  bool kubernetes = o.cron.missed_policy != MissedPolicy::quartz && o.cron.missed_policy != MissedPolicy::temporal;
+  if (o.cron.status_cache && (!kubernetes || o.delay_queue == DelayQueue::postgres))
+    params.fail("status_cache", "applies to Kubernetes' policies (all, v2, legacy) with the store node, not postgres");
   read_overlap(params, o);
   read_zone(params, o);
 }
@@ -376,6 +380,7 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
                       fmt::format("{}, starting deadline {}, checked every {}", to_string(o.cron.missed_policy),
                                   o.cron.starting_deadline ? sim::to_string(*o.cron.starting_deadline) : "none",
                                   sim::to_string(o.cron.check_interval)));
+  if (o.cron.status_cache) rows.emplace_back("status_cache", "on: the leader reads each schedule's status once");
   rows.emplace_back("liveness_bound", sim::to_string(o.liveness()));
   if (o.uses_redis())
     for (auto& [key, value] : redis::describe(o.redis)) rows.emplace_back("redis." + key, value);

@@ -131,6 +131,11 @@ struct CronOptions {
   sim::Duration misfire_threshold = sim::Duration::seconds(60);
   /// `catchup_window` (temporal): a missed action older than this is dropped; one year by default.
   sim::Duration catchup_window = sim::Duration::seconds(365LL * 24 * 3600);
+  /// `status_cache`: the leader keeps each schedule's last fire time as it read or wrote it, as
+  /// Kubernetes' controller reads its informer's cache, instead of one store read per schedule
+  /// per check; emptied whenever the node begins to lead. Kubernetes' policies (all, v2, legacy)
+  /// with the store node only (not delay_queue: postgres). Off by default.
+  bool status_cache = false;
 
   /// Whether the declared policy lets one catch-up run stand for the ticks it missed (Kubernetes'
   /// most recent only, Quartz's fire-once-now, Temporal's overlap policies that start one of many).

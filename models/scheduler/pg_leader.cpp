@@ -77,6 +77,7 @@ sim::Task<void> SchedulerNode::fire_pg(int schedule, Tick tick) {
   bool accepted = refusal.empty();
   context_->observations.fires.push_back(
       FireRecord{schedule, tick.nominal, context_->world.now(), index_, accepted, token});
+  context_->judge_closed();
   if (!accepted) {
     context_->trace(node_, "scheduler.fire_refused",
                     fmt::format("cron-{} tick {}: {}", schedule + 1, tick.nominal, refusal));

@@ -2,6 +2,10 @@
 // effects at the sink, acks, final statuses, cron fires, leadership beliefs and delay-queue
 // moves, each with the true time it happened. The model fills it; the checkers only read it.
 //
+// The cron ticks whose runs ended clean are judged as the run goes and leave the vectors
+// (retired.hpp); what is left are the open ticks, the tasks and ticks with anything to report,
+// and the client's tasks.
+//
 // Determinism: vectors in the order things happened.
 #pragma once
 
@@ -9,9 +13,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/scheduler/options.hpp"
+#include "models/scheduler/retired.hpp"
 #include "models/scheduler/zone.hpp"
 #include "sim/kernel/clock.hpp"
 #include "sim/kernel/time.hpp"
@@ -127,6 +133,17 @@ struct Observations {
   sim::Instant run_end;
   sim::Duration liveness_bound;
 
+  /// A clean tick is judged once this long has passed since its last record (retired.hpp);
+  /// zero: every tick is judged at the end.
+  sim::Duration retention = sim::Duration::zero();
+  sim::Instant next_judging;            ///< the earliest time of the next pass over the open ticks
+  std::uint64_t attempts_recorded = 0;  ///< attempt ids handed out: the last one
+  Retired retired;
+
+  /// The attempt with this id (ids ascend in `attempts`), or nullptr once its tick was judged.
+  AttemptRecord* attempt(std::uint64_t id);
+  const AttemptRecord* attempt(std::uint64_t id) const;
+
   Zone zone;                                                                      ///< the schedules' time zone
   std::int64_t wall_start_s = sim::default_wall_start.unix_ns() / 1'000'000'000;  ///< true wall time at 0
 
@@ -140,5 +157,15 @@ struct Observations {
     return wall_start_s + ns / 1'000'000'000 - (ns % 1'000'000'000 < 0 ? 1 : 0);
   }
 };
+
+/// Judges the cron ticks whose runs ended clean at least `retention` before `now` and drops
+/// their records (retired.hpp), at most once per half retention; `fault_change` is when the
+/// faults last changed anything so far. Their tasks leave `submitted` (Context::note_submitted).
+void judge_closed(Observations& o, sim::Instant now, std::optional<sim::Instant> fault_change,
+                  std::set<std::string>& submitted);
+/// Whether the tick was judged and dropped while the run went on.
+bool judged(const Observations& o, int schedule, std::int64_t nominal);
+/// The same for a cron run's task ("cron-1@1767225660"); false for other tasks.
+bool judged_task(const Observations& o, std::string_view task);
 
 }  // namespace scheduler

@@ -11,7 +11,7 @@ namespace scheduler {
 
 std::uint64_t Context::attempt_started(const std::string& task, int worker, int receives) {
   AttemptRecord a;
-  a.id = observations.attempts.size() + 1;
+  a.id = ++observations.attempts_recorded;
   a.task = task;
   a.worker = worker;
   a.receives = receives;
@@ -21,10 +21,10 @@ std::uint64_t Context::attempt_started(const std::string& task, int worker, int 
 }
 
 void Context::attempt_ended(std::uint64_t attempt, const std::string& outcome) {
-  AttemptRecord& a = observations.attempts.at(attempt - 1);
-  if (a.ended) return;
-  a.ended = world.now();
-  a.outcome = outcome;
+  AttemptRecord* a = observations.attempt(attempt);
+  if (!a || a->ended) return;
+  a->ended = world.now();
+  a->outcome = outcome;
 }
 
 sim::Task<HandlerOutcome> land_effect(Context& context, sim::Executor ex, std::string task, std::int64_t token,

@@ -66,7 +66,7 @@ public:
   std::string_view fault_window() const override { return windows_.current(); }
   /// When the faults last changed anything, and whether one is still in force: what the run
   /// hands the checkers that judge recovery.
-  FaultActivity activity() const { return windows_.activity(); }
+  FaultActivity activity() const override { return windows_.activity(); }
 
 private:
   struct Mechanism;

@@ -109,6 +109,9 @@ public:
   /// The fault injector keeps the fault windows (fault_windows.hpp); the World asks it which
   /// is open when it files a latency. Without one, every latency falls in "no_fault".
   void watch_fault_windows(const FaultWindowView* view) { fault_windows_ = view; }
+  /// When the faults last changed anything so far (nothing without an injector): for checkers
+  /// that judge recovery as the run goes, never for a model's own decisions.
+  FaultActivity fault_activity() const { return fault_windows_ ? fault_windows_->activity() : FaultActivity{}; }
   /// Records a latency that ends now, overall and in the current fault window.
   void record_latency(std::string_view name, Duration latency) {
     metrics_.record_latency(name, latency, fault_windows_ ? fault_windows_->fault_window() : "no_fault");
