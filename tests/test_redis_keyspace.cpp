@@ -135,3 +135,30 @@ TEST_CASE("the keyspace's active expiry deletes the same keys in the same order 
   REQUIRE(first.size() > 100);
   REQUIRE(run() == first);
 }
+
+TEST_CASE("a key holds its value compactly: a sorted set's trees live apart, a copy of a set is its own", "[redis]") {
+  // A million limiter keys are hashes: a Value no larger than a string and a type tag.
+  CHECK(sizeof(redis::Value) <= sizeof(std::string) + sizeof(std::size_t));
+
+  redis::SortedSet set;
+  CHECK(set.empty());
+  CHECK(set.ordered().empty());
+  CHECK_FALSE(set.score("a"));
+  CHECK_FALSE(set.erase("a"));
+  CHECK(set.put("b", 2.0));
+  CHECK(set.put("a", 1.0));
+  redis::SortedSet copy = set;
+  CHECK(copy.put("c", 3.0));
+  CHECK_FALSE(copy.erase("zz"));
+  CHECK(copy.erase("a"));
+  CHECK(set.size() == 2);
+  CHECK(set.member_bytes() == 2);
+  CHECK(set.ordered().begin()->second == "a");
+  CHECK(copy.size() == 2);
+  CHECK(copy.ordered().begin()->second == "b");
+  copy = set;
+  CHECK(copy.score("a") == 1.0);
+  redis::SortedSet moved = std::move(copy);
+  CHECK(moved.size() == 2);
+  CHECK(moved.score("b") == 2.0);
+}

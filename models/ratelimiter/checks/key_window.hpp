@@ -28,13 +28,15 @@ public:
   bool empty() const { return size() == 0; }
   const T& operator[](std::size_t i) const { return items_[head_ + i]; }
   const T& back() const { return items_.back(); }
-  /// Drops the first `n`; the storage is compacted once the dropped half the vector.
+  /// Drops the first `n`; the storage is compacted once the dropped are half the vector, so a
+  /// key never holds more dropped values than live ones (a floor of 16 let every quiet key keep
+  /// up to 16 dead ones, and the vector grown to 32, hundreds of bytes a key at a million keys).
   void drop_front(std::size_t n) {
     head_ += static_cast<std::uint32_t>(n);
     if (head_ == items_.size()) {
       items_.clear();
       head_ = 0;
-    } else if (head_ >= 16 && 2 * static_cast<std::size_t>(head_) >= items_.size()) {
+    } else if (head_ > 0 && 2 * static_cast<std::size_t>(head_) >= items_.size()) {
       items_.erase(items_.begin(), items_.begin() + head_);
       head_ = 0;
     }

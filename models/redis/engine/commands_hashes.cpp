@@ -9,6 +9,8 @@ Reply hset(Call& call) {
   auto typed = find_as<Hash>(call, key);
   if (typed.wrong_type()) return replies::wrong_type();
   Hash& hash = typed.value ? *typed.value : std::get<Hash>(call.keys.put(key, Hash{}).value);
+  // A new hash holds exactly the fields given (fewer if one repeats): a limiter's million keys.
+  if (!typed.value) hash.reserve((call.argv.size() - 2) / 2);
   std::int64_t created = 0;
   for (std::size_t j = 2; j < call.argv.size(); j += 2) created += hash.put(call.argv[j], call.argv[j + 1]);
   call.propagate_verbatim();

@@ -13,37 +13,60 @@ namespace redis {
 SortedSet::SortedSet(std::size_t size_hint, std::size_t member_bytes_hint)
     : compact_(size_hint <= compact_entries_max && member_bytes_hint <= compact_member_bytes_max) {}
 
+SortedSet::SortedSet(const SortedSet& other)
+    : members_(other.members_ ? std::make_unique<Members>(*other.members_) : nullptr), compact_(other.compact_) {}
+
+SortedSet& SortedSet::operator=(const SortedSet& other) {
+  if (this != &other) *this = SortedSet(other);
+  return *this;
+}
+
+SortedSet::~SortedSet() = default;
+
+SortedSet::Members& SortedSet::members() {
+  if (!members_) members_ = std::make_unique<Members>();
+  return *members_;
+}
+
+const SortedSet::Ordered& SortedSet::ordered() const {
+  static const Ordered none;
+  return members_ ? members_->ordered : none;
+}
+
 std::optional<double> SortedSet::score(const std::string& member) const {
-  auto it = scores_.find(member);
-  if (it == scores_.end()) return std::nullopt;
+  if (!members_) return std::nullopt;
+  auto it = members_->scores.find(member);
+  if (it == members_->scores.end()) return std::nullopt;
   return it->second;
 }
 
 bool SortedSet::put(const std::string& member, double score) {
-  auto it = scores_.find(member);
-  bool is_new = it == scores_.end();
-  if (is_new && (scores_.size() + 1 > compact_entries_max || member.size() > compact_member_bytes_max)) {
+  Members& m = members();
+  auto it = m.scores.find(member);
+  bool is_new = it == m.scores.end();
+  if (is_new && (m.scores.size() + 1 > compact_entries_max || member.size() > compact_member_bytes_max)) {
     compact_ = false;
   }
   // A listpack writes the score as text, and "-0" comes back as 0.
   if (compact_ && score == 0.0) score = 0.0;
   if (is_new) {
-    scores_.emplace(member, score);
-    member_bytes_ += member.size();
+    m.scores.emplace(member, score);
+    m.member_bytes += member.size();
   } else {
-    ordered_.erase({it->second, member});
+    m.ordered.erase({it->second, member});
     it->second = score;
   }
-  ordered_.emplace(score, member);
+  m.ordered.emplace(score, member);
   return is_new;
 }
 
 bool SortedSet::erase(const std::string& member) {
-  auto it = scores_.find(member);
-  if (it == scores_.end()) return false;
-  ordered_.erase({it->second, member});
-  member_bytes_ -= member.size();
-  scores_.erase(it);
+  if (!members_) return false;
+  auto it = members_->scores.find(member);
+  if (it == members_->scores.end()) return false;
+  members_->ordered.erase({it->second, member});
+  members_->member_bytes -= member.size();
+  members_->scores.erase(it);
   return true;
 }
 

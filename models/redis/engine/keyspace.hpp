@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -34,6 +35,10 @@ using Argv = std::vector<std::string>;
 /// Redis keeps a small sorted set as a listpack, which stores a score as text and turns -0 into
 /// 0; from 129 members, or a member longer than 64 bytes, it is a skiplist that keeps -0. The
 /// set tracks which of the two a real server would be using, for that one visible difference.
+///
+/// Its members live in one block of their own, so that a key of another type (a Value is as
+/// large as its largest alternative) does not carry two empty trees: a million hashes are a
+/// hundred megabytes smaller.
 class SortedSet {
 public:
   using Ordered = std::set<std::pair<double, std::string>>;
@@ -43,23 +48,33 @@ public:
   /// A new set for a command adding `size_hint` members, the longest `member_bytes_hint` long
   /// (Redis picks the encoding at creation from these).
   explicit SortedSet(std::size_t size_hint = 0, std::size_t member_bytes_hint = 0);
+  SortedSet(const SortedSet& other);
+  SortedSet& operator=(const SortedSet& other);
+  SortedSet(SortedSet&&) noexcept = default;
+  SortedSet& operator=(SortedSet&&) noexcept = default;
+  ~SortedSet();
 
   std::optional<double> score(const std::string& member) const;
   /// Adds `member` or moves it to `score`. Returns true if the member is new.
   bool put(const std::string& member, double score);
   /// Returns true if the member was there.
   bool erase(const std::string& member);
-  std::size_t size() const { return scores_.size(); }
-  bool empty() const { return scores_.empty(); }
+  std::size_t size() const { return members_ ? members_->scores.size() : 0; }
+  bool empty() const { return size() == 0; }
   /// Members in Redis order: ascending score, ties by member bytes.
-  const Ordered& ordered() const { return ordered_; }
+  const Ordered& ordered() const;
   /// Bytes of all member names, for the memory estimate.
-  std::uint64_t member_bytes() const { return member_bytes_; }
+  std::uint64_t member_bytes() const { return members_ ? members_->member_bytes : 0; }
 
 private:
-  std::map<std::string, double> scores_;
-  Ordered ordered_;
-  std::uint64_t member_bytes_ = 0;
+  struct Members {
+    std::map<std::string, double> scores;
+    Ordered ordered;
+    std::uint64_t member_bytes = 0;
+  };
+  Members& members();
+
+  std::unique_ptr<Members> members_;  ///< null while empty (and once moved from)
   bool compact_ = true;
 };
 
@@ -75,6 +90,8 @@ public:
   bool put(const std::string& field, std::string value);
   /// Returns true if the field was there.
   bool erase(const std::string& field);
+  /// Room for `count` fields in all, so that a hash created with its fields holds no spare.
+  void reserve(std::size_t count) { fields_.reserve(count); }
   std::size_t size() const { return fields_.size(); }
   bool empty() const { return fields_.empty(); }
   const std::vector<Field>& fields() const { return fields_; }
