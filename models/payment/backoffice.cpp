@@ -110,18 +110,7 @@ private:
   sim::Task<bool> connected() { return connect(*context_, db_, ex_); }
 
   /// Runs the statements in order; on the first error rolls back (when the connection stands).
-  sim::Task<bool> all(std::vector<Statement> statements) {
-    replies_.clear();
-    for (Statement& statement : statements) {
-      Reply reply = co_await db_->execute(std::move(statement));
-      replies_.push_back(reply);
-      if (reply.ok()) continue;
-      if (!reply.broken && db_->is_open()) co_await rollback();
-      co_return false;
-    }
-    co_return true;
-  }
-  sim::Task<Reply> rollback() { return db_->execute(Statement(postgres::Rollback{})); }
+  sim::Task<bool> all(std::vector<Statement> statements) { return run_all(*db_, std::move(statements), replies_); }
 
   Statement outbox(std::int64_t payment_id, std::int64_t amount, const char* event) {
     return outbox_row(*context_, payment_id, event, amount);

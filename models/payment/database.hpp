@@ -1,5 +1,5 @@
 // What every payment actor that talks to PostgreSQL shares: opening (or keeping) its connection
-// to the primary, and a transaction's statements gathered into one list.
+// to the primary, a transaction's statements gathered into one list, and running them.
 #pragma once
 
 #include <memory>
@@ -19,6 +19,24 @@ inline sim::Task<bool> connect(Context& context, std::unique_ptr<postgres::Conne
                                               postgres::ConnectionOptions{context.options.db_timeout, false});
   postgres::Reply hello = co_await db->connect();
   co_return hello.ok();
+}
+
+/// Runs one transaction's statements in order, their replies into `replies`; on the first error
+/// rolls back (when the connection still stands) and returns false.
+inline sim::Task<bool> run_all(postgres::Connection& db, std::vector<postgres::Statement> statements,
+                               std::vector<postgres::Reply>& replies) {
+  replies.clear();
+  for (postgres::Statement& statement : statements) {
+    postgres::Reply reply = co_await db.execute(std::move(statement));
+    replies.push_back(reply);
+    if (reply.ok()) continue;
+    if (!reply.broken && db.is_open()) {
+      postgres::Statement rollback = postgres::Rollback{};  // outside co_await: g++ 12 and braced temporaries
+      co_await db.execute(std::move(rollback));
+    }
+    co_return false;
+  }
+  co_return true;
 }
 
 /// The statements of one transaction, in order.

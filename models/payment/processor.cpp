@@ -110,16 +110,9 @@ private:
   /// Runs the statements in order; on the first error, rolls back (when the connection still
   /// stands) and keeps the error's SQLSTATE. Returns whether all succeeded.
   sim::Task<bool> all(std::vector<Statement> statements) {
-    replies_.clear();
-    for (Statement& statement : statements) {
-      Reply reply = co_await db_.execute(std::move(statement));
-      replies_.push_back(reply);
-      if (reply.ok()) continue;
-      failed_ = reply.sqlstate();
-      if (!reply.broken && db_.is_open()) co_await rollback();
-      co_return false;
-    }
-    co_return true;
+    bool ok = co_await run_all(db_, std::move(statements), replies_);
+    if (!ok) failed_ = replies_.back().sqlstate();
+    co_return ok;
   }
 
   // Rollback and commit built outside any co_await expression: g++ 12 destroys a braced

@@ -176,15 +176,9 @@ sim::Task<bool> match_line(Context& context, postgres::Connection& db, const Set
   for (Statement& move : m.moves) statements.push_back(std::move(move));
   statements.push_back(record_line(line, held ? held->id : 0, m.matched));
   statements.push_back(Statement(postgres::Commit{}));
-  bool disputed = false;
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    Reply reply = co_await db.execute(std::move(statements[i]));
-    if (!reply.ok()) {
-      if (!reply.broken && db.is_open()) co_await db.execute(Statement(postgres::Rollback{}));
-      co_return false;
-    }
-    if (i == 1 && m.disputes) disputed = !reply.rows().empty();
-  }
+  std::vector<Reply> replies;
+  if (!co_await run_all(db, std::move(statements), replies)) co_return false;
+  bool disputed = m.disputes && !replies[1].rows().empty();  // the UPDATE after BEGIN
   sim::World& world = context.world;
   world.trace().record(world.now(), context.reconciler,
                        m.matched ? "payment.settlement_matched" : "payment.settlement_unmatched",
