@@ -15,6 +15,7 @@
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/param_reader.hpp"
 #include "tests/checkout.hpp"
+#include "tests/payment_support.hpp"
 #include "tests/study_support.hpp"
 
 using namespace payment;
@@ -118,14 +119,7 @@ TEST_CASE("a payment run with the back office, the relay and the ledger: one see
 }
 
 TEST_CASE("payment options out of range or misspelt are refused with the nearest valid value", "[payment]") {
-  auto error_of = [](const std::string& params) {
-    try {
-      sim::run_scenario(sim::parse_scenario("name: t\nmodel: payment\nduration: 5s\nparams:\n" + params, "t.yaml"), 1);
-    } catch (const sim::ScenarioError& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
+  const auto& error_of = payment_support::refusal;
   CHECK(error_of("  design: atomic_clam\n").find("did you mean 'atomic_claim'") != std::string::npos);
   CHECK(error_of("  clients: 0\n").find("clients") != std::string::npos);
   CHECK(error_of("  design: seed\n  lock_lease: 1s\n").find("applies only with design: atomic_claim") !=

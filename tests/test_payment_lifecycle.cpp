@@ -16,6 +16,7 @@
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/checkout.hpp"
+#include "tests/payment_support.hpp"
 
 using namespace payment;
 using sim::Instant;
@@ -38,6 +39,14 @@ std::string detail(const sim::CheckResult& check, const std::string& key) {
   for (const auto& [name, value] : check.details)
     if (name == key) return value;
   return "";
+}
+
+/// A shipped payment scenario's text, to run a variant of it.
+std::string shipped_text(const std::string& name) {
+  std::ifstream in(std::string(checkout::source_dir) + "/scenarios/payment/" + name + ".yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 sim::RunResult run_file(const std::string& name) {
@@ -223,14 +232,7 @@ TEST_CASE("a redis_setnx run with a failover: one seed gives one trace, another 
 }
 
 TEST_CASE("a Redis idempotency store is refused where the design keeps its keys elsewhere", "[payment]") {
-  auto error_of = [](const std::string& params) {
-    try {
-      sim::run_scenario(sim::parse_scenario("name: t\nmodel: payment\nduration: 5s\nparams:\n" + params, "t.yaml"), 1);
-    } catch (const sim::ScenarioError& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
+  const auto& error_of = payment_support::refusal;
   CHECK(error_of("  design: redis_setnx\n  idempotency_store: table\n").find("leave idempotency_store at redis") !=
         std::string::npos);
   CHECK(error_of("  design: atomic_claim\n  idempotency_store: redis\n").find("only the seed's cache") !=
@@ -249,10 +251,7 @@ TEST_CASE("P8: a capture after the hold's 7 days is refused, a capture deadline 
   sim::RunResult deadline = run_file("p8-capture-deadline-atomic-claim");
   CHECK(deadline.expectations_met);
   // The same run without the margin: the capture waits for the shipment and meets the cut.
-  std::ifstream in(std::string(checkout::source_dir) + "/scenarios/payment/p8-capture-deadline-atomic-claim.yaml");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string without = text.str();
+  std::string without = shipped_text("p8-capture-deadline-atomic-claim");
   std::size_t line = without.find("  capture_margin: 1d\n");
   REQUIRE(line != std::string::npos);
   without.erase(line, std::string("  capture_margin: 1d\n").size());
@@ -262,14 +261,7 @@ TEST_CASE("P8: a capture after the hold's 7 days is refused, a capture deadline 
 }
 
 TEST_CASE("a capture margin is refused without a back office or when it is not shorter than the hold", "[payment]") {
-  auto error_of = [](const std::string& params) {
-    try {
-      sim::run_scenario(sim::parse_scenario("name: t\nmodel: payment\nduration: 5s\nparams:\n" + params, "t.yaml"), 1);
-    } catch (const sim::ScenarioError& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
+  const auto& error_of = payment_support::refusal;
   CHECK(error_of("  capture_margin: 1d\n").find("applies only with capture_after") != std::string::npos);
   CHECK(
       error_of("  capture_after: 1h\n  auth_validity: 2d\n  capture_margin: 2d\n").find("shorter than auth_validity") !=
@@ -292,10 +284,7 @@ Observations settled(std::int64_t end_s) {
 }
 
 std::string p10_with(const std::string& design, const std::string& more_faults) {
-  std::ifstream in(std::string(checkout::source_dir) + "/scenarios/payment/p10-settlement-seed.yaml");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string s = text.str();
+  std::string s = shipped_text("p10-settlement-seed");
   s.replace(s.find("design: seed"), std::string("design: seed").size(), "design: " + design);
   s.replace(s.find("expect:"), std::string::npos, "");
   return s + more_faults;
@@ -359,14 +348,7 @@ TEST_CASE("a payment run with settlement files and chargebacks: one seed gives o
 }
 
 TEST_CASE("settlement options are refused without the job or the files they need", "[payment]") {
-  auto error_of = [](const std::string& params) {
-    try {
-      sim::run_scenario(sim::parse_scenario("name: t\nmodel: payment\nduration: 5s\nparams:\n" + params, "t.yaml"), 1);
-    } catch (const sim::ScenarioError& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
+  const auto& error_of = payment_support::refusal;
   CHECK(error_of("  settlement_interval: 1h\n").find("applies only with reconcile_interval") != std::string::npos);
   CHECK(error_of("  reconcile_interval: 5m\n  chargebacks: 1%\n").find("applies only with settlement_interval") !=
         std::string::npos);
@@ -383,14 +365,7 @@ TEST_CASE("P7 (b): an event published after the commit is lost to a crash betwee
   sim::RunResult outbox = run_file("p7b-publish-after-commit-outbox");
   CHECK(outbox.expectations_met);
   CHECK(detail(check_named(outbox, "ledger_balanced"), "transfers") == "1");
-  auto error_of = [](const std::string& params) {
-    try {
-      sim::run_scenario(sim::parse_scenario("name: t\nmodel: payment\nduration: 5s\nparams:\n" + params, "t.yaml"), 1);
-    } catch (const sim::ScenarioError& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
+  const auto& error_of = payment_support::refusal;
   CHECK(error_of("  capture_after: 1s\n  relay_interval: 1s\n  publish_after_commit: true\n").find("not both") !=
         std::string::npos);
   CHECK(error_of("  publish_after_commit: true\n").find("applies only with capture_after") != std::string::npos);
