@@ -190,6 +190,30 @@ TEST_CASE("a study with vary: gives the same reports on one thread and on two", 
   CHECK(study_console_summary(one) == study_console_summary(two));
 }
 
+TEST_CASE("a study's cells share one pool of threads: every cell reported done once, in count order", "[study]") {
+  Study study = load_study(curve_study());
+  std::vector<StudyCell> cells = plan_study(study);
+  StudyOptions options;
+  options.seeds = 3;
+  options.jobs = 2;
+  std::vector<std::pair<std::size_t, std::size_t>> calls;
+  options.progress = [&calls](std::size_t done, std::size_t all) { calls.emplace_back(done, all); };
+  StudyResult pooled = run_study(study, options);
+  REQUIRE(calls.size() == cells.size());
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    CHECK(calls[i].first == i + 1);
+    CHECK(calls[i].second == cells.size());
+  }
+  // The pool gives each cell what a sweep of that cell alone gives.
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    SeedRuns alone = run_seeds(cells[i].scenario, cell_sweep_options(3, 1));
+    SweepResult sweep = sweep_result_of(cells[i].scenario, cell_sweep_options(3, 1), alone);
+    CHECK(pooled.cells[i].sweep.runs_violated == sweep.runs_violated);
+    CHECK(pooled.cells[i].sweep.total_events == sweep.total_events);
+    CHECK(pooled.cells[i].sweep.single_trace_hash == sweep.single_trace_hash);
+  }
+}
+
 TEST_CASE("vary: takes a list or a range, and a bad param, unit or value is one error at the vary", "[study]") {
   auto message = [](const std::string& name, const std::string& text) {
     try {

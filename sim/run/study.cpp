@@ -299,11 +299,11 @@ StudyResult run_study(const Study& study, const StudyOptions& options) {
   auto started = std::chrono::steady_clock::now();  // allowed: reports how long the study took
   std::uint64_t seeds = options.seeds.value_or(study.seeds);
   std::vector<StudyCell> cells = plan_study(study);
-  std::vector<SeedRuns> runs;
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    runs.push_back(run_seeds(cells[i].scenario, cell_sweep_options(seeds, options.jobs)));
-    if (options.progress) options.progress(i + 1, cells.size());
-  }
+  std::vector<const Scenario*> scenarios;
+  for (const StudyCell& cell : cells) scenarios.push_back(&cell.scenario);
+  // One pool for every cell's seeds: a thread does not wait at the end of a cell for the other's
+  // last run. Results are gathered by cell and seed, so they do not depend on the threads.
+  std::vector<SeedRuns> runs = run_seeds_of(scenarios, cell_sweep_options(seeds, options.jobs), options.progress);
   StudyResult result = study_result_of(study, cells, seeds, std::move(runs));
   result.jobs = options.jobs;
   result.wall_seconds =

@@ -14,64 +14,107 @@
 namespace sim {
 namespace {
 
-/// Runs the seeds on `options.jobs` threads until all ran or a stop was asked for; rethrows the
-/// first error, naming its seed.
-std::vector<std::optional<SeedOutcome>> run_seeds_by_index(const Scenario& scenario, const SweepOptions& options,
-                                                            SeedRuns& runs) {
-  const std::uint64_t n = options.seed_count;
-  std::vector<std::optional<SeedOutcome>> outcomes(n);
+/// One pool's work: `seed_count` seeds of each scenario, taken in order (all of the first's, then
+/// the next's), so a thread that finishes one scenario's last seed goes on to the next scenario
+/// instead of waiting for the others.
+struct SeedPool {
+  const std::vector<const Scenario*>& scenarios;
+  const SweepOptions& options;
+  std::vector<SeedRuns>& runs;
+  std::vector<std::vector<std::optional<SeedOutcome>>> outcomes;
+  std::vector<std::atomic<std::uint64_t>> done_by_scenario;
   std::atomic<std::uint64_t> next{0};
   std::atomic<std::uint64_t> done{0};
+  std::atomic<std::size_t> scenarios_done{0};
   std::atomic<bool> failed{false};
   std::mutex merge_mutex;
   std::exception_ptr error;
+  std::function<void(std::size_t, std::size_t)> scenario_finished;
 
-  auto worker = [&] {
+  SeedPool(const std::vector<const Scenario*>& s, const SweepOptions& o, std::vector<SeedRuns>& r)
+      : scenarios(s), options(o), runs(r), outcomes(s.size()), done_by_scenario(s.size()) {
+    for (auto& by_seed : outcomes) by_seed.resize(options.seed_count);
+  }
+
+  std::uint64_t total() const { return options.seed_count * scenarios.size(); }
+
+  /// Runs one seed and keeps its outcome; false when the pool must stop.
+  bool run_one(std::uint64_t i) {
+    const std::size_t which = i / options.seed_count;
+    const std::uint64_t index = i % options.seed_count;
+    const Scenario& scenario = *scenarios[which];
+    std::uint64_t seed = options.first_seed + index;
+    try {
+      RunOptions run_options;
+      run_options.trace_records_kept = 0;
+      RunOutput out = run_scenario(scenario, seed, run_options);
+      SeedOutcome outcome;
+      for (const CheckOutcome& c : out.result.checks) outcome.violated.emplace_back(c.result.name, !c.result.held);
+      outcome.as_expected = out.result.expectations_met;
+      outcome.events = out.result.events_run;
+      outcome.trace_hash = out.result.trace_hash;
+      outcomes[which][index] = std::move(outcome);
+      std::lock_guard lock(merge_mutex);  // sums of integers: the order of merging does not matter
+      runs[which].merged.merge(out.metrics);
+      if (index == 0) runs[which].resolved_options = out.result.options;
+    } catch (const InternalError& e) {
+      std::lock_guard lock(merge_mutex);
+      if (!error)
+        error = std::make_exception_ptr(InternalError(std::string(e.what()) + "\n  seed " + std::to_string(seed) +
+                                                      "; replay: " + replay_command(scenario.file, seed)));
+      failed = true;
+      return false;
+    } catch (...) {
+      std::lock_guard lock(merge_mutex);
+      if (!error) error = std::current_exception();
+      failed = true;
+      return false;
+    }
+    std::uint64_t finished = done.fetch_add(1) + 1;
+    if (options.progress) options.progress(finished, total());
+    if (done_by_scenario[which].fetch_add(1) + 1 == options.seed_count && scenario_finished) {
+      std::lock_guard lock(merge_mutex);
+      scenario_finished(scenarios_done.fetch_add(1) + 1, scenarios.size());
+    }
+    return true;
+  }
+
+  void work() {
     for (;;) {
       // Stop is read before a seed is taken, and a seed taken always runs: the seeds done are
       // then the first ones, whatever the threads' timing.
       if (options.stop && options.stop->load()) return;
       std::uint64_t i = next.fetch_add(1);
-      if (i >= n || failed.load()) return;
-      std::uint64_t seed = options.first_seed + i;
-      try {
-        RunOptions run_options;
-        run_options.trace_records_kept = 0;
-        RunOutput out = run_scenario(scenario, seed, run_options);
-        SeedOutcome outcome;
-        for (const CheckOutcome& c : out.result.checks) outcome.violated.emplace_back(c.result.name, !c.result.held);
-        outcome.as_expected = out.result.expectations_met;
-        outcome.events = out.result.events_run;
-        outcome.trace_hash = out.result.trace_hash;
-        outcomes[i] = std::move(outcome);
-        std::lock_guard lock(merge_mutex);  // sums of integers: the order of merging does not matter
-        runs.merged.merge(out.metrics);
-        if (i == 0) runs.resolved_options = out.result.options;
-      } catch (const InternalError& e) {
-        std::lock_guard lock(merge_mutex);
-        if (!error)
-          error = std::make_exception_ptr(InternalError(std::string(e.what()) + "\n  seed " + std::to_string(seed) +
-                                                        "; replay: " + replay_command(scenario.file, seed)));
-        failed = true;
-        return;
-      } catch (...) {
-        std::lock_guard lock(merge_mutex);
-        if (!error) error = std::current_exception();
-        failed = true;
-        return;
-      }
-      std::uint64_t finished = done.fetch_add(1) + 1;
-      if (options.progress) options.progress(finished, n);
+      if (i >= total() || failed.load()) return;
+      if (!run_one(i)) return;
     }
-  };
-  runs.jobs = std::max(1u, options.jobs);
+  }
+};
+
+/// Runs the pool on `options.jobs` threads until all ran or a stop was asked for; rethrows the
+/// first error, naming its seed. Each scenario's outcomes are by seed, and hold the first seeds
+/// taken (all of them without a stop).
+std::vector<std::vector<std::optional<SeedOutcome>>> run_pool(SeedPool& pool) {
+  unsigned jobs = std::max(1u, pool.options.jobs);
+  for (SeedRuns& r : pool.runs) r.jobs = jobs;
   std::vector<std::thread> threads;
-  for (unsigned j = 1; j < runs.jobs; ++j) threads.emplace_back(worker);
-  worker();
+  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back([&pool] { pool.work(); });
+  pool.work();
   for (auto& t : threads) t.join();
-  if (error) std::rethrow_exception(error);
-  outcomes.resize(std::min(n, next.load()));  // every seed taken ran; with no stop, that is all of them
-  return outcomes;
+  if (pool.error) std::rethrow_exception(pool.error);
+  const std::uint64_t taken = std::min(pool.total(), pool.next.load());
+  for (std::size_t k = 0; k < pool.outcomes.size(); ++k) {
+    const std::uint64_t first = k * pool.options.seed_count;
+    pool.outcomes[k].resize(taken > first ? std::min(pool.options.seed_count, taken - first) : 0);
+  }
+  return std::move(pool.outcomes);
+}
+
+std::vector<SeedRuns> runs_of(SeedPool& pool) {
+  std::vector<std::vector<std::optional<SeedOutcome>>> outcomes = run_pool(pool);
+  for (std::size_t k = 0; k < outcomes.size(); ++k)
+    for (std::optional<SeedOutcome>& outcome : outcomes[k]) pool.runs[k].outcomes.push_back(std::move(*outcome));
+  return std::move(pool.runs);
 }
 
 /// Counts violations by check, and keeps the failing and mismatched seeds (overall and by
@@ -127,10 +170,16 @@ std::optional<std::uint64_t> single_trace_hash(const std::vector<SeedOutcome>& o
 }  // namespace
 
 SeedRuns run_seeds(const Scenario& scenario, const SweepOptions& options) {
-  SeedRuns runs;
-  for (std::optional<SeedOutcome>& outcome : run_seeds_by_index(scenario, options, runs))
-    runs.outcomes.push_back(std::move(*outcome));
-  return runs;
+  std::vector<const Scenario*> one{&scenario};
+  return std::move(run_seeds_of(one, options, nullptr).front());
+}
+
+std::vector<SeedRuns> run_seeds_of(const std::vector<const Scenario*>& scenarios, const SweepOptions& options,
+                                   std::function<void(std::size_t, std::size_t)> scenario_finished) {
+  std::vector<SeedRuns> runs(scenarios.size());
+  SeedPool pool(scenarios, options, runs);
+  pool.scenario_finished = std::move(scenario_finished);
+  return runs_of(pool);
 }
 
 SweepResult sweep_result_of(const Scenario& scenario, const SweepOptions& options, const SeedRuns& runs) {

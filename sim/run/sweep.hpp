@@ -55,6 +55,13 @@ struct SeedRuns {
 /// a stop was asked for, the outcomes hold only the first seeds, every one finished.
 SeedRuns run_seeds(const Scenario& scenario, const SweepOptions& options);
 
+/// run_seeds for several scenarios on one pool of options.jobs threads: options.seed_count seeds
+/// of each, the scenarios taken in order, so no thread idles at the end of one scenario while
+/// another has seeds left. `scenario_finished`, when set, is called (serialised) with (scenarios
+/// done, scenarios in all) as each one's last seed ends. options.progress counts runs over all.
+std::vector<SeedRuns> run_seeds_of(const std::vector<const Scenario*>& scenarios, const SweepOptions& options,
+                                   std::function<void(std::size_t, std::size_t)> scenario_finished);
+
 /// The sweep's result from its runs (options.seed_count the seeds asked for). `wall_seconds` is
 /// left at 0 for the caller.
 SweepResult sweep_result_of(const Scenario& scenario, const SweepOptions& options, const SeedRuns& runs);
