@@ -3,13 +3,15 @@
 // reconciliation job and the key reaper in the shipped scenarios P5 and P6 (the seed's code fails
 // where the reference says, the fix holds), and a run with both jobs: one seed, one trace; the
 // Redis idempotency store (the seed's cache there, redis_setnx) in P1, P3 (b) and P4; P8's capture
-// after expiry and the capture deadline that avoids it.
+// after expiry and the capture deadline that avoids it; atomic_claim's reversal advice.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 #include "models/payment/checks.hpp"
 #include "sim/run/run.hpp"
@@ -258,6 +260,55 @@ TEST_CASE("P8: a capture after the hold's 7 days is refused, a capture deadline 
   sim::RunResult no_margin = sim::run_scenario(sim::parse_scenario(without, "t.yaml"), 1).result;
   CHECK_FALSE(check_named(no_margin, "capture_after_expiry").held);
   CHECK_FALSE(no_margin.expectations_met);
+}
+
+namespace {
+
+/// P2 (c) with reversal advice and the network's deduplication set, and `faults` added.
+sim::RunResult late_authorization(bool reversal, bool dedup, const std::string& faults) {
+  std::string s = shipped_text("p2c-late-authorization-no-reversal");
+  s.replace(s.find("  reversal_advice: false\n"), std::string("  reversal_advice: false\n").size(),
+            fmt::format("  reversal_advice: {}\n  network_dedup: {}\n", reversal, dedup));
+  s.replace(s.find("expect:"), std::string::npos, "");
+  s.replace(s.find("faults:\n"), std::string("faults:\n").size(), "faults:\n" + faults);
+  return sim::run_scenario(sim::parse_scenario(s, "t.yaml"), 1).result;
+}
+
+std::string leaked(const sim::RunResult& result) { return detail(check_named(result, "held_funds_leak"), "holds leaked"); }
+
+}  // namespace
+
+TEST_CASE("P2 (c): a hold placed after the job heard 'not found' leaks, unless the job sends a reversal advice",
+          "[payment]") {
+  sim::RunResult without = run_file("p2c-late-authorization-no-reversal");
+  CHECK(without.expectations_met);
+  CHECK(leaked(without) == "1");
+  sim::RunResult with = run_file("p2c-late-authorization-reversal");
+  CHECK(with.expectations_met);
+  CHECK(leaked(with) == "0");
+  // The advice is lost on its way (3.4 s to 5 s): the job sends it again at its next pass (6.4 s).
+  const std::string lost = "  - at: 3400ms\n    partition: { one_way: { from: [reconciler], to: [network] }, "
+                           "duration: 1600ms }\n";
+  CHECK(leaked(late_authorization(true, true, lost)) == "0");
+  // The retry's authorisation is slow (1 s links from 3.1 s): the advice reaches the network first.
+  // Deduplicating by reference, the network keeps it as the reference's first answer and declines
+  // the authorisation; without deduplication it has nothing to keep, and the late hold leaks.
+  const std::string slow = "  - at: 3100ms\n    slow_link: { from: api-1, to: network, latency: { dist: constant, "
+                           "value: 1s }, duration: 1s }\n";
+  sim::RunResult first = late_authorization(true, true, slow);
+  CHECK(leaked(first) == "0");
+  CHECK(check_named(first, "duplicate_authorization").held);
+  CHECK(leaked(late_authorization(true, false, slow)) == "1");
+  CHECK(leaked(late_authorization(false, true, slow)) == "1");
+}
+
+TEST_CASE("reversal advice is refused but with atomic_claim's reconciliation job", "[payment]") {
+  const auto& error_of = payment_support::refusal;
+  CHECK(error_of("  design: atomic_claim\n  reversal_advice: true\n").find("applies only with reconcile_interval") !=
+        std::string::npos);
+  CHECK(error_of("  design: seed\n  reconcile_interval: 1s\n  reversal_advice: true\n")
+            .find("applies only with design: atomic_claim") != std::string::npos);
+  CHECK(error_of("  design: atomic_claim\n  reconcile_interval: 1s\n  reversal_advice: false\n").empty());
 }
 
 TEST_CASE("a capture margin is refused without a back office or when it is not shorter than the hold", "[payment]") {

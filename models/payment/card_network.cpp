@@ -13,6 +13,10 @@
 // captured: it accepts it (declining `refund_declines` of them), and deduplicates it only by the
 // refund's own reference when one is sent and `network_dedup` is on. With settlement_interval it
 // serves its settlement files (settlement.cpp) and its issuers charge back a share of captures.
+// A reversal advice by reference (ISO 8583's 1420, reason 4021: the acquirer had no answer to an
+// authorisation) releases the reference's uncaptured hold; one that comes before any
+// authorisation of its reference is kept, with network_dedup, as the reference's first answer, a
+// decline, so an authorisation still travelling is declined when it arrives.
 #include <fmt/format.h>
 
 #include <map>
@@ -41,6 +45,7 @@ std::string NetRequest::describe() const {
     case Op::void_auth: return fmt::format("void auth={}", auth_id);
     case Op::refund: return fmt::format("refund auth={} amount={} reference={}", auth_id, amount, reference);
     case Op::settlement: return fmt::format("settlement file={}", reference);
+    case Op::reverse: return fmt::format("reversal advice reference={}", reference);
   }
   return "?";
 }
@@ -126,6 +131,39 @@ std::shared_ptr<NetResponse> move(Context& context, NetworkState& state, const N
   return response;
 }
 
+/// A reversal advice: the reference's uncaptured hold released, or, before any authorisation of it,
+/// remembered as its first answer (a decline) when the network deduplicates by reference.
+std::shared_ptr<NetResponse> reverse(Context& context, NetworkState& state, const NetRequest& request) {
+  std::vector<Authorization>& auths = context.observations.authorizations;
+  auto response = std::make_shared<NetResponse>();
+  std::string what;
+  auto seen = state.by_reference.find(request.reference);
+  if (seen != state.by_reference.end()) {
+    Authorization& auth = auths[seen->second];
+    response->auth_id = auth.auth_id;
+    if (auth.approved && !auth.voided && auth.captured == 0) {
+      auth.voided = true;
+      what = fmt::format("auth={} hold released", auth.auth_id);
+    } else {
+      response->refusal = auth.captured != 0 ? "already_captured" : "";
+      what = fmt::format("auth={} {}", auth.auth_id, auth.captured != 0 ? "captured: refused" : "no hold to release");
+    }
+  } else if (context.options.network_dedup) {
+    Authorization record{context.world.now(), context.next_auth++, request.reference, request.payment_id,
+                         request.key,         request.order,       0,                 false};
+    record.reversed = true;
+    state.by_reference.emplace(request.reference, auths.size());
+    auths.push_back(record);
+    response->auth_id = record.auth_id;
+    what = "before any authorisation: a later one is declined";
+  } else {
+    what = "unknown reference: nothing to release";
+  }
+  context.world.trace().record(context.world.now(), context.network, "payment.network_reversed",
+                               fmt::format("reference={} payment={} {}", request.reference, request.payment_id, what));
+  return response;
+}
+
 std::shared_ptr<NetResponse> answer_of(const Authorization& auth) {
   auto response = std::make_shared<NetResponse>();
   response->approved = auth.approved;
@@ -145,6 +183,7 @@ std::shared_ptr<NetResponse> settlement(const Context& context, const NetRequest
 
 std::shared_ptr<NetResponse> decide(Context& context, NetworkState& state, const NetRequest& request) {
   if (request.op == NetRequest::Op::settlement) return settlement(context, request);
+  if (request.op == NetRequest::Op::reverse) return reverse(context, state, request);
   if (request.op != NetRequest::Op::authorize && request.op != NetRequest::Op::status)
     return move(context, state, request);
   std::vector<Authorization>& auths = context.observations.authorizations;

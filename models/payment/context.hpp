@@ -53,7 +53,7 @@ struct PayResponse final : sim::MessageBody {
 /// A call to the card network: authorise, ask the status of a reference, or capture, void or
 /// refund an authorisation.
 struct NetRequest final : sim::MessageBody {
-  enum class Op { authorize, status, capture, void_auth, refund, settlement };
+  enum class Op { authorize, status, capture, void_auth, refund, settlement, reverse };
   Op op = Op::authorize;
   /// the caller's reference (0: none sent); a refund's own for refunds; settlement: the file's index
   std::int64_t reference = 0;
@@ -103,6 +103,9 @@ struct Authorization {
   std::int64_t order = 0;
   std::int64_t amount = 0;
   bool approved = false;
+  /// a reversal advice that came before any authorisation of the reference: its record, declined,
+  /// which a later authorisation of the reference is answered with (network_dedup)
+  bool reversed = false;
   // What became of the hold (the network's books, kept here as it changes).
   std::int64_t captured = 0;  ///< amount captured (0: none)
   bool voided = false;

@@ -15,6 +15,11 @@ std::vector<sim::OptionDoc> job_option_docs() {
        "the job takes up a PENDING payment this long after its created_at: the seed's fails it without the "
        "network's answer, atomic_claim's marks it UNKNOWN and waits for the answer"},
       {"status_timeout", "the job's wait for the network's answer to a status query"},
+      {"reversal_advice",
+       "atomic_claim's job, before it fails a payment the network says it never saw, sends a reversal advice for "
+       "its reference (ISO 8583 1420, reason 4021) and sends it again at each pass until answered: the network "
+       "releases a hold it placed meanwhile and, with network_dedup, declines a later authorisation of that "
+       "reference (default: true with atomic_claim)"},
       {"settlement_interval",
        "the network closes a settlement file this often (Settled, Refunded, Chargeback and Fee lines for the "
        "period's moves) and the job matches each line with the payments once the file is closed (absent: none)"},

@@ -97,7 +97,12 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
       params.optional_duration("settlement_interval", {Duration::seconds(1), Duration::minutes(7 * 24 * 60)});
   options.chargebacks = params.ratio("chargebacks", options.chargebacks);
   options.fee = params.ratio("fee", options.fee);
-  for (const char* key : {"reconcile_after", "status_timeout", "settlement_interval"})
+  options.reversal_advice =
+      params.boolean("reversal_advice", options.design == Design::atomic_claim && options.reconcile_interval);
+  if (params.has("reversal_advice") && options.design != Design::atomic_claim)
+    params.fail("reversal_advice", "applies only with design: atomic_claim (the job that asks the network before it "
+                                   "fails a payment)");
+  for (const char* key : {"reconcile_after", "status_timeout", "settlement_interval", "reversal_advice"})
     if (!options.reconcile_interval && params.has(key))
       params.fail(key, "applies only with reconcile_interval (the reconciliation job)");
   for (const char* key : {"chargebacks", "fee"})
@@ -177,6 +182,29 @@ PaymentOptions read_options(sim::ParamReader& params) {
   return options;
 }
 
+namespace {
+
+/// The reconciliation job's, the settlement files' and the key reaper's rows of describe().
+void describe_jobs(const PaymentOptions& options, std::vector<std::pair<std::string, std::string>>& rows) {
+  if (options.reconcile_interval)
+    rows.emplace_back(
+        "reconciliation",
+        fmt::format("every {}, payments in doubt for {}, status wait {}{}", sim::to_string(*options.reconcile_interval),
+                    sim::to_string(options.reconcile_after), sim::to_string(options.status_timeout),
+                    options.reversal_advice ? ", a reversal advice before failing what the network never saw" : ""));
+  if (options.settlement_interval)
+    rows.emplace_back("settlement", fmt::format("a file every {}, chargebacks {}/{}, fee {}/{}",
+                                                sim::to_string(*options.settlement_interval), options.chargebacks.num,
+                                                options.chargebacks.den, options.fee.num, options.fee.den));
+  if (options.reaper_interval)
+    rows.emplace_back(
+        "reaper", fmt::format("every {}, keys older than {} on the {} clock", sim::to_string(*options.reaper_interval),
+                              sim::to_string(options.key_retention),
+                              options.reaper_on_database_clock ? "database's" : "reaper's own"));
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& options) {
   std::vector<std::pair<std::string, std::string>> rows;
   rows.emplace_back("design", to_string(options.design));
@@ -215,20 +243,7 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
     rows.emplace_back("refund_declines",
                       fmt::format("{}/{}", options.refund_declines.num, options.refund_declines.den));
   }
-  if (options.reconcile_interval)
-    rows.emplace_back(
-        "reconciliation",
-        fmt::format("every {}, payments in doubt for {}, status wait {}", sim::to_string(*options.reconcile_interval),
-                    sim::to_string(options.reconcile_after), sim::to_string(options.status_timeout)));
-  if (options.settlement_interval)
-    rows.emplace_back("settlement", fmt::format("a file every {}, chargebacks {}/{}, fee {}/{}",
-                                                sim::to_string(*options.settlement_interval), options.chargebacks.num,
-                                                options.chargebacks.den, options.fee.num, options.fee.den));
-  if (options.reaper_interval)
-    rows.emplace_back(
-        "reaper", fmt::format("every {}, keys older than {} on the {} clock", sim::to_string(*options.reaper_interval),
-                              sim::to_string(options.key_retention),
-                              options.reaper_on_database_clock ? "database's" : "reaper's own"));
+  describe_jobs(options, rows);
   for (auto& [key, value] : postgres::describe(options.postgres)) rows.emplace_back("postgres." + key, value);
   if (!options.redis_store) return rows;
   rows.emplace_back("idempotency_store", fmt::format("redis, keys kept {} (their TTL), commands wait {}",

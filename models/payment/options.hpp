@@ -73,6 +73,9 @@ struct PaymentOptions {
   /// It takes up a PENDING payment once this much older than its creation (its created_at, wall time).
   sim::Duration reconcile_after = sim::Duration::seconds(5);
   sim::Duration status_timeout = sim::Duration::seconds(2);  ///< the job's wait for the network's status answer
+  /// atomic_claim's job sends a reversal advice by reference for a payment the network never saw
+  /// before it fails it, and keeps sending it until answered (ISO 8583's 1420, reason 4021).
+  bool reversal_advice = false;
   /// The network closes a settlement file this often (absent: none); the job matches its lines.
   std::optional<sim::Duration> settlement_interval;
   sim::Ratio chargebacks{0, 1};  ///< share of captures the issuers charge back, one interval later

@@ -15,10 +15,13 @@
 // moves it UNKNOWN -> AUTHORIZED or FAILED by compare-and-set, with its event and the
 // idempotency key's result (recovery point finished) in the same transaction; with no answer the
 // payment stays UNKNOWN for the next pass. "Not found" is the network's answer that it never saw
-// the reference: FAILED. (An authorisation still travelling to the network longer than
-// reconcile_after would be approved after that; a reversal by reference would close the gap and
-// is not modelled.) With settlement_interval it then matches the network's settlement files
-// (settlement.cpp).
+// the reference: FAILED. An authorisation still travelling to the network (a client's retry
+// resumed the claim) would be approved after that and hold funds no payment records; with
+// reversal_advice (atomic_claim's default) the job writes a reversal owed in the FAILED
+// transaction and sends the network a reversal advice by reference, at once and at every pass
+// until one is answered: the network releases a hold placed meanwhile and, deduplicating by
+// reference, declines the late authorisation. With settlement_interval it then matches the
+// network's settlement files (settlement.cpp).
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
@@ -70,6 +73,20 @@ Statement cas(const Doubt& doubt, const std::string& to, std::int64_t network_re
                           where::all_of({where::eq("id", doubt.id), where::eq("status", doubt.status),
                                          where::eq("version", doubt.version)}),
                           true};
+}
+
+/// A reversal advice still owed: the payment failed as unseen by the network.
+struct Owed {
+  std::int64_t id = 0;
+  std::int64_t key = 0;
+};
+
+Statement reversals_owed() {
+  return postgres::Select{"reversals", where::eq("done", false), {{"payment_id", false}}, std::nullopt, std::nullopt};
+}
+
+Statement reversal_done(std::int64_t id) {
+  return postgres::Update{"reversals", {postgres::set_value("done", true)}, where::eq("payment_id", id), false};
 }
 
 /// The idempotency key's result, as the API would have stored it.
@@ -140,6 +157,8 @@ private:
   }
 
   sim::Task<void> pass();
+  sim::Task<void> reverse_owed();
+  sim::Task<void> reverse(Owed owed);
   sim::Task<void> resolve_seed(Doubt doubt);
   sim::Task<void> resolve_fixed(Doubt doubt);
 
@@ -165,6 +184,34 @@ sim::Task<void> Reconciler::pass() {
       co_await resolve_seed(std::move(doubt));
     if (!db_->is_open()) co_return;
   }
+  if (options().reversal_advice) co_await reverse_owed();
+}
+
+sim::Task<void> Reconciler::reverse_owed() {
+  Reply owed = co_await db_->execute(reversals_owed());
+  if (!owed.ok()) co_return;
+  std::vector<Owed> list;
+  for (const postgres::Row& row : owed.rows()) list.push_back(Owed{integer(row[0]), integer(row[1])});
+  for (const Owed& one : list) {
+    co_await reverse(one);
+    if (!db_->is_open()) co_return;
+  }
+}
+
+/// Sends the payment's reversal advice; once the network answers, the reversal is no longer owed.
+sim::Task<void> Reconciler::reverse(Owed owed) {
+  auto call = std::make_shared<NetRequest>();
+  call->op = NetRequest::Op::reverse;
+  call->reference = owed.id;
+  call->payment_id = owed.id;
+  call->key = owed.key;
+  std::optional<NetResponse> answer = co_await ask_network(*context_, ex_, std::move(call), options().status_timeout);
+  if (!answer) co_return;  // sent again at the next pass
+  Reply done = co_await db_->execute(reversal_done(owed.id));
+  if (!done.ok()) co_return;
+  context_->world.trace().record(
+      context_->world.now(), node(), "payment.reversal_answered",
+      fmt::format("payment={} {}", owed.id, answer->refusal.empty() ? "done" : answer->refusal));
 }
 
 sim::Task<void> Reconciler::resolve_seed(Doubt doubt) {
@@ -196,11 +243,19 @@ sim::Task<void> Reconciler::resolve_fixed(Doubt doubt) {
   bool approved = net->found && net->approved;
   std::string status = approved ? "AUTHORIZED" : "FAILED";
   const char* event = approved ? "payment.authorized" : "payment.failed";
+  bool owe_reversal = !net->found && options().reversal_advice;
   std::vector<Statement> resolve =
       steps(postgres::Begin{}, cas(doubt, status, net->found ? net->auth_id : 0), finish_key(doubt, approved),
-            outbox_row(*context_, doubt.id, event, doubt.amount), postgres::Commit{});
+            outbox_row(*context_, doubt.id, event, doubt.amount));
+  if (owe_reversal)
+    resolve.push_back(postgres::Insert{"reversals", {{doubt.id, doubt.key, false}}, std::nullopt, false});
+  resolve.push_back(postgres::Commit{});
   bool stored = co_await all(std::move(resolve), 1);
-  if (stored) moved(doubt, status, event, net->found ? "the network's answer" : "the network never saw it");
+  if (!stored) co_return;
+  moved(doubt, status, event, net->found ? "the network's answer" : "the network never saw it");
+  if (!owe_reversal) co_return;
+  Owed owed{doubt.id, doubt.key};
+  co_await reverse(owed);
 }
 
 sim::Task<void> run_reconciler(std::shared_ptr<Context> context) {

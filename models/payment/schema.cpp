@@ -79,6 +79,15 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                        {"line_id"},
                                        {}});
   }
+  if (options.reversal_advice) {
+    // The reconciliation job's reversal advices still owed: written with the payment's FAILED, done
+    // once the network answers one.
+    pg.add_table(
+        postgres::TableSchema{"reversals",
+                              {{"payment_id", Type::bigint}, {"idem_key", Type::bigint}, {"done", Type::boolean}},
+                              {"payment_id"},
+                              {}});
+  }
   if (design == Design::atomic_claim && options.refund_after) {
     // The refund saga's state: one refund per payment here, its id the network's reference.
     pg.add_table(postgres::TableSchema{"refunds",
