@@ -274,7 +274,9 @@ sim::RunResult late_authorization(bool reversal, bool dedup, const std::string& 
   return sim::run_scenario(sim::parse_scenario(s, "t.yaml"), 1).result;
 }
 
-std::string leaked(const sim::RunResult& result) { return detail(check_named(result, "held_funds_leak"), "holds leaked"); }
+std::string leaked(const sim::RunResult& result) {
+  return detail(check_named(result, "held_funds_leak"), "holds leaked");
+}
 
 }  // namespace
 
