@@ -112,7 +112,9 @@ private:
   /// Runs the statements in order; on the first error rolls back (when the connection stands).
   sim::Task<bool> all(std::vector<Statement> statements) { return run_all(*db_, std::move(statements), replies_); }
 
-  Statement outbox(std::int64_t payment_id, std::int64_t amount, const char* event) {
+  /// The event's outbox row; `event_id` is set to the row's id, which its publication carries.
+  Statement outbox(std::int64_t payment_id, std::int64_t amount, const char* event, std::int64_t& event_id) {
+    event_id = context_->next_event;
     return outbox_row(*context_, payment_id, event, amount);
   }
 
@@ -227,9 +229,9 @@ sim::Task<void> BackOffice::settle(PaymentRow payment) {
     note("payment.settle_refused", fmt::format("payment={} {}", payment.id, net->refusal));
     co_return;
   }
+  std::int64_t event_id = 0;
   std::vector<Statement> update = steps(postgres::Begin{}, move_payment(payment.id, "AUTHORIZED", status),
-                                        outbox(payment.id, payment.amount, event), postgres::Commit{});
-  std::int64_t event_id = context_->next_event - 1;
+                                        outbox(payment.id, payment.amount, event, event_id), postgres::Commit{});
   bool stored = co_await all(std::move(update));
   if (!stored) co_return;
   note("payment.status", fmt::format("payment={} {}", payment.id, status));
@@ -242,9 +244,10 @@ sim::Task<void> BackOffice::refund_seed(PaymentRow payment) {
   std::optional<NetResponse> net = co_await network(NetRequest::Op::refund, payment, 0);
   if (!net || !net->refusal.empty()) co_return;  // the next pass refunds again
   // T2: the payment and the ledger's reversal event.
-  std::vector<Statement> update = steps(postgres::Begin{}, move_payment(payment.id, "", "REFUNDED"),
-                                        outbox(payment.id, payment.amount, "payment.refunded"), postgres::Commit{});
-  std::int64_t event_id = context_->next_event - 1;
+  std::int64_t event_id = 0;
+  std::vector<Statement> update =
+      steps(postgres::Begin{}, move_payment(payment.id, "", "REFUNDED"),
+            outbox(payment.id, payment.amount, "payment.refunded", event_id), postgres::Commit{});
   if (!co_await all(std::move(update))) co_return;
   note("payment.status", fmt::format("payment={} REFUNDED", payment.id));
   transition(payment.id, 1, "REFUNDED", "payment.refunded");
@@ -265,19 +268,21 @@ sim::Task<void> BackOffice::advance(RefundRow saga) {
     std::optional<NetResponse> net = co_await network(NetRequest::Op::refund, payment, saga.refund_id);
     if (!net) co_return;  // resumed on the next pass with the same reference
     if (!net->refusal.empty()) {
+      std::int64_t event_id = 0;  // the relay publishes it, if there is one
       std::vector<Statement> compensate =
           steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "compensated"),
-                outbox(saga.payment_id, saga.amount, "refund.failed"), postgres::Commit{});
+                outbox(saga.payment_id, saga.amount, "refund.failed", event_id), postgres::Commit{});
       bool compensated = co_await all(std::move(compensate));
       if (!compensated) co_return;
       note("payment.refund_compensated", fmt::format("payment={} {}", saga.payment_id, net->refusal));
       transition(saga.payment_id, replies_.size(), "", "refund.failed");
       co_return;
     }
-    std::vector<Statement> record = steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "refunded"),
-                                          move_payment(saga.payment_id, "CAPTURED", "REFUNDED"),
-                                          outbox(saga.payment_id, saga.amount, "payment.refunded"), postgres::Commit{});
-    std::int64_t event_id = context_->next_event - 1;
+    std::int64_t event_id = 0;
+    std::vector<Statement> record =
+        steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "refunded"),
+              move_payment(saga.payment_id, "CAPTURED", "REFUNDED"),
+              outbox(saga.payment_id, saga.amount, "payment.refunded", event_id), postgres::Commit{});
     if (!co_await all(std::move(record))) co_return;
     note("payment.status", fmt::format("payment={} REFUNDED", saga.payment_id));
     transition(saga.payment_id, 2, "REFUNDED", "payment.refunded");
