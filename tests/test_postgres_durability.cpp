@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "models/postgres/server/options.hpp"
+#include "models/postgres/server/replication_options.hpp"
 #include "models/postgres/wal_record.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/param_reader.hpp"
@@ -107,9 +108,13 @@ TEST_CASE("postgres options read from a scenario section, with errors at the key
     sim::ParamReader reader(YAML::Load(text), sim::SourceMark{"t.yaml", 1, 1}, "params.postgres");
     return read_postgres_options(reader);
   };
+  auto read_replicated = [](const std::string& text) {
+    sim::ParamReader reader(YAML::Load(text), sim::SourceMark{"t.yaml", 1, 1}, "params.postgres");
+    return read_replicated_postgres_options(reader);
+  };
   auto error_of = [&](const std::string& text) -> std::string {
     try {
-      read_options(text);
+      read_replicated(text);
     } catch (const sim::ScenarioError& error) {
       return error.message;
     }
@@ -143,6 +148,27 @@ TEST_CASE("postgres options read from a scenario section, with errors at the key
   CHECK_THAT(error_of("{deadlock_timeout: 0s}"), Catch::Contains("deadlock_timeout"));
   CHECK_THAT(error_of("{lock_timeout: -1s}"), Catch::Contains("lock_timeout"));
   CHECK_THAT(error_of("{max_conections: 5}"), Catch::Contains("max_connections"));  // the nearest key
+
+  ServerOptions replicas =
+      read_replicated(R"y({standbys: 2, synchronous_standby_names: "FIRST 1 (postgres-3, postgres-2)",
+      synchronous_commit: remote_apply, promote: [{at: 2s, node: postgres-3}], patroni: {ttl: 20s}})y");
+  CHECK(replicas.standbys == 2);
+  CHECK(replicas.synchronous_standby_names.priority("postgres-2") == 1);
+  CHECK(replicas.synchronous_commit == SynchronousCommit::remote_apply);
+  REQUIRE(replicas.promote.size() == 1);
+  CHECK(replicas.promote[0].node == "postgres-3");
+  CHECK(replicas.patroni.enabled);
+  CHECK(replicas.patroni.ttl == 20_s);
+  CHECK(replicas.patroni.loop_wait == 10_s);  // Patroni's default
+  CHECK_FALSE(defaults.patroni.enabled);
+  CHECK_THAT(error_of("{standbys: 9}"), Catch::Contains("standbys"));
+  CHECK_THAT(error_of("{standbys: 1, synchronous_standby_names: \"ANY 2 (a)\"}"),
+             Catch::Contains("more synchronous standbys asked for than names given"));
+  CHECK_THAT(error_of("{standbys: 1, promote: [{at: 1s, node: postgres-3}]}"),
+             Catch::Contains("names no standby (postgres-2 .. postgres-2)"));
+  CHECK_THAT(error_of("{patroni: {}}"), Catch::Contains("needs standbys of at least 1"));
+  // A design whose clients only reach the first primary reads no replication keys.
+  CHECK_THROWS_AS(read_options("{standbys: 1}"), sim::ScenarioError);
 }
 
 namespace {

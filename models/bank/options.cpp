@@ -1,5 +1,6 @@
 #include "models/bank/options.hpp"
 
+#include "models/postgres/server/replication_options.hpp"
 #include "sim/scenario/param_reader.hpp"
 
 namespace bank {
@@ -55,7 +56,7 @@ void read_connections(sim::ParamReader& params, BankOptions& options) {
   options.connect_timeout =
       params.duration("connect_timeout", options.timeout, {Duration::milliseconds(1), hour});
   sim::ParamReader section = params.section("postgres");
-  options.postgres = postgres::read_postgres_options(section);
+  options.postgres = postgres::read_replicated_postgres_options(section);
   int needed = options.clients + options.readers + 2 * options.wards;
   int slots = options.postgres.max_connections - options.postgres.superuser_reserved_connections;
   if (needed > slots)

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "models/postgres/server/replication_options.hpp"
 #include "sim/scenario/param_reader.hpp"
 
 namespace postgres {
@@ -152,7 +153,9 @@ const char* to_string(SynchronousCommit mode) {
   return "?";
 }
 
-ServerOptions read_postgres_options(sim::ParamReader& section) {
+namespace {
+
+ServerOptions read_server(sim::ParamReader& section) {
   ServerOptions options;
   options.max_connections = section.integer<int>("max_connections", options.max_connections, 1, 10'000);
   options.superuser_reserved_connections = section.integer<int>(
@@ -171,6 +174,19 @@ ServerOptions read_postgres_options(sim::ParamReader& section) {
   options.fsync_time = section.duration_dist("fsync_time", options.fsync_time);
   options.wal_writer_delay = section.duration("wal_writer_delay", options.wal_writer_delay,
                                               {Duration::milliseconds(1), Duration::seconds(10)});
+  return options;
+}
+
+}  // namespace
+
+ServerOptions read_postgres_options(sim::ParamReader& section) {
+  ServerOptions options = read_server(section);
+  section.finish();
+  return options;
+}
+
+ServerOptions read_replicated_postgres_options(sim::ParamReader& section) {
+  ServerOptions options = read_server(section);
   read_replication(section, options);
   read_failover(section, options);
   section.finish();
