@@ -197,15 +197,16 @@ TEST_CASE("a bank run at READ COMMITTED with read-then-write loses updates and F
 namespace {
 
 sim::CheckResult failover_check(const std::string& replication, const std::string& promoted) {
-  std::string yaml = "name: t\nmodel: bank\nseed: 1\nduration: 3s\n"
-                     "params:\n  accounts: 5\n  clients: 8\n  transfer: atomic_update\n  work: 2ms\n  think: 2ms\n"
-                     "  retry: true\n  timeout: 500ms\n  connect_timeout: 200ms\n"
-                     "  postgres:\n    deadlock_timeout: 20ms\n" +
-                     replication + "    promote: [{at: 1500ms, node: " + promoted +
-                     "}]\n"
-                     "faults:\n"
-                     "  - at: 800ms\n    partition: { one_way: { from: [postgres-1], to: [postgres-2] }, duration: 2s }\n"
-                     "  - at: 1100ms\n    crash: { node: postgres-1 }\n";
+  std::string yaml =
+      "name: t\nmodel: bank\nseed: 1\nduration: 3s\n"
+      "params:\n  accounts: 5\n  clients: 8\n  transfer: atomic_update\n  work: 2ms\n  think: 2ms\n"
+      "  retry: true\n  timeout: 500ms\n  connect_timeout: 200ms\n"
+      "  postgres:\n    deadlock_timeout: 20ms\n" +
+      replication + "    promote: [{at: 1500ms, node: " + promoted +
+      "}]\n"
+      "faults:\n"
+      "  - at: 800ms\n    partition: { one_way: { from: [postgres-1], to: [postgres-2] }, duration: 2s }\n"
+      "  - at: 1100ms\n    crash: { node: postgres-1 }\n";
   sim::RunOutput out = sim::run_scenario(sim::parse_scenario(yaml, "test.yaml"), 3);
   for (const sim::CheckOutcome& c : out.result.checks)
     if (c.result.name == "acknowledged_commits") return c.result;
