@@ -117,18 +117,28 @@ struct Bench {
     sim::spawn(world.executor(clients.at(index)), play(pg.primary(), options, std::move(script), logs.back()));
     return logs.back();
   }
+  /// The same, to server `server` (a standby, say).
+  std::deque<Answer>& session_on(NodeId server, std::size_t index, std::vector<Action> script,
+                                 ConnectionOptions options = {}) {
+    logs.emplace_back();
+    sim::spawn(world.executor(clients.at(index)), play(server, options, std::move(script), logs.back()));
+    return logs.back();
+  }
   void run_for(Duration d) { world.run_until(world.now() + d); }
-  Server& server() {
-    Server* s = pg.server(pg.primary());
+  Server& server(NodeId node) {
+    Server* s = pg.server(node);
     REQUIRE(s != nullptr);
     return *s;
   }
-  /// The committed balance of an account, or -1 when there is no such row.
-  std::int64_t balance(std::int64_t id) {
-    for (const Row& row : server().committed_rows("accounts"))
+  Server& server() { return server(pg.primary()); }
+  /// The committed balance of an account on `node` (a standby: what it has replayed), or -1
+  /// when there is no such row.
+  std::int64_t balance_on(NodeId node, std::int64_t id) {
+    for (const Row& row : server(node).committed_rows("accounts"))
       if (std::get<std::int64_t>(row[0]) == id) return std::get<std::int64_t>(row[1]);
     return -1;
   }
+  std::int64_t balance(std::int64_t id) { return balance_on(pg.primary(), id); }
   const ServerStats& stats() const { return pg.stats(pg.primary()); }
 
   sim::World world;

@@ -193,3 +193,47 @@ TEST_CASE("a bank run at READ COMMITTED with read-then-write loses updates and F
   REQUIRE(run_check(hot + "  transfer: for_update\n", "money_conserved").held);
   REQUIRE(run_check(hot + "  transfer: atomic_update\n", "money_conserved").held);
 }
+
+namespace {
+
+sim::CheckResult failover_check(const std::string& replication, const std::string& promoted) {
+  std::string yaml =
+      "name: t\nmodel: bank\nseed: 1\nduration: 3s\n"
+      "params:\n  accounts: 5\n  clients: 8\n  transfer: atomic_update\n  work: 2ms\n  think: 2ms\n"
+      "  retry: true\n  timeout: 500ms\n  connect_timeout: 200ms\n"
+      "  postgres:\n    deadlock_timeout: 20ms\n" +
+      replication + "    promote: [{at: 1500ms, node: " + promoted +
+      "}]\n"
+      "faults:\n"
+      "  - at: 800ms\n    partition: { one_way: { from: [postgres-1], to: [postgres-2] }, duration: 2s }\n"
+      "  - at: 1100ms\n    crash: { node: postgres-1 }\n";
+  sim::RunOutput out = sim::run_scenario(sim::parse_scenario(yaml, "test.yaml"), 3);
+  for (const sim::CheckOutcome& c : out.result.checks)
+    if (c.result.name == "acknowledged_commits") return c.result;
+  FAIL("no acknowledged_commits check");
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("a failover loses the async commits acknowledged after the stream was cut, and none with quorum commit",
+          "[bank]") {
+  sim::CheckResult async = failover_check("    standbys: 1\n", "postgres-2");
+  CHECK_FALSE(async.held);
+  REQUIRE(async.first.has_value());
+  // Nothing the standby had received is lost: the first lost transfer was acknowledged after the
+  // cut at 800 ms and before the crash at 1.1 s.
+  CHECK(async.first->at >= at_ms(800));
+  CHECK(async.first->at < at_ms(1100));
+  sim::CheckResult quorum =
+      failover_check("    standbys: 2\n    synchronous_standby_names: \"ANY 1 (postgres-2, postgres-3)\"\n",
+                     "postgres-3");
+  CHECK(quorum.held);
+  CHECK_THAT(quorum.summary, Catch::StartsWith("0 of "));
+  // The same quorum, but the operator promotes the standby that was cut off: the commits only
+  // postgres-3 had are lost.
+  sim::CheckResult wrong_choice =
+      failover_check("    standbys: 2\n    synchronous_standby_names: \"ANY 1 (postgres-2, postgres-3)\"\n",
+                     "postgres-2");
+  CHECK_FALSE(wrong_choice.held);
+}

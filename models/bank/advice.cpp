@@ -60,6 +60,14 @@ sim::Table transaction_table(const History& history) {
 }
 
 std::string prevention(const BankOptions& options, const sim::Findings& findings) {
+  bool synchronous_standby = options.postgres.synchronous_standby_names.count > 0 &&
+                             options.postgres.synchronous_commit >= postgres::SynchronousCommit::remote_write;
+  if (violated(findings, "acknowledged_commits") && options.postgres.standbys > 0 && !synchronous_standby)
+    return "COMMIT was acknowledged once the primary had its WAL, before a standby had it (asynchronous "
+           "replication), and the standby promoted in its place never received it. Name the standby in "
+           "synchronous_standby_names with synchronous_commit = on (or remote_write, remote_apply), so that a "
+           "commit is acknowledged only once a standby that can be promoted has it; keep a second standby, or "
+           "commits wait while the one synchronous standby is away.";
   if (violated(findings, "acknowledged_commits"))
     return options.postgres.synchronous_commit == postgres::SynchronousCommit::off
                ? "COMMIT was acknowledged before its WAL reached the disk (synchronous_commit = off), so the crash "

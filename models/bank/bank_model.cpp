@@ -52,7 +52,8 @@ void BankModel::build(sim::World& world, sim::Duration) {
 }
 
 std::optional<FinalState> BankModel::final_state() const {
-  const postgres::Server* server = context_->database->server(context_->database->primary());
+  // After a failover the truth is the promoted server's.
+  const postgres::Server* server = context_->database->server(context_->database->current_primary());
   if (!server) return std::nullopt;
   FinalState state;
   for (const postgres::Row& row : server->committed_rows("accounts")) state.balances[integer(row[0])] = integer(row[1]);

@@ -1,6 +1,7 @@
 // What each of the bank model's parameters and checks means (models/model.hpp, ModelDocs).
 #include "models/bank/bank.hpp"
 #include "models/postgres/server/docs.hpp"
+#include "models/postgres/server/replication_options.hpp"
 
 namespace {
 
@@ -28,9 +29,13 @@ std::vector<sim::OptionDoc> bank_option_docs() {
       {"shift_jitter", "each doctor tries a uniform time in [0, shift_jitter) after shift_change"},
       {"timeout", "a client's wait for any answer before it gives the connection up (the outcome unknown)"},
       {"reconnect_delay", "a client's pause before it opens a new connection after one failed or broke"},
+      {"connect_timeout",
+       "with standbys, a client's wait for each server in turn (postgres-1, postgres-2, ...) to admit it, skipping "
+       "hot standbys, as libpq's target_session_attrs=read-write"},
   };
   for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the bank"))
     docs.push_back(std::move(doc));
+  for (sim::OptionDoc& doc : postgres::replication_option_docs_under("postgres.")) docs.push_back(std::move(doc));
   return docs;
 }
 
@@ -39,7 +44,7 @@ std::vector<sim::OptionDoc> bank_option_docs() {
 const sim::ModelDocs& bank_docs() {
   static const sim::ModelDocs docs{
       "transfer",
-      {},
+      {"{postgres: {standbys: 1, promote: [{at: 1s, node: postgres-2}], patroni: {}}}"},
       bank_option_docs(),
       {
           {"money_conserved",

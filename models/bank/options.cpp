@@ -1,5 +1,6 @@
 #include "models/bank/options.hpp"
 
+#include "models/postgres/server/replication_options.hpp"
 #include "sim/scenario/param_reader.hpp"
 
 namespace bank {
@@ -52,8 +53,10 @@ void read_connections(sim::ParamReader& params, BankOptions& options) {
   options.timeout = params.duration("timeout", options.timeout, {Duration::milliseconds(1), hour});
   options.reconnect_delay =
       params.duration("reconnect_delay", options.reconnect_delay, {Duration::microseconds(1), hour});
+  options.connect_timeout =
+      params.duration("connect_timeout", options.timeout, {Duration::milliseconds(1), hour});
   sim::ParamReader section = params.section("postgres");
-  options.postgres = postgres::read_postgres_options(section);
+  options.postgres = postgres::read_replicated_postgres_options(section);
   int needed = options.clients + options.readers + 2 * options.wards;
   int slots = options.postgres.max_connections - options.postgres.superuser_reserved_connections;
   if (needed > slots)
@@ -116,6 +119,9 @@ std::vector<std::pair<std::string, std::string>> describe(const BankOptions& opt
                       sim::to_string(options.shift_change) + " + U[0, " + sim::to_string(options.shift_jitter) + ")");
   rows.emplace_back("timeout", sim::to_string(options.timeout));
   rows.emplace_back("reconnect_delay", sim::to_string(options.reconnect_delay));
+  if (options.postgres.standbys > 0)
+    rows.emplace_back("connect_timeout", sim::to_string(options.connect_timeout) +
+                                             " per host; hosts tried in order, target_session_attrs=read-write");
   for (auto& [key, value] : postgres::describe(options.postgres)) rows.emplace_back("postgres." + key, value);
   return rows;
 }

@@ -56,6 +56,9 @@ struct BankOptions {
   sim::Duration shift_jitter = sim::Duration::milliseconds(1);       ///< `shift_jitter`: each doctor U[0, this) later
   sim::Duration timeout = sim::Duration::seconds(5);                 ///< `timeout`: a call's wait for an answer
   sim::Duration reconnect_delay = sim::Duration::milliseconds(100);  ///< `reconnect_delay`
+  /// `connect_timeout`: libpq's, per host: how long a client waits for a server to admit it
+  /// before it tries the next host. Default: `timeout`.
+  sim::Duration connect_timeout = sim::Duration::seconds(5);
   postgres::ServerOptions postgres;                                  ///< `postgres:`
 
   std::string client_name(int index) const { return "client-" + std::to_string(index + 1); }

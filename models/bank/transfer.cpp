@@ -94,7 +94,9 @@ sim::Task<Attempt> TransferClient::finish(TransferRecord& t) {
   Reply logged = co_await session_.execute(log(t));
   if (!logged.ok()) co_return failed(std::move(logged));
   Reply commit = co_await session_.execute(postgres::Commit{});
-  if (commit.broken) co_return Attempt{Ended::unknown, std::move(commit)};
+  // A session ended by a shutdown while its COMMIT waited (for a standby, say) may have committed:
+  // PostgreSQL warns that the transaction "has already committed locally".
+  if (commit.broken || commit.sqlstate() == "57P01") co_return Attempt{Ended::unknown, std::move(commit)};
   // A COMMIT of a transaction that failed answers ROLLBACK; the engine reports its error.
   if (!commit.ok() || commit.result.tag != "COMMIT") co_return failed(std::move(commit));
   co_return Attempt{Ended::committed, {}};

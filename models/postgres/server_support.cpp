@@ -86,9 +86,14 @@ void Engine::replay(const CommitRecord& record) {
     if (!rel) throw std::invalid_argument("WAL record for a table that does not exist: " + change.table);
     if (change.after && change.after->size() != rel->table.columns.size())
       throw std::invalid_argument("WAL record with a row of the wrong width for " + change.table);
+    // The row's live version is its newest; a row id the table never gave out has none.
     VersionId live = no_version;
-    for (VersionId v = 0; v < rel->heap.size(); ++v)
-      if (rel->heap[v].row == change.row && rel->heap[v].xmax == 0) live = v;
+    if (change.row < rel->next_row)
+      for (VersionId v = rel->heap.size(); v-- > 0;)
+        if (rel->heap[v].row == change.row && rel->heap[v].xmax == 0) {
+          live = v;
+          break;
+        }
     if (live != no_version) {
       rel->heap[live].xmax = txn;
       rel->heap[live].xmax_strength = LockStrength::update;

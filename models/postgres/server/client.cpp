@@ -33,6 +33,7 @@ sim::Task<Reply> Connection::connect() {
     co_return reply;
   }
   pid_ = answer->pid;
+  in_hot_standby_ = answer->in_hot_standby;
   reply.result = answer->result;
   reply.closed = pid_ == 0;
   co_return reply;

@@ -77,6 +77,10 @@ public:
   void close();
 
   bool is_open() const { return pid_ != 0; }
+  /// How long later calls wait for their answers.
+  void set_timeout(sim::Duration timeout) { options_.timeout = timeout; }
+  /// The server said at startup that it is a hot standby (read-only).
+  bool in_hot_standby() const { return in_hot_standby_; }
   sim::NodeId server() const { return server_; }
   BackendPid pid() const { return pid_; }
 
@@ -86,6 +90,7 @@ private:
   ConnectionOptions options_;
   BackendPid pid_ = 0;
   bool busy_ = false;
+  bool in_hot_standby_ = false;
 };
 
 /// The timestamp in a reply to now() or clock_timestamp(), Unix microseconds.

@@ -3,6 +3,7 @@
 // read it with read_postgres_options; the defaults are PostgreSQL 15's.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,8 +17,9 @@ class ParamReader;
 
 namespace postgres {
 
-/// When COMMIT answers, as `synchronous_commit` says. The model has no standbys yet, so every value
-/// but off waits for the local flush only, as PostgreSQL does without a synchronous standby.
+/// When COMMIT answers, as `synchronous_commit` says. The remote levels wait, after the local
+/// flush, for the synchronous standbys that `synchronous_standby_names` names; with none named they
+/// wait for the local flush only, as PostgreSQL does.
 enum class SynchronousCommit {
   off,           ///< at once: the WAL writer flushes later, so a crash loses the last acknowledged commits
   local,         ///< once the commit's WAL is flushed to the node's disk
@@ -26,6 +28,40 @@ enum class SynchronousCommit {
   remote_apply,  ///< and the synchronous standby has replayed it (its reads show it)
 };
 const char* to_string(SynchronousCommit mode);
+
+/// `synchronous_standby_names`, parsed: `FIRST n (a, b, ...)`, `ANY n (a, b, ...)`, `n (a, ...)`
+/// (FIRST) or a plain list `a, b` (FIRST 1). A name is a standby's node name or `*` (any standby).
+/// Empty (the default): no synchronous standby, every standby is asynchronous.
+struct SynchronousStandbys {
+  enum class Method { first, any };
+  Method method = Method::first;
+  int count = 0;  ///< standbys a commit waits for; 0: none named
+  std::vector<std::string> names;
+  /// The position of `standby` in the list (its priority, from 0), or -1 when it is not named.
+  int priority(const std::string& standby) const;
+  std::string describe() const;
+  bool operator==(const SynchronousStandbys&) const = default;
+};
+/// Parses the setting's text; throws std::invalid_argument with what is wrong.
+SynchronousStandbys parse_synchronous_standby_names(const std::string& text);
+
+/// `patroni:` a failover manager as Patroni runs one: an agent next to each server and a leader
+/// key with a TTL in a key service (the DCS, node `dcs-1`). Defaults are Patroni's.
+struct PatroniOptions {
+  bool enabled = false;                                     ///< the section is present
+  sim::Duration ttl = sim::Duration::seconds(30);            ///< `ttl`: the leader key's TTL, >= 2 s
+  sim::Duration loop_wait = sim::Duration::seconds(10);      ///< `loop_wait`: the agents' sleep between loops
+  sim::Duration retry_timeout = sim::Duration::seconds(10);  ///< `retry_timeout`: a DCS call's patience
+  /// `maximum_lag_on_failover`: bytes of WAL a standby may be behind the leader's last published
+  /// position and still take the key (1 MiB). Bytes are those of the model's WAL records.
+  std::uint64_t maximum_lag_on_failover = 1 << 20;
+};
+
+/// `promote:` an operator's `pg_ctl promote` of a standby at a time.
+struct Promotion {
+  sim::Duration at;
+  std::string node;
+};
 
 struct ServerOptions {
   /// `max_connections`: backends the server admits (PostgreSQL's default 100). 1..10000.
@@ -54,6 +90,23 @@ struct ServerOptions {
   /// `wal_writer_delay`: the WAL writer's sleep between flushes of asynchronous commits.
   /// PostgreSQL's range 1 ms..10 s, default 200 ms.
   sim::Duration wal_writer_delay = sim::Duration::milliseconds(200);
+
+  // --- replication ------------------------------------------------------------------------
+  /// `standbys`: hot standbys streaming from the primary, nodes <prefix>-2 ... 0..8, default 0.
+  int standbys = 0;
+  /// `synchronous_standby_names` (see SynchronousStandbys). Every server has the same setting.
+  SynchronousStandbys synchronous_standby_names;
+  /// `wal_sender_timeout`: a walsender whose standby said nothing for this long ends (60 s).
+  sim::Duration wal_sender_timeout = sim::Duration::seconds(60);
+  /// `wal_receiver_timeout`: a standby that received nothing for this long asks again (60 s).
+  sim::Duration wal_receiver_timeout = sim::Duration::seconds(60);
+  /// `wal_receiver_status_interval`: a standby reports its positions at least this often (10 s).
+  sim::Duration wal_receiver_status_interval = sim::Duration::seconds(10);
+  /// `replay_time`: a standby's time to replay one commit record (not a setting of PostgreSQL's:
+  /// the startup process's work). Default 20 us.
+  sim::DurationDist replay_time = sim::DurationDist::constant(sim::Duration::microseconds(20));
+  std::vector<Promotion> promote;  ///< `promote: [{at, node}]`
+  PatroniOptions patroni;          ///< `patroni: {ttl, loop_wait, retry_timeout, maximum_lag_on_failover}`
 };
 
 /// Reads the `postgres:` section and checks it, unknown keys included (pass the reader of that

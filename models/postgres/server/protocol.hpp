@@ -37,6 +37,9 @@ struct StartupMessage final : sim::MessageBody {
 struct StartupReply final : sim::MessageBody {
   BackendPid pid = 0;  ///< 0 when refused
   Result result;       ///< the refusal (53300) as an error
+  /// The server is a hot standby: the in_hot_standby parameter PostgreSQL 14 and later report
+  /// at startup, which libpq's target_session_attrs=read-write reads.
+  bool in_hot_standby = false;
   std::string describe() const override;
 };
 

@@ -28,7 +28,9 @@ Server::Server(sim::World& world, sim::NodeId node, std::shared_ptr<Shared> shar
       service_rng_(world.rng("postgres/" + world.node(node).name() + "/service")
                        .derive("incarnation/" + std::to_string(incarnation_))),
       next_pid_((static_cast<BackendPid>(incarnation_) << 32) + 1) {
+  role_ = initial_role();
   recover();
+  start_replication();
   if (options_.synchronous_commit == SynchronousCommit::off)
     after_on_node(world_, node_, incarnation_, options_.wal_writer_delay, [this] { wal_writer(); });
 }
@@ -59,6 +61,8 @@ void Server::recover() {
 void Server::on_message(const sim::RpcRequest& request, sim::Responder responder) {
   if (const auto* query = dynamic_cast<const QueryMessage*>(request.body.get())) {
     on_query(request, *query, std::move(responder));
+  } else if (on_replication(request)) {
+    return;
   } else if (const auto* startup = dynamic_cast<const StartupMessage*>(request.body.get())) {
     on_startup(request, *startup, std::move(responder));
   } else if (const auto* terminate = dynamic_cast<const TerminateMessage*>(request.body.get())) {
@@ -86,6 +90,7 @@ void Server::on_startup(const sim::RpcRequest& request, const StartupMessage& st
   backend.session = engine_.connect();
   by_session_[backend.session] = backend.pid;
   reply->pid = backend.pid;
+  reply->in_hot_standby = role_ == Role::standby;
   reply->result.tag = "STARTUP";
   BackendPid pid = backend.pid;
   backends_.emplace(pid, std::move(backend));
@@ -136,6 +141,8 @@ void Server::end_backend(BackendPid pid) {
   run_queue_.erase(std::remove(run_queue_.begin(), run_queue_.end(), pid), run_queue_.end());
   for (auto it = flush_waiters_.begin(); it != flush_waiters_.end();)
     it = it->second == pid ? flush_waiters_.erase(it) : std::next(it);
+  for (auto it = sync_waiters_.begin(); it != sync_waiters_.end();)
+    it = it->second == pid ? sync_waiters_.erase(it) : std::next(it);
   commit_lsn_.erase(session);
   pending_results_.erase(pid);
   by_session_.erase(session);
@@ -187,8 +194,14 @@ void Server::run(Backend& backend) {
     return result;
   };
   if (const auto* statement = std::get_if<Statement>(&backend.request)) {
-    Step step = engine_.execute(backend.session, *statement);
     BackendPid pid = backend.pid;
+    if (std::optional<Error> refusal = standby_refusal(*statement)) {
+      Result refused = engine_.cancel(backend.session, *refusal);
+      after_engine();
+      complete(backends_.at(pid), std::move(refused));
+      return;
+    }
+    Step step = engine_.execute(backend.session, *statement);
     if (step.blocked) backend.state = State::blocked;
     after_engine();
     if (!step.blocked) complete(backends_.at(pid), std::move(step.result));
@@ -229,26 +242,39 @@ void Server::complete(Backend& backend, Result result) {
   }
   std::uint64_t lsn = committed->second;
   commit_lsn_.erase(committed);
-  if (options_.synchronous_commit == SynchronousCommit::off || wal_.flushed() >= lsn) {
+  if (options_.synchronous_commit == SynchronousCommit::off) {
     answer(backend, std::move(result));
     return;
   }
   // The answer waits in the backend for the flush; the statement's result goes with it.
   backend.state = State::flushing;
-  flush_waiters_[lsn] = backend.pid;
   pending_results_[backend.pid] = std::move(result);
+  if (wal_.flushed() >= lsn) {
+    after_flush(lsn, backend.pid);
+    return;
+  }
+  flush_waiters_[lsn] = backend.pid;
   wal_.flush();
+}
+
+void Server::answer_pending(BackendPid pid) {
+  Backend& backend = backends_.at(pid);
+  Result result = std::move(pending_results_.at(pid));
+  pending_results_.erase(pid);
+  answer(backend, std::move(result));
 }
 
 void Server::on_flushed(std::uint64_t lsn) {
   ++stats().flushes;
   while (!flush_waiters_.empty() && flush_waiters_.begin()->first <= lsn) {
-    BackendPid pid = flush_waiters_.begin()->second;
+    auto [commit, pid] = *flush_waiters_.begin();
     flush_waiters_.erase(flush_waiters_.begin());
-    Backend& backend = backends_.at(pid);
-    Result result = std::move(pending_results_.at(pid));
-    pending_results_.erase(pid);
-    answer(backend, std::move(result));
+    after_flush(commit, pid);
+  }
+  if (role_ == Role::primary) {
+    senders_->on_flushed(lsn);
+  } else {
+    receiver_->on_flushed(lsn);
   }
 }
 

@@ -33,6 +33,18 @@
 // fsync loses; a statement resumed after a lock wait answers without another service time; a
 // lock_timeout counts from the first wait of each lock only.
 //
+// Replication (wal_sender.hpp, wal_receiver.hpp): a server is a primary or a hot standby, as its
+// disk says (standby.signal, written at the first boot of a standby and by a demotion). A
+// standby replays what its primary streams and serves reads of what it has replayed; a write
+// fails with 25006 ("cannot execute INSERT in a read-only transaction") and BEGIN ISOLATION
+// LEVEL SERIALIZABLE with 0A000 (PostgreSQL raises that one at the transaction's first
+// statement). A commit under remote_write, on or remote_apply waits, after its local flush, for
+// the synchronous standbys synchronous_standby_names picks. promote() ends recovery (every
+// record written is replayed) and starts a new timeline; demote() is a failover manager's
+// demotion: a fast shutdown (every session ends, FATAL 57P01) and a start as a standby of
+// nobody. Conflicts between replay and standby queries (max_standby_streaming_delay) and
+// cascading standbys are not modelled.
+//
 // Determinism: one named random stream per purpose ("postgres/<node>/service", ".../fsync");
 // ordered containers only; timers run on the node's monotonic clock.
 #pragma once
@@ -47,7 +59,10 @@
 #include "models/postgres/engine.hpp"
 #include "models/postgres/server/protocol.hpp"
 #include "models/postgres/server/shared.hpp"
+#include "models/postgres/server/timeline.hpp"
 #include "models/postgres/server/wal.hpp"
+#include "models/postgres/server/wal_receiver.hpp"
+#include "models/postgres/server/wal_sender.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/world.hpp"
 
@@ -66,6 +81,24 @@ public:
   std::vector<Row> committed_rows(const std::string& table) const { return engine_.committed_rows(table); }
   std::size_t backend_count() const { return backends_.size(); }
   const Wal& wal() const { return wal_; }
+
+  enum class Role { primary, standby };
+  Role role() const { return role_; }
+  const Timelines& timelines() const { return timelines_; }
+  /// Bytes of WAL this server has: flushed on a primary, written on a standby (what Patroni
+  /// compares as a member's position).
+  std::uint64_t wal_position_bytes() const;
+  /// What a standby has replayed (what its reads see); a primary's flushed WAL.
+  std::uint64_t replayed() const { return receiver_ ? receiver_->applied() : wal_.flushed(); }
+  const WalSenders& senders() const { return *senders_; }
+  /// pg_ctl promote: a standby ends recovery and becomes a primary on a new timeline.
+  void promote();
+  /// A failover manager's demotion of a primary (a no-op on a standby).
+  void demote();
+  /// A standby streams from `primary` from now on.
+  void follow(sim::NodeId primary);
+  /// Keeps `companion` (the failover manager's agent) as long as this process lives.
+  void keep(std::shared_ptr<void> companion) { companions_.push_back(std::move(companion)); }
 
 private:
   enum class State { idle, queued, running, blocked, flushing };
@@ -116,6 +149,18 @@ private:
   void on_flushed(std::uint64_t lsn);
   void wal_writer();
 
+  // --- replication (server_roles.cpp) -------------------------------------------------------
+  Role initial_role();
+  void start_replication();
+  std::unique_ptr<WalReceiver> make_receiver();
+  bool on_replication(const sim::RpcRequest& request);
+  void replication_tick();
+  /// A flushed commit's answer: now, or once the synchronous standbys have it.
+  void after_flush(std::uint64_t lsn, BackendPid pid);
+  void release_synchronous();
+  void answer_pending(BackendPid pid);
+  std::optional<Error> standby_refusal(const Statement& statement) const;
+
   sim::WallTime wall_now() const;
   void note(std::string_view kind, const std::string& detail);
   ServerStats& stats() { return shared_->stats[node_]; }
@@ -127,6 +172,12 @@ private:
   const ServerOptions& options_;
   Engine engine_;
   Wal wal_;
+  Role role_ = Role::primary;
+  Timelines timelines_;
+  std::unique_ptr<WalSenders> senders_;
+  std::unique_ptr<WalReceiver> receiver_;
+  std::map<std::uint64_t, BackendPid> sync_waiters_;  ///< flushed commits waiting for standbys
+  std::vector<std::shared_ptr<void>> companions_;
   sim::Rng service_rng_;
   std::map<BackendPid, Backend> backends_;
   std::map<SessionId, BackendPid> by_session_;

@@ -29,6 +29,8 @@ struct ServerStats {
   std::uint64_t replayed = 0;           ///< records replayed by the last recovery
   std::size_t queue_peak = 0;           ///< statements waiting for a core, at most
   std::size_t backends_peak = 0;
+  std::uint64_t promotions = 0;
+  std::uint64_t demotions = 0;
 };
 
 struct Shared {
@@ -36,6 +38,9 @@ struct Shared {
   std::vector<TableSchema> tables;
   std::vector<std::pair<std::string, std::vector<Row>>> initial_rows;
   std::map<sim::NodeId, ServerStats> stats;
+  std::vector<sim::NodeId> servers;               ///< every server, the first primary first
+  std::map<sim::NodeId, sim::NodeId> standby_of;  ///< a standby -> the primary it starts streaming from
+  sim::NodeId dcs = sim::no_node;                 ///< the failover manager's key service, if any
 };
 
 }  // namespace postgres

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "models/postgres/server/node_timer.hpp"
+#include "sim/kernel/assert.hpp"
 
 namespace postgres {
 
@@ -22,14 +23,26 @@ std::string Wal::disk_key(std::uint64_t lsn) { return fmt::format("postgres/wal/
 std::vector<CommitRecord> Wal::recover() {
   std::vector<CommitRecord> records;
   const sim::Disk& disk = world_.node(node_).disk();
-  while (std::optional<std::string> text = disk.read(disk_key(records.size() + 1))) records.push_back(decode(*text));
+  while (std::optional<std::string> text = disk.read(disk_key(records.size() + 1))) {
+    ends_.push_back(bytes(records.size()) + text->size());
+    records.push_back(decode(*text));
+  }
   appended_ = flushed_ = records.size();
   return records;
 }
 
 std::uint64_t Wal::append(const CommitRecord& record) {
-  buffers_.emplace_back(++appended_, encode(record));
+  std::string text = encode(record);
+  ends_.push_back(bytes(appended_) + text.size());
+  buffers_.emplace_back(++appended_, std::move(text));
   return appended_;
+}
+
+void Wal::write_received(std::uint64_t lsn, std::string text) {
+  SIM_ASSERT(lsn == appended_ + 1 && buffers_.empty(), "a standby wrote a record out of order");
+  ends_.push_back(bytes(appended_) + text.size());
+  appended_ = lsn;
+  world_.node(node_).disk().write(disk_key(lsn), std::move(text));
 }
 
 void Wal::flush() {

@@ -38,6 +38,11 @@ public:
   std::uint64_t append(const CommitRecord& record);
   /// Asks for everything appended to be flushed.
   void flush();
+  /// A standby's walreceiver: record `lsn` (the next), as the primary's disk holds it, written to
+  /// this node's disk (its kernel) at once; flush() syncs it.
+  void write_received(std::uint64_t lsn, std::string text);
+  /// Bytes of WAL up to and including record `lsn` (the model's records, encoded).
+  std::uint64_t bytes(std::uint64_t lsn) const { return lsn == 0 ? 0 : ends_.at(lsn - 1); }
 
   std::uint64_t appended() const { return appended_; }
   std::uint64_t flushed() const { return flushed_; }
@@ -55,6 +60,7 @@ private:
   std::function<void(std::uint64_t)> on_flushed_;
   sim::Rng fsync_rng_;
   std::deque<std::pair<std::uint64_t, std::string>> buffers_;  ///< appended, not yet written
+  std::vector<std::uint64_t> ends_;  ///< bytes up to each record, by position - 1
   std::uint64_t appended_ = 0;
   std::uint64_t flushed_ = 0;
   bool flushing_ = false;
