@@ -355,6 +355,8 @@ TEST_CASE("the idempotency study: the seed charges a double submit twice, the cl
     INFO(fault);
     CHECK(violated(result, "atomic claim", dedup, fault, "duplicate_charge") == 0);
     CHECK(violated(result, "atomic claim", dedup, fault, "duplicate_authorization") == 0);
+    // The reversal advice releases or declines an authorisation the job's "not found" missed.
+    CHECK(violated(result, "atomic claim", dedup, fault, "held_funds_leak") == 0);
   }
   // A claim in Redis released after a lost reply lets the retry authorise again under a new payment id.
   CHECK(violated(result, "Redis SET NX", dedup, "lost messages", "duplicate_authorization") > 0);
