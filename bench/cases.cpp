@@ -29,6 +29,8 @@ std::string Case::id() const { return fmt::format("{}@{}", name, pending); }
 std::vector<Case> all_cases() {
   std::vector<Case> list;
   for (std::uint64_t p : {1'000u, 100'000u, 1'000'000u}) list.push_back({"hold", p, 1.2, std::nullopt, std::nullopt});
+  for (std::uint64_t p : {100'000u, 1'000'000u})
+    list.push_back({pooled_hold_name, p, std::nullopt, std::nullopt, std::nullopt});
   for (std::uint64_t c : {1'000u, 100'000u})
     list.push_back({"sleep", c, 2.0, SleepKind::sim_sleep, std::nullopt, true});
   for (SleepKind kind : {SleepKind::sleep_for, SleepKind::kernel_sleep, SleepKind::callback})
@@ -36,6 +38,8 @@ std::vector<Case> all_cases() {
       list.push_back({std::string(to_string(kind)), c, std::nullopt, kind, std::nullopt});
   for (std::uint64_t p : {1'000u, 100'000u, 1'000'000u})
     list.push_back({"floor:block", p, std::nullopt, std::nullopt, Floor::pooled_block});
+  for (std::uint64_t p : {100'000u, 1'000'000u})
+    list.push_back({"floor:entry32", p, std::nullopt, std::nullopt, Floor::kernel_sized_entry});
   for (std::uint64_t c : {1'000u, 100'000u})
     list.push_back({"floor:coroutine", c, std::nullopt, std::nullopt, Floor::bare_coroutine});
   return list;
@@ -58,15 +62,18 @@ void print_legend() {
   fmt::print(
       "\nhold            P events pending in a sim::World; each, when run, schedules one event at now + delay\n"
       "                with world.schedule_at(at, no_node, 0, [this] {{...}}).\n"
+      "                The lambda rides in the queue's entry (trivially copyable, 8 bytes).\n"
       "sleep           C coroutines on one node's executor, each looping co_await sim::sleep(delay);\n"
-      "                kernel ns is per resume.\n"
-      "Diagnostics that split the cost of a resume (no target):\n"
+      "                kernel ns is per resume; the sleeper's handler rides in the queue's entry.\n"
+      "Diagnostics (no target):\n"
+      "diag:pooled     the hold model with work that is not trivially copyable: a pooled block per event.\n"
       "diag:sleep_for  co_await sim::sleep_for(ex, delay, sim::use_awaitable): a use_awaitable frame, a pool block.\n"
       "diag:kernel_ex  co_await sim::sleep(delay) on the kernel's executor: no node clock arithmetic.\n"
       "diag:callback   sim::sleep_for(ex, delay, callback) re-arming itself: a SleepEvent, no coroutine.\n"
       "Floors, in the kernel's column: what any design keeping the same memory per event costs on the radix heap:\n"
       "floor:block     each pending event owns a 64-byte block from a LIFO free list, read when it runs.\n"
       "floor:coroutine minimal C++20 coroutines looping on a sleep that pushes (time, handle) into the radix heap.\n"
+      "floor:entry32   the radix baseline with entries of the kernel's 32 bytes (radix's hold 24): its size alone.\n"
       "Baselines, each the same pending count and delays; all reach the same final time (checked):\n"
       "heap4           sim::QuadHeap (branch-free sift-down) of {{time, seq, fn, ctx}}: pop, call fn(ctx),\n"
       "                which pushes the next entry.\n"

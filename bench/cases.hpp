@@ -16,8 +16,11 @@ inline constexpr const char* heap4_name = "heap4";      ///< PlainHold: the bran
 inline constexpr const char* branchy_name = "branchy";  ///< BranchyQuadHeap
 inline constexpr const char* radix_name = "radix";      ///< RadixHeap
 
+/// The diagnostic row of the hold model whose work takes a pooled block (world_hold.hpp).
+inline constexpr const char* pooled_hold_name = "diag:pooled";
+
 /// What a floor row measures in the kernel's place (kernel_floors.hpp).
-enum class Floor { pooled_block, bare_coroutine };
+enum class Floor { pooled_block, bare_coroutine, kernel_sized_entry };
 
 struct Case {
   std::string name;                ///< "hold", "sleep" or a "diag:..." row

@@ -51,8 +51,12 @@ Comparison measure(const Case& c, const Plan& plan, const std::shared_ptr<const 
   std::unique_ptr<Contestant> kernel;
   if (c.floor == Floor::pooled_block)
     kernel = std::make_unique<PooledBlockHold>(c.pending, table);
+  else if (c.floor == Floor::kernel_sized_entry)
+    kernel = std::make_unique<KernelSizedRadixHold>(c.pending, table);
   else if (c.floor == Floor::bare_coroutine)
     kernel = std::make_unique<BareCoroutines>(c.pending, table);
+  else if (c.name == pooled_hold_name)
+    kernel = std::make_unique<WorldHold>(c.pending, table, WorkPlace::pooled_block);
   else if (c.sleep)
     kernel = std::make_unique<Sleepers>(*c.sleep, c.pending, table);
   else
@@ -102,8 +106,9 @@ void print_usage() {
   fmt::print(stderr,
              "usage: designsim_bench [--quick] [--only CASE[@PENDING]]\n"
              "  --quick  short batches: a smoke run of a few seconds\n"
-             "  --only   one case, for profiling: hold, sleep, diag:sleep_for, diag:kernel_ex, diag:callback,\n"
-             "           floor:block, floor:coroutine, optionally with @PENDING (hold@100000)\n");
+             "  --only   one case, for profiling: hold, sleep, diag:pooled, diag:sleep_for, diag:kernel_ex,\n"
+             "           diag:callback, floor:block, floor:entry32, floor:coroutine, optionally with @PENDING\n"
+             "           (hold@100000)\n");
 }
 
 }  // namespace

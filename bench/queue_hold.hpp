@@ -46,6 +46,8 @@ private:
   void push_next() {
     if constexpr (requires(Entry e) { e.seq; }) {
       queue_.push(Entry{now_ + delays_.next(), next_seq_++, &QueueHold::fire, this});
+    } else if constexpr (requires(Entry e) { e.node_and_kind; }) {
+      queue_.push(Entry{now_ + delays_.next(), 0, &QueueHold::fire, this});
     } else {
       queue_.push(Entry{now_ + delays_.next(), &QueueHold::fire, this});
     }
@@ -57,7 +59,18 @@ private:
   std::uint64_t next_seq_ = 0;
 };
 
+/// A radix heap entry of the kernel's size (32 bytes: time, node and kind, 16 bytes of work),
+/// holding the same fn and ctx: the floor of any radix heap that moves entries of that size.
+struct KernelSizedEntry {
+  std::int64_t time;
+  std::uint64_t node_and_kind;
+  void (*fn)(void*);
+  void* ctx;
+};
+static_assert(sizeof(KernelSizedEntry) == 32);
+
 using BranchyHold = QueueHold<BranchyQuadHeap<SequencedEntry>, SequencedEntry>;
 using RadixHold = QueueHold<RadixHeap<TimedEntry>, TimedEntry>;
+using KernelSizedRadixHold = QueueHold<RadixHeap<KernelSizedEntry>, KernelSizedEntry>;
 
 }  // namespace bench

@@ -4,14 +4,27 @@
 
 namespace bench {
 
-WorldHold::WorldHold(std::size_t pending, std::shared_ptr<const DelayTable> table)
-    : delays_(std::move(table)) {
+/// The same work as the in-entry lambda, made not trivially copyable by a copy constructor of
+/// its own, so that the World keeps it in a pooled block.
+struct WorldHold::PooledFire {
+  explicit PooledFire(WorldHold* h) : hold(h) {}
+  PooledFire(const PooledFire& other) : hold(other.hold) {}
+  void operator()() const { hold->fire(); }
+  WorldHold* hold;
+};
+
+WorldHold::WorldHold(std::size_t pending, std::shared_ptr<const DelayTable> table, WorkPlace place)
+    : place_(place), delays_(std::move(table)) {
   for (std::size_t i = 0; i < pending; ++i) schedule_next();
 }
 
 void WorldHold::schedule_next() {
+  static_assert(!sim::QueuedEvent::holds_inline<PooledFire>, "the diagnostic's work must take a pooled block");
   sim::Instant at = world_.now() + sim::Duration::nanoseconds(delays_.next());
-  world_.schedule_at(at, sim::no_node, 0, [this] { fire(); });
+  if (place_ == WorkPlace::pooled_block)
+    world_.schedule_at(at, sim::no_node, 0, PooledFire(this));
+  else
+    world_.schedule_at(at, sim::no_node, 0, [this] { fire(); });
 }
 
 void WorldHold::fire() {

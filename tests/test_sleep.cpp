@@ -1,5 +1,5 @@
-// co_await sim::sleep has two paths: a sleep nothing can cancel keeps its wake-up event inside
-// the awaited operation, in the sleeper's own frame; a sleep whose coroutine has a connected
+// co_await sim::sleep has two paths: a sleep nothing can cancel keeps the suspended coroutine
+// inside the queue's entry (its wake-up allocates nothing); a sleep whose coroutine has a connected
 // cancellation slot (one side of `||`, a bound slot) takes the general operation, which
 // cancellation can complete early. Both must keep every kernel promise: FIFO ties, pause
 // deferral, crash and shutdown freeing frames.

@@ -4,6 +4,11 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "sim/kernel/disk_sync.hpp"
 #include "sim/kernel/spawn.hpp"
 #include "sim/kernel/world.hpp"
@@ -130,4 +135,90 @@ TEST_CASE("a disk sync takes its latency, and a crash before it ends loses the w
     CHECK(world.node(n).disk().read("term") == (crash_first ? std::nullopt : std::optional<std::string>("7")));
     if (!crash_first) CHECK(world.now() == Instant::zero() + 5_ms);
   }
+}
+
+namespace {
+/// Work that cannot ride in a queue's entry (it owns a string), logging its name when run.
+struct Pooled {
+  std::vector<std::string>* log;
+  std::string name;
+  void operator()() const { log->push_back(name); }
+};
+/// Work that rides in the entry: two pointers, copied by their bytes.
+struct Inline {
+  std::vector<std::string>* log;
+  const char* name;
+  void operator()() const { log->push_back(name); }
+};
+}  // namespace
+
+TEST_CASE("small trivially copyable work rides in the queue's entry, other work in a pooled block, in one order",
+          "[world]") {
+  STATIC_REQUIRE(QueuedEvent::holds_inline<Inline>);
+  STATIC_REQUIRE_FALSE(QueuedEvent::holds_inline<Pooled>);
+  STATIC_REQUIRE_FALSE(QueuedEvent::holds_inline<std::array<void*, 3>>);  // too large
+  World world(1);
+  std::vector<std::string> log;
+  // Interleaved at one time and across times: the kind of entry never changes the order.
+  for (Duration t : {20_ms, 10_ms, 20_ms}) {
+    world.schedule_at(Instant::zero() + t, no_node, 0, Inline{&log, t == 10_ms ? "i10" : "i20"});
+    world.schedule_at(Instant::zero() + t, no_node, 0, Pooled{&log, t == 10_ms ? "p10" : "p20"});
+  }
+  world.post(Inline{&log, "i0"});
+  world.run();
+  REQUIRE(log == std::vector<std::string>{"i0", "i10", "p10", "i20", "p20", "i20", "p20"});
+}
+
+TEST_CASE("a pause defers inline and pooled events alike, in order, and a crash drops both", "[world][pause][crash]") {
+  for (bool crash_while_paused : {false, true}) {
+    World world(1);
+    NodeId n = world.add_node("a", {});
+    NodeId other = world.add_node("b", {});
+    std::vector<std::string> log;
+    auto owned = std::make_shared<int>(0);  // held by pooled work: freed when that work is dropped
+    world.schedule_at(Instant::zero() + 10_ms, n, 0, Inline{&log, "n-i10"});
+    world.schedule_at(Instant::zero() + 10_ms, n, 0, [&log, owned] { log.push_back("n-p10"); });
+    world.schedule_at(Instant::zero() + 20_ms, other, 0, Inline{&log, "other-i20"});
+    world.schedule_at(Instant::zero() + 30_ms, n, 0, Pooled{&log, "n-p30"});
+    world.schedule_at(Instant::zero() + 40_ms, n, 0, Inline{&log, "n-i40"});
+    world.run_until(Instant::zero() + 5_ms);
+    world.pause(n);
+    world.run_until(Instant::zero() + 50_ms);
+    REQUIRE(log == std::vector<std::string>{"other-i20"});
+    REQUIRE(owned.use_count() == 2);
+    if (crash_while_paused) {
+      world.crash(n);
+      REQUIRE(owned.use_count() == 1);
+    } else {
+      world.resume(n);
+    }
+    world.run();
+    std::vector<std::string> expected{"other-i20"};
+    if (!crash_while_paused) expected.insert(expected.end(), {"n-i10", "n-p10", "n-p30", "n-i40"});
+    CHECK(log == expected);
+    CHECK(world.now() == Instant::zero() + 50_ms);
+  }
+}
+
+TEST_CASE("a crash sweeps the node's inline and pooled events and keeps everyone else's in order", "[world][crash]") {
+  World world(1);
+  NodeId n = world.add_node("a", {});
+  NodeId other = world.add_node("b", {});
+  std::vector<std::string> log;
+  for (Duration t : {10_ms, 20_ms}) {
+    world.schedule_at(Instant::zero() + t, n, 0, Inline{&log, "n-inline"});
+    world.schedule_at(Instant::zero() + t, other, 0, Inline{&log, t == 10_ms ? "b-i10" : "b-i20"});
+    world.schedule_at(Instant::zero() + t, n, 0, Pooled{&log, "n-pooled"});
+    world.schedule_at(Instant::zero() + t, no_node, 0, Pooled{&log, t == 10_ms ? "k-p10" : "k-p20"});
+  }
+  world.schedule_at(Instant::zero() + 5_ms, no_node, 0, [&world, n] { world.crash(n); });
+  world.run();
+  REQUIRE(log == std::vector<std::string>{"b-i10", "k-p10", "b-i20", "k-p20"});
+  // Work posted for the crashed incarnation is dropped when posted; the restarted one's runs.
+  world.post(n, 0, Inline{&log, "old incarnation"});
+  world.restart(n);
+  world.post(n, world.node(n).incarnation(), Inline{&log, "restarted"});
+  world.run();
+  CHECK(log.back() == "restarted");
+  CHECK(log.size() == 5);
 }

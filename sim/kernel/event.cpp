@@ -1,5 +1,10 @@
 #include "sim/kernel/event.hpp"
 
+#include <mutex>
+
+#include "sim/kernel/assert.hpp"
+#include "sim/kernel/queued_event.hpp"
+
 namespace sim {
 
 EventPool::~EventPool() {
@@ -19,5 +24,18 @@ void* EventPool::fresh(std::size_t cls) {
   }
   return slab;
 }
+
+namespace detail {
+
+std::uint32_t EntryKinds::add(const EntryKind& kind) {
+  static std::mutex lock;
+  static std::uint32_t count = 1;  // the pooled kind's
+  std::lock_guard<std::mutex> hold(lock);
+  SIM_ASSERT(count < capacity, "more kinds of queued work than EntryKinds holds");
+  table_[count] = &kind;
+  return count++;
+}
+
+}  // namespace detail
 
 }  // namespace sim

@@ -17,7 +17,7 @@
 
 #include "sim/kernel/clock.hpp"
 #include "sim/kernel/disk.hpp"
-#include "sim/kernel/event.hpp"
+#include "sim/kernel/queued_event.hpp"
 
 namespace sim {
 
@@ -64,7 +64,7 @@ private:
   std::uint32_t machine_crashes_ = 0;
   std::function<void()> boot_;
   std::shared_ptr<void> process_;
-  std::vector<Event*> deferred_;  // work that came due while paused, in order
+  std::vector<QueuedEvent> deferred_;  // work that came due while paused, in order
   Instant paused_until_;
 };
 

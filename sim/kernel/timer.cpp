@@ -13,6 +13,8 @@ static_assert(BOOST_VERSION / 100 == 1081, "sim::sleep's awaited path was writte
 static_assert(asio::is_async_operation<Sleep>::value, "co_await sim::sleep(d) must await the operation directly");
 static_assert(std::is_nothrow_move_constructible_v<detail::AwaitedSleepHandler>,
               "the wake-up moves the sleeper's handler onto the C++ stack");
+static_assert(QueuedEvent::holds_inline<detail::AwaitedSleepHandler>,
+              "a sleeper's handler rides in the queue's entry: a pointer to its stack and one to its result");
 
 void Sleep::start_awaited(detail::AwaitedSleepHandler handler) const {
   Executor ex = handler.get_executor();
@@ -25,8 +27,7 @@ void Sleep::start_awaited(detail::AwaitedSleepHandler handler) const {
   Instant at = detail::wake_time(world, ex.node(), d_);
   // A node that crashed under the sleeper: the handler, dropped here, destroys its stack.
   if (!world.is_current(ex.node(), ex.incarnation())) return;
-  void* block = world.pool().allocate(sizeof(detail::AwaitedSleepEvent));
-  world.enqueue(at, new (block) detail::AwaitedSleepEvent(ex.node(), ex.incarnation(), std::move(handler)));
+  world.enqueue(QueuedEvent::holding<detail::WakeSleeper>(at.ns(), ex.node(), std::move(handler)));
 }
 
 Task<void> sleep_task(Duration d) { co_await Sleep(d); }

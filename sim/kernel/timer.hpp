@@ -114,41 +114,34 @@ namespace detail {
 /// awaitable coroutine (`co_await op`, no use_awaitable): the suspended coroutine itself.
 using AwaitedSleepHandler = asio::detail::awaitable_async_op_handler<void(error_code), Executor>;
 
-/// The wake-up of a sleep that nothing can cancel: the suspended coroutine and nothing else (no
-/// optional, no cancellation slot to clear). Running it resumes the sleeper; freeing it (a
-/// crash) destroys the sleeper's stack. Either way the block goes back to the pool first.
-class AwaitedSleepEvent final : public Event {
-public:
-  AwaitedSleepEvent(NodeId node, std::uint32_t incarnation, AwaitedSleepHandler&& handler)
-      : Event(node, incarnation), handler_(std::move(handler)) {}
-
-  void run_and_free(EventPool& pool) override {
-    AwaitedSleepHandler handler(take(pool));
-    std::move(handler)(error_code{});
-  }
-  void free(EventPool& pool) override { AwaitedSleepHandler doomed(take(pool)); }
-
-private:
-  AwaitedSleepHandler take(EventPool& pool) {
-    AwaitedSleepHandler handler(std::move(handler_));
-    this->~AwaitedSleepEvent();
-    pool.deallocate(this, sizeof(AwaitedSleepEvent));
-    return handler;
-  }
-
-  AwaitedSleepHandler handler_;
+/// Runs the wake-up of a sleep that nothing can cancel: resumes the sleeper.
+struct WakeSleeper {
+  void operator()(AwaitedSleepHandler& handler) const { std::move(handler)(error_code{}); }
 };
 
 }  // namespace detail
 
+/// The sleeper's handler is an awaitable thread (the one pointer that owns the bottom frame of
+/// the coroutine's stack, null once moved from) and a reference to the awaiting frame's result
+/// slot. Nothing points at the handler while the sleep waits (Asio points a frame at its thread
+/// only while pumping it), so its bytes may move with the queue's entry.
+template <>
+inline constexpr bool relocatable_by_bytes<detail::AwaitedSleepHandler> = true;
+/// Its two words point at the bottom frame of the sleeper's stack and at the awaiting frame,
+/// which are what a resume reads first.
+template <>
+inline constexpr unsigned hot_pointer_words<detail::AwaitedSleepHandler> = 2;
+
 /// What `co_await sim::sleep(d)` awaits: an asynchronous operation (completion signature
 /// void(error_code)), which Asio 1.81 awaits directly, without a coroutine frame of its own.
-/// Awaited so, its handler is the suspended coroutine itself, held by a lean wake-up event when
-/// nothing can cancel the sleep; when something can (the coroutine is one side of `||`, or has a
-/// bound cancellation slot) it is the general sleep_for. Any other completion token gets
-/// sleep_for on the executor associated with its handler. The event is never kept in the Sleep
-/// object: a wrapper that forwards its token, or a deferred sequence ending in a sleep, hands
-/// the coroutine's handler to a Sleep that dies before the sleep ends.
+/// Awaited so, its handler is the suspended coroutine itself, held inside the queue's entry when
+/// nothing can cancel the sleep: a resume touches the entry and the coroutine's frames, nothing
+/// else, and a crash that sweeps the entry destroys the sleeper's stack. When something can
+/// cancel it (the coroutine is one side of `||`, or has a bound cancellation slot) it is the
+/// general sleep_for. Any other completion token gets sleep_for on the executor associated with
+/// its handler. The wake-up is never kept in the Sleep object: a wrapper that forwards its
+/// token, or a deferred sequence ending in a sleep, hands the coroutine's handler to a Sleep
+/// that dies before the sleep ends.
 class [[nodiscard]] Sleep {
 public:
   explicit Sleep(Duration d) : d_(d) {}

@@ -32,6 +32,7 @@
 #include "sim/kernel/history.hpp"
 #include "sim/kernel/metrics.hpp"
 #include "sim/kernel/node.hpp"
+#include "sim/kernel/queued_event.hpp"
 #include "sim/kernel/random.hpp"
 #include "sim/kernel/time.hpp"
 #include "sim/kernel/trace.hpp"
@@ -148,8 +149,15 @@ public:
   void schedule_after(Duration delay, NodeId node, std::uint32_t incarnation, F&& f) {
     schedule_at(now_ + delay, node, incarnation, std::forward<F>(f));
   }
-  /// Queues an already built event. `at` must not be in the past.
-  void enqueue(Instant at, Event* event);
+  /// Queues an already built event of a current incarnation (is_current). `at` must not be in
+  /// the past.
+  void enqueue(Instant at, Event* event) {
+    SIM_ASSERT(is_current(event->node(), event->incarnation()), "an event of a crashed incarnation was queued");
+    enqueue(QueuedEvent::pooled(at.ns(), event));
+  }
+  /// Queues an entry for the current incarnation of its node, holding its work inline or
+  /// pointing at a pooled event. Its time must not be in the past.
+  void enqueue(const QueuedEvent& entry);
   EventPool& pool() { return pool_; }
   /// Whether work for this incarnation of this node may still run.
   bool is_current(NodeId node, std::uint32_t incarnation) const {
@@ -186,11 +194,7 @@ public:
   void clock_drift(NodeId node, std::int64_t ppm);
 
 private:
-  struct Entry {
-    std::int64_t time;
-    Event* event;
-  };
-  void run_event(Event* event);
+  void run_event(QueuedEvent& entry);
   void prefetch_next();
   void drop_node_events(NodeId node);
 
@@ -200,7 +204,7 @@ private:
   bool stopped_ = false;
   bool shutting_down_ = false;
   EventPool pool_;
-  RadixQueue<Entry> queue_;  // (time, posting order): see event_queue.hpp
+  RadixQueue<QueuedEvent> queue_;  // (time, posting order): see event_queue.hpp
   std::vector<std::unique_ptr<Node>> nodes_;
   Trace trace_;
   History history_;
@@ -222,12 +226,17 @@ void World::schedule_at(Instant at, NodeId node, std::uint32_t incarnation, F&& 
     [[maybe_unused]] Fn dropped(std::forward<F>(f));
     return;
   }
-  enqueue(at, CallableEvent<Fn>::make(pool_, node, incarnation, Fn(std::forward<F>(f))));
+  // Small work that may move by its bytes rides in the queue's entry: running it then reads
+  // nothing but the entry. Anything else takes a block from the pool.
+  if constexpr (QueuedEvent::holds_inline<Fn>)
+    enqueue(QueuedEvent::holding(at.ns(), node, std::forward<F>(f)));
+  else
+    enqueue(at, CallableEvent<Fn>::make(pool_, node, incarnation, Fn(std::forward<F>(f))));
 }
 
-inline void World::enqueue(Instant at, Event* event) {
-  SIM_ASSERT(at >= now_, "an event was scheduled in the past");
-  queue_.push(Entry{at.ns(), event});
+inline void World::enqueue(const QueuedEvent& entry) {
+  SIM_ASSERT(entry.time >= now_.ns(), "an event was scheduled in the past");
+  queue_.push(entry);
 }
 
 template <class F>
