@@ -72,6 +72,9 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
       {"retry_period", "time between election steps"},
       {"request_timeout", "timeout of one call to the queue, sink, store or Redis"},
       {"liveness_bound", "after the last fault, a due task starts within this"},
+      {"max_attempts",
+       "fixed, delay_queue postgres: attempts (claims) of a row before it goes to state dead, in the transaction "
+       "that records its last failure or finds its last lease expired (0: no budget)"},
       {"queue", "the ready queue's SQS rules"},
       {"queue.default_visibility", "visibility of a receive that names none (SQS: 30s)"},
       {"queue.max_receive_count", "receives before the dead-letter queue (0: none)"},
@@ -121,10 +124,12 @@ const sim::ModelDocs& scheduler_docs() {
            "replaced run lands no effect)",
            "overlapping pairs, total overlap, pairs against the policy"},
           {"retry_budget",
-           "no task takes more attempts than its budget (seed: max_retries + 1; fixed: max_receive_count), and the "
-           "seed's retries wait its declared 60 x 2^k s",
+           "no task takes more attempts than its budget (seed: max_retries + 1; fixed: max_receive_count, with "
+           "postgres max_attempts), and the seed's retries wait its declared 60 x 2^k s",
            "tasks over budget, retries sooner than the backoff"},
-          {"dlq_correct", "a dead-lettered task reached max_receive_count and never succeeded", "wrong dead letters"},
+          {"dlq_correct",
+           "a dead-lettered task (postgres: a row in state dead) reached its budget and never succeeded",
+           "wrong dead letters"},
           {"liveness", "after the last fault, every due task starts within liveness_bound", "tasks that did not"},
       },
   };

@@ -127,6 +127,10 @@ sim::Task<void> SchedulerNode::control() {
 sim::Task<void> SchedulerNode::fire_schedule(int schedule, std::int64_t now_s) {
   const SchedulerOptions& o = context_->options;
   const Schedule& cron = context_->crons.at(static_cast<std::size_t>(schedule));
+  if (db_ && o.cron.missed_policy == MissedPolicy::temporal) {  // its own transaction reads the schedule's row
+    co_await fire_temporal_pg(schedule, now_s);
+    co_return;
+  }
   std::optional<std::pair<std::int64_t, std::string>> status = co_await status_of(schedule);
   if (!status) co_return;
   // A schedule nothing has fired yet counts from its creation, the start of the run.
@@ -151,6 +155,7 @@ sim::Task<void> SchedulerNode::fire_schedule(int schedule, std::int64_t now_s) {
 sim::Task<std::optional<std::pair<std::int64_t, std::string>>> SchedulerNode::status_of(int schedule) {
   auto s = static_cast<std::size_t>(schedule);
   if (s < status_cache_.size() && status_cache_[s]) co_return std::pair{*status_cache_[s], std::string()};
+  if (db_) co_return co_await status_of_pg(schedule);
   Request get;
   get.op = Op::status_get;
   get.number = schedule;
@@ -190,20 +195,28 @@ sim::Task<void> SchedulerNode::fire_temporal(int schedule, std::int64_t last, st
   bool running = false;
   if (c.overlap != Overlap::allow) running = co_await runs_active(schedule, false);
   TemporalStep step = temporal_step(cron, last, now_s, ticks_from_text(buffer), running, c.overlap, c.catchup_window);
-  Observations& o = context_->observations;
-  o.catchup_dropped += step.dropped_window;
-  o.overlap_skipped += step.overlap_skipped;
-  if (step.dropped_window > 0 || step.overlap_skipped > 0)
-    context_->trace(node_, "scheduler.drop",
-                    fmt::format("cron-{}: {} past the catch-up window, {} skipped by overlap {}", schedule + 1,
-                                step.dropped_window, step.overlap_skipped, to_string(c.overlap)));
+  note_temporal_step(schedule, step);
   if (step.terminate) co_await cancel_runs(schedule);
   for (const Tick& tick : step.start) co_await fire(schedule, tick);
   std::string left = ticks_text(step.buffer);
   co_await mark_processed(schedule, now_s, left);
 }
 
+void SchedulerNode::note_temporal_step(int schedule, const TemporalStep& step) {
+  Observations& o = context_->observations;
+  o.catchup_dropped += step.dropped_window;
+  o.overlap_skipped += step.overlap_skipped;
+  if (step.dropped_window > 0 || step.overlap_skipped > 0)
+    context_->trace(node_, "scheduler.drop",
+                    fmt::format("cron-{}: {} past the catch-up window, {} skipped by overlap {}", schedule + 1,
+                                step.dropped_window, step.overlap_skipped, to_string(context_->options.cron.overlap)));
+}
+
 sim::Task<void> SchedulerNode::mark_processed(int schedule, std::int64_t until, std::string buffer) {
+  if (db_) {
+    co_await mark_processed_pg(schedule, until);
+    co_return;
+  }
   Request done;
   done.op = Op::processed;
   done.number = schedule;

@@ -52,6 +52,21 @@ private:
   /// delay_queue: postgres (pg_leader.cpp): the fire record and the tick's task in one transaction;
   /// the fixed design's key on (schedule, nominal) refuses a second fire (23505), its fence a lower token.
   sim::Task<void> fire_pg(int schedule, Tick tick);
+  /// The schedule's row of the schedules table (pg_store.hpp): lastScheduleTime and Temporal's buffer.
+  sim::Task<std::optional<std::pair<std::int64_t, std::string>>> status_of_pg(int schedule);
+  /// Quartz's do_nothing with the PostgreSQL store: the ticks up to `until` dealt with, fenced.
+  sim::Task<void> mark_processed_pg(int schedule, std::int64_t until);
+  /// The fence, replace's cancellation and a tick's fire record and task, inside a fire's transaction:
+  /// each returns why it was refused, "" when it succeeded.
+  sim::Task<std::string> pass_fence_pg(std::int64_t token);
+  sim::Task<std::string> cancel_runs_pg(int schedule, std::vector<std::string>& cancelled);
+  sim::Task<std::string> insert_tick_pg(int schedule, Tick tick, std::int64_t token);
+  /// missed_policy: temporal with the PostgreSQL store: one transaction a schedule a check.
+  sim::Task<void> fire_temporal_pg(int schedule, std::int64_t now_s);
+  sim::Task<std::string> temporal_pass_pg(int schedule, std::int64_t now_s, TemporalStep& step,
+                                          std::vector<std::string>& cancelled);
+  /// Temporal's drops (catch-up window, overlap policy): counted and traced.
+  void note_temporal_step(int schedule, const TemporalStep& step);
   sim::Task<std::string> fire_pg_statements(int schedule, Tick tick, std::int64_t token, bool& active,
                                             std::vector<std::string>& cancelled);
   /// The tick's task was acknowledged: a submission the checks judge (the first for its name).

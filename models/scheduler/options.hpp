@@ -174,6 +174,10 @@ struct SchedulerOptions {
   std::int64_t start_s = sim::default_wall_start.unix_ns() / 1'000'000'000;
   /// `liveness_bound`: after the last fault, a due task starts within this.
   std::optional<sim::Duration> liveness_bound;
+  /// `max_attempts`: the PostgreSQL store's dead-letter budget (fixed design): a row whose attempt
+  /// reaches it goes to state `dead` instead of being retried or claimed again (0: no budget), as
+  /// the SQS-like queue's max_receive_count sends a message to its dead-letter queue.
+  int max_attempts = 0;
   QueueOptions queue;
   DownstreamOptions downstream;
   CronOptions cron;
@@ -182,6 +186,9 @@ struct SchedulerOptions {
 
   bool uses_redis() const { return delay_queue == DelayQueue::redis || election == Election::redis; }
   bool uses_postgres() const { return delay_queue == DelayQueue::postgres; }
+  /// Attempts a task may take before it is dead-lettered (0: unlimited): max_attempts with the
+  /// PostgreSQL store, the queue's max_receive_count otherwise.
+  int dead_letter_budget() const { return uses_postgres() ? max_attempts : queue.max_receive_count; }
   std::string scheduler_name(int i) const { return "sched-" + std::to_string(i + 1); }
   std::string worker_name(int i) const { return "worker-" + std::to_string(i + 1); }
   sim::Duration liveness() const;

@@ -62,6 +62,10 @@ sim::Task<std::optional<TaskRow>> PgWorker::claim() {
   }
   TaskRow row = task_row(picked.rows().front());
   context_->trace(node_, "worker.locked", fmt::format("{} (row {})", row.name, row.id));
+  if (o.max_attempts > 0 && row.attempt >= o.max_attempts) {
+    co_await bury(row);  // its last attempt's lease expired: past the budget, as SQS's receive past maxReceiveCount
+    co_return std::nullopt;
+  }
   sim::Duration lease = o.design == Design::fixed ? o.heartbeat_timeout : o.visibility;
   postgres::Statement take = sql::claim_update(row.id, *now + lease.ns() / 1'000'000);
   postgres::Reply taken = co_await db_.run(std::move(take));
@@ -73,6 +77,20 @@ sim::Task<std::optional<TaskRow>> PgWorker::claim() {
   // A lost COMMIT answer leaves the claim in doubt: the lease, if it committed, brings the row back.
   if (!committed.ok()) co_return std::nullopt;
   co_return task_row(taken.rows().front());
+}
+
+// In the claim's transaction: the row goes to state dead instead of to a new attempt.
+sim::Task<void> PgWorker::bury(const TaskRow& row) {
+  postgres::Reply buried = co_await db_.run(sql::bury(row.id, row.attempt));
+  if (!buried.ok() || buried.rows().size() != 1) {
+    co_await db_.rollback();
+    co_return;
+  }
+  postgres::Reply committed = co_await db_.commit();
+  if (committed.ok())
+    context_->trace(node_, "worker.dead_letter",
+                    fmt::format("{} (row {}) after {} attempts, the last one's lease expired", row.name, row.id,
+                                row.attempt));
 }
 
 sim::Task<void> PgWorker::write(const Attempt& attempt, postgres::Statement statement) {
@@ -151,6 +169,13 @@ sim::Task<void> PgWorker::process_fixed(Attempt attempt) {
   bool lost = *state == 2;
   *state = 1;
   if (lost || outcome == HandlerOutcome::abandoned) co_return;  // a newer attempt owns the row now
+  if (outcome == HandlerOutcome::transient && o.max_attempts > 0 && row.attempt >= o.max_attempts) {
+    // The budget is spent: the statement that records this failure also buries the row.
+    context_->trace(node_, "worker.dead_letter", fmt::format("{} (row {}) after {} attempts", row.name, row.id,
+                                                             row.attempt));
+    co_await write(attempt, sql::finish(row.id, row.attempt, "dead"));
+    co_return;
+  }
   if (outcome == HandlerOutcome::transient) {
     std::optional<std::int64_t> now = co_await db_.now_ms();
     if (!now) co_return;  // the lease brings the row back
