@@ -1,11 +1,13 @@
 // Goal: the shipped outage scenarios for Quartz's and Temporal's missed-schedule rules show what
 // their expect: blocks say, in the detail the checks report: do_nothing drops the day's only run,
 // a catch-up window loses actions under buffer_all, ignore_misfire_policy piles runs up at once,
-// buffer_all runs them in turn, skip drops all but the oldest.
+// buffer_all runs them in turn, skip drops all but the oldest; a leader's crash between its fire
+// record and its push no longer loses the tick.
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sim/run/run.hpp"
 #include "sim/scenario/loader.hpp"
@@ -56,4 +58,23 @@ TEST_CASE("scheduler: after an outage ignore_misfire_policy piles runs up at onc
   CHECK(detail(check_of(buffered, "missed_fire"), "skipped by policy") == "0");
   sim::RunResult skip = run_shipped("fixed-temporal-skip");
   CHECK(detail(check_of(skip, "missed_fire"), "skipped by the overlap policy") == "9");
+}
+
+TEST_CASE("scheduler fixed-fire-crash: a leader crash between the fire record and the push delays the tick, and "
+          "loses it no more",
+          "[scheduler]") {
+  std::string file = std::string(checkout::source_dir) + "/scenarios/scheduler/fixed-fire-crash.yaml";
+  sim::Scenario scenario = sim::load_scenario(file);
+  sim::RunOptions options;
+  options.return_trace = true;
+  sim::RunOutput run = sim::run_scenario(scenario, scenario.seed, options);
+  CHECK(run.result.expectations_met);
+  int handed = 0;
+  for (const sim::TraceRecord& r : run.trace)
+    if (r.kind == "scheduler.outbox") {
+      ++handed;
+      CHECK(run.node_names.at(r.node) == "sched-2");
+      CHECK(r.time >= sim::Instant::zero() + sim::Duration::seconds(120));  // once the 60 s push lease ended
+    }
+  CHECK(handed == 1);
 }

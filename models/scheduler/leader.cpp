@@ -107,9 +107,36 @@ sim::Task<std::optional<std::int64_t>> SchedulerNode::now_unix_s() {
   }
   Request time;
   time.op = Op::time;
+  time.token = election_->token();
   std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->store, time);
   if (!answer) co_return std::nullopt;
+  unpushed_ = answer->tasks;
   co_return answer->number / 1'000'000'000;
+}
+
+// The outbox's fires whose leader never said the ready queue took their task (it crashed between
+// the record and the push, or the push failed): pushed now, at least once.
+sim::Task<void> SchedulerNode::push_unpushed() {
+  std::vector<std::string> tasks = std::move(unpushed_);
+  unpushed_.clear();
+  for (const std::string& task : tasks) {
+    std::optional<std::pair<int, std::int64_t>> tick = tick_of_task(task);
+    if (!tick) continue;
+    context_->trace(node_, "scheduler.outbox", fmt::format("{}: taken by the store, its push never confirmed", task));
+    bool pushed = co_await push(task);
+    context_->observations.fires.push_back(
+        FireRecord{tick->first, tick->second, context_->world.now(), index_, pushed, election_->token()});
+    context_->judge_closed();
+    if (pushed) co_await confirm_pushed(tick->first, tick->second);
+  }
+}
+
+sim::Task<void> SchedulerNode::confirm_pushed(int schedule, std::int64_t nominal) {
+  Request done;
+  done.op = Op::pushed;
+  done.number = schedule;
+  done.nominal = nominal;
+  co_await call(*context_, ex_, context_->store, done);
 }
 
 sim::Task<void> SchedulerNode::control() {
@@ -119,6 +146,7 @@ sim::Task<void> SchedulerNode::control() {
     if (!believes()) continue;
     std::optional<std::int64_t> now = co_await now_unix_s();
     if (!now) continue;
+    if (!unpushed_.empty()) co_await push_unpushed();
     for (std::size_t s = 0; s < context_->crons.size(); ++s) co_await fire_schedule(static_cast<int>(s), *now);
     if (o.delay_queue == DelayQueue::redis) co_await move_due(*now * 1000);
   }
@@ -242,6 +270,7 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
   record.when = tick.due;
   record.nominal = tick.nominal;
   record.token = election_->token();
+  if (fixed) record.task = task;  // the outbox's entry until the push is confirmed
   // Temporal's policies decide before the fire (fire_temporal); Kubernetes' apply here.
   Overlap overlap =
       context_->options.cron.missed_policy == MissedPolicy::temporal ? Overlap::allow : context_->options.cron.overlap;
@@ -272,6 +301,7 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
   context_->observations.fires.push_back(
       FireRecord{schedule, tick.nominal, context_->world.now(), index_, pushed, record.token});
   context_->judge_closed();
+  if (pushed && fixed) co_await confirm_pushed(schedule, tick.nominal);
   if (pushed && !fixed) {  // lastScheduleTime, unguarded
     std::shared_ptr<const Response> set = co_await call(*context_, ex_, context_->store, record);
     remember_status(schedule, set && set->ok ? std::optional(tick.due) : std::nullopt);
