@@ -322,3 +322,26 @@ TEST_CASE("scheduler postgres: Temporal's buffer_one reads active runs from the 
   CHECK(std::stoi(detail(check_of(all, "overlap"), "overlapping pairs")) > 0);
   CHECK(check_of(all, "missed_fire").held);
 }
+
+TEST_CASE("scheduler postgres: Temporal's cancel_other waits for the cancelled run to end, terminate_other does not",
+          "[scheduler]") {
+  using scheduler_support::check_of;
+  auto detail = [](const sim::CheckResult& check, const std::string& key) {
+    for (const auto& [name, value] : check.details)
+      if (name == key) return value;
+    return std::string();
+  };
+  sim::RunResult cancel = run_shipped("fixed-postgres-temporal-cancel-other");
+  CHECK(cancel.expectations_met);
+  CHECK(detail(check_of(cancel, "overlap"), "overlapping pairs") == "0");
+  CHECK(detail(check_of(cancel, "overlap"), "cancelled (replace)") != "0");  // runs were cancelled ...
+  CHECK(check_of(cancel, "duplicate_side_effect").held);                    // ... and landed no effect
+  CHECK(check_of(cancel, "lost_task").held);
+  std::string file =
+      std::string(checkout::source_dir) + "/scenarios/scheduler/fixed-postgres-temporal-cancel-other.yaml";
+  sim::Scenario scenario = sim::load_scenario(file);
+  scenario.params["overlap"] = "terminate_other";
+  sim::RunResult terminate = sim::run_scenario(scenario, scenario.seed).result;
+  CHECK(std::stoi(detail(check_of(terminate, "overlap"), "overlapping pairs")) > 0);  // the new run starts at once
+  CHECK(check_of(terminate, "overlap").held);  // as terminate_other allows: the ended run lands no effect
+}

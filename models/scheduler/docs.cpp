@@ -18,7 +18,8 @@ std::vector<sim::OptionDoc> cron_option_docs() {
        "a tick while the schedule's previous run is active: allow (Kubernetes' default; Temporal's allow_all), "
        "forbid (not started; tried again at the next check), replace (the active run is cancelled; Temporal's "
        "terminate_other), or, with missed_policy temporal, skip (its default: dropped), buffer_one (one waits for "
-       "the run to end) or buffer_all (all wait, then run one after another); only the fixed design applies it"},
+       "the run to end), buffer_all (all wait, then run one after another) or cancel_other (delay_queue postgres: the "
+       "active run is asked to cancel, the newest waits for it to end); only the fixed design applies it"},
       {"start",
        "the true wall time at the run's start, in UTC, quoted (\"2026-03-08T05:00:00Z\"); empty: 2026-01-01T00:00:00Z"},
       {"missed_policy",

@@ -62,6 +62,7 @@ private:
   /// each returns why it was refused, "" when it succeeded.
   sim::Task<std::string> pass_fence_pg(std::int64_t token);
   sim::Task<std::string> cancel_runs_pg(int schedule, std::vector<std::string>& cancelled);
+  sim::Task<std::string> request_cancel_pg(int schedule, std::vector<std::string>& cancelled);
   sim::Task<std::string> insert_tick_pg(int schedule, Tick tick, std::int64_t token);
   /// missed_policy: temporal with the PostgreSQL store: one transaction a schedule a check.
   sim::Task<void> fire_temporal_pg(int schedule, std::int64_t now_s);

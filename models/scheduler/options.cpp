@@ -150,9 +150,11 @@ void read_overlap(sim::ParamReader& params, SchedulerOptions& o) {
                                       {"allow", "forbid", "replace", "skip", "buffer_one", "buffer_all", "cancel_other",
                                        "terminate_other", "allow_all"},
                                       temporal ? "skip" : "allow");
-  if (overlap == "cancel_other")
-    params.fail("overlap", "cancel_other (Temporal's CANCEL_OTHER) is not modelled yet: use terminate_other");
-  bool temporal_only = overlap == "skip" || overlap == "buffer_one" || overlap == "buffer_all";
+  if (overlap == "cancel_other" && o.delay_queue != DelayQueue::postgres)
+    params.fail("overlap", "cancel_other (Temporal's CANCEL_OTHER) is modelled with delay_queue: postgres only: use "
+                           "terminate_other");
+  bool temporal_only = overlap == "skip" || overlap == "buffer_one" || overlap == "buffer_all" ||
+                       overlap == "cancel_other";
   if (temporal_only && !temporal)
     params.fail("overlap", fmt::format("{} is Temporal's: use missed_policy: temporal", overlap));
   if (temporal && overlap == "forbid")
@@ -162,6 +164,7 @@ void read_overlap(sim::ParamReader& params, SchedulerOptions& o) {
                    : overlap == "skip"                                    ? Overlap::skip
                    : overlap == "buffer_one"                              ? Overlap::buffer_one
                    : overlap == "buffer_all"                              ? Overlap::buffer_all
+                   : overlap == "cancel_other"                            ? Overlap::cancel_other
                                                                           : Overlap::allow;
 }
 
@@ -299,6 +302,7 @@ const char* to_string(Overlap overlap) {
     case Overlap::skip: return "skip";
     case Overlap::buffer_one: return "buffer_one";
     case Overlap::buffer_all: return "buffer_all";
+    case Overlap::cancel_other: return "cancel_other";
   }
   return "?";
 }

@@ -91,6 +91,8 @@ enum class Overlap {
   skip,        ///< SKIP (Temporal's default): not started and dropped; the next tick after the run is considered
   buffer_one,  ///< BUFFER_ONE: one start waits for the active run to end, later ones are dropped
   buffer_all,  ///< BUFFER_ALL: every start waits, and they run one after another
+  /// CANCEL_OTHER: the active run is asked to cancel, and the newest start waits until it has ended
+  cancel_other,
 };
 
 /// `stale_handles`: the queue's answer to a delete or visibility change with an old receipt handle.
@@ -99,10 +101,10 @@ enum class StaleHandles {
   refused,  ///< refused: only the current receive may complete a message (SWF, Temporal)
 };
 
-/// Whether an overlap policy promises no two runs of a schedule at once (forbid, skip, buffer_*).
+/// Whether an overlap policy promises no two runs of a schedule at once (forbid, skip, buffer_*, cancel_other).
 inline bool promises_no_overlap(Overlap overlap) {
   return overlap == Overlap::forbid || overlap == Overlap::skip || overlap == Overlap::buffer_one ||
-         overlap == Overlap::buffer_all;
+         overlap == Overlap::buffer_all || overlap == Overlap::cancel_other;
 }
 
 struct QueueOptions {

@@ -45,23 +45,36 @@ sim::Task<std::string> SchedulerNode::fire_pg_statements(int schedule, Tick tick
   std::string refused = co_await insert_tick_pg(schedule, tick, token);
   if (!refused.empty()) co_return refused;
   // lastScheduleTime, in the fire's transaction: the seed's write unguarded, the fixed one's forward only.
-  postgres::Reply last = co_await db_->run(sql::set_last(schedule, tick.due, fixed));
+  postgres::Statement set_last = sql::set_last(schedule, tick.due, fixed);
+  postgres::Reply last = co_await db_->run(std::move(set_last));
   if (!last.ok()) co_return last.sqlstate();
   co_return "";
 }
 
 sim::Task<std::string> SchedulerNode::pass_fence_pg(std::int64_t token) {
-  postgres::Reply raised = co_await db_->run(sql::raise_fence(token));
+  postgres::Statement raise = sql::raise_fence(token);
+  postgres::Reply raised = co_await db_->run(std::move(raise));
   if (!raised.ok()) co_return raised.sqlstate();
   if (raised.rows().empty()) co_return fmt::format("fencing token {} is below the fence", token);
   co_return "";
 }
 
 sim::Task<std::string> SchedulerNode::cancel_runs_pg(int schedule, std::vector<std::string>& cancelled) {
-  postgres::Reply runs = co_await db_->run(sql::cancel_runs(schedule));
+  postgres::Statement cancel = sql::cancel_runs(schedule);
+  postgres::Reply runs = co_await db_->run(std::move(cancel));
   if (!runs.ok()) co_return runs.sqlstate();
   for (const postgres::Row& row : runs.rows()) cancelled.push_back(task_row(row).name);
   co_return "";
+}
+
+// cancel_other: running rows are asked to cancel (their workers close them when their handlers
+// return), rows not yet claimed are cancelled at once.
+sim::Task<std::string> SchedulerNode::request_cancel_pg(int schedule, std::vector<std::string>& cancelled) {
+  postgres::Statement ask = sql::request_cancel(schedule);
+  postgres::Reply asked = co_await db_->run(std::move(ask));
+  if (!asked.ok()) co_return asked.sqlstate();
+  for (const postgres::Row& row : asked.rows()) cancelled.push_back(task_row(row).name);
+  co_return co_await cancel_runs_pg(schedule, cancelled);
 }
 
 // The fire record keyed (schedule, nominal) in the fixed design, then the tick's task.
@@ -84,14 +97,23 @@ sim::Task<std::string> SchedulerNode::insert_tick_pg(int schedule, Tick tick, st
 sim::Task<std::string> SchedulerNode::temporal_pass_pg(int schedule, std::int64_t now_s, TemporalStep& step,
                                                        std::vector<std::string>& cancelled) {
   const CronOptions& c = context_->options.cron;
-  postgres::Reply status = co_await db_->run(sql::schedule_row(schedule, true));
+  postgres::Statement read = sql::schedule_row(schedule, true);
+  postgres::Reply status = co_await db_->run(std::move(read));
   if (!status.ok()) co_return status.sqlstate();
   if (status.rows().empty()) co_return "no row in schedules";
   auto [last, buffer] = schedule_status(status.rows().front());
   if (last < 0) last = context_->options.start_s;  // counted from the schedule's creation
   bool running = false;
+  bool cancel_other = c.overlap == Overlap::cancel_other;
+  if (cancel_other) {  // a run asked to cancel whose worker died has ended once its lease has
+    postgres::Statement close = sql::close_lapsed_cancels(schedule, now_s * 1000);
+    postgres::Reply lapsed = co_await db_->run(std::move(close));
+    if (!lapsed.ok()) co_return lapsed.sqlstate();
+  }
   if (c.overlap != Overlap::allow) {
-    postgres::Reply runs = co_await db_->run(sql::active_runs(schedule));
+    postgres::Statement ask = sql::active_runs(schedule);
+    if (cancel_other) ask = sql::live_runs(schedule);
+    postgres::Reply runs = co_await db_->run(std::move(ask));
     if (!runs.ok()) co_return runs.sqlstate();
     running = !runs.rows().empty();
   }
@@ -100,13 +122,16 @@ sim::Task<std::string> SchedulerNode::temporal_pass_pg(int schedule, std::int64_
   std::int64_t token = election_->token();
   std::string refused = co_await pass_fence_pg(token);
   if (refused.empty() && step.terminate) refused = co_await cancel_runs_pg(schedule, cancelled);
+  if (refused.empty() && step.cancel) refused = co_await request_cancel_pg(schedule, cancelled);
   for (const Tick& tick : step.start) {
     if (!refused.empty()) break;
     context_->trace(node_, "scheduler.fire", fmt::format("cron-{} tick {}", schedule + 1, tick.nominal));
     refused = co_await insert_tick_pg(schedule, tick, token);
   }
   if (!refused.empty()) co_return refused;
-  postgres::Reply pass = co_await db_->run(sql::set_pass(schedule, std::max(last, now_s), ticks_text(step.buffer)));
+  std::string left = ticks_text(step.buffer);
+  postgres::Statement set = sql::set_pass(schedule, std::max(last, now_s), left);
+  postgres::Reply pass = co_await db_->run(std::move(set));
   if (!pass.ok()) co_return pass.sqlstate();
   co_return "";
 }
@@ -176,7 +201,8 @@ sim::Task<void> SchedulerNode::fire_pg(int schedule, Tick tick) {
 }
 
 sim::Task<std::optional<std::pair<std::int64_t, std::string>>> SchedulerNode::status_of_pg(int schedule) {
-  postgres::Reply found = co_await db_->run(sql::schedule_row(schedule, false));
+  postgres::Statement read = sql::schedule_row(schedule, false);
+  postgres::Reply found = co_await db_->run(std::move(read));
   if (!found.ok() || found.rows().empty()) co_return std::nullopt;
   co_return schedule_status(found.rows().front());
 }
@@ -186,11 +212,13 @@ sim::Task<void> SchedulerNode::mark_processed_pg(int schedule, std::int64_t unti
   postgres::Reply begun = co_await db_->begin();
   if (!begun.ok()) refusal = begun.sqlstate();
   if (refusal.empty()) {
-    postgres::Reply raised = co_await db_->run(sql::raise_fence(election_->token()));
+    postgres::Statement raise = sql::raise_fence(election_->token());
+    postgres::Reply raised = co_await db_->run(std::move(raise));
     if (!raised.ok() || raised.rows().empty()) refusal = raised.ok() ? "below the fence" : raised.sqlstate();
   }
   if (refusal.empty()) {
-    postgres::Reply set = co_await db_->run(sql::set_last(schedule, until, true));
+    postgres::Statement forward = sql::set_last(schedule, until, true);
+    postgres::Reply set = co_await db_->run(std::move(forward));
     if (!set.ok()) refusal = set.sqlstate();
   }
   if (refusal.empty()) {

@@ -145,6 +145,31 @@ postgres::Predicate open_runs_of(int schedule) {
 
 }  // namespace
 
+Statement live_runs(int schedule) {
+  std::vector<postgres::Value> live{std::string("pending"), std::string("running"), std::string("cancelling")};
+  postgres::Predicate of = where::all_of({where::eq("schedule", std::int64_t{schedule}), where::in("state", live)});
+  return postgres::Select{"tasks", std::move(of), {{"id", false}}, std::nullopt, std::nullopt};
+}
+
+Statement request_cancel(int schedule) {
+  postgres::Predicate of =
+      where::all_of({where::eq("schedule", std::int64_t{schedule}), where::eq("state", std::string("running"))});
+  return postgres::Update{"tasks", {postgres::set_value("state", std::string("cancelling"))}, std::move(of), true};
+}
+
+Statement close_lapsed_cancels(int schedule, std::int64_t now_ms) {
+  postgres::Predicate of =
+      where::all_of({where::eq("schedule", std::int64_t{schedule}), where::eq("state", std::string("cancelling")),
+                     where::le("lease_until", now_ms)});
+  return postgres::Update{"tasks", {postgres::set_value("state", std::string("cancelled"))}, std::move(of), true};
+}
+
+Statement close_cancel(std::int64_t id, std::int64_t attempt) {
+  postgres::Predicate of = where::all_of(
+      {where::eq("id", id), where::eq("attempt", attempt), where::eq("state", std::string("cancelling"))});
+  return postgres::Update{"tasks", {postgres::set_value("state", std::string("cancelled"))}, std::move(of), true};
+}
+
 Statement task_by_id(std::int64_t id) {
   return postgres::Select{"tasks", where::eq("id", id), {}, std::nullopt, std::nullopt};
 }
@@ -230,6 +255,13 @@ Statement finish(std::int64_t id, std::optional<std::int64_t> attempt, const std
 
 Statement extend(std::int64_t id, std::int64_t attempt, std::int64_t lease_until_ms) {
   return postgres::Update{"tasks", {postgres::set_value("lease_until", lease_until_ms)}, attempt_of(id, attempt), true};
+}
+
+Statement extend_live(std::int64_t id, std::int64_t attempt, std::int64_t lease_until_ms) {
+  std::vector<postgres::Value> live{std::string("running"), std::string("cancelling")};
+  postgres::Predicate of =
+      where::all_of({where::eq("id", id), where::eq("attempt", attempt), where::in("state", std::move(live))});
+  return postgres::Update{"tasks", {postgres::set_value("lease_until", lease_until_ms)}, std::move(of), true};
 }
 
 Statement retry(std::int64_t id, std::optional<std::int64_t> attempt, std::int64_t due_ms,

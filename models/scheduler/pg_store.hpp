@@ -110,6 +110,14 @@ postgres::Statement task_by_id(std::int64_t id);
 postgres::Statement active_runs(int schedule);
 /// UPDATE tasks SET state = 'cancelled' WHERE schedule = ? AND state IN ('pending', 'running') RETURNING *.
 postgres::Statement cancel_runs(int schedule);
+/// cancel_other: the schedule's pending, running or cancelling rows (a cancelling run has not ended yet).
+postgres::Statement live_runs(int schedule);
+/// cancel_other: UPDATE tasks SET state = 'cancelling' WHERE schedule = ? AND state = 'running' RETURNING *.
+postgres::Statement request_cancel(int schedule);
+/// cancel_other: a cancelling row whose lease ended (its worker died) is cancelled.
+postgres::Statement close_lapsed_cancels(int schedule, std::int64_t now_ms);
+/// cancel_other: the cancelled run's worker closes its row (WHERE id, attempt AND state = 'cancelling').
+postgres::Statement close_cancel(std::int64_t id, std::int64_t attempt);
 /// SELECT * FROM schedules WHERE id = ? [FOR UPDATE]
 postgres::Statement schedule_row(int schedule, bool lock);
 /// UPDATE schedules SET last = ? WHERE id = ? [AND last < ?]: the seed's write is unguarded, the
@@ -128,6 +136,8 @@ postgres::Statement bury(std::int64_t id, std::int64_t attempt);
 /// the seed passes no attempt (its writes carry the task id only).
 postgres::Statement finish(std::int64_t id, std::optional<std::int64_t> attempt, const std::string& state);
 postgres::Statement extend(std::int64_t id, std::int64_t attempt, std::int64_t lease_until_ms);
+/// cancel_other: the same, for a row running or asked to cancel (its run goes on until its handler returns).
+postgres::Statement extend_live(std::int64_t id, std::int64_t attempt, std::int64_t lease_until_ms);
 postgres::Statement retry(std::int64_t id, std::optional<std::int64_t> attempt, std::int64_t due_ms,
                           std::optional<std::int64_t> retries);
 }  // namespace sql
