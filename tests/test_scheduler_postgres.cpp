@@ -27,7 +27,7 @@ const postgres::Isolation rc = postgres::Isolation::read_committed;
 /// Adds the design's other tables to `p` (made with its tasks table) and `tasks` pending rows
 /// named task-1.. due at 1000 ms.
 void fill(pgtest::Play& p, Design design, int tasks) {
-  std::vector<PgTable> tables = pg_tables(design);
+  std::vector<PgTable> tables = pg_tables(design, 1);
   for (std::size_t i = 1; i < tables.size(); ++i) {
     p.db.create_table(tables[i].schema);
     if (!tables[i].rows.empty()) p.db.load(tables[i].schema.name, tables[i].rows);
@@ -136,6 +136,45 @@ TEST_CASE("scheduler postgres: a second fire of a tick fails with 23505 under th
   }
 }
 
+TEST_CASE("scheduler postgres: lastScheduleTime commits with the fire record or not at all, and the fixed write only "
+          "moves it forward",
+          "[scheduler]") {
+  for (Design design : {Design::fixed, Design::seed}) {
+    pgtest::Play p(tasks_table(), {});
+    fill(p, design, 0);
+    auto last = [&] { return schedule_status(p.ok("reader", sql::schedule_row(0, false)).rows.at(0)).first; };
+    CHECK(last() == -1);  // never fired
+    p.ok("L1", postgres::Begin{rc});
+    p.ok("L1", sql::insert_fire(0, 1767225660, "sched-1", 0));
+    p.ok("L1", sql::set_last(0, 1767225660, design == Design::fixed));
+    CHECK(last() == -1);  // not before the fire commits
+    p.ok("L1", postgres::Rollback{});
+    CHECK(last() == -1);  // nor when it rolls back
+    p.ok("L1", postgres::Begin{rc});
+    p.ok("L1", sql::insert_fire(0, 1767225720, "sched-1", 0));
+    p.ok("L1", sql::set_last(0, 1767225720, design == Design::fixed));
+    p.ok("L1", postgres::Commit{});
+    CHECK(last() == 1767225720);
+    p.ok("L2", sql::set_last(0, 1767225660, design == Design::fixed));  // a late write of an older tick
+    CHECK(last() == (design == Design::fixed ? 1767225720 : 1767225660));
+  }
+}
+
+TEST_CASE("scheduler postgres: the leader needs no store node for lastScheduleTime: with it down all run, every tick "
+          "fires once",
+          "[scheduler]") {
+  const std::string text =
+      "name: t\nmodel: scheduler\nduration: 400s\n"
+      "network:\n  latency: { dist: constant, value: 1ms }\n"
+      "faults:\n  - at: 0s\n    crash: { node: store }\n"
+      "params:\n  design: fixed\n  delay_queue: postgres\n  election: etcd\n  tasks: 0\n"
+      "  cron: ['* * * * *', '*/2 * * * *']\n  liveness_bound: 30s\n";
+  sim::RunResult result = run_text(text, 1);
+  CHECK(check_of(result, "missed_fire").held);
+  CHECK(check_of(result, "duplicate_fire").held);
+  CHECK(result.measures.at("fires") == 6 + 3);  // the ticks due by 370 s, the liveness bound before the end
+}
+
 TEST_CASE("scheduler postgres: the fence refuses a fire under a token below the highest one seen", "[scheduler]") {
   pgtest::Play p(tasks_table(), {});
   fill(p, Design::fixed, 0);
@@ -175,8 +214,9 @@ TEST_CASE("scheduler postgres options refuse what makes no sense beside the task
   const auto& fails_with = scheduler_support::refused;
   fails_with("  delay_queue: postgres\n  move: script\n", "applies only with delay_queue: redis");
   fails_with("  delay_queue: postgres\n  queue: { max_receive_count: 3 }\n", "the tasks table is the queue");
-  fails_with("  delay_queue: postgres\n  design: fixed\n  cron: ['* * * * *']\n  missed_policy: temporal\n",
-             "not modelled with delay_queue: postgres");
+  fails_with("  max_attempts: 3\n", "applies only with delay_queue: postgres");
+  fails_with("  delay_queue: postgres\n  max_attempts: 3\n", "the seed's worker has no dead-letter budget");
+  fails_with("  delay_queue: postgres\n  design: fixed\n  max_attempts: -1\n", "max_attempts");
   fails_with("  postgres: { cores: 2 }\n", "applies only with delay_queue: postgres");
   fails_with("  delay_queue: postgres\n  postgres: { corez: 2 }\n", "corez");
 }
@@ -213,4 +253,95 @@ TEST_CASE("scheduler postgres: forbid starts no tick while a run is open, replac
   CHECK(detail(check_of(replace, "overlap"), "cancelled (replace)") != "0");
   CHECK(check_of(replace, "duplicate_side_effect").held);
   CHECK(check_of(replace, "lost_task").held);
+}
+
+TEST_CASE("scheduler postgres: a row past max_attempts goes dead where its last failure is recorded, and the checks "
+          "judge it as a dead letter",
+          "[scheduler]") {
+  using scheduler_support::check_of;
+  sim::RunResult result = run_shipped("fixed-postgres-dead-letter");
+  CHECK(result.expectations_met);
+  const sim::CheckResult& dlq = check_of(result, "dlq_correct");
+  const sim::CheckResult& lost = check_of(result, "lost_task");
+  CHECK(dlq.held);
+  CHECK(check_of(result, "retry_budget").held);
+  // Every lost task is a dead row: the outage parked them, none was dropped some other way.
+  std::string dead = dlq.summary.substr(0, dlq.summary.find(' '));
+  CHECK(std::stoi(dead) > 0);
+  CHECK_THAT(lost.summary, Catch::StartsWith(dead + " lost of 20"));
+  CHECK(std::stoi(dead) < 20);  // the later tasks outlived the outage
+  // Without the budget every task runs once the downstream is back: none dead, none lost.
+  std::string file = std::string(checkout::source_dir) + "/scenarios/scheduler/fixed-postgres-dead-letter.yaml";
+  sim::Scenario unlimited = sim::load_scenario(file);
+  unlimited.params.remove("max_attempts");
+  sim::RunResult all = sim::run_scenario(unlimited, unlimited.seed).result;
+  CHECK(check_of(all, "lost_task").held);
+  CHECK_THAT(check_of(all, "dlq_correct").summary, Catch::StartsWith("0 tasks"));
+}
+
+TEST_CASE("scheduler postgres: a claim that finds the last attempt's lease expired buries the row instead",
+          "[scheduler]") {
+  using scheduler_support::check_of;
+  // fixed-postgres-crash-before-ack with a budget of one attempt: worker-1 crashes after its effect,
+  // and the claim that would have been attempt 2 sets the row dead.
+  std::string file = std::string(checkout::source_dir) + "/scenarios/scheduler/fixed-postgres-crash-before-ack.yaml";
+  sim::Scenario scenario = sim::load_scenario(file);
+  scenario.params["max_attempts"] = 1;
+  sim::RunResult result = sim::run_scenario(scenario, scenario.seed).result;
+  CHECK(result.measures.at("attempts") == 1);
+  CHECK(check_of(result, "retry_budget").held);
+  CHECK(check_of(result, "dlq_correct").held);
+  CHECK_THAT(check_of(result, "dlq_correct").summary, Catch::StartsWith("1 task "));
+  CHECK(result.measures.at("tasks_open_at_end") == 0);
+}
+
+TEST_CASE("scheduler postgres: Temporal's buffer_one reads active runs from the tasks table, with the SQS-like twin's "
+          "verdicts",
+          "[scheduler]") {
+  using scheduler_support::check_of;
+  auto detail = [](const sim::CheckResult& check, const std::string& key) {
+    for (const auto& [name, value] : check.details)
+      if (name == key) return value;
+    return std::string();
+  };
+  sim::RunResult table = run_shipped("fixed-postgres-temporal-buffer-one");
+  sim::RunResult queue = run_shipped("fixed-temporal-buffer-one");
+  CHECK(table.expectations_met);
+  for (const char* key : {"skipped by the overlap policy", "past the catch-up window", "missed"})
+    CHECK(detail(check_of(table, "missed_fire"), key) == detail(check_of(queue, "missed_fire"), key));
+  CHECK(std::stoi(detail(check_of(table, "missed_fire"), "skipped by the overlap policy")) > 0);
+  CHECK(detail(check_of(table, "overlap"), "overlapping pairs") == "0");
+  CHECK(table.measures.at("fires") == queue.measures.at("fires"));
+  // allow_all starts the whole backlog at once: runs overlap, none is dropped.
+  std::string file =
+      std::string(checkout::source_dir) + "/scenarios/scheduler/fixed-postgres-temporal-buffer-one.yaml";
+  sim::Scenario scenario = sim::load_scenario(file);
+  scenario.params["overlap"] = "allow_all";
+  sim::RunResult all = sim::run_scenario(scenario, scenario.seed).result;
+  CHECK(detail(check_of(all, "missed_fire"), "skipped by the overlap policy") == "0");
+  CHECK(std::stoi(detail(check_of(all, "overlap"), "overlapping pairs")) > 0);
+  CHECK(check_of(all, "missed_fire").held);
+}
+
+TEST_CASE("scheduler postgres: Temporal's cancel_other waits for the cancelled run to end, terminate_other does not",
+          "[scheduler]") {
+  using scheduler_support::check_of;
+  auto detail = [](const sim::CheckResult& check, const std::string& key) {
+    for (const auto& [name, value] : check.details)
+      if (name == key) return value;
+    return std::string();
+  };
+  sim::RunResult cancel = run_shipped("fixed-postgres-temporal-cancel-other");
+  CHECK(cancel.expectations_met);
+  CHECK(detail(check_of(cancel, "overlap"), "overlapping pairs") == "0");
+  CHECK(detail(check_of(cancel, "overlap"), "cancelled (replace)") != "0");  // runs were cancelled ...
+  CHECK(check_of(cancel, "duplicate_side_effect").held);                    // ... and landed no effect
+  CHECK(check_of(cancel, "lost_task").held);
+  std::string file =
+      std::string(checkout::source_dir) + "/scenarios/scheduler/fixed-postgres-temporal-cancel-other.yaml";
+  sim::Scenario scenario = sim::load_scenario(file);
+  scenario.params["overlap"] = "terminate_other";
+  sim::RunResult terminate = sim::run_scenario(scenario, scenario.seed).result;
+  CHECK(std::stoi(detail(check_of(terminate, "overlap"), "overlapping pairs")) > 0);  // the new run starts at once
+  CHECK(check_of(terminate, "overlap").held);  // as terminate_other allows: the ended run lands no effect
 }

@@ -255,8 +255,9 @@ void process_buffer(TemporalStep& step, const std::vector<Tick>& buffer, bool ru
         break;
       case Overlap::buffer_all: step.buffer.push_back(start); break;
       case Overlap::replace:
+      case Overlap::cancel_other:
         if (running) {
-          step.terminate = true;
+          (overlap == Overlap::replace ? step.terminate : step.cancel) = true;
           step.buffer.push_back(start);
         } else {
           chosen = start;  // not started yet: the later one replaces it

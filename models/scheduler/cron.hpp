@@ -45,7 +45,8 @@
 // starts; then skip drops the rest, buffer_one keeps the first of them for when the run ends (and
 // drops the others), buffer_all keeps all of them to start one after another, terminate_other
 // (`replace`) ends the active run and starts the newest (an earlier one not yet started is
-// replaced by a later one), allow_all (`allow`) starts every one at once.
+// replaced by a later one), cancel_other does the same but asks the active run to cancel and
+// starts the newest only once it has ended, allow_all (`allow`) starts every one at once.
 #pragma once
 
 #include <bitset>
@@ -125,6 +126,7 @@ QuartzDecision decide_quartz(const Schedule& schedule, std::int64_t last, std::i
 struct TemporalStep {
   std::vector<Tick> start;   ///< to start now, oldest first (allow_all: every one; otherwise at most one)
   bool terminate = false;    ///< terminate_other: end the active run; its replacement waits in the buffer
+  bool cancel = false;       ///< cancel_other: ask the active run to cancel; its replacement waits for it to end
   std::vector<Tick> buffer;  ///< starts left waiting for the active run to end
   int dropped_window = 0;    ///< actions older than the catch-up window
   int overlap_skipped = 0;   ///< actions the overlap policy dropped

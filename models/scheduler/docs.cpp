@@ -18,7 +18,8 @@ std::vector<sim::OptionDoc> cron_option_docs() {
        "a tick while the schedule's previous run is active: allow (Kubernetes' default; Temporal's allow_all), "
        "forbid (not started; tried again at the next check), replace (the active run is cancelled; Temporal's "
        "terminate_other), or, with missed_policy temporal, skip (its default: dropped), buffer_one (one waits for "
-       "the run to end) or buffer_all (all wait, then run one after another); only the fixed design applies it"},
+       "the run to end), buffer_all (all wait, then run one after another) or cancel_other (delay_queue postgres: the "
+       "active run is asked to cancel, the newest waits for it to end); only the fixed design applies it"},
       {"start",
        "the true wall time at the run's start, in UTC, quoted (\"2026-03-08T05:00:00Z\"); empty: 2026-01-01T00:00:00Z"},
       {"missed_policy",
@@ -72,6 +73,9 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
       {"retry_period", "time between election steps"},
       {"request_timeout", "timeout of one call to the queue, sink, store or Redis"},
       {"liveness_bound", "after the last fault, a due task starts within this"},
+      {"max_attempts",
+       "fixed, delay_queue postgres: attempts (claims) of a row before it goes to state dead, in the transaction "
+       "that records its last failure or finds its last lease expired (0: no budget)"},
       {"queue", "the ready queue's SQS rules"},
       {"queue.default_visibility", "visibility of a receive that names none (SQS: 30s)"},
       {"queue.max_receive_count", "receives before the dead-letter queue (0: none)"},
@@ -121,10 +125,12 @@ const sim::ModelDocs& scheduler_docs() {
            "replaced run lands no effect)",
            "overlapping pairs, total overlap, pairs against the policy"},
           {"retry_budget",
-           "no task takes more attempts than its budget (seed: max_retries + 1; fixed: max_receive_count), and the "
-           "seed's retries wait its declared 60 x 2^k s",
+           "no task takes more attempts than its budget (seed: max_retries + 1; fixed: max_receive_count, with "
+           "postgres max_attempts), and the seed's retries wait its declared 60 x 2^k s",
            "tasks over budget, retries sooner than the backoff"},
-          {"dlq_correct", "a dead-lettered task reached max_receive_count and never succeeded", "wrong dead letters"},
+          {"dlq_correct",
+           "a dead-lettered task (postgres: a row in state dead) reached its budget and never succeeded",
+           "wrong dead letters"},
           {"liveness", "after the last fault, every due task starts within liveness_bound", "tasks that did not"},
       },
   };

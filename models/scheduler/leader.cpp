@@ -107,9 +107,36 @@ sim::Task<std::optional<std::int64_t>> SchedulerNode::now_unix_s() {
   }
   Request time;
   time.op = Op::time;
+  time.token = election_->token();
   std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->store, time);
   if (!answer) co_return std::nullopt;
+  unpushed_ = answer->tasks;
   co_return answer->number / 1'000'000'000;
+}
+
+// The outbox's fires whose leader never said the ready queue took their task (it crashed between
+// the record and the push, or the push failed): pushed now, at least once.
+sim::Task<void> SchedulerNode::push_unpushed() {
+  std::vector<std::string> tasks = std::move(unpushed_);
+  unpushed_.clear();
+  for (const std::string& task : tasks) {
+    std::optional<std::pair<int, std::int64_t>> tick = tick_of_task(task);
+    if (!tick) continue;
+    context_->trace(node_, "scheduler.outbox", fmt::format("{}: taken by the store, its push never confirmed", task));
+    bool pushed = co_await push(task);
+    context_->observations.fires.push_back(
+        FireRecord{tick->first, tick->second, context_->world.now(), index_, pushed, election_->token()});
+    context_->judge_closed();
+    if (pushed) co_await confirm_pushed(tick->first, tick->second);
+  }
+}
+
+sim::Task<void> SchedulerNode::confirm_pushed(int schedule, std::int64_t nominal) {
+  Request done;
+  done.op = Op::pushed;
+  done.number = schedule;
+  done.nominal = nominal;
+  co_await call(*context_, ex_, context_->store, done);
 }
 
 sim::Task<void> SchedulerNode::control() {
@@ -119,6 +146,7 @@ sim::Task<void> SchedulerNode::control() {
     if (!believes()) continue;
     std::optional<std::int64_t> now = co_await now_unix_s();
     if (!now) continue;
+    if (!unpushed_.empty()) co_await push_unpushed();
     for (std::size_t s = 0; s < context_->crons.size(); ++s) co_await fire_schedule(static_cast<int>(s), *now);
     if (o.delay_queue == DelayQueue::redis) co_await move_due(*now * 1000);
   }
@@ -127,6 +155,10 @@ sim::Task<void> SchedulerNode::control() {
 sim::Task<void> SchedulerNode::fire_schedule(int schedule, std::int64_t now_s) {
   const SchedulerOptions& o = context_->options;
   const Schedule& cron = context_->crons.at(static_cast<std::size_t>(schedule));
+  if (db_ && o.cron.missed_policy == MissedPolicy::temporal) {  // its own transaction reads the schedule's row
+    co_await fire_temporal_pg(schedule, now_s);
+    co_return;
+  }
   std::optional<std::pair<std::int64_t, std::string>> status = co_await status_of(schedule);
   if (!status) co_return;
   // A schedule nothing has fired yet counts from its creation, the start of the run.
@@ -151,6 +183,7 @@ sim::Task<void> SchedulerNode::fire_schedule(int schedule, std::int64_t now_s) {
 sim::Task<std::optional<std::pair<std::int64_t, std::string>>> SchedulerNode::status_of(int schedule) {
   auto s = static_cast<std::size_t>(schedule);
   if (s < status_cache_.size() && status_cache_[s]) co_return std::pair{*status_cache_[s], std::string()};
+  if (db_) co_return co_await status_of_pg(schedule);
   Request get;
   get.op = Op::status_get;
   get.number = schedule;
@@ -190,20 +223,28 @@ sim::Task<void> SchedulerNode::fire_temporal(int schedule, std::int64_t last, st
   bool running = false;
   if (c.overlap != Overlap::allow) running = co_await runs_active(schedule, false);
   TemporalStep step = temporal_step(cron, last, now_s, ticks_from_text(buffer), running, c.overlap, c.catchup_window);
-  Observations& o = context_->observations;
-  o.catchup_dropped += step.dropped_window;
-  o.overlap_skipped += step.overlap_skipped;
-  if (step.dropped_window > 0 || step.overlap_skipped > 0)
-    context_->trace(node_, "scheduler.drop",
-                    fmt::format("cron-{}: {} past the catch-up window, {} skipped by overlap {}", schedule + 1,
-                                step.dropped_window, step.overlap_skipped, to_string(c.overlap)));
+  note_temporal_step(schedule, step);
   if (step.terminate) co_await cancel_runs(schedule);
   for (const Tick& tick : step.start) co_await fire(schedule, tick);
   std::string left = ticks_text(step.buffer);
   co_await mark_processed(schedule, now_s, left);
 }
 
+void SchedulerNode::note_temporal_step(int schedule, const TemporalStep& step) {
+  Observations& o = context_->observations;
+  o.catchup_dropped += step.dropped_window;
+  o.overlap_skipped += step.overlap_skipped;
+  if (step.dropped_window > 0 || step.overlap_skipped > 0)
+    context_->trace(node_, "scheduler.drop",
+                    fmt::format("cron-{}: {} past the catch-up window, {} skipped by overlap {}", schedule + 1,
+                                step.dropped_window, step.overlap_skipped, to_string(context_->options.cron.overlap)));
+}
+
 sim::Task<void> SchedulerNode::mark_processed(int schedule, std::int64_t until, std::string buffer) {
+  if (db_) {
+    co_await mark_processed_pg(schedule, until);
+    co_return;
+  }
   Request done;
   done.op = Op::processed;
   done.number = schedule;
@@ -229,6 +270,7 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
   record.when = tick.due;
   record.nominal = tick.nominal;
   record.token = election_->token();
+  if (fixed) record.task = task;  // the outbox's entry until the push is confirmed
   // Temporal's policies decide before the fire (fire_temporal); Kubernetes' apply here.
   Overlap overlap =
       context_->options.cron.missed_policy == MissedPolicy::temporal ? Overlap::allow : context_->options.cron.overlap;
@@ -259,6 +301,7 @@ sim::Task<void> SchedulerNode::fire(int schedule, Tick tick) {
   context_->observations.fires.push_back(
       FireRecord{schedule, tick.nominal, context_->world.now(), index_, pushed, record.token});
   context_->judge_closed();
+  if (pushed && fixed) co_await confirm_pushed(schedule, tick.nominal);
   if (pushed && !fixed) {  // lastScheduleTime, unguarded
     std::shared_ptr<const Response> set = co_await call(*context_, ex_, context_->store, record);
     remember_status(schedule, set && set->ok ? std::optional(tick.due) : std::nullopt);

@@ -7,7 +7,9 @@
 // guard; due tasks move by ZRANGEBYSCORE, then ZREM and a push whatever ZREM answered.
 // Fixed: "now" is the store's clock; the declared missed policy picks the tick; a fire is a
 // record keyed (schedule, nominal time) on the store, guarded by the election's fencing token,
-// and only a record the store took goes to the ready queue; due tasks move by one Lua script per
+// and only a record the store took goes to the ready queue; the record enters the store's outbox
+// with it, and leaves once the leader says the queue took the task, so a tick whose leader
+// crashed between the two is pushed by a later check (at least once); due tasks move by one Lua script per
 // check that reads the due members and removes them in one step, and the mover it answered them
 // to pushes them, ten to a send.
 //
@@ -52,10 +54,30 @@ private:
   /// delay_queue: postgres (pg_leader.cpp): the fire record and the tick's task in one transaction;
   /// the fixed design's key on (schedule, nominal) refuses a second fire (23505), its fence a lower token.
   sim::Task<void> fire_pg(int schedule, Tick tick);
+  /// The schedule's row of the schedules table (pg_store.hpp): lastScheduleTime and Temporal's buffer.
+  sim::Task<std::optional<std::pair<std::int64_t, std::string>>> status_of_pg(int schedule);
+  /// Quartz's do_nothing with the PostgreSQL store: the ticks up to `until` dealt with, fenced.
+  sim::Task<void> mark_processed_pg(int schedule, std::int64_t until);
+  /// The fence, replace's cancellation and a tick's fire record and task, inside a fire's transaction:
+  /// each returns why it was refused, "" when it succeeded.
+  sim::Task<std::string> pass_fence_pg(std::int64_t token);
+  sim::Task<std::string> cancel_runs_pg(int schedule, std::vector<std::string>& cancelled);
+  sim::Task<std::string> request_cancel_pg(int schedule, std::vector<std::string>& cancelled);
+  sim::Task<std::string> insert_tick_pg(int schedule, Tick tick, std::int64_t token);
+  /// missed_policy: temporal with the PostgreSQL store: one transaction a schedule a check.
+  sim::Task<void> fire_temporal_pg(int schedule, std::int64_t now_s);
+  sim::Task<std::string> temporal_pass_pg(int schedule, std::int64_t now_s, TemporalStep& step,
+                                          std::vector<std::string>& cancelled);
+  /// Temporal's drops (catch-up window, overlap policy): counted and traced.
+  void note_temporal_step(int schedule, const TemporalStep& step);
   sim::Task<std::string> fire_pg_statements(int schedule, Tick tick, std::int64_t token, bool& active,
                                             std::vector<std::string>& cancelled);
   /// The tick's task was acknowledged: a submission the checks judge (the first for its name).
   void note_submission(const std::string& task);
+  /// The fixed design's outbox (nodes.hpp): pushes the fires the store handed back with the time.
+  sim::Task<void> push_unpushed();
+  /// Tells the store the ready queue took the tick's task: its outbox entry goes.
+  sim::Task<void> confirm_pushed(int schedule, std::int64_t nominal);
   sim::Task<void> move_due(std::int64_t now_ms);
   sim::Task<void> move_due_script(std::int64_t now_ms);
   sim::Task<bool> push(const std::string& body);
@@ -74,6 +96,8 @@ private:
   /// status_cache: per schedule, the last fire time the store holds as this node last read or
   /// wrote it (-1: none); emptied when the node begins to lead.
   std::vector<std::optional<std::int64_t>> status_cache_;
+  /// The outbox's tasks the store's last time answer leased to this node to push.
+  std::vector<std::string> unpushed_;
 };
 
 void boot_client(const std::shared_ptr<Context>& context);

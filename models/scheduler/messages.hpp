@@ -30,6 +30,7 @@ enum class Op {
   active,             // queue: how many messages of a schedule's runs are in the queue (overlap: forbid)
   cancel_runs,        // queue: deletes every message of a schedule's runs (overlap: replace)
   processed,          // store: a schedule dealt with up to a time, without a fire, and its buffered starts
+  pushed,             // store: the fixed design's fire of (schedule, nominal) is in the ready queue: out of the outbox
 };
 
 const char* op_name(Op op);
@@ -56,6 +57,8 @@ struct Response final : sim::MessageBody {
   std::string holder;
   std::int64_t number = 0;  ///< receive count; lease version; lastScheduleTime; wall time in Unix ns
   std::string text;
+  /// time (fixed design): the outbox's tasks whose lease ended, now leased to the caller to push.
+  std::vector<std::string> tasks;
   std::string describe() const override;
 };
 

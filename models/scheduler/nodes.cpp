@@ -32,6 +32,7 @@ const char* op_name(Op op) {
     case Op::active: return "active";
     case Op::cancel_runs: return "cancel_runs";
     case Op::processed: return "processed";
+    case Op::pushed: return "pushed";
   }
   return "?";
 }
@@ -149,12 +150,52 @@ Reply queue_answer(Context& c, const Request& r) {
   return reply;
 }
 
+/// How long a leader has to push a fire's task and say so before the outbox hands it to another.
+constexpr std::int64_t push_lease_ns = 60'000'000'000;
+
+// The fixed leader's clock read: the outbox entries whose lease ended go to the caller under a new
+// lease, unless its token is below the highest the store has seen (a deposed leader's).
+void hand_out_unpushed(StoreState& s, const Request& r, std::int64_t wall_ns, Response& reply) {
+  if (r.token < s.highest_token) return;
+  for (auto& [tick, entry] : s.outbox) {
+    if (entry.lease_until_ns > wall_ns) continue;
+    entry.lease_until_ns = wall_ns + push_lease_ns;
+    reply.tasks.push_back(entry.task);
+  }
+}
+
+// The fixed design's fire record: refused for a token below the highest seen, a tick still ahead
+// of the store's clock, or a tick already fired; taken, it moves lastScheduleTime and enters the outbox.
+void take_fire(StoreState& s, const Request& r, std::int64_t wall_ns, Response& reply) {
+  int schedule = static_cast<int>(r.number);
+  std::int64_t nominal = r.nominal;
+  if (r.token < s.highest_token) {
+    reply.ok = false;
+    reply.text = fmt::format("fencing token {} is below {}", r.token, s.highest_token);
+  } else if (r.when * 1'000'000'000 > wall_ns) {
+    reply.ok = false;
+    reply.text = "the tick is still ahead of the store's clock";
+  } else if (!s.fired.insert(schedule, nominal)) {
+    reply.ok = false;
+    reply.text = "this tick was already fired";
+  } else {
+    s.highest_token = r.token;
+    std::int64_t& last = s.last_schedule[schedule];
+    last = std::max(last, r.when);
+    s.outbox[{schedule, nominal}] = Unpushed{r.task, wall_ns + push_lease_ns};
+  }
+}
+
 Reply store_answer(Context& c, StoreState& s, const Request& r) {
   auto reply = std::make_shared<Response>();
   std::int64_t wall_ns = c.world.node(c.store).clock().wall(c.world.now()).unix_ns();
   reply->ok = true;
   switch (r.op) {
-    case Op::time: reply->number = wall_ns; break;
+    case Op::time:
+      reply->number = wall_ns;
+      if (!s.outbox.empty()) hand_out_unpushed(s, r, wall_ns, *reply);
+      break;
+    case Op::pushed: s.outbox.erase({static_cast<int>(r.number), r.nominal}); break;
     case Op::lease_get:
       reply->holder = s.lease_holder;
       reply->number = s.lease_version;
@@ -184,25 +225,7 @@ Reply store_answer(Context& c, StoreState& s, const Request& r) {
       s.buffers[static_cast<int>(r.number)] = r.task;
       break;
     case Op::status_set: s.last_schedule[static_cast<int>(r.number)] = r.when; break;
-    case Op::fire: {
-      int schedule = static_cast<int>(r.number);
-      std::int64_t nominal = r.nominal;
-      if (r.token < s.highest_token) {
-        reply->ok = false;
-        reply->text = fmt::format("fencing token {} is below {}", r.token, s.highest_token);
-      } else if (r.when * 1'000'000'000 > wall_ns) {
-        reply->ok = false;
-        reply->text = "the tick is still ahead of the store's clock";
-      } else if (!s.fired.insert(schedule, nominal)) {
-        reply->ok = false;
-        reply->text = "this tick was already fired";
-      } else {
-        s.highest_token = r.token;
-        std::int64_t& last = s.last_schedule[schedule];
-        last = std::max(last, r.when);
-      }
-      break;
-    }
+    case Op::fire: take_fire(s, r, wall_ns, *reply); break;
     default: reply->ok = false; reply->text = "not a store operation";
   }
   return reply;

@@ -5,7 +5,9 @@
 //          one seen for the task overwrites the earlier; a lower or equal one is refused);
 //   store  the client-go lease record, each schedule's lastScheduleTime, and the fixed design's
 //          fire records keyed by (schedule, nominal time), refused for a fencing token below the
-//          highest seen or a nominal time still ahead of the store's clock.
+//          highest seen or a nominal time still ahead of the store's clock; each record taken also
+//          enters an outbox until its leader says the ready queue has the task (a transactional
+//          outbox: a leader's `time` call hands it the entries whose 60 s push lease has ended).
 // Simplification: each node's state survives a crash of its node (a durable database).
 #pragma once
 
@@ -43,6 +45,13 @@ private:
   std::set<std::pair<int, std::int64_t>> others_;
 };
 
+/// A fire the fixed design's store took whose task the ready queue is not yet known to hold: the
+/// task, and when the lease of the leader pushing it ends (the store's wall clock, Unix ns).
+struct Unpushed {
+  std::string task;
+  std::int64_t lease_until_ns = 0;
+};
+
 struct StoreState {
   std::string lease_holder;
   std::int64_t lease_version = 0;
@@ -50,6 +59,10 @@ struct StoreState {
   FiredTicks fired;
   std::int64_t highest_token = 0;
   std::map<int, std::string> buffers;  ///< per schedule, Temporal's buffered starts (ticks_text)
+  /// The fixed design's outbox, keyed (schedule, nominal): a fire record and its entry here are
+  /// one step, so a tick whose leader crashed (or whose push failed) before the ready queue took
+  /// it is handed to a leader's next check once the lease ends, instead of being lost.
+  std::map<std::pair<int, std::int64_t>, Unpushed> outbox;
 };
 
 void boot_queue(const std::shared_ptr<Context>& context);

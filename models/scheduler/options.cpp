@@ -150,9 +150,11 @@ void read_overlap(sim::ParamReader& params, SchedulerOptions& o) {
                                       {"allow", "forbid", "replace", "skip", "buffer_one", "buffer_all", "cancel_other",
                                        "terminate_other", "allow_all"},
                                       temporal ? "skip" : "allow");
-  if (overlap == "cancel_other")
-    params.fail("overlap", "cancel_other (Temporal's CANCEL_OTHER) is not modelled yet: use terminate_other");
-  bool temporal_only = overlap == "skip" || overlap == "buffer_one" || overlap == "buffer_all";
+  if (overlap == "cancel_other" && o.delay_queue != DelayQueue::postgres)
+    params.fail("overlap", "cancel_other (Temporal's CANCEL_OTHER) is modelled with delay_queue: postgres only: use "
+                           "terminate_other");
+  bool temporal_only = overlap == "skip" || overlap == "buffer_one" || overlap == "buffer_all" ||
+                       overlap == "cancel_other";
   if (temporal_only && !temporal)
     params.fail("overlap", fmt::format("{} is Temporal's: use missed_policy: temporal", overlap));
   if (temporal && overlap == "forbid")
@@ -162,6 +164,7 @@ void read_overlap(sim::ParamReader& params, SchedulerOptions& o) {
                    : overlap == "skip"                                    ? Overlap::skip
                    : overlap == "buffer_one"                              ? Overlap::buffer_one
                    : overlap == "buffer_all"                              ? Overlap::buffer_all
+                   : overlap == "cancel_other"                            ? Overlap::cancel_other
                                                                           : Overlap::allow;
 }
 
@@ -196,20 +199,22 @@ void read_redis(sim::ParamReader& params, SchedulerOptions& o) {
   if (o.redis.masters != 1) params.fail("redis", "the delay queue's ZSET is one key on one master: leave masters at 1");
 }
 
-// The tasks table's server, and what makes no sense beside it: the SQS-like queue's options, and
-// Temporal's policies, which ask that queue for a schedule's active runs (Kubernetes' forbid and
-// replace query the tasks table).
+// The tasks table's server, its dead-letter budget, and what makes no sense beside it: the SQS-like
+// queue's options.
 void read_postgres(sim::ParamReader& params, SchedulerOptions& o) {
   if (!o.uses_postgres()) {
     if (params.has("postgres")) params.fail("postgres", "applies only with delay_queue: postgres (the tasks table)");
+    if (params.has("max_attempts"))
+      params.fail("max_attempts", "applies only with delay_queue: postgres: the SQS-like queue's budget is "
+                                  "queue.max_receive_count");
     return;
   }
+  if (o.design == Design::seed && params.has("max_attempts"))
+    params.fail("max_attempts", "the seed's worker has no dead-letter budget: its own is max_retries");
+  o.max_attempts = params.integer<int>("max_attempts", o.max_attempts, 0, 1000);
   if (params.has("queue"))
     params.fail("queue", "the SQS-like ready queue's options: with delay_queue: postgres the tasks table is the queue "
                          "and a claim's lease is visibility (seed) or heartbeat_timeout (fixed)");
-  if (o.cron.missed_policy == MissedPolicy::temporal)
-    params.fail("missed_policy", "temporal's overlap policies ask the SQS-like queue for active runs: not modelled "
-                                 "with delay_queue: postgres");
   sim::ParamReader section = params.section("postgres");
   o.postgres = postgres::read_postgres_options(section);
 }
@@ -297,6 +302,7 @@ const char* to_string(Overlap overlap) {
     case Overlap::skip: return "skip";
     case Overlap::buffer_one: return "buffer_one";
     case Overlap::buffer_all: return "buffer_all";
+    case Overlap::cancel_other: return "cancel_other";
   }
   return "?";
 }
@@ -353,6 +359,8 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
   describe_workers(o, rows);
   rows.emplace_back("lease", fmt::format("duration {}, renew deadline {}, retry {}", sim::to_string(o.lease_duration),
                                          sim::to_string(o.renew_deadline), sim::to_string(o.retry_period)));
+  if (o.uses_postgres() && o.max_attempts > 0)
+    rows.emplace_back("max_attempts", fmt::format("{}, then the row's state is dead", o.max_attempts));
   if (!o.uses_postgres())
     rows.emplace_back("queue", fmt::format("default visibility {}, max_receive_count {}, stale handles {}",
                                            sim::to_string(o.queue.default_visibility), o.queue.max_receive_count,

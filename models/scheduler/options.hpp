@@ -91,6 +91,8 @@ enum class Overlap {
   skip,        ///< SKIP (Temporal's default): not started and dropped; the next tick after the run is considered
   buffer_one,  ///< BUFFER_ONE: one start waits for the active run to end, later ones are dropped
   buffer_all,  ///< BUFFER_ALL: every start waits, and they run one after another
+  /// CANCEL_OTHER: the active run is asked to cancel, and the newest start waits until it has ended
+  cancel_other,
 };
 
 /// `stale_handles`: the queue's answer to a delete or visibility change with an old receipt handle.
@@ -99,10 +101,10 @@ enum class StaleHandles {
   refused,  ///< refused: only the current receive may complete a message (SWF, Temporal)
 };
 
-/// Whether an overlap policy promises no two runs of a schedule at once (forbid, skip, buffer_*).
+/// Whether an overlap policy promises no two runs of a schedule at once (forbid, skip, buffer_*, cancel_other).
 inline bool promises_no_overlap(Overlap overlap) {
   return overlap == Overlap::forbid || overlap == Overlap::skip || overlap == Overlap::buffer_one ||
-         overlap == Overlap::buffer_all;
+         overlap == Overlap::buffer_all || overlap == Overlap::cancel_other;
 }
 
 struct QueueOptions {
@@ -174,6 +176,10 @@ struct SchedulerOptions {
   std::int64_t start_s = sim::default_wall_start.unix_ns() / 1'000'000'000;
   /// `liveness_bound`: after the last fault, a due task starts within this.
   std::optional<sim::Duration> liveness_bound;
+  /// `max_attempts`: the PostgreSQL store's dead-letter budget (fixed design): a row whose attempt
+  /// reaches it goes to state `dead` instead of being retried or claimed again (0: no budget), as
+  /// the SQS-like queue's max_receive_count sends a message to its dead-letter queue.
+  int max_attempts = 0;
   QueueOptions queue;
   DownstreamOptions downstream;
   CronOptions cron;
@@ -182,6 +188,9 @@ struct SchedulerOptions {
 
   bool uses_redis() const { return delay_queue == DelayQueue::redis || election == Election::redis; }
   bool uses_postgres() const { return delay_queue == DelayQueue::postgres; }
+  /// Attempts a task may take before it is dead-lettered (0: unlimited): max_attempts with the
+  /// PostgreSQL store, the queue's max_receive_count otherwise.
+  int dead_letter_budget() const { return uses_postgres() ? max_attempts : queue.max_receive_count; }
   std::string scheduler_name(int i) const { return "sched-" + std::to_string(i + 1); }
   std::string worker_name(int i) const { return "worker-" + std::to_string(i + 1); }
   sim::Duration liveness() const;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "models/postgres/server/server.hpp"
 #include "models/scheduler/context.hpp"
 #include "sim/kernel/spawn.hpp"
@@ -12,7 +14,7 @@ using postgres::Statement;
 using postgres::Type;
 namespace where = postgres::where;
 
-std::vector<PgTable> pg_tables(Design design) {
+std::vector<PgTable> pg_tables(Design design, int schedules) {
   std::vector<PgTable> tables;
   tables.push_back(PgTable{postgres::TableSchema{"tasks",
                                                  {{"id", Type::bigint},
@@ -40,11 +42,21 @@ std::vector<PgTable> pg_tables(Design design) {
     tables.push_back(
         PgTable{postgres::TableSchema{"fence", {{"id", Type::bigint}, {"token", Type::bigint}}, {"id"}, {}},
                 {{std::int64_t{1}, std::int64_t{0}}}});
+  PgTable status{
+      postgres::TableSchema{
+          "schedules", {{"id", Type::bigint}, {"last", Type::bigint}, {"buffer", Type::text}}, {"id"}, {}},
+      {}};
+  for (int s = 0; s < schedules; ++s) status.rows.push_back({std::int64_t{s}, std::int64_t{-1}, std::string()});
+  tables.push_back(std::move(status));
   return tables;
 }
 
-void declare_pg_tables(postgres::Deployment& pg, Design design) {
-  for (const PgTable& table : pg_tables(design)) pg.add_table(table.schema, table.rows);
+void declare_pg_tables(postgres::Deployment& pg, Design design, int schedules) {
+  for (const PgTable& table : pg_tables(design, schedules)) pg.add_table(table.schema, table.rows);
+}
+
+std::pair<std::int64_t, std::string> schedule_status(const postgres::Row& row) {
+  return {std::get<std::int64_t>(row.at(schedule_last)), std::get<std::string>(row.at(schedule_buffer))};
 }
 
 TaskRow task_row(const postgres::Row& row) {
@@ -133,6 +145,31 @@ postgres::Predicate open_runs_of(int schedule) {
 
 }  // namespace
 
+Statement live_runs(int schedule) {
+  std::vector<postgres::Value> live{std::string("pending"), std::string("running"), std::string("cancelling")};
+  postgres::Predicate of = where::all_of({where::eq("schedule", std::int64_t{schedule}), where::in("state", live)});
+  return postgres::Select{"tasks", std::move(of), {{"id", false}}, std::nullopt, std::nullopt};
+}
+
+Statement request_cancel(int schedule) {
+  postgres::Predicate of =
+      where::all_of({where::eq("schedule", std::int64_t{schedule}), where::eq("state", std::string("running"))});
+  return postgres::Update{"tasks", {postgres::set_value("state", std::string("cancelling"))}, std::move(of), true};
+}
+
+Statement close_lapsed_cancels(int schedule, std::int64_t now_ms) {
+  postgres::Predicate of =
+      where::all_of({where::eq("schedule", std::int64_t{schedule}), where::eq("state", std::string("cancelling")),
+                     where::le("lease_until", now_ms)});
+  return postgres::Update{"tasks", {postgres::set_value("state", std::string("cancelled"))}, std::move(of), true};
+}
+
+Statement close_cancel(std::int64_t id, std::int64_t attempt) {
+  postgres::Predicate of = where::all_of(
+      {where::eq("id", id), where::eq("attempt", attempt), where::eq("state", std::string("cancelling"))});
+  return postgres::Update{"tasks", {postgres::set_value("state", std::string("cancelled"))}, std::move(of), true};
+}
+
 Statement task_by_id(std::int64_t id) {
   return postgres::Select{"tasks", where::eq("id", id), {}, std::nullopt, std::nullopt};
 }
@@ -144,6 +181,25 @@ Statement active_runs(int schedule) {
 Statement cancel_runs(int schedule) {
   return postgres::Update{"tasks", {postgres::set_value("state", std::string("cancelled"))}, open_runs_of(schedule),
                           true};
+}
+
+Statement schedule_row(int schedule, bool lock) {
+  std::optional<postgres::RowLocking> locking;
+  if (lock) locking = postgres::RowLocking{postgres::LockStrength::update, postgres::WaitPolicy::wait};
+  return postgres::Select{"schedules", where::eq("id", std::int64_t{schedule}), {}, std::nullopt, locking};
+}
+
+Statement set_last(int schedule, std::int64_t last_s, bool forward_only) {
+  postgres::Predicate row = where::eq("id", std::int64_t{schedule});
+  if (forward_only) row = where::all_of({row, where::lt("last", last_s)});
+  return postgres::Update{"schedules", {postgres::set_value("last", last_s)}, std::move(row), false};
+}
+
+Statement set_pass(int schedule, std::int64_t last_s, const std::string& buffer) {
+  return postgres::Update{"schedules",
+                          {postgres::set_value("last", last_s), postgres::set_value("buffer", buffer)},
+                          where::eq("id", std::int64_t{schedule}),
+                          false};
 }
 
 Statement insert_fire(int schedule, std::int64_t nominal, const std::string& node, std::int64_t token) {
@@ -176,6 +232,13 @@ Statement claim_update(std::int64_t id, std::int64_t lease_until_ms) {
                           true};
 }
 
+Statement bury(std::int64_t id, std::int64_t attempt) {
+  return postgres::Update{"tasks",
+                          {postgres::set_value("state", std::string("dead"))},
+                          where::all_of({where::eq("id", id), where::eq("attempt", attempt)}),
+                          true};
+}
+
 namespace {
 
 postgres::Predicate attempt_of(std::int64_t id, std::optional<std::int64_t> attempt) {
@@ -192,6 +255,13 @@ Statement finish(std::int64_t id, std::optional<std::int64_t> attempt, const std
 
 Statement extend(std::int64_t id, std::int64_t attempt, std::int64_t lease_until_ms) {
   return postgres::Update{"tasks", {postgres::set_value("lease_until", lease_until_ms)}, attempt_of(id, attempt), true};
+}
+
+Statement extend_live(std::int64_t id, std::int64_t attempt, std::int64_t lease_until_ms) {
+  std::vector<postgres::Value> live{std::string("running"), std::string("cancelling")};
+  postgres::Predicate of =
+      where::all_of({where::eq("id", id), where::eq("attempt", attempt), where::in("state", std::move(live))});
+  return postgres::Update{"tasks", {postgres::set_value("lease_until", lease_until_ms)}, std::move(of), true};
 }
 
 Statement retry(std::int64_t id, std::optional<std::int64_t> attempt, std::int64_t due_ms,
@@ -243,6 +313,21 @@ void pg_sample_depth(Context& context) {
     if (state == "running") ++(leased ? sample.in_flight : sample.ready);
   }
   o.depth.push_back(sample);
+}
+
+std::vector<std::pair<std::string, int>> pg_dead_letters(const Context& context) {
+  std::vector<std::pair<std::string, int>> dead;
+  const postgres::Server* server = context.pg->server(context.pg->primary());
+  if (!server) return dead;
+  std::vector<std::pair<std::int64_t, std::pair<std::string, int>>> by_id;
+  for (const postgres::Row& row : server->committed_rows("tasks")) {
+    if (std::get<std::string>(row.at(col_state)) != "dead") continue;
+    TaskRow t = task_row(row);
+    by_id.push_back({t.id, {t.name, static_cast<int>(t.attempt)}});
+  }
+  std::sort(by_id.begin(), by_id.end());
+  for (auto& [id, letter] : by_id) dead.push_back(std::move(letter));
+  return dead;
 }
 
 std::optional<std::size_t> pg_open_tasks(const Context& context) {

@@ -7,6 +7,10 @@
 //   fires (schedule bigint, nominal bigint, node text, token bigint)
 //         fixed: PRIMARY KEY (schedule, nominal); seed: no key, as the seed's record has none
 //   fence (id bigint PRIMARY KEY, token bigint)     fixed: one row, the highest fencing token
+//   schedules (id bigint PRIMARY KEY, last bigint, buffer text)
+//         one row per cron schedule: its lastScheduleTime (Unix seconds, -1 before the first fire)
+//         and Temporal's buffered starts; written in the fire's transaction, so a fire record and
+//         the lastScheduleTime it moves commit together; the leader reads them from here
 //
 // A delayed task is a row inserted `pending` with its due time; no leader moves it. A worker
 // claims in one transaction: SELECT now(); SELECT * FROM tasks WHERE (state = 'pending' AND due
@@ -24,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/postgres/server/client.hpp"
@@ -42,8 +47,14 @@ struct PgTable {
   postgres::TableSchema schema;
   std::vector<postgres::Row> rows;
 };
-std::vector<PgTable> pg_tables(Design design);
-void declare_pg_tables(postgres::Deployment& pg, Design design);
+/// The design's tables; `schedules` rows of the schedules table, numbered from 0.
+std::vector<PgTable> pg_tables(Design design, int schedules = 0);
+void declare_pg_tables(postgres::Deployment& pg, Design design, int schedules);
+
+/// The columns of a `schedules` row, in order.
+enum ScheduleColumn : std::size_t { schedule_id, schedule_last, schedule_buffer };
+/// A schedules row: lastScheduleTime (Unix s, -1: never fired) and Temporal's buffered starts.
+std::pair<std::int64_t, std::string> schedule_status(const postgres::Row& row);
 
 /// A task row as the claim read it.
 struct TaskRow {
@@ -99,21 +110,42 @@ postgres::Statement task_by_id(std::int64_t id);
 postgres::Statement active_runs(int schedule);
 /// UPDATE tasks SET state = 'cancelled' WHERE schedule = ? AND state IN ('pending', 'running') RETURNING *.
 postgres::Statement cancel_runs(int schedule);
+/// cancel_other: the schedule's pending, running or cancelling rows (a cancelling run has not ended yet).
+postgres::Statement live_runs(int schedule);
+/// cancel_other: UPDATE tasks SET state = 'cancelling' WHERE schedule = ? AND state = 'running' RETURNING *.
+postgres::Statement request_cancel(int schedule);
+/// cancel_other: a cancelling row whose lease ended (its worker died) is cancelled.
+postgres::Statement close_lapsed_cancels(int schedule, std::int64_t now_ms);
+/// cancel_other: the cancelled run's worker closes its row (WHERE id, attempt AND state = 'cancelling').
+postgres::Statement close_cancel(std::int64_t id, std::int64_t attempt);
+/// SELECT * FROM schedules WHERE id = ? [FOR UPDATE]
+postgres::Statement schedule_row(int schedule, bool lock);
+/// UPDATE schedules SET last = ? WHERE id = ? [AND last < ?]: the seed's write is unguarded, the
+/// fixed design's only moves lastScheduleTime forward.
+postgres::Statement set_last(int schedule, std::int64_t last_s, bool forward_only);
+/// UPDATE schedules SET last = ?, buffer = ? WHERE id = ?: a Temporal pass, on a row read FOR UPDATE.
+postgres::Statement set_pass(int schedule, std::int64_t last_s, const std::string& buffer);
 postgres::Statement insert_fire(int schedule, std::int64_t nominal, const std::string& node, std::int64_t token);
 /// UPDATE fence SET token = T WHERE id = 1 AND token <= T RETURNING *
 postgres::Statement raise_fence(std::int64_t token);
 postgres::Statement claim_select(std::int64_t now_ms);
 postgres::Statement claim_update(std::int64_t id, std::int64_t lease_until_ms);
+/// UPDATE tasks SET state = 'dead' WHERE id = ? AND attempt = ?: a claim's row past its budget.
+postgres::Statement bury(std::int64_t id, std::int64_t attempt);
 /// UPDATE tasks SET ... WHERE id = ? [AND attempt = ? AND state = 'running'] RETURNING *:
 /// the seed passes no attempt (its writes carry the task id only).
 postgres::Statement finish(std::int64_t id, std::optional<std::int64_t> attempt, const std::string& state);
 postgres::Statement extend(std::int64_t id, std::int64_t attempt, std::int64_t lease_until_ms);
+/// cancel_other: the same, for a row running or asked to cancel (its run goes on until its handler returns).
+postgres::Statement extend_live(std::int64_t id, std::int64_t attempt, std::int64_t lease_until_ms);
 postgres::Statement retry(std::int64_t id, std::optional<std::int64_t> attempt, std::int64_t due_ms,
                           std::optional<std::int64_t> retries);
 }  // namespace sql
 
 /// The client's submissions into the tasks table, due at the database's now() + delay.
 sim::Task<void> pg_submit_all(std::shared_ptr<Context> context);
+/// The tasks table's dead rows (max_attempts), as the dead-letter queue's list: name and attempts, by id.
+std::vector<std::pair<std::string, int>> pg_dead_letters(const Context& context);
 /// Rows of the tasks table still pending or running at the end (nullopt: the server is down).
 std::optional<std::size_t> pg_open_tasks(const Context& context);
 /// The tasks table's counts for the report's depth chart, read from the committed rows by the

@@ -62,6 +62,10 @@ sim::Task<std::optional<TaskRow>> PgWorker::claim() {
   }
   TaskRow row = task_row(picked.rows().front());
   context_->trace(node_, "worker.locked", fmt::format("{} (row {})", row.name, row.id));
+  if (o.max_attempts > 0 && row.attempt >= o.max_attempts) {
+    co_await bury(row);  // its last attempt's lease expired: past the budget, as SQS's receive past maxReceiveCount
+    co_return std::nullopt;
+  }
   sim::Duration lease = o.design == Design::fixed ? o.heartbeat_timeout : o.visibility;
   postgres::Statement take = sql::claim_update(row.id, *now + lease.ns() / 1'000'000);
   postgres::Reply taken = co_await db_.run(std::move(take));
@@ -73,6 +77,21 @@ sim::Task<std::optional<TaskRow>> PgWorker::claim() {
   // A lost COMMIT answer leaves the claim in doubt: the lease, if it committed, brings the row back.
   if (!committed.ok()) co_return std::nullopt;
   co_return task_row(taken.rows().front());
+}
+
+// In the claim's transaction: the row goes to state dead instead of to a new attempt.
+sim::Task<void> PgWorker::bury(const TaskRow& row) {
+  postgres::Statement bury = sql::bury(row.id, row.attempt);
+  postgres::Reply buried = co_await db_.run(std::move(bury));
+  if (!buried.ok() || buried.rows().size() != 1) {
+    co_await db_.rollback();
+    co_return;
+  }
+  postgres::Reply committed = co_await db_.commit();
+  if (committed.ok())
+    context_->trace(node_, "worker.dead_letter",
+                    fmt::format("{} (row {}) after {} attempts, the last one's lease expired", row.name, row.id,
+                                row.attempt));
 }
 
 sim::Task<void> PgWorker::write(const Attempt& attempt, postgres::Statement statement) {
@@ -118,7 +137,9 @@ sim::Task<void> PgWorker::heartbeat(TaskRow row, std::shared_ptr<int> state) {
     std::optional<std::int64_t> now = co_await beat_db_.now_ms();
     if (*state != 0) co_return;
     if (!now) continue;
-    postgres::Statement extend = sql::extend(row.id, row.attempt, *now + o.heartbeat_timeout.ns() / 1'000'000);
+    std::int64_t until = *now + o.heartbeat_timeout.ns() / 1'000'000;
+    postgres::Statement extend = o.cron.overlap == Overlap::cancel_other ? sql::extend_live(row.id, row.attempt, until)
+                                                                         : sql::extend(row.id, row.attempt, until);
     postgres::Reply reply = co_await beat_db_.run(std::move(extend));
     if (*state != 0) co_return;
     if (reply.ok() && reply.rows().empty()) {
@@ -129,11 +150,17 @@ sim::Task<void> PgWorker::heartbeat(TaskRow row, std::shared_ptr<int> state) {
 }
 
 // Replace: whether the run's row was cancelled by a newer tick, read before the effect (as the
-// SQS-like worker's last heartbeat asks). No answer: not known to be cancelled.
+// SQS-like worker's last heartbeat asks). No answer: not known to be cancelled. cancel_other: a row
+// asked to cancel is closed here, which lets the newest start begin.
 sim::Task<bool> PgWorker::cancelled(const TaskRow& row) {
   postgres::Reply found = co_await db_.run(sql::task_by_id(row.id));
-  co_return found.ok() && !found.rows().empty() &&
-      std::get<std::string>(found.rows().front().at(col_state)) == "cancelled";
+  if (!found.ok() || found.rows().empty()) co_return false;
+  std::string state = std::get<std::string>(found.rows().front().at(col_state));
+  if (state == "cancelling") {
+    postgres::Statement close = sql::close_cancel(row.id, row.attempt);
+    co_await db_.run(std::move(close));
+  }
+  co_return state == "cancelled" || state == "cancelling";
 }
 
 sim::Task<void> PgWorker::process_fixed(Attempt attempt) {
@@ -142,8 +169,11 @@ sim::Task<void> PgWorker::process_fixed(Attempt attempt) {
   auto state = std::make_shared<int>(0);  // 0 running, 1 done, 2 lost the row
   sim::spawn(ex_, heartbeat(row, state));
   co_await sim::sleep(o.work.sample(rng_));
-  if (o.cron.overlap == Overlap::replace && row.name.rfind("cron-", 0) == 0 && co_await cancelled(row)) {
-    *state = 1;  // Replace: a newer tick cancelled this run; it lands no effect
+  bool cancellable = o.cron.overlap == Overlap::replace || o.cron.overlap == Overlap::cancel_other;
+  bool ended = false;
+  if (cancellable && row.name.rfind("cron-", 0) == 0) ended = co_await cancelled(row);
+  if (ended) {
+    *state = 1;  // Replace, cancel_other: a newer tick cancelled this run; it lands no effect
     context_->attempt_ended(attempt.id, "cancelled");
     co_return;
   }
@@ -151,6 +181,14 @@ sim::Task<void> PgWorker::process_fixed(Attempt attempt) {
   bool lost = *state == 2;
   *state = 1;
   if (lost || outcome == HandlerOutcome::abandoned) co_return;  // a newer attempt owns the row now
+  if (outcome == HandlerOutcome::transient && o.max_attempts > 0 && row.attempt >= o.max_attempts) {
+    // The budget is spent: the statement that records this failure also buries the row.
+    context_->trace(node_, "worker.dead_letter", fmt::format("{} (row {}) after {} attempts", row.name, row.id,
+                                                             row.attempt));
+    postgres::Statement dead = sql::finish(row.id, row.attempt, "dead");
+    co_await write(attempt, std::move(dead));
+    co_return;
+  }
   if (outcome == HandlerOutcome::transient) {
     std::optional<std::int64_t> now = co_await db_.now_ms();
     if (!now) co_return;  // the lease brings the row back

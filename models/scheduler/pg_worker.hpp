@@ -13,7 +13,9 @@
 // connection (UPDATE ... WHERE id AND attempt AND state = 'running'; no row: the attempt lost
 // the task and gives it up); the completion and the retry are guarded the same way, so a stale
 // attempt changes nothing; a transient error sets the row pending again, due at the database's
-// now() + full-jitter backoff; a permanent one marks it failed at once.
+// now() + full-jitter backoff; a permanent one marks it failed at once. With max_attempts, a row
+// whose attempt reached the budget goes to state dead: in the statement that records the last
+// attempt's transient failure, or in the claim that finds the last attempt's lease expired.
 #pragma once
 
 #include <memory>
@@ -39,6 +41,8 @@ private:
   sim::Task<void> run();
   /// The claim transaction; nullopt when no row was due or the transaction failed.
   sim::Task<std::optional<TaskRow>> claim();
+  /// max_attempts: the claimed row's budget is spent; it goes to state dead in the claim's transaction.
+  sim::Task<void> bury(const TaskRow& row);
   sim::Task<void> process_seed(Attempt attempt);
   sim::Task<void> process_fixed(Attempt attempt);
   sim::Task<bool> cancelled(const TaskRow& row);

@@ -47,7 +47,7 @@ void SchedulerModel::build_services(sim::World& world) {
   }
   if (options_.uses_postgres()) {
     c.pg = std::make_shared<postgres::Deployment>(options_.postgres, "postgres");
-    declare_pg_tables(*c.pg, options_.design);
+    declare_pg_tables(*c.pg, options_.design, static_cast<int>(options_.cron.schedules.size()));
     c.pg->build(world);
   }
   if (options_.election == Election::etcd) {
@@ -99,7 +99,7 @@ void SchedulerModel::build(sim::World& world, sim::Duration length) {
   // judged at the end, so that a second fire's story names the first.
   if (options_.design == Design::fixed) o.retention = o.liveness_bound;
   bool seed = options_.design == Design::seed;
-  o.max_attempts = seed ? options_.max_retries + 1 : options_.queue.max_receive_count;
+  o.max_attempts = seed ? options_.max_retries + 1 : options_.dead_letter_budget();
   if (seed) o.backoff_base = sim::Duration::seconds(60);  // the seed's 60 x 2^k s
   o.depth_slice = std::max(sim::Duration::seconds(1), length / 200);
   // One record of each kind per delayed task in a run without faults: room for them up front.
@@ -176,7 +176,7 @@ std::string prevention(const SchedulerOptions& options, const sim::Findings& fin
 }
 
 // The ready queue's depth over the run, one point per slice (the counts at its first call); with
-// the PostgreSQL store, the tasks table's open rows by state (it has no dead-letter queue).
+// the PostgreSQL store, the tasks table's open rows by state (its dead rows are not charted).
 sim::Plot depth_plot(const Observations& o, bool table) {
   sim::Plot plot;
   plot.title = table ? "The tasks table: open rows by state" : "The ready queue: messages by state";
@@ -196,9 +196,9 @@ sim::Plot depth_plot(const Observations& o, bool table) {
 
 sim::Findings SchedulerModel::finish(sim::World&, const sim::FaultActivity& faults) {
   Observations& o = context_->observations;
-  o.dead_letters = context_->ready->dead_letters();
+  o.dead_letters = options_.uses_postgres() ? pg_dead_letters(*context_) : context_->ready->dead_letters();
   sim::Findings findings;
-  findings.checks = run_checks(o, options_.queue.max_receive_count, faults);
+  findings.checks = run_checks(o, options_.dead_letter_budget(), faults);
   findings.measures["submitted"] = static_cast<double>(o.submissions.size() + o.retired.ticks);
   findings.measures["attempts"] = static_cast<double>(o.attempts.size() + o.retired.ticks);
   findings.measures["fires"] = static_cast<double>(o.fires.size() + o.retired.fires);
