@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <thread>
 
 #include "sim/kernel/assert.hpp"
 #include "sim/run/run.hpp"
@@ -279,8 +282,34 @@ SweepOptions cell_sweep_options(std::uint64_t seeds, unsigned jobs) {
   return sweep;
 }
 
+namespace {
+
+/// Each cell's sentence (explain: one replay of its example seed), on `jobs` threads; sentences
+/// are kept by cell, and the first cell's error, if any, is rethrown.
+void explain_cells(const Study& study, const std::vector<StudyCell>& cells, StudyResult& result, unsigned jobs) {
+  std::vector<std::exception_ptr> errors(cells.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next.fetch_add(1); i < cells.size(); i = next.fetch_add(1)) {
+      try {
+        result.cells[i].sentence = explain(study, cells[i].scenario, result.cells[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned j = 1; j < std::max(1u, jobs); ++j) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+  for (const std::exception_ptr& error : errors)
+    if (error) std::rethrow_exception(error);
+}
+
+}  // namespace
+
 StudyResult study_result_of(const Study& study, const std::vector<StudyCell>& cells, std::uint64_t seeds,
-                            std::vector<SeedRuns> runs) {
+                            std::vector<SeedRuns> runs, unsigned jobs) {
   SIM_ASSERT(runs.size() == cells.size(), "study_result_of: one set of runs per cell");
   StudyResult result;
   result.study = outline_of(study);
@@ -289,9 +318,9 @@ StudyResult study_result_of(const Study& study, const std::vector<StudyCell>& ce
     CellResult cell;
     cell.cell = cells[i].place;
     cell.sweep = sweep_result_of(cells[i].scenario, cell_sweep_options(seeds, runs[i].jobs), runs[i]);
-    cell.sentence = explain(study, cells[i].scenario, cell);
     result.cells.push_back(std::move(cell));
   }
+  explain_cells(study, cells, result, jobs);
   return result;
 }
 
@@ -304,7 +333,7 @@ StudyResult run_study(const Study& study, const StudyOptions& options) {
   // One pool for every cell's seeds: a thread does not wait at the end of a cell for the other's
   // last run. Results are gathered by cell and seed, so they do not depend on the threads.
   std::vector<SeedRuns> runs = run_seeds_of(scenarios, cell_sweep_options(seeds, options.jobs), options.progress);
-  StudyResult result = study_result_of(study, cells, seeds, std::move(runs));
+  StudyResult result = study_result_of(study, cells, seeds, std::move(runs), options.jobs);
   result.jobs = options.jobs;
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();  // allowed: as above

@@ -108,9 +108,9 @@ StudyResult run_study(const Study& study, const StudyOptions& options);
 SweepOptions cell_sweep_options(std::uint64_t seeds, unsigned jobs);
 
 /// The study's result from its cells' runs (each cell's seeds, as run_seeds gave them), as
-/// run_study gives it: this replays each cell's first failing seed for its sentence.
-/// `wall_seconds` is left at 0.
+/// run_study gives it: this replays each cell's first failing seed for its sentence, on `jobs`
+/// threads. `wall_seconds` is left at 0.
 StudyResult study_result_of(const Study& study, const std::vector<StudyCell>& cells, std::uint64_t seeds,
-                            std::vector<SeedRuns> runs);
+                            std::vector<SeedRuns> runs, unsigned jobs = 1);
 
 }  // namespace sim
