@@ -60,6 +60,13 @@ sim::RunResult run_text(const std::string& text, std::uint64_t seed) {
 using scheduler_support::check_of;
 using scheduler_support::run_shipped;
 
+/// A check's detail by its name; empty when it has none.
+std::string detail(const sim::CheckResult& check, const std::string& key) {
+  for (const auto& [name, value] : check.details)
+    if (name == key) return value;
+  return std::string();
+}
+
 }  // namespace
 
 TEST_CASE("scheduler postgres: two open claims take two different rows, and a locked row is skipped, not waited for",
@@ -239,11 +246,6 @@ TEST_CASE("a scheduler run on the postgres store: one seed gives one trace and o
 TEST_CASE("scheduler postgres: forbid starts no tick while a run is open, replace cancels the open run first",
           "[scheduler]") {
   using scheduler_support::check_of;
-  auto detail = [](const sim::CheckResult& check, const std::string& key) {
-    for (const auto& [name, value] : check.details)
-      if (name == key) return value;
-    return std::string();
-  };
   sim::RunResult forbid = scheduler_support::run_shipped("fixed-postgres-overlap-forbid");
   CHECK(forbid.expectations_met);
   CHECK(detail(check_of(forbid, "overlap"), "overlapping pairs") == "0");
@@ -299,11 +301,6 @@ TEST_CASE("scheduler postgres: Temporal's buffer_one reads active runs from the 
           "verdicts",
           "[scheduler]") {
   using scheduler_support::check_of;
-  auto detail = [](const sim::CheckResult& check, const std::string& key) {
-    for (const auto& [name, value] : check.details)
-      if (name == key) return value;
-    return std::string();
-  };
   sim::RunResult table = run_shipped("fixed-postgres-temporal-buffer-one");
   sim::RunResult queue = run_shipped("fixed-temporal-buffer-one");
   CHECK(table.expectations_met);
@@ -326,11 +323,6 @@ TEST_CASE("scheduler postgres: Temporal's buffer_one reads active runs from the 
 TEST_CASE("scheduler postgres: Temporal's cancel_other waits for the cancelled run to end, terminate_other does not",
           "[scheduler]") {
   using scheduler_support::check_of;
-  auto detail = [](const sim::CheckResult& check, const std::string& key) {
-    for (const auto& [name, value] : check.details)
-      if (name == key) return value;
-    return std::string();
-  };
   sim::RunResult cancel = run_shipped("fixed-postgres-temporal-cancel-other");
   CHECK(cancel.expectations_met);
   CHECK(detail(check_of(cancel, "overlap"), "overlapping pairs") == "0");

@@ -145,15 +145,19 @@ private:
     note_transition(*context_, node(), doubt.id, status, event);
   }
 
-  /// The network's status for the payment's reference; none: no answer.
-  sim::Task<std::optional<NetResponse>> status_of(const Doubt& doubt) {
+  /// The network's answer to `op` (a status query, a reversal advice) for the payment's reference,
+  /// its id; none: no answer within status_timeout.
+  sim::Task<std::optional<NetResponse>> ask(NetRequest::Op op, std::int64_t id, std::int64_t key) {
     auto call = std::make_shared<NetRequest>();
-    call->op = NetRequest::Op::status;
-    call->reference = doubt.id;
-    call->payment_id = doubt.id;
-    call->key = doubt.key;
+    call->op = op;
+    call->reference = id;
+    call->payment_id = id;
+    call->key = key;
     std::optional<NetResponse> answer = co_await ask_network(*context_, ex_, std::move(call), options().status_timeout);
     co_return answer;
+  }
+  sim::Task<std::optional<NetResponse>> status_of(const Doubt& doubt) {
+    return ask(NetRequest::Op::status, doubt.id, doubt.key);
   }
 
   sim::Task<void> pass();
@@ -200,12 +204,7 @@ sim::Task<void> Reconciler::reverse_owed() {
 
 /// Sends the payment's reversal advice; once the network answers, the reversal is no longer owed.
 sim::Task<void> Reconciler::reverse(Owed owed) {
-  auto call = std::make_shared<NetRequest>();
-  call->op = NetRequest::Op::reverse;
-  call->reference = owed.id;
-  call->payment_id = owed.id;
-  call->key = owed.key;
-  std::optional<NetResponse> answer = co_await ask_network(*context_, ex_, std::move(call), options().status_timeout);
+  std::optional<NetResponse> answer = co_await ask(NetRequest::Op::reverse, owed.id, owed.key);
   if (!answer) co_return;  // sent again at the next pass
   Reply done = co_await db_->execute(reversal_done(owed.id));
   if (!done.ok()) co_return;
