@@ -14,10 +14,20 @@
 
 namespace scheduler_support {
 
+inline sim::Scenario shipped(const std::string& name) {
+  return sim::load_scenario(std::string(checkout::source_dir) + "/scenarios/scheduler/" + name + ".yaml");
+}
+
 inline sim::RunResult run_shipped(const std::string& name) {
-  std::string file = std::string(checkout::source_dir) + "/scenarios/scheduler/" + name + ".yaml";
-  sim::Scenario scenario = sim::load_scenario(file);
+  sim::Scenario scenario = shipped(name);
   return sim::run_scenario(scenario, scenario.seed).result;
+}
+
+/// A scenario run at its own seed with its trace kept.
+inline sim::RunOutput traced(const sim::Scenario& scenario) {
+  sim::RunOptions options;
+  options.return_trace = true;
+  return sim::run_scenario(scenario, scenario.seed, options);
 }
 
 inline const sim::CheckResult& check_of(const sim::RunResult& result, const std::string& name) {

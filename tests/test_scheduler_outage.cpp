@@ -11,8 +11,6 @@
 #include <vector>
 
 #include "sim/run/run.hpp"
-#include "sim/scenario/loader.hpp"
-#include "tests/checkout.hpp"
 #include "tests/scheduler_support.hpp"
 
 namespace {
@@ -64,11 +62,8 @@ TEST_CASE("scheduler: after an outage ignore_misfire_policy piles runs up at onc
 TEST_CASE("scheduler fixed-leader-stale-token: the store refuses a deposed leader's fire for its token (without a "
           "token, for its key); the seed's store write takes it and the tick fires twice",
           "[scheduler]") {
-  std::string file = std::string(checkout::source_dir) + "/scenarios/scheduler/fixed-leader-stale-token.yaml";
-  sim::Scenario scenario = sim::load_scenario(file);
-  sim::RunOptions options;
-  options.return_trace = true;
-  sim::RunOutput fixed = sim::run_scenario(scenario, scenario.seed, options);
+  sim::Scenario scenario = scheduler_support::shipped("fixed-leader-stale-token");
+  sim::RunOutput fixed = scheduler_support::traced(scenario);
   CHECK(fixed.result.expectations_met);
   CHECK(check_of(fixed.result, "duplicate_fire").held);
   std::vector<std::string> refusals;
@@ -79,7 +74,7 @@ TEST_CASE("scheduler fixed-leader-stale-token: the store refuses a deposed leade
   // Without a token (client-go's lease) the fire record's key refuses the same fire instead.
   sim::Scenario untokened = scenario;
   untokened.params["election"] = "client_go";
-  sim::RunOutput keyed = sim::run_scenario(untokened, untokened.seed, options);
+  sim::RunOutput keyed = scheduler_support::traced(untokened);
   CHECK(check_of(keyed.result, "duplicate_fire").held);
   int already = 0;
   for (const sim::TraceRecord& r : keyed.trace)
@@ -96,11 +91,8 @@ TEST_CASE("scheduler fixed-leader-stale-token: the store refuses a deposed leade
 TEST_CASE("scheduler fixed-fire-crash: a leader crash between the fire record and the push delays the tick, and "
           "loses it no more",
           "[scheduler]") {
-  std::string file = std::string(checkout::source_dir) + "/scenarios/scheduler/fixed-fire-crash.yaml";
-  sim::Scenario scenario = sim::load_scenario(file);
-  sim::RunOptions options;
-  options.return_trace = true;
-  sim::RunOutput run = sim::run_scenario(scenario, scenario.seed, options);
+  sim::Scenario scenario = scheduler_support::shipped("fixed-fire-crash");
+  sim::RunOutput run = scheduler_support::traced(scenario);
   CHECK(run.result.expectations_met);
   int handed = 0;
   for (const sim::TraceRecord& r : run.trace)
