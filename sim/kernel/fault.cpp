@@ -100,11 +100,16 @@ void FaultInjector::arm(RandomFaultGenerator& generator) {
   });
 }
 
-void FaultInjector::note(NodeId node, std::string kind, std::string detail) {
+// `trace_kind` is the whole literal ("fault.pause"), so that the list of recorded kinds
+// (cmake/event_kinds.cmake) has it; the fault's record keeps the part after "fault.".
+void FaultInjector::note(NodeId node, std::string_view trace_kind, std::string detail) {
+  constexpr std::string_view prefix = "fault.";
+  SIM_ASSERT(trace_kind.substr(0, prefix.size()) == prefix, "a fault's trace kind starts with fault.");
   std::string name = node == no_node ? "" : world_.node(node).name();
-  world_.trace().record(world_.now(), node, "fault." + kind, detail);
+  world_.trace().record(world_.now(), node, trace_kind, detail);
   windows_.touch(world_.now());
-  applied_.push_back(FaultRecord{world_.now(), std::move(name), std::move(kind), std::move(detail), std::nullopt});
+  applied_.push_back(FaultRecord{world_.now(), std::move(name), std::string(trace_kind.substr(prefix.size())),
+                                 std::move(detail), std::nullopt});
 }
 
 // One mechanism per fault kind and no generic fallback: a kind added to FaultAction without
@@ -139,18 +144,18 @@ void FaultInjector::close_window(std::string_view kind) { windows_.close(kind, w
 void FaultInjector::apply(const FaultAction& action) { std::visit(Mechanism{*this}, action); }
 
 void FaultInjector::clock_step(NodeId node, Duration by) {
-  note(node, "clock_step", "wall clock " + signed_text(by));
+  note(node, "fault.clock_step", "wall clock " + signed_text(by));
   world_.clock_step(node, by);
 }
 
 void FaultInjector::clock_drift(NodeId node, std::int64_t ppm) {
-  note(node, "clock_drift", fmt::format("clocks now drift {:+}ppm", ppm));
+  note(node, "fault.clock_drift", fmt::format("clocks now drift {:+}ppm", ppm));
   world_.clock_drift(node, ppm);
 }
 
 void FaultInjector::pause(NodeId node, Duration length) {
   if (!world_.node(node).is_up()) return;
-  note(node, "pause", "stop-the-world pause for " + to_string(length));
+  note(node, "fault.pause", "stop-the-world pause for " + to_string(length));
   std::uint64_t pause_id = applied_.size() - 1;  // its record, which its end completes
   open_pauses_[node] = pause_id;
   open_window("pause");
@@ -173,7 +178,7 @@ void FaultInjector::end_pause(NodeId node) {
 
 void FaultInjector::crash(NodeId node, std::optional<Duration> restart_after, bool lose_unsynced) {
   if (world_.node(node).state() == NodeState::crashed) return;
-  note(node, "crash", restart_after ? "restarts after " + to_string(*restart_after) : "stays down");
+  note(node, "fault.crash", restart_after ? "restarts after " + to_string(*restart_after) : "stays down");
   end_pause(node);
   open_window("crash");
   crashed_.emplace_back(node, applied_.size() - 1);
@@ -183,7 +188,7 @@ void FaultInjector::crash(NodeId node, std::optional<Duration> restart_after, bo
 
 void FaultInjector::restart(NodeId node) {
   if (world_.node(node).state() != NodeState::crashed) return;
-  note(node, "restart", "boots again from its disk");
+  note(node, "fault.restart", "boots again from its disk");
   auto crashed = [node](const std::pair<NodeId, std::size_t>& c) { return c.first == node; };
   if (auto it = std::find_if(crashed_.begin(), crashed_.end(), crashed); it != crashed_.end()) {
     applied_[it->second].until = world_.now();
@@ -231,7 +236,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
     }
   }
   if (fault.duration) detail += " for " + to_string(*fault.duration);
-  note(no_node, "partition", detail);
+  note(no_node, "fault.partition", detail);
   applied_.back().nodes = distinct_names(world_, touched);
   open_window("partition");
   std::uint64_t id = applied_.size() - 1;  // its record, which its heal completes
@@ -244,7 +249,7 @@ void FaultInjector::partition(const PartitionFault& fault) {
       open_partitions_.erase(it);
       applied_[id].until = world_.now();
       close_window("partition");
-      note(no_node, "heal", "partition ends");
+      note(no_node, "fault.heal", "partition ends");
     });
   }
 }
@@ -256,7 +261,7 @@ void FaultInjector::heal() {
     close_window("partition");
   }
   open_partitions_.clear();
-  note(no_node, "heal", "every partition removed");
+  note(no_node, "fault.heal", "every partition removed");
 }
 
 void FaultInjector::drop_response(const LinkFault& fault) {
@@ -267,7 +272,7 @@ void FaultInjector::drop_response(const LinkFault& fault) {
   if (fault.duration) detail += " for " + to_string(*fault.duration);
   std::uint64_t id = world_.rpc().reply_drops().drop(from, to);
   reply_drops_ = true;
-  note(no_node, "drop_response", detail);
+  note(no_node, "fault.drop_response", detail);
   open_window("link");
   if (fault.duration) {
     world_.schedule_after(*fault.duration, no_node, 0, [this, id, record = applied_.size() - 1] {
@@ -289,7 +294,7 @@ void FaultInjector::link_fault(const LinkFault& fault) {
   SIM_ASSERT(!a.empty() && !b.empty(), "a link fault between unknown nodes");
   LinkOptions options = net.link(a.front(), b.front() != a.front() ? b.front() : b.back());
   std::string detail = join_names(world_, a) + " <-> " + join_names(world_, b) + ": ";
-  const char* kind = "slow_link";
+  const char* kind = "fault.slow_link";
   switch (fault.kind) {
     case LinkFault::Kind::slow_link:
       options.latency = fault.latency;
@@ -297,12 +302,12 @@ void FaultInjector::link_fault(const LinkFault& fault) {
       break;
     case LinkFault::Kind::loss:
       options.loss = fault.ratio;
-      kind = "loss";
+      kind = "fault.loss";
       detail += fmt::format("loss {}/{}", fault.ratio.num, fault.ratio.den);
       break;
     case LinkFault::Kind::duplicate:
       options.duplicate = fault.ratio;
-      kind = "duplicate";
+      kind = "fault.duplicate";
       detail += fmt::format("duplicate {}/{}", fault.ratio.num, fault.ratio.den);
       break;
     case LinkFault::Kind::drop_response: break;  // drop_response above

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/kernel/fault_spec.hpp"
@@ -72,7 +73,7 @@ private:
   struct Mechanism;
   void resolve_refs(std::vector<NodeRef*> refs) const;
   void apply(const FaultAction& action);
-  void note(NodeId node, std::string kind, std::string detail);
+  void note(NodeId node, std::string_view trace_kind, std::string detail);
   void pause(NodeId node, Duration length);
   void clock_step(NodeId node, Duration by);
   void clock_drift(NodeId node, std::int64_t ppm);

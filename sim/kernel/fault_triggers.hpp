@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,5 +48,10 @@ private:
 /// Whether a text can name a trace record's kind: lowercase words of letters, digits and
 /// underscores joined by dots, at least two of them ("lock.granted", "fault.pause").
 bool is_event_kind(std::string_view text);
+
+/// Every kind designsim's sources can record, sorted: the string literals of that shape in sim/
+/// and models/, generated at build time (cmake/event_kinds.cmake). A superset of what a run
+/// records, so a kind outside it is misspelt.
+const std::vector<std::string>& recorded_event_kinds();
 
 }  // namespace sim

@@ -1,5 +1,6 @@
 // Fixed-time faults: `- at: 5s` (or `- after: {event: ..., node: ...}`, for a fault that waits
 // for an event) plus exactly one fault key, each mapping onto one struct of fault_spec.hpp.
+#include <algorithm>
 #include <string_view>
 
 #include "sim/kernel/fault_triggers.hpp"
@@ -226,6 +227,11 @@ FaultTrigger read_trigger(ParamReader after, Duration run_length) {
                "expected the kind of a trace record, lowercase words joined by dots, such as "
                "lock.granted or fault.pause; got '" +
                    trigger.event + "'");
+  const std::vector<std::string>& kinds = recorded_event_kinds();
+  if (!std::binary_search(kinds.begin(), kinds.end(), trigger.event))
+    after.fail("event", "designsim records no trace record of kind '" + trigger.event + "', so the fault would never "
+                            "happen" + did_you_mean(trigger.event, kinds) +
+                            "; `designsim run --trace FILE` lists the kinds a run records");
   trigger.node = after.node_ref("node");
   trigger.occurrence = after.integer<std::uint64_t>("occurrence", 1, 1, 1'000'000'000);
   trigger.delay = after.duration("delay", Duration::zero(), DurationRange::any());
