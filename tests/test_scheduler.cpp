@@ -115,6 +115,91 @@ TEST_CASE("a message received max_receive_count times goes to the dead-letter qu
   CHECK(q.dead_letters()[0] == std::pair<std::string, int>{"task-1", 2});
 }
 
+TEST_CASE("retention deletes a message from its send, in flight or not, and the DLQ keeps the send's clock",
+          "[scheduler]") {
+  QueueOptions options;
+  options.retention = Duration::seconds(100);
+  options.dlq_retention = Duration::seconds(150);
+  options.max_receive_count = 1;
+  SqsQueue q(options);
+  q.send("task-1", mono_s(0), Duration::zero());
+  q.send("task-2", mono_s(10), Duration::zero());
+  q.send("task-3", mono_s(20), Duration::zero());
+  REQUIRE(q.receive(mono_s(0), Duration::seconds(500)));  // task-1 in flight past its retention
+  CHECK(q.expire(mono_s(99)).empty());
+  std::vector<Expired> gone = q.expire(mono_s(105));
+  REQUIRE(gone.size() == 1);
+  CHECK(gone[0].task == "task-1");
+  CHECK_FALSE(gone[0].dead_letter);
+  CHECK(gone[0].expired_at == mono_s(100));  // when it fell due, not when noticed
+  CHECK(q.depth() == 2);
+  // task-2: received once, then moved to the DLQ at 101 s by a receive that finds it visible
+  // again; the DLQ's 150 s count from its send at 10 s, so it goes at 160 s, 59 s after the move.
+  REQUIRE(q.receive(mono_s(90), Duration::seconds(5)));   // task-2
+  REQUIRE(q.receive(mono_s(100), Duration::seconds(5)));  // task-3
+  CHECK_FALSE(q.receive(mono_s(101), Duration::seconds(5)));
+  REQUIRE(q.dead_letters().size() == 1);
+  gone = q.expire(mono_s(170));
+  REQUIRE(gone.size() == 2);
+  CHECK(gone[0].task == "task-3");  // from the queue at 120 s
+  CHECK(gone[1].task == "task-2");
+  CHECK(gone[1].dead_letter);
+  CHECK(gone[1].expired_at == mono_s(160));
+  CHECK(gone[1].expired_at - gone[1].moved == Duration::seconds(59));
+  CHECK(q.counts(mono_s(170)).dead == 0);
+  CHECK(q.dead_letters().size() == 1);  // what the DLQ received stays on record
+}
+
+TEST_CASE("a FIFO queue drops a body sent again within 5 minutes and hands out a group one at a time",
+          "[scheduler]") {
+  QueueOptions options;
+  options.fifo = true;
+  options.group = MessageGroup::schedule;
+  SqsQueue q(options);
+  CHECK(q.send("cron-1@60", mono_s(0), Duration::zero()));
+  CHECK_FALSE(q.send("cron-1@60", mono_s(299), Duration::zero()));  // deduplicated
+  CHECK(q.depth() == 1);
+  CHECK(q.send("cron-1@120", mono_s(60), Duration::zero()));
+  CHECK(q.send("task-1", mono_s(61), Duration::zero()));
+  std::optional<Received> first = q.receive(mono_s(62), Duration::seconds(30));
+  REQUIRE(first);
+  CHECK(first->task == "cron-1@60");
+  // cron-1's next run waits while its first is in flight; the delayed task is its own group.
+  std::optional<Received> other = q.receive(mono_s(62), Duration::seconds(30));
+  REQUIRE(other);
+  CHECK(other->task == "task-1");
+  CHECK_FALSE(q.receive(mono_s(63), Duration::seconds(30)));
+  CHECK(q.delete_message(first->handle).ok);
+  std::optional<Received> next = q.receive(mono_s(64), Duration::seconds(30));
+  REQUIRE(next);
+  CHECK(next->task == "cron-1@120");
+  // Past the interval the same body is a new message.
+  q.expire(mono_s(301));
+  CHECK(q.send("cron-1@60", mono_s(301), Duration::zero()));
+  // A standard queue keeps every copy and lets a group's runs overlap.
+  SqsQueue standard(QueueOptions{});
+  CHECK(standard.send("cron-1@60", mono_s(0), Duration::zero()));
+  CHECK(standard.send("cron-1@60", mono_s(1), Duration::zero()));
+  CHECK(standard.receive(mono_s(2), Duration::seconds(30)));
+  CHECK(standard.receive(mono_s(2), Duration::seconds(30)));
+}
+
+TEST_CASE("a FIFO queue's dead-letter queue starts the retention clock again", "[scheduler]") {
+  QueueOptions options;
+  options.fifo = true;
+  options.max_receive_count = 1;
+  options.retention = Duration::seconds(100);
+  options.dlq_retention = Duration::seconds(100);
+  SqsQueue q(options);
+  q.send("task-1", mono_s(0), Duration::zero());
+  REQUIRE(q.receive(mono_s(0), Duration::seconds(5)));
+  CHECK_FALSE(q.receive(mono_s(90), Duration::seconds(5)));  // moved at 90 s
+  CHECK(q.expire(mono_s(189)).empty());  // a standard queue's DLQ would have let it go at 100 s
+  std::vector<Expired> gone = q.expire(mono_s(190));
+  REQUIRE(gone.size() == 1);
+  CHECK(gone[0].dead_letter);
+}
+
 TEST_CASE("the seed's ack by task id deletes the message a newer receive holds", "[scheduler]") {
   SqsQueue q(QueueOptions{});
   q.send("task-1", mono_s(0), Duration::zero());
@@ -199,6 +284,19 @@ TEST_CASE("the model's zones: the US and EU daylight-saving rules of 2026, gaps 
   CHECK(london.changes(2026)->first == mar8_s + 21 * 86'400 + 3600);
   CHECK(london.changes(2026)->second == nov1_s - 7 * 86'400 + 3600);
   CHECK_FALSE(find_zone("Mars/Olympus_Mons"));
+  // Helsinki changes with the EU at 01:00 UTC, 03:00 its local standard time; Toronto with the US.
+  Zone helsinki = *find_zone("Europe/Helsinki");
+  CHECK(helsinki.changes(2026) == london.changes(2026));
+  CHECK(helsinki.offset_at(mar8_s + 21 * 86'400 + 3600) == 3 * 3600);
+  CHECK(find_zone("America/Toronto")->changes(2026) == ny.changes(2026));
+  // Half-hour offsets and zones without daylight time: no gap, no repeat, all year.
+  Zone kolkata = *find_zone("Asia/Kolkata");
+  CHECK_FALSE(kolkata.changes(2026));
+  CHECK(kolkata.offset_at(mar8_s) == 5 * 3600 + 1800);
+  CHECK(kolkata.offset_at(nov1_s + 120 * 86'400) == 5 * 3600 + 1800);
+  CHECK(kolkata.instants_of(mar8_s + 2 * 3600 + 1800) == std::vector<std::int64_t>{mar8_s - 3 * 3600});
+  CHECK(find_zone("America/Phoenix")->offset_at(mar8_s + 90 * 86'400) == -7 * 3600);
+  CHECK_FALSE(find_zone("Europe/Moscow"));  // its rules changed in 2011 and 2014
   CHECK(parse_utc("2026-03-08T05:00:00Z") == mar8_s + 5 * 3600);
   CHECK_FALSE(parse_utc("2026-02-30T05:00:00Z"));
   CHECK_FALSE(parse_utc("2026-03-08 05:00:00"));
@@ -555,6 +653,11 @@ TEST_CASE("scheduler options refuse what cannot work, at the offending key", "[s
   fails_with("  cron: ['CRON_TZ=America/New_York 30 2 * * *']\n", "rejects TZ= and CRON_TZ=");
   fails_with("  start: 2026-03-08\n", "2026-03-08T05:00:00Z");
   fails_with("  start: 2006-03-08T05:00:00Z\n", "from 2007 to 2099");
+  fails_with("  queue: { retention: 30s }\n", "60s");
+  fails_with("  queue: { retention: 15d }\n", "1209600s");
+  fails_with("  queue: { dlq_retention: 1h }\n", "applies only with max_receive_count");
+  fails_with("  delay_queue: sqs\n  queue: { fifo: true }\n", "no per-message delay");
+  fails_with("  queue: { message_group: schedule }\n", "applies only with fifo: true");
 }
 
 TEST_CASE("a scheduler run: one seed gives one trace, another seed another", "[scheduler]") {

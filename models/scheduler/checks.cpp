@@ -107,6 +107,13 @@ std::span<const FinalRecord* const> finals_of(const std::vector<const FinalRecor
   return {sorted.data() + (from - sorted.begin()), static_cast<std::size_t>(to - from)};
 }
 
+/// The retention deletion of `task`'s message (from the DLQ or the queue), if any.
+const Observations::Expiry* expiry_of(const Observations& o, const std::string& task, bool dead_letter) {
+  for (const Observations::Expiry& e : o.expired)
+    if (e.dead_letter == dead_letter && e.task.substr(0, e.task.find('|')) == task) return &e;
+  return nullptr;
+}
+
 }  // namespace
 
 std::vector<std::string> check_names() {
@@ -146,10 +153,15 @@ sim::CheckResult lost_task(const Observations& o, const AttemptIndex& attempts) 
     ++lost;
     auto final = std::find_if(ends.begin(), ends.end(), [](const FinalRecord* f) { return !f->completed; });
     sim::Instant when = final != ends.end() ? (*final)->at : s.due + o.liveness_bound;
+    const Observations::Expiry* expiry = expiry_of(o, s.task, false);
+    if (final == ends.end() && expiry) when = expiry->at;
     violate(r, when, {},
             final != ends.end()
                 ? fmt::format("{} was marked FAILED at {} after transient errors only", s.task, at(when))
-                : fmt::format("{} (due at {}) never ran to an effect", s.task, at(s.due)));
+            : expiry ? fmt::format("{} (due at {}) was deleted by the queue's retention at {} before any attempt "
+                                   "succeeded",
+                                   s.task, at(s.due), at(when))
+                     : fmt::format("{} (due at {}) never ran to an effect", s.task, at(s.due)));
   }
   r.summary = fmt::format("{} lost of {} acknowledged", lost, sim::count_of(judged, "task", "tasks"));
   r.details.emplace_back("lost", std::to_string(lost));
@@ -299,7 +311,18 @@ sim::CheckResult dlq_correct(const Observations& o, int max_receive_count) {
                 ? fmt::format("{} went to the DLQ after {} receives, fewer than {}", task, receives, max_receive_count)
                 : fmt::format("{} went to the DLQ although an attempt had succeeded", task));
   }
-  r.summary = fmt::format("{} in the dead-letter queue", sim::count_of(o.dead_letters.size(), "task", "tasks"));
+  std::size_t expired = 0;
+  for (const Observations::Expiry& e : o.expired) {
+    if (!e.dead_letter) continue;
+    ++expired;
+    violate(r, e.at, {"queue"},
+            fmt::format("{} expired from the dead-letter queue {} after it moved there: its retention counts from "
+                        "the task's first send, as SQS counts it for a standard queue",
+                        e.task, sim::to_string(e.after_move)));
+  }
+  r.summary = fmt::format("{} in the dead-letter queue{}", sim::count_of(o.dead_letters.size(), "task", "tasks"),
+                          expired > 0 ? fmt::format(", {} deleted there by retention", expired) : "");
+  if (expired > 0) r.details.emplace_back("expired from the DLQ", std::to_string(expired));
   return r;
 }
 

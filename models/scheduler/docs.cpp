@@ -9,8 +9,9 @@ std::vector<sim::OptionDoc> cron_option_docs() {
   return {
       {"cron", "five-field cron expressions, in time_zone"},
       {"time_zone",
-       "the schedules' zone (Kubernetes' .spec.timeZone): UTC, America/New_York, America/Chicago, America/Denver, "
-       "America/Los_Angeles, Europe/London, Europe/Paris or Europe/Berlin, with the US or EU rules kept in the model"},
+       "the schedules' zone (Kubernetes' .spec.timeZone), an IANA name among the 33 the model keeps with their "
+       "rules (US, EU or no daylight time), such as UTC, America/New_York, Europe/Berlin, Asia/Tokyo or "
+       "Asia/Kolkata; an unknown name is refused with the list"},
       {"dst",
        "a tick in a daylight-saving gap or overlap: vixie (cron(8): fixed-time jobs once, a skipped one right after "
        "the change) or kubernetes (robfig/cron: a skipped tick never runs, a repeated one runs twice)"},
@@ -35,6 +36,30 @@ std::vector<sim::OptionDoc> cron_option_docs() {
       {"status_cache",
        "the leader keeps each schedule's last fire time as it read or wrote it (Kubernetes' informer cache) instead "
        "of a store read per schedule per check; emptied when it begins to lead. Off by default"},
+  };
+}
+
+/// The SQS-like ready queue's options.
+std::vector<sim::OptionDoc> queue_option_docs() {
+  return {
+      {"queue", "the ready queue's SQS rules"},
+      {"queue.default_visibility", "visibility of a receive that names none (SQS: 30s)"},
+      {"queue.max_receive_count", "receives before the dead-letter queue (0: none)"},
+      {"queue.stale_handles", "an old receipt handle's delete: sqs (succeeds and deletes) or refused"},
+      {"queue.retention",
+       "MessageRetentionPeriod: a message older than this, counted from its send, is deleted whatever its state, "
+       "in flight included (SQS: 4 days, 60s to 14 days)"},
+      {"queue.dlq_retention",
+       "the dead-letter queue's retention, counted from the message's original send as SQS counts it for a "
+       "standard queue, so a message that spent most of it in the queue expires soon after it moves (SQS "
+       "advises a longer retention than the queue's)"},
+      {"queue.fifo",
+       "a FIFO queue: a message whose body was sent in the last 5 minutes is accepted and dropped (content-based "
+       "deduplication), messages of a group are received in send order and one at a time, no per-message delay "
+       "(so not with delay_queue: sqs), and a message moved to the DLQ starts its retention again"},
+      {"queue.message_group",
+       "a FIFO queue's MessageGroupId: task (each task alone) or schedule (a cron schedule's runs in one group: "
+       "in tick order, one in flight)"},
   };
 }
 
@@ -76,15 +101,12 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
       {"max_attempts",
        "fixed, delay_queue postgres: attempts (claims) of a row before it goes to state dead, in the transaction "
        "that records its last failure or finds its last lease expired (0: no budget)"},
-      {"queue", "the ready queue's SQS rules"},
-      {"queue.default_visibility", "visibility of a receive that names none (SQS: 30s)"},
-      {"queue.max_receive_count", "receives before the dead-letter queue (0: none)"},
-      {"queue.stale_handles", "an old receipt handle's delete: sqs (succeeds and deletes) or refused"},
       {"downstream", "the service every handler calls fails in a window"},
       {"downstream.fail_from", "start of the failure window (true time)"},
       {"downstream.fail_until", "end of the failure window"},
       {"downstream.error", "transient or permanent"},
   };
+  for (sim::OptionDoc& doc : queue_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : cron_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : redis::option_docs_under("redis.", "the delay queue's Redis"))
     docs.push_back(std::move(doc));
@@ -98,7 +120,8 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
 const sim::ModelDocs& scheduler_docs() {
   static const sim::ModelDocs docs{
       "design",
-      {"cron: ['* * * * *']\nqueue: { max_receive_count: 5 }\ndownstream: { fail_from: 1s, fail_until: 2s }\n"
+      {"cron: ['* * * * *']\nqueue: { max_receive_count: 5, dlq_retention: 5d, fifo: true, message_group: schedule "
+       "}\ndownstream: { fail_from: 1s, fail_until: 2s }\n"
        "redis: { replicas: 1 }\n",
        "delay_queue: postgres\npostgres: { cores: 2 }\n"},
       scheduler_option_docs(),
@@ -128,8 +151,7 @@ const sim::ModelDocs& scheduler_docs() {
            "no task takes more attempts than its budget (seed: max_retries + 1; fixed: max_receive_count, with "
            "postgres max_attempts), and the seed's retries wait its declared 60 x 2^k s",
            "tasks over budget, retries sooner than the backoff"},
-          {"dlq_correct",
-           "a dead-lettered task (postgres: a row in state dead) reached its budget and never succeeded",
+          {"dlq_correct", "a dead-lettered task (postgres: a row in state dead) reached its budget and never succeeded",
            "wrong dead letters"},
           {"liveness", "after the last fault, every due task starts within liveness_bound", "tasks that did not"},
       },

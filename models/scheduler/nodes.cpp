@@ -62,6 +62,18 @@ std::string sink_verdict(Sink kind, SinkState& state, const std::string& task, s
   return "refused";
 }
 
+namespace {
+
+/// The sink's trace kind for a verdict, spelt whole so that a fault's `after:` can name it.
+const char* sink_event(const std::string& verdict) {
+  if (verdict == "applied") return "sink.applied";
+  if (verdict == "deduplicated") return "sink.deduplicated";
+  if (verdict == "replaced") return "sink.replaced";
+  return "sink.refused";
+}
+
+}  // namespace
+
 bool FiredTicks::insert(int schedule, std::int64_t nominal) {
   constexpr std::int64_t minute = 60;
   std::map<std::int64_t, std::int64_t>& runs = runs_[schedule];
@@ -92,6 +104,28 @@ namespace {
 
 using Reply = std::shared_ptr<Response>;
 
+}  // namespace
+
+// Retention's deletions since the queue's last use, timed by when they fell due.
+void apply_retention(Context& c, SqsQueue& q, sim::MonoTime now) {
+  for (Expired& e : q.expire(now)) {
+    sim::Instant at = c.world.now() - (now - e.expired_at);
+    sim::Duration after_move = e.dead_letter ? e.expired_at - e.moved : sim::Duration::zero();
+    c.trace(c.queue, e.dead_letter ? "queue.dead_letter_expired" : "queue.expired",
+            fmt::format("{} sent {} ago{}", e.task, sim::to_string(e.expired_at - e.sent),
+                        e.dead_letter ? ", in the DLQ for " + sim::to_string(after_move) : ""));
+    c.observations.expired.push_back(Observations::Expiry{std::move(e.task), e.dead_letter, at, after_move});
+  }
+}
+
+namespace {
+
+// A send; a FIFO queue's deduplication answers a repeated one as sent and drops it.
+void send(Context& c, SqsQueue& q, const std::string& task, sim::MonoTime now, sim::Duration delay) {
+  if (!q.send(task, now, delay))
+    c.trace(c.queue, "queue.deduplicated", task + ": the same body was sent less than 5 minutes ago");
+}
+
 // The queue's counts, at the first call in each slice of the run.
 void sample_depth(Context& c, const SqsQueue& q, sim::MonoTime now) {
   Observations& o = c.observations;
@@ -104,13 +138,14 @@ void sample_depth(Context& c, const SqsQueue& q, sim::MonoTime now) {
 Reply queue_answer(Context& c, const Request& r) {
   SqsQueue& q = *c.ready;
   sim::MonoTime now = c.world.node(c.queue).clock().mono(c.world.now());
+  apply_retention(c, q, now);
   sample_depth(c, q, now);
   auto reply = std::make_shared<Response>();
   reply->ok = true;
   switch (r.op) {
-    case Op::send: q.send(r.task, now, r.duration); break;
+    case Op::send: send(c, q, r.task, now, r.duration); break;
     case Op::send_batch:
-      for (const std::string& task : r.tasks) q.send(task, now, r.duration);
+      for (const std::string& task : r.tasks) send(c, q, task, now, r.duration);
       break;
     case Op::receive: {
       std::optional<Received> got = q.receive(now, r.has_duration ? std::optional(r.duration) : std::nullopt);
@@ -248,7 +283,7 @@ void boot_sink(const std::shared_ptr<Context>& context, const std::shared_ptr<Si
     if (!r) return;
     std::string verdict = sink_verdict(c->options.sink, *s, r->task, r->token);
     c->observations.effects.push_back(EffectRecord{r->task, r->attempt, c->world.now(), verdict});
-    c->trace(c->sink, "sink." + verdict, fmt::format("{} token {}", r->task, r->token));
+    c->trace(c->sink, sink_event(verdict), fmt::format("{} token {}", r->task, r->token));
     auto reply = std::make_shared<Response>();
     reply->ok = verdict != "refused";
     reply->text = verdict;

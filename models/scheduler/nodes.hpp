@@ -19,10 +19,12 @@
 #include <utility>
 
 #include "models/scheduler/options.hpp"
+#include "sim/kernel/clock_reading.hpp"
 
 namespace scheduler {
 
 struct Context;
+class SqsQueue;
 
 struct SinkState {
   std::map<std::string, std::int64_t> highest;  ///< per task: the highest token applied (fenced)
@@ -66,6 +68,8 @@ struct StoreState {
 };
 
 void boot_queue(const std::shared_ptr<Context>& context);
+/// Deletes what the queue's retention deleted by `now` (its clock) and records it.
+void apply_retention(Context& context, SqsQueue& queue, sim::MonoTime now);
 void boot_sink(const std::shared_ptr<Context>& context, const std::shared_ptr<SinkState>& state);
 void boot_store(const std::shared_ptr<Context>& context, const std::shared_ptr<StoreState>& state);
 

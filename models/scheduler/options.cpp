@@ -78,6 +78,19 @@ void read_queue(sim::ParamReader& params, SchedulerOptions& o) {
   o.queue.stale_handles = q.choice("stale_handles", {"sqs", "refused"}, refused ? "refused" : "sqs") == "refused"
                               ? StaleHandles::refused
                               : StaleHandles::sqs;
+  // SQS's MessageRetentionPeriod: an integer of seconds from 60 to 1,209,600 (14 days).
+  const sim::DurationRange retained{Duration::seconds(60), day * 14};
+  o.queue.retention = q.duration("retention", o.queue.retention, retained);
+  o.queue.dlq_retention = q.duration("dlq_retention", o.queue.dlq_retention, retained);
+  if (q.has("dlq_retention") && o.queue.max_receive_count == 0)
+    q.fail("dlq_retention", "applies only with max_receive_count (the dead-letter queue)");
+  o.queue.fifo = q.boolean("fifo", false);
+  if (o.queue.fifo && o.delay_queue == DelayQueue::sqs)
+    q.fail("fifo", "a FIFO queue takes no per-message delay (DelaySeconds), which delay_queue: sqs needs: use "
+                   "delay_queue: redis or postgres");
+  if (q.has("message_group") && !o.queue.fifo) q.fail("message_group", "applies only with fifo: true");
+  o.queue.group = q.choice("message_group", {"task", "schedule"}, "task") == "schedule" ? MessageGroup::schedule
+                                                                                       : MessageGroup::task;
   q.finish();
 }
 
@@ -341,6 +354,20 @@ const char* to_string(MissedPolicy policy) {
   return "?";
 }
 
+namespace {
+
+// The SQS-like queue's row of the options table.
+std::string describe_queue(const QueueOptions& q) {
+  std::string text = fmt::format("default visibility {}, max_receive_count {}, stale handles {}, retention {}",
+                                 sim::to_string(q.default_visibility), q.max_receive_count,
+                                 q.stale_handles == StaleHandles::sqs ? "sqs" : "refused", sim::to_string(q.retention));
+  if (q.max_receive_count > 0) text += " (dead letters " + sim::to_string(q.dlq_retention) + ")";
+  if (q.fifo) text += std::string(", FIFO by ") + (q.group == MessageGroup::task ? "task" : "schedule");
+  return text;
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions& o) {
   std::vector<std::pair<std::string, std::string>> rows;
   rows.emplace_back("design", to_string(o.design));
@@ -361,10 +388,7 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
                                          sim::to_string(o.renew_deadline), sim::to_string(o.retry_period)));
   if (o.uses_postgres() && o.max_attempts > 0)
     rows.emplace_back("max_attempts", fmt::format("{}, then the row's state is dead", o.max_attempts));
-  if (!o.uses_postgres())
-    rows.emplace_back("queue", fmt::format("default visibility {}, max_receive_count {}, stale handles {}",
-                                           sim::to_string(o.queue.default_visibility), o.queue.max_receive_count,
-                                           o.queue.stale_handles == StaleHandles::sqs ? "sqs" : "refused"));
+  if (!o.uses_postgres()) rows.emplace_back("queue", describe_queue(o.queue));
   if (o.downstream.fail_from)
     rows.emplace_back("downstream",
                       fmt::format("{} errors from {} to {}", o.downstream.permanent ? "permanent" : "transient",

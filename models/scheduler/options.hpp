@@ -107,10 +107,25 @@ inline bool promises_no_overlap(Overlap overlap) {
          overlap == Overlap::buffer_all || overlap == Overlap::cancel_other;
 }
 
+/// A FIFO queue's MessageGroupId for a task's message.
+enum class MessageGroup {
+  task,      ///< each task its own group: no order between tasks, a task's messages one at a time
+  schedule,  ///< a cron schedule's runs in one group (one in flight, in tick order); a delayed task alone
+};
+
 struct QueueOptions {
   sim::Duration default_visibility = sim::Duration::seconds(30);  ///< `default_visibility`: at receive
   int max_receive_count = 0;  ///< `max_receive_count`: receives before the DLQ (0: no DLQ)
   StaleHandles stale_handles = StaleHandles::sqs;
+  /// `retention` and `dlq_retention`: MessageRetentionPeriod of the queue and of its dead-letter
+  /// queue (SQS: 4 days by default, 60 s to 14 days), both counted from the original send.
+  sim::Duration retention = sim::Duration::minutes(4 * 24 * 60);
+  sim::Duration dlq_retention = sim::Duration::minutes(4 * 24 * 60);
+  /// `fifo`: a FIFO queue: content-based deduplication over 5 minutes, delivery in order within
+  /// a message group and one message of a group in flight at a time, no per-message delay, and a
+  /// dead-letter queue that restarts the retention clock.
+  bool fifo = false;
+  MessageGroup group = MessageGroup::task;  ///< `message_group`
 };
 
 struct DownstreamOptions {

@@ -118,6 +118,15 @@ struct Observations {
   std::vector<DepthSample> depth;                         ///< at most one per slice
   sim::Duration depth_slice = sim::Duration::seconds(1);  ///< the run's length / 200, at least 1 s
   std::vector<std::pair<std::string, int>> dead_letters;
+  /// Messages the SQS-like queue's retention deleted: when (true time), and for a dead letter how
+  /// long after it moved to the DLQ.
+  struct Expiry {
+    std::string task;
+    bool dead_letter = false;
+    sim::Instant at;
+    sim::Duration after_move;
+  };
+  std::vector<Expiry> expired;
   bool most_recent_only = false;  ///< the declared missed policy skips all but the most recent missed tick
   std::optional<sim::Duration> starting_deadline;  ///< declared: no tick starts later than this
   Overlap overlap = Overlap::allow;                ///< declared overlap policy

@@ -194,8 +194,10 @@ sim::Plot depth_plot(const Observations& o, bool table) {
   return plot;
 }
 
-sim::Findings SchedulerModel::finish(sim::World&, const sim::FaultActivity& faults) {
+sim::Findings SchedulerModel::finish(sim::World& world, const sim::FaultActivity& faults) {
   Observations& o = context_->observations;
+  if (!options_.uses_postgres())
+    apply_retention(*context_, *context_->ready, world.node(context_->queue).clock().mono(world.now()));
   o.dead_letters = options_.uses_postgres() ? pg_dead_letters(*context_) : context_->ready->dead_letters();
   sim::Findings findings;
   findings.checks = run_checks(o, options_.dead_letter_budget(), faults);

@@ -9,15 +9,72 @@ namespace scheduler {
 namespace {
 
 const sim::Duration max_visibility = sim::Duration::minutes(12 * 60);
+const sim::Duration deduplication_interval = sim::Duration::minutes(5);
 
 bool same_task(const std::string& body, const std::string& task) { return body.substr(0, body.find('|')) == task; }
 
 }  // namespace
 
-void SqsQueue::send(const std::string& task, sim::MonoTime now, sim::Duration delay) {
+bool SqsQueue::send(const std::string& task, sim::MonoTime now, sim::Duration delay) {
+  if (options_.fifo) {
+    auto [seen, fresh] = deduplication_.try_emplace(task, now);
+    if (!fresh && seen->second + deduplication_interval > now) return false;  // accepted, not delivered
+    seen->second = now;
+    sent_bodies_.emplace_back(now, task);
+  }
   std::uint64_t id = next_id_++;
-  messages_[id] = Message{task, now + delay, sim::MonoTime::min(), 0};
+  Message& m = messages_[id] = Message{task, now + delay, sim::MonoTime::min(), 0, now, group_of(task)};
   by_visibility_.insert({now + delay, id});
+  if (options_.fifo) groups_[m.group].insert(id);
+  return true;
+}
+
+std::string SqsQueue::group_of(const std::string& body) const {
+  if (!options_.fifo) return "";
+  std::string task = body.substr(0, body.find('|'));
+  if (options_.group == MessageGroup::schedule && task.rfind("cron-", 0) == 0) return task.substr(0, task.find('@'));
+  return task;
+}
+
+void SqsQueue::erase(std::map<std::uint64_t, Message>::iterator it) {
+  by_visibility_.erase({it->second.visible_at, it->first});
+  if (options_.fifo) {
+    auto group = groups_.find(it->second.group);
+    group->second.erase(it->first);
+    if (group->second.empty()) groups_.erase(group);
+  }
+  messages_.erase(it);
+}
+
+// A FIFO queue hands out only the first message of each group, and only while no earlier
+// message of the group is in flight: the first is the one in flight.
+bool SqsQueue::receivable(std::uint64_t id, const Message& m) const {
+  return !options_.fifo || *groups_.at(m.group).begin() == id;
+}
+
+// Messages are numbered in send order and the queue's clock only goes forward, so the oldest
+// send is the first message.
+std::vector<Expired> SqsQueue::expire(sim::MonoTime now) {
+  std::vector<Expired> gone;
+  while (!messages_.empty() && messages_.begin()->second.sent + options_.retention <= now) {
+    auto it = messages_.begin();
+    Message& m = it->second;
+    gone.push_back(Expired{m.task, false, m.sent, sim::MonoTime::min(), m.sent + options_.retention});
+    erase(it);
+  }
+  while (!sent_bodies_.empty() && sent_bodies_.front().first + deduplication_interval <= now) {
+    auto seen = deduplication_.find(sent_bodies_.front().second);
+    if (seen != deduplication_.end() && seen->second == sent_bodies_.front().first) deduplication_.erase(seen);
+    sent_bodies_.pop_front();
+  }
+  while (!dlq_.empty() && dlq_.begin()->first.first <= now) {
+    const DeadLetter& d = dlq_.begin()->second;
+    gone.push_back(Expired{d.task, true, d.sent, d.moved, dlq_.begin()->first.first});
+    dlq_.erase(dlq_.begin());
+  }
+  std::stable_sort(gone.begin(), gone.end(),
+                   [](const Expired& a, const Expired& b) { return a.expired_at < b.expired_at; });
+  return gone;
 }
 
 void SqsQueue::set_visible_at(std::uint64_t id, sim::MonoTime at) {
@@ -28,13 +85,21 @@ void SqsQueue::set_visible_at(std::uint64_t id, sim::MonoTime at) {
 }
 
 std::optional<Received> SqsQueue::receive(sim::MonoTime now, std::optional<sim::Duration> visibility) {
-  while (!by_visibility_.empty() && by_visibility_.begin()->first <= now) {
-    std::uint64_t id = by_visibility_.begin()->second;
-    Message& m = messages_.at(id);
+  for (auto next = by_visibility_.begin(); next != by_visibility_.end() && next->first <= now;) {
+    std::uint64_t id = next->second;
+    auto it = messages_.find(id);
+    Message& m = it->second;
+    if (!receivable(id, m)) {
+      ++next;
+      continue;
+    }
     if (options_.max_receive_count > 0 && m.receives >= options_.max_receive_count) {
       dead_.emplace_back(m.task, m.receives);
-      by_visibility_.erase(by_visibility_.begin());
-      messages_.erase(id);
+      // A standard queue's DLQ keeps the original send time; a FIFO queue's restarts it.
+      sim::MonoTime since = options_.fifo ? now : m.sent;
+      dlq_.emplace(std::pair(since + options_.dlq_retention, id), DeadLetter{m.task, m.receives, since, now});
+      erase(it);
+      next = by_visibility_.begin();  // the group's next message may be visible already
       continue;
     }
     ++m.receives;
@@ -70,8 +135,7 @@ QueueAnswer SqsQueue::delete_message(const std::string& handle) {
   Message& m = messages_.at(parsed->first);
   bool stale = m.receives != parsed->second;
   if (stale && options_.stale_handles == StaleHandles::refused) return {false, HandleUse::stale, true};
-  by_visibility_.erase({m.visible_at, parsed->first});
-  messages_.erase(parsed->first);
+  erase(messages_.find(parsed->first));
   return {true, stale ? HandleUse::stale : HandleUse::current, stale};
 }
 
@@ -97,8 +161,7 @@ QueueAnswer SqsQueue::delete_by_task(const std::string& task, const std::string&
     bool held = it->second.receives > 0 && it->second.visible_at > now;
     if (!mine && held) answer.held_by_newer = true;
     answer.use = mine ? HandleUse::current : HandleUse::stale;
-    by_visibility_.erase({it->second.visible_at, it->first});
-    it = messages_.erase(it);
+    erase(it++);
   }
   return answer;
 }
@@ -123,8 +186,7 @@ std::vector<std::string> SqsQueue::cancel_with_prefix(const std::string& prefix)
     }
     tasks.push_back(it->second.task.substr(0, it->second.task.find('|')));
     cancelled_.insert(it->first);
-    by_visibility_.erase({it->second.visible_at, it->first});
-    it = messages_.erase(it);
+    erase(it++);
   }
   return tasks;
 }
@@ -139,7 +201,7 @@ SqsQueue::Counts SqsQueue::counts(sim::MonoTime now) const {
     else
       ++c.delayed;
   }
-  c.dead = static_cast<std::uint32_t>(dead_.size());
+  c.dead = static_cast<std::uint32_t>(dlq_.size());
   return c;
 }
 

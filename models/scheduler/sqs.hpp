@@ -9,14 +9,27 @@
 //     (SWF and Temporal fence stale completions) it is refused;
 //   - once a message has been received max_receive_count times, the next receive moves it to the
 //     dead-letter queue instead;
-//   - a message may be sent with a delay (DelaySeconds).
+//   - a message may be sent with a delay (DelaySeconds);
+//   - a message older than the retention period (MessageRetentionPeriod), counted from its send,
+//     is deleted whatever its state, in flight included; in the dead-letter queue the same send
+//     time counts against the DLQ's own period ("for standard queues, the expiration of a message
+//     is always based on its original enqueue timestamp"), so a message that spent most of its
+//     time in the queue expires from the DLQ soon after it moves. Expiry is applied when the queue
+//     is next used (expire()), at the time it fell due.
 // The seed's own queue calls (set_visibility_timeout, ack and nack by task id) are kept as
 // separate operations, because the seed's wrapper names tasks, not receipts.
 //
-// Not modelled: retention, the in-flight cap, FIFO queues and their deduplication interval.
+// With fifo, a FIFO queue: content-based deduplication (a body sent again within 5 minutes is
+// accepted and dropped), delivery in send order within a message group with one message of a
+// group in flight at a time, no per-message delay, and a DLQ that restarts the retention clock
+// ("for FIFO queues, the enqueue timestamp resets when the message is moved to a dead-letter
+// queue").
+// Not modelled: the in-flight cap, explicit deduplication ids, FIFO throughput limits, DLQ
+// redrive.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -50,11 +63,25 @@ struct QueueAnswer {
   bool held_by_newer = false;
 };
 
+/// A message deleted by retention: from the queue, or from the dead-letter queue.
+struct Expired {
+  std::string task;
+  bool dead_letter = false;
+  sim::MonoTime sent;        ///< its send, which both retentions count from
+  sim::MonoTime moved;       ///< into the DLQ (dead letters only)
+  sim::MonoTime expired_at;  ///< sent plus the retention that deleted it
+};
+
 class SqsQueue {
 public:
   explicit SqsQueue(QueueOptions options) : options_(options) {}
 
-  void send(const std::string& task, sim::MonoTime now, sim::Duration delay);
+  /// Deletes what retention deleted by `now` and answers it, oldest first. Called before each use.
+  std::vector<Expired> expire(sim::MonoTime now);
+
+  /// False when a FIFO queue dropped it: the same body was sent within the last 5 minutes
+  /// (content-based deduplication; SQS answers such a send as a success).
+  bool send(const std::string& task, sim::MonoTime now, sim::Duration delay);
   /// The first visible message, hidden for `visibility`; messages past max_receive_count move to the DLQ.
   std::optional<Received> receive(sim::MonoTime now, std::optional<sim::Duration> visibility);
   QueueAnswer change_visibility(const std::string& handle, sim::MonoTime now, sim::Duration visibility);
@@ -73,7 +100,7 @@ public:
   /// Deletes those messages, remembering them: a later call with one of their handles is told
   /// `cancelled`. Answers the tasks.
   std::vector<std::string> cancel_with_prefix(const std::string& prefix);
-  /// Tasks moved to the dead-letter queue, with their receive counts, in order.
+  /// Tasks moved to the dead-letter queue, with their receive counts, in order (expired ones too).
   const std::vector<std::pair<std::string, int>>& dead_letters() const { return dead_; }
   std::size_t depth() const { return messages_.size(); }
   std::size_t in_flight(sim::MonoTime now) const;
@@ -91,16 +118,31 @@ private:
     sim::MonoTime visible_at;
     sim::MonoTime first_received;
     int receives = 0;
+    sim::MonoTime sent;
+    std::string group;  ///< a FIFO queue's MessageGroupId
+  };
+  struct DeadLetter {
+    std::string task;
+    int receives = 0;
+    sim::MonoTime sent;
+    sim::MonoTime moved;
   };
   void set_visible_at(std::uint64_t id, sim::MonoTime at);
+  std::string group_of(const std::string& body) const;
+  void erase(std::map<std::uint64_t, Message>::iterator it);
+  bool receivable(std::uint64_t id, const Message& m) const;
   std::optional<std::pair<std::uint64_t, int>> parse_handle(const std::string& handle) const;
 
   QueueOptions options_;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, Message> messages_;
   std::set<std::pair<sim::MonoTime, std::uint64_t>> by_visibility_;
-  std::vector<std::pair<std::string, int>> dead_;
+  std::vector<std::pair<std::string, int>> dead_;  ///< every message the DLQ received, in order
+  std::map<std::pair<sim::MonoTime, std::uint64_t>, DeadLetter> dlq_;  ///< by (expiry, move order)
   std::set<std::uint64_t> cancelled_;
+  std::map<std::string, std::set<std::uint64_t>> groups_;  ///< FIFO: each group's messages, in send order
+  std::map<std::string, sim::MonoTime> deduplication_;      ///< FIFO: each body's last accepted send
+  std::deque<std::pair<sim::MonoTime, std::string>> sent_bodies_;  ///< those sends, oldest first
 };
 
 }  // namespace scheduler

@@ -29,19 +29,49 @@ std::int64_t last_sunday(std::int64_t year, unsigned month) {
 
 struct Known {
   const char* name;
-  std::int64_t standard_offset_h;
+  std::int64_t standard_offset_min;
   Zone::Rule rule;
 };
 
-constexpr std::array<Known, 8> known{{
+// Zones whose standard offset and daylight-saving rule have stayed the same from 2007 (the
+// earliest start year a run takes) to the tz database's 2026 releases; a zone whose rules changed
+// since (America/Sao_Paulo 2019, Europe/Moscow 2014, America/Mexico_City 2022, Europe/Istanbul
+// 2016) or that keeps a southern-hemisphere rule (Australia/Sydney's changed in 2008) is left out.
+// Canada has followed the US rule since 2007; every EU member state changes at 01:00 UTC.
+constexpr std::array<Known, 33> known{{
     {"UTC", 0, Zone::Rule::none},
-    {"America/New_York", -5, Zone::Rule::us},
-    {"America/Chicago", -6, Zone::Rule::us},
-    {"America/Denver", -7, Zone::Rule::us},
-    {"America/Los_Angeles", -8, Zone::Rule::us},
+    {"America/New_York", -5 * 60, Zone::Rule::us},
+    {"America/Chicago", -6 * 60, Zone::Rule::us},
+    {"America/Denver", -7 * 60, Zone::Rule::us},
+    {"America/Los_Angeles", -8 * 60, Zone::Rule::us},
     {"Europe/London", 0, Zone::Rule::eu},
-    {"Europe/Paris", 1, Zone::Rule::eu},
-    {"Europe/Berlin", 1, Zone::Rule::eu},
+    {"Europe/Paris", 1 * 60, Zone::Rule::eu},
+    {"Europe/Berlin", 1 * 60, Zone::Rule::eu},
+    {"America/Anchorage", -9 * 60, Zone::Rule::us},
+    {"America/Halifax", -4 * 60, Zone::Rule::us},
+    {"America/Phoenix", -7 * 60, Zone::Rule::none},
+    {"America/Toronto", -5 * 60, Zone::Rule::us},
+    {"America/Vancouver", -8 * 60, Zone::Rule::us},
+    {"Pacific/Honolulu", -10 * 60, Zone::Rule::none},
+    {"Europe/Dublin", 0, Zone::Rule::eu},
+    {"Europe/Lisbon", 0, Zone::Rule::eu},
+    {"Europe/Amsterdam", 1 * 60, Zone::Rule::eu},
+    {"Europe/Madrid", 1 * 60, Zone::Rule::eu},
+    {"Europe/Rome", 1 * 60, Zone::Rule::eu},
+    {"Europe/Stockholm", 1 * 60, Zone::Rule::eu},
+    {"Europe/Warsaw", 1 * 60, Zone::Rule::eu},
+    {"Europe/Athens", 2 * 60, Zone::Rule::eu},
+    {"Europe/Helsinki", 2 * 60, Zone::Rule::eu},
+    {"Africa/Johannesburg", 2 * 60, Zone::Rule::none},
+    {"Africa/Lagos", 1 * 60, Zone::Rule::none},
+    {"Africa/Nairobi", 3 * 60, Zone::Rule::none},
+    {"Asia/Dubai", 4 * 60, Zone::Rule::none},
+    {"Asia/Kolkata", 5 * 60 + 30, Zone::Rule::none},
+    {"Asia/Shanghai", 8 * 60, Zone::Rule::none},
+    {"Asia/Singapore", 8 * 60, Zone::Rule::none},
+    {"Asia/Hong_Kong", 8 * 60, Zone::Rule::none},
+    {"Asia/Seoul", 9 * 60, Zone::Rule::none},
+    {"Asia/Tokyo", 9 * 60, Zone::Rule::none},
 }};
 
 }  // namespace
@@ -122,7 +152,7 @@ std::optional<std::int64_t> Zone::gap_end(std::int64_t local_s) const {
 
 std::optional<Zone> find_zone(const std::string& name) {
   for (const Known& k : known)
-    if (name == k.name) return Zone{k.name, k.standard_offset_h * hour_s, k.rule};
+    if (name == k.name) return Zone{k.name, k.standard_offset_min * 60, k.rule};
   return std::nullopt;
 }
 

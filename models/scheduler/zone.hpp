@@ -5,8 +5,9 @@
 //       02:00 local standard time to the first Sunday in November at 02:00 local daylight time;
 //   eu  (Directive 2000/84/EC, the same since 1996): from the last Sunday in March at 01:00 UTC
 //       to the last Sunday in October at 01:00 UTC;
-//   none (UTC).
-// Daylight time is the standard offset plus one hour in every zone here. So in America/New_York
+//   none (no daylight time: UTC, America/Phoenix, Asia/Tokyo, Asia/Kolkata at +05:30, ...).
+// Daylight time is the standard offset plus one hour in every zone here. The zones are listed in
+// zone.cpp with why each is there. So in America/New_York
 // 2026-03-08 02:00-02:59 never happens and 2026-11-01 01:00-01:59 happens twice.
 //
 // Times are Unix seconds; a "local" time is the civil date and time as seconds since
