@@ -161,6 +161,85 @@ TEST_CASE("Waiters for one row queue behind the first waiter's tuple lock and go
   CHECK(p.table() == "1=>121 2=>20");
 }
 
+// Conformance seed 124: a session that holds FOR KEY SHARE on a row and then updates it waits for
+// the FOR SHARE holder without the row's tuple lock (heap_update's current_is_member), so a later
+// updater takes the tuple lock instead of queueing behind it; when the share lock goes, either
+// may update the row first.
+TEST_CASE("A waiter that already holds a weaker lock on the row waits without its tuple lock", "[postgres]") {
+  Play p;
+  p.ok("A", Begin{rc});
+  p.ok("A", for_update(where::eq("id", 1), WaitPolicy::wait, LockStrength::share));
+  p.ok("B", Begin{rc});
+  p.ok("B", for_update(where::eq("id", 1), WaitPolicy::wait, LockStrength::key_share));
+  CHECK(p.blocks("B", add_where(5, where::eq("id", 1))) == p.session("A"));
+  p.ok("C", Begin{rc});
+  // C waits for A, not behind B: B took no tuple lock.
+  CHECK(p.blocks("C", add_where(100, where::eq("id", 1))) == p.session("A"));
+  p.ok("A", Commit{});
+  // B began waiting first and goes first here; C then waits for B's update.
+  CHECK(p.resumed_one("B").tag == "UPDATE 1");
+  CHECK(*p.db.blocked_by(p.session("C")) == p.session("B"));
+  p.ok("B", Commit{});
+  CHECK(p.resumed_one("C").tag == "UPDATE 1");
+  p.ok("C", Commit{});
+  CHECK(p.table() == "1=>115 2=>20");
+}
+
+// Conformance seeds 263 and 314: FOR KEY SHARE follows a row's update chain. An update that kept
+// the key lets it through, but a later version deleted by a committed transaction fails it (40001
+// in a transaction snapshot), and one deleted by a running transaction makes it wait, NOWAIT or
+// not; once the deleter commits, READ COMMITTED finds the row gone.
+TEST_CASE("FOR KEY SHARE follows the update chain to a deletion", "[postgres]") {
+  Select key_share = for_update(where::eq("id", 1), WaitPolicy::nowait, LockStrength::key_share);
+  {
+    Play p;
+    p.ok("A", Begin{rr});
+    p.ok("B", Begin{rr});
+    p.ok("B", select_all());  // B's snapshot
+    p.ok("A", add_where(5, where::eq("id", 1)));
+    p.ok("A", delete_where(where::eq("id", 1)));
+    p.ok("A", Commit{});
+    p.fails("B", key_share, "40001");
+  }
+  {
+    Play p;
+    p.ok("A", Begin{rr});
+    p.ok("B", Begin{rr});
+    p.ok("B", select_all());
+    p.ok("A", add_where(5, where::eq("id", 1)));  // the key kept: B's lock alone would pass
+    p.ok("A", Commit{});
+    CHECK(p.rows("B", key_share) == "1=>10");
+  }
+  {
+    Play p;
+    p.ok("A", Begin{rc});
+    p.ok("A", add_where(5, where::eq("id", 1)));
+    p.ok("A", delete_where(where::eq("id", 1)));
+    p.ok("B", Begin{rc});
+    CHECK(p.blocks("B", key_share) == p.session("A"));  // waits despite NOWAIT
+    p.ok("A", Commit{});
+    CHECK(p.resumed_one("B").rows.empty());
+  }
+}
+
+// Conformance seed 479: a writer waits for a row's lockers in the order they locked it, as
+// MultiXactIdWait goes through a MultiXact's members, whatever order their transactions began in.
+TEST_CASE("A writer waits for a row's lockers in the order they locked it", "[postgres]") {
+  Select key_share = for_update(where::eq("id", 1), WaitPolicy::wait, LockStrength::key_share);
+  Play p;
+  p.ok("B", Begin{rc});
+  p.ok("B", select_all());
+  p.ok("C", Begin{rc});
+  p.ok("C", key_share);  // C locks first although B began first
+  p.ok("B", key_share);
+  p.ok("A", Begin{rc});
+  CHECK(p.blocks("A", delete_where(where::eq("id", 1))) == p.session("C"));
+  p.ok("C", Commit{});
+  CHECK(*p.db.blocked_by(p.session("A")) == p.session("B"));
+  p.ok("B", Commit{});
+  CHECK(p.resumed_one("A").tag == "DELETE 1");
+}
+
 TEST_CASE("READ COMMITTED keeps the lock on a row whose re-check fails", "[postgres]") {
   Play p;
   p.ok("A", Begin{rc});

@@ -39,6 +39,7 @@ struct Version {
   LockStrength xmax_strength = LockStrength::update;  ///< no_key_update for an update that kept the keys
   VersionId next = no_version;                        ///< the version an update made
   std::map<TxnId, LockStrength> lockers;              ///< SELECT ... FOR lockers (ended ones too)
+  std::vector<TxnId> locker_order;  ///< the lockers in the order they locked (a MultiXact's members)
 };
 
 struct Relation {
@@ -197,6 +198,7 @@ struct Core {
 
   // row_lock.cpp
   RowLockResult lock_row(Execution& e, VersionId v, LockStrength strength, WaitPolicy policy, bool lock_only);
+  RowLockResult wait_for_holder(Execution& e, Version& version, TxnId holder, WaitPolicy policy);
   void release_tuple_lock(Relation& rel, RowId row, SessionId session);
   void release_tuple_locks(SessionId session);
 

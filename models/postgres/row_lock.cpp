@@ -1,6 +1,7 @@
 // Row locks as heapam takes them (heap_lock_tuple, heap_update, heap_delete): a row's updater
 // or deleter and its lockers hold it in a strength; a conflicting newcomer takes the row's tuple
-// lock (or queues behind the session holding it) and waits for the holder's transaction. When it
+// lock (or queues behind the session holding it) and waits for the holder's transaction, unless
+// it already holds a weaker lock on the row: then it waits without the tuple lock. When it
 // wakes, a READ COMMITTED statement follows an update to the row's newest version; a
 // transaction-snapshot statement fails with 40001.
 #include "models/postgres/core.hpp"
@@ -40,12 +41,70 @@ namespace {
 /// Whom a version's holders make a newcomer wanting `strength` wait for, if anyone.
 TxnId busy_with(const Core& core, const Version& v, TxnId me, LockStrength strength) {
   if (v.xmax != 0 && v.xmax != me && core.running(v.xmax) && conflicts(v.xmax_strength, strength)) return v.xmax;
-  for (const auto& [locker, held] : v.lockers)
-    if (locker != me && core.running(locker) && conflicts(held, strength)) return locker;
+  // The lockers in the order they locked, as MultiXactIdWait waits for a MultiXact's members
+  // one by one in member order (seed 479: the first is the one a deadlock goes through).
+  for (TxnId locker : v.locker_order)
+    if (locker != me && core.running(locker) && conflicts(v.lockers.at(locker), strength)) return locker;
   return 0;
 }
 
+/// For a lock that an update in progress on `v` lets through: a running transaction, not `me`,
+/// whose change to a later version of the row conflicts with `strength`.
+TxnId updater_down_chain(const Core& core, const Relation& rel, const Version& v, TxnId me, LockStrength strength) {
+  if (v.xmax == 0 || !core.running(v.xmax)) return 0;
+  for (VersionId w = v.next; w != no_version; w = rel.heap[w].next) {
+    const Version& later = rel.heap[w];
+    if (later.xmax == 0 || !core.running(later.xmax)) return 0;
+    if (later.xmax != me && conflicts(later.xmax_strength, strength)) return later.xmax;
+  }
+  return 0;
+}
+
+// Locks `v` for `txn`, and with it the versions an update still at work made from it
+// (heap_lock_tuple follows updates in progress: heap_lock_updated_tuple).
+void lock_versions(const Core& core, Relation& rel, VersionId v, TxnId txn, LockStrength strength) {
+  for (VersionId w = v; w != no_version; w = rel.heap[w].next) {
+    auto [held, fresh] = rel.heap[w].lockers.try_emplace(txn, strength);
+    if (!fresh) held->second = std::max(held->second, strength);
+    if (fresh) rel.heap[w].locker_order.push_back(txn);
+    if (rel.heap[w].xmax == 0 || !core.running(rel.heap[w].xmax)) break;
+  }
+}
+
 }  // namespace
+
+// A conflicting holder: NOWAIT fails, SKIP LOCKED skips, otherwise the statement waits, holding
+// the row's tuple lock or queued behind its holder.
+RowLockResult Core::wait_for_holder(Execution& e, Version& version, TxnId holder, WaitPolicy policy) {
+  Relation& rel = relations[e.relation];
+  SessionId me = txns.at(e.txn).session;
+  RowLockResult result;
+  if (policy == WaitPolicy::nowait) throw SqlError{errors::row_lock_not_available(rel.table.name)};
+  auto tuple_lock = rel.tuple_locks.find(version.row);
+  bool queued = tuple_lock != rel.tuple_locks.end() && tuple_lock->second != me;
+  if (policy == WaitPolicy::skip_locked) {
+    release_tuple_lock(rel, version.row, me);
+    result.kind = RowLockResult::Kind::skipped;
+    return result;
+  }
+  result.kind = RowLockResult::Kind::blocked;
+  // A transaction that already holds a weaker lock on the row waits for the holder without
+  // the tuple lock (heap_lock_tuple's skip_tuple_lock, heap_update's current_is_member):
+  // queueing behind a stranger that waits for it would deadlock.
+  if (version.lockers.count(e.txn) > 0) {
+    release_tuple_lock(rel, version.row, me);
+    result.wait = Wait{Wait::Kind::txn, holder, 0, 0, 0, false};
+    return result;
+  }
+  if (queued) {
+    result.wait = Wait{Wait::Kind::tuple_lock, 0, e.relation, version.row, 0, false};
+  } else {
+    rel.tuple_locks[version.row] = me;
+    e.waits_as_tuple_holder = true;
+    result.wait = Wait{Wait::Kind::txn, holder, 0, 0, 0, false};
+  }
+  return result;
+}
 
 RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, WaitPolicy policy, bool lock_only) {
   Relation& rel = relations[e.relation];
@@ -54,30 +113,31 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
   RowLockResult result;
   for (;;) {
     Version& version = rel.heap[v];
-    if (TxnId holder = busy_with(*this, version, e.txn, strength)) {
-      if (policy == WaitPolicy::nowait) throw SqlError{errors::row_lock_not_available(rel.table.name)};
-      auto tuple_lock = rel.tuple_locks.find(version.row);
-      bool queued = tuple_lock != rel.tuple_locks.end() && tuple_lock->second != me;
-      if (policy == WaitPolicy::skip_locked) {
-        release_tuple_lock(rel, version.row, me);
-        result.kind = RowLockResult::Kind::skipped;
-        return result;
-      }
+    if (TxnId holder = busy_with(*this, version, e.txn, strength)) return wait_for_holder(e, version, holder, policy);
+    // FOR KEY SHARE passes an update in progress that keeps the keys, but locks the versions it
+    // made too (heap_lock_updated_tuple), and waits for a running transaction that deleted one of
+    // them or changed its key, whatever NOWAIT or SKIP LOCKED say (heap_lock_updated_tuple_rec
+    // waits without a wait policy: seed 314).
+    if (TxnId later = lock_only ? updater_down_chain(*this, rel, version, e.txn, strength) : 0) {
       result.kind = RowLockResult::Kind::blocked;
-      if (queued) {
-        result.wait = Wait{Wait::Kind::tuple_lock, 0, e.relation, version.row, 0, false};
-      } else {
-        rel.tuple_locks[version.row] = me;
-        e.waits_as_tuple_holder = true;
-        result.wait = Wait{Wait::Kind::txn, holder, 0, 0, 0, false};
-      }
+      result.wait = Wait{Wait::Kind::txn, later, 0, 0, 0, false};
       return result;
     }
     bool ended_by_other = version.xmax != 0 && version.xmax != e.txn && status(version.xmax) == TxnStatus::committed;
     // FOR KEY SHARE needs nothing of an update that kept the keys: the version the scan saw is
-    // locked as it is, committed update or not (heap_lock_tuple: TM_Ok when !HEAP_KEYS_UPDATED).
+    // locked as it is, committed update or not (heap_lock_tuple: TM_Ok when !HEAP_KEYS_UPDATED),
+    // so long as no committed update down the chain deleted the row or changed its key
+    // (heap_lock_updated_tuple follows the chain and fails there: seed 263).
+    auto keys_kept_along = [&](VersionId from) {
+      for (VersionId w = from; w != no_version; w = rel.heap[w].next) {
+        const Version& later = rel.heap[w];
+        if (later.xmax == 0 || status(later.xmax) != TxnStatus::committed) return true;
+        if (later.xmax_strength != LockStrength::no_key_update) return false;
+      }
+      return true;
+    };
     bool key_kept = ended_by_other && lock_only && strength == LockStrength::key_share && version.next != no_version &&
-                    version.xmax_strength == LockStrength::no_key_update;
+                    keys_kept_along(v);
     if ((ended_by_other && !key_kept) || version.xmax == e.txn) {
       if (ended_by_other && snapshot_txn)
         throw SqlError{lock_only || version.next != no_version ? errors::concurrent_update()
@@ -92,13 +152,7 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
       continue;
     }
     if (lock_only || result.changed) {  // a row re-checked and left alone stays locked, as in PostgreSQL
-      // A version whose updater is still at work is locked along with the versions the update
-      // made (heap_lock_tuple follows updates in progress: heap_lock_updated_tuple).
-      for (VersionId w = v; w != no_version; w = rel.heap[w].next) {
-        auto [held, fresh] = rel.heap[w].lockers.try_emplace(e.txn, strength);
-        if (!fresh) held->second = std::max(held->second, strength);
-        if (rel.heap[w].xmax == 0 || !running(rel.heap[w].xmax)) break;
-      }
+      lock_versions(*this, rel, v, e.txn, strength);
     }
     release_tuple_lock(rel, version.row, me);
     result.kind = RowLockResult::Kind::locked;

@@ -171,8 +171,11 @@ VersionId Core::write_update(Execution& e, VersionId v, const std::vector<Assign
   next.xmin = e.txn;
   next.cmin = e.command;
   if (!keys_changed)  // FOR KEY SHARE lockers keep the row through an update that keeps its keys
-    for (const auto& [locker, held] : rel.heap[v].lockers)
-      if (held == LockStrength::key_share && running(locker)) next.lockers[locker] = held;
+    for (TxnId locker : rel.heap[v].locker_order)
+      if (rel.heap[v].lockers.at(locker) == LockStrength::key_share && running(locker)) {
+        next.lockers[locker] = LockStrength::key_share;
+        next.locker_order.push_back(locker);
+      }
   Version& old = rel.heap[v];
   old.xmax = e.txn;
   old.cmax = e.command;
