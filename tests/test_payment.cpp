@@ -1,14 +1,18 @@
 // The payment model's checkers on hand-made histories (each fails on the history it is about
-// and holds on its fixed twin), a run's determinism, and its options' validation.
+// and holds on its fixed twin), a run's determinism, and its options' validation; the ledger
+// design's two-phase book on its own (ids idempotent, each pending resolved once, expiry).
 #include <catch2/catch.hpp>
 
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <stdexcept>
 
 #include "models/payment/checks.hpp"
 #include "models/payment/payment_model.hpp"
+#include "models/payment/two_phase.hpp"
 #include "sim/run/run.hpp"
 #include "sim/run/study.hpp"
 #include "sim/scenario/error.hpp"
@@ -144,6 +148,12 @@ const sim::CheckResult& check_named(const sim::Findings& findings, const std::st
   for (const sim::CheckResult& check : findings.checks)
     if (check.name == name) return check;
   throw std::runtime_error("no check " + name);
+}
+
+std::string detail_of(const sim::CheckResult& check, const std::string& key) {
+  for (const auto& [name, value] : check.details)
+    if (name == key) return value;
+  return "";
 }
 
 std::string status_of(const Observations& o, std::int64_t payment) {
@@ -361,4 +371,187 @@ TEST_CASE("the idempotency study: the seed charges a double submit twice, the cl
   // A claim in Redis released after a lost reply lets the retry authorise again under a new payment id.
   CHECK(violated(result, "Redis SET NX", dedup, "lost messages", "duplicate_authorization") > 0);
   CHECK(violated(result, "seed", dedup, "lost messages", "duplicate_authorization") > 0);
+}
+
+namespace {
+
+/// The ledger design's two-phase book on its own node, pending transfers expiring after 2 s.
+struct LedgerRig {
+  sim::World world{1};
+  std::shared_ptr<Context> context;
+  std::unique_ptr<TwoPhaseBook> book;
+
+  LedgerRig() {
+    PaymentOptions options;
+    options.design = Design::ledger;
+    options.pending_timeout = sim::Duration::seconds(2);
+    context = std::make_shared<Context>(Context{world, options, postgres::Deployment(options.postgres), sim::no_node,
+                                                sim::no_node, sim::no_node, sim::no_node, sim::no_node, sim::no_node,
+                                                {}, {}, 1, 1, 1, 1, {}, nullptr});
+    context->ledger = world.add_node("ledger", {"ledger"});
+    book = std::make_unique<TwoPhaseBook>(context);
+  }
+  std::string send(const std::shared_ptr<TransferRequest>& request) { return book->serve(*request)->result; }
+  const AccountBalance& clearing() { return context->observations.accounts[clearing_account()]; }
+};
+
+}  // namespace
+
+TEST_CASE("the two-phase book: a resent pending is reserved once, resolved once, never beyond its amount",
+          "[payment]") {
+  LedgerRig rig;
+  CHECK(rig.send(pending_of(*rig.context, 1, 5000)) == "ok");
+  CHECK(rig.send(pending_of(*rig.context, 1, 5000)) == "exists");  // a retry after a lost answer
+  CHECK(rig.send(pending_of(*rig.context, 1, 4000)) == "exists_with_different_fields");
+  REQUIRE(rig.context->observations.pending_transfers.size() == 1);
+  CHECK(rig.clearing().debits_pending == 5000);
+  CHECK(rig.send(post_of(1, 6000)) == "exceeds_pending_transfer_amount");
+  CHECK(rig.send(post_of(1, 3000)) == "ok");  // a partial capture: the rest is released
+  CHECK(rig.send(post_of(1, 3000)) == "exists");
+  CHECK(rig.send(void_of(1)) == "pending_transfer_already_posted");
+  CHECK(rig.clearing().debits_pending == 0);
+  CHECK(rig.clearing().debits_posted == 3000);
+  CHECK(rig.context->observations.accounts[sales_account()].credits_posted == 3000);
+  // Voided first, a post (its own id) is refused and a resent void is answered exists.
+  CHECK(rig.send(pending_of(*rig.context, 2, 5000)) == "ok");
+  CHECK(rig.send(void_of(2)) == "ok");
+  CHECK(rig.send(post_of(2, 5000)) == "pending_transfer_already_voided");
+  CHECK(rig.send(void_of(2)) == "exists");
+  CHECK(rig.send(post_of(3, 5000)) == "pending_transfer_not_found");
+  for (const PendingTransfer& pending : rig.context->observations.pending_transfers)
+    CHECK(pending.resolutions.size() == 1);
+  CHECK(rig.clearing().debits_pending == 0);
+}
+
+TEST_CASE("the two-phase book: a pending transfer expires after its timeout and releases its amount", "[payment]") {
+  LedgerRig rig;
+  rig.world.boot_all();
+  CHECK(rig.send(pending_of(*rig.context, 1, 5000)) == "ok");
+  rig.world.run_until(Instant::zero() + sim::Duration::milliseconds(1999));
+  CHECK(rig.context->observations.pending_transfers[0].open());
+  CHECK(rig.clearing().debits_pending == 5000);
+  rig.world.run_until(Instant::zero() + sim::Duration::seconds(3));
+  const PendingTransfer& pending = rig.context->observations.pending_transfers[0];
+  REQUIRE(pending.resolutions.size() == 1);
+  CHECK(pending.resolutions[0].how == "expired");
+  CHECK(pending.resolutions[0].at == Instant::zero() + sim::Duration::seconds(2));
+  CHECK(rig.clearing().debits_pending == 0);
+  CHECK(rig.clearing().debits_posted == 0);
+  CHECK(rig.send(post_of(1, 5000)) == "pending_transfer_expired");
+  CHECK(rig.send(void_of(1)) == "pending_transfer_expired");
+}
+
+namespace {
+
+PendingTransfer pending_transfer(std::int64_t payment, std::vector<Resolution> resolutions) {
+  return PendingTransfer{at_ms(1), at_ms(1) + sim::Duration::seconds(60), payment, payment, 5000,
+                         "card_clearing", "sales", std::move(resolutions)};
+}
+
+Resolution resolved(const char* how, std::int64_t amount = 5000) { return Resolution{at_ms(500), how, 9, amount}; }
+
+}  // namespace
+
+TEST_CASE("a pending transfer resolved twice or beyond its amount is a double post, in money", "[payment]") {
+  Observations o;
+  o.two_phase = true;
+  o.pending_transfers = {pending_transfer(1, {resolved("posted")})};
+  sim::CheckResult once = check_ledger_double_post(o);
+  CHECK(once.held);
+  CHECK_THAT(once.summary, Catch::Contains("1 pending transfers, each resolved at most once"));
+  o.pending_transfers[0].resolutions.push_back(resolved("voided"));
+  sim::CheckResult twice = check_ledger_double_post(o);
+  CHECK_FALSE(twice.held);
+  CHECK_THAT(twice.summary,
+             Catch::Contains("1 pending transfers resolved again, 0 posted beyond their amount (+5000)"));
+  o.pending_transfers[0].resolutions = {resolved("posted", 7000)};
+  CHECK_FALSE(check_ledger_double_post(o).held);
+}
+
+TEST_CASE("a final payment still reserved, or a capture never posted, unbalances the two-phase ledger", "[payment]") {
+  Observations o;
+  o.two_phase = true;
+  o.payments = {row(1, 7, 7, "FAILED", 0)};
+  o.pending_transfers = {pending_transfer(1, {})};
+  o.accounts["card_clearing"].debits_pending = 5000;
+  o.accounts["sales"].credits_pending = 5000;
+  sim::CheckResult left = check_ledger_balanced(o);
+  CHECK_FALSE(left.held);
+  CHECK(detail_of(left, "amount left reserved") == "5000");
+  CHECK_THAT(left.summary, Catch::Contains("pending balances left with every payment final"));
+  // Voided with its payment's failure: the clearing account's pending balance is back to zero.
+  o.pending_transfers[0].resolutions = {resolved("voided")};
+  o.accounts["card_clearing"].debits_pending = 0;
+  o.accounts["sales"].credits_pending = 0;
+  CHECK(check_ledger_balanced(o).held);
+  // Captured at the network, but the books voided the reservation: a sale missing from the ledger.
+  o.payments[0] = row(1, 7, 7, "CAPTURED", 1);
+  sim::CheckResult unposted = check_ledger_balanced(o);
+  CHECK_FALSE(unposted.held);
+  CHECK(detail_of(unposted, "amount not posted") == "5000");
+  // Pending books that differ between debits and credits are unbalanced on their own.
+  o.payments[0].status = "VOIDED";
+  o.accounts["sales"].credits_pending = 4000;
+  CHECK_FALSE(check_ledger_balanced(o).held);
+}
+
+TEST_CASE("with the two-phase ledger a hold the books no longer reserve is a leak", "[payment]") {
+  Observations o;
+  o.two_phase = true;
+  o.end = at_ms(10'000);
+  o.authorizations = {auth(1, 1, 7, 7)};
+  o.payments = {row(1, 7, 7, "AUTHORIZED", 1)};
+  o.pending_transfers = {pending_transfer(1, {})};
+  sim::CheckResult held = check_held_funds(o);
+  CHECK(held.held);
+  CHECK(held.summary == "every approved hold is a payment's, reserved in the ledger");
+  o.pending_transfers[0].resolutions = {resolved("expired")};
+  sim::CheckResult released = check_held_funds(o);
+  CHECK_FALSE(released.held);
+  CHECK(detail_of(released, "holds the ledger no longer reserves") == "1");
+  CHECK(detail_of(released, "amount held") == "5000");
+}
+
+TEST_CASE("ledger options apply to the ledger design only, and its pending outlives the capture margin",
+          "[payment]") {
+  const auto& error_of = payment_support::refusal;
+  CHECK(error_of("  design: legder\n").find("did you mean 'ledger'") != std::string::npos);
+  CHECK(error_of("  design: atomic_claim\n  pending_timeout: 1d\n").find("applies only with design: ledger") !=
+        std::string::npos);
+  CHECK(error_of("  design: ledger\n  pending_timeout: 0s\n").find("pending_timeout") != std::string::npos);
+  CHECK(error_of("  design: ledger\n  capture_after: 1h\n  capture_margin: 2d\n  pending_timeout: 1d\n")
+            .find("longer than capture_margin (172800s)") != std::string::npos);
+  CHECK(error_of("  design: ledger\n  pending_timeout: 3d\n  ledger_timeout: 500ms\n").empty());
+}
+
+TEST_CASE("the ledger design reserves, posts and voids each payment's hold once, and its run is deterministic",
+          "[payment]") {
+  Ran ran = run_payment("design: ledger\nrequests: 4\ncapture_after: 1s\ncancels: 1/4\ndeclines: 1/4\n");
+  const Observations& o = ran.observations;
+  REQUIRE(o.pending_transfers.size() == 4);
+  std::map<std::string, int> how;
+  for (const PendingTransfer& pending : o.pending_transfers) {
+    REQUIRE(pending.resolutions.size() == 1);
+    ++how[pending.resolutions[0].how];
+    std::string status = status_of(o, pending.payment_id);
+    CHECK((pending.resolutions[0].how == "posted") == (status == "CAPTURED"));
+  }
+  CHECK(how["posted"] >= 1);
+  CHECK(how["voided"] >= 1);
+  for (const auto& [account, balance] : o.accounts) {
+    CHECK(balance.debits_pending == 0);
+    CHECK(balance.credits_pending == 0);
+  }
+  for (const char* name : {"ledger_balanced", "ledger_double_post", "held_funds_leak", "in_doubt"})
+    CHECK(check_named(ran.findings, name).held);
+  const std::string text =
+      "name: t\nmodel: payment\nseed: 1\nduration: 20s\n"
+      "params:\n  design: ledger\n  clients: 3\n  requests: 3\n  capture_after: 1s\n  declines: 10%\n"
+      "  network_latency: { dist: lognormal, median: 300ms, p99: 1500ms }\n"
+      "faults:\n  - at: 1s\n    drop_response: { from: ledger, to: api-1, duration: 3s }\n";
+  auto hash_of = [&](std::uint64_t seed) {
+    return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result.trace_hash;
+  };
+  REQUIRE(hash_of(7) == hash_of(7));
+  REQUIRE(hash_of(7) != hash_of(8));
 }

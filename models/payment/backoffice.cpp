@@ -18,6 +18,10 @@
 // restart resumes each saga at its step. A refund the network declines is compensated: the row
 // becomes `compensated` with a refund.failed event in the same transaction (the payment stays
 // CAPTURED, to be refunded by other means) instead of being retried for ever.
+// The ledger design (atomic_claim's saga otherwise) books each move in the two-phase ledger before the
+// payment's transaction: a capture posts the payment's pending transfer, a void or an expiry voids it, a
+// refund is a transfer of its own (sales debited, card_clearing credited), each under an id derived from
+// the payment or the refund, so a pass resumed after a crash or a lost answer is answered `exists`.
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
@@ -26,6 +30,7 @@
 
 #include "models/payment/context.hpp"
 #include "models/payment/database.hpp"
+#include "models/payment/two_phase.hpp"
 #include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "sim/kernel/rpc.hpp"
@@ -104,7 +109,7 @@ public:
 
 private:
   const PaymentOptions& options() const { return context_->options; }
-  bool saga() const { return options().design == Design::atomic_claim; }
+  bool saga() const { return claims_atomically(options().design); }
   sim::NodeId node() const { return context_->backoffice; }
 
   sim::Task<bool> connected() { return connect(*context_, db_, ex_); }
@@ -164,6 +169,17 @@ private:
     sim::error_code ec;
     co_await context_->world.rpc().call(ex_, context_->ledger, std::move(message), options().network_timeout,
                                         boost::asio::redirect_error(sim::use_awaitable, ec));
+  }
+
+  bool two_phase() const { return options().design == Design::ledger; }
+
+  /// The ledger design's booking of a capture (the pending transfer posted, at most its amount) or of a
+  /// void or an expiry (the pending voided) before the payment's status is committed; false without the
+  /// ledger's answer. A refusal (already resolved, expired) is in the ledger's trace and the checks' view.
+  sim::Task<bool> book(const PaymentRow& payment, bool captured) {
+    auto request = captured ? post_of(payment.id, payment.amount) : void_of(payment.id);
+    std::optional<std::string> result = co_await ask_ledger(*context_, ex_, std::move(request));
+    co_return result.has_value();
   }
 
   sim::Task<void> pass();
@@ -229,6 +245,7 @@ sim::Task<void> BackOffice::settle(PaymentRow payment) {
     note("payment.settle_refused", fmt::format("payment={} {}", payment.id, net->refusal));
     co_return;
   }
+  if (two_phase() && !co_await book(payment, status == "CAPTURED")) co_return;  // the next pass books it again
   std::int64_t event_id = 0;
   std::vector<Statement> update = steps(postgres::Begin{}, move_payment(payment.id, "AUTHORIZED", status),
                                         outbox(payment.id, payment.amount, event, event_id), postgres::Commit{});
@@ -278,6 +295,10 @@ sim::Task<void> BackOffice::advance(RefundRow saga) {
       transition(saga.payment_id, replies_.size(), "", "refund.failed");
       co_return;
     }
+    // The ledger design books the refund itself, its transfer id the refund's: resumed, it is answered `exists`.
+    if (two_phase() &&
+        !co_await ask_ledger(*context_, ex_, refund_transfer_of(saga.refund_id, saga.payment_id, saga.amount)))
+      co_return;
     std::int64_t event_id = 0;
     std::vector<Statement> record =
         steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "refunded"),

@@ -19,6 +19,7 @@ sim::CheckResult check_param_mismatch(const Observations& o);
 sim::CheckResult check_response_consistency(const Observations& o);
 /// Every approved hold is captured, voided, or the one its payment row records as authorised
 /// and not yet expired: any other is never captured nor voided and stays held until it expires.
+/// With the two-phase ledger the hold must also be reserved by its payment's open pending transfer.
 sim::CheckResult check_held_funds(const Observations& o);
 /// No payment row is still in doubt (PENDING, or UNKNOWN) at the end of the run.
 sim::CheckResult check_in_doubt(const Observations& o);
@@ -29,9 +30,13 @@ sim::CheckResult check_capture_after_expiry(const Observations& o);
 /// Every refund the network accepted is recorded on its payment (REFUNDED), and no refund saga
 /// is left between its steps at the end of the run.
 sim::CheckResult check_saga_incomplete(const Observations& o);
-/// Every ledger transfer sums to zero (one currency here): debits equal credits.
+/// Every ledger transfer sums to zero (one currency here): debits equal credits. With the two-phase
+/// ledger, also the pending and the posted books apart, no reservation left for a final payment (the
+/// clearing account's pending balance back to zero), every captured payment's pending posted
+/// (checks_ledger.cpp).
 sim::CheckResult check_ledger_balanced(const Observations& o);
-/// Each event is posted at most once in effect, however often it was delivered.
+/// Each event is posted at most once in effect, however often it was delivered; with the two-phase
+/// ledger, each pending transfer resolved (posted, voided, expired) at most once, never beyond its amount.
 sim::CheckResult check_ledger_double_post(const Observations& o);
 /// Every outbox event the relay marked sent reached the ledger.
 sim::CheckResult check_event_lost(const Observations& o);

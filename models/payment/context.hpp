@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <memory>
 #include <string>
@@ -197,6 +198,37 @@ struct LedgerTransfer {
   std::vector<std::pair<std::string, std::int64_t>> lines;
 };
 
+/// How a pending transfer of the two-phase ledger (design: ledger) was resolved: posted (`amount` of it),
+/// voided or expired, by transfer `transfer_id` (0 for an expiry).
+struct Resolution {
+  sim::Instant at;
+  std::string how;  ///< posted, voided, expired
+  std::int64_t transfer_id = 0;
+  std::int64_t amount = 0;  ///< posted: the amount posted; else the amount released
+};
+
+/// A pending transfer as the ledger holds it: the amount it reserves (debit `debit`, credit `credit`) until
+/// it is resolved. A correct ledger resolves each at most once; every resolution it made is kept here.
+struct PendingTransfer {
+  sim::Instant at;
+  sim::Instant expires;
+  std::int64_t id = 0;
+  std::int64_t payment_id = 0;
+  std::int64_t amount = 0;
+  std::string debit;
+  std::string credit;
+  std::vector<Resolution> resolutions;
+  bool open() const { return resolutions.empty(); }
+};
+
+/// One account's four balances, TigerBeetle's: reserved by pending transfers, and posted.
+struct AccountBalance {
+  std::int64_t debits_pending = 0;
+  std::int64_t credits_pending = 0;
+  std::int64_t debits_posted = 0;
+  std::int64_t credits_posted = 0;
+};
+
 /// One outbox row at the end of the run.
 struct OutboxRow {
   std::int64_t id = 0;
@@ -240,6 +272,10 @@ struct Observations {
   bool relay = false;                                          ///< a relay and a ledger ran
   bool publish_after_commit = false;  ///< no relay: the back office published its events after each commit
   std::vector<LedgerTransfer> transfers;                       ///< the ledger's postings, in order
+  /// design: ledger: its two-phase book, the pending transfers in creation order and every account's balances.
+  bool two_phase = false;
+  std::vector<PendingTransfer> pending_transfers;
+  std::map<std::string, AccountBalance> accounts;
   std::vector<std::pair<sim::Instant, std::int64_t>> applied;  ///< events the ledger took in (redeliveries too)
   std::vector<std::pair<sim::Instant, std::int64_t>> created;  ///< payments inserted (time, id)
   std::vector<std::pair<sim::Instant, std::int64_t>> pruned;   ///< idempotency records the reaper deleted (time, key)
@@ -260,7 +296,7 @@ struct Context {
   sim::NodeId network = sim::no_node;
   sim::NodeId backoffice = sim::no_node;  ///< with capture_after only
   sim::NodeId relay = sim::no_node;       ///< with relay_interval only
-  sim::NodeId ledger = sim::no_node;      ///< with relay_interval only
+  sim::NodeId ledger = sim::no_node;      ///< with relay_interval, publish_after_commit or design: ledger
   sim::NodeId reconciler = sim::no_node;  ///< with reconcile_interval only
   sim::NodeId reaper = sim::no_node;      ///< with reaper_interval only
   std::vector<sim::NodeId> api;

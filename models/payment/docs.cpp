@@ -72,7 +72,9 @@ std::vector<sim::OptionDoc> payment_option_docs() {
       {"design",
        "how the API processes a payment: seed (the problem's code), unique_index, serializable, "
        "atomic_claim, redis_setnx (the key claimed in Redis with SET NX PX, the result set there after the "
-       "commit)"},
+       "commit), ledger (atomic_claim's claim, and the money in a two-phase ledger: a pending transfer with the "
+       "payment id as its id before the authorisation, posted at the capture, voided on a decline, a void or a "
+       "failure, expired after pending_timeout)"},
       {"idempotency_store",
        "where the seed keeps its idempotency cache: table (in PostgreSQL) or redis (GET before, SET with a TTL "
        "after); redis_setnx's is redis"},
@@ -98,6 +100,12 @@ std::vector<sim::OptionDoc> payment_option_docs() {
        "atomic_claim: a claimed key whose lock is older than this counts as abandoned; redis_setnx: the claim's "
        "PX"},
       {"db_timeout", "the API's wait for one PostgreSQL statement"},
+      {"pending_timeout",
+       "design ledger: a pending transfer expires this long after the ledger created it, on the ledger's own time, "
+       "and releases its reserved amount (default: auth_validity, the hold's 7 days); longer than capture_margin"},
+      {"ledger_timeout",
+       "design ledger: the API's, the back office's and the reconciliation job's wait for the ledger's answer to "
+       "one transfer; without it they send the same transfer again (its id makes a resend answer exists)"},
   };
   for (sim::OptionDoc& doc : backoffice_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : job_option_docs()) docs.push_back(std::move(doc));
@@ -125,8 +133,10 @@ const sim::ModelDocs& payment_docs() {
           {"response_consistency", "every 200 for one key names the same payment, outcome and amount",
            "answers that differ from their key's first 200"},
           {"held_funds_leak",
-           "every approved hold is captured, voided, or recorded by its payment as authorised and not yet expired",
-           "holds no payment records or that expired uncaptured, and their amount"},
+           "every approved hold is captured, voided, or recorded by its payment as authorised and not yet expired "
+           "(with design ledger, and reserved by its payment's open pending transfer)",
+           "holds no payment records, that expired uncaptured or (ledger) that the books released, and their "
+           "amount"},
           {"in_doubt", "no payment is left in doubt (PENDING, or UNKNOWN) at the end of the run",
            "payments left in doubt, and their amount"},
           {"over_refund", "for each hold, the refunds the network accepted sum to no more than its capture",
@@ -136,10 +146,18 @@ const sim::ModelDocs& payment_docs() {
           {"saga_incomplete",
            "every refund the network accepted is recorded on its payment, and no refund saga is left open",
            "refunds not recorded, sagas left between steps"},
-          {"ledger_balanced", "every ledger transfer sums to zero: debits equal credits",
-           "transfers that do not, and the sum of all lines"},
-          {"ledger_double_post", "each event is posted at most once in effect, however often it is delivered",
-           "extra postings, and their amount"},
+          {"ledger_balanced",
+           "every ledger transfer sums to zero: debits equal credits (one currency in this model); with design "
+           "ledger, the pending and the posted books balance apart, no final payment is still reserved "
+           "(card_clearing's pending balance back to zero once every payment is final), every captured payment's "
+           "pending transfer is posted",
+           "transfers that do not, the sum of all lines; reservations left and captures not posted, and their "
+           "amounts"},
+          {"ledger_double_post",
+           "each event is posted at most once in effect, however often it is delivered; with design ledger, each "
+           "pending transfer is resolved (posted, voided or expired) at most once and never posted beyond its "
+           "amount",
+           "extra postings and resolutions, and the amount moved too much"},
           {"event_lost", "every outbox event the relay marked sent reached the ledger", "events marked sent and lost"},
           {"invalid_transition",
            "each payment's status path and the order of its events follow the state graph (PENDING -> AUTHORIZED, "

@@ -12,12 +12,13 @@ using sim::Duration;
 const Duration day = Duration::minutes(24 * 60);
 
 Design read_design(sim::ParamReader& params) {
-  std::string design =
-      params.choice("design", {"seed", "unique_index", "serializable", "atomic_claim", "redis_setnx"}, "seed");
+  std::string design = params.choice(
+      "design", {"seed", "unique_index", "serializable", "atomic_claim", "redis_setnx", "ledger"}, "seed");
   if (design == "unique_index") return Design::unique_index;
   if (design == "redis_setnx") return Design::redis_setnx;
   if (design == "serializable") return Design::serializable;
   if (design == "atomic_claim") return Design::atomic_claim;
+  if (design == "ledger") return Design::ledger;
   return Design::seed;
 }
 
@@ -50,9 +51,9 @@ void read_timing(sim::ParamReader& params, PaymentOptions& options) {
   options.declines = params.ratio("declines", options.declines);
   options.network_dedup = params.boolean("network_dedup", options.network_dedup);
   options.lock_lease = params.duration("lock_lease", options.lock_lease, {Duration::milliseconds(1), day});
-  if (options.design != Design::atomic_claim && options.design != Design::redis_setnx && params.has("lock_lease"))
-    params.fail("lock_lease",
-                "applies only with design: atomic_claim (the claimed key's lock) or redis_setnx (the claim's PX)");
+  if (!claims_atomically(options.design) && options.design != Design::redis_setnx && params.has("lock_lease"))
+    params.fail("lock_lease", "applies only with design: atomic_claim or ledger (the claimed key's lock) or "
+                              "redis_setnx (the claim's PX)");
   options.db_timeout = params.duration("db_timeout", options.db_timeout, {Duration::milliseconds(1), day});
 }
 
@@ -75,9 +76,25 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
     if (params.has(key)) params.fail(key, "applies only with capture_after (the back office captures, then refunds)");
 }
 
+// The two-phase ledger's options; its pending transfers outlive the capture deadline's margin.
+void read_ledger(sim::ParamReader& params, PaymentOptions& options) {
+  const Duration week = Duration::minutes(7 * 24 * 60);
+  options.pending_timeout = params.duration("pending_timeout", options.auth_validity, {Duration::seconds(1), week * 5});
+  options.ledger_timeout = params.duration("ledger_timeout", options.ledger_timeout, {Duration::milliseconds(1), day});
+  if (options.design != Design::ledger) {
+    for (const char* key : {"pending_timeout", "ledger_timeout"})
+      if (params.has(key)) params.fail(key, "applies only with design: ledger (its two-phase transfers)");
+    return;
+  }
+  if (options.capture_margin && *options.capture_margin >= options.pending_timeout)
+    params.value("pending_timeout")
+        ->out_of_range("longer than capture_margin (" + sim::to_string(*options.capture_margin) +
+                       "), or the back office captures after the ledger released the hold");
+}
+
 void read_relay(sim::ParamReader& params, PaymentOptions& options) {
   options.relay_interval = params.optional_duration("relay_interval", {Duration::milliseconds(10), day});
-  options.ledger_dedup = params.boolean("ledger_dedup", options.design == Design::atomic_claim);
+  options.ledger_dedup = params.boolean("ledger_dedup", claims_atomically(options.design));
   options.relay_marks_first = params.boolean("relay_marks_first", options.relay_marks_first);
   options.publish_after_commit = params.boolean("publish_after_commit", options.publish_after_commit);
   if (options.publish_after_commit && options.relay_interval)
@@ -98,10 +115,10 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
   options.chargebacks = params.ratio("chargebacks", options.chargebacks);
   options.fee = params.ratio("fee", options.fee);
   options.reversal_advice =
-      params.boolean("reversal_advice", options.design == Design::atomic_claim && options.reconcile_interval);
-  if (params.has("reversal_advice") && options.design != Design::atomic_claim)
-    params.fail("reversal_advice", "applies only with design: atomic_claim (the job that asks the network before it "
-                                   "fails a payment)");
+      params.boolean("reversal_advice", claims_atomically(options.design) && options.reconcile_interval);
+  if (params.has("reversal_advice") && !claims_atomically(options.design))
+    params.fail("reversal_advice", "applies only with design: atomic_claim or ledger (the job that asks the network "
+                                   "before it fails a payment)");
   for (const char* key : {"reconcile_after", "status_timeout", "settlement_interval", "reversal_advice"})
     if (!options.reconcile_interval && params.has(key))
       params.fail(key, "applies only with reconcile_interval (the reconciliation job)");
@@ -117,7 +134,7 @@ void read_reaper(sim::ParamReader& params, PaymentOptions& options) {
   options.key_retention =
       params.duration("key_retention", options.key_retention, {Duration::seconds(1), Duration::minutes(30 * 24 * 60)});
   std::string clock =
-      params.choice("reaper_clock", {"own", "database"}, options.design == Design::atomic_claim ? "database" : "own");
+      params.choice("reaper_clock", {"own", "database"}, claims_atomically(options.design) ? "database" : "own");
   options.reaper_on_database_clock = clock == "database";
   if (options.reaper_interval && options.design == Design::serializable)
     params.fail("reaper_interval", "serializable keeps no idempotency records but the payments: nothing to reap");
@@ -162,6 +179,7 @@ const char* to_string(Design design) {
     case Design::serializable: return "serializable";
     case Design::atomic_claim: return "atomic_claim";
     case Design::redis_setnx: return "redis_setnx";
+    case Design::ledger: return "ledger";
   }
   return "?";
 }
@@ -172,6 +190,7 @@ PaymentOptions read_options(sim::ParamReader& params) {
   read_workload(params, options);
   read_timing(params, options);
   read_backoffice(params, options);
+  read_ledger(params, options);
   read_relay(params, options);
   read_reconciliation(params, options);
   read_store(params, options);
@@ -224,8 +243,12 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
   rows.emplace_back("network_timeout", sim::to_string(options.network_timeout));
   rows.emplace_back("declines", fmt::format("{}/{}", options.declines.num, options.declines.den));
   rows.emplace_back("network_dedup", options.network_dedup ? "yes" : "no");
-  if (options.design == Design::atomic_claim || options.design == Design::redis_setnx)
+  if (claims_atomically(options.design) || options.design == Design::redis_setnx)
     rows.emplace_back("lock_lease", sim::to_string(options.lock_lease));
+  if (options.design == Design::ledger)
+    rows.emplace_back("ledger", fmt::format("two-phase transfers, pending for {}, callers wait {}",
+                                            sim::to_string(options.pending_timeout),
+                                            sim::to_string(options.ledger_timeout)));
   rows.emplace_back("db_timeout", sim::to_string(options.db_timeout));
   if (options.relay_interval) {
     rows.emplace_back("relay_interval", sim::to_string(*options.relay_interval));

@@ -24,8 +24,12 @@ enum class Design {
   serializable,  ///< check and insert in one SERIALIZABLE transaction on payments; 40001 answered 409
   atomic_claim,  ///< INSERT ... ON CONFLICT DO NOTHING claim, recovery points, payment id as network reference
   redis_setnx,   ///< the key claimed in Redis with SET NX PX, the result set there after the commit
+  ledger,        ///< atomic_claim's claim, the money in a two-phase ledger: pending at authorisation, posted at capture
 };
 const char* to_string(Design design);
+/// Whether the design claims its key in one statement with recovery points (atomic_claim, and ledger,
+/// which builds on it): its idempotency_keys, its reconciliation job's compare-and-set, its refund saga.
+inline bool claims_atomically(Design design) { return design == Design::atomic_claim || design == Design::ledger; }
 
 struct PaymentOptions {
   Design design = Design::seed;
@@ -50,6 +54,11 @@ struct PaymentOptions {
   bool network_dedup = true;  ///< the network returns the first authorisation for a reference it saw
   sim::Duration lock_lease = sim::Duration::seconds(90);  ///< atomic_claim: a claim older than this is abandoned
   sim::Duration db_timeout = sim::Duration::seconds(5);   ///< the API's wait for one statement
+  // design: ledger only.
+  /// A pending transfer expires this long after the ledger created it, on the ledger's own time, releasing
+  /// its reserved amount (the hold's validity: 7 days card-not-present).
+  sim::Duration pending_timeout = sim::Duration::minutes(7 * 24 * 60);
+  sim::Duration ledger_timeout = sim::Duration::seconds(1);  ///< a caller's wait for the ledger's answer
   // The back office (a node "backoffice", present with capture_after only).
   std::optional<sim::Duration> capture_after;  ///< an AUTHORIZED payment is captured this long after first seen
   std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded in full this long after first seen

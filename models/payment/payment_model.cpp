@@ -39,7 +39,7 @@ void read_payments(Context& context) {
       for (SettlementLine& line : settlement_file(context, file))
         context.observations.settlement.push_back(std::move(line));
   }
-  if (context.options.design != Design::atomic_claim || !context.options.refund_after) return;
+  if (!claims_atomically(context.options.design) || !context.options.refund_after) return;
   for (const postgres::Row& row : server->committed_rows("refunds"))
     context.observations.refunds.push_back(
         RefundRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4])});
@@ -55,7 +55,7 @@ std::string prevention_of(const PaymentOptions& options, const sim::Findings& fi
     return "keep the idempotency record in the database that holds the payment, claimed in one statement and "
            "finished in the payment's own transaction (design: atomic_claim): Redis acknowledges a write before its "
            "replica has it, so a failover forgets claims and results";
-  if (options.design == Design::atomic_claim)
+  if (claims_atomically(options.design))
     return "the key was claimed once and the payment id went to the network as its reference; what is left needs "
            "the network's deduplication or a reversal of the extra hold";
   return "claim the key in the database in one statement (INSERT ... ON CONFLICT DO NOTHING), send the payment id "
@@ -71,7 +71,8 @@ void add_jobs(sim::World& world, const std::shared_ptr<Context>& context) {
     context->relay = world.add_node("relay", {"relay"});
     world.node(context->relay).set_boot([context] { boot_relay(context); });
   }
-  if (options.relay_interval || options.publish_after_commit) {
+  if (options.relay_interval || options.publish_after_commit || options.design == Design::ledger) {
+    context->observations.two_phase = options.design == Design::ledger;
     context->observations.publish_after_commit = options.publish_after_commit;
     context->ledger = world.add_node("ledger", {"ledger"});
     world.node(context->ledger).set_boot(ledger_boot(context));

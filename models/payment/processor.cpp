@@ -6,7 +6,9 @@
 // CONFLICT DO NOTHING RETURNING, sends the payment id as the network's reference, resumes an
 // abandoned claim with a status query, and stores the result with the payment's update;
 // `redis_setnx` claims the key in Redis with SET NX PX and sets the result there after the commit
-// (the seed's cache may be Redis too: GET before, SET with a TTL after).
+// (the seed's cache may be Redis too: GET before, SET with a TTL after); `ledger` is atomic_claim with
+// the hold reserved in the two-phase ledger (a pending transfer whose id is the payment id) before the
+// network is asked, and released (voided) before a decline is stored.
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
@@ -16,6 +18,7 @@
 
 #include "models/payment/context.hpp"
 #include "models/payment/database.hpp"
+#include "models/payment/two_phase.hpp"
 #include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "models/redis/server/client.hpp"
@@ -99,7 +102,8 @@ public:
       case Design::seed:
       case Design::unique_index: response = co_await seed(); break;
       case Design::serializable: response = co_await serializable(); break;
-      case Design::atomic_claim: response = co_await atomic_claim(); break;
+      case Design::atomic_claim:
+      case Design::ledger: response = co_await atomic_claim(); break;
       case Design::redis_setnx: response = co_await redis_setnx(); break;
     }
     db_.close();
@@ -262,6 +266,20 @@ private:
   sim::Task<bool> cache_result(std::int64_t id, bool approved) {
     std::optional<redis::Reply> set = co_await ask_redis(set_result(id, approved));
     co_return set.has_value();
+  }
+
+  bool two_phase() const { return context_->options.design == Design::ledger; }
+
+  /// design ledger: one transfer to the ledger; whether it is done (created now or before).
+  sim::Task<bool> book(std::shared_ptr<TransferRequest> request) {
+    std::optional<std::string> result = co_await ask_ledger(*context_, ex_, request);
+    co_return result && settled_by(*request, *result);
+  }
+
+  /// Brandur's shape: the key's lock released so that the client's retry resumes at once; a 500.
+  sim::Task<Response> unlocked(std::string why) {
+    co_await db_.execute(release_lock());
+    co_return failure(500, std::move(why));
   }
 
   sim::Task<Response> seed();
@@ -446,15 +464,17 @@ sim::Task<Response> Processor::claim_taken(std::int64_t& payment_id) {
 }
 
 sim::Task<Response> Processor::authorize_and_finish(std::int64_t id, bool resumed) {
+  // The ledger design reserves the hold in its books first; a resumed claim sends the same pending
+  // transfer, answered `exists`.
+  if (two_phase() && !co_await book(pending_of(*context_, id, request_.amount)))
+    co_return co_await unlocked("ledger timeout");
   // A resumed claim asks first what the network did with this payment's reference.
   std::optional<NetResponse> net;
   if (resumed) net = co_await network(NetRequest::Op::status, id, id);
   if (!net || !net->found) net = co_await network(NetRequest::Op::authorize, id, id);
-  if (!net) {
-    // Brandur's shape: release the key's lock so that the client's retry resumes at once.
-    co_await db_.execute(release_lock());
-    co_return failure(500, "network timeout");
-  }
+  if (!net) co_return co_await unlocked("network timeout");
+  // A decline releases the reservation before the payment is failed: a FAILED payment reserves nothing.
+  if (two_phase() && !net->approved && !co_await book(void_of(id))) co_return co_await unlocked("ledger timeout");
   co_return co_await store_outcome(id, *net);
 }
 
@@ -481,8 +501,10 @@ sim::Task<Response> Processor::store_read(std::int64_t id, const NetResponse& ne
   std::string status = text(found.rows().front()[4]);
   std::int64_t version = integer(found.rows().front()[7]);
   if (status != "PENDING" && status != "UNKNOWN") {
-    // Resolved by the reconciliation job, which finished the key too: its answer stands.
+    // Resolved by the reconciliation job, which finished the key too: its answer stands (a reservation
+    // made after the job voided, by a resumed retry, is released; a lost answer leaves it to expire).
     co_await commit();
+    if (two_phase() && status == "FAILED") co_await book(void_of(id));
     context_->world.trace().record(context_->world.now(), node(), "payment.already_resolved",
                                    fmt::format("payment={} {}", id, status));
     co_return success(id, status != "FAILED", request_.amount);

@@ -51,7 +51,7 @@ void record(Context& context, const Reply& deleted) {
 sim::Task<void> run_reaper(std::shared_ptr<Context> context) {
   sim::Executor ex = co_await boost::asio::this_coro::executor;
   const PaymentOptions& options = context->options;
-  const std::string table = options.design == Design::atomic_claim ? "idempotency_keys" : "idem_cache";
+  const std::string table = claims_atomically(options.design) ? "idempotency_keys" : "idem_cache";
   std::unique_ptr<postgres::Connection> db;
   for (;;) {
     co_await sim::sleep(*options.reaper_interval);

@@ -21,13 +21,19 @@
 // transaction and sends the network a reversal advice by reference, at once and at every pass
 // until one is answered: the network releases a hold placed meanwhile and, deduplicating by
 // reference, declines the late authorisation. With settlement_interval it then matches the
-// network's settlement files (settlement.cpp).
+// network's settlement files (settlement.cpp). The ledger design's job (atomic_claim's otherwise)
+// voids the payment's pending transfer after it failed it, never before: the compare-and-set decides,
+// and a void made before it could release the reservation of a payment a resumed retry then
+// authorises (the ledger answers that retry's pending `exists` either way). The void owed is a
+// `ledger_voids` row written in the FAILED's transaction, sent at once and again at each pass until
+// the ledger answers.
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
 #include "models/payment/context.hpp"
 #include "models/payment/database.hpp"
+#include "models/payment/two_phase.hpp"
 #include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "sim/kernel/rpc.hpp"
@@ -85,6 +91,16 @@ Statement reversals_owed() {
   return postgres::Select{"reversals", where::eq("done", false), {{"payment_id", false}}, std::nullopt, std::nullopt};
 }
 
+/// The ledger design's voids still owed: written with the payment's FAILED, done once the ledger answers.
+Statement voids_owed() {
+  return postgres::Select{"ledger_voids", where::eq("done", false), {{"payment_id", false}}, std::nullopt,
+                          std::nullopt};
+}
+
+Statement void_done(std::int64_t id) {
+  return postgres::Update{"ledger_voids", {postgres::set_value("done", true)}, where::eq("payment_id", id), false};
+}
+
 Statement reversal_done(std::int64_t id) {
   return postgres::Update{"reversals", {postgres::set_value("done", true)}, where::eq("payment_id", id), false};
 }
@@ -116,7 +132,7 @@ public:
 private:
   const PaymentOptions& options() const { return context_->options; }
   sim::NodeId node() const { return context_->reconciler; }
-  bool fixed() const { return options().design == Design::atomic_claim; }
+  bool fixed() const { return claims_atomically(options().design); }
 
   std::int64_t now_ms() const {
     sim::World& world = context_->world;
@@ -162,6 +178,8 @@ private:
 
   sim::Task<void> pass();
   sim::Task<void> reverse_owed();
+  sim::Task<void> void_owed();
+  sim::Task<void> void_reservation(std::int64_t id);
   sim::Task<void> reverse(Owed owed);
   sim::Task<void> resolve_seed(Doubt doubt);
   sim::Task<void> resolve_fixed(Doubt doubt);
@@ -189,6 +207,26 @@ sim::Task<void> Reconciler::pass() {
     if (!db_->is_open()) co_return;
   }
   if (options().reversal_advice) co_await reverse_owed();
+  if (options().design == Design::ledger) co_await void_owed();
+}
+
+sim::Task<void> Reconciler::void_owed() {
+  Reply owed = co_await db_->execute(voids_owed());
+  if (!owed.ok()) co_return;
+  std::vector<std::int64_t> list;
+  for (const postgres::Row& row : owed.rows()) list.push_back(integer(row[0]));
+  for (std::int64_t id : list) {
+    co_await void_reservation(id);
+    if (!db_->is_open()) co_return;
+  }
+}
+
+/// Voids the failed payment's pending transfer; once the ledger answers, the void is no longer owed.
+sim::Task<void> Reconciler::void_reservation(std::int64_t id) {
+  std::optional<std::string> answer = co_await ask_ledger(*context_, ex_, void_of(id));
+  if (!answer) co_return;  // sent again at the next pass
+  Reply done = co_await db_->execute(void_done(id));
+  (void)done;  // a lost reply: voided again at the next pass, answered exists
 }
 
 sim::Task<void> Reconciler::reverse_owed() {
@@ -248,10 +286,13 @@ sim::Task<void> Reconciler::resolve_fixed(Doubt doubt) {
             outbox_row(*context_, doubt.id, event, doubt.amount));
   if (owe_reversal)
     resolve.push_back(postgres::Insert{"reversals", {{doubt.id, doubt.key, false}}, std::nullopt, false});
+  bool owe_void = !approved && options().design == Design::ledger;
+  if (owe_void) resolve.push_back(postgres::Insert{"ledger_voids", {{doubt.id, false}}, std::nullopt, false});
   resolve.push_back(postgres::Commit{});
   bool stored = co_await all(std::move(resolve), 1);
   if (!stored) co_return;
   moved(doubt, status, event, net->found ? "the network's answer" : "the network never saw it");
+  if (owe_void) co_await void_reservation(doubt.id);
   if (!owe_reversal) co_return;
   Owed owed{doubt.id, doubt.key};
   co_await reverse(owed);

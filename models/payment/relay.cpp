@@ -13,7 +13,9 @@
 // (fee.charged) debits fees and credits card_clearing; other events post nothing. With ledger_dedup it keeps the
 // event id as the transfer's id and answers a redelivery "exists" without posting (TigerBeetle's
 // id semantics); without it, a redelivered capture is posted again. Its books are durable: they
-// survive a restart of its node.
+// survive a restart of its node. With design: ledger it also keeps the two-phase book
+// (two_phase.cpp), where the back office posts captures and books refunds itself: their events then
+// post nothing here.
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
@@ -22,6 +24,7 @@
 
 #include "models/payment/context.hpp"
 #include "models/payment/database.hpp"
+#include "models/payment/two_phase.hpp"
 #include "models/payment/values.hpp"
 #include "models/postgres/server/client.hpp"
 #include "sim/kernel/rpc.hpp"
@@ -51,7 +54,8 @@ Statement mark_sent(std::int64_t id) {
 }
 
 /// The lines an event posts: debit positive, credit negative; none for most events.
-std::vector<std::pair<std::string, std::int64_t>> lines_of(const LedgerEvent& event) {
+std::vector<std::pair<std::string, std::int64_t>> lines_of(const LedgerEvent& event, bool two_phase) {
+  if (two_phase && (event.event == "payment.captured" || event.event == "payment.refunded")) return {};
   if (event.event == "payment.captured") return {{"card_clearing", event.amount}, {"sales", -event.amount}};
   if (event.event == "payment.refunded") return {{"sales", event.amount}, {"card_clearing", -event.amount}};
   if (event.event == "payment.disputed") return {{"sales", event.amount}, {"card_clearing", -event.amount}};
@@ -102,7 +106,7 @@ void apply(Context& context, std::set<std::int64_t>& seen, const LedgerEvent& ev
   context.observations.applied.emplace_back(world.now(), event.event_id);
   ack.existed = !seen.insert(event.event_id).second;
   if (ack.existed && context.options.ledger_dedup) return;
-  auto lines = lines_of(event);
+  auto lines = lines_of(event, context.options.design == Design::ledger);
   if (lines.empty()) return;
   context.observations.transfers.push_back(LedgerTransfer{world.now(), event.event_id, event.payment_id, lines});
   world.trace().record(world.now(), context.ledger, "payment.ledger_posted",
@@ -118,15 +122,21 @@ void boot_relay(const std::shared_ptr<Context>& context) {
 
 std::function<void()> ledger_boot(const std::shared_ptr<Context>& context) {
   auto seen = std::make_shared<std::set<std::int64_t>>();  // durable: kept across restarts
-  return [context, seen] {
-    context->world.rpc().serve(context->ledger,
-                               [context, seen](const sim::RpcRequest& incoming, sim::Responder responder) {
-                                 const auto* event = dynamic_cast<const LedgerEvent*>(incoming.body.get());
-                                 if (event == nullptr) return;
-                                 auto ack = std::make_shared<LedgerAck>();
-                                 apply(*context, *seen, *event, *ack);
-                                 responder.reply(std::move(ack));
-                               });
+  auto book = std::make_shared<TwoPhaseBook>(context);     // durable too
+  return [context, seen, book] {
+    book->boot();
+    context->world.rpc().serve(context->ledger, [context, seen, book](const sim::RpcRequest& incoming,
+                                                                      sim::Responder responder) {
+      if (const auto* transfer = dynamic_cast<const TransferRequest*>(incoming.body.get())) {
+        responder.reply(book->serve(*transfer));
+        return;
+      }
+      const auto* event = dynamic_cast<const LedgerEvent*>(incoming.body.get());
+      if (event == nullptr) return;
+      auto ack = std::make_shared<LedgerAck>();
+      apply(*context, *seen, *event, *ack);
+      responder.reply(std::move(ack));
+    });
   };
 }
 

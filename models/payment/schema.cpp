@@ -23,7 +23,7 @@ void declare_key_tables(postgres::Deployment& pg, Design design, bool redis_stor
                                        {"key"},
                                        {}});
   }
-  if (design == Design::atomic_claim) {
+  if (claims_atomically(design)) {
     // Brandur's idempotency_keys: the request's parameters, its recovery point, its lock and,
     // once finished, its response, all in the primary database.
     pg.add_table(postgres::TableSchema{"idempotency_keys",
@@ -36,6 +36,37 @@ void declare_key_tables(postgres::Deployment& pg, Design design, bool redis_stor
                                         {"created_at", Type::bigint}},
                                        {"key"},
                                        {}});
+  }
+}
+
+/// The reconciliation job's tables: settlement lines, reversal advices and (design ledger) voids owed.
+void declare_job_tables(postgres::Deployment& pg, const PaymentOptions& options) {
+  if (options.settlement_interval) {
+    // The reconciliation job's record of each settlement line, matched or not.
+    pg.add_table(postgres::TableSchema{"settlement_lines",
+                                       {{"line_id", Type::bigint},
+                                        {"file", Type::bigint},
+                                        {"kind", Type::text},
+                                        {"auth_id", Type::bigint},
+                                        {"payment_id", Type::bigint},
+                                        {"amount", Type::bigint},
+                                        {"matched", Type::boolean}},
+                                       {"line_id"},
+                                       {}});
+  }
+  if (options.reversal_advice) {
+    // The reconciliation job's reversal advices still owed: written with the payment's FAILED, done
+    // once the network answers one.
+    pg.add_table(
+        postgres::TableSchema{"reversals",
+                              {{"payment_id", Type::bigint}, {"idem_key", Type::bigint}, {"done", Type::boolean}},
+                              {"payment_id"},
+                              {}});
+  }
+  if (options.design == Design::ledger && options.reconcile_interval) {
+    // The ledger design's voids owed: a failed payment's pending transfer, voided after the FAILED commits.
+    pg.add_table(postgres::TableSchema{
+        "ledger_voids", {{"payment_id", Type::bigint}, {"done", Type::boolean}}, {"payment_id"}, {}});
   }
 }
 
@@ -66,29 +97,8 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                      {"id"},
                                      {}});
   declare_key_tables(pg, design, options.redis_store);
-  if (options.settlement_interval) {
-    // The reconciliation job's record of each settlement line, matched or not.
-    pg.add_table(postgres::TableSchema{"settlement_lines",
-                                       {{"line_id", Type::bigint},
-                                        {"file", Type::bigint},
-                                        {"kind", Type::text},
-                                        {"auth_id", Type::bigint},
-                                        {"payment_id", Type::bigint},
-                                        {"amount", Type::bigint},
-                                        {"matched", Type::boolean}},
-                                       {"line_id"},
-                                       {}});
-  }
-  if (options.reversal_advice) {
-    // The reconciliation job's reversal advices still owed: written with the payment's FAILED, done
-    // once the network answers one.
-    pg.add_table(
-        postgres::TableSchema{"reversals",
-                              {{"payment_id", Type::bigint}, {"idem_key", Type::bigint}, {"done", Type::boolean}},
-                              {"payment_id"},
-                              {}});
-  }
-  if (design == Design::atomic_claim && options.refund_after) {
+  declare_job_tables(pg, options);
+  if (claims_atomically(design) && options.refund_after) {
     // The refund saga's state: one refund per payment here, its id the network's reference.
     pg.add_table(postgres::TableSchema{"refunds",
                                        {{"payment_id", Type::bigint},

@@ -118,7 +118,7 @@ struct Match {
 
 Match match_of(Context& context, const SettlementLine& line, const std::optional<Held>& held) {
   Match m;
-  bool fixed = context.options.design == Design::atomic_claim;
+  bool fixed = claims_atomically(context.options.design);
   if (!held) {
     m.why = "no payment holds the authorisation";
     return m;
