@@ -1,6 +1,7 @@
 // What each of the payment model's parameters and checks means (models/model.hpp, ModelDocs).
 #include "models/payment/payment.hpp"
 #include "models/postgres/server/docs.hpp"
+#include "models/postgres/server/replication_options.hpp"
 #include "models/redis/docs.hpp"
 
 namespace {
@@ -98,11 +99,15 @@ std::vector<sim::OptionDoc> payment_option_docs() {
        "atomic_claim: a claimed key whose lock is older than this counts as abandoned; redis_setnx: the claim's "
        "PX"},
       {"db_timeout", "the API's wait for one PostgreSQL statement"},
+      {"connect_timeout",
+       "with postgres.standbys: every actor's wait for each server's startup answer as it tries the host list "
+       "(libpq's connect_timeout, target_session_attrs=read-write)"},
   };
   for (sim::OptionDoc& doc : backoffice_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : job_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tables"))
     docs.push_back(std::move(doc));
+  for (sim::OptionDoc& doc : postgres::replication_option_docs_under("postgres.")) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : redis::option_docs_under("redis.", "the Redis holding the idempotency keys"))
     docs.push_back(std::move(doc));
   return docs;

@@ -50,6 +50,8 @@ struct PaymentOptions {
   bool network_dedup = true;  ///< the network returns the first authorisation for a reference it saw
   sim::Duration lock_lease = sim::Duration::seconds(90);  ///< atomic_claim: a claim older than this is abandoned
   sim::Duration db_timeout = sim::Duration::seconds(5);   ///< the API's wait for one statement
+  /// With standbys: every actor's wait for each host's startup answer (libpq's connect_timeout).
+  sim::Duration connect_timeout = sim::Duration::milliseconds(500);
   // The back office (a node "backoffice", present with capture_after only).
   std::optional<sim::Duration> capture_after;  ///< an AUTHORIZED payment is captured this long after first seen
   std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded in full this long after first seen
