@@ -118,7 +118,7 @@ std::vector<sim::OptionDoc> payment_option_docs() {
 const sim::ModelDocs& payment_docs() {
   static const sim::ModelDocs docs{
       "design",
-      {},
+      {"{postgres: {standbys: 1, promote: [{at: 1s, node: postgres-2}], patroni: {}}}"},
       payment_option_docs(),
       {
           {"duplicate_charge", "at most one authorised payment per idempotency key and per order",
