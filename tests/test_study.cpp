@@ -97,6 +97,12 @@ TEST_CASE("a bad study file is one error at its place", "[study]") {
   CHECK_THAT(message("shared-fault-slug.yaml", head + "rows: [{label: a}]\ncolumns: [{label: b}]\n"
                                                       "faults: [{label: GC pause}, {label: gc_pause}]\n"),
              Catch::Contains(":6:") && Catch::Contains("expected faults labels"));
+  CHECK_THAT(message("bad-class-row.yaml", head + "rows: [{label: a}]\ncolumns: [{label: b}]\n"
+                                                 "faults: [{label: none, rows: [a, z]}]\n"),
+             Catch::Contains(":6:") && Catch::Contains("'z' is not the label of one of the study's rows"));
+  CHECK_THAT(message("bad-class-param.yaml", head + "rows: [{label: a}]\ncolumns: [{label: b}]\n"
+                                                   "faults: [{label: long, params: {tll: 3s}}]\n"),
+             Catch::Contains("cell a / b / long") && Catch::Contains("tll"));
   CHECK_THAT(message("bad-check.yaml",
                      "name: s\nchecks: [mutual_exclusion]\nscenario: { model: lock, duration: 1s }\n"
                      "rows: [{label: a}]\ncolumns: [{label: b}]\nfaults: [{label: none}]\n"),
@@ -107,6 +113,27 @@ TEST_CASE("a bad study file is one error at its place", "[study]") {
   } catch (const ScenarioError& e) {
     CHECK_THAT(e.what(), Catch::Contains("/nonexistent/study.yaml") && Catch::Contains("cannot open"));
   }
+}
+
+TEST_CASE("a fault class's params are laid over its cells' last, and its rows: keep it to those rows", "[study]") {
+  const std::string text =
+      "name: s\nchecks: [overlapping_holders]\nscenario: { model: lock, duration: 1s, params: { ttl: 1s } }\n"
+      "rows: [{label: a}, {label: b}]\ncolumns: [{label: c, params: { ttl: 2s }}]\n"
+      "faults: [{label: none}, {label: long, params: { ttl: 3s }, rows: [b],\n"
+      "          faults: [{ at: 100ms, pause: { node: client-1, duration: 50ms } }]}]\n";
+  std::vector<StudyCell> cells = plan_study(load_study(write_temp("class-params.yaml", text)));
+  REQUIRE(cells.size() == 4);
+  auto has = [](const StudyCell& cell, const std::string& part) {
+    return cell.scenario_text.find(part) != std::string::npos;
+  };
+  // Row a is outside the class: its cell is the column's, with no fault.
+  CHECK_FALSE(cells[1].fault_applies);
+  CHECK(has(cells[1], "ttl: 2s"));
+  CHECK_FALSE(has(cells[1], "pause"));
+  CHECK(cells[3].fault_applies);
+  CHECK(has(cells[3], "ttl: 3s"));
+  CHECK(has(cells[3], "pause"));
+  CHECK(has(cells[2], "ttl: 2s"));
 }
 
 namespace {

@@ -11,19 +11,18 @@ Session::Session(Context& context_, sim::NodeId node_, std::string name_)
       rng(context_.world.rng("bank/" + name)
               .derive("incarnation/" + std::to_string(context_.world.node(node_).incarnation()))) {}
 
-// libpq with a list of hosts and target_session_attrs=read-write: each host in order, the first
-// that admits the client and is not a hot standby; after the last, reconnect_delay and again.
+// libpq with a list of hosts and target_session_attrs=read-write (postgres::Connection's host
+// list): the first host that admits the client and is not a hot standby; after the last,
+// reconnect_delay and again.
 sim::Task<void> Session::ensure_open() {
   const std::vector<sim::NodeId>& hosts = context.database->servers();
-  for (std::size_t tried = 0; !connection_ || !connection_->is_open(); ++tried) {
-    if (tried > 0 && tried % hosts.size() == 0) co_await sim::sleep(context.options.reconnect_delay);
-    sim::Duration patience = hosts.size() > 1 ? context.options.connect_timeout : context.options.timeout;
-    connection_ = std::make_unique<postgres::Connection>(context.world.executor(node), hosts[tried % hosts.size()],
-                                                         postgres::ConnectionOptions{patience, false});
-    postgres::Reply hello = co_await connection_->connect();
-    if (!hello.ok() || !connection_->is_open()) continue;
-    if (!connection_->in_hot_standby()) break;
-    connection_->close();
+  sim::Duration patience = hosts.size() > 1 ? context.options.connect_timeout : context.options.timeout;
+  for (int pass = 0; !connection_ || !connection_->is_open(); ++pass) {
+    if (pass > 0) co_await sim::sleep(context.options.reconnect_delay);
+    connection_ = std::make_unique<postgres::Connection>(context.world.executor(node), hosts,
+                                                         postgres::ConnectionOptions{context.options.timeout, false,
+                                                                                     patience});
+    co_await connection_->connect();
   }
   // The connection's later calls wait `timeout` for their answers.
   connection_->set_timeout(context.options.timeout);

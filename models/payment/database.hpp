@@ -1,5 +1,8 @@
 // What every payment actor that talks to PostgreSQL shares: opening (or keeping) its connection
-// to the primary, a transaction's statements gathered into one list, and running them.
+// to the primary, a transaction's statements gathered into one list, and running them. Every
+// connection lists the deployment's servers as libpq's host list with
+// target_session_attrs=read-write, so after a failover a new connection finds the new primary;
+// each host gets `connect_timeout` when there are standbys, `db_timeout` when there are none.
 #pragma once
 
 #include <memory>
@@ -12,11 +15,17 @@
 
 namespace payment {
 
+/// The options of every payment actor's connection: `db_timeout` for each statement.
+inline postgres::ConnectionOptions connection_options(const Context& context) {
+  bool standbys = context.pg.servers().size() > 1;
+  return postgres::ConnectionOptions{context.options.db_timeout, false,
+                                     standbys ? context.options.connect_timeout : sim::Duration::zero()};
+}
+
 /// Keeps `db` open to the primary: true when it already was, or a new connection said hello.
 inline sim::Task<bool> connect(Context& context, std::unique_ptr<postgres::Connection>& db, sim::Executor ex) {
   if (db && db->is_open()) co_return true;
-  db = std::make_unique<postgres::Connection>(ex, context.pg.primary(),
-                                              postgres::ConnectionOptions{context.options.db_timeout, false});
+  db = std::make_unique<postgres::Connection>(ex, context.pg.servers(), connection_options(context));
   postgres::Reply hello = co_await db->connect();
   co_return hello.ok();
 }

@@ -1,6 +1,7 @@
 // What each of the payment model's parameters and checks means (models/model.hpp, ModelDocs).
 #include "models/payment/payment.hpp"
 #include "models/postgres/server/docs.hpp"
+#include "models/postgres/server/replication_options.hpp"
 #include "models/redis/docs.hpp"
 
 namespace {
@@ -106,11 +107,15 @@ std::vector<sim::OptionDoc> payment_option_docs() {
       {"ledger_timeout",
        "design ledger: the API's, the back office's and the reconciliation job's wait for the ledger's answer to "
        "one transfer; without it they send the same transfer again (its id makes a resend answer exists)"},
+      {"connect_timeout",
+       "with postgres.standbys: every actor's wait for each server's startup answer as it tries the host list "
+       "(libpq's connect_timeout, target_session_attrs=read-write)"},
   };
   for (sim::OptionDoc& doc : backoffice_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : job_option_docs()) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tables"))
     docs.push_back(std::move(doc));
+  for (sim::OptionDoc& doc : postgres::replication_option_docs_under("postgres.")) docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : redis::option_docs_under("redis.", "the Redis holding the idempotency keys"))
     docs.push_back(std::move(doc));
   return docs;
@@ -121,7 +126,7 @@ std::vector<sim::OptionDoc> payment_option_docs() {
 const sim::ModelDocs& payment_docs() {
   static const sim::ModelDocs docs{
       "design",
-      {},
+      {"{postgres: {standbys: 1, promote: [{at: 1s, node: postgres-2}], patroni: {}}}"},
       payment_option_docs(),
       {
           {"duplicate_charge", "at most one authorised payment per idempotency key and per order",

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "models/postgres/server/replication_options.hpp"
 #include "sim/scenario/param_reader.hpp"
 
 namespace payment {
@@ -170,6 +171,17 @@ void read_store(sim::ParamReader& params, PaymentOptions& options) {
   options.redis = redis::read_redis_options(section);
 }
 
+// The PostgreSQL deployment, its standbys and failover included; the actors find the primary
+// through the host list (database.hpp).
+void read_database(sim::ParamReader& params, PaymentOptions& options) {
+  sim::ParamReader section = params.section("postgres");
+  options.postgres = postgres::read_replicated_postgres_options(section);
+  options.connect_timeout =
+      params.duration("connect_timeout", options.connect_timeout, {Duration::milliseconds(1), day});
+  if (options.postgres.standbys == 0 && params.has("connect_timeout"))
+    params.fail("connect_timeout", "applies only with postgres.standbys (the host list has one server)");
+}
+
 }  // namespace
 
 const char* to_string(Design design) {
@@ -195,8 +207,7 @@ PaymentOptions read_options(sim::ParamReader& params) {
   read_reconciliation(params, options);
   read_store(params, options);
   read_reaper(params, options);
-  sim::ParamReader section = params.section("postgres");
-  options.postgres = postgres::read_postgres_options(section);
+  read_database(params, options);
   params.finish();
   return options;
 }
@@ -250,6 +261,7 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
                                             sim::to_string(options.pending_timeout),
                                             sim::to_string(options.ledger_timeout)));
   rows.emplace_back("db_timeout", sim::to_string(options.db_timeout));
+  if (options.postgres.standbys > 0) rows.emplace_back("connect_timeout", sim::to_string(options.connect_timeout));
   if (options.relay_interval) {
     rows.emplace_back("relay_interval", sim::to_string(*options.relay_interval));
     rows.emplace_back("relay_marks", options.relay_marks_first ? "before publishing" : "after publishing");

@@ -59,6 +59,8 @@ struct PaymentOptions {
   /// its reserved amount (the hold's validity: 7 days card-not-present).
   sim::Duration pending_timeout = sim::Duration::minutes(7 * 24 * 60);
   sim::Duration ledger_timeout = sim::Duration::seconds(1);  ///< a caller's wait for the ledger's answer
+  /// With standbys: every actor's wait for each host's startup answer (libpq's connect_timeout).
+  sim::Duration connect_timeout = sim::Duration::milliseconds(500);
   // The back office (a node "backoffice", present with capture_after only).
   std::optional<sim::Duration> capture_after;  ///< an AUTHORIZED payment is captured this long after first seen
   std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded in full this long after first seen

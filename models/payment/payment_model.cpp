@@ -19,7 +19,7 @@ bool boolean(const postgres::Value& value) {
 }
 
 void read_payments(Context& context) {
-  postgres::Server* server = context.pg.server(context.pg.primary());
+  postgres::Server* server = context.pg.server(context.pg.current_primary());
   if (server == nullptr) {
     context.observations.database_down_at_end = true;
     return;

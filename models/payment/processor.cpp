@@ -92,7 +92,7 @@ public:
         api_(api),
         request_(request),
         ex_(ex),
-        db_(ex, context_->pg.primary(), postgres::ConnectionOptions{context_->options.db_timeout, false}) {}
+        db_(ex, context_->pg.servers(), connection_options(*context_)) {}
 
   sim::Task<Response> run() {
     Reply hello = co_await db_.connect();

@@ -132,10 +132,20 @@ Json study_schema(const Json& scenario) {
                 {"properties", {{"label", {{"type", "string"}}}, {"params", {{"type", "object"}}}}},
                 {"required", Json::array({"label"})},
                 {"additionalProperties", false}};
-  Json fault_class = {{"type", "object"},
-                      {"properties", {{"label", {{"type", "string"}}}, {"faults", scenario["properties"]["faults"]}}},
-                      {"required", Json::array({"label"})},
-                      {"additionalProperties", false}};
+  Json fault_class = {
+      {"type", "object"},
+      {"properties",
+       {{"label", {{"type", "string"}}},
+        {"faults", scenario["properties"]["faults"]},
+        {"params", {{"type", "object"}, {"description", "params laid over the row's and column's in this class"}}},
+        {"rows",
+         {{"type", "array"},
+          {"items", {{"type", "string"}}},
+          {"description",
+           "the row labels the class applies to (absent: all); the others' cells "
+           "run without its faults and params"}}}}},
+      {"required", Json::array({"label"})},
+      {"additionalProperties", false}};
   Json properties = {
       {"name", {{"type", "string"}}},
       {"description", {{"type", "string"}}},

@@ -81,7 +81,20 @@ std::vector<StudyEntry> read_entries(ParamReader& top, std::string_view key) {
   return entries;
 }
 
-std::vector<StudyFaultClass> read_fault_classes(ParamReader& top) {
+// A fault class's rows: labels of the study's rows, each once.
+std::vector<std::string> read_class_rows(ParamReader& entry, const std::vector<StudyEntry>& rows) {
+  std::vector<std::string> labels = entry.string_list("rows", {});
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    bool known = std::any_of(rows.begin(), rows.end(), [&](const StudyEntry& r) { return r.label == labels[i]; });
+    if (!known) entry.fail("rows", fmt::format("'{}' is not the label of one of the study's rows", labels[i]));
+    if (std::find(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(i), labels[i]) !=
+        labels.begin() + static_cast<std::ptrdiff_t>(i))
+      entry.fail("rows", fmt::format("'{}' is listed twice", labels[i]));
+  }
+  return labels;
+}
+
+std::vector<StudyFaultClass> read_fault_classes(ParamReader& top, const std::vector<StudyEntry>& rows) {
   std::vector<StudyFaultClass> classes;
   std::vector<std::string> labels;
   std::vector<ParamReader> list = top.section_list("faults");
@@ -97,6 +110,8 @@ std::vector<StudyFaultClass> read_fault_classes(ParamReader& top) {
       if (!faults->node.IsSequence()) faults->expected("a list of faults, as in a scenario's faults:");
       f.faults = faults->node;
     }
+    f.params = mapping_or_empty(entry, "params");
+    f.rows = read_class_rows(entry, rows);
     entry.finish();
     classes.push_back(std::move(f));
   }
@@ -121,7 +136,7 @@ Study read_study(const YAML::Node& root, const std::string& file) {
   study.columns = read_entries(top, "columns");
   study.rows_title = top.string("rows_title", study.rows_title);
   study.columns_title = top.string("columns_title", study.columns_title);
-  study.faults = read_fault_classes(top);
+  study.faults = read_fault_classes(top, study.rows);
   study.vary = read_vary(top);
   top.finish();
   return study;
@@ -133,11 +148,13 @@ YAML::Node cell_node(const Study& study, const StudyEntry& row, const StudyEntry
   cell["name"] = fmt::format("{} / {} / {} / {}", study.name, row.label, column.label, fault.label);
   cell.remove("expect");
   cell.remove("requirements");
+  const bool applies = fault.applies_to(row.label);
+  const YAML::Node none(YAML::NodeType::Map);
   YAML::Node params = cell["params"] && cell["params"].IsMap() ? cell["params"] : YAML::Node(YAML::NodeType::Map);
-  for (const YAML::Node* overlay : {&row.params, &column.params})
+  for (const YAML::Node* overlay : {&row.params, &column.params, applies ? &fault.params : &none})
     for (const auto& item : *overlay) params[item.first.Scalar()] = YAML::Clone(item.second);
   cell["params"] = params;
-  if (fault.faults) cell["faults"] = YAML::Clone(fault.faults);
+  if (fault.faults && applies) cell["faults"] = YAML::Clone(fault.faults);
   else cell.remove("faults");
   return cell;
 }
@@ -214,6 +231,7 @@ StudyCell make_cell(const Study& study, const StudyEntry& row, const StudyEntry&
                     const std::string* value, std::size_t& vary_written) {
   StudyCell cell;
   cell.place = {row.label, column.label, fault.label, "", value ? *value : ""};
+  cell.fault_applies = fault.applies_to(row.label);
   cell.place.slug = slug_of(row.label) + "--" + slug_of(column.label) + "--" +
                     (value ? slug_of(*value) + "--" : "") + slug_of(fault.label);
   YAML::Node node = cell_node(study, row, column, fault);
@@ -238,6 +256,10 @@ StudyCell make_cell(const Study& study, const StudyEntry& row, const StudyEntry&
 }
 
 }  // namespace
+
+bool StudyFaultClass::applies_to(const std::string& row) const {
+  return rows.empty() || std::find(rows.begin(), rows.end(), row) != rows.end();
+}
 
 bool is_study_path(const std::filesystem::path& path) { return path.parent_path().filename() == "studies"; }
 
@@ -292,7 +314,9 @@ void explain_cells(const Study& study, const std::vector<StudyCell>& cells, Stud
   auto worker = [&] {
     for (std::size_t i = next.fetch_add(1); i < cells.size(); i = next.fetch_add(1)) {
       try {
-        result.cells[i].sentence = explain(study, cells[i].scenario, result.cells[i]);
+        result.cells[i].sentence =
+            (cells[i].fault_applies ? "" : "The fault class does not apply to this row: run without its faults. ") +
+            explain(study, cells[i].scenario, result.cells[i]);
       } catch (...) {
         errors[i] = std::current_exception();
       }

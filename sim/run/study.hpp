@@ -10,13 +10,17 @@
 //   rows:    [ { label: "single Redis", params: {...} }, ... ]
 //   columns: [ { label: plain, params: {...} }, ... ]
 //   faults:  [ { label: none }, { label: GC pause, faults: [ ...fault items... ] }, ... ]
+//            { label: failover, params: {...}, faults: [...], rows: [a row label, ...] }
 //   vary:    { param: pause.duration, values: [500ms, 1s, 2s] }     # optional: a curve
 //            { param: params.ttl, from: 1s, to: 4s, steps: 4 }     # or a range, ends included
 //
-// A cell's scenario is the shared one with the row's then the column's params laid over its
-// params, and the fault class's faults as its faults. With vary:, each column is crossed with
-// each value (row, column, value, fault order), the value written where the param says: `duration`
-// (the run's length), `params.KEY` or `params.SECTION.KEY` (a model parameter), or `KIND.FIELD`
+// A cell's scenario is the shared one with the row's, the column's, then the fault class's params
+// laid over its params (each top-level key replaced whole), and the fault class's faults as its
+// faults. A class with `rows:` applies only to those rows: a fault that needs a part the other
+// designs do not have (a Redis failover where the keys live in PostgreSQL), or params they refuse;
+// their cells in that class run without its faults and params, and their sentences say so.
+// With vary:, each column is crossed with each value (row, column, value, fault order), the value written where the
+// param says: `duration` (the run's length), `params.KEY` or `params.SECTION.KEY` (a model parameter), or `KIND.FIELD`
 // (FIELD of every fault of that kind: `pause.duration` sets a fixed pause's duration and a random
 // pause's drawn duration alike). The report then draws each check's rate against the value. Each cell gets a sentence
 // built from its evidence: the rates, and the first violation of its first failing seed, told by the checker.
@@ -47,6 +51,10 @@ struct StudyEntry {
 struct StudyFaultClass {
   std::string label;
   YAML::Node faults;  ///< a fault list, or null for none
+  YAML::Node params;  ///< a mapping laid over the cell's params last (may be empty)
+  std::vector<std::string> rows;  ///< the row labels it applies to; empty: every row
+
+  bool applies_to(const std::string& row) const;
 };
 
 /// The one parameter a study varies, and its values as written (a range's as computed).
@@ -87,6 +95,7 @@ Study load_study(const std::string& path);
 /// A cell of the study, ready to run.
 struct StudyCell {
   CellPlace place;
+  bool fault_applies = true;  ///< false: a row outside its fault class's rows, run without the class
   std::string scenario_text;  ///< the cell's scenario as YAML, to replay a seed
   Scenario scenario;
 };

@@ -13,17 +13,40 @@ const std::string& Reply::sqlstate() const {
 }
 
 Connection::Connection(sim::Executor ex, sim::NodeId server, ConnectionOptions options)
-    : ex_(ex), server_(server), options_(options) {}
+    : ex_(ex), hosts_{server}, server_(server), options_(options) {}
+
+Connection::Connection(sim::Executor ex, std::vector<sim::NodeId> hosts, ConnectionOptions options)
+    : ex_(ex), hosts_(std::move(hosts)), read_write_(true), server_(sim::no_node), options_(options) {
+  SIM_ASSERT(!hosts_.empty(), "a connection with an empty host list");
+  server_ = hosts_.front();
+}
 
 Connection::~Connection() { close(); }
 
 sim::Task<Reply> Connection::connect() {
   SIM_ASSERT(!busy_ && !is_open(), "connect on a connection that is open or busy");
+  const sim::Duration patience =
+      options_.connect_timeout == sim::Duration::zero() ? options_.timeout : options_.connect_timeout;
+  if (!read_write_) co_return co_await connect_to(patience);
+  Reply reply;
+  for (sim::NodeId host : hosts_) {
+    server_ = host;
+    reply = co_await connect_to(patience);
+    if (!reply.ok() || !is_open()) continue;
+    if (!in_hot_standby_) co_return reply;
+    close();  // a hot standby: not read-write, try the next host
+    reply = Reply{};
+    reply.broken = true;
+  }
+  co_return reply;
+}
+
+sim::Task<Reply> Connection::connect_to(sim::Duration patience) {
   busy_ = true;
   auto startup = std::make_shared<StartupMessage>();
   startup->superuser = options_.superuser;
   sim::error_code ec;
-  sim::MessagePtr body = co_await ex_.world().rpc().call(ex_, server_, std::move(startup), options_.timeout,
+  sim::MessagePtr body = co_await ex_.world().rpc().call(ex_, server_, std::move(startup), patience,
                                                          boost::asio::redirect_error(sim::use_awaitable, ec));
   busy_ = false;
   Reply reply;

@@ -19,6 +19,12 @@
 // One statement at a time on a connection (the protocol has no pipelining here): a call made
 // while another is under way is a bug of the design and stops the run.
 //
+// With a list of hosts the connection is libpq's with several hosts and
+// target_session_attrs=read-write: connect() tries each host in order, waiting `connect_timeout`
+// for each, skips a server that reports in_hot_standby at startup (PostgreSQL 14+ reports it as a
+// parameter; the client closes that connection), and keeps the first that admits it. A caller
+// that wants to wait for a primary calls connect() again after its own delay.
+//
 // Fault model: a statement whose answer does not come within the connection's `timeout` (a
 // lost request or reply, a partition, a crashed or paused server) completes broken, and the
 // connection is closed: the client sends its terminate (which ends the backend and aborts its
@@ -30,6 +36,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/postgres/result.hpp"
 #include "models/postgres/server/protocol.hpp"
@@ -56,16 +63,23 @@ struct ConnectionOptions {
   /// How long the client waits for an answer to any call before it gives the connection up.
   sim::Duration timeout = sim::Duration::seconds(30);
   bool superuser = false;  ///< may use the superuser_reserved_connections slots
+  /// libpq's connect_timeout: the wait for each host's startup answer (zero: `timeout`).
+  sim::Duration connect_timeout = sim::Duration::zero();
 };
 
 class Connection {
 public:
   Connection(sim::Executor ex, sim::NodeId server, ConnectionOptions options = {});
+  /// libpq's host list with target_session_attrs=read-write: connect() keeps the first host, in
+  /// order, that admits the client and is not a hot standby. `hosts` is not empty.
+  Connection(sim::Executor ex, std::vector<sim::NodeId> hosts, ConnectionOptions options = {});
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   /// Asks the server for a backend. Refused: the result is 53300 and the connection stays closed.
+  /// With a host list, asks each host in turn as described above; when none fits, the last
+  /// host's answer (a hot standby's is broken: no primary was found) and the connection closed.
   sim::Task<Reply> connect();
   sim::Task<Reply> execute(Statement statement);
   sim::Task<Reply> query(Request request);
@@ -81,11 +95,17 @@ public:
   void set_timeout(sim::Duration timeout) { options_.timeout = timeout; }
   /// The server said at startup that it is a hot standby (read-only).
   bool in_hot_standby() const { return in_hot_standby_; }
+  /// The server the connection is (or was last) open to.
   sim::NodeId server() const { return server_; }
   BackendPid pid() const { return pid_; }
 
 private:
+  /// One startup exchange with server_, waiting `patience`.
+  sim::Task<Reply> connect_to(sim::Duration patience);
+
   sim::Executor ex_;
+  std::vector<sim::NodeId> hosts_;  ///< in the order tried; one for a single-host connection
+  bool read_write_ = false;         ///< target_session_attrs=read-write (a host list)
   sim::NodeId server_;
   ConnectionOptions options_;
   BackendPid pid_ = 0;

@@ -1,8 +1,8 @@
-// The `postgres:` section of a design whose clients follow a failover (the bank): the server's
-// keys and those of replication and failover (standbys, synchronous_standby_names, the
-// walsender's and walreceiver's timeouts, replay_time, promote, patroni). Designs whose clients
-// only ever reach the first primary read the section with read_postgres_options, which refuses
-// these keys as unknown.
+// The `postgres:` section of a design whose clients follow a failover (the bank, the payment
+// system: their connections list every server, as libpq's host list): the server's keys and those
+// of replication and failover (standbys, synchronous_standby_names, the walsender's and
+// walreceiver's timeouts, replay_time, promote, patroni). Designs whose clients only ever reach the
+// first primary read the section with read_postgres_options, which refuses these keys as unknown.
 #pragma once
 
 #include <string>
