@@ -240,6 +240,42 @@ TEST_CASE("A writer waits for a row's lockers in the order they locked it", "[po
   CHECK(p.resumed_one("A").tag == "DELETE 1");
 }
 
+// Conformance seed 574: an update by a transaction that held the row FOR UPDATE marks the key
+// as updated (the stronger lock is kept), so a FOR KEY SHARE waiter that wakes after its commit
+// follows to the new version in READ COMMITTED instead of locking the one it saw.
+TEST_CASE("An update made under the updater's own FOR UPDATE lock stops FOR KEY SHARE", "[postgres]") {
+  Play p;
+  p.ok("A", Begin{rc});
+  p.ok("A", for_update(where::eq("id", 1)));
+  p.ok("B", Begin{rc});
+  CHECK(p.blocks("B", for_update(where::eq("id", 1), WaitPolicy::wait, LockStrength::key_share)) == p.session("A"));
+  p.ok("A", add_where(8, where::eq("id", 1)));
+  p.ok("A", Commit{});
+  CHECK(show(p.resumed_one("B").rows) == "1=>18");
+}
+
+// Conformance seed 779: ON CONFLICT DO UPDATE that waited to lock the conflicting row fails with
+// 40001 in a transaction snapshot when that row was deleted meanwhile, instead of inserting anew.
+TEST_CASE("ON CONFLICT DO UPDATE fails on a conflicting row deleted while it waited", "[postgres]") {
+  for (Isolation level : {rc, rr}) {
+    Play p;
+    p.ok("A", Begin{rc});
+    p.ok("A", for_update(where::eq("id", 1)));
+    p.ok("B", Begin{level});
+    p.ok("B", select_all());
+    CHECK(p.blocks("B", upsert(1, 99)) == p.session("A"));
+    p.ok("A", delete_where(where::eq("id", 1)));
+    p.ok("A", Commit{});
+    Result b = p.resumed_one("B");
+    if (level == rr) {
+      CHECK(b.sqlstate() == "40001");
+      CHECK(b.error->message == "could not serialize access due to concurrent delete");
+    } else {
+      CHECK(show(b.rows) == "1=>99");  // READ COMMITTED starts over and inserts
+    }
+  }
+}
+
 TEST_CASE("READ COMMITTED keeps the lock on a row whose re-check fails", "[postgres]") {
   Play p;
   p.ok("A", Begin{rc});

@@ -103,6 +103,7 @@ struct Execution {
   VersionId written = no_version;
   Row updated_from;             ///< the values `written` replaced (an UPDATE's)
   bool pending_update = false;  ///< `written` came from ON CONFLICT DO UPDATE, not an insert
+  VersionId conflict_wait = no_version;  ///< ON CONFLICT DO UPDATE: the conflicting row it waits to lock
   std::vector<Row> rows;        ///< returned
   std::vector<Notice> warnings;
   std::int64_t count = 0;

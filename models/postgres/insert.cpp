@@ -61,6 +61,16 @@ std::optional<Wait> Core::resolve_conflict(Execution& e, const Row& values, cons
   bool snapshot_txn = isolation(e.txn) != Isolation::read_committed;
   std::vector<std::size_t> indexes = arbiters(rel.table, oc);
   insert = false;
+  // Woken while waiting to lock the conflicting row: a transaction snapshot fails if that row
+  // was deleted or updated meanwhile (ExecOnConflictUpdate's TM_Deleted and TM_Updated: seed
+  // 779), where READ COMMITTED starts the insert over.
+  if (e.conflict_wait != no_version) {
+    const Version& waited = rel.heap[e.conflict_wait];
+    e.conflict_wait = no_version;
+    bool ended = waited.xmax != 0 && waited.xmax != e.txn && status(waited.xmax) == TxnStatus::committed;
+    if (ended && snapshot_txn)
+      throw SqlError{waited.next == no_version ? errors::concurrent_delete() : errors::concurrent_update()};
+  }
   for (;;) {
     UniqueCheck probe = check_unique_values(rel, values, 0, e.txn, indexes);
     if (probe.kind == UniqueCheck::Kind::wait) return Wait{Wait::Kind::txn, probe.txn, 0, 0, 0, false};
@@ -75,7 +85,10 @@ std::optional<Wait> Core::resolve_conflict(Execution& e, const Row& values, cons
     }
     if (existing.xmin == e.txn && existing.cmin == e.command) throw SqlError{errors::affect_row_twice()};
     RowLockResult lock = lock_row(e, probe.other, update_strength(rel.table, oc.set), WaitPolicy::wait, true);
-    if (lock.kind == RowLockResult::Kind::blocked) return lock.wait;
+    if (lock.kind == RowLockResult::Kind::blocked) {
+      e.conflict_wait = probe.other;
+      return lock.wait;
+    }
     if (lock.kind != RowLockResult::Kind::locked || lock.changed) continue;  // changed meanwhile: start over
     const Version& locked = rel.heap[lock.version];
     if (snapshot_txn && !visible(locked, e.txn, e.snapshot, e.command)) throw SqlError{errors::concurrent_update()};

@@ -179,7 +179,12 @@ VersionId Core::write_update(Execution& e, VersionId v, const std::vector<Assign
   Version& old = rel.heap[v];
   old.xmax = e.txn;
   old.cmax = e.command;
-  old.xmax_strength = keys_changed ? LockStrength::update : LockStrength::no_key_update;
+  // An updater that held the row FOR UPDATE keeps that strength: the update marks the keys as
+  // updated (compute_new_xmax_infomask preserves the strongest lock), so FOR KEY SHARE no longer
+  // passes it (seed 574).
+  auto own = old.lockers.find(e.txn);
+  bool held_for_update = own != old.lockers.end() && own->second == LockStrength::update;
+  old.xmax_strength = keys_changed || held_for_update ? LockStrength::update : LockStrength::no_key_update;
   old.next = rel.heap.size();
   note_write(e.txn, e.relation, v);
   VersionId added = rel.add_version(std::move(next));
