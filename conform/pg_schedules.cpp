@@ -61,17 +61,23 @@ struct ModelPlayer {
   std::size_t index_of(postgres::SessionId id) const {
     return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
   }
-  void choose_by(Choices& choices) {
-    db.set_resume_chooser([this, &choices](const std::vector<postgres::SessionId>& ready) {
+  // One chooser for both kinds of choice point: which woken statement runs first, and which
+  // wait's deadlock_timeout runs out first.
+  postgres::Engine::ResumeChooser chooser(Choices& choices, std::string verb) {
+    return [this, &choices, verb](const std::vector<postgres::SessionId>& ready) {
       std::size_t at = choices.taken.size();
       std::size_t pick = at < choices.prefix.size() ? choices.prefix[at] : 0;
       choices.taken.push_back(pick);
       choices.arity.push_back(ready.size());
       if (pick != 0)
-        choices.text += std::string(choices.text.empty() ? "" : ", ") + name(index_of(ready[pick])) + " before " +
+        choices.text += std::string(choices.text.empty() ? "" : ", ") + name(index_of(ready[pick])) + verb +
                         name(index_of(ready[0]));
       return pick;
-    });
+    };
+  }
+  void choose_by(Choices& choices) {
+    db.set_resume_chooser(chooser(choices, " before "));
+    db.set_deadlock_chooser(chooser(choices, " checks for a deadlock before "));
   }
   void collect(PgStepOutcome& into) {
     for (const postgres::Completion& c : db.take_completions()) into.resumed[index_of(c.session)] = done(c.result);

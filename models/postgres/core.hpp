@@ -162,6 +162,7 @@ struct Core {
   std::map<TxnId, std::vector<std::pair<std::size_t, VersionId>>> touched;
   std::vector<CommitRecord> commit_log;  ///< committed since Engine::take_commits last ran
   std::function<std::size_t(const std::vector<SessionId>&)> resume_chooser;  ///< see Engine::set_resume_chooser
+  std::function<std::size_t(const std::vector<SessionId>&)> deadlock_chooser;  ///< Engine::set_deadlock_chooser
 
   // engine.cpp
   Session& session(SessionId id);

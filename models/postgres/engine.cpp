@@ -381,12 +381,27 @@ std::vector<SessionId> Engine::waiting_sessions() const {
 
 std::size_t Engine::fire_deadlock_timeouts() {
   std::size_t victims = 0;
-  for (SessionId id : waiting_sessions()) {
+  std::vector<SessionId> order = waiting_sessions();
+  std::vector<bool> fired(order.size(), false);
+  auto unchecked = [&](SessionId id) {
     auto it = core_->sessions.find(id);
-    if (it == core_->sessions.end() || !it->second.running || it->second.deadlock_checked) continue;
-    victims += check_deadlock(id) ? 1 : 0;
+    return it != core_->sessions.end() && it->second.running && !it->second.deadlock_checked;
+  };
+  for (;;) {
+    std::vector<std::size_t> due;  // in the order their waits began
+    for (std::size_t i = 0; i < order.size(); ++i)
+      if (!fired[i] && unchecked(order[i])) due.push_back(i);
+    if (due.empty()) return victims;
+    std::size_t pick = 0;
+    if (due.size() > 1 && core_->deadlock_chooser) {
+      std::vector<SessionId> sessions;
+      for (std::size_t i : due) sessions.push_back(order[i]);
+      pick = core_->deadlock_chooser(sessions);
+      if (pick >= due.size()) throw std::logic_error("postgres: the deadlock chooser picked no waiting session");
+    }
+    fired[due[pick]] = true;
+    victims += check_deadlock(order[due[pick]]) ? 1 : 0;
   }
-  return victims;
 }
 
 bool Engine::check_deadlock(SessionId id) {
@@ -402,6 +417,7 @@ bool Engine::check_deadlock(SessionId id) {
 }
 
 void Engine::set_resume_chooser(ResumeChooser chooser) { core_->resume_chooser = std::move(chooser); }
+void Engine::set_deadlock_chooser(ResumeChooser chooser) { core_->deadlock_chooser = std::move(chooser); }
 
 std::vector<Row> Engine::committed_rows(const std::string& table) const {
   std::vector<Row> rows;

@@ -107,6 +107,12 @@ public:
   /// first (a fixed rule). The chooser must be deterministic for a run to be.
   using ResumeChooser = std::function<std::size_t(const std::vector<SessionId>& ready)>;
   void set_resume_chooser(ResumeChooser chooser);
+  /// Which of the waits not yet checked for a deadlock has its deadlock_timeout run out first
+  /// (fire_deadlock_timeouts): on a real server, of waits that began within the same moment
+  /// (statements one commit woke together, which then waited again), the operating system
+  /// decides which backend sleeps first and so which runs the check and is the victim. Given
+  /// those sessions in the order they began to wait; without a chooser, that order.
+  void set_deadlock_chooser(ResumeChooser chooser);
 
   /// Every committed row of a table, as a new snapshot sees it, in scan order.
   std::vector<Row> committed_rows(const std::string& table) const;
