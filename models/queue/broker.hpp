@@ -28,6 +28,7 @@
 #include "models/queue/context.hpp"
 #include "models/queue/coordinator.hpp"
 #include "models/queue/messages.hpp"
+#include "models/queue/txn_coordinator.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/timer.hpp"
 
@@ -111,7 +112,7 @@ private:
   void on_list_offsets(const ListOffsetsRequest& request, sim::Responder responder);
   Error check_fetch(const FetchPartition& asked, FetchedPartition& out, bool follower);
   void note_follower_fetch(int partition, int follower, Offset offset);
-  FetchedPartition serve_partition(const FetchPartition& asked, bool follower);
+  FetchedPartition serve_partition(const FetchPartition& asked, bool follower, bool read_committed);
   std::shared_ptr<FetchReply> build_fetch_reply(const FetchRequest& request, bool& has_data);
   void wake_delayed_fetches(int partition);
   void expire_delayed_fetch(std::uint64_t id);
@@ -123,9 +124,12 @@ private:
   void shrink_isr(int partition);
   void request_isr(int partition, std::vector<int> isr);
 
-  // broker_producers.cpp: the idempotent producer's ids and sequences
+  // broker_producers.cpp: the idempotent producer's ids and sequences, transaction markers
   void on_init_producer_id(sim::Responder responder);
   Error check_sequence(int partition, const Batch& batch, std::optional<Batch>& duplicate);
+  Error check_producer_epoch(int partition, const Batch& batch);
+  void on_write_txn_markers(const WriteTxnMarkersRequest& request, sim::Responder responder);
+  bool refuse_txn_request(const sim::MessageBody* body, sim::Responder& responder);
 
   // broker_follower.cpp: fetching from leaders, heartbeats to the controller
   void ensure_fetcher(int leader);
@@ -149,6 +153,7 @@ private:
   /// The controller accepted this incarnation (a restarted broker acts on no image before).
   bool registered_ = false;
   std::unique_ptr<GroupCoordinator> coordinator_;  ///< on broker-1 when there is a group
+  std::unique_ptr<TxnCoordinator> txn_coordinator_;  ///< on broker-1 with a transactional producer
   std::size_t controller_rotation_ = 0;
 };
 
