@@ -44,12 +44,11 @@ Error Broker::check_sequence(int partition, const Batch& batch, std::optional<Ba
       return Error::none;
     }
   }
-  // Kafka restarts the sequences at 0 after an epoch bump; the model keeps numbering each
-  // partition's messages on, so the first batch of a bumped epoch is taken at any sequence.
-  if (!next && batch.producer_epoch > 0) return Error::none;
-  if (batch.first_seq != next.value_or(0)) {
+  // A new epoch starts where the producer says its sequences start under it (Kafka's 0).
+  if (batch.first_seq != next.value_or(batch.epoch_first_seq)) {
     trace("queue.out_of_order_sequence", fmt::format("p{} producer {} sent {}, expected {}", partition,
-                                                     batch.producer_id, batch.first_seq, next.value_or(0)));
+                                                     batch.producer_id, batch.first_seq,
+                                                     next.value_or(batch.epoch_first_seq)));
     return Error::out_of_order_sequence_number;
   }
   return Error::none;

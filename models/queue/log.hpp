@@ -61,6 +61,9 @@ struct Batch {
   /// The idempotent producer's id and epoch (-1: not idempotent); its base sequence is first_seq.
   std::int64_t producer_id = -1;
   std::int16_t producer_epoch = 0;
+  /// The producer's first sequence in this partition under this epoch: Kafka's client starts its
+  /// sequences again at 0 with a new epoch, where the model numbers a partition's messages on.
+  std::int64_t epoch_first_seq = 0;
   /// A transactional producer's batch (the batch header's isTransactional bit).
   bool transactional = false;
   /// A transaction marker (count 1, producer 0, no sequence), written by WriteTxnMarkers.

@@ -57,7 +57,7 @@ sim::Task<void> Producer::run_init_producer_id() {
     const auto* reply = ec ? nullptr : dynamic_cast<const InitProducerIdReply*>(answer.get());
     if (reply && reply->error == Error::none && reply->producer_id >= 0) {
       producer_id_ = reply->producer_id;
-      producer_epoch_ = reply->producer_epoch;
+      adopt_epoch(reply->producer_epoch);
       txn_.initialising = false;
       send_ready();
       co_return;
@@ -177,6 +177,7 @@ bool Producer::send_one(int partition) {
     batch.producer_id = producer_id_;
     batch.producer_epoch = producer_epoch_;
     batch.transactional = transactional();
+    batch.epoch_first_seq = lane.epoch_first_seq;
     lane.outstanding.insert(batch.first_seq);
   }
   auto request = std::make_shared<ProduceRequest>();

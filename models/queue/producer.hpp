@@ -69,6 +69,7 @@ private:
     std::deque<Queued> queue;
     std::set<std::int64_t> outstanding;  ///< idempotent: first sequences sent and not yet done
     bool added = false;                  ///< transactional: added to the ongoing transaction
+    std::int64_t epoch_first_seq = 0;    ///< transactional: next_seq when the epoch began
   };
   /// The transactional producer's ongoing transaction.
   struct Txn {
@@ -106,6 +107,7 @@ private:
   void finish_txn(TxnOutcome outcome);
   void fenced(const std::string& why);
   void reinitialise();
+  void adopt_epoch(std::int16_t epoch);
   sim::Instant now() const { return context_->world.now(); }
 
   std::shared_ptr<Context> context_;

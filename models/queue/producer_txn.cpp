@@ -125,7 +125,7 @@ sim::Task<void> Producer::run_end_txn(bool commit) {
         o.request_timeout, boost::asio::redirect_error(sim::use_awaitable, ec));
     const auto* reply = ec ? nullptr : dynamic_cast<const TxnReply*>(answer.get());
     if (reply && reply->error == Error::none) {
-      if (o.transactions.protocol == TxnProtocol::kip890) producer_epoch_ = reply->producer_epoch;
+      if (o.transactions.protocol == TxnProtocol::kip890) adopt_epoch(reply->producer_epoch);
       finish_txn(commit ? TxnOutcome::committed : TxnOutcome::aborted);
       co_return;
     }
@@ -169,6 +169,15 @@ void Producer::fenced(const std::string& why) {
   }
   finish_txn(TxnOutcome::aborted);
   reinitialise();
+}
+
+// A transactional producer's sequences start again with each epoch (here: where each partition's
+// numbering has got to, which the broker is told with every batch); every batch of the old epoch
+// is done by then.
+void Producer::adopt_epoch(std::int16_t epoch) {
+  if (transactional() && epoch != producer_epoch_)
+    for (Lane& lane : lanes_) lane.epoch_first_seq = lane.next_seq;
+  producer_epoch_ = epoch;
 }
 
 void Producer::reinitialise() {
