@@ -116,6 +116,20 @@ TEST_CASE("read_committed drops the records of aborted transactions, which read_
   }
 }
 
+TEST_CASE("a group reading read_committed processes no aborted record, and what it drops is not lost", "[queue]") {
+  sim::RunResult r = run_text(transactional("transaction_messages: 60, transaction_abort_share: 1/2, "
+                                            "isolation_level: read_committed, group_members: 2, "
+                                            "commit: after_processing, auto_commit_interval: 1s"),
+                              1);
+  REQUIRE(r.measures.at("transactions_aborted") >= 10);
+  for (const char* name : {"aborted_read", "lost_consumption", "duplicate_processing", "per_partition_order",
+                           "torn_txn", "lost_acked_write"}) {
+    INFO(name << ": " << check_named(r, name).summary);
+    CHECK(check_named(r, name).held);
+  }
+  CHECK(detail_of(check_named(r, "aborted_read"), "records") == "0");
+}
+
 TEST_CASE("read_committed waits at the last stable offset while a transaction is open", "[queue]") {
   // Transactions of 1,500 messages last 5 s each: a read_committed consumer gets a record only
   // once its transaction's marker is written, a read_uncommitted one as soon as it is replicated.
