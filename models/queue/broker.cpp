@@ -76,7 +76,9 @@ void Broker::recover() {
 void Broker::receive(const sim::RpcRequest& request, sim::Responder responder) {
   const sim::MessageBody* body = request.body.get();
   if (coordinator_ && coordinator_->receive(body, responder)) return;
-  if (txn_coordinator_ ? txn_coordinator_->receive(body, responder) : refuse_txn_request(body, responder)) return;
+  if (options().transactions.enabled() &&
+      (txn_coordinator_ ? txn_coordinator_->receive(body, responder) : refuse_txn_request(body, responder)))
+    return;
   if (const auto* produce = dynamic_cast<const ProduceRequest*>(body)) {
     on_produce(*produce, std::move(responder));
   } else if (dynamic_cast<const FetchRequest*>(body)) {

@@ -37,7 +37,7 @@ Presence presence(const Observations& o) {
     for (const Batch& b : o.final_logs[static_cast<std::size_t>(p)])
       pr.final_end[static_cast<std::size_t>(p)] = std::max(pr.final_end[static_cast<std::size_t>(p)], b.end());
   // What the final logs hold committed: a transaction's records count once its commit marker is there.
-  for (auto& [key, spans] : committed_in_final_logs(o)) {
+  for (auto& [key, spans] : final_txn_status(o).committed) {
     final_raw[key] = spans;
     seen_raw[key] = std::move(spans);
   }
@@ -92,31 +92,32 @@ void tally_ack(const Observations& o, const Ack& ack, const Presence& pr, LossTa
 
 }  // namespace
 
-std::map<std::pair<int, std::uint32_t>, std::vector<Span>> committed_in_final_logs(const Observations& o) {
-  std::map<Key, std::vector<Span>> raw;
+FinalTxnStatus final_txn_status(const Observations& o) {
+  std::map<Key, std::vector<Span>> committed, aborted;
   for (int p = 0; p < o.partitions && p < static_cast<int>(o.final_logs.size()); ++p) {
     const std::vector<Batch>& data = o.final_logs[static_cast<std::size_t>(p)];
     static const std::vector<Batch> none;
-    const std::vector<Batch>& markers = p < static_cast<int>(o.final_markers.size())
-                                            ? o.final_markers[static_cast<std::size_t>(p)] : none;
+    const std::vector<Batch>& markers =
+        p < static_cast<int>(o.final_markers.size()) ? o.final_markers[static_cast<std::size_t>(p)] : none;
     std::map<std::int64_t, std::vector<const Batch*>> pending;  // by producer id: an open transaction's batches
     std::size_t m = 0;
     auto close = [&](const Batch& marker) {
       std::vector<const Batch*> batches = std::move(pending[marker.producer_id]);
       pending.erase(marker.producer_id);
-      if (marker.control != Control::commit) return;
-      for (const Batch* b : batches) raw[{p, b->producer}].emplace_back(b->first_seq, b->first_seq + b->count);
+      auto& into = marker.control == Control::commit ? committed : aborted;
+      for (const Batch* b : batches) into[{p, b->producer}].emplace_back(b->first_seq, b->first_seq + b->count);
     };
     for (const Batch& b : data) {
       for (; m < markers.size() && markers[m].base < b.base; ++m) close(markers[m]);
       if (b.transactional) pending[b.producer_id].push_back(&b);
-      else raw[{p, b.producer}].emplace_back(b.first_seq, b.first_seq + b.count);
+      else committed[{p, b.producer}].emplace_back(b.first_seq, b.first_seq + b.count);
     }
     for (; m < markers.size(); ++m) close(markers[m]);
   }
-  std::map<Key, std::vector<Span>> merged;
-  for (auto& [key, spans] : raw) merged[key] = merge_spans(std::move(spans));
-  return merged;
+  FinalTxnStatus status;
+  for (auto& [key, spans] : committed) status.committed[key] = merge_spans(std::move(spans));
+  for (auto& [key, spans] : aborted) status.aborted[key] = merge_spans(std::move(spans));
+  return status;
 }
 
 const std::vector<std::string>& check_names() {

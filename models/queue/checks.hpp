@@ -28,7 +28,8 @@
 // With a transactional producer (txn_checks.cpp; each holds with nothing to judge without one),
 // after Jepsen's definitions:
 //   aborted_read      G1a: a read_committed consumer polled a record of a transaction its
-//                     producer aborted, or one the final logs do not hold committed
+//                     producer aborted, or one the final logs hold under an abort marker (a
+//                     record the final logs lost is lost_acked_write's to judge)
 //   torn_txn          a transaction of which the final logs hold some records committed and
 //                     others not (aborted, still open, or missing)
 // and lost_acked_write counts a transaction's writes once its producer saw it committed (the
@@ -67,9 +68,13 @@ sim::CheckResult check_consumer_lag(const Observations& o, std::int64_t bound);
 sim::CheckResult check_consumer_stopped(const Observations& o);
 sim::CheckResult check_aborted_read(const Observations& o);
 sim::CheckResult check_torn_txn(const Observations& o);
-/// By (partition, producer): the sequences the final logs hold committed (a record outside any
-/// transaction, or one whose transaction's marker is a commit), merged.
-std::map<std::pair<int, std::uint32_t>, std::vector<Span>> committed_in_final_logs(const Observations& o);
+/// By (partition, producer), merged: the sequences the final logs hold committed (a record outside
+/// any transaction, or one whose transaction's marker is a commit), and those they hold aborted.
+struct FinalTxnStatus {
+  std::map<std::pair<int, std::uint32_t>, std::vector<Span>> committed;
+  std::map<std::pair<int, std::uint32_t>, std::vector<Span>> aborted;
+};
+FinalTxnStatus final_txn_status(const Observations& o);
 sim::CheckResult check_availability(const Observations& o, sim::Duration bound, double& worst_unavailable_s);
 
 }  // namespace queue

@@ -162,7 +162,7 @@ std::vector<sim::CheckDoc> check_docs() {
        "the longest gap, and unavailable_s (gaps over 1 s) per partition"},
       {"aborted_read",
        "with transactions and read_committed consumers, no consumer polls a record of a transaction its "
-       "producer aborted or that the final logs do not hold committed (Jepsen's G1a)",
+       "producer aborted or that the final logs hold under an abort marker (Jepsen's G1a)",
        "such records, the transactions they belong to, and when they were polled"},
       {"torn_txn",
        "with transactions, every transaction with a committed record in the final logs has all its records "

@@ -34,7 +34,10 @@
 // given up, so what is acknowledged has time to reach the consumer; a transactional producer
 // ends its open transaction first.
 //
-// Fault model: the producer keeps everything in memory; it is never crashed by the scenarios here.
+// Fault model: the producer keeps everything in memory. A restarted producer is a new instance,
+// with messages of its own (its producer number is its incarnation's); with a transactional id it
+// takes the same id, and its InitProducerId has the coordinator abort the old instance's
+// transaction and fence it.
 #pragma once
 
 #include <deque>

@@ -44,6 +44,16 @@ struct Writers {
   }
 };
 
+// The records of a poll that belong to a transaction its producer aborted or that the final logs
+// hold aborted.
+std::int64_t aborted_records(const Poll& poll, const Writers& writers, const Committed& aborted_in_logs) {
+  Key key{poll.partition, poll.piece.producer};
+  std::vector<Span> bad = spans_in(aborted_in_logs, key);
+  const std::vector<Span>& by_producer = spans_in(writers.aborted_by_producer, key);
+  bad.insert(bad.end(), by_producer.begin(), by_producer.end());
+  return covered_length(merge_spans(std::move(bad)), poll.piece.first_seq, poll.piece.first_seq + poll.piece.count);
+}
+
 std::string some(const std::set<std::int64_t>& txns) {
   std::vector<std::int64_t> first(txns.begin(), txns.end());
   if (first.size() > 8) first.resize(8);
@@ -52,8 +62,8 @@ std::string some(const std::set<std::int64_t>& txns) {
 
 }  // namespace
 
-// G1a: records a read_committed consumer polled that the final logs do not hold committed, or
-// that belong to a transaction its producer aborted. With read_uncommitted they are counted and
+// G1a: records a read_committed consumer polled that belong to a transaction its producer
+// aborted, or that the final logs hold under an abort marker. With read_uncommitted they are counted and
 // allowed.
 sim::CheckResult check_aborted_read(const Observations& o) {
   sim::CheckResult r{"aborted_read", true, "", {}, std::nullopt};
@@ -61,31 +71,22 @@ sim::CheckResult check_aborted_read(const Observations& o) {
     r.summary = "no transactions";
     return r;
   }
-  Committed committed = committed_in_final_logs(o);
+  Committed aborted_in_logs = final_txn_status(o).aborted;
   Writers writers(o);
   std::int64_t bad = 0;
   std::set<std::int64_t> txns;
   std::optional<sim::Instant> first, last;
   for (const Poll& poll : o.polls) {
-    Key key{poll.partition, poll.piece.producer};
-    Span s{poll.piece.first_seq, poll.piece.first_seq + poll.piece.count};
-    std::int64_t good = 0;
-    auto aborted = writers.aborted_by_producer.find(key);
-    for (const Span& c : spans_in(committed, key)) {
-      Span both{std::max(c.first, s.first), std::min(c.second, s.second)};
-      if (both.first >= both.second) continue;
-      good += aborted == writers.aborted_by_producer.end()
-                  ? both.second - both.first
-                  : both.second - both.first - covered_length(aborted->second, both.first, both.second);
-    }
-    if (good == poll.piece.count) continue;
-    bad += poll.piece.count - good;
-    writers.transactions_of(key, s, txns);
+    std::int64_t here = aborted_records(poll, writers, aborted_in_logs);
+    if (here == 0) continue;
+    bad += here;
+    writers.transactions_of({poll.partition, poll.piece.producer},
+                            {poll.piece.first_seq, poll.piece.first_seq + poll.piece.count}, txns);
     if (!first) first = poll.polled;
     last = poll.polled;
   }
   r.held = bad == 0 || !o.read_committed;
-  r.summary = fmt::format("{} records polled by {} consumers were of aborted or uncommitted transactions", bad,
+  r.summary = fmt::format("{} records polled by {} consumers were of aborted transactions", bad,
                           o.read_committed ? "read_committed" : "read_uncommitted");
   if (!o.read_committed) r.summary += ", as read_uncommitted allows";
   if (!r.held) {
@@ -106,7 +107,7 @@ sim::CheckResult check_torn_txn(const Observations& o) {
     r.summary = "no transactions";
     return r;
   }
-  Committed committed = committed_in_final_logs(o);
+  Committed committed = final_txn_status(o).committed;
   std::set<std::int64_t> torn;
   std::int64_t missing = 0, committed_txns = 0;
   std::optional<sim::Instant> first, last;
