@@ -191,6 +191,12 @@ TEST_CASE("M9: a late EndTxn ends the next transaction with the classic protocol
   }
   CHECK(classic.expectations_met);
   CHECK(fixed.expectations_met);
+  // KIP-890's first part alone refuses the rest of the ended transaction: nothing the producer
+  // saw committed is lost, but what it aborted was partly committed and read.
+  sim::RunResult part1 = shipped("m9-delayed-txn-marker-kip890-part1");
+  CHECK(check_named(part1, "lost_acked_write").held);
+  CHECK_FALSE(check_named(part1, "aborted_read").held);
+  CHECK_FALSE(check_named(part1, "torn_txn").held);
 }
 
 TEST_CASE("with KIP-890 a new epoch's first batches may arrive out of order and are still taken", "[queue]") {

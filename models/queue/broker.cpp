@@ -79,8 +79,8 @@ void Broker::receive(const sim::RpcRequest& request, sim::Responder responder) {
   if (options().transactions.enabled() &&
       (txn_coordinator_ ? txn_coordinator_->receive(body, responder) : refuse_txn_request(body, responder)))
     return;
-  if (const auto* produce = dynamic_cast<const ProduceRequest*>(body)) {
-    on_produce(*produce, std::move(responder));
+  if (dynamic_cast<const ProduceRequest*>(body)) {
+    on_produce(std::static_pointer_cast<const ProduceRequest>(request.body), std::move(responder), false);
   } else if (dynamic_cast<const FetchRequest*>(body)) {
     on_fetch(std::static_pointer_cast<const FetchRequest>(request.body), std::move(responder));
   } else if (const auto* list = dynamic_cast<const ListOffsetsRequest*>(body)) {

@@ -107,7 +107,8 @@ private:
   void append(int partition, Batch batch);
 
   // broker_leader.cpp: produce, fetch serving, ISR, high watermark
-  void on_produce(const ProduceRequest& request, sim::Responder responder);
+  /// `verified`: KIP-890 part 1's check with the coordinator is done.
+  void on_produce(std::shared_ptr<const ProduceRequest> request, sim::Responder responder, bool verified);
   void on_fetch(std::shared_ptr<const FetchRequest> request, sim::Responder responder);
   void on_list_offsets(const ListOffsetsRequest& request, sim::Responder responder);
   Error check_fetch(const FetchPartition& asked, FetchedPartition& out, bool follower);
@@ -130,6 +131,8 @@ private:
   Error check_producer_epoch(int partition, const Batch& batch);
   void on_write_txn_markers(const WriteTxnMarkersRequest& request, sim::Responder responder);
   bool refuse_txn_request(const sim::MessageBody* body, sim::Responder& responder);
+  bool needs_verification(int partition, const Batch& batch);
+  sim::Task<void> run_verification(std::shared_ptr<const ProduceRequest> request, sim::Responder responder);
 
   // broker_follower.cpp: fetching from leaders, heartbeats to the controller
   void ensure_fetcher(int leader);

@@ -6,7 +6,8 @@
 
 namespace queue {
 
-void Broker::on_produce(const ProduceRequest& request, sim::Responder responder) {
+void Broker::on_produce(std::shared_ptr<const ProduceRequest> request_ptr, sim::Responder responder, bool verified) {
+  const ProduceRequest& request = *request_ptr;
   auto reply = std::make_shared<ProduceReply>();
   int p = request.partition;
   Replica& r = replica(p);
@@ -22,6 +23,10 @@ void Broker::on_produce(const ProduceRequest& request, sim::Responder responder)
     reply->error = check_sequence(p, request.batch, duplicate);
   if (reply->error != Error::none) {
     if (request.wants_reply) responder.reply(std::move(reply));
+    return;
+  }
+  if (!duplicate && !verified && needs_verification(p, request.batch)) {
+    sim::spawn(context_->world.executor(self_), run_verification(std::move(request_ptr), std::move(responder)));
     return;
   }
   Offset base = 0, until = 0;

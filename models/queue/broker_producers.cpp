@@ -4,9 +4,11 @@
 // and the markers the transaction coordinator writes. Kafka rebuilds this state
 // from the log's batch headers (and snapshots of it), so a new leader knows what its own log
 // holds; here it is read from the log itself, which truncation and page-cache loss keep true.
+#include <boost/asio/redirect_error.hpp>
 #include <fmt/format.h>
 
 #include "models/queue/broker.hpp"
+#include "sim/kernel/spawn.hpp"
 
 namespace queue {
 
@@ -96,6 +98,38 @@ void Broker::on_write_txn_markers(const WriteTxnMarkersRequest& request, sim::Re
     return;
   }
   r.waiting.push_back(WaitingProduce{base + 1, base, std::move(responder), now() + options().request_timeout});
+}
+
+// KIP-890 part 1: a transactional write that would open the producer's transaction in this
+// partition is taken only once the coordinator says the partition is in the ongoing transaction.
+bool Broker::needs_verification(int partition, const Batch& batch) {
+  return options().transactions.protocol != TxnProtocol::classic && batch.transactional &&
+         !log(partition).has_open_txn(batch.producer_id);
+}
+
+sim::Task<void> Broker::run_verification(std::shared_ptr<const ProduceRequest> request, sim::Responder responder) {
+  auto ask = std::make_shared<AddPartitionsToTxnRequest>();
+  ask->transactional_id = request->transactional_id;
+  ask->producer_id = request->batch.producer_id;
+  ask->producer_epoch = request->batch.producer_epoch;
+  ask->partitions = {request->partition};
+  ask->verify_only = true;
+  sim::error_code ec;
+  sim::MessagePtr answer = co_await context_->world.rpc().call(
+      context_->world.executor(self_), context_->brokers[static_cast<std::size_t>(Context::txn_coordinator)],
+      std::move(ask), options().request_timeout, boost::asio::redirect_error(sim::use_awaitable, ec));
+  const auto* reply = ec ? nullptr : dynamic_cast<const TxnReply*>(answer.get());
+  if (reply && reply->error == Error::none) {
+    on_produce(std::move(request), std::move(responder), true);
+    co_return;
+  }
+  auto refused = std::make_shared<ProduceReply>();
+  refused->error = reply ? Error::invalid_txn_state : Error::request_timed_out;
+  if (reply)
+    trace("queue.txn_unverified", fmt::format("p{} producer {} epoch {}: not in an ongoing transaction",
+                                              request->partition, request->batch.producer_id,
+                                              request->batch.producer_epoch));
+  responder.reply(std::move(refused));
 }
 
 // A broker that is not the transaction coordinator answers NOT_COORDINATOR.

@@ -77,9 +77,11 @@ std::vector<sim::OptionDoc> transaction_options() {
        "the coordinator aborts, with a bumped epoch, a transaction open longer than this "
        "(transaction.timeout.ms, 60 s; checked every 10 s)"},
       {"txn_protocol",
-       "classic (KIP-98 before Kafka 4.0: the epoch stays the same from one transaction to the next, "
-       "and a timed-out EndTxn is sent again) or kip890 (every EndTxn bumps the epoch, and a producer "
-       "whose EndTxn timed out re-initialises)"},
+       "classic (KIP-98 before Kafka 3.6: the epoch stays the same from one transaction to the next, "
+       "and a timed-out EndTxn is sent again), kip890_part1 (Kafka 3.6 to 3.9: classic, and a leader "
+       "verifies with the coordinator that a partition is in the ongoing transaction before it takes "
+       "the transaction's first write there) or kip890 (Kafka 4.0: that, every EndTxn bumps the epoch, "
+       "and a producer whose EndTxn timed out re-initialises)"},
       {"isolation_level",
        "consumers' isolation.level: read_uncommitted (to the high watermark) or read_committed "
        "(below the last stable offset, without the records of aborted transactions)"},

@@ -174,7 +174,7 @@ std::string prevention(const QueueOptions& o, const sim::Findings& findings, std
     return false;
   };
   if (o.transactions.enabled() && (violated("aborted_read") || violated("torn_txn")))
-    return o.transactions.protocol == TxnProtocol::classic
+    return o.transactions.protocol != TxnProtocol::kip890
                ? "A late EndTxn of one transaction reached the coordinator during the next, which had the same "
                  "producer id and epoch, and ended it: KIP-890 (Kafka 4.0) bumps the epoch on every EndTxn so a "
                  "late one is fenced, and the producer re-initialises after a timed-out EndTxn."

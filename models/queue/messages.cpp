@@ -42,8 +42,8 @@ std::string InitProducerIdReply::describe() const {
 }
 
 std::string AddPartitionsToTxnRequest::describe() const {
-  return fmt::format("AddPartitionsToTxn producer {} epoch {} partitions {}", producer_id, producer_epoch,
-                     fmt::join(partitions, ","));
+  return fmt::format("AddPartitionsToTxn{} producer {} epoch {} partitions {}", verify_only ? " (verify)" : "",
+                     producer_id, producer_epoch, fmt::join(partitions, ","));
 }
 
 std::string EndTxnRequest::describe() const {

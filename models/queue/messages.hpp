@@ -35,6 +35,7 @@ const char* to_string(Error error);
 
 struct ProduceRequest final : sim::MessageBody {
   int partition = 0;
+  std::string transactional_id;  ///< a transactional producer's, for KIP-890's verification
   Batch batch;  ///< base and epoch are the leader's to set
   bool wants_reply = true;  ///< false for acks=0
   std::string describe() const override;
@@ -155,6 +156,7 @@ struct AddPartitionsToTxnRequest final : sim::MessageBody {
   std::int64_t producer_id = -1;
   std::int16_t producer_epoch = 0;
   std::vector<int> partitions;
+  bool verify_only = false;  ///< KIP-890 part 1: a leader asks whether they are in the ongoing transaction
   std::string describe() const override;
 };
 

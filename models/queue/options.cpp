@@ -97,8 +97,10 @@ void read_transactions(sim::ParamReader& params, QueueOptions& o) {
   t.messages = params.integer<std::int64_t>("transaction_messages", t.messages, 1, 1'000'000'000);
   t.abort_share = params.ratio("transaction_abort_share", t.abort_share);
   t.timeout = params.duration("transaction_timeout", t.timeout, {Duration::milliseconds(1), Duration::minutes(15)});
-  t.protocol = params.choice("txn_protocol", {"classic", "kip890"}, "classic") == "kip890" ? TxnProtocol::kip890
-                                                                                           : TxnProtocol::classic;
+  std::string protocol = params.choice("txn_protocol", {"classic", "kip890_part1", "kip890"}, "classic");
+  t.protocol = protocol == "kip890"         ? TxnProtocol::kip890
+               : protocol == "kip890_part1" ? TxnProtocol::kip890_part1
+                                            : TxnProtocol::classic;
 }
 
 void read_seek(sim::ParamReader& params, QueueOptions& o) {
@@ -181,7 +183,14 @@ const char* to_string(CommitMode mode) {
   return "?";
 }
 
-const char* to_string(TxnProtocol protocol) { return protocol == TxnProtocol::kip890 ? "kip890" : "classic"; }
+const char* to_string(TxnProtocol protocol) {
+  switch (protocol) {
+    case TxnProtocol::classic: return "classic";
+    case TxnProtocol::kip890_part1: return "kip890_part1";
+    case TxnProtocol::kip890: return "kip890";
+  }
+  return "?";
+}
 
 const char* to_string(Isolation isolation) {
   return isolation == Isolation::read_committed ? "read_committed" : "read_uncommitted";

@@ -55,8 +55,11 @@ const char* to_string(OffsetReset reset);
 /// the next, so a late EndTxn of one transaction ends the next; the client carries on after a
 /// timed-out EndTxn by sending it again. `kip890` (KIP-890, Kafka 4.0): every EndTxn bumps the
 /// epoch, so a late one carries a stale epoch and is fenced, and a client whose EndTxn timed out
-/// re-initialises (InitProducerId) instead of carrying on.
-enum class TxnProtocol { classic, kip890 };
+/// re-initialises (InitProducerId) instead of carrying on. `kip890_part1` (Kafka 3.6 to 3.9) is
+/// classic with KIP-890's first part: a partition leader asks the coordinator whether the
+/// partition is in the producer's ongoing transaction before it takes the transaction's first
+/// write there (`kip890` does too).
+enum class TxnProtocol { classic, kip890_part1, kip890 };
 const char* to_string(TxnProtocol protocol);
 
 /// `isolation_level`: read_uncommitted reads to the high watermark; read_committed reads below

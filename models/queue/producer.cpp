@@ -182,6 +182,7 @@ bool Producer::send_one(int partition) {
   }
   auto request = std::make_shared<ProduceRequest>();
   request->partition = partition;
+  request->transactional_id = o.transactions.id;
   request->batch = batch;
   sim::NodeId target = context_->brokers[static_cast<std::size_t>(leader)];
   if (o.acks == Acks::none) {
@@ -214,6 +215,12 @@ void Producer::on_reply(int partition, int broker, Batch batch, std::int64_t txn
     done(partition, batch);
     context_->recorder->gave_up(batch.count);
     fenced(fmt::format("p{}: INVALID_PRODUCER_EPOCH", partition));
+  } else if (transactional() && ((reply && reply->error == Error::invalid_txn_state) || txn_.failed)) {
+    // KIP-890 part 1 refused it (an abortable error): the transaction can only be aborted, and
+    // what it still holds fails with it.
+    done(partition, batch);
+    context_->recorder->gave_up(batch.count);
+    abandon_txn();
   } else {
     retry(partition, batch);
   }

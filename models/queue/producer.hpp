@@ -109,6 +109,8 @@ private:
   sim::Task<void> run_end_txn(bool commit);
   void finish_txn(TxnOutcome outcome);
   void fenced(const std::string& why);
+  void abandon_txn();
+  void give_up_queued();
   void reinitialise();
   void adopt_epoch(std::int16_t epoch);
   sim::Instant now() const { return context_->world.now(); }

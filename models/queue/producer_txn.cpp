@@ -130,7 +130,7 @@ sim::Task<void> Producer::run_end_txn(bool commit) {
       co_return;
     }
     bool timed_out = !reply;
-    if (timed_out && o.transactions.protocol == TxnProtocol::classic) {
+    if (timed_out && o.transactions.protocol != TxnProtocol::kip890) {
       // Kafka's client before 4.0 re-enqueues a timed-out EndTxn and sends it again.
       context_->world.trace().record(now(), self_, "queue.txn_retry",
                                      fmt::format("txn {}: EndTxn timed out, sent again", txn_.record));
@@ -159,14 +159,30 @@ void Producer::finish_txn(TxnOutcome outcome) {
   for (Lane& lane : lanes_) lane.added = false;
 }
 
+// An abortable error: the transaction takes no more messages and its batches fail; it ends with
+// EndTxn(abort) once those in flight are answered.
+void Producer::abandon_txn() {
+  txn_.failed = true;
+  txn_.ending = true;
+  give_up_queued();
+}
+
+// What the lanes hold is given up; a retried batch waiting there is outstanding no more.
+void Producer::give_up_queued() {
+  for (Lane& lane : lanes_) {
+    for (const Queued& q : lane.queue) {
+      context_->recorder->gave_up(q.batch.count);
+      lane.outstanding.erase(q.batch.first_seq);
+    }
+    lane.queue.clear();
+  }
+}
+
 // Fenced inside a transaction: what it still holds is given up, the transaction is over for it
 // (the coordinator aborted it), and the producer takes a new epoch.
 void Producer::fenced(const std::string& why) {
   context_->world.trace().record(now(), self_, "queue.producer_fenced", why);
-  for (Lane& lane : lanes_) {
-    for (const Queued& q : lane.queue) context_->recorder->gave_up(q.batch.count);
-    lane.queue.clear();
-  }
+  give_up_queued();
   finish_txn(TxnOutcome::aborted);
   reinitialise();
 }

@@ -99,6 +99,10 @@ void TxnCoordinator::on_add(const AddPartitionsToTxnRequest& request, sim::Respo
     reply->error = Error::invalid_producer_id_mapping;
   } else if (request.producer_epoch != it->second.producer_epoch) {
     reply->error = Error::producer_fenced;
+  } else if (request.verify_only) {
+    bool added = it->second.state == TxnState::ongoing;
+    for (int p : request.partitions) added = added && it->second.partitions.count(p) > 0;
+    if (!added) reply->error = Error::invalid_txn_state;
   } else if (it->second.preparing()) {
     reply->error = Error::concurrent_transactions;
   } else {
