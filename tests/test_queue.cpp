@@ -257,6 +257,26 @@ TEST_CASE("the idempotent producer needs acks=all and at most 5 requests in flig
   CHECK(error_of(base + "  max_in_flight: 5\n").empty());
 }
 
+TEST_CASE("the transactional producer's settings are checked, each with one message naming the key", "[queue]") {
+  auto error_of = [](const std::string& params) -> std::string {
+    try {
+      sim::check_scenario(sim::parse_scenario("name: t\nmodel: queue\nduration: 5s\nparams:\n" + params, "t.yaml"));
+    } catch (const sim::ScenarioError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CHECK(error_of("  transactional_id: t\n").find("transactional_id: needs enable_idempotence: true") !=
+        std::string::npos);
+  CHECK(error_of("  transaction_messages: 10\n").find("transaction_messages: needs transactional_id") !=
+        std::string::npos);
+  CHECK(error_of("  txn_protocol: kip890\n").find("txn_protocol: needs transactional_id") != std::string::npos);
+  const std::string txn = "  enable_idempotence: true\n  transactional_id: t\n";
+  CHECK(error_of(txn + "  transaction_abort_share: 3/2\n").find("must be between 0 and 1") != std::string::npos);
+  CHECK(error_of(txn + "  txn_protocol: kip891\n").find("kip890") != std::string::npos);
+  CHECK(error_of(txn + "  isolation_level: read_committed\n  txn_protocol: kip890\n").empty());
+}
+
 TEST_CASE("the range assignor gives each member a consecutive run, the first ones one more", "[queue]") {
   REQUIRE(GroupCoordinator::range_owners({0, 1}, 3) == std::vector<int>{0, 0, 1});
   REQUIRE(GroupCoordinator::range_owners({0, 2, 5}, 2) == std::vector<int>{0, 2});
@@ -337,4 +357,92 @@ TEST_CASE("a consumer group run: one seed gives one trace, another seed another"
   sim::RunResult r = run_text(text, 7);
   CHECK_FALSE(check_named(r, "duplicate_processing").held);
   CHECK(check_named(r, "lost_consumption").held);
+}
+
+namespace {
+
+Batch txn_batch(Offset base, std::int64_t count, std::int64_t producer_id, std::int64_t first_seq) {
+  Batch b = batch(base, count, 0, first_seq);
+  b.producer_id = producer_id;
+  b.transactional = true;
+  return b;
+}
+
+Batch marker(Offset base, std::int64_t producer_id, Control control) {
+  Batch b;
+  b.base = base;
+  b.count = 1;
+  b.producer = 0;
+  b.producer_id = producer_id;
+  b.transactional = true;
+  b.control = control;
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("the last stable offset stops at the earliest open transaction, and aborted ones are indexed", "[queue]") {
+  PartitionLog log;
+  log.append(batch(0, 10, 0, 0));
+  REQUIRE(log.last_stable_offset(10) == 10);
+  log.append(txn_batch(10, 5, 7, 0));
+  log.append(txn_batch(15, 5, 8, 0));
+  REQUIRE(log.last_stable_offset(20) == 10);
+  log.append(marker(20, 7, Control::abort));
+  // Producer 7's transaction aborted, 8's still open.
+  REQUIRE(log.last_stable_offset(21) == 15);
+  log.append(marker(21, 8, Control::commit));
+  // The commit marker is not yet below the high watermark: still unstable.
+  REQUIRE(log.last_stable_offset(21) == 15);
+  REQUIRE(log.last_stable_offset(22) == 22);
+  std::vector<AbortedTxn> aborted = log.aborted_between(0, 22);
+  REQUIRE(aborted.size() == 1);
+  CHECK(aborted[0].producer_id == 7);
+  CHECK(aborted[0].first == 10);
+  CHECK(aborted[0].marker == 20);
+  CHECK(log.aborted_between(21, 22).empty());
+  // Truncation takes the abort marker away: producer 7's transaction is open again.
+  log.truncate(20);
+  REQUIRE(log.last_stable_offset(20) == 10);
+  REQUIRE(log.aborted_between(0, 20).empty());
+}
+
+TEST_CASE("torn_txn, aborted_read and a committed transaction's lost writes on hand-made histories", "[queue]") {
+  // Transaction 0 committed with 4 records in p0; the final log holds its first 2 under a commit
+  // marker and the last 2 under an abort marker (a late EndTxn ended it early).
+  Observations o = one_partition();
+  o.read_committed = true;
+  TxnRecord t;
+  t.index = 0;
+  t.producer = 1;
+  t.outcome = TxnOutcome::committed;
+  t.writes.emplace_back(0, 0, 4);
+  t.ended = at_s(2);
+  o.txns.push_back(t);
+  o.acks.push_back(Ack{0, 1, 0, 2, 0, Instant::zero(), at_s(1), 0});
+  o.acks.push_back(Ack{0, 1, 2, 2, 3, Instant::zero(), at_s(1), 0});
+  o.final_logs[0] = {txn_batch(0, 2, 5, 0), txn_batch(3, 2, 5, 2)};
+  o.final_markers = {{marker(2, 5, Control::commit), marker(5, 5, Control::abort)}};
+  CHECK_FALSE(check_torn_txn(o).held);
+  sim::CheckResult unseen;
+  sim::CheckResult lost = check_lost_and_unseen(o, unseen);
+  CHECK_FALSE(lost.held);
+  CHECK(lost.summary.rfind("2 of 4", 0) == 0);
+  // A read_committed poll of the committed half is fine; of the aborted half, G1a.
+  o.polls.push_back(Poll{0, txn_batch(0, 2, 5, 0), at_s(3)});
+  CHECK(check_aborted_read(o).held);
+  o.polls.push_back(Poll{0, txn_batch(3, 2, 5, 2), at_s(3)});
+  CHECK_FALSE(check_aborted_read(o).held);
+  // Had the producer aborted it, reading even the committed half would be an aborted read, and
+  // none of it a lost write.
+  // A record the final logs lost (every replica's page cache, say) is a lost write, not G1a.
+  Observations lost_logs = o;
+  lost_logs.final_logs[0].clear();
+  lost_logs.final_markers[0].clear();
+  lost_logs.polls.pop_back();
+  CHECK(check_aborted_read(lost_logs).held);
+  o.polls.pop_back();
+  o.txns[0].outcome = TxnOutcome::aborted;
+  CHECK_FALSE(check_aborted_read(o).held);
+  CHECK(check_lost_and_unseen(o, unseen).held);
 }

@@ -51,6 +51,12 @@ void Broker::start() {
     coordinator_ = std::make_unique<GroupCoordinator>(*context_, self_);
     coordinator_->start();
   }
+  if (index_ == Context::txn_coordinator && options().transactions.enabled()) {
+    txn_coordinator_ = std::make_unique<TxnCoordinator>(*context_, self_, [this](int partition) {
+      return image_ ? image_->partitions[static_cast<std::size_t>(partition)].leader : no_leader;
+    });
+    txn_coordinator_->start();
+  }
 }
 
 // A machine crash since the last boot took the page cache with it (the crash listener in
@@ -70,14 +76,19 @@ void Broker::recover() {
 void Broker::receive(const sim::RpcRequest& request, sim::Responder responder) {
   const sim::MessageBody* body = request.body.get();
   if (coordinator_ && coordinator_->receive(body, responder)) return;
-  if (const auto* produce = dynamic_cast<const ProduceRequest*>(body)) {
-    on_produce(*produce, std::move(responder));
+  if (options().transactions.enabled() &&
+      (txn_coordinator_ ? txn_coordinator_->receive(body, responder) : refuse_txn_request(body, responder)))
+    return;
+  if (dynamic_cast<const ProduceRequest*>(body)) {
+    on_produce(std::static_pointer_cast<const ProduceRequest>(request.body), std::move(responder), false);
   } else if (dynamic_cast<const FetchRequest*>(body)) {
     on_fetch(std::static_pointer_cast<const FetchRequest>(request.body), std::move(responder));
   } else if (const auto* list = dynamic_cast<const ListOffsetsRequest*>(body)) {
     on_list_offsets(*list, std::move(responder));
   } else if (dynamic_cast<const InitProducerIdRequest*>(body)) {
     on_init_producer_id(std::move(responder));
+  } else if (const auto* markers = dynamic_cast<const WriteTxnMarkersRequest*>(body)) {
+    on_write_txn_markers(*markers, std::move(responder));
   } else if (dynamic_cast<const MetadataRequest*>(body)) {
     auto reply = std::make_shared<MetadataReply>();
     reply->image = image_;

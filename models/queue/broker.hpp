@@ -28,6 +28,7 @@
 #include "models/queue/context.hpp"
 #include "models/queue/coordinator.hpp"
 #include "models/queue/messages.hpp"
+#include "models/queue/txn_coordinator.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/timer.hpp"
 
@@ -106,12 +107,13 @@ private:
   void append(int partition, Batch batch);
 
   // broker_leader.cpp: produce, fetch serving, ISR, high watermark
-  void on_produce(const ProduceRequest& request, sim::Responder responder);
+  /// `verified`: KIP-890 part 1's check with the coordinator is done.
+  void on_produce(std::shared_ptr<const ProduceRequest> request, sim::Responder responder, bool verified);
   void on_fetch(std::shared_ptr<const FetchRequest> request, sim::Responder responder);
   void on_list_offsets(const ListOffsetsRequest& request, sim::Responder responder);
   Error check_fetch(const FetchPartition& asked, FetchedPartition& out, bool follower);
   void note_follower_fetch(int partition, int follower, Offset offset);
-  FetchedPartition serve_partition(const FetchPartition& asked, bool follower);
+  FetchedPartition serve_partition(const FetchPartition& asked, bool follower, bool read_committed);
   std::shared_ptr<FetchReply> build_fetch_reply(const FetchRequest& request, bool& has_data);
   void wake_delayed_fetches(int partition);
   void expire_delayed_fetch(std::uint64_t id);
@@ -123,9 +125,14 @@ private:
   void shrink_isr(int partition);
   void request_isr(int partition, std::vector<int> isr);
 
-  // broker_producers.cpp: the idempotent producer's ids and sequences
+  // broker_producers.cpp: the idempotent producer's ids and sequences, transaction markers
   void on_init_producer_id(sim::Responder responder);
   Error check_sequence(int partition, const Batch& batch, std::optional<Batch>& duplicate);
+  Error check_producer_epoch(int partition, const Batch& batch);
+  void on_write_txn_markers(const WriteTxnMarkersRequest& request, sim::Responder responder);
+  bool refuse_txn_request(const sim::MessageBody* body, sim::Responder& responder);
+  bool needs_verification(int partition, const Batch& batch);
+  sim::Task<void> run_verification(std::shared_ptr<const ProduceRequest> request, sim::Responder responder);
 
   // broker_follower.cpp: fetching from leaders, heartbeats to the controller
   void ensure_fetcher(int leader);
@@ -149,6 +156,7 @@ private:
   /// The controller accepted this incarnation (a restarted broker acts on no image before).
   bool registered_ = false;
   std::unique_ptr<GroupCoordinator> coordinator_;  ///< on broker-1 when there is a group
+  std::unique_ptr<TxnCoordinator> txn_coordinator_;  ///< on broker-1 with a transactional producer
   std::size_t controller_rotation_ = 0;
 };
 

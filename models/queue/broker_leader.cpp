@@ -6,7 +6,8 @@
 
 namespace queue {
 
-void Broker::on_produce(const ProduceRequest& request, sim::Responder responder) {
+void Broker::on_produce(std::shared_ptr<const ProduceRequest> request_ptr, sim::Responder responder, bool verified) {
+  const ProduceRequest& request = *request_ptr;
   auto reply = std::make_shared<ProduceReply>();
   int p = request.partition;
   Replica& r = replica(p);
@@ -16,10 +17,16 @@ void Broker::on_produce(const ProduceRequest& request, sim::Responder responder)
     reply->error = Error::not_enough_replicas;
   }
   std::optional<Batch> duplicate;
+  if (reply->error == Error::none && request.batch.transactional)
+    reply->error = check_producer_epoch(p, request.batch);
   if (reply->error == Error::none && request.batch.producer_id >= 0)
     reply->error = check_sequence(p, request.batch, duplicate);
   if (reply->error != Error::none) {
     if (request.wants_reply) responder.reply(std::move(reply));
+    return;
+  }
+  if (!duplicate && !verified && needs_verification(p, request.batch)) {
+    sim::spawn(context_->world.executor(self_), run_verification(std::move(request_ptr), std::move(responder)));
     return;
   }
   Offset base = 0, until = 0;
@@ -103,7 +110,7 @@ void Broker::note_follower_fetch(int partition, int follower, Offset offset) {
   advance_high_watermark(partition);
 }
 
-FetchedPartition Broker::serve_partition(const FetchPartition& asked, bool follower) {
+FetchedPartition Broker::serve_partition(const FetchPartition& asked, bool follower, bool read_committed) {
   FetchedPartition out;
   out.partition = asked.partition;
   out.error = check_fetch(asked, out, follower);
@@ -112,6 +119,11 @@ FetchedPartition Broker::serve_partition(const FetchPartition& asked, bool follo
   out.high_watermark = high_watermark(asked.partition);
   out.log_start = l.start();
   Offset limit = follower ? l.end() : out.high_watermark;
+  // read_committed: below the last stable offset, with the aborted transactions there.
+  if (read_committed) {
+    limit = l.last_stable_offset(out.high_watermark);
+    out.aborted = l.aborted_between(asked.offset, limit);
+  }
   out.batches = l.read(asked.offset, limit, options().fetch_max_messages);
   return out;
 }
@@ -121,7 +133,7 @@ std::shared_ptr<FetchReply> Broker::build_fetch_reply(const FetchRequest& reques
   has_data = false;
   bool follower = request.replica != no_leader;
   for (const FetchPartition& asked : request.partitions) {
-    reply->partitions.push_back(serve_partition(asked, follower));
+    reply->partitions.push_back(serve_partition(asked, follower, request.read_committed));
     const FetchedPartition& got = reply->partitions.back();
     if (!got.batches.empty() || got.error != Error::none || got.diverging_end != -1) has_data = true;
   }

@@ -34,11 +34,13 @@ Presence presence(const Observations& o) {
   for (std::size_t p = 0; p < o.final_log_start.size() && p < pr.final_start.size(); ++p)
     pr.final_start[p] = o.final_log_start[p];
   for (int p = 0; p < o.partitions && p < static_cast<int>(o.final_logs.size()); ++p)
-    for (const Batch& b : o.final_logs[static_cast<std::size_t>(p)]) {
-      final_raw[{p, b.producer}].emplace_back(b.first_seq, b.first_seq + b.count);
-      seen_raw[{p, b.producer}].emplace_back(b.first_seq, b.first_seq + b.count);
+    for (const Batch& b : o.final_logs[static_cast<std::size_t>(p)])
       pr.final_end[static_cast<std::size_t>(p)] = std::max(pr.final_end[static_cast<std::size_t>(p)], b.end());
-    }
+  // What the final logs hold committed: a transaction's records count once its commit marker is there.
+  for (auto& [key, spans] : final_txn_status(o).committed) {
+    final_raw[key] = spans;
+    seen_raw[key] = std::move(spans);
+  }
   for (const Poll& poll : o.polls)
     seen_raw[{poll.partition, poll.piece.producer}].emplace_back(poll.piece.first_seq,
                                                                  poll.piece.first_seq + poll.piece.count);
@@ -60,7 +62,9 @@ struct LossTally {
   std::map<int, std::int64_t> lost_by_partition;
 };
 
-void tally_ack(const Ack& ack, const Presence& pr, LossTally& t) {
+void tally_ack(const Observations& o, const Ack& ack, const Presence& pr, LossTally& t) {
+  // A transaction's write is acknowledged when its producer sees the transaction committed.
+  if (ack.txn >= 0 && o.txns[static_cast<std::size_t>(ack.txn)].outcome != TxnOutcome::committed) return;
   Key key{ack.partition, ack.producer};
   t.acked += ack.count;
   Offset end = pr.final_end[static_cast<std::size_t>(ack.partition)];
@@ -88,6 +92,34 @@ void tally_ack(const Ack& ack, const Presence& pr, LossTally& t) {
 
 }  // namespace
 
+FinalTxnStatus final_txn_status(const Observations& o) {
+  std::map<Key, std::vector<Span>> committed, aborted;
+  for (int p = 0; p < o.partitions && p < static_cast<int>(o.final_logs.size()); ++p) {
+    const std::vector<Batch>& data = o.final_logs[static_cast<std::size_t>(p)];
+    static const std::vector<Batch> none;
+    const std::vector<Batch>& markers =
+        p < static_cast<int>(o.final_markers.size()) ? o.final_markers[static_cast<std::size_t>(p)] : none;
+    std::map<std::int64_t, std::vector<const Batch*>> pending;  // by producer id: an open transaction's batches
+    std::size_t m = 0;
+    auto close = [&](const Batch& marker) {
+      std::vector<const Batch*> batches = std::move(pending[marker.producer_id]);
+      pending.erase(marker.producer_id);
+      auto& into = marker.control == Control::commit ? committed : aborted;
+      for (const Batch* b : batches) into[{p, b->producer}].emplace_back(b->first_seq, b->first_seq + b->count);
+    };
+    for (const Batch& b : data) {
+      for (; m < markers.size() && markers[m].base < b.base; ++m) close(markers[m]);
+      if (b.transactional) pending[b.producer_id].push_back(&b);
+      else committed[{p, b.producer}].emplace_back(b.first_seq, b.first_seq + b.count);
+    }
+    for (; m < markers.size(); ++m) close(markers[m]);
+  }
+  FinalTxnStatus status;
+  for (auto& [key, spans] : committed) status.committed[key] = merge_spans(std::move(spans));
+  for (auto& [key, spans] : aborted) status.aborted[key] = merge_spans(std::move(spans));
+  return status;
+}
+
 const std::vector<std::string>& check_names() {
   static const std::vector<std::string> names{"lost_acked_write",     "unseen",
                                               "retention_skipped",    "duplicate",
@@ -95,14 +127,15 @@ const std::vector<std::string>& check_names() {
                                               "per_key_order",        "availability",
                                               "duplicate_processing", "lost_consumption",
                                               "zombie_processing",    "committed_offset_regression",
-                                              "consumer_lag",         "consumer_stopped"};
+                                              "consumer_lag",         "consumer_stopped",
+                                              "aborted_read",         "torn_txn"};
   return names;
 }
 
 sim::CheckResult check_lost_and_unseen(const Observations& o, sim::CheckResult& unseen) {
   Presence pr = presence(o);
   LossTally t;
-  for (const Ack& ack : o.acks) tally_ack(ack, pr, t);
+  for (const Ack& ack : o.acks) tally_ack(o, ack, pr, t);
   sim::CheckResult lost{"lost_acked_write", t.lost == 0, "", {}, std::nullopt};
   lost.summary = fmt::format("{} of {} acknowledged messages lost", count(t.lost), count(t.acked));
   if (t.lost > 0) {

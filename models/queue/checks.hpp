@@ -25,6 +25,15 @@
 //                     partition away from it
 //   committed_offset_regression  a commit that moved a partition's committed offset back
 //   consumer_lag      the committed offsets end the run within lag_bound messages of the logs
+// With a transactional producer (txn_checks.cpp; each holds with nothing to judge without one),
+// after Jepsen's definitions:
+//   aborted_read      G1a: a read_committed consumer polled a record of a transaction its
+//                     producer aborted, or one the final logs hold under an abort marker (a
+//                     record the final logs lost is lost_acked_write's to judge)
+//   torn_txn          a transaction of which the final logs hold some records committed and
+//                     others not (aborted, still open, or missing)
+// and lost_acked_write counts a transaction's writes once its producer saw it committed (the
+// final logs must hold them committed); the writes of other transactions are no one's loss.
 // For every consumer:
 //   consumer_stopped  no consumer stopped on OFFSET_OUT_OF_RANGE, or on no committed offset, with
 //                     auto_offset_reset none
@@ -33,8 +42,10 @@
 // message at two offsets, so reading an offset again is never one.
 #pragma once
 
+#include <map>
 #include <vector>
 
+#include "models/queue/intervals.hpp"
 #include "models/queue/options.hpp"
 #include "models/queue/recorder.hpp"
 #include "sim/results/check.hpp"
@@ -55,6 +66,15 @@ sim::CheckResult check_zombie_processing(const Observations& o);
 sim::CheckResult check_committed_offset_regression(const Observations& o);
 sim::CheckResult check_consumer_lag(const Observations& o, std::int64_t bound);
 sim::CheckResult check_consumer_stopped(const Observations& o);
+sim::CheckResult check_aborted_read(const Observations& o);
+sim::CheckResult check_torn_txn(const Observations& o);
+/// By (partition, producer), merged: the sequences the final logs hold committed (a record outside
+/// any transaction, or one whose transaction's marker is a commit), and those they hold aborted.
+struct FinalTxnStatus {
+  std::map<std::pair<int, std::uint32_t>, std::vector<Span>> committed;
+  std::map<std::pair<int, std::uint32_t>, std::vector<Span>> aborted;
+};
+FinalTxnStatus final_txn_status(const Observations& o);
 sim::CheckResult check_availability(const Observations& o, sim::Duration bound, double& worst_unavailable_s);
 
 }  // namespace queue

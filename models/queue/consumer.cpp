@@ -3,6 +3,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <fmt/format.h>
 
+#include "models/queue/isolation.hpp"
 #include "models/queue/offset_reset.hpp"
 #include "models/queue/recorder.hpp"
 #include "sim/kernel/rpc.hpp"
@@ -40,6 +41,7 @@ sim::Task<void> Consumer::run_partition(int partition) {
     bool ok = false;
     if (leader != no_leader) {
       auto request = std::make_shared<FetchRequest>();
+      request->read_committed = o.isolation == Isolation::read_committed;
       request->partitions.push_back(FetchPartition{partition, positions_[static_cast<std::size_t>(partition)], -1,
                                                    metadata_.leader_epoch(partition)});
       sim::error_code ec;
@@ -75,11 +77,9 @@ bool Consumer::take(int partition, const FetchedPartition& got) {
     return true;
   }
   if (got.error != Error::none) return false;
-  for (const Batch& piece : got.batches) {
-    if (piece.base != position) continue;
+  bool read_committed = context_->options.isolation == Isolation::read_committed;
+  for (const Batch& piece : take_visible(got, position, read_committed, *context_->recorder))
     context_->recorder->polled(partition, piece);
-    position = piece.end();
-  }
   return true;
 }
 

@@ -2,11 +2,14 @@
 // disks (which outlive their processes), and the recorder the checkers read.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "models/queue/log.hpp"
 #include "models/queue/options.hpp"
+#include "models/queue/txn_state.hpp"
 #include "sim/kernel/world.hpp"
 
 namespace queue {
@@ -27,6 +30,9 @@ struct BrokerDisk {
   /// as __consumer_offsets keeps them.
   std::vector<Offset> committed;
   int group_generation = 0;  ///< the group's generation, kept with its offsets
+  /// On the transaction coordinator's machine: each transactional id's state, as
+  /// __transaction_state keeps it (ordered by id).
+  std::map<std::string, TxnMetadata> transactions;
 };
 
 struct Context {
@@ -44,6 +50,9 @@ struct Context {
   /// The group coordinator: broker-1, fixed (it stands for the leader of the group's
   /// __consumer_offsets partition, which does not move here).
   static constexpr int coordinator = 0;
+  /// The transaction coordinator: broker-1 too, standing for the leader of the transactional
+  /// id's __transaction_state partition, which does not move here.
+  static constexpr int txn_coordinator = 0;
 
   int broker_index(sim::NodeId node) const {
     for (std::size_t i = 0; i < brokers.size(); ++i)

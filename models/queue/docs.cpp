@@ -64,6 +64,30 @@ std::vector<sim::OptionDoc> cluster_and_producer_options() {
   };
 }
 
+std::vector<sim::OptionDoc> transaction_options() {
+  return {
+      {"transactional_id",
+       "the producer writes in transactions under this id (transactional.id; needs "
+       "enable_idempotence), with broker-1 as transaction coordinator; absent: no transactions"},
+      {"transaction_messages", "messages in each transaction; messages that arrive meanwhile wait for the next"},
+      {"transaction_abort_share",
+       "the share of transactions the producer aborts instead of committing, spread evenly "
+       "(1/3 aborts the 3rd, 6th, ...)"},
+      {"transaction_timeout",
+       "the coordinator aborts, with a bumped epoch, a transaction open longer than this "
+       "(transaction.timeout.ms, 60 s; checked every 10 s)"},
+      {"txn_protocol",
+       "classic (KIP-98 before Kafka 3.6: the epoch stays the same from one transaction to the next, "
+       "and a timed-out EndTxn is sent again), kip890_part1 (Kafka 3.6 to 3.9: classic, and a leader "
+       "verifies with the coordinator that a partition is in the ongoing transaction before it takes "
+       "the transaction's first write there) or kip890 (Kafka 4.0: that, every EndTxn bumps the epoch, "
+       "and a producer whose EndTxn timed out re-initialises)"},
+      {"isolation_level",
+       "consumers' isolation.level: read_uncommitted (to the high watermark) or read_committed "
+       "(below the last stable offset, without the records of aborted transactions)"},
+  };
+}
+
 std::vector<sim::OptionDoc> consumer_options() {
   return {
       {"fetch_max_wait", "a leader holds a consumer's fetch that finds nothing for up to this"},
@@ -106,7 +130,8 @@ std::vector<sim::CheckDoc> check_docs() {
   return {
       {"lost_acked_write",
        "no acknowledged message is missing from its partition's final log while the log "
-       "goes on past its offset (Jepsen's lost-write)",
+       "goes on past its offset (Jepsen's lost-write); a transaction's messages count once its producer "
+       "saw it committed, and must be there committed",
        "messages lost, the window of their acknowledgements, and how many a consumer had polled before"},
       {"unseen", "every acknowledged message is polled by the end (the final read of each log included)",
        "acknowledged messages never polled"},
@@ -137,6 +162,14 @@ std::vector<sim::CheckDoc> check_docs() {
        "the consumers that stopped, their partitions and offsets"},
       {"availability", "no partition goes longer than availability_bound without acknowledging a write",
        "the longest gap, and unavailable_s (gaps over 1 s) per partition"},
+      {"aborted_read",
+       "with transactions and read_committed consumers, no consumer polls a record of a transaction its "
+       "producer aborted or that the final logs hold under an abort marker (Jepsen's G1a)",
+       "such records, the transactions they belong to, and when they were polled"},
+      {"torn_txn",
+       "with transactions, every transaction with a committed record in the final logs has all its records "
+       "committed there",
+       "torn transactions, their records not committed, and when they began and ended"},
   };
 }
 
@@ -147,9 +180,12 @@ const sim::ModelDocs& queue_docs() {
     std::vector<sim::OptionDoc> options = cluster_and_producer_options();
     std::vector<sim::OptionDoc> more = consumer_options();
     options.insert(options.end(), more.begin(), more.end());
+    std::vector<sim::OptionDoc> txn = transaction_options();
+    options.insert(options.end(), txn.begin(), txn.end());
     // A group with a seek, so that the reader visits the seek keys for the schema.
     std::vector<std::string> samples{"group_members: 1\nseek: { at: 1s, to_time: 0s }\n",
-                                     "group_members: 1\nseek: { at: 1s, to_offset: 0 }\n"};
+                                     "group_members: 1\nseek: { at: 1s, to_offset: 0 }\n",
+                                     "enable_idempotence: true\ntransactional_id: t\n"};
     return sim::ModelDocs{"acks", std::move(samples), std::move(options), check_docs()};
   }();
   return docs;

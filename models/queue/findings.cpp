@@ -62,13 +62,16 @@ void QueueModel::read_final_logs() {
   o.final_logs.assign(static_cast<std::size_t>(options_.partitions), {});
   o.final_log_source.assign(static_cast<std::size_t>(options_.partitions), "");
   o.final_log_start.assign(static_cast<std::size_t>(options_.partitions), 0);
+  o.final_markers.assign(static_cast<std::size_t>(options_.partitions), {});
   for (int p = 0; p < options_.partitions; ++p) {
     const PartitionState& state = image->partitions[static_cast<std::size_t>(p)];
     int source = final_source(*context_, state, p);
     const BrokerDisk& disk = context_->disks[static_cast<std::size_t>(source)];
     const PartitionLog& log = disk.logs[static_cast<std::size_t>(p)];
     Offset hw = std::min(disk.high_watermarks[static_cast<std::size_t>(p)], log.end());
-    o.final_logs[static_cast<std::size_t>(p)] = log.read(log.start(), hw, INT64_MAX);
+    // Markers apart: they are no one's messages, and tell the checks which transactions committed.
+    for (const Batch& b : log.read(log.start(), hw, INT64_MAX))
+      (b.control == Control::none ? o.final_logs : o.final_markers)[static_cast<std::size_t>(p)].push_back(b);
     o.final_log_start[static_cast<std::size_t>(p)] = log.start();
     o.final_log_source[static_cast<std::size_t>(p)] =
         fmt::format("{}{}", options_.broker_name(source), state.leader == no_leader ? " (no leader)" : "");
@@ -120,12 +123,20 @@ sim::Findings QueueModel::finish(sim::World& world, const sim::FaultActivity&) {
   findings.checks.push_back(check_committed_offset_regression(o));
   findings.checks.push_back(check_consumer_lag(o, options_.lag_bound));
   findings.checks.push_back(check_consumer_stopped(o));
+  findings.checks.push_back(check_aborted_read(o));
+  findings.checks.push_back(check_torn_txn(o));
   std::int64_t acked = 0;
   for (const Ack& a : o.acks) acked += a.count;
   findings.measures["acknowledged_messages"] = static_cast<double>(acked);
   findings.measures["sent_messages"] = static_cast<double>(o.sent_messages);
   findings.measures["sent_batches"] = static_cast<double>(o.sent_batches);
   findings.measures["failed_messages"] = static_cast<double>(o.failed_messages);
+  if (!o.txns.empty()) {
+    std::map<TxnOutcome, std::int64_t> outcomes;
+    for (const TxnRecord& t : o.txns) ++outcomes[t.outcome];
+    for (TxnOutcome outcome : {TxnOutcome::committed, TxnOutcome::aborted, TxnOutcome::unknown, TxnOutcome::open})
+      findings.measures[fmt::format("transactions_{}", to_string(outcome))] = static_cast<double>(outcomes[outcome]);
+  }
   if (options_.seek) findings.measures["replayed_messages"] = static_cast<double>(replayed_messages(o));
   findings.measures["unavailable_s"] = unavailable_s;
   std::int64_t page_cache_lost = world.metrics().counter("page_cache_lost");
@@ -162,6 +173,12 @@ std::string prevention(const QueueOptions& o, const sim::Findings& findings, std
       if (check.name == name && !check.held) return true;
     return false;
   };
+  if (o.transactions.enabled() && (violated("aborted_read") || violated("torn_txn")))
+    return o.transactions.protocol != TxnProtocol::kip890
+               ? "A late EndTxn of one transaction reached the coordinator during the next, which had the same "
+                 "producer id and epoch, and ended it: KIP-890 (Kafka 4.0) bumps the epoch on every EndTxn so a "
+                 "late one is fenced, and the producer re-initialises after a timed-out EndTxn."
+               : "A transaction was partly committed or an aborted one read although KIP-890 was on.";
   if (violated("lost_acked_write") || violated("unseen")) {
     if (o.acks != Acks::all)
       return "The leader acknowledged writes no follower had copied (acks=" + std::string(to_string(o.acks)) +

@@ -12,6 +12,48 @@ sim::Instant Writeback::written_at(sim::Instant t) const {
   return sim::Instant::from_ns((due + step - 1) / step * step);
 }
 
+void TxnIndex::add(const Batch& batch) {
+  if (batch.producer_id < 0 || (!batch.transactional && batch.control == Control::none)) return;
+  std::int16_t& epoch = epochs.try_emplace(batch.producer_id, batch.producer_epoch).first->second;
+  epoch = std::max(epoch, batch.producer_epoch);
+  if (batch.control == Control::none) {
+    open.try_emplace(batch.producer_id, batch.base);
+    return;
+  }
+  auto it = open.find(batch.producer_id);
+  if (it == open.end()) return;  // a marker with no transaction open here changes nothing
+  completed.emplace_back(it->second, batch.end());
+  if (batch.control == Control::abort) aborted.push_back(AbortedTxn{batch.producer_id, it->second, batch.base});
+  open.erase(it);
+}
+
+void PartitionLog::rebuild_txns() {
+  txns_ = TxnIndex{};
+  for (const Batch& b : batches_) txns_.add(b);
+}
+
+Offset PartitionLog::last_stable_offset(Offset high_watermark) const {
+  Offset lso = high_watermark;
+  for (const auto& [producer, first] : txns_.open) lso = std::min(lso, first);
+  for (auto it = txns_.completed.rbegin(); it != txns_.completed.rend() && it->second > high_watermark; ++it)
+    lso = std::min(lso, it->first);
+  return std::max(std::min(lso, high_watermark), start_);
+}
+
+std::vector<AbortedTxn> PartitionLog::aborted_between(Offset from, Offset limit) const {
+  std::vector<AbortedTxn> out;
+  auto it = std::lower_bound(txns_.aborted.begin(), txns_.aborted.end(), from,
+                             [](const AbortedTxn& a, Offset o) { return a.marker < o; });
+  for (; it != txns_.aborted.end(); ++it)
+    if (it->first < limit) out.push_back(*it);
+  return out;
+}
+
+std::int16_t PartitionLog::producer_epoch(std::int64_t producer_id) const {
+  auto it = txns_.epochs.find(producer_id);
+  return it == txns_.epochs.end() ? std::int16_t{-1} : it->second;
+}
+
 void PartitionLog::begin_epoch(Epoch epoch) {
   SIM_ASSERT(epoch >= last_epoch(), "a leader epoch went backwards in a log");
   if (epoch > last_epoch()) epochs_.emplace_back(epoch, end());
@@ -28,6 +70,7 @@ void PartitionLog::append(const Batch& batch) {
   active.largest_timestamp = std::max(active.largest_timestamp, batch.created);
   if (batch.epoch > last_epoch()) epochs_.emplace_back(batch.epoch, batch.base);
   batches_.push_back(batch);
+  txns_.add(batch);
 }
 
 void PartitionLog::roll() { segments_.push_back(Segment{end(), 0, sim::Instant{}}); }
@@ -52,6 +95,7 @@ void PartitionLog::truncate(Offset to) {
   flushed_ = std::min(flushed_, to);
   while (segments_.size() > 1 && segments_.back().base > to) segments_.pop_back();
   recount_last_segment();
+  if (!txns_.epochs.empty()) rebuild_txns();
 }
 
 // The log start moves to `start`: the segments wholly below it go, and the epoch cache drops
@@ -63,6 +107,7 @@ void PartitionLog::drop_segments_below(Offset start) {
   while (epochs_.size() > 1 && epochs_[1].second <= start_) epochs_.erase(epochs_.begin());
   if (!epochs_.empty() && epochs_.front().second < start_) epochs_.front().second = start_;
   flushed_ = std::max(flushed_, start_);
+  if (!txns_.epochs.empty()) rebuild_txns();
 }
 
 void PartitionLog::advance_start(Offset to) { drop_segments_below(std::min(to, end())); }
@@ -73,6 +118,7 @@ void PartitionLog::restart_at(Offset start) {
   segments_.assign(1, Segment{start, 0, sim::Instant{}});
   start_ = start;
   flushed_ = start;
+  txns_ = TxnIndex{};
 }
 
 // UnifiedLog.deletableSegments: oldest first, while the segment lies below the high watermark,

@@ -21,12 +21,19 @@
 // the first wake-up at or after t + expire. A process crash loses nothing: the page cache is
 // the machine's.
 //
-// Determinism: plain vectors and deques; nothing here reads the World.
+// Transactions (KIP-98): a transactional batch opens its producer's transaction in the partition
+// unless one is open; a marker (a control record of one offset) closes it, committed or aborted.
+// The last stable offset is where a read_committed consumer stops, and the aborted index tells
+// it which producers' records to drop. The index is rebuilt from the batches whenever the log
+// loses some (truncation, retention), so it always says what the batches say.
+//
+// Determinism: plain vectors, deques and ordered maps; nothing here reads the World.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -39,6 +46,10 @@ namespace queue {
 using Offset = std::int64_t;
 using Epoch = std::int32_t;
 
+/// A control record's kind: none for data, or a transaction marker (KIP-98), which takes one
+/// offset and is never returned to the application.
+enum class Control : std::uint8_t { none, commit, abort };
+
 /// A run of one producer's messages in one partition. A producer numbers its messages to each
 /// partition 0, 1, 2, ... (its sequence); the batch holds [first_seq, first_seq + count).
 struct Batch {
@@ -50,6 +61,13 @@ struct Batch {
   /// The idempotent producer's id and epoch (-1: not idempotent); its base sequence is first_seq.
   std::int64_t producer_id = -1;
   std::int16_t producer_epoch = 0;
+  /// The producer's first sequence in this partition under this epoch: Kafka's client starts its
+  /// sequences again at 0 with a new epoch, where the model numbers a partition's messages on.
+  std::int64_t epoch_first_seq = 0;
+  /// A transactional producer's batch (the batch header's isTransactional bit).
+  bool transactional = false;
+  /// A transaction marker (count 1, producer 0, no sequence), written by WriteTxnMarkers.
+  Control control = Control::none;
   /// When the producer closed the batch: its records' timestamp (CreateTime), for end-to-end
   /// latency, retention by time and offsetsForTimes.
   sim::Instant created;
@@ -87,6 +105,25 @@ struct Deleted {
   std::string reason;
 };
 
+/// An aborted transaction in a partition: its producer id, its first offset and the offset of
+/// its abort marker (Kafka's aborted-transaction index, AbortedTxn).
+struct AbortedTxn {
+  std::int64_t producer_id = -1;
+  Offset first = 0;
+  Offset marker = 0;
+};
+
+/// A partition's transactions as its batches say (Kafka's ProducerStateManager, rebuilt from the
+/// log as Kafka rebuilds it): the first offset of each producer's open transaction, the
+/// transactions completed by a marker, the aborted ones, and each producer's latest epoch.
+struct TxnIndex {
+  std::map<std::int64_t, Offset> open;                   ///< producer id -> first offset
+  std::vector<std::pair<Offset, Offset>> completed;      ///< (first offset, marker end), in marker order
+  std::vector<AbortedTxn> aborted;                       ///< in marker order
+  std::map<std::int64_t, std::int16_t> epochs;           ///< producer id -> latest epoch in the log
+  void add(const Batch& batch);
+};
+
 class PartitionLog {
 public:
   PartitionLog() = default;
@@ -114,6 +151,16 @@ public:
   /// is at or after `at`; nullopt when there is none.
   std::optional<Offset> offset_for_time(sim::Instant at, Offset limit) const;
 
+  /// The last stable offset for a high watermark: the first offset of the earliest transaction
+  /// still open, or completed by a marker not yet below the high watermark; else the watermark.
+  Offset last_stable_offset(Offset high_watermark) const;
+  /// The aborted transactions that overlap [from, limit), for a read_committed fetch.
+  std::vector<AbortedTxn> aborted_between(Offset from, Offset limit) const;
+  /// A producer's latest epoch in this log (-1: none), for fencing a zombie's writes.
+  std::int16_t producer_epoch(std::int64_t producer_id) const;
+  /// Whether the producer has a transaction open in this partition.
+  bool has_open_txn(std::int64_t producer_id) const { return txns_.open.count(producer_id) > 0; }
+
   const std::deque<Segment>& segments() const { return segments_; }
   /// One retention check at `now` (the size rule, then the time rule); returns what went.
   std::vector<Deleted> apply_retention(sim::Instant now, Offset high_watermark);
@@ -137,10 +184,12 @@ private:
   std::optional<Deleted> delete_oldest(const std::string& reason, Offset high_watermark,
                                        const std::function<bool(const Segment&)>& deletable);
   void recount_last_segment();
+  void rebuild_txns();
 
   Retention retention_;
   std::deque<Segment> segments_{Segment{}};  // never empty: the last is the active segment
   std::deque<Batch> batches_;
+  TxnIndex txns_;
   std::vector<std::pair<Epoch, Offset>> epochs_;  // (epoch, start offset), increasing
   Offset start_ = 0;
   Offset flushed_ = 0;

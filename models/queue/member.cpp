@@ -3,6 +3,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <fmt/format.h>
 
+#include "models/queue/isolation.hpp"
 #include "models/queue/offset_reset.hpp"
 #include "models/queue/recorder.hpp"
 #include "models/queue/sink.hpp"
@@ -205,6 +206,7 @@ sim::Task<void> GroupMember::run_fetcher(int partition, std::uint64_t assignment
       }
     } else if (leader != no_leader) {
       auto request = std::make_shared<FetchRequest>();
+      request->read_committed = o.isolation == Isolation::read_committed;
       request->partitions.push_back(
           FetchPartition{partition, fetch_positions_[index], -1, metadata_.leader_epoch(partition)});
       sim::error_code ec;
@@ -237,11 +239,9 @@ bool GroupMember::take_fetched(int partition, const FetchedPartition& got) {
     return true;
   }
   if (got.error != Error::none) return false;
-  for (const Batch& piece : got.batches) {
-    if (piece.base != position) continue;
+  bool read_committed = context_->options.isolation == Isolation::read_committed;
+  for (const Batch& piece : take_visible(got, position, read_committed, *context_->recorder))
     buffers_[index].push_back(piece);
-    position = piece.end();
-  }
   return true;
 }
 

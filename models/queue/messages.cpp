@@ -18,6 +18,12 @@ const char* to_string(Error error) {
     case Error::unknown_member_id: return "UNKNOWN_MEMBER_ID";
     case Error::illegal_generation: return "ILLEGAL_GENERATION";
     case Error::rebalance_in_progress: return "REBALANCE_IN_PROGRESS";
+    case Error::invalid_producer_epoch: return "INVALID_PRODUCER_EPOCH";
+    case Error::producer_fenced: return "PRODUCER_FENCED";
+    case Error::invalid_txn_state: return "INVALID_TXN_STATE";
+    case Error::concurrent_transactions: return "CONCURRENT_TRANSACTIONS";
+    case Error::invalid_producer_id_mapping: return "INVALID_PRODUCER_ID_MAPPING";
+    case Error::not_coordinator: return "NOT_COORDINATOR";
   }
   return "?";
 }
@@ -26,8 +32,30 @@ std::string ProduceRequest::describe() const {
   return fmt::format("Produce p{} producer {} seq {}+{}", partition, batch.producer, batch.first_seq, batch.count);
 }
 
+std::string InitProducerIdRequest::describe() const {
+  return transactional_id.empty() ? "InitProducerId" : fmt::format("InitProducerId {}", transactional_id);
+}
+
 std::string InitProducerIdReply::describe() const {
+  if (error != Error::none) return fmt::format("InitProducerIdReply {}", to_string(error));
   return fmt::format("InitProducerIdReply id {} epoch {}", producer_id, producer_epoch);
+}
+
+std::string AddPartitionsToTxnRequest::describe() const {
+  return fmt::format("AddPartitionsToTxn{} producer {} epoch {} partitions {}", verify_only ? " (verify)" : "",
+                     producer_id, producer_epoch, fmt::join(partitions, ","));
+}
+
+std::string EndTxnRequest::describe() const {
+  return fmt::format("EndTxn {} producer {} epoch {} (txn {})", commit ? "commit" : "abort", producer_id,
+                     producer_epoch, txn);
+}
+
+std::string TxnReply::describe() const { return fmt::format("TxnReply {} epoch {}", to_string(error), producer_epoch); }
+
+std::string WriteTxnMarkersRequest::describe() const {
+  return fmt::format("WriteTxnMarkers p{} producer {} epoch {} {}", partition, producer_id, producer_epoch,
+                     commit ? "commit" : "abort");
 }
 
 std::string JoinGroupRequest::describe() const { return fmt::format("JoinGroup member {}", member); }

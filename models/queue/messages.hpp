@@ -24,11 +24,18 @@ enum class Error : std::uint8_t {
   unknown_member_id,
   illegal_generation,
   rebalance_in_progress,
+  invalid_producer_epoch,
+  producer_fenced,
+  invalid_txn_state,
+  concurrent_transactions,
+  invalid_producer_id_mapping,
+  not_coordinator,
 };
 const char* to_string(Error error);
 
 struct ProduceRequest final : sim::MessageBody {
   int partition = 0;
+  std::string transactional_id;  ///< a transactional producer's, for KIP-890's verification
   Batch batch;  ///< base and epoch are the leader's to set
   bool wants_reply = true;  ///< false for acks=0
   std::string describe() const override;
@@ -51,6 +58,7 @@ struct FetchPartition {
 
 struct FetchRequest final : sim::MessageBody {
   int replica = no_leader;  ///< the fetching broker, or no_leader for a consumer
+  bool read_committed = false;  ///< a consumer's isolation.level: read below the last stable offset
   std::vector<FetchPartition> partitions;
   std::string describe() const override;
 };
@@ -64,6 +72,8 @@ struct FetchedPartition {
   Epoch diverging_epoch = -1;
   Offset diverging_end = -1;
   std::vector<Batch> batches;
+  /// read_committed: the aborted transactions among the batches (the consumer drops their records).
+  std::vector<AbortedTxn> aborted;
 };
 
 struct FetchReply final : sim::MessageBody {
@@ -124,14 +134,56 @@ struct AlterPartition final : sim::MessageBody {
   std::string describe() const override;
 };
 
-/// The idempotent producer's first request: a producer id and epoch from any broker.
+/// The idempotent producer's first request: a producer id and epoch from any broker. With a
+/// transactional id it goes to the transaction coordinator, which bumps the id's epoch (fencing
+/// an older instance) after aborting or completing the id's open transaction.
 struct InitProducerIdRequest final : sim::MessageBody {
-  std::string describe() const override { return "InitProducerId"; }
+  std::string transactional_id;  ///< empty: an idempotent producer without transactions
+  std::string describe() const override;
 };
 
 struct InitProducerIdReply final : sim::MessageBody {
+  Error error = Error::none;
   std::int64_t producer_id = -1;
   std::int16_t producer_epoch = 0;
+  std::string describe() const override;
+};
+
+/// AddPartitionsToTxn: before its first write to a partition in a transaction, the producer
+/// has the coordinator add the partition to it.
+struct AddPartitionsToTxnRequest final : sim::MessageBody {
+  std::string transactional_id;
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = 0;
+  std::vector<int> partitions;
+  bool verify_only = false;  ///< KIP-890 part 1: a leader asks whether they are in the ongoing transaction
+  std::string describe() const override;
+};
+
+/// EndTxn: commit or abort the producer's ongoing transaction.
+struct EndTxnRequest final : sim::MessageBody {
+  std::string transactional_id;
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = 0;
+  bool commit = true;
+  std::int64_t txn = -1;  ///< the client's own number of the transaction, for the trace only
+  std::string describe() const override;
+};
+
+/// The answer to AddPartitionsToTxn and EndTxn; with KIP-890 EndTxn returns the bumped epoch.
+struct TxnReply final : sim::MessageBody {
+  Error error = Error::none;
+  std::int16_t producer_epoch = 0;
+  std::string describe() const override;
+};
+
+/// WriteTxnMarkers, from the transaction coordinator to a partition's leader: append a commit or
+/// abort marker for the producer. Answered with a ProduceReply once the marker is replicated.
+struct WriteTxnMarkersRequest final : sim::MessageBody {
+  int partition = 0;
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = 0;
+  bool commit = true;
   std::string describe() const override;
 };
 

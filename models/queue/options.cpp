@@ -78,6 +78,29 @@ void read_producer(sim::ParamReader& params, QueueOptions& o) {
 void read_consumer_and_checks(sim::ParamReader& params, QueueOptions& o) {
   o.fetch_max_wait = params.duration("fetch_max_wait", o.fetch_max_wait, positive_minutes);
   o.availability_bound = params.duration("availability_bound", o.availability_bound, positive_minutes);
+  o.isolation = params.choice("isolation_level", {"read_uncommitted", "read_committed"}, "read_uncommitted") ==
+                        "read_committed"
+                    ? Isolation::read_committed
+                    : Isolation::read_uncommitted;
+}
+
+// Kafka refuses a transactional.id without idempotence; the other keys mean nothing without one.
+void read_transactions(sim::ParamReader& params, QueueOptions& o) {
+  Transactions& t = o.transactions;
+  t.id = params.string("transactional_id", "");
+  if (params.has("transactional_id") && t.id.empty()) params.fail("transactional_id", "must not be empty");
+  if (t.enabled() && !o.enable_idempotence)
+    params.fail("transactional_id", "needs enable_idempotence: true (a transactional producer is idempotent)");
+  for (std::string_view key : {"transaction_messages", "transaction_abort_share", "transaction_timeout",
+                               "txn_protocol"})
+    if (!t.enabled() && params.has(key)) params.fail(key, "needs transactional_id (a transactional producer)");
+  t.messages = params.integer<std::int64_t>("transaction_messages", t.messages, 1, 1'000'000'000);
+  t.abort_share = params.ratio("transaction_abort_share", t.abort_share);
+  t.timeout = params.duration("transaction_timeout", t.timeout, {Duration::milliseconds(1), Duration::minutes(15)});
+  std::string protocol = params.choice("txn_protocol", {"classic", "kip890_part1", "kip890"}, "classic");
+  t.protocol = protocol == "kip890"         ? TxnProtocol::kip890
+               : protocol == "kip890_part1" ? TxnProtocol::kip890_part1
+                                            : TxnProtocol::classic;
 }
 
 void read_seek(sim::ParamReader& params, QueueOptions& o) {
@@ -118,6 +141,19 @@ void read_group(sim::ParamReader& params, QueueOptions& o) {
   read_seek(params, o);
 }
 
+// Only for runs that use them, so that the other runs' reports stay as they were.
+void describe_transactions(const QueueOptions& o, std::vector<std::pair<std::string, std::string>>& rows) {
+  if (o.isolation != Isolation::read_uncommitted || o.transactions.enabled())
+    rows.emplace_back("isolation_level", to_string(o.isolation));
+  if (!o.transactions.enabled()) return;
+  const Transactions& t = o.transactions;
+  rows.insert(rows.end(), {{"transactional_id", t.id},
+                           {"transaction_messages", std::to_string(t.messages)},
+                           {"transaction_abort_share", fmt::format("{}/{}", t.abort_share.num, t.abort_share.den)},
+                           {"transaction_timeout", sim::to_string(t.timeout)},
+                           {"txn_protocol", to_string(t.protocol)}});
+}
+
 }  // namespace
 
 const char* to_string(OffsetReset reset) {
@@ -147,6 +183,19 @@ const char* to_string(CommitMode mode) {
   return "?";
 }
 
+const char* to_string(TxnProtocol protocol) {
+  switch (protocol) {
+    case TxnProtocol::classic: return "classic";
+    case TxnProtocol::kip890_part1: return "kip890_part1";
+    case TxnProtocol::kip890: return "kip890";
+  }
+  return "?";
+}
+
+const char* to_string(Isolation isolation) {
+  return isolation == Isolation::read_committed ? "read_committed" : "read_uncommitted";
+}
+
 const char* to_string(SinkKind sink) { return sink == SinkKind::keyed ? "keyed" : "plain"; }
 
 const char* to_string(NullKeyPartitioner partitioner) {
@@ -164,6 +213,7 @@ QueueOptions read_options(sim::ParamReader& params) {
   read_producer(params, o);
   read_retention(params, o);
   read_consumer_and_checks(params, o);
+  read_transactions(params, o);
   read_group(params, o);
   params.finish();
   return o;
@@ -200,6 +250,7 @@ std::vector<std::pair<std::string, std::string>> describe(const QueueOptions& o)
       {"group_members", std::to_string(o.group_members)},
       {"auto_offset_reset", to_string(o.auto_offset_reset)},
   };
+  describe_transactions(o, rows);
   if (o.group_members == 0) return rows;
   std::vector<std::pair<std::string, std::string>> group{
       {"session_timeout", sim::to_string(o.session_timeout)},

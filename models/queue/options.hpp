@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/queue/log.hpp"
+#include "sim/kernel/random.hpp"
 #include "sim/kernel/time.hpp"
 
 namespace sim {
@@ -48,6 +49,33 @@ const char* to_string(SinkKind sink);
 /// or nowhere (`none`: the consumer gets an error and stops).
 enum class OffsetReset { earliest, latest, none };
 const char* to_string(OffsetReset reset);
+
+/// `txn_protocol`: how the transaction coordinator tells transactions apart. `classic` (KIP-98,
+/// before Kafka 4.0): by producer id and epoch only, the epoch unchanged from one transaction to
+/// the next, so a late EndTxn of one transaction ends the next; the client carries on after a
+/// timed-out EndTxn by sending it again. `kip890` (KIP-890, Kafka 4.0): every EndTxn bumps the
+/// epoch, so a late one carries a stale epoch and is fenced, and a client whose EndTxn timed out
+/// re-initialises (InitProducerId) instead of carrying on. `kip890_part1` (Kafka 3.6 to 3.9) is
+/// classic with KIP-890's first part: a partition leader asks the coordinator whether the
+/// partition is in the producer's ongoing transaction before it takes the transaction's first
+/// write there (`kip890` does too).
+enum class TxnProtocol { classic, kip890_part1, kip890 };
+const char* to_string(TxnProtocol protocol);
+
+/// `isolation_level`: read_uncommitted reads to the high watermark; read_committed reads below
+/// the last stable offset and drops the records of aborted transactions.
+enum class Isolation { read_uncommitted, read_committed };
+const char* to_string(Isolation isolation);
+
+/// The transactional producer's settings; `id` empty: no transactions.
+struct Transactions {
+  std::string id;                  ///< `transactional_id`; needs enable_idempotence
+  std::int64_t messages = 1'000;   ///< `transaction_messages`: messages per transaction, 1..10^9
+  sim::Ratio abort_share{0, 1};    ///< `transaction_abort_share`: the share the producer aborts
+  sim::Duration timeout = sim::Duration::seconds(60);  ///< `transaction_timeout`: transaction.timeout.ms
+  TxnProtocol protocol = TxnProtocol::classic;         ///< `txn_protocol`
+  bool enabled() const { return !id.empty(); }
+};
 
 /// `seek`: at `at` every group member seeks each partition it holds, to the first offset whose
 /// timestamp is at or after `to_time` (offsetsForTimes; the high watermark when there is none)
@@ -104,6 +132,8 @@ struct QueueOptions {
   sim::Duration fetch_max_wait = sim::Duration::milliseconds(500);  ///< consumers' fetch.max.wait.ms
   std::int64_t fetch_max_messages = 100'000;  ///< messages per partition in one fetch response
   sim::Duration availability_bound = sim::Duration::seconds(15);
+  Transactions transactions;  ///< `transactional_id`, `transaction_*`, `txn_protocol`
+  Isolation isolation = Isolation::read_uncommitted;  ///< `isolation_level`, consumers' isolation.level
 
   /// `group_members`: consumer-1 .. consumer-N in one consumer group (0: one consumer outside
   /// any group that reads every partition and commits nothing).

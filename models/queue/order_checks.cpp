@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "models/queue/checks.hpp"
+#include "models/queue/intervals.hpp"
 
 namespace queue {
 namespace {
@@ -36,6 +37,9 @@ void tally_polls(const Observations& o, OrderTally& t) {
   // Jepsen's rule: a consumer's polls of a partition go on without gaps until it is reassigned
   // (here, until a new generation of its group) or seeks.
   std::map<std::tuple<int, int, int, int>, Offset> next;
+  std::vector<std::vector<Span>> hidden(static_cast<std::size_t>(o.partitions));
+  for (std::size_t p = 0; p < o.hidden.size() && p < hidden.size(); ++p)
+    hidden[p] = merge_spans(std::vector<Span>(o.hidden[p].begin(), o.hidden[p].end()));
   for (const Poll& poll : o.polls) {
     std::tuple<int, int, int, int> who{poll.partition, poll.member, poll.generation, poll.seeks};
     auto it = next.find(who);
@@ -43,8 +47,12 @@ void tally_polls(const Observations& o, OrderTally& t) {
       ++t.nonmonotonic_poll;
       t.note(poll.polled);
     } else if (it != next.end() && poll.piece.base > it->second) {
-      t.poll_skip += poll.piece.base - it->second;
-      t.note(poll.polled);
+      // Markers and, with read_committed, aborted records are passed over rightly.
+      std::int64_t skipped =
+          poll.piece.base - it->second -
+          covered_length(hidden[static_cast<std::size_t>(poll.partition)], it->second, poll.piece.base);
+      t.poll_skip += skipped;
+      if (skipped > 0) t.note(poll.polled);
     }
     next[who] = poll.piece.end();
   }

@@ -1,6 +1,7 @@
 #include "models/queue/producer.hpp"
 
 #include <boost/asio/redirect_error.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -22,32 +23,42 @@ Producer::Producer(std::shared_ptr<Context> context, std::uint32_t id)
 void Producer::install(const std::shared_ptr<Context>& context) {
   sim::NodeId node = context->producer;
   context->world.node(node).set_boot([context, node] {
-    auto producer = std::make_shared<Producer>(context, 1);
+    // A restarted producer is another instance, with messages of its own.
+    auto producer = std::make_shared<Producer>(context, context->world.node(node).incarnation() + 1);
     context->world.node(node).set_process(producer);
     producer->start();
   });
 }
 
 void Producer::start() {
+  // Messages that arrived before this instance started are not its own (a restart).
+  const Observations& seen = context_->recorder->observations();
+  const QueueOptions& o = context_->options;
+  __int128 elapsed = (std::min(now(), seen.produce_stop) - seen.produce_start).ns();
+  arrived_ = static_cast<std::int64_t>(elapsed * o.rate.count / o.rate.per.ns());
   metadata_.refresh();
   sim::spawn(context_->world.executor(self_), run_linger());
   if (context_->options.enable_idempotence) sim::spawn(context_->world.executor(self_), run_init_producer_id());
 }
 
-// InitProducerId to the brokers in turn until one answers.
+// InitProducerId to the brokers in turn until one answers; with a transactional id, to the
+// transaction coordinator.
 sim::Task<void> Producer::run_init_producer_id() {
   sim::Executor ex = context_->world.executor(self_);
   for (std::size_t attempt = 0;; ++attempt) {
-    sim::NodeId broker = context_->brokers[attempt % context_->brokers.size()];
+    sim::NodeId broker = context_->brokers[transactional() ? static_cast<std::size_t>(Context::txn_coordinator)
+                                                           : attempt % context_->brokers.size()];
+    auto request = std::make_shared<InitProducerIdRequest>();
+    request->transactional_id = context_->options.transactions.id;
     sim::error_code ec;
-    sim::MessagePtr answer =
-        co_await context_->world.rpc().call(ex, broker, std::make_shared<InitProducerIdRequest>(),
-                                            context_->options.request_timeout,
-                                            boost::asio::redirect_error(sim::use_awaitable, ec));
+    sim::MessagePtr answer = co_await context_->world.rpc().call(ex, broker, std::move(request),
+                                                                 context_->options.request_timeout,
+                                                                 boost::asio::redirect_error(sim::use_awaitable, ec));
     const auto* reply = ec ? nullptr : dynamic_cast<const InitProducerIdReply*>(answer.get());
-    if (reply && reply->producer_id >= 0) {
+    if (reply && reply->error == Error::none && reply->producer_id >= 0) {
       producer_id_ = reply->producer_id;
-      producer_epoch_ = reply->producer_epoch;
+      adopt_epoch(reply->producer_epoch);
+      txn_.initialising = false;
       send_ready();
       co_return;
     }
@@ -61,6 +72,7 @@ sim::Task<void> Producer::run_linger() {
     metadata_.refresh_if_old();
     close_batches();
     send_ready();
+    if (transactional()) maybe_end_txn();
   }
 }
 
@@ -68,9 +80,13 @@ sim::Task<void> Producer::run_linger() {
 void Producer::close_batches() {
   const QueueOptions& o = context_->options;
   const Observations& seen = context_->recorder->observations();
-  if (now() > seen.produce_stop) return;
+  if (now() > seen.produce_stop) {
+    if (transactional() && txn_.record >= 0) txn_.ending = true;
+    return;
+  }
   __int128 elapsed = (now() - seen.produce_start).ns();
   auto total = static_cast<std::int64_t>(elapsed * o.rate.count / o.rate.per.ns());
+  if (transactional()) total = transaction_room(total);
   std::vector<std::int64_t> counts = arrivals(arrived_, total);
   for (int p = 0; p < o.partitions; ++p) {
     std::int64_t count = counts[static_cast<std::size_t>(p)];
@@ -85,6 +101,7 @@ void Producer::close_batches() {
       count -= b.count;
       lane.queue.push_back(Queued{b, now(), false});
       context_->recorder->closed(b.count);
+      if (transactional()) note_closed(p, b);
     }
   }
   arrived_ = total;
@@ -140,7 +157,8 @@ bool Producer::may_send(const Lane& lane) const {
 bool Producer::send_one(int partition) {
   Lane& lane = lanes_[static_cast<std::size_t>(partition)];
   if (lane.queue.empty() || lane.queue.front().ready > now() || !may_send(lane)) return false;
-  if (now() > context_->recorder->observations().produce_stop) {
+  if (transactional() && !ready_to_write(lane)) return false;
+  if (now() > context_->recorder->observations().produce_stop && !transactional()) {
     // The producer is closed at the stop: what it still holds is given up, not sent.
     for (const Queued& q : lane.queue) context_->recorder->gave_up(q.batch.count);
     lane.queue.clear();
@@ -158,10 +176,13 @@ bool Producer::send_one(int partition) {
   if (o.enable_idempotence) {
     batch.producer_id = producer_id_;
     batch.producer_epoch = producer_epoch_;
+    batch.transactional = transactional();
+    batch.epoch_first_seq = lane.epoch_first_seq;
     lane.outstanding.insert(batch.first_seq);
   }
   auto request = std::make_shared<ProduceRequest>();
   request->partition = partition;
+  request->transactional_id = o.transactions.id;
   request->batch = batch;
   sim::NodeId target = context_->brokers[static_cast<std::size_t>(leader)];
   if (o.acks == Acks::none) {
@@ -172,24 +193,39 @@ bool Producer::send_one(int partition) {
   }
   ++in_flight_[static_cast<std::size_t>(leader)];
   context_->world.rpc().call(context_->world.executor(self_), target, std::move(request), o.request_timeout,
-                             [this, partition, leader, batch](sim::error_code ec, sim::MessagePtr answer) {
-                               on_reply(partition, leader, batch, ec,
+                             [this, partition, leader, batch, txn = txn_.record](sim::error_code ec,
+                                                                                 sim::MessagePtr answer) {
+                               on_reply(partition, leader, batch, txn, ec,
                                         ec ? nullptr : dynamic_cast<const ProduceReply*>(answer.get()));
                              });
   return true;
 }
 
-void Producer::on_reply(int partition, int broker, Batch batch, sim::error_code ec, const ProduceReply* reply) {
+void Producer::on_reply(int partition, int broker, Batch batch, std::int64_t txn, sim::error_code ec,
+                        const ProduceReply* reply) {
   --in_flight_[static_cast<std::size_t>(broker)];
   if (!ec && reply && reply->error == Error::none) {
     context_->recorder->acked(Ack{partition, batch.producer, batch.first_seq, batch.count, reply->base,
-                                  batch.created, now()});
+                                  batch.created, now(), txn});
     context_->world.record_latency("produce", now() - batch.created);
     done(partition, batch);
+  } else if (transactional() && txn != txn_.record) {
+    done(partition, batch);  // its transaction was given up when the producer was fenced
+  } else if (reply && reply->error == Error::invalid_producer_epoch) {
+    done(partition, batch);
+    context_->recorder->gave_up(batch.count);
+    fenced(fmt::format("p{}: INVALID_PRODUCER_EPOCH", partition));
+  } else if (transactional() && ((reply && reply->error == Error::invalid_txn_state) || txn_.failed)) {
+    // KIP-890 part 1 refused it (an abortable error): the transaction can only be aborted, and
+    // what it still holds fails with it.
+    done(partition, batch);
+    context_->recorder->gave_up(batch.count);
+    abandon_txn();
   } else {
     retry(partition, batch);
   }
   send_ready();
+  if (transactional()) maybe_end_txn();
 }
 
 void Producer::retry(int partition, Batch batch) {
@@ -197,6 +233,7 @@ void Producer::retry(int partition, Batch batch) {
   if (now() - batch.created >= o.delivery_timeout) {
     context_->recorder->gave_up(batch.count);
     done(partition, batch);
+    txn_.failed = true;
     return;
   }
   metadata_.refresh();

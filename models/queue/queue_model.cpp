@@ -47,6 +47,7 @@ void QueueModel::build(sim::World& world, sim::Duration length) {
   o.produce_stop = sim::Instant::zero() + std::max(sim::Duration::zero(), length - options_.drain);
   o.run_end = sim::Instant::zero() + length;
   o.group = options_.group_members > 0;
+  o.read_committed = options_.isolation == Isolation::read_committed;
   if (options_.keys > 0) o.keys_by_partition = KeyedRouting(options_.keys, options_.partitions).by_partition();
   install_controllers(context_);
   Broker::install(context_);

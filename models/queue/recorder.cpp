@@ -2,6 +2,24 @@
 
 namespace queue {
 
+const char* to_string(TxnOutcome outcome) {
+  switch (outcome) {
+    case TxnOutcome::open: return "open";
+    case TxnOutcome::committed: return "committed";
+    case TxnOutcome::aborted: return "aborted";
+    case TxnOutcome::unknown: return "unknown";
+  }
+  return "?";
+}
+
+void Recorder::hidden(int partition, Offset from, Offset to) {
+  if (o_.hidden.size() <= static_cast<std::size_t>(partition))
+    o_.hidden.resize(static_cast<std::size_t>(partition) + 1);
+  std::vector<std::pair<Offset, Offset>>& spans = o_.hidden[static_cast<std::size_t>(partition)];
+  if (!spans.empty() && spans.back().second == from) spans.back().second = to;
+  else spans.emplace_back(from, to);
+}
+
 void Recorder::polled(int partition, const Batch& piece, int member, int generation, int seeks) {
   o_.polls.push_back(Poll{partition, piece, world_.now(), member, generation, seeks});
   // End to end: from the batch's closing at the producer to the poll, for each of its messages;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "models/queue/log.hpp"
@@ -23,6 +24,25 @@ struct Ack {
   Offset base = 0;
   sim::Instant created;
   sim::Instant acked;
+  std::int64_t txn = -1;  ///< the transaction (Observations::txns) it was written in; -1: none
+};
+
+/// How a transaction ended as its producer saw it: committed (EndTxn(commit) answered), aborted
+/// (the producer aborted it, or was fenced inside it), unknown (EndTxn timed out and the producer
+/// re-initialised), or still open when the run ended.
+enum class TxnOutcome { open, committed, aborted, unknown };
+const char* to_string(TxnOutcome outcome);
+
+/// One transaction of the transactional producer: the messages it wrote, by partition, as
+/// (partition, first sequence, count) runs, and how it ended for the producer.
+struct TxnRecord {
+  std::int64_t index = 0;
+  std::uint32_t producer = 0;
+  bool abort_planned = false;  ///< the producer meant to abort it (transaction_abort_share)
+  TxnOutcome outcome = TxnOutcome::open;
+  std::vector<std::tuple<int, std::int64_t, std::int64_t>> writes;
+  sim::Instant begun;
+  sim::Instant ended;
 };
 
 struct Poll {
@@ -92,7 +112,13 @@ struct Observations {
   std::int64_t unacknowledged_sends = 0;  ///< acks=0: sent with no answer to wait for
   std::int64_t failed_messages = 0;     ///< given up after delivery.timeout.ms
   std::int64_t failed_batches = 0;
-  std::vector<std::vector<Batch>> final_logs;  ///< by partition
+  std::vector<std::vector<Batch>> final_logs;  ///< by partition, data only (no markers)
+  std::vector<std::vector<Batch>> final_markers;  ///< by partition: the transaction markers
+  std::vector<TxnRecord> txns;  ///< the transactional producer's transactions, by index
+  bool read_committed = false;  ///< the consumers read with isolation.level=read_committed
+  /// By partition: offsets a consumer passed over without returning them (markers, and with
+  /// read_committed the records of aborted transactions), so its polls skip them rightly.
+  std::vector<std::vector<std::pair<Offset, Offset>>> hidden;
   /// By partition: the final log's start offset; retention deleted everything below it.
   std::vector<Offset> final_log_start;
   std::vector<std::string> final_log_source;   ///< which replica each final log was read from
@@ -116,6 +142,13 @@ public:
   explicit Recorder(sim::World& world, int partitions) : world_(world) { o_.partitions = partitions; }
 
   void acked(const Ack& ack) { o_.acks.push_back(ack); }
+  /// A consumer passed over offsets [from, to) of a partition without returning them.
+  void hidden(int partition, Offset from, Offset to);
+  TxnRecord& txn(std::int64_t index) { return o_.txns[static_cast<std::size_t>(index)]; }
+  std::int64_t began_txn(const TxnRecord& record) {
+    o_.txns.push_back(record);
+    return static_cast<std::int64_t>(o_.txns.size()) - 1;
+  }
   void polled(int partition, const Batch& piece, int member = 0, int generation = 0, int seeks = 0);
   void repositioned(Reposition r) { o_.repositions.push_back(std::move(r)); }
   void failed(const ConsumerError& error) { o_.consumer_errors.push_back(error); }
