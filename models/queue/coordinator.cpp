@@ -149,6 +149,7 @@ void GroupCoordinator::remove(int member, const std::string& why) {
 void GroupCoordinator::prepare_rebalance(const std::string& why) {
   if (rebalancing_) return;
   rebalancing_ = true;
+  rebalance_started_ = now();
   rebalance_deadline_ = now() + context_.options.max_poll_interval;
   context_.world.trace().record(now(), self_, "queue.rebalance", fmt::format("generation {}: {}", generation(), why));
 }
@@ -163,6 +164,9 @@ void GroupCoordinator::maybe_complete() {
 void GroupCoordinator::complete() {
   ++generation();
   rebalancing_ = false;
+  // The eager protocol's pause: every member gave up its partitions when it rejoined, so the
+  // group consumes nothing from the rebalance's start to its new generation.
+  context_.world.metrics().histogram("rebalance").record((now() - rebalance_started_).ns());
   std::vector<int> indexes;
   for (const auto& [index, m] : members_) indexes.push_back(index);
   std::vector<int> owner = range_owners(indexes, context_.options.partitions);

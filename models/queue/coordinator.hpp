@@ -63,6 +63,7 @@ private:
   std::map<int, Member> members_;
   bool rebalancing_ = false;
   sim::Instant rebalance_deadline_;
+  sim::Instant rebalance_started_;  ///< for the "rebalance" latency: from its start to the new generation
   sim::Instant not_before_;  ///< the initial rebalance delay of an empty group
 };
 
