@@ -276,6 +276,26 @@ TEST_CASE("ON CONFLICT DO UPDATE fails on a conflicting row deleted while it wai
   }
 }
 
+// Conformance seed 1050: a tuple lock belongs to one version (its TID), not to the row. A waits
+// for no one when C holds the tuple lock of the version A replaced: A's delete of its own new
+// version, which B holds FOR KEY SHARE, waits for B alone, and nothing deadlocks.
+TEST_CASE("Tuple locks belong to versions: a row's new version is not queued behind its old one", "[postgres]") {
+  Play p;
+  p.ok("A", Begin{rc});
+  p.ok("A", add_where(1, where::eq("id", 1)));
+  p.ok("B", Begin{rc});
+  p.ok("B", for_update(where::eq("id", 1), WaitPolicy::wait, LockStrength::key_share));  // both versions
+  p.ok("C", Begin{rc});
+  CHECK(p.blocks("C", add_where(100, where::eq("id", 1))) == p.session("A"));  // C: the old version's lock
+  CHECK(p.blocks("A", delete_where(where::eq("id", 1))) == p.session("B"));
+  CHECK(p.db.fire_deadlock_timeouts() == 0);
+  p.ok("B", Commit{});
+  CHECK(p.resumed_one("A").tag == "DELETE 1");
+  p.ok("A", Commit{});
+  CHECK(p.resumed_one("C").tag == "UPDATE 0");
+  CHECK(p.table() == "2=>20");
+}
+
 TEST_CASE("READ COMMITTED keeps the lock on a row whose re-check fails", "[postgres]") {
   Play p;
   p.ok("A", Begin{rc});

@@ -45,7 +45,9 @@ struct Version {
 struct Relation {
   Table table;
   std::vector<Version> heap;               ///< in creation order: the order a sequential scan reads
-  std::map<RowId, SessionId> tuple_locks;  ///< the first waiter for a busy row holds its tuple lock
+  /// The first waiter for a busy version holds its tuple lock: one per physical tuple (its TID),
+  /// so the versions of one row have locks of their own (seed 1050).
+  std::map<VersionId, SessionId> tuple_locks;
   RowId next_row = 1;
   /// Each unique index of the table: every key a version has held and those versions in creation
   /// order, dead ones too (there is no vacuum), so a lookup reaches what a scan of the whole heap
@@ -80,8 +82,8 @@ struct Wait {
   enum class Kind { txn, tuple_lock, advisory };
   Kind kind = Kind::txn;
   TxnId txn = 0;             ///< txn: its end
-  std::size_t relation = 0;  ///< tuple_lock: the row's tuple lock
-  RowId row = 0;
+  std::size_t relation = 0;  ///< tuple_lock: the version whose tuple lock it waits for
+  VersionId version = 0;
   std::int64_t key = 0;  ///< advisory: the lock, grantable
   bool shared = false;
 };
@@ -200,8 +202,8 @@ struct Core {
 
   // row_lock.cpp
   RowLockResult lock_row(Execution& e, VersionId v, LockStrength strength, WaitPolicy policy, bool lock_only);
-  RowLockResult wait_for_holder(Execution& e, Version& version, TxnId holder, WaitPolicy policy);
-  void release_tuple_lock(Relation& rel, RowId row, SessionId session);
+  RowLockResult wait_for_holder(Execution& e, VersionId v, TxnId holder, WaitPolicy policy);
+  void release_tuple_lock(Relation& rel, SessionId session);
   void release_tuple_locks(SessionId session);
 
   // rows.cpp

@@ -14,7 +14,7 @@ std::set<SessionId> Core::blockers(SessionId id) const {
   if (!s.running) return found;
   switch (s.wait.kind) {
     case Wait::Kind::txn: found.insert(txns.at(s.wait.txn).session); break;
-    case Wait::Kind::tuple_lock: found.insert(relations[s.wait.relation].tuple_locks.at(s.wait.row)); break;
+    case Wait::Kind::tuple_lock: found.insert(relations[s.wait.relation].tuple_locks.at(s.wait.version)); break;
     case Wait::Kind::advisory: found = advisory_blockers(id, s.wait.key, s.wait.shared); break;
   }
   return found;

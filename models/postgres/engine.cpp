@@ -198,7 +198,7 @@ Result Core::finish(SessionId id, Execution& e, const std::optional<Error>& erro
 bool Core::wait_over(SessionId id, const Session& s) const {
   switch (s.wait.kind) {
     case Wait::Kind::txn: return !running(s.wait.txn);
-    case Wait::Kind::tuple_lock: return relations[s.wait.relation].tuple_locks.count(s.wait.row) == 0;
+    case Wait::Kind::tuple_lock: return relations[s.wait.relation].tuple_locks.count(s.wait.version) == 0;
     case Wait::Kind::advisory: return advisory_grantable(id, s.wait.key, s.wait.shared);
   }
   return false;
@@ -347,7 +347,7 @@ SessionId Core::blocking_session(SessionId id) const {
   const Session& s = sessions.at(id);
   switch (s.wait.kind) {
     case Wait::Kind::txn: return txns.at(s.wait.txn).session;
-    case Wait::Kind::tuple_lock: return relations[s.wait.relation].tuple_locks.at(s.wait.row);
+    case Wait::Kind::tuple_lock: return relations[s.wait.relation].tuple_locks.at(s.wait.version);
     case Wait::Kind::advisory: {
       std::set<SessionId> holders = advisory_blockers(id, s.wait.key, s.wait.shared);
       return holders.empty() ? 0 : *holders.begin();

@@ -25,9 +25,10 @@ LockStrength update_strength(const Table& table, const std::vector<Assignment>& 
   return LockStrength::no_key_update;
 }
 
-void Core::release_tuple_lock(Relation& rel, RowId row, SessionId id) {
-  auto it = rel.tuple_locks.find(row);
-  if (it != rel.tuple_locks.end() && it->second == id) rel.tuple_locks.erase(it);
+// A session holds at most one tuple lock, where it waits.
+void Core::release_tuple_lock(Relation& rel, SessionId id) {
+  for (auto it = rel.tuple_locks.begin(); it != rel.tuple_locks.end();)
+    it = it->second == id ? rel.tuple_locks.erase(it) : std::next(it);
 }
 
 void Core::release_tuple_locks(SessionId id) {
@@ -75,15 +76,16 @@ void lock_versions(const Core& core, Relation& rel, VersionId v, TxnId txn, Lock
 
 // A conflicting holder: NOWAIT fails, SKIP LOCKED skips, otherwise the statement waits, holding
 // the row's tuple lock or queued behind its holder.
-RowLockResult Core::wait_for_holder(Execution& e, Version& version, TxnId holder, WaitPolicy policy) {
+RowLockResult Core::wait_for_holder(Execution& e, VersionId v, TxnId holder, WaitPolicy policy) {
   Relation& rel = relations[e.relation];
   SessionId me = txns.at(e.txn).session;
+  const Version& version = rel.heap[v];
   RowLockResult result;
   if (policy == WaitPolicy::nowait) throw SqlError{errors::row_lock_not_available(rel.table.name)};
-  auto tuple_lock = rel.tuple_locks.find(version.row);
+  auto tuple_lock = rel.tuple_locks.find(v);
   bool queued = tuple_lock != rel.tuple_locks.end() && tuple_lock->second != me;
   if (policy == WaitPolicy::skip_locked) {
-    release_tuple_lock(rel, version.row, me);
+    release_tuple_lock(rel, me);
     result.kind = RowLockResult::Kind::skipped;
     return result;
   }
@@ -92,14 +94,15 @@ RowLockResult Core::wait_for_holder(Execution& e, Version& version, TxnId holder
   // the tuple lock (heap_lock_tuple's skip_tuple_lock, heap_update's current_is_member):
   // queueing behind a stranger that waits for it would deadlock.
   if (version.lockers.count(e.txn) > 0) {
-    release_tuple_lock(rel, version.row, me);
+    release_tuple_lock(rel, me);
     result.wait = Wait{Wait::Kind::txn, holder, 0, 0, 0, false};
     return result;
   }
+  release_tuple_lock(rel, me);  // one it took at an earlier version of the row, woken there
   if (queued) {
-    result.wait = Wait{Wait::Kind::tuple_lock, 0, e.relation, version.row, 0, false};
+    result.wait = Wait{Wait::Kind::tuple_lock, 0, e.relation, v, 0, false};
   } else {
-    rel.tuple_locks[version.row] = me;
+    rel.tuple_locks[v] = me;
     e.waits_as_tuple_holder = true;
     result.wait = Wait{Wait::Kind::txn, holder, 0, 0, 0, false};
   }
@@ -113,7 +116,7 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
   RowLockResult result;
   for (;;) {
     Version& version = rel.heap[v];
-    if (TxnId holder = busy_with(*this, version, e.txn, strength)) return wait_for_holder(e, version, holder, policy);
+    if (TxnId holder = busy_with(*this, version, e.txn, strength)) return wait_for_holder(e, v, holder, policy);
     // FOR KEY SHARE passes an update in progress that keeps the keys, but locks the versions it
     // made too (heap_lock_updated_tuple), and waits for a running transaction that deleted one of
     // them or changed its key, whatever NOWAIT or SKIP LOCKED say (heap_lock_updated_tuple_rec
@@ -143,7 +146,7 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
         throw SqlError{lock_only || version.next != no_version ? errors::concurrent_update()
                                                                : errors::concurrent_delete()};
       if (version.next == no_version) {
-        release_tuple_lock(rel, version.row, me);
+        release_tuple_lock(rel, me);
         result.kind = RowLockResult::Kind::gone;
         return result;
       }
@@ -154,7 +157,7 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
     if (lock_only || result.changed) {  // a row re-checked and left alone stays locked, as in PostgreSQL
       lock_versions(*this, rel, v, e.txn, strength);
     }
-    release_tuple_lock(rel, version.row, me);
+    release_tuple_lock(rel, me);
     result.kind = RowLockResult::Kind::locked;
     result.version = v;
     return result;
