@@ -296,6 +296,21 @@ TEST_CASE("Tuple locks belong to versions: a row's new version is not queued beh
   CHECK(p.table() == "2=>20");
 }
 
+// Conformance seed 1098: an insert enters its unique indexes one at a time, each after its check
+// (_bt_doinsert). While B's insert waits at the primary key, its k is in no index yet, so A's
+// insert of the same k goes through; B then fails on the primary key.
+TEST_CASE("An insert waiting at one unique index has not entered the next", "[postgres]") {
+  TableSchema schema{"kv", {{"id", Type::integer}, {"k", Type::integer}, {"value", Type::integer}}, {"id"}, {{"k"}}};
+  Play p(schema, {Row{1, 1, 10}, Row{3, 3, 30}});
+  p.ok("A", Begin{rc});
+  p.ok("A", Update{"kv", {set_value("value", 24)}, where::eq("id", 3), false});
+  p.ok("B", Begin{rc});
+  CHECK(p.blocks("B", Insert{"kv", {Row{3, 5, 42}}, std::nullopt, false}) == p.session("A"));
+  p.ok("A", Insert{"kv", {Row{5, 5, 24}}, std::nullopt, false});
+  p.ok("A", Commit{});
+  CHECK(p.resumed_one("B").sqlstate() == "23505");
+}
+
 TEST_CASE("READ COMMITTED keeps the lock on a row whose re-check fails", "[postgres]") {
   Play p;
   p.ok("A", Begin{rc});

@@ -40,6 +40,10 @@ struct Version {
   VersionId next = no_version;                        ///< the version an update made
   std::map<TxnId, LockStrength> lockers;              ///< SELECT ... FOR lockers (ended ones too)
   std::vector<TxnId> locker_order;  ///< the lockers in the order they locked (a MultiXact's members)
+  /// An insert enters its unique indexes one by one, each after its check (_bt_doinsert): while
+  /// it waits at index i its key is in the indexes before i only. all_indexes once it is done.
+  std::size_t indexes_entered = all_indexes;
+  static constexpr std::size_t all_indexes = static_cast<std::size_t>(-1);
 };
 
 struct Relation {

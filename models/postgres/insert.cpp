@@ -31,8 +31,10 @@ std::vector<std::size_t> Core::arbiters(const Table& table, const OnConflict& oc
 
 std::optional<Wait> Core::enter_indexes(Execution& e, const std::vector<bool>& checked) {
   Relation& rel = relations[e.relation];
+  bool entering = rel.heap[e.written].indexes_entered != Version::all_indexes;  // an insert, not an update
   for (; e.index_done < checked.size(); ++e.index_done) {
     std::size_t i = e.index_done;
+    if (entering) rel.heap[e.written].indexes_entered = i;
     if (checked[i]) {
       UniqueCheck check = check_unique(rel, e.written, e.txn, {i});
       if (check.kind == UniqueCheck::Kind::wait) return Wait{Wait::Kind::txn, check.txn, 0, 0, 0, false};
@@ -44,6 +46,7 @@ std::optional<Wait> Core::enter_indexes(Execution& e, const std::vector<bool>& c
     }
   }
   e.index_done = 0;
+  rel.heap[e.written].indexes_entered = Version::all_indexes;
   return std::nullopt;
 }
 
@@ -149,6 +152,7 @@ std::optional<Wait> Core::run_insert(Execution& e) {
     version.values = std::move(values);
     version.xmin = e.txn;
     version.cmin = e.command;
+    version.indexes_entered = 0;
     e.written = rel.add_version(std::move(version));
     note_write(e.txn, e.relation, e.written);
     e.unique_pending = true;

@@ -43,6 +43,7 @@ UniqueCheck Core::check_unique_values(const Relation& rel, const Row& values, Ro
     for (VersionId w : rel.versions_with_key(i, key)) {
       const Version& other = rel.heap[w];
       if (other.row == row || !same_key(other.values, values, index)) continue;
+      if (other.indexes_entered != Version::all_indexes && i >= other.indexes_entered) continue;  // seed 1098
       TxnStatus inserter = other.xmin == me ? TxnStatus::committed : status(other.xmin);
       if (inserter == TxnStatus::aborted) continue;
       if (inserter == TxnStatus::in_progress) return UniqueCheck{UniqueCheck::Kind::wait, other.xmin, w, i};
