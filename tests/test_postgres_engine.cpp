@@ -311,6 +311,25 @@ TEST_CASE("An insert waiting at one unique index has not entered the next", "[po
   CHECK(p.resumed_one("B").sqlstate() == "23505");
 }
 
+// Conformance seed 1926: a SELECT with LIMIT and no ORDER BY stops reading at the limit, so
+// SERIALIZABLE takes no SIREAD lock on (and has no conflict out with) the rows past it. Here A
+// reads row 1 only; B reads row 1 and writes row 2 and commits; A's write of row 1 then makes
+// B -> A but no A -> B, and A commits. Had A read row 2 too, the cycle would fail it.
+TEST_CASE("Serializable: a LIMIT without ORDER BY reads no rows past the limit", "[postgres]") {
+  const Isolation sr = Isolation::serializable;
+  Play p;
+  p.ok("A", Begin{sr});
+  Select first{"test", where::in("id", {1, 2}), {}, 1, std::nullopt};
+  CHECK(p.rows("A", first) == "1=>10");
+  p.ok("B", Begin{sr});
+  p.ok("B", select_where(where::eq("id", 1)));
+  p.ok("B", set_where(21, where::eq("id", 2)));
+  p.ok("B", Commit{});
+  p.ok("A", set_where(11, where::eq("id", 1)));
+  CHECK(p.ok("A", Commit{}).tag == "COMMIT");
+  CHECK(p.table() == "1=>11 2=>21");
+}
+
 TEST_CASE("READ COMMITTED keeps the lock on a row whose re-check fails", "[postgres]") {
   Play p;
   p.ok("A", Begin{rc});

@@ -110,6 +110,13 @@ struct Execution {
   Row updated_from;             ///< the values `written` replaced (an UPDATE's)
   bool pending_update = false;  ///< `written` came from ON CONFLICT DO UPDATE, not an insert
   VersionId conflict_wait = no_version;  ///< ON CONFLICT DO UPDATE: the conflicting row it waits to lock
+  /// SERIALIZABLE with LIMIT and no ORDER BY: the versions the access path reaches, in order, whose
+  /// SSI work (conflict out, the tuple's SIREAD lock) is done only as the executor gets to them,
+  /// for PostgreSQL stops reading at the limit (seed 1926); where each candidate stands in it.
+  std::vector<VersionId> reached;
+  std::vector<std::size_t> reached_at;
+  std::size_t reached_done = 0;
+  bool reached_by_index = false;
   std::vector<Row> rows;        ///< returned
   std::vector<Notice> warnings;
   std::int64_t count = 0;
@@ -194,7 +201,11 @@ struct Core {
   TxnId unseen_writer(const Version& v, TxnId me, Snapshot snapshot) const;
   bool matches(const Table& table, const Predicate& where, const Row& row) const;  ///< throws SqlError
   void check_predicate(const Table& table, const Predicate& where) const;          ///< throws SqlError
-  std::vector<VersionId> scan(Execution& e, const Predicate& where);
+  std::vector<VersionId> scan(Execution& e, const Predicate& where, bool defer_ssi = false);
+  /// The deferred SSI work of the versions reached up to `upto` (exclusive) of e.reached.
+  void examine(Execution& e, std::size_t upto);
+  void examine_version(Execution& e, VersionId v);
+  void read_tuple(Execution& e, VersionId v, bool by_index);
   /// The oldest snapshot in use: `e`'s, a blocked statement's, a transaction snapshot's.
   std::uint64_t oldest_snapshot(const Execution& e) const;
   /// Drops from an index's list the versions no snapshot can see again, as PostgreSQL marks such

@@ -9,13 +9,16 @@ std::optional<Wait> Core::run_select(Execution& e) {
   const auto& s = std::get<Select>(e.statement);
   e.relation = static_cast<std::size_t>(&relation(s.table) - relations.data());
   if (s.limit && *s.limit < 0) throw SqlError{errors::negative_limit()};
-  std::vector<VersionId> rows = scan(e, s.where);
+  bool stops_early = s.limit && s.order_by.empty();  // no sort: reading ends at the limit
+  std::vector<VersionId> rows = scan(e, s.where, stops_early);
   sort(relations[e.relation], rows, s.order_by);
-  for (VersionId v : rows) {
-    if (s.limit && e.count >= *s.limit) break;
-    e.rows.push_back(relations[e.relation].heap[v].values);
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    if (s.limit && e.count >= *s.limit) return std::nullopt;
+    if (stops_early && k < e.reached_at.size()) examine(e, e.reached_at[k] + 1);
+    e.rows.push_back(relations[e.relation].heap[rows[k]].values);
     ++e.count;
   }
+  examine(e, e.reached.size());  // the scan ran to its end
   return std::nullopt;
 }
 
@@ -87,8 +90,9 @@ std::optional<Wait> Core::run_locking_rows(Execution& e) {
       for (const Assignment& a : u->set) column(relations[e.relation].table, a.column);
     RowsStatement r = rows_statement(*this, e);
     if (r.limit && *r.limit < 0) throw SqlError{errors::negative_limit()};
-    e.candidates = scan(e, *r.where);
-    if (const auto* s = std::get_if<Select>(&e.statement)) sort(relations[e.relation], e.candidates, s->order_by);
+    const auto* select = std::get_if<Select>(&e.statement);
+    e.candidates = scan(e, *r.where, select && r.limit && select->order_by.empty());
+    if (select) sort(relations[e.relation], e.candidates, select->order_by);
   }
   RowsStatement r = rows_statement(*this, e);
   Relation& rel = relations[e.relation];
@@ -97,7 +101,8 @@ std::optional<Wait> Core::run_locking_rows(Execution& e) {
       if (std::optional<Wait> wait = finish_update_row(e, r.returning)) return wait;
       continue;
     }
-    if (r.limit && e.count >= *r.limit) break;
+    if (r.limit && e.count >= *r.limit) return std::nullopt;  // the rows past it are never read
+    if (e.next < e.reached_at.size()) examine(e, e.reached_at[e.next] + 1);
     RowLockResult lock = lock_row(e, e.candidates[e.next], r.strength, r.policy, !r.update && !r.del);
     if (lock.kind == RowLockResult::Kind::blocked) return lock.wait;
     if (lock.kind != RowLockResult::Kind::locked) continue;
@@ -116,6 +121,7 @@ std::optional<Wait> Core::run_locking_rows(Execution& e) {
       e.rows.push_back(rel.heap[lock.version].values);
     }
   }
+  examine(e, e.reached.size());  // the scan ran to its end
   return std::nullopt;
 }
 

@@ -212,7 +212,7 @@ const std::vector<VersionId>& Relation::versions_with_key(std::size_t index, con
   return it == index_entries[index].end() ? none : it->second;
 }
 
-std::vector<VersionId> Core::scan(Execution& e, const Predicate& where) {
+std::vector<VersionId> Core::scan(Execution& e, const Predicate& where, bool defer_ssi) {
   Relation& rel = relations[e.relation];
   check_predicate(rel.table, where);
   bool serializable = ssi.tracked(e.txn);
@@ -247,24 +247,52 @@ std::vector<VersionId> Core::scan(Execution& e, const Predicate& where) {
     target.index = index_used.value_or(0);
     ssi.read(e.txn, target);
   }
+  bool defer = serializable && defer_ssi;
+  e.reached.clear();
+  e.reached_at.clear();
+  e.reached_done = 0;
+  e.reached_by_index = index_used.has_value();
   std::vector<VersionId> found;
   for (VersionId v : order) {
     const Version& version = rel.heap[v];
     bool seen = visible(version, e.txn, e.snapshot, e.command);
-    if (serializable)
-      if (TxnId writer = unseen_writer(version, e.txn, e.snapshot); writer && ssi.tracked(writer))
-        if (std::optional<Error> failure = ssi.conflict_out(e.txn, writer)) throw SqlError{*failure};
+    if (defer) e.reached.push_back(v);
+    else if (serializable) examine_version(e, v);
     if (!seen || !matches(rel.table, where, version.values)) continue;
+    if (defer) e.reached_at.push_back(e.reached.size() - 1);
     found.push_back(v);
-    if (serializable && index_used && version.xmin != e.txn) {
-      SireadTarget tuple;
-      tuple.kind = SireadTarget::Kind::tuple;
-      tuple.relation = e.relation;
-      tuple.tuple = v;
-      ssi.read(e.txn, tuple);
-    }
+    if (!defer && serializable) read_tuple(e, v, index_used.has_value());
   }
   return found;
+}
+
+// One version's SSI work as the executor reaches it: a conflict out to the transaction whose
+// change the snapshot does not see.
+void Core::examine_version(Execution& e, VersionId v) {
+  const Version& version = relations[e.relation].heap[v];
+  if (TxnId writer = unseen_writer(version, e.txn, e.snapshot); writer && ssi.tracked(writer))
+    if (std::optional<Error> failure = ssi.conflict_out(e.txn, writer)) throw SqlError{*failure};
+}
+
+// An index lookup's SIREAD lock on a tuple it returned.
+void Core::read_tuple(Execution& e, VersionId v, bool by_index) {
+  if (!by_index || relations[e.relation].heap[v].xmin == e.txn) return;
+  SireadTarget tuple;
+  tuple.kind = SireadTarget::Kind::tuple;
+  tuple.relation = e.relation;
+  tuple.tuple = v;
+  ssi.read(e.txn, tuple);
+}
+
+void Core::examine(Execution& e, std::size_t upto) {
+  const Relation& rel = relations[e.relation];
+  for (; e.reached_done < std::min(upto, e.reached.size()); ++e.reached_done) {
+    VersionId v = e.reached[e.reached_done];
+    examine_version(e, v);
+    if (visible(rel.heap[v], e.txn, e.snapshot, e.command) &&
+        std::binary_search(e.reached_at.begin(), e.reached_at.end(), e.reached_done))
+      read_tuple(e, v, e.reached_by_index);
+  }
 }
 
 void Core::sort(const Relation& rel, std::vector<VersionId>& candidates, const std::vector<OrderKey>& order) const {
