@@ -90,15 +90,14 @@ RowLockResult Core::wait_for_holder(Execution& e, VersionId v, TxnId holder, Wai
     return result;
   }
   result.kind = RowLockResult::Kind::blocked;
+  release_tuple_lock(rel, me);  // one it took at an earlier version of the row, woken there
   // A transaction that already holds a weaker lock on the row waits for the holder without
   // the tuple lock (heap_lock_tuple's skip_tuple_lock, heap_update's current_is_member):
   // queueing behind a stranger that waits for it would deadlock.
   if (version.lockers.count(e.txn) > 0) {
-    release_tuple_lock(rel, me);
     result.wait = Wait{Wait::Kind::txn, holder, 0, 0, 0, false};
     return result;
   }
-  release_tuple_lock(rel, me);  // one it took at an earlier version of the row, woken there
   if (queued) {
     result.wait = Wait{Wait::Kind::tuple_lock, 0, e.relation, v, 0, false};
   } else {
