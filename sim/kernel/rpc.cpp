@@ -1,5 +1,7 @@
 #include "sim/kernel/rpc.hpp"
 
+#include <algorithm>
+
 #include "sim/kernel/assert.hpp"
 #include "sim/kernel/reply_drops.hpp"
 
@@ -11,6 +13,8 @@ namespace {
 std::uint64_t header_of(std::uint64_t call_id, bool reply) { return call_id << 1 | (reply ? 1 : 0); }
 std::uint64_t call_id_of(std::uint64_t header) { return header >> 1; }
 bool is_reply(std::uint64_t header) { return (header & 1) != 0; }
+/// Bits of a timeout's packed word that hold the caller's node.
+constexpr unsigned caller_bits = 20;
 
 }  // namespace
 
@@ -45,11 +49,18 @@ void Rpc::start(Executor ex, NodeId to, MessagePtr body, Duration timeout, std::
   if (!world_.is_current(caller, ex.incarnation())) return;  // the caller crashed: drop the call
   std::uint64_t call_id = next_call_++;
   pending->bind_cancellation(Canceller{this, caller, call_id});
-  calls_[caller].emplace(call_id, Call{std::move(pending), ex.incarnation()});
+  calls_[caller].add(Call{call_id, std::move(pending), ex.incarnation()});
   const Clock& clock = world_.node(caller).clock();
   Instant deadline = clock.when_mono_reaches(world_.now(), clock.mono(world_.now()) + timeout);
-  world_.schedule_at(deadline, caller, ex.incarnation(),
-                     [this, caller, call_id] { finish(caller, call_id, asio::error::timed_out, nullptr); });
+  // The call id and the caller in one word, so the timeout's work is 16 bytes and rides in the
+  // queue's entry instead of a pooled block.
+  SIM_ASSERT(call_id < (std::uint64_t{1} << (64 - caller_bits)) && caller < (NodeId{1} << caller_bits),
+             "too many calls or nodes for a timeout's packed word");
+  std::uint64_t packed = call_id << caller_bits | caller;
+  world_.schedule_at(deadline, caller, ex.incarnation(), [this, packed] {
+    finish(static_cast<NodeId>(packed & ((std::uint64_t{1} << caller_bits) - 1)), packed >> caller_bits,
+           asio::error::timed_out, nullptr);
+  });
   network_.send(caller, to, std::move(body), header_of(call_id, false));
 }
 
@@ -62,21 +73,41 @@ void Rpc::receive(const Packet& packet) {
   if (const Handler& handler = handlers_[packet.to]) handler(request, Responder(network_, reply_drops_, request));
 }
 
+Rpc::Call Rpc::Calls::take(std::uint64_t id) {
+  auto it = std::lower_bound(calls_.begin() + static_cast<std::ptrdiff_t>(head_), calls_.end(), id,
+                             [](const Call& call, std::uint64_t wanted) { return call.id < wanted; });
+  if (it == calls_.end() || it->id != id || !it->pending) return Call{};
+  Call taken{it->id, std::move(it->pending), it->incarnation};
+  while (head_ < calls_.size() && !calls_[head_].pending) ++head_;
+  if (head_ == calls_.size()) {
+    calls_.clear();
+    head_ = 0;
+  } else if (2 * head_ >= calls_.size()) {
+    calls_.erase(calls_.begin(), calls_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
+  return taken;
+}
+
+std::vector<Rpc::Call> Rpc::Calls::take_all() {
+  std::vector<Call> all;
+  all.swap(calls_);
+  head_ = 0;
+  return all;
+}
+
 bool Rpc::finish(NodeId caller, std::uint64_t call_id, error_code ec, MessagePtr reply) {
-  auto& calls = calls_[caller];
-  auto it = calls.find(call_id);
-  if (it == calls.end()) return false;
-  Call call = std::move(it->second);
-  calls.erase(it);
+  Call call = calls_[caller].take(call_id);
+  if (!call.pending) return false;
   call.pending->complete(world_, caller, call.incarnation, ec, std::move(reply));
   return true;
 }
 
 void Rpc::drop_calls_of(NodeId node) {
-  // Destroying a pending handler frees the coroutine waiting on it.
-  std::map<std::uint64_t, Call> doomed;
-  doomed.swap(calls_[node]);
-  doomed.clear();
+  // Destroying a pending handler frees the coroutine waiting on it: oldest call first, as the
+  // ordered map this replaced destroyed them.
+  std::vector<Call> doomed = calls_[node].take_all();
+  for (Call& call : doomed) call.pending.reset();
 }
 
 }  // namespace sim

@@ -10,7 +10,8 @@
 // cancelled. A lost request, a lost reply, a partition and a crashed server all look the same
 // to the caller: a timeout. A crash of the caller destroys its pending calls.
 //
-// Determinism: call ids are numbered in calling order; pending calls are kept in ordered maps.
+// Determinism: call ids are numbered in calling order; each caller's pending calls are kept in
+// that order (a sorted run, searched by id), and dropped in it.
 #pragma once
 
 #include <boost/asio/associated_cancellation_slot.hpp>
@@ -18,8 +19,8 @@
 #include <boost/asio/error.hpp>
 
 #include <functional>
-#include <map>
 #include <memory>
+#include <vector>
 
 #include "sim/kernel/network.hpp"
 #include "sim/kernel/reply_drops.hpp"
@@ -117,13 +118,29 @@ private:
   void drop_calls_of(NodeId node);
 
   struct Call {
-    std::unique_ptr<PendingBase> pending;
-    std::uint32_t incarnation;
+    std::uint64_t id = 0;
+    std::unique_ptr<PendingBase> pending;  ///< null once the call completed
+    std::uint32_t incarnation = 0;
+  };
+  /// One caller's calls in id order: appended at the back (ids grow), found by binary search,
+  /// completed ones dropped from the front. Replies come nearly in calling order, so the run
+  /// stays about as long as the calls in flight; no node of a tree per call.
+  class Calls {
+  public:
+    void add(Call call) { calls_.push_back(std::move(call)); }
+    /// Takes the pending call `id` out; its `pending` is null when it completed already.
+    Call take(std::uint64_t id);
+    /// Every pending call, oldest first, leaving none.
+    std::vector<Call> take_all();
+
+  private:
+    std::vector<Call> calls_;
+    std::size_t head_ = 0;
   };
   World& world_;
   Network& network_;
   std::vector<Handler> handlers_;
-  std::vector<std::map<std::uint64_t, Call>> calls_;  // per caller node
+  std::vector<Calls> calls_;  // per caller node
   std::uint64_t next_call_ = 1;
   ReplyDrops reply_drops_;
 };
