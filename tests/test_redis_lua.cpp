@@ -6,14 +6,19 @@
 #include <catch2/catch.hpp>
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "models/redis/engine/engine.hpp"
 #include "models/redis/lua/lua_host.hpp"
 #include "models/redis/lua/lua_runtime.hpp"
+#include "models/redis/lua/plain_number.hpp"
 #include "models/redis/lua/rand48.hpp"
 #include "models/redis/lua/sha1.hpp"
 #include "sim/kernel/assert.hpp"
@@ -536,4 +541,75 @@ TEST_CASE("on a read-only replica scripts read, hide expired keys and have their
   CHECK(v6.run({"EVAL", "return redis.pcall('set', 'a', '2')['err']", "0"}).resp() ==
         bulk("@user_script: 1: -READONLY You can't write against a read only replica.\r\n"));
   CHECK(v6.run({"GET", "a"}).resp() == "$-1\r\n");
+}
+
+TEST_CASE("tonumber's plain decimal path gives strtod's double, bit for bit, on a large corpus", "[lua]") {
+  // Strings near the fast path's edges: digits of every length around 15, signs, leading zeros,
+  // spaces, points, exponents, hex prefixes and stray letters. What the fast path takes must be
+  // exactly what strtod gives for the whole string; what it leaves, strtod still converts.
+  std::mt19937_64 random(20261207);
+  const std::string alphabet = "0123456789-+ .eExX\t";
+  std::size_t taken = 0;
+  for (int i = 0; i < 400'000; ++i) {
+    std::string text;
+    std::size_t length = random() % 20;
+    bool digits_only = random() % 2 == 0;
+    if (digits_only && random() % 4 == 0) text.push_back('-');
+    for (std::size_t j = 0; j < length; ++j)
+      text.push_back(digits_only ? static_cast<char>('0' + random() % 10) : alphabet[random() % alphabet.size()]);
+    auto fast = lua::plain_decimal(text.data(), text.size());
+    std::size_t digits = text.size() - (text.starts_with('-') ? 1 : 0);
+    bool plain = digits >= 1 && digits <= 15 &&
+                 text.find_first_not_of("0123456789", text.starts_with('-') ? 1 : 0) == std::string::npos;
+    INFO(text);
+    REQUIRE(fast.has_value() == plain);
+    if (!fast) continue;
+    ++taken;
+    char* end = nullptr;
+    double expected = std::strtod(text.c_str(), &end);
+    REQUIRE(end == text.c_str() + text.size());
+    REQUIRE(std::memcmp(&expected, &*fast, sizeof expected) == 0);
+  }
+  CHECK(taken > 100'000);
+  // -0 keeps its sign, as strtod's does; 16 digits and a plus sign go to Lua's own conversion.
+  CHECK(std::signbit(*lua::plain_decimal("-0", 2)));
+  CHECK(!lua::plain_decimal("1234567890123456", 16));
+  CHECK(!lua::plain_decimal("+1", 2));
+  CHECK(!lua::plain_decimal("", 0));
+  CHECK(!lua::plain_decimal("-", 1));
+}
+
+TEST_CASE("tonumber in a script answers as Lua 5.1's own, errors included", "[lua]") {
+  Server server(Version::v7_0);
+  auto number = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"EVAL",
+                                  "local n = tonumber(unpack(ARGV)) "
+                                  "if n == nil then return 'nil' end return string.format('%.17g', n)",
+                                  "0"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Reply reply = server.run(argv);
+    REQUIRE(reply.type == Reply::Type::bulk);
+    return reply.text;
+  };
+  CHECK(number({"42"}) == "42");
+  CHECK(number({"-0"}) == "-0");
+  CHECK(number({"007"}) == "7");
+  CHECK(number({"999999999999999"}) == "999999999999999");
+  CHECK(number({"12345678901234567890"}) == "1.2345678901234567e+19");
+  CHECK(number({" 12 "}) == "12");
+  CHECK(number({"0x1F"}) == "31");
+  CHECK(number({"1e3"}) == "1000");
+  CHECK(number({"0.1"}) == "0.10000000000000001");
+  CHECK(number({"+5"}) == "5");
+  CHECK(number({"12abc"}) == "nil");
+  CHECK(number({""}) == "nil");
+  CHECK(number({"z", "36"}) == "35");
+  CHECK(number({"ff", "16"}) == "255");
+  CHECK(number({"8", "8"}) == "nil");
+  CHECK(server.run({"EVAL", "return tonumber(nil)", "0"}).type == Reply::Type::null_bulk);
+  CHECK(server.run({"EVAL", "return tonumber(3.5) == 3.5", "0"}).integer == 1);
+  Reply missing = server.run({"EVAL", "return tonumber()", "0"});
+  CHECK(missing.text.find("bad argument #1 to 'tonumber' (value expected)") != std::string::npos);
+  Reply base = server.run({"EVAL", "return tonumber('10', 99)", "0"});
+  CHECK(base.text.find("bad argument #2 to 'tonumber' (base out of range)") != std::string::npos);
 }

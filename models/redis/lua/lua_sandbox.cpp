@@ -7,11 +7,13 @@
 // and the functions that bypass metatables (rawset, rawget, next, pairs, setmetatable,
 // getmetatable) are redone to see through proxies. The proxy of the globals is the
 // thread's global table, so scripts, loadstring and coroutines all use it.
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
 
 #include "models/redis/lua/lua_runtime.hpp"
+#include "models/redis/lua/plain_number.hpp"
 #include "sim/kernel/assert.hpp"
 
 namespace redis::lua {
@@ -197,6 +199,44 @@ void install_stable_tostring(lua_State* L) {
   lua_setfield(L, -2, "tostring");
 }
 
+// Lua 5.1's tonumber, with plain decimal strings converted without strtod (plain_number.hpp).
+// Everything else is what the base library's tonumber does: base 10 through lua_isnumber and
+// lua_tonumber, another base through strtoul, errors raised from this function, so they name
+// 'tonumber' as Lua's own do. Scripts convert their ARGV and HMGET replies with it several
+// times a run, and Lua parses each string twice with strtod (lua_isnumber, then lua_tonumber).
+int plain_tonumber(lua_State* L) {
+  int base = luaL_optint(L, 2, 10);
+  if (base == 10) {
+    luaL_checkany(L, 1);
+    if (lua_type(L, 1) == LUA_TSTRING) {
+      std::size_t length = 0;
+      const char* text = lua_tolstring(L, 1, &length);
+      if (auto number = plain_decimal(text, length)) {
+        lua_pushnumber(L, *number);
+        return 1;
+      }
+    }
+    if (lua_isnumber(L, 1)) {
+      lua_pushnumber(L, lua_tonumber(L, 1));
+      return 1;
+    }
+  } else {
+    const char* text = luaL_checkstring(L, 1);
+    luaL_argcheck(L, 2 <= base && base <= 36, 2, "base out of range");
+    char* end = nullptr;
+    unsigned long number = std::strtoul(text, &end, base);
+    if (end != text) {
+      while (std::isspace(static_cast<unsigned char>(*end))) ++end;
+      if (*end == '\0') {
+        lua_pushnumber(L, static_cast<lua_Number>(number));
+        return 1;
+      }
+    }
+  }
+  lua_pushnil(L);
+  return 1;
+}
+
 void set_global(lua_State* L, const char* name, lua_CFunction function) {
   lua_pushcfunction(L, function);
   lua_setfield(L, -2, name);
@@ -330,6 +370,7 @@ int build_sandbox(lua_State* L) {
   lua_pushcfunction(L, enter_protected);
   runtime.refs.protected_entry = luaL_ref(L, LUA_REGISTRYINDEX);
   install_stable_tostring(L);
+  set_global(L, "tonumber", plain_tonumber);
 
   remove_unsupported(L, runtime.version);
   register_api(L, runtime.version);
