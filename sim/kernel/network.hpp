@@ -19,6 +19,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <typeinfo>
 #include <vector>
 
 #include "sim/kernel/network_options.hpp"
@@ -35,6 +37,14 @@ public:
   virtual std::string describe() const = 0;
 };
 using MessagePtr = std::shared_ptr<const MessageBody>;
+
+/// `body` as a `T` when it is one, else null. `T` must be final, so a body is a `T` exactly when
+/// its dynamic type is `T`: one comparison of type_info, where dynamic_cast walks the hierarchy.
+template <class T>
+const T* body_as(const MessageBody* body) {
+  static_assert(std::is_final_v<T>, "body_as needs a final message type");
+  return body != nullptr && typeid(*body) == typeid(T) ? static_cast<const T*>(body) : nullptr;
+}
 
 /// One message in flight.
 struct Packet {

@@ -5,6 +5,7 @@
 #include "models/ratelimiter/algorithms/script_call.hpp"
 #include "models/ratelimiter/placements/server.hpp"
 #include "models/redis/server/client.hpp"
+#include "models/redis/server/cluster.hpp"
 
 namespace ratelimiter {
 
@@ -17,7 +18,9 @@ void ApiServer::ask_redis(const Pending& pending, ScriptBy by) {
   if (uses_request_id(context_->options))
     argv.push_back(fmt::format("{}.{}.{}", context_->options.server_name(static_cast<int>(index_)), incarnation_,
                                ++scripts_sent_));
-  sim::NodeId master = context_->redis->route(name, node_);
+  // The key's slot, computed once: to route, and sent with the command for the server's check.
+  int slot = redis::key_slot(name);
+  sim::NodeId master = context_->redis->route_slot(slot, node_);
   ++in_flight_;
   redis::call(world_.executor(node_), master, std::move(argv), context_->options.redis_timeout,
               [this, pending, by, name](sim::error_code ec, redis::Reply reply) {
@@ -31,7 +34,8 @@ void ApiServer::ask_redis(const Pending& pending, ScriptBy by) {
                   return;
                 }
                 on_reply(pending, ec, reply);
-              });
+              },
+              0, slot);
 }
 
 void ApiServer::on_reply(const Pending& pending, sim::error_code ec, const redis::Reply& reply) {

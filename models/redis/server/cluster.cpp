@@ -122,10 +122,11 @@ KeyPositions key_positions(const std::vector<std::string>& argv) {
   return {1, std::min<std::size_t>(argv.size(), 2), 1};
 }
 
-SlotCheck check_slots(const std::vector<std::string>& argv, const KeyPositions& at, const SlotRange& owned) {
+SlotCheck check_slots(const std::vector<std::string>& argv, const KeyPositions& at, const SlotRange& owned,
+                      int first_slot) {
   SlotCheck check;
   if (at.empty()) return check;
-  int slot = key_slot(argv[at.first]);
+  int slot = first_slot >= 0 ? first_slot : key_slot(argv[at.first]);
   for (std::size_t i = at.first + at.step; i < at.end; i += at.step) {
     if (key_slot(argv[i]) != slot) {
       check.cross_slot = true;

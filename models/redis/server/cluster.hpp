@@ -53,6 +53,8 @@ struct SlotCheck {
   bool cross_slot = false;
   std::optional<int> moved_slot;
 };
-SlotCheck check_slots(const std::vector<std::string>& argv, const KeyPositions& keys, const SlotRange& owned);
+/// `first_slot`: key_slot() of the first key when the client already computed it, else -1.
+SlotCheck check_slots(const std::vector<std::string>& argv, const KeyPositions& keys, const SlotRange& owned,
+                      int first_slot = -1);
 
 }  // namespace redis

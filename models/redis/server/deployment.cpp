@@ -78,8 +78,12 @@ bool Deployment::discovers() const {
 }
 
 sim::NodeId Deployment::route(std::string_view key, sim::NodeId client) const {
-  if (!discovers()) return route(key);
-  int shard = shard_of_slot(key_slot(key), topology_->shards());
+  return route_slot(key_slot(key), client);
+}
+
+sim::NodeId Deployment::route_slot(int slot, sim::NodeId client) const {
+  if (!discovers()) return topology_->master_of_slot(slot);
+  int shard = shard_of_slot(slot, topology_->shards());
   auto [known, added] = topology_->known_master.try_emplace(client, topology_->shard_master);
   (void)added;  // a client's first command: it connected, and Sentinel named the current masters
   return known->second[static_cast<std::size_t>(shard)];

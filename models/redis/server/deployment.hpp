@@ -83,6 +83,8 @@ public:
   /// The master `client` sends `key` to: the one it learned (discovery: sentinel), or the
   /// current one (discovery: instant, or no Sentinel).
   sim::NodeId route(std::string_view key, sim::NodeId client) const;
+  /// The same for a key whose slot the caller computed (key_slot()), to send with the command.
+  sim::NodeId route_slot(int slot, sim::NodeId client) const;
   /// After an error or a timeout on `key`, `client` asks Sentinel for its shard's master (at
   /// most one question per client and shard at a time, each within `timeout`), and routes by the
   /// answer once it comes. Does nothing with instant discovery or without a Sentinel.

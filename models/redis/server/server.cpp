@@ -101,14 +101,14 @@ void Server::record_writes(const std::vector<Argv>& writes) {
 // --- arrival and the single thread -----------------------------------------------------------
 
 void Server::on_message(const sim::RpcRequest& request, sim::Responder responder) {
-  if (auto command = std::dynamic_pointer_cast<const Command>(request.body)) {
-    std::uint64_t connection = connection_id(request.from, command->connection);
-    queue_.push_back(Pending{connection, std::move(command), std::move(responder)});
+  if (const auto* body = sim::body_as<Command>(request.body.get())) {
+    std::uint64_t connection = connection_id(request.from, body->connection);
+    queue_.push_back(Pending{connection, std::shared_ptr<const Command>(request.body, body), std::move(responder)});
     stats().queue_peak = std::max(stats().queue_peak, queue_.size());
     start_next();
-  } else if (const auto* sync = dynamic_cast<const SyncRequest*>(request.body.get())) {
+  } else if (const auto* sync = sim::body_as<SyncRequest>(request.body.get())) {
     on_sync_request(request.from, sync->replid, sync->offset);
-  } else if (const auto* ack = dynamic_cast<const StreamAck*>(request.body.get())) {
+  } else if (const auto* ack = sim::body_as<StreamAck>(request.body.get())) {
     on_ack(request.from, *ack);
   } else {
     on_link_message(request);
@@ -180,11 +180,13 @@ std::optional<Reply> Server::refuse(const std::string& name, const Pending& pend
   if (options_.cluster()) {
     int shard = topology_->shard_of.at(node_);
     KeyPositions keys = key_positions(argv);
-    SlotCheck check = check_slots(argv, keys, topology_->slots_of(shard));
+    SlotCheck check = check_slots(argv, keys, topology_->slots_of(shard), pending.command->first_key_slot);
     if (check.cross_slot) return Reply::error("CROSSSLOT Keys in request don't hash to the same slot");
     bool reads_here = !writes && readonly_connections_.count(pending.connection) != 0;
-    if (!check.moved_slot && !is_master() && !keys.empty() && !reads_here)
-      check.moved_slot = key_slot(argv[keys.first]);
+    if (!check.moved_slot && !is_master() && !keys.empty() && !reads_here) {
+      int hint = pending.command->first_key_slot;
+      check.moved_slot = hint >= 0 ? hint : key_slot(argv[keys.first]);
+    }
     if (check.moved_slot) {
       sim::NodeId owner = topology_->master_of_slot(*check.moved_slot);
       return Reply::error(fmt::format("MOVED {} {}:6379", *check.moved_slot, world_.node(owner).name()));
