@@ -44,7 +44,11 @@ function(designsim_test_group label)
   set(designsim_taken_tags ${designsim_taken_tags} ${ARGN} PARENT_SCOPE)
 endfunction()
 
+# The conform group plays 2,000 schedules a level against a real server: up to 10 minutes each.
+set(designsim_test_timeout_kept ${DESIGNSIM_TEST_TIMEOUT})
+set(DESIGNSIM_TEST_TIMEOUT 600)
 designsim_test_group(conform conform)
+set(DESIGNSIM_TEST_TIMEOUT ${designsim_test_timeout_kept})
 designsim_test_group(scenarios scenarios)
 designsim_test_group(cli cli)
 designsim_test_group(tidy tidy)

@@ -330,6 +330,39 @@ TEST_CASE("Serializable: a LIMIT without ORDER BY reads no rows past the limit",
   CHECK(p.table() == "1=>11 2=>21");
 }
 
+// Conformance seed 1402: with LIMIT and ORDER BY id, PostgreSQL's planner reads the primary key's
+// index in order (its Filter the predicate) and stops at the limit, where without the LIMIT it
+// sorts a sequential scan, which locks the whole relation for SSI. A reads row 1 that way; B
+// reads row 1, writes row 2 and commits; A's write of row 1 makes B -> A but no A -> B, and A
+// commits. The same read without its LIMIT covers row 2 too and the cycle fails A.
+TEST_CASE("Serializable: LIMIT with ORDER BY id reads the primary key in order and stops there", "[postgres]") {
+  const Isolation sr = Isolation::serializable;
+  for (bool limited : {true, false}) {
+    INFO(limited);
+    Play p;
+    p.ok("A", Begin{sr});
+    Select first{"test", where::lt("value", 100), {{"id", false}}, std::nullopt, std::nullopt};
+    if (limited) first.limit = 1;
+    CHECK(p.rows("A", first) == (limited ? "1=>10" : "1=>10 2=>20"));
+    p.ok("B", Begin{sr});
+    p.ok("B", select_where(where::eq("id", 1)));
+    p.ok("B", set_where(21, where::eq("id", 2)));
+    p.ok("B", Commit{});
+    if (limited) {
+      p.ok("A", set_where(11, where::eq("id", 1)));
+      CHECK(p.ok("A", Commit{}).tag == "COMMIT");
+      CHECK(p.table() == "1=>11 2=>21");
+    } else {
+      // The cycle fails A at its write or, at the latest, at its commit.
+      Step write = p.db.execute(p.session("A"), set_where(11, where::eq("id", 1)));
+      REQUIRE_FALSE(write.blocked);
+      std::string failed = write.result.sqlstate();
+      if (write.result.ok()) failed = p.db.execute(p.session("A"), Commit{}).result.sqlstate();
+      CHECK(failed == "40001");
+    }
+  }
+}
+
 TEST_CASE("READ COMMITTED keeps the lock on a row whose re-check fails", "[postgres]") {
   Play p;
   p.ok("A", Begin{rc});

@@ -117,6 +117,10 @@ struct Execution {
   std::vector<std::size_t> reached_at;
   std::size_t reached_done = 0;
   bool reached_by_index = false;
+  bool deferred = false;  ///< scan left its SSI work to examine()
+  /// A whole index read in order with a Filter: every visible tuple reached gets its SIREAD lock,
+  /// matched or not (heap_hot_search_buffer locks before the qual is checked).
+  bool reached_locks_all = false;
   std::vector<Row> rows;        ///< returned
   std::vector<Notice> warnings;
   std::int64_t count = 0;
@@ -201,7 +205,22 @@ struct Core {
   TxnId unseen_writer(const Version& v, TxnId me, Snapshot snapshot) const;
   bool matches(const Table& table, const Predicate& where, const Row& row) const;  ///< throws SqlError
   void check_predicate(const Table& table, const Predicate& where) const;          ///< throws SqlError
-  std::vector<VersionId> scan(Execution& e, const Predicate& where, bool defer_ssi = false);
+  /// The versions `where` matches, by the access path PostgreSQL's planner takes for the conform
+  /// tables: an index lookup where the predicate pins an index's columns; with LIMIT and an ORDER BY
+  /// of one ascending column that an index holds alone, that index read whole in order (its
+  /// Filter the predicate); else the heap. `limited`: the statement has a LIMIT, so when the path
+  /// yields rows in the statement's order the SSI work of each row is deferred to when the
+  /// executor reaches it (examine), as PostgreSQL stops reading at the limit.
+  std::vector<VersionId> scan(Execution& e, const Predicate& where, const std::vector<OrderKey>& order_by = {},
+                              bool limited = false);
+  /// The versions a scan reaches, in the order it reaches them, and how.
+  struct AccessPath {
+    std::vector<VersionId> versions;
+    std::optional<std::size_t> index;  ///< the index read, if any
+    bool whole_index = false;          ///< read whole, in order, for ORDER BY ... LIMIT
+    bool in_order = false;             ///< the versions come in the statement's ORDER BY
+  };
+  AccessPath access_path(Execution& e, const Predicate& where, const std::vector<OrderKey>& order_by, bool limited);
   /// The deferred SSI work of the versions reached up to `upto` (exclusive) of e.reached.
   void examine(Execution& e, std::size_t upto);
   void examine_version(Execution& e, VersionId v);

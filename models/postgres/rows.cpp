@@ -9,8 +9,8 @@ std::optional<Wait> Core::run_select(Execution& e) {
   const auto& s = std::get<Select>(e.statement);
   e.relation = static_cast<std::size_t>(&relation(s.table) - relations.data());
   if (s.limit && *s.limit < 0) throw SqlError{errors::negative_limit()};
-  bool stops_early = s.limit && s.order_by.empty();  // no sort: reading ends at the limit
-  std::vector<VersionId> rows = scan(e, s.where, stops_early);
+  std::vector<VersionId> rows = scan(e, s.where, s.order_by, s.limit.has_value());
+  bool stops_early = e.deferred;  // rows come in the statement's order: reading ends at the limit
   sort(relations[e.relation], rows, s.order_by);
   for (std::size_t k = 0; k < rows.size(); ++k) {
     if (s.limit && e.count >= *s.limit) return std::nullopt;
@@ -91,7 +91,8 @@ std::optional<Wait> Core::run_locking_rows(Execution& e) {
     RowsStatement r = rows_statement(*this, e);
     if (r.limit && *r.limit < 0) throw SqlError{errors::negative_limit()};
     const auto* select = std::get_if<Select>(&e.statement);
-    e.candidates = scan(e, *r.where, select && r.limit && select->order_by.empty());
+    static const std::vector<OrderKey> unordered;
+    e.candidates = scan(e, *r.where, select ? select->order_by : unordered, select && r.limit);
     if (select) sort(relations[e.relation], e.candidates, select->order_by);
   }
   RowsStatement r = rows_statement(*this, e);

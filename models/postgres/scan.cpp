@@ -160,6 +160,16 @@ std::optional<std::vector<Row>> index_keys(const Table& table, const UniqueIndex
   return keys;
 }
 
+/// The index that gives ORDER BY's order by itself: one ascending column, an index of it alone.
+std::optional<std::size_t> ordering_index(const Table& table, const std::vector<OrderKey>& order_by) {
+  if (order_by.size() != 1 || order_by.front().descending) return std::nullopt;
+  for (std::size_t i = 0; i < table.indexes.size(); ++i) {
+    const std::vector<std::size_t>& columns = table.indexes[i].columns;
+    if (columns.size() == 1 && table.columns[columns.front()].name == order_by.front().column) return i;
+  }
+  return std::nullopt;
+}
+
 Row key_of(const Row& values, const UniqueIndex& index) {
   Row key;
   for (std::size_t c : index.columns) key.push_back(values[c]);
@@ -212,16 +222,14 @@ const std::vector<VersionId>& Relation::versions_with_key(std::size_t index, con
   return it == index_entries[index].end() ? none : it->second;
 }
 
-std::vector<VersionId> Core::scan(Execution& e, const Predicate& where, bool defer_ssi) {
+Core::AccessPath Core::access_path(Execution& e, const Predicate& where, const std::vector<OrderKey>& order_by,
+                                   bool limited) {
   Relation& rel = relations[e.relation];
-  check_predicate(rel.table, where);
-  bool serializable = ssi.tracked(e.txn);
-  std::vector<VersionId> order;  // versions examined, in access-path order
-  std::optional<std::size_t> index_used;
-  for (std::size_t i = 0; i < rel.table.indexes.size() && !index_used; ++i) {
+  AccessPath path;
+  for (std::size_t i = 0; i < rel.table.indexes.size() && !path.index; ++i) {
     std::optional<std::vector<Row>> keys = index_keys(rel.table, rel.table.indexes[i], where);
     if (!keys) continue;
-    index_used = i;
+    path.index = i;
     std::optional<std::uint64_t> oldest;
     for (const Row& key : *keys) {
       std::vector<VersionId>* versions = rel.entries_with_key(i, key);
@@ -230,30 +238,51 @@ std::vector<VersionId> Core::scan(Execution& e, const Predicate& where, bool def
         if (!oldest) oldest = oldest_snapshot(e);
         drop_dead_entries(rel, *versions, *oldest);
       }
-      order.insert(order.end(), versions->begin(), versions->end());
+      path.versions.insert(path.versions.end(), versions->begin(), versions->end());
     }
   }
-  if (!index_used)
-    for (VersionId v = 0; v < rel.heap.size(); ++v) order.push_back(v);
+  // LIMIT with ORDER BY an index's only column, ascending: the planner reads that index whole, in
+  // order, and stops at the limit, where it would otherwise sort a sequential scan (seed 1402).
+  std::optional<std::size_t> ordering = limited ? ordering_index(rel.table, order_by) : std::nullopt;
+  path.whole_index = !path.index && ordering;
+  if (path.whole_index) {
+    path.index = ordering;
+    for (const auto& [key, versions] : rel.index_entries[*ordering])
+      path.versions.insert(path.versions.end(), versions.begin(), versions.end());
+  }
+  if (!path.index)
+    for (VersionId v = 0; v < rel.heap.size(); ++v) path.versions.push_back(v);
+  path.in_order = order_by.empty() || (ordering && ordering == path.index);
+  return path;
+}
+
+std::vector<VersionId> Core::scan(Execution& e, const Predicate& where, const std::vector<OrderKey>& order_by,
+                                  bool limited) {
+  Relation& rel = relations[e.relation];
+  check_predicate(rel.table, where);
+  bool serializable = ssi.tracked(e.txn);
+  AccessPath path = access_path(e, where, order_by, limited);
   // A doomed transaction fails as soon as it examines a heap tuple (CheckForSerializableConflictOutNeeded,
   // for every tuple a scan or an index lookup reaches), not before: an index lookup of a key the
   // index has never held reaches none.
-  if (serializable && !order.empty())
+  if (serializable && !path.versions.empty())
     if (std::optional<Error> doomed = ssi.check_doomed(e.txn, "during conflict out checking")) throw SqlError{*doomed};
   if (serializable) {
     SireadTarget target;
     target.relation = e.relation;
-    target.kind = index_used ? SireadTarget::Kind::index_page : SireadTarget::Kind::relation;
-    target.index = index_used.value_or(0);
+    target.kind = path.index ? SireadTarget::Kind::index_page : SireadTarget::Kind::relation;
+    target.index = path.index.value_or(0);
     ssi.read(e.txn, target);
   }
-  bool defer = serializable && defer_ssi;
+  bool defer = serializable && limited && path.in_order;
   e.reached.clear();
   e.reached_at.clear();
   e.reached_done = 0;
-  e.reached_by_index = index_used.has_value();
+  e.reached_by_index = path.index.has_value();
+  e.reached_locks_all = path.whole_index;
+  e.deferred = defer;
   std::vector<VersionId> found;
-  for (VersionId v : order) {
+  for (VersionId v : path.versions) {
     const Version& version = rel.heap[v];
     bool seen = visible(version, e.txn, e.snapshot, e.command);
     if (defer) e.reached.push_back(v);
@@ -261,7 +290,7 @@ std::vector<VersionId> Core::scan(Execution& e, const Predicate& where, bool def
     if (!seen || !matches(rel.table, where, version.values)) continue;
     if (defer) e.reached_at.push_back(e.reached.size() - 1);
     found.push_back(v);
-    if (!defer && serializable) read_tuple(e, v, index_used.has_value());
+    if (!defer && serializable) read_tuple(e, v, path.index.has_value());
   }
   return found;
 }
@@ -290,7 +319,7 @@ void Core::examine(Execution& e, std::size_t upto) {
     VersionId v = e.reached[e.reached_done];
     examine_version(e, v);
     if (visible(rel.heap[v], e.txn, e.snapshot, e.command) &&
-        std::binary_search(e.reached_at.begin(), e.reached_at.end(), e.reached_done))
+        (e.reached_locks_all || std::binary_search(e.reached_at.begin(), e.reached_at.end(), e.reached_done)))
       read_tuple(e, v, e.reached_by_index);
   }
 }
