@@ -377,6 +377,48 @@ TEST_CASE("READ COMMITTED keeps the lock on a row whose re-check fails", "[postg
   CHECK(p.resumed_one("C").tag == "UPDATE 1");
 }
 
+// Conformance seed 389: a delete leaves no forward link (heap_delete points the tuple's t_ctid
+// at itself), so a READ COMMITTED waiter woken by the deleter's commit finds the row gone. Here
+// the row had been updated by a transaction that rolled back; the waiter must not follow that
+// dead update to the version it made, and lock and return a value that never committed.
+TEST_CASE("A row deleted after an update that rolled back is gone for the waiter the delete woke", "[postgres]") {
+  Play p;
+  p.ok("A", Begin{rc});
+  p.ok("A", set_where(11, where::eq("id", 1)));
+  p.ok("A", Rollback{});
+  p.ok("B", Begin{rc});
+  p.ok("B", Delete{"test", where::eq("id", 1), false});
+  p.ok("C", Begin{rc});
+  p.blocks("C", for_update(where::eq("id", 1)));
+  p.ok("B", Commit{});
+  std::map<std::string, Result> done = p.resumed();
+  REQUIRE(done.count("C") == 1);
+  CHECK(done["C"].ok());
+  CHECK(show(done["C"].rows).empty());
+  p.ok("C", Commit{});
+  CHECK(p.table() == "2=>20");
+}
+
+// Conformance seed 1925: `id IN (1, 5)` with no LIMIT is a bitmap heap scan, which returns (and
+// locks) rows in heap order: where each row's index entry points, the first version of its HOT
+// chain. A row re-inserted after a delete is a new chain at the heap's end; a row whose value was
+// updated stays where it was. With a LIMIT the planner takes an index scan, in key order.
+TEST_CASE("An IN list without LIMIT reads rows in heap order, as a bitmap heap scan does", "[postgres]") {
+  Play p;
+  p.ok("A", Begin{rc});
+  p.ok("A", Delete{"test", where::eq("id", 1), false});
+  p.ok("A", insert_row(5, 50));
+  p.ok("A", insert_row(1, 11));
+  p.ok("A", set_where(21, where::eq("id", 2)));
+  Select both{"test", where::in("id", {1, 5}), {}, std::nullopt, std::nullopt};
+  CHECK(p.rows_in_order("A", both) == "5=>50 1=>11");
+  Select updated{"test", where::in("id", {2, 5}), {}, std::nullopt, std::nullopt};
+  CHECK(p.rows_in_order("A", updated) == "2=>21 5=>50");  // 2's chain starts before 5
+  Select first{"test", where::in("id", {1, 5}), {}, 2, std::nullopt};
+  CHECK(p.rows_in_order("A", first) == "1=>11 5=>50");
+  p.ok("A", Commit{});
+}
+
 TEST_CASE("A deadlock fails the waiter whose deadlock_timeout finds the cycle, with 40P01", "[postgres]") {
   Play p;
   p.ok("A", Begin{rc});

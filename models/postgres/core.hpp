@@ -38,6 +38,9 @@ struct Version {
   CommandId cmax = 0;
   LockStrength xmax_strength = LockStrength::update;  ///< no_key_update for an update that kept the keys
   VersionId next = no_version;                        ///< the version an update made
+  /// The first version of its HOT chain, where the indexes point (an update that keeps every
+  /// indexed column adds no index entry); no_version when that is this version itself.
+  VersionId hot_root = no_version;
   std::map<TxnId, LockStrength> lockers;              ///< SELECT ... FOR lockers (ended ones too)
   std::vector<TxnId> locker_order;  ///< the lockers in the order they locked (a MultiXact's members)
   /// An insert enters its unique indexes one by one, each after its check (_bt_doinsert): while

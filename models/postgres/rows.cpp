@@ -177,6 +177,7 @@ VersionId Core::write_update(Execution& e, VersionId v, const std::vector<Assign
   next.values = std::move(values);
   next.xmin = e.txn;
   next.cmin = e.command;
+  if (!keys_changed) next.hot_root = rel.heap[v].hot_root == no_version ? v : rel.heap[v].hot_root;
   if (!keys_changed)  // FOR KEY SHARE lockers keep the row through an update that keeps its keys
     for (TxnId locker : rel.heap[v].locker_order)
       if (rel.heap[v].lockers.at(locker) == LockStrength::key_share && running(locker)) {
@@ -209,6 +210,9 @@ void Core::write_delete(Execution& e, VersionId v) {
   old.xmax = e.txn;
   old.cmax = e.command;
   old.xmax_strength = LockStrength::update;
+  // No forward link: heap_delete points the tuple's t_ctid at itself, so an update that rolled
+  // back before this delete is no longer a way from this version to another (seed 389).
+  old.next = no_version;
   note_write(e.txn, e.relation, v);
 }
 

@@ -160,6 +160,28 @@ std::optional<std::vector<Row>> index_keys(const Table& table, const UniqueIndex
   return keys;
 }
 
+/// Whether a lookup on `index` takes one of its columns from an IN list of two values or more,
+/// which PostgreSQL's planner reads with a bitmap heap scan when no LIMIT asks for an index scan's
+/// early rows (`Bitmap Heap Scan on kv` for `id IN (1, 5)`; a one-value IN is an `=`).
+bool by_in_list(const Table& table, const UniqueIndex& index, const Predicate& where) {
+  for (std::size_t c : index.columns) {
+    const std::string& column = table.columns[c].name;
+    if (where.kind == Predicate::Kind::in && where.column == column && where.values.size() >= 2) return true;
+    if (where.kind == Predicate::Kind::all_of)
+      for (const Predicate& part : where.parts)
+        if (part.kind == Predicate::Kind::in && part.column == column && part.values.size() >= 2) return true;
+  }
+  return false;
+}
+
+/// A bitmap heap scan's order: each version where its index entry points, the root of its HOT
+/// chain (Version::hot_root), then the chain in order.
+void bitmap_order(const Relation& rel, std::vector<VersionId>& versions) {
+  auto root = [&](VersionId v) { return rel.heap[v].hot_root == no_version ? v : rel.heap[v].hot_root; };
+  std::stable_sort(versions.begin(), versions.end(),
+                   [&](VersionId a, VersionId b) { return root(a) != root(b) ? root(a) < root(b) : a < b; });
+}
+
 /// The index that gives ORDER BY's order by itself: one ascending column, an index of it alone.
 std::optional<std::size_t> ordering_index(const Table& table, const std::vector<OrderKey>& order_by) {
   if (order_by.size() != 1 || order_by.front().descending) return std::nullopt;
@@ -240,6 +262,7 @@ Core::AccessPath Core::access_path(Execution& e, const Predicate& where, const s
       }
       path.versions.insert(path.versions.end(), versions->begin(), versions->end());
     }
+    if (!limited && by_in_list(rel.table, rel.table.indexes[i], where)) bitmap_order(rel, path.versions);
   }
   // LIMIT with ORDER BY an index's only column, ascending: the planner reads that index whole, in
   // order, and stops at the limit, where it would otherwise sort a sequential scan (seed 1402).

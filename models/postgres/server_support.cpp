@@ -103,7 +103,16 @@ void Engine::replay(const CommitRecord& record) {
     version.row = change.row;
     version.values = *change.after;
     version.xmin = txn;
-    if (live != no_version) rel->heap[live].next = rel->heap.size();
+    if (live != no_version) {
+      rel->heap[live].next = rel->heap.size();
+      // A replica's heap is the primary's copy: an update that kept the keys is in the same HOT
+      // chain there too.
+      bool keys_kept = true;
+      for (std::size_t c = 0; c < version.values.size(); ++c)
+        if (rel->table.is_key_column(c) && compare(version.values[c], rel->heap[live].values[c]) != 0)
+          keys_kept = false;
+      if (keys_kept) version.hot_root = rel->heap[live].hot_root == no_version ? live : rel->heap[live].hot_root;
+    }
     rel->add_version(std::move(version));
     rel->next_row = std::max(rel->next_row, change.row + 1);
   }
