@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
+#include "models/queue/assignor.hpp"
 #include "models/queue/recorder.hpp"
 #include "sim/kernel/spawn.hpp"
 
@@ -43,23 +46,14 @@ bool GroupCoordinator::receive(const sim::MessageBody* body, sim::Responder& res
   return true;
 }
 
-std::vector<int> GroupCoordinator::range_owners(const std::vector<int>& members, int partitions) {
-  std::vector<int> owner(static_cast<std::size_t>(partitions), -1);
-  if (members.empty()) return owner;
-  auto m = static_cast<int>(members.size());
-  int p = 0;
-  for (int i = 0; i < m; ++i) {
-    int share = partitions / m + (i < partitions % m ? 1 : 0);
-    for (int k = 0; k < share; ++k) owner[static_cast<std::size_t>(p++)] = members[static_cast<std::size_t>(i)];
-  }
-  return owner;
-}
-
 void GroupCoordinator::on_join(const JoinGroupRequest& request, sim::Responder responder) {
   bool known = members_.count(request.member) > 0;
   Member& m = members_[request.member];
   m.last_heartbeat = now();
   m.join = std::move(responder);
+  bool current = known && request.generation == generation();
+  m.owned = current && context_.options.rebalance_protocol == RebalanceProtocol::cooperative ? request.owned
+                                                                                               : std::vector<int>{};
   if (!rebalancing_) {
     if (members_.size() == 1 && !known) not_before_ = now() + initial_rebalance_delay;
     prepare_rebalance(fmt::format("member {} joins", request.member + 1));
@@ -143,6 +137,7 @@ void GroupCoordinator::expire_sessions() {
 void GroupCoordinator::remove(int member, const std::string& why) {
   context_.world.trace().record(now(), self_, "queue.member_removed", fmt::format("member {}: {}", member + 1, why));
   members_.erase(member);
+  context_.recorder->member_removed(member);
   prepare_rebalance(fmt::format("member {} removed", member + 1));
 }
 
@@ -164,24 +159,35 @@ void GroupCoordinator::maybe_complete() {
 void GroupCoordinator::complete() {
   ++generation();
   rebalancing_ = false;
-  // The eager protocol's pause: every member gave up its partitions when it rejoined, so the
-  // group consumes nothing from the rebalance's start to its new generation.
+  // From the rebalance's start to its new generation. With the eager protocol every member gave
+  // up its partitions when it rejoined, so this is the group's pause; with the cooperative one
+  // members keep consuming meanwhile, and the pause is the moved partitions' (partition_pause).
   context_.world.metrics().histogram("rebalance").record((now() - rebalance_started_).ns());
   std::vector<int> indexes;
-  for (const auto& [index, m] : members_) indexes.push_back(index);
-  std::vector<int> owner = range_owners(indexes, context_.options.partitions);
+  std::map<int, std::vector<int>> owned;
+  for (const auto& [index, m] : members_) {
+    indexes.push_back(index);
+    if (!m.owned.empty()) owned[index] = m.owned;
+  }
+  CooperativeAssignment a;
+  if (context_.options.rebalance_protocol == RebalanceProtocol::cooperative)
+    a = cooperative_owners(indexes, owned, context_.options.partitions);
+  else
+    a.owner = range_owners(indexes, context_.options.partitions);
   for (auto& [index, m] : members_) {
     auto reply = std::make_shared<JoinGroupReply>();
     reply->generation = generation();
     for (int p = 0; p < context_.options.partitions; ++p)
-      if (owner[static_cast<std::size_t>(p)] == index) reply->assigned.push_back(p);
+      if (a.owner[static_cast<std::size_t>(p)] == index) reply->assigned.push_back(p);
     m.join->reply(std::move(reply));
     m.join.reset();
     m.last_heartbeat = now();
   }
-  context_.world.trace().record(now(), self_, "queue.generation",
-                                fmt::format("{}: owners {}", generation(), fmt::join(owner, ",")));
-  context_.recorder->assigned(Assignment{generation(), now(), owner});
+  std::string detail = fmt::format("{}: owners {}", generation(), fmt::join(a.owner, ","));
+  if (std::any_of(a.revoking.begin(), a.revoking.end(), [](int r) { return r >= 0; }))
+    detail += fmt::format("; to revoke first {}", fmt::join(a.revoking, ","));
+  context_.world.trace().record(now(), self_, "queue.generation", detail);
+  context_.recorder->assigned(Assignment{generation(), now(), a.owner, a.revoking});
 }
 
 }  // namespace queue

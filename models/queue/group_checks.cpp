@@ -7,6 +7,7 @@
 
 #include "models/queue/checks.hpp"
 #include "models/queue/intervals.hpp"
+#include "models/queue/lag.hpp"
 
 namespace queue {
 namespace {
@@ -21,6 +22,13 @@ const Assignment* assignment_at(const Observations& o, sim::Instant at) {
   for (const Assignment& a : o.assignments)
     if (a.at <= at) found = &a;
   return found;
+}
+
+// The member owns the partition in that generation, or (cooperative) still consumes it until
+// it revokes it: nobody else has it meanwhile.
+bool holds(const Assignment& a, int partition, int member) {
+  auto p = static_cast<std::size_t>(partition);
+  return a.owner[p] == member || (p < a.revoking.size() && a.revoking[p] == member);
 }
 
 }  // namespace
@@ -83,8 +91,7 @@ sim::CheckResult check_zombie_processing(const Observations& o) {
   sim::CheckResult r{"zombie_processing", true, "", {}, std::nullopt};
   for (const Processing& p : o.processings) {
     const Assignment* now = assignment_at(o, p.at);
-    if (!now || now->generation <= p.generation || now->owner[static_cast<std::size_t>(p.partition)] == p.member)
-      continue;
+    if (!now || now->generation <= p.generation || holds(*now, p.partition, p.member)) continue;
     records += p.count;
     if (!r.first)
       r.first = sim::Violation{p.at,
@@ -155,6 +162,10 @@ sim::CheckResult check_consumer_lag(const Observations& o, std::int64_t bound) {
     worst = std::max(worst, lag);
     r.details.emplace_back(fmt::format("lag p{}", p), std::to_string(lag));
   }
+  LagPeak peak = lag_peak(o);
+  if (peak.partition >= 0)
+    r.details.emplace_back("largest lag during the run", fmt::format("{} on p{} at {}", peak.lag, peak.partition,
+                                                                     sim::to_string(peak.at.since_start())));
   r.held = worst <= bound;
   r.summary =
       fmt::format("at the end the committed offsets trail the logs by at most {} messages (bound {})", worst, bound);

@@ -58,7 +58,10 @@ std::string WriteTxnMarkersRequest::describe() const {
                      commit ? "commit" : "abort");
 }
 
-std::string JoinGroupRequest::describe() const { return fmt::format("JoinGroup member {}", member); }
+std::string JoinGroupRequest::describe() const {
+  if (owned.empty()) return fmt::format("JoinGroup member {}", member);
+  return fmt::format("JoinGroup member {} owning {} of generation {}", member, fmt::join(owned, ","), generation);
+}
 
 std::string JoinGroupReply::describe() const {
   return fmt::format("JoinGroupReply {} generation {} partitions {}", to_string(error), generation,

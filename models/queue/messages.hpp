@@ -193,6 +193,10 @@ struct WriteTxnMarkersRequest final : sim::MessageBody {
 /// JoinGroup and SyncGroup are one round here).
 struct JoinGroupRequest final : sim::MessageBody {
   int member = 0;
+  /// Cooperative: the partitions it owns and keeps consuming, and the generation they are of
+  /// (-1: none); eager members own nothing when they rejoin.
+  std::vector<int> owned;
+  int generation = -1;
   std::string describe() const override;
 };
 

@@ -132,6 +132,9 @@ void read_group(sim::ParamReader& params, QueueOptions& o) {
              : commit == "after_processing" ? CommitMode::after_processing
                                             : CommitMode::before_processing;
   o.auto_commit_interval = params.duration("auto_commit_interval", o.auto_commit_interval, positive_minutes);
+  o.rebalance_protocol = params.choice("rebalance_protocol", {"eager", "cooperative"}, "eager") == "cooperative"
+                             ? RebalanceProtocol::cooperative
+                             : RebalanceProtocol::eager;
   o.sink = params.choice("sink", {"plain", "keyed"}, "plain") == "keyed" ? SinkKind::keyed : SinkKind::plain;
   o.lag_bound = params.integer<std::int64_t>("lag_bound", o.lag_bound, 0, 1'000'000'000'000);
   std::string reset = params.choice("auto_offset_reset", {"earliest", "latest", "none"}, "earliest");
@@ -170,6 +173,14 @@ const char* to_string(Acks acks) {
     case Acks::none: return "0";
     case Acks::leader: return "1";
     case Acks::all: return "all";
+  }
+  return "?";
+}
+
+const char* to_string(RebalanceProtocol protocol) {
+  switch (protocol) {
+    case RebalanceProtocol::eager: return "eager";
+    case RebalanceProtocol::cooperative: return "cooperative";
   }
   return "?";
 }
@@ -260,6 +271,7 @@ std::vector<std::pair<std::string, std::string>> describe(const QueueOptions& o)
       {"processing_time", sim::to_string(o.processing_time)},
       {"commit", to_string(o.commit)},
       {"auto_commit_interval", sim::to_string(o.auto_commit_interval)},
+      {"rebalance_protocol", to_string(o.rebalance_protocol)},
       {"sink", to_string(o.sink)},
       {"lag_bound", std::to_string(o.lag_bound)},
   };

@@ -39,6 +39,15 @@ const char* to_string(NullKeyPartitioner partitioner);
 enum class CommitMode { automatic, after_processing, before_processing };
 const char* to_string(CommitMode mode);
 
+/// `rebalance_protocol`: how a group moves partitions between members. `eager` (the range
+/// assignor, Kafka's classic protocol): every member gives up all its partitions when it rejoins,
+/// so the whole group stops consuming until the new generation. `cooperative` (the
+/// cooperative-sticky assignor, KIP-429): members keep consuming the partitions they own while
+/// the group rebalances, keep those the sticky assignment leaves them, and give up only those that
+/// move, which the next rebalance (the second round) hands to their new owner.
+enum class RebalanceProtocol { eager, cooperative };
+const char* to_string(RebalanceProtocol protocol);
+
 /// Where processed records take effect: `plain` (every processing has an effect) or `keyed` (an
 /// upsert keyed by (partition, offset), so a record processed twice has one effect).
 enum class SinkKind { plain, keyed };
@@ -144,6 +153,7 @@ struct QueueOptions {
   int max_poll_records = 500;
   sim::Duration processing_time = sim::Duration::zero();  ///< `processing_time`: per record
   CommitMode commit = CommitMode::automatic;             ///< `commit`
+  RebalanceProtocol rebalance_protocol = RebalanceProtocol::eager;  ///< `rebalance_protocol`
   sim::Duration auto_commit_interval = sim::Duration::seconds(5);
   SinkKind sink = SinkKind::plain;  ///< `sink`
   /// `auto_offset_reset`: Kafka's default is latest; earliest here, so that a consumer that
