@@ -124,6 +124,19 @@ TEST_CASE("interval sets count the points that lie in more than one group", "[qu
   REQUIRE(extra_copies({{{0, 10}}, {{5, 15}}, {{20, 30}}}) == 5);
   REQUIRE(extra_copies({{{0, 10}, {5, 12}}}) == 0);
   REQUIRE(uncovered(merge_spans({{0, 5}, {8, 10}}), 3, 12) == std::vector<Span>{{5, 8}, {10, 12}});
+  SpanSet set;
+  set.insert(10, 20);
+  set.insert(30, 40);
+  REQUIRE_FALSE(set.overlaps(20, 30));  // touching is not meeting: the spans are half-open
+  REQUIRE(set.overlaps(19, 21));
+  REQUIRE(set.overlaps(0, 100));
+  set.insert(20, 30);  // joins both neighbours into [10, 40)
+  REQUIRE(set.overlaps(25, 26));
+  REQUIRE_FALSE(set.overlaps(40, 50));
+  REQUIRE_FALSE(set.overlaps(0, 10));
+  set.insert(5, 45);
+  REQUIRE(set.overlaps(44, 60));
+  REQUIRE_FALSE(set.overlaps(45, 60));
 }
 
 TEST_CASE("lost_acked_write needs a later offset in the final log, and without one the write is unseen", "[queue]") {

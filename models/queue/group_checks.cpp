@@ -37,13 +37,16 @@ sim::CheckResult check_duplicate_processing(const Observations& o) {
   if (!o.group) return no_group("duplicate_processing");
   std::map<int, std::vector<Span>> effects;
   std::map<int, std::int64_t> total;
+  std::map<int, SpanSet> seen;  // until the first second effect: in time order, each span once
   std::optional<sim::Instant> first;
   for (const Processing& p : o.processings)
     for (const auto& [lo, hi] : p.effects) {
-      std::vector<Span>& mine = effects[p.partition];
-      if (!first && covered_length(merge_spans(mine), lo, hi) > 0) first = p.at;
-      mine.emplace_back(lo, hi);
+      effects[p.partition].emplace_back(lo, hi);
       total[p.partition] += hi - lo;
+      if (first) continue;
+      SpanSet& before = seen[p.partition];
+      if (before.overlaps(lo, hi)) first = p.at;
+      before.insert(lo, hi);
     }
   std::int64_t extra = 0;
   sim::CheckResult r{"duplicate_processing", true, "", {}, std::nullopt};
