@@ -222,13 +222,16 @@ sim::Task<void> GroupMember::run_fetcher(int partition, std::uint64_t assignment
     int leader = metadata_.leader(partition);
     bool ok = false;
     if (fetch_positions_[index] < 0) {
-      // auto.offset.reset latest with nothing committed: the high watermark, from ListOffsets.
+      // auto.offset.reset latest with nothing committed: the high watermark (read_committed: the
+      // last stable offset), from ListOffsets.
       Offset found = -1;
       ok = co_await list_offset(partition, sim::Instant::max(), found);
       if (ok && assignment == tokens_[index]) {
         context_->recorder->repositioned(Reposition{index_, partition, -1, found, now(), "latest"});
-        trace("queue.offset_reset",
-              fmt::format("p{}: nothing committed, to the high watermark {} (latest)", partition, found));
+        trace("queue.offset_reset", fmt::format("p{}: nothing committed, to the {} {} (latest)", partition,
+                                                o.isolation == Isolation::read_committed ? "last stable offset"
+                                                                                         : "high watermark",
+                                                found));
         fetch_positions_[index] = found;
         positions_[index] = found;
       }
@@ -322,6 +325,7 @@ sim::Task<bool> GroupMember::list_offset(int partition, sim::Instant at, Offset&
   auto request = std::make_shared<ListOffsetsRequest>();
   request->partition = partition;
   request->timestamp = at;
+  request->read_committed = context_->options.isolation == Isolation::read_committed;
   sim::error_code ec;
   sim::MessagePtr answer = co_await context_->world.rpc().call(
       context_->world.executor(self_), context_->brokers[static_cast<std::size_t>(leader)], request,

@@ -67,6 +67,7 @@ struct FetchedPartition {
   int partition = 0;
   Error error = Error::none;
   Offset high_watermark = 0;
+  Offset last_fetchable = 0;  ///< the high watermark, or with read_committed the last stable offset
   Offset log_start = 0;
   /// Set when the follower's log diverged: truncate to this epoch's end offset.
   Epoch diverging_epoch = -1;
@@ -82,17 +83,19 @@ struct FetchReply final : sim::MessageBody {
 };
 
 /// ListOffsets for one partition, to its leader: the first offset whose timestamp is at or after
-/// `timestamp` (offsetsForTimes), below the high watermark.
+/// `timestamp` (offsetsForTimes), below the high watermark, or with read_committed below the last
+/// stable offset (Partition.fetchOffsetForTimestamp's lastFetchableOffset).
 struct ListOffsetsRequest final : sim::MessageBody {
   int partition = 0;
   sim::Instant timestamp;
+  bool read_committed = false;
   std::string describe() const override;
 };
 
 struct ListOffsetsReply final : sim::MessageBody {
   Error error = Error::none;
   Offset offset = -1;  ///< -1: no record that late (the consumer gets null)
-  Offset high_watermark = 0;
+  Offset high_watermark = 0;  ///< the last fetchable offset: with read_committed, the last stable offset
   std::string describe() const override;
 };
 
