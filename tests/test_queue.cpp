@@ -289,6 +289,10 @@ TEST_CASE("the transactional producer's settings are checked, each with one mess
   CHECK(error_of(txn + "  transaction_abort_share: 3/2\n").find("must be between 0 and 1") != std::string::npos);
   CHECK(error_of(txn + "  txn_protocol: kip891\n").find("kip890") != std::string::npos);
   CHECK(error_of(txn + "  isolation_level: read_committed\n  txn_protocol: kip890\n").empty());
+  CHECK(error_of("  group_members: 2\n  sink: transactional\n")
+            .find("sink: transactional commits the offsets in each poll's transaction: it needs commit: "
+                  "after_processing") != std::string::npos);
+  CHECK(error_of("  group_members: 2\n  commit: after_processing\n  sink: transactional\n").empty());
 }
 
 TEST_CASE("the range assignor gives each member a consecutive run, the first ones one more", "[queue]") {
@@ -445,6 +449,31 @@ TEST_CASE("cooperative rebalancing does not stop a zombie: a member paused past 
   CHECK_FALSE(check_named(r, "zombie_processing").held);
   CHECK(check_named(r, "lost_consumption").held);
   CHECK(check_named(r, "committed_offset_regression").held);
+}
+
+TEST_CASE("a transactional read-process-write fences the zombie's output: one effect per record", "[queue]") {
+  auto paused = [](const std::string& sink, const std::string& protocol) {
+    return run_text("name: t\nmodel: queue\nseed: 1\nduration: 25s\n"
+                    "network:\n  latency: { dist: constant, value: 2ms }\n"
+                    "faults:\n  - at: 5s\n    pause: { node: consumer-2, duration: 12s }\n"
+                    "params:\n  rate: 100/s\n  linger: 20ms\n  drain: 2s\n  group_members: 3\n"
+                    "  session_timeout: 10s\n  heartbeat_interval: 1s\n  processing_time: 25ms\n"
+                    "  commit: after_processing\n  sink: " +
+                    sink + "\n  rebalance_protocol: " + protocol + "\n");
+  };
+  // Committing after processing, the zombie's effects land and its partition's new owner
+  // processes the same records again.
+  sim::RunResult plain = paused("plain", "eager");
+  CHECK_FALSE(check_named(plain, "duplicate_processing").held);
+  CHECK_FALSE(check_named(plain, "zombie_processing").held);
+  // In a transaction with its offsets, the zombie's output is refused with its commit.
+  for (const char* protocol : {"eager", "cooperative"}) {
+    sim::RunResult txn = paused("transactional", protocol);
+    INFO(protocol);
+    for (const char* name : {"duplicate_processing", "zombie_processing", "lost_consumption",
+                             "committed_offset_regression", "unseen", "per_partition_order"})
+      CHECK(check_named(txn, name).held);
+  }
 }
 
 namespace {

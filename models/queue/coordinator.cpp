@@ -7,6 +7,7 @@
 
 #include "models/queue/assignor.hpp"
 #include "models/queue/recorder.hpp"
+#include "models/queue/sink.hpp"
 #include "sim/kernel/spawn.hpp"
 
 namespace queue {
@@ -38,6 +39,8 @@ bool GroupCoordinator::receive(const sim::MessageBody* body, sim::Responder& res
     on_leave(*leave, std::move(responder));
   } else if (const auto* commit = dynamic_cast<const OffsetCommitRequest*>(body)) {
     on_commit(*commit, std::move(responder));
+  } else if (const auto* txn = dynamic_cast<const TxnOffsetCommitRequest*>(body)) {
+    on_txn_commit(*txn, std::move(responder));
   } else if (const auto* fetch = dynamic_cast<const OffsetFetchRequest*>(body)) {
     on_offset_fetch(*fetch, std::move(responder));
   } else {
@@ -83,24 +86,45 @@ void GroupCoordinator::on_leave(const LeaveGroupRequest& request, sim::Responder
 
 // Accepted only from a known member of the current generation; the offsets are kept on the
 // coordinator's machine.
+Error GroupCoordinator::refused(int member, int generation) {
+  auto it = members_.find(member);
+  Error error = it == members_.end()            ? Error::unknown_member_id
+                : generation != this->generation() ? Error::illegal_generation
+                                                    : Error::none;
+  if (error != Error::none)
+    context_.world.trace().record(now(), self_, "queue.commit_refused",
+                                  fmt::format("member {} generation {}: {}", member + 1, generation, to_string(error)));
+  else
+    it->second.last_heartbeat = now();
+  return error;
+}
+
 void GroupCoordinator::on_commit(const OffsetCommitRequest& request, sim::Responder responder) {
   auto reply = std::make_shared<GroupReply>();
-  auto it = members_.find(request.member);
-  if (it == members_.end())
-    reply->error = Error::unknown_member_id;
-  else if (request.generation != generation())
-    reply->error = Error::illegal_generation;
+  reply->error = refused(request.member, request.generation);
   if (reply->error != Error::none) {
-    context_.world.trace().record(
-        now(), self_, "queue.commit_refused",
-        fmt::format("member {} generation {}: {}", request.member + 1, request.generation, to_string(reply->error)));
     responder.reply(std::move(reply));
     return;
   }
-  it->second.last_heartbeat = now();
   for (const auto& [p, offset] : request.offsets) {
     committed()[static_cast<std::size_t>(p)] = offset;
     context_.recorder->committed(Commit{request.member, p, offset, now()});
+  }
+  responder.reply(std::move(reply));
+}
+
+// The output and the offsets of one transaction, both or neither.
+void GroupCoordinator::on_txn_commit(const TxnOffsetCommitRequest& request, sim::Responder responder) {
+  auto reply = std::make_shared<GroupReply>();
+  reply->error = refused(request.member, request.generation);
+  if (reply->error == Error::none) {
+    for (const auto& [p, base, count] : request.writes)
+      context_.recorder->processed(Processing{request.member, request.generation, p, base, count,
+                                              context_.sink->apply(p, base, count), now()});
+    for (const auto& [p, offset] : request.offsets) {
+      committed()[static_cast<std::size_t>(p)] = offset;
+      context_.recorder->committed(Commit{request.member, p, offset, now()});
+    }
   }
   responder.reply(std::move(reply));
 }

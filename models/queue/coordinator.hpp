@@ -8,7 +8,12 @@
 // current generation count). The first rebalance of an empty group
 // waits group.initial.rebalance.delay.ms (3 s) for others to join. An offset commit is accepted
 // only from a known member of the current generation: a removed member's commit fails
-// (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION), though what it processed has taken effect.
+// (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION), though what it processed has taken effect. With the
+// transactional sink a member commits its output and its offsets together (TxnOffsetCommit):
+// the same check fences a zombie's transaction (KIP-447's group metadata), whose output then
+// never takes effect. This stands for Kafka's transaction coordinator, its markers on the
+// output topic and __consumer_offsets, and a read_committed reader of the output: one atomic
+// step here, where Kafka takes two phases.
 //
 // Fault model: it runs inside broker-1's process; a crash loses the membership (members learn
 // it from UNKNOWN_MEMBER_ID and rejoin) but not the committed offsets, which are on the
@@ -47,6 +52,8 @@ private:
   void on_heartbeat(const GroupHeartbeat& request, sim::Responder responder);
   void on_leave(const LeaveGroupRequest& request, sim::Responder responder);
   void on_commit(const OffsetCommitRequest& request, sim::Responder responder);
+  void on_txn_commit(const TxnOffsetCommitRequest& request, sim::Responder responder);
+  Error refused(int member, int generation);
   void on_offset_fetch(const OffsetFetchRequest& request, sim::Responder responder);
   sim::Task<void> run_sessions();
   void expire_sessions();

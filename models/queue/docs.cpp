@@ -113,8 +113,10 @@ std::vector<sim::OptionDoc> consumer_options() {
        "cooperative (the cooperative-sticky assignor, KIP-429: members keep consuming what they own, "
        "give up only the partitions that move, and the next rebalance hands those over)"},
       {"sink",
-       "where processing takes effect: plain, or keyed by (partition, offset) so a record processed "
-       "twice has one effect"},
+       "where processing takes effect: plain, keyed by (partition, offset) so a record processed "
+       "twice has one effect, or transactional: each poll's output committed with its offsets in one "
+       "transaction (sendOffsetsToTransaction), refused for a member the group moved on from; needs "
+       "commit: after_processing"},
       {"lag_bound", "consumer_lag fails when a committed offset ends the run further behind its log"},
       {"auto_offset_reset",
        "where a consumer goes with nothing committed or an offset below the log start: "

@@ -110,7 +110,10 @@ sim::Task<void> GroupMember::run_poll_loop() {
     }
     if (o.commit == CommitMode::before_processing) co_await commit();
     co_await process(pieces, generation_);
-    if (o.commit == CommitMode::after_processing) co_await commit();
+    if (o.sink == SinkKind::transactional)
+      co_await commit_transaction(pieces);
+    else if (o.commit == CommitMode::after_processing)
+      co_await commit();
   }
 }
 
@@ -367,10 +370,31 @@ sim::Task<void> GroupMember::seek() {
 sim::Task<void> GroupMember::process(const std::vector<Piece>& pieces, int generation) {
   for (const Piece& piece : pieces) {
     co_await sim::sleep(context_->options.processing_time * piece.batch.count);
+    if (context_->options.sink == SinkKind::transactional) continue;  // its output waits for the commit
     std::vector<Span> effects = context_->sink->apply(piece.partition, piece.batch.base, piece.batch.count);
     context_->recorder->processed(
         Processing{index_, generation, piece.partition, piece.batch.base, piece.batch.count, effects, now()});
   }
+}
+
+// The transactional read-process-write: what this poll's records produced, and the offsets past
+// them, in one transaction. Refused (the group moved on) or in doubt, it is aborted: the member
+// rejoins and starts again from the committed offsets.
+sim::Task<void> GroupMember::commit_transaction(const std::vector<Piece>& pieces) {
+  if (generation_ < 0 || assigned_.empty()) co_return;
+  auto request = std::make_shared<TxnOffsetCommitRequest>();
+  request->member = index_;
+  request->generation = generation_;
+  request->offsets = commit_request()->offsets;
+  for (const Piece& piece : pieces) request->writes.emplace_back(piece.partition, piece.batch.base, piece.batch.count);
+  sim::error_code ec;
+  sim::MessagePtr answer = co_await context_->world.rpc().call(context_->world.executor(self_), coordinator(),
+                                                               std::move(request), context_->options.request_timeout,
+                                                               boost::asio::redirect_error(sim::use_awaitable, ec));
+  const auto* reply = ec ? nullptr : dynamic_cast<const GroupReply*>(answer.get());
+  if (reply && reply->error == Error::none) co_return;
+  trace("queue.txn_aborted", reply ? to_string(reply->error) : "no answer");
+  on_group_error(reply ? reply->error : Error::unknown_member_id);
 }
 
 }  // namespace queue

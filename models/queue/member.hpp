@@ -71,6 +71,7 @@ private:
   sim::Task<void> take_assignment();
   void lose_partitions();
   sim::Task<bool> commit();
+  sim::Task<void> commit_transaction(const std::vector<Piece>& pieces);
   void commit_async();
   std::shared_ptr<OffsetCommitRequest> commit_request() const;
   bool take_commit_reply(sim::error_code ec, const sim::MessagePtr& answer);

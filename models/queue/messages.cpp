@@ -74,6 +74,13 @@ std::string GroupHeartbeat::describe() const {
 
 std::string LeaveGroupRequest::describe() const { return fmt::format("LeaveGroup member {}", member); }
 
+std::string TxnOffsetCommitRequest::describe() const {
+  std::string out =
+      fmt::format("TxnOffsetCommit member {} generation {}, {} writes", member, generation, writes.size());
+  for (const auto& [p, offset] : offsets) out += fmt::format(" p{}@{}", p, offset);
+  return out;
+}
+
 std::string OffsetCommitRequest::describe() const {
   std::string out = fmt::format("OffsetCommit member {} generation {}", member, generation);
   for (const auto& [p, offset] : offsets) out += fmt::format(" p{}@{}", p, offset);

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "models/queue/cluster.hpp"
@@ -226,6 +227,17 @@ struct OffsetCommitRequest final : sim::MessageBody {
   int member = 0;
   int generation = 0;
   std::vector<std::pair<int, Offset>> offsets;
+  std::string describe() const override;
+};
+
+/// A transactional read-process-write's commit (sendOffsetsToTransaction and EndTxn as one
+/// round here): the member's output, the records [base, base + count) of each partition it
+/// processed, and its consumed offsets, committed together or not at all.
+struct TxnOffsetCommitRequest final : sim::MessageBody {
+  int member = 0;
+  int generation = 0;
+  std::vector<std::pair<int, Offset>> offsets;
+  std::vector<std::tuple<int, Offset, std::int64_t>> writes;  ///< (partition, base, count)
   std::string describe() const override;
 };
 

@@ -135,7 +135,11 @@ void read_group(sim::ParamReader& params, QueueOptions& o) {
   o.rebalance_protocol = params.choice("rebalance_protocol", {"eager", "cooperative"}, "eager") == "cooperative"
                              ? RebalanceProtocol::cooperative
                              : RebalanceProtocol::eager;
-  o.sink = params.choice("sink", {"plain", "keyed"}, "plain") == "keyed" ? SinkKind::keyed : SinkKind::plain;
+  std::string sink = params.choice("sink", {"plain", "keyed", "transactional"}, "plain");
+  o.sink = sink == "keyed" ? SinkKind::keyed : sink == "transactional" ? SinkKind::transactional : SinkKind::plain;
+  if (o.sink == SinkKind::transactional && o.commit != CommitMode::after_processing)
+    params.fail("sink", "transactional commits the offsets in each poll's transaction: it needs commit: "
+                        "after_processing");
   o.lag_bound = params.integer<std::int64_t>("lag_bound", o.lag_bound, 0, 1'000'000'000'000);
   std::string reset = params.choice("auto_offset_reset", {"earliest", "latest", "none"}, "earliest");
   o.auto_offset_reset = reset == "earliest" ? OffsetReset::earliest
@@ -207,7 +211,14 @@ const char* to_string(Isolation isolation) {
   return isolation == Isolation::read_committed ? "read_committed" : "read_uncommitted";
 }
 
-const char* to_string(SinkKind sink) { return sink == SinkKind::keyed ? "keyed" : "plain"; }
+const char* to_string(SinkKind sink) {
+  switch (sink) {
+    case SinkKind::plain: return "plain";
+    case SinkKind::keyed: return "keyed";
+    case SinkKind::transactional: return "transactional";
+  }
+  return "?";
+}
 
 const char* to_string(NullKeyPartitioner partitioner) {
   return partitioner == NullKeyPartitioner::sticky ? "sticky" : "round_robin";

@@ -48,9 +48,12 @@ const char* to_string(CommitMode mode);
 enum class RebalanceProtocol { eager, cooperative };
 const char* to_string(RebalanceProtocol protocol);
 
-/// Where processed records take effect: `plain` (every processing has an effect) or `keyed` (an
-/// upsert keyed by (partition, offset), so a record processed twice has one effect).
-enum class SinkKind { plain, keyed };
+/// Where processed records take effect: `plain` (every processing has an effect), `keyed` (an
+/// upsert keyed by (partition, offset), so a record processed twice has one effect), or
+/// `transactional` (a transactional read-process-write: the member's output and its consumed
+/// offsets are committed together, as sendOffsetsToTransaction does, after each poll's processing;
+/// a member the group has moved on from is refused, and its output never takes effect).
+enum class SinkKind { plain, keyed, transactional };
 const char* to_string(SinkKind sink);
 
 /// auto.offset.reset: where a consumer starts when it has no committed offset, or when its
