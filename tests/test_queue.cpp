@@ -3,6 +3,7 @@
 // histories, each able to fail), and a run is one trace per seed.
 #include <catch2/catch.hpp>
 
+#include "models/queue/assignor.hpp"
 #include "models/queue/checks.hpp"
 #include "models/queue/cluster.hpp"
 #include "models/queue/intervals.hpp"
@@ -123,6 +124,19 @@ TEST_CASE("interval sets count the points that lie in more than one group", "[qu
   REQUIRE(extra_copies({{{0, 10}}, {{5, 15}}, {{20, 30}}}) == 5);
   REQUIRE(extra_copies({{{0, 10}, {5, 12}}}) == 0);
   REQUIRE(uncovered(merge_spans({{0, 5}, {8, 10}}), 3, 12) == std::vector<Span>{{5, 8}, {10, 12}});
+  SpanSet set;
+  set.insert(10, 20);
+  set.insert(30, 40);
+  REQUIRE_FALSE(set.overlaps(20, 30));  // touching is not meeting: the spans are half-open
+  REQUIRE(set.overlaps(19, 21));
+  REQUIRE(set.overlaps(0, 100));
+  set.insert(20, 30);  // joins both neighbours into [10, 40)
+  REQUIRE(set.overlaps(25, 26));
+  REQUIRE_FALSE(set.overlaps(40, 50));
+  REQUIRE_FALSE(set.overlaps(0, 10));
+  set.insert(5, 45);
+  REQUIRE(set.overlaps(44, 60));
+  REQUIRE_FALSE(set.overlaps(45, 60));
 }
 
 TEST_CASE("lost_acked_write needs a later offset in the final log, and without one the write is unseen", "[queue]") {
@@ -275,13 +289,40 @@ TEST_CASE("the transactional producer's settings are checked, each with one mess
   CHECK(error_of(txn + "  transaction_abort_share: 3/2\n").find("must be between 0 and 1") != std::string::npos);
   CHECK(error_of(txn + "  txn_protocol: kip891\n").find("kip890") != std::string::npos);
   CHECK(error_of(txn + "  isolation_level: read_committed\n  txn_protocol: kip890\n").empty());
+  CHECK(error_of("  group_members: 2\n  sink: transactional\n")
+            .find("sink: transactional commits the offsets in each poll's transaction: it needs commit: "
+                  "after_processing") != std::string::npos);
+  CHECK(error_of("  group_members: 2\n  commit: after_processing\n  sink: transactional\n").empty());
 }
 
 TEST_CASE("the range assignor gives each member a consecutive run, the first ones one more", "[queue]") {
-  REQUIRE(GroupCoordinator::range_owners({0, 1}, 3) == std::vector<int>{0, 0, 1});
-  REQUIRE(GroupCoordinator::range_owners({0, 2, 5}, 2) == std::vector<int>{0, 2});
-  REQUIRE(GroupCoordinator::range_owners({1}, 3) == std::vector<int>{1, 1, 1});
-  REQUIRE(GroupCoordinator::range_owners({}, 2) == std::vector<int>{-1, -1});
+  REQUIRE(range_owners({0, 1}, 3) == std::vector<int>{0, 0, 1});
+  REQUIRE(range_owners({0, 2, 5}, 2) == std::vector<int>{0, 2});
+  REQUIRE(range_owners({1}, 3) == std::vector<int>{1, 1, 1});
+  REQUIRE(range_owners({}, 2) == std::vector<int>{-1, -1});
+}
+
+TEST_CASE("the cooperative-sticky assignor keeps what members own and withholds what moves", "[queue]") {
+  using Owned = std::map<int, std::vector<int>>;
+  // A fourth member joins three that own two partitions each: one of consumer-3's moves.
+  Owned three{{0, {0, 1}}, {1, {2, 3}}, {2, {4, 5}}};
+  REQUIRE(sticky_owners({0, 1, 2, 3}, three, 6) == std::vector<int>{0, 0, 1, 1, 2, 3});
+  CooperativeAssignment join = cooperative_owners({0, 1, 2, 3}, three, 6);
+  REQUIRE(join.owner == std::vector<int>{0, 0, 1, 1, 2, -1});
+  REQUIRE(join.revoking == std::vector<int>{-1, -1, -1, -1, -1, 2});
+  // The second round: consumer-3 owns only p4 now, and nobody owns p5: it goes to the newcomer.
+  CooperativeAssignment second = cooperative_owners({0, 1, 2, 3}, Owned{{0, {0, 1}}, {1, {2, 3}}, {2, {4}}}, 6);
+  REQUIRE(second.owner == std::vector<int>{0, 0, 1, 1, 2, 3});
+  REQUIRE(second.revoking == std::vector<int>(6, -1));
+  // A member removed: its partitions are unowned and go straight to the others, nothing revoked.
+  CooperativeAssignment removed = cooperative_owners({0, 1}, Owned{{0, {0, 1}}, {1, {2, 3}}}, 6);
+  REQUIRE(removed.owner == std::vector<int>{0, 0, 1, 1, 0, 1});
+  REQUIRE(removed.revoking == std::vector<int>(6, -1));
+  // One member owns everything: it keeps its share, the lowest, and revokes the rest.
+  CooperativeAssignment hog = cooperative_owners({0, 1}, Owned{{0, {3, 2, 1, 0}}}, 4);
+  REQUIRE(hog.owner == std::vector<int>{0, 0, -1, -1});
+  REQUIRE(hog.revoking == std::vector<int>{-1, -1, 0, 0});
+  REQUIRE(sticky_owners({}, {}, 2) == std::vector<int>{-1, -1});
 }
 
 TEST_CASE("a keyed sink applies a record once however often it is processed, a plain one each time", "[queue]") {
@@ -357,6 +398,82 @@ TEST_CASE("a consumer group run: one seed gives one trace, another seed another"
   sim::RunResult r = run_text(text, 7);
   CHECK_FALSE(check_named(r, "duplicate_processing").held);
   CHECK(check_named(r, "lost_consumption").held);
+}
+
+namespace {
+
+std::string scale_out(const std::string& protocol) {
+  return "name: t\nmodel: queue\nseed: 1\nduration: 20s\n"
+         "network:\n  latency: { dist: constant, value: 2ms }\n"
+         "faults:\n  - at: 0s\n    crash: { node: consumer-4, restart_after: 8s }\n"
+         "  - at: 0s\n    crash: { node: consumer-2, restart_after: 350ms }\n"
+         "  - at: 0s\n    crash: { node: consumer-3, restart_after: 700ms }\n"
+         "params:\n  rate: 600/s\n  partitions: 6\n  drain: 2s\n  group_members: 4\n  session_timeout: 10s\n"
+         "  heartbeat_interval: 1s\n  processing_time: 2ms\n  rebalance_protocol: " +
+         protocol + "\n";
+}
+
+}  // namespace
+
+TEST_CASE("a scale-out pauses every partition with eager rebalancing, only the moved one with cooperative",
+          "[queue]") {
+  sim::RunResult eager = run_text(scale_out("eager"));
+  sim::RunResult cooperative = run_text(scale_out("cooperative"));
+  for (const sim::RunResult* r : {&eager, &cooperative})
+    for (const char* name : {"duplicate_processing", "lost_consumption", "zombie_processing", "per_partition_order",
+                             "committed_offset_regression", "unseen"})
+      CHECK(check_named(*r, name).held);
+  // Eager: the three members give up all six partitions when consumer-4 joins, and those that
+  // learn of it first wait for the last (their heartbeats are out of phase: they started apart).
+  // Cooperative: consumer-3 revokes p5 alone, which waits one more rebalance for consumer-4.
+  CHECK(eager.measures.at("partition_pauses") == 6);
+  CHECK(cooperative.measures.at("partition_pauses") == 1);
+  CHECK(cooperative.measures.at("partition_paused_s") < eager.measures.at("partition_paused_s") / 3);
+  CHECK(cooperative.measures.at("consumer_lag_max") < eager.measures.at("consumer_lag_max"));
+  CHECK(run_text(scale_out("cooperative"), 2).trace_hash != cooperative.trace_hash);
+  CHECK(run_text(scale_out("cooperative")).trace_hash == cooperative.trace_hash);
+}
+
+TEST_CASE("cooperative rebalancing does not stop a zombie: a member paused past its session still duplicates",
+          "[queue]") {
+  const std::string text =
+      "name: t\nmodel: queue\nseed: 1\nduration: 25s\n"
+      "network:\n  latency: { dist: constant, value: 2ms }\n"
+      "faults:\n  - at: 5s\n    pause: { node: consumer-2, duration: 12s }\n"
+      "params:\n  rate: 100/s\n  linger: 20ms\n  drain: 2s\n  group_members: 3\n  session_timeout: 10s\n"
+      "  heartbeat_interval: 1s\n  processing_time: 25ms\n  rebalance_protocol: cooperative\n";
+  sim::RunResult r = run_text(text);
+  // Its partition goes to another member in one round (a removed member owns nothing), and
+  // when it wakes it applies what it had polled: the protocol cannot fence a sink.
+  CHECK_FALSE(check_named(r, "duplicate_processing").held);
+  CHECK_FALSE(check_named(r, "zombie_processing").held);
+  CHECK(check_named(r, "lost_consumption").held);
+  CHECK(check_named(r, "committed_offset_regression").held);
+}
+
+TEST_CASE("a transactional read-process-write fences the zombie's output: one effect per record", "[queue]") {
+  auto paused = [](const std::string& sink, const std::string& protocol) {
+    return run_text("name: t\nmodel: queue\nseed: 1\nduration: 25s\n"
+                    "network:\n  latency: { dist: constant, value: 2ms }\n"
+                    "faults:\n  - at: 5s\n    pause: { node: consumer-2, duration: 12s }\n"
+                    "params:\n  rate: 100/s\n  linger: 20ms\n  drain: 2s\n  group_members: 3\n"
+                    "  session_timeout: 10s\n  heartbeat_interval: 1s\n  processing_time: 25ms\n"
+                    "  commit: after_processing\n  sink: " +
+                    sink + "\n  rebalance_protocol: " + protocol + "\n");
+  };
+  // Committing after processing, the zombie's effects land and its partition's new owner
+  // processes the same records again.
+  sim::RunResult plain = paused("plain", "eager");
+  CHECK_FALSE(check_named(plain, "duplicate_processing").held);
+  CHECK_FALSE(check_named(plain, "zombie_processing").held);
+  // In a transaction with its offsets, the zombie's output is refused with its commit.
+  for (const char* protocol : {"eager", "cooperative"}) {
+    sim::RunResult txn = paused("transactional", protocol);
+    INFO(protocol);
+    for (const char* name : {"duplicate_processing", "zombie_processing", "lost_consumption",
+                             "committed_offset_regression", "unseen", "per_partition_order"})
+      CHECK(check_named(txn, name).held);
+  }
 }
 
 namespace {

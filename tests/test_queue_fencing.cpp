@@ -147,6 +147,23 @@ TEST_CASE("read_committed waits at the last stable offset while a transaction is
   CHECK(check_named(committed, "unseen").held);
 }
 
+TEST_CASE("ListOffsets answers a read_committed consumer with the last stable offset, not the high watermark",
+          "[queue]") {
+  // A group that starts (3 s in) with nothing committed and auto.offset.reset latest, while the
+  // first 5 s transaction is open: read_committed starts where that transaction starts, so it
+  // reads it once committed; starting at the high watermark would skip its first 3 s for good.
+  sim::RunOutput out = run_traced(transactional("transaction_messages: 1500, isolation_level: read_committed, "
+                                                "group_members: 1, auto_offset_reset: latest"));
+  CHECK(count_records(out, "queue.offset_reset", "to the last stable offset 0 (latest)") == 3);
+  CHECK(check_named(out.result, "unseen").held);
+  CHECK(check_named(out.result, "lost_consumption").held);
+  sim::RunOutput uncommitted = run_traced(
+      transactional("transaction_messages: 1500, group_members: 1, auto_offset_reset: latest"));
+  // read_uncommitted starts at the high watermark, past the records of the first 3 s.
+  CHECK(count_records(uncommitted, "queue.offset_reset", "to the high watermark") == 3);
+  CHECK(count_records(uncommitted, "queue.offset_reset", "to the high watermark 0 ") == 0);
+}
+
 TEST_CASE("a producer paused past transaction.timeout.ms is aborted, fenced, and starts over", "[queue]") {
   // The coordinator checks every 10 s: the transaction open at 3 s is aborted with a bumped
   // epoch by 20 s; the producer wakes at 23 s, is refused, and takes a new epoch.

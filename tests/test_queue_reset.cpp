@@ -62,6 +62,7 @@ TEST_CASE("OFFSET_OUT_OF_RANGE below the log start resets by auto.offset.reset, 
   got.error = Error::offset_out_of_range;
   got.log_start = 300;
   got.high_watermark = 900;
+  got.last_fetchable = 900;  // read_committed would give the last stable offset here
   got.diverging_end = 950;
   REQUIRE(reset_target(OffsetReset::earliest, 120, got).to == 300);
   REQUIRE(reset_target(OffsetReset::latest, 120, got).to == 900);

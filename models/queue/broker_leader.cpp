@@ -52,14 +52,15 @@ void Broker::on_produce(std::shared_ptr<const ProduceRequest> request_ptr, sim::
   r.waiting.push_back(WaitingProduce{until, base, std::move(responder), now() + options().request_timeout});
 }
 
-// Partition.fetchOffsetForTimestamp: only the leader answers, and only offsets below the high
-// watermark (the last offset a read_uncommitted consumer may fetch).
+// Partition.fetchOffsetForTimestamp: only the leader answers, and only offsets below the last
+// offset the consumer may fetch: the high watermark, or with read_committed the last stable offset.
 void Broker::on_list_offsets(const ListOffsetsRequest& request, sim::Responder responder) {
   auto reply = std::make_shared<ListOffsetsReply>();
   if (!replica(request.partition).leader) {
     reply->error = Error::not_leader_or_follower;
   } else {
-    reply->high_watermark = high_watermark(request.partition);
+    Offset hw = high_watermark(request.partition);
+    reply->high_watermark = request.read_committed ? log(request.partition).last_stable_offset(hw) : hw;
     reply->offset = log(request.partition).offset_for_time(request.timestamp, reply->high_watermark).value_or(-1);
   }
   responder.reply(std::move(reply));
@@ -114,14 +115,18 @@ FetchedPartition Broker::serve_partition(const FetchPartition& asked, bool follo
   FetchedPartition out;
   out.partition = asked.partition;
   out.error = check_fetch(asked, out, follower);
-  if (out.error != Error::none || out.diverging_epoch != -1 || out.diverging_end != -1) return out;
   PartitionLog& l = log(asked.partition);
+  // Where auto.offset.reset latest goes: the high watermark, or the last stable offset.
+  out.last_fetchable = read_committed ? l.last_stable_offset(out.high_watermark) : out.high_watermark;
+  if (out.error != Error::none || out.diverging_epoch != -1 || out.diverging_end != -1) return out;
   out.high_watermark = high_watermark(asked.partition);
   out.log_start = l.start();
   Offset limit = follower ? l.end() : out.high_watermark;
+  out.last_fetchable = out.high_watermark;
   // read_committed: below the last stable offset, with the aborted transactions there.
   if (read_committed) {
     limit = l.last_stable_offset(out.high_watermark);
+    out.last_fetchable = limit;
     out.aborted = l.aborted_between(asked.offset, limit);
   }
   out.batches = l.read(asked.offset, limit, options().fetch_max_messages);

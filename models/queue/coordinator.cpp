@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
+#include "models/queue/assignor.hpp"
 #include "models/queue/recorder.hpp"
+#include "models/queue/sink.hpp"
 #include "sim/kernel/spawn.hpp"
 
 namespace queue {
@@ -35,6 +39,8 @@ bool GroupCoordinator::receive(const sim::MessageBody* body, sim::Responder& res
     on_leave(*leave, std::move(responder));
   } else if (const auto* commit = dynamic_cast<const OffsetCommitRequest*>(body)) {
     on_commit(*commit, std::move(responder));
+  } else if (const auto* txn = dynamic_cast<const TxnOffsetCommitRequest*>(body)) {
+    on_txn_commit(*txn, std::move(responder));
   } else if (const auto* fetch = dynamic_cast<const OffsetFetchRequest*>(body)) {
     on_offset_fetch(*fetch, std::move(responder));
   } else {
@@ -43,23 +49,14 @@ bool GroupCoordinator::receive(const sim::MessageBody* body, sim::Responder& res
   return true;
 }
 
-std::vector<int> GroupCoordinator::range_owners(const std::vector<int>& members, int partitions) {
-  std::vector<int> owner(static_cast<std::size_t>(partitions), -1);
-  if (members.empty()) return owner;
-  auto m = static_cast<int>(members.size());
-  int p = 0;
-  for (int i = 0; i < m; ++i) {
-    int share = partitions / m + (i < partitions % m ? 1 : 0);
-    for (int k = 0; k < share; ++k) owner[static_cast<std::size_t>(p++)] = members[static_cast<std::size_t>(i)];
-  }
-  return owner;
-}
-
 void GroupCoordinator::on_join(const JoinGroupRequest& request, sim::Responder responder) {
   bool known = members_.count(request.member) > 0;
   Member& m = members_[request.member];
   m.last_heartbeat = now();
   m.join = std::move(responder);
+  bool current = known && request.generation == generation();
+  m.owned = current && context_.options.rebalance_protocol == RebalanceProtocol::cooperative ? request.owned
+                                                                                               : std::vector<int>{};
   if (!rebalancing_) {
     if (members_.size() == 1 && !known) not_before_ = now() + initial_rebalance_delay;
     prepare_rebalance(fmt::format("member {} joins", request.member + 1));
@@ -89,24 +86,45 @@ void GroupCoordinator::on_leave(const LeaveGroupRequest& request, sim::Responder
 
 // Accepted only from a known member of the current generation; the offsets are kept on the
 // coordinator's machine.
+Error GroupCoordinator::refused(int member, int generation) {
+  auto it = members_.find(member);
+  Error error = it == members_.end()            ? Error::unknown_member_id
+                : generation != this->generation() ? Error::illegal_generation
+                                                    : Error::none;
+  if (error != Error::none)
+    context_.world.trace().record(now(), self_, "queue.commit_refused",
+                                  fmt::format("member {} generation {}: {}", member + 1, generation, to_string(error)));
+  else
+    it->second.last_heartbeat = now();
+  return error;
+}
+
 void GroupCoordinator::on_commit(const OffsetCommitRequest& request, sim::Responder responder) {
   auto reply = std::make_shared<GroupReply>();
-  auto it = members_.find(request.member);
-  if (it == members_.end())
-    reply->error = Error::unknown_member_id;
-  else if (request.generation != generation())
-    reply->error = Error::illegal_generation;
+  reply->error = refused(request.member, request.generation);
   if (reply->error != Error::none) {
-    context_.world.trace().record(
-        now(), self_, "queue.commit_refused",
-        fmt::format("member {} generation {}: {}", request.member + 1, request.generation, to_string(reply->error)));
     responder.reply(std::move(reply));
     return;
   }
-  it->second.last_heartbeat = now();
   for (const auto& [p, offset] : request.offsets) {
     committed()[static_cast<std::size_t>(p)] = offset;
     context_.recorder->committed(Commit{request.member, p, offset, now()});
+  }
+  responder.reply(std::move(reply));
+}
+
+// The output and the offsets of one transaction, both or neither.
+void GroupCoordinator::on_txn_commit(const TxnOffsetCommitRequest& request, sim::Responder responder) {
+  auto reply = std::make_shared<GroupReply>();
+  reply->error = refused(request.member, request.generation);
+  if (reply->error == Error::none) {
+    for (const auto& [p, base, count] : request.writes)
+      context_.recorder->processed(Processing{request.member, request.generation, p, base, count,
+                                              context_.sink->apply(p, base, count), now()});
+    for (const auto& [p, offset] : request.offsets) {
+      committed()[static_cast<std::size_t>(p)] = offset;
+      context_.recorder->committed(Commit{request.member, p, offset, now()});
+    }
   }
   responder.reply(std::move(reply));
 }
@@ -143,6 +161,7 @@ void GroupCoordinator::expire_sessions() {
 void GroupCoordinator::remove(int member, const std::string& why) {
   context_.world.trace().record(now(), self_, "queue.member_removed", fmt::format("member {}: {}", member + 1, why));
   members_.erase(member);
+  context_.recorder->member_removed(member);
   prepare_rebalance(fmt::format("member {} removed", member + 1));
 }
 
@@ -164,24 +183,35 @@ void GroupCoordinator::maybe_complete() {
 void GroupCoordinator::complete() {
   ++generation();
   rebalancing_ = false;
-  // The eager protocol's pause: every member gave up its partitions when it rejoined, so the
-  // group consumes nothing from the rebalance's start to its new generation.
+  // From the rebalance's start to its new generation. With the eager protocol every member gave
+  // up its partitions when it rejoined, so this is the group's pause; with the cooperative one
+  // members keep consuming meanwhile, and the pause is the moved partitions' (partition_pause).
   context_.world.metrics().histogram("rebalance").record((now() - rebalance_started_).ns());
   std::vector<int> indexes;
-  for (const auto& [index, m] : members_) indexes.push_back(index);
-  std::vector<int> owner = range_owners(indexes, context_.options.partitions);
+  std::map<int, std::vector<int>> owned;
+  for (const auto& [index, m] : members_) {
+    indexes.push_back(index);
+    if (!m.owned.empty()) owned[index] = m.owned;
+  }
+  CooperativeAssignment a;
+  if (context_.options.rebalance_protocol == RebalanceProtocol::cooperative)
+    a = cooperative_owners(indexes, owned, context_.options.partitions);
+  else
+    a.owner = range_owners(indexes, context_.options.partitions);
   for (auto& [index, m] : members_) {
     auto reply = std::make_shared<JoinGroupReply>();
     reply->generation = generation();
     for (int p = 0; p < context_.options.partitions; ++p)
-      if (owner[static_cast<std::size_t>(p)] == index) reply->assigned.push_back(p);
+      if (a.owner[static_cast<std::size_t>(p)] == index) reply->assigned.push_back(p);
     m.join->reply(std::move(reply));
     m.join.reset();
     m.last_heartbeat = now();
   }
-  context_.world.trace().record(now(), self_, "queue.generation",
-                                fmt::format("{}: owners {}", generation(), fmt::join(owner, ",")));
-  context_.recorder->assigned(Assignment{generation(), now(), owner});
+  std::string detail = fmt::format("{}: owners {}", generation(), fmt::join(a.owner, ","));
+  if (std::any_of(a.revoking.begin(), a.revoking.end(), [](int r) { return r >= 0; }))
+    detail += fmt::format("; to revoke first {}", fmt::join(a.revoking, ","));
+  context_.world.trace().record(now(), self_, "queue.generation", detail);
+  context_.recorder->assigned(Assignment{generation(), now(), a.owner, a.revoking});
 }
 
 }  // namespace queue

@@ -108,9 +108,15 @@ std::vector<sim::OptionDoc> consumer_options() {
        "auto (every auto_commit_interval, inside poll: what earlier polls returned), "
        "after_processing, or before_processing (as a consumer that hands records to a pool)"},
       {"auto_commit_interval", "auto.commit.interval.ms"},
+      {"rebalance_protocol",
+       "eager (the range assignor: every member gives up all its partitions when it rejoins) or "
+       "cooperative (the cooperative-sticky assignor, KIP-429: members keep consuming what they own, "
+       "give up only the partitions that move, and the next rebalance hands those over)"},
       {"sink",
-       "where processing takes effect: plain, or keyed by (partition, offset) so a record processed "
-       "twice has one effect"},
+       "where processing takes effect: plain, keyed by (partition, offset) so a record processed "
+       "twice has one effect, or transactional: each poll's output committed with its offsets in one "
+       "transaction (sendOffsetsToTransaction), refused for a member the group moved on from; needs "
+       "commit: after_processing"},
       {"lag_bound", "consumer_lag fails when a committed offset ends the run further behind its log"},
       {"auto_offset_reset",
        "where a consumer goes with nothing committed or an offset below the log start: "
@@ -155,7 +161,7 @@ std::vector<sim::CheckDoc> check_docs() {
       {"committed_offset_regression", "with a group, a committed offset never moves back",
        "commits that moved an offset back"},
       {"consumer_lag", "with a group, the committed offsets end the run within lag_bound of the logs",
-       "lag per partition"},
+       "lag per partition at the end, and the largest sampled during the run (where and when)"},
       {"consumer_stopped",
        "no consumer stops on an offset it cannot use (auto_offset_reset: none with "
        "nothing committed, or with an offset retention deleted)",

@@ -7,6 +7,7 @@
 #include "models/queue/checks.hpp"
 #include "models/queue/intervals.hpp"
 #include "models/queue/controller.hpp"
+#include "models/queue/lag.hpp"
 #include "models/queue/queue_model.hpp"
 #include "models/raft/group.hpp"
 #include "models/raft/server.hpp"
@@ -51,6 +52,17 @@ std::int64_t replayed_messages(const Observations& o) {
     for (const Span& s : merge_spans(std::move(spans))) replayed += covered_length(before, s.first, s.second);
   }
   return replayed;
+}
+
+// The lag chart and its peak, and the rebalances' partition pauses.
+void add_group_findings(const Observations& o, sim::Findings& findings) {
+  LagPeak peak = lag_peak(o);
+  findings.measures["consumer_lag_max"] = static_cast<double>(peak.lag);
+  findings.measures["consumer_lag_max_partition"] = peak.partition;
+  findings.measures["consumer_lag_max_at_s"] = peak.at.since_start().seconds_f();
+  findings.measures["partition_pauses"] = static_cast<double>(o.partition_pauses);
+  findings.measures["partition_paused_s"] = o.partition_paused.seconds_f();
+  if (!o.lag.empty()) findings.plots.push_back(lag_plot(o));
 }
 
 }  // namespace
@@ -144,6 +156,7 @@ sim::Findings QueueModel::finish(sim::World& world, const sim::FaultActivity&) {
   findings.tables.push_back(partition_table());
   findings.prevention = prevention(options_, findings, page_cache_lost);
   if (partitions_sampled_) findings.plots = partitions_sampled_->plots(o);
+  if (o.group) add_group_findings(o, findings);
   if (controller_leadership_ && !context_->controllers.empty())
     findings.lane_charts.push_back(
         controller_leadership_->chart("The KRaft controllers: who led which term", o.run_end));

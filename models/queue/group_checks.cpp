@@ -7,6 +7,7 @@
 
 #include "models/queue/checks.hpp"
 #include "models/queue/intervals.hpp"
+#include "models/queue/lag.hpp"
 
 namespace queue {
 namespace {
@@ -23,19 +24,29 @@ const Assignment* assignment_at(const Observations& o, sim::Instant at) {
   return found;
 }
 
+// The member owns the partition in that generation, or (cooperative) still consumes it until
+// it revokes it: nobody else has it meanwhile.
+bool holds(const Assignment& a, int partition, int member) {
+  auto p = static_cast<std::size_t>(partition);
+  return a.owner[p] == member || (p < a.revoking.size() && a.revoking[p] == member);
+}
+
 }  // namespace
 
 sim::CheckResult check_duplicate_processing(const Observations& o) {
   if (!o.group) return no_group("duplicate_processing");
   std::map<int, std::vector<Span>> effects;
   std::map<int, std::int64_t> total;
+  std::map<int, SpanSet> seen;  // until the first second effect: in time order, each span once
   std::optional<sim::Instant> first;
   for (const Processing& p : o.processings)
     for (const auto& [lo, hi] : p.effects) {
-      std::vector<Span>& mine = effects[p.partition];
-      if (!first && covered_length(merge_spans(mine), lo, hi) > 0) first = p.at;
-      mine.emplace_back(lo, hi);
+      effects[p.partition].emplace_back(lo, hi);
       total[p.partition] += hi - lo;
+      if (first) continue;
+      SpanSet& before = seen[p.partition];
+      if (before.overlaps(lo, hi)) first = p.at;
+      before.insert(lo, hi);
     }
   std::int64_t extra = 0;
   sim::CheckResult r{"duplicate_processing", true, "", {}, std::nullopt};
@@ -83,8 +94,7 @@ sim::CheckResult check_zombie_processing(const Observations& o) {
   sim::CheckResult r{"zombie_processing", true, "", {}, std::nullopt};
   for (const Processing& p : o.processings) {
     const Assignment* now = assignment_at(o, p.at);
-    if (!now || now->generation <= p.generation || now->owner[static_cast<std::size_t>(p.partition)] == p.member)
-      continue;
+    if (!now || now->generation <= p.generation || holds(*now, p.partition, p.member)) continue;
     records += p.count;
     if (!r.first)
       r.first = sim::Violation{p.at,
@@ -155,6 +165,10 @@ sim::CheckResult check_consumer_lag(const Observations& o, std::int64_t bound) {
     worst = std::max(worst, lag);
     r.details.emplace_back(fmt::format("lag p{}", p), std::to_string(lag));
   }
+  LagPeak peak = lag_peak(o);
+  if (peak.partition >= 0)
+    r.details.emplace_back("largest lag during the run", fmt::format("{} on p{} at {}", peak.lag, peak.partition,
+                                                                     sim::to_string(peak.at.since_start())));
   r.held = worst <= bound;
   r.summary =
       fmt::format("at the end the committed offsets trail the logs by at most {} messages (bound {})", worst, bound);

@@ -1,6 +1,7 @@
 #include "models/queue/intervals.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace queue {
 
@@ -49,6 +50,28 @@ std::int64_t extra_copies(const std::vector<std::vector<Span>>& groups) {
     all.insert(all.end(), merged.begin(), merged.end());
   }
   return sum - total_length(merge_spans(std::move(all)));
+}
+
+bool SpanSet::overlaps(std::int64_t lo, std::int64_t hi) const {
+  if (lo >= hi) return false;
+  auto it = spans_.lower_bound(hi);  // the first span starting at or past hi cannot meet [lo, hi)
+  if (it == spans_.begin()) return false;
+  --it;
+  return it->second > lo;
+}
+
+void SpanSet::insert(std::int64_t lo, std::int64_t hi) {
+  if (lo >= hi) return;
+  auto it = spans_.upper_bound(lo);
+  if (it != spans_.begin() && std::prev(it)->second >= lo) {
+    --it;
+    lo = it->first;
+  }
+  while (it != spans_.end() && it->first <= hi) {
+    hi = std::max(hi, it->second);
+    it = spans_.erase(it);
+  }
+  spans_.emplace(lo, hi);
 }
 
 }  // namespace queue

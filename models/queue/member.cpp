@@ -3,6 +3,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "models/queue/isolation.hpp"
 #include "models/queue/offset_reset.hpp"
 #include "models/queue/recorder.hpp"
@@ -25,7 +27,8 @@ GroupMember::GroupMember(std::shared_ptr<Context> context, int index)
       metadata_(*context_, self_),
       positions_(static_cast<std::size_t>(context_->options.partitions), 0),
       fetch_positions_(static_cast<std::size_t>(context_->options.partitions), 0),
-      buffers_(static_cast<std::size_t>(context_->options.partitions)) {}
+      buffers_(static_cast<std::size_t>(context_->options.partitions)),
+      tokens_(static_cast<std::size_t>(context_->options.partitions), 0) {}
 
 void GroupMember::install(const std::shared_ptr<Context>& context) {
   for (int i = 0; i < static_cast<int>(context->members.size()); ++i) {
@@ -72,20 +75,28 @@ sim::Task<void> GroupMember::run_heartbeats() {
     sim::MessagePtr answer = co_await context_->world.rpc().call(ex, coordinator(), std::move(beat), o.request_timeout,
                                                                  boost::asio::redirect_error(sim::use_awaitable, ec));
     const auto* reply = ec ? nullptr : dynamic_cast<const GroupReply*>(answer.get());
-    if (reply && reply->error != Error::none) rejoin_ = true;
+    if (reply && reply->error != Error::none) on_group_error(reply->error);
   }
 }
 
 sim::Task<void> GroupMember::run_poll_loop() {
   const QueueOptions& o = context_->options;
   while (!stopped_) {
-    if (rejoin_) {
+    if (rejoin_ && cooperative()) {
+      if (lost_ && !joining_) lose_partitions();
+      if (!joining_ && !joined_) {
+        joining_ = true;
+        sim::spawn(context_->world.executor(self_), join_cooperatively());
+      }
+    } else if (rejoin_) {
+      for (int p : assigned_) context_->recorder->released(p, index_);  // the eager protocol stops them all
       if (o.commit == CommitMode::automatic && generation_ >= 0) co_await commit();
       if (!co_await join()) {
         co_await sim::sleep(o.retry_backoff);
         continue;
       }
     }
+    if (joined_) co_await take_assignment();
     if (o.seek && !seek_done_ && now() >= sim::Instant::zero() + o.seek->at) co_await seek();
     last_poll_ = now();
     if (o.commit == CommitMode::automatic && now() >= next_auto_commit_) {
@@ -99,7 +110,10 @@ sim::Task<void> GroupMember::run_poll_loop() {
     }
     if (o.commit == CommitMode::before_processing) co_await commit();
     co_await process(pieces, generation_);
-    if (o.commit == CommitMode::after_processing) co_await commit();
+    if (o.sink == SinkKind::transactional)
+      co_await commit_transaction(pieces);
+    else if (o.commit == CommitMode::after_processing)
+      co_await commit();
   }
 }
 
@@ -125,22 +139,39 @@ sim::Task<bool> GroupMember::join() {
   const auto* offsets = ec ? nullptr : dynamic_cast<const GroupReply*>(answer.get());
   if (!offsets) co_return false;
   ++assignment_;
+  std::fill(tokens_.begin(), tokens_.end(), assignment_);
   for (std::deque<Batch>& buffer : buffers_) buffer.clear();
+  if (!start_positions(offsets->offsets)) co_return false;
   for (const auto& [p, offset] : offsets->offsets) {
-    // Nothing committed: earliest fetches from 0 (OFFSET_OUT_OF_RANGE brings it to the log start
-    // if retention moved it), latest leaves -1 for the fetcher to ask ListOffsets, none fails.
-    if (offset < 0 && o.auto_offset_reset == OffsetReset::none) stop(p, -1, 0);
-    Offset start = offset >= 0 || o.auto_offset_reset == OffsetReset::earliest ? std::max<Offset>(offset, 0) : -1;
-    positions_[static_cast<std::size_t>(p)] = start;
-    fetch_positions_[static_cast<std::size_t>(p)] = start;
+    sim::spawn(ex, run_fetcher(p, assignment_));
+    context_->recorder->taken(p, index_);
   }
-  if (stopped_) co_return false;
-  for (const auto& [p, offset] : offsets->offsets) sim::spawn(ex, run_fetcher(p, assignment_));
   generation_ = generation;
   assigned_ = std::move(assigned);
   rejoin_ = false;
   trace("queue.joined", fmt::format("generation {}, {} partitions", generation_, assigned_.size()));
   co_return true;
+}
+
+// Each partition's position from its committed offset. Nothing committed: earliest fetches from
+// 0 (OFFSET_OUT_OF_RANGE brings it to the log start if retention moved it), latest leaves -1 for
+// the fetcher to ask ListOffsets, none stops the consumer (false).
+bool GroupMember::start_positions(const std::vector<std::pair<int, Offset>>& offsets) {
+  const QueueOptions& o = context_->options;
+  for (const auto& [p, offset] : offsets) {
+    if (offset < 0 && o.auto_offset_reset == OffsetReset::none) stop(p, -1, 0);
+    Offset start = offset >= 0 || o.auto_offset_reset == OffsetReset::earliest ? std::max<Offset>(offset, 0) : -1;
+    positions_[static_cast<std::size_t>(p)] = start;
+    fetch_positions_[static_cast<std::size_t>(p)] = start;
+  }
+  return !stopped_;
+}
+
+// A group error: rejoin. With the cooperative protocol, a generation the coordinator no longer
+// knows means the partitions are lost (onPartitionsLost), not revoked.
+void GroupMember::on_group_error(Error error) {
+  rejoin_ = true;
+  if (cooperative() && (error == Error::unknown_member_id || error == Error::illegal_generation)) lost_ = true;
 }
 
 std::shared_ptr<OffsetCommitRequest> GroupMember::commit_request() const {
@@ -159,7 +190,7 @@ bool GroupMember::take_commit_reply(sim::error_code ec, const sim::MessagePtr& a
   // CommitFailedException: the group moved on without this member.
   if (reply) {
     trace("queue.commit_failed", to_string(reply->error));
-    rejoin_ = true;
+    on_group_error(reply->error);
   }
   return false;
 }
@@ -186,7 +217,7 @@ sim::Task<void> GroupMember::run_fetcher(int partition, std::uint64_t assignment
   sim::Executor ex = context_->world.executor(self_);
   const QueueOptions& o = context_->options;
   auto index = static_cast<std::size_t>(partition);
-  while (assignment == assignment_ && !stopped_) {
+  while (assignment == tokens_[index] && !stopped_) {
     if (!buffers_[index].empty()) {
       co_await sim::sleep(idle_poll);
       continue;
@@ -194,13 +225,16 @@ sim::Task<void> GroupMember::run_fetcher(int partition, std::uint64_t assignment
     int leader = metadata_.leader(partition);
     bool ok = false;
     if (fetch_positions_[index] < 0) {
-      // auto.offset.reset latest with nothing committed: the high watermark, from ListOffsets.
+      // auto.offset.reset latest with nothing committed: the high watermark (read_committed: the
+      // last stable offset), from ListOffsets.
       Offset found = -1;
       ok = co_await list_offset(partition, sim::Instant::max(), found);
-      if (ok && assignment == assignment_) {
+      if (ok && assignment == tokens_[index]) {
         context_->recorder->repositioned(Reposition{index_, partition, -1, found, now(), "latest"});
-        trace("queue.offset_reset",
-              fmt::format("p{}: nothing committed, to the high watermark {} (latest)", partition, found));
+        trace("queue.offset_reset", fmt::format("p{}: nothing committed, to the {} {} (latest)", partition,
+                                                o.isolation == Isolation::read_committed ? "last stable offset"
+                                                                                         : "high watermark",
+                                                found));
         fetch_positions_[index] = found;
         positions_[index] = found;
       }
@@ -214,7 +248,7 @@ sim::Task<void> GroupMember::run_fetcher(int partition, std::uint64_t assignment
           co_await context_->world.rpc().call(ex, context_->brokers[static_cast<std::size_t>(leader)], request,
                                               o.request_timeout, boost::asio::redirect_error(sim::use_awaitable, ec));
       const auto* reply = ec ? nullptr : dynamic_cast<const FetchReply*>(answer.get());
-      ok = assignment != assignment_ ||
+      ok = assignment != tokens_[index] ||
            (reply && !reply->partitions.empty() && take_fetched(partition, reply->partitions.front()));
     }
     if (ok) continue;
@@ -294,6 +328,7 @@ sim::Task<bool> GroupMember::list_offset(int partition, sim::Instant at, Offset&
   auto request = std::make_shared<ListOffsetsRequest>();
   request->partition = partition;
   request->timestamp = at;
+  request->read_committed = context_->options.isolation == Isolation::read_committed;
   sim::error_code ec;
   sim::MessagePtr answer = co_await context_->world.rpc().call(
       context_->world.executor(self_), context_->brokers[static_cast<std::size_t>(leader)], request,
@@ -311,6 +346,7 @@ sim::Task<void> GroupMember::seek() {
   seek_done_ = true;
   ++seeks_;
   std::uint64_t mine = ++assignment_;
+  std::fill(tokens_.begin(), tokens_.end(), mine);
   for (std::deque<Batch>& buffer : buffers_) buffer.clear();
   std::vector<int> partitions = assigned_;
   for (int p : partitions) {
@@ -334,10 +370,31 @@ sim::Task<void> GroupMember::seek() {
 sim::Task<void> GroupMember::process(const std::vector<Piece>& pieces, int generation) {
   for (const Piece& piece : pieces) {
     co_await sim::sleep(context_->options.processing_time * piece.batch.count);
+    if (context_->options.sink == SinkKind::transactional) continue;  // its output waits for the commit
     std::vector<Span> effects = context_->sink->apply(piece.partition, piece.batch.base, piece.batch.count);
     context_->recorder->processed(
         Processing{index_, generation, piece.partition, piece.batch.base, piece.batch.count, effects, now()});
   }
+}
+
+// The transactional read-process-write: what this poll's records produced, and the offsets past
+// them, in one transaction. Refused (the group moved on) or in doubt, it is aborted: the member
+// rejoins and starts again from the committed offsets.
+sim::Task<void> GroupMember::commit_transaction(const std::vector<Piece>& pieces) {
+  if (generation_ < 0 || assigned_.empty()) co_return;
+  auto request = std::make_shared<TxnOffsetCommitRequest>();
+  request->member = index_;
+  request->generation = generation_;
+  request->offsets = commit_request()->offsets;
+  for (const Piece& piece : pieces) request->writes.emplace_back(piece.partition, piece.batch.base, piece.batch.count);
+  sim::error_code ec;
+  sim::MessagePtr answer = co_await context_->world.rpc().call(context_->world.executor(self_), coordinator(),
+                                                               std::move(request), context_->options.request_timeout,
+                                                               boost::asio::redirect_error(sim::use_awaitable, ec));
+  const auto* reply = ec ? nullptr : dynamic_cast<const GroupReply*>(answer.get());
+  if (reply && reply->error == Error::none) co_return;
+  trace("queue.txn_aborted", reply ? to_string(reply->error) : "no answer");
+  on_group_error(reply ? reply->error : Error::unknown_member_id);
 }
 
 }  // namespace queue

@@ -15,6 +15,16 @@
 // timestamp (offsetsForTimes) or to an offset, and replays from there; its polls after it are a
 // new run for per_partition_order.
 //
+// With the cooperative protocol (KIP-429; member_cooperative.cpp) the poll loop does not stop
+// for a rebalance: it sends JoinGroup with the partitions it owns and keeps polling and
+// processing them while the group rebalances. Between two polls it takes the new assignment:
+// it commits, then revokes the partitions it lost (their fetchers stop) and rejoins at once
+// for the second round; it starts fetchers for the partitions it gained; the rest go on
+// untouched. The commit before revoking stands for the commit a rebalance listener's
+// onPartitionsRevoked makes (and the new consumer of KIP-848 makes itself under auto-commit).
+// When the coordinator no longer knows its generation (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION)
+// its partitions are lost, not revoked: it drops them uncommitted and rejoins owning nothing.
+//
 // Fault model: a pause freezes both threads (the session expires, the zombie resumes where it
 // was); a crash loses everything but what the sink and the coordinator kept.
 //
@@ -23,6 +33,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "models/queue/context.hpp"
@@ -42,12 +53,25 @@ private:
     int partition = 0;
     Batch batch;
   };
+  /// Cooperative: a completed join the poll loop has yet to take.
+  struct Joined {
+    int generation = 0;
+    std::vector<int> assigned;
+    std::vector<std::pair<int, Offset>> offsets;  ///< committed offsets of the partitions it gains
+  };
 
   sim::Task<void> run_poll_loop();
   sim::Task<void> run_heartbeats();
   sim::Task<void> run_fetcher(int partition, std::uint64_t assignment);
   sim::Task<bool> join();
+  bool start_positions(const std::vector<std::pair<int, Offset>>& offsets);
+  void on_group_error(Error error);
+  bool cooperative() const { return context_->options.rebalance_protocol == RebalanceProtocol::cooperative; }
+  sim::Task<void> join_cooperatively();
+  sim::Task<void> take_assignment();
+  void lose_partitions();
   sim::Task<bool> commit();
+  sim::Task<void> commit_transaction(const std::vector<Piece>& pieces);
   void commit_async();
   std::shared_ptr<OffsetCommitRequest> commit_request() const;
   bool take_commit_reply(sim::error_code ec, const sim::MessagePtr& answer);
@@ -68,7 +92,11 @@ private:
   int generation_ = -1;  ///< -1: not a member of any generation
   bool rejoin_ = true;
   std::vector<int> assigned_;
-  std::uint64_t assignment_ = 0;         ///< bumped at every assignment; older fetchers stop
+  std::uint64_t assignment_ = 0;         ///< bumped at every change of assignment or seek
+  std::vector<std::uint64_t> tokens_;    ///< by partition: the assignment its fetcher serves; others stop
+  bool joining_ = false;                 ///< cooperative: a JoinGroup in flight while it consumes
+  bool lost_ = false;                    ///< cooperative: its generation is gone; drop, do not revoke
+  std::optional<Joined> joined_;
   std::vector<Offset> positions_;        ///< by partition: the next offset poll returns
   std::vector<Offset> fetch_positions_;  ///< by partition: the next offset to fetch
   std::vector<std::deque<Batch>> buffers_;

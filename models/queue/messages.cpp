@@ -58,7 +58,10 @@ std::string WriteTxnMarkersRequest::describe() const {
                      commit ? "commit" : "abort");
 }
 
-std::string JoinGroupRequest::describe() const { return fmt::format("JoinGroup member {}", member); }
+std::string JoinGroupRequest::describe() const {
+  if (owned.empty()) return fmt::format("JoinGroup member {}", member);
+  return fmt::format("JoinGroup member {} owning {} of generation {}", member, fmt::join(owned, ","), generation);
+}
 
 std::string JoinGroupReply::describe() const {
   return fmt::format("JoinGroupReply {} generation {} partitions {}", to_string(error), generation,
@@ -70,6 +73,13 @@ std::string GroupHeartbeat::describe() const {
 }
 
 std::string LeaveGroupRequest::describe() const { return fmt::format("LeaveGroup member {}", member); }
+
+std::string TxnOffsetCommitRequest::describe() const {
+  std::string out =
+      fmt::format("TxnOffsetCommit member {} generation {}, {} writes", member, generation, writes.size());
+  for (const auto& [p, offset] : offsets) out += fmt::format(" p{}@{}", p, offset);
+  return out;
+}
 
 std::string OffsetCommitRequest::describe() const {
   std::string out = fmt::format("OffsetCommit member {} generation {}", member, generation);

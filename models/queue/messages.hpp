@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "models/queue/cluster.hpp"
@@ -67,6 +68,7 @@ struct FetchedPartition {
   int partition = 0;
   Error error = Error::none;
   Offset high_watermark = 0;
+  Offset last_fetchable = 0;  ///< the high watermark, or with read_committed the last stable offset
   Offset log_start = 0;
   /// Set when the follower's log diverged: truncate to this epoch's end offset.
   Epoch diverging_epoch = -1;
@@ -82,17 +84,19 @@ struct FetchReply final : sim::MessageBody {
 };
 
 /// ListOffsets for one partition, to its leader: the first offset whose timestamp is at or after
-/// `timestamp` (offsetsForTimes), below the high watermark.
+/// `timestamp` (offsetsForTimes), below the high watermark, or with read_committed below the last
+/// stable offset (Partition.fetchOffsetForTimestamp's lastFetchableOffset).
 struct ListOffsetsRequest final : sim::MessageBody {
   int partition = 0;
   sim::Instant timestamp;
+  bool read_committed = false;
   std::string describe() const override;
 };
 
 struct ListOffsetsReply final : sim::MessageBody {
   Error error = Error::none;
   Offset offset = -1;  ///< -1: no record that late (the consumer gets null)
-  Offset high_watermark = 0;
+  Offset high_watermark = 0;  ///< the last fetchable offset: with read_committed, the last stable offset
   std::string describe() const override;
 };
 
@@ -193,6 +197,10 @@ struct WriteTxnMarkersRequest final : sim::MessageBody {
 /// JoinGroup and SyncGroup are one round here).
 struct JoinGroupRequest final : sim::MessageBody {
   int member = 0;
+  /// Cooperative: the partitions it owns and keeps consuming, and the generation they are of
+  /// (-1: none); eager members own nothing when they rejoin.
+  std::vector<int> owned;
+  int generation = -1;
   std::string describe() const override;
 };
 
@@ -219,6 +227,17 @@ struct OffsetCommitRequest final : sim::MessageBody {
   int member = 0;
   int generation = 0;
   std::vector<std::pair<int, Offset>> offsets;
+  std::string describe() const override;
+};
+
+/// A transactional read-process-write's commit (sendOffsetsToTransaction and EndTxn as one
+/// round here): the member's output, the records [base, base + count) of each partition it
+/// processed, and its consumed offsets, committed together or not at all.
+struct TxnOffsetCommitRequest final : sim::MessageBody {
+  int member = 0;
+  int generation = 0;
+  std::vector<std::pair<int, Offset>> offsets;
+  std::vector<std::tuple<int, Offset, std::int64_t>> writes;  ///< (partition, base, count)
   std::string describe() const override;
 };
 

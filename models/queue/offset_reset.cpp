@@ -8,7 +8,7 @@ ResetTarget reset_target(OffsetReset policy, Offset position, const FetchedParti
   if (position >= got.log_start) return ResetTarget{got.diverging_end, "log end"};
   switch (policy) {
     case OffsetReset::earliest: return ResetTarget{got.log_start, "earliest"};
-    case OffsetReset::latest: return ResetTarget{got.high_watermark, "latest"};
+    case OffsetReset::latest: return ResetTarget{got.last_fetchable, "latest"};
     case OffsetReset::none: return ResetTarget{std::nullopt, "none"};
   }
   return ResetTarget{std::nullopt, "none"};

@@ -132,7 +132,14 @@ void read_group(sim::ParamReader& params, QueueOptions& o) {
              : commit == "after_processing" ? CommitMode::after_processing
                                             : CommitMode::before_processing;
   o.auto_commit_interval = params.duration("auto_commit_interval", o.auto_commit_interval, positive_minutes);
-  o.sink = params.choice("sink", {"plain", "keyed"}, "plain") == "keyed" ? SinkKind::keyed : SinkKind::plain;
+  o.rebalance_protocol = params.choice("rebalance_protocol", {"eager", "cooperative"}, "eager") == "cooperative"
+                             ? RebalanceProtocol::cooperative
+                             : RebalanceProtocol::eager;
+  std::string sink = params.choice("sink", {"plain", "keyed", "transactional"}, "plain");
+  o.sink = sink == "keyed" ? SinkKind::keyed : sink == "transactional" ? SinkKind::transactional : SinkKind::plain;
+  if (o.sink == SinkKind::transactional && o.commit != CommitMode::after_processing)
+    params.fail("sink", "transactional commits the offsets in each poll's transaction: it needs commit: "
+                        "after_processing");
   o.lag_bound = params.integer<std::int64_t>("lag_bound", o.lag_bound, 0, 1'000'000'000'000);
   std::string reset = params.choice("auto_offset_reset", {"earliest", "latest", "none"}, "earliest");
   o.auto_offset_reset = reset == "earliest" ? OffsetReset::earliest
@@ -174,6 +181,14 @@ const char* to_string(Acks acks) {
   return "?";
 }
 
+const char* to_string(RebalanceProtocol protocol) {
+  switch (protocol) {
+    case RebalanceProtocol::eager: return "eager";
+    case RebalanceProtocol::cooperative: return "cooperative";
+  }
+  return "?";
+}
+
 const char* to_string(CommitMode mode) {
   switch (mode) {
     case CommitMode::automatic: return "auto";
@@ -196,7 +211,14 @@ const char* to_string(Isolation isolation) {
   return isolation == Isolation::read_committed ? "read_committed" : "read_uncommitted";
 }
 
-const char* to_string(SinkKind sink) { return sink == SinkKind::keyed ? "keyed" : "plain"; }
+const char* to_string(SinkKind sink) {
+  switch (sink) {
+    case SinkKind::plain: return "plain";
+    case SinkKind::keyed: return "keyed";
+    case SinkKind::transactional: return "transactional";
+  }
+  return "?";
+}
 
 const char* to_string(NullKeyPartitioner partitioner) {
   return partitioner == NullKeyPartitioner::sticky ? "sticky" : "round_robin";
@@ -260,6 +282,7 @@ std::vector<std::pair<std::string, std::string>> describe(const QueueOptions& o)
       {"processing_time", sim::to_string(o.processing_time)},
       {"commit", to_string(o.commit)},
       {"auto_commit_interval", sim::to_string(o.auto_commit_interval)},
+      {"rebalance_protocol", to_string(o.rebalance_protocol)},
       {"sink", to_string(o.sink)},
       {"lag_bound", std::to_string(o.lag_bound)},
   };

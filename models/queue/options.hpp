@@ -39,9 +39,21 @@ const char* to_string(NullKeyPartitioner partitioner);
 enum class CommitMode { automatic, after_processing, before_processing };
 const char* to_string(CommitMode mode);
 
-/// Where processed records take effect: `plain` (every processing has an effect) or `keyed` (an
-/// upsert keyed by (partition, offset), so a record processed twice has one effect).
-enum class SinkKind { plain, keyed };
+/// `rebalance_protocol`: how a group moves partitions between members. `eager` (the range
+/// assignor, Kafka's classic protocol): every member gives up all its partitions when it rejoins,
+/// so the whole group stops consuming until the new generation. `cooperative` (the
+/// cooperative-sticky assignor, KIP-429): members keep consuming the partitions they own while
+/// the group rebalances, keep those the sticky assignment leaves them, and give up only those that
+/// move, which the next rebalance (the second round) hands to their new owner.
+enum class RebalanceProtocol { eager, cooperative };
+const char* to_string(RebalanceProtocol protocol);
+
+/// Where processed records take effect: `plain` (every processing has an effect), `keyed` (an
+/// upsert keyed by (partition, offset), so a record processed twice has one effect), or
+/// `transactional` (a transactional read-process-write: the member's output and its consumed
+/// offsets are committed together, as sendOffsetsToTransaction does, after each poll's processing;
+/// a member the group has moved on from is refused, and its output never takes effect).
+enum class SinkKind { plain, keyed, transactional };
 const char* to_string(SinkKind sink);
 
 /// auto.offset.reset: where a consumer starts when it has no committed offset, or when its
@@ -144,6 +156,7 @@ struct QueueOptions {
   int max_poll_records = 500;
   sim::Duration processing_time = sim::Duration::zero();  ///< `processing_time`: per record
   CommitMode commit = CommitMode::automatic;             ///< `commit`
+  RebalanceProtocol rebalance_protocol = RebalanceProtocol::eager;  ///< `rebalance_protocol`
   sim::Duration auto_commit_interval = sim::Duration::seconds(5);
   SinkKind sink = SinkKind::plain;  ///< `sink`
   /// `auto_offset_reset`: Kafka's default is latest; earliest here, so that a consumer that

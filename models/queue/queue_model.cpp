@@ -7,6 +7,7 @@
 #include "models/queue/checks.hpp"
 #include "models/queue/consumer.hpp"
 #include "models/queue/controller.hpp"
+#include "models/queue/lag.hpp"
 #include "models/queue/member.hpp"
 #include "models/queue/sink.hpp"
 #include "models/queue/partitioner.hpp"
@@ -54,6 +55,7 @@ void QueueModel::build(sim::World& world, sim::Duration length) {
   Producer::install(context_);
   if (options_.group_members == 0) Consumer::install(context_);
   GroupMember::install(context_);
+  if (o.group) sample_lag(context_, o.run_end);
   world.on_crash([this](sim::NodeId node) { on_crash(node); });
 }
 

@@ -29,4 +29,27 @@ void Recorder::polled(int partition, const Batch& piece, int member, int generat
                                                   static_cast<std::uint64_t>(piece.count));
 }
 
+void Recorder::released(int partition, int member) {
+  auto p = static_cast<std::size_t>(partition);
+  if (holder_[p] != member) return;
+  holder_[p] = -1;
+  released_at_[p] = world_.now();
+}
+
+void Recorder::member_removed(int member) {
+  for (std::size_t p = 0; p < holder_.size(); ++p) released(static_cast<int>(p), member);
+}
+
+void Recorder::taken(int partition, int member) {
+  auto p = static_cast<std::size_t>(partition);
+  if (holder_[p] == -1 && released_at_[p]) {
+    sim::Duration paused = world_.now() - *released_at_[p];
+    world_.metrics().histogram("partition_pause").record(paused.ns());
+    ++o_.partition_pauses;
+    o_.partition_paused += paused;
+  }
+  holder_[p] = member;
+  released_at_[p].reset();
+}
+
 }  // namespace queue

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -88,11 +89,20 @@ struct Processing {
   sim::Instant at;
 };
 
-/// A completed rebalance: the owner (member index, or -1) of each partition from then on.
+/// A completed rebalance: the owner (member index, or -1) of each partition from then on, and
+/// (cooperative) the member that still consumes a partition until it revokes it (-1: none).
 struct Assignment {
   int generation = 0;
   sim::Instant at;
   std::vector<int> owner;
+  std::vector<int> revoking;  ///< empty or by partition
+};
+
+/// Each partition's consumer lag at one moment: its leader's high watermark less the group's
+/// committed offset (none: 0), as kafka-consumer-groups shows it.
+struct LagSample {
+  sim::Instant at;
+  std::vector<std::int64_t> lag;  ///< by partition
 };
 
 /// An offset commit the coordinator accepted.
@@ -132,6 +142,10 @@ struct Observations {
   std::vector<Offset> final_committed;  ///< by partition, -1: none
   std::vector<Reposition> repositions;
   std::vector<ConsumerError> consumer_errors;
+  std::vector<LagSample> lag;  ///< with a group: one sample per lag slice, in time order
+  /// Rebalance pauses: partitions that went unconsumed between two members, and for how long in all.
+  std::int64_t partition_pauses = 0;
+  sim::Duration partition_paused;
   sim::Instant produce_start;
   sim::Instant produce_stop;
   sim::Instant run_end;
@@ -139,7 +153,12 @@ struct Observations {
 
 class Recorder {
 public:
-  explicit Recorder(sim::World& world, int partitions) : world_(world) { o_.partitions = partitions; }
+  explicit Recorder(sim::World& world, int partitions)
+      : world_(world),
+        holder_(static_cast<std::size_t>(partitions), -1),
+        released_at_(static_cast<std::size_t>(partitions)) {
+    o_.partitions = partitions;
+  }
 
   void acked(const Ack& ack) { o_.acks.push_back(ack); }
   /// A consumer passed over offsets [from, to) of a partition without returning them.
@@ -154,6 +173,16 @@ public:
   void failed(const ConsumerError& error) { o_.consumer_errors.push_back(error); }
   void processed(Processing processing) { o_.processings.push_back(std::move(processing)); }
   void assigned(Assignment assignment) { o_.assignments.push_back(std::move(assignment)); }
+  /// Who consumes what, for the rebalance pauses: `member` stopped consuming `partition` (it
+  /// rejoined under the eager protocol, revoked it under the cooperative one, or lost it); a
+  /// removed member stopped consuming everything it held. A release by a member that no longer
+  /// held the partition changes nothing.
+  void released(int partition, int member);
+  void member_removed(int member);
+  /// `member` consumes `partition` again (its position known): the time since the release is a
+  /// pause, recorded as the `partition_pause` latency. A first assignment is no pause.
+  void taken(int partition, int member);
+  void sampled_lag(LagSample sample) { o_.lag.push_back(std::move(sample)); }
   void committed(const Commit& commit) { o_.commits.push_back(commit); }
   void closed(std::int64_t messages) {
     o_.sent_messages += messages;
@@ -170,6 +199,8 @@ public:
 private:
   sim::World& world_;
   Observations o_;
+  std::vector<int> holder_;  ///< by partition: the member consuming it, -1 for none
+  std::vector<std::optional<sim::Instant>> released_at_;  ///< by partition: since when none has
 };
 
 }  // namespace queue

@@ -4,7 +4,7 @@ namespace queue {
 
 std::vector<Span> Sink::apply(int partition, Offset base, std::int64_t count) {
   Offset end = base + count;
-  if (kind_ == SinkKind::plain) return {{base, end}};
+  if (kind_ != SinkKind::keyed) return {{base, end}};  // a transaction's output is written as it is
   std::map<Offset, Offset>& done = applied_[static_cast<std::size_t>(partition)];
   // The parts of [base, end) not applied yet, then the union stored as one range.
   std::vector<Span> fresh;

@@ -1,7 +1,8 @@
-// Where a consumer group's processing takes effect (a downstream database): `plain`, where every
-// processing of a record has an effect, or `keyed`, an upsert keyed by (partition, offset), so a
-// record processed again has none. Its state is the sink's own, shared by every member and
-// outliving their crashes.
+// Where a consumer group's processing takes effect (a downstream database, or an output topic):
+// `plain`, where every processing of a record has an effect, `keyed`, an upsert keyed by
+// (partition, offset), so a record processed again has none, or `transactional`, written as
+// plain but only by a transaction the group coordinator commits (coordinator.hpp). Its state is
+// the sink's own, shared by every member and outliving their crashes.
 //
 // Determinism: ordered maps of offset ranges.
 #pragma once
