@@ -605,3 +605,31 @@ TEST_CASE("deadlock_timeout fires once per wait, in the order waiters began: who
     CHECK(p.db.fire_deadlock_timeouts() == 0);
   }
 }
+// Conformance seed 611: a READ COMMITTED FOR KEY SHARE that waited for a FOR UPDATE holder who
+// then updated the row twice and committed follows the chain to the row's last version and
+// re-checks that one: the first update changed the keys (the holder had the row FOR UPDATE), and
+// once the lock follows the chain it goes past every committed update, the second one (which kept
+// the keys) included. Here the last versions are odd and nothing is returned; stopping at the
+// middle version returned (2, 22).
+TEST_CASE("FOR KEY SHARE woken past a key-changing update re-checks the row's last version", "[postgres]") {
+  Play p(hermitage_table(), {Row{1, 10}, Row{2, 20}, Row{3, 30}});
+  p.ok("T2", Begin{rc});
+  p.ok("T3", Begin{rc});
+  p.ok("T2",
+       Select{
+           "test", where::ge("value", 0), {}, std::nullopt, RowLocking{LockStrength::update, WaitPolicy::skip_locked}});
+  Select ks{"test",
+            where::modulo("value", 2, CompareOp::eq, 0),
+            {{"id", false}},
+            1,
+            RowLocking{LockStrength::key_share, WaitPolicy::wait}};
+  p.blocks("T3", ks);
+  Update u1{"test", {set_add("value", 2)}, where::in("id", {2, 2}), false};
+  p.ok("T2", u1);
+  Update u2{"test", {set_add("value", 3)}, where::ge("value", 0), false};
+  p.ok("T2", u2);
+  p.ok("T2", Commit{});
+  auto done = p.resumed();
+  REQUIRE(done.count("T3"));
+  CHECK(show(done["T3"].rows) == "");
+}

@@ -138,8 +138,11 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
       }
       return true;
     };
-    bool key_kept = ended_by_other && lock_only && strength == LockStrength::key_share && version.next != no_version &&
-                    keys_kept_along(v);
+    // Only for the version the scan saw: once the lock follows the chain (an update that changed the
+    // keys), it goes on to the row's last live version, past every committed update whatever it
+    // kept (heapam_tuple_lock's FIND_LAST_VERSION loop fetches with a dirty snapshot: seed 611).
+    bool key_kept = !result.changed && ended_by_other && lock_only && strength == LockStrength::key_share &&
+                    version.next != no_version && keys_kept_along(v);
     if ((ended_by_other && !key_kept) || version.xmax == e.txn) {
       if (ended_by_other && snapshot_txn)
         throw SqlError{lock_only || version.next != no_version ? errors::concurrent_update()
