@@ -58,8 +58,9 @@ TEST_CASE("ON CONFLICT DO UPDATE names the existing row's columns by the table a
 }
 
 // Repeatable read and serializable agree in all of seeds 1 to 2,000 and are in the suite; read
-// committed still disagrees in 4 (the README's PostgreSQL section names them), so it stays
-// hidden (designsim_tests "[.conform-levels]" runs it). Each takes 1.5 to 2 minutes here.
+// committed now and then has a schedule whose plays on the server all come out differently by
+// the server's timing (the README's PostgreSQL section), so it stays hidden (designsim_tests
+// "[.conform-levels]" runs it). Each takes 30 s to 2 minutes here.
 TEST_CASE("conform --postgres: a closed port is a PgConnectError and not a hang", "[conform]") {
   std::uint16_t port = 0;
   {
