@@ -7,6 +7,9 @@
 // - refunds a CAPTURED payment in full refund_after after it first saw it so, by its design's
 //   refund saga.
 // When it first saw a payment in a status is kept in memory: a restart forgets it and waits again.
+// One back office handles its due payments one after another, each a network round trip: a few a
+// second. With backoffice_workers above 1 it still reads them once a pass, and hands worker k (its
+// own connection, on the same node) those whose id mod workers is k, when that worker is idle.
 //
 // The seed's refund (every design but atomic_claim) is the problem's sketch: T1 the network's
 // refund with no reference, T2 one transaction marking the payment REFUNDED with its outbox row
@@ -27,6 +30,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 
 #include "models/payment/context.hpp"
 #include "models/payment/database.hpp"
@@ -64,8 +68,10 @@ Statement select_where(std::string table, postgres::Predicate predicate) {
   return postgres::Select{std::move(table), std::move(predicate), {{"payment_id", false}}, std::nullopt, std::nullopt};
 }
 
-Statement waiting_payments() {
-  std::vector<postgres::Value> statuses{std::string("AUTHORIZED"), std::string("CAPTURED")};
+/// The payments the back office acts on: AUTHORIZED ones, and CAPTURED ones when it refunds.
+Statement waiting_payments(bool refunds) {
+  std::vector<postgres::Value> statuses{std::string("AUTHORIZED")};
+  if (refunds) statuses.emplace_back(std::string("CAPTURED"));
   return postgres::Select{
       "payments", where::in("status", std::move(statuses)), {{"id", false}}, std::nullopt, std::nullopt};
 }
@@ -100,6 +106,8 @@ public:
   BackOffice(std::shared_ptr<Context> context, sim::Executor ex) : context_(std::move(context)), ex_(ex) {}
 
   sim::Task<void> run() {
+    for (int k = 0; k < options().backoffice_workers && options().backoffice_workers > 1; ++k)
+      workers_.push_back(std::make_shared<BackOffice>(context_, ex_));
     for (;;) {
       co_await sim::sleep(context_->options.backoffice_interval);
       bool up = co_await connected();
@@ -183,6 +191,9 @@ private:
   }
 
   sim::Task<void> pass();
+  sim::Task<void> handle(PaymentRow payment);
+  static sim::Task<void> work(std::shared_ptr<BackOffice> worker, std::vector<PaymentRow> due);
+  void forget_others(const std::vector<PaymentRow>& waiting);
   sim::Task<void> settle(PaymentRow payment);
   sim::Task<void> refund_seed(PaymentRow payment);
   sim::Task<void> refund_saga(PaymentRow payment);
@@ -191,6 +202,10 @@ private:
   std::shared_ptr<Context> context_;
   sim::Executor ex_;
   std::unique_ptr<postgres::Connection> db_;
+  /// With backoffice_workers > 1 (the reader's only): the workers it hands the due payments to, worker k
+  /// those whose id mod workers is k, each with a connection of its own; `busy_` while a worker works.
+  std::vector<std::shared_ptr<BackOffice>> workers_;
+  bool busy_ = false;
   std::vector<Reply> replies_;  ///< the last all()'s replies, in order
   std::map<std::int64_t, std::pair<std::string, sim::Instant>> seen_;  ///< payment -> (status, first seen in it)
 };
@@ -203,7 +218,7 @@ sim::Task<void> BackOffice::pass() {
     for (const postgres::Row& row : open.rows()) sagas.push_back(refund_of(row));
     for (RefundRow& saga : sagas) co_await advance(std::move(saga));
   }
-  Reply found = co_await db_->execute(waiting_payments());
+  Reply found = co_await db_->execute(waiting_payments(options().refund_after.has_value()));
   if (!found.ok()) co_return;
   std::vector<PaymentRow> payments;
   std::vector<std::int64_t> created_at;  // each payment's, wall ms
@@ -212,21 +227,54 @@ sim::Task<void> BackOffice::pass() {
     created_at.push_back(integer(row[6]));
   }
   sim::Instant now = context_->world.now();
+  std::vector<std::vector<PaymentRow>> shares(workers_.size());
   for (std::size_t i = 0; i < payments.size(); ++i) {
     PaymentRow& payment = payments[i];
     auto entry = seen_.try_emplace(payment.id, payment.status, now).first;
     if (entry->second.first != payment.status) entry->second = std::make_pair(payment.status, now);
     sim::Duration waited = now - entry->second.second;
-    if (payment.status == "AUTHORIZED" && (waited >= *options().capture_after || past_deadline(created_at[i])))
-      co_await settle(std::move(payment));
-    else if (payment.status == "CAPTURED" && options().refund_after && waited >= *options().refund_after) {
-      if (saga())
-        co_await refund_saga(std::move(payment));
-      else
-        co_await refund_seed(std::move(payment));
-    }
+    bool due = (payment.status == "AUTHORIZED" && (waited >= *options().capture_after || past_deadline(created_at[i]))) ||
+               (payment.status == "CAPTURED" && options().refund_after && waited >= *options().refund_after);
+    if (due && !workers_.empty())
+      shares[static_cast<std::size_t>(payment.id) % workers_.size()].push_back(std::move(payment));
+    else if (due)
+      co_await handle(std::move(payment));
     if (!db_->is_open()) co_return;
   }
+  forget_others(payments);
+  for (std::size_t k = 0; k < workers_.size(); ++k)
+    if (!workers_[k]->busy_ && !shares[k].empty()) {
+      workers_[k]->busy_ = true;
+      sim::spawn(ex_, work(workers_[k], std::move(shares[k])));
+    }
+}
+
+// A due payment: captured or voided when AUTHORIZED, refunded by the design's refund when CAPTURED.
+sim::Task<void> BackOffice::handle(PaymentRow payment) {
+  if (payment.status == "AUTHORIZED")
+    co_await settle(std::move(payment));
+  else if (saga())
+    co_await refund_saga(std::move(payment));
+  else
+    co_await refund_seed(std::move(payment));
+}
+
+// A worker's share of a pass, one payment after another, on its own connection.
+sim::Task<void> BackOffice::work(std::shared_ptr<BackOffice> worker, std::vector<PaymentRow> due) {
+  if (co_await worker->connected())
+    for (PaymentRow& payment : due) {
+      co_await worker->handle(std::move(payment));
+      if (!worker->db_->is_open()) break;
+    }
+  worker->busy_ = false;
+}
+
+// A payment no longer waiting is forgotten, as one seen in another status would be: should it wait
+// again (a failover's lost commit), its wait starts over either way.
+void BackOffice::forget_others(const std::vector<PaymentRow>& waiting) {
+  std::set<std::int64_t> ids;
+  for (const PaymentRow& payment : waiting) ids.insert(payment.id);
+  std::erase_if(seen_, [&](const auto& entry) { return !ids.contains(entry.first); });
 }
 
 // Capture (or void, for a cancelled order) and the payment's new status with its event.

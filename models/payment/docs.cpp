@@ -52,6 +52,9 @@ std::vector<sim::OptionDoc> backoffice_option_docs() {
        "expiring (created_at + auth_validity - margin), even before capture_after (absent: no deadline)"},
       {"cancels", "share of orders cancelled: the back office voids their holds instead of capturing"},
       {"backoffice_interval", "time between the back office's passes over the payments table"},
+      {"backoffice_workers",
+       "the back office's workers: above 1, each pass's due payments are handed to them (worker k those whose id "
+       "mod backoffice_workers is k, when it is idle), each on its own connection; the reader resumes the sagas"},
       {"auth_validity", "a hold expires this long after its approval; a capture after it is refused"},
       {"refund_declines", "share of refunds the network declines (atomic_claim's saga compensates)"},
       {"relay_interval",
@@ -83,6 +86,14 @@ std::vector<sim::OptionDoc> payment_option_docs() {
       {"clients", "clients, client-1 .. client-N, each placing its orders in turn"},
       {"api_servers", "API servers api-1 .. api-N; client i talks to api-((i-1) mod N + 1)"},
       {"requests", "orders per client"},
+      {"rate",
+       "open-loop arrivals: orders arrive as a Poisson process of this mean rate, each placed by the next client "
+       "in turn (absent: each client places requests orders, interval apart)"},
+      {"orders", "with rate: orders in all"},
+      {"daily_peak",
+       "with rate: orders arrive this many times faster than the mean within the peak window, slower outside it, "
+       "the day's mean staying rate"},
+      {"peak_window", "with rate: the daily peak's length, centred on 12:00 of each simulated day"},
       {"interval", "time between a client's orders"},
       {"start", "when client 1 places its first order"},
       {"stagger", "client i starts at start + (i-1) x stagger"},

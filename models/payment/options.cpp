@@ -23,6 +23,25 @@ Design read_design(sim::ParamReader& params) {
   return Design::seed;
 }
 
+/// Open-loop arrivals (rate, orders, daily_peak, peak_window) instead of each client's requests in turn.
+void read_arrivals(sim::ParamReader& params, PaymentOptions& options) {
+  options.rate = params.optional_rate("rate");
+  if (!options.rate) {
+    for (const char* key : {"orders", "daily_peak", "peak_window"})
+      if (params.has(key)) params.fail(key, "applies only with rate (open-loop arrivals)");
+    return;
+  }
+  if (options.rate->count <= 0) params.fail("rate", "must be more than zero orders");
+  for (const char* key : {"requests", "interval", "stagger", "reuse_key"})
+    if (params.has(key)) params.fail(key, "applies only without rate (each client's orders in turn)");
+  std::int64_t most = std::int64_t{options.clients} * 999'999;
+  options.orders = params.integer<std::int64_t>("orders", 1, most);
+  options.daily_peak = params.integer<int>("daily_peak", options.daily_peak, 1, 24);
+  options.peak_window = params.duration("peak_window", options.peak_window, {Duration::minutes(1), day});
+  if (options.peak_window * options.daily_peak > day)
+    params.value("peak_window")->out_of_range("at most 24h / daily_peak (the rest of the day cannot go below zero)");
+}
+
 void read_workload(sim::ParamReader& params, PaymentOptions& options) {
   options.clients = params.integer<int>("clients", options.clients, 1, 1000);
   options.api_servers = params.integer<int>("api_servers", options.api_servers, 1, 64);
@@ -38,6 +57,7 @@ void read_workload(sim::ParamReader& params, PaymentOptions& options) {
     params.fail("reused_amount", "applies only with reuse_key: true");
   if (options.reuse_key && options.requests < 2)
     params.fail("reuse_key", "a reused key needs a second order: give requests: 2 or more");
+  read_arrivals(params, options);
 }
 
 void read_timing(sim::ParamReader& params, PaymentOptions& options) {
@@ -65,6 +85,8 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
   options.cancels = params.ratio("cancels", options.cancels);
   options.backoffice_interval =
       params.duration("backoffice_interval", options.backoffice_interval, {Duration::milliseconds(10), day});
+  options.backoffice_workers =
+      params.integer<int>("backoffice_workers", options.backoffice_workers, 1, 1000);
   options.auth_validity = params.duration("auth_validity", options.auth_validity, {Duration::seconds(1), week * 5});
   options.refund_declines = params.ratio("refund_declines", options.refund_declines);
   options.capture_margin = params.optional_duration("capture_margin", {Duration::zero(), week * 5});
@@ -73,7 +95,8 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
         ->out_of_range("shorter than auth_validity (" + sim::to_string(options.auth_validity) + ")");
   if (options.capture_after) return;
   for (const char* key :
-       {"refund_after", "cancels", "backoffice_interval", "refund_declines", "capture_margin", "publish_after_commit"})
+       {"refund_after", "cancels", "backoffice_interval", "backoffice_workers", "refund_declines", "capture_margin",
+        "publish_after_commit"})
     if (params.has(key)) params.fail(key, "applies only with capture_after (the back office captures, then refunds)");
 }
 
@@ -240,8 +263,13 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
   rows.emplace_back("design", to_string(options.design));
   rows.emplace_back("clients", std::to_string(options.clients));
   rows.emplace_back("api_servers", std::to_string(options.api_servers));
-  rows.emplace_back("requests",
-                    fmt::format("{} per client, every {}", options.requests, sim::to_string(options.interval)));
+  if (options.rate)
+    rows.emplace_back("arrivals", fmt::format("{} orders at {} (x{} for {} around noon)", options.orders,
+                                              sim::to_string(*options.rate), options.daily_peak,
+                                              sim::to_string(options.peak_window)));
+  else
+    rows.emplace_back("requests",
+                      fmt::format("{} per client, every {}", options.requests, sim::to_string(options.interval)));
   rows.emplace_back("start",
                     fmt::format("{} (stagger {})", sim::to_string(options.start), sim::to_string(options.stagger)));
   rows.emplace_back("amount", std::to_string(options.amount));
@@ -275,6 +303,7 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
     rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
     rows.emplace_back("cancels", fmt::format("{}/{}", options.cancels.num, options.cancels.den));
     rows.emplace_back("backoffice_interval", sim::to_string(options.backoffice_interval));
+    if (options.backoffice_workers > 1) rows.emplace_back("backoffice_workers", std::to_string(options.backoffice_workers));
     rows.emplace_back("refund_declines",
                       fmt::format("{}/{}", options.refund_declines.num, options.refund_declines.den));
   }

@@ -40,6 +40,14 @@ struct PaymentOptions {
   sim::Duration start = sim::Duration::zero();         ///< first order of client 1
   sim::Duration stagger = sim::Duration::milliseconds(10);
   std::int64_t amount = 5000;  ///< minor units, per order
+  /// Open-loop arrivals: orders arrive as a Poisson process of this mean rate, each placed by the next client in
+  /// turn (absent: each client places `requests` orders one after another, `interval` apart).
+  std::optional<sim::Rate> rate;
+  std::int64_t orders = 0;  ///< with rate: orders in all
+  /// With rate: within each day's peak window (peak_window long, centred on 12:00 of simulated time) orders
+  /// arrive at daily_peak times the mean rate, and slower in the rest of the day, so the day's mean is `rate`.
+  int daily_peak = 1;
+  sim::Duration peak_window = sim::Duration::minutes(4 * 60);
   /// Each order is also submitted a second time this long after the first, same key (a double click).
   std::optional<sim::Duration> double_submit;
   /// A client's later orders reuse its first order's key, for `reused_amount` (a key reused by mistake).
@@ -70,6 +78,10 @@ struct PaymentOptions {
   std::optional<sim::Duration> capture_margin;
   sim::Ratio cancels{0, 1};                    ///< share of orders cancelled: their holds voided, not captured
   sim::Duration backoffice_interval = sim::Duration::seconds(1);      ///< between the back office's passes
+  /// The back office's workers: above 1, its reader hands each pass's due payments to them, worker k those
+  /// whose id mod backoffice_workers is k when it is idle, each on its own connection (one worker captures
+  /// one payment at a time, a few a second).
+  int backoffice_workers = 1;
   sim::Duration auth_validity = sim::Duration::minutes(7 * 24 * 60);  ///< a hold expires this long after approval
   sim::Ratio refund_declines{0, 1};                                   ///< share of refunds the network declines
   /// The outbox relay polls this often and publishes to the ledger (absent: no relay, no ledger).

@@ -86,6 +86,9 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                  {"id"},
                                  {}};
   if (design == Design::unique_index) payments.unique_keys.push_back({"idem_key"});
+  // The jobs' lookups: the back office's and the reconciliation job's payments by status, the
+  // settlement matching's by the network's authorisation; without them every pass reads the heap.
+  payments.indexes = {{"status"}, {"network_ref"}};
   pg.add_table(payments);
   // The transactional outbox: each event with its amount, `sent` once the relay has published it.
   pg.add_table(postgres::TableSchema{"outbox",

@@ -46,6 +46,7 @@ std::vector<SettlementLine> settlement_file(const Context& context, std::int64_t
   auto add = [&](SettlementLine::Kind kind, std::int64_t auth, std::int64_t amount, std::int64_t payment,
                  sim::Instant at) {
     auto place = static_cast<std::int64_t>(lines.size()) + 1;
+    SIM_ASSERT(place < 1'000'000, "a settlement file holds at most 999,999 lines: shorten settlement_interval");
     lines.push_back(SettlementLine{file * 1'000'000 + place, file, kind, auth, amount, payment, at});
   };
   for (const NetworkMove& move : o.moves) {
@@ -159,7 +160,19 @@ Match match_of(Context& context, const SettlementLine& line, const std::optional
   return m;
 }
 
-/// Matches one line and records it, in one transaction; false when the database failed.
+/// A Settled line whose payment is still AUTHORIZED: the network captured it but the back office has not
+/// recorded the capture yet (its answer was lost, it comes at its next pass). The job leaves the line
+/// for its next pass, once: a capture still unrecorded a reconciliation period after the file closed is
+/// recorded unmatched.
+bool capture_unrecorded(const Context& context, const SettlementLine& line, const Held& held) {
+  if (line.kind != SettlementLine::Kind::settled || held.status != "AUTHORIZED") return false;
+  const PaymentOptions& options = context.options;
+  sim::Instant closed = sim::Instant::zero() + *options.settlement_interval * (line.file + 1);
+  return context.world.now() < closed + *options.reconcile_interval;
+}
+
+/// Matches one line and records it, in one transaction; false when the database failed or the line
+/// waits for the next pass.
 sim::Task<bool> match_line(Context& context, postgres::Connection& db, const SettlementLine& line) {
   Reply seen = co_await db.execute(recorded(line.line_id));
   if (!seen.ok()) co_return false;
@@ -171,6 +184,7 @@ sim::Task<bool> match_line(Context& context, postgres::Connection& db, const Set
     const postgres::Row& row = found.rows().front();
     held = Held{integer(row[0]), integer(row[3]), text(row[4])};
   }
+  if (held && capture_unrecorded(context, line, *held)) co_return false;
   Match m = match_of(context, line, held);
   std::vector<Statement> statements = steps(postgres::Begin{});
   for (Statement& move : m.moves) statements.push_back(std::move(move));
@@ -200,7 +214,7 @@ sim::Task<void> reconcile_settlement(Context& context, postgres::Connection& db,
         co_await ask_network(context, ex, std::move(call), context.options.status_timeout);
     if (!file || !file->found) co_return;  // not closed yet, or no answer: the next pass asks again
     for (const SettlementLine& line : file->lines)
-      if (!co_await match_line(context, db, line)) co_return;  // the next pass starts this file again
+      if (!co_await match_line(context, db, line)) co_return;  // the next pass takes this file up again
     ++next_file;
   }
 }

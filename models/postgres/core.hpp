@@ -57,6 +57,8 @@ struct Relation {
   /// order, dead ones too (there is no vacuum), so a lookup reaches what a scan of the whole heap
   /// for the key would, without reading the whole heap.
   std::vector<std::map<Row, std::vector<VersionId>, RowOrder>> index_entries;
+  /// The same for each non-unique index (table.lookups).
+  std::vector<std::map<Row, std::vector<VersionId>, RowOrder>> lookup_entries;
 
   /// Appends a version to the heap and to every index; its id.
   VersionId add_version(Version version);
@@ -202,6 +204,9 @@ struct Core {
   bool matches(const Table& table, const Predicate& where, const Row& row) const;  ///< throws SqlError
   void check_predicate(const Table& table, const Predicate& where) const;          ///< throws SqlError
   std::vector<VersionId> scan(Execution& e, const Predicate& where, bool defer_ssi = false);
+  /// The versions a non-unique index finds for `where` into `order`, in heap order; false when no
+  /// such index serves it.
+  bool lookup(Execution& e, Relation& rel, const Predicate& where, std::vector<VersionId>& order) const;
   /// The deferred SSI work of the versions reached up to `upto` (exclusive) of e.reached.
   void examine(Execution& e, std::size_t upto);
   void examine_version(Execution& e, VersionId v);

@@ -173,6 +173,9 @@ VersionId Relation::add_version(Version version) {
   index_entries.resize(table.indexes.size());
   for (std::size_t i = 0; i < table.indexes.size(); ++i)
     index_entries[i][key_of(version.values, table.indexes[i])].push_back(id);
+  lookup_entries.resize(table.lookups.size());
+  for (std::size_t i = 0; i < table.lookups.size(); ++i)
+    lookup_entries[i][key_of(version.values, table.lookups[i])].push_back(id);
   heap.push_back(std::move(version));
   return id;
 }
@@ -233,7 +236,7 @@ std::vector<VersionId> Core::scan(Execution& e, const Predicate& where, bool def
       order.insert(order.end(), versions->begin(), versions->end());
     }
   }
-  if (!index_used)
+  if (!index_used && !lookup(e, rel, where, order))
     for (VersionId v = 0; v < rel.heap.size(); ++v) order.push_back(v);
   // A doomed transaction fails as soon as it examines a heap tuple (CheckForSerializableConflictOutNeeded,
   // for every tuple a scan or an index lookup reaches), not before: an index lookup of a key the
@@ -264,6 +267,29 @@ std::vector<VersionId> Core::scan(Execution& e, const Predicate& where, bool def
     if (!defer && serializable) read_tuple(e, v, index_used.has_value());
   }
   return found;
+}
+
+// A non-unique index whose columns the WHERE pins: the versions that held its keys, in heap order, so
+// that a statement reads what a sequential scan would, in the same order, without the rest of the heap.
+// Its SIREAD lock stays the relation's (coarser than PostgreSQL's index pages, never finer).
+bool Core::lookup(Execution& e, Relation& rel, const Predicate& where, std::vector<VersionId>& order) const {
+  for (std::size_t i = 0; i < rel.table.lookups.size(); ++i) {
+    std::optional<std::vector<Row>> keys = index_keys(rel.table, rel.table.lookups[i], where);
+    if (!keys || i >= rel.lookup_entries.size()) continue;
+    std::optional<std::uint64_t> oldest;
+    for (const Row& key : *keys) {
+      auto it = rel.lookup_entries[i].find(key);
+      if (it == rel.lookup_entries[i].end()) continue;
+      if (it->second.size() > 4) {
+        if (!oldest) oldest = oldest_snapshot(e);
+        drop_dead_entries(rel, it->second, *oldest);
+      }
+      order.insert(order.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(order.begin(), order.end());
+    return true;
+  }
+  return false;
 }
 
 // One version's SSI work as the executor reaches it: a conflict out to the transaction whose
