@@ -25,6 +25,9 @@ std::vector<sim::OptionDoc> job_option_docs() {
        "the network closes a settlement file this often (Settled, Refunded, Chargeback and Fee lines for the "
        "period's moves) and the job matches each line with the payments once the file is closed (absent: none)"},
       {"chargebacks", "share of captures the issuers charge back, a settlement interval after the capture"},
+      {"settlement_batch",
+       "the job matches this many settlement lines a transaction: 1, each line with its own lookups and "
+       "transaction; above 1, one read of the batch's records and payments, one INSERT of their records"},
       {"fee", "the network's fee on each settled capture, as a share of its amount (a Fee line each)"},
       {"reaper_interval",
        "the key reaper (node reaper) deletes idempotency records older than key_retention this often (absent: "

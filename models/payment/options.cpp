@@ -138,6 +138,7 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
       params.optional_duration("settlement_interval", {Duration::seconds(1), Duration::minutes(7 * 24 * 60)});
   options.chargebacks = params.ratio("chargebacks", options.chargebacks);
   options.fee = params.ratio("fee", options.fee);
+  options.settlement_batch = params.integer<int>("settlement_batch", options.settlement_batch, 1, 100'000);
   options.reversal_advice =
       params.boolean("reversal_advice", claims_atomically(options.design) && options.reconcile_interval);
   if (params.has("reversal_advice") && !claims_atomically(options.design))
@@ -146,7 +147,7 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
   for (const char* key : {"reconcile_after", "status_timeout", "settlement_interval", "reversal_advice"})
     if (!options.reconcile_interval && params.has(key))
       params.fail(key, "applies only with reconcile_interval (the reconciliation job)");
-  for (const char* key : {"chargebacks", "fee"})
+  for (const char* key : {"chargebacks", "fee", "settlement_batch"})
     if (!options.settlement_interval && params.has(key))
       params.fail(key, "applies only with settlement_interval (the network's settlement files)");
 }
@@ -246,9 +247,12 @@ void describe_jobs(const PaymentOptions& options, std::vector<std::pair<std::str
                     sim::to_string(options.reconcile_after), sim::to_string(options.status_timeout),
                     options.reversal_advice ? ", a reversal advice before failing what the network never saw" : ""));
   if (options.settlement_interval)
-    rows.emplace_back("settlement", fmt::format("a file every {}, chargebacks {}/{}, fee {}/{}",
+    rows.emplace_back("settlement", fmt::format("a file every {}, chargebacks {}/{}, fee {}/{}{}",
                                                 sim::to_string(*options.settlement_interval), options.chargebacks.num,
-                                                options.chargebacks.den, options.fee.num, options.fee.den));
+                                                options.chargebacks.den, options.fee.num, options.fee.den,
+                                                options.settlement_batch > 1
+                                                    ? fmt::format(", {} lines a transaction", options.settlement_batch)
+                                                    : ""));
   if (options.reaper_interval)
     rows.emplace_back(
         "reaper", fmt::format("every {}, keys older than {} on the {} clock", sim::to_string(*options.reaper_interval),

@@ -101,6 +101,9 @@ struct PaymentOptions {
   bool reversal_advice = false;
   /// The network closes a settlement file this often (absent: none); the job matches its lines.
   std::optional<sim::Duration> settlement_interval;
+  /// The job matches this many settlement lines a transaction (1: one line a transaction, each its own
+  /// lookups; above 1, one read of the batch's records and payments and one INSERT of their records).
+  int settlement_batch = 1;
   sim::Ratio chargebacks{0, 1};  ///< share of captures the issuers charge back, one interval later
   sim::Ratio fee{0, 1};          ///< the network's fee on each settled capture, a share of its amount
   /// The key reaper (a node "reaper") deletes idempotency records this often (absent: kept for ever).

@@ -168,6 +168,9 @@ struct Core {
   TxnId next_txn = 1;
   std::uint64_t last_commit_seq = 0;
   std::map<SessionId, Session> sessions;
+  /// How many sessions have a statement waiting (`running` set): with none, pump() has nothing to
+  /// resume and no backend a wait to time, without a walk over every session.
+  std::size_t statements_waiting = 0;
   SessionId next_session = 1;
   std::uint64_t next_wait_seq = 1;
   std::vector<Completion> completions;
