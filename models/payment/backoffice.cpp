@@ -233,8 +233,9 @@ sim::Task<void> BackOffice::pass() {
     auto entry = seen_.try_emplace(payment.id, payment.status, now).first;
     if (entry->second.first != payment.status) entry->second = std::make_pair(payment.status, now);
     sim::Duration waited = now - entry->second.second;
-    bool due = (payment.status == "AUTHORIZED" && (waited >= *options().capture_after || past_deadline(created_at[i]))) ||
-               (payment.status == "CAPTURED" && options().refund_after && waited >= *options().refund_after);
+    bool due =
+        (payment.status == "AUTHORIZED" && (waited >= *options().capture_after || past_deadline(created_at[i]))) ||
+        (payment.status == "CAPTURED" && options().refund_after && waited >= *options().refund_after);
     if (due && !workers_.empty())
       shares[static_cast<std::size_t>(payment.id) % workers_.size()].push_back(std::move(payment));
     else if (due)

@@ -133,17 +133,19 @@ std::pair<double, sim::Instant> arrival_gap(const PaymentOptions& options, sim::
 sim::Task<void> run_arrivals(std::shared_ptr<Context> context) {
   const PaymentOptions& options = context->options;
   sim::World& world = context->world;
-  sim::Rng rng = world.rng("payment/arrivals");
-  co_await sim::sleep(options.start);
-  for (std::int64_t n = 0; n < options.orders;) {
+  if (!context->arrival_rng) context->arrival_rng = world.rng("payment/arrivals");
+  if (world.now() < sim::Instant::zero() + options.start)
+    co_await sim::sleep(sim::Instant::zero() + options.start - world.now());
+  while (context->arrivals_placed < options.orders) {
     auto [mean, change] = arrival_gap(options, world.now());
-    auto gap = sim::Duration::nanoseconds(static_cast<std::int64_t>(sim::sample_exponential(rng, mean)));
+    auto gap =
+        sim::Duration::nanoseconds(static_cast<std::int64_t>(sim::sample_exponential(*context->arrival_rng, mean)));
     if (world.now() + gap >= change) {
       co_await sim::sleep(change - world.now());
       continue;
     }
     co_await sim::sleep(gap);
-    place(context, n++);
+    place(context, context->arrivals_placed++);
   }
 }
 

@@ -307,6 +307,10 @@ struct Context {
   std::int64_t next_refund = 1;
   Observations observations;
   std::shared_ptr<redis::Deployment> redis;  ///< the idempotency store, with redis_store only
+  /// With rate: the orders placed so far and the arrival process's stream; the customers are not the
+  /// client machine, so a restarted client-1 goes on where it stopped.
+  std::int64_t arrivals_placed = 0;
+  std::optional<sim::Rng> arrival_rng = std::nullopt;
 };
 
 /// Sends `call` to the card network and waits up to `timeout`: its answer, or none when the call

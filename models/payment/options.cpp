@@ -26,6 +26,10 @@ Design read_design(sim::ParamReader& params) {
 /// Open-loop arrivals (rate, orders, daily_peak, peak_window) instead of each client's requests in turn.
 void read_arrivals(sim::ParamReader& params, PaymentOptions& options) {
   options.rate = params.optional_rate("rate");
+  std::optional<std::int64_t> orders =
+      params.optional_integer<std::int64_t>("orders", 1, std::int64_t{options.clients} * 999'999);
+  options.daily_peak = params.integer<int>("daily_peak", options.daily_peak, 1, 24);
+  options.peak_window = params.duration("peak_window", options.peak_window, {Duration::minutes(1), day});
   if (!options.rate) {
     for (const char* key : {"orders", "daily_peak", "peak_window"})
       if (params.has(key)) params.fail(key, "applies only with rate (open-loop arrivals)");
@@ -34,12 +38,11 @@ void read_arrivals(sim::ParamReader& params, PaymentOptions& options) {
   if (options.rate->count <= 0) params.fail("rate", "must be more than zero orders");
   for (const char* key : {"requests", "interval", "stagger", "reuse_key"})
     if (params.has(key)) params.fail(key, "applies only without rate (each client's orders in turn)");
-  std::int64_t most = std::int64_t{options.clients} * 999'999;
-  options.orders = params.integer<std::int64_t>("orders", 1, most);
-  options.daily_peak = params.integer<int>("daily_peak", options.daily_peak, 1, 24);
-  options.peak_window = params.duration("peak_window", options.peak_window, {Duration::minutes(1), day});
+  if (!orders) params.fail("rate", "needs orders: the number of orders in all");
+  options.orders = *orders;
   if (options.peak_window * options.daily_peak > day)
-    params.value("peak_window")->out_of_range("at most 24h / daily_peak (the rest of the day cannot go below zero)");
+    params.fail(params.has("peak_window") ? "peak_window" : "daily_peak",
+                "daily_peak x peak_window must be at most 24h (the rest of the day cannot go below zero)");
 }
 
 void read_workload(sim::ParamReader& params, PaymentOptions& options) {
@@ -307,7 +310,8 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
     rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
     rows.emplace_back("cancels", fmt::format("{}/{}", options.cancels.num, options.cancels.den));
     rows.emplace_back("backoffice_interval", sim::to_string(options.backoffice_interval));
-    if (options.backoffice_workers > 1) rows.emplace_back("backoffice_workers", std::to_string(options.backoffice_workers));
+    if (options.backoffice_workers > 1)
+      rows.emplace_back("backoffice_workers", std::to_string(options.backoffice_workers));
     rows.emplace_back("refund_declines",
                       fmt::format("{}/{}", options.refund_declines.num, options.refund_declines.den));
   }

@@ -227,8 +227,8 @@ sim::Task<bool> read_batch(postgres::Connection& db, const std::vector<Settlemen
   Reply seen = co_await db.execute(std::move(recorded_lines));
   if (!seen.ok()) co_return false;
   for (const postgres::Row& row : seen.rows()) state.recorded.insert(integer(row[0]));
-  Statement payments =
-      postgres::Select{"payments", where::in("network_ref", std::move(auths)), {{"id", false}}, std::nullopt, std::nullopt};
+  Statement payments = postgres::Select{
+      "payments", where::in("network_ref", std::move(auths)), {{"id", false}}, std::nullopt, std::nullopt};
   Reply found = co_await db.execute(std::move(payments));
   if (!found.ok()) co_return false;
   for (const postgres::Row& row : found.rows())
@@ -252,7 +252,8 @@ sim::Task<bool> match_batch(Context& context, postgres::Connection& db, const st
   std::vector<Done> done;
   std::vector<Statement> statements = steps(postgres::Begin{});
   postgres::Insert events{"outbox", {}, std::nullopt, false};
-  postgres::Insert records{"settlement_lines", {}, postgres::OnConflict{{"line_id"}, false, {}, where::always()}, false};
+  postgres::Insert records{
+      "settlement_lines", {}, postgres::OnConflict{{"line_id"}, false, {}, where::always()}, false};
   bool waits = false;
   for (const SettlementLine& line : batch) {
     if (state.recorded.contains(line.line_id)) continue;
@@ -278,7 +279,8 @@ sim::Task<bool> match_batch(Context& context, postgres::Connection& db, const st
   statements.push_back(Statement(postgres::Commit{}));
   std::vector<Reply> replies;
   if (!co_await run_all(db, std::move(statements), replies)) co_return false;
-  for (const Done& d : done) note_line(context, *d.line, d.m, d.held, d.m.disputes && !replies[d.update].rows().empty());
+  for (const Done& d : done)
+    note_line(context, *d.line, d.m, d.held, d.m.disputes && !replies[d.update].rows().empty());
   co_return !waits;
 }
 
@@ -292,8 +294,9 @@ sim::Task<bool> match_file(Context& context, postgres::Connection& db, const std
     co_return true;
   }
   for (std::size_t from = 0; from < lines.size(); from += batch_size) {
-    std::vector<SettlementLine> batch(lines.begin() + static_cast<std::ptrdiff_t>(from),
-                                      lines.begin() + static_cast<std::ptrdiff_t>(std::min(lines.size(), from + batch_size)));
+    std::vector<SettlementLine> batch(
+        lines.begin() + static_cast<std::ptrdiff_t>(from),
+        lines.begin() + static_cast<std::ptrdiff_t>(std::min(lines.size(), from + batch_size)));
     if (!co_await match_batch(context, db, batch)) co_return false;
   }
   co_return true;
