@@ -463,3 +463,20 @@ TEST_CASE("the ledger design under P2, a crash after the pending transfer, a los
   CHECK(seed.expectations_met);
   CHECK(detail(check_named(seed, "ledger_double_post"), "amount posted too much") == "5000");
 }
+
+TEST_CASE("UNIQUE(order_id) on captures voids the second hold of an order whose key was pruned", "[payment]") {
+  // P5 (a): the retry at 25 h is authorised again in both runs; only the claim on the order keeps the
+  // back office from capturing it.
+  const std::string text = shipped_text("p5a-retry-after-pruning-order-unique");
+  sim::Scenario fixed = sim::parse_scenario(text, "p5a.yaml");
+  sim::Scenario unfixed = sim::parse_scenario(text, "p5a.yaml");  // its own tree: a YAML::Node copy shares one
+  unfixed.params["order_unique"] = false;
+  sim::RunResult with = sim::run_scenario(fixed, 1).result;
+  sim::RunResult without = sim::run_scenario(unfixed, 1).result;
+  CHECK_FALSE(check_named(with, "duplicate_authorization").held);
+  CHECK_FALSE(check_named(without, "duplicate_authorization").held);
+  CHECK(check_named(with, "duplicate_charge").held);
+  CHECK_FALSE(check_named(without, "duplicate_charge").held);
+  CHECK(check_named(with, "held_funds_leak").held);
+  CHECK(check_named(with, "invalid_transition").held);
+}

@@ -6,6 +6,9 @@
 //   or void refused "expired" makes the payment EXPIRED;
 // - refunds a CAPTURED payment in full refund_after after it first saw it so, by its design's
 //   refund saga.
+// With order_unique (P5's fix, UNIQUE(order_id) on captures) it claims the payment's order in
+// `captures` before it captures, and voids instead the hold of a payment whose order another payment
+// holds: a retry whose key was pruned is authorised again, never captured again.
 // When it first saw a payment in a status is kept in memory: a restart forgets it and waits again.
 // One back office handles its due payments one after another, each a network round trip: a few a
 // second. With backoffice_workers above 1 it still reads them once a pass, and hands worker k (its
@@ -191,6 +194,7 @@ private:
   }
 
   sim::Task<void> pass();
+  sim::Task<std::optional<std::int64_t>> order_holder(const PaymentRow& payment);
   sim::Task<void> handle(PaymentRow payment);
   static sim::Task<void> work(std::shared_ptr<BackOffice> worker, std::vector<PaymentRow> due);
   void forget_others(const std::vector<PaymentRow>& waiting);
@@ -250,6 +254,21 @@ sim::Task<void> BackOffice::pass() {
     }
 }
 
+// With order_unique: claims the payment's order in `captures` (INSERT ... ON CONFLICT DO NOTHING), and
+// answers the payment that holds it, this one or another; none when the database failed. A pass resumed
+// after a crash finds its own claim.
+sim::Task<std::optional<std::int64_t>> BackOffice::order_holder(const PaymentRow& payment) {
+  postgres::OnConflict nothing{{"order_id"}, false, {}, where::always()};
+  Statement claim = postgres::Insert{"captures", {{payment.order, payment.id}}, nothing, true};
+  Reply claimed = co_await db_->execute(std::move(claim));
+  if (!claimed.ok()) co_return std::nullopt;
+  if (!claimed.rows().empty()) co_return payment.id;
+  Statement read = postgres::Select{"captures", where::eq("order_id", payment.order), {}, std::nullopt, std::nullopt};
+  Reply held = co_await db_->execute(std::move(read));
+  if (!held.ok() || held.rows().empty()) co_return std::nullopt;
+  co_return integer(held.rows().front()[1]);
+}
+
 // A due payment: captured or voided when AUTHORIZED, refunded by the design's refund when CAPTURED.
 sim::Task<void> BackOffice::handle(PaymentRow payment) {
   if (payment.status == "AUTHORIZED")
@@ -281,6 +300,15 @@ void BackOffice::forget_others(const std::vector<PaymentRow>& waiting) {
 // Capture (or void, for a cancelled order) and the payment's new status with its event.
 sim::Task<void> BackOffice::settle(PaymentRow payment) {
   bool cancel = cancelled(payment.order, options().cancels);
+  if (!cancel && options().order_unique) {
+    std::optional<std::int64_t> holder = co_await order_holder(payment);
+    if (!holder) co_return;  // the database failed: the next pass claims again
+    if (*holder != payment.id) {
+      note("payment.order_captured_already", fmt::format("payment={} order={} captured as payment {}: its hold voided",
+                                                         payment.id, payment.order, *holder));
+      cancel = true;
+    }
+  }
   NetRequest::Op op = cancel ? NetRequest::Op::void_auth : NetRequest::Op::capture;
   std::optional<NetResponse> net = co_await network(op, payment, 0);
   if (!net) co_return;  // no answer: the next pass asks again

@@ -86,6 +86,7 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
   options.capture_after = params.optional_duration("capture_after", {Duration::zero(), week * 4});
   options.refund_after = params.optional_duration("refund_after", {Duration::zero(), week * 4});
   options.cancels = params.ratio("cancels", options.cancels);
+  options.order_unique = params.boolean("order_unique", options.order_unique);
   options.backoffice_interval =
       params.duration("backoffice_interval", options.backoffice_interval, {Duration::milliseconds(10), day});
   options.backoffice_workers =
@@ -99,7 +100,7 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
   if (options.capture_after) return;
   for (const char* key :
        {"refund_after", "cancels", "backoffice_interval", "backoffice_workers", "refund_declines", "capture_margin",
-        "publish_after_commit"})
+        "publish_after_commit", "order_unique"})
     if (params.has(key)) params.fail(key, "applies only with capture_after (the back office captures, then refunds)");
 }
 
@@ -309,6 +310,7 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
       rows.emplace_back("capture_deadline", "auth_validity - " + sim::to_string(*options.capture_margin));
     rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
     rows.emplace_back("cancels", fmt::format("{}/{}", options.cancels.num, options.cancels.den));
+    if (options.order_unique) rows.emplace_back("order_unique", "UNIQUE(order_id) on captures");
     rows.emplace_back("backoffice_interval", sim::to_string(options.backoffice_interval));
     if (options.backoffice_workers > 1)
       rows.emplace_back("backoffice_workers", std::to_string(options.backoffice_workers));

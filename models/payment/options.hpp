@@ -77,6 +77,9 @@ struct PaymentOptions {
   /// deadline, the seed's).
   std::optional<sim::Duration> capture_margin;
   sim::Ratio cancels{0, 1};                    ///< share of orders cancelled: their holds voided, not captured
+  /// UNIQUE(order_id) on captures (P5's fix): the back office claims the order in `captures` before it
+  /// captures, and voids the hold of a second payment of an order another payment holds.
+  bool order_unique = false;
   sim::Duration backoffice_interval = sim::Duration::seconds(1);      ///< between the back office's passes
   /// The back office's workers: above 1, its reader hands each pass's due payments to them, worker k those
   /// whose id mod backoffice_workers is k when it is idle, each on its own connection (one worker captures
