@@ -480,3 +480,25 @@ TEST_CASE("UNIQUE(order_id) on captures voids the second hold of an order whose 
   CHECK(check_named(with, "held_funds_leak").held);
   CHECK(check_named(with, "invalid_transition").held);
 }
+
+TEST_CASE("an event notified twice is a duplicate notification, a sent one never notified is lost", "[payment]") {
+  Observations o;
+  o.notifier = true;
+  o.outbox = {OutboxRow{1, 1, "payment.created", 5000, true}, OutboxRow{2, 1, "payment.captured", 5000, true},
+              OutboxRow{3, 1, "payment.refunded", 5000, false}};
+  o.notifications = {{at_s(1), 1}, {at_s(2), 1}};
+  sim::CheckResult twice = check_duplicate_notification(o);
+  CHECK_FALSE(twice.held);
+  CHECK(detail(twice, "extra notifications") == "1");
+  REQUIRE(twice.first);
+  CHECK(twice.first->at == at_s(2));
+  sim::CheckResult lost = check_notification_lost(o);
+  CHECK_FALSE(lost.held);  // event 2 is marked sent and never notified; event 3 is still unsent
+  CHECK(detail(lost, "notifications lost") == "1");
+  o.notifications = {{at_s(1), 1}, {at_s(3), 2}};
+  CHECK(check_duplicate_notification(o).held);
+  CHECK(check_notification_lost(o).held);
+  o.notifier = false;  // no notifier: nothing to judge
+  o.notifications.clear();
+  CHECK(check_notification_lost(o).held);
+}

@@ -74,6 +74,12 @@ std::vector<sim::OptionDoc> backoffice_option_docs() {
       {"ledger_dedup",
        "the ledger recognises a redelivered event by its id and does not post it again (default: yes for "
        "atomic_claim, no otherwise)"},
+      {"notifier",
+       "with relay_interval: the relay publishes each event to a notifier (node notifier) after the ledger, which "
+       "sends the customer a notification per event"},
+      {"notifier_dedup",
+       "the notifier keeps the ids of the events it notified and notifies a redelivered one no more (default: "
+       "yes for atomic_claim, no otherwise)"},
   };
 }
 
@@ -138,6 +144,81 @@ std::vector<sim::OptionDoc> payment_option_docs() {
   return docs;
 }
 
+/// What each check of the charges and the payments means and how its severity is measured.
+std::vector<sim::CheckDoc> charge_check_docs() {
+  return {
+      {"duplicate_charge", "at most one authorised payment per idempotency key and per order",
+       "extra authorised payments per key and per order, and their amount"},
+      {"duplicate_authorization", "at most one approved network hold per idempotency key and per order",
+       "extra holds per key and per order, and their amount"},
+      {"param_mismatch_accepted", "no 200 for a request whose amount differs from the payment answered for",
+       "such answers, and the amount never charged"},
+      {"response_consistency", "every 200 for one key names the same payment, outcome and amount",
+       "answers that differ from their key's first 200"},
+      {"held_funds_leak",
+       "every approved hold is captured, voided, or recorded by its payment as authorised and not yet expired "
+       "(with design ledger, and reserved by its payment's open pending transfer)",
+       "holds no payment records, that expired uncaptured or (ledger) that the books released, and their "
+       "amount"},
+      {"in_doubt", "no payment is left in doubt (PENDING, or UNKNOWN) at the end of the run",
+       "payments left in doubt, and their amount"},
+      {"over_refund", "for each hold, the refunds the network accepted sum to no more than its capture",
+       "payments refunded beyond their capture, and the excess"},
+      {"capture_after_expiry", "no capture is refused because its hold had expired",
+       "captures refused as expired, and their amount (orders shipped unpaid)"},
+      {"saga_incomplete",
+       "every refund the network accepted is recorded on its payment, and no refund saga is left open",
+       "refunds not recorded, sagas left between steps"},
+  };
+}
+
+/// The same for the checks of the books, the events and the jobs.
+std::vector<sim::CheckDoc> books_check_docs() {
+  return {
+      {"ledger_balanced",
+       "every ledger transfer sums to zero: debits equal credits (one currency in this model); with design "
+       "ledger, the pending and the posted books balance apart, no final payment is still reserved "
+       "(card_clearing's pending balance back to zero once every payment is final), every captured payment's "
+       "pending transfer is posted",
+       "transfers that do not, the sum of all lines; reservations left and captures not posted, and their "
+       "amounts"},
+      {"ledger_double_post",
+       "each event is posted at most once in effect, however often it is delivered; with design ledger, each "
+       "pending transfer is resolved (posted, voided or expired) at most once and never posted beyond its "
+       "amount",
+       "extra postings and resolutions, and the amount moved too much"},
+      {"event_lost", "every outbox event the relay marked sent reached the ledger", "events marked sent and lost"},
+      {"invalid_transition",
+       "each payment's status path and the order of its events follow the state graph (PENDING -> AUTHORIZED, "
+       "FAILED or UNKNOWN; UNKNOWN -> AUTHORIZED or FAILED; AUTHORIZED -> CAPTURED, VOIDED or EXPIRED; ...)",
+       "payments off the graph, and the moves that left it"},
+      {"contradictory_events",
+       "no payment emits events that contradict each other (authorized and failed; captured and voided or expired)",
+       "such payments, and their amount"},
+      {"ledger_matches_network",
+       "every line of the network's settlement files (Settled, Refunded, Chargeback, Fee), once its file has been "
+       "closed two reconciliation periods, is matched with an internal record of the same amount",
+       "unmatched lines, by kind, and their amount"},
+      {"duplicate_notification",
+       "with a notifier: each outbox event is notified to the customer at most once, however often the relay "
+       "delivers it",
+       "extra notifications"},
+      {"notification_lost",
+       "with a notifier: every outbox event the relay marked sent was notified to the customer",
+       "events marked sent and never notified"},
+      {"unknown_age_max",
+       "with a reconciliation job, every payment leaves doubt (PENDING, UNKNOWN) within two reconciliation "
+       "periods of the later of its reconcile_after and the faults' healing",
+       "payments in doubt past that, and the longest time any payment spent in doubt"},
+  };
+}
+
+std::vector<sim::CheckDoc> payment_check_docs() {
+  std::vector<sim::CheckDoc> docs = charge_check_docs();
+  for (sim::CheckDoc& doc : books_check_docs()) docs.push_back(std::move(doc));
+  return docs;
+}
+
 }  // namespace
 
 const sim::ModelDocs& payment_docs() {
@@ -145,58 +226,7 @@ const sim::ModelDocs& payment_docs() {
       "design",
       {"{postgres: {standbys: 1, promote: [{at: 1s, node: postgres-2}], patroni: {}}}"},
       payment_option_docs(),
-      {
-          {"duplicate_charge", "at most one authorised payment per idempotency key and per order",
-           "extra authorised payments per key and per order, and their amount"},
-          {"duplicate_authorization", "at most one approved network hold per idempotency key and per order",
-           "extra holds per key and per order, and their amount"},
-          {"param_mismatch_accepted", "no 200 for a request whose amount differs from the payment answered for",
-           "such answers, and the amount never charged"},
-          {"response_consistency", "every 200 for one key names the same payment, outcome and amount",
-           "answers that differ from their key's first 200"},
-          {"held_funds_leak",
-           "every approved hold is captured, voided, or recorded by its payment as authorised and not yet expired "
-           "(with design ledger, and reserved by its payment's open pending transfer)",
-           "holds no payment records, that expired uncaptured or (ledger) that the books released, and their "
-           "amount"},
-          {"in_doubt", "no payment is left in doubt (PENDING, or UNKNOWN) at the end of the run",
-           "payments left in doubt, and their amount"},
-          {"over_refund", "for each hold, the refunds the network accepted sum to no more than its capture",
-           "payments refunded beyond their capture, and the excess"},
-          {"capture_after_expiry", "no capture is refused because its hold had expired",
-           "captures refused as expired, and their amount (orders shipped unpaid)"},
-          {"saga_incomplete",
-           "every refund the network accepted is recorded on its payment, and no refund saga is left open",
-           "refunds not recorded, sagas left between steps"},
-          {"ledger_balanced",
-           "every ledger transfer sums to zero: debits equal credits (one currency in this model); with design "
-           "ledger, the pending and the posted books balance apart, no final payment is still reserved "
-           "(card_clearing's pending balance back to zero once every payment is final), every captured payment's "
-           "pending transfer is posted",
-           "transfers that do not, the sum of all lines; reservations left and captures not posted, and their "
-           "amounts"},
-          {"ledger_double_post",
-           "each event is posted at most once in effect, however often it is delivered; with design ledger, each "
-           "pending transfer is resolved (posted, voided or expired) at most once and never posted beyond its "
-           "amount",
-           "extra postings and resolutions, and the amount moved too much"},
-          {"event_lost", "every outbox event the relay marked sent reached the ledger", "events marked sent and lost"},
-          {"invalid_transition",
-           "each payment's status path and the order of its events follow the state graph (PENDING -> AUTHORIZED, "
-           "FAILED or UNKNOWN; UNKNOWN -> AUTHORIZED or FAILED; AUTHORIZED -> CAPTURED, VOIDED or EXPIRED; ...)",
-           "payments off the graph, and the moves that left it"},
-          {"contradictory_events",
-           "no payment emits events that contradict each other (authorized and failed; captured and voided or expired)",
-           "such payments, and their amount"},
-          {"ledger_matches_network",
-           "every line of the network's settlement files (Settled, Refunded, Chargeback, Fee), once its file has been "
-           "closed two reconciliation periods, is matched with an internal record of the same amount",
-           "unmatched lines, by kind, and their amount"},
-          {"unknown_age_max",
-           "with a reconciliation job, every payment leaves doubt (PENDING, UNKNOWN) within two reconciliation "
-           "periods of the later of its reconcile_after and the faults' healing",
-           "payments in doubt past that, and the longest time any payment spent in doubt"},
-      },
+      payment_check_docs(),
   };
   return docs;
 }

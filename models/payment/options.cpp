@@ -131,6 +131,11 @@ void read_relay(sim::ParamReader& params, PaymentOptions& options) {
   for (const char* key : {"ledger_dedup", "relay_marks_first"})
     if (!options.relay_interval && !options.publish_after_commit && params.has(key))
       params.fail(key, "applies only with relay_interval (the relay and its ledger)");
+  options.notifier = params.boolean("notifier", options.notifier);
+  options.notifier_dedup = params.boolean("notifier_dedup", claims_atomically(options.design) && options.notifier);
+  if (options.notifier && !options.relay_interval)
+    params.fail("notifier", "applies only with relay_interval (the relay publishes to the notifier)");
+  if (!options.notifier && params.has("notifier_dedup")) params.fail("notifier_dedup", "applies only with notifier");
 }
 
 void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
@@ -264,6 +269,16 @@ void describe_jobs(const PaymentOptions& options, std::vector<std::pair<std::str
                               options.reaper_on_database_clock ? "database's" : "reaper's own"));
 }
 
+/// The outbox relay's rows of describe(): the relay, its ledger and its notifier.
+void describe_relay(const PaymentOptions& options, std::vector<std::pair<std::string, std::string>>& rows) {
+  if (!options.relay_interval) return;
+  rows.emplace_back("relay_interval", sim::to_string(*options.relay_interval));
+  rows.emplace_back("relay_marks", options.relay_marks_first ? "before publishing" : "after publishing");
+  rows.emplace_back("ledger_dedup", options.ledger_dedup ? "yes" : "no");
+  if (options.notifier)
+    rows.emplace_back("notifier", options.notifier_dedup ? "once per event (an inbox of event ids)" : "per delivery");
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& options) {
@@ -298,11 +313,7 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
                                             sim::to_string(options.ledger_timeout)));
   rows.emplace_back("db_timeout", sim::to_string(options.db_timeout));
   if (options.postgres.standbys > 0) rows.emplace_back("connect_timeout", sim::to_string(options.connect_timeout));
-  if (options.relay_interval) {
-    rows.emplace_back("relay_interval", sim::to_string(*options.relay_interval));
-    rows.emplace_back("relay_marks", options.relay_marks_first ? "before publishing" : "after publishing");
-    rows.emplace_back("ledger_dedup", options.ledger_dedup ? "yes" : "no");
-  }
+  describe_relay(options, rows);
   if (options.capture_after) {
     rows.emplace_back("auth_validity", sim::to_string(options.auth_validity));
     rows.emplace_back("capture_after", sim::to_string(*options.capture_after));

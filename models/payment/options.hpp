@@ -94,6 +94,10 @@ struct PaymentOptions {
   /// the transaction that records them commits (P7 b: a crash between loses the event).
   bool publish_after_commit = false;
   bool ledger_dedup = false;       ///< the ledger recognises a redelivered event by its id (default: atomic_claim)
+  /// With a relay: the notifier (a node "notifier") consumes the outbox events after the ledger and sends the
+  /// customer a notification per event.
+  bool notifier = false;
+  bool notifier_dedup = false;  ///< the notifier keeps the event ids it notified (an inbox): once per event
   /// The reconciliation job (a node "reconciler") runs this often (absent: no reconciliation).
   std::optional<sim::Duration> reconcile_interval;
   /// It takes up a PENDING payment once this much older than its creation (its created_at, wall time).
