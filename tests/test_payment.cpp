@@ -655,6 +655,18 @@ TEST_CASE("open-loop arrivals: every order placed, by the clients in turn, three
   CHECK(check_named(ran.findings, "duplicate_charge").held);
 }
 
+TEST_CASE("open-loop arrivals: one seed gives one trace, another seed another", "[payment]") {
+  const std::string text =
+      "name: t\nmodel: payment\nseed: 1\nduration: 30s\n"
+      "params:\n  design: atomic_claim\n  clients: 5\n  rate: 20/s\n  orders: 200\n  capture_after: 1s\n"
+      "  backoffice_workers: 4\n  network_latency: { dist: lognormal, median: 300ms, p99: 1500ms }\n";
+  auto hash_of = [&](std::uint64_t seed) {
+    return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result.trace_hash;
+  };
+  REQUIRE(hash_of(5) == hash_of(5));
+  REQUIRE(hash_of(5) != hash_of(6));
+}
+
 TEST_CASE("open-loop arrival options: refused with closed-loop keys, and a peak the day cannot hold", "[payment]") {
   const auto& error_of = payment_support::refusal;
   CHECK(error_of("  rate: 10/s\n  orders: 5\n").empty());
