@@ -183,6 +183,14 @@ private:
   }
 
   bool two_phase() const { return options().design == Design::ledger; }
+  /// With refund_share below 1 a refund is partial: that share of the payment, PARTIALLY_REFUNDED.
+  bool partial() const { return options().refund_share.num != options().refund_share.den; }
+  std::int64_t refund_amount(std::int64_t amount) const {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(amount) * options().refund_share.num /
+                                     options().refund_share.den);
+  }
+  std::string refunded_status() const { return partial() ? "PARTIALLY_REFUNDED" : "REFUNDED"; }
+  const char* refunded_event() const { return partial() ? "payment.partially_refunded" : "payment.refunded"; }
 
   /// The ledger design's booking of a capture (the pending transfer posted, at most its amount) or of a
   /// void or an expiry (the pending voided) before the payment's status is committed; false without the
@@ -334,23 +342,26 @@ sim::Task<void> BackOffice::settle(PaymentRow payment) {
 }
 
 sim::Task<void> BackOffice::refund_seed(PaymentRow payment) {
+  payment.amount = refund_amount(payment.amount);
   // T1: the network's refund, with no reference.
   std::optional<NetResponse> net = co_await network(NetRequest::Op::refund, payment, 0);
   if (!net || !net->refusal.empty()) co_return;  // the next pass refunds again
   // T2: the payment and the ledger's reversal event.
   std::int64_t event_id = 0;
+  std::string status = refunded_status();
   std::vector<Statement> update =
-      steps(postgres::Begin{}, move_payment(payment.id, "", "REFUNDED"),
-            outbox(payment.id, payment.amount, "payment.refunded", event_id), postgres::Commit{});
+      steps(postgres::Begin{}, move_payment(payment.id, "", status),
+            outbox(payment.id, payment.amount, refunded_event(), event_id), postgres::Commit{});
   if (!co_await all(std::move(update))) co_return;
-  note("payment.status", fmt::format("payment={} REFUNDED", payment.id));
-  transition(payment.id, 1, "REFUNDED", "payment.refunded");
-  co_await publish(event_id, payment.id, "payment.refunded", payment.amount);
+  note("payment.status", fmt::format("payment={} {}", payment.id, status));
+  transition(payment.id, 1, status, refunded_event());
+  co_await publish(event_id, payment.id, refunded_event(), payment.amount);
   // T3: the notice.
   note("payment.refund_notified", fmt::format("payment={}", payment.id));
 }
 
 sim::Task<void> BackOffice::refund_saga(PaymentRow payment) {
+  payment.amount = refund_amount(payment.amount);  // the saga's row keeps the refund's amount
   Reply started = co_await db_->execute(start_saga(payment, context_->next_refund++));
   if (!started.ok() || started.rows().empty()) co_return;  // a saga exists: resumed from its row, or ended
   co_await advance(refund_of(started.rows().front()));
@@ -377,14 +388,15 @@ sim::Task<void> BackOffice::advance(RefundRow saga) {
         !co_await ask_ledger(*context_, ex_, refund_transfer_of(saga.refund_id, saga.payment_id, saga.amount)))
       co_return;
     std::int64_t event_id = 0;
+    std::string status = refunded_status();
     std::vector<Statement> record =
         steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "refunded"),
-              move_payment(saga.payment_id, "CAPTURED", "REFUNDED"),
-              outbox(saga.payment_id, saga.amount, "payment.refunded", event_id), postgres::Commit{});
+              move_payment(saga.payment_id, "CAPTURED", status),
+              outbox(saga.payment_id, saga.amount, refunded_event(), event_id), postgres::Commit{});
     if (!co_await all(std::move(record))) co_return;
-    note("payment.status", fmt::format("payment={} REFUNDED", saga.payment_id));
-    transition(saga.payment_id, 2, "REFUNDED", "payment.refunded");
-    co_await publish(event_id, saga.payment_id, "payment.refunded", saga.amount);
+    note("payment.status", fmt::format("payment={} {}", saga.payment_id, status));
+    transition(saga.payment_id, 2, status, refunded_event());
+    co_await publish(event_id, saga.payment_id, refunded_event(), saga.amount);
     saga.step = "refunded";
   }
   if (saga.step != "refunded") co_return;

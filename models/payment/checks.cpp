@@ -60,7 +60,8 @@ const Authorization* auth_by_id(const Observations& o, std::int64_t id) {
 
 /// A payment that charges (or will charge) its customer: authorised, or captured.
 bool holds_authorization(const PaymentRow& row) {
-  return (row.status == "AUTHORIZED" || row.status == "CAPTURED") && row.network_ref != 0;
+  return (row.status == "AUTHORIZED" || row.status == "CAPTURED" || row.status == "PARTIALLY_REFUNDED") &&
+         row.network_ref != 0;
 }
 
 /// When the payment was created (the run's start if unknown).
@@ -328,7 +329,7 @@ sim::CheckResult check_saga_incomplete(const Observations& o) {
   check.name = "saga_incomplete";
   std::set<std::int64_t> refunded_rows;
   for (const PaymentRow& row : o.payments)
-    if (row.status == "REFUNDED") refunded_rows.insert(row.id);
+    if (row.status == "REFUNDED" || row.status == "PARTIALLY_REFUNDED") refunded_rows.insert(row.id);
   std::set<std::int64_t> unrecorded;
   for (const NetworkMove& move : o.moves) {
     if (move.kind != NetworkMove::Kind::refund || !move.refusal.empty()) continue;
@@ -360,7 +361,8 @@ sim::CheckResult check_event_lost(const Observations& o) {
   std::size_t lost = 0, pending = 0;
   for (const OutboxRow& row : o.outbox) {
     // Published straight after the commit: every committed event the ledger posts must have reached it.
-    bool published = o.publish_after_commit && (row.event == "payment.captured" || row.event == "payment.refunded");
+    bool published = o.publish_after_commit && (row.event == "payment.captured" || row.event == "payment.refunded" ||
+                                                 row.event == "payment.partially_refunded");
     if (!row.sent && !published) {
       ++pending;
       continue;

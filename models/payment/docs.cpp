@@ -54,6 +54,9 @@ std::vector<sim::OptionDoc> backoffice_option_docs() {
        "the capture deadline: the back office captures an AUTHORIZED payment once its hold is within this of "
        "expiring (created_at + auth_validity - margin), even before capture_after (absent: no deadline)"},
       {"cancels", "share of orders cancelled: the back office voids their holds instead of capturing"},
+      {"refund_share",
+       "with refund_after: the share of the payment refunded; below 1 a partial refund, the payment "
+       "PARTIALLY_REFUNDED with a payment.partially_refunded event (default: 1, in full)"},
       {"order_unique",
        "UNIQUE(order_id) on captures (P5's fix): the back office claims the order in captures before it "
        "captures, and voids the hold of a second payment of an order that another payment holds"},

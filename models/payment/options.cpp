@@ -86,6 +86,10 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
   options.capture_after = params.optional_duration("capture_after", {Duration::zero(), week * 4});
   options.refund_after = params.optional_duration("refund_after", {Duration::zero(), week * 4});
   options.cancels = params.ratio("cancels", options.cancels);
+  options.refund_share = params.ratio("refund_share", options.refund_share);
+  if (options.refund_share.num == 0) params.fail("refund_share", "must be more than zero: a refund of nothing");
+  if (!options.refund_after && params.has("refund_share"))
+    params.fail("refund_share", "applies only with refund_after");
   options.order_unique = params.boolean("order_unique", options.order_unique);
   options.backoffice_interval =
       params.duration("backoffice_interval", options.backoffice_interval, {Duration::milliseconds(10), day});
@@ -320,6 +324,8 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
     if (options.capture_margin)
       rows.emplace_back("capture_deadline", "auth_validity - " + sim::to_string(*options.capture_margin));
     rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
+    if (options.refund_share.num != options.refund_share.den)
+      rows.emplace_back("refund_share", fmt::format("{}/{}", options.refund_share.num, options.refund_share.den));
     rows.emplace_back("cancels", fmt::format("{}/{}", options.cancels.num, options.cancels.den));
     if (options.order_unique) rows.emplace_back("order_unique", "UNIQUE(order_id) on captures");
     rows.emplace_back("backoffice_interval", sim::to_string(options.backoffice_interval));

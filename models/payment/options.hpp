@@ -71,7 +71,9 @@ struct PaymentOptions {
   sim::Duration connect_timeout = sim::Duration::milliseconds(500);
   // The back office (a node "backoffice", present with capture_after only).
   std::optional<sim::Duration> capture_after;  ///< an AUTHORIZED payment is captured this long after first seen
-  std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded in full this long after first seen
+  std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded this long after first seen
+  /// The share of the payment refunded: 1, in full (REFUNDED); less, a partial refund (PARTIALLY_REFUNDED).
+  sim::Ratio refund_share{1, 1};
   /// The capture deadline's margin: an AUTHORIZED payment is captured once its hold is within this of expiring
   /// (created_at + auth_validity - margin on the back office's wall clock), even before capture_after (none: no
   /// deadline, the seed's).

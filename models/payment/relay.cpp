@@ -60,9 +60,10 @@ Statement mark_sent(std::int64_t id) {
 
 /// The lines an event posts: debit positive, credit negative; none for most events.
 std::vector<std::pair<std::string, std::int64_t>> lines_of(const LedgerEvent& event, bool two_phase) {
-  if (two_phase && (event.event == "payment.captured" || event.event == "payment.refunded")) return {};
+  bool refunded = event.event == "payment.refunded" || event.event == "payment.partially_refunded";
+  if (two_phase && (event.event == "payment.captured" || refunded)) return {};
   if (event.event == "payment.captured") return {{"card_clearing", event.amount}, {"sales", -event.amount}};
-  if (event.event == "payment.refunded") return {{"sales", event.amount}, {"card_clearing", -event.amount}};
+  if (refunded) return {{"sales", event.amount}, {"card_clearing", -event.amount}};
   if (event.event == "payment.disputed") return {{"sales", event.amount}, {"card_clearing", -event.amount}};
   if (event.event == "fee.charged") return {{"fees", event.amount}, {"card_clearing", -event.amount}};
   return {};

@@ -130,11 +130,13 @@ Match match_of(Context& context, const SettlementLine& line, const std::optional
   bool same = held->amount == line.amount;
   switch (line.kind) {
     case SettlementLine::Kind::settled:
-      m.matched = same && (held->status == "CAPTURED" || held->status == "REFUNDED" || held->status == "DISPUTED");
+      m.matched = same && (held->status == "CAPTURED" || held->status == "PARTIALLY_REFUNDED" ||
+                           held->status == "REFUNDED" || held->status == "DISPUTED");
       m.why = m.matched ? "its captured payment" : "the payment is not captured for that amount";
       break;
     case SettlementLine::Kind::refunded:
-      m.matched = same && held->status == "REFUNDED";
+      m.matched = (same && held->status == "REFUNDED") ||
+                  (line.amount < held->amount && held->status == "PARTIALLY_REFUNDED");
       m.why = m.matched ? "its refunded payment" : "the payment is not refunded for that amount";
       break;
     case SettlementLine::Kind::chargeback:
