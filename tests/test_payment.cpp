@@ -724,10 +724,10 @@ TEST_CASE("settlement lines matched in batches are matched as one at a time matc
   CHECK(disputed(single) > 0);
 }
 
-TEST_CASE("a partial refund leaves the payment PARTIALLY_REFUNDED, its Refunded line matched, its books balanced",
+TEST_CASE("a partial capture and a partial refund: PARTIALLY_REFUNDED, every settlement line matched, books balanced",
           "[payment]") {
   const std::string params =
-      "clients: 5\nrate: 5/s\norders: 100\ncapture_after: 2s\nrefund_after: 5s\nrefund_share: 2/5\n"
+      "clients: 5\nrate: 5/s\norders: 100\ncapture_after: 2s\ncapture_share: 4/5\nrefund_after: 5s\nrefund_share: 1/2\n"
       "backoffice_workers: 5\nrelay_interval: 1s\nreconcile_interval: 30s\nsettlement_interval: 1m\n";
   for (const char* design : {"seed", "atomic_claim"}) {
     INFO(design);
@@ -735,11 +735,15 @@ TEST_CASE("a partial refund leaves the payment PARTIALLY_REFUNDED, its Refunded 
     auto partly = std::count_if(ran.observations.payments.begin(), ran.observations.payments.end(),
                                 [](const PaymentRow& row) { return row.status == "PARTIALLY_REFUNDED"; });
     CHECK(partly == 100);
-    std::int64_t refunded = 0;
-    for (const Authorization& auth : ran.observations.authorizations) refunded += auth.refunded;
-    CHECK(refunded == 100 * 2000);
-    for (const char* check : {"ledger_matches_network", "over_refund", "invalid_transition", "ledger_balanced",
-                              "saga_incomplete", "duplicate_charge"})
+    std::int64_t captured = 0, refunded = 0;
+    for (const Authorization& auth : ran.observations.authorizations) {
+      captured += auth.captured;
+      refunded += auth.refunded;
+    }
+    CHECK(captured == 100 * 4000);  // 4/5 of each 5,000 hold
+    CHECK(refunded == 100 * 2000);  // 1/2 of each capture
+    for (const char* check : {"ledger_matches_network", "over_refund", "over_capture", "invalid_transition",
+                              "ledger_balanced", "saga_incomplete", "duplicate_charge"})
       CHECK(check_named(ran.findings, check).held);
   }
   CHECK(payment_support::refusal("  refund_share: 1/2\n").find("applies only with refund_after") != std::string::npos);

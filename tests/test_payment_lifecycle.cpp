@@ -502,3 +502,27 @@ TEST_CASE("an event notified twice is a duplicate notification, a sent one never
   o.notifications.clear();
   CHECK(check_notification_lost(o).held);
 }
+
+TEST_CASE("captures accepted beyond a hold's amount are an over-capture in money, refused ones counted apart",
+          "[payment]") {
+  Observations o;
+  Authorization hold;
+  hold.auth_id = 1;
+  hold.payment_id = 1;
+  hold.amount = 5000;
+  hold.approved = true;
+  o.authorizations = {hold};
+  NetworkMove capture{at_s(1), NetworkMove::Kind::capture, 1, 1, 1, 3000, 0, ""};
+  NetworkMove refused{at_s(2), NetworkMove::Kind::capture, 1, 1, 1, 9000, 0, "over_capture"};
+  o.moves = {capture, refused};
+  sim::CheckResult within = check_over_capture(o);
+  CHECK(within.held);
+  CHECK(detail(within, "captures refused as over_capture") == "1");
+  NetworkMove second{at_s(3), NetworkMove::Kind::capture, 1, 1, 1, 3000, 0, ""};  // a network that took it
+  o.moves.push_back(second);
+  sim::CheckResult beyond = check_over_capture(o);
+  CHECK_FALSE(beyond.held);
+  CHECK(detail(beyond, "amount captured too much") == "1000");
+  REQUIRE(beyond.first);
+  CHECK(beyond.first->at == at_s(3));
+}

@@ -185,9 +185,9 @@ private:
   bool two_phase() const { return options().design == Design::ledger; }
   /// With refund_share below 1 a refund is partial: that share of the payment, PARTIALLY_REFUNDED.
   bool partial() const { return options().refund_share.num != options().refund_share.den; }
+  /// A refund's amount: refund_share of what was captured (capture_share of the payment).
   std::int64_t refund_amount(std::int64_t amount) const {
-    return static_cast<std::int64_t>(static_cast<std::uint64_t>(amount) * options().refund_share.num /
-                                     options().refund_share.den);
+    return share_of(share_of(amount, options().capture_share), options().refund_share);
   }
   std::string refunded_status() const { return partial() ? "PARTIALLY_REFUNDED" : "REFUNDED"; }
   const char* refunded_event() const { return partial() ? "payment.partially_refunded" : "payment.refunded"; }
@@ -317,6 +317,7 @@ sim::Task<void> BackOffice::settle(PaymentRow payment) {
       cancel = true;
     }
   }
+  if (!cancel) payment.amount = share_of(payment.amount, options().capture_share);  // a partial capture: less
   NetRequest::Op op = cancel ? NetRequest::Op::void_auth : NetRequest::Op::capture;
   std::optional<NetResponse> net = co_await network(op, payment, 0);
   if (!net) co_return;  // no answer: the next pass asks again

@@ -268,6 +268,41 @@ sim::CheckResult check_in_doubt(const Observations& o) {
   return check;
 }
 
+sim::CheckResult check_over_capture(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "over_capture";
+  std::map<std::int64_t, std::int64_t> captured;  // auth -> accepted captures so far
+  std::size_t over = 0, refused = 0;
+  std::int64_t excess = 0;
+  for (const NetworkMove& move : o.moves) {
+    if (move.kind != NetworkMove::Kind::capture || move.auth_id < 1 ||
+        move.auth_id > static_cast<std::int64_t>(o.authorizations.size()))
+      continue;
+    refused += move.refusal == "over_capture" ? 1 : 0;
+    if (!move.refusal.empty()) continue;
+    const Authorization& auth = o.authorizations[static_cast<std::size_t>(move.auth_id - 1)];
+    std::int64_t before = captured[move.auth_id];
+    std::int64_t after = before + move.amount;
+    captured[move.auth_id] = after;
+    if (after <= auth.amount) continue;
+    ++over;
+    excess += after - std::max(before, auth.amount);
+    if (!check.first)
+      check.first = sim::Violation{move.at,
+                                   {"network"},
+                                   fmt::format("payment {} was captured {} on a hold of {}", move.payment_id,
+                                               money(after), money(auth.amount))};
+  }
+  check.held = over == 0;
+  check.summary = check.held ? fmt::format("{} holds captured, none beyond its amount ({} refused as over_capture)",
+                                           captured.size(), refused)
+                             : fmt::format("{} holds captured beyond their amount (+{})", over, money(excess));
+  check.details = {{"holds over-captured", std::to_string(over)},
+                   {"amount captured too much", money(excess)},
+                   {"captures refused as over_capture", std::to_string(refused)}};
+  return check;
+}
+
 sim::CheckResult check_over_refund(const Observations& o) {
   sim::CheckResult check;
   check.name = "over_refund";

@@ -54,6 +54,9 @@ std::vector<sim::OptionDoc> backoffice_option_docs() {
        "the capture deadline: the back office captures an AUTHORIZED payment once its hold is within this of "
        "expiring (created_at + auth_validity - margin), even before capture_after (absent: no deadline)"},
       {"cancels", "share of orders cancelled: the back office voids their holds instead of capturing"},
+      {"capture_share",
+       "the share of each hold the back office captures: below 1 a partial capture, the network releasing the "
+       "rest (default: 1, all of it)"},
       {"refund_share",
        "with refund_after: the share of the payment refunded; below 1 a partial refund, the payment "
        "PARTIALLY_REFUNDED with a payment.partially_refunded event (default: 1, in full)"},
@@ -202,6 +205,8 @@ std::vector<sim::CheckDoc> books_check_docs() {
        "every line of the network's settlement files (Settled, Refunded, Chargeback, Fee), once its file has been "
        "closed two reconciliation periods, is matched with an internal record of the same amount",
        "unmatched lines, by kind, and their amount"},
+      {"over_capture", "per hold, the captures the network accepted sum to at most its authorised amount",
+       "holds captured beyond their amount and the amount too much; captures the network refused as over_capture"},
       {"duplicate_notification",
        "with a notifier: each outbox event is notified to the customer at most once, however often the relay "
        "delivers it",

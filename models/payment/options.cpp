@@ -87,6 +87,8 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
   options.refund_after = params.optional_duration("refund_after", {Duration::zero(), week * 4});
   options.cancels = params.ratio("cancels", options.cancels);
   options.refund_share = params.ratio("refund_share", options.refund_share);
+  options.capture_share = params.ratio("capture_share", options.capture_share);
+  if (options.capture_share.num == 0) params.fail("capture_share", "must be more than zero: a capture of nothing");
   if (options.refund_share.num == 0) params.fail("refund_share", "must be more than zero: a refund of nothing");
   if (!options.refund_after && params.has("refund_share"))
     params.fail("refund_share", "applies only with refund_after");
@@ -104,7 +106,7 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
   if (options.capture_after) return;
   for (const char* key :
        {"refund_after", "cancels", "backoffice_interval", "backoffice_workers", "refund_declines", "capture_margin",
-        "publish_after_commit", "order_unique"})
+        "publish_after_commit", "order_unique", "capture_share"})
     if (params.has(key)) params.fail(key, "applies only with capture_after (the back office captures, then refunds)");
 }
 
@@ -324,6 +326,8 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
     if (options.capture_margin)
       rows.emplace_back("capture_deadline", "auth_validity - " + sim::to_string(*options.capture_margin));
     rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
+    if (options.capture_share.num != options.capture_share.den)
+      rows.emplace_back("capture_share", fmt::format("{}/{}", options.capture_share.num, options.capture_share.den));
     if (options.refund_share.num != options.refund_share.den)
       rows.emplace_back("refund_share", fmt::format("{}/{}", options.refund_share.num, options.refund_share.den));
     rows.emplace_back("cancels", fmt::format("{}/{}", options.cancels.num, options.cancels.den));

@@ -74,6 +74,9 @@ struct PaymentOptions {
   std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded this long after first seen
   /// The share of the payment refunded: 1, in full (REFUNDED); less, a partial refund (PARTIALLY_REFUNDED).
   sim::Ratio refund_share{1, 1};
+  /// The share of the hold the back office captures: 1, all of it; less, a partial capture (the network
+  /// releases the rest). A refund's share is of what was captured.
+  sim::Ratio capture_share{1, 1};
   /// The capture deadline's margin: an AUTHORIZED payment is captured once its hold is within this of expiring
   /// (created_at + auth_validity - margin on the back office's wall clock), even before capture_after (none: no
   /// deadline, the seed's).
@@ -128,6 +131,11 @@ struct PaymentOptions {
   std::string client_name(int i) const { return "client-" + std::to_string(i + 1); }
   std::string api_name(int i) const { return "api-" + std::to_string(i + 1); }
 };
+
+/// `share` of `amount`, rounded down (a partial capture's or refund's amount).
+inline std::int64_t share_of(std::int64_t amount, sim::Ratio share) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(amount) * share.num / share.den);
+}
 
 /// Reads `params:`; throws ScenarioError at the offending key.
 PaymentOptions read_options(sim::ParamReader& params);

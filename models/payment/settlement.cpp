@@ -127,7 +127,9 @@ Match match_of(Context& context, const SettlementLine& line, const std::optional
     m.why = "no payment holds the authorisation";
     return m;
   }
-  bool same = held->amount == line.amount;
+  // The payment's row keeps its authorised amount; the shop captures capture_share of it, its policy.
+  std::int64_t captured = share_of(held->amount, context.options.capture_share);
+  bool same = captured == line.amount;
   switch (line.kind) {
     case SettlementLine::Kind::settled:
       m.matched = same && (held->status == "CAPTURED" || held->status == "PARTIALLY_REFUNDED" ||
@@ -136,7 +138,7 @@ Match match_of(Context& context, const SettlementLine& line, const std::optional
       break;
     case SettlementLine::Kind::refunded:
       m.matched = (same && held->status == "REFUNDED") ||
-                  (line.amount < held->amount && held->status == "PARTIALLY_REFUNDED");
+                  (line.amount < captured && held->status == "PARTIALLY_REFUNDED");
       m.why = m.matched ? "its refunded payment" : "the payment is not refunded for that amount";
       break;
     case SettlementLine::Kind::chargeback:
