@@ -103,3 +103,7 @@ set_tests_properties(slurm:sharded-sweep-and-study PROPERTIES LABELS slurm TIMEO
 add_dependencies(designsim_tests designsim_scheduler_bench)
 add_test(NAME bench:scheduler-quick COMMAND designsim_scheduler_bench --quick)
 set_tests_properties(bench:scheduler-quick PROPERTIES LABELS "bench;scheduler" TIMEOUT 120)
+# The payment benchmark at a tiny size (a few seconds): it runs, every check holds, it exits 0.
+add_dependencies(designsim_tests designsim_payment_bench)
+add_test(NAME bench:payment-quick COMMAND designsim_payment_bench --quick)
+set_tests_properties(bench:payment-quick PROPERTIES LABELS "bench;payment" TIMEOUT 120)

@@ -268,17 +268,17 @@ TEST_CASE("a refund the network made that its payment does not record, or an ope
 namespace {
 
 /// A hand-built run of `params` (as a scenario writes them) for 20 s, links of 1 ms.
-Ran run_payment(const std::string& params) {
+Ran run_payment(const std::string& params, sim::Duration duration = sim::Duration::seconds(20)) {
   sim::World world(1);
   PaymentModel model;
   sim::ParamReader reader(YAML::Load(params), sim::SourceMark{"test", 1, 1}, "params");
   model.configure(reader);
-  model.build(world, sim::Duration::seconds(20));
+  model.build(world, duration);
   sim::NetworkOptions network;
   network.defaults.latency = sim::DurationDist::constant(sim::Duration::milliseconds(1));
   world.start_network(network);
   world.boot_all();
-  world.run_until(Instant::zero() + sim::Duration::seconds(20));
+  world.run_until(Instant::zero() + duration);
   sim::Findings findings = model.finish(world, sim::FaultActivity{});
   return Ran{model.observations(), std::move(findings)};
 }
@@ -625,4 +625,126 @@ TEST_CASE("the ledger design reserves, posts and voids each payment's hold once,
   };
   REQUIRE(hash_of(7) == hash_of(7));
   REQUIRE(hash_of(7) != hash_of(8));
+}
+
+TEST_CASE("open-loop arrivals: every order placed, by the clients in turn, three times faster in the peak window",
+          "[payment]") {
+  // One day at a mean of one order a minute: 1,440 orders, 720 of them expected in the four hours
+  // around noon (three times the mean rate), 36 an hour elsewhere.
+  Ran ran = run_payment("design: atomic_claim\nclients: 4\nrate: 1/min\norders: 1440\ndaily_peak: 3\n"
+                        "peak_window: 4h\n",
+                        sim::Duration::minutes(30 * 60));
+  const std::vector<Order>& orders = ran.observations.orders;
+  REQUIRE(orders.size() == 1440);
+  const sim::Duration hour = sim::Duration::minutes(60);
+  std::size_t in_peak = 0, first_hours = 0;
+  std::vector<int> by_client(4, 0);
+  for (const Order& order : orders) {
+    sim::Duration at = order.sent - Instant::zero();
+    in_peak += at >= hour * 10 && at < hour * 14 ? 1 : 0;
+    first_hours += at < hour * 10 ? 1 : 0;
+    ++by_client[static_cast<std::size_t>(order.client)];
+    CHECK(order.done);  // every order answered
+  }
+  CHECK(by_client == std::vector<int>{360, 360, 360, 360});
+  // Poisson counts: 720 +- 27 in the peak, 360 +- 19 in the first ten hours (five standard deviations).
+  CHECK(in_peak > 585);
+  CHECK(in_peak < 855);
+  CHECK(first_hours > 265);
+  CHECK(first_hours < 455);
+  CHECK(check_named(ran.findings, "duplicate_charge").held);
+}
+
+TEST_CASE("open-loop arrivals: one seed gives one trace, another seed another", "[payment]") {
+  const std::string text =
+      "name: t\nmodel: payment\nseed: 1\nduration: 30s\n"
+      "params:\n  design: atomic_claim\n  clients: 5\n  rate: 20/s\n  orders: 200\n  capture_after: 1s\n"
+      "  backoffice_workers: 4\n  network_latency: { dist: lognormal, median: 300ms, p99: 1500ms }\n";
+  auto hash_of = [&](std::uint64_t seed) {
+    return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result.trace_hash;
+  };
+  REQUIRE(hash_of(5) == hash_of(5));
+  REQUIRE(hash_of(5) != hash_of(6));
+}
+
+TEST_CASE("open-loop arrival options: refused with closed-loop keys, and a peak the day cannot hold", "[payment]") {
+  const auto& error_of = payment_support::refusal;
+  CHECK(error_of("  rate: 10/s\n  orders: 5\n").empty());
+  CHECK(error_of("  rate: 10/s\n").find("orders") != std::string::npos);
+  CHECK(error_of("  rate: 10/s\n  orders: 5\n  requests: 2\n").find("applies only without rate") != std::string::npos);
+  CHECK(error_of("  orders: 5\n").find("applies only with rate") != std::string::npos);
+  CHECK(error_of("  rate: 10/s\n  orders: 5\n  daily_peak: 7\n").find("daily_peak x peak_window") !=
+        std::string::npos);
+  CHECK(error_of("  rate: 10/s\n  orders: 5\n  daily_peak: 3\n  peak_window: 9h\n").find("peak_window") !=
+        std::string::npos);
+}
+
+TEST_CASE("back office workers capture what one back office cannot keep up with", "[payment]") {
+  // 300 orders at 20 a second; each capture waits 300 ms for the network: one back office captures about
+  // three a second, twenty workers sixty.
+  const std::string params =
+      "design: atomic_claim\nclients: 10\nrate: 20/s\norders: 300\ncapture_after: 1s\n"
+      "network_latency: 300ms\npostgres: { max_connections: 100 }\n";
+  auto captured = [](const Ran& ran) {
+    return std::count_if(ran.observations.authorizations.begin(), ran.observations.authorizations.end(),
+                         [](const Authorization& a) { return a.captured > 0; });
+  };
+  Ran one = run_payment(params, sim::Duration::seconds(40));
+  Ran twenty = run_payment(params + "backoffice_workers: 20\n", sim::Duration::seconds(40));
+  CHECK(captured(one) < 150);
+  CHECK(captured(twenty) == 300);
+  for (const Ran* ran : {&one, &twenty}) {
+    CHECK(check_named(ran->findings, "invalid_transition").held);
+    CHECK(check_named(ran->findings, "held_funds_leak").held);
+  }
+}
+
+TEST_CASE("settlement lines matched in batches are matched as one at a time matches them", "[payment]") {
+  // P10's shape, scaled: captures, chargebacks and fees, every line matched once either way.
+  const std::string params =
+      "design: atomic_claim\nclients: 10\nrate: 5/s\norders: 600\ncapture_after: 5s\nbackoffice_workers: 10\n"
+      "network_latency: { dist: lognormal, median: 300ms, p99: 1500ms }\nreconcile_interval: 30s\n"
+      "reconcile_after: 20s\nsettlement_interval: 1m\nchargebacks: 2%\nfee: 2%\n";
+  Ran single = run_payment(params, sim::Duration::minutes(6));
+  Ran batched = run_payment(params + "settlement_batch: 50\n", sim::Duration::minutes(6));
+  for (const Ran* ran : {&single, &batched}) {
+    CHECK(check_named(ran->findings, "ledger_matches_network").held);
+    CHECK(ran->observations.recorded_lines.size() > 500);
+  }
+  auto matched = [](const Ran& ran) {
+    return std::count_if(ran.observations.recorded_lines.begin(), ran.observations.recorded_lines.end(),
+                         [](const RecordedLine& line) { return line.matched; });
+  };
+  CHECK(matched(batched) == matched(single));
+  auto disputed = [](const Ran& ran) {
+    return std::count_if(ran.observations.payments.begin(), ran.observations.payments.end(),
+                         [](const PaymentRow& row) { return row.status == "DISPUTED"; });
+  };
+  CHECK(disputed(batched) == disputed(single));
+  CHECK(disputed(single) > 0);
+}
+
+TEST_CASE("a partial capture and a partial refund: PARTIALLY_REFUNDED, every settlement line matched, books balanced",
+          "[payment]") {
+  const std::string params =
+      "clients: 5\nrate: 5/s\norders: 100\ncapture_after: 2s\ncapture_share: 4/5\nrefund_after: 5s\nrefund_share: 1/2\n"
+      "backoffice_workers: 5\nrelay_interval: 1s\nreconcile_interval: 30s\nsettlement_interval: 1m\n";
+  for (const char* design : {"seed", "atomic_claim"}) {
+    INFO(design);
+    Ran ran = run_payment(std::string("design: ") + design + "\n" + params, sim::Duration::minutes(5));
+    auto partly = std::count_if(ran.observations.payments.begin(), ran.observations.payments.end(),
+                                [](const PaymentRow& row) { return row.status == "PARTIALLY_REFUNDED"; });
+    CHECK(partly == 100);
+    std::int64_t captured = 0, refunded = 0;
+    for (const Authorization& auth : ran.observations.authorizations) {
+      captured += auth.captured;
+      refunded += auth.refunded;
+    }
+    CHECK(captured == 100 * 4000);  // 4/5 of each 5,000 hold
+    CHECK(refunded == 100 * 2000);  // 1/2 of each capture
+    for (const char* check : {"ledger_matches_network", "over_refund", "over_capture", "invalid_transition",
+                              "ledger_balanced", "saga_incomplete", "duplicate_charge"})
+      CHECK(check_named(ran.findings, check).held);
+  }
+  CHECK(payment_support::refusal("  refund_share: 1/2\n").find("applies only with refund_after") != std::string::npos);
 }

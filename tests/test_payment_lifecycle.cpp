@@ -463,3 +463,66 @@ TEST_CASE("the ledger design under P2, a crash after the pending transfer, a los
   CHECK(seed.expectations_met);
   CHECK(detail(check_named(seed, "ledger_double_post"), "amount posted too much") == "5000");
 }
+
+TEST_CASE("UNIQUE(order_id) on captures voids the second hold of an order whose key was pruned", "[payment]") {
+  // P5 (a): the retry at 25 h is authorised again in both runs; only the claim on the order keeps the
+  // back office from capturing it.
+  const std::string text = shipped_text("p5a-retry-after-pruning-order-unique");
+  sim::Scenario fixed = sim::parse_scenario(text, "p5a.yaml");
+  sim::Scenario unfixed = sim::parse_scenario(text, "p5a.yaml");  // its own tree: a YAML::Node copy shares one
+  unfixed.params["order_unique"] = false;
+  sim::RunResult with = sim::run_scenario(fixed, 1).result;
+  sim::RunResult without = sim::run_scenario(unfixed, 1).result;
+  CHECK_FALSE(check_named(with, "duplicate_authorization").held);
+  CHECK_FALSE(check_named(without, "duplicate_authorization").held);
+  CHECK(check_named(with, "duplicate_charge").held);
+  CHECK_FALSE(check_named(without, "duplicate_charge").held);
+  CHECK(check_named(with, "held_funds_leak").held);
+  CHECK(check_named(with, "invalid_transition").held);
+}
+
+TEST_CASE("an event notified twice is a duplicate notification, a sent one never notified is lost", "[payment]") {
+  Observations o;
+  o.notifier = true;
+  o.outbox = {OutboxRow{1, 1, "payment.created", 5000, true}, OutboxRow{2, 1, "payment.captured", 5000, true},
+              OutboxRow{3, 1, "payment.refunded", 5000, false}};
+  o.notifications = {{at_s(1), 1}, {at_s(2), 1}};
+  sim::CheckResult twice = check_duplicate_notification(o);
+  CHECK_FALSE(twice.held);
+  CHECK(detail(twice, "extra notifications") == "1");
+  REQUIRE(twice.first);
+  CHECK(twice.first->at == at_s(2));
+  sim::CheckResult lost = check_notification_lost(o);
+  CHECK_FALSE(lost.held);  // event 2 is marked sent and never notified; event 3 is still unsent
+  CHECK(detail(lost, "notifications lost") == "1");
+  o.notifications = {{at_s(1), 1}, {at_s(3), 2}};
+  CHECK(check_duplicate_notification(o).held);
+  CHECK(check_notification_lost(o).held);
+  o.notifier = false;  // no notifier: nothing to judge
+  o.notifications.clear();
+  CHECK(check_notification_lost(o).held);
+}
+
+TEST_CASE("captures accepted beyond a hold's amount are an over-capture in money, refused ones counted apart",
+          "[payment]") {
+  Observations o;
+  Authorization hold;
+  hold.auth_id = 1;
+  hold.payment_id = 1;
+  hold.amount = 5000;
+  hold.approved = true;
+  o.authorizations = {hold};
+  NetworkMove capture{at_s(1), NetworkMove::Kind::capture, 1, 1, 1, 3000, 0, ""};
+  NetworkMove refused{at_s(2), NetworkMove::Kind::capture, 1, 1, 1, 9000, 0, "over_capture"};
+  o.moves = {capture, refused};
+  sim::CheckResult within = check_over_capture(o);
+  CHECK(within.held);
+  CHECK(detail(within, "captures refused as over_capture") == "1");
+  NetworkMove second{at_s(3), NetworkMove::Kind::capture, 1, 1, 1, 3000, 0, ""};  // a network that took it
+  o.moves.push_back(second);
+  sim::CheckResult beyond = check_over_capture(o);
+  CHECK_FALSE(beyond.held);
+  CHECK(detail(beyond, "amount captured too much") == "1000");
+  REQUIRE(beyond.first);
+  CHECK(beyond.first->at == at_s(3));
+}

@@ -605,6 +605,7 @@ TEST_CASE("deadlock_timeout fires once per wait, in the order waiters began: who
     CHECK(p.db.fire_deadlock_timeouts() == 0);
   }
 }
+
 // Conformance seed 611: a READ COMMITTED FOR KEY SHARE that waited for a FOR UPDATE holder who
 // then updated the row twice and committed follows the chain to the row's last version and
 // re-checks that one: the first update changed the keys (the holder had the row FOR UPDATE), and
@@ -632,4 +633,36 @@ TEST_CASE("FOR KEY SHARE woken past a key-changing update re-checks the row's la
   auto done = p.resumed();
   REQUIRE(done.count("T3"));
   CHECK(show(done["T3"].rows) == "");
+}
+
+namespace {
+
+/// One story of reads and concurrent updates on a column, told as what each statement answered: with
+/// a non-unique index on `value` when `indexed`, by sequential scans otherwise.
+std::string value_story(bool indexed) {
+  TableSchema schema = hermitage_table();
+  if (indexed) schema.indexes = {{"value"}};
+  Play p(schema, {Row{1, 10}, Row{2, 20}, Row{3, 10}});
+  std::string story;
+  auto note = [&](const std::string& line) { story += line + "\n"; };
+  p.ok("A", Begin{rc});
+  p.ok("A", set_where(11, where::eq("id", 1)));  // row 1 leaves value 10, not yet committed
+  note("B sees " + p.rows_in_order("B", select_where(where::eq("value", 10))));
+  p.blocks("B", set_where(12, where::eq("value", 10)));  // waits for row 1's updater
+  p.ok("A", Commit{});
+  note("B " + p.resumed_one("B").tag);  // row 1 re-checked on its new version: no longer 10
+  note("after " + p.rows_in_order("C", select_where(where::in("value", {std::int64_t{11}, std::int64_t{12}}))));
+  note("tens " + p.rows_in_order("C", select_where(where::eq("value", 10))));
+  note(p.ok("C", insert_row(4, 12)).tag);  // a non-unique index takes a second 12
+  note("twelves " + p.rows_in_order("C", select_where(where::eq("value", 12))));
+  return story;
+}
+
+}  // namespace
+
+TEST_CASE("a non-unique index finds what a sequential scan finds, in the same order, under concurrent updates",
+          "[postgres]") {
+  std::string scanned = value_story(false);
+  CHECK(scanned == "B sees 1=>10 3=>10\nB UPDATE 1\nafter 1=>11 3=>12\ntens \nINSERT 0 1\ntwelves 3=>12 4=>12\n");
+  CHECK(value_story(true) == scanned);
 }

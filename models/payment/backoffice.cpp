@@ -6,7 +6,13 @@
 //   or void refused "expired" makes the payment EXPIRED;
 // - refunds a CAPTURED payment in full refund_after after it first saw it so, by its design's
 //   refund saga.
+// With order_unique (P5's fix, UNIQUE(order_id) on captures) it claims the payment's order in
+// `captures` before it captures, and voids instead the hold of a payment whose order another payment
+// holds: a retry whose key was pruned is authorised again, never captured again.
 // When it first saw a payment in a status is kept in memory: a restart forgets it and waits again.
+// One back office handles its due payments one after another, each a network round trip: a few a
+// second. With backoffice_workers above 1 it still reads them once a pass, and hands worker k (its
+// own connection, on the same node) those whose id mod workers is k, when that worker is idle.
 //
 // The seed's refund (every design but atomic_claim) is the problem's sketch: T1 the network's
 // refund with no reference, T2 one transaction marking the payment REFUNDED with its outbox row
@@ -27,6 +33,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 
 #include "models/payment/context.hpp"
 #include "models/payment/database.hpp"
@@ -64,8 +71,10 @@ Statement select_where(std::string table, postgres::Predicate predicate) {
   return postgres::Select{std::move(table), std::move(predicate), {{"payment_id", false}}, std::nullopt, std::nullopt};
 }
 
-Statement waiting_payments() {
-  std::vector<postgres::Value> statuses{std::string("AUTHORIZED"), std::string("CAPTURED")};
+/// The payments the back office acts on: AUTHORIZED ones, and CAPTURED ones when it refunds.
+Statement waiting_payments(bool refunds) {
+  std::vector<postgres::Value> statuses{std::string("AUTHORIZED")};
+  if (refunds) statuses.emplace_back(std::string("CAPTURED"));
   return postgres::Select{
       "payments", where::in("status", std::move(statuses)), {{"id", false}}, std::nullopt, std::nullopt};
 }
@@ -100,6 +109,8 @@ public:
   BackOffice(std::shared_ptr<Context> context, sim::Executor ex) : context_(std::move(context)), ex_(ex) {}
 
   sim::Task<void> run() {
+    for (int k = 0; k < options().backoffice_workers && options().backoffice_workers > 1; ++k)
+      workers_.push_back(std::make_shared<BackOffice>(context_, ex_));
     for (;;) {
       co_await sim::sleep(context_->options.backoffice_interval);
       bool up = co_await connected();
@@ -172,6 +183,14 @@ private:
   }
 
   bool two_phase() const { return options().design == Design::ledger; }
+  /// With refund_share below 1 a refund is partial: that share of the payment, PARTIALLY_REFUNDED.
+  bool partial() const { return options().refund_share.num != options().refund_share.den; }
+  /// A refund's amount: refund_share of what was captured (capture_share of the payment).
+  std::int64_t refund_amount(std::int64_t amount) const {
+    return share_of(share_of(amount, options().capture_share), options().refund_share);
+  }
+  std::string refunded_status() const { return partial() ? "PARTIALLY_REFUNDED" : "REFUNDED"; }
+  const char* refunded_event() const { return partial() ? "payment.partially_refunded" : "payment.refunded"; }
 
   /// The ledger design's booking of a capture (the pending transfer posted, at most its amount) or of a
   /// void or an expiry (the pending voided) before the payment's status is committed; false without the
@@ -183,6 +202,10 @@ private:
   }
 
   sim::Task<void> pass();
+  sim::Task<std::optional<std::int64_t>> order_holder(const PaymentRow& payment);
+  sim::Task<void> handle(PaymentRow payment);
+  static sim::Task<void> work(std::shared_ptr<BackOffice> worker, std::vector<PaymentRow> due);
+  void forget_others(const std::vector<PaymentRow>& waiting);
   sim::Task<void> settle(PaymentRow payment);
   sim::Task<void> refund_seed(PaymentRow payment);
   sim::Task<void> refund_saga(PaymentRow payment);
@@ -191,6 +214,10 @@ private:
   std::shared_ptr<Context> context_;
   sim::Executor ex_;
   std::unique_ptr<postgres::Connection> db_;
+  /// With backoffice_workers > 1 (the reader's only): the workers it hands the due payments to, worker k
+  /// those whose id mod workers is k, each with a connection of its own; `busy_` while a worker works.
+  std::vector<std::shared_ptr<BackOffice>> workers_;
+  bool busy_ = false;
   std::vector<Reply> replies_;  ///< the last all()'s replies, in order
   std::map<std::int64_t, std::pair<std::string, sim::Instant>> seen_;  ///< payment -> (status, first seen in it)
 };
@@ -203,7 +230,7 @@ sim::Task<void> BackOffice::pass() {
     for (const postgres::Row& row : open.rows()) sagas.push_back(refund_of(row));
     for (RefundRow& saga : sagas) co_await advance(std::move(saga));
   }
-  Reply found = co_await db_->execute(waiting_payments());
+  Reply found = co_await db_->execute(waiting_payments(options().refund_after.has_value()));
   if (!found.ok()) co_return;
   std::vector<PaymentRow> payments;
   std::vector<std::int64_t> created_at;  // each payment's, wall ms
@@ -212,26 +239,85 @@ sim::Task<void> BackOffice::pass() {
     created_at.push_back(integer(row[6]));
   }
   sim::Instant now = context_->world.now();
+  std::vector<std::vector<PaymentRow>> shares(workers_.size());
   for (std::size_t i = 0; i < payments.size(); ++i) {
     PaymentRow& payment = payments[i];
     auto entry = seen_.try_emplace(payment.id, payment.status, now).first;
     if (entry->second.first != payment.status) entry->second = std::make_pair(payment.status, now);
     sim::Duration waited = now - entry->second.second;
-    if (payment.status == "AUTHORIZED" && (waited >= *options().capture_after || past_deadline(created_at[i])))
-      co_await settle(std::move(payment));
-    else if (payment.status == "CAPTURED" && options().refund_after && waited >= *options().refund_after) {
-      if (saga())
-        co_await refund_saga(std::move(payment));
-      else
-        co_await refund_seed(std::move(payment));
-    }
+    bool due =
+        (payment.status == "AUTHORIZED" && (waited >= *options().capture_after || past_deadline(created_at[i]))) ||
+        (payment.status == "CAPTURED" && options().refund_after && waited >= *options().refund_after);
+    if (due && !workers_.empty())
+      shares[static_cast<std::size_t>(payment.id) % workers_.size()].push_back(std::move(payment));
+    else if (due)
+      co_await handle(std::move(payment));
     if (!db_->is_open()) co_return;
   }
+  forget_others(payments);
+  for (std::size_t k = 0; k < workers_.size(); ++k)
+    if (!workers_[k]->busy_ && !shares[k].empty()) {
+      workers_[k]->busy_ = true;
+      sim::spawn(ex_, work(workers_[k], std::move(shares[k])));
+    }
+}
+
+// With order_unique: claims the payment's order in `captures` (INSERT ... ON CONFLICT DO NOTHING), and
+// answers the payment that holds it, this one or another; none when the database failed. A pass resumed
+// after a crash finds its own claim.
+sim::Task<std::optional<std::int64_t>> BackOffice::order_holder(const PaymentRow& payment) {
+  postgres::OnConflict nothing{{"order_id"}, false, {}, where::always()};
+  Statement claim = postgres::Insert{"captures", {{payment.order, payment.id}}, nothing, true};
+  Reply claimed = co_await db_->execute(std::move(claim));
+  if (!claimed.ok()) co_return std::nullopt;
+  if (!claimed.rows().empty()) co_return payment.id;
+  Statement read = postgres::Select{"captures", where::eq("order_id", payment.order), {}, std::nullopt, std::nullopt};
+  Reply held = co_await db_->execute(std::move(read));
+  if (!held.ok() || held.rows().empty()) co_return std::nullopt;
+  co_return integer(held.rows().front()[1]);
+}
+
+// A due payment: captured or voided when AUTHORIZED, refunded by the design's refund when CAPTURED.
+sim::Task<void> BackOffice::handle(PaymentRow payment) {
+  if (payment.status == "AUTHORIZED")
+    co_await settle(std::move(payment));
+  else if (saga())
+    co_await refund_saga(std::move(payment));
+  else
+    co_await refund_seed(std::move(payment));
+}
+
+// A worker's share of a pass, one payment after another, on its own connection.
+sim::Task<void> BackOffice::work(std::shared_ptr<BackOffice> worker, std::vector<PaymentRow> due) {
+  if (co_await worker->connected())
+    for (PaymentRow& payment : due) {
+      co_await worker->handle(std::move(payment));
+      if (!worker->db_->is_open()) break;
+    }
+  worker->busy_ = false;
+}
+
+// A payment no longer waiting is forgotten, as one seen in another status would be: should it wait
+// again (a failover's lost commit), its wait starts over either way.
+void BackOffice::forget_others(const std::vector<PaymentRow>& waiting) {
+  std::set<std::int64_t> ids;
+  for (const PaymentRow& payment : waiting) ids.insert(payment.id);
+  std::erase_if(seen_, [&](const auto& entry) { return !ids.contains(entry.first); });
 }
 
 // Capture (or void, for a cancelled order) and the payment's new status with its event.
 sim::Task<void> BackOffice::settle(PaymentRow payment) {
   bool cancel = cancelled(payment.order, options().cancels);
+  if (!cancel && options().order_unique) {
+    std::optional<std::int64_t> holder = co_await order_holder(payment);
+    if (!holder) co_return;  // the database failed: the next pass claims again
+    if (*holder != payment.id) {
+      note("payment.order_captured_already", fmt::format("payment={} order={} captured as payment {}: its hold voided",
+                                                         payment.id, payment.order, *holder));
+      cancel = true;
+    }
+  }
+  if (!cancel) payment.amount = share_of(payment.amount, options().capture_share);  // a partial capture: less
   NetRequest::Op op = cancel ? NetRequest::Op::void_auth : NetRequest::Op::capture;
   std::optional<NetResponse> net = co_await network(op, payment, 0);
   if (!net) co_return;  // no answer: the next pass asks again
@@ -257,23 +343,26 @@ sim::Task<void> BackOffice::settle(PaymentRow payment) {
 }
 
 sim::Task<void> BackOffice::refund_seed(PaymentRow payment) {
+  payment.amount = refund_amount(payment.amount);
   // T1: the network's refund, with no reference.
   std::optional<NetResponse> net = co_await network(NetRequest::Op::refund, payment, 0);
   if (!net || !net->refusal.empty()) co_return;  // the next pass refunds again
   // T2: the payment and the ledger's reversal event.
   std::int64_t event_id = 0;
+  std::string status = refunded_status();
   std::vector<Statement> update =
-      steps(postgres::Begin{}, move_payment(payment.id, "", "REFUNDED"),
-            outbox(payment.id, payment.amount, "payment.refunded", event_id), postgres::Commit{});
+      steps(postgres::Begin{}, move_payment(payment.id, "", status),
+            outbox(payment.id, payment.amount, refunded_event(), event_id), postgres::Commit{});
   if (!co_await all(std::move(update))) co_return;
-  note("payment.status", fmt::format("payment={} REFUNDED", payment.id));
-  transition(payment.id, 1, "REFUNDED", "payment.refunded");
-  co_await publish(event_id, payment.id, "payment.refunded", payment.amount);
+  note("payment.status", fmt::format("payment={} {}", payment.id, status));
+  transition(payment.id, 1, status, refunded_event());
+  co_await publish(event_id, payment.id, refunded_event(), payment.amount);
   // T3: the notice.
   note("payment.refund_notified", fmt::format("payment={}", payment.id));
 }
 
 sim::Task<void> BackOffice::refund_saga(PaymentRow payment) {
+  payment.amount = refund_amount(payment.amount);  // the saga's row keeps the refund's amount
   Reply started = co_await db_->execute(start_saga(payment, context_->next_refund++));
   if (!started.ok() || started.rows().empty()) co_return;  // a saga exists: resumed from its row, or ended
   co_await advance(refund_of(started.rows().front()));
@@ -300,14 +389,15 @@ sim::Task<void> BackOffice::advance(RefundRow saga) {
         !co_await ask_ledger(*context_, ex_, refund_transfer_of(saga.refund_id, saga.payment_id, saga.amount)))
       co_return;
     std::int64_t event_id = 0;
+    std::string status = refunded_status();
     std::vector<Statement> record =
         steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "refunded"),
-              move_payment(saga.payment_id, "CAPTURED", "REFUNDED"),
-              outbox(saga.payment_id, saga.amount, "payment.refunded", event_id), postgres::Commit{});
+              move_payment(saga.payment_id, "CAPTURED", status),
+              outbox(saga.payment_id, saga.amount, refunded_event(), event_id), postgres::Commit{});
     if (!co_await all(std::move(record))) co_return;
-    note("payment.status", fmt::format("payment={} REFUNDED", saga.payment_id));
-    transition(saga.payment_id, 2, "REFUNDED", "payment.refunded");
-    co_await publish(event_id, saga.payment_id, "payment.refunded", saga.amount);
+    note("payment.status", fmt::format("payment={} {}", saga.payment_id, status));
+    transition(saga.payment_id, 2, status, refunded_event());
+    co_await publish(event_id, saga.payment_id, refunded_event(), saga.amount);
     saga.step = "refunded";
   }
   if (saga.step != "refunded") co_return;

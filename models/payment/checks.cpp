@@ -60,7 +60,8 @@ const Authorization* auth_by_id(const Observations& o, std::int64_t id) {
 
 /// A payment that charges (or will charge) its customer: authorised, or captured.
 bool holds_authorization(const PaymentRow& row) {
-  return (row.status == "AUTHORIZED" || row.status == "CAPTURED") && row.network_ref != 0;
+  return (row.status == "AUTHORIZED" || row.status == "CAPTURED" || row.status == "PARTIALLY_REFUNDED") &&
+         row.network_ref != 0;
 }
 
 /// When the payment was created (the run's start if unknown).
@@ -267,6 +268,41 @@ sim::CheckResult check_in_doubt(const Observations& o) {
   return check;
 }
 
+sim::CheckResult check_over_capture(const Observations& o) {
+  sim::CheckResult check;
+  check.name = "over_capture";
+  std::map<std::int64_t, std::int64_t> captured;  // auth -> accepted captures so far
+  std::size_t over = 0, refused = 0;
+  std::int64_t excess = 0;
+  for (const NetworkMove& move : o.moves) {
+    if (move.kind != NetworkMove::Kind::capture || move.auth_id < 1 ||
+        move.auth_id > static_cast<std::int64_t>(o.authorizations.size()))
+      continue;
+    refused += move.refusal == "over_capture" ? 1 : 0;
+    if (!move.refusal.empty()) continue;
+    const Authorization& auth = o.authorizations[static_cast<std::size_t>(move.auth_id - 1)];
+    std::int64_t before = captured[move.auth_id];
+    std::int64_t after = before + move.amount;
+    captured[move.auth_id] = after;
+    if (after <= auth.amount) continue;
+    ++over;
+    excess += after - std::max(before, auth.amount);
+    if (!check.first)
+      check.first = sim::Violation{move.at,
+                                   {"network"},
+                                   fmt::format("payment {} was captured {} on a hold of {}", move.payment_id,
+                                               money(after), money(auth.amount))};
+  }
+  check.held = over == 0;
+  check.summary = check.held ? fmt::format("{} holds captured, none beyond its amount ({} refused as over_capture)",
+                                           captured.size(), refused)
+                             : fmt::format("{} holds captured beyond their amount (+{})", over, money(excess));
+  check.details = {{"holds over-captured", std::to_string(over)},
+                   {"amount captured too much", money(excess)},
+                   {"captures refused as over_capture", std::to_string(refused)}};
+  return check;
+}
+
 sim::CheckResult check_over_refund(const Observations& o) {
   sim::CheckResult check;
   check.name = "over_refund";
@@ -328,7 +364,7 @@ sim::CheckResult check_saga_incomplete(const Observations& o) {
   check.name = "saga_incomplete";
   std::set<std::int64_t> refunded_rows;
   for (const PaymentRow& row : o.payments)
-    if (row.status == "REFUNDED") refunded_rows.insert(row.id);
+    if (row.status == "REFUNDED" || row.status == "PARTIALLY_REFUNDED") refunded_rows.insert(row.id);
   std::set<std::int64_t> unrecorded;
   for (const NetworkMove& move : o.moves) {
     if (move.kind != NetworkMove::Kind::refund || !move.refusal.empty()) continue;
@@ -360,7 +396,8 @@ sim::CheckResult check_event_lost(const Observations& o) {
   std::size_t lost = 0, pending = 0;
   for (const OutboxRow& row : o.outbox) {
     // Published straight after the commit: every committed event the ledger posts must have reached it.
-    bool published = o.publish_after_commit && (row.event == "payment.captured" || row.event == "payment.refunded");
+    bool published = o.publish_after_commit && (row.event == "payment.captured" || row.event == "payment.refunded" ||
+                                                 row.event == "payment.partially_refunded");
     if (!row.sent && !published) {
       ++pending;
       continue;

@@ -40,6 +40,12 @@ sim::CheckResult check_ledger_balanced(const Observations& o);
 sim::CheckResult check_ledger_double_post(const Observations& o);
 /// Every outbox event the relay marked sent reached the ledger.
 sim::CheckResult check_event_lost(const Observations& o);
+/// Per hold, the captures the network accepted sum to at most its amount (refusals counted apart).
+sim::CheckResult check_over_capture(const Observations& o);
+/// With a notifier: an event notified to the customer more than once (checks_notifier.cpp).
+sim::CheckResult check_duplicate_notification(const Observations& o);
+/// With a notifier: an outbox row marked sent whose event the customer was never notified of.
+sim::CheckResult check_notification_lost(const Observations& o);
 /// ledger_matches_network: every line of a settlement file closed two reconciliation periods
 /// before the end is matched once with an internal record of the same amount (checks.cpp).
 sim::CheckResult check_ledger_matches_network(const Observations& o);

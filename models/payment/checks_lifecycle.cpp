@@ -32,6 +32,7 @@ std::string status_of_event(const std::string& event) {
       {"payment.created", "PENDING"},   {"payment.authorized", "AUTHORIZED"}, {"payment.failed", "FAILED"},
       {"payment.captured", "CAPTURED"}, {"payment.voided", "VOIDED"},         {"payment.expired", "EXPIRED"},
       {"payment.refunded", "REFUNDED"}, {"payment.disputed", "DISPUTED"},
+      {"payment.partially_refunded", "PARTIALLY_REFUNDED"},
   };
   auto it = statuses.find(event);
   return it == statuses.end() ? "" : it->second;

@@ -2,10 +2,16 @@
 // idempotency key after a timeout, a 409 or a 500, `retry_after` later, until `retry_horizon`
 // has passed since its first submission. A 200 or a 400 is final. With `double_submit`, each
 // order is also submitted a second time, concurrently, as a double click does.
+// With `rate` the orders arrive open-loop instead: a Poisson process drawn on client-1 (the
+// stream "arrivals"), each order placed by the next client in turn and submitted as above, so the
+// load does not slow down when the payments do. Its rate is piecewise constant over each day
+// (daily_peak times the mean within the peak window around noon), and a draw that would cross a
+// change of rate is drawn again from the change, which the memorylessness of the process allows.
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include "models/payment/context.hpp"
+#include "sim/kernel/distribution.hpp"
 #include "sim/kernel/rpc.hpp"
 #include "sim/kernel/spawn.hpp"
 #include "sim/kernel/timer.hpp"
@@ -89,10 +95,68 @@ sim::Task<void> run_client(std::shared_ptr<Context> context, int client) {
   }
 }
 
+/// Places the n-th order (from 0) of the open-loop arrivals with the next client in turn.
+void place(const std::shared_ptr<Context>& context, std::int64_t n) {
+  const PaymentOptions& options = context->options;
+  int client = static_cast<int>(n % options.clients);
+  Order order;
+  order.client = client;
+  order.order = std::int64_t{client + 1} * 1'000'000 + n / options.clients + 1;
+  order.key = order.order;
+  order.amount = options.amount;
+  order.sent = context->world.now();
+  context->observations.orders.push_back(order);
+  std::size_t index = context->observations.orders.size() - 1;
+  sim::Executor ex = context->world.executor(context->clients[static_cast<std::size_t>(client)]);
+  sim::spawn(ex, submit(context, client, index, false));
+  if (options.double_submit) sim::spawn(ex, double_click(context, client, index));
+}
+
+/// The arrival process's mean gap at true time `at`, and when that rate next changes.
+std::pair<double, sim::Instant> arrival_gap(const PaymentOptions& options, sim::Instant at) {
+  const sim::Duration day = sim::Duration::minutes(24 * 60);
+  const std::int64_t day_ns = day.ns();
+  std::int64_t phase = (at - sim::Instant::zero()).ns() % day_ns;
+  sim::Instant day_start = at - sim::Duration::nanoseconds(phase);
+  std::int64_t window = options.peak_window.ns();
+  std::int64_t peak_from = (day_ns - window) / 2;
+  std::int64_t peak_to = peak_from + window;
+  auto mean = static_cast<double>(options.rate->mean_interval().ns());
+  if (options.daily_peak == 1) return {mean, at + day};
+  double peak = static_cast<double>(options.daily_peak);
+  if (phase >= peak_from && phase < peak_to) return {mean / peak, day_start + sim::Duration::nanoseconds(peak_to)};
+  double off = mean * static_cast<double>(day_ns - window) / (static_cast<double>(day_ns) - peak * window);
+  std::int64_t change = phase < peak_from ? peak_from : day_ns;
+  return {off, day_start + sim::Duration::nanoseconds(change)};
+}
+
+sim::Task<void> run_arrivals(std::shared_ptr<Context> context) {
+  const PaymentOptions& options = context->options;
+  sim::World& world = context->world;
+  if (!context->arrival_rng) context->arrival_rng = world.rng("payment/arrivals");
+  if (world.now() < sim::Instant::zero() + options.start)
+    co_await sim::sleep(sim::Instant::zero() + options.start - world.now());
+  while (context->arrivals_placed < options.orders) {
+    auto [mean, change] = arrival_gap(options, world.now());
+    auto gap =
+        sim::Duration::nanoseconds(static_cast<std::int64_t>(sim::sample_exponential(*context->arrival_rng, mean)));
+    if (world.now() + gap >= change) {
+      co_await sim::sleep(change - world.now());
+      continue;
+    }
+    co_await sim::sleep(gap);
+    place(context, context->arrivals_placed++);
+  }
+}
+
 }  // namespace
 
 void boot_client(const std::shared_ptr<Context>& context, int index) {
-  sim::spawn(context->world.executor(context->clients[static_cast<std::size_t>(index)]), run_client(context, index));
+  sim::Executor ex = context->world.executor(context->clients[static_cast<std::size_t>(index)]);
+  if (!context->options.rate)
+    sim::spawn(ex, run_client(context, index));
+  else if (index == 0)
+    sim::spawn(ex, run_arrivals(context));
 }
 
 }  // namespace payment

@@ -277,6 +277,9 @@ struct Observations {
   std::vector<PendingTransfer> pending_transfers;
   std::map<std::string, AccountBalance> accounts;
   std::vector<std::pair<sim::Instant, std::int64_t>> applied;  ///< events the ledger took in (redeliveries too)
+  bool notifier = false;                                       ///< a notifier consumed the events
+  /// The notifications the notifier sent the customers: (when, the event's id), redeliveries' too.
+  std::vector<std::pair<sim::Instant, std::int64_t>> notifications;
   std::vector<std::pair<sim::Instant, std::int64_t>> created;  ///< payments inserted (time, id)
   std::vector<std::pair<sim::Instant, std::int64_t>> pruned;   ///< idempotency records the reaper deleted (time, key)
   std::vector<Transition> transitions;                         ///< in the order their commits were answered
@@ -307,6 +310,11 @@ struct Context {
   std::int64_t next_refund = 1;
   Observations observations;
   std::shared_ptr<redis::Deployment> redis;  ///< the idempotency store, with redis_store only
+  /// With rate: the orders placed so far and the arrival process's stream; the customers are not the
+  /// client machine, so a restarted client-1 goes on where it stopped.
+  std::int64_t arrivals_placed = 0;
+  std::optional<sim::Rng> arrival_rng = std::nullopt;
+  sim::NodeId notifier = sim::no_node;  ///< with notifier only
 };
 
 /// Sends `call` to the card network and waits up to `timeout`: its answer, or none when the call
@@ -351,5 +359,7 @@ postgres::Statement outbox_row(Context& context, std::int64_t payment_id, const 
 /// Boots the outbox relay and the ledger consumer (relay.cpp).
 void boot_relay(const std::shared_ptr<Context>& context);
 std::function<void()> ledger_boot(const std::shared_ptr<Context>& context);
+/// The notifier's boot code, its inbox kept across restarts (relay.cpp).
+std::function<void()> notifier_boot(const std::shared_ptr<Context>& context);
 
 }  // namespace payment

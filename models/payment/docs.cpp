@@ -25,6 +25,9 @@ std::vector<sim::OptionDoc> job_option_docs() {
        "the network closes a settlement file this often (Settled, Refunded, Chargeback and Fee lines for the "
        "period's moves) and the job matches each line with the payments once the file is closed (absent: none)"},
       {"chargebacks", "share of captures the issuers charge back, a settlement interval after the capture"},
+      {"settlement_batch",
+       "the job matches this many settlement lines a transaction: 1, each line with its own lookups and "
+       "transaction; above 1, one read of the batch's records and payments, one INSERT of their records"},
       {"fee", "the network's fee on each settled capture, as a share of its amount (a Fee line each)"},
       {"reaper_interval",
        "the key reaper (node reaper) deletes idempotency records older than key_retention this often (absent: "
@@ -51,7 +54,19 @@ std::vector<sim::OptionDoc> backoffice_option_docs() {
        "the capture deadline: the back office captures an AUTHORIZED payment once its hold is within this of "
        "expiring (created_at + auth_validity - margin), even before capture_after (absent: no deadline)"},
       {"cancels", "share of orders cancelled: the back office voids their holds instead of capturing"},
+      {"capture_share",
+       "the share of each hold the back office captures: below 1 a partial capture, the network releasing the "
+       "rest (default: 1, all of it)"},
+      {"refund_share",
+       "with refund_after: the share of the payment refunded; below 1 a partial refund, the payment "
+       "PARTIALLY_REFUNDED with a payment.partially_refunded event (default: 1, in full)"},
+      {"order_unique",
+       "UNIQUE(order_id) on captures (P5's fix): the back office claims the order in captures before it "
+       "captures, and voids the hold of a second payment of an order that another payment holds"},
       {"backoffice_interval", "time between the back office's passes over the payments table"},
+      {"backoffice_workers",
+       "the back office's workers: above 1, each pass's due payments are handed to them (worker k those whose id "
+       "mod backoffice_workers is k, when it is idle), each on its own connection; the reader resumes the sagas"},
       {"auth_validity", "a hold expires this long after its approval; a capture after it is refused"},
       {"refund_declines", "share of refunds the network declines (atomic_claim's saga compensates)"},
       {"relay_interval",
@@ -65,6 +80,12 @@ std::vector<sim::OptionDoc> backoffice_option_docs() {
       {"ledger_dedup",
        "the ledger recognises a redelivered event by its id and does not post it again (default: yes for "
        "atomic_claim, no otherwise)"},
+      {"notifier",
+       "with relay_interval: the relay publishes each event to a notifier (node notifier) after the ledger, which "
+       "sends the customer a notification per event"},
+      {"notifier_dedup",
+       "the notifier keeps the ids of the events it notified and notifies a redelivered one no more (default: "
+       "yes for atomic_claim, no otherwise)"},
   };
 }
 
@@ -83,6 +104,14 @@ std::vector<sim::OptionDoc> payment_option_docs() {
       {"clients", "clients, client-1 .. client-N, each placing its orders in turn"},
       {"api_servers", "API servers api-1 .. api-N; client i talks to api-((i-1) mod N + 1)"},
       {"requests", "orders per client"},
+      {"rate",
+       "open-loop arrivals: orders arrive as a Poisson process of this mean rate, each placed by the next client "
+       "in turn (absent: each client places requests orders, interval apart)"},
+      {"orders", "with rate: orders in all"},
+      {"daily_peak",
+       "with rate: orders arrive this many times faster than the mean within the peak window, slower outside it, "
+       "the day's mean staying rate"},
+      {"peak_window", "with rate: the daily peak's length, centred on 12:00 of each simulated day"},
       {"interval", "time between a client's orders"},
       {"start", "when client 1 places its first order"},
       {"stagger", "client i starts at start + (i-1) x stagger"},
@@ -121,6 +150,83 @@ std::vector<sim::OptionDoc> payment_option_docs() {
   return docs;
 }
 
+/// What each check of the charges and the payments means and how its severity is measured.
+std::vector<sim::CheckDoc> charge_check_docs() {
+  return {
+      {"duplicate_charge", "at most one authorised payment per idempotency key and per order",
+       "extra authorised payments per key and per order, and their amount"},
+      {"duplicate_authorization", "at most one approved network hold per idempotency key and per order",
+       "extra holds per key and per order, and their amount"},
+      {"param_mismatch_accepted", "no 200 for a request whose amount differs from the payment answered for",
+       "such answers, and the amount never charged"},
+      {"response_consistency", "every 200 for one key names the same payment, outcome and amount",
+       "answers that differ from their key's first 200"},
+      {"held_funds_leak",
+       "every approved hold is captured, voided, or recorded by its payment as authorised and not yet expired "
+       "(with design ledger, and reserved by its payment's open pending transfer)",
+       "holds no payment records, that expired uncaptured or (ledger) that the books released, and their "
+       "amount"},
+      {"in_doubt", "no payment is left in doubt (PENDING, or UNKNOWN) at the end of the run",
+       "payments left in doubt, and their amount"},
+      {"over_refund", "for each hold, the refunds the network accepted sum to no more than its capture",
+       "payments refunded beyond their capture, and the excess"},
+      {"capture_after_expiry", "no capture is refused because its hold had expired",
+       "captures refused as expired, and their amount (orders shipped unpaid)"},
+      {"saga_incomplete",
+       "every refund the network accepted is recorded on its payment, and no refund saga is left open",
+       "refunds not recorded, sagas left between steps"},
+  };
+}
+
+/// The same for the checks of the books, the events and the jobs.
+std::vector<sim::CheckDoc> books_check_docs() {
+  return {
+      {"ledger_balanced",
+       "every ledger transfer sums to zero: debits equal credits (one currency in this model); with design "
+       "ledger, the pending and the posted books balance apart, no final payment is still reserved "
+       "(card_clearing's pending balance back to zero once every payment is final), every captured payment's "
+       "pending transfer is posted",
+       "transfers that do not, the sum of all lines; reservations left and captures not posted, and their "
+       "amounts"},
+      {"ledger_double_post",
+       "each event is posted at most once in effect, however often it is delivered; with design ledger, each "
+       "pending transfer is resolved (posted, voided or expired) at most once and never posted beyond its "
+       "amount",
+       "extra postings and resolutions, and the amount moved too much"},
+      {"event_lost", "every outbox event the relay marked sent reached the ledger", "events marked sent and lost"},
+      {"invalid_transition",
+       "each payment's status path and the order of its events follow the state graph (PENDING -> AUTHORIZED, "
+       "FAILED or UNKNOWN; UNKNOWN -> AUTHORIZED or FAILED; AUTHORIZED -> CAPTURED, VOIDED or EXPIRED; ...)",
+       "payments off the graph, and the moves that left it"},
+      {"contradictory_events",
+       "no payment emits events that contradict each other (authorized and failed; captured and voided or expired)",
+       "such payments, and their amount"},
+      {"ledger_matches_network",
+       "every line of the network's settlement files (Settled, Refunded, Chargeback, Fee), once its file has been "
+       "closed two reconciliation periods, is matched with an internal record of the same amount",
+       "unmatched lines, by kind, and their amount"},
+      {"over_capture", "per hold, the captures the network accepted sum to at most its authorised amount",
+       "holds captured beyond their amount and the amount too much; captures the network refused as over_capture"},
+      {"duplicate_notification",
+       "with a notifier: each outbox event is notified to the customer at most once, however often the relay "
+       "delivers it",
+       "extra notifications"},
+      {"notification_lost",
+       "with a notifier: every outbox event the relay marked sent was notified to the customer",
+       "events marked sent and never notified"},
+      {"unknown_age_max",
+       "with a reconciliation job, every payment leaves doubt (PENDING, UNKNOWN) within two reconciliation "
+       "periods of the later of its reconcile_after and the faults' healing",
+       "payments in doubt past that, and the longest time any payment spent in doubt"},
+  };
+}
+
+std::vector<sim::CheckDoc> payment_check_docs() {
+  std::vector<sim::CheckDoc> docs = charge_check_docs();
+  for (sim::CheckDoc& doc : books_check_docs()) docs.push_back(std::move(doc));
+  return docs;
+}
+
 }  // namespace
 
 const sim::ModelDocs& payment_docs() {
@@ -128,58 +234,7 @@ const sim::ModelDocs& payment_docs() {
       "design",
       {"{postgres: {standbys: 1, promote: [{at: 1s, node: postgres-2}], patroni: {}}}"},
       payment_option_docs(),
-      {
-          {"duplicate_charge", "at most one authorised payment per idempotency key and per order",
-           "extra authorised payments per key and per order, and their amount"},
-          {"duplicate_authorization", "at most one approved network hold per idempotency key and per order",
-           "extra holds per key and per order, and their amount"},
-          {"param_mismatch_accepted", "no 200 for a request whose amount differs from the payment answered for",
-           "such answers, and the amount never charged"},
-          {"response_consistency", "every 200 for one key names the same payment, outcome and amount",
-           "answers that differ from their key's first 200"},
-          {"held_funds_leak",
-           "every approved hold is captured, voided, or recorded by its payment as authorised and not yet expired "
-           "(with design ledger, and reserved by its payment's open pending transfer)",
-           "holds no payment records, that expired uncaptured or (ledger) that the books released, and their "
-           "amount"},
-          {"in_doubt", "no payment is left in doubt (PENDING, or UNKNOWN) at the end of the run",
-           "payments left in doubt, and their amount"},
-          {"over_refund", "for each hold, the refunds the network accepted sum to no more than its capture",
-           "payments refunded beyond their capture, and the excess"},
-          {"capture_after_expiry", "no capture is refused because its hold had expired",
-           "captures refused as expired, and their amount (orders shipped unpaid)"},
-          {"saga_incomplete",
-           "every refund the network accepted is recorded on its payment, and no refund saga is left open",
-           "refunds not recorded, sagas left between steps"},
-          {"ledger_balanced",
-           "every ledger transfer sums to zero: debits equal credits (one currency in this model); with design "
-           "ledger, the pending and the posted books balance apart, no final payment is still reserved "
-           "(card_clearing's pending balance back to zero once every payment is final), every captured payment's "
-           "pending transfer is posted",
-           "transfers that do not, the sum of all lines; reservations left and captures not posted, and their "
-           "amounts"},
-          {"ledger_double_post",
-           "each event is posted at most once in effect, however often it is delivered; with design ledger, each "
-           "pending transfer is resolved (posted, voided or expired) at most once and never posted beyond its "
-           "amount",
-           "extra postings and resolutions, and the amount moved too much"},
-          {"event_lost", "every outbox event the relay marked sent reached the ledger", "events marked sent and lost"},
-          {"invalid_transition",
-           "each payment's status path and the order of its events follow the state graph (PENDING -> AUTHORIZED, "
-           "FAILED or UNKNOWN; UNKNOWN -> AUTHORIZED or FAILED; AUTHORIZED -> CAPTURED, VOIDED or EXPIRED; ...)",
-           "payments off the graph, and the moves that left it"},
-          {"contradictory_events",
-           "no payment emits events that contradict each other (authorized and failed; captured and voided or expired)",
-           "such payments, and their amount"},
-          {"ledger_matches_network",
-           "every line of the network's settlement files (Settled, Refunded, Chargeback, Fee), once its file has been "
-           "closed two reconciliation periods, is matched with an internal record of the same amount",
-           "unmatched lines, by kind, and their amount"},
-          {"unknown_age_max",
-           "with a reconciliation job, every payment leaves doubt (PENDING, UNKNOWN) within two reconciliation "
-           "periods of the later of its reconcile_after and the faults' healing",
-           "payments in doubt past that, and the longest time any payment spent in doubt"},
-      },
+      payment_check_docs(),
   };
   return docs;
 }

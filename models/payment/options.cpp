@@ -23,6 +23,28 @@ Design read_design(sim::ParamReader& params) {
   return Design::seed;
 }
 
+/// Open-loop arrivals (rate, orders, daily_peak, peak_window) instead of each client's requests in turn.
+void read_arrivals(sim::ParamReader& params, PaymentOptions& options) {
+  options.rate = params.optional_rate("rate");
+  std::optional<std::int64_t> orders =
+      params.optional_integer<std::int64_t>("orders", 1, std::int64_t{options.clients} * 999'999);
+  options.daily_peak = params.integer<int>("daily_peak", options.daily_peak, 1, 24);
+  options.peak_window = params.duration("peak_window", options.peak_window, {Duration::minutes(1), day});
+  if (!options.rate) {
+    for (const char* key : {"orders", "daily_peak", "peak_window"})
+      if (params.has(key)) params.fail(key, "applies only with rate (open-loop arrivals)");
+    return;
+  }
+  if (options.rate->count <= 0) params.fail("rate", "must be more than zero orders");
+  for (const char* key : {"requests", "interval", "stagger", "reuse_key"})
+    if (params.has(key)) params.fail(key, "applies only without rate (each client's orders in turn)");
+  if (!orders) params.fail("rate", "needs orders: the number of orders in all");
+  options.orders = *orders;
+  if (options.peak_window * options.daily_peak > day)
+    params.fail(params.has("peak_window") ? "peak_window" : "daily_peak",
+                "daily_peak x peak_window must be at most 24h (the rest of the day cannot go below zero)");
+}
+
 void read_workload(sim::ParamReader& params, PaymentOptions& options) {
   options.clients = params.integer<int>("clients", options.clients, 1, 1000);
   options.api_servers = params.integer<int>("api_servers", options.api_servers, 1, 64);
@@ -38,6 +60,7 @@ void read_workload(sim::ParamReader& params, PaymentOptions& options) {
     params.fail("reused_amount", "applies only with reuse_key: true");
   if (options.reuse_key && options.requests < 2)
     params.fail("reuse_key", "a reused key needs a second order: give requests: 2 or more");
+  read_arrivals(params, options);
 }
 
 void read_timing(sim::ParamReader& params, PaymentOptions& options) {
@@ -63,8 +86,17 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
   options.capture_after = params.optional_duration("capture_after", {Duration::zero(), week * 4});
   options.refund_after = params.optional_duration("refund_after", {Duration::zero(), week * 4});
   options.cancels = params.ratio("cancels", options.cancels);
+  options.refund_share = params.ratio("refund_share", options.refund_share);
+  options.capture_share = params.ratio("capture_share", options.capture_share);
+  if (options.capture_share.num == 0) params.fail("capture_share", "must be more than zero: a capture of nothing");
+  if (options.refund_share.num == 0) params.fail("refund_share", "must be more than zero: a refund of nothing");
+  if (!options.refund_after && params.has("refund_share"))
+    params.fail("refund_share", "applies only with refund_after");
+  options.order_unique = params.boolean("order_unique", options.order_unique);
   options.backoffice_interval =
       params.duration("backoffice_interval", options.backoffice_interval, {Duration::milliseconds(10), day});
+  options.backoffice_workers =
+      params.integer<int>("backoffice_workers", options.backoffice_workers, 1, 1000);
   options.auth_validity = params.duration("auth_validity", options.auth_validity, {Duration::seconds(1), week * 5});
   options.refund_declines = params.ratio("refund_declines", options.refund_declines);
   options.capture_margin = params.optional_duration("capture_margin", {Duration::zero(), week * 5});
@@ -73,7 +105,8 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
         ->out_of_range("shorter than auth_validity (" + sim::to_string(options.auth_validity) + ")");
   if (options.capture_after) return;
   for (const char* key :
-       {"refund_after", "cancels", "backoffice_interval", "refund_declines", "capture_margin", "publish_after_commit"})
+       {"refund_after", "cancels", "backoffice_interval", "backoffice_workers", "refund_declines", "capture_margin",
+        "publish_after_commit", "order_unique", "capture_share"})
     if (params.has(key)) params.fail(key, "applies only with capture_after (the back office captures, then refunds)");
 }
 
@@ -104,6 +137,11 @@ void read_relay(sim::ParamReader& params, PaymentOptions& options) {
   for (const char* key : {"ledger_dedup", "relay_marks_first"})
     if (!options.relay_interval && !options.publish_after_commit && params.has(key))
       params.fail(key, "applies only with relay_interval (the relay and its ledger)");
+  options.notifier = params.boolean("notifier", options.notifier);
+  options.notifier_dedup = params.boolean("notifier_dedup", claims_atomically(options.design) && options.notifier);
+  if (options.notifier && !options.relay_interval)
+    params.fail("notifier", "applies only with relay_interval (the relay publishes to the notifier)");
+  if (!options.notifier && params.has("notifier_dedup")) params.fail("notifier_dedup", "applies only with notifier");
 }
 
 void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
@@ -115,6 +153,7 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
       params.optional_duration("settlement_interval", {Duration::seconds(1), Duration::minutes(7 * 24 * 60)});
   options.chargebacks = params.ratio("chargebacks", options.chargebacks);
   options.fee = params.ratio("fee", options.fee);
+  options.settlement_batch = params.integer<int>("settlement_batch", options.settlement_batch, 1, 100'000);
   options.reversal_advice =
       params.boolean("reversal_advice", claims_atomically(options.design) && options.reconcile_interval);
   if (params.has("reversal_advice") && !claims_atomically(options.design))
@@ -123,7 +162,7 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
   for (const char* key : {"reconcile_after", "status_timeout", "settlement_interval", "reversal_advice"})
     if (!options.reconcile_interval && params.has(key))
       params.fail(key, "applies only with reconcile_interval (the reconciliation job)");
-  for (const char* key : {"chargebacks", "fee"})
+  for (const char* key : {"chargebacks", "fee", "settlement_batch"})
     if (!options.settlement_interval && params.has(key))
       params.fail(key, "applies only with settlement_interval (the network's settlement files)");
 }
@@ -223,14 +262,27 @@ void describe_jobs(const PaymentOptions& options, std::vector<std::pair<std::str
                     sim::to_string(options.reconcile_after), sim::to_string(options.status_timeout),
                     options.reversal_advice ? ", a reversal advice before failing what the network never saw" : ""));
   if (options.settlement_interval)
-    rows.emplace_back("settlement", fmt::format("a file every {}, chargebacks {}/{}, fee {}/{}",
+    rows.emplace_back("settlement", fmt::format("a file every {}, chargebacks {}/{}, fee {}/{}{}",
                                                 sim::to_string(*options.settlement_interval), options.chargebacks.num,
-                                                options.chargebacks.den, options.fee.num, options.fee.den));
+                                                options.chargebacks.den, options.fee.num, options.fee.den,
+                                                options.settlement_batch > 1
+                                                    ? fmt::format(", {} lines a transaction", options.settlement_batch)
+                                                    : ""));
   if (options.reaper_interval)
     rows.emplace_back(
         "reaper", fmt::format("every {}, keys older than {} on the {} clock", sim::to_string(*options.reaper_interval),
                               sim::to_string(options.key_retention),
                               options.reaper_on_database_clock ? "database's" : "reaper's own"));
+}
+
+/// The outbox relay's rows of describe(): the relay, its ledger and its notifier.
+void describe_relay(const PaymentOptions& options, std::vector<std::pair<std::string, std::string>>& rows) {
+  if (!options.relay_interval) return;
+  rows.emplace_back("relay_interval", sim::to_string(*options.relay_interval));
+  rows.emplace_back("relay_marks", options.relay_marks_first ? "before publishing" : "after publishing");
+  rows.emplace_back("ledger_dedup", options.ledger_dedup ? "yes" : "no");
+  if (options.notifier)
+    rows.emplace_back("notifier", options.notifier_dedup ? "once per event (an inbox of event ids)" : "per delivery");
 }
 
 }  // namespace
@@ -240,8 +292,13 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
   rows.emplace_back("design", to_string(options.design));
   rows.emplace_back("clients", std::to_string(options.clients));
   rows.emplace_back("api_servers", std::to_string(options.api_servers));
-  rows.emplace_back("requests",
-                    fmt::format("{} per client, every {}", options.requests, sim::to_string(options.interval)));
+  if (options.rate)
+    rows.emplace_back("arrivals", fmt::format("{} orders at {} (x{} for {} around noon)", options.orders,
+                                              sim::to_string(*options.rate), options.daily_peak,
+                                              sim::to_string(options.peak_window)));
+  else
+    rows.emplace_back("requests",
+                      fmt::format("{} per client, every {}", options.requests, sim::to_string(options.interval)));
   rows.emplace_back("start",
                     fmt::format("{} (stagger {})", sim::to_string(options.start), sim::to_string(options.stagger)));
   rows.emplace_back("amount", std::to_string(options.amount));
@@ -262,19 +319,22 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
                                             sim::to_string(options.ledger_timeout)));
   rows.emplace_back("db_timeout", sim::to_string(options.db_timeout));
   if (options.postgres.standbys > 0) rows.emplace_back("connect_timeout", sim::to_string(options.connect_timeout));
-  if (options.relay_interval) {
-    rows.emplace_back("relay_interval", sim::to_string(*options.relay_interval));
-    rows.emplace_back("relay_marks", options.relay_marks_first ? "before publishing" : "after publishing");
-    rows.emplace_back("ledger_dedup", options.ledger_dedup ? "yes" : "no");
-  }
+  describe_relay(options, rows);
   if (options.capture_after) {
     rows.emplace_back("auth_validity", sim::to_string(options.auth_validity));
     rows.emplace_back("capture_after", sim::to_string(*options.capture_after));
     if (options.capture_margin)
       rows.emplace_back("capture_deadline", "auth_validity - " + sim::to_string(*options.capture_margin));
     rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
+    if (options.capture_share.num != options.capture_share.den)
+      rows.emplace_back("capture_share", fmt::format("{}/{}", options.capture_share.num, options.capture_share.den));
+    if (options.refund_share.num != options.refund_share.den)
+      rows.emplace_back("refund_share", fmt::format("{}/{}", options.refund_share.num, options.refund_share.den));
     rows.emplace_back("cancels", fmt::format("{}/{}", options.cancels.num, options.cancels.den));
+    if (options.order_unique) rows.emplace_back("order_unique", "UNIQUE(order_id) on captures");
     rows.emplace_back("backoffice_interval", sim::to_string(options.backoffice_interval));
+    if (options.backoffice_workers > 1)
+      rows.emplace_back("backoffice_workers", std::to_string(options.backoffice_workers));
     rows.emplace_back("refund_declines",
                       fmt::format("{}/{}", options.refund_declines.num, options.refund_declines.den));
   }

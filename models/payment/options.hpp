@@ -40,6 +40,14 @@ struct PaymentOptions {
   sim::Duration start = sim::Duration::zero();         ///< first order of client 1
   sim::Duration stagger = sim::Duration::milliseconds(10);
   std::int64_t amount = 5000;  ///< minor units, per order
+  /// Open-loop arrivals: orders arrive as a Poisson process of this mean rate, each placed by the next client in
+  /// turn (absent: each client places `requests` orders one after another, `interval` apart).
+  std::optional<sim::Rate> rate;
+  std::int64_t orders = 0;  ///< with rate: orders in all
+  /// With rate: within each day's peak window (peak_window long, centred on 12:00 of simulated time) orders
+  /// arrive at daily_peak times the mean rate, and slower in the rest of the day, so the day's mean is `rate`.
+  int daily_peak = 1;
+  sim::Duration peak_window = sim::Duration::minutes(4 * 60);
   /// Each order is also submitted a second time this long after the first, same key (a double click).
   std::optional<sim::Duration> double_submit;
   /// A client's later orders reuse its first order's key, for `reused_amount` (a key reused by mistake).
@@ -63,13 +71,25 @@ struct PaymentOptions {
   sim::Duration connect_timeout = sim::Duration::milliseconds(500);
   // The back office (a node "backoffice", present with capture_after only).
   std::optional<sim::Duration> capture_after;  ///< an AUTHORIZED payment is captured this long after first seen
-  std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded in full this long after first seen
+  std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded this long after first seen
+  /// The share of the payment refunded: 1, in full (REFUNDED); less, a partial refund (PARTIALLY_REFUNDED).
+  sim::Ratio refund_share{1, 1};
+  /// The share of the hold the back office captures: 1, all of it; less, a partial capture (the network
+  /// releases the rest). A refund's share is of what was captured.
+  sim::Ratio capture_share{1, 1};
   /// The capture deadline's margin: an AUTHORIZED payment is captured once its hold is within this of expiring
   /// (created_at + auth_validity - margin on the back office's wall clock), even before capture_after (none: no
   /// deadline, the seed's).
   std::optional<sim::Duration> capture_margin;
   sim::Ratio cancels{0, 1};                    ///< share of orders cancelled: their holds voided, not captured
+  /// UNIQUE(order_id) on captures (P5's fix): the back office claims the order in `captures` before it
+  /// captures, and voids the hold of a second payment of an order another payment holds.
+  bool order_unique = false;
   sim::Duration backoffice_interval = sim::Duration::seconds(1);      ///< between the back office's passes
+  /// The back office's workers: above 1, its reader hands each pass's due payments to them, worker k those
+  /// whose id mod backoffice_workers is k when it is idle, each on its own connection (one worker captures
+  /// one payment at a time, a few a second).
+  int backoffice_workers = 1;
   sim::Duration auth_validity = sim::Duration::minutes(7 * 24 * 60);  ///< a hold expires this long after approval
   sim::Ratio refund_declines{0, 1};                                   ///< share of refunds the network declines
   /// The outbox relay polls this often and publishes to the ledger (absent: no relay, no ledger).
@@ -79,6 +99,10 @@ struct PaymentOptions {
   /// the transaction that records them commits (P7 b: a crash between loses the event).
   bool publish_after_commit = false;
   bool ledger_dedup = false;       ///< the ledger recognises a redelivered event by its id (default: atomic_claim)
+  /// With a relay: the notifier (a node "notifier") consumes the outbox events after the ledger and sends the
+  /// customer a notification per event.
+  bool notifier = false;
+  bool notifier_dedup = false;  ///< the notifier keeps the event ids it notified (an inbox): once per event
   /// The reconciliation job (a node "reconciler") runs this often (absent: no reconciliation).
   std::optional<sim::Duration> reconcile_interval;
   /// It takes up a PENDING payment once this much older than its creation (its created_at, wall time).
@@ -89,6 +113,9 @@ struct PaymentOptions {
   bool reversal_advice = false;
   /// The network closes a settlement file this often (absent: none); the job matches its lines.
   std::optional<sim::Duration> settlement_interval;
+  /// The job matches this many settlement lines a transaction (1: one line a transaction, each its own
+  /// lookups; above 1, one read of the batch's records and payments and one INSERT of their records).
+  int settlement_batch = 1;
   sim::Ratio chargebacks{0, 1};  ///< share of captures the issuers charge back, one interval later
   sim::Ratio fee{0, 1};          ///< the network's fee on each settled capture, a share of its amount
   /// The key reaper (a node "reaper") deletes idempotency records this often (absent: kept for ever).
@@ -104,6 +131,11 @@ struct PaymentOptions {
   std::string client_name(int i) const { return "client-" + std::to_string(i + 1); }
   std::string api_name(int i) const { return "api-" + std::to_string(i + 1); }
 };
+
+/// `share` of `amount`, rounded down (a partial capture's or refund's amount).
+inline std::int64_t share_of(std::int64_t amount, sim::Ratio share) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(amount) * share.num / share.den);
+}
 
 /// Reads `params:`; throws ScenarioError at the offending key.
 PaymentOptions read_options(sim::ParamReader& params);

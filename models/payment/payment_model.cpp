@@ -89,6 +89,11 @@ void add_jobs(sim::World& world, const std::shared_ptr<Context>& context) {
     context->backoffice = world.add_node("backoffice", {"backoffice"});
     world.node(context->backoffice).set_boot([context] { boot_backoffice(context); });
   }
+  if (options.notifier) {
+    context->observations.notifier = true;
+    context->notifier = world.add_node("notifier", {"notifier"});
+    world.node(context->notifier).set_boot(notifier_boot(context));
+  }
 }
 
 }  // namespace
@@ -99,7 +104,7 @@ std::vector<std::string> PaymentModel::check_names() const {
           "over_refund",          "capture_after_expiry",    "saga_incomplete",
           "ledger_balanced",      "ledger_double_post",      "event_lost",
           "invalid_transition",   "contradictory_events",    "unknown_age_max",
-          "ledger_matches_network"};
+          "ledger_matches_network", "duplicate_notification", "notification_lost", "over_capture"};
 }
 
 void PaymentModel::build(sim::World& world, sim::Duration) {
@@ -162,6 +167,9 @@ sim::Findings judge(const Observations& o) {
   findings.checks.push_back(check_contradictory_events(o));
   findings.checks.push_back(check_unknown_age(o));
   findings.checks.push_back(check_ledger_matches_network(o));
+  findings.checks.push_back(check_duplicate_notification(o));
+  findings.checks.push_back(check_notification_lost(o));
+  findings.checks.push_back(check_over_capture(o));
   std::size_t errors = 0, conflicts = 0, timeouts = 0;
   for (const Answer& a : o.answers) {
     errors += a.code == 500 ? 1 : 0;

@@ -16,6 +16,11 @@
 // survive a restart of its node. With design: ledger it also keeps the two-phase book
 // (two_phase.cpp), where the back office posts captures and books refunds itself: their events then
 // post nothing here.
+//
+// With notifier the relay publishes each event to the notifier too, after the ledger acknowledged it
+// and before marking the row: the notifier sends the customer a notification per event (at least
+// once, as the relay delivers), and with notifier_dedup keeps the ids it notified (an inbox, durable)
+// so that a redelivery is acknowledged without a second notification.
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
@@ -55,9 +60,10 @@ Statement mark_sent(std::int64_t id) {
 
 /// The lines an event posts: debit positive, credit negative; none for most events.
 std::vector<std::pair<std::string, std::int64_t>> lines_of(const LedgerEvent& event, bool two_phase) {
-  if (two_phase && (event.event == "payment.captured" || event.event == "payment.refunded")) return {};
+  bool refunded = event.event == "payment.refunded" || event.event == "payment.partially_refunded";
+  if (two_phase && (event.event == "payment.captured" || refunded)) return {};
   if (event.event == "payment.captured") return {{"card_clearing", event.amount}, {"sales", -event.amount}};
-  if (event.event == "payment.refunded") return {{"sales", event.amount}, {"card_clearing", -event.amount}};
+  if (refunded) return {{"sales", event.amount}, {"card_clearing", -event.amount}};
   if (event.event == "payment.disputed") return {{"sales", event.amount}, {"card_clearing", -event.amount}};
   if (event.event == "fee.charged") return {{"fees", event.amount}, {"card_clearing", -event.amount}};
   return {};
@@ -91,8 +97,11 @@ sim::Task<void> run_relay(std::shared_ptr<Context> context) {
         if (!marked.ok()) break;
       }
       sim::error_code ec;
-      co_await world.rpc().call(ex, context->ledger, std::move(event), options.network_timeout,
+      co_await world.rpc().call(ex, context->ledger, event, options.network_timeout,
                                 boost::asio::redirect_error(sim::use_awaitable, ec));
+      if (!ec && options.notifier)
+        co_await world.rpc().call(ex, context->notifier, std::move(event), options.network_timeout,
+                                  boost::asio::redirect_error(sim::use_awaitable, ec));
       if (ec) break;  // publish-then-mark: the next pass publishes it again; mark-first: it is lost
       if (mark_first) continue;
       Reply marked = co_await db->execute(mark_sent(id));
@@ -118,6 +127,27 @@ void apply(Context& context, std::set<std::int64_t>& seen, const LedgerEvent& ev
 
 void boot_relay(const std::shared_ptr<Context>& context) {
   sim::spawn(context->world.executor(context->relay), run_relay(context));
+}
+
+std::function<void()> notifier_boot(const std::shared_ptr<Context>& context) {
+  auto notified = std::make_shared<std::set<std::int64_t>>();  // the inbox: durable, kept across restarts
+  return [context, notified] {
+    context->world.rpc().serve(context->notifier, [context, notified](const sim::RpcRequest& incoming,
+                                                                      sim::Responder responder) {
+      const auto* event = dynamic_cast<const LedgerEvent*>(incoming.body.get());
+      if (event == nullptr) return;
+      auto ack = std::make_shared<LedgerAck>();
+      ack->existed = !notified->insert(event->event_id).second;
+      if (!ack->existed || !context->options.notifier_dedup) {
+        sim::World& world = context->world;
+        context->observations.notifications.emplace_back(world.now(), event->event_id);
+        world.trace().record(world.now(), context->notifier, "payment.notified",
+                             fmt::format("event={} {} payment={}{}", event->event_id, event->event, event->payment_id,
+                                         ack->existed ? " (again)" : ""));
+      }
+      responder.reply(std::move(ack));
+    });
+  };
 }
 
 std::function<void()> ledger_boot(const std::shared_ptr<Context>& context) {

@@ -86,6 +86,9 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                  {"id"},
                                  {}};
   if (design == Design::unique_index) payments.unique_keys.push_back({"idem_key"});
+  // The jobs' lookups: the back office's and the reconciliation job's payments by status, the
+  // settlement matching's by the network's authorisation; without them every pass reads the heap.
+  payments.indexes = {{"status"}, {"network_ref"}};
   pg.add_table(payments);
   // The transactional outbox: each event with its amount, `sent` once the relay has published it.
   pg.add_table(postgres::TableSchema{"outbox",
@@ -97,6 +100,11 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                      {"id"},
                                      {}});
   declare_key_tables(pg, design, options.redis_store);
+  if (options.order_unique) {
+    // P5's fix: one capture an order, whatever key or payment it came under.
+    pg.add_table(postgres::TableSchema{
+        "captures", {{"order_id", Type::bigint}, {"payment_id", Type::bigint}}, {"order_id"}, {}});
+  }
   declare_job_tables(pg, options);
   if (claims_atomically(design) && options.refund_after) {
     // The refund saga's state: one refund per payment here, its id the network's reference.

@@ -60,6 +60,8 @@ struct Relation {
   /// order, dead ones too (there is no vacuum), so a lookup reaches what a scan of the whole heap
   /// for the key would, without reading the whole heap.
   std::vector<std::map<Row, std::vector<VersionId>, RowOrder>> index_entries;
+  /// The same for each non-unique index (table.lookups).
+  std::vector<std::map<Row, std::vector<VersionId>, RowOrder>> lookup_entries;
 
   /// Appends a version to the heap and to every index; its id.
   VersionId add_version(Version version);
@@ -173,6 +175,9 @@ struct Core {
   TxnId next_txn = 1;
   std::uint64_t last_commit_seq = 0;
   std::map<SessionId, Session> sessions;
+  /// How many sessions have a statement waiting (`running` set): with none, pump() has nothing to
+  /// resume and no backend a wait to time, without a walk over every session.
+  std::size_t statements_waiting = 0;
   SessionId next_session = 1;
   std::uint64_t next_wait_seq = 1;
   std::vector<Completion> completions;
@@ -224,6 +229,9 @@ struct Core {
     bool in_order = false;             ///< the versions come in the statement's ORDER BY
   };
   AccessPath access_path(Execution& e, const Predicate& where, const std::vector<OrderKey>& order_by, bool limited);
+  /// The versions a non-unique index finds for `where` into `order`, in heap order; false when no
+  /// such index serves it.
+  bool lookup(Execution& e, Relation& rel, const Predicate& where, std::vector<VersionId>& order) const;
   /// The deferred SSI work of the versions reached up to `upto` (exclusive) of e.reached.
   void examine(Execution& e, std::size_t upto);
   void examine_version(Execution& e, VersionId v);

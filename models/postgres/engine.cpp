@@ -222,6 +222,7 @@ void Core::resume(SessionId id) {
     s.wait = *wait;
   } else {
     std::unique_ptr<Execution> e = std::move(s.running);
+    --statements_waiting;
     completions.push_back({id, finish(id, *e, error)});
   }
 }
@@ -230,9 +231,11 @@ void Core::pump() {
   // One statement at a time, each run until it ends or waits again (which may let a row go on
   // its way), until no wait is over.
   for (;;) {
+    if (statements_waiting == 0) return;
     std::vector<std::pair<std::uint64_t, SessionId>> order;
     for (const auto& [id, s] : sessions)
       if (s.running) order.emplace_back(s.wait_seq, id);
+    if (order.size() != statements_waiting) throw std::logic_error("postgres: the count of waiting statements drifted");
     std::sort(order.begin(), order.end());
     std::vector<SessionId> ready;
     for (const auto& [seq, id] : order)
@@ -275,6 +278,7 @@ SessionId Engine::connect() {
 
 void Engine::disconnect(SessionId id) {
   Session& s = core_->session(id);
+  if (s.running) --core_->statements_waiting;
   s.running.reset();
   if (s.txn) core_->abort_txn(*s.txn);
   core_->advisory_unlock_all(id);
@@ -323,6 +327,7 @@ Step Engine::execute(SessionId id, const Statement& statement) {
   }
   if (wait) {
     s.running = std::move(e);
+    ++core.statements_waiting;
     s.wait = *wait;
     s.wait_seq = core.next_wait_seq++;
     s.deadlock_checked = false;
@@ -411,6 +416,7 @@ bool Engine::check_deadlock(SessionId id) {
   s.deadlock_checked = true;
   if (!core.on_cycle(id)) return false;
   std::unique_ptr<Execution> e = std::move(s.running);
+  --core.statements_waiting;
   core.completions.push_back({id, core.finish(id, *e, errors::deadlock())});
   core.pump();
   return true;

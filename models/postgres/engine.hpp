@@ -87,6 +87,8 @@ public:
   /// A number naming the session's present wait, new for every wait (0: not blocked), so that
   /// a server can arm a timer once per wait, as PostgreSQL arms its timeouts in ProcSleep.
   std::uint64_t wait_id(SessionId session) const;
+  /// Whether any session's statement waits (every wait_id is 0 otherwise).
+  bool any_waiting() const;
   /// Whether the session is inside a transaction block (after BEGIN, until COMMIT or ROLLBACK).
   bool in_transaction_block(SessionId session) const;
   /// Whether an error failed the session's transaction block (only ROLLBACK or COMMIT now).

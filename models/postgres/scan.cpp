@@ -205,6 +205,9 @@ VersionId Relation::add_version(Version version) {
   index_entries.resize(table.indexes.size());
   for (std::size_t i = 0; i < table.indexes.size(); ++i)
     index_entries[i][key_of(version.values, table.indexes[i])].push_back(id);
+  lookup_entries.resize(table.lookups.size());
+  for (std::size_t i = 0; i < table.lookups.size(); ++i)
+    lookup_entries[i][key_of(version.values, table.lookups[i])].push_back(id);
   heap.push_back(std::move(version));
   return id;
 }
@@ -267,13 +270,15 @@ Core::AccessPath Core::access_path(Execution& e, const Predicate& where, const s
   // LIMIT with ORDER BY an index's only column, ascending: the planner reads that index whole, in
   // order, and stops at the limit, where it would otherwise sort a sequential scan (seed 1402).
   std::optional<std::size_t> ordering = limited ? ordering_index(rel.table, order_by) : std::nullopt;
-  path.whole_index = !path.index && ordering;
+  // A non-unique index (the designs' own, never the conform tables') serves what no unique one does.
+  bool looked_up = !path.index && lookup(e, rel, where, path.versions);
+  path.whole_index = !path.index && !looked_up && ordering;
   if (path.whole_index) {
     path.index = ordering;
     for (const auto& [key, versions] : rel.index_entries[*ordering])
       path.versions.insert(path.versions.end(), versions.begin(), versions.end());
   }
-  if (!path.index)
+  if (!path.index && !looked_up)
     for (VersionId v = 0; v < rel.heap.size(); ++v) path.versions.push_back(v);
   path.in_order = order_by.empty() || (ordering && ordering == path.index);
   return path;
@@ -316,6 +321,29 @@ std::vector<VersionId> Core::scan(Execution& e, const Predicate& where, const st
     if (!defer && serializable) read_tuple(e, v, path.index.has_value());
   }
   return found;
+}
+
+// A non-unique index whose columns the WHERE pins: the versions that held its keys, in heap order, so
+// that a statement reads what a sequential scan would, in the same order, without the rest of the heap.
+// Its SIREAD lock stays the relation's (coarser than PostgreSQL's index pages, never finer).
+bool Core::lookup(Execution& e, Relation& rel, const Predicate& where, std::vector<VersionId>& order) const {
+  for (std::size_t i = 0; i < rel.table.lookups.size(); ++i) {
+    std::optional<std::vector<Row>> keys = index_keys(rel.table, rel.table.lookups[i], where);
+    if (!keys || i >= rel.lookup_entries.size()) continue;
+    std::optional<std::uint64_t> oldest;
+    for (const Row& key : *keys) {
+      auto it = rel.lookup_entries[i].find(key);
+      if (it == rel.lookup_entries[i].end()) continue;
+      if (it->second.size() > 4) {
+        if (!oldest) oldest = oldest_snapshot(e);
+        drop_dead_entries(rel, it->second, *oldest);
+      }
+      order.insert(order.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(order.begin(), order.end());
+    return true;
+  }
+  return false;
 }
 
 // One version's SSI work as the executor reaches it: a conflict out to the transaction whose

@@ -41,6 +41,7 @@ Result Engine::cancel(SessionId id, const Error& error) {
   Result result;
   if (s.running) {
     std::unique_ptr<Execution> e = std::move(s.running);
+    --core.statements_waiting;
     result = core.finish(id, *e, error);
     core.pump();
     return result;
@@ -53,6 +54,8 @@ Result Engine::cancel(SessionId id, const Error& error) {
   }
   return result;
 }
+
+bool Engine::any_waiting() const { return core_->statements_waiting > 0; }
 
 std::uint64_t Engine::wait_id(SessionId id) const {
   auto it = core_->sessions.find(id);

@@ -104,6 +104,11 @@ Table resolve(const TableSchema& schema) {
   if (table.columns.empty()) throw std::invalid_argument("table " + schema.name + " has no columns");
   if (!schema.primary_key.empty()) table.indexes.push_back(resolve_index(table, schema.primary_key, true));
   for (const auto& key : schema.unique_keys) table.indexes.push_back(resolve_index(table, key, false));
+  for (const auto& key : schema.indexes) {
+    UniqueIndex index = resolve_index(table, key, false);
+    index.name.replace(index.name.size() - 4, 4, "_idx");
+    table.lookups.push_back(std::move(index));
+  }
   return table;
 }
 

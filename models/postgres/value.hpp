@@ -57,6 +57,8 @@ struct TableSchema {
   std::vector<Column> columns;
   std::vector<std::string> primary_key;               ///< column names; may be empty
   std::vector<std::vector<std::string>> unique_keys;  ///< UNIQUE (a, b) constraints
+  /// CREATE INDEX ON t (a, b): non-unique indexes, which only spare a lookup the whole heap.
+  std::vector<std::vector<std::string>> indexes = {};
 };
 
 /// A schema checked and resolved: column positions, indexes with PostgreSQL's names.
@@ -64,6 +66,7 @@ struct Table {
   std::string name;
   std::vector<Column> columns;
   std::vector<UniqueIndex> indexes;  ///< the primary key first, then the unique keys in order
+  std::vector<UniqueIndex> lookups;  ///< the non-unique indexes (CREATE INDEX), in order
 
   /// The position of a column, or nullopt.
   std::optional<std::size_t> column(const std::string& name) const;

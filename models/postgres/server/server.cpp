@@ -230,6 +230,7 @@ void Server::after_engine() {
       if (done.result.sqlstate() == "40P01") ++stats().deadlocks;
       complete(*backend, std::move(done.result));
     }
+  if (!engine_.any_waiting()) return;  // no wait to time: arm_wait_timeouts would do nothing
   for (auto& [pid, backend] : backends_)
     if (backend.state == State::blocked) arm_wait_timeouts(backend);
 }
