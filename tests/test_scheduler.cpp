@@ -238,6 +238,29 @@ TEST_CASE("retry_budget: attempts past the budget, retries before the declared b
   CHECK(retry_budget(o).held);
 }
 
+TEST_CASE("the task table's checks: a COMPLETED task run again, a lost retry_count increment, the retry wave",
+          "[scheduler]") {
+  Observations o = history();
+  o.task_table = true;
+  o.attempts = {attempt(1, "task-1", 0, 1, 10, 11, "succeeded")};
+  o.task_writes = {TaskWrite{"task-1", at_s(11), "COMPLETED", 0, 0, true, at_s(11)}};
+  CHECK_THAT(duplicate_execution(o).summary, Catch::Contains("0 tasks run again after the task table said COMPLETED"));
+  o.attempts.push_back(attempt(2, "task-1", 1, 2, 311, 312, "succeeded"));
+  CHECK_THAT(duplicate_execution(o).summary, Catch::Contains("1 task run again after the task table said COMPLETED"));
+  CHECK(duplicate_execution(o).held);  // reported, never failed
+  // Two failures of one copy (retry_count 0) each write 1: the second write's increment is lost.
+  o.attempts.clear();
+  o.task_writes = {TaskWrite{"task-2", at_s(20), "PENDING", 0, 1, true, at_s(80)},
+                   TaskWrite{"task-3", at_s(20), "PENDING", 0, 1, true, at_s(80)}};
+  CHECK(retry_budget(o).held);
+  CHECK_THAT(retry_budget(o).summary, Catch::Contains("largest retry wave 2 due within 100ms"));
+  o.task_writes.push_back(TaskWrite{"task-2", at_s(25), "PENDING", 1, 1, true, at_s(85)});
+  CHECK_FALSE(retry_budget(o).held);
+  CHECK_THAT(retry_budget(o).summary, Catch::Contains("1 retry_count increment lost"));
+  o.task_writes.back().accepted = false;  // a fenced write the store refused changes nothing
+  CHECK(retry_budget(o).held);
+}
+
 TEST_CASE("fire_lateness breaks only past a declared starting deadline", "[scheduler]") {
   Observations o = history();
   o.schedules = {"* * * * *"};
@@ -464,6 +487,7 @@ TEST_CASE("scheduler options refuse what cannot work, at the offending key", "[s
   fails_with("  queue: { dlq_retention: 1h }\n", "applies only with max_receive_count");
   fails_with("  delay_queue: sqs\n  queue: { fifo: true }\n", "no per-message delay");
   fails_with("  queue: { message_group: schedule }\n", "applies only with fifo: true");
+  fails_with("  delay_queue: postgres\n  task_table: true\n", "the tasks table is the queue");
 }
 
 TEST_CASE("a scheduler run: one seed gives one trace, another seed another", "[scheduler]") {

@@ -19,8 +19,9 @@ std::vector<sim::OptionDoc> cron_option_docs() {
        "a tick while the schedule's previous run is active: allow (Kubernetes' default; Temporal's allow_all), "
        "forbid (not started; tried again at the next check), replace (the active run is cancelled; Temporal's "
        "terminate_other), or, with missed_policy temporal, skip (its default: dropped), buffer_one (one waits for "
-       "the run to end), buffer_all (all wait, then run one after another) or cancel_other (delay_queue postgres: the "
-       "active run is asked to cancel, the newest waits for it to end); only the fixed design applies it"},
+       "the run to end), buffer_all (all wait, then run one after another) or cancel_other (the active run is asked to "
+       "cancel, the newest waits for it to end; with the SQS-like queue a running handler is interrupted); only the "
+       "fixed design applies it"},
       {"start",
        "the true wall time at the run's start, in UTC, quoted (\"2026-03-08T05:00:00Z\"); empty: 2026-01-01T00:00:00Z"},
       {"missed_policy",
@@ -57,6 +58,18 @@ std::vector<sim::OptionDoc> queue_option_docs() {
        "a FIFO queue: a message whose body was sent in the last 5 minutes is accepted and dropped (content-based "
        "deduplication), messages of a group are received in send order and one at a time, no per-message delay "
        "(so not with delay_queue: sqs), and a message moved to the DLQ starts its retention again"},
+      {"queue.deduplication_id",
+       "a FIFO queue's MessageDeduplicationId: content (content-based, the body; the default) or task (each sender "
+       "sets the task's id, without the seed's retry count, overriding the content-based one)"},
+      {"queue.calls_per_second",
+       "a FIFO queue's quota of calls a second per API action (SQS: 300 without high throughput mode; a batch of up "
+       "to 10 messages is one call, hence 3,000 messages a second); a call over it is refused with "
+       "ThrottlingException. 0: none"},
+      {"queue.redrive_at",
+       "an operator's DLQ redrive (StartMessageMoveTask to the source queue) at this time on the queue node's clock: "
+       "the dead letters present then move back oldest first, each as a new message (new id, retention and receive "
+       "count start again)"},
+      {"queue.redrive_rate", "the redrive's MaxNumberOfMessagesPerSecond (1 to 500; 500 by default)"},
       {"queue.message_group",
        "a FIFO queue's MessageGroupId: task (each task alone) or schedule (a cron schedule's runs in one group: "
        "in tick order, one in flight)"},
@@ -78,6 +91,11 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
       {"move",
        "how due tasks leave the ZSET: range_then_remove (the seed) or script (one Lua script a check: range and ZREM)"},
       {"sink", "where effects land: plain, idempotent (by task id) or fenced (attempt token)"},
+      {"task_table",
+       "the seed's separate task table on the store node (status, retry_count, schedule_time), written beside the "
+       "ready queue: the seed's update_task by id then ack or nack, with retry_count + 1 from the task's copy; the "
+       "fixed design claims the row at receive (a finished task's message is deleted unrun) and writes under the "
+       "attempt's token, incrementing retry_count in the store. Not with delay_queue postgres. Off by default"},
       {"schedulers", "scheduler nodes, sched-1 .. sched-N"},
       {"workers", "worker nodes, worker-1 .. worker-M"},
       {"tasks", "one-time delayed tasks the client submits"},
