@@ -9,9 +9,10 @@ std::vector<sim::OptionDoc> cron_option_docs() {
   return {
       {"cron", "five-field cron expressions, in time_zone"},
       {"time_zone",
-       "the schedules' zone (Kubernetes' .spec.timeZone), an IANA name among the 33 the model keeps with their "
-       "rules (US, EU or no daylight time), such as UTC, America/New_York, Europe/Berlin, Asia/Tokyo or "
-       "Asia/Kolkata; an unknown name is refused with the list"},
+       "the schedules' zone (Kubernetes' .spec.timeZone), an IANA name among the 36 the model keeps with their "
+       "rules (US, EU, New South Wales', New Zealand's or no daylight time), such as UTC, America/New_York, "
+       "Europe/Berlin, Australia/Sydney, Pacific/Auckland, Asia/Tokyo or Asia/Kolkata; an unknown name is refused "
+       "with the list"},
       {"dst",
        "a tick in a daylight-saving gap or overlap: vixie (cron(8): fixed-time jobs once, a skipped one right after "
        "the change) or kubernetes (robfig/cron: a skipped tick never runs, a repeated one runs twice)"},
