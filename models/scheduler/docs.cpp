@@ -147,7 +147,10 @@ const sim::ModelDocs& scheduler_docs() {
       {
           {"lost_task", "every acknowledged task runs to an effect, or fails for good on a permanent error",
            "tasks lost, out of those acknowledged"},
-          {"duplicate_execution", "reported: tasks whose handler completed more than once", "tasks"},
+          {"duplicate_execution",
+           "reported: tasks whose handler completed more than once (task_table: and those run again after their row "
+           "said COMPLETED)",
+           "tasks"},
           {"concurrent_execution", "no two attempts of one task run at the same time",
            "overlapping pairs, total overlap"},
           {"duplicate_side_effect", "no task's effect lands twice at the sink", "tasks with more than one effect"},
@@ -168,9 +171,12 @@ const sim::ModelDocs& scheduler_docs() {
            "overlapping pairs, total overlap, pairs against the policy"},
           {"retry_budget",
            "no task takes more attempts than its budget (seed: max_retries + 1; fixed: max_receive_count, with "
-           "postgres max_attempts), and the seed's retries wait its declared 60 x 2^k s",
-           "tasks over budget, retries sooner than the backoff"},
-          {"dlq_correct", "a dead-lettered task (postgres: a row in state dead) reached its budget and never succeeded",
+           "postgres max_attempts; a new budget per DLQ redrive), the seed's retries wait its declared 60 x 2^k s, "
+           "and (task_table) no retry loses a retry_count increment; the largest retry wave is reported",
+           "tasks over budget, retries sooner than the backoff, lost increments, retries due within 100 ms"},
+          {"dlq_correct",
+           "a dead-lettered task (postgres: a row in state dead) reached its budget and never succeeded (a redriven "
+           "task: its receive count only)",
            "wrong dead letters"},
           {"liveness", "after the last fault, every due task starts within liveness_bound", "tasks that did not"},
       },
