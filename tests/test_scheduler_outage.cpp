@@ -205,3 +205,36 @@ TEST_CASE("scheduler DLQ redrive: the dead letters move back after the outage an
   sim::RunResult kept = sim::run_scenario(scenario, scenario.seed).result;
   CHECK(std::stoi(detail(check_of(kept, "lost_task"), "lost")) > 0);
 }
+
+TEST_CASE("scheduler task table: the seed's COMPLETED write whose answer is lost takes `except Exception`: FAILED "
+          "over COMPLETED, then the ack, so the row says FAILED for a task whose effect landed",
+          "[scheduler]") {
+  const std::string text = R"(name: t
+model: scheduler
+seed: 1
+duration: 400s
+params:
+  design: seed
+  task_table: true
+  workers: 1
+  tasks: 1
+  work: 5s
+network:
+  latency: { dist: constant, value: 1ms }
+faults:
+  - after: { event: sink.applied, node: sink, occurrence: 1, delay: 0s }
+    drop_response: { from: store, to: worker-1, duration: 500ms }
+)";
+  sim::Scenario scenario = sim::parse_scenario(text, "test.yaml");
+  sim::RunOutput run = scheduler_support::traced(scenario);
+  std::vector<std::string> writes;
+  int receives = 0;
+  for (const sim::TraceRecord& r : run.trace) {
+    if (r.kind == "store.task_completed" || r.kind == "store.task_failed") writes.push_back(r.kind);
+    if (r.kind == "worker.received") ++receives;
+  }
+  CHECK(writes == std::vector<std::string>{"store.task_completed", "store.task_failed"});
+  CHECK(receives == 1);  // acked after the FAILED write: the task never runs again
+  CHECK(detail(check_of(run.result, "duplicate_side_effect"), "tasks") == "0");
+  CHECK(check_of(run.result, "lost_task").held);  // an attempt succeeded: no check judges the row's final status
+}
