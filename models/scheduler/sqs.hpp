@@ -17,7 +17,10 @@
 //     time in the queue expires from the DLQ soon after it moves. Expiry is applied when the queue
 //     is next used (expire()), at the time it fell due.
 // The seed's own queue calls (set_visibility_timeout, ack and nack by task id) are kept as
-// separate operations, because the seed's wrapper names tasks, not receipts.
+// separate operations, because the seed's wrapper names tasks, not receipts. The overlap
+// policies' calls are the model's own: replace deletes a schedule's runs (cancel_with_prefix);
+// cancel_other asks them to cancel (request_cancel_with_prefix), which a run in flight learns
+// from its next heartbeat.
 //
 // With fifo, a FIFO queue: content-based deduplication (a body sent again within 5 minutes is
 // accepted and dropped), delivery in send order within a message group with one message of a

@@ -14,7 +14,12 @@
 // where the sink and queue check them; a transient error is retried by setting the message's
 // visibility to a full-jitter backoff, U[0, min(cap, base x 2^(receives-1))), counted by the
 // queue's clock; a permanent error is final at once. Transient failures beyond the queue's
-// max_receive_count go to its dead-letter queue.
+// max_receive_count go to its dead-letter queue. Under cancel_other a heartbeat answered
+// cancel_requested interrupts the handler's work; it lands nothing and deletes the message.
+//
+// With the task table (task_table.hpp), the seed writes update_task by id before its ack or nack,
+// retry_count + 1 from its copy; the fixed worker claims the row at receive and writes under its
+// token, deleting its message only once the row says COMPLETED or FAILED.
 #pragma once
 
 #include <boost/asio/cancellation_signal.hpp>
