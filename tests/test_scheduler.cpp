@@ -143,6 +143,56 @@ TEST_CASE("the model's zones: the US and EU daylight-saving rules of 2026, gaps 
   CHECK_FALSE(parse_utc("2026-03-08 05:00:00"));
 }
 
+TEST_CASE("the southern zones: Sydney's and Auckland's daylight time across the new year, and their 2008 rules",
+          "[scheduler]") {
+  auto utc = [](const char* text) {
+    std::optional<std::int64_t> s = parse_utc(text);
+    REQUIRE(s);
+    return *s;
+  };
+  Zone sydney = *find_zone("Australia/Sydney");
+  REQUIRE(sydney.changes(2026));
+  CHECK(sydney.changes(2026)->first == utc("2026-10-03T16:00:00Z"));   // 10-04 02:00 AEST, the first Sunday
+  CHECK(sydney.changes(2026)->second == utc("2026-04-04T16:00:00Z"));  // 04-05 03:00 AEDT, the first Sunday
+  CHECK(sydney.offset_at(utc("2026-04-04T15:59:59Z")) == 11 * 3600);
+  CHECK(sydney.offset_at(utc("2026-04-04T16:00:00Z")) == 10 * 3600);
+  CHECK(sydney.offset_at(utc("2026-10-03T15:59:59Z")) == 10 * 3600);
+  CHECK(sydney.offset_at(utc("2026-10-03T16:00:00Z")) == 11 * 3600);
+  CHECK(sydney.offset_at(utc("2026-12-31T14:00:00Z")) == 11 * 3600);  // New Year's Day, local: summer
+  CHECK(sydney.offset_at(utc("2026-07-01T00:00:00Z")) == 10 * 3600);
+  std::int64_t gap = utc("2026-10-04T02:30:00Z");  // local 02:30 on the spring change: skipped
+  CHECK(sydney.instants_of(gap).empty());
+  CHECK(sydney.gap_end(gap) == utc("2026-10-03T16:00:00Z"));
+  CHECK(sydney.instants_of(utc("2026-04-05T02:30:00Z")) ==
+        std::vector<std::int64_t>{utc("2026-04-04T15:30:00Z"), utc("2026-04-04T16:30:00Z")});  // twice
+  // The rule of 2008: up to 2007 from the last Sunday in October to the last Sunday in March.
+  CHECK(sydney.changes(2007)->second == utc("2007-03-24T16:00:00Z"));
+  CHECK(sydney.changes(2007)->first == utc("2007-10-27T16:00:00Z"));
+  CHECK(sydney.changes(2008)->second == utc("2008-04-05T16:00:00Z"));
+  CHECK(sydney.offset_at(utc("2008-03-31T00:00:00Z")) == 11 * 3600);  // summer time a week longer than 2007's
+  CHECK(sydney.offset_at(utc("2007-03-31T00:00:00Z")) == 10 * 3600);
+  CHECK(sydney.changes(2008)->first == utc("2008-10-04T16:00:00Z"));
+  Zone auckland = *find_zone("Pacific/Auckland");
+  CHECK(auckland.changes(2026)->first == utc("2026-09-26T14:00:00Z"));   // 09-27 02:00 NZST, the last Sunday
+  CHECK(auckland.changes(2026)->second == utc("2026-04-04T14:00:00Z"));  // 04-05 03:00 NZDT
+  CHECK(auckland.offset_at(utc("2026-01-15T00:00:00Z")) == 13 * 3600);
+  CHECK(auckland.offset_at(utc("2026-06-15T00:00:00Z")) == 12 * 3600);
+  CHECK(auckland.changes(2007)->second == utc("2007-03-17T14:00:00Z"));  // 2007: the third Sunday in March
+  CHECK(auckland.changes(2007)->first == utc("2007-09-29T14:00:00Z"));   // the first year of September
+  CHECK(auckland.changes(2008)->second == utc("2008-04-05T14:00:00Z"));
+  CHECK_FALSE(find_zone("Australia/Brisbane")->changes(2026));  // Queensland: no daylight time
+  // Vixie cron's rules hold there too: the skipped 02:30 runs at the change, the repeated one once.
+  Schedule vixie{cron_of("30 2 * * *"), sydney, DstPolicy::vixie};
+  Schedule kube{cron_of("30 2 * * *"), sydney, DstPolicy::kubernetes};
+  CHECK(vixie.next_after(utc("2026-10-03T12:00:00Z"))->due == utc("2026-10-03T16:00:00Z"));
+  CHECK(kube.next_after(utc("2026-10-03T12:00:00Z"))->due == utc("2026-10-04T15:30:00Z"));  // 10-05 02:30 AEDT
+  std::optional<Tick> autumn = vixie.next_after(utc("2026-04-04T12:00:00Z"));
+  REQUIRE(autumn);
+  CHECK(autumn->due == utc("2026-04-04T15:30:00Z"));
+  CHECK(vixie.next_after(autumn->due)->due == utc("2026-04-05T16:30:00Z"));  // the next day, not 16:30 again
+  CHECK(kube.next_after(kube.next_after(utc("2026-04-04T12:00:00Z"))->due)->due == utc("2026-04-04T16:30:00Z"));
+}
+
 TEST_CASE("cron across daylight-saving changes: Vixie cron's rules against robfig/cron's", "[scheduler]") {
   Zone ny = *find_zone("America/New_York");
   Schedule vixie{cron_of("30 2 * * *"), ny, DstPolicy::vixie};
@@ -235,6 +285,29 @@ TEST_CASE("retry_budget: attempts past the budget, retries before the declared b
   o.attempts.push_back(attempt(3, "task-1", 0, 3, 300, 301, "succeeded"));
   CHECK_FALSE(retry_budget(o).held);  // a third attempt of a budget of two
   o.max_attempts = 0;
+  CHECK(retry_budget(o).held);
+}
+
+TEST_CASE("the task table's checks: a COMPLETED task run again, a lost retry_count increment, the retry wave",
+          "[scheduler]") {
+  Observations o = history();
+  o.task_table = true;
+  o.attempts = {attempt(1, "task-1", 0, 1, 10, 11, "succeeded")};
+  o.task_writes = {TaskWrite{"task-1", at_s(11), "COMPLETED", 0, 0, true, at_s(11)}};
+  CHECK_THAT(duplicate_execution(o).summary, Catch::Contains("0 tasks run again after the task table said COMPLETED"));
+  o.attempts.push_back(attempt(2, "task-1", 1, 2, 311, 312, "succeeded"));
+  CHECK_THAT(duplicate_execution(o).summary, Catch::Contains("1 task run again after the task table said COMPLETED"));
+  CHECK(duplicate_execution(o).held);  // reported, never failed
+  // Two failures of one copy (retry_count 0) each write 1: the second write's increment is lost.
+  o.attempts.clear();
+  o.task_writes = {TaskWrite{"task-2", at_s(20), "PENDING", 0, 1, true, at_s(80)},
+                   TaskWrite{"task-3", at_s(20), "PENDING", 0, 1, true, at_s(80)}};
+  CHECK(retry_budget(o).held);
+  CHECK_THAT(retry_budget(o).summary, Catch::Contains("largest retry wave 2 due within 100ms"));
+  o.task_writes.push_back(TaskWrite{"task-2", at_s(25), "PENDING", 1, 1, true, at_s(85)});
+  CHECK_FALSE(retry_budget(o).held);
+  CHECK_THAT(retry_budget(o).summary, Catch::Contains("1 retry_count increment lost"));
+  o.task_writes.back().accepted = false;  // a fenced write the store refused changes nothing
   CHECK(retry_budget(o).held);
 }
 
@@ -464,6 +537,7 @@ TEST_CASE("scheduler options refuse what cannot work, at the offending key", "[s
   fails_with("  queue: { dlq_retention: 1h }\n", "applies only with max_receive_count");
   fails_with("  delay_queue: sqs\n  queue: { fifo: true }\n", "no per-message delay");
   fails_with("  queue: { message_group: schedule }\n", "applies only with fifo: true");
+  fails_with("  delay_queue: postgres\n  task_table: true\n", "the tasks table is the queue");
 }
 
 TEST_CASE("a scheduler run: one seed gives one trace, another seed another", "[scheduler]") {

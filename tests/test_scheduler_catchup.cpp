@@ -148,7 +148,6 @@ TEST_CASE("scheduler options: unknown policy names and misplaced policy keys are
   fails_with("  missed_policy: temporal\n  catchup_window: 5s\n", "catchup_window");
   fails_with("  overlap: buffer_all\n", "Temporal's: use missed_policy: temporal");
   fails_with("  missed_policy: temporal\n  overlap: forbid\n", "skip");
-  fails_with("  missed_policy: temporal\n  overlap: cancel_other\n", "delay_queue: postgres only");
   fails_with("  delay_queue: postgres\n  overlap: cancel_other\n", "Temporal's: use missed_policy: temporal");
   fails_with("  missed_policy: quartz\n  starting_deadline: 200s\n", "misfire_threshold");
   fails_with("  design: seed\n  missed_policy: temporal\n", "use design: fixed");

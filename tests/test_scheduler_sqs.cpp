@@ -210,3 +210,88 @@ TEST_CASE("the ready queue counts ready, in-flight, delayed and dead-letter mess
   CHECK(n.dead == 1);
   CHECK(n.in_flight == 1);
 }
+
+TEST_CASE("the SQS-like queue's cancel requests: a message in flight stays until its worker deletes it or its "
+          "visibility ends; one not in flight is cancelled at once",
+          "[scheduler]") {
+  SqsQueue q(QueueOptions{});
+  q.send("cron-1@60", mono_s(0), Duration::zero());
+  q.send("cron-1@120", mono_s(0), Duration::zero());
+  std::optional<Received> running = q.receive(mono_s(1), Duration::seconds(30));
+  REQUIRE(running);
+  CHECK(q.request_cancel_with_prefix("cron-1@", mono_s(2)) == std::vector<std::string>{"cron-1@60", "cron-1@120"});
+  CHECK(q.tasks_with_prefix("cron-1@") == std::vector<std::string>{"cron-1@60"});  // still active
+  QueueAnswer beat = q.change_visibility(running->handle, mono_s(5), Duration::seconds(30));
+  CHECK(beat.ok);
+  CHECK(beat.use == HandleUse::cancel_requested);
+  q.end_abandoned_cancels(mono_s(34));  // visible again at 35 s: not yet
+  CHECK(q.tasks_with_prefix("cron-1@").size() == 1);
+  q.end_abandoned_cancels(mono_s(35));  // its worker stopped heartbeating: the run has ended
+  CHECK(q.tasks_with_prefix("cron-1@").empty());
+  CHECK(q.change_visibility(running->handle, mono_s(36), Duration::seconds(30)).use == HandleUse::cancelled);
+  CHECK_FALSE(q.receive(mono_s(36), std::nullopt));
+}
+
+TEST_CASE("a FIFO queue's explicit deduplication id (the task's) overrides the body: a retry copy is dropped within "
+          "5 minutes of the task's first send, a different task with the same body is not",
+          "[scheduler]") {
+  QueueOptions options;
+  options.fifo = true;
+  SqsQueue content(options);
+  CHECK(content.send("task-1", mono_s(0), Duration::zero()));
+  CHECK(content.send("task-1|1", mono_s(60), Duration::zero()));  // another body: delivered
+  CHECK_FALSE(content.send("task-1", mono_s(200), Duration::zero()));
+  options.dedup_by_task = true;
+  SqsQueue by_task(options);
+  CHECK(by_task.send("task-1", mono_s(0), Duration::zero()));
+  CHECK_FALSE(by_task.send("task-1|1", mono_s(60), Duration::zero()));   // the same id: accepted, dropped
+  CHECK_FALSE(by_task.send("task-1|2", mono_s(299), Duration::zero()));  // a dropped send does not renew it
+  CHECK(by_task.send("task-1|2", mono_s(300), Duration::zero()));        // 5 minutes after the first send
+  CHECK(by_task.send("task-2|1", mono_s(300), Duration::zero()));
+  CHECK(by_task.depth() == 3);
+}
+
+TEST_CASE("a FIFO queue takes 300 calls of an action in any second and refuses the next; a standard queue has no "
+          "such quota",
+          "[scheduler]") {
+  QueueOptions options;
+  options.fifo = true;
+  SqsQueue q(options);
+  sim::MonoTime t = mono_s(10);
+  for (int i = 0; i < 300; ++i) REQUIRE(q.admit_call(0, t + Duration::milliseconds(i)));
+  CHECK_FALSE(q.admit_call(0, t + Duration::milliseconds(999)));  // the 301st within the second
+  CHECK(q.admit_call(1, t + Duration::milliseconds(999)));        // another action has its own quota
+  CHECK(q.admit_call(0, t + Duration::milliseconds(1000)));       // the first call has left the second
+  CHECK_FALSE(q.admit_call(0, t + Duration::milliseconds(1000)));
+  options.calls_per_second = 0;
+  SqsQueue unlimited(options);
+  SqsQueue standard{QueueOptions{}};
+  for (int i = 0; i < 1000; ++i) {
+    REQUIRE(unlimited.admit_call(0, t));
+    REQUIRE(standard.admit_call(0, t));
+  }
+}
+
+TEST_CASE("a DLQ redrive moves the dead letters present at its start back, oldest first, each a new message",
+          "[scheduler]") {
+  QueueOptions options;
+  options.max_receive_count = 1;
+  options.retention = Duration::seconds(600);
+  SqsQueue q(options);
+  for (const char* task : {"a", "b", "c"}) q.send(task, mono_s(0), Duration::zero());
+  for (int i = 0; i < 3; ++i) REQUIRE(q.receive(mono_s(1), Duration::seconds(10)));
+  REQUIRE_FALSE(q.receive(mono_s(20), std::nullopt));  // all three move to the DLQ, in send order
+  CHECK(q.counts(mono_s(20)).dead == 3);
+  CHECK(q.start_redrive() == 3);
+  CHECK(q.redrive(2, mono_s(590)) == std::vector<std::string>{"a", "b"});
+  CHECK(q.redrive_left() == 1);
+  CHECK(q.redrive(2, mono_s(591)) == std::vector<std::string>{"c"});
+  CHECK(q.redrive_left() == 0);
+  CHECK(q.counts(mono_s(591)).dead == 0);
+  // New messages: the receive count starts again, and retention counts from the redrive.
+  std::optional<Received> again = q.receive(mono_s(595), std::nullopt);
+  REQUIRE(again);
+  CHECK(again->task == "a");
+  CHECK(again->receives == 1);
+  CHECK(q.expire(mono_s(700)).empty());
+}

@@ -53,4 +53,12 @@ private:
   std::vector<const AttemptRecord*> sorted_;  ///< by (task, start order)
 };
 
+/// The task table's part of duplicate_execution (task_table: true; checks_table.cpp): tasks an
+/// attempt ran again after the table had them COMPLETED (S4), reported in `r`'s summary and details.
+void report_completed_reruns(const Observations& o, const AttemptIndex& attempts, sim::CheckResult& r);
+/// The task table's part of retry_budget: each PENDING write that set retry_count no higher than
+/// the row already held is a lost increment (S6), a violation; the largest number of retries due in
+/// one 100 ms slot of true time (the retry wave) is reported.
+void judge_table_retries(const Observations& o, sim::CheckResult& r);
+
 }  // namespace scheduler::checking

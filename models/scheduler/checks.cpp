@@ -183,6 +183,7 @@ sim::CheckResult duplicate_execution(const Observations& o, const AttemptIndex& 
   r.summary = fmt::format("{} ran to completion more than once (reported, not failed: at-least-once allows it)",
                           sim::count_of(static_cast<std::uint64_t>(twice), "task", "tasks"));
   r.details.emplace_back("tasks", std::to_string(twice));
+  report_completed_reruns(o, attempts, r);
   return r;
 }
 
@@ -272,11 +273,13 @@ sim::CheckResult retry_budget(const Observations& o, const AttemptIndex& index) 
   int over = 0, early = 0;
   index.each([&](const std::string& task, std::span<const AttemptRecord* const> attempts) {
     int before = judged_task(o, task) ? 1 : 0;  // a judged tick's run had one attempt, which succeeded
-    if (o.max_attempts > 0 && static_cast<int>(attempts.size()) + before > o.max_attempts) {
+    auto moved_back = o.redriven.find(task);  // each redrive starts the budget again
+    int budget = o.max_attempts * (1 + (moved_back == o.redriven.end() ? 0 : moved_back->second));
+    if (o.max_attempts > 0 && static_cast<int>(attempts.size()) + before > budget) {
       ++over;
-      const AttemptRecord& extra = *attempts[static_cast<std::size_t>(o.max_attempts - before)];
+      const AttemptRecord& extra = *attempts[static_cast<std::size_t>(budget - before)];
       violate(r, extra.started, {worker_name(o, extra.worker)},
-              fmt::format("{} started attempt {} of a budget of {}", task, o.max_attempts + 1, o.max_attempts));
+              fmt::format("{} started attempt {} of a budget of {}", task, budget + 1, budget));
     }
     if (!o.backoff_base) return;
     int failures = 0;  // transient failures so far: the next attempt waits base x 2^failures
@@ -298,6 +301,7 @@ sim::CheckResult retry_budget(const Observations& o, const AttemptIndex& index) 
                           sim::count_of(static_cast<std::uint64_t>(early), "retry", "retries"));
   r.details.emplace_back("over budget", std::to_string(over));
   r.details.emplace_back("before the backoff", std::to_string(early));
+  judge_table_retries(o, r);
   return r;
 }
 
@@ -305,7 +309,8 @@ sim::CheckResult dlq_correct(const Observations& o, int max_receive_count) {
   sim::CheckResult r = named("dlq_correct");
   for (const auto& [task, receives] : o.dead_letters) {
     bool early = receives < max_receive_count;
-    if (!early && !succeeded(o, task)) continue;
+    // A redriven task's later success is the redrive's point: only its receive count is judged.
+    if (!early && (o.redriven.count(task) > 0 || !succeeded(o, task))) continue;
     violate(r, o.run_end, {"queue"},
             early
                 ? fmt::format("{} went to the DLQ after {} receives, fewer than {}", task, receives, max_receive_count)
@@ -323,6 +328,10 @@ sim::CheckResult dlq_correct(const Observations& o, int max_receive_count) {
   r.summary = fmt::format("{} in the dead-letter queue{}", sim::count_of(o.dead_letters.size(), "task", "tasks"),
                           expired > 0 ? fmt::format(", {} deleted there by retention", expired) : "");
   if (expired > 0) r.details.emplace_back("expired from the DLQ", std::to_string(expired));
+  if (!o.redriven.empty()) {
+    r.summary += fmt::format(", {} moved back by a redrive", sim::count_of(o.redriven.size(), "task", "tasks"));
+    r.details.emplace_back("redriven", std::to_string(o.redriven.size()));
+  }
   return r;
 }
 

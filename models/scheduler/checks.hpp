@@ -2,7 +2,8 @@
 // (record.hpp), each saying how bad:
 //   lost_task              an acknowledged task that never ran to an effect, and was not failed
 //                          for good on a permanent error (at-least-once);
-//   duplicate_execution    reported, never failed: tasks whose handler ran more than once;
+//   duplicate_execution    reported, never failed: tasks whose handler ran more than once (with the
+//                          task table, also those run again after their row said COMPLETED);
 //   concurrent_execution   the true time two attempts of one task overlapped;
 //   duplicate_side_effect  tasks with more than one new effect at the sink;
 //   stale_ack              acks that deleted a message a newer receive held (the postgres store:
@@ -24,6 +25,8 @@
 //   retry_budget           no task takes more attempts than its budget (the seed: max_retries + 1;
 //                          fixed: max_receive_count when a DLQ is set), and (the seed) no retry
 //                          starts sooner than the declared 60 x 2^k s after its k-th transient failure;
+//                          with the task table, no retry_count increment is lost, and the largest
+//                          number of retries due within 100 ms (the retry wave) is reported;
 //   dlq_correct            a dead-lettered task was received at least max_receive_count times
 //                          and never also succeeded;
 //   liveness               after the last fault, every due task not yet done starts within the bound.

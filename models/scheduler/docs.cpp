@@ -9,9 +9,10 @@ std::vector<sim::OptionDoc> cron_option_docs() {
   return {
       {"cron", "five-field cron expressions, in time_zone"},
       {"time_zone",
-       "the schedules' zone (Kubernetes' .spec.timeZone), an IANA name among the 33 the model keeps with their "
-       "rules (US, EU or no daylight time), such as UTC, America/New_York, Europe/Berlin, Asia/Tokyo or "
-       "Asia/Kolkata; an unknown name is refused with the list"},
+       "the schedules' zone (Kubernetes' .spec.timeZone), an IANA name among the 36 the model keeps with their "
+       "rules (US, EU, New South Wales', New Zealand's or no daylight time), such as UTC, America/New_York, "
+       "Europe/Berlin, Australia/Sydney, Pacific/Auckland, Asia/Tokyo or Asia/Kolkata; an unknown name is refused "
+       "with the list"},
       {"dst",
        "a tick in a daylight-saving gap or overlap: vixie (cron(8): fixed-time jobs once, a skipped one right after "
        "the change) or kubernetes (robfig/cron: a skipped tick never runs, a repeated one runs twice)"},
@@ -19,8 +20,9 @@ std::vector<sim::OptionDoc> cron_option_docs() {
        "a tick while the schedule's previous run is active: allow (Kubernetes' default; Temporal's allow_all), "
        "forbid (not started; tried again at the next check), replace (the active run is cancelled; Temporal's "
        "terminate_other), or, with missed_policy temporal, skip (its default: dropped), buffer_one (one waits for "
-       "the run to end), buffer_all (all wait, then run one after another) or cancel_other (delay_queue postgres: the "
-       "active run is asked to cancel, the newest waits for it to end); only the fixed design applies it"},
+       "the run to end), buffer_all (all wait, then run one after another) or cancel_other (the active run is asked to "
+       "cancel, the newest waits for it to end; with the SQS-like queue a running handler is interrupted); only the "
+       "fixed design applies it"},
       {"start",
        "the true wall time at the run's start, in UTC, quoted (\"2026-03-08T05:00:00Z\"); empty: 2026-01-01T00:00:00Z"},
       {"missed_policy",
@@ -57,6 +59,18 @@ std::vector<sim::OptionDoc> queue_option_docs() {
        "a FIFO queue: a message whose body was sent in the last 5 minutes is accepted and dropped (content-based "
        "deduplication), messages of a group are received in send order and one at a time, no per-message delay "
        "(so not with delay_queue: sqs), and a message moved to the DLQ starts its retention again"},
+      {"queue.deduplication_id",
+       "a FIFO queue's MessageDeduplicationId: content (content-based, the body; the default) or task (each sender "
+       "sets the task's id, without the seed's retry count, overriding the content-based one)"},
+      {"queue.calls_per_second",
+       "a FIFO queue's quota of calls a second per API action (SQS: 300 without high throughput mode; a batch of up "
+       "to 10 messages is one call, hence 3,000 messages a second); a call over it is refused with "
+       "ThrottlingException. 0: none"},
+      {"queue.redrive_at",
+       "an operator's DLQ redrive (StartMessageMoveTask to the source queue) at this time on the queue node's clock: "
+       "the dead letters present then move back oldest first, each as a new message (new id, retention and receive "
+       "count start again)"},
+      {"queue.redrive_rate", "the redrive's MaxNumberOfMessagesPerSecond (1 to 500; 500 by default)"},
       {"queue.message_group",
        "a FIFO queue's MessageGroupId: task (each task alone) or schedule (a cron schedule's runs in one group: "
        "in tick order, one in flight)"},
@@ -78,6 +92,11 @@ std::vector<sim::OptionDoc> scheduler_option_docs() {
       {"move",
        "how due tasks leave the ZSET: range_then_remove (the seed) or script (one Lua script a check: range and ZREM)"},
       {"sink", "where effects land: plain, idempotent (by task id) or fenced (attempt token)"},
+      {"task_table",
+       "the seed's separate task table on the store node (status, retry_count, schedule_time), written beside the "
+       "ready queue: the seed's update_task by id then ack or nack, with retry_count + 1 from the task's copy; the "
+       "fixed design claims the row at receive (a finished task's message is deleted unrun) and writes under the "
+       "attempt's token, incrementing retry_count in the store. Not with delay_queue postgres. Off by default"},
       {"schedulers", "scheduler nodes, sched-1 .. sched-N"},
       {"workers", "worker nodes, worker-1 .. worker-M"},
       {"tasks", "one-time delayed tasks the client submits"},
@@ -128,7 +147,10 @@ const sim::ModelDocs& scheduler_docs() {
       {
           {"lost_task", "every acknowledged task runs to an effect, or fails for good on a permanent error",
            "tasks lost, out of those acknowledged"},
-          {"duplicate_execution", "reported: tasks whose handler completed more than once", "tasks"},
+          {"duplicate_execution",
+           "reported: tasks whose handler completed more than once (task_table: and those run again after their row "
+           "said COMPLETED)",
+           "tasks"},
           {"concurrent_execution", "no two attempts of one task run at the same time",
            "overlapping pairs, total overlap"},
           {"duplicate_side_effect", "no task's effect lands twice at the sink", "tasks with more than one effect"},
@@ -149,9 +171,12 @@ const sim::ModelDocs& scheduler_docs() {
            "overlapping pairs, total overlap, pairs against the policy"},
           {"retry_budget",
            "no task takes more attempts than its budget (seed: max_retries + 1; fixed: max_receive_count, with "
-           "postgres max_attempts), and the seed's retries wait its declared 60 x 2^k s",
-           "tasks over budget, retries sooner than the backoff"},
-          {"dlq_correct", "a dead-lettered task (postgres: a row in state dead) reached its budget and never succeeded",
+           "postgres max_attempts; a new budget per DLQ redrive), the seed's retries wait its declared 60 x 2^k s, "
+           "and (task_table) no retry loses a retry_count increment; the largest retry wave is reported",
+           "tasks over budget, retries sooner than the backoff, lost increments, retries due within 100 ms"},
+          {"dlq_correct",
+           "a dead-lettered task (postgres: a row in state dead) reached its budget and never succeeded (a redriven "
+           "task: its receive count only)",
            "wrong dead letters"},
           {"liveness", "after the last fault, every due task starts within liveness_bound", "tasks that did not"},
       },

@@ -225,6 +225,7 @@ sim::Task<void> SchedulerNode::fire_temporal(int schedule, std::int64_t last, st
   TemporalStep step = temporal_step(cron, last, now_s, ticks_from_text(buffer), running, c.overlap, c.catchup_window);
   note_temporal_step(schedule, step);
   if (step.terminate) co_await cancel_runs(schedule);
+  if (step.cancel) co_await request_cancel(schedule);
   for (const Tick& tick : step.start) co_await fire(schedule, tick);
   std::string left = ticks_text(step.buffer);
   co_await mark_processed(schedule, now_s, left);
@@ -333,6 +334,18 @@ sim::Task<void> SchedulerNode::cancel_runs(int schedule) {
   if (answer && answer->number > 0)
     context_->trace(node_, "scheduler.replace",
                     fmt::format("cron-{}: {} active run(s) cancelled", schedule + 1, answer->number));
+}
+
+// CancelOther: the schedule's active runs are asked to cancel; each stays active until its worker
+// has stopped it (or died), and the newest start waits in the store's buffer until then.
+sim::Task<void> SchedulerNode::request_cancel(int schedule) {
+  Request cancel;
+  cancel.op = Op::request_cancel;
+  cancel.task = fmt::format("cron-{}@", schedule + 1);
+  std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, cancel);
+  if (answer && answer->number > 0)
+    context_->trace(node_, "scheduler.cancel_other",
+                    fmt::format("cron-{}: {} active run(s) asked to cancel", schedule + 1, answer->number));
 }
 
 sim::Task<bool> SchedulerNode::push(const std::string& body) {

@@ -85,6 +85,7 @@ private:
   sim::Task<bool> push_batch(const std::vector<std::string>& bodies);
   sim::Task<bool> runs_active(int schedule, bool forbid = true);
   sim::Task<void> cancel_runs(int schedule);
+  sim::Task<void> request_cancel(int schedule);
 
   std::shared_ptr<Context> context_;
   int index_;

@@ -29,8 +29,11 @@ enum class Op {
   fire,               // store: the fixed design's fire record, keyed (schedule, nominal), fenced
   active,             // queue: how many messages of a schedule's runs are in the queue (overlap: forbid)
   cancel_runs,        // queue: deletes every message of a schedule's runs (overlap: replace)
+  request_cancel,     // queue: asks a schedule's runs to cancel (Temporal's cancel_other)
   processed,          // store: a schedule dealt with up to a time, without a fire, and its buffered starts
   pushed,             // store: the fixed design's fire of (schedule, nominal) is in the ready queue: out of the outbox
+  task_claim,         // store (task_table, fixed): the task's row RUNNING under the attempt's token, or its end
+  task_update,        // store (task_table): the seed's update_task by id; the fixed design's, fenced by the token
 };
 
 const char* op_name(Op op);
@@ -47,6 +50,9 @@ struct Request final : sim::MessageBody {
   sim::Duration duration;     ///< visibility or delay
   bool has_duration = false;  ///< receive: whether `duration` overrides the default visibility
   std::uint64_t attempt = 0;  ///< the recorder's attempt number (for the recorder only)
+  /// task_update: the row's new status (PENDING, COMPLETED, FAILED); `number` the seed's
+  /// retry_count, `when` its schedule_time; the fixed design's `duration` is the retry's delay.
+  std::string status;
   std::string describe() const override;
 };
 

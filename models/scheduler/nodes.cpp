@@ -9,6 +9,8 @@
 #include "models/scheduler/messages.hpp"
 #include "models/scheduler/sqs.hpp"
 #include "sim/kernel/rpc.hpp"
+#include "sim/kernel/spawn.hpp"
+#include "sim/kernel/timer.hpp"
 
 namespace scheduler {
 
@@ -31,16 +33,19 @@ const char* op_name(Op op) {
     case Op::fire: return "fire";
     case Op::active: return "active";
     case Op::cancel_runs: return "cancel_runs";
+    case Op::request_cancel: return "request_cancel";
     case Op::processed: return "processed";
     case Op::pushed: return "pushed";
+    case Op::task_claim: return "task_claim";
+    case Op::task_update: return "update_task";
   }
   return "?";
 }
 
 std::string Request::describe() const {
   if (op == Op::send_batch) return fmt::format("{} {}", op_name(op), fmt::join(tasks, " "));
-  return fmt::format("{} {}{}{}", op_name(op), task, handle.empty() ? "" : " " + handle,
-                     token != 0 ? fmt::format(" token {}", token) : "");
+  return fmt::format("{} {}{}{}{}", op_name(op), task, handle.empty() ? "" : " " + handle,
+                     token != 0 ? fmt::format(" token {}", token) : "", status.empty() ? "" : " " + status);
 }
 
 std::string Response::describe() const {
@@ -135,13 +140,32 @@ void sample_depth(Context& c, const SqsQueue& q, sim::MonoTime now) {
   o.depth.push_back(DepthSample{c.world.now(), n.ready, n.in_flight, n.delayed, n.dead});
 }
 
+// Runs the overlap policy cancelled (replace) or asked to cancel (cancel_other), counted in the reply.
+void note_cancelled(Context& c, const std::vector<std::string>& tasks, Response& reply) {
+  for (const std::string& task : tasks) {
+    c.observations.cancelled.insert(task);
+    ++reply.number;
+  }
+}
+
+// Whether the call is one of SQS's API actions, which a FIFO queue's quota counts (the controller's
+// view of a schedule's active runs and its cancellations are not).
+bool api_action(Op op) { return op != Op::active && op != Op::cancel_runs && op != Op::request_cancel; }
+
 Reply queue_answer(Context& c, const Request& r) {
   SqsQueue& q = *c.ready;
   sim::MonoTime now = c.world.node(c.queue).clock().mono(c.world.now());
   apply_retention(c, q, now);
+  q.end_abandoned_cancels(now);
   sample_depth(c, q, now);
   auto reply = std::make_shared<Response>();
   reply->ok = true;
+  if (api_action(r.op) && !q.admit_call(static_cast<int>(r.op), now)) {
+    c.trace(c.queue, "queue.throttled", fmt::format("{}: over the FIFO queue's calls a second", op_name(r.op)));
+    reply->ok = false;
+    reply->text = "ThrottlingException";
+    return reply;
+  }
   switch (r.op) {
     case Op::send: send(c, q, r.task, now, r.duration); break;
     case Op::send_batch:
@@ -162,6 +186,7 @@ Reply queue_answer(Context& c, const Request& r) {
       QueueAnswer a = q.change_visibility(r.handle, now, r.duration);
       reply->ok = a.ok;
       if (a.use == HandleUse::cancelled) reply->text = "cancelled";
+      if (a.use == HandleUse::cancel_requested) reply->text = "cancel_requested";
       break;
     }
     case Op::delete_message: {
@@ -174,12 +199,8 @@ Reply queue_answer(Context& c, const Request& r) {
     case Op::ack_id: reply->number = q.delete_by_task(r.task, r.handle, now).held_by_newer ? 1 : 0; break;
     case Op::nack_id: reply->ok = q.nack_by_task(r.task, now); break;
     case Op::active: reply->number = static_cast<std::int64_t>(q.tasks_with_prefix(r.task).size()); break;
-    case Op::cancel_runs:
-      for (const std::string& task : q.cancel_with_prefix(r.task)) {
-        c.observations.cancelled.insert(task);
-        ++reply->number;
-      }
-      break;
+    case Op::cancel_runs: note_cancelled(c, q.cancel_with_prefix(r.task), *reply); break;
+    case Op::request_cancel: note_cancelled(c, q.request_cancel_with_prefix(r.task, now), *reply); break;
     default: reply->ok = false; reply->text = "not a queue operation";
   }
   return reply;
@@ -261,9 +282,35 @@ Reply store_answer(Context& c, StoreState& s, const Request& r) {
       break;
     case Op::status_set: s.last_schedule[static_cast<int>(r.number)] = r.when; break;
     case Op::fire: take_fire(s, r, wall_ns, *reply); break;
+    case Op::task_claim:
+    case Op::task_update: answer_task_op(c, s.tasks, r, wall_ns, *reply); break;
     default: reply->ok = false; reply->text = "not a store operation";
   }
   return reply;
+}
+
+}  // namespace
+
+namespace {
+
+// An operator's DLQ redrive (StartMessageMoveTask to the source queue): the dead letters present
+// when it starts, redrive_rate a second, oldest first.
+sim::Task<void> redrive(std::shared_ptr<Context> context) {
+  Context& c = *context;
+  SqsQueue& q = *c.ready;
+  co_await sim::sleep(*c.options.queue.redrive_at);
+  auto now = [&c] { return c.world.node(c.queue).clock().mono(c.world.now()); };
+  apply_retention(c, q, now());
+  c.trace(c.queue, "queue.redrive",
+          fmt::format("{} dead letters to move back, {} a second", q.start_redrive(), c.options.queue.redrive_rate));
+  while (q.redrive_left() > 0) {
+    apply_retention(c, q, now());
+    for (const std::string& body : q.redrive(static_cast<std::size_t>(c.options.queue.redrive_rate), now())) {
+      ++c.observations.redriven[body.substr(0, body.find('|'))];
+      c.trace(c.queue, "queue.redriven", body);
+    }
+    if (q.redrive_left() > 0) co_await sim::sleep(sim::Duration::seconds(1));
+  }
 }
 
 }  // namespace
@@ -273,6 +320,7 @@ void boot_queue(const std::shared_ptr<Context>& context) {
   c->world.rpc().serve(c->queue, [c](const sim::RpcRequest& incoming, sim::Responder responder) {
     if (const auto* r = dynamic_cast<const Request*>(incoming.body.get())) responder.reply(queue_answer(*c, *r));
   });
+  if (c->options.queue.redrive_at) sim::spawn(c->world.executor(c->queue), redrive(context));
 }
 
 void boot_sink(const std::shared_ptr<Context>& context, const std::shared_ptr<SinkState>& state) {

@@ -7,7 +7,8 @@
 //          fire records keyed by (schedule, nominal time), refused for a fencing token below the
 //          highest seen or a nominal time still ahead of the store's clock; each record taken also
 //          enters an outbox until its leader says the ready queue has the task (a transactional
-//          outbox: a leader's `time` call hands it the entries whose 60 s push lease has ended).
+//          outbox: a leader's `time` call hands it the entries whose 60 s push lease has ended);
+//          with task_table, the tasks' rows (task_table.hpp).
 // Simplification: each node's state survives a crash of its node (a durable database).
 #pragma once
 
@@ -19,6 +20,7 @@
 #include <utility>
 
 #include "models/scheduler/options.hpp"
+#include "models/scheduler/task_table.hpp"
 #include "sim/kernel/clock_reading.hpp"
 
 namespace scheduler {
@@ -65,6 +67,7 @@ struct StoreState {
   /// one step, so a tick whose leader crashed (or whose push failed) before the ready queue took
   /// it is handed to a leader's next check once the lease ends, instead of being lost.
   std::map<std::pair<int, std::int64_t>, Unpushed> outbox;
+  TaskTable tasks;  ///< task_table: true, the seed's separate task table
 };
 
 void boot_queue(const std::shared_ptr<Context>& context);

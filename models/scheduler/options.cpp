@@ -24,6 +24,9 @@ void read_design(sim::ParamReader& params, SchedulerOptions& o) {
   o.move = move == "script" ? Move::script : Move::range_then_remove;
   if (o.delay_queue != DelayQueue::redis && params.has("move"))
     params.fail("move", "applies only with delay_queue: redis");
+  o.task_table = params.boolean("task_table", false);
+  if (o.task_table && o.delay_queue == DelayQueue::postgres)
+    params.fail("task_table", "the tasks table is the queue with delay_queue: postgres: status and claim are one row");
   std::string sink = params.choice("sink", {"plain", "idempotent", "fenced"}, "plain");
   o.sink = sink == "idempotent" ? Sink::idempotent : sink == "fenced" ? Sink::fenced : Sink::plain;
 }
@@ -91,6 +94,16 @@ void read_queue(sim::ParamReader& params, SchedulerOptions& o) {
   if (q.has("message_group") && !o.queue.fifo) q.fail("message_group", "applies only with fifo: true");
   o.queue.group = q.choice("message_group", {"task", "schedule"}, "task") == "schedule" ? MessageGroup::schedule
                                                                                        : MessageGroup::task;
+  for (const char* key : {"deduplication_id", "calls_per_second"})
+    if (q.has(key) && !o.queue.fifo) q.fail(key, "applies only with fifo: true");
+  o.queue.dedup_by_task = q.choice("deduplication_id", {"content", "task"}, "content") == "task";
+  o.queue.calls_per_second = q.integer<int>("calls_per_second", o.queue.calls_per_second, 0, 1'000'000);
+  o.queue.redrive_at = q.optional_duration("redrive_at", {Duration::zero(), day * 30});
+  // StartMessageMoveTask's MaxNumberOfMessagesPerSecond: at most 500.
+  o.queue.redrive_rate = q.integer<int>("redrive_rate", o.queue.redrive_rate, 1, 500);
+  if (q.has("redrive_rate") && !o.queue.redrive_at) q.fail("redrive_rate", "applies only with redrive_at");
+  if (o.queue.redrive_at && o.queue.max_receive_count == 0)
+    q.fail("redrive_at", "a redrive moves dead letters back: set max_receive_count (the dead-letter queue)");
   q.finish();
 }
 
@@ -163,9 +176,6 @@ void read_overlap(sim::ParamReader& params, SchedulerOptions& o) {
                                       {"allow", "forbid", "replace", "skip", "buffer_one", "buffer_all", "cancel_other",
                                        "terminate_other", "allow_all"},
                                       temporal ? "skip" : "allow");
-  if (overlap == "cancel_other" && o.delay_queue != DelayQueue::postgres)
-    params.fail("overlap", "cancel_other (Temporal's CANCEL_OTHER) is modelled with delay_queue: postgres only: use "
-                           "terminate_other");
   bool temporal_only = overlap == "skip" || overlap == "buffer_one" || overlap == "buffer_all" ||
                        overlap == "cancel_other";
   if (temporal_only && !temporal)
@@ -363,6 +373,10 @@ std::string describe_queue(const QueueOptions& q) {
                                  q.stale_handles == StaleHandles::sqs ? "sqs" : "refused", sim::to_string(q.retention));
   if (q.max_receive_count > 0) text += " (dead letters " + sim::to_string(q.dlq_retention) + ")";
   if (q.fifo) text += std::string(", FIFO by ") + (q.group == MessageGroup::task ? "task" : "schedule");
+  if (q.fifo && q.dedup_by_task) text += ", deduplication id: the task's";
+  if (q.fifo && q.calls_per_second != 300) text += fmt::format(", {} calls a second per action", q.calls_per_second);
+  if (q.redrive_at)
+    text += fmt::format(", DLQ redrive at {}, {} a second", sim::to_string(*q.redrive_at), q.redrive_rate);
   return text;
 }
 
@@ -376,6 +390,10 @@ std::vector<std::pair<std::string, std::string>> describe(const SchedulerOptions
   if (o.delay_queue == DelayQueue::redis)
     rows.emplace_back("move", o.move == Move::script ? "script" : "range_then_remove");
   rows.emplace_back("sink", to_string(o.sink));
+  if (o.task_table)
+    rows.emplace_back("task_table", o.design == Design::seed
+                                        ? "on the store: update_task by id, then ack or nack (two calls)"
+                                        : "on the store: claimed at receive, written under the attempt's token");
   rows.emplace_back("schedulers", std::to_string(o.schedulers));
   rows.emplace_back("workers", std::to_string(o.workers));
   rows.emplace_back("tasks",

@@ -126,6 +126,17 @@ struct QueueOptions {
   /// dead-letter queue that restarts the retention clock.
   bool fifo = false;
   MessageGroup group = MessageGroup::task;  ///< `message_group`
+  /// `deduplication_id`: a FIFO queue's MessageDeduplicationId: `content` (content-based: the
+  /// body) or `task` (every sender sets it to the task's id, the body without the seed's retry
+  /// count, which overrides the content-based one).
+  bool dedup_by_task = false;
+  /// `calls_per_second`: a FIFO queue's quota of calls a second per API action (SQS: 300, each
+  /// batch of up to 10 one call); a call over it is refused (ThrottlingException). 0: no quota.
+  int calls_per_second = 300;
+  /// `redrive_at`: when an operator starts a DLQ redrive (StartMessageMoveTask back to this queue),
+  /// counted on the queue node's clock from its boot; `redrive_rate`: MaxNumberOfMessagesPerSecond.
+  std::optional<sim::Duration> redrive_at;
+  int redrive_rate = 500;
 };
 
 struct DownstreamOptions {
@@ -195,6 +206,10 @@ struct SchedulerOptions {
   /// reaches it goes to state `dead` instead of being retried or claimed again (0: no budget), as
   /// the SQS-like queue's max_receive_count sends a message to its dead-letter queue.
   int max_attempts = 0;
+  /// `task_table`: the seed's separate task table on the store node (task_table.hpp), written
+  /// beside the ready queue: the seed's update_task then ack, the fixed design's fenced claim and
+  /// writes. Not with delay_queue: postgres, whose table is the queue.
+  bool task_table = false;
   QueueOptions queue;
   DownstreamOptions downstream;
   CronOptions cron;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -67,6 +68,18 @@ struct FinalRecord {
   bool permanent = false;  ///< FAILED on an error the downstream meant as permanent
 };
 
+/// A write to the task table (task_table: true; task_table.hpp): the status written, the row's
+/// retry_count before and after it, whether the store took it, and for a retry when it is due.
+struct TaskWrite {
+  std::string task;
+  sim::Instant at;
+  std::string status;
+  std::int64_t retry_before = 0;
+  std::int64_t retry_after = 0;
+  bool accepted = false;
+  sim::Instant due;  ///< PENDING: true time at which the retry is due
+};
+
 struct FireRecord {
   int schedule = 0;
   std::int64_t nominal = 0;  ///< Unix seconds
@@ -111,6 +124,8 @@ struct Observations {
   std::vector<FireRecord> fires;
   std::vector<BeliefRecord> beliefs;
   std::vector<MoveRecord> moves;
+  bool task_table = false;             ///< the seed's separate task table is modelled (task_table.hpp)
+  std::vector<TaskWrite> task_writes;  ///< its writes, in order
   /// retry_budget: attempts a task may take (0: unlimited) and the declared backoff after the
   /// k-th transient failure, base x 2^k (absent: no lower bound, as full jitter has none).
   int max_attempts = 0;
@@ -118,6 +133,9 @@ struct Observations {
   std::vector<DepthSample> depth;                         ///< at most one per slice
   sim::Duration depth_slice = sim::Duration::seconds(1);  ///< the run's length / 200, at least 1 s
   std::vector<std::pair<std::string, int>> dead_letters;
+  /// Tasks a DLQ redrive moved back to the queue, with how many times: each redrive gives the
+  /// task a new message, whose receive count (and so the task's attempt budget) starts again.
+  std::map<std::string, int> redriven;
   /// Messages the SQS-like queue's retention deleted: when (true time), and for a dead letter how
   /// long after it moved to the DLQ.
   struct Expiry {

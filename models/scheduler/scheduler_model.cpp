@@ -101,6 +101,7 @@ void SchedulerModel::build(sim::World& world, sim::Duration length) {
   bool seed = options_.design == Design::seed;
   o.max_attempts = seed ? options_.max_retries + 1 : options_.dead_letter_budget();
   if (seed) o.backoff_base = sim::Duration::seconds(60);  // the seed's 60 x 2^k s
+  o.task_table = options_.task_table;
   o.depth_slice = std::max(sim::Duration::seconds(1), length / 200);
   // One record of each kind per delayed task in a run without faults: room for them up front.
   auto tasks = static_cast<std::size_t>(options_.tasks);

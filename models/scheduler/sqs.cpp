@@ -17,16 +17,49 @@ bool same_task(const std::string& body, const std::string& task) { return body.s
 
 bool SqsQueue::send(const std::string& task, sim::MonoTime now, sim::Duration delay) {
   if (options_.fifo) {
-    auto [seen, fresh] = deduplication_.try_emplace(task, now);
+    // MessageDeduplicationId: the body's (content-based), or the task's id set by the sender.
+    std::string id = options_.dedup_by_task ? task.substr(0, task.find('|')) : task;
+    auto [seen, fresh] = deduplication_.try_emplace(id, now);
     if (!fresh && seen->second + deduplication_interval > now) return false;  // accepted, not delivered
     seen->second = now;
-    sent_bodies_.emplace_back(now, task);
+    sent_bodies_.emplace_back(now, id);
   }
+  enqueue(task, now, delay);
+  return true;
+}
+
+void SqsQueue::enqueue(const std::string& task, sim::MonoTime now, sim::Duration delay) {
   std::uint64_t id = next_id_++;
   Message& m = messages_[id] = Message{task, now + delay, sim::MonoTime::min(), 0, now, group_of(task)};
   by_visibility_.insert({now + delay, id});
   if (options_.fifo) groups_[m.group].insert(id);
+}
+
+bool SqsQueue::admit_call(int action, sim::MonoTime now) {
+  if (!options_.fifo || options_.calls_per_second == 0) return true;
+  std::deque<sim::MonoTime>& calls = calls_[action];
+  while (!calls.empty() && calls.front() + sim::Duration::seconds(1) <= now) calls.pop_front();
+  if (calls.size() >= static_cast<std::size_t>(options_.calls_per_second)) return false;
+  calls.push_back(now);
   return true;
+}
+
+std::size_t SqsQueue::start_redrive() {
+  redrive_left_ = dlq_.size();
+  return redrive_left_;
+}
+
+std::vector<std::string> SqsQueue::redrive(std::size_t count, sim::MonoTime now) {
+  std::vector<std::string> moved;
+  for (; count > 0 && redrive_left_ > 0 && !dlq_.empty(); --count, --redrive_left_) {
+    auto oldest = std::min_element(dlq_.begin(), dlq_.end(),
+                                   [](const auto& a, const auto& b) { return a.second.moved < b.second.moved; });
+    moved.push_back(oldest->second.task);
+    enqueue(oldest->second.task, now, sim::Duration::zero());  // a new message: new id, send time, receive count
+    dlq_.erase(oldest);
+  }
+  if (dlq_.empty()) redrive_left_ = 0;
+  return moved;
 }
 
 std::string SqsQueue::group_of(const std::string& body) const {
@@ -38,6 +71,7 @@ std::string SqsQueue::group_of(const std::string& body) const {
 
 void SqsQueue::erase(std::map<std::uint64_t, Message>::iterator it) {
   by_visibility_.erase({it->second.visible_at, it->first});
+  cancel_requested_.erase(it->first);
   if (options_.fifo) {
     auto group = groups_.find(it->second.group);
     group->second.erase(it->first);
@@ -125,6 +159,7 @@ QueueAnswer SqsQueue::change_visibility(const std::string& handle, sim::MonoTime
   if (m.receives != parsed->second) return {false, HandleUse::stale, true};  // MessageNotInflight
   sim::MonoTime until = std::min(now + visibility, m.first_received + max_visibility);
   set_visible_at(parsed->first, until);
+  if (cancel_requested_.count(parsed->first) > 0) return {true, HandleUse::cancel_requested, false};
   return {true, HandleUse::current, false};
 }
 
@@ -189,6 +224,35 @@ std::vector<std::string> SqsQueue::cancel_with_prefix(const std::string& prefix)
     erase(it++);
   }
   return tasks;
+}
+
+std::vector<std::string> SqsQueue::request_cancel_with_prefix(const std::string& prefix, sim::MonoTime now) {
+  std::vector<std::string> tasks;
+  for (auto it = messages_.begin(); it != messages_.end();) {
+    Message& m = it->second;
+    if (m.task.rfind(prefix, 0) != 0) {
+      ++it;
+      continue;
+    }
+    tasks.push_back(m.task.substr(0, m.task.find('|')));
+    if (m.receives > 0 && m.visible_at > now) {
+      cancel_requested_.insert(it->first);
+      ++it;
+    } else {
+      cancelled_.insert(it->first);
+      erase(it++);
+    }
+  }
+  return tasks;
+}
+
+void SqsQueue::end_abandoned_cancels(sim::MonoTime now) {
+  for (auto id = cancel_requested_.begin(); id != cancel_requested_.end();) {
+    auto it = messages_.find(*id++);
+    if (it == messages_.end() || it->second.visible_at > now) continue;
+    cancelled_.insert(it->first);
+    erase(it);  // takes its id out of cancel_requested_: `id` already points past it
+  }
 }
 
 SqsQueue::Counts SqsQueue::counts(sim::MonoTime now) const {

@@ -17,15 +17,27 @@
 //     time in the queue expires from the DLQ soon after it moves. Expiry is applied when the queue
 //     is next used (expire()), at the time it fell due.
 // The seed's own queue calls (set_visibility_timeout, ack and nack by task id) are kept as
-// separate operations, because the seed's wrapper names tasks, not receipts.
+// separate operations, because the seed's wrapper names tasks, not receipts. The overlap
+// policies' calls are the model's own: replace deletes a schedule's runs (cancel_with_prefix);
+// cancel_other asks them to cancel (request_cancel_with_prefix), which a run in flight learns
+// from its next heartbeat.
 //
 // With fifo, a FIFO queue: content-based deduplication (a body sent again within 5 minutes is
 // accepted and dropped), delivery in send order within a message group with one message of a
 // group in flight at a time, no per-message delay, and a DLQ that restarts the retention clock
 // ("for FIFO queues, the enqueue timestamp resets when the message is moved to a dead-letter
 // queue").
-// Not modelled: the in-flight cap, explicit deduplication ids, FIFO throughput limits, DLQ
-// redrive.
+// A FIFO queue's MessageDeduplicationId is the body (content-based) or, with dedup_by_task, the
+// task's id, as if each sender set it explicitly ("your MessageDeduplicationId overrides the
+// generated one"); a repeat within 5 minutes of the first accepted send is accepted and dropped.
+// A FIFO queue takes calls_per_second calls a second per API action (SQS: 300; a batch of up to
+// 10 is one call, so 3,000 messages a second), in any sliding second of the queue's clock; a
+// call over it is refused (ThrottlingException).
+// A DLQ redrive (StartMessageMoveTask back to the source queue) moves the dead letters present
+// when it starts, oldest move first, at most redrive_rate a second; each becomes a new message
+// ("all redriven messages are considered new messages with a new messageID and enqueueTime"),
+// so its retention and receive count start again; redriven messages skip deduplication.
+// Not modelled: the in-flight cap, high throughput mode, a redrive to another queue.
 #pragma once
 
 #include <cstdint>
@@ -54,6 +66,9 @@ enum class HandleUse {
   stale,      ///< an older receive of a message still in the queue
   gone,       ///< the message is no longer in the queue
   cancelled,  ///< the message was cancelled (cancel_with_prefix)
+  /// the message's run was asked to cancel (request_cancel_with_prefix): its worker is to stop
+  /// and delete it, as a Temporal activity learns of a cancellation from its heartbeat
+  cancel_requested,
 };
 
 struct QueueAnswer {
@@ -82,6 +97,14 @@ public:
   /// False when a FIFO queue dropped it: the same body was sent within the last 5 minutes
   /// (content-based deduplication; SQS answers such a send as a success).
   bool send(const std::string& task, sim::MonoTime now, sim::Duration delay);
+  /// Whether a call of `action` (an operation's number) fits the FIFO queue's quota of calls in
+  /// the second up to `now`; counts it if so.
+  bool admit_call(int action, sim::MonoTime now);
+  /// Starts a redrive of the dead letters present now; answers how many it will move.
+  std::size_t start_redrive();
+  /// Moves up to `count` more of them back to the queue, oldest first; answers their tasks.
+  std::vector<std::string> redrive(std::size_t count, sim::MonoTime now);
+  std::size_t redrive_left() const { return redrive_left_; }
   /// The first visible message, hidden for `visibility`; messages past max_receive_count move to the DLQ.
   std::optional<Received> receive(sim::MonoTime now, std::optional<sim::Duration> visibility);
   QueueAnswer change_visibility(const std::string& handle, sim::MonoTime now, sim::Duration visibility);
@@ -100,6 +123,14 @@ public:
   /// Deletes those messages, remembering them: a later call with one of their handles is told
   /// `cancelled`. Answers the tasks.
   std::vector<std::string> cancel_with_prefix(const std::string& prefix);
+  /// Temporal's CancelOther: those messages not in flight are cancelled (as cancel_with_prefix);
+  /// those in flight stay, still counted by tasks_with_prefix, and their current handle's next
+  /// ChangeMessageVisibility is answered `cancel_requested` (and extends it). Answers the tasks
+  /// asked, in message order.
+  std::vector<std::string> request_cancel_with_prefix(const std::string& prefix, sim::MonoTime now);
+  /// Ends the runs asked to cancel whose visibility ran out (their worker stopped heartbeating:
+  /// the run ended with it): their messages are cancelled. Called before each use.
+  void end_abandoned_cancels(sim::MonoTime now);
   /// Tasks moved to the dead-letter queue, with their receive counts, in order (expired ones too).
   const std::vector<std::pair<std::string, int>>& dead_letters() const { return dead_; }
   std::size_t depth() const { return messages_.size(); }
@@ -128,6 +159,7 @@ private:
     sim::MonoTime moved;
   };
   void set_visible_at(std::uint64_t id, sim::MonoTime at);
+  void enqueue(const std::string& task, sim::MonoTime now, sim::Duration delay);
   std::string group_of(const std::string& body) const;
   void erase(std::map<std::uint64_t, Message>::iterator it);
   bool receivable(std::uint64_t id, const Message& m) const;
@@ -140,6 +172,9 @@ private:
   std::vector<std::pair<std::string, int>> dead_;  ///< every message the DLQ received, in order
   std::map<std::pair<sim::MonoTime, std::uint64_t>, DeadLetter> dlq_;  ///< by (expiry, move order)
   std::set<std::uint64_t> cancelled_;
+  std::set<std::uint64_t> cancel_requested_;
+  std::map<int, std::deque<sim::MonoTime>> calls_;  ///< FIFO: each action's calls in the last second
+  std::size_t redrive_left_ = 0;                    ///< dead letters the running redrive has yet to move
   std::map<std::string, std::set<std::uint64_t>> groups_;  ///< FIFO: each group's messages, in send order
   std::map<std::string, sim::MonoTime> deduplication_;      ///< FIFO: each body's last accepted send
   std::deque<std::pair<sim::MonoTime, std::string>> sent_bodies_;  ///< those sends, oldest first

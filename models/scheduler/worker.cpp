@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/redirect_error.hpp>
+
 #include <algorithm>
 
 #include "models/scheduler/io.hpp"
@@ -79,6 +82,7 @@ sim::Task<void> Worker::run() {
       continue;
     }
     Attempt attempt{got->task, got->handle, static_cast<int>(got->number), 0};
+    if (fixed && o.task_table && !co_await claim(attempt)) continue;
     attempt.id = context_->attempt_started(task_of(attempt.body), index_, attempt.receives);
     context_->trace(node_, "worker.received",
                     fmt::format("{} receive {} ({})", attempt.body, attempt.receives, attempt.handle));
@@ -89,24 +93,46 @@ sim::Task<void> Worker::run() {
   }
 }
 
-sim::Task<Worker::Outcome> Worker::handle(const Attempt& attempt, std::shared_ptr<int> lost) {
+sim::Task<Worker::Outcome> Worker::handle(const Attempt& attempt, std::shared_ptr<Run> run) {
   const SchedulerOptions& o = context_->options;
-  co_await sim::sleep(o.work.sample(rng_));
-  if (lost && *lost == 0 && o.cron.overlap == Overlap::replace && attempt.body.rfind("cron-", 0) == 0) {
-    // Replace: a run confirms it is still current (one more heartbeat) before its effect.
+  co_await work(run);
+  bool cancellable = o.cron.overlap == Overlap::replace || o.cron.overlap == Overlap::cancel_other;
+  if (run && run->state == Run::running && cancellable && attempt.body.rfind("cron-", 0) == 0) {
+    // Replace, cancel_other: a run confirms it is still current (one more heartbeat) before its effect.
     Request beat;
     beat.op = Op::change_visibility;
     beat.handle = attempt.handle;
     beat.duration = o.heartbeat_timeout;
     std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, beat);
-    if (answer && !answer->ok && *lost == 0) *lost = answer->text == "cancelled" ? 3 : 2;
+    if (answer && run->state == Run::running) run->state = state_of(answer.get());
   }
-  if (lost && *lost == 3) {
+  if (run && (run->state == Run::cancelled || run->state == Run::cancel_requested)) {
     context_->attempt_ended(attempt.id, "cancelled");
     co_return Outcome::abandoned;
   }
   Outcome outcome = co_await land_effect(*context_, ex_, task_of(attempt.body), attempt.receives, attempt.id);
   co_return outcome;
+}
+
+// The handler's work; under cancel_other a heartbeat's cancellation cuts it short.
+sim::Task<void> Worker::work(std::shared_ptr<Run> run) {
+  const SchedulerOptions& o = context_->options;
+  sim::Duration time = o.work.sample(rng_);
+  if (!run || o.cron.overlap != Overlap::cancel_other) {
+    co_await sim::sleep(time);
+    co_return;
+  }
+  sim::error_code interrupted;
+  co_await sim::sleep_for(ex_, time,
+                          boost::asio::bind_cancellation_slot(
+                              run->interrupt.slot(), boost::asio::redirect_error(sim::use_awaitable, interrupted)));
+  if (interrupted) context_->trace(node_, "worker.interrupted", "the run was asked to cancel: its work stops");
+}
+
+Worker::Run::State Worker::state_of(const Response* answer) {
+  if (answer->text == "cancelled") return Run::cancelled;
+  if (answer->text == "cancel_requested") return Run::cancel_requested;
+  return answer->ok ? Run::running : Run::lost;
 }
 
 sim::Task<void> Worker::ack(const Attempt& attempt, Op op) {
@@ -129,28 +155,62 @@ sim::Task<void> Worker::process_seed(Attempt attempt) {
   hide.duration = o.visibility;
   co_await call(*context_, ex_, context_->queue, hide);
   Outcome outcome = co_await handle(attempt);
-  std::string task = task_of(attempt.body);
   if (outcome == Outcome::transient && retries_of(attempt.body) < o.max_retries) {
     co_await seed_retry(attempt);
     co_return;
   }
+  co_await seed_finish(attempt, outcome);
+}
+
+sim::Task<void> Worker::seed_finish(const Attempt& attempt, Outcome outcome) {
   bool completed = outcome == Outcome::succeeded || outcome == Outcome::abandoned;
+  if (context_->options.task_table) {
+    bool wrote = co_await update_task(task_write(attempt, completed ? "COMPLETED" : "FAILED")) != nullptr;
+    if (!wrote && !completed) co_return;  // raised in an except handler: it escapes, no ack
+    if (!wrote) {  // raised in the try block: `except Exception` marks the task FAILED and acks
+      completed = false;
+      if (!co_await update_task(task_write(attempt, "FAILED"))) co_return;
+    }
+  }
   context_->observations.finals.push_back(
-      FinalRecord{task, context_->world.now(), completed, outcome == Outcome::permanent});
+      FinalRecord{task_of(attempt.body), context_->world.now(), completed, outcome == Outcome::permanent});
   co_await ack(attempt, Op::ack_id);
+}
+
+Request Worker::task_write(const Attempt& attempt, const char* status) const {
+  Request write;
+  write.op = Op::task_update;
+  write.task = task_of(attempt.body);
+  write.status = status;
+  if (context_->options.design == Design::fixed) write.token = attempt.receives;
+  return write;
+}
+
+sim::Task<std::shared_ptr<const Response>> Worker::update_task(Request write) {
+  co_return co_await call(*context_, ex_, context_->store, std::move(write));
 }
 
 // The seed's retry: update_task(PENDING, schedule_time = now() + 60 x 2^k, retry_count + 1) puts
 // the task back in the delay queue at the worker's own wall clock, then nack makes the message
-// visible again at once.
+// visible again at once. With the task table, the row takes the status, the retry_count the
+// worker computed from its copy (k + 1, whatever the row holds) and the schedule_time first; a
+// write that raises escapes the `except RetryableError` handler: no copy, no nack, and the
+// message comes back when its visibility ends.
 sim::Task<void> Worker::seed_retry(const Attempt& attempt) {
   const SchedulerOptions& o = context_->options;
   int k = retries_of(attempt.body);
   std::string task = task_of(attempt.body);
   sim::Duration backoff = sim::Duration::seconds(60) * (std::int64_t{1} << std::min(k, 30));
   std::string next = fmt::format("{}|{}", task, k + 1);
+  sim::WallTime when = context_->world.node(node_).clock().wall(context_->world.now()) + backoff;
+  if (o.task_table) {
+    Request write = task_write(attempt, "PENDING");
+    write.number = k + 1;
+    write.when = when.unix_ms();
+    if (!co_await update_task(std::move(write))) co_return;  // raised in the handler: it escapes, no nack
+
+  }
   if (o.delay_queue == DelayQueue::redis) {
-    sim::WallTime when = context_->world.node(node_).clock().wall(context_->world.now()) + backoff;
     std::vector<std::string> zadd{"ZADD", context_->delay_key, std::to_string(when.unix_ms()), next};
     co_await redis_call(*context_, ex_, std::move(zadd));
   } else {
@@ -163,48 +223,89 @@ sim::Task<void> Worker::seed_retry(const Attempt& attempt) {
   co_await ack(attempt, Op::nack_id);
 }
 
-sim::Task<void> Worker::heartbeat(std::string handle, std::shared_ptr<int> state) {
+sim::Task<void> Worker::heartbeat(std::string handle, std::shared_ptr<Run> run) {
   const SchedulerOptions& o = context_->options;
   for (;;) {
     co_await sim::sleep(o.heartbeat_interval);
-    if (*state != 0) co_return;
+    if (run->state != Run::running) co_return;
     Request beat;
     beat.op = Op::change_visibility;
     beat.handle = handle;
     beat.duration = o.heartbeat_timeout;
     std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, beat);
-    if (*state != 0) co_return;
-    if (answer && !answer->ok) {
-      *state = answer->text == "cancelled" ? 3 : 2;  // the queue no longer counts this attempt: give it up
-      co_return;
-    }
+    if (run->state != Run::running) co_return;
+    if (!answer) continue;
+    run->state = state_of(answer.get());  // not running: the queue no longer counts this attempt, give it up
+    if (run->state == Run::cancel_requested) run->interrupt.emit(boost::asio::cancellation_type::terminal);
+    if (run->state != Run::running) co_return;
   }
 }
 
 sim::Task<void> Worker::process_fixed(Attempt attempt) {
   const SchedulerOptions& o = context_->options;
-  auto state = std::make_shared<int>(0);  // 0 running, 1 done, 2 lost its message, 3 cancelled
-  sim::spawn(ex_, heartbeat(attempt.handle, state));
-  Outcome outcome = co_await handle(attempt, state);
-  bool lost = *state >= 2;
-  *state = 1;
+  auto run = std::make_shared<Run>();
+  sim::spawn(ex_, heartbeat(attempt.handle, run));
+  Outcome outcome = co_await handle(attempt, run);
+  Run::State ended = run->state;
+  run->state = Run::done;
   std::string task = task_of(attempt.body);
-  if (lost || outcome == Outcome::abandoned) co_return;  // a newer attempt owns the task now
-  if (outcome == Outcome::transient) {
-    sim::Duration ceiling =
-        std::min(o.backoff_cap, o.backoff_base * (std::int64_t{1} << std::min(attempt.receives - 1, 30)));
-    Request later;
-    later.op = Op::change_visibility;
-    later.handle = attempt.handle;
-    later.duration =
-        sim::Duration::nanoseconds(static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(ceiling.ns()))));
-    co_await call(*context_, ex_, context_->queue, later);
+  if (ended == Run::cancel_requested) {  // the run has stopped: its message goes, and the run with it
+    co_await ack(attempt, Op::delete_message);
     co_return;
   }
-  if (outcome == Outcome::succeeded || outcome == Outcome::permanent)
-    context_->observations.finals.push_back(
-        FinalRecord{task, context_->world.now(), outcome == Outcome::succeeded, outcome == Outcome::permanent});
+  bool lost = ended == Run::lost || ended == Run::cancelled;
+  if (lost || outcome == Outcome::abandoned) co_return;  // a newer attempt owns the task now
+  if (outcome == Outcome::transient) {
+    co_await fixed_retry(attempt);
+    co_return;
+  }
+  if (o.task_table) {  // the row is the commit: the delete only tidies a message whose task has ended
+    std::shared_ptr<const Response> wrote =
+        co_await update_task(task_write(attempt, outcome == Outcome::succeeded ? "COMPLETED" : "FAILED"));
+    if (!wrote || !wrote->ok) co_return;  // its visibility ends and the message comes back
+  }
+  context_->observations.finals.push_back(
+      FinalRecord{task, context_->world.now(), outcome == Outcome::succeeded, outcome == Outcome::permanent});
   co_await ack(attempt, Op::delete_message);
+}
+
+// A transient failure: the message comes back after a full-jitter backoff by the queue's clock;
+// with the task table, the row first counts the retry in the store, under the attempt's token.
+sim::Task<void> Worker::fixed_retry(const Attempt& attempt) {
+  const SchedulerOptions& o = context_->options;
+  sim::Duration ceiling =
+      std::min(o.backoff_cap, o.backoff_base * (std::int64_t{1} << std::min(attempt.receives - 1, 30)));
+  Request later;
+  later.op = Op::change_visibility;
+  later.handle = attempt.handle;
+  later.duration =
+      sim::Duration::nanoseconds(static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(ceiling.ns()))));
+  if (o.task_table) {
+    Request write = task_write(attempt, "PENDING");
+    write.duration = later.duration;
+    co_await update_task(std::move(write));
+  }
+  co_await call(*context_, ex_, context_->queue, later);
+}
+
+// The row RUNNING under this receive's token; a row already COMPLETED or FAILED has its message
+// deleted unrun (a crash between the row's write and the delete), a newer claim's is left alone.
+sim::Task<bool> Worker::claim(const Attempt& attempt) {
+  Request claim;
+  claim.op = Op::task_claim;
+  claim.task = task_of(attempt.body);
+  claim.token = attempt.receives;
+  std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->store, claim);
+  if (!answer) co_return false;  // hidden until its visibility ends, then received again
+  if (answer->ok) co_return true;
+  if (answer->text != "COMPLETED" && answer->text != "FAILED") co_return false;
+  context_->trace(node_, "worker.finished_task",
+                  fmt::format("{} is {} in the task table: its message is deleted unrun", claim.task, answer->text));
+  Request tidy;
+  tidy.op = Op::delete_message;
+  tidy.handle = attempt.handle;
+  co_await call(*context_, ex_, context_->queue, tidy);
+  co_return false;
 }
 
 }  // namespace scheduler

@@ -14,8 +14,15 @@
 // where the sink and queue check them; a transient error is retried by setting the message's
 // visibility to a full-jitter backoff, U[0, min(cap, base x 2^(receives-1))), counted by the
 // queue's clock; a permanent error is final at once. Transient failures beyond the queue's
-// max_receive_count go to its dead-letter queue.
+// max_receive_count go to its dead-letter queue. Under cancel_other a heartbeat answered
+// cancel_requested interrupts the handler's work; it lands nothing and deletes the message.
+//
+// With the task table (task_table.hpp), the seed writes update_task by id before its ack or nack,
+// retry_count + 1 from its copy; the fixed worker claims the row at receive and writes under its
+// token, deleting its message only once the row says COMPLETED or FAILED.
 #pragma once
+
+#include <boost/asio/cancellation_signal.hpp>
 
 #include <memory>
 
@@ -48,16 +55,37 @@ private:
     std::uint64_t id = 0;
   };
 
+  /// The fixed worker's attempt as its heartbeats see it.
+  struct Run {
+    enum State { running, done, lost, cancelled, cancel_requested };
+    State state = running;
+    /// Cuts the handler's work short once the queue says the run was asked to cancel (cancel_other).
+    boost::asio::cancellation_signal interrupt;
+  };
+
   sim::Task<void> run();
   sim::Task<void> process_seed(Attempt attempt);
   sim::Task<void> process_fixed(Attempt attempt);
   sim::Task<void> seed_retry(const Attempt& attempt);
+  /// The seed's end of a run: update_task(COMPLETED or FAILED), then ack(task.id); with the task
+  /// table, a status write that raises (no answer) takes the seed's `except Exception` path.
+  sim::Task<void> seed_finish(const Attempt& attempt, HandlerOutcome outcome);
+  /// A write to the task table (task_table: true); the answer, or null.
+  sim::Task<std::shared_ptr<const Response>> update_task(Request write);
+  Request task_write(const Attempt& attempt, const char* status) const;
+  /// The fixed design's claim of the task's row at receive; false: not to run (a finished task's
+  /// message is deleted, unrun).
+  sim::Task<bool> claim(const Attempt& attempt);
+  sim::Task<void> fixed_retry(const Attempt& attempt);
   /// Runs the handler: the work, the downstream call, and the sink write with the attempt's token.
-  /// `lost` (the fixed worker's heartbeat state) at 3 after the work: the run was cancelled
-  /// (overlap: replace), so no effect is written; under replace a cron run asks the queue once
-  /// more just before its write.
-  sim::Task<Outcome> handle(const Attempt& attempt, std::shared_ptr<int> lost = nullptr);
-  sim::Task<void> heartbeat(std::string handle, std::shared_ptr<int> state);
+  /// A fixed run cancelled (overlap: replace) or asked to cancel (cancel_other, which also cuts
+  /// the work short) writes no effect; under either a cron run asks the queue once more just
+  /// before its write.
+  sim::Task<Outcome> handle(const Attempt& attempt, std::shared_ptr<Run> run = nullptr);
+  sim::Task<void> work(std::shared_ptr<Run> run);
+  sim::Task<void> heartbeat(std::string handle, std::shared_ptr<Run> run);
+  /// The queue's answer to a heartbeat, as the run's state: lost, cancelled, cancel_requested or running.
+  static Run::State state_of(const Response* answer);
   sim::Task<void> ack(const Attempt& attempt, Op op);
 
   std::shared_ptr<Context> context_;

@@ -33,12 +33,14 @@ struct Known {
   Zone::Rule rule;
 };
 
-// Zones whose standard offset and daylight-saving rule have stayed the same from 2007 (the
-// earliest start year a run takes) to the tz database's 2026 releases; a zone whose rules changed
-// since (America/Sao_Paulo 2019, Europe/Moscow 2014, America/Mexico_City 2022, Europe/Istanbul
-// 2016) or that keeps a southern-hemisphere rule (Australia/Sydney's changed in 2008) is left out.
-// Canada has followed the US rule since 2007; every EU member state changes at 01:00 UTC.
-constexpr std::array<Known, 33> known{{
+// Zones whose standard offset and daylight-saving rules from 2007 (the earliest start year a run
+// takes) to the tz database's 2026 releases the model carries: one rule for all those years, or
+// (au_nsw, nz) the rule that changed in 2008 and the one before it. A zone whose offset changed
+// or whose daylight time was abolished since (America/Sao_Paulo 2019, Europe/Moscow 2011 and
+// 2014, America/Mexico_City 2022, Europe/Istanbul 2016) is left out, as is America/Santiago (its
+// changes have moved almost every year). Canada has followed the US rule since 2007; every EU
+// member state changes at 01:00 UTC; Queensland has kept no daylight time since 1992.
+constexpr std::array<Known, 36> known{{
     {"UTC", 0, Zone::Rule::none},
     {"America/New_York", -5 * 60, Zone::Rule::us},
     {"America/Chicago", -6 * 60, Zone::Rule::us},
@@ -72,6 +74,9 @@ constexpr std::array<Known, 33> known{{
     {"Asia/Hong_Kong", 8 * 60, Zone::Rule::none},
     {"Asia/Seoul", 9 * 60, Zone::Rule::none},
     {"Asia/Tokyo", 9 * 60, Zone::Rule::none},
+    {"Australia/Sydney", 10 * 60, Zone::Rule::au_nsw},
+    {"Australia/Brisbane", 10 * 60, Zone::Rule::none},
+    {"Pacific/Auckland", 12 * 60, Zone::Rule::nz},
 }};
 
 }  // namespace
@@ -126,13 +131,33 @@ std::optional<std::pair<std::int64_t, std::int64_t>> Zone::changes(std::int64_t 
       return std::pair{start_local - standard_offset_s, end_local - standard_offset_s - hour_s};
     }
     case Rule::eu: return std::pair{last_sunday(year, 3) * day_s + hour_s, last_sunday(year, 10) * day_s + hour_s};
+    case Rule::au_nsw:
+    case Rule::nz: return southern_changes(year);
   }
   return std::nullopt;
 }
 
+// Both southern rules change at 02:00 local standard time, daylight time starting in the spring
+// (September or October) and ending in the autumn (March or April) of the same calendar year.
+std::pair<std::int64_t, std::int64_t> Zone::southern_changes(std::int64_t year) const {
+  std::int64_t start = 0, end = 0;  // days since 1970-01-01
+  if (rule == Rule::au_nsw) {
+    start = year >= 2008 ? nth_sunday(year, 10, 1) : last_sunday(year, 10);
+    end = year >= 2008 ? nth_sunday(year, 4, 1) : last_sunday(year, 3);
+  } else {
+    start = last_sunday(year, 9);
+    end = year >= 2008 ? nth_sunday(year, 4, 1) : nth_sunday(year, 3, 3);  // 2007: Mar Sun>=15
+  }
+  return {start * day_s + 2 * hour_s - standard_offset_s, end * day_s + 2 * hour_s - standard_offset_s};
+}
+
 std::int64_t Zone::offset_at(std::int64_t unix_s) const {
   auto change = changes(year_of(unix_s));
-  bool daylight = change && unix_s >= change->first && unix_s < change->second;
+  bool daylight = false;
+  if (change && change->first < change->second)
+    daylight = unix_s >= change->first && unix_s < change->second;
+  else if (change)  // southern hemisphere: daylight time from January to the autumn, and from the spring
+    daylight = unix_s < change->second || unix_s >= change->first;
   return standard_offset_s + (daylight ? hour_s : 0);
 }
 

@@ -5,10 +5,18 @@
 //       02:00 local standard time to the first Sunday in November at 02:00 local daylight time;
 //   eu  (Directive 2000/84/EC, the same since 1996): from the last Sunday in March at 01:00 UTC
 //       to the last Sunday in October at 01:00 UTC;
-//   none (no daylight time: UTC, America/Phoenix, Asia/Tokyo, Asia/Kolkata at +05:30, ...).
+//   none (no daylight time: UTC, America/Phoenix, Asia/Tokyo, Asia/Kolkata at +05:30, ...);
+// and two southern-hemisphere rules, whose daylight time spans the new year and which changed in
+// the model's years (the tz database's rules AN and NZ, both changes at 02:00 local standard time):
+//   au_nsw (New South Wales, Australia/Sydney): from 2008, daylight time from the first Sunday in
+//       October to the first Sunday in April; up to 2007, from the last Sunday in October to
+//       the last Sunday in March (so 2007's ended on 03-25, 2008's on 04-06);
+//   nz  (Pacific/Auckland): from 2007, from the last Sunday in September; from 2008, to the first
+//       Sunday in April (2007's ended on the first Sunday from 03-15, 03-18).
 // Daylight time is the standard offset plus one hour in every zone here. The zones are listed in
 // zone.cpp with why each is there. So in America/New_York
-// 2026-03-08 02:00-02:59 never happens and 2026-11-01 01:00-01:59 happens twice.
+// 2026-03-08 02:00-02:59 never happens and 2026-11-01 01:00-01:59 happens twice; in
+// Australia/Sydney 2026-10-04 02:00-02:59 never happens and 2026-04-05 02:00-02:59 happens twice.
 //
 // Times are Unix seconds; a "local" time is the civil date and time as seconds since
 // 1970-01-01T00:00 of the zone's calendar (what the zone's clocks read, as if it were UTC).
@@ -22,7 +30,7 @@
 namespace scheduler {
 
 struct Zone {
-  enum class Rule { none, us, eu };
+  enum class Rule { none, us, eu, au_nsw, nz };
   std::string name = "UTC";
   std::int64_t standard_offset_s = 0;  ///< local minus UTC in standard time
   Rule rule = Rule::none;
@@ -36,8 +44,13 @@ struct Zone {
   std::vector<std::int64_t> instants_of(std::int64_t local_s) const;
   /// For a local time in a skipped hour: the instant of the change (the first one after the gap).
   std::optional<std::int64_t> gap_end(std::int64_t local_s) const;
-  /// The spring and autumn changes of `year`, in Unix seconds (none for UTC).
+  /// The changes of `year`, in Unix seconds (none without daylight time): the start of daylight
+  /// time, then its end; in the southern hemisphere the start (September or October) comes after
+  /// the end (March or April), and daylight time is outside them.
   std::optional<std::pair<std::int64_t, std::int64_t>> changes(std::int64_t year) const;
+
+private:
+  std::pair<std::int64_t, std::int64_t> southern_changes(std::int64_t year) const;
 };
 
 /// The zones the model carries, by IANA name; nullopt for any other.
