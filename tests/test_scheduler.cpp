@@ -225,6 +225,34 @@ TEST_CASE("cron across daylight-saving changes: Vixie cron's rules against robfi
   CHECK(hourly.next_after(mar8_s + 6 * 3600)->due == mar8_s + 7 * 3600);  // 01:00 EST, then 03:00 EDT
 }
 
+TEST_CASE("two fixed times in one skipped hour both run at the change under Vixie cron's rules", "[scheduler]") {
+  // cron walks the skipped minutes one by one and runs each one's fixed-time jobs at once, so
+  // `0,30 2` runs twice at 03:00 EDT: two ticks due together, named 02:00 and 02:30.
+  Zone ny = *find_zone("America/New_York");
+  Schedule twice{cron_of("0,30 2 * * *"), ny, DstPolicy::vixie};
+  std::optional<Tick> first = twice.next_after(mar8_s);
+  REQUIRE(first);
+  CHECK(first->nominal == mar8_s + 2 * 3600);
+  CHECK(first->due == mar8_s + 7 * 3600);
+  std::optional<Tick> second = twice.next_after(*first);
+  REQUIRE(second);
+  CHECK(second->nominal == mar8_s + 2 * 3600 + 1800);
+  CHECK(second->due == first->due);
+  std::optional<Tick> next_day = twice.next_after(*second);
+  REQUIRE(next_day);
+  CHECK(next_day->nominal == mar8_s + 86'400 + 2 * 3600);
+  CHECK(twice.next_after(first->due) == next_day);  // strictly after a due time: past both
+  // Kubernetes' controller counts both as due (and starts the most recent, as ever); Quartz,
+  // ignoring misfires, fires both.
+  CronDecision both = decide(twice, mar8_s, mar8_s + 7 * 3600 + 5, MissedPolicy::v2, std::nullopt);
+  CHECK(both.unmet == 2);
+  REQUIRE(both.fire);
+  CHECK(both.fire->nominal == second->nominal);
+  QuartzDecision quartz = decide_quartz(twice, mar8_s, mar8_s + 7 * 3600 + 5, Misfire::ignore_misfire_policy,
+                                        sim::Duration::seconds(60));
+  CHECK(quartz.fire == std::vector<Tick>{*first, *second});
+}
+
 TEST_CASE("scheduler checks judge zoned ticks by their local names: a skipped 02:30, a doubled 01:30", "[scheduler]") {
   Observations o = history();
   o.zone = *find_zone("America/New_York");

@@ -33,7 +33,7 @@ std::map<std::int64_t, std::int64_t> expected(const Observations& o, const Cron&
                                               std::int64_t until) {
   std::map<std::int64_t, std::int64_t> ticks;
   Schedule schedule{cron, o.zone, DstPolicy::vixie};
-  for (std::optional<Tick> t = schedule.next_after(from); t && t->due <= until; t = schedule.next_after(t->due))
+  for (std::optional<Tick> t = schedule.next_after(from); t && t->due <= until; t = schedule.next_after(*t))
     ticks.emplace(t->nominal, t->due);
   return ticks;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -151,19 +152,24 @@ std::vector<Tick> Schedule::ticks_of(std::int64_t local_s) const {
 }
 
 std::optional<Tick> Schedule::next_after(std::int64_t due_s) const {
-  if (zone.is_utc()) {
-    std::optional<std::int64_t> next = cron.next_after(due_s);
+  return next_after(Tick{std::numeric_limits<std::int64_t>::max(), due_s});
+}
+
+std::optional<Tick> Schedule::next_after(const Tick& after) const {
+  if (zone.is_utc()) {  // a tick's due time is its name: no two at once
+    std::optional<std::int64_t> next = cron.next_after(after.due);
     if (!next) return std::nullopt;
     return Tick{*next, *next};
   }
+  auto before = [](const Tick& a, const Tick& b) { return a.due != b.due ? a.due < b.due : a.nominal < b.nominal; };
   // Every tick of local time m is due at or after m minus the daylight offset, so the local
-  // minutes from two hours before `due_s`'s local time cover every candidate.
+  // minutes from two hours before `after`'s local time cover every candidate.
   std::int64_t largest_offset = zone.standard_offset_s + 3600;
   std::optional<Tick> best;
-  for (std::optional<std::int64_t> m = cron.next_after(zone.local_of(due_s) - 7200); m; m = cron.next_after(*m)) {
+  for (std::optional<std::int64_t> m = cron.next_after(zone.local_of(after.due) - 7200); m; m = cron.next_after(*m)) {
     if (best && *m - largest_offset > best->due) break;
     for (const Tick& tick : ticks_of(*m))
-      if (tick.due > due_s && (!best || tick.due < best->due)) best = tick;
+      if (before(after, tick) && (!best || before(tick, *best))) best = tick;
   }
   return best;
 }
@@ -179,7 +185,7 @@ std::optional<Tick> most_recent_before(const Schedule& schedule, std::optional<T
     return from;
   }
   std::optional<Tick> recent = from;
-  for (std::optional<Tick> t = from; t && t->due <= now; t = schedule.next_after(t->due)) recent = t;
+  for (std::optional<Tick> t = from; t && t->due <= now; t = schedule.next_after(*t)) recent = t;
   return recent;
 }
 
@@ -191,7 +197,7 @@ CronDecision decide(const Schedule& schedule, std::int64_t last, std::int64_t no
   std::int64_t earliest = last;
   if (starting_deadline) earliest = std::max(earliest, now - starting_deadline->ns() / 1'000'000'000);
   std::optional<Tick> most_recent;
-  for (std::optional<Tick> t = schedule.next_after(earliest); t && t->due <= now; t = schedule.next_after(t->due)) {
+  for (std::optional<Tick> t = schedule.next_after(earliest); t && t->due <= now; t = schedule.next_after(*t)) {
     most_recent = t;
     if (++decision.unmet > 100) {
       decision.too_many = true;
@@ -218,7 +224,7 @@ QuartzDecision decide_quartz(const Schedule& schedule, std::int64_t last, std::i
   // Ticks are found oldest first, so only the first can be a misfire: the later ones are less late.
   decision.misfired = t && t->due <= now && now - t->due > threshold_s;
   if (!decision.misfired || misfire == Misfire::ignore_misfire_policy) {
-    for (; t && t->due <= now; t = schedule.next_after(t->due)) decision.fire.push_back(*t);
+    for (; t && t->due <= now; t = schedule.next_after(*t)) decision.fire.push_back(*t);
     return decision;
   }
   if (misfire == Misfire::do_nothing) {
@@ -227,7 +233,7 @@ QuartzDecision decide_quartz(const Schedule& schedule, std::int64_t last, std::i
   }
   // smart_policy, fire_once_now: one fire now, standing for every tick up to now.
   std::optional<Tick> recent = t;
-  for (; t && t->due <= now; t = schedule.next_after(t->due)) recent = t;
+  for (; t && t->due <= now; t = schedule.next_after(*t)) recent = t;
   decision.fire.push_back(*recent);
   return decision;
 }
@@ -292,7 +298,7 @@ TemporalStep temporal_step(const Schedule& schedule, std::int64_t processed, std
                            bool running, Overlap overlap, sim::Duration catchup_window) {
   TemporalStep step;
   std::int64_t window_s = catchup_window.ns() / 1'000'000'000;
-  for (std::optional<Tick> t = schedule.next_after(processed); t && t->due <= now; t = schedule.next_after(t->due)) {
+  for (std::optional<Tick> t = schedule.next_after(processed); t && t->due <= now; t = schedule.next_after(*t)) {
     if (now - t->due > window_s) {
       ++step.dropped_window;
       continue;

@@ -92,9 +92,12 @@ struct Schedule {
   Zone zone;
   DstPolicy dst = DstPolicy::vixie;
 
-  /// The first tick due strictly after `due_s` (two ticks due at once, as two fixed times in one
-  /// skipped hour are under vixie, come as the first of them only).
+  /// The first tick due strictly after `due_s`.
   std::optional<Tick> next_after(std::int64_t due_s) const;
+  /// The tick after `tick` in the order (due, nominal): two ticks due at once, as two fixed times
+  /// in one skipped hour are under vixie (cron runs each skipped minute's jobs at the change), come
+  /// one after the other.
+  std::optional<Tick> next_after(const Tick& tick) const;
   /// The ticks that a local time `local_s` matching the expression makes.
   std::vector<Tick> ticks_of(std::int64_t local_s) const;
 };
