@@ -16,8 +16,9 @@ void report_completed_reruns(const Observations& o, const AttemptIndex& attempts
   for (const TaskWrite& w : o.task_writes)
     if (w.accepted && w.status == "COMPLETED") completed.try_emplace(w.task, w.at);
   std::size_t reruns = 0;
-  for (const auto& [task, when] : completed) {
-    std::span<const AttemptRecord* const> tries = attempts.of(task);
+  for (const auto& entry : completed) {
+    const sim::Instant when = entry.second;  // a copy: clang 14 cannot capture a structured binding
+    std::span<const AttemptRecord* const> tries = attempts.of(entry.first);
     if (std::any_of(tries.begin(), tries.end(), [&](const AttemptRecord* a) { return a->started > when; })) ++reruns;
   }
   r.summary += fmt::format("; {} run again after the task table said COMPLETED",
