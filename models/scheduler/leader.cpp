@@ -327,25 +327,23 @@ sim::Task<bool> SchedulerNode::runs_active(int schedule, bool forbid) {
 // Replace: the schedule's active runs are deleted from the queue; a worker running one finds out
 // at its next heartbeat and lands no effect.
 sim::Task<void> SchedulerNode::cancel_runs(int schedule) {
-  Request cancel;
-  cancel.op = Op::cancel_runs;
-  cancel.task = fmt::format("cron-{}@", schedule + 1);
-  std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, cancel);
-  if (answer && answer->number > 0)
-    context_->trace(node_, "scheduler.replace",
-                    fmt::format("cron-{}: {} active run(s) cancelled", schedule + 1, answer->number));
+  co_await act_on_runs(schedule, Op::cancel_runs, "scheduler.replace", "cancelled");
 }
 
 // CancelOther: the schedule's active runs are asked to cancel; each stays active until its worker
 // has stopped it (or died), and the newest start waits in the store's buffer until then.
 sim::Task<void> SchedulerNode::request_cancel(int schedule) {
-  Request cancel;
-  cancel.op = Op::request_cancel;
-  cancel.task = fmt::format("cron-{}@", schedule + 1);
-  std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, cancel);
+  co_await act_on_runs(schedule, Op::request_cancel, "scheduler.cancel_other", "asked to cancel");
+}
+
+// Sends `op` for every active run of the schedule to the queue and notes how many it reached.
+sim::Task<void> SchedulerNode::act_on_runs(int schedule, Op op, const char* kind, const char* done) {
+  Request request;
+  request.op = op;
+  request.task = fmt::format("cron-{}@", schedule + 1);
+  std::shared_ptr<const Response> answer = co_await call(*context_, ex_, context_->queue, request);
   if (answer && answer->number > 0)
-    context_->trace(node_, "scheduler.cancel_other",
-                    fmt::format("cron-{}: {} active run(s) asked to cancel", schedule + 1, answer->number));
+    context_->trace(node_, kind, fmt::format("cron-{}: {} active run(s) {}", schedule + 1, answer->number, done));
 }
 
 sim::Task<bool> SchedulerNode::push(const std::string& body) {

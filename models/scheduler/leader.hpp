@@ -25,6 +25,7 @@
 
 #include "models/scheduler/context.hpp"
 #include "models/scheduler/election.hpp"
+#include "models/scheduler/messages.hpp"
 #include "models/scheduler/pg_store.hpp"
 
 namespace scheduler {
@@ -86,6 +87,7 @@ private:
   sim::Task<bool> runs_active(int schedule, bool forbid = true);
   sim::Task<void> cancel_runs(int schedule);
   sim::Task<void> request_cancel(int schedule);
+  sim::Task<void> act_on_runs(int schedule, Op op, const char* kind, const char* done);
 
   std::shared_ptr<Context> context_;
   int index_;
