@@ -84,3 +84,34 @@ TEST_CASE("the radix event queue pops in (time, posting order), as a sorted list
     }
   }
 }
+
+TEST_CASE("the radix event queue orders times that differ in any digit, and peeks without moving", "[world]") {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    sim::Rng rng = sim::Rng::stream(seed, "test/event_queue/wide");
+    sim::RadixQueue<Item> queue;
+    SortedReference reference;
+    std::int64_t now = -(std::int64_t{1} << 40);
+    std::uint64_t seq = 0;
+    for (int step = 0; step < 3'000; ++step) {
+      if (rng.below(2) == 0 || queue.empty()) {
+        // A delay whose highest bit is anywhere from 0 to 48 (so 3,000 steps cannot overflow), so
+        // twelve levels of digits are used, and the times cross zero.
+        auto bits = static_cast<unsigned>(rng.below(49));
+        Item item{now + static_cast<std::int64_t>(rng.below(std::uint64_t{1} << bits)), seq++};
+        queue.push(item);
+        reference.push(item);
+      } else {
+        std::int64_t peeked = queue.next_time();
+        std::size_t seen = 0;
+        queue.for_next(5, [&](const Item&) { ++seen; });
+        REQUIRE(seen == std::min<std::size_t>(5, reference.size()));
+        Item got = queue.pop();
+        Item expected = reference.pop();
+        REQUIRE(peeked == expected.time);
+        REQUIRE(got.time == expected.time);
+        REQUIRE(got.seq == expected.seq);
+        now = got.time;
+      }
+    }
+  }
+}

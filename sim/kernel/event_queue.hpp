@@ -18,11 +18,15 @@
 namespace sim {
 
 /// A radix heap of entries with an int64 `time` member, never below the last time popped (virtual
-/// time never moves back). Bucket 0 holds the entries due at the last time popped, bucket b (1 to
-/// 64) those whose time first differs from it in bit b-1. Pushing is an append; popping takes
-/// from bucket 0, and when it is used up the lowest non-empty bucket's least time becomes the last
-/// time and its entries move down, each at most once per bit, so a pop costs O(log of the delays)
-/// amortized, on contiguous memory, with no comparison of sequence numbers.
+/// time never moves back), whose digits are 4 bits wide rather than 1. Bucket 0 holds the entries
+/// due at the last time popped; any other time first differs from the last in some digit (its
+/// level, 0 to 15 from the least significant) and sits in the bucket of that level and of its
+/// own value of that digit, which is above the last time's. Buckets in index order hold ever
+/// later times, so the lowest non-empty one holds the earliest. Pushing is an append; popping
+/// takes from bucket 0, and when it is used up the lowest non-empty bucket's least time becomes
+/// the last time and its entries move down, each at least one level, so an entry moves at most
+/// once per digit: about half as often as with 1-bit digits for the kernel's delays, which at a
+/// million pending is most of the queue's cost.
 template <class Entry>
 class RadixQueue {
 public:
@@ -31,9 +35,7 @@ public:
 
   void push(const Entry& e) {
     SIM_ASSERT(key(e) >= last_, "time never moves back: an event was queued before the last one run");
-    std::size_t b = bucket_of(key(e));
-    buckets_[b].push_back(e);
-    if (b > 0) nonempty_ |= std::uint64_t{1} << (b - 1);
+    place(e);
     ++size_;
   }
 
@@ -41,7 +43,7 @@ public:
   /// forward (only pop does), so work may still be pushed at any time from the last one popped.
   std::int64_t next_time() const {
     if (head_ < buckets_[0].size()) return buckets_[0][head_].time;
-    const std::vector<Entry>& lowest = buckets_[static_cast<std::size_t>(std::countr_zero(nonempty_)) + 1];
+    const std::vector<Entry>& lowest = buckets_[lowest_nonempty()];
     std::int64_t least = lowest.front().time;
     for (const Entry& e : lowest) least = e.time < least ? e.time : least;
     return least;
@@ -57,9 +59,11 @@ public:
   template <class F>
   void for_next(std::size_t n, F f) const {
     for (std::size_t i = head_; i < buckets_[0].size() && n > 0; ++i, --n) f(buckets_[0][i]);
-    for (std::uint64_t rest = nonempty_; rest != 0 && n > 0; rest &= rest - 1) {
-      const std::vector<Entry>& bucket = buckets_[static_cast<std::size_t>(std::countr_zero(rest)) + 1];
-      for (std::size_t i = 0; i < bucket.size() && n > 0; ++i, --n) f(bucket[i]);
+    for (std::size_t w = 0; w < mask_words && n > 0; ++w) {
+      for (std::uint64_t rest = nonempty_[w]; rest != 0 && n > 0; rest &= rest - 1) {
+        const std::vector<Entry>& bucket = buckets_[w * 64 + static_cast<std::size_t>(std::countr_zero(rest))];
+        for (std::size_t i = 0; i < bucket.size() && n > 0; ++i, --n) f(bucket[i]);
+      }
     }
   }
 
@@ -70,7 +74,7 @@ public:
     buckets_[0].erase(buckets_[0].begin(), buckets_[0].begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
     size_ = 0;
-    nonempty_ = 0;
+    for (std::uint64_t& word : nonempty_) word = 0;
     for (std::size_t b = 0; b < bucket_count; ++b) {
       std::vector<Entry>& bucket = buckets_[b];
       std::size_t kept = 0;
@@ -78,7 +82,7 @@ public:
         if (!drop(e)) bucket[kept++] = e;
       bucket.resize(kept);
       size_ += kept;
-      if (b > 0 && kept > 0) nonempty_ |= std::uint64_t{1} << (b - 1);
+      if (kept > 0) mark(b);
     }
   }
 
@@ -93,43 +97,64 @@ public:
     std::size_t head = head_;
     head_ = 0;
     size_ = 0;
-    nonempty_ = 0;
+    for (std::uint64_t& word : nonempty_) word = 0;
     for (std::size_t i = head; i < held[0].size(); ++i) f(held[0][i]);
     for (std::size_t b = 1; b < bucket_count; ++b)
       for (Entry& e : held[b]) f(e);
   }
 
 private:
-  static constexpr std::size_t bucket_count = 65;
+  static constexpr unsigned digit_bits = 4;
+  static constexpr std::size_t digits = 64 / digit_bits;
+  static constexpr std::size_t radix = std::size_t{1} << digit_bits;
+  static constexpr std::size_t bucket_count = 1 + digits * radix;
+  static constexpr std::size_t mask_words = (bucket_count + 63) / 64;
+
   // Order-preserving: the least int64 maps to 0.
   static std::uint64_t key(const Entry& e) { return static_cast<std::uint64_t>(e.time) ^ (std::uint64_t{1} << 63); }
   std::size_t bucket_of(std::uint64_t k) const {
-    return k == last_ ? 0 : 64 - static_cast<std::size_t>(std::countl_zero(k ^ last_));
+    if (k == last_) return 0;
+    auto level = static_cast<unsigned>(63 - std::countl_zero(k ^ last_)) / digit_bits;
+    return 1 + level * radix + ((k >> (level * digit_bits)) & (radix - 1));
+  }
+  // Bucket 0 is not marked: it is read through head_.
+  void mark(std::size_t b) {
+    if (b > 0) nonempty_[b / 64] |= std::uint64_t{1} << (b % 64);
+  }
+  void place(const Entry& e) {
+    std::size_t b = bucket_of(key(e));
+    buckets_[b].push_back(e);
+    mark(b);
+  }
+  std::size_t lowest_nonempty() const {
+    std::size_t w = 0;
+    while (nonempty_[w] == 0) ++w;
+    return w * 64 + static_cast<std::size_t>(std::countr_zero(nonempty_[w]));
   }
   // Bucket 0 is used up: the lowest non-empty bucket's least time becomes the last time, and its
-  // entries, in order, move to lower buckets, at least one of them to bucket 0. The lower buckets
-  // are empty, so each keeps the order of the entries it receives.
+  // entries, in order, move to lower buckets, at least one of them to bucket 0. Every entry of
+  // the bucket shares the digits above its level with the new last time, and its digit there too,
+  // so each lands a level lower at least, in a bucket that was empty: each keeps the order of
+  // the entries it receives.
   void refill() {
     buckets_[0].clear();
     head_ = 0;
-    auto j = static_cast<std::size_t>(std::countr_zero(nonempty_)) + 1;
-    std::vector<Entry>& from = buckets_[j];
+    std::size_t j = lowest_nonempty();
+    nonempty_[j / 64] &= ~(std::uint64_t{1} << (j % 64));
+    std::vector<Entry> from;
+    from.swap(buckets_[j]);
     std::uint64_t least = key(from.front());
     for (const Entry& e : from) least = key(e) < least ? key(e) : least;
     last_ = least;
-    for (const Entry& e : from) {
-      std::size_t b = bucket_of(key(e));
-      buckets_[b].push_back(e);
-      if (b > 0) nonempty_ |= std::uint64_t{1} << (b - 1);
-    }
+    for (const Entry& e : from) place(e);
     from.clear();
-    nonempty_ &= ~(std::uint64_t{1} << (j - 1));
+    from.swap(buckets_[j]);  // keep the bucket's capacity for the entries it will receive
   }
 
   std::vector<Entry> buckets_[bucket_count];
-  std::size_t head_ = 0;        // entries of bucket 0 already popped
-  std::uint64_t nonempty_ = 0;  // bit b-1: bucket b holds entries
-  std::uint64_t last_ = 0;      // key of the last time popped (the least int64 at first)
+  std::size_t head_ = 0;                      // entries of bucket 0 already popped
+  std::uint64_t nonempty_[mask_words] = {};   // bit b: bucket b (> 0) holds entries
+  std::uint64_t last_ = 0;                    // key of the last time popped (the least int64 at first)
   std::size_t size_ = 0;
 };
 
