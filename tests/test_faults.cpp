@@ -7,7 +7,9 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include <algorithm>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -180,6 +182,47 @@ TEST_CASE("a fault with a trigger waits for the n-th event of its kind on its no
   CHECK(faults.applied()[0].at == at(2250_ms));
   CHECK(faults.applied()[0].node == "b");
   CHECK(world.node(a).is_up());  // nothing recorded test.tock
+}
+
+TEST_CASE("a fault at a drawn time happens at its own stream's draw, per seed, and not past the run", "[faults]") {
+  const DurationDist window{DurationDist::Kind::uniform, 2_s, 8_s, 0.0};
+  std::set<std::int64_t> times;
+  std::size_t past_end = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    World world(seed);
+    world.add_node("a", {});
+    world.add_node("b", {});
+    world.start_network(NetworkOptions{});
+    FaultSpec fixed = fault_at(1_s, PauseFault{ref("a"), 10_ms});
+    FaultSpec drawn = fault_at(Duration::zero(), PauseFault{ref("b"), 10_ms});
+    drawn.at_drawn = window;
+    FaultSpec late = fault_at(Duration::zero(), PauseFault{ref("a"), 10_ms});
+    late.at_drawn = DurationDist{DurationDist::Kind::exponential, 5_s, Duration::zero(), 0.0};
+    FaultInjector faults(world);
+    faults.schedule({fixed, drawn, late}, {}, 10_s);
+    world.run();
+
+    // Each drawn time comes from a stream numbered among the drawn ones; the fixed fault moves none.
+    Rng first = world.rng("faults/at/0");
+    Rng second = world.rng("faults/at/1");
+    Duration expected = window.sample(first);
+    Duration late_at = late.at_drawn->sample(second);
+    std::vector<std::string> got;
+    for (const FaultRecord& r : faults.applied()) got.push_back(r.node + "@" + to_string(r.at - Instant::zero()));
+    CHECK(std::count(got.begin(), got.end(), "a@1s") == 1);
+    CHECK(std::count(got.begin(), got.end(), "b@" + to_string(expected)) == 1);
+    CHECK(expected >= 2_s);
+    CHECK(expected <= 8_s);
+    if (late_at > 10_s) {
+      ++past_end;
+      CHECK(got.size() == 2);  // a draw past the run's end is no fault
+    } else {
+      CHECK(got.size() == 3);
+    }
+    times.insert(expected.ns());
+  }
+  CHECK(times.size() == 40);  // the seed moves it
+  CHECK(past_end > 0);        // exp(-2) of 40 seeds: about 5
 }
 
 TEST_CASE("a clock_step fault moves one node's wall clock, forward then back", "[faults]") {

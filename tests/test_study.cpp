@@ -16,6 +16,7 @@
 #include "tests/study_support.hpp"
 
 using namespace sim;
+using namespace sim::literals;
 using study_support::cell_of;
 
 namespace {
@@ -134,6 +135,31 @@ TEST_CASE("a fault class's params are laid over its cells' last, and its rows: k
   CHECK(has(cells[3], "ttl: 3s"));
   CHECK(has(cells[3], "pause"));
   CHECK(has(cells[2], "ttl: 2s"));
+}
+
+TEST_CASE("a fault class's duration sets the length of its cells' runs, every row's, and is checked", "[study]") {
+  const std::string head =
+      "name: s\nchecks: [overlapping_holders]\nscenario: { model: lock, duration: 1s }\n"
+      "rows: [{label: a}, {label: b}]\ncolumns: [{label: c}]\n";
+  std::vector<StudyCell> cells = plan_study(load_study(write_temp(
+      "class-duration.yaml", head +
+                                 "faults: [{label: none}, {label: long, duration: 3s, rows: [b],\n"
+                                 "          faults: [{ at: 2500ms, pause: { node: client-1, duration: 50ms } }]}]\n")));
+  REQUIRE(cells.size() == 4);
+  CHECK(cells[0].scenario.duration == 1_s);
+  CHECK(cells[1].scenario.duration == 3_s);  // row a is outside the class's faults, not its length
+  CHECK(cells[3].scenario.duration == 3_s);
+  CHECK(cells[3].scenario.faults.size() == 1);  // at 2.5 s: inside the class's runs, past the scenario's
+  auto message = [&](const std::string& faults) {
+    try {
+      plan_study(load_study(write_temp("class-duration-bad.yaml", head + faults)));
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK_THAT(message("faults: [{label: none, duration: 3 parsecs}]\n"), Catch::Contains(":6:"));
+  CHECK_THAT(message("faults: [{label: none, duration: 0s}]\n"), Catch::Contains("duration"));
 }
 
 namespace {

@@ -87,8 +87,14 @@ Json fault_branch(const FaultCatalog& fault) {
     delay["description"] = after["delay"]["description"];
     after["delay"] = delay;
   }
-  if (!random)
+  if (!random) {
     branch["oneOf"] = Json::array({{{"required", Json::array({"at"})}}, {{"required", Json::array({"after"})}}});
+    // `at` is a time, or a distribution a time is drawn from for each run.
+    if (branch["properties"].contains("at")) {
+      Json& at = branch["properties"]["at"];
+      at = {{"anyOf", Json::array({at, {{"$ref", "#/$defs/duration_dist"}}})}, {"description", at["description"]}};
+    }
+  }
   return branch;
 }
 
@@ -138,6 +144,7 @@ Json study_schema(const Json& scenario) {
        {{"label", {{"type", "string"}}},
         {"faults", scenario["properties"]["faults"]},
         {"params", {{"type", "object"}, {"description", "params laid over the row's and column's in this class"}}},
+        {"duration", scenario["properties"]["duration"]},
         {"rows",
          {{"type", "array"},
           {"items", {{"type", "string"}}},

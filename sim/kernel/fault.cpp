@@ -58,14 +58,22 @@ void FaultInjector::resolve_refs(std::vector<NodeRef*> refs) const {
 }
 
 void FaultInjector::schedule(std::vector<FaultSpec> faults, std::vector<RandomFaultSpec> random, Duration run_length) {
+  std::size_t drawn = 0;
   for (FaultSpec& fault : faults) {
     resolve_refs(node_refs(fault));
     if (fault.after) {
       triggers_.add(std::move(*fault.after), std::move(fault.action));
       continue;
     }
-    world_.schedule_at(Instant::zero() + fault.at, no_node, 0,
-                       [this, action = std::move(fault.action)] { apply(action); });
+    Duration at = fault.at;
+    if (fault.at_drawn) {
+      // A stream of its own for each drawn time (numbered among them), so that drawing moves no
+      // other stream of the run, and a fixed-time fault added or removed moves no draw.
+      Rng rng = world_.rng(fmt::format("faults/at/{}", drawn++));
+      at = fault.at_drawn->sample(rng);
+      if (at > run_length) continue;
+    }
+    world_.schedule_at(Instant::zero() + at, no_node, 0, [this, action = std::move(fault.action)] { apply(action); });
   }
   for (std::size_t i = 0; i < random.size(); ++i) start_random(random[i], i, run_length);
 }

@@ -79,12 +79,15 @@ struct FaultTrigger {
   Duration delay = Duration::zero();
 };
 
-/// A fault at a fixed time, or, with `after`, once an event has happened (then `at` is unused).
+/// A fault at a fixed time; with `at_drawn`, at a time drawn for each run from that distribution
+/// (a draw past the run's end: not in that run); with `after`, once an event has happened (then
+/// `at` is unused).
 struct FaultSpec {
   Duration at;
   FaultAction action;
   SourceMark where;
   std::optional<FaultTrigger> after;
+  std::optional<DurationDist> at_drawn;
 };
 
 /// The kinds of random fault, each with what its faults are drawn from.

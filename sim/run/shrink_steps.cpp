@@ -52,7 +52,7 @@ std::string describe_fault(const YAML::Node& item) {
   std::string node = scalar_or(body, "node", scalar_or(body, "isolate", ""));
   if (node.empty() && child(body, "from")) node = scalar_or(body, "from", "") + " <-> " + scalar_or(body, "to", "");
   std::string when = child(item, "after") ? "after " + scalar_or(child(item, "after"), "event", "an event")
-                                          : "at " + scalar_or(item, "at", "?");
+                                          : "at " + scalar_or(item, "at", "a drawn time");
   return fmt::format("{}{} {}", kind, node.empty() ? "" : " of " + node, when);
 }
 

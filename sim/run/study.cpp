@@ -111,6 +111,10 @@ std::vector<StudyFaultClass> read_fault_classes(ParamReader& top, const std::vec
       f.faults = faults->node;
     }
     f.params = mapping_or_empty(entry, "params");
+    if (std::optional<YamlValue> duration = entry.value("duration")) {
+      read_duration(*duration, DurationRange::positive());  // checked here; the cell's scenario checks its bound
+      f.duration = duration->node;
+    }
     f.rows = read_class_rows(entry, rows);
     entry.finish();
     classes.push_back(std::move(f));
@@ -154,6 +158,7 @@ YAML::Node cell_node(const Study& study, const StudyEntry& row, const StudyEntry
   for (const YAML::Node* overlay : {&row.params, &column.params, applies ? &fault.params : &none})
     for (const auto& item : *overlay) params[item.first.Scalar()] = YAML::Clone(item.second);
   cell["params"] = params;
+  if (fault.duration && !fault.duration.IsNull()) cell["duration"] = YAML::Clone(fault.duration);
   if (fault.faults && applies) cell["faults"] = YAML::Clone(fault.faults);
   else cell.remove("faults");
   return cell;

@@ -53,6 +53,7 @@ struct StudyFaultClass {
   YAML::Node faults;  ///< a fault list, or null for none
   YAML::Node params;  ///< a mapping laid over the cell's params last (may be empty)
   std::vector<std::string> rows;  ///< the row labels it applies to; empty: every row
+  YAML::Node duration;  ///< the length of its cells' runs (every row's), or null: the scenario's
 
   bool applies_to(const std::string& row) const;
 };

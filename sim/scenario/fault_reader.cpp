@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "sim/kernel/fault_triggers.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/section_readers.hpp"
@@ -241,6 +243,18 @@ FaultTrigger read_trigger(ParamReader after, Duration run_length) {
   return trigger;
 }
 
+// `at: {dist: uniform, min: 2s, max: 8s}`: a time drawn for each run. A uniform's bounds, or
+// another distribution's median, must lie within the run; a draw past its end is no fault.
+void read_drawn_moment(ParamReader& item, FaultSpec& spec, Duration run_length) {
+  DurationDist dist = item.duration_dist("at");
+  bool uniform = dist.kind == DurationDist::Kind::uniform;
+  Duration latest = uniform ? dist.b : dist.median();
+  if (latest > run_length)
+    item.value("at")->fail(fmt::format("a time drawn within the run (at most {}) was expected, but the {} is {}",
+                                       to_string(run_length), uniform ? "uniform's max" : "median", to_string(latest)));
+  spec.at_drawn = dist;
+}
+
 // A fault has its moment from exactly one of `at` and `after`.
 void read_moment(ParamReader& item, FaultSpec& spec, Duration run_length) {
   bool at = item.has("at");
@@ -253,6 +267,10 @@ void read_moment(ParamReader& item, FaultSpec& spec, Duration run_length) {
     item.fail(
         "missing 'at' (a time such as 5s) or 'after' (an event such as {event: lock.granted, "
         "node: client-1})");
+  if (item.value("at")->node.IsMap()) {
+    read_drawn_moment(item, spec, run_length);
+    return;
+  }
   spec.at = item.duration("at", DurationRange::any());
   if (spec.at < Duration::zero() || spec.at > run_length)
     item.value("at")->out_of_range("within the run, between 0s and " + to_string(run_length));

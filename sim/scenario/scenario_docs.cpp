@@ -116,7 +116,7 @@ std::vector<OptionDoc> random_field_docs() {
 const std::vector<OptionDoc>& fault_field_docs() {
   static const std::vector<OptionDoc> docs = [] {
     std::vector<OptionDoc> fields{
-      {"at", "when the fault happens, from the start of the run"},
+      {"at", "when the fault happens from the start of the run, or a distribution it is drawn from per run"},
       {"after", "instead of at: the fault happens once, after the n-th record of an event kind on a node"},
       {"after.event", "the trace record kind that triggers it, e.g. lock.granted"},
       {"after.node", "the node whose record counts"},
