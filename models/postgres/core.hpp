@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -84,6 +86,34 @@ struct Txn {
   std::uint64_t commit_seq = 0;
   std::optional<Snapshot> snapshot;  ///< the transaction snapshot, from its first statement (RR, SERIALIZABLE)
   CommandId next_command = 0;
+};
+
+/// Every transaction the engine has begun, by id. Ids are handed out in order from 1 and a
+/// transaction's entry stays (its status answers visibility for as long as its versions live),
+/// so the table is indexed by id (a deque: it grows without copying): `visible` finds a
+/// transaction by indexing, not by a search.
+class TxnTable {
+public:
+  /// Adds the transaction with the next id, which it returns.
+  TxnId add(const Txn& txn) {
+    txns_.push_back(txn);
+    return txns_.size();
+  }
+  TxnId next_id() const { return txns_.size() + 1; }
+  const Txn* find(TxnId id) const { return id >= 1 && id <= txns_.size() ? &txns_[id - 1] : nullptr; }
+  Txn* find(TxnId id) { return id >= 1 && id <= txns_.size() ? &txns_[id - 1] : nullptr; }
+  /// Throws std::out_of_range for an id never handed out.
+  const Txn& at(TxnId id) const {
+    if (const Txn* txn = find(id)) return *txn;
+    throw std::out_of_range("postgres: no transaction " + std::to_string(id));
+  }
+  Txn& at(TxnId id) {
+    if (Txn* txn = find(id)) return *txn;
+    throw std::out_of_range("postgres: no transaction " + std::to_string(id));
+  }
+
+private:
+  std::deque<Txn> txns_;
 };
 
 /// What a blocked statement waits for.
@@ -171,8 +201,7 @@ struct UniqueCheck {
 
 struct Core {
   std::vector<Relation> relations;
-  std::map<TxnId, Txn> txns;
-  TxnId next_txn = 1;
+  TxnTable txns;
   std::uint64_t last_commit_seq = 0;
   std::map<SessionId, Session> sessions;
   /// How many sessions have a statement waiting (`running` set): with none, pump() has nothing to

@@ -20,15 +20,14 @@ Relation& Core::relation(const std::string& name) {
 }
 
 TxnId Core::begin_txn(SessionId id, Isolation level) {
-  TxnId txn = next_txn++;
-  txns[txn] = Txn{id, level, TxnStatus::in_progress, 0, std::nullopt, 0};
+  TxnId txn = txns.add(Txn{id, level, TxnStatus::in_progress, 0, std::nullopt, 0});
   if (level == Isolation::serializable) ssi.begin(txn);
   return txn;
 }
 
 TxnStatus Core::status(TxnId txn) const {
-  auto it = txns.find(txn);
-  return it == txns.end() ? TxnStatus::aborted : it->second.status;
+  const Txn* t = txns.find(txn);
+  return t ? t->status : TxnStatus::aborted;
 }
 
 Isolation Core::isolation(TxnId txn) const { return txns.at(txn).isolation; }
