@@ -8,8 +8,8 @@
 namespace postgres {
 
 void Ssi::begin(TxnId txn) {
-  xacts_[txn] = Xact{};
-  maybe_concurrent_.insert(txn);
+  Xact& x = xacts_[txn] = Xact{};
+  maybe_concurrent_.emplace(txn, &x);
 }
 
 void Ssi::snapshot(TxnId txn, std::uint64_t last_commit_seq) {
@@ -80,7 +80,7 @@ std::optional<Error> Ssi::conflict_in(TxnId writer, const std::set<SireadTarget>
   // maybe_concurrent_ can then hold a concurrent reader.
   if (!me.has_snapshot) throw std::logic_error("postgres: a serializable write before its snapshot");
   forget_old();
-  for (TxnId txn : maybe_concurrent_) consider(txn, xacts_.at(txn));
+  for (const auto& [txn, x] : maybe_concurrent_) consider(txn, *x);
   for (TxnId reader : readers)
     if (std::optional<Error> failure = flag(reader, writer, writer)) return failure;
   return std::nullopt;
@@ -173,17 +173,15 @@ void Ssi::committed(TxnId txn, std::uint64_t commit_seq) {
 
 void Ssi::forget_old() {
   std::uint64_t oldest = last_seq_;
-  for (TxnId txn : maybe_concurrent_) {
-    const Xact& x = xacts_.at(txn);
-    if (!committed(x) && x.has_snapshot) oldest = std::min(oldest, x.snapshot_seq);
-  }
+  for (const auto& [txn, x] : maybe_concurrent_)
+    if (!committed(*x) && x->has_snapshot) oldest = std::min(oldest, x->snapshot_seq);
   for (auto it = maybe_concurrent_.begin(); it != maybe_concurrent_.end();) {
-    Xact& x = xacts_.at(*it);
+    Xact& x = *it->second;
     if (!committed(x) || x.commit_seq > oldest) {
       ++it;
       continue;
     }
-    TxnId txn = *it;
+    TxnId txn = it->first;
     it = maybe_concurrent_.erase(it);
     x.locks.clear();  // only conflict_in reads them, and only for maybe_concurrent_
     lingering_.insert(txn);

@@ -107,7 +107,9 @@ private:
   std::set<TxnId> lingering_;
   /// The transactions a writer may find concurrent with it: every one in progress and those
   /// committed since the oldest snapshot in use (a subset of xacts_, which keeps them all).
-  std::set<TxnId> maybe_concurrent_;
+  /// Each with its record (a std::map's elements stay where they are), so that the walks at every
+  /// write look nothing up.
+  std::map<TxnId, Xact*> maybe_concurrent_;
   std::uint64_t last_seq_ = 0;  ///< the newest commit sequence number seen
 };
 
