@@ -43,9 +43,25 @@ void Core::commit_txn(TxnId txn) {
   t.status = TxnStatus::committed;
   t.commit_seq = ++last_commit_seq;
   if (t.isolation == Isolation::serializable) ssi.committed(txn, t.commit_seq);
+  if (auto it = touched.find(txn); it != touched.end())
+    for (const auto& [relation, v] : it->second)
+      if (relations[relation].heap[v].xmax == txn) ended_versions.push_back(Ended{t.commit_seq, relation, v});
   log_commit(txn);
   release_xact_advisory(t.session);
   release_tuple_locks(t.session);
+  prune();
+}
+
+void Core::prune() {
+  if (ended_versions.empty() || ended_versions.front().commit_seq > last_commit_seq) return;
+  std::uint64_t oldest = oldest_snapshot();
+  for (; !ended_versions.empty() && ended_versions.front().commit_seq <= oldest; ended_versions.pop_front()) {
+    Relation& rel = relations[ended_versions.front().relation];
+    Version& version = rel.heap[ended_versions.front().version];
+    Row().swap(version.values);
+    version.pruned = true;
+    rel.lockers.erase(ended_versions.front().version);
+  }
 }
 
 void Core::abort_txn(TxnId txn) {

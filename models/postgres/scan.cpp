@@ -218,8 +218,10 @@ std::vector<VersionId>* Relation::entries_with_key(std::size_t index, const Row&
   return it == index_entries[index].end() ? nullptr : &it->second;
 }
 
-std::uint64_t Core::oldest_snapshot(const Execution& e) const {
-  std::uint64_t oldest = std::min(last_commit_seq, e.snapshot.seq);
+std::uint64_t Core::oldest_snapshot(const Execution& e) const { return std::min(oldest_snapshot(), e.snapshot.seq); }
+
+std::uint64_t Core::oldest_snapshot() const {
+  std::uint64_t oldest = last_commit_seq;
   for (const auto& [id, s] : sessions) {
     if (s.running) oldest = std::min(oldest, s.running->snapshot.seq);
     if (!s.txn) continue;
