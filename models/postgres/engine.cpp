@@ -442,10 +442,14 @@ void Engine::set_deadlock_chooser(ResumeChooser chooser) { core_->deadlock_choos
 
 std::vector<Row> Engine::committed_rows(const std::string& table) const {
   std::vector<Row> rows;
+  visit_committed_rows(table, [&](const Row& row) { rows.push_back(row); });
+  return rows;
+}
+
+void Engine::visit_committed_rows(const std::string& table, const std::function<void(const Row&)>& visit) const {
   const Relation& rel = core_->relation(table);
   for (const Version& v : rel.heap)
-    if (core_->visible(v, 0, Snapshot{core_->last_commit_seq}, 0)) rows.push_back(v.values);
-  return rows;
+    if (core_->visible(v, 0, Snapshot{core_->last_commit_seq}, 0)) visit(v.values);
 }
 
 }  // namespace postgres

@@ -118,6 +118,8 @@ public:
 
   /// Every committed row of a table, as a new snapshot sees it, in scan order.
   std::vector<Row> committed_rows(const std::string& table) const;
+  /// The same rows handed to `visit` one at a time, for a table too large to copy whole.
+  void visit_committed_rows(const std::string& table, const std::function<void(const Row&)>& visit) const;
 
 private:
   std::unique_ptr<Core> core_;
