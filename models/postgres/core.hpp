@@ -69,8 +69,8 @@ struct Relation {
   std::map<VersionId, Lockers> lockers;  ///< the versions that have (had) lockers
   RowId next_row = 1;
   /// Each unique index of the table: every key a version has held and those versions in creation
-  /// order, dead ones too (there is no vacuum), so a lookup reaches what a scan of the whole heap
-  /// for the key would, without reading the whole heap.
+  /// order, dead and pruned ones too (drop_dead_entries aside), so a lookup reaches what a scan of
+  /// the whole heap for the key would, without reading the whole heap.
   std::vector<std::map<Row, std::vector<VersionId>, RowOrder>> index_entries;
   /// The same for each non-unique index (table.lookups).
   std::vector<std::map<Row, std::vector<VersionId>, RowOrder>> lookup_entries;
