@@ -57,13 +57,14 @@ std::optional<FinalState> BankModel::final_state() const {
   if (!server) return std::nullopt;
   FinalState state;
   for (const postgres::Row& row : server->committed_rows("accounts")) state.balances[integer(row[0])] = integer(row[1]);
-  for (const postgres::Row& row : server->committed_rows("transfers")) {
+  // One transfer a row, read in place: a long run's table is too large to copy beside the state.
+  server->visit_committed_rows("transfers", [&](const postgres::Row& row) {
     TransferRecord& t = state.transfers[integer(row[0])];
     t.id = integer(row[0]);
     t.from = static_cast<int>(integer(row[1]));
     t.to = static_cast<int>(integer(row[2]));
     t.amount = integer(row[3]);
-  }
+  });
   for (const postgres::Row& row : server->committed_rows("doctors")) {
     auto doctor = static_cast<int>(integer(row[0]));
     state.ward_of[doctor] = static_cast<int>(integer(row[1]));

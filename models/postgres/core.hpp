@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -31,22 +33,31 @@ using RowId = std::uint64_t;
 /// a version (xmax) and starts the next one.
 struct Version {
   RowId row = 0;
-  Row values;
+  Row values;  ///< empty once pruned
   TxnId xmin = 0;
-  CommandId cmin = 0;
   TxnId xmax = 0;  ///< the updater or deleter; 0 for none
+  CommandId cmin = 0;
   CommandId cmax = 0;
   LockStrength xmax_strength = LockStrength::update;  ///< no_key_update for an update that kept the keys
+  /// Ended by a transaction whose commit every snapshot in use sees, so no snapshot, now or later,
+  /// sees it (PostgreSQL's heap pruning): its values are gone and a unique check passes it by. Its
+  /// place in the heap and in the indexes stays, so scans reach what they reached before.
+  bool pruned = false;
   VersionId next = no_version;                        ///< the version an update made
   /// The first version of its HOT chain, where the indexes point (an update that keeps every
   /// indexed column adds no index entry); no_version when that is this version itself.
   VersionId hot_root = no_version;
-  std::map<TxnId, LockStrength> lockers;              ///< SELECT ... FOR lockers (ended ones too)
-  std::vector<TxnId> locker_order;  ///< the lockers in the order they locked (a MultiXact's members)
   /// An insert enters its unique indexes one by one, each after its check (_bt_doinsert): while
   /// it waits at index i its key is in the indexes before i only. all_indexes once it is done.
   std::size_t indexes_entered = all_indexes;
   static constexpr std::size_t all_indexes = static_cast<std::size_t>(-1);
+};
+
+/// The SELECT ... FOR lockers of one version (ended ones too). Kept beside the heap, for few
+/// versions have any.
+struct Lockers {
+  std::map<TxnId, LockStrength> strength;
+  std::vector<TxnId> order;  ///< in the order they locked (a MultiXact's members)
 };
 
 struct Relation {
@@ -55,14 +66,20 @@ struct Relation {
   /// The first waiter for a busy version holds its tuple lock: one per physical tuple (its TID),
   /// so the versions of one row have locks of their own (seed 1050).
   std::map<VersionId, SessionId> tuple_locks;
+  std::map<VersionId, Lockers> lockers;  ///< the versions that have (had) lockers
   RowId next_row = 1;
   /// Each unique index of the table: every key a version has held and those versions in creation
-  /// order, dead ones too (there is no vacuum), so a lookup reaches what a scan of the whole heap
-  /// for the key would, without reading the whole heap.
+  /// order, dead and pruned ones too (drop_dead_entries aside), so a lookup reaches what a scan of
+  /// the whole heap for the key would, without reading the whole heap.
   std::vector<std::map<Row, std::vector<VersionId>, RowOrder>> index_entries;
   /// The same for each non-unique index (table.lookups).
   std::vector<std::map<Row, std::vector<VersionId>, RowOrder>> lookup_entries;
 
+  /// The version's lockers; none when it never had any.
+  const Lockers* lockers_of(VersionId v) const {
+    auto it = lockers.find(v);
+    return it == lockers.end() ? nullptr : &it->second;
+  }
   /// Appends a version to the heap and to every index; its id.
   VersionId add_version(Version version);
   /// The versions that have held `key` in index `index`, in creation order.
@@ -84,6 +101,34 @@ struct Txn {
   std::uint64_t commit_seq = 0;
   std::optional<Snapshot> snapshot;  ///< the transaction snapshot, from its first statement (RR, SERIALIZABLE)
   CommandId next_command = 0;
+};
+
+/// Every transaction the engine has begun, by id. Ids are handed out in order from 1 and a
+/// transaction's entry stays (its status answers visibility for as long as its versions live),
+/// so the table is indexed by id (a deque: it grows without copying): `visible` finds a
+/// transaction by indexing, not by a search.
+class TxnTable {
+public:
+  /// Adds the transaction with the next id, which it returns.
+  TxnId add(const Txn& txn) {
+    txns_.push_back(txn);
+    return txns_.size();
+  }
+  TxnId next_id() const { return txns_.size() + 1; }
+  const Txn* find(TxnId id) const { return id >= 1 && id <= txns_.size() ? &txns_[id - 1] : nullptr; }
+  Txn* find(TxnId id) { return id >= 1 && id <= txns_.size() ? &txns_[id - 1] : nullptr; }
+  /// Throws std::out_of_range for an id never handed out.
+  const Txn& at(TxnId id) const {
+    if (const Txn* txn = find(id)) return *txn;
+    throw std::out_of_range("postgres: no transaction " + std::to_string(id));
+  }
+  Txn& at(TxnId id) {
+    if (Txn* txn = find(id)) return *txn;
+    throw std::out_of_range("postgres: no transaction " + std::to_string(id));
+  }
+
+private:
+  std::deque<Txn> txns_;
 };
 
 /// What a blocked statement waits for.
@@ -171,8 +216,7 @@ struct UniqueCheck {
 
 struct Core {
   std::vector<Relation> relations;
-  std::map<TxnId, Txn> txns;
-  TxnId next_txn = 1;
+  TxnTable txns;
   std::uint64_t last_commit_seq = 0;
   std::map<SessionId, Session> sessions;
   /// How many sessions have a statement waiting (`running` set): with none, pump() has nothing to
@@ -186,6 +230,13 @@ struct Core {
   /// The versions each transaction in progress created or ended, for its commit record.
   std::map<TxnId, std::vector<std::pair<std::size_t, VersionId>>> touched;
   std::vector<CommitRecord> commit_log;  ///< committed since Engine::take_commits last ran
+  /// A version a committed transaction ended, waiting until every snapshot sees that commit.
+  struct Ended {
+    std::uint64_t commit_seq = 0;
+    std::size_t relation = 0;
+    VersionId version = no_version;
+  };
+  std::deque<Ended> ended_versions;  ///< in commit order
   std::function<std::size_t(const std::vector<SessionId>&)> resume_chooser;  ///< see Engine::set_resume_chooser
   std::function<std::size_t(const std::vector<SessionId>&)> deadlock_chooser;  ///< Engine::set_deadlock_chooser
 
@@ -238,6 +289,11 @@ struct Core {
   void read_tuple(Execution& e, VersionId v, bool by_index);
   /// The oldest snapshot in use: `e`'s, a blocked statement's, a transaction snapshot's.
   std::uint64_t oldest_snapshot(const Execution& e) const;
+  /// The same with no statement running: a blocked statement's, a transaction snapshot's, or the
+  /// snapshot the next statement would take.
+  std::uint64_t oldest_snapshot() const;
+  /// Prunes the versions in `ended_versions` whose ender's commit every snapshot in use sees (Version::pruned).
+  void prune();
   /// Drops from an index's list the versions no snapshot can see again, as PostgreSQL marks such
   /// index entries dead (kill_prior_tuple); the newest stays, so a lookup reaches a tuple when it did.
   void drop_dead_entries(const Relation& rel, std::vector<VersionId>& versions, std::uint64_t oldest) const;

@@ -20,15 +20,14 @@ Relation& Core::relation(const std::string& name) {
 }
 
 TxnId Core::begin_txn(SessionId id, Isolation level) {
-  TxnId txn = next_txn++;
-  txns[txn] = Txn{id, level, TxnStatus::in_progress, 0, std::nullopt, 0};
+  TxnId txn = txns.add(Txn{id, level, TxnStatus::in_progress, 0, std::nullopt, 0});
   if (level == Isolation::serializable) ssi.begin(txn);
   return txn;
 }
 
 TxnStatus Core::status(TxnId txn) const {
-  auto it = txns.find(txn);
-  return it == txns.end() ? TxnStatus::aborted : it->second.status;
+  const Txn* t = txns.find(txn);
+  return t ? t->status : TxnStatus::aborted;
 }
 
 Isolation Core::isolation(TxnId txn) const { return txns.at(txn).isolation; }
@@ -44,9 +43,25 @@ void Core::commit_txn(TxnId txn) {
   t.status = TxnStatus::committed;
   t.commit_seq = ++last_commit_seq;
   if (t.isolation == Isolation::serializable) ssi.committed(txn, t.commit_seq);
+  if (auto it = touched.find(txn); it != touched.end())
+    for (const auto& [relation, v] : it->second)
+      if (relations[relation].heap[v].xmax == txn) ended_versions.push_back(Ended{t.commit_seq, relation, v});
   log_commit(txn);
   release_xact_advisory(t.session);
   release_tuple_locks(t.session);
+  prune();
+}
+
+void Core::prune() {
+  if (ended_versions.empty() || ended_versions.front().commit_seq > last_commit_seq) return;
+  std::uint64_t oldest = oldest_snapshot();
+  for (; !ended_versions.empty() && ended_versions.front().commit_seq <= oldest; ended_versions.pop_front()) {
+    Relation& rel = relations[ended_versions.front().relation];
+    Version& version = rel.heap[ended_versions.front().version];
+    Row().swap(version.values);
+    version.pruned = true;
+    rel.lockers.erase(ended_versions.front().version);
+  }
 }
 
 void Core::abort_txn(TxnId txn) {
@@ -427,10 +442,14 @@ void Engine::set_deadlock_chooser(ResumeChooser chooser) { core_->deadlock_choos
 
 std::vector<Row> Engine::committed_rows(const std::string& table) const {
   std::vector<Row> rows;
+  visit_committed_rows(table, [&](const Row& row) { rows.push_back(row); });
+  return rows;
+}
+
+void Engine::visit_committed_rows(const std::string& table, const std::function<void(const Row&)>& visit) const {
   const Relation& rel = core_->relation(table);
   for (const Version& v : rel.heap)
-    if (core_->visible(v, 0, Snapshot{core_->last_commit_seq}, 0)) rows.push_back(v.values);
-  return rows;
+    if (core_->visible(v, 0, Snapshot{core_->last_commit_seq}, 0)) visit(v.values);
 }
 
 }  // namespace postgres

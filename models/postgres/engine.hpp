@@ -19,7 +19,8 @@
 // snapshots fail with 40001 instead; unique indexes make a second inserter wait for the first
 // (23505 if it commits); ON CONFLICT decides atomically; an error aborts the transaction at once
 // (its locks go then, not at ROLLBACK); SERIALIZABLE adds Serializable Snapshot Isolation
-// (ssi.hpp). Rows are scanned in the order their versions were created (a heap without vacuum);
+// (ssi.hpp). Rows are scanned in the order their versions were created (a version no snapshot
+// can see is pruned, its values freed, but keeps its place, as PostgreSQL's line pointers do);
 // a WHERE that pins every column of a unique index by = or IN reads through that index, in key
 // order, as PostgreSQL's planner does on a small table it has not analysed.
 //
@@ -118,6 +119,8 @@ public:
 
   /// Every committed row of a table, as a new snapshot sees it, in scan order.
   std::vector<Row> committed_rows(const std::string& table) const;
+  /// The same rows handed to `visit` one at a time, for a table too large to copy whole.
+  void visit_committed_rows(const std::string& table, const std::function<void(const Row&)>& visit) const;
 
 private:
   std::unique_ptr<Core> core_;

@@ -40,12 +40,14 @@ void Core::release_tuple_locks(SessionId id) {
 namespace {
 
 /// Whom a version's holders make a newcomer wanting `strength` wait for, if anyone.
-TxnId busy_with(const Core& core, const Version& v, TxnId me, LockStrength strength) {
+TxnId busy_with(const Core& core, const Relation& rel, VersionId id, TxnId me, LockStrength strength) {
+  const Version& v = rel.heap[id];
   if (v.xmax != 0 && v.xmax != me && core.running(v.xmax) && conflicts(v.xmax_strength, strength)) return v.xmax;
   // The lockers in the order they locked, as MultiXactIdWait waits for a MultiXact's members
   // one by one in member order (seed 479: the first is the one a deadlock goes through).
-  for (TxnId locker : v.locker_order)
-    if (locker != me && core.running(locker) && conflicts(v.lockers.at(locker), strength)) return locker;
+  if (const Lockers* lockers = rel.lockers_of(id))
+    for (TxnId locker : lockers->order)
+      if (locker != me && core.running(locker) && conflicts(lockers->strength.at(locker), strength)) return locker;
   return 0;
 }
 
@@ -65,9 +67,10 @@ TxnId updater_down_chain(const Core& core, const Relation& rel, const Version& v
 // (heap_lock_tuple follows updates in progress: heap_lock_updated_tuple).
 void lock_versions(const Core& core, Relation& rel, VersionId v, TxnId txn, LockStrength strength) {
   for (VersionId w = v; w != no_version; w = rel.heap[w].next) {
-    auto [held, fresh] = rel.heap[w].lockers.try_emplace(txn, strength);
+    Lockers& lockers = rel.lockers[w];
+    auto [held, fresh] = lockers.strength.try_emplace(txn, strength);
     if (!fresh) held->second = std::max(held->second, strength);
-    if (fresh) rel.heap[w].locker_order.push_back(txn);
+    if (fresh) lockers.order.push_back(txn);
     if (rel.heap[w].xmax == 0 || !core.running(rel.heap[w].xmax)) break;
   }
 }
@@ -79,7 +82,6 @@ void lock_versions(const Core& core, Relation& rel, VersionId v, TxnId txn, Lock
 RowLockResult Core::wait_for_holder(Execution& e, VersionId v, TxnId holder, WaitPolicy policy) {
   Relation& rel = relations[e.relation];
   SessionId me = txns.at(e.txn).session;
-  const Version& version = rel.heap[v];
   RowLockResult result;
   if (policy == WaitPolicy::nowait) throw SqlError{errors::row_lock_not_available(rel.table.name)};
   auto tuple_lock = rel.tuple_locks.find(v);
@@ -94,7 +96,7 @@ RowLockResult Core::wait_for_holder(Execution& e, VersionId v, TxnId holder, Wai
   // A transaction that already holds a weaker lock on the row waits for the holder without
   // the tuple lock (heap_lock_tuple's skip_tuple_lock, heap_update's current_is_member):
   // queueing behind a stranger that waits for it would deadlock.
-  if (version.lockers.count(e.txn) > 0) {
+  if (const Lockers* lockers = rel.lockers_of(v); lockers && lockers->strength.count(e.txn) > 0) {
     result.wait = Wait{Wait::Kind::txn, holder, 0, 0, 0, false};
     return result;
   }
@@ -115,7 +117,7 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
   RowLockResult result;
   for (;;) {
     Version& version = rel.heap[v];
-    if (TxnId holder = busy_with(*this, version, e.txn, strength)) return wait_for_holder(e, v, holder, policy);
+    if (TxnId holder = busy_with(*this, rel, v, e.txn, strength)) return wait_for_holder(e, v, holder, policy);
     // FOR KEY SHARE passes an update in progress that keeps the keys, but locks the versions it
     // made too (heap_lock_updated_tuple), and waits for a running transaction that deleted one of
     // them or changed its key, whatever NOWAIT or SKIP LOCKED say (heap_lock_updated_tuple_rec

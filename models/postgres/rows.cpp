@@ -141,6 +141,19 @@ std::set<SireadTarget> write_targets(std::size_t relation, VersionId v) {
   return targets;
 }
 
+/// The running FOR KEY SHARE lockers of a version: they keep the row through an update that keeps
+/// its keys.
+Lockers key_sharers(const Core& core, const Lockers* lockers) {
+  Lockers kept;
+  if (lockers)
+    for (TxnId locker : lockers->order)
+      if (lockers->strength.at(locker) == LockStrength::key_share && core.running(locker)) {
+        kept.strength[locker] = LockStrength::key_share;
+        kept.order.push_back(locker);
+      }
+  return kept;
+}
+
 }  // namespace
 
 VersionId Core::write_update(Execution& e, VersionId v, const std::vector<Assignment>& set, const Row* excluded) {
@@ -178,24 +191,21 @@ VersionId Core::write_update(Execution& e, VersionId v, const std::vector<Assign
   next.xmin = e.txn;
   next.cmin = e.command;
   if (!keys_changed) next.hot_root = rel.heap[v].hot_root == no_version ? v : rel.heap[v].hot_root;
-  if (!keys_changed)  // FOR KEY SHARE lockers keep the row through an update that keeps its keys
-    for (TxnId locker : rel.heap[v].locker_order)
-      if (rel.heap[v].lockers.at(locker) == LockStrength::key_share && running(locker)) {
-        next.lockers[locker] = LockStrength::key_share;
-        next.locker_order.push_back(locker);
-      }
+  const Lockers* lockers = rel.lockers_of(v);
+  Lockers kept = keys_changed ? Lockers{} : key_sharers(*this, lockers);
   Version& old = rel.heap[v];
   old.xmax = e.txn;
   old.cmax = e.command;
   // An updater that held the row FOR UPDATE keeps that strength: the update marks the keys as
   // updated (compute_new_xmax_infomask preserves the strongest lock), so FOR KEY SHARE no longer
   // passes it (seed 574).
-  auto own = old.lockers.find(e.txn);
-  bool held_for_update = own != old.lockers.end() && own->second == LockStrength::update;
+  auto own = lockers ? lockers->strength.find(e.txn) : kept.strength.end();
+  bool held_for_update = lockers && own != lockers->strength.end() && own->second == LockStrength::update;
   old.xmax_strength = keys_changed || held_for_update ? LockStrength::update : LockStrength::no_key_update;
   old.next = rel.heap.size();
   note_write(e.txn, e.relation, v);
   VersionId added = rel.add_version(std::move(next));
+  if (!kept.order.empty()) rel.lockers[added] = std::move(kept);
   note_write(e.txn, e.relation, added);
   return added;
 }

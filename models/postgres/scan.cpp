@@ -8,8 +8,8 @@ namespace postgres {
 
 bool Core::visible(const Version& v, TxnId me, Snapshot snapshot, CommandId command) const {
   auto committed_in = [&](TxnId txn) {
-    auto it = txns.find(txn);
-    return it != txns.end() && it->second.status == TxnStatus::committed && it->second.commit_seq <= snapshot.seq;
+    const Txn* t = txns.find(txn);
+    return t && t->status == TxnStatus::committed && t->commit_seq <= snapshot.seq;
   };
   bool created = v.xmin == me ? v.cmin < command : committed_in(v.xmin);
   if (!created) return false;
@@ -19,8 +19,8 @@ bool Core::visible(const Version& v, TxnId me, Snapshot snapshot, CommandId comm
 }
 
 bool Core::committed_before(TxnId txn, Snapshot snapshot) const {
-  auto it = txns.find(txn);
-  return it != txns.end() && it->second.status == TxnStatus::committed && it->second.commit_seq <= snapshot.seq;
+  const Txn* t = txns.find(txn);
+  return t && t->status == TxnStatus::committed && t->commit_seq <= snapshot.seq;
 }
 
 TxnId Core::unseen_writer(const Version& v, TxnId me, Snapshot snapshot) const {
@@ -218,13 +218,15 @@ std::vector<VersionId>* Relation::entries_with_key(std::size_t index, const Row&
   return it == index_entries[index].end() ? nullptr : &it->second;
 }
 
-std::uint64_t Core::oldest_snapshot(const Execution& e) const {
-  std::uint64_t oldest = std::min(last_commit_seq, e.snapshot.seq);
+std::uint64_t Core::oldest_snapshot(const Execution& e) const { return std::min(oldest_snapshot(), e.snapshot.seq); }
+
+std::uint64_t Core::oldest_snapshot() const {
+  std::uint64_t oldest = last_commit_seq;
   for (const auto& [id, s] : sessions) {
     if (s.running) oldest = std::min(oldest, s.running->snapshot.seq);
     if (!s.txn) continue;
-    auto it = txns.find(*s.txn);
-    if (it != txns.end() && it->second.snapshot) oldest = std::min(oldest, it->second.snapshot->seq);
+    const Txn* t = txns.find(*s.txn);
+    if (t && t->snapshot) oldest = std::min(oldest, t->snapshot->seq);
   }
   return oldest;
 }
@@ -234,8 +236,8 @@ void Core::drop_dead_entries(const Relation& rel, std::vector<VersionId>& versio
   auto dead = [&](VersionId v) {
     TxnId ender = rel.heap[v].xmax;
     if (ender == 0 || v == newest) return false;
-    auto it = txns.find(ender);
-    return it != txns.end() && it->second.status == TxnStatus::committed && it->second.commit_seq <= oldest;
+    const Txn* t = txns.find(ender);
+    return t && t->status == TxnStatus::committed && t->commit_seq <= oldest;
   };
   versions.erase(std::remove_if(versions.begin(), versions.end(), dead), versions.end());
 }

@@ -80,8 +80,7 @@ std::vector<CommitRecord> Engine::take_commits() {
 
 void Engine::replay(const CommitRecord& record) {
   Core& core = *core_;
-  TxnId txn = core.next_txn++;
-  core.txns[txn] = Txn{0, Isolation::read_committed, TxnStatus::in_progress, 0, std::nullopt, 0};
+  TxnId txn = core.txns.add(Txn{0, Isolation::read_committed, TxnStatus::in_progress, 0, std::nullopt, 0});
   for (const RowChange& change : record.changes) {
     Relation* rel = nullptr;
     for (Relation& r : core.relations)

@@ -1,14 +1,15 @@
 #include "models/postgres/ssi.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "models/postgres/errors.hpp"
 
 namespace postgres {
 
 void Ssi::begin(TxnId txn) {
-  xacts_[txn] = Xact{};
-  maybe_concurrent_.insert(txn);
+  Xact& x = xacts_[txn] = Xact{};
+  maybe_concurrent_.emplace(txn, &x);
 }
 
 void Ssi::snapshot(TxnId txn, std::uint64_t last_commit_seq) {
@@ -75,12 +76,11 @@ std::optional<Error> Ssi::conflict_in(TxnId writer, const std::set<SireadTarget>
       for (const SireadTarget& target : targets)
         if (x.locks.count(target)) readers.insert(txn);
   };
-  if (me.has_snapshot) {  // then only maybe_concurrent_ can hold a concurrent reader
-    forget_old();
-    for (TxnId txn : maybe_concurrent_) consider(txn, xacts_.at(txn));
-  } else {
-    for (const auto& [txn, x] : xacts_) consider(txn, x);
-  }
+  // Every statement takes its snapshot before it runs, so a writer has one; only
+  // maybe_concurrent_ can then hold a concurrent reader.
+  if (!me.has_snapshot) throw std::logic_error("postgres: a serializable write before its snapshot");
+  forget_old();
+  for (const auto& [txn, x] : maybe_concurrent_) consider(txn, *x);
   for (TxnId reader : readers)
     if (std::optional<Error> failure = flag(reader, writer, writer)) return failure;
   return std::nullopt;
@@ -156,6 +156,7 @@ void Ssi::committed(TxnId txn, std::uint64_t commit_seq) {
     }
     if (!read_only(me)) me.conflict_out_flag = true;
     other.in.erase(txn);
+    release_if_done(*it);
     it = me.out.erase(it);
   }
   for (auto it = me.in.begin(); it != me.in.end();) {
@@ -165,29 +166,48 @@ void Ssi::committed(TxnId txn, std::uint64_t commit_seq) {
       continue;
     }
     other.out.erase(txn);
+    release_if_done(*it);
     it = me.in.erase(it);
   }
 }
 
 void Ssi::forget_old() {
   std::uint64_t oldest = last_seq_;
-  for (TxnId txn : maybe_concurrent_) {
-    const Xact& x = xacts_.at(txn);
-    if (!committed(x) && x.has_snapshot) oldest = std::min(oldest, x.snapshot_seq);
-  }
+  for (const auto& [txn, x] : maybe_concurrent_)
+    if (!committed(*x) && x->has_snapshot) oldest = std::min(oldest, x->snapshot_seq);
   for (auto it = maybe_concurrent_.begin(); it != maybe_concurrent_.end();) {
-    const Xact& x = xacts_.at(*it);
-    it = committed(x) && x.commit_seq <= oldest ? maybe_concurrent_.erase(it) : std::next(it);
+    Xact& x = *it->second;
+    if (!committed(x) || x.commit_seq > oldest) {
+      ++it;
+      continue;
+    }
+    TxnId txn = it->first;
+    it = maybe_concurrent_.erase(it);
+    x.locks.clear();  // only conflict_in reads them, and only for maybe_concurrent_
+    lingering_.insert(txn);
+    release_if_done(txn);
   }
+}
+
+void Ssi::release_if_done(TxnId txn) {
+  auto lingering = lingering_.find(txn);
+  if (lingering == lingering_.end()) return;
+  const Xact& x = xacts_.at(txn);
+  if (!x.in.empty() || !x.out.empty()) return;
+  lingering_.erase(lingering);
+  xacts_.erase(txn);
 }
 
 void Ssi::aborted(TxnId txn) {
   maybe_concurrent_.erase(txn);
   auto it = xacts_.find(txn);
   if (it == xacts_.end()) return;
+  std::set<TxnId> others = it->second.out;
+  others.insert(it->second.in.begin(), it->second.in.end());
   for (TxnId out : it->second.out) xacts_.at(out).in.erase(txn);
   for (TxnId in : it->second.in) xacts_.at(in).out.erase(txn);
   xacts_.erase(it);
+  for (TxnId other : others) release_if_done(other);
 }
 
 }  // namespace postgres

@@ -11,8 +11,13 @@
 // a small heap is one page. A write checks the tuple, its page and its relation; an insert checks
 // the relation and the page of each index it enters.
 //
-// Simplifications: no summarisation of old committed transactions (nothing is ever pushed out of
-// memory), no safe-snapshot optimisation for read-only transactions, no two-phase commit.
+// A committed transaction's records go once nothing can read them again, as ClearOldPredicateLocks
+// releases them: its SIREAD locks when every transaction with a snapshot sees its commit (no
+// writer can then be concurrent with it), and the rest once the transactions it has a conflict
+// with have ended too (they let the conflict go when they commit or abort).
+//
+// Simplifications: no summarisation when memory runs out (the records above are the only ones
+// let go), no safe-snapshot optimisation for read-only transactions, no two-phase commit.
 //
 // Determinism: ordered containers only.
 #pragma once
@@ -89,13 +94,22 @@ private:
   bool pivot_reader(const Xact& reader, const Xact& writer) const;
   void promote(TxnId txn, const SireadTarget& tuple);
   /// Drops from `maybe_concurrent_` the committed transactions no writer with a snapshot, now or
-  /// later, can be concurrent with: those committed at or before the oldest snapshot in use.
+  /// later, can be concurrent with: those committed at or before the oldest snapshot in use. Their
+  /// SIREAD locks go with them, and so do they once no conflict names them (release_if_done).
   void forget_old();
+  /// Lets a forgotten transaction's record go once its conflicts have all been let go: every
+  /// snapshot sees its commit, so no reader will find it an unseen writer (conflict_out), no
+  /// writer a concurrent reader (conflict_in), and no pivot check can reach it.
+  void release_if_done(TxnId txn);
 
   std::map<TxnId, Xact> xacts_;
+  /// Committed transactions out of `maybe_concurrent_` whose records stay while a conflict names them.
+  std::set<TxnId> lingering_;
   /// The transactions a writer may find concurrent with it: every one in progress and those
   /// committed since the oldest snapshot in use (a subset of xacts_, which keeps them all).
-  std::set<TxnId> maybe_concurrent_;
+  /// Each with its record (a std::map's elements stay where they are), so that the walks at every
+  /// write look nothing up.
+  std::map<TxnId, Xact*> maybe_concurrent_;
   std::uint64_t last_seq_ = 0;  ///< the newest commit sequence number seen
 };
 

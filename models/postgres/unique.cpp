@@ -42,6 +42,7 @@ UniqueCheck Core::check_unique_values(const Relation& rel, const Row& values, Ro
     for (std::size_t c : index.columns) key.push_back(values[c]);
     for (VersionId w : rel.versions_with_key(i, key)) {
       const Version& other = rel.heap[w];
+      if (other.pruned) continue;  // its ender committed: no wait, no conflict
       if (other.row == row || !same_key(other.values, values, index)) continue;
       if (other.indexes_entered != Version::all_indexes && i >= other.indexes_entered) continue;  // seed 1098
       TxnStatus inserter = other.xmin == me ? TxnStatus::committed : status(other.xmin);

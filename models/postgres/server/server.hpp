@@ -51,6 +51,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -79,6 +80,9 @@ public:
 
   /// For observers outside the simulated system (checkers, tests): the committed rows.
   std::vector<Row> committed_rows(const std::string& table) const { return engine_.committed_rows(table); }
+  void visit_committed_rows(const std::string& table, const std::function<void(const Row&)>& visit) const {
+    engine_.visit_committed_rows(table, visit);
+  }
   std::size_t backend_count() const { return backends_.size(); }
   const Wal& wal() const { return wal_; }
 
