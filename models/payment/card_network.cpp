@@ -16,7 +16,9 @@
 // A reversal advice by reference (ISO 8583's 1420, reason 4021: the acquirer had no answer to an
 // authorisation) releases the reference's uncaptured hold; one that comes before any
 // authorisation of its reference is kept, with network_dedup, as the reference's first answer, a
-// decline, so an authorisation still travelling is declined when it arrives.
+// decline, so an authorisation still travelling is declined when it arrives. A re-authorisation names
+// the expired authorisation it replaces (as Visa's reauthorisation carries the original transaction's
+// identifier); the network records it, and authorises it as any other.
 #include <fmt/format.h>
 
 #include <map>
@@ -200,12 +202,15 @@ std::shared_ptr<NetResponse> decide(Context& context, NetworkState& state, const
   Authorization auth{
       context.world.now(), context.next_auth++, request.reference, request.payment_id,
       request.key,         request.order,       request.amount,    !state.rng.chance(context.options.declines)};
+  auth.replaces = request.auth_id;
   if (request.reference != 0 && seen == state.by_reference.end())
     state.by_reference.emplace(request.reference, auths.size());
   auths.push_back(auth);
   context.world.trace().record(context.world.now(), context.network, "payment.network_authorized",
-                               fmt::format("auth={} payment={} key={} amount={} {}", auth.auth_id, auth.payment_id,
-                                           auth.key, auth.amount, auth.approved ? "approved" : "declined"));
+                               fmt::format("auth={} payment={} key={} amount={} {}{}", auth.auth_id, auth.payment_id,
+                                           auth.key, auth.amount, auth.approved ? "approved" : "declined",
+                                           auth.replaces != 0 ? fmt::format(" (replaces auth={})", auth.replaces)
+                                                              : std::string()));
   return answer_of(auth);
 }
 

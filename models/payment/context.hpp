@@ -59,7 +59,8 @@ struct NetRequest final : sim::MessageBody {
   /// the caller's reference (0: none sent); a refund's own for refunds; settlement: the file's index
   std::int64_t reference = 0;
   std::int64_t amount = 0;
-  std::int64_t auth_id = 0;  ///< capture, void, refund: the authorisation
+  /// capture, void, refund: the authorisation; authorize: the expired one this re-authorises (0: none)
+  std::int64_t auth_id = 0;
   // The simulation's bookkeeping, never read by the network's logic: which payment sent it.
   std::int64_t payment_id = 0;
   std::int64_t key = 0;
@@ -111,6 +112,8 @@ struct Authorization {
   std::int64_t captured = 0;  ///< amount captured (0: none)
   bool voided = false;
   std::int64_t refunded = 0;  ///< sum of accepted refunds
+  /// A re-authorisation: the expired authorisation it replaces, as the merchant named it (0: a first one).
+  std::int64_t replaces = 0;
 };
 
 /// A capture, void or refund the network was asked for, accepted or refused: its ground truth.
@@ -161,6 +164,9 @@ struct PaymentRow {
   std::int64_t amount = 0;
   std::string status;
   std::int64_t network_ref = 0;  ///< the authorisation recorded (0: none)
+  std::int64_t captured = 0;     ///< what its capture took (0: none)
+  std::int64_t refunded = 0;     ///< the sum of the refunds recorded on it
+  std::int64_t refund_claimed = 0;  ///< atomic_claim: what its refund sagas claimed of the capture
 };
 
 /// A committed transaction that moved a payment's status or emitted its event, as the actor that
@@ -245,7 +251,7 @@ struct RecordedLine {
   bool matched = false;  ///< matched with an internal record of the same amount
 };
 
-/// One refund saga's row (atomic_claim's refunds table) at the end of the run.
+/// One refund saga's row (atomic_claim's refunds table, one a refund) at the end of the run.
 struct RefundRow {
   std::int64_t payment_id = 0;
   std::int64_t refund_id = 0;
@@ -266,6 +272,7 @@ struct Observations {
   /// and what the reconciliation job recorded of them, both filled at the end.
   std::vector<SettlementLine> settlement;
   std::vector<RecordedLine> recorded_lines;
+  std::vector<SettlementLine> open_lines;  ///< the money moved in the period no file has closed yet
   std::optional<sim::Duration> settlement_interval;
   /// Chargebacks the issuers raised: (the capture's authorisation, when the chargeback came).
   std::vector<std::pair<std::int64_t, sim::Instant>> chargebacks;
@@ -288,6 +295,9 @@ struct Observations {
   std::optional<sim::Instant> faults_healed;                   ///< the last fault's end (none: no fault)
   bool faults_open_at_end = false;
   bool database_down_at_end = false;
+  /// With reauthorize: the holds the back office re-authorised after they expired (each an alert).
+  bool reauthorize = false;
+  std::size_t reauthorizations = 0;
   sim::Instant end;                                                   ///< when the run ended
   sim::Duration auth_validity = sim::Duration::minutes(7 * 24 * 60);  ///< holds expire this long after approval
 };
