@@ -724,3 +724,54 @@ TEST_CASE("P10: the seed's clearing account keeps its unbooked chargebacks and f
   CHECK(detail(fixed_books, "files paid out") == detail(seed_books, "files paid out"));
   CHECK(detail(fixed_books, "card_clearing posted") == detail(fixed_books, "card_clearing owed by the network"));
 }
+
+namespace {
+
+/// A small run with every payment charged back and its dispute contested, `wins` of them won.
+std::string disputes_with(const std::string& wins) {
+  return fmt::format("design: atomic_claim\nclients: 4\ncapture_after: 1s\nrelay_interval: 1s\nreconcile_interval: "
+                     "10s\nsettlement_interval: 1m\nchargebacks: 100%\ndispute_evidence_after: 30s\n"
+                     "dispute_wins: {}\n",
+                     wins);
+}
+
+std::size_t with_status(const Observations& o, const std::string& status) {
+  return static_cast<std::size_t>(
+      std::count_if(o.payments.begin(), o.payments.end(), [&](const PaymentRow& row) { return row.status == status; }));
+}
+
+}  // namespace
+
+TEST_CASE("a contested dispute is won (the chargeback reversed, booked and settled) or lost", "[payment]") {
+  sim::RunResult shipped = run_file("p10b-dispute-evidence-atomic-claim");
+  CHECK(shipped.expectations_met);
+  Ran won = run_payment(disputes_with("100%"), sim::Duration::seconds(300));
+  CHECK(with_status(won.observations, "DISPUTE_WON") == 4);
+  CHECK(won.observations.chargeback_reversals.size() == 4);
+  std::size_t reversed_lines = 0;
+  for (const SettlementLine& line : won.observations.settlement)
+    reversed_lines += line.kind == SettlementLine::Kind::chargeback_reversed ? 1 : 0;
+  CHECK(reversed_lines == 4);
+  for (const char* name : {"ledger_matches_network", "ledger_balanced", "invalid_transition"})
+    CHECK(check_named(won.findings, name).held);
+  CHECK(statuses_of(won.observations, 1).back() == "DISPUTE_WON");
+  Ran lost = run_payment(disputes_with("0%"), sim::Duration::seconds(300));
+  CHECK(with_status(lost.observations, "DISPUTE_LOST") == 4);
+  CHECK(lost.observations.chargeback_reversals.empty());
+  for (const char* name : {"ledger_matches_network", "ledger_balanced", "invalid_transition"})
+    CHECK(check_named(lost.findings, name).held);
+  // A ChargebackReversed line whose payment's dispute is not recorded as won matches nothing.
+  Observations o = settled(3600 + 600);
+  o.settlement = {line(1, 0, SettlementLine::Kind::chargeback_reversed, 5000)};
+  CHECK_FALSE(check_ledger_matches_network(o).held);
+}
+
+TEST_CASE("disputes are contested only by the designs with a DISPUTED state and a back office", "[payment]") {
+  const std::string files = "  reconcile_interval: 10s\n  settlement_interval: 1m\n  chargebacks: 1%\n";
+  CHECK(payment_support::refusal("  capture_after: 1s\n" + files + "  dispute_evidence_after: 1m\n")
+            .find("no DISPUTED state") != std::string::npos);
+  CHECK(payment_support::refusal("  design: atomic_claim\n" + files + "  dispute_evidence_after: 1m\n")
+            .find("applies only with capture_after") != std::string::npos);
+  CHECK(payment_support::refusal("  design: atomic_claim\n  capture_after: 1s\n" + files + "  dispute_wins: 1/2\n")
+            .find("applies only with dispute_evidence_after") != std::string::npos);
+}

@@ -10,6 +10,11 @@
 //   the row says is left, by its design's refund. Refunds due at one pass are requested together, the
 //   first in the pass and each other in a request of its own on its own connection, as separate
 //   requests to refund one payment would be.
+// - with dispute_evidence_after (atomic_claim, ledger), contests a DISPUTED payment with evidence that
+//   long after it first saw it so: DISPUTE_WON (the chargeback reversed) or DISPUTE_LOST as the network
+//   decides;
+// - with reauthorize (atomic_claim), re-authorises a payment whose capture was refused as expired and
+//   captures the new hold, with an alert.
 // With order_unique (P5's fix, UNIQUE(order_id) on captures) it claims the payment's order in
 // `captures` before it captures, and voids instead the hold of a payment whose order another payment
 // holds: a retry whose key was pruned is authorised again, never captured again.
@@ -89,6 +94,7 @@ Statement waiting_payments(const PaymentOptions& options) {
   std::vector<postgres::Value> statuses{std::string("AUTHORIZED")};
   if (options.refund_after) statuses.emplace_back(std::string("CAPTURED"));
   if (options.refund_after && options.refunds > 1) statuses.emplace_back(std::string("PARTIALLY_REFUNDED"));
+  if (options.dispute_evidence_after) statuses.emplace_back(std::string("DISPUTED"));
   return postgres::Select{
       "payments", where::in("status", std::move(statuses)), {{"id", false}}, std::nullopt, std::nullopt};
 }
@@ -282,6 +288,7 @@ private:
   static sim::Task<void> refund_alone(std::shared_ptr<BackOffice> helper, PaymentRow payment, std::int64_t seq);
   void forget_others(const std::vector<PaymentRow>& waiting);
   sim::Task<void> settle(PaymentRow payment);
+  sim::Task<void> contest(PaymentRow payment);
   sim::Task<std::optional<PaymentRow>> reauthorize(PaymentRow payment, std::int64_t amount);
   sim::Task<void> refund(PaymentRow payment, std::int64_t seq);
   sim::Task<void> refund_seed(PaymentRow payment);
@@ -341,12 +348,17 @@ sim::Task<void> BackOffice::pass() {
 // it so (or past its capture deadline); a CAPTURED or PARTIALLY_REFUNDED one when more of its refunds are due
 // than its row shows made, and none of its refunds is under way.
 std::optional<Due> BackOffice::due_of(const PaymentRow& payment, std::int64_t created_at, sim::Instant now) {
-  std::string phase = payment.status == "AUTHORIZED" ? payment.status : std::string("refundable");
+  bool refundable = payment.status == "CAPTURED" || payment.status == "PARTIALLY_REFUNDED";
+  std::string phase = refundable ? std::string("refundable") : payment.status;
   auto entry = seen_.try_emplace(payment.id, phase, now).first;
   if (entry->second.first != phase) entry->second = std::make_pair(phase, now);
   sim::Duration waited = now - entry->second.second;
   if (payment.status == "AUTHORIZED") {
     if (waited >= *options().capture_after || past_deadline(created_at)) return Due{payment, 0, 0};
+    return std::nullopt;
+  }
+  if (payment.status == "DISPUTED") {
+    if (waited >= *options().dispute_evidence_after) return Due{payment, 0, 0};
     return std::nullopt;
   }
   int made = refunds_made(payment);
@@ -375,6 +387,10 @@ sim::Task<std::optional<std::int64_t>> BackOffice::order_holder(const PaymentRow
 sim::Task<void> BackOffice::handle(Due due) {
   if (due.payment.status == "AUTHORIZED") {
     co_await settle(std::move(due.payment));
+    co_return;
+  }
+  if (due.payment.status == "DISPUTED") {
+    co_await contest(std::move(due.payment));
     co_return;
   }
   for (int k = 1; k < due.refunds; ++k) {
@@ -498,6 +514,29 @@ sim::Task<std::optional<PaymentRow>> BackOffice::reauthorize(PaymentRow payment,
   transition(payment.id, replies_.size(), "", "payment.reauthorized");
   payment.network_ref = net->auth_id;
   co_return payment;
+}
+
+// A dispute contested with evidence: the network's decision makes the payment DISPUTE_WON (a payment.dispute_won
+// event: the ledger books the chargeback's reversal, the money back in card_clearing) or DISPUTE_LOST (a
+// payment.dispute_lost event, nothing to book), by compare-and-set on DISPUTED. Without an answer the next pass
+// submits it again; the network answers a resend with its first decision.
+sim::Task<void> BackOffice::contest(PaymentRow payment) {
+  note("payment.evidence_submitted", fmt::format("payment={} auth={}", payment.id, payment.network_ref));
+  std::optional<NetResponse> net = co_await network(NetRequest::Op::evidence, payment, 0);
+  if (!net) co_return;
+  if (!net->refusal.empty()) {
+    note("payment.evidence_refused", fmt::format("payment={} {}", payment.id, net->refusal));
+    co_return;
+  }
+  std::string status = net->approved ? "DISPUTE_WON" : "DISPUTE_LOST";
+  const char* event = net->approved ? "payment.dispute_won" : "payment.dispute_lost";
+  std::int64_t event_id = 0;
+  std::vector<Statement> update = steps(postgres::Begin{}, move_payment(payment.id, "DISPUTED", status),
+                                        outbox(payment.id, payment.captured, event, event_id), postgres::Commit{});
+  if (!co_await all(std::move(update))) co_return;
+  note("payment.status", fmt::format("payment={} {}", payment.id, status));
+  transition(payment.id, 1, status, event);
+  co_await publish(event_id, payment.id, event, payment.captured);
 }
 
 sim::Task<void> BackOffice::refund(PaymentRow payment, std::int64_t seq) {

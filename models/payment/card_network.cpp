@@ -21,6 +21,7 @@
 // identifier); the network records it, and authorises it as any other.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "models/payment/context.hpp"
@@ -48,6 +49,7 @@ std::string NetRequest::describe() const {
     case Op::refund: return fmt::format("refund auth={} amount={} reference={}", auth_id, amount, reference);
     case Op::settlement: return fmt::format("settlement file={}", reference);
     case Op::reverse: return fmt::format("reversal advice reference={}", reference);
+    case Op::evidence: return fmt::format("dispute evidence auth={}", auth_id);
   }
   return "?";
 }
@@ -66,6 +68,8 @@ struct NetworkState {
   std::map<std::int64_t, std::size_t> refunds;       ///< refund reference -> index in moves
   sim::Rng rng;
   sim::Rng issuers;  ///< which captures their issuers charge back
+  sim::Rng reviews;  ///< which contested chargebacks the issuers decide for the merchant
+  std::map<std::int64_t, bool> disputes = {};  ///< authorisation -> its dispute decided: won
 };
 
 /// The trace event of a move the network made.
@@ -166,6 +170,33 @@ std::shared_ptr<NetResponse> reverse(Context& context, NetworkState& state, cons
   return response;
 }
 
+/// Evidence against a chargeback: the issuer's decision, once an authorisation (a resend is answered alike): won,
+/// `dispute_wins` of them, reverses the chargeback, which settles one interval later; lost leaves it. Refused
+/// "no_chargeback" for an authorisation never charged back.
+std::shared_ptr<NetResponse> contest(Context& context, NetworkState& state, const NetRequest& request) {
+  auto response = std::make_shared<NetResponse>();
+  response->auth_id = request.auth_id;
+  Observations& o = context.observations;
+  bool charged_back = std::any_of(o.chargebacks.begin(), o.chargebacks.end(),
+                                  [&](const auto& chargeback) { return chargeback.first == request.auth_id; });
+  if (!charged_back) {
+    response->refusal = "no_chargeback";
+    return response;
+  }
+  auto [decided, first] = state.disputes.try_emplace(request.auth_id, false);
+  if (first) {
+    decided->second = state.reviews.chance(context.options.dispute_wins);
+    if (decided->second)
+      o.chargeback_reversals.emplace_back(request.auth_id,
+                                          context.world.now() + *context.options.settlement_interval);
+    context.world.trace().record(context.world.now(), context.network, "payment.network_dispute_decided",
+                                 fmt::format("auth={} payment={} {}", request.auth_id, request.payment_id,
+                                             decided->second ? "won: the chargeback reversed" : "lost"));
+  }
+  response->approved = decided->second;
+  return response;
+}
+
 std::shared_ptr<NetResponse> answer_of(const Authorization& auth) {
   auto response = std::make_shared<NetResponse>();
   response->approved = auth.approved;
@@ -186,6 +217,7 @@ std::shared_ptr<NetResponse> settlement(const Context& context, const NetRequest
 std::shared_ptr<NetResponse> decide(Context& context, NetworkState& state, const NetRequest& request) {
   if (request.op == NetRequest::Op::settlement) return settlement(context, request);
   if (request.op == NetRequest::Op::reverse) return reverse(context, state, request);
+  if (request.op == NetRequest::Op::evidence) return contest(context, state, request);
   if (request.op != NetRequest::Op::authorize && request.op != NetRequest::Op::status)
     return move(context, state, request);
   std::vector<Authorization>& auths = context.observations.authorizations;
@@ -225,7 +257,8 @@ sim::Task<void> handle(std::shared_ptr<Context> context, std::shared_ptr<Network
 std::function<void()> card_network_boot(const std::shared_ptr<Context>& context) {
   // The network's state outlives a restart of its node (it is many machines, not one).
   auto state = std::make_shared<NetworkState>(
-      NetworkState{{}, {}, context->world.rng("payment/network"), context->world.rng("payment/issuers")});
+      NetworkState{{}, {}, context->world.rng("payment/network"), context->world.rng("payment/issuers"),
+                   context->world.rng("payment/disputes")});
   return [context, state] {
     context->world.rpc().serve(
         context->network, [context, state](const sim::RpcRequest& incoming, sim::Responder responder) {

@@ -20,7 +20,8 @@ bool final_status(const std::string& status) {
 
 /// Payments whose capture the books must hold as posted.
 bool captured_status(const std::string& status) {
-  return status == "CAPTURED" || status == "REFUNDED" || status == "DISPUTED";
+  return status == "CAPTURED" || status == "REFUNDED" || status == "DISPUTED" || status == "DISPUTE_WON" ||
+         status == "DISPUTE_LOST";
 }
 
 /// What the two-phase book shows beyond each transfer's balance.
@@ -125,7 +126,7 @@ void judge_clearing(const Observations& o, sim::CheckResult& check) {
   std::size_t late = 0;
   auto add = [&](const SettlementLine& line) {
     if (paid.contains(line.file)) return;
-    owed += line.kind == SettlementLine::Kind::settled ? line.amount : -line.amount;
+    owed += paid_to_merchant(line);
     sim::Instant closed = sim::Instant::zero() + *o.settlement_interval * (line.file + 1);
     if (o.reconcile_interval && closed + *o.reconcile_interval * 2 <= o.end) ++late;
   };

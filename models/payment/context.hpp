@@ -51,10 +51,10 @@ struct PayResponse final : sim::MessageBody {
   std::string describe() const override;
 };
 
-/// A call to the card network: authorise, ask the status of a reference, or capture, void or
-/// refund an authorisation.
+/// A call to the card network: authorise, ask the status of a reference, capture, void or refund an
+/// authorisation, or contest its chargeback with evidence.
 struct NetRequest final : sim::MessageBody {
-  enum class Op { authorize, status, capture, void_auth, refund, settlement, reverse };
+  enum class Op { authorize, status, capture, void_auth, refund, settlement, reverse, evidence };
   Op op = Op::authorize;
   /// the caller's reference (0: none sent); a refund's own for refunds; settlement: the file's index
   std::int64_t reference = 0;
@@ -69,9 +69,9 @@ struct NetRequest final : sim::MessageBody {
 };
 
 /// One line of the network's settlement file (Adyen's settlement details report: Settled,
-/// Refunded, Chargeback, Fee): money that moved between the network and the merchant.
+/// Refunded, Chargeback, ChargebackReversed, Fee): money that moved between the network and the merchant.
 struct SettlementLine {
-  enum class Kind { settled, refunded, chargeback, fee };
+  enum class Kind { settled, refunded, chargeback, fee, chargeback_reversed };
   std::int64_t line_id = 0;  ///< unique: file x 1,000,000 + its place in the file, from 1
   std::int64_t file = 0;     ///< the file it is in, from 0: the moves of [file, file + 1) x settlement_interval
   Kind kind = Kind::settled;
@@ -82,6 +82,11 @@ struct SettlementLine {
   sim::Instant at;  ///< when the money moved
 };
 const char* to_string(SettlementLine::Kind kind);
+/// What the line moves to the merchant: a capture's money or a chargeback's reversal in, the rest out.
+inline std::int64_t paid_to_merchant(const SettlementLine& line) {
+  bool in = line.kind == SettlementLine::Kind::settled || line.kind == SettlementLine::Kind::chargeback_reversed;
+  return in ? line.amount : -line.amount;
+}
 
 struct NetResponse final : sim::MessageBody {
   /// status: whether the network knows the reference; settlement: whether the file is closed
@@ -276,6 +281,8 @@ struct Observations {
   std::optional<sim::Duration> settlement_interval;
   /// Chargebacks the issuers raised: (the capture's authorisation, when the chargeback came).
   std::vector<std::pair<std::int64_t, sim::Instant>> chargebacks;
+  /// Chargebacks reversed because the merchant's evidence won: (the authorisation, when the reversal settles).
+  std::vector<std::pair<std::int64_t, sim::Instant>> chargeback_reversals;
   bool relay = false;                                          ///< a relay and a ledger ran
   bool publish_after_commit = false;  ///< no relay: the back office published its events after each commit
   std::vector<LedgerTransfer> transfers;                       ///< the ledger's postings, in order

@@ -41,6 +41,23 @@ std::vector<sim::OptionDoc> job_option_docs() {
   };
 }
 
+/// The options of the disputes the back office contests and of P8's re-authorisation.
+std::vector<sim::OptionDoc> recovery_option_docs() {
+  return {
+      {"dispute_evidence_after",
+       "atomic_claim, ledger: the back office contests each DISPUTED payment with evidence this long after it "
+       "first saw it so; the network's decision makes it DISPUTE_WON (the chargeback reversed: a "
+       "payment.dispute_won event, the ledger's reversal, a ChargebackReversed line one settlement interval "
+       "later) or DISPUTE_LOST (absent: DISPUTED is final)"},
+      {"dispute_wins", "with dispute_evidence_after: the share of contested disputes won (default: 1/2, an "
+                       "assumption)"},
+      {"reauthorize",
+       "atomic_claim: a capture refused as expired makes the back office re-authorise the payment (a new hold "
+       "under the payment id's negative as reference, naming the expired one), raise an alert "
+       "(payment.alert, measure reauthorization_alerts) and capture the new hold (default: false)"},
+  };
+}
+
 /// The back office's, the relay's and the ledger's options.
 std::vector<sim::OptionDoc> backoffice_option_docs() {
   return {
@@ -57,10 +74,6 @@ std::vector<sim::OptionDoc> backoffice_option_docs() {
       {"refund_gap",
        "with refunds above 1: the time between a payment's refunds, the k-th due refund_after + k x refund_gap "
        "after the payment was first seen captured; 0s requests them together (default: refund_after)"},
-      {"reauthorize",
-       "atomic_claim: a capture refused as expired makes the back office re-authorise the payment (a new hold "
-       "under the payment id's negative as reference, naming the expired one), raise an alert "
-       "(payment.alert, measure reauthorization_alerts) and capture the new hold (default: false)"},
       {"capture_margin",
        "the capture deadline: the back office captures an AUTHORIZED payment once its hold is within this of "
        "expiring (created_at + auth_validity - margin), even before capture_after (absent: no deadline)"},
@@ -152,8 +165,8 @@ std::vector<sim::OptionDoc> payment_option_docs() {
        "with postgres.standbys: every actor's wait for each server's startup answer as it tries the host list "
        "(libpq's connect_timeout, target_session_attrs=read-write)"},
   };
-  for (sim::OptionDoc& doc : backoffice_option_docs()) docs.push_back(std::move(doc));
-  for (sim::OptionDoc& doc : job_option_docs()) docs.push_back(std::move(doc));
+  for (const auto& part : {backoffice_option_docs(), recovery_option_docs(), job_option_docs()})
+    docs.insert(docs.end(), part.begin(), part.end());
   for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tables"))
     docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : postgres::replication_option_docs_under("postgres.")) docs.push_back(std::move(doc));

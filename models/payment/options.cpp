@@ -167,6 +167,22 @@ void read_relay(sim::ParamReader& params, PaymentOptions& options) {
   if (!options.notifier && params.has("notifier_dedup")) params.fail("notifier_dedup", "applies only with notifier");
 }
 
+// Disputes contested with evidence: the fixed designs' DISPUTED payments, by the back office.
+void read_disputes(sim::ParamReader& params, PaymentOptions& options) {
+  options.dispute_evidence_after =
+      params.optional_duration("dispute_evidence_after", {Duration::zero(), Duration::minutes(120 * 24 * 60)});
+  options.dispute_wins = params.ratio("dispute_wins", options.dispute_wins);
+  if (!options.dispute_evidence_after) {
+    if (params.has("dispute_wins")) params.fail("dispute_wins", "applies only with dispute_evidence_after");
+    return;
+  }
+  if (!claims_atomically(options.design))
+    params.fail("dispute_evidence_after", "applies only with design: atomic_claim or ledger (the seed's payments "
+                                          "have no DISPUTED state)");
+  if (!options.capture_after)
+    params.fail("dispute_evidence_after", "applies only with capture_after (the back office submits the evidence)");
+}
+
 void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
   options.reconcile_interval = params.optional_duration("reconcile_interval", {Duration::milliseconds(10), day});
   options.reconcile_after =
@@ -185,9 +201,10 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
   for (const char* key : {"reconcile_after", "status_timeout", "settlement_interval", "reversal_advice"})
     if (!options.reconcile_interval && params.has(key))
       params.fail(key, "applies only with reconcile_interval (the reconciliation job)");
-  for (const char* key : {"chargebacks", "fee", "settlement_batch"})
+  for (const char* key : {"chargebacks", "fee", "settlement_batch", "dispute_evidence_after"})
     if (!options.settlement_interval && params.has(key))
       params.fail(key, "applies only with settlement_interval (the network's settlement files)");
+  read_disputes(params, options);
 }
 
 void read_reaper(sim::ParamReader& params, PaymentOptions& options) {
@@ -291,6 +308,10 @@ void describe_jobs(const PaymentOptions& options, std::vector<std::pair<std::str
                                                 options.settlement_batch > 1
                                                     ? fmt::format(", {} lines a transaction", options.settlement_batch)
                                                     : ""));
+  if (options.dispute_evidence_after)
+    rows.emplace_back("disputes", fmt::format("contested {} after DISPUTED, {}/{} won",
+                                              sim::to_string(*options.dispute_evidence_after),
+                                              options.dispute_wins.num, options.dispute_wins.den));
   if (options.reaper_interval)
     rows.emplace_back(
         "reaper", fmt::format("every {}, keys older than {} on the {} clock", sim::to_string(*options.reaper_interval),

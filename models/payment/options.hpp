@@ -126,6 +126,10 @@ struct PaymentOptions {
   int settlement_batch = 1;
   sim::Ratio chargebacks{0, 1};  ///< share of captures the issuers charge back, one interval later
   sim::Ratio fee{0, 1};          ///< the network's fee on each settled capture, a share of its amount
+  /// atomic_claim, ledger: the back office contests each DISPUTED payment with evidence this long after it first
+  /// saw it so (absent: disputes are not contested, DISPUTED is final).
+  std::optional<sim::Duration> dispute_evidence_after;
+  sim::Ratio dispute_wins{1, 2};  ///< share of contested disputes the issuers decide for the merchant (assumption)
   /// The key reaper (a node "reaper") deletes idempotency records this often (absent: kept for ever).
   std::optional<sim::Duration> reaper_interval;
   sim::Duration key_retention = sim::Duration::minutes(24 * 60);  ///< records older than this are deleted

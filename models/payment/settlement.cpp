@@ -4,6 +4,7 @@
 // [k, k + 1) x interval) and serves it once closed, as Adyen's settlement details report: a
 // Settled line per accepted capture, a Refunded line per accepted refund, a Chargeback line per
 // chargeback an issuer raised in the period (settlement_interval after the capture it reverses),
+// a ChargebackReversed line per chargeback the merchant's evidence won (one interval after the decision)
 // and, with `fee`, a Fee line per Settled line. Voids move no money and settle nothing; a hold
 // never captured appears in no file.
 //
@@ -41,6 +42,7 @@ const char* to_string(SettlementLine::Kind kind) {
     case SettlementLine::Kind::refunded: return "Refunded";
     case SettlementLine::Kind::chargeback: return "Chargeback";
     case SettlementLine::Kind::fee: return "Fee";
+    case SettlementLine::Kind::chargeback_reversed: return "ChargebackReversed";
   }
   return "?";
 }
@@ -68,6 +70,11 @@ std::vector<SettlementLine> settlement_file(const Context& context, std::int64_t
     if (at < from || at >= to) continue;
     const Authorization& auth = o.authorizations[static_cast<std::size_t>(auth_id - 1)];
     add(SettlementLine::Kind::chargeback, auth_id, auth.captured, auth.payment_id, at);
+  }
+  for (const auto& [auth_id, at] : o.chargeback_reversals) {
+    if (at < from || at >= to) continue;
+    const Authorization& auth = o.authorizations[static_cast<std::size_t>(auth_id - 1)];
+    add(SettlementLine::Kind::chargeback_reversed, auth_id, auth.captured, auth.payment_id, at);
   }
   const sim::Ratio fee = context.options.fee;
   std::size_t settled = lines.size();
@@ -161,6 +168,10 @@ Match match_of(Context& context, const SettlementLine& line, const std::optional
         m.moves.push_back(outbox_row(context, held->id, "payment.disputed", line.amount));
       }
       m.why = m.matched ? "its payment, now DISPUTED" : "the payment cannot be disputed";
+      break;
+    case SettlementLine::Kind::chargeback_reversed:
+      m.matched = same && held->status == "DISPUTE_WON";
+      m.why = m.matched ? "its dispute, won" : "the payment's dispute is not won";
       break;
     case SettlementLine::Kind::fee:
       if (!fixed) {
@@ -296,11 +307,11 @@ sim::Task<bool> match_batch(Context& context, postgres::Connection& db, const st
   co_return !waits;
 }
 
-/// What the network pays the merchant for a file: its captures, less its refunds, chargebacks and fees.
+/// What the network pays the merchant for a file: its captures and chargeback reversals, less its refunds,
+/// chargebacks and fees.
 std::int64_t net_of(const std::vector<SettlementLine>& lines) {
   std::int64_t net = 0;
-  for (const SettlementLine& line : lines)
-    net += line.kind == SettlementLine::Kind::settled ? line.amount : -line.amount;
+  for (const SettlementLine& line : lines) net += paid_to_merchant(line);
   return net;
 }
 
