@@ -1,11 +1,16 @@
-// Payment tests' shared helper: the error a scenario with the given params: lines is refused with.
+// Payment tests' shared helpers: the error a scenario with the given params: lines is refused with, and a
+// hand-built run that keeps the model's observations.
 #pragma once
+
+#include <yaml-cpp/yaml.h>
 
 #include <string>
 
+#include "models/payment/payment_model.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/scenario/param_reader.hpp"
 
 namespace payment_support {
 
@@ -18,6 +23,28 @@ inline std::string refusal(const std::string& params) {
     return std::string(e.what());
   }
   return std::string();
+}
+
+/// The end of a hand-built payment run: its observations and its findings.
+struct Ran {
+  payment::Observations observations;
+  sim::Findings findings;
+};
+
+/// A hand-built run of `params` (as a scenario writes them) for 20 s, links of 1 ms.
+inline Ran run_payment(const std::string& params, sim::Duration duration = sim::Duration::seconds(20)) {
+  sim::World world(1);
+  payment::PaymentModel model;
+  sim::ParamReader reader(YAML::Load(params), sim::SourceMark{"test", 1, 1}, "params");
+  model.configure(reader);
+  model.build(world, duration);
+  sim::NetworkOptions network;
+  network.defaults.latency = sim::DurationDist::constant(sim::Duration::milliseconds(1));
+  world.start_network(network);
+  world.boot_all();
+  world.run_until(sim::Instant::zero() + duration);
+  sim::Findings findings = model.finish(world, sim::FaultActivity{});
+  return Ran{model.observations(), std::move(findings)};
 }
 
 }  // namespace payment_support

@@ -181,11 +181,8 @@ NetworkMove net_move(NetworkMove::Kind kind, std::int64_t auth_id, std::int64_t 
   return NetworkMove{at_ms(1000), kind, auth_id, payment, payment, amount, 0, std::move(refusal)};
 }
 
-/// The end of a run of `text`'s payment scenario: its observations and its findings.
-struct Ran {
-  Observations observations;
-  sim::Findings findings;
-};
+using payment_support::Ran;
+using payment_support::run_payment;
 
 const sim::CheckResult& check_named(const sim::Findings& findings, const std::string& name) {
   for (const sim::CheckResult& check : findings.checks)
@@ -264,26 +261,6 @@ TEST_CASE("a refund the network made that its payment does not record, or an ope
   o.refunds[0].step = "finished";
   CHECK(check_saga_incomplete(o).held);
 }
-
-namespace {
-
-/// A hand-built run of `params` (as a scenario writes them) for 20 s, links of 1 ms.
-Ran run_payment(const std::string& params, sim::Duration duration = sim::Duration::seconds(20)) {
-  sim::World world(1);
-  PaymentModel model;
-  sim::ParamReader reader(YAML::Load(params), sim::SourceMark{"test", 1, 1}, "params");
-  model.configure(reader);
-  model.build(world, duration);
-  sim::NetworkOptions network;
-  network.defaults.latency = sim::DurationDist::constant(sim::Duration::milliseconds(1));
-  world.start_network(network);
-  world.boot_all();
-  world.run_until(Instant::zero() + duration);
-  sim::Findings findings = model.finish(world, sim::FaultActivity{});
-  return Ran{model.observations(), std::move(findings)};
-}
-
-}  // namespace
 
 TEST_CASE("the back office captures each authorised payment and voids the cancelled orders' holds", "[payment]") {
   Ran ran = run_payment("design: atomic_claim\nrequests: 2\ncapture_after: 1s\ncancels: 1/2\n");

@@ -526,3 +526,252 @@ TEST_CASE("captures accepted beyond a hold's amount are an over-capture in money
   REQUIRE(beyond.first);
   CHECK(beyond.first->at == at_s(3));
 }
+
+namespace {
+
+using payment_support::Ran;
+using payment_support::run_payment;
+
+const sim::CheckResult& check_named(const sim::Findings& findings, const std::string& name) {
+  for (const sim::CheckResult& check : findings.checks)
+    if (check.name == name) return check;
+  throw std::runtime_error("no check " + name);
+}
+
+const PaymentRow& row_of(const Observations& o, std::int64_t id) {
+  for (const PaymentRow& row : o.payments)
+    if (row.id == id) return row;
+  throw std::runtime_error("no payment " + std::to_string(id));
+}
+
+/// The statuses the actors committed for payment `id`, in order.
+std::vector<std::string> statuses_of(const Observations& o, std::int64_t id) {
+  std::vector<std::string> statuses;
+  for (const Transition& t : o.transitions)
+    if (t.payment_id == id && !t.status.empty()) statuses.push_back(t.status);
+  return statuses;
+}
+
+/// The refunds the network accepted, in order.
+std::vector<std::int64_t> refunds_accepted(const Observations& o) {
+  std::vector<std::int64_t> amounts;
+  for (const NetworkMove& move : o.moves)
+    if (move.kind == NetworkMove::Kind::refund && move.refusal.empty()) amounts.push_back(move.amount);
+  return amounts;
+}
+
+const std::string two_refunds = "capture_after: 1s\nrefund_after: 2s\nrefund_share: 3/5\nrefunds: 2\n";
+
+}  // namespace
+
+TEST_CASE("P9 (c): two refunds under way together over-refund on the seed's read-then-write, not with the saga's "
+          "claim",
+          "[payment]") {
+  sim::RunResult seed = run_file("p9c-concurrent-refunds-seed");
+  CHECK(seed.expectations_met);
+  sim::RunResult fixed = run_file("p9c-concurrent-refunds-atomic-claim");
+  CHECK(fixed.expectations_met);
+  // The seed's: both read 0 refunded and refund 3,000; the row records one, so a third refund takes the 2,000
+  // it believes left.
+  Ran together = run_payment("design: seed\n" + two_refunds + "refund_gap: 0s\n");
+  CHECK(refunds_accepted(together.observations) == std::vector<std::int64_t>{3000, 3000, 2000});
+  CHECK(row_of(together.observations, 1).refunded == 5000);
+  CHECK_FALSE(check_named(together.findings, "over_refund").held);
+  // One after the other, the seed's second refund reads the first's sum: 2,000 left, REFUNDED.
+  Ran apart = run_payment("design: seed\n" + two_refunds + "refund_gap: 2s\n");
+  CHECK(refunds_accepted(apart.observations) == std::vector<std::int64_t>{3000, 2000});
+  CHECK(check_named(apart.findings, "over_refund").held);
+  CHECK(statuses_of(apart.observations, 1) ==
+        std::vector<std::string>{"PENDING", "AUTHORIZED", "CAPTURED", "PARTIALLY_REFUNDED", "REFUNDED"});
+  // The saga's claim: two sagas, each its own row and reference, 5,000 in all, the row's sums agreeing.
+  Ran saga = run_payment("design: atomic_claim\n" + two_refunds + "refund_gap: 0s\n");
+  REQUIRE(saga.observations.refunds.size() == 2);
+  CHECK(saga.observations.refunds[0].refund_id != saga.observations.refunds[1].refund_id);
+  CHECK(saga.observations.refunds[0].amount + saga.observations.refunds[1].amount == 5000);
+  for (const RefundRow& refund : saga.observations.refunds) CHECK(refund.step == "finished");
+  const PaymentRow& row = row_of(saga.observations, 1);
+  CHECK((row.status == "REFUNDED" && row.captured == 5000 && row.refunded == 5000 && row.refund_claimed == 5000));
+  CHECK(check_named(saga.findings, "invalid_transition").held);
+}
+
+TEST_CASE("three partial refunds of a partial capture: PARTIALLY_REFUNDED twice, then REFUNDED", "[payment]") {
+  for (const char* design : {"seed", "atomic_claim"}) {
+    Ran ran = run_payment(fmt::format("design: {}\ncapture_after: 1s\ncapture_share: 4/5\nrefund_after: 1s\n"
+                                      "refund_share: 2/5\nrefunds: 3\nrefund_gap: 2s\n",
+                                      design));
+    // The row keeps what the capture took (4,000 of the 5,000 hold); each refund is 2/5 of it, the last what is left.
+    CHECK(row_of(ran.observations, 1).captured == 4000);
+    CHECK(refunds_accepted(ran.observations) == std::vector<std::int64_t>{1600, 1600, 800});
+    CHECK(statuses_of(ran.observations, 1) ==
+          std::vector<std::string>{"PENDING", "AUTHORIZED", "CAPTURED", "PARTIALLY_REFUNDED", "PARTIALLY_REFUNDED",
+                                   "REFUNDED"});
+    CHECK(check_named(ran.findings, "over_refund").held);
+    CHECK(check_named(ran.findings, "saga_incomplete").held);
+  }
+}
+
+TEST_CASE("several refunds of a payment are refused where one would find nothing left, or without refunds",
+          "[payment]") {
+  const std::string base = "  capture_after: 1s\n  refund_after: 1s\n";
+  std::string too_many = payment_support::refusal(base + "  refund_share: 3/5\n  refunds: 3\n");
+  CHECK(too_many.find("refunds must be at most 2 with refund_share 3/5") != std::string::npos);
+  CHECK(payment_support::refusal(base + "  refunds: 2\n").find("at most 1 with refund_share 1/1") !=
+        std::string::npos);
+  CHECK(payment_support::refusal("  capture_after: 1s\n  refunds: 2\n").find("applies only with refund_after") !=
+        std::string::npos);
+  CHECK(payment_support::refusal(base + "  refund_gap: 1s\n").find("applies only with refunds above 1") !=
+        std::string::npos);
+  CHECK(payment_support::refusal(base + "  refund_share: 1/2\n  refunds: 2\n  refund_gap: 1s\n").empty());
+}
+
+TEST_CASE("settlement matching reads the capture and the refunds from the payment's row", "[payment]") {
+  std::string s = p10_with("atomic_claim", "");
+  s.replace(s.find("  chargebacks: 2%\n"), std::string("  chargebacks: 2%\n").size(),
+            "  chargebacks: 0%\n  capture_share: 4/5\n  refund_after: 5m\n  refund_share: 1/2\n  refunds: 2\n");
+  sim::RunResult run = sim::run_scenario(sim::parse_scenario(s, "t.yaml"), 1).result;
+  // Settled lines of 4/5 of each payment's amount, two Refunded lines a payment: each matched with its row.
+  const sim::CheckResult& matching = check_named(run, "ledger_matches_network");
+  CHECK(matching.held);
+  CHECK(std::stoi(detail(matching, "lines judged")) > 0);
+  CHECK(check_named(run, "over_refund").held);
+}
+
+TEST_CASE("P8 with re-authorisation: the expired hold is replaced and captured, neither a duplicate nor a leak",
+          "[payment]") {
+  sim::RunResult run = run_file("p8-reauthorize-atomic-claim");
+  CHECK(run.expectations_met);
+  CHECK(detail(check_named(run, "capture_after_expiry"), "recovered by re-authorisation") == "1");
+  // Without re-authorisation the same timeline ships the order unpaid and leaves the hold to expire.
+  std::string without = shipped_text("p8-reauthorize-atomic-claim");
+  without.erase(without.find("  reauthorize: true\n"), std::string("  reauthorize: true\n").size());
+  sim::RunResult unpaid = sim::run_scenario(sim::parse_scenario(without, "t.yaml"), 1).result;
+  CHECK_FALSE(check_named(unpaid, "capture_after_expiry").held);
+  CHECK_FALSE(check_named(unpaid, "held_funds_leak").held);
+  // A hold valid 2 s, captured after 3 s: refused, re-authorised under the payment id's negative, captured.
+  Ran ran = run_payment("design: atomic_claim\ncapture_after: 3s\nauth_validity: 2s\nreauthorize: true\n");
+  REQUIRE(ran.observations.authorizations.size() == 2);
+  const Authorization& renewed = ran.observations.authorizations[1];
+  CHECK((renewed.replaces == 1 && renewed.reference == -1 && renewed.captured == 5000));
+  CHECK((row_of(ran.observations, 1).status == "CAPTURED" && row_of(ran.observations, 1).network_ref == 2));
+  CHECK(ran.findings.measures.at("reauthorization_alerts") == 1);
+  for (const char* name : {"duplicate_authorization", "held_funds_leak", "capture_after_expiry", "duplicate_charge"})
+    CHECK(check_named(ran.findings, name).held);
+}
+
+TEST_CASE("a hold replaced before it expired is a second authorisation, and one replaced after is not", "[payment]") {
+  Observations o;
+  o.auth_validity = sim::Duration::seconds(10);
+  o.end = at_s(100);
+  Authorization first{at_s(0), 1, 1, 1, 7, 1000001, 5000, true};
+  Authorization second{at_s(10), 2, -1, 1, 7, 1000001, 5000, true};
+  second.replaces = 1;
+  second.captured = 5000;
+  o.authorizations = {first, second};
+  o.payments = {PaymentRow{1, 7, 1000001, 5000, "CAPTURED", 2, 5000}};
+  CHECK(check_duplicate_authorization(o).held);
+  CHECK(check_held_funds(o).held);
+  // Replaced while the first still held the funds: two holds on the card at once.
+  o.authorizations[1].at = at_s(9);
+  CHECK_FALSE(check_duplicate_authorization(o).held);
+  CHECK_FALSE(check_held_funds(o).held);
+}
+
+TEST_CASE("re-authorisation is refused but with atomic_claim and its back office", "[payment]") {
+  CHECK(payment_support::refusal("  capture_after: 1s\n  reauthorize: true\n").find("applies only with design: "
+                                                                                    "atomic_claim") !=
+        std::string::npos);
+  CHECK(payment_support::refusal("  design: atomic_claim\n  reauthorize: true\n").find("applies only with "
+                                                                                      "capture_after") !=
+        std::string::npos);
+}
+
+TEST_CASE("card_clearing returns to what the network owes once each file's payout is booked", "[payment]") {
+  Observations o = settled(3600 + 600);
+  o.relay = true;
+  o.settlement = {line(1, 0, SettlementLine::Kind::settled, 5000), line(2, 0, SettlementLine::Kind::fee, 100)};
+  LedgerTransfer capture{at_s(10), 1, 1, {{"card_clearing", 5000}, {"sales", -5000}}};
+  LedgerTransfer fee{at_s(3700), 2, 1, {{"fees", 100}, {"card_clearing", -100}}};
+  LedgerTransfer payout{at_s(3700), 3, 0, {{"bank", 4900}, {"card_clearing", -4900}}};
+  o.transfers = {capture, fee, payout};
+  CHECK(check_ledger_balanced(o).held);
+  // The fee never booked: the payout leaves 100 in the clearing account.
+  o.transfers = {capture, payout};
+  sim::CheckResult unbooked = check_ledger_balanced(o);
+  CHECK_FALSE(unbooked.held);
+  CHECK(detail(unbooked, "card_clearing posted") == "100");
+  // No payout for a file closed two job periods before the end: owed, and late.
+  o.transfers = {capture, fee};
+  CHECK_FALSE(check_ledger_balanced(o).held);
+  // Closed less than two periods before the end, its payout may still come: what is posted is what is owed.
+  o.end = at_s(3600 + 599);
+  CHECK(check_ledger_balanced(o).held);
+  // An event still in the outbox: the books have not caught up, the account is not judged.
+  o.transfers = {capture};
+  o.outbox = {OutboxRow{2, 1, "fee.charged", 100, false}};
+  CHECK(check_ledger_balanced(o).held);
+  CHECK(check_ledger_balanced(o).summary.find("not judged") != std::string::npos);
+}
+
+TEST_CASE("P10: the seed's clearing account keeps its unbooked chargebacks and fees, atomic_claim's returns",
+          "[payment]") {
+  sim::RunResult seed = run_file("p10-settlement-seed");
+  const sim::CheckResult& seed_books = check_named(seed, "ledger_balanced");
+  CHECK_FALSE(seed_books.held);
+  CHECK(detail(seed_books, "files paid out") != "0");
+  sim::RunResult fixed = run_file("p10-settlement-atomic-claim");
+  const sim::CheckResult& fixed_books = check_named(fixed, "ledger_balanced");
+  CHECK(fixed_books.held);
+  CHECK(detail(fixed_books, "files paid out") == detail(seed_books, "files paid out"));
+  CHECK(detail(fixed_books, "card_clearing posted") == detail(fixed_books, "card_clearing owed by the network"));
+}
+
+namespace {
+
+/// A small run with every payment charged back and its dispute contested, `wins` of them won.
+std::string disputes_with(const std::string& wins) {
+  return fmt::format("design: atomic_claim\nclients: 4\ncapture_after: 1s\nrelay_interval: 1s\nreconcile_interval: "
+                     "10s\nsettlement_interval: 1m\nchargebacks: 100%\ndispute_evidence_after: 30s\n"
+                     "dispute_wins: {}\n",
+                     wins);
+}
+
+std::size_t with_status(const Observations& o, const std::string& status) {
+  return static_cast<std::size_t>(
+      std::count_if(o.payments.begin(), o.payments.end(), [&](const PaymentRow& row) { return row.status == status; }));
+}
+
+}  // namespace
+
+TEST_CASE("a contested dispute is won (the chargeback reversed, booked and settled) or lost", "[payment]") {
+  sim::RunResult shipped = run_file("p10b-dispute-evidence-atomic-claim");
+  CHECK(shipped.expectations_met);
+  Ran won = run_payment(disputes_with("100%"), sim::Duration::seconds(300));
+  CHECK(with_status(won.observations, "DISPUTE_WON") == 4);
+  CHECK(won.observations.chargeback_reversals.size() == 4);
+  std::size_t reversed_lines = 0;
+  for (const SettlementLine& line : won.observations.settlement)
+    reversed_lines += line.kind == SettlementLine::Kind::chargeback_reversed ? 1 : 0;
+  CHECK(reversed_lines == 4);
+  for (const char* name : {"ledger_matches_network", "ledger_balanced", "invalid_transition"})
+    CHECK(check_named(won.findings, name).held);
+  CHECK(statuses_of(won.observations, 1).back() == "DISPUTE_WON");
+  Ran lost = run_payment(disputes_with("0%"), sim::Duration::seconds(300));
+  CHECK(with_status(lost.observations, "DISPUTE_LOST") == 4);
+  CHECK(lost.observations.chargeback_reversals.empty());
+  for (const char* name : {"ledger_matches_network", "ledger_balanced", "invalid_transition"})
+    CHECK(check_named(lost.findings, name).held);
+  // A ChargebackReversed line whose payment's dispute is not recorded as won matches nothing.
+  Observations o = settled(3600 + 600);
+  o.settlement = {line(1, 0, SettlementLine::Kind::chargeback_reversed, 5000)};
+  CHECK_FALSE(check_ledger_matches_network(o).held);
+}
+
+TEST_CASE("disputes are contested only by the designs with a DISPUTED state and a back office", "[payment]") {
+  const std::string files = "  reconcile_interval: 10s\n  settlement_interval: 1m\n  chargebacks: 1%\n";
+  CHECK(payment_support::refusal("  capture_after: 1s\n" + files + "  dispute_evidence_after: 1m\n")
+            .find("no DISPUTED state") != std::string::npos);
+  CHECK(payment_support::refusal("  design: atomic_claim\n" + files + "  dispute_evidence_after: 1m\n")
+            .find("applies only with capture_after") != std::string::npos);
+  CHECK(payment_support::refusal("  design: atomic_claim\n  capture_after: 1s\n" + files + "  dispute_wins: 1/2\n")
+            .find("applies only with dispute_evidence_after") != std::string::npos);
+}

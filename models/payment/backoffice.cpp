@@ -3,9 +3,18 @@
 // - captures an AUTHORIZED payment capture_after after it first saw it so (voids it instead when
 //   its order was cancelled), or earlier once its hold is within capture_margin of expiring (the
 //   capture deadline, judged from the payment's created_at on this node's wall clock); a capture
-//   or void refused "expired" makes the payment EXPIRED;
-// - refunds a CAPTURED payment in full refund_after after it first saw it so, by its design's
-//   refund saga.
+//   or void refused "expired" makes the payment EXPIRED; the capture's amount goes into the row
+//   (`captured`), which is what the refunds and the settlement matching then read;
+// - refunds a CAPTURED payment `refunds` times (the k-th, from 0, due refund_after + k x refund_gap
+//   after it first saw the payment refundable), each refund_share of the capture and never more than
+//   the row says is left, by its design's refund. Refunds due at one pass are requested together, the
+//   first in the pass and each other in a request of its own on its own connection, as separate
+//   requests to refund one payment would be.
+// - with dispute_evidence_after (atomic_claim, ledger), contests a DISPUTED payment with evidence that
+//   long after it first saw it so: DISPUTE_WON (the chargeback reversed) or DISPUTE_LOST as the network
+//   decides;
+// - with reauthorize (atomic_claim), re-authorises a payment whose capture was refused as expired and
+//   captures the new hold, with an alert.
 // With order_unique (P5's fix, UNIQUE(order_id) on captures) it claims the payment's order in
 // `captures` before it captures, and voids instead the hold of a payment whose order another payment
 // holds: a retry whose key was pruned is authorised again, never captured again.
@@ -14,16 +23,22 @@
 // second. With backoffice_workers above 1 it still reads them once a pass, and hands worker k (its
 // own connection, on the same node) those whose id mod workers is k, when that worker is idle.
 //
-// The seed's refund (every design but atomic_claim) is the problem's sketch: T1 the network's
-// refund with no reference, T2 one transaction marking the payment REFUNDED with its outbox row
+// The seed's refund (every design but atomic_claim) is the problem's sketch: what is left judged on
+// the row read at the pass, T1 the network's refund with no reference, T2 one unguarded transaction
+// writing the payment's status and its refunded sum (what it read plus this refund) with its outbox row
 // (the ledger's reversal), T3 the customer's notice. Nothing records that T1 happened, so a crash
-// between T1 and T2 leaves the payment CAPTURED and a later pass refunds it again.
-// atomic_claim's saga keeps its state in `refunds` (payment_id, refund_id, auth_id, amount,
-// step): a row `started` is inserted before T1, the refund id goes to the network as T1's
-// reference, T2 moves the row to `refunded` in the payment's transaction, T3 to `finished`, and a
-// restart resumes each saga at its step. A refund the network declines is compensated: the row
-// becomes `compensated` with a refund.failed event in the same transaction (the payment stays
-// CAPTURED, to be refunded by other means) instead of being retried for ever.
+// between T1 and T2 leaves the payment as it was and a later pass refunds it again; and nothing claims
+// the amount between the read and T2, so two refunds under way together both pass the check and the
+// later T2 overwrites the earlier's sum.
+// atomic_claim's saga keeps its state in `refunds`, a row a refund (payment_id, refund_id, auth_id,
+// amount, step, seq): its amount is claimed on the payment's row (refund_claimed grows only while it
+// stays within the capture, in one UPDATE) in the transaction that inserts the row `started`; the refund
+// id goes to the network as T1's reference, T2 moves the row to `refunded` and adds the refund to the
+// payment's in one transaction that sets PARTIALLY_REFUNDED or REFUNDED by what is then recorded, T3 moves
+// it to `finished`, and a restart resumes each saga at its step. A refund the network declines is
+// compensated: the row becomes `compensated`, its claim released, with a refund.failed event in the same
+// transaction (the payment keeps its status, to be refunded by other means) instead of being retried for
+// ever.
 // The ledger design (atomic_claim's saga otherwise) books each move in the two-phase ledger before the
 // payment's transaction: a capture posts the payment's pending transfer, a void or an expiry voids it, a
 // refund is a transfer of its own (sales debited, card_clearing credited), each under an id derived from
@@ -32,6 +47,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -52,7 +68,8 @@ using postgres::Statement;
 namespace where = postgres::where;
 
 PaymentRow payment_of(const postgres::Row& row) {
-  return PaymentRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4]), integer(row[5])};
+  return PaymentRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4]),
+                    integer(row[5]), integer(row[8]), integer(row[9]), integer(row[10])};
 }
 
 RefundRow refund_of(const postgres::Row& row) {
@@ -71,10 +88,13 @@ Statement select_where(std::string table, postgres::Predicate predicate) {
   return postgres::Select{std::move(table), std::move(predicate), {{"payment_id", false}}, std::nullopt, std::nullopt};
 }
 
-/// The payments the back office acts on: AUTHORIZED ones, and CAPTURED ones when it refunds.
-Statement waiting_payments(bool refunds) {
+/// The payments the back office acts on: AUTHORIZED ones, CAPTURED ones when it refunds, and PARTIALLY_REFUNDED
+/// ones when it refunds a payment more than once.
+Statement waiting_payments(const PaymentOptions& options) {
   std::vector<postgres::Value> statuses{std::string("AUTHORIZED")};
-  if (refunds) statuses.emplace_back(std::string("CAPTURED"));
+  if (options.refund_after) statuses.emplace_back(std::string("CAPTURED"));
+  if (options.refund_after && options.refunds > 1) statuses.emplace_back(std::string("PARTIALLY_REFUNDED"));
+  if (options.dispute_evidence_after) statuses.emplace_back(std::string("DISPUTED"));
   return postgres::Select{
       "payments", where::in("status", std::move(statuses)), {{"id", false}}, std::nullopt, std::nullopt};
 }
@@ -84,33 +104,81 @@ Statement open_sagas() {
   return select_where("refunds", where::in("step", std::move(steps)));
 }
 
-/// UPDATE payments SET status = `to` WHERE id AND status = `from` (no guard when `from` is empty).
-Statement move_payment(std::int64_t id, const std::string& from, const std::string& to) {
-  postgres::Predicate predicate = where::eq("id", id);
-  if (!from.empty()) predicate = where::all_of({predicate, where::eq("status", from)});
-  return postgres::Update{"payments", {postgres::set_value("status", to)}, predicate, true};
+/// UPDATE payments SET status = `to` (and `captured` when it captures) WHERE id AND status = `from`.
+Statement move_payment(std::int64_t id, const std::string& from, const std::string& to, std::int64_t captured = 0) {
+  postgres::Predicate predicate = where::all_of({where::eq("id", id), where::eq("status", from)});
+  std::vector<postgres::Assignment> set{postgres::set_value("status", to)};
+  if (to == "CAPTURED") set.push_back(postgres::set_value("captured", captured));
+  return postgres::Update{"payments", std::move(set), predicate, true};
 }
 
-Statement move_saga(std::int64_t payment_id, const std::string& from, const std::string& to) {
+/// The seed's T2: UPDATE payments SET status, refunded = what it read plus its refund WHERE id, no guard (a
+/// read-then-write: two refunds that read the same row both write over it).
+Statement record_refund_unguarded(const PaymentRow& payment, std::int64_t refunded, const std::string& status) {
+  return postgres::Update{"payments",
+                          {postgres::set_value("status", status), postgres::set_value("refunded", refunded)},
+                          where::eq("id", payment.id),
+                          true};
+}
+
+/// The saga's claim on the capture: refund_claimed grows by `amount` only while the claims stay within what was
+/// captured, in one statement (the row's lock orders two claims; the second sees the first's).
+Statement claim_refund(const PaymentRow& payment, std::int64_t amount) {
+  std::vector<postgres::Value> refundable{std::string("CAPTURED"), std::string("PARTIALLY_REFUNDED")};
+  return postgres::Update{"payments",
+                          {postgres::set_add("refund_claimed", amount)},
+                          where::all_of({where::eq("id", payment.id), where::in("status", std::move(refundable)),
+                                         where::le("refund_claimed", payment.captured - amount)}),
+                          true};
+}
+
+Statement move_saga(std::int64_t refund_id, const std::string& from, const std::string& to, bool returning = false) {
   return postgres::Update{"refunds",
                           {postgres::set_value("step", to)},
-                          where::all_of({where::eq("payment_id", payment_id), where::eq("step", from)}),
-                          false};
+                          where::all_of({where::eq("refund_id", refund_id), where::eq("step", from)}),
+                          returning};
 }
 
-Statement start_saga(const PaymentRow& payment, std::int64_t refund_id) {
-  postgres::OnConflict nothing{{"payment_id"}, false, {}, where::always()};
+/// The payment's `seq`-th refund saga (from 1), started: a second attempt at the same refund finds it.
+Statement start_saga(const PaymentRow& payment, std::int64_t amount, std::int64_t refund_id, std::int64_t seq) {
+  postgres::OnConflict nothing{{"payment_id", "seq"}, false, {}, where::always()};
   return postgres::Insert{
-      "refunds", {{payment.id, refund_id, payment.network_ref, payment.amount, std::string("started")}}, nothing, true};
+      "refunds", {{payment.id, refund_id, payment.network_ref, amount, std::string("started"), seq}}, nothing, true};
 }
+
+Statement select_payment(std::int64_t id) {
+  return postgres::Select{"payments", where::eq("id", id), {}, std::nullopt, std::nullopt};
+}
+
+/// A refund's status: REFUNDED once the refunds recorded reach the capture, else PARTIALLY_REFUNDED.
+std::string refunded_status(std::int64_t refunded, std::int64_t captured) {
+  return refunded >= captured ? "REFUNDED" : "PARTIALLY_REFUNDED";
+}
+
+const char* refunded_event(const std::string& status) {
+  return status == "REFUNDED" ? "payment.refunded" : "payment.partially_refunded";
+}
+
+/// A payment due at a pass: its refunds due (0 for a capture or a void) and the place of the first of them.
+struct Due {
+  PaymentRow payment;
+  int refunds = 0;
+  std::int64_t seq = 1;
+};
+
+/// The back office's refunds under way in requests of their own, by payment (shared by its reader, its
+/// workers and its helpers): a payment with some is not taken up again until they end.
+using Refunding = std::map<std::int64_t, int>;
 
 class BackOffice {
 public:
-  BackOffice(std::shared_ptr<Context> context, sim::Executor ex) : context_(std::move(context)), ex_(ex) {}
+  BackOffice(std::shared_ptr<Context> context, sim::Executor ex,
+             std::shared_ptr<Refunding> refunding = std::make_shared<Refunding>())
+      : context_(std::move(context)), ex_(ex), refunding_(std::move(refunding)) {}
 
   sim::Task<void> run() {
     for (int k = 0; k < options().backoffice_workers && options().backoffice_workers > 1; ++k)
-      workers_.push_back(std::make_shared<BackOffice>(context_, ex_));
+      workers_.push_back(std::make_shared<BackOffice>(context_, ex_, refunding_));
     for (;;) {
       co_await sim::sleep(context_->options.backoffice_interval);
       bool up = co_await connected();
@@ -183,14 +251,25 @@ private:
   }
 
   bool two_phase() const { return options().design == Design::ledger; }
-  /// With refund_share below 1 a refund is partial: that share of the payment, PARTIALLY_REFUNDED.
-  bool partial() const { return options().refund_share.num != options().refund_share.den; }
-  /// A refund's amount: refund_share of what was captured (capture_share of the payment).
-  std::int64_t refund_amount(std::int64_t amount) const {
-    return share_of(share_of(amount, options().capture_share), options().refund_share);
+  /// Each refund's amount: refund_share of what the payment's row says its capture took.
+  std::int64_t refund_each(const PaymentRow& payment) const {
+    return share_of(payment.captured, options().refund_share);
   }
-  std::string refunded_status() const { return partial() ? "PARTIALLY_REFUNDED" : "REFUNDED"; }
-  const char* refunded_event() const { return partial() ? "payment.partially_refunded" : "payment.refunded"; }
+  /// How many of its refunds the payment's row shows made: the seed's what it recorded, atomic_claim's what its
+  /// sagas claimed; all of them once nothing is left.
+  int refunds_made(const PaymentRow& payment) const {
+    std::int64_t taken = saga() ? payment.refund_claimed : payment.refunded;
+    std::int64_t each = refund_each(payment);
+    if (taken >= payment.captured || each <= 0) return options().refunds;
+    return static_cast<int>((taken + each - 1) / each);
+  }
+  /// How many of a payment's refunds are due `waited` after the back office first saw it refundable.
+  int refunds_due(sim::Duration waited) const {
+    if (!options().refund_after || waited < *options().refund_after) return 0;
+    sim::Duration gap = options().refund_gap.value_or(*options().refund_after);
+    if (gap == sim::Duration::zero()) return options().refunds;
+    return static_cast<int>(std::min<std::int64_t>(options().refunds, 1 + (waited - *options().refund_after) / gap));
+  }
 
   /// The ledger design's booking of a capture (the pending transfer posted, at most its amount) or of a
   /// void or an expiry (the pending voided) before the payment's status is committed; false without the
@@ -202,13 +281,20 @@ private:
   }
 
   sim::Task<void> pass();
+  std::optional<Due> due_of(const PaymentRow& payment, std::int64_t created_at, sim::Instant now);
   sim::Task<std::optional<std::int64_t>> order_holder(const PaymentRow& payment);
-  sim::Task<void> handle(PaymentRow payment);
-  static sim::Task<void> work(std::shared_ptr<BackOffice> worker, std::vector<PaymentRow> due);
+  sim::Task<void> handle(Due due);
+  static sim::Task<void> work(std::shared_ptr<BackOffice> worker, std::vector<Due> due);
+  static sim::Task<void> refund_alone(std::shared_ptr<BackOffice> helper, PaymentRow payment, std::int64_t seq);
   void forget_others(const std::vector<PaymentRow>& waiting);
   sim::Task<void> settle(PaymentRow payment);
+  sim::Task<void> contest(PaymentRow payment);
+  sim::Task<std::optional<PaymentRow>> reauthorize(PaymentRow payment, std::int64_t amount);
+  sim::Task<void> refund(PaymentRow payment, std::int64_t seq);
   sim::Task<void> refund_seed(PaymentRow payment);
-  sim::Task<void> refund_saga(PaymentRow payment);
+  sim::Task<void> refund_saga(PaymentRow payment, std::int64_t seq);
+  sim::Task<void> compensate(const RefundRow& saga, const std::string& refusal);
+  sim::Task<bool> record_refund(const RefundRow& saga);
   sim::Task<void> advance(RefundRow saga);
 
   std::shared_ptr<Context> context_;
@@ -218,6 +304,7 @@ private:
   /// those whose id mod workers is k, each with a connection of its own; `busy_` while a worker works.
   std::vector<std::shared_ptr<BackOffice>> workers_;
   bool busy_ = false;
+  std::shared_ptr<Refunding> refunding_;
   std::vector<Reply> replies_;  ///< the last all()'s replies, in order
   std::map<std::int64_t, std::pair<std::string, sim::Instant>> seen_;  ///< payment -> (status, first seen in it)
 };
@@ -228,9 +315,10 @@ sim::Task<void> BackOffice::pass() {
     if (!open.ok()) co_return;
     std::vector<RefundRow> sagas;
     for (const postgres::Row& row : open.rows()) sagas.push_back(refund_of(row));
-    for (RefundRow& saga : sagas) co_await advance(std::move(saga));
+    for (RefundRow& saga : sagas)
+      if (!refunding_->contains(saga.payment_id)) co_await advance(std::move(saga));
   }
-  Reply found = co_await db_->execute(waiting_payments(options().refund_after.has_value()));
+  Reply found = co_await db_->execute(waiting_payments(options()));
   if (!found.ok()) co_return;
   std::vector<PaymentRow> payments;
   std::vector<std::int64_t> created_at;  // each payment's, wall ms
@@ -239,19 +327,13 @@ sim::Task<void> BackOffice::pass() {
     created_at.push_back(integer(row[6]));
   }
   sim::Instant now = context_->world.now();
-  std::vector<std::vector<PaymentRow>> shares(workers_.size());
+  std::vector<std::vector<Due>> shares(workers_.size());
   for (std::size_t i = 0; i < payments.size(); ++i) {
-    PaymentRow& payment = payments[i];
-    auto entry = seen_.try_emplace(payment.id, payment.status, now).first;
-    if (entry->second.first != payment.status) entry->second = std::make_pair(payment.status, now);
-    sim::Duration waited = now - entry->second.second;
-    bool due =
-        (payment.status == "AUTHORIZED" && (waited >= *options().capture_after || past_deadline(created_at[i]))) ||
-        (payment.status == "CAPTURED" && options().refund_after && waited >= *options().refund_after);
+    std::optional<Due> due = due_of(payments[i], created_at[i], now);
     if (due && !workers_.empty())
-      shares[static_cast<std::size_t>(payment.id) % workers_.size()].push_back(std::move(payment));
+      shares[static_cast<std::size_t>(due->payment.id) % workers_.size()].push_back(std::move(*due));
     else if (due)
-      co_await handle(std::move(payment));
+      co_await handle(std::move(*due));
     if (!db_->is_open()) co_return;
   }
   forget_others(payments);
@@ -260,6 +342,29 @@ sim::Task<void> BackOffice::pass() {
       workers_[k]->busy_ = true;
       sim::spawn(ex_, work(workers_[k], std::move(shares[k])));
     }
+}
+
+// Whether a payment read at a pass is due now: an AUTHORIZED one capture_after after the back office first saw
+// it so (or past its capture deadline); a CAPTURED or PARTIALLY_REFUNDED one when more of its refunds are due
+// than its row shows made, and none of its refunds is under way.
+std::optional<Due> BackOffice::due_of(const PaymentRow& payment, std::int64_t created_at, sim::Instant now) {
+  bool refundable = payment.status == "CAPTURED" || payment.status == "PARTIALLY_REFUNDED";
+  std::string phase = refundable ? std::string("refundable") : payment.status;
+  auto entry = seen_.try_emplace(payment.id, phase, now).first;
+  if (entry->second.first != phase) entry->second = std::make_pair(phase, now);
+  sim::Duration waited = now - entry->second.second;
+  if (payment.status == "AUTHORIZED") {
+    if (waited >= *options().capture_after || past_deadline(created_at)) return Due{payment, 0, 0};
+    return std::nullopt;
+  }
+  if (payment.status == "DISPUTED") {
+    if (waited >= *options().dispute_evidence_after) return Due{payment, 0, 0};
+    return std::nullopt;
+  }
+  int made = refunds_made(payment);
+  int refunds = refunds_due(waited) - made;
+  if (refunds <= 0 || refunding_->contains(payment.id)) return std::nullopt;
+  return Due{payment, refunds, made + 1};
 }
 
 // With order_unique: claims the payment's order in `captures` (INSERT ... ON CONFLICT DO NOTHING), and
@@ -277,24 +382,41 @@ sim::Task<std::optional<std::int64_t>> BackOffice::order_holder(const PaymentRow
   co_return integer(held.rows().front()[1]);
 }
 
-// A due payment: captured or voided when AUTHORIZED, refunded by the design's refund when CAPTURED.
-sim::Task<void> BackOffice::handle(PaymentRow payment) {
-  if (payment.status == "AUTHORIZED")
-    co_await settle(std::move(payment));
-  else if (saga())
-    co_await refund_saga(std::move(payment));
-  else
-    co_await refund_seed(std::move(payment));
+// A due payment: captured or voided when AUTHORIZED; else its refunds due, by the design's refund: the first in
+// this request, the others each in a request of its own on its own connection, under way together.
+sim::Task<void> BackOffice::handle(Due due) {
+  if (due.payment.status == "AUTHORIZED") {
+    co_await settle(std::move(due.payment));
+    co_return;
+  }
+  if (due.payment.status == "DISPUTED") {
+    co_await contest(std::move(due.payment));
+    co_return;
+  }
+  for (int k = 1; k < due.refunds; ++k) {
+    ++(*refunding_)[due.payment.id];
+    auto helper = std::make_shared<BackOffice>(context_, ex_, refunding_);
+    sim::spawn(ex_, refund_alone(helper, due.payment, due.seq + k));
+  }
+  co_await refund(std::move(due.payment), due.seq);
 }
 
 // A worker's share of a pass, one payment after another, on its own connection.
-sim::Task<void> BackOffice::work(std::shared_ptr<BackOffice> worker, std::vector<PaymentRow> due) {
+sim::Task<void> BackOffice::work(std::shared_ptr<BackOffice> worker, std::vector<Due> due) {
   if (co_await worker->connected())
-    for (PaymentRow& payment : due) {
+    for (Due& payment : due) {
       co_await worker->handle(std::move(payment));
       if (!worker->db_->is_open()) break;
     }
   worker->busy_ = false;
+}
+
+// One of a payment's refunds requested apart from the pass, on the helper's own connection.
+sim::Task<void> BackOffice::refund_alone(std::shared_ptr<BackOffice> helper, PaymentRow payment, std::int64_t seq) {
+  std::int64_t id = payment.id;
+  if (co_await helper->connected()) co_await helper->refund(std::move(payment), seq);
+  Refunding& refunding = *helper->refunding_;
+  if (--refunding[id] == 0) refunding.erase(id);
 }
 
 // A payment no longer waiting is forgotten, as one seen in another status would be: should it wait
@@ -317,10 +439,20 @@ sim::Task<void> BackOffice::settle(PaymentRow payment) {
       cancel = true;
     }
   }
+  std::int64_t authorised = payment.amount;
   if (!cancel) payment.amount = share_of(payment.amount, options().capture_share);  // a partial capture: less
   NetRequest::Op op = cancel ? NetRequest::Op::void_auth : NetRequest::Op::capture;
   std::optional<NetResponse> net = co_await network(op, payment, 0);
   if (!net) co_return;  // no answer: the next pass asks again
+  if (net->refusal == "expired" && !cancel && options().reauthorize) {
+    std::optional<PaymentRow> renewed = co_await reauthorize(payment, authorised);
+    if (!renewed) co_return;  // the next pass: refused again, the re-authorisation answered by its reference
+    if (renewed->network_ref != payment.network_ref) {
+      payment = *renewed;
+      net = co_await network(op, payment, 0);
+      if (!net) co_return;
+    }
+  }
   const char* done = cancel ? "already_voided" : "already_captured";
   std::string status = cancel ? "VOIDED" : "CAPTURED";
   const char* event = cancel ? "payment.voided" : "payment.captured";
@@ -333,8 +465,9 @@ sim::Task<void> BackOffice::settle(PaymentRow payment) {
   }
   if (two_phase() && !co_await book(payment, status == "CAPTURED")) co_return;  // the next pass books it again
   std::int64_t event_id = 0;
-  std::vector<Statement> update = steps(postgres::Begin{}, move_payment(payment.id, "AUTHORIZED", status),
-                                        outbox(payment.id, payment.amount, event, event_id), postgres::Commit{});
+  std::vector<Statement> update =
+      steps(postgres::Begin{}, move_payment(payment.id, "AUTHORIZED", status, payment.amount),
+            outbox(payment.id, payment.amount, event, event_id), postgres::Commit{});
   bool stored = co_await all(std::move(update));
   if (!stored) co_return;
   note("payment.status", fmt::format("payment={} {}", payment.id, status));
@@ -342,30 +475,175 @@ sim::Task<void> BackOffice::settle(PaymentRow payment) {
   co_await publish(event_id, payment.id, event, payment.amount);
 }
 
+// P8's recovery (reauthorize): a new hold for a payment whose hold expired uncaptured, under a reference derived
+// from the payment id (its negative: a retry is answered with the same hold, and it is no payment's id), naming
+// the expired one; recorded on the payment by compare-and-set on its network_ref with a payment.reauthorized
+// event, and an alert. The payment as it now stands (its hold unchanged when the network declined, or when the
+// re-authorised hold is the one that expired); none without an answer or a commit.
+sim::Task<std::optional<PaymentRow>> BackOffice::reauthorize(PaymentRow payment, std::int64_t amount) {
+  auto call = std::make_shared<NetRequest>();
+  call->op = NetRequest::Op::authorize;
+  call->reference = -payment.id;
+  call->amount = amount;
+  call->auth_id = payment.network_ref;
+  call->payment_id = payment.id;
+  call->key = payment.key;
+  call->order = payment.order;
+  std::optional<NetResponse> net = co_await ask_network(*context_, ex_, std::move(call), options().network_timeout);
+  if (!net) co_return std::nullopt;
+  if (!net->approved || net->auth_id == payment.network_ref) co_return payment;
+  Statement swap = postgres::Update{"payments",
+                                    {postgres::set_value("network_ref", net->auth_id)},
+                                    where::all_of({where::eq("id", payment.id),
+                                                   where::eq("status", std::string("AUTHORIZED")),
+                                                   where::eq("network_ref", payment.network_ref)}),
+                                    true};
+  std::vector<Statement> first = steps(postgres::Begin{}, std::move(swap));
+  if (!co_await all(std::move(first))) co_return std::nullopt;
+  if (replies_[1].rows().empty()) {  // no longer the hold it read: the next pass reads it again
+    Statement rollback = postgres::Rollback{};
+    co_await db_->execute(std::move(rollback));
+    co_return std::nullopt;
+  }
+  std::int64_t event_id = 0;
+  std::vector<Statement> rest = steps(outbox(payment.id, amount, "payment.reauthorized", event_id), postgres::Commit{});
+  if (!co_await all(std::move(rest))) co_return std::nullopt;
+  ++context_->observations.reauthorizations;
+  note("payment.alert", fmt::format("payment={} hold {} expired uncaptured: re-authorised as hold {}", payment.id,
+                                    payment.network_ref, net->auth_id));
+  transition(payment.id, replies_.size(), "", "payment.reauthorized");
+  payment.network_ref = net->auth_id;
+  co_return payment;
+}
+
+// A dispute contested with evidence: the network's decision makes the payment DISPUTE_WON (a payment.dispute_won
+// event: the ledger books the chargeback's reversal, the money back in card_clearing) or DISPUTE_LOST (a
+// payment.dispute_lost event, nothing to book), by compare-and-set on DISPUTED. Without an answer the next pass
+// submits it again; the network answers a resend with its first decision.
+sim::Task<void> BackOffice::contest(PaymentRow payment) {
+  note("payment.evidence_submitted", fmt::format("payment={} auth={}", payment.id, payment.network_ref));
+  std::optional<NetResponse> net = co_await network(NetRequest::Op::evidence, payment, 0);
+  if (!net) co_return;
+  if (!net->refusal.empty()) {
+    note("payment.evidence_refused", fmt::format("payment={} {}", payment.id, net->refusal));
+    co_return;
+  }
+  std::string status = net->approved ? "DISPUTE_WON" : "DISPUTE_LOST";
+  const char* event = net->approved ? "payment.dispute_won" : "payment.dispute_lost";
+  std::int64_t event_id = 0;
+  std::vector<Statement> update = steps(postgres::Begin{}, move_payment(payment.id, "DISPUTED", status),
+                                        outbox(payment.id, payment.captured, event, event_id), postgres::Commit{});
+  if (!co_await all(std::move(update))) co_return;
+  note("payment.status", fmt::format("payment={} {}", payment.id, status));
+  transition(payment.id, 1, status, event);
+  co_await publish(event_id, payment.id, event, payment.captured);
+}
+
+sim::Task<void> BackOffice::refund(PaymentRow payment, std::int64_t seq) {
+  if (saga())
+    co_await refund_saga(std::move(payment), seq);
+  else
+    co_await refund_seed(std::move(payment));
+}
+
+// The seed's refund: what is left judged on the row it read, then T1, T2 and T3; nothing claims the amount
+// between the read and T2's write, so two refunds that read the same row both pass and the later write wins.
 sim::Task<void> BackOffice::refund_seed(PaymentRow payment) {
-  payment.amount = refund_amount(payment.amount);
+  std::int64_t amount = std::min(refund_each(payment), payment.captured - payment.refunded);
+  if (amount <= 0) co_return;
   // T1: the network's refund, with no reference.
-  std::optional<NetResponse> net = co_await network(NetRequest::Op::refund, payment, 0);
+  PaymentRow call = payment;
+  call.amount = amount;
+  std::optional<NetResponse> net = co_await network(NetRequest::Op::refund, call, 0);
   if (!net || !net->refusal.empty()) co_return;  // the next pass refunds again
   // T2: the payment and the ledger's reversal event.
   std::int64_t event_id = 0;
-  std::string status = refunded_status();
+  std::int64_t refunded = payment.refunded + amount;
+  std::string status = refunded_status(refunded, payment.captured);
+  const char* event = refunded_event(status);
   std::vector<Statement> update =
-      steps(postgres::Begin{}, move_payment(payment.id, "", status),
-            outbox(payment.id, payment.amount, refunded_event(), event_id), postgres::Commit{});
+      steps(postgres::Begin{}, record_refund_unguarded(payment, refunded, status),
+            outbox(payment.id, amount, event, event_id), postgres::Commit{});
   if (!co_await all(std::move(update))) co_return;
   note("payment.status", fmt::format("payment={} {}", payment.id, status));
-  transition(payment.id, 1, status, refunded_event());
-  co_await publish(event_id, payment.id, refunded_event(), payment.amount);
+  transition(payment.id, 1, status, event);
+  co_await publish(event_id, payment.id, event, amount);
   // T3: the notice.
   note("payment.refund_notified", fmt::format("payment={}", payment.id));
 }
 
-sim::Task<void> BackOffice::refund_saga(PaymentRow payment) {
-  payment.amount = refund_amount(payment.amount);  // the saga's row keeps the refund's amount
-  Reply started = co_await db_->execute(start_saga(payment, context_->next_refund++));
-  if (!started.ok() || started.rows().empty()) co_return;  // a saga exists: resumed from its row, or ended
-  co_await advance(refund_of(started.rows().front()));
+// atomic_claim's refund: its amount claimed on the payment's row (never beyond the capture) and its saga's row
+// started, in one transaction; then the saga. A claim refused because other refunds took what it read as left
+// reads the row again and claims what is left, once; a refund whose row exists is another attempt's.
+sim::Task<void> BackOffice::refund_saga(PaymentRow payment, std::int64_t seq) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::int64_t amount = std::min(refund_each(payment), payment.captured - payment.refund_claimed);
+    if (amount <= 0) co_return;
+    std::int64_t refund_id = context_->next_refund++;
+    std::vector<Statement> start = steps(postgres::Begin{}, claim_refund(payment, amount),
+                                         start_saga(payment, amount, refund_id, seq));
+    if (!co_await all(std::move(start))) co_return;
+    bool claimed = !replies_[1].rows().empty(), started = !replies_[2].rows().empty();
+    Statement end = claimed && started ? Statement(postgres::Commit{}) : Statement(postgres::Rollback{});
+    Reply ended = co_await db_->execute(std::move(end));
+    if (!ended.ok() || !started) co_return;
+    if (claimed) {
+      RefundRow saga{payment.id, refund_id, payment.network_ref, amount, "started"};
+      co_await advance(std::move(saga));
+      co_return;
+    }
+    Reply again = co_await db_->execute(select_payment(payment.id));
+    if (!again.ok() || again.rows().empty()) co_return;
+    payment = payment_of(again.rows().front());
+    note("payment.refund_reclaimed", fmt::format("payment={} refund {}: {} left of {} captured", payment.id, seq,
+                                                 payment.captured - payment.refund_claimed, payment.captured));
+  }
+}
+
+// A refund the network declined: the saga's row compensated, its claim on the capture released, a refund.failed
+// event, in one transaction (the payment keeps its status, to be refunded by other means).
+sim::Task<void> BackOffice::compensate(const RefundRow& saga, const std::string& refusal) {
+  std::int64_t event_id = 0;  // the relay publishes it, if there is one
+  Statement release = postgres::Update{
+      "payments", {postgres::set_add("refund_claimed", -saga.amount)}, where::eq("id", saga.payment_id), false};
+  std::vector<Statement> statements =
+      steps(postgres::Begin{}, move_saga(saga.refund_id, "started", "compensated"), std::move(release),
+            outbox(saga.payment_id, saga.amount, "refund.failed", event_id), postgres::Commit{});
+  if (!co_await all(std::move(statements))) co_return;
+  note("payment.refund_compensated", fmt::format("payment={} {}", saga.payment_id, refusal));
+  transition(saga.payment_id, replies_.size(), "", "refund.failed");
+}
+
+// T2: the saga's row `refunded`, the refund added to the payment's (its row locked until the commit, so two
+// refunds' T2 follow each other), the payment PARTIALLY_REFUNDED or REFUNDED by what is now recorded, and its
+// event, in one transaction; false when it did not commit.
+sim::Task<bool> BackOffice::record_refund(const RefundRow& saga) {
+  Statement add = postgres::Update{
+      "payments", {postgres::set_add("refunded", saga.amount)}, where::eq("id", saga.payment_id), true};
+  std::vector<Statement> first =
+      steps(postgres::Begin{}, move_saga(saga.refund_id, "started", "refunded", true), std::move(add));
+  if (!co_await all(std::move(first))) co_return false;
+  if (replies_[1].rows().empty() || replies_[2].rows().empty()) {  // another attempt recorded it
+    
+    Statement rollback = postgres::Rollback{};
+    co_await db_->execute(std::move(rollback));
+    co_return false;
+  }
+  PaymentRow payment = payment_of(replies_[2].rows().front());
+  std::string status = refunded_status(payment.refunded, payment.captured);
+  const char* event = refunded_event(status);
+  std::vector<postgres::Value> refundable{std::string("CAPTURED"), std::string("PARTIALLY_REFUNDED")};
+  Statement move = postgres::Update{
+      "payments", {postgres::set_value("status", status)},
+      where::all_of({where::eq("id", saga.payment_id), where::in("status", std::move(refundable))}), true};
+  std::int64_t event_id = 0;
+  std::vector<Statement> rest =
+      steps(std::move(move), outbox(saga.payment_id, saga.amount, event, event_id), postgres::Commit{});
+  if (!co_await all(std::move(rest))) co_return false;
+  note("payment.status", fmt::format("payment={} {}", saga.payment_id, status));
+  transition(saga.payment_id, 0, status, event);
+  co_await publish(event_id, saga.payment_id, event, saga.amount);
+  co_return true;
 }
 
 sim::Task<void> BackOffice::advance(RefundRow saga) {
@@ -374,35 +652,19 @@ sim::Task<void> BackOffice::advance(RefundRow saga) {
     std::optional<NetResponse> net = co_await network(NetRequest::Op::refund, payment, saga.refund_id);
     if (!net) co_return;  // resumed on the next pass with the same reference
     if (!net->refusal.empty()) {
-      std::int64_t event_id = 0;  // the relay publishes it, if there is one
-      std::vector<Statement> compensate =
-          steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "compensated"),
-                outbox(saga.payment_id, saga.amount, "refund.failed", event_id), postgres::Commit{});
-      bool compensated = co_await all(std::move(compensate));
-      if (!compensated) co_return;
-      note("payment.refund_compensated", fmt::format("payment={} {}", saga.payment_id, net->refusal));
-      transition(saga.payment_id, replies_.size(), "", "refund.failed");
+      co_await compensate(saga, net->refusal);
       co_return;
     }
     // The ledger design books the refund itself, its transfer id the refund's: resumed, it is answered `exists`.
     if (two_phase() &&
         !co_await ask_ledger(*context_, ex_, refund_transfer_of(saga.refund_id, saga.payment_id, saga.amount)))
       co_return;
-    std::int64_t event_id = 0;
-    std::string status = refunded_status();
-    std::vector<Statement> record =
-        steps(postgres::Begin{}, move_saga(saga.payment_id, "started", "refunded"),
-              move_payment(saga.payment_id, "CAPTURED", status),
-              outbox(saga.payment_id, saga.amount, refunded_event(), event_id), postgres::Commit{});
-    if (!co_await all(std::move(record))) co_return;
-    note("payment.status", fmt::format("payment={} {}", saga.payment_id, status));
-    transition(saga.payment_id, 2, status, refunded_event());
-    co_await publish(event_id, saga.payment_id, refunded_event(), saga.amount);
+    if (!co_await record_refund(saga)) co_return;
     saga.step = "refunded";
   }
   if (saga.step != "refunded") co_return;
   note("payment.refund_notified", fmt::format("payment={}", saga.payment_id));
-  Reply finished = co_await db_->execute(move_saga(saga.payment_id, "refunded", "finished"));
+  Reply finished = co_await db_->execute(move_saga(saga.refund_id, "refunded", "finished"));
   (void)finished;  // a lost reply: the next pass notifies again (at least once)
 }
 

@@ -16,9 +16,12 @@
 // A reversal advice by reference (ISO 8583's 1420, reason 4021: the acquirer had no answer to an
 // authorisation) releases the reference's uncaptured hold; one that comes before any
 // authorisation of its reference is kept, with network_dedup, as the reference's first answer, a
-// decline, so an authorisation still travelling is declined when it arrives.
+// decline, so an authorisation still travelling is declined when it arrives. A re-authorisation names
+// the expired authorisation it replaces (as Visa's reauthorisation carries the original transaction's
+// identifier); the network records it, and authorises it as any other.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "models/payment/context.hpp"
@@ -46,6 +49,7 @@ std::string NetRequest::describe() const {
     case Op::refund: return fmt::format("refund auth={} amount={} reference={}", auth_id, amount, reference);
     case Op::settlement: return fmt::format("settlement file={}", reference);
     case Op::reverse: return fmt::format("reversal advice reference={}", reference);
+    case Op::evidence: return fmt::format("dispute evidence auth={}", auth_id);
   }
   return "?";
 }
@@ -64,6 +68,8 @@ struct NetworkState {
   std::map<std::int64_t, std::size_t> refunds;       ///< refund reference -> index in moves
   sim::Rng rng;
   sim::Rng issuers;  ///< which captures their issuers charge back
+  sim::Rng reviews;  ///< which contested chargebacks the issuers decide for the merchant
+  std::map<std::int64_t, bool> disputes = {};  ///< authorisation -> its dispute decided: won
 };
 
 /// The trace event of a move the network made.
@@ -164,6 +170,33 @@ std::shared_ptr<NetResponse> reverse(Context& context, NetworkState& state, cons
   return response;
 }
 
+/// Evidence against a chargeback: the issuer's decision, once an authorisation (a resend is answered alike): won,
+/// `dispute_wins` of them, reverses the chargeback, which settles one interval later; lost leaves it. Refused
+/// "no_chargeback" for an authorisation never charged back.
+std::shared_ptr<NetResponse> contest(Context& context, NetworkState& state, const NetRequest& request) {
+  auto response = std::make_shared<NetResponse>();
+  response->auth_id = request.auth_id;
+  Observations& o = context.observations;
+  bool charged_back = std::any_of(o.chargebacks.begin(), o.chargebacks.end(),
+                                  [&](const auto& chargeback) { return chargeback.first == request.auth_id; });
+  if (!charged_back) {
+    response->refusal = "no_chargeback";
+    return response;
+  }
+  auto [decided, first] = state.disputes.try_emplace(request.auth_id, false);
+  if (first) {
+    decided->second = state.reviews.chance(context.options.dispute_wins);
+    if (decided->second)
+      o.chargeback_reversals.emplace_back(request.auth_id,
+                                          context.world.now() + *context.options.settlement_interval);
+    context.world.trace().record(context.world.now(), context.network, "payment.network_dispute_decided",
+                                 fmt::format("auth={} payment={} {}", request.auth_id, request.payment_id,
+                                             decided->second ? "won: the chargeback reversed" : "lost"));
+  }
+  response->approved = decided->second;
+  return response;
+}
+
 std::shared_ptr<NetResponse> answer_of(const Authorization& auth) {
   auto response = std::make_shared<NetResponse>();
   response->approved = auth.approved;
@@ -184,6 +217,7 @@ std::shared_ptr<NetResponse> settlement(const Context& context, const NetRequest
 std::shared_ptr<NetResponse> decide(Context& context, NetworkState& state, const NetRequest& request) {
   if (request.op == NetRequest::Op::settlement) return settlement(context, request);
   if (request.op == NetRequest::Op::reverse) return reverse(context, state, request);
+  if (request.op == NetRequest::Op::evidence) return contest(context, state, request);
   if (request.op != NetRequest::Op::authorize && request.op != NetRequest::Op::status)
     return move(context, state, request);
   std::vector<Authorization>& auths = context.observations.authorizations;
@@ -200,12 +234,15 @@ std::shared_ptr<NetResponse> decide(Context& context, NetworkState& state, const
   Authorization auth{
       context.world.now(), context.next_auth++, request.reference, request.payment_id,
       request.key,         request.order,       request.amount,    !state.rng.chance(context.options.declines)};
+  auth.replaces = request.auth_id;
   if (request.reference != 0 && seen == state.by_reference.end())
     state.by_reference.emplace(request.reference, auths.size());
   auths.push_back(auth);
   context.world.trace().record(context.world.now(), context.network, "payment.network_authorized",
-                               fmt::format("auth={} payment={} key={} amount={} {}", auth.auth_id, auth.payment_id,
-                                           auth.key, auth.amount, auth.approved ? "approved" : "declined"));
+                               fmt::format("auth={} payment={} key={} amount={} {}{}", auth.auth_id, auth.payment_id,
+                                           auth.key, auth.amount, auth.approved ? "approved" : "declined",
+                                           auth.replaces != 0 ? fmt::format(" (replaces auth={})", auth.replaces)
+                                                              : std::string()));
   return answer_of(auth);
 }
 
@@ -220,7 +257,8 @@ sim::Task<void> handle(std::shared_ptr<Context> context, std::shared_ptr<Network
 std::function<void()> card_network_boot(const std::shared_ptr<Context>& context) {
   // The network's state outlives a restart of its node (it is many machines, not one).
   auto state = std::make_shared<NetworkState>(
-      NetworkState{{}, {}, context->world.rng("payment/network"), context->world.rng("payment/issuers")});
+      NetworkState{{}, {}, context->world.rng("payment/network"), context->world.rng("payment/issuers"),
+                   context->world.rng("payment/disputes")});
   return [context, state] {
     context->world.rpc().serve(
         context->network, [context, state](const sim::RpcRequest& incoming, sim::Responder responder) {

@@ -90,12 +90,21 @@ std::size_t pruned_extras(const Observations& o, const std::vector<const Payment
 
 bool expired(const Observations& o, const Authorization& auth) { return o.end >= auth.at + o.auth_validity; }
 
+/// The approved re-authorisation that replaced `auth` once it had expired uncaptured (P8's recovery), if any: the
+/// two holds are one payment's, one after the other, never on the card together.
+const Authorization* replacement_of(const Observations& o, const Authorization& auth) {
+  if (auth.captured != 0) return nullptr;
+  for (const Authorization& later : o.authorizations)
+    if (later.approved && later.replaces == auth.auth_id && later.at >= auth.at + o.auth_validity) return &later;
+  return nullptr;
+}
+
 }  // namespace
 
 sim::CheckResult check_duplicate_authorization(const Observations& o) {
   std::vector<const Authorization*> approved;
   for (const Authorization& auth : o.authorizations)
-    if (auth.approved) approved.push_back(&auth);
+    if (auth.approved && replacement_of(o, auth) == nullptr) approved.push_back(&auth);
   auto describe = [](const char* by) {
     return [by](std::int64_t group, const std::vector<const Authorization*>& members) {
       return sim::Violation{members[1]->at,
@@ -206,7 +215,7 @@ sim::CheckResult check_held_funds(const Observations& o) {
   std::size_t leaked = 0, unreserved = 0;
   std::int64_t amount = 0;
   for (const Authorization& auth : o.authorizations) {
-    if (!auth.approved || auth.captured != 0 || auth.voided) continue;
+    if (!auth.approved || auth.captured != 0 || auth.voided || replacement_of(o, auth) != nullptr) continue;
     bool released = o.two_phase && reserved.count(auth.payment_id) == 0;
     if (recorded.count(auth.auth_id) != 0 && !expired(o, auth) && !released) continue;
     ++leaked;
@@ -339,10 +348,16 @@ sim::CheckResult check_over_refund(const Observations& o) {
 sim::CheckResult check_capture_after_expiry(const Observations& o) {
   sim::CheckResult check;
   check.name = "capture_after_expiry";
-  std::size_t refused = 0;
+  std::size_t refused = 0, recovered = 0;
   std::int64_t amount = 0;
   for (const NetworkMove& move : o.moves) {
     if (move.kind != NetworkMove::Kind::capture || move.refusal != "expired") continue;
+    const Authorization* auth = auth_by_id(o, move.auth_id);
+    const Authorization* replacement = auth ? replacement_of(o, *auth) : nullptr;
+    if (replacement != nullptr && replacement->captured != 0) {
+      ++recovered;  // re-authorised and captured: paid, with an alert
+      continue;
+    }
     ++refused;
     amount += move.amount;
     if (!check.first)
@@ -356,6 +371,10 @@ sim::CheckResult check_capture_after_expiry(const Observations& o) {
   check.summary = check.held ? "no capture came after its hold expired"
                              : fmt::format("{} captures refused as expired ({} unpaid)", refused, money(amount));
   check.details = {{"captures after expiry", std::to_string(refused)}, {"amount unpaid", money(amount)}};
+  if (!o.reauthorize) return check;
+  if (recovered != 0)
+    check.summary += fmt::format("; {} refused as expired, re-authorised and captured (an alert each)", recovered);
+  check.details.emplace_back("recovered by re-authorisation", std::to_string(recovered));
   return check;
 }
 

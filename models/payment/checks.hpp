@@ -8,7 +8,8 @@
 
 namespace payment {
 
-/// At most one approved authorisation per idempotency key and per order.
+/// At most one approved authorisation per idempotency key and per order; an expired hold that a
+/// re-authorisation replaced is one with its replacement, not a second.
 sim::CheckResult check_duplicate_authorization(const Observations& o);
 /// At most one payment row per key and per order that the merchant holds as authorised (and
 /// will capture).
@@ -19,13 +20,15 @@ sim::CheckResult check_param_mismatch(const Observations& o);
 sim::CheckResult check_response_consistency(const Observations& o);
 /// Every approved hold is captured, voided, or the one its payment row records as authorised
 /// and not yet expired: any other is never captured nor voided and stays held until it expires.
-/// With the two-phase ledger the hold must also be reserved by its payment's open pending transfer.
+/// With the two-phase ledger the hold must also be reserved by its payment's open pending transfer. An
+/// expired hold that a re-authorisation replaced is not a leak.
 sim::CheckResult check_held_funds(const Observations& o);
 /// No payment row is still in doubt (PENDING, or UNKNOWN) at the end of the run.
 sim::CheckResult check_in_doubt(const Observations& o);
 /// For each hold, the refunds the network accepted sum to no more than what it captured.
 sim::CheckResult check_over_refund(const Observations& o);
-/// No capture is refused because its hold had expired (the goods go out unpaid).
+/// No capture is refused because its hold had expired (the goods go out unpaid); one whose hold a
+/// re-authorisation replaced and that replacement was captured is counted apart, recovered.
 sim::CheckResult check_capture_after_expiry(const Observations& o);
 /// Every refund the network accepted is recorded on its payment (REFUNDED), and no refund saga
 /// is left between its steps at the end of the run.

@@ -20,7 +20,8 @@ bool final_status(const std::string& status) {
 
 /// Payments whose capture the books must hold as posted.
 bool captured_status(const std::string& status) {
-  return status == "CAPTURED" || status == "REFUNDED" || status == "DISPUTED";
+  return status == "CAPTURED" || status == "REFUNDED" || status == "DISPUTED" || status == "DISPUTE_WON" ||
+         status == "DISPUTE_LOST";
 }
 
 /// What the two-phase book shows beyond each transfer's balance.
@@ -107,6 +108,55 @@ void judge_two_phase(const Observations& o, std::size_t unbalanced, sim::CheckRe
   check.details.emplace_back("amount not posted", std::to_string(v.unposted_amount));
 }
 
+/// With settlement files and the relay's ledger: card_clearing's posted balance against the network's books. Each
+/// payout the ledger posted (a bank line; its transfer's payment_id is the file) clears its file; what the account
+/// must still hold is the net of the lines of the files not paid out and of the period still open. Judged once the
+/// relay has published every event; a file closed two reconciliation periods before the end must be paid out.
+void judge_clearing(const Observations& o, sim::CheckResult& check) {
+  std::size_t unsent = 0;
+  for (const OutboxRow& row : o.outbox) unsent += row.sent ? 0 : 1;
+  std::set<std::int64_t> paid;
+  std::int64_t clearing = 0;
+  for (const LedgerTransfer& transfer : o.transfers)
+    for (const auto& [account, amount] : transfer.lines) {
+      if (account == "card_clearing") clearing += amount;
+      if (account == "bank") paid.insert(transfer.payment_id);
+    }
+  std::int64_t owed = 0;  // the network's net not yet paid out
+  std::size_t late = 0;
+  auto add = [&](const SettlementLine& line) {
+    if (paid.contains(line.file)) return;
+    owed += paid_to_merchant(line);
+    sim::Instant closed = sim::Instant::zero() + *o.settlement_interval * (line.file + 1);
+    if (o.reconcile_interval && closed + *o.reconcile_interval * 2 <= o.end) ++late;
+  };
+  for (const SettlementLine& line : o.settlement) add(line);
+  for (const SettlementLine& line : o.open_lines) add(line);
+  check.details.emplace_back("files paid out", std::to_string(paid.size()));
+  check.details.emplace_back("card_clearing posted", std::to_string(clearing));
+  check.details.emplace_back("card_clearing owed by the network", std::to_string(owed));
+  if (unsent != 0) {
+    check.summary += fmt::format("; card_clearing not judged ({} events unsent at the end)", unsent);
+    return;
+  }
+  bool cleared = clearing == owed && late == 0;
+  check.held = check.held && cleared;
+  check.summary += cleared ? fmt::format("; card_clearing back to what the network owes ({}) after {} payouts", owed,
+                                         paid.size())
+                           : fmt::format("; card_clearing holds {} where the network owes {}{}", clearing, owed,
+                                         late == 0 ? std::string()
+                                                   : fmt::format(" ({} lines of files closed two job periods ago "
+                                                                 "not paid out)",
+                                                                 late));
+  if (!check.first && !cleared)
+    check.first = sim::Violation{o.end,
+                                 {"ledger"},
+                                 fmt::format("card_clearing's posted balance is {} after the payouts, where the "
+                                             "network's settlement files leave {} owed: the clearing account does not "
+                                             "return to zero",
+                                             clearing, owed)};
+}
+
 /// ledger_double_post's verdict on the pending transfers: each resolved at most once, never beyond its amount.
 void judge_resolutions(const Observations& o, sim::CheckResult& check) {
   std::size_t twice = 0, beyond = 0;
@@ -165,6 +215,7 @@ sim::CheckResult check_ledger_balanced(const Observations& o) {
                    {"unbalanced", std::to_string(unbalanced)},
                    {"sum of all lines", std::to_string(total)}};
   if (o.two_phase) judge_two_phase(o, unbalanced, check);
+  if (o.relay && o.settlement_interval && !o.two_phase) judge_clearing(o, check);
   return check;
 }
 

@@ -21,6 +21,7 @@ bool allowed(const std::string& from, const std::string& to) {
       {"AUTHORIZED", {"CAPTURED", "VOIDED", "EXPIRED"}},
       {"CAPTURED", {"PARTIALLY_REFUNDED", "REFUNDED", "DISPUTED"}},
       {"PARTIALLY_REFUNDED", {"PARTIALLY_REFUNDED", "REFUNDED", "DISPUTED"}},
+      {"DISPUTED", {"DISPUTE_WON", "DISPUTE_LOST"}},
   };
   auto it = graph.find(from);
   return it != graph.end() && it->second.count(to) != 0;
@@ -33,6 +34,7 @@ std::string status_of_event(const std::string& event) {
       {"payment.captured", "CAPTURED"}, {"payment.voided", "VOIDED"},         {"payment.expired", "EXPIRED"},
       {"payment.refunded", "REFUNDED"}, {"payment.disputed", "DISPUTED"},
       {"payment.partially_refunded", "PARTIALLY_REFUNDED"},
+      {"payment.dispute_won", "DISPUTE_WON"},   {"payment.dispute_lost", "DISPUTE_LOST"},
   };
   auto it = statuses.find(event);
   return it == statuses.end() ? "" : it->second;

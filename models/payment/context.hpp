@@ -51,15 +51,16 @@ struct PayResponse final : sim::MessageBody {
   std::string describe() const override;
 };
 
-/// A call to the card network: authorise, ask the status of a reference, or capture, void or
-/// refund an authorisation.
+/// A call to the card network: authorise, ask the status of a reference, capture, void or refund an
+/// authorisation, or contest its chargeback with evidence.
 struct NetRequest final : sim::MessageBody {
-  enum class Op { authorize, status, capture, void_auth, refund, settlement, reverse };
+  enum class Op { authorize, status, capture, void_auth, refund, settlement, reverse, evidence };
   Op op = Op::authorize;
   /// the caller's reference (0: none sent); a refund's own for refunds; settlement: the file's index
   std::int64_t reference = 0;
   std::int64_t amount = 0;
-  std::int64_t auth_id = 0;  ///< capture, void, refund: the authorisation
+  /// capture, void, refund: the authorisation; authorize: the expired one this re-authorises (0: none)
+  std::int64_t auth_id = 0;
   // The simulation's bookkeeping, never read by the network's logic: which payment sent it.
   std::int64_t payment_id = 0;
   std::int64_t key = 0;
@@ -68,9 +69,9 @@ struct NetRequest final : sim::MessageBody {
 };
 
 /// One line of the network's settlement file (Adyen's settlement details report: Settled,
-/// Refunded, Chargeback, Fee): money that moved between the network and the merchant.
+/// Refunded, Chargeback, ChargebackReversed, Fee): money that moved between the network and the merchant.
 struct SettlementLine {
-  enum class Kind { settled, refunded, chargeback, fee };
+  enum class Kind { settled, refunded, chargeback, fee, chargeback_reversed };
   std::int64_t line_id = 0;  ///< unique: file x 1,000,000 + its place in the file, from 1
   std::int64_t file = 0;     ///< the file it is in, from 0: the moves of [file, file + 1) x settlement_interval
   Kind kind = Kind::settled;
@@ -81,6 +82,11 @@ struct SettlementLine {
   sim::Instant at;  ///< when the money moved
 };
 const char* to_string(SettlementLine::Kind kind);
+/// What the line moves to the merchant: a capture's money or a chargeback's reversal in, the rest out.
+inline std::int64_t paid_to_merchant(const SettlementLine& line) {
+  bool in = line.kind == SettlementLine::Kind::settled || line.kind == SettlementLine::Kind::chargeback_reversed;
+  return in ? line.amount : -line.amount;
+}
 
 struct NetResponse final : sim::MessageBody {
   /// status: whether the network knows the reference; settlement: whether the file is closed
@@ -111,6 +117,8 @@ struct Authorization {
   std::int64_t captured = 0;  ///< amount captured (0: none)
   bool voided = false;
   std::int64_t refunded = 0;  ///< sum of accepted refunds
+  /// A re-authorisation: the expired authorisation it replaces, as the merchant named it (0: a first one).
+  std::int64_t replaces = 0;
 };
 
 /// A capture, void or refund the network was asked for, accepted or refused: its ground truth.
@@ -161,6 +169,9 @@ struct PaymentRow {
   std::int64_t amount = 0;
   std::string status;
   std::int64_t network_ref = 0;  ///< the authorisation recorded (0: none)
+  std::int64_t captured = 0;     ///< what its capture took (0: none)
+  std::int64_t refunded = 0;     ///< the sum of the refunds recorded on it
+  std::int64_t refund_claimed = 0;  ///< atomic_claim: what its refund sagas claimed of the capture
 };
 
 /// A committed transaction that moved a payment's status or emitted its event, as the actor that
@@ -245,7 +256,7 @@ struct RecordedLine {
   bool matched = false;  ///< matched with an internal record of the same amount
 };
 
-/// One refund saga's row (atomic_claim's refunds table) at the end of the run.
+/// One refund saga's row (atomic_claim's refunds table, one a refund) at the end of the run.
 struct RefundRow {
   std::int64_t payment_id = 0;
   std::int64_t refund_id = 0;
@@ -266,9 +277,12 @@ struct Observations {
   /// and what the reconciliation job recorded of them, both filled at the end.
   std::vector<SettlementLine> settlement;
   std::vector<RecordedLine> recorded_lines;
+  std::vector<SettlementLine> open_lines;  ///< the money moved in the period no file has closed yet
   std::optional<sim::Duration> settlement_interval;
   /// Chargebacks the issuers raised: (the capture's authorisation, when the chargeback came).
   std::vector<std::pair<std::int64_t, sim::Instant>> chargebacks;
+  /// Chargebacks reversed because the merchant's evidence won: (the authorisation, when the reversal settles).
+  std::vector<std::pair<std::int64_t, sim::Instant>> chargeback_reversals;
   bool relay = false;                                          ///< a relay and a ledger ran
   bool publish_after_commit = false;  ///< no relay: the back office published its events after each commit
   std::vector<LedgerTransfer> transfers;                       ///< the ledger's postings, in order
@@ -288,6 +302,9 @@ struct Observations {
   std::optional<sim::Instant> faults_healed;                   ///< the last fault's end (none: no fault)
   bool faults_open_at_end = false;
   bool database_down_at_end = false;
+  /// With reauthorize: the holds the back office re-authorised after they expired (each an alert).
+  bool reauthorize = false;
+  std::size_t reauthorizations = 0;
   sim::Instant end;                                                   ///< when the run ended
   sim::Duration auth_validity = sim::Duration::minutes(7 * 24 * 60);  ///< holds expire this long after approval
 };

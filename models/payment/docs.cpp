@@ -41,6 +41,23 @@ std::vector<sim::OptionDoc> job_option_docs() {
   };
 }
 
+/// The options of the disputes the back office contests and of P8's re-authorisation.
+std::vector<sim::OptionDoc> recovery_option_docs() {
+  return {
+      {"dispute_evidence_after",
+       "atomic_claim, ledger: the back office contests each DISPUTED payment with evidence this long after it "
+       "first saw it so; the network's decision makes it DISPUTE_WON (the chargeback reversed: a "
+       "payment.dispute_won event, the ledger's reversal, a ChargebackReversed line one settlement interval "
+       "later) or DISPUTE_LOST (absent: DISPUTED is final)"},
+      {"dispute_wins", "with dispute_evidence_after: the share of contested disputes won (default: 1/2, an "
+                       "assumption)"},
+      {"reauthorize",
+       "atomic_claim: a capture refused as expired makes the back office re-authorise the payment (a new hold "
+       "under the payment id's negative as reference, naming the expired one), raise an alert "
+       "(payment.alert, measure reauthorization_alerts) and capture the new hold (default: false)"},
+  };
+}
+
 /// The back office's, the relay's and the ledger's options.
 std::vector<sim::OptionDoc> backoffice_option_docs() {
   return {
@@ -50,6 +67,13 @@ std::vector<sim::OptionDoc> backoffice_option_docs() {
       {"refund_after",
        "the back office refunds a CAPTURED payment in full this long after it first saw it (absent: no refunds); "
        "atomic_claim runs the refund saga with its state in the refunds table, the other designs the seed's refund"},
+      {"refunds",
+       "with refund_after: the refunds made of each payment, each refund_share of its capture and never more than "
+       "its row says is left (at most ceil(1 / refund_share)); those due at one pass are requested together "
+       "(default: 1)"},
+      {"refund_gap",
+       "with refunds above 1: the time between a payment's refunds, the k-th due refund_after + k x refund_gap "
+       "after the payment was first seen captured; 0s requests them together (default: refund_after)"},
       {"capture_margin",
        "the capture deadline: the back office captures an AUTHORIZED payment once its hold is within this of "
        "expiring (created_at + auth_validity - margin), even before capture_after (absent: no deadline)"},
@@ -58,8 +82,9 @@ std::vector<sim::OptionDoc> backoffice_option_docs() {
        "the share of each hold the back office captures: below 1 a partial capture, the network releasing the "
        "rest (default: 1, all of it)"},
       {"refund_share",
-       "with refund_after: the share of the payment refunded; below 1 a partial refund, the payment "
-       "PARTIALLY_REFUNDED with a payment.partially_refunded event (default: 1, in full)"},
+       "with refund_after: the share of the capture each refund takes; below 1 a partial refund, the payment "
+       "PARTIALLY_REFUNDED with a payment.partially_refunded event until its refunds reach the capture "
+       "(default: 1, in full)"},
       {"order_unique",
        "UNIQUE(order_id) on captures (P5's fix): the back office claims the order in captures before it "
        "captures, and voids the hold of a second payment of an order that another payment holds"},
@@ -140,8 +165,8 @@ std::vector<sim::OptionDoc> payment_option_docs() {
        "with postgres.standbys: every actor's wait for each server's startup answer as it tries the host list "
        "(libpq's connect_timeout, target_session_attrs=read-write)"},
   };
-  for (sim::OptionDoc& doc : backoffice_option_docs()) docs.push_back(std::move(doc));
-  for (sim::OptionDoc& doc : job_option_docs()) docs.push_back(std::move(doc));
+  for (const auto& part : {backoffice_option_docs(), recovery_option_docs(), job_option_docs()})
+    docs.insert(docs.end(), part.begin(), part.end());
   for (sim::OptionDoc& doc : postgres::option_docs_under("postgres.", "the PostgreSQL server holding the tables"))
     docs.push_back(std::move(doc));
   for (sim::OptionDoc& doc : postgres::replication_option_docs_under("postgres.")) docs.push_back(std::move(doc));
@@ -155,7 +180,9 @@ std::vector<sim::CheckDoc> charge_check_docs() {
   return {
       {"duplicate_charge", "at most one authorised payment per idempotency key and per order",
        "extra authorised payments per key and per order, and their amount"},
-      {"duplicate_authorization", "at most one approved network hold per idempotency key and per order",
+      {"duplicate_authorization",
+       "at most one approved network hold per idempotency key and per order (an expired hold that a "
+       "re-authorisation replaced is one with its replacement)",
        "extra holds per key and per order, and their amount"},
       {"param_mismatch_accepted", "no 200 for a request whose amount differs from the payment answered for",
        "such answers, and the amount never charged"},
@@ -163,15 +190,18 @@ std::vector<sim::CheckDoc> charge_check_docs() {
        "answers that differ from their key's first 200"},
       {"held_funds_leak",
        "every approved hold is captured, voided, or recorded by its payment as authorised and not yet expired "
-       "(with design ledger, and reserved by its payment's open pending transfer)",
+       "(with design ledger, and reserved by its payment's open pending transfer); an expired hold that a "
+       "re-authorisation replaced is not a leak",
        "holds no payment records, that expired uncaptured or (ledger) that the books released, and their "
        "amount"},
       {"in_doubt", "no payment is left in doubt (PENDING, or UNKNOWN) at the end of the run",
        "payments left in doubt, and their amount"},
       {"over_refund", "for each hold, the refunds the network accepted sum to no more than its capture",
        "payments refunded beyond their capture, and the excess"},
-      {"capture_after_expiry", "no capture is refused because its hold had expired",
-       "captures refused as expired, and their amount (orders shipped unpaid)"},
+      {"capture_after_expiry",
+       "no capture is refused because its hold had expired (one whose hold was re-authorised and the new hold "
+       "captured is counted apart, recovered)",
+       "captures refused as expired and not recovered, and their amount (orders shipped unpaid)"},
       {"saga_incomplete",
        "every refund the network accepted is recorded on its payment, and no refund saga is left open",
        "refunds not recorded, sagas left between steps"},
@@ -185,9 +215,11 @@ std::vector<sim::CheckDoc> books_check_docs() {
        "every ledger transfer sums to zero: debits equal credits (one currency in this model); with design "
        "ledger, the pending and the posted books balance apart, no final payment is still reserved "
        "(card_clearing's pending balance back to zero once every payment is final), every captured payment's "
-       "pending transfer is posted",
+       "pending transfer is posted; with settlement files and the relay (not design ledger), card_clearing's "
+       "posted balance equals what the network's files leave owed once the payouts are booked, every file "
+       "closed two reconciliation periods before the end paid out",
        "transfers that do not, the sum of all lines; reservations left and captures not posted, and their "
-       "amounts"},
+       "amounts; card_clearing's balance against what is owed"},
       {"ledger_double_post",
        "each event is posted at most once in effect, however often it is delivered; with design ledger, each "
        "pending transfer is resolved (posted, voided or expired) at most once and never posted beyond its "

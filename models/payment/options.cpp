@@ -81,6 +81,24 @@ void read_timing(sim::ParamReader& params, PaymentOptions& options) {
   options.db_timeout = params.duration("db_timeout", options.db_timeout, {Duration::milliseconds(1), day});
 }
 
+// Several refunds of a payment: each refund_share of the capture, so the last one must find something left.
+void read_refunds(sim::ParamReader& params, PaymentOptions& options) {
+  options.refunds = params.integer<int>("refunds", options.refunds, 1, 100);
+  options.refund_gap = params.optional_duration("refund_gap", {Duration::zero(), Duration::minutes(28 * 24 * 60)});
+  if (!options.refund_after)
+    for (const char* key : {"refunds", "refund_gap"})
+      if (params.has(key)) params.fail(key, "applies only with refund_after");
+  if (options.refunds == 1 && params.has("refund_gap"))
+    params.fail("refund_gap", "applies only with refunds above 1 (the time between a payment's refunds)");
+  const sim::Ratio share = options.refund_share;
+  // The most refunds that each leave something to the next: ceil(den / num).
+  auto most = static_cast<int>((share.den + share.num - 1) / share.num);
+  if (options.refunds > most)
+    params.value("refunds")->out_of_range(
+        fmt::format("at most {} with refund_share {}/{} (refund {} would find nothing left to refund)", most, share.num,
+                    share.den, most + 1));
+}
+
 void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
   const Duration week = Duration::minutes(7 * 24 * 60);
   options.capture_after = params.optional_duration("capture_after", {Duration::zero(), week * 4});
@@ -92,6 +110,7 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
   if (options.refund_share.num == 0) params.fail("refund_share", "must be more than zero: a refund of nothing");
   if (!options.refund_after && params.has("refund_share"))
     params.fail("refund_share", "applies only with refund_after");
+  read_refunds(params, options);
   options.order_unique = params.boolean("order_unique", options.order_unique);
   options.backoffice_interval =
       params.duration("backoffice_interval", options.backoffice_interval, {Duration::milliseconds(10), day});
@@ -100,13 +119,17 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
   options.auth_validity = params.duration("auth_validity", options.auth_validity, {Duration::seconds(1), week * 5});
   options.refund_declines = params.ratio("refund_declines", options.refund_declines);
   options.capture_margin = params.optional_duration("capture_margin", {Duration::zero(), week * 5});
+  options.reauthorize = params.boolean("reauthorize", options.reauthorize);
+  if (options.reauthorize && options.design != Design::atomic_claim)
+    params.fail("reauthorize", "applies only with design: atomic_claim (its payment id is the reference the "
+                               "re-authorisation's is derived from)");
   if (options.capture_margin && *options.capture_margin >= options.auth_validity)
     params.value("capture_margin")
         ->out_of_range("shorter than auth_validity (" + sim::to_string(options.auth_validity) + ")");
   if (options.capture_after) return;
   for (const char* key :
        {"refund_after", "cancels", "backoffice_interval", "backoffice_workers", "refund_declines", "capture_margin",
-        "publish_after_commit", "order_unique", "capture_share"})
+        "publish_after_commit", "order_unique", "capture_share", "reauthorize"})
     if (params.has(key)) params.fail(key, "applies only with capture_after (the back office captures, then refunds)");
 }
 
@@ -144,6 +167,22 @@ void read_relay(sim::ParamReader& params, PaymentOptions& options) {
   if (!options.notifier && params.has("notifier_dedup")) params.fail("notifier_dedup", "applies only with notifier");
 }
 
+// Disputes contested with evidence: the fixed designs' DISPUTED payments, by the back office.
+void read_disputes(sim::ParamReader& params, PaymentOptions& options) {
+  options.dispute_evidence_after =
+      params.optional_duration("dispute_evidence_after", {Duration::zero(), Duration::minutes(120 * 24 * 60)});
+  options.dispute_wins = params.ratio("dispute_wins", options.dispute_wins);
+  if (!options.dispute_evidence_after) {
+    if (params.has("dispute_wins")) params.fail("dispute_wins", "applies only with dispute_evidence_after");
+    return;
+  }
+  if (!claims_atomically(options.design))
+    params.fail("dispute_evidence_after", "applies only with design: atomic_claim or ledger (the seed's payments "
+                                          "have no DISPUTED state)");
+  if (!options.capture_after)
+    params.fail("dispute_evidence_after", "applies only with capture_after (the back office submits the evidence)");
+}
+
 void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
   options.reconcile_interval = params.optional_duration("reconcile_interval", {Duration::milliseconds(10), day});
   options.reconcile_after =
@@ -162,9 +201,10 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
   for (const char* key : {"reconcile_after", "status_timeout", "settlement_interval", "reversal_advice"})
     if (!options.reconcile_interval && params.has(key))
       params.fail(key, "applies only with reconcile_interval (the reconciliation job)");
-  for (const char* key : {"chargebacks", "fee", "settlement_batch"})
+  for (const char* key : {"chargebacks", "fee", "settlement_batch", "dispute_evidence_after"})
     if (!options.settlement_interval && params.has(key))
       params.fail(key, "applies only with settlement_interval (the network's settlement files)");
+  read_disputes(params, options);
 }
 
 void read_reaper(sim::ParamReader& params, PaymentOptions& options) {
@@ -268,11 +308,40 @@ void describe_jobs(const PaymentOptions& options, std::vector<std::pair<std::str
                                                 options.settlement_batch > 1
                                                     ? fmt::format(", {} lines a transaction", options.settlement_batch)
                                                     : ""));
+  if (options.dispute_evidence_after)
+    rows.emplace_back("disputes", fmt::format("contested {} after DISPUTED, {}/{} won",
+                                              sim::to_string(*options.dispute_evidence_after),
+                                              options.dispute_wins.num, options.dispute_wins.den));
   if (options.reaper_interval)
     rows.emplace_back(
         "reaper", fmt::format("every {}, keys older than {} on the {} clock", sim::to_string(*options.reaper_interval),
                               sim::to_string(options.key_retention),
                               options.reaper_on_database_clock ? "database's" : "reaper's own"));
+}
+
+/// The back office's rows of describe().
+void describe_backoffice(const PaymentOptions& options, std::vector<std::pair<std::string, std::string>>& rows) {
+  if (!options.capture_after) return;
+  rows.emplace_back("auth_validity", sim::to_string(options.auth_validity));
+  rows.emplace_back("capture_after", sim::to_string(*options.capture_after));
+  if (options.capture_margin)
+    rows.emplace_back("capture_deadline", "auth_validity - " + sim::to_string(*options.capture_margin));
+  if (options.reauthorize) rows.emplace_back("reauthorize", "an expired hold is re-authorised, with an alert");
+  rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
+  if (options.capture_share.num != options.capture_share.den)
+    rows.emplace_back("capture_share", fmt::format("{}/{}", options.capture_share.num, options.capture_share.den));
+  if (options.refund_share.num != options.refund_share.den)
+    rows.emplace_back("refund_share", fmt::format("{}/{}", options.refund_share.num, options.refund_share.den));
+  if (options.refunds > 1)
+    rows.emplace_back("refunds", fmt::format("{} a payment, {} apart", options.refunds,
+                                             sim::to_string(options.refund_gap.value_or(*options.refund_after))));
+  rows.emplace_back("cancels", fmt::format("{}/{}", options.cancels.num, options.cancels.den));
+  if (options.order_unique) rows.emplace_back("order_unique", "UNIQUE(order_id) on captures");
+  rows.emplace_back("backoffice_interval", sim::to_string(options.backoffice_interval));
+  if (options.backoffice_workers > 1)
+    rows.emplace_back("backoffice_workers", std::to_string(options.backoffice_workers));
+  rows.emplace_back("refund_declines",
+                    fmt::format("{}/{}", options.refund_declines.num, options.refund_declines.den));
 }
 
 /// The outbox relay's rows of describe(): the relay, its ledger and its notifier.
@@ -320,24 +389,7 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
   rows.emplace_back("db_timeout", sim::to_string(options.db_timeout));
   if (options.postgres.standbys > 0) rows.emplace_back("connect_timeout", sim::to_string(options.connect_timeout));
   describe_relay(options, rows);
-  if (options.capture_after) {
-    rows.emplace_back("auth_validity", sim::to_string(options.auth_validity));
-    rows.emplace_back("capture_after", sim::to_string(*options.capture_after));
-    if (options.capture_margin)
-      rows.emplace_back("capture_deadline", "auth_validity - " + sim::to_string(*options.capture_margin));
-    rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
-    if (options.capture_share.num != options.capture_share.den)
-      rows.emplace_back("capture_share", fmt::format("{}/{}", options.capture_share.num, options.capture_share.den));
-    if (options.refund_share.num != options.refund_share.den)
-      rows.emplace_back("refund_share", fmt::format("{}/{}", options.refund_share.num, options.refund_share.den));
-    rows.emplace_back("cancels", fmt::format("{}/{}", options.cancels.num, options.cancels.den));
-    if (options.order_unique) rows.emplace_back("order_unique", "UNIQUE(order_id) on captures");
-    rows.emplace_back("backoffice_interval", sim::to_string(options.backoffice_interval));
-    if (options.backoffice_workers > 1)
-      rows.emplace_back("backoffice_workers", std::to_string(options.backoffice_workers));
-    rows.emplace_back("refund_declines",
-                      fmt::format("{}/{}", options.refund_declines.num, options.refund_declines.den));
-  }
+  describe_backoffice(options, rows);
   describe_jobs(options, rows);
   for (auto& [key, value] : postgres::describe(options.postgres)) rows.emplace_back("postgres." + key, value);
   if (!options.redis_store) return rows;

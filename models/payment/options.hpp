@@ -74,6 +74,11 @@ struct PaymentOptions {
   std::optional<sim::Duration> refund_after;   ///< a CAPTURED payment is refunded this long after first seen
   /// The share of the payment refunded: 1, in full (REFUNDED); less, a partial refund (PARTIALLY_REFUNDED).
   sim::Ratio refund_share{1, 1};
+  /// The refunds the back office makes of each refunded payment: the k-th (from 0) due refund_after + k x
+  /// refund_gap after it first saw the payment CAPTURED, each refund_share of the capture and never more than the
+  /// payment's row says is left. Those due at one pass are requested together, each its own request.
+  int refunds = 1;
+  std::optional<sim::Duration> refund_gap;  ///< between a payment's refunds (absent: refund_after)
   /// The share of the hold the back office captures: 1, all of it; less, a partial capture (the network
   /// releases the rest). A refund's share is of what was captured.
   sim::Ratio capture_share{1, 1};
@@ -81,6 +86,9 @@ struct PaymentOptions {
   /// (created_at + auth_validity - margin on the back office's wall clock), even before capture_after (none: no
   /// deadline, the seed's).
   std::optional<sim::Duration> capture_margin;
+  /// atomic_claim: a capture refused as expired is not the end: the back office re-authorises the payment (a new
+  /// hold, its reference derived from the payment id, naming the expired one), raises an alert and captures it.
+  bool reauthorize = false;
   sim::Ratio cancels{0, 1};                    ///< share of orders cancelled: their holds voided, not captured
   /// UNIQUE(order_id) on captures (P5's fix): the back office claims the order in `captures` before it
   /// captures, and voids the hold of a second payment of an order another payment holds.
@@ -118,6 +126,10 @@ struct PaymentOptions {
   int settlement_batch = 1;
   sim::Ratio chargebacks{0, 1};  ///< share of captures the issuers charge back, one interval later
   sim::Ratio fee{0, 1};          ///< the network's fee on each settled capture, a share of its amount
+  /// atomic_claim, ledger: the back office contests each DISPUTED payment with evidence this long after it first
+  /// saw it so (absent: disputes are not contested, DISPUTED is final).
+  std::optional<sim::Duration> dispute_evidence_after;
+  sim::Ratio dispute_wins{1, 2};  ///< share of contested disputes the issuers decide for the merchant (assumption)
   /// The key reaper (a node "reaper") deletes idempotency records this often (absent: kept for ever).
   std::optional<sim::Duration> reaper_interval;
   sim::Duration key_retention = sim::Duration::minutes(24 * 60);  ///< records older than this are deleted

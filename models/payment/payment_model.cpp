@@ -26,7 +26,8 @@ void read_payments(Context& context) {
   }
   for (const postgres::Row& row : server->committed_rows("payments"))
     context.observations.payments.push_back(
-        PaymentRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4]), integer(row[5])});
+        PaymentRow{integer(row[0]), integer(row[1]), integer(row[2]), integer(row[3]), text(row[4]), integer(row[5]),
+                   integer(row[8]), integer(row[9]), integer(row[10])});
   if (context.options.relay_interval || context.options.publish_after_commit)
     for (const postgres::Row& row : server->committed_rows("outbox"))
       context.observations.outbox.push_back(
@@ -35,9 +36,11 @@ void read_payments(Context& context) {
     for (const postgres::Row& row : server->committed_rows("settlement_lines"))
       context.observations.recorded_lines.push_back(RecordedLine{integer(row[0]), integer(row[5]), boolean(row[6])});
     const sim::Duration interval = *context.options.settlement_interval;
-    for (std::int64_t file = 0; sim::Instant::zero() + interval * (file + 1) <= context.observations.end; ++file)
+    std::int64_t file = 0;
+    for (; sim::Instant::zero() + interval * (file + 1) <= context.observations.end; ++file)
       for (SettlementLine& line : settlement_file(context, file))
         context.observations.settlement.push_back(std::move(line));
+    context.observations.open_lines = settlement_file(context, file);
   }
   if (!claims_atomically(context.options.design) || !context.options.refund_after) return;
   for (const postgres::Row& row : server->committed_rows("refunds"))
@@ -130,6 +133,7 @@ void PaymentModel::build(sim::World& world, sim::Duration) {
   context_->observations.reconcile_interval = options_.reconcile_interval;
   context_->observations.reconcile_after = options_.reconcile_after;
   context_->observations.settlement_interval = options_.settlement_interval;
+  context_->observations.reauthorize = options_.reauthorize;
   declare_tables(context_->pg, options_);
   context_->pg.build(world);
   if (options_.redis_store) {
@@ -182,6 +186,7 @@ sim::Findings judge(const Observations& o) {
   findings.measures["conflicts"] = static_cast<double>(conflicts);
   findings.measures["client_timeouts"] = static_cast<double>(timeouts);
   findings.measures["network_moves"] = static_cast<double>(o.moves.size());
+  if (o.reauthorize) findings.measures["reauthorization_alerts"] = static_cast<double>(o.reauthorizations);
   return findings;
 }
 

@@ -132,7 +132,8 @@ private:
   Statement insert_payment(std::int64_t id) const {
     return postgres::Insert{"payments",
                             {{id, request_.key, request_.order, request_.amount, std::string("PENDING"),
-                              std::int64_t{0}, now_ms(), std::int64_t{0}}},
+                              std::int64_t{0}, now_ms(), std::int64_t{0}, std::int64_t{0}, std::int64_t{0},
+                              std::int64_t{0}}},
                             std::nullopt,
                             false};
   }

@@ -9,8 +9,10 @@
 // between the two loses the event.
 //
 // The ledger posts double-entry transfers: a capture debits card_clearing and credits sales by
-// its amount, a refund or a chargeback (payment.disputed) the reverse, a settlement fee
-// (fee.charged) debits fees and credits card_clearing; other events post nothing. With ledger_dedup it keeps the
+// its amount, a refund or a chargeback (payment.disputed) the reverse, a dispute won (payment.dispute_won)
+// the chargeback's reversal, a settlement fee
+// (fee.charged) debits fees and credits card_clearing, a settlement file's payout (settlement.paid_out)
+// debits bank and credits card_clearing by the file's net; other events post nothing. With ledger_dedup it keeps the
 // event id as the transfer's id and answers a redelivery "exists" without posting (TigerBeetle's
 // id semantics); without it, a redelivered capture is posted again. Its books are durable: they
 // survive a restart of its node. With design: ledger it also keeps the two-phase book
@@ -65,7 +67,9 @@ std::vector<std::pair<std::string, std::int64_t>> lines_of(const LedgerEvent& ev
   if (event.event == "payment.captured") return {{"card_clearing", event.amount}, {"sales", -event.amount}};
   if (refunded) return {{"sales", event.amount}, {"card_clearing", -event.amount}};
   if (event.event == "payment.disputed") return {{"sales", event.amount}, {"card_clearing", -event.amount}};
+  if (event.event == "payment.dispute_won") return {{"card_clearing", event.amount}, {"sales", -event.amount}};
   if (event.event == "fee.charged") return {{"fees", event.amount}, {"card_clearing", -event.amount}};
+  if (event.event == "settlement.paid_out") return {{"bank", event.amount}, {"card_clearing", -event.amount}};
   return {};
 }
 

@@ -1,7 +1,10 @@
 // The tables the payment designs keep in PostgreSQL. Amounts in minor units; ids and times as
 // bigint; a network reference of 0 means none. A payment's created_at is the inserting API's wall
 // clock in ms, as is an idempotency record's (what the key reaper ages it by); a payment's version
-// counts the moves made by compare-and-set (atomic_claim; 0 otherwise).
+// counts the moves made by compare-and-set (atomic_claim; 0 otherwise). `captured` is what the
+// capture took (written with CAPTURED), `refunded` the sum of the refunds recorded on it, and
+// `refund_claimed` what atomic_claim's refund sagas have claimed of the capture before asking the
+// network (the guard that keeps concurrent refunds within it; 0 in the other designs).
 #include "models/payment/context.hpp"
 
 namespace payment {
@@ -53,6 +56,10 @@ void declare_job_tables(postgres::Deployment& pg, const PaymentOptions& options)
                                         {"matched", Type::boolean}},
                                        {"line_id"},
                                        {}});
+    // The payouts booked: one a settlement file (the network pays each file's net into the bank), recorded
+    // with its event so that a restarted job books none twice.
+    pg.add_table(postgres::TableSchema{
+        "payouts", {{"file", Type::bigint}, {"amount", Type::bigint}}, {"file"}, {}});
   }
   if (options.reversal_advice) {
     // The reconciliation job's reversal advices still owed: written with the payment's FAILED, done
@@ -82,7 +89,10 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
                                   {"status", Type::text},
                                   {"network_ref", Type::bigint},
                                   {"created_at", Type::bigint},
-                                  {"version", Type::bigint}},
+                                  {"version", Type::bigint},
+                                  {"captured", Type::bigint},
+                                  {"refunded", Type::bigint},
+                                  {"refund_claimed", Type::bigint}},
                                  {"id"},
                                  {}};
   if (design == Design::unique_index) payments.unique_keys.push_back({"idem_key"});
@@ -107,14 +117,17 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
   }
   declare_job_tables(pg, options);
   if (claims_atomically(design) && options.refund_after) {
-    // The refund saga's state: one refund per payment here, its id the network's reference.
+    // The refund sagas' state: one row a refund, keyed by the payment and the refund's place among its
+    // refunds (`seq`, from 1: a second attempt at one refund finds its row); the refund id is the network's
+    // reference.
     pg.add_table(postgres::TableSchema{"refunds",
                                        {{"payment_id", Type::bigint},
                                         {"refund_id", Type::bigint},
                                         {"auth_id", Type::bigint},
                                         {"amount", Type::bigint},
-                                        {"step", Type::text}},
-                                       {"payment_id"},
+                                        {"step", Type::text},
+                                        {"seq", Type::bigint}},
+                                       {"payment_id", "seq"},
                                        {}});
   }
 }

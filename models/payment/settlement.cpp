@@ -4,19 +4,25 @@
 // [k, k + 1) x interval) and serves it once closed, as Adyen's settlement details report: a
 // Settled line per accepted capture, a Refunded line per accepted refund, a Chargeback line per
 // chargeback an issuer raised in the period (settlement_interval after the capture it reverses),
+// a ChargebackReversed line per chargeback the merchant's evidence won (one interval after the decision)
 // and, with `fee`, a Fee line per Settled line. Voids move no money and settle nothing; a hold
 // never captured appears in no file.
 //
 // The job fetches the files in order and matches each line with the payment whose network_ref is
 // the line's authorisation, recording the line once in settlement_lines (keyed by line id, so a
 // restart that fetches a file again records nothing twice) in the same transaction as what the
-// match changes. Every design matches a Settled line with a CAPTURED (or later REFUNDED or
-// DISPUTED) payment of the same amount and a Refunded line with a REFUNDED one. The seed's
+// match changes. Every design matches a Settled line with a CAPTURED (or later PARTIALLY_REFUNDED,
+// REFUNDED or DISPUTED) payment whose row records a capture of the same amount, and a Refunded line
+// (one a refund) with a PARTIALLY_REFUNDED or REFUNDED one whose row records at least that much refunded. The seed's
 // payments have no DISPUTED state and its books no fees: its Chargeback and Fee lines stay
 // unmatched, which is what reference P10 finds ("chargebacks have nowhere to go").
 // atomic_claim's job moves the payment CAPTURED -> DISPUTED by compare-and-set with a
 // payment.disputed event (the ledger reverses the sale) and books each fee with a fee.charged
-// event (the ledger debits fees).
+// event (the ledger debits fees). Once every line of a file is recorded, the job books the file's payout
+// (what the network pays into the merchant's bank: its captures less its refunds, chargebacks and fees)
+// with a settlement.paid_out event, once a file (a payouts row): the ledger debits bank and credits
+// card_clearing, which so returns to zero when everything the network settled was booked. In every design:
+// the seed's books, with no chargebacks nor fees, are then left off by exactly those.
 #include <boost/asio/redirect_error.hpp>
 #include <fmt/format.h>
 
@@ -36,6 +42,7 @@ const char* to_string(SettlementLine::Kind kind) {
     case SettlementLine::Kind::refunded: return "Refunded";
     case SettlementLine::Kind::chargeback: return "Chargeback";
     case SettlementLine::Kind::fee: return "Fee";
+    case SettlementLine::Kind::chargeback_reversed: return "ChargebackReversed";
   }
   return "?";
 }
@@ -63,6 +70,11 @@ std::vector<SettlementLine> settlement_file(const Context& context, std::int64_t
     if (at < from || at >= to) continue;
     const Authorization& auth = o.authorizations[static_cast<std::size_t>(auth_id - 1)];
     add(SettlementLine::Kind::chargeback, auth_id, auth.captured, auth.payment_id, at);
+  }
+  for (const auto& [auth_id, at] : o.chargeback_reversals) {
+    if (at < from || at >= to) continue;
+    const Authorization& auth = o.authorizations[static_cast<std::size_t>(auth_id - 1)];
+    add(SettlementLine::Kind::chargeback_reversed, auth_id, auth.captured, auth.payment_id, at);
   }
   const sim::Ratio fee = context.options.fee;
   std::size_t settled = lines.size();
@@ -108,9 +120,12 @@ Statement dispute(std::int64_t payment_id) {
 /// The payment a line speaks of, as the job reads it: none when no payment holds the authorisation.
 struct Held {
   std::int64_t id = 0;
-  std::int64_t amount = 0;
   std::string status;
+  std::int64_t captured = 0;  ///< what its row says the capture took
+  std::int64_t refunded = 0;  ///< the refunds its row records
 };
+
+Held held_of(const postgres::Row& row) { return Held{integer(row[0]), text(row[4]), integer(row[8]), integer(row[9])}; }
 
 /// One line's match: the statements between BEGIN and the line's record, and whether it matches.
 struct Match {
@@ -127,8 +142,8 @@ Match match_of(Context& context, const SettlementLine& line, const std::optional
     m.why = "no payment holds the authorisation";
     return m;
   }
-  // The payment's row keeps its authorised amount; the shop captures capture_share of it, its policy.
-  std::int64_t captured = share_of(held->amount, context.options.capture_share);
+  // What the capture took, as the payment's row keeps it (its authorised amount is another column).
+  std::int64_t captured = held->captured;
   bool same = captured == line.amount;
   switch (line.kind) {
     case SettlementLine::Kind::settled:
@@ -137,8 +152,8 @@ Match match_of(Context& context, const SettlementLine& line, const std::optional
       m.why = m.matched ? "its captured payment" : "the payment is not captured for that amount";
       break;
     case SettlementLine::Kind::refunded:
-      m.matched = (same && held->status == "REFUNDED") ||
-                  (line.amount < captured && held->status == "PARTIALLY_REFUNDED");
+      // One line a refund: a payment refunded several times has several, each within what its row records.
+      m.matched = line.amount <= held->refunded && (held->status == "REFUNDED" || held->status == "PARTIALLY_REFUNDED");
       m.why = m.matched ? "its refunded payment" : "the payment is not refunded for that amount";
       break;
     case SettlementLine::Kind::chargeback:
@@ -153,6 +168,10 @@ Match match_of(Context& context, const SettlementLine& line, const std::optional
         m.moves.push_back(outbox_row(context, held->id, "payment.disputed", line.amount));
       }
       m.why = m.matched ? "its payment, now DISPUTED" : "the payment cannot be disputed";
+      break;
+    case SettlementLine::Kind::chargeback_reversed:
+      m.matched = same && held->status == "DISPUTE_WON";
+      m.why = m.matched ? "its dispute, won" : "the payment's dispute is not won";
       break;
     case SettlementLine::Kind::fee:
       if (!fixed) {
@@ -200,7 +219,7 @@ sim::Task<bool> match_line(Context& context, postgres::Connection& db, const Set
   std::optional<Held> held;
   if (!found.rows().empty()) {
     const postgres::Row& row = found.rows().front();
-    held = Held{integer(row[0]), integer(row[3]), text(row[4])};
+    held = held_of(row);
   }
   if (held && capture_unrecorded(context, line, *held)) co_return false;
   Match m = match_of(context, line, held);
@@ -236,7 +255,7 @@ sim::Task<bool> read_batch(postgres::Connection& db, const std::vector<Settlemen
   Reply found = co_await db.execute(std::move(payments));
   if (!found.ok()) co_return false;
   for (const postgres::Row& row : found.rows())
-    state.held.try_emplace(integer(row[5]), Held{integer(row[0]), integer(row[3]), text(row[4])});
+    state.held.try_emplace(integer(row[5]), held_of(row));
   co_return true;
 }
 
@@ -288,6 +307,37 @@ sim::Task<bool> match_batch(Context& context, postgres::Connection& db, const st
   co_return !waits;
 }
 
+/// What the network pays the merchant for a file: its captures and chargeback reversals, less its refunds,
+/// chargebacks and fees.
+std::int64_t net_of(const std::vector<SettlementLine>& lines) {
+  std::int64_t net = 0;
+  for (const SettlementLine& line : lines) net += paid_to_merchant(line);
+  return net;
+}
+
+/// The file's payout booked once its lines are matched: a payouts row and a settlement.paid_out event (the ledger
+/// debits bank and credits card_clearing by the file's net; the event's payment_id is the file), in one
+/// transaction; a file booked before a restart is found by its row. False when the database failed.
+sim::Task<bool> pay_out(Context& context, postgres::Connection& db, std::int64_t file,
+                        const std::vector<SettlementLine>& lines) {
+  std::int64_t net = net_of(lines);
+  postgres::OnConflict nothing{{"file"}, false, {}, where::always()};
+  Statement payout = postgres::Insert{"payouts", {{file, net}}, nothing, true};
+  std::vector<Reply> replies;
+  std::vector<Statement> first = steps(postgres::Begin{}, std::move(payout));
+  if (!co_await run_all(db, std::move(first), replies)) co_return false;
+  if (replies[1].rows().empty()) {  // booked before a restart
+    Statement rollback = postgres::Rollback{};
+    Reply ended = co_await db.execute(std::move(rollback));
+    co_return ended.ok();
+  }
+  std::vector<Statement> rest = steps(outbox_row(context, file, "settlement.paid_out", net), postgres::Commit{});
+  if (!co_await run_all(db, std::move(rest), replies)) co_return false;
+  context.world.trace().record(context.world.now(), context.reconciler, "payment.settlement_paid_out",
+                               fmt::format("file={} net={}", file, net));
+  co_return true;
+}
+
 /// Matches the lines of a file from `next_line` on, one at a time or in batches; false when a pass must
 /// take the file up again.
 sim::Task<bool> match_file(Context& context, postgres::Connection& db, const std::vector<SettlementLine>& lines) {
@@ -318,6 +368,7 @@ sim::Task<void> reconcile_settlement(Context& context, postgres::Connection& db,
         co_await ask_network(context, ex, std::move(call), context.options.status_timeout);
     if (!file || !file->found) co_return;  // not closed yet, or no answer: the next pass asks again
     if (!co_await match_file(context, db, file->lines)) co_return;  // the next pass takes this file up again
+    if (!co_await pay_out(context, db, next_file, file->lines)) co_return;
     ++next_file;
   }
 }
