@@ -49,9 +49,36 @@ PgConnection::PgConnection(const Endpoint& endpoint, const PgLogin& login) {
     conn_ = nullptr;
     throw PgConnectError(why);
   }
-  // NOTICEs (DROP TABLE IF EXISTS's) are not ours to print.
-  PQsetNoticeProcessor(
-      conn_, [](void*, const char*) {}, nullptr);
+  // NOTICEs (DROP TABLE IF EXISTS's) are not ours to print; lock-wait reports are read.
+  PQsetNoticeReceiver(
+      conn_,
+      [](void* self, const PGresult* notice) {
+        const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+        const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+        static_cast<PgConnection*>(self)->take_notice(severity ? severity : "", message ? message : "");
+      },
+      this);
+}
+
+// proc.c's ProcSleep: "process N still waiting for <lock> after T ms" once the deadlock check has
+// run; "acquired", "failed to acquire" or "detected deadlock" when the wait so reported ends
+// ("avoided deadlock by rearranging queue" is followed by one of these).
+void PgConnection::take_notice(const std::string& severity, const std::string& message) {
+  if (severity != "LOG" || message.rfind("process ", 0) != 0) return;
+  std::size_t after = message.rfind(" after ");
+  if (after == std::string::npos) return;
+  static const std::string waiting = " still waiting for ";
+  if (std::size_t at = message.find(waiting); at != std::string::npos && at < after) {
+    checked_wait_ = message.substr(at + waiting.size(), after - at - waiting.size());
+    ++lock_wait_reports_;
+    return;
+  }
+  for (const char* ended : {" acquired ", " failed to acquire ", " detected deadlock while waiting for "})
+    if (message.find(ended) != std::string::npos) {
+      checked_wait_.clear();
+      ++lock_wait_reports_;
+      return;
+    }
 }
 
 PgConnection::~PgConnection() {
@@ -72,6 +99,7 @@ void PgConnection::send(const std::string& sql) {
   if (!PQsendQuery(conn_, sql.c_str())) throw PgConnectError(PQerrorMessage(conn_));
   busy_ = true;
   pending_ = PgResult{};
+  checked_wait_.clear();
 }
 
 std::optional<PgResult> PgConnection::poll() {
@@ -92,6 +120,12 @@ std::optional<PgResult> PgConnection::poll() {
 void PgConnection::wait_readable(int ms) const {
   pollfd fd{PQsocket(conn_), POLLIN, 0};
   ::poll(&fd, 1, ms);
+}
+
+void PgConnection::wait_readable(const std::vector<const PgConnection*>& connections, int ms) {
+  std::vector<pollfd> fds;
+  for (const PgConnection* c : connections) fds.push_back(pollfd{PQsocket(c->conn_), POLLIN, 0});
+  ::poll(fds.data(), fds.size(), ms);
 }
 
 bool PgConnection::in_transaction() const {

@@ -51,6 +51,16 @@ public:
   std::optional<PgResult> poll();
   /// Waits up to `ms` for data on the socket.
   void wait_readable(int ms) const;
+  /// Waits up to `ms` for data on any of the connections' sockets.
+  static void wait_readable(const std::vector<const PgConnection*>& connections, int ms);
+  /// With log_lock_waits on and client_min_messages at log, the backend reports a lock wait to
+  /// its client once the wait's deadlock check has run and found no deadlock ("process N still
+  /// waiting for ShareLock on transaction 725 after 10.1 ms"), and again when a wait so
+  /// reported ends. The lock of the last such report ("ShareLock on transaction 725") while its
+  /// wait lasts; "" otherwise (no report yet, the wait ended, or a new statement was sent).
+  const std::string& checked_wait() const { return checked_wait_; }
+  /// How many lock-wait reports have come in on this connection.
+  std::uint64_t lock_wait_reports() const { return lock_wait_reports_; }
   /// Whether a transaction is open (in progress or failed).
   bool in_transaction() const;
   /// Asks the server to cancel the statement under way.
@@ -60,6 +70,9 @@ private:
   pg_conn* conn_ = nullptr;
   bool busy_ = false;
   PgResult pending_;
+  std::string checked_wait_;
+  std::uint64_t lock_wait_reports_ = 0;
+  void take_notice(const std::string& severity, const std::string& message);
 };
 
 }  // namespace conform

@@ -182,68 +182,96 @@ std::string first_column(const postgres::TableSchema& table) { return table.colu
 struct PgServerPlayer::State {
   Endpoint endpoint;
   PgLogin login;
-  std::chrono::milliseconds deadlock_timeout{0};
   std::unique_ptr<PgConnection> admin;
   std::vector<std::unique_ptr<PgConnection>> sessions;
-  std::chrono::milliseconds grace{40};
 
   PgConnection& session(std::size_t s) { return *sessions[s]; }
 
-  bool any_busy() {
-    for (auto& c : sessions)
-      if (c->busy()) return true;
-    return false;
-  }
-
-  // The sessions of `pending` that wait for a lock, as the server sees it now.
-  std::set<std::size_t> blocked_now(const std::vector<std::size_t>& pending) {
+  // The lock each session of `pending` waits for, as the server sees it now, named as the
+  // server names it in its lock-wait reports (lmgr.c's DescribeLockTag), with its mode.
+  std::map<std::size_t, std::string> waits_now(const std::vector<std::size_t>& pending) {
     std::string pids;
     for (std::size_t s : pending) pids += (pids.empty() ? "" : ",") + std::to_string(session(s).backend_pid());
-    PgResult r =
-        admin->run("SELECT p FROM unnest('{" + pids + "}'::int[]) p WHERE cardinality(pg_blocking_pids(p)) > 0");
-    if (r.sqlstate != "00000") throw PgConnectError("pg_blocking_pids failed: " + r.message);
-    std::set<std::size_t> blocked;
+    PgResult r = admin->run(
+        "SELECT pid, mode || ' on ' || CASE locktype"
+        " WHEN 'transactionid' THEN format('transaction %s', transactionid)"
+        " WHEN 'tuple' THEN format('tuple (%s,%s) of relation %s of database %s', page, tuple, relation, database)"
+        " WHEN 'relation' THEN format('relation %s of database %s', relation, database)"
+        " WHEN 'virtualxid' THEN format('virtual transaction %s', virtualxid)"
+        " WHEN 'spectoken' THEN format('speculative token %s of transaction %s', classid, database)"
+        " WHEN 'advisory' THEN format('advisory lock [%s,%s,%s,%s]', database, classid, objid, objsubid)"
+        " ELSE locktype END FROM pg_locks WHERE NOT granted AND pid IN (" +
+        pids + ")");
+    if (r.sqlstate != "00000") throw PgConnectError("pg_locks failed: " + r.message);
+    std::map<std::size_t, std::string> waits;
+    for (const std::string& row : r.rows) {
+      std::size_t comma = row.find(',');
+      int pid = std::stoi(row.substr(1, comma - 1));
+      for (std::size_t s : pending)
+        if (session(s).backend_pid() == pid) waits[s] = row.substr(comma + 1, row.size() - comma - 2);
+    }
+    return waits;
+  }
+
+  // Reads what the busy sessions sent: results go to `finished`; the sessions still busy.
+  std::vector<std::size_t> collect(std::map<std::size_t, PgOutcome>& finished) {
+    std::vector<std::size_t> pending;
+    for (std::size_t s = 0; s < sessions.size(); ++s) {
+      if (!session(s).busy()) continue;
+      if (std::optional<PgResult> r = session(s).poll())
+        finished[s].result = *r;
+      else
+        pending.push_back(s);
+    }
+    return pending;
+  }
+
+  std::uint64_t reports() {
+    std::uint64_t n = 0;
+    for (auto& c : sessions) n += c->lock_wait_reports();
+    return n;
+  }
+
+  // What the sessions that neither finished nor had their wait checked were doing.
+  std::string stuck(const std::vector<std::size_t>& pending) {
+    std::map<std::size_t, std::string> waits = waits_now(pending);
+    std::string text = "within 30 s, a statement neither finished nor had its lock wait checked:";
     for (std::size_t s : pending)
-      if (std::count(r.rows.begin(), r.rows.end(), "(" + std::to_string(session(s).backend_pid()) + ")"))
-        blocked.insert(s);
-    return blocked;
+      text += " " + name(s) + " waits for '" + (waits.count(s) ? waits[s] : "") + "', reported '" +
+              session(s).checked_wait() + "';";
+    return text;
   }
 
   // Waits until every busy session has either finished (its result goes to `finished`) or waits
-  // for a lock, by the server's own account, with nothing else still running.
+  // for a lock whose deadlock check has run, by the server's own account: the lock it waits for
+  // in pg_locks is the one its backend last reported still waiting for. Nothing is decided by a
+  // timer: a wait's check runs deadlock_timeout after it began, whenever its backend gets the
+  // processor, and the report of it wakes this loop.
   void settle(std::map<std::size_t, PgOutcome>& finished) {
     auto deadline = Clock::now() + std::chrono::seconds(30);
     for (;;) {
-      std::vector<std::size_t> pending;
-      for (std::size_t s = 0; s < sessions.size(); ++s) {
-        if (!session(s).busy()) continue;
-        if (std::optional<PgResult> r = session(s).poll())
-          finished[s].result = *r;
-        else
-          pending.push_back(s);
-      }
+      std::vector<std::size_t> pending = collect(finished);
       if (pending.empty()) return;
-      if (blocked_now(pending).size() == pending.size()) return;
-      if (Clock::now() > deadline)
-        throw PgConnectError("a statement neither finished nor waited for a lock within 30 s");
-      session(pending.front()).wait_readable(1);
+      bool reported = true;
+      for (std::size_t s : pending) reported = reported && !session(s).checked_wait().empty();
+      if (reported) {
+        std::uint64_t before = reports();
+        std::map<std::size_t, std::string> waits = waits_now(pending);
+        // What arrived while the server was asked (a result, a wait that ended) is looked at first.
+        if (collect(finished).size() == pending.size() && reports() == before) {
+          bool checked = true;
+          for (std::size_t s : pending) checked = checked && waits.count(s) && waits[s] == session(s).checked_wait();
+          if (checked) return;
+        }
+      }
+      if (Clock::now() > deadline) throw PgConnectError(stuck(pending));
+      std::vector<const PgConnection*> watched;
+      for (std::size_t s : pending) watched.push_back(&session(s));
+      PgConnection::wait_readable(watched, 100);
     }
   }
 
-  // deadlock_timeout runs out for the waits the step began: every such waiter's check runs (the
-  // grace lets a busy machine give their backends the processor). Then waits up to 5 s more
-  // while fewer statements finished than `expected` (the model's victims and what they let go).
-  void let_deadlock_timeout_run_out(std::map<std::size_t, PgOutcome>& finished, std::size_t expected) {
-    std::this_thread::sleep_for(deadlock_timeout + grace);
-    settle(finished);
-    auto deadline = Clock::now() + std::chrono::seconds(5);
-    while (finished.size() < expected && Clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      settle(finished);
-    }
-  }
-
-  void step(const ScheduleStep& s, std::size_t expected, PgPlay& play) {
+  void step(const ScheduleStep& s, PgPlay& play) {
     PgStepOutcome out;
     if (session(s.session).busy()) {
       out.own = of_kind(PgOutcome::Kind::skipped);
@@ -253,14 +281,7 @@ struct PgServerPlayer::State {
     session(s.session).send(postgres::to_sql(s.statement));
     std::map<std::size_t, PgOutcome> after;
     settle(after);
-    // A wait may have begun: the statement waits, or something ended a transaction (an error, a
-    // COMMIT, a ROLLBACK, another statement let finish) and a waiter it woke may wait anew.
     auto own = after.find(s.session);
-    bool ended = own == after.end() || own->second.result.sqlstate != "00000" || after.size() > 1 ||
-                 std::holds_alternative<postgres::Commit>(s.statement) ||
-                 std::holds_alternative<postgres::Rollback>(s.statement);
-    if (ended && any_busy()) let_deadlock_timeout_run_out(after, expected);
-    own = after.find(s.session);
     out.own = own == after.end() ? of_kind(PgOutcome::Kind::blocked) : own->second;
     for (const auto& [session, outcome] : after)
       if (session != s.session) out.resumed[session] = outcome;
@@ -295,16 +316,8 @@ struct PgServerPlayer::State {
       throw PgConnectError("cannot create the table " + schedule.table.name + ": " + made.message);
   }
 
-  void play_steps(const Schedule& schedule, const std::vector<PgPlay>& expected, PgPlay& play) {
-    for (std::size_t i = 0; i < schedule.steps.size(); ++i) {
-      std::size_t finishing = static_cast<std::size_t>(-1);
-      for (const PgPlay& model : expected)
-        if (i < model.steps.size()) {
-          const PgStepOutcome& step = model.steps[i];
-          finishing = std::min(finishing, step.resumed.size() + (step.own.kind == PgOutcome::Kind::done ? 1 : 0));
-        }
-      step(schedule.steps[i], finishing == static_cast<std::size_t>(-1) ? 0 : finishing, play);
-    }
+  void play_steps(const Schedule& schedule, PgPlay& play) {
+    for (const ScheduleStep& s : schedule.steps) step(s, play);
     finish();
   }
 };
@@ -313,13 +326,15 @@ PgServerPlayer::PgServerPlayer(const Endpoint& endpoint, const PgLogin& login, i
     : state_(std::make_unique<State>()) {
   state_->endpoint = endpoint;
   state_->login = login;
-  state_->deadlock_timeout = std::chrono::milliseconds(deadlock_timeout_ms);
   state_->admin = std::make_unique<PgConnection>(endpoint, login);
+  // Each wait's deadlock check is reported to the session's client (see settle), in English.
+  std::string settings = "SET deadlock_timeout = '" + std::to_string(deadlock_timeout_ms) +
+                         "ms'; SET log_lock_waits = on; SET client_min_messages = log; SET lc_messages = 'C'";
   for (int s = 0; s < 4; ++s) {
     state_->sessions.push_back(std::make_unique<PgConnection>(endpoint, login));
-    PgResult r = state_->sessions.back()->run("SET deadlock_timeout = '" + std::to_string(deadlock_timeout_ms) + "ms'");
+    PgResult r = state_->sessions.back()->run(settings);
     if (r.sqlstate != "00000")
-      throw PgConnectError("cannot SET deadlock_timeout (a superuser is needed): " + r.message);
+      throw PgConnectError("cannot SET deadlock_timeout and log_lock_waits (a superuser is needed): " + r.message);
   }
 }
 
@@ -330,7 +345,7 @@ std::string PgServerPlayer::server_version() {
   return r.rows.empty() ? "unknown" : r.rows.front().substr(1, r.rows.front().size() - 2);
 }
 
-PgPlay PgServerPlayer::play(const Schedule& schedule, const std::vector<PgPlay>& expected) {
+PgPlay PgServerPlayer::play(const Schedule& schedule) {
   State& st = *state_;
   if (schedule.sessions > 4) throw PgConnectError("a schedule of more than 4 sessions");
   st.create(schedule);
@@ -343,7 +358,7 @@ PgPlay PgServerPlayer::play(const Schedule& schedule, const std::vector<PgPlay>&
     st.sessions = std::move(all);
   };
   try {
-    st.play_steps(schedule, expected, play);
+    st.play_steps(schedule, play);
   } catch (...) {
     give_back();
     throw;
@@ -452,7 +467,7 @@ PgVerdict play_one(PgServerPlayer& server, const Schedule& schedule, std::size_t
   std::vector<PgPlay> models = plays_on_model(schedule);
   PgVerdict verdict;
   for (std::size_t attempt = 1; attempt <= attempts; ++attempt) {
-    verdict = judge(schedule, models, server.play(schedule, models));
+    verdict = judge(schedule, models, server.play(schedule));
     verdict.attempts = attempt;
     if (verdict.agreed) break;
   }

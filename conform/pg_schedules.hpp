@@ -5,22 +5,21 @@
 // it let finish; at the end, the table's rows.
 //
 // Blocked or slow: a statement under way on the real server counts as blocked only when the
-// server says so, pg_blocking_pids(pid) of its backend being non-empty, asked on a connection of
-// the harness's own after everything else has settled; it counts as finished when its result and
-// ReadyForQuery have arrived. Nothing is decided blocked by a timer.
+// server says so, pg_locks showing its backend waiting for a lock, asked on a connection of the
+// harness's own; it counts as finished when its result and ReadyForQuery have arrived.
 //
 // Time. The model's rule (postgres::play's) is that a step follows the one before it later than
 // deadlock_timeout, so that every wait a step began has had its deadlock check, in the order the
 // waits began, before the next step: of a cycle of waits the wait that closed it finds it, as on
 // PostgreSQL the first waiter whose deadlock_timeout runs out after the cycle closed does. The
-// sessions run with a small deadlock_timeout (10 ms by default), and after a step in which a wait
-// may have begun (the statement waits, or something ended a transaction and may have woken a
-// waiter that waits anew) the harness sleeps past it, with 40 ms of grace for a busy machine to
-// give the waiters' backends the processor. Where every play of the model has statements finish
-// in a step (a deadlock's victim and what it lets go), the harness waits up to 5 s more for the
-// server's. Which of two waiters' checks runs first when their timers run out within a few
-// milliseconds of each other is up to the operating system; this rule keeps the timers of
-// different steps apart by the steps' own spacing.
+// sessions run with a small deadlock_timeout (10 ms by default) and with log_lock_waits on and
+// client_min_messages at log, so that each backend tells its own client when a wait's deadlock
+// check has run and found no deadlock ("still waiting for ..."). A step ends when every busy
+// session has finished or waits for a lock that pg_locks shows and that its backend reported as
+// checked. No timer decides anything: however long a loaded machine keeps a waiter's backend
+// from the processor, the next step waits for its check. Which of two waits that began in one
+// step (statements one commit woke, which wait anew) is checked first is up to the operating
+// system; the model offers both (Engine::set_deadlock_chooser).
 //
 // Resume order. When one commit or abort ends the waits of several statements, their backends
 // are woken together and the operating system decides which runs first. The model resumes them
@@ -32,7 +31,8 @@
 // (designsim_conform_1, _2, ...; created when missing, their table dropped and re-created for
 // each schedule) and its own connections, on a thread of its own. Results come back in the
 // schedules' order, whatever the order lanes finished in. The harness needs a server no one else
-// is using, and a superuser (it sets deadlock_timeout and creates the databases).
+// is using, and a superuser (it sets deadlock_timeout and log_lock_waits, and creates the
+// databases).
 #pragma once
 
 #include <cstdint>
@@ -84,8 +84,8 @@ public:
   PgServerPlayer(const Endpoint& endpoint, const PgLogin& login, int deadlock_timeout_ms);
   ~PgServerPlayer();
   std::string server_version();
-  /// Plays the schedule; `expected` are the model's plays (see Time above).
-  PgPlay play(const postgres::Schedule& schedule, const std::vector<PgPlay>& expected);
+  /// Plays the schedule (see Time above).
+  PgPlay play(const postgres::Schedule& schedule);
 
 private:
   struct State;

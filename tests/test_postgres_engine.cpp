@@ -161,6 +161,105 @@ TEST_CASE("Waiters for one row queue behind the first waiter's tuple lock and go
   CHECK(p.table() == "1=>121 2=>20");
 }
 
+// Conformance seeds 69 and 329: a waiter woken past a committed update follows the row's chain
+// and fetches the next version with a dirty snapshot (heapam_tuple_lock's FIND_LAST_VERSION
+// loop); an update of it in progress is waited for without the tuple lock. A newcomer whose
+// snapshot sees that version takes its tuple lock and waits for the same updater, whose commit
+// wakes both: which updates the row first is the server's scheduler's choice.
+TEST_CASE("A waiter that followed the update chain waits for an updater without the tuple lock", "[postgres]") {
+  Play p;
+  p.ok("A", Begin{rc});
+  p.ok("A", add_where(1, where::eq("id", 1)));
+  p.ok("B", Begin{rc});
+  CHECK(p.blocks("B", add_where(10, where::eq("id", 1))) == p.session("A"));
+  p.ok("C", Begin{rc});
+  CHECK(p.blocks("C", add_where(100, where::eq("id", 1))) == p.session("B"));  // behind B's tuple lock
+  p.ok("A", Commit{});
+  CHECK(p.resumed_one("B").tag == "UPDATE 1");
+  CHECK(*p.db.blocked_by(p.session("C")) == p.session("B"));  // at B's version, for B, no tuple lock
+  p.ok("D", Begin{rc});
+  CHECK(p.blocks("D", add_where(1000, where::eq("id", 1))) == p.session("B"));  // not queued behind C
+  std::vector<std::vector<SessionId>> offered;
+  p.db.set_resume_chooser([&](const std::vector<SessionId>& ready) {  // D whenever it can go
+    offered.push_back(ready);
+    return static_cast<std::size_t>(std::find(ready.begin(), ready.end(), p.session("D")) - ready.begin()) %
+           ready.size();
+  });
+  p.ok("B", Commit{});
+  REQUIRE_FALSE(offered.empty());
+  CHECK(offered.front() == std::vector<SessionId>{p.session("C"), p.session("D")});
+  CHECK(p.resumed_one("D").tag == "UPDATE 1");  // picked first
+  CHECK(*p.db.blocked_by(p.session("C")) == p.session("D"));
+  p.ok("D", Commit{});
+  CHECK(p.resumed_one("C").tag == "UPDATE 1");
+  p.ok("C", Commit{});
+  CHECK(p.table() == "1=>1121 2=>20");
+}
+
+// Conformance seeds 395 and 917: a waiter woken holding a row's tuple lock that finds the row
+// updated lets the tuple lock go before it follows the chain (heap_update returns TM_Updated),
+// so the next waiter in the lock's queue wakes with it and may reach the new version first.
+TEST_CASE("A waiter woken to a changed row lets the tuple lock go before it follows the chain", "[postgres]") {
+  Play p;
+  p.ok("A", Begin{rc});
+  p.ok("A", add_where(1, where::eq("id", 1)));
+  p.ok("B", Begin{rc});
+  CHECK(p.blocks("B", add_where(10, where::eq("id", 1))) == p.session("A"));
+  p.ok("C", Begin{rc});
+  CHECK(p.blocks("C", delete_where(where::eq("id", 1))) == p.session("B"));  // behind B's tuple lock
+  std::vector<std::vector<SessionId>> offered;
+  p.db.set_resume_chooser([&](const std::vector<SessionId>& ready) {
+    offered.push_back(ready);
+    return ready.size() - 1;
+  });
+  p.ok("A", Commit{});
+  REQUIRE_FALSE(offered.empty());
+  CHECK(offered.front() == std::vector<SessionId>{p.session("B"), p.session("C")});
+  CHECK(p.resumed_one("C").tag == "DELETE 1");  // picked first
+  CHECK(*p.db.blocked_by(p.session("B")) == p.session("C"));
+  p.ok("C", Commit{});
+  CHECK(p.resumed_one("B").tag == "UPDATE 0");
+  p.ok("B", Commit{});
+  CHECK(p.table() == "2=>20");
+}
+
+// Conformance seed 1347: the tuple lock is a heavyweight lock in a mode that follows the strength
+// wanted (tupleLockExtraInfo), so FOR KEY SHARE and an update that keeps the keys hold it
+// together and both wait for the row's holder, whose commit wakes both in an order the server
+// does not fix. When the update goes first, FOR KEY SHARE follows the chain and waits for it.
+TEST_CASE("Waiters whose strengths do not conflict hold a row's tuple lock together", "[postgres]") {
+  Play p;
+  p.ok("A", Begin{rc});
+  p.ok("A", for_update(where::eq("id", 1)));
+  p.ok("B", Begin{rc});
+  CHECK(p.blocks("B", for_update(where::eq("id", 1), WaitPolicy::wait, LockStrength::key_share)) == p.session("A"));
+  p.ok("C", Begin{rc});
+  CHECK(p.blocks("C", add_where(10, where::eq("id", 1))) == p.session("A"));  // not behind B
+  p.ok("D", Begin{rc});
+  CHECK(p.blocks("D", delete_where(where::eq("id", 1))) == p.session("B"));  // behind both
+  p.ok("A", add_where(1, where::eq("id", 1)));
+  std::vector<std::vector<SessionId>> offered;
+  p.db.set_resume_chooser([&](const std::vector<SessionId>& ready) {  // C whenever it can go
+    offered.push_back(ready);
+    return static_cast<std::size_t>(std::find(ready.begin(), ready.end(), p.session("C")) - ready.begin()) %
+           ready.size();
+  });
+  p.ok("A", Commit{});
+  REQUIRE_FALSE(offered.empty());
+  CHECK(offered.front() == std::vector<SessionId>{p.session("B"), p.session("C")});
+  CHECK(p.resumed_one("C").tag == "UPDATE 1");  // picked first
+  CHECK(*p.db.blocked_by(p.session("B")) == p.session("C"));
+  CHECK(*p.db.blocked_by(p.session("D")) == p.session("C"));
+  p.db.set_resume_chooser({});
+  p.ok("C", Commit{});
+  CHECK(show(p.resumed_one("B").rows) == "1=>21");
+  CHECK(*p.db.blocked_by(p.session("D")) == p.session("B"));
+  p.ok("B", Commit{});
+  CHECK(p.resumed_one("D").tag == "DELETE 1");
+  p.ok("D", Commit{});
+  CHECK(p.table() == "2=>20");
+}
+
 // Conformance seed 124: a session that holds FOR KEY SHARE on a row and then updates it waits for
 // the FOR SHARE holder without the row's tuple lock (heap_update's current_is_member), so a later
 // updater takes the tuple lock instead of queueing behind it; when the share lock goes, either

@@ -64,8 +64,11 @@ struct Relation {
   Table table;
   std::vector<Version> heap;               ///< in creation order: the order a sequential scan reads
   /// The first waiter for a busy version holds its tuple lock: one per physical tuple (its TID),
-  /// so the versions of one row have locks of their own (seed 1050).
-  std::map<VersionId, SessionId> tuple_locks;
+  /// so the versions of one row have locks of their own (seed 1050). Its holders, each in the
+  /// strength it wants the row in: waiters whose strengths do not conflict hold it together, as
+  /// the lock modes heapam takes it in (tupleLockExtraInfo) conflict as the row strengths do
+  /// (seed 1347: FOR KEY SHARE and an update that keeps the keys).
+  std::map<VersionId, std::map<SessionId, LockStrength>> tuple_locks;
   std::map<VersionId, Lockers> lockers;  ///< the versions that have (had) lockers
   RowId next_row = 1;
   /// Each unique index of the table: every key a version has held and those versions in creation
@@ -140,6 +143,7 @@ struct Wait {
   VersionId version = 0;
   std::int64_t key = 0;  ///< advisory: the lock, grantable
   bool shared = false;
+  LockStrength strength = LockStrength::update;  ///< tuple_lock: the strength it wants the row in
 };
 
 /// A statement under way: where it is, so that a blocked one resumes on the row it was on.
@@ -238,6 +242,7 @@ struct Core {
   };
   std::deque<Ended> ended_versions;  ///< in commit order
   std::function<std::size_t(const std::vector<SessionId>&)> resume_chooser;  ///< see Engine::set_resume_chooser
+  std::optional<SessionId> yielded;  ///< let its tuple lock go and is ready again (let_tuple_lock_go)
   std::function<std::size_t(const std::vector<SessionId>&)> deadlock_chooser;  ///< Engine::set_deadlock_chooser
 
   // engine.cpp
@@ -303,7 +308,13 @@ struct Core {
 
   // row_lock.cpp
   RowLockResult lock_row(Execution& e, VersionId v, LockStrength strength, WaitPolicy policy, bool lock_only);
-  RowLockResult wait_for_holder(Execution& e, VersionId v, TxnId holder, WaitPolicy policy);
+  RowLockResult wait_for_holder(Execution& e, VersionId v, TxnId holder, LockStrength strength, WaitPolicy policy,
+                                bool tuple_lock = true);
+  /// The holders of a version's tuple lock, other than `session`, that bar it in `strength`.
+  std::vector<SessionId> tuple_lock_blockers(const Relation& rel, VersionId v, SessionId session,
+                                             LockStrength strength) const;
+  bool holds_tuple_lock(const Relation& rel, VersionId v, SessionId session) const;
+  RowLockResult let_tuple_lock_go(Relation& rel, SessionId session);
   void release_tuple_lock(Relation& rel, SessionId session);
   void release_tuple_locks(SessionId session);
 

@@ -14,7 +14,10 @@ std::set<SessionId> Core::blockers(SessionId id) const {
   if (!s.running) return found;
   switch (s.wait.kind) {
     case Wait::Kind::txn: found.insert(txns.at(s.wait.txn).session); break;
-    case Wait::Kind::tuple_lock: found.insert(relations[s.wait.relation].tuple_locks.at(s.wait.version)); break;
+    case Wait::Kind::tuple_lock:
+      for (SessionId holder : tuple_lock_blockers(relations[s.wait.relation], s.wait.version, id, s.wait.strength))
+        found.insert(holder);
+      break;
     case Wait::Kind::advisory: found = advisory_blockers(id, s.wait.key, s.wait.shared); break;
   }
   return found;

@@ -213,7 +213,8 @@ Result Core::finish(SessionId id, Execution& e, const std::optional<Error>& erro
 bool Core::wait_over(SessionId id, const Session& s) const {
   switch (s.wait.kind) {
     case Wait::Kind::txn: return !running(s.wait.txn);
-    case Wait::Kind::tuple_lock: return relations[s.wait.relation].tuple_locks.count(s.wait.version) == 0;
+    case Wait::Kind::tuple_lock:
+      return tuple_lock_blockers(relations[s.wait.relation], s.wait.version, id, s.wait.strength).empty();
     case Wait::Kind::advisory: return advisory_grantable(id, s.wait.key, s.wait.shared);
   }
   return false;
@@ -255,7 +256,15 @@ void Core::pump() {
     std::vector<SessionId> ready;
     for (const auto& [seq, id] : order)
       if (wait_over(id, sessions.at(id))) ready.push_back(id);
-    if (ready.empty()) return;
+    if (ready.empty()) {
+      yielded.reset();
+      return;
+    }
+    if (yielded) {  // it goes on first, unless a chooser picks another (let_tuple_lock_go)
+      auto at = std::find(ready.begin(), ready.end(), *yielded);
+      if (at != ready.end()) std::rotate(ready.begin(), at, at + 1);
+      yielded.reset();
+    }
     std::size_t pick = ready.size() > 1 && resume_chooser ? resume_chooser(ready) : 0;
     if (pick >= ready.size()) throw std::logic_error("postgres: the resume chooser picked no ready session");
     resume(ready[pick]);
@@ -367,7 +376,11 @@ SessionId Core::blocking_session(SessionId id) const {
   const Session& s = sessions.at(id);
   switch (s.wait.kind) {
     case Wait::Kind::txn: return txns.at(s.wait.txn).session;
-    case Wait::Kind::tuple_lock: return relations[s.wait.relation].tuple_locks.at(s.wait.version);
+    case Wait::Kind::tuple_lock: {
+      std::vector<SessionId> holders =
+          tuple_lock_blockers(relations[s.wait.relation], s.wait.version, id, s.wait.strength);
+      return holders.empty() ? 0 : holders.front();
+    }
     case Wait::Kind::advisory: {
       std::set<SessionId> holders = advisory_blockers(id, s.wait.key, s.wait.shared);
       return holders.empty() ? 0 : *holders.begin();

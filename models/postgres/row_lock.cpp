@@ -25,16 +25,31 @@ LockStrength update_strength(const Table& table, const std::vector<Assignment>& 
   return LockStrength::no_key_update;
 }
 
+std::vector<SessionId> Core::tuple_lock_blockers(const Relation& rel, VersionId v, SessionId id,
+                                                LockStrength strength) const {
+  std::vector<SessionId> found;
+  auto lock = rel.tuple_locks.find(v);
+  if (lock == rel.tuple_locks.end()) return found;
+  for (const auto& [holder, held] : lock->second)
+    if (holder != id && conflicts(held, strength)) found.push_back(holder);
+  return found;
+}
+
+bool Core::holds_tuple_lock(const Relation& rel, VersionId v, SessionId id) const {
+  auto lock = rel.tuple_locks.find(v);
+  return lock != rel.tuple_locks.end() && lock->second.count(id) > 0;
+}
+
 // A session holds at most one tuple lock, where it waits.
 void Core::release_tuple_lock(Relation& rel, SessionId id) {
-  for (auto it = rel.tuple_locks.begin(); it != rel.tuple_locks.end();)
-    it = it->second == id ? rel.tuple_locks.erase(it) : std::next(it);
+  for (auto it = rel.tuple_locks.begin(); it != rel.tuple_locks.end();) {
+    it->second.erase(id);
+    it = it->second.empty() ? rel.tuple_locks.erase(it) : std::next(it);
+  }
 }
 
 void Core::release_tuple_locks(SessionId id) {
-  for (Relation& rel : relations)
-    for (auto it = rel.tuple_locks.begin(); it != rel.tuple_locks.end();)
-      it = it->second == id ? rel.tuple_locks.erase(it) : std::next(it);
+  for (Relation& rel : relations) release_tuple_lock(rel, id);
 }
 
 namespace {
@@ -75,17 +90,45 @@ void lock_versions(const Core& core, Relation& rel, VersionId v, TxnId txn, Lock
   }
 }
 
+// FOR KEY SHARE needs nothing of an update that kept the keys: the version the scan saw is
+// locked as it is, committed update or not (heap_lock_tuple: TM_Ok when !HEAP_KEYS_UPDATED), so
+// long as no committed update down the chain deleted the row or changed its key
+// (heap_lock_updated_tuple follows the chain and fails there: seed 263).
+bool keys_kept_along(const Core& core, const Relation& rel, VersionId from) {
+  for (VersionId w = from; w != no_version; w = rel.heap[w].next) {
+    const Version& later = rel.heap[w];
+    if (later.xmax == 0 || core.status(later.xmax) != TxnStatus::committed) return true;
+    if (later.xmax_strength != LockStrength::no_key_update) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
+// Woken holding the tuple lock to find the row updated or deleted: heap_update and
+// heap_lock_tuple let the tuple lock go as they return TM_Updated, before the executor follows
+// the chain, so the next waiter in the lock's queue wakes too and either may reach the row's new
+// version first (seeds 395 and 917). The session stays ready, its wait the one that just ended,
+// and goes on when it is picked again: first among the ready, unless a resume chooser picks
+// another, so that the fixed rule of a simulation resumes statements as it did before.
+RowLockResult Core::let_tuple_lock_go(Relation& rel, SessionId me) {
+  release_tuple_lock(rel, me);
+  yielded = me;
+  RowLockResult result;
+  result.kind = RowLockResult::Kind::blocked;
+  result.wait = sessions.at(me).wait;
+  return result;
+}
+
 // A conflicting holder: NOWAIT fails, SKIP LOCKED skips, otherwise the statement waits, holding
-// the row's tuple lock or queued behind its holder.
-RowLockResult Core::wait_for_holder(Execution& e, VersionId v, TxnId holder, WaitPolicy policy) {
+// the row's tuple lock or queued behind its holder (or, `tuple_lock` false, for the holder alone).
+RowLockResult Core::wait_for_holder(Execution& e, VersionId v, TxnId holder, LockStrength strength, WaitPolicy policy,
+                                    bool tuple_lock) {
   Relation& rel = relations[e.relation];
   SessionId me = txns.at(e.txn).session;
   RowLockResult result;
   if (policy == WaitPolicy::nowait) throw SqlError{errors::row_lock_not_available(rel.table.name)};
-  auto tuple_lock = rel.tuple_locks.find(v);
-  bool queued = tuple_lock != rel.tuple_locks.end() && tuple_lock->second != me;
+  bool queued = !tuple_lock_blockers(rel, v, me, strength).empty();
   if (policy == WaitPolicy::skip_locked) {
     release_tuple_lock(rel, me);
     result.kind = RowLockResult::Kind::skipped;
@@ -96,14 +139,14 @@ RowLockResult Core::wait_for_holder(Execution& e, VersionId v, TxnId holder, Wai
   // A transaction that already holds a weaker lock on the row waits for the holder without
   // the tuple lock (heap_lock_tuple's skip_tuple_lock, heap_update's current_is_member):
   // queueing behind a stranger that waits for it would deadlock.
-  if (const Lockers* lockers = rel.lockers_of(v); lockers && lockers->strength.count(e.txn) > 0) {
+  if (const Lockers* lockers = rel.lockers_of(v); !tuple_lock || (lockers && lockers->strength.count(e.txn) > 0)) {
     result.wait = Wait{Wait::Kind::txn, holder, 0, 0, 0, false};
     return result;
   }
   if (queued) {
-    result.wait = Wait{Wait::Kind::tuple_lock, 0, e.relation, v, 0, false};
+    result.wait = Wait{Wait::Kind::tuple_lock, 0, e.relation, v, 0, false, strength};
   } else {
-    rel.tuple_locks[v] = me;
+    rel.tuple_locks[v][me] = strength;
     e.waits_as_tuple_holder = true;
     result.wait = Wait{Wait::Kind::txn, holder, 0, 0, 0, false};
   }
@@ -117,7 +160,15 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
   RowLockResult result;
   for (;;) {
     Version& version = rel.heap[v];
-    if (TxnId holder = busy_with(*this, rel, v, e.txn, strength)) return wait_for_holder(e, v, holder, policy);
+    // A later version reached along the update chain is fetched with a dirty snapshot
+    // (heapam_tuple_lock's FIND_LAST_VERSION loop): an update or delete of it in progress is
+    // waited for whatever the strength wanted, without the tuple lock (XactLockTableWait), so a
+    // newcomer to that version does not queue behind this waiter and both wake at that
+    // transaction's end, in an order the server does not fix (seeds 69 and 329).
+    if (result.changed && version.xmax != 0 && version.xmax != e.txn && running(version.xmax))
+      return wait_for_holder(e, v, version.xmax, strength, policy, false);
+    if (TxnId holder = busy_with(*this, rel, v, e.txn, strength))
+      return wait_for_holder(e, v, holder, strength, policy);
     // FOR KEY SHARE passes an update in progress that keeps the keys, but locks the versions it
     // made too (heap_lock_updated_tuple), and waits for a running transaction that deleted one of
     // them or changed its key, whatever NOWAIT or SKIP LOCKED say (heap_lock_updated_tuple_rec
@@ -128,27 +179,16 @@ RowLockResult Core::lock_row(Execution& e, VersionId v, LockStrength strength, W
       return result;
     }
     bool ended_by_other = version.xmax != 0 && version.xmax != e.txn && status(version.xmax) == TxnStatus::committed;
-    // FOR KEY SHARE needs nothing of an update that kept the keys: the version the scan saw is
-    // locked as it is, committed update or not (heap_lock_tuple: TM_Ok when !HEAP_KEYS_UPDATED),
-    // so long as no committed update down the chain deleted the row or changed its key
-    // (heap_lock_updated_tuple follows the chain and fails there: seed 263).
-    auto keys_kept_along = [&](VersionId from) {
-      for (VersionId w = from; w != no_version; w = rel.heap[w].next) {
-        const Version& later = rel.heap[w];
-        if (later.xmax == 0 || status(later.xmax) != TxnStatus::committed) return true;
-        if (later.xmax_strength != LockStrength::no_key_update) return false;
-      }
-      return true;
-    };
     // Only for the version the scan saw: once the lock follows the chain (an update that changed the
     // keys), it goes on to the row's last live version, past every committed update whatever it
     // kept (heapam_tuple_lock's FIND_LAST_VERSION loop fetches with a dirty snapshot: seed 611).
     bool key_kept = !result.changed && ended_by_other && lock_only && strength == LockStrength::key_share &&
-                    version.next != no_version && keys_kept_along(v);
+                    version.next != no_version && keys_kept_along(*this, rel, v);
     if ((ended_by_other && !key_kept) || version.xmax == e.txn) {
       if (ended_by_other && snapshot_txn)
         throw SqlError{lock_only || version.next != no_version ? errors::concurrent_update()
                                                                : errors::concurrent_delete()};
+      if (ended_by_other && !result.changed && holds_tuple_lock(rel, v, me)) return let_tuple_lock_go(rel, me);
       if (version.next == no_version) {
         release_tuple_lock(rel, me);
         result.kind = RowLockResult::Kind::gone;

@@ -119,7 +119,7 @@ int conform_postgres_command(const Args& args) {
         "database", po::value<std::string>()->default_value("postgres"),
         "the database the harness first connects to (it creates designsim_conform_1, ... beside it)")(
         "deadlock-timeout-ms", po::value<std::string>()->default_value("10"),
-        "the sessions' deadlock_timeout; the harness sleeps past it after a step that may begin a wait")(
+        "the sessions' deadlock_timeout; a step ends once every wait it began has had its check")(
         "attempts", po::value<std::string>()->default_value("1"),
         "plays of a schedule on the server while it disagrees (1 to 5; 1: no second play)")(
         "lanes", po::value<std::string>()->default_value("8"),
@@ -130,7 +130,7 @@ int conform_postgres_command(const Args& args) {
       print_help("designsim conform --postgres HOST:PORT [--seed N] [--count N] [--level L]",
                  "Plays generated concurrent schedules (2 to 4 sessions over a table kv with a primary key and a\n"
                  "unique index) against a real PostgreSQL 15 and the simulated one, and compares for each\n"
-                 "statement the rows returned, whether it blocked on a lock (pg_blocking_pids on the server),\n"
+                 "statement the rows returned, whether it blocked on a lock (pg_locks on the server),\n"
                  "its SQLSTATE, and the table at the end. Schedules are played --lanes at a time, each lane in a\n"
                  "database of its own (designsim_conform_N, created with the C collation when missing) whose\n"
                  "table kv is dropped and re-created for each schedule: use a server no one else is using.\n"
