@@ -25,10 +25,10 @@ GroupMember::GroupMember(std::shared_ptr<Context> context, int index)
       index_(index),
       self_(context_->members[static_cast<std::size_t>(index)]),
       metadata_(*context_, self_),
+      tokens_(static_cast<std::size_t>(context_->options.partitions), 0),
       positions_(static_cast<std::size_t>(context_->options.partitions), 0),
       fetch_positions_(static_cast<std::size_t>(context_->options.partitions), 0),
-      buffers_(static_cast<std::size_t>(context_->options.partitions)),
-      tokens_(static_cast<std::size_t>(context_->options.partitions), 0) {}
+      buffers_(static_cast<std::size_t>(context_->options.partitions)) {}
 
 void GroupMember::install(const std::shared_ptr<Context>& context) {
   for (int i = 0; i < static_cast<int>(context->members.size()); ++i) {
