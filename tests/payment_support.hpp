@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "models/payment/payment_model.hpp"
@@ -45,6 +46,13 @@ inline Ran run_payment(const std::string& params, sim::Duration duration = sim::
   world.run_until(sim::Instant::zero() + duration);
   sim::Findings findings = model.finish(world, sim::FaultActivity{});
   return Ran{model.observations(), std::move(findings)};
+}
+
+/// The check of that name among a run's findings.
+inline const sim::CheckResult& check_named(const sim::Findings& findings, const std::string& name) {
+  for (const sim::CheckResult& check : findings.checks)
+    if (check.name == name) return check;
+  throw std::runtime_error("no check " + name);
 }
 
 }  // namespace payment_support

@@ -184,11 +184,7 @@ NetworkMove net_move(NetworkMove::Kind kind, std::int64_t auth_id, std::int64_t 
 using payment_support::Ran;
 using payment_support::run_payment;
 
-const sim::CheckResult& check_named(const sim::Findings& findings, const std::string& name) {
-  for (const sim::CheckResult& check : findings.checks)
-    if (check.name == name) return check;
-  throw std::runtime_error("no check " + name);
-}
+using payment_support::check_named;
 
 std::string detail_of(const sim::CheckResult& check, const std::string& key) {
   for (const auto& [name, value] : check.details)

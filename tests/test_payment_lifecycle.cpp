@@ -532,11 +532,7 @@ namespace {
 using payment_support::Ran;
 using payment_support::run_payment;
 
-const sim::CheckResult& check_named(const sim::Findings& findings, const std::string& name) {
-  for (const sim::CheckResult& check : findings.checks)
-    if (check.name == name) return check;
-  throw std::runtime_error("no check " + name);
-}
+using payment_support::check_named;
 
 const PaymentRow& row_of(const Observations& o, std::int64_t id) {
   for (const PaymentRow& row : o.payments)
