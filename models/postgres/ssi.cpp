@@ -29,11 +29,24 @@ void Ssi::read(TxnId reader, const SireadTarget& target) {
   if (target.kind == SireadTarget::Kind::tuple) {
     SireadTarget page{SireadTarget::Kind::heap_page, target.relation, 0, 0};
     if (x.locks.count(page)) return;
-    x.locks.insert(target);
+    take_lock(reader, x, target);
     promote(reader, target);
     return;
   }
-  x.locks.insert(target);
+  take_lock(reader, x, target);
+}
+
+void Ssi::take_lock(TxnId txn, Xact& x, const SireadTarget& target) {
+  if (x.locks.insert(target).second) holders_[target].emplace(txn, &x);
+}
+
+void Ssi::drop_locks(TxnId txn, Xact& x) {
+  for (const SireadTarget& target : x.locks) {
+    auto it = holders_.find(target);
+    it->second.erase(txn);
+    if (it->second.empty()) holders_.erase(it);
+  }
+  x.locks.clear();
 }
 
 void Ssi::promote(TxnId txn, const SireadTarget& tuple) {
@@ -42,9 +55,17 @@ void Ssi::promote(TxnId txn, const SireadTarget& tuple) {
   for (const SireadTarget& held : x.locks)
     if (held.kind == SireadTarget::Kind::tuple && held.relation == tuple.relation) ++on_page;
   if (on_page <= tuple_locks_per_page_max) return;
-  for (auto it = x.locks.begin(); it != x.locks.end();)
-    it = it->kind == SireadTarget::Kind::tuple && it->relation == tuple.relation ? x.locks.erase(it) : std::next(it);
-  x.locks.insert(SireadTarget{SireadTarget::Kind::heap_page, tuple.relation, 0, 0});
+  for (auto it = x.locks.begin(); it != x.locks.end();) {
+    if (it->kind != SireadTarget::Kind::tuple || it->relation != tuple.relation) {
+      ++it;
+      continue;
+    }
+    auto held = holders_.find(*it);
+    held->second.erase(txn);
+    if (held->second.empty()) holders_.erase(held);
+    it = x.locks.erase(it);
+  }
+  take_lock(txn, x, SireadTarget{SireadTarget::Kind::heap_page, tuple.relation, 0, 0});
 }
 
 bool Ssi::concurrent(const Xact& reader, const Xact& writer) const {
@@ -71,16 +92,16 @@ std::optional<Error> Ssi::conflict_in(TxnId writer, const std::set<SireadTarget>
   if (std::optional<Error> doomed = check_doomed(writer, "during conflict in checking")) return doomed;
   const Xact& me = xacts_.at(writer);
   std::set<TxnId> readers;
-  auto consider = [&](TxnId txn, const Xact& x) {
-    if (txn != writer && !x.doomed && concurrent(x, me) && !x.out.count(writer))
-      for (const SireadTarget& target : targets)
-        if (x.locks.count(target)) readers.insert(txn);
-  };
   // Every statement takes its snapshot before it runs, so a writer has one; only
-  // maybe_concurrent_ can then hold a concurrent reader.
+  // maybe_concurrent_ can then hold a concurrent reader, and every holder of a lock is in it.
   if (!me.has_snapshot) throw std::logic_error("postgres: a serializable write before its snapshot");
   forget_old();
-  for (const auto& [txn, x] : maybe_concurrent_) consider(txn, *x);
+  for (const SireadTarget& target : targets) {
+    auto held = holders_.find(target);
+    if (held == holders_.end()) continue;
+    for (const auto& [txn, x] : held->second)
+      if (txn != writer && !x->doomed && concurrent(*x, me) && !x->out.count(writer)) readers.insert(txn);
+  }
   for (TxnId reader : readers)
     if (std::optional<Error> failure = flag(reader, writer, writer)) return failure;
   return std::nullopt;
@@ -183,7 +204,7 @@ void Ssi::forget_old() {
     }
     TxnId txn = it->first;
     it = maybe_concurrent_.erase(it);
-    x.locks.clear();  // only conflict_in reads them, and only for maybe_concurrent_
+    drop_locks(txn, x);  // only conflict_in reads them, and only for maybe_concurrent_
     lingering_.insert(txn);
     release_if_done(txn);
   }
@@ -202,6 +223,7 @@ void Ssi::aborted(TxnId txn) {
   maybe_concurrent_.erase(txn);
   auto it = xacts_.find(txn);
   if (it == xacts_.end()) return;
+  drop_locks(txn, it->second);
   std::set<TxnId> others = it->second.out;
   others.insert(it->second.in.begin(), it->second.in.end());
   for (TxnId out : it->second.out) xacts_.at(out).in.erase(txn);

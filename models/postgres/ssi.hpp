@@ -101,6 +101,9 @@ private:
   /// snapshot sees its commit, so no reader will find it an unseen writer (conflict_out), no
   /// writer a concurrent reader (conflict_in), and no pivot check can reach it.
   void release_if_done(TxnId txn);
+  /// Takes and drops SIREAD locks in a transaction's set and in `holders_` together.
+  void take_lock(TxnId txn, Xact& x, const SireadTarget& target);
+  void drop_locks(TxnId txn, Xact& x);
 
   std::map<TxnId, Xact> xacts_;
   /// Committed transactions out of `maybe_concurrent_` whose records stay while a conflict names them.
@@ -110,6 +113,10 @@ private:
   /// Each with its record (a std::map's elements stay where they are), so that the walks at every
   /// write look nothing up.
   std::map<TxnId, Xact*> maybe_concurrent_;
+  /// Who holds each SIREAD lock, as PostgreSQL's predicate lock table is keyed by target: a write
+  /// finds the readers of what it writes without walking every transaction. Holders are always in
+  /// maybe_concurrent_ (a transaction's locks go when it leaves it).
+  std::map<SireadTarget, std::map<TxnId, Xact*>> holders_;
   std::uint64_t last_seq_ = 0;  ///< the newest commit sequence number seen
 };
 
