@@ -74,9 +74,9 @@ struct Relation {
   /// Each unique index of the table: every key a version has held and those versions in creation
   /// order, dead and pruned ones too (drop_dead_entries aside), so a lookup reaches what a scan of
   /// the whole heap for the key would, without reading the whole heap.
-  std::vector<std::map<Row, std::vector<VersionId>, RowOrder>> index_entries;
+  std::vector<std::map<IndexKey, std::vector<VersionId>, IndexKeyOrder>> index_entries;
   /// The same for each non-unique index (table.lookups).
-  std::vector<std::map<Row, std::vector<VersionId>, RowOrder>> lookup_entries;
+  std::vector<std::map<IndexKey, std::vector<VersionId>, IndexKeyOrder>> lookup_entries;
 
   /// The version's lockers; none when it never had any.
   const Lockers* lockers_of(VersionId v) const {
@@ -223,9 +223,12 @@ struct Core {
   TxnTable txns;
   std::uint64_t last_commit_seq = 0;
   std::map<SessionId, Session> sessions;
-  /// How many sessions have a statement waiting (`running` set): with none, pump() has nothing to
-  /// resume and no backend a wait to time, without a walk over every session.
-  std::size_t statements_waiting = 0;
+  /// The sessions that have a statement waiting (`running` set): pump() and the oldest snapshot
+  /// read these, not every session; with none, no backend has a wait to time.
+  std::set<SessionId> waiting;
+  /// The sessions whose transaction has a transaction snapshot (REPEATABLE READ, SERIALIZABLE),
+  /// from its first statement until the session lets the transaction go (`txn` reset).
+  std::set<SessionId> snapshot_holders;
   SessionId next_session = 1;
   std::uint64_t next_wait_seq = 1;
   std::vector<Completion> completions;
@@ -247,6 +250,11 @@ struct Core {
 
   // engine.cpp
   Session& session(SessionId id);
+  /// The session's transaction is no longer its own (it ended, or ends now): `txn` reset.
+  void let_txn_go(SessionId id, Session& s) {
+    s.txn.reset();
+    snapshot_holders.erase(id);
+  }
   Relation& relation(const std::string& name);  ///< throws SqlError 42P01
   TxnId begin_txn(SessionId session, Isolation isolation);
   void commit_txn(TxnId txn);  ///< throws SqlError when SSI refuses the commit (the txn is then aborted)

@@ -103,7 +103,7 @@ struct Control {
       return r;
     }
     TxnId txn = *s.txn;
-    s.txn.reset();
+    core.let_txn_go(id, s);
     s.in_block = false;
     bool failed = s.failed;
     s.failed = false;
@@ -191,7 +191,7 @@ Result Core::finish(SessionId id, Execution& e, const std::optional<Error>& erro
     if (s.in_block) {
       s.failed = true;
     } else {
-      s.txn.reset();
+      let_txn_go(id, s);
     }
     return r;
   }
@@ -199,7 +199,7 @@ Result Core::finish(SessionId id, Execution& e, const std::optional<Error>& erro
   r.rows = std::move(e.rows);
   r.warnings = std::move(e.warnings);
   if (e.implicit) {
-    s.txn.reset();
+    let_txn_go(id, s);
     try {
       commit_txn(e.txn);
     } catch (const SqlError& refused) {
@@ -238,7 +238,7 @@ void Core::resume(SessionId id) {
     s.wait = *wait;
   } else {
     std::unique_ptr<Execution> e = std::move(s.running);
-    --statements_waiting;
+    waiting.erase(id);
     completions.push_back({id, finish(id, *e, error)});
   }
 }
@@ -247,11 +247,13 @@ void Core::pump() {
   // One statement at a time, each run until it ends or waits again (which may let a row go on
   // its way), until no wait is over.
   for (;;) {
-    if (statements_waiting == 0) return;
+    if (waiting.empty()) return;
     std::vector<std::pair<std::uint64_t, SessionId>> order;
-    for (const auto& [id, s] : sessions)
-      if (s.running) order.emplace_back(s.wait_seq, id);
-    if (order.size() != statements_waiting) throw std::logic_error("postgres: the count of waiting statements drifted");
+    for (SessionId id : waiting) {
+      const Session& s = sessions.at(id);
+      if (!s.running) throw std::logic_error("postgres: a session counted as waiting has no statement");
+      order.emplace_back(s.wait_seq, id);
+    }
     std::sort(order.begin(), order.end());
     std::vector<SessionId> ready;
     for (const auto& [seq, id] : order)
@@ -302,7 +304,8 @@ SessionId Engine::connect() {
 
 void Engine::disconnect(SessionId id) {
   Session& s = core_->session(id);
-  if (s.running) --core_->statements_waiting;
+  core_->waiting.erase(id);
+  core_->snapshot_holders.erase(id);
   s.running.reset();
   if (s.txn) core_->abort_txn(*s.txn);
   core_->advisory_unlock_all(id);
@@ -339,7 +342,10 @@ Step Engine::execute(SessionId id, const Statement& statement) {
     Txn& t = core.txns.at(e->txn);
     if (t.isolation == Isolation::read_committed || !t.snapshot) {
       e->snapshot = Snapshot{core.last_commit_seq};
-      if (t.isolation != Isolation::read_committed) t.snapshot = e->snapshot;
+      if (t.isolation != Isolation::read_committed) {
+        t.snapshot = e->snapshot;
+        core.snapshot_holders.insert(id);
+      }
       if (t.isolation == Isolation::serializable) core.ssi.snapshot(e->txn, core.last_commit_seq);
     } else {
       e->snapshot = *t.snapshot;
@@ -351,7 +357,7 @@ Step Engine::execute(SessionId id, const Statement& statement) {
   }
   if (wait) {
     s.running = std::move(e);
-    ++core.statements_waiting;
+    core.waiting.insert(id);
     s.wait = *wait;
     s.wait_seq = core.next_wait_seq++;
     s.deadlock_checked = false;
@@ -444,7 +450,7 @@ bool Engine::check_deadlock(SessionId id) {
   s.deadlock_checked = true;
   if (!core.on_cycle(id)) return false;
   std::unique_ptr<Execution> e = std::move(s.running);
-  --core.statements_waiting;
+  core.waiting.erase(id);
   core.completions.push_back({id, core.finish(id, *e, errors::deadlock())});
   core.pump();
   return true;

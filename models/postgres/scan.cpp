@@ -198,16 +198,29 @@ Row key_of(const Row& values, const UniqueIndex& index) {
   return key;
 }
 
+/// Adds `id` under the key `values` have in `index` (the key made only when it is new and is not one integer).
+void enter(std::map<IndexKey, std::vector<VersionId>, IndexKeyOrder>& entries, const Row& values,
+           const UniqueIndex& index, VersionId id) {
+  if (index.columns.size() == 1 && std::holds_alternative<std::int64_t>(values[index.columns[0]])) {
+    entries[IndexKey(std::get<std::int64_t>(values[index.columns[0]]))].push_back(id);
+    return;
+  }
+  Row key = key_of(values, index);
+  auto it = entries.find(key);
+  if (it == entries.end()) it = entries.emplace(IndexKey(std::move(key)), std::vector<VersionId>{}).first;
+  it->second.push_back(id);
+}
+
 }  // namespace
 
 VersionId Relation::add_version(Version version) {
   VersionId id = heap.size();
   index_entries.resize(table.indexes.size());
   for (std::size_t i = 0; i < table.indexes.size(); ++i)
-    index_entries[i][key_of(version.values, table.indexes[i])].push_back(id);
+    enter(index_entries[i], version.values, table.indexes[i], id);
   lookup_entries.resize(table.lookups.size());
   for (std::size_t i = 0; i < table.lookups.size(); ++i)
-    lookup_entries[i][key_of(version.values, table.lookups[i])].push_back(id);
+    enter(lookup_entries[i], version.values, table.lookups[i], id);
   heap.push_back(std::move(version));
   return id;
 }
@@ -222,10 +235,9 @@ std::uint64_t Core::oldest_snapshot(const Execution& e) const { return std::min(
 
 std::uint64_t Core::oldest_snapshot() const {
   std::uint64_t oldest = last_commit_seq;
-  for (const auto& [id, s] : sessions) {
-    if (s.running) oldest = std::min(oldest, s.running->snapshot.seq);
-    if (!s.txn) continue;
-    const Txn* t = txns.find(*s.txn);
+  for (SessionId id : waiting) oldest = std::min(oldest, sessions.at(id).running->snapshot.seq);
+  for (SessionId id : snapshot_holders) {
+    const Txn* t = txns.find(*sessions.at(id).txn);
     if (t && t->snapshot) oldest = std::min(oldest, t->snapshot->seq);
   }
   return oldest;

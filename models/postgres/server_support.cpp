@@ -41,7 +41,7 @@ Result Engine::cancel(SessionId id, const Error& error) {
   Result result;
   if (s.running) {
     std::unique_ptr<Execution> e = std::move(s.running);
-    --core.statements_waiting;
+    core.waiting.erase(id);
     result = core.finish(id, *e, error);
     core.pump();
     return result;
@@ -55,7 +55,7 @@ Result Engine::cancel(SessionId id, const Error& error) {
   return result;
 }
 
-bool Engine::any_waiting() const { return core_->statements_waiting > 0; }
+bool Engine::any_waiting() const { return !core_->waiting.empty(); }
 
 std::uint64_t Engine::wait_id(SessionId id) const {
   auto it = core_->sessions.find(id);

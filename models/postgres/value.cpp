@@ -15,12 +15,20 @@ std::optional<int> compare(const Value& a, const Value& b) {
   return order(std::get<bool>(a), std::get<bool>(b));
 }
 
-bool RowOrder::operator()(const Row& a, const Row& b) const {
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    if (a[i].index() != b[i].index()) return a[i].index() < b[i].index();
-    if (int order = compare(a[i], b[i]).value_or(0)) return order < 0;
-  }
-  return a.size() < b.size();
+int row_order(const Row& a, const Row& b) {
+  if (RowOrder{}(a, b)) return -1;
+  return RowOrder{}(b, a) ? 1 : 0;
+}
+
+int row_order(std::int64_t v, const Row& b) {
+  if (b.empty()) return 1;
+  // The row {v} against b: by the first value's kind, then its value, then the length.
+  constexpr std::size_t integer_kind = 1;
+  static_assert(std::is_same_v<std::variant_alternative_t<integer_kind, Value>, std::int64_t>);
+  if (b[0].index() != integer_kind) return integer_kind < b[0].index() ? -1 : 1;
+  std::int64_t w = std::get<std::int64_t>(b[0]);
+  if (v != w) return v < w ? -1 : 1;
+  return b.size() > 1 ? -1 : 0;
 }
 
 std::string to_text(const Value& value) {
