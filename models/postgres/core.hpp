@@ -228,7 +228,17 @@ struct Core {
   std::set<SessionId> waiting;
   /// The sessions whose transaction has a transaction snapshot (REPEATABLE READ, SERIALIZABLE),
   /// from its first statement until the session lets the transaction go (`txn` reset).
-  std::set<SessionId> snapshot_holders;
+  std::map<SessionId, std::uint64_t> snapshot_holders;  ///< each with its snapshot
+  std::multiset<std::uint64_t> held_snapshots;           ///< the same snapshots, the oldest first
+  void hold_snapshot(SessionId id, std::uint64_t seq) {
+    if (snapshot_holders.emplace(id, seq).second) held_snapshots.insert(seq);
+  }
+  void let_snapshot_go(SessionId id) {
+    auto it = snapshot_holders.find(id);
+    if (it == snapshot_holders.end()) return;
+    held_snapshots.erase(held_snapshots.find(it->second));
+    snapshot_holders.erase(it);
+  }
   SessionId next_session = 1;
   std::uint64_t next_wait_seq = 1;
   std::vector<Completion> completions;
@@ -253,7 +263,7 @@ struct Core {
   /// The session's transaction is no longer its own (it ended, or ends now): `txn` reset.
   void let_txn_go(SessionId id, Session& s) {
     s.txn.reset();
-    snapshot_holders.erase(id);
+    let_snapshot_go(id);
   }
   Relation& relation(const std::string& name);  ///< throws SqlError 42P01
   TxnId begin_txn(SessionId session, Isolation isolation);

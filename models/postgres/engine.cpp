@@ -305,7 +305,7 @@ SessionId Engine::connect() {
 void Engine::disconnect(SessionId id) {
   Session& s = core_->session(id);
   core_->waiting.erase(id);
-  core_->snapshot_holders.erase(id);
+  core_->let_snapshot_go(id);
   s.running.reset();
   if (s.txn) core_->abort_txn(*s.txn);
   core_->advisory_unlock_all(id);
@@ -344,7 +344,7 @@ Step Engine::execute(SessionId id, const Statement& statement) {
       e->snapshot = Snapshot{core.last_commit_seq};
       if (t.isolation != Isolation::read_committed) {
         t.snapshot = e->snapshot;
-        core.snapshot_holders.insert(id);
+        core.hold_snapshot(id, e->snapshot.seq);
       }
       if (t.isolation == Isolation::serializable) core.ssi.snapshot(e->txn, core.last_commit_seq);
     } else {

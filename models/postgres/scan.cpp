@@ -236,10 +236,7 @@ std::uint64_t Core::oldest_snapshot(const Execution& e) const { return std::min(
 std::uint64_t Core::oldest_snapshot() const {
   std::uint64_t oldest = last_commit_seq;
   for (SessionId id : waiting) oldest = std::min(oldest, sessions.at(id).running->snapshot.seq);
-  for (SessionId id : snapshot_holders) {
-    const Txn* t = txns.find(*sessions.at(id).txn);
-    if (t && t->snapshot) oldest = std::min(oldest, t->snapshot->seq);
-  }
+  if (!held_snapshots.empty()) oldest = std::min(oldest, *held_snapshots.begin());
   return oldest;
 }
 

@@ -18,6 +18,7 @@ void Ssi::snapshot(TxnId txn, std::uint64_t last_commit_seq) {
   if (x.has_snapshot) return;
   x.has_snapshot = true;
   x.snapshot_seq = last_commit_seq;
+  running_snapshots_.insert(last_commit_seq);
 }
 
 void Ssi::wrote(TxnId txn) { xacts_.at(txn).wrote = true; }
@@ -167,6 +168,8 @@ void Ssi::committed(TxnId txn, std::uint64_t commit_seq) {
   Xact& me = xacts_.at(txn);
   me.commit_seq = commit_seq;
   last_seq_ = std::max(last_seq_, commit_seq);
+  if (me.has_snapshot) running_snapshots_.erase(running_snapshots_.find(me.snapshot_seq));
+  committed_order_.emplace_back(commit_seq, txn);
   // As ReleasePredicateLocks does at commit: conflicts out to committed transactions become the
   // conflict-out flag, and those and the conflicts in from committed or read-only ones are let go.
   for (auto it = me.out.begin(); it != me.out.end();) {
@@ -194,16 +197,14 @@ void Ssi::committed(TxnId txn, std::uint64_t commit_seq) {
 
 void Ssi::forget_old() {
   std::uint64_t oldest = last_seq_;
-  for (const auto& [txn, x] : maybe_concurrent_)
-    if (!committed(*x) && x->has_snapshot) oldest = std::min(oldest, x->snapshot_seq);
-  for (auto it = maybe_concurrent_.begin(); it != maybe_concurrent_.end();) {
+  if (!running_snapshots_.empty()) oldest = std::min(oldest, *running_snapshots_.begin());
+  // Those committed at or before the oldest snapshot; which goes first changes nothing.
+  for (; !committed_order_.empty() && committed_order_.front().first <= oldest; committed_order_.pop_front()) {
+    TxnId txn = committed_order_.front().second;
+    auto it = maybe_concurrent_.find(txn);
+    if (it == maybe_concurrent_.end()) throw std::logic_error("postgres: a committed transaction left SSI's records early");
     Xact& x = *it->second;
-    if (!committed(x) || x.commit_seq > oldest) {
-      ++it;
-      continue;
-    }
-    TxnId txn = it->first;
-    it = maybe_concurrent_.erase(it);
+    maybe_concurrent_.erase(it);
     drop_locks(txn, x);  // only conflict_in reads them, and only for maybe_concurrent_
     lingering_.insert(txn);
     release_if_done(txn);
@@ -223,6 +224,8 @@ void Ssi::aborted(TxnId txn) {
   maybe_concurrent_.erase(txn);
   auto it = xacts_.find(txn);
   if (it == xacts_.end()) return;
+  if (it->second.has_snapshot && !committed(it->second))
+    running_snapshots_.erase(running_snapshots_.find(it->second.snapshot_seq));
   drop_locks(txn, it->second);
   std::set<TxnId> others = it->second.out;
   others.insert(it->second.in.begin(), it->second.in.end());

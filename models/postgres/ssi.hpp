@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -117,6 +118,11 @@ private:
   /// finds the readers of what it writes without walking every transaction. Holders are always in
   /// maybe_concurrent_ (a transaction's locks go when it leaves it).
   std::map<SireadTarget, std::map<TxnId, Xact*>> holders_;
+  /// The snapshots of the transactions in progress that have one, so that the oldest is at hand.
+  std::multiset<std::uint64_t> running_snapshots_;
+  /// The committed transactions of maybe_concurrent_, in commit order: forget_old takes them from
+  /// the front.
+  std::deque<std::pair<std::uint64_t, TxnId>> committed_order_;
   std::uint64_t last_seq_ = 0;  ///< the newest commit sequence number seen
 };
 

@@ -1,18 +1,35 @@
 #include "models/postgres/wal_record.hpp"
 
+#include <charconv>
 #include <stdexcept>
 
 namespace postgres {
 namespace {
+
+/// Appends the number's digits and `end`, with no string made for them.
+template <class Number>
+void put_number(std::string& out, Number n, char end) {
+  char digits[24];
+  auto [stop, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, stop);
+  out += end;
+}
+
+void put_text(std::string& out, const std::string& text) {
+  out += 's';
+  put_number(out, text.size(), ':');
+  out += text;
+}
 
 // Each field is a letter and its text: `i<digits>;`, `s<length>:<bytes>`, `n` (NULL), `t`/`f`.
 void put(std::string& out, const Value& value) {
   if (is_null(value)) {
     out += 'n';
   } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
-    out += 'i' + std::to_string(*i) + ';';
+    out += 'i';
+    put_number(out, *i, ';');
   } else if (const auto* s = std::get_if<std::string>(&value)) {
-    out += 's' + std::to_string(s->size()) + ':' + *s;
+    put_text(out, *s);
   } else {
     out += std::get<bool>(value) ? 't' : 'f';
   }
@@ -54,15 +71,17 @@ struct Reader {
 }  // namespace
 
 std::string encode(const CommitRecord& record) {
-  std::string out = std::to_string(record.session) + ';' + std::to_string(record.changes.size()) + ';';
+  std::string out;
+  put_number(out, record.session, ';');
+  put_number(out, record.changes.size(), ';');
   for (const RowChange& change : record.changes) {
-    put(out, change.table);
-    out += std::to_string(change.row) + ';';
+    put_text(out, change.table);  // as put() writes a text value
+    put_number(out, change.row, ';');
     if (!change.after) {
       out += "-;";
       continue;
     }
-    out += std::to_string(change.after->size()) + ';';
+    put_number(out, change.after->size(), ';');
     for (const Value& value : *change.after) put(out, value);
   }
   return out;

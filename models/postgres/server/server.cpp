@@ -121,7 +121,7 @@ void Server::on_query(const sim::RpcRequest& request, const QueryMessage& query,
   ++backend.statement;
   // A statement outside a transaction block starts one: now() is when it arrived.
   if (!engine_.in_transaction_block(backend.session)) backend.transaction_start = wall_now();
-  backend.state = State::queued;
+  set_state(backend, State::queued);
   run_queue_.push_back(backend.pid);
   stats().queue_peak = std::max(stats().queue_peak, run_queue_.size());
   arm_statement_timeout(backend);
@@ -146,6 +146,7 @@ void Server::end_backend(BackendPid pid) {
   commit_lsn_.erase(session);
   pending_results_.erase(pid);
   by_session_.erase(session);
+  blocked_.erase(pid);
   backends_.erase(pid);
   engine_.disconnect(session);
   after_engine();
@@ -162,7 +163,7 @@ void Server::dispatch() {
   while (busy_cores_ < options_.cores && !run_queue_.empty()) {
     BackendPid pid = run_queue_.front();
     run_queue_.pop_front();
-    backends_.at(pid).state = State::running;
+    set_state(backends_.at(pid), State::running);
     ++busy_cores_;
     after(options_.service_time.sample(service_rng_), [this, pid] { finish_service(pid); });
   }
@@ -202,7 +203,7 @@ void Server::run(Backend& backend) {
       return;
     }
     Step step = engine_.execute(backend.session, *statement);
-    if (step.blocked) backend.state = State::blocked;
+    if (step.blocked) set_state(backend, State::blocked);
     after_engine();
     if (!step.blocked) complete(backends_.at(pid), std::move(step.result));
     return;
@@ -231,8 +232,7 @@ void Server::after_engine() {
       complete(*backend, std::move(done.result));
     }
   if (!engine_.any_waiting()) return;  // no wait to time: arm_wait_timeouts would do nothing
-  for (auto& [pid, backend] : backends_)
-    if (backend.state == State::blocked) arm_wait_timeouts(backend);
+  for (BackendPid pid : blocked_) arm_wait_timeouts(backends_.at(pid));
 }
 
 void Server::complete(Backend& backend, Result result) {
@@ -248,7 +248,7 @@ void Server::complete(Backend& backend, Result result) {
     return;
   }
   // The answer waits in the backend for the flush; the statement's result goes with it.
-  backend.state = State::flushing;
+  set_state(backend, State::flushing);
   pending_results_[backend.pid] = std::move(result);
   if (wal_.flushed() >= lsn) {
     after_flush(lsn, backend.pid);
@@ -285,7 +285,7 @@ void Server::wal_writer() {
 }
 
 void Server::answer(Backend& backend, Result result, bool closed) {
-  backend.state = State::idle;
+  set_state(backend, State::idle);
   auto reply = std::make_shared<QueryReply>();
   reply->result = std::move(result);
   reply->closed = closed;

@@ -55,6 +55,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "models/postgres/engine.hpp"
@@ -184,6 +185,15 @@ private:
   std::vector<std::shared_ptr<void>> companions_;
   sim::Rng service_rng_;
   std::map<BackendPid, Backend> backends_;
+  /// The backends whose statement waits on a lock (State::blocked), in pid order as backends_.
+  std::set<BackendPid> blocked_;
+  void set_state(Backend& backend, State state) {
+    backend.state = state;
+    if (state == State::blocked)
+      blocked_.insert(backend.pid);
+    else
+      blocked_.erase(backend.pid);
+  }
   std::map<SessionId, BackendPid> by_session_;
   std::map<SessionId, std::uint64_t> commit_lsn_;  ///< a session's commit waiting for its flush
   std::map<std::uint64_t, BackendPid> flush_waiters_;  ///< by commit record's position
