@@ -339,6 +339,39 @@ TEST_CASE("A writer waits for a row's lockers in the order they locked it", "[po
   CHECK(p.resumed_one("A").tag == "DELETE 1");
 }
 
+// Conformance seed 3607: a locker that came before the row's updater is waited for first, as the
+// MultiXact lists it first; the updater only after it (a deadlock through the updater shows
+// only once the locker has ended).
+TEST_CASE("A writer waits for a locker that came before the updater, then for the updater", "[postgres]") {
+  Play p;
+  p.ok("C", Begin{rc});
+  p.ok("C", for_update(where::eq("id", 1), WaitPolicy::wait, LockStrength::key_share));
+  p.ok("A", Begin{rc});
+  p.ok("A", add_where(5, where::eq("id", 1)));  // keeps the key: passes C's FOR KEY SHARE
+  p.ok("B", Begin{rc});
+  CHECK(p.blocks("B", delete_where(where::eq("id", 1))) == p.session("C"));
+  p.ok("C", Commit{});
+  CHECK(*p.db.blocked_by(p.session("B")) == p.session("A"));
+  p.ok("A", Commit{});
+  CHECK(p.resumed_one("B").tag == "DELETE 1");
+}
+
+// Conformance seed 2381: FOR KEY SHARE passes an update in progress that kept the key, but not a
+// lock on the version that update made: the updater had locked its new version FOR UPDATE, so
+// the newcomer waits for it (heap_lock_updated_tuple tests each later version's lockers too), and
+// then locks the version it saw.
+TEST_CASE("FOR KEY SHARE waits for a FOR UPDATE lock on the version an update made", "[postgres]") {
+  Select key_share = for_update(where::eq("id", 1), WaitPolicy::wait, LockStrength::key_share);
+  Play p;
+  p.ok("A", Begin{rc});
+  p.ok("A", add_where(5, where::eq("id", 1)));
+  p.ok("A", for_update(where::eq("id", 1)));  // its own new version, FOR UPDATE
+  p.ok("B", Begin{rc});
+  CHECK(p.blocks("B", key_share) == p.session("A"));
+  p.ok("A", Commit{});
+  CHECK(show(p.resumed_one("B").rows) == "1=>10");
+}
+
 // Conformance seed 574: an update by a transaction that held the row FOR UPDATE marks the key
 // as updated (the stronger lock is kept), so a FOR KEY SHARE waiter that wakes after its commit
 // follows to the new version in READ COMMITTED instead of locking the one it saw.

@@ -58,6 +58,9 @@ struct Version {
 struct Lockers {
   std::map<TxnId, LockStrength> strength;
   std::vector<TxnId> order;  ///< in the order they locked (a MultiXact's members)
+  /// How many of `order` locked before the version's updater or deleter (its xmax) came: the
+  /// MultiXact lists them before it, and a waiter waits for its members in that order (seed 3607).
+  std::size_t before_updater = 0;
 };
 
 struct Relation {

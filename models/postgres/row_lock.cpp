@@ -4,6 +4,8 @@
 // it already holds a weaker lock on the row: then it waits without the tuple lock. When it
 // wakes, a READ COMMITTED statement follows an update to the row's newest version; a
 // transaction-snapshot statement fails with 40001.
+#include <algorithm>
+
 #include "models/postgres/core.hpp"
 
 namespace postgres {
@@ -57,23 +59,33 @@ namespace {
 /// Whom a version's holders make a newcomer wanting `strength` wait for, if anyone.
 TxnId busy_with(const Core& core, const Relation& rel, VersionId id, TxnId me, LockStrength strength) {
   const Version& v = rel.heap[id];
-  if (v.xmax != 0 && v.xmax != me && core.running(v.xmax) && conflicts(v.xmax_strength, strength)) return v.xmax;
   // The lockers in the order they locked, as MultiXactIdWait waits for a MultiXact's members
-  // one by one in member order (seed 479: the first is the one a deadlock goes through).
-  if (const Lockers* lockers = rel.lockers_of(id))
-    for (TxnId locker : lockers->order)
-      if (locker != me && core.running(locker) && conflicts(lockers->strength.at(locker), strength)) return locker;
+  // one by one in member order (seed 479: the first is the one a deadlock goes through), the
+  // updater or deleter among them where it joined (seed 3607).
+  const Lockers* lockers = rel.lockers_of(id);
+  auto locker_at = [&](std::size_t i) {
+    TxnId locker = lockers->order[i];
+    return locker != me && core.running(locker) && conflicts(lockers->strength.at(locker), strength) ? locker : 0;
+  };
+  std::size_t before = lockers ? std::min(lockers->before_updater, lockers->order.size()) : 0;
+  for (std::size_t i = 0; i < before; ++i)
+    if (TxnId locker = locker_at(i)) return locker;
+  if (v.xmax != 0 && v.xmax != me && core.running(v.xmax) && conflicts(v.xmax_strength, strength)) return v.xmax;
+  for (std::size_t i = before; lockers && i < lockers->order.size(); ++i)
+    if (TxnId locker = locker_at(i)) return locker;
   return 0;
 }
 
 /// For a lock that an update in progress on `v` lets through: a running transaction, not `me`,
-/// whose change to a later version of the row conflicts with `strength`.
+/// whose change to a later version of the row, or whose lock on one, conflicts with `strength`
+/// (heap_lock_updated_tuple_rec tests each later version's xmax, a locker's too: seed 2381, where
+/// the updater itself had locked its new version FOR UPDATE).
 TxnId updater_down_chain(const Core& core, const Relation& rel, const Version& v, TxnId me, LockStrength strength) {
   if (v.xmax == 0 || !core.running(v.xmax)) return 0;
   for (VersionId w = v.next; w != no_version; w = rel.heap[w].next) {
+    if (TxnId busy = busy_with(core, rel, w, me, strength)) return busy;
     const Version& later = rel.heap[w];
     if (later.xmax == 0 || !core.running(later.xmax)) return 0;
-    if (later.xmax != me && conflicts(later.xmax_strength, strength)) return later.xmax;
   }
   return 0;
 }

@@ -196,6 +196,7 @@ VersionId Core::write_update(Execution& e, VersionId v, const std::vector<Assign
   Version& old = rel.heap[v];
   old.xmax = e.txn;
   old.cmax = e.command;
+  if (auto it = rel.lockers.find(v); it != rel.lockers.end()) it->second.before_updater = it->second.order.size();
   // An updater that held the row FOR UPDATE keeps that strength: the update marks the keys as
   // updated (compute_new_xmax_infomask preserves the strongest lock), so FOR KEY SHARE no longer
   // passes it (seed 574).
@@ -220,6 +221,7 @@ void Core::write_delete(Execution& e, VersionId v) {
   old.xmax = e.txn;
   old.cmax = e.command;
   old.xmax_strength = LockStrength::update;
+  if (auto it = rel.lockers.find(v); it != rel.lockers.end()) it->second.before_updater = it->second.order.size();
   // No forward link: heap_delete points the tuple's t_ctid at itself, so an update that rolled
   // back before this delete is no longer a way from this version to another (seed 389).
   old.next = no_version;
