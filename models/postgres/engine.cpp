@@ -313,7 +313,7 @@ void Engine::disconnect(SessionId id) {
   core_->pump();
 }
 
-Step Engine::execute(SessionId id, const Statement& statement) {
+Step Engine::execute(SessionId id, Statement statement) {
   Core& core = *core_;
   Session& s = core.session(id);
   if (s.running) throw std::logic_error("postgres: session " + std::to_string(id) + " is blocked");
@@ -332,7 +332,7 @@ Step Engine::execute(SessionId id, const Statement& statement) {
     return step;
   }
   auto e = std::make_unique<Execution>();
-  e->statement = statement;
+  e->statement = std::move(statement);
   e->implicit = !s.txn;
   if (!s.txn) s.txn = core.begin_txn(id, Isolation::read_committed);
   e->txn = *s.txn;

@@ -61,7 +61,7 @@ public:
 
   /// Runs a statement for a session that is not blocked (a blocked session is a caller's bug:
   /// std::logic_error).
-  Step execute(SessionId session, const Statement& statement);
+  Step execute(SessionId session, Statement statement);  ///< by value: a caller done with it moves it in
   /// The statements that were blocked and have finished since the last call, in finishing order.
   std::vector<Completion> take_completions();
 

@@ -194,7 +194,7 @@ void Server::run(Backend& backend) {
     result.rows.push_back({Value{at.unix_ns() / 1000}});
     return result;
   };
-  if (const auto* statement = std::get_if<Statement>(&backend.request)) {
+  if (auto* statement = std::get_if<Statement>(&backend.request)) {
     BackendPid pid = backend.pid;
     if (std::optional<Error> refusal = standby_refusal(*statement)) {
       Result refused = engine_.cancel(backend.session, *refusal);
@@ -202,7 +202,7 @@ void Server::run(Backend& backend) {
       complete(backends_.at(pid), std::move(refused));
       return;
     }
-    Step step = engine_.execute(backend.session, *statement);
+    Step step = engine_.execute(backend.session, std::move(*statement));  // the request is spent
     if (step.blocked) set_state(backend, State::blocked);
     after_engine();
     if (!step.blocked) complete(backends_.at(pid), std::move(step.result));
