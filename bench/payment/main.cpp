@@ -20,7 +20,15 @@
 //
 // Targets (issue 15): at least 100,000 simulated payments per CPU second; the day under 4 GiB.
 //
-// Usage: designsim_payment_bench [--hours H] [--baseline-minutes M] [--quick]
+// The floor, measured in the same run: the statements the database servers ran per payment, and
+// what a statement costs the simulated PostgreSQL alone: the bank's transfers at READ COMMITTED
+// (bench/bank/transfers-read-committed.yaml: one server, 64 clients, each statement a round trip,
+// the workload issue 14's speed target is set on) for --floor-seconds simulated seconds in a child
+// of its own. Their product is the CPU a payment's statements cost even if nothing else in a
+// payment cost anything, so its inverse bounds the payments a CPU second any run of this design
+// on this database model can reach.
+//
+// Usage: designsim_payment_bench [--hours H] [--baseline-minutes M] [--floor-seconds S] [--quick]
 //   --quick: a 3-minute baseline and a 6-minute run (a few seconds), for the test suite: exits 1
 //   unless every check held and the expectations were met in both.
 #include <fmt/format.h>
@@ -51,6 +59,7 @@ constexpr long drain_minutes = 15;
 struct Settings {
   double hours = 24;
   double baseline_minutes = 10;
+  double floor_seconds = 10;
   bool quick = false;
 };
 
@@ -78,7 +87,8 @@ struct Figures {
   double retried = 0;
   double events = 0;
   double trace_records = 0;
-  double run_cpu_s = 0;  ///< run_scenario alone, on the child's clock
+  double statements = 0;  ///< what the database servers ran
+  double run_cpu_s = 0;   ///< run_scenario alone, on the child's clock
   double wall_s = 0;
   bool checks_held = false;
   bool expectations_met = false;
@@ -105,6 +115,7 @@ Figures run_child(double seconds) {
     if (latency.name == "payment_retried" && latency.window == "all") f.retried = static_cast<double>(latency.count);
   f.events = static_cast<double>(output.result.events_run);
   f.trace_records = static_cast<double>(output.result.trace_records);
+  f.statements = output.result.measures["statements"];
   f.checks_held = true;
   for (const sim::CheckOutcome& check : output.result.checks) f.checks_held = f.checks_held && check.result.held;
   f.expectations_met = output.result.expectations_met;
@@ -119,14 +130,58 @@ bool measure(double seconds, Figures& f) {
   return ok;
 }
 
+/// The simulated PostgreSQL alone: the bank's READ COMMITTED transfers.
+struct Floor {
+  double statements = 0;
+  double run_cpu_s = 0;  ///< run_scenario alone
+  double cpu_s = 0;      ///< the whole child, filled in by the parent
+};
+
+Floor run_floor(double seconds) {
+  sim::Scenario scenario =
+      sim::load_scenario(std::string(checkout::source_dir) + "/bench/bank/transfers-read-committed.yaml");
+  scenario.duration = sim::Duration::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+  double cpu0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+  sim::RunOutput output = sim::run_scenario(scenario, scenario.seed);
+  Floor f;
+  f.run_cpu_s = clock_s(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+  f.statements = output.result.measures["statements"];
+  return f;
+}
+
+bool measure_floor(double seconds, Floor& f) {
+  bench::ChildUsage usage;
+  bool ok = bench::run_in_child([&] { return run_floor(seconds); }, f, usage);
+  f.cpu_s = usage.user_s + usage.system_s;
+  return ok;
+}
+
+void print_floor(const Floor& floor, const Figures& run) {
+  double per_statement = floor.run_cpu_s / floor.statements;
+  double statements_per_payment = run.statements / run.orders;
+  double floor_per_payment = per_statement * statements_per_payment;
+  fmt::print("  floor: the bank's transfers at READ COMMITTED, {:.0f} statements in {:.2f} s of CPU: {:.0f} ns a "
+             "statement ({:.0f} a CPU second)\n",
+             floor.statements, floor.run_cpu_s, per_statement * 1e9, 1 / per_statement);
+  fmt::print("  floor: {:.1f} statements a payment x {:.0f} ns = {:.1f} us of CPU a payment for its statements alone "
+             "({:.0f}% of the run's {:.1f} us): at most {:.0f} payments a CPU second, {:.1f}x short of {:.0f}\n",
+             statements_per_payment, per_statement * 1e9, floor_per_payment * 1e6,
+             100 * floor_per_payment / (run.run_cpu_s / run.orders), run.run_cpu_s / run.orders * 1e6,
+             1 / floor_per_payment, target_payments_per_cpu_second * floor_per_payment, target_payments_per_cpu_second);
+  fmt::print("  floor: the target leaves {:.0f} ns a statement at {:.1f} statements a payment ({:.0f} statements a CPU "
+             "second)\n",
+             1e9 / target_payments_per_cpu_second / statements_per_payment, statements_per_payment,
+             target_payments_per_cpu_second * statements_per_payment);
+}
+
 void print(const char* label, const Figures& f) {
   fmt::print("  {:<22} {:>9.0f} orders ({:.2f}% retried), {:.0f} authorisations, {:.0f} s simulated\n", label,
              f.orders, 100 * f.retried / f.orders, f.authorizations, f.simulated_s);
   fmt::print("  {:<22} {:.2f} s CPU ({:.2f} in the run, {:.2f} s wall): {:.0f} payments a CPU second; {:.0f} kernel "
-             "events and {:.1f} trace records a payment; peak {:.0f} MiB, {:.0f} bytes a payment; checks {}, "
-             "expectations {}\n",
+             "events, {:.1f} trace records and {:.1f} statements a payment; peak {:.0f} MiB, {:.0f} bytes a payment; "
+             "checks {}, expectations {}\n",
              "", f.cpu_s, f.run_cpu_s, f.wall_s, f.orders / f.cpu_s, f.events / f.orders, f.trace_records / f.orders,
-             f.peak_bytes / mib, f.peak_bytes / f.orders, f.checks_held ? "held" : "VIOLATED",
+             f.statements / f.orders, f.peak_bytes / mib, f.peak_bytes / f.orders, f.checks_held ? "held" : "VIOLATED",
              f.expectations_met ? "met" : "NOT met");
 }
 
@@ -142,10 +197,13 @@ bool parse(int argc, char** argv, Settings& s) {
       if (!number(s.hours) || s.hours > 24) return false;
     } else if (std::strcmp(argv[i], "--baseline-minutes") == 0) {
       if (!number(s.baseline_minutes)) return false;
+    } else if (std::strcmp(argv[i], "--floor-seconds") == 0) {
+      if (!number(s.floor_seconds)) return false;
     } else if (std::strcmp(argv[i], "--quick") == 0) {
       s.quick = true;
       s.baseline_minutes = 3;
       s.hours = 0.1;
+      s.floor_seconds = 1;
     } else {
       return false;
     }
@@ -177,11 +235,15 @@ void print_targets(const Settings& s, const Figures& base, const Figures& run) {
 int main(int argc, char** argv) {
   Settings s;
   if (!parse(argc, argv, s)) {
-    std::fprintf(stderr, "usage: designsim_payment_bench [--hours H (<= 24)] [--baseline-minutes M] [--quick]\n");
+    std::fprintf(stderr,
+                 "usage: designsim_payment_bench [--hours H (<= 24)] [--baseline-minutes M] [--floor-seconds S] "
+                 "[--quick]\n");
     return 2;
   }
   Figures base, run;
-  if (!measure(s.baseline_minutes * 60, base) || !measure(s.hours * 3600, run)) {
+  Floor floor;
+  if (!measure(s.baseline_minutes * 60, base) || !measure(s.hours * 3600, run) ||
+      !measure_floor(s.floor_seconds, floor)) {
     std::fprintf(stderr, "designsim_payment_bench: a run did not finish\n");
     return 1;
   }
@@ -190,6 +252,9 @@ int main(int argc, char** argv) {
   print(fmt::format("first {:g} min", s.baseline_minutes).c_str(), base);
   print(fmt::format("first {:g} h", s.hours).c_str(), run);
   print_targets(s, base, run);
-  bool sound = base.checks_held && run.checks_held && base.expectations_met && run.expectations_met;
+  print_floor(floor, run);
+  // A floor of no statements would bound nothing: the measure must have been read.
+  bool sound = base.checks_held && run.checks_held && base.expectations_met && run.expectations_met &&
+               run.statements > 0 && floor.statements > 0;
   return sound ? 0 : 1;
 }
