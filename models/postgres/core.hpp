@@ -89,8 +89,9 @@ struct Relation {
   /// Appends a version to the heap and to every index; its id.
   VersionId add_version(Version version);
   /// The versions that have held `key` in index `index`, in creation order.
-  const std::vector<VersionId>& versions_with_key(std::size_t index, const Row& key) const;
+  const std::vector<VersionId>& versions_with_key(std::size_t index, const IndexKey& key) const;
   std::vector<VersionId>* entries_with_key(std::size_t index, const Row& key);
+  std::vector<VersionId>* entries_with_key(std::size_t index, const IndexKey& key);
 };
 
 enum class TxnStatus { in_progress, committed, aborted };

@@ -160,6 +160,16 @@ std::optional<std::vector<Row>> index_keys(const Table& table, const UniqueIndex
   return keys;
 }
 
+/// The one integer a WHERE of `column = n` alone pins a one-column index to: the commonest lookup,
+/// which needs no keys made (index_keys gives the same single key).
+std::optional<std::int64_t> pinned_integer(const Table& table, const UniqueIndex& index, const Predicate& where) {
+  if (index.columns.size() != 1 || where.kind != Predicate::Kind::compare || where.op != CompareOp::eq ||
+      where.modulo || where.column != table.columns[index.columns[0]].name)
+    return std::nullopt;
+  if (const auto* n = std::get_if<std::int64_t>(&where.value)) return *n;
+  return std::nullopt;
+}
+
 /// Whether a lookup on `index` takes one of its columns from an IN list of two values or more,
 /// which PostgreSQL's planner reads with a bitmap heap scan when no LIMIT asks for an index scan's
 /// early rows (`Bitmap Heap Scan on kv` for `id IN (1, 5)`; a one-value IN is an `=`).
@@ -231,6 +241,12 @@ std::vector<VersionId>* Relation::entries_with_key(std::size_t index, const Row&
   return it == index_entries[index].end() ? nullptr : &it->second;
 }
 
+std::vector<VersionId>* Relation::entries_with_key(std::size_t index, const IndexKey& key) {
+  if (index >= index_entries.size()) return nullptr;
+  auto it = index_entries[index].find(key);
+  return it == index_entries[index].end() ? nullptr : &it->second;
+}
+
 std::uint64_t Core::oldest_snapshot(const Execution& e) const { return std::min(oldest_snapshot(), e.snapshot.seq); }
 
 std::uint64_t Core::oldest_snapshot() const {
@@ -251,7 +267,7 @@ void Core::drop_dead_entries(const Relation& rel, std::vector<VersionId>& versio
   versions.erase(std::remove_if(versions.begin(), versions.end(), dead), versions.end());
 }
 
-const std::vector<VersionId>& Relation::versions_with_key(std::size_t index, const Row& key) const {
+const std::vector<VersionId>& Relation::versions_with_key(std::size_t index, const IndexKey& key) const {
   static const std::vector<VersionId> none;
   if (index >= index_entries.size()) return none;
   auto it = index_entries[index].find(key);
@@ -262,20 +278,25 @@ Core::AccessPath Core::access_path(Execution& e, const Predicate& where, const s
                                    bool limited) {
   Relation& rel = relations[e.relation];
   AccessPath path;
+  std::optional<std::uint64_t> oldest;
+  auto take = [&](std::vector<VersionId>* versions) {
+    if (!versions) return;
+    if (versions->size() > 4) {
+      if (!oldest) oldest = oldest_snapshot(e);
+      drop_dead_entries(rel, *versions, *oldest);
+    }
+    path.versions.insert(path.versions.end(), versions->begin(), versions->end());
+  };
   for (std::size_t i = 0; i < rel.table.indexes.size() && !path.index; ++i) {
+    if (std::optional<std::int64_t> n = pinned_integer(rel.table, rel.table.indexes[i], where)) {
+      path.index = i;
+      take(rel.entries_with_key(i, IndexKey(*n)));
+      continue;
+    }
     std::optional<std::vector<Row>> keys = index_keys(rel.table, rel.table.indexes[i], where);
     if (!keys) continue;
     path.index = i;
-    std::optional<std::uint64_t> oldest;
-    for (const Row& key : *keys) {
-      std::vector<VersionId>* versions = rel.entries_with_key(i, key);
-      if (!versions) continue;
-      if (versions->size() > 4) {
-        if (!oldest) oldest = oldest_snapshot(e);
-        drop_dead_entries(rel, *versions, *oldest);
-      }
-      path.versions.insert(path.versions.end(), versions->begin(), versions->end());
-    }
+    for (const Row& key : *keys) take(rel.entries_with_key(i, key));
     if (!limited && by_in_list(rel.table, rel.table.indexes[i], where)) bitmap_order(rel, path.versions);
   }
   // LIMIT with ORDER BY an index's only column, ascending: the planner reads that index whole, in

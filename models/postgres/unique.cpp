@@ -25,6 +25,16 @@ bool null_key(const Row& values, const UniqueIndex& index) {
   return false;
 }
 
+/// The index's key of `values`; one integer is made without a row.
+IndexKey key_values(const Row& values, const UniqueIndex& index) {
+  if (index.columns.size() == 1)
+    if (const auto* n = std::get_if<std::int64_t>(&values[index.columns[0]])) return IndexKey(*n);
+  Row key;
+  key.reserve(index.columns.size());
+  for (std::size_t c : index.columns) key.push_back(values[c]);
+  return IndexKey(std::move(key));
+}
+
 }  // namespace
 
 UniqueCheck Core::check_unique(const Relation& rel, VersionId v, TxnId me,
@@ -38,9 +48,7 @@ UniqueCheck Core::check_unique_values(const Relation& rel, const Row& values, Ro
   for (std::size_t i : indexes) {
     const UniqueIndex& index = rel.table.indexes[i];
     if (null_key(values, index)) continue;
-    Row key;
-    for (std::size_t c : index.columns) key.push_back(values[c]);
-    for (VersionId w : rel.versions_with_key(i, key)) {
+    for (VersionId w : rel.versions_with_key(i, key_values(values, index))) {
       const Version& other = rel.heap[w];
       if (other.pruned) continue;  // its ender committed: no wait, no conflict
       if (other.row == row || !same_key(other.values, values, index)) continue;
