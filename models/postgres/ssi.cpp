@@ -202,7 +202,8 @@ void Ssi::forget_old() {
   for (; !committed_order_.empty() && committed_order_.front().first <= oldest; committed_order_.pop_front()) {
     TxnId txn = committed_order_.front().second;
     auto it = maybe_concurrent_.find(txn);
-    if (it == maybe_concurrent_.end()) throw std::logic_error("postgres: a committed transaction left SSI's records early");
+    if (it == maybe_concurrent_.end())
+      throw std::logic_error("postgres: a committed transaction left SSI's records early");
     Xact& x = *it->second;
     maybe_concurrent_.erase(it);
     drop_locks(txn, x);  // only conflict_in reads them, and only for maybe_concurrent_
