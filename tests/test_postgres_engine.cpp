@@ -462,6 +462,26 @@ TEST_CASE("Serializable: a LIMIT without ORDER BY reads no rows past the limit",
   CHECK(p.table() == "1=>11 2=>21");
 }
 
+// Conformance seeds 2228, 2674, 3740, 4092, 4093, 4115 and 4681: a sequential scan reads its
+// heap page at a time (heapgetpage), checking every tuple on the page for a conflict out before
+// it returns the first row, so a LIMIT without ORDER BY stops returning rows, not examining them.
+// B's LIMIT 1 returns row 1 but still meets A's update of row 2: B -> A. A read row 1, which B
+// then writes: A -> B. A's commit finds B a pivot between two running transactions and dooms it.
+TEST_CASE("Serializable: a sequential scan with LIMIT examines its whole page for conflicts out", "[postgres]") {
+  const Isolation sr = Isolation::serializable;
+  Play p;
+  p.ok("A", Begin{sr});
+  p.ok("A", set_where(21, where::eq("id", 2)));
+  CHECK(p.rows("A", select_where(where::eq("id", 1))) == "1=>10");
+  p.ok("B", Begin{sr});
+  Select first{"test", where::always(), {}, 1, std::nullopt};
+  CHECK(p.rows("B", first) == "1=>10");
+  p.ok("B", set_where(11, where::eq("id", 1)));
+  CHECK(p.ok("A", Commit{}).tag == "COMMIT");
+  p.fails("B", Commit{}, "40001");
+  CHECK(p.table() == "1=>10 2=>21");
+}
+
 // Conformance seed 1402: with LIMIT and ORDER BY id, PostgreSQL's planner reads the primary key's
 // index in order (its Filter the predicate) and stops at the limit, where without the LIMIT it
 // sorts a sequential scan, which locks the whole relation for SSI. A reads row 1 that way; B

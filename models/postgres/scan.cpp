@@ -334,7 +334,10 @@ std::vector<VersionId> Core::scan(Execution& e, const Predicate& where, const st
     target.index = path.index.value_or(0);
     ssi.read(e.txn, target);
   }
-  bool defer = serializable && limited && path.in_order;
+  // An index scan reads tuple by tuple, so with LIMIT the tuples past the last row it returns are
+  // never examined. A sequential scan reads page at a time (heapgetpage): its first row examines
+  // every tuple on the page, and a small heap is one page, so a LIMIT leaves none unexamined.
+  bool defer = serializable && limited && path.in_order && path.index.has_value();
   e.reached.clear();
   e.reached_at.clear();
   e.reached_done = 0;
