@@ -482,6 +482,38 @@ TEST_CASE("Serializable: a sequential scan with LIMIT examines its whole page fo
   CHECK(p.table() == "1=>10 2=>21");
 }
 
+// Conformance seed 2128: at commit, PreCommit_CheckForSerializationFailure walks the committer's
+// readers in the order their conflicts were recorded and dooms each running one that a running
+// writer (or the committer) reads past; a pivot doomed on the way no longer counts for the rest.
+// X -> C is recorded before Y -> C; X's reader Y is still undoomed when X is checked, so both X
+// and Y are doomed. Walked by transaction id (Y's is older), Y would be doomed first and X spared.
+// C -> Y goes through a second table so that C's SIREAD locks on test stay tuple locks.
+TEST_CASE("Serializable: a commit checks its readers in the order their conflicts were recorded", "[postgres]") {
+  const Isolation sr = Isolation::serializable;
+  Play p(hermitage_table(), {Row{1, 10}, Row{2, 20}, Row{3, 30}});
+  TableSchema other = hermitage_table();
+  other.name = "other";
+  p.db.create_table(other);
+  p.db.load("other", {Row{4, 40}});
+  p.ok("Y", Begin{sr});
+  p.ok("X", Begin{sr});
+  p.ok("C", Begin{sr});
+  CHECK(p.rows("Y", select_where(where::eq("id", 2))) == "2=>20");
+  CHECK(p.rows("Y", select_where(where::eq("id", 3))) == "3=>30");
+  CHECK(p.rows("X", select_where(where::eq("id", 1))) == "1=>10");
+  CHECK(p.rows("C", Select{"other", where::eq("id", 4), {}, std::nullopt, std::nullopt}) == "4=>40");
+  p.ok("C", set_where(11, where::eq("id", 1)));  // X -> C
+  p.ok("C", set_where(21, where::eq("id", 2)));  // Y -> C
+  p.ok("X", set_where(31, where::eq("id", 3)));  // Y -> X
+  p.ok("Y", Update{"other", {set_value("value", 41)}, where::eq("id", 4), false});  // C -> Y
+  CHECK(p.ok("C", Commit{}).tag == "COMMIT");
+  CHECK(p.fails("X", Commit{}, "40001").detail == "Reason code: Canceled on identification as a pivot, during commit "
+                                                   "attempt.");
+  p.fails("Y", Commit{}, "40001");
+  CHECK(p.table() == "1=>11 2=>21 3=>30");
+  CHECK(p.table("other") == "4=>40");
+}
+
 // Conformance seed 1402: with LIMIT and ORDER BY id, PostgreSQL's planner reads the primary key's
 // index in order (its Filter the predicate) and stops at the limit, where without the LIMIT it
 // sorts a sequential scan, which locks the whole relation for SSI. A reads row 1 that way; B

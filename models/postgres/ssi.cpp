@@ -138,7 +138,7 @@ std::optional<Error> Ssi::flag(TxnId reader_id, TxnId writer_id, TxnId me) {
   Xact& reader = xacts_.at(reader_id);
   Xact& writer = xacts_.at(writer_id);
   reader.out.insert(writer_id);
-  writer.in.insert(reader_id);
+  if (std::find(writer.in.begin(), writer.in.end(), reader_id) == writer.in.end()) writer.in.push_back(reader_id);
   if (!pivot_with_committed_out(reader, writer) && !pivot_reader(reader, writer)) return std::nullopt;
   if (me == writer_id) return errors::rw_dependencies("Canceled on identification as a pivot, during write.");
   if (committed(writer))
@@ -150,6 +150,10 @@ std::optional<Error> Ssi::flag(TxnId reader_id, TxnId writer_id, TxnId me) {
 std::optional<Error> Ssi::pre_commit(TxnId txn) {
   if (std::optional<Error> doomed = check_doomed(txn, "during commit attempt")) return doomed;
   Xact& me = xacts_.at(txn);
+  // As PreCommit_CheckForSerializationFailure: a running reader of this transaction's writes is
+  // doomed when its own writes were read past by this transaction or by one still running (not
+  // read-only, not doomed). The readers are walked in the order their conflicts were recorded,
+  // and one doomed on the way no longer dooms those after it (seed 2128).
   for (TxnId near_id : me.in) {
     Xact& near = xacts_.at(near_id);
     if (committed(near) || near.doomed) continue;
@@ -179,7 +183,7 @@ void Ssi::committed(TxnId txn, std::uint64_t commit_seq) {
       continue;
     }
     if (!read_only(me)) me.conflict_out_flag = true;
-    other.in.erase(txn);
+    std::erase(other.in, txn);
     release_if_done(*it);
     it = me.out.erase(it);
   }
@@ -230,7 +234,7 @@ void Ssi::aborted(TxnId txn) {
   drop_locks(txn, it->second);
   std::set<TxnId> others = it->second.out;
   others.insert(it->second.in.begin(), it->second.in.end());
-  for (TxnId out : it->second.out) xacts_.at(out).in.erase(txn);
+  for (TxnId out : it->second.out) std::erase(xacts_.at(out).in, txn);
   for (TxnId in : it->second.in) xacts_.at(in).out.erase(txn);
   xacts_.erase(it);
   for (TxnId other : others) release_if_done(other);

@@ -30,6 +30,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "models/postgres/result.hpp"
 
@@ -83,7 +84,10 @@ private:
     bool doomed = false;
     bool wrote = false;
     bool conflict_out_flag = false;  ///< committed with a conflict out to a transaction committed before it
-    std::set<TxnId> in;   ///< readers that did not see this transaction's writes (reader --rw--> this)
+    /// Readers that did not see this transaction's writes (reader --rw--> this), in the order the
+    /// conflicts were recorded: PreCommit_CheckForSerializationFailure walks them in that order,
+    /// and a pivot it dooms on the way is no longer a far end for those after it (seed 2128).
+    std::vector<TxnId> in;
     std::set<TxnId> out;  ///< writers whose writes this transaction did not see (this --rw--> writer)
     std::set<SireadTarget> locks;
   };
