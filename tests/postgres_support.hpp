@@ -121,8 +121,22 @@ public:
 
   Engine db;
 
+  /// From now on, of the statements ready to resume the engine takes `who`'s first when it is
+  /// among them (else the first ready); every list of ready sessions it is offered is kept, in order.
+  const std::vector<std::vector<SessionId>>& prefer(const std::string& who) {
+    SessionId preferred = session(who);
+    offered_.clear();
+    db.set_resume_chooser([this, preferred](const std::vector<SessionId>& ready) {
+      offered_.push_back(ready);
+      auto at = std::find(ready.begin(), ready.end(), preferred);
+      return at == ready.end() ? std::size_t{0} : static_cast<std::size_t>(at - ready.begin());
+    });
+    return offered_;
+  }
+
 private:
   std::map<std::string, SessionId> sessions_;
+  std::vector<std::vector<SessionId>> offered_;
 };
 
 }  // namespace pgtest

@@ -179,12 +179,7 @@ TEST_CASE("A waiter that followed the update chain waits for an updater without 
   CHECK(*p.db.blocked_by(p.session("C")) == p.session("B"));  // at B's version, for B, no tuple lock
   p.ok("D", Begin{rc});
   CHECK(p.blocks("D", add_where(1000, where::eq("id", 1))) == p.session("B"));  // not queued behind C
-  std::vector<std::vector<SessionId>> offered;
-  p.db.set_resume_chooser([&](const std::vector<SessionId>& ready) {  // D whenever it can go
-    offered.push_back(ready);
-    return static_cast<std::size_t>(std::find(ready.begin(), ready.end(), p.session("D")) - ready.begin()) %
-           ready.size();
-  });
+  const auto& offered = p.prefer("D");  // D whenever it can go
   p.ok("B", Commit{});
   REQUIRE_FALSE(offered.empty());
   CHECK(offered.front() == std::vector<SessionId>{p.session("C"), p.session("D")});
@@ -207,11 +202,7 @@ TEST_CASE("A waiter woken to a changed row lets the tuple lock go before it foll
   CHECK(p.blocks("B", add_where(10, where::eq("id", 1))) == p.session("A"));
   p.ok("C", Begin{rc});
   CHECK(p.blocks("C", delete_where(where::eq("id", 1))) == p.session("B"));  // behind B's tuple lock
-  std::vector<std::vector<SessionId>> offered;
-  p.db.set_resume_chooser([&](const std::vector<SessionId>& ready) {
-    offered.push_back(ready);
-    return ready.size() - 1;
-  });
+  const auto& offered = p.prefer("C");  // C whenever it can go
   p.ok("A", Commit{});
   REQUIRE_FALSE(offered.empty());
   CHECK(offered.front() == std::vector<SessionId>{p.session("B"), p.session("C")});
@@ -238,12 +229,7 @@ TEST_CASE("Waiters whose strengths do not conflict hold a row's tuple lock toget
   p.ok("D", Begin{rc});
   CHECK(p.blocks("D", delete_where(where::eq("id", 1))) == p.session("B"));  // behind both
   p.ok("A", add_where(1, where::eq("id", 1)));
-  std::vector<std::vector<SessionId>> offered;
-  p.db.set_resume_chooser([&](const std::vector<SessionId>& ready) {  // C whenever it can go
-    offered.push_back(ready);
-    return static_cast<std::size_t>(std::find(ready.begin(), ready.end(), p.session("C")) - ready.begin()) %
-           ready.size();
-  });
+  const auto& offered = p.prefer("C");  // C whenever it can go
   p.ok("A", Commit{});
   REQUIRE_FALSE(offered.empty());
   CHECK(offered.front() == std::vector<SessionId>{p.session("B"), p.session("C")});
