@@ -14,19 +14,12 @@
 
 using namespace sim;
 using study_support::cell_of;
+using study_support::keep_only;
 using study_support::violated;
 
 namespace {
 
 std::string queue_study() { return std::string(checkout::source_dir) + "/scenarios/studies/queue-acks-isr.yaml"; }
-
-template <typename Entry>
-void keep_only(std::vector<Entry>& entries, const std::vector<std::string>& labels) {
-  std::erase_if(entries, [&](const Entry& e) {
-    return std::find(labels.begin(), labels.end(), e.label) == labels.end();
-  });
-  REQUIRE(entries.size() == labels.size());
-}
 
 }  // namespace
 
