@@ -14,13 +14,11 @@
 #include "models/payment/payment_model.hpp"
 #include "models/payment/two_phase.hpp"
 #include "sim/run/run.hpp"
-#include "sim/run/study.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/param_reader.hpp"
 #include "tests/checkout.hpp"
 #include "tests/payment_support.hpp"
-#include "tests/study_support.hpp"
 
 using namespace payment;
 using sim::Instant;
@@ -132,46 +130,6 @@ TEST_CASE("payment options out of range or misspelt are refused with the nearest
   // Replication and failover are read as the bank reads them; connect_timeout needs a host list.
   CHECK(error_of("  postgres: { standbys: 1, promote: [{ at: 1s, node: postgres-2 }], patroni: {} }\n").empty());
   CHECK(error_of("  connect_timeout: 1s\n").find("applies only with postgres.standbys") != std::string::npos);
-}
-
-TEST_CASE("a failover fails the statement under way, and the retry finds the promoted server through the host list",
-          "[payment]") {
-  // atomic_claim with quorum commit: the claim is committed on postgres-1 and a standby; the
-  // primary's machine dies while the network authorises, and postgres-2 is promoted.
-  const std::string text = R"yaml(name: t
-model: payment
-duration: 10s
-params:
-  design: atomic_claim
-  clients: 1
-  requests: 1
-  db_timeout: 1s
-  lock_lease: 2s
-  postgres:
-    standbys: 2
-    synchronous_standby_names: "ANY 1 (postgres-2, postgres-3)"
-    promote: [{ at: 200ms, node: postgres-2 }]
-network:
-  latency: { dist: constant, value: 1ms }
-faults:
-  - at: 100ms
-    crash: { node: postgres-1 }
-)yaml";
-  sim::RunResult run = sim::run_scenario(sim::parse_scenario(text, "t.yaml"), 1).result;
-  const sim::Table* answers = nullptr;
-  for (const sim::Table& table : run.tables)
-    if (table.title == "Answers") answers = &table;
-  REQUIRE(answers);
-  REQUIRE(answers->rows.size() == 2);
-  // The finishing transaction's statement gets no answer: 08006, answered 500.
-  CHECK(answers->rows[0].back() == "500 08006");
-  // The retry skips the dead host, claims nothing new: it resumes payment 1 on postgres-2 once the
-  // lock's lease has passed, and the network's status query finds its authorisation.
-  CHECK(answers->rows[1].back() == "200 payment 1 approved 5000");
-  for (const sim::CheckOutcome& outcome : run.checks) {
-    INFO(outcome.result.name);
-    CHECK(outcome.result.held);
-  }
 }
 
 namespace {
@@ -346,88 +304,6 @@ TEST_CASE("the relay publishes every event and the ledger posts each capture onc
   }
   for (const char* name : {"ledger_balanced", "ledger_double_post", "event_lost"})
     CHECK(check_named(ran.findings, name).held);
-}
-
-TEST_CASE("the idempotency study: the seed charges a double submit twice, the claims do not, atomic_claim holds but "
-          "for an asynchronous failover",
-          "[payment]") {
-  using study_support::violated;
-  sim::Study study =
-      sim::load_study(std::string(checkout::source_dir) + "/scenarios/studies/payment-idempotency.yaml");
-  REQUIRE(study.rows.size() == 6);
-  REQUIRE(study.columns.size() == 2);
-  REQUIRE(study.faults.size() == 10);
-  // The rows and column the claims are about, to keep the test short.
-  auto keep = [](auto& entries, std::vector<std::string> labels) {
-    std::erase_if(entries, [&](const auto& e) {
-      return std::find(labels.begin(), labels.end(), e.label) == labels.end();
-    });
-    REQUIRE(entries.size() == labels.size());
-  };
-  keep(study.rows, {"seed", "unique index", "atomic claim", "Redis SET NX"});
-  keep(study.columns, {"network dedup"});
-  sim::StudyOptions options;
-  options.seeds = 10;
-  options.jobs = 2;
-  sim::StudyResult result = sim::run_study(study, options);
-  const std::string dedup = "network dedup";
-  // Both copies of each request miss the seed's cache: every run charges twice.
-  CHECK(violated(result, "seed", dedup, "requests twice", "duplicate_charge") == options.seeds);
-  for (const char* row : {"unique index", "atomic claim", "Redis SET NX"}) {
-    INFO(row);
-    CHECK(violated(result, row, dedup, "requests twice", "duplicate_charge") == 0);
-  }
-  for (const char* fault : {"none", "requests twice", "lost messages"}) {
-    INFO(fault);
-    CHECK(violated(result, "atomic claim", dedup, fault, "duplicate_charge") == 0);
-    CHECK(violated(result, "atomic claim", dedup, fault, "duplicate_authorization") == 0);
-    // The reversal advice releases or declines an authorisation the job's "not found" missed.
-    CHECK(violated(result, "atomic claim", dedup, fault, "held_funds_leak") == 0);
-  }
-  // A claim in Redis released after a lost reply lets the retry authorise again under a new payment id.
-  CHECK(violated(result, "Redis SET NX", dedup, "lost messages", "duplicate_authorization") > 0);
-  CHECK(violated(result, "seed", dedup, "lost messages", "duplicate_authorization") > 0);
-
-  // An asynchronous standby promoted after the primary's stream stopped lacks what was committed
-  // since: payments lost in every design keyed in PostgreSQL, and a retry whose key went with them
-  // authorises again, atomic_claim included (a new payment id, a new reference).
-  const std::string async = "PostgreSQL failover";
-  const std::string quorum = "PostgreSQL failover, quorum commit";
-  for (const char* row : {"seed", "unique index", "atomic claim"}) {
-    INFO(row);
-    CHECK(violated(result, row, dedup, async, "held_funds_leak") > 0);
-    CHECK(violated(result, row, dedup, async, "duplicate_authorization") > 0);
-  }
-  // With quorum commit the promoted standby has every acknowledged commit.
-  for (const char* check : {"duplicate_charge", "duplicate_authorization", "held_funds_leak", "in_doubt"})
-    CHECK(violated(result, "atomic claim", dedup, quorum, check) == 0);
-  // The same two failovers at random times under the Patroni-like manager (the leader key's TTL,
-  // 30 s, before a standby takes over): asynchronous, the payments the old primary acknowledged
-  // after its stream stopped are lost again; with quorum commit atomic_claim holds, while the seed
-  // makes a new payment for each retry during the outage and authorises some order twice.
-  const std::string patroni = "PostgreSQL failover at random, Patroni";
-  const std::string patroni_quorum = "PostgreSQL failover at random, Patroni, quorum commit";
-  for (const char* row : {"seed", "unique index", "atomic claim"}) {
-    INFO(row);
-    CHECK(violated(result, row, dedup, patroni, "held_funds_leak") > 0);
-  }
-  for (const char* check : {"duplicate_charge", "duplicate_authorization", "held_funds_leak", "in_doubt"})
-    CHECK(violated(result, "atomic claim", dedup, patroni_quorum, check) == 0);
-  CHECK(violated(result, "seed", dedup, patroni_quorum, "duplicate_authorization") > 0);
-  // A Redis failover forgets the claims and results its replica had not received; the class does not
-  // apply to the designs without Redis, whose cells are the fault-free ones.
-  CHECK(violated(result, "Redis SET NX", dedup, "Redis failover", "duplicate_charge") > 0);
-  for (const char* row : {"seed", "unique index", "atomic claim"}) {
-    INFO(row);
-    CHECK(violated(result, row, dedup, "Redis failover", "duplicate_authorization") ==
-          violated(result, row, dedup, "none", "duplicate_authorization"));
-    CHECK_THAT(study_support::cell_of(result, row, dedup, "Redis failover").sentence,
-               Catch::StartsWith("The fault class does not apply"));
-  }
-  // A day's step of the reaper's own clock prunes live keys, and a retry after a lost reply charges
-  // again; atomic_claim's reaper judges ages on the database's clock.
-  CHECK(violated(result, "seed", dedup, "reaper clock steps", "duplicate_charge") > 0);
-  CHECK(violated(result, "atomic claim", dedup, "reaper clock steps", "duplicate_charge") == 0);
 }
 
 namespace {

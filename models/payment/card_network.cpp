@@ -18,7 +18,8 @@
 // authorisation of its reference is kept, with network_dedup, as the reference's first answer, a
 // decline, so an authorisation still travelling is declined when it arrives. A re-authorisation names
 // the expired authorisation it replaces (as Visa's reauthorisation carries the original transaction's
-// identifier); the network records it, and authorises it as any other.
+// identifier); the network records it, and authorises it as any other. Its authorisation report lists the
+// approved authorisations after one the merchant names, with the reference and order each carried.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -50,12 +51,14 @@ std::string NetRequest::describe() const {
     case Op::settlement: return fmt::format("settlement file={}", reference);
     case Op::reverse: return fmt::format("reversal advice reference={}", reference);
     case Op::evidence: return fmt::format("dispute evidence auth={}", auth_id);
+    case Op::holds: return fmt::format("authorisation report after auth={}", reference);
   }
   return "?";
 }
 
 std::string NetResponse::describe() const {
   if (!lines.empty()) return fmt::format("{} settlement lines", lines.size());
+  if (report) return fmt::format("{} approved authorisations, through auth={}", holds.size(), auth_id);
   if (!found) return "unknown reference";
   if (!refusal.empty()) return "refused " + refusal;
   return fmt::format("auth={} {}", auth_id, approved ? "approved" : "declined");
@@ -214,8 +217,25 @@ std::shared_ptr<NetResponse> settlement(const Context& context, const NetRequest
   return response;
 }
 
+/// The authorisation report: every approved authorisation after `request.reference`, in order, with what
+/// the merchant sent with it, its age and whether its hold is still open; auth_id: the last one made.
+std::shared_ptr<NetResponse> holds_report(const Context& context, const NetRequest& request) {
+  const std::vector<Authorization>& auths = context.observations.authorizations;
+  auto response = std::make_shared<NetResponse>();
+  response->report = true;
+  response->auth_id = static_cast<std::int64_t>(auths.size());
+  for (auto i = static_cast<std::size_t>(std::max<std::int64_t>(request.reference, 0)); i < auths.size(); ++i) {
+    const Authorization& auth = auths[i];
+    if (!auth.approved || auth.reversed) continue;
+    response->holds.push_back(HoldLine{auth.auth_id, auth.reference, auth.order, auth.amount,
+                                       context.world.now() - auth.at, !auth.voided && auth.captured == 0});
+  }
+  return response;
+}
+
 std::shared_ptr<NetResponse> decide(Context& context, NetworkState& state, const NetRequest& request) {
   if (request.op == NetRequest::Op::settlement) return settlement(context, request);
+  if (request.op == NetRequest::Op::holds) return holds_report(context, request);
   if (request.op == NetRequest::Op::reverse) return reverse(context, state, request);
   if (request.op == NetRequest::Op::evidence) return contest(context, state, request);
   if (request.op != NetRequest::Op::authorize && request.op != NetRequest::Op::status)

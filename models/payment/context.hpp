@@ -54,9 +54,10 @@ struct PayResponse final : sim::MessageBody {
 /// A call to the card network: authorise, ask the status of a reference, capture, void or refund an
 /// authorisation, or contest its chargeback with evidence.
 struct NetRequest final : sim::MessageBody {
-  enum class Op { authorize, status, capture, void_auth, refund, settlement, reverse, evidence };
+  enum class Op { authorize, status, capture, void_auth, refund, settlement, reverse, evidence, holds };
   Op op = Op::authorize;
-  /// the caller's reference (0: none sent); a refund's own for refunds; settlement: the file's index
+  /// the caller's reference (0: none sent); a refund's own for refunds; settlement: the file's index;
+  /// holds: the last authorisation the caller has read (the report lists those after it)
   std::int64_t reference = 0;
   std::int64_t amount = 0;
   /// capture, void, refund: the authorisation; authorize: the expired one this re-authorises (0: none)
@@ -88,6 +89,17 @@ inline std::int64_t paid_to_merchant(const SettlementLine& line) {
   return in ? line.amount : -line.amount;
 }
 
+/// One line of the network's report of the authorisations it approved for the merchant (an acquirer's
+/// authorisation report): what the merchant sent with it and how long ago it was approved.
+struct HoldLine {
+  std::int64_t auth_id = 0;
+  std::int64_t reference = 0;
+  std::int64_t order = 0;  ///< the merchant's order reference the authorisation carried
+  std::int64_t amount = 0;
+  sim::Duration age;       ///< since its approval, on the network's clock
+  bool open = false;       ///< neither captured nor voided (nor reversed)
+};
+
 struct NetResponse final : sim::MessageBody {
   /// status: whether the network knows the reference; settlement: whether the file is closed
   bool found = true;
@@ -97,6 +109,10 @@ struct NetResponse final : sim::MessageBody {
   /// "already_voided", "over_capture", "unknown_authorization", "declined")
   std::string refusal;
   std::vector<SettlementLine> lines;  ///< settlement: the file's lines
+  /// holds: the approved authorisations after the caller's, in order; auth_id is then the last
+  /// authorisation the network has made, approved or not
+  std::vector<HoldLine> holds;
+  bool report = false;  ///< the answer to a holds request
   std::string describe() const override;
 };
 
@@ -361,6 +377,9 @@ std::vector<SettlementLine> settlement_file(const Context& context, std::int64_t
 /// `next_file` on and matches its lines, recording each once in settlement_lines.
 sim::Task<void> reconcile_settlement(Context& context, postgres::Connection& db, sim::Executor ex,
                                      std::int64_t& next_file);
+/// The reconciliation job's adoption pass (holds.cpp, adopt_holds): reads the network's report of
+/// the holds approved after `cursor` and adopts each that no payment records and no key claims.
+sim::Task<void> adopt_holds(Context& context, postgres::Connection& db, sim::Executor ex, std::int64_t& cursor);
 /// Boots the key reaper (reaper.cpp).
 void boot_reaper(const std::shared_ptr<Context>& context);
 /// Records a committed move of `payment_id` (status and/or event) by `node` in the observations

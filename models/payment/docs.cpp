@@ -21,6 +21,14 @@ std::vector<sim::OptionDoc> job_option_docs() {
        "its reference (ISO 8583 1420, reason 4021) and sends it again at each pass until answered: the network "
        "releases a hold it placed meanwhile and, with network_dedup, declines a later authorisation of that "
        "reference (default: true with atomic_claim)"},
+      {"network_reference",
+       "atomic_claim, ledger: what the network is sent as the authorisation's reference: payment_id (the default) "
+       "or key (the idempotency key, which a retry sends again even after the database lost the first claim, so "
+       "the network's deduplication still answers with the first authorisation)"},
+      {"adopt_holds",
+       "with network_reference: key, the job also reads the network's report of the holds it approved and adopts "
+       "each that no payment records and no idempotency key claims, writing it as an authorised payment with its "
+       "key finished (default: true with network_reference: key and the job)"},
       {"settlement_interval",
        "the network closes a settlement file this often (Settled, Refunded, Chargeback and Fee lines for the "
        "period's moves) and the job matches each line with the payments once the file is closed (absent: none)"},

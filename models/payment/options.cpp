@@ -198,7 +198,17 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
   if (params.has("reversal_advice") && !claims_atomically(options.design))
     params.fail("reversal_advice", "applies only with design: atomic_claim or ledger (the job that asks the network "
                                    "before it fails a payment)");
-  for (const char* key : {"reconcile_after", "status_timeout", "settlement_interval", "reversal_advice"})
+  std::string reference = params.choice("network_reference", {"payment_id", "key"}, "payment_id");
+  options.key_reference = reference == "key";
+  if (params.has("network_reference") && !claims_atomically(options.design))
+    params.fail("network_reference", "applies only with design: atomic_claim or ledger (the designs that send the "
+                                     "network a reference)");
+  options.adopt_holds = params.boolean("adopt_holds", options.key_reference && options.reconcile_interval);
+  if (params.has("adopt_holds") && !options.key_reference)
+    params.fail("adopt_holds", "applies only with network_reference: key (the job finds a hold's idempotency key "
+                               "by its reference)");
+  for (const char* key :
+       {"reconcile_after", "status_timeout", "settlement_interval", "reversal_advice", "adopt_holds"})
     if (!options.reconcile_interval && params.has(key))
       params.fail(key, "applies only with reconcile_interval (the reconciliation job)");
   for (const char* key : {"chargebacks", "fee", "settlement_batch", "dispute_evidence_after"})
@@ -298,9 +308,11 @@ void describe_jobs(const PaymentOptions& options, std::vector<std::pair<std::str
   if (options.reconcile_interval)
     rows.emplace_back(
         "reconciliation",
-        fmt::format("every {}, payments in doubt for {}, status wait {}{}", sim::to_string(*options.reconcile_interval),
-                    sim::to_string(options.reconcile_after), sim::to_string(options.status_timeout),
-                    options.reversal_advice ? ", a reversal advice before failing what the network never saw" : ""));
+        fmt::format("every {}, payments in doubt for {}, status wait {}{}{}",
+                    sim::to_string(*options.reconcile_interval), sim::to_string(options.reconcile_after),
+                    sim::to_string(options.status_timeout),
+                    options.reversal_advice ? ", a reversal advice before failing what the network never saw" : "",
+                    options.adopt_holds ? ", the network's holds no payment records adopted" : ""));
   if (options.settlement_interval)
     rows.emplace_back("settlement", fmt::format("a file every {}, chargebacks {}/{}, fee {}/{}{}",
                                                 sim::to_string(*options.settlement_interval), options.chargebacks.num,
@@ -380,6 +392,7 @@ std::vector<std::pair<std::string, std::string>> describe(const PaymentOptions& 
   rows.emplace_back("network_timeout", sim::to_string(options.network_timeout));
   rows.emplace_back("declines", fmt::format("{}/{}", options.declines.num, options.declines.den));
   rows.emplace_back("network_dedup", options.network_dedup ? "yes" : "no");
+  if (options.key_reference) rows.emplace_back("network_reference", "the idempotency key");
   if (claims_atomically(options.design) || options.design == Design::redis_setnx)
     rows.emplace_back("lock_lease", sim::to_string(options.lock_lease));
   if (options.design == Design::ledger)

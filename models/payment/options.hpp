@@ -119,6 +119,14 @@ struct PaymentOptions {
   /// atomic_claim's job sends a reversal advice by reference for a payment the network never saw
   /// before it fails it, and keeps sending it until answered (ISO 8583's 1420, reason 4021).
   bool reversal_advice = false;
+  /// atomic_claim, ledger: the network's reference is the idempotency key instead of the payment id
+  /// (network_reference: key), so a claim made again after the database lost the first one is still
+  /// the first authorisation's reference.
+  bool key_reference = false;
+  /// With key_reference: at each pass the job reads the network's report of the holds it approved and
+  /// adopts each that no payment records and no idempotency key claims (an authorised payment written from
+  /// the report), so a hold the database forgot is recorded again.
+  bool adopt_holds = false;
   /// The network closes a settlement file this often (absent: none); the job matches its lines.
   std::optional<sim::Duration> settlement_interval;
   /// The job matches this many settlement lines a transaction (1: one line a transaction, each its own
@@ -142,6 +150,8 @@ struct PaymentOptions {
 
   std::string client_name(int i) const { return "client-" + std::to_string(i + 1); }
   std::string api_name(int i) const { return "api-" + std::to_string(i + 1); }
+  /// The reference an authorisation of payment `id` under idempotency key `key` is sent with.
+  std::int64_t reference_of(std::int64_t id, std::int64_t key) const { return key_reference ? key : id; }
 };
 
 /// `share` of `amount`, rounded down (a partial capture's or refund's amount).

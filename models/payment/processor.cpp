@@ -3,8 +3,9 @@
 // the key from the cache table, insert PENDING with an outbox row, call the network with no
 // reference, update with no status guard, set the cache); `serializable` checks and inserts on
 // payments in one SERIALIZABLE transaction; `atomic_claim` claims the key with INSERT ... ON
-// CONFLICT DO NOTHING RETURNING, sends the payment id as the network's reference, resumes an
-// abandoned claim with a status query, and stores the result with the payment's update;
+// CONFLICT DO NOTHING RETURNING, sends the payment id (network_reference: key, the idempotency key)
+// as the network's reference, resumes an abandoned claim with a status query (and, with no answer,
+// authorises nothing), and stores the result with the payment's update;
 // `redis_setnx` claims the key in Redis with SET NX PX and sets the result there after the commit
 // (the seed's cache may be Redis too: GET before, SET with a TTL after); `ledger` is atomic_claim with
 // the hold reserved in the two-phase ledger (a pending transfer whose id is the payment id) before the
@@ -469,10 +470,15 @@ sim::Task<Response> Processor::authorize_and_finish(std::int64_t id, bool resume
   // transfer, answered `exists`.
   if (two_phase() && !co_await book(pending_of(*context_, id, request_.amount)))
     co_return co_await unlocked("ledger timeout");
-  // A resumed claim asks first what the network did with this payment's reference.
+  // A resumed claim asks first what the network did with this payment's reference; with no answer
+  // it authorises nothing (the first authorisation may stand), and the next retry asks again.
   std::optional<NetResponse> net;
-  if (resumed) net = co_await network(NetRequest::Op::status, id, id);
-  if (!net || !net->found) net = co_await network(NetRequest::Op::authorize, id, id);
+  std::int64_t reference = context_->options.reference_of(id, request_.key);
+  if (resumed) {
+    net = co_await network(NetRequest::Op::status, reference, id);
+    if (!net) co_return co_await unlocked("network timeout");
+  }
+  if (!net || !net->found) net = co_await network(NetRequest::Op::authorize, reference, id);
   if (!net) co_return co_await unlocked("network timeout");
   // A decline releases the reservation before the payment is failed: a FAILED payment reserves nothing.
   if (two_phase() && !net->approved && !co_await book(void_of(id))) co_return co_await unlocked("ledger timeout");

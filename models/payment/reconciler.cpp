@@ -161,12 +161,12 @@ private:
     note_transition(*context_, node(), doubt.id, status, event);
   }
 
-  /// The network's answer to `op` (a status query, a reversal advice) for the payment's reference,
-  /// its id; none: no answer within status_timeout.
+  /// The network's answer to `op` (a status query, a reversal advice) for the payment's reference
+  /// (its id, or its key with network_reference: key); none: no answer within status_timeout.
   sim::Task<std::optional<NetResponse>> ask(NetRequest::Op op, std::int64_t id, std::int64_t key) {
     auto call = std::make_shared<NetRequest>();
     call->op = op;
-    call->reference = id;
+    call->reference = options().reference_of(id, key);
     call->payment_id = id;
     call->key = key;
     std::optional<NetResponse> answer = co_await ask_network(*context_, ex_, std::move(call), options().status_timeout);
@@ -188,6 +188,7 @@ private:
   sim::Executor ex_;
   std::unique_ptr<postgres::Connection> db_;
   std::int64_t next_file_ = 0;  ///< the first settlement file not yet matched (a restart starts again at 0)
+  std::int64_t adopted_through_ = 0;  ///< adopt_holds: the network's authorisations read so far (a restart reads again)
 };
 
 sim::Task<void> Reconciler::pass() {
@@ -208,6 +209,7 @@ sim::Task<void> Reconciler::pass() {
   }
   if (options().reversal_advice) co_await reverse_owed();
   if (options().design == Design::ledger) co_await void_owed();
+  if (options().adopt_holds && db_->is_open()) co_await adopt_holds(*context_, *db_, ex_, adopted_through_);
 }
 
 sim::Task<void> Reconciler::void_owed() {
