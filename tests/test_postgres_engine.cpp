@@ -122,6 +122,23 @@ TEST_CASE("SKIP LOCKED passes over locked rows and NOWAIT fails with 55P03", "[p
   CHECK(nowait.message == "could not obtain lock on row in relation \"test\"");
 }
 
+TEST_CASE("ORDER BY with LIMIT returns the first rows of the whole sort, ties in the scan's order", "[postgres]") {
+  // 40 rows loaded from id 40 down, value id % 3: many ties, and a heap order that is not the ids'.
+  std::vector<Row> rows;
+  for (std::int64_t id = 40; id >= 1; --id) rows.push_back(Row{id, id % 3});
+  Play p(hermitage_table(), rows);
+  auto in_order = [&](const Select& select) { return show(p.ok("A", select).rows); };
+  Select by_value = select_all();
+  by_value.order_by = {{"value", false}};
+  std::string all = in_order(by_value);
+  by_value.limit = 3;
+  CHECK(in_order(by_value) == "39=>0 36=>0 33=>0");
+  CHECK(all.rfind("39=>0 36=>0 33=>0 30=>0 ", 0) == 0);
+  by_value.order_by = {{"value", true}, {"id", false}};
+  by_value.limit = 2;
+  CHECK(in_order(by_value) == "2=>2 5=>2");
+}
+
 TEST_CASE("Row lock strengths conflict as PostgreSQL's table says", "[postgres]") {
   Play p;
   p.ok("A", Begin{rc});

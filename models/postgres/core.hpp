@@ -324,7 +324,10 @@ struct Core {
   /// Drops from an index's list the versions no snapshot can see again, as PostgreSQL marks such
   /// index entries dead (kill_prior_tuple); the newest stays, so a lookup reaches a tuple when it did.
   void drop_dead_entries(const Relation& rel, std::vector<VersionId>& versions, std::uint64_t oldest) const;
-  void sort(const Relation& rel, std::vector<VersionId>& candidates, const std::vector<OrderKey>& order) const;
+  /// Orders the candidates as ORDER BY does (stable: ties keep the scan's order); with `first`, only the
+  /// first that many are kept, the rest dropped unsorted.
+  void sort(const Relation& rel, std::vector<VersionId>& candidates, const std::vector<OrderKey>& order,
+            std::optional<std::size_t> first = std::nullopt) const;
   std::size_t column(const Table& table, const std::string& name) const;     ///< throws SqlError 42703
   Value checked(const Table& table, std::size_t column, Value value) const;  ///< type and range, or SqlError
 

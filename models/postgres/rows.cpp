@@ -11,7 +11,11 @@ std::optional<Wait> Core::run_select(Execution& e) {
   if (s.limit && *s.limit < 0) throw SqlError{errors::negative_limit()};
   std::vector<VersionId> rows = scan(e, s.where, s.order_by, s.limit.has_value());
   bool stops_early = e.deferred;  // rows come in the statement's order: reading ends at the limit
-  sort(relations[e.relation], rows, s.order_by);
+  // A LIMIT's rows are the sort's first ones; when the scan is examined row by row (stops_early) they
+  // are already in order and the sort keeps them all.
+  std::optional<std::size_t> first;
+  if (s.limit && !stops_early) first = static_cast<std::size_t>(*s.limit);
+  sort(relations[e.relation], rows, s.order_by, first);
   for (std::size_t k = 0; k < rows.size(); ++k) {
     if (s.limit && e.count >= *s.limit) return std::nullopt;
     if (stops_early && k < e.reached_at.size()) examine(e, e.reached_at[k] + 1);

@@ -410,7 +410,8 @@ void Core::examine(Execution& e, std::size_t upto) {
   }
 }
 
-void Core::sort(const Relation& rel, std::vector<VersionId>& candidates, const std::vector<OrderKey>& order) const {
+void Core::sort(const Relation& rel, std::vector<VersionId>& candidates, const std::vector<OrderKey>& order,
+                std::optional<std::size_t> first) const {
   if (order.empty()) return;
   std::vector<std::pair<std::size_t, bool>> keys;
   for (const OrderKey& key : order) keys.emplace_back(column(rel.table, key.column), key.descending);
@@ -424,7 +425,23 @@ void Core::sort(const Relation& rel, std::vector<VersionId>& candidates, const s
     }
     return false;
   };
-  std::stable_sort(candidates.begin(), candidates.end(), less);
+  if (!first || *first >= candidates.size() / 4) {
+    std::stable_sort(candidates.begin(), candidates.end(), less);
+    return;
+  }
+  // Only the first rows are wanted (LIMIT, PostgreSQL's top-N heapsort): those of a stable sort, ties
+  // kept in the order the scan gave them, without sorting the rest.
+  std::vector<std::size_t> place(candidates.size());
+  for (std::size_t i = 0; i < place.size(); ++i) place[i] = i;
+  auto before = [&](std::size_t a, std::size_t b) {
+    if (less(candidates[a], candidates[b])) return true;
+    return !less(candidates[b], candidates[a]) && a < b;
+  };
+  std::partial_sort(place.begin(), place.begin() + static_cast<std::ptrdiff_t>(*first), place.end(), before);
+  std::vector<VersionId> sorted;
+  sorted.reserve(*first);
+  for (std::size_t i = 0; i < *first; ++i) sorted.push_back(candidates[place[i]]);
+  candidates = std::move(sorted);
 }
 
 }  // namespace postgres
