@@ -100,15 +100,19 @@ void declare_tables(postgres::Deployment& pg, const PaymentOptions& options) {
   // settlement matching's by the network's authorisation; without them every pass reads the heap.
   payments.indexes = {{"status"}, {"network_ref"}};
   pg.add_table(payments);
-  // The transactional outbox: each event with its amount, `sent` once the relay has published it.
-  pg.add_table(postgres::TableSchema{"outbox",
-                                     {{"id", Type::bigint},
-                                      {"payment_id", Type::bigint},
-                                      {"event", Type::text},
-                                      {"amount", Type::bigint},
-                                      {"sent", Type::boolean}},
-                                     {"id"},
-                                     {}});
+  // The transactional outbox: each event with its amount, `sent` once the relay has published it. The
+  // relay's poll (WHERE NOT sent ORDER BY id LIMIT 100) reads the index on `sent`: without it the
+  // planner walks the primary key from the first event ever, every sent row included, at every poll.
+  postgres::TableSchema outbox{"outbox",
+                               {{"id", Type::bigint},
+                                {"payment_id", Type::bigint},
+                                {"event", Type::text},
+                                {"amount", Type::bigint},
+                                {"sent", Type::boolean}},
+                               {"id"},
+                               {}};
+  outbox.indexes = {{"sent"}};
+  pg.add_table(outbox);
   declare_key_tables(pg, design, options.redis_store);
   if (options.order_unique) {
     // P5's fix: one capture an order, whatever key or payment it came under.
