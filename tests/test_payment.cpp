@@ -127,6 +127,7 @@ TEST_CASE("payment options out of range or misspelt are refused with the nearest
   CHECK(error_of("  design: seed\n  lock_lease: 1s\n").find("applies only with design: atomic_claim") !=
         std::string::npos);
   CHECK(error_of("  reuse_key: true\n").find("requests: 2 or more") != std::string::npos);
+  CHECK(error_of("  multicapture: true\n").find("applies only with capture_after") != std::string::npos);
   // Replication and failover are read as the bank reads them; connect_timeout needs a host list.
   CHECK(error_of("  postgres: { standbys: 1, promote: [{ at: 1s, node: postgres-2 }], patroni: {} }\n").empty());
   CHECK(error_of("  connect_timeout: 1s\n").find("applies only with postgres.standbys") != std::string::npos);

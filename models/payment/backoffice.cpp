@@ -442,14 +442,17 @@ sim::Task<void> BackOffice::settle(PaymentRow payment) {
   std::int64_t authorised = payment.amount;
   if (!cancel) payment.amount = share_of(payment.amount, options().capture_share);  // a partial capture: less
   NetRequest::Op op = cancel ? NetRequest::Op::void_auth : NetRequest::Op::capture;
-  std::optional<NetResponse> net = co_await network(op, payment, 0);
+  // atomic_claim's and the ledger's capture carries the payment id as its reference (a void needs none: a
+  // second one is refused already_voided); the seed's carries none.
+  std::int64_t reference = !cancel && claims_atomically(options().design) ? payment.id : 0;
+  std::optional<NetResponse> net = co_await network(op, payment, reference);
   if (!net) co_return;  // no answer: the next pass asks again
   if (net->refusal == "expired" && !cancel && options().reauthorize) {
     std::optional<PaymentRow> renewed = co_await reauthorize(payment, authorised);
     if (!renewed) co_return;  // the next pass: refused again, the re-authorisation answered by its reference
     if (renewed->network_ref != payment.network_ref) {
       payment = *renewed;
-      net = co_await network(op, payment, 0);
+      net = co_await network(op, payment, reference);
       if (!net) co_return;
     }
   }

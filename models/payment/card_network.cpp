@@ -8,7 +8,9 @@
 // approval (7 days for card-not-present on Mastercard, Amex, Discover and Visa's customer-
 // initiated payments): a capture after that is refused "expired", as is a void; expiry is judged
 // when asked (and by the checks at the end), not by a timer per hold. One capture per hold, at
-// most its amount ("over_capture" beyond; "already_captured" for a second); a void of a captured
+// most its amount ("over_capture" beyond; "already_captured" for a second, unless multicapture: then each
+// capture is matched to the hold on its own, their sum unchecked, and deduplicated by the capture's reference
+// with network_dedup); a void of a captured
 // hold is refused. A refund is a credit to the card that the network does not tie to what was
 // captured: it accepts it (declining `refund_declines` of them), and deduplicates it only by the
 // refund's own reference when one is sent and `network_dedup` is on. With settlement_interval it
@@ -73,6 +75,7 @@ struct NetworkState {
   sim::Rng issuers;  ///< which captures their issuers charge back
   sim::Rng reviews;  ///< which contested chargebacks the issuers decide for the merchant
   std::map<std::int64_t, bool> disputes = {};  ///< authorisation -> its dispute decided: won
+  std::map<std::int64_t, std::size_t> captures = {};  ///< multicapture: an accepted capture's reference -> its move
 };
 
 /// The trace event of a move the network made.
@@ -89,7 +92,8 @@ const char* move_event(NetworkMove::Kind kind) {
 std::string refusal_of(const Context& context, const Authorization& auth, const NetRequest& request) {
   if (!auth.approved) return "declined";
   if (auth.voided) return "already_voided";
-  if (auth.captured != 0) return "already_captured";
+  bool another = request.op == NetRequest::Op::capture && context.options.multicapture;
+  if (auth.captured != 0 && !another) return "already_captured";
   if (context.world.now() >= auth.at + context.options.auth_validity) return "expired";
   if (request.op == NetRequest::Op::capture && request.amount > auth.amount) return "over_capture";
   return "";
@@ -105,9 +109,11 @@ std::shared_ptr<NetResponse> move(Context& context, NetworkState& state, const N
   NetworkMove::Kind kind = request.op == NetRequest::Op::capture     ? NetworkMove::Kind::capture
                            : request.op == NetRequest::Op::void_auth ? NetworkMove::Kind::void_auth
                                                                      : NetworkMove::Kind::refund;
-  if (kind == NetworkMove::Kind::refund && request.reference != 0 && context.options.network_dedup) {
-    auto seen = state.refunds.find(request.reference);
-    if (seen != state.refunds.end()) {
+  bool multicapture = kind == NetworkMove::Kind::capture && context.options.multicapture;
+  if ((kind == NetworkMove::Kind::refund || multicapture) && request.reference != 0 && context.options.network_dedup) {
+    std::map<std::int64_t, std::size_t>& sent = multicapture ? state.captures : state.refunds;
+    auto seen = sent.find(request.reference);
+    if (seen != sent.end()) {
       response->refusal = context.observations.moves[seen->second].refusal;
       return response;  // the first refund's answer; nothing moves again
     }
@@ -121,7 +127,7 @@ std::shared_ptr<NetResponse> move(Context& context, NetworkState& state, const N
   else
     record.refusal = refusal_of(context, *auth, request);
   if (record.refusal.empty()) {
-    if (kind == NetworkMove::Kind::capture) auth->captured = request.amount;
+    if (kind == NetworkMove::Kind::capture) auth->captured += request.amount;
     if (kind == NetworkMove::Kind::capture && context.options.settlement_interval &&
         state.issuers.chance(context.options.chargebacks))
       context.observations.chargebacks.emplace_back(auth->auth_id,
@@ -131,6 +137,8 @@ std::shared_ptr<NetResponse> move(Context& context, NetworkState& state, const N
   }
   if (kind == NetworkMove::Kind::refund && request.reference != 0)
     state.refunds.emplace(request.reference, context.observations.moves.size());
+  if (multicapture && request.reference != 0 && record.refusal.empty())
+    state.captures.emplace(request.reference, context.observations.moves.size());
   context.observations.moves.push_back(record);
   context.world.trace().record(context.world.now(), context.network,
                                record.refusal.empty() ? move_event(kind) : "payment.network_refused",

@@ -86,6 +86,11 @@ std::vector<sim::OptionDoc> backoffice_option_docs() {
        "the capture deadline: the back office captures an AUTHORIZED payment once its hold is within this of "
        "expiring (created_at + auth_validity - margin), even before capture_after (absent: no deadline)"},
       {"cancels", "share of orders cancelled: the back office voids their holds instead of capturing"},
+      {"multicapture",
+       "the network accepts several captures of one hold, each matched to the authorisation on its own (each at "
+       "most the hold's amount, their sum not enforced, as separate clearing presentments are); a capture sent "
+       "again with the reference of one it accepted is answered as that one, with network_dedup (default: "
+       "false, one capture a hold, a second refused already_captured)"},
       {"capture_share",
        "the share of each hold the back office captures: below 1 a partial capture, the network releasing the "
        "rest (default: 1, all of it)"},

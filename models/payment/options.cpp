@@ -112,6 +112,7 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
     params.fail("refund_share", "applies only with refund_after");
   read_refunds(params, options);
   options.order_unique = params.boolean("order_unique", options.order_unique);
+  options.multicapture = params.boolean("multicapture", options.multicapture);
   options.backoffice_interval =
       params.duration("backoffice_interval", options.backoffice_interval, {Duration::milliseconds(10), day});
   options.backoffice_workers =
@@ -129,7 +130,7 @@ void read_backoffice(sim::ParamReader& params, PaymentOptions& options) {
   if (options.capture_after) return;
   for (const char* key :
        {"refund_after", "cancels", "backoffice_interval", "backoffice_workers", "refund_declines", "capture_margin",
-        "publish_after_commit", "order_unique", "capture_share", "reauthorize"})
+        "publish_after_commit", "order_unique", "capture_share", "reauthorize", "multicapture"})
     if (params.has(key)) params.fail(key, "applies only with capture_after (the back office captures, then refunds)");
 }
 
@@ -340,6 +341,8 @@ void describe_backoffice(const PaymentOptions& options, std::vector<std::pair<st
     rows.emplace_back("capture_deadline", "auth_validity - " + sim::to_string(*options.capture_margin));
   if (options.reauthorize) rows.emplace_back("reauthorize", "an expired hold is re-authorised, with an alert");
   rows.emplace_back("refund_after", options.refund_after ? sim::to_string(*options.refund_after) : "no refunds");
+  if (options.multicapture)
+    rows.emplace_back("multicapture", "the network accepts several captures of a hold, each up to its amount");
   if (options.capture_share.num != options.capture_share.den)
     rows.emplace_back("capture_share", fmt::format("{}/{}", options.capture_share.num, options.capture_share.den));
   if (options.refund_share.num != options.refund_share.den)

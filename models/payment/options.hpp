@@ -82,6 +82,11 @@ struct PaymentOptions {
   /// The share of the hold the back office captures: 1, all of it; less, a partial capture (the network
   /// releases the rest). A refund's share is of what was captured.
   sim::Ratio capture_share{1, 1};
+  /// The network accepts further captures of a hold (several clearing presentments for one authorisation,
+  /// each matched to it on its own: each at most the hold's amount, their sum not enforced); a capture sent
+  /// again with the reference of one it accepted is answered as that one (with network_dedup). Off: one
+  /// capture a hold, a second refused already_captured.
+  bool multicapture = false;
   /// The capture deadline's margin: an AUTHORIZED payment is captured once its hold is within this of expiring
   /// (created_at + auth_validity - margin on the back office's wall clock), even before capture_after (none: no
   /// deadline, the seed's).
