@@ -63,6 +63,7 @@ std::string NetResponse::describe() const {
   if (report) return fmt::format("{} approved authorisations, through auth={}", holds.size(), auth_id);
   if (!found) return "unknown reference";
   if (!refusal.empty()) return "refused " + refusal;
+  if (move) return fmt::format("auth={} done", auth_id);
   return fmt::format("auth={} {}", auth_id, approved ? "approved" : "declined");
 }
 
@@ -103,6 +104,7 @@ std::string refusal_of(const Context& context, const Authorization& auth, const 
 std::shared_ptr<NetResponse> move(Context& context, NetworkState& state, const NetRequest& request) {
   std::vector<Authorization>& auths = context.observations.authorizations;
   auto response = std::make_shared<NetResponse>();
+  response->move = true;
   response->auth_id = request.auth_id;
   bool known = request.auth_id >= 1 && request.auth_id <= static_cast<std::int64_t>(auths.size());
   Authorization* auth = known ? &auths[static_cast<std::size_t>(request.auth_id - 1)] : nullptr;

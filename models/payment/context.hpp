@@ -113,6 +113,7 @@ struct NetResponse final : sim::MessageBody {
   /// authorisation the network has made, approved or not
   std::vector<HoldLine> holds;
   bool report = false;  ///< the answer to a holds request
+  bool move = false;    ///< the answer to a capture, void or refund (done when refusal is empty)
   std::string describe() const override;
 };
 
