@@ -89,12 +89,13 @@ TEST_CASE("the idempotency study: the seed charges a double submit twice, the cl
   using study_support::violated;
   sim::Study study =
       sim::load_study(std::string(checkout::source_dir) + "/scenarios/studies/payment-idempotency.yaml");
-  REQUIRE(study.rows.size() == 7);
+  REQUIRE(study.rows.size() == 8);
   REQUIRE(study.columns.size() == 2);
   REQUIRE(study.faults.size() == 10);
   // The rows the claims are about, to keep the test short.
   study_support::keep_only(study.rows,
-                           {"seed", "unique index", "atomic claim", "atomic claim, key as reference", "Redis SET NX"});
+                           {"seed", "unique index", "atomic claim", "atomic claim, key as reference", "Redis SET NX",
+                            "ledger"});
   sim::StudyOptions options;
   options.seeds = 10;
   options.jobs = 2;
@@ -113,6 +114,12 @@ TEST_CASE("the idempotency study: the seed charges a double submit twice, the cl
     // The reversal advice releases or declines an authorisation the job's "not found" missed.
     CHECK(violated(result, "atomic claim", dedup, fault, "held_funds_leak") == 0);
   }
+  // The ledger design claims as atomic_claim does, its holds reserved in the two-phase book first.
+  for (const char* fault : {"none", "requests twice", "lost messages", "API crashes"})
+    for (const char* check : {"duplicate_charge", "duplicate_authorization", "held_funds_leak"}) {
+      INFO(fault << " " << check);
+      CHECK(violated(result, "ledger", dedup, fault, check) == 0);
+    }
   // Without the network's deduplication, a retry that resumes a claim and gets no answer to its status
   // query authorises nothing: the first authorisation may stand.
   CHECK(violated(result, "atomic claim", "no network dedup", "lost messages", "duplicate_authorization") == 0);
