@@ -55,4 +55,11 @@ inline const sim::CheckResult& check_named(const sim::Findings& findings, const 
   throw std::runtime_error("no check " + name);
 }
 
+/// The check of that name among a scenario run's results.
+inline const sim::CheckResult& check_named(const sim::RunResult& result, const std::string& name) {
+  for (const sim::CheckOutcome& c : result.checks)
+    if (c.result.name == name) return c.result;
+  throw std::runtime_error("no check " + name);
+}
+
 }  // namespace payment_support

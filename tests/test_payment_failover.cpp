@@ -6,7 +6,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,12 +18,7 @@
 
 namespace {
 
-const sim::CheckResult& check_of(const sim::RunResult& result, const std::string& name) {
-  for (const sim::CheckOutcome& c : result.checks)
-    if (c.result.name == name) return c.result;
-  FAIL("no check " << name);
-  throw std::logic_error("unreachable");
-}
+using payment_support::check_named;
 
 /// The adoption scenario's text, with `params` lines added under params:.
 std::string adopt_text(const std::string& params) {
@@ -191,12 +185,12 @@ TEST_CASE("an asynchronous failover with the key as the reference: the retry's n
   sim::RunResult run =
       sim::run_scenario(sim::load_scenario("scenarios/payment/pg-failover-async-key-reference.yaml"), 1).result;
   CHECK(run.expectations_met);
-  CHECK(check_of(run, "duplicate_authorization").held);
-  CHECK(check_of(run, "held_funds_leak").held);
+  CHECK(check_named(run, "duplicate_authorization").held);
+  CHECK(check_named(run, "held_funds_leak").held);
   // The payment id as the reference (the shipped atomic_claim scenario): a second hold.
   sim::RunResult by_id =
       sim::run_scenario(sim::load_scenario("scenarios/payment/pg-failover-async-atomic-claim.yaml"), 1).result;
-  CHECK_FALSE(check_of(by_id, "duplicate_authorization").held);
+  CHECK_FALSE(check_named(by_id, "duplicate_authorization").held);
 }
 
 TEST_CASE("the job adopts a hold the database forgot after the client had its answer, and only with adopt_holds",
@@ -206,10 +200,10 @@ TEST_CASE("the job adopts a hold the database forgot after the client had its an
   CHECK(shipped.expectations_met);
   sim::RunResult adopted = run_text(adopt_text(""));
   CHECK(adopted.trace_hash == shipped.trace_hash);
-  CHECK(check_of(adopted, "held_funds_leak").held);
-  CHECK(check_of(adopted, "duplicate_charge").held);
+  CHECK(check_named(adopted, "held_funds_leak").held);
+  CHECK(check_named(adopted, "duplicate_charge").held);
   sim::RunResult left = run_text(adopt_text("  adopt_holds: false\n"));
-  CHECK_FALSE(check_of(left, "held_funds_leak").held);
+  CHECK_FALSE(check_named(left, "held_funds_leak").held);
   // One seed, one trace; another seed, another.
   const std::string text = adopt_text("  network_latency: { dist: lognormal, median: 300ms, p99: 1500ms }\n");
   CHECK(run_text(text, 5).trace_hash == run_text(text, 5).trace_hash);

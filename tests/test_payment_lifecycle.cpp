@@ -32,11 +32,7 @@ Transition move(std::int64_t s, std::string status, std::string event, std::stri
   return Transition{at_s(s), 1, std::move(status), std::move(event), std::move(node)};
 }
 
-const sim::CheckResult& check_named(const sim::RunResult& result, const std::string& name) {
-  for (const sim::CheckOutcome& c : result.checks)
-    if (c.result.name == name) return c.result;
-  throw std::runtime_error("no check " + name);
-}
+using payment_support::check_named;
 
 std::string detail(const sim::CheckResult& check, const std::string& key) {
   for (const auto& [name, value] : check.details)
