@@ -22,7 +22,7 @@ std::vector<sim::OptionDoc> job_option_docs() {
        "releases a hold it placed meanwhile and, with network_dedup, declines a later authorisation of that "
        "reference (default: true with atomic_claim)"},
       {"network_reference",
-       "atomic_claim, ledger: what the network is sent as the authorisation's reference: payment_id (the default) "
+       "atomic_claim: what the network is sent as the authorisation's reference: payment_id (the default) "
        "or key (the idempotency key, which a retry sends again even after the database lost the first claim, so "
        "the network's deduplication still answers with the first authorisation)"},
       {"adopt_holds",

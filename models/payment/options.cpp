@@ -201,9 +201,10 @@ void read_reconciliation(sim::ParamReader& params, PaymentOptions& options) {
                                    "before it fails a payment)");
   std::string reference = params.choice("network_reference", {"payment_id", "key"}, "payment_id");
   options.key_reference = reference == "key";
-  if (params.has("network_reference") && !claims_atomically(options.design))
-    params.fail("network_reference", "applies only with design: atomic_claim or ledger (the designs that send the "
-                                     "network a reference)");
+  if (params.has("network_reference") && options.design != Design::atomic_claim)
+    params.fail("network_reference", "applies only with design: atomic_claim (the seed's designs send no reference; "
+                                     "the ledger's pending transfers are keyed by the payment id, which a lost "
+                                     "claim changes, so a key reference would leave them unposted)");
   options.adopt_holds = params.boolean("adopt_holds", options.key_reference && options.reconcile_interval);
   if (params.has("adopt_holds") && !options.key_reference)
     params.fail("adopt_holds", "applies only with network_reference: key (the job finds a hold's idempotency key "

@@ -124,7 +124,7 @@ struct PaymentOptions {
   /// atomic_claim's job sends a reversal advice by reference for a payment the network never saw
   /// before it fails it, and keeps sending it until answered (ISO 8583's 1420, reason 4021).
   bool reversal_advice = false;
-  /// atomic_claim, ledger: the network's reference is the idempotency key instead of the payment id
+  /// atomic_claim: the network's reference is the idempotency key instead of the payment id
   /// (network_reference: key), so a claim made again after the database lost the first one is still
   /// the first authorisation's reference.
   bool key_reference = false;
