@@ -42,6 +42,30 @@ inline Insert insert_row(std::int64_t id, std::int64_t value) {
   return Insert{"test", {Row{id, value}}, std::nullopt, false};
 }
 
+inline const Isolation rc = Isolation::read_committed;
+inline const Isolation rr = Isolation::repeatable_read;
+
+/// SELECT ... FOR UPDATE (or another strength), waiting, SKIP LOCKED or NOWAIT.
+inline Select for_update(Predicate p, WaitPolicy wait = WaitPolicy::wait, LockStrength s = LockStrength::update) {
+  return Select{"test", std::move(p), {}, std::nullopt, RowLocking{s, wait}};
+}
+
+/// INSERT ... ON CONFLICT (id) DO UPDATE SET value = value + 1 RETURNING *.
+inline Insert upsert(std::int64_t id, std::int64_t value) {
+  Insert insert = insert_row(id, value);
+  insert.on_conflict = OnConflict{{"id"}, true, {set_add("value", 1)}, where::always()};
+  insert.returning = true;
+  return insert;
+}
+
+/// INSERT ... ON CONFLICT DO NOTHING RETURNING *.
+inline Insert insert_or_nothing(std::int64_t id, std::int64_t value) {
+  Insert insert = insert_row(id, value);
+  insert.on_conflict = OnConflict{};
+  insert.returning = true;
+  return insert;
+}
+
 /// An engine with Hermitage's table and sessions T1, T2, ... opened on first use.
 class Play {
 public:

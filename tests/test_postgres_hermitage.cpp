@@ -9,8 +9,6 @@ using namespace pgtest;
 
 namespace {
 
-const Isolation rc = Isolation::read_committed;
-const Isolation rr = Isolation::repeatable_read;
 const Isolation serializable = Isolation::serializable;
 const std::string rw_message = "could not serialize access due to read/write dependencies among transactions";
 
