@@ -4,14 +4,18 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "models/payment/payment_model.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/param_reader.hpp"
+#include "tests/checkout.hpp"
 
 namespace payment_support {
 
@@ -46,6 +50,34 @@ inline Ran run_payment(const std::string& params, sim::Duration duration = sim::
   world.run_until(sim::Instant::zero() + duration);
   sim::Findings findings = model.finish(world, sim::FaultActivity{});
   return Ran{model.observations(), std::move(findings)};
+}
+
+/// A check's detail of that name ("" when it has none).
+inline std::string detail(const sim::CheckResult& check, const std::string& key) {
+  for (const auto& [name, value] : check.details)
+    if (name == key) return value;
+  return "";
+}
+
+/// A shipped payment scenario's text, to run a variant of it.
+inline std::string shipped_text(const std::string& name) {
+  std::ifstream in(std::string(checkout::source_dir) + "/scenarios/payment/" + name + ".yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// A shipped payment scenario run at seed 1.
+inline sim::RunResult run_file(const std::string& name) {
+  return sim::run_scenario(sim::load_scenario("scenarios/payment/" + name + ".yaml"), 1).result;
+}
+
+/// The statuses the actors committed for payment `id`, in order.
+inline std::vector<std::string> statuses_of(const payment::Observations& o, std::int64_t id) {
+  std::vector<std::string> statuses;
+  for (const payment::Transition& t : o.transitions)
+    if (t.payment_id == id && !t.status.empty()) statuses.push_back(t.status);
+  return statuses;
 }
 
 /// The check of that name among a run's findings.
