@@ -145,11 +145,7 @@ using payment_support::run_payment;
 
 using payment_support::check_named;
 
-std::string detail_of(const sim::CheckResult& check, const std::string& key) {
-  for (const auto& [name, value] : check.details)
-    if (name == key) return value;
-  return "";
-}
+using payment_support::detail;
 
 std::string status_of(const Observations& o, std::int64_t payment) {
   for (const PaymentRow& row : o.payments)
@@ -411,7 +407,7 @@ TEST_CASE("a final payment still reserved, or a capture never posted, unbalances
   o.accounts["sales"].credits_pending = 5000;
   sim::CheckResult left = check_ledger_balanced(o);
   CHECK_FALSE(left.held);
-  CHECK(detail_of(left, "amount left reserved") == "5000");
+  CHECK(detail(left, "amount left reserved") == "5000");
   CHECK_THAT(left.summary, Catch::Contains("pending balances left with every payment final"));
   // Voided with its payment's failure: the clearing account's pending balance is back to zero.
   o.pending_transfers[0].resolutions = {resolved("voided")};
@@ -422,7 +418,7 @@ TEST_CASE("a final payment still reserved, or a capture never posted, unbalances
   o.payments[0] = row(1, 7, 7, "CAPTURED", 1);
   sim::CheckResult unposted = check_ledger_balanced(o);
   CHECK_FALSE(unposted.held);
-  CHECK(detail_of(unposted, "amount not posted") == "5000");
+  CHECK(detail(unposted, "amount not posted") == "5000");
   // Pending books that differ between debits and credits are unbalanced on their own.
   o.payments[0].status = "VOIDED";
   o.accounts["sales"].credits_pending = 4000;
@@ -442,8 +438,8 @@ TEST_CASE("with the two-phase ledger a hold the books no longer reserve is a lea
   o.pending_transfers[0].resolutions = {resolved("expired")};
   sim::CheckResult released = check_held_funds(o);
   CHECK_FALSE(released.held);
-  CHECK(detail_of(released, "holds the ledger no longer reserves") == "1");
-  CHECK(detail_of(released, "amount held") == "5000");
+  CHECK(detail(released, "holds the ledger no longer reserves") == "1");
+  CHECK(detail(released, "amount held") == "5000");
 }
 
 TEST_CASE("ledger options apply to the ledger design only, and its pending outlives the capture margin",
