@@ -48,6 +48,11 @@ inline sim::Task<bool> run_all(postgres::Connection& db, std::vector<postgres::S
   co_return true;
 }
 
+/// SELECT * FROM `table` WHERE `predicate`, in no particular order.
+inline postgres::Select select(std::string table, postgres::Predicate predicate) {
+  return postgres::Select{std::move(table), std::move(predicate), {}, std::nullopt, std::nullopt};
+}
+
 /// The statements of one transaction, in order.
 template <class... S>
 std::vector<postgres::Statement> steps(S&&... statements) {

@@ -26,10 +26,6 @@ using postgres::Reply;
 using postgres::Statement;
 namespace where = postgres::where;
 
-Statement select_where(std::string table, postgres::Predicate predicate) {
-  return postgres::Select{std::move(table), std::move(predicate), {}, std::nullopt, std::nullopt};
-}
-
 std::int64_t job_now_ms(const Context& context) {
   const sim::World& world = context.world;
   return world.node(context.reconciler).clock().wall(world.now()).unix_ms();
@@ -38,10 +34,10 @@ std::int64_t job_now_ms(const Context& context) {
 /// Whether the hold is accounted for: a payment records it, or its key is claimed. None: the database
 /// did not answer.
 sim::Task<std::optional<bool>> accounted_for(postgres::Connection& db, const HoldLine& hold) {
-  Reply recorded = co_await db.execute(select_where("payments", where::eq("network_ref", hold.auth_id)));
+  Reply recorded = co_await db.execute(select("payments", where::eq("network_ref", hold.auth_id)));
   if (!recorded.ok()) co_return std::nullopt;
   if (!recorded.rows().empty()) co_return true;
-  Reply claimed = co_await db.execute(select_where("idempotency_keys", where::eq("key", hold.reference)));
+  Reply claimed = co_await db.execute(select("idempotency_keys", where::eq("key", hold.reference)));
   if (!claimed.ok()) co_return std::nullopt;
   co_return !claimed.rows().empty();
 }

@@ -55,10 +55,6 @@ bool boolean(const postgres::Value& value) {
   return b && *b;
 }
 
-postgres::Select select(std::string table, postgres::Predicate predicate) {
-  return postgres::Select{std::move(table), std::move(predicate), {}, std::nullopt, std::nullopt};
-}
-
 /// An idempotency record in Redis, one string: "<status> <amount> <payment id> <approved 0|1>",
 /// status `started` (claimed, redis_setnx) or `completed` (the problem's {status, result}).
 struct CachedRecord {
