@@ -67,6 +67,14 @@ inline std::string shipped_text(const std::string& name) {
   return text.str();
 }
 
+/// A scenario given as text, run at `seed`.
+inline sim::RunResult run_text(const std::string& text, std::uint64_t seed = 1) {
+  return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result;
+}
+
+/// The trace hash of the scenario `text` at `seed`: the determinism tests run it twice and at another seed.
+inline std::uint64_t trace_hash(const std::string& text, std::uint64_t seed) { return run_text(text, seed).trace_hash; }
+
 /// A shipped payment scenario run at seed 1.
 inline sim::RunResult run_file(const std::string& name) {
   return sim::run_scenario(sim::load_scenario("scenarios/payment/" + name + ".yaml"), 1).result;

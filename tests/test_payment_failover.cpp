@@ -31,9 +31,7 @@ std::string adopt_text(const std::string& params) {
          "  - at: 1s\n    crash: { node: postgres-1 }\n";
 }
 
-sim::RunResult run_text(const std::string& text, std::uint64_t seed = 1) {
-  return sim::run_scenario(sim::parse_scenario(text, "t.yaml"), seed).result;
-}
+using payment_support::run_text;
 
 }  // namespace
 
