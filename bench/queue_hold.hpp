@@ -59,8 +59,9 @@ private:
   std::uint64_t next_seq_ = 0;
 };
 
-/// A radix heap entry of the kernel's size (32 bytes: time, node and kind, 16 bytes of work),
-/// holding the same fn and ctx: the floor of any radix heap that moves entries of that size.
+/// A radix heap entry of 32 bytes (time, node and kind, 16 bytes of work: the kernel's entry
+/// until 2026-12-08, 24 bytes since), holding the same fn and ctx: the floor of any radix heap
+/// that moves entries of that size.
 struct KernelSizedEntry {
   std::int64_t time;
   std::uint64_t node_and_kind;

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include <array>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -167,6 +168,51 @@ TEST_CASE("small trivially copyable work rides in the queue's entry, other work 
   world.post(Inline{&log, "i0"});
   world.run();
   REQUIRE(log == std::vector<std::string>{"i0", "i10", "p10", "i20", "p20", "i20", "p20"});
+}
+
+namespace {
+/// Work of two words, logging both when run: packed in the entry when each fits 48 bits.
+struct TwoWords {
+  std::vector<std::uint64_t>* log;
+  std::uint64_t value;
+  void operator()() const { log->push_back(value); }
+};
+}  // namespace
+
+TEST_CASE("work of two words rides packed when both fit 48 bits, pooled when not, and runs the same", "[world]") {
+  STATIC_REQUIRE(QueuedEvent::packs_inline<TwoWords>);
+  STATIC_REQUIRE_FALSE(QueuedEvent::fits_inline<TwoWords>);
+  STATIC_REQUIRE(sizeof(QueuedEvent) == 24);
+  constexpr std::uint64_t top48 = (std::uint64_t{1} << 48) - 1;
+  std::vector<std::uint64_t> log;
+  for (std::uint64_t value : {std::uint64_t{0}, top48, std::uint64_t{0x123456789abc}, top48 + 1, ~std::uint64_t{0}}) {
+    TwoWords work{&log, value};
+    alignas(TwoWords) std::byte bytes[sizeof work];
+    std::memcpy(bytes, &work, sizeof work);
+    CHECK(QueuedEvent::packable(bytes) == (value <= top48));
+  }
+  World world(1);
+  // Packed and pooled entries at one time and across times: every value comes back whole, in
+  // posting order at each time.
+  for (Duration t : {20_ms, 10_ms})
+    for (std::uint64_t value : {top48, top48 + 1, std::uint64_t{0x123456789abc}, ~std::uint64_t{0}})
+      world.schedule_at(Instant::zero() + t, no_node, 0, TwoWords{&log, value + static_cast<std::uint64_t>(t.ns())});
+  world.run();
+  std::vector<std::uint64_t> expected;
+  for (Duration t : {10_ms, 20_ms})
+    for (std::uint64_t value : {top48, top48 + 1, std::uint64_t{0x123456789abc}, ~std::uint64_t{0}})
+      expected.push_back(value + static_cast<std::uint64_t>(t.ns()));
+  CHECK(log == expected);
+}
+
+TEST_CASE("an entry names any node up to its limit, and no node", "[world]") {
+  for (NodeId node : {NodeId{0}, NodeId{1}, QueuedEvent::max_nodes - 1, no_node}) {
+    QueuedEvent e = QueuedEvent::holding(7, node, [] {});
+    CHECK(e.node() == node);
+    CHECK(e.time == 7);
+    EventPool pool;
+    e.drop(pool);
+  }
 }
 
 TEST_CASE("a pause defers inline and pooled events alike, in order, and a crash drops both", "[world][pause][crash]") {

@@ -13,8 +13,8 @@ static_assert(BOOST_VERSION / 100 == 1081, "sim::sleep's awaited path was writte
 static_assert(asio::is_async_operation<Sleep>::value, "co_await sim::sleep(d) must await the operation directly");
 static_assert(std::is_nothrow_move_constructible_v<detail::AwaitedSleepHandler>,
               "the wake-up moves the sleeper's handler onto the C++ stack");
-static_assert(QueuedEvent::holds_inline<detail::AwaitedSleepHandler>,
-              "a sleeper's handler rides in the queue's entry: a pointer to its stack and one to its result");
+static_assert(QueuedEvent::packs_inline<detail::AwaitedSleepHandler>,
+              "a sleeper's handler rides in the queue's entry, packed: a pointer to its stack and one to its result");
 
 void Sleep::start_awaited(detail::AwaitedSleepHandler handler) const {
   Executor ex = handler.get_executor();
@@ -25,9 +25,8 @@ void Sleep::start_awaited(detail::AwaitedSleepHandler handler) const {
   }
   World& world = ex.world();
   Instant at = detail::wake_time(world, ex.node(), d_);
-  // A node that crashed under the sleeper: the handler, dropped here, destroys its stack.
-  if (!world.is_current(ex.node(), ex.incarnation())) return;
-  world.enqueue(QueuedEvent::holding<detail::WakeSleeper>(at.ns(), ex.node(), std::move(handler)));
+  // A node that crashed under the sleeper: the handler, dropped there, destroys its stack.
+  world.schedule_call<detail::WakeSleeper>(at, ex.node(), ex.incarnation(), std::move(handler));
 }
 
 Task<void> sleep_task(Duration d) { co_await Sleep(d); }

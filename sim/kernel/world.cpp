@@ -69,6 +69,7 @@ World::~World() {
 
 NodeId World::add_node(std::string name, std::vector<std::string> roles, const ClockOptions& clock) {
   SIM_ASSERT(!find_node(name), "two nodes named " + name);
+  SIM_ASSERT(nodes_.size() < QueuedEvent::max_nodes, "more nodes than a queue entry can name");
   auto node_id = static_cast<NodeId>(nodes_.size());
   nodes_.push_back(std::make_unique<Node>(node_id, std::move(name), std::move(roles), clock));
   return node_id;
@@ -101,20 +102,20 @@ void World::prefetch_next() {
   // so one step of warning is not enough). Work held in the entry needs nothing fetched.
   constexpr std::size_t prefetch_depth = 6;
   queue_.for_next(prefetch_depth, [](const QueuedEvent& e) {
-    for (unsigned i = 0; i < e.hot_pointers(); ++i) {
-      const char* hot = static_cast<const char*>(e.hot_pointer(i));
+    e.for_hot_pointers([](const void* pointer) {
+      const char* hot = static_cast<const char*>(pointer);
       __builtin_prefetch(hot);
       __builtin_prefetch(hot + 64);
       // GCC 12 finds no side effect in a loop that only prefetches and deletes it whole (it
       // deleted this one before, so nothing was prefetched): the empty asm is one it keeps.
       asm volatile("" : : "r"(hot));
-    }
+    });
   });
 }
 
 void World::run_event(QueuedEvent& entry) {
-  if (entry.node != no_node) {
-    Node& n = *nodes_[entry.node];
+  if (NodeId node = entry.node(); node != no_node) {
+    Node& n = *nodes_[node];
     // A crash sweeps its node's entries and later work of the old incarnation is never queued,
     // so every entry belongs to the node's running incarnation.
     SIM_ASSERT(n.state_ != NodeState::crashed, "an event of a crashed node was still queued");
@@ -150,7 +151,7 @@ void World::drop_node_events(NodeId node_id) {
   // Taken out of the queue before any is dropped: dropping work may post (elsewhere, too).
   std::vector<QueuedEvent> doomed;
   queue_.remove_if([&](const QueuedEvent& e) {
-    if (e.node != node_id) return false;
+    if (e.node() != node_id) return false;
     doomed.push_back(e);
     return true;
   });

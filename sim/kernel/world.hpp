@@ -145,6 +145,9 @@ public:
   void post(F&& f) { schedule_at(now_, no_node, 0, std::forward<F>(f)); }
   template <class F>
   void schedule_at(Instant at, NodeId node, std::uint32_t incarnation, F&& f);
+  /// Schedules `f` run by `Call{}(f)` (a sleeper's handler is resumed, not called plainly).
+  template <class Call, class F>
+  void schedule_call(Instant at, NodeId node, std::uint32_t incarnation, F&& f);
   template <class F>
   void schedule_after(Duration delay, NodeId node, std::uint32_t incarnation, F&& f) {
     schedule_at(now_ + delay, node, incarnation, std::forward<F>(f));
@@ -194,6 +197,8 @@ public:
   void clock_drift(NodeId node, std::int64_t ppm);
 
 private:
+  template <class Call, class Fn>
+  void enqueue_pooled(Instant at, NodeId node, std::uint32_t incarnation, Fn&& f);
   void run_event(QueuedEvent& entry);
   void prefetch_next();
   void drop_node_events(NodeId node);
@@ -219,6 +224,11 @@ private:
 
 template <class F>
 void World::schedule_at(Instant at, NodeId node, std::uint32_t incarnation, F&& f) {
+  schedule_call<detail::CallPlain>(at, node, incarnation, std::forward<F>(f));
+}
+
+template <class Call, class F>
+void World::schedule_call(Instant at, NodeId node, std::uint32_t incarnation, F&& f) {
   using Fn = std::decay_t<F>;
   if (shutting_down_ || !is_current(node, incarnation)) {
     // Work for a crashed incarnation is destroyed here, never run: this is what frees the
@@ -227,11 +237,32 @@ void World::schedule_at(Instant at, NodeId node, std::uint32_t incarnation, F&& 
     return;
   }
   // Small work that may move by its bytes rides in the queue's entry: running it then reads
-  // nothing but the entry. Anything else takes a block from the pool.
-  if constexpr (QueuedEvent::holds_inline<Fn>)
-    enqueue(QueuedEvent::holding(at.ns(), node, std::forward<F>(f)));
-  else
-    enqueue(at, CallableEvent<Fn>::make(pool_, node, incarnation, Fn(std::forward<F>(f))));
+  // nothing but the entry (and what it points at). Anything else takes a block from the pool.
+  if constexpr (QueuedEvent::fits_inline<Fn>) {
+    enqueue(QueuedEvent::holding<Call>(at.ns(), node, std::forward<F>(f)));
+  } else if constexpr (QueuedEvent::packs_inline<Fn>) {
+    // Moved first, so that the bytes judged are the ones the entry takes over.
+    alignas(Fn) std::byte bytes[sizeof(Fn)];
+    Fn* moved = new (bytes) Fn(std::forward<F>(f));
+    if (QueuedEvent::packable(bytes)) {
+      enqueue(QueuedEvent::packing<Call, Fn>(at.ns(), node, bytes));  // the entry owns it now
+      return;
+    }
+    enqueue_pooled<Call>(at, node, incarnation, std::move(*moved));
+    moved->~Fn();
+  } else {
+    enqueue_pooled<Call>(at, node, incarnation, Fn(std::forward<F>(f)));
+  }
+}
+
+template <class Call, class Fn>
+void World::enqueue_pooled(Instant at, NodeId node, std::uint32_t incarnation, Fn&& f) {
+  if constexpr (std::is_same_v<Call, detail::CallPlain>) {
+    enqueue(at, CallableEvent<Fn>::make(pool_, node, incarnation, std::move(f)));
+  } else {
+    auto call = [work = std::move(f)]() mutable { Call{}(work); };
+    enqueue(at, CallableEvent<decltype(call)>::make(pool_, node, incarnation, std::move(call)));
+  }
 }
 
 inline void World::enqueue(const QueuedEvent& entry) {
