@@ -1,11 +1,14 @@
 // Goal: the keyspace's own hash table (open addressing, linear probing, removal by backward
 // shift) keeps exactly the keys a plain ordered map would, through growth, removals that wrap
-// around the end of the table, expiry and clearing; and expiry picks the same keys every run.
+// around the end of the table, expiry and clearing; and expiry picks the same keys every run. A
+// hash packed in one buffer keeps the fields a list of pairs keeps.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -161,4 +164,36 @@ TEST_CASE("a key holds its value compactly: a sorted set's trees live apart, a c
   redis::SortedSet moved = std::move(copy);
   CHECK(moved.size() == 2);
   CHECK(moved.score("b") == 2.0);
+}
+
+TEST_CASE("a packed hash keeps the fields a list of pairs keeps, in order, at any length of text", "[redis]") {
+  // Lengths around each width of the packed length (one byte below 128, two below 16384) and
+  // rewrites that change that width, against a vector of pairs in insertion order.
+  sim::Rng rng(42);
+  const std::array<std::size_t, 9> lengths{0, 1, 15, 127, 128, 300, 16383, 16384, 20000};
+  redis::Hash hash;
+  std::vector<std::pair<std::string, std::string>> model;
+  for (int step = 0; step < 3000; ++step) {
+    std::string field = "f" + std::to_string(rng.below(12));
+    auto at = std::find_if(model.begin(), model.end(), [&](const auto& pair) { return pair.first == field; });
+    if (rng.below(4) == 0) {
+      bool there = at != model.end();
+      if (there) model.erase(at);
+      REQUIRE(hash.erase(field) == there);
+    } else {
+      std::string value(lengths[rng.below(lengths.size())], static_cast<char>('a' + step % 26));
+      bool fresh = at == model.end();
+      if (fresh)
+        model.emplace_back(field, value);
+      else
+        at->second = value;
+      REQUIRE(hash.put(field, value) == fresh);
+    }
+    std::vector<std::pair<std::string, std::string>> held;
+    hash.for_each([&](std::string_view f, std::string_view v) { held.emplace_back(f, v); });
+    REQUIRE(held == model);
+    REQUIRE(hash.size() == model.size());
+    REQUIRE(hash.empty() == model.empty());
+    for (const auto& [f, v] : model) REQUIRE(hash.get(f) == std::optional<std::string_view>(v));
+  }
 }

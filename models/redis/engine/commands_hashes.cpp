@@ -9,8 +9,12 @@ Reply hset(Call& call) {
   auto typed = find_as<Hash>(call, key);
   if (typed.wrong_type()) return replies::wrong_type();
   Hash& hash = typed.value ? *typed.value : std::get<Hash>(call.keys.put(key, Hash{}).value);
-  // A new hash holds exactly the fields given (fewer if one repeats): a limiter's million keys.
-  if (!typed.value) hash.reserve((call.argv.size() - 2) / 2);
+  // A new hash holds exactly the fields given (less if one repeats): a limiter's million keys.
+  if (!typed.value) {
+    std::size_t bytes = 0;
+    for (std::size_t j = 2; j < call.argv.size(); j += 2) bytes += Hash::packed_bytes(call.argv[j], call.argv[j + 1]);
+    hash.reserve(bytes);
+  }
   std::int64_t created = 0;
   for (std::size_t j = 2; j < call.argv.size(); j += 2) created += hash.put(call.argv[j], call.argv[j + 1]);
   call.propagate_verbatim();
@@ -20,8 +24,8 @@ Reply hset(Call& call) {
 Reply hget(Call& call) {
   auto typed = find_as<Hash>(call, call.argv[1]);
   if (typed.wrong_type()) return replies::wrong_type();
-  const std::string* value = typed.value ? typed.value->get(call.argv[2]) : nullptr;
-  return value ? Reply::bulk(*value) : Reply::null();
+  std::optional<std::string_view> value = typed.value ? typed.value->get(call.argv[2]) : std::nullopt;
+  return value ? Reply::bulk(std::string(*value)) : Reply::null();
 }
 
 // A missing key reads as an empty hash: one nil per field. Another type is WRONGTYPE.
@@ -31,8 +35,8 @@ Reply hmget(Call& call) {
   std::vector<Reply> out;
   out.reserve(call.argv.size() - 2);
   for (std::size_t j = 2; j < call.argv.size(); ++j) {
-    const std::string* value = typed.value ? typed.value->get(call.argv[j]) : nullptr;
-    out.push_back(value ? Reply::bulk(*value) : Reply::null());
+    std::optional<std::string_view> value = typed.value ? typed.value->get(call.argv[j]) : std::nullopt;
+    out.push_back(value ? Reply::bulk(std::string(*value)) : Reply::null());
   }
   return Reply::array(std::move(out));
 }
@@ -57,7 +61,7 @@ Reply hincrby(Call& call) {
   if (typed.wrong_type()) return replies::wrong_type();
   std::int64_t current = 0;
   if (typed.value) {
-    if (const std::string* text = typed.value->get(call.argv[2])) {
+    if (std::optional<std::string_view> text = typed.value->get(call.argv[2])) {
       std::optional<std::int64_t> parsed = parse_integer(*text);
       if (!parsed) return Reply::error("ERR hash value is not an integer");
       current = *parsed;
@@ -76,10 +80,10 @@ Reply hgetall(Call& call) {
   if (typed.wrong_type()) return replies::wrong_type();
   std::vector<Reply> out;
   if (typed.value) {
-    for (const auto& [field, value] : typed.value->fields()) {
-      out.push_back(Reply::bulk(field));
-      out.push_back(Reply::bulk(value));
-    }
+    typed.value->for_each([&](std::string_view field, std::string_view value) {
+      out.push_back(Reply::bulk(std::string(field)));
+      out.push_back(Reply::bulk(std::string(value)));
+    });
   }
   return Reply::array(std::move(out));
 }

@@ -70,31 +70,82 @@ bool SortedSet::erase(const std::string& member) {
   return true;
 }
 
-std::vector<Hash::Field>::iterator Hash::position(const std::string& field) {
-  return std::find_if(fields_.begin(), fields_.end(), [&](const Field& f) { return f.first == field; });
+std::size_t Hash::packed_bytes(std::string_view field, std::string_view value) {
+  auto length_bytes = [](std::size_t n) {
+    std::size_t bytes = 1;
+    for (; n >= 0x80; n >>= 7) ++bytes;
+    return bytes;
+  };
+  return length_bytes(field.size()) + field.size() + length_bytes(value.size()) + value.size();
 }
 
-const std::string* Hash::get(const std::string& field) const {
-  for (const Field& f : fields_) {
-    if (f.first == field) return &f.second;
+void Hash::append(std::string& out, std::string_view text) {
+  std::size_t n = text.size();
+  for (; n >= 0x80; n >>= 7) out.push_back(static_cast<char>(0x80 | (n & 0x7f)));
+  out.push_back(static_cast<char>(n));
+  out.append(text);
+}
+
+std::string_view Hash::read(std::size_t& at) const {
+  std::size_t n = 0;
+  for (unsigned shift = 0;; shift += 7) {
+    auto byte = static_cast<unsigned char>(packed_[at++]);
+    n |= static_cast<std::size_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) break;
   }
-  return nullptr;
+  std::string_view text(packed_.data() + at, n);
+  at += n;
+  return text;
 }
 
-bool Hash::put(const std::string& field, std::string value) {
-  auto it = position(field);
-  if (it != fields_.end()) {
-    it->second = std::move(value);
-    return false;
+Hash::Place Hash::locate(std::string_view field) const {
+  for (std::size_t at = 0; at < packed_.size();) {
+    Place place{at, 0, 0};
+    std::string_view name = read(at);
+    place.value = at;
+    read(at);
+    place.end = at;
+    if (name == field) return place;
   }
-  fields_.emplace_back(field, std::move(value));
-  return true;
+  return Place{std::string::npos, 0, 0};
 }
 
-bool Hash::erase(const std::string& field) {
-  auto it = position(field);
-  if (it == fields_.end()) return false;
-  fields_.erase(it);
+std::optional<std::string_view> Hash::get(std::string_view field) const {
+  for (std::size_t at = 0; at < packed_.size();) {
+    std::string_view name = read(at);
+    std::string_view value = read(at);
+    if (name == field) return value;
+  }
+  return std::nullopt;
+}
+
+std::size_t Hash::size() const {
+  std::size_t count = 0;
+  for_each([&](std::string_view, std::string_view) { ++count; });
+  return count;
+}
+
+bool Hash::put(std::string_view field, std::string_view value) {
+  Place place = locate(field);
+  if (place.start == std::string::npos) {
+    append(packed_, field);
+    append(packed_, value);
+    return true;
+  }
+  // The value alone is rewritten: in place when it packs to as many bytes (a counter's digits).
+  std::string encoded;
+  append(encoded, value);
+  if (encoded.size() == place.end - place.value)
+    std::copy(encoded.begin(), encoded.end(), packed_.begin() + static_cast<std::ptrdiff_t>(place.value));
+  else
+    packed_.replace(place.value, place.end - place.value, encoded);
+  return false;
+}
+
+bool Hash::erase(std::string_view field) {
+  Place place = locate(field);
+  if (place.start == std::string::npos) return false;
+  packed_.erase(place.start, place.end - place.start);
   return true;
 }
 
@@ -330,8 +381,9 @@ std::uint64_t MemoryEstimate::of(std::string_view key, const Entry& entry) {
     return bytes + zset_overhead + zset_member_overhead * zset->size() + zset->member_bytes();
   }
   bytes += hash_overhead;
-  for (const auto& [field, text] : std::get<Hash>(entry.value).fields())
+  std::get<Hash>(entry.value).for_each([&](std::string_view field, std::string_view text) {
     bytes += hash_field_overhead + field.size() + text.size();
+  });
   return bytes;
 }
 

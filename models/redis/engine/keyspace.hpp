@@ -79,26 +79,47 @@ private:
 };
 
 /// A hash: fields in insertion order, the order a small Redis hash (a listpack) replies in.
-/// Rewriting a field keeps its place; deleting one closes the gap. Like a listpack, a lookup
-/// scans the fields: hashes here hold a handful of fields, where a scan beats any index.
+/// Rewriting a field keeps its place; deleting one closes the gap. Like a listpack, the fields
+/// and values are packed one after another in one buffer (each a length, in 7-bit groups, then
+/// its bytes) and a lookup scans them: hashes here hold a handful of fields, where a scan beats
+/// any index, and a rate limiter's three small fields take one block of 48 bytes instead of
+/// three pairs of strings (192).
 class Hash {
 public:
-  using Field = std::pair<std::string, std::string>;
-
-  const std::string* get(const std::string& field) const;
+  std::optional<std::string_view> get(std::string_view field) const;
   /// Sets `field` to `value`. Returns true if the field is new.
-  bool put(const std::string& field, std::string value);
+  bool put(std::string_view field, std::string_view value);
   /// Returns true if the field was there.
-  bool erase(const std::string& field);
-  /// Room for `count` fields in all, so that a hash created with its fields holds no spare.
-  void reserve(std::size_t count) { fields_.reserve(count); }
-  std::size_t size() const { return fields_.size(); }
-  bool empty() const { return fields_.empty(); }
-  const std::vector<Field>& fields() const { return fields_; }
+  bool erase(std::string_view field);
+  /// Room for fields of `bytes` in all (lengths and bytes), so that a hash created with its
+  /// fields holds no spare (see packed_bytes).
+  void reserve(std::size_t bytes) { packed_.reserve(bytes); }
+  /// What a field and its value take packed.
+  static std::size_t packed_bytes(std::string_view field, std::string_view value);
+  std::size_t size() const;
+  bool empty() const { return packed_.empty(); }
+  /// Calls `f(field, value)` for each field, in order.
+  template <class F>
+  void for_each(F f) const {
+    for (std::size_t at = 0; at < packed_.size();) {
+      std::string_view field = read(at);
+      std::string_view value = read(at);
+      f(field, value);
+    }
+  }
 
 private:
-  std::vector<Field>::iterator position(const std::string& field);
-  std::vector<Field> fields_;
+  /// The text stored at `at`, moving `at` past it.
+  std::string_view read(std::size_t& at) const;
+  static void append(std::string& out, std::string_view text);
+  /// Where a field starts, where its value starts, and where it ends.
+  struct Place {
+    std::size_t start, value, end;
+  };
+  /// Where the field named `field` is; its start is npos if it is absent.
+  Place locate(std::string_view field) const;
+
+  std::string packed_;
 };
 
 using Value = std::variant<std::string, SortedSet, Hash>;
