@@ -180,6 +180,29 @@ TEST_CASE("a rejection is judged after the decision whose recording moved the ho
   require_same_verdicts(live, *all);
 }
 
+TEST_CASE("a key gone quiet for a window holds nothing, and its verdicts are those of a pass at the end",
+          "[ratelimiter]") {
+  // Limit 3 a second. User 1 is admitted four times in 300 ms (one beyond its limit) and then
+  // falls quiet; user 0 goes on being admitted every 400 ms, and each decision sweeps one key.
+  std::vector<std::pair<std::uint32_t, std::int64_t>> admitted{{1, 0}, {1, 100}, {1, 200}, {1, 300}};
+  for (std::int64_t ms = 400; ms <= 4000; ms += 400) admitted.emplace_back(0, ms);
+  HandMade made = hand_made(admitted, {{0, 4100}});
+  ratelimiter::Key quiet = made.observations.population->user_key(1);
+  ratelimiter::DecisionStream live(made.observations);
+  for (std::size_t i = 0; i < made.decisions.size(); ++i) {
+    const ratelimiter::Decided& d = made.decisions[i];
+    live.observe(d, d.decided, d.decided);
+    if (d.decided == Instant::zero() + 300_ms) CHECK(live.room(quiet) >= 8);  // 4 releases, 4 admissions
+  }
+  CHECK(live.room(quiet) == 0);
+  live.finish();
+  auto all = made.replay();
+  require_same_verdicts(live, *all);
+  REQUIRE(live.over_admission().worst);
+  CHECK(live.over_admission().worst->key == quiet);
+  CHECK(live.over_admission().worst->most == 4);
+}
+
 TEST_CASE("the checks judge decisions as they are made exactly as a pass over all of them at the end",
           "[ratelimiter]") {
   // Runs whose decisions come out of time order (a leaky bucket's waits, IP keys), wait for a

@@ -47,6 +47,26 @@ void DecisionStream::observe(const Decided& decision, sim::Instant now, sim::Ins
   // they are judged after it is kept (and admit() forgets only by the horizon they were held to).
   judge_rejections_before(horizon);
   horizon_ = horizon;
+  sweep(now);
+}
+
+// One key, in turn, judged and trimmed as its next decision would judge and trim it, and its
+// storage given back if nothing is left: a million keys, most decided once in a long while,
+// would otherwise each keep what they held when they went quiet. Releases more than a window
+// before `now` are in no window still to be judged: every release to come is at or after `now`.
+void DecisionStream::sweep(sim::Instant now) {
+  if (keys_.empty()) return;
+  Key key = swept_;
+  swept_ = swept_ + 1 == keys_.size() ? 0 : swept_ + 1;
+  judge_releases(key, now);
+  KeyWindow& window = keys_[key];
+  sim::Duration length = over_admission_window(observations_, population_.limit(key));
+  auto passed = static_cast<std::uint32_t>(window.released.count_up_to(now - length));
+  window.released.drop_front(passed);
+  window.judged -= passed;
+  forget_admissions(key, horizon_);
+  window.released.release_if_empty();
+  window.admissions.release_if_empty();
 }
 
 void DecisionStream::admit(Key key, const Decided& decision, sim::Instant now) {

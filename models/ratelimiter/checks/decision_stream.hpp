@@ -9,7 +9,9 @@
 //   order); each key keeps the admissions decided within one look-back of the horizon.
 // - redis_unavailable: counts and the earliest decision made without Redis.
 //
-// So memory is about one window of each key plus the requests still in flight, not the run.
+// So memory is about one window of each key plus the requests still in flight, not the run. A
+// key is dropped only when it is next decided, so each decision also sweeps one key, in turn:
+// a key quiet for a window holds nothing, whatever it held when it went quiet.
 // Every verdict is the one a pass over all decisions at the end would give: at finish(), what
 // is still held is judged with everything recorded.
 //
@@ -78,6 +80,8 @@ public:
   const OverAdmission& over_admission() const { return over_; }
   const FalseRejections& false_rejections() const { return rejections_; }
   const WithoutRedis& without_redis() const { return without_redis_; }
+  /// The values `key`'s windows have room for (held or spare): zero for a key quiet for a window.
+  std::size_t room(Key key) const { return keys_[key].released.room() + keys_[key].admissions.room(); }
 
 private:
   struct Pending {
@@ -96,6 +100,7 @@ private:
   bool under_limit(Key key, sim::Instant at);
   std::int64_t admitted_by(Key key, sim::Instant at);
   void forget_admissions(Key key, sim::Instant horizon);
+  void sweep(sim::Instant now);
 
   const Observations& observations_;
   const Population& population_;
@@ -104,6 +109,7 @@ private:
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;
   std::uint64_t requests_ = 0;
   sim::Instant horizon_;
+  Key swept_ = 0;  ///< the next key sweep() visits
   OverAdmission over_;
   FalseRejections rejections_;
   WithoutRedis without_redis_;

@@ -1,6 +1,6 @@
 // One key's recent admissions, for the checks that judge decisions as they come: a sorted
 // sequence whose front is dropped once no verdict can need it, so what a key holds is about one
-// window of its limit, whatever the run's length.
+// window of its limit, whatever the run's length, and nothing once it has been quiet for one.
 //
 // Determinism: plain values in one vector, ordered by value (ties keep their arrival order).
 #pragma once
@@ -26,6 +26,8 @@ public:
   }
   std::size_t size() const { return items_.size() - head_; }
   bool empty() const { return size() == 0; }
+  /// The values its storage has room for, held or not.
+  std::size_t room() const { return items_.capacity(); }
   const T& operator[](std::size_t i) const { return items_[head_ + i]; }
   const T& back() const { return items_.back(); }
   /// Drops the first `n`; the storage is compacted once the dropped are half the vector, so a
@@ -38,6 +40,14 @@ public:
       head_ = 0;
     } else if (head_ > 0 && 2 * static_cast<std::size_t>(head_) >= items_.size()) {
       items_.erase(items_.begin(), items_.begin() + head_);
+      head_ = 0;
+    }
+  }
+  /// Gives the storage back once nothing is held: for a key gone quiet, whose room would
+  /// otherwise stay for as long as the run (a busy key's is kept, to spare regrowing it).
+  void release_if_empty() {
+    if (size() == 0 && items_.capacity() > 0) {
+      std::vector<T>().swap(items_);
       head_ = 0;
     }
   }
