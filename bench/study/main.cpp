@@ -7,6 +7,12 @@
 //   sandbox    building one Redis server's Lua state (a LuaHost's first SCRIPT LOAD) against
 //              a SCRIPT LOAD on a host that already has one: what a server that never sees a
 //              script no longer pays since the state is built when the first script arrives.
+//   floors     what a run costs that no change to the models' own work removes: the kernel
+//              events a run executes, at the kernel's own cost per event (its hold model at
+//              10^3 pending, measured in the same process), and a run's fixed part, the fault
+//              class "none" run for 1 ms of simulated time instead of the scenario's 10 s
+//              (building the world, its servers and checks, and judging), against the same
+//              cells run whole.
 //   --jobs     the same study with jobs = 1 and jobs = 2, alternating, wall time each: the
 //              speed-up of a second thread, one ratio per pair.
 //
@@ -26,6 +32,7 @@
 
 #include "bench/delays.hpp"
 #include "bench/plain_hold.hpp"
+#include "bench/world_hold.hpp"
 #include "models/redis/lua/lua_host.hpp"
 #include "sim/run/study.hpp"
 #include "tests/checkout.hpp"
@@ -61,10 +68,22 @@ double plain_heap_ns_per_event() {
   return (process_cpu_seconds() - cpu0) * 1e9 / static_cast<double>(events);
 }
 
+/// Nanoseconds of CPU per event of the kernel's hold model (a sim::World) holding 10^3.
+double kernel_ns_per_event() {
+  auto table = std::make_shared<const bench::DelayTable>(20260101, 1 << 16, 1e6);
+  bench::WorldHold hold(1'000, table);
+  hold.run(1'000'000);  // warm up
+  constexpr std::uint64_t events = 10'000'000;
+  double cpu0 = process_cpu_seconds();
+  hold.run(events);
+  return (process_cpu_seconds() - cpu0) * 1e9 / static_cast<double>(events);
+}
+
 struct StudyTiming {
   double wall_s = 0;
   double cpu_s = 0;
   std::uint64_t runs = 0;
+  std::uint64_t events = 0;
 };
 
 StudyTiming time_study(const sim::Study& study, std::uint64_t seeds, unsigned jobs) {
@@ -76,6 +95,7 @@ StudyTiming time_study(const sim::Study& study, std::uint64_t seeds, unsigned jo
   sim::StudyResult result = sim::run_study(study, options);
   StudyTiming t{wall_seconds() - wall0, process_cpu_seconds() - cpu0, 0};
   t.runs = seeds * study.rows.size() * study.columns.size() * study.faults.size();
+  for (const sim::CellResult& cell : result.cells) t.events += cell.sweep.total_events;
   return t;
 }
 
@@ -103,7 +123,7 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-void per_run(const sim::Study& study, std::uint64_t seeds) {
+double per_run(const sim::Study& study, std::uint64_t seeds) {
   double heap_ns = plain_heap_ns_per_event();
   std::vector<double> ms;
   for (int i = 0; i < 3; ++i) {
@@ -122,6 +142,33 @@ void per_run(const sim::Study& study, std::uint64_t seeds) {
       "sandbox      {:.1f} us CPU for a new host's first SCRIPT LOAD, {:.1f} us on a host with a state:\n"
       "             building one Lua state costs {:.1f} us = {:.2f} of a run\n",
       fresh_us, kept_us, fresh_us - kept_us, (fresh_us - kept_us) / (run_ms * 1e3));
+  return run_ms;
+}
+
+/// The study's fault class "none" alone, each run `duration` long (null: the scenario's).
+sim::Study quiet_cells(const sim::Study& study, const char* duration) {
+  sim::Study quiet = study;
+  quiet.scenario.reset(YAML::Clone(study.scenario));  // assigning a Node would write through to the study's
+  if (duration) quiet.scenario["duration"] = duration;
+  quiet.faults.assign(study.faults.begin(), study.faults.begin() + 1);
+  return quiet;
+}
+
+void floors(const sim::Study& study, std::uint64_t seeds, double run_ms) {
+  double kernel_ns = kernel_ns_per_event();
+  StudyTiming whole = time_study(study, seeds, 1);
+  double events = static_cast<double>(whole.events) / static_cast<double>(whole.runs);
+  double events_ms = events * kernel_ns * 1e-6;
+  fmt::print("floors       {:.0f} kernel events a run, at the kernel's {:.1f} ns an event (hold, 10^3 pending): "
+             "{:.3f} ms, {:.2f} of a run\n",
+             events, kernel_ns, events_ms, events_ms / run_ms);
+  StudyTiming full = time_study(quiet_cells(study, nullptr), seeds, 1);
+  StudyTiming brief = time_study(quiet_cells(study, "1ms"), seeds, 1);
+  double full_ms = full.cpu_s * 1e3 / static_cast<double>(full.runs);
+  double fixed_ms = brief.cpu_s * 1e3 / static_cast<double>(brief.runs);
+  fmt::print("             fault class none: {:.3f} ms a run of 10 s, {:.3f} ms a run of 1 ms (its fixed part: "
+             "building, judging, reporting), {:.2f} of it\n",
+             full_ms, fixed_ms, fixed_ms / full_ms);
 }
 
 void jobs_scaling(const sim::Study& study, std::uint64_t seeds, int pairs) {
@@ -167,7 +214,8 @@ int main(int argc, char** argv) {
   sim::Study study = sim::load_study(std::string(checkout::source_dir) + "/scenarios/studies/redlock-vs-fencing.yaml");
   fmt::print("designsim_study_bench: {} ({} cells), {} seeds a cell\n", study.name,
              study.rows.size() * study.columns.size() * study.faults.size(), seeds);
-  per_run(study, seeds);
+  double run_ms = per_run(study, seeds);
+  floors(study, seeds, run_ms);
   jobs_scaling(study, seeds, pairs);
   return 0;
 }
