@@ -34,9 +34,7 @@
 #include <utility>
 #include <vector>
 
-#include "bench/delays.hpp"
-#include "bench/plain_hold.hpp"
-#include "bench/world_hold.hpp"
+#include "bench/hold_cost.hpp"
 #include "bench/ratelimiter/floors.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/error.hpp"
@@ -90,29 +88,9 @@ Figures run_child(const std::string& file, std::int64_t seconds) {
   return figures;
 }
 
-/// Nanoseconds of CPU per event of the plain heap, holding 10^5 events (about the number the
-/// scenario keeps pending).
-double plain_heap_ns_per_event() {
-  auto table = std::make_shared<const bench::DelayTable>(20260101, 1 << 16, 1e6);
-  bench::PlainHold heap(100'000, table);
-  heap.run(1'000'000);  // warm up
-  constexpr std::uint64_t events = 20'000'000;
-  double cpu0 = cpu_seconds();
-  heap.run(events);
-  return (cpu_seconds() - cpu0) * 1e9 / static_cast<double>(events);
-}
-
-/// Nanoseconds of CPU per event of the kernel's own hold model (a sim::World) holding 10^5: the
-/// floor of the kernel events a request is.
-double kernel_ns_per_event() {
-  auto table = std::make_shared<const bench::DelayTable>(20260101, 1 << 16, 1e6);
-  bench::WorldHold hold(100'000, table);
-  hold.run(1'000'000);  // warm up
-  constexpr std::uint64_t events = 20'000'000;
-  double cpu0 = cpu_seconds();
-  hold.run(events);
-  return (cpu_seconds() - cpu0) * 1e9 / static_cast<double>(events);
-}
+// The yardsticks at about the number of events the scenario keeps pending (10^5).
+double heap_ns_per_event() { return bench::plain_heap_ns_per_event(100'000, 20'000'000); }
+double kernel_ns_per_event() { return bench::kernel_ns_per_event(100'000, 20'000'000); }
 
 int usage() {
   std::fprintf(stderr,
@@ -275,12 +253,11 @@ int main(int argc, char** argv) {
     bench::RealServerCost real = bench::measure_real_server(1'000'000);
     fmt::print("redis-server {}: {:.0f} ns of CPU per decision ({} measured, {:.0f}% admitted)\n", real.version, real.ns,
                real.decisions, 100 * real.admitted_share);
-    double heap_ns = plain_heap_ns_per_event();
-    print_floors(Figures{1, 1, 1, 6, true}, heap_ns, kernel_ns_per_event(), 0, real.ns);
+    print_floors(Figures{1, 1, 1, 6, true}, heap_ns_per_event(), kernel_ns_per_event(), 0, real.ns);
     return 0;
   }
   auto [figures, peak_bytes] = run_in_child(file, seconds);
-  double heap_ns = plain_heap_ns_per_event();
+  double heap_ns = heap_ns_per_event();
   double request_ns = figures.cpu_s * 1e9 / static_cast<double>(figures.requests);
   print_run(file, seconds, figures, peak_bytes, heap_ns);
   print_memory(file, seconds, peak_bytes, memory_at);

@@ -30,9 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/delays.hpp"
-#include "bench/plain_hold.hpp"
-#include "bench/world_hold.hpp"
+#include "bench/hold_cost.hpp"
 #include "models/redis/lua/lua_host.hpp"
 #include "sim/run/study.hpp"
 #include "tests/checkout.hpp"
@@ -55,28 +53,6 @@ std::string load_average() {
   std::string one, five, fifteen;
   file >> one >> five >> fifteen;
   return one + " " + five + " " + fifteen;
-}
-
-/// Nanoseconds of CPU per event of the plain heap holding 10^5 events.
-double plain_heap_ns_per_event() {
-  auto table = std::make_shared<const bench::DelayTable>(20260101, 1 << 16, 1e6);
-  bench::PlainHold heap(100'000, table);
-  heap.run(1'000'000);  // warm up
-  constexpr std::uint64_t events = 10'000'000;
-  double cpu0 = process_cpu_seconds();
-  heap.run(events);
-  return (process_cpu_seconds() - cpu0) * 1e9 / static_cast<double>(events);
-}
-
-/// Nanoseconds of CPU per event of the kernel's hold model (a sim::World) holding 10^3.
-double kernel_ns_per_event() {
-  auto table = std::make_shared<const bench::DelayTable>(20260101, 1 << 16, 1e6);
-  bench::WorldHold hold(1'000, table);
-  hold.run(1'000'000);  // warm up
-  constexpr std::uint64_t events = 10'000'000;
-  double cpu0 = process_cpu_seconds();
-  hold.run(events);
-  return (process_cpu_seconds() - cpu0) * 1e9 / static_cast<double>(events);
 }
 
 struct StudyTiming {
@@ -124,13 +100,13 @@ double median(std::vector<double> values) {
 }
 
 double per_run(const sim::Study& study, std::uint64_t seeds) {
-  double heap_ns = plain_heap_ns_per_event();
+  double heap_ns = bench::plain_heap_ns_per_event(100'000, 10'000'000);
   std::vector<double> ms;
   for (int i = 0; i < 3; ++i) {
     StudyTiming t = time_study(study, seeds, 1);
     ms.push_back(t.cpu_s * 1e3 / static_cast<double>(t.runs));
   }
-  double heap_after_ns = plain_heap_ns_per_event();
+  double heap_after_ns = bench::plain_heap_ns_per_event(100'000, 10'000'000);
   double run_ms = median(ms);
   fmt::print("per run      {:.3f} ms CPU (median of 3 studies of {} seeds a cell; {:.3f} to {:.3f})\n", run_ms, seeds,
              *std::min_element(ms.begin(), ms.end()), *std::max_element(ms.begin(), ms.end()));
@@ -155,7 +131,7 @@ sim::Study quiet_cells(const sim::Study& study, const char* duration) {
 }
 
 void floors(const sim::Study& study, std::uint64_t seeds, double run_ms) {
-  double kernel_ns = kernel_ns_per_event();
+  double kernel_ns = bench::kernel_ns_per_event(1'000, 10'000'000);
   StudyTiming whole = time_study(study, seeds, 1);
   double events = static_cast<double>(whole.events) / static_cast<double>(whole.runs);
   double events_ms = events * kernel_ns * 1e-6;
