@@ -2,6 +2,7 @@
 // hand-built run that keeps the model's observations.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -72,8 +73,16 @@ inline sim::RunResult run_text(const std::string& text, std::uint64_t seed = 1) 
   return sim::run_scenario(sim::parse_scenario(text, "test.yaml"), seed).result;
 }
 
-/// The trace hash of the scenario `text` at `seed`: the determinism tests run it twice and at another seed.
+/// The trace hash of the scenario `text` at `seed`.
 inline std::uint64_t trace_hash(const std::string& text, std::uint64_t seed) { return run_text(text, seed).trace_hash; }
+
+/// The determinism check every payment model test makes: the scenario `text` run twice at `seed`
+/// gives one trace, and at the next seed another.
+inline void require_one_trace_per_seed(const std::string& text, std::uint64_t seed) {
+  std::uint64_t first = trace_hash(text, seed);
+  REQUIRE(trace_hash(text, seed) == first);
+  REQUIRE(trace_hash(text, seed + 1) != first);
+}
 
 /// A shipped payment scenario run at seed 1.
 inline sim::RunResult run_file(const std::string& name) {
